@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "automail",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "automail", targets: ["automail"]),
+        .library(name: "AutoMail", targets: ["AutoMail"]),
+        .library(name: "Liquid", targets: ["Liquid"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+    ],
+    targets: [
+        /// The system libyaml (Debian `libyaml-dev`, pkg-config `yaml-0.1`).
+        .systemLibrary(
+            name: "CLibYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+        ),
+        /// Source files, positions, ranges and diagnostics: shared by every stage.
+        .target(name: "Diagnostics"),
+        /// libyaml events -> node tree with source ranges. No domain knowledge.
+        .target(name: "YAMLSource", dependencies: ["CLibYAML", "Diagnostics"]),
+        /// Liquid lexer, parser, analyser and renderer for automail's subset. No dependencies,
+        /// so a sender-side runtime can use it without the compiler.
+        .target(name: "Liquid"),
+        /// Markdown-with-Liquid -> email HTML and plain text.
+        .target(name: "MailRendering", dependencies: ["Liquid", .product(name: "Ink", package: "Ink")]),
+        /// The compiler: load, decode, check, lower, emit. Never prints, never exits.
+        .target(
+            name: "AutoMail",
+            dependencies: [
+                "Diagnostics", "YAMLSource", "Liquid", "MailRendering",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        /// The thin command-line front.
+        .executableTarget(
+            name: "automail",
+            dependencies: ["AutoMail", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "YAMLSourceTests", dependencies: ["YAMLSource"]),
+        .testTarget(name: "LiquidTests", dependencies: ["Liquid"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MailRenderingTests", dependencies: ["MailRendering"]),
+        .testTarget(name: "AutoMailTests", dependencies: ["AutoMail"]),
+        .testTarget(name: "CLITests", dependencies: ["AutoMail"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,4 @@
+#ifndef AUTOMAIL_CLIBYAML_SHIM_H
+#define AUTOMAIL_CLIBYAML_SHIM_H
+#include <yaml.h>
+#endif

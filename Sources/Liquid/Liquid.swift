@@ -1,0 +1,1 @@
+// Placeholder: the Liquid module is being written.

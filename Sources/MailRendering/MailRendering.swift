@@ -1,0 +1,1 @@
+// Placeholder: the MailRendering module is being written.

@@ -1,0 +1,114 @@
+import Diagnostics
+
+/// How a scalar was written in the source.
+public enum ScalarStyle: Sendable, Hashable {
+    case plain
+    case singleQuoted
+    case doubleQuoted
+    case literal
+    case folded
+}
+
+/// A scalar's value resolved by the YAML 1.2 core schema (what editors' YAML servers use):
+/// `yes`, `no`, `on`, `off` are strings; only `true`/`false` (any case form the schema allows) are
+/// booleans; `null`, `~` and the empty plain scalar are null. Quoted and block scalars are strings.
+public enum YAMLValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case float(Double)
+    case string(String)
+}
+
+/// A scalar node: its text exactly as libyaml decoded it, and how it was written.
+public struct YAMLScalar: Sendable, Hashable {
+    /// The decoded text (escapes processed, block indentation removed).
+    public var text: String
+    /// How it was written.
+    public var style: ScalarStyle
+    /// The explicit tag, if any (for example `!!str`); automail refuses tags elsewhere.
+    public var tag: String?
+
+    /// Creates a scalar.
+    public init(text: String, style: ScalarStyle, tag: String? = nil) {
+        self.text = text
+        self.style = style
+        self.tag = tag
+    }
+}
+
+/// One key-value pair of a mapping, in source order.
+public struct YAMLPair: Sendable, Hashable {
+    /// The key node (a scalar in every valid automail file).
+    public var key: YAMLNode
+    /// The value node.
+    public var value: YAMLNode
+
+    /// Creates a pair.
+    public init(key: YAMLNode, value: YAMLNode) {
+        self.key = key
+        self.value = value
+    }
+}
+
+/// A YAML node with the range it was read from. Every node keeps its range so that every
+/// diagnostic can point at the exact text.
+public struct YAMLNode: Sendable, Hashable {
+    /// What the node holds.
+    public indirect enum Content: Sendable, Hashable {
+        case scalar(YAMLScalar)
+        case mapping([YAMLPair])
+        case sequence([YAMLNode])
+    }
+
+    /// What the node holds.
+    public var content: Content
+    /// Where the node is: start at its first character, end just past its last.
+    public var range: SourceRange
+
+    /// Creates a node.
+    public init(_ content: Content, range: SourceRange) {
+        self.content = content
+        self.range = range
+    }
+
+    /// The scalar, if this node is one.
+    public var scalar: YAMLScalar? {
+        if case .scalar(let s) = content { return s }
+        return nil
+    }
+
+    /// The pairs, if this node is a mapping.
+    public var pairs: [YAMLPair]? {
+        if case .mapping(let p) = content { return p }
+        return nil
+    }
+
+    /// The items, if this node is a sequence.
+    public var items: [YAMLNode]? {
+        if case .sequence(let i) = content { return i }
+        return nil
+    }
+
+    /// A word for the node's kind as users see it: `mapping`, `sequence`, `string`, `number`,
+    /// `boolean` or `null`.
+    public var kindDescription: String {
+        switch content {
+        case .mapping: return "mapping"
+        case .sequence: return "sequence"
+        case .scalar(let s):
+            switch CoreSchema.resolve(s) {
+            case .null: return "null"
+            case .bool: return "boolean"
+            case .int, .float: return "number"
+            case .string: return "string"
+            }
+        }
+    }
+
+    /// The scalar's value by the YAML 1.2 core schema; `nil` for mappings and sequences.
+    public var value: YAMLValue? {
+        guard let s = scalar else { return nil }
+        return CoreSchema.resolve(s)
+    }
+}
