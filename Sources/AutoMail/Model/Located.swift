@@ -1,0 +1,51 @@
+import Diagnostics
+import YAMLSource
+
+/// A value read from the workspace together with where it was written.
+public struct Located<Value: Sendable>: Sendable {
+    /// The value.
+    public var value: Value
+    /// Where it was written.
+    public var range: SourceRange
+
+    /// Creates a located value.
+    public init(_ value: Value, at range: SourceRange) {
+        self.value = value
+        self.range = range
+    }
+}
+
+extension Located: Equatable where Value: Equatable {}
+extension Located: Hashable where Value: Hashable {}
+
+/// A text that may hold Liquid, with the YAML scalar it came from, so that a problem at a given
+/// character of the text can be pointed at in the file.
+public struct SourceText: Sendable, Hashable {
+    /// The decoded text.
+    public var text: String
+    /// The scalar node the text was read from.
+    public var node: YAMLNode
+
+    /// Creates a source text from its scalar node.
+    public init(text: String, node: YAMLNode) {
+        self.text = text
+        self.node = node
+    }
+
+    /// The range of the whole scalar.
+    public var range: SourceRange { node.range }
+}
+
+/// A text given once per locale (`fr: …`, `en: …`).
+public struct LocalizedText: Sendable, Hashable {
+    /// The locale key.
+    public var locale: Located<String>
+    /// The text for that locale.
+    public var text: SourceText
+
+    /// Creates a localized text.
+    public init(locale: Located<String>, text: SourceText) {
+        self.locale = locale
+        self.text = text
+    }
+}

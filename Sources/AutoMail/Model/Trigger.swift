@@ -1,0 +1,67 @@
+import Diagnostics
+
+/// What fires a trigger.
+public enum TriggerEvent: Sendable, Hashable {
+    /// A contact gives `answer` to `question` of `questionnaire`; each part keeps its own range.
+    case answer(questionnaire: Located<String>, question: Located<String>, answer: Located<String>)
+    /// A contact is put at a support level.
+    case supportLevel(Located<String>)
+    /// A task is assigned.
+    case task(Located<String>)
+
+    /// The event key in the bundle: `answer:q/question/answer`, `support_level:id` or `task:id`.
+    public var key: String {
+        switch self {
+        case let .answer(q, question, answer): "answer:\(q.value)/\(question.value)/\(answer.value)"
+        case let .supportLevel(level): "support_level:\(level.value)"
+        case let .task(task): "task:\(task.value)"
+        }
+    }
+}
+
+/// How often a contact may receive a trigger's email.
+public enum OncePerContact: Sendable, Hashable {
+    /// At most once per window of this many seconds.
+    case window(seconds: Int)
+    /// At most once, ever.
+    case forever
+}
+
+/// A trigger binding: an event, the template it sends, and how.
+public struct Trigger: Sendable, Hashable {
+    /// The file it was read from.
+    public var file: String
+    /// The trigger id.
+    public var id: Located<String>
+    /// What fires it; `nil` when `when` could not be decoded.
+    public var event: TriggerEvent?
+    /// The range of the whole `when` value.
+    public var eventRange: SourceRange?
+    /// The template id it sends.
+    public var template: Located<String>?
+    /// Its priority (higher wins in one encounter); absent means 0.
+    public var priority: Located<Int>?
+    /// The delay before sending, in seconds.
+    public var delaySeconds: Located<Int>?
+    /// The once-per-contact window.
+    public var oncePerContact: Located<OncePerContact>?
+
+    /// Creates a trigger.
+    public init(
+        file: String, id: Located<String>, event: TriggerEvent?, eventRange: SourceRange?,
+        template: Located<String>?, priority: Located<Int>?, delaySeconds: Located<Int>?,
+        oncePerContact: Located<OncePerContact>?
+    ) {
+        self.file = file
+        self.id = id
+        self.event = event
+        self.eventRange = eventRange
+        self.template = template
+        self.priority = priority
+        self.delaySeconds = delaySeconds
+        self.oncePerContact = oncePerContact
+    }
+
+    /// The effective priority.
+    public var effectivePriority: Int { priority?.value ?? 0 }
+}
