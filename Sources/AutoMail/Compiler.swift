@@ -1,13 +1,17 @@
 import Diagnostics
+import YAMLSource
 
 /// Options that change what `build` writes.
 public struct BuildOptions: Sendable, Hashable {
     /// The source revision recorded in the bundle (`--revision`, else the git commit), if any.
     public var revision: String?
+    /// Limits on what the YAML layer accepts.
+    public var limits: YAMLLimits
 
     /// Creates build options.
-    public init(revision: String? = nil) {
+    public init(revision: String? = nil, limits: YAMLLimits = .default) {
         self.revision = revision
+        self.limits = limits
     }
 }
 
@@ -15,7 +19,7 @@ public struct BuildOptions: Sendable, Hashable {
 public struct CompilationResult: Sendable {
     /// Every diagnostic, in the stable reporting order.
     public var diagnostics: [Diagnostic]
-    /// The canonical bundle bytes; present only when no diagnostic is an error and a bundle was asked for.
+    /// The bundle bytes; present only when a bundle was asked for and no diagnostic is an error.
     public var bundle: [UInt8]?
 
     /// Whether any diagnostic is an error.
@@ -27,13 +31,86 @@ public enum Compiler {
     /// The compiler's version, recorded in every bundle.
     public static let version = "0.1.0"
 
-    /// Checks a workspace given as its files.
-    public static func check(_ files: [SourceFile]) -> CompilationResult {
-        CompilationResult(diagnostics: [], bundle: nil)
+    /// Checks a workspace given as its files (paths relative to the workspace root).
+    public static func check(_ files: [SourceFile], options: BuildOptions = BuildOptions()) -> CompilationResult {
+        run(files, options: options, emit: false)
     }
 
     /// Checks a workspace and, when it has no error, lowers it to a bundle.
     public static func build(_ files: [SourceFile], options: BuildOptions = BuildOptions()) -> CompilationResult {
-        CompilationResult(diagnostics: [], bundle: nil)
+        run(files, options: options, emit: true)
+    }
+
+    private static func run(_ files: [SourceFile], options: BuildOptions, emit: Bool) -> CompilationResult {
+        var bag = DiagnosticBag()
+        // Parse and decode, in path order whatever order the files came in.
+        let sorted = files.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        var lines: [String: SourceLines] = [:]
+        var manifest: Manifest?
+        var questionnaires: [Questionnaire] = []
+        var templates: [Template] = []
+        var triggers: [Trigger] = []
+        for file in sorted {
+            guard let kind = FileKind(path: file.path) else { continue }
+            let parsed = YAMLParser.parse(file, limits: options.limits)
+            bag.report(contentsOf: parsed.diagnostics)
+            lines[file.path] = SourceLines(file)
+            guard let root = parsed.root else {
+                if kind == .manifest, !parsed.diagnostics.contains(where: { $0.severity == .error }) {
+                    bag.report(
+                        .error(
+                            .emptyValue, "`automail.yaml` is empty", at: .startOf(file: file.path),
+                            help: "declare at least `id`, `name`, `locales`, `sending_domains`, `legal` and `footer`"))
+                }
+                continue
+            }
+            switch kind {
+            case .manifest: manifest = WorkspaceDecoder.decodeManifest(root, file: file.path, into: &bag)
+            case .questionnaire:
+                if let q = WorkspaceDecoder.decodeQuestionnaire(root, file: file.path, into: &bag) { questionnaires.append(q) }
+            case .template:
+                if let t = WorkspaceDecoder.decodeTemplate(root, file: file.path, into: &bag) { templates.append(t) }
+            case .triggers: triggers += WorkspaceDecoder.decodeTriggers(root, file: file.path, into: &bag)
+            }
+        }
+        if !sorted.contains(where: { $0.path == FileKind.manifestPath }) {
+            bag.report(
+                .error(
+                    .notAWorkspace, "the workspace has no `automail.yaml`", at: nil,
+                    help: "create `automail.yaml` at the workspace root (`automail init` writes a starting one)"))
+        }
+        let workspace = Workspace(
+            manifest: manifest, questionnaires: questionnaires, templates: templates, triggers: triggers)
+        let checked = Checker.check(workspace, lines: lines, into: &bag)
+        var bundle: [UInt8]?
+        if emit, !bag.hasErrors, let manifest {
+            let lowering = BundleLowering(
+                workspace: workspace, manifest: manifest, symbols: checked.symbols, variables: checked.variables,
+                options: options)
+            bundle = BundleEmitter.emit(lowering.lower())
+        }
+        return CompilationResult(diagnostics: bag.sorted(), bundle: bundle)
+    }
+}
+
+/// What a workspace file holds, from its path.
+enum FileKind: Equatable {
+    case manifest, questionnaire, template, triggers
+
+    static let manifestPath = "automail.yaml"
+
+    init?(path: String) {
+        if path == Self.manifestPath {
+            self = .manifest
+            return
+        }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[1].hasSuffix(".yaml") else { return nil }
+        switch parts[0] {
+        case "questionnaires": self = .questionnaire
+        case "templates": self = .template
+        case "triggers": self = .triggers
+        default: return nil
+        }
     }
 }

@@ -1,0 +1,172 @@
+import Liquid
+import MailRendering
+
+/// Lowers a checked workspace (no errors) to the bundle's JSON content, without its digest.
+struct BundleLowering {
+    let workspace: Workspace
+    let manifest: Manifest
+    let symbols: SymbolTable
+    let variables: VariableCatalog
+    let options: BuildOptions
+
+    /// The id under which the implicit `noreply@` sender appears when no default sender is declared.
+    /// Ids cannot start with `_`, so it never collides with a declared sender.
+    static let implicitSenderID = "_noreply"
+
+    func lower() -> [String: JSONValue] {
+        let locales = symbols.locales
+        var content: [String: JSONValue] = [
+            "format": .int(BundleEmitter.formatVersion),
+            "compiler": .object(["name": .string("automail"), "version": .string(Compiler.version)]),
+            "workspace": .object([
+                "id": .string(manifest.id?.value ?? ""), "name": .string(manifest.name?.value ?? ""),
+            ]),
+            "locales": .object([
+                "default": .string(locales.first ?? ""), "all": .array(locales.map { .string($0) }),
+            ]),
+            "consent": consent(),
+            "rendering": .object([
+                "engine": .string("liquid"),
+                "html": .string(
+                    "every output already ends with the `escape` filter: render with auto-escaping off"),
+                "text": .string("render with auto-escaping off; the text part is not HTML"),
+            ]),
+        ]
+        if let revision = options.revision { content["revision"] = .string(revision) }
+        let (senders, defaultSender) = self.senders()
+        content["senders"] = .object(senders)
+        content["default_sender"] = .string(defaultSender)
+        var globals: [String: JSONValue] = [:]
+        for locale in locales {
+            globals[locale] = JSONValue(liquid: .object(RenderContext.globals(manifest: manifest, locale: locale)))
+        }
+        content["globals"] = .object(globals)
+        var used = Set<String>(["unsubscribe_url"])
+        var templates: [String: JSONValue] = [:]
+        for template in workspace.templates {
+            templates[template.id.value] = lower(template, defaultSender: defaultSender, used: &used)
+        }
+        content["templates"] = .object(templates)
+        content["variables"] = .array(
+            variables.contactVariables.filter { used.contains($0.name) }.sorted { $0.name < $1.name }.map {
+                var entry: [String: JSONValue] = ["name": .string($0.name), "type": .string($0.type)]
+                if $0.name == "unsubscribe_url" { entry["required"] = .bool(true) }
+                return .object(entry)
+            })
+        content["triggers"] = triggers()
+        return content
+    }
+
+    private func consent() -> JSONValue {
+        var consent: [String: JSONValue] = ["mode": .string(manifest.consent.effectiveMode.rawValue)]
+        if manifest.consent.effectiveMode == .purpose {
+            consent["purposes"] = .array(
+                manifest.consent.purposes.map {
+                    .object(["id": .string($0.id.value), "label": .string($0.label?.value ?? "")])
+                })
+        }
+        return .object(consent)
+    }
+
+    private func senders() -> ([String: JSONValue], String) {
+        var senders: [String: JSONValue] = [:]
+        for sender in manifest.senders {
+            var entry: [String: JSONValue] = [
+                "from": .object([
+                    "name": .string(sender.name?.value ?? ""), "address": .string(sender.address?.value ?? ""),
+                ])
+            ]
+            if let replyTo = sender.replyTo { entry["reply_to"] = .string(replyTo.value) }
+            senders[sender.id.value] = .object(entry)
+        }
+        if let declared = manifest.defaultSender?.value { return (senders, declared) }
+        let domain = manifest.sendingDomains.first?.value.lowercased() ?? ""
+        senders[Self.implicitSenderID] = .object([
+            "from": .object([
+                "name": .string(manifest.name?.value ?? ""), "address": .string("noreply@" + domain),
+            ])
+        ])
+        return (senders, Self.implicitSenderID)
+    }
+
+    private func lower(_ template: Template, defaultSender: String, used: inout Set<String>) -> JSONValue {
+        var entry: [String: JSONValue] = ["sender": .string(template.sender?.value ?? defaultSender)]
+        if manifest.consent.effectiveMode == .purpose, let purpose = template.purpose {
+            entry["purpose"] = .string(purpose.value)
+        }
+        var locales: [String: JSONValue] = [:]
+        for locale in symbols.locales {
+            guard let content = template.locales.first(where: { $0.locale.value == locale }) else { continue }
+            let subject = content.subject?.text ?? ""
+            let body = content.body?.text ?? ""
+            let footer = content.footer?.text ?? manifest.footers.first { $0.locale.value == locale }?.text.text ?? ""
+            for source in [subject, body, footer] {
+                for reference in LiquidTemplate.parse(source).template?.variables ?? [] {
+                    used.insert(reference.path.joined(separator: "."))
+                    if reference.path.count > 1 { used.insert(reference.path.prefix(2).joined(separator: ".")) }
+                }
+            }
+            let bodyHTML = MarkdownRenderer.renderHTMLFragment(markdown: body).html
+            let footerHTML = MarkdownRenderer.renderHTMLFragment(markdown: footer).html
+            let document = MarkdownRenderer.renderHTMLDocument(
+                subject: subject, locale: locale, bodyHTML: bodyHTML, footerHTML: footerHTML, layout: nil)
+            let text = MarkdownRenderer.renderText(markdown: body) + "\n\n-- \n" + MarkdownRenderer.renderText(markdown: footer)
+            locales[locale] = .object([
+                "subject": .string(subject),
+                "html": .string(LiquidTemplate.appendingEscapeToOutputs(document)),
+                "text": .string(text),
+                "headers": .object([
+                    "List-Unsubscribe": .string("<{{ unsubscribe_url }}>"),
+                    "List-Unsubscribe-Post": .string("List-Unsubscribe=One-Click"),
+                ]),
+            ])
+        }
+        entry["locales"] = .object(locales)
+        return .object(entry)
+    }
+
+    private func triggers() -> JSONValue {
+        var byEvent: [String: [Trigger]] = [:]
+        for trigger in workspace.triggers {
+            guard let event = trigger.event else { continue }
+            byEvent[event.key, default: []].append(trigger)
+        }
+        var out: [String: JSONValue] = [:]
+        for (key, triggers) in byEvent {
+            let ordered = triggers.sorted {
+                ($0.effectivePriority, $1.id.value) > ($1.effectivePriority, $0.id.value)
+            }
+            out[key] = .array(
+                ordered.map { trigger in
+                    var action: [String: JSONValue] = [
+                        "trigger": .string(trigger.id.value),
+                        "template": .string(trigger.template?.value ?? ""),
+                        "priority": .int(trigger.effectivePriority),
+                        "delay_seconds": .int(trigger.delaySeconds?.value ?? 0),
+                    ]
+                    switch trigger.oncePerContact?.value {
+                    case .window(let seconds)?: action["once_per_contact_seconds"] = .int(seconds)
+                    case .forever?: action["once_per_contact_seconds"] = .int(-1)
+                    case nil: break
+                    }
+                    return .object(action)
+                })
+        }
+        return .object(out)
+    }
+}
+
+extension JSONValue {
+    /// The JSON form of a Liquid value (floats never occur in globals).
+    init(liquid: LiquidValue) {
+        switch liquid {
+        case .nil: self = .null
+        case .bool(let b): self = .bool(b)
+        case .int(let i): self = .int(i)
+        case .double(let d): self = .string(String(d))
+        case .string(let s): self = .string(s)
+        case .array(let items): self = .array(items.map(JSONValue.init(liquid:)))
+        case .object(let members): self = .object(members.mapValues(JSONValue.init(liquid:)))
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Diagnostics
+import Liquid
+import MailRendering
+
+/// AM401–AM408: in every locale, the effective footer shows the publisher, the postal address, a
+/// privacy link, the data-origin notice and an unsubscribe link.
+///
+/// The check is mechanical and does not trust the footer's source text: the footer is rendered, as a
+/// sender would, for a contact with every field empty and for one with every field filled, and each
+/// mention must appear in both renderings (so a mention hidden behind `{% if %}` does not count).
+struct FooterRules {
+    let symbols: SymbolTable
+    let variables: VariableCatalog
+
+    /// A URL no real footer contains, standing for the contact's unsubscribe link.
+    static let unsubscribeSentinel = "https://unsubscribe.invalid/automail-footer-check"
+
+    func check(_ workspace: Workspace, into bag: inout DiagnosticBag) {
+        guard let manifest = workspace.manifest else { return }
+        if let legal = manifest.legal {
+            if let url = legal.privacyURL, !url.value.lowercased().hasPrefix("https://") {
+                bag.report(
+                    .error(
+                        .insecurePrivacyURL, "the privacy URL `\(url.value)` is not an `https://` URL", at: url.range,
+                        help: "link to the privacy page over HTTPS"))
+            }
+            for locale in symbols.locales where !legal.dataOrigin.contains(where: { $0.locale.value == locale }) {
+                bag.report(
+                    .error(
+                        .missingDataOrigin, "`legal.data_origin` has no `\(locale)` notice", at: legal.range,
+                        help: "add `\(locale): <where the contact's data came from>` under `data_origin`"))
+            }
+        }
+        for locale in symbols.locales {
+            if let footer = manifest.footers.first(where: { $0.locale.value == locale }) {
+                check(footer.text, locale: locale, manifest: manifest, what: "the `\(locale)` footer", into: &bag)
+            } else {
+                let overriddenEverywhere = workspace.templates.allSatisfy { template in
+                    template.locales.contains { $0.locale.value == locale && $0.footer != nil }
+                }
+                if !overriddenEverywhere {
+                    bag.report(
+                        .error(
+                            .missingFooter, "the workspace has no `\(locale)` footer",
+                            at: manifest.footers.first?.locale.range ?? SourceRange.startOf(file: manifest.file),
+                            help: "add `\(locale): |` under `footer` in `automail.yaml` with the legal mentions and `[…]({{ unsubscribe_url }})`"
+                        ))
+                }
+            }
+        }
+        for template in workspace.templates {
+            for content in template.locales {
+                guard let footer = content.footer, symbols.locales.contains(content.locale.value) else { continue }
+                check(
+                    footer, locale: content.locale.value, manifest: manifest,
+                    what: "the footer of template `\(template.id.value)` (`\(content.locale.value)`)", into: &bag)
+            }
+        }
+    }
+
+    private func check(
+        _ footer: SourceText, locale: String, manifest: Manifest, what: String, into bag: inout DiagnosticBag
+    ) {
+        guard let legal = manifest.legal, let template = LiquidTemplate.parse(footer.text).template else { return }
+        if template.variables.contains(where: { !variables.allows($0.path) }) { return }
+        let dataOrigin = legal.dataOrigin.first { $0.locale.value == locale }?.text.text
+        var renderings: [(html: String, text: String)] = []
+        for filled in [false, true] {
+            let context = RenderContext.sample(
+                manifest: manifest, locale: locale, variables: variables, filled: filled,
+                unsubscribeURL: Self.unsubscribeSentinel)
+            guard case .success(let markdown) = template.render(context) else { return }
+            let html = MarkdownRenderer.renderHTMLFragment(markdown: markdown).html
+            let text = MarkdownRenderer.renderText(markdown: markdown)
+            renderings.append((html, Self.normalized(text)))
+        }
+        func everywhere(_ predicate: ((html: String, text: String)) -> Bool) -> Bool {
+            renderings.allSatisfy(predicate)
+        }
+        if !everywhere({ $0.html.contains("href=\"\(Self.unsubscribeSentinel)\"") }) {
+            bag.report(
+                .error(
+                    .footerMissingUnsubscribe, "\(what) has no unsubscribe link", at: footer.range,
+                    help: "add a link to `{{ unsubscribe_url }}`, e.g. `[Unsubscribe]({{ unsubscribe_url }})`, shown whatever the contact"
+                ))
+        }
+        let mentions: [(DiagnosticCode, String, String?, String)] = [
+            (.footerMissingPublisher, "the publisher", legal.publisher?.value, "{{ legal.publisher }}"),
+            (.footerMissingPostalAddress, "the postal address", legal.postalAddress?.value, "{{ legal.postal_address }}"),
+            (.footerMissingDataOrigin, "the data-origin notice", dataOrigin, "{{ legal.data_origin }}"),
+        ]
+        for (code, name, value, tag) in mentions {
+            guard let value, !value.isEmpty else { continue }
+            let needle = Self.normalized(value)
+            if !everywhere({ $0.text.contains(needle) }) {
+                bag.report(
+                    .error(
+                        code, "\(what) does not show \(name)", at: footer.range,
+                        help: "add `\(tag)` to the footer"))
+            }
+        }
+        if let url = legal.privacyURL?.value, !url.isEmpty {
+            let escaped = HTMLText.escape(url)
+            if !everywhere({ $0.html.contains("href=\"\(escaped)\"") || $0.text.contains(url) }) {
+                bag.report(
+                    .error(
+                        .footerMissingPrivacyLink, "\(what) has no link to the privacy page", at: footer.range,
+                        help: "add a link such as `[Your data and rights]({{ legal.privacy_url }})`"))
+            }
+        }
+    }
+
+    /// `text` with every run of whitespace replaced by one space, for comparing mentions.
+    static func normalized(_ text: String) -> String {
+        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+}
+
+/// Minimal HTML text escaping, as Liquid's `escape` filter does it.
+enum HTMLText {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for c in text {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,110 @@
+import Diagnostics
+
+/// AM301–AM308 and AM320: every reference resolves, with a did-you-mean; answer triggers only on
+/// choice questions.
+enum ReferenceRules {
+    static func check(_ workspace: Workspace, symbols: SymbolTable, into bag: inout DiagnosticBag) {
+        if let manifest = workspace.manifest, let defaultSender = manifest.defaultSender {
+            resolve(
+                defaultSender, kind: "sender", code: .unknownSender, context: "`default_sender`",
+                known: symbols.senders.keys, definedIn: "`senders` of `automail.yaml`", into: &bag)
+        }
+        for template in workspace.templates {
+            if let sender = template.sender {
+                resolve(
+                    sender, kind: "sender", code: .unknownSender, context: "template `\(template.id.value)`",
+                    known: symbols.senders.keys, definedIn: "`senders` of `automail.yaml`", into: &bag)
+            }
+            if let purpose = template.purpose, workspace.manifest?.consent.effectiveMode == .purpose {
+                resolve(
+                    purpose, kind: "consent purpose", code: .unknownPurpose,
+                    context: "template `\(template.id.value)`", known: symbols.purposes.keys,
+                    definedIn: "`consent.purposes` of `automail.yaml`", into: &bag)
+            }
+        }
+        for trigger in workspace.triggers {
+            let context = "trigger `\(trigger.id.value)`"
+            if let template = trigger.template {
+                resolve(
+                    template, kind: "template", code: .unknownTemplate, context: context,
+                    known: symbols.templates.keys, definedIn: "`templates/`", into: &bag)
+            }
+            switch trigger.event {
+            case nil: break
+            case let .supportLevel(level):
+                resolve(
+                    level, kind: "support level", code: .unknownSupportLevel, context: context,
+                    known: symbols.supportLevels.keys,
+                    definedIn: workspace.manifest?.supportLevels == nil
+                        ? "the default support levels" : "`support_levels` of `automail.yaml`", into: &bag)
+            case let .task(task):
+                resolve(
+                    task, kind: "task", code: .unknownTask, context: context, known: symbols.tasks.keys,
+                    definedIn: "`tasks` of `automail.yaml`", into: &bag)
+            case let .answer(questionnaireID, questionID, answerID):
+                checkAnswer(
+                    questionnaireID, questionID, answerID, trigger: trigger, symbols: symbols, into: &bag)
+            }
+        }
+    }
+
+    private static func checkAnswer(
+        _ questionnaireID: Located<String>, _ questionID: Located<String>, _ answerID: Located<String>,
+        trigger: Trigger, symbols: SymbolTable, into bag: inout DiagnosticBag
+    ) {
+        let context = "trigger `\(trigger.id.value)`"
+        guard let questionnaire = symbols.questionnaires[questionnaireID.value] else {
+            resolve(
+                questionnaireID, kind: "questionnaire", code: .unknownQuestionnaire, context: context,
+                known: symbols.questionnaires.keys, definedIn: "`questionnaires/`", into: &bag)
+            return
+        }
+        guard let question = symbols.question(questionID.value, in: questionnaire) else {
+            resolve(
+                questionID, kind: "question", code: .unknownQuestion,
+                context: "questionnaire `\(questionnaire.id.value)`",
+                known: questionnaire.questions.map(\.id.value),
+                definedIn: "questionnaire `\(questionnaire.id.value)`", note: questionnaire.id.range, into: &bag)
+            return
+        }
+        if let type = question.type, !type.value.canCarryEmail {
+            bag.report(
+                .error(
+                    .questionCannotCarryEmail,
+                    "question `\(questionnaire.id.value)/\(question.id.value)` is `\(type.value.rawValue)`: only `checkbox` and `single_choice` answers can send an email",
+                    at: trigger.eventRange ?? questionID.range,
+                    notes: [DiagnosticNote("the question's type is declared here", at: type.range)],
+                    help: "bind the trigger to an answer of a `checkbox` or `single_choice` question"))
+            return
+        }
+        if !question.answers.contains(where: { $0.id.value == answerID.value }) {
+            resolve(
+                answerID, kind: "answer", code: .unknownAnswer,
+                context: "question `\(questionnaire.id.value)/\(question.id.value)`",
+                known: question.answers.map(\.id.value),
+                definedIn: "question `\(question.id.value)`", note: question.id.range, into: &bag)
+        }
+    }
+
+    /// Reports `reference` when it is not among `known`.
+    static func resolve(
+        _ reference: Located<String>, kind: String, code: DiagnosticCode, context: String,
+        known: some Collection<String>, definedIn: String, note: SourceRange? = nil, into bag: inout DiagnosticBag
+    ) {
+        guard !reference.value.isEmpty, !known.contains(reference.value) else { return }
+        var help: String
+        if let suggestion = DidYouMean.suggestion(for: reference.value, among: known) {
+            help = "did you mean `\(suggestion)`?"
+        } else if known.isEmpty {
+            help = "declare the \(kind) in \(definedIn)"
+        } else {
+            let listed = known.sorted().prefix(8).map { "`\($0)`" }.joined(separator: ", ")
+            help = "use one of \(listed)\(known.count > 8 ? ", …" : ""), or declare it in \(definedIn)"
+        }
+        var notes: [DiagnosticNote] = []
+        if let note { notes.append(DiagnosticNote("\(definedIn) is defined here", at: note)) }
+        help = help.isEmpty ? "declare it" : help
+        bag.report(
+            .error(code, "unknown \(kind) `\(reference.value)` in \(context)", at: reference.range, notes: notes, help: help))
+    }
+}

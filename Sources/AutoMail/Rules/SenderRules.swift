@@ -1,0 +1,92 @@
+import Diagnostics
+
+/// AM501–AM505: sender and reply-to addresses, the From domain, header injection through display
+/// names, no-reply reply-to addresses, and the sending domains themselves.
+enum SenderRules {
+    static func check(_ workspace: Workspace, into bag: inout DiagnosticBag) {
+        guard let manifest = workspace.manifest else { return }
+        var domains: [String] = []
+        for domain in manifest.sendingDomains {
+            if let problem = EmailAddress.problem(withDomain: domain.value) {
+                bag.report(
+                    .error(
+                        .invalidSendingDomain, "invalid sending domain `\(domain.value)`: \(problem.message)",
+                        at: domain.range, help: problem.help))
+            } else {
+                domains.append(domain.value.lowercased())
+            }
+        }
+        for sender in manifest.senders {
+            let who = "sender `\(sender.id.value)`"
+            if let name = sender.name {
+                HeaderSafety.check(name, field: "display name of \(who)", into: &bag)
+            }
+            if let address = sender.address {
+                if let problem = EmailAddress.problem(with: address.value) {
+                    bag.report(
+                        .error(
+                            .invalidAddress, "invalid From address `\(address.value)` of \(who): \(problem.message)",
+                            at: address.range, help: problem.help))
+                } else if let domain = EmailAddress.domain(of: address.value), !domains.isEmpty,
+                    !domains.contains(domain)
+                {
+                    let list = domains.map { "`\($0)`" }.joined(separator: ", ")
+                    bag.report(
+                        .error(
+                            .unverifiedFromDomain,
+                            "the From domain `\(domain)` of \(who) is not a sending domain",
+                            at: address.range,
+                            notes: manifest.sendingDomains.first.map {
+                                [DiagnosticNote("the sending domains are declared here", at: $0.range)]
+                            } ?? [],
+                            help: "send from an address at \(list), or add `\(domain)` to `sending_domains` once it is verified (SPF, DKIM, DMARC)"
+                        ))
+                }
+            }
+            if let replyTo = sender.replyTo {
+                if let problem = EmailAddress.problem(with: replyTo.value) {
+                    bag.report(
+                        .error(
+                            .invalidAddress, "invalid Reply-To address `\(replyTo.value)` of \(who): \(problem.message)",
+                            at: replyTo.range, help: problem.help))
+                } else if EmailAddress.isNoReply(replyTo.value) {
+                    bag.report(
+                        .warning(
+                            .noreplyReplyTo, "the Reply-To of \(who) is a no-reply address `\(replyTo.value)`",
+                            at: replyTo.range,
+                            help: "give a mailbox someone reads: contacts who answer should reach a person"))
+                }
+            }
+        }
+    }
+}
+
+/// Header injection: a value that ends up in an email header must be one line of printable text.
+enum HeaderSafety {
+    /// Reports AM503 when `value` holds CR, LF or another control character.
+    static func check(_ value: Located<String>, field: String, into bag: inout DiagnosticBag) {
+        guard let (offset, scalar) = firstControl(in: value.value) else { return }
+        let name: String
+        switch scalar {
+        case "\r": name = "a carriage return (CR)"
+        case "\n": name = "a line feed (LF)"
+        default: name = "the control character U+\(String(scalar.value, radix: 16, uppercase: true))"
+        }
+        _ = offset
+        bag.report(
+            .error(
+                .headerInjection, "the \(field) contains \(name)", at: value.range,
+                help: "write it on one line: a line break in a header value can inject headers into the email"))
+    }
+
+    /// The first control character in `text` (C0, DEL, C1, U+2028/2029) and its scalar offset.
+    static func firstControl(in text: String) -> (Int, Unicode.Scalar)? {
+        for (i, scalar) in text.unicodeScalars.enumerated() {
+            switch scalar.value {
+            case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029: return (i, scalar)
+            default: continue
+            }
+        }
+        return nil
+    }
+}

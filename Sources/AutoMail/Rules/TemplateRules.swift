@@ -1,0 +1,131 @@
+import Diagnostics
+import Liquid
+import MailRendering
+import YAMLSource
+
+/// AM601–AM611 and AM503 for subjects: every locale present and declared, subjects one non-empty
+/// line, Liquid that parses inside the subset and reads only known variables, Markdown without raw
+/// HTML or unsafe links.
+struct TemplateRules {
+    let symbols: SymbolTable
+    let variables: VariableCatalog
+    let lines: [String: SourceLines]
+
+    func check(_ workspace: Workspace, into bag: inout DiagnosticBag) {
+        let locales = symbols.locales
+        if let manifest = workspace.manifest {
+            for footer in manifest.footers {
+                checkLiquid(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag)
+                checkMarkdown(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag)
+            }
+        }
+        for template in workspace.templates {
+            let name = "template `\(template.id.value)`"
+            var present = Set<String>()
+            for content in template.locales {
+                present.insert(content.locale.value)
+                if !locales.isEmpty, !locales.contains(content.locale.value) {
+                    bag.report(
+                        .error(
+                            .undeclaredLocale,
+                            "\(name) has locale `\(content.locale.value)`, which the workspace does not declare",
+                            at: content.locale.range,
+                            help: DidYouMean.help(for: content.locale.value, among: locales)
+                                ?? "add `\(content.locale.value)` to `locales` in `automail.yaml`, or remove this locale"))
+                }
+                let place = "\(name) (`\(content.locale.value)`)"
+                if let subject = content.subject {
+                    checkSubject(subject, place: place, into: &bag)
+                }
+                if let body = content.body {
+                    checkLiquid(body, what: "the body of \(place)", into: &bag)
+                    checkMarkdown(body, what: "the body of \(place)", into: &bag)
+                }
+                if let footer = content.footer {
+                    checkLiquid(footer, what: "the footer of \(place)", into: &bag)
+                    checkMarkdown(footer, what: "the footer of \(place)", into: &bag)
+                }
+            }
+            for locale in locales where !present.contains(locale) {
+                bag.report(
+                    .error(
+                        .missingLocale, "\(name) has no `\(locale)` locale", at: template.localesRange ?? template.id.range,
+                        help: "add a `\(locale):` entry with `subject` and `body` under `locales`: every template covers every workspace locale"
+                    ))
+            }
+        }
+    }
+
+    private func checkSubject(_ subject: SourceText, place: String, into bag: inout DiagnosticBag) {
+        if subject.text.allSatisfy({ $0.isWhitespace }) {
+            bag.report(
+                .error(
+                    .emptySubject, "the subject of \(place) is empty", at: subject.range,
+                    help: "write a subject: an email without one looks like spam"))
+            return
+        }
+        if let (offset, scalar) = HeaderSafety.firstControl(in: subject.text) {
+            let what = scalar == "\n" || scalar == "\r" ? "a line break" : "a control character"
+            bag.report(
+                .error(
+                    .headerInjection, "the subject of \(place) contains \(what)",
+                    at: range(of: offset..<(offset + 1), in: subject),
+                    help: "write the subject on one line (use a plain scalar or `>-`): a line break in a header can inject headers"
+                ))
+        }
+        checkLiquid(subject, what: "the subject of \(place)", into: &bag)
+    }
+
+    /// Parses the Liquid of `text` and reports syntax errors, unsupported constructs and unknown variables.
+    func checkLiquid(_ text: SourceText, what: String, into bag: inout DiagnosticBag) {
+        let result = LiquidTemplate.parse(text.text)
+        for issue in result.issues {
+            let code: DiagnosticCode
+            switch issue.kind {
+            case .unsupportedTag, .unsupportedFilter: code = .unsupportedLiquid
+            default: code = .liquidSyntax
+            }
+            bag.report(
+                .error(
+                    code, "\(issue.message) in \(what)", at: range(of: issue.range, in: text),
+                    help: issue.help ?? "see `automail explain \(code.rawValue)` for the supported Liquid"))
+        }
+        guard let template = result.template else { return }
+        for reference in template.variables where !variables.allows(reference.path) {
+            let name = reference.path.joined(separator: ".")
+            let help =
+                DidYouMean.help(for: name, among: variables.names)
+                ?? (reference.path.first == "contact"
+                    ? "declare `\(reference.path.dropFirst().first ?? name)` in `contact_fields` of `automail.yaml`, or use `contact.firstname`, `contact.surname` or `contact.mail`"
+                    : "use a variable the sender provides: `contact.*`, `legal.*`, `workspace.*` or `unsubscribe_url`")
+            bag.report(
+                .error(
+                    .unknownVariable, "unknown variable `\(name)` in \(what)", at: range(of: reference.range, in: text),
+                    help: help))
+        }
+    }
+
+    /// Reports raw HTML, unsafe or empty links and images without alt text in Markdown `text`.
+    func checkMarkdown(_ text: SourceText, what: String, into bag: inout DiagnosticBag) {
+        for issue in MarkdownSafety.issues(in: text.text) {
+            let code: DiagnosticCode
+            let severity: Severity
+            switch issue.kind {
+            case .rawHTML: (code, severity) = (.rawHTML, .error)
+            case .unsafeLinkURL: (code, severity) = (.unsafeLink, .error)
+            case .emptyLinkURL: (code, severity) = (.emptyLink, .error)
+            case .imageWithoutAlt: (code, severity) = (.imageWithoutAlt, .warning)
+            }
+            bag.report(
+                Diagnostic(
+                    code: code, severity: severity, message: "\(issue.message) in \(what)",
+                    range: range(of: issue.range, in: text), help: issue.help))
+        }
+    }
+
+    /// The file range of characters `characters` of `text`.
+    func range(of characters: Range<Int>, in text: SourceText) -> SourceRange {
+        guard let fileLines = lines[text.range.file] else { return text.range }
+        return fileLines.range(ofScalarCharacters: characters, in: text.node)
+    }
+}

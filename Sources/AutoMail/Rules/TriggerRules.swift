@@ -1,0 +1,147 @@
+import Diagnostics
+
+/// AM701 (an event bound twice to one template), AM702 (a priority tie between triggers that can fire
+/// in the same encounter and send different templates) and AM703 (a template no trigger uses).
+enum TriggerRules {
+    static func check(_ workspace: Workspace, symbols: SymbolTable, into bag: inout DiagnosticBag) {
+        checkDuplicateBindings(workspace, into: &bag)
+        checkPriorityTies(workspace, symbols: symbols, into: &bag)
+        checkUnusedTemplates(workspace, into: &bag)
+    }
+
+    private static func checkDuplicateBindings(_ workspace: Workspace, into bag: inout DiagnosticBag) {
+        struct Binding: Hashable {
+            var event: String
+            var template: String
+        }
+        var first: [Binding: Trigger] = [:]
+        for trigger in workspace.triggers {
+            guard let event = trigger.event, let template = trigger.template, !template.value.isEmpty else { continue }
+            let binding = Binding(event: event.key, template: template.value)
+            if let original = first[binding] {
+                bag.report(
+                    .error(
+                        .duplicateBinding,
+                        "`\(event.key)` is bound to template `\(template.value)` twice, by triggers `\(original.id.value)` and `\(trigger.id.value)`",
+                        at: trigger.eventRange ?? trigger.id.range,
+                        notes: [DiagnosticNote("first bound here", at: original.eventRange ?? original.id.range)],
+                        help: "remove one of the two triggers, or merge their settings into one"))
+            } else {
+                first[binding] = trigger
+            }
+        }
+    }
+
+    /// Which triggers can fire in one encounter: an encounter fills one questionnaire (a single-choice
+    /// question has one answer, a checkbox several), sets at most one support level and assigns any
+    /// number of tasks. Two triggers on different templates with the same priority that can fire
+    /// together leave the sender unable to choose: that is a tie.
+    ///
+    /// Counting makes this linear: for each trigger, the number of earlier triggers of its priority
+    /// that can fire with it and send another template is computed from counters, not by comparing
+    /// pairs. A witness for the note is searched only when a tie exists.
+    private static func checkPriorityTies(_ workspace: Workspace, symbols: SymbolTable, into bag: inout DiagnosticBag) {
+        struct Counts {
+            var total = 0
+            var byTemplate: [String: Int] = [:]
+            mutating func add(_ template: String) {
+                total += 1
+                byTemplate[template, default: 0] += 1
+            }
+            func others(than template: String) -> Int { total - byTemplate[template, default: 0] }
+        }
+        struct Group {
+            var members: [Trigger] = []
+            var answers = Counts(), levels = Counts(), tasks = Counts()
+            var byQuestionnaire: [String: Counts] = [:]
+            var byQuestion: [String: Counts] = [:]
+            var byAnswer: [String: Counts] = [:]
+            var byLevel: [String: Counts] = [:]
+        }
+        func isSingleChoice(_ questionnaire: String, _ question: String) -> Bool {
+            guard let q = symbols.questionnaires[questionnaire], let question = symbols.question(question, in: q) else {
+                return false
+            }
+            return question.type?.value == .singleChoice
+        }
+        func canFireTogether(_ a: Trigger, _ b: Trigger) -> Bool {
+            switch (a.event, b.event) {
+            case let (.answer(q1, qu1, a1)?, .answer(q2, qu2, a2)?):
+                guard q1.value == q2.value else { return false }
+                if qu1.value == qu2.value, a1.value != a2.value, isSingleChoice(q1.value, qu1.value) { return false }
+                return true
+            case let (.supportLevel(l1)?, .supportLevel(l2)?): return l1.value == l2.value
+            case (.task?, .task?): return true
+            case (nil, _), (_, nil): return false
+            default: return true
+            }
+        }
+
+        var groups: [Int: Group] = [:]
+        for trigger in workspace.triggers {
+            guard let event = trigger.event, let templateID = trigger.template?.value, !templateID.isEmpty else {
+                continue
+            }
+            let priority = trigger.effectivePriority
+            var group = groups[priority] ?? Group()
+            var conflicts: Int
+            switch event {
+            case let .answer(q, question, answer):
+                let questionKey = q.value + "/" + question.value
+                let answerKey = questionKey + "/" + answer.value
+                conflicts = group.levels.others(than: templateID) + group.tasks.others(than: templateID)
+                conflicts += group.byQuestionnaire[q.value]?.others(than: templateID) ?? 0
+                if isSingleChoice(q.value, question.value) {
+                    // Other answers of the same single-choice question cannot be given together.
+                    let sameQuestion = group.byQuestion[questionKey]?.others(than: templateID) ?? 0
+                    let sameAnswer = group.byAnswer[answerKey]?.others(than: templateID) ?? 0
+                    conflicts -= sameQuestion - sameAnswer
+                }
+                group.answers.add(templateID)
+                group.byQuestionnaire[q.value, default: Counts()].add(templateID)
+                group.byQuestion[questionKey, default: Counts()].add(templateID)
+                group.byAnswer[answerKey, default: Counts()].add(templateID)
+            case let .supportLevel(level):
+                conflicts = group.answers.others(than: templateID) + group.tasks.others(than: templateID)
+                conflicts += group.byLevel[level.value]?.others(than: templateID) ?? 0
+                group.levels.add(templateID)
+                group.byLevel[level.value, default: Counts()].add(templateID)
+            case .task:
+                conflicts = group.answers.others(than: templateID) + group.levels.others(than: templateID)
+                conflicts += group.tasks.others(than: templateID)
+                group.tasks.add(templateID)
+            }
+            if conflicts > 0 {
+                let witness = group.members.first {
+                    $0.template?.value != templateID && canFireTogether($0, trigger)
+                }
+                var notes: [DiagnosticNote] = []
+                if let witness {
+                    notes.append(
+                        DiagnosticNote(
+                            "trigger `\(witness.id.value)` sends template `\(witness.template?.value ?? "")` with the same priority \(priority)",
+                            at: witness.priority?.range ?? witness.id.range))
+                }
+                bag.report(
+                    .error(
+                        .priorityTie,
+                        "trigger `\(trigger.id.value)` ties at priority \(priority) with \(witness.map { "trigger `\($0.id.value)`" } ?? "another trigger") that can fire in the same encounter",
+                        at: trigger.priority?.range ?? trigger.id.range, notes: notes,
+                        help: "give the triggers distinct priorities: the sender sends one email per encounter, the highest priority wins"
+                    ))
+            }
+            group.members.append(trigger)
+            groups[priority] = group
+        }
+    }
+
+    private static func checkUnusedTemplates(_ workspace: Workspace, into bag: inout DiagnosticBag) {
+        let used = Set(workspace.triggers.compactMap { $0.template?.value })
+        for template in workspace.templates where !template.id.value.isEmpty && !used.contains(template.id.value) {
+            bag.report(
+                .warning(
+                    .unusedTemplate, "template `\(template.id.value)` is not used by any trigger", at: template.id.range,
+                    help: "bind it in a file of `triggers/`, or delete it"))
+        }
+    }
+}

@@ -1,0 +1,45 @@
+/// The Liquid variables a template may read: what the sender provides for each contact and what
+/// automail fills from the manifest. Anything else is an error at compile time, never an empty string
+/// at send time.
+struct VariableCatalog {
+    /// Variables the sender provides per contact, with their types.
+    private(set) var contactVariables: [(name: String, type: String)] = []
+    /// Every name a template may read.
+    private(set) var names: Set<String> = []
+
+    /// Variables automail fills from the manifest (`globals` in the bundle).
+    static let globalNames = [
+        "legal.publisher", "legal.postal_address", "legal.privacy_url", "legal.data_origin",
+        "workspace.id", "workspace.name",
+    ]
+
+    /// Properties Liquid computes on any value.
+    static let computedProperties: Set<String> = ["size", "first", "last"]
+
+    init(manifest: Manifest?) {
+        var contact: [(String, String)] = [
+            ("contact.firstname", "string"), ("contact.surname", "string"), ("contact.mail", "email"),
+        ]
+        for field in manifest?.contactFields ?? [] where !field.id.value.isEmpty {
+            let name = "contact." + field.id.value
+            guard !contact.contains(where: { $0.0 == name }) else { continue }
+            contact.append((name, field.type?.value.rawValue ?? "string"))
+        }
+        contact.append(("unsubscribe_url", "url"))
+        contactVariables = contact.map { (name: $0.0, type: $0.1) }
+        names = Set(contact.map(\.0)).union(Self.globalNames)
+    }
+
+    /// Whether a path read by a template is allowed: a known name, optionally followed by one
+    /// computed property (`contact.firstname.size`).
+    func allows(_ path: [String]) -> Bool {
+        for length in stride(from: path.count, through: 1, by: -1) {
+            let name = path.prefix(length).joined(separator: ".")
+            if names.contains(name) {
+                let rest = path.dropFirst(length)
+                return rest.count == 0 || (rest.count == 1 && rest.first.map(Self.computedProperties.contains) == true)
+            }
+        }
+        return false
+    }
+}
