@@ -138,9 +138,9 @@ def locate(node, path):
 def describe(error):
     path = "/".join(str(p) for p in error.absolute_path)
     message = error.message
-    if error.validator == "not" and error.schema.get("required") == ["answers"]:
+    if error.validator == "not" and error.validator_value == {"required": ["answers"]}:
         message = "'answers' is only allowed for single_choice and checkbox questions"
-    elif error.validator == "not" and error.schema.get("required") == ["purposes"]:
+    elif error.validator == "not" and error.validator_value == {"required": ["purposes"]}:
         message = "'purposes' is only allowed when consent.mode is purpose"
     elif error.validator in ("minProperties", "maxProperties") and \
             set(error.schema.get("properties", {})) == {"answer", "support_level", "task"}:
@@ -194,7 +194,7 @@ class Run:
                 node = locate(root, list(error.absolute_path)) if root is not None else None
                 where = (node.start_mark.line + 1, node.start_mark.column + 1) if node else (1, 1)
                 problems.append((where, describe(error)))
-        self.report(path, problems)
+        self.report(path, sorted(problems))
 
     def workspace(self, folder):
         manifest = os.path.join(folder, "automail.yaml")
