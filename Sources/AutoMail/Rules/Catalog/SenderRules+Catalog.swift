@@ -1,0 +1,139 @@
+import Diagnostics
+
+extension RuleCatalog {
+    /// AM501–AM505: sender addresses, the From domain, header values and sending domains.
+    static let senderRules: [RuleDescription] = [
+        RuleDescription(
+            code: .invalidAddress, severity: .error,
+            summary: "a sender or reply-to address is not a plain `local@domain` address",
+            explanation: #"""
+                `address` and `reply_to` take a bare RFC 5321/5322 address in its dot-atom form:
+                `team@example.org`. Display names (`Team <team@…>`), comments, quoted local parts and
+                IP-literal domains are legal somewhere, but mail systems disagree on them and they are
+                the usual vehicles of header tricks. The display name goes in `name`.
+
+                ```yaml
+                senders:
+                  - id: team
+                    name: Base team
+                    address: team@example.org
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: edit("automail.yaml", ["address: team@example.org": "address: «team.example.org»"])),
+                RuleExample(
+                    triggers: true,
+                    files: edit("automail.yaml", [
+                        "reply_to: contact@example.org": "reply_to: «Base team <contact@example.org>»"
+                    ])),
+                RuleExample(triggers: false, files: [:]),
+            ]),
+        RuleDescription(
+            code: .unverifiedFromDomain, severity: .error,
+            summary: "a sender's From domain is not a sending domain",
+            explanation: #"""
+                The From domain must be one of `sending_domains`, the domains whose SPF and DKIM records
+                the sending service controls. Gmail and Yahoo (2024 bulk-sender rules) require the From
+                domain to be aligned with SPF or DKIM (DMARC); mail from any other domain is rejected or
+                lands in spam, and sending as someone else's domain is spoofing.
+
+                ```yaml
+                sending_domains: [example.org]
+                senders:
+                  - id: team
+                    address: team@example.org
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: edit("automail.yaml", ["address: team@example.org": "address: «team@example.com»"])),
+                RuleExample(
+                    triggers: false,
+                    files: edit("automail.yaml", [
+                        "sending_domains: [example.org]": "sending_domains: [example.org, example.com]",
+                        "address: team@example.org": "address: team@example.com",
+                    ])),
+            ]),
+        RuleDescription(
+            code: .headerInjection, severity: .error,
+            summary: "a header value contains a line break or a control character",
+            explanation: #"""
+                Sender names and subjects become email headers. A line break (CR or LF) in a header
+                value ends the header, and whatever follows becomes a new header: `Bcc:` to anyone,
+                or a forged `Reply-To:` (header injection). Other control characters are rejected or
+                mangled by mail servers. Write the value on one line; in YAML, a plain scalar or a
+                folded `>-` scalar has no trailing line break.
+
+                ```yaml
+                name: Base team
+                subject: We will call you back
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: edit("automail.yaml", [
+                        "name: Base team": #"name: «"Base team\r\nBcc: everyone@example.net"»"#
+                    ])),
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/callback.yaml", [
+                        "subject: We will call you back": "subject: We will«\t»call you back"
+                    ])),
+                RuleExample(triggers: false, files: [:]),
+            ]),
+        RuleDescription(
+            code: .noreplyReplyTo, severity: .warning,
+            summary: "a reply-to address is a no-reply mailbox",
+            explanation: #"""
+                `reply_to` exists so that contacts who answer reach a person. A `noreply@` reply-to
+                sends their answers nowhere: a contact who writes "please remove me" is not heard,
+                which fails the spirit of GDPR art. 21 and CAN-SPAM opt-out handling, and mailbox
+                providers count unanswerable senders against reputation. Give a mailbox someone reads,
+                or omit `reply_to` so replies go to the From address.
+
+                ```yaml
+                reply_to: contact@example.org
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: edit("automail.yaml", ["reply_to: contact@example.org": "reply_to: «noreply@example.org»"])),
+                RuleExample(
+                    triggers: false,
+                    files: edit("automail.yaml", ["    reply_to: contact@example.org\n": ""])),
+            ]),
+        RuleDescription(
+            code: .invalidSendingDomain, severity: .error,
+            summary: "a sending domain is not a valid host name",
+            explanation: #"""
+                `sending_domains` lists the domains mail is sent from, as DNS knows them: ASCII host
+                names with at least two labels, internationalised names in punycode (`xn--…`). A URL, an
+                address or a Unicode name cannot be matched against SPF, DKIM and DMARC records, so no
+                sender could be verified against it.
+
+                ```yaml
+                sending_domains: [example.org, xn--lyon-nergie-fbb.fr]
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: edit("automail.yaml", ["sending_domains: [example.org]": "sending_domains: [«https://example.org»]"])),
+                RuleExample(
+                    triggers: true,
+                    files: edit("automail.yaml", [
+                        "sending_domains: [example.org]": "sending_domains: [example.org, «lyon-énergie.fr»]"
+                    ])),
+                RuleExample(
+                    triggers: false,
+                    files: edit("automail.yaml", [
+                        "sending_domains: [example.org]": "sending_domains: [example.org, xn--lyon-nergie-fbb.fr]"
+                    ])),
+            ]),
+    ]
+}

@@ -1,0 +1,282 @@
+import Diagnostics
+
+extension RuleCatalog {
+    /// The base `callback` template with `text` added after the last line of its `en` body.
+    private static func callbackEnglishBody(adding text: String) -> [String: String] {
+        edit("templates/callback.yaml", [
+            "      A volunteer will call you back soon.\n": "      A volunteer will call you back soon.\n      \(text)\n"
+        ])
+    }
+
+    /// AM601–AM611: template locales, subjects, Liquid and Markdown.
+    static let templateRules: [RuleDescription] = [
+        RuleDescription(
+            code: .missingLocale, severity: .error,
+            summary: "a template does not cover every workspace locale",
+            explanation: #"""
+                The sending service picks the template locale matching the contact's language, and
+                falls back to the default locale (the first of `locales`). A template without one of
+                the workspace locales would leave those contacts with an email in the wrong language,
+                or none. Every template covers every locale of `locales` in `automail.yaml`.
+
+                ```yaml
+                locales:
+                  fr:
+                    subject: …
+                    body: …
+                  en:
+                    subject: …
+                    body: …
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/welcome.yaml", [
+                        "locales:\n": "«locales»:\n",
+                        """
+                          en:
+                            subject: Thank you {{ contact.firstname | default: "friend" }}!
+                            body: |
+                              Hello {{ contact.firstname | default: "friend" }},
+
+                              Thank you for your support.
+
+                        """: "",
+                    ])),
+                RuleExample(triggers: false, files: [:]),
+            ]),
+        RuleDescription(
+            code: .undeclaredLocale, severity: .error,
+            summary: "a template has a locale the workspace does not declare",
+            explanation: #"""
+                The template has content for a locale that is not in `locales` of `automail.yaml`. No
+                contact is ever sent that content, and it is not checked against a footer or a
+                data-origin notice in that language. Declare the locale (and then give every template,
+                the footer and `data_origin` an entry for it), or remove the content.
+
+                ```yaml
+                locales: [fr, en, de]
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: appending(
+                        "templates/callback.yaml",
+                        """
+                          «de»:
+                            subject: Wir rufen Sie zurück
+                            body: |
+                              Ein Freiwilliger ruft Sie bald zurück.
+
+                        """)),
+                RuleExample(triggers: false, files: [:]),
+            ]),
+        RuleDescription(
+            code: .emptySubject, severity: .error,
+            summary: "a template subject is empty",
+            explanation: #"""
+                An email without a subject looks like spam to recipients and to filters, and some
+                mail clients hide it. Write a subject in every locale; Liquid is allowed, with a
+                `default` so that it is never empty for a contact without a first name.
+
+                ```yaml
+                subject: Thank you {{ contact.firstname | default: "friend" }}!
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/callback.yaml", [
+                        "subject: We will call you back": #"subject: «""»"#
+                    ])),
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/callback.yaml", [
+                        "subject: We will call you back": "subject: «'  '»"
+                    ])),
+                RuleExample(triggers: false, files: [:]),
+            ]),
+        RuleDescription(
+            code: .liquidSyntax, severity: .error,
+            summary: "the Liquid markup does not parse",
+            explanation: #"""
+                The Liquid in a subject, body or footer is malformed: an output `{{` without `}}`, a tag
+                `{%` without `%}`, an `if` without `endif`, an unterminated string… In the reference CRM
+                broken markup is sent as is, braces and all. automail refuses it.
+
+                ```liquid
+                Hello {{ contact.firstname | default: "friend" }},
+                {% if contact.district %}See you in {{ contact.district }}!{% endif %}
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/welcome.yaml", [
+                        #"      Hello {{ contact.firstname | default: "friend" }},"#:
+                            #"      Hello «{{» contact.firstname | default: "friend" },"#
+                    ])),
+                RuleExample(
+                    triggers: true,
+                    files: callbackEnglishBody(adding: "«{% if contact.district %}»See you in {{ contact.district }}!")),
+                RuleExample(
+                    triggers: false,
+                    files: callbackEnglishBody(
+                        adding: "{% if contact.district %}See you in {{ contact.district }}!{% endif %}")),
+            ]),
+        RuleDescription(
+            code: .unsupportedLiquid, severity: .error,
+            summary: "the Liquid uses a tag or filter outside automail's subset",
+            explanation: #"""
+                automail supports a subset of Liquid that every sender can render the same way: output
+                with the filters `default`, `upcase`, `downcase`, `capitalize`, `strip`, `lstrip`,
+                `rstrip`, `escape`, `append`, `prepend`, `replace`, `remove`, `truncate`, `size`; the tags
+                `if`/`elsif`/`else`, `unless`, `case`/`when`, `comment`, `raw`, `assign`, `capture`.
+                Loops, includes and other filters are refused (an `include` reads a file the sender
+                does not have; an unknown filter is ignored silently by some engines).
+
+                ```liquid
+                {{ contact.surname | upcase }}
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/welcome.yaml", [
+                        #"      Hello {{ contact.firstname | default: "friend" }},"#:
+                            "      Hello {{ contact.firstname | «upper» }},"
+                    ])),
+                RuleExample(
+                    triggers: true,
+                    files: callbackEnglishBody(adding: "{% «include» 'signature' %}")),
+                RuleExample(
+                    triggers: false,
+                    files: edit("templates/welcome.yaml", [
+                        #"      Hello {{ contact.firstname | default: "friend" }},"#:
+                            #"      Hello {{ contact.firstname | default: "friend" | upcase }},"#
+                    ])),
+            ]),
+        RuleDescription(
+            code: .unknownVariable, severity: .error,
+            summary: "the Liquid reads a variable the sender does not provide",
+            explanation: #"""
+                In the reference CRM a misspelt merge tag renders as an empty string, silently:
+                "Hello ," goes out to every contact. automail knows every variable a template can
+                read: `contact.firstname`, `contact.surname`, `contact.mail`, `contact.<id>` for each
+                of `contact_fields`, `unsubscribe_url`, `legal.*` and `workspace.id`/`workspace.name`.
+                Fix the spelling (the help suggests the closest name) or declare the custom field.
+
+                ```yaml
+                contact_fields:
+                  - id: district
+                    type: short_text
+                    label: District
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/welcome.yaml", [
+                        #"subject: Thank you {{ contact.firstname | default: "friend" }}!"#:
+                            #"subject: Thank you {{ «contact.fristname» | default: "friend" }}!"#
+                    ])),
+                RuleExample(
+                    triggers: true,
+                    files: callbackEnglishBody(adding: "See you in {{ «contact.quartier» }}.")),
+                RuleExample(
+                    triggers: false,
+                    files: callbackEnglishBody(adding: "See you in {{ contact.district | default: \"your area\" }}.")),
+            ]),
+        RuleDescription(
+            code: .rawHTML, severity: .error,
+            summary: "the Markdown contains raw HTML",
+            explanation: #"""
+                Bodies and footers are Markdown, rendered by automail to email-safe HTML and plain text.
+                Raw HTML passes through the Markdown renderer unchanged, `<script>` and event handlers
+                included, breaks the plain-text version, and renders differently in every mail client.
+                Use Markdown instead:
+
+                ```markdown
+                Thank you for your **support**.
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/welcome.yaml", [
+                        "Thank you for your support.": "Thank you for your «<strong>»support</strong>."
+                    ])),
+                RuleExample(
+                    triggers: false,
+                    files: edit("templates/welcome.yaml", [
+                        "Thank you for your support.": "Thank you for your **support**."
+                    ])),
+            ]),
+        RuleDescription(
+            code: .unsafeLink, severity: .error,
+            summary: "a link target is not an `https:`, `http:` or `mailto:` URL",
+            explanation: #"""
+                Links must be absolute `https:` (or `http:`) or `mailto:` URLs, or a Liquid output such
+                as `{{ unsubscribe_url }}`. `javascript:` and `data:` links are attack vectors; a
+                relative link (`www.example.org/…`, `/programme`) has no base in an email and goes
+                nowhere; spaces and quotes in a URL break the HTML attribute.
+
+                ```markdown
+                Read [our programme](https://www.example.org/programme).
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: callbackEnglishBody(adding: "Read [our programme](«www.example.org/programme»).")),
+                RuleExample(
+                    triggers: true,
+                    files: callbackEnglishBody(adding: "[Act now](«javascript:alert(document.cookie)»)")),
+                RuleExample(
+                    triggers: false,
+                    files: callbackEnglishBody(adding: "Read [our programme](https://www.example.org/programme).")),
+            ]),
+        RuleDescription(
+            code: .emptyLink, severity: .error,
+            summary: "a link has an empty target",
+            explanation: #"""
+                A link written `[text]()` renders as a link that goes nowhere (or reloads the webmail
+                page). It is usually a placeholder left behind. Give the target, or write the text
+                without a link.
+
+                ```markdown
+                Read [our programme](https://www.example.org/programme).
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: callbackEnglishBody(adding: "Read «[our programme]()».")),
+                RuleExample(
+                    triggers: false,
+                    files: callbackEnglishBody(adding: "Read [our programme](https://www.example.org/programme).")),
+            ]),
+        RuleDescription(
+            code: .imageWithoutAlt, severity: .warning,
+            summary: "an image has no alternative text",
+            explanation: #"""
+                Many mail clients block images by default and screen readers announce them by their
+                alternative text. An image without one shows as an empty box or is skipped, and image-
+                only content is a spam signal. Describe the image between the brackets.
+
+                ```markdown
+                ![Our volunteers at the Croix-Rousse market](https://example.org/team.jpg)
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: callbackEnglishBody(adding: "«![](https://example.org/team.jpg)»")),
+                RuleExample(
+                    triggers: false,
+                    files: callbackEnglishBody(adding: "![Our volunteers at the market](https://example.org/team.jpg)")),
+            ]),
+    ]
+}

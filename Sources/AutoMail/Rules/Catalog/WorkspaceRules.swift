@@ -1,0 +1,72 @@
+import Diagnostics
+
+extension RuleCatalog {
+    /// AM001–AM003: the workspace's files. AM002 and AM003 are reported by the loader, which reads the
+    /// disk, not by `Compiler.check`: their examples illustrate the rule and the example test skips them.
+    static let workspaceRules: [RuleDescription] = [
+        RuleDescription(
+            code: .notAWorkspace, severity: .error,
+            summary: "the workspace has no `automail.yaml`",
+            explanation: #"""
+                `automail.yaml` marks the root of a workspace: it declares the locales, the sending domains,
+                the senders and the legal block every template depends on. Without it nothing can be
+                checked, and automail will not guess a root from the other folders.
+
+                Run automail from the workspace root (or pass its path), or create the manifest:
+
+                ```yaml
+                id: lyon-2026
+                name: Lyon en commun 2026
+                locales: [fr, en]
+                sending_domains: [lyon-en-commun.fr]
+                ```
+                `automail init` writes a complete starting manifest.
+                """#,
+            examples: [
+                RuleExample(triggers: true, files: ["automail.yaml": ""]),
+                RuleExample(triggers: false, files: [:]),
+            ]),
+        RuleDescription(
+            code: .unreadableFile, severity: .error,
+            summary: "a workspace file cannot be read",
+            explanation: #"""
+                A `.yaml` file of the workspace exists but could not be read: permissions, a broken
+                symbolic link, a folder named like a file, or a link pointing outside the workspace.
+                automail reports it instead of skipping it, because a template or a trigger that is
+                silently left out changes which emails are sent.
+
+                Fix the permissions (`chmod a+r templates/welcome.yaml`), replace the link by the file
+                itself, or move the file out of `questionnaires/`, `templates/` and `triggers/`.
+
+                This rule comes from the loader, which reads the disk: it has no example run through
+                `Compiler.check`.
+                """#,
+            examples: []),
+        RuleDescription(
+            code: .misnamedFile, severity: .error,
+            summary: "a workspace file ends in `.yml` instead of `.yaml`",
+            explanation: #"""
+                automail reads only `.yaml` files directly inside `questionnaires/`, `templates/` and
+                `triggers/`. A `.yml` file there is almost always a template or trigger its author
+                expects to be deployed; ignoring it silently would drop emails from the bundle, so it is
+                reported instead.
+
+                Rename the file:
+
+                ```sh
+                git mv templates/welcome.yml templates/welcome.yaml
+                ```
+
+                This rule comes from the loader, not from `Compiler.check`: the example test skips its
+                examples (the loader's tests cover it on a folder on disk).
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: files(
+                        ["templates/welcome.yaml": ""],
+                        ["templates/welcome.yml": baseWorkspace["templates/welcome.yaml"] ?? ""])),
+                RuleExample(triggers: false, files: [:]),
+            ]),
+    ]
+}

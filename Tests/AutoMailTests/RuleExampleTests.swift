@@ -1,0 +1,218 @@
+import AutoMail
+import Diagnostics
+import Foundation
+import Testing
+
+/// The rule catalog's examples are its tests: each example is compiled as an overlay on the base
+/// workspace, and a triggering example must report its rule's code exactly at the «marked» range.
+@Suite struct RuleExampleTests {
+    /// Codes reported by the loader (which reads the disk), not by `Compiler.check`: their examples
+    /// only illustrate the rule and are not run here; the loader's tests cover them.
+    static let loaderOnlyCodes: Set<DiagnosticCode> = ["AM002", "AM003"]
+    /// Codes whose triggering example cannot be written as catalog text (AM110 needs a 16 MiB file).
+    static let codesWithoutTriggeringExample: Set<DiagnosticCode> = loaderOnlyCodes.union(["AM110"])
+
+    /// Every (rule, example) pair run through `Compiler.check`, by index so that the test name is short.
+    static let runnableExamples: [ExampleCase] = RuleCatalog.all.flatMap { rule in
+        rule.examples.enumerated().compactMap { index, example in
+            loaderOnlyCodes.contains(rule.code) ? nil : ExampleCase(rule: rule, index: index, example: example)
+        }
+    }
+
+    @Test(arguments: runnableExamples)
+    func example(_ testCase: ExampleCase) throws {
+        let example = testCase.example
+        let location = SourceLocation(
+            fileID: "AutoMail/\((example.sourceFile as NSString).lastPathComponent)", filePath: example.sourceFile,
+            line: example.line, column: 1)
+        let overlay: Overlay
+        do {
+            overlay = try Overlay(example)
+        } catch {
+            Issue.record("malformed example: \(error)", sourceLocation: location)
+            return
+        }
+        let result = Compiler.check(overlay.files.map { SourceFile(path: $0.key, text: $0.value) })
+        let code = testCase.rule.code
+        let produced = result.diagnostics.map(Self.describe).joined(separator: "\n")
+        if example.triggers {
+            let expected = overlay.expectedRange
+            let found = result.diagnostics.contains { $0.code == code && $0.range == expected }
+            if !found {
+                Issue.record(
+                    """
+                    \(code) example does not report \(code) at \(expected.map(Self.describe) ?? "no range (workspace-wide)")
+                    diagnostics produced:
+                    \(produced.isEmpty ? "(none)" : produced)
+                    """, sourceLocation: location)
+            }
+            if let diagnostic = result.diagnostics.first(where: { $0.code == code }),
+                diagnostic.severity != testCase.rule.severity
+            {
+                Issue.record(
+                    "\(code) is reported as \(diagnostic.severity), the catalog says \(testCase.rule.severity)",
+                    sourceLocation: location)
+            }
+        } else if result.diagnostics.contains(where: { $0.code == code }) {
+            Issue.record(
+                """
+                passing \(code) example reports \(code)
+                diagnostics produced:
+                \(produced)
+                """, sourceLocation: location)
+        }
+    }
+
+    @Test func baseWorkspaceIsTheFixture() throws {
+        let fixture = Self.testsDirectory.appendingPathComponent("Fixtures/base")
+        let enumerator = try #require(FileManager.default.enumerator(at: fixture, includingPropertiesForKeys: nil))
+        var onDisk: [String: [UInt8]] = [:]
+        for case let url as URL in enumerator where url.pathExtension == "yaml" {
+            let path = String(url.standardizedFileURL.path.dropFirst(fixture.standardizedFileURL.path.count + 1))
+            onDisk[path] = Array(try Data(contentsOf: url))
+        }
+        #expect(onDisk.keys.sorted() == RuleCatalog.baseWorkspace.keys.sorted())
+        for (path, text) in RuleCatalog.baseWorkspace {
+            #expect(onDisk[path] == Array(text.utf8), "RuleCatalog.baseWorkspace[\"\(path)\"] differs from Fixtures/base/\(path)")
+        }
+    }
+
+    @Test func baseWorkspaceIsClean() {
+        let result = Compiler.check(RuleCatalog.baseWorkspace.map { SourceFile(path: $0.key, text: $0.value) })
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics.map(Self.describe).joined(separator: "\n"))")
+    }
+
+    @Test func everyCodeHasOneRule() throws {
+        let source = try String(
+            contentsOf: Self.testsDirectory.appendingPathComponent("../../Sources/AutoMail/Support/DiagnosticCodes.swift"),
+            encoding: .utf8)
+        let regex = try NSRegularExpression(pattern: #""(AM\d{3})""#)
+        let declared = regex.matches(in: source, range: NSRange(source.startIndex..., in: source)).compactMap {
+            Range($0.range(at: 1), in: source).map { DiagnosticCode(rawValue: String(source[$0])) }
+        }
+        #expect(declared.count > 60)
+        #expect(Set(declared).count == declared.count, "a code is declared twice in DiagnosticCodes.swift")
+        let catalogued = RuleCatalog.all.map(\.code)
+        #expect(Set(catalogued).count == catalogued.count, "a code has two catalog entries")
+        #expect(Set(catalogued) == Set(declared), "missing: \(Set(declared).subtracting(catalogued).sorted()), unknown: \(Set(catalogued).subtracting(declared).sorted())")
+        #expect(catalogued == catalogued.sorted(), "RuleCatalog.all is sorted by code")
+        for code in declared {
+            #expect(RuleCatalog.rule(code)?.code == code)
+        }
+    }
+
+    @Test(arguments: RuleCatalog.all.map(\.code))
+    func ruleIsWellFormed(_ code: DiagnosticCode) throws {
+        let rule = try #require(RuleCatalog.rule(code))
+        let summary = rule.summary
+        #expect(!summary.isEmpty && !summary.contains("\n"), "\(code): the summary is one line")
+        #expect(summary.first.map { !$0.isUppercase } == true, "\(code): the summary starts lowercase")
+        #expect(!summary.hasSuffix("."), "\(code): the summary has no trailing period")
+        let lines = rule.explanation.split(separator: "\n", omittingEmptySubsequences: false).count
+        #expect((4...16).contains(lines), "\(code): the explanation has \(lines) lines")
+        if !Self.codesWithoutTriggeringExample.contains(code) {
+            #expect(rule.examples.contains { $0.triggers }, "\(code) has no triggering example")
+        }
+        if !Self.loaderOnlyCodes.contains(code) {
+            #expect(rule.examples.contains { !$0.triggers }, "\(code) has no passing example")
+        }
+        for example in rule.examples {
+            for (path, text) in example.files {
+                #expect(
+                    !text.contains(RuleCatalog.editNotFoundMarker), "\(code) example at line \(example.line) edits `\(path)` where the old text is not",
+                    sourceLocation: SourceLocation(
+                        fileID: "AutoMail/catalog", filePath: example.sourceFile, line: example.line, column: 1))
+            }
+        }
+    }
+
+    // MARK: Support
+
+    static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+
+    static func describe(_ range: SourceRange) -> String {
+        "\(range.file):\(range.start.line):\(range.start.column)-\(range.end.line):\(range.end.column)"
+    }
+
+    static func describe(_ diagnostic: Diagnostic) -> String {
+        "  \(diagnostic.severity) \(diagnostic.code) at \(diagnostic.range.map(describe) ?? "(workspace)"): \(diagnostic.message)"
+    }
+}
+
+/// One example of one rule, as a test argument.
+struct ExampleCase: Sendable, CustomTestStringConvertible {
+    var rule: RuleDescription
+    var index: Int
+    var example: RuleExample
+
+    var testDescription: String {
+        "\(rule.code) #\(index + 1) (\(example.triggers ? "triggers" : "passes"), line \(example.line))"
+    }
+}
+
+/// An example applied to the base workspace: the files to compile, markers removed, and the range the
+/// markers delimit.
+struct Overlay {
+    struct Malformed: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    var files: [String: String]
+    /// The marked range; `nil` when the example has no marker (a workspace-wide diagnostic).
+    var expectedRange: SourceRange?
+
+    init(_ example: RuleExample) throws {
+        var files = RuleCatalog.baseWorkspace
+        var expected: SourceRange?
+        for (path, text) in example.files.sorted(by: { $0.key < $1.key }) {
+            if text.isEmpty {
+                files[path] = nil
+                continue
+            }
+            let (stripped, range) = try Self.strip(text, path: path)
+            files[path] = stripped
+            if let range {
+                guard expected == nil else { throw Malformed(description: "markers in more than one file") }
+                expected = range
+            }
+        }
+        if example.triggers == false, expected != nil {
+            throw Malformed(description: "a passing example has a marker")
+        }
+        self.files = files
+        self.expectedRange = expected
+    }
+
+    /// `text` without its `«` and `»`, and the range between them: line and column 1-based, columns in
+    /// Unicode scalars, the end just past the last marked character.
+    static func strip(_ text: String, path: String) throws -> (String, SourceRange?) {
+        var out = String.UnicodeScalarView()
+        var line = 1
+        var column = 1
+        var start: SourcePosition?
+        var end: SourcePosition?
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "«":
+                guard start == nil else { throw Malformed(description: "two `«` in \(path)") }
+                start = SourcePosition(line: line, column: column)
+            case "»":
+                guard start != nil, end == nil else { throw Malformed(description: "unbalanced `»` in \(path)") }
+                end = SourcePosition(line: line, column: column)
+            default:
+                out.append(scalar)
+                if scalar == "\n" {
+                    line += 1
+                    column = 1
+                } else {
+                    column += 1
+                }
+            }
+        }
+        switch (start, end) {
+        case (nil, nil): return (String(out), nil)
+        case let (start?, end?): return (String(out), SourceRange(file: path, start: start, end: end))
+        default: throw Malformed(description: "unbalanced `«` in \(path)")
+        }
+    }
+}
