@@ -310,6 +310,9 @@ struct TreeBuilder {
 
     private static func help(forProblem problem: String, context: String?) -> String {
         let context = context ?? ""
+        if problem.contains("control characters") {
+            return "remove the control character, or write it as an escape such as `\\u0007` in a double-quoted string"
+        }
         if problem.contains("tab") { return "YAML forbids tabs for indentation; indent with spaces" }
         if problem.contains("mapping values are not allowed") {
             return "check the indentation of this line and that a space follows each `:`;"

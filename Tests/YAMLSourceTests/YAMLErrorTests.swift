@@ -13,6 +13,12 @@ struct ErrorCase: CustomTestStringConvertible, Sendable {
 
 let errorCases: [ErrorCase] = [
     ErrorCase(name: "tab indentation", yaml: "a:\n\tb: 1\n", expected: ["AM101@2:1"]),
+    ErrorCase(name: "tab before a later key", yaml: "a:\n  b: 1\n\tc: 2\n", expected: ["AM101@3:1"]),
+    ErrorCase(name: "tab in a block scalar's indentation", yaml: "a: |\n\tx\n", expected: ["AM101@2:1"]),
+    ErrorCase(name: "tab as separator after colon is fine", yaml: "a:\tb\n", expected: []),
+    ErrorCase(name: "control character", yaml: "a: b\u{7}c\n", expected: ["AM101@1:5"]),
+    ErrorCase(name: "unclosed flow sequence", yaml: "a: [1, 2\nb: 3\n", expected: ["AM101@2:2"]),
+    ErrorCase(name: "sequence item after mapping", yaml: "- a\nb: 1\n", expected: ["AM101@2:1"]),
     ErrorCase(name: "bad indentation", yaml: "a:\n  b: 1\n c: 2\n", expected: ["AM101@3:2"]),
     ErrorCase(name: "mapping value not allowed", yaml: "a: b: c\n", expected: ["AM101@1:5"]),
     ErrorCase(name: "unclosed quote", yaml: "a: \"hello\nb: 1\n", expected: ["AM101@3:1"]),
@@ -40,6 +46,19 @@ func reportsErrors(_ c: ErrorCase) {
     let d = parse("a:\n\tb: 1\n").diagnostics
     #expect(d.first?.help == "YAML forbids tabs for indentation; indent with spaces")
     #expect(d.first?.message.hasPrefix("yaml syntax error: ") == true)
+}
+
+@Test func everyTabCaseGetsTabHelp() {
+    for yaml in ["a:\n  b: 1\n\tc: 2\n", "a: |\n\tx\n", "a:\n\t- x\n"] {
+        #expect(parse(yaml).diagnostics.first?.help == "YAML forbids tabs for indentation; indent with spaces", "\(yaml)")
+    }
+}
+
+@Test func aliasLeavesAPlaceholder() {
+    let result = parse("a: 1\nb: *x\n")
+    #expect(result.diagnostics.first?.message == "alias `*x` is not allowed")
+    #expect(result.diagnostics.first?.help?.contains("repeat the value") == true)
+    #expect(result.root?.pairs?.count == 2)
 }
 
 @Test func badIndentationHelpMentionsIndentation() {
