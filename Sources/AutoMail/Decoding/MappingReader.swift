@@ -193,7 +193,6 @@ struct MappingReader {
         var result: [LocalizedText] = []
         for entry in pairs {
             guard let locale = entry.key.scalar?.text else { continue }
-            let localeField = Field(key: key, keyRange: pair.key.range, owner: subject)
             ValueKind<Located<String>>.checkLocale(locale, at: entry.key.range, key: key, into: &bag)
             guard entry.value.value != .null else {
                 bag.report(.error(
@@ -201,7 +200,7 @@ struct MappingReader {
                     help: "write `\(locale): \(example)`"))
                 continue
             }
-            let textField = Field(key: "\(key).\(locale)", keyRange: entry.key.range, owner: localeField.owner)
+            let textField = Field(key: "\(key).\(locale)", keyRange: entry.key.range, owner: subject)
             if let text = ValueKind<SourceText>.text(example: example).decode(entry.value, textField, &bag) {
                 result.append(LocalizedText(locale: Located(locale, at: entry.key.range), text: text))
             }
