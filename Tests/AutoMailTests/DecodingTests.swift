@@ -4,9 +4,12 @@ import YAMLSource
 
 @testable import AutoMail
 
-/// Whether `CoreSchema` resolves plain scalars for real (it is a placeholder returning strings until
-/// the YAML stage lands); tests that need `null` or integers wait for it.
-let coreSchemaIsReal = CoreSchema.resolve(YAMLScalar(text: "12", style: .plain)) == .int(12)
+/// Parses `yaml` with the real YAML layer; the decoding tests assume it parses cleanly.
+func parseYAML(_ yaml: String, file: String = "test.yaml") -> YAMLNode {
+    let result = YAMLParser.parse(SourceFile(path: file, text: yaml))
+    #expect(result.diagnostics.isEmpty, "test YAML does not parse: \(result.diagnostics.map(\.message))")
+    return result.root ?? YAMLNode(.scalar(YAMLScalar(text: "", style: .plain)), range: .startOf(file: file))
+}
 
 /// One diagnostic as `CODE line:col-line:col message`, the form the expectations are written in.
 func summary(_ diagnostic: Diagnostic) -> String {
@@ -17,7 +20,7 @@ func summary(_ diagnostic: Diagnostic) -> String {
 /// Decodes `yaml` with `decode` and returns the diagnostics in reporting order.
 func diagnostics<T>(_ yaml: String, _ decode: (YAMLNode, String, inout DiagnosticBag) -> T) -> (T, [Diagnostic]) {
     var bag = DiagnosticBag()
-    let value = decode(DecodingTestYAML.parse(yaml), "test.yaml", &bag)
+    let value = decode(parseYAML(yaml), "test.yaml", &bag)
     return (value, bag.sorted())
 }
 
@@ -244,7 +247,7 @@ struct DecodingStructureTests {
 
     @Test func aRootThatIsNotAMappingIsReported() {
         var bag = DiagnosticBag()
-        let root = DecodingTestYAML.parse("- a\n- b")
+        let root = parseYAML("- a\n- b")
         #expect(WorkspaceDecoder.decodeQuestionnaire(root, file: "q.yaml", into: &bag) == nil)
         #expect(bag.sorted().map(summary) == ["AM203 1:1-2:4 expected a mapping at the top of `q.yaml`, found a sequence"])
     }

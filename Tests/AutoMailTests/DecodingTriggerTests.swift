@@ -100,7 +100,7 @@ struct DecodingTriggerTests {
         #expect(found.map(summary) == ["AM207 6:12-6:19 malformed duration `forever` for `delay`"])
     }
 
-    @Test(.enabled(if: coreSchemaIsReal, "needs the real YAML 1.2 core schema"))
+    @Test
     func priorityIsAnIntegerFrom0To1000() {
         let (triggers, ok) = triggerDiagnostics(triggerFile("when:\n  task: x\npriority: 1000"))
         #expect(ok.isEmpty)
@@ -112,7 +112,7 @@ struct DecodingTriggerTests {
         #expect(text.map(summary) == ["AM203 6:15-6:19 expected an integer for `priority`, found a string"])
     }
 
-    @Test(.enabled(if: coreSchemaIsReal, "needs the real YAML 1.2 core schema"))
+    @Test
     func nullForARequiredKeyIsAnEmptyValue() {
         let (_, found) = triggerDiagnostics("triggers:\n  - id: t\n    when:\n      task: x\n    template:")
         #expect(found.map(summary) == ["AM208 5:5-5:13 empty value for `template`"])
