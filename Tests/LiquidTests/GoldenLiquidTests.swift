@@ -1,11 +1,7 @@
 import Liquid
 import Testing
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
 import Foundation
-#endif
 
 extension LiquidIssue {
     /// Whether the issue refuses a construct outside the subset (rather than reporting a mistake).
