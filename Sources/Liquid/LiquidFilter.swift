@@ -24,7 +24,7 @@ enum FilterSpec {
         "base64_url_safe_encode", "ceil", "compact", "concat", "date", "divided_by", "find", "find_index",
         "first", "floor", "has", "join", "last", "map", "minus", "modulo", "plus", "reject", "remove_last",
         "replace_last", "reverse", "round", "slice", "sort", "sort_natural", "split", "strip_html", "sum",
-        "times", "truncatewords", "uniq", "url_decode", "where", "escape_once", "json", "money",
+        "times", "truncatewords", "uniq", "url_decode", "where", "json", "money",
     ]
 
     /// An issue when the call names an unsupported filter or passes arguments it does not take.

@@ -91,6 +91,8 @@ enum TagNames {
 /// Builds the node tree from tokens with an explicit stack (no recursion).
 struct TemplateParser {
     static let maximumNesting = 100
+    /// Parsing stops after this many issues, which bounds the work a hostile template causes.
+    static let maximumIssues = 100
 
     struct Frame {
         enum Kind: Equatable { case root, ifTag, unlessTag, caseTag, capture(String), comment }
@@ -130,7 +132,7 @@ struct TemplateParser {
     mutating func parse() -> [Node] {
         let tokens = Lexer(scalars).tokens()
         var index = 0
-        while index < tokens.count {
+        while index < tokens.count, issues.count < Self.maximumIssues {
             let token = tokens[index]
             index += 1
             if stack.last?.kind == .comment {
