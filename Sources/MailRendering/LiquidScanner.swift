@@ -19,6 +19,12 @@ struct LiquidScanner {
 
         var kind: Kind
         var range: Range<Int>
+        /// For `{% raw %}…{% endraw %}`: the range of the literal text between the two tags.
+        var rawBody: Range<Int>? = nil
+
+        /// A tag that prints nothing by itself (`{% if %}`, `{% endfor %}`, a comment): it may
+        /// stand alone between blocks. A `raw` region prints text, so it is not one.
+        var isSilentTag: Bool { kind == .tag && rawBody == nil }
     }
 
     let scalars: [Unicode.Scalar]
@@ -42,11 +48,13 @@ struct LiquidScanner {
                 }
                 if next == "%", let end = find(["%", "}"], from: index + 2) {
                     var upper = end + 2
+                    var rawBody: Range<Int>?
                     let name = tagName(in: index + 2..<end)
                     if name == "raw" || name == "comment", let close = findEndTag("end" + name, from: upper) {
-                        upper = close
+                        if name == "raw" { rawBody = upper..<close.tagStart }
+                        upper = close.end
                     }
-                    result.append(Construct(kind: .tag, range: index..<upper))
+                    result.append(Construct(kind: .tag, range: index..<upper, rawBody: rawBody))
                     index = upper
                     continue
                 }
@@ -136,8 +144,8 @@ struct LiquidScanner {
         return String(name)
     }
 
-    /// The end (exclusive) of the first `{% endNAME %}` tag at or after `start`.
-    private func findEndTag(_ name: String, from start: Int) -> Int? {
+    /// The start and end (exclusive) of the first `{% endNAME %}` tag at or after `start`.
+    private func findEndTag(_ name: String, from start: Int) -> (tagStart: Int, end: Int)? {
         var index = start
         while let open = find(["{", "%"], from: index) {
             guard let close = find(["%", "}"], from: open + 2) else { return nil }
@@ -146,8 +154,8 @@ struct LiquidScanner {
                 if rest < close, scalars[rest] == "-" { rest += 1 }
                 // Only the name and whitespace (and an optional `-`) may follow.
                 let inside = String(String.UnicodeScalarView(scalars[rest..<close]))
-                let trimmed = inside.trimmingCharacters(in: [" ", "\t", "\r", "\n", "\r\n", "-"])
-                if trimmed == name { return close + 2 }
+                let trimmed = inside.trimming([" ", "\t", "\r", "\n", "\r\n", "-"])
+                if trimmed == name { return (open, close + 2) }
             }
             index = open + 2
         }
@@ -185,9 +193,9 @@ struct LiquidScanner {
     }
 }
 
-extension String {
+extension StringProtocol {
     /// Trims the given characters from both ends.
-    func trimmingCharacters(in set: Set<Character>) -> String {
+    func trimming(_ set: Set<Character>) -> String {
         var slice = Substring(self)
         while let first = slice.first, set.contains(first) { slice = slice.dropFirst() }
         while let last = slice.last, set.contains(last) { slice = slice.dropLast() }

@@ -9,7 +9,17 @@ public func renderHTMLFragment(markdown: String) -> (html: String, issues: [Mark
     let conversion = MarkdownConversion(markdown: markdown)
     let html = conversion.protectedDocument.replacingTokens(in: conversion.protectedHTML) { placeholder in
         switch placeholder.construct.kind {
-        case .output, .tag: return placeholder.source
+        case .output: return placeholder.source
+        case .tag:
+            // `{% raw %}` prints its body literally: in HTML that literal text must be escaped.
+            guard let body = placeholder.construct.rawBody else { return placeholder.source }
+            let scalars = Array(placeholder.source.unicodeScalars)
+            let start = placeholder.construct.range.lowerBound
+            let bodyRange = (body.lowerBound - start)..<(body.upperBound - start)
+            guard bodyRange.lowerBound >= 0, bodyRange.upperBound <= scalars.count else { return placeholder.source }
+            return String(String.UnicodeScalarView(scalars[..<bodyRange.lowerBound]))
+                + HTMLEscaping.text(String(String.UnicodeScalarView(scalars[bodyRange])))
+                + String(String.UnicodeScalarView(scalars[bodyRange.upperBound...]))
         case .lessThan: return "&lt;"
         case .autolink(let url):
             let escaped = HTMLEscaping.attribute(url)
@@ -194,7 +204,7 @@ struct MarkdownConversion {
     /// Checks a link target (protected text); `range` is its source range.
     static func checkURL(_ url: Substring, range: Range<Int>, wholeRange: Range<Int>,
                          document: ProtectedMarkdown) -> MarkdownIssue? {
-        let trimmed = url.trimmingCharacters(in: [" ", "\t"])
+        let trimmed = url.trimming([" ", "\t"])
         if trimmed.isEmpty {
             return MarkdownIssue(kind: .emptyLinkURL, message: "link has an empty target",
                                  help: "give the link an `https:` or `mailto:` URL, or a Liquid variable such as `{{ unsubscribe_url }}`",
@@ -277,11 +287,11 @@ struct MarkdownConversion {
         }
         let issue = checkURL(inkURL, range: urlSourceRange, wholeRange: wholeRange, document: document)
         let safe = issue == nil
-        let href = HTMLEscaping.attribute(inkURL.trimmingCharacters(in: [" ", "\t"]))
+        let href = HTMLEscaping.attribute(inkURL.trimming([" ", "\t"]))
         if isImage {
             let alt = plainAlt(text)
             var altIssue: MarkdownIssue?
-            if alt.trimmingCharacters(in: [" ", "\t"]).isEmpty {
+            if alt.trimming([" ", "\t"]).isEmpty {
                 altIssue = MarkdownIssue(kind: .imageWithoutAlt, message: "image has no alternative text",
                                          help: "describe the image between the brackets: `![Our team at the market](…)`",
                                          range: wholeRange)
@@ -327,7 +337,7 @@ struct MarkdownConversion {
             var remainder = content
             var allTags = !tokens.isEmpty
             for token in tokens.reversed() {
-                if document.placeholders[token.index].construct.kind != .tag { allTags = false }
+                if !document.placeholders[token.index].construct.isSilentTag { allTags = false }
                 remainder.removeSubrange(token.range)
             }
             result += rest[..<open.lowerBound]

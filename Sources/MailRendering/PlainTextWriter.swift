@@ -72,7 +72,7 @@ enum PlainTextWriter {
                     inline += text
                 } else if !text.allSatisfy(\.isWhitespace) {
                     // Tags unwrapped from their paragraph: glued to the next block.
-                    emit([restore(text.trimmingCharacters(in: [" ", "\n"]))], kind: .tag)
+                    emit([restore(text.trimming([" ", "\n"]))], kind: .tag)
                 }
             case .start(let name, let attributes):
                 switch name {
@@ -140,7 +140,7 @@ enum PlainTextWriter {
                     emit(lines, kind: .paragraph)
                 case "a":
                     guard let link = links.popLast(), link.start <= inline.endIndex else { break }
-                    let text = inline[link.start...].trimmingCharacters(in: [" "])
+                    let text = inline[link.start...].trimming([" "])
                     let href = link.href
                     if text.isEmpty || restore(text) == restore(href) {
                         inline.replaceSubrange(link.start..., with: "<\(href)>")

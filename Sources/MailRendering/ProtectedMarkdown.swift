@@ -113,7 +113,7 @@ struct ProtectedMarkdown {
                     lineText.unicodeScalars.append(scalar)
                     if !scalar.properties.isWhitespace { onlyTags = false }
                 case .token(let index, _):
-                    if placeholders[index].construct.kind == .tag { tagCount += 1 } else { onlyTags = false }
+                    if placeholders[index].construct.isSilentTag { tagCount += 1 } else { onlyTags = false }
                 }
             }
             let trimmed = lineText.drop(while: { $0 == " " || $0 == "\t" })
