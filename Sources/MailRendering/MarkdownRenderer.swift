@@ -162,7 +162,10 @@ struct MarkdownConversion {
                 range: range))
         }
         issues.sort { ($0.range.lowerBound, $0.range.upperBound, $0.kind.rawValue) < ($1.range.lowerBound, $1.range.upperBound, $1.kind.rawValue) }
-        self.issues = issues
+        // A reference link to a bad declaration repeats the declaration's issue: keep one.
+        var unique: [MarkdownIssue] = []
+        for issue in issues where unique.last != issue { unique.append(issue) }
+        self.issues = unique
     }
 
     // MARK: - Links
