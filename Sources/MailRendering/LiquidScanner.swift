@@ -37,20 +37,37 @@ struct LiquidScanner {
     func constructs() -> [Construct] {
         var result: [Construct] = []
         var index = 0
+        // Once a closing delimiter is missing after some point, it is missing after any later
+        // point too: remembering that keeps the scan linear on hostile input like `{{{{{{…`.
+        var outputCloseMissing = false
+        var tagCloseMissing = false
+        var endTagMissing: Set<String> = []
         while index < scalars.count {
             let scalar = scalars[index]
             if scalar == "{", index + 1 < scalars.count {
                 let next = scalars[index + 1]
-                if next == "{", let end = find(["}", "}"], from: index + 2) {
-                    result.append(Construct(kind: .output, range: index..<end + 2))
-                    index = end + 2
-                    continue
+                if next == "{", !outputCloseMissing {
+                    if let end = find(["}", "}"], from: index + 2) {
+                        result.append(Construct(kind: .output, range: index..<end + 2))
+                        index = end + 2
+                        continue
+                    }
+                    outputCloseMissing = true
                 }
-                if next == "%", let end = find(["%", "}"], from: index + 2) {
+                if next == "%", !tagCloseMissing, find(["%", "}"], from: index + 2) == nil {
+                    tagCloseMissing = true
+                }
+                if next == "%", !tagCloseMissing, let end = find(["%", "}"], from: index + 2) {
                     var upper = end + 2
                     var rawBody: Range<Int>?
                     let name = tagName(in: index + 2..<end)
-                    if name == "raw" || name == "comment", let close = findEndTag("end" + name, from: upper) {
+                    let endName = "end" + name
+                    var close: (tagStart: Int, end: Int)?
+                    if name == "raw" || name == "comment", !endTagMissing.contains(endName) {
+                        close = findEndTag(endName, from: upper)
+                        if close == nil { endTagMissing.insert(endName) }
+                    }
+                    if let close {
                         if name == "raw" { rawBody = upper..<close.tagStart }
                         upper = close.end
                     }
@@ -90,7 +107,7 @@ struct LiquidScanner {
         }
         var quote: Unicode.Scalar?
         var cursor = index + 1
-        while cursor < scalars.count {
+        while cursor < scalars.count, cursor - index < 4096 {
             let current = scalars[cursor]
             if let open = quote {
                 if current == open { quote = nil }
