@@ -1,4 +1,5 @@
 import Diagnostics
+import YAMLSource
 
 /// Every diagnostic code automail can report. Codes are stable: a code never changes meaning.
 ///
@@ -11,18 +12,9 @@ public extension DiagnosticCode {
     static let unreadableFile: DiagnosticCode = "AM002"
     static let misnamedFile: DiagnosticCode = "AM003"
 
-    // YAML (reported by YAMLSource)
-    static let yamlSyntax: DiagnosticCode = "AM101"
-    static let duplicateKey: DiagnosticCode = "AM102"
-    static let anchorOrAlias: DiagnosticCode = "AM103"
-    static let mergeKey: DiagnosticCode = "AM104"
-    static let multipleDocuments: DiagnosticCode = "AM105"
-    static let invalidUTF8: DiagnosticCode = "AM106"
-    static let nulByte: DiagnosticCode = "AM107"
-    static let yamlTag: DiagnosticCode = "AM108"
-    static let nestingTooDeep: DiagnosticCode = "AM109"
-    static let fileTooLarge: DiagnosticCode = "AM110"
-    static let complexKey: DiagnosticCode = "AM111"
+    // YAML: AM101–AM111 are declared in YAMLSource (`yamlSyntax` … `yamlComplexKey`).
+    /// A file larger than the configured limit (AM110, also reported by the loader).
+    static let fileTooLarge: DiagnosticCode = .yamlFileTooLarge
 
     // Structure
     static let unknownKey: DiagnosticCode = "AM201"

@@ -1,0 +1,223 @@
+import Diagnostics
+import YAMLSource
+
+/// Reads the keys of one YAML mapping declaratively and remembers which keys were asked for, so that
+/// every other key can be reported as unknown at the end (`reportUnknownKeys`).
+///
+/// Every read reports what is wrong (missing, empty, wrong type, malformed) and returns what could be
+/// used, so a decoder never stops at the first problem. Duplicate keys are reported by the YAML stage;
+/// the reader uses the first occurrence.
+struct MappingReader {
+    /// The mapping node.
+    let node: YAMLNode
+    /// What the mapping is, as messages name it (`trigger`, then `trigger `welcome`` once the id is read).
+    var subject: String
+    /// Where "missing key" diagnostics point: the key holding the mapping, else its first key.
+    let anchor: SourceRange
+    /// The keys asked for so far, in the order asked: the allowed keys.
+    private(set) var allowedKeys: [String] = []
+    private let pairs: [YAMLPair]
+
+    /// A reader over `node`, or `nil` when it is not a mapping.
+    init?(_ node: YAMLNode, subject: String, anchor: SourceRange? = nil) {
+        guard let pairs = node.pairs else { return nil }
+        self.node = node
+        self.pairs = pairs
+        self.subject = subject
+        self.anchor = anchor ?? pairs.first?.key.range ?? node.range
+    }
+
+    /// A reader over `node`, reporting AM203 (AM208 for null) at `node` when it is not a mapping.
+    static func open(_ node: YAMLNode, key: String, subject: String, anchor: SourceRange?, example: String,
+                     into bag: inout DiagnosticBag) -> MappingReader? {
+        if let reader = MappingReader(node, subject: subject, anchor: anchor) { return reader }
+        if node.value == .null {
+            bag.report(.error(.emptyValue, "empty value for `\(key)`", at: anchor ?? node.range, help: example))
+        } else {
+            bag.report(.error(
+                .wrongType, "expected a mapping for `\(key)`, found \(ValueKind<Int>.article(node.kindDescription))",
+                at: node.range, help: example))
+        }
+        return nil
+    }
+
+    // MARK: Looking keys up
+
+    /// The pair for `key`, marking the key as allowed.
+    mutating func pair(_ key: String) -> YAMLPair? {
+        if !allowedKeys.contains(key) { allowedKeys.append(key) }
+        return pairs.first { $0.key.scalar?.text == key }
+    }
+
+    /// Marks `key` as allowed without reading it.
+    mutating func allow(_ key: String) {
+        if !allowedKeys.contains(key) { allowedKeys.append(key) }
+    }
+
+    /// The context of a value read at `pair`.
+    func field(_ pair: YAMLPair) -> Field {
+        Field(key: pair.key.scalar?.text ?? "", keyRange: pair.key.range, owner: subject)
+    }
+
+    /// The pair for `key` with a non-null value; reports AM202 when absent and AM208 when null,
+    /// both only when `required`.
+    mutating func present(_ key: String, required: Bool, example: String, into bag: inout DiagnosticBag) -> YAMLPair? {
+        guard let pair = pair(key) else {
+            if required {
+                bag.report(.error(
+                    .missingKey, "missing key `\(key)` in \(subject)", at: anchor, help: "add `\(key): \(example)`"))
+            }
+            return nil
+        }
+        guard pair.value.value != .null else {
+            if required {
+                bag.report(.error(
+                    .emptyValue, "empty value for `\(key)`", at: pair.key.range, help: "write `\(key): \(example)`"))
+            }
+            return nil
+        }
+        return pair
+    }
+
+    // MARK: Scalars
+
+    /// A required value: AM202 when absent, AM208 when null, then whatever `kind` reports.
+    mutating func required<V>(_ key: String, as kind: ValueKind<V>, into bag: inout DiagnosticBag) -> V? {
+        guard let pair = present(key, required: true, example: kind.example, into: &bag) else { return nil }
+        return kind.decode(pair.value, field(pair), &bag)
+    }
+
+    /// An optional value: absent or null is `nil` without a diagnostic.
+    mutating func optional<V>(_ key: String, as kind: ValueKind<V>, into bag: inout DiagnosticBag) -> V? {
+        guard let pair = present(key, required: false, example: kind.example, into: &bag) else { return nil }
+        return kind.decode(pair.value, field(pair), &bag)
+    }
+
+    /// The id of an item: required; when missing or unusable, an empty id at the item's range so
+    /// that later checks still run. Names the subject after the id (`sender `equipe``).
+    mutating func id(example: String, into bag: inout DiagnosticBag) -> Located<String> {
+        let id = required("id", as: .id(example: example), into: &bag) ?? Located("", at: node.range)
+        if !id.value.isEmpty { subject += " `\(id.value)`" }
+        return id
+    }
+
+    // MARK: Sequences
+
+    /// The items of the sequence at `key` with the key's pair. AM203 when the value is not a sequence;
+    /// with `nonEmpty`, AM208 for an empty sequence.
+    mutating func sequence(_ key: String, required: Bool, nonEmpty: Bool, example: String,
+                           into bag: inout DiagnosticBag) -> (pair: YAMLPair, items: [YAMLNode])? {
+        guard let pair = present(key, required: required, example: example, into: &bag) else { return nil }
+        guard let items = pair.value.items else {
+            bag.report(.error(
+                .wrongType,
+                "expected a sequence for `\(key)`, found \(ValueKind<Int>.article(pair.value.kindDescription))",
+                at: pair.value.range, help: "write `\(key): \(example)`"))
+            return nil
+        }
+        if nonEmpty && items.isEmpty {
+            bag.report(.error(
+                .emptyValue, "empty value for `\(key)`", at: pair.value.range, help: "write `\(key): \(example)`"))
+        }
+        return (pair, items)
+    }
+
+    /// A sequence of scalars read with `kind`; null items are reported (AM208) and skipped.
+    mutating func list<V>(_ key: String, of kind: ValueKind<V>, required: Bool, nonEmpty: Bool, example: String,
+                          into bag: inout DiagnosticBag) -> [V] {
+        guard let (pair, items) = sequence(key, required: required, nonEmpty: nonEmpty, example: example, into: &bag)
+        else { return [] }
+        let field = field(pair)
+        return items.compactMap { item in
+            guard item.value != .null else {
+                bag.report(.error(
+                    .emptyValue, "empty item in `\(key)`", at: item.range, help: "remove the item or give it a value"))
+                return nil
+            }
+            return kind.decode(item, field, &bag)
+        }
+    }
+
+    /// A sequence of mappings, each read by `decodeItem` with a reader named `noun`; items that are not
+    /// mappings are reported (AM203) and skipped. Each item reader reports its unknown keys.
+    mutating func items<V>(_ key: String, noun: String, required: Bool, nonEmpty: Bool, example: String,
+                           into bag: inout DiagnosticBag,
+                           _ decodeItem: (inout MappingReader, inout DiagnosticBag) -> V) -> [V]? {
+        guard let (_, items) = sequence(key, required: required, nonEmpty: nonEmpty, example: example, into: &bag)
+        else { return nil }
+        var result: [V] = []
+        for (index, item) in items.enumerated() {
+            guard var reader = MappingReader(item, subject: noun) else {
+                bag.report(.error(
+                    .wrongType,
+                    "expected a mapping for item \(index + 1) of `\(key)`, found \(ValueKind<Int>.article(item.kindDescription))",
+                    at: item.range, help: "write each item of `\(key)` as `- id: my-id` followed by its other keys, indented"))
+                continue
+            }
+            result.append(decodeItem(&reader, &bag))
+            reader.reportUnknownKeys(into: &bag)
+        }
+        return result
+    }
+
+    // MARK: Nested mappings
+
+    /// A reader over the mapping at `key`, anchored at that key; AM202/AM208/AM203 as for scalars.
+    mutating func mapping(_ key: String, subject: String, required: Bool, example: String,
+                          into bag: inout DiagnosticBag) -> (pair: YAMLPair, reader: MappingReader)? {
+        guard let pair = present(key, required: required, example: example, into: &bag) else { return nil }
+        guard let reader = MappingReader.open(
+            pair.value, key: key, subject: subject, anchor: pair.key.range,
+            example: "write `\(key):` followed by indented keys", into: &bag)
+        else { return nil }
+        return (pair, reader)
+    }
+
+    /// A mapping locale → Liquid text (`footer`, `data_origin`). Locales are checked (AM206); values
+    /// that are not scalars are reported (AM203) and skipped.
+    mutating func localized(_ key: String, required: Bool, example: String,
+                            into bag: inout DiagnosticBag) -> [LocalizedText] {
+        guard let pair = present(key, required: required, example: example, into: &bag) else { return [] }
+        guard let pairs = pair.value.pairs else {
+            bag.report(.error(
+                .wrongType,
+                "expected a mapping of locales for `\(key)`, found \(ValueKind<Int>.article(pair.value.kindDescription))",
+                at: pair.value.range, help: "write one line per locale under `\(key):`, like `fr: \(example)`"))
+            return []
+        }
+        if pairs.isEmpty {
+            bag.report(.error(
+                .emptyValue, "empty value for `\(key)`", at: pair.value.range,
+                help: "write one line per locale under `\(key):`, like `fr: \(example)`"))
+        }
+        var result: [LocalizedText] = []
+        for entry in pairs {
+            guard let locale = entry.key.scalar?.text else { continue }
+            ValueKind<Located<String>>.checkLocale(locale, at: entry.key.range, key: key, into: &bag)
+            guard entry.value.value != .null else {
+                bag.report(.error(
+                    .emptyValue, "empty value for locale `\(locale)` in `\(key)`", at: entry.key.range,
+                    help: "write `\(locale): \(example)`"))
+                continue
+            }
+            let textField = Field(key: "\(key).\(locale)", keyRange: entry.key.range, owner: subject)
+            if let text = ValueKind<SourceText>.text(example: example).decode(entry.value, textField, &bag) {
+                result.append(LocalizedText(locale: Located(locale, at: entry.key.range), text: text))
+            }
+        }
+        return result
+    }
+
+    // MARK: Unknown keys
+
+    /// Reports AM201 for every scalar key that was never asked for, at the key, with a "did you mean"
+    /// help or the list of allowed keys. Keys repeated after an allowed one are left to the YAML stage.
+    func reportUnknownKeys(into bag: inout DiagnosticBag) {
+        for pair in pairs {
+            guard let key = pair.key.scalar?.text, !allowedKeys.contains(key) else { continue }
+            let allowed = allowedKeys.map { "`\($0)`" }.joined(separator: ", ")
+            let help = DidYouMean.help(for: key, among: allowedKeys) ?? "remove it; the keys allowed here are \(allowed)"
+            bag.report(.error(.unknownKey, "unknown key `\(key)` in \(subject)", at: pair.key.range, help: help))
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// The lexical rules of the workspace format (ids, locales, durations) and the fixes suggested
+/// when a value breaks them. Pure functions over strings; no YAML, no diagnostics.
+enum Syntax {
+    /// The longest id allowed.
+    static let maxIDLength = 64
+    /// The longest duration allowed, in seconds (365 days).
+    static let maxDurationSeconds = 365 * 86_400
+
+    /// Whether `text` matches `^[a-z0-9][a-z0-9_-]{0,63}$`.
+    static func isValidID(_ text: String) -> Bool {
+        let scalars = Array(text.unicodeScalars)
+        guard let first = scalars.first, scalars.count <= maxIDLength, isLowerAlnum(first) else { return false }
+        return scalars.dropFirst().allSatisfy { isLowerAlnum($0) || $0 == "_" || $0 == "-" }
+    }
+
+    /// The id closest to `text` in spirit: accents removed, lowercased, every run of other characters
+    /// turned into one `-`, trimmed, at most 64 characters; `nil` when nothing usable is left.
+    static func suggestedID(for text: String) -> String? {
+        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
+        var result = ""
+        var pendingSeparator = false
+        for scalar in folded.unicodeScalars {
+            if isLowerAlnum(scalar) || scalar == "_" {
+                if pendingSeparator, !result.isEmpty { result.append("-") }
+                pendingSeparator = false
+                result.unicodeScalars.append(scalar)
+            } else {
+                pendingSeparator = true
+            }
+        }
+        while result.first == "_" { result.removeFirst() }
+        let trimmed = String(result.unicodeScalars.prefix(maxIDLength))
+        let cleaned = trimmed.hasSuffix("-") ? String(trimmed.dropLast()) : trimmed
+        return isValidID(cleaned) && cleaned != text ? cleaned : nil
+    }
+
+    /// Whether `text` matches `^[a-z]{2,3}(-[A-Z]{2})?$`.
+    static func isValidLocale(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 1 || parts.count == 2 else { return false }
+        let language = parts[0].unicodeScalars
+        guard (2...3).contains(language.count), language.allSatisfy({ ("a"..."z").contains($0) }) else { return false }
+        guard parts.count == 2 else { return true }
+        let region = parts[1].unicodeScalars
+        return region.count == 2 && region.allSatisfy { ("A"..."Z").contains($0) }
+    }
+
+    /// `pt_br` → `pt-BR`, `FR` → `fr`; `nil` when no valid locale comes out.
+    static func suggestedLocale(for text: String) -> String? {
+        let parts = text.split(whereSeparator: { $0 == "-" || $0 == "_" })
+        guard parts.count == 1 || parts.count == 2 else { return nil }
+        var candidate = parts[0].lowercased()
+        if parts.count == 2 { candidate += "-" + parts[1].uppercased() }
+        return isValidLocale(candidate) && candidate != text ? candidate : nil
+    }
+
+    /// The result of reading a duration.
+    enum Duration: Equatable {
+        case seconds(Int)
+        case malformed
+        case tooLong
+    }
+
+    /// Reads `^[0-9]+[mhd]$` into seconds, refusing more than 365 days.
+    static func duration(_ text: String) -> Duration {
+        guard let unit = text.last, text.count >= 2 else { return .malformed }
+        let digits = text.dropLast()
+        guard digits.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) else { return .malformed }
+        let factor: Int
+        switch unit {
+        case "m": factor = 60
+        case "h": factor = 3_600
+        case "d": factor = 86_400
+        default: return .malformed
+        }
+        // More than 9 digits is always beyond 365 days; this also keeps the multiplication safe.
+        guard digits.count <= 9, let count = Int(digits) else { return .tooLong }
+        let seconds = count * factor
+        return seconds <= maxDurationSeconds ? .seconds(seconds) : .tooLong
+    }
+
+    private static func isLowerAlnum(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar)
+    }
+}

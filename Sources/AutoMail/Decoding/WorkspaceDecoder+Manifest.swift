@@ -1,0 +1,61 @@
+import Diagnostics
+import YAMLSource
+
+extension WorkspaceDecoder {
+    /// The required `legal` block; `nil` when absent or not a mapping.
+    static func decodeLegal(_ reader: inout MappingReader, into bag: inout DiagnosticBag) -> Legal? {
+        guard let (pair, opened) = reader.mapping(
+            "legal", subject: "`legal`", required: true,
+            example: "{publisher: …, postal_address: …, privacy_url: …, data_origin: …}", into: &bag)
+        else { return nil }
+        var legal = opened
+        let publisher = legal.required("publisher", as: .string(example: "Association Example"), into: &bag)
+        let postalAddress = legal.required(
+            "postal_address", as: .string(example: "12 rue de la République, 69001 Lyon, France"), into: &bag)
+        let privacyURL = legal.required("privacy_url", as: .string(example: "https://example.org/privacy"), into: &bag)
+        let dataOrigin = legal.localized(
+            "data_origin", required: true, example: "You receive this email because you talked with our volunteers.",
+            into: &bag)
+        legal.reportUnknownKeys(into: &bag)
+        return Legal(
+            publisher: publisher, postalAddress: postalAddress, privacyURL: privacyURL, dataOrigin: dataOrigin,
+            range: pair.value.range)
+    }
+
+    /// The optional `consent` block: `mode` (default channel) and `purposes`, required and non-empty in
+    /// purpose mode and refused otherwise (AM212).
+    static func decodeConsent(_ reader: inout MappingReader, into bag: inout DiagnosticBag) -> Consent {
+        guard var consent = reader.mapping(
+            "consent", subject: "`consent`", required: false, example: "{mode: purpose, purposes: […]}", into: &bag)?.reader
+        else { return Consent(mode: nil, purposes: []) }
+        let mode = consent.optional("mode", as: .oneOf(ConsentMode.self), into: &bag)
+        let purposesPair = consent.pair("purposes")
+        let purposes = consent.items(
+            "purposes", noun: "purpose", required: false, nonEmpty: false,
+            example: "[{id: mobilisation, label: Volunteering}]", into: &bag
+        ) { item, bag in
+            let id = item.id(example: "mobilisation", into: &bag)
+            return Purpose(id: id, label: item.required("label", as: .string(example: "Volunteering"), into: &bag))
+        }
+        // An invalid `mode` was reported already; do not guess which rule applies.
+        let modeWasInvalid = mode == nil && consent.pair("mode").map { $0.value.value != .null } == true
+        if !modeWasInvalid {
+            switch mode?.value ?? .channel {
+            case .purpose where (purposes ?? []).isEmpty:
+                let at = purposesPair?.key.range ?? mode?.range ?? consent.anchor
+                bag.report(.error(
+                    .purposesShape, "`purpose` consent mode needs at least one purpose", at: at,
+                    help: "list the purposes under `purposes:`, like `- id: mobilisation` with a `label`"))
+            case .channel where purposesPair != nil:
+                let at = purposesPair?.key.range ?? consent.anchor
+                bag.report(.error(
+                    .purposesShape, "`purposes` are only allowed in `purpose` consent mode", at: at,
+                    help: "write `mode: purpose` in `consent` or remove `purposes`"))
+            default:
+                break
+            }
+        }
+        consent.reportUnknownKeys(into: &bag)
+        return Consent(mode: mode, purposes: purposes ?? [])
+    }
+}

@@ -1,0 +1,31 @@
+import Diagnostics
+import YAMLSource
+
+extension WorkspaceDecoder {
+    /// The entries of a template's `locales` mapping: locale → {subject, body, footer?}.
+    static func decodeTemplateLocales(_ locales: MappingReader, owner: String,
+                                      into bag: inout DiagnosticBag) -> [TemplateLocale] {
+        guard let pairs = locales.node.pairs else { return [] }
+        if pairs.isEmpty {
+            bag.report(.error(
+                .emptyValue, "empty value for `locales`", at: locales.anchor,
+                help: "add one entry per workspace locale, like `fr:` with `subject` and `body`"))
+        }
+        var result: [TemplateLocale] = []
+        for pair in pairs {
+            guard let locale = pair.key.scalar?.text else { continue }
+            ValueKind<Located<String>>.checkLocale(locale, at: pair.key.range, key: "locales", into: &bag)
+            guard var entry = MappingReader.open(
+                pair.value, key: locale, subject: "locale `\(locale)` of \(owner)", anchor: pair.key.range,
+                example: "write `\(locale):` followed by indented `subject:` and `body:`", into: &bag)
+            else { continue }
+            let subject = entry.required("subject", as: .text(example: "Thank you {{ contact.firstname }}!"), into: &bag)
+            let body = entry.required("body", as: .text(example: "|"), into: &bag)
+            let footer = entry.optional("footer", as: .text, into: &bag)
+            entry.reportUnknownKeys(into: &bag)
+            result.append(TemplateLocale(
+                locale: Located(locale, at: pair.key.range), subject: subject, body: body, footer: footer))
+        }
+        return result
+    }
+}

@@ -1,0 +1,126 @@
+import Diagnostics
+import YAMLSource
+
+extension WorkspaceDecoder {
+    /// The events `when` can hold, in the order help lines list them.
+    static let eventKeys = ["answer", "support_level", "task"]
+
+    /// One trigger binding.
+    static func decodeTrigger(_ item: inout MappingReader, file: String, into bag: inout DiagnosticBag) -> Trigger {
+        let id = item.id(example: "welcome-supporter", into: &bag)
+        var event: TriggerEvent?
+        var eventRange: SourceRange?
+        if let whenPair = item.pair("when") {
+            eventRange = whenPair.value.range
+            event = decodeEvent(whenPair, into: &bag)
+        } else {
+            bag.report(.error(
+                .missingKey, "missing key `when` in \(item.subject)", at: item.anchor,
+                help: "add `when:` with one of `answer: questionnaire/question/answer`, `support_level: …` or `task: …`"))
+        }
+        let template = item.required("template", as: .id(example: "welcome"), into: &bag)
+        let priority = item.optional("priority", as: .integer(in: 0...1000, example: "10"), into: &bag)
+        let delay = item.optional("delay", as: .duration, into: &bag)
+        let once = item.optional("once_per_contact", as: .oncePerContact, into: &bag)
+        return Trigger(
+            file: file, id: id, event: event, eventRange: eventRange, template: template, priority: priority,
+            delaySeconds: delay, oncePerContact: once)
+    }
+
+    /// The `when` value: a mapping with exactly one of `answer`, `support_level`, `task` (AM209).
+    static func decodeEvent(_ whenPair: YAMLPair, into bag: inout DiagnosticBag) -> TriggerEvent? {
+        let shapeHelp = "write `when:` with exactly one of `answer: questionnaire/question/answer`, `support_level: …` or `task: …`"
+        guard var when = MappingReader(whenPair.value, subject: "`when`", anchor: whenPair.key.range) else {
+            bag.report(.error(
+                .triggerEventShape,
+                "expected a mapping with one event for `when`, found \(ValueKind<Int>.article(whenPair.value.kindDescription))",
+                at: whenPair.value.value == .null ? whenPair.key.range : whenPair.value.range, help: shapeHelp))
+            return nil
+        }
+        let present = (whenPair.value.pairs ?? []).filter { eventKeys.contains($0.key.scalar?.text ?? "") }
+        eventKeys.forEach { when.allow($0) }
+        when.reportUnknownKeys(into: &bag)
+        guard let first = present.first else {
+            // An unknown key (likely a misspelt event) was reported already.
+            if (whenPair.value.pairs ?? []).isEmpty {
+                bag.report(.error(
+                    .triggerEventShape, "`when` has no event", at: whenPair.key.range, help: shapeHelp))
+            }
+            return nil
+        }
+        if present.count > 1 {
+            let second = present[1]
+            bag.report(.error(
+                .triggerEventShape, "`when` has more than one event", at: second.key.range,
+                notes: [DiagnosticNote("first event here", at: first.key.range)],
+                help: "keep one event per trigger: move `\(second.key.scalar?.text ?? "")` to a trigger of its own"))
+        }
+        let key = first.key.scalar?.text ?? ""
+        let field = when.field(first)
+        guard first.value.value != .null else {
+            bag.report(.error(
+                .emptyValue, "empty value for `\(key)`", at: first.key.range,
+                help: key == "answer" ? "write `answer: questionnaire/question/answer`" : "write `\(key): my-id`"))
+            return nil
+        }
+        switch key {
+        case "answer":
+            return decodeAnswerPath(first.value, field: field, into: &bag)
+        case "support_level":
+            return ValueKind.id(example: "supporter").decode(first.value, field, &bag).map(TriggerEvent.supportLevel)
+        default:
+            return ValueKind.id(example: "call-back").decode(first.value, field, &bag).map(TriggerEvent.task)
+        }
+    }
+
+    /// `questionnaire/question/answer`: three non-empty parts (AM210), each a valid id (AM204), each
+    /// located at its own characters when the scalar is on one line.
+    static func decodeAnswerPath(_ node: YAMLNode, field: Field, into bag: inout DiagnosticBag) -> TriggerEvent? {
+        guard let scalar = node.scalar else {
+            bag.report(.error(
+                .wrongType, "expected a string for `answer`, found \(ValueKind<Int>.article(node.kindDescription))",
+                at: node.range, help: "write `answer: questionnaire/question/answer`"))
+            return nil
+        }
+        let parts = scalar.text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) else {
+            let problem = parts.count == 3 ? "has an empty part" : "has \(parts.count) part\(parts.count == 1 ? "" : "s") instead of 3"
+            bag.report(.error(
+                .malformedAnswerPath, "answer path `\(scalar.text)` \(problem)", at: node.range,
+                help: "write `questionnaire/question/answer`, like `door-to-door/support/yes`"))
+            return nil
+        }
+        let ranges = partRanges(parts, of: node, scalar: scalar)
+        var located: [Located<String>] = []
+        for (part, range) in zip(parts, ranges) {
+            ValueKind<Located<String>>.checkID(part, at: range, key: "answer", into: &bag)
+            located.append(Located(part, at: range))
+        }
+        return .answer(questionnaire: located[0], question: located[1], answer: located[2])
+    }
+
+    /// The range of each `/`-separated part: exact for a single-line plain or quoted scalar whose
+    /// source width matches its text (no escapes), else the whole scalar's range.
+    static func partRanges(_ parts: [String], of node: YAMLNode, scalar: YAMLScalar) -> [SourceRange] {
+        let whole = [SourceRange](repeating: node.range, count: parts.count)
+        let quote: Int
+        switch scalar.style {
+        case .plain: quote = 0
+        case .singleQuoted, .doubleQuoted: quote = 1
+        case .literal, .folded: return whole
+        }
+        let start = node.range.start, end = node.range.end
+        let width = scalar.text.unicodeScalars.count
+        guard start.line == end.line, end.column - start.column == width + 2 * quote else { return whole }
+        var ranges: [SourceRange] = []
+        var column = start.column + quote
+        for part in parts {
+            let length = part.unicodeScalars.count
+            ranges.append(SourceRange(
+                file: node.range.file, start: SourcePosition(line: start.line, column: column),
+                end: SourcePosition(line: start.line, column: column + length)))
+            column += length + 1
+        }
+        return ranges
+    }
+}

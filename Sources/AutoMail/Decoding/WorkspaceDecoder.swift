@@ -1,0 +1,133 @@
+import Diagnostics
+import YAMLSource
+
+/// The decoding stage: YAML node trees → the typed workspace model, with structural diagnostics
+/// (`AM2xx`). Each function decodes one file's root node, reports every problem it finds into the
+/// bag and keeps going, so a user sees all of them in one run. Cross-file rules (references,
+/// duplicate ids, required locales…) are not checked here.
+public enum WorkspaceDecoder {
+    /// Decodes `automail.yaml`. When the root is not a mapping, reports it and returns an empty manifest.
+    public static func decodeManifest(_ root: YAMLNode, file: String, into bag: inout DiagnosticBag) -> Manifest {
+        var manifest = Manifest(file: file)
+        guard var reader = rootReader(root, file: file, subject: "manifest", example: "id: my-workspace", into: &bag)
+        else { return manifest }
+        manifest.id = reader.required("id", as: .id(example: "lyon-2026"), into: &bag)
+        if let id = manifest.id, !id.value.isEmpty { reader.subject = "manifest `\(id.value)`" }
+        manifest.name = reader.required("name", as: .string(example: "Lyon en commun 2026"), into: &bag)
+        manifest.locales = reader.list(
+            "locales", of: .locale, required: true, nonEmpty: true, example: "[fr, en]", into: &bag)
+        manifest.sendingDomains = reader.list(
+            "sending_domains", of: .string(example: "example.org"), required: true, nonEmpty: true,
+            example: "[example.org]", into: &bag)
+        manifest.senders = reader.items(
+            "senders", noun: "sender", required: false, nonEmpty: false, example: "[{id: equipe, …}]", into: &bag
+        ) { item, bag in
+            let id = item.id(example: "equipe", into: &bag)
+            return Sender(
+                id: id,
+                name: item.required("name", as: .string(example: "Lyon en commun"), into: &bag),
+                address: item.required("address", as: .string(example: "team@example.org"), into: &bag),
+                replyTo: item.optional("reply_to", as: .string(example: "contact@example.org"), into: &bag))
+        } ?? []
+        manifest.defaultSender = reader.optional("default_sender", as: .id(example: "equipe"), into: &bag)
+        manifest.legal = decodeLegal(&reader, into: &bag)
+        manifest.footers = reader.localized(
+            "footer", required: true, example: "\"{{ legal.publisher }} · [Unsubscribe]({{ unsubscribe_url }})\"",
+            into: &bag)
+        manifest.consent = decodeConsent(&reader, into: &bag)
+        manifest.contactFields = reader.items(
+            "contact_fields", noun: "contact field", required: false, nonEmpty: false,
+            example: "[{id: quartier, type: short_text, label: Quartier}]", into: &bag
+        ) { item, bag in
+            let id = item.id(example: "quartier", into: &bag)
+            return ContactField(
+                id: id,
+                type: item.required("type", as: .oneOf(ContactFieldType.self), into: &bag),
+                label: item.required("label", as: .string(example: "Quartier"), into: &bag))
+        } ?? []
+        manifest.supportLevels = reader.items(
+            "support_levels", noun: "support level", required: false, nonEmpty: true,
+            example: "[{id: supporter, label: Supporter}]", into: &bag
+        ) { item, bag in
+            let id = item.id(example: "supporter", into: &bag)
+            return SupportLevel(id: id, label: item.optional("label", as: .string(example: "Supporter"), into: &bag))
+        }
+        manifest.tasks = reader.items(
+            "tasks", noun: "task", required: false, nonEmpty: false, example: "[{id: call-back, label: Call back}]",
+            into: &bag
+        ) { item, bag in
+            let id = item.id(example: "call-back", into: &bag)
+            return TaskDefinition(id: id, label: item.optional("label", as: .string(example: "Call back"), into: &bag))
+        } ?? []
+        reader.reportUnknownKeys(into: &bag)
+        return manifest
+    }
+
+    /// Decodes one file of `questionnaires/`; `nil` when its root is not a mapping.
+    public static func decodeQuestionnaire(_ root: YAMLNode, file: String, into bag: inout DiagnosticBag) -> Questionnaire? {
+        guard var reader = rootReader(root, file: file, subject: "questionnaire", example: "id: my-questionnaire", into: &bag)
+        else { return nil }
+        let id = reader.id(example: "door-to-door", into: &bag)
+        let title = reader.required("title", as: .string(example: "Door to door, spring"), into: &bag)
+        let questions = reader.items(
+            "questions", noun: "question", required: true, nonEmpty: true,
+            example: "[{id: support, type: single_choice, label: …, answers: […]}]", into: &bag
+        ) { item, bag in
+            decodeQuestion(&item, into: &bag)
+        } ?? []
+        reader.reportUnknownKeys(into: &bag)
+        return Questionnaire(file: file, id: id, title: title, questions: questions)
+    }
+
+    /// Decodes one file of `templates/`; `nil` when its root is not a mapping.
+    public static func decodeTemplate(_ root: YAMLNode, file: String, into bag: inout DiagnosticBag) -> Template? {
+        guard var reader = rootReader(root, file: file, subject: "template", example: "id: my-template", into: &bag)
+        else { return nil }
+        let id = reader.id(example: "welcome", into: &bag)
+        let sender = reader.optional("sender", as: .id(example: "equipe"), into: &bag)
+        let purpose = reader.optional("purpose", as: .id(example: "mobilisation"), into: &bag)
+        var locales: [TemplateLocale] = []
+        var localesRange: SourceRange?
+        if let (pair, localesReader) = reader.mapping(
+            "locales", subject: "`locales`", required: true, example: "{fr: {subject: …, body: …}}", into: &bag)
+        {
+            localesRange = pair.key.range
+            locales = decodeTemplateLocales(localesReader, owner: reader.subject, into: &bag)
+        }
+        reader.reportUnknownKeys(into: &bag)
+        return Template(
+            file: file, id: id, sender: sender, purpose: purpose, locales: locales, localesRange: localesRange)
+    }
+
+    /// Decodes one file of `triggers/`: a mapping whose only key, `triggers`, holds a list.
+    /// Returns `[]` when the root is not a mapping.
+    public static func decodeTriggers(_ root: YAMLNode, file: String, into bag: inout DiagnosticBag) -> [Trigger] {
+        guard var reader = rootReader(root, file: file, subject: "triggers file", example: "triggers:", into: &bag)
+        else { return [] }
+        let triggers = reader.items(
+            "triggers", noun: "trigger", required: true, nonEmpty: false,
+            example: "[{id: welcome, when: {answer: …}, template: welcome}]", into: &bag
+        ) { item, bag in
+            decodeTrigger(&item, file: file, into: &bag)
+        } ?? []
+        reader.reportUnknownKeys(into: &bag)
+        return triggers
+    }
+
+    // MARK: Roots
+
+    /// A reader over a file's root; reports AM208 for an empty file and AM203 for any other non-mapping.
+    static func rootReader(_ root: YAMLNode, file: String, subject: String, example: String,
+                           into bag: inout DiagnosticBag) -> MappingReader? {
+        if let reader = MappingReader(root, subject: subject) { return reader }
+        if root.value == .null {
+            bag.report(.error(.emptyValue, "empty file `\(file)`", at: root.range, help: "start the file with `\(example)`"))
+        } else {
+            bag.report(.error(
+                .wrongType,
+                "expected a mapping at the top of `\(file)`, found \(ValueKind<Int>.article(root.kindDescription))",
+                at: root.range, help: "start the file with `\(example)`"))
+        }
+        return nil
+    }
+}

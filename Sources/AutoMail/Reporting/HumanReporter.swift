@@ -1,0 +1,224 @@
+import Diagnostics
+
+/// Renders diagnostics for people, the way rustc does:
+///
+/// ```
+/// error[AM301]: unknown template `welcom` in trigger `bienvenue-soutien`
+///  --> triggers/porte-a-porte.yaml:7:15
+///   |
+/// 7 |     template: welcom
+///   |               ^~~~~~
+///   = help: did you mean `welcome`?
+/// ```
+///
+/// The gutter is as wide as the largest line number the diagnostic shows. The underline starts with `^`
+/// under the first character and goes on with `~` to the end of the range, or to the end of the line
+/// when the range spans lines. Columns count Unicode scalars; tabs are shown as four spaces (and
+/// underlined as four columns); other control characters as their Unicode control pictures, so that a
+/// file cannot send escape sequences to the terminal. Each diagnostic is followed by a blank line.
+public struct HumanReporter: Sendable {
+    /// Whether to colour the output with ANSI escapes.
+    public var useColor: Bool
+    /// The workspace's files by relative path: where source lines are taken from.
+    public var sources: [String: SourceFile]
+    /// Printed before every file path (the workspace folder as the user named it, ending with `/`).
+    public var pathPrefix: String
+
+    /// Creates a reporter.
+    public init(useColor: Bool, sources: [String: SourceFile], pathPrefix: String = "") {
+        self.useColor = useColor
+        self.sources = sources
+        self.pathPrefix = pathPrefix
+    }
+
+    /// The path prefix for a workspace folder given on the command line: empty for `.`, else the folder
+    /// with a trailing `/` (`workspace-examples/lyon` prints `workspace-examples/lyon/triggers/a.yaml`).
+    public static func pathPrefix(forWorkspace argument: String) -> String {
+        if argument.isEmpty || argument == "." || argument == "./" { return "" }
+        return argument.hasSuffix("/") ? argument : argument + "/"
+    }
+
+    /// Every diagnostic rendered, in the order given, each followed by a blank line.
+    public func render(_ diagnostics: [Diagnostic]) -> String {
+        var lines = LineCache(sources: sources)
+        var output = ""
+        for diagnostic in diagnostics {
+            output += render(diagnostic, lines: &lines)
+            output += "\n"
+        }
+        return output
+    }
+
+    /// One line (without a line break) counting the problems:
+    /// `error: 2 errors, 1 warning`, `warning: 1 warning, no errors` or `ok: no problems found in 3 files`.
+    public func summary(_ diagnostics: [Diagnostic]) -> String {
+        let errors = diagnostics.count { $0.severity == .error }
+        let warnings = diagnostics.count { $0.severity == .warning }
+        if errors > 0 {
+            let counts = [Self.plural(errors, "error")] + (warnings > 0 ? [Self.plural(warnings, "warning")] : [])
+            return paint("error", Style.error) + ": " + counts.joined(separator: ", ")
+        }
+        if warnings > 0 {
+            return paint("warning", Style.warning) + ": " + Self.plural(warnings, "warning") + ", no errors"
+        }
+        return paint("ok", Style.ok) + ": no problems found in " + Self.plural(sources.count, "file")
+    }
+
+    // MARK: - One diagnostic
+
+    private func render(_ diagnostic: Diagnostic, lines: inout LineCache) -> String {
+        // The gutter width is shared by every snippet of the diagnostic, its notes' included.
+        let shown = ([diagnostic.range] + diagnostic.notes.map(\.range)).compactMap { range -> Int? in
+            guard let range, lines.text(file: range.file, line: range.start.line) != nil else { return nil }
+            return range.start.line
+        }
+        let width = max(1, String(shown.max() ?? 0).count)
+        let severityStyle = Style.of(diagnostic.severity)
+
+        var out = paint("\(diagnostic.severity.rawValue)[\(diagnostic.code.rawValue)]", severityStyle)
+        out += paint(": " + Self.sanitize(diagnostic.message), Style.bold) + "\n"
+        if let range = diagnostic.range {
+            out += snippet(range, width: width, style: severityStyle, lines: &lines)
+        }
+        let padding = String(repeating: " ", count: width + 1)
+        if let help = diagnostic.help {
+            out += padding + paint("=", Style.gutter) + " " + paint("help", Style.bold) + ": " + Self.sanitize(help) + "\n"
+        }
+        for note in diagnostic.notes where note.range == nil {
+            out += padding + paint("=", Style.gutter) + " " + paint("note", Style.bold) + ": "
+                + Self.sanitize(note.message) + "\n"
+        }
+        for note in diagnostic.notes {
+            guard let range = note.range else { continue }
+            out += paint("note", Style.note) + paint(": " + Self.sanitize(note.message), Style.bold) + "\n"
+            out += snippet(range, width: width, style: Style.note, lines: &lines)
+        }
+        return out
+    }
+
+    /// The `-->` line and, when the source line is known, the gutter, the line and its underline.
+    private func snippet(_ range: SourceRange, width: Int, style: String, lines: inout LineCache) -> String {
+        let padding = String(repeating: " ", count: width)
+        var out = padding + paint("-->", Style.gutter) + " " + Self.sanitize(pathPrefix + range.file)
+            + ":\(range.start.line):\(range.start.column)\n"
+        guard let scalars = lines.text(file: range.file, line: range.start.line) else { return out }
+
+        let start = max(1, range.start.column)
+        var end = range.end.line > range.start.line ? scalars.count + 1 : range.end.column
+        end = max(end, start + 1)
+        // Display width of the columns before `start` and of the range, tabs counting four.
+        func displayWidth(_ columns: Range<Int>) -> Int {
+            columns.reduce(0) { total, column in
+                total + (column - 1 < scalars.count && scalars[column - 1] == "\t" ? Self.tabWidth : 1)
+            }
+        }
+        let lead = displayWidth(1..<start)
+        let length = max(1, displayWidth(start..<end))
+
+        let number = String(range.start.line)
+        let gutter = String(repeating: " ", count: width - number.count) + number + " |"
+        let text = Self.display(scalars)
+        out += padding + " " + paint("|", Style.gutter) + "\n"
+        out += paint(gutter, Style.gutter) + (text.isEmpty ? "" : " " + text) + "\n"
+        out += padding + " " + paint("|", Style.gutter) + " " + String(repeating: " ", count: lead)
+            + paint("^" + String(repeating: "~", count: length - 1), style) + "\n"
+        return out
+    }
+
+    // MARK: - Text
+
+    static let tabWidth = 4
+
+    /// A source line as shown: tabs expanded, control characters as control pictures, trailing spaces kept
+    /// off the end of the output line.
+    static func display(_ scalars: [Unicode.Scalar]) -> String {
+        var text = ""
+        for scalar in scalars {
+            if scalar == "\t" {
+                text += String(repeating: " ", count: tabWidth)
+            } else {
+                text.unicodeScalars.append(picture(scalar))
+            }
+        }
+        while text.last == " " { text.removeLast() }
+        return text
+    }
+
+    /// A message with control characters made visible (tabs become spaces).
+    static func sanitize(_ message: String) -> String {
+        var text = ""
+        for scalar in message.unicodeScalars {
+            text.unicodeScalars.append(scalar == "\t" ? " " : picture(scalar))
+        }
+        return text
+    }
+
+    /// The Unicode control picture of a C0 control or DEL, else the scalar itself.
+    private static func picture(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        switch scalar.value {
+        case 0x00..<0x20: Unicode.Scalar(0x2400 + scalar.value) ?? scalar
+        case 0x7F: "\u{2421}"
+        default: scalar
+        }
+    }
+
+    private static func plural(_ count: Int, _ noun: String) -> String {
+        count == 1 ? "1 \(noun)" : "\(count) \(noun)s"
+    }
+
+    // MARK: - Colour
+
+    private enum Style {
+        static let error = "\u{1B}[1;31m"
+        static let warning = "\u{1B}[1;33m"
+        static let note = "\u{1B}[1;36m"
+        static let ok = "\u{1B}[1;32m"
+        static let gutter = "\u{1B}[1;34m"
+        static let bold = "\u{1B}[1m"
+        static let reset = "\u{1B}[0m"
+
+        static func of(_ severity: Severity) -> String {
+            switch severity {
+            case .error: error
+            case .warning: warning
+            case .note: note
+            }
+        }
+    }
+
+    private func paint(_ text: String, _ style: String) -> String {
+        useColor ? style + text + Style.reset : text
+    }
+}
+
+/// Source lines by file and number, split once per file: bytes split on LF, a trailing CR and a leading
+/// BOM removed, invalid UTF-8 shown as U+FFFD.
+private struct LineCache {
+    let sources: [String: SourceFile]
+    private var starts: [String: [Int]] = [:]
+
+    init(sources: [String: SourceFile]) {
+        self.sources = sources
+    }
+
+    /// The scalars of line `line` (1-based) of `file`, or `nil` when the file or the line is unknown.
+    mutating func text(file: String, line: Int) -> [Unicode.Scalar]? {
+        guard let source = sources[file], line >= 1 else { return nil }
+        let bytes = source.bytes
+        let lineStarts: [Int]
+        if let known = starts[file] {
+            lineStarts = known
+        } else {
+            var found = [0]
+            for (index, byte) in bytes.enumerated() where byte == 0x0A { found.append(index + 1) }
+            starts[file] = found
+            lineStarts = found
+        }
+        guard line <= lineStarts.count else { return nil }
+        var lower = lineStarts[line - 1]
+        var upper = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
+        if upper > lower, bytes[upper - 1] == 0x0D { upper -= 1 }
+        if line == 1, upper - lower >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { lower += 3 }
+        return Array(String(decoding: bytes[lower..<upper], as: UTF8.self).unicodeScalars)
+    }
+}

@@ -1,0 +1,86 @@
+import Diagnostics
+
+/// Limits the loader enforces so that a hostile or broken workspace cannot exhaust memory.
+public struct LoadLimits: Sendable, Hashable {
+    /// Files larger than this many bytes are not read (AM110).
+    public var maxFileBytes: Int
+
+    /// Creates limits.
+    public init(maxFileBytes: Int) {
+        self.maxFileBytes = maxFileBytes
+    }
+
+    /// The limits `automail` uses: 16 MiB a file.
+    public static let `default` = LoadLimits(maxFileBytes: 16 * 1024 * 1024)
+}
+
+/// What the load stage produced: the workspace's files, ready for the compiler, and what went wrong
+/// reading them.
+public struct LoadedWorkspace: Sendable, Hashable {
+    /// The workspace root: absolute and standardized (no `.`, `..` or repeated `/`), symlinks kept.
+    public var root: String
+    /// The files read, sorted bytewise by their relative path; `automail.yaml` is among them.
+    public var files: [SourceFile]
+    /// Problems met while reading (AM002, AM003, AM110), in the stable reporting order.
+    public var diagnostics: [Diagnostic]
+
+    /// Creates a loaded workspace.
+    public init(root: String, files: [SourceFile], diagnostics: [Diagnostic]) {
+        self.root = root
+        self.files = files
+        self.diagnostics = diagnostics
+    }
+
+    /// The files by path, as ``HumanReporter`` wants them.
+    public var filesByPath: [String: SourceFile] {
+        Dictionary(files.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
+/// Why a folder could not be loaded as a workspace at all. The CLI exits with status 2.
+public enum WorkspaceLoadError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The folder exists but has no `automail.yaml`.
+    case notAWorkspace(path: String)
+    /// Nothing exists at the path.
+    case missingDirectory(path: String)
+    /// The path is not a folder (a regular file, for example).
+    case notADirectory(path: String)
+    /// `automail.yaml` exists but cannot be read; `reason` is the system's explanation.
+    case unreadableManifest(path: String, reason: String)
+
+    /// The message to print, lowercase, naming the path as the user gave it.
+    public var message: String {
+        switch self {
+        case .notAWorkspace(let path):
+            "`\(path)` is not an automail workspace: no `automail.yaml`"
+        case .missingDirectory(let path):
+            "`\(path)` is not an automail workspace: no such directory"
+        case .notADirectory(let path):
+            "`\(path)` is not an automail workspace: not a directory"
+        case .unreadableManifest(let path, let reason):
+            "cannot read `\(WorkspaceLoader.join(path, "automail.yaml"))`: \(reason)"
+        }
+    }
+
+    /// A fix, when there is one obvious fix.
+    public var help: String? {
+        switch self {
+        case .notAWorkspace, .missingDirectory, .notADirectory:
+            "pass the folder that holds `automail.yaml`, or create one (see docs/workspace-format.md)"
+        case .unreadableManifest:
+            nil
+        }
+    }
+
+    /// The error as a diagnostic, so that it prints like every other problem.
+    public var diagnostic: Diagnostic {
+        switch self {
+        case .unreadableManifest:
+            .error(.unreadableFile, message, at: nil, help: help)
+        default:
+            .error(.notAWorkspace, message, at: nil, help: help)
+        }
+    }
+
+    public var description: String { message }
+}

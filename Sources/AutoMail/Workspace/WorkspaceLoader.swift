@@ -1,0 +1,207 @@
+import Diagnostics
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The load stage: reads a workspace folder into ``SourceFile``s. It never prints and never exits.
+///
+/// Read: `automail.yaml` at the root and every `*.yaml` directly inside `questionnaires/`, `templates/` and
+/// `triggers/`. Refused with a diagnostic: `.yml` (and other case variants of `.yaml`) files there (AM003),
+/// files that cannot be read, symlinks that lead outside the workspace, broken links and link loops (AM002),
+/// files larger than ``LoadLimits/maxFileBytes`` (AM110). Ignored: hidden files (editor swap and lock
+/// files) and files with other extensions. Nothing depends on the order the file system lists entries in.
+public enum WorkspaceLoader {
+    /// The folders whose `*.yaml` files are read, in the order they are reported.
+    public static let folders = ["questionnaires", "templates", "triggers"]
+
+    /// The manifest's file name, which marks a workspace root.
+    public static let manifestName = "automail.yaml"
+
+    /// Loads the workspace at `root` (a path as the user gave it, absolute or relative).
+    ///
+    /// - Throws: ``WorkspaceLoadError`` when `root` is not a readable workspace folder with an `automail.yaml`.
+    public static func load(root: String, limits: LoadLimits = .default) throws(WorkspaceLoadError) -> LoadedWorkspace {
+        let absolute = FileSystem.absoluteStandardized(root)
+        switch FileSystem.targetKind(absolute) {
+        case .success(.directory): break
+        case .success: throw .notADirectory(path: root)
+        case .failure: throw .missingDirectory(path: root)
+        }
+        guard case .success(let realRoot) = FileSystem.resolvedPath(absolute) else {
+            throw .missingDirectory(path: root)
+        }
+
+        var reader = Reader(root: absolute, realRoot: realRoot, limits: limits)
+
+        // The manifest: without it, or when it cannot be read, there is no workspace to check.
+        let manifestPath = join(absolute, manifestName)
+        if case .failure(let error) = FileSystem.entryKind(manifestPath) {
+            if error.code == ENOENT { throw .notAWorkspace(path: root) }
+            throw .unreadableManifest(path: root, reason: error.description)
+        }
+        switch reader.read(relative: manifestName) {
+        case .read(let file): reader.files.append(file)
+        case .refused(let refusal): throw .unreadableManifest(path: root, reason: refusal.reason)
+        }
+
+        for folder in folders {
+            reader.readFolder(folder)
+        }
+
+        var bag = DiagnosticBag()
+        bag.report(contentsOf: reader.diagnostics)
+        let files = reader.files.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        return LoadedWorkspace(root: absolute, files: files, diagnostics: bag.sorted())
+    }
+
+    /// `base` and `name` joined with exactly one `/`.
+    static func join(_ base: String, _ name: String) -> String {
+        base.hasSuffix("/") ? base + name : base + "/" + name
+    }
+}
+
+/// A refusal to read a file: the diagnostic, and the bare reason (for the manifest's thrown error).
+struct Refusal {
+    var diagnostic: Diagnostic
+    var reason: String
+}
+
+/// The mutable state of one load.
+private struct Reader {
+    enum Outcome {
+        case read(SourceFile)
+        case refused(Refusal)
+    }
+
+    let root: String
+    let realRoot: String
+    let limits: LoadLimits
+    var files: [SourceFile] = []
+    var diagnostics: [Diagnostic] = []
+
+    init(root: String, realRoot: String, limits: LoadLimits) {
+        self.root = root
+        self.realRoot = realRoot
+        self.limits = limits
+    }
+
+    /// Reads the `*.yaml` files directly inside `folder`, if it exists.
+    mutating func readFolder(_ folder: String) {
+        let path = WorkspaceLoader.join(root, folder)
+        switch FileSystem.entryKind(path) {
+        case .failure(let error) where error.code == ENOENT:
+            return
+        case .failure(let error):
+            diagnostics.append(.error(.unreadableFile, "cannot read `\(folder)/`: \(error)", at: nil))
+            return
+        case .success(.symbolicLink):
+            guard case .success(let target) = FileSystem.resolvedPath(path) else {
+                diagnostics.append(
+                    .error(.unreadableFile, "cannot read `\(folder)/`: broken symbolic link or symbolic link loop", at: nil))
+                return
+            }
+            guard FileSystem.isInside(target, root: realRoot) else {
+                diagnostics.append(
+                    .error(
+                        .unreadableFile, "`\(folder)/` is not read: it links to a folder outside the workspace",
+                        at: nil, help: "move the folder into the workspace instead of linking to it"))
+                return
+            }
+            guard case .success(.directory) = FileSystem.targetKind(target) else {
+                diagnostics.append(.error(.unreadableFile, "`\(folder)/` is not read: not a folder", at: nil))
+                return
+            }
+        case .success(.directory):
+            break
+        case .success:
+            diagnostics.append(.error(.unreadableFile, "`\(folder)/` is not read: not a folder", at: nil))
+            return
+        }
+
+        let names: [String]
+        switch FileSystem.directoryEntries(path) {
+        case .success(let list): names = list
+        case .failure(let error):
+            diagnostics.append(.error(.unreadableFile, "cannot read `\(folder)/`: \(error)", at: nil))
+            return
+        }
+        for name in names where !name.hasPrefix(".") {
+            let relative = folder + "/" + name
+            if name.hasSuffix(".yaml") {
+                switch read(relative: relative) {
+                case .read(let file): files.append(file)
+                case .refused(let refusal): diagnostics.append(refusal.diagnostic)
+                }
+            } else if let stem = Self.misnamedStem(name) {
+                diagnostics.append(
+                    .error(
+                        .misnamedFile, "`\(relative)` is not read: automail reads `.yaml` files",
+                        at: .startOf(file: relative), help: "rename it to `\(folder)/\(stem).yaml`"))
+            }
+        }
+    }
+
+    /// The name without its extension when the extension is a variant of `.yaml` other than `.yaml`
+    /// itself (`.yml`, `.YAML`, `.Yml`...), else `nil`.
+    static func misnamedStem(_ name: String) -> String? {
+        guard let dot = name.lastIndex(of: ".") else { return nil }
+        let stem = name[..<dot]
+        let ext = name[name.index(after: dot)...]
+        guard !stem.isEmpty, ext != "yaml", ["yaml", "yml"].contains(ext.lowercased()) else { return nil }
+        return String(stem)
+    }
+
+    /// Reads one file given by its path relative to the root.
+    func read(relative: String) -> Outcome {
+        let path = WorkspaceLoader.join(root, relative)
+        let at = SourceRange.startOf(file: relative)
+        var target = path
+        if case .success(.symbolicLink) = FileSystem.entryKind(path) {
+            switch FileSystem.resolvedPath(path) {
+            case .failure(let error):
+                let reason = error.code == ELOOP ? "symbolic link loop" : "broken symbolic link"
+                return refuse("cannot read `\(relative)`: \(reason)", reason: reason, at: at)
+            case .success(let resolved):
+                guard FileSystem.isInside(resolved, root: realRoot) else {
+                    return refuse(
+                        "`\(relative)` is not read: it links to a file outside the workspace",
+                        reason: "it links to a file outside the workspace", at: at,
+                        help: "copy the file into the workspace instead of linking to it")
+                }
+                target = resolved
+            }
+        }
+        switch FileSystem.readFile(target, limit: limits.maxFileBytes) {
+        case .success(let bytes):
+            return .read(SourceFile(path: relative, bytes: bytes))
+        case .failure(.notRegular):
+            return refuse("`\(relative)` is not read: not a regular file", reason: "not a regular file", at: at)
+        case .failure(.system(let reason)):
+            return refuse("cannot read `\(relative)`: \(reason)", reason: reason, at: at)
+        case .failure(.tooLarge(let size)):
+            let reason = "it is larger than \(Self.byteCount(limits.maxFileBytes)) (\(size) bytes)"
+            return .refused(
+                Refusal(
+                    diagnostic: .error(
+                        .fileTooLarge, "`\(relative)` is not read: \(reason)", at: at,
+                        help: "split it into smaller files"),
+                    reason: reason))
+        }
+    }
+
+    private func refuse(_ message: String, reason: String, at range: SourceRange, help: String? = nil) -> Outcome {
+        .refused(Refusal(diagnostic: .error(.unreadableFile, message, at: range, help: help), reason: reason))
+    }
+
+    /// `16 MiB`, `512 KiB` or `100 bytes`.
+    static func byteCount(_ bytes: Int) -> String {
+        if bytes >= 1024 * 1024, bytes % (1024 * 1024) == 0 { return "\(bytes / (1024 * 1024)) MiB" }
+        if bytes >= 1024, bytes % 1024 == 0 { return "\(bytes / 1024) KiB" }
+        return bytes == 1 ? "1 byte" : "\(bytes) bytes"
+    }
+}

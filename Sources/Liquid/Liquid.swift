@@ -1,1 +1,0 @@
-// Placeholder: the Liquid module is being written.

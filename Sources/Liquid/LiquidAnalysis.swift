@@ -1,0 +1,72 @@
+/// Collects variable and filter references in source order.
+struct Analysis {
+    var variables: [LiquidVariableReference] = []
+    var filters: [LiquidFilterReference] = []
+    private var bound: Set<String> = []
+
+    mutating func walk(_ nodes: [Node]) {
+        for node in nodes {
+            switch node {
+            case .text, .raw, .comment:
+                break
+            case .output(let expression, _):
+                visit(expression)
+            case .assign(let name, let expression, _):
+                visit(expression)
+                bound.insert(name)
+            case .capture(let name, let body, _):
+                walk(body)
+                bound.insert(name)
+            case .conditional(let branches, _, _, _):
+                for branch in branches {
+                    for comparison in branch.condition?.comparisons ?? [] {
+                        visit(comparison.left)
+                        if let (_, right) = comparison.comparison { visit(right) }
+                    }
+                    walk(branch.body)
+                }
+            case .caseTag(let subject, let branches, _, _):
+                visit(subject)
+                for branch in branches {
+                    for candidate in branch.candidates ?? [] { visit(candidate) }
+                    walk(branch.body)
+                }
+            }
+        }
+    }
+
+    private mutating func visit(_ expression: FilteredExpression) {
+        visit(expression.base)
+        for call in expression.filters {
+            filters.append(LiquidFilterReference(name: call.name, range: call.range))
+            for argument in call.positional { visit(argument) }
+            for (_, argument) in call.keywords { visit(argument) }
+        }
+    }
+
+    private mutating func visit(_ expression: Expression) {
+        guard case .path(let root, let segments, let range) = expression else { return }
+        var path: [String] = []
+        var isStatic = true
+        switch root {
+        case .property(let name, _): path.append(name)
+        case .index(let inner):
+            visit(inner)
+            isStatic = false
+        }
+        for segment in segments {
+            switch segment {
+            case .property(let name, _):
+                if isStatic { path.append(name) }
+            case .index(.literal(.plain(.string(let key)), _)):
+                if isStatic { path.append(key) }
+            case .index(let inner):
+                isStatic = false
+                visit(inner)
+            }
+        }
+        if let first = path.first, !bound.contains(first) {
+            variables.append(LiquidVariableReference(path: path, range: range))
+        }
+    }
+}

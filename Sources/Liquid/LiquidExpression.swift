@@ -1,0 +1,297 @@
+/// A path segment: `.name` or `[expression]`.
+enum PathSegment: Sendable {
+    case property(String, Range<Int>)
+    case index(Expression)
+}
+
+/// A primary expression: a literal or a variable path.
+indirect enum Expression: Sendable {
+    case literal(Value, Range<Int>)
+    /// A variable path: a root (a name or a bracketed expression) and segments.
+    case path(root: PathSegment, segments: [PathSegment], range: Range<Int>)
+
+    var range: Range<Int> {
+        switch self {
+        case .literal(_, let range), .path(_, _, let range): return range
+        }
+    }
+}
+
+/// One filter application: `| name: positional, keyword: value`.
+struct FilterCall: Sendable {
+    var name: String
+    var nameRange: Range<Int>
+    var positional: [Expression]
+    var keywords: [(name: String, value: Expression)]
+    var range: Range<Int>
+}
+
+/// An expression followed by filters, as in outputs and `assign`.
+struct FilteredExpression: Sendable {
+    var base: Expression
+    var filters: [FilterCall]
+}
+
+/// A comparison operator of `if`, `elsif` and `unless`.
+enum ComparisonOperator: String, Sendable {
+    case equal = "==", notEqual = "!=", lessGreater = "<>", less = "<", greater = ">"
+    case lessOrEqual = "<=", greaterOrEqual = ">=", contains
+}
+
+/// A condition: comparisons joined by `and`/`or`, evaluated right to left as Liquid does.
+struct Condition: Sendable {
+    struct Comparison: Sendable {
+        var left: Expression
+        var comparison: (ComparisonOperator, Expression)?
+    }
+    var comparisons: [Comparison]
+    /// `true` for `and`, `false` for `or`; one fewer than `comparisons`.
+    var joinedByAnd: [Bool]
+}
+
+/// A token inside markup.
+struct ExpressionToken {
+    enum Kind: Equatable {
+        case word(String), string(String), integer(Int), float(Double)
+        case dot, dotDot, leftBracket, rightBracket, leftParen, rightParen, pipe, colon, comma, assign
+        case comparison(ComparisonOperator)
+        case end
+    }
+    var kind: Kind
+    var range: Range<Int>
+}
+
+/// Parses the expression language inside `{{ }}` and tags, strictly (like Liquid's strict mode).
+struct ExpressionParser {
+    static let maximumDepth = 100
+
+    let scalars: [Unicode.Scalar]
+    private(set) var tokens: [ExpressionToken] = []
+    private var position = 0
+    private var depth = 0
+
+    /// Lexes `range` of `scalars`; throws on a character that cannot start a token.
+    init(_ scalars: [Unicode.Scalar], range: Range<Int>) throws(LiquidIssue) {
+        self.scalars = scalars
+        var i = range.lowerBound
+        let end = range.upperBound
+        func peek(_ offset: Int) -> Unicode.Scalar? { i + offset < end ? scalars[i + offset] : nil }
+        while i < end {
+            let c = scalars[i]
+            let start = i
+            if isWhitespace(c) { i += 1; continue }
+            func add(_ kind: ExpressionToken.Kind, _ length: Int) {
+                tokens.append(ExpressionToken(kind: kind, range: start..<(start + length)))
+                i += length
+            }
+            switch c {
+            case "'", "\"":
+                var j = i + 1
+                while j < end && scalars[j] != c { j += 1 }
+                guard j < end else {
+                    throw LiquidIssue(kind: .syntax, message: "unterminated string literal", range: start..<end)
+                }
+                add(.string(string(scalars[(i + 1)..<j])), j + 1 - i)
+            case ".":
+                if peek(1) == "." { add(.dotDot, 2) } else { add(.dot, 1) }
+            case "[": add(.leftBracket, 1)
+            case "]": add(.rightBracket, 1)
+            case "(": add(.leftParen, 1)
+            case ")": add(.rightParen, 1)
+            case "|": add(.pipe, 1)
+            case ":": add(.colon, 1)
+            case ",": add(.comma, 1)
+            case "=":
+                if peek(1) == "=" { add(.comparison(.equal), 2) } else { add(.assign, 1) }
+            case "!":
+                guard peek(1) == "=" else {
+                    throw LiquidIssue(kind: .syntax, message: "unexpected character `!`", range: start..<(start + 1))
+                }
+                add(.comparison(.notEqual), 2)
+            case "<":
+                if peek(1) == "=" { add(.comparison(.lessOrEqual), 2) }
+                else if peek(1) == ">" { add(.comparison(.lessGreater), 2) }
+                else { add(.comparison(.less), 1) }
+            case ">":
+                if peek(1) == "=" { add(.comparison(.greaterOrEqual), 2) } else { add(.comparison(.greater), 1) }
+            case "-", "0"..."9":
+                var j = i + 1
+                if c == "-" {
+                    guard let next = peek(1), ("0"..."9").contains(next) else {
+                        throw LiquidIssue(kind: .syntax, message: "unexpected character `-`", range: start..<(start + 1))
+                    }
+                }
+                while j < end && ("0"..."9").contains(scalars[j]) { j += 1 }
+                var isFloat = false
+                if j + 1 < end && scalars[j] == "." && ("0"..."9").contains(scalars[j + 1]) {
+                    isFloat = true
+                    j += 1
+                    while j < end && ("0"..."9").contains(scalars[j]) { j += 1 }
+                }
+                let text = string(scalars[i..<j])
+                if j < end && (isWordScalar(scalars[j]) || scalars[j] == "-") {
+                    // `foo1` never starts with a digit but `123abc` is not a number either.
+                    throw LiquidIssue(kind: .syntax, message: "invalid number `\(string(scalars[i...j]))`", range: start..<(j + 1))
+                }
+                if isFloat {
+                    guard let value = Double(text) else {
+                        throw LiquidIssue(kind: .syntax, message: "invalid number `\(text)`", range: start..<j)
+                    }
+                    add(.float(value), j - i)
+                } else {
+                    guard let value = Int(text) else {
+                        throw LiquidIssue(kind: .syntax, message: "integer `\(text)` is too large", range: start..<j)
+                    }
+                    add(.integer(value), j - i)
+                }
+            case "a"..."z", "A"..."Z", "_":
+                var j = i + 1
+                while j < end && (isWordScalar(scalars[j]) || scalars[j] == "-") { j += 1 }
+                if j < end && scalars[j] == "?" { j += 1 }
+                add(.word(string(scalars[i..<j])), j - i)
+            default:
+                throw LiquidIssue(kind: .syntax, message: "unexpected character `\(String(c))`", range: start..<(start + 1))
+            }
+        }
+        tokens.append(ExpressionToken(kind: .end, range: end..<end))
+    }
+
+    var current: ExpressionToken { tokens[min(position, tokens.count - 1)] }
+    var atEnd: Bool { current.kind == .end }
+
+    mutating func advance() { if position < tokens.count - 1 { position += 1 } }
+
+    func describe(_ token: ExpressionToken) -> String {
+        token.kind == .end ? "end of markup" : "`\(string(scalars[token.range]))`"
+    }
+
+    func unexpected(_ expected: String) -> LiquidIssue {
+        LiquidIssue(kind: .syntax, message: "expected \(expected), found \(describe(current))", range: current.range)
+    }
+
+    mutating func expect(_ kind: ExpressionToken.Kind, _ what: String) throws(LiquidIssue) {
+        guard current.kind == kind else { throw unexpected(what) }
+        advance()
+    }
+
+    func expectEnd() throws(LiquidIssue) {
+        guard atEnd else { throw unexpected("end of markup") }
+    }
+
+    /// A literal or a variable path.
+    mutating func parsePrimary() throws(LiquidIssue) -> Expression {
+        let token = current
+        switch token.kind {
+        case .string(let text): advance(); return .literal(.plain(.string(text)), token.range)
+        case .integer(let value): advance(); return .literal(.plain(.int(value)), token.range)
+        case .float(let value): advance(); return .literal(.plain(.double(value)), token.range)
+        case .leftParen:
+            throw LiquidIssue(kind: .unsupportedSyntax, message: "range literals are not supported in automail templates", range: token.range)
+        case .word(let word):
+            switch word {
+            case "true": advance(); return .literal(.plain(.bool(true)), token.range)
+            case "false": advance(); return .literal(.plain(.bool(false)), token.range)
+            case "nil", "null": advance(); return .literal(.nil, token.range)
+            case "empty": advance(); return .literal(.empty, token.range)
+            case "blank": advance(); return .literal(.blank, token.range)
+            default:
+                advance()
+                return try parsePathRest(root: .property(word, token.range), start: token.range.lowerBound)
+            }
+        case .leftBracket:
+            let root = try parseIndex()
+            return try parsePathRest(root: root, start: token.range.lowerBound)
+        default:
+            throw unexpected("a value")
+        }
+    }
+
+    private mutating func parseIndex() throws(LiquidIssue) -> PathSegment {
+        let open = current
+        try expect(.leftBracket, "`[`")
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maximumDepth else {
+            throw LiquidIssue(kind: .unsupportedSyntax, message: "brackets are nested deeper than \(Self.maximumDepth) levels", range: open.range)
+        }
+        let inner = try parsePrimary()
+        try expect(.rightBracket, "`]`")
+        return .index(inner)
+    }
+
+    private mutating func parsePathRest(root: PathSegment, start: Int) throws(LiquidIssue) -> Expression {
+        var segments: [PathSegment] = []
+        var end = tokens[max(0, position - 1)].range.upperBound
+        while true {
+            switch current.kind {
+            case .dot:
+                advance()
+                guard case .word(let name) = current.kind else { throw unexpected("a property name after `.`") }
+                segments.append(.property(name, current.range))
+                end = current.range.upperBound
+                advance()
+            case .leftBracket:
+                segments.append(try parseIndex())
+                end = tokens[max(0, position - 1)].range.upperBound
+            default:
+                return .path(root: root, segments: segments, range: start..<end)
+            }
+        }
+    }
+
+    /// An expression with optional filters, up to the end of markup.
+    mutating func parseFiltered() throws(LiquidIssue) -> FilteredExpression {
+        let base = try parsePrimary()
+        var filters: [FilterCall] = []
+        while current.kind == .pipe {
+            advance()
+            guard case .word(let name) = current.kind else { throw unexpected("a filter name after `|`") }
+            let nameRange = current.range
+            advance()
+            var call = FilterCall(name: name, nameRange: nameRange, positional: [], keywords: [], range: nameRange)
+            if current.kind == .colon {
+                advance()
+                repeat {
+                    if current.kind == .comma { advance() }
+                    if case .word(let keyword) = current.kind, tokens[position + 1].kind == .colon {
+                        advance()
+                        advance()
+                        call.keywords.append((keyword, try parsePrimary()))
+                    } else {
+                        call.positional.append(try parsePrimary())
+                    }
+                } while current.kind == .comma
+            }
+            call.range = nameRange.lowerBound..<tokens[max(0, position - 1)].range.upperBound
+            filters.append(call)
+        }
+        try expectEnd()
+        return FilteredExpression(base: base, filters: filters)
+    }
+
+    /// A condition of `if`, `elsif` or `unless`, up to the end of markup.
+    mutating func parseCondition() throws(LiquidIssue) -> Condition {
+        var condition = Condition(comparisons: [], joinedByAnd: [])
+        while true {
+            let left = try parsePrimary()
+            var comparison = Condition.Comparison(left: left, comparison: nil)
+            if case .comparison(let op) = current.kind {
+                advance()
+                comparison.comparison = (op, try parsePrimary())
+            } else if current.kind == .word("contains") {
+                advance()
+                comparison.comparison = (.contains, try parsePrimary())
+            }
+            condition.comparisons.append(comparison)
+            if current.kind == .word("and") {
+                condition.joinedByAnd.append(true)
+            } else if current.kind == .word("or") {
+                condition.joinedByAnd.append(false)
+            } else {
+                try expectEnd()
+                return condition
+            }
+            advance()
+        }
+    }
+}

@@ -1,0 +1,37 @@
+/// A node of a parsed template.
+indirect enum Node: Sendable {
+    case text(String)
+    case output(FilteredExpression, range: Range<Int>)
+    case assign(name: String, FilteredExpression, range: Range<Int>)
+    case capture(name: String, body: [Node], range: Range<Int>)
+    /// `if` and `unless`: the first branch whose condition holds renders; `nil` is `else`.
+    case conditional(branches: [Branch], negateFirst: Bool, isBlank: Bool, range: Range<Int>)
+    /// `case`: every matching `when` renders; an `else` renders when nothing matched before it.
+    case caseTag(subject: Expression, branches: [CaseBranch], isBlank: Bool, range: Range<Int>)
+    /// A `raw` body or a comment (empty text).
+    case raw(String)
+    case comment
+
+    struct Branch: Sendable {
+        var condition: Condition?
+        var body: [Node]
+    }
+
+    struct CaseBranch: Sendable {
+        /// `nil` for `else`.
+        var candidates: [Expression]?
+        var body: [Node]
+    }
+
+    /// Whether the node renders only whitespace at most (Liquid's `blank?`): a block made only of
+    /// such nodes renders nothing at all.
+    var isBlank: Bool {
+        switch self {
+        case .text(let text): return text.unicodeScalars.allSatisfy(isWhitespace)
+        case .output: return false
+        case .assign, .capture, .comment: return true
+        case .conditional(_, _, let isBlank, _), .caseTag(_, _, let isBlank, _): return isBlank
+        case .raw(let text): return text.isEmpty
+        }
+    }
+}

@@ -1,0 +1,385 @@
+/// A parsed template in automail's Liquid subset, ready to analyse and render.
+public struct LiquidTemplate: Sendable {
+    /// The template source.
+    public let source: String
+    let nodes: [Node]
+    /// Every variable path the template reads, in source order, except names bound earlier by
+    /// `assign` or `capture`. A path stops before its first dynamic index (`a[b]` reads `a` and `b`).
+    public let variables: [LiquidVariableReference]
+    /// Every filter applied, in source order.
+    public let filters: [LiquidFilterReference]
+    /// The range of every `{{ … }}` output, in source order (comments and `raw` bodies excluded).
+    public let outputs: [Range<Int>]
+    /// Every tag, in source order (comments and `raw` bodies excluded, `comment` itself included).
+    public let tags: [LiquidTagReference]
+
+    /// Parses `source`, collecting every issue found; the template is `nil` when there is any.
+    public static func parse(_ source: String) -> LiquidParseResult {
+        var parser = TemplateParser(source: source)
+        let nodes = parser.parse()
+        guard parser.issues.isEmpty else { return LiquidParseResult(template: nil, issues: parser.issues) }
+        var analysis = Analysis()
+        analysis.walk(nodes)
+        let template = LiquidTemplate(
+            source: source, nodes: nodes, variables: analysis.variables, filters: analysis.filters,
+            outputs: parser.outputs, tags: parser.tags)
+        return LiquidParseResult(template: template, issues: [])
+    }
+
+    /// Cuts `source` into text, outputs and tags; concatenating the tokens' texts gives `source`.
+    /// The body of a `raw` block is one text token; unclosed markup runs to the end of the source.
+    public static func tokenize(_ source: String) -> [LiquidToken] {
+        let scalars = Array(source.unicodeScalars)
+        return Lexer(scalars).tokens().map { token in
+            let kind: LiquidToken.Kind
+            switch token.kind {
+            case .text, .rawBody: kind = .text
+            case .output: kind = .output
+            case .tag: kind = .tag(token.name)
+            }
+            return LiquidToken(kind: kind, range: token.range, text: string(scalars[token.range]))
+        }
+    }
+}
+
+/// What `LiquidTemplate.parse` found: a template, or the issues that refuse it.
+public struct LiquidParseResult: Sendable {
+    /// The parsed template; `nil` when `issues` is not empty.
+    public var template: LiquidTemplate?
+    /// Every issue found, in source order.
+    public var issues: [LiquidIssue]
+}
+
+/// A variable path read by a template, e.g. `["contact", "firstname"]`.
+public struct LiquidVariableReference: Sendable, Hashable {
+    /// The path's static segments: names and quoted bracket keys, up to the first dynamic index.
+    public var path: [String]
+    /// The whole path expression, in Unicode scalar offsets.
+    public var range: Range<Int>
+}
+
+/// A filter applied by a template.
+public struct LiquidFilterReference: Sendable, Hashable {
+    /// The filter name, e.g. `default`.
+    public var name: String
+    /// The filter name and its arguments, in Unicode scalar offsets.
+    public var range: Range<Int>
+}
+
+/// A tag of a template.
+public struct LiquidTagReference: Sendable, Hashable {
+    /// The tag name, e.g. `if` or `endif`.
+    public var name: String
+    /// The whole tag `{% … %}`, in Unicode scalar offsets.
+    public var range: Range<Int>
+}
+
+/// Tags automail supports, and Liquid tags it refuses (for clearer messages).
+enum TagNames {
+    static let supported = [
+        "if", "elsif", "else", "endif", "unless", "endunless", "case", "when", "endcase",
+        "comment", "endcomment", "raw", "endraw", "assign", "capture", "endcapture",
+    ]
+    static let liquid: Set<String> = [
+        "for", "endfor", "break", "continue", "cycle", "tablerow", "endtablerow", "include", "render",
+        "liquid", "echo", "increment", "decrement", "ifchanged", "endifchanged", "doc", "enddoc", "#",
+        "layout", "block", "endblock", "section", "sections", "paginate", "endpaginate", "form", "endform",
+        "style", "endstyle", "javascript", "stylesheet", "schema", "content_for",
+    ]
+}
+
+/// Builds the node tree from tokens with an explicit stack (no recursion).
+struct TemplateParser {
+    static let maximumNesting = 100
+    /// Parsing stops after this many issues, which bounds the work a hostile template causes.
+    static let maximumIssues = 100
+
+    struct Frame {
+        enum Kind: Equatable { case root, ifTag, unlessTag, caseTag, capture(String), comment }
+        var kind: Kind
+        var range: Range<Int>
+        var name: String
+        var conditions: [Condition?] = []
+        var whens: [[Expression]?] = []
+        var bodies: [[Node]] = [[]]
+        var caseSubject: Expression?
+
+        var endName: String { "end" + name }
+    }
+
+    let scalars: [Unicode.Scalar]
+    var issues: [LiquidIssue] = []
+    var outputs: [Range<Int>] = []
+    var tags: [LiquidTagReference] = []
+    private var stack: [Frame]
+
+    init(source: String) {
+        scalars = Array(source.unicodeScalars)
+        stack = [Frame(kind: .root, range: 0..<0, name: "")]
+    }
+
+    private mutating func append(_ node: Node) {
+        let top = stack.count - 1
+        stack[top].bodies[stack[top].bodies.count - 1].append(node)
+    }
+
+    private mutating func report(_ kind: LiquidIssue.Kind, _ message: String, help: String? = nil, _ range: Range<Int>) {
+        issues.append(LiquidIssue(kind: kind, message: message, help: help, range: range))
+    }
+
+    private func text(_ range: Range<Int>) -> String { string(scalars[range]) }
+
+    mutating func parse() -> [Node] {
+        let tokens = Lexer(scalars).tokens()
+        var index = 0
+        while index < tokens.count, issues.count < Self.maximumIssues {
+            let token = tokens[index]
+            index += 1
+            if stack.last?.kind == .comment {
+                guard token.kind == .tag, token.closed else { continue }
+                if token.name == "comment" {
+                    push(Frame(kind: .comment, range: token.range, name: "comment"))
+                } else if token.name == "endcomment" {
+                    stack.removeLast()
+                    if stack.last?.kind != .comment { append(.comment) }
+                }
+                continue
+            }
+            switch token.kind {
+            case .text:
+                var lower = token.range.lowerBound
+                var upper = token.range.upperBound
+                if index >= 2, tokens[index - 2].trimRight {
+                    while lower < upper && isWhitespace(scalars[lower]) { lower += 1 }
+                }
+                if index < tokens.count, tokens[index].trimLeft {
+                    while upper > lower && isWhitespace(scalars[upper - 1]) { upper -= 1 }
+                }
+                if lower < upper { append(.text(text(lower..<upper))) }
+            case .rawBody:
+                append(.raw(text(token.range)))
+            case .output:
+                guard token.closed else {
+                    report(.syntax, "output `{{` is never closed with `}}`", token.range.lowerBound..<(token.range.lowerBound + 2))
+                    continue
+                }
+                outputs.append(token.range)
+                do {
+                    var parser = try ExpressionParser(scalars, range: token.inner)
+                    let expression = try parser.parseFiltered()
+                    checkFilters(expression)
+                    append(.output(expression, range: token.range))
+                } catch {
+                    issues.append(error)
+                    scanFilters(token.inner, after: error.range)
+                }
+            case .tag:
+                guard token.closed else {
+                    report(.syntax, "tag `{%` is never closed with `%}`", token.range.lowerBound..<(token.range.lowerBound + 2))
+                    continue
+                }
+                tags.append(LiquidTagReference(name: token.name, range: token.range))
+                if token.name == "raw" {
+                    // The lexer always follows `raw` with its body, then `endraw` when there is one.
+                    if index < tokens.count, tokens[index].kind == .rawBody {
+                        append(.raw(text(tokens[index].range)))
+                        index += 1
+                    }
+                    if index < tokens.count, tokens[index].kind == .tag, tokens[index].name == "endraw" {
+                        tags.append(LiquidTagReference(name: "endraw", range: tokens[index].range))
+                        index += 1
+                    } else {
+                        report(.syntax, "`raw` tag is never closed with `endraw`", token.range)
+                    }
+                    continue
+                }
+                do {
+                    try handleTag(token)
+                } catch {
+                    issues.append(error)
+                    scanFilters(token.inner, after: error.range)
+                }
+            }
+        }
+        while stack.count > 1, let frame = stack.popLast() {
+            report(.syntax, "`\(frame.name)` tag is never closed with `\(frame.endName)`", frame.range)
+        }
+        return stack.first?.bodies.first ?? []
+    }
+
+    private mutating func push(_ frame: Frame) {
+        if stack.count > Self.maximumNesting {
+            report(.unsupportedSyntax, "blocks are nested deeper than \(Self.maximumNesting) levels", frame.range)
+        }
+        stack.append(frame)
+    }
+
+    private mutating func handleTag(_ token: RawToken) throws(LiquidIssue) {
+        let name = token.name
+        let markup = token.nameRange.upperBound..<token.inner.upperBound
+        func expressionParser() throws(LiquidIssue) -> ExpressionParser {
+            try ExpressionParser(scalars, range: markup)
+        }
+        func expectNoMarkup() throws(LiquidIssue) {
+            let parser = try expressionParser()
+            try parser.expectEnd()
+        }
+        switch name {
+        case "if", "unless":
+            // Push first so that a malformed condition does not unbalance the blocks that follow.
+            var frame = Frame(kind: name == "if" ? .ifTag : .unlessTag, range: token.range, name: name)
+            frame.conditions = [nil]
+            push(frame)
+            var parser = try expressionParser()
+            stack[stack.count - 1].conditions[0] = try parser.parseCondition()
+        case "elsif":
+            guard let top = stack.last, top.kind == .ifTag || top.kind == .unlessTag else {
+                throw misplaced(token)
+            }
+            stack[stack.count - 1].conditions.append(nil)
+            stack[stack.count - 1].bodies.append([])
+            var parser = try expressionParser()
+            let condition = try parser.parseCondition()
+            stack[stack.count - 1].conditions[stack[stack.count - 1].conditions.count - 1] = condition
+        case "else":
+            // Liquid ignores anything after `else`.
+            guard let top = stack.last, [.ifTag, .unlessTag, .caseTag].contains(top.kind) else {
+                throw misplaced(token)
+            }
+            if top.kind == .caseTag {
+                stack[stack.count - 1].whens.append(nil)
+            } else {
+                stack[stack.count - 1].conditions.append(nil)
+            }
+            stack[stack.count - 1].bodies.append([])
+        case "case":
+            push(Frame(kind: .caseTag, range: token.range, name: "case"))
+            var parser = try expressionParser()
+            let subject = try parser.parsePrimary()
+            try parser.expectEnd()
+            stack[stack.count - 1].caseSubject = subject
+        case "when":
+            guard stack.last?.kind == .caseTag else { throw misplaced(token) }
+            stack[stack.count - 1].whens.append([])
+            stack[stack.count - 1].bodies.append([])
+            var parser = try expressionParser()
+            var candidates = [try parser.parsePrimary()]
+            while parser.current.kind == .comma || parser.current.kind == .word("or") {
+                parser.advance()
+                candidates.append(try parser.parsePrimary())
+            }
+            try parser.expectEnd()
+            stack[stack.count - 1].whens[stack[stack.count - 1].whens.count - 1] = candidates
+        case "comment":
+            push(Frame(kind: .comment, range: token.range, name: "comment"))
+        case "assign":
+            var parser = try expressionParser()
+            let variable = try parseBindingName(&parser, tag: "assign")
+            try parser.expect(.assign, "`=`")
+            let expression = try parser.parseFiltered()
+            checkFilters(expression)
+            append(.assign(name: variable, expression, range: token.range))
+        case "capture":
+            push(Frame(kind: .capture(""), range: token.range, name: "capture"))
+            var parser = try expressionParser()
+            let variable = try parseBindingName(&parser, tag: "capture")
+            try parser.expectEnd()
+            stack[stack.count - 1].kind = .capture(variable)
+        case "endif", "endunless", "endcase", "endcapture", "endcomment", "endraw":
+            try expectNoMarkup()
+            try close(token)
+        case "":
+            throw LiquidIssue(kind: .syntax, message: "expected a tag name after `{%`", range: token.range)
+        default:
+            if TagNames.liquid.contains(name) {
+                throw LiquidIssue(
+                    kind: .unsupportedTag(name), message: "tag `\(name)` is not supported in automail templates",
+                    help: "the supported tags are `if`, `unless`, `case`, `assign`, `capture`, `comment` and `raw`",
+                    range: token.nameRange)
+            }
+            let suggestion = closestName(to: name, in: TagNames.supported)
+            throw LiquidIssue(
+                kind: .unsupportedTag(name), message: "unknown tag `\(name)`",
+                help: suggestion.map { "did you mean `\($0)`?" }, range: token.nameRange)
+        }
+    }
+
+    private func misplaced(_ token: RawToken) -> LiquidIssue {
+        LiquidIssue(kind: .syntax, message: "unexpected `\(token.name)` tag outside of a block that accepts it", range: token.range)
+    }
+
+    private func parseBindingName(_ parser: inout ExpressionParser, tag: String) throws(LiquidIssue) -> String {
+        let token = parser.current
+        switch token.kind {
+        case .word(let word) where !word.hasSuffix("?"):
+            parser.advance()
+            return word
+        case .integer(let value) where value >= 0 && !(scalars[token.range.lowerBound] == "-"):
+            parser.advance()
+            return String(value)
+        default:
+            throw parser.unexpected("a variable name after `\(tag)`")
+        }
+    }
+
+    private mutating func close(_ token: RawToken) throws(LiquidIssue) {
+        guard let depth = stack.lastIndex(where: { $0.endName == token.name }), depth > 0 else {
+            throw LiquidIssue(kind: .syntax, message: "unexpected `\(token.name)` without an open block", range: token.range)
+        }
+        while stack.count - 1 > depth, let frame = stack.popLast() {
+            report(.syntax, "`\(frame.name)` tag is never closed with `\(frame.endName)`", frame.range)
+        }
+        guard let frame = stack.popLast() else { return }
+        let range = frame.range.lowerBound..<token.range.upperBound
+        switch frame.kind {
+        case .root, .comment:
+            break
+        case .ifTag, .unlessTag:
+            let branches = zip(frame.conditions, frame.bodies).map { Node.Branch(condition: $0, body: $1) }
+            let isBlank = frame.bodies.allSatisfy { $0.allSatisfy(\.isBlank) }
+            append(.conditional(branches: branches, negateFirst: frame.kind == .unlessTag, isBlank: isBlank, range: range))
+        case .caseTag:
+            let preamble = frame.bodies.first ?? []
+            if !preamble.allSatisfy({ if case .text = $0 { return $0.isBlank } else { return false } }) {
+                report(.syntax, "unexpected content between `case` and its first `when`", frame.range)
+            }
+            let bodies = Array(frame.bodies.dropFirst())
+            let branches = zip(frame.whens, bodies).map { Node.CaseBranch(candidates: $0, body: $1) }
+            let isBlank = bodies.allSatisfy { $0.allSatisfy(\.isBlank) }
+            if let subject = frame.caseSubject {
+                append(.caseTag(subject: subject, branches: branches, isBlank: isBlank, range: range))
+            }
+        case .capture(let name):
+            append(.capture(name: name, body: frame.bodies.first ?? [], range: range))
+        }
+    }
+
+    /// After a syntax error, still reports unsupported filters named in the rest of the markup
+    /// (`| name` outside quotes), so that a refusal names every construct outside the subset.
+    private mutating func scanFilters(_ range: Range<Int>, after error: Range<Int>) {
+        var quote: Unicode.Scalar?
+        var i = range.lowerBound
+        while i < range.upperBound {
+            let c = scalars[i]
+            i += 1
+            if let open = quote {
+                if c == open { quote = nil }
+                continue
+            }
+            if c == "'" || c == "\"" { quote = c; continue }
+            guard c == "|" else { continue }
+            while i < range.upperBound && isWhitespace(scalars[i]) { i += 1 }
+            let start = i
+            while i < range.upperBound && (isWordScalar(scalars[i]) || scalars[i] == "-") { i += 1 }
+            guard i > start, start >= error.upperBound || error.lowerBound >= i else { continue }
+            let call = FilterCall(name: string(scalars[start..<i]), nameRange: start..<i, positional: [], keywords: [], range: start..<i)
+            if FilterSpec.supported[call.name] == nil, let issue = FilterSpec.check(call) { issues.append(issue) }
+        }
+    }
+
+    private mutating func checkFilters(_ expression: FilteredExpression) {
+        for call in expression.filters {
+            if let issue = FilterSpec.check(call) { issues.append(issue) }
+        }
+    }
+}

@@ -1,0 +1,221 @@
+/// Finds the Liquid constructs, autolinks and `<` characters of a Markdown source.
+///
+/// This is a delimiter scanner, not a Liquid parser: `{{` runs to the first `}}`, `{%` to the
+/// first `%}` (as in the reference Liquid tokenizer), and a `raw` or `comment` tag runs to its
+/// `endraw` / `endcomment` tag, taken whole. An unterminated delimiter is plain text.
+struct LiquidScanner {
+    /// One construct found in the source, with its range in Unicode-scalar offsets.
+    struct Construct: Equatable {
+        enum Kind: Equatable {
+            /// `{{ … }}`.
+            case output
+            /// `{% … %}`, or a whole `{% raw %}…{% endraw %}` / `{% comment %}…{% endcomment %}`.
+            case tag
+            /// `<https://…>`, `<http://…>` or `<mailto:…>`; the associated value is the URL.
+            case autolink(String)
+            /// Any other `<`.
+            case lessThan
+        }
+
+        var kind: Kind
+        var range: Range<Int>
+        /// For `{% raw %}…{% endraw %}`: the range of the literal text between the two tags.
+        var rawBody: Range<Int>? = nil
+
+        /// A tag that prints nothing by itself (`{% if %}`, `{% endfor %}`, a comment): it may
+        /// stand alone between blocks. A `raw` region prints text, so it is not one.
+        var isSilentTag: Bool { kind == .tag && rawBody == nil }
+    }
+
+    let scalars: [Unicode.Scalar]
+
+    init(_ source: String) {
+        scalars = Array(source.unicodeScalars)
+    }
+
+    /// All constructs, in source order, not overlapping.
+    func constructs() -> [Construct] {
+        var result: [Construct] = []
+        var index = 0
+        // Once a closing delimiter is missing after some point, it is missing after any later
+        // point too: remembering that keeps the scan linear on hostile input like `{{{{{{…`.
+        var outputCloseMissing = false
+        var tagCloseMissing = false
+        var endTagMissing: Set<String> = []
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "{", index + 1 < scalars.count {
+                let next = scalars[index + 1]
+                if next == "{", !outputCloseMissing {
+                    if let end = find(["}", "}"], from: index + 2) {
+                        result.append(Construct(kind: .output, range: index..<end + 2))
+                        index = end + 2
+                        continue
+                    }
+                    outputCloseMissing = true
+                }
+                if next == "%", !tagCloseMissing, find(["%", "}"], from: index + 2) == nil {
+                    tagCloseMissing = true
+                }
+                if next == "%", !tagCloseMissing, let end = find(["%", "}"], from: index + 2) {
+                    var upper = end + 2
+                    var rawBody: Range<Int>?
+                    let name = tagName(in: index + 2..<end)
+                    let endName = "end" + name
+                    var close: (tagStart: Int, end: Int)?
+                    if name == "raw" || name == "comment", !endTagMissing.contains(endName) {
+                        close = findEndTag(endName, from: upper)
+                        if close == nil { endTagMissing.insert(endName) }
+                    }
+                    if let close {
+                        if name == "raw" { rawBody = upper..<close.tagStart }
+                        upper = close.end
+                    }
+                    result.append(Construct(kind: .tag, range: index..<upper, rawBody: rawBody))
+                    index = upper
+                    continue
+                }
+            }
+            if scalar == "<" {
+                if let (url, end) = autolink(at: index) {
+                    result.append(Construct(kind: .autolink(url), range: index..<end))
+                    index = end
+                    continue
+                }
+                result.append(Construct(kind: .lessThan, range: index..<index + 1))
+            }
+            index += 1
+        }
+        return result
+    }
+
+    /// The range of the HTML tag, comment or declaration starting at `index` if the `<` there
+    /// starts one (CommonMark's shapes: `<letter`, `</letter`, `<!`, `<?`).
+    func htmlTagRange(at index: Int) -> Range<Int>? {
+        guard index + 1 < scalars.count, scalars[index] == "<" else { return nil }
+        let next = scalars[index + 1]
+        let isTag: Bool
+        if next == "/" {
+            isTag = index + 2 < scalars.count && isASCIILetter(scalars[index + 2])
+        } else {
+            isTag = isASCIILetter(next) || next == "!" || next == "?"
+        }
+        guard isTag else { return nil }
+        if starts(with: ["<", "!", "-", "-"], at: index) {
+            if let end = find(["-", "-", ">"], from: index + 4) { return index..<end + 3 }
+            return index..<index + 4
+        }
+        var quote: Unicode.Scalar?
+        var cursor = index + 1
+        while cursor < scalars.count, cursor - index < 4096 {
+            let current = scalars[cursor]
+            if let open = quote {
+                if current == open { quote = nil }
+            } else if current == "\"" || current == "'" {
+                quote = current
+            } else if current == ">" {
+                return index..<cursor + 1
+            } else if current == "<" {
+                break
+            }
+            cursor += 1
+        }
+        // Unterminated: point at `<` and the name.
+        var end = index + 1
+        if end < scalars.count, scalars[end] == "/" || scalars[end] == "!" || scalars[end] == "?" { end += 1 }
+        while end < scalars.count, isASCIILetter(scalars[end]) || ("0"..."9").contains(scalars[end]) { end += 1 }
+        return index..<end
+    }
+
+    // MARK: - Helpers
+
+    private func isASCIILetter(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
+    }
+
+    private func starts(with pattern: [Unicode.Scalar], at index: Int) -> Bool {
+        guard index + pattern.count <= scalars.count else { return false }
+        for offset in pattern.indices where scalars[index + offset] != pattern[offset] { return false }
+        return true
+    }
+
+    private func find(_ pattern: [Unicode.Scalar], from start: Int) -> Int? {
+        var index = start
+        while index + pattern.count <= scalars.count {
+            if starts(with: pattern, at: index) { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The lowercase-insensitive name of the tag whose inside is `range`: `{%- raw -%}` gives `raw`.
+    private func tagName(in range: Range<Int>) -> String {
+        var index = range.lowerBound
+        if index < range.upperBound, scalars[index] == "-" { index += 1 }
+        while index < range.upperBound, scalars[index].properties.isWhitespace { index += 1 }
+        var name = String.UnicodeScalarView()
+        while index < range.upperBound, isASCIILetter(scalars[index]) || scalars[index] == "_" {
+            name.append(scalars[index])
+            index += 1
+        }
+        return String(name)
+    }
+
+    /// The start and end (exclusive) of the first `{% endNAME %}` tag at or after `start`.
+    private func findEndTag(_ name: String, from start: Int) -> (tagStart: Int, end: Int)? {
+        var index = start
+        while let open = find(["{", "%"], from: index) {
+            guard let close = find(["%", "}"], from: open + 2) else { return nil }
+            if tagName(in: open + 2..<close) == name {
+                var rest = open + 2
+                if rest < close, scalars[rest] == "-" { rest += 1 }
+                // Only the name and whitespace (and an optional `-`) may follow.
+                let inside = String(String.UnicodeScalarView(scalars[rest..<close]))
+                let trimmed = inside.trimming([" ", "\t", "\r", "\n", "\r\n", "-"])
+                if trimmed == name { return (open, close + 2) }
+            }
+            index = open + 2
+        }
+        return nil
+    }
+
+    /// An autolink at `index`: `<` scheme `:` non-space, non-`<` characters, `>`.
+    private func autolink(at index: Int) -> (url: String, end: Int)? {
+        let schemes: [String] = ["https://", "http://", "mailto:"]
+        for scheme in schemes {
+            let pattern = Array(scheme.unicodeScalars)
+            guard index + 1 + pattern.count <= scalars.count else { continue }
+            var matches = true
+            for offset in pattern.indices {
+                let lowered = String(scalars[index + 1 + offset]).lowercased()
+                if lowered != String(pattern[offset]) { matches = false; break }
+            }
+            guard matches else { continue }
+            var cursor = index + 1 + pattern.count
+            while cursor < scalars.count {
+                let current = scalars[cursor]
+                if current == ">" {
+                    guard cursor > index + 1 + pattern.count else { return nil }
+                    let url = String(String.UnicodeScalarView(scalars[index + 1..<cursor]))
+                    return (url, cursor + 1)
+                }
+                if current.properties.isWhitespace || current == "<" || current == "{" || current == "\"" {
+                    return nil
+                }
+                cursor += 1
+            }
+            return nil
+        }
+        return nil
+    }
+}
+
+extension StringProtocol {
+    /// Trims the given characters from both ends.
+    func trimming(_ set: Set<Character>) -> String {
+        var slice = Substring(self)
+        while let first = slice.first, set.contains(first) { slice = slice.dropFirst() }
+        while let last = slice.last, set.contains(last) { slice = slice.dropLast() }
+        return String(slice)
+    }
+}

@@ -1,1 +1,0 @@
-// Placeholder: the MailRendering module is being written.

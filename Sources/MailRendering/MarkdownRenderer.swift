@@ -1,0 +1,357 @@
+import Ink
+
+/// Renders a Markdown body (with Liquid merge tags) to an HTML fragment, keeping every Liquid
+/// construct byte for byte and refusing raw HTML and unsafe links.
+///
+/// The returned HTML is always safe to embed: raw HTML is escaped, unsafe links lose their
+/// anchor, and every `<` in the output comes from Ink's own markup or from Liquid source.
+public func renderHTMLFragment(markdown: String) -> (html: String, issues: [MarkdownIssue]) {
+    let conversion = MarkdownConversion(markdown: markdown)
+    let html = conversion.protectedDocument.replacingTokens(in: conversion.protectedHTML) { placeholder in
+        switch placeholder.construct.kind {
+        case .output: return placeholder.source
+        case .tag:
+            // `{% raw %}` prints its body literally: in HTML that literal text must be escaped.
+            guard let body = placeholder.construct.rawBody else { return placeholder.source }
+            let scalars = Array(placeholder.source.unicodeScalars)
+            let start = placeholder.construct.range.lowerBound
+            let bodyRange = (body.lowerBound - start)..<(body.upperBound - start)
+            guard bodyRange.lowerBound >= 0, bodyRange.upperBound <= scalars.count else { return placeholder.source }
+            return String(String.UnicodeScalarView(scalars[..<bodyRange.lowerBound]))
+                + HTMLEscaping.text(String(String.UnicodeScalarView(scalars[bodyRange])))
+                + String(String.UnicodeScalarView(scalars[bodyRange.upperBound...]))
+        case .lessThan: return "&lt;"
+        case .autolink(let url):
+            let escaped = HTMLEscaping.attribute(url)
+            return "<a href=\"\(escaped)\">\(HTMLEscaping.text(url))</a>"
+        }
+    }
+    return (html, conversion.issues)
+}
+
+/// Checks a Markdown body without rendering it: the issues of `renderHTMLFragment(markdown:)`.
+public func checkMarkdown(_ markdown: String) -> [MarkdownIssue] {
+    MarkdownConversion(markdown: markdown).issues
+}
+
+/// Renders the plain-text alternative of a Markdown body: paragraphs separated by a blank line,
+/// links as `text <url>`, emphasis markers removed, lists kept, lines wrapped at 78 columns
+/// without splitting a Liquid construct or a URL. Liquid constructs are kept byte for byte.
+public func renderText(markdown: String) -> String {
+    let conversion = MarkdownConversion(markdown: markdown)
+    return PlainTextWriter.text(fromInkHTML: conversion.protectedHTML, document: conversion.protectedDocument)
+}
+
+/// HTML escaping helpers.
+enum HTMLEscaping {
+    /// Escapes text content.
+    static func text(_ string: some StringProtocol) -> String {
+        var result = ""
+        for character in string {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// Escapes a double-quoted attribute value.
+    static func attribute(_ string: some StringProtocol) -> String {
+        var result = ""
+        for character in string {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+}
+
+/// One Markdown-to-HTML conversion through Ink, with the checks that go with it.
+struct MarkdownConversion {
+    let protectedDocument: ProtectedMarkdown
+    /// Ink's HTML, sanitised and with tag-only paragraphs unwrapped, placeholders still in.
+    let protectedHTML: String
+    let issues: [MarkdownIssue]
+
+    /// What the Ink modifiers saw.
+    private final class Recorder {
+        var codeRanges: [Range<Int>] = []
+        var issues: [MarkdownIssue] = []
+    }
+
+    init(markdown: String) {
+        let document = ProtectedMarkdown(source: markdown)
+        protectedDocument = document
+        let recorder = Recorder()
+        let declarations = Self.urlDeclarations(in: document)
+        var issues: [MarkdownIssue] = []
+        for declaration in declarations.ordered {
+            if let issue = Self.checkURL(declaration.url, range: declaration.range, wholeRange: declaration.range,
+                                         document: document) {
+                issues.append(issue)
+            }
+        }
+
+        func protectedRange(of markdown: Substring) -> Range<Int> {
+            let lower = document.protectedOffset(of: markdown.startIndex)
+            let upper = document.protectedOffset(of: markdown.endIndex)
+            return lower..<max(lower, upper)
+        }
+
+        var parser = MarkdownParser()
+        parser.addModifier(Modifier(target: .html) { input in
+            HTMLEscaping.text(input.markdown)
+        })
+        parser.addModifier(Modifier(target: .inlineCode) { input in
+            recorder.codeRanges.append(document.sourceRange(ofProtected: protectedRange(of: input.markdown)))
+            return Self.literalAutolinks(in: input.html, document: document)
+        })
+        parser.addModifier(Modifier(target: .codeBlocks) { input in
+            recorder.codeRanges.append(document.sourceRange(ofProtected: protectedRange(of: input.markdown)))
+            var html = input.html
+            if html.hasPrefix("<pre><code class=\""), let close = html.firstRange(of: "\">") {
+                let language = html[html.index(html.startIndex, offsetBy: 18)..<close.lowerBound]
+                if !language.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_+.".contains($0)) }) {
+                    html = "<pre><code>" + html[close.upperBound...]
+                }
+            }
+            return Self.literalAutolinks(in: html, document: document)
+        })
+        parser.addModifier(Modifier(target: .links) { input in
+            let range = protectedRange(of: input.markdown)
+            let (html, issue) = Self.rewriteLink(input, isImage: false, range: range,
+                                                 declarations: declarations, document: document)
+            if let issue { recorder.issues.append(issue) }
+            return html
+        })
+        parser.addModifier(Modifier(target: .images) { input in
+            let range = protectedRange(of: input.markdown)
+            let (html, issue) = Self.rewriteLink(input, isImage: true, range: range,
+                                                 declarations: declarations, document: document)
+            if let issue { recorder.issues.append(issue) }
+            return html
+        })
+        let inkHTML = parser.html(from: document.text)
+        protectedHTML = Self.unwrapTagParagraphs(in: inkHTML, document: document)
+
+        issues += recorder.issues
+        // Raw HTML: every tag-shaped `<` outside code.
+        let scanner = LiquidScanner(markdown)
+        let codeRanges = recorder.codeRanges
+        for placeholder in document.placeholders where placeholder.construct.kind == .lessThan {
+            let start = placeholder.construct.range.lowerBound
+            guard let range = scanner.htmlTagRange(at: start) else { continue }
+            guard !codeRanges.contains(where: { $0.contains(start) }) else { continue }
+            let text = String(String.UnicodeScalarView(scanner.scalars[range]))
+            let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
+            let isComment = text.hasPrefix("<!--")
+            issues.append(MarkdownIssue(
+                kind: .rawHTML,
+                message: isComment ? "raw HTML comment `\(shown)` is not allowed" : "raw HTML `\(shown)` is not allowed",
+                help: isComment
+                    ? "remove the comment, or use a Liquid comment `{% comment %}…{% endcomment %}`"
+                    : "use Markdown instead of HTML, or write `&lt;` or a code span to show a literal `<`",
+                range: range))
+        }
+        issues.sort { ($0.range.lowerBound, $0.range.upperBound, $0.kind.rawValue) < ($1.range.lowerBound, $1.range.upperBound, $1.kind.rawValue) }
+        // A reference link to a bad declaration repeats the declaration's issue: keep one.
+        var unique: [MarkdownIssue] = []
+        for issue in issues where unique.last != issue { unique.append(issue) }
+        self.issues = unique
+    }
+
+    // MARK: - Links
+
+    struct Declaration {
+        var url: Substring
+        var range: Range<Int>
+    }
+
+    struct Declarations {
+        var byName: [String: Declaration] = [:]
+        var ordered: [Declaration] = []
+    }
+
+    /// `[name]: url` lines (first declaration of a name wins in lookups; all are checked).
+    static func urlDeclarations(in document: ProtectedMarkdown) -> Declarations {
+        var result = Declarations()
+        var inFence = false
+        let text = document.text
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
+            if trimmed.hasPrefix("```") { inFence.toggle() }
+            guard !inFence, trimmed.first == "[", let close = trimmed.firstIndex(of: "]") else { continue }
+            let afterClose = trimmed.index(after: close)
+            guard afterClose < trimmed.endIndex, trimmed[afterClose] == ":" else { continue }
+            let rest = trimmed[trimmed.index(after: afterClose)...]
+            guard let first = rest.first, first == " " || first == "\t" else { continue }
+            let url = rest.drop(while: { $0 == " " || $0 == "\t" })
+            let name = trimmed[trimmed.index(after: trimmed.startIndex)..<close].lowercased()
+            let lower = document.protectedOffset(of: url.startIndex)
+            let upper = document.protectedOffset(of: url.endIndex)
+            let declaration = Declaration(url: url, range: document.sourceRange(ofProtected: lower..<upper))
+            if result.byName[name] == nil { result.byName[name] = declaration }
+            result.ordered.append(declaration)
+        }
+        return result
+    }
+
+    /// Checks a link target (protected text); `range` is its source range.
+    static func checkURL(_ url: Substring, range: Range<Int>, wholeRange: Range<Int>,
+                         document: ProtectedMarkdown) -> MarkdownIssue? {
+        let trimmed = url.trimming([" ", "\t"])
+        if trimmed.isEmpty {
+            return MarkdownIssue(kind: .emptyLinkURL, message: "link has an empty target",
+                                 help: "give the link an `https:` or `mailto:` URL, or a Liquid variable such as `{{ unsubscribe_url }}`",
+                                 range: wholeRange)
+        }
+        let tokens = document.tokens(in: Substring(trimmed))
+        let shown = document.replacingTokens(in: trimmed) { $0.source }
+        if let first = tokens.first, first.range.lowerBound == trimmed.startIndex,
+           document.placeholders[first.index].construct.kind == .output {
+            return nil
+        }
+        let lowered = trimmed.lowercased()
+        let schemeOK = ["http://", "https://", "mailto:"].contains { lowered.hasPrefix($0) }
+        if schemeOK {
+            if trimmed.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "`" }) {
+                return MarkdownIssue(kind: .unsafeLinkURL,
+                                     message: "link target `\(shown)` contains a space or a quote",
+                                     help: "percent-encode the character (`%20`, `%22`, `%27`)", range: range)
+            }
+            if tokens.contains(where: { document.placeholders[$0.index].construct.kind != .output }) {
+                return MarkdownIssue(kind: .unsafeLinkURL,
+                                     message: "link target `\(shown)` contains a Liquid tag or `<`",
+                                     help: "compute the URL into a variable and use `{{ variable }}`", range: range)
+            }
+            return nil
+        }
+        let scheme: String
+        if let colon = lowered.firstIndex(of: ":"), lowered[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) }) {
+            scheme = "`\(lowered[...colon])` links are not allowed"
+        } else {
+            scheme = "relative link target `\(shown)` is not allowed"
+        }
+        return MarkdownIssue(kind: .unsafeLinkURL,
+                             message: scheme.hasPrefix("`") ? "link target `\(shown)`: \(scheme)" : scheme,
+                             help: "use an absolute `https:` or `mailto:` URL, or a Liquid variable such as `{{ unsubscribe_url }}`",
+                             range: range)
+    }
+
+    /// Rebuilds Ink's `<a>` or `<img>` with an escaped, checked URL.
+    static func rewriteLink(_ input: Modifier.Input, isImage: Bool, range: Range<Int>,
+                            declarations: Declarations, document: ProtectedMarkdown) -> (String, MarkdownIssue?) {
+        let raw = input.markdown
+        let wholeRange = document.sourceRange(ofProtected: range)
+        var body = isImage ? raw.dropFirst() : raw
+        guard body.first == "[" else { return (HTMLEscaping.text(raw), nil) }
+        body = body.dropFirst()
+        var inkURL: Substring
+        var urlSourceRange = wholeRange
+        var text: Substring
+        if raw.last == ")" {
+            // Inline: find the `(` matching the final `)`.
+            var balance = 0
+            var index = raw.index(before: raw.endIndex)
+            var open: Substring.Index?
+            while index > body.startIndex {
+                index = raw.index(before: index)
+                if raw[index] == ")" { balance += 1 }
+                if raw[index] == "(" {
+                    if balance == 0 { open = index; break }
+                    balance -= 1
+                }
+            }
+            guard let open, open > body.startIndex else { return (HTMLEscaping.text(raw), nil) }
+            inkURL = raw[raw.index(after: open)..<raw.index(before: raw.endIndex)]
+            text = body[..<raw.index(before: open)]
+            let lower = document.protectedOffset(of: inkURL.startIndex)
+            let upper = document.protectedOffset(of: inkURL.endIndex)
+            urlSourceRange = document.sourceRange(ofProtected: lower..<upper)
+            if inkURL.isEmpty { urlSourceRange = wholeRange }
+        } else {
+            guard let open = raw.lastIndex(of: "["), open > body.startIndex else { return (HTMLEscaping.text(raw), nil) }
+            let name = raw[raw.index(after: open)..<raw.index(before: raw.endIndex)]
+            text = body[..<raw.index(before: open)]
+            if let declaration = declarations.byName[name.lowercased()] {
+                inkURL = declaration.url
+                urlSourceRange = declaration.range
+            } else {
+                inkURL = name
+            }
+        }
+        let issue = checkURL(inkURL, range: urlSourceRange, wholeRange: wholeRange, document: document)
+        let safe = issue == nil
+        let href = HTMLEscaping.attribute(inkURL.trimming([" ", "\t"]))
+        if isImage {
+            let alt = plainAlt(text)
+            var altIssue: MarkdownIssue?
+            if alt.trimming([" ", "\t"]).isEmpty {
+                altIssue = MarkdownIssue(kind: .imageWithoutAlt, message: "image has no alternative text",
+                                         help: "describe the image between the brackets: `![Our team at the market](…)`",
+                                         range: wholeRange)
+            }
+            guard safe else { return (HTMLEscaping.text(alt), issue) }
+            return ("<img src=\"\(href)\" alt=\"\(HTMLEscaping.attribute(alt))\">", altIssue)
+        }
+        let prefix = "<a href=\"\(inkURL)\">"
+        let title: String
+        if input.html.hasPrefix(prefix), input.html.hasSuffix("</a>"),
+           input.html.count >= prefix.count + 4 {
+            title = String(input.html.dropFirst(prefix.count).dropLast(4))
+        } else {
+            title = HTMLEscaping.text(text)
+        }
+        guard safe else { return (title, issue) }
+        return ("<a href=\"\(href)\">\(title)</a>", nil)
+    }
+
+    /// The alternative text of an image, from its Markdown: emphasis and code markers removed.
+    static func plainAlt(_ text: Substring) -> String {
+        String(text.filter { $0 != "*" && $0 != "_" && $0 != "`" && $0 != "\\" })
+    }
+
+    /// In code, an autolink is literal text: swap its token for the escaped source.
+    static func literalAutolinks(in html: String, document: ProtectedMarkdown) -> String {
+        document.replacingTokens(in: html) { placeholder in
+            if case .autolink = placeholder.construct.kind { return HTMLEscaping.text(placeholder.source) }
+            return placeholder.token
+        }
+    }
+
+    // MARK: - Block tags
+
+    /// `<p>` elements holding only Liquid tags lose their `<p>`: `{% if %}` lines stay balanced.
+    static func unwrapTagParagraphs(in html: String, document: ProtectedMarkdown) -> String {
+        var result = ""
+        var rest = Substring(html)
+        while let open = rest.firstRange(of: "<p>") {
+            guard let close = rest[open.upperBound...].firstRange(of: "</p>") else { break }
+            let content = rest[open.upperBound..<close.lowerBound]
+            let tokens = document.tokens(in: content)
+            var remainder = content
+            var allTags = !tokens.isEmpty
+            for token in tokens.reversed() {
+                if !document.placeholders[token.index].construct.isSilentTag { allTags = false }
+                remainder.removeSubrange(token.range)
+            }
+            result += rest[..<open.lowerBound]
+            if allTags, remainder.allSatisfy({ $0 == " " }) {
+                result += content
+            } else {
+                result += rest[open.lowerBound..<close.upperBound]
+            }
+            rest = rest[close.upperBound...]
+        }
+        result += rest
+        return result
+    }
+}

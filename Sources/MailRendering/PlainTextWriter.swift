@@ -1,0 +1,316 @@
+/// Turns Ink's HTML (placeholders still in) into the plain-text part, so that the text and the
+/// HTML parts always agree on the document's structure.
+///
+/// The walk is a flat loop over tags with explicit stacks: no recursion.
+enum PlainTextWriter {
+    /// The column limit of the text part.
+    static let width = 78
+
+    static func text(fromInkHTML html: String, document: ProtectedMarkdown) -> String {
+        var writer = State(document: document)
+        for token in HTMLTokenizer.tokens(of: html) {
+            writer.handle(token)
+        }
+        writer.finish()
+        return writer.output
+    }
+
+    private enum BlockKind { case paragraph, listLine, tableRow, tag }
+
+    private struct ListLevel {
+        var ordered: Bool
+        var next: Int
+        /// The marker of the current item, and the indentation of its continuation lines.
+        var marker: String = ""
+        var indent: String = ""
+    }
+
+    private struct State {
+        let document: ProtectedMarkdown
+        var output = ""
+        var lastKind: BlockKind?
+        var inline = ""
+        var openBlocks = 0
+        var lists: [ListLevel] = []
+        var quoteDepth = 0
+        var preDepth = 0
+        var headingLevel = 0
+        var links: [(href: String, start: String.Index)] = []
+        var cells: [String] = []
+
+        init(document: ProtectedMarkdown) {
+            self.document = document
+        }
+
+        /// Text-part value of each placeholder, with the entities of the text between decoded
+        /// (placeholders first, so decoding can never make a token).
+        func restore(_ string: some StringProtocol) -> String {
+            let substring = Substring(string)
+            var result = ""
+            var last = substring.startIndex
+            for token in document.tokens(in: substring) {
+                result += HTMLTokenizer.decodeEntities(substring[last..<token.range.lowerBound])
+                let placeholder = document.placeholders[token.index]
+                switch placeholder.construct.kind {
+                case .output, .tag: result += placeholder.source
+                case .lessThan: result += "<"
+                case .autolink(let url): result += "<\(url)>"
+                }
+                last = token.range.upperBound
+            }
+            result += HTMLTokenizer.decodeEntities(substring[last...])
+            return result
+        }
+
+        var quotePrefix: String { String(repeating: "> ", count: quoteDepth) }
+
+        mutating func handle(_ token: HTMLTokenizer.Token) {
+            switch token {
+            case .text(let raw):
+                let text = String(raw)
+                if preDepth > 0 || openBlocks > 0 {
+                    inline += text
+                } else if !text.allSatisfy(\.isWhitespace) {
+                    // Tags unwrapped from their paragraph: glued to the next block.
+                    emit([restore(text.trimming([" ", "\n"]))], kind: .tag)
+                }
+            case .start(let name, let attributes):
+                switch name {
+                case "p", "h1", "h2", "h3", "h4", "h5", "h6":
+                    flushInline()
+                    openBlocks += 1
+                    headingLevel = name.hasPrefix("h") ? Int(name.dropFirst()) ?? 0 : 0
+                case "ul", "ol":
+                    flushInline()
+                    let start = Int(attributes["start"] ?? "") ?? 1
+                    if lists.isEmpty, lastKind == .listLine { lastKind = .paragraph }
+                    lists.append(ListLevel(ordered: name == "ol", next: start))
+                case "li":
+                    flushInline()
+                    openBlocks += 1
+                    guard var level = lists.popLast() else { break }
+                    let outer = lists.last?.indent ?? ""
+                    level.marker = outer + (level.ordered ? "\(level.next). " : "- ")
+                    level.indent = String(repeating: " ", count: level.marker.count)
+                    level.next += 1
+                    lists.append(level)
+                case "blockquote":
+                    flushInline()
+                    quoteDepth += 1
+                case "pre":
+                    flushInline()
+                    preDepth += 1
+                case "br":
+                    inline += "\n"
+                case "hr":
+                    flushInline()
+                    emit([quotePrefix + String(repeating: "-", count: 20)], kind: .paragraph)
+                case "a":
+                    links.append((attributes["href"] ?? "", inline.endIndex))
+                case "img":
+                    inline += attributes["alt"] ?? ""
+                case "tr":
+                    flushInline()
+                    cells = []
+                case "td", "th":
+                    inline = ""
+                    openBlocks += 1
+                default:
+                    break
+                }
+            case .end(let name):
+                switch name {
+                case "p", "h1", "h2", "h3", "h4", "h5", "h6", "li":
+                    flushInline()
+                    openBlocks = max(0, openBlocks - 1)
+                    headingLevel = 0
+                case "ul", "ol":
+                    flushInline()
+                    _ = lists.popLast()
+                    if lists.isEmpty, lastKind == .listLine { lastKind = .paragraph }
+                case "blockquote":
+                    flushInline()
+                    quoteDepth = max(0, quoteDepth - 1)
+                case "pre":
+                    let code = restore(inline)
+                    inline = ""
+                    preDepth = max(0, preDepth - 1)
+                    var lines = code.split(separator: "\n", omittingEmptySubsequences: false).map { quotePrefix + $0 }
+                    while lines.last?.allSatisfy({ $0 == " " || $0 == ">" }) == true, lines.count > 1 { lines.removeLast() }
+                    emit(lines, kind: .paragraph)
+                case "a":
+                    guard let link = links.popLast(), link.start <= inline.endIndex else { break }
+                    let text = inline[link.start...].trimming([" "])
+                    let href = link.href
+                    if text.isEmpty || restore(text) == restore(href) {
+                        inline.replaceSubrange(link.start..., with: "<\(href)>")
+                    } else {
+                        inline += " <\(href)>"
+                    }
+                case "td", "th":
+                    cells.append(restore(inline).split(whereSeparator: \.isWhitespace).joined(separator: " "))
+                    inline = ""
+                    openBlocks = max(0, openBlocks - 1)
+                case "tr":
+                    emit([quotePrefix + cells.joined(separator: " | ")], kind: .tableRow)
+                    cells = []
+                default:
+                    break
+                }
+            }
+        }
+
+        /// Wraps and emits the pending inline text as a paragraph, heading or list item.
+        mutating func flushInline() {
+            guard preDepth == 0 else { return }
+            let text = inline
+            inline = ""
+            guard !text.allSatisfy(\.isWhitespace) else { return }
+            var first = quotePrefix
+            var rest = quotePrefix
+            var kind = BlockKind.paragraph
+            if var level = lists.last {
+                first += level.marker.isEmpty ? level.indent : level.marker
+                rest += level.indent
+                level.marker = ""
+                lists[lists.count - 1] = level
+                kind = .listLine
+            }
+            var lines = wrap(text, first: first, rest: rest)
+            if headingLevel == 1 || headingLevel == 2 {
+                let length = lines.map(\.count).max() ?? 0
+                lines.append(String(repeating: headingLevel == 1 ? "=" : "-", count: length))
+            }
+            emit(lines, kind: kind)
+        }
+
+        mutating func emit(_ lines: [String], kind: BlockKind) {
+            if !output.isEmpty, lastKind != .tag {
+                let tight = (kind == .listLine && lastKind == .listLine && !lists.isEmpty)
+                    || (kind == .tableRow && lastKind == .tableRow)
+                output += tight ? "\n" : "\n\n"
+            }
+            output += lines.joined(separator: "\n")
+            lastKind = kind
+        }
+
+        mutating func finish() {
+            flushInline()
+            while output.last == "\n" || output.last == " " { output.removeLast() }
+            if !output.isEmpty { output += "\n" }
+        }
+
+        /// Greedy wrap at `PlainTextWriter.width`; a word (and so a Liquid construct or a URL)
+        /// is never split; `\n` in `text` is a hard break.
+        func wrap(_ text: String, first: String, rest: String) -> [String] {
+            var lines: [String] = []
+            var prefix = first
+            for segment in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                var line = prefix
+                var lineHasWord = false
+                for rawWord in segment.split(separator: " ") {
+                    let word = restore(rawWord)
+                    if lineHasWord, line.count + 1 + word.count > PlainTextWriter.width {
+                        lines.append(line)
+                        prefix = rest
+                        line = prefix + word
+                    } else {
+                        line += (lineHasWord ? " " : "") + word
+                    }
+                    lineHasWord = true
+                }
+                if lineHasWord || !lines.isEmpty {
+                    lines.append(line)
+                    prefix = rest
+                }
+            }
+            while let last = lines.last, last.allSatisfy({ $0 == " " || $0 == ">" }), lines.count > 1 {
+                lines.removeLast()
+            }
+            return lines
+        }
+    }
+}
+
+/// A tokenizer for the HTML that Ink writes (and only that: every `<` there is markup).
+enum HTMLTokenizer {
+    enum Token: Equatable {
+        case start(String, [String: String])
+        case end(String)
+        case text(Substring)
+    }
+
+    static func tokens(of html: String) -> [Token] {
+        var tokens: [Token] = []
+        var index = html.startIndex
+        while index < html.endIndex {
+            if html[index] == "<", let close = html[index...].firstIndex(of: ">") {
+                let inside = html[html.index(after: index)..<close]
+                if inside.first == "/" {
+                    tokens.append(.end(inside.dropFirst().lowercased()))
+                } else {
+                    tokens.append(startTag(inside))
+                }
+                index = html.index(after: close)
+            } else {
+                let next = html[html.index(after: index)...].firstIndex(of: "<") ?? html.endIndex
+                tokens.append(.text(html[index..<next]))
+                index = next
+            }
+        }
+        return tokens
+    }
+
+    private static func startTag(_ inside: Substring) -> Token {
+        var body = inside
+        if body.last == "/" { body = body.dropLast() }
+        let name = body.prefix(while: { !$0.isWhitespace }).lowercased()
+        var attributes: [String: String] = [:]
+        var rest = body.drop(while: { !$0.isWhitespace })
+        while true {
+            rest = rest.drop(while: \.isWhitespace)
+            guard let equals = rest.firstIndex(of: "=") else { break }
+            let key = rest[..<equals].lowercased()
+            let afterEquals = rest[rest.index(after: equals)...]
+            guard afterEquals.first == "\"" else { break }
+            let valueStart = afterEquals.index(after: afterEquals.startIndex)
+            guard let valueEnd = afterEquals[valueStart...].firstIndex(of: "\"") else { break }
+            attributes[key] = String(afterEquals[valueStart..<valueEnd])
+            rest = afterEquals[afterEquals.index(after: valueEnd)...]
+        }
+        return .start(name, attributes)
+    }
+
+    /// Decodes the entities Ink and authors write; unknown named entities are kept.
+    static func decodeEntities(_ text: some StringProtocol) -> String {
+        let named: [String: String] = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{00A0}"]
+        var result = ""
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            guard character == "&", let semicolon = text[index...].prefix(12).firstIndex(of: ";") else {
+                result.append(character)
+                index = text.index(after: index)
+                continue
+            }
+            let name = text[text.index(after: index)..<semicolon]
+            var decoded: String?
+            if let value = named[String(name)] {
+                decoded = value
+            } else if name.hasPrefix("#x") || name.hasPrefix("#X"), let code = UInt32(name.dropFirst(2), radix: 16),
+                      let scalar = Unicode.Scalar(code) {
+                decoded = String(Character(scalar))
+            } else if name.hasPrefix("#"), let code = UInt32(name.dropFirst()), let scalar = Unicode.Scalar(code) {
+                decoded = String(Character(scalar))
+            }
+            if let decoded {
+                result += decoded
+                index = text.index(after: semicolon)
+            } else {
+                result.append(character)
+                index = text.index(after: index)
+            }
+        }
+        return result
+    }
+}

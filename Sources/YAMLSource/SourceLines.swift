@@ -1,0 +1,73 @@
+import Diagnostics
+
+/// The lines of a source file, for printing the source line under a diagnostic and for mapping
+/// offsets inside scalars back to the file.
+///
+/// Lines are numbered from 1 and split at LF, CR LF (one break) and a lone CR, the way
+/// `YAMLParser` counts them. A leading UTF-8 BOM is not part of line 1. Bytes that are not valid
+/// UTF-8 are shown as U+FFFD.
+public struct SourceLines: Sendable, Hashable {
+    /// The file's path relative to the workspace root.
+    public let path: String
+    private let bytes: [UInt8]
+    /// For each line, the byte range of its content (without the line terminator).
+    private let contentRanges: [Range<Int>]
+
+    /// Splits `file` into lines.
+    public init(_ file: SourceFile) {
+        path = file.path
+        let raw = file.bytes
+        var start = 0
+        if raw.count >= 3, raw[0] == 0xEF, raw[1] == 0xBB, raw[2] == 0xBF { start = 3 }
+        var ranges: [Range<Int>] = []
+        var lineStart = start
+        var i = start
+        let n = raw.count
+        while i < n {
+            let b = raw[i]
+            if b == 0x0A {
+                ranges.append(lineStart..<i)
+                i += 1
+                lineStart = i
+            } else if b == 0x0D {
+                ranges.append(lineStart..<i)
+                i += (i + 1 < n && raw[i + 1] == 0x0A) ? 2 : 1
+                lineStart = i
+            } else {
+                i += 1
+            }
+        }
+        ranges.append(lineStart..<n)
+        bytes = raw
+        contentRanges = ranges
+    }
+
+    /// The number of lines (a file ending in a line break has an empty last line).
+    public var count: Int { contentRanges.count }
+
+    /// The text of 1-based line `line` without its line terminator, or `nil` past the end of the file.
+    public func text(ofLine line: Int) -> String? {
+        guard line >= 1, line <= contentRanges.count else { return nil }
+        return String(decoding: bytes[contentRanges[line - 1]], as: UTF8.self)
+    }
+
+    /// The text of 1-based line `line`; `nil` past the end of the file.
+    public subscript(line: Int) -> String? { text(ofLine: line) }
+
+    /// The Unicode scalars of 1-based `line`, so that index `c - 1` is column `c`.
+    func scalars(ofLine line: Int) -> [Unicode.Scalar]? {
+        guard let text = text(ofLine: line) else { return nil }
+        return Array(text.unicodeScalars)
+    }
+
+    /// Where the characters `characters` (offsets in Unicode scalars into the scalar's decoded text)
+    /// of scalar `node` are in the file.
+    ///
+    /// Exact for plain, single-quoted and double-quoted scalars on one line whose source text equals
+    /// their decoded text (no escapes, no `''`, no line folding) and for literal block scalars
+    /// (`|`, `|-`, `|+`, indentation stripped). Otherwise, and for folded scalars, mappings and
+    /// sequences, the whole node's range.
+    public func range(ofScalarCharacters characters: Range<Int>, in node: YAMLNode) -> SourceRange {
+        ScalarLocator.range(ofScalarCharacters: characters, in: node, lines: self)
+    }
+}

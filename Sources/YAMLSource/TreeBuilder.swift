@@ -1,0 +1,345 @@
+import CLibYAML
+import Diagnostics
+
+/// Drives libyaml's event loop and builds the node tree with an explicit stack (no recursion, so
+/// nesting depth is bounded only by `YAMLLimits.maxDepth`, and the finished tree is at most that
+/// deep, which keeps its deinitialisation shallow too).
+struct TreeBuilder {
+    private let text: SourceText
+    private let path: String
+    private let limits: YAMLLimits
+    /// The root of the first document, once built.
+    private(set) var root: YAMLNode?
+    /// What was found wrong, in order.
+    private(set) var diagnostics: [Diagnostic] = []
+
+    /// An open mapping or sequence.
+    private struct Frame {
+        var isMapping: Bool
+        var isFlow: Bool
+        var start: SourcePosition
+        var lastEnd: SourcePosition
+        var items: [YAMLNode] = []
+        var pairs: [YAMLPair] = []
+        /// The key waiting for its value.
+        var key: YAMLNode?
+        /// Whether the pair being read is refused (duplicate, merge or complex key) and not kept.
+        var dropPair = false
+        /// Key text to range, built once a mapping has many keys; small mappings are scanned.
+        var keyIndex: [String: SourceRange]?
+
+        mutating func firstRange(ofKey text: String) -> SourceRange? {
+            if let keyIndex { return keyIndex[text] }
+            for pair in pairs where pair.key.scalar?.text == text { return pair.key.range }
+            return nil
+        }
+
+        mutating func remember(key: YAMLNode, text: String) {
+            if keyIndex == nil, pairs.count >= 12 {
+                var index: [String: SourceRange] = [:]
+                for pair in pairs {
+                    if let t = pair.key.scalar?.text, index[t] == nil { index[t] = pair.key.range }
+                }
+                keyIndex = index
+            }
+            if keyIndex != nil, keyIndex?[text] == nil { keyIndex?[text] = key.range }
+        }
+    }
+
+    private var stack: [Frame] = []
+    private var lineHint = 0
+    private var documents = 0
+
+    init(text: SourceText, path: String, limits: YAMLLimits) {
+        self.text = text
+        self.path = path
+        self.limits = limits
+    }
+
+    /// Parses the whole input.
+    mutating func run() {
+        guard !text.bytes.isEmpty else { return }
+        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+        defer { parser.deallocate() }
+        guard yaml_parser_initialize(parser) != 0 else {
+            diagnostics.append(
+                .error(.yamlSyntax, "yaml parser could not be initialised", at: .startOf(file: path)))
+            return
+        }
+        defer { yaml_parser_delete(parser) }
+        text.bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            yaml_parser_set_input_string(parser, base, buffer.count)
+            var event = yaml_event_t()
+            while true {
+                guard yaml_parser_parse(parser, &event) != 0 else {
+                    reportSyntaxError(parser.pointee)
+                    root = nil
+                    return
+                }
+                defer { yaml_event_delete(&event) }
+                if !handle(&event) { return }
+            }
+        }
+    }
+
+    private mutating func position(_ mark: yaml_mark_t) -> SourcePosition {
+        text.position(ofScalar: mark.index, hint: &lineHint)
+    }
+
+    private mutating func range(_ event: yaml_event_t) -> SourceRange {
+        SourceRange(file: path, start: position(event.start_mark), end: position(event.end_mark))
+    }
+
+    /// Handles one event; `false` stops the parse.
+    private mutating func handle(_ event: inout yaml_event_t) -> Bool {
+        switch event.type {
+        case YAML_STREAM_END_EVENT:
+            return false
+        case YAML_DOCUMENT_START_EVENT:
+            documents += 1
+            if documents > 1 {
+                diagnostics.append(
+                    .error(
+                        .yamlMultipleDocuments, "file holds more than one YAML document",
+                        at: SourceRange(file: path, at: position(event.start_mark)),
+                        help: "put each document in a file of its own, or remove the `---` separator"))
+                return false
+            }
+        case YAML_ALIAS_EVENT:
+            let r = range(event)
+            let name = string(event.data.alias.anchor) ?? ""
+            diagnostics.append(
+                .error(
+                    .yamlAnchorOrAlias, "alias `*\(name)` is not allowed", at: r,
+                    help: "repeat the value instead of referring to an anchor"))
+            attach(YAMLNode(.scalar(YAMLScalar(text: "", style: .plain)), range: r))
+        case YAML_SCALAR_EVENT:
+            let r = range(event)
+            let data = event.data.scalar
+            checkProperties(anchor: data.anchor, tag: data.tag, at: r)
+            let value: String
+            if let pointer = data.value, data.length > 0 {
+                value = String(decoding: UnsafeBufferPointer(start: pointer, count: data.length), as: UTF8.self)
+            } else {
+                value = ""
+            }
+            attach(
+                YAMLNode(
+                    .scalar(YAMLScalar(text: value, style: style(data.style), tag: tagText(data.tag))),
+                    range: trimmed(r, style: data.style)))
+        case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+            let isMapping = event.type == YAML_MAPPING_START_EVENT
+            let r = range(event)
+            if isMapping {
+                checkProperties(anchor: event.data.mapping_start.anchor, tag: event.data.mapping_start.tag, at: r)
+            } else {
+                checkProperties(anchor: event.data.sequence_start.anchor, tag: event.data.sequence_start.tag, at: r)
+            }
+            if stack.count + 1 > limits.maxDepth {
+                diagnostics.append(
+                    .error(
+                        .yamlTooDeep,
+                        "mappings and sequences are nested more than \(limits.maxDepth) levels deep",
+                        at: SourceRange(file: path, at: r.start),
+                        help: "flatten the structure; automail files never need this much nesting"))
+                stack.removeAll()
+                root = nil
+                return false
+            }
+            let isFlow = isMapping
+                ? event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
+                : event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
+            stack.append(Frame(isMapping: isMapping, isFlow: isFlow, start: r.start, lastEnd: r.start))
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            guard let frame = stack.popLast() else { return false }
+            // Flow collections end just past their bracket; a block collection's end event sits at
+            // the next token (possibly lines later), so it ends where its last child ends.
+            let end = frame.isFlow ? position(event.end_mark) : frame.lastEnd
+            let r = SourceRange(file: path, start: frame.start, end: end)
+            attach(YAMLNode(frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items), range: r))
+        default:
+            break
+        }
+        return true
+    }
+
+    /// A block scalar's end mark is at the start of the line after it; end it at its last line instead.
+    private func trimmed(_ r: SourceRange, style: yaml_scalar_style_t) -> SourceRange {
+        guard style == YAML_LITERAL_SCALAR_STYLE || style == YAML_FOLDED_SCALAR_STYLE,
+            r.end.column == 1, r.end.line > r.start.line
+        else { return r }
+        let line = r.end.line - 1
+        let end = SourcePosition(line: line, column: text.contentLength(ofLine: line - 1) + 1)
+        return SourceRange(file: path, start: r.start, end: end)
+    }
+
+    private mutating func attach(_ node: YAMLNode) {
+        guard !stack.isEmpty else {
+            if root == nil { root = node }
+            return
+        }
+        let top = stack.count - 1
+        stack[top].lastEnd = node.range.end
+        if !stack[top].isMapping {
+            stack[top].items.append(node)
+            return
+        }
+        guard let key = stack[top].key else {
+            stack[top].key = node
+            stack[top].dropPair = !acceptKey(node, frame: top)
+            return
+        }
+        if !stack[top].dropPair { stack[top].pairs.append(YAMLPair(key: key, value: node)) }
+        stack[top].key = nil
+        stack[top].dropPair = false
+    }
+
+    /// Checks a new key of mapping `stack[frame]`; `false` if its pair is not kept.
+    private mutating func acceptKey(_ key: YAMLNode, frame: Int) -> Bool {
+        guard let scalar = key.scalar else {
+            diagnostics.append(
+                .error(
+                    .yamlComplexKey, "mapping key is a \(key.kindDescription), not a scalar", at: key.range,
+                    help: "use a plain string as the key"))
+            return false
+        }
+        if scalar.style == .plain, scalar.text == "<<" {
+            diagnostics.append(
+                .error(
+                    .yamlMergeKey, "merge key `<<` is not allowed", at: key.range,
+                    help: "write the keys out in this mapping instead of merging another one"))
+            return false
+        }
+        if let first = stack[frame].firstRange(ofKey: scalar.text) {
+            diagnostics.append(
+                .error(
+                    .yamlDuplicateKey, "duplicate key `\(scalar.text)`", at: key.range,
+                    notes: [DiagnosticNote("first defined here", at: first)],
+                    help: "remove one of the two entries or rename this key"))
+            return false
+        }
+        stack[frame].remember(key: key, text: scalar.text)
+        return true
+    }
+
+    private mutating func checkProperties(
+        anchor: UnsafeMutablePointer<yaml_char_t>?, tag: UnsafeMutablePointer<yaml_char_t>?, at r: SourceRange
+    ) {
+        if let name = string(anchor) {
+            diagnostics.append(
+                .error(
+                    .yamlAnchorOrAlias, "anchor `&\(name)` is not allowed", at: r,
+                    help: "remove the anchor and repeat the value wherever it is needed"))
+        }
+        if let tag = tagText(tag) {
+            diagnostics.append(
+                .error(
+                    .yamlTag, "tag `\(tag)` is not allowed", at: r,
+                    help: "remove the tag; automail reads every value as plain YAML"))
+        }
+    }
+
+    private func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        guard let pointer else { return nil }
+        return String(cString: pointer)
+    }
+
+    /// The tag as written: `tag:yaml.org,2002:str` is shown as `!!str`.
+    private func tagText(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        guard let tag = string(pointer) else { return nil }
+        let prefix = "tag:yaml.org,2002:"
+        return tag.hasPrefix(prefix) ? "!!" + tag.dropFirst(prefix.count) : tag
+    }
+
+    private func style(_ style: yaml_scalar_style_t) -> ScalarStyle {
+        switch style {
+        case YAML_SINGLE_QUOTED_SCALAR_STYLE: return .singleQuoted
+        case YAML_DOUBLE_QUOTED_SCALAR_STYLE: return .doubleQuoted
+        case YAML_LITERAL_SCALAR_STYLE: return .literal
+        case YAML_FOLDED_SCALAR_STYLE: return .folded
+        default: return .plain
+        }
+    }
+
+    // MARK: Syntax errors
+
+    private mutating func reportSyntaxError(_ parser: yaml_parser_t) {
+        let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
+        var notes: [DiagnosticNote] = []
+        let at: SourcePosition
+        switch parser.error {
+        case YAML_MEMORY_ERROR:
+            diagnostics.append(
+                .error(.yamlSyntax, "yaml parser ran out of memory", at: .startOf(file: path)))
+            return
+        case YAML_READER_ERROR:
+            at = text.position(ofByte: parser.problem_offset)
+        default:
+            at = position(parser.problem_mark)
+            if let context = parser.context {
+                notes.append(
+                    DiagnosticNote(
+                        String(cString: context),
+                        at: SourceRange(file: path, at: position(parser.context_mark))))
+            }
+        }
+        var help = Self.help(forProblem: problem, context: parser.context.map { String(cString: $0) })
+        // Tabs in indentation surface as many different libyaml errors; look for one on the error's
+        // line or the lines above it, up to the context.
+        let contextLine = notes.first?.range?.start.line ?? at.line
+        var line = at.line
+        while line >= max(1, min(contextLine, at.line) - 1), line > at.line - 20 {
+            if let column = text.tabInIndentation(ofLine: line - 1) {
+                help = "YAML forbids tabs for indentation; indent with spaces"
+                if line != at.line || column != at.column {
+                    notes.append(
+                        DiagnosticNote(
+                            "tab used for indentation here",
+                            at: SourceRange(file: path, at: SourcePosition(line: line, column: column))))
+                }
+                break
+            }
+            line -= 1
+        }
+        diagnostics.append(
+            .error(
+                .yamlSyntax, "yaml syntax error: \(problem)", at: SourceRange(file: path, at: at), notes: notes,
+                help: help))
+    }
+
+    private static func help(forProblem problem: String, context: String?) -> String {
+        let context = context ?? ""
+        if problem.contains("control characters") {
+            return "remove the control character, or write it as an escape such as `\\u0007` in a double-quoted string"
+        }
+        if problem.contains("tab") { return "YAML forbids tabs for indentation; indent with spaces" }
+        if problem.contains("mapping values are not allowed") {
+            return "check the indentation of this line and that a space follows each `:`;"
+                + " quote a value that itself contains `: `"
+        }
+        if problem.contains("did not find expected key") || problem.contains("did not find expected '-'") {
+            return "check the indentation of this line: keys of one mapping start in the same column,"
+                + " and a nested value is indented further than its key"
+        }
+        if problem.contains("could not find expected ':'") {
+            return "add `: ` after the key, or indent or quote the continuation of a multi-line value"
+        }
+        if context.contains("quoted scalar") {
+            if problem.contains("unknown escape") {
+                return "write a literal backslash as `\\\\`, or use single quotes, where backslashes are not escapes"
+            }
+            return "close the quoted string that starts at the position in the note"
+        }
+        if problem.contains("cannot start any token") {
+            return "a plain value cannot start with this character; quote the value"
+        }
+        if problem.contains("expected ',' or ']'") { return "close the `[` with `]` and separate items with `,`" }
+        if problem.contains("expected ',' or '}'") { return "close the `{` with `}` and separate entries with `,`" }
+        if problem.contains("tag") { return "remove the tag; automail reads every value as plain YAML" }
+        if problem.contains("anchor") || problem.contains("alias") {
+            return "remove the `&` or `*`, or quote the value"
+        }
+        return "check the YAML syntax at this position; quoting the value often helps"
+    }
+}

@@ -1,0 +1,90 @@
+import CLibYAML
+import Diagnostics
+
+/// Limits that keep a hostile or broken file from exhausting memory or time.
+public struct YAMLLimits: Sendable, Hashable {
+    /// The deepest nesting of mappings and sequences accepted (the root collection is depth 1).
+    public var maxDepth: Int
+    /// The largest file accepted, in bytes; checked before parsing.
+    public var maxFileBytes: Int
+
+    /// Creates limits.
+    public init(maxDepth: Int = 64, maxFileBytes: Int = 16 * 1024 * 1024) {
+        self.maxDepth = maxDepth
+        self.maxFileBytes = maxFileBytes
+    }
+
+    /// 64 levels of nesting and 16 MiB.
+    public static let `default` = YAMLLimits()
+}
+
+/// The outcome of parsing one file: its root node, if any, and everything found wrong with it.
+public struct YAMLParseResult: Sendable, Hashable {
+    /// The root node; `nil` for a file without a document (empty or only comments) and after a
+    /// fatal error (encoding, size, syntax or nesting depth).
+    public var root: YAMLNode?
+    /// The problems found, in the order they were found.
+    public var diagnostics: [Diagnostic]
+
+    /// Creates a result.
+    public init(root: YAMLNode?, diagnostics: [Diagnostic]) {
+        self.root = root
+        self.diagnostics = diagnostics
+    }
+}
+
+/// Parses YAML files into `YAMLNode` trees with exact source ranges, on libyaml's event API.
+///
+/// automail accepts a strict subset of YAML: one document per file, UTF-8 only, no anchors,
+/// aliases, merge keys, tags or complex keys, no duplicate keys. Everything else is reported as a
+/// diagnostic, never thrown.
+///
+/// Positions: libyaml 0.2.5's `mark.index` and `mark.column` count Unicode scalars, not bytes
+/// (verified: in `é: 😀x` the value starts at index 3, column 3), a CR LF pair advances `index` by
+/// two, and a UTF-8 BOM is skipped without advancing the marks. Positions are computed from
+/// `mark.index` with the file's own line table (see `SourceText`), which keeps them right for CR LF
+/// files and for U+0085/U+2028/U+2029, which libyaml counts as line breaks but editors do not.
+public enum YAMLParser {
+    /// Parses `file`.
+    public static func parse(_ file: SourceFile, limits: YAMLLimits = .default) -> YAMLParseResult {
+        let path = file.path
+        if file.bytes.count > limits.maxFileBytes {
+            return YAMLParseResult(root: nil, diagnostics: [
+                .error(
+                    .yamlFileTooLarge,
+                    "file is \(file.bytes.count) bytes, larger than the limit of \(limits.maxFileBytes) bytes",
+                    at: .startOf(file: path),
+                    help: "split the file into smaller files")
+            ])
+        }
+        let text = SourceText(file.bytes)
+        if let failure = text.failure {
+            return YAMLParseResult(root: nil, diagnostics: [encodingDiagnostic(failure, text: text, path: path)])
+        }
+        var builder = TreeBuilder(text: text, path: path, limits: limits)
+        builder.run()
+        return YAMLParseResult(root: builder.root, diagnostics: builder.diagnostics)
+    }
+
+    private static func encodingDiagnostic(_ failure: SourceText.Failure, text: SourceText, path: String)
+        -> Diagnostic
+    {
+        var hint = 0
+        switch failure {
+        case .utf16(let reason):
+            return .error(
+                .yamlInvalidUTF8, "file is not UTF-8: it \(reason)", at: .startOf(file: path),
+                help: "save the file as UTF-8")
+        case .invalidUTF8(_, let index, let reason):
+            return .error(
+                .yamlInvalidUTF8, "file is not valid UTF-8: \(reason)",
+                at: SourceRange(file: path, at: text.position(ofScalar: index, hint: &hint)),
+                help: "save the file as UTF-8 and retype the character at this position")
+        case .nul(_, let index):
+            return .error(
+                .yamlNulByte, "file contains a NUL byte",
+                at: SourceRange(file: path, at: text.position(ofScalar: index, hint: &hint)),
+                help: "remove the NUL byte; YAML files are text and cannot contain it")
+        }
+    }
+}

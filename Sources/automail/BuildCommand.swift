@@ -1,0 +1,60 @@
+import ArgumentParser
+import AutoMail
+
+/// `automail build [WORKSPACE] [--output FILE] [--revision REV] [--strict]`: writes the bundle to FILE
+/// (atomically) or to stdout; diagnostics go to stderr.
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Compile a workspace into one deterministic JSON rule bundle."
+    )
+
+    @Argument(help: "The workspace folder: the one that holds automail.yaml.")
+    var workspace: String = "."
+
+    @Option(name: .shortAndLong, help: "Write the bundle to this file (atomically) instead of stdout.")
+    var output: String?
+
+    @Option(help: "The source revision recorded in the bundle (default: the git commit of the workspace).")
+    var revision: String?
+
+    @Flag(help: "Fail (exit 1) on warnings too.")
+    var strict = false
+
+    @Option(help: "Colour the diagnostics: auto (when stderr is a terminal and NO_COLOR is unset), always, never.")
+    var color: ColorChoice = .auto
+
+    func run() throws {
+        if let output, let problem = OutputFile.missingDirectory(for: output) {
+            Console.writeError("error: cannot write `\(output)`: no directory `\(problem)`\n")
+            throw ExitCode(ExitStatus.usage)
+        }
+        let useColor = color.isEnabled(forDescriptor: Console.standardError)
+        let loaded = try Console.load(workspace, useColor: useColor)
+        let options = BuildOptions(revision: revision ?? WorkspaceLoader.gitRevision(of: loaded.root))
+        let result = Compiler.build(loaded.files, options: options)
+        let diagnostics = Console.merge(loaded.diagnostics, result.diagnostics)
+        if !diagnostics.isEmpty {
+            let reporter = HumanReporter(
+                useColor: useColor, sources: loaded.filesByPath,
+                pathPrefix: HumanReporter.pathPrefix(forWorkspace: workspace))
+            Console.writeError(reporter.render(diagnostics) + reporter.summary(diagnostics) + "\n")
+        }
+        if Console.fails(diagnostics, strict: strict) { throw ExitCode(ExitStatus.problems) }
+        guard let bundle = result.bundle else {
+            Console.writeError("error: internal: the compiler reported no error but produced no bundle\n")
+            throw ExitCode(ExitStatus.internalFailure)
+        }
+        if let output {
+            do {
+                try OutputFile.writeAtomically(bundle, to: output)
+            } catch {
+                Console.writeError("error: cannot write `\(output)`: \(error)\n")
+                throw ExitCode(ExitStatus.internalFailure)
+            }
+        } else if !Console.writeAll(bundle, to: Console.standardOutput) {
+            Console.writeError("error: cannot write the bundle to standard output\n")
+            throw ExitCode(ExitStatus.internalFailure)
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import AutoMail
+
+/// `automail check [WORKSPACE] [--strict] [--color auto|always|never]`: reports every problem on stderr.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate a workspace and report every problem."
+    )
+
+    @Argument(help: "The workspace folder: the one that holds automail.yaml.")
+    var workspace: String = "."
+
+    @Flag(help: "Fail (exit 1) on warnings too.")
+    var strict = false
+
+    @Option(help: "Colour the diagnostics: auto (when stderr is a terminal and NO_COLOR is unset), always, never.")
+    var color: ColorChoice = .auto
+
+    func run() throws {
+        let useColor = color.isEnabled(forDescriptor: Console.standardError)
+        let loaded = try Console.load(workspace, useColor: useColor)
+        let result = Compiler.check(loaded.files)
+        let diagnostics = Console.merge(loaded.diagnostics, result.diagnostics)
+        let reporter = HumanReporter(
+            useColor: useColor, sources: loaded.filesByPath,
+            pathPrefix: HumanReporter.pathPrefix(forWorkspace: workspace))
+        Console.writeError(reporter.render(diagnostics) + reporter.summary(diagnostics) + "\n")
+        if Console.fails(diagnostics, strict: strict) { throw ExitCode(ExitStatus.problems) }
+    }
+}

@@ -1,2 +1,0 @@
-// Placeholder: the CLI is being written.
-print("automail")

@@ -1,0 +1,128 @@
+import Diagnostics
+import Testing
+import YAMLSource
+
+@testable import AutoMail
+
+/// A trigger file with one trigger whose `when` and extra lines are `body` (indented by 4).
+func triggerFile(_ body: String) -> String {
+    "triggers:\n  - id: t\n    template: welcome\n" + body.split(separator: "\n", omittingEmptySubsequences: false)
+        .map { "    " + $0 }.joined(separator: "\n")
+}
+
+func at(_ line: Int, _ start: Int, _ end: Int) -> SourceRange {
+    SourceRange(file: "test.yaml", start: SourcePosition(line: line, column: start),
+                end: SourcePosition(line: line, column: end))
+}
+
+@Suite("Decoding: triggers")
+struct DecodingTriggerTests {
+    @Test func whenWithoutEventIsReportedAtTheWhenKey() {
+        let (_, found) = triggerDiagnostics(triggerFile("when: {}"))
+        #expect(found.map(summary) == ["AM209 4:5-4:9 `when` has no event"])
+    }
+
+    @Test func whenWithTwoEventsIsReportedAtTheSecond() {
+        let (triggers, found) = triggerDiagnostics(triggerFile("""
+            when:
+              task: call-back
+              support_level: supporter
+            """))
+        #expect(found.map(summary) == ["AM209 6:7-6:20 `when` has more than one event"])
+        #expect(found.first?.notes == [DiagnosticNote("first event here", at: at(5, 7, 11))])
+        #expect(triggers.first?.event == .task(Located("call-back", at: at(5, 13, 22))))
+    }
+
+    @Test func misspeltEventIsAnUnknownKey() {
+        let (_, found) = triggerDiagnostics(triggerFile("when:\n  tsak: call-back"))
+        #expect(found.map(summary) == ["AM201 5:7-5:11 unknown key `tsak` in `when`"])
+        #expect(found.first?.help == "did you mean `task`?")
+    }
+
+    @Test func answerPathWithTwoParts() {
+        let (_, found) = triggerDiagnostics(triggerFile("when:\n  answer: door/support"))
+        #expect(found.map(summary) == ["AM210 5:15-5:27 answer path `door/support` has 2 parts instead of 3"])
+        #expect(found.first?.help == "write `questionnaire/question/answer`, like `door-to-door/support/yes`")
+    }
+
+    @Test func answerPathWithAnEmptyPart() {
+        let (_, found) = triggerDiagnostics(triggerFile("when:\n  answer: door//yes"))
+        #expect(found.map(summary) == ["AM210 5:15-5:24 answer path `door//yes` has an empty part"])
+    }
+
+    @Test(arguments: [
+        ("answer: door-to-door/support/yes", 15),
+        ("answer: 'door-to-door/support/yes'", 16),
+        ("answer: \"door-to-door/support/yes\"", 16),
+    ])
+    func answerPathPartsHaveTheirOwnRanges(line: String, firstColumn: Int) {
+        let (triggers, found) = triggerDiagnostics(triggerFile("when:\n  " + line))
+        #expect(found.isEmpty)
+        let c = firstColumn
+        #expect(triggers.first?.event == .answer(
+            questionnaire: Located("door-to-door", at: at(5, c, c + 12)),
+            question: Located("support", at: at(5, c + 13, c + 20)),
+            answer: Located("yes", at: at(5, c + 21, c + 24))))
+    }
+
+    @Test func answerPathPartMustBeAnID() {
+        let (_, found) = triggerDiagnostics(triggerFile("when:\n  answer: door/Support/yes"))
+        #expect(found.map(summary) == ["AM204 5:20-5:27 malformed id `Support` for `answer`"])
+        #expect(found.first?.help?.hasSuffix("try `support`") == true)
+    }
+
+    @Test(arguments: [
+        ("45m", OncePerContact.window(seconds: 2_700)),
+        ("2h", .window(seconds: 7_200)),
+        ("30d", .window(seconds: 2_592_000)),
+        ("365d", .window(seconds: 31_536_000)),
+        ("forever", .forever),
+    ])
+    func durationForms(text: String, expected: OncePerContact) {
+        let (triggers, found) = triggerDiagnostics(triggerFile("when:\n  task: x\nonce_per_contact: \(text)\ndelay: \(text == "forever" ? "0m" : text)"))
+        #expect(found.isEmpty)
+        #expect(triggers.first?.oncePerContact?.value == expected)
+        if case .window(let seconds) = expected { #expect(triggers.first?.delaySeconds?.value == seconds) }
+    }
+
+    @Test func malformedAndTooLongDurations() {
+        let (_, found) = triggerDiagnostics(triggerFile("when:\n  task: x\ndelay: 2 hours\nonce_per_contact: 366d"))
+        #expect(found.map(summary) == [
+            "AM207 6:12-6:19 malformed duration `2 hours` for `delay`",
+            "AM207 7:23-7:27 duration `366d` for `once_per_contact` is longer than 365 days",
+        ])
+        #expect(found.first?.help == "write a whole number followed by `m` (minutes), `h` (hours) or `d` (days), like `30m`, `2h` or `7d`")
+        #expect(found.last?.help == "use at most `365d`")
+    }
+
+    @Test func foreverIsOnlyForOncePerContact() {
+        let (_, found) = triggerDiagnostics(triggerFile("when:\n  task: x\ndelay: forever"))
+        #expect(found.map(summary) == ["AM207 6:12-6:19 malformed duration `forever` for `delay`"])
+    }
+
+    @Test
+    func priorityIsAnIntegerFrom0To1000() {
+        let (triggers, ok) = triggerDiagnostics(triggerFile("when:\n  task: x\npriority: 1000"))
+        #expect(ok.isEmpty)
+        #expect(triggers.first?.priority?.value == 1000)
+        let (_, found) = triggerDiagnostics(triggerFile("when:\n  task: x\npriority: 1001"))
+        #expect(found.map(summary) == ["AM205 6:15-6:19 invalid value `1001` for `priority`"])
+        #expect(found.first?.help == "use a whole number from 0 to 1000")
+        let (_, text) = triggerDiagnostics(triggerFile("when:\n  task: x\npriority: high"))
+        #expect(text.map(summary) == ["AM203 6:15-6:19 expected an integer for `priority`, found a string"])
+    }
+
+    @Test
+    func nullForARequiredKeyIsAnEmptyValue() {
+        let (_, found) = triggerDiagnostics("triggers:\n  - id: t\n    when:\n      task: x\n    template:")
+        #expect(found.map(summary) == ["AM208 5:5-5:13 empty value for `template`"])
+    }
+
+    @Test func triggersFileMustHoldTriggers() {
+        let (_, found) = triggerDiagnostics("trigers:\n  - id: t")
+        #expect(found.map(summary) == [
+            "AM201 1:1-1:8 unknown key `trigers` in triggers file",
+            "AM202 1:1-1:8 missing key `triggers` in triggers file",
+        ])
+    }
+}

@@ -1,0 +1,210 @@
+import AutoMail
+import Diagnostics
+import Foundation
+import Testing
+
+/// A temporary folder, removed when the test ends.
+private final class TemporaryFolder {
+    let path: String
+
+    init() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("automail-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        // The canonical path, so that comparisons with resolved paths hold where /tmp is a symlink.
+        path = base.resolvingSymlinksInPath().path
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    /// Writes `text` at `relative`, creating folders on the way.
+    func write(_ relative: String, _ text: String) throws {
+        try write(relative, bytes: Array(text.utf8))
+    }
+
+    func write(_ relative: String, bytes: [UInt8]) throws {
+        let url = URL(fileURLWithPath: path).appendingPathComponent(relative)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(bytes).write(to: url)
+    }
+
+    func symlink(_ relative: String, to destination: String) throws {
+        try FileManager.default.createSymbolicLink(atPath: path + "/" + relative, withDestinationPath: destination)
+    }
+
+    func makeFolder(_ relative: String) throws {
+        try FileManager.default.createDirectory(atPath: path + "/" + relative, withIntermediateDirectories: true)
+    }
+}
+
+@Suite struct LoaderTests {
+    @Test func readsTheManifestAndYAMLFilesOfTheThreeFoldersSortedBytewise() throws {
+        let folder = try TemporaryFolder()
+        for path in [
+            "triggers/t.yaml", "templates/z.yaml", "templates/a.yaml", "templates/B.yaml", "questionnaires/q.yaml",
+            "automail.yaml",
+        ] {
+            try folder.write(path, "# \(path)\n")
+        }
+        try folder.write("templates/notes.txt", "ignored")
+        try folder.write("templates/.swap.yaml", "ignored: hidden")
+        try folder.write("other/x.yaml", "ignored: not a workspace folder")
+        try folder.write("templates/sub/deep.yaml", "ignored: not directly inside")
+
+        let loaded = try WorkspaceLoader.load(root: folder.path)
+        #expect(
+            loaded.files.map(\.path) == [
+                "automail.yaml", "questionnaires/q.yaml", "templates/B.yaml", "templates/a.yaml", "templates/z.yaml",
+                "triggers/t.yaml",
+            ])
+        #expect(loaded.files.allSatisfy { $0.bytes == Array("# \($0.path)\n".utf8) })
+        #expect(loaded.diagnostics.isEmpty)
+        #expect(loaded.root == folder.path)
+    }
+
+    @Test func rootIsAbsoluteAndStandardized() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("ws/automail.yaml", "id: x\n")
+        let loaded = try WorkspaceLoader.load(root: folder.path + "//ws/./templates/../")
+        #expect(loaded.root == folder.path + "/ws")
+    }
+
+    @Test func ymlFilesAreRefusedWithARenameHelp() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("automail.yaml", "id: x\n")
+        try folder.write("templates/x.yml", "id: x\n")
+        try folder.write("triggers/T.YAML", "triggers: []\n")
+        let loaded = try WorkspaceLoader.load(root: folder.path)
+        #expect(loaded.files.map(\.path) == ["automail.yaml"])
+        #expect(
+            loaded.diagnostics == [
+                .error(
+                    .misnamedFile, "`templates/x.yml` is not read: automail reads `.yaml` files",
+                    at: .startOf(file: "templates/x.yml"), help: "rename it to `templates/x.yaml`"),
+                .error(
+                    .misnamedFile, "`triggers/T.YAML` is not read: automail reads `.yaml` files",
+                    at: .startOf(file: "triggers/T.YAML"), help: "rename it to `triggers/T.yaml`"),
+            ])
+    }
+
+    @Test func symlinksOutsideTheWorkspaceAndLoopsAreRefusedInsideOnesAreRead() throws {
+        let outside = try TemporaryFolder()
+        try outside.write("secret.yaml", "secret: 1\n")
+        let folder = try TemporaryFolder()
+        try folder.write("automail.yaml", "id: x\n")
+        try folder.write("shared/common.yaml", "id: common\n")
+        try folder.makeFolder("templates")
+        try folder.symlink("templates/inside.yaml", to: "../shared/common.yaml")
+        try folder.symlink("templates/outside.yaml", to: outside.path + "/secret.yaml")
+        try folder.symlink("templates/loop.yaml", to: "loop.yaml")
+        try folder.symlink("templates/dangling.yaml", to: "nowhere.yaml")
+        try folder.symlink("triggers", to: outside.path)
+
+        let loaded = try WorkspaceLoader.load(root: folder.path)
+        #expect(loaded.files.map(\.path) == ["automail.yaml", "templates/inside.yaml"])
+        #expect(loaded.files.last?.bytes == Array("id: common\n".utf8))
+        #expect(
+            loaded.diagnostics.map(\.message) == [
+                "`triggers/` is not read: it links to a folder outside the workspace",
+                "cannot read `templates/dangling.yaml`: broken symbolic link",
+                "cannot read `templates/loop.yaml`: symbolic link loop",
+                "`templates/outside.yaml` is not read: it links to a file outside the workspace",
+            ])
+        #expect(loaded.diagnostics.allSatisfy { $0.code == .unreadableFile && $0.severity == .error })
+    }
+
+    @Test func filesOverTheSizeLimitAreNotRead() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("automail.yaml", "id: x\n")
+        try folder.write("templates/big.yaml", String(repeating: "a", count: 11))
+        try folder.write("templates/small.yaml", String(repeating: "a", count: 10))
+        let loaded = try WorkspaceLoader.load(root: folder.path, limits: LoadLimits(maxFileBytes: 10))
+        #expect(loaded.files.map(\.path) == ["automail.yaml", "templates/small.yaml"])
+        #expect(
+            loaded.diagnostics == [
+                .error(
+                    .fileTooLarge, "`templates/big.yaml` is not read: it is larger than 10 bytes (11 bytes)",
+                    at: .startOf(file: "templates/big.yaml"), help: "split it into smaller files")
+            ])
+    }
+
+    @Test func unreadableFilesAreReportedNotThrown() throws {
+        // Root reads every file whatever its mode: nothing to test there.
+        guard getuid() != 0 else { return }
+        let folder = try TemporaryFolder()
+        try folder.write("automail.yaml", "id: x\n")
+        try folder.write("templates/locked.yaml", "id: x\n")
+        chmod(folder.path + "/templates/locked.yaml", 0)
+        let loaded = try WorkspaceLoader.load(root: folder.path)
+        #expect(loaded.files.map(\.path) == ["automail.yaml"])
+        #expect(loaded.diagnostics.map(\.code) == [.unreadableFile])
+    }
+
+    @Test func aFolderWithoutManifestOrNoFolderAtAllIsNotAWorkspace() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("templates/a.yaml", "id: a\n")
+        try folder.write("file", "")
+        #expect(throws: WorkspaceLoadError.notAWorkspace(path: folder.path)) {
+            try WorkspaceLoader.load(root: folder.path)
+        }
+        #expect(throws: WorkspaceLoadError.missingDirectory(path: folder.path + "/missing")) {
+            try WorkspaceLoader.load(root: folder.path + "/missing")
+        }
+        #expect(throws: WorkspaceLoadError.notADirectory(path: folder.path + "/file")) {
+            try WorkspaceLoader.load(root: folder.path + "/file")
+        }
+        #expect(
+            WorkspaceLoadError.notAWorkspace(path: "ws/").message == "`ws/` is not an automail workspace: no `automail.yaml`")
+        #expect(WorkspaceLoadError.notAWorkspace(path: "ws/").diagnostic.code == .notAWorkspace)
+    }
+}
+
+@Suite struct LoaderGitRevisionTests {
+    let commit = "0123456789abcdef0123456789abcdef01234567"
+    let other = "89abcdef0123456789abcdef0123456789abcdef"
+
+    @Test func followsHEADToALooseRefFromASubfolder() throws {
+        let folder = try TemporaryFolder()
+        try folder.write(".git/HEAD", "ref: refs/heads/main\n")
+        try folder.write(".git/refs/heads/main", commit + "\n")
+        try folder.write("campaigns/lyon/automail.yaml", "id: x\n")
+        #expect(WorkspaceLoader.gitRevision(of: folder.path + "/campaigns/lyon") == commit)
+        #expect(WorkspaceLoader.repositoryRoot(of: folder.path + "/campaigns/lyon") == folder.path)
+    }
+
+    @Test func fallsBackToPackedRefs() throws {
+        let folder = try TemporaryFolder()
+        try folder.write(".git/HEAD", "ref: refs/heads/main\n")
+        try folder.write(
+            ".git/packed-refs",
+            "# pack-refs with: peeled fully-peeled sorted\n\(other) refs/heads/other\n\(commit) refs/heads/main\n^\(other)\n")
+        #expect(WorkspaceLoader.gitRevision(of: folder.path) == commit)
+    }
+
+    @Test func readsADetachedHEAD() throws {
+        let folder = try TemporaryFolder()
+        try folder.write(".git/HEAD", commit + "\n")
+        #expect(WorkspaceLoader.gitRevision(of: folder.path) == commit)
+    }
+
+    @Test func followsAGitFileToALinkedWorktreeAndItsCommonDirectory() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("main/.git/HEAD", "ref: refs/heads/main\n")
+        try folder.write("main/.git/refs/heads/feature", commit + "\n")
+        try folder.write("main/.git/worktrees/wt/HEAD", "ref: refs/heads/feature\n")
+        try folder.write("main/.git/worktrees/wt/commondir", "../..\n")
+        try folder.write("wt/.git", "gitdir: ../main/.git/worktrees/wt\n")
+        #expect(WorkspaceLoader.gitRevision(of: folder.path + "/wt") == commit)
+        #expect(WorkspaceLoader.repositoryRoot(of: folder.path + "/wt") == folder.path + "/wt")
+    }
+
+    @Test func nilOutsideARepositoryOnAnUnbornBranchOrForAnUnsafeRef() throws {
+        let folder = try TemporaryFolder()
+        #expect(WorkspaceLoader.gitRevision(of: folder.path) == nil)
+        #expect(WorkspaceLoader.repositoryRoot(of: folder.path) == nil)
+        try folder.write("repo/.git/HEAD", "ref: refs/heads/main\n")
+        #expect(WorkspaceLoader.gitRevision(of: folder.path + "/repo") == nil)
+        try folder.write("escape/.git/HEAD", "ref: refs/../../secret\n")
+        try folder.write("secret", commit + "\n")
+        #expect(WorkspaceLoader.gitRevision(of: folder.path + "/escape") == nil)
+    }
+}

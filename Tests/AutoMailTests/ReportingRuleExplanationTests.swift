@@ -1,0 +1,52 @@
+import AutoMail
+import Diagnostics
+import Testing
+
+/// The text `automail explain` prints, for a rule made up here (the catalog is tested with the rules).
+@Suite struct ReportingRuleExplanationTests {
+    let rule = RuleDescription(
+        code: "AM301", severity: .error, summary: "a trigger names an unknown template",
+        explanation: "A trigger's `template` must be the `id` of a template.\n",
+        examples: [
+            RuleExample(triggers: false, files: ["triggers/t.yaml": "triggers:\n  - template: welcome\n"]),
+            RuleExample(triggers: true, files: ["triggers/t.yaml": "triggers:\n\n  - template: «welcom»\n"]),
+        ])
+
+    @Test func explainsSummaryExplanationAndFirstExamples() {
+        #expect(
+            RuleExplanation.explain(rule) == """
+                AM301 (error): a trigger names an unknown template
+
+                A trigger's `template` must be the `id` of a template.
+
+                Example that triggers AM301 («» marks where it is reported):
+
+                    # triggers/t.yaml
+                    triggers:
+
+                      - template: «welcom»
+
+                Example that passes:
+
+                    # triggers/t.yaml
+                    triggers:
+                      - template: welcome
+
+                """)
+    }
+
+    @Test func listsEveryRuleByCode() {
+        let other = RuleDescription(code: "AM110", severity: .error, summary: "file too large", explanation: "", examples: [])
+        #expect(RuleExplanation.list([rule, other]) == "AM110  file too large\nAM301  a trigger names an unknown template\n")
+    }
+
+    @Test func lookupIsCaseInsensitiveAndSuggestsACloseCode() throws {
+        #expect(try RuleExplanation.lookup("am301", in: [rule]).get().code == "AM301")
+        guard case .failure(let unknown) = RuleExplanation.lookup("AM310", in: [rule]) else {
+            Issue.record("AM310 should be unknown")
+            return
+        }
+        #expect(unknown.message == "unknown rule code `AM310`")
+        #expect(unknown.help == "did you mean `AM301`?")
+    }
+}
