@@ -83,9 +83,11 @@ import Testing
     }
 
     @Test func everyCodeHasOneRule() throws {
-        let source = try String(
-            contentsOf: Self.testsDirectory.appendingPathComponent("../../Sources/AutoMail/Support/DiagnosticCodes.swift"),
-            encoding: .utf8)
+        // AM101–AM111 are declared by the YAML layer, every other code by the compiler.
+        let source = try [
+            "../../Sources/AutoMail/Support/DiagnosticCodes.swift", "../../Sources/YAMLSource/YAMLDiagnosticCodes.swift",
+        ].map { try String(contentsOf: Self.testsDirectory.appendingPathComponent($0), encoding: .utf8) }
+            .joined(separator: "\n")
         let regex = try NSRegularExpression(pattern: #""(AM\d{3})""#)
         let declared = regex.matches(in: source, range: NSRange(source.startIndex..., in: source)).compactMap {
             Range($0.range(at: 1), in: source).map { DiagnosticCode(rawValue: String(source[$0])) }

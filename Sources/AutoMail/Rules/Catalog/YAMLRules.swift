@@ -1,4 +1,5 @@
 import Diagnostics
+import YAMLSource
 
 extension RuleCatalog {
     /// AM101–AM111: what the YAML layer refuses before any file is decoded.
@@ -38,7 +39,7 @@ extension RuleCatalog {
                     ])),
             ]),
         RuleDescription(
-            code: .duplicateKey, severity: .error,
+            code: .yamlDuplicateKey, severity: .error,
             summary: "a mapping defines the same key twice",
             explanation: #"""
                 A key appears twice in one mapping. Most YAML tools silently keep the last value, so the
@@ -68,7 +69,7 @@ extension RuleCatalog {
                     ])),
             ]),
         RuleDescription(
-            code: .anchorOrAlias, severity: .error,
+            code: .yamlAnchorOrAlias, severity: .error,
             summary: "anchors and aliases are not allowed",
             explanation: #"""
                 Anchors (`&name`) and aliases (`*name`) let one value stand for another. automail refuses
@@ -101,7 +102,7 @@ extension RuleCatalog {
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
-            code: .mergeKey, severity: .error,
+            code: .yamlMergeKey, severity: .error,
             summary: "the merge key `<<` is not allowed",
             explanation: #"""
                 The merge key `<<` copies the keys of another mapping into this one. It is not part of
@@ -128,7 +129,7 @@ extension RuleCatalog {
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
-            code: .multipleDocuments, severity: .error,
+            code: .yamlMultipleDocuments, severity: .error,
             summary: "a file holds more than one YAML document",
             explanation: #"""
                 A `---` line starts a second YAML document in the same file. automail reads one document
@@ -161,7 +162,7 @@ extension RuleCatalog {
                     files: ["templates/callback.yaml": "---\n" + (baseWorkspace["templates/callback.yaml"] ?? "")]),
             ]),
         RuleDescription(
-            code: .invalidUTF8, severity: .error,
+            code: .yamlInvalidUTF8, severity: .error,
             summary: "the file is not valid UTF-8",
             explanation: #"""
                 Workspace files must be UTF-8. The file is UTF-16 (often what Windows editors call
@@ -182,7 +183,7 @@ extension RuleCatalog {
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
-            code: .nulByte, severity: .error,
+            code: .yamlNulByte, severity: .error,
             summary: "the file contains a NUL byte",
             explanation: #"""
                 The file contains a NUL byte (U+0000). YAML files are text and cannot hold one; it
@@ -229,7 +230,7 @@ extension RuleCatalog {
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
-            code: .nestingTooDeep, severity: .error,
+            code: .yamlTooDeep, severity: .error,
             summary: "mappings and sequences are nested too deeply",
             explanation: #"""
                 Collections are nested more than 64 levels deep. No automail file needs more than a
@@ -257,7 +258,7 @@ extension RuleCatalog {
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
-            code: .fileTooLarge, severity: .error,
+            code: .yamlFileTooLarge, severity: .error,
             summary: "the file is larger than the size limit",
             explanation: #"""
                 The file is larger than 16 MiB. A real template, questionnaire or trigger file is a few
@@ -278,7 +279,7 @@ extension RuleCatalog {
                 RuleExample(triggers: false, files: [:])
             ]),
         RuleDescription(
-            code: .complexKey, severity: .error,
+            code: .yamlComplexKey, severity: .error,
             summary: "a mapping key is a mapping or a sequence",
             explanation: #"""
                 A mapping key must be a plain string. YAML allows a list or a mapping as a key
