@@ -46,7 +46,9 @@ struct AutomailProcess {
 
     /// Runs `automail arguments` in `directory` with no standard input; output goes through files, so a
     /// large output cannot fill a pipe and block.
-    static func run(_ arguments: [String], in directory: String? = nil) throws -> Outcome {
+    static func run(
+        _ arguments: [String], in directory: String? = nil, environment extra: [String: String] = [:]
+    ) throws -> Outcome {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("automail-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -63,6 +65,7 @@ struct AutomailProcess {
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "NO_COLOR")
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = out
