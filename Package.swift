@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "YAMLSourceTests", dependencies: ["YAMLSource"]),
         .testTarget(name: "LiquidTests", dependencies: ["Liquid"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MailRenderingTests", dependencies: ["MailRendering"]),
-        .testTarget(name: "AutoMailTests", dependencies: ["AutoMail"]),
+        .testTarget(name: "AutoMailTests", dependencies: ["AutoMail"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["AutoMail"]),
     ],
     swiftLanguageModes: [.v6]

@@ -50,12 +50,14 @@ public enum Compiler {
         var questionnaires: [Questionnaire] = []
         var templates: [Template] = []
         var triggers: [Trigger] = []
+        var unreadable: [String] = []
         for file in sorted {
             guard let kind = FileKind(path: file.path) else { continue }
             let parsed = YAMLParser.parse(file, limits: options.limits)
             bag.report(contentsOf: parsed.diagnostics)
             lines[file.path] = SourceLines(file)
             guard let root = parsed.root else {
+                unreadable.append(file.path)
                 if kind == .manifest, !parsed.diagnostics.contains(where: { $0.severity == .error }) {
                     bag.report(
                         .error(
@@ -67,10 +69,20 @@ public enum Compiler {
             switch kind {
             case .manifest: manifest = WorkspaceDecoder.decodeManifest(root, file: file.path, into: &bag)
             case .questionnaire:
-                if let q = WorkspaceDecoder.decodeQuestionnaire(root, file: file.path, into: &bag) { questionnaires.append(q) }
+                if let q = WorkspaceDecoder.decodeQuestionnaire(root, file: file.path, into: &bag) {
+                    questionnaires.append(q)
+                } else {
+                    unreadable.append(file.path)
+                }
             case .template:
-                if let t = WorkspaceDecoder.decodeTemplate(root, file: file.path, into: &bag) { templates.append(t) }
-            case .triggers: triggers += WorkspaceDecoder.decodeTriggers(root, file: file.path, into: &bag)
+                if let t = WorkspaceDecoder.decodeTemplate(root, file: file.path, into: &bag) {
+                    templates.append(t)
+                } else {
+                    unreadable.append(file.path)
+                }
+            case .triggers:
+                if root.pairs == nil { unreadable.append(file.path) }
+                triggers += WorkspaceDecoder.decodeTriggers(root, file: file.path, into: &bag)
             }
         }
         if !sorted.contains(where: { $0.path == FileKind.manifestPath }) {
@@ -80,7 +92,8 @@ public enum Compiler {
                     help: "create `automail.yaml` at the workspace root (`automail init` writes a starting one)"))
         }
         let workspace = Workspace(
-            manifest: manifest, questionnaires: questionnaires, templates: templates, triggers: triggers)
+            manifest: manifest, questionnaires: questionnaires, templates: templates, triggers: triggers,
+            unreadableFiles: unreadable)
         let checked = Checker.check(workspace, lines: lines, into: &bag)
         var bundle: [UInt8]?
         if emit, !bag.hasErrors, let manifest {

@@ -108,7 +108,7 @@ struct DecodingValidTests {
             purpose: mobilisation
             locales:
               fr:
-                subject: Merci {{ contact.firstname | default: "à vous" }} !
+                subject: 'Merci {{ contact.firstname | default: "à vous" }} !'
                 body: |
                   Bonjour {{ contact.firstname | default: "à vous" }}, ...
                 footer: |

@@ -106,11 +106,11 @@ struct BundleLowering {
                     if reference.path.count > 1 { used.insert(reference.path.prefix(2).joined(separator: ".")) }
                 }
             }
-            let bodyHTML = MarkdownRenderer.renderHTMLFragment(markdown: body).html
-            let footerHTML = MarkdownRenderer.renderHTMLFragment(markdown: footer).html
-            let document = MarkdownRenderer.renderHTMLDocument(
+            let bodyHTML = MailRendering.renderHTMLFragment(markdown: body).html
+            let footerHTML = MailRendering.renderHTMLFragment(markdown: footer).html
+            let document = MailRendering.renderHTMLDocument(
                 subject: subject, locale: locale, bodyHTML: bodyHTML, footerHTML: footerHTML, layout: nil)
-            let text = MarkdownRenderer.renderText(markdown: body) + "\n\n-- \n" + MarkdownRenderer.renderText(markdown: footer)
+            let text = MailRendering.renderText(markdown: body) + "\n\n-- \n" + MailRendering.renderText(markdown: footer)
             locales[locale] = .object([
                 "subject": .string(subject),
                 "html": .string(LiquidTemplate.appendingEscapeToOutputs(document)),

@@ -9,11 +9,25 @@ public struct Workspace: Sendable, Hashable {
     /// The triggers, in path then source order.
     public var triggers: [Trigger]
 
+    /// Files that could not be read as YAML or whose top level was not a mapping. Checks that would
+    /// only repeat their error (an id defined there looks unknown) stay silent about their kind.
+    public var unreadableFiles: [String]
+
     /// Creates a workspace.
-    public init(manifest: Manifest?, questionnaires: [Questionnaire], templates: [Template], triggers: [Trigger]) {
+    public init(
+        manifest: Manifest?, questionnaires: [Questionnaire], templates: [Template], triggers: [Trigger],
+        unreadableFiles: [String] = []
+    ) {
         self.manifest = manifest
         self.questionnaires = questionnaires
         self.templates = templates
         self.triggers = triggers
+        self.unreadableFiles = unreadableFiles
+    }
+
+    /// Whether some file of `folder` (`questionnaires`, `templates` or `triggers`) could not be read,
+    /// so that its definitions are missing from the model.
+    public func hasUnreadableFiles(in folder: String) -> Bool {
+        unreadableFiles.contains { $0.hasPrefix(folder + "/") }
     }
 }

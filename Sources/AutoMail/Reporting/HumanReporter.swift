@@ -82,7 +82,8 @@ public struct HumanReporter: Sendable {
         }
         let padding = String(repeating: " ", count: width + 1)
         if let help = diagnostic.help {
-            out += padding + paint("=", Style.gutter) + " " + paint("help", Style.bold) + ": " + Self.sanitize(help) + "\n"
+            out += padding + paint("=", Style.gutter) + " " + paint("help", Style.bold) + ": "
+                + Self.sanitize(help) + "\n"
         }
         for note in diagnostic.notes where note.range == nil {
             out += padding + paint("=", Style.gutter) + " " + paint("note", Style.bold) + ": "

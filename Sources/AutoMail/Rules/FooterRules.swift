@@ -70,8 +70,8 @@ struct FooterRules {
                 manifest: manifest, locale: locale, variables: variables, filled: filled,
                 unsubscribeURL: Self.unsubscribeSentinel)
             guard case .success(let markdown) = template.render(context) else { return }
-            let html = MarkdownRenderer.renderHTMLFragment(markdown: markdown).html
-            let text = MarkdownRenderer.renderText(markdown: markdown)
+            let html = MailRendering.renderHTMLFragment(markdown: markdown).html
+            let text = MailRendering.renderText(markdown: markdown)
             renderings.append((html, Self.normalized(text)))
         }
         func everywhere(_ predicate: ((html: String, text: String)) -> Bool) -> Bool {

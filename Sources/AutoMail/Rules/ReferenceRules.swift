@@ -24,7 +24,7 @@ enum ReferenceRules {
         }
         for trigger in workspace.triggers {
             let context = "trigger `\(trigger.id.value)`"
-            if let template = trigger.template {
+            if let template = trigger.template, !workspace.hasUnreadableFiles(in: "templates") {
                 resolve(
                     template, kind: "template", code: .unknownTemplate, context: context,
                     known: symbols.templates.keys, definedIn: "`templates/`", into: &bag)
@@ -43,17 +43,20 @@ enum ReferenceRules {
                     definedIn: "`tasks` of `automail.yaml`", into: &bag)
             case let .answer(questionnaireID, questionID, answerID):
                 checkAnswer(
-                    questionnaireID, questionID, answerID, trigger: trigger, symbols: symbols, into: &bag)
+                    questionnaireID, questionID, answerID, trigger: trigger, workspace: workspace, symbols: symbols,
+                    into: &bag)
             }
         }
     }
 
     private static func checkAnswer(
         _ questionnaireID: Located<String>, _ questionID: Located<String>, _ answerID: Located<String>,
-        trigger: Trigger, symbols: SymbolTable, into bag: inout DiagnosticBag
+        trigger: Trigger, workspace: Workspace, symbols: SymbolTable, into bag: inout DiagnosticBag
     ) {
         let context = "trigger `\(trigger.id.value)`"
         guard let questionnaire = symbols.questionnaires[questionnaireID.value] else {
+            // A questionnaire file that could not be read already has its error; do not add a guess.
+            guard !workspace.hasUnreadableFiles(in: "questionnaires") else { return }
             resolve(
                 questionnaireID, kind: "questionnaire", code: .unknownQuestionnaire, context: context,
                 known: symbols.questionnaires.keys, definedIn: "`questionnaires/`", into: &bag)
@@ -92,7 +95,7 @@ enum ReferenceRules {
         known: some Collection<String>, definedIn: String, note: SourceRange? = nil, into bag: inout DiagnosticBag
     ) {
         guard !reference.value.isEmpty, !known.contains(reference.value) else { return }
-        var help: String
+        let help: String
         if let suggestion = DidYouMean.suggestion(for: reference.value, among: known) {
             help = "did you mean `\(suggestion)`?"
         } else if known.isEmpty {
@@ -103,7 +106,6 @@ enum ReferenceRules {
         }
         var notes: [DiagnosticNote] = []
         if let note { notes.append(DiagnosticNote("\(definedIn) is defined here", at: note)) }
-        help = help.isEmpty ? "declare it" : help
         bag.report(
             .error(code, "unknown \(kind) `\(reference.value)` in \(context)", at: reference.range, notes: notes, help: help))
     }

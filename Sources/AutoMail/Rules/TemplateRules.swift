@@ -107,7 +107,7 @@ struct TemplateRules {
 
     /// Reports raw HTML, unsafe or empty links and images without alt text in Markdown `text`.
     func checkMarkdown(_ text: SourceText, what: String, into bag: inout DiagnosticBag) {
-        for issue in MarkdownSafety.issues(in: text.text) {
+        for issue in MailRendering.checkMarkdown(text.text) {
             let code: DiagnosticCode
             let severity: Severity
             switch issue.kind {
@@ -115,6 +115,7 @@ struct TemplateRules {
             case .unsafeLinkURL: (code, severity) = (.unsafeLink, .error)
             case .emptyLinkURL: (code, severity) = (.emptyLink, .error)
             case .imageWithoutAlt: (code, severity) = (.imageWithoutAlt, .warning)
+            case .layoutSlot: (code, severity) = (.rawHTML, .error)
             }
             bag.report(
                 Diagnostic(

@@ -6,7 +6,7 @@ enum TriggerRules {
     static func check(_ workspace: Workspace, symbols: SymbolTable, into bag: inout DiagnosticBag) {
         checkDuplicateBindings(workspace, into: &bag)
         checkPriorityTies(workspace, symbols: symbols, into: &bag)
-        checkUnusedTemplates(workspace, into: &bag)
+        checkUnusedTemplates(workspace, symbols: symbols, into: &bag)
     }
 
     private static func checkDuplicateBindings(_ workspace: Workspace, into bag: inout DiagnosticBag) {
@@ -135,7 +135,12 @@ enum TriggerRules {
         }
     }
 
-    private static func checkUnusedTemplates(_ workspace: Workspace, into bag: inout DiagnosticBag) {
+    /// Silent while a trigger file is unreadable or a trigger's template is missing or unknown: the
+    /// warning would only echo that error.
+    private static func checkUnusedTemplates(_ workspace: Workspace, symbols: SymbolTable, into bag: inout DiagnosticBag) {
+        guard !workspace.hasUnreadableFiles(in: "triggers"),
+            workspace.triggers.allSatisfy({ $0.template.map { symbols.templates[$0.value] != nil } ?? false })
+        else { return }
         let used = Set(workspace.triggers.compactMap { $0.template?.value })
         for template in workspace.templates where !template.id.value.isEmpty && !used.contains(template.id.value) {
             bag.report(

@@ -31,7 +31,11 @@ private struct GitLocation {
     static func find(from path: String) -> GitLocation? {
         let absolute = FileSystem.absoluteStandardized(path)
         var directory: String
-        if case .success(let resolved) = FileSystem.resolvedPath(absolute) { directory = resolved } else { directory = absolute }
+        if case .success(let resolved) = FileSystem.resolvedPath(absolute) {
+            directory = resolved
+        } else {
+            directory = absolute
+        }
         while true {
             let dotGit = WorkspaceLoader.join(directory, ".git")
             switch FileSystem.targetKind(dotGit) {
@@ -80,8 +84,8 @@ private struct GitLocation {
                 return resolve(text.trimmed, depth: depth + 1)
             }
         }
-        guard let packed = FileSystem.readSmallText(WorkspaceLoader.join(commonDirectory, "packed-refs"), limit: 256 * 1024 * 1024)
-        else { return nil }
+        let packedRefs = WorkspaceLoader.join(commonDirectory, "packed-refs")
+        guard let packed = FileSystem.readSmallText(packedRefs, limit: 256 * 1024 * 1024) else { return nil }
         for line in packed.split(whereSeparator: \.isNewline) where !line.hasPrefix("#") && !line.hasPrefix("^") {
             let parts = line.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[1].trimmed == name, Self.isObjectID(String(parts[0])) {

@@ -101,8 +101,8 @@ private struct Reader {
             return
         case .success(.symbolicLink):
             guard case .success(let target) = FileSystem.resolvedPath(path) else {
-                diagnostics.append(
-                    .error(.unreadableFile, "cannot read `\(folder)/`: broken symbolic link or symbolic link loop", at: nil))
+                let message = "cannot read `\(folder)/`: broken symbolic link or symbolic link loop"
+                diagnostics.append(.error(.unreadableFile, message, at: nil))
                 return
             }
             guard FileSystem.isInside(target, root: realRoot) else {

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+/// `automail build` on the bundled examples, as the README tells a new user to run it.
+@Suite struct CLIBuildTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    static func golden(_ name: String) throws -> String {
+        String(
+            decoding: try Data(
+                contentsOf: URL(
+                    fileURLWithPath: repository + "/Tests/AutoMailTests/Fixtures/golden/\(name).bundle.json")),
+            as: UTF8.self)
+    }
+
+    @Test(arguments: ["lyon-municipales", "riverside-tenants"])
+    func buildToStandardOutputPrintsTheGoldenBundle(_ name: String) throws {
+        let outcome = try AutomailProcess.run(
+            ["build", "workspace-examples/\(name)", "--revision", "golden"], in: Self.repository)
+        #expect(outcome.status == 0)
+        #expect(outcome.standardError == "")
+        #expect(outcome.standardOutput == (try Self.golden(name)))
+    }
+
+    @Test func buildToAFileWritesTheSameBytesAndNothingElse() throws {
+        let scratch = try ScratchFolder()
+        try scratch.write("out/.keep", "")
+        let outcome = try AutomailProcess.run(
+            [
+                "build", Self.repository + "/workspace-examples/riverside-tenants", "--revision", "golden", "--output",
+                "out/bundle.json",
+            ], in: scratch.path)
+        #expect(outcome.status == 0)
+        #expect(outcome.standardOutput == "")
+        #expect(scratch.read("out/bundle.json") == (try Self.golden("riverside-tenants")))
+        #expect(try scratch.contents("out") == [".keep", "bundle.json"])
+    }
+
+    @Test func sameBundleWhateverTheLocaleTimeZoneAndWorkingDirectory() throws {
+        let scratch = try ScratchFolder()
+        let workspace = Self.repository + "/workspace-examples/lyon-municipales"
+        let plain = try AutomailProcess.run(["build", workspace, "--revision", "golden"])
+        let other = try AutomailProcess.run(
+            ["build", workspace, "--revision", "golden"], in: scratch.path,
+            environment: ["LANG": "tr_TR.UTF-8", "LC_ALL": "tr_TR.UTF-8", "TZ": "Asia/Tokyo"])
+        #expect(plain.status == 0)
+        #expect(plain.standardOutput == other.standardOutput)
+        #expect(plain.standardOutput == (try Self.golden("lyon-municipales")))
+    }
+
+    @Test func strictTurnsWarningsIntoFailure() throws {
+        let scratch = try ScratchFolder()
+        try scratch.write("automail.yaml", CLITests.manifest)
+        try scratch.write(
+            "templates/unused.yaml",
+            """
+            id: unused
+            locales:
+              en:
+                subject: Hello
+                body: Hello there.
+
+            """)
+        let lenient = try AutomailProcess.run(["check", "--color", "never"], in: scratch.path)
+        #expect(lenient.status == 0)
+        #expect(
+            lenient.standardError == """
+                warning[AM703]: template `unused` is not used by any trigger
+                 --> templates/unused.yaml:1:5
+                  |
+                1 | id: unused
+                  |     ^~~~~~
+                  = help: bind it in a file of `triggers/`, or delete it
+
+                warning: 1 warning, no errors
+
+                """)
+        let strict = try AutomailProcess.run(["check", "--strict", "--color", "never"], in: scratch.path)
+        #expect(strict.status == 1)
+        let build = try AutomailProcess.run(["build", "--strict", "--output", "b.json"], in: scratch.path)
+        #expect(build.status == 1)
+        #expect(scratch.read("b.json") == nil)
+    }
+
+    @Test func noColorWinsOverColorAuto() throws {
+        let scratch = try ScratchFolder()
+        try scratch.write("automail.yaml", CLITests.manifest + "bogus: 1\n")
+        let outcome = try AutomailProcess.run(["check"], in: scratch.path, environment: ["NO_COLOR": "1"])
+        #expect(outcome.status == 1)
+        #expect(!outcome.standardError.contains("\u{1B}["))
+        #expect(outcome.standardError.hasPrefix("error[AM201]: unknown key `bogus`"))
+    }
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds automail and runs every test: Swift (Swift Testing) then the schema checks of the example
+# workspaces. Installs what is missing first, so a fresh machine or CI needs nothing else.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [[ -d /opt/swift/usr/bin && ":$PATH:" != *":/opt/swift/usr/bin:"* ]]; then
+    export PATH="/opt/swift/usr/bin:$PATH"
+fi
+
+# libyaml: the YAML parser the compiler links (Package.swift's CLibYAML, pkg-config `yaml-0.1`).
+if ! pkg-config --exists yaml-0.1 2>/dev/null; then
+    if [[ "$(id -u)" == 0 ]]; then
+        apt-get update
+        DEBIAN_FRONTEND=noninteractive apt-get install -y libyaml-dev pkg-config
+    else
+        echo "test.sh: libyaml is missing: run 'sudo apt-get install -y libyaml-dev pkg-config'" >&2
+        exit 1
+    fi
+fi
+
+# Python test tools: python-liquid (Liquid reference outputs), jsonschema and PyYAML (schema checks).
+python_packages=()
+python3 -c 'import liquid' 2>/dev/null || python_packages+=(python-liquid)
+python3 -c 'import jsonschema' 2>/dev/null || python_packages+=(jsonschema)
+python3 -c 'import yaml' 2>/dev/null || python_packages+=(pyyaml)
+if (( ${#python_packages[@]} > 0 )); then
+    python3 -m pip install --quiet "${python_packages[@]}" \
+        || python3 -m pip install --quiet --break-system-packages "${python_packages[@]}"
+fi
+
+swift build
+swift test
+
+if [[ -f scripts/schemas/validate.py ]]; then
+    shopt -s nullglob
+    workspaces=(workspace-examples/*/)
+    shopt -u nullglob
+    if (( ${#workspaces[@]} > 0 )); then
+        python3 scripts/schemas/validate.py --workspace "${workspaces[@]}"
+    fi
+fi
