@@ -6,17 +6,23 @@ import Testing
 /// The rule catalog's examples are its tests: each example is compiled as an overlay on the base
 /// workspace, and a triggering example must report its rule's code exactly at the «marked» range.
 @Suite struct RuleExampleTests {
-    /// Codes reported by the loader (which reads the disk), not by `Compiler.check`: their examples
-    /// only illustrate the rule and are not run here; the loader's tests cover them.
+    /// Codes reported by the loader (which reads the disk), not by `Compiler.check`: their examples are
+    /// written to a temporary folder, loaded with `WorkspaceLoader`, then checked.
     static let loaderOnlyCodes: Set<DiagnosticCode> = ["AM002", "AM003"]
-    /// Codes whose triggering example cannot be written as catalog text (AM110 needs a 16 MiB file).
-    static let codesWithoutTriggeringExample: Set<DiagnosticCode> = loaderOnlyCodes.union(["AM110"])
+    /// Codes whose triggering example cannot be written as catalog text: an unreadable file (AM002) and a
+    /// 16 MiB file (AM110). Their own stages' tests cover them.
+    static let codesWithoutTriggeringExample: Set<DiagnosticCode> = ["AM002", "AM110"]
 
-    /// Every (rule, example) pair run through `Compiler.check`, by index so that the test name is short.
+    /// Examples that fail because the compiler is wrong, not the example, by `CODE #n` (n from 1, in the
+    /// rule's example order), with what the compiler does instead.
+    static let knownCompilerBugs: [String: String] = [
+        "AM606 #3":
+            "Liquid range literals (`.unsupportedSyntax`) are reported as AM605 (syntax) at the `(` only, not as AM606 at the literal",
+    ]
+
+    /// Every (rule, example) pair, by index so that the test name is short.
     static let runnableExamples: [ExampleCase] = RuleCatalog.all.flatMap { rule in
-        rule.examples.enumerated().compactMap { index, example in
-            loaderOnlyCodes.contains(rule.code) ? nil : ExampleCase(rule: rule, index: index, example: example)
-        }
+        rule.examples.enumerated().map { index, example in ExampleCase(rule: rule, index: index, example: example) }
     }
 
     @Test(arguments: runnableExamples)
@@ -32,34 +38,50 @@ import Testing
             Issue.record("malformed example: \(error)", sourceLocation: location)
             return
         }
-        let result = Compiler.check(overlay.files.map { SourceFile(path: $0.key, text: $0.value) })
         let code = testCase.rule.code
-        let produced = result.diagnostics.map(Self.describe).joined(separator: "\n")
-        if example.triggers {
-            let expected = overlay.expectedRange
-            let found = result.diagnostics.contains { $0.code == code && $0.range == expected }
-            if !found {
+        let diagnostics: [Diagnostic]
+        if Self.loaderOnlyCodes.contains(code) {
+            diagnostics = try Self.loadAndCheck(overlay.files)
+        } else {
+            diagnostics = Compiler.check(overlay.files.map { SourceFile(path: $0.key, text: $0.value) }).diagnostics
+        }
+        let produced = diagnostics.map(Self.describe).joined(separator: "\n")
+        if ProcessInfo.processInfo.environment["AUTOMAIL_PRINT_EXAMPLES"] != nil {
+            print("\(testCase.testDescription):\n\(produced.isEmpty ? "  (no diagnostics)" : produced)")
+        }
+        let verify = {
+            if example.triggers {
+                let expected = overlay.expectedRange
+                let found = diagnostics.contains { $0.code == code && $0.range == expected }
+                if !found {
+                    Issue.record(
+                        """
+                        \(code) example does not report \(code) at \(expected.map(Self.describe) ?? "no range (workspace-wide)")
+                        diagnostics produced:
+                        \(produced.isEmpty ? "(none)" : produced)
+                        """, sourceLocation: location)
+                }
+                if let diagnostic = diagnostics.first(where: { $0.code == code }),
+                    diagnostic.severity != testCase.rule.severity
+                {
+                    Issue.record(
+                        "\(code) is reported as \(diagnostic.severity), the catalog says \(testCase.rule.severity)",
+                        sourceLocation: location)
+                }
+            } else if diagnostics.contains(where: { $0.code == code }) {
                 Issue.record(
                     """
-                    \(code) example does not report \(code) at \(expected.map(Self.describe) ?? "no range (workspace-wide)")
+                    passing \(code) example reports \(code)
                     diagnostics produced:
-                    \(produced.isEmpty ? "(none)" : produced)
+                    \(produced)
                     """, sourceLocation: location)
             }
-            if let diagnostic = result.diagnostics.first(where: { $0.code == code }),
-                diagnostic.severity != testCase.rule.severity
-            {
-                Issue.record(
-                    "\(code) is reported as \(diagnostic.severity), the catalog says \(testCase.rule.severity)",
-                    sourceLocation: location)
-            }
-        } else if result.diagnostics.contains(where: { $0.code == code }) {
-            Issue.record(
-                """
-                passing \(code) example reports \(code)
-                diagnostics produced:
-                \(produced)
-                """, sourceLocation: location)
+        }
+        if let bug = Self.knownCompilerBugs[testCase.key] {
+            // The example is right and the compiler wrong: tracked here until fixed (a fix makes this fail).
+            withKnownIssue(Comment(rawValue: bug)) { verify() }
+        } else {
+            verify()
         }
     }
 
@@ -110,12 +132,12 @@ import Testing
         #expect(!summary.isEmpty && !summary.contains("\n"), "\(code): the summary is one line")
         #expect(summary.first.map { !$0.isUppercase } == true, "\(code): the summary starts lowercase")
         #expect(!summary.hasSuffix("."), "\(code): the summary has no trailing period")
-        let lines = rule.explanation.split(separator: "\n", omittingEmptySubsequences: false).count
-        #expect((4...16).contains(lines), "\(code): the explanation has \(lines) lines")
+        let lines = rule.explanation.split(separator: "\n").filter { !$0.allSatisfy(\.isWhitespace) }.count
+        #expect((4...12).contains(lines), "\(code): the explanation has \(lines) non-blank lines, not 4 to 12")
         if !Self.codesWithoutTriggeringExample.contains(code) {
             #expect(rule.examples.contains { $0.triggers }, "\(code) has no triggering example")
         }
-        if !Self.loaderOnlyCodes.contains(code) {
+        if code != "AM002" {  // an unreadable file cannot be written as catalog text
             #expect(rule.examples.contains { !$0.triggers }, "\(code) has no passing example")
         }
         for example in rule.examples {
@@ -129,6 +151,21 @@ import Testing
     }
 
     // MARK: Support
+
+    /// Writes `files` to a fresh temporary folder, loads it as the CLI does and checks what was loaded.
+    static func loadAndCheck(_ files: [String: String]) throws -> [Diagnostic] {
+        let root = FileManager.default.temporaryDirectory
+            .appendingPathComponent("automail-catalog-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        for (path, text) in files {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        let loaded = try WorkspaceLoader.load(root: root.path)
+        return loaded.diagnostics + Compiler.check(loaded.files).diagnostics
+    }
 
     static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
@@ -146,6 +183,9 @@ struct ExampleCase: Sendable, CustomTestStringConvertible {
     var rule: RuleDescription
     var index: Int
     var example: RuleExample
+
+    /// `CODE #n`, n counted from 1 in the rule's example order.
+    var key: String { "\(rule.code) #\(index + 1)" }
 
     var testDescription: String {
         "\(rule.code) #\(index + 1) (\(example.triggers ? "triggers" : "passes"), line \(example.line))"

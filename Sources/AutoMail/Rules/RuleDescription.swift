@@ -152,13 +152,13 @@ extension RuleCatalog {
             purpose: news
             locales:
               fr:
-                subject: Merci {{ contact.firstname | default: "à vous" }} !
+                subject: 'Merci {{ contact.firstname | default: "à vous" }} !'
                 body: |
                   Bonjour {{ contact.firstname | default: "à vous" }},
 
                   Merci pour votre soutien.
               en:
-                subject: Thank you {{ contact.firstname | default: "friend" }}!
+                subject: 'Thank you {{ contact.firstname | default: "friend" }}!'
                 body: |
                   Hello {{ contact.firstname | default: "friend" }},
 

@@ -21,12 +21,8 @@ extension RuleCatalog {
 
                 ```yaml
                 locales:
-                  fr:
-                    subject: …
-                    body: …
-                  en:
-                    subject: …
-                    body: …
+                  fr: {subject: Merci !, body: …}
+                  en: {subject: Thank you!, body: …}
                 ```
                 """#,
             examples: [
@@ -36,7 +32,7 @@ extension RuleCatalog {
                         "locales:\n": "«locales»:\n",
                         """
                           en:
-                            subject: Thank you {{ contact.firstname | default: "friend" }}!
+                            subject: 'Thank you {{ contact.firstname | default: "friend" }}!'
                             body: |
                               Hello {{ contact.firstname | default: "friend" }},
 
@@ -78,11 +74,12 @@ extension RuleCatalog {
             summary: "a template subject is empty",
             explanation: #"""
                 An email without a subject looks like spam to recipients and to filters, and some
-                mail clients hide it. Write a subject in every locale; Liquid is allowed, with a
-                `default` so that it is never empty for a contact without a first name.
+                mail clients hide it. Write a subject in every locale; Liquid is allowed (quote the
+                subject when it holds `: `), with a `default` so that it is never empty for a contact
+                without a first name.
 
                 ```yaml
-                subject: Thank you {{ contact.firstname | default: "friend" }}!
+                subject: 'Thank you {{ contact.firstname | default: "friend" }}!'
                 ```
                 """#,
             examples: [
@@ -152,6 +149,9 @@ extension RuleCatalog {
                     triggers: true,
                     files: callbackEnglishBody(adding: "{% «include» 'signature' %}")),
                 RuleExample(
+                    triggers: true,
+                    files: callbackEnglishBody(adding: "{% assign steps = «(1..3)» %}{{ steps | size }} steps left.")),
+                RuleExample(
                     triggers: false,
                     files: edit("templates/welcome.yaml", [
                         #"      Hello {{ contact.firstname | default: "friend" }},"#:
@@ -179,8 +179,8 @@ extension RuleCatalog {
                 RuleExample(
                     triggers: true,
                     files: edit("templates/welcome.yaml", [
-                        #"subject: Thank you {{ contact.firstname | default: "friend" }}!"#:
-                            #"subject: Thank you {{ «contact.fristname» | default: "friend" }}!"#
+                        #"subject: 'Thank you {{ contact.firstname | default: "friend" }}!'"#:
+                            #"subject: 'Thank you {{ «contact.fristname» | default: "friend" }}!'"#
                     ])),
                 RuleExample(
                     triggers: true,

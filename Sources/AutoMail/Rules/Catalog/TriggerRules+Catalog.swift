@@ -1,6 +1,24 @@
 import Diagnostics
 
 extension RuleCatalog {
+    /// A small valid template, `id` as given (markers allowed).
+    private static func reminderTemplate(id: String) -> String {
+        """
+        id: \(id)
+        purpose: news
+        locales:
+          fr:
+            subject: Un dernier mot avant dimanche
+            body: |
+              Le scrutin a lieu dimanche : chaque voix compte.
+          en:
+            subject: One last word before Sunday
+            body: |
+              The election is on Sunday: every vote counts.
+
+        """
+    }
+
     /// AM701–AM703: how triggers combine.
     static let triggerRules: [RuleDescription] = [
         RuleDescription(
@@ -115,12 +133,20 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", ["id: callback": "id: «callback-old»"])),
+                    files: ["templates/reminder.yaml": reminderTemplate(id: "«reminder»")]),
                 RuleExample(
                     triggers: false,
                     files: files(
-                        edit("templates/callback.yaml", ["id: callback": "id: callback-old"]),
-                        edit("triggers/main.yaml", ["template: callback": "template: callback-old"]))),
+                        ["templates/reminder.yaml": reminderTemplate(id: "reminder")],
+                        appending(
+                            "triggers/main.yaml",
+                            """
+                              - id: reminder-uncertain
+                                when:
+                                  support_level: uncertain
+                                template: reminder
+
+                            """))),
             ]),
     ]
 }

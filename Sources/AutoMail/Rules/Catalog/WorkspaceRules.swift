@@ -2,7 +2,7 @@ import Diagnostics
 
 extension RuleCatalog {
     /// AM001–AM003: the workspace's files. AM002 and AM003 are reported by the loader, which reads the
-    /// disk, not by `Compiler.check`: their examples illustrate the rule and the example test skips them.
+    /// disk, not by `Compiler.check`: the example test writes their examples to a folder and loads it.
     static let workspaceRules: [RuleDescription] = [
         RuleDescription(
             code: .notAWorkspace, severity: .error,
@@ -57,15 +57,15 @@ extension RuleCatalog {
                 git mv templates/welcome.yml templates/welcome.yaml
                 ```
 
-                This rule comes from the loader, not from `Compiler.check`: the example test skips its
-                examples (the loader's tests cover it on a folder on disk).
+                This rule comes from the loader, which reads the disk, not from `Compiler.check`: its
+                examples are tested by writing them to a folder and loading it.
                 """#,
             examples: [
                 RuleExample(
                     triggers: true,
                     files: files(
                         ["templates/welcome.yaml": ""],
-                        ["templates/welcome.yml": baseWorkspace["templates/welcome.yaml"] ?? ""])),
+                        ["templates/welcome.yml": "«»" + (baseWorkspace["templates/welcome.yaml"] ?? "")])),
                 RuleExample(triggers: false, files: [:]),
             ]),
     ]
