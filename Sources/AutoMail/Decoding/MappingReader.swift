@@ -90,7 +90,8 @@ struct MappingReader {
     /// both only when `required`.
     mutating func present(_ key: String, required: Bool, example: String, into bag: inout DiagnosticBag) -> YAMLPair? {
         guard let pair = pair(key) else {
-            if required {
+            // A misspelt key (`tempalte`) is reported once, as an unknown key with a did-you-mean.
+            if required, !hasMisspelling(of: key) {
                 bag.report(.error(
                     .missingKey, "missing key `\(key)` in \(subject)", at: anchor, help: "add `\(key): \(example)`"))
             }
@@ -104,6 +105,15 @@ struct MappingReader {
             return nil
         }
         return pair
+    }
+
+    /// Whether the mapping holds a key that is not allowed here and is a near miss of `key`.
+    private func hasMisspelling(of key: String) -> Bool {
+        let allowed = kind?.keys ?? []
+        return pairs.contains { pair in
+            guard let other = pair.key.scalar?.text, !allowed.contains(other) else { return false }
+            return DidYouMean.suggestion(for: other, among: [key]) == key
+        }
     }
 
     // MARK: Scalars
