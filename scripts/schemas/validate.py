@@ -9,7 +9,8 @@ Each YAML file of a workspace is validated against the schema its location names
     questionnaires/*.yaml  -> schemas/questionnaire.schema.json
     templates/*.yaml       -> schemas/template.schema.json
     triggers/*.yaml        -> schemas/triggers.schema.json
-Each bundle JSON file is validated against schemas/bundle.schema.json.
+Each bundle JSON file is validated against schemas/bundle.schema.json, and its `digest` is
+recomputed independently of the compiler (`check_digest`, docs/bundle-format.md#digest).
 
 YAML is read with PyYAML's safe loader, restricted to the YAML 1.2 core schema the compiler uses
 (`yes`, `no`, `on`, `off` and dates stay strings); anchors, aliases, tags, multi-document files,
@@ -22,6 +23,7 @@ Needs PyYAML and jsonschema (`pip install pyyaml jsonschema`, or Debian's python
 python3-jsonschema).
 """
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -150,6 +152,42 @@ def describe(error):
     return f"{message} (at /{path})" if path else message
 
 
+# --------------------------------------------------------------------------- bundle digest
+def canonical_digest(bundle):
+    """`sha256:<hex>` of the canonical form of `bundle` without `digest` (docs/bundle-format.md):
+    keys sorted by code point, no insignificant whitespace, minimal escaping (Python's json with
+    ensure_ascii=False escapes exactly `"`, `\\`, \\b, \\f, \\n, \\r, \\t and other controls as
+    \\u00XX), integers only."""
+    rest = {key: value for key, value in bundle.items() if key != "digest"}
+    canonical = json.dumps(rest, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def check_digest(bundle):
+    """Problems with the bundle's digest: none when it matches the recomputed one."""
+    if not isinstance(bundle, dict) or not isinstance(bundle.get("digest"), str):
+        return []  # the schema reports a missing or mistyped digest
+    floats = []
+
+    def find_floats(value, path):
+        if isinstance(value, float):
+            floats.append("/" + "/".join(path))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                find_floats(item, path + [key])
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                find_floats(item, path + [str(index)])
+
+    find_floats(bundle, [])
+    if floats:
+        return [((0, 0), f"the canonical form has integers only: non-integer number at {floats[0]}")]
+    expected = canonical_digest(bundle)
+    if bundle["digest"] != expected:
+        return [((0, 0), f"digest {bundle['digest']} does not match the canonical form's {expected}")]
+    return []
+
+
 # --------------------------------------------------------------------------- checks
 class Run:
     def __init__(self):
@@ -222,6 +260,7 @@ class Run:
             return self.report(path, [((0, 0), f"cannot read JSON: {exc}")])
         problems = [((0, 0), describe(e)) for e in
                     sorted(self.validator("bundle").iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])]
+        problems += check_digest(data)
         self.report(path, problems)
 
 

@@ -1,8 +1,29 @@
 import Diagnostics
 import YAMLSource
 
-/// Reads the keys of one YAML mapping declaratively and remembers which keys were asked for, so that
-/// every other key can be reported as unknown at the end (`reportUnknownKeys`).
+/// One kind of mapping the decoder reads (`sender`, `trigger`, `when`…) and the keys it accepts, in
+/// the order the decoder reads them (the order "allowed keys" help lines list them). The tables live
+/// next to the decode functions; `WorkspaceDecoder.acceptedKeys` exposes them all.
+struct MappingKind: Sendable {
+    /// The kind's name in `WorkspaceDecoder.acceptedKeys` (`template_locale`).
+    let name: String
+    /// Every key the kind accepts, in reading order.
+    let keys: [String]
+
+    init(_ name: String, keys: [String]) {
+        self.name = name
+        self.keys = keys
+    }
+}
+
+/// Reads the keys of one YAML mapping declaratively and reports every key not in its kind's table
+/// as unknown at the end (`reportUnknownKeys`).
+///
+/// The table is the allowed set. In debug builds the reader also checks that the decoder asks for
+/// exactly the table's keys, in its order: a key read but missing from the table, or in the table but
+/// never read before `reportUnknownKeys`, is a programming error (assertion failure), so the table
+/// cannot drift from what the decoder does. A reader whose `kind` is `nil` holds free keys (locales)
+/// and is only walked through `node`, never read key by key.
 ///
 /// Every read reports what is wrong (missing, empty, wrong type, malformed) and returns what could be
 /// used, so a decoder never stops at the first problem. Duplicate keys are reported by the YAML stage;
@@ -14,23 +35,26 @@ struct MappingReader {
     var subject: String
     /// Where "missing key" diagnostics point: the key holding the mapping, else its first key.
     let anchor: SourceRange
-    /// The keys asked for so far, in the order asked: the allowed keys.
-    private(set) var allowedKeys: [String] = []
+    /// What the mapping is, with the keys it accepts; `nil` for a mapping of free keys (locales).
+    let kind: MappingKind?
+    /// The keys the decoder asked for so far, in the order asked (checked against `kind` in debug).
+    private(set) var askedKeys: [String] = []
     private let pairs: [YAMLPair]
 
     /// A reader over `node`, or `nil` when it is not a mapping.
-    init?(_ node: YAMLNode, subject: String, anchor: SourceRange? = nil) {
+    init?(_ node: YAMLNode, kind: MappingKind?, subject: String, anchor: SourceRange? = nil) {
         guard let pairs = node.pairs else { return nil }
         self.node = node
+        self.kind = kind
         self.pairs = pairs
         self.subject = subject
         self.anchor = anchor ?? pairs.first?.key.range ?? node.range
     }
 
     /// A reader over `node`, reporting AM203 (AM208 for null) at `node` when it is not a mapping.
-    static func open(_ node: YAMLNode, key: String, subject: String, anchor: SourceRange?, example: String,
-                     into bag: inout DiagnosticBag) -> MappingReader? {
-        if let reader = MappingReader(node, subject: subject, anchor: anchor) { return reader }
+    static func open(_ node: YAMLNode, kind: MappingKind?, key: String, subject: String, anchor: SourceRange?,
+                     example: String, into bag: inout DiagnosticBag) -> MappingReader? {
+        if let reader = MappingReader(node, kind: kind, subject: subject, anchor: anchor) { return reader }
         if node.value == .null {
             bag.report(.error(.emptyValue, "empty value for `\(key)`", at: anchor ?? node.range, help: example))
         } else {
@@ -43,15 +67,18 @@ struct MappingReader {
 
     // MARK: Looking keys up
 
-    /// The pair for `key`, marking the key as allowed.
+    /// The pair for `key`, which must be in the kind's table.
     mutating func pair(_ key: String) -> YAMLPair? {
-        if !allowedKeys.contains(key) { allowedKeys.append(key) }
+        allow(key)
         return pairs.first { $0.key.scalar?.text == key }
     }
 
-    /// Marks `key` as allowed without reading it.
+    /// Notes that the decoder handles `key` without reading it through `pair`; `key` must be in the
+    /// kind's table.
     mutating func allow(_ key: String) {
-        if !allowedKeys.contains(key) { allowedKeys.append(key) }
+        assert(kind?.keys.contains(key) == true,
+               "decoder reads `\(key)` in \(kind?.name ?? "a free-key mapping") but its MappingKind table lacks it")
+        if !askedKeys.contains(key) { askedKeys.append(key) }
     }
 
     /// The context of a value read at `pair`.
@@ -63,7 +90,8 @@ struct MappingReader {
     /// both only when `required`.
     mutating func present(_ key: String, required: Bool, example: String, into bag: inout DiagnosticBag) -> YAMLPair? {
         guard let pair = pair(key) else {
-            if required {
+            // A misspelt key (`tempalte`) is reported once, as an unknown key with a did-you-mean.
+            if required, !hasMisspelling(of: key) {
                 bag.report(.error(
                     .missingKey, "missing key `\(key)` in \(subject)", at: anchor, help: "add `\(key): \(example)`"))
             }
@@ -77,6 +105,15 @@ struct MappingReader {
             return nil
         }
         return pair
+    }
+
+    /// Whether the mapping holds a key that is not allowed here and is a near miss of `key`.
+    private func hasMisspelling(of key: String) -> Bool {
+        let allowed = kind?.keys ?? []
+        return pairs.contains { pair in
+            guard let other = pair.key.scalar?.text, !allowed.contains(other) else { return false }
+            return DidYouMean.suggestion(for: other, among: [key]) == key
+        }
     }
 
     // MARK: Scalars
@@ -140,14 +177,14 @@ struct MappingReader {
 
     /// A sequence of mappings, each read by `decodeItem` with a reader named `noun`; items that are not
     /// mappings are reported (AM203) and skipped. Each item reader reports its unknown keys.
-    mutating func items<V>(_ key: String, noun: String, required: Bool, nonEmpty: Bool, example: String,
-                           into bag: inout DiagnosticBag,
+    mutating func items<V>(_ key: String, kind: MappingKind, noun: String, required: Bool, nonEmpty: Bool,
+                           example: String, into bag: inout DiagnosticBag,
                            _ decodeItem: (inout MappingReader, inout DiagnosticBag) -> V) -> [V]? {
         guard let (_, items) = sequence(key, required: required, nonEmpty: nonEmpty, example: example, into: &bag)
         else { return nil }
         var result: [V] = []
         for (index, item) in items.enumerated() {
-            guard var reader = MappingReader(item, subject: noun) else {
+            guard var reader = MappingReader(item, kind: kind, subject: noun) else {
                 bag.report(.error(
                     .wrongType,
                     "expected a mapping for item \(index + 1) of `\(key)`, found \(ValueKind<Int>.article(item.kindDescription))",
@@ -163,11 +200,11 @@ struct MappingReader {
     // MARK: Nested mappings
 
     /// A reader over the mapping at `key`, anchored at that key; AM202/AM208/AM203 as for scalars.
-    mutating func mapping(_ key: String, subject: String, required: Bool, example: String,
+    mutating func mapping(_ key: String, kind: MappingKind?, subject: String, required: Bool, example: String,
                           into bag: inout DiagnosticBag) -> (pair: YAMLPair, reader: MappingReader)? {
         guard let pair = present(key, required: required, example: example, into: &bag) else { return nil }
         guard let reader = MappingReader.open(
-            pair.value, key: key, subject: subject, anchor: pair.key.range,
+            pair.value, kind: kind, key: key, subject: subject, anchor: pair.key.range,
             example: "write `\(key):` followed by indented keys", into: &bag)
         else { return nil }
         return (pair, reader)
@@ -210,9 +247,14 @@ struct MappingReader {
 
     // MARK: Unknown keys
 
-    /// Reports AM201 for every scalar key that was never asked for, at the key, with a "did you mean"
+    /// Reports AM201 for every scalar key not in the kind's table, at the key, with a "did you mean"
     /// help or the list of allowed keys. Keys repeated after an allowed one are left to the YAML stage.
     func reportUnknownKeys(into bag: inout DiagnosticBag) {
+        assert(kind != nil, "reportUnknownKeys on a free-key mapping")
+        let allowedKeys = kind?.keys ?? []
+        assert(askedKeys == allowedKeys,
+               "decoder of \(kind?.name ?? "?") read \(askedKeys) but its MappingKind table is \(allowedKeys): "
+                   + "list exactly the keys it reads, in the order it reads them")
         for pair in pairs {
             guard let key = pair.key.scalar?.text, !allowedKeys.contains(key) else { continue }
             let allowed = allowedKeys.map { "`\($0)`" }.joined(separator: ", ")

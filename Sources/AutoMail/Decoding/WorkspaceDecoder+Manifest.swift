@@ -1,11 +1,17 @@
 import Diagnostics
 import YAMLSource
 
+extension MappingKind {
+    static let legal = MappingKind("legal", keys: ["publisher", "postal_address", "privacy_url", "data_origin"])
+    static let consent = MappingKind("consent", keys: ["mode", "purposes"])
+    static let purpose = MappingKind("purpose", keys: ["id", "label"])
+}
+
 extension WorkspaceDecoder {
     /// The required `legal` block; `nil` when absent or not a mapping.
     static func decodeLegal(_ reader: inout MappingReader, into bag: inout DiagnosticBag) -> Legal? {
         guard let (pair, opened) = reader.mapping(
-            "legal", subject: "`legal`", required: true,
+            "legal", kind: .legal, subject: "`legal`", required: true,
             example: "{publisher: …, postal_address: …, privacy_url: …, data_origin: …}", into: &bag)
         else { return nil }
         var legal = opened
@@ -26,12 +32,12 @@ extension WorkspaceDecoder {
     /// purpose mode and refused otherwise (AM212).
     static func decodeConsent(_ reader: inout MappingReader, into bag: inout DiagnosticBag) -> Consent {
         guard var consent = reader.mapping(
-            "consent", subject: "`consent`", required: false, example: "{mode: purpose, purposes: […]}", into: &bag)?.reader
+            "consent", kind: .consent, subject: "`consent`", required: false, example: "{mode: purpose, purposes: […]}", into: &bag)?.reader
         else { return Consent(mode: nil, purposes: []) }
         let mode = consent.optional("mode", as: .oneOf(ConsentMode.self), into: &bag)
         let purposesPair = consent.pair("purposes")
         let purposes = consent.items(
-            "purposes", noun: "purpose", required: false, nonEmpty: false,
+            "purposes", kind: .purpose, noun: "purpose", required: false, nonEmpty: false,
             example: "[{id: mobilisation, label: Volunteering}]", into: &bag
         ) { item, bag in
             let id = item.id(example: "mobilisation", into: &bag)

@@ -1,6 +1,11 @@
 import Diagnostics
 import YAMLSource
 
+extension MappingKind {
+    static let question = MappingKind("question", keys: ["id", "type", "label", "answers"])
+    static let answer = MappingKind("answer", keys: ["id", "label"])
+}
+
 extension WorkspaceDecoder {
     /// One question: answers required and non-empty for choice types, refused for others (AM211).
     static func decodeQuestion(_ item: inout MappingReader, into bag: inout DiagnosticBag) -> Question {
@@ -9,7 +14,7 @@ extension WorkspaceDecoder {
         let label = item.required("label", as: .string(example: "Do you support the list?"), into: &bag)
         let answersPair = item.pair("answers")
         let answers = item.items(
-            "answers", noun: "answer", required: false, nonEmpty: false, example: "[{id: yes, label: Yes}]",
+            "answers", kind: .answer, noun: "answer", required: false, nonEmpty: false, example: "[{id: yes, label: Yes}]",
             into: &bag
         ) { answer, bag in
             let id = answer.id(example: "yes", into: &bag)

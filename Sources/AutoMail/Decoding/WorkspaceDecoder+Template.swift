@@ -1,6 +1,10 @@
 import Diagnostics
 import YAMLSource
 
+extension MappingKind {
+    static let templateLocale = MappingKind("template_locale", keys: ["subject", "body", "footer"])
+}
+
 extension WorkspaceDecoder {
     /// The entries of a template's `locales` mapping: locale → {subject, body, footer?}.
     static func decodeTemplateLocales(_ locales: MappingReader, owner: String,
@@ -16,7 +20,7 @@ extension WorkspaceDecoder {
             guard let locale = pair.key.scalar?.text else { continue }
             ValueKind<Located<String>>.checkLocale(locale, at: pair.key.range, key: "locales", into: &bag)
             guard var entry = MappingReader.open(
-                pair.value, key: locale, subject: "locale `\(locale)` of \(owner)", anchor: pair.key.range,
+                pair.value, kind: .templateLocale, key: locale, subject: "locale `\(locale)` of \(owner)", anchor: pair.key.range,
                 example: "write `\(locale):` followed by indented `subject:` and `body:`", into: &bag)
             else { continue }
             let subject = entry.required("subject", as: .text(example: "Thank you {{ contact.firstname }}!"), into: &bag)

@@ -1,6 +1,12 @@
 import Diagnostics
 import YAMLSource
 
+extension MappingKind {
+    static let trigger = MappingKind(
+        "trigger", keys: ["id", "when", "template", "priority", "delay", "once_per_contact"])
+    static let when = MappingKind("when", keys: WorkspaceDecoder.eventKeys)
+}
+
 extension WorkspaceDecoder {
     /// The events `when` can hold, in the order help lines list them.
     static let eventKeys = ["answer", "support_level", "task"]
@@ -30,7 +36,7 @@ extension WorkspaceDecoder {
     /// The `when` value: a mapping with exactly one of `answer`, `support_level`, `task` (AM209).
     static func decodeEvent(_ whenPair: YAMLPair, into bag: inout DiagnosticBag) -> TriggerEvent? {
         let shapeHelp = "write `when:` with exactly one of `answer: questionnaire/question/answer`, `support_level: …` or `task: …`"
-        guard var when = MappingReader(whenPair.value, subject: "`when`", anchor: whenPair.key.range) else {
+        guard var when = MappingReader(whenPair.value, kind: .when, subject: "`when`", anchor: whenPair.key.range) else {
             bag.report(.error(
                 .triggerEventShape,
                 "expected a mapping with one event for `when`, found \(ValueKind<Int>.article(whenPair.value.kindDescription))",

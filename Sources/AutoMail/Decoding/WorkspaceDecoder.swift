@@ -1,15 +1,40 @@
 import Diagnostics
 import YAMLSource
 
+extension MappingKind {
+    static let manifest = MappingKind("manifest", keys: [
+        "id", "name", "locales", "sending_domains", "senders", "default_sender", "legal", "footer", "consent",
+        "contact_fields", "support_levels", "tasks",
+    ])
+    static let sender = MappingKind("sender", keys: ["id", "name", "address", "reply_to"])
+    static let contactField = MappingKind("contact_field", keys: ["id", "type", "label"])
+    static let supportLevel = MappingKind("support_level", keys: ["id", "label"])
+    static let task = MappingKind("task", keys: ["id", "label"])
+    static let questionnaire = MappingKind("questionnaire", keys: ["id", "title", "questions"])
+    static let template = MappingKind("template", keys: ["id", "sender", "purpose", "locales"])
+    static let triggersFile = MappingKind("triggers", keys: ["triggers"])
+}
+
 /// The decoding stage: YAML node trees → the typed workspace model, with structural diagnostics
 /// (`AM2xx`). Each function decodes one file's root node, reports every problem it finds into the
 /// bag and keeps going, so a user sees all of them in one run. Cross-file rules (references,
 /// duplicate ids, required locales…) are not checked here.
 public enum WorkspaceDecoder {
+    /// Every kind of mapping the decoder reads with its keys (the tables next to the decode functions).
+    static let mappingKinds: [MappingKind] = [
+        .manifest, .sender, .legal, .consent, .purpose, .contactField, .supportLevel, .task,
+        .questionnaire, .question, .answer, .template, .templateLocale, .triggersFile, .trigger, .when,
+    ]
+
+    /// The keys each kind of mapping accepts, kind name → keys sorted: exactly the keys the decoder
+    /// reads, every other key being reported as unknown (AM201). The JSON Schemas must agree.
+    public static let acceptedKeys: [String: [String]] = Dictionary(
+        uniqueKeysWithValues: mappingKinds.map { ($0.name, $0.keys.sorted()) })
+
     /// Decodes `automail.yaml`. When the root is not a mapping, reports it and returns an empty manifest.
     public static func decodeManifest(_ root: YAMLNode, file: String, into bag: inout DiagnosticBag) -> Manifest {
         var manifest = Manifest(file: file)
-        guard var reader = rootReader(root, file: file, subject: "manifest", example: "id: my-workspace", into: &bag)
+        guard var reader = rootReader(root, kind: .manifest, file: file, subject: "manifest", example: "id: my-workspace", into: &bag)
         else { return manifest }
         manifest.id = reader.required("id", as: .id(example: "lyon-2026"), into: &bag)
         if let id = manifest.id, !id.value.isEmpty { reader.subject = "manifest `\(id.value)`" }
@@ -20,7 +45,7 @@ public enum WorkspaceDecoder {
             "sending_domains", of: .string(example: "example.org"), required: true, nonEmpty: true,
             example: "[example.org]", into: &bag)
         manifest.senders = reader.items(
-            "senders", noun: "sender", required: false, nonEmpty: false, example: "[{id: equipe, …}]", into: &bag
+            "senders", kind: .sender, noun: "sender", required: false, nonEmpty: false, example: "[{id: equipe, …}]", into: &bag
         ) { item, bag in
             let id = item.id(example: "equipe", into: &bag)
             return Sender(
@@ -36,7 +61,7 @@ public enum WorkspaceDecoder {
             into: &bag)
         manifest.consent = decodeConsent(&reader, into: &bag)
         manifest.contactFields = reader.items(
-            "contact_fields", noun: "contact field", required: false, nonEmpty: false,
+            "contact_fields", kind: .contactField, noun: "contact field", required: false, nonEmpty: false,
             example: "[{id: quartier, type: short_text, label: Quartier}]", into: &bag
         ) { item, bag in
             let id = item.id(example: "quartier", into: &bag)
@@ -46,14 +71,14 @@ public enum WorkspaceDecoder {
                 label: item.required("label", as: .string(example: "Quartier"), into: &bag))
         } ?? []
         manifest.supportLevels = reader.items(
-            "support_levels", noun: "support level", required: false, nonEmpty: true,
+            "support_levels", kind: .supportLevel, noun: "support level", required: false, nonEmpty: true,
             example: "[{id: supporter, label: Supporter}]", into: &bag
         ) { item, bag in
             let id = item.id(example: "supporter", into: &bag)
             return SupportLevel(id: id, label: item.optional("label", as: .string(example: "Supporter"), into: &bag))
         }
         manifest.tasks = reader.items(
-            "tasks", noun: "task", required: false, nonEmpty: false, example: "[{id: call-back, label: Call back}]",
+            "tasks", kind: .task, noun: "task", required: false, nonEmpty: false, example: "[{id: call-back, label: Call back}]",
             into: &bag
         ) { item, bag in
             let id = item.id(example: "call-back", into: &bag)
@@ -65,12 +90,13 @@ public enum WorkspaceDecoder {
 
     /// Decodes one file of `questionnaires/`; `nil` when its root is not a mapping.
     public static func decodeQuestionnaire(_ root: YAMLNode, file: String, into bag: inout DiagnosticBag) -> Questionnaire? {
-        guard var reader = rootReader(root, file: file, subject: "questionnaire", example: "id: my-questionnaire", into: &bag)
+        guard var reader = rootReader(
+            root, kind: .questionnaire, file: file, subject: "questionnaire", example: "id: my-questionnaire", into: &bag)
         else { return nil }
         let id = reader.id(example: "door-to-door", into: &bag)
         let title = reader.required("title", as: .string(example: "Door to door, spring"), into: &bag)
         let questions = reader.items(
-            "questions", noun: "question", required: true, nonEmpty: true,
+            "questions", kind: .question, noun: "question", required: true, nonEmpty: true,
             example: "[{id: support, type: single_choice, label: …, answers: […]}]", into: &bag
         ) { item, bag in
             decodeQuestion(&item, into: &bag)
@@ -81,7 +107,7 @@ public enum WorkspaceDecoder {
 
     /// Decodes one file of `templates/`; `nil` when its root is not a mapping.
     public static func decodeTemplate(_ root: YAMLNode, file: String, into bag: inout DiagnosticBag) -> Template? {
-        guard var reader = rootReader(root, file: file, subject: "template", example: "id: my-template", into: &bag)
+        guard var reader = rootReader(root, kind: .template, file: file, subject: "template", example: "id: my-template", into: &bag)
         else { return nil }
         let id = reader.id(example: "welcome", into: &bag)
         let sender = reader.optional("sender", as: .id(example: "equipe"), into: &bag)
@@ -89,7 +115,7 @@ public enum WorkspaceDecoder {
         var locales: [TemplateLocale] = []
         var localesRange: SourceRange?
         if let (pair, localesReader) = reader.mapping(
-            "locales", subject: "`locales`", required: true, example: "{fr: {subject: …, body: …}}", into: &bag)
+            "locales", kind: nil, subject: "`locales`", required: true, example: "{fr: {subject: …, body: …}}", into: &bag)
         {
             localesRange = pair.key.range
             locales = decodeTemplateLocales(localesReader, owner: reader.subject, into: &bag)
@@ -102,10 +128,10 @@ public enum WorkspaceDecoder {
     /// Decodes one file of `triggers/`: a mapping whose only key, `triggers`, holds a list.
     /// Returns `[]` when the root is not a mapping.
     public static func decodeTriggers(_ root: YAMLNode, file: String, into bag: inout DiagnosticBag) -> [Trigger] {
-        guard var reader = rootReader(root, file: file, subject: "triggers file", example: "triggers:", into: &bag)
+        guard var reader = rootReader(root, kind: .triggersFile, file: file, subject: "triggers file", example: "triggers:", into: &bag)
         else { return [] }
         let triggers = reader.items(
-            "triggers", noun: "trigger", required: true, nonEmpty: false,
+            "triggers", kind: .trigger, noun: "trigger", required: true, nonEmpty: false,
             example: "[{id: welcome, when: {answer: …}, template: welcome}]", into: &bag
         ) { item, bag in
             decodeTrigger(&item, file: file, into: &bag)
@@ -117,9 +143,9 @@ public enum WorkspaceDecoder {
     // MARK: Roots
 
     /// A reader over a file's root; reports AM208 for an empty file and AM203 for any other non-mapping.
-    static func rootReader(_ root: YAMLNode, file: String, subject: String, example: String,
+    static func rootReader(_ root: YAMLNode, kind: MappingKind, file: String, subject: String, example: String,
                            into bag: inout DiagnosticBag) -> MappingReader? {
-        if let reader = MappingReader(root, subject: subject) { return reader }
+        if let reader = MappingReader(root, kind: kind, subject: subject) { return reader }
         if root.value == .null {
             bag.report(.error(.emptyValue, "empty file `\(file)`", at: root.range, help: "start the file with `\(example)`"))
         } else {

@@ -75,7 +75,8 @@ enum ReferenceRules {
                 .error(
                     .questionCannotCarryEmail,
                     "question `\(questionnaire.id.value)/\(question.id.value)` is `\(type.value.rawValue)`: only `checkbox` and `single_choice` answers can send an email",
-                    at: trigger.eventRange ?? questionID.range,
+                    at: SourceRange(
+                        file: questionnaireID.range.file, start: questionnaireID.range.start, end: answerID.range.end),
                     notes: [DiagnosticNote("the question's type is declared here", at: type.range)],
                     help: "bind the trigger to an answer of a `checkbox` or `single_choice` question"))
             return

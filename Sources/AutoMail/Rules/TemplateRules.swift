@@ -24,7 +24,8 @@ struct TemplateRules {
             var present = Set<String>()
             for content in template.locales {
                 present.insert(content.locale.value)
-                if !locales.isEmpty, !locales.contains(content.locale.value) {
+                // A malformed locale (`EN`) already has its error from the decoder.
+                if !locales.isEmpty, !locales.contains(content.locale.value), Self.isWellFormedLocale(content.locale.value) {
                     bag.report(
                         .error(
                             .undeclaredLocale,
@@ -46,14 +47,29 @@ struct TemplateRules {
                     checkMarkdown(footer, what: "the footer of \(place)", into: &bag)
                 }
             }
+            // A locale present under a near-miss key (`EN`, `fr-fr`) is reported there, not as missing.
+            let undeclared = present.filter { !locales.contains($0) }
             for locale in locales where !present.contains(locale) {
+                if undeclared.contains(where: { $0.lowercased() == locale || DidYouMean.suggestion(for: $0, among: [locale]) != nil }) {
+                    continue
+                }
                 bag.report(
                     .error(
                         .missingLocale, "\(name) has no `\(locale)` locale", at: template.localesRange ?? template.id.range,
-                        help: "add a `\(locale):` entry with `subject` and `body` under `locales`: every template covers every workspace locale"
+                        help: "add `\(locale):` with `subject` and `body` under `locales`: every template covers every workspace locale"
                     ))
             }
         }
+    }
+
+    /// Whether `locale` has the shape the decoder accepts (`fr`, `pt-BR`).
+    static func isWellFormedLocale(_ locale: String) -> Bool {
+        let parts = locale.split(separator: "-", omittingEmptySubsequences: false)
+        guard let language = parts.first, (2...3).contains(language.count),
+            language.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) })
+        else { return false }
+        if parts.count == 1 { return true }
+        return parts.count == 2 && parts[1].count == 2 && parts[1].unicodeScalars.allSatisfy { ("A"..."Z").contains($0) }
     }
 
     private func checkSubject(_ subject: SourceText, place: String, into bag: inout DiagnosticBag) {
@@ -93,11 +109,16 @@ struct TemplateRules {
         guard let template = result.template else { return }
         for reference in template.variables where !variables.allows(reference.path) {
             let name = reference.path.joined(separator: ".")
+            let namespace = (reference.path.first ?? "") + "."
+            let siblings = variables.names.filter { $0.hasPrefix(namespace) }.sorted()
             let help =
                 DidYouMean.help(for: name, among: variables.names)
+                ?? siblings.first(where: { name.hasPrefix($0) || $0.hasPrefix(name) }).map { "did you mean `\($0)`?" }
                 ?? (reference.path.first == "contact"
                     ? "declare `\(reference.path.dropFirst().first ?? name)` in `contact_fields` of `automail.yaml`, or use `contact.firstname`, `contact.surname` or `contact.mail`"
-                    : "use a variable the sender provides: `contact.*`, `legal.*`, `workspace.*` or `unsubscribe_url`")
+                    : siblings.isEmpty
+                        ? "use a variable the sender provides: `contact.*`, `legal.*`, `workspace.*` or `unsubscribe_url`"
+                        : "use one of " + siblings.map { "`\($0)`" }.joined(separator: ", "))
             bag.report(
                 .error(
                     .unknownVariable, "unknown variable `\(name)` in \(what)", at: range(of: reference.range, in: text),
