@@ -163,7 +163,7 @@ extension RuleCatalog {
                 RuleExample(
                     triggers: true,
                     files: edit("triggers/main.yaml", [
-                        "      answer: doors/support/yes": "      «answer: doors/remarks/filled»"
+                        "      answer: doors/support/yes": "      answer: «doors/remarks/filled»"
                     ])),
                 RuleExample(triggers: false, files: [:]),
             ]),
