@@ -186,7 +186,12 @@ struct ExpressionParser {
         case .integer(let value): advance(); return .literal(.plain(.int(value)), token.range)
         case .float(let value): advance(); return .literal(.plain(.double(value)), token.range)
         case .leftParen:
-            throw LiquidIssue(kind: .unsupportedSyntax, message: "range literals are not supported in automail templates", range: token.range)
+            // The whole literal `(1..3)`, up to its closing parenthesis when there is one.
+            let close = tokens[position...].first { $0.kind == .rightParen }
+            let end = close?.range.upperBound ?? token.range.upperBound
+            throw LiquidIssue(
+                kind: .unsupportedSyntax, message: "range literals are not supported in automail templates",
+                range: token.range.lowerBound..<max(end, token.range.upperBound))
         case .word(let word):
             switch word {
             case "true": advance(); return .literal(.plain(.bool(true)), token.range)

@@ -13,7 +13,7 @@ struct EmailAddressTests {
         ("", "the address is empty"),
         ("team@@example.org", "the address has more than one `@`"),
         ("team.example.org", "the address has no `@`"),
-        ("Team <team@example.org>", "the address contains whitespace or control characters"),
+        ("Team <team@example.org>", "the address contains a display name or angle brackets"),
         ("<team@example.org>", "the address contains a display name or angle brackets"),
         ("team(comment)@example.org", "the address contains a comment"),
         ("\"team\"@example.org", "the address has a quoted local part"),

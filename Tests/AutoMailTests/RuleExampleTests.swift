@@ -15,10 +15,7 @@ import Testing
 
     /// Examples that fail because the compiler is wrong, not the example, by `CODE #n` (n from 1, in the
     /// rule's example order), with what the compiler does instead.
-    static let knownCompilerBugs: [String: String] = [
-        "AM606 #3":
-            "Liquid range literals (`.unsupportedSyntax`) are reported as AM605 (syntax) at the `(` only, not as AM606 at the literal",
-    ]
+    static let knownCompilerBugs: [String: String] = [:]
 
     /// Every (rule, example) pair, by index so that the test name is short.
     static let runnableExamples: [ExampleCase] = RuleCatalog.all.flatMap { rule in

@@ -18,15 +18,15 @@ public enum EmailAddress {
         if address.isEmpty {
             return Problem(message: "the address is empty", help: "write an address such as `team@example.org`")
         }
-        if address.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == " " }) {
-            return Problem(
-                message: "the address contains whitespace or control characters",
-                help: "write the bare address, without spaces or line breaks")
-        }
         if address.contains("<") || address.contains(">") {
             return Problem(
                 message: "the address contains a display name or angle brackets",
                 help: "write only the address (`team@example.org`); put the display name in `name`")
+        }
+        if address.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == " " }) {
+            return Problem(
+                message: "the address contains whitespace or control characters",
+                help: "write the bare address, without spaces or line breaks")
         }
         if address.contains("(") || address.contains(")") {
             return Problem(

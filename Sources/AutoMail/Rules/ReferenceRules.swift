@@ -10,12 +10,14 @@ enum ReferenceRules {
                 known: symbols.senders.keys, definedIn: "`senders` of `automail.yaml`", into: &bag)
         }
         for template in workspace.templates {
-            if let sender = template.sender {
+            if let sender = template.sender, workspace.manifest != nil {
                 resolve(
                     sender, kind: "sender", code: .unknownSender, context: "template `\(template.id.value)`",
                     known: symbols.senders.keys, definedIn: "`senders` of `automail.yaml`", into: &bag)
             }
-            if let purpose = template.purpose, workspace.manifest?.consent.effectiveMode == .purpose {
+            if let purpose = template.purpose, workspace.manifest?.consent.effectiveMode == .purpose,
+                !symbols.purposes.isEmpty
+            {
                 resolve(
                     purpose, kind: "consent purpose", code: .unknownPurpose,
                     context: "template `\(template.id.value)`", known: symbols.purposes.keys,
@@ -31,6 +33,8 @@ enum ReferenceRules {
             }
             switch trigger.event {
             case nil: break
+            case .supportLevel? where workspace.manifest == nil, .task? where workspace.manifest == nil:
+                break  // without a readable manifest, levels and tasks are unknown: its error says why
             case let .supportLevel(level):
                 resolve(
                     level, kind: "support level", code: .unknownSupportLevel, context: context,
@@ -95,7 +99,8 @@ enum ReferenceRules {
         _ reference: Located<String>, kind: String, code: DiagnosticCode, context: String,
         known: some Collection<String>, definedIn: String, note: SourceRange? = nil, into bag: inout DiagnosticBag
     ) {
-        guard !reference.value.isEmpty, !known.contains(reference.value) else { return }
+        // Empty and malformed ids already have their error from the decoder.
+        guard Syntax.isValidID(reference.value), !known.contains(reference.value) else { return }
         let help: String
         if let suggestion = DidYouMean.suggestion(for: reference.value, among: known) {
             help = "did you mean `\(suggestion)`?"

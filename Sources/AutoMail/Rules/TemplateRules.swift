@@ -25,7 +25,7 @@ struct TemplateRules {
             for content in template.locales {
                 present.insert(content.locale.value)
                 // A malformed locale (`EN`) already has its error from the decoder.
-                if !locales.isEmpty, !locales.contains(content.locale.value), Self.isWellFormedLocale(content.locale.value) {
+                if !locales.isEmpty, !locales.contains(content.locale.value), Syntax.isValidLocale(content.locale.value) {
                     bag.report(
                         .error(
                             .undeclaredLocale,
@@ -62,16 +62,6 @@ struct TemplateRules {
         }
     }
 
-    /// Whether `locale` has the shape the decoder accepts (`fr`, `pt-BR`).
-    static func isWellFormedLocale(_ locale: String) -> Bool {
-        let parts = locale.split(separator: "-", omittingEmptySubsequences: false)
-        guard let language = parts.first, (2...3).contains(language.count),
-            language.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) })
-        else { return false }
-        if parts.count == 1 { return true }
-        return parts.count == 2 && parts[1].count == 2 && parts[1].unicodeScalars.allSatisfy { ("A"..."Z").contains($0) }
-    }
-
     private func checkSubject(_ subject: SourceText, place: String, into bag: inout DiagnosticBag) {
         if subject.text.allSatisfy({ $0.isWhitespace }) {
             bag.report(
@@ -98,7 +88,7 @@ struct TemplateRules {
         for issue in result.issues {
             let code: DiagnosticCode
             switch issue.kind {
-            case .unsupportedTag, .unsupportedFilter: code = .unsupportedLiquid
+            case .unsupportedTag, .unsupportedFilter, .unsupportedSyntax: code = .unsupportedLiquid
             default: code = .liquidSyntax
             }
             bag.report(
@@ -108,6 +98,8 @@ struct TemplateRules {
         }
         guard let template = result.template else { return }
         for reference in template.variables where !variables.allows(reference.path) {
+            // Without a readable manifest the custom contact fields are unknown: stay silent about them.
+            if variables.manifestMissing, reference.path.first == "contact" { continue }
             let name = reference.path.joined(separator: ".")
             let namespace = (reference.path.first ?? "") + "."
             let siblings = variables.names.filter { $0.hasPrefix(namespace) }.sorted()

@@ -16,7 +16,11 @@ struct VariableCatalog {
     /// Properties Liquid computes on any value.
     static let computedProperties: Set<String> = ["size", "first", "last"]
 
+    /// Whether the manifest could not be read, so custom contact fields are unknown.
+    let manifestMissing: Bool
+
     init(manifest: Manifest?) {
+        manifestMissing = manifest == nil
         var contact: [(String, String)] = [
             ("contact.firstname", "string"), ("contact.surname", "string"), ("contact.mail", "email"),
         ]
