@@ -50,3 +50,31 @@ import Testing
         #expect(unknown.help == "did you mean `AM301`?")
     }
 }
+
+/// `automail explain CODE` prints, for every rule, a failing and a passing example that a terminal
+/// can show safely.
+struct RuleExplanationExampleTests {
+    @Test(arguments: RuleCatalog.all.map(\.code.rawValue))
+    func everyExplanationShowsSafeExamples(_ code: String) throws {
+        let rule = try #require(RuleCatalog.rule(DiagnosticCode(rawValue: code)))
+        let text = RuleExplanation.explain(rule)
+        #expect(text.hasPrefix("\(code) (\(rule.severity.rawValue)): \(rule.summary)\n"))
+        if rule.examples.contains(where: { !$0.triggers }) {
+            #expect(text.contains("Example that passes:"))
+        }
+        if rule.examples.contains(where: \.triggers) {
+            #expect(text.contains("Example that triggers \(code)"))
+        }
+        let controls = text.unicodeScalars.filter { $0.value < 0x20 && $0 != "\n" && $0 != "\t" || $0.value == 0x7F }
+        #expect(controls.isEmpty, "explain \(code) prints raw control characters")
+    }
+
+    @Test func passingExampleShowsTheFixedLinesOfTheSameFile() throws {
+        let rule = try #require(RuleCatalog.rule(.footerMissingUnsubscribe))
+        let text = RuleExplanation.explain(rule)
+        let passing = try #require(text.components(separatedBy: "Example that passes:").last)
+        #expect(passing.contains("# automail.yaml"))
+        #expect(passing.contains("[Unsubscribe]({{ unsubscribe_url }})"))
+        #expect(passing.contains("…"))
+    }
+}

@@ -14,13 +14,25 @@ public enum RuleExplanation {
         var out = "\(rule.code) (\(rule.severity.rawValue)): \(rule.summary)\n"
         let explanation = rule.explanation.trimmingTrailingNewlines
         if !explanation.isEmpty { out += "\n" + explanation + "\n" }
-        if let example = rule.examples.first(where: \.triggers) {
+        let triggering = rule.examples.first(where: \.triggers)
+        if let example = triggering {
             out += "\nExample that triggers \(rule.code) («» marks where it is reported):\n"
-            out += files(example)
+            out += files(example.files, focus: { _, lines in markerLines(lines) })
         }
         if let example = rule.examples.first(where: { !$0.triggers }) {
             out += "\nExample that passes:\n"
-            out += files(example)
+            if example.files.isEmpty, let triggering {
+                // The fix is the base workspace itself: show its version of the files the failing example changed.
+                let base = triggering.files.keys.reduce(into: [String: String]()) {
+                    $0[$1] = RuleCatalog.baseWorkspace[$1] ?? ""
+                }
+                let focus = triggering.files.mapValues { markerLines(lines(of: $0)) }
+                out += files(base, focus: { path, _ in focus[path] ?? [] })
+            } else {
+                out += files(example.files) { path, lines in
+                    changedLines(lines, from: RuleCatalog.baseWorkspace[path].map { Self.lines(of: $0) } ?? [])
+                }
+            }
         }
         return out
     }
@@ -45,20 +57,66 @@ public enum RuleExplanation {
         public var message: String { "unknown rule code `\(code)`" }
     }
 
-    private static func files(_ example: RuleExample) -> String {
+    /// Files under their paths, indented. A long file is shown only around its `focus` lines (0-based),
+    /// with `…` for what is left out; control characters are shown as visible symbols.
+    private static func files(_ files: [String: String], focus: (String, [Substring]) -> Set<Int>) -> String {
         var out = ""
-        for path in example.files.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-            let content = example.files[path] ?? ""
+        for path in files.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            let content = files[path] ?? ""
             out += "\n    # \(path)\n"
             if content.isEmpty {
                 out += "    (file removed)\n"
                 continue
             }
-            for line in content.trimmingTrailingNewlines.split(separator: "\n", omittingEmptySubsequences: false) {
-                out += line.isEmpty ? "\n" : "    \(line)\n"
+            let lines = lines(of: content)
+            let focused = focus(path, lines)
+            let context = 3
+            let shown: (Int) -> Bool = { index in
+                lines.count <= 16 || focused.isEmpty
+                    || focused.contains { abs($0 - index) <= context }
+            }
+            var skipping = false
+            for (index, line) in lines.enumerated() {
+                guard shown(index) else {
+                    if !skipping { out += "    …\n" }
+                    skipping = true
+                    continue
+                }
+                skipping = false
+                out += line.isEmpty ? "\n" : "    \(visible(line))\n"
             }
         }
         return out
+    }
+
+    private static func lines(of content: String) -> [Substring] {
+        content.trimmingTrailingNewlines.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    /// The lines holding a `«` or `»` marker.
+    private static func markerLines(_ lines: [Substring]) -> Set<Int> {
+        Set(lines.indices.filter { lines[$0].contains("«") || lines[$0].contains("»") })
+    }
+
+    /// The lines of `lines` that differ from the same line of `base`.
+    private static func changedLines(_ lines: [Substring], from base: [Substring]) -> Set<Int> {
+        guard !base.isEmpty else { return [] }
+        return Set(lines.indices.filter { $0 >= base.count || lines[$0] != base[$0] })
+    }
+
+    /// `line` with C0 controls and DEL replaced by their Unicode control pictures (`␀`, `␛`), so an
+    /// example never sends raw control bytes to a terminal. Tabs are kept.
+    private static func visible<S: StringProtocol>(_ line: S) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in line.unicodeScalars {
+            switch scalar.value {
+            case 0x09: out.append(scalar)
+            case 0x00..<0x20: out.append(Unicode.Scalar(0x2400 + scalar.value) ?? "?")
+            case 0x7F: out.append("\u{2421}")
+            default: out.append(scalar)
+            }
+        }
+        return String(out)
     }
 }
 
