@@ -42,6 +42,12 @@ public func renderText(markdown: String) -> String {
     return PlainTextWriter.text(fromInkHTML: conversion.protectedHTML, document: conversion.protectedDocument)
 }
 
+/// `string` escaped as the renderer escapes a double-quoted attribute value (a link's `href`), so a
+/// caller can find a given URL in rendered HTML.
+public func escapeHTMLAttribute(_ string: String) -> String {
+    HTMLEscaping.attribute(string)
+}
+
 /// HTML escaping helpers.
 enum HTMLEscaping {
     /// Escapes text content.

@@ -100,7 +100,7 @@ struct FooterRules {
             }
         }
         if let url = legal.privacyURL?.value, !url.isEmpty {
-            let escaped = HTMLText.escape(url)
+            let escaped = MailRendering.escapeHTMLAttribute(url)
             if !everywhere({ $0.html.contains("href=\"\(escaped)\"") || $0.text.contains(url) }) {
                 bag.report(
                     .error(
@@ -113,24 +113,5 @@ struct FooterRules {
     /// `text` with every run of whitespace replaced by one space, for comparing mentions.
     static func normalized(_ text: String) -> String {
         text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-    }
-}
-
-/// Minimal HTML text escaping, as Liquid's `escape` filter does it.
-enum HTMLText {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
     }
 }
