@@ -21,6 +21,11 @@ public struct CompilationResult: Sendable {
     public var diagnostics: [Diagnostic]
     /// The bundle bytes; present only when a bundle was asked for and no diagnostic is an error.
     public var bundle: [UInt8]?
+    /// The bundle's content as a value (without `digest`), present whenever `bundle` is: what
+    /// ``Preview`` renders.
+    public var bundleContent: JSONValue?
+    /// The sample contacts the manifest declares (`samples`), for previews.
+    public var samples: [PreviewContact] = []
 
     /// Whether any diagnostic is an error.
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -96,13 +101,16 @@ public enum Compiler {
             unreadableFiles: unreadable)
         let checked = Checker.check(workspace, lines: lines, into: &bag)
         var bundle: [UInt8]?
+        var bundleContent: JSONValue?
         if emit, !bag.hasErrors, let manifest {
             let lowering = BundleLowering(
                 workspace: workspace, manifest: manifest, symbols: checked.symbols, variables: checked.variables,
                 options: options)
-            bundle = BundleEmitter.emit(lowering.lower())
+            let lowered = lowering.lower()
+            bundle = BundleEmitter.emit(lowered)
+            bundleContent = .object(lowered)
         }
-        return CompilationResult(diagnostics: bag.sorted(), bundle: bundle)
+        return CompilationResult(diagnostics: bag.sorted(), bundle: bundle, bundleContent: bundleContent)
     }
 }
 

@@ -1,8 +1,19 @@
 extension LiquidTemplate {
-    /// Rewrites `source` so that every `{{ … }}` output ends with an `escape` filter, unless its last
-    /// filter already is `escape`. Everything else stays byte-identical, whitespace control included:
-    /// `{{- name -}}` becomes `{{- name | escape -}}`. Outputs that do not parse, and outputs inside
-    /// `comment` blocks or `raw` bodies, are left alone.
+    /// The filter chain every HTML output ends with: `escape`, then `'` written the way Ruby Liquid
+    /// (and automail's renderer) writes it.
+    ///
+    /// Liquid engines agree on how `escape` writes `&`, `<`, `>` and `"`, but not `'`: Ruby Liquid,
+    /// LiquidJS and automail write `&#39;`, python-liquid writes `&#x27;`. After `escape` every `&` of
+    /// the value is already `&amp;`, so `&#x27;` can only come from `escape` itself, and replacing it
+    /// by `&#39;` makes every engine produce the same bytes.
+    public static let portableEscapeFilters = #"escape | replace: "&#x27;", "&#39;""#
+
+    /// Rewrites `source` so that every `{{ … }}` output ends with the portable escape chain
+    /// (``portableEscapeFilters``), unless it already does. Everything else stays byte-identical,
+    /// whitespace control included: `{{- name -}}` becomes
+    /// `{{- name | escape | replace: "&#x27;", "&#39;" -}}`. An output whose last filter is already
+    /// `escape` only gets the `replace`. Outputs that do not parse, and outputs inside `comment`
+    /// blocks or `raw` bodies, are left alone.
     public static func appendingEscapeToOutputs(_ source: String) -> String {
         let scalars = Array(source.unicodeScalars)
         var result = String.UnicodeScalarView()
@@ -15,26 +26,38 @@ extension LiquidTemplate {
                 }
             }
             guard token.kind == .output, token.closed, commentDepth == 0,
-                  let insertion = escapeInsertionPoint(scalars, inner: token.inner)
+                  let (insertion, suffix) = escapeInsertion(scalars, inner: token.inner)
             else {
                 result.append(contentsOf: scalars[token.range])
                 continue
             }
             result.append(contentsOf: scalars[token.range.lowerBound..<insertion])
-            result.append(contentsOf: " | escape".unicodeScalars)
+            result.append(contentsOf: suffix.unicodeScalars)
             result.append(contentsOf: scalars[insertion..<token.range.upperBound])
         }
         return String(result)
     }
 
-    /// Where ` | escape` goes (after the expression's last token), or `nil` when nothing is needed.
-    private static func escapeInsertionPoint(_ scalars: [Unicode.Scalar], inner: Range<Int>) -> Int? {
+    /// Where the escape chain goes (after the expression's last token) and what to insert there, or
+    /// `nil` when the output already ends with the chain.
+    private static func escapeInsertion(_ scalars: [Unicode.Scalar], inner: Range<Int>) -> (Int, String)? {
         guard var parser = try? ExpressionParser(scalars, range: inner),
               let expression = try? parser.parseFiltered()
         else { return nil }
-        if expression.filters.last?.name == "escape" { return nil }
+        let filters = expression.filters
+        let replace = #" | replace: "&#x27;", "&#39;""#
+        let suffix: String
+        if let last = filters.last, last.name == "replace", filters.count >= 2,
+           filters[filters.count - 2].name == "escape",
+           case .literal(.plain(.string("&#x27;")), _)? = last.positional.first {
+            return nil
+        } else if filters.last?.name == "escape" {
+            suffix = replace
+        } else {
+            suffix = " | " + portableEscapeFilters
+        }
         let tokens = parser.tokens
         guard tokens.count >= 2 else { return nil }
-        return tokens[tokens.count - 2].range.upperBound
+        return (tokens[tokens.count - 2].range.upperBound, suffix)
     }
 }

@@ -28,7 +28,7 @@ struct BundleLowering {
             "rendering": .object([
                 "engine": .string("liquid"),
                 "html": .string(
-                    "every output already ends with the `escape` filter: render with auto-escaping off"),
+                    "every output already ends with `| escape | replace: \"&#x27;\", \"&#39;\"`: render with auto-escaping off"),
                 "text": .string("render with auto-escaping off; the text part is not HTML"),
             ]),
         ]

@@ -1,0 +1,79 @@
+import MailRendering
+
+/// The pages a reviewer opens: one email (headers, subject, the HTML part in a frame, the text part)
+/// and an index of every template and locale.
+public enum PreviewPage {
+    /// A page showing the headers, the subject and the HTML part of `email`, then its text part.
+    public static func page(_ email: RenderedEmail) -> String {
+        var rows: [(String, String)] = [
+            ("From", EMLWriter.mailbox(email.from)), ("To", EMLWriter.mailbox(email.to)),
+        ]
+        if let replyTo = email.replyTo { rows.append(("Reply-To", replyTo)) }
+        rows.append(("Subject", email.subject))
+        rows += email.headers.map { ($0.name, $0.value) }
+        let table = rows.map {
+            "<tr><th>\(escapeHTMLAttribute($0.0))</th><td>\(escapeHTMLAttribute($0.1))</td></tr>"
+        }.joined(separator: "\n")
+        return """
+            <!DOCTYPE html>
+            <html lang="\(escapeHTMLAttribute(email.locale))">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(escapeHTMLAttribute(email.subject)) — \(escapeHTMLAttribute(email.template)) (\(escapeHTMLAttribute(email.locale)))</title>
+            <style>
+            body { margin: 0; font-family: -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif; background: #e5e7eb; color: #111827; }
+            header { padding: 16px 24px; background: #ffffff; border-bottom: 1px solid #d1d5db; }
+            h1 { font-size: 20px; margin: 0 0 12px; }
+            table { border-collapse: collapse; font-size: 13px; }
+            th { text-align: right; padding: 2px 12px 2px 0; color: #6b7280; font-weight: 600; vertical-align: top; white-space: nowrap; }
+            td { padding: 2px 0; word-break: break-all; }
+            iframe { display: block; width: 100%; height: 900px; border: 0; background: #ffffff; }
+            section { padding: 16px 24px; }
+            pre { white-space: pre-wrap; background: #ffffff; padding: 16px; border-radius: 8px; font-size: 13px; }
+            </style>
+            </head>
+            <body>
+            <header>
+            <h1>\(escapeHTMLAttribute(email.subject))</h1>
+            <table>
+            \(table)
+            </table>
+            </header>
+            <iframe title="HTML part" sandbox srcdoc="\(escapeHTMLAttribute(email.html))"></iframe>
+            <section>
+            <h2>Text part</h2>
+            <pre>\(escapeHTMLAttribute(email.text))</pre>
+            </section>
+            </body>
+            </html>
+
+            """
+    }
+
+    /// An index page linking every `(template, locale, file)` with its subject.
+    public static func index(title: String, entries: [(template: String, locale: String, subject: String, file: String)]) -> String {
+        let items = entries.map {
+            "<li><a href=\"\(escapeHTMLAttribute($0.file))\"><code>\(escapeHTMLAttribute($0.template))</code> "
+                + "(\(escapeHTMLAttribute($0.locale)))</a>: \(escapeHTMLAttribute($0.subject))</li>"
+        }.joined(separator: "\n")
+        return """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(escapeHTMLAttribute(title))</title>
+            <style>body { font-family: -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif; margin: 24px; line-height: 1.6; }</style>
+            </head>
+            <body>
+            <h1>\(escapeHTMLAttribute(title))</h1>
+            <ul>
+            \(items)
+            </ul>
+            </body>
+            </html>
+
+            """
+    }
+}

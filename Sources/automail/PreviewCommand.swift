@@ -1,0 +1,175 @@
+import ArgumentParser
+import AutoMail
+import Diagnostics
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What `preview` writes.
+enum PreviewFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case html, text, eml
+}
+
+/// `automail preview TEMPLATE [WORKSPACE] [--locale L] [--contact FILE | --sample ID] [--format F]
+/// [--output FILE] [--date SECONDS]`, or `automail preview --all [WORKSPACE] --output DIR`: builds the
+/// bundle and renders its templates for a contact, as the sender will.
+struct PreviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preview",
+        abstract: "Render a template of the bundle for a sample contact: subject, HTML and text.",
+        discussion: """
+            The contact comes from --contact (a YAML or JSON file: `firstname: Camille`, ..., optional \
+            `locale` and `unsubscribe_url`), else from --sample (an id of `samples` in automail.yaml), \
+            else the first sample, else obvious placeholders. With --all, the one argument is the \
+            workspace and every template and locale is written into the --output folder with an index.html.
+            """
+    )
+
+    @Argument(help: "The template id (with --all: the workspace).")
+    var template: String?
+
+    @Argument(help: "The workspace folder: the one that holds automail.yaml.")
+    var workspace: String?
+
+    @Option(help: "The locale to render (default: the contact's, else the workspace default).")
+    var locale: String?
+
+    @Option(help: "A YAML or JSON file with the contact's values.")
+    var contact: String?
+
+    @Option(help: "The id of a sample contact declared under `samples` in automail.yaml.")
+    var sample: String?
+
+    @Option(help: "What to write: html (a page with headers, subject and the HTML part), text, or eml.")
+    var format: PreviewFormat = .html
+
+    @Option(name: .shortAndLong, help: "Write to this file (with --all: this folder) instead of stdout.")
+    var output: String?
+
+    @Option(help: "The Date of the .eml, in seconds since the Unix epoch (default: now).")
+    var date: Int?
+
+    @Flag(help: "Render every template and locale into the --output folder, with an index page.")
+    var all = false
+
+    @Option(help: "Colour the diagnostics: auto (when stderr is a terminal and NO_COLOR is unset), always, never.")
+    var color: ColorChoice = .auto
+
+    func run() throws {
+        let root = (all ? template : workspace) ?? "."
+        if all, workspace != nil { throw ValidationError("with --all, give only the workspace") }
+        if !all, template == nil { throw ValidationError("give the template id, or --all") }
+        if all, output == nil { throw ValidationError("--all needs --output FOLDER") }
+        let useColor = color.isEnabled(forDescriptor: Console.standardError)
+        let loaded = try Console.load(root, useColor: useColor)
+        let result = Compiler.build(loaded.files, options: BuildOptions())
+        let diagnostics = Console.merge(loaded.diagnostics, result.diagnostics)
+        if !diagnostics.isEmpty {
+            let reporter = HumanReporter(
+                useColor: useColor, sources: loaded.filesByPath, pathPrefix: HumanReporter.pathPrefix(forWorkspace: root))
+            Console.writeError(reporter.render(diagnostics) + reporter.summary(diagnostics) + "\n")
+        }
+        if Console.fails(diagnostics, strict: false) { throw ExitCode(ExitStatus.problems) }
+        guard let bundle = result.bundleContent else {
+            Console.writeError("error: internal: the compiler reported no error but produced no bundle\n")
+            throw ExitCode(ExitStatus.internalFailure)
+        }
+        let person = try chooseContact(bundle: bundle, samples: result.samples)
+        let when = date ?? Int(time(nil))
+        if all {
+            try writeAll(bundle: bundle, contact: person, date: when, folder: output ?? ".")
+            return
+        }
+        let email: RenderedEmail
+        do {
+            email = try Preview.render(bundle: bundle, template: template ?? "", locale: locale, contact: person)
+        } catch {
+            Console.writeError("error: \(error)\n")
+            throw ExitCode(ExitStatus.usage)
+        }
+        let bytes: [UInt8]
+        switch format {
+        case .html: bytes = Array(PreviewPage.page(email).utf8)
+        case .text: bytes = Array(("Subject: " + email.subject + "\n\n" + email.text).utf8)
+        case .eml: bytes = EMLWriter.write(email, date: when)
+        }
+        try write(bytes, to: output)
+    }
+
+    private func chooseContact(bundle: JSONValue, samples: [PreviewContact]) throws -> PreviewContact {
+        if let contact {
+            let file: SourceFile
+            switch WorkspaceLoader.readFile(contact) {
+            case .success(let read): file = read
+            case .failure(let error):
+                Console.writeError("error: cannot read `\(contact)`: \(error)\n")
+                throw ExitCode(ExitStatus.usage)
+            }
+            let decoded = PreviewContact.decode(file, name: "contact")
+            if !decoded.diagnostics.isEmpty {
+                let reporter = HumanReporter(useColor: false, sources: [contact: file], pathPrefix: "")
+                Console.writeError(reporter.render(decoded.diagnostics))
+            }
+            guard let person = decoded.contact, !decoded.diagnostics.contains(where: { $0.severity == .error }) else {
+                throw ExitCode(ExitStatus.usage)
+            }
+            return person
+        }
+        if let sample {
+            guard let found = samples.first(where: { $0.name == sample }) else {
+                let known = samples.map { "`\($0.name)`" }.joined(separator: ", ")
+                Console.writeError("error: no sample `\(sample)` in automail.yaml" + (known.isEmpty ? "\n" : "; samples: \(known)\n"))
+                throw ExitCode(ExitStatus.usage)
+            }
+            return found
+        }
+        return samples.first ?? PreviewContact.placeholder(forBundle: bundle)
+    }
+
+    private func writeAll(bundle: JSONValue, contact: PreviewContact, date: Int, folder: String) throws {
+        if mkdir(folder, 0o755) != 0 && errno != EEXIST {
+            Console.writeError("error: cannot create `\(folder)`\n")
+            throw ExitCode(ExitStatus.internalFailure)
+        }
+        var entries: [(template: String, locale: String, subject: String, file: String)] = []
+        for id in Preview.templateIDs(in: bundle) {
+            for locale in Preview.locales(of: id, in: bundle) {
+                let email: RenderedEmail
+                do {
+                    email = try Preview.render(bundle: bundle, template: id, locale: locale, contact: contact)
+                } catch {
+                    Console.writeError("error: \(error)\n")
+                    throw ExitCode(ExitStatus.internalFailure)
+                }
+                let stem = "\(id).\(locale)"
+                try write(Array(PreviewPage.page(email).utf8), to: folder + "/" + stem + ".html")
+                try write(EMLWriter.write(email, date: date), to: folder + "/" + stem + ".eml")
+                try write(Array(email.text.utf8), to: folder + "/" + stem + ".txt")
+                entries.append((id, locale, email.subject, stem + ".html"))
+            }
+        }
+        let index = PreviewPage.index(title: "automail preview", entries: entries)
+        try write(Array(index.utf8), to: folder + "/index.html")
+    }
+
+    private func write(_ bytes: [UInt8], to path: String?) throws {
+        guard let path else {
+            if !Console.writeAll(bytes, to: Console.standardOutput) {
+                Console.writeError("error: cannot write to standard output\n")
+                throw ExitCode(ExitStatus.internalFailure)
+            }
+            return
+        }
+        do {
+            try OutputFile.writeAtomically(bytes, to: path)
+        } catch {
+            Console.writeError("error: cannot write `\(path)`: \(error)\n")
+            throw ExitCode(ExitStatus.internalFailure)
+        }
+    }
+}
