@@ -25,15 +25,15 @@ public enum EMLWriter {
         lines.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
         lines.append("")
         lines.append("This is a multi-part message in MIME format.")
+        lines.append("")
+        // The CRLF before a boundary belongs to the boundary, so a part's last line ends right there.
         for (type, body) in [("text/plain", email.text), ("text/html", email.html)] {
-            lines.append("")
             lines.append("--" + boundary)
             lines.append("Content-Type: \(type); charset=utf-8")
             lines.append("Content-Transfer-Encoding: quoted-printable")
             lines.append("")
             lines.append(quotedPrintable(body))
         }
-        lines.append("")
         lines.append("--" + boundary + "--")
         lines.append("")
         return Array(lines.joined(separator: "\r\n").utf8)
@@ -74,8 +74,8 @@ public enum EMLWriter {
         var chunk: [UInt8] = []
         for character in text {
             let bytes = Array(String(character).utf8)
-            // 45 bytes -> 60 base64 characters + 12 of `=?UTF-8?B??=`: 72.
-            if chunk.count + bytes.count > 45, !chunk.isEmpty {
+            // 42 bytes -> 56 base64 characters + 12 of `=?UTF-8?B??=`: 68, 77 after `Subject: `.
+            if chunk.count + bytes.count > 42, !chunk.isEmpty {
                 words.append("=?UTF-8?B?" + base64(chunk) + "?=")
                 chunk = []
             }
