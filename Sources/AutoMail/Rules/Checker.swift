@@ -17,6 +17,7 @@ enum Checker {
         ConsentRules.check(workspace, into: &bag)
         TemplateRules(symbols: symbols, variables: variables, lines: lines).check(workspace, into: &bag)
         FooterRules(symbols: symbols, variables: variables).check(workspace, into: &bag)
+        RenderingRules(symbols: symbols, variables: variables).check(workspace, into: &bag)
         TriggerRules.check(workspace, symbols: symbols, into: &bag)
         return Output(symbols: symbols, variables: variables)
     }

@@ -72,6 +72,9 @@ public extension DiagnosticCode {
     static let unsafeLink: DiagnosticCode = "AM609"
     static let emptyLink: DiagnosticCode = "AM610"
     static let imageWithoutAlt: DiagnosticCode = "AM611"
+    static let subjectTooLong: DiagnosticCode = "AM612"
+    static let bodyEmptyWithoutFirstName: DiagnosticCode = "AM613"
+    static let untranslatedLocale: DiagnosticCode = "AM614"
 
     // Triggers
     static let duplicateBinding: DiagnosticCode = "AM701"

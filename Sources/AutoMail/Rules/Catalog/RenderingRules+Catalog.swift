@@ -1,0 +1,74 @@
+import Diagnostics
+
+extension RuleCatalog {
+    /// AM612–AM614: what only rendering a template shows.
+    static let renderingRules: [RuleDescription] = [
+        RuleDescription(
+            code: .subjectTooLong, severity: .warning,
+            summary: "a subject is over 150 characters once rendered",
+            explanation: #"""
+                Inboxes show the first 40 to 90 characters of a subject; past 150 every client cuts it,
+                and long subjects are a spam signal. The subject is rendered for a sample contact with
+                every field filled and measured in characters.
+
+                ```yaml
+                subject: We will call you back
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/callback.yaml", [
+                        "subject: We will call you back": "subject: «We will call you back"
+                            + String(repeating: " very soon", count: 14) + "»"
+                    ])),
+                RuleExample(triggers: false, files: [:]),
+            ]),
+        RuleDescription(
+            code: .bodyEmptyWithoutFirstName, severity: .warning,
+            summary: "a body renders empty for a contact without a first name",
+            explanation: #"""
+                Many contacts are saved without a first name. A body whose whole text sits inside
+                `{% if contact.firstname %}` sends them an empty email. The body is rendered for a
+                contact with every field empty; keep some text outside the condition, or add an
+                `{% else %}`.
+
+                ```liquid
+                {% if contact.firstname %}Hello {{ contact.firstname }},{% else %}Hello,{% endif %}
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/callback.yaml", [
+                        "      A volunteer will call you back soon.\n":
+                            "      {% if contact.firstname %}A volunteer will call you back soon.{% endif %}»\n",
+                        "  en:\n    subject: We will call you back\n    body: |": "  en:\n    subject: We will call you back\n    body: «|",
+                    ])),
+                RuleExample(
+                    triggers: false,
+                    files: edit("templates/callback.yaml", [
+                        "      A volunteer will call you back soon.\n":
+                            "      {% if contact.firstname %}Hello {{ contact.firstname }}, a{% else %}A{% endif %} volunteer will call you back soon.\n"
+                    ])),
+            ]),
+        RuleDescription(
+            code: .untranslatedLocale, severity: .warning,
+            summary: "a locale's body is identical to the default locale's: probably untranslated",
+            explanation: #"""
+                A template covers every workspace locale, and copying the default locale's body is the
+                quickest way to make `check` pass, but the contact then reads a language they did not
+                choose. The body of each other locale is compared with the default locale's (ignoring
+                whitespace). Translate it; a real identical text (a name, a link only) can be reworded.
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/callback.yaml", [
+                        "      A volunteer will call you back soon.\n": "      Un bénévole vous rappellera bientôt.\n",
+                        "  en:\n": "  «en»:\n",
+                    ])),
+                RuleExample(triggers: false, files: [:]),
+            ]),
+    ]
+}

@@ -1,0 +1,70 @@
+import Diagnostics
+import Liquid
+import MailRendering
+
+/// AM612–AM614: what only rendering shows. A subject too long for any inbox, a body that renders
+/// empty for a contact without a first name, a locale whose body is the default locale's (probably
+/// untranslated). Only templates whose Liquid parses and reads known variables are rendered, so these
+/// warnings never pile on an error.
+struct RenderingRules {
+    let symbols: SymbolTable
+    let variables: VariableCatalog
+
+    /// Subjects longer than this many characters (once rendered) are cut by every inbox.
+    static let maximumSubjectLength = 150
+
+    func check(_ workspace: Workspace, into bag: inout DiagnosticBag) {
+        guard let manifest = workspace.manifest, let defaultLocale = symbols.locales.first else { return }
+        for template in workspace.templates {
+            let name = "template `\(template.id.value)`"
+            for content in template.locales where symbols.locales.contains(content.locale.value) {
+                let locale = content.locale.value
+                let place = "\(name) (`\(locale)`)"
+                let filled = RenderContext.sample(
+                    manifest: manifest, locale: locale, variables: variables, filled: true,
+                    unsubscribeURL: FooterRules.unsubscribeSentinel)
+                let anonymous = RenderContext.sample(
+                    manifest: manifest, locale: locale, variables: variables, filled: false,
+                    unsubscribeURL: FooterRules.unsubscribeSentinel)
+                if let subject = content.subject, let rendered = render(subject.text, filled),
+                   rendered.count > Self.maximumSubjectLength {
+                    bag.report(
+                        .warning(
+                            .subjectTooLong,
+                            "the subject of \(place) is \(rendered.count) characters long once rendered, over \(Self.maximumSubjectLength)",
+                            at: subject.range,
+                            help: "keep subjects short (under 60 characters shows whole on phones); move details to the body"))
+                }
+                if let body = content.body, let rendered = render(body.text, anonymous),
+                   MailRendering.renderText(markdown: rendered).allSatisfy(\.isWhitespace) {
+                    bag.report(
+                        .warning(
+                            .bodyEmptyWithoutFirstName, "the body of \(place) renders empty for a contact without a first name",
+                            at: body.range,
+                            help: "keep some text outside `{% if contact.firstname %}`, or give an `{% else %}`"))
+                }
+                if locale != defaultLocale,
+                   let body = content.body,
+                   let original = template.locales.first(where: { $0.locale.value == defaultLocale })?.body,
+                   FooterRules.normalized(body.text) == FooterRules.normalized(original.text) {
+                    bag.report(
+                        .warning(
+                            .untranslatedLocale,
+                            "the `\(locale)` body of \(name) is identical to the `\(defaultLocale)` body: probably untranslated",
+                            at: content.locale.range,
+                            help: "translate the body into `\(locale)`; the sender already falls back to `\(defaultLocale)` for contacts without a locale"))
+                }
+            }
+        }
+    }
+
+    /// `source` rendered with `context`, or `nil` when it does not parse, reads an unknown variable or
+    /// fails to render (other rules report those).
+    private func render(_ source: String, _ context: LiquidValue) -> String? {
+        guard let template = LiquidTemplate.parse(source).template,
+              !template.variables.contains(where: { !variables.allows($0.path) }),
+              case .success(let output) = template.render(context)
+        else { return nil }
+        return output
+    }
+}
