@@ -110,7 +110,9 @@ public enum Compiler {
             bundle = BundleEmitter.emit(lowered)
             bundleContent = .object(lowered)
         }
-        return CompilationResult(diagnostics: bag.sorted(), bundle: bundle, bundleContent: bundleContent)
+        var result = CompilationResult(diagnostics: bag.sorted(), bundle: bundle, bundleContent: bundleContent)
+        result.samples = (manifest?.samples ?? []).map(PreviewContact.init(sample:))
+        return result
     }
 }
 

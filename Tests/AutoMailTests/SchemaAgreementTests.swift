@@ -21,6 +21,7 @@ struct SchemaAgreementTests {
         "contact_field": ("automail", "/properties/contact_fields/items"),
         "support_level": ("automail", "/properties/support_levels/items"),
         "task": ("automail", "/properties/tasks/items"),
+        "sample": ("automail", "/properties/samples/items"),
         "questionnaire": ("questionnaire", ""),
         "question": ("questionnaire", "/properties/questions/items"),
         "answer": ("questionnaire", "/properties/questions/items/properties/answers/items"),

@@ -4,8 +4,9 @@ import YAMLSource
 extension MappingKind {
     static let manifest = MappingKind("manifest", keys: [
         "id", "name", "locales", "sending_domains", "senders", "default_sender", "legal", "footer", "consent",
-        "contact_fields", "support_levels", "tasks",
+        "contact_fields", "support_levels", "tasks", "samples",
     ])
+    static let sample = MappingKind("sample", keys: ["id", "locale", "contact"])
     static let sender = MappingKind("sender", keys: ["id", "name", "address", "reply_to"])
     static let contactField = MappingKind("contact_field", keys: ["id", "type", "label"])
     static let supportLevel = MappingKind("support_level", keys: ["id", "label"])
@@ -22,7 +23,7 @@ extension MappingKind {
 public enum WorkspaceDecoder {
     /// Every kind of mapping the decoder reads with its keys (the tables next to the decode functions).
     static let mappingKinds: [MappingKind] = [
-        .manifest, .sender, .legal, .consent, .purpose, .contactField, .supportLevel, .task,
+        .manifest, .sender, .legal, .consent, .purpose, .contactField, .supportLevel, .task, .sample,
         .questionnaire, .question, .answer, .template, .templateLocale, .triggersFile, .trigger, .when,
     ]
 
@@ -83,6 +84,20 @@ public enum WorkspaceDecoder {
         ) { item, bag in
             let id = item.id(example: "call-back", into: &bag)
             return TaskDefinition(id: id, label: item.optional("label", as: .string(example: "Call back"), into: &bag))
+        } ?? []
+        manifest.samples = reader.items(
+            "samples", kind: .sample, noun: "sample", required: false, nonEmpty: false,
+            example: "[{id: camille, locale: fr, contact: {firstname: Camille}}]", into: &bag
+        ) { item, bag in
+            let id = item.id(example: "camille", into: &bag)
+            let locale = item.optional("locale", as: .string(example: "fr"), into: &bag)
+            let contact = item.pair("contact")
+            if let contact, contact.value.pairs == nil {
+                bag.report(.error(
+                    .wrongType, "`contact` of sample `\(id.value)` is \(contact.value.kindDescription), not a mapping",
+                    at: contact.value.range, help: "write the contact's values: `contact: {firstname: Camille}`"))
+            }
+            return SampleContact(id: id, locale: locale, contact: contact?.value)
         } ?? []
         reader.reportUnknownKeys(into: &bag)
         return manifest

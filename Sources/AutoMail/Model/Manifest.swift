@@ -1,3 +1,4 @@
+import YAMLSource
 import Diagnostics
 
 /// `automail.yaml`: the workspace manifest.
@@ -28,6 +29,8 @@ public struct Manifest: Sendable, Hashable {
     public var supportLevels: [SupportLevel]?
     /// The task pipeline.
     public var tasks: [TaskDefinition]
+    /// Sample contacts for `automail preview` (`samples`).
+    public var samples: [SampleContact] = []
 
     /// Creates an empty manifest for `file`, to be filled by the decoder.
     public init(file: String) {
@@ -190,4 +193,14 @@ public struct TaskDefinition: Sendable, Hashable {
         self.id = id
         self.label = label
     }
+}
+
+/// A sample contact for previews: an id, an optional locale, and the `contact.*` values as written.
+public struct SampleContact: Sendable, Hashable {
+    /// The sample's id (`automail preview --sample ID`).
+    public var id: Located<String>
+    /// The contact's locale, if given.
+    public var locale: Located<String>?
+    /// The `contact:` mapping, as parsed.
+    public var contact: YAMLNode?
 }

@@ -85,6 +85,15 @@ public struct PreviewContact: Sendable, Hashable {
         return (PreviewContact(name: name, values: values, locale: locale, unsubscribeURL: unsubscribe), diagnostics)
     }
 
+    /// The contact of a manifest sample.
+    init(sample: SampleContact) {
+        var values: [String: LiquidValue] = [:]
+        for pair in sample.contact?.pairs ?? [] {
+            if let key = pair.key.scalar?.text { values[key] = Self.liquidValue(pair.value, depth: 0) }
+        }
+        self.init(name: sample.id.value, values: values, locale: sample.locale?.value)
+    }
+
     /// The Liquid value of a YAML node, by the core schema; nesting is cut at a fixed depth.
     static func liquidValue(_ node: YAMLNode, depth: Int) -> LiquidValue {
         guard depth < 8 else { return .nil }
