@@ -5,9 +5,10 @@ import MailRendering
 public enum PreviewPage {
     /// A page showing the headers, the subject and the HTML part of `email`, then its text part.
     public static func page(_ email: RenderedEmail) -> String {
-        var rows: [(String, String)] = [
-            ("From", EMLWriter.mailbox(email.from)), ("To", EMLWriter.mailbox(email.to)),
-        ]
+        func shown(_ mailbox: Mailbox) -> String {
+            mailbox.name.isEmpty ? mailbox.address : "\(mailbox.name) <\(mailbox.address)>"
+        }
+        var rows: [(String, String)] = [("From", shown(email.from)), ("To", shown(email.to))]
         if let replyTo = email.replyTo { rows.append(("Reply-To", replyTo)) }
         rows.append(("Subject", email.subject))
         rows += email.headers.map { ($0.name, $0.value) }
