@@ -56,8 +56,13 @@ public enum Compiler {
         var templates: [Template] = []
         var triggers: [Trigger] = []
         var unreadable: [String] = []
+        var layouts: [String: SourceFile] = [:]
         for file in sorted {
             guard let kind = FileKind(path: file.path) else { continue }
+            if kind == .layout {
+                layouts[file.path] = file
+                continue
+            }
             let parsed = YAMLParser.parse(file, limits: options.limits)
             bag.report(contentsOf: parsed.diagnostics)
             lines[file.path] = SourceLines(file)
@@ -88,6 +93,7 @@ public enum Compiler {
             case .triggers:
                 if root.pairs == nil { unreadable.append(file.path) }
                 triggers += WorkspaceDecoder.decodeTriggers(root, file: file.path, into: &bag)
+            case .layout: break  // taken above, never parsed as YAML
             }
         }
         if !sorted.contains(where: { $0.path == FileKind.manifestPath }) {
@@ -98,7 +104,7 @@ public enum Compiler {
         }
         let workspace = Workspace(
             manifest: manifest, questionnaires: questionnaires, templates: templates, triggers: triggers,
-            unreadableFiles: unreadable)
+            unreadableFiles: unreadable, layoutFiles: layouts)
         let checked = Checker.check(workspace, lines: lines, into: &bag)
         var bundle: [UInt8]?
         var bundleContent: JSONValue?
@@ -118,7 +124,7 @@ public enum Compiler {
 
 /// What a workspace file holds, from its path.
 enum FileKind: Equatable {
-    case manifest, questionnaire, template, triggers
+    case manifest, questionnaire, template, triggers, layout
 
     static let manifestPath = "automail.yaml"
 
@@ -128,6 +134,10 @@ enum FileKind: Equatable {
             return
         }
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count == 2, parts[0] == "layouts", parts[1].hasSuffix(".html") {
+            self = .layout
+            return
+        }
         guard parts.count == 2, parts[1].hasSuffix(".yaml") else { return nil }
         switch parts[0] {
         case "questionnaires": self = .questionnaire

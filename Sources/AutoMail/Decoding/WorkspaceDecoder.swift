@@ -3,8 +3,8 @@ import YAMLSource
 
 extension MappingKind {
     static let manifest = MappingKind("manifest", keys: [
-        "id", "name", "locales", "sending_domains", "senders", "default_sender", "legal", "footer", "consent",
-        "contact_fields", "support_levels", "tasks", "samples",
+        "id", "name", "locales", "sending_domains", "senders", "default_sender", "legal", "footer", "layout",
+        "consent", "contact_fields", "support_levels", "tasks", "samples",
     ])
     static let sample = MappingKind("sample", keys: ["id", "locale", "contact"])
     static let sender = MappingKind("sender", keys: ["id", "name", "address", "reply_to"])
@@ -60,6 +60,7 @@ public enum WorkspaceDecoder {
         manifest.footers = reader.localized(
             "footer", required: true, example: "\"{{ legal.publisher }} · [Unsubscribe]({{ unsubscribe_url }})\"",
             into: &bag)
+        manifest.layout = reader.optional("layout", as: .string(example: "layouts/email.html"), into: &bag)
         manifest.consent = decodeConsent(&reader, into: &bag)
         manifest.contactFields = reader.items(
             "contact_fields", kind: .contactField, noun: "contact field", required: false, nonEmpty: false,

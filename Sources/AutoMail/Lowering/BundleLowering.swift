@@ -89,6 +89,12 @@ struct BundleLowering {
         return (senders, Self.implicitSenderID)
     }
 
+    /// The custom layout's text, when the manifest names one (checked to exist and be UTF-8).
+    private var layout: String? {
+        guard let path = manifest.layout?.value, let file = workspace.layoutFiles[path] else { return nil }
+        return String(validating: file.bytes, as: UTF8.self)
+    }
+
     private func lower(_ template: Template, defaultSender: String, used: inout Set<String>) -> JSONValue {
         var entry: [String: JSONValue] = ["sender": .string(template.sender?.value ?? defaultSender)]
         if manifest.consent.effectiveMode == .purpose, let purpose = template.purpose {
@@ -109,7 +115,7 @@ struct BundleLowering {
             let bodyHTML = MailRendering.renderHTMLFragment(markdown: body).html
             let footerHTML = MailRendering.renderHTMLFragment(markdown: footer).html
             let document = MailRendering.renderHTMLDocument(
-                subject: subject, locale: locale, bodyHTML: bodyHTML, footerHTML: footerHTML, layout: nil)
+                subject: subject, locale: locale, bodyHTML: bodyHTML, footerHTML: footerHTML, layout: layout)
             let text = MailRendering.renderText(markdown: body) + "\n\n-- \n" + MailRendering.renderText(markdown: footer)
             locales[locale] = .object([
                 "subject": .string(subject),

@@ -21,6 +21,8 @@ public struct Manifest: Sendable, Hashable {
     public var legal: Legal?
     /// The default footer, per locale (Markdown with Liquid).
     public var footers: [LocalizedText]
+    /// The custom email layout, a path such as `layouts/email.html`; absent means the default layout.
+    public var layout: Located<String>?
     /// The consent model.
     public var consent: Consent
     /// Custom contact fields, usable as `contact.<id>`.
@@ -43,6 +45,7 @@ public struct Manifest: Sendable, Hashable {
         self.defaultSender = nil
         self.legal = nil
         self.footers = []
+        self.layout = nil
         self.consent = Consent(mode: nil, purposes: [])
         self.contactFields = []
         self.supportLevels = nil

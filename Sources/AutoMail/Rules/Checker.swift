@@ -19,6 +19,7 @@ enum Checker {
         FooterRules(symbols: symbols, variables: variables).check(workspace, into: &bag)
         RenderingRules(symbols: symbols, variables: variables).check(workspace, into: &bag)
         TriggerRules.check(workspace, symbols: symbols, into: &bag)
+        LayoutRules(variables: variables).check(workspace, into: &bag)
         return Output(symbols: symbols, variables: variables)
     }
 }

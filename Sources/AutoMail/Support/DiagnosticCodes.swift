@@ -75,6 +75,9 @@ public extension DiagnosticCode {
     static let subjectTooLong: DiagnosticCode = "AM612"
     static let bodyEmptyWithoutFirstName: DiagnosticCode = "AM613"
     static let untranslatedLocale: DiagnosticCode = "AM614"
+    static let unknownLayout: DiagnosticCode = "AM615"
+    static let layoutSlots: DiagnosticCode = "AM616"
+    static let unsafeLayoutHTML: DiagnosticCode = "AM617"
 
     // Triggers
     static let duplicateBinding: DiagnosticCode = "AM701"

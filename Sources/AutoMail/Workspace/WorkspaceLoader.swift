@@ -10,14 +10,17 @@ import Darwin
 
 /// The load stage: reads a workspace folder into ``SourceFile``s. It never prints and never exits.
 ///
-/// Read: `automail.yaml` at the root and every `*.yaml` directly inside `questionnaires/`, `templates/` and
-/// `triggers/`. Refused with a diagnostic: `.yml` (and other case variants of `.yaml`) files there (AM003),
+/// Read: `automail.yaml` at the root, every `*.yaml` directly inside `questionnaires/`, `templates/` and
+/// `triggers/`, and every `*.html` directly inside `layouts/` (custom email layouts). Refused with a diagnostic: `.yml` (and other case variants of `.yaml`) files there (AM003),
 /// files that cannot be read, symlinks that lead outside the workspace, broken links and link loops (AM002),
 /// files larger than ``LoadLimits/maxFileBytes`` (AM110). Ignored: hidden files (editor swap and lock
 /// files) and files with other extensions. Nothing depends on the order the file system lists entries in.
 public enum WorkspaceLoader {
     /// The folders whose `*.yaml` files are read, in the order they are reported.
     public static let folders = ["questionnaires", "templates", "triggers"]
+
+    /// The folder of custom email layouts, whose `*.html` files are read.
+    public static let layoutsFolder = "layouts"
 
     /// The manifest's file name, which marks a workspace root.
     public static let manifestName = "automail.yaml"
@@ -52,6 +55,7 @@ public enum WorkspaceLoader {
         for folder in folders {
             reader.readFolder(folder)
         }
+        reader.readFolder(layoutsFolder, fileExtension: ".html")
 
         var bag = DiagnosticBag()
         bag.report(contentsOf: reader.diagnostics)
@@ -90,8 +94,8 @@ private struct Reader {
         self.limits = limits
     }
 
-    /// Reads the `*.yaml` files directly inside `folder`, if it exists.
-    mutating func readFolder(_ folder: String) {
+    /// Reads the `*.yaml` (or `fileExtension`) files directly inside `folder`, if it exists.
+    mutating func readFolder(_ folder: String, fileExtension: String = ".yaml") {
         let path = WorkspaceLoader.join(root, folder)
         switch FileSystem.entryKind(path) {
         case .failure(let error) where error.code == ENOENT:
@@ -132,12 +136,12 @@ private struct Reader {
         }
         for name in names where !name.hasPrefix(".") {
             let relative = folder + "/" + name
-            if name.hasSuffix(".yaml") {
+            if name.hasSuffix(fileExtension) {
                 switch read(relative: relative) {
                 case .read(let file): files.append(file)
                 case .refused(let refusal): diagnostics.append(refusal.diagnostic)
                 }
-            } else if let stem = Self.misnamedStem(name) {
+            } else if fileExtension == ".yaml", let stem = Self.misnamedStem(name) {
                 diagnostics.append(
                     .error(
                         .misnamedFile, "`\(relative)` is not read: automail reads `.yaml` files",

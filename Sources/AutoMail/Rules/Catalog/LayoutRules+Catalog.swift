@@ -1,0 +1,97 @@
+import Diagnostics
+
+extension RuleCatalog {
+    /// A small valid custom layout for the examples.
+    static let exampleLayout = """
+        <body style="margin:0;background:#f4f4f5;">
+        <table role="presentation" width="100%"><tr><td style="padding:24px;font-family:Arial,sans-serif;">
+        <p style="font-weight:bold;">{{ workspace.name }}</p>
+        {{ content }}
+        <div style="font-size:12px;color:#6b7280;">{{ footer }}</div>
+        </td></tr></table>
+        </body>
+
+        """
+
+    /// The base manifest naming `layouts/email.html` as its layout.
+    static let manifestWithLayout = edit("automail.yaml", ["consent:\n": "layout: layouts/email.html\nconsent:\n"])
+
+    /// AM615–AM617: the custom layout file.
+    static let layoutRules: [RuleDescription] = [
+        RuleDescription(
+            code: .unknownLayout, severity: .error,
+            summary: "the layout file named by `layout` does not exist",
+            explanation: #"""
+                `layout:` in `automail.yaml` names an HTML file of the workspace's `layouts/` folder
+                that wraps every email instead of automail's default layout. The file must exist: a
+                missing layout would otherwise silently fall back to the default look.
+
+                ```yaml
+                layout: layouts/email.html
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: edit("automail.yaml", ["consent:\n": "layout: «layouts/emial.html»\nconsent:\n"])
+                        .merging(["layouts/email.html": exampleLayout]) { $1 }),
+                RuleExample(triggers: false, files: files(manifestWithLayout, ["layouts/email.html": exampleLayout])),
+            ]),
+        RuleDescription(
+            code: .layoutSlots, severity: .error,
+            summary: "a layout does not have exactly one `{{ content }}` slot",
+            explanation: #"""
+                A layout holds the markup of the email's `<body>`. Its `{{ content }}` slot receives the
+                template's body, exactly once; an optional `{{ footer }}` slot receives the footer with
+                the legal mentions (without it, the footer follows the content, so it is never lost).
+
+                ```html
+                <body><table role="presentation" width="100%"><tr><td>
+                {{ content }}
+                <div style="font-size:12px">{{ footer }}</div>
+                </td></tr></table></body>
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: files(
+                        manifestWithLayout,
+                        ["layouts/email.html": exampleLayout.replacingFirst("{{ content }}\n", with: "{{ content }}\n«{{ content }}»\n")])),
+                RuleExample(triggers: false, files: files(manifestWithLayout, ["layouts/email.html": exampleLayout])),
+            ]),
+        RuleDescription(
+            code: .unsafeLayoutHTML, severity: .error,
+            summary: "a layout holds active content (script, event handler, `javascript:` URL…)",
+            explanation: #"""
+                A layout is static HTML. Scripts, `<iframe>`, `<form>`, `<object>`, `<embed>`,
+                `<meta>`, `<link>` and `<base>` elements, `on…=` event-handler attributes and
+                `javascript:`, `vbscript:` or `data:` URLs are refused: email clients strip or block
+                them, spam filters penalise them, and a bundle that a sender trusts must not carry them.
+                Use inline styles and plain links.
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: files(
+                        manifestWithLayout,
+                        ["layouts/email.html": exampleLayout.replacingFirst("</body>", with: "«<script»>track()</script>\n</body>")])),
+                RuleExample(
+                    triggers: true,
+                    files: files(
+                        manifestWithLayout,
+                        ["layouts/email.html": exampleLayout.replacingFirst("<p style", with: "<p «onclick»=\"x()\" style")])),
+                RuleExample(triggers: false, files: files(manifestWithLayout, ["layouts/email.html": exampleLayout])),
+            ]),
+    ]
+}
+
+extension String {
+    /// `self` with the first occurrence of `old` replaced by `new` (unchanged when absent).
+    fileprivate func replacingFirst(_ old: String, with new: String) -> String {
+        guard let range = range(of: old) else { return self + "\n<!-- \(RuleCatalog.editNotFoundMarker) -->" }
+        var copy = self
+        copy.replaceSubrange(range, with: new)
+        return copy
+    }
+}
