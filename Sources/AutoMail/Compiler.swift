@@ -1,5 +1,4 @@
 import Diagnostics
-import Dispatch
 import YAMLSource
 
 /// Options that change what `build` writes.
@@ -99,14 +98,15 @@ public enum Compiler {
         for file in sorted where FileKind(path: file.path) != nil { lines[file.path] = SourceLines(file) }
         timings.parse += clock.now - mark
         mark = clock.now
-        let checked = Checker.check(workspace, lines: lines, into: &bag)
+        let checked = Checker.check(
+            workspace, lines: lines, parallelism: options.parallelism, keepRenderings: emit, into: &bag)
         var bundle: [UInt8]?
         timings.check += clock.now - mark
         if emit, !bag.hasErrors, let manifest {
             mark = clock.now
             let lowering = BundleLowering(
                 workspace: workspace, manifest: manifest, symbols: checked.symbols, variables: checked.variables,
-                options: options)
+                renderings: checked.renderings, options: options)
             let content = lowering.lower()
             timings.lower += clock.now - mark
             mark = clock.now
@@ -160,38 +160,7 @@ enum FileStage {
     /// The outcomes of `files`, in their order, computed on up to `options.parallelism` threads.
     /// Each file's outcome depends on that file alone, so the result is the same for any number of threads.
     static func run(_ files: [SourceFile], options: BuildOptions) -> [FileOutcome] {
-        let workers = min(max(1, options.parallelism), files.count)
-        guard workers > 1 else { return files.map { outcome(of: $0, options: options) } }
-        let slots = Slots(count: files.count)
-        DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            slots.store(outcome(of: files[index], options: options), at: index)
-        }
-        return slots.take()
-    }
-
-    /// One slot per file, each written once by the worker that handled that file.
-    private final class Slots: @unchecked Sendable {
-        private let buffer: UnsafeMutableBufferPointer<FileOutcome?>
-
-        init(count: Int) {
-            buffer = .allocate(capacity: count)
-            buffer.initialize(repeating: nil)
-        }
-
-        deinit {
-            buffer.deinitialize()
-            buffer.deallocate()
-        }
-
-        /// Stores the outcome of file `index`; no two calls share an index.
-        func store(_ outcome: FileOutcome, at index: Int) {
-            buffer[index] = outcome
-        }
-
-        /// Every outcome, in file order (after every worker finished).
-        func take() -> [FileOutcome] {
-            buffer.indices.map { buffer[$0] ?? FileOutcome(path: "") }
-        }
+        Parallel.map(files.count, parallelism: options.parallelism) { outcome(of: files[$0], options: options) }
     }
 
     static func outcome(of file: SourceFile, options: BuildOptions) -> FileOutcome {
