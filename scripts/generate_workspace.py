@@ -465,11 +465,12 @@ class Generator:
             for _ in range(1000):
                 triggers = rng.choice(answer_files)[1]
                 t = rng.choice(triggers)
-                if id(t) not in used_triggers:
+                # Only the generated answer triggers: not those added by an earlier injection.
+                if id(t) not in used_triggers and get(t, "when") and get(get(t, "when"), "answer"):
                     used_triggers.add(id(t))
                     return triggers, t
             triggers = rng.choice(answer_files)[1]
-            return triggers, rng.choice(triggers)
+            return triggers, triggers[0]
 
         def get(mapping, key):
             for k, v in mapping:
