@@ -43,6 +43,8 @@ let package = Package(
             name: "automail",
             dependencies: ["AutoMail", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        /// Times each phase beside libyaml's bare event loop on the same files (BENCHMARKS.md).
+        .executableTarget(name: "automail-bench", dependencies: ["AutoMail", "Diagnostics", "CLibYAML"], path: "Sources/AutomailBench"),
         .testTarget(name: "YAMLSourceTests", dependencies: ["YAMLSource"]),
         .testTarget(name: "LiquidTests", dependencies: ["Liquid"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MailRenderingTests", dependencies: ["MailRendering"]),

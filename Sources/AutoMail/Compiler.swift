@@ -7,11 +7,15 @@ public struct BuildOptions: Sendable, Hashable {
     public var revision: String?
     /// Limits on what the YAML layer accepts.
     public var limits: YAMLLimits
+    /// How many files are parsed and decoded at once (1: serially). The bundle and the diagnostics
+    /// are byte-identical whatever the value.
+    public var parallelism: Int
 
     /// Creates build options.
-    public init(revision: String? = nil, limits: YAMLLimits = .default) {
+    public init(revision: String? = nil, limits: YAMLLimits = .default, parallelism: Int = 1) {
         self.revision = revision
         self.limits = limits
+        self.parallelism = parallelism
     }
 }
 
@@ -46,54 +50,46 @@ public enum Compiler {
         run(files, options: options, emit: true)
     }
 
+    /// Checks a workspace and, when `emit` is set and it has no error, lowers it to a bundle, adding
+    /// the time spent in each phase to `timings` (for benchmarks: the library never prints them).
+    public static func compile(
+        _ files: [SourceFile], options: BuildOptions = BuildOptions(), emit: Bool, timings: inout PhaseTimings
+    ) -> CompilationResult {
+        run(files, options: options, emit: emit, timings: &timings)
+    }
+
     private static func run(_ files: [SourceFile], options: BuildOptions, emit: Bool) -> CompilationResult {
+        var timings = PhaseTimings()
+        return run(files, options: options, emit: emit, timings: &timings)
+    }
+
+    private static func run(
+        _ files: [SourceFile], options: BuildOptions, emit: Bool, timings: inout PhaseTimings
+    ) -> CompilationResult {
+        let clock = ContinuousClock()
         var bag = DiagnosticBag()
         // Parse and decode, in path order whatever order the files came in.
         let sorted = files.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
-        var lines: [String: SourceLines] = [:]
+        let outcomes = FileStage.run(sorted, options: options)
         var manifest: Manifest?
         var questionnaires: [Questionnaire] = []
         var templates: [Template] = []
         var triggers: [Trigger] = []
         var unreadable: [String] = []
+        // Layouts are HTML, never parsed as YAML: the rules read them whole.
         var layouts: [String: SourceFile] = [:]
-        for file in sorted {
-            guard let kind = FileKind(path: file.path) else { continue }
-            if kind == .layout {
-                layouts[file.path] = file
-                continue
-            }
-            let parsed = YAMLParser.parse(file, limits: options.limits)
-            bag.report(contentsOf: parsed.diagnostics)
-            lines[file.path] = SourceLines(file)
-            guard let root = parsed.root else {
-                unreadable.append(file.path)
-                if kind == .manifest, !parsed.diagnostics.contains(where: { $0.severity == .error }) {
-                    bag.report(
-                        .error(
-                            .emptyValue, "`automail.yaml` is empty", at: .startOf(file: file.path),
-                            help: "declare at least `id`, `name`, `locales`, `sending_domains`, `legal` and `footer`"))
-                }
-                continue
-            }
-            switch kind {
-            case .manifest: manifest = WorkspaceDecoder.decodeManifest(root, file: file.path, into: &bag)
-            case .questionnaire:
-                if let q = WorkspaceDecoder.decodeQuestionnaire(root, file: file.path, into: &bag) {
-                    questionnaires.append(q)
-                } else {
-                    unreadable.append(file.path)
-                }
-            case .template:
-                if let t = WorkspaceDecoder.decodeTemplate(root, file: file.path, into: &bag) {
-                    templates.append(t)
-                } else {
-                    unreadable.append(file.path)
-                }
-            case .triggers:
-                if root.pairs == nil { unreadable.append(file.path) }
-                triggers += WorkspaceDecoder.decodeTriggers(root, file: file.path, into: &bag)
-            case .layout: break  // taken above, never parsed as YAML
+        for file in sorted where FileKind(path: file.path) == .layout { layouts[file.path] = file }
+        for outcome in outcomes {
+            timings.parse += outcome.parseTime
+            timings.decode += outcome.decodeTime
+            bag.report(contentsOf: outcome.diagnostics)
+            if outcome.unreadable { unreadable.append(outcome.path) }
+            switch outcome.model {
+            case .none: break
+            case .manifest(let m): manifest = m
+            case .questionnaire(let q): questionnaires.append(q)
+            case .template(let t): templates.append(t)
+            case .triggers(let list): triggers += list
             }
         }
         if !sorted.contains(where: { $0.path == FileKind.manifestPath }) {
@@ -105,20 +101,133 @@ public enum Compiler {
         let workspace = Workspace(
             manifest: manifest, questionnaires: questionnaires, templates: templates, triggers: triggers,
             unreadableFiles: unreadable, layoutFiles: layouts)
-        let checked = Checker.check(workspace, lines: lines, into: &bag)
+        var mark = clock.now
+        var lines: [String: SourceLines] = [:]
+        for file in sorted where FileKind(path: file.path).map({ $0 != .layout }) == true {
+            lines[file.path] = SourceLines(file)
+        }
+        timings.parse += clock.now - mark
+        mark = clock.now
+        let checked = Checker.check(
+            workspace, lines: lines, parallelism: options.parallelism, keepRenderings: emit, into: &bag)
         var bundle: [UInt8]?
         var bundleContent: JSONValue?
+        timings.check += clock.now - mark
         if emit, !bag.hasErrors, let manifest {
+            mark = clock.now
             let lowering = BundleLowering(
                 workspace: workspace, manifest: manifest, symbols: checked.symbols, variables: checked.variables,
-                options: options)
-            let lowered = lowering.lower()
-            bundle = BundleEmitter.emit(lowered)
-            bundleContent = .object(lowered)
+                renderings: checked.renderings, options: options)
+            let content = lowering.lower()
+            timings.lower += clock.now - mark
+            mark = clock.now
+            bundle = BundleEmitter.emit(content)
+            bundleContent = .object(content)
+            timings.emit += clock.now - mark
         }
-        var result = CompilationResult(diagnostics: bag.sorted(), bundle: bundle, bundleContent: bundleContent)
+        mark = clock.now
+        let diagnostics = bag.sorted()
+        timings.check += clock.now - mark
+        var result = CompilationResult(diagnostics: diagnostics, bundle: bundle, bundleContent: bundleContent)
         result.samples = (manifest?.samples ?? []).map(PreviewContact.init(sample:))
         return result
+    }
+}
+
+/// The time one compilation spent in each phase. Parse and decode are summed over files (over every
+/// worker when files are compiled in parallel); check includes sorting the diagnostics.
+public struct PhaseTimings: Sendable, Hashable {
+    /// libyaml events to node trees, with the UTF-8 check and line table.
+    public var parse: Duration = .zero
+    /// Node trees to the typed model.
+    public var decode: Duration = .zero
+    /// Every rule over the model.
+    public var check: Duration = .zero
+    /// Model to bundle content (rendering included).
+    public var lower: Duration = .zero
+    /// Bundle content to bytes (digest included).
+    public var emit: Duration = .zero
+
+    /// No time in any phase.
+    public init() {}
+}
+
+/// What parsing and decoding one file gave.
+struct FileOutcome: Sendable {
+    enum Model: Sendable {
+        case manifest(Manifest)
+        case questionnaire(Questionnaire)
+        case template(Template)
+        case triggers([Trigger])
+    }
+
+    var path: String
+    var diagnostics: [Diagnostic] = []
+    var model: Model?
+    var unreadable = false
+    var parseTime: Duration = .zero
+    var decodeTime: Duration = .zero
+}
+
+/// The per-file stage: parse then decode each file, independently of every other file.
+enum FileStage {
+    /// The outcomes of `files`, in their order, computed on up to `options.parallelism` threads.
+    /// Each file's outcome depends on that file alone, so the result is the same for any number of threads.
+    static func run(_ files: [SourceFile], options: BuildOptions) -> [FileOutcome] {
+        Parallel.map(files.count, parallelism: options.parallelism) { outcome(of: files[$0], options: options) }
+    }
+
+    static func outcome(of file: SourceFile, options: BuildOptions) -> FileOutcome {
+        var outcome = FileOutcome(path: file.path)
+        guard let kind = FileKind(path: file.path), kind != .layout else { return outcome }
+        let clock = ContinuousClock()
+        var mark = clock.now
+        let parsed = YAMLParser.parse(file, limits: options.limits)
+        outcome.parseTime = clock.now - mark
+        var bag = DiagnosticBag()
+        bag.report(contentsOf: parsed.diagnostics)
+        mark = clock.now
+        decode(parsed, kind: kind, path: file.path, into: &outcome, bag: &bag)
+        outcome.decodeTime = clock.now - mark
+        outcome.diagnostics = bag.diagnostics
+        return outcome
+    }
+
+    private static func decode(
+        _ parsed: YAMLParseResult, kind: FileKind, path: String, into outcome: inout FileOutcome,
+        bag: inout DiagnosticBag
+    ) {
+        guard let root = parsed.root else {
+            outcome.unreadable = true
+            if kind == .manifest, !parsed.diagnostics.contains(where: { $0.severity == .error }) {
+                bag.report(
+                    .error(
+                        .emptyValue, "`automail.yaml` is empty", at: .startOf(file: path),
+                        help: "declare at least `id`, `name`, `locales`, `sending_domains`, `legal` and `footer`"))
+            }
+            return
+        }
+        switch kind {
+        case .manifest:
+            outcome.model = .manifest(WorkspaceDecoder.decodeManifest(root, file: path, into: &bag))
+        case .questionnaire:
+            if let q = WorkspaceDecoder.decodeQuestionnaire(root, file: path, into: &bag) {
+                outcome.model = .questionnaire(q)
+            } else {
+                outcome.unreadable = true
+            }
+        case .template:
+            if let t = WorkspaceDecoder.decodeTemplate(root, file: path, into: &bag) {
+                outcome.model = .template(t)
+            } else {
+                outcome.unreadable = true
+            }
+        case .triggers:
+            if root.pairs == nil { outcome.unreadable = true }
+            outcome.model = .triggers(WorkspaceDecoder.decodeTriggers(root, file: path, into: &bag))
+        case .layout:
+            break  // never parsed as YAML
+        }
     }
 }
 

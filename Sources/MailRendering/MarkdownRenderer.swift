@@ -6,7 +6,30 @@ import Ink
 /// The returned HTML is always safe to embed: raw HTML is escaped, unsafe links lose their
 /// anchor, and every `<` in the output comes from Ink's own markup or from Liquid source.
 public func renderHTMLFragment(markdown: String) -> (html: String, issues: [MarkdownIssue]) {
-    let conversion = MarkdownConversion(markdown: markdown)
+    htmlFragment(of: MarkdownConversion(markdown: markdown))
+}
+
+/// A Markdown body converted once: its HTML fragment, its plain text and its issues, the same as
+/// `renderHTMLFragment(markdown:)`, `renderText(markdown:)` and `checkMarkdown(_:)` give, for a third
+/// of their cost together (Ink parses the Markdown once).
+public struct RenderedMarkdown: Sendable, Hashable {
+    /// The HTML fragment (`renderHTMLFragment(markdown:).html`).
+    public var html: String
+    /// The plain text (`renderText(markdown:)`).
+    public var text: String
+    /// The issues (`checkMarkdown(_:)`).
+    public var issues: [MarkdownIssue]
+
+    /// Converts `markdown` once.
+    public init(markdown: String) {
+        let conversion = MarkdownConversion(markdown: markdown)
+        html = htmlFragment(of: conversion).html
+        text = PlainTextWriter.text(fromInkHTML: conversion.protectedHTML, document: conversion.protectedDocument)
+        issues = conversion.issues
+    }
+}
+
+private func htmlFragment(of conversion: MarkdownConversion) -> (html: String, issues: [MarkdownIssue]) {
     let html = conversion.protectedDocument.replacingTokens(in: conversion.protectedHTML) { placeholder in
         switch placeholder.construct.kind {
         case .output: return placeholder.source

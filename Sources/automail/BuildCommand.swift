@@ -24,6 +24,8 @@ struct BuildCommand: ParsableCommand {
     @Option(help: "Colour the diagnostics: auto (when stderr is a terminal and NO_COLOR is unset), always, never.")
     var color: ColorChoice = .auto
 
+    @OptionGroup var execution: RunOptions
+
     func run() throws {
         if let output, let problem = OutputFile.missingDirectory(for: output) {
             Console.writeError("error: cannot write `\(output)`: no directory `\(problem)`\n")
@@ -31,14 +33,15 @@ struct BuildCommand: ParsableCommand {
         }
         let useColor = color.isEnabled(forDescriptor: Console.standardError)
         let loaded = try Console.load(workspace, useColor: useColor)
-        let options = BuildOptions(revision: revision ?? WorkspaceLoader.gitRevision(of: loaded.root))
+        let options = BuildOptions(
+            revision: revision ?? WorkspaceLoader.gitRevision(of: loaded.root), parallelism: execution.threads)
         let result = Compiler.build(loaded.files, options: options)
         let diagnostics = Console.merge(loaded.diagnostics, result.diagnostics)
         if !diagnostics.isEmpty {
             let reporter = HumanReporter(
                 useColor: useColor, sources: loaded.filesByPath,
                 pathPrefix: HumanReporter.pathPrefix(forWorkspace: workspace))
-            Console.writeError(reporter.render(diagnostics) + reporter.summary(diagnostics) + "\n")
+            Console.writeError(execution.report(diagnostics, with: reporter))
         }
         if Console.fails(diagnostics, strict: strict) { throw ExitCode(ExitStatus.problems) }
         guard let bundle = result.bundle else {

@@ -17,15 +17,17 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Colour the diagnostics: auto (when stderr is a terminal and NO_COLOR is unset), always, never.")
     var color: ColorChoice = .auto
 
+    @OptionGroup var execution: RunOptions
+
     func run() throws {
         let useColor = color.isEnabled(forDescriptor: Console.standardError)
         let loaded = try Console.load(workspace, useColor: useColor)
-        let result = Compiler.check(loaded.files)
+        let result = Compiler.check(loaded.files, options: BuildOptions(parallelism: execution.threads))
         let diagnostics = Console.merge(loaded.diagnostics, result.diagnostics)
         let reporter = HumanReporter(
             useColor: useColor, sources: loaded.filesByPath,
             pathPrefix: HumanReporter.pathPrefix(forWorkspace: workspace))
-        Console.writeError(reporter.render(diagnostics) + reporter.summary(diagnostics) + "\n")
+        Console.writeError(execution.report(diagnostics, with: reporter))
         if Console.fails(diagnostics, strict: strict) { throw ExitCode(ExitStatus.problems) }
     }
 }

@@ -7,6 +7,8 @@ struct BundleLowering {
     let manifest: Manifest
     let symbols: SymbolTable
     let variables: VariableCatalog
+    /// Markdown conversions made by the checks, keyed by source text; anything missing is converted here.
+    let renderings: MarkdownRenderings
     let options: BuildOptions
 
     /// The id under which the implicit `noreply@` sender appears when no default sender is declared.
@@ -43,8 +45,22 @@ struct BundleLowering {
         content["globals"] = .object(globals)
         var used = Set<String>(["unsubscribe_url"])
         var templates: [String: JSONValue] = [:]
-        for template in workspace.templates {
-            templates[template.id.value] = lower(template, defaultSender: defaultSender, used: &used)
+        // The manifest's footers are shared by most templates: convert each once, up front.
+        var shared = renderings
+        for footer in manifest.footers where shared[footer.text.text] == nil {
+            shared[footer.text.text] = RenderedMarkdown(markdown: footer.text.text)
+        }
+        let all = workspace.templates
+        let layout = self.layout
+        let lowered = Parallel.map(all.count, parallelism: options.parallelism) { index in
+            var reads = Set<String>()
+            let value = lower(
+                all[index], defaultSender: defaultSender, layout: layout, renderings: shared, used: &reads)
+            return (value, reads)
+        }
+        for (template, (value, reads)) in zip(all, lowered) {
+            templates[template.id.value] = value
+            used.formUnion(reads)
         }
         content["templates"] = .object(templates)
         content["variables"] = .array(
@@ -95,7 +111,10 @@ struct BundleLowering {
         return String(validating: file.bytes, as: UTF8.self)
     }
 
-    private func lower(_ template: Template, defaultSender: String, used: inout Set<String>) -> JSONValue {
+    private func lower(
+        _ template: Template, defaultSender: String, layout: String?, renderings: MarkdownRenderings,
+        used: inout Set<String>
+    ) -> JSONValue {
         var entry: [String: JSONValue] = ["sender": .string(template.sender?.value ?? defaultSender)]
         if manifest.consent.effectiveMode == .purpose, let purpose = template.purpose {
             entry["purpose"] = .string(purpose.value)
@@ -112,11 +131,12 @@ struct BundleLowering {
                     if reference.path.count > 1 { used.insert(reference.path.prefix(2).joined(separator: ".")) }
                 }
             }
-            let bodyHTML = MailRendering.renderHTMLFragment(markdown: body).html
-            let footerHTML = MailRendering.renderHTMLFragment(markdown: footer).html
+            let renderedBody = renderings[body] ?? RenderedMarkdown(markdown: body)
+            let renderedFooter = renderings[footer] ?? RenderedMarkdown(markdown: footer)
             let document = MailRendering.renderHTMLDocument(
-                subject: subject, locale: locale, bodyHTML: bodyHTML, footerHTML: footerHTML, layout: layout)
-            let text = MailRendering.renderText(markdown: body) + "\n\n-- \n" + MailRendering.renderText(markdown: footer)
+                subject: subject, locale: locale, bodyHTML: renderedBody.html, footerHTML: renderedFooter.html,
+                layout: layout)
+            let text = renderedBody.text + "\n\n-- \n" + renderedFooter.text
             locales[locale] = .object([
                 "subject": .string(subject),
                 "html": .string(LiquidTemplate.appendingEscapeToOutputs(document)),

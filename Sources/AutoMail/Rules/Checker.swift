@@ -6,20 +6,28 @@ enum Checker {
     struct Output {
         var symbols: SymbolTable
         var variables: VariableCatalog
+        /// The Markdown conversions made by the checks (only when asked to keep them).
+        var renderings: MarkdownRenderings
     }
 
-    static func check(_ workspace: Workspace, lines: [String: SourceLines], into bag: inout DiagnosticBag) -> Output {
+    static func check(
+        _ workspace: Workspace, lines: [String: SourceLines], parallelism: Int = 1, keepRenderings: Bool = false,
+        into bag: inout DiagnosticBag
+    ) -> Output {
         let symbols = SymbolTable(workspace)
         let variables = VariableCatalog(manifest: workspace.manifest)
         IdentifierRules.check(workspace, into: &bag)
         ReferenceRules.check(workspace, symbols: symbols, into: &bag)
         SenderRules.check(workspace, into: &bag)
         ConsentRules.check(workspace, into: &bag)
-        TemplateRules(symbols: symbols, variables: variables, lines: lines).check(workspace, into: &bag)
+        let renderings = TemplateRules(
+            symbols: symbols, variables: variables, lines: lines, parallelism: parallelism,
+            keepsRenderings: keepRenderings
+        ).check(workspace, into: &bag)
         FooterRules(symbols: symbols, variables: variables).check(workspace, into: &bag)
         RenderingRules(symbols: symbols, variables: variables).check(workspace, into: &bag)
         TriggerRules.check(workspace, symbols: symbols, into: &bag)
         LayoutRules(variables: variables).check(workspace, into: &bag)
-        return Output(symbols: symbols, variables: variables)
+        return Output(symbols: symbols, variables: variables, renderings: renderings)
     }
 }

@@ -10,16 +10,39 @@ struct TemplateRules {
     let symbols: SymbolTable
     let variables: VariableCatalog
     let lines: [String: SourceLines]
+    /// Threads to check templates on (each template is checked on its own, merged in order).
+    var parallelism = 1
+    /// Whether to convert Markdown fully and keep the conversions (for a build); a check only needs the issues.
+    var keepsRenderings = false
 
-    func check(_ workspace: Workspace, into bag: inout DiagnosticBag) {
-        let locales = symbols.locales
+    /// Checks every template (on up to `parallelism` threads) and returns the Markdown conversions
+    /// made on the way, for the lowering.
+    @discardableResult
+    func check(_ workspace: Workspace, into bag: inout DiagnosticBag) -> MarkdownRenderings {
+        var renderings = MarkdownRenderings()
         if let manifest = workspace.manifest {
             for footer in manifest.footers {
                 checkLiquid(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag)
-                checkMarkdown(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag)
+                checkMarkdown(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &renderings)
             }
         }
-        for template in workspace.templates {
+        let templates = workspace.templates
+        let outcomes = Parallel.map(templates.count, parallelism: parallelism) { index in
+            var local = DiagnosticBag()
+            var converted = MarkdownRenderings()
+            check(templates[index], into: &local, keeping: &converted)
+            return (local.diagnostics, converted)
+        }
+        for (diagnostics, converted) in outcomes {
+            bag.report(contentsOf: diagnostics)
+            renderings.merge(converted) { first, _ in first }
+        }
+        return renderings
+    }
+
+    private func check(_ template: Template, into bag: inout DiagnosticBag, keeping renderings: inout MarkdownRenderings) {
+        let locales = symbols.locales
+        do {
             let name = "template `\(template.id.value)`"
             var present = Set<String>()
             for content in template.locales {
@@ -40,11 +63,11 @@ struct TemplateRules {
                 }
                 if let body = content.body {
                     checkLiquid(body, what: "the body of \(place)", into: &bag)
-                    checkMarkdown(body, what: "the body of \(place)", into: &bag)
+                    checkMarkdown(body, what: "the body of \(place)", into: &bag, keeping: &renderings)
                 }
                 if let footer = content.footer {
                     checkLiquid(footer, what: "the footer of \(place)", into: &bag)
-                    checkMarkdown(footer, what: "the footer of \(place)", into: &bag)
+                    checkMarkdown(footer, what: "the footer of \(place)", into: &bag, keeping: &renderings)
                 }
             }
             // A locale present under a near-miss key (`EN`, `fr-fr`) is reported there, not as missing.
@@ -119,8 +142,18 @@ struct TemplateRules {
     }
 
     /// Reports raw HTML, unsafe or empty links and images without alt text in Markdown `text`.
-    func checkMarkdown(_ text: SourceText, what: String, into bag: inout DiagnosticBag) {
-        for issue in MailRendering.checkMarkdown(text.text) {
+    func checkMarkdown(
+        _ text: SourceText, what: String, into bag: inout DiagnosticBag, keeping renderings: inout MarkdownRenderings
+    ) {
+        let issues: [MarkdownIssue]
+        if keepsRenderings {
+            let rendered = renderings[text.text] ?? RenderedMarkdown(markdown: text.text)
+            renderings[text.text] = rendered
+            issues = rendered.issues
+        } else {
+            issues = MailRendering.checkMarkdown(text.text)
+        }
+        for issue in issues {
             let code: DiagnosticCode
             let severity: Severity
             switch issue.kind {

@@ -1,0 +1,188 @@
+import AutoMail
+import CLibYAML
+import Diagnostics
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// automail-bench: times automail's phases on one workspace beside libyaml's bare event loop over the
+// same bytes, in one process, alternating the two and taking medians. See BENCHMARKS.md.
+
+let usage = """
+    usage: automail-bench WORKSPACE [--runs N] [--threads N] [--check] [--bare-only] [--build-only]
+
+      --runs N      alternate N bare loops and N compilations (default 5); medians are reported
+      --threads N   BuildOptions.parallelism for the compilation (default 1)
+      --check       time `check` (no lowering or emitting) instead of `build`
+      --bare-only   only run libyaml's bare event loop (to time it as a whole process)
+      --build-only  only run one compilation (to time it as a whole process, like `automail build`)
+
+    """
+
+struct Arguments {
+    var workspace = ""
+    var runs = 5
+    var threads = 1
+    var emit = true
+    var bareOnly = false
+    var buildOnly = false
+
+    init?(_ argv: [String]) {
+        var rest = argv[...]
+        while let arg = rest.popFirst() {
+            switch arg {
+            case "--runs": guard let n = rest.popFirst().flatMap({ Int($0) }), n > 0 else { return nil }; runs = n
+            case "--threads": guard let n = rest.popFirst().flatMap({ Int($0) }), n > 0 else { return nil }; threads = n
+            case "--check": emit = false
+            case "--bare-only": bareOnly = true
+            case "--build-only": buildOnly = true
+            default:
+                guard !arg.hasPrefix("-"), workspace.isEmpty else { return nil }
+                workspace = arg
+            }
+        }
+        if workspace.isEmpty { return nil }
+    }
+}
+
+/// libyaml's bare event loop: parse every file to STREAM_END, deleting each event, building nothing.
+/// Returns the number of events (so the loop cannot be optimised away) or -1 on a syntax error.
+func bareLoop(_ files: [SourceFile]) -> Int {
+    var events = 0
+    var parser = yaml_parser_t()
+    var event = yaml_event_t()
+    for file in files {
+        guard yaml_parser_initialize(&parser) != 0 else { return -1 }
+        file.bytes.withUnsafeBufferPointer { buffer in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            while true {
+                guard yaml_parser_parse(&parser, &event) != 0 else {
+                    events = -1
+                    return
+                }
+                let done = event.type == YAML_STREAM_END_EVENT
+                yaml_event_delete(&event)
+                events += 1
+                if done { return }
+            }
+        }
+        yaml_parser_delete(&parser)
+        if events < 0 { return -1 }
+    }
+    return events
+}
+
+/// Peak resident memory (VmHWM) in bytes, from /proc/self/status, else getrusage's ru_maxrss.
+func peakRSS() -> Int {
+    if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) {
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let digits = line.split(separator: " ").compactMap { Int($0) }
+            if let kb = digits.first { return kb * 1024 }
+        }
+    }
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Int(usage.ru_maxrss) * 1024
+}
+
+func writeError(_ text: String) {
+    let bytes = Array(text.utf8)
+    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+}
+
+func seconds(_ d: Duration) -> Double {
+    let (s, atto) = d.components
+    return Double(s) + Double(atto) / 1e18
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return 0 }
+    let mid = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+func format(_ s: Double) -> String {
+    let ms = s * 1000
+    return ms < 10 ? String(format: "%8.2f ms", ms) : String(format: "%8.1f ms", ms)
+}
+
+func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
+
+guard let args = Arguments(Array(CommandLine.arguments.dropFirst())) else {
+    writeError(usage)
+    exit(2)
+}
+
+let clock = ContinuousClock()
+var mark = clock.now
+let loaded: LoadedWorkspace
+do {
+    loaded = try WorkspaceLoader.load(root: args.workspace)
+} catch {
+    writeError("automail-bench: cannot load `\(args.workspace)`: \(error)\n")
+    exit(2)
+}
+let readTime = seconds(clock.now - mark)
+let files = loaded.files
+let bytes = files.reduce(0) { $0 + $1.bytes.count }
+let options = BuildOptions(revision: "bench", parallelism: args.threads)
+
+if args.bareOnly {
+    let events = bareLoop(files)
+    print("bare loop: \(events) events over \(files.count) files, \(megabytes(bytes))")
+    exit(events < 0 ? 1 : 0)
+}
+if args.buildOnly {
+    var timings = PhaseTimings()
+    let result = Compiler.compile(files, options: options, emit: args.emit, timings: &timings)
+    print("\(result.diagnostics.count) diagnostics, bundle \(megabytes(result.bundle?.count ?? 0))")
+    exit(0)
+}
+
+var bare: [Double] = []
+var totals: [Double] = []
+var phases: [PhaseTimings] = []
+var diagnostics = 0
+var errors = 0
+var bundleBytes = 0
+for _ in 0..<args.runs {
+    mark = clock.now
+    let events = bareLoop(files)
+    bare.append(seconds(clock.now - mark))
+    if events < 0 { writeError("automail-bench: libyaml refused a file (the bare loop stops there)\n") }
+
+    var timings = PhaseTimings()
+    mark = clock.now
+    let result = Compiler.compile(files, options: options, emit: args.emit, timings: &timings)
+    totals.append(seconds(clock.now - mark))
+    phases.append(timings)
+    diagnostics = result.diagnostics.count
+    errors = result.diagnostics.count { $0.severity == .error }
+    bundleBytes = result.bundle?.count ?? 0
+}
+
+let bareMedian = median(bare)
+let totalMedian = median(totals)
+let command = args.emit ? "build" : "check"
+print("workspace  \(args.workspace): \(files.count) files, \(megabytes(bytes))")
+print("compiler   \(command), \(args.threads) thread(s), \(args.runs) alternating runs, medians")
+print("diagnostics \(diagnostics) (\(errors) errors); bundle \(megabytes(bundleBytes))")
+print("")
+print("read       \(format(readTime))   (once, before the runs)")
+print("parse      \(format(median(phases.map { seconds($0.parse) })))")
+print("decode     \(format(median(phases.map { seconds($0.decode) })))")
+print("check      \(format(median(phases.map { seconds($0.check) })))")
+print("lower      \(format(median(phases.map { seconds($0.lower) })))")
+print("emit       \(format(median(phases.map { seconds($0.emit) })))")
+print("total      \(format(totalMedian))   (\(command), wall; parse and decode are summed over threads)")
+print("bare loop  \(format(bareMedian))   (libyaml events only, one thread, \(String(format: "%.0f", Double(bytes) / 1e6 / bareMedian)) MB/s)")
+print(String(format: "ratio      %.2fx   (%@ / bare loop)", totalMedian / bareMedian, command))
+print(String(format: "ratio+read %.2fx   ((read + %@) / bare loop)", (totalMedian + readTime) / bareMedian, command))
+let peak = peakRSS()
+print("peak RSS   \(megabytes(peak))   (\(String(format: "%.2f", Double(peak) / Double(max(bytes, 1))))x the workspace; goal < 3x + 50 MB = \(megabytes(3 * bytes + 50_000_000)))")
