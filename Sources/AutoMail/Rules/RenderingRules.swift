@@ -35,7 +35,10 @@ struct RenderingRules {
                             at: subject.range,
                             help: "keep subjects short (under 60 characters shows whole on phones); move details to the body"))
                 }
+                // Converting Markdown is the costly part: only a rendering without a letter or digit
+                // can come out empty, so only such a rendering is converted to find out.
                 if let body = content.body, let rendered = render(body.text, anonymous),
+                   !rendered.contains(where: { $0.isLetter || $0.isNumber }),
                    MailRendering.renderText(markdown: rendered).allSatisfy(\.isWhitespace) {
                     bag.report(
                         .warning(
