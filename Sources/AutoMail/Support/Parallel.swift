@@ -11,8 +11,12 @@ enum Parallel {
         return withoutActuallyEscaping(transform) { transform in
             let slots = Slots<T>(count: count)
             let work = Work(transform)
-            DispatchQueue.concurrentPerform(iterations: count) { index in
-                slots.store(work.transform(index), at: index)
+            // `parallelism` workers, each taking every `workers`-th index: never more threads than asked.
+            let workers = min(parallelism, count)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for index in stride(from: worker, to: count, by: workers) {
+                    slots.store(work.transform(index), at: index)
+                }
             }
             return slots.take()
         }
