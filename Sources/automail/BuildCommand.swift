@@ -24,14 +24,18 @@ struct BuildCommand: ParsableCommand {
     @Option(help: "Colour the diagnostics: auto (when stderr is a terminal and NO_COLOR is unset), always, never.")
     var color: ColorChoice = .auto
 
+    @OptionGroup(title: "Limits")
+    var limits: LimitOptions
+
     func run() throws {
         if let output, let problem = OutputFile.missingDirectory(for: output) {
             Console.writeError("error: cannot write `\(output)`: no directory `\(problem)`\n")
             throw ExitCode(ExitStatus.usage)
         }
         let useColor = color.isEnabled(forDescriptor: Console.standardError)
-        let loaded = try Console.load(workspace, useColor: useColor)
-        let options = BuildOptions(revision: revision ?? WorkspaceLoader.gitRevision(of: loaded.root))
+        let loaded = try Console.load(workspace, useColor: useColor, limits: limits.loadLimits)
+        let options = BuildOptions(
+            revision: revision ?? WorkspaceLoader.gitRevision(of: loaded.root), limits: limits.yamlLimits)
         let result = Compiler.build(loaded.files, options: options)
         let diagnostics = Console.merge(loaded.diagnostics, result.diagnostics)
         if !diagnostics.isEmpty {

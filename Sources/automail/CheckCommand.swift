@@ -17,10 +17,13 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Colour the diagnostics: auto (when stderr is a terminal and NO_COLOR is unset), always, never.")
     var color: ColorChoice = .auto
 
+    @OptionGroup(title: "Limits")
+    var limits: LimitOptions
+
     func run() throws {
         let useColor = color.isEnabled(forDescriptor: Console.standardError)
-        let loaded = try Console.load(workspace, useColor: useColor)
-        let result = Compiler.check(loaded.files)
+        let loaded = try Console.load(workspace, useColor: useColor, limits: limits.loadLimits)
+        let result = Compiler.check(loaded.files, options: BuildOptions(limits: limits.yamlLimits))
         let diagnostics = Console.merge(loaded.diagnostics, result.diagnostics)
         let reporter = HumanReporter(
             useColor: useColor, sources: loaded.filesByPath,

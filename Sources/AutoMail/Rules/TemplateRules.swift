@@ -79,6 +79,14 @@ struct TemplateRules {
                     help: "write the subject on one line (use a plain scalar or `>-`): a line break in a header can inject headers"
                 ))
         }
+        if let (offset, scalar) = HiddenCharacters.problem(inHeaderValue: subject.text) {
+            bag.report(
+                .error(
+                    .hiddenCharacter,
+                    "the subject of \(place) contains an invisible character, \(HiddenCharacters.describe(scalar))",
+                    at: range(of: offset..<(offset + 1), in: subject),
+                    help: "delete it: it hides text from reviewers and from mail filters"))
+        }
         checkLiquid(subject, what: "the subject of \(place)", into: &bag)
     }
 

@@ -1,7 +1,7 @@
 import Diagnostics
 
 extension RuleCatalog {
-    /// AM501–AM505: sender addresses, the From domain, header values and sending domains.
+    /// AM501–AM506: sender addresses, the From domain, header values and sending domains.
     static let senderRules: [RuleDescription] = [
         RuleDescription(
             code: .invalidAddress, severity: .error,
@@ -134,6 +134,42 @@ extension RuleCatalog {
                     files: edit("automail.yaml", [
                         "sending_domains: [example.org]": "sending_domains: [example.org, xn--lyon-nergie-fbb.fr]"
                     ])),
+            ]),
+        RuleDescription(
+            code: .lookAlikeDomain, severity: .error,
+            summary: "a domain of the workspace looks like another one, or mixes scripts",
+            explanation: #"""
+                A sending domain, a From domain or a Reply-To domain that can be mistaken for another
+                domain of the workspace is how a phishing address slips past review: `examp1e.org` next
+                to `example.org`, or `xn--exmple-4nf.org`, which mail clients show as `exаmple.org` with a
+                Cyrillic `а`. automail compares the domains' skeletons (Unicode TR39): punycode labels are
+                decoded, Cyrillic and Greek letters that look Latin are read as that letter, and `0`, `1`,
+                `rn`, `vv`, `cl` are read as `o`, `l`, `m`, `w`, `d`. Two different domains with the same
+                skeleton are reported, and so is a decoded label that mixes Cyrillic or Greek letters with
+                letters of another script.
+
+                Use the very same domain everywhere:
+
+                ```yaml
+                sending_domains: [example.org]
+                senders:
+                  - id: team
+                    address: team@example.org
+                    reply_to: contact@example.org
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: edit("automail.yaml", ["reply_to: contact@example.org": "reply_to: «contact@examp1e.org»"])),
+                RuleExample(
+                    triggers: true,
+                    files: edit("automail.yaml", [
+                        "sending_domains: [example.org]": "sending_domains: [example.org, «xn--exmple-4nf.org»]"
+                    ])),
+                RuleExample(
+                    triggers: false,
+                    files: edit("automail.yaml", ["reply_to: contact@example.org": "reply_to: contact@example.net"])),
             ]),
     ]
 }
