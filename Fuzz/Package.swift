@@ -8,10 +8,12 @@ let package = Package(
     name: "automail-fuzz",
     dependencies: [.package(name: "automail", path: "..")],
     targets: [
+        /// The declaration of libFuzzer's `LLVMFuzzerRunDriver`.
+        .target(name: "CFuzzDriver"),
         /// Bytes in (a small workspace, see FuzzInput.swift), diagnostics out.
         .executableTarget(
             name: "AutomailFuzz",
-            dependencies: [.product(name: "AutoMail", package: "automail")]
+            dependencies: ["CFuzzDriver", .product(name: "AutoMail", package: "automail")]
         )
     ],
     swiftLanguageModes: [.v6]

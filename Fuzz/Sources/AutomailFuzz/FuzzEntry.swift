@@ -1,4 +1,5 @@
 import AutoMail
+import CFuzzDriver
 import Diagnostics
 
 /// libFuzzer's entry point: decodes a workspace from the bytes, builds it and renders its diagnostics
@@ -20,4 +21,21 @@ public func automailFuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int)
 /// Stops the fuzzer on a broken invariant, so that it records the input.
 private func trap(_ message: StaticString) -> Never {
     preconditionFailure("\(message)")
+}
+
+/// The executable's `main`, as SwiftPM names it for an executable target built with
+/// `-parse-as-library`: runs libFuzzer's driver (its own `main` is not linked).
+@_cdecl("AutomailFuzz_main")
+public func automailFuzzMain(
+    _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> CInt {
+    var count = argc
+    var arguments = argv
+    return withUnsafeMutablePointer(to: &count) { countPointer in
+        withUnsafeMutablePointer(to: &arguments) { argumentsPointer in
+            LLVMFuzzerRunDriver(countPointer, argumentsPointer) { data, size in
+                automailFuzzTestOneInput(data, size)
+            }
+        }
+    }
 }
