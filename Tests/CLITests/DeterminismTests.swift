@@ -21,8 +21,9 @@ import Testing
             .filter { !$0.hasPrefix(".") }.sorted().reversed()
         for relative in files {
             var isDirectory: ObjCBool = false
-            manager.fileExists(atPath: source + "/" + relative, isDirectory: &isDirectory)
-            if isDirectory.boolValue { continue }
+            if !manager.fileExists(atPath: source + "/" + relative, isDirectory: &isDirectory) || isDirectory.boolValue {
+                continue
+            }
             let target = URL(fileURLWithPath: destination + "/" + relative)
             try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             try manager.copyItem(atPath: source + "/" + relative, toPath: target.path)

@@ -76,6 +76,7 @@ public extension DiagnosticCode {
     static let unsafeLink: DiagnosticCode = "AM609"
     static let emptyLink: DiagnosticCode = "AM610"
     static let imageWithoutAlt: DiagnosticCode = "AM611"
+    static let markdownTooComplex: DiagnosticCode = "AM620"
 
     // Triggers
     static let duplicateBinding: DiagnosticCode = "AM701"
