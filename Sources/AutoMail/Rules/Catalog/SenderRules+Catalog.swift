@@ -139,24 +139,13 @@ extension RuleCatalog {
             code: .lookAlikeDomain, severity: .error,
             summary: "a domain of the workspace looks like another one, or mixes scripts",
             explanation: #"""
-                A sending domain, a From domain or a Reply-To domain that can be mistaken for another
-                domain of the workspace is how a phishing address slips past review: `examp1e.org` next
-                to `example.org`, or `xn--exmple-4nf.org`, which mail clients show as `exаmple.org` with a
-                Cyrillic `а`. automail compares the domains' skeletons (Unicode TR39): punycode labels are
-                decoded, Cyrillic and Greek letters that look Latin are read as that letter, and `0`, `1`,
-                `rn`, `vv`, `cl` are read as `o`, `l`, `m`, `w`, `d`. Two different domains with the same
-                skeleton are reported, and so is a decoded label that mixes Cyrillic or Greek letters with
-                letters of another script.
-
-                Use the very same domain everywhere:
-
-                ```yaml
-                sending_domains: [example.org]
-                senders:
-                  - id: team
-                    address: team@example.org
-                    reply_to: contact@example.org
-                ```
+                A sending, From or Reply-To domain that can be mistaken for another domain of the
+                workspace is how a phishing address slips past review: `examp1e.org` next to `example.org`,
+                or `xn--exmple-4nf.org`, shown as `exаmple.org` with a Cyrillic `а`. automail compares
+                skeletons (Unicode TR39): punycode decoded, Cyrillic and Greek look-alikes read as Latin,
+                `0`, `1`, `rn`, `vv`, `cl` read as `o`, `l`, `m`, `w`, `d`; a decoded label mixing Cyrillic
+                or Greek with another script is refused too.
+                Use the very same domain everywhere: `reply_to: contact@example.org`.
                 """#,
             examples: [
                 RuleExample(

@@ -309,21 +309,14 @@ extension RuleCatalog {
             code: .yamlHiddenCharacter, severity: .error,
             summary: "the file contains an invisible or bidirectional-control character",
             explanation: #"""
-                automail checks pull requests, and a reviewer approves what the diff shows. Some characters
-                show nothing, or reorder the text around them, so that what the reviewer reads is not what
-                is compiled (the "Trojan Source" attack): bidirectional embeddings, overrides and isolates
-                (U+202A–U+202E, U+2066–U+2069), left-to-right and right-to-left marks (U+200E, U+200F),
-                the zero-width space (U+200B), word joiners and invisible operators (U+2060–U+2064),
-                deprecated format characters (U+206A–U+206F), the Mongolian vowel separator, Hangul
-                fillers, and a byte order mark (U+FEFF) anywhere but at the very start of the file. They
-                are refused anywhere in a file, comments included: none has a use in an id, an address,
-                a subject or an email body.
-
-                Subjects and sender names, which become headers, also refuse the soft hyphen (U+00AD),
-                the Arabic letter mark (U+061C), and a zero-width joiner or non-joiner that does not join
-                two emoji or two letters; in the body, ZWJ and ZWNJ stay allowed (Persian, Indic scripts,
-                emoji sequences need them).
-
+                A reviewer approves what a pull request's diff shows. Some characters show nothing, or
+                reorder the text around them, so that what is read is not what is compiled ("Trojan
+                Source"): bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069),
+                LRM and RLM (U+200E, U+200F), the zero-width space (U+200B), word joiners and invisible
+                operators (U+2060–U+2064), U+206A–U+206F, U+180E, Hangul fillers, and a byte order mark
+                past the start of the file. They are refused anywhere in a file, comments included.
+                Subjects and sender names also refuse the soft hyphen, U+061C, and a ZWJ or ZWNJ that does
+                not join two emoji or two letters; bodies keep ZWJ and ZWNJ, which scripts need.
                 Delete the character; `automail check` shows where it is.
                 """#,
             examples: [
