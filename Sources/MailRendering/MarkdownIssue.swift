@@ -16,6 +16,8 @@ public struct MarkdownIssue: Sendable, Hashable {
         /// A custom layout without exactly one `{{ content }}` slot, or with more than one
         /// `{{ footer }}` slot.
         case layoutSlot
+        /// Markdown past ``MarkdownBounds`` (too long, or too many open `[`): not rendered.
+        case tooComplex
     }
 
     /// What kind of problem this is.

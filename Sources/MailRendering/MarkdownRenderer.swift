@@ -117,6 +117,17 @@ struct MarkdownConversion {
     }
 
     init(markdown: String) {
+        if let reason = MarkdownBounds.problem(in: markdown) {
+            protectedDocument = ProtectedMarkdown(source: "")
+            protectedHTML = ""
+            issues = [
+                MarkdownIssue(
+                    kind: .tooComplex, message: "the Markdown is too complex to render: \(reason)",
+                    help: "shorten it, close its `[` brackets, or escape them as `\\[`",
+                    range: 0..<min(1, markdown.unicodeScalars.count))
+            ]
+            return
+        }
         let document = ProtectedMarkdown(source: markdown)
         protectedDocument = document
         let recorder = Recorder()

@@ -24,4 +24,6 @@ extension DiagnosticCode {
     public static let yamlFileTooLarge: DiagnosticCode = "AM110"
     /// `AM111`: a mapping key is a mapping or a sequence.
     public static let yamlComplexKey: DiagnosticCode = "AM111"
+    /// `AM112`: an invisible or bidirectional-control character (see `HiddenCharacters`).
+    public static let yamlHiddenCharacter: DiagnosticCode = "AM112"
 }

@@ -63,7 +63,8 @@ public enum YAMLParser {
         }
         var builder = TreeBuilder(text: text, path: path, limits: limits)
         builder.run()
-        return YAMLParseResult(root: builder.root, diagnostics: builder.diagnostics)
+        return YAMLParseResult(
+            root: builder.root, diagnostics: HiddenCharacters.diagnostics(in: text, path: path) + builder.diagnostics)
     }
 
     private static func encodingDiagnostic(_ failure: SourceText.Failure, text: SourceText, path: String)

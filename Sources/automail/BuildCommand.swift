@@ -26,15 +26,19 @@ struct BuildCommand: ParsableCommand {
 
     @OptionGroup var execution: RunOptions
 
+    @OptionGroup(title: "Limits")
+    var limits: LimitOptions
+
     func run() throws {
         if let output, let problem = OutputFile.missingDirectory(for: output) {
             Console.writeError("error: cannot write `\(output)`: no directory `\(problem)`\n")
             throw ExitCode(ExitStatus.usage)
         }
         let useColor = color.isEnabled(forDescriptor: Console.standardError)
-        let loaded = try Console.load(workspace, useColor: useColor)
+        let loaded = try Console.load(workspace, useColor: useColor, limits: limits.loadLimits)
         let options = BuildOptions(
-            revision: revision ?? WorkspaceLoader.gitRevision(of: loaded.root), parallelism: execution.threads)
+            revision: revision ?? WorkspaceLoader.gitRevision(of: loaded.root), limits: limits.yamlLimits,
+            parallelism: execution.threads)
         let result = Compiler.build(loaded.files, options: options)
         let diagnostics = Console.merge(loaded.diagnostics, result.diagnostics)
         if !diagnostics.isEmpty {

@@ -19,10 +19,14 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var execution: RunOptions
 
+    @OptionGroup(title: "Limits")
+    var limits: LimitOptions
+
     func run() throws {
         let useColor = color.isEnabled(forDescriptor: Console.standardError)
-        let loaded = try Console.load(workspace, useColor: useColor)
-        let result = Compiler.check(loaded.files, options: BuildOptions(parallelism: execution.threads))
+        let loaded = try Console.load(workspace, useColor: useColor, limits: limits.loadLimits)
+        let result = Compiler.check(
+            loaded.files, options: BuildOptions(limits: limits.yamlLimits, parallelism: execution.threads))
         let diagnostics = Console.merge(loaded.diagnostics, result.diagnostics)
         let reporter = HumanReporter(
             useColor: useColor, sources: loaded.filesByPath,

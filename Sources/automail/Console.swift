@@ -44,9 +44,9 @@ enum Console {
     static let standardError: Int32 = 2
 
     /// Loads the workspace, or prints why it cannot be and exits with status 2.
-    static func load(_ workspace: String, useColor: Bool) throws -> LoadedWorkspace {
+    static func load(_ workspace: String, useColor: Bool, limits: LoadLimits = .default) throws -> LoadedWorkspace {
         do {
-            return try WorkspaceLoader.load(root: workspace)
+            return try WorkspaceLoader.load(root: workspace, limits: limits)
         } catch {
             let reporter = HumanReporter(useColor: useColor, sources: [:])
             writeError(reporter.render([error.diagnostic]))

@@ -102,11 +102,23 @@ public struct HumanReporter: Sendable {
         let padding = String(repeating: " ", count: width)
         var out = padding + paint("-->", Style.gutter) + " " + Self.sanitize(pathPrefix + range.file)
             + ":\(range.start.line):\(range.start.column)\n"
-        guard let scalars = lines.text(file: range.file, line: range.start.line) else { return out }
+        guard let fullLine = lines.text(file: range.file, line: range.start.line) else { return out }
 
-        let start = max(1, range.start.column)
-        var end = range.end.line > range.start.line ? scalars.count + 1 : range.end.column
+        var start = max(1, range.start.column)
+        var end = range.end.line > range.start.line ? fullLine.count + 1 : range.end.column
         end = max(end, start + 1)
+        // A long line is shown as a window around the start of the range, so that many diagnostics on a
+        // huge line (a hostile file) cost bounded output each.
+        var scalars = fullLine
+        if fullLine.count > Self.maxShownColumns {
+            let first = max(0, min(start - 1 - Self.maxShownColumns / 4, fullLine.count - Self.maxShownColumns))
+            let last = min(fullLine.count, first + Self.maxShownColumns)
+            scalars = (first > 0 ? ["…"] : []) + Array(fullLine[first..<last]) + (last < fullLine.count ? ["…"] : [])
+            let shift = first - (first > 0 ? 1 : 0)
+            start -= shift
+            end = min(end - shift, scalars.count + 1)
+            end = max(end, start + 1)
+        }
         // Display width of the columns before `start` and of the range, tabs counting four.
         func displayWidth(_ columns: Range<Int>) -> Int {
             columns.reduce(0) { total, column in
@@ -129,6 +141,9 @@ public struct HumanReporter: Sendable {
     // MARK: - Text
 
     static let tabWidth = 4
+
+    /// The most columns of a source line a snippet shows; longer lines are cut around the range, with `…`.
+    static let maxShownColumns = 160
 
     /// A source line as shown: tabs expanded, control characters as control pictures, trailing spaces kept
     /// off the end of the output line.
@@ -197,6 +212,8 @@ public struct HumanReporter: Sendable {
 private struct LineCache {
     let sources: [String: SourceFile]
     private var starts: [String: [Int]] = [:]
+    /// The line decoded last: diagnostics come sorted, so many in a row share a (possibly huge) line.
+    private var last: (file: String, line: Int, scalars: [Unicode.Scalar])?
 
     init(sources: [String: SourceFile]) {
         self.sources = sources
@@ -205,6 +222,7 @@ private struct LineCache {
     /// The scalars of line `line` (1-based) of `file`, or `nil` when the file or the line is unknown.
     mutating func text(file: String, line: Int) -> [Unicode.Scalar]? {
         guard let source = sources[file], line >= 1 else { return nil }
+        if let last, last.file == file, last.line == line { return last.scalars }
         let bytes = source.bytes
         let lineStarts: [Int]
         if let known = starts[file] {
@@ -220,6 +238,8 @@ private struct LineCache {
         var upper = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
         if upper > lower, bytes[upper - 1] == 0x0D { upper -= 1 }
         if line == 1, upper - lower >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { lower += 3 }
-        return Array(String(decoding: bytes[lower..<upper], as: UTF8.self).unicodeScalars)
+        let scalars = Array(String(decoding: bytes[lower..<upper], as: UTF8.self).unicodeScalars)
+        last = (file, line, scalars)
+        return scalars
     }
 }

@@ -39,6 +39,7 @@ struct RenderingRules {
                 // can come out empty, so only such a rendering is converted to find out.
                 if let body = content.body, let rendered = render(body.text, anonymous),
                    !rendered.contains(where: { $0.isLetter || $0.isNumber }),
+                   MailRendering.markdownComplexityProblem(rendered) == nil,
                    MailRendering.renderText(markdown: rendered).allSatisfy(\.isWhitespace) {
                     bag.report(
                         .warning(

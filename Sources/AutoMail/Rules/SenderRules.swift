@@ -1,4 +1,5 @@
 import Diagnostics
+import YAMLSource
 
 /// AM501–AM505: sender and reply-to addresses, the From domain, header injection through display
 /// names, no-reply reply-to addresses, and the sending domains themselves.
@@ -6,6 +7,7 @@ enum SenderRules {
     static func check(_ workspace: Workspace, into bag: inout DiagnosticBag) {
         guard let manifest = workspace.manifest else { return }
         var domains: [String] = []
+        LookAlikeDomains.check(lookAlikeCandidates(manifest), into: &bag)
         for domain in manifest.sendingDomains {
             if let problem = EmailAddress.problem(withDomain: domain.value) {
                 bag.report(
@@ -61,10 +63,35 @@ enum SenderRules {
     }
 }
 
+extension SenderRules {
+    /// The valid domains the workspace names, in source order, for AM506.
+    static func lookAlikeCandidates(_ manifest: Manifest) -> [LookAlikeDomains.Occurrence] {
+        var found: [LookAlikeDomains.Occurrence] = []
+        for domain in manifest.sendingDomains where EmailAddress.problem(withDomain: domain.value) == nil {
+            found.append(.init(domain: domain.value, range: domain.range, role: "sending domain"))
+        }
+        for sender in manifest.senders {
+            for (address, role) in [(sender.address, "From domain"), (sender.replyTo, "Reply-To domain")] {
+                guard let address, EmailAddress.problem(with: address.value) == nil,
+                    let domain = EmailAddress.domain(of: address.value)
+                else { continue }
+                found.append(.init(domain: domain, range: address.range, role: "\(role) of sender `\(sender.id.value)`"))
+            }
+        }
+        return found
+    }
+}
+
 /// Header injection: a value that ends up in an email header must be one line of printable text.
 enum HeaderSafety {
     /// Reports AM503 when `value` holds CR, LF or another control character.
     static func check(_ value: Located<String>, field: String, into bag: inout DiagnosticBag) {
+        if let (_, scalar) = HiddenCharacters.problem(inHeaderValue: value.value) {
+            bag.report(
+                .error(
+                    .hiddenCharacter, "the \(field) contains an invisible character, \(HiddenCharacters.describe(scalar))",
+                    at: value.range, help: "delete it: it hides text from reviewers and from mail filters"))
+        }
         guard let (offset, scalar) = firstControl(in: value.value) else { return }
         let name: String
         switch scalar {

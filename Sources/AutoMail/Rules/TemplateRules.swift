@@ -102,13 +102,44 @@ struct TemplateRules {
                     help: "write the subject on one line (use a plain scalar or `>-`): a line break in a header can inject headers"
                 ))
         }
+        if let (offset, scalar) = HiddenCharacters.problem(inHeaderValue: subject.text) {
+            bag.report(
+                .error(
+                    .hiddenCharacter,
+                    "the subject of \(place) contains an invisible character, \(HiddenCharacters.describe(scalar))",
+                    at: range(of: offset..<(offset + 1), in: subject),
+                    help: "delete it: it hides text from reviewers and from mail filters"))
+        }
+        if subject.text.unicodeScalars.count > Self.maxCheckedScalars {
+            bag.report(
+                .error(
+                    .markdownTooComplex, "the subject of \(place) is longer than \(Self.maxCheckedScalars) characters",
+                    at: subject.range, help: "write a subject of a few words"))
+        }
         checkLiquid(subject, what: "the subject of \(place)", into: &bag)
+    }
+
+    /// The longest subject, body or footer checked (256 Ki scalars, as MailRendering's Markdown bound).
+    static let maxCheckedScalars = 256 * 1024
+
+    /// The most Liquid issues, and the most unknown variables, reported for one subject, body or footer.
+    static let maxReportsPerText = 20
+
+    /// On the last diagnostic shown, a note counting those left out.
+    static func omittedNote(shown: Int, of total: Int) -> [DiagnosticNote] {
+        guard shown == maxReportsPerText, total > shown else { return [] }
+        return [DiagnosticNote("\(total - shown) more like this are not shown")]
     }
 
     /// Parses the Liquid of `text` and reports syntax errors, unsupported constructs and unknown variables.
     func checkLiquid(_ text: SourceText, what: String, into bag: inout DiagnosticBag) {
+        // Past the Markdown bound the text is reported once (AM620, by `checkMarkdown` or `checkSubject`)
+        // and not parsed: a hostile text must not cost time in proportion to its thousands of tags.
+        guard text.text.unicodeScalars.count <= Self.maxCheckedScalars else { return }
         let result = LiquidTemplate.parse(text.text)
-        for issue in result.issues {
+        // At most `maxReportsPerText` of each kind: a hostile body with thousands of broken tags must not
+        // cost thousands of position computations over a huge text (and the output they make).
+        for (number, issue) in result.issues.prefix(Self.maxReportsPerText).enumerated() {
             let code: DiagnosticCode
             switch issue.kind {
             case .unsupportedTag, .unsupportedFilter, .unsupportedSyntax: code = .unsupportedLiquid
@@ -117,10 +148,12 @@ struct TemplateRules {
             bag.report(
                 .error(
                     code, "\(issue.message) in \(what)", at: range(of: issue.range, in: text),
+                    notes: Self.omittedNote(shown: number + 1, of: result.issues.count),
                     help: issue.help ?? "see `automail explain \(code.rawValue)` for the supported Liquid"))
         }
         guard let template = result.template else { return }
-        for reference in template.variables where !variables.allows(reference.path) {
+        let unknown = template.variables.filter { !variables.allows($0.path) }
+        for (number, reference) in unknown.prefix(Self.maxReportsPerText).enumerated() {
             // Without a readable manifest the custom contact fields are unknown: stay silent about them.
             if variables.manifestMissing, reference.path.first == "contact" { continue }
             let name = reference.path.joined(separator: ".")
@@ -137,7 +170,7 @@ struct TemplateRules {
             bag.report(
                 .error(
                     .unknownVariable, "unknown variable `\(name)` in \(what)", at: range(of: reference.range, in: text),
-                    help: help))
+                    notes: Self.omittedNote(shown: number + 1, of: unknown.count), help: help))
         }
     }
 
@@ -162,6 +195,7 @@ struct TemplateRules {
             case .emptyLinkURL: (code, severity) = (.emptyLink, .error)
             case .imageWithoutAlt: (code, severity) = (.imageWithoutAlt, .warning)
             case .layoutSlot: (code, severity) = (.rawHTML, .error)
+            case .tooComplex: (code, severity) = (.markdownTooComplex, .error)
             }
             bag.report(
                 Diagnostic(

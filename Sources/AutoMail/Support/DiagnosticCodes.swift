@@ -11,10 +11,13 @@ public extension DiagnosticCode {
     static let notAWorkspace: DiagnosticCode = "AM001"
     static let unreadableFile: DiagnosticCode = "AM002"
     static let misnamedFile: DiagnosticCode = "AM003"
+    static let workspaceTooLarge: DiagnosticCode = "AM004"
 
     // YAML: AM101–AM111 are declared in YAMLSource (`yamlSyntax` … `yamlComplexKey`).
     /// A file larger than the configured limit (AM110, also reported by the loader).
     static let fileTooLarge: DiagnosticCode = .yamlFileTooLarge
+    /// An invisible or bidirectional-control character (AM112, also reported for header values).
+    static let hiddenCharacter: DiagnosticCode = .yamlHiddenCharacter
 
     // Structure
     static let unknownKey: DiagnosticCode = "AM201"
@@ -60,6 +63,7 @@ public extension DiagnosticCode {
     static let headerInjection: DiagnosticCode = "AM503"
     static let noreplyReplyTo: DiagnosticCode = "AM504"
     static let invalidSendingDomain: DiagnosticCode = "AM505"
+    static let lookAlikeDomain: DiagnosticCode = "AM506"
 
     // Templates and Liquid
     static let missingLocale: DiagnosticCode = "AM601"
@@ -78,6 +82,7 @@ public extension DiagnosticCode {
     static let unknownLayout: DiagnosticCode = "AM615"
     static let layoutSlots: DiagnosticCode = "AM616"
     static let unsafeLayoutHTML: DiagnosticCode = "AM617"
+    static let markdownTooComplex: DiagnosticCode = "AM620"
 
     // Triggers
     static let duplicateBinding: DiagnosticCode = "AM701"

@@ -1,16 +1,23 @@
 import Diagnostics
 
-/// Limits the loader enforces so that a hostile or broken workspace cannot exhaust memory.
+/// Limits the loader enforces so that a hostile or broken workspace cannot exhaust memory or time.
 public struct LoadLimits: Sendable, Hashable {
-    /// Files larger than this many bytes are not read (AM110).
+    /// Files larger than this many bytes are not read (AM110; `--max-file-size`).
     public var maxFileBytes: Int
+    /// At most this many files are read; the rest, in path order, are refused (AM004; `--max-files`).
+    public var maxFiles: Int
+    /// Files are read until they add up to this many bytes; the rest are refused (AM004;
+    /// `--max-workspace-size`).
+    public var maxTotalBytes: Int
 
     /// Creates limits.
-    public init(maxFileBytes: Int) {
+    public init(maxFileBytes: Int, maxFiles: Int = 10_000, maxTotalBytes: Int = 256 * 1024 * 1024) {
         self.maxFileBytes = maxFileBytes
+        self.maxFiles = maxFiles
+        self.maxTotalBytes = maxTotalBytes
     }
 
-    /// The limits `automail` uses: 16 MiB a file.
+    /// The limits `automail` uses: 16 MiB a file, 10,000 files, 256 MiB in all.
     public static let `default` = LoadLimits(maxFileBytes: 16 * 1024 * 1024)
 }
 

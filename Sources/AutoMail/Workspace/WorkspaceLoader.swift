@@ -87,6 +87,10 @@ private struct Reader {
     let limits: LoadLimits
     var files: [SourceFile] = []
     var diagnostics: [Diagnostic] = []
+    /// The bytes read so far.
+    var totalBytes = 0
+    /// Whether a workspace limit was reached (AM004 is reported once).
+    var limitReached = false
 
     init(root: String, realRoot: String, limits: LoadLimits) {
         self.root = root
@@ -137,6 +141,7 @@ private struct Reader {
         for name in names where !name.hasPrefix(".") {
             let relative = folder + "/" + name
             if name.hasSuffix(fileExtension) {
+                guard admitsMoreFiles(relative) else { return }
                 switch read(relative: relative) {
                 case .read(let file): files.append(file)
                 case .refused(let refusal): diagnostics.append(refusal.diagnostic)
@@ -150,6 +155,27 @@ private struct Reader {
         }
     }
 
+    /// Whether another file may be read under ``LoadLimits/maxFiles`` and ``LoadLimits/maxTotalBytes``;
+    /// reports AM004 the first time one is reached.
+    mutating func admitsMoreFiles(_ relative: String) -> Bool {
+        if limitReached { return false }
+        let reason: String
+        if files.count >= limits.maxFiles {
+            reason = "it has more than \(limits.maxFiles) files"
+        } else if totalBytes >= limits.maxTotalBytes {
+            reason = "its files add up to more than \(Self.byteCount(limits.maxTotalBytes))"
+        } else {
+            return true
+        }
+        limitReached = true
+        diagnostics.append(
+            .error(
+                .workspaceTooLarge, "the workspace is too large: \(reason); `\(relative)` and the files after it are not read",
+                at: .startOf(file: relative),
+                help: "remove what does not belong in the workspace, or raise the limit (`--max-files`, `--max-workspace-size`)"))
+        return false
+    }
+
     /// The name without its extension when the extension is a variant of `.yaml` other than `.yaml`
     /// itself (`.yml`, `.YAML`, `.Yml`...), else `nil`.
     static func misnamedStem(_ name: String) -> String? {
@@ -161,7 +187,7 @@ private struct Reader {
     }
 
     /// Reads one file given by its path relative to the root.
-    func read(relative: String) -> Outcome {
+    mutating func read(relative: String) -> Outcome {
         let path = WorkspaceLoader.join(root, relative)
         let at = SourceRange.startOf(file: relative)
         var target = path
@@ -182,6 +208,7 @@ private struct Reader {
         }
         switch FileSystem.readFile(target, limit: limits.maxFileBytes) {
         case .success(let bytes):
+            totalBytes += bytes.count
             return .read(SourceFile(path: relative, bytes: bytes))
         case .failure(.notRegular):
             return refuse("`\(relative)` is not read: not a regular file", reason: "not a regular file", at: at)

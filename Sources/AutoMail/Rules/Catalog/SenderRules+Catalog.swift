@@ -1,7 +1,7 @@
 import Diagnostics
 
 extension RuleCatalog {
-    /// AM501–AM505: sender addresses, the From domain, header values and sending domains.
+    /// AM501–AM506: sender addresses, the From domain, header values and sending domains.
     static let senderRules: [RuleDescription] = [
         RuleDescription(
             code: .invalidAddress, severity: .error,
@@ -134,6 +134,31 @@ extension RuleCatalog {
                     files: edit("automail.yaml", [
                         "sending_domains: [example.org]": "sending_domains: [example.org, xn--lyon-nergie-fbb.fr]"
                     ])),
+            ]),
+        RuleDescription(
+            code: .lookAlikeDomain, severity: .error,
+            summary: "a domain of the workspace looks like another one, or mixes scripts",
+            explanation: #"""
+                A sending, From or Reply-To domain that can be mistaken for another domain of the
+                workspace is how a phishing address slips past review: `examp1e.org` next to `example.org`,
+                or `xn--exmple-4nf.org`, shown as `exаmple.org` with a Cyrillic `а`. automail compares
+                skeletons (Unicode TR39): punycode decoded, Cyrillic and Greek look-alikes read as Latin,
+                `0`, `1`, `rn`, `vv`, `cl` read as `o`, `l`, `m`, `w`, `d`; a decoded label mixing Cyrillic
+                or Greek with another script is refused too.
+                Use the very same domain everywhere: `reply_to: contact@example.org`.
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: edit("automail.yaml", ["reply_to: contact@example.org": "reply_to: «contact@examp1e.org»"])),
+                RuleExample(
+                    triggers: true,
+                    files: edit("automail.yaml", [
+                        "sending_domains: [example.org]": "sending_domains: [example.org, «xn--exmple-4nf.org»]"
+                    ])),
+                RuleExample(
+                    triggers: false,
+                    files: edit("automail.yaml", ["reply_to: contact@example.org": "reply_to: contact@example.net"])),
             ]),
     ]
 }

@@ -278,5 +278,34 @@ extension RuleCatalog {
                     triggers: false,
                     files: callbackEnglishBody(adding: "![Our volunteers at the market](https://example.org/team.jpg)")),
             ]),
+        RuleDescription(
+            code: .markdownTooComplex, severity: .error,
+            summary: "a subject, body or footer is too long or too bracket-nested to render in bounded time",
+            explanation: #"""
+                The Markdown renderer takes time exponential in the number of `[` open at once in a
+                paragraph, and quadratic in their number: a pull request could make `check` hang. automail
+                therefore refuses, before rendering, a body or footer longer than 262,144 characters, a
+                paragraph with more than 10 `[` open at once (nested or never closed) or with more than 500
+                `[`, and a subject longer than 262,144 characters. A real email is a few kilobytes, with
+                a handful of links.
+
+                Close each `[` of a link, or escape a literal one as `\[`:
+
+                ```markdown
+                [Read our programme](https://example.org/programme) \[updated\]
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/callback.yaml", [
+                        "A volunteer will call you back soon.": "«[»[[[[[[[[[[ call you back soon."
+                    ])),
+                RuleExample(
+                    triggers: false,
+                    files: edit("templates/callback.yaml", [
+                        "A volunteer will call you back soon.": "[[nested] link](https://example.org) soon."
+                    ])),
+            ]),
     ]
 }

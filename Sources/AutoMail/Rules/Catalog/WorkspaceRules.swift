@@ -1,7 +1,7 @@
 import Diagnostics
 
 extension RuleCatalog {
-    /// AM001–AM003: the workspace's files. AM002 and AM003 are reported by the loader, which reads the
+    /// AM001–AM004: the workspace's files. AM002, AM003 and AM004 are reported by the loader, which reads the
     /// disk, not by `Compiler.check`: the example test writes their examples to a folder and loads it.
     static let workspaceRules: [RuleDescription] = [
         RuleDescription(
@@ -67,6 +67,27 @@ extension RuleCatalog {
                         ["templates/welcome.yaml": ""],
                         ["templates/welcome.yml": "«»" + (baseWorkspace["templates/welcome.yaml"] ?? "")])),
                 RuleExample(triggers: false, files: [:]),
+            ]),
+        RuleDescription(
+            code: .workspaceTooLarge, severity: .error,
+            summary: "the workspace has more files or bytes than the limits",
+            explanation: #"""
+                A workspace holds at most 10,000 files and 256 MiB of YAML (`--max-files` and
+                `--max-workspace-size` change the limits; `--max-file-size`, 16 MiB by default, bounds each
+                file, AM110). A real workspace has tens of files and a few hundred kilobytes; past the
+                limits, a pull request would make `check` and `build` take minutes and gigabytes of memory
+                in CI. The files past the limit, in path order, are not read.
+
+                Remove what does not belong in the workspace, or raise the limit on the command line:
+
+                ```
+                automail check --max-files 50000 --max-workspace-size 1G
+                ```
+
+                Its triggering example would need 10,000 files: the command-line tests cover it.
+                """#,
+            examples: [
+                RuleExample(triggers: false, files: [:])
             ]),
     ]
 }

@@ -2,7 +2,7 @@ import Diagnostics
 import YAMLSource
 
 extension RuleCatalog {
-    /// AM101–AM111: what the YAML layer refuses before any file is decoded.
+    /// AM101–AM112: what the YAML layer refuses before any file is decoded.
     static let yamlRules: [RuleDescription] = [
         RuleDescription(
             code: .yamlSyntax, severity: .error,
@@ -304,6 +304,35 @@ extension RuleCatalog {
                             "    «[fr, en]»: You met one of our volunteers."
                     ])),
                 RuleExample(triggers: false, files: [:]),
+            ]),
+        RuleDescription(
+            code: .yamlHiddenCharacter, severity: .error,
+            summary: "the file contains an invisible or bidirectional-control character",
+            explanation: #"""
+                A reviewer approves what a pull request's diff shows. Some characters show nothing, or
+                reorder the text around them, so that what is read is not what is compiled ("Trojan
+                Source"): bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069),
+                LRM and RLM (U+200E, U+200F), the zero-width space (U+200B), word joiners and invisible
+                operators (U+2060–U+2064), U+206A–U+206F, U+180E, Hangul fillers, and a byte order mark
+                past the start of the file. They are refused anywhere in a file, comments included.
+                Subjects and sender names also refuse the soft hyphen, U+061C, and a ZWJ or ZWNJ that does
+                not join two emoji or two letters; bodies keep ZWJ and ZWNJ, which scripts need.
+                Delete the character; `automail check` shows where it is.
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: edit("automail.yaml", ["name: Base team": "name: Base «\u{202E}»team"])),
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/callback.yaml", [
+                        "subject: We will call you back": "subject: We will call you«\u{00AD}»back"
+                    ])),
+                RuleExample(
+                    triggers: false,
+                    files: edit("templates/callback.yaml", [
+                        "subject: We will call you back": "subject: We will call you back \u{1F468}\u{200D}\u{1F469}"
+                    ])),
             ]),
     ]
 }

@@ -1,0 +1,57 @@
+/// Bounds on the Markdown handed to Ink, whose link parser takes time exponential in the number of open
+/// `[` of a paragraph (20 cost seconds, a few thousand overflow the stack) and quadratic in their count.
+/// Markdown past a bound is not rendered: ``MarkdownConversion`` reports `.tooComplex` instead.
+enum MarkdownBounds {
+    /// The most `[` open at once in one paragraph (nested, or not closed).
+    static let maxOpenBrackets = 10
+    /// The most `[` in one paragraph.
+    static let maxBracketsPerParagraph = 500
+    /// The most scalars in one body or footer (256 Ki).
+    static let maxScalars = 256 * 1024
+
+    /// Why `markdown` is refused, or `nil`.
+    static func problem(in markdown: String) -> String? {
+        var count = 0
+        var open = 0
+        var inParagraph = 0
+        var lineIsBlank = true
+        for scalar in markdown.unicodeScalars {
+            count += 1
+            if count > maxScalars {
+                return "it is longer than \(maxScalars) characters"
+            }
+            switch scalar {
+            case "\n":
+                if lineIsBlank {
+                    open = 0
+                    inParagraph = 0
+                }
+                lineIsBlank = true
+            case "[":
+                lineIsBlank = false
+                open += 1
+                inParagraph += 1
+                if open > maxOpenBrackets {
+                    return "more than \(maxOpenBrackets) `[` are open at once in one paragraph"
+                }
+                if inParagraph > maxBracketsPerParagraph {
+                    return "one paragraph has more than \(maxBracketsPerParagraph) `[`"
+                }
+            case "]":
+                lineIsBlank = false
+                if open > 0 { open -= 1 }
+            case " ", "\t", "\r":
+                break
+            default:
+                lineIsBlank = false
+            }
+        }
+        return nil
+    }
+}
+
+/// Why `markdown` is too large or too deeply bracketed to render (see ``MarkdownBounds``), or `nil`:
+/// such Markdown is reported (`.tooComplex`) and never handed to Ink.
+public func markdownComplexityProblem(_ markdown: String) -> String? {
+    MarkdownBounds.problem(in: markdown)
+}

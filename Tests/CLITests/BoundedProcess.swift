@@ -1,0 +1,80 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the built `automail` under a wall-clock bound and an address-space limit: a run that exceeds the
+/// time is killed (SIGKILL) and reported as timed out, so a hang fails its test instead of blocking the
+/// suite.
+enum BoundedProcess {
+    /// What one bounded run gave.
+    struct Outcome {
+        var status: Int32
+        /// The signal that ended the process, if one did (a crash, or the kill after the time bound).
+        var signal: Int32?
+        var timedOut: Bool
+        var seconds: Double
+        var standardOutput: String
+        var standardError: String
+
+        /// The distinct diagnostic codes printed (`error[AM110]`, `warning[AM504]`), sorted.
+        var codes: [String] {
+            let pattern = /(?:error|warning|note)\[(AM\d{3})\]/
+            return Set(standardError.matches(of: pattern).map { String($0.output.1) }).sorted()
+        }
+    }
+
+    /// The address-space limit of every bounded run: 4 GiB.
+    static let memoryLimitKiB = 4 * 1024 * 1024
+
+    /// Runs `automail arguments` in `directory`, killing it after `seconds`.
+    static func run(
+        _ arguments: [String], in directory: String, seconds: Double = 20, environment extra: [String: String] = [:]
+    ) throws -> Outcome {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("automail-bounded-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let outURL = scratch.appendingPathComponent("stdout")
+        let errURL = scratch.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments =
+            ["-c", "ulimit -v \(memoryLimitKiB) && exec \"$0\" \"$@\"", try AutomailProcess.executable().path]
+            + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "NO_COLOR")
+        environment.merge(extra) { _, new in new }
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = out
+        process.standardError = err
+        let start = Date()
+        try process.run()
+        var timedOut = false
+        while process.isRunning {
+            if Date().timeIntervalSince(start) > seconds {
+                timedOut = true
+                kill(process.processIdentifier, SIGKILL)
+                break
+            }
+            usleep(10_000)
+        }
+        process.waitUntilExit()
+        let elapsed = Date().timeIntervalSince(start)
+        try out.close()
+        try err.close()
+        let signaled = process.terminationReason == .uncaughtSignal
+        return Outcome(
+            status: signaled ? -1 : process.terminationStatus, signal: signaled ? process.terminationStatus : nil,
+            timedOut: timedOut, seconds: elapsed,
+            standardOutput: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+            standardError: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+}
