@@ -179,7 +179,7 @@ struct MarkdownConversion {
             if let issue { recorder.issues.append(issue) }
             return html
         })
-        let inkHTML = parser.html(from: document.text)
+        let inkHTML = parser.html(from: Self.inkSafe(document.text))
         protectedHTML = Self.unwrapTagParagraphs(in: inkHTML, document: document)
 
         issues += recorder.issues
@@ -370,6 +370,20 @@ struct MarkdownConversion {
     // MARK: - Block tags
 
     /// `<p>` elements holding only Liquid tags lose their `<p>`: `{% if %}` lines stay balanced.
+    /// `text` without the spaces and tabs that end it. Ink 0.6.0 reads past the end of its input (a
+    /// String index out of bounds: a crash) when a list item is followed by a line of only spaces at
+    /// the very end (`- a\n  `, found by the fuzzer); trailing blanks never change the rendering.
+    static func inkSafe(_ text: String) -> String {
+        var end = text.utf8.endIndex
+        while end > text.utf8.startIndex {
+            let before = text.utf8.index(before: end)
+            let byte = text.utf8[before]
+            guard byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") else { break }
+            end = before
+        }
+        return end == text.utf8.endIndex ? text : String(text[..<end])
+    }
+
     static func unwrapTagParagraphs(in html: String, document: ProtectedMarkdown) -> String {
         var result = ""
         var rest = Substring(html)
