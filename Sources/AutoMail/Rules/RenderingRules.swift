@@ -15,17 +15,23 @@ struct RenderingRules {
 
     func check(_ workspace: Workspace, into bag: inout DiagnosticBag) {
         guard let manifest = workspace.manifest, let defaultLocale = symbols.locales.first else { return }
+        // The sample contexts depend on the locale alone: built once per locale, not per template.
+        var samples: [String: (filled: LiquidValue, anonymous: LiquidValue)] = [:]
+        for locale in symbols.locales where samples[locale] == nil {
+            samples[locale] = (
+                RenderContext.sample(
+                    manifest: manifest, locale: locale, variables: variables, filled: true,
+                    unsubscribeURL: FooterRules.unsubscribeSentinel),
+                RenderContext.sample(
+                    manifest: manifest, locale: locale, variables: variables, filled: false,
+                    unsubscribeURL: FooterRules.unsubscribeSentinel))
+        }
         for template in workspace.templates {
             let name = "template `\(template.id.value)`"
             for content in template.locales where symbols.locales.contains(content.locale.value) {
                 let locale = content.locale.value
                 let place = "\(name) (`\(locale)`)"
-                let filled = RenderContext.sample(
-                    manifest: manifest, locale: locale, variables: variables, filled: true,
-                    unsubscribeURL: FooterRules.unsubscribeSentinel)
-                let anonymous = RenderContext.sample(
-                    manifest: manifest, locale: locale, variables: variables, filled: false,
-                    unsubscribeURL: FooterRules.unsubscribeSentinel)
+                guard let (filled, anonymous) = samples[locale] else { continue }
                 if let subject = content.subject, let rendered = render(subject.text, filled),
                    rendered.count > Self.maximumSubjectLength {
                     bag.report(
