@@ -114,7 +114,7 @@ struct ProtectedMarkdown {
                 switch unit {
                 case .scalar(let scalar, _):
                     lineText.unicodeScalars.append(scalar)
-                    if !scalar.properties.isWhitespace { onlyTags = false }
+                    if !LiquidScanner.isWhitespace(scalar) { onlyTags = false }
                 case .token(let index, _):
                     if placeholders[index].construct.isSilentTag { tagCount += 1 } else { onlyTags = false }
                 }
