@@ -9,6 +9,8 @@ import MailRendering
 struct RenderingRules {
     let symbols: SymbolTable
     let variables: VariableCatalog
+    /// Threads to check templates on (each template is checked on its own, merged in order).
+    var parallelism = 1
 
     /// Subjects longer than this many characters (once rendered) are cut by every inbox.
     static let maximumSubjectLength = 150
@@ -26,7 +28,21 @@ struct RenderingRules {
                     manifest: manifest, locale: locale, variables: variables, filled: false,
                     unsubscribeURL: FooterRules.unsubscribeSentinel))
         }
-        for template in workspace.templates {
+        let templates = workspace.templates
+        let outcomes = Parallel.map(templates.count, parallelism: parallelism) { index in
+            var local = DiagnosticBag()
+            check(templates[index], samples: samples, defaultLocale: defaultLocale, into: &local)
+            return local.diagnostics
+        }
+        for diagnostics in outcomes { bag.report(contentsOf: diagnostics) }
+    }
+
+    /// The warnings of one template.
+    private func check(
+        _ template: Template, samples: [String: (filled: LiquidValue, anonymous: LiquidValue)], defaultLocale: String,
+        into bag: inout DiagnosticBag
+    ) {
+        do {
             let name = "template `\(template.id.value)`"
             for content in template.locales where symbols.locales.contains(content.locale.value) {
                 let locale = content.locale.value
