@@ -16,7 +16,10 @@ extension LiquidTemplate {
     /// blocks or `raw` bodies, are left alone.
     public static func appendingEscapeToOutputs(_ source: String) -> String {
         let scalars = Array(source.unicodeScalars)
-        var result = String.UnicodeScalarView()
+        // UTF-8 bytes written directly: appending scalar slices to a `String.UnicodeScalarView`
+        // costs several times more.
+        var result: [UInt8] = []
+        result.reserveCapacity(source.utf8.count + 256)
         var commentDepth = 0
         for token in Lexer(scalars).tokens() {
             defer {
@@ -28,14 +31,26 @@ extension LiquidTemplate {
             guard token.kind == .output, token.closed, commentDepth == 0,
                   let (insertion, suffix) = escapeInsertion(scalars, inner: token.inner)
             else {
-                result.append(contentsOf: scalars[token.range])
+                appendUTF8(of: scalars[token.range], to: &result)
                 continue
             }
-            result.append(contentsOf: scalars[token.range.lowerBound..<insertion])
-            result.append(contentsOf: suffix.unicodeScalars)
-            result.append(contentsOf: scalars[insertion..<token.range.upperBound])
+            appendUTF8(of: scalars[token.range.lowerBound..<insertion], to: &result)
+            result.append(contentsOf: suffix.utf8)
+            appendUTF8(of: scalars[insertion..<token.range.upperBound], to: &result)
         }
-        return String(result)
+        return String(decoding: result, as: UTF8.self)
+    }
+
+    /// Appends the UTF-8 encoding of `scalars` to `bytes`.
+    private static func appendUTF8(of scalars: ArraySlice<Unicode.Scalar>, to bytes: inout [UInt8]) {
+        for scalar in scalars {
+            let value = scalar.value
+            if value < 0x80 {
+                bytes.append(UInt8(truncatingIfNeeded: value))
+            } else {
+                UTF8.encode(scalar) { bytes.append($0) }
+            }
+        }
     }
 
     /// Where the escape chain goes (after the expression's last token) and what to insert there, or

@@ -129,6 +129,14 @@ struct LiquidScanner {
 
     // MARK: - Helpers
 
+    /// `scalar.properties.isWhitespace`, answered without a property lookup for ASCII scalars
+    /// (whose White_Space members are tab, line feed, vertical tab, form feed, carriage return and space).
+    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x80 { return value == 0x20 || (0x09...0x0D).contains(value) }
+        return scalar.properties.isWhitespace
+    }
+
     private func isASCIILetter(_ scalar: Unicode.Scalar) -> Bool {
         ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
     }
@@ -152,7 +160,7 @@ struct LiquidScanner {
     private func tagName(in range: Range<Int>) -> String {
         var index = range.lowerBound
         if index < range.upperBound, scalars[index] == "-" { index += 1 }
-        while index < range.upperBound, scalars[index].properties.isWhitespace { index += 1 }
+        while index < range.upperBound, Self.isWhitespace(scalars[index]) { index += 1 }
         var name = String.UnicodeScalarView()
         while index < range.upperBound, isASCIILetter(scalars[index]) || scalars[index] == "_" {
             name.append(scalars[index])
@@ -199,7 +207,7 @@ struct LiquidScanner {
                     let url = String(String.UnicodeScalarView(scalars[index + 1..<cursor]))
                     return (url, cursor + 1)
                 }
-                if current.properties.isWhitespace || current == "<" || current == "{" || current == "\"" {
+                if Self.isWhitespace(current) || current == "<" || current == "{" || current == "\"" {
                     return nil
                 }
                 cursor += 1

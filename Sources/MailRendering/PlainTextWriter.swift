@@ -283,6 +283,8 @@ enum HTMLTokenizer {
 
     /// Decodes the entities Ink and authors write; unknown named entities are kept.
     static func decodeEntities(_ text: some StringProtocol) -> String {
+        // Only `&` starts an entity: without one the text is returned as it is.
+        if !text.utf8.contains(UInt8(ascii: "&")) { return String(text) }
         let named: [String: String] = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{00A0}"]
         var result = ""
         var index = text.startIndex

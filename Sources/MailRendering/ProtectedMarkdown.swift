@@ -18,6 +18,8 @@ struct ProtectedMarkdown {
     let text: String
     /// The token prefix.
     let prefix: String
+    /// The token prefix's UTF-8 bytes.
+    let prefixBytes: [UInt8]
     /// Placeholders by index.
     let placeholders: [Placeholder]
 
@@ -42,6 +44,7 @@ struct ProtectedMarkdown {
             prefix = "L" + String(repeating: "Q", count: prefix.count - 1) + "Z"
         }
         self.prefix = prefix
+        self.prefixBytes = Array(prefix.utf8)
 
         let constructs = scanner.constructs()
         var placeholders: [Placeholder] = []
@@ -111,7 +114,7 @@ struct ProtectedMarkdown {
                 switch unit {
                 case .scalar(let scalar, _):
                     lineText.unicodeScalars.append(scalar)
-                    if !scalar.properties.isWhitespace { onlyTags = false }
+                    if !LiquidScanner.isWhitespace(scalar) { onlyTags = false }
                 case .token(let index, _):
                     if placeholders[index].construct.isSilentTag { tagCount += 1 } else { onlyTags = false }
                 }
@@ -196,7 +199,72 @@ struct ProtectedMarkdown {
     // MARK: - Tokens
 
     /// The placeholders found in `string`, as (range in `string`, placeholder index), in order.
+    ///
+    /// Scans UTF-8 bytes (tokens are ASCII). A token next to a non-ASCII byte could join a grapheme
+    /// cluster with its neighbour, where the Character-based definition (`tokensByCharacters(in:)`)
+    /// would not see it: such a string is scanned the Character way, so the answer is always the same.
     func tokens(in string: Substring) -> [(range: Range<String.Index>, index: Int)] {
+        var result: [(Range<String.Index>, Int)] = []
+        // Byte offsets (in `string.base`) of each token found, then turned into indices.
+        let base = string.base.utf8
+        let startOffset = base.distance(from: base.startIndex, to: string.startIndex)
+        var needsCharacters = false
+        let fast: Bool? = string.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            let prefix = prefixBytes
+            let count = bytes.count
+            guard count >= prefix.count + 2 else { return true }
+            let first = prefix[0]
+            var i = 0
+            while i + prefix.count < count {
+                guard bytes[i] == first else {
+                    i += 1
+                    continue
+                }
+                var matches = true
+                for k in 1..<prefix.count where bytes[i + k] != prefix[k] {
+                    matches = false
+                    break
+                }
+                guard matches else {
+                    i += 1
+                    continue
+                }
+                var cursor = i + prefix.count
+                var value = 0
+                var overflow = false
+                while cursor < count, bytes[cursor] >= 0x30, bytes[cursor] <= 0x39 {
+                    let product = value.multipliedReportingOverflow(by: 10)
+                    let sum = product.partialValue.addingReportingOverflow(Int(bytes[cursor] - 0x30))
+                    if product.overflow || sum.overflow { overflow = true }
+                    value = sum.partialValue
+                    cursor += 1
+                }
+                if cursor > i + prefix.count, cursor < count, bytes[cursor] == UInt8(ascii: "X"),
+                   !overflow, value < placeholders.count {
+                    if (i > 0 && bytes[i - 1] >= 0x80) || (cursor + 1 < count && bytes[cursor + 1] >= 0x80) {
+                        needsCharacters = true
+                        return false
+                    }
+                    let lower = base.index(base.startIndex, offsetBy: startOffset + i)
+                    let upper = base.index(base.startIndex, offsetBy: startOffset + cursor + 1)
+                    result.append((lower..<upper, value))
+                    i = cursor + 1
+                } else {
+                    if cursor < count, bytes[cursor] >= 0x80 || (i > 0 && bytes[i - 1] >= 0x80) {
+                        needsCharacters = true
+                        return false
+                    }
+                    i += prefix.count
+                }
+            }
+            return true
+        }
+        if fast == true, !needsCharacters { return result }
+        return tokensByCharacters(in: string)
+    }
+
+    /// `tokens(in:)` by Characters: the definition, and the path for tokens next to non-ASCII text.
+    func tokensByCharacters(in string: Substring) -> [(range: Range<String.Index>, index: Int)] {
         var result: [(Range<String.Index>, Int)] = []
         var searchStart = string.startIndex
         while let found = string[searchStart...].firstRange(of: prefix) {

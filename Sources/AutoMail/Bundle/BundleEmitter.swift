@@ -6,16 +6,33 @@ public enum BundleEmitter {
     public static let formatVersion = 1
 
     /// The bytes of the bundle `content` (an object without `digest`), with its `digest` member added.
+    ///
+    /// The canonical form is hashed as it is written, chunk by chunk, never held whole; the pretty
+    /// form is then written once into a buffer sized from the canonical one.
     public static func emit(_ content: [String: JSONValue]) -> [UInt8] {
         var members = content
         members["digest"] = nil
-        members["digest"] = .string(digest(ofCanonical: JSONWriter(pretty: false).write(.object(members))))
-        return JSONWriter(pretty: true).write(.object(members))
+        var hasher = SHA256()
+        var canonicalCount = 0
+        JSONWriter(pretty: false).stream(.object(members)) { chunk in
+            hasher.update(bufferPointer: chunk)
+            canonicalCount += chunk.count
+        }
+        members["digest"] = .string(digestString(hasher.finalize()))
+        var out: [UInt8] = []
+        // Indentation adds roughly a tenth; reserving avoids copying the whole buffer as it grows.
+        out.reserveCapacity(canonicalCount + canonicalCount / 8 + 4096)
+        JSONWriter(pretty: true).write(.object(members), into: &out)
+        return out
     }
 
     /// `sha256:` and the lowercase hex SHA-256 of `bytes`.
     public static func digest(ofCanonical bytes: [UInt8]) -> String {
-        let hash = SHA256.hash(data: bytes)
+        digestString(SHA256.hash(data: bytes))
+    }
+
+    /// `sha256:` and the lowercase hex of `hash`.
+    private static func digestString(_ hash: SHA256.Digest) -> String {
         let hex = hash.map { byte -> String in
             let s = String(byte, radix: 16)
             return s.count == 1 ? "0" + s : s

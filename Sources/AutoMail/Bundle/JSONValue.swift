@@ -19,6 +19,9 @@ public indirect enum JSONValue: Sendable, Hashable {
 ///
 /// Strings are escaped minimally: `"` `\\` and the C0 controls (`\b \f \n \r \t`, others `\u00XX`);
 /// everything else is written as UTF-8. Keys are sorted by their UTF-8 bytes, which is code point order.
+///
+/// The writer walks the value with an explicit stack of frames (no recursion, so depth is never a
+/// concern) and appends bytes straight into one buffer: no intermediate strings.
 public struct JSONWriter {
     /// Whether to indent.
     public var pretty: Bool
@@ -32,88 +35,159 @@ public struct JSONWriter {
     public func write(_ value: JSONValue) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(4096)
-        // Iterative writer: an explicit stack instead of recursion, so depth is never a concern.
-        enum Step {
-            case value(JSONValue, depth: Int)
-            case raw(String)
-            case newlineIndent(Int)
-        }
-        var stack: [Step] = [.value(value, depth: 0)]
-        while let step = stack.popLast() {
-            switch step {
-            case .raw(let text):
-                out.append(contentsOf: text.utf8)
-            case .newlineIndent(let depth):
-                if pretty {
-                    out.append(UInt8(ascii: "\n"))
-                    out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
-                }
-            case .value(let value, let depth):
+        write(value, into: &out)
+        return out
+    }
+
+    /// Appends the bytes of `value` to `out`.
+    public func write(_ value: JSONValue, into out: inout [UInt8]) {
+        write(value, into: &out, flushingAbove: nil) { _ in }
+    }
+
+    /// Writes `value` in chunks: `consume` receives the bytes whenever more than `chunkSize` are
+    /// pending, and once more at the end; the concatenated chunks are `write(value)`.
+    public func stream(_ value: JSONValue, chunkSize: Int = 1 << 16, _ consume: (UnsafeRawBufferPointer) -> Void) {
+        var out: [UInt8] = []
+        out.reserveCapacity(chunkSize + 4096)
+        write(value, into: &out, flushingAbove: chunkSize) { bytes in bytes.withUnsafeBytes(consume) }
+        out.withUnsafeBytes(consume)
+    }
+
+    /// One open array or object: its items (or sorted keys and members) and the next to write.
+    private enum Frame {
+        case array([JSONValue], next: Int)
+        case object(keys: [String], members: [String: JSONValue], next: Int)
+    }
+
+    private func write(
+        _ value: JSONValue, into out: inout [UInt8], flushingAbove limit: Int?, flush: ([UInt8]) -> Void
+    ) {
+        var stack: [Frame] = []
+        var pending: JSONValue? = value
+        while true {
+            if let value = pending {
+                pending = nil
                 switch value {
-                case .null: out.append(contentsOf: "null".utf8)
-                case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-                case .int(let i): out.append(contentsOf: String(i).utf8)
+                case .null: Self.append("null", to: &out)
+                case .bool(let b): Self.append(b ? "true" : "false", to: &out)
+                case .int(let i): Self.appendInteger(i, to: &out)
                 case .string(let s): Self.appendString(s, to: &out)
                 case .array(let items):
                     if items.isEmpty {
-                        out.append(contentsOf: "[]".utf8)
-                        continue
+                        Self.append("[]", to: &out)
+                    } else {
+                        out.append(UInt8(ascii: "["))
+                        stack.append(.array(items, next: 0))
                     }
-                    out.append(UInt8(ascii: "["))
-                    var steps: [Step] = []
-                    for (i, item) in items.enumerated() {
-                        if i > 0 { steps.append(.raw(",")) }
-                        steps.append(.newlineIndent(depth + 1))
-                        steps.append(.value(item, depth: depth + 1))
-                    }
-                    steps.append(.newlineIndent(depth))
-                    steps.append(.raw("]"))
-                    stack.append(contentsOf: steps.reversed())
                 case .object(let members):
                     if members.isEmpty {
-                        out.append(contentsOf: "{}".utf8)
-                        continue
+                        Self.append("{}", to: &out)
+                    } else {
+                        out.append(UInt8(ascii: "{"))
+                        let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                        stack.append(.object(keys: keys, members: members, next: 0))
                     }
-                    out.append(UInt8(ascii: "{"))
-                    let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-                    var steps: [Step] = []
-                    for (i, key) in keys.enumerated() {
-                        if i > 0 { steps.append(.raw(",")) }
-                        steps.append(.newlineIndent(depth + 1))
-                        var keyBytes: [UInt8] = []
-                        Self.appendString(key, to: &keyBytes)
-                        steps.append(.raw(String(decoding: keyBytes, as: UTF8.self) + (pretty ? ": " : ":")))
-                        steps.append(.value(members[key] ?? .null, depth: depth + 1))
-                    }
-                    steps.append(.newlineIndent(depth))
-                    steps.append(.raw("}"))
-                    stack.append(contentsOf: steps.reversed())
                 }
+                if let limit, out.count > limit {
+                    flush(out)
+                    out.removeAll(keepingCapacity: true)
+                }
+            }
+            guard let frame = stack.popLast() else { break }
+            // The popped frame's depth is the number of frames still below it.
+            let depth = stack.count
+            switch frame {
+            case .array(let items, let next):
+                if next == items.count {
+                    newlineIndent(depth, to: &out)
+                    out.append(UInt8(ascii: "]"))
+                    continue
+                }
+                if next > 0 { out.append(UInt8(ascii: ",")) }
+                newlineIndent(depth + 1, to: &out)
+                pending = items[next]
+                stack.append(.array(items, next: next + 1))
+            case .object(let keys, let members, let next):
+                if next == keys.count {
+                    newlineIndent(depth, to: &out)
+                    out.append(UInt8(ascii: "}"))
+                    continue
+                }
+                if next > 0 { out.append(UInt8(ascii: ",")) }
+                newlineIndent(depth + 1, to: &out)
+                let key = keys[next]
+                Self.appendString(key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                if pretty { out.append(UInt8(ascii: " ")) }
+                pending = members[key] ?? .null
+                stack.append(.object(keys: keys, members: members, next: next + 1))
             }
         }
         if pretty { out.append(UInt8(ascii: "\n")) }
-        return out
+    }
+
+    private func newlineIndent(_ depth: Int, to out: inout [UInt8]) {
+        guard pretty else { return }
+        out.append(UInt8(ascii: "\n"))
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
+    }
+
+    private static func append(_ literal: StaticString, to out: inout [UInt8]) {
+        literal.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
+    /// Appends the decimal digits of `value` (with `-` when negative).
+    static func appendInteger(_ value: Int, to out: inout [UInt8]) {
+        if value == 0 {
+            out.append(UInt8(ascii: "0"))
+            return
+        }
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        // The magnitude as unsigned, so `Int.min` works too.
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while magnitude > 0 {
+                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            }
+            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
+        }
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     static func appendString(_ string: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x08: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x0C: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20:
-                out.append(contentsOf: Array("\\u00".utf8))
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0xF)])
-            default: out.append(byte)
+        var string = string
+        string.withUTF8 { bytes in
+            // Runs of bytes that need no escape are copied whole.
+            var runStart = 0
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                if runStart < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+                runStart = index + 1
+                out.append(UInt8(ascii: "\\"))
+                switch byte {
+                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+                case 0x08: out.append(UInt8(ascii: "b"))
+                case 0x0C: out.append(UInt8(ascii: "f"))
+                case 0x0A: out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(UInt8(ascii: "t"))
+                default:
+                    out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                    out.append(hex[Int(byte >> 4)])
+                    out.append(hex[Int(byte & 0xF)])
+                }
             }
+            if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         }
         out.append(UInt8(ascii: "\""))
     }

@@ -50,12 +50,18 @@ struct BundleLowering {
         for footer in manifest.footers where shared[footer.text.text] == nil {
             shared[footer.text.text] = RenderedMarkdown(markdown: footer.text.text)
         }
+        // Their variables too: parsed once here, not once per template-locale.
+        var sharedReads: [String: Set<String>] = [:]
+        for footer in manifest.footers where sharedReads[footer.text.text] == nil {
+            sharedReads[footer.text.text] = Self.reads(of: footer.text.text)
+        }
         let all = workspace.templates
         let layout = self.layout
         let lowered = Parallel.map(all.count, parallelism: options.parallelism) { index in
             var reads = Set<String>()
             let value = lower(
-                all[index], defaultSender: defaultSender, layout: layout, renderings: shared, used: &reads)
+                all[index], defaultSender: defaultSender, layout: layout, renderings: shared, sharedReads: sharedReads,
+                used: &reads)
             return (value, reads)
         }
         for (template, (value, reads)) in zip(all, lowered) {
@@ -111,9 +117,19 @@ struct BundleLowering {
         return String(validating: file.bytes, as: UTF8.self)
     }
 
+    /// The variables `source` reads, and for each path of two or more parts, its first two parts.
+    static func reads(of source: String) -> Set<String> {
+        var used = Set<String>()
+        for reference in LiquidTemplate.parse(source).template?.variables ?? [] {
+            used.insert(reference.path.joined(separator: "."))
+            if reference.path.count > 1 { used.insert(reference.path.prefix(2).joined(separator: ".")) }
+        }
+        return used
+    }
+
     private func lower(
         _ template: Template, defaultSender: String, layout: String?, renderings: MarkdownRenderings,
-        used: inout Set<String>
+        sharedReads: [String: Set<String>], used: inout Set<String>
     ) -> JSONValue {
         var entry: [String: JSONValue] = ["sender": .string(template.sender?.value ?? defaultSender)]
         if manifest.consent.effectiveMode == .purpose, let purpose = template.purpose {
@@ -126,10 +142,7 @@ struct BundleLowering {
             let body = content.body?.text ?? ""
             let footer = content.footer?.text ?? manifest.footers.first { $0.locale.value == locale }?.text.text ?? ""
             for source in [subject, body, footer] {
-                for reference in LiquidTemplate.parse(source).template?.variables ?? [] {
-                    used.insert(reference.path.joined(separator: "."))
-                    if reference.path.count > 1 { used.insert(reference.path.prefix(2).joined(separator: ".")) }
-                }
+                used.formUnion(sharedReads[source] ?? Self.reads(of: source))
             }
             let renderedBody = renderings[body] ?? RenderedMarkdown(markdown: body)
             let renderedFooter = renderings[footer] ?? RenderedMarkdown(markdown: footer)

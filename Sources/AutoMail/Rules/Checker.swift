@@ -25,7 +25,7 @@ enum Checker {
             keepsRenderings: keepRenderings
         ).check(workspace, into: &bag)
         FooterRules(symbols: symbols, variables: variables).check(workspace, into: &bag)
-        RenderingRules(symbols: symbols, variables: variables).check(workspace, into: &bag)
+        RenderingRules(symbols: symbols, variables: variables, parallelism: parallelism).check(workspace, into: &bag)
         TriggerRules.check(workspace, symbols: symbols, into: &bag)
         LayoutRules(variables: variables).check(workspace, into: &bag)
         return Output(symbols: symbols, variables: variables, renderings: renderings)

@@ -17,6 +17,7 @@ struct FooterRules {
 
     func check(_ workspace: Workspace, into bag: inout DiagnosticBag) {
         guard let manifest = workspace.manifest else { return }
+        var cache = FindingsCache()
         if let legal = manifest.legal {
             if let url = legal.privacyURL, !url.value.lowercased().hasPrefix("https://") {
                 bag.report(
@@ -33,7 +34,8 @@ struct FooterRules {
         }
         for locale in symbols.locales {
             if let footer = manifest.footers.first(where: { $0.locale.value == locale }) {
-                check(footer.text, locale: locale, manifest: manifest, what: "the `\(locale)` footer", into: &bag)
+                check(footer.text, locale: locale, manifest: manifest, what: "the `\(locale)` footer", into: &bag,
+                      cache: &cache)
             } else {
                 let overriddenEverywhere = workspace.templates.allSatisfy { template in
                     template.locales.contains { $0.locale.value == locale && $0.footer != nil }
@@ -53,61 +55,97 @@ struct FooterRules {
                 guard let footer = content.footer, symbols.locales.contains(content.locale.value) else { continue }
                 check(
                     footer, locale: content.locale.value, manifest: manifest,
-                    what: "the footer of template `\(template.id.value)` (`\(content.locale.value)`)", into: &bag)
+                    what: "the footer of template `\(template.id.value)` (`\(content.locale.value)`)", into: &bag,
+                    cache: &cache)
             }
         }
     }
 
+    /// What a footer's renderings lack, in one locale: depends only on the footer's text and locale.
+    private struct Findings {
+        var missingUnsubscribe = false
+        var missingMentions: [DiagnosticCode] = []
+        var missingPrivacyLink = false
+    }
+
+    /// The findings of every footer text already checked, by locale: template footers often repeat.
+    private typealias FindingsCache = [String: [String: Findings?]]
+
     private func check(
-        _ footer: SourceText, locale: String, manifest: Manifest, what: String, into bag: inout DiagnosticBag
+        _ footer: SourceText, locale: String, manifest: Manifest, what: String, into bag: inout DiagnosticBag,
+        cache: inout FindingsCache
     ) {
-        guard let legal = manifest.legal, let template = LiquidTemplate.parse(footer.text).template else { return }
-        if template.variables.contains(where: { !variables.allows($0.path) }) { return }
-        let dataOrigin = legal.dataOrigin.first { $0.locale.value == locale }?.text.text
-        var renderings: [(html: String, text: String)] = []
-        for filled in [false, true] {
-            let context = RenderContext.sample(
-                manifest: manifest, locale: locale, variables: variables, filled: filled,
-                unsubscribeURL: Self.unsubscribeSentinel)
-            guard case .success(let markdown) = template.render(context) else { return }
-            let html = MailRendering.renderHTMLFragment(markdown: markdown).html
-            let text = MailRendering.renderText(markdown: markdown)
-            renderings.append((html, Self.normalized(text)))
+        let findings: Findings?
+        if let cached = cache[locale]?[footer.text] {
+            findings = cached
+        } else {
+            findings = self.findings(of: footer.text, locale: locale, manifest: manifest)
+            cache[locale, default: [:]][footer.text] = .some(findings)
         }
-        func everywhere(_ predicate: ((html: String, text: String)) -> Bool) -> Bool {
-            renderings.allSatisfy(predicate)
-        }
-        if !everywhere({ $0.html.contains("href=\"\(Self.unsubscribeSentinel)\"") }) {
+        guard let findings else { return }
+        if findings.missingUnsubscribe {
             bag.report(
                 .error(
                     .footerMissingUnsubscribe, "\(what) has no unsubscribe link", at: footer.range,
                     help: "add a link to `{{ unsubscribe_url }}`, e.g. `[Unsubscribe]({{ unsubscribe_url }})`, shown whatever the contact"
                 ))
         }
-        let mentions: [(DiagnosticCode, String, String?, String)] = [
-            (.footerMissingPublisher, "the publisher", legal.publisher?.value, "{{ legal.publisher }}"),
-            (.footerMissingPostalAddress, "the postal address", legal.postalAddress?.value, "{{ legal.postal_address }}"),
-            (.footerMissingDataOrigin, "the data-origin notice", dataOrigin, "{{ legal.data_origin }}"),
+        let mentions: [(DiagnosticCode, String, String)] = [
+            (.footerMissingPublisher, "the publisher", "{{ legal.publisher }}"),
+            (.footerMissingPostalAddress, "the postal address", "{{ legal.postal_address }}"),
+            (.footerMissingDataOrigin, "the data-origin notice", "{{ legal.data_origin }}"),
         ]
-        for (code, name, value, tag) in mentions {
+        for (code, name, tag) in mentions where findings.missingMentions.contains(code) {
+            bag.report(
+                .error(
+                    code, "\(what) does not show \(name)", at: footer.range,
+                    help: "add `\(tag)` to the footer"))
+        }
+        if findings.missingPrivacyLink {
+            bag.report(
+                .error(
+                    .footerMissingPrivacyLink, "\(what) has no link to the privacy page", at: footer.range,
+                    help: "add a link such as `[Your data and rights]({{ legal.privacy_url }})`"))
+        }
+    }
+
+    /// What the footer `source` lacks once rendered in `locale`, or `nil` when it is not checked here
+    /// (its Liquid does not parse, reads an unknown variable or fails to render: other rules report those).
+    private func findings(of source: String, locale: String, manifest: Manifest) -> Findings? {
+        guard let legal = manifest.legal, let template = LiquidTemplate.parse(source).template else { return nil }
+        if template.variables.contains(where: { !variables.allows($0.path) }) { return nil }
+        let dataOrigin = legal.dataOrigin.first { $0.locale.value == locale }?.text.text
+        var renderings: [(html: String, text: String)] = []
+        for filled in [false, true] {
+            let context = RenderContext.sample(
+                manifest: manifest, locale: locale, variables: variables, filled: filled,
+                unsubscribeURL: Self.unsubscribeSentinel)
+            guard case .success(let markdown) = template.render(context) else { return nil }
+            let rendered = RenderedMarkdown(markdown: markdown)
+            renderings.append((rendered.html, Self.normalized(rendered.text)))
+        }
+        func everywhere(_ predicate: ((html: String, text: String)) -> Bool) -> Bool {
+            renderings.allSatisfy(predicate)
+        }
+        var findings = Findings()
+        findings.missingUnsubscribe = !everywhere({ $0.html.contains("href=\"\(Self.unsubscribeSentinel)\"") })
+        let mentions: [(DiagnosticCode, String?)] = [
+            (.footerMissingPublisher, legal.publisher?.value),
+            (.footerMissingPostalAddress, legal.postalAddress?.value),
+            (.footerMissingDataOrigin, dataOrigin),
+        ]
+        for (code, value) in mentions {
             guard let value, !value.isEmpty else { continue }
             let needle = Self.normalized(value)
-            if !everywhere({ $0.text.contains(needle) }) {
-                bag.report(
-                    .error(
-                        code, "\(what) does not show \(name)", at: footer.range,
-                        help: "add `\(tag)` to the footer"))
-            }
+            if !everywhere({ $0.text.contains(needle) }) { findings.missingMentions.append(code) }
         }
         if let url = legal.privacyURL?.value, !url.isEmpty {
             let escaped = MailRendering.escapeHTMLAttribute(url)
             if !everywhere({ $0.html.contains("href=\"\(escaped)\"") || $0.text.contains(url) }) {
-                bag.report(
-                    .error(
-                        .footerMissingPrivacyLink, "\(what) has no link to the privacy page", at: footer.range,
-                        help: "add a link such as `[Your data and rights]({{ legal.privacy_url }})`"))
+                findings.missingPrivacyLink = true
             }
         }
+        return findings
     }
 
     /// `text` with every run of whitespace replaced by one space, for comparing mentions.

@@ -9,23 +9,45 @@ import MailRendering
 struct RenderingRules {
     let symbols: SymbolTable
     let variables: VariableCatalog
+    /// Threads to check templates on (each template is checked on its own, merged in order).
+    var parallelism = 1
 
     /// Subjects longer than this many characters (once rendered) are cut by every inbox.
     static let maximumSubjectLength = 150
 
     func check(_ workspace: Workspace, into bag: inout DiagnosticBag) {
         guard let manifest = workspace.manifest, let defaultLocale = symbols.locales.first else { return }
-        for template in workspace.templates {
+        // The sample contexts depend on the locale alone: built once per locale, not per template.
+        var samples: [String: (filled: LiquidValue, anonymous: LiquidValue)] = [:]
+        for locale in symbols.locales where samples[locale] == nil {
+            samples[locale] = (
+                RenderContext.sample(
+                    manifest: manifest, locale: locale, variables: variables, filled: true,
+                    unsubscribeURL: FooterRules.unsubscribeSentinel),
+                RenderContext.sample(
+                    manifest: manifest, locale: locale, variables: variables, filled: false,
+                    unsubscribeURL: FooterRules.unsubscribeSentinel))
+        }
+        let templates = workspace.templates
+        let outcomes = Parallel.map(templates.count, parallelism: parallelism) { index in
+            var local = DiagnosticBag()
+            check(templates[index], samples: samples, defaultLocale: defaultLocale, into: &local)
+            return local.diagnostics
+        }
+        for diagnostics in outcomes { bag.report(contentsOf: diagnostics) }
+    }
+
+    /// The warnings of one template.
+    private func check(
+        _ template: Template, samples: [String: (filled: LiquidValue, anonymous: LiquidValue)], defaultLocale: String,
+        into bag: inout DiagnosticBag
+    ) {
+        do {
             let name = "template `\(template.id.value)`"
             for content in template.locales where symbols.locales.contains(content.locale.value) {
                 let locale = content.locale.value
                 let place = "\(name) (`\(locale)`)"
-                let filled = RenderContext.sample(
-                    manifest: manifest, locale: locale, variables: variables, filled: true,
-                    unsubscribeURL: FooterRules.unsubscribeSentinel)
-                let anonymous = RenderContext.sample(
-                    manifest: manifest, locale: locale, variables: variables, filled: false,
-                    unsubscribeURL: FooterRules.unsubscribeSentinel)
+                guard let (filled, anonymous) = samples[locale] else { continue }
                 if let subject = content.subject, let rendered = render(subject.text, filled),
                    rendered.count > Self.maximumSubjectLength {
                     bag.report(

@@ -83,7 +83,9 @@ enum TriggerRules {
                 continue
             }
             let priority = trigger.effectivePriority
-            var group = groups[priority] ?? Group()
+            // Taken out of the dictionary while it grows: a copy left there would make every append and
+            // counter update copy the group's arrays and dictionaries (quadratic in the group's size).
+            var group = groups.removeValue(forKey: priority) ?? Group()
             var conflicts: Int
             switch event {
             case let .answer(q, question, answer):

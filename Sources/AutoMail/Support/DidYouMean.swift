@@ -12,6 +12,10 @@ public enum DidYouMean {
         guard !target.isEmpty, target.count <= 64 else { return nil }
         var best: (distance: Int, name: String)?
         for candidate in candidates where candidate != name {
+            // A name has between a quarter of its UTF-8 length and its UTF-8 length in scalars: this
+            // skips most candidates of the wrong length without decoding them (the exact test follows).
+            let bytes = candidate.utf8.count
+            guard bytes + 3 >= target.count, bytes <= 4 * (target.count + 3) else { continue }
             let other = Array(candidate.unicodeScalars)
             guard other.count <= 64 else { continue }
             let limit = min(3, max(1, max(target.count, other.count) / 3))

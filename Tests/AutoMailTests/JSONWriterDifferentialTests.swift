@@ -1,0 +1,139 @@
+@testable import AutoMail
+import Testing
+
+/// The byte-buffer `JSONWriter` against the writer it replaced (kept here as the reference), on
+/// generated values: same bytes, canonical and pretty; and `stream` gives `write`'s bytes.
+struct JSONWriterDifferentialTests {
+    /// The previous writer: an explicit stack of steps with `String` raw steps.
+    static func reference(_ value: JSONValue, pretty: Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        enum Step {
+            case value(JSONValue, depth: Int)
+            case raw(String)
+            case newlineIndent(Int)
+        }
+        var stack: [Step] = [.value(value, depth: 0)]
+        while let step = stack.popLast() {
+            switch step {
+            case .raw(let text):
+                out.append(contentsOf: text.utf8)
+            case .newlineIndent(let depth):
+                if pretty {
+                    out.append(UInt8(ascii: "\n"))
+                    out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
+                }
+            case .value(let value, let depth):
+                switch value {
+                case .null: out.append(contentsOf: "null".utf8)
+                case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+                case .int(let i): out.append(contentsOf: String(i).utf8)
+                case .string(let s): out.append(contentsOf: referenceString(s))
+                case .array(let items):
+                    if items.isEmpty {
+                        out.append(contentsOf: "[]".utf8)
+                        continue
+                    }
+                    out.append(UInt8(ascii: "["))
+                    var steps: [Step] = []
+                    for (i, item) in items.enumerated() {
+                        if i > 0 { steps.append(.raw(",")) }
+                        steps.append(.newlineIndent(depth + 1))
+                        steps.append(.value(item, depth: depth + 1))
+                    }
+                    steps.append(.newlineIndent(depth))
+                    steps.append(.raw("]"))
+                    stack.append(contentsOf: steps.reversed())
+                case .object(let members):
+                    if members.isEmpty {
+                        out.append(contentsOf: "{}".utf8)
+                        continue
+                    }
+                    out.append(UInt8(ascii: "{"))
+                    let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                    var steps: [Step] = []
+                    for (i, key) in keys.enumerated() {
+                        if i > 0 { steps.append(.raw(",")) }
+                        steps.append(.newlineIndent(depth + 1))
+                        steps.append(.raw(String(decoding: referenceString(key), as: UTF8.self) + (pretty ? ": " : ":")))
+                        steps.append(.value(members[key] ?? .null, depth: depth + 1))
+                    }
+                    steps.append(.newlineIndent(depth))
+                    steps.append(.raw("}"))
+                    stack.append(contentsOf: steps.reversed())
+                }
+            }
+        }
+        if pretty { out.append(UInt8(ascii: "\n")) }
+        return out
+    }
+
+    static func referenceString(_ string: String) -> [UInt8] {
+        let hex = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = [UInt8(ascii: "\"")]
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case 0x08: out += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
+            case 0x0C: out += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
+            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0..<0x20: out += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+        return out
+    }
+
+    /// A deterministic generator (SplitMix64).
+    struct Generator {
+        var state: UInt64
+        mutating func next(_ bound: Int) -> Int {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int((z ^ (z >> 31)) % UInt64(bound))
+        }
+
+        mutating func string() -> String {
+            let pieces = ["a", "Zz", "é", "✓", "👍🏽", "\"", "\\", "\n", "\t", "\r", "\u{07}", "\u{1F}", " ", "{{ x }}", ""]
+            var result = ""
+            for _ in 0..<next(6) { result += pieces[next(pieces.count)] }
+            return result
+        }
+
+        mutating func value(depth: Int) -> JSONValue {
+            switch next(depth > 3 ? 4 : 6) {
+            case 0: return .null
+            case 1: return .bool(next(2) == 0)
+            case 2:
+                let samples = [0, 1, -1, 42, -987_654_321, Int.max, Int.min, 10, 100]
+                return .int(samples[next(samples.count)])
+            case 3: return .string(string())
+            case 4: return .array((0..<next(4)).map { _ in value(depth: depth + 1) })
+            default:
+                var members: [String: JSONValue] = [:]
+                for _ in 0..<next(5) { members[string()] = value(depth: depth + 1) }
+                return .object(members)
+            }
+        }
+    }
+
+    @Test func writerAgreesWithTheReferenceWriter() {
+        var generator = Generator(state: 7)
+        for _ in 0..<500 {
+            let value = generator.value(depth: 0)
+            for pretty in [false, true] {
+                let writer = JSONWriter(pretty: pretty)
+                let bytes = writer.write(value)
+                #expect(bytes == Self.reference(value, pretty: pretty))
+                var streamed: [UInt8] = []
+                writer.stream(value, chunkSize: 7) { streamed.append(contentsOf: $0) }
+                #expect(streamed == bytes)
+            }
+        }
+    }
+}
