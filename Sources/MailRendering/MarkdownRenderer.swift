@@ -1,5 +1,3 @@
-import Ink
-
 /// Renders a Markdown body (with Liquid merge tags) to an HTML fragment, keeping every Liquid
 /// construct byte for byte and refusing raw HTML and unsafe links.
 ///
@@ -140,46 +138,44 @@ struct MarkdownConversion {
             }
         }
 
+        let utf8 = document.text.utf8
+        /// The fragment's Markdown, a slice of `document.text`.
+        func source(_ range: Range<Int>) -> Substring {
+            let lower = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+            let upper = utf8.index(lower, offsetBy: range.count)
+            return Substring(utf8[lower..<upper])
+        }
         func protectedRange(of markdown: Substring) -> Range<Int> {
             let lower = document.protectedOffset(of: markdown.startIndex)
             let upper = document.protectedOffset(of: markdown.endIndex)
             return lower..<max(lower, upper)
         }
 
-        var parser = MarkdownParser()
-        parser.addModifier(Modifier(target: .html) { input in
-            HTMLEscaping.text(input.markdown)
-        })
-        parser.addModifier(Modifier(target: .inlineCode) { input in
-            recorder.codeRanges.append(document.sourceRange(ofProtected: protectedRange(of: input.markdown)))
-            return Self.literalAutolinks(in: input.html, document: document)
-        })
-        parser.addModifier(Modifier(target: .codeBlocks) { input in
-            recorder.codeRanges.append(document.sourceRange(ofProtected: protectedRange(of: input.markdown)))
-            var html = input.html
-            if html.hasPrefix("<pre><code class=\""), let close = html.firstRange(of: "\">") {
-                let language = html[html.index(html.startIndex, offsetBy: 18)..<close.lowerBound]
-                if !language.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_+.".contains($0)) }) {
-                    html = "<pre><code>" + html[close.upperBound...]
+        let hooks = MailMarkdown.Hooks(
+            inlineCode: { raw, html in
+                recorder.codeRanges.append(document.sourceRange(ofProtected: protectedRange(of: source(raw))))
+                return Self.literalAutolinks(in: html, document: document)
+            },
+            codeBlock: { raw, html in
+                recorder.codeRanges.append(document.sourceRange(ofProtected: protectedRange(of: source(raw))))
+                var html = html
+                if html.hasPrefix("<pre><code class=\""), let close = html.firstRange(of: "\">") {
+                    let language = html[html.index(html.startIndex, offsetBy: 18)..<close.lowerBound]
+                    if !language.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_+.".contains($0)) }) {
+                        html = "<pre><code>" + html[close.upperBound...]
+                    }
                 }
-            }
-            return Self.literalAutolinks(in: html, document: document)
-        })
-        parser.addModifier(Modifier(target: .links) { input in
-            let range = protectedRange(of: input.markdown)
-            let (html, issue) = Self.rewriteLink(input, isImage: false, range: range,
-                                                 declarations: declarations, document: document)
-            if let issue { recorder.issues.append(issue) }
-            return html
-        })
-        parser.addModifier(Modifier(target: .images) { input in
-            let range = protectedRange(of: input.markdown)
-            let (html, issue) = Self.rewriteLink(input, isImage: true, range: range,
-                                                 declarations: declarations, document: document)
-            if let issue { recorder.issues.append(issue) }
-            return html
-        })
-        let inkHTML = parser.html(from: Self.inkSafe(document.text))
+                return Self.literalAutolinks(in: html, document: document)
+            },
+            link: { raw, html, isImage in
+                let markdown = source(raw)
+                let (rewritten, issue) = Self.rewriteLink(markdown: markdown, html: html, isImage: isImage,
+                                                          range: protectedRange(of: markdown),
+                                                          declarations: declarations, document: document)
+                if let issue { recorder.issues.append(issue) }
+                return rewritten
+            })
+        let inkHTML = MailMarkdown(document.text).html(hooks: hooks)
         protectedHTML = Self.unwrapTagParagraphs(in: inkHTML, document: document)
 
         issues += recorder.issues
@@ -287,9 +283,8 @@ struct MarkdownConversion {
     }
 
     /// Rebuilds Ink's `<a>` or `<img>` with an escaped, checked URL.
-    static func rewriteLink(_ input: Modifier.Input, isImage: Bool, range: Range<Int>,
+    static func rewriteLink(markdown raw: Substring, html inkHTML: String, isImage: Bool, range: Range<Int>,
                             declarations: Declarations, document: ProtectedMarkdown) -> (String, MarkdownIssue?) {
-        let raw = input.markdown
         let wholeRange = document.sourceRange(ofProtected: range)
         var body = isImage ? raw.dropFirst() : raw
         guard body.first == "[" else { return (HTMLEscaping.text(raw), nil) }
@@ -344,9 +339,9 @@ struct MarkdownConversion {
         }
         let prefix = "<a href=\"\(inkURL)\">"
         let title: String
-        if input.html.hasPrefix(prefix), input.html.hasSuffix("</a>"),
-           input.html.count >= prefix.count + 4 {
-            title = String(input.html.dropFirst(prefix.count).dropLast(4))
+        if inkHTML.hasPrefix(prefix), inkHTML.hasSuffix("</a>"),
+           inkHTML.count >= prefix.count + 4 {
+            title = String(inkHTML.dropFirst(prefix.count).dropLast(4))
         } else {
             title = HTMLEscaping.text(text)
         }
@@ -370,20 +365,6 @@ struct MarkdownConversion {
     // MARK: - Block tags
 
     /// `<p>` elements holding only Liquid tags lose their `<p>`: `{% if %}` lines stay balanced.
-    /// `text` without the spaces and tabs that end it. Ink 0.6.0 reads past the end of its input (a
-    /// String index out of bounds: a crash) when a list item is followed by a line of only spaces at
-    /// the very end (`- a\n  `, found by the fuzzer); trailing blanks never change the rendering.
-    static func inkSafe(_ text: String) -> String {
-        var end = text.utf8.endIndex
-        while end > text.utf8.startIndex {
-            let before = text.utf8.index(before: end)
-            let byte = text.utf8[before]
-            guard byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") else { break }
-            end = before
-        }
-        return end == text.utf8.endIndex ? text : String(text[..<end])
-    }
-
     static func unwrapTagParagraphs(in html: String, document: ProtectedMarkdown) -> String {
         var result = ""
         var rest = Substring(html)
