@@ -47,7 +47,7 @@ let package = Package(
         .executableTarget(name: "automail-bench", dependencies: ["AutoMail", "Diagnostics", "CLibYAML"], path: "Sources/AutomailBench"),
         .testTarget(name: "YAMLSourceTests", dependencies: ["YAMLSource"]),
         .testTarget(name: "LiquidTests", dependencies: ["Liquid"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "MailRenderingTests", dependencies: ["MailRendering"]),
+        .testTarget(name: "MailRenderingTests", dependencies: ["MailRendering", .product(name: "Ink", package: "Ink")]),
         .testTarget(name: "AutoMailTests", dependencies: ["AutoMail"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["AutoMail"]),
     ],

@@ -863,14 +863,13 @@ struct MailMarkdown {
                 var body = Writer(reader: reader, hooks: hooks)
                 body.write(text)
                 var html = body.out
-                // Ink strips trailing `#`s with the character before them (sic).
-                if let last = html.indices.last, html[last] == 0x23 {
+                // Ink strips trailing `#`s with the Character before them (sic), by Characters.
+                if html.last == 0x23 {
+                    let string = String(decoding: html, as: UTF8.self)
+                    let last = string.index(before: string.endIndex)
                     var trim = last
-                    while html[trim] == 0x23, trim != 0 {
-                        trim -= 1
-                        while trim > 0, html[trim] & 0xC0 == 0x80 { trim -= 1 }
-                    }
-                    if trim != last { html.removeSubrange(trim...) }
+                    while string[trim] == "#", trim != string.startIndex { trim = string.index(before: trim) }
+                    if trim != last { html = Array(string[..<trim].utf8) }
                 }
                 out += Array("<h\(level)>".utf8) + html + Array("</h\(level)>".utf8)
             case .list(let index):
