@@ -1,0 +1,81 @@
+import Testing
+
+@testable import MailRendering
+
+/// The Markdown reader never crashes and stays linear: every short combination of the markers that
+/// drive its block and inline readers, and megabyte-long pathological lines.
+struct MarkdownSafetyTests {
+    static let pieces = ["- ", "1. ", "  ", "\t", "\n", "a", "> ", "* ", "#", "[", "]", "(", ")", "`", "!", "_", "**"]
+
+    @Test func everyCombinationOfUpToFourPiecesRenders() {
+        var inputs = [""]
+        var frontier = [""]
+        for _ in 0..<4 {
+            frontier = frontier.flatMap { prefix in Self.pieces.map { prefix + $0 } }
+            inputs += frontier
+        }
+        for input in inputs {
+            let rendered = RenderedMarkdown(markdown: input)
+            #expect(!rendered.html.contains("<script"))
+        }
+        #expect(inputs.count == 1 + 17 + 289 + 4_913 + 83_521)
+    }
+
+    /// Each input is read and written directly (the pipeline refuses bodies over 256 Ki characters).
+    @Test(arguments: [
+        ("[ x 1M", String(repeating: "[", count: 1_000_000)),
+        ("* x 1M", String(repeating: "*", count: 1_000_000)),
+        ("_ x 1M", String(repeating: "_", count: 1_000_000)),
+        ("] x 1M", String(repeating: "]", count: 1_000_000)),
+        ("> x 100k", String(repeating: ">", count: 100_000)),
+        ("'> ' x 100k", String(repeating: "> ", count: 100_000)),
+        ("'> a\\n' x 100k", String(repeating: "> a\n", count: 100_000)),
+        ("[a]( x 250k", String(repeating: "[a](", count: 250_000)),
+        ("![ x 500k", String(repeating: "![", count: 500_000)),
+        ("[a][ x 250k", String(repeating: "[a][", count: 250_000)),
+        ("& x 1M", String(repeating: "&", count: 1_000_000)),
+        ("` x 1M", String(repeating: "`", count: 1_000_000)),
+        ("\\ x 1M", String(repeating: "\\", count: 1_000_000)),
+        ("( x 1M", "[a](" + String(repeating: "(", count: 1_000_000)),
+        ("*_ x 500k", String(repeating: "*_", count: 500_000)),
+        ("[*a x 250k", String(repeating: "[*a", count: 250_000)),
+        ("- a\\n x 200k", String(repeating: "- a\n", count: 200_000)),
+        ("1. a\\n x 200k", String(repeating: "1. a\n", count: 200_000)),
+        ("```\\n x 200k", String(repeating: "```\n", count: 200_000)),
+        ("a  \\n x 200k", String(repeating: "a  \n", count: 200_000)),
+        ("lists 1.4k deep", (0..<1_400).map { String(repeating: " ", count: $0) + "- a\n" }.joined()),
+    ])
+    func pathologicalInputIsFast(name: String, input: String) {
+        let clock = ContinuousClock()
+        var length = 0
+        let elapsed = clock.measure {
+            let hooks = MailMarkdown.Hooks(inlineCode: { $1 }, codeBlock: { $1 }, link: { _, html, _ in html })
+            length = MailMarkdown(input).html(hooks: hooks).utf8.count
+        }
+        #expect(length > 0 || input.isEmpty)
+        #expect(elapsed < .seconds(1), "\(name): \(elapsed)")
+    }
+
+    /// Lists nest by indentation: 10k levels, one more space each (50 MB), beyond the 32 levels kept.
+    @Test func tenThousandLevelsOfListNesting() {
+        let input = (0..<10_000).map { String(repeating: " ", count: $0) + "- a\n" }.joined()
+        let clock = ContinuousClock()
+        var html = ""
+        let elapsed = clock.measure {
+            let hooks = MailMarkdown.Hooks(inlineCode: { $1 }, codeBlock: { $1 }, link: { _, html, _ in html })
+            html = MailMarkdown(input).html(hooks: hooks)
+        }
+        #expect(html.hasPrefix("<ul><li>a<ul><li>a"))
+        #expect(elapsed < .seconds(5), "\(elapsed)")
+    }
+
+    /// Through the whole pipeline, at the largest size it accepts.
+    @Test func pathologicalBodiesThroughThePipeline() {
+        let clock = ContinuousClock()
+        for input in [String(repeating: "*", count: 200_000), String(repeating: "[a](", count: 50_000),
+                      String(repeating: "&", count: 200_000), String(repeating: "> ", count: 100_000)] {
+            let elapsed = clock.measure { _ = RenderedMarkdown(markdown: input) }
+            #expect(elapsed < .seconds(5), "\(elapsed)")
+        }
+    }
+}
