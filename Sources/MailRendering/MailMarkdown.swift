@@ -95,6 +95,12 @@ struct MailMarkdown {
         case image(Int)
     }
 
+    /// ASCII bytes that never start markup, whitespace or an escape in text.
+    static let isPlain: [Bool] = (0..<256).map { byte in
+        guard byte >= 0x21, byte < 0x7F else { return false }
+        return !"*_~`[]!\\&<>".utf8.contains(UInt8(byte))
+    }
+
     // MARK: - State
 
     let bytes: [UInt8]
@@ -105,8 +111,10 @@ struct MailMarkdown {
     var blocks: [Block] = []
     /// `[name]: url` declarations, last one wins (as in Ink).
     var urls: [[UInt8]: Range<Int>] = [:]
-    /// Link parse results by the position of their `[`: link index, end; or failure.
-    private var linkMemo: [Int: (index: Int, end: Int)?] = [:]
+    /// Link parse results by the position of their `[`: 0 not read yet, -1 no link, else link index + 1.
+    private var linkMemo: [Int32] = []
+    /// The index of the last `]`: a `[` after it starts no link.
+    private let lastClosingBracket: Int
     private var entityStops: [Int32] = []
     private var bracketStops: [Int32] = []
     private var parenMatches: [Int32] = []
@@ -117,6 +125,7 @@ struct MailMarkdown {
         var end = bytes.count
         while end > 0, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
         self.end = end
+        lastClosingBracket = bytes[..<end].lastIndex(of: 0x5D) ?? -1
         readDocument()
     }
 
@@ -197,6 +206,14 @@ struct MailMarkdown {
     /// Skips same-line whitespace; the count of characters skipped.
     func skipSameLineWhitespace(_ i: inout Int) -> Int {
         var count = 0
+        let start = i
+        let limit = end
+        i = bytes.withUnsafeBufferPointer { buffer in
+            var j = start
+            while j < limit, buffer[j] == 0x20 || buffer[j] == 0x09 { j += 1 }
+            return j
+        }
+        count = i - start
         while i < end, isSameLineWhitespace(i) {
             i = after(i)
             count += 1
@@ -571,7 +588,14 @@ struct MailMarkdown {
         }
 
         while i < end {
-            if let terminator, bytes[i] == terminator, !previousIsBackslash(i) { break }
+            let c = bytes[i]
+            if Self.isPlain[Int(c)], c != terminator {
+                // Letters, digits and most punctuation: nothing to decide.
+                spaces = 0
+                i += 1
+                continue
+            }
+            if let terminator, c == terminator, !previousIsBackslash(i) { break }
             if isNewline(i) {
                 flush(&text, &pending, i)
                 let next = after(i)
@@ -593,7 +617,6 @@ struct MailMarkdown {
                 }
                 break
             }
-            let c = bytes[i]
             spaces = c == 0x20 ? spaces + 1 : 0
             if isSameLineWhitespace(i) {
                 let next = after(i)
@@ -796,27 +819,26 @@ struct MailMarkdown {
     private mutating func readLink(at i: inout Int, depth: Int, isImage: Bool, imageStart: Int) -> Int? {
         let open = i
         guard isChar(open, 0x5B) else { return nil }
-        let result: (index: Int, end: Int)?
-        if let known = linkMemo[open] {
-            result = known
-        } else if depth > Self.maxLinkDepth {
-            result = nil
-            linkMemo[open] = .some(nil)
-        } else {
-            result = parseLink(open: open, depth: depth)
-            linkMemo[open] = .some(result)
+        guard open < lastClosingBracket else { return nil }
+        if linkMemo.isEmpty { linkMemo = [Int32](repeating: 0, count: end) }
+        var known = Int(linkMemo[open])
+        if known == 0 {
+            known = depth > Self.maxLinkDepth ? -1 : (parseLink(open: open, depth: depth).map { $0 + 1 } ?? -1)
+            linkMemo[open] = Int32(known)
         }
-        guard let result else { return nil }
-        i = result.end
-        guard isImage else { return result.index }
-        var node = links[result.index]
+        guard known > 0 else { return nil }
+        let index = known - 1
+        i = links[index].raw.upperBound
+        guard isImage else { return index }
+        var node = links[index]
         node.isImage = true
-        node.raw = imageStart..<result.end
+        node.raw = imageStart..<node.raw.upperBound
         links.append(node)
         return links.count - 1
     }
 
-    private mutating func parseLink(open: Int, depth: Int) -> (index: Int, end: Int)? {
+    /// The index of the link whose `[` is at `open`, or `nil`.
+    private mutating func parseLink(open: Int, depth: Int) -> Int? {
         var i = open + 1
         let (text, failed) = readText(at: &i, terminator: 0x5D, depth: depth)
         guard !failed, isChar(i, 0x5D) else { return nil }
@@ -826,12 +848,12 @@ struct MailMarkdown {
             guard let close = matchingParenthesis(of: i) else { return nil }
             links.append(LinkNode(isImage: false, text: text, target: (i + 1)..<close, isReference: false,
                                   raw: open..<(close + 1)))
-            return (links.count - 1, close + 1)
+            return links.count - 1
         }
         guard bytes[i] == 0x5B, let close = closingBracket(from: i + 1) else { return nil }
         links.append(LinkNode(isImage: false, text: text, target: (i + 1)..<close, isReference: true,
                               raw: open..<(close + 1)))
-        return (links.count - 1, close + 1)
+        return links.count - 1
     }
 
     // MARK: - HTML
