@@ -2,14 +2,14 @@
 /// construct byte for byte and refusing raw HTML and unsafe links.
 ///
 /// The returned HTML is always safe to embed: raw HTML is escaped, unsafe links lose their
-/// anchor, and every `<` in the output comes from Ink's own markup or from Liquid source.
+/// anchor, and every `<` in the output comes from the writer's own markup or from Liquid source.
 public func renderHTMLFragment(markdown: String) -> (html: String, issues: [MarkdownIssue]) {
     htmlFragment(of: MarkdownConversion(markdown: markdown))
 }
 
 /// A Markdown body converted once: its HTML fragment, its plain text and its issues, the same as
 /// `renderHTMLFragment(markdown:)`, `renderText(markdown:)` and `checkMarkdown(_:)` give, for a third
-/// of their cost together (Ink parses the Markdown once).
+/// of their cost together (the Markdown is read once).
 public struct RenderedMarkdown: Sendable, Hashable {
     /// The HTML fragment (`renderHTMLFragment(markdown:).html`).
     public var html: String
@@ -22,7 +22,7 @@ public struct RenderedMarkdown: Sendable, Hashable {
     public init(markdown: String) {
         let conversion = MarkdownConversion(markdown: markdown)
         html = htmlFragment(of: conversion).html
-        text = PlainTextWriter.text(fromInkHTML: conversion.protectedHTML, document: conversion.protectedDocument)
+        text = PlainTextWriter.text(fromHTML: conversion.protectedHTML, document: conversion.protectedDocument)
         issues = conversion.issues
     }
 }
@@ -60,7 +60,7 @@ public func checkMarkdown(_ markdown: String) -> [MarkdownIssue] {
 /// without splitting a Liquid construct or a URL. Liquid constructs are kept byte for byte.
 public func renderText(markdown: String) -> String {
     let conversion = MarkdownConversion(markdown: markdown)
-    return PlainTextWriter.text(fromInkHTML: conversion.protectedHTML, document: conversion.protectedDocument)
+    return PlainTextWriter.text(fromHTML: conversion.protectedHTML, document: conversion.protectedDocument)
 }
 
 /// `string` escaped as the renderer escapes a double-quoted attribute value (a link's `href`), so a
@@ -101,14 +101,14 @@ enum HTMLEscaping {
     }
 }
 
-/// One Markdown-to-HTML conversion through Ink, with the checks that go with it.
+/// One Markdown-to-HTML conversion (``MailMarkdown``), with the checks that go with it.
 struct MarkdownConversion {
     let protectedDocument: ProtectedMarkdown
-    /// Ink's HTML, sanitised and with tag-only paragraphs unwrapped, placeholders still in.
+    /// The HTML, sanitised and with tag-only paragraphs unwrapped, placeholders still in.
     let protectedHTML: String
     let issues: [MarkdownIssue]
 
-    /// What the Ink modifiers saw.
+    /// What the reader's hooks saw.
     private final class Recorder {
         var codeRanges: [Range<Int>] = []
         var issues: [MarkdownIssue] = []
@@ -282,7 +282,7 @@ struct MarkdownConversion {
                              range: range)
     }
 
-    /// Rebuilds Ink's `<a>` or `<img>` with an escaped, checked URL.
+    /// Rebuilds the writer's `<a>` or `<img>` with an escaped, checked URL.
     static func rewriteLink(markdown raw: Substring, html inkHTML: String, isImage: Bool, range: Range<Int>,
                             declarations: Declarations, document: ProtectedMarkdown) -> (String, MarkdownIssue?) {
         let wholeRange = document.sourceRange(ofProtected: range)
