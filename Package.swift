@@ -46,7 +46,7 @@ let package = Package(
         .executableTarget(name: "automail-bench", dependencies: ["AutoMail", "Diagnostics", "CLibYAML"], path: "Sources/AutomailBench"),
         .testTarget(name: "YAMLSourceTests", dependencies: ["YAMLSource"]),
         .testTarget(name: "LiquidTests", dependencies: ["Liquid"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "MailRenderingTests", dependencies: ["MailRendering"]),
+        .testTarget(name: "MailRenderingTests", dependencies: ["MailRendering"], exclude: ["ink-0.6.0-parity.json"]),
         .testTarget(name: "AutoMailTests", dependencies: ["AutoMail"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["AutoMail"]),
     ],
