@@ -197,10 +197,10 @@ struct MailMarkdown {
 
     @inline(__always) func isDigit(_ i: Int) -> Bool { i < end && bytes[i] >= 0x30 && bytes[i] <= 0x39 }
 
-    /// Whether the character before `i` is a backslash.
-    func previousIsBackslash(_ i: Int) -> Bool {
-        guard let p = before(i) else { return false }
-        return bytes[p] == 0x5C
+    /// Whether the character before `i` is a backslash (a continuation byte or the `\n` of `\r\n` is
+    /// never 0x5C, so the byte before is enough).
+    @inline(__always) func previousIsBackslash(_ i: Int) -> Bool {
+        i > 0 && i <= end && bytes[i - 1] == 0x5C
     }
 
     /// Skips same-line whitespace; the count of characters skipped.
@@ -240,7 +240,7 @@ struct MailMarkdown {
     /// The end of `&…;` starting at `i` (after the `;`), or `nil` when whitespace or the end comes first.
     private mutating func entityEnd(from i: Int) -> Int? {
         if entityStops.isEmpty {
-            entityStops = stops { b, i in b == 0x3B || isWhitespace(i) }
+            entityStops = stops { b, i in b == 0x3B || (b < 0x80 ? b == 0x20 || (b >= 0x09 && b <= 0x0D) : isWhitespace(i)) }
         }
         let stop = Int(entityStops[i])
         return stop < end && bytes[stop] == 0x3B ? stop + 1 : nil
@@ -249,7 +249,7 @@ struct MailMarkdown {
     /// The index of the first `]` from `i` on the same line, or `nil`.
     private mutating func closingBracket(from i: Int) -> Int? {
         if bracketStops.isEmpty {
-            bracketStops = stops { b, i in b == 0x5D || isNewline(i) }
+            bracketStops = stops { b, i in b == 0x5D || (b < 0x80 ? b >= 0x0A && b <= 0x0D : isNewline(i)) }
         }
         guard i < end else { return nil }
         let stop = Int(bracketStops[i])
@@ -587,16 +587,17 @@ struct MailMarkdown {
             pending = i
         }
 
+        let plain = Self.isPlain
         while i < end {
             let c = bytes[i]
-            if Self.isPlain[Int(c)], c != terminator {
+            if plain[Int(c)] {
                 // Letters, digits and most punctuation: nothing to decide.
                 spaces = 0
                 i += 1
                 continue
             }
             if let terminator, c == terminator, !previousIsBackslash(i) { break }
-            if isNewline(i) {
+            if c < 0x80 ? (c >= 0x0A && c <= 0x0D) : isNewline(i) {
                 flush(&text, &pending, i)
                 let next = after(i)
                 guard next < end else { break }
@@ -618,7 +619,7 @@ struct MailMarkdown {
                 break
             }
             spaces = c == 0x20 ? spaces + 1 : 0
-            if isSameLineWhitespace(i) {
+            if c < 0x80 ? (c == 0x20 || c == 0x09) : isSameLineWhitespace(i) {
                 let next = after(i)
                 guard next < end else { break }
                 if isWhitespace(next) {
