@@ -34,6 +34,7 @@ struct MailMarkdown {
 
     // MARK: - Tree
 
+    /// An emphasis style; raw values are bits of a set of open styles.
     enum Style: UInt8 { case italic = 1, bold = 2, strikethrough = 4 }
 
     /// An emphasis marker, resolved once its text is read.
@@ -115,6 +116,8 @@ struct MailMarkdown {
     private var linkMemo: [Int32] = []
     /// The index of the last `]`: a `[` after it starts no link.
     private let lastClosingBracket: Int
+    /// Scan tables, built on first use: see ``entityEnd(from:)``, ``closingBracket(from:)`` and
+    /// ``matchingParenthesis(of:)``.
     private var entityStops: [Int32] = []
     private var bracketStops: [Int32] = []
     private var parenMatches: [Int32] = []
@@ -296,6 +299,7 @@ struct MailMarkdown {
 
     // MARK: - Blocks
 
+    /// Ink's top-level loop: blocks separated by blank space, `[name]: url` lines, front matter.
     private mutating func readDocument() {
         var i = 0
         var triedMetadata = false
@@ -392,6 +396,7 @@ struct MailMarkdown {
         return i
     }
 
+    /// A reference name as Ink compared them (Swift's `lowercased()`), ASCII without decoding.
     static func lowercased(_ name: ArraySlice<UInt8>) -> [UInt8] {
         if name.allSatisfy({ $0 < 0x80 }) {
             return name.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
@@ -399,6 +404,7 @@ struct MailMarkdown {
         return Array(String(decoding: name, as: UTF8.self).lowercased().utf8)
     }
 
+    /// A paragraph (always at least one character).
     private mutating func readParagraph(from i: Int) -> Int {
         var j = i
         let text = readText(at: &j, terminator: nil, depth: 0).text
@@ -406,6 +412,7 @@ struct MailMarkdown {
         return max(j, after(i))
     }
 
+    /// `#` to `######`, a space, the text to the end of the line.
     private mutating func readHeading(from start: Int) -> Int? {
         var i = start
         var level = 0
@@ -416,6 +423,7 @@ struct MailMarkdown {
         return i
     }
 
+    /// Three or more `-` or `*` alone on their line.
     private mutating func readRule(from start: Int) -> Int? {
         var i = start
         let c = bytes[i]
@@ -433,6 +441,7 @@ struct MailMarkdown {
         return text
     }
 
+    /// `> ` and the lines after it up to a blank line, glued without a separator (as in Ink).
     private mutating func readBlockquote(from start: Int) -> Int? {
         var i = start + 1
         guard skipSameLineWhitespace(&i) > 0 else { return nil }
@@ -446,6 +455,7 @@ struct MailMarkdown {
         return i
     }
 
+    /// A fence of three or more backticks, its language, the code up to the same fence at a line start.
     private mutating func readCodeBlock(from start: Int) -> Int? {
         var i = start
         var fence = 0
