@@ -493,7 +493,7 @@ struct MailMarkdown {
 
     /// A list whose marker is at `i`, its items indented by `indentation`.
     private mutating func readList(at i: inout Int, indentation: Int, depth: Int) -> Int? {
-        guard depth < Self.maxListDepth else { return nil }
+        guard depth < Self.maxListDepth, i < end else { return nil }
         let start = i
         var list: ListNode
         if isDigit(i) {
@@ -527,6 +527,8 @@ struct MailMarkdown {
                     continue
                 }
                 let itemIndentation = skipSameLineWhitespace(&i)
+                // Whitespace ending the input (Ink read past the end here): the list ends.
+                if i >= end { break loop }
                 if itemIndentation < indentation { break loop }
                 if itemIndentation == indentation { continue }
                 let fallback = i

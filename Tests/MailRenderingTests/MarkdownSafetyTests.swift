@@ -39,6 +39,15 @@ func threadCPUSeconds(_ body: () -> Void) -> Double {
         #expect(inputs.count == 1 + 17 + 289 + 4_913 + 83_521)
     }
 
+    /// Ink 0.6.0 read past the end of a list followed by a line of only Unicode whitespace at the end
+    /// (the renderer trimmed trailing spaces and tabs for it, not U+3000 or U+00A0): a crash.
+    @Test func listFollowedByUnicodeWhitespaceAtTheEnd() {
+        for blank in ["\u{3000}", "\u{00A0}", "  \u{202F} ", "\u{2028}"] {
+            #expect(renderHTMLFragment(markdown: "- a\n" + blank).html == renderHTMLFragment(markdown: "- a\n").html)
+            #expect(renderHTMLFragment(markdown: "- a\n  - b\n" + blank).html.hasPrefix("<ul><li>a<ul><li>b</li></ul>"))
+        }
+    }
+
     /// Pathological inputs by name (built on demand, so that a failure does not print megabytes).
     static let pathological: [String: @Sendable () -> String] = [
         "[ x 1M": { String(repeating: "[", count: 1_000_000) },
