@@ -48,6 +48,27 @@ func threadCPUSeconds(_ body: () -> Void) -> Double {
         }
     }
 
+    /// Random documents of markers, Unicode whitespace and newlines, combining marks and CR: no crash,
+    /// and the same output twice.
+    @Test func randomDocumentsWithUnicodeSpacingRender() {
+        let pieces = [
+            "[", "]", "(", ")", "![", "](", "`", "```", "\n", "\n\n", " ", "  \n", "*", "**", "_", "__", "- ", "1. ",
+            "2) ", "#", "## ", "> ", "&", "&amp;", "\\", "é", "👍🏽", "[x]: ", "\r\n", "\r", "~~", "---", "***",
+            "    ", "\t", "+ ", "\u{00A0}", "\u{202F}", "\u{3000}", "\u{2028}", "\u{0085}", "e\u{301}", "*\u{301}",
+            "-\u{301}", "#\u{301}", " \u{301}", "\u{200D}", "[a](u)", "[b][a]", "word",
+        ]
+        var generator = RobustnessTests.SplitMix(state: 99)
+        let hooks = MailMarkdown.Hooks(inlineCode: { $1 }, codeBlock: { $1 }, link: { _, html, _ in html })
+        for _ in 0..<20_000 {
+            var markdown = ""
+            for _ in 0..<Int(generator.next() % 30) {
+                markdown += pieces[Int(generator.next() % UInt64(pieces.count))]
+            }
+            let html = MailMarkdown(markdown).html(hooks: hooks)
+            #expect(html == MailMarkdown(markdown).html(hooks: hooks))
+        }
+    }
+
     /// Pathological inputs by name (built on demand, so that a failure does not print megabytes).
     static let pathological: [String: @Sendable () -> String] = [
         "[ x 1M": { String(repeating: "[", count: 1_000_000) },
