@@ -14,7 +14,9 @@
 /// Unsupported on purpose: raw HTML (the caller turns every `<` into a placeholder) and tables (a
 /// `|` line is a paragraph).
 ///
-/// A "character" here is a Unicode scalar, except `\r\n`, one character as in Swift.
+/// A "character" here is a Unicode scalar, except `\r\n`, one character as in Swift. The one known
+/// difference from Ink follows: a combining mark right after a marker (`*\u{301}`) made one Swift
+/// Character that Ink did not take for the marker; here the marker counts.
 struct MailMarkdown {
     /// Links deeper than this inside link text are text.
     static let maxLinkDepth = 32
