@@ -12,7 +12,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
-        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         /// The system libyaml (Debian `libyaml-dev`, pkg-config `yaml-0.1`).
@@ -29,7 +28,7 @@ let package = Package(
         /// so a sender-side runtime can use it without the compiler.
         .target(name: "Liquid"),
         /// Markdown-with-Liquid -> email HTML and plain text.
-        .target(name: "MailRendering", dependencies: ["Liquid", .product(name: "Ink", package: "Ink")]),
+        .target(name: "MailRendering", dependencies: ["Liquid"]),
         /// The compiler: load, decode, check, lower, emit. Never prints, never exits.
         .target(
             name: "AutoMail",
@@ -47,7 +46,7 @@ let package = Package(
         .executableTarget(name: "automail-bench", dependencies: ["AutoMail", "Diagnostics", "CLibYAML"], path: "Sources/AutomailBench"),
         .testTarget(name: "YAMLSourceTests", dependencies: ["YAMLSource"]),
         .testTarget(name: "LiquidTests", dependencies: ["Liquid"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "MailRenderingTests", dependencies: ["MailRendering"]),
+        .testTarget(name: "MailRenderingTests", dependencies: ["MailRendering"], exclude: ["ink-0.6.0-parity.json"]),
         .testTarget(name: "AutoMailTests", dependencies: ["AutoMail"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["AutoMail"]),
     ],

@@ -1,6 +1,7 @@
-/// Bounds on the Markdown handed to Ink, whose link parser takes time exponential in the number of open
-/// `[` of a paragraph (20 cost seconds, a few thousand overflow the stack) and quadratic in their count.
-/// Markdown past a bound is not rendered: ``MarkdownConversion`` reports `.tooComplex` instead.
+/// Bounds on the Markdown a body may hold. They were set for Ink, whose link parser took time
+/// exponential in the number of open `[` of a paragraph; ``MailMarkdown`` is linear, but the bounds
+/// stay as the format's limits (AM620). Markdown past a bound is not rendered: ``MarkdownConversion``
+/// reports `.tooComplex` instead.
 enum MarkdownBounds {
     /// The most `[` open at once in one paragraph (nested, or not closed).
     static let maxOpenBrackets = 10
@@ -51,7 +52,7 @@ enum MarkdownBounds {
 }
 
 /// Why `markdown` is too large or too deeply bracketed to render (see ``MarkdownBounds``), or `nil`:
-/// such Markdown is reported (`.tooComplex`) and never handed to Ink.
+/// such Markdown is reported (`.tooComplex`) and never rendered.
 public func markdownComplexityProblem(_ markdown: String) -> String? {
     MarkdownBounds.problem(in: markdown)
 }

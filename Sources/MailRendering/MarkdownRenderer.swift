@@ -1,17 +1,15 @@
-import Ink
-
 /// Renders a Markdown body (with Liquid merge tags) to an HTML fragment, keeping every Liquid
 /// construct byte for byte and refusing raw HTML and unsafe links.
 ///
 /// The returned HTML is always safe to embed: raw HTML is escaped, unsafe links lose their
-/// anchor, and every `<` in the output comes from Ink's own markup or from Liquid source.
+/// anchor, and every `<` in the output comes from the writer's own markup or from Liquid source.
 public func renderHTMLFragment(markdown: String) -> (html: String, issues: [MarkdownIssue]) {
     htmlFragment(of: MarkdownConversion(markdown: markdown))
 }
 
 /// A Markdown body converted once: its HTML fragment, its plain text and its issues, the same as
 /// `renderHTMLFragment(markdown:)`, `renderText(markdown:)` and `checkMarkdown(_:)` give, for a third
-/// of their cost together (Ink parses the Markdown once).
+/// of their cost together (the Markdown is read once).
 public struct RenderedMarkdown: Sendable, Hashable {
     /// The HTML fragment (`renderHTMLFragment(markdown:).html`).
     public var html: String
@@ -24,7 +22,7 @@ public struct RenderedMarkdown: Sendable, Hashable {
     public init(markdown: String) {
         let conversion = MarkdownConversion(markdown: markdown)
         html = htmlFragment(of: conversion).html
-        text = PlainTextWriter.text(fromInkHTML: conversion.protectedHTML, document: conversion.protectedDocument)
+        text = PlainTextWriter.text(fromHTML: conversion.protectedHTML, document: conversion.protectedDocument)
         issues = conversion.issues
     }
 }
@@ -62,7 +60,7 @@ public func checkMarkdown(_ markdown: String) -> [MarkdownIssue] {
 /// without splitting a Liquid construct or a URL. Liquid constructs are kept byte for byte.
 public func renderText(markdown: String) -> String {
     let conversion = MarkdownConversion(markdown: markdown)
-    return PlainTextWriter.text(fromInkHTML: conversion.protectedHTML, document: conversion.protectedDocument)
+    return PlainTextWriter.text(fromHTML: conversion.protectedHTML, document: conversion.protectedDocument)
 }
 
 /// `string` escaped as the renderer escapes a double-quoted attribute value (a link's `href`), so a
@@ -103,14 +101,14 @@ enum HTMLEscaping {
     }
 }
 
-/// One Markdown-to-HTML conversion through Ink, with the checks that go with it.
+/// One Markdown-to-HTML conversion (``MailMarkdown``), with the checks that go with it.
 struct MarkdownConversion {
     let protectedDocument: ProtectedMarkdown
-    /// Ink's HTML, sanitised and with tag-only paragraphs unwrapped, placeholders still in.
+    /// The HTML, sanitised and with tag-only paragraphs unwrapped, placeholders still in.
     let protectedHTML: String
     let issues: [MarkdownIssue]
 
-    /// What the Ink modifiers saw.
+    /// What the reader's hooks saw.
     private final class Recorder {
         var codeRanges: [Range<Int>] = []
         var issues: [MarkdownIssue] = []
@@ -140,46 +138,44 @@ struct MarkdownConversion {
             }
         }
 
+        let utf8 = document.text.utf8
+        /// The fragment's Markdown, a slice of `document.text`.
+        func source(_ range: Range<Int>) -> Substring {
+            let lower = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+            let upper = utf8.index(lower, offsetBy: range.count)
+            return Substring(utf8[lower..<upper])
+        }
         func protectedRange(of markdown: Substring) -> Range<Int> {
             let lower = document.protectedOffset(of: markdown.startIndex)
             let upper = document.protectedOffset(of: markdown.endIndex)
             return lower..<max(lower, upper)
         }
 
-        var parser = MarkdownParser()
-        parser.addModifier(Modifier(target: .html) { input in
-            HTMLEscaping.text(input.markdown)
-        })
-        parser.addModifier(Modifier(target: .inlineCode) { input in
-            recorder.codeRanges.append(document.sourceRange(ofProtected: protectedRange(of: input.markdown)))
-            return Self.literalAutolinks(in: input.html, document: document)
-        })
-        parser.addModifier(Modifier(target: .codeBlocks) { input in
-            recorder.codeRanges.append(document.sourceRange(ofProtected: protectedRange(of: input.markdown)))
-            var html = input.html
-            if html.hasPrefix("<pre><code class=\""), let close = html.firstRange(of: "\">") {
-                let language = html[html.index(html.startIndex, offsetBy: 18)..<close.lowerBound]
-                if !language.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_+.".contains($0)) }) {
-                    html = "<pre><code>" + html[close.upperBound...]
+        let hooks = MailMarkdown.Hooks(
+            inlineCode: { raw, html in
+                recorder.codeRanges.append(document.sourceRange(ofProtected: protectedRange(of: source(raw))))
+                return Self.literalAutolinks(in: html, document: document)
+            },
+            codeBlock: { raw, html in
+                recorder.codeRanges.append(document.sourceRange(ofProtected: protectedRange(of: source(raw))))
+                var html = html
+                if html.hasPrefix("<pre><code class=\""), let close = html.firstRange(of: "\">") {
+                    let language = html[html.index(html.startIndex, offsetBy: 18)..<close.lowerBound]
+                    if !language.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_+.".contains($0)) }) {
+                        html = "<pre><code>" + html[close.upperBound...]
+                    }
                 }
-            }
-            return Self.literalAutolinks(in: html, document: document)
-        })
-        parser.addModifier(Modifier(target: .links) { input in
-            let range = protectedRange(of: input.markdown)
-            let (html, issue) = Self.rewriteLink(input, isImage: false, range: range,
-                                                 declarations: declarations, document: document)
-            if let issue { recorder.issues.append(issue) }
-            return html
-        })
-        parser.addModifier(Modifier(target: .images) { input in
-            let range = protectedRange(of: input.markdown)
-            let (html, issue) = Self.rewriteLink(input, isImage: true, range: range,
-                                                 declarations: declarations, document: document)
-            if let issue { recorder.issues.append(issue) }
-            return html
-        })
-        let inkHTML = parser.html(from: Self.inkSafe(document.text))
+                return Self.literalAutolinks(in: html, document: document)
+            },
+            link: { raw, html, isImage in
+                let markdown = source(raw)
+                let (rewritten, issue) = Self.rewriteLink(markdown: markdown, html: html, isImage: isImage,
+                                                          range: protectedRange(of: markdown),
+                                                          declarations: declarations, document: document)
+                if let issue { recorder.issues.append(issue) }
+                return rewritten
+            })
+        let inkHTML = MailMarkdown(document.text).html(hooks: hooks)
         protectedHTML = Self.unwrapTagParagraphs(in: inkHTML, document: document)
 
         issues += recorder.issues
@@ -286,10 +282,9 @@ struct MarkdownConversion {
                              range: range)
     }
 
-    /// Rebuilds Ink's `<a>` or `<img>` with an escaped, checked URL.
-    static func rewriteLink(_ input: Modifier.Input, isImage: Bool, range: Range<Int>,
+    /// Rebuilds the writer's `<a>` or `<img>` with an escaped, checked URL.
+    static func rewriteLink(markdown raw: Substring, html inkHTML: String, isImage: Bool, range: Range<Int>,
                             declarations: Declarations, document: ProtectedMarkdown) -> (String, MarkdownIssue?) {
-        let raw = input.markdown
         let wholeRange = document.sourceRange(ofProtected: range)
         var body = isImage ? raw.dropFirst() : raw
         guard body.first == "[" else { return (HTMLEscaping.text(raw), nil) }
@@ -344,9 +339,9 @@ struct MarkdownConversion {
         }
         let prefix = "<a href=\"\(inkURL)\">"
         let title: String
-        if input.html.hasPrefix(prefix), input.html.hasSuffix("</a>"),
-           input.html.count >= prefix.count + 4 {
-            title = String(input.html.dropFirst(prefix.count).dropLast(4))
+        if inkHTML.hasPrefix(prefix), inkHTML.hasSuffix("</a>"),
+           inkHTML.count >= prefix.count + 4 {
+            title = String(inkHTML.dropFirst(prefix.count).dropLast(4))
         } else {
             title = HTMLEscaping.text(text)
         }
@@ -370,20 +365,6 @@ struct MarkdownConversion {
     // MARK: - Block tags
 
     /// `<p>` elements holding only Liquid tags lose their `<p>`: `{% if %}` lines stay balanced.
-    /// `text` without the spaces and tabs that end it. Ink 0.6.0 reads past the end of its input (a
-    /// String index out of bounds: a crash) when a list item is followed by a line of only spaces at
-    /// the very end (`- a\n  `, found by the fuzzer); trailing blanks never change the rendering.
-    static func inkSafe(_ text: String) -> String {
-        var end = text.utf8.endIndex
-        while end > text.utf8.startIndex {
-            let before = text.utf8.index(before: end)
-            let byte = text.utf8[before]
-            guard byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") else { break }
-            end = before
-        }
-        return end == text.utf8.endIndex ? text : String(text[..<end])
-    }
-
     static func unwrapTagParagraphs(in html: String, document: ProtectedMarkdown) -> String {
         var result = ""
         var rest = Substring(html)

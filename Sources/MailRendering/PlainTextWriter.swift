@@ -1,4 +1,4 @@
-/// Turns Ink's HTML (placeholders still in) into the plain-text part, so that the text and the
+/// Turns the Markdown writer's HTML (placeholders still in) into the plain-text part, so that the text and the
 /// HTML parts always agree on the document's structure.
 ///
 /// The walk is a flat loop over tags with explicit stacks: no recursion.
@@ -6,7 +6,7 @@ enum PlainTextWriter {
     /// The column limit of the text part.
     static let width = 78
 
-    static func text(fromInkHTML html: String, document: ProtectedMarkdown) -> String {
+    static func text(fromHTML html: String, document: ProtectedMarkdown) -> String {
         var writer = State(document: document)
         for token in HTMLTokenizer.tokens(of: html) {
             writer.handle(token)
@@ -232,7 +232,7 @@ enum PlainTextWriter {
     }
 }
 
-/// A tokenizer for the HTML that Ink writes (and only that: every `<` there is markup).
+/// A tokenizer for the HTML that ``MailMarkdown`` writes (and only that: every `<` there is markup).
 enum HTMLTokenizer {
     enum Token: Equatable {
         case start(String, [String: String])
@@ -281,7 +281,7 @@ enum HTMLTokenizer {
         return .start(name, attributes)
     }
 
-    /// Decodes the entities Ink and authors write; unknown named entities are kept.
+    /// Decodes the entities the writer and authors write; unknown named entities are kept.
     static func decodeEntities(_ text: some StringProtocol) -> String {
         // Only `&` starts an entity: without one the text is returned as it is.
         if !text.utf8.contains(UInt8(ascii: "&")) { return String(text) }

@@ -1,5 +1,5 @@
 /// A Markdown source whose Liquid constructs, autolinks and `<` characters are swapped for
-/// opaque placeholder tokens (letters and digits only), so that Ink leaves them alone.
+/// opaque placeholder tokens (letters and digits only), so that the Markdown reader leaves them alone.
 ///
 /// A token is `prefix` + decimal index + `X`. The prefix is `L` followed by `Q`s and a `Z`,
 /// lengthened until it does not occur in the source; it has a single `L`, so no occurrence can
@@ -14,7 +14,7 @@ struct ProtectedMarkdown {
         var token: String
     }
 
-    /// The text given to Ink.
+    /// The text given to the Markdown reader.
     let text: String
     /// The token prefix.
     let prefix: String
