@@ -188,6 +188,22 @@ struct SourceText {
         return end - lineCharStarts[line]
     }
 
+    /// Whether 0-based `line` contains the ASCII `needle` (a Liquid delimiter, for help lines).
+    func line(_ line: Int, contains needle: String) -> Bool {
+        guard line >= 0, line < lineByteStarts.count else { return false }
+        let start = bytes.startIndex + lineByteStarts[line]
+        var end = start
+        while end < bytes.endIndex, bytes[end] != 0x0A { end += 1 }
+        let pattern = Array(needle.utf8)
+        guard !pattern.isEmpty, end - start >= pattern.count else { return false }
+        var i = start
+        while i + pattern.count <= end {
+            if bytes[i..<(i + pattern.count)].elementsEqual(pattern) { return true }
+            i += 1
+        }
+        return false
+    }
+
     /// The 1-based column of the first TAB in the leading whitespace of 0-based `line`, if any.
     func tabInIndentation(ofLine line: Int) -> Int? {
         guard line < lineByteStarts.count else { return nil }

@@ -285,6 +285,15 @@ struct TreeBuilder {
             }
         }
         var help = Self.help(forProblem: problem, context: parser.context.map { String(cString: $0) })
+        // The usual cause in a template: an unquoted value holding Liquid with a filter argument
+        // (`default: "friend"`), whose `: ` YAML reads as a nested key.
+        if problem.contains("mapping values are not allowed"),
+            text.line(at.line - 1, contains: "{{") || text.line(at.line - 1, contains: "{%")
+        {
+            help = "this value holds Liquid whose `: ` (a filter argument) YAML reads as a key: quote the whole"
+                + " value in single quotes, e.g. `subject: 'Hello {{ contact.firstname | default: \"friend\" }}'`,"
+                + " or write it as a block scalar (`|`)"
+        }
         // Tabs in indentation surface as many different libyaml errors; look for one on the error's
         // line or the lines above it, up to the context.
         let contextLine = notes.first?.range?.start.line ?? at.line

@@ -67,6 +67,13 @@ func reportsErrors(_ c: ErrorCase) {
     #expect(d.first?.help?.contains("indentation") == true)
 }
 
+@Test func unquotedLiquidFilterArgumentGetsTheQuotingHelp() {
+    let d = parse("id: x\nsubject: Hi {{ contact.firstname | default: \"friend\" }}!\n").diagnostics
+    #expect(d.first?.message == "yaml syntax error: mapping values are not allowed in this context")
+    #expect(d.first?.range?.start == SourcePosition(line: 2, column: 43))
+    #expect(d.first?.help?.hasPrefix("this value holds Liquid whose `: ` (a filter argument) YAML reads as a key") == true)
+}
+
 @Test func unclosedQuoteHasContextNote() {
     let d = parse("a: \"hello\nb: 1\n").diagnostics
     #expect(d.first?.notes.first?.message == "while scanning a quoted scalar")
