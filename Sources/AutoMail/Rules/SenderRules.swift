@@ -22,6 +22,7 @@ enum SenderRules {
             let who = "sender `\(sender.id.value)`"
             if let name = sender.name {
                 HeaderSafety.check(name, field: "display name of \(who)", into: &bag)
+                checkDisplayName(name, of: who, into: &bag)
             }
             if let address = sender.address {
                 if let problem = EmailAddress.problem(with: address.value) {
@@ -79,6 +80,23 @@ extension SenderRules {
             }
         }
         return found
+    }
+}
+
+extension SenderRules {
+    /// AM507: a display name that holds `@`, `<` or `>` shows the reader an address that is not the
+    /// sender's (`"Support <security@bank.example>" <team@example.org>`), a classic phishing trick.
+    static func checkDisplayName(_ name: Located<String>, of who: String, into bag: inout DiagnosticBag) {
+        // A name with a line break already has its (graver) header-injection error.
+        guard HeaderSafety.firstControl(in: name.value) == nil,
+            let offending = name.value.first(where: { $0 == "@" || $0 == "<" || $0 == ">" })
+        else { return }
+        bag.report(
+            .error(
+                .addressInDisplayName, "the display name of \(who) contains `\(offending)`, so it reads like an address",
+                at: name.range,
+                help: "write a plain name (`Lyon en commun`): mail clients show the display name, and an address in it hides the real sender"
+            ))
     }
 }
 

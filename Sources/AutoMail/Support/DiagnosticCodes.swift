@@ -64,6 +64,7 @@ public extension DiagnosticCode {
     static let noreplyReplyTo: DiagnosticCode = "AM504"
     static let invalidSendingDomain: DiagnosticCode = "AM505"
     static let lookAlikeDomain: DiagnosticCode = "AM506"
+    static let addressInDisplayName: DiagnosticCode = "AM507"
 
     // Templates and Liquid
     static let missingLocale: DiagnosticCode = "AM601"

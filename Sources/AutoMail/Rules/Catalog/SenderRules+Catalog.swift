@@ -86,6 +86,30 @@ extension RuleCatalog {
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
+            code: .addressInDisplayName, severity: .error,
+            summary: "a sender's display name contains `@`, `<` or `>`",
+            explanation: #"""
+                Mail clients show the From display name, often instead of the address. A name such as
+                `Support <security@bank.example>` makes the email look like it comes from an address
+                it does not come from: a classic phishing trick, and one that spam filters punish.
+                DMARC aligns the real From domain, not what the name claims. Write a plain name; the
+                address goes in `address`.
+
+                ```yaml
+                name: Lyon en commun
+                address: equipe@lyon-en-commun.fr
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: edit("automail.yaml", ["name: Base team": #"name: «"Support <security@bank.example>"»"#])),
+                RuleExample(
+                    triggers: true,
+                    files: edit("automail.yaml", ["name: Base team": "name: «team@example.org»"])),
+                RuleExample(triggers: false, files: [:]),
+            ]),
+        RuleDescription(
             code: .noreplyReplyTo, severity: .warning,
             summary: "a reply-to address is a no-reply mailbox",
             explanation: #"""
