@@ -240,6 +240,9 @@ struct MarkdownConversion {
         return result
     }
 
+    /// The Liquid variables a link target may start with: URLs the workspace and the sender control.
+    static let trustedURLVariables: Set<String> = ["unsubscribe_url", "legal.privacy_url"]
+
     /// Checks a link target (protected text); `range` is its source range.
     static func checkURL(_ url: Substring, range: Range<Int>, wholeRange: Range<Int>,
                          document: ProtectedMarkdown) -> MarkdownIssue? {
@@ -253,7 +256,17 @@ struct MarkdownConversion {
         let shown = document.replacingTokens(in: trimmed) { $0.source }
         if let first = tokens.first, first.range.lowerBound == trimmed.startIndex,
            document.placeholders[first.index].construct.kind == .output {
-            return nil
+            // A target that starts with a Liquid value lets that value choose the scheme and host: only
+            // the URLs the workspace itself controls may do that, never a contact's data.
+            let source = document.placeholders[first.index].source
+            let name = Substring(source).trimming(["{", "}", "-", " ", "\t"])
+            if trustedURLVariables.contains(name) { return nil }
+            return MarkdownIssue(kind: .unsafeLinkURL,
+                                 message: "link target starts with `\(source)`: that value would choose where the link goes",
+                                 help: "start the target with a fixed `https://` address and put the value after it "
+                                     + "(`https://example.org/{{ contact.city | url_encode }}`), or link to "
+                                     + "`{{ unsubscribe_url }}` or `{{ legal.privacy_url }}`",
+                                 range: range)
         }
         let lowered = trimmed.lowercased()
         let schemeOK = ["http://", "https://", "mailto:"].contains { lowered.hasPrefix($0) }

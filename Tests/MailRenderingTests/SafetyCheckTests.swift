@@ -66,10 +66,16 @@ struct SafetyCheckTests {
              html: #"<p>See <a href="https://example.org/a?b=1&amp;c=2">https://example.org/a?b=1&amp;c=2</a> or "#
                  + #"<a href="mailto:team@example.org">mailto:team@example.org</a></p>"#),
         Case(name: "accepted link forms",
-             markdown: "[a](https://x.example) [b](http://x.example) [c](mailto:a@x.example) [d]({{ url }}/x)",
+             markdown: "[a](https://x.example) [b](http://x.example) [c](mailto:a@x.example) [d]({{ unsubscribe_url }})"
+                 + " [e](https://x.example/{{ contact.city }})",
              issues: [],
              html: #"<p><a href="https://x.example">a</a> <a href="http://x.example">b</a> "#
-                 + #"<a href="mailto:a@x.example">c</a> <a href="{{ url }}/x">d</a></p>"#),
+                 + #"<a href="mailto:a@x.example">c</a> <a href="{{ unsubscribe_url }}">d</a> "#
+                 + #"<a href="https://x.example/{{ contact.city }}">e</a></p>"#),
+        Case(name: "a link target that starts with a value the workspace does not control",
+             markdown: "[d]({{ contact.website }}/x)",
+             issues: [(.unsafeLinkURL, 4..<27)],
+             html: "<p>d</p>"),
         Case(name: "a Liquid tag as link target",
              markdown: "[a]({% if x %}https://x.example{% endif %})",
              issues: [(.unsafeLinkURL, 4..<42)],

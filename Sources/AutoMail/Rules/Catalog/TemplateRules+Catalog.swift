@@ -218,10 +218,13 @@ extension RuleCatalog {
             code: .unsafeLink, severity: .error,
             summary: "a link target is not an `https:`, `http:` or `mailto:` URL",
             explanation: #"""
-                Links must be absolute `https:` (or `http:`) or `mailto:` URLs, or a Liquid output such
-                as `{{ unsubscribe_url }}`. `javascript:` and `data:` links are attack vectors; a
-                relative link (`www.example.org/…`, `/programme`) has no base in an email and goes
-                nowhere; spaces and quotes in a URL break the HTML attribute.
+                Links must be absolute `https:` (or `http:`) or `mailto:` URLs, or one of the URLs the
+                workspace controls: `{{ unsubscribe_url }}`, `{{ legal.privacy_url }}`. `javascript:`
+                and `data:` links are attack vectors; a target that starts with a contact's value
+                (`{{ contact.website }}`) lets whoever typed that value choose where the link goes;
+                a relative link (`www.example.org/…`, `/programme`) has no base in an email and goes
+                nowhere; spaces and quotes in a URL break the HTML attribute. A contact value after a
+                fixed `https://` host is fine.
 
                 ```markdown
                 Read [our programme](https://www.example.org/programme).
@@ -234,6 +237,12 @@ extension RuleCatalog {
                 RuleExample(
                     triggers: true,
                     files: callbackEnglishBody(adding: "[Act now](«javascript:alert(document.cookie)»)")),
+                RuleExample(
+                    triggers: true,
+                    files: callbackEnglishBody(adding: "[Your district page](«{{ contact.district }}»)")),
+                RuleExample(
+                    triggers: false,
+                    files: callbackEnglishBody(adding: "[Your district page](https://www.example.org/{{ contact.district }})")),
                 RuleExample(
                     triggers: false,
                     files: callbackEnglishBody(adding: "Read [our programme](https://www.example.org/programme).")),
