@@ -101,7 +101,7 @@ struct MailMarkdown {
     /// ASCII bytes that never start markup, whitespace or an escape in text.
     static let isPlain: [Bool] = (0..<256).map { byte in
         guard byte >= 0x21, byte < 0x7F else { return false }
-        return !"*_~`[]!\\&<>".utf8.contains(UInt8(byte))
+        return "*_~`[]!\\&<>".utf8.contains(UInt8(byte)) == false
     }
 
     // MARK: - State

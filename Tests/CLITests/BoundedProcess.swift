@@ -32,7 +32,36 @@ enum BoundedProcess {
     static func run(
         _ arguments: [String], in directory: String, seconds: Double = 20, environment extra: [String: String] = [:]
     ) throws -> Outcome {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("automail-bounded-\(UUID().uuidString)")
+        let captured = try CapturedRun.launch(
+            URL(fileURLWithPath: "/bin/sh"),
+            ["-c", "ulimit -v \(memoryLimitKiB) && exec \"$0\" \"$@\"", try AutomailProcess.executable().path]
+                + arguments,
+            in: directory, environment: extra, seconds: seconds)
+        return Outcome(
+            status: captured.signal == nil ? captured.status : -1, signal: captured.signal,
+            timedOut: captured.timedOut, seconds: captured.seconds,
+            standardOutput: captured.standardOutput, standardError: captured.standardError)
+    }
+}
+
+/// Starts a process with no standard input, its output captured through files (a large output cannot
+/// fill a pipe and block), optionally killed (SIGKILL) after a wall-clock bound; `NO_COLOR` is removed
+/// from the environment so each test chooses.
+enum CapturedRun {
+    struct Result {
+        var status: Int32
+        var signal: Int32?
+        var timedOut: Bool
+        var seconds: Double
+        var standardOutput: String
+        var standardError: String
+    }
+
+    static func launch(
+        _ executable: URL, _ arguments: [String], in directory: String?, environment extra: [String: String],
+        seconds bound: Double?
+    ) throws -> Result {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("automail-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let outURL = scratch.appendingPathComponent("stdout")
@@ -43,11 +72,9 @@ enum BoundedProcess {
         let err = try FileHandle(forWritingTo: errURL)
 
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments =
-            ["-c", "ulimit -v \(memoryLimitKiB) && exec \"$0\" \"$@\"", try AutomailProcess.executable().path]
-            + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "NO_COLOR")
         environment.merge(extra) { _, new in new }
@@ -58,21 +85,23 @@ enum BoundedProcess {
         let start = Date()
         try process.run()
         var timedOut = false
-        while process.isRunning {
-            if Date().timeIntervalSince(start) > seconds {
-                timedOut = true
-                kill(process.processIdentifier, SIGKILL)
-                break
+        if let bound {
+            while process.isRunning {
+                if Date().timeIntervalSince(start) > bound {
+                    timedOut = true
+                    kill(process.processIdentifier, SIGKILL)
+                    break
+                }
+                usleep(10_000)
             }
-            usleep(10_000)
         }
         process.waitUntilExit()
         let elapsed = Date().timeIntervalSince(start)
         try out.close()
         try err.close()
         let signaled = process.terminationReason == .uncaughtSignal
-        return Outcome(
-            status: signaled ? -1 : process.terminationStatus, signal: signaled ? process.terminationStatus : nil,
+        return Result(
+            status: process.terminationStatus, signal: signaled ? process.terminationStatus : nil,
             timedOut: timedOut, seconds: elapsed,
             standardOutput: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
             standardError: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
