@@ -102,8 +102,10 @@ public enum Compiler {
             manifest: manifest, questionnaires: questionnaires, templates: templates, triggers: triggers,
             unreadableFiles: unreadable, layoutFiles: layouts)
         var mark = clock.now
+        // Line tables map a character of a Liquid or Markdown text to its file position: only the
+        // manifest and templates hold such texts.
         var lines: [String: SourceLines] = [:]
-        for file in sorted where FileKind(path: file.path).map({ $0 != .layout }) == true {
+        for file in sorted where [.manifest, .template].contains(FileKind(path: file.path)) {
             lines[file.path] = SourceLines(file)
         }
         timings.parse += clock.now - mark
