@@ -27,27 +27,31 @@ let package = Package(
         /// Liquid lexer, parser, analyser and renderer for automail's subset. No dependencies,
         /// so a sender-side runtime can use it without the compiler.
         .target(name: "Liquid"),
+        /// The bundle's JSON: values, the canonical and pretty writer, a strict reader, the digest.
+        /// Shared by the compiler (which writes bundles) and anything that reads them back.
+        .target(name: "BundleFormat", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         /// Markdown-with-Liquid -> email HTML and plain text.
         .target(name: "MailRendering", dependencies: ["Liquid"]),
         /// The compiler: load, decode, check, lower, emit. Never prints, never exits.
         .target(
             name: "AutoMail",
             dependencies: [
-                "Diagnostics", "YAMLSource", "Liquid", "MailRendering",
+                "Diagnostics", "YAMLSource", "Liquid", "MailRendering", "BundleFormat",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         /// The thin command-line front.
         .executableTarget(
             name: "automail",
-            dependencies: ["AutoMail", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["AutoMail", "BundleFormat", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         /// Times each phase beside libyaml's bare event loop on the same files (BENCHMARKS.md).
         .executableTarget(name: "automail-bench", dependencies: ["AutoMail", "Diagnostics", "CLibYAML"], path: "Sources/AutomailBench"),
         .testTarget(name: "YAMLSourceTests", dependencies: ["YAMLSource"]),
         .testTarget(name: "LiquidTests", dependencies: ["Liquid"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MailRenderingTests", dependencies: ["MailRendering"], exclude: ["ink-0.6.0-parity.json"]),
-        .testTarget(name: "AutoMailTests", dependencies: ["AutoMail"], exclude: ["Fixtures"]),
+        .testTarget(name: "BundleFormatTests", dependencies: ["BundleFormat"]),
+        .testTarget(name: "AutoMailTests", dependencies: ["AutoMail", "BundleFormat"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["AutoMail"]),
     ],
     swiftLanguageModes: [.v6]

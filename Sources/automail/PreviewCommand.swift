@@ -1,5 +1,6 @@
 import ArgumentParser
 import AutoMail
+import BundleFormat
 import Diagnostics
 
 #if canImport(Glibc)

@@ -1,9 +1,9 @@
+@testable import AutoMail
+import BundleFormat
 import Diagnostics
 import Foundation
 import Liquid
 import Testing
-
-@testable import AutoMail
 
 /// The preview is what the contact receives: checked by independent tools (python-liquid renders the
 /// bundle as a sender would and must give the same bytes; Python's `email` package parses the .eml;

@@ -1,3 +1,4 @@
+import BundleFormat
 import Liquid
 import MailRendering
 

@@ -1,3 +1,4 @@
+import BundleFormat
 import Liquid
 
 /// One header of a rendered email.

@@ -26,6 +26,16 @@ public enum BundleEmitter {
         return out
     }
 
+    /// The digest a bundle should carry: that of the canonical form of `bundle` without its `digest`
+    /// member. A reader compares it with the bundle's `digest` to detect any change.
+    public static func expectedDigest(of bundle: [String: JSONValue]) -> String {
+        var members = bundle
+        members["digest"] = nil
+        var hasher = SHA256()
+        JSONWriter(pretty: false).stream(.object(members)) { chunk in hasher.update(bufferPointer: chunk) }
+        return digestString(hasher.finalize())
+    }
+
     /// `sha256:` and the lowercase hex SHA-256 of `bytes`.
     public static func digest(ofCanonical bytes: [UInt8]) -> String {
         digestString(SHA256.hash(data: bytes))

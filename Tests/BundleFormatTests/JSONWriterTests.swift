@@ -1,4 +1,4 @@
-@testable import AutoMail
+@testable import BundleFormat
 import Testing
 
 struct JSONWriterTests {

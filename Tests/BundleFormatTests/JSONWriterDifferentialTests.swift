@@ -1,4 +1,4 @@
-@testable import AutoMail
+@testable import BundleFormat
 import Testing
 
 /// The byte-buffer `JSONWriter` against the writer it replaced (kept here as the reference), on
