@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "YAMLSourceTests", dependencies: ["YAMLSource"]),
         .testTarget(name: "LiquidTests", dependencies: ["Liquid"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MailRenderingTests", dependencies: ["MailRendering"], exclude: ["ink-0.6.0-parity.json"]),
-        .testTarget(name: "BundleFormatTests", dependencies: ["BundleFormat"]),
+        .testTarget(name: "BundleFormatTests", dependencies: ["BundleFormat"], exclude: ["Fixtures"]),
         .testTarget(name: "AutoMailTests", dependencies: ["AutoMail", "BundleFormat"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["AutoMail"]),
     ],
