@@ -24,21 +24,33 @@ enum KeyFile {
     /// refuses a private key that other users can read); a variable holds the PEM text or the base64 of
     /// the PKCS#8 DER on one line.
     static func privateKey(_ argument: String) throws -> BundlePrivateKey {
-        let text = try read(argument, isPrivate: true)
+        let text = try read(argument)
+        let key: BundlePrivateKey
         do {
             let trimmed = text.trimmingBlankSpace
             if argument.hasPrefix(environmentPrefix), !trimmed.hasPrefix("-----") {
-                return try BundlePrivateKey(base64DER: trimmed)
+                key = try BundlePrivateKey(base64DER: trimmed)
+            } else {
+                key = try BundlePrivateKey(pem: text)
             }
-            return try BundlePrivateKey(pem: text)
         } catch {
             throw fail("cannot use the signing key `\(argument)`: \(error)")
         }
+        // Checked once the file is known to hold a private key, so a public key given by mistake is
+        // named as such.
+        var info = stat()
+        if !argument.hasPrefix(environmentPrefix), stat(argument, &info) == 0, Int(info.st_mode) & 0o077 != 0 {
+            let mode = String(Int(info.st_mode) & 0o777, radix: 8)
+            throw fail(
+                "the private key `\(argument)` is accessible by other users (mode 0\(mode)): "
+                    + "run `chmod 600 \(argument)`, or pass it as `env:NAME`")
+        }
+        return key
     }
 
     /// The public key `argument` names (a PEM `PUBLIC KEY` file or variable).
     static func publicKey(_ argument: String) throws -> BundlePublicKey {
-        let text = try read(argument, isPrivate: false)
+        let text = try read(argument)
         do {
             return try BundlePublicKey(pem: text)
         } catch {
@@ -67,7 +79,7 @@ enum KeyFile {
     }
 
     /// The text of the file or variable `argument` names.
-    private static func read(_ argument: String, isPrivate: Bool) throws -> String {
+    private static func read(_ argument: String) throws -> String {
         if argument.hasPrefix(environmentPrefix) {
             let name = String(argument.dropFirst(environmentPrefix.count))
             guard let value = getenv(name) else { throw fail("the environment variable `\(name)` is not set") }
@@ -79,13 +91,6 @@ enum KeyFile {
         switch WorkspaceLoader.readFile(argument, limit: maxBytes) {
         case .success(let read): file = read
         case .failure(let error): throw fail("cannot read the key `\(argument)`: \(error)")
-        }
-        var info = stat()
-        if isPrivate, stat(argument, &info) == 0, Int(info.st_mode) & 0o077 != 0 {
-            let mode = String(Int(info.st_mode) & 0o777, radix: 8)
-            throw fail(
-                "the private key `\(argument)` is accessible by other users (mode 0\(mode)): "
-                    + "run `chmod 600 \(argument)`, or pass it as `env:NAME`")
         }
         return String(decoding: file.bytes, as: UTF8.self)
     }
