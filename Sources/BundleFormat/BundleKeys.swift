@@ -66,20 +66,12 @@ public struct BundlePrivateKey: Sendable, CustomStringConvertible, CustomDebugSt
 
     /// The key whose RFC 8032 seed is `seed` (32 bytes).
     public init(seed: [UInt8]) throws(BundleKeyError) {
-        guard seed.count == 32 else { throw .wrongLength(expected: 32, found: seed.count) }
-        do {
-            key = try Curve25519.Signing.PrivateKey(rawRepresentation: seed)
-        } catch {
-            throw .wrongLength(expected: 32, found: seed.count)
-        }
+        key = try DERKey.make(seed) { try Curve25519.Signing.PrivateKey(rawRepresentation: $0) }
     }
 
     /// The key in a PKCS#8 DER: exactly ``derPrefix`` then the 32-byte seed.
     public init(der: [UInt8]) throws(BundleKeyError) {
-        guard der.count == Self.derPrefix.count + 32, der.starts(with: Self.derPrefix) else {
-            throw .notEd25519(expectedLabel: Self.pemLabel, derCount: der.count)
-        }
-        try self.init(seed: Array(der.dropFirst(Self.derPrefix.count)))
+        try self.init(seed: DERKey.keyBytes(of: der, prefix: Self.derPrefix, label: Self.pemLabel))
     }
 
     /// The key in a PEM `PRIVATE KEY` block (what `automail keygen` and `openssl genpkey -algorithm
@@ -125,20 +117,12 @@ public struct BundlePublicKey: Sendable, Hashable, CustomStringConvertible {
 
     /// The key from its 32 raw bytes (RFC 8032's encoding of the point).
     public init(rawRepresentation bytes: [UInt8]) throws(BundleKeyError) {
-        guard bytes.count == 32 else { throw .wrongLength(expected: 32, found: bytes.count) }
-        do {
-            key = try Curve25519.Signing.PublicKey(rawRepresentation: bytes)
-        } catch {
-            throw .wrongLength(expected: 32, found: bytes.count)
-        }
+        key = try DERKey.make(bytes) { try Curve25519.Signing.PublicKey(rawRepresentation: $0) }
     }
 
     /// The key in a SubjectPublicKeyInfo DER: exactly ``derPrefix`` then the 32 raw bytes.
     public init(der: [UInt8]) throws(BundleKeyError) {
-        guard der.count == Self.derPrefix.count + 32, der.starts(with: Self.derPrefix) else {
-            throw .notEd25519(expectedLabel: Self.pemLabel, derCount: der.count)
-        }
-        try self.init(rawRepresentation: Array(der.dropFirst(Self.derPrefix.count)))
+        try self.init(rawRepresentation: DERKey.keyBytes(of: der, prefix: Self.derPrefix, label: Self.pemLabel))
     }
 
     /// The key in a PEM `PUBLIC KEY` block (what `automail keygen` writes and `openssl pkey -pubout`
@@ -169,6 +153,27 @@ public struct BundlePublicKey: Sendable, Hashable, CustomStringConvertible {
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(rawRepresentation)
+    }
+}
+
+/// The two DER forms of Ed25519 keys: a fixed prefix, then the 32 key bytes (RFC 8410).
+enum DERKey {
+    /// The 32 key bytes of `der`, which must be exactly `prefix` followed by them.
+    static func keyBytes(of der: [UInt8], prefix: [UInt8], label: String) throws(BundleKeyError) -> [UInt8] {
+        guard der.count == prefix.count + 32, der.starts(with: prefix) else {
+            throw .notEd25519(expectedLabel: label, derCount: der.count)
+        }
+        return Array(der.dropFirst(prefix.count))
+    }
+
+    /// The key `make` builds from 32 raw bytes.
+    static func make<Key>(_ bytes: [UInt8], _ make: ([UInt8]) throws -> Key) throws(BundleKeyError) -> Key {
+        guard bytes.count == 32 else { throw .wrongLength(expected: 32, found: bytes.count) }
+        do {
+            return try make(bytes)
+        } catch {
+            throw .wrongLength(expected: 32, found: bytes.count)
+        }
     }
 }
 
