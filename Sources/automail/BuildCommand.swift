@@ -1,8 +1,9 @@
 import ArgumentParser
 import AutoMail
 
-/// `automail build [WORKSPACE] [--output FILE] [--revision REV] [--strict]`: writes the bundle to FILE
-/// (atomically) or to stdout; diagnostics go to stderr.
+/// `automail build [WORKSPACE] [--output FILE] [--revision REV] [--strict] [--format F] [--report FILE]`:
+/// writes the bundle to FILE (atomically) or to stdout; diagnostics go to stderr in any format (stdout is
+/// the bundle's), or to `--report FILE`.
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
@@ -24,6 +25,8 @@ struct BuildCommand: ParsableCommand {
     @Option(help: "Colour the diagnostics: auto (when stderr is a terminal and NO_COLOR is unset), always, never.")
     var color: ColorChoice = .auto
 
+    @OptionGroup var report: ReportOptions
+
     @OptionGroup var execution: RunOptions
 
     @OptionGroup(title: "Limits")
@@ -41,12 +44,9 @@ struct BuildCommand: ParsableCommand {
             parallelism: execution.threads)
         let result = Compiler.build(loaded.files, options: options)
         let diagnostics = Console.merge(loaded.diagnostics, result.diagnostics)
-        if !diagnostics.isEmpty {
-            let reporter = HumanReporter(
-                useColor: useColor, sources: loaded.filesByPath,
-                pathPrefix: HumanReporter.pathPrefix(forWorkspace: workspace))
-            Console.writeError(execution.report(diagnostics, with: reporter))
-        }
+        try report.write(
+            diagnostics, suppressed: result.suppressed, loaded: loaded, workspace: workspace, color: color,
+            maxDiagnostics: execution.maxDiagnostics, machineDescriptor: Console.standardError, onlyIfAny: true)
         if Console.fails(diagnostics, strict: strict) { throw ExitCode(ExitStatus.problems) }
         guard let bundle = result.bundle else {
             Console.writeError("error: internal: the compiler reported no error but produced no bundle\n")
