@@ -16,7 +16,8 @@ import Diagnostics
 ///   past the range. A diagnostic about the whole workspace is placed at line 1 of `automail.yaml`, as
 ///   code scanning shows only results with a location.
 /// - Diagnostics silenced by a comment are results too, with a `suppressions` entry (`inSource`, the
-///   reason as `justification`, the comment as `location`), which code scanning honours.
+///   reason as `justification` (absent when the comment gives none, AM801), the comment as `location`),
+///   which code scanning honours.
 /// - The output is deterministic: no times, no absolute paths, keys sorted.
 public struct SARIFReporter: DiagnosticReporter {
     /// The sources and the path prefix.
@@ -52,12 +53,11 @@ public struct SARIFReporter: DiagnosticReporter {
             occurrences[identity] = seen + 1
             result["partialFingerprints"] = .object([Self.fingerprintKey: .string(Self.sha256(identity + "\u{0}\(seen)"))])
             if let suppression {
-                result["suppressions"] = .array([
-                    .object([
-                        "kind": .string("inSource"), "justification": .string(suppression.reason),
-                        "location": location(suppression.comment, message: nil, locator: &locator),
-                    ])
-                ])
+                var entry: [String: JSONValue] = [
+                    "kind": .string("inSource"), "location": location(suppression.comment, message: nil, locator: &locator),
+                ]
+                if !suppression.reason.isEmpty { entry["justification"] = .string(suppression.reason) }
+                result["suppressions"] = .array([.object(entry)])
             }
             results.append(.object(result))
         }
