@@ -19,9 +19,11 @@ if ! pkg-config --exists yaml-0.1 2>/dev/null; then
     fi
 fi
 
-# Python test tools: python-liquid (Liquid reference outputs), jsonschema and PyYAML (schema checks).
+# Python test tools: python-liquid (Liquid reference outputs), jsonschema and PyYAML (schema checks),
+# sarif-tools (a real SARIF reader the SARIF output must satisfy, besides the OASIS schema).
 python_packages=()
 python3 -c 'import liquid' 2>/dev/null || python_packages+=(python-liquid)
+python3 -c 'import sarif.loader' 2>/dev/null || python_packages+=(sarif-tools)
 python3 -c 'import jsonschema' 2>/dev/null || python_packages+=(jsonschema)
 python3 -c 'import yaml' 2>/dev/null || python_packages+=(pyyaml)
 if (( ${#python_packages[@]} > 0 )); then

@@ -1,5 +1,6 @@
 import AutoMail
 import Diagnostics
+import Foundation
 import Testing
 
 /// `# automail: ignore CODE — reason` comments: where they apply, what they may silence, and what is not
@@ -138,5 +139,22 @@ import Testing
     @Test func theExamplesAndTheBaseWorkspaceHaveNoSuppressions() {
         let result = Compiler.check(RuleCatalog.baseWorkspace.map { SourceFile(path: $0.key, text: $0.value) })
         #expect(result.suppressed.isEmpty && result.diagnostics.isEmpty)
+    }
+}
+
+/// docs/diagnostics.md lists exactly the codes a comment may silence.
+@Suite struct SuppressionDocumentationTests {
+    @Test func theDocumentedSuppressibleCodesAreTheCatalogs() throws {
+        let text = try String(
+            contentsOf: Fixtures.repositoryRoot.appendingPathComponent("docs/diagnostics.md"), encoding: .utf8)
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("Suppressible codes: ") })
+        let documented = line.dropFirst("Suppressible codes: ".count).split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "`.")))
+        }
+        let actual = RuleCatalog.all.filter { $0.suppressibility == .allowed }.map(\.code.rawValue)
+        #expect(documented == actual)
+        for code in Suppressibility.unsafeCodes.map(\.rawValue).sorted() where !("AM402"..."AM407").contains(code) {
+            #expect(text.contains("`\(code)`"), "docs/diagnostics.md does not name the unsafe code \(code)")
+        }
     }
 }
