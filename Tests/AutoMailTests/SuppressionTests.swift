@@ -135,6 +135,18 @@ import Testing
         }
     }
 
+    /// A hostile stack of comments, codes and block lines costs linear time: 20,000 stacked comments
+    /// on one line, and 2,000 block-scalar lines holding comment-like text.
+    @Test(.timeLimit(.minutes(1))) func manyCommentsStayLinear() {
+        let count = 20_000
+        let stack = String(repeating: "    # automail: ignore AM611, AM612 — decorative\n", count: count)
+        let block = (0..<2_000).map { "      line \($0) # automail: ignore AM611 — text\n" }.joined()
+        let result = Self.check("  en:\n    subject: Hi\n" + stack + "    body: |\n" + block + Self.image)
+        #expect(result.suppressed.count == 1)
+        #expect(result.diagnostics.count { $0.code == .unusedSuppression } == count)
+        #expect(result.diagnostics.count == count)
+    }
+
     /// A file without `automail:` is not scanned, and a workspace without comments gives nothing.
     @Test func theExamplesAndTheBaseWorkspaceHaveNoSuppressions() {
         let result = Compiler.check(RuleCatalog.baseWorkspace.map { SourceFile(path: $0.key, text: $0.value) })

@@ -37,21 +37,42 @@ enum SuppressionFilter {
             var file: String
             var line: Int
         }
+        // Comments on one line by (file, line); comments covering a block scalar by file, as disjoint
+        // sorted line ranges (block scalars never overlap), so a lookup costs no more than the comments
+        // that apply.
         var byLine: [Line: [Int]] = [:]
+        var byBlock: [Line: (lines: ClosedRange<Int>, comments: [Int])] = [:]  // keyed by the header line
         for (index, comment) in comments.enumerated() {
-            for line in comment.targetLines {
-                byLine[Line(file: comment.range.file, line: line), default: []].append(index)
+            let file = comment.range.file
+            let key = Line(file: file, line: comment.targetLines.lowerBound)
+            if comment.targetLines.count == 1 {
+                byLine[key, default: []].append(index)
+            } else {
+                byBlock[key, default: (comment.targetLines, [])].comments.append(index)
             }
+        }
+        var blocks: [String: [(lines: ClosedRange<Int>, comments: [Int])]] = [:]
+        for (key, block) in byBlock { blocks[key.file, default: []].append(block) }
+        for file in blocks.keys { blocks[file]?.sort { $0.lines.lowerBound < $1.lines.lowerBound } }
+        func block(_ file: String, _ line: Int) -> [Int] {
+            guard let list = blocks[file] else { return [] }
+            var low = 0
+            var high = list.count
+            while low < high {
+                let middle = (low + high) / 2
+                if list[middle].lines.lowerBound <= line { low = middle + 1 } else { high = middle }
+            }
+            return low > 0 && list[low - 1].lines.contains(line) ? list[low - 1].comments : []
         }
         var used = Set<[Int]>()  // [comment index, entry index]
         var reported: [Diagnostic] = []
         var suppressed: [SuppressedDiagnostic] = []
         for diagnostic in diagnostics {
-            guard let range = diagnostic.range, let candidates = byLine[Line(file: range.file, line: range.start.line)]
-            else {
+            guard let range = diagnostic.range else {
                 reported.append(diagnostic)
                 continue
             }
+            let candidates = (byLine[Line(file: range.file, line: range.start.line)] ?? []) + block(range.file, range.start.line)
             var silencedBy: Int?
             for index in candidates {
                 let entries = comments[index].entries

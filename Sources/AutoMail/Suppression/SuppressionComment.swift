@@ -39,11 +39,23 @@ struct SuppressionDirectiveParser {
     }
 
     let path: String
-    let line: Int
+    /// The line of the comment being parsed.
+    private var line = 1
+    /// "did you mean" answers already computed in this file, by unknown code.
+    private var suggestions: [String: String?] = [:]
+
+    init(path: String) {
+        self.path = path
+    }
+
+    /// The rules by code.
+    private static let rules: [DiagnosticCode: RuleDescription] = Dictionary(
+        RuleCatalog.all.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
 
     /// Parses the comment whose scalars are `comment` (from `#`, trailing blanks removed), starting at
-    /// 1-based `column` of the line.
-    func parse(_ comment: [Unicode.Scalar], column: Int) -> Outcome {
+    /// 1-based `column` of 1-based `line`.
+    mutating func parse(_ comment: [Unicode.Scalar], line: Int, column: Int) -> Outcome {
+        self.line = line
         var outcome = Outcome()
         let whole = range(column, column + comment.count)
         var index = 1  // after `#`
@@ -81,6 +93,13 @@ struct SuppressionDirectiveParser {
             }
             let token = String(String.UnicodeScalarView(comment[start..<index]))
             let at = range(column + start, column + index)
+            guard codes < Self.maxCodes else {
+                outcome.diagnostics.append(
+                    .error(
+                        .malformedSuppression, "an `# automail: ignore` comment names more than \(Self.maxCodes) codes",
+                        at: whole, help: "silence a few codes a line; fix the rest"))
+                return Outcome(diagnostics: outcome.diagnostics)
+            }
             guard Self.looksLikeCode(token) else {
                 outcome.diagnostics.append(
                     .error(
@@ -92,8 +111,14 @@ struct SuppressionDirectiveParser {
             }
             codes += 1
             let code = DiagnosticCode(rawValue: token.uppercased())
-            guard let rule = RuleCatalog.rule(code) else {
-                let help = DidYouMean.help(for: code.rawValue, among: RuleCatalog.all.map(\.code.rawValue))
+            guard let rule = Self.rules[code] else {
+                let help: String?
+                if let known = suggestions[code.rawValue] {
+                    help = known
+                } else {
+                    help = DidYouMean.help(for: code.rawValue, among: RuleCatalog.all.map(\.code.rawValue))
+                    suggestions[code.rawValue] = help
+                }
                 outcome.diagnostics.append(
                     .error(
                         .unknownSuppressedCode, "unknown diagnostic code `\(token)` in an `# automail: ignore` comment",
@@ -127,6 +152,9 @@ struct SuppressionDirectiveParser {
         }
         return outcome
     }
+
+    /// The most codes one comment may name (which bounds the work a hostile line can cause).
+    static let maxCodes = 32
 
     /// `automail:`, the prefix that makes a comment a directive.
     static let prefix: [Unicode.Scalar] = Array("automail:".unicodeScalars)

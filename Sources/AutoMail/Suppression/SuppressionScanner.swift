@@ -38,22 +38,33 @@ enum SuppressionScanner {
             guard let hash = commentStart(line, text) else { return false }
             return text[..<hash].allSatisfy(SuppressionDirectiveParser.isBlank)
         }
+        // The first line after `line` that is not a comment line, memoised so that a stack of N comment
+        // lines costs O(N), not O(N²).
+        var nextYAMLLine: [Int: Int] = [:]
+        func lineAfterComments(_ line: Int) -> Int {
+            var chain: [Int] = []
+            var current = line + 1
+            while current <= lines.count, nextYAMLLine[current] == nil, isCommentOnly(current) {
+                chain.append(current)
+                current += 1
+            }
+            let target = nextYAMLLine[current] ?? current
+            for link in chain { nextYAMLLine[link] = target }
+            return target
+        }
         var result = Result()
+        var parser = SuppressionDirectiveParser(path: file.path)
         for number in numbers {
             let text = scalars(number)
             guard let hash = commentStart(number, text), isDirective(text, hash: hash) else { continue }
             let column = hash + 1
             var comment = Array(text[hash...])
             while let last = comment.last, SuppressionDirectiveParser.isBlank(last) { comment.removeLast() }
-            let parser = SuppressionDirectiveParser(path: file.path, line: number)
-            let outcome = parser.parse(comment, column: column)
+            let outcome = parser.parse(comment, line: number, column: column)
             result.diagnostics += outcome.diagnostics
             guard outcome.isDirective, !outcome.entries.isEmpty else { continue }
             var target = number
-            if text[..<hash].allSatisfy(SuppressionDirectiveParser.isBlank) {
-                target += 1
-                while target <= lines.count, isCommentOnly(target) { target += 1 }
-            }
+            if text[..<hash].allSatisfy(SuppressionDirectiveParser.isBlank) { target = lineAfterComments(number) }
             result.comments.append(
                 SuppressionComment(
                     range: SourceRange(
@@ -87,7 +98,8 @@ enum SuppressionScanner {
 }
 
 /// The places where a `#` is a scalar's content, not a comment: quoted and plain scalars' ranges, and
-/// the lines after a block scalar's header (the header line itself may end with a comment).
+/// the lines after a block scalar's header (the header line itself may end with a comment). Scalars never
+/// overlap, so the zones are kept sorted and searched by bisection.
 private struct ScalarZones {
     private var zones: [(start: SourcePosition, end: SourcePosition)] = []
     /// For each line holding a block scalar's header, the last line of its content.
@@ -116,12 +128,20 @@ private struct ScalarZones {
                 if start < node.range.end { zones.append((start, node.range.end)) }
             }
         }
+        zones.sort { $0.start < $1.start }
     }
 
     /// The last content line of the block scalar whose header is on `line`, if one is.
     func blockEnd(startingOn line: Int) -> Int? { blocks[line] }
 
     func contains(_ position: SourcePosition) -> Bool {
-        zones.contains { $0.start <= position && position < $0.end }
+        // The last zone starting at or before `position`.
+        var low = 0
+        var high = zones.count
+        while low < high {
+            let middle = (low + high) / 2
+            if zones[middle].start <= position { low = middle + 1 } else { high = middle }
+        }
+        return low > 0 && position < zones[low - 1].end
     }
 }
