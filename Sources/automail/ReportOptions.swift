@@ -47,7 +47,7 @@ struct ReportOptions: ParsableArguments {
         color: ColorChoice, maxDiagnostics: Int?, machineDescriptor: Int32, onlyIfAny: Bool = false
     ) throws {
         let kind = format.reportFormat
-        if kind == .human, onlyIfAny, diagnostics.isEmpty, suppressed.isEmpty { return }
+        if kind == .human, onlyIfAny, diagnostics.isEmpty { return }
         let descriptor = kind == .human ? Console.standardError : machineDescriptor
         let prefix =
             kind == .human
