@@ -7,7 +7,12 @@ import AutoMail
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
-        abstract: "Compile a workspace into one deterministic JSON rule bundle."
+        abstract: "Compile a workspace into one deterministic JSON rule bundle.",
+        discussion: """
+            The bundle goes to stdout (or --output FILE); diagnostics go to stderr in any format, or to \
+            --report FILE. Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 bad usage, \
+            3 internal failure (docs/diagnostics.md).
+            """
     )
 
     @Argument(help: "The workspace folder: the one that holds automail.yaml.")

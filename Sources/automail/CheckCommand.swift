@@ -6,7 +6,12 @@ import AutoMail
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Validate a workspace and report every problem."
+        abstract: "Validate a workspace and report every problem.",
+        discussion: """
+            The human format goes to stderr; json, sarif and github go to stdout, or to --report FILE. \
+            Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 bad usage, 3 internal failure. \
+            `# automail: ignore CODE — reason` comments silence a diagnostic (docs/diagnostics.md).
+            """
     )
 
     @Argument(help: "The workspace folder: the one that holds automail.yaml.")
