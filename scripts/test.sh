@@ -31,10 +31,12 @@ if ! command -v openssl >/dev/null 2>&1; then
 fi
 
 # Python test tools: python-liquid (Liquid reference outputs), jsonschema and PyYAML (schema checks),
-# cryptography (signed bundles verified as another language would), pre-commit (the hook definition in
+# sarif-tools (a real SARIF reader the SARIF output must satisfy, besides the OASIS schema), cryptography
+# (signed bundles verified as another language would), pre-commit (the hook definition in
 # .pre-commit-hooks.yaml is run through it).
 python_packages=()
 python3 -c 'import liquid' 2>/dev/null || python_packages+=(python-liquid)
+python3 -c 'import sarif.loader' 2>/dev/null || python_packages+=(sarif-tools)
 python3 -c 'import jsonschema' 2>/dev/null || python_packages+=(jsonschema)
 python3 -c 'import yaml' 2>/dev/null || python_packages+=(pyyaml)
 python3 -c 'import cryptography' 2>/dev/null || python_packages+=(cryptography)

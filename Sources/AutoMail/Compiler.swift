@@ -22,8 +22,10 @@ public struct BuildOptions: Sendable, Hashable {
 
 /// What one run of the compiler produced.
 public struct CompilationResult: Sendable {
-    /// Every diagnostic, in the stable reporting order.
+    /// Every diagnostic, in the stable reporting order, except those a suppression comment silenced.
     public var diagnostics: [Diagnostic]
+    /// The diagnostics silenced by `# automail: ignore` comments, in the stable reporting order.
+    public var suppressed: [SuppressedDiagnostic] = []
     /// The bundle bytes; present only when a bundle was asked for and no diagnostic is an error.
     public var bundle: [UInt8]?
     /// The bundle's content as a value (without `digest`), present whenever `bundle` is: what
@@ -77,6 +79,7 @@ public enum Compiler {
         var templates: [Template] = []
         var triggers: [Trigger] = []
         var unreadable: [String] = []
+        var suppressions: [SuppressionComment] = []
         // Layouts are HTML, never parsed as YAML: the rules read them whole.
         var layouts: [String: SourceFile] = [:]
         for file in sorted where FileKind(path: file.path) == .layout { layouts[file.path] = file }
@@ -84,6 +87,7 @@ public enum Compiler {
             timings.parse += outcome.parseTime
             timings.decode += outcome.decodeTime
             bag.report(contentsOf: outcome.diagnostics)
+            suppressions += outcome.suppressions
             if outcome.unreadable { unreadable.append(outcome.path) }
             switch outcome.model {
             case .none: break
@@ -115,6 +119,11 @@ public enum Compiler {
             workspace, lines: lines, parallelism: options.parallelism, keepRenderings: emit, into: &bag)
         var bundle: [UInt8]?
         var bundleContent: JSONValue?
+        // Suppression comments silence diagnostics before anything is lowered: a suppressed error (only
+        // those `Suppressibility` allows) does not stop the build.
+        let filtered = SuppressionFilter.apply(suppressions, to: bag.sorted())
+        bag = DiagnosticBag()
+        bag.report(contentsOf: filtered.reported)
         timings.check += clock.now - mark
         if emit, !bag.hasErrors, let manifest {
             mark = clock.now
@@ -132,6 +141,7 @@ public enum Compiler {
         let diagnostics = bag.sorted()
         timings.check += clock.now - mark
         var result = CompilationResult(diagnostics: diagnostics, bundle: bundle, bundleContent: bundleContent)
+        result.suppressed = filtered.suppressed
         result.samples = (manifest?.samples ?? []).map(PreviewContact.init(sample:))
         return result
     }
@@ -168,6 +178,8 @@ struct FileOutcome: Sendable {
     var diagnostics: [Diagnostic] = []
     var model: Model?
     var unreadable = false
+    /// The file's `# automail: ignore` comments.
+    var suppressions: [SuppressionComment] = []
     var parseTime: Duration = .zero
     var decodeTime: Duration = .zero
 }
@@ -189,6 +201,13 @@ enum FileStage {
         outcome.parseTime = clock.now - mark
         var bag = DiagnosticBag()
         bag.report(contentsOf: parsed.diagnostics)
+        // Comments are read only where the file parsed (or holds no document): after a fatal YAML
+        // error, which text is a comment is unknown.
+        if parsed.root != nil || !parsed.diagnostics.contains(where: { $0.severity == .error }) {
+            let scan = SuppressionScanner.scan(file, root: parsed.root)
+            outcome.suppressions = scan.comments
+            bag.report(contentsOf: scan.diagnostics)
+        }
         mark = clock.now
         decode(parsed, kind: kind, path: file.path, into: &outcome, bag: &bag)
         outcome.decodeTime = clock.now - mark

@@ -2,12 +2,18 @@ import ArgumentParser
 import AutoMail
 import BundleFormat
 
-/// `automail build [WORKSPACE] [--output FILE] [--revision REV] [--strict] [--sign KEY]`: writes the bundle
-/// (signed with KEY when given) to FILE (atomically) or to stdout; diagnostics go to stderr.
+/// `automail build [WORKSPACE] [--output FILE] [--revision REV] [--strict] [--sign KEY] [--format F] [--report FILE]`:
+/// writes the bundle (signed with KEY when given) to FILE (atomically) or to stdout; diagnostics go to
+/// stderr in any format (stdout is the bundle's), or to `--report FILE`.
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
-        abstract: "Compile a workspace into one deterministic JSON rule bundle."
+        abstract: "Compile a workspace into one deterministic JSON rule bundle.",
+        discussion: """
+            The bundle goes to stdout (or --output FILE); diagnostics go to stderr in any format, or to \
+            --report FILE. Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 bad usage, \
+            3 internal failure (docs/diagnostics.md).
+            """
     )
 
     @Argument(help: "The workspace folder: the one that holds automail.yaml.")
@@ -28,6 +34,8 @@ struct BuildCommand: ParsableCommand {
     @Option(help: "Colour the diagnostics: auto (when stderr is a terminal and NO_COLOR is unset), always, never.")
     var color: ColorChoice = .auto
 
+    @OptionGroup var report: ReportOptions
+
     @OptionGroup var execution: RunOptions
 
     @OptionGroup(title: "Limits")
@@ -46,12 +54,9 @@ struct BuildCommand: ParsableCommand {
             parallelism: execution.threads)
         let result = Compiler.build(loaded.files, options: options)
         let diagnostics = Console.merge(loaded.diagnostics, result.diagnostics)
-        if !diagnostics.isEmpty {
-            let reporter = HumanReporter(
-                useColor: useColor, sources: loaded.filesByPath,
-                pathPrefix: HumanReporter.pathPrefix(forWorkspace: workspace))
-            Console.writeError(execution.report(diagnostics, with: reporter))
-        }
+        try report.write(
+            diagnostics, suppressed: result.suppressed, loaded: loaded, workspace: workspace, color: color,
+            maxDiagnostics: execution.maxDiagnostics, machineDescriptor: Console.standardError, onlyIfAny: true)
         if Console.fails(diagnostics, strict: strict) { throw ExitCode(ExitStatus.problems) }
         guard var bundle = result.bundle else {
             Console.writeError("error: internal: the compiler reported no error but produced no bundle\n")

@@ -1,11 +1,17 @@
 import ArgumentParser
 import AutoMail
 
-/// `automail check [WORKSPACE] [--strict] [--color auto|always|never]`: reports every problem on stderr.
+/// `automail check [WORKSPACE] [--strict] [--format human|json|sarif|github] [--report FILE]`: reports every
+/// problem; the human format goes to stderr, machine formats to stdout (or to `--report FILE`).
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Validate a workspace and report every problem."
+        abstract: "Validate a workspace and report every problem.",
+        discussion: """
+            The human format goes to stderr; json, sarif and github go to stdout, or to --report FILE. \
+            Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 bad usage, 3 internal failure. \
+            `# automail: ignore CODE — reason` comments silence a diagnostic (docs/diagnostics.md).
+            """
     )
 
     @Argument(help: "The workspace folder: the one that holds automail.yaml.")
@@ -16,6 +22,8 @@ struct CheckCommand: ParsableCommand {
 
     @Option(help: "Colour the diagnostics: auto (when stderr is a terminal and NO_COLOR is unset), always, never.")
     var color: ColorChoice = .auto
+
+    @OptionGroup var output: ReportOptions
 
     @OptionGroup var execution: RunOptions
 
@@ -28,10 +36,9 @@ struct CheckCommand: ParsableCommand {
         let result = Compiler.check(
             loaded.files, options: BuildOptions(limits: limits.yamlLimits, parallelism: execution.threads))
         let diagnostics = Console.merge(loaded.diagnostics, result.diagnostics)
-        let reporter = HumanReporter(
-            useColor: useColor, sources: loaded.filesByPath,
-            pathPrefix: HumanReporter.pathPrefix(forWorkspace: workspace))
-        Console.writeError(execution.report(diagnostics, with: reporter))
+        try output.write(
+            diagnostics, suppressed: result.suppressed, loaded: loaded, workspace: workspace, color: color,
+            maxDiagnostics: execution.maxDiagnostics, machineDescriptor: Console.standardOutput)
         if Console.fails(diagnostics, strict: strict) { throw ExitCode(ExitStatus.problems) }
     }
 }

@@ -32,22 +32,4 @@ struct RunOptions: ParsableArguments {
         if let jobs { return jobs }
         return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
-
-    /// The diagnostics as printed: at most `--max-diagnostics` of them, then
-    /// `… and K more (N errors, M warnings in all)` when some were left out, then the summary line.
-    func report(_ diagnostics: [Diagnostic], with reporter: HumanReporter) -> String {
-        guard let limit = maxDiagnostics, diagnostics.count > limit else {
-            return reporter.render(diagnostics) + reporter.summary(diagnostics) + "\n"
-        }
-        let errors = diagnostics.count { $0.severity == .error }
-        let warnings = diagnostics.count { $0.severity == .warning }
-        let rest = diagnostics.count - limit
-        return reporter.render(Array(diagnostics.prefix(limit)))
-            + "… and \(rest) more (\(Self.plural(errors, "error")), \(Self.plural(warnings, "warning")) in all)\n"
-            + reporter.summary(diagnostics) + "\n"
-    }
-
-    private static func plural(_ count: Int, _ noun: String) -> String {
-        "\(count) \(noun)" + (count == 1 ? "" : "s")
-    }
 }

@@ -19,6 +19,8 @@ import Testing
 
                 A trigger's `template` must be the `id` of a template.
 
+                AM301 cannot be suppressed: the compiler cannot build a bundle that does what the workspace says until it is fixed.
+
                 Example that triggers AM301 («» marks where it is reported):
 
                     # triggers/t.yaml
@@ -37,7 +39,22 @@ import Testing
 
     @Test func listsEveryRuleByCode() {
         let other = RuleDescription(code: "AM110", severity: .error, summary: "file too large", explanation: "", examples: [])
-        #expect(RuleExplanation.list([rule, other]) == "AM110  file too large\nAM301  a trigger names an unknown template\n")
+        let warning = RuleDescription(code: "AM611", severity: .warning, summary: "no alt text", explanation: "", examples: [])
+        #expect(
+            RuleExplanation.list([rule, warning, other])
+                == "AM110  error    file too large\nAM301  error    a trigger names an unknown template\nAM611  warning  no alt text\n")
+    }
+
+    @Test func saysWhetherARuleCanBeSuppressed() {
+        let warning = RuleDescription(code: "AM611", severity: .warning, summary: "no alt text", explanation: "", examples: [])
+        #expect(
+            RuleExplanation.suppression(warning)
+                == "AM611 can be suppressed with `# automail: ignore AM611 — reason` on the line before, or at the end of, the line it is reported on.")
+        let footer = RuleDescription(code: "AM401", severity: .error, summary: "no unsubscribe link", explanation: "", examples: [])
+        #expect(
+            RuleExplanation.suppression(footer)
+                == "AM401 cannot be suppressed: sending with this problem would break the law or put recipients at risk.")
+        #expect(RuleExplanation.markdown(rule).hasPrefix("**AM301** (error): a trigger names an unknown template\n\nA trigger's"))
     }
 
     @Test func lookupIsCaseInsensitiveAndSuggestsACloseCode() throws {

@@ -3,6 +3,7 @@
 
 Usage:
     python3 scripts/schemas/validate.py --workspace DIR... --bundle FILE...
+        --diagnostics FILE... --sarif FILE... [--sarif-schema PATH]
 
 Each YAML file of a workspace is validated against the schema its location names:
     automail.yaml          -> schemas/automail.schema.json
@@ -11,6 +12,11 @@ Each YAML file of a workspace is validated against the schema its location names
     triggers/*.yaml        -> schemas/triggers.schema.json
 Each bundle JSON file is validated against schemas/bundle.schema.json, and its `digest` is
 recomputed independently of the compiler (`check_digest`, docs/bundle-format.md#digest).
+Each `--diagnostics` file (`automail check --format json`) is validated against
+schemas/diagnostics.schema.json. Each `--sarif` file (`automail check --format sarif`) is validated
+against the OASIS SARIF 2.1.0 schema given by `--sarif-schema` (with format checks), then against what
+GitHub code scanning needs (`check_sarif_for_code_scanning`), then read with sarif-tools when it is
+installed (`pip install sarif-tools`), which must count the same results.
 
 YAML is read with PyYAML's safe loader, restricted to the YAML 1.2 core schema the compiler uses
 (`yes`, `no`, `on`, `off` and dates stay strings); anchors, aliases, tags, multi-document files,
@@ -31,7 +37,7 @@ import sys
 
 try:
     import yaml
-    from jsonschema import Draft7Validator
+    from jsonschema import Draft4Validator, Draft7Validator, FormatChecker
     from jsonschema.exceptions import SchemaError
 except ImportError as exc:  # pragma: no cover
     sys.exit(f"validate.py: {exc.name} is missing: pip install pyyaml jsonschema")
@@ -189,6 +195,89 @@ def check_digest(bundle):
     return []
 
 
+# --------------------------------------------------------------------------- SARIF
+HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def check_sarif_for_code_scanning(log):
+    """What GitHub code scanning needs beyond the schema (docs/diagnostics.md#sarif)."""
+    problems = []
+
+    def problem(message):
+        problems.append(((0, 0), message))
+
+    if log.get("version") != "2.1.0" or len(log.get("runs", [])) != 1:
+        problem("expected version 2.1.0 and exactly one run")
+        return problems
+    run = log["runs"][0]
+    rules = run.get("tool", {}).get("driver", {}).get("rules", [])
+    ids = [rule.get("id") for rule in rules]
+    if len(set(ids)) != len(ids):
+        problem("tool.driver.rules has duplicate ids")
+    for rule in rules:
+        for key in ("shortDescription", "fullDescription"):
+            if not rule.get(key, {}).get("text"):
+                problem(f"rule {rule.get('id')}: no {key}.text")
+        if not rule.get("help", {}).get("text") or not rule.get("help", {}).get("markdown"):
+            problem(f"rule {rule.get('id')}: help needs text and markdown")
+        if rule.get("defaultConfiguration", {}).get("level") not in ("error", "warning", "note"):
+            problem(f"rule {rule.get('id')}: no defaultConfiguration.level")
+    if run.get("columnKind") != "utf16CodeUnits":
+        problem("run.columnKind is not utf16CodeUnits")
+    bases = run.get("originalUriBaseIds", {})
+    for index, result in enumerate(run.get("results", [])):
+        where = f"result {index} ({result.get('ruleId')})"
+        rule_index = result.get("ruleIndex")
+        if result.get("ruleId") not in ids:
+            problem(f"{where}: ruleId is not in tool.driver.rules")
+        elif rule_index is None or ids[rule_index] != result["ruleId"]:
+            problem(f"{where}: ruleIndex does not point at its rule")
+        if result.get("level") not in ("error", "warning", "note"):
+            problem(f"{where}: no level")
+        if not result.get("message", {}).get("text"):
+            problem(f"{where}: no message.text")
+        if not HEX64.match(result.get("partialFingerprints", {}).get("automail/v1", "")):
+            problem(f"{where}: no partialFingerprints['automail/v1']")
+        locations = result.get("locations", [])
+        if len(locations) != 1:
+            problem(f"{where}: expected exactly one location")
+        for location in locations + result.get("relatedLocations", []) + [
+                s.get("location", {}) for s in result.get("suppressions", [])]:
+            physical = location.get("physicalLocation", {})
+            artifact = physical.get("artifactLocation", {})
+            region = physical.get("region", {})
+            uri = artifact.get("uri", "")
+            if not uri or ("uriBaseId" in artifact and artifact["uriBaseId"] not in bases):
+                problem(f"{where}: artifactLocation needs a uri and a declared uriBaseId")
+            if "uriBaseId" in artifact and (":" in uri.split("/")[0] or uri.startswith("/")):
+                problem(f"{where}: uri {uri!r} with a uriBaseId must be relative")
+            keys = ("startLine", "startColumn", "endLine", "endColumn")
+            if any(not isinstance(region.get(k), int) or region[k] < 1 for k in keys):
+                problem(f"{where}: region needs startLine, startColumn, endLine, endColumn >= 1")
+            elif (region["endLine"], region["endColumn"]) < (region["startLine"], region["startColumn"]):
+                problem(f"{where}: region ends before it starts")
+        for suppression in result.get("suppressions", []):
+            if suppression.get("kind") != "inSource" or suppression.get("justification", "x") == "":
+                problem(f"{where}: a suppression needs kind inSource, and a justification when it has one")
+    return problems
+
+
+def check_sarif_with_sarif_tools(path, log):
+    """Reads the file with sarif-tools, a real SARIF consumer, when installed: it must see every result."""
+    try:
+        from sarif import loader
+    except ImportError:
+        return []
+    try:
+        count = loader.load_sarif_file(path).get_result_count()
+    except Exception as exc:  # sarif-tools raises many kinds
+        return [((0, 0), f"sarif-tools cannot read it: {exc}")]
+    expected = len(log["runs"][0].get("results", []))
+    if count != expected:
+        return [((0, 0), f"sarif-tools counts {count} results, the file has {expected}")]
+    return []
+
+
 # --------------------------------------------------------------------------- checks
 class Run:
     def __init__(self):
@@ -253,6 +342,32 @@ class Run:
                 elif name.endswith(".yaml"):
                     self.yaml_file(path, schema_name)
 
+    def json_file(self, path):
+        try:
+            with open(path, encoding="utf-8") as f:
+                return json.load(f), []
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            return None, [((0, 0), f"cannot read JSON: {exc}")]
+
+    def diagnostics(self, path):
+        data, problems = self.json_file(path)
+        if data is not None:
+            problems = [((0, 0), describe(e)) for e in sorted(
+                self.validator("diagnostics").iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])]
+        self.report(path, problems)
+
+    def sarif(self, path, schema_path):
+        data, problems = self.json_file(path)
+        if data is not None:
+            with open(schema_path, encoding="utf-8") as f:
+                schema = json.load(f)
+            validator = Draft4Validator(schema, format_checker=FormatChecker())
+            problems = [((0, 0), describe(e)) for e in sorted(
+                validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])]
+            if not problems:
+                problems = check_sarif_for_code_scanning(data) or check_sarif_with_sarif_tools(path, data)
+        self.report(path, problems)
+
     def bundle(self, path):
         try:
             with open(path, encoding="utf-8") as f:
@@ -269,12 +384,20 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description="Validate automail workspaces and bundles against schemas/.")
     parser.add_argument("--workspace", nargs="+", default=[], metavar="DIR", help="workspace folders")
     parser.add_argument("--bundle", nargs="+", default=[], metavar="FILE", help="bundle JSON files")
+    parser.add_argument("--diagnostics", nargs="+", default=[], metavar="FILE",
+                        help="`--format json` outputs")
+    parser.add_argument("--sarif", nargs="+", default=[], metavar="FILE", help="`--format sarif` outputs")
+    parser.add_argument("--sarif-schema", metavar="PATH",
+                        default=os.path.join(SCHEMAS, "..", "..", "shared", "conformance", "sarif-schema-2.1.0.json"),
+                        help="the OASIS SARIF 2.1.0 schema (default: ../shared/conformance/)")
     args = parser.parse_args(argv)
-    if not args.workspace and not args.bundle:
-        parser.error("give at least one --workspace or --bundle")
+    if not (args.workspace or args.bundle or args.diagnostics or args.sarif):
+        parser.error("give at least one --workspace, --bundle, --diagnostics or --sarif")
+    if args.sarif and not os.path.isfile(args.sarif_schema):
+        parser.error(f"no SARIF schema at {args.sarif_schema}: pass --sarif-schema")
     run = Run()
     try:
-        for name in ("automail", "questionnaire", "template", "triggers", "bundle"):
+        for name in ("automail", "questionnaire", "template", "triggers", "bundle", "diagnostics"):
             run.validator(name)
     except (OSError, ValueError, SchemaError) as exc:
         print(f"{SCHEMAS}: invalid schema: {exc}")
@@ -283,6 +406,10 @@ def main(argv=None):
         run.workspace(folder)
     for path in args.bundle:
         run.bundle(path)
+    for path in args.diagnostics:
+        run.diagnostics(path)
+    for path in args.sarif:
+        run.sarif(path, args.sarif_schema)
     print(f"{run.passed} passed, {run.failed} failed")
     return 1 if run.failed else 0
 

@@ -16,13 +16,15 @@ import Diagnostics
 /// when the range spans lines. Columns count Unicode scalars; tabs are shown as four spaces (and
 /// underlined as four columns); other control characters as their Unicode control pictures, so that a
 /// file cannot send escape sequences to the terminal. Each diagnostic is followed by a blank line.
-public struct HumanReporter: Sendable {
+public struct HumanReporter: DiagnosticReporter {
     /// Whether to colour the output with ANSI escapes.
     public var useColor: Bool
     /// The workspace's files by relative path: where source lines are taken from.
     public var sources: [String: SourceFile]
     /// Printed before every file path (the workspace folder as the user named it, ending with `/`).
     public var pathPrefix: String
+    /// The most diagnostics ``report(_:suppressed:)`` prints before a count of the rest (`nil`: all).
+    public var maxDiagnostics: Int?
 
     /// Creates a reporter.
     public init(useColor: Bool, sources: [String: SourceFile], pathPrefix: String = "") {
@@ -38,6 +40,18 @@ public struct HumanReporter: Sendable {
         return argument.hasSuffix("/") ? argument : argument + "/"
     }
 
+    /// The report `check` and `build` print: every diagnostic (at most ``maxDiagnostics``, then
+    /// `… and K more (N errors, M warnings in all)`), then the ``summary(_:suppressed:)`` line.
+    public func report(_ diagnostics: [Diagnostic], suppressed: [SuppressedDiagnostic]) -> String {
+        let summary = self.summary(diagnostics, suppressed: suppressed.count) + "\n"
+        guard let limit = maxDiagnostics, diagnostics.count > limit else { return render(diagnostics) + summary }
+        let errors = diagnostics.count { $0.severity == .error }
+        let warnings = diagnostics.count { $0.severity == .warning }
+        return render(Array(diagnostics.prefix(limit)))
+            + "… and \(diagnostics.count - limit) more (\(Self.plural(errors, "error")), \(Self.plural(warnings, "warning")) in all)\n"
+            + summary
+    }
+
     /// Every diagnostic rendered, in the order given, each followed by a blank line.
     public func render(_ diagnostics: [Diagnostic]) -> String {
         var lines = LineCache(sources: sources)
@@ -50,18 +64,20 @@ public struct HumanReporter: Sendable {
     }
 
     /// One line (without a line break) counting the problems:
-    /// `error: 2 errors, 1 warning`, `warning: 1 warning, no errors` or `ok: no problems found in 3 files`.
-    public func summary(_ diagnostics: [Diagnostic]) -> String {
+    /// `error: 2 errors, 1 warning`, `warning: 1 warning, no errors` or `ok: no problems found in 3 files`,
+    /// followed by `(N suppressed)` when comments silenced N diagnostics.
+    public func summary(_ diagnostics: [Diagnostic], suppressed: Int = 0) -> String {
         let errors = diagnostics.count { $0.severity == .error }
         let warnings = diagnostics.count { $0.severity == .warning }
+        let silenced = suppressed > 0 ? " (\(suppressed) suppressed)" : ""
         if errors > 0 {
             let counts = [Self.plural(errors, "error")] + (warnings > 0 ? [Self.plural(warnings, "warning")] : [])
-            return paint("error", Style.error) + ": " + counts.joined(separator: ", ")
+            return paint("error", Style.error) + ": " + counts.joined(separator: ", ") + silenced
         }
         if warnings > 0 {
-            return paint("warning", Style.warning) + ": " + Self.plural(warnings, "warning") + ", no errors"
+            return paint("warning", Style.warning) + ": " + Self.plural(warnings, "warning") + ", no errors" + silenced
         }
-        return paint("ok", Style.ok) + ": no problems found in " + Self.plural(sources.count, "file")
+        return paint("ok", Style.ok) + ": no problems found in " + Self.plural(sources.count, "file") + silenced
     }
 
     // MARK: - One diagnostic

@@ -2,18 +2,65 @@ import Diagnostics
 
 /// The text of `automail explain`: the list of rules, or one rule's summary, explanation and examples.
 public enum RuleExplanation {
-    /// One line a rule, `CODE  summary`, sorted by code, each ending with a line break.
+    /// One line a rule, `CODE  severity  summary`, sorted by code, each ending with a line break.
     public static func list(_ rules: [RuleDescription]) -> String {
-        rules.sorted { $0.code < $1.code }.map { "\($0.code)  \($0.summary)\n" }.joined()
+        rules.sorted { $0.code < $1.code }.map { rule in
+            let severity = rule.severity.rawValue
+            return "\(rule.code)  \(severity)\(String(repeating: " ", count: max(0, 7 - severity.count)))  \(rule.summary)\n"
+        }.joined()
     }
 
-    /// A rule explained: `CODE (severity): summary`, the Markdown explanation, then its first triggering and
+    /// Whether `rule` can be suppressed, as one sentence.
+    public static func suppression(_ rule: RuleDescription) -> String {
+        if let reason = rule.suppressibility.reason {
+            return "\(rule.code) cannot be suppressed: \(reason)."
+        }
+        return "\(rule.code) can be suppressed with `# automail: ignore \(rule.code) — reason` on the line before, or at the end of, the line it is reported on."
+    }
+
+    /// ``explain(_:)`` as Markdown (SARIF's `help.markdown`): the first line in bold, examples as indented
+    /// code blocks.
+    public static func markdown(_ rule: RuleDescription) -> String {
+        let text = explain(rule)
+        let rest = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).dropFirst().first ?? ""
+        return "**\(rule.code)** (\(rule.severity.rawValue)): \(rule.summary)\n" + rest
+    }
+
+    /// The list of rules as JSON (`automail explain --format json`): an array of objects with `code`,
+    /// `severity`, `summary` and `suppressible`.
+    public static func listJSON(_ rules: [RuleDescription]) -> String {
+        let array = JSONValue.array(rules.sorted { $0.code < $1.code }.map { .object(summaryObject($0)) })
+        return String(decoding: JSONWriter(pretty: true).write(array), as: UTF8.self)
+    }
+
+    /// One rule as JSON (`automail explain CODE --format json`): the list's fields, plus `explanation`
+    /// (Markdown), `suppression` (the sentence saying whether and why), `text` (what `explain` prints)
+    /// and `markdown`.
+    public static func json(_ rule: RuleDescription) -> String {
+        var object = summaryObject(rule)
+        object["explanation"] = .string(rule.explanation)
+        object["suppression"] = .string(suppression(rule))
+        object["text"] = .string(explain(rule))
+        object["markdown"] = .string(markdown(rule))
+        return String(decoding: JSONWriter(pretty: true).write(.object(object)), as: UTF8.self)
+    }
+
+    private static func summaryObject(_ rule: RuleDescription) -> [String: JSONValue] {
+        [
+            "code": .string(rule.code.rawValue), "severity": .string(rule.severity.rawValue),
+            "summary": .string(rule.summary), "suppressible": .bool(rule.suppressibility == .allowed),
+        ]
+    }
+
+    /// A rule explained: `CODE (severity): summary`, the Markdown explanation, whether it can be suppressed,
+    /// then its first triggering and
     /// first passing examples, each file under its path. In examples, `«` and `»` mark where the
     /// diagnostic lands.
     public static func explain(_ rule: RuleDescription) -> String {
         var out = "\(rule.code) (\(rule.severity.rawValue)): \(rule.summary)\n"
         let explanation = rule.explanation.trimmingTrailingNewlines
         if !explanation.isEmpty { out += "\n" + explanation + "\n" }
+        out += "\n" + suppression(rule) + "\n"
         let triggering = rule.examples.first(where: \.triggers)
         if let example = triggering {
             out += "\nExample that triggers \(rule.code) («» marks where it is reported):\n"

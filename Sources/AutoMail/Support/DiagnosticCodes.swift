@@ -5,7 +5,7 @@ import YAMLSource
 ///
 /// Ranges: `AM0xx` workspace files, `AM1xx` YAML, `AM2xx` structure (decoding), `AM3xx` references
 /// and ids, `AM4xx` legal footer and consent, `AM5xx` senders and headers, `AM6xx` templates and
-/// Liquid, `AM7xx` triggers.
+/// Liquid, `AM7xx` triggers, `AM8xx` suppression comments (`# automail: ignore CODE — reason`).
 public extension DiagnosticCode {
     // Workspace files
     static let notAWorkspace: DiagnosticCode = "AM001"
@@ -89,4 +89,11 @@ public extension DiagnosticCode {
     static let duplicateBinding: DiagnosticCode = "AM701"
     static let priorityTie: DiagnosticCode = "AM702"
     static let unusedTemplate: DiagnosticCode = "AM703"
+
+    // Suppression comments
+    static let suppressionWithoutReason: DiagnosticCode = "AM801"
+    static let unusedSuppression: DiagnosticCode = "AM802"
+    static let unknownSuppressedCode: DiagnosticCode = "AM803"
+    static let unsuppressibleCode: DiagnosticCode = "AM804"
+    static let malformedSuppression: DiagnosticCode = "AM805"
 }

@@ -17,6 +17,23 @@ extension WorkspaceLoader {
     public static func repositoryRoot(of path: String) -> String? {
         GitLocation.find(from: path)?.workTree
     }
+
+    /// What machine-readable reports write before each workspace-relative path: the workspace folder
+    /// relative to the root of the git work tree that holds it (`workspace-examples/lyon/`, or `` for the
+    /// root itself), so that CI tools map results onto the repository; outside a repository, the folder
+    /// as the user gave it (`argument`), like the human format.
+    public static func reportPathPrefix(root: String, argument: String) -> String {
+        let fallback = HumanReporter.pathPrefix(forWorkspace: argument)
+        guard let location = GitLocation.find(from: root) else { return fallback }
+        let absolute = FileSystem.absoluteStandardized(root)
+        var resolved = absolute
+        if case .success(let real) = FileSystem.resolvedPath(absolute) { resolved = real }
+        let top = location.workTree
+        if resolved == top { return "" }
+        let base = top.hasSuffix("/") ? top : top + "/"
+        guard resolved.hasPrefix(base) else { return fallback }
+        return String(resolved.dropFirst(base.count)) + "/"
+    }
 }
 
 /// Where a repository's pieces are.
