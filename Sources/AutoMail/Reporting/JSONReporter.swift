@@ -1,3 +1,4 @@
+import BundleFormat
 import Diagnostics
 
 /// `--format json`: a JSON array of the reported diagnostics, in the stable reporting order, pretty-printed

@@ -1,3 +1,4 @@
+import BundleFormat
 import Diagnostics
 
 /// The text of `automail explain`: the list of rules, or one rule's summary, explanation and examples.

@@ -1,3 +1,4 @@
+import BundleFormat
 import Crypto
 import Diagnostics
 
