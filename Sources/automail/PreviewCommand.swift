@@ -1,5 +1,6 @@
 import ArgumentParser
 import AutoMail
+import AutomailRuntime
 import BundleFormat
 import Diagnostics
 
