@@ -158,14 +158,6 @@ public struct RuntimeBundle: Sendable, Hashable {
             }
         }
     }
-
-    /// The action of the trigger `id`, with its event key, if the bundle has it.
-    public func action(trigger id: String) -> (key: String, action: Action)? {
-        for key in triggers.keys.sorted() {
-            if let action = triggers[key]?.first(where: { $0.trigger == id }) { return (key, action) }
-        }
-        return nil
-    }
 }
 
 /// Why a bundle was refused.
