@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "BundleFormatTests", dependencies: ["BundleFormat"]),
         .testTarget(name: "AutoMailTests", dependencies: ["AutoMail", "AutomailRuntime", "BundleFormat"], exclude: ["Fixtures"]),
         .testTarget(name: "AutomailRuntimeTests", dependencies: ["AutomailRuntime", "BundleFormat", "Liquid"]),
-        .testTarget(name: "CLITests", dependencies: ["AutoMail"]),
+        .testTarget(name: "CLITests", dependencies: ["AutoMail"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
