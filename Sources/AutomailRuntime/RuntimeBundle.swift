@@ -199,6 +199,12 @@ extension RuntimeBundle {
         } catch {
             throw .syntax(error)
         }
+        return try load(document: value)
+    }
+
+    /// ``load(_:)`` for a document already parsed (for example to check its signature first): refuses
+    /// an unknown major `format`, verifies the `digest`, then reads the members.
+    public static func load(document value: JSONValue) throws(BundleLoadError) -> RuntimeBundle {
         guard case .object(let members) = value else {
             throw .malformed(JSONNode(value).wrongKind("an object"))
         }
