@@ -6,7 +6,7 @@ public enum EvaluationError: Error, Sendable, Hashable, CustomStringConvertible 
     /// An action names a template the bundle lacks (only a bundle built by hand, not loaded, can).
     case unknownTemplate(trigger: String, template: String)
     /// The chosen template does not render for this contact.
-    case render(RenderError)
+    case render(FormatProblem)
     /// The event's time plus the delay is after 9999-12-31T23:59:59Z.
     case sendTimeOutOfRange(trigger: String, delaySeconds: Int)
 

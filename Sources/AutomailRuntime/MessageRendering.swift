@@ -1,23 +1,6 @@
 import BundleFormat
 import Liquid
 
-/// Why a template could not be rendered.
-public struct RenderError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The bundle member that failed: `/templates/ID/locales/LOCALE/subject`, `.../headers/NAME`...
-    public var pointer: JSONPointer
-    /// What went wrong, as the Liquid engine words it.
-    public var message: String
-
-    /// Creates an error.
-    public init(at pointer: JSONPointer, _ message: String) {
-        self.pointer = pointer
-        self.message = message
-    }
-
-    /// `cannot render /pointer: message`.
-    public var description: String { "cannot render \(pointer): \(message)" }
-}
-
 extension RuntimeBundle {
     /// The Liquid context of a template in `locale`: the members of `globals[locale]`, then `contact`
     /// (replacing any global of that name), then `unsubscribe_url`.
@@ -31,7 +14,8 @@ extension RuntimeBundle {
         return .object(context)
     }
 
-    /// Renders template `id` in `locale` for a contact: `subject`, `html`, `text` and every header of
+    /// Renders template `id` in `locale` for a contact (a failure names the bundle member that does
+    /// not render, its message starts with `cannot render:`): `subject`, `html`, `text` and every header of
     /// the template with Liquid (auto-escaping off: the `html` outputs escape themselves), From and
     /// Reply-To from the template's sender, To from `contact` (`mail`; `firstname` and `surname`
     /// joined by a space, each when it is a non-empty string).
@@ -41,22 +25,22 @@ extension RuntimeBundle {
     ///   - unsubscribeURL: the value of `unsubscribe_url`.
     public func render(
         template id: String, locale: String, contact: [String: LiquidValue], unsubscribeURL: String
-    ) throws(RenderError) -> RenderedEmail {
+    ) throws(FormatProblem) -> RenderedEmail {
         let templatePointer = JSONPointer(["templates", id])
-        guard let template = templates[id] else { throw RenderError(at: templatePointer, "the bundle has no such template") }
+        guard let template = templates[id] else { throw FormatProblem(at: templatePointer, "the bundle has no such template") }
         let localePointer = templatePointer.appending("locales").appending(locale)
         guard let content = template.locales[locale] else {
-            throw RenderError(at: localePointer, "the template has no content in this locale")
+            throw FormatProblem(at: localePointer, "the template has no content in this locale")
         }
         let scope = renderingContext(locale: locale, contact: contact, unsubscribeURL: unsubscribeURL)
-        func render(_ source: String, _ pointer: JSONPointer) throws(RenderError) -> String {
+        func render(_ source: String, _ pointer: JSONPointer) throws(FormatProblem) -> String {
             let parsed = LiquidTemplate.parse(source)
             guard let liquid = parsed.template else {
-                throw RenderError(at: pointer, parsed.issues.first?.message ?? "the Liquid does not parse")
+                throw FormatProblem(at: pointer, "cannot render: " + (parsed.issues.first?.message ?? "the Liquid does not parse"))
             }
             switch liquid.render(scope) {
             case .success(let output): return output
-            case .failure(let error): throw RenderError(at: pointer, error.message)
+            case .failure(let error): throw FormatProblem(at: pointer, "cannot render: " + error.message)
             }
         }
         var headers: [HeaderField] = []

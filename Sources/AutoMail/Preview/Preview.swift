@@ -17,7 +17,7 @@ public enum PreviewError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unknownTemplate(let id, let known):
             return "unknown template `\(id)`; the bundle has " + known.map { "`\($0)`" }.joined(separator: ", ")
         case .malformedBundle(let what): return "the bundle is malformed: \(what)"
-        case .render(let part, let message): return "cannot render \(part): \(message)"
+        case .render(let part, let message): return "\(part): \(message)"
         }
     }
 }
