@@ -28,7 +28,8 @@ let package = Package(
         /// Liquid lexer, parser, analyser and renderer for automail's subset. No dependencies,
         /// so a sender-side runtime can use it without the compiler.
         .target(name: "Liquid"),
-        /// The bundle's JSON: values, the canonical and pretty writer, a strict reader, the digest.
+        /// The bundle's JSON: values, the canonical and pretty writer, a strict reader, the digest, and its
+        /// Ed25519 signature and keys (docs/signing.md).
         /// Shared by the compiler (which writes bundles) and anything that reads them back.
         .target(name: "BundleFormat", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         /// The sender side of the bundle: loads and verifies a bundle, evaluates an event into the email
@@ -57,7 +58,7 @@ let package = Package(
         .testTarget(name: "YAMLSourceTests", dependencies: ["YAMLSource"]),
         .testTarget(name: "LiquidTests", dependencies: ["Liquid"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MailRenderingTests", dependencies: ["MailRendering"], exclude: ["ink-0.6.0-parity.json"]),
-        .testTarget(name: "BundleFormatTests", dependencies: ["BundleFormat"]),
+        .testTarget(name: "BundleFormatTests", dependencies: ["BundleFormat"], exclude: ["Fixtures"]),
         .testTarget(name: "AutoMailTests", dependencies: ["AutoMail", "AutomailRuntime", "BundleFormat"], exclude: ["Fixtures"]),
         .testTarget(name: "AutomailRuntimeTests", dependencies: ["AutomailRuntime", "BundleFormat", "Liquid"]),
         .testTarget(name: "CLITests", dependencies: ["AutoMail"], exclude: ["Fixtures"]),

@@ -19,11 +19,26 @@ if ! pkg-config --exists yaml-0.1 2>/dev/null; then
     fi
 fi
 
-# Python test tools: python-liquid (Liquid reference outputs), jsonschema and PyYAML (schema checks).
+# openssl: the signing tests check that OpenSSL reads automail's keys and verifies its signatures.
+if ! command -v openssl >/dev/null 2>&1; then
+    if [[ "$(id -u)" == 0 ]]; then
+        apt-get update
+        DEBIAN_FRONTEND=noninteractive apt-get install -y openssl
+    else
+        echo "test.sh: openssl is missing: run 'sudo apt-get install -y openssl'" >&2
+        exit 1
+    fi
+fi
+
+# Python test tools: python-liquid (Liquid reference outputs), jsonschema and PyYAML (schema checks),
+# cryptography (signed bundles verified as another language would), pre-commit (the hook definition in
+# .pre-commit-hooks.yaml is run through it).
 python_packages=()
 python3 -c 'import liquid' 2>/dev/null || python_packages+=(python-liquid)
 python3 -c 'import jsonschema' 2>/dev/null || python_packages+=(jsonschema)
 python3 -c 'import yaml' 2>/dev/null || python_packages+=(pyyaml)
+python3 -c 'import cryptography' 2>/dev/null || python_packages+=(cryptography)
+python3 -c 'import pre_commit' 2>/dev/null || python_packages+=(pre-commit)
 if (( ${#python_packages[@]} > 0 )); then
     python3 -m pip install --quiet "${python_packages[@]}" \
         || python3 -m pip install --quiet --break-system-packages "${python_packages[@]}"

@@ -9,35 +9,36 @@ public enum BundleEmitter {
     /// only adds what a reader of an earlier minor version can ignore.
     public static let formatMinorVersion = 1
 
+    /// The members the digest does not cover: the digest itself and the signature of the digest.
+    public static let unhashedMembers = ["digest", "signature"]
+
     /// The bytes of the bundle `content` (an object without `digest`), with its `digest` member added.
     ///
     /// The canonical form is hashed as it is written, chunk by chunk, never held whole; the pretty
     /// form is then written once into a buffer sized from the canonical one.
     public static func emit(_ content: [String: JSONValue]) -> [UInt8] {
+        let (digest, canonicalCount) = canonicalDigest(of: content)
         var members = content
-        members["digest"] = nil
-        var hasher = SHA256()
-        var canonicalCount = 0
-        JSONWriter(pretty: false).stream(.object(members)) { chunk in
-            hasher.update(bufferPointer: chunk)
-            canonicalCount += chunk.count
-        }
-        members["digest"] = .string(digestString(hasher.finalize()))
-        var out: [UInt8] = []
-        // Indentation adds roughly a tenth; reserving avoids copying the whole buffer as it grows.
-        out.reserveCapacity(canonicalCount + canonicalCount / 8 + 4096)
-        JSONWriter(pretty: true).write(.object(members), into: &out)
-        return out
+        members["digest"] = .string(digest)
+        return pretty(members, canonicalCount: canonicalCount)
+    }
+
+    /// The bytes of the bundle `content` with its `digest` and a `signature` by `signingKey` of that
+    /// digest (``BundleSignature``). The digest is the one ``emit(_:)`` writes: signing does not change it.
+    public static func emit(_ content: [String: JSONValue], signingKey: BundlePrivateKey) throws(BundleSigningError)
+        -> [UInt8]
+    {
+        let (digest, canonicalCount) = canonicalDigest(of: content)
+        var members = content
+        members["digest"] = .string(digest)
+        members["signature"] = try BundleSignature.sign(digest: digest, privateKey: signingKey)
+        return pretty(members, canonicalCount: canonicalCount)
     }
 
     /// The digest a bundle should carry: that of the canonical form of `bundle` without its `digest`
-    /// member. A reader compares it with the bundle's `digest` to detect any change.
+    /// and `signature` members. A reader compares it with the bundle's `digest` to detect any change.
     public static func expectedDigest(of bundle: [String: JSONValue]) -> String {
-        var members = bundle
-        members["digest"] = nil
-        var hasher = SHA256()
-        JSONWriter(pretty: false).stream(.object(members)) { chunk in hasher.update(bufferPointer: chunk) }
-        return digestString(hasher.finalize())
+        canonicalDigest(of: bundle).digest
     }
 
     /// `sha256:` and the lowercase hex SHA-256 of `bytes`.
@@ -45,12 +46,30 @@ public enum BundleEmitter {
         digestString(SHA256.hash(data: bytes))
     }
 
+    /// The digest of the canonical form of `bundle` without ``unhashedMembers``, and its size in bytes.
+    private static func canonicalDigest(of bundle: [String: JSONValue]) -> (digest: String, canonicalCount: Int) {
+        var members = bundle
+        for name in unhashedMembers { members[name] = nil }
+        var hasher = SHA256()
+        var canonicalCount = 0
+        JSONWriter(pretty: false).stream(.object(members)) { chunk in
+            hasher.update(bufferPointer: chunk)
+            canonicalCount += chunk.count
+        }
+        return (digestString(hasher.finalize()), canonicalCount)
+    }
+
+    /// The pretty bytes of `members`.
+    private static func pretty(_ members: [String: JSONValue], canonicalCount: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        // Indentation adds roughly a tenth; reserving avoids copying the whole buffer as it grows.
+        out.reserveCapacity(canonicalCount + canonicalCount / 8 + 4096)
+        JSONWriter(pretty: true).write(.object(members), into: &out)
+        return out
+    }
+
     /// `sha256:` and the lowercase hex of `hash`.
     private static func digestString(_ hash: SHA256.Digest) -> String {
-        let hex = hash.map { byte -> String in
-            let s = String(byte, radix: 16)
-            return s.count == 1 ? "0" + s : s
-        }.joined()
-        return "sha256:" + hex
+        "sha256:" + Hex.lowercase(hash)
     }
 }

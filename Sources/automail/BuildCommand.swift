@@ -1,8 +1,9 @@
 import ArgumentParser
 import AutoMail
+import BundleFormat
 
-/// `automail build [WORKSPACE] [--output FILE] [--revision REV] [--strict]`: writes the bundle to FILE
-/// (atomically) or to stdout; diagnostics go to stderr.
+/// `automail build [WORKSPACE] [--output FILE] [--revision REV] [--strict] [--sign KEY]`: writes the bundle
+/// (signed with KEY when given) to FILE (atomically) or to stdout; diagnostics go to stderr.
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
@@ -21,6 +22,9 @@ struct BuildCommand: ParsableCommand {
     @Flag(help: "Fail (exit 1) on warnings too.")
     var strict = false
 
+    @Option(help: "Sign the bundle with this Ed25519 private key: a PEM file only its owner can read (automail keygen), or env:VAR. See docs/signing.md.")
+    var sign: String?
+
     @Option(help: "Colour the diagnostics: auto (when stderr is a terminal and NO_COLOR is unset), always, never.")
     var color: ColorChoice = .auto
 
@@ -34,6 +38,7 @@ struct BuildCommand: ParsableCommand {
             Console.writeError("error: cannot write `\(output)`: no directory `\(problem)`\n")
             throw ExitCode(ExitStatus.usage)
         }
+        let signingKey = try sign.map(KeyFile.privateKey)
         let useColor = color.isEnabled(forDescriptor: Console.standardError)
         let loaded = try Console.load(workspace, useColor: useColor, limits: limits.loadLimits)
         let options = BuildOptions(
@@ -48,10 +53,11 @@ struct BuildCommand: ParsableCommand {
             Console.writeError(execution.report(diagnostics, with: reporter))
         }
         if Console.fails(diagnostics, strict: strict) { throw ExitCode(ExitStatus.problems) }
-        guard let bundle = result.bundle else {
+        guard var bundle = result.bundle else {
             Console.writeError("error: internal: the compiler reported no error but produced no bundle\n")
             throw ExitCode(ExitStatus.internalFailure)
         }
+        if let signingKey { bundle = try KeyFile.signedBundle(result.bundleContent, with: signingKey) }
         if let output {
             do {
                 try OutputFile.writeAtomically(bundle, to: output)

@@ -154,11 +154,12 @@ def describe(error):
 
 # --------------------------------------------------------------------------- bundle digest
 def canonical_digest(bundle):
-    """`sha256:<hex>` of the canonical form of `bundle` without `digest` (docs/bundle-format.md):
+    """`sha256:<hex>` of the canonical form of `bundle` without `digest` and `signature`
+    (docs/bundle-format.md):
     keys sorted by code point, no insignificant whitespace, minimal escaping (Python's json with
     ensure_ascii=False escapes exactly `"`, `\\`, \\b, \\f, \\n, \\r, \\t and other controls as
     \\u00XX), integers only."""
-    rest = {key: value for key, value in bundle.items() if key != "digest"}
+    rest = {key: value for key, value in bundle.items() if key not in ("digest", "signature")}
     canonical = json.dumps(rest, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -1,0 +1,20 @@
+import Foundation
+import Testing
+
+/// The integration recipes (docs/recipes/*.yml, .pre-commit-hooks.yaml) run as written against an example
+/// workspace by `scripts/recipes/run_recipes.py`, with the built `automail` on PATH: a recipe whose command
+/// stopped working fails here.
+@Suite struct RecipeTests {
+    @Test(arguments: ["github", "gitlab", "pre-commit"])
+    func recipeRunsAsWritten(_ recipe: String) throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let run = try CapturedRun.launch(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["python3", root.appendingPathComponent("scripts/recipes/run_recipes.py").path,
+             "--automail", try AutomailProcess.executable().path, "--only", recipe],
+            in: root.path, environment: [:], seconds: 600)
+        #expect(run.status == 0, "\(run.standardOutput)\(run.standardError)")
+        #expect(run.standardOutput.contains("all recipe checks passed"), "\(run.standardOutput)")
+    }
+}
