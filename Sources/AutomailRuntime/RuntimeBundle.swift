@@ -1,7 +1,7 @@
 import BundleFormat
 
 /// A rule bundle as a sender holds it: read, version-checked, digest-verified and typed
-/// (docs/bundle-format.md). Load one with ``load(_:)``; evaluate events with ``evaluate(_:)``; render a
+/// (docs/bundle-format.md). Load one with ``load(_:publicKey:)``; evaluate events with ``evaluate(_:)``; render a
 /// template with ``render(template:locale:contact:unsubscribeURL:)``.
 public struct RuntimeBundle: Sendable, Hashable {
     /// The major format version this reader understands: bundles with another `format` are refused.
@@ -170,6 +170,9 @@ public enum BundleLoadError: Error, Sendable, Hashable, CustomStringConvertible 
     case digestMismatch(declared: String, computed: String)
     /// A member is missing, of the wrong kind, or inconsistent with another.
     case malformed(FormatProblem)
+    /// A public key was given and the bundle is unsigned, signed by another key, or its signature does
+    /// not verify (docs/signing.md).
+    case signature(BundleVerificationError)
 
     /// A one-line description: where, then what.
     public var description: String {
@@ -184,27 +187,29 @@ public enum BundleLoadError: Error, Sendable, Hashable, CustomStringConvertible 
                 + "it was changed after it was built"
         case .malformed(let problem):
             return "\(problem)"
+        case .signature(let error):
+            return "\(error)"
         }
     }
 }
 
 extension RuntimeBundle {
     /// Reads a bundle file: parses it strictly, refuses an unknown major `format`, verifies the
-    /// `digest` against the content, then reads every member the evaluation uses (unknown members are
+    /// `digest` against the content and, when `publicKey` is given, that the bundle is signed by that
+    /// key with a valid signature; then reads every member the evaluation uses (unknown members are
     /// ignored, as a minor format change may add some).
-    public static func load(_ bytes: [UInt8]) throws(BundleLoadError) -> RuntimeBundle {
+    public static func load(_ bytes: [UInt8], publicKey: BundlePublicKey? = nil) throws(BundleLoadError) -> RuntimeBundle {
         let value: JSONValue
         do {
             value = try JSONParser().parse(bytes)
         } catch {
             throw .syntax(error)
         }
-        return try load(document: value)
+        return try load(document: value, publicKey: publicKey)
     }
 
-    /// ``load(_:)`` for a document already parsed (for example to check its signature first): refuses
-    /// an unknown major `format`, verifies the `digest`, then reads the members.
-    public static func load(document value: JSONValue) throws(BundleLoadError) -> RuntimeBundle {
+    /// ``load(_:publicKey:)`` for a document already parsed.
+    public static func load(document value: JSONValue, publicKey: BundlePublicKey? = nil) throws(BundleLoadError) -> RuntimeBundle {
         guard case .object(let members) = value else {
             throw .malformed(JSONNode(value).wrongKind("an object"))
         }
@@ -217,6 +222,13 @@ extension RuntimeBundle {
         }
         let computed = BundleEmitter.expectedDigest(of: members)
         guard declared == computed else { throw .digestMismatch(declared: declared, computed: computed) }
+        if let publicKey {
+            do {
+                try BundleSignature.verify(bundle: members, publicKey: publicKey)
+            } catch {
+                throw .signature(error)
+            }
+        }
         return try RuntimeBundle(content: members)
     }
 

@@ -9,8 +9,8 @@ enum SimulateFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
     case human, json
 }
 
-/// `automail simulate (--bundle FILE | --workspace DIR) --event FILE [--format human|json] [--render]
-/// [--html] [--eml FILE]`: evaluates an event as a sender does, with the runtime library.
+/// `automail simulate (--bundle FILE [--key PUB] | --workspace DIR) --event FILE [--format human|json]
+/// [--render] [--html] [--eml FILE]`: evaluates an event as a sender does, with the runtime library.
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
@@ -19,9 +19,11 @@ struct SimulateCommand: ParsableCommand {
             The event is a JSON file (schemas/event.schema.json, docs/bundle-format.md): the encounter \
             (answers, support level, tasks), the contact's state (address, consent, unsubscriptions, \
             locale, fields, history) and the time. --format json prints the decision \
-            (schemas/decision.schema.json) with the rendered email. Exit status: 0 when the evaluation \
-            ran, even if no email is sent; 1 for a bad bundle, workspace or event; 2 bad usage or an \
-            unreadable file; 3 when the --eml file cannot be written.
+            (schemas/decision.schema.json) with the rendered email. With --key, a bundle that is unsigned, \
+            signed by another key or whose signature does not verify is refused. Exit status: 0 when the \
+            evaluation ran, even if no email is sent; 1 for a bad bundle (format, digest, signature, \
+            malformed member), workspace or event; 2 bad usage, an unreadable file or key; 3 when the \
+            --eml file cannot be written.
             """
     )
 
@@ -33,6 +35,9 @@ struct SimulateCommand: ParsableCommand {
 
     @Option(help: "The event file (JSON).")
     var event: String
+
+    @Option(help: "Require the bundle to be signed by this public key (PEM `PUBLIC KEY`, or env:VAR); see docs/signing.md.")
+    var key: String?
 
     @Option(help: "What to print: human (default) or json (the decision).")
     var format: SimulateFormat = .human
@@ -56,6 +61,9 @@ struct SimulateCommand: ParsableCommand {
 
     func validate() throws {
         if (bundle == nil) == (workspace == nil) { throw ValidationError("give exactly one of --bundle FILE and --workspace DIR") }
+        if key != nil, workspace != nil {
+            throw ValidationError("--key checks the signature of a --bundle file; a workspace compiled in memory is unsigned")
+        }
     }
 
     func run() throws {
@@ -113,8 +121,9 @@ struct SimulateCommand: ParsableCommand {
             }
         }
         let path = bundle ?? ""
+        let publicKey = try key.map(KeyFile.publicKey)
         do {
-            return try RuntimeBundle.load(try read(path, limit: Self.bundleLimit))
+            return try RuntimeBundle.load(try read(path, limit: Self.bundleLimit), publicKey: publicKey)
         } catch let error as BundleLoadError {
             Console.writeError("error: \(Self.located(path, error))\n")
             throw ExitCode(ExitStatus.problems)

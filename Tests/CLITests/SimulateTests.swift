@@ -172,6 +172,32 @@ import Testing
         #expect(format.status == 2)
     }
 
+    @Test func keyRequiresABundleSignedByIt() throws {
+        let scratch = try ScratchFolder()
+        let event = Self.event("porte-a-porte-soutien")
+        for name in ["signer", "other"] {
+            let keygen = try AutomailProcess.run(["keygen", "--out", scratch.path + "/" + name])
+            #expect(keygen.status == 0, "\(keygen.standardError)")
+        }
+        let build = try AutomailProcess.run(
+            ["build", Self.workspace, "--revision", "r", "--sign", scratch.path + "/signer.key", "--output", scratch.path + "/signed.json"],
+            in: Self.repository.path)
+        #expect(build.status == 0, "\(build.standardError)")
+        let signed = try Self.run(["--bundle", scratch.path + "/signed.json", "--key", scratch.path + "/signer.pub", "--event", event])
+        #expect(signed.status == 0, "\(signed.standardError)")
+        #expect(signed.standardOutput.contains("sent: pap-vote-certain"))
+        let wrongKey = try Self.run(["--bundle", scratch.path + "/signed.json", "--key", scratch.path + "/other.pub", "--event", event])
+        #expect(wrongKey.status == 1)
+        #expect(wrongKey.standardError.hasPrefix("error: \(scratch.path)/signed.json: wrong key: the bundle is signed by key_id "))
+        let unsigned = try Self.run(["--bundle", Self.golden, "--key", scratch.path + "/signer.pub", "--event", event])
+        #expect(unsigned.status == 1)
+        #expect(unsigned.standardError == "error: \(Self.golden): the bundle is not signed\n")
+        let notAKey = try Self.run(["--bundle", Self.golden, "--key", Self.golden, "--event", event])
+        #expect(notAKey.status == 2)
+        let withWorkspace = try Self.run(["--workspace", Self.workspace, "--key", scratch.path + "/signer.pub", "--event", event])
+        #expect(withWorkspace.status == 2)
+    }
+
     @Test func aWorkspaceWithErrorsExitsWith1() throws {
         let scratch = try ScratchFolder()
         try scratch.write("ws/automail.yaml", "id: Not An Id\n")
