@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "automail", targets: ["automail"]),
         .library(name: "AutoMail", targets: ["AutoMail"]),
         .library(name: "Liquid", targets: ["Liquid"]),
+        .library(name: "AutomailRuntime", targets: ["AutomailRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,20 +32,26 @@ let package = Package(
         /// Ed25519 signature and keys (docs/signing.md).
         /// Shared by the compiler (which writes bundles) and anything that reads them back.
         .target(name: "BundleFormat", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        /// The sender side of the bundle: loads and verifies a bundle, evaluates an event into the email
+        /// to send and renders it (docs/bundle-format.md). Never depends on the compiler.
+        .target(
+            name: "AutomailRuntime",
+            dependencies: ["BundleFormat", "Liquid", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         /// Markdown-with-Liquid -> email HTML and plain text.
         .target(name: "MailRendering", dependencies: ["Liquid"]),
         /// The compiler: load, decode, check, lower, emit. Never prints, never exits.
         .target(
             name: "AutoMail",
             dependencies: [
-                "Diagnostics", "YAMLSource", "Liquid", "MailRendering", "BundleFormat",
+                "Diagnostics", "YAMLSource", "Liquid", "MailRendering", "BundleFormat", "AutomailRuntime",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         /// The thin command-line front.
         .executableTarget(
             name: "automail",
-            dependencies: ["AutoMail", "BundleFormat", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["AutoMail", "AutomailRuntime", "BundleFormat", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         /// Times each phase beside libyaml's bare event loop on the same files (BENCHMARKS.md).
         .executableTarget(name: "automail-bench", dependencies: ["AutoMail", "Diagnostics", "CLibYAML"], path: "Sources/AutomailBench"),
@@ -52,8 +59,9 @@ let package = Package(
         .testTarget(name: "LiquidTests", dependencies: ["Liquid"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MailRenderingTests", dependencies: ["MailRendering"], exclude: ["ink-0.6.0-parity.json"]),
         .testTarget(name: "BundleFormatTests", dependencies: ["BundleFormat"], exclude: ["Fixtures"]),
-        .testTarget(name: "AutoMailTests", dependencies: ["AutoMail", "BundleFormat"], exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: ["AutoMail"]),
+        .testTarget(name: "AutoMailTests", dependencies: ["AutoMail", "AutomailRuntime", "BundleFormat"], exclude: ["Fixtures"]),
+        .testTarget(name: "AutomailRuntimeTests", dependencies: ["AutomailRuntime", "BundleFormat", "Liquid"]),
+        .testTarget(name: "CLITests", dependencies: ["AutoMail"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

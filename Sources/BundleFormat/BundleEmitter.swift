@@ -2,8 +2,12 @@ import Crypto
 
 /// Emits a lowered bundle: computes its digest over the canonical form and writes the pretty form.
 public enum BundleEmitter {
-    /// The bundle format version this compiler writes.
+    /// The bundle format version this compiler writes (`format`): the major version. A reader refuses
+    /// a major version it does not know (docs/bundle-format.md, "Versions and compatibility").
     public static let formatVersion = 1
+    /// The minor format version this compiler writes (`format_minor`; absent means 0). A minor change
+    /// only adds what a reader of an earlier minor version can ignore.
+    public static let formatMinorVersion = 1
 
     /// The members the digest does not cover: the digest itself and the signature of the digest.
     public static let unhashedMembers = ["digest", "signature"]

@@ -18,7 +18,7 @@ struct AutoMailCommand: ParsableCommand {
         version: Compiler.version,
         subcommands: [
             CheckCommand.self, BuildCommand.self, ExplainCommand.self, PreviewCommand.self, KeygenCommand.self,
-            VerifyCommand.self,
+            VerifyCommand.self, SimulateCommand.self,
         ]
     )
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AutoMail
+import AutomailRuntime
 import BundleFormat
 import Diagnostics
 
@@ -66,20 +67,9 @@ struct PreviewCommand: ParsableCommand {
         if all, workspace != nil { throw ValidationError("with --all, give only the workspace") }
         if !all, template == nil { throw ValidationError("give the template id, or --all") }
         if all, output == nil { throw ValidationError("--all needs --output FOLDER") }
-        let useColor = color.isEnabled(forDescriptor: Console.standardError)
-        let loaded = try Console.load(root, useColor: useColor)
-        let result = Compiler.build(loaded.files, options: BuildOptions())
-        let diagnostics = Console.merge(loaded.diagnostics, result.diagnostics)
-        if !diagnostics.isEmpty {
-            let reporter = HumanReporter(
-                useColor: useColor, sources: loaded.filesByPath, pathPrefix: HumanReporter.pathPrefix(forWorkspace: root))
-            Console.writeError(reporter.render(diagnostics) + reporter.summary(diagnostics) + "\n")
-        }
-        if Console.fails(diagnostics, strict: false) { throw ExitCode(ExitStatus.problems) }
-        guard let bundle = result.bundleContent else {
-            Console.writeError("error: internal: the compiler reported no error but produced no bundle\n")
-            throw ExitCode(ExitStatus.internalFailure)
-        }
+        let built = try Console.build(root, useColor: color.isEnabled(forDescriptor: Console.standardError))
+        let bundle = built.content
+        let result = built.result
         let person = try chooseContact(bundle: bundle, samples: result.samples)
         let when = date ?? Int(time(nil))
         if all {
@@ -138,11 +128,18 @@ struct PreviewCommand: ParsableCommand {
             throw ExitCode(ExitStatus.internalFailure)
         }
         var entries: [(template: String, locale: String, subject: String, file: String)] = []
-        for id in Preview.templateIDs(in: bundle) {
-            for locale in Preview.locales(of: id, in: bundle) {
+        let rules: RuntimeBundle
+        do {
+            rules = try Preview.runtimeBundle(bundle)
+        } catch {
+            Console.writeError("error: internal: \(error)\n")
+            throw ExitCode(ExitStatus.internalFailure)
+        }
+        for id in Preview.templateIDs(in: rules) {
+            for locale in Preview.locales(of: id, in: rules) {
                 let email: RenderedEmail
                 do {
-                    email = try Preview.render(bundle: bundle, template: id, locale: locale, contact: contact)
+                    email = try Preview.render(bundle: rules, template: id, locale: locale, contact: contact)
                 } catch {
                     Console.writeError("error: \(error)\n")
                     throw ExitCode(ExitStatus.internalFailure)

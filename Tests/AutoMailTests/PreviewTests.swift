@@ -1,4 +1,5 @@
 @testable import AutoMail
+import AutomailRuntime
 import BundleFormat
 import Diagnostics
 import Foundation

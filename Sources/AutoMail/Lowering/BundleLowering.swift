@@ -20,6 +20,7 @@ struct BundleLowering {
         let locales = symbols.locales
         var content: [String: JSONValue] = [
             "format": .int(BundleEmitter.formatVersion),
+            "format_minor": .int(BundleEmitter.formatMinorVersion),
             "compiler": .object(["name": .string("automail"), "version": .string(Compiler.version)]),
             "workspace": .object([
                 "id": .string(manifest.id?.value ?? ""), "name": .string(manifest.name?.value ?? ""),

@@ -1,3 +1,4 @@
+import AutomailRuntime
 import MailRendering
 
 /// The pages a reviewer opens: one email (headers, subject, the HTML part in a frame, the text part)

@@ -153,24 +153,11 @@ public enum EMLWriter {
 
     /// `Thu, 01 Jan 1970 00:00:00 +0000` for `seconds` since the epoch.
     public static func rfc5322Date(_ seconds: Int) -> String {
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        let weekday = ((days % 7) + 7 + 4) % 7  // 1970-01-01 was a Thursday.
+        let c = Timestamp.civil(seconds)
         let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(weekdays[weekday]), \(two(day)) \(months[month - 1]) \(year) "
-            + "\(two(secondOfDay / 3600)):\(two(secondOfDay % 3600 / 60)):\(two(secondOfDay % 60)) +0000"
+        return "\(weekdays[c.weekday]), \(Timestamp.digits(c.day, 2)) \(months[c.month - 1]) \(c.year) "
+            + "\(Timestamp.digits(c.hour, 2)):\(Timestamp.digits(c.minute, 2)):\(Timestamp.digits(c.second, 2)) +0000"
     }
 }
 

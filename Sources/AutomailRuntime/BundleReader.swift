@@ -1,0 +1,176 @@
+import BundleFormat
+import Liquid
+
+/// Reads the members of a bundle the evaluation uses into a ``RuntimeBundle``, checking that they are
+/// of the right kind and consistent with one another (a template's sender exists, every action's
+/// template exists, every template has the default locale...). Unknown members are ignored.
+enum BundleReader {
+    static func read(_ root: JSONNode) throws(FormatProblem) -> RuntimeBundle {
+        let format = try root.required("format").int()
+        var formatMinor = 0
+        if let minor = try root.optional("format_minor") {
+            formatMinor = try minor.int()
+            guard formatMinor >= 0 else { throw minor.problem("`format_minor` must not be negative") }
+        }
+        let digest = try root.optional("digest")?.string() ?? ""
+        let revision = try root.optional("revision")?.string()
+        let workspace = try root.required("workspace")
+        let workspaceID = try workspace.required("id").string()
+        let workspaceName = try workspace.required("name").string()
+
+        let localesNode = try root.required("locales")
+        let defaultNode = try localesNode.required("default")
+        let defaultLocale = try defaultNode.string()
+        var locales: [String] = []
+        for item in try localesNode.required("all").items() {
+            let locale = try item.string()
+            guard !locales.contains(locale) else { throw item.problem("the locale `\(locale)` is listed twice") }
+            locales.append(locale)
+        }
+        guard locales.first == defaultLocale else {
+            throw defaultNode.problem("the default locale `\(defaultLocale)` must be the first of `locales.all`")
+        }
+
+        let consent = try root.required("consent")
+        let modeNode = try consent.required("mode")
+        guard let mode = RuntimeBundle.ConsentMode(rawValue: try modeNode.string()) else {
+            throw modeNode.problem("expected `channel` or `purpose`, found `\(try modeNode.string())`")
+        }
+        var purposes: [String] = []
+        if mode == .purpose {
+            for item in try consent.required("purposes").items() {
+                let id = try item.required("id").string()
+                guard !purposes.contains(id) else { throw item.problem("the purpose `\(id)` is listed twice") }
+                purposes.append(id)
+            }
+        }
+
+        var senders: [String: RuntimeBundle.Sender] = [:]
+        for (id, node) in try root.required("senders").members() {
+            let from = try node.required("from")
+            let replyTo = try node.optional("reply_to")?.string()
+            senders[id] = RuntimeBundle.Sender(
+                from: Mailbox(name: try from.required("name").string(), address: try from.required("address").string()),
+                replyTo: replyTo)
+        }
+        let defaultSenderNode = try root.required("default_sender")
+        let defaultSender = try defaultSenderNode.string()
+        guard senders[defaultSender] != nil else {
+            throw defaultSenderNode.problem("`\(defaultSender)` is not a key of `senders`")
+        }
+
+        var globals: [String: JSONValue] = [:]
+        let globalsNode = try root.required("globals")
+        for (locale, node) in try globalsNode.members() {
+            _ = try node.object()
+            globals[locale] = node.value
+        }
+        for locale in locales where globals[locale] == nil {
+            throw globalsNode.problem("the locale `\(locale)` of `locales.all` has no globals")
+        }
+
+        var variables: [RuntimeBundle.Variable] = []
+        for item in try root.required("variables").items() {
+            variables.append(
+                RuntimeBundle.Variable(
+                    name: try item.required("name").string(), type: try item.required("type").string(),
+                    required: try item.optional("required")?.bool() ?? false))
+        }
+
+        var templates: [String: RuntimeBundle.Template] = [:]
+        for (id, node) in try root.required("templates").members() {
+            templates[id] = try template(
+                id, node, senders: senders, mode: mode, purposes: purposes, locales: locales,
+                defaultLocale: defaultLocale)
+        }
+
+        var triggers: [String: [RuntimeBundle.Action]] = [:]
+        var seen: [String: JSONPointer] = [:]
+        for (key, node) in try root.required("triggers").members() {
+            var actions: [RuntimeBundle.Action] = []
+            for item in try node.items() {
+                let action = try action(item, templates: templates)
+                let triggerPointer = item.pointer.appending("trigger")
+                if let first = seen[action.trigger] {
+                    throw FormatProblem(at: triggerPointer, "the trigger `\(action.trigger)` also appears at \(first)")
+                }
+                seen[action.trigger] = triggerPointer
+                actions.append(action)
+            }
+            triggers[key] = actions
+        }
+
+        return RuntimeBundle(
+            format: format, formatMinor: formatMinor, digest: digest, revision: revision, workspaceID: workspaceID,
+            workspaceName: workspaceName, defaultLocale: defaultLocale, locales: locales, consentMode: mode,
+            purposes: purposes, senders: senders, defaultSender: defaultSender, globals: globals, variables: variables,
+            templates: templates, triggers: triggers)
+    }
+
+    private static func template(
+        _ id: String, _ node: JSONNode, senders: [String: RuntimeBundle.Sender], mode: RuntimeBundle.ConsentMode,
+        purposes: [String], locales: [String], defaultLocale: String
+    ) throws(FormatProblem) -> RuntimeBundle.Template {
+        let senderNode = try node.required("sender")
+        let sender = try senderNode.string()
+        guard senders[sender] != nil else { throw senderNode.problem("`\(sender)` is not a key of `senders`") }
+        var purpose: String?
+        if mode == .purpose {
+            let purposeNode = try node.required("purpose")
+            let value = try purposeNode.string()
+            guard purposes.contains(value) else {
+                throw purposeNode.problem("`\(value)` is not a purpose of `consent.purposes`")
+            }
+            purpose = value
+        }
+        let localesNode = try node.required("locales")
+        var localized: [String: RuntimeBundle.LocalizedTemplate] = [:]
+        for (locale, content) in try localesNode.members() {
+            guard locales.contains(locale) else {
+                throw content.problem("the locale `\(locale)` is not one of `locales.all`")
+            }
+            func liquid(_ member: JSONNode) throws(FormatProblem) -> String {
+                let source = try member.string()
+                if let issue = LiquidTemplate.parse(source).issues.first {
+                    throw member.problem("the Liquid does not parse: \(issue.message)")
+                }
+                return source
+            }
+            var headers: [String: String] = [:]
+            for (name, value) in try content.required("headers").members() {
+                headers[name] = try liquid(value)
+            }
+            localized[locale] = RuntimeBundle.LocalizedTemplate(
+                subject: try liquid(content.required("subject")), html: try liquid(content.required("html")),
+                text: try liquid(content.required("text")), headers: headers)
+        }
+        guard localized[defaultLocale] != nil else {
+            throw localesNode.problem("the template has no content in the default locale `\(defaultLocale)`")
+        }
+        return RuntimeBundle.Template(id: id, sender: sender, purpose: purpose, locales: localized)
+    }
+
+    private static func action(
+        _ node: JSONNode, templates: [String: RuntimeBundle.Template]
+    ) throws(FormatProblem) -> RuntimeBundle.Action {
+        let trigger = try node.required("trigger").string()
+        let templateNode = try node.required("template")
+        let template = try templateNode.string()
+        guard templates[template] != nil else { throw templateNode.problem("`\(template)` is not a key of `templates`") }
+        let delayNode = try node.required("delay_seconds")
+        let delay = try delayNode.int()
+        guard delay >= 0 else { throw delayNode.problem("`delay_seconds` must not be negative") }
+        var once: RuntimeBundle.OncePerContact?
+        if let onceNode = try node.optional("once_per_contact_seconds") {
+            let seconds = try onceNode.int()
+            switch seconds {
+            case -1: once = .forever
+            case 0...: once = .window(seconds: seconds)
+            default: throw onceNode.problem("`once_per_contact_seconds` is -1 (forever) or a number of seconds, not \(seconds)")
+            }
+        }
+        return RuntimeBundle.Action(
+            trigger: trigger, template: template, priority: try node.required("priority").int(), delaySeconds: delay,
+            oncePerContact: once)
+    }
+}

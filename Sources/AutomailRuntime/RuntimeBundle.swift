@@ -1,0 +1,255 @@
+import BundleFormat
+
+/// A rule bundle as a sender holds it: read, version-checked, digest-verified and typed
+/// (docs/bundle-format.md). Load one with ``load(_:publicKey:)``; evaluate events with ``evaluate(_:)``; render a
+/// template with ``render(template:locale:contact:unsubscribeURL:)``.
+public struct RuntimeBundle: Sendable, Hashable {
+    /// The major format version this reader understands: bundles with another `format` are refused.
+    public static let supportedFormat = 1
+
+    /// `format`: the major format version (always ``supportedFormat`` once loaded).
+    public var format: Int
+    /// `format_minor`: the minor format version (0 when absent). Any minor version is read: a minor
+    /// change only adds members this reader ignores.
+    public var formatMinor: Int
+    /// `digest`: `sha256:` and 64 lowercase hex digits.
+    public var digest: String
+    /// `revision`: the source revision, when the bundle records one.
+    public var revision: String?
+    /// `workspace.id`.
+    public var workspaceID: String
+    /// `workspace.name`.
+    public var workspaceName: String
+    /// `locales.default`.
+    public var defaultLocale: String
+    /// `locales.all`: every locale, the default first.
+    public var locales: [String]
+    /// `consent.mode`.
+    public var consentMode: ConsentMode
+    /// `consent.purposes` ids, in bundle order (empty in channel mode).
+    public var purposes: [String]
+    /// `senders`, by id.
+    public var senders: [String: Sender]
+    /// `default_sender`.
+    public var defaultSender: String
+    /// `globals`: per locale, the object given to Liquid as the top of the context.
+    public var globals: [String: JSONValue]
+    /// `variables`: what the sender must provide.
+    public var variables: [Variable]
+    /// `templates`, by id.
+    public var templates: [String: Template]
+    /// `triggers`: event key (`answer:q/question/answer`, `support_level:id`, `task:id`) -> actions.
+    public var triggers: [String: [Action]]
+
+    /// How consent is given.
+    public enum ConsentMode: String, Sendable, Hashable {
+        /// Consent per channel: the contact consents to email or not.
+        case channel
+        /// Consent per purpose and channel: each template has a purpose.
+        case purpose
+    }
+
+    /// A resolved sender.
+    public struct Sender: Sendable, Hashable {
+        /// The From mailbox.
+        public var from: Mailbox
+        /// The Reply-To address, if any.
+        public var replyTo: String?
+
+        /// Creates a sender.
+        public init(from: Mailbox, replyTo: String?) {
+            self.from = from
+            self.replyTo = replyTo
+        }
+    }
+
+    /// A variable the sender provides (`contact.firstname`, `unsubscribe_url`).
+    public struct Variable: Sendable, Hashable {
+        /// The variable path.
+        public var name: String
+        /// Its type as the compiler writes it (`string`, `email`, `url`, a custom field's type).
+        public var type: String
+        /// Whether the sender must always provide it.
+        public var required: Bool
+
+        /// Creates a variable.
+        public init(name: String, type: String, required: Bool) {
+            self.name = name
+            self.type = type
+            self.required = required
+        }
+    }
+
+    /// A compiled template.
+    public struct Template: Sendable, Hashable {
+        /// The template id.
+        public var id: String
+        /// The sender id, a key of ``RuntimeBundle/senders``.
+        public var sender: String
+        /// The consent purpose (purpose mode only).
+        public var purpose: String?
+        /// The template per locale.
+        public var locales: [String: LocalizedTemplate]
+
+        /// Creates a template.
+        public init(id: String, sender: String, purpose: String?, locales: [String: LocalizedTemplate]) {
+            self.id = id
+            self.sender = sender
+            self.purpose = purpose
+            self.locales = locales
+        }
+    }
+
+    /// A template in one locale: Liquid sources, ready to render.
+    public struct LocalizedTemplate: Sendable, Hashable {
+        /// The subject, Liquid.
+        public var subject: String
+        /// The HTML part, Liquid (outputs already escaped: render with auto-escaping off).
+        public var html: String
+        /// The text part, Liquid.
+        public var text: String
+        /// The header values, Liquid, by header name.
+        public var headers: [String: String]
+
+        /// Creates a localized template.
+        public init(subject: String, html: String, text: String, headers: [String: String]) {
+            self.subject = subject
+            self.html = html
+            self.text = text
+            self.headers = headers
+        }
+    }
+
+    /// One action of an event key: a trigger's template with its priority and timing.
+    public struct Action: Sendable, Hashable {
+        /// The trigger id.
+        public var trigger: String
+        /// The template id, a key of ``RuntimeBundle/templates``.
+        public var template: String
+        /// The priority: the highest eligible action of an encounter is sent.
+        public var priority: Int
+        /// Seconds between the event and the send (0: at once).
+        public var delaySeconds: Int
+        /// The once-per-contact window, if any.
+        public var oncePerContact: OncePerContact?
+
+        /// Creates an action.
+        public init(trigger: String, template: String, priority: Int, delaySeconds: Int, oncePerContact: OncePerContact?) {
+            self.trigger = trigger
+            self.template = template
+            self.priority = priority
+            self.delaySeconds = delaySeconds
+            self.oncePerContact = oncePerContact
+        }
+    }
+
+    /// A once-per-contact window (`once_per_contact_seconds`).
+    public enum OncePerContact: Sendable, Hashable {
+        /// At most once in any window of this many seconds (`once_per_contact_seconds` >= 0).
+        case window(seconds: Int)
+        /// At most once ever (`once_per_contact_seconds` = -1).
+        case forever
+
+        /// The bundle's value: the window in seconds, or -1 for forever.
+        public var seconds: Int {
+            switch self {
+            case .window(let seconds): return seconds
+            case .forever: return -1
+            }
+        }
+    }
+}
+
+/// Why a bundle was refused.
+public enum BundleLoadError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The bytes are not one JSON document (automail's strict reading: integers only, no repeated key).
+    case syntax(JSONParseError)
+    /// The bundle's major `format` is not one this reader understands.
+    case unsupportedFormat(Int)
+    /// The `digest` is not that of the content: the bundle was changed after it was built.
+    case digestMismatch(declared: String, computed: String)
+    /// A member is missing, of the wrong kind, or inconsistent with another.
+    case malformed(FormatProblem)
+    /// A public key was given and the bundle is unsigned, signed by another key, or its signature does
+    /// not verify (docs/signing.md).
+    case signature(BundleVerificationError)
+
+    /// A one-line description: where, then what.
+    public var description: String {
+        switch self {
+        case .syntax(let error):
+            return "\(error.line):\(error.column): \(error.message)"
+        case .unsupportedFormat(let found):
+            return "the bundle has format \(found); this reader understands format \(RuntimeBundle.supportedFormat) only "
+                + "(a new major format version is not backward compatible: use a reader that supports it)"
+        case .digestMismatch(let declared, let computed):
+            return "the bundle's digest does not match its content (declared \(declared), computed \(computed)): "
+                + "it was changed after it was built"
+        case .malformed(let problem):
+            return "\(problem)"
+        case .signature(let error):
+            return "\(error)"
+        }
+    }
+}
+
+extension RuntimeBundle {
+    /// Reads a bundle file: parses it strictly, refuses an unknown major `format`, verifies the
+    /// `digest` against the content and, when `publicKey` is given, that the bundle is signed by that
+    /// key with a valid signature; then reads every member the evaluation uses (unknown members are
+    /// ignored, as a minor format change may add some).
+    public static func load(_ bytes: [UInt8], publicKey: BundlePublicKey? = nil) throws(BundleLoadError) -> RuntimeBundle {
+        let value: JSONValue
+        do {
+            value = try JSONParser().parse(bytes)
+        } catch {
+            throw .syntax(error)
+        }
+        return try load(document: value, publicKey: publicKey)
+    }
+
+    /// ``load(_:publicKey:)`` for a document already parsed.
+    public static func load(document value: JSONValue, publicKey: BundlePublicKey? = nil) throws(BundleLoadError) -> RuntimeBundle {
+        guard case .object(let members) = value else {
+            throw .malformed(JSONNode(value).wrongKind("an object"))
+        }
+        try checkFormat(members)
+        guard case .string(let declared)? = members["digest"] else {
+            let problem = members["digest"] == nil
+                ? FormatProblem(at: JSONPointer(), "the member `digest` is missing")
+                : JSONNode(members["digest"] ?? .null, at: JSONPointer(["digest"])).wrongKind("a string")
+            throw .malformed(problem)
+        }
+        let computed = BundleEmitter.expectedDigest(of: members)
+        guard declared == computed else { throw .digestMismatch(declared: declared, computed: computed) }
+        if let publicKey {
+            do {
+                try BundleSignature.verify(bundle: members, publicKey: publicKey)
+            } catch {
+                throw .signature(error)
+            }
+        }
+        return try RuntimeBundle(content: members)
+    }
+
+    /// Reads bundle content already in memory (the compiler's, before it is written): the format is
+    /// checked, the digest is taken as is when present (`""` otherwise) and not verified.
+    public init(content: [String: JSONValue]) throws(BundleLoadError) {
+        try Self.checkFormat(content)
+        do {
+            self = try BundleReader.read(JSONNode(.object(content)))
+        } catch {
+            throw .malformed(error)
+        }
+    }
+
+    private static func checkFormat(_ members: [String: JSONValue]) throws(BundleLoadError) {
+        guard let format = members["format"] else {
+            throw .malformed(FormatProblem(at: JSONPointer(), "the member `format` is missing"))
+        }
+        guard case .int(let major) = format else {
+            throw .malformed(JSONNode(format, at: JSONPointer(["format"])).wrongKind("an integer"))
+        }
+        guard major == supportedFormat else { throw .unsupportedFormat(major) }
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import AutoMail
+import BundleFormat
+
+extension Console {
+    /// A workspace compiled in memory, for the commands that use its bundle without writing it.
+    struct BuiltWorkspace {
+        /// The compilation: diagnostics, samples.
+        var result: CompilationResult
+        /// The bundle bytes, as `build` would write them.
+        var bundle: [UInt8]
+        /// The bundle content (without `digest`).
+        var content: JSONValue
+    }
+
+    /// Loads and builds the workspace at `root`, printing its diagnostics; exits 2 when it cannot be
+    /// loaded, 1 when it has errors.
+    static func build(_ root: String, useColor: Bool) throws -> BuiltWorkspace {
+        let loaded = try load(root, useColor: useColor)
+        let result = Compiler.build(loaded.files, options: BuildOptions())
+        let diagnostics = merge(loaded.diagnostics, result.diagnostics)
+        if !diagnostics.isEmpty {
+            let reporter = HumanReporter(
+                useColor: useColor, sources: loaded.filesByPath, pathPrefix: HumanReporter.pathPrefix(forWorkspace: root))
+            writeError(reporter.render(diagnostics) + reporter.summary(diagnostics) + "\n")
+        }
+        if fails(diagnostics, strict: false) { throw ExitCode(ExitStatus.problems) }
+        guard let bundle = result.bundle, let content = result.bundleContent else {
+            writeError("error: internal: the compiler reported no error but produced no bundle\n")
+            throw ExitCode(ExitStatus.internalFailure)
+        }
+        return BuiltWorkspace(result: result, bundle: bundle, content: content)
+    }
+}
