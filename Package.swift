@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "BundleFormatTests", dependencies: ["BundleFormat"], exclude: ["Fixtures"]),
         .testTarget(name: "AutoMailTests", dependencies: ["AutoMail", "AutomailRuntime", "BundleFormat"], exclude: ["Fixtures"]),
         .testTarget(name: "AutomailRuntimeTests", dependencies: ["AutomailRuntime", "BundleFormat", "Liquid"]),
-        .testTarget(name: "CLITests", dependencies: ["AutoMail"], exclude: ["Fixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["AutoMail", "AutomailRuntime", "BundleFormat"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

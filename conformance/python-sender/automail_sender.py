@@ -460,6 +460,12 @@ def _parse_liquid(reader):
 def _read_members(root):
     bundle = {}
     bundle["digest"] = root.member("digest").string()
+    minor = root.member("format_minor", required=False)
+    if minor is not None and minor.integer() < 0:
+        minor.fail("`format_minor` must not be negative")
+    revision = root.member("revision", required=False)
+    if revision is not None:
+        revision.string()
     workspace = root.member("workspace")
     bundle["workspace_id"] = workspace.member("id").string()
     workspace.member("name").string()
@@ -515,6 +521,13 @@ def _read_members(root):
         if locale not in globals_by_locale:
             globals_node.fail(f"the locale `{locale}` has no globals")
     bundle["globals"] = globals_by_locale
+
+    for item in root.member("variables").items():
+        item.member("name").string()
+        item.member("type").string()
+        required = item.member("required", required=False)
+        if required is not None:
+            required.boolean()
 
     templates = {}
     for template_id, node in root.member("templates").members():
@@ -596,9 +609,6 @@ def load_bundle(data, public_key=None):
     root = _Reader(document)
     if root.member("format").integer() != SUPPORTED_FORMAT:
         raise Refused("unsupported_format", f"format {document['format']}; this reader supports 1")
-    minor = root.member("format_minor", required=False)
-    if minor is not None:
-        minor.integer()
     declared = root.member("digest").string()
     computed = compute_digest(document)
     if declared != computed:

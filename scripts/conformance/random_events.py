@@ -190,19 +190,62 @@ def random_event(rng, bundle):
     return {"time": any_time(rng, now), "encounter": encounter, "contact": contact}
 
 
+REPLACEMENTS = [None, 0, -1, -2, 1, "", "x", "fr", "zz-unknown", [], {}, True, {"id": "x"}, ["fr"]]
+
+
+def nodes(value, path=()):
+    """Every (path, value) of a JSON tree, the root first."""
+    yield path, value
+    if isinstance(value, dict):
+        for key in sorted(value):
+            yield from nodes(value[key], path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from nodes(item, path + (index,))
+
+
+def mutate(rng, bundle):
+    """A copy of `bundle` with one member removed or replaced by a value of another kind (never `format`,
+    `digest` or `signature`), its digest recomputed: what step 4 of "Reading a bundle" must judge."""
+    import copy
+    import hashlib
+    result = copy.deepcopy(bundle)
+    candidates = [path for path, _ in nodes(result) if path and path[0] not in ("format", "digest", "signature")]
+    path = rng.choice(candidates)
+    parent = result
+    for step in path[:-1]:
+        parent = parent[step]
+    if isinstance(parent, dict) and rng.random() < 0.4:
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = rng.choice(REPLACEMENTS)
+    content = {k: v for k, v in result.items() if k not in ("digest", "signature")}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    result["digest"] = "sha256:" + hashlib.sha256(canonical).hexdigest()
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--count", type=int, default=400)
+    parser.add_argument("--mutated-bundles", metavar="DIR",
+                        help="also write one bundle a line with one member removed or changed into DIR, the "
+                             "line naming it by its absolute path")
     arguments = parser.parse_args()
     rng = random.Random(arguments.seed)
     bundles = {}
     for name in BUNDLES:
         with open(os.path.join(KIT, "bundles", name), encoding="utf-8") as file:
             bundles[name] = json.load(file)
-    for _ in range(arguments.count):
+    for index in range(arguments.count):
         name = rng.choice(BUNDLES)
         line = {"bundle": f"bundles/{name}", "event": random_event(rng, bundles[name])}
+        if arguments.mutated_bundles:
+            path = os.path.join(os.path.abspath(arguments.mutated_bundles), f"mutated-{index:04d}.json")
+            with open(path, "w", encoding="utf-8") as file:
+                file.write(json.dumps(mutate(rng, bundles[name]), ensure_ascii=False, indent=1) + "\n")
+            line["bundle"] = path
         sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
     return 0
 
