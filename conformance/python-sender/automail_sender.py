@@ -70,11 +70,19 @@ def _refuse_constant(text):
     raise _StrictJSONError(f"{text} is not JSON")
 
 
+MAXIMUM_DEPTH = 256
+
+
 def _check_values(value):
-    """Integers within 64 bits, no lone surrogate in any string (keys included)."""
-    stack = [value]
+    """Integers within 64 bits, no lone surrogate in any string (keys included), arrays and objects nested
+    at most MAXIMUM_DEPTH deep."""
+    stack = [(value, 0)]
     while stack:
-        item = stack.pop()
+        item, depth = stack.pop()
+        if isinstance(item, (list, dict)):
+            depth += 1
+            if depth > MAXIMUM_DEPTH:
+                raise _StrictJSONError(f"nesting deeper than {MAXIMUM_DEPTH} levels")
         if isinstance(item, bool) or item is None:
             continue
         if isinstance(item, int):
@@ -84,10 +92,10 @@ def _check_values(value):
             if any("\ud800" <= c <= "\udfff" for c in item):
                 raise _StrictJSONError("a string holds a lone surrogate")
         elif isinstance(item, list):
-            stack.extend(item)
+            stack.extend((child, depth) for child in item)
         elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
+            stack.extend((key, depth) for key in item)
+            stack.extend((child, depth) for child in item.values())
 
 
 def parse_strict_json(data):
@@ -99,9 +107,12 @@ def parse_strict_json(data):
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise _StrictJSONError(f"not UTF-8: {error}") from None
-    value = json.loads(
-        text, object_pairs_hook=_refuse_duplicates, parse_float=_refuse_float, parse_constant=_refuse_constant
-    )
+    try:
+        value = json.loads(
+            text, object_pairs_hook=_refuse_duplicates, parse_float=_refuse_float, parse_constant=_refuse_constant
+        )
+    except RecursionError:
+        raise _StrictJSONError(f"nesting deeper than {MAXIMUM_DEPTH} levels") from None
     _check_values(value)
     return value
 

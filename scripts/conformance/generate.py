@@ -139,6 +139,16 @@ def derive_format_1_0(channel):
     return with_digest(bundle)
 
 
+def derive_deep(channel):
+    """An unknown member nested 257 deep (the top-level object counts): over the strict reader's 256."""
+    bundle = copy.deepcopy(channel)
+    value = "bottom"
+    for _ in range(256):
+        value = [value]
+    bundle["annotations"] = value
+    return with_digest(bundle)
+
+
 def text_with_duplicate_key(channel_text):
     """A second `priority` member in the first action: the text is no longer one unambiguous document."""
     return channel_text.replace('"priority": 50,', '"priority": 50,\n        "priority": 5000,', 1)
@@ -176,6 +186,8 @@ def derive_bundles(out):
     write("purpose.missing-template.bundle.json", pretty(derive_missing_template(purpose)))
     write("channel.minor-9.bundle.json", pretty(derive_minor(channel)))
     write("channel.format-1-0.bundle.json", pretty(derive_format_1_0(channel)))
+    # Compact: pretty-printed, 257 levels of indentation would weigh 170 kB.
+    write("channel.deep.bundle.json", canonical(derive_deep(channel)).decode("utf-8") + "\n")
     duplicate = text_with_duplicate_key(channel_text)
     fraction = text_with_fraction(channel_text)
     if duplicate == channel_text or fraction == channel_text:
