@@ -4,7 +4,8 @@ It imports nothing from automail: python-liquid renders the templates and `crypt
 signatures, as a team running its own sending service in Python would do. It exists to prove that the
 bundle's contract is language-neutral: `run_kit.py` runs it on the conformance kit.
 
-    bundle = load_bundle(open("bundle.json", "rb").read(), public_key_pem=None)
+    key = load_public_key(open("ci.pub", "rb").read())      # or None: the signature is not checked
+    bundle = load_bundle(open("bundle.json", "rb").read(), key)
     decision = evaluate(bundle, event)        # the decision as a JSON-ready dict
 
 Refusals raise `Refused(code, message)`; an event that cannot be evaluated raises
@@ -692,10 +693,6 @@ def format_time(seconds):
 # --- Evaluating an event (bundle-format.md "Evaluating an event") -----------------------------------------
 
 
-def _code_point_key(text):
-    return text  # Python compares str by code point
-
-
 def event_keys(encounter):
     keys = []
     for answer in encounter.get("answers") or []:
@@ -812,7 +809,8 @@ def evaluate(bundle, event):
         actions = bundle["triggers"].get(key, [])
         keys.append({"key": key, "triggers": [action["trigger"] for action in actions]})
         candidates.extend((key, action) for action in actions)
-    candidates.sort(key=lambda pair: (-pair[1]["priority"], _code_point_key(pair[1]["trigger"])))
+    # Priority descending, then trigger id in code point order (Python compares str by code point).
+    candidates.sort(key=lambda pair: (-pair[1]["priority"], pair[1]["trigger"]))
 
     listed = []
     winner = None
