@@ -16,7 +16,7 @@ struct AutoMailCommand: ParsableCommand {
             unreadable workspace; 3 internal failure (for example the output cannot be written).
             """,
         version: Compiler.version,
-        subcommands: [CheckCommand.self, BuildCommand.self, ExplainCommand.self, PreviewCommand.self, DiffCommand.self]
+        subcommands: [CheckCommand.self, BuildCommand.self, ExplainCommand.self, PreviewCommand.self, DiffCommand.self, InitCommand.self]
     )
 
     /// Runs the command, mapping argument-parser's usage errors to exit status 2 and unexpected errors to 3.
