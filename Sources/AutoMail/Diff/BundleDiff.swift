@@ -58,6 +58,12 @@ public struct BundleDiff: Sendable, Hashable {
         /// What is wrong with it.
         public var error: BundleReadError
 
+        /// Creates a failure.
+        public init(side: Side, error: BundleReadError) {
+            self.side = side
+            self.error = error
+        }
+
         public var description: String { "\(side.rawValue) bundle: \(error)" }
     }
 

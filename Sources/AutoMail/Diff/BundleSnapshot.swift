@@ -332,11 +332,20 @@ private struct Members {
         members[key] == nil ? nil : try object(key)
     }
 
-    /// Moves every member not read into `extras`, under this object's path (or `base`).
+    /// Moves every member not read into `extras`, under this object's path (or `base`), objects
+    /// spread into their members so that a difference is named by its own path.
     mutating func keepRest(in extras: inout [String: JSONValue], as base: String? = nil) {
         let root = base ?? prefix
-        for (key, value) in members { extras[root.isEmpty ? key : root + "." + key] = value }
+        for (key, value) in members { Self.spread(value, at: root.isEmpty ? key : root + "." + key, into: &extras) }
         members = [:]
+    }
+
+    private static func spread(_ value: JSONValue, at path: String, into extras: inout [String: JSONValue]) {
+        guard case .object(let members) = value, !members.isEmpty else {
+            extras[path] = value
+            return
+        }
+        for (key, member) in members { spread(member, at: path + "." + key, into: &extras) }
     }
 
     private func mismatch(_ key: String, _ expected: String, _ value: JSONValue) -> BundleReadError {

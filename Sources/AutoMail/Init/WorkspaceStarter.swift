@@ -280,7 +280,7 @@ public struct WorkspaceStarter: Sendable, Hashable {
         var out = modeline("automail", depth: 0)
         out += """
             # The workspace manifest (docs/workspace-format.md). Replace every example value marked TODO.
-            id: \(id)
+            id: \(yamlString(id))
             name: \(yamlString(name))
             # The first locale is the default; every template covers each.
             locales: [\(locales.joined(separator: ", "))]
