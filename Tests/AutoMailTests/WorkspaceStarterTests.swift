@@ -73,3 +73,15 @@ struct WorkspaceStarterTests {
         }
     }
 }
+
+extension WorkspaceStarterTests {
+    /// The written files validate against the schemas, as an editor would check them.
+    @Test func theStarterValidatesAgainstTheSchemas() throws {
+        let starter = try WorkspaceStarter(name: "Riverside", locales: ["en", "es"])
+        let folder = try Fixtures.materialize(Dictionary(uniqueKeysWithValues: starter.files.map { ($0.path, Data($0.text.utf8)) }))
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try Python.validate(["--workspace", folder.path])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.output.hasSuffix(" passed, 0 failed\n"), "\(run.output)")
+    }
+}

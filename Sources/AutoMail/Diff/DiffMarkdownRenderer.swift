@@ -206,7 +206,11 @@ public struct DiffMarkdownRenderer: Sendable {
                 + change.locales.map { out.code($0) }.joined(separator: ", ")
             let short = [change.old, change.new].allSatisfy { ($0?.count ?? 0) <= 80 && $0?.contains("\n") != true }
             if short {
-                out.line(head + ": \(out.optional(change.old)) → \(out.optional(change.new))")
+                switch change.kind {
+                case .added: out.line(head + ": " + out.optional(change.new))
+                case .removed: out.line(head + ": was " + out.optional(change.old))
+                case .changed: out.line(head + ": \(out.optional(change.old)) → \(out.optional(change.new))")
+                }
             } else {
                 out.line(head + ":")
                 out.blank()
