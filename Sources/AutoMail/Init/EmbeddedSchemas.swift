@@ -67,6 +67,7 @@ enum EmbeddedSchemas {
     "sending_domains": {
       "type": "array",
       "description": "The verified sending domains (SPF/DKIM), at least one, lowercase ASCII (punycode for IDNs). Every sender address must use one; the implicit sender is noreply@ the first.",
+      "markdownDescription": "The domains you send from, verified with your sending service (**SPF and DKIM aligned**, for DMARC). Every sender address must be on one of them; without senders, emails go from `noreply@` the first.",
       "minItems": 1,
       "uniqueItems": true,
       "items": {
@@ -90,6 +91,7 @@ enum EmbeddedSchemas {
       "description": "Named senders (From name and address, optional Reply-To). Optional: without senders every email goes from noreply@<first sending domain> with the workspace name.",
       "items": {
         "type": "object",
+        "title": "Sender",
         "description": "A named sender: the From display name and address, and an optional Reply-To.",
         "additionalProperties": false,
         "required": [
@@ -180,6 +182,7 @@ enum EmbeddedSchemas {
     "default_sender": {
       "type": "string",
       "description": "The sender id used by templates without `sender`. Optional; absent: noreply@<first sending domain>, named after the workspace. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`).",
+      "markdownDescription": "The id of the sender used by templates without `sender`. Absent: `noreply@` the first sending domain, with the workspace name as display name.",
       "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
       "examples": [
         "equipe"
@@ -187,6 +190,7 @@ enum EmbeddedSchemas {
     },
     "legal": {
       "type": "object",
+      "title": "Legal mentions",
       "description": "The legal mentions that automail fills as `legal.*` in footers (CNIL, GDPR, CAN-SPAM).",
       "additionalProperties": false,
       "required": [
@@ -252,10 +256,25 @@ enum EmbeddedSchemas {
             "fr": "Vous recevez cet email car vous avez échangé avec un de nos bénévoles."
           }
         }
+      ],
+      "defaultSnippets": [
+        {
+          "label": "Legal mentions",
+          "description": "publisher, postal address, privacy page and data-origin notice",
+          "body": {
+            "publisher": "$1",
+            "postal_address": "$2",
+            "privacy_url": "https://$3",
+            "data_origin": {
+              "${4:en}": "You are receiving this email because you spoke with one of our volunteers and agreed to be contacted by email."
+            }
+          }
+        }
       ]
     },
     "footer": {
       "type": "object",
+      "title": "Default footer",
       "description": "The default footer, Markdown with Liquid, one per workspace locale. A legal footer shows the publisher, the postal address, a privacy link, the data-origin notice and the unsubscribe link (checked by the compiler). Keys are locales. A locale: `fr`, `en`, `pt-BR` (`^[a-z]{2,3}(-[A-Z]{2})?$`).",
       "markdownDescription": "The default footer, **Markdown with Liquid**, one per workspace locale; a template may replace it per locale.\n\nA legal footer shows `{{ legal.publisher }}`, `{{ legal.postal_address }}`, a link to `{{ legal.privacy_url }}`, `{{ legal.data_origin }}` and a link to `{{ unsubscribe_url }}` (checked by `automail check`).",
       "minProperties": 1,
@@ -282,6 +301,15 @@ enum EmbeddedSchemas {
           "fr": "{{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}\n[Vos données]({{ legal.privacy_url }}) · [Se désinscrire]({{ unsubscribe_url }})\n",
           "en": "{{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}\n[Your data]({{ legal.privacy_url }}) · [Unsubscribe]({{ unsubscribe_url }})\n"
         }
+      ],
+      "defaultSnippets": [
+        {
+          "label": "Legal footer",
+          "description": "every mention a footer needs, and the unsubscribe link",
+          "body": {
+            "${1:en}": "{{ legal.data_origin }}\n\nPublished by {{ legal.publisher }}, {{ legal.postal_address }}. You can object to these emails at any time and exercise your rights: [your data and your rights]({{ legal.privacy_url }}).\n\n[Unsubscribe]({{ unsubscribe_url }})\n"
+          }
+        }
       ]
     },
     "layout": {
@@ -295,6 +323,7 @@ enum EmbeddedSchemas {
     },
     "consent": {
       "type": "object",
+      "title": "Consent",
       "description": "How consent is recorded. Optional; default mode: channel. mode: channel (consent per channel) | purpose (per purpose and channel; recommended in the EU).",
       "markdownDescription": "How consent is recorded. Optional; default `mode: channel`.\n\n- `channel`: consent per channel; templates have no `purpose`.\n- `purpose`: consent per purpose and channel (recommended in the EU); `purposes` is required and every template names one.",
       "additionalProperties": false,
@@ -318,6 +347,7 @@ enum EmbeddedSchemas {
           "minItems": 1,
           "items": {
             "type": "object",
+            "title": "Consent purpose",
             "description": "A consent purpose (advanced consent mode): contacts consent per purpose and channel.",
             "additionalProperties": false,
             "required": [
@@ -437,6 +467,7 @@ enum EmbeddedSchemas {
       "description": "Custom contact fields of the CRM, usable in Liquid as `contact.<id>` (besides contact.firstname, contact.surname, contact.mail).",
       "items": {
         "type": "object",
+        "title": "Custom contact field",
         "description": "A custom contact field of the CRM, usable in Liquid as `contact.<id>`.",
         "additionalProperties": false,
         "required": [
@@ -515,6 +546,7 @@ enum EmbeddedSchemas {
       "minItems": 1,
       "items": {
         "type": "object",
+        "title": "Support level",
         "description": "A support level of the CRM; putting a contact at this level can trigger an email.",
         "additionalProperties": false,
         "required": [
@@ -570,6 +602,7 @@ enum EmbeddedSchemas {
       "description": "The task pipeline: tasks whose assignment can trigger an email.",
       "items": {
         "type": "object",
+        "title": "Task",
         "description": "A task of the CRM's task pipeline; assigning it can trigger an email.",
         "additionalProperties": false,
         "required": [
@@ -625,6 +658,7 @@ enum EmbeddedSchemas {
       "description": "Sample contacts for `automail preview`: the first is the default one.",
       "items": {
         "type": "object",
+        "title": "Sample contact",
         "description": "A sample contact: an id, an optional locale and the contact's values.",
         "additionalProperties": false,
         "required": [
@@ -634,19 +668,77 @@ enum EmbeddedSchemas {
           "id": {
             "type": "string",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
-            "description": "The sample's id (`automail preview --sample ID`)."
+            "description": "The sample's id (`automail preview --sample ID`).",
+            "examples": [
+              "camille"
+            ]
           },
           "locale": {
             "type": "string",
             "pattern": "^[a-z]{2,3}(-[A-Z]{2})?$",
-            "description": "The contact's locale."
+            "description": "The contact's locale.",
+            "examples": [
+              "fr",
+              "en"
+            ]
           },
           "contact": {
             "type": "object",
-            "description": "The contact's values: `firstname`, `surname`, `mail` and custom fields by id."
+            "description": "The contact's values: `firstname`, `surname`, `mail` and custom fields by id.",
+            "examples": [
+              {
+                "firstname": "Camille",
+                "surname": "Lefèvre",
+                "mail": "camille@example.org",
+                "quartier": "Croix-Rousse"
+              }
+            ]
           }
-        }
-      }
+        },
+        "examples": [
+          {
+            "id": "camille",
+            "locale": "fr",
+            "contact": {
+              "firstname": "Camille",
+              "mail": "camille@example.org"
+            }
+          }
+        ],
+        "defaultSnippets": [
+          {
+            "label": "New sample contact",
+            "description": "a contact for `automail preview --sample ID`",
+            "body": {
+              "id": "$1",
+              "locale": "${2:en}",
+              "contact": {
+                "firstname": "$3",
+                "surname": "$4",
+                "mail": "$5"
+              }
+            }
+          }
+        ]
+      },
+      "examples": [
+        [
+          {
+            "id": "camille",
+            "locale": "fr",
+            "contact": {
+              "firstname": "Camille"
+            }
+          },
+          {
+            "id": "sam",
+            "locale": "en",
+            "contact": {
+              "firstname": "Sam"
+            }
+          }
+        ]
+      ]
     }
   },
   "defaultSnippets": [
@@ -714,6 +806,7 @@ enum EmbeddedSchemas {
       "minItems": 1,
       "items": {
         "type": "object",
+        "title": "Question",
         "description": "A question of the questionnaire.",
         "additionalProperties": false,
         "required": [
@@ -759,9 +852,11 @@ enum EmbeddedSchemas {
           "answers": {
             "type": "array",
             "description": "The possible answers: required (non-empty) for single_choice and checkbox, refused for other types.",
+            "markdownDescription": "The answers of a `single_choice` or `checkbox` question: a trigger names one as `questionnaire/question/answer`. Other question types have no answers and cannot send an email.",
             "minItems": 1,
             "items": {
               "type": "object",
+              "title": "Answer",
               "description": "A possible answer of a choice question; giving it can trigger an email.",
               "additionalProperties": false,
               "required": [
@@ -961,6 +1056,7 @@ enum EmbeddedSchemas {
     "sender": {
       "type": "string",
       "description": "Optional sender id from the manifest's `senders`; absent: the default sender. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`).",
+      "markdownDescription": "Optional: the id of a sender of the manifest's `senders`. Absent: the manifest's `default_sender`.",
       "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
       "examples": [
         "equipe"
@@ -969,6 +1065,7 @@ enum EmbeddedSchemas {
     "purpose": {
       "type": "string",
       "description": "The consent purpose id from the manifest's `consent.purposes`: required in purpose mode, refused in channel mode (checked by the compiler). An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`).",
+      "markdownDescription": "The consent purpose the email serves, an id of the manifest's `consent.purposes`: **required** in `purpose` mode (a contact receives it only with consent for that purpose), refused in `channel` mode.",
       "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
       "examples": [
         "mobilisation"
@@ -981,6 +1078,7 @@ enum EmbeddedSchemas {
       "patternProperties": {
         "^[a-z]{2,3}(-[A-Z]{2})?$": {
           "type": "object",
+          "title": "Template in one locale",
           "description": "The template in one locale: subject, Markdown body and optional footer override.",
           "additionalProperties": false,
           "required": [
@@ -991,6 +1089,7 @@ enum EmbeddedSchemas {
             "subject": {
               "type": "string",
               "description": "The subject line: one line, Liquid allowed.",
+              "markdownDescription": "The subject line: one line, Liquid allowed.\n\n**Quote it** when it holds `: ` (a Liquid filter argument does): `subject: 'Thank you {{ contact.firstname | default: \"friend\" }}!'`. A plain YAML value cannot contain `: `.",
               "minLength": 1,
               "pattern": "^[^\\r\\n]*$",
               "examples": [
@@ -1009,6 +1108,7 @@ enum EmbeddedSchemas {
             "footer": {
               "type": "string",
               "description": "Optional: replaces the manifest footer for this locale. Markdown with Liquid; must stay legal (publisher, postal address, privacy link, data origin, unsubscribe link).",
+              "markdownDescription": "Optional: replaces the manifest's `footer` for this locale. Markdown with Liquid; it must stay legal: `{{ legal.publisher }}`, `{{ legal.postal_address }}`, a link to `{{ legal.privacy_url }}`, `{{ legal.data_origin }}` and a link to `{{ unsubscribe_url }}` (`automail check` renders it to make sure).",
               "minLength": 1,
               "examples": [
                 "{{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}\n[Vos données]({{ legal.privacy_url }}) · [Se désinscrire]({{ unsubscribe_url }})\n"
@@ -1107,6 +1207,7 @@ enum EmbeddedSchemas {
       "description": "The triggers of this file.",
       "items": {
         "type": "object",
+        "title": "Trigger",
         "description": "A trigger: when an event happens to a contact, send a template.",
         "additionalProperties": false,
         "required": [
@@ -1125,6 +1226,7 @@ enum EmbeddedSchemas {
           },
           "when": {
             "type": "object",
+            "title": "When",
             "description": "What fires the trigger: exactly one of answer (questionnaire/question/answer of a single_choice or checkbox question), support_level, task.",
             "markdownDescription": "What fires the trigger: **exactly one** of\n- `answer`: `questionnaire/question/answer` (single_choice or checkbox questions only)\n- `support_level`: a support level id\n- `task`: a task id",
             "additionalProperties": false,
@@ -1202,6 +1304,7 @@ enum EmbeddedSchemas {
             "maximum": 1000,
             "default": 0,
             "description": "0...1000, default 0. One encounter sends one email: the highest priority wins. Triggers that can fire in the same encounter must have distinct priorities.",
+            "markdownDescription": "`0`...`1000`, default `0`. **One encounter sends one email**: of the triggers an encounter fires, the highest priority wins. Triggers that can fire in the same encounter must have distinct priorities (`automail check` refuses ties).",
             "examples": [
               10
             ]
@@ -1209,6 +1312,7 @@ enum EmbeddedSchemas {
           "delay": {
             "type": "string",
             "description": "Optional delay before sending: <n>m, <n>h or <n>d. Default: none (0).",
+            "markdownDescription": "Optional delay before sending: `30m`, `2h`, `1d` (minutes, hours, days). Default: at once.",
             "pattern": "^[0-9]+[mhd]$",
             "examples": [
               "2h",
@@ -1219,6 +1323,7 @@ enum EmbeddedSchemas {
           "once_per_contact": {
             "type": "string",
             "description": "Optional: send at most once per contact within this window (<n>m, <n>h, <n>d), or `forever`.",
+            "markdownDescription": "Optional: send at most once per contact within this window (`30m`, `2h`, `7d`), or `forever`. Default: every time the trigger fires.",
             "pattern": "^([0-9]+[mhd]|forever)$",
             "examples": [
               "30d",
