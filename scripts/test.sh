@@ -19,11 +19,13 @@ if ! pkg-config --exists yaml-0.1 2>/dev/null; then
     fi
 fi
 
-# Python test tools: python-liquid (Liquid reference outputs), jsonschema and PyYAML (schema checks).
+# Python test tools: python-liquid (Liquid reference outputs), jsonschema and PyYAML (schema checks),
+# cmarkgfm (GitHub's Markdown reader, for the `diff --format markdown` comment).
 python_packages=()
 python3 -c 'import liquid' 2>/dev/null || python_packages+=(python-liquid)
 python3 -c 'import jsonschema' 2>/dev/null || python_packages+=(jsonschema)
 python3 -c 'import yaml' 2>/dev/null || python_packages+=(pyyaml)
+python3 -c 'import cmarkgfm' 2>/dev/null || python_packages+=(cmarkgfm)
 if (( ${#python_packages[@]} > 0 )); then
     python3 -m pip install --quiet "${python_packages[@]}" \
         || python3 -m pip install --quiet --break-system-packages "${python_packages[@]}"
