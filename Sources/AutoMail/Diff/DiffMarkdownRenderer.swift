@@ -25,282 +25,108 @@ public struct DiffMarkdownRenderer: Sendable {
 
     /// The whole comment, ending with a line break.
     public func render(_ diff: BundleDiff) -> String {
-        var out = MarkdownOutput(renderer: self)
-        let summary = diff.summary
-        out.line(Self.marker)
-        out.line("## automail diff: \(DiffWording.headline(summary))")
-        out.blank()
-        out.line(
-            (diff.new.workspaceID.map { "Workspace " + out.code($0) + ", " } ?? "") + "**old:** "
-                + DiffWording.source(diff.old, code: out.code) + ", **new:** " + DiffWording.source(diff.new, code: out.code)
-                + ".")
-        for warning in diff.warnings {
-            out.blank()
-            out.line("> **Warning:** " + warning.message(code: out.code))
-        }
-        let parts = summary.parts.filter { $0.counts.total > 0 }
-        if !parts.isEmpty {
-            out.blank()
-            out.line("| | Added | Removed | Changed |")
-            out.line("| :--- | ---: | ---: | ---: |")
-            for (name, counts) in parts {
-                out.line("| \(DiffWording.title(ofPart: name)) | \(counts.added) | \(counts.removed) | \(counts.changed) |")
-            }
-        } else {
-            out.blank()
-            out.line("The two sides send the same emails on the same triggers.")
-        }
-        triggers(diff, into: &out)
-        templates(diff, into: &out)
-        senders(diff, into: &out)
-        globals(diff, into: &out)
-        consent(diff, into: &out)
-        variables(diff, into: &out)
-        locales(diff, into: &out)
-        workspace(diff, into: &out)
-        other(diff, into: &out)
-        return out.text
-    }
-
-    // MARK: Sections
-
-    private func triggers(_ diff: BundleDiff, into out: inout MarkdownOutput) {
-        guard !diff.triggers.isEmpty else { return }
-        out.section(DiffWording.Section.triggers)
-        for change in DiffWording.grouped(diff.triggers, by: \.kind) {
-            switch (change.old, change.new) {
-            case (nil, let new?):
-                out.line(
-                    "- **Added** \(out.code(change.id)) on \(DiffWording.event(new.event, code: out.code)): sends "
-                        + "\(out.code(new.template)); \(DiffWording.settings(new))")
-            case (let old?, nil):
-                out.line(
-                    "- **Removed** \(out.code(change.id)) on \(DiffWording.event(old.event, code: out.code)): sent "
-                        + "\(out.code(old.template)); \(DiffWording.settings(old))")
-            case (_, let new?):
-                let fields = change.changedFields.compactMap { DiffWording.field($0, of: change, code: out.code) }
-                    .map { "\($0.0) \($0.1) → \($0.2)" }
-                out.line(
-                    "- **Changed** \(out.code(change.id)) on \(DiffWording.event(new.event, code: out.code)): "
-                        + fields.joined(separator: "; "))
-            case (nil, nil):
-                break
-            }
-        }
-    }
-
-    private func templates(_ diff: BundleDiff, into out: inout MarkdownOutput) {
-        guard !diff.templates.isEmpty else { return }
-        out.section(DiffWording.Section.templates)
-        let repeated = DiffWording.repeatedTexts(diff)
-        for change in DiffWording.grouped(diff.templates, by: \.kind) {
-            out.blank()
-            out.line("#### \(change.kind.rawValue.capitalized) \(out.code(change.id))")
-            var facts: [String] = []
-            if change.kind == .changed {
-                if let sender = change.sender { facts.append("Sender \(out.optional(sender.old)) → \(out.optional(sender.new))") }
-                if let purpose = change.purpose {
-                    facts.append("Purpose \(out.optional(purpose.old)) → \(out.optional(purpose.new))")
-                }
-                let added = change.locales.filter { $0.kind == .added }.map { out.code($0.locale) }
-                let removed = change.locales.filter { $0.kind == .removed }.map { out.code($0.locale) }
-                if !added.isEmpty { facts.append("Locale added: " + added.joined(separator: ", ")) }
-                if !removed.isEmpty { facts.append("Locale removed: " + removed.joined(separator: ", ")) }
-            } else {
-                if let sender = change.sender?.new ?? change.sender?.old { facts.append("Sender \(out.code(sender))") }
-                if let purpose = change.purpose?.new ?? change.purpose?.old { facts.append("purpose \(out.code(purpose))") }
-                facts.append("locales " + change.locales.map { out.code($0.locale) }.joined(separator: ", "))
-            }
-            if !facts.isEmpty {
-                out.blank()
-                out.line(facts.joined(separator: "; ") + ".")
-            }
-            for locale in change.locales {
-                self.locale(locale, of: change, repeated: repeated, into: &out)
-            }
-        }
-    }
-
-    private func locale(
-        _ change: TemplateLocaleChange, of template: TemplateChange,
-        repeated: [String: (template: String, locale: String)], into out: inout MarkdownOutput
-    ) {
-        let name = "**" + out.code(change.locale) + "**"
-        switch change.kind {
-        case .removed:
-            if let subject = change.subject?.old {
-                out.blank()
-                out.line("\(name) subject was \(out.code(subject)).")
-            }
-        case .added:
-            if let subject = change.subject?.new {
-                out.blank()
-                out.line("\(name) subject: \(out.code(subject))")
-            }
-            if let text = change.text {
-                out.details(
-                    summary: "<code>\(MarkdownOutput.escapeHTML(change.locale))</code> text (\(text.added) lines)",
-                    diff: text, bare: true)
-            }
-        case .changed:
-            if let subject = change.subject {
-                out.blank()
-                out.line("\(name) subject:")
-                out.blank()
-                out.fence(["- " + (subject.old ?? ""), "+ " + (subject.new ?? "")])
-            }
-            let note = DiffWording.htmlNote(change)
-            if let text = change.text {
-                out.blank()
-                let counts = "+\(text.added) −\(text.removed) lines" + (note.map { "; " + $0 } ?? "")
-                if let earlier = repeated[DiffWording.key(template.id, change.locale)] {
-                    out.line(
-                        "\(name) text (\(counts)): the same change as \(out.code(earlier.template)) "
-                            + "\(out.code(earlier.locale)).")
-                } else {
-                    out.line("\(name) text (\(counts)):")
-                    out.details(
-                        summary: "Text diff of <code>\(MarkdownOutput.escapeHTML(template.id))</code> · "
-                            + "<code>\(MarkdownOutput.escapeHTML(change.locale))</code>",
-                        diff: text, bare: false)
-                }
-            } else if let note {
-                out.blank()
-                out.line("\(name): \(note).")
-            }
-            if !change.headers.isEmpty {
-                out.blank()
-                for header in change.headers {
-                    out.line(
-                        "- \(name) header \(out.code(header.field)): \(out.optional(header.old)) → \(out.optional(header.new))")
-                }
-            }
-        }
-    }
-
-    private func senders(_ diff: BundleDiff, into out: inout MarkdownOutput) {
-        guard !diff.senders.isEmpty || diff.defaultSender != nil else { return }
-        out.section(DiffWording.Section.senders)
-        for change in DiffWording.grouped(diff.senders, by: \.kind) {
-            switch change.kind {
-            case .added, .removed:
-                let values = change.fields.map { "\(DiffWording.senderField($0.field)) \(out.code($0.new ?? $0.old ?? ""))" }
-                out.line("- **\(change.kind.rawValue.capitalized)** \(out.code(change.id)): " + values.joined(separator: ", "))
-            case .changed:
-                let values = change.fields.map {
-                    "\(DiffWording.senderField($0.field)) \(out.optional($0.old)) → \(out.optional($0.new))"
-                }
-                out.line("- **Changed** \(out.code(change.id)): " + values.joined(separator: "; "))
-            }
-        }
-        if let change = diff.defaultSender {
-            out.line("- **Changed** default sender: \(out.optional(change.old)) → \(out.optional(change.new))")
-        }
-    }
-
-    private func globals(_ diff: BundleDiff, into out: inout MarkdownOutput) {
-        guard !diff.globals.isEmpty else { return }
-        out.section(DiffWording.Section.globals)
-        for change in diff.globals {
-            let head = "- **\(change.kind.rawValue.capitalized)** \(out.code(change.key)) in "
-                + change.locales.map { out.code($0) }.joined(separator: ", ")
-            let short = [change.old, change.new].allSatisfy { ($0?.count ?? 0) <= 80 && $0?.contains("\n") != true }
-            if short {
-                switch change.kind {
-                case .added: out.line(head + ": " + out.optional(change.new))
-                case .removed: out.line(head + ": was " + out.optional(change.old))
-                case .changed: out.line(head + ": \(out.optional(change.old)) → \(out.optional(change.new))")
-                }
-            } else {
-                out.line(head + ":")
-                out.blank()
-                out.fence((change.old.map { ["- " + $0] } ?? []) + (change.new.map { ["+ " + $0] } ?? []), indent: "  ")
-                out.blank()
-            }
-        }
-    }
-
-    private func consent(_ diff: BundleDiff, into out: inout MarkdownOutput) {
-        guard diff.consent.mode != nil || !diff.consent.purposes.isEmpty else { return }
-        out.section(DiffWording.Section.consent)
-        if let mode = diff.consent.mode {
-            out.line("- **Changed** mode: \(out.optional(mode.old)) → \(out.optional(mode.new))")
-        }
-        for purpose in diff.consent.purposes {
-            switch purpose.kind {
-            case .added: out.line("- **Added** purpose \(out.code(purpose.field)): \(out.optional(purpose.new))")
-            case .removed: out.line("- **Removed** purpose \(out.code(purpose.field)): \(out.optional(purpose.old))")
-            case .changed:
-                out.line(
-                    "- **Changed** purpose \(out.code(purpose.field)) label: \(out.optional(purpose.old)) → "
-                        + out.optional(purpose.new))
-            }
-        }
-    }
-
-    private func variables(_ diff: BundleDiff, into out: inout MarkdownOutput) {
-        guard !diff.variables.isEmpty else { return }
-        out.section(DiffWording.Section.variables)
-        for change in diff.variables {
-            let old = change.old.map(DiffWording.variable)
-            let new = change.new.map(DiffWording.variable)
-            switch change.kind {
-            case .added: out.line("- **Added** \(out.code(change.name)) (\(out.optional(new)))")
-            case .removed: out.line("- **Removed** \(out.code(change.name)) (\(out.optional(old)))")
-            case .changed: out.line("- **Changed** \(out.code(change.name)): \(out.optional(old)) → \(out.optional(new))")
-            }
-        }
-    }
-
-    private func locales(_ diff: BundleDiff, into out: inout MarkdownOutput) {
-        let changes = diff.locales
-        guard !changes.added.isEmpty || !changes.removed.isEmpty || changes.defaultLocale != nil else { return }
-        out.section(DiffWording.Section.locales)
-        for locale in changes.added { out.line("- **Added** \(out.code(locale))") }
-        for locale in changes.removed { out.line("- **Removed** \(out.code(locale))") }
-        if let change = changes.defaultLocale {
-            out.line("- **Changed** default locale: \(out.optional(change.old)) → \(out.optional(change.new))")
-        }
-    }
-
-    private func workspace(_ diff: BundleDiff, into out: inout MarkdownOutput) {
-        guard !diff.workspace.isEmpty else { return }
-        out.section(DiffWording.Section.workspace)
-        for change in diff.workspace {
-            out.line("- **Changed** \(change.field): \(out.optional(change.old)) → \(out.optional(change.new))")
-        }
-    }
-
-    private func other(_ diff: BundleDiff, into out: inout MarkdownOutput) {
-        guard !diff.other.isEmpty else { return }
-        out.section(DiffWording.Section.other)
-        for change in diff.other {
-            out.line(
-                "- **\(change.kind.rawValue.capitalized)** \(out.code(change.path)): "
-                    + "\(out.code(DiffWording.json(change.old))) → \(out.code(DiffWording.json(change.new)))")
-        }
+        var style = MarkdownStyle(renderer: self)
+        DiffReport.write(diff, to: &style)
+        return style.output
     }
 }
 
 /// The comment being written, with the escaping rules and the size budget.
-private struct MarkdownOutput {
+private struct MarkdownStyle: DiffReportStyle {
     let renderer: DiffMarkdownRenderer
-    var text = ""
+    var output = ""
     /// Characters of text diffs written so far.
     var textDiffCharacters = 0
-    var textDiffsLeftOut = false
 
     init(renderer: DiffMarkdownRenderer) {
         self.renderer = renderer
     }
 
     mutating func line(_ line: String) {
-        text += line + "\n"
+        output += line + "\n"
+    }
+
+    func plain(_ value: String) -> String { code(value) }
+
+    mutating func header(_ diff: BundleDiff) {
+        let summary = diff.summary
+        line(DiffMarkdownRenderer.marker)
+        line("## automail diff: \(DiffWording.headline(summary))")
+        blank()
+        line(
+            (diff.new.workspaceID.map { "Workspace " + code($0) + ", " } ?? "") + "**old:** "
+                + DiffWording.source(diff.old, code: code) + ", **new:** " + DiffWording.source(diff.new, code: code) + ".")
+        for warning in diff.warnings {
+            blank()
+            line("> **Warning:** " + warning.message(code: code))
+        }
+        blank()
+        let parts = summary.parts.filter { $0.counts.total > 0 }
+        guard !parts.isEmpty else {
+            line("The two sides send the same emails on the same triggers.")
+            return
+        }
+        line("| | Added | Removed | Changed |")
+        line("| :--- | ---: | ---: | ---: |")
+        for (name, counts) in parts {
+            line("| \(DiffWording.title(ofPart: name)) | \(counts.added) | \(counts.removed) | \(counts.changed) |")
+        }
+    }
+
+    private static func label(_ kind: ChangeKind) -> String {
+        "**" + kind.rawValue.prefix(1).uppercased() + kind.rawValue.dropFirst() + "**"
+    }
+
+    mutating func entry(_ kind: ChangeKind, _ text: String, details: [String]) {
+        line("- \(Self.label(kind)) \(text)")
+        for detail in details { line("  - " + detail) }
+    }
+
+    mutating func value(_ kind: ChangeKind, _ text: String, old: String?, new: String?) {
+        let short = [old, new].allSatisfy { ($0?.count ?? 0) <= 80 && $0?.contains("\n") != true }
+        guard !short else {
+            switch kind {
+            case .added: entry(kind, text + ": " + optional(new), details: [])
+            case .removed: entry(kind, text + ": was " + optional(old), details: [])
+            case .changed: entry(kind, text + ": \(optional(old)) → \(optional(new))", details: [])
+            }
+            return
+        }
+        entry(kind, text + ":", details: [])
+        blank()
+        fence((old.map { ["- " + $0] } ?? []) + (new.map { ["+ " + $0] } ?? []), indent: "  ")
+        blank()
+    }
+
+    mutating func template(_ change: TemplateChange, facts: [String]) {
+        blank()
+        line("#### \(change.kind.rawValue.prefix(1).uppercased() + change.kind.rawValue.dropFirst()) \(code(change.id))")
+        if !facts.isEmpty {
+            blank()
+            let sentence = facts.joined(separator: "; ")
+            line(sentence.prefix(1).uppercased() + sentence.dropFirst() + ".")
+        }
+    }
+
+    mutating func locale(_ locale: String, _ text: String) {
+        blank()
+        line("**\(code(locale))** \(text)")
+    }
+
+    mutating func subject(_ locale: String, old: String, new: String) {
+        blank()
+        line("**\(code(locale))** subject:")
+        blank()
+        fence(["- " + old, "+ " + new])
+    }
+
+    mutating func text(_ locale: String, template: String, _ diff: TextDiff, summary: String, bare: Bool) {
+        details(summary: "<code>\(Self.escapeHTML(locale))</code> \(Self.escapeHTML(summary))", diff: diff, bare: bare)
     }
 
     /// An empty line, unless the text already ends with one.
     mutating func blank() {
-        if !text.hasSuffix("\n\n") { text += "\n" }
+        if !output.hasSuffix("\n\n") { output += "\n" }
     }
 
     mutating func section(_ title: String) {
@@ -322,7 +148,7 @@ private struct MarkdownOutput {
     }
 
     /// A value as a code span, or *none*.
-    func optional(_ value: String?) -> String { value.map(code) ?? "*none*" }
+    func optional(_ value: String?) -> String { value.map(code) ?? "none" }
 
     /// A fenced `diff` block of `lines` (control characters as pictures).
     mutating func fence(_ lines: [String], indent: String = "") {

@@ -298,57 +298,59 @@ private struct EditScript {
         // the arrays are no larger than what can be searched.
         guard budget > 0 else { return nil }
         let maxD = min((n + m + 1) / 2, Int(Double(budget).squareRoot()) + 1)
-        let offset = maxD + 1
-        // forward[k + offset]: the furthest x on diagonal k (x - y = k) from the start;
-        // backward[c + offset]: the furthest x' on diagonal c of the reversed texts (from the end).
-        var forward = [Int](repeating: 0, count: 2 * offset + 1)
-        var backward = [Int](repeating: 0, count: 2 * offset + 1)
+        // forward[k]: the furthest x on diagonal k (x - y = k) from the start; backward[c]: the furthest
+        // x' on diagonal c of the reversed texts (from the end).
+        var forward = Frontier(maxD: maxD)
+        var backward = Frontier(maxD: maxD)
         for d in 0...maxD {
             budget -= 2 * d + 2
             if budget < 0 { return nil }
             for k in stride(from: -d, through: d, by: 2) {
-                var x: Int
-                if k == -d || (k != d && forward[k - 1 + offset] < forward[k + 1 + offset]) {
-                    x = forward[k + 1 + offset]
-                } else {
-                    x = forward[k - 1 + offset] + 1
-                }
-                var y = x - k
-                let startX = x
-                let startY = y
-                while x < n, y < m, a[aLow + x] == b[bLow + y] {
-                    x += 1
-                    y += 1
-                }
-                budget -= x - startX
-                forward[k + offset] = x
+                let snake = forward.extend(k, round: d, n: n, m: m) { a[aLow + $0] == b[bLow + $1] }
+                budget -= snake.x - snake.startX
                 let c = delta - k
-                if odd, c >= -(d - 1), c <= d - 1, x + backward[c + offset] >= n {
-                    return (aLow + startX, bLow + startY, aLow + x, bLow + y)
+                if odd, abs(c) <= d - 1, snake.x + backward[c] >= n {
+                    return (aLow + snake.startX, bLow + snake.startY, aLow + snake.x, bLow + snake.y)
                 }
             }
             for c in stride(from: -d, through: d, by: 2) {
-                var x: Int
-                if c == -d || (c != d && backward[c - 1 + offset] < backward[c + 1 + offset]) {
-                    x = backward[c + 1 + offset]
-                } else {
-                    x = backward[c - 1 + offset] + 1
-                }
-                var y = x - c
-                let startX = x
-                let startY = y
-                while x < n, y < m, a[aHigh - 1 - x] == b[bHigh - 1 - y] {
-                    x += 1
-                    y += 1
-                }
-                budget -= x - startX
-                backward[c + offset] = x
+                let snake = backward.extend(c, round: d, n: n, m: m) { a[aHigh - 1 - $0] == b[bHigh - 1 - $1] }
+                budget -= snake.x - snake.startX
                 let k = delta - c
-                if !odd, k >= -d, k <= d, x + forward[k + offset] >= n {
-                    return (aHigh - x, bHigh - y, aHigh - startX, bHigh - startY)
+                if !odd, abs(k) <= d, snake.x + forward[k] >= n {
+                    return (aHigh - snake.x, bHigh - snake.y, aHigh - snake.startX, bHigh - snake.startY)
                 }
             }
         }
         return nil
+    }
+}
+
+/// The furthest-reaching x of each diagonal in one direction of Myers' search.
+private struct Frontier {
+    private var reach: [Int]
+    private let offset: Int
+
+    init(maxD: Int) {
+        offset = maxD + 1
+        reach = [Int](repeating: 0, count: 2 * offset + 1)
+    }
+
+    subscript(diagonal: Int) -> Int { reach[diagonal + offset] }
+
+    /// Extends diagonal `k` in round `round`: one step from the better neighbour, then along equal
+    /// lines (`same(x, y)`) as far as they go. Returns where the snake starts and ends.
+    mutating func extend(
+        _ k: Int, round: Int, n: Int, m: Int, same: (Int, Int) -> Bool
+    ) -> (startX: Int, startY: Int, x: Int, y: Int) {
+        var x = k == -round || (k != round && self[k - 1] < self[k + 1]) ? self[k + 1] : self[k - 1] + 1
+        var y = x - k
+        let start = (x, y)
+        while x < n, y < m, same(x, y) {
+            x += 1
+            y += 1
+        }
+        reach[k + offset] = x
+        return (start.0, start.1, x, y)
     }
 }
