@@ -364,6 +364,9 @@ public struct TemplateChange: Sendable, Hashable {
     public var purpose: ValueChange?
     /// The locales that differ, in the workspace's locale order.
     public var locales: [TemplateLocaleChange] = []
+    /// The triggers that send it (in the new bundle; for a removed template, in the old one), by id:
+    /// who receives the change. Empty when no trigger sends it.
+    public var sentBy: [String] = []
 }
 
 /// One locale of a template, added, removed or changed.
@@ -495,7 +498,12 @@ private struct Comparison {
             let change = TriggerChange(id: id, old: old.triggers[id], new: new.triggers[id])
             return change.old == change.new ? nil : change
         }
-        diff.templates = keys(old.templates, new.templates).compactMap { templateChange($0) }
+        diff.templates = keys(old.templates, new.templates).compactMap { id in
+            guard var change = templateChange(id) else { return nil }
+            let triggers = change.kind == .removed ? old.triggers : new.triggers
+            change.sentBy = triggers.filter { $0.value.template == id }.map(\.key).sorted(by: codePointOrder)
+            return change
+        }
         diff.senders = keys(old.senders, new.senders).compactMap { senderChange($0) }
         if old.defaultSender != new.defaultSender {
             diff.defaultSender = ValueChange(old: old.defaultSender, new: new.defaultSender)

@@ -114,6 +114,7 @@ public enum DiffJSONRenderer {
             "change": .string(change.kind.rawValue),
             "sender": value(change.sender),
             "purpose": value(change.purpose),
+            "sent_by": .array(change.sentBy.map(JSONValue.string)),
             "locales": .array(
                 change.locales.map { locale in
                     .object([

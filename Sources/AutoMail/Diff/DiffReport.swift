@@ -88,11 +88,20 @@ enum DiffReport {
                 if let purpose = change.purpose?.new ?? change.purpose?.old { facts.append("purpose \(style.code(purpose))") }
                 facts.append("locales " + change.locales.map { style.plain($0.locale) }.joined(separator: ", "))
             }
+            facts.append(sentBy(change, style))
             style.template(change, facts: facts)
             for locale in change.locales {
                 self.locale(locale, of: change, repeated: repeated, to: &style)
             }
         }
+    }
+
+    /// `sent by `a`, `b` and 3 more`, `sent by no trigger` (`was sent by` for a removed template).
+    private static func sentBy(_ change: TemplateChange, _ style: some DiffReportStyle) -> String {
+        let verb = change.kind == .removed ? "was sent by " : "sent by "
+        guard !change.sentBy.isEmpty else { return verb + "no trigger" }
+        let shown = change.sentBy.prefix(4).map(style.code).joined(separator: ", ")
+        return verb + shown + (change.sentBy.count > 4 ? " and \(change.sentBy.count - 4) more" : "")
     }
 
     private static func locale(
