@@ -96,8 +96,9 @@ struct DiffContext {
         let result = Compiler.build(loaded.files, options: BuildOptions(parallelism: execution.threads))
         let diagnostics = Console.merge(loaded.diagnostics, result.diagnostics)
         if Console.fails(diagnostics, strict: false) {
-            let reporter = HumanReporter(useColor: useColor, sources: loaded.filesByPath, pathPrefix: label)
-            Console.writeError(execution.report(diagnostics, with: reporter))
+            var reporter = HumanReporter(useColor: useColor, sources: loaded.filesByPath, pathPrefix: label)
+            reporter.maxDiagnostics = execution.maxDiagnostics
+            Console.writeError(reporter.report(diagnostics, suppressed: result.suppressed))
             throw fail("\(name) does not compile, so there is nothing to compare")
         }
         guard let content = result.bundleContent else {
