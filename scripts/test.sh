@@ -33,7 +33,8 @@ fi
 # Python test tools: python-liquid (Liquid reference outputs), jsonschema and PyYAML (schema checks),
 # sarif-tools (a real SARIF reader the SARIF output must satisfy, besides the OASIS schema), cryptography
 # (signed bundles verified as another language would), pre-commit (the hook definition in
-# .pre-commit-hooks.yaml is run through it).
+# .pre-commit-hooks.yaml is run through it), cmarkgfm (GitHub's Markdown reader, for the `diff --format
+# markdown` comment).
 python_packages=()
 python3 -c 'import liquid' 2>/dev/null || python_packages+=(python-liquid)
 python3 -c 'import sarif.loader' 2>/dev/null || python_packages+=(sarif-tools)
@@ -41,6 +42,7 @@ python3 -c 'import jsonschema' 2>/dev/null || python_packages+=(jsonschema)
 python3 -c 'import yaml' 2>/dev/null || python_packages+=(pyyaml)
 python3 -c 'import cryptography' 2>/dev/null || python_packages+=(cryptography)
 python3 -c 'import pre_commit' 2>/dev/null || python_packages+=(pre-commit)
+python3 -c 'import cmarkgfm' 2>/dev/null || python_packages+=(cmarkgfm)
 if (( ${#python_packages[@]} > 0 )); then
     python3 -m pip install --quiet "${python_packages[@]}" \
         || python3 -m pip install --quiet --break-system-packages "${python_packages[@]}"

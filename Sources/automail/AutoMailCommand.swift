@@ -17,8 +17,8 @@ struct AutoMailCommand: ParsableCommand {
             """,
         version: Compiler.version,
         subcommands: [
-            CheckCommand.self, BuildCommand.self, ExplainCommand.self, PreviewCommand.self, KeygenCommand.self,
-            VerifyCommand.self, SimulateCommand.self,
+            CheckCommand.self, BuildCommand.self, ExplainCommand.self, PreviewCommand.self, DiffCommand.self,
+            InitCommand.self, SimulateCommand.self, KeygenCommand.self, VerifyCommand.self,
         ]
     )
 

@@ -321,6 +321,14 @@ def pre_commit_checks(automail):
         shutil.rmtree(base, ignore_errors=True)
 
 
+def documentation_checks():
+    """docs/integration.md shows each recipe as it is, so what a reader copies is what the tests run."""
+    doc = (ROOT / "docs/integration.md").read_text(encoding="utf-8")
+    for recipe in ("docs/recipes/github-actions.yml", "docs/recipes/gitlab-ci.yml", ".pre-commit-hooks.yaml"):
+        text = (ROOT / recipe).read_text(encoding="utf-8").rstrip()
+        check(f"```yaml\n{text}\n```" in doc, f"docs/integration.md shows {recipe} as it is")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--automail", required=True)
@@ -328,6 +336,7 @@ def main():
     args = parser.parse_args()
     automail = Path(args.automail).resolve()
     if args.only in (None, "github"):
+        documentation_checks()  # once, with the first recipe
         github_checks(automail)
     if args.only in (None, "gitlab"):
         gitlab_checks(automail)
