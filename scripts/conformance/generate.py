@@ -10,7 +10,8 @@
    version, strict-JSON violations, a missing template): see DERIVED below.
 3. Expands each case of scripts/conformance/cases.yaml into a full event, runs `automail simulate
    --format json` on it and writes conformance/cases/NNN-name.json with the decision it prints (or the
-   refusal or evaluation error the case expects, checked against what simulate says).
+   refusal or evaluation error the case expects, checked against what simulate says). Every event and
+   decision must validate against schemas/event.schema.json and schemas/decision.schema.json.
 
 With --check, everything is generated into a temporary folder and compared with the committed kit: any
 difference, missing or extra file is listed and the exit status is 1. Tests/CLITests/ConformanceKitTests.swift
@@ -29,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 
+import jsonschema
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -227,7 +229,19 @@ def check_expectations(name, expect, decision):
     return [f"{name}: {problem}" for problem in problems]
 
 
+def load_schema(name):
+    with open(os.path.join(ROOT, "schemas", name), encoding="utf-8") as file:
+        schema = json.load(file)
+    return jsonschema.Draft7Validator(schema)
+
+
+def schema_problems(name, validator, value):
+    return [f"{name}: {error.message} at /{'/'.join(map(str, error.absolute_path))}"
+            for error in validator.iter_errors(value)]
+
+
 def generate_cases(automail, out, definitions):
+    events_schema, decisions_schema = load_schema("event.schema.json"), load_schema("decision.schema.json")
     cases_folder = os.path.join(out, "cases")
     os.makedirs(cases_folder, exist_ok=True)
     problems = []
@@ -240,6 +254,7 @@ def generate_cases(automail, out, definitions):
             names.add(case["name"])
             bundle = definitions["bundles"][case["bundle"]]
             event = merge(definitions["base_events"][bundle["base"]], case.get("event") or {})
+            problems += schema_problems(f"{name}: the event", events_schema, event)
             bundle_path = f"bundles/{bundle['file']}"
             key_path = f"keys/{definitions['keys'][case['public_key']]}" if case.get("public_key") else None
             event_file = os.path.join(scratch, name + ".json")
@@ -265,6 +280,7 @@ def generate_cases(automail, out, definitions):
                     continue
                 decision = json.loads(result.stdout)
                 problems += check_expectations(name, expect, decision)
+                problems += schema_problems(f"{name}: the decision", decisions_schema, decision)
                 expected = {"decision": decision}
             document = {
                 "description": " ".join(case["description"].split()),
