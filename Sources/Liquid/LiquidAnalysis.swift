@@ -2,6 +2,7 @@
 struct Analysis {
     var variables: [LiquidVariableReference] = []
     var filters: [LiquidFilterReference] = []
+    var printed: [LiquidPrintedValue] = []
     private var bound: Set<String> = []
 
     mutating func walk(_ nodes: [Node]) {
@@ -11,6 +12,10 @@ struct Analysis {
                 break
             case .output(let expression, _):
                 visit(expression)
+                if let path = Self.staticPath(expression.base), let first = path.first, !bound.contains(first),
+                   case .path(_, _, let range) = expression.base {
+                    printed.append(LiquidPrintedValue(path: path, range: range, firstFilter: expression.filters.first?.name))
+                }
             case .assign(let name, let expression, _):
                 visit(expression)
                 bound.insert(name)
@@ -33,6 +38,17 @@ struct Analysis {
                 }
             }
         }
+    }
+
+    /// The names of a path made of properties only (`contact.district`, not `contact[key]`).
+    private static func staticPath(_ expression: Expression) -> [String]? {
+        guard case .path(.property(let root, _), let segments, _) = expression else { return nil }
+        var path = [root]
+        for segment in segments {
+            guard case .property(let name, _) = segment else { return nil }
+            path.append(name)
+        }
+        return path
     }
 
     private mutating func visit(_ expression: FilteredExpression) {

@@ -8,6 +8,9 @@ public struct LiquidTemplate: Sendable {
     public let variables: [LiquidVariableReference]
     /// Every filter applied, in source order.
     public let filters: [LiquidFilterReference]
+    /// Every variable printed by an output (`{{ contact.district | upcase }}`) whose path is made of
+    /// names only, in source order: what an output prints, before any filter.
+    public let printed: [LiquidPrintedValue]
     /// The range of every `{{ … }}` output, in source order (comments and `raw` bodies excluded).
     public let outputs: [Range<Int>]
     /// Every tag, in source order (comments and `raw` bodies excluded, `comment` itself included).
@@ -22,7 +25,7 @@ public struct LiquidTemplate: Sendable {
         analysis.walk(nodes)
         let template = LiquidTemplate(
             source: source, nodes: nodes, variables: analysis.variables, filters: analysis.filters,
-            outputs: parser.outputs, tags: parser.tags)
+            printed: analysis.printed, outputs: parser.outputs, tags: parser.tags)
         return LiquidParseResult(template: template, issues: [])
     }
 
@@ -56,6 +59,16 @@ public struct LiquidVariableReference: Sendable, Hashable {
     public var path: [String]
     /// The whole path expression, in Unicode scalar offsets.
     public var range: Range<Int>
+}
+
+/// A variable printed by an output tag: `contact.interests` in `{{ contact.interests | size }}`.
+public struct LiquidPrintedValue: Sendable, Hashable {
+    /// The path's names, e.g. `["contact", "interests"]`.
+    public var path: [String]
+    /// The path expression, in Unicode scalar offsets.
+    public var range: Range<Int>
+    /// The first filter applied to it, if any.
+    public var firstFilter: String?
 }
 
 /// A filter applied by a template.

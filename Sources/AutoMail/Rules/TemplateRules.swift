@@ -172,6 +172,17 @@ struct TemplateRules {
                     .unknownVariable, "unknown variable `\(name)` in \(what)", at: range(of: reference.range, in: text),
                     notes: Self.omittedNote(shown: number + 1, of: unknown.count), help: help))
         }
+        // A checkbox field holds a list: printed as it is, the HTML part's `| escape` fails at send time.
+        let lists = template.printed.filter { variables.listNames.contains($0.path.joined(separator: ".")) && $0.firstFilter != "size" }
+        for (number, printed) in lists.prefix(Self.maxReportsPerText).enumerated() {
+            let name = printed.path.joined(separator: ".")
+            bag.report(
+                .error(
+                    .listFieldPrinted, "`\(name)` is a checkbox field, a list of answers, printed as text in \(what)",
+                    at: range(of: printed.range, in: text),
+                    notes: Self.omittedNote(shown: number + 1, of: lists.count),
+                    help: "test an answer with `{% if \(name) contains \"ANSWER\" %}`, or print `\(name).size` or `\(name).first`"))
+        }
     }
 
     /// Reports raw HTML, unsafe or empty links and images without alt text in Markdown `text`.

@@ -6,6 +6,8 @@ struct VariableCatalog {
     private(set) var contactVariables: [(name: String, type: String)] = []
     /// Every name a template may read.
     private(set) var names: Set<String> = []
+    /// The contact variables that hold several values (`checkbox` fields): a list, not a string.
+    private(set) var listNames: Set<String> = []
 
     /// Variables automail fills from the manifest (`globals` in the bundle).
     static let globalNames = [
@@ -32,6 +34,7 @@ struct VariableCatalog {
         contact.append(("unsubscribe_url", "url"))
         contactVariables = contact.map { (name: $0.0, type: $0.1) }
         names = Set(contact.map(\.0)).union(Self.globalNames)
+        listNames = Set(contact.filter { $0.1 == ContactFieldType.checkbox.rawValue }.map(\.0))
     }
 
     /// Whether a path read by a template is allowed: a known name, optionally followed by one

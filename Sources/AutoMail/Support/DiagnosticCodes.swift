@@ -83,6 +83,7 @@ public extension DiagnosticCode {
     static let unknownLayout: DiagnosticCode = "AM615"
     static let layoutSlots: DiagnosticCode = "AM616"
     static let unsafeLayoutHTML: DiagnosticCode = "AM617"
+    static let listFieldPrinted: DiagnosticCode = "AM618"
     static let markdownTooComplex: DiagnosticCode = "AM620"
 
     // Triggers

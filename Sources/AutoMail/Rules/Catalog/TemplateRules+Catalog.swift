@@ -8,6 +8,14 @@ extension RuleCatalog {
         ])
     }
 
+    /// The base workspace with a `checkbox` contact field `interests` and `text` added to the callback body.
+    private static func checkboxField(andBody text: String) -> [String: String] {
+        callbackEnglishBody(adding: text).merging(
+            edit("automail.yaml", [
+                "    label: District\n": "    label: District\n  - id: interests\n    type: checkbox\n    label: Interests\n"
+            ])) { first, _ in first }
+    }
+
     /// AM601–AM611: template locales, subjects, Liquid and Markdown.
     static let templateRules: [RuleDescription] = [
         RuleDescription(
@@ -188,6 +196,36 @@ extension RuleCatalog {
                 RuleExample(
                     triggers: false,
                     files: callbackEnglishBody(adding: "See you in {{ contact.district | default: \"your area\" }}.")),
+            ]),
+        RuleDescription(
+            code: .listFieldPrinted, severity: .error,
+            summary: "the Liquid prints a checkbox field, which holds a list of answers",
+            explanation: #"""
+                A `checkbox` contact field holds the answers the contact ticked: a list, not a text.
+                Printed as it is, Liquid engines disagree (`["a", "b"]`, `['a', 'b']` or `ab`), so the
+                bundle's contract refuses it: every output of the HTML part ends with `| escape`, and a
+                list given to a filter fails at send time, for every contact who ticked something. The
+                email is never sent. Test an answer, or print what is a single value:
+
+                ```liquid
+                {% if contact.interests contains "housing" %}We will send you our housing plan.{% endif %}
+                You chose {{ contact.interests.size }} topics; the first is {{ contact.interests.first }}.
+                ```
+
+                `| size` is allowed too (`{{ contact.interests | size }}`); any other filter, `default`
+                included, still receives the list.
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: checkboxField(andBody: "Your topics: {{ «contact.interests» }}.")),
+                RuleExample(
+                    triggers: true,
+                    files: checkboxField(andBody: "Your topics: {{ «contact.interests» | default: \"none\" }}.")),
+                RuleExample(
+                    triggers: false,
+                    files: checkboxField(
+                        andBody: "{% if contact.interests contains \"housing\" %}Housing it is.{% endif %} {{ contact.interests | size }} topics, first {{ contact.interests.first }}.")),
             ]),
         RuleDescription(
             code: .rawHTML, severity: .error,
