@@ -11,6 +11,10 @@ public struct BuildOptions: Sendable, Hashable {
     /// How many files are parsed and decoded at once (1: serially). The bundle and the diagnostics
     /// are byte-identical whatever the value.
     public var parallelism: Int
+    /// How many templates a streaming build lowers at once (``Compiler/build(_:options:signingKey:into:)``):
+    /// enough to keep every thread busy, few enough that a batch is small beside the bundle. Tests
+    /// lower it to cross batch boundaries on small workspaces.
+    var streamingBatchSize = 256
 
     /// Creates build options.
     public init(revision: String? = nil, limits: YAMLLimits = .default, parallelism: Int = 1) {

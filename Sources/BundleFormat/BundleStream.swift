@@ -48,7 +48,18 @@ extension BundleEmitter {
         members: [String: JSONValue], streamed: String, signingKey: BundlePrivateKey? = nil, into sink: inout Sink,
         produce: (_ yield: (String, JSONValue) -> Void) -> [String: JSONValue]
     ) throws(BundleSigningError) -> String {
-        var writer = StreamWriter(sink: sink, signingKey: signingKey)
+        try emit(
+            members: members, streamed: streamed, signingKey: signingKey, chunkSize: 1 << 16, into: &sink,
+            produce: produce)
+    }
+
+    /// ``emit(members:streamed:signingKey:into:produce:)``, handing the sink chunks of about `chunkSize`
+    /// bytes (tests use small ones).
+    static func emit<Sink: BundleSink>(
+        members: [String: JSONValue], streamed: String, signingKey: BundlePrivateKey?, chunkSize: Int,
+        into sink: inout Sink, produce: (_ yield: (String, JSONValue) -> Void) -> [String: JSONValue]
+    ) throws(BundleSigningError) -> String {
+        var writer = StreamWriter(sink: sink, signingKey: signingKey, chunkSize: chunkSize)
         defer { sink = writer.sink }
         // The digest and signature placeholders take their place among the members (their values here
         // are never written).
@@ -74,12 +85,13 @@ extension BundleEmitter {
 
 /// The state of one streamed bundle: both forms' pending bytes, the hash, the placeholders' offsets.
 private struct StreamWriter<Sink: BundleSink> {
-    static var chunkSize: Int { 1 << 16 }
     /// `sha256:` and 64 hex digits: the digest's length, whatever its value.
     static var digestPlaceholder: String { "sha256:" + String(repeating: "0", count: 64) }
 
     var sink: Sink
     let signingKey: BundlePrivateKey?
+    /// The pending bytes of either form are handed on once there are more than this.
+    let chunkSize: Int
     let canonicalWriter = JSONWriter(pretty: false)
     let prettyWriter = JSONWriter(pretty: true)
     var canonical: [UInt8] = []
@@ -93,11 +105,12 @@ private struct StreamWriter<Sink: BundleSink> {
     var digestOffset: Int?
     var signatureOffset: Int?
 
-    init(sink: Sink, signingKey: BundlePrivateKey?) {
+    init(sink: Sink, signingKey: BundlePrivateKey?, chunkSize: Int) {
         self.sink = sink
         self.signingKey = signingKey
-        canonical.reserveCapacity(Self.chunkSize + 4096)
-        pretty.reserveCapacity(Self.chunkSize + 4096)
+        self.chunkSize = chunkSize
+        canonical.reserveCapacity(chunkSize + 4096)
+        pretty.reserveCapacity(chunkSize + 4096)
         canonical.append(UInt8(ascii: "{"))
         pretty.append(UInt8(ascii: "{"))
     }
@@ -188,7 +201,7 @@ private struct StreamWriter<Sink: BundleSink> {
     }
 
     private mutating func flushIfFull() {
-        if canonical.count > Self.chunkSize || pretty.count > Self.chunkSize { flush() }
+        if canonical.count > chunkSize || pretty.count > chunkSize { flush() }
     }
 
     private mutating func flush() {

@@ -16,10 +16,6 @@ struct BundleLowering {
     /// Ids cannot start with `_`, so it never collides with a declared sender.
     static let implicitSenderID = "_noreply"
 
-    /// How many templates are lowered at once when streaming: enough to keep every thread busy, few
-    /// enough that a batch's lowered values are small beside the bundle.
-    static let streamingBatchSize = 256
-
     /// The bundle's content, whole (what ``BundleEmitter/emit(_:)`` writes and the previews read).
     func lower() -> [String: JSONValue] {
         var content = head()
@@ -38,7 +34,7 @@ struct BundleLowering {
         -> String
     {
         try BundleEmitter.emit(members: head(), streamed: "templates", signingKey: signingKey, into: &sink) { yield in
-            tail(used: lowerTemplates(batchSize: Self.streamingBatchSize, yield))
+            tail(used: lowerTemplates(batchSize: options.streamingBatchSize, yield))
         }
     }
 
