@@ -106,10 +106,10 @@ public enum Compiler {
             let content = lowering.lower()
             timings.lower += clock.now - mark
             mark = clock.now
-            let bundle = BundleEmitter.emit(content)
+            let (bundle, digest) = BundleEmitter.emitWithDigest(content)
             result.bundle = bundle
             result.bundleContent = .object(content)
-            result.bundleDigest = BundleEmitter.expectedDigest(of: content)
+            result.bundleDigest = digest
             timings.emit += clock.now - mark
         }
     }

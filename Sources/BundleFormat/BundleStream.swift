@@ -21,10 +21,12 @@ public struct BundleBytes: BundleSink, Sendable {
     /// An empty buffer.
     public init() {}
 
+    /// Appends `bytes` to ``bytes``.
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         self.bytes.append(contentsOf: bytes)
     }
 
+    /// Replaces the bytes of ``bytes`` at `offset` with `bytes`.
     public mutating func overwrite(at offset: Int, with bytes: [UInt8]) {
         self.bytes.replaceSubrange(offset..<(offset + bytes.count), with: bytes)
     }

@@ -108,7 +108,7 @@ struct BundleLowering {
         let (defaultSender, layout) = (senders().1, self.layout)
         var start = 0
         while start < order.count {
-            let batch = order[start..<min(order.count, start + max(1, batchSize))]
+            let batch = order[start..<(start + min(order.count - start, max(1, batchSize)))]
             let lowered = Parallel.map(batch.count, parallelism: options.parallelism) { offset in
                 var reads = Set<String>()
                 let value = lower(
