@@ -55,7 +55,7 @@ struct BuildCommand: ParsableCommand {
         // The bundle streams into its file (or into memory for stdout) as it is lowered: it is never
         // held whole as a value. The file is put in place only once the diagnostics allow it.
         var file: OutputFile.AtomicFile?
-        var memory = OutputFile.Chunks()
+        var memory = BundleBytes()
         let result: CompilationResult
         do {
             if let output {
@@ -95,7 +95,7 @@ struct BuildCommand: ParsableCommand {
                 Console.writeError("error: cannot write `\(output)`: \(error)\n")
                 throw ExitCode(ExitStatus.internalFailure)
             }
-        } else if !memory.write(to: Console.standardOutput) {
+        } else if !Console.writeAll(memory.bytes, to: Console.standardOutput) {
             Console.writeError("error: cannot write the bundle to standard output\n")
             throw ExitCode(ExitStatus.internalFailure)
         }

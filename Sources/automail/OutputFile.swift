@@ -131,37 +131,6 @@ enum OutputFile {
         }
     }
 
-    /// A bundle kept in memory for standard output (which cannot be written at an offset), as the
-    /// chunks the emitter hands over: no contiguous buffer that grows by copying itself.
-    struct Chunks: BundleSink {
-        private var chunks: [[UInt8]] = []
-
-        mutating func append(_ bytes: UnsafeRawBufferPointer) {
-            chunks.append(Array(bytes))
-        }
-
-        mutating func overwrite(at offset: Int, with bytes: [UInt8]) {
-            var start = 0
-            for index in chunks.indices {
-                let count = chunks[index].count
-                // The part of `bytes` that falls in this chunk, if any.
-                let low = max(offset, start)
-                let high = min(offset + bytes.count, start + count)
-                if low < high {
-                    chunks[index].replaceSubrange(
-                        (low - start)..<(high - start), with: bytes[(low - offset)..<(high - offset)])
-                }
-                start += count
-                if start >= offset + bytes.count { return }
-            }
-        }
-
-        /// Writes every chunk to `descriptor`; whether all were written.
-        func write(to descriptor: Int32) -> Bool {
-            chunks.allSatisfy { Console.writeAll($0, to: descriptor) }
-        }
-    }
-
     /// The folder part of `path`: `.` for a bare name, `/` for a file at the root.
     static func directoryName(_ path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
