@@ -11,6 +11,10 @@ public struct BuildOptions: Sendable, Hashable {
     /// How many files are parsed and decoded at once (1: serially). The bundle and the diagnostics
     /// are byte-identical whatever the value.
     public var parallelism: Int
+    /// How many templates a streaming build lowers at once (``Compiler/build(_:options:signingKey:into:)``):
+    /// enough to keep every thread busy, few enough that a batch is small beside the bundle. Tests
+    /// lower it to cross batch boundaries on small workspaces.
+    var streamingBatchSize = 256
 
     /// Creates build options.
     public init(revision: String? = nil, limits: YAMLLimits = .default, parallelism: Int = 1) {
@@ -31,6 +35,8 @@ public struct CompilationResult: Sendable {
     /// The bundle's content as a value (without `digest`), present whenever `bundle` is: what
     /// ``Preview`` renders.
     public var bundleContent: JSONValue?
+    /// The digest of the bundle written, whenever one was (in memory or into a sink).
+    public var bundleDigest: String?
     /// The sample contacts the manifest declares (`samples`), for previews.
     public var samples: [PreviewContact] = []
 
@@ -53,6 +59,31 @@ public enum Compiler {
         run(files, options: options, emit: true)
     }
 
+    /// Checks a workspace and, when it has no error, writes its bundle into `sink` (signed with
+    /// `signingKey` when given) as it lowers it, template by template: the bytes ``build(_:options:)``
+    /// gives (signed: ``BundleEmitter/emit(_:signingKey:)``'s), without holding the bundle whole. The
+    /// result has no `bundle` nor `bundleContent`; `bundleDigest` says that a bundle was written.
+    public static func build<Sink: BundleSink>(
+        _ files: [SourceFile], options: BuildOptions = BuildOptions(), signingKey: BundlePrivateKey? = nil,
+        into sink: inout Sink
+    ) throws(BundleSigningError) -> CompilationResult {
+        var timings = PhaseTimings()
+        var failure: BundleSigningError?
+        let result = run(files, options: options, emit: true, timings: &timings) { lowering, result, timings in
+            let clock = ContinuousClock()
+            let mark = clock.now
+            do throws(BundleSigningError) {
+                result.bundleDigest = try lowering.emit(into: &sink, signingKey: signingKey)
+            } catch {
+                failure = error
+            }
+            // Lowering and writing are interleaved: all of it counts as lowering.
+            timings.lower += clock.now - mark
+        }
+        if let failure { throw failure }
+        return result
+    }
+
     /// Checks a workspace and, when `emit` is set and it has no error, lowers it to a bundle, adding
     /// the time spent in each phase to `timings` (for benchmarks: the library never prints them).
     public static func compile(
@@ -68,6 +99,26 @@ public enum Compiler {
 
     private static func run(
         _ files: [SourceFile], options: BuildOptions, emit: Bool, timings: inout PhaseTimings
+    ) -> CompilationResult {
+        run(files, options: options, emit: emit, timings: &timings) { lowering, result, timings in
+            let clock = ContinuousClock()
+            var mark = clock.now
+            let content = lowering.lower()
+            timings.lower += clock.now - mark
+            mark = clock.now
+            let (bundle, digest) = BundleEmitter.emitWithDigest(content)
+            result.bundle = bundle
+            result.bundleContent = .object(content)
+            result.bundleDigest = digest
+            timings.emit += clock.now - mark
+        }
+    }
+
+    /// The pipeline; `write` lowers the checked workspace, writes its bundle into the result and
+    /// times itself (it runs only when `emit` is set and there is no error).
+    private static func run(
+        _ files: [SourceFile], options: BuildOptions, emit: Bool, timings: inout PhaseTimings,
+        write: (BundleLowering, inout CompilationResult, inout PhaseTimings) -> Void
     ) -> CompilationResult {
         let clock = ContinuousClock()
         var bag = DiagnosticBag()
@@ -117,30 +168,22 @@ public enum Compiler {
         mark = clock.now
         let checked = Checker.check(
             workspace, lines: lines, parallelism: options.parallelism, keepRenderings: emit, into: &bag)
-        var bundle: [UInt8]?
-        var bundleContent: JSONValue?
         // Suppression comments silence diagnostics before anything is lowered: a suppressed error (only
         // those `Suppressibility` allows) does not stop the build.
         let filtered = SuppressionFilter.apply(suppressions, to: bag.sorted())
         bag = DiagnosticBag()
         bag.report(contentsOf: filtered.reported)
         timings.check += clock.now - mark
+        var result = CompilationResult(diagnostics: [])
         if emit, !bag.hasErrors, let manifest {
-            mark = clock.now
             let lowering = BundleLowering(
                 workspace: workspace, manifest: manifest, symbols: checked.symbols, variables: checked.variables,
                 renderings: checked.renderings, options: options)
-            let content = lowering.lower()
-            timings.lower += clock.now - mark
-            mark = clock.now
-            bundle = BundleEmitter.emit(content)
-            bundleContent = .object(content)
-            timings.emit += clock.now - mark
+            write(lowering, &result, &timings)
         }
         mark = clock.now
-        let diagnostics = bag.sorted()
+        result.diagnostics = bag.sorted()
         timings.check += clock.now - mark
-        var result = CompilationResult(diagnostics: diagnostics, bundle: bundle, bundleContent: bundleContent)
         result.suppressed = filtered.suppressed
         result.samples = (manifest?.samples ?? []).map(PreviewContact.init(sample:))
         return result

@@ -17,10 +17,15 @@ public enum BundleEmitter {
     /// The canonical form is hashed as it is written, chunk by chunk, never held whole; the pretty
     /// form is then written once into a buffer sized from the canonical one.
     public static func emit(_ content: [String: JSONValue]) -> [UInt8] {
+        emitWithDigest(content).bundle
+    }
+
+    /// ``emit(_:)``'s bytes and the digest they carry.
+    public static func emitWithDigest(_ content: [String: JSONValue]) -> (bundle: [UInt8], digest: String) {
         let (digest, canonicalCount) = canonicalDigest(of: content)
         var members = content
         members["digest"] = .string(digest)
-        return pretty(members, canonicalCount: canonicalCount)
+        return (pretty(members, canonicalCount: canonicalCount), digest)
     }
 
     /// The bytes of the bundle `content` with its `digest` and a `signature` by `signingKey` of that

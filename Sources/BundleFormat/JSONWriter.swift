@@ -25,6 +25,30 @@ public struct JSONWriter {
     /// Appends the bytes of `value` to `out`.
     public func write(_ value: JSONValue, into out: inout [UInt8]) {
         write(value, into: &out, flushingAbove: nil) { _ in }
+        if pretty { out.append(UInt8(ascii: "\n")) }
+    }
+
+    /// Appends `value` as the member of an object nested `depth` levels deep (0: the top-level
+    /// value): its lines indented as they are inside that object, without the final newline.
+    func writeNested(_ value: JSONValue, depth: Int, into out: inout [UInt8]) {
+        write(value, into: &out, flushingAbove: nil, baseDepth: depth) { _ in }
+    }
+
+    /// Appends what comes before the member `key` of an object nested `depth` levels deep: a comma
+    /// unless it is the first, the line break and indentation, the key and its colon.
+    func writeMemberStart(_ key: String, first: Bool, depth: Int, into out: inout [UInt8]) {
+        if !first { out.append(UInt8(ascii: ",")) }
+        newlineIndent(depth + 1, to: &out)
+        Self.appendString(key, to: &out)
+        out.append(UInt8(ascii: ":"))
+        if pretty { out.append(UInt8(ascii: " ")) }
+    }
+
+    /// Appends the `}` that closes an object nested `depth` levels deep, opened by `{` and holding
+    /// `count` members (`{}` when empty, as ``write(_:)`` writes it).
+    func writeObjectEnd(count: Int, depth: Int, into out: inout [UInt8]) {
+        if count > 0 { newlineIndent(depth, to: &out) }
+        out.append(UInt8(ascii: "}"))
     }
 
     /// Writes `value` in chunks: `consume` receives the bytes whenever more than `chunkSize` are
@@ -33,6 +57,7 @@ public struct JSONWriter {
         var out: [UInt8] = []
         out.reserveCapacity(chunkSize + 4096)
         write(value, into: &out, flushingAbove: chunkSize) { bytes in bytes.withUnsafeBytes(consume) }
+        if pretty { out.append(UInt8(ascii: "\n")) }
         out.withUnsafeBytes(consume)
     }
 
@@ -42,8 +67,10 @@ public struct JSONWriter {
         case object(keys: [String], members: [String: JSONValue], next: Int)
     }
 
+    /// Appends `value`, without the final newline, its nesting counted from `baseDepth`.
     private func write(
-        _ value: JSONValue, into out: inout [UInt8], flushingAbove limit: Int?, flush: ([UInt8]) -> Void
+        _ value: JSONValue, into out: inout [UInt8], flushingAbove limit: Int?, baseDepth: Int = 0,
+        flush: ([UInt8]) -> Void
     ) {
         var stack: [Frame] = []
         var pending: JSONValue? = value
@@ -78,7 +105,7 @@ public struct JSONWriter {
             }
             guard let frame = stack.popLast() else { break }
             // The popped frame's depth is the number of frames still below it.
-            let depth = stack.count
+            let depth = baseDepth + stack.count
             switch frame {
             case .array(let items, let next):
                 if next == items.count {
@@ -106,7 +133,6 @@ public struct JSONWriter {
                 stack.append(.object(keys: keys, members: members, next: next + 1))
             }
         }
-        if pretty { out.append(UInt8(ascii: "\n")) }
     }
 
     private func newlineIndent(_ depth: Int, to out: inout [UInt8]) {

@@ -52,25 +52,50 @@ struct BuildCommand: ParsableCommand {
         let options = BuildOptions(
             revision: revision ?? WorkspaceLoader.gitRevision(of: loaded.root), limits: limits.yamlLimits,
             parallelism: execution.threads)
-        let result = Compiler.build(loaded.files, options: options)
+        // The bundle streams into its file (or into memory for stdout) as it is lowered: it is never
+        // held whole as a value. The file is put in place only once the diagnostics allow it.
+        var file: OutputFile.AtomicFile?
+        var memory = BundleBytes()
+        let result: CompilationResult
+        do {
+            if let output {
+                var sink = OutputFile.AtomicFile(path: output)
+                defer { file = sink }
+                result = try Compiler.build(loaded.files, options: options, signingKey: signingKey, into: &sink)
+            } else {
+                result = try Compiler.build(loaded.files, options: options, signingKey: signingKey, into: &memory)
+            }
+        } catch {
+            file?.abandon()
+            Console.writeError("error: internal: cannot sign the bundle: \(error)\n")
+            throw ExitCode(ExitStatus.internalFailure)
+        }
         let diagnostics = Console.merge(loaded.diagnostics, result.diagnostics)
-        try report.write(
-            diagnostics, suppressed: result.suppressed, loaded: loaded, workspace: workspace, color: color,
-            maxDiagnostics: execution.maxDiagnostics, machineDescriptor: Console.standardError, onlyIfAny: true)
-        if Console.fails(diagnostics, strict: strict) { throw ExitCode(ExitStatus.problems) }
-        guard var bundle = result.bundle else {
+        do {
+            try report.write(
+                diagnostics, suppressed: result.suppressed, loaded: loaded, workspace: workspace, color: color,
+                maxDiagnostics: execution.maxDiagnostics, machineDescriptor: Console.standardError, onlyIfAny: true)
+        } catch {
+            file?.abandon()
+            throw error
+        }
+        if Console.fails(diagnostics, strict: strict) {
+            file?.abandon()
+            throw ExitCode(ExitStatus.problems)
+        }
+        guard result.bundleDigest != nil else {
+            file?.abandon()
             Console.writeError("error: internal: the compiler reported no error but produced no bundle\n")
             throw ExitCode(ExitStatus.internalFailure)
         }
-        if let signingKey { bundle = try KeyFile.signedBundle(result.bundleContent, with: signingKey) }
-        if let output {
+        if var file, let output {
             do {
-                try OutputFile.writeAtomically(bundle, to: output)
+                try file.commit()
             } catch {
                 Console.writeError("error: cannot write `\(output)`: \(error)\n")
                 throw ExitCode(ExitStatus.internalFailure)
             }
-        } else if !Console.writeAll(bundle, to: Console.standardOutput) {
+        } else if !Console.writeAll(memory.bytes, to: Console.standardOutput) {
             Console.writeError("error: cannot write the bundle to standard output\n")
             throw ExitCode(ExitStatus.internalFailure)
         }

@@ -58,20 +58,6 @@ enum KeyFile {
         }
     }
 
-    /// The bundle `content` emitted with a signature by `key`; a signing failure ends the run with status 3.
-    static func signedBundle(_ content: JSONValue?, with key: BundlePrivateKey) throws -> [UInt8] {
-        guard case .object(let members)? = content else {
-            Console.writeError("error: internal: the compiler produced no bundle content to sign\n")
-            throw ExitCode(ExitStatus.internalFailure)
-        }
-        do {
-            return try BundleEmitter.emit(members, signingKey: key)
-        } catch {
-            Console.writeError("error: internal: cannot sign the bundle: \(error)\n")
-            throw ExitCode(ExitStatus.internalFailure)
-        }
-    }
-
     /// Whether something (a file, a folder, a link, even a broken one) is at `path`.
     static func exists(_ path: String) -> Bool {
         var info = stat()

@@ -103,4 +103,91 @@ import Glibc
         }
         #expect(sawOld, "no run was killed before it renamed: the test did not test anything")
     }
+
+    /// A generated workspace whose bundle (about 1.5 MB) streams out in many chunks, made once.
+    static let streamed: Result<String, any Error> = Result {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("automail-stream-\(UUID().uuidString)").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", repository + "/scripts/generate_workspace.py", "--size", "M", "--templates", "120",
+            "--questionnaires", "8", "--triggers", "150", "--out", folder,
+        ]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return folder
+    }
+
+    /// The files other than `kept` in `folder`: a temporary file left behind shows here.
+    static func others(in folder: String, than kept: Set<String>) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder).filter { !kept.contains($0) }.sorted()
+    }
+
+    /// SIGKILL while the bundle streams into its temporary file: the output is the old bundle or the
+    /// whole new one, and the stream really was cut (some runs were killed before the rename).
+    @Test func aBuildKilledWhileStreamingLeavesThePreviousBundleOrTheWholeNewOne() throws {
+        let workspace = try Self.streamed.get()
+        let scratch = try ScratchFolder()
+        let output = scratch.path + "/bundle.json"
+        let full = try AutomailProcess.run(["build", workspace, "--revision", "r"])
+        let newBytes = Array(full.standardOutput.utf8)
+        #expect(full.status == 0 && newBytes.count > 1_000_000, "\(full.standardError.prefix(500))")
+        let whole = try BoundedProcess.run(["build", workspace, "--revision", "r", "--output", output], in: scratch.path)
+        #expect(Self.bytes(output) == newBytes, "the streamed file differs from the bundle on stdout")
+        let life = max(whole.seconds, 0.05)
+        var sawOld = false
+        for step in 0..<14 {
+            try Data(Self.previous).write(to: URL(fileURLWithPath: output))
+            let outcome = try BoundedProcess.run(
+                ["build", workspace, "--revision", "r", "--output", output], in: scratch.path,
+                seconds: life * (0.3 + 0.8 * Double(step) / 14))
+            let now = try #require(Self.bytes(output))
+            #expect(now == Self.previous || now == newBytes, "step \(step): a partial bundle")
+            if outcome.timedOut, now == Self.previous { sawOld = true }
+        }
+        #expect(sawOld, "no run was killed before it renamed: the test did not test anything")
+    }
+
+    /// The disk fills in the middle of the stream: exit 3, the previous bundle intact, no temporary
+    /// file left.
+    @Test func aDiskFullInTheMiddleOfTheStreamIsExitThree() throws {
+        let workspace = try Self.streamed.get()
+        guard let folder = Self.mountTmpfs(size: "512k") else { return }
+        defer { Self.unmount(folder) }
+        try Data(Self.previous).write(to: URL(fileURLWithPath: folder + "/bundle.json"))
+        let outcome = try BoundedProcess.run(["build", workspace, "--output", folder + "/bundle.json"], in: folder, seconds: 60)
+        #expect(outcome.status == 3, "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("no space left on device"))
+        #expect(Self.bytes(folder + "/bundle.json") == Self.previous)
+        #expect(try Self.others(in: folder, than: ["bundle.json"]) == [])
+    }
+
+    /// A build that fails after its bundle was streamed (`--strict` and a warning) or before (errors)
+    /// leaves the previous bundle and no temporary file.
+    @Test func aFailedBuildLeavesNoTemporaryFile() throws {
+        let scratch = try ScratchFolder()
+        let workspace = scratch.path + "/ws"
+        try FileManager.default.copyItem(atPath: Self.riverside, toPath: workspace)
+        let output = scratch.path + "/bundle.json"
+        try Data(Self.previous).write(to: URL(fileURLWithPath: output))
+        // An unused template: a warning (AM703), which `--strict` turns into a failure.
+        let template = try String(contentsOfFile: workspace + "/templates/meeting-reminder.yaml", encoding: .utf8)
+        try template.replacingOccurrences(of: "id: meeting-reminder", with: "id: spare")
+            .write(toFile: workspace + "/templates/spare.yaml", atomically: true, encoding: .utf8)
+        let strict = try BoundedProcess.run(["build", workspace, "--output", output, "--strict"], in: scratch.path)
+        #expect(strict.status == 1, "\(strict.standardError.prefix(300))")
+        #expect(strict.codes == ["AM703"])
+        #expect(Self.bytes(output) == Self.previous)
+        #expect(try Self.others(in: scratch.path, than: ["bundle.json", "ws"]) == [])
+        // A trigger naming a template that does not exist: an error, nothing lowered.
+        try Data("triggers:\n  - id: broken\n    when:\n      task: call-back\n    template: nowhere\n".utf8)
+            .write(to: URL(fileURLWithPath: workspace + "/triggers/broken.yaml"))
+        for arguments in [["--strict"], []] {
+            let outcome = try BoundedProcess.run(["build", workspace, "--output", output] + arguments, in: scratch.path)
+            #expect(outcome.status == 1, "\(arguments): \(outcome.standardError.prefix(300))")
+            #expect(Self.bytes(output) == Self.previous)
+            #expect(try Self.others(in: scratch.path, than: ["bundle.json", "ws"]) == [])
+        }
+    }
 }

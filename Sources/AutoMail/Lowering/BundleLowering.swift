@@ -16,7 +16,30 @@ struct BundleLowering {
     /// Ids cannot start with `_`, so it never collides with a declared sender.
     static let implicitSenderID = "_noreply"
 
+    /// The bundle's content, whole (what ``BundleEmitter/emit(_:)`` writes and the previews read).
     func lower() -> [String: JSONValue] {
+        var content = head()
+        var templates: [String: JSONValue] = [:]
+        let used = lowerTemplates(batchSize: Int.max) { id, value in templates[id] = value }
+        content["templates"] = .object(templates)
+        content.merge(tail(used: used)) { first, _ in first }
+        return content
+    }
+
+    /// Writes the bundle into `sink` (signed with `signingKey` when given) template by template: the
+    /// same bytes as ``BundleEmitter/emit(_:)`` of ``lower()``, without ever holding the whole content.
+    ///
+    /// - Returns: the bundle's digest.
+    func emit<Sink: BundleSink>(into sink: inout Sink, signingKey: BundlePrivateKey?) throws(BundleSigningError)
+        -> String
+    {
+        try BundleEmitter.emit(members: head(), streamed: "templates", signingKey: signingKey, into: &sink) { yield in
+            tail(used: lowerTemplates(batchSize: options.streamingBatchSize, yield))
+        }
+    }
+
+    /// Every member but `templates` and the members computed from them (``tail(used:)``).
+    private func head() -> [String: JSONValue] {
         let locales = symbols.locales
         var content: [String: JSONValue] = [
             "format": .int(BundleEmitter.formatVersion),
@@ -45,8 +68,26 @@ struct BundleLowering {
             globals[locale] = JSONValue(liquid: .object(RenderContext.globals(manifest: manifest, locale: locale)))
         }
         content["globals"] = .object(globals)
+        return content
+    }
+
+    /// The members that sort after `templates`: the variables the templates read (`used`) and the triggers.
+    private func tail(used: Set<String>) -> [String: JSONValue] {
+        let variables = JSONValue.array(
+            variables.contactVariables.filter { used.contains($0.name) }.sorted { $0.name < $1.name }.map {
+                var entry: [String: JSONValue] = ["name": .string($0.name), "type": .string($0.type)]
+                if $0.name == "unsubscribe_url" { entry["required"] = .bool(true) }
+                return .object(entry)
+            })
+        return ["variables": variables, "triggers": triggers()]
+    }
+
+    /// Lowers every template, `batchSize` at a time (each batch on `options.parallelism` threads), and
+    /// hands each to `yield` with its id, in increasing id order (UTF-8 bytes); returns the variables
+    /// they read. When two templates share an id (never in a workspace without errors) the later one
+    /// in workspace order is the one yielded, as a dictionary keeps it.
+    private func lowerTemplates(batchSize: Int, _ yield: (String, JSONValue) -> Void) -> Set<String> {
         var used = Set<String>(["unsubscribe_url"])
-        var templates: [String: JSONValue] = [:]
         // The manifest's footers are shared by most templates: convert each once, up front.
         var shared = renderings
         for footer in manifest.footers where shared[footer.text.text] == nil {
@@ -58,27 +99,32 @@ struct BundleLowering {
             sharedReads[footer.text.text] = Self.reads(of: footer.text.text)
         }
         let all = workspace.templates
-        let layout = self.layout
-        let lowered = Parallel.map(all.count, parallelism: options.parallelism) { index in
-            var reads = Set<String>()
-            let value = lower(
-                all[index], defaultSender: defaultSender, layout: layout, renderings: shared, sharedReads: sharedReads,
-                used: &reads)
-            return (value, reads)
+        // Sorted by id, then by position: the last of equal ids is the one a dictionary would keep.
+        let order = all.indices.sorted { a, b in
+            let (left, right) = (all[a].id.value, all[b].id.value)
+            if left == right { return a < b }
+            return left.utf8.lexicographicallyPrecedes(right.utf8)
         }
-        for (template, (value, reads)) in zip(all, lowered) {
-            templates[template.id.value] = value
-            used.formUnion(reads)
+        let (defaultSender, layout) = (senders().1, self.layout)
+        var start = 0
+        while start < order.count {
+            let batch = order[start..<(start + min(order.count - start, max(1, batchSize)))]
+            let lowered = Parallel.map(batch.count, parallelism: options.parallelism) { offset in
+                var reads = Set<String>()
+                let value = lower(
+                    all[batch[batch.startIndex + offset]], defaultSender: defaultSender, layout: layout,
+                    renderings: shared, sharedReads: sharedReads, used: &reads)
+                return (value, reads)
+            }
+            for (position, (value, reads)) in zip(batch.indices, lowered) {
+                used.formUnion(reads)
+                let id = all[order[position]].id.value
+                if position + 1 < order.count, all[order[position + 1]].id.value == id { continue }
+                yield(id, value)
+            }
+            start = batch.endIndex
         }
-        content["templates"] = .object(templates)
-        content["variables"] = .array(
-            variables.contactVariables.filter { used.contains($0.name) }.sorted { $0.name < $1.name }.map {
-                var entry: [String: JSONValue] = ["name": .string($0.name), "type": .string($0.type)]
-                if $0.name == "unsubscribe_url" { entry["required"] = .bool(true) }
-                return .object(entry)
-            })
-        content["triggers"] = triggers()
-        return content
+        return used
     }
 
     private func consent() -> JSONValue {

@@ -1,0 +1,216 @@
+import Crypto
+
+/// Where a streamed bundle's bytes go: appended in order, then a few bytes already appended are
+/// overwritten in place (the digest and the signature, known only once everything is written).
+///
+/// A sink that fails (a full disk) keeps its failure and ignores what follows; its owner reports it
+/// once the bundle is written. The library itself never touches the disk: the CLI's sink does.
+public protocol BundleSink {
+    /// Appends `bytes` after everything appended so far.
+    mutating func append(_ bytes: UnsafeRawBufferPointer)
+    /// Replaces the bytes at `offset` (counted from the first byte appended) with `bytes`; the
+    /// replaced range was appended before.
+    mutating func overwrite(at offset: Int, with bytes: [UInt8])
+}
+
+/// A sink that keeps the bundle in memory.
+public struct BundleBytes: BundleSink, Sendable {
+    /// The bytes written so far.
+    public var bytes: [UInt8] = []
+
+    /// An empty buffer.
+    public init() {}
+
+    /// Appends `bytes` to ``bytes``.
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes.append(contentsOf: bytes)
+    }
+
+    /// Replaces the bytes of ``bytes`` at `offset` with `bytes`.
+    public mutating func overwrite(at offset: Int, with bytes: [UInt8]) {
+        self.bytes.replaceSubrange(offset..<(offset + bytes.count), with: bytes)
+    }
+}
+
+extension BundleEmitter {
+    /// Writes a bundle into `sink` as it is produced, never holding it whole: the bytes are those
+    /// ``emit(_:)`` (or, with `signingKey`, ``emit(_:signingKey:)``) writes for the same content.
+    ///
+    /// The bundle's top-level members are `members`, the object `streamed` whose entries `produce`
+    /// hands to its `yield` argument, and the members `produce` returns once it has yielded every
+    /// entry (`late`: computed from the entries, such as the variables they read). `produce` yields
+    /// entries in increasing key order (UTF-8 bytes: the order ``JSONWriter`` sorts keys in), each key
+    /// once, and every late member's key sorts after `streamed`; none of the names is `digest` or
+    /// `signature`. The pretty form goes to `sink` chunk by chunk while the canonical form is hashed in
+    /// the same pass; the digest (fixed length) and the signature (fixed length for a given key) are
+    /// written as placeholders and overwritten at the end.
+    ///
+    /// - Returns: the bundle's digest.
+    public static func emit<Sink: BundleSink>(
+        members: [String: JSONValue], streamed: String, signingKey: BundlePrivateKey? = nil, into sink: inout Sink,
+        produce: (_ yield: (String, JSONValue) -> Void) -> [String: JSONValue]
+    ) throws(BundleSigningError) -> String {
+        try emit(
+            members: members, streamed: streamed, signingKey: signingKey, chunkSize: 1 << 16, into: &sink,
+            produce: produce)
+    }
+
+    /// ``emit(members:streamed:signingKey:into:produce:)``, handing the sink chunks of about `chunkSize`
+    /// bytes (tests use small ones).
+    static func emit<Sink: BundleSink>(
+        members: [String: JSONValue], streamed: String, signingKey: BundlePrivateKey?, chunkSize: Int,
+        into sink: inout Sink, produce: (_ yield: (String, JSONValue) -> Void) -> [String: JSONValue]
+    ) throws(BundleSigningError) -> String {
+        var writer = StreamWriter(sink: sink, signingKey: signingKey, chunkSize: chunkSize)
+        defer { sink = writer.sink }
+        // The digest and signature placeholders take their place among the members (their values here
+        // are never written).
+        var all = members
+        for name in unhashedMembers { all[name] = .null }
+        all[streamed] = nil
+        let names = sortedKeys(Array(all.keys))
+        let early = names.filter { $0.utf8.lexicographicallyPrecedes(streamed.utf8) }
+        for name in early { writer.member(name, all[name] ?? .null) }
+        writer.beginStreamed(streamed)
+        let late = produce { key, value in writer.entry(key, value) }
+        writer.endStreamed()
+        for name in early { all[name] = nil }
+        all.merge(late) { first, _ in first }
+        for name in sortedKeys(Array(all.keys)) { writer.member(name, all[name] ?? .null) }
+        return try writer.finish()
+    }
+
+    private static func sortedKeys(_ keys: [String]) -> [String] {
+        keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+}
+
+/// The state of one streamed bundle: both forms' pending bytes, the hash, the placeholders' offsets.
+private struct StreamWriter<Sink: BundleSink> {
+    /// `sha256:` and 64 hex digits: the digest's length, whatever its value.
+    static var digestPlaceholder: String { "sha256:" + String(repeating: "0", count: 64) }
+
+    var sink: Sink
+    let signingKey: BundlePrivateKey?
+    /// The pending bytes of either form are handed on once there are more than this.
+    let chunkSize: Int
+    let canonicalWriter = JSONWriter(pretty: false)
+    let prettyWriter = JSONWriter(pretty: true)
+    var canonical: [UInt8] = []
+    var pretty: [UInt8] = []
+    var hasher = SHA256()
+    /// Bytes of the pretty form already handed to the sink.
+    var flushed = 0
+    var topCount = 0
+    var canonicalTopCount = 0
+    var entryCount = 0
+    var digestOffset: Int?
+    var signatureOffset: Int?
+
+    init(sink: Sink, signingKey: BundlePrivateKey?, chunkSize: Int) {
+        self.sink = sink
+        self.signingKey = signingKey
+        self.chunkSize = chunkSize
+        canonical.reserveCapacity(chunkSize + 4096)
+        pretty.reserveCapacity(chunkSize + 4096)
+        canonical.append(UInt8(ascii: "{"))
+        pretty.append(UInt8(ascii: "{"))
+    }
+
+    /// Writes a top-level member; `digest` and `signature` as placeholders, outside the canonical form.
+    mutating func member(_ name: String, _ value: JSONValue) {
+        switch name {
+        case "digest":
+            memberStart(name, hashed: false)
+            digestOffset = flushed + pretty.count
+            prettyWriter.writeNested(.string(Self.digestPlaceholder), depth: 1, into: &pretty)
+        case "signature":
+            guard let signingKey else { return }
+            memberStart(name, hashed: false)
+            signatureOffset = flushed + pretty.count
+            prettyWriter.writeNested(Self.signature(keyID: signingKey.publicKey.keyID, value: nil), depth: 1, into: &pretty)
+        default:
+            memberStart(name, hashed: true)
+            canonicalWriter.writeNested(value, depth: 1, into: &canonical)
+            prettyWriter.writeNested(value, depth: 1, into: &pretty)
+        }
+        flushIfFull()
+    }
+
+    mutating func beginStreamed(_ name: String) {
+        memberStart(name, hashed: true)
+        canonical.append(UInt8(ascii: "{"))
+        pretty.append(UInt8(ascii: "{"))
+        entryCount = 0
+    }
+
+    mutating func entry(_ key: String, _ value: JSONValue) {
+        canonicalWriter.writeMemberStart(key, first: entryCount == 0, depth: 1, into: &canonical)
+        prettyWriter.writeMemberStart(key, first: entryCount == 0, depth: 1, into: &pretty)
+        canonicalWriter.writeNested(value, depth: 2, into: &canonical)
+        prettyWriter.writeNested(value, depth: 2, into: &pretty)
+        entryCount += 1
+        flushIfFull()
+    }
+
+    mutating func endStreamed() {
+        canonicalWriter.writeObjectEnd(count: entryCount, depth: 1, into: &canonical)
+        prettyWriter.writeObjectEnd(count: entryCount, depth: 1, into: &pretty)
+    }
+
+    /// Closes the bundle, then overwrites the placeholders with the digest and the signature.
+    mutating func finish() throws(BundleSigningError) -> String {
+        canonicalWriter.writeObjectEnd(count: canonicalTopCount, depth: 0, into: &canonical)
+        prettyWriter.writeObjectEnd(count: topCount, depth: 0, into: &pretty)
+        pretty.append(UInt8(ascii: "\n"))
+        flush()
+        let digest = "sha256:" + Hex.lowercase(hasher.finalize())
+        if let digestOffset {
+            var bytes: [UInt8] = []
+            prettyWriter.writeNested(.string(digest), depth: 1, into: &bytes)
+            sink.overwrite(at: digestOffset, with: bytes)
+        }
+        if let signingKey, let signatureOffset {
+            let signature = try BundleSignature.sign(digest: digest, privateKey: signingKey)
+            var bytes: [UInt8] = []
+            prettyWriter.writeNested(signature, depth: 1, into: &bytes)
+            var placeholder: [UInt8] = []
+            prettyWriter.writeNested(
+                Self.signature(keyID: signingKey.publicKey.keyID, value: nil), depth: 1, into: &placeholder)
+            guard bytes.count == placeholder.count else {
+                throw BundleSigningError(description: "the signature is not of the expected length")
+            }
+            sink.overwrite(at: signatureOffset, with: bytes)
+        }
+        return digest
+    }
+
+    /// A `signature` member as ``BundleSignature/sign(digest:privateKey:)`` writes it; without a
+    /// value, a placeholder of the same length (the base64 of 64 bytes: 88 characters).
+    static func signature(keyID: String, value: String?) -> JSONValue {
+        .object([
+            "algorithm": .string(BundleSignature.algorithm), "key_id": .string(keyID),
+            "value": .string(value ?? String(repeating: "A", count: 86) + "=="),
+        ])
+    }
+
+    private mutating func memberStart(_ name: String, hashed: Bool) {
+        prettyWriter.writeMemberStart(name, first: topCount == 0, depth: 0, into: &pretty)
+        topCount += 1
+        guard hashed else { return }
+        canonicalWriter.writeMemberStart(name, first: canonicalTopCount == 0, depth: 0, into: &canonical)
+        canonicalTopCount += 1
+    }
+
+    private mutating func flushIfFull() {
+        if canonical.count > chunkSize || pretty.count > chunkSize { flush() }
+    }
+
+    private mutating func flush() {
+        canonical.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        canonical.removeAll(keepingCapacity: true)
+        pretty.withUnsafeBytes { sink.append($0) }
+        flushed += pretty.count
+        pretty.removeAll(keepingCapacity: true)
+    }
+}
