@@ -107,7 +107,10 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
     ]
 
     static let fileCases: [HostileCase] = [
-        HostileCase(name: "20,000 files", status: 1, codes: ["AM004"], seconds: 60) { ws in
+        HostileCase(
+            name: "20,000 files over --max-files 10000", arguments: ["check", "ws", "--max-files", "10000"], status: 1,
+            codes: ["AM004"], seconds: 60
+        ) { ws in
             let folder = ws.root + "/triggers"
             for index in 0..<20_000 {
                 let text = "triggers: []\n"

@@ -11,13 +11,13 @@ public struct LoadLimits: Sendable, Hashable {
     public var maxTotalBytes: Int
 
     /// Creates limits.
-    public init(maxFileBytes: Int, maxFiles: Int = 10_000, maxTotalBytes: Int = 256 * 1024 * 1024) {
+    public init(maxFileBytes: Int, maxFiles: Int = 100_000, maxTotalBytes: Int = 256 * 1024 * 1024) {
         self.maxFileBytes = maxFileBytes
         self.maxFiles = maxFiles
         self.maxTotalBytes = maxTotalBytes
     }
 
-    /// The limits `automail` uses: 16 MiB a file, 10,000 files, 256 MiB in all.
+    /// The limits `automail` uses: 16 MiB a file, 100,000 files, 256 MiB in all.
     public static let `default` = LoadLimits(maxFileBytes: 16 * 1024 * 1024)
 }
 
