@@ -104,18 +104,25 @@ import Glibc
         #expect(sawOld, "no run was killed before it renamed: the test did not test anything")
     }
 
-    /// A generated workspace whose bundle (about 1.5 MB) streams out in many chunks, made once.
+    /// A generated workspace whose bundle (about 1.5 MB) streams out in many chunks. The generator is
+    /// deterministic, so one copy in the temporary folder serves every run (none is left per run).
     static let streamed: Result<String, any Error> = Result {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("automail-stream-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("automail-stream-workspace-v1").path
+        if FileManager.default.fileExists(atPath: folder) { return folder }
+        // Generated aside, then renamed into place: a run killed while generating leaves no half workspace.
+        let partial = folder + "-\(UUID().uuidString)"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
             "python3", repository + "/scripts/generate_workspace.py", "--size", "M", "--templates", "120",
-            "--questionnaires", "8", "--triggers", "150", "--out", folder,
+            "--questionnaires", "8", "--triggers", "150", "--out", partial,
         ]
         process.standardError = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
+        if (try? FileManager.default.moveItem(atPath: partial, toPath: folder)) == nil {
+            try? FileManager.default.removeItem(atPath: partial)
+        }
         return folder
     }
 
