@@ -14,11 +14,14 @@ enum TriggerRules {
             var event: String
             var template: String
         }
-        var first: [Binding: Trigger] = [:]
-        for trigger in workspace.triggers {
+        // Indices, not triggers: a `Trigger` is a large value, and L has 50,000 of them.
+        var first: [Binding: Int] = [:]
+        let triggers = workspace.triggers
+        for (index, trigger) in triggers.enumerated() {
             guard let event = trigger.event, let template = trigger.template, !template.value.isEmpty else { continue }
             let binding = Binding(event: event.key, template: template.value)
-            if let original = first[binding] {
+            if let originalIndex = first[binding] {
+                let original = triggers[originalIndex]
                 bag.report(
                     .error(
                         .duplicateBinding,
@@ -27,7 +30,7 @@ enum TriggerRules {
                         notes: [DiagnosticNote("first bound here", at: original.eventRange ?? original.id.range)],
                         help: "remove one of the two triggers, or merge their settings into one"))
             } else {
-                first[binding] = trigger
+                first[binding] = index
             }
         }
     }
@@ -51,7 +54,8 @@ enum TriggerRules {
             func others(than template: String) -> Int { total - byTemplate[template, default: 0] }
         }
         struct Group {
-            var members: [Trigger] = []
+            /// Indices into the workspace's triggers (a `Trigger` is a large value).
+            var members: [Int] = []
             var answers = Counts(), levels = Counts(), tasks = Counts()
             var byQuestionnaire: [String: Counts] = [:]
             var byQuestion: [String: Counts] = [:]
@@ -78,7 +82,8 @@ enum TriggerRules {
         }
 
         var groups: [Int: Group] = [:]
-        for trigger in workspace.triggers {
+        let triggers = workspace.triggers
+        for (index, trigger) in triggers.enumerated() {
             guard let event = trigger.event, let templateID = trigger.template?.value, !templateID.isEmpty else {
                 continue
             }
@@ -114,7 +119,7 @@ enum TriggerRules {
                 group.tasks.add(templateID)
             }
             if conflicts > 0 {
-                let witness = group.members.first {
+                let witness = group.members.lazy.map { triggers[$0] }.first {
                     $0.template?.value != templateID && canFireTogether($0, trigger)
                 }
                 var notes: [DiagnosticNote] = []
@@ -132,7 +137,7 @@ enum TriggerRules {
                         help: "give the triggers distinct priorities: the sender sends one email per encounter, the highest priority wins"
                     ))
             }
-            group.members.append(trigger)
+            group.members.append(index)
             groups[priority] = group
         }
     }
