@@ -203,6 +203,49 @@ enum PlainTextWriter {
         /// Greedy wrap at `PlainTextWriter.width`; a word (and so a Liquid construct or a URL)
         /// is never split; `\n` in `text` is a hard break.
         func wrap(_ text: String, first: String, rest: String) -> [String] {
+            guard UTF8Text.isSimple(text) else { return wrapByCharacters(text, first: first, rest: rest) }
+            // Every scalar its own Character: split on bytes, and count a line by adding the
+            // scalar counts of its parts while they are all simple too (then no two parts join).
+            func simpleCount(_ string: String) -> Int? {
+                guard UTF8Text.isSimple(string) else { return nil }
+                return string.utf8.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+            }
+            var lines: [String] = []
+            var prefix = first
+            for segment in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+                var line = prefix
+                var lineCount = simpleCount(prefix)
+                var lineHasWord = false
+                for rawWord in segment.split(separator: UInt8(ascii: " ")) {
+                    let word = restore(Substring(rawWord))
+                    let wordCount = simpleCount(word)
+                    if lineHasWord, (lineCount ?? line.count) + 1 + (wordCount ?? word.count) > PlainTextWriter.width {
+                        lines.append(line)
+                        prefix = rest
+                        line = prefix + word
+                        lineCount = simpleCount(prefix).flatMap { count in wordCount.map { count + $0 } }
+                    } else {
+                        line += (lineHasWord ? " " : "") + word
+                        lineCount = lineCount.flatMap { count in wordCount.map { count + (lineHasWord ? 1 : 0) + $0 } }
+                    }
+                    lineHasWord = true
+                }
+                if lineHasWord || !lines.isEmpty {
+                    lines.append(line)
+                    prefix = rest
+                }
+            }
+            // Bytes or Characters: a line of spaces and `>` is the same either way.
+            while let last = lines.last, last.utf8.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ">") }),
+                  lines.count > 1 {
+                lines.removeLast()
+            }
+            return lines
+        }
+
+        /// `wrap(_:first:rest:)` by Characters: the definition, and the path for text with combining
+        /// marks or `\r`.
+        func wrapByCharacters(_ text: String, first: String, rest: String) -> [String] {
             var lines: [String] = []
             var prefix = first
             for segment in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -241,16 +284,51 @@ enum HTMLTokenizer {
     }
 
     static func tokens(of html: String) -> [Token] {
+        guard UTF8Text.isSimple(html) else { return tokensByCharacters(of: html) }
+        // Every scalar its own Character: the same walk on bytes.
+        var copy = html
+        let pieces: [(start: Int, end: Int, isTag: Bool)] = copy.withUTF8 { bytes in
+            let less = UInt8(ascii: "<")
+            let greater = UInt8(ascii: ">")
+            var pieces: [(start: Int, end: Int, isTag: Bool)] = []
+            // Once no `>` follows some point, none follows any later point.
+            var closeMissing = false
+            var index = 0
+            while index < bytes.count {
+                if bytes[index] == less, !closeMissing {
+                    var close = index + 1
+                    while close < bytes.count, bytes[close] != greater { close += 1 }
+                    if close < bytes.count {
+                        pieces.append((index + 1, close, true))
+                        index = close + 1
+                        continue
+                    }
+                    closeMissing = true
+                }
+                var next = index + 1
+                while next < bytes.count, bytes[next] != less { next += 1 }
+                pieces.append((index, next, false))
+                index = next
+            }
+            return pieces
+        }
+        let utf8 = html.utf8
+        var tokens: [Token] = []
+        tokens.reserveCapacity(pieces.count)
+        for piece in pieces {
+            let range = utf8.index(utf8.startIndex, offsetBy: piece.start)..<utf8.index(utf8.startIndex, offsetBy: piece.end)
+            tokens.append(piece.isTag ? tag(html[range]) : .text(html[range]))
+        }
+        return tokens
+    }
+
+    /// `tokens(of:)` by Characters: the definition, and the path for text with combining marks or `\r`.
+    static func tokensByCharacters(of html: String) -> [Token] {
         var tokens: [Token] = []
         var index = html.startIndex
         while index < html.endIndex {
             if html[index] == "<", let close = html[index...].firstIndex(of: ">") {
-                let inside = html[html.index(after: index)..<close]
-                if inside.first == "/" {
-                    tokens.append(.end(inside.dropFirst().lowercased()))
-                } else {
-                    tokens.append(startTag(inside))
-                }
+                tokens.append(tag(html[html.index(after: index)..<close]))
                 index = html.index(after: close)
             } else {
                 let next = html[html.index(after: index)...].firstIndex(of: "<") ?? html.endIndex
@@ -259,6 +337,11 @@ enum HTMLTokenizer {
             }
         }
         return tokens
+    }
+
+    /// The token of a tag, from the text between its `<` and `>`.
+    private static func tag(_ inside: Substring) -> Token {
+        inside.first == "/" ? .end(inside.dropFirst().lowercased()) : startTag(inside)
     }
 
     private static func startTag(_ inside: Substring) -> Token {
