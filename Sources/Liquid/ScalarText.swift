@@ -19,4 +19,13 @@ public enum ScalarText {
             return offset
         }
     }
+
+    /// The Unicode scalars of `string`, decoded once (`Array(string.unicodeScalars)` decodes the
+    /// text twice: once to count the scalars, once to copy them).
+    public static func scalars(of string: String) -> [Unicode.Scalar] {
+        var result: [Unicode.Scalar] = []
+        result.reserveCapacity(string.utf8.count)
+        for scalar in string.unicodeScalars { result.append(scalar) }
+        return result
+    }
 }
