@@ -221,7 +221,11 @@ struct MarkdownConversion {
         var result = Declarations()
         var inFence = false
         let text = document.text
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // On simple text (every scalar its own Character) the lines split on bytes are the same.
+        let lines: [Substring] = UTF8Text.isSimple(text)
+            ? text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Substring($0) }
+            : text.split(separator: "\n", omittingEmptySubsequences: false)
+        for line in lines {
             let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
             if trimmed.hasPrefix("```") { inFence.toggle() }
             guard !inFence, trimmed.first == "[", let close = trimmed.firstIndex(of: "]") else { continue }

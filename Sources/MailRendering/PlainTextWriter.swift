@@ -46,9 +46,11 @@ enum PlainTextWriter {
         /// (placeholders first, so decoding can never make a token).
         func restore(_ string: some StringProtocol) -> String {
             let substring = Substring(string)
+            let tokens = document.tokens(in: substring)
+            if tokens.isEmpty { return HTMLTokenizer.decodeEntities(substring) }
             var result = ""
             var last = substring.startIndex
-            for token in document.tokens(in: substring) {
+            for token in tokens {
                 result += HTMLTokenizer.decodeEntities(substring[last..<token.range.lowerBound])
                 let placeholder = document.placeholders[token.index]
                 switch placeholder.construct.kind {
