@@ -178,7 +178,7 @@ enum PlainTextWriter {
                 lists[lists.count - 1] = level
                 kind = .listLine
             }
-            var lines = wrap(text, first: first, rest: rest)
+            var lines = PlainTextWriter.wrap(text, first: first, rest: rest) { restore($0) }
             if headingLevel == 1 || headingLevel == 2 {
                 let length = lines.map(\.count).max() ?? 0
                 lines.append(String(repeating: headingLevel == 1 ? "=" : "-", count: length))
@@ -201,79 +201,79 @@ enum PlainTextWriter {
             while output.last == "\n" || output.last == " " { output.removeLast() }
             if !output.isEmpty { output += "\n" }
         }
+    }
 
-        /// Greedy wrap at `PlainTextWriter.width`; a word (and so a Liquid construct or a URL)
-        /// is never split; `\n` in `text` is a hard break.
-        func wrap(_ text: String, first: String, rest: String) -> [String] {
-            guard UTF8Text.isSimple(text) else { return wrapByCharacters(text, first: first, rest: rest) }
-            // Every scalar its own Character: split on bytes, and count a line by adding the
-            // scalar counts of its parts while they are all simple too (then no two parts join).
-            func simpleCount(_ string: String) -> Int? {
-                guard UTF8Text.isSimple(string) else { return nil }
-                return string.utf8.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
-            }
-            var lines: [String] = []
-            var prefix = first
-            for segment in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-                var line = prefix
-                var lineCount = simpleCount(prefix)
-                var lineHasWord = false
-                for rawWord in segment.split(separator: UInt8(ascii: " ")) {
-                    let word = restore(Substring(rawWord))
-                    let wordCount = simpleCount(word)
-                    if lineHasWord, (lineCount ?? line.count) + 1 + (wordCount ?? word.count) > PlainTextWriter.width {
-                        lines.append(line)
-                        prefix = rest
-                        line = prefix + word
-                        lineCount = simpleCount(prefix).flatMap { count in wordCount.map { count + $0 } }
-                    } else {
-                        line += (lineHasWord ? " " : "") + word
-                        lineCount = lineCount.flatMap { count in wordCount.map { count + (lineHasWord ? 1 : 0) + $0 } }
-                    }
-                    lineHasWord = true
-                }
-                if lineHasWord || !lines.isEmpty {
+    /// Greedy wrap at `PlainTextWriter.width`; a word (and so a Liquid construct or a URL)
+    /// is never split; `\n` in `text` is a hard break. `restore` gives the text-part value of a word.
+    static func wrap(_ text: String, first: String, rest: String, restore: (Substring) -> String) -> [String] {
+        guard UTF8Text.isSimple(text) else { return wrapByCharacters(text, first: first, rest: rest, restore: restore) }
+        // Every scalar its own Character: split on bytes, and count a line by adding the
+        // scalar counts of its parts while they are all simple too (then no two parts join).
+        func simpleCount(_ string: String) -> Int? {
+            guard UTF8Text.isSimple(string) else { return nil }
+            return string.utf8.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+        }
+        var lines: [String] = []
+        var prefix = first
+        for segment in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            var line = prefix
+            var lineCount = simpleCount(prefix)
+            var lineHasWord = false
+            for rawWord in segment.split(separator: UInt8(ascii: " ")) {
+                let word = restore(Substring(rawWord))
+                let wordCount = simpleCount(word)
+                if lineHasWord, (lineCount ?? line.count) + 1 + (wordCount ?? word.count) > PlainTextWriter.width {
                     lines.append(line)
                     prefix = rest
+                    line = prefix + word
+                    lineCount = simpleCount(prefix).flatMap { count in wordCount.map { count + $0 } }
+                } else {
+                    line += (lineHasWord ? " " : "") + word
+                    lineCount = lineCount.flatMap { count in wordCount.map { count + (lineHasWord ? 1 : 0) + $0 } }
                 }
+                lineHasWord = true
             }
-            // Bytes or Characters: a line of spaces and `>` is the same either way.
-            while let last = lines.last, last.utf8.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ">") }),
-                  lines.count > 1 {
-                lines.removeLast()
+            if lineHasWord || !lines.isEmpty {
+                lines.append(line)
+                prefix = rest
             }
-            return lines
         }
+        // Bytes or Characters: a line of spaces and `>` is the same either way.
+        while let last = lines.last, last.utf8.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ">") }),
+              lines.count > 1 {
+            lines.removeLast()
+        }
+        return lines
+    }
 
-        /// `wrap(_:first:rest:)` by Characters: the definition, and the path for text with combining
-        /// marks or `\r`.
-        func wrapByCharacters(_ text: String, first: String, rest: String) -> [String] {
-            var lines: [String] = []
-            var prefix = first
-            for segment in text.split(separator: "\n", omittingEmptySubsequences: false) {
-                var line = prefix
-                var lineHasWord = false
-                for rawWord in segment.split(separator: " ") {
-                    let word = restore(rawWord)
-                    if lineHasWord, line.count + 1 + word.count > PlainTextWriter.width {
-                        lines.append(line)
-                        prefix = rest
-                        line = prefix + word
-                    } else {
-                        line += (lineHasWord ? " " : "") + word
-                    }
-                    lineHasWord = true
-                }
-                if lineHasWord || !lines.isEmpty {
+    /// `wrap(_:first:rest:)` by Characters: the definition, and the path for text with combining
+    /// marks or `\r`.
+    static func wrapByCharacters(_ text: String, first: String, rest: String, restore: (Substring) -> String) -> [String] {
+        var lines: [String] = []
+        var prefix = first
+        for segment in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = prefix
+            var lineHasWord = false
+            for rawWord in segment.split(separator: " ") {
+                let word = restore(rawWord)
+                if lineHasWord, line.count + 1 + word.count > PlainTextWriter.width {
                     lines.append(line)
                     prefix = rest
+                    line = prefix + word
+                } else {
+                    line += (lineHasWord ? " " : "") + word
                 }
+                lineHasWord = true
             }
-            while let last = lines.last, last.allSatisfy({ $0 == " " || $0 == ">" }), lines.count > 1 {
-                lines.removeLast()
+            if lineHasWord || !lines.isEmpty {
+                lines.append(line)
+                prefix = rest
             }
-            return lines
         }
+        while let last = lines.last, last.allSatisfy({ $0 == " " || $0 == ">" }), lines.count > 1 {
+            lines.removeLast()
+        }
+        return lines
     }
 }
 
