@@ -204,38 +204,81 @@ enum PlainTextWriter {
     }
 
     /// Greedy wrap at `PlainTextWriter.width`; a word (and so a Liquid construct or a URL)
-    /// is never split; `\n` in `text` is a hard break. `restore` gives the text-part value of a word.
+    /// is never split; `\n` in `text` is a hard break. `restore` gives the text-part value of a word;
+    /// it must return a word without `&` or `L` unchanged (entities and placeholder tokens start so).
     static func wrap(_ text: String, first: String, rest: String, restore: (Substring) -> String) -> [String] {
         guard UTF8Text.isSimple(text) else { return wrapByCharacters(text, first: first, rest: rest, restore: restore) }
-        // Every scalar its own Character: split on bytes, and count a line by adding the
-        // scalar counts of its parts while they are all simple too (then no two parts join).
-        func simpleCount(_ string: String) -> Int? {
-            guard UTF8Text.isSimple(string) else { return nil }
-            return string.utf8.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+        // Every scalar its own Character: split on bytes, build lines as bytes, and count a line by
+        // adding the scalar counts of its parts while they are all simple too (then no two parts
+        // join). A word without `&` or `L` (the first letter of every placeholder token) is its own
+        // text-part value: only other words go through `restore`.
+        func simpleCount(_ bytes: some Collection<UInt8>) -> Int {
+            bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
         }
+        func count(_ string: String) -> Int? {
+            UTF8Text.isSimple(string) ? simpleCount(string.utf8) : nil
+        }
+        let space = UInt8(ascii: " ")
+        let newline = UInt8(ascii: "\n")
+        let utf8 = text.utf8
         var lines: [String] = []
         var prefix = first
-        for segment in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            var line = prefix
-            var lineCount = simpleCount(prefix)
-            var lineHasWord = false
-            for rawWord in segment.split(separator: UInt8(ascii: " ")) {
-                let word = restore(Substring(rawWord))
-                let wordCount = simpleCount(word)
-                if lineHasWord, (lineCount ?? line.count) + 1 + (wordCount ?? word.count) > PlainTextWriter.width {
-                    lines.append(line)
-                    prefix = rest
-                    line = prefix + word
-                    lineCount = simpleCount(prefix).flatMap { count in wordCount.map { count + $0 } }
-                } else {
-                    line += (lineHasWord ? " " : "") + word
-                    lineCount = lineCount.flatMap { count in wordCount.map { count + (lineHasWord ? 1 : 0) + $0 } }
+        var copy = text
+        copy.withUTF8 { bytes in
+            var segmentStart = 0
+            while true {
+                var segmentEnd = segmentStart
+                while segmentEnd < bytes.count, bytes[segmentEnd] != newline { segmentEnd += 1 }
+                var line = Array(prefix.utf8)
+                var lineCount = count(prefix)
+                var lineHasWord = false
+                var start = segmentStart
+                while start < segmentEnd {
+                    guard bytes[start] != space else {
+                        start += 1
+                        continue
+                    }
+                    var end = start
+                    var plain = true
+                    while end < segmentEnd, bytes[end] != space {
+                        if bytes[end] == UInt8(ascii: "&") || bytes[end] == UInt8(ascii: "L") { plain = false }
+                        end += 1
+                    }
+                    let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                    var restored: String?
+                    let wordCount: Int?
+                    if plain {
+                        wordCount = simpleCount(raw)
+                    } else {
+                        let word = restore(Substring(utf8[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: end)]))
+                        restored = word
+                        wordCount = count(word)
+                    }
+                    func appendWord() {
+                        if let restored { line.append(contentsOf: restored.utf8) } else { line.append(contentsOf: raw) }
+                    }
+                    let currentCount = lineCount ?? String(decoding: line, as: UTF8.self).count
+                    let currentWordCount = wordCount ?? restored.map(\.count) ?? 0
+                    if lineHasWord, currentCount + 1 + currentWordCount > PlainTextWriter.width {
+                        lines.append(String(decoding: line, as: UTF8.self))
+                        prefix = rest
+                        line = Array(prefix.utf8)
+                        appendWord()
+                        lineCount = count(prefix).flatMap { count in wordCount.map { count + $0 } }
+                    } else {
+                        if lineHasWord { line.append(space) }
+                        appendWord()
+                        lineCount = lineCount.flatMap { count in wordCount.map { count + (lineHasWord ? 1 : 0) + $0 } }
+                    }
+                    lineHasWord = true
+                    start = end
                 }
-                lineHasWord = true
-            }
-            if lineHasWord || !lines.isEmpty {
-                lines.append(line)
-                prefix = rest
+                if lineHasWord || !lines.isEmpty {
+                    lines.append(String(decoding: line, as: UTF8.self))
+                    prefix = rest
+                }
+                guard segmentEnd < bytes.count else { break }
+                segmentStart = segmentEnd + 1
             }
         }
         // Bytes or Characters: a line of spaces and `>` is the same either way.
@@ -347,6 +390,12 @@ enum HTMLTokenizer {
     }
 
     private static func startTag(_ inside: Substring) -> Token {
+        // Without whitespace there are no attributes: `<p>`, `<li>`, `<br/>`. ASCII only, where
+        // bytes are Characters and `isWhitespace` is the usual five.
+        if inside.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x20 && !(0x09...0x0D).contains($0) }) {
+            let name = inside.utf8.last == UInt8(ascii: "/") ? inside.dropLast() : inside
+            return .start(name.lowercased(), [:])
+        }
         var body = inside
         if body.last == "/" { body = body.dropLast() }
         let name = body.prefix(while: { !$0.isWhitespace }).lowercased()
