@@ -20,12 +20,41 @@ public enum ScalarText {
         }
     }
 
-    /// The Unicode scalars of `string`, decoded once (`Array(string.unicodeScalars)` decodes the
-    /// text twice: once to count the scalars, once to copy them).
+    /// The Unicode scalars of `string`, decoded once from its UTF-8 bytes (`Array(string.unicodeScalars)`
+    /// decodes the text twice: once to count the scalars, once to copy them).
     public static func scalars(of string: String) -> [Unicode.Scalar] {
-        var result: [Unicode.Scalar] = []
-        result.reserveCapacity(string.utf8.count)
-        for scalar in string.unicodeScalars { result.append(scalar) }
-        return result
+        var string = string
+        return string.withUTF8 { bytes in
+            [Unicode.Scalar](unsafeUninitializedCapacity: bytes.count) { buffer, initialized in
+                // `withUTF8` gives valid UTF-8: each lead byte says how many continuation bytes follow.
+                var i = 0
+                var n = 0
+                let count = bytes.count
+                while i < count {
+                    let lead = UInt32(bytes[i])
+                    var value: UInt32
+                    if lead < 0x80 {
+                        value = lead
+                        i += 1
+                    } else if lead < 0xE0, i + 1 < count {
+                        value = (lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
+                        i += 2
+                    } else if lead < 0xF0, i + 2 < count {
+                        value = (lead & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+                        i += 3
+                    } else if i + 3 < count {
+                        value = (lead & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12
+                            | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F)
+                        i += 4
+                    } else {
+                        value = 0xFFFD
+                        i = count
+                    }
+                    buffer.initializeElement(at: n, to: Unicode.Scalar(value) ?? "\u{FFFD}")
+                    n += 1
+                }
+                initialized = n
+            }
+        }
     }
 }

@@ -63,16 +63,62 @@ enum UTF8Text {
 
 /// Whether `a` and `b` hold the same words, in order: the same as comparing
 /// `a.split(whereSeparator: \.isWhitespace).joined(separator: " ")` with the same of `b`, without
-/// building either (by scalars when both texts are simple, where scalars are Characters).
+/// building either. When both texts are simple (scalars are Characters), their bytes are compared
+/// with every run of whitespace read as one space and the ends trimmed: it usually stops at the
+/// first differing byte.
 public func haveSameWords(_ a: String, _ b: String) -> Bool {
-    func words(_ text: String) -> [Substring] { text.split(whereSeparator: \.isWhitespace) }
     guard UTF8Text.isSimple(a), UTF8Text.isSimple(b) else {
+        func words(_ text: String) -> [Substring] { text.split(whereSeparator: \.isWhitespace) }
         return words(a).joined(separator: " ") == words(b).joined(separator: " ")
     }
-    func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.isASCII ? scalar == " " || (0x09...0x0D).contains(scalar.value) : scalar.properties.isWhitespace
+    var a = a
+    var b = b
+    return a.withUTF8 { left in
+        b.withUTF8 { right in
+            var x = UTF8Text.WordBytes(bytes: left)
+            var y = UTF8Text.WordBytes(bytes: right)
+            while true {
+                let next = x.next()
+                guard next == y.next() else { return false }
+                if next == nil { return true }
+            }
+        }
     }
-    let left = a.unicodeScalars.split(whereSeparator: isWhitespace)
-    let right = b.unicodeScalars.split(whereSeparator: isWhitespace)
-    return left.elementsEqual(right) { $0.elementsEqual($1) }
+}
+
+extension UTF8Text {
+    /// The bytes of simple text with each run of whitespace read as one space, none at either end.
+    /// The whitespace of simple text is U+0009...U+000C, U+0020 (no U+000D there), U+0085 and
+    /// U+00A0 (`C2 85`, `C2 A0`).
+    struct WordBytes: IteratorProtocol {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var index = 0
+        var started = false
+
+        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+        /// The length of the whitespace scalar at `i`, or 0.
+        private func whitespace(at i: Int) -> Int {
+            let byte = bytes[i]
+            if byte == 0x20 || (0x09...0x0C).contains(byte) { return 1 }
+            if byte == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0x85 || bytes[i + 1] == 0xA0 { return 2 }
+            return 0
+        }
+
+        mutating func next() -> UInt8? {
+            guard index < bytes.count else { return nil }
+            var skipped = false
+            while index < bytes.count {
+                let length = whitespace(at: index)
+                guard length > 0 else { break }
+                index += length
+                skipped = true
+            }
+            guard index < bytes.count else { return nil }
+            if skipped && started { return 0x20 }
+            started = true
+            defer { index += 1 }
+            return bytes[index]
+        }
+    }
 }
