@@ -33,23 +33,8 @@ struct SimpleTextTests {
         #expect(!UTF8Text.isSimple("a" + String(scalar) + "b"))
     }
 
-    /// A deterministic generator (SplitMix64), so a failure always reproduces.
-    struct Generator {
-        var state: UInt64
-        mutating func next(_ bound: Int) -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((z ^ (z >> 31)) % UInt64(bound))
-        }
-
-        mutating func string(_ pieces: [String], upTo count: Int) -> String {
-            var result = ""
-            for _ in 0..<next(count) { result += pieces[next(pieces.count)] }
-            return result
-        }
-    }
+    /// The deterministic generator of the token-scan differential test, so a failure always reproduces.
+    typealias Generator = TokenScanDifferentialTests.Generator
 
     /// Pieces of HTML and text; half the strings draw only simple ones, so both paths run.
     static let simplePieces = [
@@ -107,5 +92,14 @@ struct SimpleTextTests {
             let normalised = { (text: String) in text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
             #expect(haveSameWords(a, b) == (normalised(a) == normalised(b)), "\(a.debugDescription) \(b.debugDescription)")
         }
+    }
+}
+
+extension TokenScanDifferentialTests.Generator {
+    /// Up to `count - 1` pieces drawn from `pieces`, joined.
+    mutating func string(_ pieces: [String], upTo count: Int) -> String {
+        var result = ""
+        for _ in 0..<next(count) { result += pieces[next(pieces.count)] }
+        return result
     }
 }
