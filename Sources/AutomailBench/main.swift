@@ -123,7 +123,10 @@ let clock = ContinuousClock()
 var mark = clock.now
 let loaded: LoadedWorkspace
 do {
-    loaded = try WorkspaceLoader.load(root: args.workspace)
+    // No file-count or total-size limit: L (24,002 files, ~57 MB) is past the CLI's defaults
+    // (10,000 files), and a benchmark must read every file it names.
+    loaded = try WorkspaceLoader.load(
+        root: args.workspace, limits: LoadLimits(maxFileBytes: LoadLimits.default.maxFileBytes, maxFiles: .max, maxTotalBytes: .max))
 } catch {
     writeError("automail-bench: cannot load `\(args.workspace)`: \(error)\n")
     exit(2)

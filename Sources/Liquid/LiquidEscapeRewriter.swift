@@ -15,41 +15,41 @@ extension LiquidTemplate {
     /// `escape` only gets the `replace`. Outputs that do not parse, and outputs inside `comment`
     /// blocks or `raw` bodies, are left alone.
     public static func appendingEscapeToOutputs(_ source: String) -> String {
-        let scalars = Array(source.unicodeScalars)
-        // UTF-8 bytes written directly: appending scalar slices to a `String.UnicodeScalarView`
-        // costs several times more.
-        var result: [UInt8] = []
-        result.reserveCapacity(source.utf8.count + 256)
-        var commentDepth = 0
-        for token in Lexer(scalars).tokens() {
-            defer {
-                if token.kind == .tag && token.closed {
-                    if token.name == "comment" { commentDepth += 1 }
-                    if token.name == "endcomment" && commentDepth > 0 { commentDepth -= 1 }
+        let scalars = ScalarText.scalars(of: source)
+        // The source's own UTF-8 bytes are copied between insertions, whole runs at a time: the
+        // tokens come in order, so one cursor turns their scalar offsets into byte offsets.
+        var source = source
+        return source.withUTF8 { bytes in
+            var result: [UInt8] = []
+            result.reserveCapacity(bytes.count + 256)
+            var scalarCursor = 0
+            var byteCursor = 0
+            func byteOffset(ofScalar offset: Int) -> Int {
+                while scalarCursor < offset {
+                    byteCursor += UTF8.width(scalars[scalarCursor])
+                    scalarCursor += 1
                 }
+                return byteCursor
             }
-            guard token.kind == .output, token.closed, commentDepth == 0,
-                  let (insertion, suffix) = escapeInsertion(scalars, inner: token.inner)
-            else {
-                appendUTF8(of: scalars[token.range], to: &result)
-                continue
+            var copied = 0
+            var commentDepth = 0
+            for token in Lexer(scalars).tokens() {
+                defer {
+                    if token.kind == .tag && token.closed {
+                        if token.name == "comment" { commentDepth += 1 }
+                        if token.name == "endcomment" && commentDepth > 0 { commentDepth -= 1 }
+                    }
+                }
+                guard token.kind == .output, token.closed, commentDepth == 0,
+                      let (insertion, suffix) = escapeInsertion(scalars, inner: token.inner)
+                else { continue }
+                let at = byteOffset(ofScalar: insertion)
+                result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<at]))
+                result.append(contentsOf: suffix.utf8)
+                copied = at
             }
-            appendUTF8(of: scalars[token.range.lowerBound..<insertion], to: &result)
-            result.append(contentsOf: suffix.utf8)
-            appendUTF8(of: scalars[insertion..<token.range.upperBound], to: &result)
-        }
-        return String(decoding: result, as: UTF8.self)
-    }
-
-    /// Appends the UTF-8 encoding of `scalars` to `bytes`.
-    private static func appendUTF8(of scalars: ArraySlice<Unicode.Scalar>, to bytes: inout [UInt8]) {
-        for scalar in scalars {
-            let value = scalar.value
-            if value < 0x80 {
-                bytes.append(UInt8(truncatingIfNeeded: value))
-            } else {
-                UTF8.encode(scalar) { bytes.append($0) }
-            }
+            result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
+            return String(decoding: result, as: UTF8.self)
         }
     }
 

@@ -31,7 +31,9 @@ struct Renderer {
     }
 
     func checkLength(_ text: String) throws(LiquidRenderError) {
-        if text.utf8.count > Self.maximumLength * 4 || text.unicodeScalars.count > Self.maximumLength {
+        // A text of at most `maximumLength` bytes has at most that many scalars: counted only past it.
+        let bytes = text.utf8.count
+        if bytes > Self.maximumLength * 4 || (bytes > Self.maximumLength && text.unicodeScalars.count > Self.maximumLength) {
             throw fail("rendered text is longer than \(Self.maximumLength) characters")
         }
     }

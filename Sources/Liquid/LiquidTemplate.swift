@@ -32,7 +32,7 @@ public struct LiquidTemplate: Sendable {
     /// Cuts `source` into text, outputs and tags; concatenating the tokens' texts gives `source`.
     /// The body of a `raw` block is one text token; unclosed markup runs to the end of the source.
     public static func tokenize(_ source: String) -> [LiquidToken] {
-        let scalars = Array(source.unicodeScalars)
+        let scalars = ScalarText.scalars(of: source)
         return Lexer(scalars).tokens().map { token in
             let kind: LiquidToken.Kind
             switch token.kind {
@@ -127,7 +127,7 @@ struct TemplateParser {
     private var stack: [Frame]
 
     init(source: String) {
-        scalars = Array(source.unicodeScalars)
+        scalars = ScalarText.scalars(of: source)
         stack = [Frame(kind: .root, range: 0..<0, name: "")]
     }
 

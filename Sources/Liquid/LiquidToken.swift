@@ -146,7 +146,7 @@ struct Lexer {
             } else {
                 while j < innerEnd && isWordScalar(scalars[j]) { j += 1 }
             }
-            token.name = String(String.UnicodeScalarView(scalars[nameStart..<j]))
+            token.name = string(scalars[nameStart..<j])
             token.nameRange = nameStart..<j
         }
         return token
@@ -168,5 +168,5 @@ func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
 }
 
 func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
-    String(String.UnicodeScalarView(scalars))
+    ScalarText.string(scalars)
 }

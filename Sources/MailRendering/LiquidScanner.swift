@@ -1,3 +1,5 @@
+import Liquid
+
 /// Finds the Liquid constructs, autolinks and `<` characters of a Markdown source.
 ///
 /// This is a delimiter scanner, not a Liquid parser: `{{` runs to the first `}}`, `{%` to the
@@ -30,7 +32,7 @@ struct LiquidScanner {
     let scalars: [Unicode.Scalar]
 
     init(_ source: String) {
-        scalars = Array(source.unicodeScalars)
+        scalars = ScalarText.scalars(of: source)
     }
 
     /// All constructs, in source order, not overlapping.

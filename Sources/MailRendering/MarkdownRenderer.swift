@@ -221,7 +221,11 @@ struct MarkdownConversion {
         var result = Declarations()
         var inFence = false
         let text = document.text
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // On simple text (every scalar its own Character) the lines split on bytes are the same.
+        let lines: [Substring] = UTF8Text.isSimple(text)
+            ? text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Substring($0) }
+            : text.split(separator: "\n", omittingEmptySubsequences: false)
+        for line in lines {
             let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
             if trimmed.hasPrefix("```") { inFence.toggle() }
             guard !inFence, trimmed.first == "[", let close = trimmed.firstIndex(of: "]") else { continue }
@@ -379,27 +383,67 @@ struct MarkdownConversion {
 
     /// `<p>` elements holding only Liquid tags lose their `<p>`: `{% if %}` lines stay balanced.
     static func unwrapTagParagraphs(in html: String, document: ProtectedMarkdown) -> String {
+        // On simple text (every scalar its own Character) the byte search finds what the
+        // Character search finds.
+        guard UTF8Text.isSimple(html) else { return unwrapTagParagraphsByCharacters(in: html, document: document) }
+        var bytes = html
+        let paragraphs: [(open: Int, close: Int)] = bytes.withUTF8 { bytes in
+            let open: [UInt8] = Array("<p>".utf8)
+            let close: [UInt8] = Array("</p>".utf8)
+            var found: [(open: Int, close: Int)] = []
+            var from = 0
+            while let start = UTF8Text.firstOffset(of: open, in: bytes, from: from) {
+                guard let end = UTF8Text.firstOffset(of: close, in: bytes, from: start + 3) else { break }
+                found.append((start, end))
+                from = end + 4
+            }
+            return found
+        }
+        guard !paragraphs.isEmpty else { return html }
+        let utf8 = html.utf8
+        func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
+        var result = ""
+        result.reserveCapacity(utf8.count)
+        var last = 0
+        for paragraph in paragraphs {
+            let open = index(paragraph.open)
+            let contentStart = index(paragraph.open + 3)
+            let close = index(paragraph.close)
+            let end = index(paragraph.close + 4)
+            result += html[index(last)..<open]
+            let content = html[contentStart..<close]
+            result += holdsOnlyTags(content, document: document) ? content : html[open..<end]
+            last = paragraph.close + 4
+        }
+        result += html[index(last)...]
+        return result
+    }
+
+    /// `unwrapTagParagraphs(in:document:)` by Characters: the definition, and the path for text
+    /// with combining marks or `\r`.
+    static func unwrapTagParagraphsByCharacters(in html: String, document: ProtectedMarkdown) -> String {
         var result = ""
         var rest = Substring(html)
         while let open = rest.firstRange(of: "<p>") {
             guard let close = rest[open.upperBound...].firstRange(of: "</p>") else { break }
             let content = rest[open.upperBound..<close.lowerBound]
-            let tokens = document.tokens(in: content)
-            var remainder = content
-            var allTags = !tokens.isEmpty
-            for token in tokens.reversed() {
-                if !document.placeholders[token.index].construct.isSilentTag { allTags = false }
-                remainder.removeSubrange(token.range)
-            }
             result += rest[..<open.lowerBound]
-            if allTags, remainder.allSatisfy({ $0 == " " }) {
-                result += content
-            } else {
-                result += rest[open.lowerBound..<close.upperBound]
-            }
+            result += holdsOnlyTags(content, document: document) ? content : rest[open.lowerBound..<close.upperBound]
             rest = rest[close.upperBound...]
         }
         result += rest
         return result
+    }
+
+    /// Whether a paragraph's content is silent Liquid tags and spaces only.
+    private static func holdsOnlyTags(_ content: Substring, document: ProtectedMarkdown) -> Bool {
+        let tokens = document.tokens(in: content)
+        var remainder = content
+        var allTags = !tokens.isEmpty
+        for token in tokens.reversed() {
+            if !document.placeholders[token.index].construct.isSilentTag { allTags = false }
+            remainder.removeSubrange(token.range)
+        }
+        return allTags && remainder.allSatisfy({ $0 == " " })
     }
 }

@@ -46,9 +46,11 @@ enum PlainTextWriter {
         /// (placeholders first, so decoding can never make a token).
         func restore(_ string: some StringProtocol) -> String {
             let substring = Substring(string)
+            let tokens = document.tokens(in: substring)
+            if tokens.isEmpty { return HTMLTokenizer.decodeEntities(substring) }
             var result = ""
             var last = substring.startIndex
-            for token in document.tokens(in: substring) {
+            for token in tokens {
                 result += HTMLTokenizer.decodeEntities(substring[last..<token.range.lowerBound])
                 let placeholder = document.placeholders[token.index]
                 switch placeholder.construct.kind {
@@ -176,7 +178,7 @@ enum PlainTextWriter {
                 lists[lists.count - 1] = level
                 kind = .listLine
             }
-            var lines = wrap(text, first: first, rest: rest)
+            var lines = PlainTextWriter.wrap(text, first: first, rest: rest) { restore($0) }
             if headingLevel == 1 || headingLevel == 2 {
                 let length = lines.map(\.count).max() ?? 0
                 lines.append(String(repeating: headingLevel == 1 ? "=" : "-", count: length))
@@ -199,36 +201,122 @@ enum PlainTextWriter {
             while output.last == "\n" || output.last == " " { output.removeLast() }
             if !output.isEmpty { output += "\n" }
         }
+    }
 
-        /// Greedy wrap at `PlainTextWriter.width`; a word (and so a Liquid construct or a URL)
-        /// is never split; `\n` in `text` is a hard break.
-        func wrap(_ text: String, first: String, rest: String) -> [String] {
-            var lines: [String] = []
-            var prefix = first
-            for segment in text.split(separator: "\n", omittingEmptySubsequences: false) {
-                var line = prefix
+    /// Greedy wrap at `PlainTextWriter.width`; a word (and so a Liquid construct or a URL)
+    /// is never split; `\n` in `text` is a hard break. `restore` gives the text-part value of a word;
+    /// it must return a word without `&` or `L` unchanged (entities and placeholder tokens start so).
+    static func wrap(_ text: String, first: String, rest: String, restore: (Substring) -> String) -> [String] {
+        guard UTF8Text.isSimple(text) else { return wrapByCharacters(text, first: first, rest: rest, restore: restore) }
+        // Every scalar its own Character: split on bytes, build lines as bytes, and count a line by
+        // adding the scalar counts of its parts while they are all simple too (then no two parts
+        // join). A word without `&` or `L` (the first letter of every placeholder token) is its own
+        // text-part value: only other words go through `restore`.
+        func simpleCount(_ bytes: some Collection<UInt8>) -> Int {
+            bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+        }
+        func count(_ string: String) -> Int? {
+            UTF8Text.isSimple(string) ? simpleCount(string.utf8) : nil
+        }
+        let space = UInt8(ascii: " ")
+        let newline = UInt8(ascii: "\n")
+        let utf8 = text.utf8
+        var lines: [String] = []
+        var prefix = first
+        var copy = text
+        copy.withUTF8 { bytes in
+            var segmentStart = 0
+            while true {
+                var segmentEnd = segmentStart
+                while segmentEnd < bytes.count, bytes[segmentEnd] != newline { segmentEnd += 1 }
+                var line = Array(prefix.utf8)
+                var lineCount = count(prefix)
                 var lineHasWord = false
-                for rawWord in segment.split(separator: " ") {
-                    let word = restore(rawWord)
-                    if lineHasWord, line.count + 1 + word.count > PlainTextWriter.width {
-                        lines.append(line)
-                        prefix = rest
-                        line = prefix + word
+                var start = segmentStart
+                while start < segmentEnd {
+                    guard bytes[start] != space else {
+                        start += 1
+                        continue
+                    }
+                    var end = start
+                    var plain = true
+                    while end < segmentEnd, bytes[end] != space {
+                        if bytes[end] == UInt8(ascii: "&") || bytes[end] == UInt8(ascii: "L") { plain = false }
+                        end += 1
+                    }
+                    let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                    var restored: String?
+                    let wordCount: Int?
+                    if plain {
+                        wordCount = simpleCount(raw)
                     } else {
-                        line += (lineHasWord ? " " : "") + word
+                        let word = restore(Substring(utf8[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: end)]))
+                        restored = word
+                        wordCount = count(word)
+                    }
+                    func appendWord() {
+                        if let restored { line.append(contentsOf: restored.utf8) } else { line.append(contentsOf: raw) }
+                    }
+                    let currentCount = lineCount ?? String(decoding: line, as: UTF8.self).count
+                    let currentWordCount = wordCount ?? restored.map(\.count) ?? 0
+                    if lineHasWord, currentCount + 1 + currentWordCount > PlainTextWriter.width {
+                        lines.append(String(decoding: line, as: UTF8.self))
+                        prefix = rest
+                        line = Array(prefix.utf8)
+                        appendWord()
+                        lineCount = count(prefix).flatMap { count in wordCount.map { count + $0 } }
+                    } else {
+                        if lineHasWord { line.append(space) }
+                        appendWord()
+                        lineCount = lineCount.flatMap { count in wordCount.map { count + (lineHasWord ? 1 : 0) + $0 } }
                     }
                     lineHasWord = true
+                    start = end
                 }
                 if lineHasWord || !lines.isEmpty {
-                    lines.append(line)
+                    lines.append(String(decoding: line, as: UTF8.self))
                     prefix = rest
                 }
+                guard segmentEnd < bytes.count else { break }
+                segmentStart = segmentEnd + 1
             }
-            while let last = lines.last, last.allSatisfy({ $0 == " " || $0 == ">" }), lines.count > 1 {
-                lines.removeLast()
-            }
-            return lines
         }
+        // Bytes or Characters: a line of spaces and `>` is the same either way.
+        while let last = lines.last, last.utf8.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ">") }),
+              lines.count > 1 {
+            lines.removeLast()
+        }
+        return lines
+    }
+
+    /// `wrap(_:first:rest:)` by Characters: the definition, and the path for text with combining
+    /// marks or `\r`.
+    static func wrapByCharacters(_ text: String, first: String, rest: String, restore: (Substring) -> String) -> [String] {
+        var lines: [String] = []
+        var prefix = first
+        for segment in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = prefix
+            var lineHasWord = false
+            for rawWord in segment.split(separator: " ") {
+                let word = restore(rawWord)
+                if lineHasWord, line.count + 1 + word.count > PlainTextWriter.width {
+                    lines.append(line)
+                    prefix = rest
+                    line = prefix + word
+                } else {
+                    line += (lineHasWord ? " " : "") + word
+                }
+                lineHasWord = true
+            }
+            if lineHasWord || !lines.isEmpty {
+                lines.append(line)
+                prefix = rest
+            }
+        }
+        while let last = lines.last, last.allSatisfy({ $0 == " " || $0 == ">" }), lines.count > 1 {
+            lines.removeLast()
+        }
+        return lines
     }
 }
 
@@ -241,16 +329,51 @@ enum HTMLTokenizer {
     }
 
     static func tokens(of html: String) -> [Token] {
+        guard UTF8Text.isSimple(html) else { return tokensByCharacters(of: html) }
+        // Every scalar its own Character: the same walk on bytes.
+        var copy = html
+        let pieces: [(start: Int, end: Int, isTag: Bool)] = copy.withUTF8 { bytes in
+            let less = UInt8(ascii: "<")
+            let greater = UInt8(ascii: ">")
+            var pieces: [(start: Int, end: Int, isTag: Bool)] = []
+            // Once no `>` follows some point, none follows any later point.
+            var closeMissing = false
+            var index = 0
+            while index < bytes.count {
+                if bytes[index] == less, !closeMissing {
+                    var close = index + 1
+                    while close < bytes.count, bytes[close] != greater { close += 1 }
+                    if close < bytes.count {
+                        pieces.append((index + 1, close, true))
+                        index = close + 1
+                        continue
+                    }
+                    closeMissing = true
+                }
+                var next = index + 1
+                while next < bytes.count, bytes[next] != less { next += 1 }
+                pieces.append((index, next, false))
+                index = next
+            }
+            return pieces
+        }
+        let utf8 = html.utf8
+        var tokens: [Token] = []
+        tokens.reserveCapacity(pieces.count)
+        for piece in pieces {
+            let range = utf8.index(utf8.startIndex, offsetBy: piece.start)..<utf8.index(utf8.startIndex, offsetBy: piece.end)
+            tokens.append(piece.isTag ? tag(html[range]) : .text(html[range]))
+        }
+        return tokens
+    }
+
+    /// `tokens(of:)` by Characters: the definition, and the path for text with combining marks or `\r`.
+    static func tokensByCharacters(of html: String) -> [Token] {
         var tokens: [Token] = []
         var index = html.startIndex
         while index < html.endIndex {
             if html[index] == "<", let close = html[index...].firstIndex(of: ">") {
-                let inside = html[html.index(after: index)..<close]
-                if inside.first == "/" {
-                    tokens.append(.end(inside.dropFirst().lowercased()))
-                } else {
-                    tokens.append(startTag(inside))
-                }
+                tokens.append(tag(html[html.index(after: index)..<close]))
                 index = html.index(after: close)
             } else {
                 let next = html[html.index(after: index)...].firstIndex(of: "<") ?? html.endIndex
@@ -261,7 +384,18 @@ enum HTMLTokenizer {
         return tokens
     }
 
+    /// The token of a tag, from the text between its `<` and `>`.
+    private static func tag(_ inside: Substring) -> Token {
+        inside.first == "/" ? .end(inside.dropFirst().lowercased()) : startTag(inside)
+    }
+
     private static func startTag(_ inside: Substring) -> Token {
+        // Without whitespace there are no attributes: `<p>`, `<li>`, `<br/>`. ASCII only, where
+        // bytes are Characters and `isWhitespace` is the usual five.
+        if inside.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x20 && !(0x09...0x0D).contains($0) }) {
+            let name = inside.utf8.last == UInt8(ascii: "/") ? inside.dropLast() : inside
+            return .start(name.lowercased(), [:])
+        }
         var body = inside
         if body.last == "/" { body = body.dropLast() }
         let name = body.prefix(while: { !$0.isWhitespace }).lowercased()

@@ -1,3 +1,5 @@
+import Liquid
+
 /// A Markdown source whose Liquid constructs, autolinks and `<` characters are swapped for
 /// opaque placeholder tokens (letters and digits only), so that the Markdown reader leaves them alone.
 ///
@@ -40,7 +42,8 @@ struct ProtectedMarkdown {
         let scanner = LiquidScanner(source)
         let scalars = scanner.scalars
         var prefix = "LQQZ"
-        while source.contains(prefix) {
+        // The byte search is a quick "no": a Character match is always a byte match too.
+        while UTF8Text.contains(source, prefix), source.contains(prefix) {
             prefix = "L" + String(repeating: "Q", count: prefix.count - 1) + "Z"
         }
         self.prefix = prefix
@@ -48,53 +51,77 @@ struct ProtectedMarkdown {
 
         let constructs = scanner.constructs()
         var placeholders: [Placeholder] = []
-        // Units of the source: verbatim scalars or one placeholder, in order.
-        enum Unit { case scalar(Unicode.Scalar, Int), token(Int, Range<Int>) }
+        // Units of the source, in order: runs of verbatim scalars (never holding a `\n`), single
+        // `\n`s, and placeholders. Runs rather than one unit a scalar: the same pieces and text.
+        enum Unit { case run(Range<Int>), newline(Int), token(Int, Range<Int>) }
         var units: [Unit] = []
+        func appendVerbatim(_ range: Range<Int>) {
+            var start = range.lowerBound
+            for offset in range where scalars[offset] == "\n" {
+                if start < offset { units.append(.run(start..<offset)) }
+                units.append(.newline(offset))
+                start = offset + 1
+            }
+            if start < range.upperBound { units.append(.run(start..<range.upperBound)) }
+        }
         var next = 0
         for construct in constructs {
-            while next < construct.range.lowerBound {
-                units.append(.scalar(scalars[next], next))
-                next += 1
-            }
-            let text = String(String.UnicodeScalarView(scalars[construct.range]))
+            if next < construct.range.lowerBound { appendVerbatim(next..<construct.range.lowerBound) }
+            let text = ScalarText.string(scalars[construct.range])
             units.append(.token(placeholders.count, construct.range))
             placeholders.append(Placeholder(construct: construct, source: text, token: "\(prefix)\(placeholders.count)X"))
             next = construct.range.upperBound
         }
-        while next < scalars.count {
-            units.append(.scalar(scalars[next], next))
-            next += 1
-        }
+        if next < scalars.count { appendVerbatim(next..<scalars.count) }
 
-        // Split into lines to give standalone tag lines a block of their own.
-        var output = String.UnicodeScalarView()
+        // Split into lines to give standalone tag lines a block of their own. The text is
+        // written as UTF-8 bytes, with the scalar offset of each byte alongside.
+        var output: [UInt8] = []
+        output.reserveCapacity(scalars.count + 16 * placeholders.count)
+        var table: [Int] = []
+        table.reserveCapacity(scalars.count + 16 * placeholders.count + 1)
         var pieces: [Piece] = []
         var protectedCount = 0
-        func emitVerbatim(_ scalar: Unicode.Scalar, at offset: Int) {
+        func emitVerbatim(_ range: Range<Int>) {
             if let last = pieces.last, last.verbatim,
                last.protectedStart + last.protectedLength == protectedCount,
-               last.sourceStart + last.sourceLength == offset {
-                pieces[pieces.count - 1].protectedLength += 1
-                pieces[pieces.count - 1].sourceLength += 1
+               last.sourceStart + last.sourceLength == range.lowerBound {
+                pieces[pieces.count - 1].protectedLength += range.count
+                pieces[pieces.count - 1].sourceLength += range.count
             } else {
-                pieces.append(Piece(protectedStart: protectedCount, protectedLength: 1,
-                                    sourceStart: offset, sourceLength: 1, verbatim: true))
+                pieces.append(Piece(protectedStart: protectedCount, protectedLength: range.count,
+                                    sourceStart: range.lowerBound, sourceLength: range.count, verbatim: true))
             }
-            output.append(scalar)
-            protectedCount += 1
+            for offset in range {
+                let scalar = scalars[offset]
+                if scalar.isASCII {
+                    output.append(UInt8(truncatingIfNeeded: scalar.value))
+                    table.append(protectedCount)
+                } else {
+                    UTF8.encode(scalar) { byte in
+                        output.append(byte)
+                        table.append(protectedCount)
+                    }
+                }
+                protectedCount += 1
+            }
         }
         func emitToken(_ index: Int, range: Range<Int>) {
-            let token = Array(placeholders[index].token.unicodeScalars)
+            // Tokens are ASCII: one scalar a byte.
+            let token = placeholders[index].token.utf8
             pieces.append(Piece(protectedStart: protectedCount, protectedLength: token.count,
                                 sourceStart: range.lowerBound, sourceLength: range.count, verbatim: false))
-            output.append(contentsOf: token)
-            protectedCount += token.count
+            for byte in token {
+                output.append(byte)
+                table.append(protectedCount)
+                protectedCount += 1
+            }
         }
         func emitInsertedNewline(at offset: Int) {
             pieces.append(Piece(protectedStart: protectedCount, protectedLength: 1,
                                 sourceStart: offset, sourceLength: 0, verbatim: false))
-            output.append("\n")
+            output.append(UInt8(ascii: "\n"))
+            table.append(protectedCount)
             protectedCount += 1
         }
 
@@ -103,57 +130,74 @@ struct ProtectedMarkdown {
         while lineStart < units.count {
             var lineEnd = lineStart
             while lineEnd < units.count {
-                if case .scalar(let scalar, _) = units[lineEnd], scalar == "\n" { break }
+                if case .newline = units[lineEnd] { break }
                 lineEnd += 1
             }
             let line = units[lineStart..<lineEnd]
-            var lineText = ""
             var tagCount = 0
             var onlyTags = true
+            // The line's text without its placeholders, spaces and tabs dropped in front: its
+            // first four scalars decide whether it opens or closes a fence.
+            var head: [Unicode.Scalar] = []
             for unit in line {
                 switch unit {
-                case .scalar(let scalar, _):
-                    lineText.unicodeScalars.append(scalar)
-                    if !LiquidScanner.isWhitespace(scalar) { onlyTags = false }
+                case .run(let range):
+                    for offset in range {
+                        let scalar = scalars[offset]
+                        if !LiquidScanner.isWhitespace(scalar) { onlyTags = false }
+                        if head.count < 4, !(head.isEmpty && (scalar == " " || scalar == "\t")) { head.append(scalar) }
+                    }
+                case .newline:
+                    break
                 case .token(let index, _):
                     if placeholders[index].construct.isSilentTag { tagCount += 1 } else { onlyTags = false }
                 }
             }
-            let trimmed = lineText.drop(while: { $0 == " " || $0 == "\t" })
-            if trimmed.hasPrefix("```") { inFence.toggle() }
+            if Self.opensFence(head: head, line: line.lazy.flatMap { unit -> ArraySlice<Unicode.Scalar> in
+                if case .run(let range) = unit { return scalars[range] }
+                return []
+            }) {
+                inFence.toggle()
+            }
             let standalone = !inFence && onlyTags && tagCount > 0
             let firstOffset: Int
             switch units[lineStart] {
-            case .scalar(_, let offset): firstOffset = offset
+            case .run(let range): firstOffset = range.lowerBound
+            case .newline(let offset): firstOffset = offset
             case .token(_, let range): firstOffset = range.lowerBound
             }
             if standalone { emitInsertedNewline(at: firstOffset) }
             for unit in line {
                 switch unit {
-                case .scalar(let scalar, let offset): emitVerbatim(scalar, at: offset)
+                case .run(let range): emitVerbatim(range)
+                case .newline(let offset): emitVerbatim(offset..<offset + 1)
                 case .token(let index, let range): emitToken(index, range: range)
                 }
             }
             if standalone { emitInsertedNewline(at: firstOffset) }
-            if lineEnd < units.count, case .scalar(let scalar, let offset) = units[lineEnd] {
-                emitVerbatim(scalar, at: offset)
+            if lineEnd < units.count, case .newline(let offset) = units[lineEnd] {
+                emitVerbatim(offset..<offset + 1)
             }
             lineStart = lineEnd + 1
         }
 
-        let text = String(output)
-        self.text = text
+        table.append(protectedCount)
+        self.text = String(decoding: output, as: UTF8.self)
         self.placeholders = placeholders
         self.pieces = pieces
-        var table: [Int] = []
-        table.reserveCapacity(text.utf8.count + 1)
-        var scalarIndex = 0
-        for scalar in text.unicodeScalars {
-            for _ in 0..<UTF8.width(scalar) { table.append(scalarIndex) }
-            scalarIndex += 1
-        }
-        table.append(scalarIndex)
         self.scalarOffsetByUTF8 = table
+    }
+
+    /// Whether a line (its text without placeholders) starts with ```` ``` ```` once spaces and tabs
+    /// are dropped, by Characters. `head` is its first four scalars after the dropped blanks: the
+    /// scalars answer unless a non-ASCII scalar follows the three backticks (it could join the
+    /// third into one Character), where the line's Characters are compared.
+    static func opensFence(head: [Unicode.Scalar], line: some Sequence<Unicode.Scalar>) -> Bool {
+        guard head.count >= 3, head[0] == "`", head[1] == "`", head[2] == "`" else { return false }
+        if head.count == 3 || head[3].isASCII { return true }
+        var lineText = ""
+        lineText.unicodeScalars.append(contentsOf: line)
+        return lineText.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("```")
     }
 
     // MARK: - Positions

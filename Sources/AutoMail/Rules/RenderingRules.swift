@@ -72,7 +72,7 @@ struct RenderingRules {
                 if locale != defaultLocale,
                    let body = content.body,
                    let original = template.locales.first(where: { $0.locale.value == defaultLocale })?.body,
-                   FooterRules.normalized(body.text) == FooterRules.normalized(original.text) {
+                   MailRendering.haveSameWords(body.text, original.text) {
                     bag.report(
                         .warning(
                             .untranslatedLocale,

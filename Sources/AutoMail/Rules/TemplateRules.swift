@@ -110,7 +110,7 @@ struct TemplateRules {
                     at: range(of: offset..<(offset + 1), in: subject),
                     help: "delete it: it hides text from reviewers and from mail filters"))
         }
-        if subject.text.unicodeScalars.count > Self.maxCheckedScalars {
+        if Self.exceedsCheckedScalars(subject.text) {
             bag.report(
                 .error(
                     .markdownTooComplex, "the subject of \(place) is longer than \(Self.maxCheckedScalars) characters",
@@ -121,6 +121,11 @@ struct TemplateRules {
 
     /// The longest subject, body or footer checked (256 Ki scalars, as MailRendering's Markdown bound).
     static let maxCheckedScalars = 256 * 1024
+
+    /// Whether `text` has more than `maxCheckedScalars` scalars (counted only when it has more bytes).
+    static func exceedsCheckedScalars(_ text: String) -> Bool {
+        text.utf8.count > maxCheckedScalars && text.unicodeScalars.count > maxCheckedScalars
+    }
 
     /// The most Liquid issues, and the most unknown variables, reported for one subject, body or footer.
     static let maxReportsPerText = 20
@@ -135,7 +140,7 @@ struct TemplateRules {
     func checkLiquid(_ text: SourceText, what: String, into bag: inout DiagnosticBag) {
         // Past the Markdown bound the text is reported once (AM620, by `checkMarkdown` or `checkSubject`)
         // and not parsed: a hostile text must not cost time in proportion to its thousands of tags.
-        guard text.text.unicodeScalars.count <= Self.maxCheckedScalars else { return }
+        guard !Self.exceedsCheckedScalars(text.text) else { return }
         let result = LiquidTemplate.parse(text.text)
         // At most `maxReportsPerText` of each kind: a hostile body with thousands of broken tags must not
         // cost thousands of position computations over a huge text (and the output they make).

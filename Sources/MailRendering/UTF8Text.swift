@@ -1,0 +1,124 @@
+/// Byte-level helpers for the Character-level passes over text, with the condition under which
+/// the two agree.
+enum UTF8Text {
+    /// Whether every Unicode scalar of `text` is its own Character, with a Character boundary on
+    /// both sides: no `\r` (which joins a following `\n`), and only scalars below U+0300 or among the
+    /// general punctuation U+2010...U+2027 and U+2030...U+205E (dashes, typographic quotes and
+    /// apostrophes, ellipsis) and the currency signs U+20A0...U+20BF. Those all have the grapheme
+    /// property Other or Control, which always breaks; combining marks, joiners, prepended marks,
+    /// regional indicators and Hangul jamo are all outside. (`SimpleTextTests` checks every pair.)
+    ///
+    /// On such text, searching, splitting and counting by UTF-8 bytes or scalars gives the answers
+    /// Characters give.
+    static func isSimple(_ text: some StringProtocol) -> Bool {
+        let answer = text.utf8.withContiguousStorageIfAvailable(isSimple)
+        if let answer { return answer }
+        return Array(text.utf8).withUnsafeBufferPointer(isSimple)
+    }
+
+    /// `isSimple(_:)` on valid UTF-8 bytes.
+    static func isSimple(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let count = bytes.count
+        while i < count {
+            let byte = bytes[i]
+            if byte < 0xCC {
+                // ASCII, a continuation byte or the lead of U+0080...U+02FF.
+                if byte == 0x0D { return false }
+                i += 1
+                continue
+            }
+            guard byte == 0xE2, i + 2 < count else { return false }
+            let scalar = (UInt32(bytes[i + 1] & 0x3F) << 6) | UInt32(bytes[i + 2] & 0x3F) | 0x2000
+            guard (0x2010...0x2027).contains(scalar) || (0x2030...0x205E).contains(scalar)
+                || (0x20A0...0x20BF).contains(scalar)
+            else { return false }
+            i += 3
+        }
+        return true
+    }
+
+    /// Whether `needle`'s UTF-8 bytes occur in `text`'s.
+    static func contains(_ text: String, _ needle: String) -> Bool {
+        let pattern = Array(needle.utf8)
+        var text = text
+        return text.withUTF8 { firstOffset(of: pattern, in: $0, from: 0) } != nil
+    }
+
+    /// The UTF-8 offset of the first occurrence of `pattern` in `bytes[from...]`.
+    static func firstOffset(of pattern: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        guard let first = pattern.first else { return from }
+        var i = from
+        while i + pattern.count <= bytes.count {
+            if bytes[i] == first {
+                var k = 1
+                while k < pattern.count, bytes[i + k] == pattern[k] { k += 1 }
+                if k == pattern.count { return i }
+            }
+            i += 1
+        }
+        return nil
+    }
+}
+
+/// Whether `a` and `b` hold the same words, in order: the same as comparing
+/// `a.split(whereSeparator: \.isWhitespace).joined(separator: " ")` with the same of `b`, without
+/// building either. When both texts are simple (scalars are Characters), their bytes are compared
+/// with every run of whitespace read as one space and the ends trimmed: it usually stops at the
+/// first differing byte.
+public func haveSameWords(_ a: String, _ b: String) -> Bool {
+    guard UTF8Text.isSimple(a), UTF8Text.isSimple(b) else {
+        func words(_ text: String) -> [Substring] { text.split(whereSeparator: \.isWhitespace) }
+        return words(a).joined(separator: " ") == words(b).joined(separator: " ")
+    }
+    var a = a
+    var b = b
+    return a.withUTF8 { left in
+        b.withUTF8 { right in
+            var x = UTF8Text.WordBytes(bytes: left)
+            var y = UTF8Text.WordBytes(bytes: right)
+            while true {
+                let next = x.next()
+                guard next == y.next() else { return false }
+                if next == nil { return true }
+            }
+        }
+    }
+}
+
+extension UTF8Text {
+    /// The bytes of simple text with each run of whitespace read as one space, none at either end.
+    /// The whitespace of simple text is U+0009...U+000C, U+0020 (no U+000D there), U+0085 and
+    /// U+00A0 (`C2 85`, `C2 A0`).
+    struct WordBytes: IteratorProtocol {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var index = 0
+        var started = false
+
+        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+        /// The length of the whitespace scalar at `i`, or 0.
+        private func whitespace(at i: Int) -> Int {
+            let byte = bytes[i]
+            if byte == 0x20 || (0x09...0x0C).contains(byte) { return 1 }
+            if byte == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0x85 || bytes[i + 1] == 0xA0 { return 2 }
+            return 0
+        }
+
+        mutating func next() -> UInt8? {
+            guard index < bytes.count else { return nil }
+            var skipped = false
+            while index < bytes.count {
+                let length = whitespace(at: index)
+                guard length > 0 else { break }
+                index += length
+                skipped = true
+            }
+            guard index < bytes.count else { return nil }
+            if skipped && started { return 0x20 }
+            started = true
+            defer { index += 1 }
+            return bytes[index]
+        }
+    }
+}

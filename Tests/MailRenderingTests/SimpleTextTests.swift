@@ -1,0 +1,105 @@
+import Testing
+@testable import MailRendering
+
+/// The byte paths of the Markdown conversion (`unwrapTagParagraphs`, `HTMLTokenizer.tokens`,
+/// `PlainTextWriter.wrap`, URL declarations, `haveSameWords`) are taken only on "simple" text
+/// (`UTF8Text.isSimple`), where every scalar is its own Character. These tests check that premise
+/// on every pair of accepted scalars, then each byte path against its Character-based definition
+/// on generated strings mixing simple and non-simple pieces.
+struct SimpleTextTests {
+    /// Every scalar `isSimple` accepts.
+    static let acceptedScalars: [Unicode.Scalar] = {
+        let ranges: [ClosedRange<UInt32>] = [0x00...0x2FF, 0x2010...0x2027, 0x2030...0x205E, 0x20A0...0x20BF]
+        return ranges.flatMap { $0 }.filter { $0 != 0x0D }.compactMap(Unicode.Scalar.init)
+    }()
+
+    @Test func everyPairOfAcceptedScalarsIsTwoCharacters() {
+        var joined = 0
+        for first in Self.acceptedScalars {
+            #expect(UTF8Text.isSimple(String(first)), "U+\(String(first.value, radix: 16))")
+            for second in Self.acceptedScalars {
+                var pair = String.UnicodeScalarView()
+                pair.append(first)
+                pair.append(second)
+                if String(pair).count != 2 { joined += 1 }
+            }
+        }
+        #expect(joined == 0)
+    }
+
+    @Test(arguments: [0x0D, 0x300, 0x36F, 0x600, 0x1100, 0x200C, 0x200D, 0x2028, 0x202E, 0x2060, 0xFE0F, 0x1F1E6, 0x1F44D])
+    func refusesScalarsThatCanJoin(_ value: UInt32) throws {
+        let scalar = try #require(Unicode.Scalar(value))
+        #expect(!UTF8Text.isSimple("a" + String(scalar) + "b"))
+    }
+
+    /// The deterministic generator of the token-scan differential test, so a failure always reproduces.
+    typealias Generator = TokenScanDifferentialTests.Generator
+
+    /// Pieces of HTML and text; half the strings draw only simple ones, so both paths run.
+    static let simplePieces = [
+        "<p>", "</p>", "<li>", "</li>", "<a href=\"x\">", "</a>", "<", ">", " ", "  ", "\n", "word", "é", "’",
+        "…", "€", "&amp;", "> ", "x", "a longer word", "\u{A0}",
+    ]
+    static let otherPieces = ["\u{301}", "\r\n", "\r", "👍🏽", "\u{200D}", "\u{1100}\u{1161}", "\u{600}"]
+
+    @Test func htmlTokensAgreeWithTheCharacterTokenizer() {
+        var generator = Generator(state: 7)
+        for round in 0..<4_000 {
+            let pieces = round % 2 == 0 ? Self.simplePieces : Self.simplePieces + Self.otherPieces
+            let html = generator.string(pieces, upTo: 16)
+            #expect(HTMLTokenizer.tokens(of: html) == HTMLTokenizer.tokensByCharacters(of: html), "\(html.debugDescription)")
+        }
+    }
+
+    @Test func tagParagraphsAgreeWithTheCharacterDefinition() {
+        let document = ProtectedMarkdown(source: "{% if a %} {{ b }} {% endif %}")
+        let tokens = document.placeholders.map(\.token)
+        var generator = Generator(state: 11)
+        for round in 0..<4_000 {
+            let pieces = (round % 2 == 0 ? Self.simplePieces : Self.simplePieces + Self.otherPieces) + tokens + tokens
+            let html = generator.string(pieces, upTo: 16)
+            #expect(
+                MarkdownConversion.unwrapTagParagraphs(in: html, document: document)
+                    == MarkdownConversion.unwrapTagParagraphsByCharacters(in: html, document: document),
+                "\(html.debugDescription)")
+        }
+    }
+
+    @Test func wrappingAgreesWithTheCharacterDefinition() {
+        var generator = Generator(state: 23)
+        // A restore that makes some words non-simple, as a Liquid construct's source can be. Like the
+        // real one, it returns a word without `&` or `L` unchanged.
+        let restore: (Substring) -> String = { $0.contains("&") || $0.contains("L") ? "\u{301}" + $0 : String($0) }
+        for round in 0..<4_000 {
+            let pieces = round % 2 == 0 ? Self.simplePieces : Self.simplePieces + Self.otherPieces
+            let text = generator.string(pieces + ["abcdefghij", "0123456789012345678901234", "L", "Lyon"], upTo: 40)
+            let first = ["", "> ", "- ", "> 12. "][generator.next(4)]
+            let rest = ["", "> ", "  ", ">     "][generator.next(4)]
+            #expect(
+                PlainTextWriter.wrap(text, first: first, rest: rest, restore: restore)
+                    == PlainTextWriter.wrapByCharacters(text, first: first, rest: rest, restore: restore),
+                "\(text.debugDescription)")
+        }
+    }
+
+    @Test func sameWordsAgreesWithNormalisedComparison() {
+        var generator = Generator(state: 31)
+        let pieces = ["a", "b", " ", "\n", "\t", "\u{A0}", "\u{85}", "é", "’", "e\u{301}", "\u{2003}", "\r\n"]
+        for _ in 0..<4_000 {
+            let a = generator.string(pieces, upTo: 8)
+            let b = generator.next(3) == 0 ? String(a.map { $0 == " " ? "\n" : $0 }) : generator.string(pieces, upTo: 8)
+            let normalised = { (text: String) in text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+            #expect(haveSameWords(a, b) == (normalised(a) == normalised(b)), "\(a.debugDescription) \(b.debugDescription)")
+        }
+    }
+}
+
+extension TokenScanDifferentialTests.Generator {
+    /// Up to `count - 1` pieces drawn from `pieces`, joined.
+    mutating func string(_ pieces: [String], upTo count: Int) -> String {
+        var result = ""
+        for _ in 0..<next(count) { result += pieces[next(pieces.count)] }
+        return result
+    }
+}
