@@ -4,23 +4,24 @@ import Diagnostics
 /// choice questions.
 enum ReferenceRules {
     static func check(_ workspace: Workspace, symbols: SymbolTable, into bag: inout DiagnosticBag) {
+        let sets = SuggestionSets()
         if let manifest = workspace.manifest, let defaultSender = manifest.defaultSender {
             resolve(
                 defaultSender, kind: "sender", code: .unknownSender, context: "`default_sender`",
-                known: symbols.senders.keys, definedIn: "`senders` of `automail.yaml`", into: &bag)
+                known: symbols.senders.keys, sets: sets, definedIn: "`senders` of `automail.yaml`", into: &bag)
         }
         for template in workspace.templates {
             if let sender = template.sender, workspace.manifest != nil {
                 resolve(
                     sender, kind: "sender", code: .unknownSender, context: "template `\(template.id.value)`",
-                    known: symbols.senders.keys, definedIn: "`senders` of `automail.yaml`", into: &bag)
+                    known: symbols.senders.keys, sets: sets, definedIn: "`senders` of `automail.yaml`", into: &bag)
             }
             if let purpose = template.purpose, workspace.manifest?.consent.effectiveMode == .purpose,
                 !symbols.purposes.isEmpty
             {
                 resolve(
                     purpose, kind: "consent purpose", code: .unknownPurpose,
-                    context: "template `\(template.id.value)`", known: symbols.purposes.keys,
+                    context: "template `\(template.id.value)`", known: symbols.purposes.keys, sets: sets,
                     definedIn: "`consent.purposes` of `automail.yaml`", into: &bag)
             }
         }
@@ -29,7 +30,7 @@ enum ReferenceRules {
             if let template = trigger.template, !workspace.hasUnreadableFiles(in: "templates") {
                 resolve(
                     template, kind: "template", code: .unknownTemplate, context: context,
-                    known: symbols.templates.keys, definedIn: "`templates/`", into: &bag)
+                    known: symbols.templates.keys, sets: sets, definedIn: "`templates/`", into: &bag)
             }
             switch trigger.event {
             case nil: break
@@ -38,24 +39,25 @@ enum ReferenceRules {
             case let .supportLevel(level):
                 resolve(
                     level, kind: "support level", code: .unknownSupportLevel, context: context,
-                    known: symbols.supportLevels.keys,
+                    known: symbols.supportLevels.keys, sets: sets,
                     definedIn: workspace.manifest?.supportLevels == nil
                         ? "the default support levels" : "`support_levels` of `automail.yaml`", into: &bag)
             case let .task(task):
                 resolve(
-                    task, kind: "task", code: .unknownTask, context: context, known: symbols.tasks.keys,
+                    task, kind: "task", code: .unknownTask, context: context, known: symbols.tasks.keys, sets: sets,
                     definedIn: "`tasks` of `automail.yaml`", into: &bag)
             case let .answer(questionnaireID, questionID, answerID):
                 checkAnswer(
                     questionnaireID, questionID, answerID, trigger: trigger, workspace: workspace, symbols: symbols,
-                    into: &bag)
+                    sets: sets, into: &bag)
             }
         }
     }
 
     private static func checkAnswer(
         _ questionnaireID: Located<String>, _ questionID: Located<String>, _ answerID: Located<String>,
-        trigger: Trigger, workspace: Workspace, symbols: SymbolTable, into bag: inout DiagnosticBag
+        trigger: Trigger, workspace: Workspace, symbols: SymbolTable, sets: SuggestionSets,
+        into bag: inout DiagnosticBag
     ) {
         let context = "trigger `\(trigger.id.value)`"
         guard let questionnaire = symbols.questionnaires[questionnaireID.value] else {
@@ -63,7 +65,7 @@ enum ReferenceRules {
             guard !workspace.hasUnreadableFiles(in: "questionnaires") else { return }
             resolve(
                 questionnaireID, kind: "questionnaire", code: .unknownQuestionnaire, context: context,
-                known: symbols.questionnaires.keys, definedIn: "`questionnaires/`", into: &bag)
+                known: symbols.questionnaires.keys, sets: sets, definedIn: "`questionnaires/`", into: &bag)
             return
         }
         guard let question = symbols.question(questionID.value, in: questionnaire) else {
@@ -97,22 +99,39 @@ enum ReferenceRules {
     /// Reports `reference` when it is not among `known`.
     static func resolve(
         _ reference: Located<String>, kind: String, code: DiagnosticCode, context: String,
-        known: some Collection<String>, definedIn: String, note: SourceRange? = nil, into bag: inout DiagnosticBag
+        known: some Collection<String>, sets: SuggestionSets? = nil, definedIn: String, note: SourceRange? = nil,
+        into bag: inout DiagnosticBag
     ) {
         // Empty and malformed ids already have their error from the decoder.
         guard Syntax.isValidID(reference.value), !known.contains(reference.value) else { return }
+        let candidates = sets?.candidates(kind, known) ?? DidYouMean.Candidates(known)
         let help: String
-        if let suggestion = DidYouMean.suggestion(for: reference.value, among: known) {
+        if let suggestion = candidates.suggestion(for: reference.value) {
             help = "did you mean `\(suggestion)`?"
         } else if known.isEmpty {
             help = "declare the \(kind) in \(definedIn)"
         } else {
-            let listed = known.sorted().prefix(8).map { "`\($0)`" }.joined(separator: ", ")
+            let listed = candidates.sorted.prefix(8).map { "`\($0)`" }.joined(separator: ", ")
             help = "use one of \(listed)\(known.count > 8 ? ", …" : ""), or declare it in \(definedIn)"
         }
         var notes: [DiagnosticNote] = []
         if let note { notes.append(DiagnosticNote("\(definedIn) is defined here", at: note)) }
         bag.report(
             .error(code, "unknown \(kind) `\(reference.value)` in \(context)", at: reference.range, notes: notes, help: help))
+    }
+}
+
+/// The did-you-mean candidates of each kind of reference (templates, questionnaires, senders...),
+/// prepared on the first unknown reference of that kind and reused by the next ones: an error-heavy
+/// workspace looks up thousands of unknown references among the same thousands of names.
+final class SuggestionSets {
+    private var prepared: [String: DidYouMean.Candidates] = [:]
+
+    /// The prepared candidates of `kind`, made from `names` the first time.
+    func candidates(_ kind: String, _ names: some Collection<String>) -> DidYouMean.Candidates {
+        if let ready = prepared[kind] { return ready }
+        let made = DidYouMean.Candidates(names)
+        prepared[kind] = made
+        return made
     }
 }
