@@ -33,7 +33,7 @@ struct DidYouMeanTests {
     }
 
     @Test func preparedSearchAgreesWithTheDefinition() {
-        var generator = SplitMix(seed: 2026)
+        var generator = SeededGenerator(seed: 2026)
         let alphabet = Array("abcde-01é".unicodeScalars)
         func word(_ length: Int) -> String {
             String(String.UnicodeScalarView((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }))
@@ -49,23 +49,10 @@ struct DidYouMeanTests {
     }
 }
 
-/// A small deterministic generator (SplitMix64).
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 extension DidYouMeanTests {
     /// The banded distance is exact up to its bound and above the bound beyond it.
     @Test func bandedDistanceIsExactWithinItsBound() {
-        var generator = SplitMix(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         let alphabet = Array("abc".unicodeScalars)
         func word() -> [Unicode.Scalar] { (0..<Int(generator.next() % 8)).map { _ in alphabet[Int(generator.next() % 3)] } }
         var rows = DidYouMean.Rows()
