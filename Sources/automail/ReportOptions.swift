@@ -4,7 +4,7 @@ import Diagnostics
 
 /// The values of `--format`.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
-    case human, json, sarif, github
+    case human, json, sarif, github, gitlab
 
     var reportFormat: ReportFormat {
         switch self {
@@ -12,6 +12,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
         case .json: .json
         case .sarif: .sarif
         case .github: .github
+        case .gitlab: .gitlab
         }
     }
 }
@@ -22,7 +23,7 @@ struct ReportOptions: ParsableArguments {
     @Option(
         help: """
             The diagnostics' format: human (rustc-style text), json (schemas/diagnostics.schema.json), \
-            sarif (SARIF 2.1.0 for code scanning) or github (GitHub Actions annotations).
+            sarif (SARIF 2.1.0 for code scanning), github (GitHub Actions annotations) or gitlab (GitLab Code Quality).
             """)
     var format: OutputFormat = .human
 

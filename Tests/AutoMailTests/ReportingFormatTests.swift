@@ -5,7 +5,7 @@ import Testing
 
 /// Every report format against committed expected output. Each folder of `Fixtures/reports/` holds
 /// `workspace/` (files replacing or adding to `Fixtures/base/`; the first lines of each say what it
-/// tests) and `expected.txt` (human), `expected.json`, `expected.sarif`, `expected.github`.
+/// tests) and `expected.txt` (human), `expected.json`, `expected.sarif`, `expected.github`, `expected.gitlab.json`.
 /// `RECORD_SNAPSHOTS=1` rewrites the expected files on purpose. The JSON is validated against
 /// schemas/diagnostics.schema.json, the SARIF against the OASIS schema (when `../shared/conformance/`
 /// has it) and what code scanning needs, and the annotations are parsed back with GitHub's unescaping.
@@ -18,7 +18,9 @@ import Testing
     /// A prefix holding every character the formats must escape: `,` `:` `%` and a space.
     static let prefix = "campaign, 2026: 100%/"
 
-    static let extensions: [(ReportFormat, String)] = [(.human, "txt"), (.json, "json"), (.sarif, "sarif"), (.github, "github")]
+    static let extensions: [(ReportFormat, String)] = [
+        (.human, "txt"), (.json, "json"), (.sarif, "sarif"), (.github, "github"), (.gitlab, "gitlab.json"),
+    ]
 
     /// The OASIS SARIF 2.1.0 schema beside the project, when present.
     static let sarifSchema = Fixtures.repositoryRoot.deletingLastPathComponent()
@@ -158,6 +160,29 @@ import Testing
         }
     }
 
+    /// GitLab's Code Quality report: the fields its widget requires, one issue a reported diagnostic, each
+    /// fingerprint unique and the same as the SARIF result's (so both survive unrelated edits alike).
+    @Test(arguments: cases)
+    func gitLabReportHasWhatTheCodeQualityWidgetNeeds(_ name: String) throws {
+        let run = try Self.check(name)
+        let issues = try #require(
+            try JSONSerialization.jsonObject(with: Data(Self.render(run, .gitlab).utf8)) as? [[String: Any]])
+        let sarif = try Self.fingerprints(Self.render(run, .sarif))
+        let reported = sarif.filter { result in issues.contains { ($0["fingerprint"] as? String) == result.fingerprint } }
+        #expect(Set(issues.compactMap { $0["fingerprint"] as? String }).count == issues.count)
+        #expect(reported.count == issues.count)
+        for issue in issues {
+            #expect((issue["check_name"] as? String)?.hasPrefix("AM") == true)
+            #expect((issue["description"] as? String)?.isEmpty == false)
+            #expect(["info", "minor", "major", "critical", "blocker"].contains(issue["severity"] as? String ?? ""))
+            let location = try #require(issue["location"] as? [String: Any])
+            let path = try #require(location["path"] as? String)
+            #expect(!path.hasPrefix("/") && !path.isEmpty)
+            let lines = try #require(location["lines"] as? [String: Any])
+            #expect((lines["begin"] as? Int ?? 0) >= 1)
+        }
+    }
+
     // MARK: - Small cases
 
     @Test func workspaceWideDiagnosticsInEveryFormat() {
@@ -168,6 +193,8 @@ import Testing
         #expect(json.contains("\"file\": null") && json.contains("\"range\": null"))
         let sarif = SARIFReporter(context: context).report([diagnostic], suppressed: [])
         #expect(sarif.contains("\"uri\": \"ws/automail.yaml\""))
+        let gitlab = GitLabReporter(context: context).report([diagnostic], suppressed: [])
+        #expect(gitlab.contains("\"path\": \"ws/automail.yaml\"") && gitlab.contains("\"severity\": \"blocker\""))
     }
 
     @Test func escapingFollowsTheActionsToolkit() {

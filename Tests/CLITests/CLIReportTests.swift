@@ -22,7 +22,7 @@ import Testing
     }
 
     /// Exit 0 clean, 1 errors, 0 warnings (1 with `--strict`), in every format, for `check` and `build`.
-    @Test(arguments: ["check", "build"], ["human", "json", "sarif", "github"])
+    @Test(arguments: ["check", "build"], ["human", "json", "sarif", "github", "gitlab"])
     func exitCodes(command: String, format: String) throws {
         for kind in Kind.allCases {
             let scratch = try ScratchFolder()
@@ -91,7 +91,7 @@ import Testing
             #expect(run.standardOutput == "", "\(arguments)")
         }
         let unknown = try AutomailProcess.run(["check", "--format", "xml"], in: scratch.path)
-        #expect(unknown.standardError.contains("'human', 'json', 'sarif' or 'github'"))
+        #expect(unknown.standardError.contains("'human', 'json', 'sarif', 'github' or 'gitlab'"))
     }
 
     /// Exit 3: the report cannot be written (its path is a folder).

@@ -247,12 +247,13 @@ def github_checks(automail):
 
 # --- GitLab CI -----------------------------------------------------------------------------------------
 
-def gitlab_checks(automail):
+def run_gitlab(automail, breaking):
+    """The job's script on a merge request, as GitLab's shell runs it: what it returned, printed and left."""
     pipeline = yaml.safe_load((ROOT / "docs/recipes/gitlab-ci.yml").read_text(encoding="utf-8"))
     job = pipeline["automail"]
     base = Path(tempfile.mkdtemp(prefix="automail-recipe-"))
     try:
-        checkout = make_repository(base, breaking=False)
+        checkout = make_repository(base, breaking=breaking)
         bin_dir, log = stand_ins(base, automail)
         env = {k: v for k, v in os.environ.items() if k in ("HOME", "LANG", "TMPDIR")}
         env["PATH"] = f"{bin_dir}:{os.environ['PATH']}"
@@ -267,21 +268,49 @@ def gitlab_checks(automail):
         script = "\n".join(job["script"])
         result = subprocess.run(["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", script],
                                 cwd=checkout, env=env, capture_output=True, text=True, timeout=300)
-        check(result.returncode == 0, "gitlab merge request: the job's script succeeds"
-              + ("" if result.returncode == 0 else f": {result.stderr[-600:]}"))
-        for artifact in job["artifacts"]["paths"]:
-            check((checkout / artifact).exists(), f"gitlab merge request: the artifact {artifact} exists")
-        report = checkout / "automail-check.json"
-        if report.exists():
-            check(isinstance(json.loads(report.read_text(encoding="utf-8")), (list, dict)),
-                  "gitlab merge request: automail-check.json is JSON")
-        notes = [p for p in posted(log) if p["tool"] == "curl"]
-        check(len(notes) == 1 and notes[0]["args"][-1].endswith("/projects/42/merge_requests/7/notes"),
-              "gitlab merge request: one note posted to merge request 7")
-        check(bool(notes) and "Un grand merci" in (notes[0]["body"] or ""),
-              "gitlab merge request: the note shows the reworded subject")
+        artifacts = job["artifacts"]
+        files = {name: (checkout / name).read_text(encoding="utf-8") if (checkout / name).exists() else None
+                 for name in artifacts["paths"]}
+        return result, artifacts, files, posted(log)
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def code_quality_issues(text):
+    """The issues of a Code Quality report, checked for the fields GitLab's widget requires."""
+    issues = json.loads(text)
+    fields_ok = isinstance(issues, list) and all(
+        isinstance(i.get("description"), str) and isinstance(i.get("check_name"), str)
+        and isinstance(i.get("fingerprint"), str)
+        and i.get("severity") in ("info", "minor", "major", "critical", "blocker")
+        and isinstance(i.get("location", {}).get("path"), str)
+        and isinstance(i.get("location", {}).get("lines", {}).get("begin"), int)
+        for i in issues)
+    return issues if fields_ok else None
+
+
+def gitlab_checks(automail):
+    result, artifacts, files, notes = run_gitlab(automail, breaking=False)
+    check(result.returncode == 0, "gitlab merge request: the job's script succeeds"
+          + ("" if result.returncode == 0 else f": {result.stderr[-600:]}"))
+    for artifact in artifacts["paths"]:
+        check(files.get(artifact) is not None, f"gitlab merge request: the artifact {artifact} exists")
+    report = artifacts["reports"]["codequality"]
+    check(report in artifacts["paths"], "gitlab merge request: the Code Quality report is also kept as a file")
+    issues = code_quality_issues(files.get(report) or "null")
+    check(issues == [], f"gitlab merge request: {report} is a Code Quality report with no issue")
+    notes = [p for p in notes if p["tool"] == "curl"]
+    check(len(notes) == 1 and notes[0]["args"][-1].endswith("/projects/42/merge_requests/7/notes"),
+          "gitlab merge request: one note posted to merge request 7")
+    check(bool(notes) and "Un grand merci" in (notes[0]["body"] or ""),
+          "gitlab merge request: the note shows the reworded subject")
+
+    result, artifacts, files, notes = run_gitlab(automail, breaking=True)
+    check(result.returncode != 0, "gitlab merge request with an error: the job fails")
+    issues = code_quality_issues(files.get(artifacts["reports"]["codequality"]) or "null") or []
+    check(any(i["location"]["path"] == "campaign/templates/merci-soutien.yaml" and i["severity"] == "blocker"
+              for i in issues),
+          "gitlab merge request with an error: the Code Quality report has a blocker on campaign/templates/merci-soutien.yaml")
 
 
 # --- pre-commit ----------------------------------------------------------------------------------------

@@ -42,6 +42,8 @@ public enum ReportFormat: String, Sendable, Hashable, CaseIterable {
     case sarif
     /// GitHub Actions workflow commands (`::error file=…::message`), one a diagnostic.
     case github
+    /// GitLab's Code Quality report (Code Climate JSON), for the merge request's Code Quality widget.
+    case gitlab
 
     /// The reporter for this format.
     public func reporter(_ context: ReportContext) -> any DiagnosticReporter {
@@ -53,6 +55,7 @@ public enum ReportFormat: String, Sendable, Hashable, CaseIterable {
         case .json: return JSONReporter(context: context)
         case .sarif: return SARIFReporter(context: context)
         case .github: return GitHubReporter(context: context)
+        case .gitlab: return GitLabReporter(context: context)
         }
     }
 }

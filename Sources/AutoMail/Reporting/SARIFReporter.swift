@@ -1,5 +1,4 @@
 import BundleFormat
-import Crypto
 import Diagnostics
 
 /// `--format sarif`: a SARIF 2.1.0 log with one run, for GitHub code scanning and other SARIF viewers.
@@ -45,14 +44,12 @@ public struct SARIFReporter: DiagnosticReporter {
         all.sort { Diagnostic.reportingOrder($0.diagnostic, $1.diagnostic) }
 
         var locator = SourceLocator(sources: context.sources)
-        var occurrences: [String: Int] = [:]
+        var fingerprints = DiagnosticFingerprints(pathPrefix: context.pathPrefix)
         var results: [JSONValue] = []
         for (diagnostic, suppression) in all {
             var result = self.result(diagnostic, ruleIndex: ruleIndex[diagnostic.code], locator: &locator)
-            let identity = fingerprintInput(diagnostic, locator: &locator)
-            let seen = occurrences[identity, default: 0]
-            occurrences[identity] = seen + 1
-            result["partialFingerprints"] = .object([Self.fingerprintKey: .string(Self.sha256(identity + "\u{0}\(seen)"))])
+            let fingerprint = fingerprints.next(diagnostic, locator: &locator)
+            result["partialFingerprints"] = .object([Self.fingerprintKey: .string(fingerprint)])
             if let suppression {
                 var entry: [String: JSONValue] = [
                     "kind": .string("inSource"), "location": location(suppression.comment, message: nil, locator: &locator),
@@ -141,14 +138,6 @@ public struct SARIFReporter: DiagnosticReporter {
         return .object(location)
     }
 
-    /// What identifies a result across runs: code, file, and the text the range covers (not its line), or
-    /// the message for a diagnostic about the whole workspace.
-    private func fingerprintInput(_ diagnostic: Diagnostic, locator: inout SourceLocator) -> String {
-        guard let range = diagnostic.range else { return diagnostic.code.rawValue + "\u{0}\u{0}" + diagnostic.message }
-        let text = locator.text(of: range).split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
-        return diagnostic.code.rawValue + "\u{0}" + context.pathPrefix + range.file + "\u{0}" + text
-    }
-
     // MARK: - Rules
 
     private static func descriptor(_ rule: RuleDescription) -> JSONValue {
@@ -204,13 +193,6 @@ public struct SARIFReporter: DiagnosticReporter {
             }
         }
         return out
-    }
-
-    static func sha256(_ text: String) -> String {
-        SHA256.hash(data: Array(text.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return hex.count == 1 ? "0" + hex : hex
-        }.joined()
     }
 }
 
