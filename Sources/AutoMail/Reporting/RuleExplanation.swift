@@ -65,7 +65,12 @@ public enum RuleExplanation {
         let triggering = rule.examples.first(where: \.triggers)
         if let example = triggering {
             out += "\nExample that triggers \(rule.code) («» marks where it is reported):\n"
-            out += files(example.files, focus: { _, lines in markerLines(lines) })
+            // A file without a marker (a manifest line the example needs) is shown around what it changes.
+            out += files(example.files) { path, lines in
+                let marked = markerLines(lines)
+                guard marked.isEmpty else { return marked }
+                return changedLines(lines, from: RuleCatalog.baseWorkspace[path].map { Self.lines(of: $0) } ?? [])
+            }
         }
         if let example = rule.examples.first(where: { !$0.triggers }) {
             out += "\nExample that passes:\n"
