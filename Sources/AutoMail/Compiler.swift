@@ -134,6 +134,19 @@ public enum Compiler {
         // Layouts are HTML, never parsed as YAML: the rules read them whole.
         var layouts: [String: SourceFile] = [:]
         for file in sorted where FileKind(path: file.path) == .layout { layouts[file.path] = file }
+        // Sized exactly up front: 50,000 triggers grown by doubling would hold up to twice their bytes.
+        var counts = (questionnaires: 0, templates: 0, triggers: 0)
+        for outcome in outcomes {
+            switch outcome.model {
+            case .questionnaire: counts.questionnaires += 1
+            case .template: counts.templates += 1
+            case .triggers(let list): counts.triggers += list.count
+            case .manifest, .none: break
+            }
+        }
+        questionnaires.reserveCapacity(counts.questionnaires)
+        templates.reserveCapacity(counts.templates)
+        triggers.reserveCapacity(counts.triggers)
         for outcome in outcomes {
             timings.parse += outcome.parseTime
             timings.decode += outcome.decodeTime

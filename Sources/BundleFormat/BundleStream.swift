@@ -130,9 +130,19 @@ private struct StreamWriter<Sink: BundleSink> {
             signatureOffset = flushed + pretty.count
             prettyWriter.writeNested(Self.signature(keyID: signingKey.publicKey.keyID, value: nil), depth: 1, into: &pretty)
         default:
-            memberStart(name, hashed: true)
-            canonicalWriter.writeNested(value, depth: 1, into: &canonical)
-            prettyWriter.writeNested(value, depth: 1, into: &pretty)
+            guard case .object(let members) = value else {
+                memberStart(name, hashed: true)
+                canonicalWriter.writeNested(value, depth: 1, into: &canonical)
+                prettyWriter.writeNested(value, depth: 1, into: &pretty)
+                break
+            }
+            // Entry by entry, as the streamed member is: a large member (the triggers of 50,000
+            // bindings) never sits whole in either buffer.
+            beginStreamed(name)
+            for key in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                entry(key, members[key] ?? .null)
+            }
+            endStreamed()
         }
         flushIfFull()
     }

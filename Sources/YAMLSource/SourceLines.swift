@@ -10,8 +10,9 @@ public struct SourceLines: Sendable, Hashable {
     /// The file's path relative to the workspace root.
     public let path: String
     private let bytes: [UInt8]
-    /// For each line, the byte range of its content (without the line terminator).
-    private let contentRanges: [Range<Int>]
+    /// For each line, the byte offset where its content starts (4 bytes a line: a template's table is
+    /// kept for the whole check). A line's content ends where the next line's terminator begins.
+    private let starts: [UInt32]
 
     /// Splits `file` into lines.
     public init(_ file: SourceFile) {
@@ -19,36 +20,43 @@ public struct SourceLines: Sendable, Hashable {
         let raw = file.bytes
         var start = 0
         if raw.count >= 3, raw[0] == 0xEF, raw[1] == 0xBB, raw[2] == 0xBF { start = 3 }
-        var ranges: [Range<Int>] = []
-        var lineStart = start
+        var starts: [UInt32] = [UInt32(clamping: start)]
         var i = start
         let n = raw.count
         while i < n {
             let b = raw[i]
             if b == 0x0A {
-                ranges.append(lineStart..<i)
                 i += 1
-                lineStart = i
+                starts.append(UInt32(clamping: i))
             } else if b == 0x0D {
-                ranges.append(lineStart..<i)
                 i += (i + 1 < n && raw[i + 1] == 0x0A) ? 2 : 1
-                lineStart = i
+                starts.append(UInt32(clamping: i))
             } else {
                 i += 1
             }
         }
-        ranges.append(lineStart..<n)
         bytes = raw
-        contentRanges = ranges
+        self.starts = starts
     }
 
     /// The number of lines (a file ending in a line break has an empty last line).
-    public var count: Int { contentRanges.count }
+    public var count: Int { starts.count }
+
+    /// The byte range of 0-based line `index`'s content, without its line terminator.
+    private func contentRange(_ index: Int) -> Range<Int> {
+        let start = Int(starts[index])
+        guard index + 1 < starts.count else { return start..<max(start, bytes.count) }
+        var end = Int(starts[index + 1])
+        // The terminator is `\n`, `\r\n` or `\r`.
+        if end > start, bytes[end - 1] == 0x0A { end -= 1 }
+        if end > start, bytes[end - 1] == 0x0D { end -= 1 }
+        return start..<end
+    }
 
     /// The text of 1-based line `line` without its line terminator, or `nil` past the end of the file.
     public func text(ofLine line: Int) -> String? {
-        guard line >= 1, line <= contentRanges.count else { return nil }
-        return String(decoding: bytes[contentRanges[line - 1]], as: UTF8.self)
+        guard line >= 1, line <= starts.count else { return nil }
+        return String(decoding: bytes[contentRange(line - 1)], as: UTF8.self)
     }
 
     /// The text of 1-based line `line`; `nil` past the end of the file.

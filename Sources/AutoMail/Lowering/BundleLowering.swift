@@ -90,13 +90,13 @@ struct BundleLowering {
         var used = Set<String>(["unsubscribe_url"])
         // The manifest's footers are shared by most templates: convert each once, up front.
         var shared = renderings
-        for footer in manifest.footers where shared[footer.text.text] == nil {
-            shared[footer.text.text] = RenderedMarkdown(markdown: footer.text.text)
+        for footer in manifest.footers where shared[TextKey(footer.text.text)] == nil {
+            shared[TextKey(footer.text.text)] = RenderedMarkdown(markdown: footer.text.text)
         }
         // Their variables too: parsed once here, not once per template-locale.
-        var sharedReads: [String: Set<String>] = [:]
-        for footer in manifest.footers where sharedReads[footer.text.text] == nil {
-            sharedReads[footer.text.text] = Self.reads(of: footer.text.text)
+        var sharedReads: [TextKey: Set<String>] = [:]
+        for footer in manifest.footers where sharedReads[TextKey(footer.text.text)] == nil {
+            sharedReads[TextKey(footer.text.text)] = Self.reads(of: footer.text.text)
         }
         let all = workspace.templates
         // Sorted by id, then by position: the last of equal ids is the one a dictionary would keep.
@@ -177,7 +177,7 @@ struct BundleLowering {
 
     private func lower(
         _ template: Template, defaultSender: String, layout: String?, renderings: MarkdownRenderings,
-        sharedReads: [String: Set<String>], used: inout Set<String>
+        sharedReads: [TextKey: Set<String>], used: inout Set<String>
     ) -> JSONValue {
         var entry: [String: JSONValue] = ["sender": .string(template.sender?.value ?? defaultSender)]
         if manifest.consent.effectiveMode == .purpose, let purpose = template.purpose {
@@ -190,10 +190,10 @@ struct BundleLowering {
             let body = content.body?.text ?? ""
             let footer = content.footer?.text ?? manifest.footers.first { $0.locale.value == locale }?.text.text ?? ""
             for source in [subject, body, footer] {
-                used.formUnion(sharedReads[source] ?? Self.reads(of: source))
+                used.formUnion(sharedReads[TextKey(source)] ?? Self.reads(of: source))
             }
-            let renderedBody = renderings[body] ?? RenderedMarkdown(markdown: body)
-            let renderedFooter = renderings[footer] ?? RenderedMarkdown(markdown: footer)
+            let renderedBody = renderings[TextKey(body)] ?? RenderedMarkdown(markdown: body)
+            let renderedFooter = renderings[TextKey(footer)] ?? RenderedMarkdown(markdown: footer)
             let document = MailRendering.renderHTMLDocument(
                 subject: subject, locale: locale, bodyHTML: renderedBody.html, footerHTML: renderedFooter.html,
                 layout: layout)

@@ -196,8 +196,9 @@ struct TemplateRules {
     ) {
         let issues: [MarkdownIssue]
         if keepsRenderings {
-            let rendered = renderings[text.text] ?? RenderedMarkdown(markdown: text.text)
-            renderings[text.text] = rendered
+            let key = TextKey(text.text)
+            let rendered = renderings[key] ?? RenderedMarkdown(markdown: text.text)
+            renderings[key] = rendered
             issues = rendered.issues
         } else {
             issues = MailRendering.checkMarkdown(text.text)

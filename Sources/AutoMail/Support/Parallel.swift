@@ -58,4 +58,25 @@ enum Parallel {
 /// Markdown texts converted once (`RenderedMarkdown`), keyed by their source text: the checks
 /// convert every body and footer, and the lowering reuses those conversions (and converts the
 /// manifest's footer once per locale rather than once per template).
-typealias MarkdownRenderings = [String: RenderedMarkdown]
+typealias MarkdownRenderings = [TextKey: RenderedMarkdown]
+
+/// A text as a dictionary key compared and hashed by its UTF-8 bytes.
+///
+/// `String`'s own `==` and hash go through Unicode normalization, which for bodies of several
+/// kilobytes cost more than the lookups they serve; and two bodies that differ only in normalization
+/// are different sources, so must not share a conversion.
+struct TextKey: Hashable, Sendable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    static func == (lhs: TextKey, rhs: TextKey) -> Bool {
+        var (left, right) = (lhs.text, rhs.text)
+        return left.withUTF8 { l in right.withUTF8 { r in l.elementsEqual(r) } }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        var text = self.text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}
