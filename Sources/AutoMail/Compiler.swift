@@ -118,7 +118,7 @@ public enum Compiler {
     /// times itself (it runs only when `emit` is set and there is no error).
     private static func run(
         _ files: [SourceFile], options: BuildOptions, emit: Bool, timings: inout PhaseTimings,
-        write: (BundleLowering, inout CompilationResult, inout PhaseTimings) -> Void
+        write: (inout BundleLowering, inout CompilationResult, inout PhaseTimings) -> Void
     ) -> CompilationResult {
         let clock = ContinuousClock()
         var bag = DiagnosticBag()
@@ -179,8 +179,9 @@ public enum Compiler {
         }
         timings.parse += clock.now - mark
         mark = clock.now
-        let checked = Checker.check(
+        var checked = Checker.check(
             workspace, lines: lines, parallelism: options.parallelism, keepRenderings: emit, into: &bag)
+        lines = [:]
         // Suppression comments silence diagnostics before anything is lowered: a suppressed error (only
         // those `Suppressibility` allows) does not stop the build.
         let filtered = SuppressionFilter.apply(suppressions, to: bag.sorted())
@@ -189,10 +190,12 @@ public enum Compiler {
         timings.check += clock.now - mark
         var result = CompilationResult(diagnostics: [])
         if emit, !bag.hasErrors, let manifest {
-            let lowering = BundleLowering(
+            var lowering = BundleLowering(
                 workspace: workspace, manifest: manifest, symbols: checked.symbols, variables: checked.variables,
                 renderings: checked.renderings, options: options)
-            write(lowering, &result, &timings)
+            // The lowering holds the only reference, so it frees each conversion once it is used.
+            checked.renderings = [:]
+            write(&lowering, &result, &timings)
         }
         mark = clock.now
         result.diagnostics = bag.sorted()

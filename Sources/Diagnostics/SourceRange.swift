@@ -1,19 +1,31 @@
 /// A position in a source file: 1-based line and 1-based column counted in Unicode scalars (characters
 /// as libyaml counts them), the way editors and CI annotations expect.
 public struct SourcePosition: Sendable, Hashable, Comparable, CustomStringConvertible {
+    // Stored in 32 bits: every decoded value carries two positions, and a national workspace holds
+    // millions of them (a loaded file is far below 2^31 lines or columns).
+    private var storedLine: Int32
+    private var storedColumn: Int32
+
     /// The 1-based line number.
-    public var line: Int
+    public var line: Int {
+        get { Int(storedLine) }
+        set { storedLine = Int32(clamping: newValue) }
+    }
+
     /// The 1-based column, counted in Unicode scalars.
-    public var column: Int
+    public var column: Int {
+        get { Int(storedColumn) }
+        set { storedColumn = Int32(clamping: newValue) }
+    }
 
     /// Creates a position from a 1-based line and column.
     public init(line: Int, column: Int) {
-        self.line = line
-        self.column = column
+        storedLine = Int32(clamping: line)
+        storedColumn = Int32(clamping: column)
     }
 
     public static func < (lhs: SourcePosition, rhs: SourcePosition) -> Bool {
-        (lhs.line, lhs.column) < (rhs.line, rhs.column)
+        (lhs.storedLine, lhs.storedColumn) < (rhs.storedLine, rhs.storedColumn)
     }
 
     public var description: String { "\(line):\(column)" }

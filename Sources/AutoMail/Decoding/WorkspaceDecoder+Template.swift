@@ -16,6 +16,7 @@ extension WorkspaceDecoder {
                 help: "add one entry per workspace locale, like `fr:` with `subject` and `body`"))
         }
         var result: [TemplateLocale] = []
+        result.reserveCapacity(pairs.count)
         for pair in pairs {
             guard let locale = pair.key.scalar?.text else { continue }
             ValueKind<Located<String>>.checkLocale(locale, at: pair.key.range, key: "locales", into: &bag)

@@ -9,7 +9,8 @@ struct BundleLowering {
     let symbols: SymbolTable
     let variables: VariableCatalog
     /// Markdown conversions made by the checks, keyed by source text; anything missing is converted here.
-    let renderings: MarkdownRenderings
+    /// The lowering takes each out as it lowers its template, so they are freed as it goes.
+    var renderings: MarkdownRenderings
     let options: BuildOptions
 
     /// The id under which the implicit `noreply@` sender appears when no default sender is declared.
@@ -17,7 +18,7 @@ struct BundleLowering {
     static let implicitSenderID = "_noreply"
 
     /// The bundle's content, whole (what ``BundleEmitter/emit(_:)`` writes and the previews read).
-    func lower() -> [String: JSONValue] {
+    mutating func lower() -> [String: JSONValue] {
         var content = head()
         var templates: [String: JSONValue] = [:]
         let used = lowerTemplates(batchSize: Int.max) { id, value in templates[id] = value }
@@ -30,7 +31,7 @@ struct BundleLowering {
     /// same bytes as ``BundleEmitter/emit(_:)`` of ``lower()``, without ever holding the whole content.
     ///
     /// - Returns: the bundle's digest.
-    func emit<Sink: BundleSink>(into sink: inout Sink, signingKey: BundlePrivateKey?) throws(BundleSigningError)
+    mutating func emit<Sink: BundleSink>(into sink: inout Sink, signingKey: BundlePrivateKey?) throws(BundleSigningError)
         -> String
     {
         try BundleEmitter.emit(members: head(), streamed: "templates", signingKey: signingKey, into: &sink) { yield in
@@ -86,12 +87,13 @@ struct BundleLowering {
     /// hands each to `yield` with its id, in increasing id order (UTF-8 bytes); returns the variables
     /// they read. When two templates share an id (never in a workspace without errors) the later one
     /// in workspace order is the one yielded, as a dictionary keeps it.
-    private func lowerTemplates(batchSize: Int, _ yield: (String, JSONValue) -> Void) -> Set<String> {
+    private mutating func lowerTemplates(batchSize: Int, _ yield: (String, JSONValue) -> Void) -> Set<String> {
         var used = Set<String>(["unsubscribe_url"])
         // The manifest's footers are shared by most templates: convert each once, up front.
-        var shared = renderings
+        var shared = MarkdownRenderings()
         for footer in manifest.footers where shared[TextKey(footer.text.text)] == nil {
-            shared[TextKey(footer.text.text)] = RenderedMarkdown(markdown: footer.text.text)
+            let key = TextKey(footer.text.text)
+            shared[key] = renderings[key] ?? RenderedMarkdown(markdown: footer.text.text)
         }
         // Their variables too: parsed once here, not once per template-locale.
         var sharedReads: [TextKey: Set<String>] = [:]
@@ -109,11 +111,22 @@ struct BundleLowering {
         var start = 0
         while start < order.count {
             let batch = order[start..<(start + min(order.count - start, max(1, batchSize)))]
-            let lowered = Parallel.map(batch.count, parallelism: options.parallelism) { offset in
+            // This batch's conversions, taken out of `renderings` so that each is freed once its template
+            // is lowered (a text that a later batch shares is converted again there: same bytes).
+            var conversions = shared
+            for index in batch {
+                for content in all[index].locales {
+                    for text in [content.body, content.footer].compactMap({ $0?.text }) {
+                        let key = TextKey(text)
+                        if let rendered = renderings.removeValue(forKey: key) { conversions[key] = rendered }
+                    }
+                }
+            }
+            let lowered = Parallel.map(batch.count, parallelism: options.parallelism) { [self, conversions] offset in
                 var reads = Set<String>()
                 let value = lower(
                     all[batch[batch.startIndex + offset]], defaultSender: defaultSender, layout: layout,
-                    renderings: shared, sharedReads: sharedReads, used: &reads)
+                    renderings: conversions, sharedReads: sharedReads, used: &reads)
                 return (value, reads)
             }
             for (position, (value, reads)) in zip(batch.indices, lowered) {
@@ -124,6 +137,7 @@ struct BundleLowering {
             }
             start = batch.endIndex
         }
+        renderings = [:]
         return used
     }
 
@@ -213,16 +227,18 @@ struct BundleLowering {
     }
 
     private func triggers() -> JSONValue {
-        var byEvent: [String: [Trigger]] = [:]
-        for trigger in workspace.triggers {
+        // Indices, not copies: a trigger is hundreds of bytes and there may be 50,000.
+        let all = workspace.triggers
+        var byEvent: [String: [Int]] = [:]
+        for (index, trigger) in all.enumerated() {
             guard let event = trigger.event else { continue }
-            byEvent[event.key, default: []].append(trigger)
+            byEvent[event.key, default: []].append(index)
         }
         var out: [String: JSONValue] = [:]
-        for (key, triggers) in byEvent {
-            let ordered = triggers.sorted {
-                ($0.effectivePriority, $1.id.value) > ($1.effectivePriority, $0.id.value)
-            }
+        for (key, indices) in byEvent {
+            let ordered = indices.sorted {
+                (all[$0].effectivePriority, all[$1].id.value) > (all[$1].effectivePriority, all[$0].id.value)
+            }.map { all[$0] }
             out[key] = .array(
                 ordered.map { trigger in
                     var action: [String: JSONValue] = [
