@@ -42,6 +42,13 @@ public struct CompilationResult: Sendable {
 
     /// Whether any diagnostic is an error.
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// Forgets the bundle: the lowering found an error after it had started writing.
+    mutating func dropBundle() {
+        bundle = nil
+        bundleContent = nil
+        bundleDigest = nil
+    }
 }
 
 /// The compiler pipeline: parse, decode, check, lower, emit. Pure: it reads no file and prints nothing.
@@ -179,24 +186,39 @@ public enum Compiler {
         }
         timings.parse += clock.now - mark
         mark = clock.now
-        var checked = Checker.check(
-            workspace, lines: lines, parallelism: options.parallelism, keepRenderings: emit, into: &bag)
-        lines = [:]
+        // A build defers the template rules to the lowering, which runs them on each template as it
+        // lowers it (see `BundleLowering`).
+        let checked = Checker.check(
+            workspace, lines: lines, parallelism: options.parallelism, deferringTemplates: emit, into: &bag)
         // Suppression comments silence diagnostics before anything is lowered: a suppressed error (only
         // those `Suppressibility` allows) does not stop the build.
-        let filtered = SuppressionFilter.apply(suppressions, to: bag.sorted())
-        bag = DiagnosticBag()
-        bag.report(contentsOf: filtered.reported)
+        var filtered = SuppressionFilter.apply(suppressions, to: bag.sorted())
         timings.check += clock.now - mark
         var result = CompilationResult(diagnostics: [])
-        if emit, !bag.hasErrors, let manifest {
-            var lowering = BundleLowering(
-                workspace: workspace, manifest: manifest, symbols: checked.symbols, variables: checked.variables,
-                renderings: checked.renderings, options: options)
-            // The lowering holds the only reference, so it frees each conversion once it is used.
-            checked.renderings = [:]
-            write(&lowering, &result, &timings)
+        if emit {
+            if !filtered.reported.contains(where: { $0.severity == .error }), let manifest {
+                var lowering = BundleLowering(
+                    workspace: workspace, manifest: manifest, symbols: checked.symbols, variables: checked.variables,
+                    templateRules: checked.templateRules, options: options)
+                write(&lowering, &result, &timings)
+                bag.report(contentsOf: lowering.templateDiagnostics)
+                if lowering.leftOutTemplates { result.dropBundle() }
+            } else {
+                // Nothing will be lowered: the template rules only need the Markdown's issues.
+                mark = clock.now
+                var rules = checked.templateRules
+                rules.keepsRenderings = false
+                rules.check(workspace, into: &bag)
+                timings.check += clock.now - mark
+            }
+            mark = clock.now
+            filtered = SuppressionFilter.apply(suppressions, to: bag.sorted())
+            timings.check += clock.now - mark
         }
+        bag = DiagnosticBag()
+        bag.report(contentsOf: filtered.reported)
+        // An error in a template (found while lowering) means what was written is not a bundle.
+        if bag.hasErrors { result.dropBundle() }
         mark = clock.now
         result.diagnostics = bag.sorted()
         timings.check += clock.now - mark

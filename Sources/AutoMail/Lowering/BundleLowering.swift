@@ -1,17 +1,27 @@
+import Diagnostics
 import BundleFormat
 import Liquid
 import MailRendering
 
-/// Lowers a checked workspace (no errors) to the bundle's JSON content, without its digest.
+/// Lowers a workspace that passed every rule but the template rules to the bundle's JSON content,
+/// without its digest, running the template rules on each template as it lowers it.
+///
+/// Checking and lowering a template in one step means its Markdown is converted once and its
+/// conversion is dropped as soon as the template is written: the build never holds every template's
+/// HTML and text at once. A template the rules find an error in is not lowered (its problems are in
+/// ``templateDiagnostics``), so whatever was written is not a bundle and the caller discards it.
 struct BundleLowering {
     let workspace: Workspace
     let manifest: Manifest
     let symbols: SymbolTable
     let variables: VariableCatalog
-    /// Markdown conversions made by the checks, keyed by source text; anything missing is converted here.
-    /// The lowering takes each out as it lowers its template, so they are freed as it goes.
-    var renderings: MarkdownRenderings
+    /// The template rules, converting Markdown fully (`keepsRenderings`) so the lowering reuses it.
+    let templateRules: TemplateRules
     let options: BuildOptions
+    /// What the template rules reported, in template order (the caller sorts them with the rest).
+    private(set) var templateDiagnostics: [Diagnostic] = []
+    /// Whether a template was left out because the rules found an error in it.
+    private(set) var leftOutTemplates = false
 
     /// The id under which the implicit `noreply@` sender appears when no default sender is declared.
     /// Ids cannot start with `_`, so it never collides with a declared sender.
@@ -89,11 +99,13 @@ struct BundleLowering {
     /// in workspace order is the one yielded, as a dictionary keeps it.
     private mutating func lowerTemplates(batchSize: Int, _ yield: (String, JSONValue) -> Void) -> Set<String> {
         var used = Set<String>(["unsubscribe_url"])
-        // The manifest's footers are shared by most templates: convert each once, up front.
+        // The manifest's footers are shared by most templates: checked and converted once, up front.
         var shared = MarkdownRenderings()
+        var footerBag = DiagnosticBag()
+        templateRules.checkFooters(of: manifest, into: &footerBag, keeping: &shared)
+        templateDiagnostics += footerBag.diagnostics
         for footer in manifest.footers where shared[TextKey(footer.text.text)] == nil {
-            let key = TextKey(footer.text.text)
-            shared[key] = renderings[key] ?? RenderedMarkdown(markdown: footer.text.text)
+            shared[TextKey(footer.text.text)] = RenderedMarkdown(markdown: footer.text.text)
         }
         // Their variables too: parsed once here, not once per template-locale.
         var sharedReads: [TextKey: Set<String>] = [:]
@@ -111,33 +123,32 @@ struct BundleLowering {
         var start = 0
         while start < order.count {
             let batch = order[start..<(start + min(order.count - start, max(1, batchSize)))]
-            // This batch's conversions, taken out of `renderings` so that each is freed once its template
-            // is lowered (a text that a later batch shares is converted again there: same bytes).
-            var conversions = shared
-            for index in batch {
-                for content in all[index].locales {
-                    for text in [content.body, content.footer].compactMap({ $0?.text }) {
-                        let key = TextKey(text)
-                        if let rendered = renderings.removeValue(forKey: key) { conversions[key] = rendered }
-                    }
-                }
-            }
-            let lowered = Parallel.map(batch.count, parallelism: options.parallelism) { [self, conversions] offset in
+            let lowered = Parallel.map(batch.count, parallelism: options.parallelism) { [self, shared] offset in
+                let template = all[batch[batch.startIndex + offset]]
+                var bag = DiagnosticBag()
+                var conversions = shared
+                templateRules.check(template, into: &bag, keeping: &conversions)
+                // Never lowered with an error: the lowering expects text the rules accepted.
+                guard !bag.hasErrors else { return (JSONValue?.none, Set<String>(), bag.diagnostics) }
                 var reads = Set<String>()
                 let value = lower(
-                    all[batch[batch.startIndex + offset]], defaultSender: defaultSender, layout: layout,
-                    renderings: conversions, sharedReads: sharedReads, used: &reads)
-                return (value, reads)
+                    template, defaultSender: defaultSender, layout: layout, renderings: conversions,
+                    sharedReads: sharedReads, used: &reads)
+                return (Optional(value), reads, bag.diagnostics)
             }
-            for (position, (value, reads)) in zip(batch.indices, lowered) {
+            for (position, (value, reads, diagnostics)) in zip(batch.indices, lowered) {
+                templateDiagnostics += diagnostics
                 used.formUnion(reads)
                 let id = all[order[position]].id.value
                 if position + 1 < order.count, all[order[position + 1]].id.value == id { continue }
+                guard let value else {
+                    leftOutTemplates = true
+                    continue
+                }
                 yield(id, value)
             }
             start = batch.endIndex
         }
-        renderings = [:]
         return used
     }
 

@@ -6,28 +6,32 @@ enum Checker {
     struct Output {
         var symbols: SymbolTable
         var variables: VariableCatalog
-        /// The Markdown conversions made by the checks (only when asked to keep them).
-        var renderings: MarkdownRenderings
+        /// The template rules, with the workspace's symbols; when the checks were asked to defer them,
+        /// they have not run yet: the lowering runs them on each template as it lowers it.
+        var templateRules: TemplateRules
     }
 
+    /// Runs every rule; with `deferringTemplates`, every rule but the template rules (AM601–AM611,
+    /// AM618 and the Markdown checks), which a build runs inside the lowering, template by template,
+    /// so that no template's Markdown conversion outlives its lowering.
     static func check(
-        _ workspace: Workspace, lines: [String: SourceLines], parallelism: Int = 1, keepRenderings: Bool = false,
+        _ workspace: Workspace, lines: [String: SourceLines], parallelism: Int = 1, deferringTemplates: Bool = false,
         into bag: inout DiagnosticBag
     ) -> Output {
         let symbols = SymbolTable(workspace)
         let variables = VariableCatalog(manifest: workspace.manifest)
+        let templateRules = TemplateRules(
+            symbols: symbols, variables: variables, lines: lines, parallelism: parallelism,
+            keepsRenderings: deferringTemplates)
         IdentifierRules.check(workspace, into: &bag)
         ReferenceRules.check(workspace, symbols: symbols, into: &bag)
         SenderRules.check(workspace, into: &bag)
         ConsentRules.check(workspace, into: &bag)
-        let renderings = TemplateRules(
-            symbols: symbols, variables: variables, lines: lines, parallelism: parallelism,
-            keepsRenderings: keepRenderings
-        ).check(workspace, into: &bag)
+        if !deferringTemplates { templateRules.check(workspace, into: &bag) }
         FooterRules(symbols: symbols, variables: variables).check(workspace, into: &bag)
         RenderingRules(symbols: symbols, variables: variables, parallelism: parallelism).check(workspace, into: &bag)
         TriggerRules.check(workspace, symbols: symbols, into: &bag)
         LayoutRules(variables: variables).check(workspace, into: &bag)
-        return Output(symbols: symbols, variables: variables, renderings: renderings)
+        return Output(symbols: symbols, variables: variables, templateRules: templateRules)
     }
 }

@@ -12,35 +12,34 @@ struct TemplateRules {
     let lines: [String: SourceLines]
     /// Threads to check templates on (each template is checked on its own, merged in order).
     var parallelism = 1
-    /// Whether to convert Markdown fully and keep the conversions (for a build); a check only needs the issues.
+    /// Whether to convert Markdown fully and keep the conversions (for a build, whose lowering checks each
+    /// template as it lowers it); a check only needs the issues.
     var keepsRenderings = false
 
-    /// Checks every template (on up to `parallelism` threads) and returns the Markdown conversions
-    /// made on the way, for the lowering.
-    @discardableResult
-    func check(_ workspace: Workspace, into bag: inout DiagnosticBag) -> MarkdownRenderings {
+    /// Checks the manifest's footers and every template (on up to `parallelism` threads).
+    func check(_ workspace: Workspace, into bag: inout DiagnosticBag) {
         var renderings = MarkdownRenderings()
-        if let manifest = workspace.manifest {
-            for footer in manifest.footers {
-                checkLiquid(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag)
-                checkMarkdown(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &renderings)
-            }
-        }
+        if let manifest = workspace.manifest { checkFooters(of: manifest, into: &bag, keeping: &renderings) }
         let templates = workspace.templates
         let outcomes = Parallel.map(templates.count, parallelism: parallelism) { index in
             var local = DiagnosticBag()
             var converted = MarkdownRenderings()
             check(templates[index], into: &local, keeping: &converted)
-            return (local.diagnostics, converted)
+            return local.diagnostics
         }
-        for (diagnostics, converted) in outcomes {
-            bag.report(contentsOf: diagnostics)
-            renderings.merge(converted) { first, _ in first }
-        }
-        return renderings
+        for diagnostics in outcomes { bag.report(contentsOf: diagnostics) }
     }
 
-    private func check(_ template: Template, into bag: inout DiagnosticBag, keeping renderings: inout MarkdownRenderings) {
+    /// Checks the manifest's footers (their conversions go into `renderings` when ``keepsRenderings``).
+    func checkFooters(of manifest: Manifest, into bag: inout DiagnosticBag, keeping renderings: inout MarkdownRenderings) {
+        for footer in manifest.footers {
+            checkLiquid(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag)
+            checkMarkdown(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &renderings)
+        }
+    }
+
+    /// Checks one template; its Markdown conversions go into `renderings` when ``keepsRenderings``.
+    func check(_ template: Template, into bag: inout DiagnosticBag, keeping renderings: inout MarkdownRenderings) {
         let locales = symbols.locales
         do {
             let name = "template `\(template.id.value)`"
