@@ -1,4 +1,5 @@
 import AutoMail
+import BundleFormat
 import Diagnostics
 import Foundation
 import Testing
@@ -31,6 +32,11 @@ struct InvalidWorkspaceTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let loaded = try WorkspaceLoader.load(root: dir.path)
         let result = Compiler.check(loaded.files)
+        // A build (which runs the template rules inside the lowering) reports the same and writes nothing.
+        var sink = BundleBytes()
+        let built = try Compiler.build(loaded.files, into: &sink)
+        #expect(built.diagnostics == result.diagnostics, "build and check disagree on `\(name)`")
+        #expect(built.bundleDigest == nil)
         let all = (loaded.diagnostics + result.diagnostics).sorted(by: Diagnostic.reportingOrder)
         let actual = Fixtures.describe(all)
         let expectedURL = caseDir.appendingPathComponent("expected.txt")

@@ -1,4 +1,5 @@
 import AutoMail
+import BundleFormat
 import Diagnostics
 import Foundation
 import Testing
@@ -41,7 +42,20 @@ import Testing
         if Self.loaderOnlyCodes.contains(code) {
             diagnostics = try Self.loadAndCheck(overlay.files)
         } else {
-            diagnostics = Compiler.check(overlay.files.map { SourceFile(path: $0.key, text: $0.value) }).diagnostics
+            let files = overlay.files.map { SourceFile(path: $0.key, text: $0.value) }
+            diagnostics = Compiler.check(files).diagnostics
+            // A build runs the template rules inside the lowering (streamed or not): it must report
+            // exactly what a check reports, and give a bundle only without an error.
+            let built = Compiler.build(files)
+            var sink = BundleBytes()
+            let streamed = try Compiler.build(files, into: &sink)
+            for result in [built, streamed] {
+                #expect(result.diagnostics == diagnostics, "build and check disagree", sourceLocation: location)
+                #expect(
+                    (result.bundleDigest != nil) == !diagnostics.contains { $0.severity == .error },
+                    "a bundle must come exactly when there is no error", sourceLocation: location)
+            }
+            #expect((built.bundle != nil) == (built.bundleDigest != nil), sourceLocation: location)
         }
         let produced = diagnostics.map(Self.describe).joined(separator: "\n")
         if ProcessInfo.processInfo.environment["AUTOMAIL_PRINT_EXAMPLES"] != nil {

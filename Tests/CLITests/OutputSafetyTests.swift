@@ -187,6 +187,22 @@ import Glibc
         #expect(strict.codes == ["AM703"])
         #expect(Self.bytes(output) == Self.previous)
         #expect(try Self.others(in: scratch.path, than: ["bundle.json", "ws"]) == [])
+        // Raw HTML in the body of the template that sorts last: the template rules run inside the
+        // lowering, so this error is found once every other template is already streamed to the file.
+        let last = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: workspace + "/templates").sorted().last)
+        let original = try String(contentsOfFile: workspace + "/templates/" + last, encoding: .utf8)
+        let broken = try #require(original.range(of: "body: |\n"))
+        let indent = String(original[broken.upperBound...].prefix { $0 == " " })
+        try original.replacingCharacters(in: broken, with: "body: |\n\(indent)<script>alert(1)</script>\n\n")
+            .write(toFile: workspace + "/templates/" + last, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: workspace + "/templates/spare.yaml")
+        let late = try BoundedProcess.run(["build", workspace, "--output", output], in: scratch.path)
+        #expect(late.status == 1, "\(late.standardError.prefix(300))")
+        #expect(late.codes.contains("AM608"), "\(late.codes)")
+        #expect(Self.bytes(output) == Self.previous)
+        #expect(try Self.others(in: scratch.path, than: ["bundle.json", "ws"]) == [])
+        try original.write(toFile: workspace + "/templates/" + last, atomically: true, encoding: .utf8)
         // A trigger naming a template that does not exist: an error, nothing lowered.
         try Data("triggers:\n  - id: broken\n    when:\n      task: call-back\n    template: nowhere\n".utf8)
             .write(to: URL(fileURLWithPath: workspace + "/triggers/broken.yaml"))
