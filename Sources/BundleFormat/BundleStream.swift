@@ -32,6 +32,23 @@ public struct BundleBytes: BundleSink, Sendable {
     }
 }
 
+/// A top-level member that a streamed bundle writes after the streamed one.
+public enum LateMember {
+    /// A value, written whole.
+    case value(JSONValue)
+    /// An object made one entry at a time as it is written (each entry freed once written): its keys
+    /// (each once, in any order) and the entry for a key. ``value`` gives it whole.
+    case object(keys: [String], entry: (String) -> JSONValue)
+
+    /// The member as one value.
+    public var value: JSONValue {
+        switch self {
+        case .value(let value): value
+        case let .object(keys, entry): .object(Dictionary(keys.map { ($0, entry($0)) }) { first, _ in first })
+        }
+    }
+}
+
 extension BundleEmitter {
     /// Writes a bundle into `sink` as it is produced, never holding it whole: the bytes are those
     /// ``emit(_:)`` (or, with `signingKey`, ``emit(_:signingKey:)``) writes for the same content.
@@ -48,7 +65,7 @@ extension BundleEmitter {
     /// - Returns: the bundle's digest.
     public static func emit<Sink: BundleSink>(
         members: [String: JSONValue], streamed: String, signingKey: BundlePrivateKey? = nil, into sink: inout Sink,
-        produce: (_ yield: (String, JSONValue) -> Void) -> [String: JSONValue]
+        produce: (_ yield: (String, JSONValue) -> Void) -> [String: LateMember]
     ) throws(BundleSigningError) -> String {
         try emit(
             members: members, streamed: streamed, signingKey: signingKey, chunkSize: 1 << 16, into: &sink,
@@ -59,7 +76,7 @@ extension BundleEmitter {
     /// bytes (tests use small ones).
     static func emit<Sink: BundleSink>(
         members: [String: JSONValue], streamed: String, signingKey: BundlePrivateKey?, chunkSize: Int,
-        into sink: inout Sink, produce: (_ yield: (String, JSONValue) -> Void) -> [String: JSONValue]
+        into sink: inout Sink, produce: (_ yield: (String, JSONValue) -> Void) -> [String: LateMember]
     ) throws(BundleSigningError) -> String {
         var writer = StreamWriter(sink: sink, signingKey: signingKey, chunkSize: chunkSize)
         defer { sink = writer.sink }
@@ -75,8 +92,14 @@ extension BundleEmitter {
         let late = produce { key, value in writer.entry(key, value) }
         writer.endStreamed()
         for name in early { all[name] = nil }
-        all.merge(late) { first, _ in first }
-        for name in sortedKeys(Array(all.keys)) { writer.member(name, all[name] ?? .null) }
+        var rest = all.mapValues { LateMember.value($0) }
+        rest.merge(late) { first, _ in first }
+        for name in sortedKeys(Array(rest.keys)) {
+            switch rest[name] ?? .value(.null) {
+            case .value(let value): writer.member(name, value)
+            case let .object(keys, entry): writer.member(name, keys: keys, entry: entry)
+            }
+        }
         return try writer.finish()
     }
 
@@ -136,14 +159,18 @@ private struct StreamWriter<Sink: BundleSink> {
                 prettyWriter.writeNested(value, depth: 1, into: &pretty)
                 break
             }
-            // Entry by entry, as the streamed member is: a large member (the triggers of 50,000
-            // bindings) never sits whole in either buffer.
-            beginStreamed(name)
-            for key in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-                entry(key, members[key] ?? .null)
-            }
-            endStreamed()
+            // Entry by entry, as the streamed member is: a large member never sits whole in either buffer.
+            member(name, keys: Array(members.keys)) { members[$0] ?? .null }
+            return
         }
+        flushIfFull()
+    }
+
+    /// Writes a top-level object member entry by entry, each made by `value` just before it is written.
+    mutating func member(_ name: String, keys: [String], entry value: (String) -> JSONValue) {
+        beginStreamed(name)
+        for key in keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) { entry(key, value(key)) }
+        endStreamed()
         flushIfFull()
     }
 

@@ -33,7 +33,7 @@ struct BundleLowering {
         var templates: [String: JSONValue] = [:]
         let used = lowerTemplates(batchSize: Int.max) { id, value in templates[id] = value }
         content["templates"] = .object(templates)
-        content.merge(tail(used: used)) { first, _ in first }
+        content.merge(tail(used: used).mapValues(\.value)) { first, _ in first }
         return content
     }
 
@@ -83,14 +83,14 @@ struct BundleLowering {
     }
 
     /// The members that sort after `templates`: the variables the templates read (`used`) and the triggers.
-    private func tail(used: Set<String>) -> [String: JSONValue] {
+    private func tail(used: Set<String>) -> [String: LateMember] {
         let variables = JSONValue.array(
             variables.contactVariables.filter { used.contains($0.name) }.sorted { $0.name < $1.name }.map {
                 var entry: [String: JSONValue] = ["name": .string($0.name), "type": .string($0.type)]
                 if $0.name == "unsubscribe_url" { entry["required"] = .bool(true) }
                 return .object(entry)
             })
-        return ["variables": variables, "triggers": triggers()]
+        return ["variables": .value(variables), "triggers": triggers()]
     }
 
     /// Lowers every template, `batchSize` at a time (each batch on `options.parallelism` threads), and
@@ -237,7 +237,9 @@ struct BundleLowering {
         return .object(entry)
     }
 
-    private func triggers() -> JSONValue {
+    /// The triggers by event, each event's list made only when it is written (50,000 triggers as JSON
+    /// values at once would take 21 MB).
+    private func triggers() -> LateMember {
         // Indices, not copies: a trigger is hundreds of bytes and there may be 50,000.
         let all = workspace.triggers
         var byEvent: [String: [Int]] = [:]
@@ -245,12 +247,11 @@ struct BundleLowering {
             guard let event = trigger.event else { continue }
             byEvent[event.key, default: []].append(index)
         }
-        var out: [String: JSONValue] = [:]
-        for (key, indices) in byEvent {
-            let ordered = indices.sorted {
+        return .object(keys: Array(byEvent.keys)) { key in
+            let ordered = (byEvent[key] ?? []).sorted {
                 (all[$0].effectivePriority, all[$1].id.value) > (all[$1].effectivePriority, all[$0].id.value)
             }.map { all[$0] }
-            out[key] = .array(
+            return .array(
                 ordered.map { trigger in
                     var action: [String: JSONValue] = [
                         "trigger": .string(trigger.id.value),
@@ -266,7 +267,6 @@ struct BundleLowering {
                     return .object(action)
                 })
         }
-        return .object(out)
     }
 }
 
