@@ -104,13 +104,10 @@ struct BundleLowering {
         var footerBag = DiagnosticBag()
         templateRules.checkFooters(of: manifest, into: &footerBag, keeping: &shared)
         templateDiagnostics += footerBag.diagnostics
-        for footer in manifest.footers where shared[TextKey(footer.text.text)] == nil {
-            shared[TextKey(footer.text.text)] = RenderedMarkdown(markdown: footer.text.text)
-        }
-        // Their variables too: parsed once here, not once per template-locale.
-        var sharedReads: [TextKey: Set<String>] = [:]
-        for footer in manifest.footers where sharedReads[TextKey(footer.text.text)] == nil {
-            sharedReads[TextKey(footer.text.text)] = Self.reads(of: footer.text.text)
+        for footer in manifest.footers {
+            let key = TextKey(footer.text.text)
+            if shared.markdown[key] == nil { shared.markdown[key] = RenderedMarkdown(markdown: footer.text.text) }
+            if shared.reads[key] == nil { shared.reads[key] = Self.reads(of: footer.text.text) }
         }
         let all = workspace.templates
         // Sorted by id, then by position: the last of equal ids is the one a dictionary would keep.
@@ -132,8 +129,7 @@ struct BundleLowering {
                 guard !bag.hasErrors else { return (JSONValue?.none, Set<String>(), bag.diagnostics) }
                 var reads = Set<String>()
                 let value = lower(
-                    template, defaultSender: defaultSender, layout: layout, renderings: conversions,
-                    sharedReads: sharedReads, used: &reads)
+                    template, defaultSender: defaultSender, layout: layout, renderings: conversions, used: &reads)
                 return (Optional(value), reads, bag.diagnostics)
             }
             for (position, (value, reads, diagnostics)) in zip(batch.indices, lowered) {
@@ -192,8 +188,13 @@ struct BundleLowering {
 
     /// The variables `source` reads, and for each path of two or more parts, its first two parts.
     static func reads(of source: String) -> Set<String> {
+        reads(of: LiquidTemplate.parse(source).template?.variables ?? [])
+    }
+
+    /// The variables `references` read: each full path and its first two segments (`contact.city`).
+    static func reads(of references: [LiquidVariableReference]) -> Set<String> {
         var used = Set<String>()
-        for reference in LiquidTemplate.parse(source).template?.variables ?? [] {
+        for reference in references {
             used.insert(reference.path.joined(separator: "."))
             if reference.path.count > 1 { used.insert(reference.path.prefix(2).joined(separator: ".")) }
         }
@@ -202,7 +203,7 @@ struct BundleLowering {
 
     private func lower(
         _ template: Template, defaultSender: String, layout: String?, renderings: MarkdownRenderings,
-        sharedReads: [TextKey: Set<String>], used: inout Set<String>
+        used: inout Set<String>
     ) -> JSONValue {
         var entry: [String: JSONValue] = ["sender": .string(template.sender?.value ?? defaultSender)]
         if manifest.consent.effectiveMode == .purpose, let purpose = template.purpose {
@@ -215,10 +216,10 @@ struct BundleLowering {
             let body = content.body?.text ?? ""
             let footer = content.footer?.text ?? manifest.footers.first { $0.locale.value == locale }?.text.text ?? ""
             for source in [subject, body, footer] {
-                used.formUnion(sharedReads[TextKey(source)] ?? Self.reads(of: source))
+                used.formUnion(renderings.reads[TextKey(source)] ?? Self.reads(of: source))
             }
-            let renderedBody = renderings[TextKey(body)] ?? RenderedMarkdown(markdown: body)
-            let renderedFooter = renderings[TextKey(footer)] ?? RenderedMarkdown(markdown: footer)
+            let renderedBody = renderings.markdown[TextKey(body)] ?? RenderedMarkdown(markdown: body)
+            let renderedFooter = renderings.markdown[TextKey(footer)] ?? RenderedMarkdown(markdown: footer)
             let document = MailRendering.renderHTMLDocument(
                 subject: subject, locale: locale, bodyHTML: renderedBody.html, footerHTML: renderedFooter.html,
                 layout: layout)

@@ -33,7 +33,7 @@ struct TemplateRules {
     /// Checks the manifest's footers (their conversions go into `renderings` when ``keepsRenderings``).
     func checkFooters(of manifest: Manifest, into bag: inout DiagnosticBag, keeping renderings: inout MarkdownRenderings) {
         for footer in manifest.footers {
-            checkLiquid(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag)
+            checkLiquid(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &renderings)
             checkMarkdown(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &renderings)
         }
     }
@@ -58,14 +58,14 @@ struct TemplateRules {
                 }
                 let place = "\(name) (`\(content.locale.value)`)"
                 if let subject = content.subject {
-                    checkSubject(subject, place: place, into: &bag)
+                    checkSubject(subject, place: place, into: &bag, keeping: &renderings)
                 }
                 if let body = content.body {
-                    checkLiquid(body, what: "the body of \(place)", into: &bag)
+                    checkLiquid(body, what: "the body of \(place)", into: &bag, keeping: &renderings)
                     checkMarkdown(body, what: "the body of \(place)", into: &bag, keeping: &renderings)
                 }
                 if let footer = content.footer {
-                    checkLiquid(footer, what: "the footer of \(place)", into: &bag)
+                    checkLiquid(footer, what: "the footer of \(place)", into: &bag, keeping: &renderings)
                     checkMarkdown(footer, what: "the footer of \(place)", into: &bag, keeping: &renderings)
                 }
             }
@@ -84,7 +84,9 @@ struct TemplateRules {
         }
     }
 
-    private func checkSubject(_ subject: SourceText, place: String, into bag: inout DiagnosticBag) {
+    private func checkSubject(
+        _ subject: SourceText, place: String, into bag: inout DiagnosticBag, keeping renderings: inout MarkdownRenderings
+    ) {
         if subject.text.allSatisfy({ $0.isWhitespace }) {
             bag.report(
                 .error(
@@ -115,7 +117,7 @@ struct TemplateRules {
                     .markdownTooComplex, "the subject of \(place) is longer than \(Self.maxCheckedScalars) characters",
                     at: subject.range, help: "write a subject of a few words"))
         }
-        checkLiquid(subject, what: "the subject of \(place)", into: &bag)
+        checkLiquid(subject, what: "the subject of \(place)", into: &bag, keeping: &renderings)
     }
 
     /// The longest subject, body or footer checked (256 Ki scalars, as MailRendering's Markdown bound).
@@ -135,8 +137,11 @@ struct TemplateRules {
         return [DiagnosticNote("\(total - shown) more like this are not shown")]
     }
 
-    /// Parses the Liquid of `text` and reports syntax errors, unsupported constructs and unknown variables.
-    func checkLiquid(_ text: SourceText, what: String, into bag: inout DiagnosticBag) {
+    /// Parses the Liquid of `text` and reports syntax errors, unsupported constructs and unknown variables;
+    /// with ``keepsRenderings``, keeps the variables it reads for the lowering.
+    func checkLiquid(
+        _ text: SourceText, what: String, into bag: inout DiagnosticBag, keeping renderings: inout MarkdownRenderings
+    ) {
         // Past the Markdown bound the text is reported once (AM620, by `checkMarkdown` or `checkSubject`)
         // and not parsed: a hostile text must not cost time in proportion to its thousands of tags.
         guard !Self.exceedsCheckedScalars(text.text) else { return }
@@ -156,6 +161,7 @@ struct TemplateRules {
                     help: issue.help ?? "see `automail explain \(code.rawValue)` for the supported Liquid"))
         }
         guard let template = result.template else { return }
+        if keepsRenderings { renderings.reads[TextKey(text.text)] = BundleLowering.reads(of: template.variables) }
         let unknown = template.variables.filter { !variables.allows($0.path) }
         for (number, reference) in unknown.prefix(Self.maxReportsPerText).enumerated() {
             // Without a readable manifest the custom contact fields are unknown: stay silent about them.
@@ -196,8 +202,8 @@ struct TemplateRules {
         let issues: [MarkdownIssue]
         if keepsRenderings {
             let key = TextKey(text.text)
-            let rendered = renderings[key] ?? RenderedMarkdown(markdown: text.text)
-            renderings[key] = rendered
+            let rendered = renderings.markdown[key] ?? RenderedMarkdown(markdown: text.text)
+            renderings.markdown[key] = rendered
             issues = rendered.issues
         } else {
             issues = MailRendering.checkMarkdown(text.text)

@@ -55,10 +55,12 @@ enum Parallel {
     }
 }
 
-/// Markdown texts converted once (`RenderedMarkdown`), keyed by their source text: the checks
-/// convert every body and footer, and the lowering reuses those conversions (and converts the
-/// manifest's footer once per locale rather than once per template).
-typealias MarkdownRenderings = [TextKey: RenderedMarkdown]
+/// What the template rules work out that the lowering needs again, keyed by source text: each
+/// Markdown text converted once (`RenderedMarkdown`) and the variables each Liquid text reads.
+struct MarkdownRenderings {
+    var markdown: [TextKey: RenderedMarkdown] = [:]
+    var reads: [TextKey: Set<String>] = [:]
+}
 
 /// A text as a dictionary key compared and hashed by its UTF-8 bytes.
 ///
