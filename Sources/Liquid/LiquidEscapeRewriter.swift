@@ -15,6 +15,48 @@ extension LiquidTemplate {
     /// `escape` only gets the `replace`. Outputs that do not parse, and outputs inside `comment`
     /// blocks or `raw` bodies, are left alone.
     public static func appendingEscapeToOutputs(_ source: String) -> String {
+        rewrite(source).text
+    }
+
+    /// ``appendingEscapeToOutputs(_:)`` of `parts.joined()`, rewriting part by part where that gives the
+    /// same bytes: when every part ends outside any output, tag, comment or `raw` body and no `{{` or
+    /// `{%` straddles two parts (otherwise the joined text is rewritten whole). A part without `{{` or
+    /// `{%`, such as a layout's markup, then costs one scan of its bytes.
+    public static func appendingEscapeToOutputs(joining parts: [String]) -> String {
+        var result = ""
+        var previousEndsWithBrace = false
+        for part in parts {
+            var part = part
+            let (hasMarkup, first, last) = part.withUTF8 { bytes -> (Bool, UInt8?, UInt8?) in
+                var hasMarkup = false
+                var index = bytes.startIndex
+                while index + 1 < bytes.endIndex {
+                    if bytes[index] == UInt8(ascii: "{"), bytes[index + 1] == UInt8(ascii: "{") || bytes[index + 1] == UInt8(ascii: "%") {
+                        hasMarkup = true
+                        break
+                    }
+                    index += 1
+                }
+                return (hasMarkup, bytes.first, bytes.last)
+            }
+            if previousEndsWithBrace, first == UInt8(ascii: "{") || first == UInt8(ascii: "%") {
+                return appendingEscapeToOutputs(parts.joined())
+            }
+            if hasMarkup {
+                let rewritten = rewrite(part)
+                guard rewritten.endsClean else { return appendingEscapeToOutputs(parts.joined()) }
+                result += rewritten.text
+            } else {
+                result += part
+            }
+            if let last { previousEndsWithBrace = last == UInt8(ascii: "{") }
+        }
+        return result
+    }
+
+    /// `source` rewritten, and whether it ends outside any output, tag, comment or `raw` body (so that
+    /// text after it is read the same whether it is rewritten with it or on its own).
+    private static func rewrite(_ source: String) -> (text: String, endsClean: Bool) {
         let scalars = ScalarText.scalars(of: source)
         // The source's own UTF-8 bytes are copied between insertions, whole runs at a time: the
         // tokens come in order, so one cursor turns their scalar offsets into byte offsets.
@@ -33,6 +75,7 @@ extension LiquidTemplate {
             }
             var copied = 0
             var commentDepth = 0
+            var endsClean = true
             for token in Lexer(scalars).tokens() {
                 defer {
                     if token.kind == .tag && token.closed {
@@ -40,6 +83,8 @@ extension LiquidTemplate {
                         if token.name == "endcomment" && commentDepth > 0 { commentDepth -= 1 }
                     }
                 }
+                // An unclosed construct runs to the end; a `raw` body that is the last token has no `endraw`.
+                endsClean = token.closed && token.kind != .rawBody
                 guard token.kind == .output, token.closed, commentDepth == 0,
                       let (insertion, suffix) = escapeInsertion(scalars, inner: token.inner)
                 else { continue }
@@ -49,7 +94,7 @@ extension LiquidTemplate {
                 copied = at
             }
             result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
-            return String(decoding: result, as: UTF8.self)
+            return (String(decoding: result, as: UTF8.self), endsClean && commentDepth == 0)
         }
     }
 

@@ -13,38 +13,54 @@
 /// goes right after the body, since it carries the legal mentions.
 public func renderHTMLDocument(subject: String, locale: String, bodyHTML: String, footerHTML: String,
                                layout: String?) -> String {
-    let bodyMarkup: String
-    if let layout, validateLayout(layout).isEmpty {
-        bodyMarkup = EmailLayout.fill(layout, body: bodyHTML, footer: footerHTML)
-    } else {
-        bodyMarkup = EmailLayout.defaultBody(body: bodyHTML, footer: footerHTML)
-    }
-    return """
-    <!DOCTYPE html>
-    <html lang="\(HTMLEscaping.attribute(locale))">
-    <head>
-    <meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <meta name="color-scheme" content="light dark">
-    <meta name="supported-color-schemes" content="light dark">
-    <title>\(EmailLayout.escapeOutsideLiquid(subject))</title>
-    <style>
-    :root { color-scheme: light dark; supported-color-schemes: light dark; }
-    body { margin: 0; padding: 0; -webkit-text-size-adjust: 100%; }
-    .am-content img { max-width: 100%; height: auto; }
-    @media (prefers-color-scheme: dark) {
-      .am-page { background-color: #111113 !important; }
-      .am-card { background-color: #1f1f23 !important; }
-      .am-content { color: #ececf1 !important; }
-      .am-content a { color: #8ab4f8 !important; }
-      .am-footer, .am-footer a { color: #a1a1aa !important; }
-    }
-    </style>
-    </head>
-    \(bodyMarkup)
-    </html>
+    renderHTMLDocumentParts(
+        subject: subject, locale: locale, bodyHTML: bodyHTML, footerHTML: footerHTML, layout: layout
+    ).joined()
+}
 
-    """
+/// ``renderHTMLDocument(subject:locale:bodyHTML:footerHTML:layout:)``'s document in consecutive parts
+/// (joined, they are the document): the escaped subject, `bodyHTML` and `footerHTML` are parts of
+/// their own, between parts of layout markup. A caller that transforms the document part by part
+/// (the lowering's escape rewrite) treats the layout's markup, the same for every template, apart.
+public func renderHTMLDocumentParts(subject: String, locale: String, bodyHTML: String, footerHTML: String,
+                                    layout: String?) -> [String] {
+    var parts = [
+        """
+        <!DOCTYPE html>
+        <html lang="\(HTMLEscaping.attribute(locale))">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="color-scheme" content="light dark">
+        <meta name="supported-color-schemes" content="light dark">
+        <title>
+        """,
+        EmailLayout.escapeOutsideLiquid(subject),
+        """
+        </title>
+        <style>
+        :root { color-scheme: light dark; supported-color-schemes: light dark; }
+        body { margin: 0; padding: 0; -webkit-text-size-adjust: 100%; }
+        .am-content img { max-width: 100%; height: auto; }
+        @media (prefers-color-scheme: dark) {
+          .am-page { background-color: #111113 !important; }
+          .am-card { background-color: #1f1f23 !important; }
+          .am-content { color: #ececf1 !important; }
+          .am-content a { color: #8ab4f8 !important; }
+          .am-footer, .am-footer a { color: #a1a1aa !important; }
+        }
+        </style>
+        </head>
+
+        """,
+    ]
+    if let layout, validateLayout(layout).isEmpty {
+        parts += EmailLayout.fill(layout, body: bodyHTML, footer: footerHTML)
+    } else {
+        parts += EmailLayout.defaultBody(body: bodyHTML, footer: footerHTML)
+    }
+    parts.append("\n</html>\n")
+    return parts
 }
 
 /// Checks a custom layout: exactly one `{{ content }}` slot and at most one `{{ footer }}` slot.
@@ -75,31 +91,42 @@ public func validateLayout(_ layout: String) -> [MarkdownIssue] {
 enum EmailLayout {
     static let fontStack = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"
 
-    static func defaultBody(body: String, footer: String) -> String {
-        """
-        <body class="am-page" style="margin:0;padding:0;background-color:#f4f4f5;">
-        <table role="presentation" class="am-page" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color:#f4f4f5;">
-        <tr>
-        <td align="center" style="padding:24px 12px;">
-        <table role="presentation" class="am-card" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:600px;background-color:#ffffff;border-radius:8px;">
-        <tr>
-        <td class="am-content" style="padding:24px;font-family:\(fontStack);font-size:16px;line-height:1.5;color:#1f2937;">
-        \(body)
-        </td>
-        </tr>
-        </table>
-        <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:600px;">
-        <tr>
-        <td class="am-footer" style="padding:16px 24px;font-family:\(fontStack);font-size:12px;line-height:1.5;color:#6b7280;">
-        \(footer)
-        </td>
-        </tr>
-        </table>
-        </td>
-        </tr>
-        </table>
-        </body>
-        """
+    /// The default body markup around `body` and `footer`, in parts (`body` and `footer` among them).
+    static func defaultBody(body: String, footer: String) -> [String] {
+        [
+            """
+            <body class="am-page" style="margin:0;padding:0;background-color:#f4f4f5;">
+            <table role="presentation" class="am-page" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color:#f4f4f5;">
+            <tr>
+            <td align="center" style="padding:24px 12px;">
+            <table role="presentation" class="am-card" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:600px;background-color:#ffffff;border-radius:8px;">
+            <tr>
+            <td class="am-content" style="padding:24px;font-family:\(fontStack);font-size:16px;line-height:1.5;color:#1f2937;">
+
+            """,
+            body,
+            """
+
+            </td>
+            </tr>
+            </table>
+            <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:600px;">
+            <tr>
+            <td class="am-footer" style="padding:16px 24px;font-family:\(fontStack);font-size:12px;line-height:1.5;color:#6b7280;">
+
+            """,
+            footer,
+            """
+
+            </td>
+            </tr>
+            </table>
+            </td>
+            </tr>
+            </table>
+            </body>
+            """,
+        ]
     }
 
     /// A `{{ name }}` output naming a slot, with its range in Unicode-scalar offsets.
@@ -120,25 +147,26 @@ enum EmailLayout {
         }
     }
 
-    static func fill(_ layout: String, body: String, footer: String) -> String {
+    /// A custom layout with its slots filled, in parts (`body` and `footer` among them).
+    static func fill(_ layout: String, body: String, footer: String) -> [String] {
         let scalars = Array(layout.unicodeScalars)
         let slots = slots(in: layout)
         let hasFooterSlot = slots.contains { $0.name == "footer" }
-        var result = ""
+        var result: [String] = []
         var next = 0
         var footerUsed = false
         for slot in slots {
-            result += String(String.UnicodeScalarView(scalars[next..<slot.range.lowerBound]))
+            result.append(String(String.UnicodeScalarView(scalars[next..<slot.range.lowerBound])))
             if slot.name == "content" {
-                result += body
-                if !hasFooterSlot { result += "\n" + footer }
+                result.append(body)
+                if !hasFooterSlot { result += ["\n", footer] }
             } else if !footerUsed {
-                result += footer
+                result.append(footer)
                 footerUsed = true
             }
             next = slot.range.upperBound
         }
-        result += String(String.UnicodeScalarView(scalars[next...]))
+        result.append(String(String.UnicodeScalarView(scalars[next...])))
         return result
     }
 

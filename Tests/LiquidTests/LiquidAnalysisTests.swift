@@ -117,6 +117,35 @@ struct LiquidAnalysisTests {
         #expect(output == .success("&lt;b&gt;&#39;&amp;#x27;"))
     }
 
+    /// Rewriting part by part gives the bytes of rewriting the joined text, whatever the parts: parts
+    /// that end inside a construct, a comment or a `raw` body, or split `{{`/`{%` between them, fall
+    /// back to the joined text.
+    @Test func rewritingPartsIsRewritingTheirJoin() {
+        let pieces = [
+            "{{", "}}", "{%", "%}", "{", "}", "%", "-", " ", "a", "name", " | escape", " | upcase", "\"}}\"",
+            "{{ a }}", "{% raw %}", "{% endraw %}", "{% comment %}", "{% endcomment %}", "{% if a %}",
+            "{% endif %}", "<p>", "é", "\n", "{{- b -}}", "{{ c | escape }}",
+        ]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var piecewise = 0
+        for _ in 0..<3_000 {
+            let parts = (0..<(1 + next(5))).map { _ in (0..<next(6)).map { _ in pieces[next(pieces.count)] }.joined() }
+            let joined = LiquidTemplate.appendingEscapeToOutputs(parts.joined())
+            #expect(LiquidTemplate.appendingEscapeToOutputs(joining: parts) == joined, "\(parts)")
+            if parts.count > 1, parts.allSatisfy({ !$0.contains("{{") && !$0.contains("{%") }) { piecewise += 1 }
+        }
+        #expect(piecewise > 0)
+        // The case the lowering relies on: a layout's markup around a body and a footer.
+        let parts = ["<html><title>", "Hi {{ contact.firstname }}", "</title><body>", "<p>{{ x }}</p>", "</body>"]
+        #expect(
+            LiquidTemplate.appendingEscapeToOutputs(joining: parts)
+                == LiquidTemplate.appendingEscapeToOutputs(parts.joined()))
+    }
+
     @Test func renderErrorsAreResults() throws {
         let template = try #require(LiquidTemplate.parse("{% if a > 1 %}x{% endif %}").template)
         guard case .failure(let error) = template.render(.object(["a": .string("2")])) else {

@@ -220,13 +220,15 @@ struct BundleLowering {
             }
             let renderedBody = renderings.markdown[TextKey(body)] ?? RenderedMarkdown(markdown: body)
             let renderedFooter = renderings.markdown[TextKey(footer)] ?? RenderedMarkdown(markdown: footer)
-            let document = MailRendering.renderHTMLDocument(
+            // The layout's markup is the same in every document: rewritten part by part, only the
+            // subject, body and footer are read for Liquid.
+            let document = MailRendering.renderHTMLDocumentParts(
                 subject: subject, locale: locale, bodyHTML: renderedBody.html, footerHTML: renderedFooter.html,
                 layout: layout)
             let text = renderedBody.text + "\n\n-- \n" + renderedFooter.text
             locales[locale] = .object([
                 "subject": .string(subject),
-                "html": .string(LiquidTemplate.appendingEscapeToOutputs(document)),
+                "html": .string(LiquidTemplate.appendingEscapeToOutputs(joining: document)),
                 "text": .string(text),
                 "headers": .object([
                     "List-Unsubscribe": .string("<{{ unsubscribe_url }}>"),
