@@ -11,17 +11,20 @@ enum Checker {
         var templateRules: TemplateRules
     }
 
-    /// Runs every rule; with `deferringTemplates`, every rule but the template rules (AM601–AM611,
-    /// AM618 and the Markdown checks), which a build runs inside the lowering, template by template,
-    /// so that no template's Markdown conversion outlives its lowering.
+    /// Runs every rule; with `deferringTemplates`, every rule but the per-template ones (the template
+    /// rules, AM601–AM611, AM618 and the Markdown checks, and the rendering rules they run on each
+    /// template), which a build runs inside the lowering, template by template, so that no template's
+    /// Markdown conversion outlives its lowering.
     static func check(
         _ workspace: Workspace, lines: [String: SourceLines], parallelism: Int = 1, deferringTemplates: Bool = false,
         into bag: inout DiagnosticBag
     ) -> Output {
         let symbols = SymbolTable(workspace)
         let variables = VariableCatalog(manifest: workspace.manifest)
+        let renderingRules = RenderingRules(symbols: symbols, variables: variables)
         let templateRules = TemplateRules(
             symbols: symbols, variables: variables, lines: lines, parallelism: parallelism,
+            rendering: renderingRules.samples(for: workspace).map { (renderingRules, $0) },
             keepsRenderings: deferringTemplates)
         IdentifierRules.check(workspace, into: &bag)
         ReferenceRules.check(workspace, symbols: symbols, into: &bag)
@@ -29,7 +32,6 @@ enum Checker {
         ConsentRules.check(workspace, into: &bag)
         if !deferringTemplates { templateRules.check(workspace, into: &bag) }
         FooterRules(symbols: symbols, variables: variables).check(workspace, into: &bag)
-        RenderingRules(symbols: symbols, variables: variables, parallelism: parallelism).check(workspace, into: &bag)
         TriggerRules.check(workspace, symbols: symbols, into: &bag)
         LayoutRules(variables: variables).check(workspace, into: &bag)
         return Output(symbols: symbols, variables: variables, templateRules: templateRules)

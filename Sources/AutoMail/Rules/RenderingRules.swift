@@ -9,18 +9,24 @@ import MailRendering
 struct RenderingRules {
     let symbols: SymbolTable
     let variables: VariableCatalog
-    /// Threads to check templates on (each template is checked on its own, merged in order).
-    var parallelism = 1
 
     /// Subjects longer than this many characters (once rendered) are cut by every inbox.
     static let maximumSubjectLength = 150
 
-    func check(_ workspace: Workspace, into bag: inout DiagnosticBag) {
-        guard let manifest = workspace.manifest, let defaultLocale = symbols.locales.first else { return }
+    /// The sample contacts each locale's templates are rendered for: one with every field filled, one
+    /// without a first name.
+    struct Samples: Sendable {
+        var byLocale: [String: (filled: LiquidValue, anonymous: LiquidValue)] = [:]
+        var defaultLocale: String
+    }
+
+    /// The samples of `workspace`, or `nil` when there is nothing to render for (no manifest or no locale).
+    func samples(for workspace: Workspace) -> Samples? {
+        guard let manifest = workspace.manifest, let defaultLocale = symbols.locales.first else { return nil }
         // The sample contexts depend on the locale alone: built once per locale, not per template.
-        var samples: [String: (filled: LiquidValue, anonymous: LiquidValue)] = [:]
-        for locale in symbols.locales where samples[locale] == nil {
-            samples[locale] = (
+        var samples = Samples(defaultLocale: defaultLocale)
+        for locale in symbols.locales where samples.byLocale[locale] == nil {
+            samples.byLocale[locale] = (
                 RenderContext.sample(
                     manifest: manifest, locale: locale, variables: variables, filled: true,
                     unsubscribeURL: FooterRules.unsubscribeSentinel),
@@ -28,19 +34,20 @@ struct RenderingRules {
                     manifest: manifest, locale: locale, variables: variables, filled: false,
                     unsubscribeURL: FooterRules.unsubscribeSentinel))
         }
-        let templates = workspace.templates
-        let outcomes = Parallel.map(templates.count, parallelism: parallelism) { index in
-            var local = DiagnosticBag()
-            check(templates[index], samples: samples, defaultLocale: defaultLocale, into: &local)
-            return local.diagnostics
-        }
-        for diagnostics in outcomes { bag.report(contentsOf: diagnostics) }
+        return samples
     }
 
-    /// The warnings of one template.
+    /// Checks one template (the template rules call this as they check it, so the Liquid they parsed,
+    /// in `parsed`, is not parsed again).
+    func check(
+        _ template: Template, samples: Samples, parsed: [TextKey: LiquidTemplate], into bag: inout DiagnosticBag
+    ) {
+        check(template, samples: samples.byLocale, defaultLocale: samples.defaultLocale, parsed: parsed, into: &bag)
+    }
+
     private func check(
         _ template: Template, samples: [String: (filled: LiquidValue, anonymous: LiquidValue)], defaultLocale: String,
-        into bag: inout DiagnosticBag
+        parsed: [TextKey: LiquidTemplate], into bag: inout DiagnosticBag
     ) {
         do {
             let name = "template `\(template.id.value)`"
@@ -48,7 +55,7 @@ struct RenderingRules {
                 let locale = content.locale.value
                 let place = "\(name) (`\(locale)`)"
                 guard let (filled, anonymous) = samples[locale] else { continue }
-                if let subject = content.subject, let rendered = render(subject.text, filled),
+                if let subject = content.subject, let rendered = render(subject.text, filled, parsed: parsed),
                    rendered.count > Self.maximumSubjectLength {
                     bag.report(
                         .warning(
@@ -59,7 +66,7 @@ struct RenderingRules {
                 }
                 // Converting Markdown is the costly part: only a rendering without a letter or digit
                 // can come out empty, so only such a rendering is converted to find out.
-                if let body = content.body, let rendered = render(body.text, anonymous),
+                if let body = content.body, let rendered = render(body.text, anonymous, parsed: parsed),
                    !rendered.contains(where: { $0.isLetter || $0.isNumber }),
                    MailRendering.markdownComplexityProblem(rendered) == nil,
                    MailRendering.renderText(markdown: rendered).allSatisfy(\.isWhitespace) {
@@ -86,8 +93,8 @@ struct RenderingRules {
 
     /// `source` rendered with `context`, or `nil` when it does not parse, reads an unknown variable or
     /// fails to render (other rules report those).
-    private func render(_ source: String, _ context: LiquidValue) -> String? {
-        guard let template = LiquidTemplate.parse(source).template,
+    private func render(_ source: String, _ context: LiquidValue, parsed: [TextKey: LiquidTemplate]) -> String? {
+        guard let template = parsed[TextKey(source)] ?? LiquidTemplate.parse(source).template,
               !template.variables.contains(where: { !variables.allows($0.path) }),
               case .success(let output) = template.render(context)
         else { return nil }

@@ -12,6 +12,9 @@ struct TemplateRules {
     let lines: [String: SourceLines]
     /// Threads to check templates on (each template is checked on its own, merged in order).
     var parallelism = 1
+    /// The rendering rules, run on each template right after these (they reuse its parsed Liquid), with
+    /// their sample contacts; `nil` when there is nothing to render for.
+    var rendering: (rules: RenderingRules, samples: RenderingRules.Samples)?
     /// Whether to convert Markdown fully and keep the conversions (for a build, whose lowering checks each
     /// template as it lowers it); a check only needs the issues.
     var keepsRenderings = false
@@ -82,6 +85,10 @@ struct TemplateRules {
                     ))
             }
         }
+        if let rendering {
+            rendering.rules.check(template, samples: rendering.samples, parsed: renderings.liquid, into: &bag)
+        }
+        renderings.liquid = [:]
     }
 
     private func checkSubject(
@@ -161,6 +168,7 @@ struct TemplateRules {
                     help: issue.help ?? "see `automail explain \(code.rawValue)` for the supported Liquid"))
         }
         guard let template = result.template else { return }
+        renderings.liquid[TextKey(text.text)] = template
         if keepsRenderings { renderings.reads[TextKey(text.text)] = BundleLowering.reads(of: template.variables) }
         let unknown = template.variables.filter { !variables.allows($0.path) }
         for (number, reference) in unknown.prefix(Self.maxReportsPerText).enumerated() {

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Liquid
 import MailRendering
 import Dispatch
 
@@ -62,11 +63,14 @@ enum Parallel {
     }
 }
 
-/// What the template rules work out that the lowering needs again, keyed by source text: each
-/// Markdown text converted once (`RenderedMarkdown`) and the variables each Liquid text reads.
+/// What the template rules work out on one template that later steps need again, keyed by source
+/// text: each Markdown text converted once (`RenderedMarkdown`, with ``TemplateRules/keepsRenderings``),
+/// the variables each Liquid text reads (for the lowering) and each parsed Liquid text (for the
+/// rendering rules). Kept for one template at a time.
 struct MarkdownRenderings {
     var markdown: [TextKey: RenderedMarkdown] = [:]
     var reads: [TextKey: Set<String>] = [:]
+    var liquid: [TextKey: LiquidTemplate] = [:]
 }
 
 /// A text as a dictionary key compared and hashed by its UTF-8 bytes.
