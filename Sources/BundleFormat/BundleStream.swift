@@ -155,8 +155,7 @@ private struct StreamWriter<Sink: BundleSink> {
         default:
             guard case .object(let members) = value else {
                 memberStart(name, hashed: true)
-                canonicalWriter.writeNested(value, depth: 1, into: &canonical)
-                prettyWriter.writeNested(value, depth: 1, into: &pretty)
+                JSONWriter.writeNested(value, depth: 1, canonical: &canonical, pretty: &pretty)
                 break
             }
             // Entry by entry, as the streamed member is: a large member never sits whole in either buffer.
@@ -184,8 +183,7 @@ private struct StreamWriter<Sink: BundleSink> {
     mutating func entry(_ key: String, _ value: JSONValue) {
         canonicalWriter.writeMemberStart(key, first: entryCount == 0, depth: 1, into: &canonical)
         prettyWriter.writeMemberStart(key, first: entryCount == 0, depth: 1, into: &pretty)
-        canonicalWriter.writeNested(value, depth: 2, into: &canonical)
-        prettyWriter.writeNested(value, depth: 2, into: &pretty)
+        JSONWriter.writeNested(value, depth: 2, canonical: &canonical, pretty: &pretty)
         entryCount += 1
         flushIfFull()
     }

@@ -24,14 +24,31 @@ public struct JSONWriter {
 
     /// Appends the bytes of `value` to `out`.
     public func write(_ value: JSONValue, into out: inout [UInt8]) {
-        write(value, into: &out, flushingAbove: nil) { _ in }
+        var single = OneForm(pretty: pretty)
+        swap(&single.bytes, &out)
+        Self.walk(value, into: &single, flushingAbove: nil) { _ in }
+        swap(&single.bytes, &out)
         if pretty { out.append(UInt8(ascii: "\n")) }
     }
 
     /// Appends `value` as the member of an object nested `depth` levels deep (0: the top-level
     /// value): its lines indented as they are inside that object, without the final newline.
     func writeNested(_ value: JSONValue, depth: Int, into out: inout [UInt8]) {
-        write(value, into: &out, flushingAbove: nil, baseDepth: depth) { _ in }
+        var single = OneForm(pretty: pretty)
+        swap(&single.bytes, &out)
+        Self.walk(value, into: &single, flushingAbove: nil, baseDepth: depth) { _ in }
+        swap(&single.bytes, &out)
+    }
+
+    /// ``writeNested(_:depth:into:)`` into the canonical form and the pretty form at once: the value is
+    /// walked once and each string escaped once (the forms differ only in whitespace).
+    static func writeNested(_ value: JSONValue, depth: Int, canonical: inout [UInt8], pretty: inout [UInt8]) {
+        var both = BothForms()
+        swap(&both.canonical, &canonical)
+        swap(&both.pretty, &pretty)
+        walk(value, into: &both, flushingAbove: nil, baseDepth: depth) { _ in }
+        swap(&both.canonical, &canonical)
+        swap(&both.pretty, &pretty)
     }
 
     /// Appends what comes before the member `key` of an object nested `depth` levels deep: a comma
@@ -54,11 +71,11 @@ public struct JSONWriter {
     /// Writes `value` in chunks: `consume` receives the bytes whenever more than `chunkSize` are
     /// pending, and once more at the end; the concatenated chunks are `write(value)`.
     public func stream(_ value: JSONValue, chunkSize: Int = 1 << 16, _ consume: (UnsafeRawBufferPointer) -> Void) {
-        var out: [UInt8] = []
-        out.reserveCapacity(chunkSize + 4096)
-        write(value, into: &out, flushingAbove: chunkSize) { bytes in bytes.withUnsafeBytes(consume) }
-        if pretty { out.append(UInt8(ascii: "\n")) }
-        out.withUnsafeBytes(consume)
+        var out = OneForm(pretty: pretty)
+        out.bytes.reserveCapacity(chunkSize + 4096)
+        Self.walk(value, into: &out, flushingAbove: chunkSize) { bytes in bytes.withUnsafeBytes(consume) }
+        if pretty { out.bytes.append(UInt8(ascii: "\n")) }
+        out.bytes.withUnsafeBytes(consume)
     }
 
     /// One open array or object: its items (or sorted keys and members) and the next to write.
@@ -68,8 +85,8 @@ public struct JSONWriter {
     }
 
     /// Appends `value`, without the final newline, its nesting counted from `baseDepth`.
-    private func write(
-        _ value: JSONValue, into out: inout [UInt8], flushingAbove limit: Int?, baseDepth: Int = 0,
+    private static func walk<Output: JSONOutput>(
+        _ value: JSONValue, into out: inout Output, flushingAbove limit: Int?, baseDepth: Int = 0,
         flush: ([UInt8]) -> Void
     ) {
         var stack: [Frame] = []
@@ -78,30 +95,27 @@ public struct JSONWriter {
             if let value = pending {
                 pending = nil
                 switch value {
-                case .null: Self.append("null", to: &out)
-                case .bool(let b): Self.append(b ? "true" : "false", to: &out)
-                case .int(let i): Self.appendInteger(i, to: &out)
-                case .string(let s): Self.appendString(s, to: &out)
+                case .null: out.append("null")
+                case .bool(let b): out.append(b ? "true" : "false")
+                case .int(let i): out.appendInteger(i)
+                case .string(let s): out.appendString(s)
                 case .array(let items):
                     if items.isEmpty {
-                        Self.append("[]", to: &out)
+                        out.append("[]")
                     } else {
-                        out.append(UInt8(ascii: "["))
+                        out.append(byte: UInt8(ascii: "["))
                         stack.append(.array(items, next: 0))
                     }
                 case .object(let members):
                     if members.isEmpty {
-                        Self.append("{}", to: &out)
+                        out.append("{}")
                     } else {
-                        out.append(UInt8(ascii: "{"))
+                        out.append(byte: UInt8(ascii: "{"))
                         let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
                         stack.append(.object(keys: keys, members: members, next: 0))
                     }
                 }
-                if let limit, out.count > limit {
-                    flush(out)
-                    out.removeAll(keepingCapacity: true)
-                }
+                if let limit, out.pendingCount > limit { out.flush(flush) }
             }
             guard let frame = stack.popLast() else { break }
             // The popped frame's depth is the number of frames still below it.
@@ -109,26 +123,26 @@ public struct JSONWriter {
             switch frame {
             case .array(let items, let next):
                 if next == items.count {
-                    newlineIndent(depth, to: &out)
-                    out.append(UInt8(ascii: "]"))
+                    out.newlineIndent(depth)
+                    out.append(byte: UInt8(ascii: "]"))
                     continue
                 }
-                if next > 0 { out.append(UInt8(ascii: ",")) }
-                newlineIndent(depth + 1, to: &out)
+                if next > 0 { out.append(byte: UInt8(ascii: ",")) }
+                out.newlineIndent(depth + 1)
                 pending = items[next]
                 stack.append(.array(items, next: next + 1))
             case .object(let keys, let members, let next):
                 if next == keys.count {
-                    newlineIndent(depth, to: &out)
-                    out.append(UInt8(ascii: "}"))
+                    out.newlineIndent(depth)
+                    out.append(byte: UInt8(ascii: "}"))
                     continue
                 }
-                if next > 0 { out.append(UInt8(ascii: ",")) }
-                newlineIndent(depth + 1, to: &out)
+                if next > 0 { out.append(byte: UInt8(ascii: ",")) }
+                out.newlineIndent(depth + 1)
                 let key = keys[next]
-                Self.appendString(key, to: &out)
-                out.append(UInt8(ascii: ":"))
-                if pretty { out.append(UInt8(ascii: " ")) }
+                out.appendString(key)
+                out.append(byte: UInt8(ascii: ":"))
+                out.space()
                 pending = members[key] ?? .null
                 stack.append(.object(keys: keys, members: members, next: next + 1))
             }
@@ -136,13 +150,13 @@ public struct JSONWriter {
     }
 
     private func newlineIndent(_ depth: Int, to out: inout [UInt8]) {
-        guard pretty else { return }
-        out.append(UInt8(ascii: "\n"))
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
+        if pretty { Self.appendNewlineIndent(depth, to: &out) }
     }
 
-    private static func append(_ literal: StaticString, to out: inout [UInt8]) {
-        literal.withUTF8Buffer { out.append(contentsOf: $0) }
+    /// A line break then `depth` levels of two-space indentation.
+    static func appendNewlineIndent(_ depth: Int, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\n"))
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
     }
 
     /// Appends the decimal digits of `value` (with `-` when negative).
@@ -199,5 +213,91 @@ public struct JSONWriter {
             if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         }
         out.append(UInt8(ascii: "\""))
+    }
+}
+
+/// Where ``JSONWriter``'s walk writes: one form, or the canonical and pretty forms at once.
+protocol JSONOutput {
+    /// The bytes written and not yet flushed (the pretty form's, when both are written).
+    var pendingCount: Int { get }
+    mutating func append(byte: UInt8)
+    mutating func append(_ literal: StaticString)
+    mutating func appendInteger(_ value: Int)
+    mutating func appendString(_ string: String)
+    /// A line break then `depth` levels of indentation, in the pretty form only.
+    mutating func newlineIndent(_ depth: Int)
+    /// The space after a key's colon, in the pretty form only.
+    mutating func space()
+    /// Hands the pending bytes to `flush` and forgets them.
+    mutating func flush(_ flush: ([UInt8]) -> Void)
+}
+
+/// One form, canonical or pretty.
+struct OneForm: JSONOutput {
+    var bytes: [UInt8] = []
+    let pretty: Bool
+
+    init(pretty: Bool) { self.pretty = pretty }
+
+    var pendingCount: Int { bytes.count }
+    mutating func append(byte: UInt8) { bytes.append(byte) }
+    mutating func append(_ literal: StaticString) { literal.withUTF8Buffer { bytes.append(contentsOf: $0) } }
+    mutating func appendInteger(_ value: Int) { JSONWriter.appendInteger(value, to: &bytes) }
+    mutating func appendString(_ string: String) { JSONWriter.appendString(string, to: &bytes) }
+
+    mutating func newlineIndent(_ depth: Int) {
+        if pretty { JSONWriter.appendNewlineIndent(depth, to: &bytes) }
+    }
+
+    mutating func space() {
+        if pretty { bytes.append(UInt8(ascii: " ")) }
+    }
+
+    mutating func flush(_ flush: ([UInt8]) -> Void) {
+        flush(bytes)
+        bytes.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Both forms at once: what they share is made once (strings escaped into the pretty form, then
+/// copied), whitespace goes to the pretty form only.
+struct BothForms: JSONOutput {
+    var canonical: [UInt8] = []
+    var pretty: [UInt8] = []
+
+    var pendingCount: Int { pretty.count }
+
+    mutating func append(byte: UInt8) {
+        canonical.append(byte)
+        pretty.append(byte)
+    }
+
+    mutating func append(_ literal: StaticString) {
+        literal.withUTF8Buffer {
+            canonical.append(contentsOf: $0)
+            pretty.append(contentsOf: $0)
+        }
+    }
+
+    mutating func appendInteger(_ value: Int) {
+        let start = pretty.count
+        JSONWriter.appendInteger(value, to: &pretty)
+        copyToCanonical(from: start)
+    }
+
+    mutating func appendString(_ string: String) {
+        let start = pretty.count
+        JSONWriter.appendString(string, to: &pretty)
+        copyToCanonical(from: start)
+    }
+
+    mutating func newlineIndent(_ depth: Int) { JSONWriter.appendNewlineIndent(depth, to: &pretty) }
+    mutating func space() { pretty.append(UInt8(ascii: " ")) }
+
+    /// Not used: the stream writer hands on both forms between entries.
+    mutating func flush(_ flush: ([UInt8]) -> Void) {}
+
+    private mutating func copyToCanonical(from start: Int) {
+        pretty.withUnsafeBufferPointer { canonical.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start...])) }
     }
 }
