@@ -25,34 +25,8 @@ public func renderHTMLDocument(subject: String, locale: String, bodyHTML: String
 public func renderHTMLDocumentParts(subject: String, locale: String, bodyHTML: String, footerHTML: String,
                                     layout: String?) -> [String] {
     var parts = [
-        """
-        <!DOCTYPE html>
-        <html lang="\(HTMLEscaping.attribute(locale))">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="color-scheme" content="light dark">
-        <meta name="supported-color-schemes" content="light dark">
-        <title>
-        """,
-        EmailLayout.escapeOutsideLiquid(subject),
-        """
-        </title>
-        <style>
-        :root { color-scheme: light dark; supported-color-schemes: light dark; }
-        body { margin: 0; padding: 0; -webkit-text-size-adjust: 100%; }
-        .am-content img { max-width: 100%; height: auto; }
-        @media (prefers-color-scheme: dark) {
-          .am-page { background-color: #111113 !important; }
-          .am-card { background-color: #1f1f23 !important; }
-          .am-content { color: #ececf1 !important; }
-          .am-content a { color: #8ab4f8 !important; }
-          .am-footer, .am-footer a { color: #a1a1aa !important; }
-        }
-        </style>
-        </head>
-
-        """,
+        "<!DOCTYPE html>\n<html lang=\"" + HTMLEscaping.attribute(locale) + EmailLayout.headAfterLocale,
+        EmailLayout.escapeOutsideLiquid(subject), EmailLayout.headAfterTitle,
     ]
     if let layout, validateLayout(layout).isEmpty {
         parts += EmailLayout.fill(layout, body: bodyHTML, footer: footerHTML)
@@ -91,43 +65,73 @@ public func validateLayout(_ layout: String) -> [MarkdownIssue] {
 enum EmailLayout {
     static let fontStack = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif"
 
+    /// The head, from the `html` element's `lang` value to the `title` element's content.
+    static let headAfterLocale = """
+        ">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="color-scheme" content="light dark">
+        <meta name="supported-color-schemes" content="light dark">
+        <title>
+        """
+
+    /// The head, from the end of the `title` element's content to the body markup.
+    static let headAfterTitle = """
+        </title>
+        <style>
+        :root { color-scheme: light dark; supported-color-schemes: light dark; }
+        body { margin: 0; padding: 0; -webkit-text-size-adjust: 100%; }
+        .am-content img { max-width: 100%; height: auto; }
+        @media (prefers-color-scheme: dark) {
+          .am-page { background-color: #111113 !important; }
+          .am-card { background-color: #1f1f23 !important; }
+          .am-content { color: #ececf1 !important; }
+          .am-content a { color: #8ab4f8 !important; }
+          .am-footer, .am-footer a { color: #a1a1aa !important; }
+        }
+        </style>
+        </head>
+
+        """
+
     /// The default body markup around `body` and `footer`, in parts (`body` and `footer` among them).
     static func defaultBody(body: String, footer: String) -> [String] {
-        [
-            """
-            <body class="am-page" style="margin:0;padding:0;background-color:#f4f4f5;">
-            <table role="presentation" class="am-page" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color:#f4f4f5;">
-            <tr>
-            <td align="center" style="padding:24px 12px;">
-            <table role="presentation" class="am-card" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:600px;background-color:#ffffff;border-radius:8px;">
-            <tr>
-            <td class="am-content" style="padding:24px;font-family:\(fontStack);font-size:16px;line-height:1.5;color:#1f2937;">
-
-            """,
-            body,
-            """
-
-            </td>
-            </tr>
-            </table>
-            <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:600px;">
-            <tr>
-            <td class="am-footer" style="padding:16px 24px;font-family:\(fontStack);font-size:12px;line-height:1.5;color:#6b7280;">
-
-            """,
-            footer,
-            """
-
-            </td>
-            </tr>
-            </table>
-            </td>
-            </tr>
-            </table>
-            </body>
-            """,
-        ]
+        [defaultBeforeBody, body, defaultBetween, footer, defaultAfterFooter]
     }
+
+    static let defaultBeforeBody = """
+        <body class="am-page" style="margin:0;padding:0;background-color:#f4f4f5;">
+        <table role="presentation" class="am-page" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color:#f4f4f5;">
+        <tr>
+        <td align="center" style="padding:24px 12px;">
+        <table role="presentation" class="am-card" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:600px;background-color:#ffffff;border-radius:8px;">
+        <tr>
+        <td class="am-content" style="padding:24px;font-family:\(fontStack);font-size:16px;line-height:1.5;color:#1f2937;">
+
+        """
+
+    static let defaultBetween = """
+
+        </td>
+        </tr>
+        </table>
+        <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:600px;">
+        <tr>
+        <td class="am-footer" style="padding:16px 24px;font-family:\(fontStack);font-size:12px;line-height:1.5;color:#6b7280;">
+
+        """
+
+    static let defaultAfterFooter = """
+
+        </td>
+        </tr>
+        </table>
+        </td>
+        </tr>
+        </table>
+        </body>
+        """
 
     /// A `{{ name }}` output naming a slot, with its range in Unicode-scalar offsets.
     struct Slot {
