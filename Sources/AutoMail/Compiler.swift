@@ -235,9 +235,10 @@ public struct PhaseTimings: Sendable, Hashable {
     public var parse: Duration = .zero
     /// Node trees to the typed model.
     public var decode: Duration = .zero
-    /// Every rule over the model.
+    /// Every rule over the model (in a build, every rule but the per-template ones, which run inside
+    /// the lowering).
     public var check: Duration = .zero
-    /// Model to bundle content (rendering included).
+    /// Model to bundle content (rendering included; in a build, the per-template rules too).
     public var lower: Duration = .zero
     /// Bundle content to bytes (digest included).
     public var emit: Duration = .zero
