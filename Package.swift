@@ -54,7 +54,7 @@ let package = Package(
             dependencies: ["AutoMail", "AutomailRuntime", "BundleFormat", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         /// Times each phase beside libyaml's bare event loop on the same files (BENCHMARKS.md).
-        .executableTarget(name: "automail-bench", dependencies: ["AutoMail", "Diagnostics", "CLibYAML"], path: "Sources/AutomailBench"),
+        .executableTarget(name: "automail-bench", dependencies: ["AutoMail", "BundleFormat", "Diagnostics", "CLibYAML"], path: "Sources/AutomailBench"),
         .testTarget(name: "YAMLSourceTests", dependencies: ["YAMLSource"]),
         .testTarget(name: "LiquidTests", dependencies: ["Liquid"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MailRenderingTests", dependencies: ["MailRendering"], exclude: ["ink-0.6.0-parity.json"]),

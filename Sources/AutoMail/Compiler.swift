@@ -75,6 +75,16 @@ public enum Compiler {
         into sink: inout Sink
     ) throws(BundleSigningError) -> CompilationResult {
         var timings = PhaseTimings()
+        return try build(files, options: options, signingKey: signingKey, into: &sink, timings: &timings)
+    }
+
+    /// ``build(_:options:signingKey:into:)``, adding the time spent in each phase to `timings` (for
+    /// benchmarks: the library never prints them). Lowering and writing are interleaved: both count
+    /// as lowering.
+    public static func build<Sink: BundleSink>(
+        _ files: [SourceFile], options: BuildOptions = BuildOptions(), signingKey: BundlePrivateKey? = nil,
+        into sink: inout Sink, timings: inout PhaseTimings
+    ) throws(BundleSigningError) -> CompilationResult {
         var failure: BundleSigningError?
         let result = run(files, options: options, emit: true, timings: &timings) { lowering, result, timings in
             let clock = ContinuousClock()
