@@ -436,14 +436,24 @@ struct MarkdownConversion {
     }
 
     /// Whether a paragraph's content is silent Liquid tags and spaces only.
-    private static func holdsOnlyTags(_ content: Substring, document: ProtectedMarkdown) -> Bool {
+    ///
+    /// The text between the tokens is read in place: no scalar is equivalent to a space but the space
+    /// itself, so "the content without its tokens is spaces" is "every gap is spaces". (Removing the
+    /// tokens from `content`, a slice of the whole HTML, copied the whole HTML once a paragraph.)
+    static func holdsOnlyTags(_ content: Substring, document: ProtectedMarkdown) -> Bool {
         let tokens = document.tokens(in: content)
-        var remainder = content
-        var allTags = !tokens.isEmpty
-        for token in tokens.reversed() {
-            if !document.placeholders[token.index].construct.isSilentTag { allTags = false }
-            remainder.removeSubrange(token.range)
+        guard !tokens.isEmpty else { return false }
+        var gapStart = content.startIndex
+        for token in tokens {
+            guard document.placeholders[token.index].construct.isSilentTag,
+                  isSpaces(content[gapStart..<token.range.lowerBound]) else { return false }
+            gapStart = token.range.upperBound
         }
-        return allTags && remainder.allSatisfy({ $0 == " " })
+        return isSpaces(content[gapStart...])
+    }
+
+    /// Whether `text` is U+0020 spaces only (or empty).
+    private static func isSpaces(_ text: Substring) -> Bool {
+        text.utf8.allSatisfy { $0 == UInt8(ascii: " ") }
     }
 }

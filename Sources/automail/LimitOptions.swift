@@ -8,7 +8,7 @@ struct LimitOptions: ParsableArguments {
     @Option(help: "Refuse files larger than this (AM110): bytes, or with K, M, G (powers of 1024). Default 16M.")
     var maxFileSize: ByteSize = ByteSize(bytes: LoadLimits.default.maxFileBytes)
 
-    @Option(help: "Read at most this many files (AM004). Default 10000.")
+    @Option(help: "Read at most this many files (AM004). Default 100000.")
     var maxFiles: Int = LoadLimits.default.maxFiles
 
     @Option(help: "Stop reading once the files add up to this size (AM004). Default 256M.")

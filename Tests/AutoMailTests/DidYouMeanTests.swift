@@ -66,3 +66,49 @@ extension DidYouMeanTests {
         }
     }
 }
+
+extension DidYouMeanTests {
+    /// A large set is indexed (neighbours one edit away, then names of similar length with a lower
+    /// bound): its answers are the definition's, on ids like a workspace's and on names with non-ASCII
+    /// scalars, near misses and names far from every candidate.
+    @Test func indexedSearchAgreesWithTheDefinition() {
+        var generator = SeededGenerator(seed: 99)
+        let alphabet = Array("abt01-é".unicodeScalars)
+        func word(_ length: Int) -> String {
+            String(String.UnicodeScalarView((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }))
+        }
+        for _ in 0..<20 {
+            let candidates = (0..<(100 + Int(generator.next() % 400))).map { _ in word(1 + Int(generator.next() % 10)) }
+            let prepared = DidYouMean.Candidates(candidates)
+            #expect(prepared.isIndexed)
+            for _ in 0..<40 {
+                var name = Array(candidates[Int(generator.next() % UInt64(candidates.count))].unicodeScalars)
+                for _ in 0..<Int(generator.next() % 4) {
+                    let at = Int(generator.next() % UInt64(name.count + 1))
+                    switch generator.next() % 3 {
+                    case 0: name.insert(alphabet[Int(generator.next() % UInt64(alphabet.count))], at: at)
+                    case 1 where at < name.count: name.remove(at: at)
+                    default: if at + 1 < name.count { name.swapAt(at, at + 1) }
+                    }
+                }
+                let text = String(String.UnicodeScalarView(name))
+                #expect(prepared.suggestion(for: text) == Self.reference(text, candidates), "\(text)")
+            }
+        }
+    }
+
+    /// The work of a lookup among thousands of templates does not grow with them: a name one edit away
+    /// is found without computing a distance, one two edits away computes a few.
+    @Test func lookupAmongThousandsComputesFewDistances() {
+        let names = (0..<20_000).map { "t\(String($0 + 100_000).dropFirst())-merci" }
+        let prepared = DidYouMean.Candidates(names)
+        var work = 0
+        #expect(prepared.suggestion(for: "t01234-mreci", work: &work) == "t01234-merci")
+        #expect(work == 0)
+        #expect(prepared.suggestion(for: "x01234-mercx", work: &work) == "t01234-merci")
+        #expect(work < 200, "\(work) distances")
+        work = 0
+        #expect(prepared.suggestion(for: "t01234-merci-old", work: &work) == nil)
+        #expect(work == 0)
+    }
+}

@@ -66,6 +66,32 @@ struct SimpleTextTests {
         }
     }
 
+    /// `holdsOnlyTags` reads the gaps between tokens in place (removing the tokens from a slice of the
+    /// whole HTML copied the HTML once a paragraph: quadratic in a body's paragraphs). It must say what
+    /// the removal said, on contents mixing silent tags, output tags, spaces and scalars that join.
+    @Test func tagOnlyParagraphsAgreeWithTheRemovalDefinition() {
+        let document = ProtectedMarkdown(source: "{% if a %} {{ b }} {% endif %}")
+        let tokens = document.placeholders.map(\.token)
+        let byRemoval = { (content: Substring) -> Bool in
+            let found = document.tokens(in: content)
+            var remainder = content
+            for token in found.reversed() { remainder.removeSubrange(token.range) }
+            return !found.isEmpty && found.allSatisfy { document.placeholders[$0.index].construct.isSilentTag }
+                && remainder.allSatisfy { $0 == " " }
+        }
+        var generator = Generator(state: 13)
+        var held = 0
+        for round in 0..<4_000 {
+            let pieces = [" ", "  ", "x", "\u{A0}", "\t"] + (round % 2 == 0 ? [] : Self.otherPieces) + tokens + tokens + tokens
+            let html = "<p>" + generator.string(pieces, upTo: 8) + "</p>"
+            let content = html.dropFirst(3).dropLast(4)
+            let holds = MarkdownConversion.holdsOnlyTags(content, document: document)
+            if holds { held += 1 }
+            #expect(holds == byRemoval(content), "\(html.debugDescription)")
+        }
+        #expect(held > 100)
+    }
+
     @Test func wrappingAgreesWithTheCharacterDefinition() {
         var generator = Generator(state: 23)
         // A restore that makes some words non-simple, as a Liquid construct's source can be. Like the

@@ -68,12 +68,12 @@ enum ReferenceRules {
                 known: symbols.questionnaires.keys, sets: sets, definedIn: "`questionnaires/`", into: &bag)
             return
         }
-        guard let question = symbols.question(questionID.value, in: questionnaire) else {
+        guard let question = symbols.question(questionID.value, inQuestionnaire: questionnaireID.value) else {
             resolve(
                 questionID, kind: "question", code: .unknownQuestion,
                 context: "questionnaire `\(questionnaire.id.value)`",
-                known: questionnaire.questions.map(\.id.value),
-                definedIn: "questionnaire `\(questionnaire.id.value)`", note: questionnaire.id.range, into: &bag)
+                known: questionnaire.questions.map(\.id.value), sets: sets,
+                setKey: "question of " + questionnaireID.value, definedIn: "questionnaire `\(questionnaire.id.value)`", note: questionnaire.id.range, into: &bag)
             return
         }
         if let type = question.type, !type.value.canCarryEmail {
@@ -87,26 +87,33 @@ enum ReferenceRules {
                     help: "bind the trigger to an answer of a `checkbox` or `single_choice` question"))
             return
         }
-        if !question.answers.contains(where: { $0.id.value == answerID.value }) {
+        if !symbols.hasAnswer(answerID.value, question: questionID.value, inQuestionnaire: questionnaireID.value) {
             resolve(
                 answerID, kind: "answer", code: .unknownAnswer,
                 context: "question `\(questionnaire.id.value)/\(question.id.value)`",
-                known: question.answers.map(\.id.value),
-                definedIn: "question `\(question.id.value)`", note: question.id.range, into: &bag)
+                known: question.answers.map(\.id.value), sets: sets,
+                setKey: "answer of " + questionnaireID.value + "/" + questionID.value, definedIn: "question `\(question.id.value)`", note: question.id.range, into: &bag)
         }
     }
 
-    /// Reports `reference` when it is not among `known`.
+    /// Reports `reference` when it is not among `known`. `sets` keeps the did-you-mean candidates
+    /// between calls, under `setKey` (default: `kind`), which must name `known` exactly.
     static func resolve(
         _ reference: Located<String>, kind: String, code: DiagnosticCode, context: String,
-        known: some Collection<String>, sets: SuggestionSets? = nil, definedIn: String, note: SourceRange? = nil,
-        into bag: inout DiagnosticBag
+        known: some Collection<String>, sets: SuggestionSets? = nil, setKey: String? = nil, definedIn: String,
+        note: SourceRange? = nil, into bag: inout DiagnosticBag
     ) {
         // Empty and malformed ids already have their error from the decoder.
         guard Syntax.isValidID(reference.value), !known.contains(reference.value) else { return }
-        let candidates = sets?.candidates(kind, known) ?? DidYouMean.Candidates(known)
+        let candidates = sets?.candidates(setKey ?? kind, known) ?? DidYouMean.Candidates(known)
+        let suggested: String?
+        if let sets {
+            suggested = sets.suggestion(for: reference.value, among: candidates, key: setKey ?? kind)
+        } else {
+            suggested = candidates.suggestion(for: reference.value)
+        }
         let help: String
-        if let suggestion = candidates.suggestion(for: reference.value) {
+        if let suggestion = suggested {
             help = "did you mean `\(suggestion)`?"
         } else if known.isEmpty {
             help = "declare the \(kind) in \(definedIn)"
@@ -121,11 +128,13 @@ enum ReferenceRules {
     }
 }
 
-/// The did-you-mean candidates of each kind of reference (templates, questionnaires, senders...),
-/// prepared on the first unknown reference of that kind and reused by the next ones: an error-heavy
-/// workspace looks up thousands of unknown references among the same thousands of names.
+/// The did-you-mean candidates of each kind of reference (templates, questionnaires, senders, the
+/// questions of a questionnaire...), prepared on the first unknown reference of that kind and reused by
+/// the next ones: an error-heavy workspace looks up thousands of unknown references among the same
+/// thousands of names. The answers are kept too: a renamed template leaves many references to its old name.
 final class SuggestionSets {
     private var prepared: [String: DidYouMean.Candidates] = [:]
+    private var answers: [String: [String: String?]] = [:]
 
     /// The prepared candidates of `kind`, made from `names` the first time.
     func candidates(_ kind: String, _ names: some Collection<String>) -> DidYouMean.Candidates {
@@ -133,5 +142,14 @@ final class SuggestionSets {
         let made = DidYouMean.Candidates(names)
         prepared[kind] = made
         return made
+    }
+
+    /// `candidates.suggestion(for: name)`, looked up once per name and `key` (the key `candidates`
+    /// were prepared under). Names are valid ids, ASCII: equal as Strings means equal scalar by scalar.
+    func suggestion(for name: String, among candidates: DidYouMean.Candidates, key: String) -> String? {
+        if let known = answers[key]?[name] { return known }
+        let found = candidates.suggestion(for: name)
+        answers[key, default: [:]][name] = .some(found)
+        return found
     }
 }

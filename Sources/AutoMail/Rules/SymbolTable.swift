@@ -11,13 +11,25 @@ struct SymbolTable {
     var purposes: [String: SourceRange] = [:]
     var contactFields: [String: ContactField] = [:]
     var locales: [String] = []
+    /// For each questionnaire of `questionnaires`, its questions' positions by id (first definition):
+    /// every answer trigger looks its question up, and a questionnaire may hold thousands.
+    private var questionPositions: [String: [String: Int]] = [:]
+    /// For each question (`questionnaire/question`, first definitions), its answer ids.
+    private var answerIDs: [String: Set<String>] = [:]
 
     init(_ workspace: Workspace) {
         for template in workspace.templates where !template.id.value.isEmpty {
             if templates[template.id.value] == nil { templates[template.id.value] = template }
         }
         for questionnaire in workspace.questionnaires where !questionnaire.id.value.isEmpty {
-            if questionnaires[questionnaire.id.value] == nil { questionnaires[questionnaire.id.value] = questionnaire }
+            guard questionnaires[questionnaire.id.value] == nil else { continue }
+            questionnaires[questionnaire.id.value] = questionnaire
+            var positions: [String: Int] = [:]
+            for (position, question) in questionnaire.questions.enumerated() where positions[question.id.value] == nil {
+                positions[question.id.value] = position
+                answerIDs[questionnaire.id.value + "/" + question.id.value] = Set(question.answers.map(\.id.value))
+            }
+            questionPositions[questionnaire.id.value] = positions
         }
         guard let manifest = workspace.manifest else { return }
         for sender in manifest.senders where senders[sender.id.value] == nil {
@@ -41,8 +53,16 @@ struct SymbolTable {
         locales = manifest.locales.map(\.value).filter { seen.insert($0).inserted }
     }
 
-    /// The question `id` of `questionnaire`, first definition.
-    func question(_ id: String, in questionnaire: Questionnaire) -> Question? {
-        questionnaire.questions.first { $0.id.value == id }
+    /// The question `id` of the questionnaire `questionnaireID`, first definitions of both.
+    func question(_ id: String, inQuestionnaire questionnaireID: String) -> Question? {
+        guard let questionnaire = questionnaires[questionnaireID],
+              let position = questionPositions[questionnaireID]?[id] else { return nil }
+        return questionnaire.questions[position]
+    }
+
+    /// Whether the question `questionID` of the questionnaire `questionnaireID` (first definitions) has
+    /// the answer `answerID`.
+    func hasAnswer(_ answerID: String, question questionID: String, inQuestionnaire questionnaireID: String) -> Bool {
+        answerIDs[questionnaireID + "/" + questionID]?.contains(answerID) ?? false
     }
 }

@@ -63,9 +63,7 @@ enum TriggerRules {
             var byLevel: [String: Counts] = [:]
         }
         func isSingleChoice(_ questionnaire: String, _ question: String) -> Bool {
-            guard let q = symbols.questionnaires[questionnaire], let question = symbols.question(question, in: q) else {
-                return false
-            }
+            guard let question = symbols.question(question, inQuestionnaire: questionnaire) else { return false }
             return question.type?.value == .singleChoice
         }
         func canFireTogether(_ a: Trigger, _ b: Trigger) -> Bool {
