@@ -23,17 +23,21 @@ extension Located: Hashable where Value: Hashable {}
 public struct SourceText: Sendable, Hashable {
     /// The decoded text.
     public var text: String
-    /// The scalar node the text was read from.
-    public var node: YAMLNode
+    /// The range of the whole scalar.
+    public var range: SourceRange
+    /// How the scalar was written (what locating a character inside it depends on).
+    public var style: ScalarStyle
 
-    /// Creates a source text from its scalar node.
+    /// Creates a source text from its scalar node. Only the node's range and style are kept, not the
+    /// node: a workspace holds hundreds of thousands of texts.
     public init(text: String, node: YAMLNode) {
         self.text = text
-        self.node = node
+        range = node.range
+        style = node.scalar?.style ?? .plain
     }
 
-    /// The range of the whole scalar.
-    public var range: SourceRange { node.range }
+    /// The scalar node the text was read from (its tag aside).
+    public var node: YAMLNode { YAMLNode(.scalar(YAMLScalar(text: text, style: style)), range: range) }
 }
 
 /// A text given once per locale (`fr: …`, `en: …`).

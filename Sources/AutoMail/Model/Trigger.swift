@@ -10,6 +10,35 @@ public enum TriggerEvent: Sendable, Hashable {
     case task(Located<String>)
 
     /// The event key in the bundle: `answer:q/question/answer`, `support_level:id` or `task:id`.
+    /// Whether `other` is the same event (the same questionnaire, question and answer, support level or
+    /// task), wherever each was written: ``key`` equality without building the keys.
+    func sameValue(as other: TriggerEvent) -> Bool {
+        switch (self, other) {
+        case let (.answer(q1, question1, answer1), .answer(q2, question2, answer2)):
+            q1.value == q2.value && question1.value == question2.value && answer1.value == answer2.value
+        case let (.supportLevel(l1), .supportLevel(l2)): l1.value == l2.value
+        case let (.task(t1), .task(t2)): t1.value == t2.value
+        default: false
+        }
+    }
+
+    /// Feeds what ``sameValue(as:)`` compares to `hasher`.
+    func combineValue(into hasher: inout Hasher) {
+        switch self {
+        case let .answer(questionnaire, question, answer):
+            hasher.combine(0)
+            hasher.combine(questionnaire.value)
+            hasher.combine(question.value)
+            hasher.combine(answer.value)
+        case .supportLevel(let level):
+            hasher.combine(1)
+            hasher.combine(level.value)
+        case .task(let task):
+            hasher.combine(2)
+            hasher.combine(task.value)
+        }
+    }
+
     public var key: String {
         switch self {
         case let .answer(q, question, answer): "answer:\(q.value)/\(question.value)/\(answer.value)"
