@@ -21,42 +21,94 @@ extension LiquidTemplate {
     /// ``appendingEscapeToOutputs(_:)`` of `parts.joined()`, rewriting part by part where that gives the
     /// same bytes: when every part ends outside any output, tag, comment or `raw` body and no `{{` or
     /// `{%` straddles two parts (otherwise the joined text is rewritten whole). A part without `{{` or
-    /// `{%`, such as a layout's markup, then costs one scan of its bytes.
+    /// `{%` then costs one scan of its bytes.
     public static func appendingEscapeToOutputs(joining parts: [String]) -> String {
+        appendingEscapeToOutputs(joining: parts.map { EscapePart.source($0) })
+    }
+
+    /// A text rewritten once for the many joins it is part of (a layout's markup).
+    public struct PreparedEscapePart: Sendable {
+        let source: String
+        /// The rewrite, when the text ends outside any construct, comment or `raw` body.
+        let rewritten: String?
+        let first: UInt8?
+        let last: UInt8?
+
+        /// Rewrites `source` once.
+        public init(_ source: String) {
+            self.source = source
+            var copy = source
+            let (hasMarkup, first, last) = copy.withUTF8 { LiquidTemplate.markupAndEnds(of: $0) }
+            self.first = first
+            self.last = last
+            if hasMarkup {
+                let result = LiquidTemplate.rewrite(source)
+                rewritten = result.endsClean ? result.text : nil
+            } else {
+                rewritten = source
+            }
+        }
+    }
+
+    /// A part of a join: a text to rewrite, or one rewritten beforehand.
+    public enum EscapePart: Sendable {
+        case source(String)
+        case prepared(PreparedEscapePart)
+    }
+
+    /// ``appendingEscapeToOutputs(joining:)`` with parts rewritten beforehand where given.
+    public static func appendingEscapeToOutputs(joining parts: [EscapePart]) -> String {
+        func whole() -> String {
+            appendingEscapeToOutputs(parts.map { part in
+                switch part {
+                case .source(let text): text
+                case .prepared(let prepared): prepared.source
+                }
+            }.joined())
+        }
         var result = ""
         var previousEndsWithBrace = false
         for part in parts {
-            var part = part
-            let (hasMarkup, first, last) = part.withUTF8 { bytes -> (Bool, UInt8?, UInt8?) in
-                var hasMarkup = false
-                var index = bytes.startIndex
-                while index + 1 < bytes.endIndex {
-                    if bytes[index] == UInt8(ascii: "{"), bytes[index + 1] == UInt8(ascii: "{") || bytes[index + 1] == UInt8(ascii: "%") {
-                        hasMarkup = true
-                        break
-                    }
-                    index += 1
+            let rewritten: String?
+            let first: UInt8?
+            let last: UInt8?
+            switch part {
+            case .prepared(let prepared):
+                (rewritten, first, last) = (prepared.rewritten, prepared.first, prepared.last)
+            case .source(var text):
+                let (hasMarkup, firstByte, lastByte) = text.withUTF8 { markupAndEnds(of: $0) }
+                (first, last) = (firstByte, lastByte)
+                if hasMarkup {
+                    let outcome = rewrite(text)
+                    rewritten = outcome.endsClean ? outcome.text : nil
+                } else {
+                    rewritten = text
                 }
-                return (hasMarkup, bytes.first, bytes.last)
             }
-            if previousEndsWithBrace, first == UInt8(ascii: "{") || first == UInt8(ascii: "%") {
-                return appendingEscapeToOutputs(parts.joined())
-            }
-            if hasMarkup {
-                let rewritten = rewrite(part)
-                guard rewritten.endsClean else { return appendingEscapeToOutputs(parts.joined()) }
-                result += rewritten.text
-            } else {
-                result += part
-            }
+            if previousEndsWithBrace, first == UInt8(ascii: "{") || first == UInt8(ascii: "%") { return whole() }
+            guard let rewritten else { return whole() }
+            result += rewritten
             if let last { previousEndsWithBrace = last == UInt8(ascii: "{") }
         }
         return result
     }
 
+    /// Whether `bytes` hold a `{{` or `{%`, and their first and last bytes.
+    static func markupAndEnds(of bytes: UnsafeBufferPointer<UInt8>) -> (Bool, UInt8?, UInt8?) {
+        var index = bytes.startIndex
+        while index + 1 < bytes.endIndex {
+            if bytes[index] == UInt8(ascii: "{"),
+               bytes[index + 1] == UInt8(ascii: "{") || bytes[index + 1] == UInt8(ascii: "%") {
+                return (true, bytes.first, bytes.last)
+            }
+            index += 1
+        }
+        return (false, bytes.first, bytes.last)
+    }
+
     /// `source` rewritten, and whether it ends outside any output, tag, comment or `raw` body (so that
     /// text after it is read the same whether it is rewritten with it or on its own).
-    private static func rewrite(_ source: String) -> (text: String, endsClean: Bool) {
+    static func rewrite(_ source: String) -> (text: String, endsClean: Bool) {
         let scalars = ScalarText.scalars(of: source)
         // The source's own UTF-8 bytes are copied between insertions, whole runs at a time: the
         // tokens come in order, so one cursor turns their scalar offsets into byte offsets.

@@ -20,21 +20,85 @@ public func renderHTMLDocument(subject: String, locale: String, bodyHTML: String
 
 /// ``renderHTMLDocument(subject:locale:bodyHTML:footerHTML:layout:)``'s document in consecutive parts
 /// (joined, they are the document): the escaped subject, `bodyHTML` and `footerHTML` are parts of
-/// their own, between parts of layout markup. A caller that transforms the document part by part
-/// (the lowering's escape rewrite) treats the layout's markup, the same for every template, apart.
+/// their own, between parts of layout markup.
 public func renderHTMLDocumentParts(subject: String, locale: String, bodyHTML: String, footerHTML: String,
                                     layout: String?) -> [String] {
-    var parts = [
-        "<!DOCTYPE html>\n<html lang=\"" + HTMLEscaping.attribute(locale) + EmailLayout.headAfterLocale,
-        EmailLayout.escapeOutsideLiquid(subject), EmailLayout.headAfterTitle,
-    ]
-    if let layout, validateLayout(layout).isEmpty {
-        parts += EmailLayout.fill(layout, body: bodyHTML, footer: footerHTML)
-    } else {
-        parts += EmailLayout.defaultBody(body: bodyHTML, footer: footerHTML)
+    let layout = DocumentLayout(layout)
+    return layout.parts(subject: subject, locale: locale).map { part in
+        switch part {
+        case .markup(let text): text
+        case .markupPiece(let index): layout.pieces[index]
+        case .body: bodyHTML
+        case .footer: footerHTML
+        }
     }
-    parts.append("\n</html>\n")
-    return parts
+}
+
+/// A document's layout read once, for all the documents that share it: the head around the subject,
+/// and the body markup (the default one, or a custom layout validated and split at its slots once).
+public struct DocumentLayout: Sendable {
+    /// One part of a document.
+    public enum Part: Sendable, Hashable {
+        /// Markup made for this document (the head, around its locale and subject).
+        case markup(String)
+        /// ``DocumentLayout/pieces``[index]: markup every document of this layout shares.
+        case markupPiece(Int)
+        /// The body's HTML.
+        case body
+        /// The footer's HTML.
+        case footer
+    }
+
+    /// The body markup between and around the slots, the same in every document.
+    public let pieces: [String]
+    /// The body markup in order: pieces, body and footer.
+    private let bodyParts: [Part]
+
+    /// `layout` when it is valid (``validateLayout(_:)``), otherwise automail's default layout.
+    public init(_ layout: String?) {
+        guard let layout, validateLayout(layout).isEmpty else {
+            pieces = [EmailLayout.defaultBeforeBody, EmailLayout.defaultBetween, EmailLayout.defaultAfterFooter]
+            bodyParts = [.markupPiece(0), .body, .markupPiece(1), .footer, .markupPiece(2)]
+            return
+        }
+        let scalars = Array(layout.unicodeScalars)
+        let slots = EmailLayout.slots(in: layout)
+        let hasFooterSlot = slots.contains { $0.name == "footer" }
+        var pieces: [String] = []
+        var parts: [Part] = []
+        func piece(_ text: String) {
+            parts.append(.markupPiece(pieces.count))
+            pieces.append(text)
+        }
+        var next = 0
+        var footerUsed = false
+        for slot in slots {
+            piece(String(String.UnicodeScalarView(scalars[next..<slot.range.lowerBound])))
+            if slot.name == "content" {
+                parts.append(.body)
+                if !hasFooterSlot {
+                    piece("\n")
+                    parts.append(.footer)
+                }
+            } else if !footerUsed {
+                parts.append(.footer)
+                footerUsed = true
+            }
+            next = slot.range.upperBound
+        }
+        piece(String(String.UnicodeScalarView(scalars[next...])))
+        self.pieces = pieces
+        bodyParts = parts
+    }
+
+    /// A document's parts in order (joined, with the body and footer in their places, they are
+    /// ``renderHTMLDocument(subject:locale:bodyHTML:footerHTML:layout:)``'s document).
+    public func parts(subject: String, locale: String) -> [Part] {
+        [
+            .markup("<!DOCTYPE html>\n<html lang=\"" + HTMLEscaping.attribute(locale) + EmailLayout.headAfterLocale),
+            .markup(EmailLayout.escapeOutsideLiquid(subject)), .markup(EmailLayout.headAfterTitle),
+        ] + bodyParts + [.markup("\n</html>\n")]
+    }
 }
 
 /// Checks a custom layout: exactly one `{{ content }}` slot and at most one `{{ footer }}` slot.
@@ -95,11 +159,6 @@ enum EmailLayout {
 
         """
 
-    /// The default body markup around `body` and `footer`, in parts (`body` and `footer` among them).
-    static func defaultBody(body: String, footer: String) -> [String] {
-        [defaultBeforeBody, body, defaultBetween, footer, defaultAfterFooter]
-    }
-
     static let defaultBeforeBody = """
         <body class="am-page" style="margin:0;padding:0;background-color:#f4f4f5;">
         <table role="presentation" class="am-page" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color:#f4f4f5;">
@@ -149,29 +208,6 @@ enum EmailLayout {
             guard name == "content" || name == "footer" else { return nil }
             return Slot(name: name, range: construct.range)
         }
-    }
-
-    /// A custom layout with its slots filled, in parts (`body` and `footer` among them).
-    static func fill(_ layout: String, body: String, footer: String) -> [String] {
-        let scalars = Array(layout.unicodeScalars)
-        let slots = slots(in: layout)
-        let hasFooterSlot = slots.contains { $0.name == "footer" }
-        var result: [String] = []
-        var next = 0
-        var footerUsed = false
-        for slot in slots {
-            result.append(String(String.UnicodeScalarView(scalars[next..<slot.range.lowerBound])))
-            if slot.name == "content" {
-                result.append(body)
-                if !hasFooterSlot { result += ["\n", footer] }
-            } else if !footerUsed {
-                result.append(footer)
-                footerUsed = true
-            }
-            next = slot.range.upperBound
-        }
-        result.append(String(String.UnicodeScalarView(scalars[next...])))
-        return result
     }
 
     /// Escapes `<`, `>` and `&` outside Liquid constructs; Liquid stays byte for byte.

@@ -1,6 +1,7 @@
 @testable import AutoMail
 import BundleFormat
 import Diagnostics
+import Liquid
 import Testing
 
 /// `Compiler.build(_:options:signingKey:into:)`, the streaming build `automail build` writes with,
@@ -34,6 +35,44 @@ struct StreamingBuildTests {
                 }
             }
         }
+    }
+
+    /// A custom layout's markup is rewritten once for every document: each document is still the
+    /// escape rewrite of the whole document (the definition), Liquid in the layout included.
+    @Test func aCustomLayoutIsLoweredAsTheWholeDocumentWouldBe() throws {
+        var files = try ExampleBundleTests.load("lyon-municipales")
+        let manifest = try #require(files.firstIndex { $0.path == "automail.yaml" })
+        files[manifest] = SourceFile(path: "automail.yaml", bytes: Array("layout: layouts/email.html\n".utf8) + files[manifest].bytes)
+        let layout = """
+            <body style="margin:0">
+            <p class="brand">{{ workspace.name }} {% if contact.firstname %}{{ contact.firstname | upcase }}{% endif %}</p>
+            {{ content }}
+            <div class="legal">{{ footer }}</div>
+            </body>
+            """
+        files.append(SourceFile(path: "layouts/email.html", text: layout))
+        let result = Compiler.build(files, options: BuildOptions(revision: "r"))
+        #expect(!result.hasErrors, "\(Fixtures.describe(result.diagnostics))")
+        guard case .object(let content)? = result.bundleContent, case .object(let templates)? = content["templates"] else {
+            Issue.record("no templates")
+            return
+        }
+        var documents = 0
+        for case .object(let template) in templates.values {
+            guard case .object(let locales)? = template["locales"] else { continue }
+            for case .object(let localized) in locales.values {
+                guard case .string(let html)? = localized["html"] else { continue }
+                let brand = #"{{ workspace.name | escape | replace: "&#x27;", "&#39;" }} {% if contact.firstname %}{{ contact.firstname | upcase | escape | replace: "&#x27;", "&#39;" }}{% endif %}"#
+                #expect(html.contains("<p class=\"brand\">" + brand + "</p>"))
+                // Rewriting the document again changes nothing: every output already ends with the chain.
+                #expect(LiquidTemplate.appendingEscapeToOutputs(html) == html)
+                documents += 1
+            }
+        }
+        #expect(documents >= 4)
+        var sink = BundleBytes()
+        _ = try Compiler.build(files, options: BuildOptions(revision: "r"), into: &sink)
+        #expect(sink.bytes == result.bundle)
     }
 
     @Test func aWorkspaceWithErrorsWritesNothing() throws {

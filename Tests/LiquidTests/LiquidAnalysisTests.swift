@@ -136,6 +136,11 @@ struct LiquidAnalysisTests {
             let parts = (0..<(1 + next(5))).map { _ in (0..<next(6)).map { _ in pieces[next(pieces.count)] }.joined() }
             let joined = LiquidTemplate.appendingEscapeToOutputs(parts.joined())
             #expect(LiquidTemplate.appendingEscapeToOutputs(joining: parts) == joined, "\(parts)")
+            // Some parts rewritten beforehand, as the lowering does with a layout's markup.
+            let mixed = parts.map { part -> LiquidTemplate.EscapePart in
+                next(2) == 0 ? .source(part) : .prepared(LiquidTemplate.PreparedEscapePart(part))
+            }
+            #expect(LiquidTemplate.appendingEscapeToOutputs(joining: mixed) == joined, "\(parts), prepared")
             if parts.count > 1, parts.allSatisfy({ !$0.contains("{{") && !$0.contains("{%") }) { piecewise += 1 }
         }
         #expect(piecewise > 0)

@@ -116,7 +116,10 @@ struct BundleLowering {
             if left == right { return a < b }
             return left.utf8.lexicographicallyPrecedes(right.utf8)
         }
-        let (defaultSender, layout) = (senders().1, self.layout)
+        // The layout read once, and its markup rewritten once: every document shares it.
+        let layout = DocumentLayout(self.layout)
+        let pieces = layout.pieces.map(LiquidTemplate.PreparedEscapePart.init)
+        let defaultSender = senders().1
         var start = 0
         while start < order.count {
             let batch = order[start..<(start + min(order.count - start, max(1, batchSize)))]
@@ -129,7 +132,8 @@ struct BundleLowering {
                 guard !bag.hasErrors else { return (JSONValue?.none, Set<String>(), bag.diagnostics) }
                 var reads = Set<String>()
                 let value = lower(
-                    template, defaultSender: defaultSender, layout: layout, renderings: conversions, used: &reads)
+                    template, defaultSender: defaultSender, layout: layout, pieces: pieces, renderings: conversions,
+                    used: &reads)
                 return (Optional(value), reads, bag.diagnostics)
             }
             for (position, (value, reads, diagnostics)) in zip(batch.indices, lowered) {
@@ -202,7 +206,8 @@ struct BundleLowering {
     }
 
     private func lower(
-        _ template: Template, defaultSender: String, layout: String?, renderings: MarkdownRenderings,
+        _ template: Template, defaultSender: String, layout: DocumentLayout,
+        pieces: [LiquidTemplate.PreparedEscapePart], renderings: MarkdownRenderings,
         used: inout Set<String>
     ) -> JSONValue {
         var entry: [String: JSONValue] = ["sender": .string(template.sender?.value ?? defaultSender)]
@@ -220,11 +225,16 @@ struct BundleLowering {
             }
             let renderedBody = renderings.markdown[TextKey(body)] ?? RenderedMarkdown(markdown: body)
             let renderedFooter = renderings.markdown[TextKey(footer)] ?? RenderedMarkdown(markdown: footer)
-            // The layout's markup is the same in every document: rewritten part by part, only the
-            // subject, body and footer are read for Liquid.
-            let document = MailRendering.renderHTMLDocumentParts(
-                subject: subject, locale: locale, bodyHTML: renderedBody.html, footerHTML: renderedFooter.html,
-                layout: layout)
+            // The layout's markup is the same in every document: rewritten once, only the subject, body
+            // and footer are read for Liquid here.
+            let document = layout.parts(subject: subject, locale: locale).map { part -> LiquidTemplate.EscapePart in
+                switch part {
+                case .markup(let text): .source(text)
+                case .markupPiece(let index): .prepared(pieces[index])
+                case .body: .source(renderedBody.html)
+                case .footer: .source(renderedFooter.html)
+                }
+            }
             let text = renderedBody.text + "\n\n-- \n" + renderedFooter.text
             locales[locale] = .object([
                 "subject": .string(subject),
