@@ -177,7 +177,9 @@ public enum Compiler {
                 case .manifest(let m): manifest = m
                 case .questionnaire(let q): questionnaires.append(q)
                 case .template(let t): templates.append(t)
-                case .triggers(let list): triggers += list
+                // The first list is taken as it is (shared, not copied): a workspace may keep all its
+                // bindings in one file.
+                case .triggers(let list): if triggers.isEmpty { triggers = list } else { triggers += list }
                 }
             }
             start = end
@@ -296,9 +298,29 @@ enum FileStage {
         guard let kind = FileKind(path: file.path), kind != .layout else { return outcome }
         let clock = ContinuousClock()
         var mark = clock.now
-        let parsed = YAMLParser.parse(file, limits: options.limits)
-        outcome.parseTime = clock.now - mark
+        let parsed: YAMLParseResult
         var bag = DiagnosticBag()
+        // A triggers file's bindings are decoded as they are read, so that its tree never holds them all
+        // (50,000 bindings in one file: ~85 MB of tree). A file with a suppression comment keeps its
+        // whole tree: the comment scanner reads it.
+        var streamed: [Trigger]?
+        if kind == .triggers, !SuppressionScanner.mayHoldComments(file) {
+            var triggers: [Trigger] = []
+            var itemBag = DiagnosticBag()
+            parsed = YAMLParser.parse(file, limits: options.limits, streamingItemsOf: "triggers") { item in
+                if let trigger = WorkspaceDecoder.decodeStreamedTrigger(item, file: file.path, into: &itemBag) {
+                    triggers.append(trigger)
+                }
+            }
+            // A file that does not parse is not decoded at all, as when it is read whole.
+            if parsed.root != nil {
+                streamed = triggers
+                bag.report(contentsOf: itemBag.diagnostics)
+            }
+        } else {
+            parsed = YAMLParser.parse(file, limits: options.limits)
+        }
+        outcome.parseTime = clock.now - mark
         bag.report(contentsOf: parsed.diagnostics)
         // Comments are read only where the file parsed (or holds no document): after a fatal YAML
         // error, which text is a comment is unknown.
@@ -308,14 +330,14 @@ enum FileStage {
             bag.report(contentsOf: scan.diagnostics)
         }
         mark = clock.now
-        decode(parsed, kind: kind, path: file.path, into: &outcome, bag: &bag)
+        decode(parsed, kind: kind, path: file.path, streamed: streamed, into: &outcome, bag: &bag)
         outcome.decodeTime = clock.now - mark
         outcome.diagnostics = bag.diagnostics
         return outcome
     }
 
     private static func decode(
-        _ parsed: YAMLParseResult, kind: FileKind, path: String, into outcome: inout FileOutcome,
+        _ parsed: YAMLParseResult, kind: FileKind, path: String, streamed: [Trigger]?, into outcome: inout FileOutcome,
         bag: inout DiagnosticBag
     ) {
         guard let root = parsed.root else {
@@ -345,7 +367,7 @@ enum FileStage {
             }
         case .triggers:
             if root.pairs == nil { outcome.unreadable = true }
-            outcome.model = .triggers(WorkspaceDecoder.decodeTriggers(root, file: path, into: &bag))
+            outcome.model = .triggers(WorkspaceDecoder.decodeTriggers(root, file: path, streamed: streamed, into: &bag))
         case .layout:
             break  // never parsed as YAML
         }

@@ -46,6 +46,10 @@ struct TreeBuilder {
         }
     }
 
+    /// The root mapping's key whose list items are handed over as they are read, and the receiver
+    /// (see ``YAMLParser/parse(_:limits:streamingItemsOf:_:)``).
+    var streaming: (key: String, item: (YAMLNode) -> Void)?
+
     private var stack: [Frame] = []
     private var lineHint = 0
     private var documents = 0
@@ -182,6 +186,12 @@ struct TreeBuilder {
         let top = stack.count - 1
         stack[top].lastEnd = node.range.end
         if !stack[top].isMapping {
+            if let streaming, top == 1, stack[0].isMapping, !stack[0].dropPair,
+               stack[0].key?.scalar?.text == streaming.key, case .mapping = node.content {
+                streaming.item(node)
+                stack[top].items.append(YAMLNode(.mapping([]), range: node.range))
+                return
+            }
             stack[top].items.append(node)
             return
         }

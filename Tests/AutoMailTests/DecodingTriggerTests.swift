@@ -124,3 +124,55 @@ struct DecodingTriggerTests {
         #expect(found.first?.help == "did you mean `triggers`?")
     }
 }
+
+/// A triggers file is decoded as it is read (`YAMLParser.parse(_:limits:streamingItemsOf:_:)`, so its
+/// tree never holds every binding): the triggers and diagnostics must be those of decoding the whole tree.
+@Suite("Decoding: triggers, streamed")
+struct StreamedTriggerDecodingTests {
+    static let files: [String] = [
+        "triggers:\n  - id: a\n    when: {task: call-back}\n    template: welcome\n  - id: b\n    when:\n      support_level: supporter\n    template: welcome\n    priority: 5\n",
+        // Unknown keys, a missing `when`, a non-mapping item, an empty mapping, a bad value.
+        "triggers:\n  - id: a\n    tempalte: welcome\n  - just text\n  - {}\n  - id: c\n    when: {task: x}\n    template: t\n    priority: high\n",
+        // A flow list, and a second `triggers` key (refused: its items are not decoded).
+        "triggers: [{id: a, when: {task: x}, template: t}, {id: b, when: {task: y}, template: t}]\ntriggers:\n  - id: dup\n    when: {task: z}\n    template: t\n",
+        // Nested `triggers` keys are not the file's list.
+        "triggers:\n  - id: a\n    when: {task: x}\n    template: t\n    extra:\n      triggers:\n        - id: nested\n",
+        // Not a list, not a mapping at the top, an empty list, a syntax error after two bindings.
+        "triggers: {id: a}\n",
+        "- id: a\n  when: {task: x}\n  template: t\n",
+        "triggers: []\nother: 1\n",
+        "triggers:\n  - id: a\n    when: {task: x}\n    template: t\n  - id: b\n    when: {task: y\n    template: t\n",
+        // Two YAML documents: only the first is read.
+        "triggers:\n  - id: a\n    when: {task: x}\n    template: t\n---\ntriggers: []\n",
+    ]
+
+    @Test(arguments: files.indices)
+    func streamedDecodingIsWholeDecoding(_ index: Int) {
+        let file = SourceFile(path: "triggers/main.yaml", text: Self.files[index])
+        // The whole tree, decoded after parsing (the definition).
+        let parsed = YAMLParser.parse(file)
+        var bag = DiagnosticBag()
+        bag.report(contentsOf: parsed.diagnostics)
+        let whole = parsed.root.map { WorkspaceDecoder.decodeTriggers($0, file: file.path, into: &bag) }
+        // The compiler's file stage, which streams the bindings.
+        let outcome = FileStage.outcome(of: file, options: BuildOptions())
+        var streamed: [Trigger]?
+        if case .triggers(let list)? = outcome.model { streamed = list }
+        #expect(streamed == whole)
+        #expect(
+            outcome.diagnostics.sorted(by: Diagnostic.reportingOrder) == bag.diagnostics.sorted(by: Diagnostic.reportingOrder))
+    }
+
+    @Test func itemsAreHandedOverInOrderAndLeftEmptyInTheTree() throws {
+        let file = SourceFile(path: "t.yaml", text: Self.files[1])
+        var handed: [YAMLNode] = []
+        let parsed = YAMLParser.parse(file, streamingItemsOf: "triggers") { handed.append($0) }
+        let whole = YAMLParser.parse(file)
+        #expect(parsed.diagnostics == whole.diagnostics)
+        let items = try #require(whole.root?.pairs?.first?.value.items)
+        #expect(handed == items.filter { $0.pairs != nil })
+        let left = try #require(parsed.root?.pairs?.first?.value.items)
+        #expect(left.map(\.range) == items.map(\.range))
+        #expect(left.allSatisfy { $0.pairs == nil || $0.pairs == [] })
+    }
+}

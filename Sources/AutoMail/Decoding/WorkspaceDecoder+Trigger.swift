@@ -2,6 +2,9 @@ import Diagnostics
 import YAMLSource
 
 extension MappingKind {
+    /// A trigger already decoded as its file was read: the empty mapping left in its place.
+    static let streamedTrigger = MappingKind("trigger", keys: [])
+
     static let trigger = MappingKind(
         "trigger", keys: ["id", "when", "template", "priority", "delay", "once_per_contact"])
     static let when = MappingKind("when", keys: WorkspaceDecoder.eventKeys)

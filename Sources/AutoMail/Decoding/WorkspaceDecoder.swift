@@ -144,16 +144,45 @@ public enum WorkspaceDecoder {
     /// Decodes one file of `triggers/`: a mapping whose only key, `triggers`, holds a list.
     /// Returns `[]` when the root is not a mapping.
     public static func decodeTriggers(_ root: YAMLNode, file: String, into bag: inout DiagnosticBag) -> [Trigger] {
+        decodeTriggers(root, file: file, streamed: nil, into: &bag)
+    }
+
+    /// ``decodeTriggers(_:file:into:)`` of a root parsed with its trigger mappings streamed
+    /// (``decodeStreamedTrigger(_:file:into:)`` of each, in order, is `streamed`): each empty mapping left
+    /// in their place takes the next of `streamed`.
+    static func decodeTriggers(_ root: YAMLNode, file: String, streamed: [Trigger]?, into bag: inout DiagnosticBag)
+        -> [Trigger]
+    {
         guard var reader = rootReader(root, kind: .triggersFile, file: file, subject: "triggers file", example: "triggers:", into: &bag)
         else { return [] }
-        let triggers = reader.items(
-            "triggers", kind: .trigger, noun: "trigger", required: true, nonEmpty: false,
-            example: "[{id: welcome, when: {answer: …}, template: welcome}]", into: &bag
-        ) { item, bag in
-            decodeTrigger(&item, file: file, into: &bag)
-        } ?? []
+        let example = "[{id: welcome, when: {answer: …}, template: welcome}]"
+        let triggers: [Trigger]
+        if let streamed {
+            // The list is still checked (its key, its kind, each item's kind); its mappings, now empty,
+            // were each decoded into the next of `streamed`, which is returned as it is (no copy).
+            let mappings = reader.items(
+                "triggers", kind: .streamedTrigger, noun: "trigger", required: true, nonEmpty: false, example: example,
+                into: &bag
+            ) { _, _ in () }?.count ?? 0
+            triggers = mappings == streamed.count ? streamed : Array(streamed.prefix(mappings))
+        } else {
+            triggers = reader.items(
+                "triggers", kind: .trigger, noun: "trigger", required: true, nonEmpty: false, example: example,
+                into: &bag
+            ) { item, bag in
+                decodeTrigger(&item, file: file, into: &bag)
+            } ?? []
+        }
         reader.reportUnknownKeys(into: &bag)
         return triggers
+    }
+
+    /// One item of a triggers file's list, as ``decodeTriggers(_:file:into:)`` decodes it (a mapping).
+    static func decodeStreamedTrigger(_ item: YAMLNode, file: String, into bag: inout DiagnosticBag) -> Trigger? {
+        guard var reader = MappingReader(item, kind: .trigger, subject: "trigger") else { return nil }
+        let trigger = decodeTrigger(&reader, file: file, into: &bag)
+        reader.reportUnknownKeys(into: &bag)
+        return trigger
     }
 
     // MARK: Roots

@@ -18,7 +18,7 @@ enum SuppressionScanner {
     /// The suppression comments of `file`, whose parsed root is `root` (`nil` for a file holding only
     /// comments).
     static func scan(_ file: SourceFile, root: YAMLNode?) -> Result {
-        guard contains(file.bytes, Array("automail:".utf8)) else { return Result() }
+        guard mayHoldComments(file) else { return Result() }
         let lines = SourceLines(file)
         let prefixText = "automail:"
         let numbers = (1...max(1, lines.count)).filter { lines.text(ofLine: $0)?.contains(prefixText) == true }
@@ -83,6 +83,11 @@ enum SuppressionScanner {
         let prefix = SuppressionDirectiveParser.prefix
         guard scalars.count - index >= prefix.count else { return false }
         return Array(scalars[index..<(index + prefix.count)]) == prefix
+    }
+
+    /// Whether `file` may hold a suppression comment (`scan` needs its whole tree only then).
+    static func mayHoldComments(_ file: SourceFile) -> Bool {
+        contains(file.bytes, Array("automail:".utf8))
     }
 
     private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
