@@ -49,12 +49,28 @@ public enum LateMember {
     }
 }
 
+/// An entry of a streamed bundle's streamed member, already written in both forms: the writing, the
+/// costly part, happens where the entry is made (on the lowering's threads), the stream only copies it.
+public struct WrittenEntry: Sendable {
+    let canonical: [UInt8]
+    let pretty: [UInt8]
+
+    /// Writes `value` as an entry of the streamed member (two levels deep).
+    public init(_ value: JSONValue) {
+        var canonical: [UInt8] = []
+        var pretty: [UInt8] = []
+        JSONWriter.writeNested(value, depth: 2, canonical: &canonical, pretty: &pretty)
+        self.canonical = canonical
+        self.pretty = pretty
+    }
+}
+
 extension BundleEmitter {
     /// Writes a bundle into `sink` as it is produced, never holding it whole: the bytes are those
     /// ``emit(_:)`` (or, with `signingKey`, ``emit(_:signingKey:)``) writes for the same content.
     ///
     /// The bundle's top-level members are `members`, the object `streamed` whose entries `produce`
-    /// hands to its `yield` argument, and the members `produce` returns once it has yielded every
+    /// hands to its `yield` argument (written beforehand, ``WrittenEntry``), and the members `produce` returns once it has yielded every
     /// entry (`late`: computed from the entries, such as the variables they read). `produce` yields
     /// entries in increasing key order (UTF-8 bytes: the order ``JSONWriter`` sorts keys in), each key
     /// once, and every late member's key sorts after `streamed`; none of the names is `digest` or
@@ -65,7 +81,7 @@ extension BundleEmitter {
     /// - Returns: the bundle's digest.
     public static func emit<Sink: BundleSink>(
         members: [String: JSONValue], streamed: String, signingKey: BundlePrivateKey? = nil, into sink: inout Sink,
-        produce: (_ yield: (String, JSONValue) -> Void) -> [String: LateMember]
+        produce: (_ yield: (String, WrittenEntry) -> Void) -> [String: LateMember]
     ) throws(BundleSigningError) -> String {
         try emit(
             members: members, streamed: streamed, signingKey: signingKey, chunkSize: 1 << 16, into: &sink,
@@ -76,7 +92,7 @@ extension BundleEmitter {
     /// bytes (tests use small ones).
     static func emit<Sink: BundleSink>(
         members: [String: JSONValue], streamed: String, signingKey: BundlePrivateKey?, chunkSize: Int,
-        into sink: inout Sink, produce: (_ yield: (String, JSONValue) -> Void) -> [String: LateMember]
+        into sink: inout Sink, produce: (_ yield: (String, WrittenEntry) -> Void) -> [String: LateMember]
     ) throws(BundleSigningError) -> String {
         var writer = StreamWriter(sink: sink, signingKey: signingKey, chunkSize: chunkSize)
         defer { sink = writer.sink }
@@ -181,9 +197,14 @@ private struct StreamWriter<Sink: BundleSink> {
     }
 
     mutating func entry(_ key: String, _ value: JSONValue) {
+        entry(key, WrittenEntry(value))
+    }
+
+    mutating func entry(_ key: String, _ written: WrittenEntry) {
         canonicalWriter.writeMemberStart(key, first: entryCount == 0, depth: 1, into: &canonical)
         prettyWriter.writeMemberStart(key, first: entryCount == 0, depth: 1, into: &pretty)
-        JSONWriter.writeNested(value, depth: 2, canonical: &canonical, pretty: &pretty)
+        canonical.append(contentsOf: written.canonical)
+        pretty.append(contentsOf: written.pretty)
         entryCount += 1
         flushIfFull()
     }

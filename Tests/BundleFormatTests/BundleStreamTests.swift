@@ -51,7 +51,7 @@ struct BundleStreamTests {
             members: members, streamed: "templates", signingKey: signingKey, chunkSize: chunkSize, into: &sink
         ) { yield in
             for key in templates.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-                yield(key, templates[key] ?? .null)
+                yield(key, WrittenEntry(templates[key] ?? .null))
             }
             // Objects as lazily made entries, the way the compiler writes its triggers.
             return content.filter { late.contains($0.key) }.mapValues { value in
@@ -87,8 +87,8 @@ struct BundleStreamTests {
         ]
         var sink = BundleBytes()
         let digest = try BundleEmitter.emit(members: ["format": .int(1)], streamed: "templates", into: &sink) { yield in
-            yield("a", .object(["x": .string("é\n")]))
-            yield("b", .array([]))
+            yield("a", WrittenEntry(.object(["x": .string("é\n")])))
+            yield("b", WrittenEntry(.array([])))
             return ["variables": .value(.array([.string("v")]))]
         }
         #expect(sink.bytes == BundleEmitter.emit(content))

@@ -31,7 +31,7 @@ struct BundleLowering {
     mutating func lower() -> [String: JSONValue] {
         var content = head()
         var templates: [String: JSONValue] = [:]
-        let used = lowerTemplates(batchSize: Int.max) { id, value in templates[id] = value }
+        let used = lowerTemplates(batchSize: Int.max, finish: { $0 }) { id, value in templates[id] = value }
         content["templates"] = .object(templates)
         content.merge(tail(used: used).mapValues(\.value)) { first, _ in first }
         return content
@@ -45,7 +45,8 @@ struct BundleLowering {
         -> String
     {
         try BundleEmitter.emit(members: head(), streamed: "templates", signingKey: signingKey, into: &sink) { yield in
-            tail(used: lowerTemplates(batchSize: options.streamingBatchSize, yield))
+            // Each template written in both forms on the thread that lowered it.
+            tail(used: lowerTemplates(batchSize: options.streamingBatchSize, finish: WrittenEntry.init, yield))
         }
     }
 
@@ -94,10 +95,13 @@ struct BundleLowering {
     }
 
     /// Lowers every template, `batchSize` at a time (each batch on `options.parallelism` threads), and
-    /// hands each to `yield` with its id, in increasing id order (UTF-8 bytes); returns the variables
+    /// hands each, made into `Lowered` by `finish` on the thread that lowered it, to `yield` with its
+    /// id, in increasing id order (UTF-8 bytes); returns the variables
     /// they read. When two templates share an id (never in a workspace without errors) the later one
     /// in workspace order is the one yielded, as a dictionary keeps it.
-    private mutating func lowerTemplates(batchSize: Int, _ yield: (String, JSONValue) -> Void) -> Set<String> {
+    private mutating func lowerTemplates<Lowered>(
+        batchSize: Int, finish: @escaping (JSONValue) -> Lowered, _ yield: (String, Lowered) -> Void
+    ) -> Set<String> {
         var used = Set<String>(["unsubscribe_url"])
         // The manifest's footers are shared by most templates: checked and converted once, up front.
         var shared = MarkdownRenderings()
@@ -129,12 +133,12 @@ struct BundleLowering {
                 var conversions = shared
                 templateRules.check(template, into: &bag, keeping: &conversions)
                 // Never lowered with an error: the lowering expects text the rules accepted.
-                guard !bag.hasErrors else { return (JSONValue?.none, Set<String>(), bag.diagnostics) }
+                guard !bag.hasErrors else { return (Lowered?.none, Set<String>(), bag.diagnostics) }
                 var reads = Set<String>()
                 let value = lower(
                     template, defaultSender: defaultSender, layout: layout, pieces: pieces, renderings: conversions,
                     used: &reads)
-                return (Optional(value), reads, bag.diagnostics)
+                return (Optional(finish(value)), reads, bag.diagnostics)
             }
             for (position, (value, reads, diagnostics)) in zip(batch.indices, lowered) {
                 templateDiagnostics += diagnostics
