@@ -1,5 +1,5 @@
-import Diagnostics
 import BundleFormat
+import Diagnostics
 import Liquid
 import MailRendering
 
@@ -94,11 +94,11 @@ struct BundleLowering {
         return ["variables": .value(variables), "triggers": triggers()]
     }
 
-    /// Lowers every template, `batchSize` at a time (each batch on `options.parallelism` threads), and
-    /// hands each, made into `Lowered` by `finish` on the thread that lowered it, to `yield` with its
-    /// id, in increasing id order (UTF-8 bytes); returns the variables
-    /// they read. When two templates share an id (never in a workspace without errors) the later one
-    /// in workspace order is the one yielded, as a dictionary keeps it.
+    /// Checks and lowers every template, `batchSize` at a time (each batch on `options.parallelism`
+    /// threads), and hands each, made into `Lowered` by `finish` on the thread that lowered it, to
+    /// `yield` with its id, in increasing id order (UTF-8 bytes); returns the variables they read. When
+    /// two templates share an id (never in a workspace without errors) the later one in workspace order
+    /// is the one yielded, as a dictionary keeps it.
     private mutating func lowerTemplates<Lowered>(
         batchSize: Int, finish: @escaping (JSONValue) -> Lowered, _ yield: (String, Lowered) -> Void
     ) -> Set<String> {
