@@ -14,7 +14,7 @@ public struct BuildOptions: Sendable, Hashable {
     /// How many templates a streaming build lowers at once (``Compiler/build(_:options:signingKey:into:)``):
     /// enough to keep every thread busy, few enough that a batch is small beside the bundle. Tests
     /// lower it to cross batch boundaries on small workspaces.
-    var streamingBatchSize = 256
+    var streamingBatchSize = 128
 
     /// Creates build options.
     public init(revision: String? = nil, limits: YAMLLimits = .default, parallelism: Int = 1) {
