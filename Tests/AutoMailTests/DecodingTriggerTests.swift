@@ -1,3 +1,4 @@
+import Foundation
 import Diagnostics
 import Testing
 import YAMLSource
@@ -174,5 +175,52 @@ struct StreamedTriggerDecodingTests {
         let left = try #require(parsed.root?.pairs?.first?.value.items)
         #expect(left.map(\.range) == items.map(\.range))
         #expect(left.allSatisfy { $0.pairs == nil || $0.pairs == [] })
+    }
+}
+
+/// Answer triggers find their question and answer by id (an index built once, not a scan): the first
+/// definition of a repeated question id is the one read, as the scan it replaced did.
+@Suite("Answer references by id")
+struct AnswerReferenceTests {
+    static func diagnostics(questionnaire: String, answers: [String]) throws -> [Diagnostic] {
+        var files = try Fixtures.files(in: Fixtures.root.appendingPathComponent("base"))
+        files["questionnaires/doors.yaml"] = Data(questionnaire.utf8)
+        let triggers = answers.enumerated().map { index, answer in
+            "  - id: t\(index)\n    when:\n      answer: \(answer)\n    template: welcome\n    priority: \(30 + index)\n"
+        }
+        files["triggers/extra.yaml"] = Data(("triggers:\n" + triggers.joined()).utf8)
+        let sources = files.map { SourceFile(path: $0.key, bytes: Array($0.value)) }
+        return Compiler.check(sources).diagnostics
+    }
+
+    @Test func theFirstDefinitionOfARepeatedQuestionIsTheOneRead() throws {
+        let questionnaire = """
+            id: doors
+            title: Door to door
+            questions:
+              - id: support
+                type: single_choice
+                label: Do you support us?
+                answers:
+                  - id: "yes"
+                    label: "Yes"
+                  - id: "no"
+                    label: "No"
+              - id: support
+                type: single_choice
+                label: Again
+                answers:
+                  - id: maybe
+                    label: Maybe
+            """
+        let found = try Self.diagnostics(
+            questionnaire: questionnaire, answers: ["doors/support/no", "doors/support/maybe", "doors/nothing/yes"])
+        // The repeated id itself, the answer only the second definition has, the unknown question.
+        let messages = found.filter { $0.severity == .error }.map(\.message)
+        #expect(messages.contains { $0.contains("duplicate question id `support`") })
+        #expect(messages.contains { $0.contains("`maybe`") })
+        #expect(messages.contains { $0.contains("`nothing`") })
+        #expect(!messages.contains { $0.contains("`no`") })
+        #expect(messages.count == 3, "\(messages)")
     }
 }
