@@ -69,26 +69,17 @@ extension LiquidTemplate {
         var result = ""
         var previousEndsWithBrace = false
         for part in parts {
-            let rewritten: String?
-            let first: UInt8?
-            let last: UInt8?
+            let prepared: PreparedEscapePart
             switch part {
-            case .prepared(let prepared):
-                (rewritten, first, last) = (prepared.rewritten, prepared.first, prepared.last)
-            case .source(var text):
-                let (hasMarkup, firstByte, lastByte) = text.withUTF8 { markupAndEnds(of: $0) }
-                (first, last) = (firstByte, lastByte)
-                if hasMarkup {
-                    let outcome = rewrite(text)
-                    rewritten = outcome.endsClean ? outcome.text : nil
-                } else {
-                    rewritten = text
-                }
+            case .prepared(let given): prepared = given
+            case .source(let text): prepared = PreparedEscapePart(text)
             }
-            if previousEndsWithBrace, first == UInt8(ascii: "{") || first == UInt8(ascii: "%") { return whole() }
-            guard let rewritten else { return whole() }
+            if previousEndsWithBrace, prepared.first == UInt8(ascii: "{") || prepared.first == UInt8(ascii: "%") {
+                return whole()
+            }
+            guard let rewritten = prepared.rewritten else { return whole() }
             result += rewritten
-            if let last { previousEndsWithBrace = last == UInt8(ascii: "{") }
+            if let last = prepared.last { previousEndsWithBrace = last == UInt8(ascii: "{") }
         }
         return result
     }

@@ -13,16 +13,6 @@
 /// goes right after the body, since it carries the legal mentions.
 public func renderHTMLDocument(subject: String, locale: String, bodyHTML: String, footerHTML: String,
                                layout: String?) -> String {
-    renderHTMLDocumentParts(
-        subject: subject, locale: locale, bodyHTML: bodyHTML, footerHTML: footerHTML, layout: layout
-    ).joined()
-}
-
-/// ``renderHTMLDocument(subject:locale:bodyHTML:footerHTML:layout:)``'s document in consecutive parts
-/// (joined, they are the document): the escaped subject, `bodyHTML` and `footerHTML` are parts of
-/// their own, between parts of layout markup.
-public func renderHTMLDocumentParts(subject: String, locale: String, bodyHTML: String, footerHTML: String,
-                                    layout: String?) -> [String] {
     let layout = DocumentLayout(layout)
     return layout.parts(subject: subject, locale: locale).map { part in
         switch part {
@@ -31,7 +21,7 @@ public func renderHTMLDocumentParts(subject: String, locale: String, bodyHTML: S
         case .body: bodyHTML
         case .footer: footerHTML
         }
-    }
+    }.joined()
 }
 
 /// A document's layout read once, for all the documents that share it: the head around the subject,

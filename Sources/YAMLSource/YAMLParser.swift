@@ -47,6 +47,22 @@ public struct YAMLParseResult: Sendable, Hashable {
 public enum YAMLParser {
     /// Parses `file`.
     public static func parse(_ file: SourceFile, limits: YAMLLimits = .default) -> YAMLParseResult {
+        parse(file, limits: limits, streaming: nil)
+    }
+
+    /// ``parse(_:limits:)``, handing each mapping in the list under the root mapping's `key` to `item`
+    /// as soon as it is read, and keeping in the tree, in its place, an empty mapping with its range:
+    /// a file of 100,000 such items is never held whole as a tree. The diagnostics are the same.
+    /// A duplicate `key` (refused, its value dropped) hands nothing over.
+    public static func parse(
+        _ file: SourceFile, limits: YAMLLimits = .default, streamingItemsOf key: String, _ item: (YAMLNode) -> Void
+    ) -> YAMLParseResult {
+        withoutActuallyEscaping(item) { item in parse(file, limits: limits, streaming: (key, item)) }
+    }
+
+    private static func parse(
+        _ file: SourceFile, limits: YAMLLimits, streaming: (key: String, item: (YAMLNode) -> Void)?
+    ) -> YAMLParseResult {
         let path = file.path
         if file.bytes.count > limits.maxFileBytes {
             return YAMLParseResult(root: nil, diagnostics: [
@@ -62,29 +78,10 @@ public enum YAMLParser {
             return YAMLParseResult(root: nil, diagnostics: [encodingDiagnostic(failure, text: text, path: path)])
         }
         var builder = TreeBuilder(text: text, path: path, limits: limits)
+        builder.streaming = streaming
         builder.run()
         return YAMLParseResult(
             root: builder.root, diagnostics: HiddenCharacters.diagnostics(in: text, path: path) + builder.diagnostics)
-    }
-
-    /// ``parse(_:limits:)``, handing each mapping in the list under the root mapping's `key` to `item`
-    /// as soon as it is read, and keeping in the tree, in its place, an empty mapping with its range:
-    /// a file of 100,000 such items is never held whole as a tree. The diagnostics are the same.
-    /// A duplicate `key` (refused, its value dropped) hands nothing over.
-    public static func parse(
-        _ file: SourceFile, limits: YAMLLimits = .default, streamingItemsOf key: String, _ item: (YAMLNode) -> Void
-    ) -> YAMLParseResult {
-        withoutActuallyEscaping(item) { item in
-            if file.bytes.count > limits.maxFileBytes { return parse(file, limits: limits) }
-            let text = SourceText(file.bytes)
-            if text.failure != nil { return parse(file, limits: limits) }
-            var builder = TreeBuilder(text: text, path: file.path, limits: limits)
-            builder.streaming = (key, item)
-            builder.run()
-            return YAMLParseResult(
-                root: builder.root,
-                diagnostics: HiddenCharacters.diagnostics(in: text, path: file.path) + builder.diagnostics)
-        }
     }
 
     private static func encodingDiagnostic(_ failure: SourceText.Failure, text: SourceText, path: String)

@@ -104,7 +104,7 @@ struct BundleLowering {
     ) -> Set<String> {
         var used = Set<String>(["unsubscribe_url"])
         // The manifest's footers are shared by most templates: checked and converted once, up front.
-        var shared = MarkdownRenderings()
+        var shared = TextFindings()
         var footerBag = DiagnosticBag()
         templateRules.checkFooters(of: manifest, into: &footerBag, keeping: &shared)
         templateDiagnostics += footerBag.diagnostics
@@ -136,7 +136,7 @@ struct BundleLowering {
                 guard !bag.hasErrors else { return (Lowered?.none, Set<String>(), bag.diagnostics) }
                 var reads = Set<String>()
                 let value = lower(
-                    template, defaultSender: defaultSender, layout: layout, pieces: pieces, renderings: conversions,
+                    template, defaultSender: defaultSender, layout: layout, pieces: pieces, findings: conversions,
                     used: &reads)
                 return (Optional(finish(value)), reads, bag.diagnostics)
             }
@@ -211,7 +211,7 @@ struct BundleLowering {
 
     private func lower(
         _ template: Template, defaultSender: String, layout: DocumentLayout,
-        pieces: [LiquidTemplate.PreparedEscapePart], renderings: MarkdownRenderings,
+        pieces: [LiquidTemplate.PreparedEscapePart], findings: TextFindings,
         used: inout Set<String>
     ) -> JSONValue {
         var entry: [String: JSONValue] = ["sender": .string(template.sender?.value ?? defaultSender)]
@@ -225,10 +225,10 @@ struct BundleLowering {
             let body = content.body?.text ?? ""
             let footer = content.footer?.text ?? manifest.footers.first { $0.locale.value == locale }?.text.text ?? ""
             for source in [subject, body, footer] {
-                used.formUnion(renderings.reads[TextKey(source)] ?? Self.reads(of: source))
+                used.formUnion(findings.reads[TextKey(source)] ?? Self.reads(of: source))
             }
-            let renderedBody = renderings.markdown[TextKey(body)] ?? RenderedMarkdown(markdown: body)
-            let renderedFooter = renderings.markdown[TextKey(footer)] ?? RenderedMarkdown(markdown: footer)
+            let renderedBody = findings.markdown[TextKey(body)] ?? RenderedMarkdown(markdown: body)
+            let renderedFooter = findings.markdown[TextKey(footer)] ?? RenderedMarkdown(markdown: footer)
             // The layout's markup is the same in every document: rewritten once, only the subject, body
             // and footer are read for Liquid here.
             let document = layout.parts(subject: subject, locale: locale).map { part -> LiquidTemplate.EscapePart in

@@ -42,19 +42,13 @@ struct RenderingRules {
     func check(
         _ template: Template, samples: Samples, parsed: [TextKey: LiquidTemplate], into bag: inout DiagnosticBag
     ) {
-        check(template, samples: samples.byLocale, defaultLocale: samples.defaultLocale, parsed: parsed, into: &bag)
-    }
-
-    private func check(
-        _ template: Template, samples: [String: (filled: LiquidValue, anonymous: LiquidValue)], defaultLocale: String,
-        parsed: [TextKey: LiquidTemplate], into bag: inout DiagnosticBag
-    ) {
+        let defaultLocale = samples.defaultLocale
         do {
             let name = "template `\(template.id.value)`"
             for content in template.locales where symbols.locales.contains(content.locale.value) {
                 let locale = content.locale.value
                 let place = "\(name) (`\(locale)`)"
-                guard let (filled, anonymous) = samples[locale] else { continue }
+                guard let (filled, anonymous) = samples.byLocale[locale] else { continue }
                 if let subject = content.subject, let rendered = render(subject.text, filled, parsed: parsed),
                    rendered.count > Self.maximumSubjectLength {
                     bag.report(

@@ -21,28 +21,28 @@ struct TemplateRules {
 
     /// Checks the manifest's footers and every template (on up to `parallelism` threads).
     func check(_ workspace: Workspace, into bag: inout DiagnosticBag) {
-        var renderings = MarkdownRenderings()
-        if let manifest = workspace.manifest { checkFooters(of: manifest, into: &bag, keeping: &renderings) }
+        var findings = TextFindings()
+        if let manifest = workspace.manifest { checkFooters(of: manifest, into: &bag, keeping: &findings) }
         let templates = workspace.templates
         let outcomes = Parallel.map(templates.count, parallelism: parallelism) { index in
             var local = DiagnosticBag()
-            var converted = MarkdownRenderings()
+            var converted = TextFindings()
             check(templates[index], into: &local, keeping: &converted)
             return local.diagnostics
         }
         for diagnostics in outcomes { bag.report(contentsOf: diagnostics) }
     }
 
-    /// Checks the manifest's footers (their conversions go into `renderings` when ``keepsRenderings``).
-    func checkFooters(of manifest: Manifest, into bag: inout DiagnosticBag, keeping renderings: inout MarkdownRenderings) {
+    /// Checks the manifest's footers (their conversions go into `findings` when ``keepsRenderings``).
+    func checkFooters(of manifest: Manifest, into bag: inout DiagnosticBag, keeping findings: inout TextFindings) {
         for footer in manifest.footers {
-            checkLiquid(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &renderings)
-            checkMarkdown(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &renderings)
+            checkLiquid(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &findings)
+            checkMarkdown(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &findings)
         }
     }
 
-    /// Checks one template; its Markdown conversions go into `renderings` when ``keepsRenderings``.
-    func check(_ template: Template, into bag: inout DiagnosticBag, keeping renderings: inout MarkdownRenderings) {
+    /// Checks one template; its Markdown conversions go into `findings` when ``keepsRenderings``.
+    func check(_ template: Template, into bag: inout DiagnosticBag, keeping findings: inout TextFindings) {
         let locales = symbols.locales
         do {
             let name = "template `\(template.id.value)`"
@@ -61,15 +61,15 @@ struct TemplateRules {
                 }
                 let place = "\(name) (`\(content.locale.value)`)"
                 if let subject = content.subject {
-                    checkSubject(subject, place: place, into: &bag, keeping: &renderings)
+                    checkSubject(subject, place: place, into: &bag, keeping: &findings)
                 }
                 if let body = content.body {
-                    checkLiquid(body, what: "the body of \(place)", into: &bag, keeping: &renderings)
-                    checkMarkdown(body, what: "the body of \(place)", into: &bag, keeping: &renderings)
+                    checkLiquid(body, what: "the body of \(place)", into: &bag, keeping: &findings)
+                    checkMarkdown(body, what: "the body of \(place)", into: &bag, keeping: &findings)
                 }
                 if let footer = content.footer {
-                    checkLiquid(footer, what: "the footer of \(place)", into: &bag, keeping: &renderings)
-                    checkMarkdown(footer, what: "the footer of \(place)", into: &bag, keeping: &renderings)
+                    checkLiquid(footer, what: "the footer of \(place)", into: &bag, keeping: &findings)
+                    checkMarkdown(footer, what: "the footer of \(place)", into: &bag, keeping: &findings)
                 }
             }
             // A locale present under a near-miss key (`EN`, `fr-fr`) is reported there, not as missing.
@@ -86,13 +86,13 @@ struct TemplateRules {
             }
         }
         if let rendering {
-            rendering.rules.check(template, samples: rendering.samples, parsed: renderings.liquid, into: &bag)
+            rendering.rules.check(template, samples: rendering.samples, parsed: findings.liquid, into: &bag)
         }
-        renderings.liquid = [:]
+        findings.liquid = [:]
     }
 
     private func checkSubject(
-        _ subject: SourceText, place: String, into bag: inout DiagnosticBag, keeping renderings: inout MarkdownRenderings
+        _ subject: SourceText, place: String, into bag: inout DiagnosticBag, keeping findings: inout TextFindings
     ) {
         if subject.text.allSatisfy({ $0.isWhitespace }) {
             bag.report(
@@ -124,7 +124,7 @@ struct TemplateRules {
                     .markdownTooComplex, "the subject of \(place) is longer than \(Self.maxCheckedScalars) characters",
                     at: subject.range, help: "write a subject of a few words"))
         }
-        checkLiquid(subject, what: "the subject of \(place)", into: &bag, keeping: &renderings)
+        checkLiquid(subject, what: "the subject of \(place)", into: &bag, keeping: &findings)
     }
 
     /// The longest subject, body or footer checked (256 Ki scalars, as MailRendering's Markdown bound).
@@ -147,7 +147,7 @@ struct TemplateRules {
     /// Parses the Liquid of `text` and reports syntax errors, unsupported constructs and unknown variables;
     /// with ``keepsRenderings``, keeps the variables it reads for the lowering.
     func checkLiquid(
-        _ text: SourceText, what: String, into bag: inout DiagnosticBag, keeping renderings: inout MarkdownRenderings
+        _ text: SourceText, what: String, into bag: inout DiagnosticBag, keeping findings: inout TextFindings
     ) {
         // Past the Markdown bound the text is reported once (AM620, by `checkMarkdown` or `checkSubject`)
         // and not parsed: a hostile text must not cost time in proportion to its thousands of tags.
@@ -168,8 +168,8 @@ struct TemplateRules {
                     help: issue.help ?? "see `automail explain \(code.rawValue)` for the supported Liquid"))
         }
         guard let template = result.template else { return }
-        renderings.liquid[TextKey(text.text)] = template
-        if keepsRenderings { renderings.reads[TextKey(text.text)] = BundleLowering.reads(of: template.variables) }
+        findings.liquid[TextKey(text.text)] = template
+        if keepsRenderings { findings.reads[TextKey(text.text)] = BundleLowering.reads(of: template.variables) }
         let unknown = template.variables.filter { !variables.allows($0.path) }
         for (number, reference) in unknown.prefix(Self.maxReportsPerText).enumerated() {
             // Without a readable manifest the custom contact fields are unknown: stay silent about them.
@@ -205,13 +205,13 @@ struct TemplateRules {
 
     /// Reports raw HTML, unsafe or empty links and images without alt text in Markdown `text`.
     func checkMarkdown(
-        _ text: SourceText, what: String, into bag: inout DiagnosticBag, keeping renderings: inout MarkdownRenderings
+        _ text: SourceText, what: String, into bag: inout DiagnosticBag, keeping findings: inout TextFindings
     ) {
         let issues: [MarkdownIssue]
         if keepsRenderings {
             let key = TextKey(text.text)
-            let rendered = renderings.markdown[key] ?? RenderedMarkdown(markdown: text.text)
-            renderings.markdown[key] = rendered
+            let rendered = findings.markdown[key] ?? RenderedMarkdown(markdown: text.text)
+            findings.markdown[key] = rendered
             issues = rendered.issues
         } else {
             issues = MailRendering.checkMarkdown(text.text)
