@@ -15,12 +15,16 @@ indirect enum Node: Sendable {
     struct Branch: Sendable {
         var condition: Condition?
         var body: [Node]
+        /// The tag that opens the branch (`{% if … %}`, `{% elsif … %}`, `{% else %}`).
+        var tagRange: Range<Int>
     }
 
     struct CaseBranch: Sendable {
         /// `nil` for `else`.
         var candidates: [Expression]?
         var body: [Node]
+        /// The tag that opens the branch (`{% when … %}`, `{% else %}`).
+        var tagRange: Range<Int>
     }
 
     /// Whether the node renders only whitespace at most (Liquid's `blank?`): a block made only of

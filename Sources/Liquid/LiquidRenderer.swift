@@ -23,6 +23,9 @@ struct Renderer {
     let globals: [String: LiquidValue]
     var locals: [String: Value] = [:]
     var currentRange: Range<Int> = 0..<0
+    /// When set, blocks whose outcome depends on the contact take the branch it chooses, not the one
+    /// their condition selects (``LiquidTemplate/renderEveryPath(_:knownRoots:limit:)``).
+    var chooser: PathChooser?
 
     init(globals: [String: LiquidValue]) { self.globals = globals }
 
@@ -59,12 +62,27 @@ struct Renderer {
                 for (index, branch) in branches.enumerated() {
                     currentRange = range
                     var holds = true
-                    if let condition = branch.condition { holds = try evaluate(condition) }
-                    if index == 0 && negateFirst { holds.toggle() }
+                    if let condition = branch.condition {
+                        if chooser != nil, !isKnown(condition) {
+                            holds = choose(arity: 2, tag: branch.tagRange) == 0
+                        } else {
+                            holds = try evaluate(condition)
+                            if index == 0 && negateFirst { holds.toggle() }
+                        }
+                    }
                     if holds {
                         try renderBlock(branch.body, isBlank: isBlank, into: &output)
                         break
                     }
+                }
+            case .caseTag(let subject, let branches, let isBlank, let range)
+            where chooser != nil && !(isKnown(subject) && branches.allSatisfy { ($0.candidates ?? []).allSatisfy(isKnown) }):
+                // One `when` matches, or none and every `else` renders.
+                let whens = branches.indices.filter { branches[$0].candidates != nil }
+                let choice = choose(arity: whens.count + 1, tag: choiceTag(branches, whens, range))
+                for (position, branch) in branches.enumerated() {
+                    let renders = branch.candidates == nil ? choice == whens.count : whens.firstIndex(of: position) == choice
+                    if renders { try renderBlock(branch.body, isBlank: isBlank, into: &output) }
                 }
             case .caseTag(let subject, let branches, let isBlank, let range):
                 currentRange = range
@@ -85,6 +103,44 @@ struct Renderer {
                 }
             }
             try checkLength(output)
+        }
+    }
+
+    // MARK: Paths
+
+    /// Asks the chooser for one of `arity` outcomes at the block tag `tag`.
+    private mutating func choose(arity: Int, tag: Range<Int>) -> Int {
+        guard var current = chooser else { return 0 }
+        let choice = current.choose(arity: arity, tag: tag)
+        chooser = current
+        return choice
+    }
+
+    /// The tag a `case` outcome is reported at: the chosen `when`, or the `case` itself for none.
+    private func choiceTag(_ branches: [Node.CaseBranch], _ whens: [Int], _ range: Range<Int>) -> Range<Int> {
+        let next = chooser?.nextChoice ?? 0
+        return next < whens.count ? branches[whens[next]].tagRange : range.lowerBound..<range.lowerBound
+    }
+
+    /// Whether an expression's value is the same for every contact: literals, and paths from a known
+    /// root that no `assign` or `capture` has shadowed.
+    private func isKnown(_ expression: Expression) -> Bool {
+        switch expression {
+        case .literal: return true
+        case .path(let root, let segments, _):
+            guard case .property(let name, _) = root, locals[name] == nil,
+                  chooser?.knownRoots.contains(name) == true
+            else { return false }
+            return segments.allSatisfy {
+                if case .index(let inner) = $0 { return isKnown(inner) }
+                return true
+            }
+        }
+    }
+
+    private func isKnown(_ condition: Condition) -> Bool {
+        condition.comparisons.allSatisfy { comparison in
+            isKnown(comparison.left) && (comparison.comparison.map { isKnown($0.1) } ?? true)
         }
     }
 

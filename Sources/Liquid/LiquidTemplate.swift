@@ -115,6 +115,9 @@ struct TemplateParser {
         var conditions: [Condition?] = []
         var whens: [[Expression]?] = []
         var bodies: [[Node]] = [[]]
+        /// The tag that opens each body (`if`, `elsif`, `else`, `when`…), in order; the first is the
+        /// block's own tag (for `case`, the tag of its preamble).
+        var tagRanges: [Range<Int>] = []
         var caseSubject: Expression?
 
         var endName: String { "end" + name }
@@ -242,6 +245,7 @@ struct TemplateParser {
             // Push first so that a malformed condition does not unbalance the blocks that follow.
             var frame = Frame(kind: name == "if" ? .ifTag : .unlessTag, range: token.range, name: name)
             frame.conditions = [nil]
+            frame.tagRanges = [token.range]
             push(frame)
             var parser = try expressionParser()
             stack[stack.count - 1].conditions[0] = try parser.parseCondition()
@@ -251,6 +255,7 @@ struct TemplateParser {
             }
             stack[stack.count - 1].conditions.append(nil)
             stack[stack.count - 1].bodies.append([])
+            stack[stack.count - 1].tagRanges.append(token.range)
             var parser = try expressionParser()
             let condition = try parser.parseCondition()
             stack[stack.count - 1].conditions[stack[stack.count - 1].conditions.count - 1] = condition
@@ -265,8 +270,11 @@ struct TemplateParser {
                 stack[stack.count - 1].conditions.append(nil)
             }
             stack[stack.count - 1].bodies.append([])
+            stack[stack.count - 1].tagRanges.append(token.range)
         case "case":
-            push(Frame(kind: .caseTag, range: token.range, name: "case"))
+            var frame = Frame(kind: .caseTag, range: token.range, name: "case")
+            frame.tagRanges = [token.range]
+            push(frame)
             var parser = try expressionParser()
             let subject = try parser.parsePrimary()
             try parser.expectEnd()
@@ -275,6 +283,7 @@ struct TemplateParser {
             guard stack.last?.kind == .caseTag else { throw misplaced(token) }
             stack[stack.count - 1].whens.append([])
             stack[stack.count - 1].bodies.append([])
+            stack[stack.count - 1].tagRanges.append(token.range)
             var parser = try expressionParser()
             var candidates = [try parser.parsePrimary()]
             while parser.current.kind == .comma || parser.current.kind == .word("or") {
@@ -317,6 +326,11 @@ struct TemplateParser {
         }
     }
 
+    /// The tag that opens body `index` of `frame` (the block's own tag when it is not recorded).
+    private static func tagRange(_ frame: Frame, _ index: Int) -> Range<Int> {
+        index < frame.tagRanges.count ? frame.tagRanges[index] : frame.range
+    }
+
     private func misplaced(_ token: RawToken) -> LiquidIssue {
         LiquidIssue(kind: .syntax, message: "unexpected `\(token.name)` tag outside of a block that accepts it", range: token.range)
     }
@@ -348,7 +362,9 @@ struct TemplateParser {
         case .root, .comment:
             break
         case .ifTag, .unlessTag:
-            let branches = zip(frame.conditions, frame.bodies).map { Node.Branch(condition: $0, body: $1) }
+            let branches = zip(frame.conditions, frame.bodies).enumerated().map { index, pair in
+                Node.Branch(condition: pair.0, body: pair.1, tagRange: Self.tagRange(frame, index))
+            }
             let isBlank = frame.bodies.allSatisfy { $0.allSatisfy(\.isBlank) }
             append(.conditional(branches: branches, negateFirst: frame.kind == .unlessTag, isBlank: isBlank, range: range))
         case .caseTag:
@@ -357,7 +373,9 @@ struct TemplateParser {
                 report(.syntax, "unexpected content between `case` and its first `when`", frame.range)
             }
             let bodies = Array(frame.bodies.dropFirst())
-            let branches = zip(frame.whens, bodies).map { Node.CaseBranch(candidates: $0, body: $1) }
+            let branches = zip(frame.whens, bodies).enumerated().map { index, pair in
+                Node.CaseBranch(candidates: pair.0, body: pair.1, tagRange: Self.tagRange(frame, index + 1))
+            }
             let isBlank = bodies.allSatisfy { $0.allSatisfy(\.isBlank) }
             if let subject = frame.caseSubject {
                 append(.caseTag(subject: subject, branches: branches, isBlank: isBlank, range: range))

@@ -125,6 +125,14 @@ struct ProtectedMarkdown {
             protectedCount += 1
         }
 
+        let hoisted = Self.hoistedTags(units: units.map { unit in
+            switch unit {
+            case .run(let range): .run(range)
+            case .newline: .newline
+            case .token(let index, _): .token(index)
+            }
+        }, scalars: scalars, placeholders: placeholders)
+
         var lineStart = 0
         var inFence = false
         while lineStart < units.count {
@@ -167,12 +175,33 @@ struct ProtectedMarkdown {
             case .token(_, let range): firstOffset = range.lowerBound
             }
             if standalone { emitInsertedNewline(at: firstOffset) }
-            for unit in line {
+            // Block tags at the start or the end of a line of text, whose whole block stands at line
+            // edges, get a block of their own, as standalone tag lines do: `{% when "a" %}Text` renders
+            // as the tag, then a paragraph.
+            var previousHoisted = false
+            for (position, unit) in line.enumerated() {
+                var isHoisted = false
+                if !standalone, !inFence, case .token(let index, _) = unit, hoisted.contains(index) { isHoisted = true }
+                if isHoisted != previousHoisted, position > 0 || isHoisted {
+                    let offset: Int
+                    switch unit {
+                    case .run(let range): offset = range.lowerBound
+                    case .newline(let at): offset = at
+                    case .token(_, let range): offset = range.lowerBound
+                    }
+                    emitInsertedNewline(at: offset)
+                    emitInsertedNewline(at: offset)
+                }
+                previousHoisted = isHoisted
                 switch unit {
                 case .run(let range): emitVerbatim(range)
                 case .newline(let offset): emitVerbatim(offset..<offset + 1)
                 case .token(let index, let range): emitToken(index, range: range)
                 }
+            }
+            if previousHoisted, let lastUnit = line.last, case .token(_, let range) = lastUnit {
+                emitInsertedNewline(at: range.upperBound)
+                emitInsertedNewline(at: range.upperBound)
             }
             if standalone { emitInsertedNewline(at: firstOffset) }
             if lineEnd < units.count, case .newline(let offset) = units[lineEnd] {
@@ -186,6 +215,89 @@ struct ProtectedMarkdown {
         self.placeholders = placeholders
         self.pieces = pieces
         self.scalarOffsetByUTF8 = table
+    }
+
+    /// A unit of a line for ``hoistedTags(units:scalars:placeholders:)``.
+    enum EdgeUnit { case run(Range<Int>), newline, token(Int) }
+
+    static let blockOpeners: Set<String> = ["if", "unless", "case", "capture"]
+    static let blockMiddles: Set<String> = ["elsif", "else", "when"]
+    static let blockClosers: Set<String> = ["endif", "endunless", "endcase", "endcapture"]
+
+    /// The name of a `{% … %}` placeholder's tag (`if`, `endif`…), or `""`.
+    static func tagName(_ placeholder: Placeholder) -> String {
+        guard placeholder.construct.isSilentTag else { return "" }
+        var name = ""
+        var started = false
+        for scalar in placeholder.source.unicodeScalars.dropFirst(2) {
+            if !started, scalar == "-" || scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" { continue }
+            guard ("a"..."z").contains(scalar) else { break }
+            started = true
+            name.unicodeScalars.append(scalar)
+        }
+        return name
+    }
+
+    /// The placeholders of block tags to set apart: tags that stand at the start or the end of a line
+    /// holding text (before or after the text, with only white space and other such tags between),
+    /// when every tag of their block (`if` … `elsif` … `else` … `endif`) stands at a line edge or on
+    /// a line of tags only. Such a block's branches are whole paragraphs, so each tag can have a block
+    /// of its own and the Markdown never wraps one branch's tag in another's paragraph. A block with a
+    /// tag inside a line of text, or all on one line, is left inline, as written.
+    static func hoistedTags(units: [EdgeUnit], scalars: [Unicode.Scalar], placeholders: [Placeholder]) -> Set<Int> {
+        // Whether each placeholder stands at a line edge, and whether it is on a line of text.
+        var atEdge = [Bool](repeating: false, count: placeholders.count)
+        var onTextLine = [Bool](repeating: false, count: placeholders.count)
+        var lineOf = [Int](repeating: 0, count: placeholders.count)
+        var lineNumber = 0
+        var start = 0
+        while start < units.count {
+            var end = start
+            while end < units.count {
+                if case .newline = units[end] { break }
+                end += 1
+            }
+            func isBlank(_ unit: EdgeUnit) -> Bool {
+                if case .run(let range) = unit { return scalars[range].allSatisfy { $0 == " " || $0 == "\t" } }
+                return false
+            }
+            func isSilent(_ unit: EdgeUnit) -> Bool {
+                if case .token(let index) = unit { return placeholders[index].construct.isSilentTag }
+                return false
+            }
+            let line = units[start..<end]
+            let hasText = line.contains { !isBlank($0) && !isSilent($0) }
+            for position in line.indices {
+                guard case .token(let index) = units[position], placeholders[index].construct.isSilentTag else { continue }
+                onTextLine[index] = hasText
+                lineOf[index] = lineNumber
+                let before = units[start..<position].allSatisfy { isBlank($0) || isSilent($0) }
+                let after = units[(position + 1)..<end].allSatisfy { isBlank($0) || isSilent($0) }
+                atEdge[index] = before || after
+            }
+            start = end + 1
+            lineNumber += 1
+        }
+        // Blocks paired by a stack; a block is hoisted when all its tags are at edges and one is on a
+        // line of text.
+        var hoisted = Set<Int>()
+        var stack: [[Int]] = []
+        for index in placeholders.indices where placeholders[index].construct.isSilentTag {
+            let name = tagName(placeholders[index])
+            if blockOpeners.contains(name) {
+                stack.append([index])
+            } else if blockMiddles.contains(name) {
+                if !stack.isEmpty { stack[stack.count - 1].append(index) }
+            } else if blockClosers.contains(name), var block = stack.popLast() {
+                block.append(index)
+                // A block on one line (`{% if x %}Dear {{ x }},{% endif %}`) stays inline.
+                if block.allSatisfy({ atEdge[$0] }), block.contains(where: { onTextLine[$0] }),
+                   block.contains(where: { lineOf[$0] != lineOf[index] }) {
+                    for tag in block where onTextLine[tag] { hoisted.insert(tag) }
+                }
+            }
+        }
+        return hoisted
     }
 
     /// Whether a line (its text without placeholders) starts with ```` ``` ```` once spaces and tabs

@@ -21,7 +21,7 @@ enum Checker {
     ) -> Output {
         let symbols = SymbolTable(workspace)
         let variables = VariableCatalog(manifest: workspace.manifest)
-        let renderingRules = RenderingRules(symbols: symbols, variables: variables)
+        let renderingRules = RenderingRules(symbols: symbols, variables: variables, lines: lines)
         let templateRules = TemplateRules(
             symbols: symbols, variables: variables, lines: lines, parallelism: parallelism,
             rendering: renderingRules.samples(for: workspace).map { (renderingRules, $0) },
@@ -31,7 +31,7 @@ enum Checker {
         SenderRules.check(workspace, into: &bag)
         ConsentRules.check(workspace, into: &bag)
         if !deferringTemplates { templateRules.check(workspace, into: &bag) }
-        FooterRules(symbols: symbols, variables: variables).check(workspace, into: &bag)
+        FooterRules(symbols: symbols, variables: variables, lines: lines).check(workspace, into: &bag)
         TriggerRules.check(workspace, symbols: symbols, into: &bag)
         LayoutRules(variables: variables).check(workspace, into: &bag)
         return Output(symbols: symbols, variables: variables, templateRules: templateRules)

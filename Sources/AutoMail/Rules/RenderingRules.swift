@@ -1,14 +1,17 @@
 import Diagnostics
 import Liquid
 import MailRendering
+import YAMLSource
 
-/// AM612–AM614: what only rendering shows. A subject too long for any inbox, a body that renders
-/// empty for a contact without a first name, a locale whose body is the default locale's (probably
+/// AM603, AM612–AM614: what only rendering shows. A subject or a body that renders empty on some path
+/// through its conditions (AM603, AM613), a subject too long for any inbox, a locale whose body is the default locale's (probably
 /// untranslated). Only templates whose Liquid parses and reads known variables are rendered, so these
 /// warnings never pile on an error.
 struct RenderingRules {
     let symbols: SymbolTable
     let variables: VariableCatalog
+    /// The source lines of each file, to point inside a subject or body.
+    var lines: [String: SourceLines] = [:]
 
     /// Subjects longer than this many characters (once rendered) are cut by every inbox.
     static let maximumSubjectLength = 150
@@ -58,17 +61,20 @@ struct RenderingRules {
                             at: subject.range,
                             help: "keep subjects short (under 60 characters shows whole on phones); move details to the body"))
                 }
-                // Converting Markdown is the costly part: only a rendering without a letter or digit
-                // can come out empty, so only such a rendering is converted to find out.
-                if let body = content.body, let rendered = render(body.text, anonymous, parsed: parsed),
-                   !rendered.contains(where: { $0.isLetter || $0.isNumber }),
-                   MailRendering.markdownComplexityProblem(rendered) == nil,
-                   MailRendering.renderText(markdown: rendered).allSatisfy(\.isWhitespace) {
-                    bag.report(
-                        .warning(
-                            .bodyEmptyWithoutFirstName, "the body of \(place) renders empty for a contact without a first name",
-                            at: body.range,
-                            help: "keep some text outside `{% if contact.firstname %}`, or give an `{% else %}`"))
+                if let subject = content.subject, !subject.text.allSatisfy(\.isWhitespace),
+                   let path = emptyPath(of: subject.text, markdown: false, anonymous, parsed: parsed) {
+                    report(
+                        .emptySubject, path, in: subject, into: &bag,
+                        always: "the subject of \(place) renders empty",
+                        some: "the subject of \(place) renders empty for some contacts",
+                        help: "give every optional value a `default` (`{{ contact.firstname | default: \"friend\" }}`), or add words outside the conditions")
+                }
+                if let body = content.body, let path = emptyPath(of: body.text, markdown: true, anonymous, parsed: parsed) {
+                    report(
+                        .bodyRendersEmpty, path, in: body, into: &bag,
+                        always: "the body of \(place) renders empty",
+                        some: "the body of \(place) renders empty for some contacts",
+                        help: "keep some text outside `{% if %}`, `{% unless %}` and `{% case %}`, or give each an `{% else %}` with text")
                 }
                 if locale != defaultLocale,
                    let body = content.body,
@@ -83,6 +89,59 @@ struct RenderingRules {
                 }
             }
         }
+    }
+
+    /// The most paths rendered to look for an empty one; past it, the first ones in depth-first order.
+    static let maximumPaths = 1_024
+
+    /// A path on which `source` renders nothing visible for the contact `context` (every field absent:
+    /// an absent value renders empty, and `default` gives its fallback), or `nil` when there is none
+    /// (or the text does not parse, reads an unknown variable or fails to render: other rules report
+    /// those). With `markdown`, a rendering that holds no letter or digit is converted to find out
+    /// whether any text is left; one that holds a letter or a digit counts as not empty.
+    func emptyPath(of source: String, markdown: Bool, _ context: LiquidValue, parsed: [TextKey: LiquidTemplate])
+        -> [LiquidDecision]?
+    {
+        guard let template = parsed[TextKey(source)] ?? LiquidTemplate.parse(source).template,
+              !template.variables.contains(where: { !variables.allows($0.path) }),
+              let exploration = template.renderEveryPath(
+                  context, knownRoots: FooterRules.knownRoots, limit: Self.maximumPaths)
+        else { return nil }
+        for rendering in exploration.renderings {
+            let output = rendering.output
+            if markdown {
+                guard !output.contains(where: { $0.isLetter || $0.isNumber }),
+                      MailRendering.markdownComplexityProblem(output) == nil,
+                      !VisibleContent.isVisible(MailRendering.renderText(markdown: output))
+                else { continue }
+            } else if VisibleContent.isVisible(output) {
+                continue
+            }
+            return rendering.decisions
+        }
+        return nil
+    }
+
+    /// Reports an empty rendering: at the branch that empties it, with the conditions before it as
+    /// notes, or at the whole text when it is empty on every path.
+    private func report(
+        _ code: DiagnosticCode, _ path: [LiquidDecision], in text: SourceText, into bag: inout DiagnosticBag,
+        always: String, some: String, help: String
+    ) {
+        guard let last = path.last else {
+            bag.report(.error(code, always, at: text.range, help: help))
+            return
+        }
+        let notes = path.dropLast().map {
+            DiagnosticNote(FooterRules.describe($0, in: text.text), at: range(of: $0.tag, in: text))
+        } + [DiagnosticNote(FooterRules.describe(last, in: text.text) + ", and nothing else is shown to a contact whose fields are empty")]
+        bag.report(.error(code, some, at: range(of: last.tag, in: text), notes: notes, help: help))
+    }
+
+    /// The file range of scalars `characters` of `text`.
+    private func range(of characters: Range<Int>, in text: SourceText) -> SourceRange {
+        guard let fileLines = lines[text.range.file] else { return text.range }
+        return fileLines.range(ofScalarCharacters: characters, in: text.node)
     }
 
     /// `source` rendered with `context`, or `nil` when it does not parse, reads an unknown variable or

@@ -38,6 +38,7 @@ struct TemplateRules {
         for footer in manifest.footers {
             checkLiquid(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &findings)
             checkMarkdown(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &findings)
+            checkConvertedLiquid(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &findings)
         }
     }
 
@@ -66,10 +67,12 @@ struct TemplateRules {
                 if let body = content.body {
                     checkLiquid(body, what: "the body of \(place)", into: &bag, keeping: &findings)
                     checkMarkdown(body, what: "the body of \(place)", into: &bag, keeping: &findings)
+                    checkConvertedLiquid(body, what: "the body of \(place)", into: &bag, keeping: &findings)
                 }
                 if let footer = content.footer {
                     checkLiquid(footer, what: "the footer of \(place)", into: &bag, keeping: &findings)
                     checkMarkdown(footer, what: "the footer of \(place)", into: &bag, keeping: &findings)
+                    checkConvertedLiquid(footer, what: "the footer of \(place)", into: &bag, keeping: &findings)
                 }
             }
             // A locale present under a near-miss key (`EN`, `fr-fr`) is reported there, not as missing.
@@ -127,6 +130,10 @@ struct TemplateRules {
         checkLiquid(subject, what: "the subject of \(place)", into: &bag, keeping: &findings)
     }
 
+    /// The names whose values the sender and the manifest provide: never assignable, so what the
+    /// footer and the legal checks read is what they provide.
+    static let reservedRoots: Set<String> = ["contact", "legal", "workspace", "unsubscribe_url"]
+
     /// The longest subject, body or footer checked (256 Ki scalars, as MailRendering's Markdown bound).
     static let maxCheckedScalars = 256 * 1024
 
@@ -168,6 +175,15 @@ struct TemplateRules {
                     help: issue.help ?? "see `automail explain \(code.rawValue)` for the supported Liquid"))
         }
         guard let template = result.template else { return }
+        for binding in template.bindings where Self.reservedRoots.contains(binding.name) {
+            bag.report(
+                .error(
+                    .reservedNameAssigned,
+                    "`\(binding.name)` is provided by automail and the sender, and cannot be assigned in \(what)",
+                    at: range(of: binding.range, in: text),
+                    help: "choose another name for the variable (e.g. `my_\(binding.name)`): the footer and the legal checks read `\(binding.name)` as the sender provides it"
+                ))
+        }
         findings.liquid[TextKey(text.text)] = template
         if keepsRenderings { findings.reads[TextKey(text.text)] = BundleLowering.reads(of: template.variables) }
         let unknown = template.variables.filter { !variables.allows($0.path) }
@@ -231,6 +247,32 @@ struct TemplateRules {
                 Diagnostic(
                     code: code, severity: severity, message: "\(issue.message) in \(what)",
                     range: range(of: issue.range, in: text), help: issue.help))
+        }
+    }
+
+    /// AM622: the HTML and text parts the build makes of a Markdown text parse as the sender parses
+    /// them. Markdown paragraphs and list items wrap what they hold, so a Liquid block whose tags fall
+    /// in different paragraphs can come out with markup between `case` and its first `when`, which
+    /// every sender refuses. Checked only on a text whose own Liquid parsed and that has a block tag.
+    func checkConvertedLiquid(
+        _ text: SourceText, what: String, into bag: inout DiagnosticBag, keeping findings: inout TextFindings
+    ) {
+        let key = TextKey(text.text)
+        guard findings.liquid[key] != nil, text.text.utf8.contains(UInt8(ascii: "%")), text.text.contains("{%"),
+              MailRendering.markdownComplexityProblem(text.text) == nil
+        else { return }
+        let rendered = findings.markdown[key] ?? RenderedMarkdown(markdown: text.text)
+        if keepsRenderings { findings.markdown[key] = rendered }
+        for part in [rendered.html, rendered.text] {
+            guard let issue = LiquidTemplate.parse(part).issues.first else { continue }
+            bag.report(
+                .error(
+                    .liquidBlocksAcrossMarkdown,
+                    "the Liquid blocks of \(what) do not nest with its Markdown: once converted, \(issue.message)",
+                    at: text.range,
+                    help: "put each block tag (`{% case %}`, `{% when %}`, `{% if %}`, `{% else %}`, `{% endif %}`…) on a line of its own or at the start or end of a line, outside list items and emphasis"
+                ))
+            return
         }
     }
 

@@ -78,13 +78,15 @@ public extension DiagnosticCode {
     static let emptyLink: DiagnosticCode = "AM610"
     static let imageWithoutAlt: DiagnosticCode = "AM611"
     static let subjectTooLong: DiagnosticCode = "AM612"
-    static let bodyEmptyWithoutFirstName: DiagnosticCode = "AM613"
+    static let bodyRendersEmpty: DiagnosticCode = "AM613"
     static let untranslatedLocale: DiagnosticCode = "AM614"
     static let unknownLayout: DiagnosticCode = "AM615"
     static let layoutSlots: DiagnosticCode = "AM616"
     static let unsafeLayoutHTML: DiagnosticCode = "AM617"
     static let listFieldPrinted: DiagnosticCode = "AM618"
     static let markdownTooComplex: DiagnosticCode = "AM620"
+    static let reservedNameAssigned: DiagnosticCode = "AM621"
+    static let liquidBlocksAcrossMarkdown: DiagnosticCode = "AM622"
 
     // Triggers
     static let duplicateBinding: DiagnosticCode = "AM701"

@@ -30,9 +30,14 @@ extension RuleCatalog {
                 Every email must offer a simple, free way to object: CNIL for political communication,
                 GDPR art. 21, CAN-SPAM's clear opt-out, and the Gmail/Yahoo 2024 bulk-sender rules, which
                 also require a visible unsubscribe link in the body besides the RFC 8058 one-click
-                `List-Unsubscribe` headers automail adds. The footer is rendered for an empty and a
-                filled contact, and must link to `{{ unsubscribe_url }}` in both: a fixed URL cannot
-                identify the contact, and a link behind `{% if %}` is not always shown.
+                `List-Unsubscribe` headers automail adds. A fixed URL cannot identify the contact, so
+                the footer must link to `{{ unsubscribe_url }}`, for every contact: the footer is
+                converted and set in the layout as the build does it, then rendered along every path
+                through its conditions (each condition that reads the contact both holds and fails),
+                for a contact with every field absent and one with every field set. On each path the
+                HTML part must have a visible link to the URL with visible text (not in a comment or
+                a hidden element, not an empty `[]()` or zero-width text) and the text part must hold
+                the URL. A link lost on some path is reported at the branch that loses it.
 
                 ```yaml
                 footer:
@@ -59,6 +64,27 @@ extension RuleCatalog {
 
                         """
                     ])),
+                RuleExample(
+                    triggers: true,
+                    files: englishFooter(
+                        """
+                        {{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}
+                        [Your data]({{ legal.privacy_url }}) · «{% unless contact.district == "north" %}»[Unsubscribe]({{ unsubscribe_url }}){% endunless %}
+                        """, marked: false)),
+                RuleExample(
+                    triggers: true,
+                    files: englishFooter(
+                        """
+                        {{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}
+                        [Your data]({{ legal.privacy_url }}) · []({{ unsubscribe_url }})
+                        """, marked: true)),
+                RuleExample(
+                    triggers: false,
+                    files: englishFooter(
+                        """
+                        {{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}
+                        [Your data]({{ legal.privacy_url }}) · {% if contact.firstname %}[Unsubscribe, {{ contact.firstname }}]({{ unsubscribe_url }}){% else %}[Unsubscribe]({{ unsubscribe_url }}){% endif %}
+                        """, marked: false)),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(

@@ -25,13 +25,17 @@ extension RuleCatalog {
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
-            code: .bodyEmptyWithoutFirstName, severity: .warning,
-            summary: "a body renders empty for a contact without a first name",
+            code: .bodyRendersEmpty, severity: .error,
+            summary: "a body renders empty for some contact",
             explanation: #"""
-                Many contacts are saved without a first name. A body whose whole text sits inside
-                `{% if contact.firstname %}` sends them an empty email. The body is rendered for a
-                contact with every field empty; keep some text outside the condition, or add an
-                `{% else %}`.
+                Many contacts are saved without a first name or a custom field. A body whose whole text
+                sits inside `{% if contact.firstname %}`, or in a `{% case %}` without `{% else %}`,
+                sends them an empty email. The body is rendered along every path through its
+                conditions (each condition that reads the contact both holds and fails; each `case`
+                matches each `when`, then none) for a contact whose fields are all absent, and
+                converted; a path that shows no text is an error, reported at the branch that empties
+                it, with the conditions before it as notes. An empty body (`body: ""`) is empty on
+                every path. Keep some text outside the conditions, or add an `{% else %}`.
 
                 ```liquid
                 {% if contact.firstname %}Hello {{ contact.firstname }},{% else %}Hello,{% endif %}
@@ -42,8 +46,13 @@ extension RuleCatalog {
                     triggers: true,
                     files: edit("templates/callback.yaml", [
                         "      A volunteer will call you back soon.\n":
-                            "      {% if contact.firstname %}A volunteer will call you back soon.{% endif %}»\n",
-                        "  en:\n    subject: We will call you back\n    body: |": "  en:\n    subject: We will call you back\n    body: «|",
+                            "      «{% if contact.firstname %}»A volunteer will call you back soon.{% endif %}\n",
+                    ])),
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/callback.yaml", [
+                        "  en:\n    subject: We will call you back\n    body: |\n      A volunteer will call you back soon.\n":
+                            "  en:\n    subject: We will call you back\n    body: «\"\"»\n",
                     ])),
                 RuleExample(
                     triggers: false,

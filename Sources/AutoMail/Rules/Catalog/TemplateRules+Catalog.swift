@@ -79,12 +79,14 @@ extension RuleCatalog {
             ]),
         RuleDescription(
             code: .emptySubject, severity: .error,
-            summary: "a template subject is empty",
+            summary: "a template subject is empty, or renders empty for some contact",
             explanation: #"""
                 An email without a subject looks like spam to recipients and to filters, and some
                 mail clients hide it. Write a subject in every locale; Liquid is allowed (quote the
                 subject when it holds `: `), with a `default` so that it is never empty for a contact
-                without a first name.
+                without a first name. The subject is rendered along every path through its conditions
+                for a contact whose fields are all absent; a path on which it shows nothing is an error,
+                reported at the branch that empties it.
 
                 ```yaml
                 subject: 'Thank you {{ contact.firstname | default: "friend" }}!'
@@ -100,6 +102,21 @@ extension RuleCatalog {
                     triggers: true,
                     files: edit("templates/callback.yaml", [
                         "subject: We will call you back": "subject: «'  '»"
+                    ])),
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/callback.yaml", [
+                        "subject: We will call you back": "subject: «'{{ contact.firstname }}'»"
+                    ])),
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/callback.yaml", [
+                        "subject: We will call you back": "subject: '«{% if contact.firstname %}»Hi {{ contact.firstname }}{% endif %}'"
+                    ])),
+                RuleExample(
+                    triggers: false,
+                    files: edit("templates/callback.yaml", [
+                        "subject: We will call you back": #"subject: '{{ contact.firstname | default: "Hello" }}'"#
                     ])),
                 RuleExample(triggers: false, files: [:]),
             ]),
@@ -353,6 +370,65 @@ extension RuleCatalog {
                     files: edit("templates/callback.yaml", [
                         "A volunteer will call you back soon.": "[[nested] link](https://example.org) soon."
                     ])),
+            ]),
+        RuleDescription(
+            code: .reservedNameAssigned, severity: .error,
+            summary: "a template assigns a name the sender or the manifest provides",
+            explanation: #"""
+                `contact`, `legal`, `workspace` and `unsubscribe_url` are what the sender provides for
+                each contact and what automail fills from `automail.yaml`. The body and the footer are
+                rendered in one Liquid scope, after each other, so `{% assign legal = "" %}` in a body
+                would erase the publisher, address and data-origin notice from the footer, and
+                `{% capture unsubscribe_url %}…{% endcapture %}` would point the footer's unsubscribe
+                link elsewhere, after the legal checks had passed. These names are never assignable, in
+                a subject, a body or a footer; use a name of your own.
+
+                ```liquid
+                {% assign greeting = contact.firstname | default: "friend" %}Hello {{ greeting }},
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: callbackEnglishBody(adding: #"«{% assign legal = "" %}»"#)),
+                RuleExample(
+                    triggers: true,
+                    files: callbackEnglishBody(adding: "«{% capture unsubscribe_url %}https://example.org{% endcapture %}»")),
+                RuleExample(
+                    triggers: false,
+                    files: callbackEnglishBody(adding: #"{% assign greeting = contact.firstname | default: "friend" %}Hello {{ greeting }}"#)),
+            ]),
+        RuleDescription(
+            code: .liquidBlocksAcrossMarkdown, severity: .error,
+            summary: "a Liquid block and the Markdown around it do not nest",
+            explanation: #"""
+                The bundle holds each body and footer converted to HTML and text, with the Liquid left
+                for the sender. Markdown wraps paragraphs and list items in markup; when the tags of one
+                Liquid block fall in different paragraphs, markup can land where Liquid allows none,
+                such as between `{% case %}` and its first `{% when %}`, and every sender would refuse
+                the bundle. automail converts the text as the build does and parses the result as a
+                sender does; this error says the conversion does not parse.
+
+                Block tags on lines of their own, or at the start or the end of a line, are set apart
+                as their own blocks, so their branches are whole paragraphs. Write them that way:
+
+                ```liquid
+                {% case contact.district %}
+                {% when "north" %}Our northern team meets on Mondays.
+                {% else %}Our team meets every week.
+                {% endcase %}
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/callback.yaml", [
+                        "  en:\n    subject: We will call you back\n    body: |\n      A volunteer will call you back soon.\n":
+                            "  en:\n    subject: We will call you back\n    body: «|\n      A volunteer will call {% case contact.district %}\n\n      {% when \"north\" %}you back {% endcase %} soon.\n»"
+                    ])),
+                RuleExample(
+                    triggers: false,
+                    files: callbackEnglishBody(adding: "{% case contact.district %}\n{% when \"north\" %}See you in the north.\n{% else %}See you soon.\n{% endcase %}")),
             ]),
     ]
 }

@@ -1,0 +1,286 @@
+/// What a reader sees of an HTML document: its visible text and its links with their visible text.
+///
+/// Hidden is what a mail client does not show: comments; the contents of `head`, `title`, `style`,
+/// `script` and `template`; and every element marked `hidden`, `aria-hidden="true"` with no other
+/// text, or styled away (`display:none`, `visibility:hidden`, `opacity:0`, a zero `font-size`,
+/// `max-height` or `line-height` with `overflow:hidden`, a `color` of `transparent`). An image counts
+/// by its `alt` text. Character references are decoded; text is not normalised (callers fold spaces).
+public struct VisibleContent: Sendable, Equatable {
+    /// A link as a reader meets it.
+    public struct Link: Sendable, Equatable {
+        /// The decoded `href`.
+        public var href: String
+        /// The link's visible text (images by their alt text).
+        public var text: String
+    }
+
+    /// The visible text, in document order.
+    public var text: String
+    /// The links, in document order; links inside hidden content are left out.
+    public var links: [Link]
+
+    /// Scans `html`.
+    public init(html: String) {
+        var text = ""
+        var links: [Link] = []
+        // Open elements: name, and whether it hides what it holds.
+        var stack: [(name: String, hides: Bool)] = []
+        var openLink: (href: String, text: String, depth: Int)?
+        var hiddenDepth = 0
+        let scalars = Array(html.unicodeScalars)
+        var index = 0
+        func appendVisible(_ piece: String) {
+            guard hiddenDepth == 0 else { return }
+            text += piece
+            if openLink != nil { openLink?.text += piece }
+        }
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "<" {
+                if Self.matches(scalars, at: index, "<!--") {
+                    index = Self.find(scalars, "-->", from: index + 4).map { $0 + 3 } ?? scalars.count
+                    continue
+                }
+                if index + 1 < scalars.count, scalars[index + 1] == "!" || scalars[index + 1] == "?" {
+                    index = (Self.find(scalars, ">", from: index) ?? scalars.count - 1) + 1
+                    continue
+                }
+                let closing = index + 1 < scalars.count && scalars[index + 1] == "/"
+                var cursor = index + (closing ? 2 : 1)
+                var name = ""
+                while cursor < scalars.count, scalars[cursor].properties.isAlphabetic || ("0"..."9").contains(scalars[cursor]) {
+                    name.unicodeScalars.append(scalars[cursor])
+                    cursor += 1
+                }
+                guard !name.isEmpty else {
+                    appendVisible("<")
+                    index += 1
+                    continue
+                }
+                name = name.lowercased()
+                let end = Self.tagEnd(scalars, from: cursor)
+                let attributes = Self.attributes(scalars[cursor..<min(end, scalars.count)])
+                index = min(end + 1, scalars.count)
+                if closing {
+                    guard let open = stack.lastIndex(where: { $0.name == name }) else { continue }
+                    while stack.count > open {
+                        let popped = stack.removeLast()
+                        if popped.hides { hiddenDepth -= 1 }
+                        if let link = openLink, stack.count < link.depth {
+                            links.append(Link(href: link.href, text: link.text))
+                            openLink = nil
+                        }
+                    }
+                    continue
+                }
+                if name == "img" {
+                    if !Self.hides(name, attributes) { appendVisible(" " + (attributes["alt"] ?? "") + " ") }
+                    continue
+                }
+                if name == "br" { appendVisible("\n") }
+                if Self.voidElements.contains(name) || attributes["/"] != nil { continue }
+                let hides = Self.hides(name, attributes)
+                stack.append((name, hides))
+                if hides { hiddenDepth += 1 }
+                if name == "a", hiddenDepth == 0, let href = attributes["href"] {
+                    if let link = openLink { links.append(Link(href: link.href, text: link.text)) }
+                    openLink = (href, "", stack.count)
+                }
+                if Self.blockElements.contains(name) { appendVisible("\n") }
+                continue
+            }
+            if scalar == "&" {
+                let (decoded, next) = Self.reference(scalars, at: index)
+                appendVisible(decoded)
+                index = next
+                continue
+            }
+            appendVisible(String(scalar))
+            index += 1
+        }
+        if let link = openLink { links.append(Link(href: link.href, text: link.text)) }
+        self.text = text
+        self.links = links
+    }
+
+    /// Whether `text` shows anything: a scalar that is not white space, a control or a format
+    /// character (zero-width spaces and joiners, bidirectional marks, tag characters).
+    public static func isVisible(_ text: String) -> Bool {
+        text.unicodeScalars.contains { scalar in
+            if scalar.properties.isWhitespace { return false }
+            switch scalar.properties.generalCategory {
+            case .format, .control, .unassigned, .surrogate, .privateUse, .spaceSeparator, .lineSeparator,
+                 .paragraphSeparator, .nonspacingMark, .enclosingMark:
+                return false
+            default:
+                return !(0xFE00...0xFE0F).contains(scalar.value) && scalar != "\u{2800}" && scalar != "\u{3164}"
+                    && scalar != "\u{115F}" && scalar != "\u{1160}" && scalar != "\u{FFA0}"
+            }
+        }
+    }
+
+    static let voidElements: Set<String> = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+    ]
+    static let blockElements: Set<String> = [
+        "p", "div", "li", "tr", "td", "th", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol",
+        "hr", "section", "footer", "header",
+    ]
+    static let hiddenElements: Set<String> = ["head", "title", "style", "script", "template", "noscript", "svg"]
+
+    /// Whether an element hides its content.
+    static func hides(_ name: String, _ attributes: [String: String]) -> Bool {
+        if hiddenElements.contains(name) || attributes["hidden"] != nil { return true }
+        if attributes["aria-hidden"]?.lowercased() == "true", name != "a" { return true }
+        guard let style = attributes["style"] else { return false }
+        let declarations = style.lowercased().split(separator: ";").map { declaration -> (String, String) in
+            let parts = declaration.split(separator: ":", maxSplits: 1)
+            let property = parts.first.map { String($0).filter { !$0.isWhitespace } } ?? ""
+            var value = parts.count > 1 ? String(parts[1]).filter { !$0.isWhitespace } : ""
+            if value.hasSuffix("!important") { value.removeLast("!important".count) }
+            return (property, value)
+        }
+        func value(_ property: String) -> String? { declarations.last { $0.0 == property }?.1 }
+        func isZero(_ text: String?) -> Bool {
+            guard let text else { return false }
+            let number = text.prefix { "0123456789.+-".contains($0) }
+            guard !number.isEmpty, let parsed = Double(number) else { return false }
+            return parsed <= 0
+        }
+        if value("display") == "none" || value("visibility") == "hidden" || value("visibility") == "collapse" { return true }
+        if isZero(value("opacity")) || isZero(value("font-size")) { return true }
+        if value("color") == "transparent" || value("mso-hide") == "all" { return true }
+        if value("overflow") == "hidden", isZero(value("max-height")) || isZero(value("height"))
+            || isZero(value("line-height")) || isZero(value("width")) || isZero(value("max-width")) {
+            return true
+        }
+        if let clip = value("clip"), clip.hasPrefix("rect(0") { return true }
+        if let indent = value("text-indent"), indent.hasPrefix("-") { return true }
+        return false
+    }
+
+    private static func matches(_ scalars: [Unicode.Scalar], at index: Int, _ literal: String) -> Bool {
+        var offset = index
+        for scalar in literal.unicodeScalars {
+            guard offset < scalars.count, scalars[offset] == scalar else { return false }
+            offset += 1
+        }
+        return true
+    }
+
+    private static func find(_ scalars: [Unicode.Scalar], _ literal: String, from start: Int) -> Int? {
+        guard let first = literal.unicodeScalars.first else { return nil }
+        var index = start
+        while index < scalars.count {
+            if scalars[index] == first, matches(scalars, at: index, literal) { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The offset of the `>` that ends a tag whose attributes start at `start` (quotes respected).
+    private static func tagEnd(_ scalars: [Unicode.Scalar], from start: Int) -> Int {
+        var quote: Unicode.Scalar?
+        var index = start
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if let open = quote {
+                if scalar == open { quote = nil }
+            } else if scalar == "\"" || scalar == "'" {
+                quote = scalar
+            } else if scalar == ">" {
+                return index
+            }
+            index += 1
+        }
+        return scalars.count
+    }
+
+    /// The attributes of a tag (names lowercased, values decoded); a trailing `/` is recorded as `/`.
+    private static func attributes(_ scalars: ArraySlice<Unicode.Scalar>) -> [String: String] {
+        var result: [String: String] = [:]
+        let text = Array(scalars)
+        var index = 0
+        while index < text.count {
+            while index < text.count, text[index].properties.isWhitespace { index += 1 }
+            guard index < text.count else { break }
+            if text[index] == "/" {
+                result["/"] = ""
+                index += 1
+                continue
+            }
+            var name = ""
+            while index < text.count, !text[index].properties.isWhitespace, text[index] != "=", text[index] != "/" {
+                name.unicodeScalars.append(text[index])
+                index += 1
+            }
+            while index < text.count, text[index].properties.isWhitespace { index += 1 }
+            var value = ""
+            if index < text.count, text[index] == "=" {
+                index += 1
+                while index < text.count, text[index].properties.isWhitespace { index += 1 }
+                if index < text.count, text[index] == "\"" || text[index] == "'" {
+                    let quote = text[index]
+                    index += 1
+                    while index < text.count, text[index] != quote {
+                        value.unicodeScalars.append(text[index])
+                        index += 1
+                    }
+                    index += 1
+                } else {
+                    while index < text.count, !text[index].properties.isWhitespace {
+                        value.unicodeScalars.append(text[index])
+                        index += 1
+                    }
+                }
+            }
+            if !name.isEmpty, result[name.lowercased()] == nil { result[name.lowercased()] = decodeReferences(value) }
+        }
+        return result
+    }
+
+    /// `text` with its character references decoded.
+    public static func decodeReferences(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        let scalars = Array(text.unicodeScalars)
+        var result = ""
+        var index = 0
+        while index < scalars.count {
+            if scalars[index] == "&" {
+                let (decoded, next) = reference(scalars, at: index)
+                result += decoded
+                index = next
+            } else {
+                result.unicodeScalars.append(scalars[index])
+                index += 1
+            }
+        }
+        return result
+    }
+
+    static let namedReferences: [String: String] = [
+        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{00A0}", "shy": "\u{00AD}",
+        "zwj": "\u{200D}", "zwnj": "\u{200C}", "lrm": "\u{200E}", "rlm": "\u{200F}", "middot": "·", "copy": "©",
+    ]
+
+    /// The reference at `index` (an `&`) decoded, and the offset after it; a lone `&` stays as it is.
+    private static func reference(_ scalars: [Unicode.Scalar], at index: Int) -> (String, Int) {
+        var cursor = index + 1
+        var name = ""
+        while cursor < scalars.count, cursor - index < 12, scalars[cursor] != ";",
+              scalars[cursor].properties.isAlphabetic || ("0"..."9").contains(scalars[cursor]) || scalars[cursor] == "#" {
+            name.unicodeScalars.append(scalars[cursor])
+            cursor += 1
+        }
+        guard cursor < scalars.count, scalars[cursor] == ";", !name.isEmpty else { return ("&", index + 1) }
+        if name.hasPrefix("#") {
+            let digits = name.dropFirst()
+            let value = digits.first == "x" || digits.first == "X"
+                ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits, radix: 10)
+            if let value, let scalar = Unicode.Scalar(value) { return (String(scalar), cursor + 1) }
+            return ("\u{FFFD}", cursor + 1)
+        }
+        if let decoded = namedReferences[name.lowercased()] { return (decoded, cursor + 1) }
+        return ("&", index + 1)
+    }
+}
