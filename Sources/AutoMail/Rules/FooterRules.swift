@@ -145,7 +145,7 @@ struct FooterRules {
             let (subject, help): (String, String) =
                 switch mention {
                 case .unsubscribe:
-                    ("has no visible unsubscribe link",
+                    ("has no unsubscribe link",
                      "add a link with visible text to `{{ unsubscribe_url }}`, e.g. `[Unsubscribe]({{ unsubscribe_url }})`, shown whatever the contact")
                 case .publisher: ("does not show the publisher", "add `{{ legal.publisher }}` to the footer, outside any condition")
                 case .postalAddress:
@@ -153,7 +153,7 @@ struct FooterRules {
                 case .dataOrigin:
                     ("does not show the data-origin notice", "add `{{ legal.data_origin }}` to the footer, outside any condition")
                 case .privacyLink:
-                    ("has no visible link to the privacy page",
+                    ("has no link to the privacy page",
                      "add a link such as `[Your data and rights]({{ legal.privacy_url }})`, shown whatever the contact")
                 }
             if everywhere || decisions.isEmpty {

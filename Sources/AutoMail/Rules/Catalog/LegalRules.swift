@@ -30,14 +30,10 @@ extension RuleCatalog {
                 Every email must offer a simple, free way to object: CNIL for political communication,
                 GDPR art. 21, CAN-SPAM's clear opt-out, and the Gmail/Yahoo 2024 bulk-sender rules, which
                 also require a visible unsubscribe link in the body besides the RFC 8058 one-click
-                `List-Unsubscribe` headers automail adds. A fixed URL cannot identify the contact, so
-                the footer must link to `{{ unsubscribe_url }}`, for every contact: the footer is
-                converted and set in the layout as the build does it, then rendered along every path
-                through its conditions (each condition that reads the contact both holds and fails),
-                for a contact with every field absent and one with every field set. On each path the
-                HTML part must have a visible link to the URL with visible text (not in a comment or
-                a hidden element, not an empty `[]()` or zero-width text) and the text part must hold
-                the URL. A link lost on some path is reported at the branch that loses it.
+                `List-Unsubscribe` headers automail adds. The footer, converted and set in the layout,
+                is rendered along every path through its conditions (see docs/diagnostics.md); on each,
+                it must show a visible link with visible text to `{{ unsubscribe_url }}` (a fixed URL
+                cannot identify the contact), and the text part the URL.
 
                 ```yaml
                 footer:

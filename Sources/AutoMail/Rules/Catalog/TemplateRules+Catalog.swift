@@ -402,15 +402,11 @@ extension RuleCatalog {
             code: .liquidBlocksAcrossMarkdown, severity: .error,
             summary: "a Liquid block and the Markdown around it do not nest",
             explanation: #"""
-                The bundle holds each body and footer converted to HTML and text, with the Liquid left
-                for the sender. Markdown wraps paragraphs and list items in markup; when the tags of one
-                Liquid block fall in different paragraphs, markup can land where Liquid allows none,
-                such as between `{% case %}` and its first `{% when %}`, and every sender would refuse
-                the bundle. automail converts the text as the build does and parses the result as a
-                sender does; this error says the conversion does not parse.
-
-                Block tags on lines of their own, or at the start or the end of a line, are set apart
-                as their own blocks, so their branches are whole paragraphs. Write them that way:
+                Markdown wraps paragraphs in markup; when one Liquid block's tags fall in different
+                paragraphs, markup can land where Liquid allows none (between `{% case %}` and its first
+                `{% when %}`), and every sender would refuse the bundle. The text is converted as the
+                build does and parsed as a sender does. Block tags on lines of their own, or at the
+                start or end of a line, get blocks of their own: write them that way.
 
                 ```liquid
                 {% case contact.district %}
@@ -424,7 +420,7 @@ extension RuleCatalog {
                     triggers: true,
                     files: edit("templates/callback.yaml", [
                         "  en:\n    subject: We will call you back\n    body: |\n      A volunteer will call you back soon.\n":
-                            "  en:\n    subject: We will call you back\n    body: «|\n      A volunteer will call {% case contact.district %}\n\n      {% when \"north\" %}you back {% endcase %} soon.\n»"
+                            "  en:\n    subject: We will call you back\n    body: «|\n      A volunteer will call {% case contact.district %}\n\n      {% when \"north\" %}you back {% endcase %} soon.»\n"
                     ])),
                 RuleExample(
                     triggers: false,
