@@ -42,18 +42,20 @@ import Testing
         }
     }
 
-    /// Each document's blocks and their roles, so a reviewer sees what runs (and a role count per file).
-    @Test func everyDocumentHasItsExamplesAnnotated() throws {
+    /// The roles of each document's blocks (printed, so a reviewer sees what runs); `not-run` stays rare.
+    @Test func fewExamplesGoUnrun() throws {
         var counts: [String] = []
+        var blocks: [DocumentationExample] = []
         for document in Self.documents() {
             let markdown = try String(contentsOfFile: Self.repository + "/" + document, encoding: .utf8)
-            let blocks = DocumentationExample.blocks(in: markdown, file: document)
-            let roles = Dictionary(grouping: blocks, by: { $0.annotation?.role ?? "none" }).mapValues(\.count)
-            counts.append("\(document): \(roles.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))")
-            let notRun = blocks.filter { $0.annotation?.role == "not-run" }
-            #expect(notRun.count * 4 <= max(blocks.count, 4), "\(document): `not-run` is for the few blocks nothing can check: \(notRun)")
+            let found = DocumentationExample.blocks(in: markdown, file: document)
+            let roles = Dictionary(grouping: found, by: { $0.annotation?.role ?? "none" }).mapValues(\.count)
+            counts.append("\(document): \(found.count) blocks: " + roles.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+            blocks += found
         }
         print(counts.joined(separator: "\n"))
+        let notRun = blocks.filter { $0.annotation?.role == "not-run" }
+        #expect(notRun.count * 8 <= blocks.count, "`not-run` is for the few blocks nothing can check: \(notRun)")
     }
 }
 
@@ -211,7 +213,7 @@ final class DocumentationRun {
                 git add campaign && git commit --quiet -m "The campaign"
                 automail build campaign --output deployed.json
                 git checkout --quiet -b reword
-                sed -i 's/^    subject: .*/    subject: Merci, {{ contact.firstname | default: "à vous" }} !/' campaign/templates/merci-soutien.yaml
+                sed -i 's/Merci pour votre soutien/Merci de nous soutenir/' campaign/templates/merci-soutien.yaml
                 git commit --quiet -am "Reword a subject"
                 """
             let made = try shell(setup, in: scratch.path)

@@ -48,13 +48,18 @@ def strip_outline(text):
     return re.sub(r",(\s*[}\]])", r"\1", text)
 
 
-RELAXED = {"required", "minItems", "minProperties", "minLength", "pattern", "format", "propertyNames"}
+RELAXED = {"required", "minItems", "minProperties", "minLength", "pattern", "format", "propertyNames", "not"}
+NAMED = {"properties", "patternProperties", "definitions", "$defs"}
 
 
-def relax(schema):
-    """The schema without what an outline may leave out or elide."""
+def relax(schema, named=False):
+    """The schema without what an outline may leave out or elide (`named`: a map of names to schemas)."""
     if isinstance(schema, dict):
-        return {key: relax(value) for key, value in schema.items() if key not in RELAXED}
+        return {
+            key: relax(value, key in NAMED and not named)
+            for key, value in schema.items()
+            if named or key not in RELAXED
+        }
     if isinstance(schema, list):
         return [relax(value) for value in schema]
     return schema
