@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Every fenced block of README.md and docs/*.md is an example that runs as its text says: YAML is checked
+/// Every fenced block of README.md, CONTRIBUTING.md and docs/*.md is an example that runs as its text says: YAML is checked
 /// in a scratch workspace, commands run with the built `automail`, shown output is compared with what it
 /// prints, JSON is checked against its schema, copies against the file they copy. Each block says what it
 /// is in an `<!-- example: … -->` comment (CONTRIBUTING.md, "Examples in the documentation"); a block
@@ -15,10 +15,10 @@ import Testing
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
 
-    /// README.md and every docs/*.md, relative to the repository root.
+    /// README.md, CONTRIBUTING.md and every docs/*.md, relative to the repository root.
     static func documents() -> [String] {
         let docs = (try? FileManager.default.contentsOfDirectory(atPath: repository + "/docs")) ?? []
-        return ["README.md"] + docs.filter { $0.hasSuffix(".md") }.sorted().map { "docs/" + $0 }
+        return ["README.md", "CONTRIBUTING.md"] + docs.filter { $0.hasSuffix(".md") }.sorted().map { "docs/" + $0 }
     }
 
     @Test(arguments: documents())
@@ -340,19 +340,25 @@ final class DocumentationRun {
         }
     }
 
-    /// A listing whose lines each start with a path of the repository (`*` in its last part: some file).
+    /// A listing whose lines each start with a path of the repository (`*` in its last part: some file),
+    /// and maybe more folders (`schemas/  docs/`) before the text that describes them.
     private func paths(_ block: DocumentationExample) throws {
         for line in block.text.split(separator: "\n") {
-            guard let path = line.split(separator: " ").first.map(String.init) else { continue }
-            let full = repository + "/" + path
-            if let star = path.lastIndex(of: "*") {
-                let folder = (full as NSString).deletingLastPathComponent
-                let suffix = String(path[path.index(after: star)...])
-                let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-                guard names.contains(where: { $0.hasSuffix(suffix) }) else { throw Failure("nothing matches `\(path)`") }
-            } else if !FileManager.default.fileExists(atPath: full) {
-                throw Failure("`\(path)` does not exist")
-            }
+            guard let first = line.split(separator: " ").first.map(String.init) else { continue }
+            let more = line.split(separator: /\s{2,}/).dropFirst().prefix { !$0.contains(" ") && $0.hasSuffix("/") }
+            for path in [first] + more.map(String.init) { try requireExisting(path) }
+        }
+    }
+
+    private func requireExisting(_ path: String) throws {
+        let full = repository + "/" + path
+        if let star = path.lastIndex(of: "*") {
+            let folder = (full as NSString).deletingLastPathComponent
+            let suffix = String(path[path.index(after: star)...])
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            guard names.contains(where: { $0.hasSuffix(suffix) }) else { throw Failure("nothing matches `\(path)`") }
+        } else if !FileManager.default.fileExists(atPath: full) {
+            throw Failure("`\(path)` does not exist")
         }
     }
 
