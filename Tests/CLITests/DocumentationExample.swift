@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// One fenced code block of a Markdown document, with the annotation that says what it is
 /// (CONTRIBUTING.md, "Examples in the documentation"): `<!-- example: ROLE, KEY: VALUE, … -->` on the
@@ -17,6 +18,13 @@ struct DocumentationExample: CustomStringConvertible, Sendable {
 
     /// `file:line`, the identifier the known-issue list and every failure use.
     var description: String { "\(file):\(line)" }
+
+    /// Where a failure of this block points: the opening fence in the document.
+    func sourceLocation(repository: String) -> SourceLocation {
+        SourceLocation(
+            fileID: "CLITests/\((file as NSString).lastPathComponent)", filePath: repository + "/" + file, line: line,
+            column: 1)
+    }
 
     /// What an `<!-- example: … -->` comment says.
     struct Annotation: Sendable {
