@@ -236,6 +236,13 @@ struct BundleSignatureTests {
         for quoted in [verified.digest, value, key.publicKey.keyID, try SigningFixtures.text("test-key.pub")] {
             #expect(doc.contains(quoted), "docs/signing.md does not quote `\(quoted)`")
         }
+        // The seed and the raw public key it shows in hex: the last 32 bytes of each key's DER.
+        for file in ["test-key.key", "test-key.pub"] {
+            let body = try SigningFixtures.text(file).split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+            let der = try #require(Data(base64Encoded: body))
+            let hex = der.suffix(32).map { String(format: "%02x", $0) }.joined()
+            #expect(doc.contains(hex), "docs/signing.md does not quote the key bytes of \(file), `\(hex)`")
+        }
         #expect(doc.contains(String(decoding: JSONWriter(pretty: false).write(.object(SigningFixtures.exampleContent)), as: UTF8.self)))
     }
 
