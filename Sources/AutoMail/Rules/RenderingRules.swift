@@ -84,7 +84,7 @@ struct RenderingRules {
                         .warning(
                             .untranslatedLocale,
                             "the `\(locale)` body of \(name) is identical to the `\(defaultLocale)` body: probably untranslated",
-                            at: content.locale.range,
+                            at: body.range,
                             help: "translate the body into `\(locale)`; the sender already falls back to `\(defaultLocale)` for contacts without a locale"))
                 }
             }

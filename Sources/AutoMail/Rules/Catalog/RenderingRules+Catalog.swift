@@ -74,8 +74,8 @@ extension RuleCatalog {
                 RuleExample(
                     triggers: true,
                     files: edit("templates/callback.yaml", [
-                        "      A volunteer will call you back soon.\n": "      Un bénévole vous rappellera bientôt.\n",
-                        "  en:\n": "  «en»:\n",
+                        "subject: We will call you back\n    body: |\n      A volunteer will call you back soon.\n":
+                            "subject: We will call you back\n    body: «|\n      Un bénévole vous rappellera bientôt.»\n",
                     ])),
                 RuleExample(triggers: false, files: [:]),
             ]),
