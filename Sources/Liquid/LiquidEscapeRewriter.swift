@@ -119,7 +119,13 @@ extension LiquidTemplate {
             var copied = 0
             var commentDepth = 0
             var endsClean = true
-            for token in Lexer(scalars).tokens() {
+            let tokens = Lexer(scalars).tokens()
+            let captured = capturedMarkupNames(tokens, scalars)
+            var insideMarkupTag = false
+            for token in tokens {
+                if token.kind == .text, !captured.isEmpty {
+                    insideMarkupTag = endsInsideMarkupTag(scalars[token.range], startingInside: insideMarkupTag)
+                }
                 defer {
                     if token.kind == .tag && token.closed {
                         if token.name == "comment" { commentDepth += 1 }
@@ -129,7 +135,8 @@ extension LiquidTemplate {
                 // An unclosed construct runs to the end; a `raw` body that is the last token has no `endraw`.
                 endsClean = token.closed && token.kind != .rawBody
                 guard token.kind == .output, token.closed, commentDepth == 0,
-                      let (insertion, suffix) = escapeInsertion(scalars, inner: token.inner)
+                      let (insertion, suffix) = escapeInsertion(
+                          scalars, inner: token.inner, captured: insideMarkupTag ? [] : captured)
                 else { continue }
                 let at = byteOffset(ofScalar: insertion)
                 result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<at]))
@@ -141,13 +148,55 @@ extension LiquidTemplate {
         }
     }
 
+    /// The names bound by `capture` and never by `assign` in the text: a capture of HTML holds markup
+    /// the conversion wrote and outputs already escaped, so printing it as it is prints what it shows
+    /// (escaping it again would show `&amp;` and tags as text to the contact).
+    static func capturedMarkupNames(_ tokens: [RawToken], _ scalars: [Unicode.Scalar]) -> Set<String> {
+        var captured = Set<String>()
+        var assigned = Set<String>()
+        for token in tokens where token.kind == .tag && (token.name == "capture" || token.name == "assign") {
+            var name = ""
+            for scalar in scalars[token.nameRange.upperBound..<token.inner.upperBound] {
+                if name.isEmpty, scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" { continue }
+                guard isWordScalar(scalar) || scalar == "-" else { break }
+                name.unicodeScalars.append(scalar)
+            }
+            if token.name == "capture" { captured.insert(name) } else { assigned.insert(name) }
+        }
+        return captured.subtracting(assigned)
+    }
+
+    /// Whether HTML text ends inside a tag (`<a href="…` before an output): there, a value is an
+    /// attribute and is always escaped.
+    static func endsInsideMarkupTag(_ text: ArraySlice<Unicode.Scalar>, startingInside: Bool) -> Bool {
+        var inside = startingInside
+        var index = text.startIndex
+        while index < text.endIndex {
+            let scalar = text[index]
+            if scalar == ">" {
+                inside = false
+            } else if scalar == "<", index + 1 < text.endIndex,
+                      text[index + 1] == "/" || text[index + 1] == "!" || text[index + 1].properties.isAlphabetic {
+                inside = true
+            }
+            index += 1
+        }
+        return inside
+    }
+
     /// Where the escape chain goes (after the expression's last token) and what to insert there, or
-    /// `nil` when the output already ends with the chain.
-    private static func escapeInsertion(_ scalars: [Unicode.Scalar], inner: Range<Int>) -> (Int, String)? {
+    /// `nil` when the output already ends with the chain, or prints a name in `captured` as it is.
+    private static func escapeInsertion(_ scalars: [Unicode.Scalar], inner: Range<Int>, captured: Set<String>)
+        -> (Int, String)?
+    {
         guard var parser = try? ExpressionParser(scalars, range: inner),
               let expression = try? parser.parseFiltered()
         else { return nil }
         let filters = expression.filters
+        if filters.isEmpty, case .path(.property(let name, _), let segments, _) = expression.base, segments.isEmpty,
+           captured.contains(name) {
+            return nil
+        }
         let replace = #" | replace: "&#x27;", "&#39;""#
         let suffix: String
         if let last = filters.last, last.name == "replace", filters.count >= 2,

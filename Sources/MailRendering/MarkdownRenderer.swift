@@ -445,7 +445,7 @@ struct MarkdownConversion {
         guard !tokens.isEmpty else { return false }
         var gapStart = content.startIndex
         for token in tokens {
-            guard document.placeholders[token.index].construct.isSilentTag,
+            guard document.standsAlone(token.index),
                   isSpaces(content[gapStart..<token.range.lowerBound]) else { return false }
             gapStart = token.range.upperBound
         }

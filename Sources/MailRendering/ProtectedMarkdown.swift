@@ -24,6 +24,15 @@ struct ProtectedMarkdown {
     let prefixBytes: [UInt8]
     /// Placeholders by index.
     let placeholders: [Placeholder]
+    /// The outputs that print, bare, a name captured over several paragraphs (`{{ intro }}` after
+    /// `{% capture intro %}…blank line…{% endcapture %}`): they print blocks, so on a line of their own
+    /// they stand alone like a tag, never inside a paragraph.
+    let blockOutputs: Set<Int>
+
+    /// Whether placeholder `index` may stand between blocks: a silent tag, or a block output.
+    func standsAlone(_ index: Int) -> Bool {
+        placeholders[index].construct.isSilentTag || blockOutputs.contains(index)
+    }
 
     /// Maps the protected text back to the source: contiguous pieces in protected order.
     private struct Piece {
@@ -125,6 +134,7 @@ struct ProtectedMarkdown {
             protectedCount += 1
         }
 
+        let blockOutputs = Self.blockOutputs(placeholders, scalars: scalars)
         let hoisted = Self.hoistedTags(units: units.map { unit in
             switch unit {
             case .run(let range): .run(range)
@@ -158,7 +168,11 @@ struct ProtectedMarkdown {
                 case .newline:
                     break
                 case .token(let index, _):
-                    if placeholders[index].construct.isSilentTag { tagCount += 1 } else { onlyTags = false }
+                    if placeholders[index].construct.isSilentTag || blockOutputs.contains(index) {
+                        tagCount += 1
+                    } else {
+                        onlyTags = false
+                    }
                 }
             }
             if Self.opensFence(head: head, line: line.lazy.flatMap { unit -> ArraySlice<Unicode.Scalar> in
@@ -213,8 +227,43 @@ struct ProtectedMarkdown {
         table.append(protectedCount)
         self.text = String(decoding: output, as: UTF8.self)
         self.placeholders = placeholders
+        self.blockOutputs = blockOutputs
         self.pieces = pieces
         self.scalarOffsetByUTF8 = table
+    }
+
+    /// The outputs `{{ name }}` (no filter) of a name bound by a `capture` whose body holds a blank line.
+    static func blockOutputs(_ placeholders: [Placeholder], scalars: [Unicode.Scalar]) -> Set<Int> {
+        var names = Set<String>()
+        var open: (name: String, end: Int)?
+        for placeholder in placeholders where placeholder.construct.isSilentTag {
+            let name = tagName(placeholder)
+            if name == "capture" {
+                let words = placeholder.source.split(whereSeparator: { " \t\n\r-%{}".contains($0) })
+                open = words.count >= 2 ? (String(words[1]), placeholder.construct.range.upperBound) : nil
+            } else if name == "endcapture", let capture = open {
+                let body = scalars[capture.end..<placeholder.construct.range.lowerBound]
+                var blankLine = false
+                var lineIsBlank = false
+                for scalar in body {
+                    if scalar == "\n" {
+                        if lineIsBlank { blankLine = true }
+                        lineIsBlank = true
+                    } else if scalar != " " && scalar != "\t" && scalar != "\r" {
+                        lineIsBlank = false
+                    }
+                }
+                if blankLine { names.insert(capture.name) }
+                open = nil
+            }
+        }
+        guard !names.isEmpty else { return [] }
+        var outputs = Set<Int>()
+        for (index, placeholder) in placeholders.enumerated() where placeholder.construct.kind == .output {
+            let inner = placeholder.source.dropFirst(2).dropLast(2).filter { !" \t\n\r-".contains($0) }
+            if names.contains(String(inner)) { outputs.insert(index) }
+        }
+        return outputs
     }
 
     /// A unit of a line for ``hoistedTags(units:scalars:placeholders:)``.
