@@ -119,6 +119,37 @@ public struct VisibleContent: Sendable, Equatable {
         }
     }
 
+    /// Whether every element of an HTML fragment that is opened is closed, in order, and nothing is
+    /// closed that was not opened (void elements and comments aside): what a fragment whose Liquid
+    /// branches each leave the markup as they found it renders to on every path.
+    public static func isWellNested(_ html: String) -> Bool {
+        var stack: [Substring] = []
+        var rest = Substring(html)
+        while let open = rest.firstIndex(of: "<") {
+            rest = rest[rest.index(after: open)...]
+            if rest.hasPrefix("!--") {
+                guard let end = rest.firstRange(of: "-->") else { return false }
+                rest = rest[end.upperBound...]
+                continue
+            }
+            let closing = rest.first == "/"
+            if closing { rest = rest.dropFirst() }
+            let name = rest.prefix { $0.isLetter || $0.isNumber }
+            guard !name.isEmpty, let end = rest.firstIndex(of: ">") else { continue }
+            let selfClosing = rest[..<end].hasSuffix("/")
+            rest = rest[rest.index(after: end)...]
+            let lowered = Substring(name.lowercased())
+            if voidElements.contains(String(lowered)) || selfClosing { continue }
+            if closing {
+                guard stack.last == lowered else { return false }
+                stack.removeLast()
+            } else {
+                stack.append(lowered)
+            }
+        }
+        return stack.isEmpty
+    }
+
     static let voidElements: Set<String> = [
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
     ]

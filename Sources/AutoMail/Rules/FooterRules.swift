@@ -160,17 +160,28 @@ struct FooterRules {
                 bag.report(.error(mention.code, "\(what) \(subject)", at: footer.range, help: help))
                 continue
             }
-            let last = decisions[decisions.count - 1]
-            // The branch that loses it is underlined; the conditions before it on the path are notes.
-            let notes = decisions.dropLast().map {
-                DiagnosticNote(Self.describe($0, in: footer.text), at: range(of: $0.tag, in: footer))
-            } + [DiagnosticNote(Self.describe(last, in: footer.text))]
+            let (culprit, notes) = Self.located(decisions, in: footer, range: range(of:in:))
             bag.report(
                 .error(
-                    mention.code, "\(what) \(subject) for some contacts", at: range(of: last.tag, in: footer),
+                    mention.code, "\(what) \(subject) for some contacts", at: culprit,
                     notes: notes,
                     help: help + "; conditions are checked as independent, so repeat it on every branch or move it out"))
         }
+    }
+
+    /// Where to report a path's finding: the tag of the decision that makes the path differ from the
+    /// paths explored before it (its last decision away from the first outcome; paths are explored
+    /// depth first, so the ones before it kept the finding away), or the last decision when the path
+    /// takes every first outcome. Notes name the decisions before that one, with their ranges, then
+    /// what that one does.
+    static func located(
+        _ decisions: [LiquidDecision], in text: SourceText, range: (Range<Int>, SourceText) -> SourceRange
+    ) -> (SourceRange, [DiagnosticNote]) {
+        guard let last = decisions.indices.last else { return (text.range, []) }
+        let index = decisions.lastIndex { $0.choice != 0 } ?? last
+        let notes = decisions[..<index].map { DiagnosticNote(describe($0, in: text.text), at: range($0.tag, text)) }
+            + [DiagnosticNote(describe(decisions[index], in: text.text))]
+        return (range(decisions[index].tag, text), notes)
     }
 
     /// What a decision does, for a note: `` `{% unless contact.ward == "x" %}` skips its branch ``.

@@ -128,14 +128,12 @@ struct RenderingRules {
         _ code: DiagnosticCode, _ path: [LiquidDecision], in text: SourceText, into bag: inout DiagnosticBag,
         always: String, some: String, help: String
     ) {
-        guard let last = path.last else {
+        guard !path.isEmpty else {
             bag.report(.error(code, always, at: text.range, help: help))
             return
         }
-        let notes = path.dropLast().map {
-            DiagnosticNote(FooterRules.describe($0, in: text.text), at: range(of: $0.tag, in: text))
-        } + [DiagnosticNote(FooterRules.describe(last, in: text.text) + ", and nothing else is shown to a contact whose fields are empty")]
-        bag.report(.error(code, some, at: range(of: last.tag, in: text), notes: notes, help: help))
+        let (culprit, notes) = FooterRules.located(path, in: text, range: range(of:in:))
+        bag.report(.error(code, some, at: culprit, notes: notes, help: help))
     }
 
     /// The file range of scalars `characters` of `text`.

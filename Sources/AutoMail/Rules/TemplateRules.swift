@@ -263,15 +263,30 @@ struct TemplateRules {
         else { return }
         let rendered = findings.markdown[key] ?? RenderedMarkdown(markdown: text.text)
         if keepsRenderings { findings.markdown[key] = rendered }
+        let help = "put each block tag (`{% case %}`, `{% when %}`, `{% if %}`, `{% else %}`, `{% endif %}`…) on a line of its own or at the start or end of a line, outside list items, links and emphasis"
         for part in [rendered.html, rendered.text] {
             guard let issue = LiquidTemplate.parse(part).issues.first else { continue }
             bag.report(
                 .error(
                     .liquidBlocksAcrossMarkdown,
                     "the Liquid blocks of \(what) do not nest with its Markdown: once converted, \(issue.message)",
-                    at: text.range,
-                    help: "put each block tag (`{% case %}`, `{% when %}`, `{% if %}`, `{% else %}`, `{% endif %}`…) on a line of its own or at the start or end of a line, outside list items and emphasis"
-                ))
+                    at: text.range, help: help))
+            return
+        }
+        // Every path must leave the HTML well nested: a branch tag inside `**…**` whose block ends
+        // outside it would leave `<strong>` open for the rest of the email on the other path.
+        guard let source = findings.liquid[key], let html = LiquidTemplate.parse(rendered.html).template,
+              let exploration = html.renderEveryPath(
+                  .object([:]), knownRoots: FooterRules.knownRoots, limit: RenderingRules.maximumPaths)
+        else { return }
+        for rendering in exploration.renderings where !VisibleContent.isWellNested(rendering.output) {
+            let decisions = FooterRules.sourceDecisions(rendering.decisions, lowered: html, source: source)
+            let (culprit, notes) = FooterRules.located(decisions, in: text, range: range(of:in:))
+            bag.report(
+                .error(
+                    .liquidBlocksAcrossMarkdown,
+                    "the Liquid blocks of \(what) do not nest with its Markdown: on some path the HTML is left unbalanced",
+                    at: culprit, notes: notes, help: help))
             return
         }
     }

@@ -423,6 +423,9 @@ extension RuleCatalog {
                             "  en:\n    subject: We will call you back\n    body: «|\n      A volunteer will call {% case contact.district %}\n\n      {% when \"north\" %}you back {% endcase %} soon.»\n"
                     ])),
                 RuleExample(
+                    triggers: true,
+                    files: callbackEnglishBody(adding: "**Hello «{% if contact.firstname %}»dear** friend{% endif %}")),
+                RuleExample(
                     triggers: false,
                     files: callbackEnglishBody(adding: "{% case contact.district %}\n{% when \"north\" %}See you in the north.\n{% else %}See you soon.\n{% endcase %}")),
             ]),
