@@ -1,3 +1,5 @@
+import Liquid
+
 /// What a reader sees of an HTML document: its visible text and its links with their visible text.
 ///
 /// Hidden is what a mail client does not show: comments; the contents of `head`, `title`, `style`,
@@ -314,4 +316,30 @@ public struct VisibleContent: Sendable, Equatable {
         if let decoded = namedReferences[name.lowercased()] { return (decoded, cursor + 1) }
         return ("&", index + 1)
     }
+}
+
+/// The slots (`content`, `footer`) of a custom layout that a reader would not see on some path through
+/// the layout's Liquid, with their ranges in the layout (Unicode-scalar offsets): a slot inside a
+/// comment, a hidden or styled-away element, or a branch that reads the contact. `layout` is taken as
+/// `DocumentLayout` takes it; an invalid layout (which the build replaces by the default) has none.
+public func hiddenLayoutSlots(_ layout: String) -> [(name: String, range: Range<Int>)] {
+    guard validateLayout(layout).isEmpty else { return [] }
+    let document = DocumentLayout(layout)
+    let sentinels = ["content": "AMCONTENTSLOTSENTINEL", "footer": "AMFOOTERSLOTSENTINEL"]
+    let html = document.parts(subject: "", locale: "en").map { part -> String in
+        switch part {
+        case .markup(let text): text
+        case .markupPiece(let index): document.pieces[index]
+        case .body: "<p>\(sentinels["content"] ?? "")</p>"
+        case .footer: "<p>\(sentinels["footer"] ?? "")</p>"
+        }
+    }.joined()
+    guard let template = LiquidTemplate.parse(html).template,
+          let exploration = template.renderEveryPath(.object([:]), knownRoots: ["legal", "workspace"], limit: 256)
+    else { return [] }
+    let seen = exploration.renderings.map { VisibleContent(html: $0.output).text }
+    return EmailLayout.slots(in: layout).filter { slot in
+        guard let sentinel = sentinels[slot.name] else { return false }
+        return !seen.allSatisfy { $0.contains(sentinel) }
+    }.map { ($0.name, $0.range) }
 }

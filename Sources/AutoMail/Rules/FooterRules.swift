@@ -31,7 +31,10 @@ struct FooterRules {
     func check(_ workspace: Workspace, into bag: inout DiagnosticBag) {
         guard let manifest = workspace.manifest else { return }
         var cache = FindingsCache()
-        let layout = DocumentLayout(Self.layoutText(of: workspace, manifest: manifest))
+        let layoutText = Self.layoutText(of: workspace, manifest: manifest)
+        let layout = DocumentLayout(layoutText)
+        // A layout that hides the footer is reported once, at its slot (AM616), not once per mention.
+        let footerHidden = layoutText.map { MailRendering.hiddenLayoutSlots($0).contains { $0.name == "footer" } } ?? false
         if let legal = manifest.legal {
             if let url = legal.privacyURL, !url.value.lowercased().hasPrefix("https://") {
                 bag.report(
@@ -48,6 +51,7 @@ struct FooterRules {
         }
         for locale in symbols.locales {
             if let footer = manifest.footers.first(where: { $0.locale.value == locale }) {
+                if footerHidden { continue }
                 check(footer.text, locale: locale, manifest: manifest, layout: layout, what: "the `\(locale)` footer",
                       into: &bag, cache: &cache)
             } else {
@@ -64,7 +68,7 @@ struct FooterRules {
                 }
             }
         }
-        for template in workspace.templates {
+        for template in workspace.templates where !footerHidden {
             for content in template.locales {
                 guard let footer = content.footer, symbols.locales.contains(content.locale.value) else { continue }
                 check(

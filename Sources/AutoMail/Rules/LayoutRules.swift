@@ -36,6 +36,15 @@ struct LayoutRules {
             bag.report(
                 .error(.layoutSlots, issue.message, at: positions.range(issue.range), help: issue.help))
         }
+        for slot in MailRendering.hiddenLayoutSlots(text) {
+            let what = slot.name == "footer" ? "the legal footer" : "the email's content"
+            bag.report(
+                .error(
+                    .layoutSlots, "layout `\(file.path)` hides its `{{ \(slot.name) }}` slot from some readers",
+                    at: positions.range(slot.range),
+                    help: "show \(what) to every contact: take the slot out of comments, hidden or styled-away elements (`display:none`, zero font size…) and conditions"
+                ))
+        }
         for (range, what) in Self.activeContent(in: text) {
             bag.report(
                 .error(

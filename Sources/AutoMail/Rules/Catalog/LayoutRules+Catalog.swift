@@ -39,11 +39,13 @@ extension RuleCatalog {
             ]),
         RuleDescription(
             code: .layoutSlots, severity: .error,
-            summary: "a layout does not have exactly one `{{ content }}` slot",
+            summary: "a layout does not have exactly one `{{ content }}` slot, or hides a slot",
             explanation: #"""
                 A layout holds the markup of the email's `<body>`. Its `{{ content }}` slot receives the
                 template's body, exactly once; an optional `{{ footer }}` slot receives the footer with
                 the legal mentions (without it, the footer follows the content, so it is never lost).
+                Neither may be hidden from a reader on any path: not in a comment, a hidden or
+                styled-away element (`display:none`, zero font size…), or a condition on the contact.
 
                 ```html
                 <body><table role="presentation" width="100%"><tr><td>
@@ -58,6 +60,11 @@ extension RuleCatalog {
                     files: files(
                         manifestWithLayout,
                         ["layouts/email.html": exampleLayout.replacingFirst("{{ content }}\n", with: "{{ content }}\n«{{ content }}»\n")])),
+                RuleExample(
+                    triggers: true,
+                    files: files(
+                        manifestWithLayout,
+                        ["layouts/email.html": exampleLayout.replacingFirst("color:#6b7280;\">{{ footer }}", with: "color:#6b7280;display:none\">«{{ footer }}»")])),
                 RuleExample(triggers: false, files: files(manifestWithLayout, ["layouts/email.html": exampleLayout])),
             ]),
         RuleDescription(
