@@ -62,19 +62,16 @@ struct RenderingRules {
                             help: "keep subjects short (under 60 characters shows whole on phones); move details to the body"))
                 }
                 if let subject = content.subject, !subject.text.allSatisfy(\.isWhitespace),
-                   let path = emptyPath(of: subject.text, markdown: false, anonymous, parsed: parsed) {
+                   let empty = emptyPath(of: subject.text, markdown: false, anonymous, filled: filled, parsed: parsed) {
                     report(
-                        .emptySubject, path, in: subject, into: &bag,
-                        always: "the subject of \(place) renders empty",
-                        some: "the subject of \(place) renders empty for some contacts",
+                        .emptySubject, empty, in: subject, into: &bag, what: "the subject of \(place)",
                         help: "give every optional value a `default` (`{{ contact.firstname | default: \"friend\" }}`), or add words outside the conditions")
                 }
-                if let body = content.body, let path = emptyPath(of: body.text, markdown: true, anonymous, parsed: parsed) {
+                if let body = content.body,
+                   let empty = emptyPath(of: body.text, markdown: true, anonymous, filled: filled, parsed: parsed) {
                     report(
-                        .bodyRendersEmpty, path, in: body, into: &bag,
-                        always: "the body of \(place) renders empty",
-                        some: "the body of \(place) renders empty for some contacts",
-                        help: "keep some text outside `{% if %}`, `{% unless %}` and `{% case %}`, or give each an `{% else %}` with text")
+                        .bodyRendersEmpty, empty, in: body, into: &bag, what: "the body of \(place)",
+                        help: "keep some text outside `{% if %}`, `{% unless %}` and `{% case %}` and outside optional values, or give each an `{% else %}` or a `default`")
                 }
                 if locale != defaultLocale,
                    let body = content.body,
@@ -94,46 +91,67 @@ struct RenderingRules {
     /// The most paths rendered to look for an empty one; past it, the first ones in depth-first order.
     static let maximumPaths = 1_024
 
-    /// A path on which `source` renders nothing visible for the contact `context` (every field absent:
-    /// an absent value renders empty, and `default` gives its fallback), or `nil` when there is none
-    /// (or the text does not parse, reads an unknown variable or fails to render: other rules report
-    /// those). With `markdown`, a rendering that holds no letter or digit is converted to find out
-    /// whether any text is left; one that holds a letter or a digit counts as not empty.
-    func emptyPath(of source: String, markdown: Bool, _ context: LiquidValue, parsed: [TextKey: LiquidTemplate])
-        -> [LiquidDecision]?
-    {
+    /// A path on which a text renders nothing visible.
+    struct EmptyPath {
+        /// The decisions of the path (empty when the text has no block that reads the contact).
+        var decisions: [LiquidDecision]
+        /// Whether the path is empty for a contact with every field set too, not only with every
+        /// field absent.
+        var emptyWhenFilled: Bool
+        /// The contact values the text reads, for the note on an empty contact.
+        var contactValues: [String]
+    }
+
+    /// A path on which `source` renders nothing visible for the contact `anonymous` (every field
+    /// absent: an absent value renders empty, and `default` gives its fallback), or `nil` when there is
+    /// none (or the text does not parse, reads an unknown variable or fails to render: other rules
+    /// report those). With `markdown`, a rendering that holds no letter or digit is converted to find
+    /// out whether any text is left; one that holds a letter or a digit counts as not empty.
+    func emptyPath(
+        of source: String, markdown: Bool, _ anonymous: LiquidValue, filled: LiquidValue,
+        parsed: [TextKey: LiquidTemplate]
+    ) -> EmptyPath? {
         guard let template = parsed[TextKey(source)] ?? LiquidTemplate.parse(source).template,
               !template.variables.contains(where: { !variables.allows($0.path) }),
               let exploration = template.renderEveryPath(
-                  context, knownRoots: FooterRules.knownRoots, limit: Self.maximumPaths)
+                  anonymous, knownRoots: FooterRules.knownRoots, limit: Self.maximumPaths)
         else { return nil }
-        for rendering in exploration.renderings {
-            let output = rendering.output
-            if markdown {
-                guard !output.contains(where: { $0.isLetter || $0.isNumber }),
-                      MailRendering.markdownComplexityProblem(output) == nil,
-                      !VisibleContent.isVisible(MailRendering.renderText(markdown: output))
-                else { continue }
-            } else if VisibleContent.isVisible(output) {
-                continue
-            }
-            return rendering.decisions
+        func isEmpty(_ output: String) -> Bool {
+            guard markdown else { return !VisibleContent.isVisible(output) }
+            return !output.contains(where: { $0.isLetter || $0.isNumber })
+                && MailRendering.markdownComplexityProblem(output) == nil
+                && !VisibleContent.isVisible(MailRendering.renderText(markdown: output))
         }
-        return nil
+        guard let empty = exploration.renderings.first(where: { isEmpty($0.output) }) else { return nil }
+        // The same path for a contact with every field set: empty there too means empty whatever the values.
+        let filledOutputs = template.renderEveryPath(filled, knownRoots: FooterRules.knownRoots, limit: Self.maximumPaths)?
+            .renderings.first { $0.decisions == empty.decisions }?.output
+        var seen = Set<String>()
+        let values = template.variables.map { $0.path.prefix(2).joined(separator: ".") }
+            .filter { $0.hasPrefix("contact.") && seen.insert($0).inserted }
+        return EmptyPath(decisions: empty.decisions, emptyWhenFilled: filledOutputs.map(isEmpty) ?? true, contactValues: values)
     }
 
     /// Reports an empty rendering: at the branch that empties it, with the conditions before it as
-    /// notes, or at the whole text when it is empty on every path.
+    /// notes, or at the whole text when it has no such branch; a note names the contact values that
+    /// are empty on that path unless it is empty whatever they hold.
     private func report(
-        _ code: DiagnosticCode, _ path: [LiquidDecision], in text: SourceText, into bag: inout DiagnosticBag,
-        always: String, some: String, help: String
+        _ code: DiagnosticCode, _ empty: EmptyPath, in text: SourceText, into bag: inout DiagnosticBag, what: String,
+        help: String
     ) {
-        guard !path.isEmpty else {
-            bag.report(.error(code, always, at: text.range, help: help))
+        var contactNote: [DiagnosticNote] = []
+        if !empty.emptyWhenFilled, !empty.contactValues.isEmpty {
+            let names = empty.contactValues.map { "`\($0)`" }.joined(separator: ", ")
+            contactNote = [DiagnosticNote("empty for a contact without \(names)")]
+        }
+        guard !empty.decisions.isEmpty else {
+            let message = empty.emptyWhenFilled ? "\(what) renders empty" : "\(what) renders empty for some contacts"
+            bag.report(.error(code, message, at: text.range, notes: contactNote, help: help))
             return
         }
-        let (culprit, notes) = FooterRules.located(path, in: text, range: range(of:in:))
-        bag.report(.error(code, some, at: culprit, notes: notes, help: help))
+        let (culprit, notes) = FooterRules.located(empty.decisions, in: text, range: range(of:in:))
+        bag.report(
+            .error(code, "\(what) renders empty for some contacts", at: culprit, notes: notes + contactNote, help: help))
     }
 
     /// The file range of scalars `characters` of `text`.
