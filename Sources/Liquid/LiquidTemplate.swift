@@ -88,6 +88,12 @@ public struct LiquidTagReference: Sendable, Hashable {
 }
 
 /// Tags automail supports, and Liquid tags it refuses (for clearer messages).
+extension LiquidTemplate {
+    /// The filters automail's Liquid subset supports, in the order the documentation lists them: the
+    /// single source of every list of filters (`automail explain AM606`, README.md, docs/).
+    public static var supportedFilters: [String] { FilterSpec.registry.map(\.name) }
+}
+
 enum TagNames {
     static let supported = [
         "if", "elsif", "else", "endif", "unless", "endunless", "case", "when", "endcase",

@@ -36,6 +36,31 @@ enum Syntax {
         return isValidID(cleaned) && cleaned != text ? cleaned : nil
     }
 
+    /// The folders of a workspace whose files hold things referred to by id.
+    static let workspaceFolders = ["templates", "questionnaires", "triggers", "layouts"]
+
+    /// The id meant by a reference written as a file name or path (`call-back.yaml`,
+    /// `templates/call-back.yml`, `./questionnaires/doors`): the last path component without its
+    /// `.yaml`/`.yml` extension, made a valid id if needed; `nil` when `text` does not look like a file
+    /// name (no such extension and no workspace folder in front) or nothing usable is left.
+    static func idFromFileName(_ text: String) -> String? {
+        var path = Substring(text)
+        while path.hasPrefix("./") { path = path.dropFirst(2) }
+        var looksLikeFile = false
+        for folder in workspaceFolders where path.hasPrefix(folder + "/") {
+            path = path.dropFirst(folder.count + 1)
+            looksLikeFile = true
+        }
+        for ext in [".yaml", ".yml"] where path.lowercased().hasSuffix(ext) {
+            path = path.dropLast(ext.count)
+            looksLikeFile = true
+        }
+        guard looksLikeFile else { return nil }
+        let base = String(path.split(separator: "/").last ?? "")
+        if isValidID(base) { return base }
+        return suggestedID(for: base)
+    }
+
     /// Whether `text` matches `^[a-z]{2,3}(-[A-Z]{2})?$`.
     static func isValidLocale(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
@@ -63,8 +88,10 @@ enum Syntax {
         case tooLong
     }
 
-    /// Reads `^[0-9]+[mhd]$` into seconds, refusing more than 365 days.
+    /// Reads `^[0-9]+[mhd]$` into seconds, refusing more than 365 days. A bare `0` is zero seconds: the
+    /// documented default of `delay`, which needs no unit.
     static func duration(_ text: String) -> Duration {
+        if text == "0" { return .seconds(0) }
         guard let unit = text.last, text.count >= 2 else { return .malformed }
         let digits = text.dropLast()
         guard digits.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) else { return .malformed }

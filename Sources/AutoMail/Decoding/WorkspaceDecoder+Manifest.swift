@@ -25,7 +25,7 @@ extension WorkspaceDecoder {
         legal.reportUnknownKeys(into: &bag)
         return Legal(
             publisher: publisher, postalAddress: postalAddress, privacyURL: privacyURL, dataOrigin: dataOrigin,
-            range: pair.value.range)
+            range: pair.value.range, dataOriginKeyRange: legal.pair("data_origin")?.key.range)
     }
 
     /// The optional `consent` block: `mode` (default channel) and `purposes`, required and non-empty in

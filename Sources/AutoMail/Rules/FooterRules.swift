@@ -25,10 +25,14 @@ struct FooterRules {
                         .insecurePrivacyURL, "the privacy URL `\(url.value)` is not an `https://` URL", at: url.range,
                         help: "link to the privacy page over HTTPS"))
             }
-            for locale in symbols.locales where !legal.dataOrigin.contains(where: { $0.locale.value == locale }) {
+            // Without a `data_origin` key, its missing-key error says it all: no error per locale.
+            for locale in symbols.locales where legal.dataOriginKeyRange != nil
+                && !legal.dataOrigin.contains(where: { $0.locale.value == locale })
+            {
                 bag.report(
                     .error(
-                        .missingDataOrigin, "`legal.data_origin` has no `\(locale)` notice", at: legal.range,
+                        .missingDataOrigin, "`legal.data_origin` has no `\(locale)` notice",
+                        at: legal.dataOriginKeyRange ?? legal.range,
                         help: "add `\(locale): <where the contact's data came from>` under `data_origin`"))
             }
         }
@@ -40,11 +44,12 @@ struct FooterRules {
                 let overriddenEverywhere = workspace.templates.allSatisfy { template in
                     template.locales.contains { $0.locale.value == locale && $0.footer != nil }
                 }
-                if !overriddenEverywhere {
+                // Without a `footer` key, its missing-key error says it all: no error per locale.
+                if !overriddenEverywhere, manifest.footerKeyRange != nil {
                     bag.report(
                         .error(
                             .missingFooter, "the workspace has no `\(locale)` footer",
-                            at: manifest.footers.first?.locale.range ?? SourceRange.startOf(file: manifest.file),
+                            at: manifest.footerKeyRange ?? SourceRange.startOf(file: manifest.file),
                             help: "add `\(locale): |` under `footer` in `automail.yaml` with the legal mentions and `[…]({{ unsubscribe_url }})`"
                         ))
                 }

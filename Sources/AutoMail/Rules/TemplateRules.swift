@@ -50,7 +50,9 @@ struct TemplateRules {
             for content in template.locales {
                 present.insert(content.locale.value)
                 // A malformed locale (`EN`) already has its error from the decoder.
-                if !locales.isEmpty, !locales.contains(content.locale.value), Syntax.isValidLocale(content.locale.value) {
+                if !locales.isEmpty, !locales.contains(content.locale.value), Syntax.isValidLocale(content.locale.value),
+                    !symbols.isRefusedLocale(spelling: content.locale.value)
+                {
                     bag.report(
                         .error(
                             .undeclaredLocale,

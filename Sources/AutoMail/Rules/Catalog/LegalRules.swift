@@ -183,7 +183,12 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", ["footer:\n  fr: |": "footer:\n  «fr»: |", baseEnglishFooter: ""])),
+                    files: edit("automail.yaml", ["footer:\n  fr: |": "«footer»:\n  fr: |", baseEnglishFooter: ""])),
+                // A locale refused as malformed (`EN`) has its own error where it is declared, and is
+                // required nowhere else.
+                RuleExample(
+                    triggers: false,
+                    files: edit("automail.yaml", ["locales: [fr, en]": "locales: [fr, en, CY]"])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
@@ -205,10 +210,12 @@ extension RuleCatalog {
                 RuleExample(
                     triggers: true,
                     files: edit("automail.yaml", [
-                        "legal:\n  publisher": "legal:\n  «publisher",
-                        "    fr: Vous avez rencontré un bénévole.\n    en: You met one of our volunteers.\n":
-                            "    fr: Vous avez rencontré un bénévole.»\n",
+                        "  data_origin:\n": "  «data_origin»:\n",
+                        "    en: You met one of our volunteers.\n": "",
                     ])),
+                RuleExample(
+                    triggers: false,
+                    files: edit("automail.yaml", ["locales: [fr, en]": "locales: [fr, en, CY]"])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(

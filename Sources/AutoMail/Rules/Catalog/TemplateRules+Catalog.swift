@@ -1,6 +1,12 @@
 import Diagnostics
+import Liquid
 
 extension RuleCatalog {
+    /// The supported Liquid filters as the explanation of AM606 lists them, from the filter registry.
+    static var supportedFilterList: String {
+        LiquidTemplate.supportedFilters.map { "`" + $0 + "`" }.joined(separator: ", ")
+    }
+
     /// The base `callback` template with `text` added after the last line of its `en` body.
     private static func callbackEnglishBody(adding text: String) -> [String: String] {
         edit("templates/callback.yaml", [
@@ -136,11 +142,11 @@ extension RuleCatalog {
             summary: "the Liquid uses a tag or filter outside automail's subset",
             explanation: #"""
                 automail supports a subset of Liquid that every sender can render the same way: output
-                with the filters `default`, `upcase`, `downcase`, `capitalize`, `strip`, `lstrip`,
-                `rstrip`, `escape`, `append`, `prepend`, `replace`, `remove`, `truncate`, `size`; the tags
-                `if`/`elsif`/`else`, `unless`, `case`/`when`, `comment`, `raw`, `assign`, `capture`.
+                with the filters \#(supportedFilterList);
+                the tags `if`/`elsif`/`else`, `unless`, `case`/`when`, `comment`, `raw`, `assign`, `capture`.
                 Loops, includes and other filters are refused (an `include` reads a file the sender
-                does not have; an unknown filter is ignored silently by some engines).
+                does not have; an unknown filter is ignored silently by some engines). The help names
+                the supported filter another language calls differently (`upper` is `upcase`).
 
                 ```liquid
                 {{ contact.surname | upcase }}
@@ -153,6 +159,10 @@ extension RuleCatalog {
                         #"      Hello {{ contact.firstname | default: "friend" }},"#:
                             "      Hello {{ contact.firstname | «upper» }},"
                     ])),
+                // Another language's name for a supported filter: the help names it (`upcase`).
+                RuleExample(
+                    triggers: true,
+                    files: callbackEnglishBody(adding: "{{ contact.firstname | «lower» }}")),
                 RuleExample(
                     triggers: true,
                     files: callbackEnglishBody(adding: "{% «include» 'signature' %}")),
