@@ -327,10 +327,14 @@ struct TreeBuilder {
         var i = 0
         while i + 1 < scalars.count, i + 1 <= column {
             if scalars[i] == "{", scalars[i + 1] == "{" || scalars[i + 1] == "%" {
-                let before = scalars[..<i].reversed().drop { $0 == " " }
-                if before.isEmpty || before.first == ":" || before.first == "-" {
-                    return SourcePosition(line: line, column: i + 1)
-                }
+                // The last character before the blanks in front: none (the line's first value), or the
+                // `:` of a key or the `-` of a list item, each followed by a blank.
+                var j = i - 1
+                while j >= 0, scalars[j] == " " { j -= 1 }
+                let startsValue = j < 0
+                    || (j < i - 1 && scalars[j] == ":")
+                    || (j < i - 1 && scalars[j] == "-" && (j == 0 || scalars[j - 1] == " "))
+                if startsValue { return SourcePosition(line: line, column: i + 1) }
             }
             i += 1
         }
