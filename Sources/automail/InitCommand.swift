@@ -73,7 +73,8 @@ struct InitCommand: ParsableCommand {
               \(WorkspaceStarter.schemaFolder)/ (the JSON Schemas the files' modelines point at)
 
             Next steps:
-              1. Replace the example values marked TODO in automail.yaml: sending domain, senders, legal block.
+              1. Replace the example values marked TODO in automail.yaml: sending domain, senders, legal block
+                 (`check` warns about them; `build` refuses them, so that none reaches a contact).
               2. Check it, on every save and in CI:  automail check\(folder)
               3. See the email a contact receives:   automail preview welcome\(folder)
               4. Compile the bundle for the sender:  automail build\(folder) --output bundle.json

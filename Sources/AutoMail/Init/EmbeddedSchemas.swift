@@ -1310,10 +1310,15 @@ enum EmbeddedSchemas {
             ]
           },
           "delay": {
-            "type": "string",
-            "description": "Optional delay before sending: <n>m, <n>h or <n>d. Default: none (0).",
-            "markdownDescription": "Optional delay before sending: `30m`, `2h`, `1d` (minutes, hours, days). Default: at once.",
-            "pattern": "^[0-9]+[mhd]$",
+            "type": [
+              "string",
+              "integer"
+            ],
+            "description": "Optional delay before sending: <n>m, <n>h or <n>d, or 0 (at once). Default: 0.",
+            "markdownDescription": "Optional delay before sending: `30m`, `2h`, `1d` (minutes, hours, days), or `0` (at once). Default: `0`, at once.",
+            "pattern": "^(0|[0-9]+[mhd])$",
+            "minimum": 0,
+            "maximum": 0,
             "examples": [
               "2h",
               "30m",

@@ -46,7 +46,7 @@ extension RuleCatalog {
                     files: englishFooter(
                         """
                         {{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}
-                        [Your data]({{ legal.privacy_url }}) · [Unsubscribe](https://example.org/unsubscribe)
+                        [Your data]({{ legal.privacy_url }}) · [Unsubscribe](https://lyonvote.fr/unsubscribe)
                         """, marked: true)),
                 RuleExample(
                     triggers: true,
@@ -228,14 +228,14 @@ extension RuleCatalog {
 
                 ```yaml
                 legal:
-                  privacy_url: https://example.org/privacy
+                  privacy_url: https://lyonvote.fr/privacy
                 ```
                 """#,
             examples: [
                 RuleExample(
                     triggers: true,
                     files: edit("automail.yaml", [
-                        "privacy_url: https://example.org/privacy": "privacy_url: «http://example.org/privacy»"
+                        "privacy_url: https://lyonvote.fr/privacy": "privacy_url: «http://lyonvote.fr/privacy»"
                     ])),
                 RuleExample(triggers: false, files: [:]),
             ]),

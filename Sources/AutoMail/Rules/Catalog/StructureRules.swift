@@ -16,13 +16,13 @@ extension RuleCatalog {
                 ```yaml
                 senders:
                   - id: team
-                    reply_to: contact@example.org
+                    reply_to: contact@lyonvote.fr
                 ```
                 """#,
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", ["    reply_to: contact@example.org": "    «reply-to»: contact@example.org"])),
+                    files: edit("automail.yaml", ["    reply_to: contact@lyonvote.fr": "    «reply-to»: contact@lyonvote.fr"])),
                 RuleExample(
                     triggers: true,
                     files: edit("triggers/main.yaml", ["    delay: 2h": "    «delai»: 2h"])),

@@ -270,18 +270,18 @@ extension RuleCatalog {
                 workspace controls: `{{ unsubscribe_url }}`, `{{ legal.privacy_url }}`. `javascript:`
                 and `data:` links are attack vectors; a target that starts with a contact's value
                 (`{{ contact.website }}`) lets whoever typed that value choose where the link goes;
-                a relative link (`www.example.org/…`, `/programme`) has no base in an email and goes
+                a relative link (`www.lyonvote.fr/…`, `/programme`) has no base in an email and goes
                 nowhere; spaces and quotes in a URL break the HTML attribute. A contact value after a
                 fixed `https://` host is fine.
 
                 ```markdown
-                Read [our programme](https://www.example.org/programme).
+                Read [our programme](https://www.lyonvote.fr/programme).
                 ```
                 """#,
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: callbackEnglishBody(adding: "Read [our programme](«www.example.org/programme»).")),
+                    files: callbackEnglishBody(adding: "Read [our programme](«www.lyonvote.fr/programme»).")),
                 RuleExample(
                     triggers: true,
                     files: callbackEnglishBody(adding: "[Act now](«javascript:alert(document.cookie)»)")),
@@ -290,10 +290,10 @@ extension RuleCatalog {
                     files: callbackEnglishBody(adding: "[Your district page](«{{ contact.district }}»)")),
                 RuleExample(
                     triggers: false,
-                    files: callbackEnglishBody(adding: "[Your district page](https://www.example.org/{{ contact.district }})")),
+                    files: callbackEnglishBody(adding: "[Your district page](https://www.lyonvote.fr/{{ contact.district }})")),
                 RuleExample(
                     triggers: false,
-                    files: callbackEnglishBody(adding: "Read [our programme](https://www.example.org/programme).")),
+                    files: callbackEnglishBody(adding: "Read [our programme](https://www.lyonvote.fr/programme).")),
             ]),
         RuleDescription(
             code: .emptyLink, severity: .error,
@@ -304,7 +304,7 @@ extension RuleCatalog {
                 without a link.
 
                 ```markdown
-                Read [our programme](https://www.example.org/programme).
+                Read [our programme](https://www.lyonvote.fr/programme).
                 ```
                 """#,
             examples: [
@@ -313,7 +313,7 @@ extension RuleCatalog {
                     files: callbackEnglishBody(adding: "Read «[our programme]()».")),
                 RuleExample(
                     triggers: false,
-                    files: callbackEnglishBody(adding: "Read [our programme](https://www.example.org/programme).")),
+                    files: callbackEnglishBody(adding: "Read [our programme](https://www.lyonvote.fr/programme).")),
             ]),
         RuleDescription(
             code: .imageWithoutAlt, severity: .warning,
@@ -324,16 +324,16 @@ extension RuleCatalog {
                 only content is a spam signal. Describe the image between the brackets.
 
                 ```markdown
-                ![Our volunteers at the Croix-Rousse market](https://example.org/team.jpg)
+                ![Our volunteers at the Croix-Rousse market](https://lyonvote.fr/team.jpg)
                 ```
                 """#,
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: callbackEnglishBody(adding: "«![](https://example.org/team.jpg)»")),
+                    files: callbackEnglishBody(adding: "«![](https://lyonvote.fr/team.jpg)»")),
                 RuleExample(
                     triggers: false,
-                    files: callbackEnglishBody(adding: "![Our volunteers at the market](https://example.org/team.jpg)")),
+                    files: callbackEnglishBody(adding: "![Our volunteers at the market](https://lyonvote.fr/team.jpg)")),
             ]),
         RuleDescription(
             code: .markdownTooComplex, severity: .error,
@@ -349,7 +349,7 @@ extension RuleCatalog {
                 Close each `[` of a link, or escape a literal one as `\[`:
 
                 ```markdown
-                [Read our programme](https://example.org/programme) \[updated\]
+                [Read our programme](https://lyonvote.fr/programme) \[updated\]
                 ```
                 """#,
             examples: [
@@ -361,7 +361,7 @@ extension RuleCatalog {
                 RuleExample(
                     triggers: false,
                     files: edit("templates/callback.yaml", [
-                        "A volunteer will call you back soon.": "[[nested] link](https://example.org) soon."
+                        "A volunteer will call you back soon.": "[[nested] link](https://lyonvote.fr) soon."
                     ])),
             ]),
     ]
