@@ -99,6 +99,11 @@ enum TagNames {
         "if", "elsif", "else", "endif", "unless", "endunless", "case", "when", "endcase",
         "comment", "endcomment", "raw", "endraw", "assign", "capture", "endcapture",
     ]
+    /// What other template languages (Jinja, Django, Twig, Handlebars) call a supported tag.
+    static let aliases: [String: String] = [
+        "set": "assign", "elif": "elsif", "elseif": "elsif", "switch": "case", "endswitch": "endcase",
+        "default": "else",
+    ]
     static let liquid: Set<String> = [
         "for", "endfor", "break", "continue", "cycle", "tablerow", "endtablerow", "include", "render",
         "liquid", "echo", "increment", "decrement", "ifchanged", "endifchanged", "doc", "enddoc", "#",
@@ -316,7 +321,7 @@ struct TemplateParser {
                     help: "the supported tags are `if`, `unless`, `case`, `assign`, `capture`, `comment` and `raw`",
                     range: token.nameRange)
             }
-            let suggestion = closestName(to: name, in: TagNames.supported)
+            let suggestion = TagNames.aliases[name] ?? closestName(to: name, in: TagNames.supported)
             throw LiquidIssue(
                 kind: .unsupportedTag(name), message: "unknown tag `\(name)`",
                 help: suggestion.map { "did you mean `\($0)`?" }, range: token.nameRange)

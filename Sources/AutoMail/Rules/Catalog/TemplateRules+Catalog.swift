@@ -165,6 +165,9 @@ extension RuleCatalog {
                     files: callbackEnglishBody(adding: "{{ contact.firstname | «lower» }}")),
                 RuleExample(
                     triggers: true,
+                    files: callbackEnglishBody(adding: "{% «set» greeting = \"Hi\" %}{{ greeting }}")),
+                RuleExample(
+                    triggers: true,
                     files: callbackEnglishBody(adding: "{% «include» 'signature' %}")),
                 RuleExample(
                     triggers: true,
