@@ -5,39 +5,51 @@ import Diagnostics
 /// placeholder values `automail init` writes, are a warning for `check` (a new workspace is allowed to
 /// be unfinished) and an error for `build` (see ``RuleDescription/buildSeverity``).
 enum PlaceholderRules {
+    /// A reserved domain where the workspace uses it, for AM508.
+    struct Use {
+        var domain: String
+        var range: SourceRange
+        /// What uses it, as messages name it (`the sending domain `example.org``).
+        var what: String
+    }
+
     static func check(_ workspace: Workspace, into bag: inout DiagnosticBag) {
         guard let manifest = workspace.manifest else { return }
-        for domain in manifest.sendingDomains where ReservedDomains.isReserved(domain.value) {
-            bag.report(
-                .warning(
-                    .placeholderValue,
-                    "the sending domain `\(domain.value)` is reserved for examples (\(ReservedDomains.reference(domain.value))): no mail is delivered from it",
-                    at: domain.range,
-                    help: "write the domain you send from, verified with your sending service (SPF, DKIM, DMARC)"))
+        // One diagnostic per reserved domain, where the workspace first uses it, with a note at every other
+        // use: replacing the domain is one fix, not one per line.
+        var uses: [Use] = []
+        for domain in manifest.sendingDomains
+        where EmailAddress.problem(withDomain: domain.value) == nil && ReservedDomains.isReserved(domain.value) {
+            uses.append(Use(domain: domain.value.lowercased(), range: domain.range, what: "the sending domain `\(domain.value)`"))
         }
         for sender in manifest.senders {
             for (address, role) in [(sender.address, "From address"), (sender.replyTo, "Reply-To address")] {
                 guard let address, EmailAddress.problem(with: address.value) == nil,
                     let domain = EmailAddress.domain(of: address.value), ReservedDomains.isReserved(domain)
                 else { continue }
-                bag.report(
-                    .warning(
-                        .placeholderValue,
-                        "the \(role) `\(address.value)` of sender `\(sender.id.value)` is at `\(domain)`, a domain reserved for examples (\(ReservedDomains.reference(domain)))",
-                        at: address.range,
-                        help: "write a mailbox at your own domain: mail to or from a reserved domain never arrives"))
+                uses.append(Use(
+                    domain: domain.lowercased(), range: address.range,
+                    what: "the \(role) `\(address.value)` of sender `\(sender.id.value)`"))
             }
         }
-        guard let legal = manifest.legal else { return }
-        if let url = legal.privacyURL, let host = ReservedDomains.host(ofURL: url.value), ReservedDomains.isReserved(host) {
+        if let url = manifest.legal?.privacyURL, let host = ReservedDomains.host(ofURL: url.value),
+            ReservedDomains.isReserved(host)
+        {
+            uses.append(Use(domain: host.lowercased(), range: url.range, what: "the privacy URL `\(url.value)`"))
+        }
+        var reported: Set<String> = []
+        for use in uses where reported.insert(use.domain).inserted {
+            let others = uses.filter { $0.domain == use.domain && $0.range != use.range }
             bag.report(
                 .warning(
                     .placeholderValue,
-                    "the privacy URL `\(url.value)` is at `\(host)`, a domain reserved for examples (\(ReservedDomains.reference(host)))",
-                    at: url.range,
-                    help: "link to your own privacy page: contacts follow it to exercise their rights"))
+                    (use.what.hasPrefix("the sending domain") ? "\(use.what) is" : "\(use.what) is at `\(use.domain)`,")
+                        + " a domain reserved for examples (\(ReservedDomains.reference(use.domain))): no mail reaches it",
+                    at: use.range,
+                    notes: others.map { DiagnosticNote("\($0.what) is at `\(use.domain)` too", at: $0.range) },
+                    help: "replace `\(use.domain)` everywhere with your own domain, verified with your sending service (SPF, DKIM, DMARC)"))
         }
-        if let address = legal.postalAddress,
+        if let address = manifest.legal?.postalAddress,
             WorkspaceStarter.placeholderPostalAddresses.contains(FooterRules.normalized(address.value))
         {
             bag.report(
