@@ -65,7 +65,9 @@ enum FilterSpec {
                 return LiquidIssue(
                     kind: .unsupportedFilter(call.name),
                     message: "filter `\(call.name)` is not supported in automail templates",
-                    help: "the supported filters are \(registry.map { "`\($0.name)`" }.joined(separator: ", "))",
+                    help: call.name == "first" || call.name == "last"
+                        ? "write the member `.\(call.name)` instead, e.g. `contact.topics.\(call.name)`"
+                        : "the supported filters are \(registry.map { "`\($0.name)`" }.joined(separator: ", "))",
                     range: call.nameRange)
             }
             let suggestion = suggestion(for: call.name)

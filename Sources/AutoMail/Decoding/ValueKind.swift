@@ -80,6 +80,7 @@ extension ValueKind where Value == Located<String> {
     /// of their own, or references that are never file names).
     static let referenceNouns: [String: String] = [
         "template": "template", "sender": "sender", "default_sender": "sender", "purpose": "consent purpose",
+        "task": "task", "support_level": "support level",
     ]
 
     /// Reports AM204 when `text` is not a valid id. `refersTo` names what the value refers to when the
