@@ -297,11 +297,18 @@ struct TreeBuilder {
 
     // MARK: Unquoted Liquid
 
-    /// The rest of the line from `start` when it starts with `{{` or `{%`: a plain value that is Liquid.
+    /// The rest of the line from `start`, up to a comment (` #`), when it starts with `{{` or `{%`: a plain
+    /// value that is Liquid.
     private func unquotedLiquid(at start: SourcePosition) -> String? {
         guard let rest = text.rest(ofLine: start.line - 1, fromColumn: start.column),
             rest.hasPrefix("{{") || rest.hasPrefix("{%")
         else { return nil }
+        let scalars = Array(rest.unicodeScalars)
+        for i in scalars.indices.dropFirst() where scalars[i] == "#" && (scalars[i - 1] == " " || scalars[i - 1] == "\t") {
+            var end = i
+            while end > 0, scalars[end - 1] == " " || scalars[end - 1] == "\t" { end -= 1 }
+            return String(String.UnicodeScalarView(scalars[..<end]))
+        }
         return rest
     }
 
