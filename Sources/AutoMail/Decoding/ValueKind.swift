@@ -89,12 +89,12 @@ extension ValueKind where Value == Located<String> {
         _ text: String, at range: SourceRange, key: String, refersTo: String? = nil, into bag: inout DiagnosticBag
     ) {
         guard !Syntax.isValidID(text) else { return }
+        // `sender: team@lyon.fr`, the sender's address where its id goes: the reference rules report it,
+        // knowing which sender has that address (`ReferenceRules.senderWrittenAsAddress`).
+        if (refersTo ?? referenceNouns[key]) == "sender", text.contains("@") { return }
         let rule = "ids use lowercase letters, digits, `_` and `-`, start with a letter or digit and have at most 64 characters"
         let help: String
-        if (refersTo ?? referenceNouns[key]) == "sender", text.contains("@") {
-            // `sender: team@lyon.fr`: the sender's address where its id goes.
-            help = "refer to the sender by its id, not its address: the `id` of the sender in `senders` of `automail.yaml`"
-        } else if let id = Syntax.idFromFileName(text) {
+        if let id = Syntax.idFromFileName(text) {
             // A file name where an id goes (`template: call-back.yaml`): the id is the fix, not a mangled
             // file name (`call-back-yaml`).
             if let noun = refersTo ?? referenceNouns[key] {

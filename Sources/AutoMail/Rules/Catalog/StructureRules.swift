@@ -113,6 +113,9 @@ extension RuleCatalog {
                 RuleExample(
                     triggers: true,
                     files: edit("triggers/main.yaml", ["answer: doors/support/yes": "answer: «doors.yml»/support/yes"])),
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/callback.yaml", ["sender: team": "sender: «team@lyonvote.fr»"])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
