@@ -72,6 +72,14 @@ enum Syntax {
         return region.count == 2 && region.allSatisfy { ("A"..."Z").contains($0) }
     }
 
+    /// Whether `key`, a malformed locale, is how `locale` was meant (`EN` or `en_GB` for `en`, `en_us`
+    /// for `en-US`): a section under such a key has its own error, so `locale` is not also missing.
+    static func isMalformedSpelling(_ key: String, of locale: String) -> Bool {
+        guard !isValidLocale(key) else { return false }
+        let language = key.split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map { $0.lowercased() }
+        return key.lowercased() == locale.lowercased() || suggestedLocale(for: key) == locale || language == locale
+    }
+
     /// `pt_br` → `pt-BR`, `FR` → `fr`; `nil` when no valid locale comes out.
     static func suggestedLocale(for text: String) -> String? {
         let parts = text.split(whereSeparator: { $0 == "-" || $0 == "_" })

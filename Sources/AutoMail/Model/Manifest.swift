@@ -23,6 +23,9 @@ public struct Manifest: Sendable, Hashable {
     public var footers: [LocalizedText]
     /// The range of the `footer` key, when it is written: where a missing locale's footer goes.
     public var footerKeyRange: SourceRange?
+    /// The locale keys written under `footer`, empty or malformed ones included (those have their own
+    /// errors: the locale is not also reported as missing).
+    public var footerKeys: [String] = []
     /// The custom email layout, a path such as `layouts/email.html`; absent means the default layout.
     public var layout: Located<String>?
     /// The consent model.
@@ -93,6 +96,9 @@ public struct Legal: Sendable, Hashable {
     public var range: SourceRange
     /// The range of the `data_origin` key, when it is written: where a missing locale's notice goes.
     public var dataOriginKeyRange: SourceRange?
+    /// The locale keys written under `data_origin`, empty or malformed ones included (those have their
+    /// own errors: the locale is not also reported as missing).
+    public var dataOriginKeys: [String] = []
 
     /// Creates a legal block.
     public init(

@@ -26,8 +26,10 @@ struct FooterRules {
                         help: "link to the privacy page over HTTPS"))
             }
             // Without a `data_origin` key, its missing-key error says it all: no error per locale.
+            // A notice written under a near-miss key (`EN`) or left empty has its own error there.
             for locale in symbols.locales where legal.dataOriginKeyRange != nil
                 && !legal.dataOrigin.contains(where: { $0.locale.value == locale })
+                && !Self.isWritten(locale, among: legal.dataOriginKeys)
             {
                 bag.report(
                     .error(
@@ -45,7 +47,10 @@ struct FooterRules {
                     template.locales.contains { $0.locale.value == locale && $0.footer != nil }
                 }
                 // Without a `footer` key, its missing-key error says it all: no error per locale.
-                if !overriddenEverywhere, manifest.footerKeyRange != nil {
+                // A footer written under a near-miss key (`EN`) or left empty has its own error there.
+                if !overriddenEverywhere, manifest.footerKeyRange != nil,
+                    !Self.isWritten(locale, among: manifest.footerKeys)
+                {
                     bag.report(
                         .error(
                             .missingFooter, "the workspace has no `\(locale)` footer",
@@ -151,6 +156,13 @@ struct FooterRules {
             }
         }
         return findings
+    }
+
+    /// Whether `locale` is among `keys` as written, or as a malformed key means it (`EN`, `en_us` for
+    /// `en-US`, `en_GB` for `en`): such a key has its own error, so the locale is not also reported as
+    /// missing.
+    static func isWritten(_ locale: String, among keys: [String]) -> Bool {
+        keys.contains { $0 == locale || Syntax.isMalformedSpelling($0, of: locale) }
     }
 
     /// `text` with every run of whitespace replaced by one space, for comparing mentions.

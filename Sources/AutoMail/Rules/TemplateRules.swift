@@ -77,7 +77,10 @@ struct TemplateRules {
             // A locale present under a near-miss key (`EN`, `fr-fr`) is reported there, not as missing.
             let undeclared = present.filter { !locales.contains($0) }
             for locale in locales where !present.contains(locale) {
-                if undeclared.contains(where: { $0.lowercased() == locale || DidYouMean.suggestion(for: $0, among: [locale]) != nil }) {
+                if undeclared.contains(where: {
+                    $0.lowercased() == locale || Syntax.isMalformedSpelling($0, of: locale)
+                        || DidYouMean.suggestion(for: $0, among: [locale]) != nil
+                }) {
                     continue
                 }
                 bag.report(

@@ -189,6 +189,10 @@ extension RuleCatalog {
                 RuleExample(
                     triggers: false,
                     files: edit("automail.yaml", ["locales: [fr, en]": "locales: [fr, en, CY]"])),
+                // A footer under a near-miss key has its own error (AM206) there.
+                RuleExample(
+                    triggers: false,
+                    files: edit("automail.yaml", ["  en: |\n    {{ legal.publisher }}": "  EN: |\n    {{ legal.publisher }}"])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
@@ -216,6 +220,13 @@ extension RuleCatalog {
                 RuleExample(
                     triggers: false,
                     files: edit("automail.yaml", ["locales: [fr, en]": "locales: [fr, en, CY]"])),
+                // A notice under a near-miss key, or left empty, has its own error (AM206, AM208) there.
+                RuleExample(
+                    triggers: false,
+                    files: edit("automail.yaml", ["    en: You met one of our volunteers.": "    EN: You met one of our volunteers."])),
+                RuleExample(
+                    triggers: false,
+                    files: edit("automail.yaml", ["    en: You met one of our volunteers.": "    en:"])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
