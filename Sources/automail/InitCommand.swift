@@ -9,13 +9,14 @@ import Musl
 import Darwin
 #endif
 
-/// `automail init [DIR] [--name NAME] [--locale L]...`: writes a small workspace that checks clean, with
-/// schema modelines, and prints the next steps. All or nothing: when any file it would write exists,
+/// `automail init [DIR] [--name NAME] [--locale L]...`: writes a small workspace, with schema modelines,
+/// and prints the next steps. It checks with nothing but warnings about its placeholders (AM508), which
+/// `build` refuses until they are replaced. All or nothing: when any file it would write exists,
 /// nothing is written (exit 2); when a write fails, what was written is removed (exit 3).
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Write a small workspace that checks clean, ready to edit.",
+        abstract: "Write a small workspace, ready to edit: replace its placeholders (TODO) before building.",
         discussion: """
             Writes automail.yaml, one questionnaire, one template and one trigger, and copies of the JSON \
             Schemas in .automail/schemas/ that the files' modelines point at (editors with the YAML \

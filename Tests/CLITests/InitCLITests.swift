@@ -8,7 +8,7 @@ import Testing
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    @Test func initThenCheckIsCleanAndBuildWorks() throws {
+    @Test func initThenCheckWarnsAndBuildRefusesThePlaceholdersUntilReplaced() throws {
         let scratch = try ScratchFolder()
         let created = try AutomailProcess.run(
             ["init", "campaign", "--name", "Riverside Tenants", "--locale", "en", "--locale", "es"], in: scratch.path)

@@ -1,6 +1,7 @@
 /// The small workspace `automail init` writes: a manifest, one questionnaire, one template, one
-/// trigger, and copies of the JSON Schemas for editors. It checks clean, with no warning, in any
-/// locale: emails are written in English, French, Spanish, German, Italian or Portuguese, and a locale
+/// trigger, and copies of the JSON Schemas for editors. In any locale it checks with nothing but the
+/// warnings about its placeholders (``placeholderDomain``, ``placeholderPostalAddress``: AM508, which
+/// `build` refuses until they are replaced): emails are written in English, French, Spanish, German, Italian or Portuguese, and a locale
 /// in another language gets the English text with a line asking for a translation. The questionnaire
 /// is in French when the default locale is, in English otherwise.
 ///
