@@ -11,6 +11,14 @@ enum PlaceholderRules {
         var range: SourceRange
         /// What uses it, as messages name it (`the sending domain `example.org``).
         var what: String
+        /// Whether the use is the domain itself (a sending domain), not an address or a URL at it.
+        var isTheDomain = false
+
+        /// The diagnostic's message when this use is the first.
+        var message: String {
+            let reserved = "a domain reserved for examples (\(ReservedDomains.reference(domain))): no mail reaches it"
+            return isTheDomain ? "\(what) is \(reserved)" : "\(what) is at `\(domain)`, \(reserved)"
+        }
     }
 
     static func check(_ workspace: Workspace, into bag: inout DiagnosticBag) {
@@ -20,7 +28,9 @@ enum PlaceholderRules {
         var uses: [Use] = []
         for domain in manifest.sendingDomains
         where EmailAddress.problem(withDomain: domain.value) == nil && ReservedDomains.isReserved(domain.value) {
-            uses.append(Use(domain: domain.value.lowercased(), range: domain.range, what: "the sending domain `\(domain.value)`"))
+            uses.append(Use(
+                domain: domain.value.lowercased(), range: domain.range, what: "the sending domain `\(domain.value)`",
+                isTheDomain: true))
         }
         for sender in manifest.senders {
             for (address, role) in [(sender.address, "From address"), (sender.replyTo, "Reply-To address")] {
@@ -43,8 +53,7 @@ enum PlaceholderRules {
             bag.report(
                 .warning(
                     .placeholderValue,
-                    (use.what.hasPrefix("the sending domain") ? "\(use.what) is" : "\(use.what) is at `\(use.domain)`,")
-                        + " a domain reserved for examples (\(ReservedDomains.reference(use.domain))): no mail reaches it",
+                    use.message,
                     at: use.range,
                     notes: others.map { DiagnosticNote("\($0.what) is at `\(use.domain)` too", at: $0.range) },
                     help: "replace `\(use.domain)` everywhere with your own domain, verified with your sending service (SPF, DKIM, DMARC)"))
