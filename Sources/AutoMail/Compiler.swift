@@ -11,6 +11,10 @@ public struct BuildOptions: Sendable, Hashable {
     /// How many files are parsed and decoded at once (1: serially). The bundle and the diagnostics
     /// are byte-identical whatever the value.
     public var parallelism: Int
+    /// Whether the bundle is meant for contacts, so that diagnostics take their rules' build severity
+    /// (``RuleDescription/buildSeverity``: AM508's placeholders are errors). A preview, which sends
+    /// nothing, keeps `check`'s severities: a workspace fresh from `automail init` can be previewed.
+    public var reachesContacts = true
     /// How many templates a streaming build lowers at once (``Compiler/build(_:options:signingKey:into:)``):
     /// enough to keep every thread busy, few enough that a batch is small beside the bundle. Tests
     /// lower it to cross batch boundaries on small workspaces.
@@ -206,6 +210,9 @@ public enum Compiler {
         // lowers it (see `BundleLowering`).
         let checked = Checker.check(
             workspace, lines: lines, parallelism: options.parallelism, deferringTemplates: emit, into: &bag)
+        // What a workspace being written may hold but a bundle may not (AM508's placeholders): a build
+        // reports it with its rule's build severity, before deciding whether to lower.
+        if emit, options.reachesContacts { bag = bag.map(RuleCatalog.forBuild) }
         // Suppression comments silence diagnostics before anything is lowered: a suppressed error (only
         // those `Suppressibility` allows) does not stop the build.
         var filtered = SuppressionFilter.apply(suppressions, to: bag.sorted())

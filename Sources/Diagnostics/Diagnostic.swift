@@ -136,6 +136,13 @@ public struct DiagnosticBag: Sendable {
     /// Whether any diagnostic is an error.
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
+    /// A bag holding `transform` of each diagnostic, in the same report order.
+    public func map(_ transform: (Diagnostic) -> Diagnostic) -> DiagnosticBag {
+        var mapped = DiagnosticBag()
+        mapped.diagnostics = diagnostics.map(transform)
+        return mapped
+    }
+
     /// The number of diagnostics of `severity`.
     public func count(of severity: Severity) -> Int { diagnostics.count { $0.severity == severity } }
 

@@ -88,10 +88,21 @@ public struct LiquidTagReference: Sendable, Hashable {
 }
 
 /// Tags automail supports, and Liquid tags it refuses (for clearer messages).
+extension LiquidTemplate {
+    /// The filters automail's Liquid subset supports, in the order the documentation lists them: the
+    /// single source of every list of filters (`automail explain AM606`, README.md, docs/).
+    public static var supportedFilters: [String] { FilterSpec.registry.map(\.name) }
+}
+
 enum TagNames {
     static let supported = [
         "if", "elsif", "else", "endif", "unless", "endunless", "case", "when", "endcase",
         "comment", "endcomment", "raw", "endraw", "assign", "capture", "endcapture",
+    ]
+    /// What other template languages (Jinja, Django, Twig, Handlebars) call a supported tag.
+    static let aliases: [String: String] = [
+        "set": "assign", "elif": "elsif", "elseif": "elsif", "switch": "case", "endswitch": "endcase",
+        "default": "else",
     ]
     static let liquid: Set<String> = [
         "for", "endfor", "break", "continue", "cycle", "tablerow", "endtablerow", "include", "render",
@@ -319,7 +330,7 @@ struct TemplateParser {
                     help: "the supported tags are `if`, `unless`, `case`, `assign`, `capture`, `comment` and `raw`",
                     range: token.nameRange)
             }
-            let suggestion = closestName(to: name, in: TagNames.supported)
+            let suggestion = TagNames.aliases[name] ?? closestName(to: name, in: TagNames.supported)
             throw LiquidIssue(
                 kind: .unsupportedTag(name), message: "unknown tag `\(name)`",
                 help: suggestion.map { "did you mean `\($0)`?" }, range: token.nameRange)

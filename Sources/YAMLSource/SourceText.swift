@@ -204,6 +204,24 @@ struct SourceText {
         return false
     }
 
+    /// The text of 0-based `line` from 1-based `column` to the end of the line, without the line break
+    /// and trailing blanks; `nil` past the end of the text.
+    func rest(ofLine line: Int, fromColumn column: Int) -> String? {
+        guard line >= 0, line < lineByteStarts.count, column >= 1 else { return nil }
+        var i = bytes.startIndex + lineByteStarts[line]
+        var skipped = 1
+        while i < bytes.endIndex, skipped < column, bytes[i] != 0x0A, bytes[i] != 0x0D {
+            i += 1
+            while i < bytes.endIndex, bytes[i] & 0xC0 == 0x80 { i += 1 }
+            skipped += 1
+        }
+        guard skipped == column else { return nil }
+        var end = i
+        while end < bytes.endIndex, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
+        while end > i, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        return String(decoding: bytes[i..<end], as: UTF8.self)
+    }
+
     /// The 1-based column of the first TAB in the leading whitespace of 0-based `line`, if any.
     func tabInIndentation(ofLine line: Int) -> Int? {
         guard line < lineByteStarts.count else { return nil }

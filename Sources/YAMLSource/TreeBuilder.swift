@@ -53,6 +53,13 @@ struct TreeBuilder {
     private var stack: [Frame] = []
     private var lineHint = 0
     private var documents = 0
+    /// The open flow collection whose source starts with `{{` or `{%`, unquoted Liquid that YAML reads as
+    /// a mapping: its depth in `stack`, where it starts, and the rest of its line as written. It is kept
+    /// as the string the user meant, and nothing inside it is reported.
+    private var liquidFlow: (depth: Int, start: SourcePosition, written: String)?
+    /// The lines where a value was reported as unquoted Liquid (AM113): a syntax error there, or on the
+    /// next line, follows from it and is not reported.
+    private var liquidLines: Set<Int> = []
 
     init(text: SourceText, path: String, limits: YAMLLimits) {
         self.text = text
@@ -154,6 +161,10 @@ struct TreeBuilder {
             let isFlow = isMapping
                 ? event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
                 : event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
+            if isFlow, liquidFlow == nil, let written = unquotedLiquid(at: r.start) {
+                liquidFlow = (stack.count, r.start, written)
+                reportUnquotedLiquid(written, at: r.start)
+            }
             stack.append(Frame(isMapping: isMapping, isFlow: isFlow, start: r.start, lastEnd: r.start))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return false }
@@ -161,6 +172,15 @@ struct TreeBuilder {
             // the next token (possibly lines later), so it ends where its last child ends.
             let end = frame.isFlow ? position(event.end_mark) : frame.lastEnd
             let r = SourceRange(file: path, start: frame.start, end: end)
+            if let liquid = liquidFlow, liquid.depth == stack.count {
+                // Unquoted Liquid, already reported: kept as the text it was meant to be, so that no
+                // "expected a string, found a mapping" follows.
+                liquidFlow = nil
+                let width = end.line == frame.start.line ? end.column - frame.start.column : liquid.written.unicodeScalars.count
+                let text = String(String.UnicodeScalarView(liquid.written.unicodeScalars.prefix(max(0, width))))
+                attach(YAMLNode(.scalar(YAMLScalar(text: text, style: .plain)), range: r))
+                return true
+            }
             attach(YAMLNode(frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items), range: r))
         default:
             break
@@ -208,6 +228,9 @@ struct TreeBuilder {
     /// Checks a new key of mapping `stack[frame]`; `false` if its pair is not kept.
     private mutating func acceptKey(_ key: YAMLNode, frame: Int) -> Bool {
         guard let scalar = key.scalar else {
+            // Inside unquoted Liquid (`{{ contact.firstname }}`), the inner `{ … }` is a mapping key only
+            // to YAML; the unquoted value is reported already.
+            if liquidFlow != nil { return false }
             diagnostics.append(
                 .error(
                     .yamlComplexKey, "mapping key is a \(key.kindDescription), not a scalar", at: key.range,
@@ -272,10 +295,75 @@ struct TreeBuilder {
         }
     }
 
+    // MARK: Unquoted Liquid
+
+    /// The rest of the line from `start`, up to a comment (` #`), when it starts with `{{` or `{%`: a plain
+    /// value that is Liquid.
+    private func unquotedLiquid(at start: SourcePosition) -> String? {
+        guard let rest = text.rest(ofLine: start.line - 1, fromColumn: start.column),
+            rest.hasPrefix("{{") || rest.hasPrefix("{%")
+        else { return nil }
+        let scalars = Array(rest.unicodeScalars)
+        for i in scalars.indices.dropFirst() where scalars[i] == "#" && (scalars[i - 1] == " " || scalars[i - 1] == "\t") {
+            var end = i
+            while end > 0, scalars[end - 1] == " " || scalars[end - 1] == "\t" { end -= 1 }
+            return String(String.UnicodeScalarView(scalars[..<end]))
+        }
+        return rest
+    }
+
+    /// Reports AM113 for the value `written` (the rest of its line) starting at `start`.
+    private mutating func reportUnquotedLiquid(_ written: String, at start: SourcePosition) {
+        guard liquidLines.insert(start.line).inserted else { return }
+        let end = SourcePosition(line: start.line, column: start.column + written.unicodeScalars.count)
+        let delimiter = written.hasPrefix("{%") ? "{%" : "{{"
+        let quoted = "'" + written.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+        diagnostics.append(
+            .error(
+                .yamlUnquotedLiquid,
+                "the value `\(written)` starts with `\(delimiter)` and is not quoted, so YAML reads it as a mapping, not as text",
+                at: SourceRange(file: path, start: start, end: end),
+                help: "quote the whole value in single quotes, `\(quoted)`, or write it as a block scalar (`|`)"))
+    }
+
+    /// The start of an unquoted value beginning with `{{` or `{%` on 1-based `line`, at or before
+    /// `column`: after `key: `, after `- `, or at the start of the line's text.
+    private func unquotedLiquidStart(onLine line: Int, before column: Int) -> SourcePosition? {
+        guard let whole = text.rest(ofLine: line - 1, fromColumn: 1) else { return nil }
+        let scalars = Array(whole.unicodeScalars)
+        var i = 0
+        while i + 1 < scalars.count, i + 1 <= column {
+            if scalars[i] == "{", scalars[i + 1] == "{" || scalars[i + 1] == "%" {
+                // The last character before the blanks in front: none (the line's first value), or the
+                // `:` of a key or the `-` of a list item, each followed by a blank.
+                var j = i - 1
+                while j >= 0, scalars[j] == " " { j -= 1 }
+                let startsValue = j < 0
+                    || (j < i - 1 && scalars[j] == ":")
+                    || (j < i - 1 && scalars[j] == "-" && (j == 0 || scalars[j - 1] == " "))
+                if startsValue { return SourcePosition(line: line, column: i + 1) }
+            }
+            i += 1
+        }
+        return nil
+    }
+
     // MARK: Syntax errors
 
     private mutating func reportSyntaxError(_ parser: yaml_parser_t) {
         let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
+        if parser.error != YAML_MEMORY_ERROR, parser.error != YAML_READER_ERROR {
+            // Unquoted Liquid (`subject: {% if … %}…`, `subject: {{ x }}, welcome`) breaks the YAML around
+            // it: the one diagnostic is that the value must be quoted.
+            let at = position(parser.problem_mark)
+            if liquidFlow != nil || liquidLines.contains(at.line) || liquidLines.contains(at.line - 1) { return }
+            if let start = unquotedLiquidStart(onLine: at.line, before: at.column),
+                let written = unquotedLiquid(at: start)
+            {
+                reportUnquotedLiquid(written, at: start)
+                return
+            }
+        }
         var notes: [DiagnosticNote] = []
         let at: SourcePosition
         switch parser.error {

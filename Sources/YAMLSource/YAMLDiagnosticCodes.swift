@@ -26,4 +26,6 @@ extension DiagnosticCode {
     public static let yamlComplexKey: DiagnosticCode = "AM111"
     /// `AM112`: an invisible or bidirectional-control character (see `HiddenCharacters`).
     public static let yamlHiddenCharacter: DiagnosticCode = "AM112"
+    /// `AM113`: an unquoted value starts with `{{` or `{%` (Liquid), which YAML reads as a flow mapping.
+    public static let yamlUnquotedLiquid: DiagnosticCode = "AM113"
 }

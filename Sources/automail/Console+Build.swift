@@ -13,11 +13,14 @@ extension Console {
         var content: JSONValue
     }
 
-    /// Loads and builds the workspace at `root`, printing its diagnostics; exits 2 when it cannot be
-    /// loaded, 1 when it has errors.
+    /// Loads and builds the workspace at `root` for a preview, printing its diagnostics; exits 2 when
+    /// it cannot be loaded, 1 when it has errors. Nothing reaches a contact: placeholders are warnings,
+    /// as in `check`.
     static func build(_ root: String, useColor: Bool) throws -> BuiltWorkspace {
         let loaded = try load(root, useColor: useColor)
-        let result = Compiler.build(loaded.files, options: BuildOptions())
+        var options = BuildOptions()
+        options.reachesContacts = false
+        let result = Compiler.build(loaded.files, options: options)
         let diagnostics = merge(loaded.diagnostics, result.diagnostics)
         if !diagnostics.isEmpty {
             let reporter = HumanReporter(

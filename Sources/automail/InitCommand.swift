@@ -9,13 +9,14 @@ import Musl
 import Darwin
 #endif
 
-/// `automail init [DIR] [--name NAME] [--locale L]...`: writes a small workspace that checks clean, with
-/// schema modelines, and prints the next steps. All or nothing: when any file it would write exists,
+/// `automail init [DIR] [--name NAME] [--locale L]...`: writes a small workspace, with schema modelines,
+/// and prints the next steps. It checks with nothing but warnings about its placeholders (AM508), which
+/// `build` refuses until they are replaced. All or nothing: when any file it would write exists,
 /// nothing is written (exit 2); when a write fails, what was written is removed (exit 3).
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Write a small workspace that checks clean, ready to edit.",
+        abstract: "Write a small workspace, ready to edit: replace its placeholders (TODO) before building.",
         discussion: """
             Writes automail.yaml, one questionnaire, one template and one trigger, and copies of the JSON \
             Schemas in .automail/schemas/ that the files' modelines point at (editors with the YAML \
@@ -73,7 +74,8 @@ struct InitCommand: ParsableCommand {
               \(WorkspaceStarter.schemaFolder)/ (the JSON Schemas the files' modelines point at)
 
             Next steps:
-              1. Replace the example values marked TODO in automail.yaml: sending domain, senders, legal block.
+              1. Replace the example values marked TODO in automail.yaml: sending domain, senders, legal block
+                 (`check` warns about them; `build` refuses them, so that none reaches a contact).
               2. Check it, on every save and in CI:  automail check\(folder)
               3. See the email a contact receives:   automail preview welcome\(folder)
               4. Compile the bundle for the sender:  automail build\(folder) --output bundle.json

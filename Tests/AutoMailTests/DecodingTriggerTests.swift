@@ -86,6 +86,15 @@ struct DecodingTriggerTests {
         if case .window(let seconds) = expected { #expect(triggers.first?.delaySeconds?.value == seconds) }
     }
 
+    /// `0`, the documented default of `delay`, needs no unit; an empty `once_per_contact` window is refused.
+    @Test func aZeroDelayIsAtOnce() {
+        let (triggers, found) = triggerDiagnostics(triggerFile("when:\n  task: x\ndelay: 0"))
+        #expect(found.isEmpty)
+        #expect(triggers.first?.delaySeconds?.value == 0)
+        let (_, window) = triggerDiagnostics(triggerFile("when:\n  task: x\nonce_per_contact: 0"))
+        #expect(window.map(\.code) == ["AM207"])
+    }
+
     @Test func malformedAndTooLongDurations() {
         let (_, found) = triggerDiagnostics(triggerFile("when:\n  task: x\ndelay: 2 hours\nonce_per_contact: 366d"))
         #expect(found.map(summary) == [

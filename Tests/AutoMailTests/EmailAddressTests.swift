@@ -38,3 +38,30 @@ struct EmailAddressTests {
         #expect(!EmailAddress.isNoReply("contact@example.org"))
     }
 }
+
+/// The domains RFC 2606 and RFC 6761 reserve for examples and tests (AM508), and only those.
+struct ReservedDomainsTests {
+    @Test(arguments: [
+        "example", "example.org", "EXAMPLE.COM", "example.net.", "news.example.org", "a.b.example.com",
+        "lyon.test", "campaign.example", "mail.invalid", "localhost", "app.localhost",
+    ])
+    func reserved(_ domain: String) {
+        #expect(ReservedDomains.isReserved(domain))
+    }
+
+    @Test(arguments: [
+        "lyon-en-commun.fr", "example-lyon.fr", "myexample.org", "example.org.fr", "testing.fr", "examples.com",
+        "invalid.fr", "localhost.fr", "",
+    ])
+    func notReserved(_ domain: String) {
+        #expect(!ReservedDomains.isReserved(domain))
+    }
+
+    @Test func theHostOfAURL() {
+        #expect(ReservedDomains.host(ofURL: "https://example.org/privacy") == "example.org")
+        #expect(ReservedDomains.host(ofURL: "HTTP://user:pw@www.Example.com:8443/x?y#z") == "www.Example.com")
+        #expect(ReservedDomains.host(ofURL: "https://lyon.fr?x=example.org") == "lyon.fr")
+        #expect(ReservedDomains.host(ofURL: "mailto:a@example.org") == nil)
+        #expect(ReservedDomains.host(ofURL: "https://") == nil)
+    }
+}

@@ -75,7 +75,8 @@ struct RuleExplanationExampleTests {
     func everyExplanationShowsSafeExamples(_ code: String) throws {
         let rule = try #require(RuleCatalog.rule(DiagnosticCode(rawValue: code)))
         let text = RuleExplanation.explain(rule)
-        #expect(text.hasPrefix("\(code) (\(rule.severity.rawValue)): \(rule.summary)\n"))
+        let severity = rule.buildSeverity.map { "\(rule.severity.rawValue); \($0.rawValue) for build" } ?? rule.severity.rawValue
+        #expect(text.hasPrefix("\(code) (\(severity)): \(rule.summary)\n"))
         if rule.examples.contains(where: { !$0.triggers }) {
             #expect(text.contains("Example that passes:"))
         }

@@ -45,14 +45,16 @@ import Testing
             let files = overlay.files.map { SourceFile(path: $0.key, text: $0.value) }
             diagnostics = Compiler.check(files).diagnostics
             // A build runs the template rules inside the lowering (streamed or not): it must report
-            // exactly what a check reports, and give a bundle only without an error.
+            // exactly what a check reports, with the build severities (AM508's placeholders are errors),
+            // and give a bundle only without an error.
             let built = Compiler.build(files)
             var sink = BundleBytes()
             let streamed = try Compiler.build(files, into: &sink)
+            let forBuild = diagnostics.map(RuleCatalog.forBuild)
             for result in [built, streamed] {
-                #expect(result.diagnostics == diagnostics, "build and check disagree", sourceLocation: location)
+                #expect(result.diagnostics == forBuild, "build and check disagree", sourceLocation: location)
                 #expect(
-                    (result.bundleDigest != nil) == !diagnostics.contains { $0.severity == .error },
+                    (result.bundleDigest != nil) == !forBuild.contains { $0.severity == .error },
                     "a bundle must come exactly when there is no error", sourceLocation: location)
             }
             #expect((built.bundle != nil) == (built.bundleDigest != nil), sourceLocation: location)
@@ -109,6 +111,23 @@ import Testing
         for (path, text) in RuleCatalog.baseWorkspace {
             #expect(onDisk[path] == Array(text.utf8), "RuleCatalog.baseWorkspace[\"\(path)\"] differs from Fixtures/base/\(path)")
         }
+    }
+
+    /// A rule whose `build` severity differs from `check`'s reports it in a build, with a note saying so.
+    @Test func buildRaisesTheBuildSeverity() throws {
+        let rule = try #require(RuleCatalog.rule("AM508"))
+        #expect(rule.severity == .warning && rule.buildSeverity == .error)
+        let files = RuleCatalog.baseWorkspace.map {
+            SourceFile(path: $0.key, text: $0.key == "automail.yaml" ? $0.value.replacingOccurrences(
+                of: "sending_domains: [lyonvote.fr]", with: "sending_domains: [lyonvote.fr, example.org]") : $0.value)
+        }
+        let checked = Compiler.check(files)
+        #expect(checked.diagnostics.map(\.severity) == [.warning])
+        #expect(!checked.hasErrors)
+        let built = Compiler.build(files)
+        #expect(built.diagnostics.map(\.severity) == [.error])
+        #expect(built.diagnostics.first?.notes.map(\.message) == ["`check` reports this as a warning; `build` refuses it"])
+        #expect(built.bundle == nil && built.bundleDigest == nil)
     }
 
     @Test func baseWorkspaceIsClean() {

@@ -261,3 +261,63 @@ enum Python {
         init(_ description: String) { self.description = description }
     }
 }
+
+/// Ids YAML would read as something else (`true`, `no`, `1e3`, `0x1f` unquoted) are kept as written, as
+/// docs/workspace-format.md says: the decoder reads them as the ids they look like, and the schemas, as
+/// editors apply them, accept them too.
+struct UnquotedIDTests {
+    static let questionnaire = """
+        id: doors
+        title: Door to door
+        questions:
+          - id: support
+            type: single_choice
+            label: Do you support us?
+            answers:
+              - id: true
+                label: "Yes"
+              - id: no
+                label: "No"
+              - id: 1e3
+                label: A thousand
+              - id: 0x1f
+                label: Thirty-one
+          - id: topics
+            type: checkbox
+            label: Topics
+            answers:
+              - id: housing
+                label: Housing
+          - id: remarks
+            type: open_text
+            label: Remarks
+
+        """
+
+    static func files() -> [String: String] {
+        var files = RuleCatalog.baseWorkspace
+        files["questionnaires/doors.yaml"] = questionnaire
+        files["triggers/main.yaml"] = files["triggers/main.yaml"]?.replacingOccurrences(
+            of: "answer: doors/support/yes", with: "answer: doors/support/true")
+        return files
+    }
+
+    @Test func theDecoderKeepsThemAsWritten() throws {
+        let file = SourceFile(path: "questionnaires/doors.yaml", text: Self.questionnaire)
+        let root = try #require(YAMLParser.parse(file).root)
+        var bag = DiagnosticBag()
+        let decoded = try #require(WorkspaceDecoder.decodeQuestionnaire(root, file: file.path, into: &bag))
+        #expect(bag.diagnostics.isEmpty)
+        #expect(decoded.questions.first?.answers.map(\.id.value) == ["true", "no", "1e3", "0x1f"])
+        let result = Compiler.check(Self.files().map { SourceFile(path: $0.key, text: $0.value) })
+        #expect(Fixtures.describe(result.diagnostics) == "")
+    }
+
+    @Test func theSchemasAcceptThem() throws {
+        let folder = try Fixtures.materialize(Self.files().mapValues { Data($0.utf8) })
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try Python.validate(["--workspace", folder.path])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.output.hasSuffix(" passed, 0 failed\n"), "\(run.output)")
+    }
+}

@@ -3,7 +3,8 @@ import Diagnostics
 import Foundation
 import Testing
 
-/// The workspace `automail init` writes: it checks clean (no warning either) whatever its locales, and
+/// The workspace `automail init` writes: whatever its locales, `check` finds nothing but its placeholders
+/// (AM508 warnings), `build` refuses them (AM508 errors, no bundle) and builds once they are replaced;
 /// the schema copies it carries are the files of `schemas/`.
 struct WorkspaceStarterTests {
     static let localeSets: [[String]] = [
@@ -15,12 +16,44 @@ struct WorkspaceStarterTests {
         starter.files.filter { !$0.path.hasPrefix(".") }.map { SourceFile(path: $0.path, bytes: Array($0.text.utf8)) }
     }
 
+    /// The starter's files with its placeholders replaced, as a user does before building.
+    static func completed(_ starter: WorkspaceStarter) -> [SourceFile] {
+        files(starter).map { file in
+            guard file.path == "automail.yaml" else { return file }
+            let text = String(decoding: file.bytes, as: UTF8.self)
+                .replacingOccurrences(of: WorkspaceStarter.placeholderDomain, with: "riverside-tenants.org")
+                .replacingOccurrences(of: WorkspaceStarter.placeholderPostalAddress, with: "12 River Road, Springfield, IL 62701")
+            return SourceFile(path: file.path, bytes: Array(text.utf8))
+        }
+    }
+
+    /// What `check` says of a fresh starter: its two placeholders, as warnings; the placeholder domain
+    /// once, with a note at each of its other uses.
+    static let placeholderWarnings = [
+        "AM508 the sending domain `example.org` is a domain reserved for examples (RFC 2606): no mail reaches it",
+        "AM508 the postal address `1 Example Street, Springfield` is the placeholder `automail init` writes",
+    ]
+
     @Test(arguments: localeSets)
-    func theStarterChecksCleanAndBuilds(_ locales: [String]) throws {
+    func theStarterChecksWithOnlyItsPlaceholders(_ locales: [String]) throws {
         let starter = try WorkspaceStarter(name: "Riverside Tenants' Union", locales: locales)
-        let result = Compiler.build(Self.files(starter))
-        #expect(Fixtures.describe(result.diagnostics) == "", "locales \(locales)")
-        #expect(result.bundle != nil)
+        let checked = Compiler.check(Self.files(starter))
+        #expect(checked.diagnostics.map { "\($0.code) \($0.message)" } == Self.placeholderWarnings, "locales \(locales)")
+        #expect(checked.diagnostics.allSatisfy { $0.severity == .warning })
+        #expect(checked.diagnostics.first?.notes.map(\.message) == [
+            "the From address `team@example.org` of sender `team` is at `example.org` too",
+            "the Reply-To address `contact@example.org` of sender `team` is at `example.org` too",
+            "the privacy URL `https://example.org/privacy` is at `example.org` too",
+        ])
+        // A build refuses them: no placeholder reaches a contact.
+        let built = Compiler.build(Self.files(starter))
+        #expect(built.diagnostics.map { "\($0.code) \($0.message)" } == Self.placeholderWarnings)
+        #expect(built.diagnostics.allSatisfy { $0.severity == .error })
+        #expect(built.bundle == nil)
+        // Replaced, the workspace builds clean.
+        let completed = Compiler.build(Self.completed(starter))
+        #expect(Fixtures.describe(completed.diagnostics) == "", "locales \(locales)")
+        #expect(completed.bundle != nil)
     }
 
     @Test func everyYAMLFileStartsWithAModelineToItsSchemaCopy() throws {
@@ -67,7 +100,7 @@ struct WorkspaceStarterTests {
     @Test func awkwardNamesStayStrings() throws {
         for name in ["yes", "No", "null", "Tenants: united", "#1 union", "O'Brien & co", "{x}", "- dash"] {
             let starter = try WorkspaceStarter(name: name)
-            let result = Compiler.build(Self.files(starter))
+            let result = Compiler.build(Self.completed(starter))
             #expect(Fixtures.describe(result.diagnostics) == "", "\(name)")
             #expect(result.bundleContent?["workspace"]?["name"] == .string(name), "\(name)")
         }

@@ -9,11 +9,11 @@ import Testing
         id: test-workspace
         name: Test workspace
         locales: [en]
-        sending_domains: [example.org]
+        sending_domains: [riverside-tenants.org]
         legal:
           publisher: Example association
           postal_address: 1 Main Street, Springfield, USA
-          privacy_url: https://example.org/privacy
+          privacy_url: https://riverside-tenants.org/privacy
           data_origin:
             en: You receive this email because you talked with one of our volunteers.
         footer:

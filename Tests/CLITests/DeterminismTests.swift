@@ -52,7 +52,7 @@ import Testing
         let ws = try HostileWorkspace()
         try ws.replace("automail.yaml", "name: Base team", "name: \"Base\\r\\nteam \u{202E}x\"")
         try ws.replace("templates/callback.yaml", "We will call you back", "Wİll call {{ contact.fırstname }}")
-        try ws.replace("automail.yaml", "reply_to: contact@example.org", "reply_to: contact@examp1e.org")
+        try ws.replace("automail.yaml", "reply_to: contact@lyonvote.fr", "reply_to: contact@lyonv0te.fr")
         let reversed = ws.scratch + "/reversed"
         try Self.copyInReverseOrder(ws.root, to: reversed)
         let reference = try BoundedProcess.run(["check", "ws", "--color", "never"], in: ws.scratch)

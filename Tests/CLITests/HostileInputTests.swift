@@ -81,7 +81,7 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
             try ws.replace("templates/callback.yaml", "We will call you back", "We will call\u{200B} you back")
         },
         HostileCase(name: "a zero-width space in an address", status: 1, codes: ["AM112", "AM501"]) { ws in
-            try ws.replace("automail.yaml", "address: team@example.org", "address: team\u{200B}@example.org")
+            try ws.replace("automail.yaml", "address: team@lyonvote.fr", "address: team\u{200B}@lyonvote.fr")
         },
         HostileCase(name: "a right-to-left override in a display name", status: 1, codes: ["AM112"]) { ws in
             try ws.replace("automail.yaml", "name: Base team", "name: Base \u{202E}maet")
@@ -163,36 +163,36 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
 
     static let emailCases: [HostileCase] = [
         HostileCase(name: "header injection through a display name", status: 1, codes: ["AM503"]) { ws in
-            try ws.replace("automail.yaml", "name: Base team", "name: \"Base team\\r\\nBcc: all@example.net\"")
+            try ws.replace("automail.yaml", "name: Base team", "name: \"Base team\\r\\nBcc: all@lyonvote.be\"")
         },
         HostileCase(name: "header injection through a subject", status: 1, codes: ["AM503"]) { ws in
-            try ws.replace("templates/callback.yaml", "subject: We will call you back", "subject: \"Hi\\nBcc: all@example.net\"")
+            try ws.replace("templates/callback.yaml", "subject: We will call you back", "subject: \"Hi\\nBcc: all@lyonvote.be\"")
         },
         HostileCase(name: "header injection through a reply-to", status: 1, codes: ["AM501"]) { ws in
-            try ws.replace("automail.yaml", "reply_to: contact@example.org", "reply_to: \"contact@example.org\\r\\nBcc: x@example.net\"")
+            try ws.replace("automail.yaml", "reply_to: contact@lyonvote.fr", "reply_to: \"contact@lyonvote.fr\\r\\nBcc: x@lyonvote.be\"")
         },
         HostileCase(name: "an address with a comment", status: 1, codes: ["AM501"]) { ws in
-            try ws.replace("automail.yaml", "reply_to: contact@example.org", "reply_to: contact(evil)@example.org")
+            try ws.replace("automail.yaml", "reply_to: contact@lyonvote.fr", "reply_to: contact(evil)@lyonvote.fr")
         },
         HostileCase(name: "a quoted local part", status: 1, codes: ["AM501"]) { ws in
-            try ws.replace("automail.yaml", "reply_to: contact@example.org", "reply_to: '\"contact@x\"@example.org'")
+            try ws.replace("automail.yaml", "reply_to: contact@lyonvote.fr", "reply_to: '\"contact@x\"@lyonvote.fr'")
         },
         HostileCase(name: "an IP-literal domain", status: 1, codes: ["AM501"]) { ws in
-            try ws.replace("automail.yaml", "reply_to: contact@example.org", "reply_to: contact@[192.0.2.1]")
+            try ws.replace("automail.yaml", "reply_to: contact@lyonvote.fr", "reply_to: contact@[192.0.2.1]")
         },
         HostileCase(name: "an internationalised domain not in punycode", status: 1, codes: ["AM501", "AM505"]) { ws in
-            try ws.replace("automail.yaml", "sending_domains: [example.org]", "sending_domains: [example.org, exämple.org]")
-            try ws.replace("automail.yaml", "reply_to: contact@example.org", "reply_to: contact@exämple.org")
+            try ws.replace("automail.yaml", "sending_domains: [lyonvote.fr]", "sending_domains: [lyonvote.fr, lyönvote.fr]")
+            try ws.replace("automail.yaml", "reply_to: contact@lyonvote.fr", "reply_to: contact@lyönvote.fr")
         },
         HostileCase(name: "a look-alike sending domain in punycode", status: 1, codes: ["AM506"]) { ws in
-            try ws.replace("automail.yaml", "sending_domains: [example.org]", "sending_domains: [example.org, xn--exmple-4nf.org]")
+            try ws.replace("automail.yaml", "sending_domains: [lyonvote.fr]", "sending_domains: [lyonvote.fr, xn--lynvote-bjg.fr]")
         },
         HostileCase(name: "a look-alike Reply-To domain", status: 1, codes: ["AM506"]) { ws in
-            try ws.replace("automail.yaml", "reply_to: contact@example.org", "reply_to: contact@examp1e.org")
+            try ws.replace("automail.yaml", "reply_to: contact@lyonvote.fr", "reply_to: contact@lyonv0te.fr")
         },
         HostileCase(name: "a look-alike From domain", status: 1, codes: ["AM506"]) { ws in
-            try ws.replace("automail.yaml", "sending_domains: [example.org]", "sending_domains: [example.org, exarnple.org]")
-            try ws.replace("automail.yaml", "address: team@example.org", "address: team@exarnple.org")
+            try ws.replace("automail.yaml", "sending_domains: [lyonvote.fr]", "sending_domains: [lyonvote.fr, mairie-lyon.fr, rnairie-lyon.fr]")
+            try ws.replace("automail.yaml", "address: team@lyonvote.fr", "address: team@rnairie-lyon.fr")
         },
         HostileCase(name: "Liquid include", status: 1, codes: ["AM606"]) { ws in
             try ws.replace("templates/callback.yaml", "A volunteer will call you back soon.", "{% include 'secrets' %}")

@@ -1,4 +1,5 @@
 import Diagnostics
+import Foundation
 import Testing
 
 @testable import YAMLSource
@@ -72,6 +73,31 @@ func reportsErrors(_ c: ErrorCase) {
     #expect(d.first?.message == "yaml syntax error: mapping values are not allowed in this context")
     #expect(d.first?.range?.start == SourcePosition(line: 2, column: 43))
     #expect(d.first?.help?.hasPrefix("this value holds Liquid whose `: ` (a filter argument) YAML reads as a key") == true)
+}
+
+/// A plain value starting with Liquid is one AM113 at the value, never AM111 nor a syntax error, and
+/// the value is kept as the text it was meant to be.
+@Test(arguments: [
+    ("subject: {{ contact.firstname }}\n", "{{ contact.firstname }}", true),
+    ("subject: {{ contact.firstname | default: \"x\" }}  # TODO\n", "{{ contact.firstname | default: \"x\" }}", true),
+    ("subject: {{ contact.firstname }}, welcome\nbody: x\n", "{{ contact.firstname }}, welcome", false),
+    ("subject: {% if a %}Hi{% endif %}\nbody: x\n", "{% if a %}Hi{% endif %}", false),
+    ("items:\n  - {{ a }} b\n", "{{ a }} b", false),
+])
+func unquotedLiquidIsOneDiagnostic(_ source: String, _ written: String, _ parses: Bool) throws {
+    let parsed = parse(source)
+    #expect(parsed.diagnostics.map(\.code) == [.yamlUnquotedLiquid], "\(parsed.diagnostics.map(\.message))")
+    let d = try #require(parsed.diagnostics.first)
+    #expect(d.message == "the value `\(written)` starts with `\(written.prefix(2))` and is not quoted, so YAML reads it as a mapping, not as text")
+    #expect(d.range?.end.column == (d.range?.start.column ?? 0) + written.unicodeScalars.count)
+    #expect(d.help?.contains("`'\(written.replacingOccurrences(of: "'", with: "''"))'`") == true)
+    #expect((parsed.root != nil) == parses)
+    if parses { #expect(parsed.root?.pairs?.first?.value.scalar?.text == written.components(separatedBy: "  #")[0]) }
+}
+
+@Test func liquidInsideAValueIsNotUnquotedLiquid() {
+    #expect(parse("subject: 'Hi {{ a }}'\nbody: |\n  {{ a }}\n  x: {{ b }}\n").diagnostics.isEmpty)
+    #expect(parse("subject: Hi {{ a }}\n").diagnostics.isEmpty)
 }
 
 @Test func unclosedQuoteHasContextNote() {

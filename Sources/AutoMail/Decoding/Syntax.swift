@@ -36,6 +36,31 @@ enum Syntax {
         return isValidID(cleaned) && cleaned != text ? cleaned : nil
     }
 
+    /// The folders of a workspace whose files hold things referred to by id.
+    static let workspaceFolders = ["templates", "questionnaires", "triggers", "layouts"]
+
+    /// The id meant by a reference written as a file name or path (`call-back.yaml`,
+    /// `templates/call-back.yml`, `./questionnaires/doors`): the last path component without its
+    /// `.yaml`/`.yml` extension, made a valid id if needed; `nil` when `text` does not look like a file
+    /// name (no such extension and no workspace folder in front) or nothing usable is left.
+    static func idFromFileName(_ text: String) -> String? {
+        var path = Substring(text)
+        while path.hasPrefix("./") { path = path.dropFirst(2) }
+        var looksLikeFile = false
+        for folder in workspaceFolders where path.hasPrefix(folder + "/") {
+            path = path.dropFirst(folder.count + 1)
+            looksLikeFile = true
+        }
+        for ext in [".yaml", ".yml"] where path.lowercased().hasSuffix(ext) {
+            path = path.dropLast(ext.count)
+            looksLikeFile = true
+        }
+        guard looksLikeFile else { return nil }
+        let base = String(path.split(separator: "/").last ?? "")
+        if isValidID(base) { return base }
+        return suggestedID(for: base)
+    }
+
     /// Whether `text` matches `^[a-z]{2,3}(-[A-Z]{2})?$`.
     static func isValidLocale(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
@@ -45,6 +70,14 @@ enum Syntax {
         guard parts.count == 2 else { return true }
         let region = parts[1].unicodeScalars
         return region.count == 2 && region.allSatisfy { ("A"..."Z").contains($0) }
+    }
+
+    /// Whether `key`, a malformed locale, is how `locale` was meant (`EN` or `en_GB` for `en`, `en_us`
+    /// for `en-US`): a section under such a key has its own error, so `locale` is not also missing.
+    static func isMalformedSpelling(_ key: String, of locale: String) -> Bool {
+        guard !isValidLocale(key) else { return false }
+        let language = key.split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map { $0.lowercased() }
+        return key.lowercased() == locale.lowercased() || suggestedLocale(for: key) == locale || language == locale
     }
 
     /// `pt_br` → `pt-BR`, `FR` → `fr`; `nil` when no valid locale comes out.
@@ -63,8 +96,10 @@ enum Syntax {
         case tooLong
     }
 
-    /// Reads `^[0-9]+[mhd]$` into seconds, refusing more than 365 days.
+    /// Reads `^[0-9]+[mhd]$` into seconds, refusing more than 365 days. A bare `0` is zero seconds: the
+    /// documented default of `delay`, which needs no unit.
     static func duration(_ text: String) -> Duration {
+        if text == "0" { return .seconds(0) }
         guard let unit = text.last, text.count >= 2 else { return .malformed }
         let digits = text.dropLast()
         guard digits.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) else { return .malformed }

@@ -76,11 +76,35 @@ extension ValueKind where Value == Located<String> {
         }
     }
 
-    /// Reports AM204 when `text` is not a valid id.
-    static func checkID(_ text: String, at range: SourceRange, key: String, into bag: inout DiagnosticBag) {
+    /// What a reference under each key names, for "refer to the … by its id" (keys not listed are ids
+    /// of their own, or references that are never file names).
+    static let referenceNouns: [String: String] = [
+        "template": "template", "sender": "sender", "default_sender": "sender", "purpose": "consent purpose",
+        "task": "task", "support_level": "support level",
+    ]
+
+    /// Reports AM204 when `text` is not a valid id. `refersTo` names what the value refers to when the
+    /// key alone does not say (the questionnaire part of an answer path).
+    static func checkID(
+        _ text: String, at range: SourceRange, key: String, refersTo: String? = nil, into bag: inout DiagnosticBag
+    ) {
         guard !Syntax.isValidID(text) else { return }
+        // `sender: team@lyon.fr`, the sender's address where its id goes: the reference rules report it,
+        // knowing which sender has that address (`ReferenceRules.senderWrittenAsAddress`).
+        if (refersTo ?? referenceNouns[key]) == "sender", text.contains("@") { return }
         let rule = "ids use lowercase letters, digits, `_` and `-`, start with a letter or digit and have at most 64 characters"
-        let help = Syntax.suggestedID(for: text).map { "\(rule): try `\($0)`" } ?? rule
+        let help: String
+        if let id = Syntax.idFromFileName(text) {
+            // A file name where an id goes (`template: call-back.yaml`): the id is the fix, not a mangled
+            // file name (`call-back-yaml`).
+            if let noun = refersTo ?? referenceNouns[key] {
+                help = "refer to the \(noun) by its id, not its file name: write `\(id)`"
+            } else {
+                help = "an id is a name, not a file name: write `\(id)`"
+            }
+        } else {
+            help = Syntax.suggestedID(for: text).map { "\(rule): try `\($0)`" } ?? rule
+        }
         bag.report(.error(.malformedID, "malformed id `\(text)` for `\(key)`", at: range, help: help))
     }
 

@@ -8,6 +8,11 @@ extension MappingKind {
 }
 
 extension WorkspaceDecoder {
+    /// The scalar keys of `pair`'s value when it is a mapping, as written.
+    static func writtenKeys(_ pair: YAMLPair) -> [String] {
+        (pair.value.pairs ?? []).compactMap { $0.key.scalar?.text }
+    }
+
     /// The required `legal` block; `nil` when absent or not a mapping.
     static func decodeLegal(_ reader: inout MappingReader, into bag: inout DiagnosticBag) -> Legal? {
         guard let (pair, opened) = reader.mapping(
@@ -23,9 +28,11 @@ extension WorkspaceDecoder {
             "data_origin", required: true, example: "You receive this email because you talked with our volunteers.",
             into: &bag)
         legal.reportUnknownKeys(into: &bag)
-        return Legal(
+        var decoded = Legal(
             publisher: publisher, postalAddress: postalAddress, privacyURL: privacyURL, dataOrigin: dataOrigin,
-            range: pair.value.range)
+            range: pair.value.range, dataOriginKeyRange: legal.pair("data_origin")?.key.range)
+        decoded.dataOriginKeys = legal.pair("data_origin").map(writtenKeys) ?? []
+        return decoded
     }
 
     /// The optional `consent` block: `mode` (default channel) and `purposes`, required and non-empty in

@@ -94,15 +94,22 @@ extension WorkspaceDecoder {
         let parts = scalar.text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) else {
             let problem = parts.count == 3 ? "has an empty part" : "has \(parts.count) part\(parts.count == 1 ? "" : "s") instead of 3"
+            var help = "write `questionnaire/question/answer`, like `door-to-door/support/yes`"
+            // `questionnaires/doors.yaml/support/yes`: the questionnaire written as its file's path.
+            if parts.count == 4, Syntax.workspaceFolders.contains(parts[0]),
+                let id = Syntax.idFromFileName(parts[0] + "/" + parts[1])
+            {
+                help = "refer to the questionnaire by its id, not its file name: write `\(([id] + parts[2...]).joined(separator: "/"))`"
+            }
             bag.report(.error(
-                .malformedAnswerPath, "answer path `\(scalar.text)` \(problem)", at: node.range,
-                help: "write `questionnaire/question/answer`, like `door-to-door/support/yes`"))
+                .malformedAnswerPath, "answer path `\(scalar.text)` \(problem)", at: node.range, help: help))
             return nil
         }
         let ranges = partRanges(parts, of: node, scalar: scalar)
         var located: [Located<String>] = []
-        for (part, range) in zip(parts, ranges) {
-            ValueKind<Located<String>>.checkID(part, at: range, key: "answer", into: &bag)
+        for (index, (part, range)) in zip(parts, ranges).enumerated() {
+            ValueKind<Located<String>>.checkID(
+                part, at: range, key: "answer", refersTo: index == 0 ? "questionnaire" : nil, into: &bag)
             located.append(Located(part, at: range))
         }
         return .answer(questionnaire: located[0], question: located[1], answer: located[2])

@@ -60,6 +60,8 @@ public enum WorkspaceDecoder {
         manifest.footers = reader.localized(
             "footer", required: true, example: "\"{{ legal.publisher }} · [Unsubscribe]({{ unsubscribe_url }})\"",
             into: &bag)
+        manifest.footerKeyRange = reader.pair("footer")?.key.range
+        manifest.footerKeys = reader.pair("footer").map(writtenKeys) ?? []
         manifest.layout = reader.optional("layout", as: .string(example: "layouts/email.html"), into: &bag)
         manifest.consent = decodeConsent(&reader, into: &bag)
         manifest.contactFields = reader.items(

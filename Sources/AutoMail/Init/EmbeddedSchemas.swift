@@ -22,9 +22,14 @@ enum EmbeddedSchemas {
   ],
   "properties": {
     "id": {
-      "type": "string",
-      "description": "The workspace id. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`).",
+      "type": [
+        "string",
+        "boolean",
+        "number"
+      ],
+      "description": "The workspace id. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
       "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+      "minimum": 0,
       "examples": [
         "lyon-2026",
         "riverside-tenants"
@@ -101,9 +106,14 @@ enum EmbeddedSchemas {
         ],
         "properties": {
           "id": {
-            "type": "string",
-            "description": "The sender's id, referenced by `default_sender` and by a template's `sender`. Unique among senders. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`).",
+            "type": [
+              "string",
+              "boolean",
+              "number"
+            ],
+            "description": "The sender's id, referenced by `default_sender` and by a template's `sender`. Unique among senders. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+            "minimum": 0,
             "examples": [
               "equipe",
               "campaign"
@@ -180,10 +190,15 @@ enum EmbeddedSchemas {
       ]
     },
     "default_sender": {
-      "type": "string",
-      "description": "The sender id used by templates without `sender`. Optional; absent: noreply@<first sending domain>, named after the workspace. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`).",
-      "markdownDescription": "The id of the sender used by templates without `sender`. Absent: `noreply@` the first sending domain, with the workspace name as display name.",
+      "type": [
+        "string",
+        "boolean",
+        "number"
+      ],
+      "description": "The sender id used by templates without `sender`. Optional; absent: noreply@<first sending domain>, named after the workspace. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
+      "markdownDescription": "The id of the sender used by templates without `sender`. Absent: `noreply@` the first sending domain, with the workspace name as display name. Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
       "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+      "minimum": 0,
       "examples": [
         "equipe"
       ]
@@ -356,9 +371,14 @@ enum EmbeddedSchemas {
             ],
             "properties": {
               "id": {
-                "type": "string",
-                "description": "The purpose id, referenced by a template's `purpose`. Unique among purposes. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`).",
+                "type": [
+                  "string",
+                  "boolean",
+                  "number"
+                ],
+                "description": "The purpose id, referenced by a template's `purpose`. Unique among purposes. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
                 "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+                "minimum": 0,
                 "examples": [
                   "mobilisation",
                   "information",
@@ -477,9 +497,14 @@ enum EmbeddedSchemas {
         ],
         "properties": {
           "id": {
-            "type": "string",
-            "description": "The field id; in Liquid it is `contact.<id>`. Unique among contact fields. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`).",
+            "type": [
+              "string",
+              "boolean",
+              "number"
+            ],
+            "description": "The field id; in Liquid it is `contact.<id>`. Unique among contact fields. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+            "minimum": 0,
             "examples": [
               "quartier",
               "benevole_disponible",
@@ -554,9 +579,14 @@ enum EmbeddedSchemas {
         ],
         "properties": {
           "id": {
-            "type": "string",
-            "description": "The support level id, referenced by a trigger's `when.support_level`. Unique among support levels. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`).",
+            "type": [
+              "string",
+              "boolean",
+              "number"
+            ],
+            "description": "The support level id, referenced by a trigger's `when.support_level`. Unique among support levels. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+            "minimum": 0,
             "examples": [
               "sympathisant",
               "supporter"
@@ -610,9 +640,14 @@ enum EmbeddedSchemas {
         ],
         "properties": {
           "id": {
-            "type": "string",
-            "description": "The task id, referenced by a trigger's `when.task`. Unique among tasks. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`).",
+            "type": [
+              "string",
+              "boolean",
+              "number"
+            ],
+            "description": "The task id, referenced by a trigger's `when.task`. Unique among tasks. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+            "minimum": 0,
             "examples": [
               "rappeler",
               "call_back"
@@ -666,9 +701,14 @@ enum EmbeddedSchemas {
         ],
         "properties": {
           "id": {
-            "type": "string",
+            "type": [
+              "string",
+              "boolean",
+              "number"
+            ],
             "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
-            "description": "The sample's id (`automail preview --sample ID`).",
+            "minimum": 0,
+            "description": "The sample's id (`automail preview --sample ID`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
             "examples": [
               "camille"
             ]
@@ -785,9 +825,14 @@ enum EmbeddedSchemas {
   ],
   "properties": {
     "id": {
-      "type": "string",
-      "description": "The questionnaire id, unique among questionnaires; the first part of a trigger's `when.answer`. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`).",
+      "type": [
+        "string",
+        "boolean",
+        "number"
+      ],
+      "description": "The questionnaire id, unique among questionnaires; the first part of a trigger's `when.answer`. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
       "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+      "minimum": 0,
       "examples": [
         "porte-a-porte"
       ]
@@ -816,9 +861,14 @@ enum EmbeddedSchemas {
         ],
         "properties": {
           "id": {
-            "type": "string",
-            "description": "The question id, unique within its questionnaire. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`).",
+            "type": [
+              "string",
+              "boolean",
+              "number"
+            ],
+            "description": "The question id, unique within its questionnaire. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+            "minimum": 0,
             "examples": [
               "soutien",
               "sujets"
@@ -865,9 +915,14 @@ enum EmbeddedSchemas {
               ],
               "properties": {
                 "id": {
-                  "type": "string",
-                  "description": "The answer id, unique within its question; a trigger names it as `questionnaire/question/answer`. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`).",
+                  "type": [
+                    "string",
+                    "boolean",
+                    "number"
+                  ],
+                  "description": "The answer id, unique within its question; a trigger names it as `questionnaire/question/answer`. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
                   "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+                  "minimum": 0,
                   "examples": [
                     "oui",
                     "yes"
@@ -1046,27 +1101,42 @@ enum EmbeddedSchemas {
   ],
   "properties": {
     "id": {
-      "type": "string",
-      "description": "The template id, unique among templates; triggers name it in `template`. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`).",
+      "type": [
+        "string",
+        "boolean",
+        "number"
+      ],
+      "description": "The template id, unique among templates; triggers name it in `template`. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
       "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+      "minimum": 0,
       "examples": [
         "bienvenue"
       ]
     },
     "sender": {
-      "type": "string",
-      "description": "Optional sender id from the manifest's `senders`; absent: the default sender. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`).",
-      "markdownDescription": "Optional: the id of a sender of the manifest's `senders`. Absent: the manifest's `default_sender`.",
+      "type": [
+        "string",
+        "boolean",
+        "number"
+      ],
+      "description": "Optional sender id from the manifest's `senders`; absent: the default sender. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
+      "markdownDescription": "Optional: the id of a sender of the manifest's `senders`. Absent: the manifest's `default_sender`. Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
       "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+      "minimum": 0,
       "examples": [
         "equipe"
       ]
     },
     "purpose": {
-      "type": "string",
-      "description": "The consent purpose id from the manifest's `consent.purposes`: required in purpose mode, refused in channel mode (checked by the compiler). An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`).",
-      "markdownDescription": "The consent purpose the email serves, an id of the manifest's `consent.purposes`: **required** in `purpose` mode (a contact receives it only with consent for that purpose), refused in `channel` mode.",
+      "type": [
+        "string",
+        "boolean",
+        "number"
+      ],
+      "description": "The consent purpose id from the manifest's `consent.purposes`: required in purpose mode, refused in channel mode (checked by the compiler). An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
+      "markdownDescription": "The consent purpose the email serves, an id of the manifest's `consent.purposes`: **required** in `purpose` mode (a contact receives it only with consent for that purpose), refused in `channel` mode. Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
       "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+      "minimum": 0,
       "examples": [
         "mobilisation"
       ]
@@ -1217,9 +1287,14 @@ enum EmbeddedSchemas {
         ],
         "properties": {
           "id": {
-            "type": "string",
-            "description": "The trigger id, unique among triggers across all files. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`).",
+            "type": [
+              "string",
+              "boolean",
+              "number"
+            ],
+            "description": "The trigger id, unique among triggers across all files. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+            "minimum": 0,
             "examples": [
               "bienvenue-soutien"
             ]
@@ -1242,17 +1317,27 @@ enum EmbeddedSchemas {
                 ]
               },
               "support_level": {
-                "type": "string",
-                "description": "A support level the contact is put at (a manifest support level, or a default one). An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`).",
+                "type": [
+                  "string",
+                  "boolean",
+                  "number"
+                ],
+                "description": "A support level the contact is put at (a manifest support level, or a default one). An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
                 "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+                "minimum": 0,
                 "examples": [
                   "supporter"
                 ]
               },
               "task": {
-                "type": "string",
-                "description": "A task of the pipeline assigned to the contact. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`).",
+                "type": [
+                  "string",
+                  "boolean",
+                  "number"
+                ],
+                "description": "A task of the pipeline assigned to the contact. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
                 "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+                "minimum": 0,
                 "examples": [
                   "rappeler"
                 ]
@@ -1291,9 +1376,14 @@ enum EmbeddedSchemas {
             ]
           },
           "template": {
-            "type": "string",
-            "description": "The template id to send. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`).",
+            "type": [
+              "string",
+              "boolean",
+              "number"
+            ],
+            "description": "The template id to send. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+            "minimum": 0,
             "examples": [
               "bienvenue"
             ]
@@ -1310,10 +1400,15 @@ enum EmbeddedSchemas {
             ]
           },
           "delay": {
-            "type": "string",
-            "description": "Optional delay before sending: <n>m, <n>h or <n>d. Default: none (0).",
-            "markdownDescription": "Optional delay before sending: `30m`, `2h`, `1d` (minutes, hours, days). Default: at once.",
-            "pattern": "^[0-9]+[mhd]$",
+            "type": [
+              "string",
+              "integer"
+            ],
+            "description": "Optional delay before sending: <n>m, <n>h or <n>d, or 0 (at once). Default: 0.",
+            "markdownDescription": "Optional delay before sending: `30m`, `2h`, `1d` (minutes, hours, days), or `0` (at once). Default: `0`, at once.",
+            "pattern": "^(0|[0-9]+[mhd])$",
+            "minimum": 0,
+            "maximum": 0,
             "examples": [
               "2h",
               "30m",

@@ -1,6 +1,7 @@
 /// The small workspace `automail init` writes: a manifest, one questionnaire, one template, one
-/// trigger, and copies of the JSON Schemas for editors. It checks clean, with no warning, in any
-/// locale: emails are written in English, French, Spanish, German, Italian or Portuguese, and a locale
+/// trigger, and copies of the JSON Schemas for editors. In any locale it checks with nothing but the
+/// warnings about its placeholders (``placeholderDomain``, ``placeholderPostalAddress``: AM508, which
+/// `build` refuses until they are replaced): emails are written in English, French, Spanish, German, Italian or Portuguese, and a locale
 /// in another language gets the English text with a line asking for a translation. The questionnaire
 /// is in French when the default locale is, in English otherwise.
 ///
@@ -18,6 +19,15 @@ public struct WorkspaceStarter: Sendable, Hashable {
 
     /// The folder, inside the workspace, that holds the schema copies.
     public static let schemaFolder = ".automail/schemas"
+
+    /// The sending domain the starter writes, to be replaced: reserved for examples (RFC 2606), so a
+    /// build refuses it until it is (AM508).
+    public static let placeholderDomain = "example.org"
+    /// The postal address the starter writes, to be replaced (AM508 until it is).
+    public static let placeholderPostalAddress = "1 Example Street, Springfield"
+    /// Every placeholder postal address automail has written, whitespace normalised: AM508 refuses
+    /// them in a build.
+    static let placeholderPostalAddresses: Set<String> = [placeholderPostalAddress]
 
     /// Why the options cannot make a workspace.
     public struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
@@ -286,20 +296,20 @@ public struct WorkspaceStarter: Sendable, Hashable {
             locales: [\(locales.joined(separator: ", "))]
             # The domains you send from, verified with your sending service (SPF, DKIM).
             sending_domains:
-              - example.org  # TODO: your domain
+              - \(Self.placeholderDomain)  # TODO: your domain
 
             senders:
               - id: team
                 name: \(yamlString(name))
-                address: team@example.org  # TODO
-                reply_to: contact@example.org  # TODO
+                address: team@\(Self.placeholderDomain)  # TODO
+                reply_to: contact@\(Self.placeholderDomain)  # TODO
             default_sender: team
 
             # Shown in every footer: who sends, where, how contacts exercise their rights.
             legal:
               publisher: \(yamlString(name))  # TODO: the legal entity that sends
-              postal_address: 1 Example Street, Springfield  # TODO
-              privacy_url: https://example.org/privacy  # TODO
+              postal_address: \(Self.placeholderPostalAddress)  # TODO
+              privacy_url: https://\(Self.placeholderDomain)/privacy  # TODO
               data_origin:
 
             """

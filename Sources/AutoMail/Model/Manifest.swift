@@ -21,6 +21,11 @@ public struct Manifest: Sendable, Hashable {
     public var legal: Legal?
     /// The default footer, per locale (Markdown with Liquid).
     public var footers: [LocalizedText]
+    /// The range of the `footer` key, when it is written: where a missing locale's footer goes.
+    public var footerKeyRange: SourceRange?
+    /// The locale keys written under `footer`, empty or malformed ones included (those have their own
+    /// errors: the locale is not also reported as missing).
+    public var footerKeys: [String] = []
     /// The custom email layout, a path such as `layouts/email.html`; absent means the default layout.
     public var layout: Located<String>?
     /// The consent model.
@@ -45,6 +50,7 @@ public struct Manifest: Sendable, Hashable {
         self.defaultSender = nil
         self.legal = nil
         self.footers = []
+        self.footerKeyRange = nil
         self.layout = nil
         self.consent = Consent(mode: nil, purposes: [])
         self.contactFields = []
@@ -88,12 +94,18 @@ public struct Legal: Sendable, Hashable {
     public var dataOrigin: [LocalizedText]
     /// The range of the `legal` mapping.
     public var range: SourceRange
+    /// The range of the `data_origin` key, when it is written: where a missing locale's notice goes.
+    public var dataOriginKeyRange: SourceRange?
+    /// The locale keys written under `data_origin`, empty or malformed ones included (those have their
+    /// own errors: the locale is not also reported as missing).
+    public var dataOriginKeys: [String] = []
 
     /// Creates a legal block.
     public init(
         publisher: Located<String>?, postalAddress: Located<String>?, privacyURL: Located<String>?,
-        dataOrigin: [LocalizedText], range: SourceRange
+        dataOrigin: [LocalizedText], range: SourceRange, dataOriginKeyRange: SourceRange? = nil
     ) {
+        self.dataOriginKeyRange = dataOriginKeyRange
         self.publisher = publisher
         self.postalAddress = postalAddress
         self.privacyURL = privacyURL

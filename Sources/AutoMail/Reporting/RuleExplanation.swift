@@ -24,7 +24,7 @@ public enum RuleExplanation {
     public static func markdown(_ rule: RuleDescription) -> String {
         let text = explain(rule)
         let rest = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).dropFirst().first ?? ""
-        return "**\(rule.code)** (\(rule.severity.rawValue)): \(rule.summary)\n" + rest
+        return "**\(rule.code)** (\(severity(rule))): \(rule.summary)\n" + rest
     }
 
     /// The list of rules as JSON (`automail explain --format json`): an array of objects with `code`,
@@ -46,6 +46,12 @@ public enum RuleExplanation {
         return String(decoding: JSONWriter(pretty: true).write(.object(object)), as: UTF8.self)
     }
 
+    /// `warning`, or `warning; error for build` for a rule whose build severity differs.
+    static func severity(_ rule: RuleDescription) -> String {
+        guard let build = rule.buildSeverity, build != rule.severity else { return rule.severity.rawValue }
+        return "\(rule.severity.rawValue); \(build.rawValue) for build"
+    }
+
     private static func summaryObject(_ rule: RuleDescription) -> [String: JSONValue] {
         [
             "code": .string(rule.code.rawValue), "severity": .string(rule.severity.rawValue),
@@ -58,7 +64,7 @@ public enum RuleExplanation {
     /// first passing examples, each file under its path. In examples, `«` and `»` mark where the
     /// diagnostic lands.
     public static func explain(_ rule: RuleDescription) -> String {
-        var out = "\(rule.code) (\(rule.severity.rawValue)): \(rule.summary)\n"
+        var out = "\(rule.code) (\(severity(rule))): \(rule.summary)\n"
         let explanation = rule.explanation.trimmingTrailingNewlines
         if !explanation.isEmpty { out += "\n" + explanation + "\n" }
         out += "\n" + suppression(rule) + "\n"

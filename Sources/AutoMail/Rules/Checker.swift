@@ -29,6 +29,7 @@ enum Checker {
         IdentifierRules.check(workspace, into: &bag)
         ReferenceRules.check(workspace, symbols: symbols, into: &bag)
         SenderRules.check(workspace, into: &bag)
+        PlaceholderRules.check(workspace, into: &bag)
         ConsentRules.check(workspace, into: &bag)
         if !deferringTemplates { templateRules.check(workspace, into: &bag) }
         FooterRules(symbols: symbols, variables: variables, lines: lines).check(workspace, into: &bag)

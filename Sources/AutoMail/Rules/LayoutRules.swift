@@ -16,10 +16,14 @@ struct LayoutRules {
         guard let reference = workspace.manifest?.layout else { return }
         guard let file = workspace.layoutFiles[reference.value] else {
             let known = workspace.layoutFiles.keys.sorted()
+            // `layout: email` or `layout: email.html`: the layout named without its folder, where its path goes.
+            let base = reference.value.split(separator: "/").last.map(String.init) ?? reference.value
+            let path = known.first { $0 == "layouts/\(base)" || $0 == "layouts/\(base).html" }
             bag.report(
                 .error(
                     .unknownLayout, "layout file `\(reference.value)` does not exist", at: reference.range,
-                    help: DidYouMean.help(for: reference.value, among: known)
+                    help: path.map { "`layout` takes the file's path in the workspace: write `\($0)`" }
+                        ?? DidYouMean.help(for: reference.value, among: known)
                         ?? "create `\(reference.value)` (an HTML file in `layouts/` with a `{{ content }}` slot), or remove `layout`"
                 ))
             return

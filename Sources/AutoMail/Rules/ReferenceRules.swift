@@ -5,13 +5,18 @@ import Diagnostics
 enum ReferenceRules {
     static func check(_ workspace: Workspace, symbols: SymbolTable, into bag: inout DiagnosticBag) {
         let sets = SuggestionSets()
-        if let manifest = workspace.manifest, let defaultSender = manifest.defaultSender {
+        if let manifest = workspace.manifest, let defaultSender = manifest.defaultSender,
+            !senderWrittenAsAddress(defaultSender, key: "default_sender", manifest: manifest, into: &bag)
+        {
             resolve(
                 defaultSender, kind: "sender", code: .unknownSender, context: "`default_sender`",
                 known: symbols.senders.keys, sets: sets, definedIn: "`senders` of `automail.yaml`", into: &bag)
         }
         for template in workspace.templates {
-            if let sender = template.sender, workspace.manifest != nil {
+            if let sender = template.sender,
+                !senderWrittenAsAddress(sender, key: "sender", manifest: workspace.manifest, into: &bag),
+                workspace.manifest != nil
+            {
                 resolve(
                     sender, kind: "sender", code: .unknownSender, context: "template `\(template.id.value)`",
                     known: symbols.senders.keys, sets: sets, definedIn: "`senders` of `automail.yaml`", into: &bag)
@@ -94,6 +99,22 @@ enum ReferenceRules {
                 known: question.answers.map(\.id.value), sets: sets,
                 setKey: "answer of " + questionnaireID.value + "/" + questionID.value, definedIn: "question `\(question.id.value)`", note: question.id.range, into: &bag)
         }
+    }
+
+    /// Reports AM204 for a sender reference written as an address (`sender: team@lyon.fr`), with the id
+    /// of the sender that has that address when there is one; `false` when `reference` is no address.
+    static func senderWrittenAsAddress(
+        _ reference: Located<String>, key: String, manifest: Manifest?, into bag: inout DiagnosticBag
+    ) -> Bool {
+        guard reference.value.contains("@") else { return false }
+        let wanted = reference.value.lowercased()
+        let owner = manifest?.senders.first { sender in
+            [sender.address, sender.replyTo].contains { $0?.value.lowercased() == wanted }
+        }
+        let help = owner.map { "refer to the sender by its id, not its address: write `\($0.id.value)`" }
+            ?? "refer to the sender by its id, not its address: the `id` of a sender in `senders` of `automail.yaml`"
+        bag.report(.error(.malformedID, "malformed id `\(reference.value)` for `\(key)`", at: reference.range, help: help))
+        return true
     }
 
     /// Reports `reference` when it is not among `known`. `sets` keeps the did-you-mean candidates

@@ -28,8 +28,11 @@ public struct RuleExample: Sendable {
 public struct RuleDescription: Sendable {
     /// The stable code.
     public var code: DiagnosticCode
-    /// The default severity.
+    /// The default severity: what `check` reports.
     public var severity: Severity
+    /// The severity `build` reports instead, when it is stricter than `check` (`nil`: the same). A
+    /// placeholder may sit in a workspace being written, never in a bundle (AM508).
+    public var buildSeverity: Severity?
     /// A one-line summary, lowercase, no trailing period.
     public var summary: String
     /// A Markdown explanation: what the rule checks, why, and how to fix it (`automail explain CODE`).
@@ -39,10 +42,12 @@ public struct RuleDescription: Sendable {
 
     /// Creates a rule description.
     public init(
-        code: DiagnosticCode, severity: Severity, summary: String, explanation: String, examples: [RuleExample]
+        code: DiagnosticCode, severity: Severity, buildSeverity: Severity? = nil, summary: String, explanation: String,
+        examples: [RuleExample]
     ) {
         self.code = code
         self.severity = severity
+        self.buildSeverity = buildSeverity
         self.summary = summary
         self.explanation = explanation
         self.examples = examples
@@ -54,12 +59,27 @@ public enum RuleCatalog {
     /// All rules, sorted by code.
     public static let all: [RuleDescription] = (
         workspaceRules + yamlRules + structureRules + referenceRules + legalRules + senderRules + templateRules
-            + renderingRules + layoutRules + triggerRules + suppressionRules
+            + renderingRules + layoutRules + triggerRules + suppressionRules + placeholderRules
     ).sorted { $0.code < $1.code }
 
     /// The rule with `code`, if any.
     public static func rule(_ code: DiagnosticCode) -> RuleDescription? {
         all.first { $0.code == code }
+    }
+
+    /// The codes whose severity `build` raises, and to what (``RuleDescription/buildSeverity``).
+    static let buildSeverities: [DiagnosticCode: Severity] = Dictionary(
+        uniqueKeysWithValues: all.compactMap { rule in rule.buildSeverity.map { (rule.code, $0) } })
+
+    /// `diagnostic` as `build` reports it: with its rule's build severity, and a note saying why `check`
+    /// reported it differently. The identity for every other diagnostic.
+    public static func forBuild(_ diagnostic: Diagnostic) -> Diagnostic {
+        guard let severity = buildSeverities[diagnostic.code], severity != diagnostic.severity else { return diagnostic }
+        var upgraded = diagnostic
+        upgraded.severity = severity
+        upgraded.notes.append(
+            DiagnosticNote("`check` reports this as a \(diagnostic.severity.rawValue); `build` refuses it"))
+        return upgraded
     }
 }
 
@@ -72,17 +92,17 @@ extension RuleCatalog {
             id: base
             name: Base campaign
             locales: [fr, en]
-            sending_domains: [example.org]
+            sending_domains: [lyonvote.fr]
             senders:
               - id: team
                 name: Base team
-                address: team@example.org
-                reply_to: contact@example.org
+                address: team@lyonvote.fr
+                reply_to: contact@lyonvote.fr
             default_sender: team
             legal:
               publisher: Base association
               postal_address: 1 rue de la Paix, 75002 Paris, France
-              privacy_url: https://example.org/privacy
+              privacy_url: https://lyonvote.fr/privacy
               data_origin:
                 fr: Vous avez rencontré un bénévole.
                 en: You met one of our volunteers.

@@ -43,7 +43,7 @@ public enum Suppressibility: Sendable, Hashable {
         .footerMissingDataOrigin, .missingFooter, .missingDataOrigin, .insecurePrivacyURL,
         .missingPurpose, .purposeWithoutPurposeMode,
         .invalidAddress, .unverifiedFromDomain, .headerInjection, .invalidSendingDomain, .lookAlikeDomain,
-        .addressInDisplayName,
+        .addressInDisplayName, .placeholderValue,
         .rawHTML, .unsafeLink, .unsafeLayoutHTML,
     ]
 

@@ -10,7 +10,12 @@ struct SymbolTable {
     var tasks: [String: SourceRange] = [:]
     var purposes: [String: SourceRange] = [:]
     var contactFields: [String: ContactField] = [:]
+    /// The declared locales that are well formed, without repeats: what every template, footer and
+    /// data-origin notice must cover.
     var locales: [String] = []
+    /// The declared locales refused as malformed (`CY`, `en_US`): reported once where they are declared,
+    /// and never required anywhere else.
+    var refusedLocales: [String] = []
     /// For each questionnaire of `questionnaires`, its questions' positions by id (first definition):
     /// every answer trigger looks its question up, and a questionnaire may hold thousands.
     private var questionPositions: [String: [String: Int]] = [:]
@@ -50,7 +55,15 @@ struct SymbolTable {
             contactFields[field.id.value] = field
         }
         var seen = Set<String>()
-        locales = manifest.locales.map(\.value).filter { seen.insert($0).inserted }
+        for locale in manifest.locales.map(\.value) where seen.insert(locale).inserted {
+            if Syntax.isValidLocale(locale) { locales.append(locale) } else { refusedLocales.append(locale) }
+        }
+    }
+
+    /// Whether `locale` is how a refused locale of the manifest is meant (`cy` for `CY`, `en-US` for
+    /// `en_US`): a template's section for it is the same mistake, already reported in the manifest.
+    func isRefusedLocale(spelling locale: String) -> Bool {
+        refusedLocales.contains { $0.lowercased() == locale.lowercased() || Syntax.suggestedLocale(for: $0) == locale }
     }
 
     /// The question `id` of the questionnaire `questionnaireID`, first definitions of both.

@@ -51,7 +51,9 @@ struct TemplateRules {
             for content in template.locales {
                 present.insert(content.locale.value)
                 // A malformed locale (`EN`) already has its error from the decoder.
-                if !locales.isEmpty, !locales.contains(content.locale.value), Syntax.isValidLocale(content.locale.value) {
+                if !locales.isEmpty, !locales.contains(content.locale.value), Syntax.isValidLocale(content.locale.value),
+                    !symbols.isRefusedLocale(spelling: content.locale.value)
+                {
                     bag.report(
                         .error(
                             .undeclaredLocale,
@@ -78,7 +80,10 @@ struct TemplateRules {
             // A locale present under a near-miss key (`EN`, `fr-fr`) is reported there, not as missing.
             let undeclared = present.filter { !locales.contains($0) }
             for locale in locales where !present.contains(locale) {
-                if undeclared.contains(where: { $0.lowercased() == locale || DidYouMean.suggestion(for: $0, among: [locale]) != nil }) {
+                if undeclared.contains(where: {
+                    $0.lowercased() == locale || Syntax.isMalformedSpelling($0, of: locale)
+                        || DidYouMean.suggestion(for: $0, among: [locale]) != nil
+                }) {
                     continue
                 }
                 bag.report(

@@ -65,6 +65,9 @@ public extension DiagnosticCode {
     static let invalidSendingDomain: DiagnosticCode = "AM505"
     static let lookAlikeDomain: DiagnosticCode = "AM506"
     static let addressInDisplayName: DiagnosticCode = "AM507"
+    /// A reserved example domain or an `automail init` placeholder that would reach a contact: a warning
+    /// for `check`, an error for `build`.
+    static let placeholderValue: DiagnosticCode = "AM508"
 
     // Templates and Liquid
     static let missingLocale: DiagnosticCode = "AM601"

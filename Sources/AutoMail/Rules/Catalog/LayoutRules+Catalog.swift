@@ -35,6 +35,11 @@ extension RuleCatalog {
                     triggers: true,
                     files: edit("automail.yaml", ["consent:\n": "layout: «layouts/emial.html»\nconsent:\n"])
                         .merging(["layouts/email.html": exampleLayout]) { $1 }),
+                // The layout named without its folder: the help gives its path.
+                RuleExample(
+                    triggers: true,
+                    files: edit("automail.yaml", ["consent:\n": "layout: «email»\nconsent:\n"])
+                        .merging(["layouts/email.html": exampleLayout]) { $1 }),
                 RuleExample(triggers: false, files: files(manifestWithLayout, ["layouts/email.html": exampleLayout])),
             ]),
         RuleDescription(

@@ -47,7 +47,7 @@ extension RuleCatalog {
                     files: englishFooter(
                         """
                         {{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}
-                        [Your data]({{ legal.privacy_url }}) · [Unsubscribe](https://example.org/unsubscribe)
+                        [Your data]({{ legal.privacy_url }}) · [Unsubscribe](https://lyonvote.fr/unsubscribe)
                         """, marked: true)),
                 RuleExample(
                     triggers: true,
@@ -205,7 +205,16 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", ["footer:\n  fr: |": "footer:\n  «fr»: |", baseEnglishFooter: ""])),
+                    files: edit("automail.yaml", ["footer:\n  fr: |": "«footer»:\n  fr: |", baseEnglishFooter: ""])),
+                // A locale refused as malformed (`EN`) has its own error where it is declared, and is
+                // required nowhere else.
+                RuleExample(
+                    triggers: false,
+                    files: edit("automail.yaml", ["locales: [fr, en]": "locales: [fr, en, CY]"])),
+                // A footer under a near-miss key has its own error (AM206) there.
+                RuleExample(
+                    triggers: false,
+                    files: edit("automail.yaml", ["  en: |\n    {{ legal.publisher }}": "  EN: |\n    {{ legal.publisher }}"])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
@@ -227,10 +236,19 @@ extension RuleCatalog {
                 RuleExample(
                     triggers: true,
                     files: edit("automail.yaml", [
-                        "legal:\n  publisher": "legal:\n  «publisher",
-                        "    fr: Vous avez rencontré un bénévole.\n    en: You met one of our volunteers.\n":
-                            "    fr: Vous avez rencontré un bénévole.»\n",
+                        "  data_origin:\n": "  «data_origin»:\n",
+                        "    en: You met one of our volunteers.\n": "",
                     ])),
+                RuleExample(
+                    triggers: false,
+                    files: edit("automail.yaml", ["locales: [fr, en]": "locales: [fr, en, CY]"])),
+                // A notice under a near-miss key, or left empty, has its own error (AM206, AM208) there.
+                RuleExample(
+                    triggers: false,
+                    files: edit("automail.yaml", ["    en: You met one of our volunteers.": "    EN: You met one of our volunteers."])),
+                RuleExample(
+                    triggers: false,
+                    files: edit("automail.yaml", ["    en: You met one of our volunteers.": "    en:"])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
@@ -243,14 +261,14 @@ extension RuleCatalog {
 
                 ```yaml
                 legal:
-                  privacy_url: https://example.org/privacy
+                  privacy_url: https://lyonvote.fr/privacy
                 ```
                 """#,
             examples: [
                 RuleExample(
                     triggers: true,
                     files: edit("automail.yaml", [
-                        "privacy_url: https://example.org/privacy": "privacy_url: «http://example.org/privacy»"
+                        "privacy_url: https://lyonvote.fr/privacy": "privacy_url: «http://lyonvote.fr/privacy»"
                     ])),
                 RuleExample(triggers: false, files: [:]),
             ]),

@@ -8,7 +8,7 @@ extension RuleCatalog {
             summary: "a sender or reply-to address is not a plain `local@domain` address",
             explanation: #"""
                 `address` and `reply_to` take a bare RFC 5321/5322 address in its dot-atom form:
-                `team@example.org`. Display names (`Team <team@…>`), comments, quoted local parts and
+                `team@lyonvote.fr`. Display names (`Team <team@…>`), comments, quoted local parts and
                 IP-literal domains are legal somewhere, but mail systems disagree on them and they are
                 the usual vehicles of header tricks. The display name goes in `name`.
 
@@ -16,17 +16,17 @@ extension RuleCatalog {
                 senders:
                   - id: team
                     name: Base team
-                    address: team@example.org
+                    address: team@lyonvote.fr
                 ```
                 """#,
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", ["address: team@example.org": "address: «team.example.org»"])),
+                    files: edit("automail.yaml", ["address: team@lyonvote.fr": "address: «team.lyonvote.fr»"])),
                 RuleExample(
                     triggers: true,
                     files: edit("automail.yaml", [
-                        "reply_to: contact@example.org": "reply_to: «Base team <contact@example.org>»"
+                        "reply_to: contact@lyonvote.fr": "reply_to: «Base team <contact@lyonvote.fr>»"
                     ])),
                 RuleExample(triggers: false, files: [:]),
             ]),
@@ -40,21 +40,21 @@ extension RuleCatalog {
                 lands in spam, and sending as someone else's domain is spoofing.
 
                 ```yaml
-                sending_domains: [example.org]
+                sending_domains: [lyonvote.fr]
                 senders:
                   - id: team
-                    address: team@example.org
+                    address: team@lyonvote.fr
                 ```
                 """#,
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", ["address: team@example.org": "address: «team@example.com»"])),
+                    files: edit("automail.yaml", ["address: team@lyonvote.fr": "address: «team@lyonvote.eu»"])),
                 RuleExample(
                     triggers: false,
                     files: edit("automail.yaml", [
-                        "sending_domains: [example.org]": "sending_domains: [example.org, example.com]",
-                        "address: team@example.org": "address: team@example.com",
+                        "sending_domains: [lyonvote.fr]": "sending_domains: [lyonvote.fr, lyonvote.eu]",
+                        "address: team@lyonvote.fr": "address: team@lyonvote.eu",
                     ])),
             ]),
         RuleDescription(
@@ -76,7 +76,7 @@ extension RuleCatalog {
                 RuleExample(
                     triggers: true,
                     files: edit("automail.yaml", [
-                        "name: Base team": #"name: «"Base team\r\nBcc: everyone@example.net"»"#
+                        "name: Base team": #"name: «"Base team\r\nBcc: everyone@lyonvote.be"»"#
                     ])),
                 RuleExample(
                     triggers: true,
@@ -106,7 +106,7 @@ extension RuleCatalog {
                     files: edit("automail.yaml", ["name: Base team": #"name: «"Support <security@bank.example>"»"#])),
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", ["name: Base team": "name: «team@example.org»"])),
+                    files: edit("automail.yaml", ["name: Base team": "name: «team@lyonvote.fr»"])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
@@ -120,16 +120,16 @@ extension RuleCatalog {
                 or omit `reply_to` so replies go to the From address.
 
                 ```yaml
-                reply_to: contact@example.org
+                reply_to: contact@lyonvote.fr
                 ```
                 """#,
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", ["reply_to: contact@example.org": "reply_to: «noreply@example.org»"])),
+                    files: edit("automail.yaml", ["reply_to: contact@lyonvote.fr": "reply_to: «noreply@lyonvote.fr»"])),
                 RuleExample(
                     triggers: false,
-                    files: edit("automail.yaml", ["    reply_to: contact@example.org\n": ""])),
+                    files: edit("automail.yaml", ["    reply_to: contact@lyonvote.fr\n": ""])),
             ]),
         RuleDescription(
             code: .invalidSendingDomain, severity: .error,
@@ -141,22 +141,22 @@ extension RuleCatalog {
                 sender could be verified against it.
 
                 ```yaml
-                sending_domains: [example.org, xn--lyon-nergie-fbb.fr]
+                sending_domains: [lyonvote.fr, xn--lyon-nergie-fbb.fr]
                 ```
                 """#,
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", ["sending_domains: [example.org]": "sending_domains: [«https://example.org»]"])),
+                    files: edit("automail.yaml", ["sending_domains: [lyonvote.fr]": "sending_domains: [«https://lyonvote.fr»]"])),
                 RuleExample(
                     triggers: true,
                     files: edit("automail.yaml", [
-                        "sending_domains: [example.org]": "sending_domains: [example.org, «lyon-énergie.fr»]"
+                        "sending_domains: [lyonvote.fr]": "sending_domains: [lyonvote.fr, «lyon-énergie.fr»]"
                     ])),
                 RuleExample(
                     triggers: false,
                     files: edit("automail.yaml", [
-                        "sending_domains: [example.org]": "sending_domains: [example.org, xn--lyon-nergie-fbb.fr]"
+                        "sending_domains: [lyonvote.fr]": "sending_domains: [lyonvote.fr, xn--lyon-nergie-fbb.fr]"
                     ])),
             ]),
         RuleDescription(
@@ -164,25 +164,25 @@ extension RuleCatalog {
             summary: "a domain of the workspace looks like another one, or mixes scripts",
             explanation: #"""
                 A sending, From or Reply-To domain that can be mistaken for another domain of the
-                workspace is how a phishing address slips past review: `examp1e.org` next to `example.org`,
-                or `xn--exmple-4nf.org`, shown as `exаmple.org` with a Cyrillic `а`. automail compares
+                workspace is how a phishing address slips past review: `lyonv0te.fr` next to `lyonvote.fr`,
+                or `xn--lynvote-bjg.fr`, shown as `lyоnvote.fr` with a Cyrillic `а`. automail compares
                 skeletons (Unicode TR39): punycode decoded, Cyrillic and Greek look-alikes read as Latin,
                 `0`, `1`, `rn`, `vv`, `cl` read as `o`, `l`, `m`, `w`, `d`; a decoded label mixing Cyrillic
                 or Greek with another script is refused too.
-                Use the very same domain everywhere: `reply_to: contact@example.org`.
+                Use the very same domain everywhere: `reply_to: contact@lyonvote.fr`.
                 """#,
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", ["reply_to: contact@example.org": "reply_to: «contact@examp1e.org»"])),
+                    files: edit("automail.yaml", ["reply_to: contact@lyonvote.fr": "reply_to: «contact@lyonv0te.fr»"])),
                 RuleExample(
                     triggers: true,
                     files: edit("automail.yaml", [
-                        "sending_domains: [example.org]": "sending_domains: [example.org, «xn--exmple-4nf.org»]"
+                        "sending_domains: [lyonvote.fr]": "sending_domains: [lyonvote.fr, «xn--lynvote-bjg.fr»]"
                     ])),
                 RuleExample(
                     triggers: false,
-                    files: edit("automail.yaml", ["reply_to: contact@example.org": "reply_to: contact@example.net"])),
+                    files: edit("automail.yaml", ["reply_to: contact@lyonvote.fr": "reply_to: contact@lyonvote.be"])),
             ]),
     ]
 }

@@ -16,13 +16,13 @@ extension RuleCatalog {
                 ```yaml
                 senders:
                   - id: team
-                    reply_to: contact@example.org
+                    reply_to: contact@lyonvote.fr
                 ```
                 """#,
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", ["    reply_to: contact@example.org": "    «reply-to»: contact@example.org"])),
+                    files: edit("automail.yaml", ["    reply_to: contact@lyonvote.fr": "    «reply-to»: contact@lyonvote.fr"])),
                 RuleExample(
                     triggers: true,
                     files: edit("triggers/main.yaml", ["    delay: 2h": "    «delai»: 2h"])),
@@ -92,7 +92,8 @@ extension RuleCatalog {
                 questions, answers, templates and triggers) are lowercase ASCII letters, digits, `_` and
                 `-`, start with a letter or a digit, and have at most 64 characters. They end up in
                 event keys (`answer:doors/support/yes`), URLs and log lines of the sending service, where
-                spaces, capitals and accents break matching. The help suggests a valid id.
+                spaces, capitals and accents break matching. The help suggests a valid id; a reference
+                written as a file name (`template: call-back.yaml`) is told to use the id (`call-back`).
 
                 ```yaml
                 - id: welcome-yes
@@ -105,6 +106,16 @@ extension RuleCatalog {
                 RuleExample(
                     triggers: true,
                     files: edit("triggers/main.yaml", ["answer: doors/support/yes": "answer: doors/support/«Yes»"])),
+                // References written as the file of what they name.
+                RuleExample(
+                    triggers: true,
+                    files: edit("triggers/main.yaml", ["template: callback": "template: «callback.yaml»"])),
+                RuleExample(
+                    triggers: true,
+                    files: edit("triggers/main.yaml", ["answer: doors/support/yes": "answer: «doors.yml»/support/yes"])),
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/callback.yaml", ["sender: team": "sender: «team@lyonvote.fr»"])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
@@ -156,7 +167,8 @@ extension RuleCatalog {
             summary: "a duration is not `<n>m`, `<n>h` or `<n>d` of at most 365 days",
             explanation: #"""
                 `delay` and `once_per_contact` take a whole number followed by `m` (minutes), `h` (hours)
-                or `d` (days), at most `365d`; `once_per_contact` also takes `forever`. Free text such as
+                or `d` (days), at most `365d`; `delay` also takes `0` (at once, the default) and
+                `once_per_contact` takes `forever`. Free text such as
                 `2 hours` cannot be read the same way by every sender, so it is refused.
 
                 ```yaml
@@ -174,6 +186,10 @@ extension RuleCatalog {
                 RuleExample(
                     triggers: false,
                     files: edit("triggers/main.yaml", ["once_per_contact: 30d": "once_per_contact: forever"])),
+                // `0` is the documented default of `delay`: written out, it needs no unit.
+                RuleExample(
+                    triggers: false,
+                    files: edit("triggers/main.yaml", ["delay: 2h": "delay: 0"])),
             ]),
         RuleDescription(
             code: .emptyValue, severity: .error,

@@ -22,7 +22,7 @@ extension RuleCatalog {
             subject: We will call you back
         \(comment.isEmpty ? "" : "    " + comment + "\n")    body: |\(trailing)
               A volunteer will call you back soon.
-              ![](https://example.org/logo.png)
+              ![](https://lyonvote.fr/logo.png)
 
         """
     }

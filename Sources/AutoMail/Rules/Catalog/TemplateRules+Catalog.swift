@@ -1,6 +1,12 @@
 import Diagnostics
+import Liquid
 
 extension RuleCatalog {
+    /// The supported Liquid filters as the explanation of AM606 lists them, from the filter registry.
+    static var supportedFilterList: String {
+        LiquidTemplate.supportedFilters.map { "`" + $0 + "`" }.joined(separator: ", ")
+    }
+
     /// The base `callback` template with `text` added after the last line of its `en` body.
     private static func callbackEnglishBody(adding text: String) -> [String: String] {
         edit("templates/callback.yaml", [
@@ -153,11 +159,11 @@ extension RuleCatalog {
             summary: "the Liquid uses a tag or filter outside automail's subset",
             explanation: #"""
                 automail supports a subset of Liquid that every sender can render the same way: output
-                with the filters `default`, `upcase`, `downcase`, `capitalize`, `strip`, `lstrip`,
-                `rstrip`, `escape`, `append`, `prepend`, `replace`, `remove`, `truncate`, `size`; the tags
-                `if`/`elsif`/`else`, `unless`, `case`/`when`, `comment`, `raw`, `assign`, `capture`.
+                with the filters \#(supportedFilterList);
+                the tags `if`/`elsif`/`else`, `unless`, `case`/`when`, `comment`, `raw`, `assign`, `capture`.
                 Loops, includes and other filters are refused (an `include` reads a file the sender
-                does not have; an unknown filter is ignored silently by some engines).
+                does not have; an unknown filter is ignored silently by some engines). The help names
+                the supported filter another language calls differently (`upper` is `upcase`).
 
                 ```liquid
                 {{ contact.surname | upcase }}
@@ -170,6 +176,13 @@ extension RuleCatalog {
                         #"      Hello {{ contact.firstname | default: "friend" }},"#:
                             "      Hello {{ contact.firstname | «upper» }},"
                     ])),
+                // Another language's name for a supported filter: the help names it (`upcase`).
+                RuleExample(
+                    triggers: true,
+                    files: callbackEnglishBody(adding: "{{ contact.firstname | «lower» }}")),
+                RuleExample(
+                    triggers: true,
+                    files: callbackEnglishBody(adding: "{% «set» greeting = \"Hi\" %}{{ greeting }}")),
                 RuleExample(
                     triggers: true,
                     files: callbackEnglishBody(adding: "{% «include» 'signature' %}")),
@@ -277,18 +290,18 @@ extension RuleCatalog {
                 workspace controls: `{{ unsubscribe_url }}`, `{{ legal.privacy_url }}`. `javascript:`
                 and `data:` links are attack vectors; a target that starts with a contact's value
                 (`{{ contact.website }}`) lets whoever typed that value choose where the link goes;
-                a relative link (`www.example.org/…`, `/programme`) has no base in an email and goes
+                a relative link (`www.lyonvote.fr/…`, `/programme`) has no base in an email and goes
                 nowhere; spaces and quotes in a URL break the HTML attribute. A contact value after a
                 fixed `https://` host is fine.
 
                 ```markdown
-                Read [our programme](https://www.example.org/programme).
+                Read [our programme](https://www.lyonvote.fr/programme).
                 ```
                 """#,
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: callbackEnglishBody(adding: "Read [our programme](«www.example.org/programme»).")),
+                    files: callbackEnglishBody(adding: "Read [our programme](«www.lyonvote.fr/programme»).")),
                 RuleExample(
                     triggers: true,
                     files: callbackEnglishBody(adding: "[Act now](«javascript:alert(document.cookie)»)")),
@@ -297,10 +310,10 @@ extension RuleCatalog {
                     files: callbackEnglishBody(adding: "[Your district page](«{{ contact.district }}»)")),
                 RuleExample(
                     triggers: false,
-                    files: callbackEnglishBody(adding: "[Your district page](https://www.example.org/{{ contact.district }})")),
+                    files: callbackEnglishBody(adding: "[Your district page](https://www.lyonvote.fr/{{ contact.district }})")),
                 RuleExample(
                     triggers: false,
-                    files: callbackEnglishBody(adding: "Read [our programme](https://www.example.org/programme).")),
+                    files: callbackEnglishBody(adding: "Read [our programme](https://www.lyonvote.fr/programme).")),
             ]),
         RuleDescription(
             code: .emptyLink, severity: .error,
@@ -311,7 +324,7 @@ extension RuleCatalog {
                 without a link.
 
                 ```markdown
-                Read [our programme](https://www.example.org/programme).
+                Read [our programme](https://www.lyonvote.fr/programme).
                 ```
                 """#,
             examples: [
@@ -320,7 +333,7 @@ extension RuleCatalog {
                     files: callbackEnglishBody(adding: "Read «[our programme]()».")),
                 RuleExample(
                     triggers: false,
-                    files: callbackEnglishBody(adding: "Read [our programme](https://www.example.org/programme).")),
+                    files: callbackEnglishBody(adding: "Read [our programme](https://www.lyonvote.fr/programme).")),
             ]),
         RuleDescription(
             code: .imageWithoutAlt, severity: .warning,
@@ -331,16 +344,16 @@ extension RuleCatalog {
                 only content is a spam signal. Describe the image between the brackets.
 
                 ```markdown
-                ![Our volunteers at the Croix-Rousse market](https://example.org/team.jpg)
+                ![Our volunteers at the Croix-Rousse market](https://lyonvote.fr/team.jpg)
                 ```
                 """#,
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: callbackEnglishBody(adding: "«![](https://example.org/team.jpg)»")),
+                    files: callbackEnglishBody(adding: "«![](https://lyonvote.fr/team.jpg)»")),
                 RuleExample(
                     triggers: false,
-                    files: callbackEnglishBody(adding: "![Our volunteers at the market](https://example.org/team.jpg)")),
+                    files: callbackEnglishBody(adding: "![Our volunteers at the market](https://lyonvote.fr/team.jpg)")),
             ]),
         RuleDescription(
             code: .markdownTooComplex, severity: .error,
@@ -356,7 +369,7 @@ extension RuleCatalog {
                 Close each `[` of a link, or escape a literal one as `\[`:
 
                 ```markdown
-                [Read our programme](https://example.org/programme) \[updated\]
+                [Read our programme](https://lyonvote.fr/programme) \[updated\]
                 ```
                 """#,
             examples: [
@@ -368,7 +381,7 @@ extension RuleCatalog {
                 RuleExample(
                     triggers: false,
                     files: edit("templates/callback.yaml", [
-                        "A volunteer will call you back soon.": "[[nested] link](https://example.org) soon."
+                        "A volunteer will call you back soon.": "[[nested] link](https://lyonvote.fr) soon."
                     ])),
             ]),
         RuleDescription(

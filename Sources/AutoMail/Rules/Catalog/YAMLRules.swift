@@ -334,5 +334,42 @@ extension RuleCatalog {
                         "subject: We will call you back": "subject: We will call you back \u{1F468}\u{200D}\u{1F469}"
                     ])),
             ]),
+        RuleDescription(
+            code: .yamlUnquotedLiquid, severity: .error,
+            summary: "an unquoted value starts with `{{` or `{%`, which YAML reads as a mapping",
+            explanation: #"""
+                In YAML, a plain (unquoted) value that starts with `{` is a flow mapping: `subject: {{
+                contact.firstname }}, welcome` is a mapping inside a mapping, not a subject, and the text
+                after it breaks the file. automail reports this once, where the value starts, and reads
+                the value as the text it was meant to be. Quote the whole value in single quotes, or
+                write it as a block scalar:
+
+                ```yaml
+                subject: '{{ contact.firstname }}, welcome'
+                ```
+                """#,
+            examples: [
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/callback.yaml", [
+                        "subject: We will call you back": "subject: «{{ contact.firstname }}, we will call you back»"
+                    ])),
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/callback.yaml", [
+                        "subject: We will call you back": "subject: «{{ contact.firstname | default: \"Hi\" }}»"
+                    ])),
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/callback.yaml", [
+                        "subject: We will call you back":
+                            "subject: «{% if contact.firstname %}{{ contact.firstname }}, w{% else %}W{% endif %}e will call you back»"
+                    ])),
+                RuleExample(
+                    triggers: false,
+                    files: edit("templates/callback.yaml", [
+                        "subject: We will call you back": "subject: '{{ contact.firstname }}, we will call you back'"
+                    ])),
+            ]),
     ]
 }

@@ -1,0 +1,62 @@
+import AutoMail
+import Foundation
+import Liquid
+import Testing
+
+/// Lists the documents repeat are generated from the one list in the code: the Liquid filters of
+/// `LiquidTemplate.supportedFilters` (the filter registry in Sources/Liquid), between the markers
+/// `<!-- liquid-filters: … -->` and `<!-- /liquid-filters -->`. `RECORD_SNAPSHOTS=1` rewrites them.
+struct DocumentedListsTests {
+    static let documents = ["README.md", "docs/workspace-format.md", "docs/bundle-format.md"]
+    static let opening = "<!-- liquid-filters: generated from LiquidTemplate.supportedFilters -->"
+    static let closing = "<!-- /liquid-filters -->"
+
+    /// The list as the documents write it.
+    static var generated: String { LiquidTemplate.supportedFilters.map { "`\($0)`" }.joined(separator: ", ") }
+
+    @Test(arguments: documents)
+    func theFilterListIsTheRegistry(_ document: String) throws {
+        let url = Fixtures.repositoryRoot.appendingPathComponent(document)
+        var text = try String(contentsOf: url, encoding: .utf8)
+        var found = 0
+        var searchFrom = text.startIndex
+        while let open = text.range(of: Self.opening, range: searchFrom..<text.endIndex) {
+            let close = try #require(
+                text.range(of: Self.closing, range: open.upperBound..<text.endIndex), "\(document): unclosed marker")
+            let listed = String(text[open.upperBound..<close.lowerBound])
+            if Fixtures.recording {
+                text.replaceSubrange(open.upperBound..<close.lowerBound, with: Self.generated)
+            } else {
+                #expect(listed == Self.generated, "\(document) lists other filters than the registry; RECORD_SNAPSHOTS=1 rewrites it")
+            }
+            found += 1
+            searchFrom = text.range(of: Self.closing, range: open.upperBound..<text.endIndex)?.upperBound ?? text.endIndex
+        }
+        #expect(found == 1, "\(document) has \(found) generated filter lists, not 1")
+        if Fixtures.recording { try text.write(to: url, atomically: true, encoding: .utf8) }
+    }
+
+    /// `automail explain AM606` lists every supported filter, from the same registry.
+    @Test func theExplanationOfAM606ListsTheRegistry() throws {
+        let rule = try #require(RuleCatalog.rule("AM606"))
+        let flattened = rule.explanation.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(flattened.contains(Self.generated))
+    }
+
+    /// Every supported filter renders: the registry is what the renderer implements.
+    @Test(arguments: LiquidTemplate.supportedFilters)
+    func everyListedFilterIsImplemented(_ name: String) throws {
+        let arguments: String
+        switch name {
+        case "append", "prepend", "remove", "remove_first": arguments = ": \"x\""
+        case "replace", "replace_first": arguments = ": \"a\", \"b\""
+        default: arguments = ""
+        }
+        let parsed = LiquidTemplate.parse("{{ \"abc\" | \(name)\(arguments) }}")
+        let template = try #require(parsed.template, "`\(name)`: \(parsed.issues.map(\.message))")
+        guard case .success = template.render(.object([:])) else {
+            Issue.record("`\(name)` does not render")
+            return
+        }
+    }
+}
