@@ -79,7 +79,8 @@ extension LiquidTemplate {
         }
     }
 
-    /// Each `assign` and `capture` in the template: the name it binds and the tag's range.
+    /// Each `assign` and `capture` in the template, in source order: the name it binds and the range of
+    /// its (opening) tag.
     public var bindings: [(name: String, range: Range<Int>)] {
         var found: [(String, Range<Int>)] = []
         func walk(_ nodes: [Node]) {
@@ -87,7 +88,8 @@ extension LiquidTemplate {
                 switch node {
                 case .assign(let name, _, let range): found.append((name, range))
                 case .capture(let name, let body, let range):
-                    found.append((name, range))
+                    // The block's range runs to `endcapture`: point at its opening tag.
+                    found.append((name, tags.first { $0.range.lowerBound == range.lowerBound }?.range ?? range))
                     walk(body)
                 case .conditional(let branches, _, _, _): for branch in branches { walk(branch.body) }
                 case .caseTag(_, let branches, _, _): for branch in branches { walk(branch.body) }

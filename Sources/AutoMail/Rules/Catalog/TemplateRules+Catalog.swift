@@ -406,7 +406,7 @@ extension RuleCatalog {
                     files: callbackEnglishBody(adding: #"«{% assign legal = "" %}»"#)),
                 RuleExample(
                     triggers: true,
-                    files: callbackEnglishBody(adding: "«{% capture unsubscribe_url %}https://example.org{% endcapture %}»")),
+                    files: callbackEnglishBody(adding: "«{% capture unsubscribe_url %}»https://example.org{% endcapture %}")),
                 RuleExample(
                     triggers: false,
                     files: callbackEnglishBody(adding: #"{% assign greeting = contact.firstname | default: "friend" %}Hello {{ greeting }}"#)),
