@@ -134,14 +134,15 @@ struct ProtectedMarkdown {
             protectedCount += 1
         }
 
-        let blockOutputs = Self.blockOutputs(placeholders, scalars: scalars)
-        let hoisted = Self.hoistedTags(units: units.map { unit in
+        let edges = Self.tagEdges(units: units.map { unit in
             switch unit {
             case .run(let range): .run(range)
             case .newline: .newline
             case .token(let index, _): .token(index)
             }
         }, scalars: scalars, placeholders: placeholders)
+        let blockOutputs = Self.blockOutputs(placeholders, scalars: scalars, edges: edges)
+        let hoisted = Self.hoistedTags(placeholders: placeholders, edges: edges)
 
         var lineStart = 0
         var inFence = false
@@ -232,15 +233,20 @@ struct ProtectedMarkdown {
         self.scalarOffsetByUTF8 = table
     }
 
-    /// The outputs `{{ name }}` (no filter) of a name bound by a `capture` whose body holds a blank line.
-    static func blockOutputs(_ placeholders: [Placeholder], scalars: [Unicode.Scalar]) -> Set<Int> {
+    /// The outputs `{{ name }}` (no filter) of a name whose `capture` holds blocks: its opening tag
+    /// stands on a line of tags only (so its body is set apart as blocks), or its body holds a blank line.
+    static func blockOutputs(_ placeholders: [Placeholder], scalars: [Unicode.Scalar], edges: TagEdges) -> Set<Int> {
         var names = Set<String>()
         var open: (name: String, end: Int)?
-        for placeholder in placeholders where placeholder.construct.isSilentTag {
+        for (index, placeholder) in placeholders.enumerated() where placeholder.construct.isSilentTag {
             let name = tagName(placeholder)
             if name == "capture" {
                 let words = placeholder.source.split(whereSeparator: { " \t\n\r-%{}".contains($0) })
                 open = words.count >= 2 ? (String(words[1]), placeholder.construct.range.upperBound) : nil
+                if let capture = open, !edges.onTextLine[index] {
+                    names.insert(capture.name)
+                    open = nil
+                }
             } else if name == "endcapture", let capture = open {
                 let body = scalars[capture.end..<placeholder.construct.range.lowerBound]
                 var blankLine = false
@@ -266,12 +272,14 @@ struct ProtectedMarkdown {
         return outputs
     }
 
-    /// A unit of a line for ``hoistedTags(units:scalars:placeholders:)``.
+    /// A unit of a line for ``tagEdges(units:scalars:placeholders:)``.
     enum EdgeUnit { case run(Range<Int>), newline, token(Int) }
 
-    static let blockOpeners: Set<String> = ["if", "unless", "case", "capture"]
+    /// Block tags that may be set apart; `capture` is not among them: what it holds is a value, printed
+    /// where its output stands.
+    static let blockOpeners: Set<String> = ["if", "unless", "case"]
     static let blockMiddles: Set<String> = ["elsif", "else", "when"]
-    static let blockClosers: Set<String> = ["endif", "endunless", "endcase", "endcapture"]
+    static let blockClosers: Set<String> = ["endif", "endunless", "endcase"]
 
     /// The name of a `{% … %}` placeholder's tag (`if`, `endif`…), or `""`.
     static func tagName(_ placeholder: Placeholder) -> String {
@@ -287,17 +295,21 @@ struct ProtectedMarkdown {
         return name
     }
 
-    /// The placeholders of block tags to set apart: tags that stand at the start or the end of a line
-    /// holding text (before or after the text, with only white space and other such tags between),
-    /// when every tag of their block (`if` … `elsif` … `else` … `endif`) stands at a line edge or on
-    /// a line of tags only. Such a block's branches are whole paragraphs, so each tag can have a block
-    /// of its own and the Markdown never wraps one branch's tag in another's paragraph. A block with a
-    /// tag inside a line of text, or all on one line, is left inline, as written.
-    static func hoistedTags(units: [EdgeUnit], scalars: [Unicode.Scalar], placeholders: [Placeholder]) -> Set<Int> {
-        // Whether each placeholder stands at a line edge, and whether it is on a line of text.
-        var atEdge = [Bool](repeating: false, count: placeholders.count)
-        var onTextLine = [Bool](repeating: false, count: placeholders.count)
-        var lineOf = [Int](repeating: 0, count: placeholders.count)
+    /// Where each silent tag stands on its line, by placeholder index.
+    struct TagEdges {
+        /// At the start or the end of its line, with only white space and other silent tags between.
+        var atEdge: [Bool]
+        /// On a line that holds text besides silent tags and white space.
+        var onTextLine: [Bool]
+        /// The line it is on (0-based).
+        var lineOf: [Int]
+    }
+
+    static func tagEdges(units: [EdgeUnit], scalars: [Unicode.Scalar], placeholders: [Placeholder]) -> TagEdges {
+        var edges = TagEdges(
+            atEdge: [Bool](repeating: false, count: placeholders.count),
+            onTextLine: [Bool](repeating: false, count: placeholders.count),
+            lineOf: [Int](repeating: 0, count: placeholders.count))
         var lineNumber = 0
         var start = 0
         while start < units.count {
@@ -318,17 +330,25 @@ struct ProtectedMarkdown {
             let hasText = line.contains { !isBlank($0) && !isSilent($0) }
             for position in line.indices {
                 guard case .token(let index) = units[position], placeholders[index].construct.isSilentTag else { continue }
-                onTextLine[index] = hasText
-                lineOf[index] = lineNumber
+                edges.onTextLine[index] = hasText
+                edges.lineOf[index] = lineNumber
                 let before = units[start..<position].allSatisfy { isBlank($0) || isSilent($0) }
                 let after = units[(position + 1)..<end].allSatisfy { isBlank($0) || isSilent($0) }
-                atEdge[index] = before || after
+                edges.atEdge[index] = before || after
             }
             start = end + 1
             lineNumber += 1
         }
-        // Blocks paired by a stack; a block is hoisted when all its tags are at edges and one is on a
-        // line of text.
+        return edges
+    }
+
+    /// The placeholders of block tags to set apart: tags that stand at the start or the end of a line
+    /// holding text (before or after the text, with only white space and other such tags between),
+    /// when every tag of their block (`if` … `elsif` … `else` … `endif`) stands at a line edge or on
+    /// a line of tags only, and the block spans lines. Such a block's branches are whole paragraphs, so
+    /// each tag can have a block of its own and the Markdown never wraps one branch's tag in another's
+    /// paragraph. A block with a tag inside a line of text, or all on one line, is left inline, as written.
+    static func hoistedTags(placeholders: [Placeholder], edges: TagEdges) -> Set<Int> {
         var hoisted = Set<Int>()
         var stack: [[Int]] = []
         for index in placeholders.indices where placeholders[index].construct.isSilentTag {
@@ -339,10 +359,9 @@ struct ProtectedMarkdown {
                 if !stack.isEmpty { stack[stack.count - 1].append(index) }
             } else if blockClosers.contains(name), var block = stack.popLast() {
                 block.append(index)
-                // A block on one line (`{% if x %}Dear {{ x }},{% endif %}`) stays inline.
-                if block.allSatisfy({ atEdge[$0] }), block.contains(where: { onTextLine[$0] }),
-                   block.contains(where: { lineOf[$0] != lineOf[index] }) {
-                    for tag in block where onTextLine[tag] { hoisted.insert(tag) }
+                if block.allSatisfy({ edges.atEdge[$0] }), block.contains(where: { edges.onTextLine[$0] }),
+                   block.contains(where: { edges.lineOf[$0] != edges.lineOf[index] }) {
+                    for tag in block where edges.onTextLine[tag] { hoisted.insert(tag) }
                 }
             }
         }
