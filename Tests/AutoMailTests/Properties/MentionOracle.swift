@@ -38,6 +38,15 @@ struct MentionOracle {
         let header = email.headers.first { $0.name == "List-Unsubscribe" }?.value ?? ""
         if !header.contains("<\(unsubscribeURL)>") { problems.append("`List-Unsubscribe` is `\(header)`") }
         if email.subject.allSatisfy(\.isWhitespace) { problems.append("the subject is empty") }
+        // The text part is the body, `-- `, then the footer; the HTML body sits in the layout's content cell.
+        let bodyText = email.text.range(of: "\n\n-- \n").map { email.text[..<$0.lowerBound] } ?? email.text[...]
+        if bodyText.allSatisfy(\.isWhitespace) { problems.append("the text part's body is empty") }
+        if let cell = email.html.range(of: "class=\"am-content\""),
+           let start = email.html[cell.upperBound...].firstIndex(of: ">"),
+           let end = email.html[start...].range(of: "</td>"),
+           HTMLView(String(email.html[email.html.index(after: start)..<end.lowerBound])).text.isEmpty {
+            problems.append("the HTML body is empty")
+        }
         for (part, value) in [("subject", email.subject), ("html", email.html), ("text", email.text)] {
             for delimiter in ["{{", "{%"] where value.contains(delimiter) {
                 problems.append("`\(delimiter)` survives in the \(part)")

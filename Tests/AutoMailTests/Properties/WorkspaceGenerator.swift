@@ -281,7 +281,8 @@ struct WorkspaceGenerator {
         if chance(40) {
             text += "{% if contact.firstname %}{{ contact.firstname }}, you{% else %}You{% endif %} can leave at any time.\n\n"
         }
-        switch count(0...4) {
+        // A capture in 1 footer in 12: it is a finding of these tests, and would otherwise hide the rest.
+        switch chance(8) ? 2 : pick([0, 1, 3, 4]) {
         case 0:
             shapes.insert(.footerBranches)
             let separator = chance(50) ? "\n\n" : "\n"
