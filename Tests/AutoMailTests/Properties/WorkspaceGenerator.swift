@@ -191,7 +191,12 @@ struct WorkspaceGenerator {
         switch kind {
         case 0: return inline()
         case 1:
-            return "## " + (chance(50) ? "{{ workspace.name }} " : "") + words().replacingOccurrences(of: "\n", with: " ")
+            var heading = pick(["# ", "## ", "### "]) + (chance(50) ? "{{ workspace.name }} " : "")
+            if chance(40) {
+                shapes.insert(.inlineConditional)
+                heading += inlineConditional() + " "
+            }
+            return heading + pick(["News", "Nouvelles 🙂", "Rent & repairs", "Ça bouge"])
         case 2:
             let marker = chance(50) ? "-" : "1."
             return (0..<count(1...3)).map { _ in "\(marker) \(inline())" }.joined(separator: "\n")
@@ -200,10 +205,12 @@ struct WorkspaceGenerator {
         case 4, 5:
             shapes.insert(.blockIf)
             let separator = chance(50) ? "\n\n" : "\n"
-            var text = "{% if \(condition()) %}" + separator + blocks(depth: depth + 1)
-            if chance(40) { text += separator + "{% elsif \(condition()) %}" + separator + blocks(depth: depth + 1) }
-            if chance(60) { text += separator + "{% else %}" + separator + blocks(depth: depth + 1) }
-            return text + separator + "{% endif %}"
+            // Sometimes with whitespace control.
+            let (open, close) = chance(20) ? ("{%-", "-%}") : ("{%", "%}")
+            var text = "\(open) if \(condition()) \(close)" + separator + blocks(depth: depth + 1)
+            if chance(40) { text += separator + "\(open) elsif \(condition()) \(close)" + separator + blocks(depth: depth + 1) }
+            if chance(60) { text += separator + "\(open) else \(close)" + separator + blocks(depth: depth + 1) }
+            return text + separator + "\(open) endif \(close)"
         case 6:
             shapes.insert(.blockUnless)
             let separator = chance(50) ? "\n\n" : "\n"
