@@ -47,6 +47,7 @@ struct MentionOracle {
            HTMLView(String(email.html[email.html.index(after: start)..<end.lowerBound])).text.isEmpty {
             problems.append("the HTML body is empty")
         }
+        if let problem = visible.balanceProblem { problems.append("the HTML is not well-formed: \(problem)") }
         for (part, value) in [("subject", email.subject), ("html", email.html), ("text", email.text)] {
             for delimiter in ["{{", "{%"] where value.contains(delimiter) {
                 problems.append("`\(delimiter)` survives in the \(part)")
@@ -66,6 +67,12 @@ struct MentionOracle {
 struct HTMLView {
     var text = ""
     var links: [(href: String, text: String)] = []
+    /// The first end tag that does not close the innermost open element, or an element left open.
+    var balanceProblem: String?
+
+    static let voidElements: Set<String> = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+    ]
 
     init(_ html: String) {
         var source = Self.removing(html, from: "<!--", to: "-->")
@@ -74,6 +81,7 @@ struct HTMLView {
         }
         var visible = ""
         var anchor: (href: String, text: String)?
+        var unclosed: [String] = []
         var rest = source[...]
         while let open = rest.firstIndex(of: "<") {
             let chunk = String(rest[..<open])
@@ -81,7 +89,17 @@ struct HTMLView {
             anchor?.text += chunk
             guard let close = rest[open...].firstIndex(of: ">") else { break }
             let tag = rest[rest.index(after: open)..<close]
-            let name = tag.prefix { $0.isLetter || $0 == "/" }.lowercased()
+            let name = tag.prefix { $0.isLetter || $0.isNumber || $0 == "/" }.lowercased()
+            if name.hasPrefix("/") {
+                let closed = String(name.dropFirst())
+                if unclosed.last == closed {
+                    unclosed.removeLast()
+                } else if balanceProblem == nil {
+                    balanceProblem = "</\(closed)> closes <\(unclosed.last ?? "nothing")>"
+                }
+            } else if !name.isEmpty, !Self.voidElements.contains(name), !tag.hasSuffix("/") {
+                unclosed.append(name)
+            }
             if name == "a" {
                 anchor = (Self.attribute("href", in: tag).map(Self.decoded) ?? "", "")
             } else if name == "/a", let finished = anchor {
@@ -95,6 +113,8 @@ struct HTMLView {
         }
         visible += rest
         text = MentionOracle.normalized(Self.decoded(visible))
+        // The head, style and title were cut out above: `<html>` and `<body>` must close like the rest.
+        if balanceProblem == nil, let left = unclosed.last { balanceProblem = "<\(left)> is never closed" }
     }
 
     static func removing(_ text: String, from start: String, to end: String) -> String {
