@@ -24,6 +24,20 @@ enum Mutation: String, CaseIterable, Sendable {
     case assignLegalInBody
     /// `{% capture unsubscribe_url %}https://…{% endcapture %}` at the top of a body.
     case captureUnsubscribeInBody
+    /// `{% unless contact.<tags> contains "x" %}[…]({{ unsubscribe_url }}){% endunless %}`.
+    case tagsGuardAroundUnsubscribe
+    /// `{% if contact.firstname.size < 20 %}[…]({{ unsubscribe_url }}){% endif %}`: gone for a long first name.
+    case sizeGuardAroundUnsubscribe
+    /// `{% if unsubscribe_url contains "invalid" %}…{% endif %}`: a link shown only to a checker's placeholder URL.
+    case guardOnUnsubscribeURL
+    /// `[…]({{ unsubscribe_url | truncate: 60 }})`: a broken link for a long URL.
+    case truncatedUnsubscribeURL
+    /// `[{{ contact.firstname }}]({{ unsubscribe_url }})`: a link without text for a contact without a first name.
+    case unsubscribeTextOnlyFirstname
+    /// `![…]({{ unsubscribe_url }})`: an image, not a link.
+    case unsubscribeAsImage
+    /// `![{{ legal.publisher }}](https://…/logo.png)`: the publisher only in an image's alternative text.
+    case publisherOnlyInImageAlt
     /// An empty body.
     case emptyBody
     /// A subject that is only `{{ contact.firstname }}`.
@@ -56,6 +70,18 @@ enum Mutation: String, CaseIterable, Sendable {
         case .htmlCommentAroundDataOrigin:
             footer = footer.replacing("{{ legal.data_origin }}", with: "<!-- {{ legal.data_origin }} -->")
         case .emptyUnsubscribeText: footer = footer.replacing(unsubscribeLink) { _ in "[]({{ unsubscribe_url }})" }
+        case .tagsGuardAroundUnsubscribe:
+            wrap(unsubscribeLink, "{% unless contact.\(f.tags) contains \"x\" %}", "{% endunless %}")
+        case .sizeGuardAroundUnsubscribe: wrap(unsubscribeLink, "{% if contact.firstname.size < 20 %}", "{% endif %}")
+        case .guardOnUnsubscribeURL: wrap(unsubscribeLink, "{% if unsubscribe_url contains \"invalid\" %}", "{% endif %}")
+        case .truncatedUnsubscribeURL:
+            footer = footer.replacing("({{ unsubscribe_url }})", with: "({{ unsubscribe_url | truncate: 60 }})")
+        case .unsubscribeTextOnlyFirstname:
+            footer = footer.replacing(unsubscribeLink) { _ in "[{{ contact.firstname }}]({{ unsubscribe_url }})" }
+        case .unsubscribeAsImage: footer = footer.replacing(unsubscribeLink) { "!" + $0.output }
+        case .publisherOnlyInImageAlt:
+            footer = footer.replacing(
+                "{{ legal.publisher }}", with: "![{{ legal.publisher }}](https://example-prop.org/logo.png)")
         case .assignLegalInBody: content.body = "{% assign legal = \"\" %}\n\n" + content.body
         case .captureUnsubscribeInBody:
             content.body = "{% capture unsubscribe_url %}https://evil.example/keep-sending{% endcapture %}\n\n" + content.body
