@@ -25,6 +25,8 @@ enum Shape: String, CaseIterable, Sendable {
     case footerOverride
     /// Purpose consent mode.
     case purposeMode
+    /// A custom layout (`layouts/email.html`), with or without a `{{ footer }}` slot.
+    case customLayout
     /// A legal value (publisher, postal address, data-origin notice) with Markdown syntax: `_under_`,
     /// `*stars*`, `[brackets]`, a backslash.
     case markdownInLegalValue
@@ -47,6 +49,8 @@ struct GeneratedWorkspace: Sendable {
     var footers: [String: String]
     /// Per template id and locale: subject, body and the footer override (if any).
     var templates: [String: [String: (subject: String, body: String, footer: String?)]]
+    /// The custom layout's markup, if any.
+    var layout: String?
 
     /// The files as the compiler reads them.
     var sources: [(path: String, text: String)] {
@@ -329,7 +333,7 @@ struct WorkspaceGenerator {
             publisher: legalValue(pick(["Riverside Tenants Association, Inc.", "Les Amis d'Été", "Verein \"Grün\" e.V."])),
             postalAddress: legalValue(pick(["415 River Road, Suite 2B, Riverside, NJ 08075, USA", "12 rue de la République, 69001 Lyon"])),
             privacyURL: pick(["https://example-prop.org/privacy", "https://example-prop.org/données?a=1&b=2"]),
-            dataOrigin: [:], templateIDs: [], shapes: [], footers: [:], templates: [:])
+            dataOrigin: [:], templateIDs: [], shapes: [], footers: [:], templates: [:], layout: nil)
         for locale in locales {
             self.locale = locale
             generated.dataOrigin[locale] = legalValue("(\(locale)) You receive this email because you talked with us.")
@@ -346,6 +350,14 @@ struct WorkspaceGenerator {
                 contents[locale] = (subject(), body(), override ? footer() : nil)
             }
             generated.templates[id] = contents
+        }
+        if chance(20) {
+            shapes.insert(.customLayout)
+            let footerSlot = chance(60) ? "<div style=\"font-size:12px;color:#6b7280;\">{{ footer }}</div>\n" : ""
+            generated.layout = "<body style=\"margin:0;background:#f4f4f5;\">\n"
+                + "<table role=\"presentation\" width=\"100%\"><tr><td style=\"padding:24px;\">\n"
+                + "<p style=\"font-weight:bold;\">{{ workspace.name }} · {{ legal.publisher }}</p>\n{{ content }}\n"
+                + footerSlot + "</td></tr></table>\n</body>\n"
         }
         generated.shapes = shapes
         generated.files = Self.files(of: generated, purposeMode: purposeMode)
@@ -398,6 +410,7 @@ struct WorkspaceGenerator {
         for locale in w.locales { manifest += "    \(locale): \(quoted(w.dataOrigin[locale] ?? ""))\n" }
         manifest += "footer:\n"
         for locale in w.locales { manifest += "  \(locale): " + block(w.footers[locale] ?? "", indent: 4) }
+        if w.layout != nil { manifest += "layout: layouts/email.html\n" }
         manifest += purposes
             ? "consent:\n  mode: purpose\n  purposes:\n    - id: news\n      label: News\n"
             : "consent:\n  mode: channel\n"
@@ -414,6 +427,7 @@ struct WorkspaceGenerator {
 
             """
         var files = ["automail.yaml": manifest]
+        if let layout = w.layout { files["layouts/email.html"] = layout }
         var triggers = "triggers:\n"
         for (index, id) in w.templateIDs.enumerated() {
             var text = "id: \(id)\n" + (purposes ? "purpose: news\n" : "") + "locales:\n"
