@@ -446,6 +446,15 @@ def _environment():
     filters["downcase"] = lambda value: _downcase(liquid_string(value))
     filters["capitalize"] = lambda value: _capitalize(liquid_string(value))
     filters["escape_once"] = lambda value: _escape_once(liquid_string(value))
+    # python-liquid writes `'` as `&#x27;`; the bundle format (like Ruby Liquid and LiquidJS) as `&#39;`.
+    # After `escape` every `&` of the value is `&amp;`, so `&#x27;` can only be the apostrophe.
+    escape = filters["escape"]
+
+    @functools.wraps(escape)  # keeps python-liquid's markers (`with_environment`...)
+    def escape_apostrophe(value, *arguments, **keywords):
+        return str(escape(value, *arguments, **keywords)).replace("&#x27;", "&#39;")
+
+    filters["escape"] = escape_apostrophe
     filters["url_encode"] = _string_filter(filters["url_encode"], keep_nil=True)
     filters["strip"] = lambda value: liquid_string(value).strip(_RUBY_WHITESPACE)
     filters["lstrip"] = lambda value: liquid_string(value).lstrip(_RUBY_WHITESPACE)
