@@ -5,8 +5,9 @@ import Liquid
 /// Hidden is what a mail client does not show: comments; the contents of `head`, `title`, `style`,
 /// `script` and `template`; and every element marked `hidden`, `aria-hidden="true"` with no other
 /// text, or styled away (`display:none`, `visibility:hidden`, `opacity:0`, a zero `font-size`,
-/// `max-height` or `line-height` with `overflow:hidden`, a `color` of `transparent`). An image counts
-/// by its `alt` text. Character references are decoded; text is not normalised (callers fold spaces).
+/// `max-height` or `line-height` with `overflow:hidden`, a `color` of `transparent`). An image counts by
+/// its `alt` text as the text of a link it stands in, never as visible text: shown, the image hides its
+/// alt text. Character references are decoded; text is not normalised (callers fold spaces).
 public struct VisibleContent: Sendable, Equatable {
     /// A link as a reader meets it.
     public struct Link: Sendable, Equatable {
@@ -76,7 +77,11 @@ public struct VisibleContent: Sendable, Equatable {
                     continue
                 }
                 if name == "img" {
-                    if !Self.hides(name, attributes) { appendVisible(" " + (attributes["alt"] ?? "") + " ") }
+                    // An image's alt text is what a link made of it says, but a mention only in an alt
+                    // text is not shown while the image is.
+                    if !Self.hides(name, attributes), hiddenDepth == 0, openLink != nil {
+                        openLink?.text += " " + (attributes["alt"] ?? "") + " "
+                    }
                     continue
                 }
                 if name == "br" { appendVisible("\n") }

@@ -23,41 +23,7 @@ import Testing
     /// Failures known today and being fixed in the compiler: a workspace holding one of these shapes,
     /// or a mutation of this name, fails as expected and is counted as known, not as a failure. Empty
     /// the set as the fixes land (a known name that no longer fails is printed).
-    static let knownFindings: Set<String> = [
-        // `{% when "A" %}Text` on one line: the Markdown wraps the tags in `<p>`, the runtime refuses the bundle.
-        Shape.caseWhenSharingLine.rawValue,
-        // Found by these tests: the footer check renders the Liquid, then reads the result as Markdown, so
-        // a legal value `Les Amis _du_ Parc` shows as `Les Amis du Parc` there and check reports AM402–AM405,
-        // while the bundle prints the value as it is.
-        Shape.markdownInLegalValue.rawValue,
-        // Found by these tests: in the HTML part an output inside `{% capture %}` is escaped, then escaped
-        // again where the capture is printed: `{% capture who %}{{ legal.publisher }}{% endcapture %}{{ who }}`
-        // shows `Les Amis d&#39;Été` (check, which renders without escaping, sees the publisher).
-        Shape.footerCapture.rawValue,
-        // The footer check renders two sample contacts (every field empty, every field "Sample"): a link
-        // hidden for other values is missed.
-        Mutation.unlessAroundUnsubscribe.rawValue,
-        Mutation.unlessNumberAroundUnsubscribe.rawValue,
-        Mutation.caseAroundUnsubscribe.rawValue,
-        Mutation.tagsGuardAroundUnsubscribe.rawValue,  // found by these tests, same cause
-        // Found by these tests, same cause: the check's placeholder unsubscribe URL can be told apart,
-        // `{% if unsubscribe_url contains "invalid" %}` shows the link to check and to no contact.
-        Mutation.guardOnUnsubscribeURL.rawValue,
-        // `[]({{ unsubscribe_url }})`: a link nobody can see or click; `[{{ contact.firstname }}](…)` likewise
-        // for a contact without a first name (found by these tests).
-        Mutation.emptyUnsubscribeText.rawValue,
-        Mutation.unsubscribeTextOnlyFirstname.rawValue,
-        // Found by these tests: `![{{ legal.publisher }}](logo.png)` passes check (the text part shows the
-        // alternative text) while the HTML shows the publisher only as an image's alt (a policy question: is a
-        // logo's alt text "showing" the publisher?).
-        Mutation.publisherOnlyInImageAlt.rawValue,
-        // The footer is checked alone; a body that reassigns a footer variable changes it.
-        Mutation.assignLegalInBody.rawValue,
-        Mutation.captureUnsubscribeInBody.rawValue,
-        // An empty body, a subject empty for a contact without a first name: warnings at most.
-        Mutation.emptyBody.rawValue,
-        Mutation.subjectOnlyFirstname.rawValue,
-    ]
+    static let knownFindings: Set<String> = []
 
     /// The number of workspaces from the environment (`AUTOMAIL_PROPERTY_RUNS`), if set.
     static var requestedRuns: Int? {
