@@ -29,7 +29,7 @@ enum WorkspaceFileName {
         var notes: [DiagnosticNote] = []
         let hidden = invisibleScalars(in: name)
         if !hidden.isEmpty {
-            let list = hidden.map { "U+" + hex($0) + ($0.properties.name.map { " " + $0 } ?? "") }
+            let list = hidden.map { "U+" + hex($0) + (($0.properties.name ?? $0.properties.nameAlias).map { " " + $0 } ?? "") }
             notes.append(
                 DiagnosticNote(
                     "the name holds characters that do not show, or look like others: " + list.joined(separator: ", ")))

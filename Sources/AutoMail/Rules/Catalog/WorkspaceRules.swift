@@ -44,18 +44,24 @@ extension RuleCatalog {
             examples: []),
         RuleDescription(
             code: .misnamedFile, severity: .error,
-            summary: "a workspace file ends in `.yml` instead of `.yaml`",
+            summary: "a file in a workspace folder is not read: its name is not `NAME.yaml`",
             explanation: #"""
                 automail reads only `.yaml` files directly inside `questionnaires/`, `templates/` and
-                `triggers/`. A `.yml` file there is almost always a template or trigger its author
-                expects to be deployed; ignoring it silently would drop emails from the bundle, so it is
-                reported instead.
+                `triggers/`. Anything else there is reported instead of skipped, because a template or a
+                trigger that is silently left out changes which emails are sent, and a name can look
+                right in a review and still not be read: `welcome.yml`, `welcome.YAML`, `welcome.yaml `
+                (a trailing space), `welcome.yaml` followed by a zero-width space, `welcome.уaml` (a
+                Cyrillic `у`), `welcome.yaml.bak`, `notes.txt`, a subfolder. The message shows invisible
+                and look-alike characters escaped (`\u{200B}`) and a note names them.
 
-                Rename the file:
+                Rename the file, or move it out of the folder:
 
                 ```sh
                 git mv templates/welcome.yml templates/welcome.yaml
                 ```
+
+                Names starting with `.` are hidden and ignored (editor swap and lock files); a name that
+                starts with an invisible character and then `.` is not hidden.
 
                 This rule comes from the loader, which reads the disk, not from `Compiler.check`: its
                 examples are tested by writing them to a folder and loading it.
