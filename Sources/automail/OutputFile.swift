@@ -17,6 +17,8 @@ import BundleFormat
 /// - a symbolic link: what it leads to decides. A link to a regular file replaces that file (atomically,
 ///   beside it), never the link itself; a link to a character device or a FIFO writes through
 ///   (`/dev/stdout`); a broken link or a link to anything else is refused.
+/// - `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`: written to that open descriptor, as
+///   shells treat these names (`build --output /dev/stdout >> log` appends to `log`, never replaces it).
 /// - a character device (`/dev/null`, a terminal) or a FIFO (a pipe a consumer reads): written through,
 ///   never replaced: renaming a file over `/dev/null` would turn the device into a regular file for every
 ///   process on the machine. The output is written only once complete (a failed build writes nothing).
@@ -34,12 +36,21 @@ enum OutputFile {
         case replace(path: String)
         /// A character device or a FIFO, or a link to one: opened for writing and written in place.
         case writeThrough(path: String)
+        /// `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`: the process's own open
+        /// descriptor N, written as it is (appending where the shell opened it with `>>`), whatever it
+        /// leads to, as shells treat these names.
+        case descriptor(Int32)
         /// Not written, for `reason` (`it is a folder`).
         case refused(reason: String)
     }
 
     /// How `path` is written, by what is there now.
     static func destination(of path: String) -> Destination {
+        if let descriptor = openDescriptor(named: path) {
+            var info = stat()
+            guard fstat(descriptor, &info) == 0 else { return .refused(reason: systemMessage()) }
+            return .descriptor(descriptor)
+        }
         var info = stat()
         guard lstat(path, &info) == 0 else {
             return errno == ENOENT ? .replace(path: path) : .refused(reason: systemMessage())
@@ -56,6 +67,23 @@ enum OutputFile {
             return kind(info.st_mode, path: path, through: "it is a symbolic link to ")
         }
         return kind(info.st_mode, path: path, through: "it is ")
+    }
+
+    /// The descriptor a name of the process's own descriptors names (`/dev/stdout` is 1), or `nil`.
+    static func openDescriptor(named path: String) -> Int32? {
+        switch path {
+        case "/dev/stdin": return 0
+        case "/dev/stdout": return 1
+        case "/dev/stderr": return 2
+        default: break
+        }
+        for prefix in ["/dev/fd/", "/proc/self/fd/"] where path.hasPrefix(prefix) {
+            let number = path.dropFirst(prefix.count)
+            guard !number.isEmpty, number.allSatisfy(\.isASCII), number.allSatisfy(\.isNumber), let value = Int32(number)
+            else { return nil }
+            return value
+        }
+        return nil
     }
 
     private static func kind(_ mode: mode_t, path: String, through: String) -> Destination {
@@ -106,6 +134,14 @@ enum OutputFile {
         /// The bytes for a write-through destination, written on commit.
         private var pending: [UInt8] = []
 
+        /// Whether the bytes are kept in memory and written through on commit.
+        private var isWrittenThrough: Bool {
+            switch destination {
+            case .writeThrough, .descriptor: true
+            default: false
+            }
+        }
+
         /// The file renamed over: `path`, or the regular file a link at `path` leads to.
         private var target: String {
             if case .replace(let resolved) = destination { return resolved }
@@ -127,7 +163,7 @@ enum OutputFile {
 
         mutating func append(_ bytes: UnsafeRawBufferPointer) {
             guard failure == nil, openIfNeeded() else { return }
-            if case .writeThrough = destination {
+            if isWrittenThrough {
                 pending.append(contentsOf: bytes)
                 return
             }
@@ -145,7 +181,7 @@ enum OutputFile {
 
         mutating func overwrite(at offset: Int, with bytes: [UInt8]) {
             guard failure == nil, openIfNeeded() else { return }
-            if case .writeThrough = destination {
+            if isWrittenThrough {
                 pending.replaceSubrange(offset..<(offset + bytes.count), with: bytes)
                 return
             }
@@ -168,9 +204,16 @@ enum OutputFile {
         /// through. On failure the temporary file is removed and the target left untouched.
         mutating func commit(replacing: Bool = true) throws(Failure) {
             _ = openIfNeeded()
-            if case .writeThrough(let device) = destination, failure == nil {
+            if isWrittenThrough, failure == nil {
                 if !replacing { failure = Failure(description: "it already exists") }
-                if failure == nil { failure = Self.writeThrough(pending, to: device) }
+                if failure == nil {
+                    switch destination {
+                    case .writeThrough(let device): failure = Self.writeThrough(pending, to: device)
+                    case .descriptor(let number):
+                        if !Console.writeAll(pending, to: number) { failure = Failure(description: OutputFile.systemMessage()) }
+                    default: break
+                    }
+                }
                 pending = []
                 if let failure { throw failure }
                 return
@@ -214,7 +257,7 @@ enum OutputFile {
             case .refused(let reason):
                 failure = Failure(description: reason)
                 return false
-            case .writeThrough:
+            case .writeThrough, .descriptor:
                 return true
             case .replace, nil:
                 break

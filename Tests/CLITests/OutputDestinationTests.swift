@@ -112,6 +112,28 @@ import Glibc
         #expect(Self.kind(scratch.path + "/dev.key") == S_IFLNK)
     }
 
+    /// `/dev/stdout` is the process's own standard output, as for a shell: written to, never resolved
+    /// and replaced (`>> log` appends to the log).
+    @Test func devStdoutIsTheStandardOutputItself() throws {
+        let scratch = try ScratchFolder()
+        let expected = try AutomailProcess.run(["build", Self.lyon, "--revision", "r"])
+        let outcome = try AutomailProcess.run(["build", Self.lyon, "--revision", "r", "--output", "/dev/stdout"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        #expect(outcome.standardOutput == expected.standardOutput)
+        try scratch.write("log", "first\n")
+        let executable = try AutomailProcess.executable().path
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "\"$0\" build \"$1\" --revision r --output /dev/stdout >> log", executable, Self.lyon]
+        shell.currentDirectoryURL = URL(fileURLWithPath: scratch.path)
+        try shell.run()
+        shell.waitUntilExit()
+        #expect(shell.terminationStatus == 0)
+        #expect(scratch.read("log") == "first\n" + expected.standardOutput)
+        #expect(try scratch.contents() == ["log"])
+        Self.expectDevNullIntact()
+    }
+
     /// A link to a regular file: the file is replaced (atomically, beside it), the link stays a link.
     @Test func aLinkToARegularFileReplacesTheFileAndKeepsTheLink() throws {
         let scratch = try ScratchFolder()
