@@ -43,8 +43,22 @@ import Testing
             atPath: Self.fixtures.appendingPathComponent("lyon-after/templates/programme-logement.yaml").path,
             toPath: repository + "/campaign/templates/programme-logement.yaml")
         try Data(Self.newTrigger.utf8).write(to: URL(fileURLWithPath: repository + "/campaign/triggers/logement.yaml"))
+        // `export-subst` would rewrite the placeholder in the subject with git archive.
+        let appeal = repository + "/campaign/templates/appel-don.yaml"
         try Data(
-            "triggers/logement.yaml export-ignore\ntemplates/programme-logement.yaml export-ignore\nautomail.yaml export-subst\n".utf8
+            try String(contentsOfFile: appeal, encoding: .utf8).replacingOccurrences(
+                of: "subject: 'A campaign funded by the people of Lyon'",
+                with: "subject: 'A campaign funded by the people of Lyon $Format:%h$'"
+            ).utf8
+        ).write(to: URL(fileURLWithPath: appeal))
+        try Data(
+            """
+            triggers/logement.yaml export-ignore
+            templates/programme-logement.yaml export-ignore
+            templates/appel-don.yaml export-subst
+            automail.yaml export-subst
+
+            """.utf8
         ).write(to: URL(fileURLWithPath: repository + "/campaign/.gitattributes"))
         try DiffCLITests.git(["add", "--all", "."], in: repository)
         try DiffCLITests.git(["commit", "--quiet", "-m", "pull request"], in: repository)
@@ -57,6 +71,7 @@ import Testing
         #expect(!diff.standardOutput.contains("No change"))
         #expect(diff.standardOutput.contains("pap-sujet-logement"), "\(diff.standardOutput.prefix(1500))")
         #expect(diff.standardOutput.contains("programme-logement"))
+        #expect(diff.standardOutput.contains("A campaign funded by the people of Lyon $Format:%h$"))
 
         // The revision reads as the checkout builds: the same trigger in both.
         let human = try AutomailProcess.run(

@@ -93,6 +93,26 @@ import Glibc
         #expect(lstat("/dev/full", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
     }
 
+    /// The human format's diagnostics are `check`'s main output, on standard error: lost, exit 3.
+    @Test func checkFailsWhenItsHumanReportIsLost() throws {
+        let scratch = try ScratchFolder()
+        let errURL = URL(fileURLWithPath: scratch.path + "/stdout")
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = try AutomailProcess.executable()
+        process.arguments = ["check", Self.lyon]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: errURL)
+        let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        process.standardError = full
+        try process.run()
+        try full.close()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 3)
+        var info = stat()
+        #expect(lstat("/dev/full", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
+    }
+
     /// `verify` prints its verdict on standard output: lost, the run fails, whatever the verdict.
     @Test func verifyFailsWhenItsVerdictIsLost() throws {
         let scratch = try ScratchFolder()
