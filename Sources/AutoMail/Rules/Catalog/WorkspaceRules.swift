@@ -47,21 +47,16 @@ extension RuleCatalog {
             summary: "a file in a workspace folder is not read: its name is not `NAME.yaml`",
             explanation: #"""
                 automail reads only `.yaml` files directly inside `questionnaires/`, `templates/` and
-                `triggers/`. Anything else there is reported instead of skipped, because a template or a
-                trigger that is silently left out changes which emails are sent, and a name can look
-                right in a review and still not be read: `welcome.yml`, `welcome.YAML`, `welcome.yaml `
-                (a trailing space), `welcome.yaml` followed by a zero-width space, `welcome.уaml` (a
-                Cyrillic `у`), `welcome.yaml.bak`, `notes.txt`, a subfolder. The message shows invisible
-                and look-alike characters escaped (`\u{200B}`) and a note names them.
-
-                Rename the file, or move it out of the folder:
+                `triggers/`; anything else there is reported, not skipped, since a template or trigger
+                silently left out changes which emails are sent and a name can look right in a review:
+                `welcome.yml`, `welcome.YAML`, `welcome.yaml ` (a trailing space), a zero-width space
+                after `.yaml`, `welcome.уaml` (a Cyrillic `у`), `welcome.yaml.bak`, `notes.txt`, a
+                subfolder. Invisible characters are shown escaped (`\u{200B}`). Names starting with `.`
+                are hidden and ignored; one starting with an invisible character is not hidden.
 
                 ```sh
                 git mv templates/welcome.yml templates/welcome.yaml
                 ```
-
-                Names starting with `.` are hidden and ignored (editor swap and lock files); a name that
-                starts with an invisible character and then `.` is not hidden.
 
                 This rule comes from the loader, which reads the disk, not from `Compiler.check`: its
                 examples are tested by writing them to a folder and loading it.
