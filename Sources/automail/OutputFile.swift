@@ -238,13 +238,22 @@ enum OutputFile {
             }
         }
 
-        /// Removes the temporary file, if any: `path` is left untouched.
+        /// Removes the temporary file, if any: `path` is left untouched. A FIFO gets nothing written, but
+        /// a consumer already reading it is given the end of its input (an open and a close, never
+        /// blocking) rather than left waiting for a writer that will not come.
         mutating func abandon() {
             if descriptor >= 0 { close(descriptor) }
             descriptor = -1
             if created { unlink(temporary) }
             created = false
             pending = []
+            if case .writeThrough(let device) = destination ?? OutputFile.destination(of: path) {
+                var info = stat()
+                if stat(device, &info) == 0, Int(info.st_mode) & 0o170000 == 0o010000 {
+                    let end = open(device, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+                    if end >= 0 { close(end) }
+                }
+            }
         }
 
         /// Decides the destination, and creates the temporary file unless it is open or the destination

@@ -63,6 +63,39 @@ import Glibc
         #expect(try scratch.contents() == ["bundle.pipe"], "a temporary file was left")
     }
 
+    /// A build that fails writes nothing into the FIFO, and its reader is given the end of its input
+    /// instead of waiting for ever.
+    @Test func aFailedBuildEndsTheFIFOsInputEmpty() throws {
+        let scratch = try ScratchFolder()
+        try FileManager.default.createDirectory(atPath: scratch.path + "/ws", withIntermediateDirectories: true)
+        try scratch.write("ws/automail.yaml", "id: broken\n")
+        let fifo = scratch.path + "/bundle.pipe"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        final class Box: @unchecked Sendable { var bytes: [UInt8]? }
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            if let handle = FileHandle(forReadingAtPath: fifo) {
+                box.bytes = Array(handle.readDataToEndOfFile())
+                try? handle.close()
+            }
+            done.signal()
+        }
+        // The reader is waiting before the build runs.
+        usleep(200_000)
+        let outcome = try AutomailProcess.run(["build", scratch.path + "/ws", "--output", fifo])
+        let ended = done.wait(timeout: .now() + 5) == .success
+        #expect(ended, "the reader was left waiting")
+        if !ended {
+            let writer = open(fifo, O_WRONLY | O_NONBLOCK)
+            if writer >= 0 { close(writer) }
+            done.wait()
+        }
+        #expect(outcome.status == 1)
+        #expect(box.bytes == [])
+        #expect(Self.kind(fifo) == S_IFIFO)
+    }
+
     @Test func reportAndDiffWriteThroughAFIFO() throws {
         let scratch = try ScratchFolder()
         let fifo = scratch.path + "/report.pipe"
