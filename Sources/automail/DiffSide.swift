@@ -127,7 +127,9 @@ struct DiffContext {
         let reader = GitTree(repository: top, sparseAbove: LoadLimits.default.maxFileBytes)
         let treeish = "\(commit):\(prefix)"
         do {
-            guard try reader.isTree(treeish) else { throw fail("\(described) does not exist (no such folder in `\(commit)`)") }
+            guard try reader.isTree(treeish) else {
+                throw fail("\(described) does not exist (no such folder in `\(commit)`)")
+            }
             try FileManager.default.createDirectory(atPath: tree, withIntermediateDirectories: true)
         } catch let unavailable as Git.Unavailable {
             throw fail(unavailable.description)

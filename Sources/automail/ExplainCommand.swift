@@ -23,7 +23,8 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         guard let code else {
-            try Console.writeOutput(format == .json ? RuleExplanation.listJSON(RuleCatalog.all) : RuleExplanation.list(RuleCatalog.all))
+            try Console.writeOutput(
+                format == .json ? RuleExplanation.listJSON(RuleCatalog.all) : RuleExplanation.list(RuleCatalog.all))
             return
         }
         switch RuleExplanation.lookup(code, in: RuleCatalog.all) {

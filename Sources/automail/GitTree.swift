@@ -53,7 +53,8 @@ struct GitTree {
     func write(_ treeish: String, into folder: String) throws(Failure) {
         let listing: Git.RawRun
         do {
-            listing = try Git.runRaw(Self.baseArguments + ["ls-tree", "-r", "-t", "-z", "--full-tree", treeish], in: repository)
+            listing = try Git.runRaw(
+                Self.baseArguments + ["ls-tree", "-r", "-t", "-z", "--full-tree", treeish], in: repository)
         } catch {
             throw Failure(description: error.description)
         }
@@ -69,7 +70,9 @@ struct GitTree {
             let path = folder + "/" + String(decoding: entry.path, as: UTF8.self)
             switch (entry.mode, entry.type) {
             case ("040000", "tree"), ("160000", "commit"):
-                guard mkdir(path, 0o755) == 0 else { throw Failure(description: "cannot create `\(path)`: \(SystemErrorText.current())") }
+                guard mkdir(path, 0o755) == 0 else {
+                    throw Failure(description: "cannot create `\(path)`: \(SystemErrorText.current())")
+                }
                 folders.insert(entry.path)
             case ("100644", "blob"), ("100755", "blob"), ("120000", "blob"):
                 blobs.append((entry, path))
@@ -136,7 +139,9 @@ struct GitTree {
     }
 
     /// Writes one blob of `size` bytes, read from `reader`, as a link or a file at `blob.path`.
-    private func write(_ blob: (entry: Entry, path: String), size: Int, from reader: inout BufferedReader) throws(Failure) {
+    private func write(_ blob: (entry: Entry, path: String), size: Int, from reader: inout BufferedReader)
+        throws(Failure)
+    {
         if blob.entry.mode == "120000" {
             guard size <= 4096, let target = reader.bytes(size) else {
                 _ = reader.skip(size)
@@ -149,7 +154,9 @@ struct GitTree {
             return
         }
         let descriptor = open(blob.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw Failure(description: "cannot create `\(blob.path)`: \(SystemErrorText.current())") }
+        guard descriptor >= 0 else {
+            throw Failure(description: "cannot create `\(blob.path)`: \(SystemErrorText.current())")
+        }
         defer { close(descriptor) }
         if size > sparseAbove {
             guard reader.skip(size) else { throw Failure(description: "git cat-file stopped early") }
@@ -160,7 +167,9 @@ struct GitTree {
         }
         var left = size
         while left > 0 {
-            guard let chunk = reader.bytes(min(left, 1 << 16)) else { throw Failure(description: "git cat-file stopped early") }
+            guard let chunk = reader.bytes(min(left, 1 << 16)) else {
+                throw Failure(description: "git cat-file stopped early")
+            }
             guard Console.writeAll(chunk, to: descriptor) else {
                 throw Failure(description: "cannot write `\(blob.path)`: \(SystemErrorText.current())")
             }

@@ -79,8 +79,9 @@ enum OutputFile {
         }
         for prefix in ["/dev/fd/", "/proc/self/fd/"] where path.hasPrefix(prefix) {
             let number = path.dropFirst(prefix.count)
-            guard !number.isEmpty, number.allSatisfy(\.isASCII), number.allSatisfy(\.isNumber), let value = Int32(number)
-            else { return nil }
+            guard !number.isEmpty, number.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int32(number) else {
+                return nil
+            }
             return value
         }
         return nil
@@ -210,7 +211,9 @@ enum OutputFile {
                     switch destination {
                     case .writeThrough(let device): failure = Self.writeThrough(pending, to: device)
                     case .descriptor(let number):
-                        if !Console.writeAll(pending, to: number) { failure = Failure(description: OutputFile.systemMessage()) }
+                        if !Console.writeAll(pending, to: number) {
+                            failure = Failure(description: OutputFile.systemMessage())
+                        }
                     default: break
                     }
                 }

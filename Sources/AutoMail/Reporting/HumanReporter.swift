@@ -15,7 +15,8 @@ import Diagnostics
 /// under the first character and goes on with `~` to the end of the range, or to the end of the line
 /// when the range spans lines. Columns count Unicode scalars; tabs are shown as four spaces (and
 /// underlined as four columns); other C0 controls as their Unicode control pictures and C1 controls as
-/// `\u{9B}` escapes, so that a file cannot send escape sequences to the terminal. Each diagnostic is followed by a blank line.
+/// `\u{9B}` escapes, so that a file cannot send escape sequences to the terminal. Each diagnostic is
+/// followed by a blank line.
 public struct HumanReporter: DiagnosticReporter {
     /// Whether to colour the output with ANSI escapes.
     public var useColor: Bool

@@ -168,7 +168,11 @@ public enum RuleExplanation {
     private static func visible<S: StringProtocol>(_ line: S) -> String {
         var out = String.UnicodeScalarView()
         for scalar in line.unicodeScalars {
-            if scalar == "\t" { out.append(scalar) } else { out.append(contentsOf: HumanReporter.visible(scalar).unicodeScalars) }
+            if scalar == "\t" {
+                out.append(scalar)
+            } else {
+                out.append(contentsOf: HumanReporter.visible(scalar).unicodeScalars)
+            }
         }
         return String(out)
     }

@@ -29,14 +29,17 @@ enum WorkspaceFileName {
         var notes: [DiagnosticNote] = []
         let hidden = invisibleScalars(in: name)
         if !hidden.isEmpty {
-            let list = hidden.map { "U+" + hex($0) + (($0.properties.name ?? $0.properties.nameAlias).map { " " + $0 } ?? "") }
+            let list = hidden.map {
+                "U+" + hex($0) + (($0.properties.name ?? $0.properties.nameAlias).map { " " + $0 } ?? "")
+            }
             notes.append(
                 DiagnosticNote(
                     "the name holds characters that do not show, or look like others: " + list.joined(separator: ", ")))
         }
         if isFolder {
             return .error(
-                .misnamedFile, "`\(shown)/` is not read: automail reads only the `.yaml` files directly inside `\(folder)/`",
+                .misnamedFile,
+                "`\(shown)/` is not read: automail reads only the `.yaml` files directly inside `\(folder)/`",
                 at: at, notes: notes,
                 help: "move its `.yaml` files into `\(folder)/`, or the folder out of `\(folder)/`")
         }
@@ -72,7 +75,8 @@ enum WorkspaceFileName {
     static func suggestion(for name: String) -> Suggestion {
         let cleaned = String(String.UnicodeScalarView(name.unicodeScalars.compactMap(cleaned))).trimmingSpaces
         let parts = cleaned.split(separator: ".", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
-        guard parts.count >= 2, let stemEnd = parts.indices.dropFirst().first(where: { isYAMLExtension(parts[$0], prefix: true) })
+        guard parts.count >= 2,
+            let stemEnd = parts.indices.dropFirst().first(where: { isYAMLExtension(parts[$0], prefix: true) })
         else { return .none }
         let stem = parts[..<stemEnd].joined(separator: ".")
         guard !stem.isEmpty else { return .none }
@@ -88,7 +92,9 @@ enum WorkspaceFileName {
     }
 
     /// Dots that look like `.`.
-    private static let dotLookAlikes: Set<UInt32> = [0x2024, 0xFE52, 0xFF0E, 0x0701, 0x0702, 0xA4F8, 0xA60E, 0x06D4, 0x00B7, 0x2E31]
+    private static let dotLookAlikes: Set<UInt32> = [
+        0x2024, 0xFE52, 0xFF0E, 0x0701, 0x0702, 0xA4F8, 0xA60E, 0x06D4, 0x00B7, 0x2E31,
+    ]
 
     /// `scalar` as a name is compared: `nil` for what does not show (format and control characters,
     /// default-ignorable code points such as zero-width spaces and variation selectors, combining marks),
