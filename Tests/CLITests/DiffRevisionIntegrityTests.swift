@@ -110,4 +110,53 @@ import Testing
         #expect(inside.standardOutput.hasSuffix("No change in what is sent\n"), "\(inside.standardOutput)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path + "/tmp") == [])
     }
+
+    /// A crafted tree (`git mktree` takes any name) cannot make the revision's checkout write outside
+    /// its temporary folder: `..` and `.git` entries are not written, and nothing is written through a
+    /// link the tree itself holds.
+    @Test func aCraftedTreeCannotWriteOutsideTheCheckout() throws {
+        let (scratch, repository) = try Self.repository()
+        let outside = scratch.path + "/outside"
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        let blob = try Self.gitOutput(["hash-object", "-w", "--stdin"], input: "triggers: []\n", in: repository)
+        let target = try Self.gitOutput(["hash-object", "-w", "--stdin"], input: outside, in: repository)
+        let inner = try Self.gitOutput(["mktree"], input: "100644 blob \(blob)\tescaped.yaml\n", in: repository)
+        let workspace = try Self.gitOutput(["rev-parse", "HEAD:campaign"], in: repository)
+        var listing = try Self.gitOutput(["ls-tree", workspace], in: repository) + "\n"
+        listing += "040000 tree \(inner)\t..\n040000 tree \(inner)\t.git\n"
+        listing += "120000 blob \(target)\tevil\n040000 tree \(inner)\tevil\n"
+        let crafted = try Self.gitOutput(["mktree"], input: listing, in: repository)
+        let top = try Self.gitOutput(["mktree"], input: "040000 tree \(crafted)\tcampaign\n", in: repository)
+        let commit = try Self.gitOutput(
+            ["-c", "user.name=Test", "-c", "user.email=test@example.org", "commit-tree", top, "-p", "HEAD", "-m", "crafted"],
+            in: repository)
+        let outcome = try AutomailProcess.run(
+            ["diff", "HEAD", commit, "--workspace", "campaign", "--color", "never"], in: repository,
+            environment: ["TMPDIR": scratch.path + "/tmp"])
+        // `evil` is both a folder and a link: no checkout can hold it, and the side is not read (exit 1).
+        #expect(outcome.status == 1, "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("cannot read the workspace `campaign` at revision"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside) == [], "written through the tree's link")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path + "/tmp") == [])
+        #expect(try scratch.contents() == ["outside", "repo", "tmp"])
+    }
+
+    /// Runs git in `directory` with `input` on its standard input; its output, trimmed.
+    static func gitOutput(_ arguments: [String], input: String = "", in directory: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git"] + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let stdin = Pipe()
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        try process.run()
+        try stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let data = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "git \(arguments) failed")
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 }
