@@ -73,7 +73,8 @@ enum Console {
         try writeOutput(Array(text.utf8))
     }
 
-    /// Writes `bytes`, a command's main output, to stdout, or throws exit status 3 (see ``writeOutput(_:)-(String)``).
+    /// Writes `bytes`, a command's main output (`what` names it in the error), to stdout, or throws exit
+    /// status 3 as the text variant does.
     static func writeOutput(_ bytes: [UInt8], what: String = "the output") throws(ExitCode) {
         guard writeAll(bytes, to: standardOutput) else {
             let reason = SystemErrorText.current()

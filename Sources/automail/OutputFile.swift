@@ -323,8 +323,6 @@ enum OutputFile {
     }
 
     private static func systemMessage() -> String {
-        guard let pointer = strerror(errno) else { return "error \(errno)" }
-        let text = String(cString: pointer)
-        return (text.first?.lowercased() ?? "") + text.dropFirst()
+        SystemErrorText.current()
     }
 }
