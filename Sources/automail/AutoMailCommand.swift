@@ -24,6 +24,7 @@ struct AutoMailCommand: ParsableCommand {
 
     /// Runs the command, mapping argument-parser's usage errors to exit status 2 and unexpected errors to 3.
     static func main() {
+        Console.ignoreBrokenPipes()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -33,7 +34,11 @@ struct AutoMailCommand: ParsableCommand {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
             if code == .success {
-                if !message.isEmpty { Console.writeOutput(message + "\n") }
+                // Help and version are the main output: lost, they are a failure like any other.
+                if !message.isEmpty, !Console.writeAll(Array((message + "\n").utf8), to: Console.standardOutput) {
+                    Console.writeError("error: cannot write to standard output: \(SystemErrorText.current())\n")
+                    Console.terminate(ExitStatus.internalFailure)
+                }
                 Console.terminate(0)
             }
             Console.writeError(message + "\n")

@@ -95,9 +95,8 @@ struct BuildCommand: ParsableCommand {
                 Console.writeError("error: cannot write `\(output)`: \(error)\n")
                 throw ExitCode(ExitStatus.internalFailure)
             }
-        } else if !Console.writeAll(memory.bytes, to: Console.standardOutput) {
-            Console.writeError("error: cannot write the bundle to standard output\n")
-            throw ExitCode(ExitStatus.internalFailure)
+        } else {
+            try Console.writeOutput(memory.bytes, what: "the bundle")
         }
     }
 }

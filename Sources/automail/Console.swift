@@ -50,7 +50,7 @@ enum Console {
         } catch {
             let reporter = HumanReporter(useColor: useColor, sources: [:])
             writeError(reporter.render([error.diagnostic]))
-            throw ExitCode(ExitStatus.usage)
+            throw ExitCode(error.isWorkspaceError ? ExitStatus.problems : ExitStatus.usage)
         }
     }
 
@@ -67,12 +67,31 @@ enum Console {
         diagnostics.contains { $0.severity == .error || (strict && $0.severity == .warning) }
     }
 
-    static func writeOutput(_ text: String) {
-        _ = writeAll(Array(text.utf8), to: standardOutput)
+    /// Writes a command's main output to stdout. When it cannot be written (a closed pipe, a full disk,
+    /// `/dev/full`), says so on stderr and throws exit status 3: the result is lost, so the run fails.
+    static func writeOutput(_ text: String) throws(ExitCode) {
+        try writeOutput(Array(text.utf8))
     }
 
+    /// Writes `bytes`, a command's main output (`what` names it in the error), to stdout, or throws exit
+    /// status 3 as the text variant does.
+    static func writeOutput(_ bytes: [UInt8], what: String = "the output") throws(ExitCode) {
+        guard writeAll(bytes, to: standardOutput) else {
+            let reason = SystemErrorText.current()
+            writeError("error: cannot write \(what) to standard output: \(reason)\n")
+            throw ExitCode(ExitStatus.internalFailure)
+        }
+    }
+
+    /// Writes to stderr; a failure there has nowhere to be reported, and is ignored.
     static func writeError(_ text: String) {
         _ = writeAll(Array(text.utf8), to: standardError)
+    }
+
+    /// Makes a write to a closed pipe fail with `EPIPE`, which the writers report (exit status 3),
+    /// instead of killing the process with `SIGPIPE` (exit status 141, the result silently lost).
+    static func ignoreBrokenPipes() {
+        signal(SIGPIPE, SIG_IGN)
     }
 
     /// Writes every byte to `descriptor`, retrying short writes; `false` on failure.
@@ -94,5 +113,15 @@ enum Console {
     /// Ends the process with `status`.
     static func terminate(_ status: Int32) -> Never {
         exit(status)
+    }
+}
+
+/// The message of the current `errno`, lowercased the way diagnostics are written.
+enum SystemErrorText {
+    static func current() -> String {
+        let code = errno
+        guard let pointer = strerror(code) else { return "error \(code)" }
+        let text = String(cString: pointer)
+        return (text.first?.lowercased() ?? "") + text.dropFirst()
     }
 }

@@ -82,9 +82,8 @@ struct DiffCommand: ParsableCommand {
                 Console.writeError("error: cannot write `\(output)`: \(error)\n")
                 throw ExitCode(ExitStatus.internalFailure)
             }
-        } else if !Console.writeAll(report, to: Console.standardOutput) {
-            Console.writeError("error: cannot write the report to standard output\n")
-            throw ExitCode(ExitStatus.internalFailure)
+        } else {
+            try Console.writeOutput(report, what: "the report")
         }
     }
 

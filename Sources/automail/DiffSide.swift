@@ -90,6 +90,7 @@ struct DiffContext {
             switch error {
             case .notAWorkspace: throw fail("\(name) is not an automail workspace: no `automail.yaml`")
             case .unreadableManifest(_, let reason): throw fail("cannot read the `automail.yaml` of \(name): \(reason)")
+            case .manifestTooLarge(_, let reason): throw fail("the `automail.yaml` of \(name) is not read: \(reason)")
             default: throw fail("\(name) is not an automail workspace: \(error.message)")
             }
         }
@@ -107,8 +108,9 @@ struct DiffContext {
         return content
     }
 
-    /// Materialises the workspace at `commit` in a temporary folder with `git archive` and `tar`,
-    /// compiles it, and removes the folder.
+    /// Materialises the workspace at `commit` in a temporary folder from git's objects (``GitTree``:
+    /// never `git archive`, whose in-tree `.gitattributes` could hide a file from the diff), compiles
+    /// it, and removes the folder.
     func compileRevision(name: String, commit: String) throws -> JSONValue {
         let (top, prefix) = try repositoryPath()
         let label = "\(name):" + (prefix.isEmpty ? "" : prefix + "/")
@@ -121,28 +123,22 @@ struct DiffContext {
             throw fail("cannot create a temporary folder: \(error.localizedDescription)")
         }
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let archive = scratch.appendingPathComponent("workspace.tar").path
         let tree = scratch.appendingPathComponent("workspace").path
+        let reader = GitTree(repository: top, sparseAbove: LoadLimits.default.maxFileBytes)
+        let treeish = "\(commit):\(prefix)"
         do {
-            try FileManager.default.createDirectory(atPath: tree, withIntermediateDirectories: true)
-            let archived = try Git.run(["archive", "--format=tar", "--output=\(archive)", "\(commit):\(prefix)"], in: top)
-            guard archived.status == 0 else {
-                throw fail("\(described) does not exist (\(archived.errors.isEmpty ? "git archive failed" : archived.errors))")
+            guard try reader.isTree(treeish) else {
+                throw fail("\(described) does not exist (no such folder in `\(commit)`)")
             }
+            try FileManager.default.createDirectory(atPath: tree, withIntermediateDirectories: true)
         } catch let unavailable as Git.Unavailable {
             throw fail(unavailable.description)
         }
-        let tar = Process()
-        tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        tar.arguments = ["tar", "-x", "-f", archive, "-C", tree]
-        tar.standardInput = FileHandle.nullDevice
         do {
-            try tar.run()
-            tar.waitUntilExit()
+            try reader.write(treeish, into: tree)
         } catch {
-            throw fail("cannot run tar to unpack \(described): \(error.localizedDescription)")
+            throw fail("cannot read \(described): \(error)")
         }
-        guard tar.terminationStatus == 0 else { throw fail("tar could not unpack \(described)") }
         return try compile(folder: tree, label: label, name: described)
     }
 

@@ -23,12 +23,13 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         guard let code else {
-            Console.writeOutput(format == .json ? RuleExplanation.listJSON(RuleCatalog.all) : RuleExplanation.list(RuleCatalog.all))
+            try Console.writeOutput(
+                format == .json ? RuleExplanation.listJSON(RuleCatalog.all) : RuleExplanation.list(RuleCatalog.all))
             return
         }
         switch RuleExplanation.lookup(code, in: RuleCatalog.all) {
         case .success(let rule):
-            Console.writeOutput(format == .json ? RuleExplanation.json(rule) : RuleExplanation.explain(rule))
+            try Console.writeOutput(format == .json ? RuleExplanation.json(rule) : RuleExplanation.explain(rule))
         case .failure(let unknown):
             let help = unknown.help ?? "run `automail explain` to list every rule"
             Console.writeError("error: \(unknown.message)\nhelp: \(help)\n")

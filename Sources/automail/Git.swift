@@ -15,8 +15,22 @@ enum Git {
         var description: String
     }
 
+    /// What one run of git gave, its output as bytes (`ls-tree -z` paths need not be UTF-8).
+    struct RawRun {
+        var status: Int32
+        var output: [UInt8]
+        var errors: String
+    }
+
     /// Runs `git arguments` in `directory` (the current one when `nil`), with no standard input.
     static func run(_ arguments: [String], in directory: String? = nil) throws(Unavailable) -> Run {
+        let raw = try runRaw(arguments, in: directory)
+        return Run(status: raw.status, output: String(decoding: raw.output, as: UTF8.self), errors: raw.errors)
+    }
+
+    /// Runs `git arguments` in `directory` (the current one when `nil`), with no standard input, and
+    /// keeps its output as bytes.
+    static func runRaw(_ arguments: [String], in directory: String? = nil) throws(Unavailable) -> RawRun {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git"] + arguments
@@ -41,8 +55,8 @@ enum Git {
         if status == 127, errorText.contains("git") && errorText.contains("No such file") {
             throw Unavailable(description: "git is not installed")
         }
-        return Run(
-            status: status, output: String(decoding: outData, as: UTF8.self),
+        return RawRun(
+            status: status, output: Array(outData),
             errors: errorText.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 

@@ -62,7 +62,7 @@ struct InitCommand: ParsableCommand {
             Console.writeError("error: cannot write the workspace in `\(directory)`: \(error); nothing was kept\n")
             throw ExitCode(ExitStatus.internalFailure)
         }
-        Console.writeOutput(nextSteps(starter, files: files.map(\.relative)))
+        try Console.writeOutput(nextSteps(starter, files: files.map(\.relative)))
     }
 
     private func nextSteps(_ starter: WorkspaceStarter, files: [String]) -> String {

@@ -55,7 +55,7 @@ struct KeygenCommand: ParsableCommand {
             Console.writeError("error: cannot write `\(publicPath)`: \(error)\n")
             throw ExitCode(ExitStatus.internalFailure)
         }
-        Console.writeOutput(
+        try Console.writeOutput(
             "wrote \(privatePath) (private key, mode 0600: keep it secret) and \(publicPath) (public key), "
                 + "key_id \(key.publicKey.keyID)\n")
     }

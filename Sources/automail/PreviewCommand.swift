@@ -157,10 +157,7 @@ struct PreviewCommand: ParsableCommand {
 
     private func write(_ bytes: [UInt8], to path: String?) throws {
         guard let path else {
-            if !Console.writeAll(bytes, to: Console.standardOutput) {
-                Console.writeError("error: cannot write to standard output\n")
-                throw ExitCode(ExitStatus.internalFailure)
-            }
+            try Console.writeOutput(bytes, what: "the preview")
             return
         }
         do {

@@ -60,7 +60,7 @@ struct ReportOptions: ParsableArguments {
         let text = kind.reporter(context).report(diagnostics, suppressed: suppressed)
         guard let reportFile else {
             if !Console.writeAll(Array(text.utf8), to: descriptor) {
-                Console.writeError("error: cannot write the report\n")
+                Console.writeError("error: cannot write the report: \(SystemErrorText.current())\n")
                 throw ExitCode(ExitStatus.internalFailure)
             }
             return

@@ -102,10 +102,7 @@ struct SimulateCommand: ParsableCommand {
             let detail: DecisionReport.Detail = html ? .messageWithHTML : render ? .message : .decision
             output = Array(DecisionReport.text(decision, event: happened, detail: detail).utf8)
         }
-        if !Console.writeAll(output, to: Console.standardOutput) {
-            Console.writeError("error: cannot write to standard output\n")
-            throw ExitCode(ExitStatus.internalFailure)
-        }
+        try Console.writeOutput(output, what: "the decision")
     }
 
     /// The bundle of --bundle (read, version-checked, digest-verified) or of --workspace (compiled).

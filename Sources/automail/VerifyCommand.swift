@@ -48,7 +48,7 @@ struct VerifyCommand: ParsableCommand {
         } catch {
             throw fail(error.description)
         }
-        Console.writeOutput(line + "\n")
+        try Console.writeOutput(line + "\n")
     }
 
     /// The verdict line for a bundle that passes, or why it does not.

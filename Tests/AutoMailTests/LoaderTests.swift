@@ -45,10 +45,9 @@ private final class TemporaryFolder {
         ] {
             try folder.write(path, "# \(path)\n")
         }
-        try folder.write("templates/notes.txt", "ignored")
         try folder.write("templates/.swap.yaml", "ignored: hidden")
         try folder.write("other/x.yaml", "ignored: not a workspace folder")
-        try folder.write("templates/sub/deep.yaml", "ignored: not directly inside")
+        try folder.write("other/notes.txt", "ignored: not a workspace folder")
 
         let loaded = try WorkspaceLoader.load(root: folder.path)
         #expect(
@@ -206,5 +205,78 @@ private final class TemporaryFolder {
         try folder.write("escape/.git/HEAD", "ref: refs/../../secret\n")
         try folder.write("secret", commit + "\n")
         #expect(WorkspaceLoader.gitRevision(of: folder.path + "/escape") == nil)
+    }
+}
+
+/// Every entry of the three folders that is not read is reported (AM003), whatever its name: a file
+/// never leaves the bundle without a word. Hidden entries (a real `.` first) are the one exception.
+@Suite struct UnreadFileTests {
+    /// A name not read, and the help that must be given for it.
+    static let cases: [(name: String, help: String)] = [
+        ("door-knock.yaml ", "rename it to `triggers/door-knock.yaml`"),
+        ("door-knock.yaml\u{200B}", "rename it to `triggers/door-knock.yaml`"),
+        ("door-knock\u{200B}.yaml\u{FEFF}", "rename it to `triggers/door-knock.yaml`"),
+        ("door-knock.YAML", "rename it to `triggers/door-knock.yaml`"),
+        ("door-knock.yml", "rename it to `triggers/door-knock.yaml`"),
+        ("door-knock.\u{0443}aml", "rename it to `triggers/door-knock.yaml`"),
+        ("door-knock\u{FF0E}yaml", "rename it to `triggers/door-knock.yaml`"),
+        ("door-knock.yaml\u{0085}", "rename it to `triggers/door-knock.yaml`"),
+        ("door-knock.yaml.bak", "rename it to `triggers/door-knock.yaml` if it is to be read; otherwise move it out of `triggers/` (or start its name with `.`)"),
+        ("door-knock.yaml~", "rename it to `triggers/door-knock.yaml` if it is to be read; otherwise move it out of `triggers/` (or start its name with `.`)"),
+        ("\u{200B}.door-knock.swp", "automail reads only `.yaml` files directly inside `triggers/`: move the file out of `triggers/` (or start its name with `.`), or rename it to end in `.yaml` if it is to be read"),
+        ("notes.txt", "automail reads only `.yaml` files directly inside `triggers/`: move the file out of `triggers/` (or start its name with `.`), or rename it to end in `.yaml` if it is to be read"),
+    ]
+
+    @Test(arguments: cases)
+    func aNameNotReadIsReportedWithTheNameToUse(_ name: String, _ help: String) throws {
+        let folder = try TemporaryFolder()
+        try folder.write("automail.yaml", "id: x\n")
+        try folder.write("triggers/" + name, "triggers: []\n")
+        try folder.write("triggers/.swap", "hidden\n")
+        let loaded = try WorkspaceLoader.load(root: folder.path)
+        #expect(loaded.files.map(\.path) == ["automail.yaml"])
+        let diagnostic = try #require(loaded.diagnostics.first)
+        #expect(loaded.diagnostics.count == 1)
+        #expect(diagnostic.code == "AM003")
+        #expect(diagnostic.severity == .error)
+        #expect(diagnostic.range == .startOf(file: "triggers/" + name))
+        #expect(diagnostic.help == help)
+        // The message shows what does not: nothing invisible in it.
+        #expect(diagnostic.message.unicodeScalars.allSatisfy { $0.isASCII || $0 == "\u{2018}" })
+    }
+
+    @Test func invisibleCharactersAreEscapedAndNamed() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("automail.yaml", "id: x\n")
+        try folder.write("templates/welcome.yaml\u{200B}", "id: welcome\n")
+        let loaded = try WorkspaceLoader.load(root: folder.path)
+        #expect(
+            loaded.diagnostics == [
+                .error(
+                    "AM003", "`templates/welcome.yaml\\u{200B}` is not read: automail reads `.yaml` files",
+                    at: .startOf(file: "templates/welcome.yaml\u{200B}"),
+                    notes: [
+                        DiagnosticNote(
+                            "the name holds characters that do not show, or look like others: U+200B ZERO WIDTH SPACE")
+                    ],
+                    help: "rename it to `templates/welcome.yaml`")
+            ])
+    }
+
+    @Test func aSubfolderIsReportedAHiddenEntryIsNot() throws {
+        let folder = try TemporaryFolder()
+        try folder.write("automail.yaml", "id: x\n")
+        try folder.write("templates/signup/welcome.yaml", "id: welcome\n")
+        try folder.write("templates/.git-keep", "")
+        try folder.makeFolder("questionnaires/.cache")
+        let loaded = try WorkspaceLoader.load(root: folder.path)
+        #expect(
+            loaded.diagnostics == [
+                .error(
+                    "AM003",
+                    "`templates/signup/` is not read: automail reads only the `.yaml` files directly inside `templates/`",
+                    at: .startOf(file: "templates/signup"),
+                    help: "move its `.yaml` files into `templates/`, or the folder out of `templates/`")
+            ])
     }
 }

@@ -14,8 +14,9 @@ import Diagnostics
 /// The gutter is as wide as the largest line number the diagnostic shows. The underline starts with `^`
 /// under the first character and goes on with `~` to the end of the range, or to the end of the line
 /// when the range spans lines. Columns count Unicode scalars; tabs are shown as four spaces (and
-/// underlined as four columns); other control characters as their Unicode control pictures, so that a
-/// file cannot send escape sequences to the terminal. Each diagnostic is followed by a blank line.
+/// underlined as four columns); other C0 controls as their Unicode control pictures and C1 controls as
+/// `\u{9B}` escapes, so that a file cannot send escape sequences to the terminal. Each diagnostic is
+/// followed by a blank line.
 public struct HumanReporter: DiagnosticReporter {
     /// Whether to colour the output with ANSI escapes.
     public var useColor: Bool
@@ -138,7 +139,7 @@ public struct HumanReporter: DiagnosticReporter {
         // Display width of the columns before `start` and of the range, tabs counting four.
         func displayWidth(_ columns: Range<Int>) -> Int {
             columns.reduce(0) { total, column in
-                total + (column - 1 < scalars.count && scalars[column - 1] == "\t" ? Self.tabWidth : 1)
+                total + (column - 1 < scalars.count ? Self.shownWidth(scalars[column - 1]) : 1)
             }
         }
         let lead = displayWidth(1..<start)
@@ -169,7 +170,7 @@ public struct HumanReporter: DiagnosticReporter {
             if scalar == "\t" {
                 text += String(repeating: " ", count: tabWidth)
             } else {
-                text.unicodeScalars.append(picture(scalar))
+                text.unicodeScalars.append(contentsOf: visible(scalar).unicodeScalars)
             }
         }
         while text.last == " " { text.removeLast() }
@@ -180,18 +181,27 @@ public struct HumanReporter: DiagnosticReporter {
     static func sanitize(_ message: String) -> String {
         var text = ""
         for scalar in message.unicodeScalars {
-            text.unicodeScalars.append(scalar == "\t" ? " " : picture(scalar))
+            text.unicodeScalars.append(contentsOf: (scalar == "\t" ? " " : visible(scalar)).unicodeScalars)
         }
         return text
     }
 
-    /// The Unicode control picture of a C0 control or DEL, else the scalar itself.
-    private static func picture(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+    /// How a scalar is shown so that nothing a file holds acts on the terminal: a C0 control or DEL as
+    /// its Unicode control picture (`␛`, `␡`); a C1 control (U+0080–U+009F, which terminals obey too:
+    /// U+009B is the one-character CSI), which has no picture, as an escape (`\u{9B}`); anything else
+    /// as itself.
+    static func visible(_ scalar: Unicode.Scalar) -> String {
         switch scalar.value {
-        case 0x00..<0x20: Unicode.Scalar(0x2400 + scalar.value) ?? scalar
+        case 0x00..<0x20: String(Unicode.Scalar(0x2400 + scalar.value) ?? "?")
         case 0x7F: "\u{2421}"
-        default: scalar
+        case 0x80...0x9F: "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+        default: String(scalar)
         }
+    }
+
+    /// How many columns ``visible(_:)`` (or a tab) takes in a snippet.
+    static func shownWidth(_ scalar: Unicode.Scalar) -> Int {
+        scalar == "\t" ? tabWidth : visible(scalar).unicodeScalars.count
     }
 
     private static func plural(_ count: Int, _ noun: String) -> String {

@@ -94,15 +94,23 @@ enum FileSystem {
         return .success(names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
     }
 
-    /// The bytes of the regular file at `path`, refusing files larger than `limit` bytes. Never blocks on a
-    /// FIFO: the file is opened non-blocking and checked to be regular before reading.
+    /// The bytes of the regular file at `path`, refusing files larger than `limit` bytes. A FIFO, a device
+    /// or a socket is never opened (opening a FIFO or a device can block, or act on the device): `stat`
+    /// says what `path` is first, and only a regular file is opened. The descriptor is then checked to be
+    /// that same regular file (opened non-blocking, so that a file swapped for a FIFO in between cannot
+    /// block either) before reading.
     static func readFile(_ path: String, limit: Int) -> Result<[UInt8], ReadFailure> {
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        var before = stat()
+        guard stat(path, &before) == 0 else { return .failure(.system(SystemError(errno).description)) }
+        guard Int(before.st_mode) & 0o170000 == 0o100000 else { return .failure(.notRegular) }
+        guard Int(before.st_size) <= limit else { return .failure(.tooLarge(size: Int(before.st_size))) }
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
         guard descriptor >= 0 else { return .failure(.system(SystemError(errno).description)) }
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { return .failure(.system(SystemError(errno).description)) }
-        guard Int(info.st_mode) & 0o170000 == 0o100000 else { return .failure(.notRegular) }
+        guard Int(info.st_mode) & 0o170000 == 0o100000, info.st_dev == before.st_dev, info.st_ino == before.st_ino
+        else { return .failure(.notRegular) }
         let size = Int(info.st_size)
         guard size <= limit else { return .failure(.tooLarge(size: size)) }
         var bytes: [UInt8] = []

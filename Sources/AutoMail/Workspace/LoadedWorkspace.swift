@@ -44,7 +44,8 @@ public struct LoadedWorkspace: Sendable, Hashable {
     }
 }
 
-/// Why a folder could not be loaded as a workspace at all. The CLI exits with status 2.
+/// Why a folder could not be loaded as a workspace at all. The CLI exits with status 2, or 1 for
+/// ``manifestTooLarge`` (AM110 is an error of the workspace, as for any other file).
 public enum WorkspaceLoadError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The folder exists but has no `automail.yaml`.
     case notAWorkspace(path: String)
@@ -54,6 +55,9 @@ public enum WorkspaceLoadError: Error, Sendable, Hashable, CustomStringConvertib
     case notADirectory(path: String)
     /// `automail.yaml` exists but cannot be read; `reason` is the system's explanation.
     case unreadableManifest(path: String, reason: String)
+    /// `automail.yaml` is larger than ``LoadLimits/maxFileBytes``: refused like any file past the limit
+    /// (AM110, an error: the CLI exits with status 1, not 2); `reason` says by how much.
+    case manifestTooLarge(path: String, reason: String)
 
     /// The message to print, lowercase, naming the path as the user gave it.
     public var message: String {
@@ -66,6 +70,8 @@ public enum WorkspaceLoadError: Error, Sendable, Hashable, CustomStringConvertib
             "`\(path)` is not an automail workspace: not a directory"
         case .unreadableManifest(let path, let reason):
             "cannot read `\(WorkspaceLoader.join(path, "automail.yaml"))`: \(reason)"
+        case .manifestTooLarge(let path, let reason):
+            "`\(WorkspaceLoader.join(path, "automail.yaml"))` is not read: \(reason)"
         }
     }
 
@@ -76,6 +82,8 @@ public enum WorkspaceLoadError: Error, Sendable, Hashable, CustomStringConvertib
             "pass the folder that holds `automail.yaml`, or create one (see docs/workspace-format.md)"
         case .unreadableManifest:
             nil
+        case .manifestTooLarge:
+            "make it smaller, or raise the limit (`--max-file-size`)"
         }
     }
 
@@ -84,9 +92,18 @@ public enum WorkspaceLoadError: Error, Sendable, Hashable, CustomStringConvertib
         switch self {
         case .unreadableManifest:
             .error(.unreadableFile, message, at: nil, help: help)
+        case .manifestTooLarge:
+            .error(.fileTooLarge, message, at: nil, help: help)
         default:
             .error(.notAWorkspace, message, at: nil, help: help)
         }
+    }
+
+    /// Whether the workspace is at fault, as for an error diagnostic (exit status 1), rather than the
+    /// folder named not being a readable workspace (exit status 2).
+    public var isWorkspaceError: Bool {
+        if case .manifestTooLarge = self { return true }
+        return false
     }
 
     public var description: String { message }

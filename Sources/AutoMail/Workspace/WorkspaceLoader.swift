@@ -11,10 +11,13 @@ import Darwin
 /// The load stage: reads a workspace folder into ``SourceFile``s. It never prints and never exits.
 ///
 /// Read: `automail.yaml` at the root, every `*.yaml` directly inside `questionnaires/`, `templates/` and
-/// `triggers/`, and every `*.html` directly inside `layouts/` (custom email layouts). Refused with a diagnostic: `.yml` (and other case variants of `.yaml`) files there (AM003),
-/// files that cannot be read, symlinks that lead outside the workspace, broken links and link loops (AM002),
-/// files larger than ``LoadLimits/maxFileBytes`` (AM110). Ignored: hidden files (editor swap and lock
-/// files) and files with other extensions. Nothing depends on the order the file system lists entries in.
+/// `triggers/`, and every `*.html` directly inside `layouts/` (custom email layouts). Refused with a
+/// diagnostic: every other entry of the three folders, whatever its name (`.yml`, `x.yaml `, a zero-width
+/// character, `x.yaml.bak`, `notes.txt`, a subfolder; AM003, see ``WorkspaceFileName``), files that cannot
+/// be read, symlinks that lead outside the workspace, broken links and link loops (AM002), files larger
+/// than ``LoadLimits/maxFileBytes`` (AM110). Ignored: hidden files (a name starting with `.`: editor swap
+/// and lock files) and files of `layouts/` other than `*.html`. Nothing depends on the order the file
+/// system lists entries in.
 public enum WorkspaceLoader {
     /// The folders whose `*.yaml` files are read, in the order they are reported.
     public static let folders = ["questionnaires", "templates", "triggers"]
@@ -49,6 +52,8 @@ public enum WorkspaceLoader {
         }
         switch reader.read(relative: manifestName) {
         case .read(let file): reader.files.append(file)
+        case .refused(let refusal) where refusal.diagnostic.code == .fileTooLarge:
+            throw .manifestTooLarge(path: root, reason: refusal.reason)
         case .refused(let refusal): throw .unreadableManifest(path: root, reason: refusal.reason)
         }
 
@@ -138,19 +143,18 @@ private struct Reader {
             diagnostics.append(.error(.unreadableFile, "cannot read `\(folder)/`: \(error)", at: nil))
             return
         }
-        for name in names where !name.hasPrefix(".") {
+        for name in names where !WorkspaceFileName.isHidden(name) {
             let relative = folder + "/" + name
-            if name.hasSuffix(fileExtension) {
+            if WorkspaceFileName.isRead(name, fileExtension: fileExtension) {
                 guard admitsMoreFiles(relative) else { return }
                 switch read(relative: relative) {
                 case .read(let file): files.append(file)
                 case .refused(let refusal): diagnostics.append(refusal.diagnostic)
                 }
-            } else if fileExtension == ".yaml", let stem = Self.misnamedStem(name) {
-                diagnostics.append(
-                    .error(
-                        .misnamedFile, "`\(relative)` is not read: automail reads `.yaml` files",
-                        at: .startOf(file: relative), help: "rename it to `\(folder)/\(stem).yaml`"))
+            } else if fileExtension == ".yaml" {
+                // Whatever is not read is said: a file never leaves the bundle without a word.
+                let isFolder = FileSystem.entryKind(WorkspaceLoader.join(path, name)) == .success(.directory)
+                diagnostics.append(WorkspaceFileName.diagnostic(folder: folder, name: name, isFolder: isFolder))
             }
         }
     }
@@ -174,16 +178,6 @@ private struct Reader {
                 at: .startOf(file: relative),
                 help: "remove what does not belong in the workspace, or raise the limit (`--max-files`, `--max-workspace-size`)"))
         return false
-    }
-
-    /// The name without its extension when the extension is a variant of `.yaml` other than `.yaml`
-    /// itself (`.yml`, `.YAML`, `.Yml`...), else `nil`.
-    static func misnamedStem(_ name: String) -> String? {
-        guard let dot = name.lastIndex(of: ".") else { return nil }
-        let stem = name[..<dot]
-        let ext = name[name.index(after: dot)...]
-        guard !stem.isEmpty, ext != "yaml", ["yaml", "yml"].contains(ext.lowercased()) else { return nil }
-        return String(stem)
     }
 
     /// Reads one file given by its path relative to the root.

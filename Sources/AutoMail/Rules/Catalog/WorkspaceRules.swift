@@ -44,14 +44,15 @@ extension RuleCatalog {
             examples: []),
         RuleDescription(
             code: .misnamedFile, severity: .error,
-            summary: "a workspace file ends in `.yml` instead of `.yaml`",
+            summary: "a file in a workspace folder is not read: its name is not `NAME.yaml`",
             explanation: #"""
                 automail reads only `.yaml` files directly inside `questionnaires/`, `templates/` and
-                `triggers/`. A `.yml` file there is almost always a template or trigger its author
-                expects to be deployed; ignoring it silently would drop emails from the bundle, so it is
-                reported instead.
-
-                Rename the file:
+                `triggers/`; anything else there is reported, not skipped, since a template or trigger
+                silently left out changes which emails are sent and a name can look right in a review:
+                `welcome.yml`, `welcome.YAML`, `welcome.yaml ` (a trailing space), a zero-width space
+                after `.yaml`, `welcome.уaml` (a Cyrillic `у`), `welcome.yaml.bak`, `notes.txt`, a
+                subfolder. Invisible characters are shown escaped (`\u{200B}`). Names starting with `.`
+                are hidden and ignored; one starting with an invisible character is not hidden.
 
                 ```sh
                 git mv templates/welcome.yml templates/welcome.yaml
