@@ -229,7 +229,9 @@ struct TemplateRules {
         _ text: SourceText, what: String, into bag: inout DiagnosticBag, keeping findings: inout TextFindings
     ) {
         let issues: [MarkdownIssue]
-        if keepsRenderings {
+        // A text with a Liquid tag is converted whole anyway (`checkConvertedLiquid` parses the result):
+        // convert it once, here.
+        if keepsRenderings || Self.needsConvertedCheck(text.text) {
             let key = TextKey(text.text)
             let rendered = findings.markdown[key] ?? RenderedMarkdown(markdown: text.text)
             findings.markdown[key] = rendered
@@ -263,11 +265,11 @@ struct TemplateRules {
         _ text: SourceText, what: String, into bag: inout DiagnosticBag, keeping findings: inout TextFindings
     ) {
         let key = TextKey(text.text)
-        guard findings.liquid[key] != nil, text.text.utf8.contains(UInt8(ascii: "%")), text.text.contains("{%"),
+        guard findings.liquid[key] != nil, Self.needsConvertedCheck(text.text),
               MailRendering.markdownComplexityProblem(text.text) == nil
         else { return }
         let rendered = findings.markdown[key] ?? RenderedMarkdown(markdown: text.text)
-        if keepsRenderings { findings.markdown[key] = rendered }
+        findings.markdown[key] = rendered
         let help = "put each block tag (`{% case %}`, `{% when %}`, `{% if %}`, `{% else %}`, `{% endif %}`…) on a line of its own or at the start or end of a line, outside list items, links and emphasis"
         for part in [rendered.html, rendered.text] {
             guard let issue = LiquidTemplate.parse(part).issues.first else { continue }
@@ -294,6 +296,11 @@ struct TemplateRules {
                     at: culprit, notes: notes, help: help))
             return
         }
+    }
+
+    /// Whether a text has a Liquid tag, so that its conversion is parsed as a sender parses it.
+    static func needsConvertedCheck(_ text: String) -> Bool {
+        text.utf8.contains(UInt8(ascii: "%")) && text.contains("{%")
     }
 
     /// The file range of characters `characters` of `text`.
