@@ -80,8 +80,22 @@ public enum YAMLParser {
         var builder = TreeBuilder(text: text, path: path, limits: limits)
         builder.streaming = streaming
         builder.run()
-        return YAMLParseResult(
-            root: builder.root, diagnostics: HiddenCharacters.diagnostics(in: text, path: path) + builder.diagnostics)
+        var hidden = HiddenCharacters.diagnostics(in: text, path: path)
+        // A value whose invisible character the byte scan saw is reported once, at the character.
+        for (range, scalar) in builder.decodedHidden
+        where !hidden.contains(where: { range.start <= $0.range.start && $0.range.start < range.end }) {
+            hidden.append(HiddenCharacters.escapeDiagnostic(scalar, at: range))
+        }
+        return YAMLParseResult(root: builder.root, diagnostics: hidden + builder.diagnostics)
+    }
+
+    /// The checks every workspace file gets before it is read, for a text file that is not YAML (a
+    /// layout): UTF-8 without a NUL byte (AM106, AM107), then no invisible character (AM112). Empty when
+    /// the file passes.
+    public static func checkText(_ file: SourceFile) -> [Diagnostic] {
+        let text = SourceText(file.bytes)
+        if let failure = text.failure { return [encodingDiagnostic(failure, text: text, path: file.path)] }
+        return HiddenCharacters.diagnostics(in: text, path: file.path)
     }
 
     private static func encodingDiagnostic(_ failure: SourceText.Failure, text: SourceText, path: String)
@@ -102,7 +116,7 @@ public enum YAMLParser {
             return .error(
                 .yamlNulByte, "file contains a NUL byte",
                 at: SourceRange(file: path, at: text.position(ofScalar: index, hint: &hint)),
-                help: "remove the NUL byte; YAML files are text and cannot contain it")
+                help: "remove the NUL byte; workspace files are text and cannot contain it")
         }
     }
 }

@@ -185,13 +185,9 @@ public struct HumanReporter: DiagnosticReporter {
         return text
     }
 
-    /// The Unicode control picture of a C0 control or DEL, else the scalar itself.
+    /// The scalar as shown (``TerminalText/picture(_:)``: the one escaper of every human output).
     private static func picture(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
-        switch scalar.value {
-        case 0x00..<0x20: Unicode.Scalar(0x2400 + scalar.value) ?? scalar
-        case 0x7F: "\u{2421}"
-        default: scalar
-        }
+        TerminalText.picture(scalar)
     }
 
     private static func plural(_ count: Int, _ noun: String) -> String {

@@ -163,19 +163,10 @@ public enum RuleExplanation {
         return Set(lines.indices.filter { $0 >= base.count || lines[$0] != base[$0] })
     }
 
-    /// `line` with C0 controls and DEL replaced by their Unicode control pictures (`␀`, `␛`), so an
-    /// example never sends raw control bytes to a terminal. Tabs are kept.
+    /// `line` with control characters made visible (``TerminalText/line(_:)``), so an example never sends
+    /// raw control bytes to a terminal. Tabs are kept.
     private static func visible<S: StringProtocol>(_ line: S) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in line.unicodeScalars {
-            switch scalar.value {
-            case 0x09: out.append(scalar)
-            case 0x00..<0x20: out.append(Unicode.Scalar(0x2400 + scalar.value) ?? "?")
-            case 0x7F: out.append("\u{2421}")
-            default: out.append(scalar)
-            }
-        }
-        return String(out)
+        TerminalText.line(line)
     }
 }
 

@@ -1,6 +1,7 @@
 import Diagnostics
 import Liquid
 import MailRendering
+import YAMLSource
 
 /// AM615–AM617 and the Liquid rules for the custom layout named by `layout:` in `automail.yaml`: the
 /// file exists in `layouts/`, has exactly one `{{ content }}` slot and at most one `{{ footer }}`,
@@ -28,6 +29,10 @@ struct LayoutRules {
                 ))
             return
         }
+        // A layout is a workspace file like the others: UTF-8, no NUL byte, no invisible character.
+        let textProblems = YAMLParser.checkText(file)
+        for problem in textProblems { bag.report(problem) }
+        if textProblems.contains(where: { $0.code != .yamlHiddenCharacter }) { return }
         guard let text = String(validating: file.bytes, as: UTF8.self) else {
             bag.report(
                 .error(
