@@ -83,7 +83,7 @@ public enum YAMLParser {
         var hidden = HiddenCharacters.diagnostics(in: text, path: path)
         // A value whose invisible character the byte scan saw is reported once, at the character.
         for (range, scalar) in builder.decodedHidden
-        where !hidden.contains(where: { range.start <= $0.range.start && $0.range.start < range.end }) {
+        where !hidden.contains(where: { found in found.range.map { range.start <= $0.start && $0.start < range.end } ?? false }) {
             hidden.append(HiddenCharacters.escapeDiagnostic(scalar, at: range))
         }
         return YAMLParseResult(root: builder.root, diagnostics: hidden + builder.diagnostics)

@@ -54,13 +54,25 @@ struct LayoutRules {
                     help: "show \(what) to every contact: take the slot out of comments, hidden or styled-away elements (`display:none`, zero font size…) and conditions"
                 ))
         }
-        for (range, what) in Self.activeContent(in: text) {
+        let sourceFindings = Self.activeContent(in: text)
+        for (range, what) in sourceFindings {
             bag.report(
                 .error(
                     .unsafeLayoutHTML, "\(what) in layout `\(file.path)`", at: positions.range(range),
                     help: "remove it: email clients strip or block active content, and a bundle must not carry it"))
         }
         let parsed = LiquidTemplate.parse(text)
+        // The source scan gives precise positions; the rendered HTML is what readers get. When the source
+        // looks clean, the layout is rendered on every path and held to the allow-list.
+        if sourceFindings.isEmpty, let template = parsed.template, let manifest = workspace.manifest {
+            for what in renderedActiveContent(template, manifest: manifest) {
+                bag.report(
+                    .error(
+                        .unsafeLayoutHTML, "\(what) in layout `\(file.path)` once rendered", at: .startOf(file: file.path),
+                        help: "write static HTML: only the elements, attributes and link schemes (`https`, `mailto`…) of email HTML are allowed, however Liquid or character references spell them"
+                    ))
+            }
+        }
         for issue in parsed.issues {
             let code: DiagnosticCode =
                 switch issue.kind {
@@ -80,6 +92,41 @@ struct LayoutRules {
                     help: DidYouMean.help(for: name, among: variables.names.union(Self.slotNames))
                         ?? "a layout reads `{{ content }}`, `{{ footer }}` and the template variables"))
         }
+    }
+
+    /// A marker body and footer the rendered layout is checked with.
+    static let sentinelContent = "<p>automail-content</p>"
+    static let sentinelFooter = "<p>automail-footer</p>"
+
+    /// What ``ActiveContent`` refuses in the layout rendered along every path through its Liquid
+    /// (``LiquidTemplate/renderEveryPath(_:knownRoots:limit:)``), with the manifest's globals in every
+    /// locale, marker contact values, and marker body and footer.
+    func renderedActiveContent(_ template: LiquidTemplate, manifest: Manifest) -> [String] {
+        var found: [String] = []
+        var locales = manifest.legal?.dataOrigin.map(\.locale.value) ?? []
+        if locales.isEmpty { locales = [""] }
+        for locale in locales {
+            for filled in [false, true] {
+                var context: [String: LiquidValue] = [:]
+                if case .object(let members) = RenderContext.sample(
+                    manifest: manifest, locale: locale, variables: variables, filled: filled,
+                    unsubscribeURL: FooterRules.unsubscribeSentinel)
+                {
+                    context = members
+                }
+                context["content"] = .string(Self.sentinelContent)
+                context["footer"] = .string(Self.sentinelFooter)
+                guard let exploration = template.renderEveryPath(
+                    .object(context), knownRoots: FooterRules.knownRoots, limit: FooterRules.maximumPaths)
+                else { continue }
+                for rendering in exploration.renderings {
+                    for what in ActiveContent.problems(in: rendering.output) where !found.contains(what) {
+                        found.append(what)
+                    }
+                }
+            }
+        }
+        return found
     }
 
     /// Active content in layout HTML, with its Unicode-scalar range and a description: elements that run
