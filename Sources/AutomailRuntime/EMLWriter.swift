@@ -93,7 +93,7 @@ public enum EMLWriter {
         let mailbox = Mailbox(name: singleLine(mailbox.name), address: singleLine(mailbox.address))
         guard !mailbox.name.isEmpty else { return mailbox.address }
         let name: String
-        if mailbox.name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) {
+        if mailbox.name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }), !mailbox.name.contains("=?") {
             let atext = mailbox.name.unicodeScalars.allSatisfy {
                 ($0.properties.isAlphabetic && $0.isASCII) || ("0"..."9").contains($0) || " !#$%&'*+-/=?^_`{|}~".unicodeScalars.contains($0)
             }
@@ -105,9 +105,11 @@ public enum EMLWriter {
     }
 
     /// `text` as RFC 2047 `=?UTF-8?B?…?=` words separated by folding whitespace when it is not printable
-    /// ASCII, else unchanged. Words never split a character and stay within 76 characters.
+    /// ASCII or holds `=?` (which a client would decode: a value from a contact that looks like an encoded
+    /// word is encoded, so it shows as written), else unchanged. Words never split a character and stay
+    /// within 76 characters.
     static func encodedWords(_ text: String, prefixLength: Int) -> String {
-        if text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) { return text }
+        if text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }), !text.contains("=?") { return text }
         var words: [String] = []
         var chunk: [UInt8] = []
         for character in text {

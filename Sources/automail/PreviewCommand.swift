@@ -147,6 +147,7 @@ struct PreviewCommand: ParsableCommand {
                     email = try Preview.render(bundle: rules, template: id, locale: locale, contact: contact)
                 } catch {
                     Console.writeLine("error: \(error)")
+                    if case .unsafeMessage = error { throw ExitCode(ExitStatus.usage) }
                     throw ExitCode(ExitStatus.internalFailure)
                 }
                 let stem = "\(id).\(locale)"

@@ -300,6 +300,22 @@ import Testing
         #expect(!outcome.standardOutput.contains("\u{1B}") && !outcome.standardOutput.contains("\u{07}"))
     }
 
+    @Test func aContactValueShapedLikeAnEncodedWordShowsAsWritten() throws {
+        let scratch = try ScratchFolder()
+        let word = "=?UTF-8?B?c2VjdXJpdHlAcGF5cGFsLmNvbQ==?="
+        let file = try Self.event(in: scratch) { contact in
+            var fields = contact["fields"] as? [String: Any] ?? [:]
+            fields["firstname"] = word
+            contact["fields"] = fields
+        }
+        let outcome = try Self.run(["--bundle", Self.golden, "--event", file, "--eml", scratch.path + "/sent.eml"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let eml = try #require(scratch.read("sent.eml"))
+        let headers = eml.components(separatedBy: "\r\n\r\n")[0]
+        // Encoded itself, so a client decodes it back to the text the contact gave, never to an address.
+        #expect(!headers.contains(word), "\(headers)")
+    }
+
     @Test func eachSendHasItsOwnMessageID() throws {
         let scratch = try ScratchFolder()
         let file = try Self.event(in: scratch) { _ in }
