@@ -7,17 +7,19 @@ public enum ActiveContent {
     public static let allowedElements: Set<String> = [
         "a", "abbr", "address", "article", "aside", "b", "big", "blockquote", "body", "br", "caption", "center",
         "cite", "code", "col", "colgroup", "dd", "del", "div", "dl", "dt", "em", "figcaption", "figure", "font",
-        "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img", "ins", "li", "main", "mark",
-        "nav", "ol", "p", "pre", "q", "s", "section", "small", "span", "strike", "strong", "style", "sub", "sup",
-        "table", "tbody", "td", "tfoot", "th", "thead", "tr", "tt", "u", "ul", "wbr",
+        "footer", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "i", "img", "ins", "li",
+        "main", "mark", "nav", "ol", "p", "pre", "q", "s", "section", "small", "span", "strike", "strong", "style",
+        "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "tt", "u", "ul", "wbr",
     ]
 
-    /// The attributes any allowed element may hold (besides `aria-*` and `data-*`).
+    /// The attributes any allowed element may hold (besides `aria-*`, `data-*` and `xmlns:*`).
     public static let allowedAttributes: Set<String> = [
-        "align", "alt", "background", "bgcolor", "border", "cellpadding", "cellspacing", "cite", "class", "color",
-        "cols", "colspan", "dir", "face", "headers", "height", "href", "hspace", "id", "lang", "media", "name",
-        "nowrap", "rel", "reversed", "role", "rows", "rowspan", "scope", "size", "span", "src", "start", "style",
-        "summary", "target", "title", "type", "valign", "vspace", "width", "xml:lang", "xmlns", "/",
+        "abbr", "align", "alt", "axis", "background", "bgcolor", "border", "bordercolor", "cellpadding",
+        "cellspacing", "char", "charoff", "cite", "class", "clear", "color", "cols", "colspan", "decoding", "dir",
+        "face", "frame", "headers", "height", "href", "hspace", "id", "lang", "loading", "media", "name",
+        "noshade", "nowrap", "rel", "reversed", "role", "rows", "rowspan", "rules", "scope", "size", "span",
+        "src", "start", "style", "summary", "target", "title", "translate", "type", "valign", "vspace", "width",
+        "xml:lang", "xmlns", "/",
     ]
 
     /// Attributes whose value is a URL.
@@ -67,11 +69,17 @@ public enum ActiveContent {
                 continue
             }
             if closing { continue }
+            if name == "style", let close = VisibleContent.find(scalars, "</", from: index) {
+                // A style sheet's text: what it would load or run.
+                if let what = activeStyle(String(String.UnicodeScalarView(scalars[index..<close]))) { add(what) }
+            }
             let attributes = VisibleContent.attributes(scalars[cursor..<min(end, scalars.count)])
             for (attribute, value) in attributes.sorted(by: { $0.key < $1.key }) {
                 if attribute.hasPrefix("on") {
                     add("event handler attribute `\(attribute)`")
-                } else if !allowedAttributes.contains(attribute), !attribute.hasPrefix("aria-"), !attribute.hasPrefix("data-") {
+                } else if !allowedAttributes.contains(attribute), !attribute.hasPrefix("aria-"), !attribute.hasPrefix("data-"),
+                    !attribute.hasPrefix("xmlns:")
+                {
                     add("attribute `\(attribute)`")
                 } else if urlAttributes.contains(attribute), let scheme = scheme(of: value), !allowedSchemes.contains(scheme) {
                     add("`\(scheme):` URL")
