@@ -83,7 +83,7 @@ public enum Preview {
         var address = "contact@example.org"
         if case .string(let mail)? = contact.values["mail"], !mail.isEmpty { address = mail }
         do {
-            try AutomailRuntime.HeaderSafety.checkContact(address: address, unsubscribeURL: contact.unsubscribeURL)
+            try HeaderSafety.checkContact(address: address, unsubscribeURL: contact.unsubscribeURL)
         } catch {
             throw .unsafeMessage(error)
         }
@@ -96,7 +96,7 @@ public enum Preview {
         }
         if email.to.address.isEmpty { email.to.address = address }
         do {
-            try AutomailRuntime.HeaderSafety.checkHeaders(of: email)
+            try HeaderSafety.checkHeaders(of: email)
         } catch {
             throw .unsafeMessage(error)
         }

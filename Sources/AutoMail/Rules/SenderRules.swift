@@ -21,7 +21,7 @@ enum SenderRules {
         for sender in manifest.senders {
             let who = "sender `\(sender.id.value)`"
             if let name = sender.name {
-                HeaderSafety.check(name, field: "display name of \(who)", into: &bag)
+                HeaderValueRules.check(name, field: "display name of \(who)", into: &bag)
                 checkDisplayName(name, of: who, into: &bag)
             }
             if let address = sender.address {
@@ -88,8 +88,8 @@ extension SenderRules {
     /// sender's (`"Support <security@bank.example>" <team@example.org>`), a classic phishing trick.
     static func checkDisplayName(_ name: Located<String>, of who: String, into bag: inout DiagnosticBag) {
         // A name with a line break already has its (graver) header-injection error.
-        guard HeaderSafety.firstControl(in: name.value) == nil else { return }
-        if let word = HeaderSafety.encodedWord(in: name.value) {
+        guard HeaderValueRules.firstControl(in: name.value) == nil else { return }
+        if let word = HeaderValueRules.encodedWord(in: name.value) {
             bag.report(
                 .error(
                     .addressInDisplayName,
@@ -112,7 +112,7 @@ extension SenderRules {
 }
 
 /// Header injection: a value that ends up in an email header must be one line of printable text.
-enum HeaderSafety {
+enum HeaderValueRules {
     /// Reports AM503 when `value` holds CR, LF or another control character.
     static func check(_ value: Located<String>, field: String, into bag: inout DiagnosticBag) {
         if let (_, scalar) = HiddenCharacters.problem(inHeaderValue: value.value) {

@@ -113,7 +113,7 @@ struct TemplateRules {
                     help: "write a subject: an email without one looks like spam"))
             return
         }
-        if let (offset, scalar) = HeaderSafety.firstControl(in: subject.text) {
+        if let (offset, scalar) = HeaderValueRules.firstControl(in: subject.text) {
             let what = scalar == "\n" || scalar == "\r" ? "a line break" : "a control character"
             bag.report(
                 .error(
@@ -130,7 +130,7 @@ struct TemplateRules {
                     help: "a subject is one line: keep `\(variable)` out of it, or make that value one line (a plain scalar or `>-`)"
                 ))
         }
-        if let word = HeaderSafety.encodedWord(in: subject.text) {
+        if let word = HeaderValueRules.encodedWord(in: subject.text) {
             bag.report(
                 .error(
                     .headerInjection,
@@ -170,14 +170,14 @@ struct TemplateRules {
             guard let exploration = template.renderEveryPath(context, knownRoots: FooterRules.knownRoots, limit: FooterRules.maximumPaths)
             else { return nil }
             for rendering in exploration.renderings {
-                guard let (_, scalar) = HeaderSafety.firstControl(in: rendering.output) else { continue }
+                guard let (_, scalar) = HeaderValueRules.firstControl(in: rendering.output) else { continue }
                 let culprit = template.variables.first { reference in
                     var value: LiquidValue? = .object(globals)
                     for key in reference.path {
                         guard case .object(let members)? = value else { value = nil; break }
                         value = members[key]
                     }
-                    if case .string(let text)? = value { return HeaderSafety.firstControl(in: text) != nil }
+                    if case .string(let text)? = value { return HeaderValueRules.firstControl(in: text) != nil }
                     return false
                 }
                 return (culprit.map { $0.path.joined(separator: ".") } ?? "a value automail fills in", scalar)
