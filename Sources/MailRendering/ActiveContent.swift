@@ -28,11 +28,28 @@ public enum ActiveContent {
     /// The URL schemes allowed; a URL without a scheme (relative, `#anchor`) is allowed too.
     public static let allowedSchemes: Set<String> = ["http", "https", "mailto", "tel", "cid"]
 
-    /// What is refused in `html`, described (`` `<script>` element ``, `` event handler attribute `onerror` ``,
-    /// `` `javascript:` URL ``), once each, in document order.
+    /// One thing refused: its description (`` `<script>` element ``, `` event handler attribute `onerror` ``,
+    /// `` `javascript:` URL ``) and the text that names it (`<script`, `onerror`, `javascript:`), for a caller
+    /// that looks for it in a source.
+    public struct Finding: Sendable, Hashable {
+        /// What is refused, for a message.
+        public var description: String
+        /// The lowercase text that names it in the HTML.
+        public var name: String
+    }
+
+    /// What is refused in `html`, described, once each, in document order.
     public static func problems(in html: String) -> [String] {
-        var found: [String] = []
-        func add(_ what: String) { if !found.contains(what) { found.append(what) } }
+        findings(in: html).map(\.description)
+    }
+
+    /// What is refused in `html`, once each, in document order.
+    public static func findings(in html: String) -> [Finding] {
+        var found: [Finding] = []
+        func add(_ what: String, _ name: String) {
+            let finding = Finding(description: what, name: name)
+            if !found.contains(finding) { found.append(finding) }
+        }
         let scalars = Array(html.unicodeScalars)
         var index = 0
         while index < scalars.count {
@@ -65,26 +82,26 @@ public enum ActiveContent {
             let end = VisibleContent.tagEnd(scalars, from: cursor)
             index = min(end + 1, scalars.count)
             guard allowedElements.contains(name) else {
-                add("`<\(name)>` element")
+                add("`<\(name)>` element", "<" + name)
                 continue
             }
             if closing { continue }
             if name == "style", let close = VisibleContent.find(scalars, "</", from: index) {
                 // A style sheet's text: what it would load or run.
-                if let what = activeStyle(String(String.UnicodeScalarView(scalars[index..<close]))) { add(what) }
+                if let (what, word) = activeStyle(String(String.UnicodeScalarView(scalars[index..<close]))) { add(what, word) }
             }
             let attributes = VisibleContent.attributes(scalars[cursor..<min(end, scalars.count)])
             for (attribute, value) in attributes.sorted(by: { $0.key < $1.key }) {
                 if attribute.hasPrefix("on") {
-                    add("event handler attribute `\(attribute)`")
+                    add("event handler attribute `\(attribute)`", attribute)
                 } else if !allowedAttributes.contains(attribute), !attribute.hasPrefix("aria-"), !attribute.hasPrefix("data-"),
                     !attribute.hasPrefix("xmlns:")
                 {
-                    add("attribute `\(attribute)`")
+                    add("attribute `\(attribute)`", attribute)
                 } else if urlAttributes.contains(attribute), let scheme = scheme(of: value), !allowedSchemes.contains(scheme) {
-                    add("`\(scheme):` URL")
-                } else if attribute == "style", let what = activeStyle(value) {
-                    add(what)
+                    add("`\(scheme):` URL", scheme + ":")
+                } else if attribute == "style", let (what, word) = activeStyle(value) {
+                    add(what, word)
                 }
             }
         }
@@ -107,10 +124,10 @@ public enum ActiveContent {
 
     /// What in a decoded `style` value runs or loads code: `expression(`, `javascript:`, `behavior`,
     /// `-moz-binding`, `@import`.
-    static func activeStyle(_ style: String) -> String? {
+    static func activeStyle(_ style: String) -> (String, String)? {
         let compact = String(String.UnicodeScalarView(style.unicodeScalars.filter { !$0.properties.isWhitespace })).lowercased()
         for word in ["expression(", "javascript:", "vbscript:", "behavior:", "-moz-binding", "@import"] where compact.contains(word) {
-            return "`\(word)` in a style"
+            return ("`\(word)` in a style", word)
         }
         return nil
     }

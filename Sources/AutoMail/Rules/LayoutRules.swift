@@ -65,10 +65,18 @@ struct LayoutRules {
         // The source scan gives precise positions; the rendered HTML is what readers get. When the source
         // looks clean, the layout is rendered on every path and held to the allow-list.
         if sourceFindings.isEmpty, let template = parsed.template, let manifest = workspace.manifest {
-            for what in renderedActiveContent(template, manifest: manifest) {
+            let lowered = String(String.UnicodeScalarView(text.unicodeScalars.map {
+                $0.isASCII ? Unicode.Scalar(UInt8($0.value).lowercasedASCII) : $0
+            }))
+            for finding in renderedActiveContent(template, manifest: manifest) {
+                // At its name in the source when the source spells it, else at the start of the layout.
+                let place = lowered.range(of: finding.name).map { found -> SourceRange in
+                    let start = lowered.unicodeScalars.distance(from: lowered.unicodeScalars.startIndex, to: found.lowerBound)
+                    return positions.range(start..<(start + finding.name.unicodeScalars.count))
+                } ?? .startOf(file: file.path)
                 bag.report(
                     .error(
-                        .unsafeLayoutHTML, "\(what) in layout `\(file.path)` once rendered", at: .startOf(file: file.path),
+                        .unsafeLayoutHTML, "\(finding.description) in layout `\(file.path)` once rendered", at: place,
                         help: "write static HTML: only the elements, attributes and link schemes (`https`, `mailto`…) of email HTML are allowed, however Liquid or character references spell them"
                     ))
             }
@@ -101,8 +109,8 @@ struct LayoutRules {
     /// What ``ActiveContent`` refuses in the layout rendered along every path through its Liquid
     /// (``LiquidTemplate/renderEveryPath(_:knownRoots:limit:)``), with the manifest's globals in every
     /// locale, marker contact values, and marker body and footer.
-    func renderedActiveContent(_ template: LiquidTemplate, manifest: Manifest) -> [String] {
-        var found: [String] = []
+    func renderedActiveContent(_ template: LiquidTemplate, manifest: Manifest) -> [ActiveContent.Finding] {
+        var found: [ActiveContent.Finding] = []
         var locales = manifest.legal?.dataOrigin.map(\.locale.value) ?? []
         if locales.isEmpty { locales = [""] }
         for locale in locales {
@@ -120,8 +128,8 @@ struct LayoutRules {
                     .object(context), knownRoots: FooterRules.knownRoots, limit: FooterRules.maximumPaths)
                 else { continue }
                 for rendering in exploration.renderings {
-                    for what in ActiveContent.problems(in: rendering.output) where !found.contains(what) {
-                        found.append(what)
+                    for finding in ActiveContent.findings(in: rendering.output) where !found.contains(finding) {
+                        found.append(finding)
                     }
                 }
             }

@@ -85,7 +85,7 @@ extension RuleCatalog {
                 markers) and held to an allow-list of email HTML elements and attributes, with URLs
                 limited to `http`, `https`, `mailto`, `tel` and `cid` once character references are
                 decoded. So `<scr{% if true %}ipt{% endif %}>`, `jav&#x61;script:` or an `onerror` split
-                from its `=` by a line break are refused too, at the start of the layout.
+                from its `=` by a line break are refused too (where the source names them, else at its start).
                 """#,
             examples: [
                 RuleExample(
@@ -112,7 +112,7 @@ extension RuleCatalog {
                     triggers: true,
                     files: files(
                         manifestWithLayout,
-                        ["layouts/email.html": "«»" + exampleLayout.replacingFirst("<p style=", with: "<p onclick\n=\"x()\" style=")])),
+                        ["layouts/email.html": exampleLayout.replacingFirst("<p style=", with: "<p «onclick»\n=\"x()\" style=")])),
                 RuleExample(triggers: false, files: files(manifestWithLayout, ["layouts/email.html": exampleLayout])),
             ]),
     ]
