@@ -2,8 +2,10 @@
 /// (diagnostics, `explain`, `diff`, `simulate`, `preview --format text` to a terminal) goes through it,
 /// so no value can send an escape sequence to a terminal or start a CI log command on a line of its own.
 ///
-/// C0 controls and DEL become their Unicode control pictures (`␛`, `␊`, `␀`, `␡`), C1 controls U+FFFD;
-/// a TAB is kept. Line breaks are kept only where the caller shows a block of lines (a message body).
+/// C0 controls and DEL become their Unicode control pictures (`␛`, `␊`, `␀`, `␡`); C1 controls, and the
+/// bidirectional controls that would reorder the printed line (U+061C, U+200E, U+200F, U+202A–U+202E,
+/// U+2066–U+2069), become U+FFFD (one column each, so underlines stay aligned); a TAB is kept. Line
+/// breaks are kept only where the caller shows a block of lines (a message body).
 public enum TerminalText {
     /// `text` as one line: every control, LF and CR included, made visible.
     public static func line<S: StringProtocol>(_ text: S) -> String {
@@ -15,13 +17,13 @@ public enum TerminalText {
         shown(text, keepingLineBreaks: true)
     }
 
-    /// The scalar as shown: the control picture of a C0 control or DEL, U+FFFD for a C1 control, else
-    /// the scalar itself.
+    /// The scalar as shown: the control picture of a C0 control or DEL, U+FFFD for a C1 or bidirectional
+    /// control, else the scalar itself.
     public static func picture(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
         switch scalar.value {
         case 0x00..<0x20: Unicode.Scalar(0x2400 + scalar.value) ?? scalar
         case 0x7F: "\u{2421}"
-        case 0x80...0x9F: "\u{FFFD}"
+        case 0x80...0x9F, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: "\u{FFFD}"
         default: scalar
         }
     }
