@@ -10,15 +10,17 @@ public enum ActiveContent {
         "footer", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "i", "img", "ins", "li",
         "main", "mark", "nav", "ol", "p", "pre", "q", "s", "section", "small", "span", "strike", "strong", "style",
         "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "tt", "u", "ul", "wbr",
+        "o:p",  // Outlook's empty paragraph
     ]
 
     /// The attributes any allowed element may hold (besides `aria-*`, `data-*` and `xmlns:*`).
     public static let allowedAttributes: Set<String> = [
         "abbr", "align", "alt", "axis", "background", "bgcolor", "border", "bordercolor", "cellpadding",
         "cellspacing", "char", "charoff", "cite", "class", "clear", "color", "cols", "colspan", "decoding", "dir",
-        "face", "frame", "headers", "height", "href", "hspace", "id", "lang", "loading", "media", "name",
-        "noshade", "nowrap", "rel", "reversed", "role", "rows", "rowspan", "rules", "scope", "size", "span",
-        "src", "start", "style", "summary", "target", "title", "translate", "type", "valign", "vspace", "width",
+        "face", "frame", "headers", "height", "hidden", "href", "hspace", "id", "itemprop", "itemscope",
+        "itemtype", "lang", "loading", "media", "name", "noshade", "nowrap", "rel", "reversed", "role", "rows",
+        "rowspan", "rules", "scope", "size", "span", "src", "start", "style", "summary", "tabindex", "target",
+        "title", "translate", "type", "valign", "vspace", "width",
         "xml:lang", "xmlns", "/",
     ]
 

@@ -94,8 +94,13 @@ public enum YAMLParser {
     /// the file passes.
     public static func checkText(_ file: SourceFile) -> [Diagnostic] {
         let text = SourceText(file.bytes)
-        if let failure = text.failure { return [encodingDiagnostic(failure, text: text, path: file.path)] }
-        return HiddenCharacters.diagnostics(in: text, path: file.path)
+        guard let failure = text.failure else { return HiddenCharacters.diagnostics(in: text, path: file.path) }
+        let encoding = encodingDiagnostic(failure, text: text, path: file.path)
+        // A NUL byte leaves the text readable: its invisible characters are reported too.
+        guard case .nul = failure else { return [encoding] }
+        let readable = SourceText(file.bytes.map { $0 == 0 ? 0x20 : $0 })
+        guard readable.failure == nil else { return [encoding] }
+        return [encoding] + HiddenCharacters.diagnostics(in: readable, path: file.path)
     }
 
     private static func encodingDiagnostic(_ failure: SourceText.Failure, text: SourceText, path: String)

@@ -115,7 +115,7 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
                 "templates/callback.yaml", "    body: |\n      A volunteer will call you back soon.",
                 #"    body: "A volunteer will call \u200fyou\ufeff back soon.\n""#)
         },
-        HostileCase(name: "an invisible character and a NUL byte in a layout", status: 1, codes: ["AM107"]) { ws in
+        HostileCase(name: "an invisible character and a NUL byte in a layout", status: 1, codes: ["AM107", "AM112"]) { ws in
             try ws.replace("automail.yaml", "default_sender: team", "default_sender: team\nlayout: layouts/email.html")
             try ws.write("layouts/email.html", Array("<div>\u{202E}{{ content }}\u{200B}{{ footer }}</div>\n".utf8) + [0x00, 0x0A])
         },
