@@ -280,6 +280,7 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
         HostileCase(name: "an element outside the allow-list", status: 1, codes: ["AM617"], damage: layout(#"<svg><animate attributeName="href" values="x"/></svg>"#)),
         HostileCase(name: "an attribute outside the allow-list", status: 1, codes: ["AM617"], damage: layout(#"<a href="https://lyonvote.fr" formaction="https://evil.example">x</a>"#)),
         HostileCase(name: "an event handler chosen by a condition on a global", status: 1, codes: ["AM617"], damage: layout(#"<img src="cid:x" {% if workspace.name %}o{% endif %}nload="alert(1)">"#)),
+        HostileCase(name: "an encoded URL beside a plain script", status: 1, codes: ["AM617"], damage: layout(#"<script>x()</script><a href="&#106;avascript:x()">x</a>"#)),
     ]
 
     static let renderingCases: [HostileCase] = [

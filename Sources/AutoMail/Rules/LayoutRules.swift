@@ -62,13 +62,14 @@ struct LayoutRules {
                     help: "remove it: email clients strip or block active content, and a bundle must not carry it"))
         }
         let parsed = LiquidTemplate.parse(text)
-        // The source scan gives precise positions; the rendered HTML is what readers get. When the source
-        // looks clean, the layout is rendered on every path and held to the allow-list.
-        if sourceFindings.isEmpty, let template = parsed.template, let manifest = workspace.manifest {
+        // The source scan gives precise positions; the rendered HTML is what readers get: the layout is
+        // rendered on every path and held to the allow-list, and what the source scan did not see is reported.
+        if let template = parsed.template, let manifest = workspace.manifest {
+            let seen = Set(sourceFindings.map(\.1))
             let lowered = String(String.UnicodeScalarView(text.unicodeScalars.map {
                 $0.isASCII ? Unicode.Scalar(UInt8($0.value).lowercasedASCII) : $0
             }))
-            for finding in renderedActiveContent(template, manifest: manifest) {
+            for finding in renderedActiveContent(template, manifest: manifest) where !seen.contains(finding.description) {
                 // At its name in the source when the source spells it, else at the start of the layout.
                 let place = lowered.range(of: finding.name).map { found -> SourceRange in
                     let start = lowered.unicodeScalars.distance(from: lowered.unicodeScalars.startIndex, to: found.lowerBound)
