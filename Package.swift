@@ -36,7 +36,7 @@ let package = Package(
         /// to send and renders it (docs/bundle-format.md). Never depends on the compiler.
         .target(
             name: "AutomailRuntime",
-            dependencies: ["BundleFormat", "Liquid", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["BundleFormat", "Diagnostics", "Liquid", .product(name: "Crypto", package: "swift-crypto")]
         ),
         /// Markdown-with-Liquid -> email HTML and plain text.
         .target(name: "MailRendering", dependencies: ["Liquid"]),

@@ -149,6 +149,17 @@ public struct ScheduledEmail: Sendable, Hashable {
 }
 
 extension Decision {
+    /// The `Message-ID` (without angle brackets) of the email sent, `nil` when none is: one per send,
+    /// derived from the bundle digest, the trigger, the To address and the send time
+    /// (``EMLWriter/messageID(digest:trigger:address:sendAt:from:)``).
+    public var messageID: String? {
+        email.map {
+            EMLWriter.messageID(
+                digest: digest, trigger: $0.trigger, address: $0.message.to.address, sendAt: $0.sendAt,
+                from: $0.message.from.address)
+        }
+    }
+
     /// The decision as JSON (`schemas/decision.schema.json`). Members that do not apply are `null`,
     /// never absent, except `last_sent` and `outranked_by`, present only with their outcome.
     public var json: JSONValue {

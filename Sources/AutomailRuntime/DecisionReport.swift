@@ -1,5 +1,8 @@
+import Diagnostics
+
 /// A decision in words, for people (`automail simulate`'s default output): the event keys and the
-/// triggers they fired, the email sent, and why every other candidate was not.
+/// triggers they fired, the email sent, and why every other candidate was not. Values are shown with
+/// their control characters as pictures (``TerminalText``), each on the line it belongs to.
 public enum DecisionReport {
     /// How much of the sent message to show.
     public enum Detail: Sendable, Hashable {
@@ -57,13 +60,17 @@ public enum DecisionReport {
             lines.append("Subject: " + message.subject)
             for header in message.headers { lines.append(header.name + ": " + header.value) }
             lines.append("")
-            lines.append(message.text.hasSuffix("\n") ? String(message.text.dropLast()) : message.text)
+            var body = lines.map(TerminalText.line)
+            body.append(TerminalText.block(message.text.hasSuffix("\n") ? String(message.text.dropLast()) : message.text))
             if detail == .messageWithHTML {
-                lines.append("--- html ---")
-                lines.append(message.html.hasSuffix("\n") ? String(message.html.dropLast()) : message.html)
+                body.append("--- html ---")
+                body.append(TerminalText.block(message.html.hasSuffix("\n") ? String(message.html.dropLast()) : message.html))
             }
+            return body.joined(separator: "\n") + "\n"
         }
-        return lines.joined(separator: "\n") + "\n"
+        // Every value (the contact's address, locale, event keys, the subject…) shown as one line, its
+        // control characters as pictures: an event cannot write escape sequences or CI log commands.
+        return lines.map(TerminalText.line).joined(separator: "\n") + "\n"
     }
 
     /// Why `candidate` was not sent, in words.

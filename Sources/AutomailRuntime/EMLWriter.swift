@@ -4,24 +4,28 @@ import Crypto
 /// `text/plain` then a `text/html` part, both UTF-8 and quoted-printable; the subject and non-ASCII
 /// display names as RFC 2047 encoded words; CRLF line ends; lines of at most 76 characters.
 ///
-/// Pure and deterministic: the `Date` is an input (the CLI passes the clock, tests a fixed value) and
-/// the `Message-ID` and MIME boundary derive from a SHA-256 of the content, with the From domain on
-/// the right of the `@`.
+/// Pure and deterministic: the `Date` is an input (the CLI passes the clock, tests a fixed value). The
+/// `Message-ID` identifies one send (``messageID(digest:trigger:address:sendAt:from:)``, given by the
+/// caller); without one it derives from a SHA-256 of the content and the date. The MIME boundary derives
+/// from the content. Header values never hold a line break or a control character: the evaluation
+/// refuses such messages (``HeaderSafety``), and the writer replaces any that reaches it by a space.
 public enum EMLWriter {
-    /// The message bytes. `date` is seconds since the Unix epoch, written in UTC.
-    public static func write(_ email: RenderedEmail, date: Int) -> [UInt8] {
+    /// The message bytes. `date` is seconds since the Unix epoch, written in UTC; `messageID` is the
+    /// `Message-ID` without its angle brackets (`nil`: derived from the content and `date`).
+    public static func write(_ email: RenderedEmail, date: Int, messageID: String? = nil) -> [UInt8] {
         let hash = contentHash(email)
-        let domain = email.from.address.split(separator: "@").last.map(String.init) ?? "automail.invalid"
+        let identifier = messageID.map(singleLine)
+            ?? "\(sha256Hex(hash + "\u{0}" + String(date)).prefix(32))@\(domain(of: email.from.address))"
         let boundary = "=_automail_" + hash.prefix(24)
         var lines: [String] = []
         lines.append("Date: " + rfc5322Date(date))
         lines.append(fold("From: " + mailbox(email.from)))
-        if let replyTo = email.replyTo { lines.append("Reply-To: " + replyTo) }
+        if let replyTo = email.replyTo { lines.append("Reply-To: " + singleLine(replyTo)) }
         lines.append(fold("To: " + mailbox(email.to)))
-        lines.append(fold("Subject: " + encodedWords(email.subject, prefixLength: "Subject: ".count)))
-        lines.append("Message-ID: <\(hash.prefix(32))@\(domain)>")
+        lines.append(fold("Subject: " + encodedWords(singleLine(email.subject), prefixLength: "Subject: ".count)))
+        lines.append("Message-ID: <\(identifier)>")
         lines.append("MIME-Version: 1.0")
-        for header in email.headers { lines.append(fold(header.name + ": " + header.value)) }
+        for header in email.headers { lines.append(fold(singleLine(header.name) + ": " + singleLine(header.value))) }
         lines.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
         lines.append("")
         lines.append("This is a multi-part message in MIME format.")
@@ -39,23 +43,57 @@ public enum EMLWriter {
         return Array(lines.joined(separator: "\r\n").utf8)
     }
 
+    /// The `Message-ID` of one send (docs/bundle-format.md, "Rendering"): the first 32 hex digits of the
+    /// SHA-256 of the bundle digest, the trigger, the To address and the send time (RFC 3339, UTC),
+    /// joined by NUL, then `@` and the From address's domain. The same email sent to the same contact
+    /// at another time gets another one; the same send always gets the same.
+    public static func messageID(digest: String, trigger: String, address: String, sendAt: Timestamp, from: String)
+        -> String
+    {
+        let material = [digest, trigger, address, sendAt.description].joined(separator: "\u{0}")
+        return "\(sha256Hex(material).prefix(32))@\(domain(of: from))"
+    }
+
+    /// The right of the last `@` of `address`, `automail.invalid` when there is none.
+    static func domain(of address: String) -> String {
+        guard address.contains("@"), let last = address.split(separator: "@").last else { return "automail.invalid" }
+        return singleLine(String(last))
+    }
+
     /// The lowercase hex SHA-256 of everything the message shows.
     static func contentHash(_ email: RenderedEmail) -> String {
         var material = [email.template, email.locale, email.from.address, email.to.address, email.subject, email.text,
                         email.html]
         material += email.headers.map { $0.name + ":" + $0.value }
-        let digest = SHA256.hash(data: Array(material.joined(separator: "\u{0}").utf8))
-        return digest.map { byte in
+        return sha256Hex(material.joined(separator: "\u{0}"))
+    }
+
+    static func sha256Hex(_ text: String) -> String {
+        SHA256.hash(data: Array(text.utf8)).map { byte in
             let s = String(byte, radix: 16)
             return s.count == 1 ? "0" + s : s
         }.joined()
     }
 
+    /// `value` with every character a header must not hold as a control (C0, DEL, C1, line and paragraph
+    /// separators) replaced by a space: the last guard against a header that adds another.
+    static func singleLine(_ value: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in value.unicodeScalars {
+            switch scalar.value {
+            case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029: out.append(" ")
+            default: out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
     /// `Name <address>`, the name quoted or encoded as needed; just the address without a name.
     static func mailbox(_ mailbox: Mailbox) -> String {
+        let mailbox = Mailbox(name: singleLine(mailbox.name), address: singleLine(mailbox.address))
         guard !mailbox.name.isEmpty else { return mailbox.address }
         let name: String
-        if mailbox.name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) {
+        if mailbox.name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }), !mailbox.name.contains("=?") {
             let atext = mailbox.name.unicodeScalars.allSatisfy {
                 ($0.properties.isAlphabetic && $0.isASCII) || ("0"..."9").contains($0) || " !#$%&'*+-/=?^_`{|}~".unicodeScalars.contains($0)
             }
@@ -67,9 +105,11 @@ public enum EMLWriter {
     }
 
     /// `text` as RFC 2047 `=?UTF-8?B?…?=` words separated by folding whitespace when it is not printable
-    /// ASCII, else unchanged. Words never split a character and stay within 76 characters.
+    /// ASCII or holds `=?` (which a client would decode: a value from a contact that looks like an encoded
+    /// word is encoded, so it shows as written), else unchanged. Words never split a character and stay
+    /// within 76 characters.
     static func encodedWords(_ text: String, prefixLength: Int) -> String {
-        if text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) { return text }
+        if text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }), !text.contains("=?") { return text }
         var words: [String] = []
         var chunk: [UInt8] = []
         for character in text {

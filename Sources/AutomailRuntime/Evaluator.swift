@@ -9,6 +9,20 @@ public enum EvaluationError: Error, Sendable, Hashable, CustomStringConvertible 
     case render(FormatProblem)
     /// The event's time plus the delay is after 9999-12-31T23:59:59Z.
     case sendTimeOutOfRange(trigger: String, delaySeconds: Int)
+    /// A value from the contact would go into a header it must not (docs/bundle-format.md, "What a
+    /// header may hold"): nothing is sent.
+    case unsafeMessage(trigger: String, UnsafeMessage)
+
+    /// The error code of the conformance kit: `unknown_template`, `render`, `send_time_out_of_range`,
+    /// or the code of the ``UnsafeMessage``.
+    public var code: String {
+        switch self {
+        case .unknownTemplate: "unknown_template"
+        case .render: "render"
+        case .sendTimeOutOfRange: "send_time_out_of_range"
+        case .unsafeMessage(_, let unsafe): unsafe.code
+        }
+    }
 
     /// A one-line description.
     public var description: String {
@@ -18,6 +32,8 @@ public enum EvaluationError: Error, Sendable, Hashable, CustomStringConvertible 
         case .render(let error): return "\(error)"
         case .sendTimeOutOfRange(let trigger, let delay):
             return "the trigger `\(trigger)` would send \(delay) seconds after the event, after the year 9999"
+        case .unsafeMessage(let trigger, let unsafe):
+            return "\(unsafe.code): the trigger `\(trigger)`: \(unsafe)"
         }
     }
 }
@@ -30,9 +46,10 @@ extension RuntimeBundle {
     ///    `unsubscribed`, `once_per_contact`; a candidate none applies to is eligible;
     /// 3. the first eligible candidate is `sent`, every other eligible one is `lower_priority` (so a
     ///    higher-priority candidate stopped by rules 2 lets a lower one be sent);
-    /// 4. the sent one's locale is chosen (``chooseLocale(for:requested:)``) and its template rendered
-    ///    with `globals[locale]`, `contact` (the fields and `mail`) and `unsubscribe_url`, to be sent at
-    ///    the event's time plus its delay.
+    /// 4. the sent one's locale is chosen (``chooseLocale(for:requested:)``), the contact's address and
+    ///    unsubscribe link checked (``HeaderSafety``), its template rendered with `globals[locale]`,
+    ///    `contact` (the fields and `mail`) and `unsubscribe_url`, and every header value checked, to be
+    ///    sent at the event's time plus its delay.
     /// Pure: no clock (the event carries its time), no file, no randomness.
     public func evaluate(_ event: RuntimeEvent) throws(EvaluationError) -> Decision {
         let keys = event.encounter.eventKeys
@@ -109,12 +126,22 @@ extension RuntimeBundle {
         let (locale, match) = chooseLocale(for: template, requested: event.contact.locale)
         var contact = event.contact.fields.mapValues(LiquidValue.init(json:))
         if let email = event.contact.email { contact["mail"] = .string(email) }
+        do {
+            try HeaderSafety.checkContact(address: event.contact.email ?? "", unsubscribeURL: event.contact.unsubscribeURL)
+        } catch {
+            throw .unsafeMessage(trigger: action.trigger, error)
+        }
         let message: RenderedEmail
         do {
             message = try render(
                 template: action.template, locale: locale, contact: contact, unsubscribeURL: event.contact.unsubscribeURL)
         } catch {
             throw .render(error)
+        }
+        do {
+            try HeaderSafety.checkHeaders(of: message)
+        } catch {
+            throw .unsafeMessage(trigger: action.trigger, error)
         }
         return ScheduledEmail(
             trigger: action.trigger, locale: locale, localeMatch: match, delaySeconds: action.delaySeconds,

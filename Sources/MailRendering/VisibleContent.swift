@@ -197,7 +197,7 @@ public struct VisibleContent: Sendable, Equatable {
         return false
     }
 
-    private static func matches(_ scalars: [Unicode.Scalar], at index: Int, _ literal: String) -> Bool {
+    static func matches(_ scalars: [Unicode.Scalar], at index: Int, _ literal: String) -> Bool {
         var offset = index
         for scalar in literal.unicodeScalars {
             guard offset < scalars.count, scalars[offset] == scalar else { return false }
@@ -206,7 +206,7 @@ public struct VisibleContent: Sendable, Equatable {
         return true
     }
 
-    private static func find(_ scalars: [Unicode.Scalar], _ literal: String, from start: Int) -> Int? {
+    static func find(_ scalars: [Unicode.Scalar], _ literal: String, from start: Int) -> Int? {
         guard let first = literal.unicodeScalars.first else { return nil }
         var index = start
         while index < scalars.count {
@@ -217,7 +217,7 @@ public struct VisibleContent: Sendable, Equatable {
     }
 
     /// The offset of the `>` that ends a tag whose attributes start at `start` (quotes respected).
-    private static func tagEnd(_ scalars: [Unicode.Scalar], from start: Int) -> Int {
+    static func tagEnd(_ scalars: [Unicode.Scalar], from start: Int) -> Int {
         var quote: Unicode.Scalar?
         var index = start
         while index < scalars.count {
@@ -235,7 +235,7 @@ public struct VisibleContent: Sendable, Equatable {
     }
 
     /// The attributes of a tag (names lowercased, values decoded); a trailing `/` is recorded as `/`.
-    private static func attributes(_ scalars: ArraySlice<Unicode.Scalar>) -> [String: String] {
+    static func attributes(_ scalars: ArraySlice<Unicode.Scalar>) -> [String: String] {
         var result: [String: String] = [:]
         let text = Array(scalars)
         var index = 0

@@ -12,6 +12,9 @@ struct TreeBuilder {
     private(set) var root: YAMLNode?
     /// What was found wrong, in order.
     private(set) var diagnostics: [Diagnostic] = []
+    /// Double-quoted scalars whose decoded value holds an invisible character (AM112), perhaps written
+    /// as an escape (`"\u202e"`) the file's byte scan cannot see: their range and the first one.
+    private(set) var decodedHidden: [(range: SourceRange, scalar: Unicode.Scalar)] = []
 
     /// An open mapping or sequence.
     private struct Frame {
@@ -134,6 +137,9 @@ struct TreeBuilder {
                 value = String(decoding: UnsafeBufferPointer(start: pointer, count: data.length), as: UTF8.self)
             } else {
                 value = ""
+            }
+            if data.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE, let hidden = HiddenCharacters.hiddenScalar(in: value) {
+                decodedHidden.append((r, hidden.scalar))
             }
             attach(
                 YAMLNode(

@@ -80,8 +80,27 @@ public enum YAMLParser {
         var builder = TreeBuilder(text: text, path: path, limits: limits)
         builder.streaming = streaming
         builder.run()
-        return YAMLParseResult(
-            root: builder.root, diagnostics: HiddenCharacters.diagnostics(in: text, path: path) + builder.diagnostics)
+        var hidden = HiddenCharacters.diagnostics(in: text, path: path)
+        // A value whose invisible character the byte scan saw is reported once, at the character.
+        for (range, scalar) in builder.decodedHidden
+        where !hidden.contains(where: { found in found.range.map { range.start <= $0.start && $0.start < range.end } ?? false }) {
+            hidden.append(HiddenCharacters.escapeDiagnostic(scalar, at: range))
+        }
+        return YAMLParseResult(root: builder.root, diagnostics: hidden + builder.diagnostics)
+    }
+
+    /// The checks every workspace file gets before it is read, for a text file that is not YAML (a
+    /// layout): UTF-8 without a NUL byte (AM106, AM107), then no invisible character (AM112). Empty when
+    /// the file passes.
+    public static func checkText(_ file: SourceFile) -> [Diagnostic] {
+        let text = SourceText(file.bytes)
+        guard let failure = text.failure else { return HiddenCharacters.diagnostics(in: text, path: file.path) }
+        let encoding = encodingDiagnostic(failure, text: text, path: file.path)
+        // A NUL byte leaves the text readable: its invisible characters are reported too.
+        guard case .nul = failure else { return [encoding] }
+        let readable = SourceText(file.bytes.map { $0 == 0 ? 0x20 : $0 })
+        guard readable.failure == nil else { return [encoding] }
+        return [encoding] + HiddenCharacters.diagnostics(in: readable, path: file.path)
     }
 
     private static func encodingDiagnostic(_ failure: SourceText.Failure, text: SourceText, path: String)
@@ -102,7 +121,7 @@ public enum YAMLParser {
             return .error(
                 .yamlNulByte, "file contains a NUL byte",
                 at: SourceRange(file: path, at: text.position(ofScalar: index, hint: &hint)),
-                help: "remove the NUL byte; YAML files are text and cannot contain it")
+                help: "remove the NUL byte; workspace files are text and cannot contain it")
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diagnostics
 import AutoMail
 import BundleFormat
 
@@ -43,7 +44,7 @@ struct BuildCommand: ParsableCommand {
 
     func run() throws {
         if let output, let problem = OutputFile.missingDirectory(for: output) {
-            Console.writeError("error: cannot write `\(output)`: no directory `\(problem)`\n")
+            Console.writeLine("error: cannot write `\(output)`: no directory `\(problem)`")
             throw ExitCode(ExitStatus.usage)
         }
         let signingKey = try sign.map(KeyFile.privateKey)
@@ -67,7 +68,7 @@ struct BuildCommand: ParsableCommand {
             }
         } catch {
             file?.abandon()
-            Console.writeError("error: internal: cannot sign the bundle: \(error)\n")
+            Console.writeLine("error: internal: cannot sign the bundle: \(error)")
             throw ExitCode(ExitStatus.internalFailure)
         }
         let diagnostics = Console.merge(loaded.diagnostics, result.diagnostics)
@@ -85,14 +86,14 @@ struct BuildCommand: ParsableCommand {
         }
         guard result.bundleDigest != nil else {
             file?.abandon()
-            Console.writeError("error: internal: the compiler reported no error but produced no bundle\n")
+            Console.writeLine("error: internal: the compiler reported no error but produced no bundle")
             throw ExitCode(ExitStatus.internalFailure)
         }
         if var file, let output {
             do {
                 try file.commit()
             } catch {
-                Console.writeError("error: cannot write `\(output)`: \(error)\n")
+                Console.writeLine("error: cannot write `\(output)`: \(error)")
                 throw ExitCode(ExitStatus.internalFailure)
             }
         } else {

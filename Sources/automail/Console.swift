@@ -83,6 +83,13 @@ enum Console {
         }
     }
 
+    /// Writes one message line to standard error, every control character of its values shown as a
+    /// picture (``TerminalText/line(_:)``): a bundle, an event or a workspace cannot send escape sequences
+    /// or start a CI log command on a line of its own.
+    static func writeLine(_ message: String) {
+        writeError(TerminalText.line(message) + "\n")
+    }
+
     /// Writes to stderr; a failure there has nowhere to be reported, and is ignored.
     static func writeError(_ text: String) {
         _ = writeAll(Array(text.utf8), to: standardError)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diagnostics
 import AutoMail
 
 /// What `diff` writes.
@@ -44,7 +45,7 @@ struct DiffCommand: ParsableCommand {
 
     func run() throws {
         if let output, let problem = OutputFile.missingDirectory(for: output) {
-            Console.writeError("error: cannot write `\(output)`: no directory `\(problem)`\n")
+            Console.writeLine("error: cannot write `\(output)`: no directory `\(problem)`")
             throw ExitCode(ExitStatus.usage)
         }
         let oldSide = try resolve(old)
@@ -62,7 +63,7 @@ struct DiffCommand: ParsableCommand {
             diff = try BundleDiff.compare(old: oldContent, new: newContent, oldSource: oldSource, newSource: newSource)
         } catch {
             let name = error.side == .old ? old : new
-            Console.writeError("error: cannot compare `\(name)`: \(error.error)\n")
+            Console.writeLine("error: cannot compare `\(name)`: \(error.error)")
             throw ExitCode(ExitStatus.problems)
         }
         let report: [UInt8]
@@ -79,7 +80,7 @@ struct DiffCommand: ParsableCommand {
             do {
                 try OutputFile.writeAtomically(report, to: output)
             } catch {
-                Console.writeError("error: cannot write `\(output)`: \(error)\n")
+                Console.writeLine("error: cannot write `\(output)`: \(error)")
                 throw ExitCode(ExitStatus.internalFailure)
             }
         } else {
@@ -91,7 +92,7 @@ struct DiffCommand: ParsableCommand {
         do {
             return try DiffSide.resolve(argument)
         } catch {
-            Console.writeError("error: \(error.message)\n")
+            Console.writeLine("error: \(error.message)")
             throw ExitCode(ExitStatus.usage)
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diagnostics
 import AutoMail
 import BundleFormat
 import Foundation
@@ -70,13 +71,13 @@ struct DiffContext {
 
     /// Prints `message` as an error and returns the exit to throw (status 1: a side cannot be read).
     func fail(_ message: String) -> ExitCode {
-        Console.writeError("error: \(message)\n")
+        Console.writeLine("error: \(message)")
         return ExitCode(ExitStatus.problems)
     }
 
     /// Prints `message` as an error and returns the exit to throw (status 2: bad usage).
     func usage(_ message: String) -> ExitCode {
-        Console.writeError("error: \(message)\n")
+        Console.writeLine("error: \(message)")
         return ExitCode(ExitStatus.usage)
     }
 

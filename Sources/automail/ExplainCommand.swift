@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diagnostics
 import AutoMail
 
 /// What `explain` writes.
@@ -32,7 +33,8 @@ struct ExplainCommand: ParsableCommand {
             try Console.writeOutput(format == .json ? RuleExplanation.json(rule) : RuleExplanation.explain(rule))
         case .failure(let unknown):
             let help = unknown.help ?? "run `automail explain` to list every rule"
-            Console.writeError("error: \(unknown.message)\nhelp: \(help)\n")
+            Console.writeLine("error: \(unknown.message)")
+            Console.writeLine("help: \(help)")
             throw ExitCode(ExitStatus.usage)
         }
     }

@@ -83,7 +83,7 @@ enum KeyFile {
 
     /// Prints `message` as an error and returns the exit that ends the run with status 2.
     private static func fail(_ message: String) -> ExitCode {
-        Console.writeError("error: \(message)\n")
+        Console.writeLine("error: \(message)")
         return ExitCode(ExitStatus.usage)
     }
 }

@@ -80,13 +80,18 @@ struct PreviewCommand: ParsableCommand {
         do {
             email = try Preview.render(bundle: bundle, template: template ?? "", locale: locale, contact: person)
         } catch {
-            Console.writeError("error: \(error)\n")
+            Console.writeLine("error: \(error)")
             throw ExitCode(ExitStatus.usage)
         }
         let bytes: [UInt8]
         switch format {
         case .html: bytes = Array(PreviewPage.page(email).utf8)
-        case .text: bytes = Array(("Subject: " + email.subject + "\n\n" + email.text).utf8)
+        case .text:
+            // To a terminal, every control character of the subject and text is shown as a picture.
+            let terminal = output == nil && isatty(Console.standardOutput) != 0
+            let subject = terminal ? TerminalText.line(email.subject) : email.subject
+            let body = terminal ? TerminalText.block(email.text) : email.text
+            bytes = Array(("Subject: " + subject + "\n\n" + body).utf8)
         case .eml: bytes = EMLWriter.write(email, date: when)
         }
         try write(bytes, to: output)
@@ -98,7 +103,7 @@ struct PreviewCommand: ParsableCommand {
             switch WorkspaceLoader.readFile(contact) {
             case .success(let read): file = read
             case .failure(let error):
-                Console.writeError("error: cannot read `\(contact)`: \(error)\n")
+                Console.writeLine("error: cannot read `\(contact)`: \(error)")
                 throw ExitCode(ExitStatus.usage)
             }
             let decoded = PreviewContact.decode(file, name: "contact")
@@ -124,7 +129,7 @@ struct PreviewCommand: ParsableCommand {
 
     private func writeAll(bundle: JSONValue, contact: PreviewContact, date: Int, folder: String) throws {
         if mkdir(folder, 0o755) != 0 && errno != EEXIST {
-            Console.writeError("error: cannot create `\(folder)`\n")
+            Console.writeLine("error: cannot create `\(folder)`")
             throw ExitCode(ExitStatus.internalFailure)
         }
         var entries: [(template: String, locale: String, subject: String, file: String)] = []
@@ -132,7 +137,7 @@ struct PreviewCommand: ParsableCommand {
         do {
             rules = try Preview.runtimeBundle(bundle)
         } catch {
-            Console.writeError("error: internal: \(error)\n")
+            Console.writeLine("error: internal: \(error)")
             throw ExitCode(ExitStatus.internalFailure)
         }
         for id in Preview.templateIDs(in: rules) {
@@ -141,7 +146,8 @@ struct PreviewCommand: ParsableCommand {
                 do {
                     email = try Preview.render(bundle: rules, template: id, locale: locale, contact: contact)
                 } catch {
-                    Console.writeError("error: \(error)\n")
+                    Console.writeLine("error: \(error)")
+                    if case .unsafeMessage = error { throw ExitCode(ExitStatus.usage) }
                     throw ExitCode(ExitStatus.internalFailure)
                 }
                 let stem = "\(id).\(locale)"
@@ -163,7 +169,7 @@ struct PreviewCommand: ParsableCommand {
         do {
             try OutputFile.writeAtomically(bytes, to: path)
         } catch {
-            Console.writeError("error: cannot write `\(path)`: \(error)\n")
+            Console.writeLine("error: cannot write `\(path)`: \(error)")
             throw ExitCode(ExitStatus.internalFailure)
         }
     }

@@ -73,26 +73,26 @@ struct SimulateCommand: ParsableCommand {
         do {
             happened = try RuntimeEvent.decode(eventBytes)
         } catch {
-            Console.writeError("error: \(Self.located(event, error))\n")
+            Console.writeLine("error: \(Self.located(event, error))")
             throw ExitCode(ExitStatus.problems)
         }
         let decision: Decision
         do {
             decision = try rules.evaluate(happened)
         } catch {
-            Console.writeError("error: \(event): cannot evaluate the event: \(error)\n")
+            Console.writeLine("error: \(event): cannot evaluate the event: \(error)")
             throw ExitCode(ExitStatus.problems)
         }
         if let eml {
             if let email = decision.email {
                 do {
-                    try OutputFile.writeAtomically(EMLWriter.write(email.message, date: email.sendAt.seconds), to: eml)
+                    try OutputFile.writeAtomically(EMLWriter.write(email.message, date: email.sendAt.seconds, messageID: decision.messageID), to: eml)
                 } catch {
-                    Console.writeError("error: cannot write `\(eml)`: \(error)\n")
+                    Console.writeLine("error: cannot write `\(eml)`: \(error)")
                     throw ExitCode(ExitStatus.internalFailure)
                 }
             } else {
-                Console.writeError("note: no email is sent: `\(eml)` is not written\n")
+                Console.writeLine("note: no email is sent: `\(eml)` is not written")
             }
         }
         let output: [UInt8]
@@ -113,7 +113,7 @@ struct SimulateCommand: ParsableCommand {
             do {
                 return try RuntimeBundle.load(built.bundle)
             } catch {
-                Console.writeError("error: internal: the compiled bundle does not load: \(error)\n")
+                Console.writeLine("error: internal: the compiled bundle does not load: \(error)")
                 throw ExitCode(ExitStatus.internalFailure)
             }
         }
@@ -122,7 +122,7 @@ struct SimulateCommand: ParsableCommand {
         do {
             return try RuntimeBundle.load(try read(path, limit: Self.bundleLimit), publicKey: publicKey)
         } catch let error as BundleLoadError {
-            Console.writeError("error: \(Self.located(path, error))\n")
+            Console.writeLine("error: \(Self.located(path, error))")
             throw ExitCode(ExitStatus.problems)
         }
     }
@@ -144,7 +144,7 @@ struct SimulateCommand: ParsableCommand {
         switch WorkspaceLoader.readFile(path, limit: limit) {
         case .success(let file): return file.bytes
         case .failure(let error):
-            Console.writeError("error: cannot read `\(path)`: \(error)\n")
+            Console.writeLine("error: cannot read `\(path)`: \(error)")
             throw ExitCode(ExitStatus.usage)
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diagnostics
 import AutoMail
 import BundleFormat
 
@@ -30,7 +31,7 @@ struct VerifyCommand: ParsableCommand {
         switch WorkspaceLoader.readFile(bundle, limit: Self.maxBundleBytes) {
         case .success(let file): bytes = file.bytes
         case .failure(let error):
-            Console.writeError("error: cannot read `\(bundle)`: \(error)\n")
+            Console.writeLine("error: cannot read `\(bundle)`: \(error)")
             throw ExitCode(ExitStatus.usage)
         }
         let document: JSONValue
@@ -68,7 +69,7 @@ struct VerifyCommand: ParsableCommand {
 
     /// Prints the failed verdict and returns the exit that ends the run with status 1.
     private func fail(_ reason: String) -> ExitCode {
-        Console.writeError("error: \(bundle): \(reason)\n")
+        Console.writeLine("error: \(bundle): \(reason)")
         return ExitCode(ExitStatus.problems)
     }
 }

@@ -77,11 +77,7 @@ enum ConformanceKit {
 
     /// The evaluation error codes of conformance/README.md.
     static func code(_ error: EvaluationError) -> String {
-        switch error {
-        case .unknownTemplate: return "unknown_template"
-        case .render: return "render"
-        case .sendTimeOutOfRange: return "send_time_out_of_range"
-        }
+        error.code
     }
 
     /// Where two JSON values first differ (a JSON Pointer and both values, shortened), `nil` when equal.

@@ -89,6 +89,40 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
         HostileCase(name: "a soft hyphen in a display name", status: 1, codes: ["AM112"]) { ws in
             try ws.replace("automail.yaml", "name: Base team", "name: Base te\u{00AD}am")
         },
+        HostileCase(name: "a tag character run in a subject", status: 1, codes: ["AM112"]) { ws in
+            try ws.replace("templates/callback.yaml", "We will call you back", "We will call you back\u{E0062}\u{E0063}\u{E0063}")
+        },
+        HostileCase(name: "a combining grapheme joiner in a display name", status: 1, codes: ["AM112"]) { ws in
+            try ws.replace("automail.yaml", "name: Base team", "name: Base te\u{034F}am")
+        },
+        HostileCase(name: "an Arabic letter mark in a subject", status: 1, codes: ["AM112"]) { ws in
+            try ws.replace("templates/callback.yaml", "We will call you back", "We will call\u{061C} you back")
+        },
+        HostileCase(name: "a variation selector after a letter", status: 1, codes: ["AM112"]) { ws in
+            try ws.replace("templates/callback.yaml", "We will call you back", "We will call\u{FE0F} you back")
+        },
+        HostileCase(name: "an emoji's own variation selector", status: 0, codes: []) { ws in
+            try ws.replace("templates/callback.yaml", "We will call you back", "We will call you back \u{2764}\u{FE0F}")
+        },
+        HostileCase(name: "a YAML escape of a right-to-left override in a subject", status: 1, codes: ["AM112"]) { ws in
+            try ws.replace("templates/callback.yaml", "subject: We will call you back", #"subject: "We will call \u202eyou back""#)
+        },
+        HostileCase(name: "a YAML escape of an isolate in a display name", status: 1, codes: ["AM112"]) { ws in
+            try ws.replace("automail.yaml", "name: Base team", #"name: "Base \u2066team""#)
+        },
+        HostileCase(name: "YAML escapes of a mark and a BOM in a body", status: 1, codes: ["AM112"]) { ws in
+            try ws.replace(
+                "templates/callback.yaml", "    body: |\n      A volunteer will call you back soon.",
+                #"    body: "A volunteer will call \u200fyou\ufeff back soon.\n""#)
+        },
+        HostileCase(name: "an invisible character and a NUL byte in a layout", status: 1, codes: ["AM107", "AM112"]) { ws in
+            try ws.replace("automail.yaml", "default_sender: team", "default_sender: team\nlayout: layouts/email.html")
+            try ws.write("layouts/email.html", Array("<div>\u{202E}{{ content }}\u{200B}{{ footer }}</div>\n".utf8) + [0x00, 0x0A])
+        },
+        HostileCase(name: "invisible characters in a layout", status: 1, codes: ["AM112"]) { ws in
+            try ws.replace("automail.yaml", "default_sender: team", "default_sender: team\nlayout: layouts/email.html")
+            try ws.write("layouts/email.html", "<div>\u{202E}{{ content }}\u{200B}{{ footer }}</div>\n")
+        },
         HostileCase(name: "CRLF line endings", status: 0, codes: []) { ws in
             try ws.shell("for f in automail.yaml */*.yaml; do sed -i 's/$/\\r/' \"$f\"; done")
         },
@@ -168,6 +202,21 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
         HostileCase(name: "header injection through a subject", status: 1, codes: ["AM503"]) { ws in
             try ws.replace("templates/callback.yaml", "subject: We will call you back", "subject: \"Hi\\nBcc: all@lyonvote.be\"")
         },
+        HostileCase(name: "an RFC 2047 encoded word in a display name", status: 1, codes: ["AM507"]) { ws in
+            try ws.replace("automail.yaml", "name: Base team", "name: =?UTF-8?B?c2VjdXJpdHlAcGF5cGFsLmNvbQ==?=")
+        },
+        HostileCase(name: "an RFC 2047 encoded word in a subject", status: 1, codes: ["AM503"]) { ws in
+            try ws.replace("templates/callback.yaml", "subject: We will call you back", "subject: We will =?utf-8?q?call_you?= back")
+        },
+        HostileCase(name: "a subject that renders a multi-line global", status: 1, codes: ["AM503"]) { ws in
+            try ws.replace("templates/callback.yaml", "subject: We will call you back", "subject: 'Welcome {{ legal.data_origin }}'")
+            try ws.replace(
+                "automail.yaml", "    en: You met one of our volunteers.",
+                "    en: |\n      You met one of our volunteers.\n      Bcc: all@lyonvote.be")
+        },
+        HostileCase(name: "a subject with a one-line global", status: 0, codes: []) { ws in
+            try ws.replace("templates/callback.yaml", "subject: We will call you back", "subject: 'Welcome {{ legal.data_origin }}'")
+        },
         HostileCase(name: "header injection through a reply-to", status: 1, codes: ["AM501"]) { ws in
             try ws.replace("automail.yaml", "reply_to: contact@lyonvote.fr", "reply_to: \"contact@lyonvote.fr\\r\\nBcc: x@lyonvote.be\"")
         },
@@ -214,6 +263,26 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
         },
     ]
 
+    /// Active content in a custom layout, however the source spells it: AM617 on the rendered HTML.
+    static func layout(_ html: String) -> @Sendable (HostileWorkspace) throws -> Void {
+        { ws in
+            try ws.replace("automail.yaml", "default_sender: team", "default_sender: team\nlayout: layouts/email.html")
+            try ws.write("layouts/email.html", "<div>\n" + html + "\n{{ content }}\n{{ footer }}\n</div>\n")
+        }
+    }
+
+    static let layoutCases: [HostileCase] = [
+        HostileCase(name: "a layout that is static HTML", status: 0, codes: [], damage: layout(#"<p style="color:#333"><a href="https://lyonvote.fr">Lyon</a> <img src="cid:logo" alt="logo"></p>"#)),
+        HostileCase(name: "a script element split by Liquid", status: 1, codes: ["AM617"], damage: layout("<scr{% if true %}ipt{% endif %}>alert(1)</scr{% if true %}ipt{% endif %}>")),
+        HostileCase(name: "an entity-encoded javascript: URL", status: 1, codes: ["AM617"], damage: layout(#"<a href="jav&#x61;script:alert(1)">x</a>"#)),
+        HostileCase(name: "an event handler before a line break and =", status: 1, codes: ["AM617"], damage: layout("<img src=\"cid:x\" onerror\n=\"alert(1)\">")),
+        HostileCase(name: "an event handler right after a quoted value", status: 1, codes: ["AM617"], damage: layout(#"<img src="cid:x"onerror="alert(1)">"#)),
+        HostileCase(name: "an element outside the allow-list", status: 1, codes: ["AM617"], damage: layout(#"<svg><animate attributeName="href" values="x"/></svg>"#)),
+        HostileCase(name: "an attribute outside the allow-list", status: 1, codes: ["AM617"], damage: layout(#"<a href="https://lyonvote.fr" formaction="https://evil.example">x</a>"#)),
+        HostileCase(name: "an event handler chosen by a condition on a global", status: 1, codes: ["AM617"], damage: layout(#"<img src="cid:x" {% if workspace.name %}o{% endif %}nload="alert(1)">"#)),
+        HostileCase(name: "an encoded URL beside a plain script", status: 1, codes: ["AM617"], damage: layout(#"<script>x()</script><a href="&#106;avascript:x()">x</a>"#)),
+    ]
+
     static let renderingCases: [HostileCase] = [
         HostileCase(name: "a 1 MB line of [", status: 1, codes: ["AM620"]) { ws in
             try ws.replace("templates/callback.yaml", "A volunteer will call you back soon.", String(repeating: "[", count: 1 << 20))
@@ -231,7 +300,7 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
         },
     ]
 
-    @Test(arguments: yamlCases + fileCases + emailCases + renderingCases)
+    @Test(arguments: yamlCases + fileCases + emailCases + layoutCases + renderingCases)
     func answersWithDiagnosticsInBoundedTime(_ hostile: HostileCase) throws {
         let ws = try HostileWorkspace()
         try hostile.damage(ws)

@@ -206,4 +206,132 @@ import Testing
         #expect(outcome.standardOutput == "")
         #expect(outcome.standardError.contains("error["))
     }
+
+    // MARK: - Nothing from a contact adds a header (docs/bundle-format.md, "What a header may hold")
+
+    /// The `porte-a-porte-soutien` example event with `change` applied to its contact, written to `scratch`.
+    static func event(in scratch: ScratchFolder, named name: String = "event.json", _ change: (inout [String: Any]) -> Void)
+        throws -> String
+    {
+        let data = try Data(contentsOf: repository.appendingPathComponent(event("porte-a-porte-soutien")))
+        var event = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        var contact = try #require(event["contact"] as? [String: Any])
+        change(&contact)
+        event["contact"] = contact
+        event.removeValue(forKey: "$schema")
+        let bytes = try JSONSerialization.data(withJSONObject: event)
+        try scratch.write(name, String(decoding: bytes, as: UTF8.self))
+        return scratch.path + "/" + name
+    }
+
+    /// A contact value that would add a header, and the refusal code.
+    struct HeaderAttack: Sendable, CustomTestStringConvertible {
+        var name: String
+        var code: String
+        var key: String
+        var value: String
+        var testDescription: String { name }
+    }
+
+    static let headerAttacks: [HeaderAttack] = [
+        HeaderAttack(name: "CR LF and Bcc in the address", code: "invalid_address", key: "email", value: "camille@example.org\r\nBcc: evil@example.com"),
+        HeaderAttack(name: "a bare LF in the address", code: "invalid_address", key: "email", value: "camille@example.org\nBcc: evil@example.com"),
+        HeaderAttack(name: "a line break in the unsubscribe link", code: "invalid_unsubscribe_url", key: "unsubscribe_url", value: "https://lyon-en-commun.fr/u?c=1\r\nX-Injected: 1"),
+        HeaderAttack(name: "a > in the unsubscribe link", code: "invalid_unsubscribe_url", key: "unsubscribe_url", value: "https://lyon-en-commun.fr/u?c=1>, <https://evil.example/"),
+        HeaderAttack(name: "a line break in the first name", code: "unsafe_header", key: "firstname", value: "Camille\nBcc: evil@example.com"),
+    ]
+
+    @Test(arguments: headerAttacks)
+    func aContactValueCannotAddAHeader(_ attack: HeaderAttack) throws {
+        let scratch = try ScratchFolder()
+        let file = try Self.event(in: scratch) { contact in
+            if attack.key == "firstname" {
+                var fields = contact["fields"] as? [String: Any] ?? [:]
+                fields["firstname"] = attack.value
+                contact["fields"] = fields
+            } else {
+                contact[attack.key] = attack.value
+            }
+        }
+        let eml = scratch.path + "/sent.eml"
+        let outcome = try Self.run(["--bundle", Self.golden, "--event", file, "--eml", eml, "--render"])
+        #expect(outcome.status == 1, "\(outcome.standardOutput)")
+        #expect(outcome.standardError.contains(attack.code), "\(outcome.standardError)")
+        #expect(!outcome.standardError.dropLast().contains("\n"), "the refusal is one line: \(outcome.standardError)")
+        #expect(scratch.read("sent.eml") == nil)
+        #expect(!outcome.standardOutput.contains("Bcc:") && !outcome.standardOutput.contains("X-Injected"))
+    }
+
+    @Test func previewRefusesAContactThatWouldAddAHeader() throws {
+        let scratch = try ScratchFolder()
+        try scratch.write("contact.yaml", "firstname: Camille\nemail: \"camille@example.org\\r\\nBcc: evil@example.com\"\n")
+        let outcome = try AutomailProcess.run(
+            ["preview", "merci-soutien", Self.workspace, "--contact", scratch.path + "/contact.yaml", "--format", "eml", "--date", "0"],
+            in: Self.repository.path)
+        #expect(outcome.status != 0)
+        #expect(outcome.standardError.contains("invalid_address"), "\(outcome.standardError)")
+        #expect(!outcome.standardOutput.contains("Bcc:"))
+    }
+
+    @Test func humanOutputShowsControlCharactersAsPictures() throws {
+        let scratch = try ScratchFolder()
+        // Nothing is sent (no consent), so the address is shown, not refused.
+        let file = try Self.event(in: scratch) { contact in
+            contact["email"] = "camille@example.org\n::error title=pwned::owned\u{1B}[31m\u{07}"
+            contact["locale"] = "fr\u{1B}]0;title\u{07}"
+            contact["consent"] = [String: Any]()
+        }
+        let outcome = try Self.run(["--bundle", Self.golden, "--event", file, "--render"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        #expect(!outcome.standardOutput.contains("\n::error"))
+        #expect(!outcome.standardOutput.contains("\u{1B}") && !outcome.standardOutput.contains("\u{07}"))
+        #expect(outcome.standardOutput.contains("camille@example.org\u{240A}::error"), "\(outcome.standardOutput)")
+    }
+
+    @Test func aRenderedBodyShowsItsControlCharactersAsPictures() throws {
+        let scratch = try ScratchFolder()
+        let file = try Self.event(in: scratch) { contact in
+            var fields = contact["fields"] as? [String: Any] ?? [:]
+            fields["quartier"] = "Croix\u{1B}]0;pwned\u{07}-Rousse"
+            contact["fields"] = fields
+        }
+        let outcome = try Self.run(["--bundle", Self.golden, "--event", file, "--html"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        #expect(!outcome.standardOutput.contains("\u{1B}") && !outcome.standardOutput.contains("\u{07}"))
+    }
+
+    @Test func aContactValueShapedLikeAnEncodedWordShowsAsWritten() throws {
+        let scratch = try ScratchFolder()
+        let word = "=?UTF-8?B?c2VjdXJpdHlAcGF5cGFsLmNvbQ==?="
+        let file = try Self.event(in: scratch) { contact in
+            var fields = contact["fields"] as? [String: Any] ?? [:]
+            fields["firstname"] = word
+            contact["fields"] = fields
+        }
+        let outcome = try Self.run(["--bundle", Self.golden, "--event", file, "--eml", scratch.path + "/sent.eml"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let eml = try #require(scratch.read("sent.eml"))
+        let headers = eml.components(separatedBy: "\r\n\r\n")[0]
+        // Encoded itself, so a client decodes it back to the text the contact gave, never to an address.
+        #expect(!headers.contains(word), "\(headers)")
+    }
+
+    @Test func eachSendHasItsOwnMessageID() throws {
+        let scratch = try ScratchFolder()
+        let file = try Self.event(in: scratch) { _ in }
+        let data = try Data(contentsOf: URL(fileURLWithPath: file))
+        let later = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "2026-03-02T18:30:00+01:00", with: "2026-03-09T18:30:00+01:00")
+        try scratch.write("later.json", later)
+        func messageID(_ event: String, _ eml: String) throws -> String {
+            let outcome = try Self.run(["--bundle", Self.golden, "--event", event, "--eml", scratch.path + "/" + eml])
+            #expect(outcome.status == 0, "\(outcome.standardError)")
+            let text = try #require(scratch.read(eml))
+            return try #require(text.split(separator: "\r\n").first { $0.hasPrefix("Message-ID: ") }.map(String.init))
+        }
+        let first = try messageID(file, "first.eml")
+        let again = try messageID(file, "again.eml")
+        let weekLater = try messageID(scratch.path + "/later.json", "later.eml")
+        #expect(first == again, "the same send, the same Message-ID")
+        #expect(first != weekLater, "another send a week later, another Message-ID")
+    }
 }

@@ -774,6 +774,84 @@ def choose_locale(bundle, template, requested):
     return bundle["default_locale"], "default"
 
 
+_FORBIDDEN_RANGES = [
+    (0x00, 0x1F), (0x7F, 0x9F), (0xAD, 0xAD), (0x34F, 0x34F), (0x61C, 0x61C), (0x115F, 0x1160), (0x180E, 0x180E),
+    (0x200B, 0x200B), (0x200E, 0x200F), (0x2028, 0x2029), (0x202A, 0x202E), (0x2060, 0x2064), (0x2066, 0x206F),
+    (0x3164, 0x3164), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xE0000, 0xE007F),
+]
+_SPACES = {0xA0, 0x1680, 0x202F, 0x205F, 0x3000} | set(range(0x2000, 0x200B))
+_ATEXT = set("!#$%&'*+-/=?^_`{|}~")
+_URI_CHARACTERS = set("-._~:/?#[]@!$&'()*+,;=")
+
+
+def is_forbidden_in_header(character):
+    """What a header value may not hold (bundle-format.md, "What a header may hold")."""
+    code = ord(character)
+    return any(low <= code <= high for low, high in _FORBIDDEN_RANGES)
+
+
+def _ascii_alphanumeric(character):
+    return character.isascii() and character.isalnum()
+
+
+def _other_character(character):
+    code = ord(character)
+    return code >= 0xA0 and not is_forbidden_in_header(character) and code not in _SPACES
+
+
+def is_address(address):
+    """An addr-spec a message may be sent to: dot-atom local part, domain labels."""
+    if len(address) > 254 or address.count("@") != 1:
+        return False
+    local, domain = address.split("@")
+    if not 1 <= len(local) <= 64 or not domain:
+        return False
+    for atom in local.split("."):
+        if not atom or not all(_ascii_alphanumeric(c) or c in _ATEXT or _other_character(c) for c in atom):
+            return False
+    for label in domain.split("."):
+        if not 1 <= len(label) <= 63 or label[0] == "-" or label[-1] == "-":
+            return False
+        if not all(_ascii_alphanumeric(c) or c == "-" or _other_character(c) for c in label):
+            return False
+    return True
+
+
+def is_unsubscribe_url(url):
+    """An absolute https URI of RFC 3986 characters, with a host and no user information."""
+    prefix = "https://"
+    if len(url) <= len(prefix) or "".join(c.lower() if "A" <= c <= "Z" else c for c in url[:len(prefix)]) != prefix:
+        return False
+    index = 0
+    while index < len(url):
+        character = url[index]
+        if character == "%":
+            digits = url[index + 1:index + 3]
+            if len(digits) != 2 or not all(c in "0123456789abcdefABCDEF" for c in digits):
+                return False
+            index += 3
+            continue
+        if not (_ascii_alphanumeric(character) or character in _URI_CHARACTERS):
+            return False
+        index += 1
+    rest = url[len(prefix):]
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    if "@" in authority:
+        return False
+    return authority.split(":", 1)[0] != ""
+
+
+def check_headers(message):
+    """Every rendered header value: the subject, the headers in name order, the To display name."""
+    values = [("subject", message["subject"])]
+    values += [(name, message["headers"][name]) for name in sorted(message["headers"])]
+    values.append(("to.name", message["to"]["name"]))
+    for field, value in values:
+        for offset, character in enumerate(value):
+            if is_forbidden_in_header(character):
+                raise EvaluationFailed("unsafe_header", f"{field} holds U+{ord(character):04X} at {offset}")
+
+
 def render_email(bundle, template_id, locale, contact):
     """The Rendering section: subject, html, text and headers with Liquid, auto-escaping off."""
     template = bundle["templates"][template_id]
@@ -854,7 +932,12 @@ def evaluate(bundle, event):
             raise EvaluationFailed("send_time_out_of_range", f"{winner['trigger']} would send after the year 9999")
         template = bundle["templates"][winner["template"]]
         locale, match = choose_locale(bundle, template, contact.get("locale"))
+        if not is_address(contact.get("email") or ""):
+            raise EvaluationFailed("invalid_address", "the contact's email is not an addr-spec")
+        if not is_unsubscribe_url(contact["unsubscribe_url"]):
+            raise EvaluationFailed("invalid_unsubscribe_url", "the unsubscribe_url is not an absolute https URI")
         message = render_email(bundle, winner["template"], locale, contact)
+        check_headers(message)
         email = {
             "trigger": winner["trigger"],
             "template": winner["template"],

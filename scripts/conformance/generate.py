@@ -52,6 +52,9 @@ MESSAGES = {
     "bad_signature": re.compile(r"bad signature: "),
     "send_time_out_of_range": re.compile(r"after the year 9999"),
     "render": re.compile(r"cannot render: "),
+    "invalid_address": re.compile(r"invalid_address: "),
+    "invalid_unsubscribe_url": re.compile(r"invalid_unsubscribe_url: "),
+    "unsafe_header": re.compile(r"unsafe_header: "),
 }
 
 

@@ -28,6 +28,7 @@ STRINGS = [
     "", " ", "  padded  ", "\u00a0nbsp\u00a0", "\u3000wide\u3000", "\tTab\n", "line\nbreak", "ǆemal", "straße",
     "ﬁne", "İstanbul", "ΣΑΣ", "e\u0301cole", "😀 emoji", "ÉLODIE", "mIxEd CaSe", "x" * 70, "{{ not liquid }}",
     "{% raw %}", "a\u0000b", "18", "-", "CROIX-ROUSSE et Plateau de la Croix",
+    "Cam\u202eille", "a\u200db", "\u2764\ufe0f", "tag\U000e0041", "sep\u2028x", "=?UTF-8?B?c2VjdXJpdHk=?=",
 ]
 OTHER_VALUES = [None, 0, 18, 42, -7, 9223372036854775807, True, False, [], ["soir"], ["soir", "week-end"], ["<b>", "'"]]
 # Values some templates test (`case`, `contains`, comparisons), given half of the time to those fields.
@@ -47,8 +48,15 @@ LOCALES = [
 URLS = [
     "https://example.org/u?c=1&sig=2", "https://example.org/u?n='2'&x=\"3\"", "https://example.org/<u>",
     "https://example.org/unsubscribe", "mailto:stop@example.org?subject=stop&body=please",
+    "https://example.org/u?c=1\r\nX-Injected: 1", "https://example.org/u\n", "HTTPS://Example.org:8443/u#x",
+    "https://user@example.org/u", "https://example.org/u?x=%2", "https://example.org/ü", "https://:443/u",
+    "http://example.org/u", "https://example.org/u?ok=%41&s='1'",
 ]
-EMAILS = ["camille@example.org", "sam+tag@example.org", "o'brien@example.org"] * 4 + ["", None]
+EMAILS = ["camille@example.org", "sam+tag@example.org", "o'brien@example.org"] * 4 + ["", None] + [
+    "camille@example.org\r\nBcc: evil@example.com", "camille@example.org\nBcc: evil@example.com",
+    "sam@example.org>, evil@example.com", "a b@example.org", "zoë@exämple.org", "a..b@example.org",
+    "@example.org", "a@", "a@-example.org", "x" * 65 + "@example.org", " camille@example.org",
+]
 CHANNELS = ["email", "sms", "phone", "Email"]
 OFFSETS = ["Z", "+01:00", "-05:00", "+14:00", "-12:00", "+05:45", "+00:00", "-00:00"]
 WINDOW_DELTAS = [0, 1, -1, 60, 3600, 86400, 7 * 86400, 14 * 86400, 30 * 86400, 30 * 86400 - 1, 30 * 86400 + 1,

@@ -10,6 +10,8 @@ public enum PreviewError: Error, Sendable, Hashable, CustomStringConvertible {
     case malformedBundle(String)
     /// The Liquid engine refused to render a part.
     case render(part: String, message: String)
+    /// A value of the contact would go into a header it must not (the sender refuses to send it).
+    case unsafeMessage(UnsafeMessage)
 
     /// A one-line description.
     public var description: String {
@@ -18,6 +20,7 @@ public enum PreviewError: Error, Sendable, Hashable, CustomStringConvertible {
             return "unknown template `\(id)`; the bundle has " + known.map { "`\($0)`" }.joined(separator: ", ")
         case .malformedBundle(let what): return "the bundle is malformed: \(what)"
         case .render(let part, let message): return "\(part): \(message)"
+        case .unsafeMessage(let unsafe): return "\(unsafe.code): \(unsafe)"
         }
     }
 }
@@ -77,6 +80,13 @@ public enum Preview {
     ) throws(PreviewError) -> RenderedEmail {
         guard let template = bundle.templates[id] else { throw .unknownTemplate(id, known: templateIDs(in: bundle)) }
         let locale = bundle.chooseLocale(for: template, requested: requested ?? contact.locale).locale
+        var address = "contact@example.org"
+        if case .string(let mail)? = contact.values["mail"], !mail.isEmpty { address = mail }
+        do {
+            try HeaderSafety.checkContact(address: address, unsubscribeURL: contact.unsubscribeURL)
+        } catch {
+            throw .unsafeMessage(error)
+        }
         var email: RenderedEmail
         do {
             email = try bundle.render(
@@ -84,7 +94,12 @@ public enum Preview {
         } catch {
             throw .render(part: "\(error.pointer)", message: error.message)
         }
-        if email.to.address.isEmpty { email.to.address = "contact@example.org" }
+        if email.to.address.isEmpty { email.to.address = address }
+        do {
+            try HeaderSafety.checkHeaders(of: email)
+        } catch {
+            throw .unsafeMessage(error)
+        }
         return email
     }
 }

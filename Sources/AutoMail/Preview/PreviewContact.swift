@@ -83,6 +83,8 @@ public struct PreviewContact: Sendable, Hashable {
                 values[key] = liquidValue(pair.value, depth: 0)
             }
         }
+        // `email`, as in an event, is the address: `contact.mail` in templates.
+        if values["mail"] == nil, let email = values["email"] { values["mail"] = email }
         return (PreviewContact(name: name, values: values, locale: locale, unsubscribeURL: unsubscribe), diagnostics)
     }
 

@@ -186,17 +186,10 @@ public struct HumanReporter: DiagnosticReporter {
         return text
     }
 
-    /// How a scalar is shown so that nothing a file holds acts on the terminal: a C0 control or DEL as
-    /// its Unicode control picture (`␛`, `␡`); a C1 control (U+0080–U+009F, which terminals obey too:
-    /// U+009B is the one-character CSI), which has no picture, as an escape (`\u{9B}`); anything else
-    /// as itself.
+    /// How a scalar is shown so that nothing a file holds acts on the terminal
+    /// (``TerminalText/picture(_:)``: the one escaper of every human output).
     static func visible(_ scalar: Unicode.Scalar) -> String {
-        switch scalar.value {
-        case 0x00..<0x20: String(Unicode.Scalar(0x2400 + scalar.value) ?? "?")
-        case 0x7F: "\u{2421}"
-        case 0x80...0x9F: "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-        default: String(scalar)
-        }
+        String(TerminalText.picture(scalar))
     }
 
     /// How many columns ``visible(_:)`` (or a tab) takes in a snippet.

@@ -163,18 +163,10 @@ public enum RuleExplanation {
         return Set(lines.indices.filter { $0 >= base.count || lines[$0] != base[$0] })
     }
 
-    /// `line` with controls made visible as ``HumanReporter/visible(_:)`` shows them (`␀`, `␛`,
-    /// `\u{9B}`), so an example never sends raw control bytes to a terminal. Tabs are kept.
+    /// `line` with control characters made visible (``TerminalText/line(_:)``), so an example never sends
+    /// raw control bytes to a terminal. Tabs are kept.
     private static func visible<S: StringProtocol>(_ line: S) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in line.unicodeScalars {
-            if scalar == "\t" {
-                out.append(scalar)
-            } else {
-                out.append(contentsOf: HumanReporter.visible(scalar).unicodeScalars)
-            }
-        }
-        return String(out)
+        TerminalText.line(line)
     }
 }
 

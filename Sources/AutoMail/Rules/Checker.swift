@@ -25,7 +25,7 @@ enum Checker {
         let templateRules = TemplateRules(
             symbols: symbols, variables: variables, lines: lines, parallelism: parallelism,
             rendering: renderingRules.samples(for: workspace).map { (renderingRules, $0) },
-            keepsRenderings: deferringTemplates)
+            keepsRenderings: deferringTemplates, manifest: workspace.manifest)
         IdentifierRules.check(workspace, into: &bag)
         ReferenceRules.check(workspace, symbols: symbols, into: &bag)
         SenderRules.check(workspace, into: &bag)

@@ -1,6 +1,7 @@
 import Diagnostics
 import Liquid
 import MailRendering
+import YAMLSource
 
 /// AM615–AM617 and the Liquid rules for the custom layout named by `layout:` in `automail.yaml`: the
 /// file exists in `layouts/`, has exactly one `{{ content }}` slot and at most one `{{ footer }}`,
@@ -28,6 +29,10 @@ struct LayoutRules {
                 ))
             return
         }
+        // A layout is a workspace file like the others: UTF-8, no NUL byte, no invisible character.
+        let textProblems = YAMLParser.checkText(file)
+        for problem in textProblems { bag.report(problem) }
+        if textProblems.contains(where: { $0.code != .yamlHiddenCharacter }) { return }
         guard let text = String(validating: file.bytes, as: UTF8.self) else {
             bag.report(
                 .error(
@@ -49,13 +54,34 @@ struct LayoutRules {
                     help: "show \(what) to every contact: take the slot out of comments, hidden or styled-away elements (`display:none`, zero font size…) and conditions"
                 ))
         }
-        for (range, what) in Self.activeContent(in: text) {
+        let sourceFindings = Self.activeContent(in: text)
+        for (range, what) in sourceFindings {
             bag.report(
                 .error(
                     .unsafeLayoutHTML, "\(what) in layout `\(file.path)`", at: positions.range(range),
                     help: "remove it: email clients strip or block active content, and a bundle must not carry it"))
         }
         let parsed = LiquidTemplate.parse(text)
+        // The source scan gives precise positions; the rendered HTML is what readers get: the layout is
+        // rendered on every path and held to the allow-list, and what the source scan did not see is reported.
+        if let template = parsed.template, let manifest = workspace.manifest {
+            let seen = Set(sourceFindings.map(\.1))
+            let lowered = String(String.UnicodeScalarView(text.unicodeScalars.map {
+                $0.isASCII ? Unicode.Scalar(UInt8($0.value).lowercasedASCII) : $0
+            }))
+            for finding in renderedActiveContent(template, manifest: manifest) where !seen.contains(finding.description) {
+                // At its name in the source when the source spells it, else at the start of the layout.
+                let place = lowered.range(of: finding.name).map { found -> SourceRange in
+                    let start = lowered.unicodeScalars.distance(from: lowered.unicodeScalars.startIndex, to: found.lowerBound)
+                    return positions.range(start..<(start + finding.name.unicodeScalars.count))
+                } ?? .startOf(file: file.path)
+                bag.report(
+                    .error(
+                        .unsafeLayoutHTML, "\(finding.description) in layout `\(file.path)` once rendered", at: place,
+                        help: "write static HTML: only the elements, attributes and link schemes (`https`, `mailto`…) of email HTML are allowed, however Liquid or character references spell them"
+                    ))
+            }
+        }
         for issue in parsed.issues {
             let code: DiagnosticCode =
                 switch issue.kind {
@@ -75,6 +101,41 @@ struct LayoutRules {
                     help: DidYouMean.help(for: name, among: variables.names.union(Self.slotNames))
                         ?? "a layout reads `{{ content }}`, `{{ footer }}` and the template variables"))
         }
+    }
+
+    /// A marker body and footer the rendered layout is checked with.
+    static let sentinelContent = "<p>automail-content</p>"
+    static let sentinelFooter = "<p>automail-footer</p>"
+
+    /// What ``ActiveContent`` refuses in the layout rendered along every path through its Liquid
+    /// (``LiquidTemplate/renderEveryPath(_:knownRoots:limit:)``), with the manifest's globals in every
+    /// locale, marker contact values, and marker body and footer.
+    func renderedActiveContent(_ template: LiquidTemplate, manifest: Manifest) -> [ActiveContent.Finding] {
+        var found: [ActiveContent.Finding] = []
+        var locales = manifest.legal?.dataOrigin.map(\.locale.value) ?? []
+        if locales.isEmpty { locales = [""] }
+        for locale in locales {
+            for filled in [false, true] {
+                var context: [String: LiquidValue] = [:]
+                if case .object(let members) = RenderContext.sample(
+                    manifest: manifest, locale: locale, variables: variables, filled: filled,
+                    unsubscribeURL: FooterRules.unsubscribeSentinel)
+                {
+                    context = members
+                }
+                context["content"] = .string(Self.sentinelContent)
+                context["footer"] = .string(Self.sentinelFooter)
+                guard let exploration = template.renderEveryPath(
+                    .object(context), knownRoots: FooterRules.knownRoots, limit: FooterRules.maximumPaths)
+                else { continue }
+                for rendering in exploration.renderings {
+                    for finding in ActiveContent.findings(in: rendering.output) where !found.contains(finding) {
+                        found.append(finding)
+                    }
+                }
+            }
+        }
+        return found
     }
 
     /// Active content in layout HTML, with its Unicode-scalar range and a description: elements that run

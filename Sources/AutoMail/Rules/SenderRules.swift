@@ -21,7 +21,7 @@ enum SenderRules {
         for sender in manifest.senders {
             let who = "sender `\(sender.id.value)`"
             if let name = sender.name {
-                HeaderSafety.check(name, field: "display name of \(who)", into: &bag)
+                HeaderValueRules.check(name, field: "display name of \(who)", into: &bag)
                 checkDisplayName(name, of: who, into: &bag)
             }
             if let address = sender.address {
@@ -88,7 +88,18 @@ extension SenderRules {
     /// sender's (`"Support <security@bank.example>" <team@example.org>`), a classic phishing trick.
     static func checkDisplayName(_ name: Located<String>, of who: String, into bag: inout DiagnosticBag) {
         // A name with a line break already has its (graver) header-injection error.
-        guard HeaderSafety.firstControl(in: name.value) == nil,
+        guard HeaderValueRules.firstControl(in: name.value) == nil else { return }
+        if let word = HeaderValueRules.encodedWord(in: name.value) {
+            bag.report(
+                .error(
+                    .addressInDisplayName,
+                    "the display name of \(who) contains the RFC 2047 encoded word `\(word)`, which mail clients decode and show instead",
+                    at: name.range,
+                    help: "write the name as it should read (`Équipe Lyon`): automail encodes non-ASCII names itself, and an encoded word can hide an address"
+                ))
+            return
+        }
+        guard
             let offending = name.value.first(where: { $0 == "@" || $0 == "<" || $0 == ">" })
         else { return }
         bag.report(
@@ -101,7 +112,7 @@ extension SenderRules {
 }
 
 /// Header injection: a value that ends up in an email header must be one line of printable text.
-enum HeaderSafety {
+enum HeaderValueRules {
     /// Reports AM503 when `value` holds CR, LF or another control character.
     static func check(_ value: Located<String>, field: String, into bag: inout DiagnosticBag) {
         if let (_, scalar) = HiddenCharacters.problem(inHeaderValue: value.value) {
@@ -122,6 +133,18 @@ enum HeaderSafety {
             .error(
                 .headerInjection, "the \(field) contains \(name)", at: value.range,
                 help: "write it on one line: a line break in a header value can inject headers into the email"))
+    }
+
+    /// The first RFC 2047 encoded word of `text` (`=?charset?B|Q?…?=`, as mail clients decode it), `nil`
+    /// when none: a header value is written as it reads, and automail encodes it when it sends.
+    static func encodedWord(in text: String) -> String? {
+        guard let start = text.range(of: "=?") else { return nil }
+        let rest = text[start.upperBound...]
+        let parts = rest.split(separator: "?", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[0].isEmpty, parts[1].count == 1, "BbQq".contains(parts[1]),
+            let end = parts[2].range(of: "?=")
+        else { return nil }
+        return String(text[start.lowerBound..<end.upperBound])
     }
 
     /// The first control character in `text` (C0, DEL, C1, U+2028/2029) and its scalar offset.

@@ -18,6 +18,9 @@ struct TemplateRules {
     /// Whether to convert Markdown fully and keep the conversions (for a build, whose lowering checks each
     /// template as it lowers it); a check only needs the issues.
     var keepsRenderings = false
+    /// The manifest: its globals (`legal`, `workspace`) are rendered into subjects to check they stay
+    /// one line on every path.
+    var manifest: Manifest?
 
     /// Checks the manifest's footers and every template (on up to `parallelism` threads).
     func check(_ workspace: Workspace, into bag: inout DiagnosticBag) {
@@ -64,7 +67,7 @@ struct TemplateRules {
                 }
                 let place = "\(name) (`\(content.locale.value)`)"
                 if let subject = content.subject {
-                    checkSubject(subject, place: place, into: &bag, keeping: &findings)
+                    checkSubject(subject, place: place, locale: content.locale.value, into: &bag, keeping: &findings)
                 }
                 if let body = content.body {
                     checkLiquid(body, what: "the body of \(place)", into: &bag, keeping: &findings)
@@ -100,7 +103,8 @@ struct TemplateRules {
     }
 
     private func checkSubject(
-        _ subject: SourceText, place: String, into bag: inout DiagnosticBag, keeping findings: inout TextFindings
+        _ subject: SourceText, place: String, locale: String, into bag: inout DiagnosticBag,
+        keeping findings: inout TextFindings
     ) {
         if subject.text.allSatisfy({ $0.isWhitespace }) {
             bag.report(
@@ -109,13 +113,30 @@ struct TemplateRules {
                     help: "write a subject: an email without one looks like spam"))
             return
         }
-        if let (offset, scalar) = HeaderSafety.firstControl(in: subject.text) {
+        if let (offset, scalar) = HeaderValueRules.firstControl(in: subject.text) {
             let what = scalar == "\n" || scalar == "\r" ? "a line break" : "a control character"
             bag.report(
                 .error(
                     .headerInjection, "the subject of \(place) contains \(what)",
                     at: range(of: offset..<(offset + 1), in: subject),
                     help: "write the subject on one line (use a plain scalar or `>-`): a line break in a header can inject headers"
+                ))
+        } else if let (variable, scalar) = renderedControl(in: subject.text, locale: locale) {
+            let what = scalar == "\n" || scalar == "\r" ? "a line break" : "a control character"
+            bag.report(
+                .error(
+                    .headerInjection, "the subject of \(place) renders with \(what) from `\(variable)`",
+                    at: subject.range,
+                    help: "a subject is one line: keep `\(variable)` out of it, or make that value one line (a plain scalar or `>-`)"
+                ))
+        }
+        if let word = HeaderValueRules.encodedWord(in: subject.text) {
+            bag.report(
+                .error(
+                    .headerInjection,
+                    "the subject of \(place) contains the RFC 2047 encoded word `\(word)`, which mail clients decode and show instead",
+                    at: subject.range,
+                    help: "write the subject as it should read: automail encodes it when it sends, and an encoded word can hide what reviewers see"
                 ))
         }
         if let (offset, scalar) = HiddenCharacters.problem(inHeaderValue: subject.text) {
@@ -133,6 +154,36 @@ struct TemplateRules {
                     at: subject.range, help: "write a subject of a few words"))
         }
         checkLiquid(subject, what: "the subject of \(place)", into: &bag, keeping: &findings)
+    }
+
+    /// The first control character (a line break…) that a subject renders with, on some path through
+    /// its conditions, from a value automail fills in (`legal.*`, `workspace.*`), with the variable that
+    /// brings it (the first one read that holds a control). Contact values are markers here: the sender
+    /// refuses a contact's line break when it sends (`unsafe_header`).
+    func renderedControl(in subject: String, locale: String) -> (variable: String, scalar: Unicode.Scalar)? {
+        guard let manifest, subject.contains("{"), let template = LiquidTemplate.parse(subject).template else { return nil }
+        let globals = RenderContext.globals(manifest: manifest, locale: locale)
+        for filled in [false, true] {
+            let context = RenderContext.sample(
+                manifest: manifest, locale: locale, variables: variables, filled: filled,
+                unsubscribeURL: FooterRules.unsubscribeSentinel)
+            guard let exploration = template.renderEveryPath(context, knownRoots: FooterRules.knownRoots, limit: FooterRules.maximumPaths)
+            else { return nil }
+            for rendering in exploration.renderings {
+                guard let (_, scalar) = HeaderValueRules.firstControl(in: rendering.output) else { continue }
+                let culprit = template.variables.first { reference in
+                    var value: LiquidValue? = .object(globals)
+                    for key in reference.path {
+                        guard case .object(let members)? = value else { value = nil; break }
+                        value = members[key]
+                    }
+                    if case .string(let text)? = value { return HeaderValueRules.firstControl(in: text) != nil }
+                    return false
+                }
+                return (culprit.map { $0.path.joined(separator: ".") } ?? "a value automail fills in", scalar)
+            }
+        }
+        return nil
     }
 
     /// The names whose values the sender and the manifest provide: never assignable, so what the

@@ -80,7 +80,12 @@ extension RuleCatalog {
                 `<meta>`, `<link>` and `<base>` elements, `on…=` event-handler attributes and
                 `javascript:`, `vbscript:` or `data:` URLs are refused: email clients strip or block
                 them, spam filters penalise them, and a bundle that a sender trusts must not carry them.
-                Use inline styles and plain links.
+                Use inline styles and plain links. The decision is made on the HTML readers get: the
+                layout is rendered along every path through its Liquid (contact, body and footer as
+                markers) and held to an allow-list of email HTML elements and attributes, with URLs
+                limited to `http`, `https`, `mailto`, `tel` and `cid` once character references are
+                decoded. So `<scr{% if true %}ipt{% endif %}>`, `jav&#x61;script:` or an `onerror` split
+                from its `=` by a line break are refused too (where the source names them, else at its start).
                 """#,
             examples: [
                 RuleExample(
@@ -93,6 +98,21 @@ extension RuleCatalog {
                     files: files(
                         manifestWithLayout,
                         ["layouts/email.html": exampleLayout.replacingFirst("<p style", with: "<p «onclick»=\"x()\" style")])),
+                RuleExample(
+                    triggers: true,
+                    files: files(
+                        manifestWithLayout,
+                        ["layouts/email.html": "«»" + exampleLayout.replacingFirst("</body>", with: "<scr{% if true %}ipt{% endif %}>track()</scr{% if true %}ipt{% endif %}>\n</body>")])),
+                RuleExample(
+                    triggers: true,
+                    files: files(
+                        manifestWithLayout,
+                        ["layouts/email.html": "«»" + exampleLayout.replacingFirst("</body>", with: "<a href=\"jav&#x61;script:track()\">x</a>\n</body>")])),
+                RuleExample(
+                    triggers: true,
+                    files: files(
+                        manifestWithLayout,
+                        ["layouts/email.html": exampleLayout.replacingFirst("<p style=", with: "<p «onclick»\n=\"x()\" style=")])),
                 RuleExample(triggers: false, files: files(manifestWithLayout, ["layouts/email.html": exampleLayout])),
             ]),
     ]

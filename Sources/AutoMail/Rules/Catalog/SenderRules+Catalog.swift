@@ -65,7 +65,10 @@ extension RuleCatalog {
                 value ends the header, and whatever follows becomes a new header: `Bcc:` to anyone,
                 or a forged `Reply-To:` (header injection). Other control characters are rejected or
                 mangled by mail servers. Write the value on one line; in YAML, a plain scalar or a
-                folded `>-` scalar has no trailing line break.
+                folded `>-` scalar has no trailing line break. A subject is checked as it renders on
+                every path: a global (`legal.data_origin` as a `|` block) that brings a line break is
+                reported at the subject; the sender refuses a contact's. An RFC 2047 encoded word
+                (`=?UTF-8?B?…?=`) is refused too: clients show it decoded, as reviewers did not read it.
 
                 ```yaml
                 name: Base team
@@ -83,15 +86,37 @@ extension RuleCatalog {
                     files: edit("templates/callback.yaml", [
                         "subject: We will call you back": "subject: We will«\t»call you back"
                     ])),
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/callback.yaml", [
+                        "subject: We will call you back": "subject: «=?UTF-8?B?V2Ugd2lsbCBjYWxs?= you back»"
+                    ])),
+                RuleExample(
+                    triggers: true,
+                    files: files(
+                        edit("templates/callback.yaml", [
+                            "subject: We will call you back": "subject: «'Welcome {{ legal.data_origin }}'»"
+                        ]),
+                        edit("automail.yaml", [
+                            "    en: You met one of our volunteers.": "    en: |\n      You met one of our volunteers.\n      Bcc: all@lyonvote.be"
+                        ]))),
+                RuleExample(
+                    triggers: false,
+                    files: edit("templates/callback.yaml", [
+                        "subject: We will call you back": "subject: 'Welcome {{ legal.data_origin }}'"
+                    ])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
             code: .addressInDisplayName, severity: .error,
-            summary: "a sender's display name contains `@`, `<` or `>`",
+            summary: "a sender's display name contains `@`, `<`, `>` or an encoded word",
             explanation: #"""
                 Mail clients show the From display name, often instead of the address. A name such as
                 `Support <security@bank.example>` makes the email look like it comes from an address
-                it does not come from: a classic phishing trick, and one that spam filters punish.
+                it does not come from: a classic phishing trick, and one that spam filters punish. The
+                same goes for an RFC 2047 encoded word (`=?UTF-8?B?c2VjdXJpdHlAcGF5cGFsLmNvbQ==?=`), which
+                clients decode and show as `security@paypal.com`: write the name as it reads, automail
+                encodes it.
                 DMARC aligns the real From domain, not what the name claims. Write a plain name; the
                 address goes in `address`.
 
@@ -107,6 +132,9 @@ extension RuleCatalog {
                 RuleExample(
                     triggers: true,
                     files: edit("automail.yaml", ["name: Base team": "name: «team@lyonvote.fr»"])),
+                RuleExample(
+                    triggers: true,
+                    files: edit("automail.yaml", ["name: Base team": "name: «=?UTF-8?B?c2VjdXJpdHlAcGF5cGFsLmNvbQ==?=»"])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(

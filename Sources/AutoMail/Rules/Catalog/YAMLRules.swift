@@ -312,12 +312,15 @@ extension RuleCatalog {
                 A reviewer approves what a pull request's diff shows. Some characters show nothing, or
                 reorder the text around them, so that what is read is not what is compiled ("Trojan
                 Source"): bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069),
-                LRM and RLM (U+200E, U+200F), the zero-width space (U+200B), word joiners and invisible
-                operators (U+2060–U+2064), U+206A–U+206F, U+180E, Hangul fillers, and a byte order mark
-                past the start of the file. They are refused anywhere in a file, comments included.
-                Subjects and sender names also refuse the soft hyphen, U+061C, and a ZWJ or ZWNJ that does
-                not join two emoji or two letters; bodies keep ZWJ and ZWNJ, which scripts need.
-                Delete the character; `automail check` shows where it is.
+                LRM and RLM (U+200E, U+200F), the Arabic letter mark (U+061C), the zero-width space
+                (U+200B), word joiners and invisible operators (U+2060–U+2064), U+206A–U+206F, U+180E,
+                the combining grapheme joiner (U+034F), Hangul fillers, tag characters
+                (U+E0000–U+E007F, which spell hidden ASCII), a variation selector with nothing to vary
+                (VS16 after a letter rather than an emoji), and a byte order mark past the start of the
+                file. They are refused anywhere in a file, comments and layouts included, and in a
+                double-quoted value that writes one as an escape (`"\u202e"`). Subjects and sender names
+                also refuse the soft hyphen and a ZWJ or ZWNJ that does not join two emoji or two
+                letters; bodies keep ZWJ and ZWNJ, which scripts need, and an emoji keeps its VS16.
                 """#,
             examples: [
                 RuleExample(
@@ -332,6 +335,24 @@ extension RuleCatalog {
                     triggers: false,
                     files: edit("templates/callback.yaml", [
                         "subject: We will call you back": "subject: We will call you back \u{1F468}\u{200D}\u{1F469}"
+                    ])),
+                RuleExample(
+                    triggers: true,
+                    files: edit("automail.yaml", ["name: Base team": #"name: «"Base \u202eteam"»"#])),
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/callback.yaml", [
+                        "subject: We will call you back": "subject: We will call you back«\u{E0041}»\u{E0042}"
+                    ])),
+                RuleExample(
+                    triggers: true,
+                    files: edit("templates/callback.yaml", [
+                        "subject: We will call you back": "subject: We will call«\u{FE0F}» you back"
+                    ])),
+                RuleExample(
+                    triggers: false,
+                    files: edit("templates/callback.yaml", [
+                        "subject: We will call you back": "subject: We will call you back \u{2764}\u{FE0F}"
                     ])),
             ]),
         RuleDescription(
