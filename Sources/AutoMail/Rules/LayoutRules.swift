@@ -64,7 +64,10 @@ struct LayoutRules {
         let parsed = LiquidTemplate.parse(text)
         // The source scan gives precise positions; the rendered HTML is what readers get: the layout is
         // rendered on every path and held to the allow-list, and what the source scan did not see is reported.
-        if let template = parsed.template, let manifest = workspace.manifest {
+        // Rendered as the bundle holds it: every output ends with the escape filters, so a legal value
+        // such as `<Tenants>` prints as text, not as an element.
+        if parsed.template != nil, let manifest = workspace.manifest,
+           let template = LiquidTemplate.parse(LiquidTemplate.appendingEscapeToOutputs(text)).template {
             let seen = Set(sourceFindings.map(\.1))
             let lowered = String(String.UnicodeScalarView(text.unicodeScalars.map {
                 $0.isASCII ? Unicode.Scalar(UInt8($0.value).lowercasedASCII) : $0
