@@ -42,9 +42,11 @@ import Testing
         TextCase(unit: "<b>", code: "AM608"),
         TextCase(unit: "<!-- ", code: "AM608"),
         TextCase(unit: "`a` <i> ", code: "AM608"),
-        TextCase(unit: "[x](javascript:1) ", code: "AM609"),
-        TextCase(unit: "[x]() ", code: "AM610"),
-        TextCase(unit: "![](https://a.fr/i.png) ", code: "AM611"),
+        // One link a paragraph (a paragraph holds at most 500 `[`, AM620); the body is a literal block
+        // indented by 6 spaces.
+        TextCase(unit: "[x](javascript:1)\n\n      ", code: "AM609"),
+        TextCase(unit: "[x]()\n\n      ", code: "AM610"),
+        TextCase(unit: "![](https://a.fr/i.png)\n\n      ", code: "AM611"),
         TextCase(unit: "{{ nope.x }} ", code: "AM607"),
         TextCase(unit: "{% bad %}", code: "AM606"),
         TextCase(unit: "{% raw %}", code: "AM605"),
@@ -59,7 +61,7 @@ import Testing
         }
         #expect(ratio < Self.maxRatio, "\(small.seconds) s at n, \(large.seconds) s at 4n: ratio \(ratio)")
         for outcome in [small, large] {
-            #expect(outcome.status == 1)
+            #expect(outcome.status == (text.code == "AM611" ? 0 : 1), "AM611 is a warning")
             let count = outcome.standardOutput.components(separatedBy: "\"\(text.code)\"").count - 1
             #expect(count >= 1 && count <= 2 * 20, "\(count) \(text.code) reported")
             #expect(outcome.standardOutput.utf8.count < 200_000, "\(outcome.standardOutput.utf8.count) bytes of output")
@@ -120,7 +122,7 @@ import Testing
             #expect(outcome.standardError.utf8.count < 20_000, "\(outcome.standardError.utf8.count) bytes")
             let summary = outcome.standardError.split(separator: "\n").last.map(String.init) ?? ""
             let total = Int(summary.split(separator: " ").dropFirst().first ?? "") ?? 0
-            #expect(total > 100_000, "summary: \(summary)")
+            #expect(total > 50_000, "summary: \(summary)")
         }
         // Every diagnostic in JSON: at most 20 of the code, the last saying how many more there are.
         let ws = try HostileWorkspace()
