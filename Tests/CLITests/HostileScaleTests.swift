@@ -162,6 +162,30 @@ import Testing
         }
     }
 
+    /// An event of `n` history entries and `n` answers: each candidate looked its history up by
+    /// filtering the whole history, so actions times entries.
+    @Test func simulateReadsLargeEventsLinearly() throws {
+        let golden = HostileWorkspace.repository + "/Tests/AutoMailTests/Fixtures/golden/lyon-municipales.bundle.json"
+        let event = HostileWorkspace.repository + "/workspace-examples/lyon-municipales/events/porte-a-porte-soutien.json"
+        let original = try String(contentsOfFile: event, encoding: .utf8)
+        let (small, large, ratio) = try Self.ratio(
+            ["simulate", "--bundle", golden, "--event", "e.json", "--format", "json"], size: 25_000
+        ) { ws, n in
+            var history = ""
+            var answers = ""
+            for index in 0..<n {
+                history += #"{ "trigger": "t\#(index)", "template": "x\#(index % 50)", "at": "2025-11-12T10:00:00Z" },"#
+                answers += #"{ "questionnaire": "porte-a-porte", "question": "q\#(index)", "answer": "a" },"#
+            }
+            let text = original
+                .replacingOccurrences(of: #""history": ["#, with: #""history": ["# + history)
+                .replacingOccurrences(of: #""answers": ["#, with: #""answers": ["# + answers)
+            try text.write(toFile: ws.scratch + "/e.json", atomically: true, encoding: .utf8)
+        }
+        #expect(ratio < Self.maxRatio, "\(small.seconds) s at n, \(large.seconds) s at 4n: ratio \(ratio)")
+        #expect(small.status == 0 && large.status == 0, "\(large.standardError.prefix(500))")
+    }
+
     /// A real bundle made larger: every template copied `n` times, digest recomputed, verified.
     @Test func aLargeLegitimateBundleVerifiesLinearly() throws {
         let golden = HostileWorkspace.repository + "/Tests/AutoMailTests/Fixtures/golden/lyon-municipales.bundle.json"
