@@ -160,6 +160,13 @@ import Testing
                 #expect([0, 1].contains(outcome.status), "\(event): \(outcome.standardError.prefix(2000))")
             }
         }
+        // `diff` reads both bundles and words their settings (durations, priorities).
+        let golden = HostileWorkspace.repository + "/Tests/AutoMailTests/Fixtures/golden/lyon-municipales.bundle.json"
+        for format in ["human", "json", "markdown"] {
+            let diff = try BoundedProcess.run(["diff", golden, "bundle.json", "--format", format], in: ws.scratch, seconds: 60)
+            #expect(diff.signal == nil && !diff.timedOut, "diff: \(diff.standardError.prefix(2000))")
+            #expect([0, 1, 2].contains(diff.status), "diff: \(diff.standardError.prefix(2000))")
+        }
         let verified = try BoundedProcess.run(["verify", "--bundle", "bundle.json"], in: ws.scratch, seconds: 60)
         #expect(verified.signal == nil && !verified.timedOut)
         #expect(verified.status == 0, "\(verified.standardError.prefix(2000))")
