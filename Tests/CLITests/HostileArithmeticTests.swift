@@ -63,7 +63,11 @@ import Testing
             for option in ["--max-files", "--max-diagnostics", "--jobs"] {
                 cases.append(Case(name: "check \(option) \(extreme)", arguments: ["check", "ws", option, extreme]) { _ in })
             }
-            cases.append(Case(name: "preview --date \(extreme)", arguments: ["preview", "ws", "--template", "callback", "--date", extreme]) { _ in })
+            for format in ["eml", "text"] {
+                cases.append(Case(
+                    name: "preview --date=\(extreme) --format \(format)",
+                    arguments: ["preview", "callback", "ws", "--format", format, "--date=\(extreme)"]) { _ in })
+            }
         }
         return cases
     }
