@@ -21,10 +21,13 @@ enum BundleReader {
         let localesNode = try root.required("locales")
         let defaultNode = try localesNode.required("default")
         let defaultLocale = try defaultNode.string()
+        // Lists are checked for repeats through sets: `Array.contains` per item is quadratic in a
+        // hostile bundle's 100,000 locales.
         var locales: [String] = []
+        var localeSet: Set<String> = []
         for item in try localesNode.required("all").items() {
             let locale = try item.string()
-            guard !locales.contains(locale) else { throw item.problem("the locale `\(locale)` is listed twice") }
+            guard localeSet.insert(locale).inserted else { throw item.problem("the locale `\(locale)` is listed twice") }
             locales.append(locale)
         }
         guard locales.first == defaultLocale else {
@@ -37,10 +40,11 @@ enum BundleReader {
             throw modeNode.problem("expected `channel` or `purpose`, found `\(try modeNode.string())`")
         }
         var purposes: [String] = []
+        var purposeSet: Set<String> = []
         if mode == .purpose {
             for item in try consent.required("purposes").items() {
                 let id = try item.required("id").string()
-                guard !purposes.contains(id) else { throw item.problem("the purpose `\(id)` is listed twice") }
+                guard purposeSet.insert(id).inserted else { throw item.problem("the purpose `\(id)` is listed twice") }
                 purposes.append(id)
             }
         }
@@ -80,7 +84,7 @@ enum BundleReader {
         var templates: [String: RuntimeBundle.Template] = [:]
         for (id, node) in try root.required("templates").members() {
             templates[id] = try template(
-                id, node, senders: senders, mode: mode, purposes: purposes, locales: locales,
+                id, node, senders: senders, mode: mode, purposes: purposeSet, locales: localeSet,
                 defaultLocale: defaultLocale)
         }
 
@@ -109,7 +113,7 @@ enum BundleReader {
 
     private static func template(
         _ id: String, _ node: JSONNode, senders: [String: RuntimeBundle.Sender], mode: RuntimeBundle.ConsentMode,
-        purposes: [String], locales: [String], defaultLocale: String
+        purposes: Set<String>, locales: Set<String>, defaultLocale: String
     ) throws(FormatProblem) -> RuntimeBundle.Template {
         let senderNode = try node.required("sender")
         let sender = try senderNode.string()

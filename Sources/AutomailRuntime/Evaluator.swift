@@ -66,11 +66,14 @@ extension RuntimeBundle {
         }
         var candidates: [Candidate] = []
         var winner: (key: String, action: Action, template: Template)?
+        // The contact's history read once: each candidate looks its trigger and template up, instead of
+        // filtering a hostile event's million history entries once per candidate.
+        let sent = SentIndex(event.contact.history)
         for (key, action) in actions {
             guard let template = templates[action.template] else {
                 throw .unknownTemplate(trigger: action.trigger, template: action.template)
             }
-            var outcome = stop(action, template: template, contact: event.contact, at: event.time) ?? .sent
+            var outcome = stop(action, template: template, contact: event.contact, at: event.time, sent: sent) ?? .sent
             if outcome == .sent {
                 if let first = winner {
                     outcome = .lowerPriority(outrankedBy: first.action.trigger)
@@ -92,7 +95,9 @@ extension RuntimeBundle {
 
     /// The first rule that stops `action` for this contact, in the evaluation's order; `nil` when it is
     /// eligible.
-    func stop(_ action: Action, template: Template, contact: ContactState, at time: Timestamp) -> Outcome? {
+    func stop(
+        _ action: Action, template: Template, contact: ContactState, at time: Timestamp, sent: SentIndex? = nil
+    ) -> Outcome? {
         guard contact.hasAddress else { return .noAddress }
         switch consentMode {
         case .channel:
@@ -105,9 +110,8 @@ extension RuntimeBundle {
             if contact.unsubscribed.all || contact.unsubscribed.purposes.contains(purpose) { return .unsubscribed }
         }
         if let once = action.oncePerContact {
-            let latest = contact.history
-                .filter { $0.trigger == action.trigger || $0.template == action.template }
-                .map(\.at).max()
+            let index = sent ?? SentIndex(contact.history)
+            let latest = index.latest(trigger: action.trigger, template: action.template)
             if let latest {
                 switch once {
                 case .forever: return .oncePerContact(lastSent: latest)
@@ -147,5 +151,28 @@ extension RuntimeBundle {
             trigger: action.trigger, locale: locale, localeMatch: match, delaySeconds: action.delaySeconds,
             sendAt: sendAt, message: message,
             record: SentRecord(trigger: action.trigger, template: action.template, at: sendAt))
+    }
+}
+
+/// The latest send of each trigger and of each template in a contact's history, built in one pass.
+struct SentIndex {
+    private var byTrigger: [String: Timestamp] = [:]
+    private var byTemplate: [String: Timestamp] = [:]
+
+    init(_ history: [SentRecord]) {
+        for record in history {
+            if let trigger = record.trigger { byTrigger[trigger] = max(byTrigger[trigger] ?? record.at, record.at) }
+            if let template = record.template { byTemplate[template] = max(byTemplate[template] ?? record.at, record.at) }
+        }
+    }
+
+    /// The latest send of `trigger` or of `template`, if any.
+    func latest(trigger: String, template: String) -> Timestamp? {
+        switch (byTrigger[trigger], byTemplate[template]) {
+        case let (a?, b?): return max(a, b)
+        case let (a?, nil): return a
+        case let (nil, b?): return b
+        case (nil, nil): return nil
+        }
     }
 }

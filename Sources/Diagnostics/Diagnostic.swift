@@ -65,6 +65,10 @@ public struct Diagnostic: Sendable, Hashable {
     public var notes: [DiagnosticNote]
     /// One actionable fix.
     public var help: String?
+    /// How many more diagnostics of this code in this file this one stands for, not shown: a
+    /// ``DiagnosticBag`` keeps at most ``DiagnosticBag/maxPerFileAndCode`` of each and folds the rest
+    /// into the last one kept, whose note counts them. Summaries count them.
+    public var notShown = 0
 
     /// Creates a diagnostic.
     public init(
@@ -116,21 +120,44 @@ extension Diagnostic {
 }
 
 /// Collects diagnostics from every stage so that a user sees all problems in one run.
+///
+/// A bag keeps at most ``maxPerFileAndCode`` diagnostics of one code in one file: the rest are counted,
+/// not kept (a 15 MB file of `- *a` lines is 3,000,000 AM103, which would take gigabytes to hold and
+/// print). The last one kept stands for them (``Diagnostic/notShown``) and ``sorted()`` gives it a note
+/// `N more AM103 in this file are not shown`; summaries count them.
 public struct DiagnosticBag: Sendable {
-    /// Everything reported so far, in report order (call `sorted()` for the stable order).
+    /// How many diagnostics of one code one file keeps at most.
+    public static let maxPerFileAndCode = 20
+
+    /// Everything kept so far, in report order (call `sorted()` for the stable order).
     public private(set) var diagnostics: [Diagnostic] = []
+
+    private struct FoldKey: Hashable {
+        var file: String
+        var code: DiagnosticCode
+    }
+
+    /// For each file and code: how many are kept, and the index of the last one kept.
+    private var kept: [FoldKey: (count: Int, last: Int)] = [:]
 
     /// Creates an empty bag.
     public init() {}
 
     /// Reports one diagnostic.
     public mutating func report(_ diagnostic: Diagnostic) {
+        let key = FoldKey(file: diagnostic.range?.file ?? "", code: diagnostic.code)
+        if let entry = kept[key], entry.count >= Self.maxPerFileAndCode {
+            diagnostics[entry.last].notShown += 1 + diagnostic.notShown
+            return
+        }
+        kept[key, default: (0, 0)].count += 1
+        kept[key]?.last = diagnostics.count
         diagnostics.append(diagnostic)
     }
 
     /// Reports several diagnostics.
     public mutating func report(contentsOf other: some Sequence<Diagnostic>) {
-        diagnostics.append(contentsOf: other)
+        for diagnostic in other { report(diagnostic) }
     }
 
     /// Whether any diagnostic is an error.
@@ -138,17 +165,38 @@ public struct DiagnosticBag: Sendable {
 
     /// A bag holding `transform` of each diagnostic, in the same report order.
     public func map(_ transform: (Diagnostic) -> Diagnostic) -> DiagnosticBag {
-        var mapped = DiagnosticBag()
+        var mapped = self
         mapped.diagnostics = diagnostics.map(transform)
         return mapped
     }
 
-    /// The number of diagnostics of `severity`.
-    public func count(of severity: Severity) -> Int { diagnostics.count { $0.severity == severity } }
+    /// The number of diagnostics of `severity`, those not shown included.
+    public func count(of severity: Severity) -> Int {
+        diagnostics.reduce(0) { $0 + ($1.severity == severity ? 1 + $1.notShown : 0) }
+    }
 
-    /// The diagnostics in the stable reporting order, without exact duplicates.
+    /// The diagnostics in the stable reporting order, without exact duplicates, each that stands for
+    /// others with its note counting them.
     public func sorted() -> [Diagnostic] {
         var seen = Set<Diagnostic>()
         return diagnostics.sorted(by: Diagnostic.reportingOrder).filter { seen.insert($0).inserted }
+            .map(Self.withFoldNote)
+    }
+
+    /// The note that counts the diagnostics `diagnostic` stands for (replacing an earlier count).
+    public static func withFoldNote(_ diagnostic: Diagnostic) -> Diagnostic {
+        guard diagnostic.notShown > 0 else { return diagnostic }
+        var result = diagnostic
+        let suffix = " more \(diagnostic.code) in this file are not shown"
+        result.notes.removeAll { $0.range == nil && $0.message.hasSuffix(suffix) }
+        result.notes.append(DiagnosticNote("\(diagnostic.notShown)" + suffix))
+        return result
+    }
+}
+
+extension Sequence<Diagnostic> {
+    /// The number of diagnostics of `severity`, counting those each stands for (``Diagnostic/notShown``).
+    public func total(of severity: Severity) -> Int {
+        reduce(0) { $0 + ($1.severity == severity ? 1 + $1.notShown : 0) }
     }
 }

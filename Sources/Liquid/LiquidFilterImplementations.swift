@@ -70,7 +70,9 @@ extension Renderer {
             }
             let ellipsis = Array((positional.count > 1 ? try stringArgument(1) : "...").unicodeScalars)
             guard scalars.count > length else { return try result(scalars) }
-            let keep = max(0, length - ellipsis.count)
+            // `length` is the template's: `Int.min - 3` must not trap (Ruby: a negative keep is 0).
+            let (difference, overflow) = length.subtractingReportingOverflow(ellipsis.count)
+            let keep = overflow ? 0 : max(0, difference)
             return try result(Array(scalars.prefix(keep)) + ellipsis)
         case "size":
             switch input.lowered {

@@ -94,6 +94,20 @@ struct LiquidScanner {
     /// The range of the HTML tag, comment or declaration starting at `index` if the `<` there
     /// starts one (CommonMark's shapes: `<letter`, `</letter`, `<!`, `<?`).
     func htmlTagRange(at index: Int) -> Range<Int>? {
+        var memo: CommentEndMemo?
+        return htmlTagRange(at: index, commentEnds: &memo)
+    }
+
+    /// The first `-->` at or after `from` (`end`, `nil` for none), remembered between calls so that
+    /// thousands of unterminated `<!--` do not each search to the end of the text.
+    struct CommentEndMemo {
+        var from: Int
+        var end: Int?
+    }
+
+    /// ``htmlTagRange(at:)`` for many tags of one text: `commentEnds` carries what earlier searches
+    /// for the end of a comment found, so that the calls over a whole text stay linear.
+    func htmlTagRange(at index: Int, commentEnds memo: inout CommentEndMemo?) -> Range<Int>? {
         guard index + 1 < scalars.count, scalars[index] == "<" else { return nil }
         let next = scalars[index + 1]
         let isTag: Bool
@@ -104,7 +118,15 @@ struct LiquidScanner {
         }
         guard isTag else { return nil }
         if starts(with: ["<", "!", "-", "-"], at: index) {
-            if let end = find(["-", "-", ">"], from: index + 4) { return index..<end + 3 }
+            let from = index + 4
+            let end: Int?
+            if let known = memo, known.from <= from, known.end.map({ from <= $0 }) ?? true {
+                end = known.end
+            } else {
+                end = find(["-", "-", ">"], from: from)
+                memo = CommentEndMemo(from: from, end: end)
+            }
+            if let end { return index..<end + 3 }
             return index..<index + 4
         }
         var quote: Unicode.Scalar?

@@ -181,11 +181,30 @@ struct MarkdownConversion {
         issues += recorder.issues
         // Raw HTML: every tag-shaped `<` outside code.
         let scanner = LiquidScanner(markdown)
-        let codeRanges = recorder.codeRanges
+        // Code ranges sorted and merged, searched by bisection: thousands of `<` beside thousands of
+        // code spans must not cost their product.
+        var codeRanges: [Range<Int>] = []
+        for range in recorder.codeRanges.sorted(by: { $0.lowerBound < $1.lowerBound }) where !range.isEmpty {
+            if let last = codeRanges.last, range.lowerBound <= last.upperBound {
+                codeRanges[codeRanges.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                codeRanges.append(range)
+            }
+        }
+        func inCode(_ offset: Int) -> Bool {
+            var low = 0
+            var high = codeRanges.count
+            while low < high {
+                let middle = (low + high) / 2
+                if codeRanges[middle].upperBound <= offset { low = middle + 1 } else { high = middle }
+            }
+            return low < codeRanges.count && codeRanges[low].contains(offset)
+        }
+        var commentEnds: LiquidScanner.CommentEndMemo?
         for placeholder in document.placeholders where placeholder.construct.kind == .lessThan {
             let start = placeholder.construct.range.lowerBound
-            guard let range = scanner.htmlTagRange(at: start) else { continue }
-            guard !codeRanges.contains(where: { $0.contains(start) }) else { continue }
+            guard let range = scanner.htmlTagRange(at: start, commentEnds: &commentEnds) else { continue }
+            guard !inCode(start) else { continue }
             let text = String(String.UnicodeScalarView(scanner.scalars[range]))
             let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
             let isComment = text.hasPrefix("<!--")

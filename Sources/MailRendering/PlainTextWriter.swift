@@ -94,7 +94,7 @@ enum PlainTextWriter {
                     let outer = lists.last?.indent ?? ""
                     level.marker = outer + (level.ordered ? "\(level.next). " : "- ")
                     level.indent = String(repeating: " ", count: level.marker.count)
-                    level.next += 1
+                    level.next = level.next.addingReportingOverflow(1).overflow ? level.next : level.next + 1
                     lists.append(level)
                 case "blockquote":
                     flushInline()

@@ -327,13 +327,18 @@ struct ProtectedMarkdown {
                 return false
             }
             let line = units[start..<end]
-            let hasText = line.contains { !isBlank($0) && !isSilent($0) }
+            // The first and last units of text on the line: a tag is at an edge when no text comes
+            // before it, or none after it (found once a line, not once a tag: thousands of tags on
+            // one line must not cost their square).
+            let firstText = line.firstIndex { !isBlank($0) && !isSilent($0) }
+            let lastText = line.lastIndex { !isBlank($0) && !isSilent($0) }
+            let hasText = firstText != nil
             for position in line.indices {
                 guard case .token(let index) = units[position], placeholders[index].construct.isSilentTag else { continue }
                 edges.onTextLine[index] = hasText
                 edges.lineOf[index] = lineNumber
-                let before = units[start..<position].allSatisfy { isBlank($0) || isSilent($0) }
-                let after = units[(position + 1)..<end].allSatisfy { isBlank($0) || isSilent($0) }
+                let before = firstText.map { $0 > position } ?? true
+                let after = lastText.map { $0 < position } ?? true
                 edges.atEdge[index] = before || after
             }
             start = end + 1

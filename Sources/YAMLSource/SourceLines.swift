@@ -76,6 +76,12 @@ public struct SourceLines: Sendable, Hashable {
     /// (`|`, `|-`, `|+`, indentation stripped). Otherwise, and for folded scalars, mappings and
     /// sequences, the whole node's range.
     public func range(ofScalarCharacters characters: Range<Int>, in node: YAMLNode) -> SourceRange {
-        ScalarLocator.range(ofScalarCharacters: characters, in: node, lines: self)
+        ScalarLocator(node: node, lines: self).range(ofScalarCharacters: characters)
+    }
+
+    /// A locator for many ranges of scalar `node`: built once (linear in its text), each range is
+    /// then found in logarithmic time (see ``range(ofScalarCharacters:in:)``).
+    public func locator(for node: YAMLNode) -> ScalarLocator {
+        ScalarLocator(node: node, lines: self)
     }
 }

@@ -10,8 +10,11 @@ struct TreeBuilder {
     private let limits: YAMLLimits
     /// The root of the first document, once built.
     private(set) var root: YAMLNode?
-    /// What was found wrong, in order.
-    private(set) var diagnostics: [Diagnostic] = []
+    /// What was found wrong, in order: at most `DiagnosticBag.maxPerFileAndCode` of each code, the
+    /// last one counting the rest, so that a file of millions of aliases, tags or duplicate keys holds
+    /// a bounded number of diagnostics.
+    var diagnostics: [Diagnostic] { bag.diagnostics.map(DiagnosticBag.withFoldNote) }
+    private var bag = DiagnosticBag()
     /// Double-quoted scalars whose decoded value holds an invisible character (AM112), perhaps written
     /// as an escape (`"\u202e"`) the file's byte scan cannot see: their range and the first one.
     private(set) var decodedHidden: [(range: SourceRange, scalar: Unicode.Scalar)] = []
@@ -76,7 +79,7 @@ struct TreeBuilder {
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         defer { parser.deallocate() }
         guard yaml_parser_initialize(parser) != 0 else {
-            diagnostics.append(
+            bag.report(
                 .error(.yamlSyntax, "yaml parser could not be initialised", at: .startOf(file: path)))
             return
         }
@@ -113,7 +116,7 @@ struct TreeBuilder {
         case YAML_DOCUMENT_START_EVENT:
             documents += 1
             if documents > 1 {
-                diagnostics.append(
+                bag.report(
                     .error(
                         .yamlMultipleDocuments, "file holds more than one YAML document",
                         at: SourceRange(file: path, at: position(event.start_mark)),
@@ -123,7 +126,7 @@ struct TreeBuilder {
         case YAML_ALIAS_EVENT:
             let r = range(event)
             let name = string(event.data.alias.anchor) ?? ""
-            diagnostics.append(
+            bag.report(
                 .error(
                     .yamlAnchorOrAlias, "alias `*\(name)` is not allowed", at: r,
                     help: "repeat the value instead of referring to an anchor"))
@@ -154,7 +157,7 @@ struct TreeBuilder {
                 checkProperties(anchor: event.data.sequence_start.anchor, tag: event.data.sequence_start.tag, at: r)
             }
             if stack.count + 1 > limits.maxDepth {
-                diagnostics.append(
+                bag.report(
                     .error(
                         .yamlTooDeep,
                         "mappings and sequences are nested more than \(limits.maxDepth) levels deep",
@@ -237,21 +240,21 @@ struct TreeBuilder {
             // Inside unquoted Liquid (`{{ contact.firstname }}`), the inner `{ … }` is a mapping key only
             // to YAML; the unquoted value is reported already.
             if liquidFlow != nil { return false }
-            diagnostics.append(
+            bag.report(
                 .error(
                     .yamlComplexKey, "mapping key is a \(key.kindDescription), not a scalar", at: key.range,
                     help: "use a plain string as the key"))
             return false
         }
         if scalar.style == .plain, scalar.text == "<<" {
-            diagnostics.append(
+            bag.report(
                 .error(
                     .yamlMergeKey, "merge key `<<` is not allowed", at: key.range,
                     help: "write the keys out in this mapping instead of merging another one"))
             return false
         }
         if let first = stack[frame].firstRange(ofKey: scalar.text) {
-            diagnostics.append(
+            bag.report(
                 .error(
                     .yamlDuplicateKey, "duplicate key `\(scalar.text)`", at: key.range,
                     notes: [DiagnosticNote("first defined here", at: first)],
@@ -266,13 +269,13 @@ struct TreeBuilder {
         anchor: UnsafeMutablePointer<yaml_char_t>?, tag: UnsafeMutablePointer<yaml_char_t>?, at r: SourceRange
     ) {
         if let name = string(anchor) {
-            diagnostics.append(
+            bag.report(
                 .error(
                     .yamlAnchorOrAlias, "anchor `&\(name)` is not allowed", at: r,
                     help: "remove the anchor and repeat the value wherever it is needed"))
         }
         if let tag = tagText(tag) {
-            diagnostics.append(
+            bag.report(
                 .error(
                     .yamlTag, "tag `\(tag)` is not allowed", at: r,
                     help: "remove the tag; automail reads every value as plain YAML"))
@@ -324,7 +327,7 @@ struct TreeBuilder {
         let end = SourcePosition(line: start.line, column: start.column + written.unicodeScalars.count)
         let delimiter = written.hasPrefix("{%") ? "{%" : "{{"
         let quoted = "'" + written.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
-        diagnostics.append(
+        bag.report(
             .error(
                 .yamlUnquotedLiquid,
                 "the value `\(written)` starts with `\(delimiter)` and is not quoted, so YAML reads it as a mapping, not as text",
@@ -374,7 +377,7 @@ struct TreeBuilder {
         let at: SourcePosition
         switch parser.error {
         case YAML_MEMORY_ERROR:
-            diagnostics.append(
+            bag.report(
                 .error(.yamlSyntax, "yaml parser ran out of memory", at: .startOf(file: path)))
             return
         case YAML_READER_ERROR:
@@ -415,7 +418,7 @@ struct TreeBuilder {
             }
             line -= 1
         }
-        diagnostics.append(
+        bag.report(
             .error(
                 .yamlSyntax, "yaml syntax error: \(problem)", at: SourceRange(file: path, at: at), notes: notes,
                 help: help))

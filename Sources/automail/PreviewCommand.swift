@@ -67,6 +67,10 @@ struct PreviewCommand: ParsableCommand {
         if all, workspace != nil { throw ValidationError("with --all, give only the workspace") }
         if !all, template == nil { throw ValidationError("give the template id, or --all") }
         if all, output == nil { throw ValidationError("--all needs --output FOLDER") }
+        // A Date header names a year from 1 to 9999 (`Timestamp`'s range), whatever the option says.
+        if let date, Timestamp(seconds: date) == nil {
+            throw ValidationError("--date must be between \(Timestamp.earliest.seconds) and \(Timestamp.latest.seconds) (years 1 to 9999)")
+        }
         let built = try Console.build(root, useColor: color.isEnabled(forDescriptor: Console.standardError))
         let bundle = built.content
         let result = built.result

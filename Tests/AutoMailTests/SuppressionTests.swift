@@ -143,8 +143,10 @@ import Testing
         let block = (0..<2_000).map { "      line \($0) # automail: ignore AM611 — text\n" }.joined()
         let result = Self.check("  en:\n    subject: Hi\n" + stack + "    body: |\n" + block + Self.image)
         #expect(result.suppressed.count == 1)
-        #expect(result.diagnostics.count { $0.code == .unusedSuppression } == count)
-        #expect(result.diagnostics.count == count)
+        // At most `maxPerFileAndCode` of them are kept, the last counting the rest (SECURITY.md).
+        #expect(result.diagnostics.count { $0.code == .unusedSuppression } == DiagnosticBag.maxPerFileAndCode)
+        #expect(result.diagnostics.total(of: .warning) == count)
+        #expect(result.diagnostics.count == DiagnosticBag.maxPerFileAndCode)
     }
 
     /// A file without `automail:` is not scanned, and a workspace without comments gives nothing.

@@ -45,10 +45,18 @@ def main():
     invalid = os.path.join(FIXTURES, "invalid")
     for name in sorted(os.listdir(invalid)):
         seeds["invalid-" + name] = {**base, **read_workspace(os.path.join(invalid, name))}
-    for name, files in seeds.items():
+    encoded = {name: encode(files) for name, files in seeds.items()}
+    # Every regression (already encoded): the classes of hostile input found so far, so that the
+    # fuzzer mutates from them (extreme integers, thousands of findings in one text, millions of
+    # per-node YAML errors, ...).
+    regressions = os.path.join(FIXTURES, "fuzz-regressions")
+    for name in sorted(os.listdir(regressions)):
+        with open(os.path.join(regressions, name), "rb") as handle:
+            encoded["regression-" + name] = handle.read()
+    for name, data in encoded.items():
         with open(os.path.join(output, name), "wb") as handle:
-            handle.write(encode(files))
-    print(f"{len(seeds)} seeds in {output}")
+            handle.write(data)
+    print(f"{len(encoded)} seeds in {output}")
 
 
 if __name__ == "__main__":

@@ -46,10 +46,11 @@ public struct HumanReporter: DiagnosticReporter {
     public func report(_ diagnostics: [Diagnostic], suppressed: [SuppressedDiagnostic]) -> String {
         let summary = self.summary(diagnostics, suppressed: suppressed.count) + "\n"
         guard let limit = maxDiagnostics, diagnostics.count > limit else { return render(diagnostics) + summary }
-        let errors = diagnostics.count { $0.severity == .error }
-        let warnings = diagnostics.count { $0.severity == .warning }
+        // Diagnostics folded into another (`notShown`, past the per-file cap) count too.
+        let errors = diagnostics.total(of: .error)
+        let warnings = diagnostics.total(of: .warning)
         return render(Array(diagnostics.prefix(limit)))
-            + "… and \(diagnostics.count - limit) more (\(Self.plural(errors, "error")), \(Self.plural(warnings, "warning")) in all)\n"
+            + "… and \(diagnostics.reduce(0) { $0 + 1 + $1.notShown } - limit) more (\(Self.plural(errors, "error")), \(Self.plural(warnings, "warning")) in all)\n"
             + summary
     }
 
@@ -68,8 +69,9 @@ public struct HumanReporter: DiagnosticReporter {
     /// `error: 2 errors, 1 warning`, `warning: 1 warning, no errors` or `ok: no problems found in 3 files`,
     /// followed by `(N suppressed)` when comments silenced N diagnostics.
     public func summary(_ diagnostics: [Diagnostic], suppressed: Int = 0) -> String {
-        let errors = diagnostics.count { $0.severity == .error }
-        let warnings = diagnostics.count { $0.severity == .warning }
+        // Diagnostics folded into another (`notShown`, past the per-file cap) count too.
+        let errors = diagnostics.total(of: .error)
+        let warnings = diagnostics.total(of: .warning)
         let silenced = suppressed > 0 ? " (\(suppressed) suppressed)" : ""
         if errors > 0 {
             let counts = [Self.plural(errors, "error")] + (warnings > 0 ? [Self.plural(warnings, "warning")] : [])
