@@ -130,32 +130,121 @@ public struct VisibleContent: Sendable, Equatable {
     /// closed that was not opened (void elements and comments aside): what a fragment whose Liquid
     /// branches each leave the markup as they found it renders to on every path.
     public static func isWellNested(_ html: String) -> Bool {
-        var stack: [Substring] = []
-        var rest = Substring(html)
-        while let open = rest.firstIndex(of: "<") {
-            rest = rest[rest.index(after: open)...]
-            if rest.hasPrefix("!--") {
-                guard let end = rest.firstRange(of: "-->") else { return false }
-                rest = rest[end.upperBound...]
-                continue
-            }
-            let closing = rest.first == "/"
-            if closing { rest = rest.dropFirst() }
-            let name = rest.prefix { $0.isLetter || $0.isNumber }
-            guard !name.isEmpty, let end = rest.firstIndex(of: ">") else { continue }
-            let selfClosing = rest[..<end].hasSuffix("/")
-            rest = rest[rest.index(after: end)...]
-            let lowered = Substring(name.lowercased())
-            if voidElements.contains(String(lowered)) || selfClosing { continue }
+        var stack: [[UInt8]] = []
+        var wellNested = true
+        scanTags(html) { name, closing in
             if closing {
-                guard stack.last == lowered else { return false }
+                guard stack.last == name else {
+                    wellNested = false
+                    return false
+                }
                 stack.removeLast()
             } else {
-                stack.append(lowered)
+                stack.append(name)
             }
+            return true
         }
-        return stack.isEmpty
+        return wellNested && stack.isEmpty
     }
+
+    /// Whether every Liquid tag (`{% … %}`) of an HTML fragment stands outside every element: then each
+    /// branch of each block is made of whole elements, and every path is as well nested as the fragment.
+    public static func blockTagsStandOutsideElements(_ html: String) -> Bool {
+        var depth = 0
+        var outside = true
+        var bytes = Array(html.utf8)
+        // Liquid tags are found first; the tag scanner then reports the depth at each.
+        var tagOffsets: [Int] = []
+        var index = 0
+        while index + 1 < bytes.count {
+            if bytes[index] == UInt8(ascii: "{"), bytes[index + 1] == UInt8(ascii: "%") { tagOffsets.append(index) }
+            index += 1
+        }
+        guard !tagOffsets.isEmpty else { return true }
+        var next = 0
+        scanTags(html) { name, closing, offset in
+            while next < tagOffsets.count, tagOffsets[next] < offset {
+                if depth > 0 { outside = false }
+                next += 1
+            }
+            if !outside { return false }
+            depth += closing ? -1 : 1
+            return true
+        }
+        while next < tagOffsets.count {
+            if depth > 0 { outside = false }
+            next += 1
+        }
+        bytes.removeAll()
+        return outside
+    }
+
+    /// Calls `visit` with each element tag of `html` that opens or closes a non-void element (its
+    /// lowercased name, whether it closes), skipping comments and void elements; stops when `visit`
+    /// returns false.
+    static func scanTags(_ html: String, _ visit: (_ name: [UInt8], _ closing: Bool) -> Bool) {
+        scanTags(html) { name, closing, _ in visit(name, closing) }
+    }
+
+    /// ``scanTags(_:_:)`` with the UTF-8 offset of each tag's `<`.
+    static func scanTags(_ html: String, _ visit: (_ name: [UInt8], _ closing: Bool, _ offset: Int) -> Bool) {
+        let bytes = Array(html.utf8)
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            guard bytes[index] == UInt8(ascii: "<") else {
+                index += 1
+                continue
+            }
+            let start = index
+            index += 1
+            if index + 2 < count, bytes[index] == UInt8(ascii: "!"), bytes[index + 1] == UInt8(ascii: "-"),
+               bytes[index + 2] == UInt8(ascii: "-") {
+                // A comment runs to `-->`.
+                index += 3
+                while index + 2 < count,
+                      !(bytes[index] == UInt8(ascii: "-") && bytes[index + 1] == UInt8(ascii: "-")
+                        && bytes[index + 2] == UInt8(ascii: ">")) {
+                    index += 1
+                }
+                index += 3
+                continue
+            }
+            let closing = index < count && bytes[index] == UInt8(ascii: "/")
+            if closing { index += 1 }
+            var name: [UInt8] = []
+            while index < count, isNameByte(bytes[index]) {
+                let byte = bytes[index]
+                name.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+                index += 1
+            }
+            guard !name.isEmpty else { continue }
+            // The tag's end, quotes respected.
+            var quote: UInt8?
+            var selfClosing = false
+            while index < count {
+                let byte = bytes[index]
+                if let open = quote {
+                    if byte == open { quote = nil }
+                } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                    quote = byte
+                } else if byte == UInt8(ascii: ">") {
+                    selfClosing = index > 0 && bytes[index - 1] == UInt8(ascii: "/")
+                    break
+                }
+                index += 1
+            }
+            index += 1
+            if selfClosing || voidElementBytes.contains(name) { continue }
+            if !visit(name, closing, start) { return }
+        }
+    }
+
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+    }
+
+    static let voidElementBytes: Set<[UInt8]> = Set(voidElements.map { Array($0.utf8) })
 
     static let voidElements: Set<String> = [
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",

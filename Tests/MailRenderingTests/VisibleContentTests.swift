@@ -20,4 +20,13 @@ struct VisibleContentTests {
         #expect(visible.links.map(\.href) == ["https://a/?x=1&y=2", "u", "v", "w"])
         #expect(visible.links.map { VisibleContent.isVisible($0.text) } == [true, false, true, false])
     }
+
+    @Test func nestingAndTagPlacement() {
+        #expect(VisibleContent.isWellNested("<p>a<br><strong>b</strong><img src=x></p><!-- <p> -->"))
+        #expect(!VisibleContent.isWellNested("<p><strong>a</p></strong>"))
+        #expect(!VisibleContent.isWellNested("<p>a"))
+        #expect(VisibleContent.blockTagsStandOutsideElements("{% if x %}<p>a</p>{% else %}<ul><li>b</li></ul>{% endif %}"))
+        #expect(!VisibleContent.blockTagsStandOutsideElements("<p>Hello {% if x %}dear</p><p>friend{% endif %}</p>"))
+        #expect(VisibleContent.blockTagsStandOutsideElements("<p>no tags</p>"))
+    }
 }

@@ -283,11 +283,16 @@ struct TemplateRules {
         let issues: [MarkdownIssue]
         // A text with a Liquid tag is converted whole anyway (`checkConvertedLiquid` parses the result):
         // convert it once, here.
-        if keepsRenderings || Self.needsConvertedCheck(text.text) {
+        if keepsRenderings {
             let key = TextKey(text.text)
             let rendered = findings.markdown[key] ?? RenderedMarkdown(markdown: text.text)
             findings.markdown[key] = rendered
             issues = rendered.issues
+        } else if Self.needsConvertedCheck(text.text) {
+            // `check` writes no text part: the HTML is enough to parse what a sender parses.
+            let fragment = MailRendering.renderHTMLFragment(markdown: text.text)
+            findings.convertedHTML[TextKey(text.text)] = fragment.html
+            issues = fragment.issues
         } else {
             issues = MailRendering.checkMarkdown(text.text)
         }
@@ -331,11 +336,24 @@ struct TemplateRules {
         guard findings.liquid[key] != nil, Self.needsConvertedCheck(text.text),
               MailRendering.markdownComplexityProblem(text.text) == nil
         else { return }
-        let rendered = findings.markdown[key] ?? RenderedMarkdown(markdown: text.text)
-        findings.markdown[key] = rendered
+        // A build checks both parts it writes; `check` the HTML part, whose block structure the text
+        // part follows (the text writer adds only white space between blocks).
+        let parts: [String]
+        if let rendered = findings.markdown[key] {
+            parts = [rendered.html, rendered.text]
+        } else if let html = findings.convertedHTML[key] {
+            parts = [html]
+        } else {
+            let rendered = RenderedMarkdown(markdown: text.text)
+            findings.markdown[key] = rendered
+            parts = [rendered.html, rendered.text]
+        }
         let help = "put each block tag (`{% case %}`, `{% when %}`, `{% if %}`, `{% else %}`, `{% endif %}`…) on a line of its own or at the start or end of a line, outside list items, links and emphasis"
-        for part in [rendered.html, rendered.text] {
-            guard let issue = LiquidTemplate.parse(part).issues.first else { continue }
+        var parsedHTML: LiquidTemplate?
+        for (index, part) in parts.enumerated() {
+            let result = LiquidTemplate.parse(part)
+            if index == 0 { parsedHTML = result.template }
+            guard let issue = result.issues.first else { continue }
             bag.report(
                 .error(
                     .liquidBlocksAcrossMarkdown,
@@ -345,7 +363,9 @@ struct TemplateRules {
         }
         // Every path must leave the HTML well nested: a branch tag inside `**…**` whose block ends
         // outside it would leave `<strong>` open for the rest of the email on the other path.
-        guard let source = findings.liquid[key], let html = LiquidTemplate.parse(rendered.html).template,
+        // Blocks whose tags all stand outside any element have whole blocks as branches: nothing to explore.
+        guard let source = findings.liquid[key], let html = parsedHTML,
+              !VisibleContent.blockTagsStandOutsideElements(parts[0]),
               let exploration = html.renderEveryPath(
                   .object([:]), knownRoots: FooterRules.knownRoots, limit: RenderingRules.maximumPaths)
         else { return }
@@ -363,7 +383,12 @@ struct TemplateRules {
 
     /// Whether a text has a Liquid tag, so that its conversion is parsed as a sender parses it.
     static func needsConvertedCheck(_ text: String) -> Bool {
-        text.utf8.contains(UInt8(ascii: "%")) && text.contains("{%")
+        var previousIsBrace = false
+        for byte in text.utf8 {
+            if previousIsBrace, byte == UInt8(ascii: "%") { return true }
+            previousIsBrace = byte == UInt8(ascii: "{")
+        }
+        return false
     }
 
     /// The file range of characters `characters` of `text` (one pass over the text: a rule with many

@@ -14,6 +14,9 @@ import MailRendering
 /// rendering rules). Kept for one template at a time.
 struct TextFindings {
     var markdown: [TextKey: RenderedMarkdown] = [:]
+    /// The HTML part alone of a text with a Liquid tag, converted by `check` (which writes no text part)
+    /// for the converted-Liquid checks.
+    var convertedHTML: [TextKey: String] = [:]
     var reads: [TextKey: Set<String>] = [:]
     var liquid: [TextKey: LiquidTemplate] = [:]
 }
