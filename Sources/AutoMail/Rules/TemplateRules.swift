@@ -161,8 +161,20 @@ struct TemplateRules {
     /// brings it (the first one read that holds a control). Contact values are markers here: the sender
     /// refuses a contact's line break when it sends (`unsafe_header`).
     func renderedControl(in subject: String, locale: String) -> (variable: String, scalar: Unicode.Scalar)? {
-        guard let manifest, subject.contains("{"), let template = LiquidTemplate.parse(subject).template else { return nil }
+        guard let manifest, subject.contains("{") else { return nil }
         let globals = RenderContext.globals(manifest: manifest, locale: locale)
+        // Only a value automail fills in can bring a control: literal text is checked as written, a
+        // contact's values are markers, and no filter makes a line break from text without one.
+        func holdsControl(_ value: LiquidValue) -> Bool {
+            switch value {
+            case .string(let text): HeaderValueRules.firstControl(in: text) != nil
+            case .object(let members): members.values.contains(where: holdsControl)
+            case .array(let items): items.contains(where: holdsControl)
+            default: false
+            }
+        }
+        guard globals.values.contains(where: holdsControl), let template = LiquidTemplate.parse(subject).template
+        else { return nil }
         for filled in [false, true] {
             let context = RenderContext.sample(
                 manifest: manifest, locale: locale, variables: variables, filled: filled,
