@@ -139,9 +139,9 @@ def key_id_of(public_key):
 
 def verify_signature(document, digest, public_key):
     """signing.md, "Verifying, step by step", steps 3 to 6 (the digest was checked already)."""
-    signature = document.get("signature")
-    if signature is None:
+    if "signature" not in document:
         raise Refused("unsigned", "the bundle is not signed")
+    signature = document["signature"]  # `null` included: present, so its shape is checked
     if not isinstance(signature, dict) or set(signature) != {"algorithm", "key_id", "value"}:
         raise Refused("signature_malformed", "`signature` must be an object of algorithm, key_id and value")
     if signature["algorithm"] != "ed25519":
@@ -436,9 +436,22 @@ class _Context(liquid.RenderContext):
         return super().get_item(obj, key)
 
 
+# The tags and filters of "The Liquid subset": anything else is malformed at load, even in a part that
+# is never rendered (python-liquid knows more of both).
+SUPPORTED_TAGS = {"if", "unless", "case", "assign", "capture", "comment"}
+SUPPORTED_FILTERS = {
+    "default", "upcase", "downcase", "capitalize", "strip", "lstrip", "rstrip", "escape", "escape_once", "append",
+    "prepend", "replace", "replace_first", "remove", "remove_first", "truncate", "size", "strip_newlines",
+    "newline_to_br", "url_encode",
+}
+
+
 def _environment():
     _patch_comparisons()
     environment = liquid.Environment(autoescape=False)
+    for name in list(environment.tags):
+        if name not in SUPPORTED_TAGS and name not in ("output", "content", "illegal"):
+            del environment.tags[name]
     filters = environment.filters
     for name in ("upcase", "escape", "append", "prepend", "replace", "replace_first", "remove", "remove_first",
                  "strip_newlines", "newline_to_br"):
@@ -474,6 +487,9 @@ def _parse_liquid(reader):
         parsed = _ENVIRONMENT.from_string(source)
     except liquid.exceptions.LiquidError as error:
         reader.fail(f"the Liquid does not parse: {error}")
+    unknown = sorted(set(parsed.analyze().filters) - SUPPORTED_FILTERS)
+    if unknown:
+        reader.fail(f"the filter `{unknown[0]}` is not in the Liquid subset")
     parsed.context_class = _Context
     return parsed
 
