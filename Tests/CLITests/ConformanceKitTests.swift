@@ -83,6 +83,19 @@ import Testing
         #expect(run.standardOutput.hasSuffix("\(count) cases: \(count) passed, 0 mismatches\n"), "\(run.standardOutput)")
     }
 
+    /// The mutation harness (conformance/mutation/): at least 95 % of the deliberate deviations of the Python
+    /// sender, one per rule of the specification, fail some case; the score is the one conformance/README.md
+    /// prints.
+    @Test func theKitCatchesTheMutations() throws {
+        let run = try ConformanceKit.python(
+            ["conformance/mutation/run_mutations.py", "conformance/", "--minimum", "95"], seconds: 900)
+        #expect(run.status == 0, "\(run.standardOutput)\(run.standardError)")
+        let score = run.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(score.hasPrefix("mutation score: "), "\(run.standardOutput)")
+        let readme = try String(contentsOfFile: ConformanceKit.root + "/README.md", encoding: .utf8)
+        #expect(readme.contains(score), "conformance/README.md does not print `\(score)`")
+    }
+
     /// The runner says which case fails and where, and exits 1: a kit whose expectation was changed.
     @Test func theRunnerReportsAMismatch() throws {
         let scratch = try ScratchFolder()
