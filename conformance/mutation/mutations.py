@@ -211,6 +211,8 @@ MUTATIONS = [
     m("python-rstrip", LQ + ": rstrip removes ASCII whitespace only",
       ('filters["rstrip"] = lambda value: liquid_string(value).rstrip(_RUBY_WHITESPACE)', 'filters["rstrip"] = lambda value: liquid_string(value).rstrip()')),
     m("strip-keeps-nul", LQ + ": strip removes NUL", ('_RUBY_WHITESPACE = " \\t\\n\\v\\f\\r\\0"', '_RUBY_WHITESPACE = " \\t\\n\\v\\f\\r"')),
+    m("whitespace-control-unicode", LQ + ": whitespace control strips ASCII whitespace only",
+      ("    _patch_comparisons()\n    _patch_whitespace_control()\n", "    _patch_comparisons()\n")),
     m("booleans-printed-python", LQ + ": booleans read as true/false", ('return "true" if value else "false"', "return str(value)")),
     m("arrays-joined-with-comma", LQ + ": a non-empty array cannot be read as a string",
       ('    raise RenderFailure(f"{type(value).__name__} cannot be read as a string")',

@@ -26,11 +26,14 @@ sys.path.insert(0, os.path.join(HERE, "..", "python-sender"))
 import liquid  # noqa: E402
 
 from mutations import MUTATIONS  # noqa: E402
-from run_kit import first_difference  # noqa: E402
 
+# python-liquid as it is before any sender patches it (run_kit imports the sender, so it comes after).
 _LOGICAL = liquid.builtin.expressions.logical
 _ORIGINAL = {name: getattr(_LOGICAL, name) for name in ("_eq", "_lt", "_le", "_contains")}
 _ORIGINAL_CASE_EQ = liquid.builtin.tags.case_tag._eq
+_ORIGINAL_TOKENIZE = liquid.lex._tokenize_template
+
+from run_kit import first_difference  # noqa: E402
 
 
 def _fresh_module(source, name):
@@ -40,6 +43,9 @@ def _fresh_module(source, name):
         setattr(_LOGICAL, attribute, function)
     liquid.builtin.tags.case_tag._eq = _ORIGINAL_CASE_EQ
     _LOGICAL.automail_patched = False
+    liquid.lex._tokenize_template = _ORIGINAL_TOKENIZE
+    liquid.lex.automail_patched = False
+    liquid.lex.get_lexer.cache_clear()
     module = types.ModuleType(name)
     module.__file__ = SENDER
     exec(compile(source, SENDER, "exec"), module.__dict__)

@@ -446,8 +446,32 @@ SUPPORTED_FILTERS = {
 }
 
 
+_ASCII_WHITESPACE = " \t\n\r\v\f"
+
+
+def _patch_whitespace_control():
+    """`{%-`, `-%}`, `{{-` and `-}}` strip ASCII whitespace only (space, tab, LF, CR, VT, FF); python-liquid
+    strips with `str.strip()`, which also removes a no-break space or U+3000. Its lexer is recompiled with the
+    bundle format's set."""
+    lex = liquid.lex
+    if getattr(lex, "automail_patched", False):
+        return
+    import inspect
+    import textwrap
+
+    source = textwrap.dedent(inspect.getsource(lex._tokenize_template))
+    for call in ("lstrip", "rstrip"):
+        if source.count(f"value = value.{call}()") != 1:
+            raise RuntimeError("python-liquid's lexer changed: check whitespace control")
+        source = source.replace(f"value = value.{call}()", f"value = value.{call}({_ASCII_WHITESPACE!r})")
+    exec(compile(source, lex.__file__, "exec"), lex.__dict__)
+    lex.get_lexer.cache_clear()  # lexers made before hold the old function
+    lex.automail_patched = True
+
+
 def _environment():
     _patch_comparisons()
+    _patch_whitespace_control()
     environment = liquid.Environment(autoescape=False)
     for name in list(environment.tags):
         if name not in SUPPORTED_TAGS and name not in ("output", "content", "illegal"):
