@@ -17,6 +17,7 @@ import functools
 import hashlib
 import json
 import re
+import unicodedata
 
 import liquid
 from cryptography.exceptions import InvalidSignature
@@ -55,10 +56,15 @@ class _StrictJSONError(ValueError):
 
 
 def _refuse_duplicates(pairs):
+    """No key twice in an object, comparing keys after unescaping and Unicode normalisation (NFC): `é` and
+    `e` + U+0301 are the same key."""
     result = {}
+    seen = set()
     for key, value in pairs:
-        if key in result:
+        normalised = unicodedata.normalize("NFC", key)
+        if normalised in seen:
             raise _StrictJSONError(f"the key {key!r} is repeated")
+        seen.add(normalised)
         result[key] = value
     return result
 
