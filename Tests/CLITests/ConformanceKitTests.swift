@@ -96,6 +96,39 @@ import Testing
         #expect(readme.contains(score), "conformance/README.md does not print `\(score)`")
     }
 
+    /// The Python verifier of docs/signing.md ("In Python") is a conforming reader for the steps it takes
+    /// (strict JSON, format, digest, signature): on every case of the kit given a key, and every case refused
+    /// before the members are read, it answers the case's code (`ok` for an accepted signed bundle).
+    @Test func theSigningDocsPythonVerifierAgreesWithTheKit() throws {
+        let doc = try String(contentsOfFile: ConformanceKit.repository + "/docs/signing.md", encoding: .utf8)
+        let block = try #require(doc.firstMatch(of: /```python\n((?:.|\n)*?)```/), "docs/signing.md has no Python block")
+        let scratch = try ScratchFolder()
+        try scratch.write("verify_bundle.py", String(block.output.1))
+        let beforeMembers: Set<String> = ["syntax", "unsupported_format", "digest_mismatch"]
+        let malformedBeforeMembers = ["digest-missing", "top-level-array", "format-string"]
+        var checked = 0
+        for name in ConformanceKit.caseNames {
+            guard case .object(let members) = try ConformanceKit.readJSON(ConformanceKit.root + "/cases/" + name),
+                case .string(let bundle)? = members["bundle"], case .object(let expected)? = members["expected"]
+            else { continue }
+            var key: String?
+            if case .string(let path)? = members["public_key"] { key = path }
+            var refused: String?
+            if case .string(let code)? = expected["refused"] { refused = code }
+            let earlyMalformed = refused == "malformed" && malformedBeforeMembers.contains { name.contains($0) }
+            guard key != nil || beforeMembers.contains(refused ?? "") || earlyMalformed else { continue }
+            let run = try ConformanceKit.python([
+                scratch.path + "/verify_bundle.py", ConformanceKit.path(bundle), ConformanceKit.path(key ?? "keys/test-key.pub"),
+            ])
+            let answer = run.status == 0 ? "ok" : run.standardError.split(separator: ":").dropFirst().first.map {
+                $0.trimmingCharacters(in: .whitespaces)
+            } ?? run.standardError
+            #expect(answer == (refused ?? "ok"), "\(name): the verifier of docs/signing.md says \(run.standardError)")
+            checked += 1
+        }
+        #expect(checked >= 25)
+    }
+
     /// The runner says which case fails and where, and exits 1: a kit whose expectation was changed.
     @Test func theRunnerReportsAMismatch() throws {
         let scratch = try ScratchFolder()
