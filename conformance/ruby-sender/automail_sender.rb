@@ -239,8 +239,12 @@ module AutomailSender
            signature["value"].is_a?(String) && signature["value"].match?(%r{\A[A-Za-z0-9+/]{86}==\z})
       raise Refused.new("signature_malformed", "not exactly ed25519, a key_id and the padded base64 of 64 bytes")
     end
-    raw = Base64.strict_decode64(signature["value"])
-    unless Base64.strict_encode64(raw) == signature["value"]
+    raw = begin
+      Base64.strict_decode64(signature["value"])
+    rescue ArgumentError
+      nil
+    end
+    unless raw && Base64.strict_encode64(raw) == signature["value"]
       raise Refused.new("signature_malformed", "not the canonical base64 of 64 bytes")
     end
     raise Refused.new("wrong_key", "signed by another key") unless signature["key_id"] == key_id_of(key)
@@ -290,6 +294,24 @@ module AutomailSender
   # Adjustment (the subset's tags): every other tag is unknown, so a template holding one does not parse.
   SUPPORTED_TAGS = %w[if unless case assign capture comment raw].freeze
   (Liquid::Template.tags.instance_variable_get(:@tags).keys - SUPPORTED_TAGS).each { |name| Liquid::Template.tags.delete(name) }
+
+  # Adjustment (comment bodies): a comment's body is not parsed, whatever it holds (stock Liquid 5.4 parses
+  # the tags inside a comment and refuses an unbalanced `{% if %}` there; python-liquid and the reference
+  # do not). It ends at the first `{% endcomment %}`.
+  module CommentBody
+    END_COMMENT = /\A\{%-?\s*endcomment\s*-?%\}\z/m.freeze
+
+    def parse(tokens)
+      @body = new_body
+      while (token = tokens.shift)
+        next unless token.match?(END_COMMENT)
+        parse_context.trim_whitespace = true if token.end_with?("-%}")
+        return
+      end
+      raise Liquid::SyntaxError, "`comment` is not closed"
+    end
+  end
+  Liquid::Comment.prepend(CommentBody)
 
   # The subset's filters and their numbers of positional arguments (and keywords), checked at load.
   FILTER_ARITY = {
