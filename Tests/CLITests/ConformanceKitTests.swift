@@ -129,6 +129,15 @@ import Testing
         #expect(checked >= 25)
     }
 
+    /// The second independent sender (conformance/ruby-sender/, stock Liquid::Template of ruby-liquid 5.4 with
+    /// only the adjustments docs/bundle-format.md names) passes every case.
+    @Test func theRubySenderPassesTheKit() throws {
+        let run = try ConformanceKit.ruby(["conformance/ruby-sender/run_kit.rb", "conformance/"])
+        let count = ConformanceKit.caseNames.count
+        #expect(run.status == 0, "\(run.standardOutput)\(run.standardError)")
+        #expect(run.standardOutput.hasSuffix("\(count) cases: \(count) passed, 0 mismatches\n"), "\(run.standardOutput)")
+    }
+
     /// The runner says which case fails and where, and exits 1: a kit whose expectation was changed.
     @Test func theRunnerReportsAMismatch() throws {
         let scratch = try ScratchFolder()

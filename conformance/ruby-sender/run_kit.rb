@@ -8,12 +8,15 @@
 require "json"
 require_relative "automail_sender"
 
+# A path of the kit; an absolute path is kept (as Python's os.path.join does).
+def kit_path(kit, path) = path.start_with?("/") ? path : File.join(kit, path)
+
 def outcome_of(kit, item, cache)
   cache_key = [item["bundle"], item["public_key"]]
   unless cache.key?(cache_key)
-    key = item["public_key"] && AutomailSender.load_public_key(File.binread(File.join(kit, item["public_key"])))
+    key = item["public_key"] && AutomailSender.load_public_key(File.binread(kit_path(kit, item["public_key"])))
     cache[cache_key] = begin
-      AutomailSender.load_bundle(File.binread(File.join(kit, item["bundle"])), key)
+      AutomailSender.load_bundle(File.binread(kit_path(kit, item["bundle"])), key)
     rescue AutomailSender::Refused => e
       e
     end
