@@ -133,6 +133,8 @@ MUTATIONS = [
       ("    if unknown:\n        reader.fail", "    if False:\n        reader.fail")),
     m("unknown-tag-accepted", RB + " 4: a tag outside the subset is malformed at load",
       ("        if name not in SUPPORTED_TAGS and name not in", "        if False and name not in")),
+    m("argument-count-at-render", RB + " 4: a filter with another number of arguments is malformed at load",
+      ("        if not low <= positional <= high or not keywords <= allowed:", "        if False:")),
     m("trigger-id-twice-accepted", RB + " 4: each trigger id once", ("if trigger in seen:", "if False:")),
     m("delay-negative-accepted", RB + " 4: delay_seconds >= 0", ("if delay_node.integer() < 0:", "if False:")),
     m("once-below-minus-one-accepted", RB + " 4: once_per_contact_seconds >= -1", ("if once < -1:", "if False:")),

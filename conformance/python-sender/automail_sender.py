@@ -445,11 +445,39 @@ class _Context(liquid.RenderContext):
 # The tags and filters of "The Liquid subset": anything else is malformed at load, even in a part that
 # is never rendered (python-liquid knows more of both).
 SUPPORTED_TAGS = {"if", "unless", "case", "assign", "capture", "comment"}
-SUPPORTED_FILTERS = {
-    "default", "upcase", "downcase", "capitalize", "strip", "lstrip", "rstrip", "escape", "escape_once", "append",
-    "prepend", "replace", "replace_first", "remove", "remove_first", "truncate", "size", "strip_newlines",
-    "newline_to_br", "url_encode",
+# Each filter: the number of positional arguments it takes (low, high) and its keywords.
+FILTER_ARITY = {
+    "default": (0, 1, {"allow_false"}), "upcase": (0, 0, set()), "downcase": (0, 0, set()),
+    "capitalize": (0, 0, set()), "strip": (0, 0, set()), "lstrip": (0, 0, set()), "rstrip": (0, 0, set()),
+    "escape": (0, 0, set()), "escape_once": (0, 0, set()), "append": (1, 1, set()), "prepend": (1, 1, set()),
+    "replace": (1, 2, set()), "replace_first": (1, 2, set()), "remove": (1, 1, set()),
+    "remove_first": (1, 1, set()), "truncate": (0, 2, set()), "size": (0, 0, set()),
+    "strip_newlines": (0, 0, set()), "newline_to_br": (0, 0, set()), "url_encode": (0, 0, set()),
 }
+SUPPORTED_FILTERS = set(FILTER_ARITY)
+
+
+def _filters_of(parsed):
+    """Every filter of a parsed template (name, positional count, keyword names)."""
+    context = liquid.RenderContext(parsed)
+    keyword_argument = liquid.builtin.expressions.filtered.KeywordArgument
+
+    def nodes(children):
+        for node in children:
+            yield node
+            yield from nodes(node.children(context, include_partials=False))
+
+    def expressions(expression):
+        yield expression
+        for child in expression.children():
+            yield from expressions(child)
+
+    for node in nodes(parsed.nodes):
+        for top in node.expressions():
+            for expression in expressions(top):
+                for applied in getattr(expression, "filters", None) or []:
+                    keywords = {a.name for a in applied.args if isinstance(a, keyword_argument)}
+                    yield applied.name, len(applied.args) - len(keywords), keywords
 
 
 _ASCII_WHITESPACE = " \t\n\r\v\f"
@@ -520,6 +548,10 @@ def _parse_liquid(reader):
     unknown = sorted(set(parsed.analyze().filters) - SUPPORTED_FILTERS)
     if unknown:
         reader.fail(f"the filter `{unknown[0]}` is not in the Liquid subset")
+    for name, positional, keywords in _filters_of(parsed):
+        low, high, allowed = FILTER_ARITY[name]
+        if not low <= positional <= high or not keywords <= allowed:
+            reader.fail(f"the filter `{name}` takes {low} to {high} arguments, not {positional}")
     parsed.context_class = _Context
     return parsed
 
