@@ -234,6 +234,8 @@ MUTATIONS = [
     m("contains-nil-true", LQ + ": contains nil is false", ("    if right is None or right is False:\n        return False\n    if isinstance(left, str):", "    if isinstance(left, str):")),
     m("contains-on-number-fails", LQ + ": contains on a number is false",
       ("        return isinstance(right, str) and right in left\n    return False", "        return isinstance(right, str) and right in left\n    raise RenderFailure(\"number\")")),
+    m("contains-in-a-number-as-string", LQ + ": contains in a number is false",
+      ("        return isinstance(right, str) and right in left\n    return False", "        return isinstance(right, str) and right in left\n    return _is_number(left) and liquid_string(right) in str(left)")),
     m("contains-object-values", LQ + ": contains in an object looks at keys",
       ("return isinstance(right, str) and right in left", "return any(_plain_equal(v, right) for v in left.values())")),
     m("contains-array-by-string", LQ + ": contains in an array compares items with ==",
