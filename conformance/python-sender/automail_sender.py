@@ -930,6 +930,9 @@ def check_headers(message):
                 raise EvaluationFailed("unsafe_header", f"{field} holds U+{ord(character):04X} at {offset}")
 
 
+MAXIMUM_LENGTH = 4_000_000
+
+
 def render_email(bundle, template_id, locale, contact):
     """The Rendering section: subject, html, text and headers with Liquid, auto-escaping off."""
     template = bundle["templates"][template_id]
@@ -943,9 +946,12 @@ def render_email(bundle, template_id, locale, contact):
 
     def render(parsed, where):
         try:
-            return parsed.render(**context)
+            text = parsed.render(**context)
         except (liquid.exceptions.LiquidError, RenderFailure) as error:
             raise EvaluationFailed("render", f"{where}: {error}") from None
+        if len(text) > MAXIMUM_LENGTH:  # each part on its own (a capture's own bound is not checked here)
+            raise EvaluationFailed("render", f"{where}: longer than {MAXIMUM_LENGTH} code points")
+        return text
 
     pointer = f"/templates/{template_id}/locales/{locale}"
     headers = {name: render(value, f"{pointer}/headers/{name}") for name, value in content["headers"].items()}
