@@ -30,6 +30,17 @@ if ! command -v openssl >/dev/null 2>&1; then
     fi
 fi
 
+# ruby and ruby-liquid (Shopify's Liquid 5.4): the second independent sender, conformance/ruby-sender/.
+if ! command -v ruby >/dev/null 2>&1 || ! ruby -e 'require "liquid"' >/dev/null 2>&1; then
+    if [[ "$(id -u)" == 0 ]]; then
+        apt-get update
+        DEBIAN_FRONTEND=noninteractive apt-get install -y ruby ruby-liquid
+    else
+        echo "test.sh: ruby or ruby-liquid is missing: run 'sudo apt-get install -y ruby ruby-liquid'" >&2
+        exit 1
+    fi
+fi
+
 # Python test tools: python-liquid (Liquid reference outputs), jsonschema and PyYAML (schema checks),
 # sarif-tools (a real SARIF reader the SARIF output must satisfy, besides the OASIS schema), cryptography
 # (signed bundles verified as another language would), pre-commit (the hook definition in

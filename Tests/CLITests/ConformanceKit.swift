@@ -106,6 +106,13 @@ enum ConformanceKit {
         }
     }
 
+    /// Runs `ruby arguments` in the repository (scripts/test.sh installs ruby and ruby-liquid).
+    static func ruby(_ arguments: [String], seconds: Double = 600) throws -> CapturedRun.Result {
+        try CapturedRun.launch(
+            URL(fileURLWithPath: "/usr/bin/env"), ["ruby"] + arguments, in: repository, environment: [:],
+            seconds: seconds)
+    }
+
     /// Runs `python3 arguments` in the repository.
     static func python(_ arguments: [String], seconds: Double = 600) throws -> CapturedRun.Result {
         try CapturedRun.launch(

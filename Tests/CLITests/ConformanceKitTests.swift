@@ -83,6 +83,61 @@ import Testing
         #expect(run.standardOutput.hasSuffix("\(count) cases: \(count) passed, 0 mismatches\n"), "\(run.standardOutput)")
     }
 
+    /// The mutation harness (conformance/mutation/): at least 95 % of the deliberate deviations of the Python
+    /// sender, one per rule of the specification, fail some case; the score is the one conformance/README.md
+    /// prints.
+    @Test func theKitCatchesTheMutations() throws {
+        let run = try ConformanceKit.python(
+            ["conformance/mutation/run_mutations.py", "conformance/", "--minimum", "95"], seconds: 900)
+        #expect(run.status == 0, "\(run.standardOutput)\(run.standardError)")
+        let score = run.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(score.hasPrefix("mutation score: "), "\(run.standardOutput)")
+        let readme = try String(contentsOfFile: ConformanceKit.root + "/README.md", encoding: .utf8)
+        #expect(readme.contains(score), "conformance/README.md does not print `\(score)`")
+    }
+
+    /// The Python verifier of docs/signing.md ("In Python") is a conforming reader for the steps it takes
+    /// (strict JSON, format, digest, signature): on every case of the kit given a key, and every case refused
+    /// before the members are read, it answers the case's code (`ok` for an accepted signed bundle).
+    @Test func theSigningDocsPythonVerifierAgreesWithTheKit() throws {
+        let doc = try String(contentsOfFile: ConformanceKit.repository + "/docs/signing.md", encoding: .utf8)
+        let block = try #require(doc.firstMatch(of: /```python\n((?:.|\n)*?)```/), "docs/signing.md has no Python block")
+        let scratch = try ScratchFolder()
+        try scratch.write("verify_bundle.py", String(block.output.1))
+        let beforeMembers: Set<String> = ["syntax", "unsupported_format", "digest_mismatch"]
+        let malformedBeforeMembers = ["digest-missing", "top-level-array", "format-string"]
+        var checked = 0
+        for name in ConformanceKit.caseNames {
+            guard case .object(let members) = try ConformanceKit.readJSON(ConformanceKit.root + "/cases/" + name),
+                case .string(let bundle)? = members["bundle"], case .object(let expected)? = members["expected"]
+            else { continue }
+            var key: String?
+            if case .string(let path)? = members["public_key"] { key = path }
+            var refused: String?
+            if case .string(let code)? = expected["refused"] { refused = code }
+            let earlyMalformed = refused == "malformed" && malformedBeforeMembers.contains { name.contains($0) }
+            guard key != nil || beforeMembers.contains(refused ?? "") || earlyMalformed else { continue }
+            let run = try ConformanceKit.python([
+                scratch.path + "/verify_bundle.py", ConformanceKit.path(bundle), ConformanceKit.path(key ?? "keys/test-key.pub"),
+            ])
+            let answer = run.status == 0 ? "ok" : run.standardError.split(separator: ":").dropFirst().first.map {
+                $0.trimmingCharacters(in: .whitespaces)
+            } ?? run.standardError
+            #expect(answer == (refused ?? "ok"), "\(name): the verifier of docs/signing.md says \(run.standardError)")
+            checked += 1
+        }
+        #expect(checked >= 25)
+    }
+
+    /// The second independent sender (conformance/ruby-sender/, stock Liquid::Template of ruby-liquid 5.4 with
+    /// only the adjustments docs/bundle-format.md names) passes every case.
+    @Test func theRubySenderPassesTheKit() throws {
+        let run = try ConformanceKit.ruby(["conformance/ruby-sender/run_kit.rb", "conformance/"])
+        let count = ConformanceKit.caseNames.count
+        #expect(run.status == 0, "\(run.standardOutput)\(run.standardError)")
+        #expect(run.standardOutput.hasSuffix("\(count) cases: \(count) passed, 0 mismatches\n"), "\(run.standardOutput)")
+    }
+
     /// The runner says which case fails and where, and exits 1: a kit whose expectation was changed.
     @Test func theRunnerReportsAMismatch() throws {
         let scratch = try ScratchFolder()

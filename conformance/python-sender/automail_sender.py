@@ -17,6 +17,7 @@ import functools
 import hashlib
 import json
 import re
+import unicodedata
 
 import liquid
 from cryptography.exceptions import InvalidSignature
@@ -55,10 +56,15 @@ class _StrictJSONError(ValueError):
 
 
 def _refuse_duplicates(pairs):
+    """No key twice in an object, comparing keys after unescaping and Unicode normalisation (NFC): `é` and
+    `e` + U+0301 are the same key."""
     result = {}
+    seen = set()
     for key, value in pairs:
-        if key in result:
+        normalised = unicodedata.normalize("NFC", key)
+        if normalised in seen:
             raise _StrictJSONError(f"the key {key!r} is repeated")
+        seen.add(normalised)
         result[key] = value
     return result
 
@@ -139,9 +145,9 @@ def key_id_of(public_key):
 
 def verify_signature(document, digest, public_key):
     """signing.md, "Verifying, step by step", steps 3 to 6 (the digest was checked already)."""
-    signature = document.get("signature")
-    if signature is None:
+    if "signature" not in document:
         raise Refused("unsigned", "the bundle is not signed")
+    signature = document["signature"]  # `null` included: present, so its shape is checked
     if not isinstance(signature, dict) or set(signature) != {"algorithm", "key_id", "value"}:
         raise Refused("signature_malformed", "`signature` must be an object of algorithm, key_id and value")
     if signature["algorithm"] != "ed25519":
@@ -436,9 +442,74 @@ class _Context(liquid.RenderContext):
         return super().get_item(obj, key)
 
 
+# The tags and filters of "The Liquid subset": anything else is malformed at load, even in a part that
+# is never rendered (python-liquid knows more of both).
+SUPPORTED_TAGS = {"if", "unless", "case", "assign", "capture", "comment"}
+# Each filter: the number of positional arguments it takes (low, high) and its keywords.
+FILTER_ARITY = {
+    "default": (0, 1, {"allow_false"}), "upcase": (0, 0, set()), "downcase": (0, 0, set()),
+    "capitalize": (0, 0, set()), "strip": (0, 0, set()), "lstrip": (0, 0, set()), "rstrip": (0, 0, set()),
+    "escape": (0, 0, set()), "escape_once": (0, 0, set()), "append": (1, 1, set()), "prepend": (1, 1, set()),
+    "replace": (1, 2, set()), "replace_first": (1, 2, set()), "remove": (1, 1, set()),
+    "remove_first": (1, 1, set()), "truncate": (0, 2, set()), "size": (0, 0, set()),
+    "strip_newlines": (0, 0, set()), "newline_to_br": (0, 0, set()), "url_encode": (0, 0, set()),
+}
+SUPPORTED_FILTERS = set(FILTER_ARITY)
+
+
+def _filters_of(parsed):
+    """Every filter of a parsed template (name, positional count, keyword names)."""
+    context = liquid.RenderContext(parsed)
+    keyword_argument = liquid.builtin.expressions.filtered.KeywordArgument
+
+    def nodes(children):
+        for node in children:
+            yield node
+            yield from nodes(node.children(context, include_partials=False))
+
+    def expressions(expression):
+        yield expression
+        for child in expression.children():
+            yield from expressions(child)
+
+    for node in nodes(parsed.nodes):
+        for top in node.expressions():
+            for expression in expressions(top):
+                for applied in getattr(expression, "filters", None) or []:
+                    keywords = {a.name for a in applied.args if isinstance(a, keyword_argument)}
+                    yield applied.name, len(applied.args) - len(keywords), keywords
+
+
+_ASCII_WHITESPACE = " \t\n\r\v\f"
+
+
+def _patch_whitespace_control():
+    """`{%-`, `-%}`, `{{-` and `-}}` strip ASCII whitespace only (space, tab, LF, CR, VT, FF); python-liquid
+    strips with `str.strip()`, which also removes a no-break space or U+3000. Its lexer is recompiled with the
+    bundle format's set."""
+    lex = liquid.lex
+    if getattr(lex, "automail_patched", False):
+        return
+    import inspect
+    import textwrap
+
+    source = textwrap.dedent(inspect.getsource(lex._tokenize_template))
+    for call in ("lstrip", "rstrip"):
+        if source.count(f"value = value.{call}()") != 1:
+            raise RuntimeError("python-liquid's lexer changed: check whitespace control")
+        source = source.replace(f"value = value.{call}()", f"value = value.{call}({_ASCII_WHITESPACE!r})")
+    exec(compile(source, lex.__file__, "exec"), lex.__dict__)
+    lex.get_lexer.cache_clear()  # lexers made before hold the old function
+    lex.automail_patched = True
+
+
 def _environment():
     _patch_comparisons()
+    _patch_whitespace_control()
     environment = liquid.Environment(autoescape=False)
+    for name in list(environment.tags):
+        if name not in SUPPORTED_TAGS and name not in ("output", "content", "illegal"):
+            del environment.tags[name]
     filters = environment.filters
     for name in ("upcase", "escape", "append", "prepend", "replace", "replace_first", "remove", "remove_first",
                  "strip_newlines", "newline_to_br"):
@@ -474,6 +545,13 @@ def _parse_liquid(reader):
         parsed = _ENVIRONMENT.from_string(source)
     except liquid.exceptions.LiquidError as error:
         reader.fail(f"the Liquid does not parse: {error}")
+    unknown = sorted(set(parsed.analyze().filters) - SUPPORTED_FILTERS)
+    if unknown:
+        reader.fail(f"the filter `{unknown[0]}` is not in the Liquid subset")
+    for name, positional, keywords in _filters_of(parsed):
+        low, high, allowed = FILTER_ARITY[name]
+        if not low <= positional <= high or not keywords <= allowed:
+            reader.fail(f"the filter `{name}` takes {low} to {high} arguments, not {positional}")
     parsed.context_class = _Context
     return parsed
 
@@ -852,6 +930,9 @@ def check_headers(message):
                 raise EvaluationFailed("unsafe_header", f"{field} holds U+{ord(character):04X} at {offset}")
 
 
+MAXIMUM_LENGTH = 4_000_000
+
+
 def render_email(bundle, template_id, locale, contact):
     """The Rendering section: subject, html, text and headers with Liquid, auto-escaping off."""
     template = bundle["templates"][template_id]
@@ -865,9 +946,12 @@ def render_email(bundle, template_id, locale, contact):
 
     def render(parsed, where):
         try:
-            return parsed.render(**context)
+            text = parsed.render(**context)
         except (liquid.exceptions.LiquidError, RenderFailure) as error:
             raise EvaluationFailed("render", f"{where}: {error}") from None
+        if len(text) > MAXIMUM_LENGTH:  # each part on its own (a capture's own bound is not checked here)
+            raise EvaluationFailed("render", f"{where}: longer than {MAXIMUM_LENGTH} code points")
+        return text
 
     pointer = f"/templates/{template_id}/locales/{locale}"
     headers = {name: render(value, f"{pointer}/headers/{name}") for name, value in content["headers"].items()}

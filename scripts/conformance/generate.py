@@ -201,6 +201,83 @@ def derive_bundles(out):
     write("channel.fraction.bundle.json", fraction)
 
 
+def _pointer_parts(pointer):
+    return [part.replace("~1", "/").replace("~0", "~") for part in pointer.split("/")[1:]]
+
+
+def _parent(document, pointer):
+    parts = _pointer_parts(pointer)
+    node = document
+    for part in parts[:-1]:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    last = parts[-1]
+    return node, (int(last) if isinstance(node, list) and last != "-" else last)
+
+
+def _noncanonical_base64(value):
+    """The same bytes in base64 whose unused bits (before the `==`) are not zero: a decoder that is not
+    strict accepts it, a canonical one does not."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    assert value.endswith("==")
+    last = value[-3]
+    return value[:-3] + alphabet[alphabet.index(last) | 0x0F] + "=="
+
+
+def derive_by_definition(out, file, definition):
+    """A bundle of `bundles:` in cases.yaml with a `derive:` block: `from` (a bundle already written),
+    then, in this order, `remove` (JSON Pointers), `set` (pointer: value; `-` appends to an array),
+    `copy` (to-pointer: from-pointer), `nest` (pointer: depth, a string wrapped in that many arrays),
+    `signature_value: noncanonical`; the digest recomputed (`digest: keep` keeps it, `digest: uppercase`
+    writes it in uppercase); written pretty (`layout: unsorted`: keys in the order of the edits); then
+    `replace` ([old, new] pairs on the text, where a lone surrogate escape stands for a raw byte) or `text`
+    (the whole file)."""
+    bundles = os.path.join(out, "bundles")
+    with open(os.path.join(bundles, definition["from"]), encoding="utf-8") as source:
+        bundle = json.load(source)
+    for pointer in definition.get("remove") or []:
+        parent, key = _parent(bundle, pointer)
+        del parent[key]
+    for pointer, value in (definition.get("set") or {}).items():
+        parent, key = _parent(bundle, pointer)
+        if key == "-":
+            parent.append(copy.deepcopy(value))
+        else:
+            parent[key] = copy.deepcopy(value)
+    for target, origin in (definition.get("copy") or {}).items():
+        source_parent, source_key = _parent(bundle, origin)
+        parent, key = _parent(bundle, target)
+        value = copy.deepcopy(source_parent[source_key])
+        if key == "-":
+            parent.append(value)
+        else:
+            parent[key] = value
+    for pointer, depth in (definition.get("nest") or {}).items():
+        value = "bottom"
+        for _ in range(depth):
+            value = [value]
+        parent, key = _parent(bundle, pointer)
+        parent[key] = value
+    if definition.get("signature_value") == "noncanonical":
+        bundle["signature"]["value"] = _noncanonical_base64(bundle["signature"]["value"])
+    digest = definition.get("digest", "recompute")
+    if digest != "keep" and "digest" in bundle:
+        bundle["digest"] = with_digest(bundle)["digest"]
+        if digest == "uppercase":
+            bundle["digest"] = "sha256:" + bundle["digest"][len("sha256:"):].upper()
+    if definition.get("layout") == "unsorted":
+        text = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = pretty(bundle)
+    for old, new in definition.get("replace") or []:
+        if old not in text:
+            sys.exit(f"error: {file}: `{old}` is not in the derived text")
+        text = text.replace(old, new, 1)
+    if "text" in definition:
+        text = definition["text"]
+    with open(os.path.join(bundles, file), "wb") as target:
+        target.write(text.encode("utf-8", "surrogateescape"))
+
+
 def merge(base, overlay):
     """`overlay` merged into a copy of `base`: objects member by member, `$absent` removes a member."""
     result = copy.deepcopy(base)
@@ -346,6 +423,9 @@ def main():
     with tempfile.TemporaryDirectory() as out:
         build_bundles(automail, out)
         derive_bundles(out)
+        for bundle in definitions["bundles"].values():
+            if "derive" in bundle:
+                derive_by_definition(out, bundle["file"], bundle["derive"])
         problems = generate_cases(automail, out, definitions)
         if problems:
             print("\n".join(f"error: {problem}" for problem in problems), file=sys.stderr)
