@@ -8,6 +8,7 @@ bundle: every bundle file of conformance/bundles and of the test fixtures, as is
 event: the event of every conformance case and of every workspace example, after the byte that chooses
 its bundle in EventTarget.bundleSources (`0` lyon-municipales, `1` riverside-tenants, `2` the
 conformance purpose bundle, `3` the channel one); each event also once for each other bundle.
+render: the body of every locale of every template of the example workspaces and test fixtures.
 """
 import glob
 import json
@@ -77,12 +78,34 @@ def event_seeds():
     return seeds
 
 
+def render_seeds():
+    """Every template body (Markdown with Liquid) of the examples and fixtures, as is."""
+    import yaml  # PyYAML: only this target's seeds need it
+
+    seeds = {}
+    paths = sorted(glob.glob(os.path.join(ROOT, "workspace-examples", "*", "templates", "*.yaml")))
+    paths += sorted(glob.glob(os.path.join(FIXTURES, "**", "templates", "*.yaml"), recursive=True))
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                template = yaml.safe_load(handle)
+            locales = template.get("locales", {})
+        except Exception:  # an invalid fixture: its YAML is the workspace target's business
+            continue
+        for locale, content in (locales.items() if isinstance(locales, dict) else []):
+            body = content.get("body") if isinstance(content, dict) else None
+            if isinstance(body, str) and body:
+                name = os.path.relpath(path, ROOT).replace(os.sep, "-")[:-5] + "-" + str(locale)
+                seeds["body-" + name] = body.encode()
+    return seeds
+
+
 def main():
     output = sys.argv[1]
     target = sys.argv[2] if len(sys.argv) > 2 else "workspace"
     os.makedirs(output, exist_ok=True)
-    if target in ("bundle", "event"):
-        encoded = bundle_seeds() if target == "bundle" else event_seeds()
+    if target in ("bundle", "event", "render"):
+        encoded = {"bundle": bundle_seeds, "event": event_seeds, "render": render_seeds}[target]()
         for name, data in encoded.items():
             with open(os.path.join(output, name), "wb") as handle:
                 handle.write(data)

@@ -2,7 +2,8 @@
 # Builds the fuzzer, seeds a target's corpus and runs it for a given time, then prints libFuzzer's summary.
 # Usage: scripts/fuzz/run.sh [TARGET=workspace] [SECONDS=60] [extra libFuzzer flags...]
 # TARGET: workspace (a workspace through the compiler), bundle (a bundle file through the runtime's
-# reader), event (an event through simulate's evaluation, rendering and .eml writer); see docs/fuzzing.md.
+# reader), event (an event through simulate's evaluation, rendering and .eml writer), render (a template
+# body through Markdown, Liquid and preview's page); see docs/fuzzing.md.
 # Each target keeps its own folder (not committed): .build-fuzz for workspace, .build-fuzz/TARGET for the
 # others, with corpus/ (the corpus grows there), seeds/, artifacts/ (crashes, hangs and out-of-memory
 # inputs: each one becomes a regression test) and TARGET.dict (Fuzz/dictionaries/common.dict followed by
@@ -11,9 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 target=workspace
 case "${1:-}" in
-    workspace|bundle|event) target="$1"; shift ;;
+    workspace|bundle|event|render) target="$1"; shift ;;
     ''|[0-9]*) ;;
-    *) echo "run.sh: unknown target \`$1\` (workspace, bundle or event)" >&2; exit 2 ;;
+    *) echo "run.sh: unknown target \`$1\` (workspace, bundle, event or render)" >&2; exit 2 ;;
 esac
 seconds="${1:-60}"
 shift || true
@@ -27,6 +28,7 @@ case "$target" in
     workspace) dictionaries+=(Fuzz/dictionaries/workspace.dict) ;;
     bundle) dictionaries+=(Fuzz/dictionaries/json.dict Fuzz/dictionaries/bundle.dict) ;;
     event) dictionaries+=(Fuzz/dictionaries/json.dict Fuzz/dictionaries/event.dict) ;;
+    render) dictionaries+=(Fuzz/dictionaries/render.dict) ;;
 esac
 cat "${dictionaries[@]}" >"$folder/$target.dict"
 # The bundle seeds reach 87 KB (the golden bundles), read whole.

@@ -11,6 +11,8 @@ enum FuzzTarget: String, CaseIterable {
     case bundle
     /// An event file against a fixed valid bundle, as `simulate --render --eml` (EventTarget.swift).
     case event
+    /// A template body through Markdown, Liquid and preview's page (RenderTarget.swift).
+    case render
 
     /// The target named by `AUTOMAIL_FUZZ_TARGET`; `workspace` when it is unset.
     static let selected: FuzzTarget = {
@@ -29,6 +31,7 @@ enum FuzzTarget: String, CaseIterable {
         case .workspace: WorkspaceTarget.run(bytes)
         case .bundle: BundleTarget.run(bytes)
         case .event: EventTarget.run(bytes)
+        case .render: RenderTarget.run(bytes)
         }
     }
 }
@@ -55,8 +58,12 @@ func trap(_ message: String) -> Never {
 public func automailFuzzMain(
     _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
 ) -> CInt {
-    if FuzzTarget.selected == .event { EventTarget.prepare() }
-    if FuzzTarget.selected == .bundle { BundleTarget.prepare() }
+    switch FuzzTarget.selected {
+    case .workspace: break
+    case .bundle: BundleTarget.prepare()
+    case .event: EventTarget.prepare()
+    case .render: RenderTarget.prepare()
+    }
     var count = argc
     var arguments = argv
     return withUnsafeMutablePointer(to: &count) { countPointer in
