@@ -59,40 +59,26 @@ public enum ActiveContent {
                 index += 1
                 continue
             }
-            if VisibleContent.matches(scalars, at: index, "<!--") {
-                index = VisibleContent.find(scalars, "-->", from: index + 4).map { $0 + 3 } ?? scalars.count
-                continue
-            }
-            if index + 1 < scalars.count, scalars[index + 1] == "!" || scalars[index + 1] == "?" {
-                index = (VisibleContent.find(scalars, ">", from: index) ?? scalars.count - 1) + 1
-                continue
-            }
-            let closing = index + 1 < scalars.count && scalars[index + 1] == "/"
-            var cursor = index + (closing ? 2 : 1)
-            var name = ""
-            while cursor < scalars.count, !scalars[cursor].properties.isWhitespace, scalars[cursor] != ">",
-                scalars[cursor] != "/"
-            {
-                name.unicodeScalars.append(scalars[cursor])
-                cursor += 1
-            }
-            guard let first = name.unicodeScalars.first, first.properties.isAlphabetic else {
+            guard let markup = HTMLMarkupReader.read(scalars, at: index) else {
                 index += 1
                 continue
             }
-            name = name.lowercased()
-            let end = VisibleContent.tagEnd(scalars, from: cursor)
-            index = min(end + 1, scalars.count)
+            guard case .tag(let tag) = markup else {
+                if case .skipped(let next) = markup { index = next }
+                continue
+            }
+            let name = tag.name
+            index = tag.next
             guard allowedElements.contains(name) else {
                 add("`<\(name)>` element", "<" + name)
                 continue
             }
-            if closing { continue }
+            if tag.closing { continue }
             if name == "style", let close = VisibleContent.find(scalars, "</", from: index) {
                 // A style sheet's text: what it would load or run.
                 if let (what, word) = activeStyle(String(String.UnicodeScalarView(scalars[index..<close]))) { add(what, word) }
             }
-            let attributes = VisibleContent.attributes(scalars[cursor..<min(end, scalars.count)])
+            let attributes = VisibleContent.attributes(scalars[tag.attributes])
             for (attribute, value) in attributes.sorted(by: { $0.key < $1.key }) {
                 if attribute.hasPrefix("on") {
                     add("event handler attribute `\(attribute)`", attribute)

@@ -40,31 +40,19 @@ public struct VisibleContent: Sendable, Equatable {
         while index < scalars.count {
             let scalar = scalars[index]
             if scalar == "<" {
-                if Self.matches(scalars, at: index, "<!--") {
-                    index = Self.find(scalars, "-->", from: index + 4).map { $0 + 3 } ?? scalars.count
-                    continue
-                }
-                if index + 1 < scalars.count, scalars[index + 1] == "!" || scalars[index + 1] == "?" {
-                    index = (Self.find(scalars, ">", from: index) ?? scalars.count - 1) + 1
-                    continue
-                }
-                let closing = index + 1 < scalars.count && scalars[index + 1] == "/"
-                var cursor = index + (closing ? 2 : 1)
-                var name = ""
-                while cursor < scalars.count, scalars[cursor].properties.isAlphabetic || ("0"..."9").contains(scalars[cursor]) {
-                    name.unicodeScalars.append(scalars[cursor])
-                    cursor += 1
-                }
-                guard !name.isEmpty else {
+                guard let markup = HTMLMarkupReader.read(scalars, at: index) else {
                     appendVisible("<")
                     index += 1
                     continue
                 }
-                name = name.lowercased()
-                let end = Self.tagEnd(scalars, from: cursor)
-                let attributes = Self.attributes(scalars[cursor..<min(end, scalars.count)])
-                index = min(end + 1, scalars.count)
-                if closing {
+                guard case .tag(let tag) = markup else {
+                    if case .skipped(let next) = markup { index = next }
+                    continue
+                }
+                let name = tag.name
+                let attributes = Self.attributes(scalars[tag.attributes])
+                index = tag.next
+                if tag.closing {
                     guard let open = stack.lastIndex(where: { $0.name == name }) else { continue }
                     while stack.count > open {
                         let popped = stack.removeLast()
