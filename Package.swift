@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "AutoMail", targets: ["AutoMail"]),
         .library(name: "Liquid", targets: ["Liquid"]),
         .library(name: "AutomailRuntime", targets: ["AutomailRuntime"]),
+        .library(name: "BundleFormat", targets: ["BundleFormat"]),
+        .library(name: "Diagnostics", targets: ["Diagnostics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -53,8 +55,6 @@ let package = Package(
             name: "automail",
             dependencies: ["AutoMail", "AutomailRuntime", "BundleFormat", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        /// Times each phase beside libyaml's bare event loop on the same files (BENCHMARKS.md).
-        .executableTarget(name: "automail-bench", dependencies: ["AutoMail", "BundleFormat", "Diagnostics", "CLibYAML"], path: "Sources/AutomailBench"),
         .testTarget(name: "YAMLSourceTests", dependencies: ["YAMLSource"]),
         .testTarget(name: "LiquidTests", dependencies: ["Liquid"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MailRenderingTests", dependencies: ["MailRendering"], exclude: ["ink-0.6.0-parity.json"]),

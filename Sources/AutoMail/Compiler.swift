@@ -19,6 +19,9 @@ public struct BuildOptions: Sendable, Hashable {
     /// enough to keep every thread busy, few enough that a batch is small beside the bundle. Tests
     /// lower it to cross batch boundaries on small workspaces.
     var streamingBatchSize = 128
+    /// Where the compiler counts the files and templates it has done, for a front end that shows
+    /// progress (nil: not counted). It changes nothing in what is compiled.
+    public var progress: CompilationProgress?
 
     /// Creates build options.
     public init(revision: String? = nil, limits: YAMLLimits = .default, parallelism: Int = 1) {
@@ -43,6 +46,9 @@ public struct CompilationResult: Sendable {
     public var bundleDigest: String?
     /// The sample contacts the manifest declares (`samples`), for previews.
     public var samples: [PreviewContact] = []
+    /// What the bundle holds, counted, whenever a bundle was written: for the line a front end prints
+    /// after a build.
+    public var summary: BundleSummary?
 
     /// Whether any diagnostic is an error.
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -52,6 +58,7 @@ public struct CompilationResult: Sendable {
         bundle = nil
         bundleContent = nil
         bundleDigest = nil
+        summary = nil
     }
 }
 
@@ -167,6 +174,7 @@ public enum Compiler {
         // A batch of files at a time, each batch's outcomes taken into the workspace and dropped before
         // the next is parsed: the files' trigger lists (50,000 triggers in 2,000 files) are never all
         // held beside the workspace's array of them.
+        options.progress?.update { $0.files = sorted.count }
         var start = 0
         while start < sorted.count {
             let end = min(sorted.count, start + FileStage.batchSize)
@@ -186,6 +194,7 @@ public enum Compiler {
                 case .triggers(let list): if triggers.isEmpty { triggers = list } else { triggers += list }
                 }
             }
+            options.progress?.update { $0.filesRead = end }
             start = end
         }
         if !sorted.contains(where: { $0.path == FileKind.manifestPath }) {
@@ -224,6 +233,9 @@ public enum Compiler {
                     workspace: workspace, manifest: manifest, symbols: checked.symbols, variables: checked.variables,
                     templateRules: checked.templateRules, options: options)
                 write(&lowering, &result, &timings)
+                result.summary = BundleSummary(
+                    templates: workspace.templates.count, locales: manifest.locales.count,
+                    triggers: workspace.triggers.count)
                 bag.report(contentsOf: lowering.templateDiagnostics)
                 if lowering.leftOutTemplates { result.dropBundle() }
             } else {
@@ -249,6 +261,16 @@ public enum Compiler {
         result.samples = (manifest?.samples ?? []).map(PreviewContact.init(sample:))
         return result
     }
+}
+
+/// What a bundle holds, counted.
+public struct BundleSummary: Sendable, Hashable {
+    /// The templates, each in every locale.
+    public var templates: Int
+    /// The workspace's locales.
+    public var locales: Int
+    /// The trigger bindings.
+    public var triggers: Int
 }
 
 /// The time one compilation spent in each phase. Parse and decode are summed over files (over every

@@ -49,22 +49,34 @@ struct BuildCommand: ParsableCommand {
         }
         let signingKey = try sign.map(KeyFile.privateKey)
         let useColor = color.isEnabled(forDescriptor: Console.standardError)
-        let loaded = try Console.load(workspace, useColor: useColor, limits: limits.loadLimits)
-        let options = BuildOptions(
+        let started = ContinuousClock.now
+        let progress = execution.progressLine()
+        let loaded: LoadedWorkspace
+        do {
+            loaded = try Console.load(workspace, useColor: useColor, limits: limits.loadLimits)
+        } catch {
+            progress.finish()
+            throw error
+        }
+        var options = BuildOptions(
             revision: revision ?? WorkspaceLoader.gitRevision(of: loaded.root), limits: limits.yamlLimits,
             parallelism: execution.threads)
+        options.progress = progress.progress
         // The bundle streams into its file (or into memory for stdout) as it is lowered: it is never
         // held whole as a value. The file is put in place only once the diagnostics allow it.
         var file: OutputFile.AtomicFile?
         var memory = BundleBytes()
         let result: CompilationResult
+        var bundleSize = 0
         do {
+            defer { progress.finish() }
             if let output {
-                var sink = OutputFile.AtomicFile(path: output)
-                defer { file = sink }
+                var sink = CountingSink(OutputFile.AtomicFile(path: output))
+                defer { (file, bundleSize) = (sink.base, sink.count) }
                 result = try Compiler.build(loaded.files, options: options, signingKey: signingKey, into: &sink)
             } else {
                 result = try Compiler.build(loaded.files, options: options, signingKey: signingKey, into: &memory)
+                bundleSize = memory.bytes.count
             }
         } catch {
             file?.abandon()
@@ -99,5 +111,56 @@ struct BuildCommand: ParsableCommand {
         } else {
             try Console.writeOutput(memory.bytes, what: "the bundle")
         }
+        // The closing line, as cargo's `Finished`: for people, so never beside a machine format on stderr.
+        if !execution.quiet, report.format == .human || report.reportFile != nil, let summary = result.summary {
+            Console.writeLine(
+                Self.summaryLine(
+                    workspace: workspace, summary: summary, bytes: bundleSize, digest: result.bundleDigest,
+                    output: output, seconds: (ContinuousClock.now - started).seconds))
+        }
+    }
+
+    /// `built WORKSPACE: 3 templates in 2 locales, 7 triggers; 48.2 kB to FILE, sha256:0123456789ab (0.04 s)`.
+    static func summaryLine(
+        workspace: String, summary: BundleSummary, bytes: Int, digest: String?, output: String?, seconds: Double
+    ) -> String {
+        func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+        // One decimal, rounded: 48,249 bytes are 48.2 kB.
+        func decimal(_ value: Int, _ unit: Int) -> String {
+            let tenths = (value + unit / 20) / (unit / 10)
+            return "\(tenths / 10).\(tenths % 10)"
+        }
+        let size =
+            bytes < 1_000 ? "\(bytes) B" : bytes < 1_000_000 ? decimal(bytes, 1_000) + " kB" : decimal(bytes, 1_000_000) + " MB"
+        let hundredths = Int((seconds * 100).rounded())
+        let time = "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100) s"
+        let shortDigest = digest.map { ", " + String($0.prefix("sha256:".count + 12)) } ?? ""
+        return "built \(workspace): \(count(summary.templates, "template")) in \(count(summary.locales, "locale")), "
+            + "\(count(summary.triggers, "trigger")); \(size) to \(output ?? "standard output")\(shortDigest) (\(time))"
+    }
+}
+
+/// A sink that counts the bytes it passes on: the bundle's size, for the summary line.
+struct CountingSink<Base: BundleSink>: BundleSink {
+    var base: Base
+    private(set) var count = 0
+
+    init(_ base: Base) { self.base = base }
+
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        count += bytes.count
+        base.append(bytes)
+    }
+
+    mutating func overwrite(at offset: Int, with bytes: [UInt8]) {
+        base.overwrite(at: offset, with: bytes)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double {
+        let (whole, atto) = components
+        return Double(whole) + Double(atto) / 1e18
     }
 }

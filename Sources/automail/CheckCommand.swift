@@ -32,9 +32,13 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let useColor = color.isEnabled(forDescriptor: Console.standardError)
+        let progress = execution.progressLine()
+        defer { progress.finish() }
         let loaded = try Console.load(workspace, useColor: useColor, limits: limits.loadLimits)
-        let result = Compiler.check(
-            loaded.files, options: BuildOptions(limits: limits.yamlLimits, parallelism: execution.threads))
+        var options = BuildOptions(limits: limits.yamlLimits, parallelism: execution.threads)
+        options.progress = progress.progress
+        let result = Compiler.check(loaded.files, options: options)
+        progress.finish()
         let diagnostics = Console.merge(loaded.diagnostics, result.diagnostics)
         try output.write(
             diagnostics, suppressed: result.suppressed, loaded: loaded, workspace: workspace, color: color,

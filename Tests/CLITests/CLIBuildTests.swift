@@ -19,8 +19,35 @@ import Testing
         let outcome = try AutomailProcess.run(
             ["build", "workspace-examples/\(name)", "--revision", "golden"], in: Self.repository)
         #expect(outcome.status == 0)
-        #expect(outcome.standardError == "")
         #expect(outcome.standardOutput == (try Self.golden(name)))
+        // One summary line on stderr, for people; none with --quiet.
+        let summary = outcome.standardError
+        #expect(summary.hasPrefix("built workspace-examples/\(name): "), "\(summary)")
+        #expect(summary.hasSuffix(" s)\n") && summary.filter { $0 == "\n" }.count == 1, "\(summary)")
+        #expect(summary.contains("to standard output, sha256:"), "\(summary)")
+        #expect(!summary.contains("\u{1B}"), "no progress line nor colour when stderr is not a terminal")
+        let quiet = try AutomailProcess.run(
+            ["build", "workspace-examples/\(name)", "--revision", "golden", "--quiet"], in: Self.repository)
+        #expect(quiet.status == 0 && quiet.standardError == "")
+        #expect(quiet.standardOutput == (try Self.golden(name)))
+    }
+
+    @Test func summaryLineCountsWhatTheBundleHolds() throws {
+        let outcome = try AutomailProcess.run(
+            ["build", "workspace-examples/riverside-tenants", "--revision", "golden", "-o", "/dev/null"],
+            in: Self.repository)
+        let golden = try Self.golden("riverside-tenants")
+        let bundle = try #require(try JSONSerialization.jsonObject(with: Data(golden.utf8)) as? [String: Any])
+        let templates = try #require(bundle["templates"] as? [String: Any])
+        let locales = try #require((bundle["locales"] as? [String: Any])?["all"] as? [String])
+        let digest = try #require(bundle["digest"] as? String)
+        let size = Double(golden.utf8.count) / 1000
+        let expected =
+            "built workspace-examples/riverside-tenants: \(templates.count) templates in \(locales.count) locale"
+            + (locales.count == 1 ? ", " : "s, ")
+        #expect(outcome.standardError.hasPrefix(expected), "\(outcome.standardError)")
+        #expect(outcome.standardError.contains(String(format: "; %.1f kB to /dev/null, ", size)), "\(outcome.standardError)")
+        #expect(outcome.standardError.contains(String(digest.prefix(19)) + " ("), "\(outcome.standardError)")
     }
 
     @Test func buildToAFileWritesTheSameBytesAndNothingElse() throws {

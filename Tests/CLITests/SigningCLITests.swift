@@ -104,7 +104,7 @@ import Testing
         let scratch = try Self.scratchWithTestKey()
         let built = try Self.buildSigned(scratch)
         #expect(built.status == 0)
-        #expect(built.standardError == "")
+        #expect(built.standardError.hasPrefix("built ") && built.standardError.contains(" to b.json, sha256:"))
         #expect(built.standardOutput == "")
         let digest = try Self.goldenDigest()
         let verified = try AutomailProcess.run(["verify", "--bundle", "b.json", "--key", "test-key.pub"], in: scratch.path)

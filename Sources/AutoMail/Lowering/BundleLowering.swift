@@ -124,6 +124,7 @@ struct BundleLowering {
         let layout = DocumentLayout(self.layout)
         let pieces = layout.pieces.map(LiquidTemplate.PreparedEscapePart.init)
         let defaultSender = senders().1
+        options.progress?.update { $0.templates = order.count }
         var start = 0
         while start < order.count {
             let batch = order[start..<(start + min(order.count - start, max(1, batchSize)))]
@@ -152,6 +153,7 @@ struct BundleLowering {
                 yield(id, value)
             }
             start = batch.endIndex
+            options.progress?.update { $0.templatesRendered = start }
         }
         return used
     }

@@ -1,7 +1,7 @@
 import AutoMail
 import BundleFormat
-import CLibYAML
 import Diagnostics
+import PipelineFloor
 
 #if canImport(Glibc)
 import Glibc
@@ -11,18 +11,22 @@ import Musl
 import Darwin
 #endif
 
-// automail-bench: times automail's phases on one workspace beside libyaml's bare event loop over the
-// same bytes, in one process, alternating the two and taking medians. See BENCHMARKS.md.
+// automail-bench: times automail's phases on one workspace beside the pipeline floor (libyaml's event
+// loop, cmark-gfm's HTML and plain text of every body, JSON escaping: Sources/PipelineFloor) and
+// libyaml's bare event loop over the same bytes, in one process, alternating and taking medians.
+// See BENCHMARKS.md.
 
 let usage = """
-    usage: automail-bench WORKSPACE [--runs N] [--threads N] [--check] [--bare-only] [--build-only]
+    usage: automail-bench WORKSPACE [--runs N] [--threads N] [--check] [--in-memory]
+                          [--bare-only | --floor-only | --build-only]
 
-      --runs N      alternate N bare loops and N compilations (default 5); medians are reported
+      --runs N      alternate N bare loops, N floors and N compilations (default 5); medians are reported
       --threads N   BuildOptions.parallelism for the compilation (default 1)
       --check       time `check` (no lowering or emitting) instead of `build`
       --in-memory   build the whole bundle in memory (`Compiler.compile`) instead of streaming it
                     into a sink as `automail build` does
       --bare-only   only run libyaml's bare event loop (to time it as a whole process)
+      --floor-only  only run the pipeline floor (to time it as a whole process)
       --build-only  only run one compilation (to time it as a whole process, like `automail build`)
 
     """
@@ -33,6 +37,7 @@ struct Arguments {
     var threads = 1
     var emit = true
     var bareOnly = false
+    var floorOnly = false
     var buildOnly = false
     var inMemory = false
 
@@ -44,6 +49,7 @@ struct Arguments {
             case "--threads": guard let n = rest.popFirst().flatMap({ Int($0) }), n > 0 else { return nil }; threads = n
             case "--check": emit = false
             case "--bare-only": bareOnly = true
+            case "--floor-only": floorOnly = true
             case "--build-only": buildOnly = true
             case "--in-memory": inMemory = true
             default:
@@ -55,31 +61,36 @@ struct Arguments {
     }
 }
 
-/// libyaml's bare event loop: parse every file to STREAM_END, deleting each event, building nothing.
-/// Returns the number of events (so the loop cannot be optimised away) or -1 on a syntax error.
-func bareLoop(_ files: [SourceFile]) -> Int {
-    var events = 0
-    var parser = yaml_parser_t()
-    var event = yaml_event_t()
-    for file in files {
-        guard yaml_parser_initialize(&parser) != 0 else { return -1 }
-        file.bytes.withUnsafeBufferPointer { buffer in
-            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
-            while true {
-                guard yaml_parser_parse(&parser, &event) != 0 else {
-                    events = -1
-                    return
-                }
-                let done = event.type == YAML_STREAM_END_EVENT
-                yaml_event_delete(&event)
-                events += 1
-                if done { return }
+/// Every file's bytes in one allocation that outlives the runs (never freed: it lives as long as the
+/// program), as the C floor reads them.
+struct FloorInput {
+    private let storage: UnsafeMutableRawBufferPointer
+    let files: [floor_file]
+
+    init(_ sources: [SourceFile]) {
+        let total = sources.reduce(0) { $0 + $1.bytes.count }
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(total, 1), alignment: 1)
+        var offset = 0
+        var files: [floor_file] = []
+        for source in sources {
+            let start = offset
+            source.bytes.withUnsafeBytes { bytes in
+                UnsafeMutableRawBufferPointer(rebasing: storage[start..<(start + bytes.count)]).copyMemory(from: bytes)
             }
+            offset += source.bytes.count
+            files.append(floor_file(
+                bytes: storage.baseAddress.map { ($0 + start).assumingMemoryBound(to: UInt8.self) },
+                length: source.bytes.count))
         }
-        yaml_parser_delete(&parser)
-        if events < 0 { return -1 }
+        self.files = files
+        self.storage = storage
     }
-    return events
+
+    /// libyaml's bare event loop (`floor_bare_loop`).
+    func bareLoop() -> floor_result { files.withUnsafeBufferPointer { floor_bare_loop($0.baseAddress, $0.count) } }
+
+    /// The pipeline floor (`floor_pipeline`): libyaml, cmark-gfm HTML and text of every body, JSON escaping.
+    func pipeline() -> floor_result { files.withUnsafeBufferPointer { floor_pipeline($0.baseAddress, $0.count) } }
 }
 
 /// Where a streamed bundle goes in the benchmark: counted, and its bytes copied once into a scratch
@@ -177,10 +188,16 @@ let files = loaded.files
 let bytes = files.reduce(0) { $0 + $1.bytes.count }
 let options = BuildOptions(revision: "bench", parallelism: args.threads)
 
+let floorInput = FloorInput(files)
 if args.bareOnly {
-    let events = bareLoop(files)
-    print("bare loop: \(events) events over \(files.count) files, \(megabytes(bytes))")
-    exit(events < 0 ? 1 : 0)
+    let result = floorInput.bareLoop()
+    print("bare loop: \(result.events) events over \(files.count) files, \(megabytes(bytes))")
+    exit(result.error == 0 ? 0 : 1)
+}
+if args.floorOnly {
+    let result = floorInput.pipeline()
+    print("floor: \(result.events) events, \(result.bodies) bodies over \(files.count) files, \(megabytes(bytes))")
+    exit(result.error == 0 ? 0 : 1)
 }
 if args.buildOnly {
     var timings = PhaseTimings()
@@ -190,6 +207,8 @@ if args.buildOnly {
 }
 
 var bare: [Double] = []
+var floors: [Double] = []
+var floorBodies = 0
 var totals: [Double] = []
 var phases: [PhaseTimings] = []
 var diagnostics = 0
@@ -197,9 +216,14 @@ var errors = 0
 var bundleBytes = 0
 for _ in 0..<args.runs {
     mark = clock.now
-    let events = bareLoop(files)
+    let bareResult = floorInput.bareLoop()
     bare.append(seconds(clock.now - mark))
-    if events < 0 { writeError("automail-bench: libyaml refused a file (the bare loop stops there)\n") }
+    if bareResult.error != 0 { writeError("automail-bench: libyaml refused a file (the bare loop stops there)\n") }
+
+    mark = clock.now
+    let floorResult = floorInput.pipeline()
+    floors.append(seconds(clock.now - mark))
+    floorBodies = floorResult.bodies
 
     var timings = PhaseTimings()
     mark = clock.now
@@ -212,6 +236,7 @@ for _ in 0..<args.runs {
 }
 
 let bareMedian = median(bare)
+let floorMedian = median(floors)
 let totalMedian = median(totals)
 let command = args.emit ? (args.inMemory ? "build (in memory)" : "build") : "check"
 print("workspace  \(args.workspace): \(files.count) files, \(megabytes(bytes))")
@@ -227,7 +252,9 @@ print("lower      \(format(median(phases.map { seconds($0.lower) })))\(streamed 
 if !streamed { print("emit       \(format(median(phases.map { seconds($0.emit) })))") }
 print("total      \(format(totalMedian))   (\(command), wall; parse and decode are summed over threads)")
 print("bare loop  \(format(bareMedian))   (libyaml events only, one thread, \(String(format: "%.0f", Double(bytes) / 1e6 / bareMedian)) MB/s)")
-print(String(format: "ratio      %.2fx   (%@ / bare loop)", totalMedian / bareMedian, command))
-print(String(format: "ratio+read %.2fx   ((read + %@) / bare loop)", (totalMedian + readTime) / bareMedian, command))
+print("floor      \(format(floorMedian))   (libyaml + cmark-gfm HTML and text of \(floorBodies) bodies + JSON escaping, one thread)")
+print(String(format: "ratio      %.2fx   (%@ / floor)", totalMedian / floorMedian, command))
+print(String(format: "ratio+read %.2fx   ((read + %@) / floor)", (totalMedian + readTime) / floorMedian, command))
+print(String(format: "bare ratio %.2fx   (%@ / bare loop)", totalMedian / bareMedian, command))
 let peak = peakRSS()
 print("peak RSS   \(megabytes(peak))   (\(String(format: "%.2f", Double(peak) / Double(max(bytes, 1))))x the workspace; goal < 3x + 50 MB = \(megabytes(3 * bytes + 50_000_000)))")
