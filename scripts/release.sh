@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes automail's relocatable release archive for Linux x86_64 (docs/releasing.md).
 #
-#   scripts/release.sh VERSION [--output DIR]
+#   scripts/release.sh VERSION [--output DIR] [--from-tree]
 #   scripts/release.sh VERSION --binary PATH [--output DIR]
 #
 # VERSION is the release's version, `1.2.0` or the tag `v1.2.0`. The script exports the committed source
@@ -17,13 +17,14 @@
 #                                                 (when the repository has one) and SHA256SUMS
 #   automail-VERSION-linux-x86_64.tar.gz.sha256   the archive's SHA-256, as `sha256sum -c` reads it
 #
-# --binary PATH packages an automail already built instead (no build, no ldd check; the binary reports
-# its own version): the recipe tests make an archive of the debug build this way in a second.
-# The archive is reproducible: sorted names, owner 0, every date set to the commit's.
+# --from-tree builds the files of the working tree as they are instead of HEAD (the Dockerfile's build,
+# whose context has no .git). --binary PATH packages an automail already built instead (no build, no ldd
+# check; the binary reports its own version): the recipe tests make an archive of the debug build this way.
+# The archive is reproducible: sorted names, owner 0, every date set to the commit's (or SOURCE_DATE_EPOCH).
 set -euo pipefail
 
 usage() {
-    echo "usage: scripts/release.sh VERSION [--output DIR] [--binary PATH]" >&2
+    echo "usage: scripts/release.sh VERSION [--output DIR] [--from-tree | --binary PATH]" >&2
     exit 2
 }
 
@@ -37,8 +38,10 @@ version="${1#v}"
 shift
 output="$root/out/release"
 binary=""
+from_tree=false
 while (( $# > 0 )); do
     case "$1" in
+        --from-tree) from_tree=true; shift ;;
         --output) (( $# >= 2 )) || usage; output="$2"; shift 2 ;;
         --binary) (( $# >= 2 )) || usage; binary="$2"; shift 2 ;;
         *) usage ;;
@@ -69,14 +72,18 @@ if [[ -z "$binary" ]]; then
         say "archives are made on Linux x86_64 (this is $(uname -s)/$(uname -m)); elsewhere build from source: swift build -c release"
         exit 1
     fi
-    if [[ -n "$(git -C "$root" status --porcelain --untracked-files=no)" ]]; then
-        say "note: uncommitted changes are not in the release, which is built from HEAD ($(git -C "$root" rev-parse --short HEAD))"
-    fi
-
-    # The committed source, with the release's version in its one version line.
+    # The committed source (or the tree as it is), with the release's version in its one version line.
     source="$work/src"
     mkdir -p "$source"
-    git -C "$root" archive --format=tar HEAD | tar -x -C "$source"
+    if [[ "$from_tree" == true ]]; then
+        tar -C "$root" --exclude=./.git --exclude='./.build*' --exclude=./out --exclude=./.swiftpm -cf - . \
+            | tar -x -C "$source"
+    else
+        if [[ -n "$(git -C "$root" status --porcelain --untracked-files=no)" ]]; then
+            say "note: uncommitted changes are not in the release, which is built from HEAD ($(git -C "$root" rev-parse --short HEAD))"
+        fi
+        git -C "$root" archive --format=tar HEAD | tar -x -C "$source"
+    fi
     version_file="$source/Sources/AutoMail/Version.swift"
     version_line='^    public static let version = "[^"]*"$'
     if [[ "$(grep -c -E "$version_line" "$version_file")" != 1 ]]; then
@@ -136,14 +143,14 @@ PC
         say "the binary reports version '$reported', not '$version'"
         exit 1
     fi
-    epoch="$(git -C "$root" log -1 --format=%ct HEAD)"
+    epoch="${SOURCE_DATE_EPOCH:-$(git -C "$root" log -1 --format=%ct HEAD 2>/dev/null || echo 0)}"
     content="$source"
 else
     if [[ ! -x "$binary" ]]; then
         say "--binary $binary is not an executable file"
         exit 1
     fi
-    epoch="$(git -C "$root" log -1 --format=%ct HEAD 2>/dev/null || echo 0)"
+    epoch="${SOURCE_DATE_EPOCH:-$(git -C "$root" log -1 --format=%ct HEAD 2>/dev/null || echo 0)}"
     content="$root"
 fi
 
