@@ -76,8 +76,9 @@ if [[ -z "$binary" ]]; then
     source="$work/src"
     mkdir -p "$source"
     if [[ "$from_tree" == true ]]; then
-        tar -C "$root" --exclude=./.git --exclude='./.build*' --exclude=./out --exclude=./.swiftpm -cf - . \
-            | tar -x -C "$source"
+        excluded=(--exclude=./.git --exclude='./.build*' --exclude=./out --exclude=./.swiftpm)
+        if [[ "$output" == "$root"/* ]]; then excluded+=(--exclude="./${output#"$root"/}"); fi
+        tar -C "$root" "${excluded[@]}" -cf - . | tar -x -C "$source"
     else
         if [[ -n "$(git -C "$root" status --porcelain --untracked-files=no)" ]]; then
             say "note: uncommitted changes are not in the release, which is built from HEAD ($(git -C "$root" rev-parse --short HEAD))"
