@@ -439,6 +439,46 @@ def github_checks(automail, scratch):
     check(tampered.get("build") == "skipped", "github, a tampered archive: the bundle is not built")
 
 
+def installer_checks(automail, scratch):
+    """scripts/install-release.sh, which the action and the pre-commit hook run, on what the recipes do not
+    reach: a pinned checksum (`sha256` input), right or wrong, and a published checksum file that is not one."""
+    releases = release_folder(automail, "0.1.0", scratch)
+    name = "automail-0.1.0-linux-x86_64"
+    digest = (releases / "v0.1.0" / f"{name}.tar.gz.sha256").read_text().split()[0]
+    base = Path(tempfile.mkdtemp(prefix="automail-install-", dir=scratch))
+    try:
+        bin_dir, log = stand_ins(base, releases)
+        env = {k: v for k, v in os.environ.items() if k in ("HOME", "LANG", "TMPDIR")}
+        env["PATH"] = f"{bin_dir}:{os.environ['PATH']}"
+
+        def install(into, *extra):
+            return subprocess.run(["bash", str(ROOT / "scripts/install-release.sh"), "--repository",
+                                   "https://example.invalid/automail", "--version", "0.1.0", "--into", str(base / into),
+                                   *extra], env=env, capture_output=True, text=True, timeout=120)
+
+        pinned = install("pinned", "--sha256", digest)
+        check(pinned.returncode == 0 and pinned.stdout.strip() == str(base / "pinned" / name)
+              and (base / "pinned" / name / "automail").exists()
+              and [u.rsplit("/", 1)[-1] for u in downloads(log)] == [f"{name}.tar.gz"],
+              "install-release.sh --sha256 (the action's `sha256` input): the archive alone is downloaded, checked, unpacked")
+        wrong = install("wrong", "--sha256", "0" * 64)
+        check(wrong.returncode == 1 and "does not match its SHA-256" in wrong.stderr
+              and not (base / "wrong" / name).exists(),
+              "install-release.sh with a wrong pinned SHA-256: refused, nothing unpacked")
+        (base / "fake").mkdir()
+        (base / "fake" / "v0.1.0").mkdir()
+        shutil.copy(releases / "v0.1.0" / f"{name}.tar.gz", base / "fake" / "v0.1.0")
+        (base / "fake" / "v0.1.0" / f"{name}.tar.gz.sha256").write_text("<html>Not Found</html>\n")
+        bad_bin, _ = stand_ins(base / "fake", base / "fake")
+        env["PATH"] = f"{bad_bin}:{os.environ['PATH']}"
+        malformed = install("malformed")
+        check(malformed.returncode == 1 and "is not the checksum of" in malformed.stderr
+              and not (base / "malformed" / name).exists(),
+              "install-release.sh with a published checksum file that is not one: refused, nothing unpacked")
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
 # --- GitLab CI -----------------------------------------------------------------------------------------
 
 GITLAB_REPOSITORY = "https://example.invalid/automail"  # what a user sets AUTOMAIL_REPOSITORY to
@@ -641,6 +681,7 @@ def main():
         if args.only in (None, "github"):
             documentation_checks()  # once, with the first recipe
             github_checks(automail, scratch)
+            installer_checks(automail, scratch)
         if args.only in (None, "gitlab"):
             gitlab_checks(automail, scratch)
         if args.only in (None, "pre-commit"):
