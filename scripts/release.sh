@@ -20,7 +20,7 @@
 # --from-tree builds the files of the working tree as they are instead of HEAD (the Dockerfile's build,
 # whose context has no .git). --binary PATH packages an automail already built instead (no build, no ldd
 # check; the binary reports its own version): the recipe tests make an archive of the debug build this way.
-# The archive is reproducible: sorted names, owner 0, every date set to the commit's (or SOURCE_DATE_EPOCH).
+# The packing is deterministic: sorted names, owner 0, every date the commit's (or SOURCE_DATE_EPOCH).
 set -euo pipefail
 
 usage() {
