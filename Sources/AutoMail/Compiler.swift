@@ -64,9 +64,6 @@ public struct CompilationResult: Sendable {
 
 /// The compiler pipeline: parse, decode, check, lower, emit. Pure: it reads no file and prints nothing.
 public enum Compiler {
-    /// The compiler's version, recorded in every bundle.
-    public static let version = "0.1.0"
-
     /// Checks a workspace given as its files (paths relative to the workspace root).
     public static func check(_ files: [SourceFile], options: BuildOptions = BuildOptions()) -> CompilationResult {
         run(files, options: options, emit: false)

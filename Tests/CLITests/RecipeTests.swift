@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 
-/// The integration recipes (docs/recipes/*.yml, .pre-commit-hooks.yaml) run as written against an example
-/// workspace by `scripts/recipes/run_recipes.py`, with the built `automail` on PATH: a recipe whose command
-/// stopped working fails here.
+/// The integration recipes (docs/recipes/*.yml with action.yml, .pre-commit-hooks.yaml) run as written against
+/// an example workspace by `scripts/recipes/run_recipes.py`: each installs the built `automail` from a release
+/// archive made of it in seconds (`scripts/release.sh VERSION --binary`, not the slow static build) and served
+/// by a stand-in for the download. A recipe whose command stopped working fails here.
 @Suite struct RecipeTests {
     @Test(arguments: ["github", "gitlab", "pre-commit"])
     func recipeRunsAsWritten(_ recipe: String) throws {
