@@ -22,6 +22,9 @@ public struct BuildOptions: Sendable, Hashable {
     /// Where the compiler counts the files and templates it has done, for a front end that shows
     /// progress (nil: not counted). It changes nothing in what is compiled.
     public var progress: CompilationProgress?
+    /// Where a build keeps and finds the templates it lowered (`--cache DIR`; nil: none). The bundle is
+    /// the same with or without it.
+    public var templateCache: TemplateCache?
 
     /// Creates build options.
     public init(revision: String? = nil, limits: YAMLLimits = .default, parallelism: Int = 1) {
@@ -229,6 +232,13 @@ public enum Compiler {
                 var lowering = BundleLowering(
                     workspace: workspace, manifest: manifest, symbols: checked.symbols, variables: checked.variables,
                     templateRules: checked.templateRules, options: options)
+                if options.templateCache != nil {
+                    let manifestFile = sorted.first { $0.path == FileKind.manifestPath }
+                    let context = TemplateCache.context(
+                        manifest: manifestFile, layouts: layouts, reachesContacts: options.reachesContacts)
+                    let templateFiles = sorted.filter { FileKind(path: $0.path) == .template }
+                    lowering.cacheInput = (Dictionary(templateFiles.map { ($0.path, $0) }) { first, _ in first }, context)
+                }
                 write(&lowering, &result, &timings)
                 result.summary = BundleSummary(
                     templates: workspace.templates.count, locales: manifest.locales.count,

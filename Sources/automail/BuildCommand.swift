@@ -32,6 +32,14 @@ struct BuildCommand: ParsableCommand {
     @Option(help: "Sign the bundle with this Ed25519 private key: a PEM file only its owner can read (automail keygen), or env:VAR. See docs/signing.md.")
     var sign: String?
 
+    @Option(
+        help: """
+            Keep each template's result in this folder (created if missing; .automail/cache is a good place) \
+            and reuse it while the template, the manifest, the layouts and automail are unchanged. The \
+            bundle is the same with or without it.
+            """)
+    var cache: String?
+
     @Option(help: "Colour the diagnostics: auto (when stderr is a terminal and NO_COLOR is unset), always, never.")
     var color: ColorChoice = .auto
 
@@ -62,6 +70,13 @@ struct BuildCommand: ParsableCommand {
             revision: revision ?? WorkspaceLoader.gitRevision(of: loaded.root), limits: limits.yamlLimits,
             parallelism: execution.threads)
         options.progress = progress.progress
+        if let cache {
+            if let folder = CacheFolder(path: cache) {
+                options.templateCache = TemplateCache(store: folder)
+            } else {
+                Console.writeLine("warning: cannot use `\(cache)` as a cache folder: building without a cache")
+            }
+        }
         // The bundle streams into its file (or into memory for stdout) as it is lowered: it is never
         // held whole as a value. The file is put in place only once the diagnostics allow it.
         var file: OutputFile.AtomicFile?
@@ -116,13 +131,15 @@ struct BuildCommand: ParsableCommand {
             Console.writeLine(
                 Self.summaryLine(
                     workspace: workspace, summary: summary, bytes: bundleSize, digest: result.bundleDigest,
-                    output: output, seconds: (ContinuousClock.now - started).seconds))
+                    output: output, seconds: (ContinuousClock.now - started).seconds,
+                    cache: options.templateCache?.statistics))
         }
     }
 
     /// `built WORKSPACE: 3 templates in 2 locales, 7 triggers; 48.2 kB to FILE, sha256:0123456789ab (0.04 s)`.
     static func summaryLine(
-        workspace: String, summary: BundleSummary, bytes: Int, digest: String?, output: String?, seconds: Double
+        workspace: String, summary: BundleSummary, bytes: Int, digest: String?, output: String?, seconds: Double,
+        cache: TemplateCache.Statistics? = nil
     ) -> String {
         func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
         // One decimal, rounded: 48,249 bytes are 48.2 kB.
@@ -135,8 +152,9 @@ struct BuildCommand: ParsableCommand {
         let hundredths = Int((seconds * 100).rounded())
         let time = "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100) s"
         let shortDigest = digest.map { ", " + String($0.prefix("sha256:".count + 12)) } ?? ""
+        let reused = cache.map { "; \($0.hits) of \($0.hits + $0.misses) from the cache" } ?? ""
         return "built \(workspace): \(count(summary.templates, "template")) in \(count(summary.locales, "locale")), "
-            + "\(count(summary.triggers, "trigger")); \(size) to \(output ?? "standard output")\(shortDigest) (\(time))"
+            + "\(count(summary.triggers, "trigger"))\(reused); \(size) to \(output ?? "standard output")\(shortDigest) (\(time))"
     }
 }
 

@@ -32,6 +32,36 @@ import Testing
         #expect(quiet.standardOutput == (try Self.golden(name)))
     }
 
+    @Test func aCachedBuildWritesTheSameBundleAndSaysWhatItReused() throws {
+        let scratch = try ScratchFolder()
+        let workspace = Self.repository + "/workspace-examples/lyon-municipales"
+        func build(_ output: String, cache: String) throws -> AutomailProcess.Outcome {
+            try AutomailProcess.run(
+                ["build", workspace, "--revision", "golden", "-o", output, "--cache", cache], in: scratch.path)
+        }
+        let cold = try build("cold.json", cache: ".automail/cache")
+        #expect(cold.status == 0 && cold.standardError.contains("; 0 of 8 from the cache;"), "\(cold.standardError)")
+        let entries = try scratch.contents(".automail/cache")
+        #expect(entries.count == 8 && entries.allSatisfy { $0.count == 64 })
+        let warm = try build("warm.json", cache: ".automail/cache")
+        #expect(warm.status == 0 && warm.standardError.contains("; 8 of 8 from the cache;"), "\(warm.standardError)")
+        let golden = try Self.golden("lyon-municipales")
+        #expect(scratch.read("cold.json") == golden && scratch.read("warm.json") == golden)
+        // An entry replaced by a link is never followed: the template is rendered again and the link replaced.
+        let first = try #require(entries.first)
+        try FileManager.default.removeItem(atPath: scratch.path + "/.automail/cache/" + first)
+        try FileManager.default.createSymbolicLink(
+            atPath: scratch.path + "/.automail/cache/" + first, withDestinationPath: scratch.path + "/cold.json")
+        let linked = try build("linked.json", cache: ".automail/cache")
+        #expect(linked.standardError.contains("; 7 of 8 from the cache;"), "\(linked.standardError)")
+        #expect(scratch.read("linked.json") == golden && scratch.read("cold.json") == golden)
+        // A cache that cannot be a folder: said, and the build goes on without it.
+        try scratch.write("not-a-folder", "")
+        let refused = try build("refused.json", cache: "not-a-folder")
+        #expect(refused.status == 0 && scratch.read("refused.json") == golden)
+        #expect(refused.standardError.hasPrefix("warning: cannot use `not-a-folder` as a cache folder"), "\(refused.standardError)")
+    }
+
     @Test func summaryLineCountsWhatTheBundleHolds() throws {
         let outcome = try AutomailProcess.run(
             ["build", "workspace-examples/riverside-tenants", "--revision", "golden", "-o", "/dev/null"],

@@ -22,6 +22,9 @@ struct BundleLowering {
     private(set) var templateDiagnostics: [Diagnostic] = []
     /// Whether a template was left out because the rules found an error in it.
     private(set) var leftOutTemplates = false
+    /// With ``BuildOptions/templateCache``: the template files by path and the digest of what every
+    /// template shares (``TemplateCache/context(manifest:layouts:reachesContacts:)``).
+    var cacheInput: (files: [String: SourceFile], context: [UInt8])?
 
     /// The id under which the implicit `noreply@` sender appears when no default sender is declared.
     /// Ids cannot start with `_`, so it never collides with a declared sender.
@@ -130,6 +133,15 @@ struct BundleLowering {
             let batch = order[start..<(start + min(order.count - start, max(1, batchSize)))]
             let lowered = Parallel.map(batch.count, parallelism: options.parallelism) { [self, shared] offset in
                 let template = all[batch[batch.startIndex + offset]]
+                // A template unchanged since a build that found nothing in it: its entry as written then.
+                let cacheKey = cacheInput.flatMap { input in
+                    input.files[template.file].map { TemplateCache.key(context: input.context, file: $0) }
+                }
+                if let cache = options.templateCache, let cacheKey {
+                    let entry = cache.store.load(cacheKey).flatMap { TemplateCache.decode($0, key: cacheKey) }
+                    cache.count(hit: entry != nil)
+                    if let entry { return (Optional(finish(entry.value)), entry.reads, [Diagnostic]()) }
+                }
                 var bag = DiagnosticBag()
                 var conversions = shared
                 templateRules.check(template, into: &bag, keeping: &conversions)
@@ -139,6 +151,10 @@ struct BundleLowering {
                 let value = lower(
                     template, defaultSender: defaultSender, layout: layout, pieces: pieces, findings: conversions,
                     used: &reads)
+                // Only a template with nothing to report is kept: a cached one gives no diagnostic back.
+                if let cache = options.templateCache, let cacheKey, bag.diagnostics.isEmpty {
+                    cache.store.store(cacheKey, TemplateCache.encode(.init(value: value, reads: reads), key: cacheKey))
+                }
                 return (Optional(finish(value)), reads, bag.diagnostics)
             }
             for (position, (value, reads, diagnostics)) in zip(batch.indices, lowered) {

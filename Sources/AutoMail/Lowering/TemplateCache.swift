@@ -1,0 +1,157 @@
+import BundleFormat
+import Crypto
+import Dispatch
+import Diagnostics
+
+/// Where a cache keeps its entries: the library computes every key and checks every entry, the store
+/// only keeps bytes (the command line keeps them as files in a folder, `automail build --cache DIR`).
+/// Called from several threads at once.
+public protocol TemplateCacheStore: Sendable {
+    /// The bytes stored under `key` (64 lowercase hex digits), if any. They are checked before use.
+    func load(_ key: String) -> [UInt8]?
+    /// Keeps `bytes` under `key`. A store that cannot keep them drops them: a cache is never needed.
+    func store(_ key: String, _ bytes: [UInt8])
+}
+
+/// The results of templates a build lowered, reused by a later build whose template and context are the
+/// same: a rebuild after a one-template change renders that template alone.
+///
+/// An entry's key is the SHA-256 of everything the template's lowering reads: the template file's path
+/// and bytes, the manifest's bytes, every layout file, the compiler's version and the bundle format. Only
+/// a template the rules found nothing in is kept, so a cached template has no diagnostic to give back.
+/// An entry holds the template's canonical JSON and the variables it reads, with a SHA-256 of both and of
+/// its key: an entry that is truncated, corrupt, written by another version or stored under another key is
+/// ignored and replaced. The output is the same with or without a cache, byte for byte.
+///
+/// An entry is integrity-checked, not authenticated: whoever can write the cache folder can change what the
+/// bundle sends, as whoever can write the workspace can. Keep it where only the build writes.
+public final class TemplateCache: Sendable, Hashable {
+    /// How a build used the cache.
+    public struct Statistics: Sendable, Hashable {
+        /// Templates taken from the cache.
+        public var hits = 0
+        /// Templates rendered (not in the cache, or not usable).
+        public var misses = 0
+    }
+
+    let store: any TemplateCacheStore
+    private let queue = DispatchQueue(label: "automail.template-cache")
+    nonisolated(unsafe) private var counts = Statistics()
+
+    /// A cache over `store`.
+    public init(store: any TemplateCacheStore) {
+        self.store = store
+    }
+
+    /// How the builds that used this cache used it, so far.
+    public var statistics: Statistics { queue.sync { counts } }
+
+    func count(hit: Bool) {
+        queue.sync {
+            if hit { counts.hits += 1 } else { counts.misses += 1 }
+        }
+    }
+
+    public static func == (lhs: TemplateCache, rhs: TemplateCache) -> Bool { lhs === rhs }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
+
+    /// The first line of every entry: the entry layout's version.
+    static let magic = Array("automail template cache 1\n".utf8)
+
+    /// The digest of what every template of a build shares: compiler, format, manifest and layouts.
+    static func context(manifest: SourceFile?, layouts: [String: SourceFile], reachesContacts: Bool) -> [UInt8] {
+        var hasher = SHA256()
+        func add(_ bytes: [UInt8]) {
+            withUnsafeBytes(of: UInt64(bytes.count).littleEndian) { hasher.update(bufferPointer: $0) }
+            hasher.update(data: bytes)
+        }
+        add(magic)
+        add(Array(Compiler.version.utf8))
+        add(Array("\(BundleEmitter.formatVersion).\(BundleEmitter.formatMinorVersion)".utf8))
+        add([reachesContacts ? 1 : 0])
+        add(manifest.map { Array($0.path.utf8) } ?? [])
+        add(manifest?.bytes ?? [])
+        for path in layouts.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            add(Array(path.utf8))
+            add(layouts[path]?.bytes ?? [])
+        }
+        return Array(hasher.finalize())
+    }
+
+    /// The key of `file`'s template in `context`.
+    static func key(context: [UInt8], file: SourceFile) -> String {
+        var hasher = SHA256()
+        hasher.update(data: context)
+        withUnsafeBytes(of: UInt64(file.path.utf8.count).littleEndian) { hasher.update(bufferPointer: $0) }
+        hasher.update(data: Array(file.path.utf8))
+        hasher.update(data: file.bytes)
+        return hex(hasher.finalize())
+    }
+
+    /// What an entry holds.
+    struct Entry: Equatable {
+        /// The template's value in the bundle.
+        var value: JSONValue
+        /// The contact variables it reads.
+        var reads: Set<String>
+    }
+
+    /// The entry's bytes: magic, key, the reads (count, then each length and bytes), the canonical JSON
+    /// (length and bytes), then the SHA-256 of all of that.
+    static func encode(_ entry: Entry, key: String) -> [UInt8] {
+        var bytes = magic + Array(key.utf8)
+        func length(_ n: Int) { withUnsafeBytes(of: UInt64(n).littleEndian) { bytes += $0 } }
+        let reads = entry.reads.sorted()
+        length(reads.count)
+        for read in reads {
+            length(read.utf8.count)
+            bytes += read.utf8
+        }
+        let json = JSONWriter(pretty: false).write(entry.value)
+        length(json.count)
+        bytes += json
+        bytes += SHA256.hash(data: bytes)
+        return bytes
+    }
+
+    /// The entry `bytes` hold for `key`, or nil when they are not a whole, intact entry for that key.
+    static func decode(_ bytes: [UInt8], key: String) -> Entry? {
+        let digestSize = SHA256.byteCount
+        let header = magic + Array(key.utf8)
+        guard bytes.count >= header.count + digestSize, bytes.starts(with: header) else { return nil }
+        let body = bytes[..<(bytes.count - digestSize)]
+        guard Array(SHA256.hash(data: Array(body))) == Array(bytes[(bytes.count - digestSize)...]) else { return nil }
+        var offset = header.count
+        func length() -> Int? {
+            guard body.count - offset >= 8 else { return nil }
+            var n: UInt64 = 0
+            for i in 0..<8 { n |= UInt64(body[offset + i]) << (8 * UInt64(i)) }
+            offset += 8
+            guard n <= UInt64(body.count - offset) else { return nil }
+            return Int(n)
+        }
+        guard let readCount = length() else { return nil }
+        var reads = Set<String>()
+        for _ in 0..<readCount {
+            guard let n = length() else { return nil }
+            reads.insert(String(decoding: body[offset..<(offset + n)], as: UTF8.self))
+            offset += n
+        }
+        guard let n = length(), offset + n == body.count,
+            let value = try? JSONParser().parse(Array(body[offset..<(offset + n)])),
+            case .object = value
+        else { return nil }
+        return Entry(value: value, reads: reads)
+    }
+
+    private static func hex(_ digest: SHA256.Digest) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in digest {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
