@@ -55,6 +55,16 @@ public struct WrittenEntry: Sendable {
     let canonical: [UInt8]
     let pretty: [UInt8]
 
+    /// The entry's canonical form (what the digest covers) and its pretty form (what the file holds).
+    public var forms: (canonical: [UInt8], pretty: [UInt8]) { (canonical, pretty) }
+
+    /// An entry written earlier by ``init(_:)`` and kept (a build cache): the caller vouches that the two
+    /// forms are what ``init(_:)`` wrote for one value, with this version of the writer.
+    public init(canonical: [UInt8], pretty: [UInt8]) {
+        self.canonical = canonical
+        self.pretty = pretty
+    }
+
     /// Writes `value` as an entry of the streamed member (two levels deep).
     public init(_ value: JSONValue) {
         var canonical: [UInt8] = []

@@ -94,8 +94,9 @@ struct TemplateCacheTests {
                     let key = String(decoding: bytes[TemplateCache.magic.count..<(TemplateCache.magic.count + 64)], as: UTF8.self)
                     var forged = TemplateCache.magic + Array(key.utf8)
                     forged += [0, 0, 0, 0, 0, 0, 0, 0]  // no reads
-                    let json = Array("[1,2,3]".utf8)
-                    forged += withUnsafeBytes(of: UInt64(json.count).littleEndian) { Array($0) } + json
+                    for json in [Array("[1,2,3]".utf8), Array("[1, 2, 3]".utf8)] {
+                        forged += withUnsafeBytes(of: UInt64(json.count).littleEndian) { Array($0) } + json
+                    }
                     bytes = forged + SHA256.hash(data: forged)
                 }
             ),

@@ -34,7 +34,7 @@ struct BundleLowering {
     mutating func lower() -> [String: JSONValue] {
         var content = head()
         var templates: [String: JSONValue] = [:]
-        let used = lowerTemplates(batchSize: Int.max, finish: { $0 }) { id, value in templates[id] = value }
+        let used = lowerTemplates(batchSize: Int.max, finish: { $0 }, cached: nil) { id, value in templates[id] = value }
         content["templates"] = .object(templates)
         content.merge(tail(used: used).mapValues(\.value)) { first, _ in first }
         return content
@@ -49,7 +49,9 @@ struct BundleLowering {
     {
         try BundleEmitter.emit(members: head(), streamed: "templates", signingKey: signingKey, into: &sink) { yield in
             // Each template written in both forms on the thread that lowered it.
-            tail(used: lowerTemplates(batchSize: options.streamingBatchSize, finish: WrittenEntry.init, yield))
+            tail(
+                used: lowerTemplates(
+                    batchSize: options.streamingBatchSize, finish: WrittenEntry.init, cached: (\.written, { $0 }), yield))
         }
     }
 
@@ -102,9 +104,16 @@ struct BundleLowering {
     /// `yield` with its id, in increasing id order (UTF-8 bytes); returns the variables they read. When
     /// two templates share an id (never in a workspace without errors) the later one in workspace order
     /// is the one yielded, as a dictionary keeps it.
+    ///
+    /// With `cached` (the streamed build) and ``BuildOptions/templateCache``, a template is taken from the
+    /// cache when its entry is there and intact, and kept in it when the rules found nothing in it:
+    /// `cached` turns an entry into `Lowered` and back.
     private mutating func lowerTemplates<Lowered>(
-        batchSize: Int, finish: @escaping (JSONValue) -> Lowered, _ yield: (String, Lowered) -> Void
+        batchSize: Int, finish: @escaping (JSONValue) -> Lowered,
+        cached: (restore: (TemplateCache.Entry) -> Lowered, written: (Lowered) -> WrittenEntry)?,
+        _ yield: (String, Lowered) -> Void
     ) -> Set<String> {
+        let cache = cached == nil ? nil : options.templateCache
         var used = Set<String>(["unsubscribe_url"])
         // The manifest's footers are shared by most templates: checked and converted once, up front.
         var shared = TextFindings()
@@ -137,10 +146,10 @@ struct BundleLowering {
                 let cacheKey = cacheInput.flatMap { input in
                     input.files[template.file].map { TemplateCache.key(context: input.context, file: $0) }
                 }
-                if let cache = options.templateCache, let cacheKey {
+                if let cache, let cached, let cacheKey {
                     let entry = cache.store.load(cacheKey).flatMap { TemplateCache.decode($0, key: cacheKey) }
                     cache.count(hit: entry != nil)
-                    if let entry { return (Optional(finish(entry.value)), entry.reads, [Diagnostic]()) }
+                    if let entry { return (Optional(cached.restore(entry)), entry.reads, [Diagnostic]()) }
                 }
                 var bag = DiagnosticBag()
                 var conversions = shared
@@ -151,11 +160,13 @@ struct BundleLowering {
                 let value = lower(
                     template, defaultSender: defaultSender, layout: layout, pieces: pieces, findings: conversions,
                     used: &reads)
+                let lowered = finish(value)
                 // Only a template with nothing to report is kept: a cached one gives no diagnostic back.
-                if let cache = options.templateCache, let cacheKey, bag.diagnostics.isEmpty {
-                    cache.store.store(cacheKey, TemplateCache.encode(.init(value: value, reads: reads), key: cacheKey))
+                if let cache, let cached, let cacheKey, bag.diagnostics.isEmpty {
+                    let entry = TemplateCache.Entry(written: cached.written(lowered), reads: reads)
+                    cache.store.store(cacheKey, TemplateCache.encode(entry, key: cacheKey))
                 }
-                return (Optional(finish(value)), reads, bag.diagnostics)
+                return (Optional(lowered), reads, bag.diagnostics)
             }
             for (position, (value, reads, diagnostics)) in zip(batch.indices, lowered) {
                 templateDiagnostics += diagnostics

@@ -19,8 +19,8 @@ public protocol TemplateCacheStore: Sendable {
 /// An entry's key is the SHA-256 of everything the template's lowering reads: the template file's path
 /// and bytes, the manifest's bytes, every layout file, the compiler's version and the bundle format. Only
 /// a template the rules found nothing in is kept, so a cached template has no diagnostic to give back.
-/// An entry holds the template's canonical JSON and the variables it reads, with a SHA-256 of both and of
-/// its key: an entry that is truncated, corrupt, written by another version or stored under another key is
+/// An entry holds the template's JSON as the streamed build writes it and the variables it reads, with a
+/// SHA-256 of them and of its key: an entry that is truncated, corrupt, written by another version or stored under another key is
 /// ignored and replaced. The output is the same with or without a cache, byte for byte.
 ///
 /// An entry is integrity-checked, not authenticated: whoever can write the cache folder can change what the
@@ -88,28 +88,28 @@ public final class TemplateCache: Sendable, Hashable {
         return hex(hasher.finalize())
     }
 
-    /// What an entry holds.
-    struct Entry: Equatable {
-        /// The template's value in the bundle.
-        var value: JSONValue
+    /// What an entry holds: a template as the streamed build writes it, and the variables it reads.
+    struct Entry {
+        /// The template's entry of the bundle's `templates`, in both forms.
+        var written: WrittenEntry
         /// The contact variables it reads.
         var reads: Set<String>
     }
 
-    /// The entry's bytes: magic, key, the reads (count, then each length and bytes), the canonical JSON
-    /// (length and bytes), then the SHA-256 of all of that.
+    /// The entry's bytes: magic, key, the reads (count, then each length and bytes), the canonical and the
+    /// pretty form (each length and bytes), then the SHA-256 of all of that.
     static func encode(_ entry: Entry, key: String) -> [UInt8] {
         var bytes = magic + Array(key.utf8)
-        func length(_ n: Int) { withUnsafeBytes(of: UInt64(n).littleEndian) { bytes += $0 } }
-        let reads = entry.reads.sorted()
-        length(reads.count)
-        for read in reads {
-            length(read.utf8.count)
-            bytes += read.utf8
+        func field(_ part: some Collection<UInt8>) {
+            withUnsafeBytes(of: UInt64(part.count).littleEndian) { bytes += $0 }
+            bytes += part
         }
-        let json = JSONWriter(pretty: false).write(entry.value)
-        length(json.count)
-        bytes += json
+        let reads = entry.reads.sorted()
+        withUnsafeBytes(of: UInt64(reads.count).littleEndian) { bytes += $0 }
+        for read in reads { field(Array(read.utf8)) }
+        let (canonical, pretty) = entry.written.forms
+        field(canonical)
+        field(pretty)
         bytes += SHA256.hash(data: bytes)
         return bytes
     }
@@ -119,29 +119,36 @@ public final class TemplateCache: Sendable, Hashable {
         let digestSize = SHA256.byteCount
         let header = magic + Array(key.utf8)
         guard bytes.count >= header.count + digestSize, bytes.starts(with: header) else { return nil }
-        let body = bytes[..<(bytes.count - digestSize)]
-        guard Array(SHA256.hash(data: Array(body))) == Array(bytes[(bytes.count - digestSize)...]) else { return nil }
+        let end = bytes.count - digestSize
+        let sealed = bytes.withUnsafeBytes { raw in
+            SHA256.hash(data: UnsafeRawBufferPointer(rebasing: raw[..<end])).elementsEqual(bytes[end...])
+        }
+        guard sealed else { return nil }
         var offset = header.count
         func length() -> Int? {
-            guard body.count - offset >= 8 else { return nil }
+            guard end - offset >= 8 else { return nil }
             var n: UInt64 = 0
-            for i in 0..<8 { n |= UInt64(body[offset + i]) << (8 * UInt64(i)) }
+            for i in 0..<8 { n |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
             offset += 8
-            guard n <= UInt64(body.count - offset) else { return nil }
+            guard n <= UInt64(end - offset) else { return nil }
             return Int(n)
+        }
+        func field() -> [UInt8]? {
+            guard let n = length() else { return nil }
+            defer { offset += n }
+            return Array(bytes[offset..<(offset + n)])
         }
         guard let readCount = length() else { return nil }
         var reads = Set<String>()
         for _ in 0..<readCount {
-            guard let n = length() else { return nil }
-            reads.insert(String(decoding: body[offset..<(offset + n)], as: UTF8.self))
-            offset += n
+            guard let read = field() else { return nil }
+            reads.insert(String(decoding: read, as: UTF8.self))
         }
-        guard let n = length(), offset + n == body.count,
-            let value = try? JSONParser().parse(Array(body[offset..<(offset + n)])),
-            case .object = value
+        // A template's entry is an object: it starts with `{` in both forms.
+        guard let canonical = field(), let pretty = field(), offset == end,
+            canonical.first == UInt8(ascii: "{"), pretty.first == UInt8(ascii: "{")
         else { return nil }
-        return Entry(value: value, reads: reads)
+        return Entry(written: WrittenEntry(canonical: canonical, pretty: pretty), reads: reads)
     }
 
     private static func hex(_ digest: SHA256.Digest) -> String {
