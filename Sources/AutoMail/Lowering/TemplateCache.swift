@@ -96,8 +96,8 @@ public final class TemplateCache: Sendable, Hashable {
         var reads: Set<String>
     }
 
-    /// The entry's bytes: magic, key, the reads (count, then each length and bytes), the canonical and the
-    /// pretty form (each length and bytes), then the SHA-256 of all of that.
+    /// The entry's bytes: magic, key, the reads (count, then each length and bytes), the pretty form
+    /// (length and bytes), then the SHA-256 of all of that.
     static func encode(_ entry: Entry, key: String) -> [UInt8] {
         var bytes = magic + Array(key.utf8)
         func field(_ part: some Collection<UInt8>) {
@@ -107,9 +107,9 @@ public final class TemplateCache: Sendable, Hashable {
         let reads = entry.reads.sorted()
         withUnsafeBytes(of: UInt64(reads.count).littleEndian) { bytes += $0 }
         for read in reads { field(Array(read.utf8)) }
-        let (canonical, pretty) = entry.written.forms
-        field(canonical)
-        field(pretty)
+        // The pretty form alone: the canonical one is the same bytes without the white space between
+        // tokens (``canonical(ofPretty:)``), half the entry.
+        field(entry.written.forms.pretty)
         bytes += SHA256.hash(data: bytes)
         return bytes
     }
@@ -144,11 +144,36 @@ public final class TemplateCache: Sendable, Hashable {
             guard let read = field() else { return nil }
             reads.insert(String(decoding: read, as: UTF8.self))
         }
-        // A template's entry is an object: it starts with `{` in both forms.
-        guard let canonical = field(), let pretty = field(), offset == end,
-            canonical.first == UInt8(ascii: "{"), pretty.first == UInt8(ascii: "{")
-        else { return nil }
-        return Entry(written: WrittenEntry(canonical: canonical, pretty: pretty), reads: reads)
+        // A template's entry is an object.
+        guard let pretty = field(), offset == end, pretty.first == UInt8(ascii: "{") else { return nil }
+        return Entry(written: WrittenEntry(canonical: canonical(ofPretty: pretty), pretty: pretty), reads: reads)
+    }
+
+    /// The canonical form of JSON written pretty by ``JSONWriter``: the same tokens without the white space
+    /// between them (the two forms differ in nothing else). White space inside strings is kept.
+    static func canonical(ofPretty pretty: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(pretty.count)
+        var inString = false
+        var escaped = false
+        for byte in pretty {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                out.append(byte)
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+                out.append(byte)
+            } else if byte != UInt8(ascii: " "), byte != UInt8(ascii: "\n") {
+                out.append(byte)
+            }
+        }
+        return out
     }
 
     private static func hex(_ digest: SHA256.Digest) -> String {
