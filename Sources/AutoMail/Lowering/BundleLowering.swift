@@ -110,7 +110,11 @@ struct BundleLowering {
         templateDiagnostics += footerBag.diagnostics
         for footer in manifest.footers {
             let key = TextKey(footer.text.text)
-            if shared.markdown[key] == nil { shared.markdown[key] = RenderedMarkdown(markdown: footer.text.text) }
+            let typography = Typography(locale: footer.locale.value)
+            let markdownKey = MarkdownKey(footer.text.text, typography)
+            if shared.markdown[markdownKey] == nil {
+                shared.markdown[markdownKey] = RenderedMarkdown(markdown: footer.text.text, typography: typography)
+            }
             if shared.reads[key] == nil { shared.reads[key] = Self.reads(of: footer.text.text) }
         }
         let all = workspace.templates
@@ -121,7 +125,7 @@ struct BundleLowering {
             return left.utf8.lexicographicallyPrecedes(right.utf8)
         }
         // The layout read once, and its markup rewritten once: every document shares it.
-        let layout = DocumentLayout(self.layout)
+        let layout = DocumentLayout(self.layout, theme: manifest.emailTheme)
         let pieces = layout.pieces.map(LiquidTemplate.PreparedEscapePart.init)
         let defaultSender = senders().1
         var start = 0
@@ -227,16 +231,19 @@ struct BundleLowering {
             for source in [subject, body, footer] {
                 used.formUnion(findings.reads[TextKey(source)] ?? Self.reads(of: source))
             }
-            let renderedBody = findings.markdown[TextKey(body)] ?? RenderedMarkdown(markdown: body)
-            let renderedFooter = findings.markdown[TextKey(footer)] ?? RenderedMarkdown(markdown: footer)
+            let typography = Typography(locale: locale)
+            let renderedBody = findings.markdown[MarkdownKey(body, typography)]
+                ?? RenderedMarkdown(markdown: body, typography: typography)
+            let renderedFooter = findings.markdown[MarkdownKey(footer, typography)]
+                ?? RenderedMarkdown(markdown: footer, typography: typography)
             // The layout's markup is the same in every document: rewritten once, only the subject, body
             // and footer are read for Liquid here.
             let document = layout.parts(subject: subject, locale: locale).map { part -> LiquidTemplate.EscapePart in
                 switch part {
                 case .markup(let text): .source(text)
                 case .markupPiece(let index): .prepared(pieces[index])
-                case .body: .source(renderedBody.html)
-                case .footer: .source(renderedFooter.html)
+                case .body: .source(layout.fragment(renderedBody.html, role: .body))
+                case .footer: .source(layout.fragment(renderedFooter.html, role: .footer))
                 }
             }
             let text = renderedBody.text + "\n\n-- \n" + renderedFooter.text
