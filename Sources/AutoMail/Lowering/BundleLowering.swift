@@ -228,7 +228,8 @@ struct BundleLowering {
             let subject = content.subject?.text ?? ""
             let body = content.body?.text ?? ""
             let footer = content.footer?.text ?? manifest.footers.first { $0.locale.value == locale }?.text.text ?? ""
-            for source in [subject, body, footer] {
+            let preheader = content.preheader?.text
+            for source in [subject, body, footer] + (preheader.map { [$0] } ?? []) {
                 used.formUnion(findings.reads[TextKey(source)] ?? Self.reads(of: source))
             }
             let typography = Typography(locale: locale)
@@ -238,7 +239,7 @@ struct BundleLowering {
                 ?? RenderedMarkdown(markdown: footer, typography: typography)
             // The layout's markup is the same in every document: rewritten once, only the subject, body
             // and footer are read for Liquid here.
-            let document = layout.parts(subject: subject, locale: locale).map { part -> LiquidTemplate.EscapePart in
+            let document = layout.parts(subject: subject, locale: locale, preheader: preheader).map { part -> LiquidTemplate.EscapePart in
                 switch part {
                 case .markup(let text): .source(text)
                 case .markupPiece(let index): .prepared(pieces[index])

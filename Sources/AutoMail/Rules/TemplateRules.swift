@@ -70,6 +70,17 @@ struct TemplateRules {
                 if let subject = content.subject {
                     checkSubject(subject, place: place, locale: content.locale.value, into: &bag, keeping: &findings)
                 }
+                if let preheader = content.preheader {
+                    checkLiquid(preheader, what: "the preheader of \(place)", into: &bag, keeping: &findings)
+                    if let (offset, scalar) = HeaderValueRules.firstControl(in: preheader.text) {
+                        let what = scalar == "\n" || scalar == "\r" ? "a line break" : "a control character"
+                        bag.report(
+                            .error(
+                                .headerInjection, "the preheader of \(place) contains \(what)",
+                                at: range(of: offset..<(offset + 1), in: preheader),
+                                help: "write the preheader on one line (use a plain scalar or `>-`): it is the one line a mail client shows after the subject"))
+                    }
+                }
                 let typography = Typography(locale: content.locale.value)
                 if let body = content.body {
                     checkLiquid(body, what: "the body of \(place)", into: &bag, keeping: &findings)
