@@ -10,9 +10,10 @@ struct PlainTextTests {
 
         [https://example.org/x](https://example.org/x) and <https://example.org/y>
         """
+        // A single newline is a line break, in the text part as in the HTML.
         #expect(renderText(markdown: markdown) == """
-        Hello {{ contact.firstname }}, thanks for your time. See our site
-        <https://example.org> or https://example.org.
+        Hello {{ contact.firstname }}, thanks for your time.
+        See our site <https://example.org> or https://example.org.
 
         <https://example.org/x> and <https://example.org/y>
 
