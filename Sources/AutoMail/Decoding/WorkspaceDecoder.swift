@@ -23,7 +23,7 @@ extension MappingKind {
 public enum WorkspaceDecoder {
     /// Every kind of mapping the decoder reads with its keys (the tables next to the decode functions).
     static let mappingKinds: [MappingKind] = [
-        .manifest, .sender, .legal, .consent, .purpose, .contactField, .supportLevel, .task, .sample,
+        .manifest, .sender, .legal, .brand, .brandLogo, .consent, .purpose, .contactField, .supportLevel, .task, .sample,
         .questionnaire, .question, .answer, .template, .templateLocale, .triggersFile, .trigger, .when,
     ]
 
