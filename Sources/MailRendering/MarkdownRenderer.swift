@@ -24,9 +24,15 @@ public struct RenderedMarkdown: Sendable, Hashable {
 
     /// Converts `markdown` once, with the typography of its locale.
     public init(markdown: String, typography: Typography = .none) {
-        let conversion = MarkdownConversion(markdown: markdown, typography: typography)
+        self.init(markdown: markdown, settings: ConversionSettings(typography: typography))
+    }
+
+    /// Converts `markdown` once, with its locale's typography, the text part holding the known values.
+    public init(markdown: String, settings: ConversionSettings) {
+        let conversion = MarkdownConversion(markdown: markdown, typography: settings.typography)
         html = htmlFragment(of: conversion).html
-        text = PlainTextWriter.text(fromHTML: conversion.protectedHTML, document: conversion.protectedDocument)
+        text = PlainTextWriter.text(
+            fromHTML: conversion.protectedHTML, document: conversion.protectedDocument, settings: settings)
         issues = conversion.issues
     }
 }

@@ -78,3 +78,32 @@ public enum Typography: Sendable, Hashable {
         return String(result)
     }
 }
+
+/// What a Markdown conversion depends on besides the text: the locale's typography, and the values
+/// automail knows at build time (`legal.*`, `workspace.*`), which the text part holds as words so that
+/// it is wrapped on what the contact reads.
+public struct ConversionSettings: Sendable, Hashable {
+    /// The locale's typography.
+    public var typography: Typography
+    /// Values by Liquid path (`legal.publisher`): a bare `{{ legal.publisher }}` output in the text part
+    /// is replaced by its value. A value holding `{{`, `{%` or a line break is left as Liquid.
+    public var knownValues: [String: String]
+
+    /// Creates settings.
+    public init(typography: Typography = .none, knownValues: [String: String] = [:]) {
+        self.typography = typography
+        self.knownValues = knownValues
+    }
+
+    /// The known value a Liquid output stands for: `{{ path }}` with no filter and no whitespace control.
+    func value(ofOutput source: String) -> String? {
+        guard !knownValues.isEmpty, source.hasPrefix("{{"), source.hasSuffix("}}"), !source.hasPrefix("{{-"),
+              !source.hasSuffix("-}}")
+        else { return nil }
+        let path = source.dropFirst(2).dropLast(2).trimming([" "])
+        guard let value = knownValues[String(path)], !value.contains("{{"), !value.contains("{%"),
+              !value.contains("\n"), !value.contains("\r")
+        else { return nil }
+        return value
+    }
+}

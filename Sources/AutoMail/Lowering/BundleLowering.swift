@@ -110,10 +110,10 @@ struct BundleLowering {
         templateDiagnostics += footerBag.diagnostics
         for footer in manifest.footers {
             let key = TextKey(footer.text.text)
-            let typography = Typography(locale: footer.locale.value)
-            let markdownKey = MarkdownKey(footer.text.text, typography)
+            let settings = manifest.conversionSettings(locale: footer.locale.value)
+            let markdownKey = MarkdownKey(footer.text.text, settings)
             if shared.markdown[markdownKey] == nil {
-                shared.markdown[markdownKey] = RenderedMarkdown(markdown: footer.text.text, typography: typography)
+                shared.markdown[markdownKey] = RenderedMarkdown(markdown: footer.text.text, settings: settings)
             }
             if shared.reads[key] == nil { shared.reads[key] = Self.reads(of: footer.text.text) }
         }
@@ -198,6 +198,13 @@ struct BundleLowering {
         return String(validating: file.bytes, as: UTF8.self)
     }
 
+    /// The text part: the body, one blank line, the signature separator `-- ` and the footer.
+    static func textPart(body: String, footer: String) -> String {
+        var body = Substring(body)
+        while body.last == "\n" { body = body.dropLast() }
+        return body.isEmpty ? "-- \n" + footer : body + "\n\n-- \n" + footer
+    }
+
     /// The variables `source` reads, and for each path of two or more parts, its first two parts.
     static func reads(of source: String) -> Set<String> {
         reads(of: LiquidTemplate.parse(source).template?.variables ?? [])
@@ -232,11 +239,11 @@ struct BundleLowering {
             for source in [subject, body, footer] + (preheader.map { [$0] } ?? []) {
                 used.formUnion(findings.reads[TextKey(source)] ?? Self.reads(of: source))
             }
-            let typography = Typography(locale: locale)
-            let renderedBody = findings.markdown[MarkdownKey(body, typography)]
-                ?? RenderedMarkdown(markdown: body, typography: typography)
-            let renderedFooter = findings.markdown[MarkdownKey(footer, typography)]
-                ?? RenderedMarkdown(markdown: footer, typography: typography)
+            let settings = manifest.conversionSettings(locale: locale)
+            let renderedBody = findings.markdown[MarkdownKey(body, settings)]
+                ?? RenderedMarkdown(markdown: body, settings: settings)
+            let renderedFooter = findings.markdown[MarkdownKey(footer, settings)]
+                ?? RenderedMarkdown(markdown: footer, settings: settings)
             // The layout's markup is the same in every document: rewritten once, only the subject, body
             // and footer are read for Liquid here.
             let document = layout.parts(subject: subject, locale: locale, preheader: preheader).map { part -> LiquidTemplate.EscapePart in
@@ -247,7 +254,7 @@ struct BundleLowering {
                 case .footer: .source(layout.fragment(renderedFooter.html, role: .footer))
                 }
             }
-            let text = renderedBody.text + "\n\n-- \n" + renderedFooter.text
+            let text = Self.textPart(body: renderedBody.text, footer: renderedFooter.text)
             locales[locale] = .object([
                 "subject": .string(subject),
                 "html": .string(LiquidTemplate.appendingEscapeToOutputs(joining: document)),

@@ -223,7 +223,7 @@ struct FooterRules {
         guard let legal = manifest.legal, let parsedSource = LiquidTemplate.parse(source).template else { return nil }
         if parsedSource.variables.contains(where: { !variables.allows($0.path) }) { return nil }
         var findings = Findings()
-        let converted = RenderedMarkdown(markdown: source, typography: Typography(locale: locale))
+        let converted = RenderedMarkdown(markdown: source, settings: manifest.conversionSettings(locale: locale))
         let html = LiquidTemplate.appendingEscapeToOutputs(
             joining: layout.parts(subject: "", locale: locale).map { part in
                 switch part {
@@ -233,7 +233,7 @@ struct FooterRules {
                 case .footer: layout.fragment(converted.html, role: .footer)
                 }
             })
-        let text = "\n\n-- \n" + converted.text
+        let text = BundleLowering.textPart(body: "", footer: converted.text)
         let htmlResult = LiquidTemplate.parse(html)
         let textResult = LiquidTemplate.parse(text)
         guard let htmlTemplate = htmlResult.template, let textTemplate = textResult.template else {

@@ -36,11 +36,16 @@ struct TemplateRules {
         for diagnostics in outcomes { bag.report(contentsOf: diagnostics) }
     }
 
+    /// How the texts of `locale` are converted (``Manifest/conversionSettings(locale:)``).
+    func conversionSettings(locale: String) -> ConversionSettings {
+        manifest?.conversionSettings(locale: locale) ?? ConversionSettings(typography: Typography(locale: locale))
+    }
+
     /// Checks the manifest's footers (their conversions go into `findings` when ``keepsRenderings``).
     func checkFooters(of manifest: Manifest, into bag: inout DiagnosticBag, keeping findings: inout TextFindings) {
         for footer in manifest.footers {
             checkLiquid(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &findings)
-            let typography = Typography(locale: footer.locale.value)
+            let typography = conversionSettings(locale: footer.locale.value)
             checkMarkdown(footer.text, typography: typography, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &findings)
             checkConvertedLiquid(footer.text, typography: typography, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &findings)
         }
@@ -81,7 +86,7 @@ struct TemplateRules {
                                 help: "write the preheader on one line (use a plain scalar or `>-`): it is the one line a mail client shows after the subject"))
                     }
                 }
-                let typography = Typography(locale: content.locale.value)
+                let typography = conversionSettings(locale: content.locale.value)
                 if let body = content.body {
                     checkLiquid(body, what: "the body of \(place)", into: &bag, keeping: &findings)
                     checkMarkdown(body, typography: typography, what: "the body of \(place)", into: &bag, keeping: &findings)
@@ -303,14 +308,14 @@ struct TemplateRules {
 
     /// Reports raw HTML, unsafe or empty links and images without alt text in Markdown `text`.
     func checkMarkdown(
-        _ text: SourceText, typography: Typography = .none, what: String, into bag: inout DiagnosticBag, keeping findings: inout TextFindings
+        _ text: SourceText, typography: ConversionSettings = .init(), what: String, into bag: inout DiagnosticBag, keeping findings: inout TextFindings
     ) {
         let issues: [MarkdownIssue]
         // A text with a Liquid tag is converted whole anyway (`checkConvertedLiquid` parses the result):
         // convert it once, here.
         if keepsRenderings {
             let key = MarkdownKey(text.text, typography)
-            let rendered = findings.markdown[key] ?? RenderedMarkdown(markdown: text.text, typography: typography)
+            let rendered = findings.markdown[key] ?? RenderedMarkdown(markdown: text.text, settings: typography)
             findings.markdown[key] = rendered
             issues = rendered.issues
         } else if Self.needsConvertedCheck(text.text) {
@@ -355,7 +360,7 @@ struct TemplateRules {
     /// in different paragraphs can come out with markup between `case` and its first `when`, which
     /// every sender refuses. Checked only on a text whose own Liquid parsed and that has a block tag.
     func checkConvertedLiquid(
-        _ text: SourceText, typography: Typography = .none, what: String, into bag: inout DiagnosticBag, keeping findings: inout TextFindings
+        _ text: SourceText, typography: ConversionSettings = .init(), what: String, into bag: inout DiagnosticBag, keeping findings: inout TextFindings
     ) {
         let key = TextKey(text.text)
         guard findings.liquid[key] != nil, Self.needsConvertedCheck(text.text),
@@ -369,7 +374,7 @@ struct TemplateRules {
         } else if let html = findings.convertedHTML[key] {
             parts = [html]
         } else {
-            let rendered = RenderedMarkdown(markdown: text.text, typography: typography)
+            let rendered = RenderedMarkdown(markdown: text.text, settings: typography)
             findings.markdown[MarkdownKey(text.text, typography)] = rendered
             parts = [rendered.html, rendered.text]
         }

@@ -21,14 +21,14 @@ struct TextFindings {
     var liquid: [TextKey: LiquidTemplate] = [:]
 }
 
-/// A Markdown text and the typography it is converted with (its locale's).
+/// A Markdown text and the settings it is converted with (its locale's).
 struct MarkdownKey: Hashable, Sendable {
     let text: TextKey
-    let typography: Typography
+    let settings: ConversionSettings
 
-    init(_ text: String, _ typography: Typography) {
+    init(_ text: String, _ settings: ConversionSettings) {
         self.text = TextKey(text)
-        self.typography = typography
+        self.settings = settings
     }
 }
 
