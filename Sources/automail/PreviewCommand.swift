@@ -77,7 +77,9 @@ struct PreviewCommand: ParsableCommand {
         let person = try chooseContact(bundle: bundle, samples: result.samples)
         let when = date ?? Int(time(nil))
         if all {
-            try writeAll(bundle: bundle, contact: person, date: when, folder: output ?? ".")
+            // The review site switches between every sample contact, unless one contact is asked for.
+            let people = contact != nil || sample != nil || result.samples.isEmpty ? [person] : result.samples
+            try writeAll(bundle: bundle, contacts: people, date: when, folder: output ?? ".")
             return
         }
         let email: RenderedEmail
@@ -131,12 +133,11 @@ struct PreviewCommand: ParsableCommand {
         return samples.first ?? PreviewContact.placeholder(forBundle: bundle)
     }
 
-    private func writeAll(bundle: JSONValue, contact: PreviewContact, date: Int, folder: String) throws {
+    private func writeAll(bundle: JSONValue, contacts: [PreviewContact], date: Int, folder: String) throws {
         if mkdir(folder, 0o755) != 0 && errno != EEXIST {
             Console.writeLine("error: cannot create `\(folder)`")
             throw ExitCode(ExitStatus.internalFailure)
         }
-        var entries: [(template: String, locale: String, subject: String, file: String)] = []
         let rules: RuntimeBundle
         do {
             rules = try Preview.runtimeBundle(bundle)
@@ -144,24 +145,38 @@ struct PreviewCommand: ParsableCommand {
             Console.writeLine("error: internal: \(error)")
             throw ExitCode(ExitStatus.internalFailure)
         }
+        var templates: [(id: String, subjects: [(locale: String, subject: String, file: String)], senders: [ReviewSite.Sender])] = []
         for id in Preview.templateIDs(in: rules) {
-            for locale in Preview.locales(of: id, in: rules) {
-                let email: RenderedEmail
-                do {
-                    email = try Preview.render(bundle: rules, template: id, locale: locale, contact: contact)
-                } catch {
-                    Console.writeLine("error: \(error)")
-                    if case .unsafeMessage = error { throw ExitCode(ExitStatus.usage) }
-                    throw ExitCode(ExitStatus.internalFailure)
+            let locales = Preview.locales(of: id, in: rules)
+            let senders = ReviewSite.senders(of: id, in: rules)
+            var subjects: [(locale: String, subject: String, file: String)] = []
+            for locale in locales {
+                let localeLinks = locales.map { ($0, ReviewSite.stem(template: id, locale: $0, contact: 0, contacts: contacts) + ".html") }
+                let contactLinks = contacts.indices.map {
+                    (contacts[$0].name, ReviewSite.stem(template: id, locale: locale, contact: $0, contacts: contacts) + ".html")
                 }
-                let stem = "\(id).\(locale)"
-                try write(Array(PreviewPage.page(email).utf8), to: folder + "/" + stem + ".html")
-                try write(EMLWriter.write(email, date: date), to: folder + "/" + stem + ".eml")
-                try write(Array(email.text.utf8), to: folder + "/" + stem + ".txt")
-                entries.append((id, locale, email.subject, stem + ".html"))
+                for index in contacts.indices {
+                    let email: RenderedEmail
+                    do {
+                        email = try Preview.render(bundle: rules, template: id, locale: locale, contact: contacts[index])
+                    } catch {
+                        Console.writeLine("error: \(error)")
+                        if case .unsafeMessage = error { throw ExitCode(ExitStatus.usage) }
+                        throw ExitCode(ExitStatus.internalFailure)
+                    }
+                    let stem = ReviewSite.stem(template: id, locale: locale, contact: index, contacts: contacts)
+                    let page = ReviewSite.page(
+                        email: email, senders: senders, locales: localeLinks, contacts: contactLinks, contact: index,
+                        emlFile: stem + ".eml", index: "index.html")
+                    try write(Array(page.utf8), to: folder + "/" + stem + ".html")
+                    try write(EMLWriter.write(email, date: date), to: folder + "/" + stem + ".eml")
+                    try write(Array(email.text.utf8), to: folder + "/" + stem + ".txt")
+                    if index == 0 { subjects.append((locale, email.subject, stem + ".html")) }
+                }
             }
+            templates.append((id, subjects, senders))
         }
-        let index = PreviewPage.index(title: "automail preview", entries: entries)
+        let index = ReviewSite.index(title: "automail preview", templates: templates)
         try write(Array(index.utf8), to: folder + "/index.html")
     }
 
