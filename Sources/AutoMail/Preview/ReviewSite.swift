@@ -172,6 +172,70 @@ public enum ReviewSite {
             """
     }
 
+    /// Every file of the site, by name: per template, locale and contact a page, the `.eml` (dated `date`,
+    /// seconds since the epoch) and the text part; and `index.html`. `contacts` is not empty (the CLI
+    /// gives a placeholder contact when the workspace has no sample).
+    public static func files(rules: RuntimeBundle, contacts: [PreviewContact], date: Int) throws(PreviewError) -> [(name: String, bytes: [UInt8])] {
+        var files: [(name: String, bytes: [UInt8])] = []
+        var templates: [(id: String, subjects: [(locale: String, subject: String, file: String)], senders: [Sender])] = []
+        for id in Preview.templateIDs(in: rules) {
+            let locales = Preview.locales(of: id, in: rules)
+            let senders = senders(of: id, in: rules)
+            var subjects: [(locale: String, subject: String, file: String)] = []
+            for locale in locales {
+                let localeLinks = locales.map { ($0, stem(template: id, locale: $0, contact: 0, contacts: contacts) + ".html") }
+                let contactLinks = contacts.indices.map {
+                    (contacts[$0].name, stem(template: id, locale: locale, contact: $0, contacts: contacts) + ".html")
+                }
+                for index in contacts.indices {
+                    let email = try Preview.render(bundle: rules, template: id, locale: locale, contact: contacts[index])
+                    let stem = stem(template: id, locale: locale, contact: index, contacts: contacts)
+                    let page = page(
+                        email: email, senders: senders, locales: localeLinks, contacts: contactLinks, contact: index,
+                        emlFile: stem + ".eml", index: "index.html")
+                    files.append((stem + ".html", Array(page.utf8)))
+                    files.append((stem + ".eml", EMLWriter.write(email, date: date)))
+                    files.append((stem + ".txt", Array(email.text.utf8)))
+                    if index == 0 { subjects.append((locale, email.subject, stem + ".html")) }
+                }
+            }
+            templates.append((id, subjects, senders))
+        }
+        files.append(("index.html", Array(index(title: "automail preview", templates: templates).utf8)))
+        return files
+    }
+
+    /// The page `--serve` shows instead of the emails while the workspace does not build: its diagnostics.
+    public static func problemsPage(_ report: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>automail preview: the workspace does not build</title>
+        <style>
+        \(style)
+        </style>
+        </head>
+        <body>
+        <header><h1 id="problems">The workspace does not build</h1><p>Fix what is reported below: this page reloads when a file changes.</p></header>
+        <main><pre>\(escape(report))</pre></main>
+        </body>
+        </html>
+
+        """
+    }
+
+    /// `page` (HTML) with a script that reloads it when the served site's version is no longer `version`.
+    public static func reloading(_ page: [UInt8], version: Int) -> [UInt8] {
+        let script = "<script>(function(){var v=\"\(version)\";setInterval(function(){fetch('/__version',{cache:'no-store'})"
+            + ".then(function(r){return r.text();}).then(function(t){if(t.trim()!==v){location.reload();}}).catch(function(){});},700);})();</script>\n"
+        let text = String(decoding: page, as: UTF8.self)
+        guard let end = text.ranges(of: "</body>").last else { return page + Array(script.utf8) }
+        return Array((text[..<end.lowerBound] + script + text[end.lowerBound...]).utf8)
+    }
+
     /// The index: every template with its subject per locale and what sends it.
     public static func index(
         title: String, templates: [(id: String, subjects: [(locale: String, subject: String, file: String)], senders: [Sender])]
