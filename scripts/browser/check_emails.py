@@ -13,7 +13,9 @@ characters long), `automail preview --all` writes the review site into FOLDER. T
    links at 12 px or more and 4.5:1 on what is behind them, the unsubscribe link visible, a logo's alt
    text present; a few emails again at 800 px, light and dark, with the same footer and button checks;
 3. the review pages: the index lists every template, a template page shows what sends it and three
-   frames, and its locale and contact switches open the page they name.
+   frames, and its locale and contact switches open the page they name;
+4. `automail preview --serve` on a copy of Riverside: the open page reloads with the new subject after the
+   template file is touched, and shows the diagnostics once the workspace stops building.
 
 Prints one line per failure and a summary; exits 1 on any failure. Chromium missing is a failure.
 """
@@ -31,6 +33,7 @@ import html5lib
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 REPOSITORY = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 EXAMPLES = ["lyon-municipales", "riverside-tenants"]
@@ -192,6 +195,42 @@ def check_review(driver, site, name):
         driver.back()
 
 
+def check_serve(driver, automail, out):
+    """`preview --serve`: the page reloads with the new subject after a template is touched, and shows the
+    diagnostics once the workspace stops building."""
+    workspace = os.path.join(out, "workspace-served")
+    shutil.copytree(os.path.join(REPOSITORY, "workspace-examples", "riverside-tenants"), workspace)
+    server = subprocess.Popen([automail, "preview", "--serve", workspace, "--port", "0"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        line = server.stderr.readline()
+        match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        if not match:
+            fail("--serve", f"no address printed: {line!r}")
+            return
+        driver.get(match.group(0) + "repair-rights.en.html")
+        before = driver.find_element(By.ID, "subject").text
+        template = os.path.join(workspace, "templates", "repair-rights.yaml")
+        with open(template, encoding="utf-8") as f:
+            text = f.read()
+        with open(template, "w", encoding="utf-8") as f:
+            f.write(re.sub(r"(?m)^    subject: .*$", "    subject: Touched while served", text, count=1))
+        try:
+            WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "subject").text == "Touched while served")
+        except Exception:
+            fail("--serve", f"the page did not reload after the template changed (still {before!r})")
+        with open(os.path.join(workspace, "automail.yaml"), "a", encoding="utf-8") as f:
+            f.write("\nnot: [closed\n")
+        try:
+            WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "problems"))
+        except Exception:
+            fail("--serve", "no diagnostics page after the workspace stopped building")
+        print("--serve: reloaded after the template changed, diagnostics once the workspace broke")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def main():
     arguments = argparse.ArgumentParser()
     arguments.add_argument("--automail", required=True)
@@ -223,6 +262,7 @@ def main():
                 loads += 1
         for name in EXAMPLES:
             check_review(driver, sites[name], name)
+        check_serve(driver, options.automail, options.out)
     finally:
         driver.quit()
     for failure in failures:
