@@ -177,6 +177,9 @@ enum EmailLayout {
     /// setting, resets, the mobile media query and the dark-mode overrides.
     static func headAfterTitle(theme: EmailTheme) -> String {
         let dark = theme.darkLink.hex
+        // A brand colour under 3:1 on the dark card: buttons get a light outline there.
+        let outline = RGBColor.contrast(theme.brand.color, EmailTheme.darkCard) < EmailTheme.shapeContrast
+            ? "\n  .am-button-table td { box-shadow: 0 0 0 2px \(dark) !important; }" : ""
         return """
             </title>
             <!--[if mso]><noscript><xml><o:OfficeDocumentSettings><o:AllowPNG/><o:PixelsPerInch>96</o:PixelsPerInch></o:OfficeDocumentSettings></xml></noscript><![endif]-->
@@ -202,7 +205,7 @@ enum EmailLayout {
               .am-content, .am-content p, .am-content li { color: \(EmailTheme.darkText.hex) !important; }
               .am-content h1, .am-content h2, .am-content h3, .am-content h4, .am-content h5, .am-content h6 { color: #ffffff !important; }
               .am-content a, .am-header-line { color: \(dark) !important; }
-              .am-content a.am-button { color: #ffffff !important; }
+              .am-content a.am-button { color: #ffffff !important; }\(outline)
               .am-content blockquote { color: \(EmailTheme.darkMuted.hex) !important; }
               .am-content code, .am-content pre { background-color: \(EmailTheme.darkCodeBackground.hex) !important; }
               .am-content hr { border-top-color: \(EmailTheme.darkRule.hex) !important; }

@@ -195,6 +195,44 @@ def check_review(driver, site, name):
         driver.back()
 
 
+def probe_server(base):
+    """Hostile requests get short answers and leave the server serving."""
+    import socket
+    host, port = base[len("http://"):-1].split(":")
+    probes = [
+        (b"GET /../automail.yaml HTTP/1.1\r\n\r\n", b" 404 "),
+        (b"GET /%2e%2e/etc/passwd HTTP/1.1\r\n\r\n", b" 404 "),
+        (b"POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc", b" 405 "),
+        (b"GARBAGE\r\n\r\n", b" 400 "),
+        (b"GET /" + b"a" * 20000 + b" HTTP/1.1\r\n\r\n", b" 400 "),
+        (b"GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n", b" 200 "),
+    ]
+    for request, expected in probes:
+        with socket.create_connection((host, int(port)), timeout=10) as connection:
+            try:
+                connection.sendall(request)
+            except OSError:
+                pass
+            answer = b""
+            try:
+                while len(answer) < 64:
+                    chunk = connection.recv(4096)
+                    if not chunk:
+                        break
+                    answer += chunk
+            except OSError:
+                pass
+        if expected not in answer.split(b"\r\n", 1)[0] + b" ":
+            fail("--serve", f"{request[:40]!r} answered {answer[:40]!r}, not{expected.decode()}")
+    # A client that sends nothing is dropped after the read timeout; the server answers the next one.
+    with socket.create_connection((host, int(port)), timeout=10):
+        pass
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(b"HEAD / HTTP/1.1\r\n\r\n")
+        if b" 200 " not in connection.recv(4096):
+            fail("--serve", "no answer after an idle client")
+
+
 def check_serve(driver, automail, out):
     """`preview --serve`: the page reloads with the new subject after a template is touched, and shows the
     diagnostics once the workspace stops building."""
@@ -208,6 +246,7 @@ def check_serve(driver, automail, out):
         if not match:
             fail("--serve", f"no address printed: {line!r}")
             return
+        probe_server(match.group(0))
         driver.get(match.group(0) + "repair-rights.en.html")
         before = driver.find_element(By.ID, "subject").text
         template = os.path.join(workspace, "templates", "repair-rights.yaml")

@@ -339,8 +339,8 @@ enum EmbeddedSchemas {
     "brand": {
       "type": "object",
       "title": "Brand",
-      "description": "How automail's default layout looks: the brand colour (buttons, links, the card's top rule), an optional logo and an optional header line. The colour needs 4.5:1 against white and 3:1 against the dark card (AM625); the logo an https URL (AM626) and alt text. Ignored by a custom `layout`.",
-      "markdownDescription": "How automail's default layout looks.\n\n- `color`: the brand colour, `\"#rrggbb\"` (quoted): buttons, links, the card's top rule. It needs 4.5:1 against white and 3:1 against the dark card (AM625).\n- `logo`: `url` (https, AM626), `alt` (required), optional `width` in pixels (16–520, default 120).\n- `header`: a short line at the top of the card, plain text.\n\nIgnored by a custom `layout`.",
+      "description": "How automail's default layout looks: the brand colour (buttons, links, the card's top rule), an optional logo and an optional header line. The colour needs 4.5:1 against white (AM625); under 3:1 against the dark card, buttons get an outline in dark mode (AM627); the logo an https URL (AM626) and alt text. Ignored by a custom `layout`.",
+      "markdownDescription": "How automail's default layout looks.\n\n- `color`: the brand colour, `\"#rrggbb\"` (quoted): buttons, links, the card's top rule. It needs 4.5:1 against white (AM625); under 3:1 against the dark card, buttons get an outline in dark mode (AM627).\n- `logo`: `url` (https, AM626), `alt` (required), optional `width` in pixels (16–520, default 120).\n- `header`: a short line at the top of the card, plain text.\n\nIgnored by a custom `layout`.",
       "additionalProperties": false,
       "properties": {
         "color": {

@@ -1,7 +1,7 @@
 import Diagnostics
 import MailRendering
 
-/// AM625 and AM626: the brand settings of the default layout (`brand:` in `automail.yaml`). The
+/// AM625–AM627: the brand settings of the default layout (`brand:` in `automail.yaml`). The
 /// brand colour fills buttons under white text and colours links on the white card, so it needs
 /// 4.5:1 against white; a button must stand out from the dark-mode card by 3:1. A logo is loaded
 /// from an `https` URL (a mail client blocks or flags others).
@@ -11,16 +11,21 @@ enum BrandRules {
         if let written = brand.color, let color = RGBColor(hex: written.value) {
             for problem in EmailTheme.check(color: color) {
                 let ratio = (problem.ratio * 100).rounded(.down) / 100
-                let what = problem.minimum == EmailTheme.textContrast
-                    ? "white button text and links on the white card" : "a button on the dark-mode card"
-                bag.report(
-                    .error(
-                        .brandColorContrast,
-                        "brand colour `\(written.value)` has a contrast of \(ratio):1 against \(problem.against), under the \(problem.minimum):1 that \(what) need",
-                        at: written.range,
-                        help: problem.minimum == EmailTheme.textContrast
-                            ? "use a darker shade of the colour (for example `\(darker(color).hex)`)"
-                            : "use a lighter shade of the colour (for example `\(lighter(color).hex)`)"))
+                if problem.minimum == EmailTheme.textContrast {
+                    bag.report(
+                        .error(
+                            .brandColorContrast,
+                            "brand colour `\(written.value)` has a contrast of \(ratio):1 against white, under the 4.5:1 that white button text and links on the white card need",
+                            at: written.range, help: "use a darker shade of the colour (for example `\(darker(color).hex)`)"))
+                } else {
+                    bag.report(
+                        .warning(
+                            .brandColorDarkContrast,
+                            "brand colour `\(written.value)` has a contrast of \(ratio):1 against the dark card \(EmailTheme.darkCard.hex), under 3:1: in dark mode, buttons get a light outline to stand out",
+                            at: written.range,
+                            help: lighter(color).map { "keep it, or use `\($0.hex)`, a lighter shade that needs no outline and still carries white text" }
+                                ?? "keep it: no shade of this colour both carries white text and stands out from the dark card"))
+                }
             }
         }
         if let url = brand.logo?.url, !url.value.lowercased().hasPrefix("https://") {
@@ -42,15 +47,17 @@ enum BrandRules {
         return result
     }
 
-    /// The colour lightened until it stands out from the dark card (and still carries white text, when it can).
-    static func lighter(_ color: RGBColor) -> RGBColor {
-        var result = color
+    /// The colour lightened until it stands out from the dark card, if white text still reads on it then.
+    static func lighter(_ color: RGBColor) -> RGBColor? {
         var step = 0.0
-        while RGBColor.contrast(result, EmailTheme.darkCard) < EmailTheme.shapeContrast, step < 1 {
-            step += 0.05
-            result = color.mixed(with: EmailTheme.card, step)
+        while step < 1 {
+            step += 0.02
+            let candidate = color.mixed(with: EmailTheme.card, step)
+            if RGBColor.contrast(candidate, EmailTheme.darkCard) >= EmailTheme.shapeContrast {
+                return EmailTheme.check(color: candidate).isEmpty ? candidate : nil
+            }
         }
-        return result
+        return nil
     }
 }
 

@@ -6,18 +6,17 @@ extension RuleCatalog {
         edit("automail.yaml", ["consent:\n": "brand:\n" + brand + "consent:\n"])
     }
 
-    /// AM625–AM626: the brand settings of the default layout.
+    /// AM625–AM627: the brand settings of the default layout.
     static let brandRules: [RuleDescription] = [
         RuleDescription(
             code: .brandColorContrast, severity: .error,
-            summary: "the brand colour does not contrast enough with white or with the dark card",
+            summary: "the brand colour does not contrast enough with white",
             explanation: #"""
-                The default layout paints buttons in `brand.color` under white text, colours links on
-                the white card with it, and keeps the button's colour in dark mode. So the colour needs
-                a contrast of at least 4.5:1 against white (WCAG 2 AA for text), and of at least 3:1
-                against the dark-mode card `#1f1f23` (WCAG 2 AA for a control's edge). Mid-tone and
-                darker colours pass both: `#2563eb`, `#c2410c`, `#15803d`, `#7c3aed`. Links in dark mode
-                use a lighter shade of the colour, worked out by automail.
+                The default layout paints buttons in `brand.color` under white text and colours links on
+                the white card with it. So the colour needs a contrast of at least 4.5:1 against white
+                (WCAG 2 AA for text): `#2563eb`, `#c2410c`, `#15803d` and `#be123c` pass, `#fbbf24` does
+                not. The help names a darker shade that passes. Links in dark mode use a lighter shade
+                of the colour, worked out by automail.
 
                 ```yaml
                 brand:
@@ -26,9 +25,26 @@ extension RuleCatalog {
                 """#,
             examples: [
                 RuleExample(triggers: true, files: manifestWithBrand("  color: «\"#fbbf24\"»\n")),
-                // Too dark for the dark card.
-                RuleExample(triggers: true, files: manifestWithBrand("  color: «\"#1e1b4b\"»\n")),
                 RuleExample(triggers: false, files: manifestWithBrand("  color: \"#c2410c\"\n")),
+            ]),
+        RuleDescription(
+            code: .brandColorDarkContrast, severity: .warning,
+            summary: "the brand colour does not stand out from the dark-mode card",
+            explanation: #"""
+                In dark mode the card is `#1f1f23` and buttons keep the brand colour. A colour under 3:1
+                against that card (WCAG 2 AA for a control's edge) would make the button's shape hard to
+                see, so the layout draws a light outline around buttons in dark mode. The warning says
+                so, and its help names a lighter shade that needs no outline and still carries white
+                text, when there is one (`#2563eb`, `#c2410c` and `#15803d` need none; `#1e1b4b` does).
+
+                ```yaml
+                brand:
+                  color: "#c2410c"
+                ```
+                """#,
+            examples: [
+                RuleExample(triggers: true, files: manifestWithBrand("  color: «\"#1e1b4b\"»\n")),
+                RuleExample(triggers: false, files: manifestWithBrand("  color: \"#15803d\"\n")),
             ]),
         RuleDescription(
             code: .insecureLogoURL, severity: .error,
