@@ -266,7 +266,8 @@ def check_serve(driver, automail, out):
             fail("--serve", "no diagnostics page after the workspace stopped building")
         print("--serve: reloaded after the template changed, diagnostics once the workspace broke")
     finally:
-        server.terminate()
+        # SIGKILL: a test runner may start this script with SIGTERM blocked, which the server inherits.
+        server.kill()
         server.wait(timeout=10)
 
 
