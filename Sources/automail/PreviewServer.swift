@@ -33,6 +33,12 @@ struct PreviewServer {
     static let maximumHead = 8192
 
     func run(port: Int) throws {
+        // Ctrl-C and `kill` stop the server even when it was started with them blocked (as a test runner may).
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard listener >= 0 else { throw failure("cannot open a socket") }
         var yes: Int32 = 1
