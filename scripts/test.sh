@@ -70,6 +70,26 @@ if ! pkg-config --exists libcmark-gfm 2>/dev/null; then
     fi
 fi
 
+# Browser tests: headless Chromium and its driver (Debian), selenium and html5lib (PyPI).
+# Tests/CLITests/BrowserTests.swift opens the examples' emails and review pages in a real browser and fails,
+# never skips, when these are missing.
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+    if [[ "$(id -u)" == 0 ]]; then
+        apt-get update
+        DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+    else
+        echo "test.sh: chromium is missing: run 'sudo apt-get install -y chromium chromium-driver'" >&2
+        exit 1
+    fi
+fi
+browser_packages=()
+python3 -c 'import selenium' 2>/dev/null || browser_packages+=(selenium)
+python3 -c 'import html5lib' 2>/dev/null || browser_packages+=(html5lib)
+if (( ${#browser_packages[@]} > 0 )); then
+    python3 -m pip install --quiet "${browser_packages[@]}" \
+        || python3 -m pip install --quiet --break-system-packages "${browser_packages[@]}"
+fi
+
 swift build
 swift test
 

@@ -15,7 +15,8 @@ extension RuntimeBundle {
     }
 
     /// Renders template `id` in `locale` for a contact (a failure names the bundle member that does
-    /// not render, its message starts with `cannot render:`): `subject`, `html`, `text` and every header of
+    /// not render, its message starts with `cannot render:`): `subject`, `html`, `text` (its long lines
+    /// re-wrapped at 78 columns, ``TextWrapping``) and every header of
     /// the template with Liquid (auto-escaping off: the `html` outputs escape themselves), From and
     /// Reply-To from the template's sender, To from `contact` (`mail`; `firstname` and `surname`
     /// joined by a space, each when it is a non-empty string).
@@ -60,7 +61,7 @@ extension RuntimeBundle {
             to: Mailbox(name: toName, address: toAddress),
             subject: try render(content.subject, localePointer.appending("subject")),
             html: try render(content.html, localePointer.appending("html")),
-            text: try render(content.text, localePointer.appending("text")), headers: headers)
+            text: TextWrapping.wrap(try render(content.text, localePointer.appending("text"))), headers: headers)
     }
 }
 

@@ -5,7 +5,7 @@ import BundleFormat
 /// template with ``render(template:locale:contact:unsubscribeURL:)``.
 public struct RuntimeBundle: Sendable, Hashable {
     /// The major format version this reader understands: bundles with another `format` are refused.
-    public static let supportedFormat = 1
+    public static let supportedFormat = 2
 
     /// `format`: the major format version (always ``supportedFormat`` once loaded).
     public var format: Int

@@ -54,6 +54,8 @@ struct MailMarkdown {
     /// A piece of formatted text.
     enum Part {
         case linebreak
+        /// A single newline inside a paragraph: a space for Ink, a line break for email authors.
+        case softbreak
         case source(Range<Int>)
         case literal(StaticString)
         case marker(Int)
@@ -625,7 +627,7 @@ struct MailMarkdown {
                 case 0x0A, 0x23, 0x3C, 0x60, 0x2D: break
                 case 0x0D where after(next) == next + 2: break
                 default:
-                    if !isWhitespace(next) { text.parts.append(.literal(" ")) }
+                    if !isWhitespace(next) { text.parts.append(.softbreak) }
                     i = next
                     pending = i
                     continue
@@ -874,8 +876,11 @@ struct MailMarkdown {
     // MARK: - HTML
 
     /// The HTML of the document, calling `hooks` for code and links in document order.
-    func html(hooks: Hooks) -> String {
+    /// `lineBreaks`: a single newline inside a paragraph is a line break (`<br>`), as email authors
+    /// mean it, rather than a space as in Ink and CommonMark.
+    func html(hooks: Hooks, lineBreaks: Bool = false) -> String {
         var writer = Writer(reader: self, hooks: hooks)
+        writer.lineBreaks = lineBreaks
         for block in blocks { writer.write(block) }
         return String(decoding: writer.out, as: UTF8.self)
     }
@@ -885,6 +890,8 @@ struct MailMarkdown {
         let reader: MailMarkdown
         let hooks: Hooks
         var out: [UInt8] = []
+        /// A single newline is written `<br>` rather than a space.
+        var lineBreaks = false
 
         mutating func append(_ s: StaticString) {
             s.withUTF8Buffer { out.append(contentsOf: $0) }
@@ -897,7 +904,7 @@ struct MailMarkdown {
                 write(text)
                 append("</p>")
             case .heading(let level, let text):
-                var body = Writer(reader: reader, hooks: hooks)
+                var body = Writer(reader: reader, hooks: hooks, lineBreaks: lineBreaks)
                 body.write(text)
                 var html = body.out
                 // Ink strips trailing `#`s with the Character before them (sic), by Characters.
@@ -946,6 +953,7 @@ struct MailMarkdown {
             for part in text.parts {
                 switch part {
                 case .linebreak: append("<br>")
+                case .softbreak: if lineBreaks { append("<br>") } else { append(" ") }
                 case .source(let range): out += reader.bytes[range]
                 case .literal(let s): append(s)
                 case .marker(let index):
@@ -980,7 +988,7 @@ struct MailMarkdown {
             if link.isReference, let declared = reader.urls[MailMarkdown.lowercased(url)] {
                 url = reader.bytes[declared]
             }
-            var body = Writer(reader: reader, hooks: hooks)
+            var body = Writer(reader: reader, hooks: hooks, lineBreaks: lineBreaks)
             body.write(link.text)
             var html: [UInt8]
             if link.isImage {

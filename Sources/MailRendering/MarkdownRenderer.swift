@@ -3,8 +3,12 @@
 ///
 /// The returned HTML is always safe to embed: raw HTML is escaped, unsafe links lose their
 /// anchor, and every `<` in the output comes from the writer's own markup or from Liquid source.
-public func renderHTMLFragment(markdown: String) -> (html: String, issues: [MarkdownIssue]) {
-    htmlFragment(of: MarkdownConversion(markdown: markdown))
+///
+/// A single newline in a paragraph is a line break (`<br>`), as email authors mean it; a paragraph
+/// holding only a link followed by `{.button}` is marked as a button (`<p class="am-button">`), which
+/// the default layout draws as a bulletproof button; `typography` applies a locale's spacing rules.
+public func renderHTMLFragment(markdown: String, typography: Typography = .none) -> (html: String, issues: [MarkdownIssue]) {
+    htmlFragment(of: MarkdownConversion(markdown: markdown, typography: typography))
 }
 
 /// A Markdown body converted once: its HTML fragment, its plain text and its issues, the same as
@@ -18,11 +22,17 @@ public struct RenderedMarkdown: Sendable, Hashable {
     /// The issues (`checkMarkdown(_:)`).
     public var issues: [MarkdownIssue]
 
-    /// Converts `markdown` once.
-    public init(markdown: String) {
-        let conversion = MarkdownConversion(markdown: markdown)
+    /// Converts `markdown` once, with the typography of its locale.
+    public init(markdown: String, typography: Typography = .none) {
+        self.init(markdown: markdown, settings: ConversionSettings(typography: typography))
+    }
+
+    /// Converts `markdown` once, with its locale's typography, the text part holding the known values.
+    public init(markdown: String, settings: ConversionSettings) {
+        let conversion = MarkdownConversion(markdown: markdown, typography: settings.typography)
         html = htmlFragment(of: conversion).html
-        text = PlainTextWriter.text(fromHTML: conversion.protectedHTML, document: conversion.protectedDocument)
+        text = PlainTextWriter.text(
+            fromHTML: conversion.protectedHTML, document: conversion.protectedDocument, settings: settings)
         issues = conversion.issues
     }
 }
@@ -58,8 +68,8 @@ public func checkMarkdown(_ markdown: String) -> [MarkdownIssue] {
 /// Renders the plain-text alternative of a Markdown body: paragraphs separated by a blank line,
 /// links as `text <url>`, emphasis markers removed, lists kept, lines wrapped at 78 columns
 /// without splitting a Liquid construct or a URL. Liquid constructs are kept byte for byte.
-public func renderText(markdown: String) -> String {
-    let conversion = MarkdownConversion(markdown: markdown)
+public func renderText(markdown: String, typography: Typography = .none) -> String {
+    let conversion = MarkdownConversion(markdown: markdown, typography: typography)
     return PlainTextWriter.text(fromHTML: conversion.protectedHTML, document: conversion.protectedDocument)
 }
 
@@ -114,7 +124,7 @@ struct MarkdownConversion {
         var issues: [MarkdownIssue] = []
     }
 
-    init(markdown: String) {
+    init(markdown: String, typography: Typography = .none) {
         if let reason = MarkdownBounds.problem(in: markdown) {
             protectedDocument = ProtectedMarkdown(source: "")
             protectedHTML = ""
@@ -175,8 +185,8 @@ struct MarkdownConversion {
                 if let issue { recorder.issues.append(issue) }
                 return rewritten
             })
-        let inkHTML = MailMarkdown(document.text).html(hooks: hooks)
-        protectedHTML = Self.unwrapTagParagraphs(in: inkHTML, document: document)
+        let inkHTML = MailMarkdown(document.text).html(hooks: hooks, lineBreaks: true)
+        protectedHTML = typography.apply(toProtectedHTML: Self.markButtons(in: Self.unwrapTagParagraphs(in: inkHTML, document: document)))
 
         issues += recorder.issues
         // Raw HTML: every tag-shaped `<` outside code.
@@ -396,6 +406,36 @@ struct MarkdownConversion {
             if case .autolink = placeholder.construct.kind { return HTMLEscaping.text(placeholder.source) }
             return placeholder.token
         }
+    }
+
+    // MARK: - Buttons
+
+    /// The marker that makes a link alone in its paragraph a button: `[Sign up](https://…){.button}`.
+    static let buttonMarker = "{.button}"
+
+    /// `<p><a href="…">text</a>{.button}</p>` becomes `<p class="am-button"><a href="…">text</a></p>`:
+    /// one link alone in its paragraph, the marker right after it. Anything else keeps the marker as text.
+    static func markButtons(in html: String) -> String {
+        guard html.contains(buttonMarker) else { return html }
+        var result = ""
+        var rest = Substring(html)
+        let close = buttonMarker + "</p>"
+        while let open = rest.firstRange(of: "<p><a href=\"") {
+            guard let end = rest[open.lowerBound...].firstRange(of: "</p>") else { break }
+            let paragraph = rest[open.lowerBound..<end.upperBound]
+            result += rest[..<open.lowerBound]
+            let inner = paragraph.dropFirst(3).dropLast(4)
+            if paragraph.hasSuffix("</a>" + close), inner.ranges(of: "<a ").count == 1, inner.ranges(of: "</a>").count == 1,
+               !inner.contains("<p")
+            {
+                result += "<p class=\"am-button\">" + paragraph.dropFirst(3).dropLast(close.count) + "</p>"
+            } else {
+                result += paragraph
+            }
+            rest = rest[end.upperBound...]
+        }
+        result += rest
+        return result
     }
 
     // MARK: - Block tags

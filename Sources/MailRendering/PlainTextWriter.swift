@@ -6,8 +6,9 @@ enum PlainTextWriter {
     /// The column limit of the text part.
     static let width = 78
 
-    static func text(fromHTML html: String, document: ProtectedMarkdown) -> String {
+    static func text(fromHTML html: String, document: ProtectedMarkdown, settings: ConversionSettings = .init()) -> String {
         var writer = State(document: document)
+        writer.settings = settings
         for token in HTMLTokenizer.tokens(of: html) {
             writer.handle(token)
         }
@@ -38,8 +39,43 @@ enum PlainTextWriter {
         var links: [(href: String, start: String.Index)] = []
         var cells: [String] = []
 
+        var settings = ConversionSettings()
+
         init(document: ProtectedMarkdown) {
             self.document = document
+        }
+
+        /// Whether `text` holds a Liquid output or tag placeholder.
+        func holdsLiquid(_ text: String) -> Bool {
+            guard text.contains(document.prefix) else { return false }
+            return document.tokens(in: Substring(text)).contains { token in
+                switch document.placeholders[token.index].construct.kind {
+                case .output, .tag: true
+                case .autolink, .lessThan: false
+                }
+            }
+        }
+
+        /// `html` text with the placeholders of known outputs (`{{ legal.publisher }}`) replaced by their
+        /// values, escaped as the writer's text is (so `restore` decodes them back).
+        func substitutingKnown(_ html: String) -> String {
+            guard !settings.knownValues.isEmpty else { return html }
+            let substring = Substring(html)
+            let tokens = document.tokens(in: substring)
+            guard !tokens.isEmpty else { return html }
+            var result = ""
+            var last = substring.startIndex
+            for token in tokens {
+                let placeholder = document.placeholders[token.index]
+                guard placeholder.construct.kind == .output, let value = settings.value(ofOutput: placeholder.source),
+                      !value.contains(document.prefix)
+                else { continue }
+                result += substring[last..<token.range.lowerBound]
+                result += HTMLEscaping.text(value)
+                last = token.range.upperBound
+            }
+            result += substring[last...]
+            return result
         }
 
         /// Text-part value of each placeholder, with the entities of the text between decoded
@@ -69,7 +105,7 @@ enum PlainTextWriter {
         mutating func handle(_ token: HTMLTokenizer.Token) {
             switch token {
             case .text(let raw):
-                let text = String(raw)
+                let text = substitutingKnown(String(raw))
                 if preDepth > 0 || openBlocks > 0 {
                     inline += text
                 } else if !text.allSatisfy(\.isWhitespace) {
@@ -108,7 +144,7 @@ enum PlainTextWriter {
                     flushInline()
                     emit([quotePrefix + String(repeating: "-", count: 20)], kind: .paragraph)
                 case "a":
-                    links.append((attributes["href"] ?? "", inline.endIndex))
+                    links.append((substitutingKnown(attributes["href"] ?? ""), inline.endIndex))
                 case "img":
                     inline += attributes["alt"] ?? ""
                 case "tr":
@@ -146,6 +182,9 @@ enum PlainTextWriter {
                     let href = link.href
                     if text.isEmpty || restore(text) == restore(href) {
                         inline.replaceSubrange(link.start..., with: "<\(href)>")
+                    } else if restore(href) == "mailto:" + restore(text) {
+                        // `[a@b.org](mailto:a@b.org)`: the address once, as the contact reads it.
+                        break
                     } else {
                         inline += " <\(href)>"
                     }
@@ -178,7 +217,11 @@ enum PlainTextWriter {
                 lists[lists.count - 1] = level
                 kind = .listLine
             }
-            var lines = PlainTextWriter.wrap(text, first: first, rest: rest) { restore($0) }
+            // A block with Liquid left (contact values) is not wrapped here: its length is known only once
+            // rendered, and the sender wraps it then (bundle-format.md, "The text part's lines").
+            var lines = holdsLiquid(text)
+                ? PlainTextWriter.unwrapped(text, first: first, rest: rest) { restore($0) }
+                : PlainTextWriter.wrap(text, first: first, rest: rest) { restore($0) }
             if headingLevel == 1 || headingLevel == 2 {
                 let length = lines.map(\.count).max() ?? 0
                 lines.append(String(repeating: headingLevel == 1 ? "=" : "-", count: length))
@@ -284,6 +327,23 @@ enum PlainTextWriter {
         // Bytes or Characters: a line of spaces and `>` is the same either way.
         while let last = lines.last, last.utf8.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ">") }),
               lines.count > 1 {
+            lines.removeLast()
+        }
+        return lines
+    }
+
+    /// The lines of `text` as `wrap(_:first:rest:restore:)` writes them, but not wrapped: one line a
+    /// `\n`-separated segment, its words joined by one space.
+    static func unwrapped(_ text: String, first: String, rest: String, restore: (Substring) -> String) -> [String] {
+        var lines: [String] = []
+        var prefix = first
+        for segment in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let words = segment.split(separator: " ").map(restore)
+            if words.isEmpty, lines.isEmpty { continue }
+            lines.append(prefix + words.joined(separator: " "))
+            prefix = rest
+        }
+        while let last = lines.last, last.allSatisfy({ $0 == " " || $0 == ">" }), lines.count > 1 {
             lines.removeLast()
         }
         return lines

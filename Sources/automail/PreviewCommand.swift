@@ -28,7 +28,10 @@ struct PreviewCommand: ParsableCommand {
             The contact comes from --contact (a YAML or JSON file: `firstname: Camille`, ..., optional \
             `locale` and `unsubscribe_url`), else from --sample (an id of `samples` in automail.yaml), \
             else the first sample, else obvious placeholders. With --all, the one argument is the \
-            workspace and every template and locale is written into the --output folder with an index.html.
+            workspace and the review site is written into the --output folder: for every template, locale \
+            and sample contact a page (subject, preheader, what sends it, desktop, phone and dark frames, \
+            text part, headers, .eml), and an index.html. With --serve, the one argument is the workspace \
+            and the site is served on 127.0.0.1, rebuilt and reloaded when a file changes.
             """
     )
 
@@ -59,10 +62,28 @@ struct PreviewCommand: ParsableCommand {
     @Flag(help: "Render every template and locale into the --output folder, with an index page.")
     var all = false
 
+    @Flag(help: "Serve the review site on 127.0.0.1 and reload it when a workspace file changes (Ctrl-C to stop).")
+    var serve = false
+
+    @Option(help: "With --serve: the port on 127.0.0.1 (0: any free port, printed).")
+    var port: Int = 8765
+
     @Option(help: "Colour the diagnostics: auto (when stderr is a terminal and NO_COLOR is unset), always, never.")
     var color: ColorChoice = .auto
 
     func run() throws {
+        if serve {
+            if all || output != nil || workspace != nil { throw ValidationError("with --serve, give only the workspace") }
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+            let root = template ?? "."
+            var person: PreviewContact?
+            if contact != nil || sample != nil {
+                let built = try Console.build(root, useColor: color.isEnabled(forDescriptor: Console.standardError))
+                person = try chooseContact(bundle: built.content, samples: built.result.samples)
+            }
+            try PreviewServer(root: root, contactsOverride: person).run(port: port)
+            return
+        }
         let root = (all ? template : workspace) ?? "."
         if all, workspace != nil { throw ValidationError("with --all, give only the workspace") }
         if !all, template == nil { throw ValidationError("give the template id, or --all") }
@@ -77,7 +98,9 @@ struct PreviewCommand: ParsableCommand {
         let person = try chooseContact(bundle: bundle, samples: result.samples)
         let when = date ?? Int(time(nil))
         if all {
-            try writeAll(bundle: bundle, contact: person, date: when, folder: output ?? ".")
+            // The review site switches between every sample contact, unless one contact is asked for.
+            let people = contact != nil || sample != nil || result.samples.isEmpty ? [person] : result.samples
+            try writeAll(bundle: bundle, contacts: people, date: when, folder: output ?? ".")
             return
         }
         let email: RenderedEmail
@@ -131,38 +154,20 @@ struct PreviewCommand: ParsableCommand {
         return samples.first ?? PreviewContact.placeholder(forBundle: bundle)
     }
 
-    private func writeAll(bundle: JSONValue, contact: PreviewContact, date: Int, folder: String) throws {
+    private func writeAll(bundle: JSONValue, contacts: [PreviewContact], date: Int, folder: String) throws {
         if mkdir(folder, 0o755) != 0 && errno != EEXIST {
             Console.writeLine("error: cannot create `\(folder)`")
             throw ExitCode(ExitStatus.internalFailure)
         }
-        var entries: [(template: String, locale: String, subject: String, file: String)] = []
-        let rules: RuntimeBundle
+        let files: [(name: String, bytes: [UInt8])]
         do {
-            rules = try Preview.runtimeBundle(bundle)
+            files = try ReviewSite.files(rules: try Preview.runtimeBundle(bundle), contacts: contacts, date: date)
         } catch {
-            Console.writeLine("error: internal: \(error)")
+            Console.writeLine("error: \(error)")
+            if case .unsafeMessage = error { throw ExitCode(ExitStatus.usage) }
             throw ExitCode(ExitStatus.internalFailure)
         }
-        for id in Preview.templateIDs(in: rules) {
-            for locale in Preview.locales(of: id, in: rules) {
-                let email: RenderedEmail
-                do {
-                    email = try Preview.render(bundle: rules, template: id, locale: locale, contact: contact)
-                } catch {
-                    Console.writeLine("error: \(error)")
-                    if case .unsafeMessage = error { throw ExitCode(ExitStatus.usage) }
-                    throw ExitCode(ExitStatus.internalFailure)
-                }
-                let stem = "\(id).\(locale)"
-                try write(Array(PreviewPage.page(email).utf8), to: folder + "/" + stem + ".html")
-                try write(EMLWriter.write(email, date: date), to: folder + "/" + stem + ".eml")
-                try write(Array(email.text.utf8), to: folder + "/" + stem + ".txt")
-                entries.append((id, locale, email.subject, stem + ".html"))
-            }
-        }
-        let index = PreviewPage.index(title: "automail preview", entries: entries)
-        try write(Array(index.utf8), to: folder + "/index.html")
+        for file in files { try write(file.bytes, to: folder + "/" + file.name) }
     }
 
     private func write(_ bytes: [UInt8], to path: String?) throws {

@@ -62,17 +62,23 @@ struct BundleDiffTests {
             "added pap-sujet-logement []",
             "removed phoning-don-plus-tard []",
         ])
+        // The text part holds `legal.*` as words (format 2, wrapped on what the contact reads): the new
+        // postal address changes the text part of every template, and only that in the ones the pull
+        // request did not touch.
         #expect(diff.templates.map { "\($0.kind.rawValue) \($0.id)" } == [
-            "changed merci-soutien", "changed programme-indecis", "added programme-logement",
+            "changed appel-don", "changed bienvenue-benevole", "changed confirmation-reunion", "changed invitation-reunion",
+            "changed merci-don", "changed merci-soutien", "changed procuration", "changed programme-indecis",
+            "added programme-logement",
         ])
-        let merci = try #require(diff.templates.first)
-        #expect(merci.locales.map(\.locale) == ["fr"])
-        #expect(merci.locales.first?.text == nil, "a new subject alone leaves the text part as it was")
-        #expect(merci.locales.first?.htmlChanged == false, "the subject in <title> does not count as an HTML change")
+        let merci = try #require(diff.templates.first { $0.id == "merci-soutien" })
+        #expect(merci.locales.map(\.locale) == ["fr", "en"])
+        #expect(merci.locales.allSatisfy { $0.htmlChanged == false }, "the subject in <title> and a global value do not change the HTML template")
+        let untouched = diff.templates.filter { !["merci-soutien", "programme-indecis", "programme-logement"].contains($0.id) }
+        #expect(untouched.allSatisfy { $0.locales.allSatisfy { $0.text != nil && $0.htmlChanged == false } })
         #expect(diff.senders.map(\.fields) == [[FieldChange(field: "reply_to", old: "contact@lyon-en-commun.fr", new: "benevoles@lyon-en-commun.fr")]])
         #expect(diff.globals.map { "\($0.key) \($0.locales)" } == ["legal.postal_address [\"fr\", \"en\"]"])
         #expect(diff.defaultSender == nil && diff.variables.isEmpty && diff.other.isEmpty && diff.warnings.isEmpty)
-        #expect(diff.summary.total == 8)
+        #expect(diff.summary.total == 14)
     }
 
     @Test func aWorkspaceAgainstItselfHasNoChange() throws {
@@ -114,12 +120,12 @@ struct BundleDiffTests {
         }
         #expect(throws: BundleReadError.self) { try ReadBundle.read(Array("{\"a\": 1, \"a\": 2}".utf8)) }
         var content = try Self.content("lyon-before")
-        content = Self.replacing(content, at: ["format"], with: .int(2))
+        content = Self.replacing(content, at: ["format"], with: .int(3))
         let source = DiffSource(kind: .bundle, name: "x.json")
         #expect(
             throws: BundleDiff.ReadFailure(
                 side: .new,
-                error: BundleReadError(path: "format", message: "bundle format 2 is not one this automail reads (format 1)"))
+                error: BundleReadError(path: "format", message: "bundle format 3 is not one this automail reads (format 2)"))
         ) {
             try BundleDiff.compare(old: Self.content("lyon-before"), new: content, oldSource: source, newSource: source)
         }

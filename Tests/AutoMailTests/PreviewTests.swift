@@ -22,6 +22,13 @@ struct PreviewTests {
         var anonymous = PreviewContact.placeholder(forBundle: bundle)
         anonymous.values = ["mail": .string("someone@example.org")]
         contacts.append(anonymous)
+        // Every text field 60 characters long, with spaces: the text part still keeps lines within 78.
+        var long = PreviewContact.placeholder(forBundle: bundle)
+        for (key, value) in long.values {
+            guard case .string = value, key != "mail" else { continue }
+            long.values[key] = .string(String(String(repeating: "\(key) long value ", count: 8).prefix(60)))
+        }
+        contacts.append(long)
         return contacts
     }
 

@@ -17,6 +17,8 @@ struct SchemaAgreementTests {
         "sender": ("automail", "/properties/senders/items"),
         "legal": ("automail", "/properties/legal"),
         "consent": ("automail", "/properties/consent"),
+        "brand": ("automail", "/properties/brand"),
+        "logo": ("automail", "/properties/brand/properties/logo"),
         "purpose": ("automail", "/properties/consent/properties/purposes/items"),
         "contact_field": ("automail", "/properties/contact_fields/items"),
         "support_level": ("automail", "/properties/support_levels/items"),

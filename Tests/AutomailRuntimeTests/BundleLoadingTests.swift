@@ -13,8 +13,8 @@ struct BundleLoadingTests {
     @Test(arguments: goldenPaths)
     func theGoldenBundlesLoad(_ path: String) throws {
         let bundle = try RuntimeBundle.load(try Repository.bytes(path))
-        #expect(bundle.format == 1)
-        #expect(bundle.formatMinor == 1)
+        #expect(bundle.format == 2)
+        #expect(bundle.formatMinor == 0)
         #expect(bundle.digest.hasPrefix("sha256:"))
         #expect(bundle.revision == "golden")
         #expect(!bundle.templates.isEmpty && !bundle.triggers.isEmpty)
@@ -61,14 +61,14 @@ struct BundleLoadingTests {
 
     @Test func anUnknownMajorFormatIsRefusedBeforeAnythingElse() throws {
         var content = BundleBuilder().content
-        content["format"] = .int(2)
+        content["format"] = .int(3)
         // Even with a wrong digest and a missing member, the version is what is reported.
         content["templates"] = nil
         var members = content
         members["digest"] = .string("sha256:0")
         let bytes = JSONWriter(pretty: true).write(.object(members))
-        #expect(throws: BundleLoadError.unsupportedFormat(2)) { try RuntimeBundle.load(bytes) }
-        #expect("\(BundleLoadError.unsupportedFormat(2))".contains("format 2"))
+        #expect(throws: BundleLoadError.unsupportedFormat(3)) { try RuntimeBundle.load(bytes) }
+        #expect("\(BundleLoadError.unsupportedFormat(3))".contains("format 3"))
     }
 
     @Test func aNewerMinorVersionAndUnknownMembersAreRead() throws {

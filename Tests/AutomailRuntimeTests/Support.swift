@@ -65,7 +65,7 @@ struct BundleBuilder {
             ])
         }
         return [
-            "format": .int(1), "format_minor": .int(1),
+            "format": .int(2), "format_minor": .int(0),
             "compiler": .object(["name": .string("automail"), "version": .string("0.1.0")]),
             "workspace": .object(["id": .string("w"), "name": .string("W")]),
             "locales": .object(["default": .string(locales[0]), "all": .array(locales.map(JSONValue.string))]),

@@ -144,7 +144,7 @@ import Testing
 
     /// A bundle-shaped document holding `n` zeros in one array, or `n` members in one object.
     static func hostileBundle(items n: Int, object: Bool) -> String {
-        var text = #"{"format": 1, "digest": "sha256:0", "x": "#
+        var text = #"{"format": 2, "digest": "sha256:0", "x": "#
         text += object ? "{" : "["
         text.reserveCapacity(n * 12)
         for index in 0..<n {

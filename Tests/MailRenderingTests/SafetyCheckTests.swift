@@ -135,7 +135,7 @@ struct SafetyCheckTests {
     func noRawHTMLInOutput(markdown: String) {
         let html = renderHTMLFragment(markdown: markdown).html
         let allowed = ["<p>", "</p>", "<a href=", "</a>", "<code>", "</code>", "<blockquote>", "</blockquote>",
-                       "<ul>", "</ul>", "<li>", "</li>"]
+                       "<ul>", "</ul>", "<li>", "</li>", "<br>"]
         var rest = Substring(html)
         while let index = rest.firstIndex(of: "<") {
             let tail = rest[index...]

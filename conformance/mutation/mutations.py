@@ -17,6 +17,7 @@ RE = "bundle-format.md, Rendering"
 LQ = "bundle-format.md, The Liquid subset"
 HD = "bundle-format.md, What a header may hold"
 TS = "bundle-format.md, Timestamps"
+TX = "bundle-format.md, The text part's lines"
 
 MUTATIONS = [
     # --- strict JSON ------------------------------------------------------------------------------------
@@ -283,4 +284,12 @@ MUTATIONS = [
       ("    liquid.builtin.tags.case_tag._eq = _equal\n", "    liquid.builtin.tags.case_tag._eq = lambda a, b: False\n")),
     m("order-python-lt-on-kinds", LQ + ": anything else is false",
       ("        raise RenderFailure(\"a string cannot be compared with a number\")\n    return None", "        raise RenderFailure(\"a string cannot be compared with a number\")\n    raise RenderFailure(\"kinds\")")),
+    # --- the text part's lines (format 2) ----------------------------------------------------------------
+    m("text-not-rewrapped", TX + ": lines over 78 code points are re-wrapped",
+      ('        "text": wrap_text(render(content["text"], f"{pointer}/text")),',
+       '        "text": render(content["text"], f"{pointer}/text"),')),
+    m("text-rewrapped-at-80", TX + ": 78 code points", ("TEXT_WIDTH = 78", "TEXT_WIDTH = 80")),
+    m("format-1-accepted", RB + ": a reader of 2 refuses 1",
+      ('if root.member("format").integer() != SUPPORTED_FORMAT:',
+       'if root.member("format").integer() not in (1, SUPPORTED_FORMAT):')),
 ]

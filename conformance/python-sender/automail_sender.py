@@ -24,7 +24,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_pem_public_key
 
-SUPPORTED_FORMAT = 1
+SUPPORTED_FORMAT = 2
 SIGNATURE_PREFIX = b"automail-bundle-signature-v1\n"
 EMAIL_CHANNEL = "email"
 
@@ -931,6 +931,34 @@ def check_headers(message):
 
 
 MAXIMUM_LENGTH = 4_000_000
+TEXT_WIDTH = 78
+
+
+def wrap_text(text):
+    """The Rendering section's wrapping rule (format 2): a rendered line longer than 78 code points keeps
+    its prefix (leading spaces and `>`, then a list marker `- ` or `N. ` whose width in spaces starts the
+    continuation lines), its words (split at U+0020) are refilled greedily joined by one
+    space, continuation lines repeat the prefix; a word longer than a line stands alone, whole."""
+    out = []
+    for line in text.split("\n"):
+        if len(line) <= TEXT_WIDTH:
+            out.append(line)
+            continue
+        stripped = line.lstrip(" >")
+        prefix = line[: len(line) - len(stripped)]
+        marker = re.match(r"- |[0-9]+\. ", stripped)
+        current, has_word = prefix, False
+        if marker:  # a list item: its continuation lines are indented by the marker's width
+            current, stripped = prefix + marker.group(0), stripped[marker.end():]
+            prefix += " " * marker.end()
+        for word in (w for w in stripped.split(" ") if w):
+            if has_word and len(current) + 1 + len(word) > TEXT_WIDTH:
+                out.append(current)
+                current, has_word = prefix, False
+            current += (" " if has_word else "") + word
+            has_word = True
+        out.append(current)
+    return "\n".join(out)
 
 
 def render_email(bundle, template_id, locale, contact):
@@ -964,7 +992,7 @@ def render_email(bundle, template_id, locale, contact):
         "to": {"name": to_name, "address": contact.get("email") or ""},
         "subject": render(content["subject"], f"{pointer}/subject"),
         "headers": headers,
-        "text": render(content["text"], f"{pointer}/text"),
+        "text": wrap_text(render(content["text"], f"{pointer}/text")),
         "html": render(content["html"], f"{pointer}/html"),
     }
 

@@ -443,6 +443,38 @@ module AutomailSender
   Liquid::Variable.prepend(Printing)
 
   MAXIMUM_LENGTH = 4_000_000
+  TEXT_WIDTH = 78
+
+  # The Rendering section's wrapping rule (format 2): a rendered line longer than 78 code points keeps its
+  # prefix (leading spaces and `>`, then a list marker `- ` or `N. ` whose width in spaces starts the
+  # continuation lines), its words (split at U+0020) are refilled greedily joined by one space,
+  # continuation lines repeat the prefix; a word longer than a line stands alone, whole.
+  def self.wrap_text(text)
+    text.split("\n", -1).flat_map do |line|
+      next [line] if line.length <= TEXT_WIDTH
+      prefix = line[/\A[ >]*/]
+      rest = line[prefix.length..]
+      lines = []
+      current = prefix.dup
+      has_word = false
+      if (marker = rest[/\A(- |[0-9]+\. )/]) # a list item: continuation lines indented by the marker's width
+        current = prefix + marker
+        rest = rest[marker.length..]
+        prefix += " " * marker.length
+      end
+      rest.split(" ").reject(&:empty?).each do |word|
+        if has_word && current.length + 1 + word.length > TEXT_WIDTH
+          lines << current
+          current = prefix.dup
+          has_word = false
+        end
+        current << " " if has_word
+        current << word
+        has_word = true
+      end
+      lines << current
+    end.join("\n")
+  end
 
   def self.parse_liquid(reader)
     source = reader.string
@@ -583,7 +615,7 @@ module AutomailSender
     raise Refused.new("malformed", "at /: expected an object") unless document.is_a?(Hash)
     root = Reader.new(document)
     format = root.member("format").integer
-    raise Refused.new("unsupported_format", "format #{format}; this reader supports 1") unless format == 1
+    raise Refused.new("unsupported_format", "format #{format}; this reader supports 2") unless format == 2
     declared = root.member("digest").string
     computed = compute_digest(document)
     raise Refused.new("digest_mismatch", "declared #{declared}, computed #{computed}") unless declared == computed
@@ -753,7 +785,7 @@ module AutomailSender
       "from" => sender["from"].dup, "reply_to" => sender["reply_to"],
       "to" => { "name" => names.join(" "), "address" => contact["email"] || "" },
       "subject" => render.call(content["subject"], "#{pointer}/subject"), "headers" => headers,
-      "text" => render.call(content["text"], "#{pointer}/text"), "html" => render.call(content["html"], "#{pointer}/html"),
+      "text" => wrap_text(render.call(content["text"], "#{pointer}/text")), "html" => render.call(content["html"], "#{pointer}/html"),
     }
   end
 

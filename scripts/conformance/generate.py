@@ -131,14 +131,22 @@ def derive_missing_template(purpose):
     return with_digest(bundle)
 
 
-def derive_format_2(purpose):
+def derive_format_3(purpose):
     bundle = copy.deepcopy(purpose)
-    bundle["format"] = 2
+    bundle["format"] = 3
     bundle["format_minor"] = 0
     return with_digest(bundle)
 
 
-def derive_format_1_0(channel):
+def derive_format_1(purpose):
+    """A 1.1 bundle: a reader of format 2 refuses it (its text part was wrapped for the 1.x contract)."""
+    bundle = copy.deepcopy(purpose)
+    bundle["format"] = 1
+    bundle["format_minor"] = 1
+    return with_digest(bundle)
+
+
+def derive_minor_absent(channel):
     bundle = copy.deepcopy(channel)
     del bundle["format_minor"]
     return with_digest(bundle)
@@ -186,11 +194,12 @@ def derive_bundles(out):
     malformed_signature = copy.deepcopy(signed)
     malformed_signature["signature"]["value"] = malformed_signature["signature"]["value"].rstrip("=")
     write("purpose.signature-unpadded.bundle.json", pretty(malformed_signature))
-    write("purpose.format-2.bundle.json", pretty(derive_format_2(purpose)))
-    write("format-2-minimal.bundle.json", pretty({"format": 2, "digest": "computed differently in format 2"}))
+    write("purpose.format-3.bundle.json", pretty(derive_format_3(purpose)))
+    write("purpose.format-1.bundle.json", pretty(derive_format_1(purpose)))
+    write("format-3-minimal.bundle.json", pretty({"format": 3, "digest": "computed differently in format 3"}))
     write("purpose.missing-template.bundle.json", pretty(derive_missing_template(purpose)))
     write("channel.minor-9.bundle.json", pretty(derive_minor(channel)))
-    write("channel.format-1-0.bundle.json", pretty(derive_format_1_0(channel)))
+    write("channel.minor-absent.bundle.json", pretty(derive_minor_absent(channel)))
     # Compact: pretty-printed, 257 levels of indentation would weigh 170 kB.
     write("channel.deep.bundle.json", canonical(derive_deep(channel)).decode("utf-8") + "\n")
     duplicate = text_with_duplicate_key(channel_text)

@@ -6,8 +6,9 @@ a list of {template, locale, contact, unsubscribe_url, subject, html, text, eml}
 FOLDER) written by automail's preview. For every case:
 
 1. python-liquid renders the bundle's `subject`, `html`, `text` and header templates with the context a
-   sender builds (`globals[locale]`, `contact`, `unsubscribe_url`); the result must equal automail's
-   preview byte for byte.
+   sender builds (`globals[locale]`, `contact`, `unsubscribe_url`), the text re-wrapped by the rule of
+   bundle-format.md (the Python conformance sender's `wrap_text`); the result must equal automail's
+   preview byte for byte, and no text line is over 78 characters unless it is one unbreakable word.
 2. Python's `email` package parses the .eml: headers, multipart/alternative, both parts decoded.
 3. Python's `html.parser` parses the HTML part: balanced elements, one title, no script, images with alt.
 
@@ -21,6 +22,9 @@ import sys
 from html.parser import HTMLParser
 
 from liquid import Environment
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "conformance", "python-sender"))
+from automail_sender import wrap_text  # noqa: E402  (bundle-format.md, "The text part's lines")
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -92,6 +96,14 @@ def main():
         context["contact"] = case["contact"]
         context["unsubscribe_url"] = case["unsubscribe_url"]
         rendered = {part: env.from_string(content[part]).render(**context) for part in ("subject", "html", "text")}
+        rendered["text"] = wrap_text(rendered["text"])
+        for line in case["text"].split("\n"):
+            checks += 1
+            words = line.lstrip(" >").split()
+            if words and words[0] in ("-",) or (words and words[0][:-1].isdigit() and words[0].endswith(".")):
+                words = words[1:]
+            if len(line) > 78 and len(words) > 1:
+                failures.append(f"{name}: a text line of {len(line)} characters that could break: {line[:60]}…")
         headers = {k: env.from_string(v).render(**context) for k, v in content["headers"].items()}
         for part in ("subject", "html", "text"):
             checks += 1

@@ -1,10 +1,13 @@
 import Diagnostics
+import MailRendering
 import YAMLSource
 
 extension MappingKind {
     static let legal = MappingKind("legal", keys: ["publisher", "postal_address", "privacy_url", "data_origin"])
     static let consent = MappingKind("consent", keys: ["mode", "purposes"])
     static let purpose = MappingKind("purpose", keys: ["id", "label"])
+    static let brand = MappingKind("brand", keys: ["color", "logo", "header"])
+    static let brandLogo = MappingKind("logo", keys: ["url", "alt", "width"])
 }
 
 extension WorkspaceDecoder {
@@ -33,6 +36,38 @@ extension WorkspaceDecoder {
             range: pair.value.range, dataOriginKeyRange: legal.pair("data_origin")?.key.range)
         decoded.dataOriginKeys = legal.pair("data_origin").map(writtenKeys) ?? []
         return decoded
+    }
+
+    /// The optional `brand` block: `color` (`#rrggbb` or `#rgb`, AM205 otherwise), `logo` (`url` and
+    /// `alt` required, `width` from 16 to 520) and `header`. Contrast and the logo's scheme are rules
+    /// (AM625, AM626).
+    static func decodeBrand(_ reader: inout MappingReader, into bag: inout DiagnosticBag) -> Brand? {
+        guard let (pair, opened) = reader.mapping(
+            "brand", kind: .brand, subject: "`brand`", required: false, example: "{color: \"#c2410c\"}", into: &bag)
+        else { return nil }
+        var brand = opened
+        let color = brand.optional("color", as: .string(example: "\"#c2410c\""), into: &bag)
+        if let color, RGBColor(hex: color.value) == nil {
+            bag.report(.error(
+                .invalidValue, "invalid value `\(color.value)` for `color`", at: color.range,
+                help: "write the colour as `#` and six hexadecimal digits, like `\"#c2410c\"` (quoted: `#` starts a YAML comment)"))
+        }
+        var logo: BrandLogo?
+        if let (logoPair, openedLogo) = brand.mapping(
+            "logo", kind: .brandLogo, subject: "`brand.logo`", required: false,
+            example: "{url: https://example.org/logo.png, alt: Example}", into: &bag)
+        {
+            var logoReader = openedLogo
+            let url = logoReader.required("url", as: .string(example: "https://example.org/logo.png"), into: &bag)
+            let alt = logoReader.required("alt", as: .string(example: "Lyon en commun"), into: &bag)
+            let width = logoReader.optional(
+                "width", as: .integer(in: 16...EmailBrand.maximumLogoWidth, example: "140"), into: &bag)
+            logoReader.reportUnknownKeys(into: &bag)
+            logo = BrandLogo(url: url, alt: alt, width: width, range: logoPair.value.range)
+        }
+        let header = brand.optional("header", as: .string(example: "Municipales 2026"), into: &bag)
+        brand.reportUnknownKeys(into: &bag)
+        return Brand(color: color, logo: logo, header: header, range: pair.value.range)
     }
 
     /// The optional `consent` block: `mode` (default channel) and `purposes`, required and non-empty in

@@ -2,7 +2,7 @@ import Diagnostics
 import YAMLSource
 
 extension MappingKind {
-    static let templateLocale = MappingKind("template_locale", keys: ["subject", "body", "footer"])
+    static let templateLocale = MappingKind("template_locale", keys: ["subject", "preheader", "body", "footer"])
 }
 
 extension WorkspaceDecoder {
@@ -25,11 +25,15 @@ extension WorkspaceDecoder {
                 example: "write `\(locale):` followed by indented `subject:` and `body:`", into: &bag)
             else { continue }
             let subject = entry.required("subject", as: .text(example: "Thank you {{ contact.firstname }}!"), into: &bag)
+            let preheader = entry.optional(
+                "preheader", as: .text(example: "Our next meeting, and how to join it"), into: &bag)
             let body = entry.required("body", as: .text(example: "|"), into: &bag)
             let footer = entry.optional("footer", as: .text, into: &bag)
             entry.reportUnknownKeys(into: &bag)
-            result.append(TemplateLocale(
-                locale: Located(locale, at: pair.key.range), subject: subject, body: body, footer: footer))
+            var content = TemplateLocale(
+                locale: Located(locale, at: pair.key.range), subject: subject, body: body, footer: footer)
+            content.preheader = preheader
+            result.append(content)
         }
         return result
     }

@@ -4,7 +4,7 @@ import YAMLSource
 extension MappingKind {
     static let manifest = MappingKind("manifest", keys: [
         "id", "name", "locales", "sending_domains", "senders", "default_sender", "legal", "footer", "layout",
-        "consent", "contact_fields", "support_levels", "tasks", "samples",
+        "brand", "consent", "contact_fields", "support_levels", "tasks", "samples",
     ])
     static let sample = MappingKind("sample", keys: ["id", "locale", "contact"])
     static let sender = MappingKind("sender", keys: ["id", "name", "address", "reply_to"])
@@ -23,7 +23,7 @@ extension MappingKind {
 public enum WorkspaceDecoder {
     /// Every kind of mapping the decoder reads with its keys (the tables next to the decode functions).
     static let mappingKinds: [MappingKind] = [
-        .manifest, .sender, .legal, .consent, .purpose, .contactField, .supportLevel, .task, .sample,
+        .manifest, .sender, .legal, .brand, .brandLogo, .consent, .purpose, .contactField, .supportLevel, .task, .sample,
         .questionnaire, .question, .answer, .template, .templateLocale, .triggersFile, .trigger, .when,
     ]
 
@@ -63,6 +63,7 @@ public enum WorkspaceDecoder {
         manifest.footerKeyRange = reader.pair("footer")?.key.range
         manifest.footerKeys = reader.pair("footer").map(writtenKeys) ?? []
         manifest.layout = reader.optional("layout", as: .string(example: "layouts/email.html"), into: &bag)
+        manifest.brand = decodeBrand(&reader, into: &bag)
         manifest.consent = decodeConsent(&reader, into: &bag)
         manifest.contactFields = reader.items(
             "contact_fields", kind: .contactField, noun: "contact field", required: false, nonEmpty: false,

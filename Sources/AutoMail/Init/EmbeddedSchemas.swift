@@ -4,7 +4,7 @@
 enum EmbeddedSchemas {
     /// File name (`automail.schema.json`) -> content, for the four kinds of workspace file.
     static let files: [(name: String, text: String)] = [
-        ("automail.schema.json", #"""
+        ("automail.schema.json", ##"""
 {
   "$schema": "http://json-schema.org/draft-07/schema#",
   "$id": "https://automail.dev/schemas/automail.schema.json",
@@ -335,6 +335,67 @@ enum EmbeddedSchemas {
       "examples": [
         "layouts/email.html"
       ]
+    },
+    "brand": {
+      "type": "object",
+      "title": "Brand",
+      "description": "How automail's default layout looks: the brand colour (buttons, links, the card's top rule), an optional logo and an optional header line. The colour needs 4.5:1 against white (AM625); under 3:1 against the dark card, buttons get an outline in dark mode (AM627); the logo an https URL (AM626) and alt text. Ignored by a custom `layout`.",
+      "markdownDescription": "How automail's default layout looks.\n\n- `color`: the brand colour, `\"#rrggbb\"` (quoted): buttons, links, the card's top rule. It needs 4.5:1 against white (AM625); under 3:1 against the dark card, buttons get an outline in dark mode (AM627).\n- `logo`: `url` (https, AM626), `alt` (required), optional `width` in pixels (16–520, default 120).\n- `header`: a short line at the top of the card, plain text.\n\nIgnored by a custom `layout`.",
+      "additionalProperties": false,
+      "properties": {
+        "color": {
+          "type": "string",
+          "description": "The brand colour, `#rrggbb` or `#rgb` (quote it: `#` starts a YAML comment).",
+          "pattern": "^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$",
+          "examples": [
+            "#c2410c"
+          ]
+        },
+        "logo": {
+          "type": "object",
+          "description": "The logo at the top of the card.",
+          "additionalProperties": false,
+          "required": [
+            "url",
+            "alt"
+          ],
+          "properties": {
+            "url": {
+              "type": "string",
+              "description": "The image URL, https.",
+              "minLength": 1,
+              "examples": [
+                "https://example.org/logo.png"
+              ]
+            },
+            "alt": {
+              "type": "string",
+              "description": "The alt text: what a contact reads while images are blocked.",
+              "minLength": 1,
+              "examples": [
+                "Lyon en commun"
+              ]
+            },
+            "width": {
+              "type": "integer",
+              "description": "The width in CSS pixels (default 120).",
+              "minimum": 16,
+              "maximum": 520,
+              "examples": [
+                140
+              ]
+            }
+          }
+        },
+        "header": {
+          "type": "string",
+          "description": "A short line at the top of the card (the campaign's name, a slogan), plain text.",
+          "minLength": 1,
+          "examples": [
+            "Lyon en commun · Municipales 2026"
+          ]
+        }
+      }
     },
     "consent": {
       "type": "object",
@@ -809,7 +870,7 @@ enum EmbeddedSchemas {
   ]
 }
 
-"""#),
+"""##),
         ("questionnaire.schema.json", #"""
 {
   "$schema": "http://json-schema.org/draft-07/schema#",
@@ -1164,6 +1225,15 @@ enum EmbeddedSchemas {
               "pattern": "^[^\\r\\n]*$",
               "examples": [
                 "Merci {{ contact.firstname | default: \"à vous\" }} !"
+              ]
+            },
+            "preheader": {
+              "type": "string",
+              "description": "Optional: the preview line a mail client shows after the subject. One line of Liquid, checked like the subject; hidden in the HTML part, absent from the text part.",
+              "markdownDescription": "Optional: the **preview line** a mail client shows after the subject in the inbox. One line, Liquid allowed (checked like the subject); hidden in the HTML part the standard way, never in the text part.",
+              "minLength": 1,
+              "examples": [
+                "Four evenings in January: come and debate with us"
               ]
             },
             "body": {

@@ -122,7 +122,11 @@ struct BundleLowering {
         templateDiagnostics += footerBag.diagnostics
         for footer in manifest.footers {
             let key = TextKey(footer.text.text)
-            if shared.markdown[key] == nil { shared.markdown[key] = RenderedMarkdown(markdown: footer.text.text) }
+            let settings = manifest.conversionSettings(locale: footer.locale.value)
+            let markdownKey = MarkdownKey(footer.text.text, settings)
+            if shared.markdown[markdownKey] == nil {
+                shared.markdown[markdownKey] = RenderedMarkdown(markdown: footer.text.text, settings: settings)
+            }
             if shared.reads[key] == nil { shared.reads[key] = Self.reads(of: footer.text.text) }
         }
         let all = workspace.templates
@@ -133,7 +137,7 @@ struct BundleLowering {
             return left.utf8.lexicographicallyPrecedes(right.utf8)
         }
         // The layout read once, and its markup rewritten once: every document shares it.
-        let layout = DocumentLayout(self.layout)
+        let layout = DocumentLayout(self.layout, theme: manifest.emailTheme)
         let pieces = layout.pieces.map(LiquidTemplate.PreparedEscapePart.init)
         let defaultSender = senders().1
         options.progress?.update { $0.templates = order.count }
@@ -223,6 +227,13 @@ struct BundleLowering {
         return String(validating: file.bytes, as: UTF8.self)
     }
 
+    /// The text part: the body, one blank line, the signature separator `-- ` and the footer.
+    static func textPart(body: String, footer: String) -> String {
+        var body = Substring(body)
+        while body.last == "\n" { body = body.dropLast() }
+        return body.isEmpty ? "-- \n" + footer : body + "\n\n-- \n" + footer
+    }
+
     /// The variables `source` reads, and for each path of two or more parts, its first two parts.
     static func reads(of source: String) -> Set<String> {
         reads(of: LiquidTemplate.parse(source).template?.variables ?? [])
@@ -253,22 +264,26 @@ struct BundleLowering {
             let subject = content.subject?.text ?? ""
             let body = content.body?.text ?? ""
             let footer = content.footer?.text ?? manifest.footers.first { $0.locale.value == locale }?.text.text ?? ""
-            for source in [subject, body, footer] {
+            let preheader = content.preheader?.text
+            for source in [subject, body, footer] + (preheader.map { [$0] } ?? []) {
                 used.formUnion(findings.reads[TextKey(source)] ?? Self.reads(of: source))
             }
-            let renderedBody = findings.markdown[TextKey(body)] ?? RenderedMarkdown(markdown: body)
-            let renderedFooter = findings.markdown[TextKey(footer)] ?? RenderedMarkdown(markdown: footer)
+            let settings = manifest.conversionSettings(locale: locale)
+            let renderedBody = findings.markdown[MarkdownKey(body, settings)]
+                ?? RenderedMarkdown(markdown: body, settings: settings)
+            let renderedFooter = findings.markdown[MarkdownKey(footer, settings)]
+                ?? RenderedMarkdown(markdown: footer, settings: settings)
             // The layout's markup is the same in every document: rewritten once, only the subject, body
             // and footer are read for Liquid here.
-            let document = layout.parts(subject: subject, locale: locale).map { part -> LiquidTemplate.EscapePart in
+            let document = layout.parts(subject: subject, locale: locale, preheader: preheader).map { part -> LiquidTemplate.EscapePart in
                 switch part {
                 case .markup(let text): .source(text)
                 case .markupPiece(let index): .prepared(pieces[index])
-                case .body: .source(renderedBody.html)
-                case .footer: .source(renderedFooter.html)
+                case .body: .source(layout.fragment(renderedBody.html, role: .body))
+                case .footer: .source(layout.fragment(renderedFooter.html, role: .footer))
                 }
             }
-            let text = renderedBody.text + "\n\n-- \n" + renderedFooter.text
+            let text = Self.textPart(body: renderedBody.text, footer: renderedFooter.text)
             locales[locale] = .object([
                 "subject": .string(subject),
                 "html": .string(LiquidTemplate.appendingEscapeToOutputs(joining: document)),

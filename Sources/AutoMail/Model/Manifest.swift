@@ -28,6 +28,8 @@ public struct Manifest: Sendable, Hashable {
     public var footerKeys: [String] = []
     /// The custom email layout, a path such as `layouts/email.html`; absent means the default layout.
     public var layout: Located<String>?
+    /// The brand settings of the default layout (`brand`): colour, logo, header line.
+    public var brand: Brand?
     /// The consent model.
     public var consent: Consent
     /// Custom contact fields, usable as `contact.<id>`.
@@ -218,4 +220,44 @@ public struct SampleContact: Sendable, Hashable {
     public var locale: Located<String>?
     /// The `contact:` mapping, as parsed.
     public var contact: YAMLNode?
+}
+
+/// `brand:` in `automail.yaml`: how the default layout looks.
+public struct Brand: Sendable, Hashable {
+    /// The brand colour, `#rrggbb` or `#rgb` (buttons, links, the card's top rule).
+    public var color: Located<String>?
+    /// The logo at the top of the card.
+    public var logo: BrandLogo?
+    /// A short line at the top of the card, plain text.
+    public var header: Located<String>?
+    /// The range of the `brand` mapping.
+    public var range: SourceRange
+
+    /// Creates brand settings.
+    public init(color: Located<String>?, logo: BrandLogo?, header: Located<String>?, range: SourceRange) {
+        self.color = color
+        self.logo = logo
+        self.header = header
+        self.range = range
+    }
+}
+
+/// `brand.logo`: an image URL (`https`), its alt text, and an optional width in pixels.
+public struct BrandLogo: Sendable, Hashable {
+    /// The image URL.
+    public var url: Located<String>?
+    /// The alt text, required: it is what a contact sees while images are blocked.
+    public var alt: Located<String>?
+    /// The width in CSS pixels.
+    public var width: Located<Int>?
+    /// The range of the `logo` mapping.
+    public var range: SourceRange
+
+    /// Creates a logo.
+    public init(url: Located<String>?, alt: Located<String>?, width: Located<Int>?, range: SourceRange) {
+        self.url = url
+        self.alt = alt
+        self.width = width
+        self.range = range
+    }
 }

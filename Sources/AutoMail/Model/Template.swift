@@ -39,6 +39,9 @@ public struct TemplateLocale: Sendable, Hashable {
     public var body: SourceText?
     /// A footer replacing the manifest's for this locale.
     public var footer: SourceText?
+    /// The preheader: the preview line a mail client shows after the subject (Liquid, one line),
+    /// hidden in the HTML part and absent from the text part.
+    public var preheader: SourceText?
 
     /// Creates a template locale.
     public init(locale: Located<String>, subject: SourceText?, body: SourceText?, footer: SourceText?) {

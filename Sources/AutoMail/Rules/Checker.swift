@@ -35,6 +35,7 @@ enum Checker {
         FooterRules(symbols: symbols, variables: variables, lines: lines).check(workspace, into: &bag)
         TriggerRules.check(workspace, symbols: symbols, into: &bag)
         LayoutRules(variables: variables).check(workspace, into: &bag)
+        BrandRules.check(workspace, into: &bag)
         return Output(symbols: symbols, variables: variables, templateRules: templateRules)
     }
 }

@@ -32,7 +32,7 @@ struct FooterRules {
         guard let manifest = workspace.manifest else { return }
         var cache = FindingsCache()
         let layoutText = Self.layoutText(of: workspace, manifest: manifest)
-        let layout = DocumentLayout(layoutText)
+        let layout = DocumentLayout(layoutText, theme: manifest.emailTheme)
         // A layout that hides the footer is reported once, at its slot (AM616), not once per mention.
         let footerHidden = layoutText.map { MailRendering.hiddenLayoutSlots($0).contains { $0.name == "footer" } } ?? false
         if let legal = manifest.legal {
@@ -223,17 +223,17 @@ struct FooterRules {
         guard let legal = manifest.legal, let parsedSource = LiquidTemplate.parse(source).template else { return nil }
         if parsedSource.variables.contains(where: { !variables.allows($0.path) }) { return nil }
         var findings = Findings()
-        let converted = RenderedMarkdown(markdown: source)
+        let converted = RenderedMarkdown(markdown: source, settings: manifest.conversionSettings(locale: locale))
         let html = LiquidTemplate.appendingEscapeToOutputs(
             joining: layout.parts(subject: "", locale: locale).map { part in
                 switch part {
                 case .markup(let text): text
                 case .markupPiece(let index): layout.pieces[index]
                 case .body: ""
-                case .footer: converted.html
+                case .footer: layout.fragment(converted.html, role: .footer)
                 }
             })
-        let text = "\n\n-- \n" + converted.text
+        let text = BundleLowering.textPart(body: "", footer: converted.text)
         let htmlResult = LiquidTemplate.parse(html)
         let textResult = LiquidTemplate.parse(text)
         guard let htmlTemplate = htmlResult.template, let textTemplate = textResult.template else {

@@ -1,4 +1,5 @@
 import Liquid
+import MailRendering
 
 /// Builds Liquid contexts from the manifest: the globals automail fills, and sample contacts.
 enum RenderContext {
@@ -40,5 +41,20 @@ enum RenderContext {
         context["contact"] = .object(contact)
         context["unsubscribe_url"] = .string(unsubscribeURL)
         return .object(context)
+    }
+}
+
+extension Manifest {
+    /// How Markdown texts of `locale` are converted: the locale's typography, and the `legal.*` and
+    /// `workspace.*` values the text part holds as words.
+    func conversionSettings(locale: String) -> ConversionSettings {
+        var known: [String: String] = [:]
+        for (root, value) in RenderContext.globals(manifest: self, locale: locale) {
+            guard case .object(let members) = value else { continue }
+            for (name, member) in members {
+                if case .string(let text) = member, !text.isEmpty { known[root + "." + name] = text }
+            }
+        }
+        return ConversionSettings(typography: Typography(locale: locale), knownValues: known)
     }
 }

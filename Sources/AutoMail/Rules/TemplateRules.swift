@@ -36,12 +36,18 @@ struct TemplateRules {
         for diagnostics in outcomes { bag.report(contentsOf: diagnostics) }
     }
 
+    /// How the texts of `locale` are converted (``Manifest/conversionSettings(locale:)``).
+    func conversionSettings(locale: String) -> ConversionSettings {
+        manifest?.conversionSettings(locale: locale) ?? ConversionSettings(typography: Typography(locale: locale))
+    }
+
     /// Checks the manifest's footers (their conversions go into `findings` when ``keepsRenderings``).
     func checkFooters(of manifest: Manifest, into bag: inout DiagnosticBag, keeping findings: inout TextFindings) {
         for footer in manifest.footers {
             checkLiquid(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &findings)
-            checkMarkdown(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &findings)
-            checkConvertedLiquid(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &findings)
+            let typography = conversionSettings(locale: footer.locale.value)
+            checkMarkdown(footer.text, typography: typography, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &findings)
+            checkConvertedLiquid(footer.text, typography: typography, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &findings)
         }
     }
 
@@ -69,15 +75,27 @@ struct TemplateRules {
                 if let subject = content.subject {
                     checkSubject(subject, place: place, locale: content.locale.value, into: &bag, keeping: &findings)
                 }
+                if let preheader = content.preheader {
+                    checkLiquid(preheader, what: "the preheader of \(place)", into: &bag, keeping: &findings)
+                    if let (offset, scalar) = HeaderValueRules.firstControl(in: preheader.text) {
+                        let what = scalar == "\n" || scalar == "\r" ? "a line break" : "a control character"
+                        bag.report(
+                            .error(
+                                .headerInjection, "the preheader of \(place) contains \(what)",
+                                at: range(of: offset..<(offset + 1), in: preheader),
+                                help: "write the preheader on one line (use a plain scalar or `>-`): it is the one line a mail client shows after the subject"))
+                    }
+                }
+                let typography = conversionSettings(locale: content.locale.value)
                 if let body = content.body {
                     checkLiquid(body, what: "the body of \(place)", into: &bag, keeping: &findings)
-                    checkMarkdown(body, what: "the body of \(place)", into: &bag, keeping: &findings)
-                    checkConvertedLiquid(body, what: "the body of \(place)", into: &bag, keeping: &findings)
+                    checkMarkdown(body, typography: typography, what: "the body of \(place)", into: &bag, keeping: &findings)
+                    checkConvertedLiquid(body, typography: typography, what: "the body of \(place)", into: &bag, keeping: &findings)
                 }
                 if let footer = content.footer {
                     checkLiquid(footer, what: "the footer of \(place)", into: &bag, keeping: &findings)
-                    checkMarkdown(footer, what: "the footer of \(place)", into: &bag, keeping: &findings)
-                    checkConvertedLiquid(footer, what: "the footer of \(place)", into: &bag, keeping: &findings)
+                    checkMarkdown(footer, typography: typography, what: "the footer of \(place)", into: &bag, keeping: &findings)
+                    checkConvertedLiquid(footer, typography: typography, what: "the footer of \(place)", into: &bag, keeping: &findings)
                 }
             }
             // A locale present under a near-miss key (`EN`, `fr-fr`) is reported there, not as missing.
@@ -290,14 +308,14 @@ struct TemplateRules {
 
     /// Reports raw HTML, unsafe or empty links and images without alt text in Markdown `text`.
     func checkMarkdown(
-        _ text: SourceText, what: String, into bag: inout DiagnosticBag, keeping findings: inout TextFindings
+        _ text: SourceText, typography: ConversionSettings = .init(), what: String, into bag: inout DiagnosticBag, keeping findings: inout TextFindings
     ) {
         let issues: [MarkdownIssue]
         // A text with a Liquid tag is converted whole anyway (`checkConvertedLiquid` parses the result):
         // convert it once, here.
         if keepsRenderings {
-            let key = TextKey(text.text)
-            let rendered = findings.markdown[key] ?? RenderedMarkdown(markdown: text.text)
+            let key = MarkdownKey(text.text, typography)
+            let rendered = findings.markdown[key] ?? RenderedMarkdown(markdown: text.text, settings: typography)
             findings.markdown[key] = rendered
             issues = rendered.issues
         } else if Self.needsConvertedCheck(text.text) {
@@ -342,7 +360,7 @@ struct TemplateRules {
     /// in different paragraphs can come out with markup between `case` and its first `when`, which
     /// every sender refuses. Checked only on a text whose own Liquid parsed and that has a block tag.
     func checkConvertedLiquid(
-        _ text: SourceText, what: String, into bag: inout DiagnosticBag, keeping findings: inout TextFindings
+        _ text: SourceText, typography: ConversionSettings = .init(), what: String, into bag: inout DiagnosticBag, keeping findings: inout TextFindings
     ) {
         let key = TextKey(text.text)
         guard findings.liquid[key] != nil, Self.needsConvertedCheck(text.text),
@@ -351,13 +369,13 @@ struct TemplateRules {
         // A build checks both parts it writes; `check` the HTML part, whose block structure the text
         // part follows (the text writer adds only white space between blocks).
         let parts: [String]
-        if let rendered = findings.markdown[key] {
+        if let rendered = findings.markdown[MarkdownKey(text.text, typography)] {
             parts = [rendered.html, rendered.text]
         } else if let html = findings.convertedHTML[key] {
             parts = [html]
         } else {
-            let rendered = RenderedMarkdown(markdown: text.text)
-            findings.markdown[key] = rendered
+            let rendered = RenderedMarkdown(markdown: text.text, settings: typography)
+            findings.markdown[MarkdownKey(text.text, typography)] = rendered
             parts = [rendered.html, rendered.text]
         }
         let help = "put each block tag (`{% case %}`, `{% when %}`, `{% if %}`, `{% else %}`, `{% endif %}`…) on a line of its own or at the start or end of a line, outside list items, links and emphasis"

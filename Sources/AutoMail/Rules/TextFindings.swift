@@ -13,12 +13,23 @@ import MailRendering
 /// the variables each Liquid text reads (for the lowering) and each parsed Liquid text (for the
 /// rendering rules). Kept for one template at a time.
 struct TextFindings {
-    var markdown: [TextKey: RenderedMarkdown] = [:]
+    var markdown: [MarkdownKey: RenderedMarkdown] = [:]
     /// The HTML part alone of a text with a Liquid tag, converted by `check` (which writes no text part)
     /// for the converted-Liquid checks.
     var convertedHTML: [TextKey: String] = [:]
     var reads: [TextKey: Set<String>] = [:]
     var liquid: [TextKey: LiquidTemplate] = [:]
+}
+
+/// A Markdown text and the settings it is converted with (its locale's).
+struct MarkdownKey: Hashable, Sendable {
+    let text: TextKey
+    let settings: ConversionSettings
+
+    init(_ text: String, _ settings: ConversionSettings) {
+        self.text = TextKey(text)
+        self.settings = settings
+    }
 }
 
 /// A text as a dictionary key compared and hashed by its UTF-8 bytes.

@@ -90,6 +90,9 @@ public extension DiagnosticCode {
     static let markdownTooComplex: DiagnosticCode = "AM620"
     static let reservedNameAssigned: DiagnosticCode = "AM621"
     static let liquidBlocksAcrossMarkdown: DiagnosticCode = "AM622"
+    static let brandColorContrast: DiagnosticCode = "AM625"
+    static let insecureLogoURL: DiagnosticCode = "AM626"
+    static let brandColorDarkContrast: DiagnosticCode = "AM627"
 
     // Triggers
     static let duplicateBinding: DiagnosticCode = "AM701"

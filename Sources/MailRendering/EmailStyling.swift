@@ -1,0 +1,151 @@
+/// Which part of an email a fragment fills: the body on the card, or the footer under it.
+public enum FragmentRole: Sendable, Hashable {
+    /// The body, on the card.
+    case body
+    /// The footer with the legal mentions, on the page colour.
+    case footer
+}
+
+extension EmailTheme {
+    /// The inline style of each element the Markdown writer makes, for `role`.
+    func style(of name: String, role: FragmentRole, inQuote: Bool, inPre: Bool) -> String? {
+        let brand = brand.color.hex
+        switch role {
+        case .footer:
+            switch name {
+            case "p": return "margin:0 0 10px;font-size:12px;line-height:18px;color:\(Self.footer.hex);"
+            case "a": return "color:\(Self.footer.hex);text-decoration:underline;"
+            case "h1", "h2", "h3", "h4", "h5", "h6":
+                return "margin:0 0 8px;font-size:13px;line-height:18px;font-weight:700;color:\(Self.footer.hex);"
+            case "ul", "ol": return "margin:0 0 10px;padding:0 0 0 18px;font-size:12px;line-height:18px;color:\(Self.footer.hex);"
+            case "li": return "margin:0 0 4px;"
+            case "hr": return "border:0;border-top:1px solid #d4d4d8;margin:12px 0;"
+            case "img": return "max-width:100%;height:auto;border:0;"
+            case "code": return "font-family:\(Self.monoStack);font-size:12px;"
+            case "blockquote": return "margin:0 0 10px;padding:0 0 0 10px;border-left:2px solid #d4d4d8;"
+            case "pre": return "margin:0 0 10px;white-space:pre-wrap;word-break:break-word;font-size:12px;"
+            default: return nil
+            }
+        case .body:
+            switch name {
+            case "p": return inQuote ? "margin:0;" : "margin:0 0 16px;font-size:16px;line-height:26px;"
+            case "a": return "color:\(brand);text-decoration:underline;"
+            case "h1": return "margin:0 0 16px;font-size:26px;line-height:34px;font-weight:700;color:\(Self.heading.hex);"
+            case "h2": return "margin:24px 0 12px;font-size:21px;line-height:28px;font-weight:700;color:\(Self.heading.hex);"
+            case "h3": return "margin:20px 0 8px;font-size:18px;line-height:26px;font-weight:700;color:\(Self.heading.hex);"
+            case "h4", "h5", "h6":
+                return "margin:16px 0 8px;font-size:16px;line-height:24px;font-weight:700;color:\(Self.heading.hex);"
+            case "ul", "ol": return "margin:0 0 16px;padding:0 0 0 24px;font-size:16px;line-height:26px;"
+            case "li": return "margin:0 0 6px;"
+            case "blockquote":
+                return "margin:0 0 16px;padding:4px 0 4px 16px;border-left:4px solid \(brand);color:\(Self.muted.hex);font-style:italic;"
+            case "hr": return "border:0;border-top:1px solid \(Self.rule.hex);margin:24px 0;"
+            case "img": return "max-width:100%;height:auto;border:0;display:block;"
+            case "pre":
+                return "margin:0 0 16px;padding:12px 16px;background-color:\(Self.codeBackground.hex);border-radius:6px;white-space:pre-wrap;word-break:break-word;font-family:\(Self.monoStack);font-size:14px;line-height:20px;"
+            case "code":
+                return inPre
+                    ? "font-family:\(Self.monoStack);font-size:14px;"
+                    : "font-family:\(Self.monoStack);font-size:14px;background-color:\(Self.codeBackground.hex);border-radius:4px;padding:1px 5px;"
+            default: return nil
+            }
+        }
+    }
+
+    /// The bulletproof button's opening, up to the `<a` of its link (MJML's `mj-button`: a table cell
+    /// with the background and padding, so Outlook draws the button too).
+    var buttonOpening: String {
+        let brand = brand.color.hex
+        return "<table role=\"presentation\" class=\"am-button-table\" border=\"0\" cellpadding=\"0\" cellspacing=\"0\" style=\"border-collapse:separate;margin:8px 0 24px;\"><tr><td align=\"center\" bgcolor=\"\(brand)\" role=\"presentation\" style=\"border-radius:6px;background-color:\(brand);mso-padding-alt:14px 28px;\">"
+    }
+
+    /// The button link's style.
+    var buttonLinkStyle: String {
+        "display:inline-block;padding:14px 28px;font-family:\(Self.fontStack);font-size:16px;font-weight:700;line-height:20px;color:\(Self.buttonText.hex);text-decoration:none;border-radius:6px;background-color:\(brand.color.hex);mso-padding-alt:0;"
+    }
+
+    static let buttonClosing = "</td></tr></table>"
+
+    /// `fragment` (HTML from `renderHTMLFragment`, Liquid in it) with inline styles on every element
+    /// the Markdown writer makes, and button paragraphs (`<p class="am-button">`) as bulletproof buttons.
+    ///
+    /// Liquid constructs are left byte for byte; outside them every `<` is the writer's markup, so a
+    /// tag is recognised by its name alone.
+    public func styled(_ fragment: String, role: FragmentRole) -> String {
+        let scanner = LiquidScanner(fragment)
+        let scalars = scanner.scalars
+        var liquid: [Range<Int>] = []
+        for construct in scanner.constructs() where construct.kind == .output || construct.kind == .tag {
+            liquid.append(construct.range)
+        }
+        var result = String.UnicodeScalarView()
+        result.reserveCapacity(scalars.count + scalars.count / 2)
+        var index = 0
+        var nextLiquid = 0
+        var quoteDepth = 0
+        var preDepth = 0
+        var inButton = false
+        func append(_ text: String) { result.append(contentsOf: text.unicodeScalars) }
+        func isNameScalar(_ scalar: Unicode.Scalar) -> Bool {
+            ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar)
+        }
+        while index < scalars.count {
+            if nextLiquid < liquid.count, liquid[nextLiquid].lowerBound == index {
+                result.append(contentsOf: scalars[liquid[nextLiquid]])
+                index = liquid[nextLiquid].upperBound
+                nextLiquid += 1
+                continue
+            }
+            let scalar = scalars[index]
+            guard scalar == "<" else {
+                result.append(scalar)
+                index += 1
+                continue
+            }
+            let closing = index + 1 < scalars.count && scalars[index + 1] == "/"
+            var end = index + (closing ? 2 : 1)
+            let nameStart = end
+            while end < scalars.count, isNameScalar(scalars[end]) { end += 1 }
+            let name = String(String.UnicodeScalarView(scalars[nameStart..<end]))
+            if closing {
+                switch name {
+                case "blockquote": quoteDepth = max(0, quoteDepth - 1)
+                case "pre": preDepth = max(0, preDepth - 1)
+                case "p" where inButton:
+                    // `</p>` of a button paragraph: the button's table closes instead.
+                    append(Self.buttonClosing)
+                    inButton = false
+                    index = end + 1
+                    continue
+                default: break
+                }
+                result.append(contentsOf: scalars[index..<end])
+                index = end
+                continue
+            }
+            // A button paragraph, as `MarkdownConversion` marks it.
+            let buttonMark = Array("<p class=\"am-button\">".unicodeScalars)
+            if name == "p", role == .body, index + buttonMark.count <= scalars.count,
+               scalars[index..<(index + buttonMark.count)].elementsEqual(buttonMark)
+            {
+                append(buttonOpening)
+                inButton = true
+                index += buttonMark.count
+                continue
+            }
+            switch name {
+            case "blockquote": quoteDepth += 1
+            case "pre": preDepth += 1
+            default: break
+            }
+            result.append(contentsOf: scalars[index..<end])
+            index = end
+            if name == "a", inButton {
+                append(" class=\"am-button\" style=\"\(buttonLinkStyle)\"")
+            } else if let style = style(of: name, role: role, inQuote: quoteDepth > 0, inPre: preDepth > 0) {
+                append(" style=\"\(style)\"")
+            }
+        }
+        return String(result)
+    }
+}
