@@ -4,10 +4,10 @@ import Crypto
 public enum BundleEmitter {
     /// The bundle format version this compiler writes (`format`): the major version. A reader refuses
     /// a major version it does not know (docs/bundle-format.md, "Versions and compatibility").
-    public static let formatVersion = 1
+    public static let formatVersion = 2
     /// The minor format version this compiler writes (`format_minor`; absent means 0). A minor change
     /// only adds what a reader of an earlier minor version can ignore.
-    public static let formatMinorVersion = 1
+    public static let formatMinorVersion = 0
 
     /// The members the digest does not cover: the digest itself and the signature of the digest.
     public static let unhashedMembers = ["digest", "signature"]
