@@ -141,7 +141,7 @@ public enum DecisionReport {
     }
 
     /// `30m`, `2h`, `7d`, or seconds (`90s`) when not a whole number of minutes.
-    static func duration(_ seconds: Int) -> String {
+    public static func duration(_ seconds: Int) -> String {
         if seconds > 0 && seconds % 86_400 == 0 { return "\(seconds / 86_400)d" }
         if seconds > 0 && seconds % 3600 == 0 { return "\(seconds / 3600)h" }
         if seconds > 0 && seconds % 60 == 0 { return "\(seconds / 60)m" }

@@ -50,9 +50,10 @@ struct BuildCommand: ParsableCommand {
         let signingKey = try sign.map(KeyFile.privateKey)
         let useColor = color.isEnabled(forDescriptor: Console.standardError)
         let loaded = try Console.load(workspace, useColor: useColor, limits: limits.loadLimits)
-        let options = BuildOptions(
+        var options = BuildOptions(
             revision: revision ?? WorkspaceLoader.gitRevision(of: loaded.root), limits: limits.yamlLimits,
             parallelism: execution.threads)
+        options.referenceTime = ReferenceTime.now()
         // The bundle streams into its file (or into memory for stdout) as it is lowered: it is never
         // held whole as a value. The file is put in place only once the diagnostics allow it.
         var file: OutputFile.AtomicFile?

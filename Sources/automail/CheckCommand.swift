@@ -33,8 +33,9 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let useColor = color.isEnabled(forDescriptor: Console.standardError)
         let loaded = try Console.load(workspace, useColor: useColor, limits: limits.loadLimits)
-        let result = Compiler.check(
-            loaded.files, options: BuildOptions(limits: limits.yamlLimits, parallelism: execution.threads))
+        var options = BuildOptions(limits: limits.yamlLimits, parallelism: execution.threads)
+        options.referenceTime = ReferenceTime.now()
+        let result = Compiler.check(loaded.files, options: options)
         let diagnostics = Console.merge(loaded.diagnostics, result.diagnostics)
         try output.write(
             diagnostics, suppressed: result.suppressed, loaded: loaded, workspace: workspace, color: color,

@@ -17,7 +17,7 @@ enum Checker {
     /// Markdown conversion outlives its lowering.
     static func check(
         _ workspace: Workspace, lines: [String: SourceLines], parallelism: Int = 1, deferringTemplates: Bool = false,
-        into bag: inout DiagnosticBag
+        referenceTime: Int? = nil, into bag: inout DiagnosticBag
     ) -> Output {
         let symbols = SymbolTable(workspace)
         let variables = VariableCatalog(manifest: workspace.manifest)
@@ -35,6 +35,7 @@ enum Checker {
         FooterRules(symbols: symbols, variables: variables, lines: lines).check(workspace, into: &bag)
         TriggerRules.check(workspace, symbols: symbols, into: &bag)
         LayoutRules(variables: variables).check(workspace, into: &bag)
+        TimingChecks(referenceTime: referenceTime).check(workspace, into: &bag)
         return Output(symbols: symbols, variables: variables, templateRules: templateRules)
     }
 }
