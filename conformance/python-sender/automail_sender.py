@@ -883,7 +883,7 @@ def _stop(bundle, action, template, contact, now):
         return ("inactive", {"active_from": format_time(start) if start is not None else None,
                              "active_until": format_time(end) if end is not None else None})
     if not _has_address(contact):
-        return ("no_address", None)
+        return ("no_address", {})
     consent = contact.get("consent") or {}
     unsubscribed = contact.get("unsubscribed") or {}
     unsubscribed_purposes = unsubscribed.get("purposes") or []
