@@ -76,13 +76,16 @@ def pretty(value):
 
 
 def run(command, environment=None):
+    # "Now" for the checks that compare with today: fixed, so that the kit's 2026 elections are not
+    # reported as past (warnings only: the bundles are the same either way).
+    environment = dict(environment or os.environ, SOURCE_DATE_EPOCH="1768435200")
     return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=environment, timeout=300)
 
 
 def build_bundles(automail, out):
     bundles = os.path.join(out, "bundles")
     os.makedirs(bundles, exist_ok=True)
-    for name in ("purpose", "channel"):
+    for name in ("purpose", "channel", "timing"):
         built = run([automail, "build", f"conformance/workspaces/{name}", "--revision", REVISION,
                      "-o", os.path.join(bundles, f"{name}.bundle.json")])
         if built.returncode != 0:
@@ -121,7 +124,7 @@ def derive_minor(channel):
     ]
     for actions in bundle["triggers"].values():
         for action in actions:
-            action["quiet_hours"] = {"from": "21:00", "to": "08:00"}
+            action["send_window"] = {"from": "21:00", "to": "08:00"}
     return with_digest(bundle)
 
 
@@ -131,10 +134,23 @@ def derive_missing_template(purpose):
     return with_digest(bundle)
 
 
-def derive_format_2(purpose):
+def derive_format_3(purpose):
     bundle = copy.deepcopy(purpose)
-    bundle["format"] = 2
+    bundle["format"] = 3
     bundle["format_minor"] = 0
+    return with_digest(bundle)
+
+
+def derive_format_1(purpose):
+    """The bundle as format 1.1 wrote it: no `timing`, no timing members in actions, `format` 1."""
+    bundle = copy.deepcopy(purpose)
+    bundle["format"] = 1
+    bundle["format_minor"] = 1
+    del bundle["timing"]
+    for actions in bundle["triggers"].values():
+        for action in actions:
+            for member in ("quiet_hours", "blackouts", "frequency_cap", "active_from", "active_until"):
+                action.pop(member, None)
     return with_digest(bundle)
 
 
@@ -186,8 +202,9 @@ def derive_bundles(out):
     malformed_signature = copy.deepcopy(signed)
     malformed_signature["signature"]["value"] = malformed_signature["signature"]["value"].rstrip("=")
     write("purpose.signature-unpadded.bundle.json", pretty(malformed_signature))
-    write("purpose.format-2.bundle.json", pretty(derive_format_2(purpose)))
-    write("format-2-minimal.bundle.json", pretty({"format": 2, "digest": "computed differently in format 2"}))
+    write("purpose.format-3.bundle.json", pretty(derive_format_3(purpose)))
+    write("purpose.format-1.bundle.json", pretty(derive_format_1(purpose)))
+    write("format-3-minimal.bundle.json", pretty({"format": 3, "digest": "computed differently in format 3"}))
     write("purpose.missing-template.bundle.json", pretty(derive_missing_template(purpose)))
     write("channel.minor-9.bundle.json", pretty(derive_minor(channel)))
     write("channel.format-1-0.bundle.json", pretty(derive_format_1_0(channel)))
@@ -303,6 +320,10 @@ def check_expectations(name, expect, decision):
     for trigger, outcome in (expect.get("outcomes") or {}).items():
         if outcomes.get(trigger) != outcome:
             problems.append(f"{trigger} is {outcomes.get(trigger)}, the definition expects {outcome}")
+    if "send_at" in expect and (email or {}).get("send_at") != expect["send_at"]:
+        problems.append(f"send_at is {(email or {}).get('send_at')}, the definition expects {expect['send_at']}")
+    if "deferrals" in expect and [d["reason"] for d in (email or {}).get("deferrals") or []] != expect["deferrals"]:
+        problems.append(f"deferrals are {(email or {}).get('deferrals')}, the definition expects {expect['deferrals']}")
     for member in ("locale", "locale_match"):
         if member in expect and (email or {}).get(member) != expect[member]:
             problems.append(f"{member} is {(email or {}).get(member)}, the definition expects {expect[member]}")
