@@ -120,7 +120,7 @@ def derive_minor(channel):
         content["headers"]["X-Campaign"] = "{{ workspace.id }}/repair-help/" + locale
     bundle["triggers"]["visit:door/knocked"] = [
         {"trigger": "visit-knocked", "template": "meeting-invite", "priority": 999, "delay_seconds": 0,
-         "channel": "email"}
+         "quiet_hours": "defer", "blackouts": "defer", "frequency_cap": "count", "channel": "email"}
     ]
     for actions in bundle["triggers"].values():
         for action in actions:
