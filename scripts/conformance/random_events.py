@@ -229,6 +229,12 @@ def random_event(rng, bundle):
             entry["at"] = any_time(rng, at)
             history.append(entry)
         contact["history"] = history
+    if "timing" in bundle and rng.random() < 0.6:
+        # A contact every earlier rule lets through, so that the timing rules decide.
+        contact.update(email="camille@example.org", unsubscribe_url=URLS[0])
+        contact["consent"] = {"channels": ["email"], "purposes": {p: ["email"] for p in purposes}}
+        contact.pop("unsubscribed", None)
+        contact.pop("fields", None)
     return {"time": any_time(rng, now), "encounter": encounter, "contact": contact}
 
 
