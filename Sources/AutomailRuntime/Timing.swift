@@ -44,7 +44,8 @@ public struct ZoneOffsets: Sendable, Hashable {
 
     /// The local seconds of the day (0…86399, wall-clock time) at `seconds`.
     public func localSecondOfDay(at seconds: Int) -> Int {
-        floorMod(seconds + offset(at: seconds), 86_400)
+        // Each term reduced first: no overflow whatever `seconds` is.
+        floorMod(floorMod(seconds, 86_400) + floorMod(offset(at: seconds), 86_400), 86_400)
     }
 
     /// The instant whose local wall-clock time is `local` (seconds since 1970-01-01T00:00:00 local):
