@@ -114,12 +114,12 @@ struct BundleDiffTests {
         }
         #expect(throws: BundleReadError.self) { try ReadBundle.read(Array("{\"a\": 1, \"a\": 2}".utf8)) }
         var content = try Self.content("lyon-before")
-        content = Self.replacing(content, at: ["format"], with: .int(2))
+        content = Self.replacing(content, at: ["format"], with: .int(3))
         let source = DiffSource(kind: .bundle, name: "x.json")
         #expect(
             throws: BundleDiff.ReadFailure(
                 side: .new,
-                error: BundleReadError(path: "format", message: "bundle format 2 is not one this automail reads (format 1)"))
+                error: BundleReadError(path: "format", message: "bundle format 3 is not one this automail reads (formats 1 to 2)"))
         ) {
             try BundleDiff.compare(old: Self.content("lyon-before"), new: content, oldSource: source, newSource: source)
         }

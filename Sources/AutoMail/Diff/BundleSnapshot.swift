@@ -277,6 +277,12 @@ struct BundleSnapshot: Sendable, Hashable {
                     event: event, template: try action.string("template"), priority: try action.int("priority"),
                     delaySeconds: try action.int("delay_seconds"),
                     oncePerContactSeconds: try action.optionalInt("once_per_contact_seconds"))
+                // The timing members at their defaults say nothing a reader needs: left out, so that a
+                // trigger added or removed is one change, and a policy set or cleared is shown.
+                for (member, standard) in [("quiet_hours", "defer"), ("blackouts", "defer"), ("frequency_cap", "count")]
+                where action.members[member] == .string(standard) {
+                    _ = try action.take(member)
+                }
                 action.keepRest(in: &extras, as: "triggers.\(id)")
                 // Trigger ids are unique in a compiled bundle; a hand-made one may repeat an id, and each
                 // occurrence is then kept apart, deterministically.
