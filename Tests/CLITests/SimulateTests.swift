@@ -132,10 +132,10 @@ import Testing
 
     @Test func anUnknownMajorFormatIsRefused() throws {
         let scratch = try ScratchFolder()
-        try scratch.write("v2.json", #"{"format": 2, "digest": "sha256:x"}"#)
-        let outcome = try Self.run(["--bundle", scratch.path + "/v2.json", "--event", Self.event("sans-adresse")])
+        try scratch.write("v3.json", #"{"format": 3, "digest": "sha256:x"}"#)
+        let outcome = try Self.run(["--bundle", scratch.path + "/v3.json", "--event", Self.event("sans-adresse")])
         #expect(outcome.status == 1)
-        #expect(outcome.standardError.hasPrefix("error: \(scratch.path)/v2.json: the bundle has format 2; this reader understands format 1 only"))
+        #expect(outcome.standardError.hasPrefix("error: \(scratch.path)/v3.json: the bundle has format 3; this reader understands format 2 only"))
     }
 
     @Test func badFilesAreNamedWithTheirPosition() throws {
