@@ -161,7 +161,7 @@ def run_github(automail, event, breaking):
         files = {name: base / f"github_{name.lower()}" for name in ("STEP_SUMMARY", "PATH", "OUTPUT", "ENV")}
         for path in files.values():
             path.touch()
-        env_base = {k: v for k, v in os.environ.items() if k in ("HOME", "LANG", "TMPDIR")}
+        env_base = {k: v for k, v in os.environ.items() if k in ("HOME", "LANG", "TMPDIR", "SOURCE_DATE_EPOCH")}
         env_base["PATH"] = f"{bin_dir}:{os.environ['PATH']}"
         env_base.update({f"GITHUB_{k}": str(v) for k, v in files.items()})
         env_base.update({"RUNNER_TEMP": str(base), "GITHUB_WORKSPACE": str(checkout), "CI": "true",
@@ -255,7 +255,7 @@ def run_gitlab(automail, breaking):
     try:
         checkout = make_repository(base, breaking=breaking)
         bin_dir, log = stand_ins(base, automail)
-        env = {k: v for k, v in os.environ.items() if k in ("HOME", "LANG", "TMPDIR")}
+        env = {k: v for k, v in os.environ.items() if k in ("HOME", "LANG", "TMPDIR", "SOURCE_DATE_EPOCH")}
         env["PATH"] = f"{bin_dir}:{os.environ['PATH']}"
         env.update({k: str(v) for k, v in (pipeline.get("variables") or {}).items()})
         env.update({
