@@ -42,15 +42,19 @@ extension RuntimeBundle {
     /// Evaluates an event (docs/bundle-format.md, "Evaluating an event"):
     /// 1. the candidates are the actions of the encounter's event keys, ordered by priority (highest
     ///    first), then trigger id (code point order);
-    /// 2. each candidate gets the first of these outcomes that applies: `no_address`, `no_consent`,
-    ///    `unsubscribed`, `once_per_contact`; a candidate none applies to is eligible;
+    /// 2. each candidate gets the first of these outcomes that applies: `inactive` (outside its lifetime),
+    ///    `no_address`, `no_consent`, `unsubscribed`, `once_per_contact`, `frequency_cap`, then its send
+    ///    time is moved out of blackouts and quiet hours (in the contact's local time, from the bundle's
+    ///    zone offsets) or the candidate dropped (`blackout`, `quiet_hours`), as its action says; a
+    ///    candidate none applies to is eligible;
     /// 3. the first eligible candidate is `sent`, every other eligible one is `lower_priority` (so a
     ///    higher-priority candidate stopped by rules 2 lets a lower one be sent);
     /// 4. the sent one's locale is chosen (``chooseLocale(for:requested:)``), the contact's address and
     ///    unsubscribe link checked (``HeaderSafety``), its template rendered with `globals[locale]`,
     ///    `contact` (the fields and `mail`) and `unsubscribe_url`, and every header value checked, to be
-    ///    sent at the event's time plus its delay.
-    /// Pure: no clock (the event carries its time), no file, no randomness.
+    ///    sent at its send time (the event's time plus its delay, deferred as step 2 says).
+    /// Pure: no clock (the event carries its time), no time-zone database (the bundle carries the
+    /// offsets), no file, no randomness.
     public func evaluate(_ event: RuntimeEvent) throws(EvaluationError) -> Decision {
         let keys = event.encounter.eventKeys
         var fired: [FiredKey] = []
