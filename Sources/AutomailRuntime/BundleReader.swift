@@ -147,10 +147,18 @@ enum BundleReader {
             cap = FrequencyCap(emails: emails, windowSeconds: window)
         }
         var blackouts: [Blackout] = []
-        for item in try node.required("blackouts").items() {
+        let blackoutsNode = try node.required("blackouts")
+        let blackoutItems = try blackoutsNode.items()
+        guard blackoutItems.count <= TimingRules.maximumBlackouts else {
+            throw blackoutsNode.problem("more than \(TimingRules.maximumBlackouts) blackouts")
+        }
+        for item in blackoutItems {
             let from = try instant(item.required("from"))
             let until = try instant(item.required("until"))
             guard from < until else { throw item.problem("a blackout's `from` must be before its `until`") }
+            if let previous = blackouts.last, from < previous.from {
+                throw item.problem("blackouts are sorted by `from`")
+            }
             blackouts.append(Blackout(from: from, until: until, reason: try item.required("reason").string()))
         }
         return TimingRules(

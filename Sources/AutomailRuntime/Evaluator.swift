@@ -75,6 +75,13 @@ extension RuntimeBundle {
         let sent = SentIndex(event.contact.history)
         let zone = timing.zone(for: event.contact.timeZone)
         var winnerTime: SendTime?
+        // Send times by delay and policies: a hostile bundle's 100,000 candidates share a few of them.
+        struct TimingKey: Hashable {
+            var delay: Int
+            var quiet: TimingPolicy
+            var blackouts: TimingPolicy
+        }
+        var sendTimes: [TimingKey: SendTime] = [:]
         for (key, action) in actions {
             guard let template = templates[action.template] else {
                 throw .unknownTemplate(trigger: action.trigger, template: action.template)
@@ -82,9 +89,11 @@ extension RuntimeBundle {
             var outcome = stop(action, template: template, contact: event.contact, at: event.time, sent: sent)
             var sendTime: SendTime?
             if outcome == nil {
-                let time = timing.sendTime(
+                let timingKey = TimingKey(delay: action.delaySeconds, quiet: action.quietHours, blackouts: action.blackouts)
+                let time = sendTimes[timingKey] ?? timing.sendTime(
                     event: event.time, delaySeconds: action.delaySeconds, quietPolicy: action.quietHours,
                     blackoutPolicy: action.blackouts, zone: zone.offsets)
+                sendTimes[timingKey] = time
                 if case .dropped(let dropped) = time { outcome = dropped } else { sendTime = time }
             }
             if outcome == nil {

@@ -169,8 +169,43 @@ public struct TimingRules: Sendable, Hashable {
     public var quietHours: QuietHours?
     /// The frequency cap, if any.
     public var frequencyCap: FrequencyCap?
-    /// The blackouts, in bundle order.
-    public var blackouts: [Blackout]
+    /// The blackouts, in bundle order (sorted by `from`).
+    public var blackouts: [Blackout] {
+        didSet { latestUntil = Self.prefixMaxima(blackouts) }
+    }
+    /// `latestUntil[i]`: the latest `until` among `blackouts[0...i]`, to find the first blackout holding
+    /// an instant in logarithmic time.
+    private var latestUntil: [Timestamp] = []
+
+    /// The most blackouts a bundle may hold (a bound against hostile bundles; campaigns need a few).
+    public static let maximumBlackouts = 100
+
+    private static func prefixMaxima(_ blackouts: [Blackout]) -> [Timestamp] {
+        var maxima: [Timestamp] = []
+        for blackout in blackouts { maxima.append(max(maxima.last ?? blackout.until, blackout.until)) }
+        return maxima
+    }
+
+    /// The first blackout, in bundle order, with `from <= time < until`. Blackouts are sorted by `from`,
+    /// so the candidates are a prefix; the first of them ending after `time` is where the running latest
+    /// `until` first passes `time`.
+    func firstBlackout(holding time: Timestamp) -> Blackout? {
+        // The prefix of blackouts starting at or before `time`.
+        var low = 0, high = blackouts.count
+        while low < high {
+            let middle = (low + high) / 2
+            if blackouts[middle].from <= time { low = middle + 1 } else { high = middle }
+        }
+        let prefix = low
+        guard prefix > 0, latestUntil[prefix - 1] > time else { return nil }
+        low = 0
+        high = prefix - 1
+        while low < high {
+            let middle = (low + high) / 2
+            if latestUntil[middle] > time { high = middle } else { low = middle + 1 }
+        }
+        return blackouts[low]
+    }
 
     /// Creates timing rules.
     public init(
@@ -183,6 +218,7 @@ public struct TimingRules: Sendable, Hashable {
         self.quietHours = quietHours
         self.frequencyCap = frequencyCap
         self.blackouts = blackouts
+        self.latestUntil = Self.prefixMaxima(blackouts)
     }
 
     /// No quiet hours, cap or blackout, in UTC: what a bundle without timing settings holds.
@@ -251,7 +287,7 @@ extension TimingRules {
         // Every turn moves the time past a blackout or past quiet hours, forward only: with B blackouts
         // the time leaves each at most once, and quiet hours at most once between two of them.
         for _ in 0...(2 * blackouts.count + 2) {
-            if blackoutPolicy != .ignore, let blackout = blackouts.first(where: { $0.from <= sendAt && sendAt < $0.until }) {
+            if blackoutPolicy != .ignore, let blackout = firstBlackout(holding: sendAt) {
                 if blackoutPolicy == .drop {
                     return .dropped(.blackout(until: blackout.until, reason: blackout.reason))
                 }

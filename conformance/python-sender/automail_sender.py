@@ -765,10 +765,15 @@ def _read_timing(node):
         if cap[0] < 1 or cap[1] < 1:
             cap_node.fail("`emails` and `window_seconds` are at least 1")
     blackouts = []
-    for item in node.member("blackouts").items():
+    blackouts_node = node.member("blackouts")
+    if len(blackouts_node.items()) > 100:
+        blackouts_node.fail("at most 100 blackouts")
+    for item in blackouts_node.items():
         start, end = _utc_instant(item.member("from")), _utc_instant(item.member("until"))
         if start >= end:
             item.fail("a blackout's `from` is before its `until`")
+        if blackouts and start < blackouts[-1][0]:
+            item.fail("blackouts are sorted by `from`")
         blackouts.append((start, end, item.member("reason").string()))
     return {"time_zone": zone_node.string(), "zones": zones, "quiet_hours": quiet, "cap": cap, "blackouts": blackouts}
 

@@ -630,11 +630,15 @@ module AutomailSender
     cap_node = node.member("frequency_cap", required: false)
     cap = cap_node && [cap_node.member("emails").integer, cap_node.member("window_seconds").integer]
     cap_node.fail("`emails` and `window_seconds` are at least 1") if cap && (cap[0] < 1 || cap[1] < 1)
-    blackouts = node.member("blackouts").items.map do |item|
+    blackouts_node = node.member("blackouts")
+    blackouts_node.fail("at most 100 blackouts") if blackouts_node.items.length > 100
+    blackouts = []
+    blackouts_node.items.each do |item|
       from = utc_instant(item.member("from"))
       till = utc_instant(item.member("until"))
       item.fail("a blackout's `from` is before its `until`") unless from < till
-      [from, till, item.member("reason").string]
+      item.fail("blackouts are sorted by `from`") if !blackouts.empty? && from < blackouts.last[0]
+      blackouts << [from, till, item.member("reason").string]
     end
     { "time_zone" => zone_node.string, "zones" => zones, "quiet_hours" => quiet, "cap" => cap, "blackouts" => blackouts }
   end

@@ -73,6 +73,12 @@ extension WorkspaceDecoder {
             election.timeZone = item.optional("time_zone", as: .string(example: "Europe/Paris"), into: &bag)
             return election
         } ?? []
+        let derived = settings.blackouts.count + settings.elections.reduce(0) { $0 + $1.rounds.count }
+        if derived > TimingRules.maximumBlackouts, let pair = timing.pair("blackouts") ?? timing.pair("elections") {
+            bag.report(.error(
+                .invalidValue, "\(derived) blackouts and election rounds, more than \(TimingRules.maximumBlackouts)",
+                at: pair.key.range, help: "keep at most \(TimingRules.maximumBlackouts): remove past ones, or merge neighbours"))
+        }
         timing.reportUnknownKeys(into: &bag)
         return settings
     }
