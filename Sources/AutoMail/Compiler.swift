@@ -25,6 +25,10 @@ public struct BuildOptions: Sendable, Hashable {
     /// Where a build keeps and finds the templates it lowered (`--cache DIR`; nil: none). The bundle is
     /// the same with or without it.
     public var templateCache: TemplateCache?
+    /// "Now" for the checks that compare with today (a lifetime already ended, an election in the past:
+    /// warnings, AM904 and AM905), in seconds since 1970-01-01T00:00:00Z; `nil` skips them. The CLI takes
+    /// `SOURCE_DATE_EPOCH` when set, else the clock. It never changes the bundle's bytes.
+    public var referenceTime: Int?
 
     /// Creates build options.
     public init(revision: String? = nil, limits: YAMLLimits = .default, parallelism: Int = 1) {
@@ -218,7 +222,8 @@ public enum Compiler {
         // A build defers the template rules to the lowering, which runs them on each template as it
         // lowers it (see `BundleLowering`).
         let checked = Checker.check(
-            workspace, lines: lines, parallelism: options.parallelism, deferringTemplates: emit, into: &bag)
+            workspace, lines: lines, parallelism: options.parallelism, deferringTemplates: emit,
+            referenceTime: options.referenceTime, into: &bag)
         // What a workspace being written may hold but a bundle may not (AM508's placeholders): a build
         // reports it with its rule's build severity, before deciding whether to lower.
         if emit, options.reachesContacts { bag = bag.map(RuleCatalog.forBuild) }

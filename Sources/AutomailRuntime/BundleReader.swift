@@ -104,11 +104,84 @@ enum BundleReader {
             triggers[key] = actions
         }
 
+        let timing = try timingRules(try root.required("timing"))
+
         return RuntimeBundle(
             format: format, formatMinor: formatMinor, digest: digest, revision: revision, workspaceID: workspaceID,
             workspaceName: workspaceName, defaultLocale: defaultLocale, locales: locales, consentMode: mode,
             purposes: purposes, senders: senders, defaultSender: defaultSender, globals: globals, variables: variables,
-            templates: templates, triggers: triggers)
+            templates: templates, triggers: triggers, timing: timing)
+    }
+
+    /// `timing` (docs/bundle-format.md, "Members"): the workspace's zone must be one of `zones`.
+    private static func timingRules(_ node: JSONNode) throws(FormatProblem) -> TimingRules {
+        let zoneNode = try node.required("time_zone")
+        let timeZone = try zoneNode.string()
+        let tzdata = try node.required("tzdata").string()
+        var zones: [String: ZoneOffsets] = [:]
+        for (name, zone) in try node.required("zones").members() {
+            var transitions: [(instant: Int, offset: Int)] = []
+            for item in try zone.items() {
+                let pair = try item.items()
+                guard pair.count == 2 else { throw item.problem("a transition is `[instant, offset]`") }
+                transitions.append((try pair[0].int(), try pair[1].int()))
+            }
+            guard let offsets = ZoneOffsets(transitions) else {
+                throw zone.problem(
+                    "the transitions of `\(name)` must be at least one, their instants increasing, their offsets within 26 hours")
+            }
+            zones[name] = offsets
+        }
+        guard zones[timeZone] != nil else { throw zoneNode.problem("`\(timeZone)` is not a key of `timing.zones`") }
+        var quietHours: QuietHours?
+        if let quiet = try node.optional("quiet_hours") {
+            guard let hours = QuietHours(start: try quiet.required("start_seconds").int(), end: try quiet.required("end_seconds").int())
+            else { throw quiet.problem("`start_seconds` and `end_seconds` are different seconds of the day, 0 to 86399") }
+            quietHours = hours
+        }
+        var cap: FrequencyCap?
+        if let capNode = try node.optional("frequency_cap") {
+            let emails = try capNode.required("emails").int()
+            let window = try capNode.required("window_seconds").int()
+            guard emails >= 1, window >= 1 else { throw capNode.problem("`emails` and `window_seconds` must be at least 1") }
+            cap = FrequencyCap(emails: emails, windowSeconds: window)
+        }
+        var blackouts: [Blackout] = []
+        let blackoutsNode = try node.required("blackouts")
+        let blackoutItems = try blackoutsNode.items()
+        guard blackoutItems.count <= TimingRules.maximumBlackouts else {
+            throw blackoutsNode.problem("more than \(TimingRules.maximumBlackouts) blackouts")
+        }
+        for item in blackoutItems {
+            let from = try instant(item.required("from"))
+            let until = try instant(item.required("until"))
+            guard from < until else { throw item.problem("a blackout's `from` must be before its `until`") }
+            if let previous = blackouts.last, from < previous.from {
+                throw item.problem("blackouts are sorted by `from`")
+            }
+            blackouts.append(Blackout(from: from, until: until, reason: try item.required("reason").string()))
+        }
+        return TimingRules(
+            timeZone: timeZone, tzdata: tzdata, zones: zones, quietHours: quietHours, frequencyCap: cap,
+            blackouts: blackouts)
+    }
+
+    /// An instant written as the bundle writes them: RFC 3339 in UTC (`2026-03-14T23:00:00Z`).
+    private static func instant(_ node: JSONNode) throws(FormatProblem) -> Timestamp {
+        let text = try node.string()
+        guard let time = Timestamp(rfc3339: text), time.description == text else {
+            throw node.problem("`\(text)` is not a UTC date-time like `2026-03-14T23:00:00Z`")
+        }
+        return time
+    }
+
+    /// A policy member of an action: `defer`, `drop` or `ignore`.
+    private static func policy(_ node: JSONNode) throws(FormatProblem) -> TimingPolicy {
+        let text = try node.string()
+        guard let policy = TimingPolicy(rawValue: text) else {
+            throw node.problem("expected `defer`, `drop` or `ignore`, found `\(text)`")
+        }
+        return policy
     }
 
     private static func template(
@@ -173,8 +246,18 @@ enum BundleReader {
             default: throw onceNode.problem("`once_per_contact_seconds` is -1 (forever) or a number of seconds, not \(seconds)")
             }
         }
+        let activeFrom = try node.optional("active_from").map { node throws(FormatProblem) in try instant(node) }
+        let activeUntil = try node.optional("active_until").map { node throws(FormatProblem) in try instant(node) }
+        if let activeFrom, let activeUntil, activeUntil <= activeFrom {
+            throw node.problem("`active_until` must be after `active_from`")
+        }
+        let capNode = try node.required("frequency_cap")
+        let cap = try capNode.string()
+        guard cap == "count" || cap == "exempt" else { throw capNode.problem("expected `count` or `exempt`, found `\(cap)`") }
         return RuntimeBundle.Action(
             trigger: trigger, template: template, priority: try node.required("priority").int(), delaySeconds: delay,
-            oncePerContact: once)
+            oncePerContact: once, activeFrom: activeFrom, activeUntil: activeUntil,
+            quietHours: try policy(node.required("quiet_hours")), blackouts: try policy(node.required("blackouts")),
+            frequencyCapExempt: cap == "exempt")
     }
 }

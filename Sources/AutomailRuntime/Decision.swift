@@ -4,7 +4,7 @@ import BundleFormat
 /// to send, rendered. Its JSON form (``json``) is `schemas/decision.schema.json`.
 public struct Decision: Sendable, Hashable {
     /// The version of the decision's JSON form.
-    public static let format = 1
+    public static let format = 2
 
     /// The bundle's `workspace.id`.
     public var workspace: String
@@ -18,12 +18,30 @@ public struct Decision: Sendable, Hashable {
     public var candidates: [Candidate]
     /// The email to send, if any.
     public var email: ScheduledEmail?
+    /// The time zone local times were computed in (quiet hours).
+    public var timeZone: String = "UTC"
+    /// Where ``timeZone`` came from.
+    public var timeZoneSource: TimingRules.ZoneSource = .workspace
+    /// The offsets of ``timeZone``, to show times in local time (not part of the JSON form).
+    public var zoneOffsets: ZoneOffsets?
+
+    /// `2026-03-15 20:00 Europe/Paris`: `time` in the decision's local time (UTC without offsets).
+    public func localTime(_ time: Timestamp) -> String {
+        let offset = zoneOffsets?.offset(at: time.seconds) ?? 0
+        let c = Timestamp.civil(time.seconds + offset)
+        let seconds = c.second == 0 ? "" : ":" + Timestamp.digits(c.second, 2)
+        return Timestamp.digits(c.year, 4) + "-" + Timestamp.digits(c.month, 2) + "-" + Timestamp.digits(c.day, 2) + " "
+            + Timestamp.digits(c.hour, 2) + ":" + Timestamp.digits(c.minute, 2) + seconds + " "
+            + (zoneOffsets == nil ? "UTC" : timeZone)
+    }
 
     /// Creates a decision.
     public init(
         workspace: String, digest: String, time: Timestamp, keys: [FiredKey], candidates: [Candidate],
-        email: ScheduledEmail?
+        email: ScheduledEmail?, timeZone: String = "UTC", timeZoneSource: TimingRules.ZoneSource = .workspace
     ) {
+        self.timeZone = timeZone
+        self.timeZoneSource = timeZoneSource
         self.workspace = workspace
         self.digest = digest
         self.time = time
@@ -86,6 +104,8 @@ public struct Candidate: Sendable, Hashable {
 public enum Outcome: Sendable, Hashable {
     /// The email of this candidate is sent.
     case sent
+    /// `inactive`: the event's time is outside the trigger's lifetime `[from, until)`.
+    case inactive(from: Timestamp?, until: Timestamp?)
     /// `no_address`: the contact has no email address.
     case noAddress
     /// `no_consent`: no email consent (channel mode), or none for the template's purpose (purpose mode).
@@ -95,6 +115,12 @@ public enum Outcome: Sendable, Hashable {
     /// `once_per_contact`: the history holds an email of this trigger or template inside the window;
     /// `lastSent` is the latest such entry.
     case oncePerContact(lastSent: Timestamp)
+    /// `frequency_cap`: the history already holds `counted` emails inside the cap's window.
+    case frequencyCap(counted: Int)
+    /// `blackout`: the send time falls in a blackout and the action drops it; `until` is its end.
+    case blackout(until: Timestamp, reason: String)
+    /// `quiet_hours`: the send time falls in quiet hours and the action drops it; `until` is their end.
+    case quietHours(until: Timestamp)
     /// `lower_priority`: another eligible candidate, `outrankedBy`, is sent instead.
     case lowerPriority(outrankedBy: String)
 
@@ -108,11 +134,18 @@ public enum Outcome: Sendable, Hashable {
         case .unsubscribed: return "unsubscribed"
         case .oncePerContact: return "once_per_contact"
         case .lowerPriority: return "lower_priority"
+        case .inactive: return "inactive"
+        case .frequencyCap: return "frequency_cap"
+        case .blackout: return "blackout"
+        case .quietHours: return "quiet_hours"
         }
     }
 
     /// Every code, in the order the rules apply (`sent` first).
-    public static let codes = ["sent", "no_address", "no_consent", "unsubscribed", "once_per_contact", "lower_priority"]
+    public static let codes = [
+        "sent", "inactive", "no_address", "no_consent", "unsubscribed", "once_per_contact", "frequency_cap", "blackout",
+        "quiet_hours", "lower_priority",
+    ]
 }
 
 /// The email the evaluation sends: which candidate, in which locale, when, and the message.
@@ -125,8 +158,10 @@ public struct ScheduledEmail: Sendable, Hashable {
     public var localeMatch: LocaleMatch
     /// The action's delay.
     public var delaySeconds: Int
-    /// The event's time plus the delay.
+    /// The event's time plus the delay, moved by ``deferrals``.
     public var sendAt: Timestamp
+    /// How the send time was moved out of blackouts and quiet hours, in order (empty: not moved).
+    public var deferrals: [Deferral] = []
     /// The rendered message.
     public var message: RenderedEmail
     /// What to append to the contact's history once the email is sent: this trigger and template, at
@@ -171,6 +206,7 @@ extension Decision {
                 keys.map { .object(["key": .string($0.key), "triggers": .array($0.triggers.map(JSONValue.string))]) }),
             "candidates": .array(candidates.map(\.json)),
             "email": email?.json ?? .null,
+            "time_zone": .object(["name": .string(timeZone), "source": .string(timeZoneSource.rawValue)]),
         ])
     }
 }
@@ -188,6 +224,14 @@ extension Candidate {
         switch outcome {
         case .oncePerContact(let lastSent): members["last_sent"] = .string(lastSent.description)
         case .lowerPriority(let winner): members["outranked_by"] = .string(winner)
+        case .inactive(let from, let until):
+            members["active_from"] = from.map { .string($0.description) } ?? .null
+            members["active_until"] = until.map { .string($0.description) } ?? .null
+        case .frequencyCap(let counted): members["counted"] = .int(counted)
+        case .blackout(let until, let reason):
+            members["until"] = .string(until.description)
+            members["reason"] = .string(reason)
+        case .quietHours(let until): members["until"] = .string(until.description)
         case .sent, .noAddress, .noConsent, .unsubscribed: break
         }
         return .object(members)
@@ -212,6 +256,17 @@ extension ScheduledEmail {
             "reply_to": message.replyTo.map(JSONValue.string) ?? .null, "to": mailbox(message.to),
             "subject": .string(message.subject), "headers": .object(headers), "text": .string(message.text),
             "html": .string(message.html), "record": .object(record),
+            "deferrals": .array(deferrals.map(\.json)),
+        ])
+    }
+}
+
+extension Deferral {
+    /// The deferral as JSON: `reason`, `from`, `until`, and `blackout` (the blackout's reason, or `null`).
+    public var json: JSONValue {
+        .object([
+            "reason": .string(reason), "from": .string(from.description), "until": .string(until.description),
+            "blackout": blackout.map(JSONValue.string) ?? .null,
         ])
     }
 }

@@ -19,6 +19,14 @@ public enum DecisionReport {
         var lines: [String] = []
         let address = event.contact.hasAddress ? event.contact.email ?? "" : "no address"
         lines.append("event at \(decision.time), contact \(address), workspace \(decision.workspace)")
+        let zoneNote: String
+        switch decision.timeZoneSource {
+        case .contact: zoneNote = "the contact's"
+        case .workspace: zoneNote = "the workspace's"
+        case .workspaceFallback:
+            zoneNote = "the workspace's: the bundle lacks the contact's `\(event.contact.timeZone ?? "")`"
+        }
+        lines.append("local time \(decision.localTime(decision.time)) (\(decision.timeZone), \(zoneNote))")
         lines.append("")
         if decision.keys.isEmpty {
             lines.append("the encounter holds no answer, support level or task")
@@ -38,6 +46,12 @@ public enum DecisionReport {
                 "sent: \(email.trigger)\(priority): template \(email.message.template) in \(email.locale) "
                     + "(\(localeNote(email.localeMatch, requested: event.contact.locale))), "
                     + "at \(email.sendAt) (\(delay))")
+            for deferral in email.deferrals {
+                let why = deferral.blackout.map { "blackout: \($0)" } ?? "quiet hours"
+                lines.append(
+                    "  deferred from \(decision.localTime(deferral.from)) to \(decision.localTime(deferral.until)) "
+                        + "(\(deferral.until)): \(why)")
+            }
         } else {
             lines.append("sent: nothing")
         }
@@ -95,6 +109,15 @@ public enum DecisionReport {
             case .forever?, nil:
                 return "already sent at \(lastSent) (this trigger or template), once per contact ever"
             }
+        case .inactive(let from, let until):
+            if let from, decision.time < from { return "the trigger is active from \(decision.localTime(from)) (\(from))" }
+            return "the trigger stopped at \(until.map { "\(decision.localTime($0)) (\($0))" } ?? "its end")"
+        case .frequencyCap(let counted):
+            return "\(counted) email\(counted == 1 ? "" : "s") already sent or scheduled in the frequency cap's window"
+        case .blackout(let until, let reason):
+            return "\(reason): no email until \(decision.localTime(until)) (\(until)); this trigger drops it"
+        case .quietHours(let until):
+            return "quiet hours until \(decision.localTime(until)) (\(until)); this trigger drops it"
         case .lowerPriority(let winner):
             let sent = decision.candidates.first { $0.trigger == winner && $0.outcome == .sent }
             let priority = sent.map { " (priority \($0.priority))" } ?? ""
@@ -118,7 +141,7 @@ public enum DecisionReport {
     }
 
     /// `30m`, `2h`, `7d`, or seconds (`90s`) when not a whole number of minutes.
-    static func duration(_ seconds: Int) -> String {
+    public static func duration(_ seconds: Int) -> String {
         if seconds > 0 && seconds % 86_400 == 0 { return "\(seconds / 86_400)d" }
         if seconds > 0 && seconds % 3600 == 0 { return "\(seconds / 3600)h" }
         if seconds > 0 && seconds % 60 == 0 { return "\(seconds / 60)m" }

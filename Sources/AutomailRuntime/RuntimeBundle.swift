@@ -40,6 +40,8 @@ public struct RuntimeBundle: Sendable, Hashable {
     public var templates: [String: Template]
     /// `triggers`: event key (`answer:q/question/answer`, `support_level:id`, `task:id`) -> actions.
     public var triggers: [String: [Action]]
+    /// `timing`: the workspace's zone, the zones' offsets, quiet hours, the frequency cap and blackouts.
+    public var timing: TimingRules = .none
 
     /// How consent is given.
     public enum ConsentMode: String, Sendable, Hashable {
@@ -132,14 +134,33 @@ public struct RuntimeBundle: Sendable, Hashable {
         public var delaySeconds: Int
         /// The once-per-contact window, if any.
         public var oncePerContact: OncePerContact?
+        /// `active_from`: the trigger fires for events at or after this instant (`nil`: always has).
+        public var activeFrom: Timestamp?
+        /// `active_until`: the trigger fires for events before this instant (`nil`: never stops).
+        public var activeUntil: Timestamp?
+        /// `quiet_hours`: what a send time in quiet hours does.
+        public var quietHours: TimingPolicy
+        /// `blackouts`: what a send time in a blackout does.
+        public var blackouts: TimingPolicy
+        /// `frequency_cap`: whether the frequency cap applies (`count`) or not (`exempt`).
+        public var frequencyCapExempt: Bool
 
         /// Creates an action.
-        public init(trigger: String, template: String, priority: Int, delaySeconds: Int, oncePerContact: OncePerContact?) {
+        public init(
+            trigger: String, template: String, priority: Int, delaySeconds: Int, oncePerContact: OncePerContact?,
+            activeFrom: Timestamp? = nil, activeUntil: Timestamp? = nil, quietHours: TimingPolicy = .defer,
+            blackouts: TimingPolicy = .defer, frequencyCapExempt: Bool = false
+        ) {
             self.trigger = trigger
             self.template = template
             self.priority = priority
             self.delaySeconds = delaySeconds
             self.oncePerContact = oncePerContact
+            self.activeFrom = activeFrom
+            self.activeUntil = activeUntil
+            self.quietHours = quietHours
+            self.blackouts = blackouts
+            self.frequencyCapExempt = frequencyCapExempt
         }
     }
 

@@ -55,6 +55,7 @@ extension RuntimeEvent {
             "contact": .object([
                 "email": contact.email.map(JSONValue.string) ?? .null,
                 "locale": contact.locale.map(JSONValue.string) ?? .null,
+                "time_zone": contact.timeZone.map(JSONValue.string) ?? .null,
                 "fields": .object(contact.fields),
                 "consent": .object([
                     "channels": sorted(contact.consent.channels),
@@ -96,10 +97,19 @@ extension RuntimeEvent {
 
     private static func contact(_ node: JSONNode) throws(FormatProblem) -> ContactState {
         _ = try node.object(allowing: [
-            "email", "locale", "fields", "consent", "unsubscribed", "unsubscribe_url", "history",
+            "email", "locale", "time_zone", "fields", "consent", "unsubscribed", "unsubscribe_url", "history",
         ])
         let email = try node.optionalNonNull("email")?.string()
         let locale = try node.optionalNonNull("locale")?.string()
+        var timeZone: String?
+        if let zoneNode = try node.optionalNonNull("time_zone") {
+            let zone = try zoneNode.string()
+            guard ContactState.isZoneName(zone) else {
+                throw zoneNode.problem(
+                    "`\(zone)` is not a time zone name like `Europe/Paris` (1 to 64 ASCII letters, digits, `/`, `_`, `+`, `-`)")
+            }
+            timeZone = zone
+        }
         var fields: [String: JSONValue] = [:]
         for (key, value) in try node.optional("fields")?.members() ?? [] {
             guard key != "mail" else {
@@ -147,7 +157,7 @@ extension RuntimeEvent {
             history.append(SentRecord(trigger: trigger, template: template, at: try timestamp(item.required("at"))))
         }
         return ContactState(
-            email: email, locale: locale, fields: fields, consent: consent, unsubscribed: unsubscribed,
+            email: email, locale: locale, timeZone: timeZone, fields: fields, consent: consent, unsubscribed: unsubscribed,
             unsubscribeURL: url, history: history)
     }
 

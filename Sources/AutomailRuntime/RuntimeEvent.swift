@@ -73,6 +73,9 @@ public struct ContactState: Sendable, Hashable {
     public var email: String?
     /// The contact's locale (`fr`, `fr-CA`), if known.
     public var locale: String?
+    /// The contact's IANA time zone (`Europe/Paris`), if known: quiet hours are in its local time when
+    /// the bundle has it, else in the workspace's.
+    public var timeZone: String?
     /// The contact's values by field id (`firstname`, `surname`, custom fields): strings, integers,
     /// booleans, `null` or arrays of strings. `contact.mail` is ``email``, never a field.
     public var fields: [String: JSONValue]
@@ -87,11 +90,12 @@ public struct ContactState: Sendable, Hashable {
 
     /// Creates a contact state.
     public init(
-        email: String?, locale: String? = nil, fields: [String: JSONValue] = [:], consent: Consent = Consent(),
+        email: String?, locale: String? = nil, timeZone: String? = nil, fields: [String: JSONValue] = [:], consent: Consent = Consent(),
         unsubscribed: Unsubscriptions = Unsubscriptions(), unsubscribeURL: String, history: [SentRecord] = []
     ) {
         self.email = email
         self.locale = locale
+        self.timeZone = timeZone
         self.fields = fields
         self.consent = consent
         self.unsubscribed = unsubscribed
@@ -101,6 +105,15 @@ public struct ContactState: Sendable, Hashable {
 
     /// Whether the contact has an address to write to: ``email`` is neither `nil` nor empty.
     public var hasAddress: Bool { !(email ?? "").isEmpty }
+
+    /// Whether `name` may be a time zone name: 1 to 64 ASCII letters, digits, `/`, `_`, `+`, `-`.
+    public static func isZoneName(_ name: String) -> Bool {
+        let utf8 = name.utf8
+        return (1...64).contains(utf8.count) && utf8.allSatisfy { byte in
+            (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+                || byte == 0x2F || byte == 0x5F || byte == 0x2B || byte == 0x2D
+        }
+    }
 }
 
 /// The consents a contact gave: per channel (read in channel mode) and per purpose and channel (read

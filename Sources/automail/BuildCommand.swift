@@ -70,6 +70,7 @@ struct BuildCommand: ParsableCommand {
             revision: revision ?? WorkspaceLoader.gitRevision(of: loaded.root), limits: limits.yamlLimits,
             parallelism: execution.threads)
         options.progress = progress.progress
+        options.referenceTime = ReferenceTime.now()
         if let cache {
             if let folder = CacheFolder(path: cache) {
                 options.templateCache = TemplateCache(store: folder)

@@ -37,6 +37,7 @@ struct CheckCommand: ParsableCommand {
         let loaded = try Console.load(workspace, useColor: useColor, limits: limits.loadLimits)
         var options = BuildOptions(limits: limits.yamlLimits, parallelism: execution.threads)
         options.progress = progress.progress
+        options.referenceTime = ReferenceTime.now()
         let result = Compiler.check(loaded.files, options: options)
         progress.finish()
         let diagnostics = Console.merge(loaded.diagnostics, result.diagnostics)

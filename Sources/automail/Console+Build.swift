@@ -20,6 +20,7 @@ extension Console {
         let loaded = try load(root, useColor: useColor)
         var options = BuildOptions()
         options.reachesContacts = false
+        options.referenceTime = ReferenceTime.now()
         let result = Compiler.build(loaded.files, options: options)
         let diagnostics = merge(loaded.diagnostics, result.diagnostics)
         if !diagnostics.isEmpty {

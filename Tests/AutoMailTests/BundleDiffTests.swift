@@ -125,7 +125,7 @@ struct BundleDiffTests {
         #expect(
             throws: BundleDiff.ReadFailure(
                 side: .new,
-                error: BundleReadError(path: "format", message: "bundle format 3 is not one this automail reads (format 2)"))
+                error: BundleReadError(path: "format", message: "bundle format 3 is not one this automail reads (formats 1 to 2)"))
         ) {
             try BundleDiff.compare(old: Self.content("lyon-before"), new: content, oldSource: source, newSource: source)
         }

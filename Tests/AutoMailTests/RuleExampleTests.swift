@@ -43,13 +43,15 @@ import Testing
             diagnostics = try Self.loadAndCheck(overlay.files)
         } else {
             let files = overlay.files.map { SourceFile(path: $0.key, text: $0.value) }
-            diagnostics = Compiler.check(files).diagnostics
+            var options = BuildOptions()
+            options.referenceTime = RuleCatalog.exampleReferenceTime
+            diagnostics = Compiler.check(files, options: options).diagnostics
             // A build runs the template rules inside the lowering (streamed or not): it must report
             // exactly what a check reports, with the build severities (AM508's placeholders are errors),
             // and give a bundle only without an error.
-            let built = Compiler.build(files)
+            let built = Compiler.build(files, options: options)
             var sink = BundleBytes()
-            let streamed = try Compiler.build(files, into: &sink)
+            let streamed = try Compiler.build(files, options: options, into: &sink)
             let forBuild = diagnostics.map(RuleCatalog.forBuild)
             for result in [built, streamed] {
                 #expect(result.diagnostics == forBuild, "build and check disagree", sourceLocation: location)

@@ -32,6 +32,12 @@ struct SchemaAgreementTests {
         "triggers": ("triggers", ""),
         "trigger": ("triggers", "/properties/triggers/items"),
         "when": ("triggers", "/properties/triggers/items/properties/when"),
+        "timing": ("automail", "/properties/timing"),
+        "quiet_hours": ("automail", "/properties/timing/properties/quiet_hours"),
+        "frequency_cap": ("automail", "/properties/timing/properties/frequency_cap"),
+        "blackout": ("automail", "/properties/timing/properties/blackouts/items"),
+        "election": ("automail", "/properties/timing/properties/elections/items"),
+        "active": ("triggers", "/properties/triggers/items/properties/active"),
     ]
 
     static let workspaceSchemas = ["automail", "questionnaire", "template", "triggers"]

@@ -33,8 +33,12 @@ struct BundleLoadingTests {
         #expect(actions == [
             RuntimeBundle.Action(
                 trigger: "niveau-sympathisant", template: "merci-soutien", priority: 400, delaySeconds: 7200,
-                oncePerContact: .forever)
+                oncePerContact: .forever, blackouts: .drop)
         ])
+        #expect(bundle.timing.timeZone == "Europe/Paris")
+        #expect(bundle.timing.quietHours == QuietHours(start: 75_600, end: 30_600))
+        #expect(bundle.timing.frequencyCap == FrequencyCap(emails: 2, windowSeconds: 604_800))
+        #expect(bundle.timing.blackouts.map(\.from.description) == ["2026-03-13T23:00:00Z", "2026-03-20T23:00:00Z"])
         #expect(bundle.triggers["support_level:indecis"]?.first?.oncePerContact == .window(seconds: 30 * 86_400))
     }
 
@@ -69,6 +73,9 @@ struct BundleLoadingTests {
         let bytes = JSONWriter(pretty: true).write(.object(members))
         #expect(throws: BundleLoadError.unsupportedFormat(3)) { try RuntimeBundle.load(bytes) }
         #expect("\(BundleLoadError.unsupportedFormat(3))".contains("format 3"))
+        content["format"] = .int(1)
+        let formatOne = JSONWriter(pretty: true).write(.object(content.merging(["digest": .string("sha256:0")]) { $1 }))
+        #expect(throws: BundleLoadError.unsupportedFormat(1)) { try RuntimeBundle.load(formatOne) }
     }
 
     @Test func aNewerMinorVersionAndUnknownMembersAreRead() throws {
@@ -86,6 +93,7 @@ struct BundleLoadingTests {
             "task:t": .array([
                 .object([
                     "trigger": .string("t"), "template": .string("a"), "priority": .int(1), "delay_seconds": .int(0),
+                    "quiet_hours": .string("defer"), "blackouts": .string("defer"), "frequency_cap": .string("count"),
                     "channel": .string("email"),
                 ])
             ]),
@@ -150,6 +158,7 @@ struct BundleLoadingTests {
         func action(_ key: String, _ member: String, _ value: JSONValue) {
             var action: [String: JSONValue] = [
                 "trigger": .string("t"), "template": .string("a"), "priority": .int(1), "delay_seconds": .int(0),
+                "quiet_hours": .string("defer"), "blackouts": .string("defer"), "frequency_cap": .string("count"),
             ]
             action[member] = value
             content["triggers"] = .object([key: .array([.object(action)])])

@@ -174,7 +174,7 @@ struct EvaluationChoiceTests {
         builder.bind("task:u", "u", template: "b", priority: 2)
         let decision = try builder.load().evaluate(Events.event(tasks: ["t", "u"]))
         let json = decision.json
-        #expect(json["format"] == .int(1))
+        #expect(json["format"] == .int(2))
         #expect(json["time"] == .string("2026-03-02T12:00:00Z"))
         guard case .array(let candidates)? = json["candidates"] else {
             Issue.record("no candidates")

@@ -13,22 +13,34 @@ struct BundleBuilder {
     var templates: [String: String] = ["a": "mobilisation", "b": "information", "c": "dons"]
     /// Event key -> actions.
     var triggers: [String: [JSONValue]] = [:]
+    /// `timing`: UTC, no quiet hours, no cap, no blackout unless a test sets it.
+    var timing: JSONValue = .object([
+        "time_zone": .string("UTC"), "tzdata": .string("2025b"),
+        "zones": .object(["UTC": .array([.array([.int(946_684_800), .int(0)])])]), "blackouts": .array([]),
+    ])
 
     /// An action as the bundle writes it.
     static func action(
-        _ trigger: String, template: String, priority: Int, delay: Int = 0, once: Int? = nil
+        _ trigger: String, template: String, priority: Int, delay: Int = 0, once: Int? = nil,
+        timing: [String: JSONValue] = [:]
     ) -> JSONValue {
         var members: [String: JSONValue] = [
             "trigger": .string(trigger), "template": .string(template), "priority": .int(priority),
-            "delay_seconds": .int(delay),
+            "delay_seconds": .int(delay), "quiet_hours": .string("defer"), "blackouts": .string("defer"),
+            "frequency_cap": .string("count"),
         ]
+        members.merge(timing) { _, new in new }
         if let once { members["once_per_contact_seconds"] = .int(once) }
         return .object(members)
     }
 
     /// Adds an action under `key`, keeping the bundle's order (priority descending, then trigger id).
-    mutating func bind(_ key: String, _ trigger: String, template: String, priority: Int, delay: Int = 0, once: Int? = nil) {
-        triggers[key, default: []].append(Self.action(trigger, template: template, priority: priority, delay: delay, once: once))
+    mutating func bind(
+        _ key: String, _ trigger: String, template: String, priority: Int, delay: Int = 0, once: Int? = nil,
+        timing: [String: JSONValue] = [:]
+    ) {
+        triggers[key, default: []].append(
+            Self.action(trigger, template: template, priority: priority, delay: delay, once: once, timing: timing))
     }
 
     /// The content without digest.
@@ -87,6 +99,7 @@ struct BundleBuilder {
             "rendering": .object(["engine": .string("liquid")]),
             "templates": .object(templateValues),
             "triggers": .object(triggers.mapValues(JSONValue.array)),
+            "timing": timing,
         ]
     }
 

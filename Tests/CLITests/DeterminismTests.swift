@@ -11,6 +11,8 @@ import Testing
         ["LANG": "tr_TR.UTF-8", "LC_ALL": "tr_TR.UTF-8", "TZ": "Europe/Istanbul"],
         ["LANG": "ja_JP.UTF-8", "LC_ALL": "ja_JP.UTF-8", "TZ": "Asia/Tokyo"],
         ["LANG": "fr_FR.UTF-8", "LC_ALL": "", "TZ": "Pacific/Kiritimati"],
+        // No tz database at all, and "today" in 2030 (the Lyon elections past: warnings, same bytes).
+        ["LANG": "C", "TZ": "America/New_York", "TZDIR": "/nonexistent", "SOURCE_DATE_EPOCH": "1900000000"],
     ]
 
     /// Copies `source` to `destination`, creating the files in reverse path order (so that the file

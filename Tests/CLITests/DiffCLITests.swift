@@ -174,7 +174,7 @@ import Testing
         #expect(format.status == 1)
         #expect(
             format.standardError
-                == "error: cannot compare `old.json`: `format`: bundle format 9 is not one this automail reads (format 2)\n")
+                == "error: cannot compare `old.json`: `format`: bundle format 9 is not one this automail reads (formats 1 to 2)\n")
         let folder = try AutomailProcess.run(["diff", "empty", "empty"], in: scratch.path)
         #expect(folder.status == 1)
         #expect(folder.standardError == "error: `empty` is not an automail workspace: no `automail.yaml`\n")

@@ -12,6 +12,7 @@ Refusals raise `Refused(code, message)`; an event that cannot be evaluated raise
 `EvaluationFailed(code, message)`. The codes are those of conformance/README.md.
 """
 
+import bisect
 import base64
 import functools
 import hashlib
@@ -682,6 +683,22 @@ def _read_members(root):
                 once = once_node.integer()
                 if once < -1:
                     once_node.fail("`once_per_contact_seconds` is -1 or more")
+            active = {}
+            for name in ("active_from", "active_until"):
+                node_of_time = item.member(name, required=False)
+                active[name] = _utc_instant(node_of_time) if node_of_time is not None else None
+            if active["active_from"] is not None and active["active_until"] is not None \
+                    and active["active_until"] <= active["active_from"]:
+                item.fail("`active_until` must be after `active_from`")
+            policies = {}
+            for name in ("quiet_hours", "blackouts"):
+                policy_node = item.member(name)
+                policies[name] = policy_node.string()
+                if policies[name] not in ("defer", "drop", "ignore"):
+                    policy_node.fail(f"expected defer, drop or ignore, found `{policies[name]}`")
+            cap_node = item.member("frequency_cap")
+            if cap_node.string() not in ("count", "exempt"):
+                cap_node.fail("expected count or exempt")
             actions.append(
                 {
                     "trigger": trigger,
@@ -689,11 +706,76 @@ def _read_members(root):
                     "priority": item.member("priority").integer(),
                     "delay_seconds": delay_node.integer(),
                     "once_per_contact_seconds": once,
+                    **active,
+                    **policies,
+                    "cap_exempt": cap_node.string() == "exempt",
                 }
             )
         triggers[key] = actions
     bundle["triggers"] = triggers
+    bundle["timing"] = _read_timing(root.member("timing"))
     return bundle
+
+
+def _utc_instant(node):
+    """An instant as bundles write them: RFC 3339 in UTC with `Z`."""
+    text = node.string()
+    try:
+        seconds = parse_time(text)
+    except ValueError:
+        node.fail(f"`{text}` is not a date-time")
+    if format_time(seconds) != text:
+        node.fail(f"`{text}` is not written in UTC like 2026-03-14T23:00:00Z")
+    return seconds
+
+
+def _read_timing(node):
+    """`timing` (bundle-format.md, "Members"): zones, quiet hours, the cap, blackouts."""
+    zone_node = node.member("time_zone")
+    node.member("tzdata").string()
+    zones = {}
+    for name, transitions_node in node.member("zones").members():
+        transitions = []
+        for item in transitions_node.items():
+            pair = item.items()
+            if len(pair) != 2:
+                item.fail("a transition is [instant, offset]")
+            instant, offset = pair[0].integer(), pair[1].integer()
+            if transitions and instant <= transitions[-1][0]:
+                item.fail("instants must increase")
+            if abs(offset) > 26 * 3600:
+                item.fail("an offset is within 26 hours")
+            transitions.append((instant, offset))
+        if not transitions:
+            transitions_node.fail("a zone has at least one transition")
+        zones[name] = transitions
+    if zone_node.string() not in zones:
+        zone_node.fail("`time_zone` is not a key of `zones`")
+    quiet = None
+    quiet_node = node.member("quiet_hours", required=False)
+    if quiet_node is not None:
+        start, end = quiet_node.member("start_seconds").integer(), quiet_node.member("end_seconds").integer()
+        if not (0 <= start < 86400 and 0 <= end < 86400) or start == end:
+            quiet_node.fail("quiet hours are two different seconds of the day")
+        quiet = (start, end)
+    cap = None
+    cap_node = node.member("frequency_cap", required=False)
+    if cap_node is not None:
+        cap = (cap_node.member("emails").integer(), cap_node.member("window_seconds").integer())
+        if cap[0] < 1 or cap[1] < 1:
+            cap_node.fail("`emails` and `window_seconds` are at least 1")
+    blackouts = []
+    blackouts_node = node.member("blackouts")
+    if len(blackouts_node.items()) > 100:
+        blackouts_node.fail("at most 100 blackouts")
+    for item in blackouts_node.items():
+        start, end = _utc_instant(item.member("from")), _utc_instant(item.member("until"))
+        if start >= end:
+            item.fail("a blackout's `from` is before its `until`")
+        if blackouts and start < blackouts[-1][0]:
+            item.fail("blackouts are sorted by `from`")
+        blackouts.append((start, end, item.member("reason").string()))
+    return {"time_zone": zone_node.string(), "zones": zones, "quiet_hours": quiet, "cap": cap, "blackouts": blackouts}
 
 
 def load_bundle(data, public_key=None):
@@ -707,7 +789,7 @@ def load_bundle(data, public_key=None):
         raise Refused("malformed", "at /: expected an object")
     root = _Reader(document)
     if root.member("format").integer() != SUPPORTED_FORMAT:
-        raise Refused("unsupported_format", f"format {document['format']}; this reader supports 1")
+        raise Refused("unsupported_format", f"format {document['format']}; this reader supports 2")
     declared = root.member("digest").string()
     computed = compute_digest(document)
     if declared != computed:
@@ -800,23 +882,27 @@ def _has_address(contact):
 
 
 def _stop(bundle, action, template, contact, now):
-    """The first rule of step 3 that stops the candidate: (outcome, last_sent or None), or None."""
+    """The first rule of step 3 that stops the candidate: (outcome, extra members), or None."""
+    start, end = action["active_from"], action["active_until"]
+    if (start is not None and now < start) or (end is not None and now >= end):
+        return ("inactive", {"active_from": format_time(start) if start is not None else None,
+                             "active_until": format_time(end) if end is not None else None})
     if not _has_address(contact):
-        return ("no_address", None)
+        return ("no_address", {})
     consent = contact.get("consent") or {}
     unsubscribed = contact.get("unsubscribed") or {}
     unsubscribed_purposes = unsubscribed.get("purposes") or []
     if bundle["mode"] == "channel":
         if EMAIL_CHANNEL not in (consent.get("channels") or []):
-            return ("no_consent", None)
+            return ("no_consent", {})
         if unsubscribed.get("all") is True or len(unsubscribed_purposes) > 0:
-            return ("unsubscribed", None)
+            return ("unsubscribed", {})
     else:
         purpose = template["purpose"]
         if EMAIL_CHANNEL not in ((consent.get("purposes") or {}).get(purpose) or []):
-            return ("no_consent", None)
+            return ("no_consent", {})
         if unsubscribed.get("all") is True or purpose in unsubscribed_purposes:
-            return ("unsubscribed", None)
+            return ("unsubscribed", {})
     window = action["once_per_contact_seconds"]
     if window is not None:
         counting = [
@@ -827,8 +913,87 @@ def _stop(bundle, action, template, contact, now):
         if counting:
             latest = max(counting)
             if window == -1 or now - latest < window:
-                return ("once_per_contact", latest)
+                return ("once_per_contact", {"last_sent": format_time(latest)})
+    cap = bundle["timing"]["cap"]
+    if cap is not None and not action["cap_exempt"]:
+        counted = sum(1 for entry in contact.get("history") or [] if now - parse_time(entry["at"]) < cap[1])
+        if counted >= cap[0]:
+            return ("frequency_cap", {"counted": counted})
     return None
+
+
+# --- Local time (bundle-format.md "Local time", step 3.7) -------------------------------------------------
+
+
+def _offset(zone, seconds):
+    """The offset in force at `seconds`: that of the last transition at or before it (the first before all)."""
+    index = bisect.bisect_right([instant for instant, _ in zone], seconds) - 1
+    return zone[max(index, 0)][1]
+
+
+def _next_transition(zone, seconds):
+    for instant, _ in zone:
+        if instant > seconds:
+            return instant
+    return None
+
+
+def _is_quiet(quiet, second):
+    start, end = quiet
+    return start <= second < end if start < end else (second >= start or second < end)
+
+
+def _quiet_end(quiet, zone, seconds):
+    """The first instant at or after `seconds` whose local time is not quiet."""
+    instant = seconds
+    while True:
+        second = (instant + _offset(zone, instant)) % 86400
+        if not _is_quiet(quiet, second):
+            return instant
+        candidate = instant + (quiet[1] - second) % 86400
+        following = _next_transition(zone, instant)
+        if following is not None and following < candidate:
+            instant = following
+            continue
+        return candidate
+
+
+def _send_time(timing, action, now, zone):
+    """("at", send_at, deferrals), ("dropped", outcome, extra) or ("out_of_range",)."""
+    send_at = now + action["delay_seconds"]
+    if send_at > _LATEST:
+        return ("out_of_range",)
+    deferrals = []
+    while True:
+        if action["blackouts"] != "ignore":
+            blackout = next((b for b in timing["blackouts"] if b[0] <= send_at < b[1]), None)
+            if blackout is not None:
+                if action["blackouts"] == "drop":
+                    return ("dropped", "blackout", {"until": format_time(blackout[1]), "reason": blackout[2]})
+                deferrals.append({"reason": "blackout", "from": format_time(send_at), "until": format_time(blackout[1]),
+                                  "blackout": blackout[2]})
+                send_at = blackout[1]
+                continue
+        quiet = timing["quiet_hours"]
+        if action["quiet_hours"] != "ignore" and quiet is not None \
+                and _is_quiet(quiet, (send_at + _offset(zone, send_at)) % 86400):
+            end = _quiet_end(quiet, zone, send_at)
+            if end > _LATEST:
+                return ("out_of_range",)
+            if action["quiet_hours"] == "drop":
+                return ("dropped", "quiet_hours", {"until": format_time(end)})
+            deferrals.append({"reason": "quiet_hours", "from": format_time(send_at), "until": format_time(end),
+                              "blackout": None})
+            send_at = end
+            continue
+        return ("at", send_at, deferrals)
+
+
+def contact_zone(timing, requested):
+    """The zone of local times: the contact's when the bundle has it, else the workspace's."""
+    if requested is not None and requested in timing["zones"]:
+        return requested, "contact"
+    return timing["time_zone"], ("workspace" if requested is None else "workspace_fallback")
 
 
 def _normalise_locale(locale):
@@ -1013,9 +1178,17 @@ def evaluate(bundle, event):
 
     listed = []
     winner = None
+    winner_time = None
+    zone_name, zone_source = contact_zone(bundle["timing"], contact.get("time_zone"))
+    zone = bundle["timing"]["zones"][zone_name]
     for key, action in candidates:
         template = bundle["templates"][action["template"]]
         stopped = _stop(bundle, action, template, contact, now)
+        send_time = None
+        if stopped is None:
+            send_time = _send_time(bundle["timing"], action, now, zone)
+            if send_time[0] == "dropped":
+                stopped = (send_time[1], send_time[2])
         entry = {
             "trigger": action["trigger"],
             "template": action["template"],
@@ -1027,10 +1200,10 @@ def evaluate(bundle, event):
         }
         if stopped is not None:
             entry["outcome"] = stopped[0]
-            if stopped[1] is not None:
-                entry["last_sent"] = format_time(stopped[1])
+            entry.update(stopped[1])
         elif winner is None:
             winner = action
+            winner_time = send_time
             entry["outcome"] = "sent"
         else:
             entry["outcome"] = "lower_priority"
@@ -1039,9 +1212,9 @@ def evaluate(bundle, event):
 
     email = None
     if winner is not None:
-        send_at = now + winner["delay_seconds"]
-        if send_at > _LATEST:
+        if winner_time[0] != "at":
             raise EvaluationFailed("send_time_out_of_range", f"{winner['trigger']} would send after the year 9999")
+        send_at, deferrals = winner_time[1], winner_time[2]
         template = bundle["templates"][winner["template"]]
         locale, match = choose_locale(bundle, template, contact.get("locale"))
         if not is_address(contact.get("email") or ""):
@@ -1059,9 +1232,11 @@ def evaluate(bundle, event):
             "send_at": format_time(send_at),
             **message,
             "record": {"trigger": winner["trigger"], "template": winner["template"], "at": format_time(send_at)},
+            "deferrals": deferrals,
         }
     return {
-        "format": 1,
+        "format": 2,
+        "time_zone": {"name": zone_name, "source": zone_source},
         "bundle": {"workspace": bundle["workspace_id"], "digest": bundle["digest"]},
         "time": format_time(now),
         "keys": keys,

@@ -598,12 +598,81 @@ module AutomailSender
         once_node = item.member("once_per_contact_seconds", required: false)
         once = once_node&.integer
         once_node.fail("`once_per_contact_seconds` is -1 or more") if once && once < -1
+        active = %w[active_from active_until].to_h do |name|
+          node = item.member(name, required: false)
+          [name, node && utc_instant(node)]
+        end
+        if active["active_from"] && active["active_until"] && active["active_until"] <= active["active_from"]
+          item.fail("`active_until` must be after `active_from`")
+        end
+        policies = %w[quiet_hours blackouts].to_h do |name|
+          node = item.member(name)
+          node.fail("expected defer, drop or ignore") unless %w[defer drop ignore].include?(node.string)
+          [name, node.string]
+        end
+        cap_node = item.member("frequency_cap")
+        cap_node.fail("expected count or exempt") unless %w[count exempt].include?(cap_node.string)
         { "trigger" => trigger, "template" => template_node.string, "priority" => priority,
-          "delay_seconds" => delay_node.integer, "once_per_contact_seconds" => once }
+          "delay_seconds" => delay_node.integer, "once_per_contact_seconds" => once,
+          "cap_exempt" => cap_node.string == "exempt" }.merge(active).merge(policies)
       end
     end
     bundle["triggers"] = triggers
+    bundle["timing"] = read_timing(root.member("timing"))
     bundle
+  end
+
+  # An instant as bundles write them: RFC 3339 in UTC with `Z`.
+  def self.utc_instant(node)
+    text = node.string
+    seconds = begin
+      AutomailSender.parse_time(text)
+    rescue ArgumentError
+      node.fail("`#{text}` is not a date-time")
+    end
+    node.fail("`#{text}` is not written in UTC") unless AutomailSender.format_time(seconds) == text
+    seconds
+  end
+
+  # `timing`: zones, quiet hours, the frequency cap, blackouts.
+  def self.read_timing(node)
+    zone_node = node.member("time_zone")
+    node.member("tzdata").string
+    zones = {}
+    node.member("zones").members.each do |name, list|
+      transitions = list.items.map do |item|
+        pair = item.items
+        item.fail("a transition is [instant, offset]") unless pair.length == 2
+        [pair[0].integer, pair[1].integer]
+      end
+      list.fail("a zone has at least one transition") if transitions.empty?
+      list.fail("instants must increase") unless transitions.each_cons(2).all? { |a, b| a[0] < b[0] }
+      list.fail("an offset is within 26 hours") unless transitions.all? { |_, offset| offset.abs <= 26 * 3600 }
+      zones[name] = transitions
+    end
+    zone_node.fail("`time_zone` is not a key of `zones`") unless zones.key?(zone_node.string)
+    quiet_node = node.member("quiet_hours", required: false)
+    quiet = nil
+    if quiet_node
+      quiet = [quiet_node.member("start_seconds").integer, quiet_node.member("end_seconds").integer]
+      unless quiet.all? { |second| second >= 0 && second < 86_400 } && quiet[0] != quiet[1]
+        quiet_node.fail("quiet hours are two different seconds of the day")
+      end
+    end
+    cap_node = node.member("frequency_cap", required: false)
+    cap = cap_node && [cap_node.member("emails").integer, cap_node.member("window_seconds").integer]
+    cap_node.fail("`emails` and `window_seconds` are at least 1") if cap && (cap[0] < 1 || cap[1] < 1)
+    blackouts_node = node.member("blackouts")
+    blackouts_node.fail("at most 100 blackouts") if blackouts_node.items.length > 100
+    blackouts = []
+    blackouts_node.items.each do |item|
+      from = utc_instant(item.member("from"))
+      till = utc_instant(item.member("until"))
+      item.fail("a blackout's `from` is before its `until`") unless from < till
+      item.fail("blackouts are sorted by `from`") if !blackouts.empty? && from < blackouts.last[0]
+      blackouts << [from, till, item.member("reason").string]
+    end
+    { "time_zone" => zone_node.string, "zones" => zones, "quiet_hours" => quiet, "cap" => cap, "blackouts" => blackouts }
   end
 
   def self.load_bundle(data, public_key = nil)
@@ -671,6 +740,10 @@ module AutomailSender
   end
 
   def self.stop(bundle, action, template, contact, now)
+    from, till = action["active_from"], action["active_until"]
+    if (from && now < from) || (till && now >= till)
+      return ["inactive", { "active_from" => from && format_time(from), "active_until" => till && format_time(till) }]
+    end
     return ["no_address", nil] if contact["email"].nil? || contact["email"] == ""
     consent = contact["consent"] || {}
     unsubscribed = contact["unsubscribed"] || {}
@@ -688,10 +761,74 @@ module AutomailSender
       counting = (contact["history"] || []).select { |e| e["trigger"] == action["trigger"] || e["template"] == action["template"] }
       unless counting.empty?
         latest = counting.map { |e| parse_time(e["at"]) }.max
-        return ["once_per_contact", latest] if window == -1 || now - latest < window
+        return ["once_per_contact", { "last_sent" => format_time(latest) }] if window == -1 || now - latest < window
       end
     end
+    cap = bundle["timing"]["cap"]
+    if cap && !action["cap_exempt"]
+      counted = (contact["history"] || []).count { |e| now - parse_time(e["at"]) < cap[1] }
+      return ["frequency_cap", { "counted" => counted }] if counted >= cap[0]
+    end
     nil
+  end
+
+  # --- Local time ----------------------------------------------------------------------------------------------
+  def self.offset_at(zone, seconds)
+    last = zone.rindex { |instant, _| instant <= seconds } || 0
+    zone[last][1]
+  end
+
+  def self.next_transition(zone, seconds) = zone.find { |instant, _| instant > seconds }&.first
+
+  def self.quiet?(quiet, second)
+    from, till = quiet
+    from < till ? (from <= second && second < till) : (second >= from || second < till)
+  end
+
+  def self.quiet_end(quiet, zone, seconds)
+    instant = seconds
+    loop do
+      second = (instant + offset_at(zone, instant)) % 86_400
+      return instant unless quiet?(quiet, second)
+      candidate = instant + (quiet[1] - second) % 86_400
+      following = next_transition(zone, instant)
+      return candidate unless following && following < candidate
+      instant = following
+    end
+  end
+
+  # [:at, send_at, deferrals], [:dropped, outcome, extra] or [:out_of_range].
+  def self.send_time(timing, action, now, zone)
+    send_at = now + action["delay_seconds"]
+    return [:out_of_range] if send_at > LATEST
+    deferrals = []
+    loop do
+      if action["blackouts"] != "ignore"
+        blackout = timing["blackouts"].find { |from, till, _| from <= send_at && send_at < till }
+        if blackout
+          return [:dropped, "blackout", { "until" => format_time(blackout[1]), "reason" => blackout[2] }] if action["blackouts"] == "drop"
+          deferrals << { "reason" => "blackout", "from" => format_time(send_at), "until" => format_time(blackout[1]),
+                         "blackout" => blackout[2] }
+          send_at = blackout[1]
+          next
+        end
+      end
+      quiet = timing["quiet_hours"]
+      if action["quiet_hours"] != "ignore" && quiet && quiet?(quiet, (send_at + offset_at(zone, send_at)) % 86_400)
+        finish = quiet_end(quiet, zone, send_at)
+        return [:out_of_range] if finish > LATEST
+        return [:dropped, "quiet_hours", { "until" => format_time(finish) }] if action["quiet_hours"] == "drop"
+        deferrals << { "reason" => "quiet_hours", "from" => format_time(send_at), "until" => format_time(finish), "blackout" => nil }
+        send_at = finish
+        next
+      end
+      return [:at, send_at, deferrals]
+    end
+  end
+
+  def self.contact_zone(timing, requested)
+    return [requested, "contact"] if !requested.nil? && timing["zones"].key?(requested)
+    [timing["time_zone"], requested.nil? ? "workspace" : "workspace_fallback"]
   end
 
   def self.normalise_locale(locale) = locale.tr("A-Z_", "a-z-")
@@ -802,17 +939,26 @@ module AutomailSender
     candidates.sort_by! { |_, a| [-a["priority"], a["trigger"].codepoints] }
     listed = []
     winner = nil
+    winner_time = nil
+    zone_name, zone_source = contact_zone(bundle["timing"], contact["time_zone"])
+    zone = bundle["timing"]["zones"][zone_name]
     candidates.each do |key, action|
       template = bundle["templates"][action["template"]]
       stopped = stop(bundle, action, template, contact, now)
+      time = nil
+      unless stopped
+        time = send_time(bundle["timing"], action, now, zone)
+        stopped = [time[1], time[2]] if time[0] == :dropped
+      end
       entry = { "trigger" => action["trigger"], "template" => action["template"], "key" => key, "priority" => action["priority"],
                 "purpose" => template["purpose"], "delay_seconds" => action["delay_seconds"],
                 "once_per_contact_seconds" => action["once_per_contact_seconds"] }
       if stopped
         entry["outcome"] = stopped[0]
-        entry["last_sent"] = format_time(stopped[1]) if stopped[1]
+        entry.merge!(stopped[1]) if stopped[1]
       elsif winner.nil?
         winner = action
+        winner_time = time
         entry["outcome"] = "sent"
       else
         entry["outcome"] = "lower_priority"
@@ -822,8 +968,8 @@ module AutomailSender
     end
     email = nil
     if winner
-      send_at = now + winner["delay_seconds"]
-      raise EvaluationFailed.new("send_time_out_of_range", "after the year 9999") if send_at > LATEST
+      raise EvaluationFailed.new("send_time_out_of_range", "after the year 9999") unless winner_time[0] == :at
+      send_at = winner_time[1]
       template = bundle["templates"][winner["template"]]
       locale, match = choose_locale(bundle, template, contact["locale"])
       raise EvaluationFailed.new("invalid_address", "not an addr-spec") unless address?(contact["email"] || "")
@@ -833,8 +979,9 @@ module AutomailSender
       email = { "trigger" => winner["trigger"], "template" => winner["template"], "locale" => locale, "locale_match" => match,
                 "delay_seconds" => winner["delay_seconds"], "send_at" => format_time(send_at) }.merge(message)
       email["record"] = { "trigger" => winner["trigger"], "template" => winner["template"], "at" => format_time(send_at) }
+      email["deferrals"] = winner_time[2]
     end
-    { "format" => 1, "bundle" => { "workspace" => bundle["workspace_id"], "digest" => bundle["digest"] },
+    { "format" => 2, "time_zone" => { "name" => zone_name, "source" => zone_source }, "bundle" => { "workspace" => bundle["workspace_id"], "digest" => bundle["digest"] },
       "time" => format_time(now), "keys" => keys, "candidates" => listed, "email" => email }
   end
 end

@@ -76,13 +76,16 @@ def pretty(value):
 
 
 def run(command, environment=None):
+    # "Now" for the checks that compare with today: fixed, so that the kit's 2026 elections are not
+    # reported as past (warnings only: the bundles are the same either way).
+    environment = dict(environment or os.environ, SOURCE_DATE_EPOCH="1768435200")
     return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=environment, timeout=300)
 
 
 def build_bundles(automail, out):
     bundles = os.path.join(out, "bundles")
     os.makedirs(bundles, exist_ok=True)
-    for name in ("purpose", "channel"):
+    for name in ("purpose", "channel", "timing"):
         built = run([automail, "build", f"conformance/workspaces/{name}", "--revision", REVISION,
                      "-o", os.path.join(bundles, f"{name}.bundle.json")])
         if built.returncode != 0:
@@ -117,11 +120,11 @@ def derive_minor(channel):
         content["headers"]["X-Campaign"] = "{{ workspace.id }}/repair-help/" + locale
     bundle["triggers"]["visit:door/knocked"] = [
         {"trigger": "visit-knocked", "template": "meeting-invite", "priority": 999, "delay_seconds": 0,
-         "channel": "email"}
+         "quiet_hours": "defer", "blackouts": "defer", "frequency_cap": "count", "channel": "email"}
     ]
     for actions in bundle["triggers"].values():
         for action in actions:
-            action["quiet_hours"] = {"from": "21:00", "to": "08:00"}
+            action["send_window"] = {"from": "21:00", "to": "08:00"}
     return with_digest(bundle)
 
 
@@ -139,10 +142,16 @@ def derive_format_3(purpose):
 
 
 def derive_format_1(purpose):
-    """A 1.1 bundle: a reader of format 2 refuses it (its text part was wrapped for the 1.x contract)."""
+    """A 1.1 bundle as format 1.1 wrote it (no `timing`, no timing members in actions, its text part wrapped
+    for the 1.x contract): a reader of format 2 refuses it."""
     bundle = copy.deepcopy(purpose)
     bundle["format"] = 1
     bundle["format_minor"] = 1
+    del bundle["timing"]
+    for actions in bundle["triggers"].values():
+        for action in actions:
+            for member in ("quiet_hours", "blackouts", "frequency_cap", "active_from", "active_until"):
+                action.pop(member, None)
     return with_digest(bundle)
 
 
@@ -312,6 +321,10 @@ def check_expectations(name, expect, decision):
     for trigger, outcome in (expect.get("outcomes") or {}).items():
         if outcomes.get(trigger) != outcome:
             problems.append(f"{trigger} is {outcomes.get(trigger)}, the definition expects {outcome}")
+    if "send_at" in expect and (email or {}).get("send_at") != expect["send_at"]:
+        problems.append(f"send_at is {(email or {}).get('send_at')}, the definition expects {expect['send_at']}")
+    if "deferrals" in expect and [d["reason"] for d in (email or {}).get("deferrals") or []] != expect["deferrals"]:
+        problems.append(f"deferrals are {(email or {}).get('deferrals')}, the definition expects {expect['deferrals']}")
     for member in ("locale", "locale_match"):
         if member in expect and (email or {}).get(member) != expect[member]:
             problems.append(f"{member} is {(email or {}).get(member)}, the definition expects {expect[member]}")

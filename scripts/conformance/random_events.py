@@ -21,7 +21,12 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 KIT = os.path.join(ROOT, "conformance")
-BUNDLES = ["purpose.bundle.json", "channel.bundle.json", "channel.minor-9.bundle.json"]
+BUNDLES = ["purpose.bundle.json", "channel.bundle.json", "channel.minor-9.bundle.json", "timing.bundle.json",
+           "timing.night.bundle.json"]
+# Contact zones: the bundle's own, one it lacks, absent.
+ZONES = ["Europe/Paris", "America/Martinique", "Pacific/Noumea", "Asia/Tokyo", "UTC", None]
+# Minutes around a boundary (a blackout's ends, a transition, quiet hours' ends) an event or send falls at.
+NEAR = [0, 1, -1, 30, -30, 59, -59, 60, -60, 90, -90, 120, -120, 180, -180, 24 * 60, -24 * 60]
 
 STRINGS = [
     "Camille", "Zoë", "O'Brien", "<script>alert(1)</script>", 'say "hi"', "Tom & Jerry", "&#x27;", "&amp;",
@@ -111,7 +116,32 @@ def any_time(rng, seconds):
     return written(seconds, "Z")
 
 
-def event_time(rng):
+def timing_time(rng, bundle):
+    """A time near what the timing rules turn on: a blackout's start or end, a zone transition, the
+    quiet hours' start or end (local), minus a delay of the bundle so that the send time lands there."""
+    timing = bundle["timing"]
+    delays = sorted({action["delay_seconds"] for actions in bundle["triggers"].values() for action in actions})
+    marks = [moment for blackout in timing["blackouts"] for moment in (blackout["from"], blackout["until"])]
+    points = [parse_utc(moment) for moment in marks]
+    for transitions in timing["zones"].values():
+        points += [instant for instant, _ in transitions if 1767225600 <= instant < 1798761600]  # 2026
+    quiet = timing.get("quiet_hours")
+    if quiet:
+        day = days_from_civil(2026, 1, 1) * 86400 + rng.randrange(365) * 86400
+        for zone_offset in (3600, 7200, -4 * 3600, 11 * 3600, 0):
+            points += [day + quiet["start_seconds"] - zone_offset, day + quiet["end_seconds"] - zone_offset]
+    point = rng.choice(points) if points else days_from_civil(2026, 3, 2) * 86400
+    return point + rng.choice(NEAR) * 60 - rng.choice(delays or [0])
+
+
+def parse_utc(text):
+    year, month, day = int(text[0:4]), int(text[5:7]), int(text[8:10])
+    return days_from_civil(year, month, day) * 86400 + int(text[11:13]) * 3600 + int(text[14:16]) * 60 + int(text[17:19])
+
+
+def event_time(rng, bundle=None):
+    if bundle is not None and "timing" in bundle and rng.random() < 0.7:
+        return timing_time(rng, bundle)
     roll = rng.random()
     if roll < 0.03:
         return LATEST - rng.choice([0, 60, 900, 3600, 86400 * 2])
@@ -154,8 +184,11 @@ def random_event(rng, bundle):
     fields = sorted({variable["name"][len("contact."):] for variable in bundle["variables"]
                      if variable["name"].startswith("contact.") and variable["name"] != "contact.mail"})
     windows = sorted({action.get("once_per_contact_seconds", 0) for action in actions} - {-1}) or [0]
+    cap = (bundle.get("timing") or {}).get("frequency_cap")
+    if cap:
+        windows.append(cap["window_seconds"])
 
-    now = event_time(rng)
+    now = event_time(rng, bundle)
     encounter = {}
     if rng.random() < 0.8:
         chosen = sample(rng, answers + [["porte-a-porte", "sujets", "logement"]], 4)
@@ -166,6 +199,7 @@ def random_event(rng, bundle):
     contact = {"unsubscribe_url": rng.choice(URLS)}
     maybe(rng, "email", lambda: rng.choice(EMAILS), contact, 0.1)
     maybe(rng, "locale", lambda: rng.choice(LOCALES), contact, 0.2)
+    maybe(rng, "time_zone", lambda: rng.choice(ZONES), contact, 0.5)
     contact_fields = {}
     for name in ["firstname", "surname"] + fields:
         maybe(rng, name, lambda: value(rng, name), contact_fields, 0.4)
@@ -183,7 +217,7 @@ def random_event(rng, bundle):
         contact["unsubscribed"] = unsubscribed
     if rng.random() < 0.4:
         history = []
-        for _ in range(rng.randrange(1, 5)):
+        for _ in range(rng.randrange(1, 6 if cap else 5)):
             entry = {}
             roll = rng.random()
             if roll < 0.8:
@@ -195,6 +229,12 @@ def random_event(rng, bundle):
             entry["at"] = any_time(rng, at)
             history.append(entry)
         contact["history"] = history
+    if "timing" in bundle and rng.random() < 0.6:
+        # A contact every earlier rule lets through, so that the timing rules decide.
+        contact.update(email="camille@example.org", unsubscribe_url=URLS[0])
+        contact["consent"] = {"channels": ["email"], "purposes": {p: ["email"] for p in purposes}}
+        contact.pop("unsubscribed", None)
+        contact.pop("fields", None)
     return {"time": any_time(rng, now), "encounter": encounter, "contact": contact}
 
 

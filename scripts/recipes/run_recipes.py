@@ -355,7 +355,7 @@ def run_github(automail, event, breaking, scratch, tampered=False):
         }
         summary = base / "github_step_summary"
         summary.touch()
-        env_base = {k: v for k, v in os.environ.items() if k in ("HOME", "LANG", "TMPDIR")}
+        env_base = {k: v for k, v in os.environ.items() if k in ("HOME", "LANG", "TMPDIR", "SOURCE_DATE_EPOCH")}
         env_base["PATH"] = f"{bin_dir}:{os.environ['PATH']}"
         (base / "toolcache").mkdir()
         env_base.update({"RUNNER_TEMP": str(base), "GITHUB_WORKSPACE": str(checkout), "CI": "true",
@@ -501,7 +501,7 @@ def run_gitlab(automail, breaking, scratch, repository=GITLAB_REPOSITORY, cache=
             for path in cached:
                 if (cache / path).exists():
                     shutil.copytree(cache / path, checkout / path)
-        env = {k: v for k, v in os.environ.items() if k in ("HOME", "LANG", "TMPDIR")}
+        env = {k: v for k, v in os.environ.items() if k in ("HOME", "LANG", "TMPDIR", "SOURCE_DATE_EPOCH")}
         env["PATH"] = f"{bin_dir}:{os.environ['PATH']}"
         env.update(variables)
         env["AUTOMAIL_REPOSITORY"] = repository

@@ -5,7 +5,7 @@ import YAMLSource
 extension MappingKind {
     static let legal = MappingKind("legal", keys: ["publisher", "postal_address", "privacy_url", "data_origin"])
     static let consent = MappingKind("consent", keys: ["mode", "purposes"])
-    static let purpose = MappingKind("purpose", keys: ["id", "label"])
+    static let purpose = MappingKind("purpose", keys: ["id", "label", "campaigning"])
     static let brand = MappingKind("brand", keys: ["color", "logo", "header"])
     static let brandLogo = MappingKind("logo", keys: ["url", "alt", "width"])
 }
@@ -83,7 +83,9 @@ extension WorkspaceDecoder {
             example: "[{id: mobilisation, label: Volunteering}]", into: &bag
         ) { item, bag in
             let id = item.id(example: "mobilisation", into: &bag)
-            return Purpose(id: id, label: item.required("label", as: .string(example: "Volunteering"), into: &bag))
+            var purpose = Purpose(id: id, label: item.required("label", as: .string(example: "Volunteering"), into: &bag))
+            purpose.campaigning = item.optional("campaigning", as: .boolean(example: "false"), into: &bag)
+            return purpose
         }
         // An invalid `mode` was reported already; do not guess which rule applies.
         let modeWasInvalid = mode == nil && consent.pair("mode").map { $0.value.value != .null } == true

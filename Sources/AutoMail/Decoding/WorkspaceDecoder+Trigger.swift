@@ -6,7 +6,10 @@ extension MappingKind {
     static let streamedTrigger = MappingKind("trigger", keys: [])
 
     static let trigger = MappingKind(
-        "trigger", keys: ["id", "when", "template", "priority", "delay", "once_per_contact"])
+        "trigger", keys: [
+            "id", "when", "template", "priority", "delay", "once_per_contact", "active", "quiet_hours", "blackouts",
+            "exemption_reason", "frequency_cap",
+        ])
     static let when = MappingKind("when", keys: WorkspaceDecoder.eventKeys)
 }
 
@@ -31,9 +34,11 @@ extension WorkspaceDecoder {
         let priority = item.optional("priority", as: .integer(in: 0...1000, example: "10"), into: &bag)
         let delay = item.optional("delay", as: .duration, into: &bag)
         let once = item.optional("once_per_contact", as: .oncePerContact, into: &bag)
-        return Trigger(
+        var trigger = Trigger(
             file: file, id: id, event: event, eventRange: eventRange, template: template, priority: priority,
             delaySeconds: delay, oncePerContact: once)
+        decodeTriggerTiming(&item, into: &trigger, bag: &bag)
+        return trigger
     }
 
     /// The `when` value: a mapping with exactly one of `answer`, `support_level`, `task` (AM209).

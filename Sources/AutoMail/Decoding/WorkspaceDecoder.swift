@@ -4,7 +4,7 @@ import YAMLSource
 extension MappingKind {
     static let manifest = MappingKind("manifest", keys: [
         "id", "name", "locales", "sending_domains", "senders", "default_sender", "legal", "footer", "layout",
-        "brand", "consent", "contact_fields", "support_levels", "tasks", "samples",
+        "brand", "consent", "contact_fields", "support_levels", "tasks", "samples", "timing",
     ])
     static let sample = MappingKind("sample", keys: ["id", "locale", "contact"])
     static let sender = MappingKind("sender", keys: ["id", "name", "address", "reply_to"])
@@ -25,6 +25,7 @@ public enum WorkspaceDecoder {
     static let mappingKinds: [MappingKind] = [
         .manifest, .sender, .legal, .brand, .brandLogo, .consent, .purpose, .contactField, .supportLevel, .task, .sample,
         .questionnaire, .question, .answer, .template, .templateLocale, .triggersFile, .trigger, .when,
+        .timing, .quietHours, .frequencyCap, .blackout, .election, .lifetime,
     ]
 
     /// The keys each kind of mapping accepts, kind name → keys sorted: exactly the keys the decoder
@@ -103,6 +104,7 @@ public enum WorkspaceDecoder {
             }
             return SampleContact(id: id, locale: locale, contact: contact?.value)
         } ?? []
+        manifest.timing = decodeTiming(&reader, into: &bag)
         reader.reportUnknownKeys(into: &bag)
         return manifest
     }

@@ -1,3 +1,4 @@
+import AutomailRuntime
 import BundleFormat
 
 /// Why a bundle could not be read for a diff: where (a dotted path into the bundle, empty for the
@@ -111,10 +112,12 @@ struct BundleSnapshot: Sendable, Hashable {
     init(_ value: JSONValue) throws(BundleReadError) {
         var root = try Members(value, path: "")
         let format = try root.int("format")
-        guard format == Self.formatVersion else {
+        // Format 1 is read too (it lacks `timing` and the actions' timing members, which then show as
+        // added): a deployed bundle of the previous format can be compared with a new build.
+        guard (1...Self.formatVersion).contains(format) else {
             throw BundleReadError(
                 path: "format",
-                message: "bundle format \(format) is not one this automail reads (format \(Self.formatVersion))")
+                message: "bundle format \(format) is not one this automail reads (formats 1 to \(Self.formatVersion))")
         }
         if var compiler = try root.optionalObject("compiler") {
             compilerVersion = try compiler.optionalString("version")
@@ -140,7 +143,43 @@ struct BundleSnapshot: Sendable, Hashable {
         try readVariables(try root.array("variables"), path: "variables")
         try readTemplates(try root.object("templates"))
         try readTriggers(try root.object("triggers"))
+        if root.members["timing"] != nil { try readTiming(try root.object("timing")) }
         root.keepRest(in: &extras)
+    }
+
+    /// `timing`, in words a reviewer reads: quiet hours as local clock times, the cap as emails per
+    /// window, each blackout under its own interval (so a round added or removed is one line), each
+    /// zone as its tz release and transition count (not thousands of numbers).
+    private mutating func readTiming(_ object: Members) throws(BundleReadError) {
+        var timing = object
+        extras["timing.time_zone"] = .string(try timing.string("time_zone"))
+        let tzdata = try timing.string("tzdata")
+        var zones = try timing.object("zones")
+        for zone in zones.remainingKeys {
+            let transitions = try zones.array(zone)
+            extras["timing.zones.\(zone)"] = .string("tzdata \(tzdata), \(transitions.count) offsets")
+        }
+        if var quiet = try timing.optionalObject("quiet_hours") {
+            let start = try quiet.int("start_seconds"), end = try quiet.int("end_seconds")
+            extras["timing.quiet_hours"] = .string("\(Self.clock(start))–\(Self.clock(end)), the contact's local time")
+        }
+        if var cap = try timing.optionalObject("frequency_cap") {
+            let emails = try cap.int("emails"), window = try cap.int("window_seconds")
+            extras["timing.frequency_cap"] = .string(
+                "at most \(emails) email\(emails == 1 ? "" : "s") per contact in \(DecisionReport.duration(window))")
+        }
+        for (index, item) in try timing.array("blackouts").enumerated() {
+            var blackout = try Members(item, path: "timing.blackouts.\(index)")
+            let from = try blackout.string("from"), until = try blackout.string("until")
+            extras["timing.blackouts.\(from) → \(until)"] = .string(try blackout.string("reason"))
+        }
+        timing.keepRest(in: &extras)
+    }
+
+    /// `21:00` of seconds after midnight.
+    private static func clock(_ seconds: Int) -> String {
+        let hours = seconds / 3600, minutes = seconds % 3600 / 60
+        return (hours < 10 ? "0" : "") + "\(hours):" + (minutes < 10 ? "0" : "") + "\(minutes)"
     }
 
     private mutating func readConsent(_ object: Members) throws(BundleReadError) {
@@ -238,6 +277,12 @@ struct BundleSnapshot: Sendable, Hashable {
                     event: event, template: try action.string("template"), priority: try action.int("priority"),
                     delaySeconds: try action.int("delay_seconds"),
                     oncePerContactSeconds: try action.optionalInt("once_per_contact_seconds"))
+                // The timing members at their defaults say nothing a reader needs: left out, so that a
+                // trigger added or removed is one change, and a policy set or cleared is shown.
+                for (member, standard) in [("quiet_hours", "defer"), ("blackouts", "defer"), ("frequency_cap", "count")]
+                where action.members[member] == .string(standard) {
+                    _ = try action.take(member)
+                }
                 action.keepRest(in: &extras, as: "triggers.\(id)")
                 // Trigger ids are unique in a compiled bundle; a hand-made one may repeat an id, and each
                 // occurrence is then kept apart, deterministically.
@@ -256,7 +301,7 @@ struct BundleSnapshot: Sendable, Hashable {
 /// The members of one JSON object being read: each member read is taken out, and what remains can be
 /// kept as extras. Keys are visited in code point order.
 private struct Members {
-    var members: [String: JSONValue]
+    fileprivate(set) var members: [String: JSONValue]
     let prefix: String
 
     init(_ value: JSONValue, path: String) throws(BundleReadError) {

@@ -454,6 +454,13 @@ enum EmbeddedSchemas {
                   "Mobilisation bénévole",
                   "Newsletter"
                 ]
+              },
+              "campaigning": {
+                "type": "boolean",
+                "description": "Whether this purpose's emails are electoral propaganda, held back by elections' silence (default true). A trigger sending them with `blackouts: ignore` must give an `exemption_reason` (AM907).",
+                "examples": [
+                  false
+                ]
               }
             },
             "defaultSnippets": [
@@ -839,6 +846,278 @@ enum EmbeddedSchemas {
             }
           }
         ]
+      ]
+    },
+    "timing": {
+      "type": "object",
+      "title": "Timing",
+      "description": "When the workspace's emails may go out: its time zone, quiet hours in the contact's local time, a frequency cap, blackouts and elections (docs/workspace-format.md, \"Timing\").",
+      "additionalProperties": false,
+      "required": [
+        "time_zone"
+      ],
+      "properties": {
+        "time_zone": {
+          "type": "string",
+          "description": "The workspace's time zone: local dates and times of `timing` and of triggers' `active` are read in it, and contacts without a known zone get it. An IANA time zone name, case-sensitive; automail knows the zones of the tz release it was built with.",
+          "minLength": 1,
+          "examples": [
+            "Europe/Paris"
+          ]
+        },
+        "contact_time_zones": {
+          "type": "array",
+          "description": "Other zones contacts may have (`contact.time_zone` of events): the bundle carries their offsets.",
+          "items": {
+            "type": "string",
+            "description": "A contact's zone. An IANA time zone name, case-sensitive; automail knows the zones of the tz release it was built with.",
+            "minLength": 1,
+            "examples": [
+              "America/Martinique"
+            ]
+          },
+          "examples": [
+            [
+              "America/Martinique"
+            ]
+          ]
+        },
+        "quiet_hours": {
+          "type": "object",
+          "title": "Quiet hours",
+          "description": "No email goes out between `from` (included) and `until` (excluded), in the contact's local time; `from` after `until` wraps past midnight.",
+          "additionalProperties": false,
+          "required": [
+            "from",
+            "until"
+          ],
+          "properties": {
+            "from": {
+              "type": "string",
+              "description": "Start, `HH:MM` (24 hours).",
+              "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+              "examples": [
+                "21:00"
+              ]
+            },
+            "until": {
+              "type": "string",
+              "description": "End, `HH:MM` (24 hours), excluded.",
+              "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+              "examples": [
+                "08:30"
+              ]
+            }
+          },
+          "examples": [
+            {
+              "from": "21:00",
+              "until": "08:30"
+            }
+          ]
+        },
+        "frequency_cap": {
+          "type": "object",
+          "title": "Frequency cap",
+          "description": "At most `emails` automatic emails per contact in any rolling window of `per`, across all triggers (those with `frequency_cap: exempt` are not stopped, but count).",
+          "additionalProperties": false,
+          "required": [
+            "emails",
+            "per"
+          ],
+          "properties": {
+            "emails": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 1000,
+              "description": "How many emails the window may hold.",
+              "examples": [
+                2
+              ]
+            },
+            "per": {
+              "type": "string",
+              "description": "The window: <n>m, <n>h or <n>d, at most 365d.",
+              "pattern": "^[0-9]+[mhd]$",
+              "examples": [
+                "7d"
+              ]
+            }
+          },
+          "examples": [
+            {
+              "emails": 2,
+              "per": "7d"
+            }
+          ]
+        },
+        "blackouts": {
+          "type": "array",
+          "description": "Periods in which no email goes out (each trigger says whether it defers or drops).",
+          "items": {
+            "type": "object",
+            "title": "Blackout",
+            "description": "A blackout from `from` until `until` (a date alone as `until` is the end of that day), with a reason.",
+            "additionalProperties": false,
+            "required": [
+              "from",
+              "until",
+              "reason"
+            ],
+            "properties": {
+              "from": {
+                "type": "string",
+                "description": "Start: a local date `YYYY-MM-DD` or date-time `YYYY-MM-DDTHH:MM`, 2000 to 2050.",
+                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2})?$",
+                "examples": [
+                  "2026-05-01"
+                ]
+              },
+              "until": {
+                "type": "string",
+                "description": "End, excluded: a local date (the end of that day) or date-time.",
+                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2})?$",
+                "examples": [
+                  "2026-05-01"
+                ]
+              },
+              "reason": {
+                "type": "string",
+                "description": "Why, shown in decisions.",
+                "minLength": 1,
+                "examples": [
+                  "Fête du travail"
+                ]
+              },
+              "time_zone": {
+                "type": "string",
+                "description": "The zone of `from` and `until`; default: `timing.time_zone`. An IANA time zone name, case-sensitive; automail knows the zones of the tz release it was built with.",
+                "minLength": 1,
+                "examples": [
+                  "Europe/Paris"
+                ]
+              }
+            },
+            "examples": [
+              {
+                "from": "2026-05-01",
+                "until": "2026-05-01",
+                "reason": "Fête du travail"
+              }
+            ]
+          },
+          "examples": [
+            [
+              {
+                "from": "2026-05-01",
+                "until": "2026-05-01",
+                "reason": "Fête du travail"
+              }
+            ]
+          ]
+        },
+        "elections": {
+          "type": "array",
+          "description": "Elections whose silence the compiler turns into blackouts. France (Code électoral, art. L49): no electoral propaganda by electronic means from 00:00 on the eve of each round until the polls close.",
+          "items": {
+            "type": "object",
+            "title": "Election",
+            "description": "An election: the country, the rounds' dates.",
+            "additionalProperties": false,
+            "required": [
+              "country",
+              "rounds"
+            ],
+            "properties": {
+              "name": {
+                "type": "string",
+                "description": "A name for decisions.",
+                "minLength": 1,
+                "examples": [
+                  "municipales 2026"
+                ]
+              },
+              "country": {
+                "type": "string",
+                "description": "The country whose rule applies: `FR`.",
+                "enum": [
+                  "FR"
+                ],
+                "examples": [
+                  "FR"
+                ]
+              },
+              "rounds": {
+                "type": "array",
+                "minItems": 1,
+                "description": "The dates of the rounds.",
+                "items": {
+                  "type": "string",
+                  "description": "A round's date.",
+                  "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2})?$",
+                  "examples": [
+                    "2026-03-15"
+                  ]
+                },
+                "examples": [
+                  [
+                    "2026-03-15",
+                    "2026-03-22"
+                  ]
+                ]
+              },
+              "polls_close": {
+                "type": "string",
+                "description": "When polls close, `HH:MM`; France: 20:00 by default (some towns close at 19:00).",
+                "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+                "examples": [
+                  "20:00"
+                ]
+              },
+              "time_zone": {
+                "type": "string",
+                "description": "The zone of the rounds; France: `Europe/Paris` by default. An IANA time zone name, case-sensitive; automail knows the zones of the tz release it was built with.",
+                "minLength": 1,
+                "examples": [
+                  "Europe/Paris"
+                ]
+              }
+            },
+            "examples": [
+              {
+                "country": "FR",
+                "rounds": [
+                  "2026-03-15",
+                  "2026-03-22"
+                ]
+              }
+            ]
+          },
+          "examples": [
+            [
+              {
+                "country": "FR",
+                "rounds": [
+                  "2026-03-15",
+                  "2026-03-22"
+                ]
+              }
+            ]
+          ]
+        }
+      },
+      "examples": [
+        {
+          "time_zone": "Europe/Paris",
+          "quiet_hours": {
+            "from": "21:00",
+            "until": "08:30"
+          },
+          "frequency_cap": {
+            "emails": 2,
+            "per": "7d"
+          }
+        }
       ]
     }
   },
@@ -1493,6 +1772,81 @@ enum EmbeddedSchemas {
             "examples": [
               "30d",
               "forever"
+            ]
+          },
+          "active": {
+            "type": "object",
+            "title": "Lifetime",
+            "description": "The trigger fires for events from `from` (included) until `until` (excluded; a date alone is the end of that day), local to `timing.time_zone`.",
+            "additionalProperties": false,
+            "properties": {
+              "from": {
+                "type": "string",
+                "description": "First moment: `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`.",
+                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2})?$",
+                "examples": [
+                  "2026-02-01"
+                ]
+              },
+              "until": {
+                "type": "string",
+                "description": "Last day, or the first moment it no longer fires.",
+                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2})?$",
+                "examples": [
+                  "2026-03-21"
+                ]
+              }
+            },
+            "examples": [
+              {
+                "from": "2026-02-01",
+                "until": "2026-03-21"
+              }
+            ]
+          },
+          "quiet_hours": {
+            "type": "string",
+            "description": "What a send time in the quiet hours does: `defer` (default: to its end), `drop` (not sent; a lower-priority trigger may be) or `ignore`.",
+            "enum": [
+              "defer",
+              "drop",
+              "ignore"
+            ],
+            "examples": [
+              "defer",
+              "ignore"
+            ]
+          },
+          "blackouts": {
+            "type": "string",
+            "description": "What a send time in a blackout (an election's silence included) does: `defer` (default: to its end), `drop` (not sent; a lower-priority trigger may be) or `ignore`.",
+            "enum": [
+              "defer",
+              "drop",
+              "ignore"
+            ],
+            "examples": [
+              "defer",
+              "ignore"
+            ]
+          },
+          "exemption_reason": {
+            "type": "string",
+            "description": "Why `blackouts: ignore` is lawful for this trigger; required when its template's purpose is campaigning and the workspace has elections (AM907).",
+            "minLength": 1,
+            "examples": [
+              "confirms a meeting the contact booked"
+            ]
+          },
+          "frequency_cap": {
+            "type": "string",
+            "description": "`count` (default): the frequency cap applies; `exempt`: it does not (its emails still count).",
+            "enum": [
+              "count",
+              "exempt"
+            ],
+            "examples": [
+              "exempt"
             ]
           }
         },

@@ -96,7 +96,10 @@ struct BundleLowering {
                 if $0.name == "unsubscribe_url" { entry["required"] = .bool(true) }
                 return .object(entry)
             })
-        return ["variables": .value(variables), "triggers": triggers()]
+        return [
+            "variables": .value(variables), "triggers": triggers(),
+            "timing": .value(TimingLowering(timing: manifest.timing).member()),
+        ]
     }
 
     /// Checks and lowers every template, `batchSize` at a time (each batch on `options.parallelism`
@@ -308,6 +311,7 @@ struct BundleLowering {
             guard let event = trigger.event else { continue }
             byEvent[event.key, default: []].append(index)
         }
+        let timing = TimingLowering(timing: manifest.timing)
         return .object(keys: Array(byEvent.keys)) { key in
             let ordered = (byEvent[key] ?? []).sorted {
                 (all[$0].effectivePriority, all[$1].id.value) > (all[$1].effectivePriority, all[$0].id.value)
@@ -325,6 +329,7 @@ struct BundleLowering {
                     case .forever?: action["once_per_contact_seconds"] = .int(-1)
                     case nil: break
                     }
+                    action.merge(timing.actionMembers(trigger)) { first, _ in first }
                     return .object(action)
                 })
         }

@@ -40,6 +40,8 @@ public struct Manifest: Sendable, Hashable {
     public var tasks: [TaskDefinition]
     /// Sample contacts for `automail preview` (`samples`).
     public var samples: [SampleContact] = []
+    /// `timing`: time zone, quiet hours, frequency cap, blackouts and elections; `nil` when not written.
+    public var timing: TimingSettings?
 
     /// Creates an empty manifest for `file`, to be filled by the decoder.
     public init(file: String) {
@@ -147,6 +149,8 @@ public struct Purpose: Sendable, Hashable {
     public var id: Located<String>
     /// What it is for, as shown to contacts.
     public var label: Located<String>?
+    /// `campaigning`: whether its emails are electoral propaganda, silenced by elections (default true).
+    public var campaigning: Located<Bool>?
 
     /// Creates a purpose.
     public init(id: Located<String>, label: Located<String>?) {

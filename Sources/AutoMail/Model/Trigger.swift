@@ -1,3 +1,4 @@
+import AutomailRuntime
 import Diagnostics
 
 /// What fires a trigger.
@@ -74,6 +75,16 @@ public struct Trigger: Sendable, Hashable {
     public var delaySeconds: Located<Int>?
     /// The once-per-contact window.
     public var oncePerContact: Located<OncePerContact>?
+    /// `active`: the trigger's lifetime.
+    public var lifetime: Lifetime?
+    /// `quiet_hours`: defer (default), drop or ignore.
+    public var quietHours: Located<TimingPolicy>?
+    /// `blackouts`: defer (default), drop or ignore.
+    public var blackouts: Located<TimingPolicy>?
+    /// `exemption_reason`: why `blackouts: ignore` is lawful (required for campaigning templates).
+    public var exemptionReason: Located<String>?
+    /// `frequency_cap`: count (default) or exempt.
+    public var frequencyCap: Located<CapPolicy>?
 
     /// Creates a trigger.
     public init(

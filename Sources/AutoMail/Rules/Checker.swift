@@ -17,7 +17,7 @@ enum Checker {
     /// Markdown conversion outlives its lowering.
     static func check(
         _ workspace: Workspace, lines: [String: SourceLines], parallelism: Int = 1, deferringTemplates: Bool = false,
-        into bag: inout DiagnosticBag
+        referenceTime: Int? = nil, into bag: inout DiagnosticBag
     ) -> Output {
         let symbols = SymbolTable(workspace)
         let variables = VariableCatalog(manifest: workspace.manifest)
@@ -36,6 +36,7 @@ enum Checker {
         TriggerRules.check(workspace, symbols: symbols, into: &bag)
         LayoutRules(variables: variables).check(workspace, into: &bag)
         BrandRules.check(workspace, into: &bag)
+        TimingChecks(referenceTime: referenceTime).check(workspace, into: &bag)
         return Output(symbols: symbols, variables: variables, templateRules: templateRules)
     }
 }

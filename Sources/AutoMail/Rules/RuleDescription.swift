@@ -59,7 +59,7 @@ public enum RuleCatalog {
     /// All rules, sorted by code.
     public static let all: [RuleDescription] = (
         workspaceRules + yamlRules + structureRules + referenceRules + legalRules + senderRules + templateRules
-            + renderingRules + layoutRules + brandRules + triggerRules + suppressionRules + placeholderRules
+            + renderingRules + layoutRules + brandRules + triggerRules + suppressionRules + placeholderRules + timingRules
     ).sorted { $0.code < $1.code }
 
     /// The rule with `code`, if any.

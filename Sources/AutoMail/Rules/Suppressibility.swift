@@ -45,6 +45,7 @@ public enum Suppressibility: Sendable, Hashable {
         .invalidAddress, .unverifiedFromDomain, .headerInjection, .invalidSendingDomain, .lookAlikeDomain,
         .addressInDisplayName, .placeholderValue,
         .rawHTML, .unsafeLink, .unsafeLayoutHTML,
+        .silenceExemptionWithoutReason,
     ]
 
     /// The suppressibility of `code`, whose default severity is `severity`.

@@ -105,4 +105,13 @@ public extension DiagnosticCode {
     static let unknownSuppressedCode: DiagnosticCode = "AM803"
     static let unsuppressibleCode: DiagnosticCode = "AM804"
     static let malformedSuppression: DiagnosticCode = "AM805"
+
+    // AM9xx: when an email may go out (timing, issue 18).
+    static let unknownTimeZone: DiagnosticCode = "AM901"
+    static let emptyTimeWindow: DiagnosticCode = "AM902"
+    static let overlappingBlackouts: DiagnosticCode = "AM903"
+    static let lifetimeEnded: DiagnosticCode = "AM904"
+    static let pastElection: DiagnosticCode = "AM905"
+    static let delayInQuietHours: DiagnosticCode = "AM906"
+    static let silenceExemptionWithoutReason: DiagnosticCode = "AM907"
 }
