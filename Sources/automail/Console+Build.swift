@@ -15,12 +15,13 @@ extension Console {
 
     /// Loads and builds the workspace at `root` for a preview, printing its diagnostics; exits 2 when
     /// it cannot be loaded, 1 when it has errors. Nothing reaches a contact: placeholders are warnings,
-    /// as in `check`.
-    static func build(_ root: String, useColor: Bool) throws -> BuiltWorkspace {
+    /// as in `check`. `referenceTime` is "now" for the checks that compare with today (default: the clock, or
+    /// `SOURCE_DATE_EPOCH`).
+    static func build(_ root: String, useColor: Bool, referenceTime: Int = ReferenceTime.now()) throws -> BuiltWorkspace {
         let loaded = try load(root, useColor: useColor)
         var options = BuildOptions()
         options.reachesContacts = false
-        options.referenceTime = ReferenceTime.now()
+        options.referenceTime = referenceTime
         let result = Compiler.build(loaded.files, options: options)
         let diagnostics = merge(loaded.diagnostics, result.diagnostics)
         if !diagnostics.isEmpty {

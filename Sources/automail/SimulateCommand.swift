@@ -109,7 +109,13 @@ struct SimulateCommand: ParsableCommand {
     private func loadBundle() throws -> RuntimeBundle {
         if let workspace {
             let useColor = color.isEnabled(forDescriptor: Console.standardError)
-            let built = try Console.build(workspace, useColor: useColor)
+            // The workspace as of the event: a simulated encounter on the eve of a vote is not told that the
+            // vote is in the past (AM904, AM905 compare with this time).
+            var eventTime: Int?
+            if case .success(let file) = WorkspaceLoader.readFile(event, limit: Self.eventLimit) {
+                eventTime = try? RuntimeEvent.decode(file.bytes).time.seconds
+            }
+            let built = try Console.build(workspace, useColor: useColor, referenceTime: eventTime ?? ReferenceTime.now())
             do {
                 return try RuntimeBundle.load(built.bundle)
             } catch {

@@ -38,6 +38,20 @@ import Testing
         #expect(actual == committed, "`\(name)` differs from the committed output; RECORD_SNAPSHOTS=1 re-records")
     }
 
+    /// `--workspace` checks the workspace as of the event's time: simulating an encounter on the eve of a
+    /// vote, after the vote, does not warn that the vote is in the past, while `check` on that day does.
+    @Test func aSimulatedWorkspaceIsCheckedAsOfTheEvent() throws {
+        let later = ["SOURCE_DATE_EPOCH": "1900000000"]  // 2030
+        let checked = try AutomailProcess.run(["check", Self.workspace], in: Self.repository.path, environment: later)
+        #expect(checked.standardError.contains("warning[AM905]"), "\(checked.standardError)")
+        let simulated = try AutomailProcess.run(
+            ["simulate", "--workspace", Self.workspace, "--event", Self.workspace + "/events/silence-electorale.json"],
+            in: Self.repository.path, environment: later)
+        #expect(simulated.status == 0)
+        #expect(!simulated.standardError.contains("AM905") && !simulated.standardError.contains("AM904"), "\(simulated.standardError)")
+        #expect(simulated.standardOutput.contains("electoral silence"))
+    }
+
     @Test func thereAreExampleEvents() {
         #expect(Self.events.count >= 4)
     }
