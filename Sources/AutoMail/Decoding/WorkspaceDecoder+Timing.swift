@@ -155,9 +155,9 @@ extension Syntax {
         else { return nil }
         let year = high * 100 + low
         guard (2000...2050).contains(year), (1...12).contains(month), day >= 1,
-            day <= daysIn(month: month, year: year)
+            day <= Timestamp.daysIn(month: month, year: year)
         else { return nil }
-        var seconds = daysFromCivil(year: year, month: month, day: day) * 86_400
+        var seconds = Timestamp.daysFromCivil(year: year, month: month, day: day) * 86_400
         if bytes.count == 16 {
             guard bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "),
                 let time = clockTime(String(decoding: bytes[11...], as: UTF8.self))
@@ -170,24 +170,6 @@ extension Syntax {
     private static func twoDigits(_ a: UInt8, _ b: UInt8) -> Int? {
         guard (0x30...0x39).contains(a), (0x30...0x39).contains(b) else { return nil }
         return Int(a - 0x30) * 10 + Int(b - 0x30)
-    }
-
-    private static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 }
 
