@@ -27,12 +27,7 @@ public struct Decision: Sendable, Hashable {
 
     /// `2026-03-15 20:00 Europe/Paris`: `time` in the decision's local time (UTC without offsets).
     public func localTime(_ time: Timestamp) -> String {
-        let offset = zoneOffsets?.offset(at: time.seconds) ?? 0
-        let c = Timestamp.civil(time.seconds + offset)
-        let seconds = c.second == 0 ? "" : ":" + Timestamp.digits(c.second, 2)
-        return Timestamp.digits(c.year, 4) + "-" + Timestamp.digits(c.month, 2) + "-" + Timestamp.digits(c.day, 2) + " "
-            + Timestamp.digits(c.hour, 2) + ":" + Timestamp.digits(c.minute, 2) + seconds + " "
-            + (zoneOffsets == nil ? "UTC" : timeZone)
+        time.localText(offsets: zoneOffsets, zone: timeZone)
     }
 
     /// Creates a decision.

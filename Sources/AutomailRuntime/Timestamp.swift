@@ -93,6 +93,15 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         return (year, month, day, secondOfDay / 3600, secondOfDay % 3600 / 60, secondOfDay % 60, weekday)
     }
 
+    /// `2026-03-15 20:00 Europe/Paris`: the instant as the wall-clock time of `zone`, whose offsets are
+    /// `offsets` (`2026-03-15 19:00 UTC` when they are nil); seconds are shown only when not zero.
+    public func localText(offsets: ZoneOffsets?, zone: String) -> String {
+        let c = Timestamp.civil(seconds + (offsets?.offset(at: seconds) ?? 0))
+        let second = c.second == 0 ? "" : ":" + Self.digits(c.second, 2)
+        return Self.digits(c.year, 4) + "-" + Self.digits(c.month, 2) + "-" + Self.digits(c.day, 2) + " "
+            + Self.digits(c.hour, 2) + ":" + Self.digits(c.minute, 2) + second + " " + (offsets == nil ? "UTC" : zone)
+    }
+
     /// `YYYY-MM-DDTHH:MM:SSZ`, in UTC.
     public var description: String {
         let c = civil

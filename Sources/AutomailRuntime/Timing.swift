@@ -180,6 +180,11 @@ public struct TimingRules: Sendable, Hashable {
     /// The most blackouts a bundle may hold (a bound against hostile bundles; campaigns need a few).
     public static let maximumBlackouts = 100
 
+    /// `2026-03-15 20:00 Europe/Paris`: `time` as the workspace zone's wall-clock time.
+    public func localText(_ time: Timestamp) -> String {
+        time.localText(offsets: zones[timeZone], zone: timeZone)
+    }
+
     private static func prefixMaxima(_ blackouts: [Blackout]) -> [Timestamp] {
         var maxima: [Timestamp] = []
         for blackout in blackouts { maxima.append(max(maxima.last ?? blackout.until, blackout.until)) }

@@ -46,6 +46,46 @@ public enum ReviewSite {
         return VisibleContent.decodeReferences(String(rest[..<end.lowerBound]))
     }
 
+    /// What an action does with the workspace's timing: its lifetime, and what quiet hours, silences and
+    /// the cap do to it.
+    static func when(_ action: RuntimeBundle.Action, _ timing: TimingRules) -> String {
+        func policy(_ policy: TimingPolicy) -> String {
+            switch policy {
+            case .defer: "deferred"
+            case .drop: "dropped"
+            case .ignore: "sent anyway"
+            }
+        }
+        var parts: [String] = []
+        if let from = action.activeFrom { parts.append("from " + timing.localText(from)) }
+        if let until = action.activeUntil { parts.append("until " + timing.localText(until)) }
+        if timing.quietHours != nil { parts.append("quiet hours: " + policy(action.quietHours)) }
+        if !timing.blackouts.isEmpty { parts.append("blackouts: " + policy(action.blackouts)) }
+        if timing.frequencyCap != nil { parts.append(action.frequencyCapExempt ? "exempt from the cap" : "counts toward the cap") }
+        return parts.isEmpty ? "any time" : parts.joined(separator: "; ")
+    }
+
+    /// The workspace's rules on when an email may go out: zone, quiet hours, cap and blackouts.
+    static func timingSection(_ timing: TimingRules) -> String {
+        func clock(_ secondOfDay: Int) -> String {
+            let minutes = secondOfDay / 60
+            return (minutes / 60 < 10 ? "0" : "") + "\(minutes / 60):" + (minutes % 60 < 10 ? "0" : "") + "\(minutes % 60)"
+        }
+        var items = ["<li>Time zone: <code>\(escape(timing.timeZone))</code> (tz database \(escape(timing.tzdata)))</li>"]
+        if let quiet = timing.quietHours {
+            items.append("<li>Quiet hours: \(clock(quiet.start))–\(clock(quiet.end)), the contact's local time</li>")
+        }
+        if let cap = timing.frequencyCap {
+            items.append("<li>Frequency cap: at most \(cap.emails) automatic emails per \(escape(duration(cap.windowSeconds)))</li>")
+        }
+        for blackout in timing.blackouts {
+            items.append(
+                "<li>No email from \(escape(timing.localText(blackout.from))) until \(escape(timing.localText(blackout.until))): "
+                    + "\(escape(blackout.reason))</li>")
+        }
+        return "<h2>When it may go out</h2>\n<ul id=\"timing\">\n" + items.joined(separator: "\n") + "\n</ul>"
+    }
+
     /// A duration in the units people use: `2h`, `1d 6h`, `at once`.
     static func duration(_ seconds: Int) -> String {
         guard seconds > 0 else { return "at once" }
@@ -94,7 +134,8 @@ public enum ReviewSite {
     /// One review page.
     public static func page(
         email: RenderedEmail, senders: [Sender], locales: [(locale: String, file: String)],
-        contacts: [(name: String, file: String)], contact: Int, emlFile: String, index: String
+        contacts: [(name: String, file: String)], contact: Int, emlFile: String, index: String,
+        timing: TimingRules = .none
     ) -> String {
         func shown(_ mailbox: Mailbox) -> String {
             mailbox.name.isEmpty ? mailbox.address : "\(mailbox.name) <\(mailbox.address)>"
@@ -114,8 +155,11 @@ public enum ReviewSite {
                 ? "<strong>\(escape(entry.name))</strong>"
                 : "<a href=\"\(escape(entry.file))\" data-switch=\"contact\">\(escape(entry.name))</a>"
         }.joined()
+        // Shown only when something governs when an email may go out.
+        let timed = timing.quietHours != nil || timing.frequencyCap != nil || !timing.blackouts.isEmpty
+            || senders.contains { $0.action.activeFrom != nil || $0.action.activeUntil != nil }
         let triggerRows = senders.isEmpty
-            ? "<tr><td colspan=\"5\">No trigger sends this template.</td></tr>"
+            ? "<tr><td colspan=\"\(timed ? 6 : 5)\">No trigger sends this template.</td></tr>"
             : senders.map { sender in
                 let window: String
                 switch sender.action.oncePerContact {
@@ -123,8 +167,10 @@ public enum ReviewSite {
                 case .forever?: window = "once ever"
                 case nil: window = "every time"
                 }
+                let when = timed ? "<td>\(escape(Self.when(sender.action, timing)))</td>" : ""
                 return "<tr><td><code>\(escape(sender.action.trigger))</code></td><td><code>\(escape(sender.event))</code></td>"
-                    + "<td>\(sender.action.priority)</td><td>\(escape(duration(sender.action.delaySeconds)))</td><td>\(escape(window))</td></tr>"
+                    + "<td>\(sender.action.priority)</td><td>\(escape(duration(sender.action.delaySeconds)))</td><td>\(escape(window))</td>"
+                    + when + "</tr>"
             }.joined(separator: "\n")
         let preheader = preheader(of: email.html).map { "<p class=\"preheader\">Preheader: \(escape($0))</p>" }
             ?? "<p class=\"preheader\">No preheader.</p>"
@@ -150,9 +196,10 @@ public enum ReviewSite {
             <main>
             <h2>Sent by</h2>
             <table id="triggers">
-            <tr><th>Trigger</th><th>Event</th><th>Priority</th><th>Delay</th><th>Window</th></tr>
+            <tr><th>Trigger</th><th>Event</th><th>Priority</th><th>Delay</th><th>Window</th>\(timed ? "<th>When it may go out</th>" : "")</tr>
             \(triggerRows)
             </table>
+            \(timed ? Self.timingSection(timing) : "")
             <h2>The email</h2>
             <div class="frames">
             <figure class="desktop"><figcaption>Desktop</figcaption><iframe title="Desktop" sandbox srcdoc="\(escape(email.html))"></iframe></figure>
@@ -192,7 +239,7 @@ public enum ReviewSite {
                     let stem = stem(template: id, locale: locale, contact: index, contacts: contacts)
                     let page = page(
                         email: email, senders: senders, locales: localeLinks, contacts: contactLinks, contact: index,
-                        emlFile: stem + ".eml", index: "index.html")
+                        emlFile: stem + ".eml", index: "index.html", timing: rules.timing)
                     files.append((stem + ".html", Array(page.utf8)))
                     files.append((stem + ".eml", EMLWriter.write(email, date: date)))
                     files.append((stem + ".txt", Array(email.text.utf8)))
