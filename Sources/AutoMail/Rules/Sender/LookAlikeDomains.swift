@@ -26,25 +26,23 @@ enum LookAlikeDomains {
                 reportedDomains.insert(domain).inserted
             {
                 bag.report(
-                    .error(
-                        .lookAlikeDomain,
-                        "the \(occurrence.role) `\(domain)` reads `\(unicode)`, whose label `\(label)` mixes scripts",
-                        at: occurrence.range,
-                        help: "use the domain you own as it is spelt; a label mixing Latin, Cyrillic or Greek is a homoglyph trick"
-                    ))
+                    .lookAlikeDomain,
+                    "the \(occurrence.role) `\(domain)` reads `\(unicode)`, whose label `\(label)` mixes scripts",
+                    at: occurrence.range,
+                    help: "use the domain you own as it is spelt; a label mixing Latin, Cyrillic or Greek is a homoglyph trick"
+                )
                 continue
             }
             let key = skeleton(unicode)
             if let first = firstBySkeleton[key] {
                 if first.domain.lowercased() != domain, reportedDomains.insert(domain).inserted {
                     bag.report(
-                        .error(
-                            .lookAlikeDomain,
-                            "the \(occurrence.role) `\(domain)` looks like the \(first.role) `\(first.domain.lowercased())`"
-                                + (unicode != domain ? " (it reads `\(unicode)`)" : ""),
-                            at: occurrence.range,
-                            notes: [DiagnosticNote("`\(first.domain.lowercased())` is named here", at: first.range)],
-                            help: "use the very same domain, or one that cannot be mistaken for it"))
+                        .lookAlikeDomain,
+                        "the \(occurrence.role) `\(domain)` looks like the \(first.role) `\(first.domain.lowercased())`"
+                            + (unicode != domain ? " (it reads `\(unicode)`)" : ""),
+                        at: occurrence.range,
+                        notes: [DiagnosticNote("`\(first.domain.lowercased())` is named here", at: first.range)],
+                        help: "use the very same domain, or one that cannot be mistaken for it")
                 }
             } else {
                 firstBySkeleton[key] = occurrence

@@ -51,22 +51,20 @@ enum PlaceholderRules {
         for use in uses where reported.insert(use.domain).inserted {
             let others = uses.filter { $0.domain == use.domain && $0.range != use.range }
             bag.report(
-                .warning(
-                    .placeholderValue,
-                    use.message,
-                    at: use.range,
-                    notes: others.map { DiagnosticNote("\($0.what) is at `\(use.domain)` too", at: $0.range) },
-                    help: "replace `\(use.domain)` everywhere with your own domain, verified with your sending service (SPF, DKIM, DMARC)"))
+                .placeholderValue,
+                use.message,
+                at: use.range,
+                notes: others.map { DiagnosticNote("\($0.what) is at `\(use.domain)` too", at: $0.range) },
+                help: "replace `\(use.domain)` everywhere with your own domain, verified with your sending service (SPF, DKIM, DMARC)")
         }
         if let address = manifest.legal?.postalAddress,
             WorkspaceStarter.placeholderPostalAddresses.contains(FooterRules.normalized(address.value))
         {
             bag.report(
-                .warning(
-                    .placeholderValue,
-                    "the postal address `\(address.value)` is the placeholder `automail init` writes",
-                    at: address.range,
-                    help: "write the sender's real postal address: the law requires it in every email (CAN-SPAM, LCEN)"))
+                .placeholderValue,
+                "the postal address `\(address.value)` is the placeholder `automail init` writes",
+                at: address.range,
+                help: "write the sender's real postal address: the law requires it in every email (CAN-SPAM, LCEN)")
         }
     }
 }

@@ -55,11 +55,10 @@ struct RenderingRules {
                 if let subject = content.subject, let rendered = render(subject.text, filled, parsed: parsed),
                    rendered.count > Self.maximumSubjectLength {
                     bag.report(
-                        .warning(
-                            .subjectTooLong,
-                            "the subject of \(place) is \(rendered.count) characters long once rendered, over \(Self.maximumSubjectLength)",
-                            at: subject.range,
-                            help: "keep subjects short (under 60 characters shows whole on phones); move details to the body"))
+                        .subjectTooLong,
+                        "the subject of \(place) is \(rendered.count) characters long once rendered, over \(Self.maximumSubjectLength)",
+                        at: subject.range,
+                        help: "keep subjects short (under 60 characters shows whole on phones); move details to the body")
                 }
                 if let subject = content.subject, !subject.text.allSatisfy(\.isWhitespace),
                    let empty = emptyPath(of: subject.text, markdown: false, anonymous, filled: filled, parsed: parsed) {
@@ -78,11 +77,10 @@ struct RenderingRules {
                    let original = template.locales.first(where: { $0.locale.value == defaultLocale })?.body,
                    MailRendering.haveSameWords(body.text, original.text) {
                     bag.report(
-                        .warning(
-                            .untranslatedLocale,
-                            "the `\(locale)` body of \(name) is identical to the `\(defaultLocale)` body: probably untranslated",
-                            at: body.range,
-                            help: "translate the body into `\(locale)`; the sender already falls back to `\(defaultLocale)` for contacts without a locale"))
+                        .untranslatedLocale,
+                        "the `\(locale)` body of \(name) is identical to the `\(defaultLocale)` body: probably untranslated",
+                        at: body.range,
+                        help: "translate the body into `\(locale)`; the sender already falls back to `\(defaultLocale)` for contacts without a locale")
                 }
             }
         }
@@ -146,12 +144,12 @@ struct RenderingRules {
         }
         guard !empty.decisions.isEmpty else {
             let message = empty.emptyWhenFilled ? "\(what) renders empty" : "\(what) renders empty for some contacts"
-            bag.report(.error(code, message, at: text.range, notes: contactNote, help: help))
+            bag.report(code, message, at: text.range, notes: contactNote, help: help)
             return
         }
         let (culprit, notes) = FooterRules.located(empty.decisions, in: text, range: range(of:in:))
         bag.report(
-            .error(code, "\(what) renders empty for some contacts", at: culprit, notes: notes + contactNote, help: help))
+            code, "\(what) renders empty for some contacts", at: culprit, notes: notes + contactNote, help: help)
     }
 
     /// The file range of scalars `characters` of `text`.

@@ -83,13 +83,12 @@ enum ReferenceRules {
         }
         if let type = question.type, !type.value.canCarryEmail {
             bag.report(
-                .error(
-                    .questionCannotCarryEmail,
-                    "question `\(questionnaire.id.value)/\(question.id.value)` is `\(type.value.rawValue)`: only `checkbox` and `single_choice` answers can send an email",
-                    at: SourceRange(
-                        file: questionnaireID.range.file, start: questionnaireID.range.start, end: answerID.range.end),
-                    notes: [DiagnosticNote("the question's type is declared here", at: type.range)],
-                    help: "bind the trigger to an answer of a `checkbox` or `single_choice` question"))
+                .questionCannotCarryEmail,
+                "question `\(questionnaire.id.value)/\(question.id.value)` is `\(type.value.rawValue)`: only `checkbox` and `single_choice` answers can send an email",
+                at: SourceRange(
+                    file: questionnaireID.range.file, start: questionnaireID.range.start, end: answerID.range.end),
+                notes: [DiagnosticNote("the question's type is declared here", at: type.range)],
+                help: "bind the trigger to an answer of a `checkbox` or `single_choice` question")
             return
         }
         if !symbols.hasAnswer(answerID.value, question: questionID.value, inQuestionnaire: questionnaireID.value) {
@@ -113,7 +112,7 @@ enum ReferenceRules {
         }
         let help = owner.map { "refer to the sender by its id, not its address: write `\($0.id.value)`" }
             ?? "refer to the sender by its id, not its address: the `id` of a sender in `senders` of `automail.yaml`"
-        bag.report(.error(.malformedID, "malformed id `\(reference.value)` for `\(key)`", at: reference.range, help: help))
+        bag.report(.malformedID, "malformed id `\(reference.value)` for `\(key)`", at: reference.range, help: help)
         return true
     }
 
@@ -145,7 +144,7 @@ enum ReferenceRules {
         var notes: [DiagnosticNote] = []
         if let note { notes.append(DiagnosticNote("\(definedIn) is defined here", at: note)) }
         bag.report(
-            .error(code, "unknown \(kind) `\(reference.value)` in \(context)", at: reference.range, notes: notes, help: help))
+            code, "unknown \(kind) `\(reference.value)` in \(context)", at: reference.range, notes: notes, help: help)
     }
 }
 

@@ -21,13 +21,13 @@ struct TimingChecks {
                 let manifest, Self.isCampaigning(trigger, templates: templates, manifest: manifest)
             {
                 let ignore = trigger.blackouts?.range ?? trigger.id.range
-                bag.report(.error(
+                bag.report(
                     .silenceExemptionWithoutReason,
                     "trigger `\(trigger.id.value)` sends campaigning emails through the electoral silence",
                     at: ignore,
                     notes: [DiagnosticNote(
                         "French law (Code électoral, art. L49) forbids electoral propaganda by electronic means from 00:00 on the eve of a vote until the polls close")],
-                    help: "remove `blackouts: ignore`, or say why these emails are not propaganda with `exemption_reason:`"))
+                    help: "remove `blackouts: ignore`, or say why these emails are not propaganda with `exemption_reason:`")
             }
         }
     }
@@ -54,12 +54,12 @@ struct TimingChecks {
                     notes.append(DiagnosticNote("time zone names are case-sensitive"))
                 }
             }
-            bag.report(.error(.unknownTimeZone, "unknown time zone `\(zone.value)`", at: zone.range, notes: notes, help: help))
+            bag.report(.unknownTimeZone, "unknown time zone `\(zone.value)`", at: zone.range, notes: notes, help: help)
         }
         if let quiet = timing.quietHours, let from = quiet.from, let until = quiet.until, from.value == until.value {
-            bag.report(.error(
+            bag.report(
                 .emptyTimeWindow, "quiet hours from `\(clock(from.value))` until `\(clock(until.value))` are empty",
-                at: until.range, help: "give quiet hours an end different from their start, like `until: \"08:30\"`"))
+                at: until.range, help: "give quiet hours an end different from their start, like `until: \"08:30\"`")
         }
         let lowering = TimingLowering(timing: timing)
         var written: [(blackout: Blackout, range: SourceRange)] = []
@@ -69,10 +69,10 @@ struct TimingChecks {
                 let end = lowering.instant(until.value, zone: blackout.timeZone?.value, endOfDay: true)
             else { continue }
             if end <= start {
-                bag.report(.error(
+                bag.report(
                     .emptyTimeWindow, "blackout ends before it starts", at: until.range,
                     notes: [DiagnosticNote("it starts here", at: from.range)],
-                    help: "write an `until` after `from` (a date alone ends at the end of that day)"))
+                    help: "write an `until` after `from` (a date alone ends at the end of that day)")
                 continue
             }
             written.append((Blackout(from: start, until: end, reason: blackout.reason?.value ?? ""), blackout.range))
@@ -81,9 +81,9 @@ struct TimingChecks {
             for (blackout, round) in zip(TimingLowering.silences(of: election, lowering: lowering), election.rounds) {
                 written.append((blackout, round.range))
                 if let now = referenceTime, blackout.until.seconds <= now {
-                    bag.report(.warning(
+                    bag.report(
                         .pastElection, "the election round of \(TimingLowering.date(round.value.seconds - round.value.seconds % 86_400)) is in the past",
-                        at: round.range, help: "remove past rounds, or the whole election once it is over"))
+                        at: round.range, help: "remove past rounds, or the whole election once it is over")
                 }
             }
         }
@@ -92,10 +92,10 @@ struct TimingChecks {
         var open: (blackout: Blackout, range: SourceRange)?
         for item in sorted {
             if let previous = open, item.blackout.from < previous.blackout.until {
-                bag.report(.warning(
+                bag.report(
                     .overlappingBlackouts, "blackouts overlap", at: item.range,
                     notes: [DiagnosticNote("it overlaps this one", at: previous.range)],
-                    help: "merge them into one blackout, or make one end before the other starts"))
+                    help: "merge them into one blackout, or make one end before the other starts")
             }
             if open == nil || item.blackout.until > (open?.blackout.until ?? item.blackout.until) { open = item }
         }
@@ -105,16 +105,16 @@ struct TimingChecks {
         let start = lifetime.from.flatMap { lowering.instant($0.value, zone: nil, endOfDay: false) }
         let end = lifetime.until.flatMap { lowering.instant($0.value, zone: nil, endOfDay: true) }
         if let start, let end, let from = lifetime.from, let until = lifetime.until, end <= start {
-            bag.report(.error(
+            bag.report(
                 .emptyTimeWindow, "trigger `\(trigger.id.value)` stops before it starts", at: until.range,
                 notes: [DiagnosticNote("it starts here", at: from.range)],
-                help: "write an `until` after `from` (a date alone ends at the end of that day)"))
+                help: "write an `until` after `from` (a date alone ends at the end of that day)")
             return
         }
         if let end, let until = lifetime.until, let now = referenceTime, end.seconds <= now {
-            bag.report(.warning(
+            bag.report(
                 .lifetimeEnded, "trigger `\(trigger.id.value)` stopped firing on \(end)", at: until.range,
-                help: "remove the trigger, or move `until` later if it should still fire"))
+                help: "remove the trigger, or move `until` later if it should still fire")
         }
     }
 
@@ -130,14 +130,14 @@ struct TimingChecks {
         let offset = ((end + delay.value % day - start) % day + day) % day
         guard offset + activeLength <= quietLength else { return }
         let policy = trigger.quietHours?.value == .drop ? "dropped" : "deferred to \(clock(end))"
-        bag.report(.warning(
+        bag.report(
             .delayInQuietHours,
             "every email of trigger `\(trigger.id.value)` falls in the quiet hours: \(policy)",
             at: delay.range,
             notes: [DiagnosticNote(
                 "an encounter between \(clock(end)) and \(clock(start)) plus \(DecisionReport.duration(delay.value)) is between \(clock((end + delay.value) % day)) and \(clock((start + delay.value) % day))",
                 at: quiet.range)],
-            help: "change the delay so that the email goes out in the day, or write `quiet_hours: ignore` if it must go at once"))
+            help: "change the delay so that the email goes out in the day, or write `quiet_hours: ignore` if it must go at once")
     }
 
     private func clock(_ seconds: Int) -> String {

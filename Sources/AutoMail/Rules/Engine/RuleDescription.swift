@@ -39,12 +39,15 @@ public struct RuleDescription: Sendable {
     public var explanation: String
     /// Examples that trigger the rule and examples that do not.
     public var examples: [RuleExample]
+    /// The source file of the catalog entry: its family's folder, `Sources/AutoMail/Rules/<Family>/`.
+    public var sourceFile: String
 
     /// Creates a rule description.
     public init(
         code: DiagnosticCode, severity: Severity, buildSeverity: Severity? = nil, summary: String, explanation: String,
-        examples: [RuleExample]
+        examples: [RuleExample], sourceFile: String = #filePath
     ) {
+        self.sourceFile = sourceFile
         self.code = code
         self.severity = severity
         self.buildSeverity = buildSeverity
@@ -58,7 +61,7 @@ public struct RuleDescription: Sendable {
 public enum RuleCatalog {
     /// All rules, sorted by code.
     public static let all: [RuleDescription] = (
-        workspaceRules + yamlRules + structureRules + referenceRules + legalRules + senderRules + templateRules
+        workspaceRules + yamlRules + structureRules + referenceRules + footerRules + consentRules + senderRules + templateRules
             + renderingRules + layoutRules + brandRules + triggerRules + suppressionRules + placeholderRules + timingRules
     ).sorted { $0.code < $1.code }
 

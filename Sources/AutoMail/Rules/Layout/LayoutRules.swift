@@ -21,12 +21,11 @@ struct LayoutRules {
             let base = reference.value.split(separator: "/").last.map(String.init) ?? reference.value
             let path = known.first { $0 == "layouts/\(base)" || $0 == "layouts/\(base).html" }
             bag.report(
-                .error(
-                    .unknownLayout, "layout file `\(reference.value)` does not exist", at: reference.range,
-                    help: path.map { "`layout` takes the file's path in the workspace: write `\($0)`" }
-                        ?? DidYouMean.help(for: reference.value, among: known)
-                        ?? "create `\(reference.value)` (an HTML file in `layouts/` with a `{{ content }}` slot), or remove `layout`"
-                ))
+                .unknownLayout, "layout file `\(reference.value)` does not exist", at: reference.range,
+                help: path.map { "`layout` takes the file's path in the workspace: write `\($0)`" }
+                    ?? DidYouMean.help(for: reference.value, among: known)
+                    ?? "create `\(reference.value)` (an HTML file in `layouts/` with a `{{ content }}` slot), or remove `layout`"
+            )
             return
         }
         // A layout is a workspace file like the others: UTF-8, no NUL byte, no invisible character.
@@ -35,31 +34,28 @@ struct LayoutRules {
         if textProblems.contains(where: { $0.code != .yamlHiddenCharacter }) { return }
         guard let text = String(validating: file.bytes, as: UTF8.self) else {
             bag.report(
-                .error(
-                    .yamlInvalidUTF8, "`\(file.path)` is not valid UTF-8", at: .startOf(file: file.path),
-                    help: "save the layout as UTF-8"))
+                .yamlInvalidUTF8, "`\(file.path)` is not valid UTF-8", at: .startOf(file: file.path),
+                help: "save the layout as UTF-8")
             return
         }
         let positions = TextPositions(text, file: file.path)
         for issue in MailRendering.validateLayout(text) {
             bag.report(
-                .error(.layoutSlots, issue.message, at: positions.range(issue.range), help: issue.help))
+                .layoutSlots, issue.message, at: positions.range(issue.range), help: issue.help)
         }
         for slot in MailRendering.hiddenLayoutSlots(text) {
             let what = slot.name == "footer" ? "the legal footer" : "the email's content"
             bag.report(
-                .error(
-                    .layoutSlots, "layout `\(file.path)` hides its `{{ \(slot.name) }}` slot from some readers",
-                    at: positions.range(slot.range),
-                    help: "show \(what) to every contact: take the slot out of comments, hidden or styled-away elements (`display:none`, zero font size…) and conditions"
-                ))
+                .layoutSlots, "layout `\(file.path)` hides its `{{ \(slot.name) }}` slot from some readers",
+                at: positions.range(slot.range),
+                help: "show \(what) to every contact: take the slot out of comments, hidden or styled-away elements (`display:none`, zero font size…) and conditions"
+            )
         }
         let sourceFindings = Self.activeContent(in: text)
         for (range, what) in sourceFindings {
             bag.report(
-                .error(
-                    .unsafeLayoutHTML, "\(what) in layout `\(file.path)`", at: positions.range(range),
-                    help: "remove it: email clients strip or block active content, and a bundle must not carry it"))
+                .unsafeLayoutHTML, "\(what) in layout `\(file.path)`", at: positions.range(range),
+                help: "remove it: email clients strip or block active content, and a bundle must not carry it")
         }
         let parsed = LiquidTemplate.parse(text)
         // The source scan gives precise positions; the rendered HTML is what readers get: the layout is
@@ -79,10 +75,9 @@ struct LayoutRules {
                     return positions.range(start..<(start + finding.name.unicodeScalars.count))
                 } ?? .startOf(file: file.path)
                 bag.report(
-                    .error(
-                        .unsafeLayoutHTML, "\(finding.description) in layout `\(file.path)` once rendered", at: place,
-                        help: "write static HTML: only the elements, attributes and link schemes (`https`, `mailto`…) of email HTML are allowed, however Liquid or character references spell them"
-                    ))
+                    .unsafeLayoutHTML, "\(finding.description) in layout `\(file.path)` once rendered", at: place,
+                    help: "write static HTML: only the elements, attributes and link schemes (`https`, `mailto`…) of email HTML are allowed, however Liquid or character references spell them"
+                )
             }
         }
         for issue in parsed.issues {
@@ -91,18 +86,17 @@ struct LayoutRules {
                 case .unsupportedTag, .unsupportedFilter, .unsupportedSyntax: .unsupportedLiquid
                 default: .liquidSyntax
                 }
-            bag.report(.error(code, "\(issue.message) in layout `\(file.path)`", at: positions.range(issue.range), help: issue.help))
+            bag.report(code, "\(issue.message) in layout `\(file.path)`", at: positions.range(issue.range), help: issue.help)
         }
         for reference in parsed.template?.variables ?? [] {
             if reference.path.count == 1, let name = reference.path.first, Self.slotNames.contains(name) { continue }
             guard !variables.allows(reference.path) else { continue }
             let name = reference.path.joined(separator: ".")
             bag.report(
-                .error(
-                    .unknownVariable, "unknown variable `\(name)` in layout `\(file.path)`",
-                    at: positions.range(reference.range),
-                    help: DidYouMean.help(for: name, among: variables.names.union(Self.slotNames))
-                        ?? "a layout reads `{{ content }}`, `{{ footer }}` and the template variables"))
+                .unknownVariable, "unknown variable `\(name)` in layout `\(file.path)`",
+                at: positions.range(reference.range),
+                help: DidYouMean.help(for: name, among: variables.names.union(Self.slotNames))
+                    ?? "a layout reads `{{ content }}`, `{{ footer }}` and the template variables")
         }
     }
 

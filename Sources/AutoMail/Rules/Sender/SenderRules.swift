@@ -11,9 +11,8 @@ enum SenderRules {
         for domain in manifest.sendingDomains {
             if let problem = EmailAddress.problem(withDomain: domain.value) {
                 bag.report(
-                    .error(
-                        .invalidSendingDomain, "invalid sending domain `\(domain.value)`: \(problem.message)",
-                        at: domain.range, help: problem.help))
+                    .invalidSendingDomain, "invalid sending domain `\(domain.value)`: \(problem.message)",
+                    at: domain.range, help: problem.help)
             } else {
                 domains.append(domain.value.lowercased())
             }
@@ -27,37 +26,33 @@ enum SenderRules {
             if let address = sender.address {
                 if let problem = EmailAddress.problem(with: address.value) {
                     bag.report(
-                        .error(
-                            .invalidAddress, "invalid From address `\(address.value)` of \(who): \(problem.message)",
-                            at: address.range, help: problem.help))
+                        .invalidAddress, "invalid From address `\(address.value)` of \(who): \(problem.message)",
+                        at: address.range, help: problem.help)
                 } else if let domain = EmailAddress.domain(of: address.value), !domains.isEmpty,
                     !domains.contains(domain)
                 {
                     let list = domains.map { "`\($0)`" }.joined(separator: ", ")
                     bag.report(
-                        .error(
-                            .unverifiedFromDomain,
-                            "the From domain `\(domain)` of \(who) is not a sending domain",
-                            at: address.range,
-                            notes: manifest.sendingDomains.first.map {
-                                [DiagnosticNote("the sending domains are declared here", at: $0.range)]
-                            } ?? [],
-                            help: "send from an address at \(list), or add `\(domain)` to `sending_domains` once it is verified (SPF, DKIM, DMARC)"
-                        ))
+                        .unverifiedFromDomain,
+                        "the From domain `\(domain)` of \(who) is not a sending domain",
+                        at: address.range,
+                        notes: manifest.sendingDomains.first.map {
+                            [DiagnosticNote("the sending domains are declared here", at: $0.range)]
+                        } ?? [],
+                        help: "send from an address at \(list), or add `\(domain)` to `sending_domains` once it is verified (SPF, DKIM, DMARC)"
+                    )
                 }
             }
             if let replyTo = sender.replyTo {
                 if let problem = EmailAddress.problem(with: replyTo.value) {
                     bag.report(
-                        .error(
-                            .invalidAddress, "invalid Reply-To address `\(replyTo.value)` of \(who): \(problem.message)",
-                            at: replyTo.range, help: problem.help))
+                        .invalidAddress, "invalid Reply-To address `\(replyTo.value)` of \(who): \(problem.message)",
+                        at: replyTo.range, help: problem.help)
                 } else if EmailAddress.isNoReply(replyTo.value) {
                     bag.report(
-                        .warning(
-                            .noreplyReplyTo, "the Reply-To of \(who) is a no-reply address `\(replyTo.value)`",
-                            at: replyTo.range,
-                            help: "give a mailbox someone reads: contacts who answer should reach a person"))
+                        .noreplyReplyTo, "the Reply-To of \(who) is a no-reply address `\(replyTo.value)`",
+                        at: replyTo.range,
+                        help: "give a mailbox someone reads: contacts who answer should reach a person")
                 }
             }
         }
@@ -91,23 +86,21 @@ extension SenderRules {
         guard HeaderValueRules.firstControl(in: name.value) == nil else { return }
         if let word = HeaderValueRules.encodedWord(in: name.value) {
             bag.report(
-                .error(
-                    .addressInDisplayName,
-                    "the display name of \(who) contains the RFC 2047 encoded word `\(word)`, which mail clients decode and show instead",
-                    at: name.range,
-                    help: "write the name as it should read (`Équipe Lyon`): automail encodes non-ASCII names itself, and an encoded word can hide an address"
-                ))
+                .addressInDisplayName,
+                "the display name of \(who) contains the RFC 2047 encoded word `\(word)`, which mail clients decode and show instead",
+                at: name.range,
+                help: "write the name as it should read (`Équipe Lyon`): automail encodes non-ASCII names itself, and an encoded word can hide an address"
+            )
             return
         }
         guard
             let offending = name.value.first(where: { $0 == "@" || $0 == "<" || $0 == ">" })
         else { return }
         bag.report(
-            .error(
-                .addressInDisplayName, "the display name of \(who) contains `\(offending)`, so it reads like an address",
-                at: name.range,
-                help: "write a plain name (`Lyon en commun`): mail clients show the display name, and an address in it hides the real sender"
-            ))
+            .addressInDisplayName, "the display name of \(who) contains `\(offending)`, so it reads like an address",
+            at: name.range,
+            help: "write a plain name (`Lyon en commun`): mail clients show the display name, and an address in it hides the real sender"
+        )
     }
 }
 
@@ -117,9 +110,8 @@ enum HeaderValueRules {
     static func check(_ value: Located<String>, field: String, into bag: inout DiagnosticBag) {
         if let (_, scalar) = HiddenCharacters.problem(inHeaderValue: value.value) {
             bag.report(
-                .error(
-                    .hiddenCharacter, "the \(field) contains an invisible character, \(HiddenCharacters.describe(scalar))",
-                    at: value.range, help: "delete it: it hides text from reviewers and from mail filters"))
+                .hiddenCharacter, "the \(field) contains an invisible character, \(HiddenCharacters.describe(scalar))",
+                at: value.range, help: "delete it: it hides text from reviewers and from mail filters")
         }
         guard let (offset, scalar) = firstControl(in: value.value) else { return }
         let name: String
@@ -130,9 +122,8 @@ enum HeaderValueRules {
         }
         _ = offset
         bag.report(
-            .error(
-                .headerInjection, "the \(field) contains \(name)", at: value.range,
-                help: "write it on one line: a line break in a header value can inject headers into the email"))
+            .headerInjection, "the \(field) contains \(name)", at: value.range,
+            help: "write it on one line: a line break in a header value can inject headers into the email")
     }
 
     /// The first RFC 2047 encoded word of `text` (`=?charset?B|Q?…?=`, as mail clients decode it), `nil`

@@ -13,26 +13,23 @@ enum BrandRules {
                 let ratio = (problem.ratio * 100).rounded(.down) / 100
                 if problem.minimum == EmailTheme.textContrast {
                     bag.report(
-                        .error(
-                            .brandColorContrast,
-                            "brand colour `\(written.value)` has a contrast of \(ratio):1 against white, under the 4.5:1 that white button text and links on the white card need",
-                            at: written.range, help: "use a darker shade of the colour (for example `\(darker(color).hex)`)"))
+                        .brandColorContrast,
+                        "brand colour `\(written.value)` has a contrast of \(ratio):1 against white, under the 4.5:1 that white button text and links on the white card need",
+                        at: written.range, help: "use a darker shade of the colour (for example `\(darker(color).hex)`)")
                 } else {
                     bag.report(
-                        .warning(
-                            .brandColorDarkContrast,
-                            "brand colour `\(written.value)` has a contrast of \(ratio):1 against the dark card \(EmailTheme.darkCard.hex), under 3:1: in dark mode, buttons get a light outline to stand out",
-                            at: written.range,
-                            help: lighter(color).map { "keep it, or use `\($0.hex)`, a lighter shade that needs no outline and still carries white text" }
-                                ?? "keep it: no shade of this colour both carries white text and stands out from the dark card"))
+                        .brandColorDarkContrast,
+                        "brand colour `\(written.value)` has a contrast of \(ratio):1 against the dark card \(EmailTheme.darkCard.hex), under 3:1: in dark mode, buttons get a light outline to stand out",
+                        at: written.range,
+                        help: lighter(color).map { "keep it, or use `\($0.hex)`, a lighter shade that needs no outline and still carries white text" }
+                            ?? "keep it: no shade of this colour both carries white text and stands out from the dark card")
                 }
             }
         }
         if let url = brand.logo?.url, !url.value.lowercased().hasPrefix("https://") {
             bag.report(
-                .error(
-                    .insecureLogoURL, "the logo URL `\(url.value)` is not an `https://` URL", at: url.range,
-                    help: "serve the logo over HTTPS: mail clients block or flag images loaded over plain HTTP"))
+                .insecureLogoURL, "the logo URL `\(url.value)` is not an `https://` URL", at: url.range,
+                help: "serve the logo over HTTPS: mail clients block or flag images loaded over plain HTTP")
         }
     }
 

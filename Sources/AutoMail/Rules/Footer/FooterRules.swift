@@ -38,9 +38,8 @@ struct FooterRules {
         if let legal = manifest.legal {
             if let url = legal.privacyURL, !url.value.lowercased().hasPrefix("https://") {
                 bag.report(
-                    .error(
-                        .insecurePrivacyURL, "the privacy URL `\(url.value)` is not an `https://` URL", at: url.range,
-                        help: "link to the privacy page over HTTPS"))
+                    .insecurePrivacyURL, "the privacy URL `\(url.value)` is not an `https://` URL", at: url.range,
+                    help: "link to the privacy page over HTTPS")
             }
             // Without a `data_origin` key, its missing-key error says it all: no error per locale.
             // A notice written under a near-miss key (`EN`) or left empty has its own error there.
@@ -49,10 +48,9 @@ struct FooterRules {
                 && !Self.isWritten(locale, among: legal.dataOriginKeys)
             {
                 bag.report(
-                    .error(
-                        .missingDataOrigin, "`legal.data_origin` has no `\(locale)` notice",
-                        at: legal.dataOriginKeyRange ?? legal.range,
-                        help: "add `\(locale): <where the contact's data came from>` under `data_origin`"))
+                    .missingDataOrigin, "`legal.data_origin` has no `\(locale)` notice",
+                    at: legal.dataOriginKeyRange ?? legal.range,
+                    help: "add `\(locale): <where the contact's data came from>` under `data_origin`")
             }
         }
         for locale in symbols.locales {
@@ -70,11 +68,10 @@ struct FooterRules {
                     !Self.isWritten(locale, among: manifest.footerKeys)
                 {
                     bag.report(
-                        .error(
-                            .missingFooter, "the workspace has no `\(locale)` footer",
-                            at: manifest.footerKeyRange ?? SourceRange.startOf(file: manifest.file),
-                            help: "add `\(locale): |` under `footer` in `automail.yaml` with the legal mentions and `[…]({{ unsubscribe_url }})`"
-                        ))
+                        .missingFooter, "the workspace has no `\(locale)` footer",
+                        at: manifest.footerKeyRange ?? SourceRange.startOf(file: manifest.file),
+                        help: "add `\(locale): |` under `footer` in `automail.yaml` with the legal mentions and `[…]({{ unsubscribe_url }})`"
+                    )
                 }
             }
         }
@@ -138,21 +135,19 @@ struct FooterRules {
         guard let findings else { return }
         if let issue = findings.brokenBlocks {
             bag.report(
-                .error(
-                    .liquidBlocksAcrossMarkdown,
-                    "the Liquid blocks of \(what) do not nest with its Markdown paragraphs: \(issue.message)",
-                    at: footer.range,
-                    help: "put each block tag (`{% if %}`, `{% when %}`, `{% else %}`, `{% endif %}`…) on a line of its own, with the text it guards on the lines between"
-                ))
+                .liquidBlocksAcrossMarkdown,
+                "the Liquid blocks of \(what) do not nest with its Markdown paragraphs: \(issue.message)",
+                at: footer.range,
+                help: "put each block tag (`{% if %}`, `{% when %}`, `{% else %}`, `{% endif %}`…) on a line of its own, with the text it guards on the lines between"
+            )
             return
         }
         if findings.tooManyPaths {
             bag.report(
-                .error(
-                    .footerMissingUnsubscribe,
-                    "\(what) has more than \(Self.maximumPaths) paths through its conditions: the legal mentions cannot be verified on each",
-                    at: footer.range,
-                    help: "keep the legal mentions and the unsubscribe link outside `{% if %}`, `{% unless %}` and `{% case %}`"))
+                .footerMissingUnsubscribe,
+                "\(what) has more than \(Self.maximumPaths) paths through its conditions: the legal mentions cannot be verified on each",
+                at: footer.range,
+                help: "keep the legal mentions and the unsubscribe link outside `{% if %}`, `{% unless %}` and `{% case %}`")
             return
         }
         for (mention, decisions, everywhere) in findings.missing {
@@ -171,15 +166,14 @@ struct FooterRules {
                      "add a link such as `[Your data and rights]({{ legal.privacy_url }})`, shown whatever the contact")
                 }
             if everywhere || decisions.isEmpty {
-                bag.report(.error(mention.code, "\(what) \(subject)", at: footer.range, help: help))
+                bag.report(mention.code, "\(what) \(subject)", at: footer.range, help: help)
                 continue
             }
             let (culprit, notes) = Self.located(decisions, in: footer, range: range(of:in:))
             bag.report(
-                .error(
-                    mention.code, "\(what) \(subject) for some contacts", at: culprit,
-                    notes: notes,
-                    help: help + "; conditions are checked as independent, so repeat it on every branch or move it out"))
+                mention.code, "\(what) \(subject) for some contacts", at: culprit,
+                notes: notes,
+                help: help + "; conditions are checked as independent, so repeat it on every branch or move it out")
         }
     }
 

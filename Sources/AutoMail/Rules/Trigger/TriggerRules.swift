@@ -43,12 +43,11 @@ enum TriggerRules {
             }
             let original = triggers[originalIndex]
             bag.report(
-                .error(
-                    .duplicateBinding,
-                    "`\(event.key)` is bound to template `\(template)` twice, by triggers `\(original.id.value)` and `\(trigger.id.value)`",
-                    at: trigger.eventRange ?? trigger.id.range,
-                    notes: [DiagnosticNote("first bound here", at: original.eventRange ?? original.id.range)],
-                    help: "remove one of the two triggers, or merge their settings into one"))
+                .duplicateBinding,
+                "`\(event.key)` is bound to template `\(template)` twice, by triggers `\(original.id.value)` and `\(trigger.id.value)`",
+                at: trigger.eventRange ?? trigger.id.range,
+                notes: [DiagnosticNote("first bound here", at: original.eventRange ?? original.id.range)],
+                help: "remove one of the two triggers, or merge their settings into one")
         }
     }
 
@@ -151,12 +150,11 @@ enum TriggerRules {
                             at: witness.priority?.range ?? witness.id.range))
                 }
                 bag.report(
-                    .error(
-                        .priorityTie,
-                        "trigger `\(trigger.id.value)` ties at priority \(priority) with \(witness.map { "trigger `\($0.id.value)`" } ?? "another trigger") that can fire in the same encounter",
-                        at: trigger.priority?.range ?? trigger.id.range, notes: notes,
-                        help: "give the triggers distinct priorities: the sender sends one email per encounter, the highest priority wins"
-                    ))
+                    .priorityTie,
+                    "trigger `\(trigger.id.value)` ties at priority \(priority) with \(witness.map { "trigger `\($0.id.value)`" } ?? "another trigger") that can fire in the same encounter",
+                    at: trigger.priority?.range ?? trigger.id.range, notes: notes,
+                    help: "give the triggers distinct priorities: the sender sends one email per encounter, the highest priority wins"
+                )
             }
             group.members.append(index)
         }
@@ -171,9 +169,8 @@ enum TriggerRules {
         let used = Set(workspace.triggers.compactMap { $0.template?.value })
         for template in workspace.templates where !template.id.value.isEmpty && !used.contains(template.id.value) {
             bag.report(
-                .warning(
-                    .unusedTemplate, "template `\(template.id.value)` is not used by any trigger", at: template.id.range,
-                    help: "bind it in a file of `triggers/`, or delete it"))
+                .unusedTemplate, "template `\(template.id.value)` is not used by any trigger", at: template.id.range,
+                help: "bind it in a file of `triggers/`, or delete it")
         }
     }
 }

@@ -39,10 +39,9 @@ enum IdentifierRules {
         for (index, id) in ids.enumerated() where !id.value.isEmpty {
             if let original = first[id.value] {
                 bag.report(
-                    .error(
-                        .duplicateID, "duplicate \(kind) id `\(id.value)`\(scope)", at: id.range,
-                        notes: [DiagnosticNote("first defined here", at: ids[original].range)],
-                        help: "rename one of them: \(kind) ids must be unique"))
+                    .duplicateID, "duplicate \(kind) id `\(id.value)`\(scope)", at: id.range,
+                    notes: [DiagnosticNote("first defined here", at: ids[original].range)],
+                    help: "rename one of them: \(kind) ids must be unique")
             } else {
                 first[id.value] = index
             }

@@ -64,12 +64,11 @@ struct TemplateRules {
                     !symbols.isRefusedLocale(spelling: content.locale.value)
                 {
                     bag.report(
-                        .error(
-                            .undeclaredLocale,
-                            "\(name) has locale `\(content.locale.value)`, which the workspace does not declare",
-                            at: content.locale.range,
-                            help: DidYouMean.help(for: content.locale.value, among: locales)
-                                ?? "add `\(content.locale.value)` to `locales` in `automail.yaml`, or remove this locale"))
+                        .undeclaredLocale,
+                        "\(name) has locale `\(content.locale.value)`, which the workspace does not declare",
+                        at: content.locale.range,
+                        help: DidYouMean.help(for: content.locale.value, among: locales)
+                            ?? "add `\(content.locale.value)` to `locales` in `automail.yaml`, or remove this locale")
                 }
                 let place = "\(name) (`\(content.locale.value)`)"
                 if let subject = content.subject {
@@ -80,10 +79,9 @@ struct TemplateRules {
                     if let (offset, scalar) = HeaderValueRules.firstControl(in: preheader.text) {
                         let what = scalar == "\n" || scalar == "\r" ? "a line break" : "a control character"
                         bag.report(
-                            .error(
-                                .headerInjection, "the preheader of \(place) contains \(what)",
-                                at: range(of: offset..<(offset + 1), in: preheader),
-                                help: "write the preheader on one line (use a plain scalar or `>-`): it is the one line a mail client shows after the subject"))
+                            .headerInjection, "the preheader of \(place) contains \(what)",
+                            at: range(of: offset..<(offset + 1), in: preheader),
+                            help: "write the preheader on one line (use a plain scalar or `>-`): it is the one line a mail client shows after the subject")
                     }
                 }
                 let typography = conversionSettings(locale: content.locale.value)
@@ -108,10 +106,9 @@ struct TemplateRules {
                     continue
                 }
                 bag.report(
-                    .error(
-                        .missingLocale, "\(name) has no `\(locale)` locale", at: template.localesRange ?? template.id.range,
-                        help: "add `\(locale):` with `subject` and `body` under `locales`: every template covers every workspace locale"
-                    ))
+                    .missingLocale, "\(name) has no `\(locale)` locale", at: template.localesRange ?? template.id.range,
+                    help: "add `\(locale):` with `subject` and `body` under `locales`: every template covers every workspace locale"
+                )
             }
         }
         if let rendering {
@@ -126,50 +123,44 @@ struct TemplateRules {
     ) {
         if subject.text.allSatisfy({ $0.isWhitespace }) {
             bag.report(
-                .error(
-                    .emptySubject, "the subject of \(place) is empty", at: subject.range,
-                    help: "write a subject: an email without one looks like spam"))
+                .emptySubject, "the subject of \(place) is empty", at: subject.range,
+                help: "write a subject: an email without one looks like spam")
             return
         }
         if let (offset, scalar) = HeaderValueRules.firstControl(in: subject.text) {
             let what = scalar == "\n" || scalar == "\r" ? "a line break" : "a control character"
             bag.report(
-                .error(
-                    .headerInjection, "the subject of \(place) contains \(what)",
-                    at: range(of: offset..<(offset + 1), in: subject),
-                    help: "write the subject on one line (use a plain scalar or `>-`): a line break in a header can inject headers"
-                ))
+                .headerInjection, "the subject of \(place) contains \(what)",
+                at: range(of: offset..<(offset + 1), in: subject),
+                help: "write the subject on one line (use a plain scalar or `>-`): a line break in a header can inject headers"
+            )
         } else if let (variable, scalar) = renderedControl(in: subject.text, locale: locale) {
             let what = scalar == "\n" || scalar == "\r" ? "a line break" : "a control character"
             bag.report(
-                .error(
-                    .headerInjection, "the subject of \(place) renders with \(what) from `\(variable)`",
-                    at: subject.range,
-                    help: "a subject is one line: keep `\(variable)` out of it, or make that value one line (a plain scalar or `>-`)"
-                ))
+                .headerInjection, "the subject of \(place) renders with \(what) from `\(variable)`",
+                at: subject.range,
+                help: "a subject is one line: keep `\(variable)` out of it, or make that value one line (a plain scalar or `>-`)"
+            )
         }
         if let word = HeaderValueRules.encodedWord(in: subject.text) {
             bag.report(
-                .error(
-                    .headerInjection,
-                    "the subject of \(place) contains the RFC 2047 encoded word `\(word)`, which mail clients decode and show instead",
-                    at: subject.range,
-                    help: "write the subject as it should read: automail encodes it when it sends, and an encoded word can hide what reviewers see"
-                ))
+                .headerInjection,
+                "the subject of \(place) contains the RFC 2047 encoded word `\(word)`, which mail clients decode and show instead",
+                at: subject.range,
+                help: "write the subject as it should read: automail encodes it when it sends, and an encoded word can hide what reviewers see"
+            )
         }
         if let (offset, scalar) = HiddenCharacters.problem(inHeaderValue: subject.text) {
             bag.report(
-                .error(
-                    .hiddenCharacter,
-                    "the subject of \(place) contains an invisible character, \(HiddenCharacters.describe(scalar))",
-                    at: range(of: offset..<(offset + 1), in: subject),
-                    help: "delete it: it hides text from reviewers and from mail filters"))
+                .hiddenCharacter,
+                "the subject of \(place) contains an invisible character, \(HiddenCharacters.describe(scalar))",
+                at: range(of: offset..<(offset + 1), in: subject),
+                help: "delete it: it hides text from reviewers and from mail filters")
         }
         if Self.exceedsCheckedScalars(subject.text) {
             bag.report(
-                .error(
-                    .markdownTooComplex, "the subject of \(place) is longer than \(Self.maxCheckedScalars) characters",
-                    at: subject.range, help: "write a subject of a few words"))
+                .markdownTooComplex, "the subject of \(place) is longer than \(Self.maxCheckedScalars) characters",
+                at: subject.range, help: "write a subject of a few words")
         }
         checkLiquid(subject, what: "the subject of \(place)", into: &bag, keeping: &findings)
     }
@@ -256,20 +247,18 @@ struct TemplateRules {
             default: code = .liquidSyntax
             }
             bag.report(
-                .error(
-                    code, "\(issue.message) in \(what)", at: locate.range(of: issue.range),
-                    notes: Self.omittedNote(shown: number + 1, of: result.issues.count),
-                    help: issue.help ?? "see `automail explain \(code.rawValue)` for the supported Liquid"))
+                code, "\(issue.message) in \(what)", at: locate.range(of: issue.range),
+                notes: Self.omittedNote(shown: number + 1, of: result.issues.count),
+                help: issue.help ?? "see `automail explain \(code.rawValue)` for the supported Liquid")
         }
         guard let template = result.template else { return }
         for binding in template.bindings where Self.reservedRoots.contains(binding.name) {
             bag.report(
-                .error(
-                    .reservedNameAssigned,
-                    "`\(binding.name)` is provided by automail and the sender, and cannot be assigned in \(what)",
-                    at: locate.range(of: binding.range),
-                    help: "choose another name for the variable (e.g. `my_\(binding.name)`): the footer and the legal checks read `\(binding.name)` as the sender provides it"
-                ))
+                .reservedNameAssigned,
+                "`\(binding.name)` is provided by automail and the sender, and cannot be assigned in \(what)",
+                at: locate.range(of: binding.range),
+                help: "choose another name for the variable (e.g. `my_\(binding.name)`): the footer and the legal checks read `\(binding.name)` as the sender provides it"
+            )
         }
         findings.liquid[TextKey(text.text)] = template
         if keepsRenderings { findings.reads[TextKey(text.text)] = BundleLowering.reads(of: template.variables) }
@@ -289,20 +278,18 @@ struct TemplateRules {
                         ? "use a variable the sender provides: `contact.*`, `legal.*`, `workspace.*` or `unsubscribe_url`"
                         : "use one of " + siblings.map { "`\($0)`" }.joined(separator: ", "))
             bag.report(
-                .error(
-                    .unknownVariable, "unknown variable `\(name)` in \(what)", at: locate.range(of: reference.range),
-                    notes: Self.omittedNote(shown: number + 1, of: unknown.count), help: help))
+                .unknownVariable, "unknown variable `\(name)` in \(what)", at: locate.range(of: reference.range),
+                notes: Self.omittedNote(shown: number + 1, of: unknown.count), help: help)
         }
         // A checkbox field holds a list: printed as it is, the HTML part's `| escape` fails at send time.
         let lists = template.printed.filter { variables.listNames.contains($0.path.joined(separator: ".")) && $0.firstFilter != "size" }
         for (number, printed) in lists.prefix(Self.maxReportsPerText).enumerated() {
             let name = printed.path.joined(separator: ".")
             bag.report(
-                .error(
-                    .listFieldPrinted, "`\(name)` is a checkbox field, a list of answers, printed as text in \(what)",
-                    at: locate.range(of: printed.range),
-                    notes: Self.omittedNote(shown: number + 1, of: lists.count),
-                    help: "test an answer with `{% if \(name) contains \"ANSWER\" %}`, or print `\(name).size` or `\(name).first`"))
+                .listFieldPrinted, "`\(name)` is a checkbox field, a list of answers, printed as text in \(what)",
+                at: locate.range(of: printed.range),
+                notes: Self.omittedNote(shown: number + 1, of: lists.count),
+                help: "test an answer with `{% if \(name) contains \"ANSWER\" %}`, or print `\(name).size` or `\(name).first`")
         }
     }
 
@@ -328,30 +315,28 @@ struct TemplateRules {
         }
         // At most `maxReportsPerText` of each code, the last counting the rest, all located with one
         // locator: 16,000 `<b>` in a body are 20 diagnostics, not 16,000 passes over the body.
-        func classify(_ kind: MarkdownIssue.Kind) -> (DiagnosticCode, Severity) {
+        func classify(_ kind: MarkdownIssue.Kind) -> DiagnosticCode {
             switch kind {
-            case .rawHTML: (.rawHTML, .error)
-            case .unsafeLinkURL: (.unsafeLink, .error)
-            case .emptyLinkURL: (.emptyLink, .error)
-            case .imageWithoutAlt: (.imageWithoutAlt, .warning)
-            case .layoutSlot: (.rawHTML, .error)
-            case .tooComplex: (.markdownTooComplex, .error)
+            case .rawHTML: .rawHTML
+            case .unsafeLinkURL: .unsafeLink
+            case .emptyLinkURL: .emptyLink
+            case .imageWithoutAlt: .imageWithoutAlt
+            case .layoutSlot: .rawHTML
+            case .tooComplex: .markdownTooComplex
             }
         }
         var totals: [DiagnosticCode: Int] = [:]
-        for issue in issues { totals[classify(issue.kind).0, default: 0] += 1 }
+        for issue in issues { totals[classify(issue.kind), default: 0] += 1 }
         var shown: [DiagnosticCode: Int] = [:]
         var locate = TextLocator(text, lines: lines[text.range.file])
         for issue in issues {
-            let (code, severity) = classify(issue.kind)
+            let code = classify(issue.kind)
             let number = shown[code, default: 0] + 1
             guard number <= Self.maxReportsPerText else { continue }
             shown[code] = number
             bag.report(
-                Diagnostic(
-                    code: code, severity: severity, message: "\(issue.message) in \(what)",
-                    range: locate.range(of: issue.range),
-                    notes: Self.omittedNote(shown: number, of: totals[code, default: 0]), help: issue.help))
+                code, "\(issue.message) in \(what)", at: locate.range(of: issue.range),
+                notes: Self.omittedNote(shown: number, of: totals[code, default: 0]), help: issue.help)
         }
     }
 
@@ -385,10 +370,9 @@ struct TemplateRules {
             if index == 0 { parsedHTML = result.template }
             guard let issue = result.issues.first else { continue }
             bag.report(
-                .error(
-                    .liquidBlocksAcrossMarkdown,
-                    "the Liquid blocks of \(what) do not nest with its Markdown: once converted, \(issue.message)",
-                    at: text.range, help: help))
+                .liquidBlocksAcrossMarkdown,
+                "the Liquid blocks of \(what) do not nest with its Markdown: once converted, \(issue.message)",
+                at: text.range, help: help)
             return
         }
         // Every path must leave the HTML well nested: a branch tag inside `**…**` whose block ends
@@ -403,10 +387,9 @@ struct TemplateRules {
             let decisions = FooterRules.sourceDecisions(rendering.decisions, lowered: html, source: source)
             let (culprit, notes) = FooterRules.located(decisions, in: text, range: range(of:in:))
             bag.report(
-                .error(
-                    .liquidBlocksAcrossMarkdown,
-                    "the Liquid blocks of \(what) do not nest with its Markdown: on some path the HTML is left unbalanced",
-                    at: culprit, notes: notes, help: help))
+                .liquidBlocksAcrossMarkdown,
+                "the Liquid blocks of \(what) do not nest with its Markdown: on some path the HTML is left unbalanced",
+                at: culprit, notes: notes, help: help)
             return
         }
     }
