@@ -9,6 +9,7 @@ extension RuleCatalog {
     static let consentRules: [RuleDescription] = [
         RuleDescription(
             code: .missingPurpose, severity: .error,
+            suppressibility: .unsafe,
             summary: "a template names no consent purpose in purpose mode",
             explanation: #"""
                 In `purpose` consent mode (recommended in the EU: GDPR art. 6 and 7 make consent
@@ -31,6 +32,7 @@ extension RuleCatalog {
             ]),
         RuleDescription(
             code: .purposeWithoutPurposeMode, severity: .error,
+            suppressibility: .unsafe,
             summary: "a template names a consent purpose but consent is per channel",
             explanation: #"""
                 In `channel` consent mode (the default), consent covers every email of the channel and

@@ -33,6 +33,8 @@ public struct RuleDescription: Sendable {
     /// The severity `build` reports instead, when it is stricter than `check` (`nil`: the same). A
     /// placeholder may sit in a workspace being written, never in a bundle (AM508).
     public var buildSeverity: Severity?
+    /// The suppressibility this entry states (`.unsafe`, or `.allowed` for an error), if any.
+    var statedSuppressibility: Suppressibility?
     /// A one-line summary, lowercase, no trailing period.
     public var summary: String
     /// A Markdown explanation: what the rule checks, why, and how to fix it (`automail explain CODE`).
@@ -42,11 +44,13 @@ public struct RuleDescription: Sendable {
     /// The source file of the catalog entry: its family's folder, `Sources/AutoMail/Rules/<Family>/`.
     public var sourceFile: String
 
-    /// Creates a rule description.
+    /// Creates a rule description. `suppressibility` is stated only where it differs from what the code
+    /// range and severity imply: `.unsafe`, or `.allowed` for an error (see ``Suppressibility``).
     public init(
-        code: DiagnosticCode, severity: Severity, buildSeverity: Severity? = nil, summary: String, explanation: String,
-        examples: [RuleExample], sourceFile: String = #filePath
+        code: DiagnosticCode, severity: Severity, buildSeverity: Severity? = nil, suppressibility: Suppressibility? = nil,
+        summary: String, explanation: String, examples: [RuleExample], sourceFile: String = #filePath
     ) {
+        self.statedSuppressibility = suppressibility
         self.sourceFile = sourceFile
         self.code = code
         self.severity = severity
@@ -54,6 +58,16 @@ public struct RuleDescription: Sendable {
         self.summary = summary
         self.explanation = explanation
         self.examples = examples
+    }
+}
+
+extension RuleDescription {
+    /// Whether and why a suppression comment may silence this rule: what its entry (or the catalog entry of
+    /// its code) states, or else what its code range and severity imply
+    /// (``Suppressibility/byDefault(_:severity:)``).
+    public var suppressibility: Suppressibility {
+        statedSuppressibility ?? RuleCatalog.byCode[code]?.statedSuppressibility
+            ?? Suppressibility.byDefault(code, severity: severity)
     }
 }
 

@@ -31,35 +31,31 @@ public enum Suppressibility: Sendable, Hashable {
         }
     }
 
-    /// Errors a suppression may silence: the bundle is still exactly what the workspace says.
-    /// AM201: the unknown key is ignored. AM701: the duplicate action is harmless (one email an
-    /// encounter). AM702: ties are broken by trigger id, as the bundle records.
-    public static let allowedErrors: Set<DiagnosticCode> = [.unknownKey, .duplicateBinding, .priorityTie]
+    /// Errors a suppression may silence: the bundle is still exactly what the workspace says. Each
+    /// catalog entry states it (`suppressibility: .allowed`, with its reason).
+    public static var allowedErrors: Set<DiagnosticCode> {
+        Set(RuleCatalog.all.filter { $0.severity == .error && $0.suppressibility == .allowed }.map(\.code))
+    }
 
-    /// Codes whose diagnostics make the emails unsafe to send, whatever their severity.
-    public static let unsafeCodes: Set<DiagnosticCode> = [
-        .hiddenCharacter,
-        .footerMissingUnsubscribe, .footerMissingPublisher, .footerMissingPostalAddress, .footerMissingPrivacyLink,
-        .footerMissingDataOrigin, .missingFooter, .missingDataOrigin, .insecurePrivacyURL,
-        .missingPurpose, .purposeWithoutPurposeMode,
-        .invalidAddress, .unverifiedFromDomain, .headerInjection, .invalidSendingDomain, .lookAlikeDomain,
-        .addressInDisplayName, .placeholderValue,
-        .rawHTML, .unsafeLink, .unsafeLayoutHTML,
-        .silenceExemptionWithoutReason,
-    ]
+    /// Codes whose diagnostics make the emails unsafe to send, whatever their severity. Each catalog
+    /// entry states it (`suppressibility: .unsafe`).
+    public static var unsafeCodes: Set<DiagnosticCode> {
+        Set(RuleCatalog.all.filter { $0.suppressibility == .unsafe }.map(\.code))
+    }
 
-    /// The suppressibility of `code`, whose default severity is `severity`.
+    /// The suppressibility of `code`, whose default severity is `severity`: its catalog entry's, or
+    /// ``byDefault(_:severity:)`` for a code without one.
     public static func of(_ code: DiagnosticCode, severity: Severity) -> Suppressibility {
+        RuleCatalog.rule(code)?.suppressibility ?? byDefault(code, severity: severity)
+    }
+
+    /// The suppressibility a rule has unless its catalog entry states another (`.unsafe`, or `.allowed`
+    /// for an error): `AM8xx` are about suppression comments, `AM0xx` and `AM1xx` about reading the file,
+    /// a warning can be silenced, an error cannot.
+    public static func byDefault(_ code: DiagnosticCode, severity: Severity) -> Suppressibility {
         let raw = code.rawValue
         if raw.hasPrefix("AM8") { return .suppressionComment }
-        if unsafeCodes.contains(code) { return .unsafe }
         if raw.hasPrefix("AM0") || raw.hasPrefix("AM1") { return .unreadable }
-        if severity != .error || allowedErrors.contains(code) { return .allowed }
-        return .unfaithful
+        return severity == .error ? .unfaithful : .allowed
     }
-}
-
-extension RuleDescription {
-    /// Whether and why a suppression comment may silence this rule (see ``Suppressibility``).
-    public var suppressibility: Suppressibility { Suppressibility.of(code, severity: severity) }
 }

@@ -21,6 +21,7 @@ extension RuleCatalog {
     static let footerRules: [RuleDescription] = [
         RuleDescription(
             code: .footerMissingUnsubscribe, severity: .error,
+            suppressibility: .unsafe,
             summary: "a footer has no unsubscribe link",
             explanation: #"""
                 Every email must offer a simple, free way to object: CNIL for political communication,
@@ -81,6 +82,7 @@ extension RuleCatalog {
             ]),
         RuleDescription(
             code: .footerMissingPublisher, severity: .error,
+            suppressibility: .unsafe,
             summary: "a footer does not show the publisher",
             explanation: #"""
                 The recipient must be told who sends the email: the identity of the controller (GDPR
@@ -111,6 +113,7 @@ extension RuleCatalog {
             ]),
         RuleDescription(
             code: .footerMissingPostalAddress, severity: .error,
+            suppressibility: .unsafe,
             summary: "a footer does not show the postal address",
             explanation: #"""
                 CAN-SPAM requires a valid physical postal address in every commercial email, and GDPR
@@ -135,6 +138,7 @@ extension RuleCatalog {
             ]),
         RuleDescription(
             code: .footerMissingPrivacyLink, severity: .error,
+            suppressibility: .unsafe,
             summary: "a footer has no link to the privacy page",
             explanation: #"""
                 GDPR art. 13/14 require telling recipients how their data is used and how to exercise
@@ -159,6 +163,7 @@ extension RuleCatalog {
             ]),
         RuleDescription(
             code: .footerMissingDataOrigin, severity: .error,
+            suppressibility: .unsafe,
             summary: "a footer does not show the data-origin notice",
             explanation: #"""
                 When data was not collected from the recipient by email, GDPR art. 14 and the CNIL
@@ -183,6 +188,7 @@ extension RuleCatalog {
             ]),
         RuleDescription(
             code: .missingFooter, severity: .error,
+            suppressibility: .unsafe,
             summary: "a workspace locale has no footer",
             explanation: #"""
                 Every email carries the legal footer (publisher, postal address, privacy link,
@@ -215,6 +221,7 @@ extension RuleCatalog {
             ]),
         RuleDescription(
             code: .missingDataOrigin, severity: .error,
+            suppressibility: .unsafe,
             summary: "`legal.data_origin` has no notice for a workspace locale",
             explanation: #"""
                 The data-origin notice (GDPR art. 14, CNIL) is shown in the footer in the recipient's
@@ -249,6 +256,7 @@ extension RuleCatalog {
             ]),
         RuleDescription(
             code: .insecurePrivacyURL, severity: .error,
+            suppressibility: .unsafe,
             summary: "the privacy URL is not an `https://` URL",
             explanation: #"""
                 The privacy page is where recipients read how their data is used and exercise their

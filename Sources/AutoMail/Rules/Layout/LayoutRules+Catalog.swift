@@ -74,6 +74,7 @@ extension RuleCatalog {
             ]),
         RuleDescription(
             code: .unsafeLayoutHTML, severity: .error,
+            suppressibility: .unsafe,
             summary: "a layout holds active content (script, event handler, `javascript:` URL…)",
             explanation: #"""
                 A layout is static HTML. Scripts, `<iframe>`, `<form>`, `<object>`, `<embed>`,

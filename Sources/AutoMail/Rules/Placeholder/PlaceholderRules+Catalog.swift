@@ -5,6 +5,7 @@ extension RuleCatalog {
     static let placeholderRules: [RuleDescription] = [
         RuleDescription(
             code: .placeholderValue, severity: .warning, buildSeverity: .error,
+            suppressibility: .unsafe,
             summary: "a placeholder would reach a contact: a reserved example domain or a value `automail init` writes",
             explanation: #"""
                 `example.com`, `example.net`, `example.org` and their subdomains, `example`, and the

@@ -5,6 +5,7 @@ extension RuleCatalog {
     static let senderRules: [RuleDescription] = [
         RuleDescription(
             code: .invalidAddress, severity: .error,
+            suppressibility: .unsafe,
             summary: "a sender or reply-to address is not a plain `local@domain` address",
             explanation: #"""
                 `address` and `reply_to` take a bare RFC 5321/5322 address in its dot-atom form:
@@ -32,6 +33,7 @@ extension RuleCatalog {
             ]),
         RuleDescription(
             code: .unverifiedFromDomain, severity: .error,
+            suppressibility: .unsafe,
             summary: "a sender's From domain is not a sending domain",
             explanation: #"""
                 The From domain must be one of `sending_domains`, the domains whose SPF and DKIM records
@@ -59,6 +61,7 @@ extension RuleCatalog {
             ]),
         RuleDescription(
             code: .headerInjection, severity: .error,
+            suppressibility: .unsafe,
             summary: "a header value contains a line break or a control character",
             explanation: #"""
                 Sender names and subjects become email headers. A line break (CR or LF) in a header
@@ -109,6 +112,7 @@ extension RuleCatalog {
             ]),
         RuleDescription(
             code: .addressInDisplayName, severity: .error,
+            suppressibility: .unsafe,
             summary: "a sender's display name contains `@`, `<`, `>` or an encoded word",
             explanation: #"""
                 Mail clients show the From display name, often instead of the address. A name such as
@@ -161,6 +165,7 @@ extension RuleCatalog {
             ]),
         RuleDescription(
             code: .invalidSendingDomain, severity: .error,
+            suppressibility: .unsafe,
             summary: "a sending domain is not a valid host name",
             explanation: #"""
                 `sending_domains` lists the domains mail is sent from, as DNS knows them: ASCII host
@@ -189,6 +194,7 @@ extension RuleCatalog {
             ]),
         RuleDescription(
             code: .lookAlikeDomain, severity: .error,
+            suppressibility: .unsafe,
             summary: "a domain of the workspace looks like another one, or mixes scripts",
             explanation: #"""
                 A sending, From or Reply-To domain that can be mistaken for another domain of the

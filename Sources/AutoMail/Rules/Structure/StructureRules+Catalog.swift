@@ -5,6 +5,8 @@ extension RuleCatalog {
     static let structureRules: [RuleDescription] = [
         RuleDescription(
             code: .unknownKey, severity: .error,
+            // A suppressed unknown key is ignored: the bundle is still what the workspace says.
+            suppressibility: .allowed,
             summary: "a key is not part of the workspace format",
             explanation: #"""
                 The key is not one automail knows at this place. A misspelt key is otherwise ignored

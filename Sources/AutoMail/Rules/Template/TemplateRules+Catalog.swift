@@ -259,6 +259,7 @@ extension RuleCatalog {
             ]),
         RuleDescription(
             code: .rawHTML, severity: .error,
+            suppressibility: .unsafe,
             summary: "the Markdown contains raw HTML",
             explanation: #"""
                 Bodies and footers are Markdown, rendered by automail to email-safe HTML and plain text.
@@ -284,6 +285,7 @@ extension RuleCatalog {
             ]),
         RuleDescription(
             code: .unsafeLink, severity: .error,
+            suppressibility: .unsafe,
             summary: "a link target is not an `https:`, `http:` or `mailto:` URL",
             explanation: #"""
                 Links must be absolute `https:` (or `http:`) or `mailto:` URLs, or one of the URLs the

@@ -173,6 +173,7 @@ extension RuleCatalog {
             ]),
         RuleDescription(
             code: .silenceExemptionWithoutReason, severity: .error,
+            suppressibility: .unsafe,
             summary: "a campaigning email is exempt from the electoral silence without a reason",
             explanation: #"""
                 French law (Code électoral, art. L49) forbids electoral propaganda by electronic means

@@ -23,6 +23,8 @@ extension RuleCatalog {
     static let triggerRules: [RuleDescription] = [
         RuleDescription(
             code: .duplicateBinding, severity: .error,
+            // A suppressed duplicate binding is harmless: one email an encounter.
+            suppressibility: .allowed,
             summary: "the same event is bound to the same template twice",
             explanation: #"""
                 Two triggers send the same template on the same event. Their settings (priority, delay,
@@ -59,6 +61,8 @@ extension RuleCatalog {
             ]),
         RuleDescription(
             code: .priorityTie, severity: .error,
+            // A suppressed tie is broken by trigger id, as the bundle records.
+            suppressibility: .allowed,
             summary: "triggers that can fire in one encounter tie on priority",
             explanation: #"""
                 The reference CRM sends one email per encounter: when several triggers fire, the highest

@@ -307,6 +307,7 @@ extension RuleCatalog {
             ]),
         RuleDescription(
             code: .yamlHiddenCharacter, severity: .error,
+            suppressibility: .unsafe,
             summary: "the file contains an invisible or bidirectional-control character",
             explanation: #"""
                 A reviewer approves what a pull request's diff shows. Some characters show nothing, or
