@@ -112,7 +112,9 @@ import Testing
         let families = Self.families()
         var folders = try FileManager.default.contentsOfDirectory(atPath: Self.rules.path).filter { $0 != Self.engine }
             .map { (url: Self.rules.appendingPathComponent($0), family: $0, shared: $0) }
-        folders += Self.stageFamilies.map { (url: Self.sources.appendingPathComponent($0.key), family: $0.value, shared: $0.key) }
+        folders += Self.stageFamilies.map {
+            (url: Self.sources.appendingPathComponent($0.key), family: $0.value, shared: $0.key)
+        }
         let reference = try NSRegularExpression(pattern: #"(?<![)\]])\.(\w+)\b"#)
         var sharedUsed: [String: Set<String>] = [:]
         for folder in folders {
@@ -121,13 +123,18 @@ import Testing
                     for match in reference.matches(in: line, range: NSRange(line.startIndex..., in: line)) {
                         guard let range = Range(match.range(at: 1), in: line) else { continue }
                         let name = String(line[range])
-                        guard let code = names[name], let owner = families[code], owner != folder.family else { continue }
+                        guard let code = names[name], let owner = families[code], owner != folder.family else {
+                            continue
+                        }
                         if Self.sharedCodes[folder.shared]?.contains(name) == true {
                             sharedUsed[folder.shared, default: []].insert(name)
                             continue
                         }
                         Issue.record(
-                            "\(file.lastPathComponent):\(number): `.\(name)` (\(code)) belongs to `Rules/\(owner)/`, not to \(folder.family): report it from its own family")
+                            """
+                            \(file.lastPathComponent):\(number): `.\(name)` (\(code)) belongs to `Rules/\(owner)/`, \
+                            not to \(folder.family): report it from its own family
+                            """)
                     }
                 }
             }
@@ -142,7 +149,8 @@ import Testing
         // `.error(.code, …)`, `.warning(code, …)`, `Diagnostic(code: …, severity: …)`: the severity comes
         // from the catalog entry (`bag.report(.code, …)` or `Diagnostic.rule(.code, …)`), nowhere else.
         let restated = try NSRegularExpression(
-            pattern: #"\.(error|warning|note)\(\s*(\.\w+|[\w.]*[cC]ode)\b|Diagnostic\(\s*code:|severity: \.(error|warning|note)\b"#)
+            pattern: #"\.(error|warning|note)\(\s*(\.\w+|[\w.]*[cC]ode)\b"#
+                + #"|Diagnostic\(\s*code:|severity: \.(error|warning|note)\b"#)
         var found: [String] = []
         for file in Self.swiftFiles(in: Self.sources) where !file.lastPathComponent.hasSuffix("+Catalog.swift") {
             if file.lastPathComponent == "RuleReporting.swift" { continue }

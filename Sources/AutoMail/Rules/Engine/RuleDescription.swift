@@ -47,8 +47,9 @@ public struct RuleDescription: Sendable {
     /// Creates a rule description. `suppressibility` is stated only where it differs from what the code
     /// range and severity imply: `.unsafe`, or `.allowed` for an error (see ``Suppressibility``).
     public init(
-        code: DiagnosticCode, severity: Severity, buildSeverity: Severity? = nil, suppressibility: Suppressibility? = nil,
-        summary: String, explanation: String, examples: [RuleExample], sourceFile: String = #filePath
+        code: DiagnosticCode, severity: Severity, buildSeverity: Severity? = nil,
+        suppressibility: Suppressibility? = nil, summary: String, explanation: String, examples: [RuleExample],
+        sourceFile: String = #filePath
     ) {
         self.statedSuppressibility = suppressibility
         self.sourceFile = sourceFile
@@ -75,8 +76,9 @@ extension RuleDescription {
 public enum RuleCatalog {
     /// All rules, sorted by code.
     public static let all: [RuleDescription] = (
-        workspaceRules + yamlRules + structureRules + referenceRules + footerRules + consentRules + senderRules + templateRules
-            + renderingRules + layoutRules + brandRules + triggerRules + suppressionRules + placeholderRules + timingRules
+        workspaceRules + yamlRules + structureRules + referenceRules + footerRules + consentRules + senderRules
+            + templateRules + renderingRules + layoutRules + brandRules + triggerRules + suppressionRules
+            + placeholderRules + timingRules
     ).sorted { $0.code < $1.code }
 
     /// The rule with `code`, if any.
