@@ -203,7 +203,7 @@ public enum Compiler {
         }
         if !sorted.contains(where: { $0.path == FileKind.manifestPath }) {
             bag.report(
-                .error(
+                .rule(
                     .notAWorkspace, "the workspace has no `automail.yaml`", at: nil,
                     help: "create `automail.yaml` at the workspace root (`automail init` writes a starting one)"))
         }
@@ -385,7 +385,7 @@ enum FileStage {
             outcome.unreadable = true
             if kind == .manifest, !parsed.diagnostics.contains(where: { $0.severity == .error }) {
                 bag.report(
-                    .error(
+                    .rule(
                         .emptyValue, "`automail.yaml` is empty", at: .startOf(file: path),
                         help: "declare at least `id`, `name`, `locales`, `sending_domains`, `legal` and `footer`"))
             }

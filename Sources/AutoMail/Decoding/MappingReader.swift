@@ -56,11 +56,11 @@ struct MappingReader {
                      example: String, into bag: inout DiagnosticBag) -> MappingReader? {
         if let reader = MappingReader(node, kind: kind, subject: subject, anchor: anchor) { return reader }
         if node.value == .null {
-            bag.report(.error(.emptyValue, "empty value for `\(key)`", at: anchor ?? node.range, help: example))
+            bag.report(.emptyValue, "empty value for `\(key)`", at: anchor ?? node.range, help: example)
         } else {
-            bag.report(.error(
+            bag.report(
                 .wrongType, "expected a mapping for `\(key)`, found \(ValueKind<Int>.article(node.kindDescription))",
-                at: node.range, help: example))
+                at: node.range, help: example)
         }
         return nil
     }
@@ -92,15 +92,15 @@ struct MappingReader {
         guard let pair = pair(key) else {
             // A misspelt key (`tempalte`) is reported once, as an unknown key with a did-you-mean.
             if required, !hasMisspelling(of: key) {
-                bag.report(.error(
-                    .missingKey, "missing key `\(key)` in \(subject)", at: anchor, help: "add `\(key): \(example)`"))
+                bag.report(
+                    .missingKey, "missing key `\(key)` in \(subject)", at: anchor, help: "add `\(key): \(example)`")
             }
             return nil
         }
         guard pair.value.value != .null else {
             if required {
-                bag.report(.error(
-                    .emptyValue, "empty value for `\(key)`", at: pair.key.range, help: "write `\(key): \(example)`"))
+                bag.report(
+                    .emptyValue, "empty value for `\(key)`", at: pair.key.range, help: "write `\(key): \(example)`")
             }
             return nil
         }
@@ -146,15 +146,15 @@ struct MappingReader {
                            into bag: inout DiagnosticBag) -> (pair: YAMLPair, items: [YAMLNode])? {
         guard let pair = present(key, required: required, example: example, into: &bag) else { return nil }
         guard let items = pair.value.items else {
-            bag.report(.error(
+            bag.report(
                 .wrongType,
                 "expected a sequence for `\(key)`, found \(ValueKind<Int>.article(pair.value.kindDescription))",
-                at: pair.value.range, help: "write `\(key): \(example)`"))
+                at: pair.value.range, help: "write `\(key): \(example)`")
             return nil
         }
         if nonEmpty && items.isEmpty {
-            bag.report(.error(
-                .emptyValue, "empty value for `\(key)`", at: pair.value.range, help: "write `\(key): \(example)`"))
+            bag.report(
+                .emptyValue, "empty value for `\(key)`", at: pair.value.range, help: "write `\(key): \(example)`")
         }
         return (pair, items)
     }
@@ -167,8 +167,8 @@ struct MappingReader {
         let field = field(pair)
         return items.compactMap { item in
             guard item.value != .null else {
-                bag.report(.error(
-                    .emptyValue, "empty item in `\(key)`", at: item.range, help: "remove the item or give it a value"))
+                bag.report(
+                    .emptyValue, "empty item in `\(key)`", at: item.range, help: "remove the item or give it a value")
                 return nil
             }
             return kind.decode(item, field, &bag)
@@ -185,10 +185,10 @@ struct MappingReader {
         var result: [V] = []
         for (index, item) in items.enumerated() {
             guard var reader = MappingReader(item, kind: kind, subject: noun) else {
-                bag.report(.error(
+                bag.report(
                     .wrongType,
                     "expected a mapping for item \(index + 1) of `\(key)`, found \(ValueKind<Int>.article(item.kindDescription))",
-                    at: item.range, help: "write each item of `\(key)` as `- id: my-id` followed by its other keys, indented"))
+                    at: item.range, help: "write each item of `\(key)` as `- id: my-id` followed by its other keys, indented")
                 continue
             }
             result.append(decodeItem(&reader, &bag))
@@ -216,25 +216,25 @@ struct MappingReader {
                             into bag: inout DiagnosticBag) -> [LocalizedText] {
         guard let pair = present(key, required: required, example: example, into: &bag) else { return [] }
         guard let pairs = pair.value.pairs else {
-            bag.report(.error(
+            bag.report(
                 .wrongType,
                 "expected a mapping of locales for `\(key)`, found \(ValueKind<Int>.article(pair.value.kindDescription))",
-                at: pair.value.range, help: "write one line per locale under `\(key):`, like `fr: \(example)`"))
+                at: pair.value.range, help: "write one line per locale under `\(key):`, like `fr: \(example)`")
             return []
         }
         if pairs.isEmpty {
-            bag.report(.error(
+            bag.report(
                 .emptyValue, "empty value for `\(key)`", at: pair.value.range,
-                help: "write one line per locale under `\(key):`, like `fr: \(example)`"))
+                help: "write one line per locale under `\(key):`, like `fr: \(example)`")
         }
         var result: [LocalizedText] = []
         for entry in pairs {
             guard let locale = entry.key.scalar?.text else { continue }
             ValueKind<Located<String>>.checkLocale(locale, at: entry.key.range, key: key, into: &bag)
             guard entry.value.value != .null else {
-                bag.report(.error(
+                bag.report(
                     .emptyValue, "empty value for locale `\(locale)` in `\(key)`", at: entry.key.range,
-                    help: "write `\(locale): \(example)`"))
+                    help: "write `\(locale): \(example)`")
                 continue
             }
             let textField = Field(key: "\(key).\(locale)", keyRange: entry.key.range, owner: subject)
@@ -259,7 +259,7 @@ struct MappingReader {
             guard let key = pair.key.scalar?.text, !allowedKeys.contains(key) else { continue }
             let allowed = allowedKeys.map { "`\($0)`" }.joined(separator: ", ")
             let help = DidYouMean.help(for: key, among: allowedKeys) ?? "remove it; the keys allowed here are \(allowed)"
-            bag.report(.error(.unknownKey, "unknown key `\(key)` in \(subject)", at: pair.key.range, help: help))
+            bag.report(.unknownKey, "unknown key `\(key)` in \(subject)", at: pair.key.range, help: help)
         }
     }
 }

@@ -25,9 +25,9 @@ struct ValueKind<Value> {
     static func scalarText(_ node: YAMLNode, _ field: Field, noun: String, example: String,
                            into bag: inout DiagnosticBag) -> String? {
         if let scalar = node.scalar { return scalar.text }
-        bag.report(.error(
+        bag.report(
             .wrongType, "expected \(noun) for `\(field.key)`, found \(article(node.kindDescription))",
-            at: node.range, help: "write `\(field.key): \(example)`"))
+            at: node.range, help: "write `\(field.key): \(example)`")
         return nil
     }
 
@@ -46,9 +46,9 @@ extension ValueKind where Value == Located<String> {
         ValueKind(noun: "a string", example: example) { node, field, bag in
             guard let text = scalarText(node, field, noun: "a string", example: example, into: &bag) else { return nil }
             guard !text.allSatisfy(\.isWhitespace) else {
-                bag.report(.error(
+                bag.report(
                     .emptyValue, "empty value for `\(field.key)`", at: node.range,
-                    help: "write `\(field.key): \(example)`"))
+                    help: "write `\(field.key): \(example)`")
                 return nil
             }
             return Located(text, at: node.range)
@@ -105,7 +105,7 @@ extension ValueKind where Value == Located<String> {
         } else {
             help = Syntax.suggestedID(for: text).map { "\(rule): try `\($0)`" } ?? rule
         }
-        bag.report(.error(.malformedID, "malformed id `\(text)` for `\(key)`", at: range, help: help))
+        bag.report(.malformedID, "malformed id `\(text)` for `\(key)`", at: range, help: help)
     }
 
     /// Reports AM206 when `text` is not a valid locale.
@@ -113,7 +113,7 @@ extension ValueKind where Value == Located<String> {
         guard !Syntax.isValidLocale(text) else { return }
         let rule = "locales are a lowercase language code with an optional uppercase region, like `fr` or `pt-BR`"
         let help = Syntax.suggestedLocale(for: text).map { "\(rule): try `\($0)`" } ?? rule
-        bag.report(.error(.malformedLocale, "malformed locale `\(text)` in `\(key)`", at: range, help: help))
+        bag.report(.malformedLocale, "malformed locale `\(text)` in `\(key)`", at: range, help: help)
     }
 }
 
@@ -138,19 +138,19 @@ extension ValueKind where Value == Located<Int> {
             switch node.value {
             case .int(let number)?:
                 guard bounds.contains(number) else {
-                    bag.report(.error(
-                        .invalidValue, "invalid value `\(number)` for `\(field.key)`", at: node.range, help: help))
+                    bag.report(
+                        .invalidValue, "invalid value `\(number)` for `\(field.key)`", at: node.range, help: help)
                     return nil
                 }
                 return Located(number, at: node.range)
             case .float?:
                 let text = node.scalar?.text ?? ""
-                bag.report(.error(.invalidValue, "invalid value `\(text)` for `\(field.key)`", at: node.range, help: help))
+                bag.report(.invalidValue, "invalid value `\(text)` for `\(field.key)`", at: node.range, help: help)
                 return nil
             default:
-                bag.report(.error(
+                bag.report(
                     .wrongType, "expected an integer for `\(field.key)`, found \(article(node.kindDescription))",
-                    at: node.range, help: "write `\(field.key): \(example)`"))
+                    at: node.range, help: "write `\(field.key): \(example)`")
                 return nil
             }
         }
@@ -176,16 +176,16 @@ extension ValueKind where Value == Located<Int> {
     static func reportMalformedDuration(_ text: String, at range: SourceRange, key: String, extra: String?,
                                         into bag: inout DiagnosticBag) {
         let forms = extra.map { "\($0) or " } ?? ""
-        bag.report(.error(
+        bag.report(
             .malformedDuration, "malformed duration `\(text)` for `\(key)`", at: range,
-            help: "write \(forms)a whole number followed by `m` (minutes), `h` (hours) or `d` (days), like `30m`, `2h` or `7d`"))
+            help: "write \(forms)a whole number followed by `m` (minutes), `h` (hours) or `d` (days), like `30m`, `2h` or `7d`")
     }
 
     /// Reports AM207 for a duration longer than 365 days.
     static func reportTooLongDuration(_ text: String, at range: SourceRange, key: String, into bag: inout DiagnosticBag) {
-        bag.report(.error(
+        bag.report(
             .malformedDuration, "duration `\(text)` for `\(key)` is longer than 365 days", at: range,
-            help: "use at most `365d`"))
+            help: "use at most `365d`")
     }
 }
 
@@ -199,9 +199,9 @@ extension ValueKind where Value == Located<OncePerContact> {
             case .seconds(let seconds) where seconds > 0:
                 return Located(.window(seconds: seconds), at: node.range)
             case .seconds:
-                bag.report(.error(
+                bag.report(
                     .malformedDuration, "empty window `\(text)` for `\(field.key)`", at: node.range,
-                    help: "use `forever` or a window of at least `1m`, or remove `\(field.key)`"))
+                    help: "use `forever` or a window of at least `1m`, or remove `\(field.key)`")
             case .malformed:
                 ValueKind<Located<Int>>.reportMalformedDuration(
                     text, at: node.range, key: field.key, extra: "`forever`", into: &bag)
@@ -234,8 +234,8 @@ extension ValueKind {
             let suggestion = E(rawValue: normalized)?.rawValue ?? DidYouMean.suggestion(for: text, among: allowed)
             let help = suggestion.map { "did you mean `\($0)`?" } ?? "use one of \(list)"
             let notes = suggestion == nil ? [] : [DiagnosticNote("`\(field.key)` is one of \(list)")]
-            bag.report(.error(
-                .invalidValue, "invalid value `\(text)` for `\(field.key)`", at: node.range, notes: notes, help: help))
+            bag.report(
+                .invalidValue, "invalid value `\(text)` for `\(field.key)`", at: node.range, notes: notes, help: help)
             return nil
         }
     }

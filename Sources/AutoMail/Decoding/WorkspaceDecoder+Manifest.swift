@@ -48,9 +48,9 @@ extension WorkspaceDecoder {
         var brand = opened
         let color = brand.optional("color", as: .string(example: "\"#c2410c\""), into: &bag)
         if let color, RGBColor(hex: color.value) == nil {
-            bag.report(.error(
+            bag.report(
                 .invalidValue, "invalid value `\(color.value)` for `color`", at: color.range,
-                help: "write the colour as `#` and six hexadecimal digits, like `\"#c2410c\"` (quoted: `#` starts a YAML comment)"))
+                help: "write the colour as `#` and six hexadecimal digits, like `\"#c2410c\"` (quoted: `#` starts a YAML comment)")
         }
         var logo: BrandLogo?
         if let (logoPair, openedLogo) = brand.mapping(
@@ -93,14 +93,14 @@ extension WorkspaceDecoder {
             switch mode?.value ?? .channel {
             case .purpose where (purposes ?? []).isEmpty:
                 let at = purposesPair?.key.range ?? mode?.range ?? consent.anchor
-                bag.report(.error(
+                bag.report(
                     .purposesShape, "`purpose` consent mode needs at least one purpose", at: at,
-                    help: "list the purposes under `purposes:`, like `- id: mobilisation` with a `label`"))
+                    help: "list the purposes under `purposes:`, like `- id: mobilisation` with a `label`")
             case .channel where purposesPair != nil:
                 let at = purposesPair?.key.range ?? consent.anchor
-                bag.report(.error(
+                bag.report(
                     .purposesShape, "`purposes` are only allowed in `purpose` consent mode", at: at,
-                    help: "write `mode: purpose` in `consent` or remove `purposes`"))
+                    help: "write `mode: purpose` in `consent` or remove `purposes`")
             default:
                 break
             }

@@ -24,13 +24,13 @@ extension WorkspaceDecoder {
             let name = type.value.rawValue
             if type.value.canCarryEmail, (answers ?? []).isEmpty {
                 let what = id.value.isEmpty ? "`\(name)` question" : "`\(name)` question `\(id.value)`"
-                bag.report(.error(
+                bag.report(
                     .answersShape, "\(what) needs at least one answer", at: answersPair?.key.range ?? type.range,
-                    help: "list the answers under `answers:`, like `- id: yes` with a `label`"))
+                    help: "list the answers under `answers:`, like `- id: yes` with a `label`")
             } else if !type.value.canCarryEmail, let answersPair {
-                bag.report(.error(
+                bag.report(
                     .answersShape, "`\(name)` questions have no answers", at: answersPair.key.range,
-                    help: "remove `answers` or change `type` to `single_choice` or `checkbox`"))
+                    help: "remove `answers` or change `type` to `single_choice` or `checkbox`")
             }
         }
         return Question(id: id, type: type, label: label, answers: answers ?? [])

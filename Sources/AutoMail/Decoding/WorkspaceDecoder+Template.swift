@@ -11,9 +11,9 @@ extension WorkspaceDecoder {
                                       into bag: inout DiagnosticBag) -> [TemplateLocale] {
         guard let pairs = locales.node.pairs else { return [] }
         if pairs.isEmpty {
-            bag.report(.error(
+            bag.report(
                 .emptyValue, "empty value for `locales`", at: locales.anchor,
-                help: "add one entry per workspace locale, like `fr:` with `subject` and `body`"))
+                help: "add one entry per workspace locale, like `fr:` with `subject` and `body`")
         }
         var result: [TemplateLocale] = []
         result.reserveCapacity(pairs.count)

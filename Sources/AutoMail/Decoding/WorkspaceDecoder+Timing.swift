@@ -75,9 +75,9 @@ extension WorkspaceDecoder {
         } ?? []
         let derived = settings.blackouts.count + settings.elections.reduce(0) { $0 + $1.rounds.count }
         if derived > TimingRules.maximumBlackouts, let pair = timing.pair("blackouts") ?? timing.pair("elections") {
-            bag.report(.error(
+            bag.report(
                 .invalidValue, "\(derived) blackouts and election rounds, more than \(TimingRules.maximumBlackouts)",
-                at: pair.key.range, help: "keep at most \(TimingRules.maximumBlackouts): remove past ones, or merge neighbours"))
+                at: pair.key.range, help: "keep at most \(TimingRules.maximumBlackouts): remove past ones, or merge neighbours")
         }
         timing.reportUnknownKeys(into: &bag)
         return settings
@@ -110,9 +110,9 @@ extension ValueKind where Value == Located<Int> {
         ValueKind(noun: "a time", example: "\"21:00\"") { node, field, bag in
             guard let text = scalarText(node, field, noun: "a time", example: "\"21:00\"", into: &bag) else { return nil }
             if let seconds = Syntax.clockTime(text) { return Located(seconds, at: node.range) }
-            bag.report(.error(
+            bag.report(
                 .invalidValue, "invalid time `\(text)` for `\(field.key)`", at: node.range,
-                help: "write a 24-hour local time `HH:MM`, like `\"21:00\"` or `\"08:30\"`"))
+                help: "write a 24-hour local time `HH:MM`, like `\"21:00\"` or `\"08:30\"`")
             return nil
         }
     }
@@ -125,9 +125,9 @@ extension ValueKind where Value == Located<LocalDateTime> {
         ValueKind(noun: "a date", example: "2026-03-15") { node, field, bag in
             guard let text = scalarText(node, field, noun: "a date", example: "2026-03-15", into: &bag) else { return nil }
             if let value = Syntax.localDateTime(text) { return Located(value, at: node.range) }
-            bag.report(.error(
+            bag.report(
                 .invalidValue, "invalid date `\(text)` for `\(field.key)`", at: node.range,
-                help: "write a local date `YYYY-MM-DD` or date-time `YYYY-MM-DDTHH:MM` from 2000 to 2050, like `2026-03-15` or `2026-03-15T20:00`"))
+                help: "write a local date `YYYY-MM-DD` or date-time `YYYY-MM-DDTHH:MM` from 2000 to 2050, like `2026-03-15` or `2026-03-15T20:00`")
             return nil
         }
     }
@@ -178,9 +178,9 @@ extension ValueKind where Value == Located<Bool> {
     static func boolean(example: String) -> ValueKind {
         ValueKind(noun: "a boolean", example: example) { node, field, bag in
             if case .bool(let value)? = node.value { return Located(value, at: node.range) }
-            bag.report(.error(
+            bag.report(
                 .wrongType, "expected `true` or `false` for `\(field.key)`, found \(article(node.kindDescription))",
-                at: node.range, help: "write `\(field.key): \(example)`"))
+                at: node.range, help: "write `\(field.key): \(example)`")
             return nil
         }
     }

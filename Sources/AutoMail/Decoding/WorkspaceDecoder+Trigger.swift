@@ -26,9 +26,9 @@ extension WorkspaceDecoder {
             eventRange = whenPair.value.range
             event = decodeEvent(whenPair, into: &bag)
         } else {
-            bag.report(.error(
+            bag.report(
                 .missingKey, "missing key `when` in \(item.subject)", at: item.anchor,
-                help: "add `when:` with one of `answer: questionnaire/question/answer`, `support_level: …` or `task: …`"))
+                help: "add `when:` with one of `answer: questionnaire/question/answer`, `support_level: …` or `task: …`")
         }
         let template = item.required("template", as: .id(example: "welcome"), into: &bag)
         let priority = item.optional("priority", as: .integer(in: 0...1000, example: "10"), into: &bag)
@@ -45,10 +45,10 @@ extension WorkspaceDecoder {
     static func decodeEvent(_ whenPair: YAMLPair, into bag: inout DiagnosticBag) -> TriggerEvent? {
         let shapeHelp = "write `when:` with exactly one of `answer: questionnaire/question/answer`, `support_level: …` or `task: …`"
         guard var when = MappingReader(whenPair.value, kind: .when, subject: "`when`", anchor: whenPair.key.range) else {
-            bag.report(.error(
+            bag.report(
                 .triggerEventShape,
                 "expected a mapping with one event for `when`, found \(ValueKind<Int>.article(whenPair.value.kindDescription))",
-                at: whenPair.value.value == .null ? whenPair.key.range : whenPair.value.range, help: shapeHelp))
+                at: whenPair.value.value == .null ? whenPair.key.range : whenPair.value.range, help: shapeHelp)
             return nil
         }
         let present = (whenPair.value.pairs ?? []).filter { eventKeys.contains($0.key.scalar?.text ?? "") }
@@ -57,24 +57,24 @@ extension WorkspaceDecoder {
         guard let first = present.first else {
             // An unknown key (likely a misspelt event) was reported already.
             if (whenPair.value.pairs ?? []).isEmpty {
-                bag.report(.error(
-                    .triggerEventShape, "`when` has no event", at: whenPair.key.range, help: shapeHelp))
+                bag.report(
+                    .triggerEventShape, "`when` has no event", at: whenPair.key.range, help: shapeHelp)
             }
             return nil
         }
         if present.count > 1 {
             let second = present[1]
-            bag.report(.error(
+            bag.report(
                 .triggerEventShape, "`when` has more than one event", at: second.key.range,
                 notes: [DiagnosticNote("first event here", at: first.key.range)],
-                help: "keep one event per trigger: move `\(second.key.scalar?.text ?? "")` to a trigger of its own"))
+                help: "keep one event per trigger: move `\(second.key.scalar?.text ?? "")` to a trigger of its own")
         }
         let key = first.key.scalar?.text ?? ""
         let field = when.field(first)
         guard first.value.value != .null else {
-            bag.report(.error(
+            bag.report(
                 .emptyValue, "empty value for `\(key)`", at: first.key.range,
-                help: key == "answer" ? "write `answer: questionnaire/question/answer`" : "write `\(key): my-id`"))
+                help: key == "answer" ? "write `answer: questionnaire/question/answer`" : "write `\(key): my-id`")
             return nil
         }
         switch key {
@@ -91,9 +91,9 @@ extension WorkspaceDecoder {
     /// located at its own characters when the scalar is on one line.
     static func decodeAnswerPath(_ node: YAMLNode, field: Field, into bag: inout DiagnosticBag) -> TriggerEvent? {
         guard let scalar = node.scalar else {
-            bag.report(.error(
+            bag.report(
                 .wrongType, "expected a string for `answer`, found \(ValueKind<Int>.article(node.kindDescription))",
-                at: node.range, help: "write `answer: questionnaire/question/answer`"))
+                at: node.range, help: "write `answer: questionnaire/question/answer`")
             return nil
         }
         let parts = scalar.text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
@@ -106,8 +106,8 @@ extension WorkspaceDecoder {
             {
                 help = "refer to the questionnaire by its id, not its file name: write `\(([id] + parts[2...]).joined(separator: "/"))`"
             }
-            bag.report(.error(
-                .malformedAnswerPath, "answer path `\(scalar.text)` \(problem)", at: node.range, help: help))
+            bag.report(
+                .malformedAnswerPath, "answer path `\(scalar.text)` \(problem)", at: node.range, help: help)
             return nil
         }
         let ranges = partRanges(parts, of: node, scalar: scalar)

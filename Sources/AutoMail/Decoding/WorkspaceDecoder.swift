@@ -98,9 +98,9 @@ public enum WorkspaceDecoder {
             let locale = item.optional("locale", as: .string(example: "fr"), into: &bag)
             let contact = item.pair("contact")
             if let contact, contact.value.pairs == nil {
-                bag.report(.error(
+                bag.report(
                     .wrongType, "`contact` of sample `\(id.value)` is \(contact.value.kindDescription), not a mapping",
-                    at: contact.value.range, help: "write the contact's values: `contact: {firstname: Camille}`"))
+                    at: contact.value.range, help: "write the contact's values: `contact: {firstname: Camille}`")
             }
             return SampleContact(id: id, locale: locale, contact: contact?.value)
         } ?? []
@@ -197,12 +197,12 @@ public enum WorkspaceDecoder {
                            into bag: inout DiagnosticBag) -> MappingReader? {
         if let reader = MappingReader(root, kind: kind, subject: subject) { return reader }
         if root.value == .null {
-            bag.report(.error(.emptyValue, "empty file `\(file)`", at: root.range, help: "start the file with `\(example)`"))
+            bag.report(.emptyValue, "empty file `\(file)`", at: root.range, help: "start the file with `\(example)`")
         } else {
-            bag.report(.error(
+            bag.report(
                 .wrongType,
                 "expected a mapping at the top of `\(file)`, found \(ValueKind<Int>.article(root.kindDescription))",
-                at: root.range, help: "start the file with `\(example)`"))
+                at: root.range, help: "start the file with `\(example)`")
         }
         return nil
     }

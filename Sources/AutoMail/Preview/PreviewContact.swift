@@ -58,7 +58,7 @@ public struct PreviewContact: Sendable, Hashable {
         guard let root = parsed.root else { return (nil, diagnostics) }
         guard let pairs = root.pairs else {
             diagnostics.append(
-                .error(
+                .rule(
                     .wrongType, "a contact file holds a mapping, not \(root.kindDescription)", at: root.range,
                     help: "write `firstname: Camille` and the other values, one a line"))
             return (nil, diagnostics)

@@ -95,7 +95,7 @@ enum SuppressionFilter {
                 let target = comment.targetLines
                 let lines = target.count == 1 ? "line \(target.lowerBound)" : "lines \(target.lowerBound)–\(target.upperBound)"
                 reported.append(
-                    .warning(
+                    .rule(
                         .unusedSuppression,
                         "`# automail: ignore \(entry.code)` silences nothing: no \(entry.code) is reported on \(lines)",
                         at: entry.range,

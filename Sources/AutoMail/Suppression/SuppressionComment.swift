@@ -68,7 +68,7 @@ struct SuppressionDirectiveParser {
         guard verb.lowercased() == "ignore" else {
             let guess = DidYouMean.suggestion(for: verb.lowercased(), among: ["ignore"]) != nil ? " (did you mean `ignore`?)" : ""
             outcome.diagnostics.append(
-                .error(
+                .rule(
                     .malformedSuppression,
                     verb.isEmpty ? "`# automail:` comment without a directive" : "unknown directive `\(verb)` in an `# automail:` comment",
                     at: whole, help: "write `# automail: ignore CODE — reason`" + guess))
@@ -95,14 +95,14 @@ struct SuppressionDirectiveParser {
             let at = range(column + start, column + index)
             guard codes < Self.maxCodes else {
                 outcome.diagnostics.append(
-                    .error(
+                    .rule(
                         .malformedSuppression, "an `# automail: ignore` comment names more than \(Self.maxCodes) codes",
                         at: whole, help: "silence a few codes a line; fix the rest"))
                 return Outcome(diagnostics: outcome.diagnostics)
             }
             guard Self.looksLikeCode(token) else {
                 outcome.diagnostics.append(
-                    .error(
+                    .rule(
                         .malformedSuppression,
                         codes == 0 ? "`# automail: ignore` names no diagnostic code" : "expected `—` before the reason of an `# automail: ignore` comment, found `\(token)`",
                         at: codes == 0 ? whole : at,
@@ -120,7 +120,7 @@ struct SuppressionDirectiveParser {
                     suggestions[code.rawValue] = help
                 }
                 outcome.diagnostics.append(
-                    .error(
+                    .rule(
                         .unknownSuppressedCode, "unknown diagnostic code `\(token)` in an `# automail: ignore` comment",
                         at: at, help: help ?? "run `automail explain` to list every code"))
                 continue
@@ -129,7 +129,7 @@ struct SuppressionDirectiveParser {
             let entry = SuppressionComment.Entry(code: code, range: at, suppressibility: rule.suppressibility)
             if let reason = entry.suppressibility.reason {
                 outcome.diagnostics.append(
-                    .error(
+                    .rule(
                         .unsuppressibleCode, "`\(code)` cannot be suppressed: \(reason)", at: at,
                         notes: [DiagnosticNote("\(code): \(rule.summary)")],
                         help: "fix the problem instead; `automail explain \(code)` shows how"))
@@ -138,7 +138,7 @@ struct SuppressionDirectiveParser {
         }
         if codes == 0 {
             outcome.diagnostics.append(
-                .error(
+                .rule(
                     .malformedSuppression, "`# automail: ignore` names no diagnostic code", at: whole,
                     help: "write `# automail: ignore CODE — reason`, for example `# automail: ignore AM612 — the subject is long on purpose`"))
             return Outcome(diagnostics: outcome.diagnostics)
@@ -146,7 +146,7 @@ struct SuppressionDirectiveParser {
         if outcome.reason.isEmpty, !outcome.entries.isEmpty {
             let example = outcome.entries.map(\.code.rawValue).joined(separator: ", ")
             outcome.diagnostics.append(
-                .error(
+                .rule(
                     .suppressionWithoutReason, "`# automail: ignore` without a reason", at: whole,
                     help: "say why after a dash: `# automail: ignore \(example) — <why it is right here>`"))
         }

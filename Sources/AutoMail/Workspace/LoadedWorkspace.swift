@@ -91,11 +91,11 @@ public enum WorkspaceLoadError: Error, Sendable, Hashable, CustomStringConvertib
     public var diagnostic: Diagnostic {
         switch self {
         case .unreadableManifest:
-            .error(.unreadableFile, message, at: nil, help: help)
+            .rule(.unreadableFile, message, at: nil, help: help)
         case .manifestTooLarge:
-            .error(.fileTooLarge, message, at: nil, help: help)
+            .rule(.fileTooLarge, message, at: nil, help: help)
         default:
-            .error(.notAWorkspace, message, at: nil, help: help)
+            .rule(.notAWorkspace, message, at: nil, help: help)
         }
     }
 

@@ -37,7 +37,7 @@ enum WorkspaceFileName {
                     "the name holds characters that do not show, or look like others: " + list.joined(separator: ", ")))
         }
         if isFolder {
-            return .error(
+            return .rule(
                 .misnamedFile,
                 "`\(shown)/` is not read: automail reads only the `.yaml` files directly inside `\(folder)/`",
                 at: at, notes: notes,
@@ -57,7 +57,7 @@ enum WorkspaceFileName {
                 "automail reads only `.yaml` files directly inside `\(folder)/`: move the file out of `\(folder)/` "
                 + "(or start its name with `.`), or rename it to end in `.yaml` if it is to be read"
         }
-        return .error(.misnamedFile, message, at: at, notes: notes, help: help)
+        return .rule(.misnamedFile, message, at: at, notes: notes, help: help)
     }
 
     /// What a name not read was probably meant to be.

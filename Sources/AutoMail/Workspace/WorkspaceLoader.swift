@@ -110,29 +110,29 @@ private struct Reader {
         case .failure(let error) where error.code == ENOENT:
             return
         case .failure(let error):
-            diagnostics.append(.error(.unreadableFile, "cannot read `\(folder)/`: \(error)", at: nil))
+            diagnostics.append(.rule(.unreadableFile, "cannot read `\(folder)/`: \(error)", at: nil))
             return
         case .success(.symbolicLink):
             guard case .success(let target) = FileSystem.resolvedPath(path) else {
                 let message = "cannot read `\(folder)/`: broken symbolic link or symbolic link loop"
-                diagnostics.append(.error(.unreadableFile, message, at: nil))
+                diagnostics.append(.rule(.unreadableFile, message, at: nil))
                 return
             }
             guard FileSystem.isInside(target, root: realRoot) else {
                 diagnostics.append(
-                    .error(
+                    .rule(
                         .unreadableFile, "`\(folder)/` is not read: it links to a folder outside the workspace",
                         at: nil, help: "move the folder into the workspace instead of linking to it"))
                 return
             }
             guard case .success(.directory) = FileSystem.targetKind(target) else {
-                diagnostics.append(.error(.unreadableFile, "`\(folder)/` is not read: not a folder", at: nil))
+                diagnostics.append(.rule(.unreadableFile, "`\(folder)/` is not read: not a folder", at: nil))
                 return
             }
         case .success(.directory):
             break
         case .success:
-            diagnostics.append(.error(.unreadableFile, "`\(folder)/` is not read: not a folder", at: nil))
+            diagnostics.append(.rule(.unreadableFile, "`\(folder)/` is not read: not a folder", at: nil))
             return
         }
 
@@ -140,7 +140,7 @@ private struct Reader {
         switch FileSystem.directoryEntries(path) {
         case .success(let list): names = list
         case .failure(let error):
-            diagnostics.append(.error(.unreadableFile, "cannot read `\(folder)/`: \(error)", at: nil))
+            diagnostics.append(.rule(.unreadableFile, "cannot read `\(folder)/`: \(error)", at: nil))
             return
         }
         for name in names where !WorkspaceFileName.isHidden(name) {
@@ -173,7 +173,7 @@ private struct Reader {
         }
         limitReached = true
         diagnostics.append(
-            .error(
+            .rule(
                 .workspaceTooLarge, "the workspace is too large: \(reason); `\(relative)` and the files after it are not read",
                 at: .startOf(file: relative),
                 help: "remove what does not belong in the workspace, or raise the limit (`--max-files`, `--max-workspace-size`)"))
@@ -212,7 +212,7 @@ private struct Reader {
             let reason = "it is larger than \(Self.byteCount(limits.maxFileBytes)) (\(size) bytes)"
             return .refused(
                 Refusal(
-                    diagnostic: .error(
+                    diagnostic: .rule(
                         .fileTooLarge, "`\(relative)` is not read: \(reason)", at: at,
                         help: "split it into smaller files"),
                     reason: reason))
@@ -220,7 +220,7 @@ private struct Reader {
     }
 
     private func refuse(_ message: String, reason: String, at range: SourceRange, help: String? = nil) -> Outcome {
-        .refused(Refusal(diagnostic: .error(.unreadableFile, message, at: range, help: help), reason: reason))
+        .refused(Refusal(diagnostic: .rule(.unreadableFile, message, at: range, help: help), reason: reason))
     }
 
     /// `16 MiB`, `512 KiB` or `100 bytes`.

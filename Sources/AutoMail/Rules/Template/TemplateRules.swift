@@ -1,0 +1,434 @@
+import Diagnostics
+import Liquid
+import MailRendering
+import YAMLSource
+
+/// AM601–AM611 and AM503 for subjects: every locale present and declared, subjects one non-empty
+/// line, Liquid that parses inside the subset and reads only known variables, Markdown without raw
+/// HTML or unsafe links.
+struct TemplateRules {
+    let symbols: SymbolTable
+    let variables: VariableCatalog
+    let lines: [String: SourceLines]
+    /// Threads to check templates on (each template is checked on its own, merged in order).
+    var parallelism = 1
+    /// The rendering rules, run on each template right after these (they reuse its parsed Liquid), with
+    /// their sample contacts; `nil` when there is nothing to render for.
+    var rendering: (rules: RenderingRules, samples: RenderingRules.Samples)?
+    /// Whether to convert Markdown fully and keep the conversions (for a build, whose lowering checks each
+    /// template as it lowers it); a check only needs the issues.
+    var keepsRenderings = false
+    /// The manifest: its globals (`legal`, `workspace`) are rendered into subjects to check they stay
+    /// one line on every path.
+    var manifest: Manifest?
+
+    /// Checks the manifest's footers and every template (on up to `parallelism` threads).
+    func check(_ workspace: Workspace, into bag: inout DiagnosticBag) {
+        var findings = TextFindings()
+        if let manifest = workspace.manifest { checkFooters(of: manifest, into: &bag, keeping: &findings) }
+        let templates = workspace.templates
+        let outcomes = Parallel.map(templates.count, parallelism: parallelism) { index in
+            var local = DiagnosticBag()
+            var converted = TextFindings()
+            check(templates[index], into: &local, keeping: &converted)
+            return local.diagnostics
+        }
+        for diagnostics in outcomes { bag.report(contentsOf: diagnostics) }
+    }
+
+    /// How the texts of `locale` are converted (``Manifest/conversionSettings(locale:)``).
+    func conversionSettings(locale: String) -> ConversionSettings {
+        manifest?.conversionSettings(locale: locale) ?? ConversionSettings(typography: Typography(locale: locale))
+    }
+
+    /// Checks the manifest's footers (their conversions go into `findings` when ``keepsRenderings``).
+    func checkFooters(of manifest: Manifest, into bag: inout DiagnosticBag, keeping findings: inout TextFindings) {
+        for footer in manifest.footers {
+            checkLiquid(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &findings)
+            let typography = conversionSettings(locale: footer.locale.value)
+            checkMarkdown(footer.text, typography: typography, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &findings)
+            checkConvertedLiquid(footer.text, typography: typography, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &findings)
+        }
+    }
+
+    /// Checks one template; its Markdown conversions go into `findings` when ``keepsRenderings``.
+    func check(_ template: Template, into bag: inout DiagnosticBag, keeping findings: inout TextFindings) {
+        let locales = symbols.locales
+        do {
+            let name = "template `\(template.id.value)`"
+            var present = Set<String>()
+            for content in template.locales {
+                present.insert(content.locale.value)
+                // A malformed locale (`EN`) already has its error from the decoder.
+                if !locales.isEmpty, !locales.contains(content.locale.value), Syntax.isValidLocale(content.locale.value),
+                    !symbols.isRefusedLocale(spelling: content.locale.value)
+                {
+                    bag.report(
+                        .undeclaredLocale,
+                        "\(name) has locale `\(content.locale.value)`, which the workspace does not declare",
+                        at: content.locale.range,
+                        help: DidYouMean.help(for: content.locale.value, among: locales)
+                            ?? "add `\(content.locale.value)` to `locales` in `automail.yaml`, or remove this locale")
+                }
+                let place = "\(name) (`\(content.locale.value)`)"
+                if let subject = content.subject {
+                    checkSubject(subject, place: place, locale: content.locale.value, into: &bag, keeping: &findings)
+                }
+                if let preheader = content.preheader {
+                    checkLiquid(preheader, what: "the preheader of \(place)", into: &bag, keeping: &findings)
+                    if let (offset, scalar) = HeaderValueRules.firstControl(in: preheader.text) {
+                        let what = scalar == "\n" || scalar == "\r" ? "a line break" : "a control character"
+                        bag.report(
+                            .headerInjection, "the preheader of \(place) contains \(what)",
+                            at: range(of: offset..<(offset + 1), in: preheader),
+                            help: "write the preheader on one line (use a plain scalar or `>-`): it is the one line a mail client shows after the subject")
+                    }
+                }
+                let typography = conversionSettings(locale: content.locale.value)
+                if let body = content.body {
+                    checkLiquid(body, what: "the body of \(place)", into: &bag, keeping: &findings)
+                    checkMarkdown(body, typography: typography, what: "the body of \(place)", into: &bag, keeping: &findings)
+                    checkConvertedLiquid(body, typography: typography, what: "the body of \(place)", into: &bag, keeping: &findings)
+                }
+                if let footer = content.footer {
+                    checkLiquid(footer, what: "the footer of \(place)", into: &bag, keeping: &findings)
+                    checkMarkdown(footer, typography: typography, what: "the footer of \(place)", into: &bag, keeping: &findings)
+                    checkConvertedLiquid(footer, typography: typography, what: "the footer of \(place)", into: &bag, keeping: &findings)
+                }
+            }
+            // A locale present under a near-miss key (`EN`, `fr-fr`) is reported there, not as missing.
+            let undeclared = present.filter { !locales.contains($0) }
+            for locale in locales where !present.contains(locale) {
+                if undeclared.contains(where: {
+                    $0.lowercased() == locale || Syntax.isMalformedSpelling($0, of: locale)
+                        || DidYouMean.suggestion(for: $0, among: [locale]) != nil
+                }) {
+                    continue
+                }
+                bag.report(
+                    .missingLocale, "\(name) has no `\(locale)` locale", at: template.localesRange ?? template.id.range,
+                    help: "add `\(locale):` with `subject` and `body` under `locales`: every template covers every workspace locale"
+                )
+            }
+        }
+        if let rendering {
+            rendering.rules.check(template, samples: rendering.samples, parsed: findings.liquid, into: &bag)
+        }
+        findings.liquid = [:]
+    }
+
+    private func checkSubject(
+        _ subject: SourceText, place: String, locale: String, into bag: inout DiagnosticBag,
+        keeping findings: inout TextFindings
+    ) {
+        if subject.text.allSatisfy({ $0.isWhitespace }) {
+            bag.report(
+                .emptySubject, "the subject of \(place) is empty", at: subject.range,
+                help: "write a subject: an email without one looks like spam")
+            return
+        }
+        if let (offset, scalar) = HeaderValueRules.firstControl(in: subject.text) {
+            let what = scalar == "\n" || scalar == "\r" ? "a line break" : "a control character"
+            bag.report(
+                .headerInjection, "the subject of \(place) contains \(what)",
+                at: range(of: offset..<(offset + 1), in: subject),
+                help: "write the subject on one line (use a plain scalar or `>-`): a line break in a header can inject headers"
+            )
+        } else if let (variable, scalar) = renderedControl(in: subject.text, locale: locale) {
+            let what = scalar == "\n" || scalar == "\r" ? "a line break" : "a control character"
+            bag.report(
+                .headerInjection, "the subject of \(place) renders with \(what) from `\(variable)`",
+                at: subject.range,
+                help: "a subject is one line: keep `\(variable)` out of it, or make that value one line (a plain scalar or `>-`)"
+            )
+        }
+        if let word = HeaderValueRules.encodedWord(in: subject.text) {
+            bag.report(
+                .headerInjection,
+                "the subject of \(place) contains the RFC 2047 encoded word `\(word)`, which mail clients decode and show instead",
+                at: subject.range,
+                help: "write the subject as it should read: automail encodes it when it sends, and an encoded word can hide what reviewers see"
+            )
+        }
+        if let (offset, scalar) = HiddenCharacters.problem(inHeaderValue: subject.text) {
+            bag.report(
+                .hiddenCharacter,
+                "the subject of \(place) contains an invisible character, \(HiddenCharacters.describe(scalar))",
+                at: range(of: offset..<(offset + 1), in: subject),
+                help: "delete it: it hides text from reviewers and from mail filters")
+        }
+        if Self.exceedsCheckedScalars(subject.text) {
+            bag.report(
+                .markdownTooComplex, "the subject of \(place) is longer than \(Self.maxCheckedScalars) characters",
+                at: subject.range, help: "write a subject of a few words")
+        }
+        checkLiquid(subject, what: "the subject of \(place)", into: &bag, keeping: &findings)
+    }
+
+    /// The first control character (a line break…) that a subject renders with, on some path through
+    /// its conditions, from a value automail fills in (`legal.*`, `workspace.*`), with the variable that
+    /// brings it (the first one read that holds a control). Contact values are markers here: the sender
+    /// refuses a contact's line break when it sends (`unsafe_header`).
+    func renderedControl(in subject: String, locale: String) -> (variable: String, scalar: Unicode.Scalar)? {
+        guard let manifest, subject.contains("{") else { return nil }
+        let globals = RenderContext.globals(manifest: manifest, locale: locale)
+        // Only a value automail fills in can bring a control: literal text is checked as written, a
+        // contact's values are markers, and no filter makes a line break from text without one.
+        func holdsControl(_ value: LiquidValue) -> Bool {
+            switch value {
+            case .string(let text): HeaderValueRules.firstControl(in: text) != nil
+            case .object(let members): members.values.contains(where: holdsControl)
+            case .array(let items): items.contains(where: holdsControl)
+            default: false
+            }
+        }
+        guard globals.values.contains(where: holdsControl), let template = LiquidTemplate.parse(subject).template
+        else { return nil }
+        for filled in [false, true] {
+            let context = RenderContext.sample(
+                manifest: manifest, locale: locale, variables: variables, filled: filled,
+                unsubscribeURL: FooterRules.unsubscribeSentinel)
+            guard let exploration = template.renderEveryPath(context, knownRoots: FooterRules.knownRoots, limit: FooterRules.maximumPaths)
+            else { return nil }
+            for rendering in exploration.renderings {
+                guard let (_, scalar) = HeaderValueRules.firstControl(in: rendering.output) else { continue }
+                let culprit = template.variables.first { reference in
+                    var value: LiquidValue? = .object(globals)
+                    for key in reference.path {
+                        guard case .object(let members)? = value else { value = nil; break }
+                        value = members[key]
+                    }
+                    if case .string(let text)? = value { return HeaderValueRules.firstControl(in: text) != nil }
+                    return false
+                }
+                return (culprit.map { $0.path.joined(separator: ".") } ?? "a value automail fills in", scalar)
+            }
+        }
+        return nil
+    }
+
+    /// The names whose values the sender and the manifest provide: never assignable, so what the
+    /// footer and the legal checks read is what they provide.
+    static let reservedRoots: Set<String> = ["contact", "legal", "workspace", "unsubscribe_url"]
+
+    /// The longest subject, body or footer checked (256 Ki scalars, as MailRendering's Markdown bound).
+    static let maxCheckedScalars = 256 * 1024
+
+    /// Whether `text` has more than `maxCheckedScalars` scalars (counted only when it has more bytes).
+    static func exceedsCheckedScalars(_ text: String) -> Bool {
+        text.utf8.count > maxCheckedScalars && text.unicodeScalars.count > maxCheckedScalars
+    }
+
+    /// The most Liquid issues, and the most unknown variables, reported for one subject, body or footer.
+    static let maxReportsPerText = 20
+
+    /// On the last diagnostic shown, a note counting those left out.
+    static func omittedNote(shown: Int, of total: Int) -> [DiagnosticNote] {
+        guard shown == maxReportsPerText, total > shown else { return [] }
+        return [DiagnosticNote("\(total - shown) more like this are not shown")]
+    }
+
+    /// Parses the Liquid of `text` and reports syntax errors, unsupported constructs and unknown variables;
+    /// with ``keepsRenderings``, keeps the variables it reads for the lowering.
+    func checkLiquid(
+        _ text: SourceText, what: String, into bag: inout DiagnosticBag, keeping findings: inout TextFindings
+    ) {
+        // Past the Markdown bound the text is reported once (AM620, by `checkMarkdown` or `checkSubject`)
+        // and not parsed: a hostile text must not cost time in proportion to its thousands of tags.
+        guard !Self.exceedsCheckedScalars(text.text) else { return }
+        let result = LiquidTemplate.parse(text.text)
+        var locate = TextLocator(text, lines: lines[text.range.file])
+        // At most `maxReportsPerText` of each kind: a hostile body with thousands of broken tags must not
+        // cost thousands of position computations over a huge text (and the output they make).
+        for (number, issue) in result.issues.prefix(Self.maxReportsPerText).enumerated() {
+            let code: DiagnosticCode
+            switch issue.kind {
+            case .unsupportedTag, .unsupportedFilter, .unsupportedSyntax: code = .unsupportedLiquid
+            default: code = .liquidSyntax
+            }
+            bag.report(
+                code, "\(issue.message) in \(what)", at: locate.range(of: issue.range),
+                notes: Self.omittedNote(shown: number + 1, of: result.issues.count),
+                help: issue.help ?? "see `automail explain \(code.rawValue)` for the supported Liquid")
+        }
+        guard let template = result.template else { return }
+        for binding in template.bindings where Self.reservedRoots.contains(binding.name) {
+            bag.report(
+                .reservedNameAssigned,
+                "`\(binding.name)` is provided by automail and the sender, and cannot be assigned in \(what)",
+                at: locate.range(of: binding.range),
+                help: "choose another name for the variable (e.g. `my_\(binding.name)`): the footer and the legal checks read `\(binding.name)` as the sender provides it"
+            )
+        }
+        findings.liquid[TextKey(text.text)] = template
+        if keepsRenderings { findings.reads[TextKey(text.text)] = BundleLowering.reads(of: template.variables) }
+        let unknown = template.variables.filter { !variables.allows($0.path) }
+        for (number, reference) in unknown.prefix(Self.maxReportsPerText).enumerated() {
+            // Without a readable manifest the custom contact fields are unknown: stay silent about them.
+            if variables.manifestMissing, reference.path.first == "contact" { continue }
+            let name = reference.path.joined(separator: ".")
+            let namespace = (reference.path.first ?? "") + "."
+            let siblings = variables.names.filter { $0.hasPrefix(namespace) }.sorted()
+            let help =
+                DidYouMean.help(for: name, among: variables.names)
+                ?? siblings.first(where: { name.hasPrefix($0) || $0.hasPrefix(name) }).map { "did you mean `\($0)`?" }
+                ?? (reference.path.first == "contact"
+                    ? "declare `\(reference.path.dropFirst().first ?? name)` in `contact_fields` of `automail.yaml`, or use `contact.firstname`, `contact.surname` or `contact.mail`"
+                    : siblings.isEmpty
+                        ? "use a variable the sender provides: `contact.*`, `legal.*`, `workspace.*` or `unsubscribe_url`"
+                        : "use one of " + siblings.map { "`\($0)`" }.joined(separator: ", "))
+            bag.report(
+                .unknownVariable, "unknown variable `\(name)` in \(what)", at: locate.range(of: reference.range),
+                notes: Self.omittedNote(shown: number + 1, of: unknown.count), help: help)
+        }
+        // A checkbox field holds a list: printed as it is, the HTML part's `| escape` fails at send time.
+        let lists = template.printed.filter { variables.listNames.contains($0.path.joined(separator: ".")) && $0.firstFilter != "size" }
+        for (number, printed) in lists.prefix(Self.maxReportsPerText).enumerated() {
+            let name = printed.path.joined(separator: ".")
+            bag.report(
+                .listFieldPrinted, "`\(name)` is a checkbox field, a list of answers, printed as text in \(what)",
+                at: locate.range(of: printed.range),
+                notes: Self.omittedNote(shown: number + 1, of: lists.count),
+                help: "test an answer with `{% if \(name) contains \"ANSWER\" %}`, or print `\(name).size` or `\(name).first`")
+        }
+    }
+
+    /// Reports raw HTML, unsafe or empty links and images without alt text in Markdown `text`.
+    func checkMarkdown(
+        _ text: SourceText, typography: ConversionSettings = .init(), what: String, into bag: inout DiagnosticBag, keeping findings: inout TextFindings
+    ) {
+        let issues: [MarkdownIssue]
+        // A text with a Liquid tag is converted whole anyway (`checkConvertedLiquid` parses the result):
+        // convert it once, here.
+        if keepsRenderings {
+            let key = MarkdownKey(text.text, typography)
+            let rendered = findings.markdown[key] ?? RenderedMarkdown(markdown: text.text, settings: typography)
+            findings.markdown[key] = rendered
+            issues = rendered.issues
+        } else if Self.needsConvertedCheck(text.text) {
+            // `check` writes no text part: the HTML is enough to parse what a sender parses.
+            let fragment = MailRendering.renderHTMLFragment(markdown: text.text)
+            findings.convertedHTML[TextKey(text.text)] = fragment.html
+            issues = fragment.issues
+        } else {
+            issues = MailRendering.checkMarkdown(text.text)
+        }
+        // At most `maxReportsPerText` of each code, the last counting the rest, all located with one
+        // locator: 16,000 `<b>` in a body are 20 diagnostics, not 16,000 passes over the body.
+        func classify(_ kind: MarkdownIssue.Kind) -> DiagnosticCode {
+            switch kind {
+            case .rawHTML: .rawHTML
+            case .unsafeLinkURL: .unsafeLink
+            case .emptyLinkURL: .emptyLink
+            case .imageWithoutAlt: .imageWithoutAlt
+            case .layoutSlot: .rawHTML
+            case .tooComplex: .markdownTooComplex
+            }
+        }
+        var totals: [DiagnosticCode: Int] = [:]
+        for issue in issues { totals[classify(issue.kind), default: 0] += 1 }
+        var shown: [DiagnosticCode: Int] = [:]
+        var locate = TextLocator(text, lines: lines[text.range.file])
+        for issue in issues {
+            let code = classify(issue.kind)
+            let number = shown[code, default: 0] + 1
+            guard number <= Self.maxReportsPerText else { continue }
+            shown[code] = number
+            bag.report(
+                code, "\(issue.message) in \(what)", at: locate.range(of: issue.range),
+                notes: Self.omittedNote(shown: number, of: totals[code, default: 0]), help: issue.help)
+        }
+    }
+
+    /// AM622: the HTML and text parts the build makes of a Markdown text parse as the sender parses
+    /// them. Markdown paragraphs and list items wrap what they hold, so a Liquid block whose tags fall
+    /// in different paragraphs can come out with markup between `case` and its first `when`, which
+    /// every sender refuses. Checked only on a text whose own Liquid parsed and that has a block tag.
+    func checkConvertedLiquid(
+        _ text: SourceText, typography: ConversionSettings = .init(), what: String, into bag: inout DiagnosticBag, keeping findings: inout TextFindings
+    ) {
+        let key = TextKey(text.text)
+        guard findings.liquid[key] != nil, Self.needsConvertedCheck(text.text),
+              MailRendering.markdownComplexityProblem(text.text) == nil
+        else { return }
+        // A build checks both parts it writes; `check` the HTML part, whose block structure the text
+        // part follows (the text writer adds only white space between blocks).
+        let parts: [String]
+        if let rendered = findings.markdown[MarkdownKey(text.text, typography)] {
+            parts = [rendered.html, rendered.text]
+        } else if let html = findings.convertedHTML[key] {
+            parts = [html]
+        } else {
+            let rendered = RenderedMarkdown(markdown: text.text, settings: typography)
+            findings.markdown[MarkdownKey(text.text, typography)] = rendered
+            parts = [rendered.html, rendered.text]
+        }
+        let help = "put each block tag (`{% case %}`, `{% when %}`, `{% if %}`, `{% else %}`, `{% endif %}`…) on a line of its own or at the start or end of a line, outside list items, links and emphasis"
+        var parsedHTML: LiquidTemplate?
+        for (index, part) in parts.enumerated() {
+            let result = LiquidTemplate.parse(part)
+            if index == 0 { parsedHTML = result.template }
+            guard let issue = result.issues.first else { continue }
+            bag.report(
+                .liquidBlocksAcrossMarkdown,
+                "the Liquid blocks of \(what) do not nest with its Markdown: once converted, \(issue.message)",
+                at: text.range, help: help)
+            return
+        }
+        // Every path must leave the HTML well nested: a branch tag inside `**…**` whose block ends
+        // outside it would leave `<strong>` open for the rest of the email on the other path.
+        // Blocks whose tags all stand outside any element have whole blocks as branches: nothing to explore.
+        guard let source = findings.liquid[key], let html = parsedHTML,
+              !VisibleContent.blockTagsStandOutsideElements(parts[0]),
+              let exploration = html.renderEveryPath(
+                  .object([:]), knownRoots: FooterRules.knownRoots, limit: RenderingRules.maximumPaths)
+        else { return }
+        for rendering in exploration.renderings where !VisibleContent.isWellNested(rendering.output) {
+            let decisions = FooterRules.sourceDecisions(rendering.decisions, lowered: html, source: source)
+            let (culprit, notes) = FooterRules.located(decisions, in: text, range: range(of:in:))
+            bag.report(
+                .liquidBlocksAcrossMarkdown,
+                "the Liquid blocks of \(what) do not nest with its Markdown: on some path the HTML is left unbalanced",
+                at: culprit, notes: notes, help: help)
+            return
+        }
+    }
+
+    /// Whether a text has a Liquid tag, so that its conversion is parsed as a sender parses it.
+    static func needsConvertedCheck(_ text: String) -> Bool {
+        var previousIsBrace = false
+        for byte in text.utf8 {
+            if previousIsBrace, byte == UInt8(ascii: "%") { return true }
+            previousIsBrace = byte == UInt8(ascii: "{")
+        }
+        return false
+    }
+
+    /// The file range of characters `characters` of `text` (one pass over the text: a rule with many
+    /// findings in one text uses a ``TextLocator``).
+    func range(of characters: Range<Int>, in text: SourceText) -> SourceRange {
+        guard let fileLines = lines[text.range.file] else { return text.range }
+        return fileLines.range(ofScalarCharacters: characters, in: text.node)
+    }
+}
+
+/// Locates characters of one text in its file, for every finding of that text: the file's line table
+/// and the text are read once, when the first finding is located (``ScalarLocator``), so that a text
+/// with many findings costs one pass over it, not one a finding.
+struct TextLocator {
+    private let text: SourceText
+    private let lines: SourceLines?
+    private var locator: ScalarLocator?
+
+    init(_ text: SourceText, lines: SourceLines?) {
+        self.text = text
+        self.lines = lines
+    }
+
+    /// The file range of characters `characters` of the text.
+    mutating func range(of characters: Range<Int>) -> SourceRange {
+        guard let lines else { return text.range }
+        if locator == nil { locator = lines.locator(for: text.node) }
+        return locator?.range(ofScalarCharacters: characters) ?? text.range
+    }
+}
