@@ -14,6 +14,9 @@ import Testing
         ("\"a\"@example.org", false), ("a(comment)@example.org", false), ("a@[192.0.2.1]", false),
         ("a\u{202E}b@example.org", false), ("a\u{00A0}b@example.org", false),
         (String(repeating: "x", count: 65) + "@example.org", false), ("", false),
+        // Code points are counted, not characters: a combining mark after `@` (one character with it) is an
+        // other character of the domain, as the specification says (found by the event fuzzer).
+        ("sam@\u{07AD}e.org", true), ("sam\u{0301}@example.org", true),
     ]
 
     @Test(arguments: addressCases.indices)

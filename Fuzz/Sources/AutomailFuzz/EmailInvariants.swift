@@ -33,17 +33,20 @@ enum EmailInvariants {
     /// nothing that ends or breaks an address in a header (white space, controls, `<>()[],;:"\`), dot
     /// atoms and dot labels without empty ones.
     static func isAddrSpec(_ address: String) -> Bool {
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, address.unicodeScalars.count <= 254 else { return false }
+        // Code points, as the specification counts them, not characters: a combining mark after `@` makes
+        // one character of the two, and the address still has its `@`.
+        let scalars = Array(address.unicodeScalars)
+        let parts = scalars.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, scalars.count <= 254 else { return false }
         let local = parts[0]
         let domain = parts[1]
-        guard !local.isEmpty, local.unicodeScalars.count <= 64, !domain.isEmpty else { return false }
+        guard !local.isEmpty, local.count <= 64, !domain.isEmpty else { return false }
         for scalar in address.unicodeScalars {
             if scalar.value <= 0x20 || (0x7F...0x9F).contains(scalar.value) { return false }
             if "<>()[],;:\"\\".unicodeScalars.contains(scalar) { return false }
             if scalar.properties.isWhitespace { return false }
         }
-        let noEmpty: (Substring) -> Bool = { part in
+        let noEmpty: (ArraySlice<Unicode.Scalar>) -> Bool = { part in
             part.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty }
         }
         return noEmpty(local) && noEmpty(domain)
