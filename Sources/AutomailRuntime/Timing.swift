@@ -21,6 +21,14 @@ public struct ZoneOffsets: Sendable, Hashable {
         offsets = transitions.map(\.offset)
     }
 
+    /// UTC: one transition, offset 0, for ever.
+    public static let utc = ZoneOffsets(instants: [0], offsets: [0])
+
+    private init(instants: [Int], offsets: [Int]) {
+        self.instants = instants
+        self.offsets = offsets
+    }
+
     /// The index of the last transition at or before `seconds`, or 0 when none is.
     private func index(at seconds: Int) -> Int {
         var low = 0, high = instants.count - 1
@@ -81,6 +89,12 @@ public struct QuietHours: Sendable, Hashable {
     public var start: Int
     /// Where they end (excluded), 0…86399, never equal to ``start``.
     public var end: Int
+
+    /// `21:00`: a time of day given in seconds after midnight, as hours and minutes.
+    public static func clock(_ secondOfDay: Int) -> String {
+        let hours = secondOfDay / 3600, minutes = secondOfDay % 3600 / 60
+        return (hours < 10 ? "0" : "") + "\(hours):" + (minutes < 10 ? "0" : "") + "\(minutes)"
+    }
 
     /// Creates quiet hours; `nil` when a bound is outside 0…86399 or both are equal.
     public init?(start: Int, end: Int) {
@@ -228,14 +242,14 @@ public struct TimingRules: Sendable, Hashable {
 
     /// No quiet hours, cap or blackout, in UTC: what a bundle without timing settings holds.
     public static let none = TimingRules(
-        timeZone: "UTC", tzdata: "", zones: ["UTC": ZoneOffsets([(0, 0)])!], quietHours: nil, frequencyCap: nil,
+        timeZone: "UTC", tzdata: "", zones: ["UTC": .utc], quietHours: nil, frequencyCap: nil,
         blackouts: [])
 
     /// The zone a contact's local time is computed in: the contact's own when the bundle has it, else
     /// the workspace's (docs/bundle-format.md, "Local time").
     public func zone(for requested: String?) -> (name: String, offsets: ZoneOffsets, source: ZoneSource) {
         if let requested, let offsets = zones[requested] { return (requested, offsets, .contact) }
-        let fallback = zones[timeZone] ?? TimingRules.none.zones["UTC"]!
+        let fallback = zones[timeZone] ?? .utc
         return (timeZone, fallback, requested == nil ? .workspace : .workspaceFallback)
     }
 

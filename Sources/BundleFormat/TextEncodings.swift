@@ -73,11 +73,11 @@ enum Base64 {
 }
 
 /// Lowercase hexadecimal, two digits a byte.
-enum Hex {
+public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
     /// The lowercase hex text of `bytes`.
-    static func lowercase(_ bytes: some Sequence<UInt8>) -> String {
+    public static func lowercase(_ bytes: some Sequence<UInt8>) -> String {
         var out: [UInt8] = []
         for byte in bytes {
             out.append(digits[Int(byte >> 4)])

@@ -161,7 +161,7 @@ struct BundleSnapshot: Sendable, Hashable {
         }
         if var quiet = try timing.optionalObject("quiet_hours") {
             let start = try quiet.int("start_seconds"), end = try quiet.int("end_seconds")
-            extras["timing.quiet_hours"] = .string("\(Self.clock(start))–\(Self.clock(end)), the contact's local time")
+            extras["timing.quiet_hours"] = .string("\(QuietHours.clock(start))–\(QuietHours.clock(end)), the contact's local time")
         }
         if var cap = try timing.optionalObject("frequency_cap") {
             let emails = try cap.int("emails"), window = try cap.int("window_seconds")
@@ -174,12 +174,6 @@ struct BundleSnapshot: Sendable, Hashable {
             extras["timing.blackouts.\(from) → \(until)"] = .string(try blackout.string("reason"))
         }
         timing.keepRest(in: &extras)
-    }
-
-    /// `21:00` of seconds after midnight.
-    private static func clock(_ seconds: Int) -> String {
-        let hours = seconds / 3600, minutes = seconds % 3600 / 60
-        return (hours < 10 ? "0" : "") + "\(hours):" + (minutes < 10 ? "0" : "") + "\(minutes)"
     }
 
     private mutating func readConsent(_ object: Members) throws(BundleReadError) {

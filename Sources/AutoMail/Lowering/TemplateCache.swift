@@ -85,7 +85,7 @@ public final class TemplateCache: Sendable, Hashable {
         withUnsafeBytes(of: UInt64(file.path.utf8.count).littleEndian) { hasher.update(bufferPointer: $0) }
         hasher.update(data: Array(file.path.utf8))
         hasher.update(data: file.bytes)
-        return hex(hasher.finalize())
+        return Hex.lowercase(hasher.finalize())
     }
 
     /// What an entry holds: a template as the streamed build writes it, and the variables it reads.
@@ -174,16 +174,5 @@ public final class TemplateCache: Sendable, Hashable {
             }
         }
         return out
-    }
-
-    private static func hex(_ digest: SHA256.Digest) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in digest {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

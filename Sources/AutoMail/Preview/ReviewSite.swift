@@ -67,13 +67,9 @@ public enum ReviewSite {
 
     /// The workspace's rules on when an email may go out: zone, quiet hours, cap and blackouts.
     static func timingSection(_ timing: TimingRules) -> String {
-        func clock(_ secondOfDay: Int) -> String {
-            let minutes = secondOfDay / 60
-            return (minutes / 60 < 10 ? "0" : "") + "\(minutes / 60):" + (minutes % 60 < 10 ? "0" : "") + "\(minutes % 60)"
-        }
         var items = ["<li>Time zone: <code>\(escape(timing.timeZone))</code> (tz database \(escape(timing.tzdata)))</li>"]
         if let quiet = timing.quietHours {
-            items.append("<li>Quiet hours: \(clock(quiet.start))–\(clock(quiet.end)), the contact's local time</li>")
+            items.append("<li>Quiet hours: \(QuietHours.clock(quiet.start))–\(QuietHours.clock(quiet.end)), the contact's local time</li>")
         }
         if let cap = timing.frequencyCap {
             items.append("<li>Frequency cap: at most \(cap.emails) automatic emails per \(escape(duration(cap.windowSeconds)))</li>")

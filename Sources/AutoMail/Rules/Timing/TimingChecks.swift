@@ -58,7 +58,7 @@ struct TimingChecks {
         }
         if let quiet = timing.quietHours, let from = quiet.from, let until = quiet.until, from.value == until.value {
             bag.report(
-                .emptyTimeWindow, "quiet hours from `\(clock(from.value))` until `\(clock(until.value))` are empty",
+                .emptyTimeWindow, "quiet hours from `\(QuietHours.clock(from.value))` until `\(QuietHours.clock(until.value))` are empty",
                 at: until.range, help: "give quiet hours an end different from their start, like `until: \"08:30\"`")
         }
         let lowering = TimingLowering(timing: timing)
@@ -129,19 +129,14 @@ struct TimingChecks {
         let activeLength = day - quietLength
         let offset = ((end + delay.value % day - start) % day + day) % day
         guard offset + activeLength <= quietLength else { return }
-        let policy = trigger.quietHours?.value == .drop ? "dropped" : "deferred to \(clock(end))"
+        let policy = trigger.quietHours?.value == .drop ? "dropped" : "deferred to \(QuietHours.clock(end))"
         bag.report(
             .delayInQuietHours,
             "every email of trigger `\(trigger.id.value)` falls in the quiet hours: \(policy)",
             at: delay.range,
             notes: [DiagnosticNote(
-                "an encounter between \(clock(end)) and \(clock(start)) plus \(DecisionReport.duration(delay.value)) is between \(clock((end + delay.value) % day)) and \(clock((start + delay.value) % day))",
+                "an encounter between \(QuietHours.clock(end)) and \(QuietHours.clock(start)) plus \(DecisionReport.duration(delay.value)) is between \(QuietHours.clock((end + delay.value) % day)) and \(QuietHours.clock((start + delay.value) % day))",
                 at: quiet.range)],
             help: "change the delay so that the email goes out in the day, or write `quiet_hours: ignore` if it must go at once")
-    }
-
-    private func clock(_ seconds: Int) -> String {
-        let hours = seconds / 3600, minutes = seconds % 3600 / 60
-        return (hours < 10 ? "0" : "") + "\(hours):" + (minutes < 10 ? "0" : "") + "\(minutes)"
     }
 }
