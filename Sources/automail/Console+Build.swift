@@ -1,6 +1,7 @@
 import ArgumentParser
 import AutoMail
 import BundleFormat
+import Diagnostics
 
 extension Console {
     /// A workspace compiled in memory, for the commands that use its bundle without writing it.
@@ -19,11 +20,7 @@ extension Console {
     /// `SOURCE_DATE_EPOCH`).
     static func build(_ root: String, useColor: Bool, referenceTime: Int = ReferenceTime.now()) throws -> BuiltWorkspace {
         let loaded = try load(root, useColor: useColor)
-        var options = BuildOptions()
-        options.reachesContacts = false
-        options.referenceTime = referenceTime
-        let result = Compiler.build(loaded.files, options: options)
-        let diagnostics = merge(loaded.diagnostics, result.diagnostics)
+        let (result, diagnostics) = previewBuild(loaded, referenceTime: referenceTime)
         if !diagnostics.isEmpty {
             let reporter = HumanReporter(
                 useColor: useColor, sources: loaded.filesByPath, pathPrefix: HumanReporter.pathPrefix(forWorkspace: root))
@@ -35,5 +32,17 @@ extension Console {
             throw ExitCode(ExitStatus.internalFailure)
         }
         return BuiltWorkspace(result: result, bundle: bundle, content: content)
+    }
+
+    /// The loaded workspace built for a preview, nothing printed: nothing reaches a contact, so
+    /// placeholders stay warnings, as in `check`. The diagnostics are the loader's and the compiler's.
+    static func previewBuild(
+        _ loaded: LoadedWorkspace, referenceTime: Int = ReferenceTime.now()
+    ) -> (result: CompilationResult, diagnostics: [Diagnostic]) {
+        var options = BuildOptions()
+        options.reachesContacts = false
+        options.referenceTime = referenceTime
+        let result = Compiler.build(loaded.files, options: options)
+        return (result, merge(loaded.diagnostics, result.diagnostics))
     }
 }

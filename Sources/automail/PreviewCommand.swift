@@ -99,7 +99,8 @@ struct PreviewCommand: ParsableCommand {
         let when = date ?? Int(time(nil))
         if all {
             // The review site switches between every sample contact, unless one contact is asked for.
-            let people = contact != nil || sample != nil || result.samples.isEmpty ? [person] : result.samples
+            let people = ReviewSite.contacts(
+                chosen: contact != nil || sample != nil ? person : nil, samples: result.samples, bundle: bundle)
             try writeAll(bundle: bundle, contacts: people, date: when, folder: output ?? ".")
             return
         }

@@ -62,7 +62,7 @@ struct PreviewServer {
         var site = Site()
         var fingerprint = Self.fingerprint(root)
         rebuild(&site)
-        Console.writeError("serving `\(root)` on http://127.0.0.1:\(UInt16(bigEndian: actual.sin_port))/ (Ctrl-C to stop)\n")
+        Console.writeLine("serving `\(root)` on http://127.0.0.1:\(UInt16(bigEndian: actual.sin_port))/ (Ctrl-C to stop)")
         while true {
             var descriptor = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
             if poll(&descriptor, 1, 500) > 0 {
@@ -95,18 +95,14 @@ struct PreviewServer {
             site.problems = HumanReporter(useColor: false, sources: [:]).render([error.diagnostic])
             return
         }
-        var options = BuildOptions()
-        options.reachesContacts = false
-        let result = Compiler.build(loaded.files, options: options)
-        let diagnostics = Console.merge(loaded.diagnostics, result.diagnostics)
+        let (result, diagnostics) = Console.previewBuild(loaded)
         let reporter = HumanReporter(
             useColor: false, sources: loaded.filesByPath, pathPrefix: HumanReporter.pathPrefix(forWorkspace: root))
         guard !Console.fails(diagnostics, strict: false), let content = result.bundleContent else {
             site.problems = reporter.render(diagnostics) + reporter.summary(diagnostics)
             return
         }
-        let contacts = contactsOverride.map { [$0] }
-            ?? (result.samples.isEmpty ? [PreviewContact.placeholder(forBundle: content)] : result.samples)
+        let contacts = ReviewSite.contacts(chosen: contactsOverride, samples: result.samples, bundle: content)
         do {
             let files = try ReviewSite.files(rules: try Preview.runtimeBundle(content), contacts: contacts, date: 1_767_225_600)
             site.files = Dictionary(files.map { ($0.name, $0.bytes) }, uniquingKeysWith: { $1 })

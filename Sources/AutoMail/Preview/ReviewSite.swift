@@ -1,4 +1,5 @@
 import AutomailRuntime
+import BundleFormat
 import MailRendering
 
 /// The static review site `automail preview --all` writes: an index of every template with what sends
@@ -80,6 +81,13 @@ public enum ReviewSite {
                     + "\(escape(blackout.reason))</li>")
         }
         return "<h2>When it may go out</h2>\n<ul id=\"timing\">\n" + items.joined(separator: "\n") + "\n</ul>"
+    }
+
+    /// The contacts the site switches between: the one asked for (`--contact`, `--sample`), else every
+    /// sample of the workspace, else one placeholder contact.
+    public static func contacts(chosen: PreviewContact?, samples: [PreviewContact], bundle: JSONValue) -> [PreviewContact] {
+        if let chosen { return [chosen] }
+        return samples.isEmpty ? [PreviewContact.placeholder(forBundle: bundle)] : samples
     }
 
     /// A duration in the units people use: `2h`, `1d 6h`, `at once`.
