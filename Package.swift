@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "AutoMail", targets: ["AutoMail"]),
         .library(name: "Liquid", targets: ["Liquid"]),
         .library(name: "AutomailRuntime", targets: ["AutomailRuntime"]),
+        .library(name: "BundleModel", targets: ["BundleModel"]),
+        .library(name: "AutomailReview", targets: ["AutomailReview"]),
         .library(name: "BundleFormat", targets: ["BundleFormat"]),
         .library(name: "Diagnostics", targets: ["Diagnostics"]),
     ],
@@ -34,11 +36,17 @@ let package = Package(
         /// Ed25519 signature and keys (docs/signing.md).
         /// Shared by the compiler (which writes bundles) and anything that reads them back.
         .target(name: "BundleFormat", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        /// The sender side of the bundle: loads and verifies a bundle, evaluates an event into the email
-        /// to send and renders it (docs/bundle-format.md). Never depends on the compiler.
+        /// The bundle as a typed model and its one reader (format, digest, signature, every member the
+        /// sender uses), with what the compiler and the sender share about time: instants, zone offsets,
+        /// quiet hours, blackouts, the cap and the timing policies. Never depends on the compiler.
+        .target(name: "BundleModel", dependencies: ["BundleFormat", "Liquid"]),
+        /// The sender side of the bundle: evaluates an event into the email to send and renders it
+        /// (docs/bundle-format.md), over the model of BundleModel. Never depends on the compiler.
         .target(
             name: "AutomailRuntime",
-            dependencies: ["BundleFormat", "Diagnostics", "Liquid", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "BundleFormat", "BundleModel", "Diagnostics", "Liquid", .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         /// Markdown-with-Liquid -> email HTML and plain text.
         .target(name: "MailRendering", dependencies: ["Liquid"]),
@@ -46,22 +54,38 @@ let package = Package(
         .target(
             name: "AutoMail",
             dependencies: [
-                "Diagnostics", "YAMLSource", "Liquid", "MailRendering", "BundleFormat", "AutomailRuntime",
+                "Diagnostics", "YAMLSource", "Liquid", "MailRendering", "BundleFormat", "BundleModel",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        /// What reads bundles back for a person: `diff` (two bundles compared, rendered for a terminal,
+        /// Markdown or JSON) and `preview` (a template rendered through the runtime, the review site).
+        .target(
+            name: "AutomailReview",
+            dependencies: [
+                "AutoMail", "AutomailRuntime", "BundleFormat", "BundleModel", "Diagnostics", "Liquid", "MailRendering",
+                "YAMLSource",
             ]
         ),
         /// The thin command-line front.
         .executableTarget(
             name: "automail",
-            dependencies: ["AutoMail", "AutomailRuntime", "BundleFormat", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "AutoMail", "AutomailReview", "AutomailRuntime", "BundleFormat", "BundleModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .testTarget(name: "YAMLSourceTests", dependencies: ["YAMLSource"]),
         .testTarget(name: "LiquidTests", dependencies: ["Liquid"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MailRenderingTests", dependencies: ["MailRendering"], exclude: ["ink-0.6.0-parity.json"]),
         .testTarget(name: "BundleFormatTests", dependencies: ["BundleFormat"], exclude: ["Fixtures"]),
-        .testTarget(name: "AutoMailTests", dependencies: ["AutoMail", "AutomailRuntime", "BundleFormat"], exclude: ["Fixtures"]),
-        .testTarget(name: "AutomailRuntimeTests", dependencies: ["AutomailRuntime", "BundleFormat", "Liquid"]),
-        .testTarget(name: "CLITests", dependencies: ["AutoMail", "AutomailRuntime", "BundleFormat"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "AutoMailTests", dependencies: ["AutoMail", "AutomailReview", "AutomailRuntime", "BundleFormat", "BundleModel"],
+            exclude: ["Fixtures"]),
+        .testTarget(name: "AutomailRuntimeTests", dependencies: ["AutomailRuntime", "BundleFormat", "BundleModel", "Liquid"]),
+        .testTarget(
+            name: "CLITests", dependencies: ["AutoMail", "AutomailReview", "AutomailRuntime", "BundleFormat", "BundleModel"],
+            exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -46,13 +46,14 @@ public struct CompilationResult: Sendable {
     public var suppressed: [SuppressedDiagnostic] = []
     /// The bundle bytes; present only when a bundle was asked for and no diagnostic is an error.
     public var bundle: [UInt8]?
-    /// The bundle's content as a value (without `digest`), present whenever `bundle` is: what
-    /// ``Preview`` renders.
+    /// The bundle's content as a value (without `digest`), present whenever `bundle` is: what a
+    /// preview renders.
     public var bundleContent: JSONValue?
     /// The digest of the bundle written, whenever one was (in memory or into a sink).
     public var bundleDigest: String?
-    /// The sample contacts the manifest declares (`samples`), for previews.
-    public var samples: [PreviewContact] = []
+    /// The sample contacts the manifest declares (`samples`), as written: the compiler's model of
+    /// them, which a front end turns into contacts to preview.
+    public var samples: [SampleContact] = []
     /// What the bundle holds, counted, whenever a bundle was written: for the line a front end prints
     /// after a build.
     public var summary: BundleSummary?
@@ -270,7 +271,7 @@ public enum Compiler {
         result.diagnostics = bag.sorted()
         timings.check += clock.now - mark
         result.suppressed = filtered.suppressed
-        result.samples = (manifest?.samples ?? []).map(PreviewContact.init(sample:))
+        result.samples = manifest?.samples ?? []
         return result
     }
 }

@@ -1,4 +1,5 @@
 import BundleFormat
+import BundleModel
 
 /// What the evaluation of one event decided: every candidate action with its outcome, and the email
 /// to send, rendered. Its JSON form (``json``) is `schemas/decision.schema.json`.

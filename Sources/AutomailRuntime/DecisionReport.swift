@@ -1,3 +1,4 @@
+import BundleModel
 import Diagnostics
 
 /// A decision in words, for people (`automail simulate`'s default output): the event keys and the
@@ -140,11 +141,6 @@ public enum DecisionReport {
         mailbox.name.isEmpty ? mailbox.address : "\(mailbox.name) <\(mailbox.address)>"
     }
 
-    /// `30m`, `2h`, `7d`, or seconds (`90s`) when not a whole number of minutes.
-    public static func duration(_ seconds: Int) -> String {
-        if seconds > 0 && seconds % 86_400 == 0 { return "\(seconds / 86_400)d" }
-        if seconds > 0 && seconds % 3600 == 0 { return "\(seconds / 3600)h" }
-        if seconds > 0 && seconds % 60 == 0 { return "\(seconds / 60)m" }
-        return "\(seconds)s"
-    }
+    /// `30m`, `2h`, `7d`, or seconds (`90s`) when not a whole number of minutes (``TimingText/duration(_:)``).
+    public static func duration(_ seconds: Int) -> String { TimingText.duration(seconds) }
 }

@@ -1,3 +1,4 @@
+import BundleModel
 import Crypto
 
 /// Writes a ``RenderedEmail`` as a complete RFC 5322 message: `multipart/alternative` with a

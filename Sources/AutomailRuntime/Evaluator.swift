@@ -1,4 +1,5 @@
 import BundleFormat
+import BundleModel
 import Liquid
 
 /// Why an event could not be evaluated (the bundle and the event were read, but no decision follows).

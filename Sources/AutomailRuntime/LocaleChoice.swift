@@ -1,3 +1,5 @@
+import BundleModel
+
 /// How the locale of an email was chosen.
 public enum LocaleMatch: String, Sendable, Hashable, CaseIterable {
     /// The template has the contact's locale.

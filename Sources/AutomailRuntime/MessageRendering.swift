@@ -1,4 +1,5 @@
 import BundleFormat
+import BundleModel
 import Liquid
 
 extension RuntimeBundle {

@@ -1,3 +1,5 @@
+import BundleModel
+
 /// One header of a rendered email.
 public struct HeaderField: Sendable, Hashable {
     /// The header name (`List-Unsubscribe`).
@@ -9,20 +11,6 @@ public struct HeaderField: Sendable, Hashable {
     public init(name: String, value: String) {
         self.name = name
         self.value = value
-    }
-}
-
-/// A mailbox: an optional display name and an address.
-public struct Mailbox: Sendable, Hashable {
-    /// The display name; empty when none.
-    public var name: String
-    /// The addr-spec.
-    public var address: String
-
-    /// Creates a mailbox.
-    public init(name: String, address: String) {
-        self.name = name
-        self.address = address
     }
 }
 

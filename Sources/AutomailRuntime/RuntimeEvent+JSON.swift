@@ -1,4 +1,5 @@
 import BundleFormat
+import BundleModel
 
 extension RuntimeEvent {
     /// Reads an event file (`schemas/event.schema.json`). Strict: an unknown member is refused (it is

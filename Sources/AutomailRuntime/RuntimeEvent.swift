@@ -1,4 +1,5 @@
 import BundleFormat
+import BundleModel
 
 /// What happened to one contact, and what the sender knows of that contact: the input of
 /// ``RuntimeBundle/evaluate(_:)``. Its JSON form is `schemas/event.schema.json` (docs/bundle-format.md,

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AutomailReview
 import Diagnostics
 import AutoMail
 import BundleFormat

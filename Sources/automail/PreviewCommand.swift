@@ -1,7 +1,9 @@
 import ArgumentParser
 import AutoMail
+import AutomailReview
 import AutomailRuntime
 import BundleFormat
+import BundleModel
 import Diagnostics
 
 #if canImport(Glibc)
@@ -79,7 +81,7 @@ struct PreviewCommand: ParsableCommand {
             var person: PreviewContact?
             if contact != nil || sample != nil {
                 let built = try Console.build(root, useColor: color.isEnabled(forDescriptor: Console.standardError))
-                person = try chooseContact(bundle: built.content, samples: built.result.samples)
+                person = try chooseContact(bundle: built.content, samples: PreviewContact.samples(of: built.result))
             }
             try PreviewServer(root: root, contactsOverride: person).run(port: port)
             return
@@ -95,12 +97,12 @@ struct PreviewCommand: ParsableCommand {
         let built = try Console.build(root, useColor: color.isEnabled(forDescriptor: Console.standardError))
         let bundle = built.content
         let result = built.result
-        let person = try chooseContact(bundle: bundle, samples: result.samples)
+        let person = try chooseContact(bundle: bundle, samples: PreviewContact.samples(of: result))
         let when = date ?? Int(time(nil))
         if all {
             // The review site switches between every sample contact, unless one contact is asked for.
             let people = ReviewSite.contacts(
-                chosen: contact != nil || sample != nil ? person : nil, samples: result.samples, bundle: bundle)
+                chosen: contact != nil || sample != nil ? person : nil, samples: PreviewContact.samples(of: result), bundle: bundle)
             try writeAll(bundle: bundle, contacts: people, date: when, folder: output ?? ".")
             return
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AutoMail
+import AutomailReview
 import AutomailRuntime
 import BundleFormat
 import Diagnostics
@@ -102,7 +103,7 @@ struct PreviewServer {
             site.problems = reporter.render(diagnostics) + reporter.summary(diagnostics)
             return
         }
-        let contacts = ReviewSite.contacts(chosen: contactsOverride, samples: result.samples, bundle: content)
+        let contacts = ReviewSite.contacts(chosen: contactsOverride, samples: PreviewContact.samples(of: result), bundle: content)
         do {
             let files = try ReviewSite.files(rules: try Preview.runtimeBundle(content), contacts: contacts, date: 1_767_225_600)
             site.files = Dictionary(files.map { ($0.name, $0.bytes) }, uniquingKeysWith: { $1 })

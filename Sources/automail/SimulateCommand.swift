@@ -2,6 +2,7 @@ import ArgumentParser
 import AutoMail
 import AutomailRuntime
 import BundleFormat
+import BundleModel
 import Diagnostics
 
 /// What `simulate` prints.

@@ -1,6 +1,8 @@
 @testable import AutoMail
+import AutomailReview
 import AutomailRuntime
 import BundleFormat
+import BundleModel
 import Diagnostics
 import Foundation
 import Liquid
@@ -13,7 +15,8 @@ struct PreviewTests {
     /// Contacts every example is rendered for: the workspace's samples or placeholders, one whose
     /// values hold every character HTML escaping touches, and one with no first name.
     static func contacts(for result: CompilationResult, bundle: JSONValue) -> [PreviewContact] {
-        var contacts = result.samples.isEmpty ? [PreviewContact.placeholder(forBundle: bundle)] : result.samples
+        let samples = PreviewContact.samples(of: result)
+        var contacts = samples.isEmpty ? [PreviewContact.placeholder(forBundle: bundle)] : samples
         var hostile = PreviewContact.placeholder(forBundle: bundle)
         hostile.values["firstname"] = .string("Zoë <b>O'Brien</b> & \"Co\" &#x27;")
         hostile.values["surname"] = .string("D'Arc")

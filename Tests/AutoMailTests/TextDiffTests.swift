@@ -1,4 +1,5 @@
 import AutoMail
+import AutomailReview
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import AutomailRuntime
 import BundleFormat
+import BundleModel
 import Testing
 
 /// A sender loads only a bundle it understands and that nobody changed: the format version, the

@@ -1,5 +1,6 @@
 import AutomailRuntime
 import BundleFormat
+import BundleModel
 import Testing
 
 /// Each rule of the evaluation alone (docs/bundle-format.md, "Evaluating an event"): address,

@@ -1,3 +1,4 @@
+import BundleModel
 import Testing
 
 @testable import AutomailRuntime

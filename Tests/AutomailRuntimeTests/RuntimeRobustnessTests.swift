@@ -1,5 +1,6 @@
 import AutomailRuntime
 import BundleFormat
+import BundleModel
 import Testing
 
 /// Whatever a bundle or an event holds, loading and evaluating answer (a value or an error), never

@@ -1,5 +1,6 @@
 import AutomailRuntime
 import BundleFormat
+import BundleModel
 import Testing
 
 /// Given a public key, the runtime loads only a bundle signed by that key whose content is unchanged.

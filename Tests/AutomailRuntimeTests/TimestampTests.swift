@@ -1,4 +1,5 @@
 import AutomailRuntime
+import BundleModel
 import Testing
 
 /// Event and decision times: RFC 3339 with whole seconds, read with their offset, written in UTC.

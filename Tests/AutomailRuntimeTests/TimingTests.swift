@@ -1,5 +1,6 @@
 import AutomailRuntime
 import BundleFormat
+import BundleModel
 import Testing
 
 /// Local time, quiet hours and the timing rules of the evaluation (docs/bundle-format.md, step 3 and

@@ -1,5 +1,6 @@
 import AutomailRuntime
 import BundleFormat
+import BundleModel
 import Foundation
 
 /// The conformance kit (`conformance/`, conformance/README.md) as the tests read it: its cases, and what the

@@ -1,4 +1,4 @@
-import AutomailRuntime
+import BundleModel
 import Diagnostics
 import YAMLSource
 

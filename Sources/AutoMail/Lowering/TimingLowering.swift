@@ -1,5 +1,5 @@
-import AutomailRuntime
 import BundleFormat
+import BundleModel
 
 /// Lowers `timing` and the trigger timing keys to the bundle (docs/bundle-format.md, `timing`): local
 /// dates and times become UTC instants through the vendored zone table (``TimeZoneDatabase``), never the

@@ -1,4 +1,4 @@
-import AutomailRuntime
+import BundleModel
 import Diagnostics
 
 /// `timing` in `automail.yaml`: when the workspace's emails may go out (docs/workspace-format.md,

@@ -1,4 +1,4 @@
-import AutomailRuntime
+import BundleModel
 import Diagnostics
 
 /// What fires a trigger.

@@ -180,7 +180,7 @@ public struct HumanReporter: DiagnosticReporter {
     }
 
     /// A message with control characters made visible (tabs become spaces).
-    static func sanitize(_ message: String) -> String {
+    package static func sanitize(_ message: String) -> String {
         var text = ""
         for scalar in message.unicodeScalars {
             text.unicodeScalars.append(contentsOf: (scalar == "\t" ? " " : visible(scalar)).unicodeScalars)

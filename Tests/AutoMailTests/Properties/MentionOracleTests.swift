@@ -1,5 +1,6 @@
 @testable import AutoMail
 import AutomailRuntime
+import BundleModel
 import Diagnostics
 import Foundation
 import Testing

@@ -1,6 +1,7 @@
 @testable import AutoMail
 import AutomailRuntime
 import BundleFormat
+import BundleModel
 import Diagnostics
 import Foundation
 import Liquid

@@ -15,8 +15,9 @@ extension RuleCatalog {
 
 extension Diagnostic {
     /// A diagnostic of the rule `code`, with the severity its catalog entry gives: a call site never
-    /// states a severity of its own, so one code cannot be reported with two.
-    static func rule(
+    /// states a severity of its own, so one code cannot be reported with two. Package-wide: the preview's
+    /// contact files report through it too.
+    package static func rule(
         _ code: DiagnosticCode, _ message: String, at range: SourceRange?, notes: [DiagnosticNote] = [],
         help: String? = nil
     ) -> Diagnostic {

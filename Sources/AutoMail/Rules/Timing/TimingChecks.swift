@@ -1,4 +1,4 @@
-import AutomailRuntime
+import BundleModel
 import Diagnostics
 
 /// AM901–AM907: when an email may go out (`timing` in the manifest, the timing keys of triggers).
@@ -135,7 +135,7 @@ struct TimingChecks {
             "every email of trigger `\(trigger.id.value)` falls in the quiet hours: \(policy)",
             at: delay.range,
             notes: [DiagnosticNote(
-                "an encounter between \(QuietHours.clock(end)) and \(QuietHours.clock(start)) plus \(DecisionReport.duration(delay.value)) is between \(QuietHours.clock((end + delay.value) % day)) and \(QuietHours.clock((start + delay.value) % day))",
+                "an encounter between \(QuietHours.clock(end)) and \(QuietHours.clock(start)) plus \(TimingText.duration(delay.value)) is between \(QuietHours.clock((end + delay.value) % day)) and \(QuietHours.clock((start + delay.value) % day))",
                 at: quiet.range)],
             help: "change the delay so that the email goes out in the day, or write `quiet_hours: ignore` if it must go at once")
     }

@@ -1,3 +1,4 @@
+import AutoMail
 import BundleFormat
 import Diagnostics
 import Liquid
@@ -88,8 +89,13 @@ public struct PreviewContact: Sendable, Hashable {
         return (PreviewContact(name: name, values: values, locale: locale, unsubscribeURL: unsubscribe), diagnostics)
     }
 
-    /// The contact of a manifest sample.
-    init(sample: SampleContact) {
+    /// The contacts of the samples a compiled workspace's manifest declares, in manifest order.
+    public static func samples(of result: CompilationResult) -> [PreviewContact] {
+        result.samples.map(PreviewContact.init(sample:))
+    }
+
+    /// The contact of a manifest sample (``CompilationResult/samples``).
+    public init(sample: SampleContact) {
         var values: [String: LiquidValue] = [:]
         for pair in sample.contact?.pairs ?? [] {
             if let key = pair.key.scalar?.text { values[key] = Self.liquidValue(pair.value, depth: 0) }

@@ -1,5 +1,6 @@
 import AutomailRuntime
 import BundleFormat
+import BundleModel
 import Liquid
 
 /// Why a preview could not be rendered.

@@ -77,7 +77,7 @@ public struct ZoneOffsets: Sendable, Hashable {
 }
 
 /// Floor modulo: the result has the sign of `divisor` (Python's and Ruby's `%`, not Swift's).
-func floorMod(_ value: Int, _ divisor: Int) -> Int {
+package func floorMod(_ value: Int, _ divisor: Int) -> Int {
     let remainder = value % divisor
     return remainder < 0 ? remainder + divisor : remainder
 }
@@ -208,7 +208,7 @@ public struct TimingRules: Sendable, Hashable {
     /// The first blackout, in bundle order, with `from <= time < until`. Blackouts are sorted by `from`,
     /// so the candidates are a prefix; the first of them ending after `time` is where the running latest
     /// `until` first passes `time`.
-    func firstBlackout(holding time: Timestamp) -> Blackout? {
+    package func firstBlackout(holding time: Timestamp) -> Blackout? {
         // The prefix of blackouts starting at or before `time`.
         var low = 0, high = blackouts.count
         while low < high {
@@ -284,47 +284,14 @@ public struct Deferral: Sendable, Hashable {
     }
 }
 
-/// Where a candidate's send time ends up (step 3.7 of "Evaluating an event").
-enum SendTime: Hashable {
-    /// Sent at this time, after these deferrals (none: the event's time plus the delay).
-    case at(Timestamp, [Deferral])
-    /// Stopped: `quiet_hours` or `blackout`, dropped.
-    case dropped(Outcome)
-    /// The send time would fall after 9999-12-31T23:59:59Z.
-    case outOfRange
-}
-
-extension TimingRules {
-    /// The send time of an action: the event's time plus the delay, moved out of blackouts and quiet
-    /// hours (in that order, again until neither applies) or dropped, as the action's policies say.
-    func sendTime(
-        event time: Timestamp, delaySeconds: Int, quietPolicy: TimingPolicy, blackoutPolicy: TimingPolicy,
-        zone: ZoneOffsets
-    ) -> SendTime {
-        guard var sendAt = time.adding(seconds: delaySeconds) else { return .outOfRange }
-        var deferrals: [Deferral] = []
-        // Every turn moves the time past a blackout or past quiet hours, forward only: with B blackouts
-        // the time leaves each at most once, and quiet hours at most once between two of them.
-        for _ in 0...(2 * blackouts.count + 2) {
-            if blackoutPolicy != .ignore, let blackout = firstBlackout(holding: sendAt) {
-                if blackoutPolicy == .drop {
-                    return .dropped(.blackout(until: blackout.until, reason: blackout.reason))
-                }
-                deferrals.append(Deferral(reason: "blackout", from: sendAt, until: blackout.until, blackout: blackout.reason))
-                sendAt = blackout.until
-                continue
-            }
-            if quietPolicy != .ignore, let quiet = quietHours,
-                quiet.contains(secondOfDay: zone.localSecondOfDay(at: sendAt.seconds))
-            {
-                guard let end = Timestamp(seconds: quiet.end(after: sendAt.seconds, in: zone)) else { return .outOfRange }
-                if quietPolicy == .drop { return .dropped(.quietHours(until: end)) }
-                deferrals.append(Deferral(reason: "quiet_hours", from: sendAt, until: end, blackout: nil))
-                sendAt = end
-                continue
-            }
-            return .at(sendAt, deferrals)
-        }
-        return .outOfRange
+/// Timing values in the words decisions and diagnostics show (``QuietHours/clock(_:)`` writes a time
+/// of day).
+public enum TimingText {
+    /// `30m`, `2h`, `7d`, or seconds (`90s`) when not a whole number of minutes.
+    public static func duration(_ seconds: Int) -> String {
+        if seconds > 0 && seconds % 86_400 == 0 { return "\(seconds / 86_400)d" }
+        if seconds > 0 && seconds % 3600 == 0 { return "\(seconds / 3600)h" }
+        if seconds > 0 && seconds % 60 == 0 { return "\(seconds / 60)m" }
+        return "\(seconds)s"
     }
 }

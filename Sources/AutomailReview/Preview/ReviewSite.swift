@@ -1,5 +1,6 @@
 import AutomailRuntime
 import BundleFormat
+import BundleModel
 import MailRendering
 
 /// The static review site `automail preview --all` writes: an index of every template with what sends

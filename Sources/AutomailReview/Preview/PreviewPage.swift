@@ -1,4 +1,5 @@
 import AutomailRuntime
+import BundleModel
 import MailRendering
 
 /// The pages a reviewer opens: one email (headers, subject, the HTML part in a frame, the text part)

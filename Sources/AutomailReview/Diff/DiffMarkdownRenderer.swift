@@ -1,3 +1,5 @@
+import AutoMail
+
 /// Renders a ``BundleDiff`` as a GitHub-flavoured Markdown comment a bot can post on a pull request:
 /// a hidden marker (`<!-- automail-diff -->`, to find and update the comment), a headline with the
 /// number of changes, a table of counts, then one section per kind of change, text diffs folded in

@@ -50,21 +50,21 @@ public struct FormatProblem: Error, Sendable, Hashable, CustomStringConvertible 
 
 /// A value of a document being decoded, with where it is: every accessor names the member in the
 /// problem it throws.
-struct JSONNode {
-    let value: JSONValue
-    let pointer: JSONPointer
+package struct JSONNode {
+    package let value: JSONValue
+    package let pointer: JSONPointer
 
-    init(_ value: JSONValue, at pointer: JSONPointer = JSONPointer()) {
+    package init(_ value: JSONValue, at pointer: JSONPointer = JSONPointer()) {
         self.value = value
         self.pointer = pointer
     }
 
-    func problem(_ message: String) -> FormatProblem {
+    package func problem(_ message: String) -> FormatProblem {
         FormatProblem(at: pointer, message)
     }
 
     /// What kind of value this is, for messages: `a string`, `an object`...
-    var kindDescription: String {
+    package var kindDescription: String {
         switch value {
         case .null: return "null"
         case .bool: return "a boolean"
@@ -75,12 +75,12 @@ struct JSONNode {
         }
     }
 
-    func wrongKind(_ expected: String) -> FormatProblem {
+    package func wrongKind(_ expected: String) -> FormatProblem {
         problem("expected \(expected), found \(kindDescription)")
     }
 
     /// The members of an object, which must hold no key outside `allowed` when it is given.
-    func object(allowing allowed: Set<String>? = nil) throws(FormatProblem) -> [String: JSONValue] {
+    package func object(allowing allowed: Set<String>? = nil) throws(FormatProblem) -> [String: JSONValue] {
         guard case .object(let members) = value else { throw wrongKind("an object") }
         if let allowed {
             for key in members.keys.sorted() where !allowed.contains(key) {
@@ -92,26 +92,26 @@ struct JSONNode {
     }
 
     /// The member `key` of this object, `nil` when absent (a `null` member is returned as is).
-    func optional(_ key: String) throws(FormatProblem) -> JSONNode? {
+    package func optional(_ key: String) throws(FormatProblem) -> JSONNode? {
         let members = try object()
         return members[key].map { JSONNode($0, at: pointer.appending(key)) }
     }
 
     /// The member `key` of this object, `nil` when absent or `null`.
-    func optionalNonNull(_ key: String) throws(FormatProblem) -> JSONNode? {
+    package func optionalNonNull(_ key: String) throws(FormatProblem) -> JSONNode? {
         guard let node = try optional(key) else { return nil }
         if case .null = node.value { return nil }
         return node
     }
 
     /// The member `key` of this object, which must be present.
-    func required(_ key: String) throws(FormatProblem) -> JSONNode {
+    package func required(_ key: String) throws(FormatProblem) -> JSONNode {
         guard let node = try optional(key) else { throw problem("the member `\(key)` is missing") }
         return node
     }
 
     /// The members of this object as nodes, sorted by key (code point order).
-    func members() throws(FormatProblem) -> [(key: String, node: JSONNode)] {
+    package func members() throws(FormatProblem) -> [(key: String, node: JSONNode)] {
         let members = try object()
         return members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { key in
             (key, JSONNode(members[key] ?? .null, at: pointer.appending(key)))
@@ -119,31 +119,31 @@ struct JSONNode {
     }
 
     /// The items of this array as nodes.
-    func items() throws(FormatProblem) -> [JSONNode] {
+    package func items() throws(FormatProblem) -> [JSONNode] {
         guard case .array(let items) = value else { throw wrongKind("an array") }
         return items.enumerated().map { JSONNode($1, at: pointer.appending($0)) }
     }
 
-    func string() throws(FormatProblem) -> String {
+    package func string() throws(FormatProblem) -> String {
         guard case .string(let string) = value else { throw wrongKind("a string") }
         return string
     }
 
-    func int() throws(FormatProblem) -> Int {
+    package func int() throws(FormatProblem) -> Int {
         guard case .int(let int) = value else { throw wrongKind("an integer") }
         return int
     }
 
-    func bool() throws(FormatProblem) -> Bool {
+    package func bool() throws(FormatProblem) -> Bool {
         guard case .bool(let bool) = value else { throw wrongKind("true or false") }
         return bool
     }
 }
 
 /// The lexical rules shared by bundles and events.
-enum Lexical {
+package enum Lexical {
     /// An id of the workspace format: `^[a-z0-9][a-z0-9_-]{0,63}$`.
-    static func isIdentifier(_ text: String) -> Bool {
+    package static func isIdentifier(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard (1...64).contains(bytes.count) else { return false }
         for (index, byte) in bytes.enumerated() {
@@ -159,7 +159,7 @@ enum Lexical {
 
 extension JSONNode {
     /// A string that is an id of the workspace format.
-    func identifier() throws(FormatProblem) -> String {
+    package func identifier() throws(FormatProblem) -> String {
         let text = try string()
         guard Lexical.isIdentifier(text) else {
             throw problem("`\(text)` is not an id (lowercase letters, digits, `_` and `-`, at most 64, `^[a-z0-9][a-z0-9_-]{0,63}$`)")

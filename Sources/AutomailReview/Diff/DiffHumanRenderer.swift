@@ -1,3 +1,5 @@
+import AutoMail
+
 /// Renders a ``BundleDiff`` for a terminal: a headline, then one section per kind of change, with
 /// `+` added, `-` removed, `~` changed, and unified text diffs of the text parts. Values from the
 /// bundles have their control characters shown as Unicode control pictures, so a bundle cannot send

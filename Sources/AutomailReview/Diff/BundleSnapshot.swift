@@ -1,5 +1,6 @@
 import AutomailRuntime
 import BundleFormat
+import BundleModel
 
 /// Why a bundle could not be read for a diff: where (a dotted path into the bundle, empty for the
 /// whole document) and what is wrong.

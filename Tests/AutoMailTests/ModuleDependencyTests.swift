@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+/// The module dependency rule, checked on every `import` of `Sources/<Module>/**/*.swift`.
+///
+/// The modules form layers, and a module imports only modules of lower layers, as ``allowed`` lists:
+/// - `Diagnostics`, `Liquid` and `BundleFormat` import nothing of ours (BundleFormat only swift-crypto).
+/// - `YAMLSource` reads YAML into ranged nodes (libyaml, `Diagnostics`); `MailRendering` turns
+///   Markdown-with-Liquid into email HTML and text (`Liquid`).
+/// - `BundleModel` is the typed bundle and its reader, with the timing types the compiler and the sender
+///   share: it never imports the compiler nor the runtime.
+/// - `AutomailRuntime`, the sender side, evaluates and renders over `BundleModel`: never the compiler.
+/// - `AutoMail`, the compiler, never imports the runtime nor what reads bundles back for a person
+///   (`AutomailReview`): what it shares with the sender is in `BundleModel`.
+/// - `AutomailReview` (diff and preview) reads bundles over the compiler and the runtime.
+/// - `automail`, the command-line front, may import every library.
+///
+/// System modules (Foundation, Dispatch and the C libraries) are allowed everywhere; a package
+/// product (`Crypto`, `ArgumentParser`) only where the table lists it. A new module fails this test until
+/// the table says what it may import.
+struct ModuleDependencyTests {
+    /// What each module of `Sources/` may import, besides system modules.
+    static let allowed: [String: Set<String>] = [
+        "CLibYAML": [],
+        "Diagnostics": [],
+        "Liquid": [],
+        "BundleFormat": ["Crypto"],
+        "YAMLSource": ["CLibYAML", "Diagnostics"],
+        "MailRendering": ["Liquid"],
+        "BundleModel": ["BundleFormat", "Liquid"],
+        "AutomailRuntime": ["BundleFormat", "BundleModel", "Diagnostics", "Liquid", "Crypto"],
+        "AutoMail": ["BundleFormat", "BundleModel", "Diagnostics", "Liquid", "MailRendering", "YAMLSource", "Crypto"],
+        "AutomailReview": [
+            "AutoMail", "AutomailRuntime", "BundleFormat", "BundleModel", "Diagnostics", "Liquid", "MailRendering",
+            "YAMLSource",
+        ],
+        "automail": [
+            "AutoMail", "AutomailReview", "AutomailRuntime", "BundleFormat", "BundleModel", "Diagnostics", "YAMLSource",
+            "ArgumentParser",
+        ],
+    ]
+
+    /// Modules any module may import: the platform's, not ours nor a package's.
+    static let system: Set<String> = ["Foundation", "Dispatch", "Darwin", "Glibc", "Musl", "WinSDK"]
+
+    static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Sources")
+
+    /// The modules imported by a Swift source, with the line of each import.
+    static func imports(of text: String) -> [(module: String, line: Int)] {
+        var found: [(String, Int)] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var words = line.split(separator: " ").map(String.init)
+            // `@testable import X`, `@_exported import X`, `public import X`
+            while let first = words.first, first.hasPrefix("@") || ["public", "package", "internal"].contains(first) {
+                words.removeFirst()
+            }
+            guard words.first == "import", words.count >= 2 else { continue }
+            // `import struct X.Y` names the module after the kind.
+            let kinds: Set<String> = ["struct", "class", "enum", "protocol", "typealias", "func", "var", "let"]
+            let path = kinds.contains(words[1]) && words.count >= 3 ? words[2] : words[1]
+            let module = path.split(separator: ".").first.map(String.init) ?? path
+            found.append((module, index + 1))
+        }
+        return found
+    }
+
+    @Test func everyModuleHasARule() throws {
+        let modules = try FileManager.default.contentsOfDirectory(atPath: Self.sources.path)
+            .filter { !$0.hasPrefix(".") }.sorted()
+        #expect(!modules.isEmpty)
+        for module in modules {
+            #expect(Self.allowed[module] != nil, "Sources/\(module) is not in ModuleDependencyTests.allowed")
+        }
+    }
+
+    @Test func everyImportIsAllowed() throws {
+        var checked = 0
+        for (module, permitted) in Self.allowed.sorted(by: { $0.key < $1.key }) {
+            let root = Self.sources.appendingPathComponent(module)
+            guard let enumerator = FileManager.default.enumerator(atPath: root.path) else { continue }
+            while let relative = enumerator.nextObject() as? String {
+                guard relative.hasSuffix(".swift") else { continue }
+                let text = try String(contentsOf: root.appendingPathComponent(relative), encoding: .utf8)
+                for (imported, line) in Self.imports(of: text) {
+                    checked += 1
+                    #expect(
+                        imported == module || permitted.contains(imported) || Self.system.contains(imported),
+                        "Sources/\(module)/\(relative):\(line) imports \(imported), which \(module) must not import")
+                }
+            }
+        }
+        #expect(checked > 100)
+    }
+
+    @Test func theCompilerDoesNotDependOnTheRuntime() {
+        #expect(Self.allowed["AutoMail"]?.contains("AutomailRuntime") == false)
+        #expect(Self.allowed["AutoMail"]?.contains("AutomailReview") == false)
+        #expect(Self.allowed["BundleModel"]?.isDisjoint(with: ["AutoMail", "AutomailRuntime", "AutomailReview"]) == true)
+        #expect(Self.allowed["AutomailRuntime"]?.isDisjoint(with: ["AutoMail", "AutomailReview"]) == true)
+        #expect(Self.allowed["Liquid"] == [])
+    }
+
+    @Test func importsAreReadWhateverTheirAttributes() {
+        let text = "@testable import A\nimport struct B.C\n@_exported import D\n// import E\nimport F.G\n"
+        #expect(Self.imports(of: text).map(\.module) == ["A", "B", "D", "F"])
+    }
+}
