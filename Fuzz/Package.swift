@@ -13,7 +13,11 @@ let package = Package(
         /// Bytes in (a small workspace, see FuzzInput.swift), diagnostics out.
         .executableTarget(
             name: "AutomailFuzz",
-            dependencies: ["CFuzzDriver", .product(name: "AutoMail", package: "automail")]
+            dependencies: [
+                "CFuzzDriver", .product(name: "AutoMail", package: "automail"),
+                .product(name: "AutomailReview", package: "automail"),
+                .product(name: "AutomailRuntime", package: "automail"), .product(name: "BundleModel", package: "automail"),
+            ]
         )
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
 import AutoMail
 import AutomailRuntime
 import BundleFormat
+import BundleModel
 import Foundation
 
 /// The `event` target: what `automail simulate --render --eml` does with an event file, against one of

@@ -1,5 +1,7 @@
 import AutoMail
+import AutomailReview
 import AutomailRuntime
+import BundleModel
 import Diagnostics
 import Foundation
 import Liquid
