@@ -39,7 +39,7 @@ enum DiffSide {
     }
 
     /// Reads the side into a bundle content, or prints why it cannot be and exits with status 1.
-    func read(_ context: DiffContext) throws -> (DiffSource, JSONValue) {
+    func read(_ context: DiffContext) throws -> (BundleDiff.Source, JSONValue) {
         switch self {
         case .bundle(let path):
             let bytes: [UInt8]
@@ -49,16 +49,16 @@ enum DiffSide {
             }
             do {
                 let bundle = try ReadBundle.read(bytes)
-                return (DiffSource(bundle: path, read: bundle), bundle.content)
+                return (BundleDiff.Source(bundle: path, read: bundle), bundle.content)
             } catch {
                 throw context.fail("cannot read the bundle `\(path)`: \(error)")
             }
         case .workspace(let path):
             let content = try context.compile(folder: path, label: HumanReporter.pathPrefix(forWorkspace: path), name: "`\(path)`")
-            return (DiffSource(kind: .workspace, name: path), content)
+            return (BundleDiff.Source(kind: .workspace, name: path), content)
         case .revision(let name, let commit):
             let content = try context.compileRevision(name: name, commit: commit)
-            return (DiffSource(kind: .revision, name: name, commit: commit), content)
+            return (BundleDiff.Source(kind: .revision, name: name, commit: commit), content)
         }
     }
 }

@@ -30,8 +30,8 @@ struct BundleDiffTests {
 
     static func diff(_ old: String, _ new: String) throws -> BundleDiff {
         try BundleDiff.compare(
-            old: content(old), new: content(new), oldSource: DiffSource(kind: .workspace, name: old),
-            newSource: DiffSource(kind: .workspace, name: new))
+            old: content(old), new: content(new), oldSource: BundleDiff.Source(kind: .workspace, name: old),
+            newSource: BundleDiff.Source(kind: .workspace, name: new))
     }
 
     /// The expected report `name`, or records it when recording.
@@ -76,7 +76,10 @@ struct BundleDiffTests {
         #expect(merci.locales.allSatisfy { $0.htmlChanged == false }, "the subject in <title> and a global value do not change the HTML template")
         let untouched = diff.templates.filter { !["merci-soutien", "programme-indecis", "programme-logement"].contains($0.id) }
         #expect(untouched.allSatisfy { $0.locales.allSatisfy { $0.text != nil && $0.htmlChanged == false } })
-        #expect(diff.senders.map(\.fields) == [[FieldChange(field: "reply_to", old: "contact@lyon-en-commun.fr", new: "benevoles@lyon-en-commun.fr")]])
+        #expect(
+            diff.senders.map(\.fields) == [[
+                BundleDiff.FieldChange(field: "reply_to", old: "contact@lyon-en-commun.fr", new: "benevoles@lyon-en-commun.fr")
+            ]])
         #expect(diff.globals.map { "\($0.key) \($0.locales)" } == ["legal.postal_address [\"fr\", \"en\"]"])
         #expect(diff.defaultSender == nil && diff.variables.isEmpty && diff.other.isEmpty && diff.warnings.isEmpty)
         #expect(diff.summary.total == 14)
@@ -97,8 +100,9 @@ struct BundleDiffTests {
         let read = try ReadBundle.read(bytes)
         #expect(read.digestStatus == .matches)
         let diff = try BundleDiff.compare(
-            old: read.content, new: Self.content("lyon-before"), oldSource: DiffSource(bundle: "old.json", read: read),
-            newSource: DiffSource(kind: .workspace, name: "lyon-before"))
+            old: read.content, new: Self.content("lyon-before"),
+            oldSource: BundleDiff.Source(bundle: "old.json", read: read),
+            newSource: BundleDiff.Source(kind: .workspace, name: "lyon-before"))
         #expect(diff.isEmpty, "the revision and digest are provenance, not content")
 
         let tampered = String(decoding: bytes, as: UTF8.self)
@@ -106,8 +110,8 @@ struct BundleDiffTests {
         let changed = try ReadBundle.read(Array(tampered.utf8))
         #expect(changed.digestStatus == .mismatch)
         let warned = try BundleDiff.compare(
-            old: read.content, new: changed.content, oldSource: DiffSource(bundle: "old.json", read: read),
-            newSource: DiffSource(bundle: "new.json", read: changed))
+            old: read.content, new: changed.content, oldSource: BundleDiff.Source(bundle: "old.json", read: read),
+            newSource: BundleDiff.Source(bundle: "new.json", read: changed))
         #expect(warned.warnings == [.digestMismatch(source: "new.json")])
         #expect(
             DiffHumanRenderer(useColor: false).render(warned).contains(
@@ -122,7 +126,7 @@ struct BundleDiffTests {
         #expect(throws: BundleReadError.self) { try ReadBundle.read(Array("{\"a\": 1, \"a\": 2}".utf8)) }
         var content = try Self.content("lyon-before")
         content = Self.replacing(content, at: ["format"], with: .int(3))
-        let source = DiffSource(kind: .bundle, name: "x.json")
+        let source = BundleDiff.Source(kind: .bundle, name: "x.json")
         #expect(
             throws: BundleDiff.ReadFailure(
                 side: .new,
@@ -151,7 +155,7 @@ struct BundleDiffTests {
             "delay_seconds": .int(0),
         ])
         new = Self.replacing(new, at: ["triggers", "task:rappeler"], with: .array([action]))
-        let source = DiffSource(kind: .bundle, name: "x.json")
+        let source = BundleDiff.Source(kind: .bundle, name: "x.json")
         let diff = try BundleDiff.compare(old: old, new: new, oldSource: source, newSource: source)
         #expect(diff.other.map(\.path) == ["extra", "rendering.engine"])
         #expect(diff.triggers.map(\.id) == ["niveau-indecis (2)"])
@@ -168,7 +172,7 @@ struct BundleDiffTests {
         let text = "````\n</details>\n<img src=x onerror=alert(1)>\n| a | b |\n@octocat\n# Heading\n"
         new = Self.replacing(new, at: ["templates", "merci-soutien", "locales", "fr", "text"], with: .string(text))
         new = Self.replacing(new, at: ["senders", "equipe", "from", "name"], with: .string("`Team` <b>@octocat</b> |"))
-        let source = DiffSource(kind: .bundle, name: "`odd` <name>.json")
+        let source = BundleDiff.Source(kind: .bundle, name: "`odd` <name>.json")
         let diff = try BundleDiff.compare(old: old, new: new, oldSource: source, newSource: source)
         let markdown = DiffMarkdownRenderer().render(diff)
         let html = try Self.githubHTML(markdown)
@@ -193,8 +197,9 @@ struct BundleDiffTests {
         let old = try Self.content("lyon-before")
         let new = Self.replacing(old, at: ["rendering", "engine"], with: .string("other"))
         var odd = try BundleDiff.compare(
-            old: old, new: new, oldSource: DiffSource(kind: .revision, name: "main", commit: String(repeating: "ab", count: 20)),
-            newSource: DiffSource(kind: .bundle, name: "b.json"))
+            old: old, new: new,
+            oldSource: BundleDiff.Source(kind: .revision, name: "main", commit: String(repeating: "ab", count: 20)),
+            newSource: BundleDiff.Source(kind: .bundle, name: "b.json"))
         odd.new.digestStatus = .mismatch
         odd.new.digest = "sha256:00"
         odd.warnings = [.digestMismatch(source: "b.json")]

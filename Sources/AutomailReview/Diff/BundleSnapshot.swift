@@ -96,9 +96,9 @@ struct BundleSnapshot: Sendable, Hashable {
     var defaultSender = ""
     /// Locale -> dotted key (`legal.postal_address`) -> value.
     var globals: [String: [String: String]] = [:]
-    var variables: [String: BundleVariable] = [:]
+    var variables: [String: BundleDiff.Variable] = [:]
     var templates: [String: Template] = [:]
-    var triggers: [String: TriggerAction] = [:]
+    var triggers: [String: BundleDiff.TriggerAction] = [:]
     /// Values not modelled above, by dotted path (`rendering`, unknown members).
     var extras: [String: JSONValue] = [:]
     var compilerVersion: String?
@@ -232,7 +232,7 @@ struct BundleSnapshot: Sendable, Hashable {
             let name = try variable.string("name")
             let type = try variable.string("type")
             let required = try variable.optionalBool("required") ?? false
-            variables[name] = BundleVariable(type: type, required: required)
+            variables[name] = BundleDiff.Variable(type: type, required: required)
             variable.keepRest(in: &extras, as: "variables.\(name)")
         }
     }
@@ -268,7 +268,7 @@ struct BundleSnapshot: Sendable, Hashable {
             for (index, item) in try events.array(event).enumerated() {
                 var action = try Members(item, path: "\(path).\(index)")
                 let id = try action.string("trigger")
-                let value = TriggerAction(
+                let value = BundleDiff.TriggerAction(
                     event: event, template: try action.string("template"), priority: try action.int("priority"),
                     delaySeconds: try action.int("delay_seconds"),
                     oncePerContactSeconds: try action.optionalInt("once_per_contact_seconds"))

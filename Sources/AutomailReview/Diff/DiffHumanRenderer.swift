@@ -69,7 +69,7 @@ private struct TerminalStyle: DiffReportStyle {
         output += "\n" + paint(title, .bold) + "\n"
     }
 
-    private func mark(_ kind: ChangeKind) -> String {
+    private func mark(_ kind: BundleDiff.ChangeKind) -> String {
         switch kind {
         case .added: paint("+", .added)
         case .removed: paint("-", .removed)
@@ -77,18 +77,18 @@ private struct TerminalStyle: DiffReportStyle {
         }
     }
 
-    mutating func entry(_ kind: ChangeKind, _ text: String, details: [String]) {
+    mutating func entry(_ kind: BundleDiff.ChangeKind, _ text: String, details: [String]) {
         line("  " + mark(kind) + " " + text)
         for detail in details { line("      " + detail) }
     }
 
-    mutating func value(_ kind: ChangeKind, _ text: String, old: String?, new: String?) {
+    mutating func value(_ kind: BundleDiff.ChangeKind, _ text: String, old: String?, new: String?) {
         entry(kind, text, details: [])
         if let old { line("        " + paint("- " + plain(old), .removed)) }
         if let new { line("        " + paint("+ " + plain(new), .added)) }
     }
 
-    mutating func template(_ change: TemplateChange, facts: [String]) {
+    mutating func template(_ change: BundleDiff.TemplateChange, facts: [String]) {
         entry(change.kind, code(change.id) + (facts.isEmpty ? "" : ": " + facts.joined(separator: ", ")), details: [])
     }
 

@@ -74,7 +74,7 @@ public enum DiffJSONRenderer {
         ])
     }
 
-    private static func source(_ source: DiffSource) -> JSONValue {
+    private static func source(_ source: BundleDiff.Source) -> JSONValue {
         .object([
             "kind": .string(source.kind.rawValue),
             "name": .string(source.name),
@@ -87,7 +87,7 @@ public enum DiffJSONRenderer {
         ])
     }
 
-    private static func trigger(_ change: TriggerChange) -> JSONValue {
+    private static func trigger(_ change: BundleDiff.TriggerChange) -> JSONValue {
         .object([
             "id": .string(change.id),
             "change": .string(change.kind.rawValue),
@@ -97,7 +97,7 @@ public enum DiffJSONRenderer {
         ])
     }
 
-    private static func action(_ action: TriggerAction?) -> JSONValue {
+    private static func action(_ action: BundleDiff.TriggerAction?) -> JSONValue {
         guard let action else { return .null }
         return .object([
             "event": .string(action.event),
@@ -108,7 +108,7 @@ public enum DiffJSONRenderer {
         ])
     }
 
-    private static func template(_ change: TemplateChange) -> JSONValue {
+    private static func template(_ change: BundleDiff.TemplateChange) -> JSONValue {
         .object([
             "id": .string(change.id),
             "change": .string(change.kind.rawValue),
@@ -145,17 +145,17 @@ public enum DiffJSONRenderer {
         ])
     }
 
-    private static func variable(_ variable: BundleVariable?) -> JSONValue {
+    private static func variable(_ variable: BundleDiff.Variable?) -> JSONValue {
         guard let variable else { return .null }
         return .object(["type": .string(variable.type), "required": .bool(variable.required)])
     }
 
-    private static func field(_ change: FieldChange) -> JSONValue {
+    private static func field(_ change: BundleDiff.FieldChange) -> JSONValue {
         named("field")(change)
     }
 
     /// A field change with its name under `key`.
-    private static func named(_ key: String) -> (FieldChange) -> JSONValue {
+    private static func named(_ key: String) -> (BundleDiff.FieldChange) -> JSONValue {
         { change in
             .object([
                 key: .string(change.field), "change": .string(change.kind.rawValue),
@@ -164,7 +164,7 @@ public enum DiffJSONRenderer {
         }
     }
 
-    private static func value(_ change: ValueChange?) -> JSONValue {
+    private static func value(_ change: BundleDiff.ValueChange?) -> JSONValue {
         guard let change else { return .null }
         return .object(["old": string(change.old), "new": string(change.new)])
     }

@@ -75,16 +75,16 @@ private struct MarkdownStyle: DiffReportStyle {
         }
     }
 
-    private static func label(_ kind: ChangeKind) -> String {
+    private static func label(_ kind: BundleDiff.ChangeKind) -> String {
         "**" + kind.rawValue.prefix(1).uppercased() + kind.rawValue.dropFirst() + "**"
     }
 
-    mutating func entry(_ kind: ChangeKind, _ text: String, details: [String]) {
+    mutating func entry(_ kind: BundleDiff.ChangeKind, _ text: String, details: [String]) {
         line("- \(Self.label(kind)) \(text)")
         for detail in details { line("  - " + detail) }
     }
 
-    mutating func value(_ kind: ChangeKind, _ text: String, old: String?, new: String?) {
+    mutating func value(_ kind: BundleDiff.ChangeKind, _ text: String, old: String?, new: String?) {
         let short = [old, new].allSatisfy { ($0?.count ?? 0) <= 80 && $0?.contains("\n") != true }
         guard !short else {
             switch kind {
@@ -100,7 +100,7 @@ private struct MarkdownStyle: DiffReportStyle {
         blank()
     }
 
-    mutating func template(_ change: TemplateChange, facts: [String]) {
+    mutating func template(_ change: BundleDiff.TemplateChange, facts: [String]) {
         blank()
         line("#### \(change.kind.rawValue.prefix(1).uppercased() + change.kind.rawValue.dropFirst()) \(code(change.id))")
         if !facts.isEmpty {

@@ -10,11 +10,11 @@ protocol DiffReportStyle {
     /// The start of a part of the report.
     mutating func section(_ title: String)
     /// One thing added, removed or changed, with its details (a changed field each).
-    mutating func entry(_ kind: ChangeKind, _ text: String, details: [String])
+    mutating func entry(_ kind: BundleDiff.ChangeKind, _ text: String, details: [String])
     /// One value added, removed or changed, shown whole before and after (a legal value).
-    mutating func value(_ kind: ChangeKind, _ text: String, old: String?, new: String?)
+    mutating func value(_ kind: BundleDiff.ChangeKind, _ text: String, old: String?, new: String?)
     /// The start of a template's changes, with what to know about it.
-    mutating func template(_ change: TemplateChange, facts: [String])
+    mutating func template(_ change: BundleDiff.TemplateChange, facts: [String])
     /// A line about one locale of the current template.
     mutating func locale(_ locale: String, _ text: String)
     /// A changed subject of the current template.
@@ -97,7 +97,7 @@ enum DiffReport {
     }
 
     /// `sent by `a`, `b` and 3 more`, `sent by no trigger` (`was sent by` for a removed template).
-    private static func sentBy(_ change: TemplateChange, _ style: some DiffReportStyle) -> String {
+    private static func sentBy(_ change: BundleDiff.TemplateChange, _ style: some DiffReportStyle) -> String {
         let verb = change.kind == .removed ? "was sent by " : "sent by "
         guard !change.sentBy.isEmpty else { return verb + "no trigger" }
         let shown = change.sentBy.prefix(4).map(style.code).joined(separator: ", ")
@@ -105,7 +105,7 @@ enum DiffReport {
     }
 
     private static func locale(
-        _ change: TemplateLocaleChange, of template: TemplateChange,
+        _ change: BundleDiff.TemplateLocaleChange, of template: BundleDiff.TemplateChange,
         repeated: [String: (template: String, locale: String)], to style: inout some DiffReportStyle
     ) {
         let locale = change.locale
@@ -178,7 +178,7 @@ enum DiffReport {
 
     /// An entry for a named value: `subject: new` (added), `subject: old` (removed), `subject: old → new`.
     private static func named(
-        _ kind: ChangeKind, _ subject: String, old: String, new: String, to style: inout some DiffReportStyle
+        _ kind: BundleDiff.ChangeKind, _ subject: String, old: String, new: String, to style: inout some DiffReportStyle
     ) {
         switch kind {
         case .added: style.entry(.added, "\(subject): \(new)", details: [])

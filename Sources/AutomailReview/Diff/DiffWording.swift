@@ -16,7 +16,7 @@ enum DiffWording {
         static let other = "Other differences"
     }
 
-    /// The title of each summary part (``Summary/parts`` names).
+    /// The title of each summary part (``BundleDiff/Summary/parts`` names).
     static func title(ofPart name: String) -> String {
         switch name {
         case "triggers": Section.triggers
@@ -33,7 +33,7 @@ enum DiffWording {
     }
 
     /// `7 changes in what is sent` or `no change in what is sent`.
-    static func headline(_ summary: Summary) -> String {
+    static func headline(_ summary: BundleDiff.Summary) -> String {
         switch summary.total {
         case 0: "no change in what is sent"
         case 1: "1 change in what is sent"
@@ -42,7 +42,7 @@ enum DiffWording {
     }
 
     /// `1 added, 2 changed`.
-    static func counts(_ counts: Counts) -> String {
+    static func counts(_ counts: BundleDiff.Counts) -> String {
         var parts: [String] = []
         if counts.added > 0 { parts.append("\(counts.added) added") }
         if counts.removed > 0 { parts.append("\(counts.removed) removed") }
@@ -51,7 +51,7 @@ enum DiffWording {
     }
 
     /// A side: `bundle `a.json``, `folder `.``, `revision `main` (1b448d9)`.
-    static func source(_ source: DiffSource, code: (String) -> String) -> String {
+    static func source(_ source: BundleDiff.Source, code: (String) -> String) -> String {
         switch source.kind {
         case .bundle: return "bundle " + code(source.name)
         case .workspace: return "folder " + code(source.name)
@@ -91,13 +91,15 @@ enum DiffWording {
     }
 
     /// `priority 615, delay 1h, once per contact: forever`.
-    static func settings(_ action: TriggerAction) -> String {
+    static func settings(_ action: BundleDiff.TriggerAction) -> String {
         "priority \(action.priority), delay \(delay(action.delaySeconds)), once per contact: "
             + oncePerContact(action.oncePerContactSeconds)
     }
 
     /// A changed trigger field, old and new values in words.
-    static func field(_ field: String, of change: TriggerChange, code: (String) -> String) -> (String, String, String)? {
+    static func field(
+        _ field: String, of change: BundleDiff.TriggerChange, code: (String) -> String
+    ) -> (String, String, String)? {
         guard let old = change.old, let new = change.new else { return nil }
         switch field {
         case "event": return ("event", event(old.event, code: code), event(new.event, code: code))
@@ -121,12 +123,12 @@ enum DiffWording {
     }
 
     /// A variable in words: `short_text`, `url, required`.
-    static func variable(_ variable: BundleVariable) -> String {
+    static func variable(_ variable: BundleDiff.Variable) -> String {
         variable.type + (variable.required ? ", required" : "")
     }
 
     /// What to say about the HTML part of a changed locale, if anything.
-    static func htmlNote(_ change: TemplateLocaleChange) -> String? {
+    static func htmlNote(_ change: BundleDiff.TemplateLocaleChange) -> String? {
         guard change.kind == .changed, change.htmlChanged else { return nil }
         return change.text == nil
             ? "only the HTML part changed (markup, links or layout; the text part is the same)"
@@ -163,7 +165,7 @@ enum DiffWording {
 
 extension DiffWording {
     /// The rank of a kind in reports: added first, then removed, then changed.
-    static func rank(_ kind: ChangeKind) -> Int {
+    static func rank(_ kind: BundleDiff.ChangeKind) -> Int {
         switch kind {
         case .added: 0
         case .removed: 1
@@ -173,7 +175,7 @@ extension DiffWording {
 
     /// `items` grouped as reports show them: added, then removed, then changed, each group in the
     /// diff's order (a stable sort).
-    static func grouped<T>(_ items: [T], by kind: (T) -> ChangeKind) -> [T] {
+    static func grouped<T>(_ items: [T], by kind: (T) -> BundleDiff.ChangeKind) -> [T] {
         items.enumerated().sorted { (rank(kind($0.element)), $0.offset) < (rank(kind($1.element)), $1.offset) }.map(\.element)
     }
 }
