@@ -1,8 +1,9 @@
 import BundleFormat
 
 /// A rule bundle as a sender holds it: read, version-checked, digest-verified and typed
-/// (docs/bundle-format.md). Load one with ``load(_:publicKey:)``; evaluate events with ``evaluate(_:)``; render a
-/// template with ``render(template:locale:contact:unsubscribeURL:)``.
+/// (docs/bundle-format.md). Load one with ``load(_:publicKey:)``; the AutomailRuntime library evaluates
+/// events with it (`evaluate(_:)`) and renders its templates (`render(template:locale:contact:unsubscribeURL:)`);
+/// diff and preview read it too. The one model of a bundle the compiler's consumers share.
 public struct RuntimeBundle: Sendable, Hashable {
     /// The major format version this reader understands: bundles with another `format` are refused.
     public static let supportedFormat = 2

@@ -1,4 +1,5 @@
 import BundleFormat
+import BundleModel
 
 /// The engine of a diff: both bundles read into snapshots, then compared part by part into a
 /// ``BundleDiff`` (whose values are in BundleDiff.swift).
@@ -170,7 +171,7 @@ extension BundleDiff {
             let after = new.senders[id]
             guard before != after else { return nil }
             func fields(_ sender: BundleSnapshot.Sender?) -> [(String, String?)] {
-                [("name", sender?.name), ("address", sender?.address), ("reply_to", sender?.replyTo)]
+                [("name", sender?.from.name), ("address", sender?.from.address), ("reply_to", sender?.replyTo)]
             }
             let changes = zip(fields(before), fields(after)).compactMap { pair -> FieldChange? in
                 pair.0.1 == pair.1.1 ? nil : FieldChange(field: pair.0.0, old: pair.0.1, new: pair.1.1)

@@ -62,28 +62,14 @@ public struct ReadBundle: Sendable, Hashable {
     }
 }
 
-/// What a diff compares in one bundle: the bundle's content as typed values. Anything the bundle
-/// holds that is not modelled here is kept, by dotted path, in ``extras`` and compared as plain JSON,
-/// so that no difference can go unreported.
+/// What a diff compares in one bundle: the bundle's content as typed values, the senders and
+/// templates in the model the runtime reads (``RuntimeBundle``). Anything the bundle holds that is not
+/// modelled here is kept, by dotted path, in ``extras`` and compared as plain JSON, so that no difference
+/// can go unreported.
 struct BundleSnapshot: Sendable, Hashable {
-    struct Sender: Sendable, Hashable {
-        var name: String
-        var address: String
-        var replyTo: String?
-    }
-
-    struct Locale: Sendable, Hashable {
-        var subject: String
-        var html: String
-        var text: String
-        var headers: [String: String]
-    }
-
-    struct Template: Sendable, Hashable {
-        var sender: String
-        var purpose: String?
-        var locales: [String: Locale]
-    }
+    typealias Sender = RuntimeBundle.Sender
+    typealias Locale = RuntimeBundle.LocalizedTemplate
+    typealias Template = RuntimeBundle.Template
 
     var workspaceID = ""
     var workspaceName = ""
@@ -199,7 +185,8 @@ struct BundleSnapshot: Sendable, Hashable {
             let name = try from.string("name")
             let address = try from.string("address")
             from.keepRest(in: &extras)
-            self.senders[id] = Sender(name: name, address: address, replyTo: try sender.optionalString("reply_to"))
+            self.senders[id] = Sender(
+                from: Mailbox(name: name, address: address), replyTo: try sender.optionalString("reply_to"))
             sender.keepRest(in: &extras)
         }
     }
@@ -256,7 +243,7 @@ struct BundleSnapshot: Sendable, Hashable {
                 byLocale[locale] = Locale(subject: subject, html: html, text: text, headers: values)
                 entry.keepRest(in: &extras)
             }
-            self.templates[id] = Template(sender: sender, purpose: purpose, locales: byLocale)
+            self.templates[id] = Template(id: id, sender: sender, purpose: purpose, locales: byLocale)
             template.keepRest(in: &extras)
         }
     }
