@@ -69,7 +69,8 @@ public struct CompilationResult: Sendable {
     }
 }
 
-/// The compiler pipeline: parse, decode, check, lower, emit. Pure: it reads no file and prints nothing.
+/// The compiler pipeline: parse, decode, check, lower, emit (ARCHITECTURE.md). Pure: it reads no file and
+/// prints nothing. ``CompilationSession`` runs the same stages for an editor, one changed file at a time.
 public enum Compiler {
     /// Checks a workspace given as its files (paths relative to the workspace root).
     public static func check(_ files: [SourceFile], options: BuildOptions = BuildOptions()) -> CompilationResult {
