@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-/// The module dependency rule, checked on every `import` of `Sources/<Module>/**/*.swift`.
+/// The module dependency rule, checked on every `import` of `Sources/<Module>/**/*.swift` and on the
+/// `dependencies:` of every target of `Package.swift` (ARCHITECTURE.md, "Modules and their dependencies").
 ///
 /// The modules form layers, and a module imports only modules of lower layers, as ``allowed`` lists:
 /// - `Diagnostics`, `Liquid` and `BundleFormat` import nothing of ours (BundleFormat only swift-crypto).
@@ -91,6 +92,65 @@ struct ModuleDependencyTests {
             }
         }
         #expect(checked > 100)
+    }
+
+    /// The dependencies of each target of `Package.swift` (tests aside): target and product names.
+    static func packageDependencies(_ manifest: String) -> [String: Set<String>] {
+        var out: [String: Set<String>] = [:]
+        let starts = [".target(", ".executableTarget(", ".systemLibrary(", ".testTarget("]
+        var declarations: [(kind: String, range: Range<String.Index>)] = []
+        for start in starts {
+            var from = manifest.startIndex
+            while let found = manifest.range(of: start, range: from..<manifest.endIndex) {
+                declarations.append((start, found))
+                from = found.upperBound
+            }
+        }
+        declarations.sort { $0.range.lowerBound < $1.range.lowerBound }
+        for (index, declaration) in declarations.enumerated() where declaration.kind != ".testTarget(" {
+            let end = index + 1 < declarations.count ? declarations[index + 1].range.lowerBound : manifest.endIndex
+            let text = String(manifest[declaration.range.upperBound..<end])
+            guard let name = Self.quoted(in: text.split(separator: ",").first.map(String.init) ?? "").first else { continue }
+            var dependencies: Set<String> = []
+            if let list = text.range(of: "dependencies:") {
+                var depth = 0
+                var body = ""
+                for character in text[list.upperBound...] {
+                    if character == "[" { depth += 1 }
+                    if character == "]" { depth -= 1 }
+                    body.append(character)
+                    if depth == 0 && character == "]" { break }
+                }
+                // `.product(name: "Crypto", package: "swift-crypto")`: the product's name, not its package's.
+                let withoutPackages = body.replacing(/package: "[^"]*"/, with: "")
+                dependencies = Set(Self.quoted(in: withoutPackages))
+            }
+            out[name] = dependencies
+        }
+        return out
+    }
+
+    /// The double-quoted strings of `text`, in order.
+    static func quoted(in text: String) -> [String] {
+        text.matches(of: /"([^"]*)"/).map { String($0.output.1) }
+    }
+
+    @Test func packageDependenciesFollowTheRule() throws {
+        let manifest = try String(
+            contentsOf: Self.sources.deletingLastPathComponent().appendingPathComponent("Package.swift"), encoding: .utf8)
+        let targets = Self.packageDependencies(manifest)
+        #expect(targets["AutomailReview"]?.contains("AutomailRuntime") == true, "Package.swift was not read")
+        for (target, dependencies) in targets.sorted(by: { $0.key < $1.key }) {
+            guard let permitted = Self.allowed[target] else {
+                Issue.record("the target \(target) of Package.swift is not in ModuleDependencyTests.allowed")
+                continue
+            }
+            for dependency in dependencies.sorted() {
+                #expect(
+                    permitted.contains(dependency),
+                    "Package.swift: \(target) depends on \(dependency), which \(target) must not import")
+            }
+        }
     }
 
     @Test func theCompilerDoesNotDependOnTheRuntime() {
