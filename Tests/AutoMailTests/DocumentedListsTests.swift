@@ -36,6 +36,49 @@ struct DocumentedListsTests {
         if Fixtures.recording { try text.write(to: url, atomically: true, encoding: .utf8) }
     }
 
+    /// Replaces what lies between `opening` and `closing` in `document` with `generated` when recording;
+    /// else expects it to be `generated`. The markers must be there exactly once.
+    static func checkGenerated(
+        _ document: String, between opening: String, and closing: String, _ generated: String, what: String
+    ) throws {
+        let url = Fixtures.repositoryRoot.appendingPathComponent(document)
+        var text = try String(contentsOf: url, encoding: .utf8)
+        let open = try #require(text.range(of: opening), "\(document): no `\(opening)`")
+        let close = try #require(
+            text.range(of: closing, range: open.upperBound..<text.endIndex), "\(document): unclosed marker")
+        #expect(text.components(separatedBy: opening).count == 2, "\(document) has more than one \(what)")
+        if Fixtures.recording {
+            text.replaceSubrange(open.upperBound..<close.lowerBound, with: "\n" + generated)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        } else {
+            #expect(
+                String(text[open.upperBound..<close.lowerBound]) == "\n" + generated,
+                "\(document): the \(what) differs from the code; RECORD_SNAPSHOTS=1 rewrites it")
+        }
+    }
+
+    /// docs/diagnostics.md's rule table is `automail explain --format markdown`: every rule of the catalog.
+    @Test func theRuleTableIsTheCatalog() throws {
+        try Self.checkGenerated(
+            "docs/diagnostics.md", between: "<!-- rule-list: generated from RuleCatalog.all -->",
+            and: "<!-- /rule-list -->", RuleExplanation.listMarkdown(RuleCatalog.all), what: "rule table")
+    }
+
+    /// Every output format (``ReportFormat``) is in docs/diagnostics.md: in the `--format` list, in the
+    /// list of contents and as a section of its own.
+    @Test func everyOutputFormatIsDocumented() throws {
+        let text = try String(
+            contentsOf: Fixtures.repositoryRoot.appendingPathComponent("docs/diagnostics.md"), encoding: .utf8)
+        let names = ReportFormat.allCases.map(\.rawValue)
+        #expect(text.contains("`--format \(names.joined(separator: "|"))`"), "the `--format` list differs from ReportFormat")
+        #expect(
+            text.contains("[Output formats](#output-formats): " + names.map { "`\($0)`" }.joined(separator: ", ")),
+            "the contents' list of formats differs from ReportFormat")
+        for name in names {
+            #expect(text.contains("\n### `\(name)`\n"), "docs/diagnostics.md has no section `### \\`\(name)\\``")
+        }
+    }
+
     /// `automail explain AM606` lists every supported filter, from the same registry.
     @Test func theExplanationOfAM606ListsTheRegistry() throws {
         let rule = try #require(RuleCatalog.rule("AM606"))

@@ -22,7 +22,7 @@ import Testing
     }
 
     /// Exit 0 clean, 1 errors, 0 warnings (1 with `--strict`), in every format, for `check` and `build`.
-    @Test(arguments: ["check", "build"], ["human", "json", "sarif", "github", "gitlab"])
+    @Test(arguments: ["check", "build"], ReportFormat.allCases.map(\.rawValue))
     func exitCodes(command: String, format: String) throws {
         for kind in Kind.allCases {
             let scratch = try ScratchFolder()
