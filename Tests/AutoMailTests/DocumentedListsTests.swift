@@ -65,7 +65,7 @@ struct DocumentedListsTests {
     }
 
     /// Every output format (``ReportFormat``) is in docs/diagnostics.md: in the `--format` list, in the
-    /// list of contents and as a section of its own.
+    /// list of contents and as a section of its own; and in README's synopsis of `automail check`.
     @Test func everyOutputFormatIsDocumented() throws {
         let text = try String(
             contentsOf: Fixtures.repositoryRoot.appendingPathComponent("docs/diagnostics.md"), encoding: .utf8)
@@ -76,6 +76,33 @@ struct DocumentedListsTests {
             "the contents' list of formats differs from ReportFormat")
         for name in names {
             #expect(text.contains("\n### `\(name)`\n"), "docs/diagnostics.md has no section `### \\`\(name)\\``")
+        }
+        let readme = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(
+            readme.contains("[--format \(names.joined(separator: "\\|"))]"),
+            "README's `automail check` synopsis lists other formats than ReportFormat")
+    }
+
+    /// Every test CONTRIBUTING.md names as enforcing a step (`` `Suite/test` ``) exists, so a checklist does not
+    /// point at a test that was renamed away.
+    @Test func theTestsContributingNamesExist() throws {
+        let text = try String(
+            contentsOf: Fixtures.repositoryRoot.appendingPathComponent("CONTRIBUTING.md"), encoding: .utf8)
+        let regex = try NSRegularExpression(pattern: #"`(\w+Tests)/(\w+)`"#)
+        var sources = ""
+        let tests = Fixtures.repositoryRoot.appendingPathComponent("Tests")
+        for case let url as URL in FileManager.default.enumerator(at: tests, includingPropertiesForKeys: nil)?
+            .allObjects ?? [] where url.pathExtension == "swift" {
+            sources += try String(contentsOf: url, encoding: .utf8)
+        }
+        let matches = regex.matches(in: text, range: NSRange(text.startIndex..., in: text))
+        #expect(matches.count >= 15)
+        for match in matches {
+            guard let suite = Range(match.range(at: 1), in: text), let test = Range(match.range(at: 2), in: text) else {
+                continue
+            }
+            #expect(sources.contains("struct \(text[suite])"), "CONTRIBUTING.md names a suite `\(text[suite])` that does not exist")
+            #expect(sources.contains("func \(text[test])("), "CONTRIBUTING.md names a test `\(text[test])` that does not exist")
         }
     }
 
