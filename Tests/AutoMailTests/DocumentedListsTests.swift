@@ -3,9 +3,12 @@ import Foundation
 import Liquid
 import Testing
 
-/// Lists the documents repeat are generated from the one list in the code: the Liquid filters of
-/// `LiquidTemplate.supportedFilters` (the filter registry in Sources/Liquid), between the markers
-/// `<!-- liquid-filters: … -->` and `<!-- /liquid-filters -->`. `RECORD_SNAPSHOTS=1` rewrites them.
+/// Lists the documents repeat are generated from the one list in the code, or checked against it: the
+/// Liquid filters of `LiquidTemplate.supportedFilters` (the filter registry in Sources/Liquid), between the
+/// markers `<!-- liquid-filters: … -->` and `<!-- /liquid-filters -->`; the rule table of
+/// docs/diagnostics.md (`RuleCatalog.all`), between `<!-- rule-list: … -->` and `<!-- /rule-list -->`;
+/// the output formats (`ReportFormat`); the tests CONTRIBUTING.md names. `RECORD_SNAPSHOTS=1` rewrites the
+/// generated ones.
 struct DocumentedListsTests {
     static let documents = ["README.md", "docs/workspace-format.md", "docs/bundle-format.md"]
     static let opening = "<!-- liquid-filters: generated from LiquidTemplate.supportedFilters -->"
