@@ -86,6 +86,32 @@ struct DocumentedListsTests {
             "README's `automail check` synopsis lists other formats than ReportFormat")
     }
 
+    /// A line of the documentation that names three output formats or more names every machine format: a
+    /// list of formats is complete. `action.yml`'s `format` input names every format.
+    @Test func everyListOfOutputFormatsIsComplete() throws {
+        let machine = ReportFormat.allCases.filter { $0 != .human }.map(\.rawValue)
+        let files = ["README.md", "docs/diagnostics.md", "docs/integration.md", "docs/recipes.md"]
+        var lists = 0
+        for file in files {
+            let url = Fixtures.repositoryRoot.appendingPathComponent(file)
+            guard FileManager.default.fileExists(atPath: url.path) else { continue }
+            for (index, line) in try String(contentsOf: url, encoding: .utf8).split(separator: "\n").enumerated() {
+                let named = ReportFormat.allCases.map(\.rawValue).filter { line.contains("`\($0)`") }
+                guard named.count >= 3 else { continue }
+                lists += 1
+                let missing = machine.filter { !named.contains($0) }
+                #expect(missing.isEmpty, "\(file):\(index + 1) lists output formats without \(missing)")
+            }
+        }
+        #expect(lists >= 4, "the lists of output formats were not found (\(lists))")
+        let action = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("action.yml"), encoding: .utf8)
+        let input = try #require(
+            action.split(separator: "\n").first { $0.contains("`automail check --format`") }, "action.yml: no `format` input")
+        for format in ReportFormat.allCases {
+            #expect(input.contains(format.rawValue), "action.yml's `format` input does not name \(format.rawValue)")
+        }
+    }
+
     /// Every test CONTRIBUTING.md names as enforcing a step (`` `Suite/test` ``) exists, so a checklist does not
     /// point at a test that was renamed away.
     @Test func theTestsContributingNamesExist() throws {
