@@ -157,6 +157,17 @@ import Testing
         #expect(lines.contains("AM401  error    a footer has no unsubscribe link"))
     }
 
+    /// `--format markdown`: the rule table of docs/diagnostics.md, or one rule as SARIF's `help.markdown`.
+    @Test func explainWritesMarkdown() throws {
+        let list = try AutomailProcess.run(["explain", "--format", "markdown"])
+        #expect(list.status == 0)
+        #expect(list.standardOutput == RuleExplanation.listMarkdown(RuleCatalog.all))
+        #expect(list.standardOutput.contains("| `AM611` | warning | an image has no alternative text | yes |"))
+        let one = try AutomailProcess.run(["explain", "AM611", "--format", "markdown"])
+        #expect(one.status == 0)
+        #expect(one.standardOutput.hasPrefix("**AM611** (warning): an image has no alternative text\n"))
+    }
+
     @Test func explainSaysWhetherACodeCanBeSuppressed() throws {
         let unsafe = try AutomailProcess.run(["explain", "AM503"])
         #expect(unsafe.status == 0)
