@@ -105,24 +105,27 @@ func trimmed(_ scalars: [Unicode.Scalar], leading: Bool, trailing: Bool) -> [Uni
     return Array(scalars[lower..<upper])
 }
 
-/// Ruby's `CGI.escapeHTML`; with `once`, existing entities such as `&amp;` or `&#39;` are kept.
+/// Ruby's `CGI.escapeHTML` (``HTMLEscaper/Quoting/all``); with `once`, existing entities such as `&amp;`
+/// or `&#39;` are kept.
 func escapeHTML(_ scalars: [Unicode.Scalar], once: Bool) -> String {
-    var result = ""
+    var bytes: [UInt8] = []
+    var start = 0
     var index = 0
+    func flush(upTo end: Int) {
+        var text = String.UnicodeScalarView()
+        text.append(contentsOf: scalars[start..<end])
+        HTMLEscaper.append(.all, String(text).utf8, to: &bytes)
+    }
     while index < scalars.count {
-        let scalar = scalars[index]
-        switch scalar {
-        case "&":
-            if once && isEntity(scalars, at: index) { result += "&" } else { result += "&amp;" }
-        case "<": result += "&lt;"
-        case ">": result += "&gt;"
-        case "\"": result += "&quot;"
-        case "'": result += "&#39;"
-        default: result.unicodeScalars.append(scalar)
+        if once && scalars[index] == "&" && isEntity(scalars, at: index) {
+            flush(upTo: index)
+            bytes.append(0x26)
+            start = index + 1
         }
         index += 1
     }
-    return result
+    flush(upTo: scalars.count)
+    return String(decoding: bytes, as: UTF8.self)
 }
 
 /// Whether `&` at `index` starts `&name;` or `&#digits;`.

@@ -40,77 +40,41 @@ struct RawToken {
     var closed = true
 }
 
-/// Cuts a template into text, outputs and tags, treating `raw` bodies as text.
+/// Cuts a template into text, outputs and tags, treating `raw` bodies as text. Where a construct ends
+/// is ``LiquidDelimiters``' answer, the one the Markdown renderer uses too.
 struct Lexer {
     let scalars: [Unicode.Scalar]
+    let delimiters: LiquidDelimiters
 
-    init(_ scalars: [Unicode.Scalar]) { self.scalars = scalars }
-
-    private func matches(_ text: String, at index: Int) -> Bool {
-        var i = index
-        for scalar in text.unicodeScalars {
-            guard i < scalars.count, scalars[i] == scalar else { return false }
-            i += 1
-        }
-        return true
-    }
-
-    private func find(_ text: String, from start: Int) -> Int? {
-        var i = start
-        while i < scalars.count {
-            if matches(text, at: i) { return i }
-            i += 1
-        }
-        return nil
-    }
-
-    /// The next `{{` or `{%` at or after `start`.
-    private func nextMarkup(from start: Int) -> Int? {
-        var i = start
-        while i + 1 < scalars.count {
-            if scalars[i] == "{" && (scalars[i + 1] == "{" || scalars[i + 1] == "%") { return i }
-            i += 1
-        }
-        return nil
+    init(_ scalars: [Unicode.Scalar]) {
+        self.scalars = scalars
+        self.delimiters = LiquidDelimiters(scalars)
     }
 
     func tokens() -> [RawToken] {
         var result: [RawToken] = []
         var i = 0
         while i < scalars.count {
-            guard let start = nextMarkup(from: i) else {
+            guard let start = delimiters.nextOpening(from: i) else {
                 result.append(RawToken(kind: .text, range: i..<scalars.count, inner: i..<scalars.count))
                 break
             }
             if start > i { result.append(RawToken(kind: .text, range: i..<start, inner: i..<start)) }
-            let isOutput = scalars[start + 1] == "{"
+            let isOutput = delimiters.opening(at: start) == .output
             var token = markupToken(at: start, output: isOutput)
             i = token.range.upperBound
             if !isOutput && token.name == "raw" && token.closed {
                 // The body runs to the first `{% endraw %}`, whatever it contains.
-                var search = i
-                var found = false
-                while let open = find("{%", from: search) {
-                    var j = open + 2
-                    if j < scalars.count && scalars[j] == "-" { j += 1 }
-                    while j < scalars.count && isWhitespace(scalars[j]) { j += 1 }
-                    if matches("endraw", at: j), j + 6 >= scalars.count || !isWordScalar(scalars[j + 6]) {
-                        result.append(token)
-                        result.append(RawToken(kind: .rawBody, range: i..<open, inner: i..<open))
-                        token = markupToken(at: open, output: false)
-                        i = token.range.upperBound
-                        found = true
-                        break
-                    }
-                    search = open + 2
-                }
-                if !found {
-                    token.closed = true
+                guard let end = delimiters.endTag(named: "endraw", from: i) else {
                     result.append(token)
                     result.append(RawToken(kind: .rawBody, range: i..<scalars.count, inner: i..<scalars.count))
                     i = scalars.count
                     continue
                 }
+                result.append(token)
+                result.append(RawToken(kind: .rawBody, range: i..<end.start, inner: i..<end.start))
+                token = markupToken(at: end.start, output: false)
+                i = token.range.upperBound
             }
             result.append(token)
         }
@@ -118,14 +82,13 @@ struct Lexer {
     }
 
     private func markupToken(at start: Int, output: Bool) -> RawToken {
-        let closer = output ? "}}" : "%}"
         var token = RawToken(kind: output ? .output : .tag, range: start..<scalars.count, inner: start..<start)
         var innerStart = start + 2
         if innerStart < scalars.count && scalars[innerStart] == "-" {
             token.trimLeft = true
             innerStart += 1
         }
-        guard let end = find(closer, from: innerStart) else {
+        guard let end = delimiters.closing(output ? .output : .tag, from: innerStart) else {
             token.closed = false
             token.inner = innerStart..<scalars.count
             return token
@@ -138,34 +101,15 @@ struct Lexer {
         token.range = start..<(end + 2)
         token.inner = innerStart..<innerEnd
         if !output {
-            var j = innerStart
-            while j < innerEnd && isWhitespace(scalars[j]) { j += 1 }
-            let nameStart = j
-            if j < innerEnd && scalars[j] == "#" {
-                j += 1
-            } else {
-                while j < innerEnd && isWordScalar(scalars[j]) { j += 1 }
-            }
-            token.name = string(scalars[nameStart..<j])
-            token.nameRange = nameStart..<j
+            (token.name, token.nameRange) = delimiters.tagName(from: innerStart, upTo: innerEnd)
         }
         return token
     }
 }
 
-func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
-    switch scalar {
-    case " ", "\t", "\n", "\r", "\u{0B}", "\u{0C}": return true
-    default: return false
-    }
-}
+func isWhitespace(_ scalar: Unicode.Scalar) -> Bool { LiquidDelimiters.isWhitespace(scalar) }
 
-func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
-    switch scalar {
-    case "a"..."z", "A"..."Z", "0"..."9", "_": return true
-    default: return false
-    }
-}
+func isWordScalar(_ scalar: Unicode.Scalar) -> Bool { LiquidDelimiters.isWordScalar(scalar) }
 
 func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
     ScalarText.string(scalars)

@@ -1,3 +1,5 @@
+import Liquid
+
 /// Wraps a rendered body and footer in a complete email HTML document.
 ///
 /// The head is always generated: `<!DOCTYPE html>`, `<html lang>`, charset, viewport, the Apple and
@@ -119,7 +121,7 @@ public struct DocumentLayout: Sendable {
             body.insert(.markup(EmailLayout.preheader(preheader)), at: preheaderPosition)
         }
         return [
-            .markup("<!DOCTYPE html>\n<html lang=\"" + HTMLEscaping.attribute(locale) + EmailLayout.headAfterLocale),
+            .markup("<!DOCTYPE html>\n<html lang=\"" + HTMLEscaper.escape(.attribute, locale) + EmailLayout.headAfterLocale),
             .markup(EmailLayout.escapeOutsideLiquid(subject)), .markupPiece(0),
         ] + body + [.markup("\n</html>\n")]
     }
@@ -289,7 +291,7 @@ enum EmailLayout {
     /// Liquid can start in it.
     static func literal(_ text: String) -> String {
         var result = ""
-        for character in HTMLEscaping.attribute(text) {
+        for character in HTMLEscaper.escape(.attribute, text) {
             switch character {
             case "{": result += "&#123;"
             case "}": result += "&#125;"
@@ -347,11 +349,11 @@ enum EmailLayout {
         var result = ""
         var next = 0
         for construct in scanner.constructs() where construct.kind == .output || construct.kind == .tag {
-            result += HTMLEscaping.text(String(String.UnicodeScalarView(scanner.scalars[next..<construct.range.lowerBound])))
+            result += HTMLEscaper.escape(.text, String(String.UnicodeScalarView(scanner.scalars[next..<construct.range.lowerBound])))
             result += String(String.UnicodeScalarView(scanner.scalars[construct.range]))
             next = construct.range.upperBound
         }
-        result += HTMLEscaping.text(String(String.UnicodeScalarView(scanner.scalars[next...])))
+        result += HTMLEscaper.escape(.text, String(String.UnicodeScalarView(scanner.scalars[next...])))
         return result
     }
 }

@@ -2,9 +2,9 @@ import Liquid
 
 /// Finds the Liquid constructs, autolinks and `<` characters of a Markdown source.
 ///
-/// This is a delimiter scanner, not a Liquid parser: `{{` runs to the first `}}`, `{%` to the
-/// first `%}` (as in the reference Liquid tokenizer), and a `raw` or `comment` tag runs to its
-/// `endraw` / `endcomment` tag, taken whole. An unterminated delimiter is plain text.
+/// Where a Liquid construct starts and ends is ``LiquidDelimiters``' answer, the Liquid lexer's own:
+/// `{{` runs to the first `}}`, `{%` to the first `%}`, and a `raw` or `comment` tag runs to its
+/// `endraw` / `endcomment` tag, taken whole. An unterminated delimiter is plain text here.
 struct LiquidScanner {
     /// One construct found in the source, with its range in Unicode-scalar offsets.
     struct Construct: Equatable {
@@ -30,9 +30,11 @@ struct LiquidScanner {
     }
 
     let scalars: [Unicode.Scalar]
+    private let delimiters: LiquidDelimiters
 
     init(_ source: String) {
         scalars = ScalarText.scalars(of: source)
+        delimiters = LiquidDelimiters(scalars)
     }
 
     /// All constructs, in source order, not overlapping.
@@ -49,25 +51,29 @@ struct LiquidScanner {
             if scalar == "{", index + 1 < scalars.count {
                 let next = scalars[index + 1]
                 if next == "{", !outputCloseMissing {
-                    if let end = find(["}", "}"], from: index + 2) {
+                    if let end = delimiters.closing(.output, from: index + 2) {
                         result.append(Construct(kind: .output, range: index..<end + 2))
                         index = end + 2
                         continue
                     }
                     outputCloseMissing = true
                 }
-                if next == "%", !tagCloseMissing, find(["%", "}"], from: index + 2) == nil {
+                if next == "%", !tagCloseMissing, delimiters.closing(.tag, from: index + 2) == nil {
                     tagCloseMissing = true
                 }
-                if next == "%", !tagCloseMissing, let end = find(["%", "}"], from: index + 2) {
+                if next == "%", !tagCloseMissing, let end = delimiters.closing(.tag, from: index + 2) {
                     var upper = end + 2
                     var rawBody: Range<Int>?
-                    let name = tagName(in: index + 2..<end)
+                    let insideStart = index + 2 < end && scalars[index + 2] == "-" ? index + 3 : index + 2
+                    let name = delimiters.tagName(from: insideStart, upTo: end).name
                     let endName = "end" + name
                     var close: (tagStart: Int, end: Int)?
                     if name == "raw" || name == "comment", !endTagMissing.contains(endName) {
-                        close = findEndTag(endName, from: upper)
-                        if close == nil { endTagMissing.insert(endName) }
+                        if let found = delimiters.endTag(named: endName, from: upper), let end = found.end {
+                            close = (found.start, end)
+                        } else {
+                            endTagMissing.insert(endName)
+                        }
                     }
                     if let close {
                         if name == "raw" { rawBody = upper..<close.tagStart }
@@ -176,37 +182,6 @@ struct LiquidScanner {
         while index + pattern.count <= scalars.count {
             if starts(with: pattern, at: index) { return index }
             index += 1
-        }
-        return nil
-    }
-
-    /// The lowercase-insensitive name of the tag whose inside is `range`: `{%- raw -%}` gives `raw`.
-    private func tagName(in range: Range<Int>) -> String {
-        var index = range.lowerBound
-        if index < range.upperBound, scalars[index] == "-" { index += 1 }
-        while index < range.upperBound, Self.isWhitespace(scalars[index]) { index += 1 }
-        var name = String.UnicodeScalarView()
-        while index < range.upperBound, isASCIILetter(scalars[index]) || scalars[index] == "_" {
-            name.append(scalars[index])
-            index += 1
-        }
-        return String(name)
-    }
-
-    /// The start and end (exclusive) of the first `{% endNAME %}` tag at or after `start`.
-    private func findEndTag(_ name: String, from start: Int) -> (tagStart: Int, end: Int)? {
-        var index = start
-        while let open = find(["{", "%"], from: index) {
-            guard let close = find(["%", "}"], from: open + 2) else { return nil }
-            if tagName(in: open + 2..<close) == name {
-                var rest = open + 2
-                if rest < close, scalars[rest] == "-" { rest += 1 }
-                // Only the name and whitespace (and an optional `-`) may follow.
-                let inside = String(String.UnicodeScalarView(scalars[rest..<close]))
-                let trimmed = inside.trimming([" ", "\t", "\r", "\n", "\r\n", "-"])
-                if trimmed == name { return (open, close + 2) }
-            }
-            index = open + 2
         }
         return nil
     }

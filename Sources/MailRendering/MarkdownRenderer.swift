@@ -1,3 +1,5 @@
+import Liquid
+
 /// Renders a Markdown body (with Liquid merge tags) to an HTML fragment, keeping every Liquid
 /// construct byte for byte and refusing raw HTML and unsafe links.
 ///
@@ -49,12 +51,12 @@ private func htmlFragment(of conversion: MarkdownConversion) -> (html: String, i
             let bodyRange = (body.lowerBound - start)..<(body.upperBound - start)
             guard bodyRange.lowerBound >= 0, bodyRange.upperBound <= scalars.count else { return placeholder.source }
             return String(String.UnicodeScalarView(scalars[..<bodyRange.lowerBound]))
-                + HTMLEscaping.text(String(String.UnicodeScalarView(scalars[bodyRange])))
+                + HTMLEscaper.escape(.text, String(String.UnicodeScalarView(scalars[bodyRange])))
                 + String(String.UnicodeScalarView(scalars[bodyRange.upperBound...]))
         case .lessThan: return "&lt;"
         case .autolink(let url):
-            let escaped = HTMLEscaping.attribute(url)
-            return "<a href=\"\(escaped)\">\(HTMLEscaping.text(url))</a>"
+            let escaped = HTMLEscaper.escape(.attribute, url)
+            return "<a href=\"\(escaped)\">\(HTMLEscaper.escape(.text, url))</a>"
         }
     }
     return (html, conversion.issues)
@@ -71,44 +73,6 @@ public func checkMarkdown(_ markdown: String) -> [MarkdownIssue] {
 public func renderText(markdown: String, typography: Typography = .none) -> String {
     let conversion = MarkdownConversion(markdown: markdown, typography: typography)
     return PlainTextWriter.text(fromHTML: conversion.protectedHTML, document: conversion.protectedDocument)
-}
-
-/// `string` escaped as the renderer escapes a double-quoted attribute value (a link's `href`), so a
-/// caller can find a given URL in rendered HTML.
-public func escapeHTMLAttribute(_ string: String) -> String {
-    HTMLEscaping.attribute(string)
-}
-
-/// HTML escaping helpers.
-enum HTMLEscaping {
-    /// Escapes text content.
-    static func text(_ string: some StringProtocol) -> String {
-        var result = ""
-        for character in string {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
-
-    /// Escapes a double-quoted attribute value.
-    static func attribute(_ string: some StringProtocol) -> String {
-        var result = ""
-        for character in string {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
 }
 
 /// One Markdown-to-HTML conversion (``MailMarkdown``), with the checks that go with it.
@@ -333,7 +297,7 @@ struct MarkdownConversion {
                             declarations: Declarations, document: ProtectedMarkdown) -> (String, MarkdownIssue?) {
         let wholeRange = document.sourceRange(ofProtected: range)
         var body = isImage ? raw.dropFirst() : raw
-        guard body.first == "[" else { return (HTMLEscaping.text(raw), nil) }
+        guard body.first == "[" else { return (HTMLEscaper.escape(.text, raw), nil) }
         body = body.dropFirst()
         var inkURL: Substring
         var urlSourceRange = wholeRange
@@ -351,7 +315,7 @@ struct MarkdownConversion {
                     balance -= 1
                 }
             }
-            guard let open, open > body.startIndex else { return (HTMLEscaping.text(raw), nil) }
+            guard let open, open > body.startIndex else { return (HTMLEscaper.escape(.text, raw), nil) }
             inkURL = raw[raw.index(after: open)..<raw.index(before: raw.endIndex)]
             text = body[..<raw.index(before: open)]
             let lower = document.protectedOffset(of: inkURL.startIndex)
@@ -359,7 +323,7 @@ struct MarkdownConversion {
             urlSourceRange = document.sourceRange(ofProtected: lower..<upper)
             if inkURL.isEmpty { urlSourceRange = wholeRange }
         } else {
-            guard let open = raw.lastIndex(of: "["), open > body.startIndex else { return (HTMLEscaping.text(raw), nil) }
+            guard let open = raw.lastIndex(of: "["), open > body.startIndex else { return (HTMLEscaper.escape(.text, raw), nil) }
             let name = raw[raw.index(after: open)..<raw.index(before: raw.endIndex)]
             text = body[..<raw.index(before: open)]
             if let declaration = declarations.byName[name.lowercased()] {
@@ -371,7 +335,7 @@ struct MarkdownConversion {
         }
         let issue = checkURL(inkURL, range: urlSourceRange, wholeRange: wholeRange, document: document)
         let safe = issue == nil
-        let href = HTMLEscaping.attribute(inkURL.trimming([" ", "\t"]))
+        let href = HTMLEscaper.escape(.attribute, inkURL.trimming([" ", "\t"]))
         if isImage {
             let alt = plainAlt(text)
             var altIssue: MarkdownIssue?
@@ -380,8 +344,8 @@ struct MarkdownConversion {
                                          help: "describe the image between the brackets: `![Our team at the market](…)`",
                                          range: wholeRange)
             }
-            guard safe else { return (HTMLEscaping.text(alt), issue) }
-            return ("<img src=\"\(href)\" alt=\"\(HTMLEscaping.attribute(alt))\">", altIssue)
+            guard safe else { return (HTMLEscaper.escape(.text, alt), issue) }
+            return ("<img src=\"\(href)\" alt=\"\(HTMLEscaper.escape(.attribute, alt))\">", altIssue)
         }
         let prefix = "<a href=\"\(inkURL)\">"
         let title: String
@@ -389,7 +353,7 @@ struct MarkdownConversion {
            inkHTML.count >= prefix.count + 4 {
             title = String(inkHTML.dropFirst(prefix.count).dropLast(4))
         } else {
-            title = HTMLEscaping.text(text)
+            title = HTMLEscaper.escape(.text, text)
         }
         guard safe else { return (title, issue) }
         return ("<a href=\"\(href)\">\(title)</a>", nil)
@@ -403,7 +367,7 @@ struct MarkdownConversion {
     /// In code, an autolink is literal text: swap its token for the escaped source.
     static func literalAutolinks(in html: String, document: ProtectedMarkdown) -> String {
         document.replacingTokens(in: html) { placeholder in
-            if case .autolink = placeholder.construct.kind { return HTMLEscaping.text(placeholder.source) }
+            if case .autolink = placeholder.construct.kind { return HTMLEscaper.escape(.text, placeholder.source) }
             return placeholder.token
         }
     }

@@ -1,3 +1,5 @@
+import Liquid
+
 /// Turns the Markdown writer's HTML (placeholders still in) into the plain-text part, so that the text and the
 /// HTML parts always agree on the document's structure.
 ///
@@ -71,7 +73,7 @@ enum PlainTextWriter {
                       !value.contains(document.prefix)
                 else { continue }
                 result += substring[last..<token.range.lowerBound]
-                result += HTMLEscaping.text(value)
+                result += HTMLEscaper.escape(.text, value)
                 last = token.range.upperBound
             }
             result += substring[last...]

@@ -165,7 +165,7 @@ struct StreamedTriggerDecodingTests {
         bag.report(contentsOf: parsed.diagnostics)
         let whole = parsed.root.map { WorkspaceDecoder.decodeTriggers($0, file: file.path, into: &bag) }
         // The compiler's file stage, which streams the bindings.
-        let outcome = FileStage.outcome(of: file, options: BuildOptions())
+        let outcome = DecodeStage.decode(file, options: BuildOptions())
         var streamed: [Trigger]?
         if case .triggers(let list)? = outcome.model { streamed = list }
         #expect(streamed == whole)

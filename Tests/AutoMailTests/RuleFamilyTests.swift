@@ -18,7 +18,7 @@ import Testing
     /// Stage folders outside `Rules/` that report a family's codes; that family's folder holds only its
     /// catalog entries (the loader, the decoder and the suppression comments run before any rule).
     static let stageFamilies: [String: String] = [
-        "Workspace": "Workspace", "Decoding": "Structure", "Suppression": "SuppressionComments",
+        "Pipeline/Load": "Workspace", "Pipeline/Decode": "Structure", "Suppression": "SuppressionComments",
     ]
 
     /// The codes a folder reports although another family owns them. Each is one finding checked in two
@@ -38,7 +38,7 @@ import Testing
         "Sender": ["hiddenCharacter"],
         "Template": ["headerInjection", "hiddenCharacter"],
         // The loader refuses a file too large to parse before the YAML layer sees it.
-        "Workspace": ["fileTooLarge"],
+        "Pipeline/Load": ["fileTooLarge"],
     ]
 
     /// The YAML layer's codes, declared where its parser reports them.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Every fenced block of README.md, CONTRIBUTING.md and docs/*.md is an example that runs as its text says:
+/// Every fenced block of README.md, CONTRIBUTING.md, ARCHITECTURE.md and docs/*.md is an example that runs as its text says:
 /// YAML is checked in a scratch workspace, commands run with the built `automail`, shown output is compared
 /// with what it prints, JSON is checked against its schema, copies against the file they copy. Each block
 /// says what it is in an `<!-- example: … -->` comment (CONTRIBUTING.md, "Examples in the documentation");
@@ -15,10 +15,10 @@ import Testing
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
 
-    /// README.md, CONTRIBUTING.md and every docs/*.md, relative to the repository root.
+    /// README.md, CONTRIBUTING.md, ARCHITECTURE.md and every docs/*.md, relative to the repository root.
     static func documents() -> [String] {
         let docs = (try? FileManager.default.contentsOfDirectory(atPath: repository + "/docs")) ?? []
-        return ["README.md", "CONTRIBUTING.md"] + docs.filter { $0.hasSuffix(".md") }.sorted().map { "docs/" + $0 }
+        return ["README.md", "CONTRIBUTING.md", "ARCHITECTURE.md"] + docs.filter { $0.hasSuffix(".md") }.sorted().map { "docs/" + $0 }
     }
 
     @Test(arguments: documents())

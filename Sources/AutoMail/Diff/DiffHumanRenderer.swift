@@ -19,22 +19,22 @@ public struct DiffHumanRenderer: Sendable {
     }
 }
 
+/// What each part of the diff's terminal report is painted in.
+extension TerminalColor {
+    fileprivate static let added = TerminalColor.green
+    fileprivate static let removed = TerminalColor.red
+    fileprivate static let changed = TerminalColor.yellow
+    fileprivate static let hunk = TerminalColor.cyan
+    fileprivate static let warning = TerminalColor.boldYellow
+}
+
 /// The terminal's way of writing a report.
 private struct TerminalStyle: DiffReportStyle {
-    enum Color: String {
-        case bold = "\u{1B}[1m"
-        case added = "\u{1B}[32m"
-        case removed = "\u{1B}[31m"
-        case changed = "\u{1B}[33m"
-        case hunk = "\u{1B}[36m"
-        case warning = "\u{1B}[1;33m"
-    }
-
     let useColor: Bool
     var output = ""
 
-    func paint(_ text: String, _ color: Color) -> String {
-        useColor ? color.rawValue + text + "\u{1B}[0m" : text
+    func paint(_ text: String, _ color: TerminalColor) -> String {
+        color.paint(text, enabled: useColor)
     }
 
     mutating func line(_ line: String) {
@@ -105,7 +105,7 @@ private struct TerminalStyle: DiffReportStyle {
         for hunk in diff.hunks {
             if !bare { line("        " + paint(hunk.header, .hunk)) }
             for diffLine in hunk.lines {
-                let color: Color? = diffLine.kind == .added ? .added : diffLine.kind == .removed ? .removed : nil
+                let color: TerminalColor? = diffLine.kind == .added ? .added : diffLine.kind == .removed ? .removed : nil
                 for (index, text) in diffLine.unified.enumerated() {
                     let shown = index == 0 ? String(text.prefix(1)) + plain(String(text.dropFirst())) : text
                     line("        " + (color.map { paint(shown, $0) } ?? shown))

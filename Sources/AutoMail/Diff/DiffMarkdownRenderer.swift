@@ -1,3 +1,5 @@
+import Liquid
+
 /// Renders a ``BundleDiff`` as a GitHub-flavoured Markdown comment a bot can post on a pull request:
 /// a hidden marker (`<!-- automail-diff -->`, to find and update the comment), a headline with the
 /// number of changes, a table of counts, then one section per kind of change, text diffs folded in
@@ -213,19 +215,9 @@ private struct MarkdownStyle: DiffReportStyle {
         return longest
     }
 
-    /// Text inside HTML (`<summary>`): `&`, `<`, `>`, `"` and `'` as entities.
+    /// Text inside HTML (`<summary>`): `&`, `<`, `>`, `"` and `'` as entities, after terminal controls are
+    /// made visible.
     static func escapeHTML(_ text: String) -> String {
-        var out = ""
-        for scalar in HumanReporter.sanitize(text).unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        HTMLEscaper.escape(.all, HumanReporter.sanitize(text))
     }
 }

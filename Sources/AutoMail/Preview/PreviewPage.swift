@@ -1,4 +1,5 @@
 import AutomailRuntime
+import Liquid
 import MailRendering
 
 /// The pages a reviewer opens: one email (headers, subject, the HTML part in a frame, the text part)
@@ -14,15 +15,15 @@ public enum PreviewPage {
         rows.append(("Subject", email.subject))
         rows += email.headers.map { ($0.name, $0.value) }
         let table = rows.map {
-            "<tr><th>\(escapeHTMLAttribute($0.0))</th><td>\(escapeHTMLAttribute($0.1))</td></tr>"
+            "<tr><th>\(HTMLEscaper.escape(.attribute, $0.0))</th><td>\(HTMLEscaper.escape(.attribute, $0.1))</td></tr>"
         }.joined(separator: "\n")
         return """
             <!DOCTYPE html>
-            <html lang="\(escapeHTMLAttribute(email.locale))">
+            <html lang="\(HTMLEscaper.escape(.attribute, email.locale))">
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(escapeHTMLAttribute(email.subject)) — \(escapeHTMLAttribute(email.template)) (\(escapeHTMLAttribute(email.locale)))</title>
+            <title>\(HTMLEscaper.escape(.attribute, email.subject)) — \(HTMLEscaper.escape(.attribute, email.template)) (\(HTMLEscaper.escape(.attribute, email.locale)))</title>
             <style>
             body { margin: 0; font-family: -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif; background: #e5e7eb; color: #111827; }
             header { padding: 16px 24px; background: #ffffff; border-bottom: 1px solid #d1d5db; }
@@ -37,15 +38,15 @@ public enum PreviewPage {
             </head>
             <body>
             <header>
-            <h1>\(escapeHTMLAttribute(email.subject))</h1>
+            <h1>\(HTMLEscaper.escape(.attribute, email.subject))</h1>
             <table>
             \(table)
             </table>
             </header>
-            <iframe title="HTML part" sandbox srcdoc="\(escapeHTMLAttribute(email.html))"></iframe>
+            <iframe title="HTML part" sandbox srcdoc="\(HTMLEscaper.escape(.attribute, email.html))"></iframe>
             <section>
             <h2>Text part</h2>
-            <pre>\(escapeHTMLAttribute(email.text))</pre>
+            <pre>\(HTMLEscaper.escape(.attribute, email.text))</pre>
             </section>
             </body>
             </html>
@@ -56,8 +57,8 @@ public enum PreviewPage {
     /// An index page linking every `(template, locale, file)` with its subject.
     public static func index(title: String, entries: [(template: String, locale: String, subject: String, file: String)]) -> String {
         let items = entries.map {
-            "<li><a href=\"\(escapeHTMLAttribute($0.file))\"><code>\(escapeHTMLAttribute($0.template))</code> "
-                + "(\(escapeHTMLAttribute($0.locale)))</a>: \(escapeHTMLAttribute($0.subject))</li>"
+            "<li><a href=\"\(HTMLEscaper.escape(.attribute, $0.file))\"><code>\(HTMLEscaper.escape(.attribute, $0.template))</code> "
+                + "(\(HTMLEscaper.escape(.attribute, $0.locale)))</a>: \(HTMLEscaper.escape(.attribute, $0.subject))</li>"
         }.joined(separator: "\n")
         return """
             <!DOCTYPE html>
@@ -65,11 +66,11 @@ public enum PreviewPage {
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(escapeHTMLAttribute(title))</title>
+            <title>\(HTMLEscaper.escape(.attribute, title))</title>
             <style>body { font-family: -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif; margin: 24px; line-height: 1.6; }</style>
             </head>
             <body>
-            <h1>\(escapeHTMLAttribute(title))</h1>
+            <h1>\(HTMLEscaper.escape(.attribute, title))</h1>
             <ul>
             \(items)
             </ul>

@@ -1,5 +1,6 @@
 import AutomailRuntime
 import BundleFormat
+import Liquid
 import MailRendering
 
 /// The static review site `automail preview --all` writes: an index of every template with what sends
@@ -102,7 +103,7 @@ public enum ReviewSite {
         return parts.joined(separator: " ")
     }
 
-    static func escape(_ text: String) -> String { escapeHTMLAttribute(text) }
+    static func escape(_ text: String) -> String { HTMLEscaper.escape(.attribute, text) }
 
     static let style = """
         body { margin: 0; font-family: -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif; background: #f4f4f5; color: #18181b; font-size: 14px; line-height: 1.5; }

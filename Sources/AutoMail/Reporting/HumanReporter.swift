@@ -117,7 +117,7 @@ public struct HumanReporter: DiagnosticReporter {
     }
 
     /// The `-->` line and, when the source line is known, the gutter, the line and its underline.
-    private func snippet(_ range: SourceRange, width: Int, style: String, lines: inout LineCache) -> String {
+    private func snippet(_ range: SourceRange, width: Int, style: TerminalColor, lines: inout LineCache) -> String {
         let padding = String(repeating: " ", count: width)
         var out = padding + paint("-->", Style.gutter) + " " + Self.sanitize(pathPrefix + range.file)
             + ":\(range.start.line):\(range.start.column)\n"
@@ -206,15 +206,14 @@ public struct HumanReporter: DiagnosticReporter {
     // MARK: - Colour
 
     private enum Style {
-        static let error = "\u{1B}[1;31m"
-        static let warning = "\u{1B}[1;33m"
-        static let note = "\u{1B}[1;36m"
-        static let ok = "\u{1B}[1;32m"
-        static let gutter = "\u{1B}[1;34m"
-        static let bold = "\u{1B}[1m"
-        static let reset = "\u{1B}[0m"
+        static let error = TerminalColor.boldRed
+        static let warning = TerminalColor.boldYellow
+        static let note = TerminalColor.boldCyan
+        static let ok = TerminalColor.boldGreen
+        static let gutter = TerminalColor.boldBlue
+        static let bold = TerminalColor.bold
 
-        static func of(_ severity: Severity) -> String {
+        static func of(_ severity: Severity) -> TerminalColor {
             switch severity {
             case .error: error
             case .warning: warning
@@ -223,8 +222,8 @@ public struct HumanReporter: DiagnosticReporter {
         }
     }
 
-    private func paint(_ text: String, _ style: String) -> String {
-        useColor ? style + text + Style.reset : text
+    private func paint(_ text: String, _ color: TerminalColor) -> String {
+        color.paint(text, enabled: useColor)
     }
 }
 

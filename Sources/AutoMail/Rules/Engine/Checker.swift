@@ -1,7 +1,7 @@
 import Diagnostics
 import YAMLSource
 
-/// Runs every rule over a decoded workspace.
+/// Runs every rule over a decoded workspace: the check stage's work (``CheckedWorkspace``).
 enum Checker {
     struct Output {
         var symbols: SymbolTable
@@ -14,7 +14,7 @@ enum Checker {
     /// Runs every rule; with `deferringTemplates`, every rule but the per-template ones (the template
     /// rules, AM601–AM611, AM618 and the Markdown checks, and the rendering rules they run on each
     /// template), which a build runs inside the lowering, template by template, so that no template's
-    /// Markdown conversion outlives its lowering.
+    /// Markdown conversion outlives its lowering (``CheckAndLowerTemplates``).
     static func check(
         _ workspace: Workspace, lines: [String: SourceLines], parallelism: Int = 1, deferringTemplates: Bool = false,
         referenceTime: Int? = nil, into bag: inout DiagnosticBag

@@ -9,7 +9,8 @@ import MailRendering
 /// Checking and lowering a template in one step means its Markdown is converted once and its
 /// conversion is dropped as soon as the template is written: the build never holds every template's
 /// HTML and text at once. A template the rules find an error in is not lowered (its problems are in
-/// ``templateDiagnostics``), so whatever was written is not a bundle and the caller discards it.
+/// ``templateDiagnostics``), so whatever was written is not a bundle and the caller discards it. The stage
+/// that drives it, and why checking and lowering are fused, is ``CheckAndLowerTemplates``.
 struct BundleLowering {
     let workspace: Workspace
     let manifest: Manifest

@@ -230,3 +230,13 @@ private struct Reader {
         return bytes == 1 ? "1 byte" : "\(bytes) bytes"
     }
 }
+
+extension WorkspaceLoader {
+    /// AM001 when `files` (a workspace given as its files, not read from disk) has no `automail.yaml`.
+    static func missingManifest(among files: [SourceFile]) -> Diagnostic? {
+        guard !files.contains(where: { $0.path == manifestName }) else { return nil }
+        return .rule(
+            .notAWorkspace, "the workspace has no `automail.yaml`", at: nil,
+            help: "create `automail.yaml` at the workspace root (`automail init` writes a starting one)")
+    }
+}

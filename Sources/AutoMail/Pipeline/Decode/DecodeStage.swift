@@ -1,0 +1,93 @@
+import Diagnostics
+import YAMLSource
+
+/// What parsing and decoding one file gave: its piece of the model, its diagnostics and its suppression
+/// comments. It depends on that file alone, so an editor keeps it until the file changes
+/// (``CompilationSession``).
+struct DecodedFile: Sendable {
+    enum Model: Sendable {
+        case manifest(Manifest)
+        case questionnaire(Questionnaire)
+        case template(Template)
+        case triggers([Trigger])
+    }
+
+    var path: String
+    var diagnostics: [Diagnostic] = []
+    var model: Model?
+    var unreadable = false
+    /// The file's `# automail: ignore` comments.
+    var suppressions: [SuppressionComment] = []
+    var parseTime: Duration = .zero
+    var decodeTime: Duration = .zero
+}
+
+/// The decode stage: a parsed file's node tree to its piece of the typed model, with the structural
+/// diagnostics (``WorkspaceDecoder``). Parsing and decoding run one file after the other on the same
+/// thread, so a file's tree is dropped as soon as it is decoded.
+enum DecodeStage {
+    /// How many files the pipeline parses and decodes before taking their outcomes in.
+    static let batchSize = 256
+
+    /// The decoded `files`, in their order, computed on up to `options.parallelism` threads.
+    /// Each file's outcome depends on that file alone, so the result is the same for any number of threads.
+    static func run(_ files: [SourceFile], options: BuildOptions) -> [DecodedFile] {
+        Parallel.map(files.count, parallelism: options.parallelism) { decode(files[$0], options: options) }
+    }
+
+    /// `file` parsed (``ParseStage``) then decoded.
+    static func decode(_ file: SourceFile, options: BuildOptions) -> DecodedFile {
+        guard let kind = FileKind(path: file.path), kind != .layout else { return DecodedFile(path: file.path) }
+        return decode(ParseStage.parse(file, kind: kind, options: options))
+    }
+
+    /// `file`'s tree decoded.
+    static func decode(_ file: ParsedFile) -> DecodedFile {
+        var outcome = DecodedFile(path: file.path, suppressions: file.suppressions, parseTime: file.parseTime)
+        var bag = DiagnosticBag()
+        bag.report(contentsOf: file.diagnostics)
+        let clock = ContinuousClock()
+        let mark = clock.now
+        decode(file.parsed, kind: file.kind, path: file.path, streamed: file.streamed, into: &outcome, bag: &bag)
+        outcome.decodeTime = clock.now - mark
+        outcome.diagnostics = bag.diagnostics
+        return outcome
+    }
+
+    private static func decode(
+        _ parsed: YAMLParseResult, kind: FileKind, path: String, streamed: [Trigger]?, into outcome: inout DecodedFile,
+        bag: inout DiagnosticBag
+    ) {
+        guard let root = parsed.root else {
+            outcome.unreadable = true
+            if kind == .manifest, !parsed.diagnostics.contains(where: { $0.severity == .error }) {
+                bag.report(
+                    .rule(
+                        .emptyValue, "`automail.yaml` is empty", at: .startOf(file: path),
+                        help: "declare at least `id`, `name`, `locales`, `sending_domains`, `legal` and `footer`"))
+            }
+            return
+        }
+        switch kind {
+        case .manifest:
+            outcome.model = .manifest(WorkspaceDecoder.decodeManifest(root, file: path, into: &bag))
+        case .questionnaire:
+            if let q = WorkspaceDecoder.decodeQuestionnaire(root, file: path, into: &bag) {
+                outcome.model = .questionnaire(q)
+            } else {
+                outcome.unreadable = true
+            }
+        case .template:
+            if let t = WorkspaceDecoder.decodeTemplate(root, file: path, into: &bag) {
+                outcome.model = .template(t)
+            } else {
+                outcome.unreadable = true
+            }
+        case .triggers:
+            if root.pairs == nil { outcome.unreadable = true }
+            outcome.model = .triggers(WorkspaceDecoder.decodeTriggers(root, file: path, streamed: streamed, into: &bag))
+        case .layout:
+            break  // never parsed as YAML
+        }
+    }
+}

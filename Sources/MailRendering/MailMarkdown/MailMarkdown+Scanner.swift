@@ -1,0 +1,171 @@
+import Liquid
+
+// The byte-level scanner under both readers: characters, whitespace, and the tables that keep
+// bracket, entity and parenthesis searches linear on hostile input.
+
+extension MailMarkdown {
+    // MARK: - Characters
+
+    @inline(__always) func byte(_ i: Int) -> UInt8 { i < end ? bytes[i] : 0 }
+
+    /// The index after the character at `i`.
+    func after(_ i: Int) -> Int {
+        guard i < end else { return end }
+        let b = bytes[i]
+        if b == 0x0D, i + 1 < end, bytes[i + 1] == 0x0A { return i + 2 }
+        let width = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
+        return min(end, i + width)
+    }
+
+    /// The index of the character before `i`, or `nil` at the start.
+    func before(_ i: Int) -> Int? {
+        guard i > 0 else { return nil }
+        if i >= 2, bytes[i - 1] == 0x0A, bytes[i - 2] == 0x0D { return i - 2 }
+        var j = i - 1
+        while j > 0, bytes[j] & 0xC0 == 0x80 { j -= 1 }
+        return j
+    }
+
+    /// The scalar at `i` (ASCII fast path).
+    func scalar(_ i: Int) -> UInt32 {
+        let b = UInt32(bytes[i])
+        if b < 0x80 { return b }
+        if b < 0xE0, i + 1 < end { return (b & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F) }
+        if b < 0xF0, i + 2 < end {
+            return (b & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+        }
+        if i + 3 < end {
+            return (b & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6
+                | UInt32(bytes[i + 3] & 0x3F)
+        }
+        return 0xFFFD
+    }
+
+    /// `Character.isNewline` of the character at `i`.
+    func isNewline(_ i: Int) -> Bool {
+        guard i < end else { return false }
+        let b = bytes[i]
+        if b < 0x80 { return b >= 0x0A && b <= 0x0D }
+        let s = scalar(i)
+        return s == 0x85 || s == 0x2028 || s == 0x2029
+    }
+
+    /// `Character.isWhitespace` of the character at `i`.
+    func isWhitespace(_ i: Int) -> Bool {
+        guard i < end else { return false }
+        let b = bytes[i]
+        if b < 0x80 { return b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+        switch scalar(i) {
+        case 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
+        default: return false
+        }
+    }
+
+    /// Whitespace that is not a newline.
+    func isSameLineWhitespace(_ i: Int) -> Bool { isWhitespace(i) && !isNewline(i) }
+
+    /// Whether the character at `i` is the single ASCII character `c` (`\r\n` is not `\r`).
+    @inline(__always) func isChar(_ i: Int, _ c: UInt8) -> Bool {
+        guard i < end, bytes[i] == c else { return false }
+        return c != 0x0D || after(i) == i + 1
+    }
+
+    @inline(__always) func isDigit(_ i: Int) -> Bool { i < end && bytes[i] >= 0x30 && bytes[i] <= 0x39 }
+
+    /// Whether the character before `i` is a backslash (a continuation byte or the `\n` of `\r\n` is
+    /// never 0x5C, so the byte before is enough).
+    @inline(__always) func previousIsBackslash(_ i: Int) -> Bool {
+        i > 0 && i <= end && bytes[i - 1] == 0x5C
+    }
+
+    /// Skips same-line whitespace; the count of characters skipped.
+    func skipSameLineWhitespace(_ i: inout Int) -> Int {
+        var count = 0
+        let start = i
+        let limit = end
+        i = bytes.withUnsafeBufferPointer { buffer in
+            var j = start
+            while j < limit, buffer[j] == 0x20 || buffer[j] == 0x09 { j += 1 }
+            return j
+        }
+        count = i - start
+        while i < end, isSameLineWhitespace(i) {
+            i = after(i)
+            count += 1
+        }
+        return count
+    }
+
+    /// Ink's `readUntilEndOfLine`: the line's range; `i` moves past the newline.
+    func readUntilEndOfLine(_ i: inout Int) -> Range<Int> {
+        let start = i
+        while i < end {
+            if isNewline(i) {
+                let line = start..<i
+                i = after(i)
+                return line
+            }
+            i = after(i)
+        }
+        return start..<i
+    }
+
+    // MARK: - Scan tables
+
+    /// The end of `&…;` starting at `i` (after the `;`), or `nil` when whitespace or the end comes first.
+    mutating func entityEnd(from i: Int) -> Int? {
+        if entityStops.isEmpty {
+            entityStops = stops { b, i in b == 0x3B || (b < 0x80 ? b == 0x20 || (b >= 0x09 && b <= 0x0D) : isWhitespace(i)) }
+        }
+        let stop = Int(entityStops[i])
+        return stop < end && bytes[stop] == 0x3B ? stop + 1 : nil
+    }
+
+    /// The index of the first `]` from `i` on the same line, or `nil`.
+    mutating func closingBracket(from i: Int) -> Int? {
+        if bracketStops.isEmpty {
+            bracketStops = stops { b, i in b == 0x5D || (b < 0x80 ? b >= 0x0A && b <= 0x0D : isNewline(i)) }
+        }
+        guard i < end else { return nil }
+        let stop = Int(bracketStops[i])
+        return stop < end && bytes[stop] == 0x5D ? stop : nil
+    }
+
+    /// For each index, the first index at or after it whose character satisfies `isStop` (or `end`).
+    func stops(_ isStop: (UInt8, Int) -> Bool) -> [Int32] {
+        var result = [Int32](repeating: Int32(end), count: end + 1)
+        var next = end
+        var i = end - 1
+        while i >= 0 {
+            let b = bytes[i]
+            // Only character starts can stop a scan (the `\n` of `\r\n` is inside a character).
+            let isStart = b & 0xC0 != 0x80 && !(b == 0x0A && i > 0 && bytes[i - 1] == 0x0D)
+            if isStart, isStop(b, i) { next = i }
+            result[i] = Int32(next)
+            i -= 1
+        }
+        return result
+    }
+
+    /// The `)` matching the `(` at `open` on its line (Ink's balanced read), or `nil`.
+    mutating func matchingParenthesis(of open: Int) -> Int? {
+        if parenMatches.isEmpty {
+            parenMatches = [Int32](repeating: -1, count: end + 1)
+            var stack: [Int] = []
+            var i = 0
+            while i < end {
+                let b = bytes[i]
+                if b == 0x28 {
+                    stack.append(i)
+                } else if b == 0x29, let top = stack.popLast() {
+                    parenMatches[top] = Int32(i)
+                } else if isNewline(i) {
+                    stack.removeAll(keepingCapacity: true)
+                }
+                i = after(i)
+            }
+        }
+        let match = Int(parenMatches[open])
+        return match >= 0 ? match : nil
+    }
+}

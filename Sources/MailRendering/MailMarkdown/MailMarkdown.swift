@@ -1,0 +1,140 @@
+import Liquid
+
+/// automail's own Markdown reader and HTML writer, on UTF-8 bytes.
+///
+/// It reads the Markdown subset Ink 0.6.0 (MIT, John Sundell) reads and writes the same HTML, quirks
+/// included (paragraph lines joined with a space, a blockquote's lines glued, `## a##` losing its last
+/// letter), so that templates render as they always have. What it does not take from Ink:
+///
+/// - time: every scan is linear. A link that fails to parse is remembered by position (Ink retried it,
+///   exponentially in nested `[`), and a link nested in a failed link fails with it (Ink reached the
+///   same failure again). `&…;`, `](…)` and `][…]` scans use tables built once.
+/// - depth: links nest at most ``maxLinkDepth`` deep and lists ``maxListDepth`` deep; deeper ones are
+///   text. Ink needs exponential time or overflows its stack well before these depths.
+/// - memory safety: every read is bounds-checked (Ink 0.6.0 reads past the end of `- a\n  `).
+///
+/// Unsupported on purpose: raw HTML (the caller turns every `<` into a placeholder) and tables (a
+/// `|` line is a paragraph).
+///
+/// A "character" here is a Unicode scalar, except `\r\n`, one character as in Swift. The one known
+/// difference from Ink follows: a combining mark right after a marker (`*\u{301}`) made one Swift
+/// Character that Ink did not take for the marker; here the marker counts.
+struct MailMarkdown {
+    /// Links deeper than this inside link text are text.
+    static let maxLinkDepth = 32
+    /// Lists deeper than this are continuation text of their parent's last item.
+    static let maxListDepth = 32
+
+    /// Callbacks for the fragments the caller checks or rewrites, in document order. Ranges are UTF-8
+    /// offsets of the fragment's Markdown source; `html` is what Ink would write for it.
+    struct Hooks {
+        /// An inline code span `` `…` ``.
+        var inlineCode: (_ raw: Range<Int>, _ html: String) -> String
+        /// A fenced code block.
+        var codeBlock: (_ raw: Range<Int>, _ html: String) -> String
+        /// A link (`isImage` false) or an image.
+        var link: (_ raw: Range<Int>, _ html: String, _ isImage: Bool) -> String
+    }
+
+    // MARK: - Tree
+
+    /// An emphasis style; raw values are bits of a set of open styles.
+    enum Style: UInt8 { case italic = 1, bold = 2, strikethrough = 4 }
+
+    /// An emphasis marker, resolved once its text is read.
+    struct Marker {
+        var style: Style
+        var raw: [UInt8]
+        let lower: Int
+        let upper: Int
+        var closing = false
+        var valid = true
+        var prefix: UInt8?
+        var suffix: UInt8?
+    }
+
+    /// A piece of formatted text.
+    enum Part {
+        case linebreak
+        /// A single newline inside a paragraph: a space for Ink, a line break for email authors.
+        case softbreak
+        case source(Range<Int>)
+        case literal(StaticString)
+        case marker(Int)
+        case code(raw: Range<Int>, content: Range<Int>)
+        case link(Int)
+    }
+
+    /// Formatted text: Ink's `FormattedText`.
+    struct Text {
+        var parts: [Part] = []
+    }
+
+    /// A link or an image.
+    struct LinkNode {
+        var isImage: Bool
+        var text: Text
+        /// The URL, or the reference name.
+        var target: Range<Int>
+        var isReference: Bool
+        var raw: Range<Int>
+    }
+
+    struct ListItem {
+        var text: Text
+        var nested: Int?
+    }
+
+    struct ListNode {
+        var ordered: Bool
+        var first: Int
+        var marker: UInt8
+        var items: [ListItem] = []
+    }
+
+    enum Block {
+        case paragraph(Text)
+        case heading(Int, Text)
+        case list(Int)
+        case blockquote(Text)
+        case code(raw: Range<Int>, language: Range<Int>, content: [Range<Int>])
+        case rule
+        case image(Int)
+    }
+
+    /// ASCII bytes that never start markup, whitespace or an escape in text.
+    static let isPlain: [Bool] = (0..<256).map { byte in
+        guard byte >= 0x21, byte < 0x7F else { return false }
+        return "*_~`[]!\\&<>".utf8.contains(UInt8(byte)) == false
+    }
+
+    // MARK: - State
+
+    let bytes: [UInt8]
+    let end: Int
+    var markers: [Marker] = []
+    var links: [LinkNode] = []
+    var lists: [ListNode] = []
+    var blocks: [Block] = []
+    /// `[name]: url` declarations, last one wins (as in Ink).
+    var urls: [[UInt8]: Range<Int>] = [:]
+    /// Link parse results by the position of their `[`: 0 not read yet, -1 no link, else link index + 1.
+    var linkMemo: [Int32] = []
+    /// The index of the last `]`: a `[` after it starts no link.
+    let lastClosingBracket: Int
+    /// Scan tables, built on first use: see ``entityEnd(from:)``, ``closingBracket(from:)`` and
+    /// ``matchingParenthesis(of:)``.
+    var entityStops: [Int32] = []
+    var bracketStops: [Int32] = []
+    var parenMatches: [Int32] = []
+
+    /// Reads `text` (trailing spaces and tabs ignored, as the caller always did for Ink).
+    init(_ text: String) {
+        bytes = Array(text.utf8)
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        self.end = end
+        lastClosingBracket = bytes[..<end].lastIndex(of: 0x5D) ?? -1
+        readDocument()
+    }
+}

@@ -1,0 +1,163 @@
+import Liquid
+
+extension MailMarkdown {
+    // MARK: - HTML
+
+    /// The HTML of the document, calling `hooks` for code and links in document order.
+    /// `lineBreaks`: a single newline inside a paragraph is a line break (`<br>`), as email authors
+    /// mean it, rather than a space as in Ink and CommonMark.
+    func html(hooks: Hooks, lineBreaks: Bool = false) -> String {
+        var writer = MailMarkdownHTMLWriter(reader: self, hooks: hooks)
+        writer.lineBreaks = lineBreaks
+        for block in blocks { writer.write(block) }
+        return String(decoding: writer.out, as: UTF8.self)
+    }
+}
+
+/// The HTML writer of a read ``MailMarkdown`` document; lists are written with an explicit stack.
+struct MailMarkdownHTMLWriter {
+    typealias Hooks = MailMarkdown.Hooks
+    typealias Block = MailMarkdown.Block
+    typealias Text = MailMarkdown.Text
+
+    let reader: MailMarkdown
+    let hooks: Hooks
+    var out: [UInt8] = []
+    /// A single newline is written `<br>` rather than a space.
+    var lineBreaks = false
+
+    mutating func append(_ s: StaticString) {
+        s.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
+    mutating func write(_ block: Block) {
+        switch block {
+        case .paragraph(let text):
+            append("<p>")
+            write(text)
+            append("</p>")
+        case .heading(let level, let text):
+            var body = MailMarkdownHTMLWriter(reader: reader, hooks: hooks, lineBreaks: lineBreaks)
+            body.write(text)
+            var html = body.out
+            // Ink strips trailing `#`s with the Character before them (sic), by Characters.
+            if html.last == 0x23 {
+                let string = String(decoding: html, as: UTF8.self)
+                let last = string.index(before: string.endIndex)
+                var trim = last
+                while string[trim] == "#", trim != string.startIndex { trim = string.index(before: trim) }
+                if trim != last { html = Array(string[..<trim].utf8) }
+            }
+            out += Array("<h\(level)>".utf8) + html + Array("</h\(level)>".utf8)
+        case .list(let index):
+            writeList(index)
+        case .blockquote(let text):
+            append("<blockquote><p>")
+            write(text)
+            append("</p></blockquote>")
+        case .code(let raw, let language, let content):
+            var html: [UInt8] = Array("<pre><code".utf8)
+            if !language.isEmpty {
+                html += Array(" class=\"language-".utf8) + reader.bytes[language] + [0x22]
+            }
+            html.append(0x3E)
+            for range in content { HTMLEscaper.append(.text, reader.bytes[range], to: &html) }
+            html += Array("</code></pre>".utf8)
+            out += Array(hooks.codeBlock(raw, String(decoding: html, as: UTF8.self)).utf8)
+        case .rule:
+            append("<hr>")
+        case .image(let index):
+            writeLink(index)
+        }
+    }
+
+    mutating func write(_ text: Text) {
+        for part in text.parts {
+            switch part {
+            case .linebreak: append("<br>")
+            case .softbreak: if lineBreaks { append("<br>") } else { append(" ") }
+            case .source(let range): out += reader.bytes[range]
+            case .literal(let s): append(s)
+            case .marker(let index):
+                let marker = reader.markers[index]
+                guard marker.valid else {
+                    out += marker.raw
+                    continue
+                }
+                if let prefix = marker.prefix { out.append(prefix) }
+                append(marker.closing ? "</" : "<")
+                switch marker.style {
+                case .italic: append("em")
+                case .bold: append("strong")
+                case .strikethrough: append("s")
+                }
+                append(">")
+                if let suffix = marker.suffix { out.append(suffix) }
+            case .code(let raw, let content):
+                var html: [UInt8] = Array("<code>".utf8)
+                HTMLEscaper.append(.text, reader.bytes[content], to: &html)
+                html += Array("</code>".utf8)
+                out += Array(hooks.inlineCode(raw, String(decoding: html, as: UTF8.self)).utf8)
+            case .link(let index):
+                writeLink(index)
+            }
+        }
+    }
+
+    mutating func writeLink(_ index: Int) {
+        let link = reader.links[index]
+        var url = reader.bytes[link.target]
+        if link.isReference, let declared = reader.urls[MailMarkdown.lowercased(url)] {
+            url = reader.bytes[declared]
+        }
+        var body = MailMarkdownHTMLWriter(reader: reader, hooks: hooks, lineBreaks: lineBreaks)
+        body.write(link.text)
+        var html: [UInt8]
+        if link.isImage {
+            html = Array("<img src=\"".utf8) + url + [0x22]
+            if !body.out.isEmpty { html += Array(" alt=\"".utf8) + body.out + [0x22] }
+            html += Array("/>".utf8)
+        } else {
+            html = Array("<a href=\"".utf8) + url + Array("\">".utf8) + body.out + Array("</a>".utf8)
+        }
+        out += Array(hooks.link(link.raw, String(decoding: html, as: UTF8.self), link.isImage).utf8)
+    }
+
+    /// A list and its nested lists, without recursion.
+    mutating func writeList(_ root: Int) {
+        // (list, next item) frames.
+        var stack: [(list: Int, item: Int)] = [(root, 0)]
+        openList(root)
+        while let frame = stack.last {
+            let list = reader.lists[frame.list]
+            if frame.item > 0 {
+                // Close the previous item (its nested list, if any, is done).
+                append("</li>")
+            }
+            guard frame.item < list.items.count else {
+                stack.removeLast()
+                append(list.ordered ? "</ol>" : "</ul>")
+                continue
+            }
+            stack[stack.count - 1].item += 1
+            let item = list.items[frame.item]
+            append("<li>")
+            write(item.text)
+            if let nested = item.nested {
+                openList(nested)
+                stack.append((nested, 0))
+            }
+        }
+    }
+
+    mutating func openList(_ index: Int) {
+        let list = reader.lists[index]
+        if list.ordered {
+            append("<ol")
+            if list.first != 1 { out += Array(" start=\"\(list.first)\"".utf8) }
+            append(">")
+        } else {
+            append("<ul>")
+        }
+    }
+}
