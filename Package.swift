@@ -27,7 +27,9 @@ let package = Package(
         ),
         /// Source files, positions, ranges and diagnostics: shared by every stage.
         .target(name: "Diagnostics"),
-        /// libyaml events -> node tree with source ranges. No domain knowledge.
+        /// libyaml events -> node tree with source ranges. Knows nothing of workspaces; it reports YAML
+        /// problems with their stable codes AM101–AM113 (YAMLDiagnosticCodes.swift), which the compiler's
+        /// `Rules/YAML/` family catalogues.
         .target(name: "YAMLSource", dependencies: ["CLibYAML", "Diagnostics"]),
         /// Liquid lexer, parser, analyser and renderer for automail's subset. No dependencies,
         /// so a sender-side runtime can use it without the compiler.

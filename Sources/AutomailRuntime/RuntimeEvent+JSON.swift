@@ -81,7 +81,7 @@ extension RuntimeEvent {
     }
 
     private static func encounter(_ node: JSONNode) throws(FormatProblem) -> Encounter {
-        _ = try node.object(allowing: ["answers", "support_level", "tasks"])
+        _ = try node.object(allowing: Set(EventKind.allCases.map(\.encounterMember)))
         var encounter = Encounter()
         for item in try node.optional("answers")?.items() ?? [] {
             _ = try item.object(allowing: ["questionnaire", "question", "answer"])

@@ -42,7 +42,9 @@ public struct Encounter: Sendable, Hashable {
     public var eventKeys: [String] {
         var keys: [String] = []
         var seen = Set<String>()
-        let all = answers.map(\.eventKey) + (supportLevel.map { ["support_level:" + $0] } ?? []) + tasks.map { "task:" + $0 }
+        let all =
+            answers.map(\.eventKey) + (supportLevel.map { [EventKind.supportLevel.key($0)] } ?? [])
+            + tasks.map(EventKind.task.key)
         for key in all where seen.insert(key).inserted { keys.append(key) }
         return keys
     }
@@ -65,7 +67,7 @@ public struct Answer: Sendable, Hashable {
     }
 
     /// `answer:questionnaire/question/answer`.
-    public var eventKey: String { "answer:\(questionnaire)/\(question)/\(answer)" }
+    public var eventKey: String { EventKind.answer.key("\(questionnaire)/\(question)/\(answer)") }
 }
 
 /// What the sender knows of a contact when an event happens.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import AutoMail
 
-/// `automail check [WORKSPACE] [--strict] [--format human|json|sarif|github] [--report FILE]`: reports every
+/// `automail check [WORKSPACE] [--strict] [--format F] [--report FILE]`: reports every
 /// problem; the human format goes to stderr, machine formats to stdout (or to `--report FILE`).
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

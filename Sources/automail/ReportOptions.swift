@@ -2,30 +2,14 @@ import ArgumentParser
 import AutoMail
 import Diagnostics
 
-/// The values of `--format`.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
-    case human, json, sarif, github, gitlab
-
-    var reportFormat: ReportFormat {
-        switch self {
-        case .human: .human
-        case .json: .json
-        case .sarif: .sarif
-        case .github: .github
-        case .gitlab: .gitlab
-        }
-    }
-}
+/// `--format` takes a ``ReportFormat`` by its raw value.
+extension ReportFormat: ExpressibleByArgument {}
 
 /// `--format` and `--report`, shared by `check` and `build`: which reporter renders the diagnostics and
 /// where its output goes (docs/diagnostics.md).
 struct ReportOptions: ParsableArguments {
-    @Option(
-        help: """
-            The diagnostics' format: human (rustc-style text), json (schemas/diagnostics.schema.json), \
-            sarif (SARIF 2.1.0 for code scanning), github (GitHub Actions annotations) or gitlab (GitLab Code Quality).
-            """)
-    var format: OutputFormat = .human
+    @Option(help: ArgumentHelp("The diagnostics' format: \(ReportFormat.helpList)."))
+    var format: ReportFormat = .human
 
     @Option(
         name: .customLong("report"),
@@ -47,7 +31,7 @@ struct ReportOptions: ParsableArguments {
         _ diagnostics: [Diagnostic], suppressed: [SuppressedDiagnostic], loaded: LoadedWorkspace, workspace: String,
         color: ColorChoice, maxDiagnostics: Int?, machineDescriptor: Int32, onlyIfAny: Bool = false
     ) throws {
-        let kind = format.reportFormat
+        let kind = format
         if kind == .human, onlyIfAny, diagnostics.isEmpty { return }
         let descriptor = kind == .human ? Console.standardError : machineDescriptor
         let prefix =

@@ -18,9 +18,20 @@ import Testing
     /// A prefix holding every character the formats must escape: `,` `:` `%` and a space.
     static let prefix = "campaign, 2026: 100%/"
 
-    static let extensions: [(ReportFormat, String)] = [
-        (.human, "txt"), (.json, "json"), (.sarif, "sarif"), (.github, "github"), (.gitlab, "gitlab.json"),
+    /// The expected file of each format, `expected.EXT`: a new ``ReportFormat`` case fails
+    /// `everyFormatHasAnExpectedOutput` until it has one here (and recorded goldens).
+    static let extensionByFormat: [ReportFormat: String] = [
+        .human: "txt", .json: "json", .sarif: "sarif", .github: "github", .gitlab: "gitlab.json",
     ]
+
+    static let extensions: [(ReportFormat, String)] = ReportFormat.allCases.compactMap { format in
+        extensionByFormat[format].map { (format, $0) }
+    }
+
+    @Test func everyFormatHasAnExpectedOutput() {
+        let missing = ReportFormat.allCases.filter { Self.extensionByFormat[$0] == nil }
+        #expect(missing.isEmpty, "no expected output for \(missing.map(\.rawValue)): add it to `extensionByFormat`")
+    }
 
     /// The OASIS SARIF 2.1.0 schema beside the project, when present.
     static let sarifSchema = Fixtures.repositoryRoot.deletingLastPathComponent()

@@ -41,13 +41,19 @@ import Testing
         "Pipeline/Load": ["fileTooLarge"],
     ]
 
+    /// The YAML layer's codes, declared where its parser reports them.
+    static let yamlCodes = sources.appendingPathComponent("../YAMLSource/YAMLDiagnosticCodes.swift").standardized
+
+    /// The files that declare codes: each family's `Rules/<Family>/<Family>Rules+Codes.swift`, and the YAML
+    /// layer's.
+    static func codeDeclarationFiles() -> [URL] {
+        swiftFiles(in: rules).filter { $0.lastPathComponent.hasSuffix("+Codes.swift") } + [yamlCodes]
+    }
+
     /// Every code's declared name (`unknownKey`, `yamlSyntax`, aliases resolved) and its code.
     static func codeNames() throws -> [String: DiagnosticCode] {
-        let files = [
-            sources.appendingPathComponent("Support/DiagnosticCodes.swift"),
-            sources.appendingPathComponent("../YAMLSource/YAMLDiagnosticCodes.swift").standardized,
-        ]
-        let text = try files.map { try String(contentsOf: $0, encoding: .utf8) }.joined(separator: "\n")
+        let text = try codeDeclarationFiles().map { try String(contentsOf: $0, encoding: .utf8) }
+            .joined(separator: "\n")
         let regex = try NSRegularExpression(pattern: #"static let (\w+): DiagnosticCode = (?:"(AM\d{3})"|\.(\w+))"#)
         var codes: [String: DiagnosticCode] = [:]
         var aliases: [String: String] = [:]
@@ -104,6 +110,26 @@ import Testing
         for folder in folders {
             #expect(Set(families.values).contains(folder), "`Rules/\(folder)/` holds no catalog entry")
         }
+    }
+
+    @Test func eachCodeIsDeclaredInItsOwnFamily() throws {
+        let families = Self.families()
+        let regex = try NSRegularExpression(pattern: #"static let \w+: DiagnosticCode = "(AM\d{3})""#)
+        var declared: Set<DiagnosticCode> = []
+        for file in Self.codeDeclarationFiles() {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            let folder = file == Self.yamlCodes ? "YAML" : file.deletingLastPathComponent().lastPathComponent
+            for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                guard let range = Range(match.range(at: 1), in: text) else { continue }
+                let code = DiagnosticCode(rawValue: String(text[range]))
+                declared.insert(code)
+                #expect(
+                    families[code] == folder,
+                    "\(code) is declared in \(file.lastPathComponent) but its catalog entry is in `Rules/\(families[code] ?? "?")/`")
+            }
+        }
+        let undeclared = Set(RuleCatalog.all.map(\.code)).subtracting(declared)
+        #expect(undeclared.isEmpty, "no `+Codes.swift` declares \(undeclared.sorted())")
     }
 
     @Test func eachCodeIsReportedFromItsOwnFamilyOnly() throws {

@@ -49,6 +49,24 @@ struct EventDecodingTests {
         #expect(try RuntimeEvent.decode(written) == event)
     }
 
+    /// An encounter recording one event of each ``EventKind`` (its `encounter` member), and the key it makes.
+    static let encounters: [EventKind: (member: String, key: String)] = [
+        .answer: (#""answers": [{"questionnaire": "q", "question": "x", "answer": "a"}]"#, "answer:q/x/a"),
+        .supportLevel: (#""support_level": "s""#, "support_level:s"),
+        .task: (#""tasks": ["t"]"#, "task:t"),
+    ]
+
+    /// The runtime reads every kind of event from its encounter member, into its key, and writes it back.
+    @Test(arguments: EventKind.allCases)
+    func readsEveryEventKind(_ kind: EventKind) throws {
+        let example = try #require(Self.encounters[kind], "add an encounter recording `\(kind.encounterMember)`")
+        #expect(example.member.hasPrefix("\"\(kind.encounterMember)\""))
+        let event = try RuntimeEvent.decode(
+            Array(#"{"time": "2026-03-02T12:00:00Z", "encounter": {\#(example.member)}, "contact": {"unsubscribe_url": "u"}}"#.utf8))
+        #expect(event.encounter.eventKeys == [example.key])
+        #expect(try RuntimeEvent.decode(JSONWriter(pretty: true).write(event.json)) == event)
+    }
+
     @Test func onlyTimeEncounterAndUnsubscribeURLAreRequired() throws {
         let event = try RuntimeEvent.decode(
             Array(#"{"time": "2026-03-02T12:00:00Z", "encounter": {}, "contact": {"unsubscribe_url": "u"}}"#.utf8))

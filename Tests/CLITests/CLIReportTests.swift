@@ -22,7 +22,7 @@ import Testing
     }
 
     /// Exit 0 clean, 1 errors, 0 warnings (1 with `--strict`), in every format, for `check` and `build`.
-    @Test(arguments: ["check", "build"], ["human", "json", "sarif", "github", "gitlab"])
+    @Test(arguments: ["check", "build"], ReportFormat.allCases.map(\.rawValue))
     func exitCodes(command: String, format: String) throws {
         for kind in Kind.allCases {
             let scratch = try ScratchFolder()
@@ -155,6 +155,17 @@ import Testing
         #expect(lines.count == RuleCatalog.all.count)
         #expect(lines.contains("AM611  warning  an image has no alternative text"))
         #expect(lines.contains("AM401  error    a footer has no unsubscribe link"))
+    }
+
+    /// `--format markdown`: the rule table of docs/diagnostics.md, or one rule as SARIF's `help.markdown`.
+    @Test func explainWritesMarkdown() throws {
+        let list = try AutomailProcess.run(["explain", "--format", "markdown"])
+        #expect(list.status == 0)
+        #expect(list.standardOutput == RuleExplanation.listMarkdown(RuleCatalog.all))
+        #expect(list.standardOutput.contains("| `AM611` | warning | an image has no alternative text | yes |"))
+        let one = try AutomailProcess.run(["explain", "AM611", "--format", "markdown"])
+        #expect(one.status == 0)
+        #expect(one.standardOutput.hasPrefix("**AM611** (warning): an image has no alternative text\n"))
     }
 
     @Test func explainSaysWhetherACodeCanBeSuppressed() throws {

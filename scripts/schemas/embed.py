@@ -6,7 +6,8 @@ executable carries them as string literals. Run this after editing a schema:
 
     python3 scripts/schemas/embed.py
 
-`Tests/AutoMailTests/WorkspaceStarterTests.swift` fails when the embedded copies differ from the files.
+`WorkspaceStarterTests/theSchemaCopiesAreTheSchemaFiles` (Tests/AutoMailTests/WorkspaceStarterTests.swift) fails
+when the embedded copies differ from the files.
 """
 import os
 

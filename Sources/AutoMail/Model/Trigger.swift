@@ -1,7 +1,8 @@
+import BundleFormat
 import BundleModel
 import Diagnostics
 
-/// What fires a trigger.
+/// What fires a trigger: one case for each ``EventKind``, with its value.
 public enum TriggerEvent: Sendable, Hashable {
     /// A contact gives `answer` to `question` of `questionnaire`; each part keeps its own range.
     case answer(questionnaire: Located<String>, question: Located<String>, answer: Located<String>)
@@ -10,7 +11,6 @@ public enum TriggerEvent: Sendable, Hashable {
     /// A task is assigned.
     case task(Located<String>)
 
-    /// The event key in the bundle: `answer:q/question/answer`, `support_level:id` or `task:id`.
     /// Whether `other` is the same event (the same questionnaire, question and answer, support level or
     /// task), wherever each was written: ``key`` equality without building the keys.
     func sameValue(as other: TriggerEvent) -> Bool {
@@ -40,11 +40,22 @@ public enum TriggerEvent: Sendable, Hashable {
         }
     }
 
+    /// Its kind.
+    public var kind: EventKind {
+        switch self {
+        case .answer: .answer
+        case .supportLevel: .supportLevel
+        case .task: .task
+        }
+    }
+
+    /// The event key in the bundle: `answer:q/question/answer`, `support_level:id` or `task:id`
+    /// (``EventKind/key(_:)``).
     public var key: String {
         switch self {
-        case let .answer(q, question, answer): "answer:\(q.value)/\(question.value)/\(answer.value)"
-        case let .supportLevel(level): "support_level:\(level.value)"
-        case let .task(task): "task:\(task.value)"
+        case let .answer(q, question, answer): kind.key("\(q.value)/\(question.value)/\(answer.value)")
+        case let .supportLevel(level): kind.key(level.value)
+        case let .task(task): kind.key(task.value)
         }
     }
 }

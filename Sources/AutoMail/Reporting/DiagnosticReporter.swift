@@ -1,8 +1,8 @@
 import Diagnostics
 
 /// Renders one run's diagnostics in one output format. Each format is one type in its own file
-/// (``HumanReporter``, ``JSONReporter``, ``SARIFReporter``, ``GitHubReporter``); docs/diagnostics.md
-/// describes what each writes.
+/// (``HumanReporter``, ``JSONReporter``, ``SARIFReporter``, ``GitHubReporter``, ``GitLabReporter``), named
+/// by a case of ``ReportFormat``; docs/diagnostics.md describes what each writes.
 public protocol DiagnosticReporter: Sendable {
     /// The whole report of one run: `diagnostics` in the stable reporting order, and the diagnostics that
     /// `# automail: ignore` comments silenced (which only some formats show).
@@ -32,7 +32,9 @@ public struct ReportContext: Sendable {
     }
 }
 
-/// The output formats of `automail check` and `automail build` (`--format`).
+/// The output formats of `automail check` and `automail build` (`--format`): the one list of them, which
+/// the CLI parses, its help lists and the tests check the documentation against (CONTRIBUTING.md, "Adding
+/// an output format").
 public enum ReportFormat: String, Sendable, Hashable, CaseIterable {
     /// rustc-style text for people, with source snippets.
     case human
@@ -44,6 +46,25 @@ public enum ReportFormat: String, Sendable, Hashable, CaseIterable {
     case github
     /// GitLab's Code Quality report (Code Climate JSON), for the merge request's Code Quality widget.
     case gitlab
+
+    /// What `--help` says of this format, after its name: `sarif (SARIF 2.1.0 for code scanning)`.
+    public var helpSummary: String {
+        switch self {
+        case .human: "rustc-style text"
+        case .json: "schemas/diagnostics.schema.json"
+        case .sarif: "SARIF 2.1.0 for code scanning"
+        case .github: "GitHub Actions annotations"
+        case .gitlab: "GitLab Code Quality"
+        }
+    }
+
+    /// Every format with its ``helpSummary``, as `--format`'s help lists them: `human (rustc-style text), …
+    /// or gitlab (GitLab Code Quality)`.
+    public static var helpList: String {
+        let items = allCases.map { "\($0.rawValue) (\($0.helpSummary))" }
+        guard let last = items.last else { return "" }
+        return items.count == 1 ? last : items.dropLast().joined(separator: ", ") + " or " + last
+    }
 
     /// The reporter for this format.
     public func reporter(_ context: ReportContext) -> any DiagnosticReporter {

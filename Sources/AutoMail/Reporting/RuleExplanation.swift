@@ -11,6 +11,25 @@ public enum RuleExplanation {
         }.joined()
     }
 
+    /// The list of rules as a Markdown table (`automail explain --format markdown`), one row a rule sorted
+    /// by code: code, severity, summary and whether a suppression comment may silence it. docs/diagnostics.md
+    /// holds this table between `<!-- rule-list -->` markers (`DocumentedListsTests` keeps it current).
+    public static func listMarkdown(_ rules: [RuleDescription]) -> String {
+        let rows = rules.sorted { $0.code < $1.code }.map { rule in
+            let suppressible: String
+            switch rule.suppressibility {
+            case .allowed: suppressible = "yes"
+            case .unsafe: suppressible = "no: unsafe"
+            case .unfaithful: suppressible = "no: unfaithful"
+            case .unreadable: suppressible = "no: unreadable"
+            case .suppressionComment: suppressible = "no: about a suppression comment"
+            }
+            let summary = rule.summary.replacingOccurrences(of: "|", with: "\\|")
+            return "| `\(rule.code)` | \(severity(rule)) | \(summary) | \(suppressible) |\n"
+        }
+        return "| code | severity | summary | suppressible |\n| --- | --- | --- | --- |\n" + rows.joined()
+    }
+
     /// Whether `rule` can be suppressed, as one sentence.
     public static func suppression(_ rule: RuleDescription) -> String {
         if let reason = rule.suppressibility.reason {

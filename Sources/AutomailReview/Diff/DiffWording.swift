@@ -63,11 +63,8 @@ enum DiffWording {
 
     /// An event key in words: `answer `q/question/a``, `support level `x``, `task `x``.
     static func event(_ key: String, code: (String) -> String) -> String {
-        for (prefix, words) in [("answer:", "answer"), ("support_level:", "support level"), ("task:", "task")]
-        where key.hasPrefix(prefix) {
-            return words + " " + code(String(key.dropFirst(prefix.count)))
-        }
-        return "event " + code(key)
+        guard let (kind, value) = EventKind.parse(key: key) else { return "event " + code(key) }
+        return kind.words + " " + code(String(value))
     }
 
     /// `2h`, `30m`, `7d`, `90s`: the largest unit that divides the duration.

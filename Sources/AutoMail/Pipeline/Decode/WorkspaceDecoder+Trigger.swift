@@ -1,3 +1,4 @@
+import BundleFormat
 import Diagnostics
 import YAMLSource
 
@@ -14,8 +15,8 @@ extension MappingKind {
 }
 
 extension WorkspaceDecoder {
-    /// The events `when` can hold, in the order help lines list them.
-    static let eventKeys = ["answer", "support_level", "task"]
+    /// The events `when` can hold, in the order help lines list them: ``EventKind``'s.
+    static let eventKeys = EventKind.allCases.map(\.yamlKey)
 
     /// One trigger binding.
     static func decodeTrigger(_ item: inout MappingReader, file: String, into bag: inout DiagnosticBag) -> Trigger {
@@ -28,7 +29,7 @@ extension WorkspaceDecoder {
         } else {
             bag.report(
                 .missingKey, "missing key `when` in \(item.subject)", at: item.anchor,
-                help: "add `when:` with one of `answer: questionnaire/question/answer`, `support_level: …` or `task: …`")
+                help: "add `when:` with one of \(EventKind.whenForms)")
         }
         let template = item.required("template", as: .id(example: "welcome"), into: &bag)
         let priority = item.optional("priority", as: .integer(in: 0...1000, example: "10"), into: &bag)
@@ -41,9 +42,9 @@ extension WorkspaceDecoder {
         return trigger
     }
 
-    /// The `when` value: a mapping with exactly one of `answer`, `support_level`, `task` (AM209).
+    /// The `when` value: a mapping with exactly one event key, one of ``EventKind``'s (AM209).
     static func decodeEvent(_ whenPair: YAMLPair, into bag: inout DiagnosticBag) -> TriggerEvent? {
-        let shapeHelp = "write `when:` with exactly one of `answer: questionnaire/question/answer`, `support_level: …` or `task: …`"
+        let shapeHelp = "write `when:` with exactly one of \(EventKind.whenForms)"
         guard var when = MappingReader(whenPair.value, kind: .when, subject: "`when`", anchor: whenPair.key.range) else {
             bag.report(
                 .triggerEventShape,
@@ -70,19 +71,21 @@ extension WorkspaceDecoder {
                 help: "keep one event per trigger: move `\(second.key.scalar?.text ?? "")` to a trigger of its own")
         }
         let key = first.key.scalar?.text ?? ""
+        // `present` holds event keys only.
+        guard let kind = EventKind(rawValue: key) else { return nil }
         let field = when.field(first)
         guard first.value.value != .null else {
             bag.report(
                 .emptyValue, "empty value for `\(key)`", at: first.key.range,
-                help: key == "answer" ? "write `answer: questionnaire/question/answer`" : "write `\(key): my-id`")
+                help: kind == .answer ? "write `answer: \(kind.valueHint)`" : "write `\(key): my-id`")
             return nil
         }
-        switch key {
-        case "answer":
+        switch kind {
+        case .answer:
             return decodeAnswerPath(first.value, field: field, into: &bag)
-        case "support_level":
+        case .supportLevel:
             return ValueKind.id(example: "supporter").decode(first.value, field, &bag).map(TriggerEvent.supportLevel)
-        default:
+        case .task:
             return ValueKind.id(example: "call-back").decode(first.value, field, &bag).map(TriggerEvent.task)
         }
     }

@@ -3,9 +3,10 @@ import Liquid
 import MailRendering
 import YAMLSource
 
-/// AM601–AM611 and AM503 for subjects: every locale present and declared, subjects one non-empty
-/// line, Liquid that parses inside the subset and reads only known variables, Markdown without raw
-/// HTML or unsafe links.
+/// AM601–AM611 and AM618–AM622, with AM503 and AM112 for subjects and preheaders: every locale present
+/// and declared, subjects one non-empty line, Liquid that parses inside the subset and reads only known
+/// variables (no list field printed, no reserved name assigned, no block across Markdown), Markdown
+/// without raw HTML or unsafe links and not too complex.
 struct TemplateRules {
     let symbols: SymbolTable
     let variables: VariableCatalog
