@@ -13,7 +13,7 @@ import Diagnostics
 /// Columns are 1-based UTF-16 code units, end exclusive; for a range over several lines only `line` and
 /// `endLine` are given, as GitHub's annotations support columns only within one line. A diagnostic about
 /// the whole workspace has no `file`. Suppressed diagnostics are not written.
-public struct GitHubReporter: DiagnosticReporter {
+package struct GitHubReporter: DiagnosticReporter {
     /// The sources and the path prefix.
     public var context: ReportContext
 

@@ -21,7 +21,7 @@ import Diagnostics
 /// is the one SARIF carries (stable across unrelated edits), so GitLab matches an issue between the base and
 /// the merge request. Diagnostics about the workspace as a whole are placed on line 1 of `automail.yaml`.
 /// Suppressed diagnostics are not listed.
-public struct GitLabReporter: DiagnosticReporter {
+package struct GitLabReporter: DiagnosticReporter {
     /// The sources and the path prefix.
     public var context: ReportContext
 

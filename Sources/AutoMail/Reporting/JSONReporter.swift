@@ -27,7 +27,7 @@ import Diagnostics
 /// 1-based (`column` in Unicode scalars, `utf16Column` in UTF-16 code units); `offset` is the 0-based
 /// UTF-8 byte offset in the file (`null` when the file was not read); `end` is just past the range.
 /// Suppressed diagnostics are not listed.
-public struct JSONReporter: DiagnosticReporter {
+package struct JSONReporter: DiagnosticReporter {
     /// The sources and the path prefix.
     public var context: ReportContext
 

@@ -19,7 +19,7 @@ import Diagnostics
 ///   reason as `justification` (absent when the comment gives none, AM801), the comment as `location`),
 ///   which code scanning honours.
 /// - The output is deterministic: no times, no absolute paths, keys sorted.
-public struct SARIFReporter: DiagnosticReporter {
+package struct SARIFReporter: DiagnosticReporter {
     /// The sources and the path prefix.
     public var context: ReportContext
 

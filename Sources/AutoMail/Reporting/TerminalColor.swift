@@ -1,7 +1,7 @@
 /// The one table of terminal colours (SGR escape sequences) the human formats use: diagnostics
 /// (``HumanReporter``) and the bundle diff's terminal report. Painting is off unless the front end
 /// says the output is a colour terminal, so a file or a pipe never receives an escape sequence.
-public enum TerminalColor: String, Sendable, CaseIterable {
+package enum TerminalColor: String, Sendable, CaseIterable {
     case bold = "\u{1B}[1m"
     case red = "\u{1B}[31m"
     case green = "\u{1B}[32m"

@@ -4,7 +4,7 @@
 /// scalars; a candidate is suggested only when the distance is at most a third of the longer
 /// name's length (at least 1, at most 3), so `tempalte` finds `template` but `x` finds nothing.
 /// Cost is bounded: names longer than 64 scalars are never compared.
-public enum DidYouMean {
+package enum DidYouMean {
     /// The candidate closest to `name`, or `nil` when none is close enough. Ties go to the
     /// candidate that sorts first, so the answer never depends on the candidates' order.
     public static func suggestion(for name: String, among candidates: some Sequence<String>) -> String? {

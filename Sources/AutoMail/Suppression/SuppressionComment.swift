@@ -6,7 +6,7 @@ import Diagnostics
 /// the next line that is not itself a comment line; a comment after YAML on the same line applies to that
 /// line. It silences the diagnostics with one of its codes whose range starts on that line, or anywhere in
 /// a block scalar (`body: |`) whose header is on that line: inside the scalar, a `#` is text.
-public struct SuppressionComment: Sendable, Hashable {
+package struct SuppressionComment: Sendable, Hashable {
     /// One code the comment names, where it is written.
     public struct Entry: Sendable, Hashable {
         /// The code, as catalogued (uppercase).

@@ -20,7 +20,7 @@ extension MappingKind {
 /// (`AM2xx`). Each function decodes one file's root node, reports every problem it finds into the
 /// bag and keeps going, so a user sees all of them in one run. Cross-file rules (references,
 /// duplicate ids, required locales…) are not checked here.
-public enum WorkspaceDecoder {
+package enum WorkspaceDecoder {
     /// Every kind of mapping the decoder reads with its keys (the tables next to the decode functions).
     static let mappingKinds: [MappingKind] = [
         .manifest, .sender, .legal, .brand, .brandLogo, .consent, .purpose, .contactField, .supportLevel, .task, .sample,

@@ -72,7 +72,7 @@ enum PlaceholderRules {
 /// Domain names reserved for documentation and testing, which no mail reaches: `example` and
 /// `example.com`, `example.net`, `example.org` with their subdomains (RFC 2606 §3), and the top-level
 /// domains `.test`, `.example`, `.invalid` and `.localhost` (RFC 2606 §2, RFC 6761).
-public enum ReservedDomains {
+package enum ReservedDomains {
     /// The second-level domains reserved for examples (RFC 2606 §3).
     public static let exampleDomains = ["example.com", "example.net", "example.org"]
     /// The top-level domains reserved for tests and examples (RFC 2606 §2, RFC 6761 §6).
