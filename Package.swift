@@ -52,6 +52,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        /// The language service under `automail lsp`: diagnostics, navigation, completion, hover, code
+        /// actions and rename over a workspace with unsaved buffers, in LSP's vocabulary but with its own
+        /// value types, so that an LSP transport is a thin adapter. Never depends on the runtime.
+        .target(name: "AutomailLanguage", dependencies: ["AutoMail", "Diagnostics", "YAMLSource", "Liquid"]),
         /// The thin command-line front.
         .executableTarget(
             name: "automail",
@@ -62,6 +66,7 @@ let package = Package(
         .testTarget(name: "MailRenderingTests", dependencies: ["MailRendering"], exclude: ["ink-0.6.0-parity.json"]),
         .testTarget(name: "BundleFormatTests", dependencies: ["BundleFormat"], exclude: ["Fixtures"]),
         .testTarget(name: "AutoMailTests", dependencies: ["AutoMail", "AutomailRuntime", "BundleFormat"], exclude: ["Fixtures"]),
+        .testTarget(name: "AutomailLanguageTests", dependencies: ["AutomailLanguage", "AutoMail", "Diagnostics"]),
         .testTarget(name: "AutomailRuntimeTests", dependencies: ["AutomailRuntime", "BundleFormat", "Liquid"]),
         .testTarget(name: "CLITests", dependencies: ["AutoMail", "AutomailRuntime", "BundleFormat"], exclude: ["Fixtures"]),
     ],
