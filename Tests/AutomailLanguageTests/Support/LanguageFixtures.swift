@@ -52,7 +52,8 @@ enum LanguageFixtures {
         files.first { $0.path == path }.map { String(decoding: $0.bytes, as: UTF8.self) } ?? ""
     }
 
-    /// The position of the `occurrence`-th (0-based) `needle` in `text`, plus `offset` UTF-16 units.
+    /// The position of the `occurrence`-th (0-based) `needle` in `text`, moved `offset` UTF-16 units on
+    /// (across lines).
     static func position(of needle: String, in text: String, occurrence: Int = 0, offset: Int = 0) -> DocumentPosition {
         var search = text.startIndex
         var found = text.startIndex
@@ -64,10 +65,13 @@ enum LanguageFixtures {
             found = range.lowerBound
             search = range.upperBound
         }
-        let before = text[..<found]
+        let utf16 = text.utf16
+        let start = utf16.distance(from: utf16.startIndex, to: found)
+        let target = utf16.index(utf16.startIndex, offsetBy: min(start + offset, utf16.count))
+        let before = text[..<target]
         let line = before.filter { $0 == "\n" }.count
         let lineStart = before.lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex
-        return DocumentPosition(line: line, character: text[lineStart..<found].utf16.count + offset)
+        return DocumentPosition(line: line, character: text[lineStart..<target].utf16.count)
     }
 
     /// A location at `needle` (plus `offset`) in `path` of `workspace`.
