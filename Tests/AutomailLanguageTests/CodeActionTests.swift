@@ -1,0 +1,86 @@
+import AutoMail
+import AutomailLanguage
+import Testing
+
+/// Quick fixes: a did-you-mean applied, a suppression comment added (only for suppressible codes), a
+/// missing locale added for translation.
+@Suite struct CodeActionTests {
+    /// The base workspace with `path` open as `text`.
+    static func workspace(_ path: String, _ text: String) -> LanguageWorkspace {
+        var workspace = LanguageWorkspace(files: LanguageFixtures.base())
+        workspace.open(path: path, text: text)
+        return workspace
+    }
+
+    static func codes(_ workspace: LanguageWorkspace) -> [String] { workspace.diagnostics().all.map(\.code) }
+
+    @Test func didYouMeanOnAVariable() throws {
+        let path = "templates/welcome.yaml"
+        let original = RuleCatalog.baseWorkspace[path] ?? ""
+        let typo = original.replacingOccurrences(of: "Bonjour {{ contact.firstname", with: "Bonjour {{ contact.firstnme")
+        let workspace = Self.workspace(path, typo)
+        let diagnostic = try #require(workspace.diagnostics(path: path).first { $0.code == "AM607" })
+        let fix = try #require(workspace.codeActions(for: diagnostic).first { $0.isPreferred })
+        #expect(fix.title == "replace `contact.firstnme` with `contact.firstname`")
+        let fixed = LanguageFixtures.applying(fix.edit, to: workspace)
+        #expect(fixed.text(of: path) == original)
+        #expect(Self.codes(fixed).isEmpty)
+    }
+
+    @Test func noDidYouMeanWithoutSuggestion() throws {
+        let path = "templates/callback.yaml"
+        let text = (RuleCatalog.baseWorkspace[path] ?? "").replacingOccurrences(of: "sender: team", with: "sender: zzzzzzzz")
+        let workspace = Self.workspace(path, text)
+        let diagnostic = try #require(workspace.diagnostics(path: path).first)
+        #expect(diagnostic.help?.contains("did you mean") == false)
+        #expect(!workspace.codeActions(for: diagnostic).contains { $0.isPreferred })
+        // An unknown sender is an error no comment may silence.
+        #expect(!workspace.codeActions(for: diagnostic).contains { $0.title.hasPrefix("ignore") })
+    }
+
+    @Test func suppressionOnALine() throws {
+        let path = "templates/unused.yaml"
+        let text = (RuleCatalog.baseWorkspace["templates/callback.yaml"] ?? "").replacingOccurrences(of: "id: callback", with: "id: unused")
+        let workspace = Self.workspace(path, text)
+        let diagnostic = try #require(workspace.diagnostics(path: path).first { $0.code == "AM703" })
+        let action = try #require(workspace.codeActions(for: diagnostic).first { $0.title.hasPrefix("ignore") })
+        let fixed = LanguageFixtures.applying(action.edit, to: workspace)
+        #expect(fixed.text(of: path)?.hasPrefix("# automail: ignore AM703 — REASON\nid: unused\n") == true)
+        #expect(!Self.codes(fixed).contains("AM703"))
+        #expect(!Self.codes(fixed).contains { $0.hasPrefix("AM8") })
+    }
+
+    @Test func suppressionInsideABlockScalar() throws {
+        let path = "templates/callback.yaml"
+        let text = (RuleCatalog.baseWorkspace[path] ?? "").replacingOccurrences(
+            of: "Un bénévole vous rappellera bientôt.", with: "Un bénévole vous rappellera bientôt.\n      ![](https://lyonvote.fr/a.png)")
+        let workspace = Self.workspace(path, text)
+        let diagnostic = try #require(workspace.diagnostics(path: path).first { $0.code == "AM611" })
+        let action = try #require(workspace.codeActions(for: diagnostic).first { $0.title.hasPrefix("ignore") })
+        let fixed = LanguageFixtures.applying(action.edit, to: workspace)
+        #expect(fixed.text(of: path)?.contains("    body: |  # automail: ignore AM611 — REASON\n") == true)
+        #expect(!Self.codes(fixed).contains("AM611"))
+        #expect(!Self.codes(fixed).contains { $0.hasPrefix("AM8") })
+    }
+
+    @Test func missingLocale() throws {
+        let path = "templates/callback.yaml"
+        let original = RuleCatalog.baseWorkspace[path] ?? ""
+        let frenchOnly = String(original[..<(original.range(of: "  en:")?.lowerBound ?? original.endIndex)])
+        let workspace = Self.workspace(path, frenchOnly)
+        let diagnostic = try #require(workspace.diagnostics(path: path).first { $0.code == "AM601" })
+        let actions = workspace.codeActions(for: diagnostic)
+        let action = try #require(actions.first { $0.title.hasPrefix("add the `en` locale") })
+        // AM601 is an error: no suppression.
+        #expect(!actions.contains { $0.title.hasPrefix("ignore") })
+        let fixed = LanguageFixtures.applying(action.edit, to: workspace)
+        let text = fixed.text(of: path) ?? ""
+        #expect(text.contains("  # TODO: translate into `en`: copied from `fr`\n  en:\n    subject: Nous allons vous rappeler\n"))
+        #expect(!Self.codes(fixed).contains("AM601"))
+        #expect(fixed.diagnostics().all.filter { $0.severity == .error }.isEmpty)
+        // Other diagnostics have no such action.
+        #expect(fixed.diagnostics().all.allSatisfy { diagnostic in
+            !fixed.codeActions(for: diagnostic).contains { $0.title.hasPrefix("add the") }
+        })
+    }
+}
