@@ -3,8 +3,9 @@ import Diagnostics
 /// A position in a document as the Language Server Protocol counts it: a zero-based line and a
 /// zero-based character offset in UTF-16 code units into that line.
 ///
-/// Every feature clamps a position it is given: a line past the end is the last line, a character past
-/// the end of its line is the line's end, and an offset inside a surrogate pair is the pair's start.
+/// Every feature clamps a position it is given: before the first line is the document's start, past the
+/// last line its end, a character past the end of its line is the line's end, and an offset inside a
+/// surrogate pair is the pair's start.
 public struct DocumentPosition: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The zero-based line.
     public var line: Int

@@ -73,7 +73,7 @@ extension LanguageWorkspace {
                 edit: WorkspaceEdit(changes: [document.path: [TextEdit(range: DocumentRange(at: end), newText: "  " + comment)]]))
         }
         let indent = String(String.UnicodeScalarView(lines.lines[line].prefix { $0 == " " }))
-        let start = DocumentPosition(line: line, character: 0)
+        let start = lines.position(line: line, scalarOffset: 0)
         return CodeAction(
             title: title, isPreferred: false,
             edit: WorkspaceEdit(changes: [document.path: [TextEdit(range: DocumentRange(at: start), newText: indent + comment + "\n")]]))
@@ -144,7 +144,7 @@ extension LanguageWorkspace {
         }
         let edit: TextEdit
         if insertAt < lines.count {
-            edit = TextEdit(range: DocumentRange(at: DocumentPosition(line: insertAt, character: 0)), newText: text.joined(separator: "\n") + "\n")
+            edit = TextEdit(range: DocumentRange(at: lines.position(line: insertAt, scalarOffset: 0)), newText: text.joined(separator: "\n") + "\n")
         } else {
             let lastEmpty = lines.lines[lines.count - 1].isEmpty
             edit = TextEdit(range: DocumentRange(at: lines.end), newText: (lastEmpty ? "" : "\n") + text.joined(separator: "\n") + "\n")

@@ -55,7 +55,9 @@ public struct LineIndex: Sendable, Hashable {
 
     /// The scalar offset (0-based) in its line of `position`, clamped to the line.
     func scalarOffset(of position: DocumentPosition) -> (line: Int, offset: Int) {
-        let line = clampedLine(position.line)
+        if position.line < 0 { return (0, 0) }
+        if position.line >= lines.count { return (lines.count - 1, lines[lines.count - 1].count) }
+        let line = position.line
         var units = hasByteOrderMark && line == 0 ? 1 : 0
         var offset = 0
         for scalar in lines[line] {
