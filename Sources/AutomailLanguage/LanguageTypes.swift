@@ -255,6 +255,16 @@ public struct CodeAction: Sendable, Hashable {
     public var edit: WorkspaceEdit
 }
 
+/// The id a rename would change (LSP `prepareRename`'s answer).
+public struct RenameTarget: Sendable, Hashable {
+    /// The id's characters under the cursor.
+    public var range: DocumentRange
+    /// The id as written there (the last segment of an answer path).
+    public var name: String
+    /// What it names.
+    public var kind: SymbolKind
+}
+
 /// Why a rename was refused, in a sentence an editor shows.
 public struct RenameError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The message.

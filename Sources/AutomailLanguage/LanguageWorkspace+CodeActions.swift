@@ -19,6 +19,13 @@ extension LanguageWorkspace {
         return actions
     }
 
+    /// The quick fixes of the diagnostics of `path` that overlap `range` (LSP `textDocument/codeAction`,
+    /// whose context carries the client's copies of the diagnostics: this finds the service's own).
+    public func codeActions(path: String, range: DocumentRange) -> [CodeAction] {
+        diagnostics(path: path).filter { $0.range.start <= range.end && range.start <= $0.range.end }
+            .flatMap(codeActions(for:))
+    }
+
     /// The text between `did you mean `` and ``?` in `help`.
     static func suggestion(in help: String?) -> String? {
         guard let help, let start = help.range(of: "did you mean `") else { return nil }
@@ -29,7 +36,8 @@ extension LanguageWorkspace {
     }
 
     private func didYouMean(_ diagnostic: LanguageDiagnostic, _ document: Document) -> CodeAction? {
-        guard let suggestion = Self.suggestion(in: diagnostic.help), diagnostic.range.start.line == diagnostic.range.end.line
+        guard let suggestion = Self.suggestion(in: diagnostic.help),
+            diagnostic.range.start.line == diagnostic.range.end.line
         else { return nil }
         var range = diagnostic.range
         var written = document.lines.text(in: range)
@@ -65,18 +73,24 @@ extension LanguageWorkspace {
                 let at = DocumentPosition(line: header, character: column)
                 return CodeAction(
                     title: title, isPreferred: false,
-                    edit: WorkspaceEdit(changes: [document.path: [TextEdit(range: DocumentRange(at: at), newText: "\(code), ")]]))
+                    edit: WorkspaceEdit(changes: [
+                        document.path: [TextEdit(range: DocumentRange(at: at), newText: "\(code), ")]
+                    ]))
             }
             let end = lines.position(line: header, scalarOffset: Int.max)
             return CodeAction(
                 title: title, isPreferred: false,
-                edit: WorkspaceEdit(changes: [document.path: [TextEdit(range: DocumentRange(at: end), newText: "  " + comment)]]))
+                edit: WorkspaceEdit(changes: [
+                    document.path: [TextEdit(range: DocumentRange(at: end), newText: "  " + comment)]
+                ]))
         }
         let indent = String(String.UnicodeScalarView(lines.lines[line].prefix { $0 == " " }))
         let start = lines.position(line: line, scalarOffset: 0)
         return CodeAction(
             title: title, isPreferred: false,
-            edit: WorkspaceEdit(changes: [document.path: [TextEdit(range: DocumentRange(at: start), newText: indent + comment + "\n")]]))
+            edit: WorkspaceEdit(changes: [
+                document.path: [TextEdit(range: DocumentRange(at: start), newText: indent + comment + "\n")]
+            ]))
     }
 
     /// The 0-based line of the block scalar header (`key: |`, `key: >-`) whose text holds `line`, if any.
@@ -144,10 +158,14 @@ extension LanguageWorkspace {
         }
         let edit: TextEdit
         if insertAt < lines.count {
-            edit = TextEdit(range: DocumentRange(at: lines.position(line: insertAt, scalarOffset: 0)), newText: text.joined(separator: "\n") + "\n")
+            edit = TextEdit(
+                range: DocumentRange(at: lines.position(line: insertAt, scalarOffset: 0)),
+                newText: text.joined(separator: "\n") + "\n")
         } else {
             let lastEmpty = lines.lines[lines.count - 1].isEmpty
-            edit = TextEdit(range: DocumentRange(at: lines.end), newText: (lastEmpty ? "" : "\n") + text.joined(separator: "\n") + "\n")
+            edit = TextEdit(
+                range: DocumentRange(at: lines.end),
+                newText: (lastEmpty ? "" : "\n") + text.joined(separator: "\n") + "\n")
         }
         return CodeAction(
             title: "add the `\(missing)` locale, copied from `\(defaultLocale)` to translate", isPreferred: false,

@@ -66,7 +66,8 @@ extension LanguageWorkspace {
             }
         }
         let catalog = VariableCatalog(manifest: workspace.manifest)
-        let types = Dictionary(catalog.contactVariables.map { ($0.name, $0.type) }, uniquingKeysWith: { first, _ in first })
+        let types = Dictionary(
+            catalog.contactVariables.map { ($0.name, $0.type) }, uniquingKeysWith: { first, _ in first })
         return catalog.names.sorted().filter { $0.hasPrefix(typed) }.map { name in
             let detail = types[name].map { "\($0), filled by the sender" } ?? "filled from automail.yaml"
             return CompletionItem(
@@ -108,7 +109,9 @@ extension LanguageWorkspace {
         LiquidDelimiters.isWordScalar(scalar) || scalar == "-" || scalar == "/" || scalar == "."
     }
 
-    private func valueCompletion(_ document: Document, line: Int, offset: Int, before: [Unicode.Scalar]) -> [CompletionItem]? {
+    private func valueCompletion(_ document: Document, line: Int, offset: Int, before: [Unicode.Scalar])
+        -> [CompletionItem]?
+    {
         guard let (key, valueStart) = Self.keyAndValueStart(before) else { return nil }
         let typed = Array(before[valueStart...])
         guard typed.allSatisfy(Self.isIDScalar) else { return [] }
@@ -141,7 +144,9 @@ extension LanguageWorkspace {
                 String(String.UnicodeScalarView($0))
             }
             let segmentStart = valueStart + typed.count - (segments.last?.unicodeScalars.count ?? 0)
-            let choice = { (question: Question) in question.type?.value == .checkbox || question.type?.value == .singleChoice }
+            let choice = { (question: Question) in
+                question.type?.value == .checkbox || question.type?.value == .singleChoice
+            }
             switch segments.count {
             case 1:
                 return items(
@@ -150,13 +155,19 @@ extension LanguageWorkspace {
             case 2:
                 let questions = model.questionnaires.first { $0.id.value == segments[0] }?.questions ?? []
                 return items(
-                    questions.filter(choice).map { ($0.id.value, [$0.type?.value.rawValue, $0.label?.value].compactMap { $0 }.joined(separator: ": ")) },
+                    questions.filter(choice).map {
+                        (
+                            $0.id.value,
+                            [$0.type?.value.rawValue, $0.label?.value].compactMap { $0 }.joined(separator: ": ")
+                        )
+                    },
                     .question, segmentStart: segmentStart)
             case 3:
                 let question = model.questionnaires.first { $0.id.value == segments[0] }?.questions
                     .first { $0.id.value == segments[1] }
                 guard let question, choice(question) else { return [] }
-                return items(question.answers.map { ($0.id.value, $0.label?.value) }, .answer, segmentStart: segmentStart)
+                return items(
+                    question.answers.map { ($0.id.value, $0.label?.value) }, .answer, segmentStart: segmentStart)
             default:
                 return []
             }
@@ -190,7 +201,9 @@ extension LanguageWorkspace {
     // MARK: YAML keys
 
     /// Locales as keys under a template's `locales:`, the manifest's `footer:` or `legal.data_origin:`.
-    private func keyCompletion(_ document: Document, line: Int, offset: Int, before: [Unicode.Scalar]) -> [CompletionItem] {
+    private func keyCompletion(_ document: Document, line: Int, offset: Int, before: [Unicode.Scalar])
+        -> [CompletionItem]
+    {
         let indent = before.prefix { $0 == " " }.count
         let typed = before[indent...]
         guard indent > 0, typed.allSatisfy({ LiquidDelimiters.isWordScalar($0) || $0 == "-" }) else { return [] }
@@ -211,7 +224,8 @@ extension LanguageWorkspace {
         let written: Set<String>
         switch (parent, document.kind) {
         case ("locales", .template?):
-            written = Set(workspace.templates.filter { $0.file == document.path }.flatMap { $0.locales.map(\.locale.value) })
+            written = Set(
+                workspace.templates.filter { $0.file == document.path }.flatMap { $0.locales.map(\.locale.value) })
         case ("footer", .manifest?):
             written = Set(manifest.footerKeys)
         case ("data_origin", .manifest?):

@@ -17,7 +17,8 @@ extension LanguageWorkspace {
         var explained = Set<String>()
         for diagnostic in here where explained.insert(diagnostic.code).inserted {
             guard let rule = RuleCatalog.rule(diagnostic.source.code) else { continue }
-            sections.append("**\(diagnostic.code)**: \(diagnostic.message)\n\n```text\n\(RuleExplanation.explain(rule))```")
+            sections.append(
+                "**\(diagnostic.code)**: \(diagnostic.message)\n\n```text\n\(RuleExplanation.explain(rule))```")
             if range == nil { range = diagnostic.range }
         }
         guard let range, !sections.isEmpty else { return nil }
@@ -48,7 +49,9 @@ extension LanguageWorkspace {
             } else {
                 lines.append("sent by:")
                 for trigger in senders {
-                    lines.append("- `\(trigger.id.value)` on `\(trigger.event?.key ?? "?")`, priority \(trigger.effectivePriority)")
+                    lines.append(
+                        "- `\(trigger.id.value)` on `\(trigger.event?.key ?? "?")`, priority \(trigger.effectivePriority)"
+                    )
                 }
             }
             return lines.joined(separator: "\n")
@@ -60,7 +63,9 @@ extension LanguageWorkspace {
             guard parts.count >= 2 else {
                 var lines = ["**questionnaire `\(questionnaire.id.value)`**: \(questionnaire.title?.value ?? "")", ""]
                 for question in questionnaire.questions {
-                    lines.append("- `\(question.id.value)` (\(question.type?.value.rawValue ?? "?")): \(question.label?.value ?? "")")
+                    lines.append(
+                        "- `\(question.id.value)` (\(question.type?.value.rawValue ?? "?")): \(question.label?.value ?? "")"
+                    )
                 }
                 return lines.joined(separator: "\n")
             }
@@ -86,9 +91,12 @@ extension LanguageWorkspace {
                 + "\n\nfilled by the sender from the contact's record for each email; empty when the contact has no value"
         case .variable:
             switch key {
-            case "unsubscribe_url": return "**`unsubscribe_url`**: filled by the sender for each email: the contact's own unsubscribe link"
-            case "contact.firstname": return "**`contact.firstname`**: filled by the sender from the contact's first name (may be empty)"
-            case "contact.surname": return "**`contact.surname`**: filled by the sender from the contact's surname (may be empty)"
+            case "unsubscribe_url":
+                return "**`unsubscribe_url`**: filled by the sender for each email: the contact's own unsubscribe link"
+            case "contact.firstname":
+                return "**`contact.firstname`**: filled by the sender from the contact's first name (may be empty)"
+            case "contact.surname":
+                return "**`contact.surname`**: filled by the sender from the contact's surname (may be empty)"
             case "contact.mail": return "**`contact.mail`**: filled by the sender: the address the email is sent to"
             default: return "**`\(key)`**: filled by the sender"
             }
@@ -99,12 +107,14 @@ extension LanguageWorkspace {
             case "legal.postal_address": value = manifest?.legal?.postalAddress?.value
             case "legal.privacy_url": value = manifest?.legal?.privacyURL?.value
             case "legal.data_origin":
-                value = manifest?.legal?.dataOrigin.map { "\($0.locale.value): \($0.text.text)" }.joined(separator: "\n\n")
+                value = manifest?.legal?.dataOrigin.map { "\($0.locale.value): \($0.text.text)" }.joined(
+                    separator: "\n\n")
             case "workspace.id": value = manifest?.id?.value
             case "workspace.name": value = manifest?.name?.value
             default: value = nil
             }
-            return "**`\(key)`**: filled from `automail.yaml` when the bundle is built\n\n" + (value.map { "> \($0)" } ?? "(not written)")
+            return "**`\(key)`**: filled from `automail.yaml` when the bundle is built\n\n"
+                + (value.map { "> \($0)" } ?? "(not written)")
         case .sender:
             guard let sender = manifest?.senders.first(where: { $0.id.value == key }) else { return nil }
             return "**sender `\(key)`**: \(sender.name?.value ?? "") <\(sender.address?.value ?? "?")>"
@@ -124,7 +134,8 @@ extension LanguageWorkspace {
             return "**layout `\(key)`**: the HTML around every email's body"
         case .trigger:
             guard let trigger = model.triggers.first(where: { $0.id.value == key }) else { return nil }
-            return "**trigger `\(key)`**: on `\(trigger.event?.key ?? "?")` sends `\(trigger.template?.value ?? "?")`, priority \(trigger.effectivePriority)"
+            return
+                "**trigger `\(key)`**: on `\(trigger.event?.key ?? "?")` sends `\(trigger.template?.value ?? "?")`, priority \(trigger.effectivePriority)"
         case .filter, .duration:
             return nil
         }

@@ -61,7 +61,8 @@ extension LanguageWorkspace {
                         content.locale, .locale, detail: content.subject?.text,
                         extent: [content.subject?.range, content.body?.range, content.footer?.range])
                 }
-                return symbol(template.id, .template, detail: template.purpose.map { "purpose: \($0.value)" }, children: locales)
+                return symbol(
+                    template.id, .template, detail: template.purpose.map { "purpose: \($0.value)" }, children: locales)
             }
         case .questionnaire:
             return model.questionnaires.filter { $0.file == path }.compactMap { questionnaire in
@@ -81,19 +82,30 @@ extension LanguageWorkspace {
                     .joined(separator: " ")
                 return symbol(
                     trigger.id, .trigger, detail: detail.isEmpty ? nil : detail,
-                    extent: [trigger.eventRange, trigger.template?.range, trigger.priority?.range,
-                             trigger.delaySeconds?.range, trigger.oncePerContact?.range])
+                    extent: [
+                        trigger.eventRange, trigger.template?.range, trigger.priority?.range,
+                        trigger.delaySeconds?.range, trigger.oncePerContact?.range,
+                    ])
             }
         case .manifest:
             guard let manifest = model.manifest else { return [] }
             var symbols: [DocumentSymbol?] = []
             symbols += manifest.locales.map { symbol($0, .locale) }
-            symbols += manifest.senders.map { symbol($0.id, .sender, detail: $0.address?.value, extent: [$0.name?.range, $0.address?.range, $0.replyTo?.range]) }
-            symbols += manifest.consent.purposes.map { symbol($0.id, .purpose, detail: $0.label?.value, extent: [$0.label?.range]) }
-            symbols += manifest.contactFields.map {
-                symbol($0.id, .contactField, detail: $0.type?.value.rawValue, extent: [$0.type?.range, $0.label?.range])
+            symbols += manifest.senders.map {
+                symbol(
+                    $0.id, .sender, detail: $0.address?.value,
+                    extent: [$0.name?.range, $0.address?.range, $0.replyTo?.range])
             }
-            symbols += (manifest.supportLevels ?? []).map { symbol($0.id, .supportLevel, detail: $0.label?.value, extent: [$0.label?.range]) }
+            symbols += manifest.consent.purposes.map {
+                symbol($0.id, .purpose, detail: $0.label?.value, extent: [$0.label?.range])
+            }
+            symbols += manifest.contactFields.map {
+                symbol(
+                    $0.id, .contactField, detail: $0.type?.value.rawValue, extent: [$0.type?.range, $0.label?.range])
+            }
+            symbols += (manifest.supportLevels ?? []).map {
+                symbol($0.id, .supportLevel, detail: $0.label?.value, extent: [$0.label?.range])
+            }
             symbols += manifest.tasks.map { symbol($0.id, .task, detail: $0.label?.value, extent: [$0.label?.range]) }
             return symbols.compactMap { $0 }
         case .layout, nil:
@@ -133,13 +145,13 @@ extension LanguageWorkspace {
 
     /// The range of the id under the cursor and its name, when it can be renamed (LSP
     /// `prepareRename`); a refusal says why not.
-    public func prepareRename(at location: DocumentLocation) -> Result<(range: DocumentRange, name: String), RenameError> {
+    public func prepareRename(at location: DocumentLocation) -> Result<RenameTarget, RenameError> {
         guard let occurrence = occurrence(at: location) else { return .failure(RenameError("no id to rename here")) }
         guard Self.renamable.contains(occurrence.kind) else {
             return .failure(RenameError("a \(Self.noun(occurrence.kind)) cannot be renamed here"))
         }
         let name = occurrence.key.split(separator: "/").last.map(String.init) ?? occurrence.key
-        return .success((occurrence.range, name))
+        return .success(RenameTarget(range: occurrence.range, name: name, kind: occurrence.kind))
     }
 
     /// Renames the id under the cursor to `newName` wherever it is written: its definition and every
@@ -155,11 +167,14 @@ extension LanguageWorkspace {
         }
         guard Syntax.isValidID(newName) else {
             return .failure(
-                RenameError("`\(newName)` is not a valid id: lowercase letters, digits, `-` and `_`, starting with a letter or digit, at most 64 characters"))
+                RenameError(
+                    "`\(newName)` is not a valid id: lowercase letters, digits, `-` and `_`, starting with a letter or digit, at most 64 characters"
+                ))
         }
         let all = index.all(kind, occurrence.key)
         guard all.contains(where: \.isDefinition) else {
-            return .failure(RenameError("`\(occurrence.key)` is defined nowhere in the workspace: declare it before renaming it"))
+            return .failure(
+                RenameError("`\(occurrence.key)` is defined nowhere in the workspace: declare it before renaming it"))
         }
         let scope = occurrence.key.split(separator: "/").dropLast().joined(separator: "/")
         let newKey = scope.isEmpty ? newName : scope + "/" + newName

@@ -22,7 +22,8 @@ public struct LanguageWorkspace: Sendable {
     /// The last check's diagnostics.
     private(set) var checked: [Diagnostic] = []
     /// Every id of the workspace, defined or used.
-    private(set) var index = SymbolIndex(workspace: Workspace(manifest: nil, questionnaires: [], templates: [], triggers: []), documents: [:])
+    private(set) var index = SymbolIndex(
+        workspace: Workspace(manifest: nil, questionnaires: [], templates: [], triggers: []), documents: [:])
 
     /// A workspace over `files` as read from disk (paths relative to the root), checked once.
     public init(files: [SourceFile], options: BuildOptions = BuildOptions()) {
@@ -149,7 +150,8 @@ public struct LanguageWorkspace: Sendable {
         }
         return LanguageDiagnostic(
             path: diagnostic.range?.file,
-            range: diagnostic.range.map { location(of: $0).range } ?? DocumentRange(at: DocumentPosition(line: 0, character: 0)),
+            range: diagnostic.range.map { location(of: $0).range }
+                ?? DocumentRange(at: DocumentPosition(line: 0, character: 0)),
             severity: diagnostic.severity, code: diagnostic.code.rawValue, message: diagnostic.message,
             help: diagnostic.help, relatedInformation: related, unlocatedNotes: unlocated, source: diagnostic)
     }

@@ -103,7 +103,7 @@ struct SymbolIndex: Sendable {
                 add(.trigger, trigger.id.value, trigger.id, definition: true)
                 add(.template, trigger.template?.value ?? "", trigger.template)
                 switch trigger.event {
-                case let .answer(questionnaire, question, answer):
+                case .answer(let questionnaire, let question, let answer):
                     add(.questionnaire, questionnaire.value, questionnaire)
                     add(.question, questionnaire.value + "/" + question.value, question)
                     add(.answer, questionnaire.value + "/" + question.value + "/" + answer.value, answer)
@@ -172,7 +172,8 @@ struct SymbolIndex: Sendable {
                         continue
                     }
                     occurrences.append(
-                        Occurrence(kind: .contactField, key: field, path: document.path, range: range, isDefinition: false))
+                        Occurrence(
+                            kind: .contactField, key: field, path: document.path, range: range, isDefinition: false))
                     continue
                 }
                 let name: String
@@ -192,7 +193,8 @@ struct SymbolIndex: Sendable {
                 guard catalog.names.contains(name), written.hasPrefix(name) else { continue }
                 let end = lower + name.unicodeScalars.count
                 guard let range = document.exactRange(locator, lower..<end) else { continue }
-                occurrences.append(Occurrence(kind: kind, key: name, path: document.path, range: range, isDefinition: false))
+                occurrences.append(
+                    Occurrence(kind: kind, key: name, path: document.path, range: range, isDefinition: false))
             }
         }
 

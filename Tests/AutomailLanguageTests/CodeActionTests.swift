@@ -22,6 +22,9 @@ import Testing
         let diagnostic = try #require(workspace.diagnostics(path: path).first { $0.code == "AM607" })
         let fix = try #require(workspace.codeActions(for: diagnostic).first { $0.isPreferred })
         #expect(fix.title == "replace `contact.firstnme` with `contact.firstname`")
+        // Asked by range, as an LSP client asks.
+        #expect(workspace.codeActions(path: path, range: DocumentRange(at: diagnostic.range.end)).contains(fix))
+        #expect(workspace.codeActions(path: path, range: DocumentRange(at: DocumentPosition(line: 0, character: 0))).isEmpty)
         let fixed = LanguageFixtures.applying(fix.edit, to: workspace)
         #expect(fixed.text(of: path) == original)
         #expect(Self.codes(fixed).isEmpty)
