@@ -109,7 +109,7 @@ public struct LanguageWorkspace: Sendable {
             }
         }
         self.documents = documents
-        index = SymbolIndex(workspace: session.workspace, documents: documents)
+        index = SymbolIndex(workspace: session.workspace, documents: documents, reusing: index)
     }
 
     // MARK: - Diagnostics

@@ -28,10 +28,42 @@ struct SymbolIndex: Sendable {
     /// The positions into ``occurrences`` of each kind and key.
     private var byKey: [String: [Int]] = [:]
 
-    init(workspace: Workspace, documents: [String: Document]) {
-        var builder = Builder(documents: documents)
-        builder.collect(workspace)
-        occurrences = builder.occurrences
+    /// What one file's occurrences are computed from: the file's pieces of the model and its text, and
+    /// the manifest's text and the layout files (which custom fields and layouts exist). When none of it
+    /// changed, the previous index's occurrences of that file are kept: an edit re-indexes one file.
+    struct Stamp: Sendable, Equatable {
+        var pieces: Workspace
+        var text: String?
+        var manifestText: String
+        var layouts: [String]
+    }
+
+    /// Each model file's stamp and occurrences, by path.
+    private var groups: [String: (stamp: Stamp, occurrences: [Occurrence])] = [:]
+
+    init(workspace: Workspace, documents: [String: Document], reusing previous: SymbolIndex? = nil) {
+        let manifest = workspace.manifest
+        let manifestText = manifest.flatMap { documents[$0.file]?.text } ?? ""
+        let layouts = workspace.layoutFiles.keys.sorted()
+        let empty = Workspace(manifest: nil, questionnaires: [], templates: [], triggers: [])
+        var pieces: [String: Workspace] = [:]
+        for questionnaire in workspace.questionnaires {
+            pieces[questionnaire.file, default: empty].questionnaires.append(questionnaire)
+        }
+        for template in workspace.templates { pieces[template.file, default: empty].templates.append(template) }
+        for trigger in workspace.triggers { pieces[trigger.file, default: empty].triggers.append(trigger) }
+        if let manifest { pieces[manifest.file, default: empty].manifest = manifest }
+        for (file, piece) in pieces {
+            let stamp = Stamp(pieces: piece, text: documents[file]?.text, manifestText: manifestText, layouts: layouts)
+            if let kept = previous?.groups[file], kept.stamp == stamp {
+                groups[file] = kept
+                continue
+            }
+            var builder = Builder(documents: documents, manifest: manifest, layouts: layouts)
+            builder.collect(piece)
+            groups[file] = (stamp, builder.occurrences)
+        }
+        occurrences = groups.sorted { $0.key < $1.key }.flatMap(\.value.occurrences)
         for (position, occurrence) in occurrences.enumerated() {
             byFile[occurrence.path, default: []].append(position)
             byKey[Self.key(occurrence.kind, occurrence.key), default: []].append(position)
@@ -62,9 +94,19 @@ struct SymbolIndex: Sendable {
     /// Collects occurrences.
     private struct Builder {
         let documents: [String: Document]
+        /// The variables a template may read, and the custom contact fields among them.
+        let catalog: VariableCatalog
+        let customFields: Set<String>
+        /// The layout files of the workspace.
+        let layouts: [String]
         var occurrences: [Occurrence] = []
 
-        init(documents: [String: Document]) { self.documents = documents }
+        init(documents: [String: Document], manifest: Manifest?, layouts: [String]) {
+            self.documents = documents
+            catalog = VariableCatalog(manifest: manifest)
+            customFields = Set(manifest?.contactFields.map(\.id.value) ?? [])
+            self.layouts = layouts
+        }
 
         mutating func add(_ kind: SymbolKind, _ key: String, _ located: Located<String>?, definition: Bool = false) {
             guard let located, !located.value.isEmpty, let document = documents[located.range.file] else { return }
@@ -73,9 +115,9 @@ struct SymbolIndex: Sendable {
                 Occurrence(kind: kind, key: key, path: located.range.file, range: range, isDefinition: definition))
         }
 
+        /// The occurrences of `workspace`'s pieces (one file's).
         mutating func collect(_ workspace: Workspace) {
-            let manifest = workspace.manifest
-            if let manifest { collect(manifest, layouts: workspace.layoutFiles.keys) }
+            if let manifest = workspace.manifest { collect(manifest) }
             for questionnaire in workspace.questionnaires {
                 let q = questionnaire.id.value
                 add(.questionnaire, q, questionnaire.id, definition: true)
@@ -86,8 +128,6 @@ struct SymbolIndex: Sendable {
                     }
                 }
             }
-            let catalog = VariableCatalog(manifest: manifest)
-            let customFields = Set(manifest?.contactFields.map(\.id.value) ?? [])
             for template in workspace.templates {
                 add(.template, template.id.value, template.id, definition: true)
                 add(.sender, template.sender?.value ?? "", template.sender)
@@ -114,7 +154,7 @@ struct SymbolIndex: Sendable {
             }
         }
 
-        mutating func collect(_ manifest: Manifest, layouts: some Sequence<String>) {
+        mutating func collect(_ manifest: Manifest) {
             for locale in manifest.locales { add(.locale, locale.value, locale, definition: true) }
             for sender in manifest.senders { add(.sender, sender.id.value, sender.id, definition: true) }
             add(.sender, manifest.defaultSender?.value ?? "", manifest.defaultSender)
@@ -144,8 +184,6 @@ struct SymbolIndex: Sendable {
                             range: DocumentRange(at: DocumentPosition(line: 0, character: 0)), isDefinition: true))
                 }
             }
-            let catalog = VariableCatalog(manifest: manifest)
-            let customFields = Set(manifest.contactFields.map(\.id.value))
             for footer in manifest.footers {
                 collectLiquid(in: footer.text, customFields: customFields, catalog: catalog)
             }
