@@ -86,4 +86,49 @@ import Testing
             !fixed.codeActions(for: diagnostic).contains { $0.title.hasPrefix("add the") }
         })
     }
+
+    /// Every rule example whose diagnostic carries a did-you-mean is fixed by its action: the diagnostic
+    /// is gone once the edit is applied. The one exception is a diagnostic whose range is more than the
+    /// misspelt word (AM805 underlines the whole comment): no action rather than a wrong one.
+    @Test func everyDidYouMeanOfTheRuleExamples() {
+        var fixed = Set<String>()
+        for example in LanguageDiagnosticsTests.examples {
+            let workspace = LanguageWorkspace(files: example.files, options: LanguageDiagnosticsTests.exampleOptions)
+            for diagnostic in workspace.diagnostics().all where diagnostic.help?.contains("did you mean `") == true {
+                guard let action = workspace.codeActions(for: diagnostic).first(where: \.isPreferred) else {
+                    #expect(diagnostic.code == "AM805", "\(example.name): no action for \(diagnostic.message)")
+                    continue
+                }
+                let after = LanguageFixtures.applying(action.edit, to: workspace).diagnostics().all
+                #expect(
+                    !after.contains { $0.code == diagnostic.code && $0.message == diagnostic.message },
+                    "\(example.name): \(action.title) leaves \(diagnostic.message)")
+                fixed.insert(diagnostic.code)
+            }
+        }
+        #expect(fixed.isSuperset(of: ["AM201", "AM205", "AM301", "AM302", "AM303", "AM304", "AM306", "AM307", "AM606", "AM607"]))
+    }
+
+    /// Every diagnostic of the rule examples that a comment may silence gets a suppression action, which
+    /// silences it without any new suppression-comment diagnostic (AM8xx); no other diagnostic gets one.
+    @Test func everySuppressionOfTheRuleExamples() {
+        var silenced = Set<String>()
+        for example in LanguageDiagnosticsTests.examples {
+            let workspace = LanguageWorkspace(files: example.files, options: LanguageDiagnosticsTests.exampleOptions)
+            let before = workspace.diagnostics().all
+            for diagnostic in before {
+                let code = diagnostic.source.code
+                let allowed = Suppressibility.of(code, severity: RuleCatalog.rule(code)?.severity ?? diagnostic.severity) == .allowed
+                let action = workspace.codeActions(for: diagnostic).first { $0.title.hasPrefix("ignore") }
+                #expect((action != nil) == allowed, "\(example.name): \(diagnostic.code)")
+                guard let action else { continue }
+                let after = LanguageFixtures.applying(action.edit, to: workspace).diagnostics().all
+                #expect(!after.contains { $0.code == diagnostic.code && $0.message == diagnostic.message }, "\(example.name)")
+                let comments = { (list: [LanguageDiagnostic]) in list.filter { $0.code.hasPrefix("AM8") }.map(\.message) }
+                #expect(comments(after) == comments(before), "\(example.name): \(diagnostic.code)")
+                silenced.insert(diagnostic.code)
+            }
+        }
+        #expect(silenced.count >= 12)
+    }
 }
