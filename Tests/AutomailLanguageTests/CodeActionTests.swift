@@ -131,4 +131,23 @@ import Testing
         }
         #expect(silenced.count >= 12)
     }
+
+    /// On the Lyon example: a body with blank lines inside its block scalar is copied whole.
+    @Test func missingLocaleWithABlockBody() throws {
+        var workspace = NavigationTests.lyon
+        let path = "templates/merci-soutien.yaml"
+        let original = workspace.text(of: path) ?? ""
+        let frenchOnly = String(original[..<(original.range(of: "  en:\n")?.lowerBound ?? original.endIndex)])
+        workspace.change(path: path, text: frenchOnly)
+        let diagnostic = try #require(workspace.diagnostics(path: path).first { $0.code == "AM601" })
+        let action = try #require(workspace.codeActions(for: diagnostic).first { $0.title.hasPrefix("add the `en` locale") })
+        let fixed = LanguageFixtures.applying(action.edit, to: workspace)
+        let text = fixed.text(of: path) ?? ""
+        let english = try #require(fixed.workspace.templates.first { $0.file == path }?.locales.first { $0.locale.value == "en" })
+        let french = try #require(fixed.workspace.templates.first { $0.file == path }?.locales.first { $0.locale.value == "fr" })
+        #expect(english.body?.text == french.body?.text)
+        #expect(english.subject?.text == french.subject?.text)
+        #expect(text.hasPrefix(frenchOnly))
+        #expect(!fixed.diagnostics(path: path).contains { $0.code == "AM601" })
+    }
 }
