@@ -19,15 +19,21 @@ public struct LanguageWorkspace: Sendable {
     private var session: CompilationSession
     /// The current text of every file, by path.
     private(set) var documents: [String: Document] = [:]
-    /// The last check's diagnostics.
+    /// The last check's diagnostics, the loader's among them.
     private(set) var checked: [Diagnostic] = []
+    /// What the loader reported while reading the disk (AM002 unreadable file, AM003 a file that is not
+    /// `NAME.yaml`, AM004 limits): `automail check` shows them with the compiler's.
+    public private(set) var loaderDiagnostics: [Diagnostic] = []
     /// Every id of the workspace, defined or used.
     private(set) var index = SymbolIndex(
         workspace: Workspace(manifest: nil, questionnaires: [], templates: [], triggers: []), documents: [:])
 
-    /// A workspace over `files` as read from disk (paths relative to the root), checked once.
-    public init(files: [SourceFile], options: BuildOptions = BuildOptions()) {
+    /// A workspace over `files` as read from disk (paths relative to the root), checked once;
+    /// `loaderDiagnostics` are the loader's (`LoadedWorkspace.diagnostics`), reported with the compiler's
+    /// as `automail check` does.
+    public init(files: [SourceFile], loaderDiagnostics: [Diagnostic] = [], options: BuildOptions = BuildOptions()) {
         session = CompilationSession(options: options)
+        self.loaderDiagnostics = loaderDiagnostics
         for file in files {
             let text = String(decoding: file.bytes, as: UTF8.self)
             disk[file.path] = text
@@ -86,6 +92,13 @@ public struct LanguageWorkspace: Sendable {
         apply(path)
     }
 
+    /// The disk was read again (the workspace's files were added, removed or renamed outside the editor):
+    /// what the loader now reports.
+    public mutating func loaderReported(_ diagnostics: [Diagnostic]) {
+        loaderDiagnostics = diagnostics
+        refresh()
+    }
+
     /// Passes the current text of `path` to the session and checks again.
     private mutating func apply(_ path: String) {
         if let text = buffers[path] ?? disk[path] {
@@ -98,7 +111,16 @@ public struct LanguageWorkspace: Sendable {
 
     /// Checks the workspace and rebuilds the documents and the index.
     private mutating func refresh() {
-        checked = session.check().diagnostics
+        let compiled = session.check().diagnostics
+        if loaderDiagnostics.isEmpty {
+            checked = compiled
+        } else {
+            // As `automail check` merges them: the loader's first, then one bag's stable order.
+            var bag = DiagnosticBag()
+            bag.report(contentsOf: loaderDiagnostics)
+            bag.report(contentsOf: compiled)
+            checked = bag.sorted()
+        }
         var documents: [String: Document] = [:]
         for path in Set(disk.keys).union(buffers.keys) {
             guard let text = buffers[path] ?? disk[path] else { continue }

@@ -115,4 +115,26 @@ import Testing
         let report = workspace.diagnostics()
         #expect(report.workspace.contains { $0.code == "AM001" && $0.path == nil })
     }
+
+    /// What the loader reports from the disk is shown with the compiler's, as `automail check` merges them.
+    @Test func loaderDiagnostics() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("automail-language-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for file in LanguageFixtures.base() {
+            let url = dir.appendingPathComponent(file.path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(file.bytes).write(to: url)
+        }
+        try Data("id: x\n".utf8).write(to: dir.appendingPathComponent("templates/extra.yml"))
+        let loaded = try WorkspaceLoader.load(root: dir.path)
+        #expect(!loaded.diagnostics.isEmpty)
+        let workspace = LanguageWorkspace(files: loaded.files, loaderDiagnostics: loaded.diagnostics)
+        var bag = DiagnosticBag()
+        bag.report(contentsOf: loaded.diagnostics)
+        bag.report(contentsOf: Compiler.check(loaded.files).diagnostics)
+        #expect(workspace.diagnostics().all.map(\.source) == bag.sorted())
+        var cleared = workspace
+        cleared.loaderReported([])
+        #expect(cleared.diagnostics().all.map(\.source) == Compiler.check(loaded.files).diagnostics)
+    }
 }
