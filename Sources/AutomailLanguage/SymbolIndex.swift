@@ -204,8 +204,12 @@ struct SymbolIndex: Sendable {
                 let written = String(String.UnicodeScalarView(scalars[lower..<upper]))
                 if root == "contact", reference.path.count >= 2, customFields.contains(reference.path[1]) {
                     let field = reference.path[1]
-                    guard let offset = Self.offset(of: "." + field, in: written) else { continue }
-                    let start = lower + offset + 1
+                    // `contact.field`, or `contact["field"]` / `contact['field']`.
+                    let found = Self.offset(of: "." + field, in: written).map { $0 + 1 }
+                        ?? Self.offset(of: "[\"" + field + "\"]", in: written).map { $0 + 2 }
+                        ?? Self.offset(of: "['" + field + "']", in: written).map { $0 + 2 }
+                    guard let offset = found else { continue }
+                    let start = lower + offset
                     guard let range = document.exactRange(locator, start..<(start + field.unicodeScalars.count)) else {
                         continue
                     }

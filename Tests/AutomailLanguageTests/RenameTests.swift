@@ -65,4 +65,19 @@ import Testing
         #expect(prepared.name == "procuration")
         #expect(LanguageFixtures.text(Self.lyon, DocumentLocation(path: "triggers/porte-a-porte.yaml", range: prepared.range)) == "procuration")
     }
+
+    /// A contact field read with brackets is renamed too.
+    @Test func contactFieldInBrackets() throws {
+        var workspace = LanguageWorkspace(files: LanguageFixtures.base())
+        let path = "templates/callback.yaml"
+        let text = (workspace.text(of: path) ?? "").replacingOccurrences(
+            of: "Un bénévole vous rappellera bientôt.", with: "Un bénévole de {{ contact[\"district\"] }} vous rappellera.")
+        workspace.change(path: path, text: text)
+        let location = LanguageFixtures.at(workspace, path, "district", offset: 2)
+        let edit = try workspace.rename(at: location, newName: "quartier").get()
+        #expect(edit.changes.keys.sorted() == ["automail.yaml", path])
+        let renamed = LanguageFixtures.applying(edit, to: workspace)
+        #expect(renamed.text(of: path)?.contains("{{ contact[\"quartier\"] }}") == true)
+        #expect(renamed.diagnostics().all.filter { $0.severity == .error }.isEmpty)
+    }
 }
