@@ -69,6 +69,10 @@ let package = Package(
                 "YAMLSource",
             ]
         ),
+        /// The language service under `automail lsp`: diagnostics, navigation, completion, hover, code
+        /// actions and rename over a workspace with unsaved buffers, in LSP's vocabulary but with its own
+        /// value types, so that an LSP transport is a thin adapter. Never depends on the runtime.
+        .target(name: "AutomailLanguage", dependencies: ["AutoMail", "Diagnostics", "YAMLSource", "Liquid"]),
         /// The thin command-line front.
         .executableTarget(
             name: "automail",
@@ -84,6 +88,7 @@ let package = Package(
         .testTarget(
             name: "AutoMailTests", dependencies: ["AutoMail", "AutomailReview", "AutomailRuntime", "BundleFormat", "BundleModel"],
             exclude: ["Fixtures"]),
+        .testTarget(name: "AutomailLanguageTests", dependencies: ["AutomailLanguage", "AutoMail", "Diagnostics"]),
         .testTarget(name: "AutomailRuntimeTests", dependencies: ["AutomailRuntime", "BundleFormat", "BundleModel", "Liquid"]),
         .testTarget(
             name: "CLITests", dependencies: ["AutoMail", "AutomailReview", "AutomailRuntime", "BundleFormat", "BundleModel"],

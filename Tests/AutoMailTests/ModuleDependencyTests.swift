@@ -14,6 +14,7 @@ import Testing
 /// - `AutoMail`, the compiler, never imports the runtime nor what reads bundles back for a person
 ///   (`AutomailReview`): what it shares with the sender is in `BundleModel`.
 /// - `AutomailReview` (diff and preview) reads bundles over the compiler and the runtime.
+/// - `AutomailLanguage` (the editor's language service) works over the compiler's stages and model only.
 /// - `automail`, the command-line front, may import every library.
 ///
 /// System modules (Foundation, Dispatch and the C libraries) are allowed everywhere; a package
@@ -35,6 +36,7 @@ struct ModuleDependencyTests {
             "AutoMail", "AutomailRuntime", "BundleFormat", "BundleModel", "Diagnostics", "Liquid", "MailRendering",
             "YAMLSource",
         ],
+        "AutomailLanguage": ["AutoMail", "Diagnostics", "Liquid", "YAMLSource"],
         "automail": [
             "AutoMail", "AutomailReview", "AutomailRuntime", "BundleFormat", "BundleModel", "Diagnostics", "YAMLSource",
             "ArgumentParser",
@@ -159,6 +161,7 @@ struct ModuleDependencyTests {
         #expect(Self.allowed["BundleModel"]?.isDisjoint(with: ["AutoMail", "AutomailRuntime", "AutomailReview"]) == true)
         #expect(Self.allowed["AutomailRuntime"]?.isDisjoint(with: ["AutoMail", "AutomailReview"]) == true)
         #expect(Self.allowed["Liquid"] == [])
+        #expect(Self.allowed["AutomailLanguage"]?.isDisjoint(with: ["AutomailRuntime", "AutomailReview"]) == true)
     }
 
     @Test func importsAreReadWhateverTheirAttributes() {

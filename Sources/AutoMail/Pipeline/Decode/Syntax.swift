@@ -2,14 +2,14 @@ import Foundation
 
 /// The lexical rules of the workspace format (ids, locales, durations) and the fixes suggested
 /// when a value breaks them. Pure functions over strings; no YAML, no diagnostics.
-enum Syntax {
+public enum Syntax {
     /// The longest id allowed.
     static let maxIDLength = 64
     /// The longest duration allowed, in seconds (365 days).
     static let maxDurationSeconds = 365 * 86_400
 
     /// Whether `text` matches `^[a-z0-9][a-z0-9_-]{0,63}$`.
-    static func isValidID(_ text: String) -> Bool {
+    public static func isValidID(_ text: String) -> Bool {
         let scalars = Array(text.unicodeScalars)
         guard let first = scalars.first, scalars.count <= maxIDLength, isLowerAlnum(first) else { return false }
         return scalars.dropFirst().allSatisfy { isLowerAlnum($0) || $0 == "_" || $0 == "-" }

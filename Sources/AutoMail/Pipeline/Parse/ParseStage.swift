@@ -2,12 +2,23 @@ import Diagnostics
 import YAMLSource
 
 /// What a workspace file holds, from its path.
-enum FileKind: Equatable {
-    case manifest, questionnaire, template, triggers, layout
+public enum FileKind: Sendable, Equatable {
+    /// `automail.yaml`.
+    case manifest
+    /// A file of `questionnaires/`.
+    case questionnaire
+    /// A file of `templates/`.
+    case template
+    /// A file of `triggers/`.
+    case triggers
+    /// An HTML file of `layouts/`.
+    case layout
 
-    static let manifestPath = "automail.yaml"
+    /// The manifest's path.
+    public static let manifestPath = "automail.yaml"
 
-    init?(path: String) {
+    /// What `path` (relative to the workspace root) holds; `nil` for a file the workspace does not read.
+    public init?(path: String) {
         if path == Self.manifestPath {
             self = .manifest
             return

@@ -31,6 +31,9 @@ public struct CompilationSession: Sendable {
     /// How many files this session has parsed and decoded, over all its checks (a layout, which is
     /// never parsed, and a file whose bytes did not change are not counted).
     public private(set) var filesParsed = 0
+    /// The model the last ``check()`` assembled from the files (empty before the first check): what an
+    /// editor navigates (definitions, references, completion) between checks.
+    public private(set) var workspace = Workspace(manifest: nil, questionnaires: [], templates: [], triggers: [])
 
     /// A session over `files` (paths relative to the workspace root); nothing is parsed until ``check()``.
     public init(files: [SourceFile] = [], options: BuildOptions = BuildOptions()) {
@@ -73,6 +76,7 @@ public struct CompilationSession: Sendable {
             if let table = entry.lines { lines[file.path] = table }
         }
         let decoded = builder.finish(files: files, lines: lines)
+        workspace = decoded.workspace
         return Compiler.finish(decoded, options: options, emit: false, timings: &timings, write: EmitStage.inMemory)
     }
 }

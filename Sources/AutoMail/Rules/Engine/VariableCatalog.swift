@@ -1,16 +1,16 @@
 /// The Liquid variables a template may read: what the sender provides for each contact and what
 /// automail fills from the manifest. Anything else is an error at compile time, never an empty string
 /// at send time.
-struct VariableCatalog {
+public struct VariableCatalog: Sendable {
     /// Variables the sender provides per contact, with their types.
-    private(set) var contactVariables: [(name: String, type: String)] = []
+    public private(set) var contactVariables: [(name: String, type: String)] = []
     /// Every name a template may read.
-    private(set) var names: Set<String> = []
+    public private(set) var names: Set<String> = []
     /// The contact variables that hold several values (`checkbox` fields): a list, not a string.
     private(set) var listNames: Set<String> = []
 
     /// Variables automail fills from the manifest (`globals` in the bundle).
-    static let globalNames = [
+    public static let globalNames = [
         "legal.publisher", "legal.postal_address", "legal.privacy_url", "legal.data_origin",
         "workspace.id", "workspace.name",
     ]
@@ -19,9 +19,10 @@ struct VariableCatalog {
     static let computedProperties: Set<String> = ["size", "first", "last"]
 
     /// Whether the manifest could not be read, so custom contact fields are unknown.
-    let manifestMissing: Bool
+    public let manifestMissing: Bool
 
-    init(manifest: Manifest?) {
+    /// The variables a template of the workspace whose manifest is `manifest` may read.
+    public init(manifest: Manifest?) {
         manifestMissing = manifest == nil
         var contact: [(String, String)] = [
             ("contact.firstname", "string"), ("contact.surname", "string"), ("contact.mail", "email"),
@@ -39,7 +40,7 @@ struct VariableCatalog {
 
     /// Whether a path read by a template is allowed: a known name, optionally followed by one
     /// computed property (`contact.firstname.size`).
-    func allows(_ path: [String]) -> Bool {
+    public func allows(_ path: [String]) -> Bool {
         for length in stride(from: path.count, through: 1, by: -1) {
             let name = path.prefix(length).joined(separator: ".")
             if names.contains(name) {
