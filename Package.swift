@@ -47,7 +47,8 @@ let package = Package(
         .target(
             name: "AutomailRuntime",
             dependencies: [
-                "BundleFormat", "BundleModel", "Diagnostics", "Liquid", .product(name: "Crypto", package: "swift-crypto"),
+                "BundleFormat", "BundleModel", "Diagnostics", "Liquid",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         /// Markdown-with-Liquid -> email HTML and plain text.
@@ -86,12 +87,15 @@ let package = Package(
         .testTarget(name: "MailRenderingTests", dependencies: ["MailRendering"], exclude: ["ink-0.6.0-parity.json"]),
         .testTarget(name: "BundleFormatTests", dependencies: ["BundleFormat"], exclude: ["Fixtures"]),
         .testTarget(
-            name: "AutoMailTests", dependencies: ["AutoMail", "AutomailReview", "AutomailRuntime", "BundleFormat", "BundleModel"],
+            name: "AutoMailTests",
+            dependencies: ["AutoMail", "AutomailReview", "AutomailRuntime", "BundleFormat", "BundleModel"],
             exclude: ["Fixtures"]),
         .testTarget(name: "AutomailLanguageTests", dependencies: ["AutomailLanguage", "AutoMail", "Diagnostics"]),
-        .testTarget(name: "AutomailRuntimeTests", dependencies: ["AutomailRuntime", "BundleFormat", "BundleModel", "Liquid"]),
         .testTarget(
-            name: "CLITests", dependencies: ["AutoMail", "AutomailReview", "AutomailRuntime", "BundleFormat", "BundleModel"],
+            name: "AutomailRuntimeTests", dependencies: ["AutomailRuntime", "BundleFormat", "BundleModel", "Liquid"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["AutoMail", "AutomailReview", "AutomailRuntime", "BundleFormat", "BundleModel"],
             exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

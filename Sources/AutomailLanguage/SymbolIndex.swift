@@ -205,7 +205,8 @@ struct SymbolIndex: Sendable {
                 if root == "contact", reference.path.count >= 2, customFields.contains(reference.path[1]) {
                     let field = reference.path[1]
                     // `contact.field`, or `contact["field"]` / `contact['field']`.
-                    let found = Self.offset(of: "." + field, in: written).map { $0 + 1 }
+                    let found =
+                        Self.offset(of: "." + field, in: written).map { $0 + 1 }
                         ?? Self.offset(of: "[\"" + field + "\"]", in: written).map { $0 + 2 }
                         ?? Self.offset(of: "['" + field + "']", in: written).map { $0 + 2 }
                     guard let offset = found else { continue }

@@ -151,6 +151,9 @@ public enum BundleSignature {
     private static func isKeyID(_ text: String) -> Bool {
         let hex = text.utf8.dropFirst("sha256:".utf8.count)
         return text.hasPrefix("sha256:") && hex.count == 16
-            && hex.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
+            && hex.allSatisfy {
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                    || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
+            }
     }
 }

@@ -177,7 +177,8 @@ private struct StreamWriter<Sink: BundleSink> {
             guard let signingKey else { return }
             memberStart(name, hashed: false)
             signatureOffset = flushed + pretty.count
-            prettyWriter.writeNested(Self.signature(keyID: signingKey.publicKey.keyID, value: nil), depth: 1, into: &pretty)
+            prettyWriter.writeNested(
+                Self.signature(keyID: signingKey.publicKey.keyID, value: nil), depth: 1, into: &pretty)
         default:
             guard case .object(let members) = value else {
                 memberStart(name, hashed: true)

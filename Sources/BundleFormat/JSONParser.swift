@@ -127,7 +127,9 @@ private struct Reader {
                         index += 1
                         skipWhitespace()
                         let next = try memberKey()
-                        if stack[top].members[next] != nil { throw error("the key \"\(next)\" appears twice in one object") }
+                        if stack[top].members[next] != nil {
+                            throw error("the key \"\(next)\" appears twice in one object")
+                        }
                         stack[top].key = next
                     } else if peek(UInt8(ascii: "}")) {
                         index += 1
@@ -191,7 +193,9 @@ private struct Reader {
         while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
         let digits = index - digitsStart
         guard digits > 0 else { throw error("expected digits after `-`", at: start) }
-        if digits > 1 && bytes[digitsStart] == UInt8(ascii: "0") { throw error("a number must not start with 0", at: start) }
+        if digits > 1 && bytes[digitsStart] == UInt8(ascii: "0") {
+            throw error("a number must not start with 0", at: start)
+        }
         if index < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index]) {
             throw error("only integers are allowed here, not fractions or exponents", at: start)
         }
@@ -203,7 +207,9 @@ private struct Reader {
             magnitude = sum
         }
         if negative {
-            guard magnitude <= UInt64(Int64.max) + 1 else { throw error("the integer does not fit in 64 bits", at: start) }
+            guard magnitude <= UInt64(Int64.max) + 1 else {
+                throw error("the integer does not fit in 64 bits", at: start)
+            }
             return magnitude == UInt64(Int64.max) + 1 ? Int.min : -Int(magnitude)
         }
         guard magnitude <= UInt64(Int64.max) else { throw error("the integer does not fit in 64 bits", at: start) }
@@ -254,7 +260,8 @@ private struct Reader {
                 let first = try hexQuad()
                 var value = UInt32(first)
                 if (0xD800...0xDBFF).contains(first) {
-                    guard peek(UInt8(ascii: "\\")), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "u") else {
+                    guard peek(UInt8(ascii: "\\")), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "u")
+                    else {
                         throw error("a lone surrogate `\\u\(String(first, radix: 16))` is not a character")
                     }
                     index += 2

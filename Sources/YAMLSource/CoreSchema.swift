@@ -29,8 +29,9 @@ public enum CoreSchema {
         case ".nan", ".NaN", ".NAN": return .float(.nan)
         default: break
         }
-        guard let first = utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
-            || first == UInt8(ascii: ".") || isDigit(first)
+        guard let first = utf8.first,
+            first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
+                || first == UInt8(ascii: ".") || isDigit(first)
         else { return .string(text) }
 
         if utf8.count > 2, utf8[0] == UInt8(ascii: "0") {

@@ -96,7 +96,8 @@ public enum HiddenCharacters {
     /// AM112 for a double-quoted scalar whose decoded value holds `scalar`, written as an escape.
     static func escapeDiagnostic(_ scalar: Unicode.Scalar, at range: SourceRange) -> Diagnostic {
         .error(
-            .yamlHiddenCharacter, "the value contains an invisible character, \(describe(scalar)), written as an escape",
+            .yamlHiddenCharacter,
+            "the value contains an invisible character, \(describe(scalar)), written as an escape",
             at: range,
             help: "delete the escape: it changes or hides what a reader sees, and no subject, name or body needs it")
     }
@@ -145,7 +146,8 @@ public enum HiddenCharacters {
             if number == found.count - 1, total > found.count {
                 notes.append(DiagnosticNote("\(total - found.count) more such characters in this file are not shown"))
             }
-            let what = hit.scalar.value == 0xFEFF ? "a byte order mark past the start of the file" : "an invisible character"
+            let what =
+                hit.scalar.value == 0xFEFF ? "a byte order mark past the start of the file" : "an invisible character"
             return .error(
                 .yamlHiddenCharacter, "the file contains \(what), \(describe(hit.scalar))", at: range,
                 notes: notes,

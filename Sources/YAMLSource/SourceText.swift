@@ -110,7 +110,8 @@ struct SourceText {
                     guard c >= lo, c <= hi else {
                         let reason: String
                         if k == 1, c >= 0x80, c <= 0xBF {
-                            reason = b == 0xED
+                            reason =
+                                b == 0xED
                                 ? "encoded UTF-16 surrogate (bytes `0x\(hex(b)) 0x\(hex(c))`)"
                                 : (b == 0xF4
                                     ? "code point above U+10FFFF (bytes `0x\(hex(b)) 0x\(hex(c))`)"

@@ -167,7 +167,8 @@ struct TreeBuilder {
                 root = nil
                 return false
             }
-            let isFlow = isMapping
+            let isFlow =
+                isMapping
                 ? event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
                 : event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
             if isFlow, liquidFlow == nil, let written = unquotedLiquid(at: r.start) {
@@ -185,7 +186,8 @@ struct TreeBuilder {
                 // Unquoted Liquid, already reported: kept as the text it was meant to be, so that no
                 // "expected a string, found a mapping" follows.
                 liquidFlow = nil
-                let width = end.line == frame.start.line ? end.column - frame.start.column : liquid.written.unicodeScalars.count
+                let width =
+                    end.line == frame.start.line ? end.column - frame.start.column : liquid.written.unicodeScalars.count
                 let text = String(String.UnicodeScalarView(liquid.written.unicodeScalars.prefix(max(0, width))))
                 attach(YAMLNode(.scalar(YAMLScalar(text: text, style: .plain)), range: r))
                 return true
@@ -216,7 +218,8 @@ struct TreeBuilder {
         stack[top].lastEnd = node.range.end
         if !stack[top].isMapping {
             if let streaming, top == 1, stack[0].isMapping, !stack[0].dropPair,
-               stack[0].key?.scalar?.text == streaming.key, case .mapping = node.content {
+                stack[0].key?.scalar?.text == streaming.key, case .mapping = node.content
+            {
                 streaming.item(node)
                 stack[top].items.append(YAMLNode(.mapping([]), range: node.range))
                 return
@@ -313,7 +316,8 @@ struct TreeBuilder {
             rest.hasPrefix("{{") || rest.hasPrefix("{%")
         else { return nil }
         let scalars = Array(rest.unicodeScalars)
-        for i in scalars.indices.dropFirst() where scalars[i] == "#" && (scalars[i - 1] == " " || scalars[i - 1] == "\t") {
+        for i in scalars.indices.dropFirst()
+        where scalars[i] == "#" && (scalars[i - 1] == " " || scalars[i - 1] == "\t") {
             var end = i
             while end > 0, scalars[end - 1] == " " || scalars[end - 1] == "\t" { end -= 1 }
             return String(String.UnicodeScalarView(scalars[..<end]))
@@ -347,7 +351,8 @@ struct TreeBuilder {
                 // `:` of a key or the `-` of a list item, each followed by a blank.
                 var j = i - 1
                 while j >= 0, scalars[j] == " " { j -= 1 }
-                let startsValue = j < 0
+                let startsValue =
+                    j < 0
                     || (j < i - 1 && scalars[j] == ":")
                     || (j < i - 1 && scalars[j] == "-" && (j == 0 || scalars[j - 1] == " "))
                 if startsValue { return SourcePosition(line: line, column: i + 1) }
@@ -397,7 +402,8 @@ struct TreeBuilder {
         if problem.contains("mapping values are not allowed"),
             text.line(at.line - 1, contains: "{{") || text.line(at.line - 1, contains: "{%")
         {
-            help = "this value holds Liquid whose `: ` (a filter argument) YAML reads as a key: quote the whole"
+            help =
+                "this value holds Liquid whose `: ` (a filter argument) YAML reads as a key: quote the whole"
                 + " value in single quotes, e.g. `subject: 'Hello {{ contact.firstname | default: \"friend\" }}'`,"
                 + " or write it as a block scalar (`|`)"
         }

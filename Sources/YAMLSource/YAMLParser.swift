@@ -65,13 +65,15 @@ public enum YAMLParser {
     ) -> YAMLParseResult {
         let path = file.path
         if file.bytes.count > limits.maxFileBytes {
-            return YAMLParseResult(root: nil, diagnostics: [
-                .error(
-                    .yamlFileTooLarge,
-                    "file is \(file.bytes.count) bytes, larger than the limit of \(limits.maxFileBytes) bytes",
-                    at: .startOf(file: path),
-                    help: "split the file into smaller files")
-            ])
+            return YAMLParseResult(
+                root: nil,
+                diagnostics: [
+                    .error(
+                        .yamlFileTooLarge,
+                        "file is \(file.bytes.count) bytes, larger than the limit of \(limits.maxFileBytes) bytes",
+                        at: .startOf(file: path),
+                        help: "split the file into smaller files")
+                ])
         }
         let text = SourceText(file.bytes)
         if let failure = text.failure {
@@ -83,7 +85,9 @@ public enum YAMLParser {
         var hidden = HiddenCharacters.diagnostics(in: text, path: path)
         // A value whose invisible character the byte scan saw is reported once, at the character.
         for (range, scalar) in builder.decodedHidden
-        where !hidden.contains(where: { found in found.range.map { range.start <= $0.start && $0.start < range.end } ?? false }) {
+        where !hidden.contains(where: { found in
+            found.range.map { range.start <= $0.start && $0.start < range.end } ?? false
+        }) {
             hidden.append(HiddenCharacters.escapeDiagnostic(scalar, at: range))
         }
         return YAMLParseResult(root: builder.root, diagnostics: hidden + builder.diagnostics)

@@ -29,7 +29,10 @@ struct BuildCommand: ParsableCommand {
     @Flag(help: "Fail (exit 1) on warnings too.")
     var strict = false
 
-    @Option(help: "Sign the bundle with this Ed25519 private key: a PEM file only its owner can read (automail keygen), or env:VAR. See docs/signing.md.")
+    @Option(
+        help:
+            "Sign the bundle with this Ed25519 private key: a PEM file only its owner can read (automail keygen), or env:VAR. See docs/signing.md."
+    )
     var sign: String?
 
     @Option(
@@ -149,7 +152,8 @@ struct BuildCommand: ParsableCommand {
             return "\(tenths / 10).\(tenths % 10)"
         }
         let size =
-            bytes < 1_000 ? "\(bytes) B" : bytes < 1_000_000 ? decimal(bytes, 1_000) + " kB" : decimal(bytes, 1_000_000) + " MB"
+            bytes < 1_000
+            ? "\(bytes) B" : bytes < 1_000_000 ? decimal(bytes, 1_000) + " kB" : decimal(bytes, 1_000_000) + " MB"
         let hundredths = Int((seconds * 100).rounded())
         let time = "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100) s"
         let shortDigest = digest.map { ", " + String($0.prefix("sha256:".count + 12)) } ?? ""

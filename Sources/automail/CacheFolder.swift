@@ -1,11 +1,11 @@
 import AutoMail
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `build --cache DIR`: a folder of template cache entries, one file a key (``TemplateCache``). Entries
@@ -48,7 +48,9 @@ struct CacheFolder: TemplateCacheStore {
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         var offset = 0
         while offset < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress.map { $0 + offset }, $0.count - offset) }
+            let count = bytes.withUnsafeMutableBytes {
+                read(descriptor, $0.baseAddress.map { $0 + offset }, $0.count - offset)
+            }
             if count < 0, errno == EINTR { continue }
             guard count > 0 else { return nil }
             offset += count

@@ -18,12 +18,14 @@ extension Console {
     /// it cannot be loaded, 1 when it has errors. Nothing reaches a contact: placeholders are warnings,
     /// as in `check`. `referenceTime` is "now" for the checks that compare with today (default: the clock, or
     /// `SOURCE_DATE_EPOCH`).
-    static func build(_ root: String, useColor: Bool, referenceTime: Int = ReferenceTime.now()) throws -> BuiltWorkspace {
+    static func build(_ root: String, useColor: Bool, referenceTime: Int = ReferenceTime.now()) throws -> BuiltWorkspace
+    {
         let loaded = try load(root, useColor: useColor)
         let (result, diagnostics) = previewBuild(loaded, referenceTime: referenceTime)
         if !diagnostics.isEmpty {
             let reporter = HumanReporter(
-                useColor: useColor, sources: loaded.filesByPath, pathPrefix: HumanReporter.pathPrefix(forWorkspace: root))
+                useColor: useColor, sources: loaded.filesByPath,
+                pathPrefix: HumanReporter.pathPrefix(forWorkspace: root))
             writeError(reporter.render(diagnostics) + reporter.summary(diagnostics) + "\n")
         }
         if fails(diagnostics, strict: false) { throw ExitCode(ExitStatus.problems) }

@@ -30,10 +30,13 @@ struct DiffCommand: ParsableCommand {
     @Argument(help: "The new side: a bundle file, a workspace folder or a git revision.")
     var new: String
 
-    @Option(help: "For a git revision side, the workspace folder within the repository (relative to the current folder).")
+    @Option(
+        help: "For a git revision side, the workspace folder within the repository (relative to the current folder).")
     var workspace: String?
 
-    @Option(help: "human (for a terminal), markdown (a pull request comment) or json (for tools, schemas/diff.schema.json).")
+    @Option(
+        help: "human (for a terminal), markdown (a pull request comment) or json (for tools, schemas/diff.schema.json)."
+    )
     var format: DiffFormat = .human
 
     @Option(name: .shortAndLong, help: "Write the report to this file (atomically) instead of stdout.")

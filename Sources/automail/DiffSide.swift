@@ -54,7 +54,8 @@ enum DiffSide {
                 throw context.fail("cannot read the bundle `\(path)`: \(error)")
             }
         case .workspace(let path):
-            let content = try context.compile(folder: path, label: HumanReporter.pathPrefix(forWorkspace: path), name: "`\(path)`")
+            let content = try context.compile(
+                folder: path, label: HumanReporter.pathPrefix(forWorkspace: path), name: "`\(path)`")
             return (BundleDiff.Source(kind: .workspace, name: path), content)
         case .revision(let name, let commit):
             let content = try context.compileRevision(name: name, commit: commit)

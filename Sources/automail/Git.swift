@@ -64,7 +64,8 @@ enum Git {
     /// names none (or git is not there, or this is not a repository).
     static func commit(_ revision: String, in directory: String? = nil) -> String? {
         guard !revision.hasPrefix("-"),
-            let run = try? run(["rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}"], in: directory),
+            let run = try? run(
+                ["rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}"], in: directory),
             run.status == 0
         else { return nil }
         let hash = run.output.trimmingCharacters(in: .whitespacesAndNewlines)

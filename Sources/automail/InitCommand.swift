@@ -2,11 +2,11 @@ import ArgumentParser
 import AutoMail
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `automail init [DIR] [--name NAME] [--locale L]...`: writes a small workspace, with schema modelines,
@@ -31,7 +31,9 @@ struct InitCommand: ParsableCommand {
     @Option(help: "The workspace name contacts see (default: the folder's name). The id is derived from it.")
     var name: String?
 
-    @Option(name: .customLong("locale"), help: "A locale of the workspace; repeat for several, the default first (default: en).")
+    @Option(
+        name: .customLong("locale"),
+        help: "A locale of the workspace; repeat for several, the default first (default: en).")
     var locales: [String] = []
 
     func run() throws {
@@ -45,9 +47,12 @@ struct InitCommand: ParsableCommand {
         let files = starter.files.map { (path: base + "/" + $0.path, relative: $0.path, text: $0.text) }
         let existing = files.filter { Self.exists($0.path) }.map(\.relative)
         if !existing.isEmpty {
-            let named = existing.prefix(3).map { "`\($0)`" }.joined(separator: ", ")
+            let named =
+                existing.prefix(3).map { "`\($0)`" }.joined(separator: ", ")
                 + (existing.count > 3 ? " and \(existing.count - 3) more" : "")
-            let what = existing.contains("automail.yaml") ? "is already a workspace (it holds " + named + ")"
+            let what =
+                existing.contains("automail.yaml")
+                ? "is already a workspace (it holds " + named + ")"
                 : "already holds " + named
             Console.writeError(
                 "error: `\(directory)` \(what); nothing was written\n"
@@ -87,10 +92,14 @@ struct InitCommand: ParsableCommand {
 
     /// `text` as one shell word: as is when plain, else single-quoted.
     static func shellQuoted(_ text: String) -> String {
-        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "._/-+:@".unicodeScalars.contains($0)
-        }
-        return plain ? text : "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+        let plain =
+            !text.isEmpty
+            && text.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                    || "._/-+:@".unicodeScalars.contains($0)
+            }
+        return plain
+            ? text : "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }
 
     /// The name of the folder `path` (the current folder's for `.`).
@@ -99,7 +108,8 @@ struct InitCommand: ParsableCommand {
         if !path.hasPrefix("/") {
             var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
             if getcwd(&buffer, buffer.count) != nil {
-                absolute = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                absolute =
+                    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
                     + "/" + path
             }
         }

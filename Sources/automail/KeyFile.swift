@@ -4,11 +4,11 @@ import BundleFormat
 import Diagnostics
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads the keys that `build --sign` and `verify --key` name: a PEM file, or `env:NAME` for the

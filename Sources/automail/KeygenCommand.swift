@@ -2,11 +2,11 @@ import ArgumentParser
 import BundleFormat
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `automail keygen --out NAME`: writes a new Ed25519 key pair, `NAME.key` (PEM PKCS#8, mode 0600) and

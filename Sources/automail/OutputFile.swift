@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import BundleFormat
 
@@ -224,10 +224,16 @@ enum OutputFile {
             let temporary = self.temporary
             let target = self.target
             if failure == nil, fsync(descriptor) != 0 { failure = Failure(description: OutputFile.systemMessage()) }
-            if descriptor >= 0, close(descriptor) != 0, failure == nil { failure = Failure(description: OutputFile.systemMessage()) }
+            if descriptor >= 0, close(descriptor) != 0, failure == nil {
+                failure = Failure(description: OutputFile.systemMessage())
+            }
             descriptor = -1
-            if failure == nil, replacing, rename(temporary, target) != 0 { failure = Failure(description: OutputFile.systemMessage()) }
-            if failure == nil, !replacing, link(temporary, target) != 0 { failure = Failure(description: OutputFile.systemMessage()) }
+            if failure == nil, replacing, rename(temporary, target) != 0 {
+                failure = Failure(description: OutputFile.systemMessage())
+            }
+            if failure == nil, !replacing, link(temporary, target) != 0 {
+                failure = Failure(description: OutputFile.systemMessage())
+            }
             if let failure {
                 if created { unlink(temporary) }
                 throw failure

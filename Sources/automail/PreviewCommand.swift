@@ -7,11 +7,11 @@ import BundleModel
 import Diagnostics
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What `preview` writes.
@@ -75,7 +75,9 @@ struct PreviewCommand: ParsableCommand {
 
     func run() throws {
         if serve {
-            if all || output != nil || workspace != nil { throw ValidationError("with --serve, give only the workspace") }
+            if all || output != nil || workspace != nil {
+                throw ValidationError("with --serve, give only the workspace")
+            }
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
             let root = template ?? "."
             var person: PreviewContact?
@@ -92,7 +94,9 @@ struct PreviewCommand: ParsableCommand {
         if all, output == nil { throw ValidationError("--all needs --output FOLDER") }
         // A Date header names a year from 1 to 9999 (`Timestamp`'s range), whatever the option says.
         if let date, Timestamp(seconds: date) == nil {
-            throw ValidationError("--date must be between \(Timestamp.earliest.seconds) and \(Timestamp.latest.seconds) (years 1 to 9999)")
+            throw ValidationError(
+                "--date must be between \(Timestamp.earliest.seconds) and \(Timestamp.latest.seconds) (years 1 to 9999)"
+            )
         }
         let built = try Console.build(root, useColor: color.isEnabled(forDescriptor: Console.standardError))
         let bundle = built.content
@@ -102,7 +106,8 @@ struct PreviewCommand: ParsableCommand {
         if all {
             // The review site switches between every sample contact, unless one contact is asked for.
             let people = ReviewSite.contacts(
-                chosen: contact != nil || sample != nil ? person : nil, samples: PreviewContact.samples(of: result), bundle: bundle)
+                chosen: contact != nil || sample != nil ? person : nil, samples: PreviewContact.samples(of: result),
+                bundle: bundle)
             try writeAll(bundle: bundle, contacts: people, date: when, folder: output ?? ".")
             return
         }
@@ -149,7 +154,8 @@ struct PreviewCommand: ParsableCommand {
         if let sample {
             guard let found = samples.first(where: { $0.name == sample }) else {
                 let known = samples.map { "`\($0.name)`" }.joined(separator: ", ")
-                Console.writeError("error: no sample `\(sample)` in automail.yaml" + (known.isEmpty ? "\n" : "; samples: \(known)\n"))
+                Console.writeError(
+                    "error: no sample `\(sample)` in automail.yaml" + (known.isEmpty ? "\n" : "; samples: \(known)\n"))
                 throw ExitCode(ExitStatus.usage)
             }
             return found

@@ -6,11 +6,11 @@ import BundleFormat
 import Diagnostics
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `automail preview --serve`: the review site served on 127.0.0.1 only, rebuilt in memory when a
@@ -49,7 +49,9 @@ struct PreviewServer {
         address.sin_port = in_port_t(UInt16(clamping: port)).bigEndian
         address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian  // 127.0.0.1 only
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(listener, 16) == 0 else {
             close(listener)
@@ -63,7 +65,8 @@ struct PreviewServer {
         var site = Site()
         var fingerprint = Self.fingerprint(root)
         rebuild(&site)
-        Console.writeLine("serving `\(root)` on http://127.0.0.1:\(UInt16(bigEndian: actual.sin_port))/ (Ctrl-C to stop)")
+        Console.writeLine(
+            "serving `\(root)` on http://127.0.0.1:\(UInt16(bigEndian: actual.sin_port))/ (Ctrl-C to stop)")
         while true {
             var descriptor = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
             if poll(&descriptor, 1, 500) > 0 {
@@ -103,9 +106,11 @@ struct PreviewServer {
             site.problems = reporter.render(diagnostics) + reporter.summary(diagnostics)
             return
         }
-        let contacts = ReviewSite.contacts(chosen: contactsOverride, samples: PreviewContact.samples(of: result), bundle: content)
+        let contacts = ReviewSite.contacts(
+            chosen: contactsOverride, samples: PreviewContact.samples(of: result), bundle: content)
         do {
-            let files = try ReviewSite.files(rules: try Preview.runtimeBundle(content), contacts: contacts, date: 1_767_225_600)
+            let files = try ReviewSite.files(
+                rules: try Preview.runtimeBundle(content), contacts: contacts, date: 1_767_225_600)
             site.files = Dictionary(files.map { ($0.name, $0.bytes) }, uniquingKeysWith: { $1 })
             site.problems = nil
         } catch {
@@ -151,7 +156,9 @@ struct PreviewServer {
             head += buffer[0..<count]
             if head.firstRange(of: [13, 10, 13, 10]) != nil { break }
         }
-        guard let lineEnd = head.firstRange(of: [13, 10]) else { return respond(client, 400, "text/plain", Array("bad request\n".utf8)) }
+        guard let lineEnd = head.firstRange(of: [13, 10]) else {
+            return respond(client, 400, "text/plain", Array("bad request\n".utf8))
+        }
         let parts = head[..<lineEnd.lowerBound].split(separator: 32)
         guard parts.count == 3, parts[2].starts(with: Array("HTTP/1.".utf8)) else {
             return respond(client, 400, "text/plain", Array("bad request\n".utf8))
@@ -164,17 +171,20 @@ struct PreviewServer {
         if let query = target.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) {
             target = target[..<query]
         }
-        guard target.first == UInt8(ascii: "/") else { return respond(client, 400, "text/plain", Array("bad request\n".utf8)) }
+        guard target.first == UInt8(ascii: "/") else {
+            return respond(client, 400, "text/plain", Array("bad request\n".utf8))
+        }
         var name = String(decoding: target.dropFirst(), as: UTF8.self)
         if name.isEmpty { name = "index.html" }
         let body = method == "GET"
         if name == "__version" {
             return respond(client, 200, "text/plain; charset=utf-8", Array("\(site.version)\n".utf8), body: body)
         }
-        guard name.utf8.allSatisfy({ byte in
-            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
-        }), !name.hasPrefix("."), name.utf8.count <= 200
+        guard
+            name.utf8.allSatisfy({ byte in
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                    || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+            }), !name.hasPrefix("."), name.utf8.count <= 200
         else { return respond(client, 404, "text/plain", Array("not found\n".utf8), body: body) }
         if let problems = site.problems {
             guard name.hasSuffix(".html") else {
@@ -183,17 +193,23 @@ struct PreviewServer {
             let page = ReviewSite.reloading(Array(ReviewSite.problemsPage(problems).utf8), version: site.version)
             return respond(client, 200, "text/html; charset=utf-8", page, body: body)
         }
-        guard let file = site.files[name] else { return respond(client, 404, "text/plain", Array("not found\n".utf8), body: body) }
+        guard let file = site.files[name] else {
+            return respond(client, 404, "text/plain", Array("not found\n".utf8), body: body)
+        }
         if name.hasSuffix(".html") {
-            return respond(client, 200, "text/html; charset=utf-8", ReviewSite.reloading(file, version: site.version), body: body)
+            return respond(
+                client, 200, "text/html; charset=utf-8", ReviewSite.reloading(file, version: site.version), body: body)
         }
         let type = name.hasSuffix(".eml") ? "message/rfc822" : "text/plain; charset=utf-8"
         respond(client, 200, type, file, body: body)
     }
 
     private func respond(_ client: Int32, _ status: Int, _ type: String, _ content: [UInt8], body: Bool = true) {
-        let reason = [200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 503: "Service Unavailable"][status] ?? "Error"
-        let head = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: \(type)\r\nContent-Length: \(content.count)\r\n"
+        let reason =
+            [200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 503: "Service Unavailable"][
+                status] ?? "Error"
+        let head =
+            "HTTP/1.1 \(status) \(reason)\r\nContent-Type: \(type)\r\nContent-Length: \(content.count)\r\n"
             + "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n"
         var bytes = Array(head.utf8)
         if body { bytes += content }

@@ -2,11 +2,11 @@ import AutoMail
 import Dispatch
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The line `check` and `build` keep up to date on a terminal while a long compilation runs: files read,

@@ -3,11 +3,11 @@ import AutoMail
 import Diagnostics
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Options shared by `check` and `build`: how many diagnostics to print, how many threads to use, and
@@ -20,7 +20,9 @@ struct RunOptions: ParsableArguments {
 
     @Option(
         name: .customLong("jobs"),
-        help: "Parse and decode files on N threads (default: the number of online processors). The output is identical for any N.")
+        help:
+            "Parse and decode files on N threads (default: the number of online processors). The output is identical for any N."
+    )
     var jobs: Int?
 
     @Flag(

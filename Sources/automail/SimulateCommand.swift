@@ -37,7 +37,8 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "The event file (JSON).")
     var event: String
 
-    @Option(help: "Require the bundle to be signed by this public key (PEM `PUBLIC KEY`, or env:VAR); see docs/signing.md.")
+    @Option(
+        help: "Require the bundle to be signed by this public key (PEM `PUBLIC KEY`, or env:VAR); see docs/signing.md.")
     var key: String?
 
     @Option(help: "What to print: human (default) or json (the decision).")
@@ -61,9 +62,12 @@ struct SimulateCommand: ParsableCommand {
     static let eventLimit = 64 * 1024 * 1024
 
     func validate() throws {
-        if (bundle == nil) == (workspace == nil) { throw ValidationError("give exactly one of --bundle FILE and --workspace DIR") }
+        if (bundle == nil) == (workspace == nil) {
+            throw ValidationError("give exactly one of --bundle FILE and --workspace DIR")
+        }
         if key != nil, workspace != nil {
-            throw ValidationError("--key checks the signature of a --bundle file; a workspace compiled in memory is unsigned")
+            throw ValidationError(
+                "--key checks the signature of a --bundle file; a workspace compiled in memory is unsigned")
         }
     }
 
@@ -87,7 +91,9 @@ struct SimulateCommand: ParsableCommand {
         if let eml {
             if let email = decision.email {
                 do {
-                    try OutputFile.writeAtomically(EMLWriter.write(email.message, date: email.sendAt.seconds, messageID: decision.messageID), to: eml)
+                    try OutputFile.writeAtomically(
+                        EMLWriter.write(email.message, date: email.sendAt.seconds, messageID: decision.messageID),
+                        to: eml)
                 } catch {
                     Console.writeLine("error: cannot write `\(eml)`: \(error)")
                     throw ExitCode(ExitStatus.internalFailure)
@@ -116,7 +122,8 @@ struct SimulateCommand: ParsableCommand {
             if case .success(let file) = WorkspaceLoader.readFile(event, limit: Self.eventLimit) {
                 eventTime = try? RuntimeEvent.decode(file.bytes).time.seconds
             }
-            let built = try Console.build(workspace, useColor: useColor, referenceTime: eventTime ?? ReferenceTime.now())
+            let built = try Console.build(
+                workspace, useColor: useColor, referenceTime: eventTime ?? ReferenceTime.now())
             do {
                 return try RuntimeBundle.load(built.bundle)
             } catch {

@@ -58,7 +58,8 @@ struct VerifyCommand: ParsableCommand {
     {
         guard let publicKey else {
             let digest = try BundleSignature.verifyDigest(bundle: members)
-            let signer = BundleSignature.keyID(of: members).map { "signed with key_id \($0)" }
+            let signer =
+                BundleSignature.keyID(of: members).map { "signed with key_id \($0)" }
                 ?? (members["signature"] == nil ? "unsigned" : "malformed signature")
             return "verified: \(bundle): digest \(digest) matches; signature not checked (no --key; \(signer))"
         }

@@ -4,1254 +4,23 @@
 enum EmbeddedSchemas {
     /// File name (`automail.schema.json`) -> content, for the four kinds of workspace file.
     static let files: [(name: String, text: String)] = [
-        ("automail.schema.json", ##"""
-{
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "$id": "https://automail.dev/schemas/automail.schema.json",
-  "title": "automail workspace manifest (automail.yaml)",
-  "description": "The manifest of an automail workspace: marks the workspace root and declares locales, sending domains, senders, the legal block, the default footer, consent, custom contact fields, support levels and tasks.",
-  "type": "object",
-  "additionalProperties": false,
-  "required": [
-    "id",
-    "name",
-    "locales",
-    "sending_domains",
-    "legal",
-    "footer"
-  ],
-  "properties": {
-    "id": {
-      "type": [
-        "string",
-        "boolean",
-        "number"
-      ],
-      "description": "The workspace id. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
-      "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
-      "minimum": 0,
-      "examples": [
-        "lyon-2026",
-        "riverside-tenants"
-      ]
-    },
-    "name": {
-      "type": "string",
-      "description": "The workspace name, shown as `{{ workspace.name }}` and used as the From name of the implicit noreply sender.",
-      "minLength": 1,
-      "examples": [
-        "Lyon en commun 2026"
-      ]
-    },
-    "locales": {
-      "type": "array",
-      "description": "The workspace's locales, at least one; the first is the default. Every template has an entry for each. A locale: `fr`, `en`, `pt-BR` (`^[a-z]{2,3}(-[A-Z]{2})?$`).",
-      "markdownDescription": "The workspace's locales, at least one; **the first is the default** (used when a contact's locale is not covered). Every template has an entry for each.\n\nA locale: `fr`, `en`, `pt-BR` (`^[a-z]{2,3}(-[A-Z]{2})?$`).",
-      "minItems": 1,
-      "uniqueItems": true,
-      "items": {
-        "type": "string",
-        "description": "A locale. A locale: `fr`, `en`, `pt-BR` (`^[a-z]{2,3}(-[A-Z]{2})?$`).",
-        "pattern": "^[a-z]{2,3}(-[A-Z]{2})?$",
-        "examples": [
-          "fr",
-          "en",
-          "pt-BR"
-        ]
-      },
-      "examples": [
-        [
-          "fr",
-          "en"
-        ],
-        [
-          "en"
-        ]
-      ]
-    },
-    "sending_domains": {
-      "type": "array",
-      "description": "The verified sending domains (SPF/DKIM), at least one, lowercase ASCII (punycode for IDNs). Every sender address must use one; the implicit sender is noreply@ the first.",
-      "markdownDescription": "The domains you send from, verified with your sending service (**SPF and DKIM aligned**, for DMARC). Every sender address must be on one of them; without senders, emails go from `noreply@` the first.",
-      "minItems": 1,
-      "uniqueItems": true,
-      "items": {
-        "type": "string",
-        "description": "A lowercase ASCII (punycode) domain name.",
-        "pattern": "^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",
-        "maxLength": 253,
-        "examples": [
-          "lyon-en-commun.fr",
-          "mail.example.org"
-        ]
-      },
-      "examples": [
-        [
-          "lyon-en-commun.fr"
-        ]
-      ]
-    },
-    "senders": {
-      "type": "array",
-      "description": "Named senders (From name and address, optional Reply-To). Optional: without senders every email goes from noreply@<first sending domain> with the workspace name.",
-      "items": {
-        "type": "object",
-        "title": "Sender",
-        "description": "A named sender: the From display name and address, and an optional Reply-To.",
-        "additionalProperties": false,
-        "required": [
-          "id",
-          "name",
-          "address"
-        ],
-        "properties": {
-          "id": {
-            "type": [
-              "string",
-              "boolean",
-              "number"
-            ],
-            "description": "The sender's id, referenced by `default_sender` and by a template's `sender`. Unique among senders. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
-            "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
-            "minimum": 0,
-            "examples": [
-              "equipe",
-              "campaign"
-            ]
-          },
-          "name": {
-            "type": "string",
-            "description": "The From display name, on one line.",
-            "minLength": 1,
-            "pattern": "^[^\\r\\n]*$",
-            "examples": [
-              "Lyon en commun",
-              "Riverside Tenants Association"
-            ]
-          },
-          "address": {
-            "type": "string",
-            "description": "The From address (an RFC 5322 addr-spec). Its domain must be one of `sending_domains` (checked by the compiler).",
-            "markdownDescription": "The **From** address (an RFC 5322 addr-spec). Its domain must be one of `sending_domains` so that SPF/DKIM align (DMARC); `automail check` enforces it.",
-            "pattern": "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",
-            "maxLength": 254,
-            "examples": [
-              "equipe@lyon-en-commun.fr"
-            ]
-          },
-          "reply_to": {
-            "type": "string",
-            "description": "Optional Reply-To address (an RFC 5322 addr-spec), any domain.",
-            "pattern": "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$",
-            "maxLength": 254,
-            "examples": [
-              "contact@lyon-en-commun.fr"
-            ]
-          }
-        },
-        "defaultSnippets": [
-          {
-            "label": "New sender",
-            "description": "A sender with a From name and address",
-            "body": {
-              "id": "$1",
-              "name": "$2",
-              "address": "$3"
-            }
-          },
-          {
-            "label": "New sender with reply-to",
-            "description": "A sender with a different Reply-To address",
-            "body": {
-              "id": "$1",
-              "name": "$2",
-              "address": "$3",
-              "reply_to": "$4"
-            }
-          }
-        ],
-        "examples": [
-          {
-            "id": "equipe",
-            "name": "Lyon en commun",
-            "address": "equipe@lyon-en-commun.fr",
-            "reply_to": "contact@lyon-en-commun.fr"
-          }
-        ]
-      },
-      "examples": [
-        [
-          {
-            "id": "equipe",
-            "name": "Lyon en commun",
-            "address": "equipe@lyon-en-commun.fr"
-          }
-        ]
-      ]
-    },
-    "default_sender": {
-      "type": [
-        "string",
-        "boolean",
-        "number"
-      ],
-      "description": "The sender id used by templates without `sender`. Optional; absent: noreply@<first sending domain>, named after the workspace. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
-      "markdownDescription": "The id of the sender used by templates without `sender`. Absent: `noreply@` the first sending domain, with the workspace name as display name. Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
-      "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
-      "minimum": 0,
-      "examples": [
-        "equipe"
-      ]
-    },
-    "legal": {
-      "type": "object",
-      "title": "Legal mentions",
-      "description": "The legal mentions that automail fills as `legal.*` in footers (CNIL, GDPR, CAN-SPAM).",
-      "additionalProperties": false,
-      "required": [
-        "publisher",
-        "postal_address",
-        "privacy_url",
-        "data_origin"
-      ],
-      "properties": {
-        "publisher": {
-          "type": "string",
-          "description": "Who sends: the publisher / data controller. Shown as `{{ legal.publisher }}`.",
-          "minLength": 1,
-          "examples": [
-            "Association Lyon en commun"
-          ]
-        },
-        "postal_address": {
-          "type": "string",
-          "description": "A valid postal address (CAN-SPAM). Shown as `{{ legal.postal_address }}`.",
-          "minLength": 1,
-          "examples": [
-            "12 rue de la République, 69001 Lyon, France"
-          ]
-        },
-        "privacy_url": {
-          "type": "string",
-          "description": "The https URL of the privacy / data-rights page. Shown as `{{ legal.privacy_url }}`.",
-          "pattern": "^https://[^\\s/?#]+[^\\s]*$",
-          "examples": [
-            "https://lyon-en-commun.fr/donnees"
-          ]
-        },
-        "data_origin": {
-          "type": "object",
-          "description": "Where the contact's data came from, one notice per workspace locale. Shown as `{{ legal.data_origin }}`. Keys are locales. A locale: `fr`, `en`, `pt-BR` (`^[a-z]{2,3}(-[A-Z]{2})?$`).",
-          "minProperties": 1,
-          "patternProperties": {
-            "^[a-z]{2,3}(-[A-Z]{2})?$": {
-              "type": "string",
-              "description": "The data-origin notice in this locale.",
-              "minLength": 1,
-              "examples": [
-                "Vous recevez cet email car vous avez échangé avec un de nos bénévoles."
-              ]
-            }
-          },
-          "additionalProperties": false,
-          "examples": [
+        (
+            "automail.schema.json",
+            ##"""
             {
-              "fr": "Vous recevez cet email car vous avez échangé avec un de nos bénévoles.",
-              "en": "You receive this email because you talked with one of our volunteers."
-            }
-          ]
-        }
-      },
-      "examples": [
-        {
-          "publisher": "Association Lyon en commun",
-          "postal_address": "12 rue de la République, 69001 Lyon, France",
-          "privacy_url": "https://lyon-en-commun.fr/donnees",
-          "data_origin": {
-            "fr": "Vous recevez cet email car vous avez échangé avec un de nos bénévoles."
-          }
-        }
-      ],
-      "defaultSnippets": [
-        {
-          "label": "Legal mentions",
-          "description": "publisher, postal address, privacy page and data-origin notice",
-          "body": {
-            "publisher": "$1",
-            "postal_address": "$2",
-            "privacy_url": "https://$3",
-            "data_origin": {
-              "${4:en}": "You are receiving this email because you spoke with one of our volunteers and agreed to be contacted by email."
-            }
-          }
-        }
-      ]
-    },
-    "footer": {
-      "type": "object",
-      "title": "Default footer",
-      "description": "The default footer, Markdown with Liquid, one per workspace locale. A legal footer shows the publisher, the postal address, a privacy link, the data-origin notice and the unsubscribe link (checked by the compiler). Keys are locales. A locale: `fr`, `en`, `pt-BR` (`^[a-z]{2,3}(-[A-Z]{2})?$`).",
-      "markdownDescription": "The default footer, **Markdown with Liquid**, one per workspace locale; a template may replace it per locale.\n\nA legal footer shows `{{ legal.publisher }}`, `{{ legal.postal_address }}`, a link to `{{ legal.privacy_url }}`, `{{ legal.data_origin }}` and a link to `{{ unsubscribe_url }}` (checked by `automail check`).",
-      "minProperties": 1,
-      "patternProperties": {
-        "^[a-z]{2,3}(-[A-Z]{2})?$": {
-          "type": "string",
-          "description": "The footer in this locale: Markdown with Liquid.",
-          "markdownDescription": "The footer in this locale: Markdown with Liquid. Show `{{ legal.publisher }}`, `{{ legal.postal_address }}`, a link to `{{ legal.privacy_url }}`, `{{ legal.data_origin }}` and a link to `{{ unsubscribe_url }}`.",
-          "minLength": 1,
-          "defaultSnippets": [
-            {
-              "label": "Legal footer",
-              "body": "{{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}\n[Your data]({{ legal.privacy_url }}) · [Unsubscribe]({{ unsubscribe_url }})\n"
-            }
-          ],
-          "examples": [
-            "{{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}\n[Vos données]({{ legal.privacy_url }}) · [Se désinscrire]({{ unsubscribe_url }})\n"
-          ]
-        }
-      },
-      "additionalProperties": false,
-      "examples": [
-        {
-          "fr": "{{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}\n[Vos données]({{ legal.privacy_url }}) · [Se désinscrire]({{ unsubscribe_url }})\n",
-          "en": "{{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}\n[Your data]({{ legal.privacy_url }}) · [Unsubscribe]({{ unsubscribe_url }})\n"
-        }
-      ],
-      "defaultSnippets": [
-        {
-          "label": "Legal footer",
-          "description": "every mention a footer needs, and the unsubscribe link",
-          "body": {
-            "${1:en}": "{{ legal.data_origin }}\n\nPublished by {{ legal.publisher }}, {{ legal.postal_address }}. You can object to these emails at any time and exercise your rights: [your data and your rights]({{ legal.privacy_url }}).\n\n[Unsubscribe]({{ unsubscribe_url }})\n"
-          }
-        }
-      ]
-    },
-    "layout": {
-      "type": "string",
-      "description": "A custom email layout: the path of an HTML file in the workspace's `layouts/` folder. It holds the markup of the email's `<body>` with exactly one `{{ content }}` slot (the body) and at most one `{{ footer }}` slot (the footer; without it the footer follows the content). Liquid variables such as `{{ workspace.name }}` may be used; scripts, event handlers and `javascript:` URLs are refused. Absent: automail's default table-based layout.",
-      "markdownDescription": "A custom email layout: the path of an HTML file in `layouts/`.\n\nIt holds the `<body>` markup with exactly one `{{ content }}` slot and at most one `{{ footer }}` slot (without it the footer follows the content). Liquid variables such as `{{ workspace.name }}` may be used; scripts, event handlers and `javascript:` URLs are refused. Absent: automail's default table-based layout, readable on phones, light and dark.",
-      "pattern": "^layouts/[^/]+\\.html$",
-      "examples": [
-        "layouts/email.html"
-      ]
-    },
-    "brand": {
-      "type": "object",
-      "title": "Brand",
-      "description": "How automail's default layout looks: the brand colour (buttons, links, the card's top rule), an optional logo and an optional header line. The colour needs 4.5:1 against white (AM625); under 3:1 against the dark card, buttons get an outline in dark mode (AM627); the logo an https URL (AM626) and alt text. Ignored by a custom `layout`.",
-      "markdownDescription": "How automail's default layout looks.\n\n- `color`: the brand colour, `\"#rrggbb\"` (quoted): buttons, links, the card's top rule. It needs 4.5:1 against white (AM625); under 3:1 against the dark card, buttons get an outline in dark mode (AM627).\n- `logo`: `url` (https, AM626), `alt` (required), optional `width` in pixels (16–520, default 120).\n- `header`: a short line at the top of the card, plain text.\n\nIgnored by a custom `layout`.",
-      "additionalProperties": false,
-      "properties": {
-        "color": {
-          "type": "string",
-          "description": "The brand colour, `#rrggbb` or `#rgb` (quote it: `#` starts a YAML comment).",
-          "pattern": "^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$",
-          "examples": [
-            "#c2410c"
-          ]
-        },
-        "logo": {
-          "type": "object",
-          "description": "The logo at the top of the card.",
-          "additionalProperties": false,
-          "required": [
-            "url",
-            "alt"
-          ],
-          "properties": {
-            "url": {
-              "type": "string",
-              "description": "The image URL, https.",
-              "minLength": 1,
-              "examples": [
-                "https://example.org/logo.png"
-              ]
-            },
-            "alt": {
-              "type": "string",
-              "description": "The alt text: what a contact reads while images are blocked.",
-              "minLength": 1,
-              "examples": [
-                "Lyon en commun"
-              ]
-            },
-            "width": {
-              "type": "integer",
-              "description": "The width in CSS pixels (default 120).",
-              "minimum": 16,
-              "maximum": 520,
-              "examples": [
-                140
-              ]
-            }
-          }
-        },
-        "header": {
-          "type": "string",
-          "description": "A short line at the top of the card (the campaign's name, a slogan), plain text.",
-          "minLength": 1,
-          "examples": [
-            "Lyon en commun · Municipales 2026"
-          ]
-        }
-      }
-    },
-    "consent": {
-      "type": "object",
-      "title": "Consent",
-      "description": "How consent is recorded. Optional; default mode: channel. mode: channel (consent per channel) | purpose (per purpose and channel; recommended in the EU).",
-      "markdownDescription": "How consent is recorded. Optional; default `mode: channel`.\n\n- `channel`: consent per channel; templates have no `purpose`.\n- `purpose`: consent per purpose and channel (recommended in the EU); `purposes` is required and every template names one.",
-      "additionalProperties": false,
-      "properties": {
-        "mode": {
-          "type": "string",
-          "description": "channel: consent per channel, templates have no purpose (the default). purpose: consent per purpose and channel, `purposes` required, every template has a purpose.",
-          "markdownDescription": "- `channel` (default): consent per channel; templates have no `purpose`.\n- `purpose`: consent per purpose and channel; `purposes` required; every template names a `purpose`.",
-          "enum": [
-            "channel",
-            "purpose"
-          ],
-          "default": "channel",
-          "examples": [
-            "purpose"
-          ]
-        },
-        "purposes": {
-          "type": "array",
-          "description": "The consent purposes, non-empty. Required when mode is purpose, refused otherwise.",
-          "minItems": 1,
-          "items": {
-            "type": "object",
-            "title": "Consent purpose",
-            "description": "A consent purpose (advanced consent mode): contacts consent per purpose and channel.",
-            "additionalProperties": false,
-            "required": [
-              "id",
-              "label"
-            ],
-            "properties": {
-              "id": {
-                "type": [
-                  "string",
-                  "boolean",
-                  "number"
-                ],
-                "description": "The purpose id, referenced by a template's `purpose`. Unique among purposes. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
-                "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
-                "minimum": 0,
-                "examples": [
-                  "mobilisation",
-                  "information",
-                  "dons"
-                ]
-              },
-              "label": {
-                "type": "string",
-                "description": "Human-readable name of the purpose.",
-                "minLength": 1,
-                "examples": [
-                  "Mobilisation bénévole",
-                  "Newsletter"
-                ]
-              },
-              "campaigning": {
-                "type": "boolean",
-                "description": "Whether this purpose's emails are electoral propaganda, held back by elections' silence (default true). A trigger sending them with `blackouts: ignore` must give an `exemption_reason` (AM907).",
-                "examples": [
-                  false
-                ]
-              }
-            },
-            "defaultSnippets": [
-              {
-                "label": "New purpose",
-                "body": {
-                  "id": "$1",
-                  "label": "$2"
-                }
-              }
-            ],
-            "examples": [
-              {
-                "id": "mobilisation",
-                "label": "Mobilisation bénévole"
-              }
-            ]
-          },
-          "examples": [
-            [
-              {
-                "id": "mobilisation",
-                "label": "Mobilisation bénévole"
-              },
-              {
-                "id": "information",
-                "label": "Information"
-              }
-            ]
-          ]
-        }
-      },
-      "if": {
-        "properties": {
-          "mode": {
-            "const": "purpose"
-          }
-        },
-        "required": [
-          "mode"
-        ]
-      },
-      "then": {
-        "required": [
-          "purposes"
-        ]
-      },
-      "else": {
-        "not": {
-          "required": [
-            "purposes"
-          ]
-        }
-      },
-      "examples": [
-        {
-          "mode": "channel"
-        },
-        {
-          "mode": "purpose",
-          "purposes": [
-            {
-              "id": "mobilisation",
-              "label": "Mobilisation bénévole"
-            }
-          ]
-        }
-      ],
-      "defaultSnippets": [
-        {
-          "label": "Channel consent",
-          "body": {
-            "mode": "channel"
-          }
-        },
-        {
-          "label": "Purpose consent",
-          "body": {
-            "mode": "purpose",
-            "purposes": [
-              {
-                "id": "$1",
-                "label": "$2"
-              }
-            ]
-          }
-        }
-      ]
-    },
-    "contact_fields": {
-      "type": "array",
-      "description": "Custom contact fields of the CRM, usable in Liquid as `contact.<id>` (besides contact.firstname, contact.surname, contact.mail).",
-      "items": {
-        "type": "object",
-        "title": "Custom contact field",
-        "description": "A custom contact field of the CRM, usable in Liquid as `contact.<id>`.",
-        "additionalProperties": false,
-        "required": [
-          "id",
-          "type",
-          "label"
-        ],
-        "properties": {
-          "id": {
-            "type": [
-              "string",
-              "boolean",
-              "number"
-            ],
-            "description": "The field id; in Liquid it is `contact.<id>`. Unique among contact fields. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
-            "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
-            "minimum": 0,
-            "examples": [
-              "quartier",
-              "benevole_disponible",
-              "age"
-            ]
-          },
-          "type": {
-            "type": "string",
-            "description": "The field's type in the CRM: short_text (free text), single_response (one value from a list), checkbox (multiple values / ticked options), number, date.",
-            "markdownDescription": "The field's type in the CRM:\n- `short_text`: free text\n- `single_response`: one value from a list\n- `checkbox`: ticked options\n- `number`: a number\n- `date`: a date",
-            "enum": [
-              "short_text",
-              "single_response",
-              "checkbox",
-              "number",
-              "date"
-            ],
-            "examples": [
-              "single_response"
-            ]
-          },
-          "label": {
-            "type": "string",
-            "description": "Human-readable name of the field.",
-            "minLength": 1,
-            "examples": [
-              "Quartier",
-              "Age"
-            ]
-          }
-        },
-        "defaultSnippets": [
-          {
-            "label": "New contact field",
-            "body": {
-              "id": "$1",
-              "type": "${2|short_text,single_response,checkbox,number,date|}",
-              "label": "$3"
-            }
-          }
-        ],
-        "examples": [
-          {
-            "id": "quartier",
-            "type": "single_response",
-            "label": "Quartier"
-          }
-        ]
-      },
-      "examples": [
-        [
-          {
-            "id": "quartier",
-            "type": "single_response",
-            "label": "Quartier"
-          }
-        ]
-      ]
-    },
-    "support_levels": {
-      "type": "array",
-      "description": "The support levels, at least one when present. Optional; absent: the reference CRM's defaults oppose, uncertain, supporter, strong_support, donor, team_member.",
-      "markdownDescription": "The support levels. Optional; absent: the reference CRM's defaults `oppose`, `uncertain`, `supporter`, `strong_support`, `donor`, `team_member`.",
-      "minItems": 1,
-      "items": {
-        "type": "object",
-        "title": "Support level",
-        "description": "A support level of the CRM; putting a contact at this level can trigger an email.",
-        "additionalProperties": false,
-        "required": [
-          "id"
-        ],
-        "properties": {
-          "id": {
-            "type": [
-              "string",
-              "boolean",
-              "number"
-            ],
-            "description": "The support level id, referenced by a trigger's `when.support_level`. Unique among support levels. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
-            "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
-            "minimum": 0,
-            "examples": [
-              "sympathisant",
-              "supporter"
-            ]
-          },
-          "label": {
-            "type": "string",
-            "description": "Human-readable name of the level. Optional.",
-            "minLength": 1,
-            "examples": [
-              "Sympathisant",
-              "Supporter"
-            ]
-          }
-        },
-        "defaultSnippets": [
-          {
-            "label": "New support level",
-            "body": {
-              "id": "$1",
-              "label": "$2"
-            }
-          }
-        ],
-        "examples": [
-          {
-            "id": "supporter",
-            "label": "Sympathisant"
-          }
-        ]
-      },
-      "examples": [
-        [
-          {
-            "id": "supporter",
-            "label": "Sympathisant"
-          }
-        ]
-      ]
-    },
-    "tasks": {
-      "type": "array",
-      "description": "The task pipeline: tasks whose assignment can trigger an email.",
-      "items": {
-        "type": "object",
-        "title": "Task",
-        "description": "A task of the CRM's task pipeline; assigning it can trigger an email.",
-        "additionalProperties": false,
-        "required": [
-          "id"
-        ],
-        "properties": {
-          "id": {
-            "type": [
-              "string",
-              "boolean",
-              "number"
-            ],
-            "description": "The task id, referenced by a trigger's `when.task`. Unique among tasks. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
-            "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
-            "minimum": 0,
-            "examples": [
-              "rappeler",
-              "call_back"
-            ]
-          },
-          "label": {
-            "type": "string",
-            "description": "Human-readable name of the task. Optional.",
-            "minLength": 1,
-            "examples": [
-              "Rappeler",
-              "Call back"
-            ]
-          }
-        },
-        "defaultSnippets": [
-          {
-            "label": "New task",
-            "body": {
-              "id": "$1",
-              "label": "$2"
-            }
-          }
-        ],
-        "examples": [
-          {
-            "id": "rappeler",
-            "label": "Rappeler"
-          }
-        ]
-      },
-      "examples": [
-        [
-          {
-            "id": "rappeler",
-            "label": "Rappeler"
-          }
-        ]
-      ]
-    },
-    "samples": {
-      "type": "array",
-      "description": "Sample contacts for `automail preview`: the first is the default one.",
-      "items": {
-        "type": "object",
-        "title": "Sample contact",
-        "description": "A sample contact: an id, an optional locale and the contact's values.",
-        "additionalProperties": false,
-        "required": [
-          "id"
-        ],
-        "properties": {
-          "id": {
-            "type": [
-              "string",
-              "boolean",
-              "number"
-            ],
-            "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
-            "minimum": 0,
-            "description": "The sample's id (`automail preview --sample ID`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
-            "examples": [
-              "camille"
-            ]
-          },
-          "locale": {
-            "type": "string",
-            "pattern": "^[a-z]{2,3}(-[A-Z]{2})?$",
-            "description": "The contact's locale.",
-            "examples": [
-              "fr",
-              "en"
-            ]
-          },
-          "contact": {
-            "type": "object",
-            "description": "The contact's values: `firstname`, `surname`, `mail` and custom fields by id.",
-            "examples": [
-              {
-                "firstname": "Camille",
-                "surname": "Lefèvre",
-                "mail": "camille@example.org",
-                "quartier": "Croix-Rousse"
-              }
-            ]
-          }
-        },
-        "examples": [
-          {
-            "id": "camille",
-            "locale": "fr",
-            "contact": {
-              "firstname": "Camille",
-              "mail": "camille@example.org"
-            }
-          }
-        ],
-        "defaultSnippets": [
-          {
-            "label": "New sample contact",
-            "description": "a contact for `automail preview --sample ID`",
-            "body": {
-              "id": "$1",
-              "locale": "${2:en}",
-              "contact": {
-                "firstname": "$3",
-                "surname": "$4",
-                "mail": "$5"
-              }
-            }
-          }
-        ]
-      },
-      "examples": [
-        [
-          {
-            "id": "camille",
-            "locale": "fr",
-            "contact": {
-              "firstname": "Camille"
-            }
-          },
-          {
-            "id": "sam",
-            "locale": "en",
-            "contact": {
-              "firstname": "Sam"
-            }
-          }
-        ]
-      ]
-    },
-    "timing": {
-      "type": "object",
-      "title": "Timing",
-      "description": "When the workspace's emails may go out: its time zone, quiet hours in the contact's local time, a frequency cap, blackouts and elections (docs/workspace-format.md, \"Timing\").",
-      "additionalProperties": false,
-      "required": [
-        "time_zone"
-      ],
-      "properties": {
-        "time_zone": {
-          "type": "string",
-          "description": "The workspace's time zone: local dates and times of `timing` and of triggers' `active` are read in it, and contacts without a known zone get it. An IANA time zone name, case-sensitive; automail knows the zones of the tz release it was built with.",
-          "minLength": 1,
-          "examples": [
-            "Europe/Paris"
-          ]
-        },
-        "contact_time_zones": {
-          "type": "array",
-          "description": "Other zones contacts may have (`contact.time_zone` of events): the bundle carries their offsets.",
-          "items": {
-            "type": "string",
-            "description": "A contact's zone. An IANA time zone name, case-sensitive; automail knows the zones of the tz release it was built with.",
-            "minLength": 1,
-            "examples": [
-              "America/Martinique"
-            ]
-          },
-          "examples": [
-            [
-              "America/Martinique"
-            ]
-          ]
-        },
-        "quiet_hours": {
-          "type": "object",
-          "title": "Quiet hours",
-          "description": "No email goes out between `from` (included) and `until` (excluded), in the contact's local time; `from` after `until` wraps past midnight.",
-          "additionalProperties": false,
-          "required": [
-            "from",
-            "until"
-          ],
-          "properties": {
-            "from": {
-              "type": "string",
-              "description": "Start, `HH:MM` (24 hours).",
-              "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$",
-              "examples": [
-                "21:00"
-              ]
-            },
-            "until": {
-              "type": "string",
-              "description": "End, `HH:MM` (24 hours), excluded.",
-              "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$",
-              "examples": [
-                "08:30"
-              ]
-            }
-          },
-          "examples": [
-            {
-              "from": "21:00",
-              "until": "08:30"
-            }
-          ]
-        },
-        "frequency_cap": {
-          "type": "object",
-          "title": "Frequency cap",
-          "description": "At most `emails` automatic emails per contact in any rolling window of `per`, across all triggers (those with `frequency_cap: exempt` are not stopped, but count).",
-          "additionalProperties": false,
-          "required": [
-            "emails",
-            "per"
-          ],
-          "properties": {
-            "emails": {
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 1000,
-              "description": "How many emails the window may hold.",
-              "examples": [
-                2
-              ]
-            },
-            "per": {
-              "type": "string",
-              "description": "The window: <n>m, <n>h or <n>d, at most 365d.",
-              "pattern": "^[0-9]+[mhd]$",
-              "examples": [
-                "7d"
-              ]
-            }
-          },
-          "examples": [
-            {
-              "emails": 2,
-              "per": "7d"
-            }
-          ]
-        },
-        "blackouts": {
-          "type": "array",
-          "description": "Periods in which no email goes out (each trigger says whether it defers or drops).",
-          "items": {
-            "type": "object",
-            "title": "Blackout",
-            "description": "A blackout from `from` until `until` (a date alone as `until` is the end of that day), with a reason.",
-            "additionalProperties": false,
-            "required": [
-              "from",
-              "until",
-              "reason"
-            ],
-            "properties": {
-              "from": {
-                "type": "string",
-                "description": "Start: a local date `YYYY-MM-DD` or date-time `YYYY-MM-DDTHH:MM`, 2000 to 2050.",
-                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2})?$",
-                "examples": [
-                  "2026-05-01"
-                ]
-              },
-              "until": {
-                "type": "string",
-                "description": "End, excluded: a local date (the end of that day) or date-time.",
-                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2})?$",
-                "examples": [
-                  "2026-05-01"
-                ]
-              },
-              "reason": {
-                "type": "string",
-                "description": "Why, shown in decisions.",
-                "minLength": 1,
-                "examples": [
-                  "Fête du travail"
-                ]
-              },
-              "time_zone": {
-                "type": "string",
-                "description": "The zone of `from` and `until`; default: `timing.time_zone`. An IANA time zone name, case-sensitive; automail knows the zones of the tz release it was built with.",
-                "minLength": 1,
-                "examples": [
-                  "Europe/Paris"
-                ]
-              }
-            },
-            "examples": [
-              {
-                "from": "2026-05-01",
-                "until": "2026-05-01",
-                "reason": "Fête du travail"
-              }
-            ]
-          },
-          "examples": [
-            [
-              {
-                "from": "2026-05-01",
-                "until": "2026-05-01",
-                "reason": "Fête du travail"
-              }
-            ]
-          ]
-        },
-        "elections": {
-          "type": "array",
-          "description": "Elections whose silence the compiler turns into blackouts. France (Code électoral, art. L49): no electoral propaganda by electronic means from 00:00 on the eve of each round until the polls close.",
-          "items": {
-            "type": "object",
-            "title": "Election",
-            "description": "An election: the country, the rounds' dates.",
-            "additionalProperties": false,
-            "required": [
-              "country",
-              "rounds"
-            ],
-            "properties": {
-              "name": {
-                "type": "string",
-                "description": "A name for decisions.",
-                "minLength": 1,
-                "examples": [
-                  "municipales 2026"
-                ]
-              },
-              "country": {
-                "type": "string",
-                "description": "The country whose rule applies: `FR`.",
-                "enum": [
-                  "FR"
-                ],
-                "examples": [
-                  "FR"
-                ]
-              },
-              "rounds": {
-                "type": "array",
-                "minItems": 1,
-                "description": "The dates of the rounds.",
-                "items": {
-                  "type": "string",
-                  "description": "A round's date.",
-                  "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2})?$",
-                  "examples": [
-                    "2026-03-15"
-                  ]
-                },
-                "examples": [
-                  [
-                    "2026-03-15",
-                    "2026-03-22"
-                  ]
-                ]
-              },
-              "polls_close": {
-                "type": "string",
-                "description": "When polls close, `HH:MM`; France: 20:00 by default (some towns close at 19:00).",
-                "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$",
-                "examples": [
-                  "20:00"
-                ]
-              },
-              "time_zone": {
-                "type": "string",
-                "description": "The zone of the rounds; France: `Europe/Paris` by default. An IANA time zone name, case-sensitive; automail knows the zones of the tz release it was built with.",
-                "minLength": 1,
-                "examples": [
-                  "Europe/Paris"
-                ]
-              }
-            },
-            "examples": [
-              {
-                "country": "FR",
-                "rounds": [
-                  "2026-03-15",
-                  "2026-03-22"
-                ]
-              }
-            ]
-          },
-          "examples": [
-            [
-              {
-                "country": "FR",
-                "rounds": [
-                  "2026-03-15",
-                  "2026-03-22"
-                ]
-              }
-            ]
-          ]
-        }
-      },
-      "examples": [
-        {
-          "time_zone": "Europe/Paris",
-          "quiet_hours": {
-            "from": "21:00",
-            "until": "08:30"
-          },
-          "frequency_cap": {
-            "emails": 2,
-            "per": "7d"
-          }
-        }
-      ]
-    }
-  },
-  "defaultSnippets": [
-    {
-      "label": "New workspace manifest",
-      "body": {
-        "id": "$1",
-        "name": "$2",
-        "locales": [
-          "${3:en}"
-        ],
-        "sending_domains": [
-          "$4"
-        ],
-        "legal": {
-          "publisher": "$5",
-          "postal_address": "$6",
-          "privacy_url": "https://$7",
-          "data_origin": {
-            "${3:en}": "$8"
-          }
-        },
-        "footer": {
-          "${3:en}": "{{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}\n[Your data]({{ legal.privacy_url }}) · [Unsubscribe]({{ unsubscribe_url }})\n"
-        }
-      }
-    }
-  ]
-}
-
-"""##),
-        ("questionnaire.schema.json", #"""
-{
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "$id": "https://automail.dev/schemas/questionnaire.schema.json",
-  "title": "automail questionnaire (questionnaires/*.yaml)",
-  "description": "One questionnaire of the CRM: its questions and, for choice questions, the answers that triggers can bind.",
-  "type": "object",
-  "additionalProperties": false,
-  "required": [
-    "id",
-    "title",
-    "questions"
-  ],
-  "properties": {
-    "id": {
-      "type": [
-        "string",
-        "boolean",
-        "number"
-      ],
-      "description": "The questionnaire id, unique among questionnaires; the first part of a trigger's `when.answer`. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
-      "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
-      "minimum": 0,
-      "examples": [
-        "porte-a-porte"
-      ]
-    },
-    "title": {
-      "type": "string",
-      "description": "The questionnaire's title.",
-      "minLength": 1,
-      "examples": [
-        "Porte-à-porte printemps"
-      ]
-    },
-    "questions": {
-      "type": "array",
-      "description": "The questions, at least one.",
-      "minItems": 1,
-      "items": {
-        "type": "object",
-        "title": "Question",
-        "description": "A question of the questionnaire.",
-        "additionalProperties": false,
-        "required": [
-          "id",
-          "type",
-          "label"
-        ],
-        "properties": {
-          "id": {
-            "type": [
-              "string",
-              "boolean",
-              "number"
-            ],
-            "description": "The question id, unique within its questionnaire. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
-            "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
-            "minimum": 0,
-            "examples": [
-              "soutien",
-              "sujets"
-            ]
-          },
-          "type": {
-            "type": "string",
-            "description": "single_choice (one answer among `answers`) | checkbox (several answers among `answers`) | open_text | number | date | email | phone. Only single_choice and checkbox answers can trigger emails.",
-            "markdownDescription": "- `single_choice`: one answer among `answers`\n- `checkbox`: several answers among `answers`\n- `open_text`: free text\n- `number`\n- `date`\n- `email`\n- `phone`\n\nOnly `single_choice` and `checkbox` questions have `answers`, and only their answers can trigger emails.",
-            "enum": [
-              "single_choice",
-              "checkbox",
-              "open_text",
-              "number",
-              "date",
-              "email",
-              "phone"
-            ],
-            "examples": [
-              "single_choice"
-            ]
-          },
-          "label": {
-            "type": "string",
-            "description": "The question as the canvasser reads it.",
-            "minLength": 1,
-            "examples": [
-              "Soutenez-vous la liste ?"
-            ]
-          },
-          "answers": {
-            "type": "array",
-            "description": "The possible answers: required (non-empty) for single_choice and checkbox, refused for other types.",
-            "markdownDescription": "The answers of a `single_choice` or `checkbox` question: a trigger names one as `questionnaire/question/answer`. Other question types have no answers and cannot send an email.",
-            "minItems": 1,
-            "items": {
+              "$schema": "http://json-schema.org/draft-07/schema#",
+              "$id": "https://automail.dev/schemas/automail.schema.json",
+              "title": "automail workspace manifest (automail.yaml)",
+              "description": "The manifest of an automail workspace: marks the workspace root and declares locales, sending domains, senders, the legal block, the default footer, consent, custom contact fields, support levels and tasks.",
               "type": "object",
-              "title": "Answer",
-              "description": "A possible answer of a choice question; giving it can trigger an email.",
               "additionalProperties": false,
               "required": [
                 "id",
-                "label"
+                "name",
+                "locales",
+                "sending_domains",
+                "legal",
+                "footer"
               ],
               "properties": {
                 "id": {
@@ -1260,672 +29,1915 @@ enum EmbeddedSchemas {
                     "boolean",
                     "number"
                   ],
-                  "description": "The answer id, unique within its question; a trigger names it as `questionnaire/question/answer`. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
+                  "description": "The workspace id. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
                   "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
                   "minimum": 0,
                   "examples": [
-                    "oui",
-                    "yes"
+                    "lyon-2026",
+                    "riverside-tenants"
                   ]
                 },
-                "label": {
+                "name": {
                   "type": "string",
-                  "description": "The answer as the canvasser sees it.",
+                  "description": "The workspace name, shown as `{{ workspace.name }}` and used as the From name of the implicit noreply sender.",
                   "minLength": 1,
                   "examples": [
-                    "Oui",
-                    "Yes"
+                    "Lyon en commun 2026"
+                  ]
+                },
+                "locales": {
+                  "type": "array",
+                  "description": "The workspace's locales, at least one; the first is the default. Every template has an entry for each. A locale: `fr`, `en`, `pt-BR` (`^[a-z]{2,3}(-[A-Z]{2})?$`).",
+                  "markdownDescription": "The workspace's locales, at least one; **the first is the default** (used when a contact's locale is not covered). Every template has an entry for each.\n\nA locale: `fr`, `en`, `pt-BR` (`^[a-z]{2,3}(-[A-Z]{2})?$`).",
+                  "minItems": 1,
+                  "uniqueItems": true,
+                  "items": {
+                    "type": "string",
+                    "description": "A locale. A locale: `fr`, `en`, `pt-BR` (`^[a-z]{2,3}(-[A-Z]{2})?$`).",
+                    "pattern": "^[a-z]{2,3}(-[A-Z]{2})?$",
+                    "examples": [
+                      "fr",
+                      "en",
+                      "pt-BR"
+                    ]
+                  },
+                  "examples": [
+                    [
+                      "fr",
+                      "en"
+                    ],
+                    [
+                      "en"
+                    ]
+                  ]
+                },
+                "sending_domains": {
+                  "type": "array",
+                  "description": "The verified sending domains (SPF/DKIM), at least one, lowercase ASCII (punycode for IDNs). Every sender address must use one; the implicit sender is noreply@ the first.",
+                  "markdownDescription": "The domains you send from, verified with your sending service (**SPF and DKIM aligned**, for DMARC). Every sender address must be on one of them; without senders, emails go from `noreply@` the first.",
+                  "minItems": 1,
+                  "uniqueItems": true,
+                  "items": {
+                    "type": "string",
+                    "description": "A lowercase ASCII (punycode) domain name.",
+                    "pattern": "^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",
+                    "maxLength": 253,
+                    "examples": [
+                      "lyon-en-commun.fr",
+                      "mail.example.org"
+                    ]
+                  },
+                  "examples": [
+                    [
+                      "lyon-en-commun.fr"
+                    ]
+                  ]
+                },
+                "senders": {
+                  "type": "array",
+                  "description": "Named senders (From name and address, optional Reply-To). Optional: without senders every email goes from noreply@<first sending domain> with the workspace name.",
+                  "items": {
+                    "type": "object",
+                    "title": "Sender",
+                    "description": "A named sender: the From display name and address, and an optional Reply-To.",
+                    "additionalProperties": false,
+                    "required": [
+                      "id",
+                      "name",
+                      "address"
+                    ],
+                    "properties": {
+                      "id": {
+                        "type": [
+                          "string",
+                          "boolean",
+                          "number"
+                        ],
+                        "description": "The sender's id, referenced by `default_sender` and by a template's `sender`. Unique among senders. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
+                        "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+                        "minimum": 0,
+                        "examples": [
+                          "equipe",
+                          "campaign"
+                        ]
+                      },
+                      "name": {
+                        "type": "string",
+                        "description": "The From display name, on one line.",
+                        "minLength": 1,
+                        "pattern": "^[^\\r\\n]*$",
+                        "examples": [
+                          "Lyon en commun",
+                          "Riverside Tenants Association"
+                        ]
+                      },
+                      "address": {
+                        "type": "string",
+                        "description": "The From address (an RFC 5322 addr-spec). Its domain must be one of `sending_domains` (checked by the compiler).",
+                        "markdownDescription": "The **From** address (an RFC 5322 addr-spec). Its domain must be one of `sending_domains` so that SPF/DKIM align (DMARC); `automail check` enforces it.",
+                        "pattern": "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",
+                        "maxLength": 254,
+                        "examples": [
+                          "equipe@lyon-en-commun.fr"
+                        ]
+                      },
+                      "reply_to": {
+                        "type": "string",
+                        "description": "Optional Reply-To address (an RFC 5322 addr-spec), any domain.",
+                        "pattern": "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$",
+                        "maxLength": 254,
+                        "examples": [
+                          "contact@lyon-en-commun.fr"
+                        ]
+                      }
+                    },
+                    "defaultSnippets": [
+                      {
+                        "label": "New sender",
+                        "description": "A sender with a From name and address",
+                        "body": {
+                          "id": "$1",
+                          "name": "$2",
+                          "address": "$3"
+                        }
+                      },
+                      {
+                        "label": "New sender with reply-to",
+                        "description": "A sender with a different Reply-To address",
+                        "body": {
+                          "id": "$1",
+                          "name": "$2",
+                          "address": "$3",
+                          "reply_to": "$4"
+                        }
+                      }
+                    ],
+                    "examples": [
+                      {
+                        "id": "equipe",
+                        "name": "Lyon en commun",
+                        "address": "equipe@lyon-en-commun.fr",
+                        "reply_to": "contact@lyon-en-commun.fr"
+                      }
+                    ]
+                  },
+                  "examples": [
+                    [
+                      {
+                        "id": "equipe",
+                        "name": "Lyon en commun",
+                        "address": "equipe@lyon-en-commun.fr"
+                      }
+                    ]
+                  ]
+                },
+                "default_sender": {
+                  "type": [
+                    "string",
+                    "boolean",
+                    "number"
+                  ],
+                  "description": "The sender id used by templates without `sender`. Optional; absent: noreply@<first sending domain>, named after the workspace. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
+                  "markdownDescription": "The id of the sender used by templates without `sender`. Absent: `noreply@` the first sending domain, with the workspace name as display name. Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
+                  "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+                  "minimum": 0,
+                  "examples": [
+                    "equipe"
+                  ]
+                },
+                "legal": {
+                  "type": "object",
+                  "title": "Legal mentions",
+                  "description": "The legal mentions that automail fills as `legal.*` in footers (CNIL, GDPR, CAN-SPAM).",
+                  "additionalProperties": false,
+                  "required": [
+                    "publisher",
+                    "postal_address",
+                    "privacy_url",
+                    "data_origin"
+                  ],
+                  "properties": {
+                    "publisher": {
+                      "type": "string",
+                      "description": "Who sends: the publisher / data controller. Shown as `{{ legal.publisher }}`.",
+                      "minLength": 1,
+                      "examples": [
+                        "Association Lyon en commun"
+                      ]
+                    },
+                    "postal_address": {
+                      "type": "string",
+                      "description": "A valid postal address (CAN-SPAM). Shown as `{{ legal.postal_address }}`.",
+                      "minLength": 1,
+                      "examples": [
+                        "12 rue de la République, 69001 Lyon, France"
+                      ]
+                    },
+                    "privacy_url": {
+                      "type": "string",
+                      "description": "The https URL of the privacy / data-rights page. Shown as `{{ legal.privacy_url }}`.",
+                      "pattern": "^https://[^\\s/?#]+[^\\s]*$",
+                      "examples": [
+                        "https://lyon-en-commun.fr/donnees"
+                      ]
+                    },
+                    "data_origin": {
+                      "type": "object",
+                      "description": "Where the contact's data came from, one notice per workspace locale. Shown as `{{ legal.data_origin }}`. Keys are locales. A locale: `fr`, `en`, `pt-BR` (`^[a-z]{2,3}(-[A-Z]{2})?$`).",
+                      "minProperties": 1,
+                      "patternProperties": {
+                        "^[a-z]{2,3}(-[A-Z]{2})?$": {
+                          "type": "string",
+                          "description": "The data-origin notice in this locale.",
+                          "minLength": 1,
+                          "examples": [
+                            "Vous recevez cet email car vous avez échangé avec un de nos bénévoles."
+                          ]
+                        }
+                      },
+                      "additionalProperties": false,
+                      "examples": [
+                        {
+                          "fr": "Vous recevez cet email car vous avez échangé avec un de nos bénévoles.",
+                          "en": "You receive this email because you talked with one of our volunteers."
+                        }
+                      ]
+                    }
+                  },
+                  "examples": [
+                    {
+                      "publisher": "Association Lyon en commun",
+                      "postal_address": "12 rue de la République, 69001 Lyon, France",
+                      "privacy_url": "https://lyon-en-commun.fr/donnees",
+                      "data_origin": {
+                        "fr": "Vous recevez cet email car vous avez échangé avec un de nos bénévoles."
+                      }
+                    }
+                  ],
+                  "defaultSnippets": [
+                    {
+                      "label": "Legal mentions",
+                      "description": "publisher, postal address, privacy page and data-origin notice",
+                      "body": {
+                        "publisher": "$1",
+                        "postal_address": "$2",
+                        "privacy_url": "https://$3",
+                        "data_origin": {
+                          "${4:en}": "You are receiving this email because you spoke with one of our volunteers and agreed to be contacted by email."
+                        }
+                      }
+                    }
+                  ]
+                },
+                "footer": {
+                  "type": "object",
+                  "title": "Default footer",
+                  "description": "The default footer, Markdown with Liquid, one per workspace locale. A legal footer shows the publisher, the postal address, a privacy link, the data-origin notice and the unsubscribe link (checked by the compiler). Keys are locales. A locale: `fr`, `en`, `pt-BR` (`^[a-z]{2,3}(-[A-Z]{2})?$`).",
+                  "markdownDescription": "The default footer, **Markdown with Liquid**, one per workspace locale; a template may replace it per locale.\n\nA legal footer shows `{{ legal.publisher }}`, `{{ legal.postal_address }}`, a link to `{{ legal.privacy_url }}`, `{{ legal.data_origin }}` and a link to `{{ unsubscribe_url }}` (checked by `automail check`).",
+                  "minProperties": 1,
+                  "patternProperties": {
+                    "^[a-z]{2,3}(-[A-Z]{2})?$": {
+                      "type": "string",
+                      "description": "The footer in this locale: Markdown with Liquid.",
+                      "markdownDescription": "The footer in this locale: Markdown with Liquid. Show `{{ legal.publisher }}`, `{{ legal.postal_address }}`, a link to `{{ legal.privacy_url }}`, `{{ legal.data_origin }}` and a link to `{{ unsubscribe_url }}`.",
+                      "minLength": 1,
+                      "defaultSnippets": [
+                        {
+                          "label": "Legal footer",
+                          "body": "{{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}\n[Your data]({{ legal.privacy_url }}) · [Unsubscribe]({{ unsubscribe_url }})\n"
+                        }
+                      ],
+                      "examples": [
+                        "{{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}\n[Vos données]({{ legal.privacy_url }}) · [Se désinscrire]({{ unsubscribe_url }})\n"
+                      ]
+                    }
+                  },
+                  "additionalProperties": false,
+                  "examples": [
+                    {
+                      "fr": "{{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}\n[Vos données]({{ legal.privacy_url }}) · [Se désinscrire]({{ unsubscribe_url }})\n",
+                      "en": "{{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}\n[Your data]({{ legal.privacy_url }}) · [Unsubscribe]({{ unsubscribe_url }})\n"
+                    }
+                  ],
+                  "defaultSnippets": [
+                    {
+                      "label": "Legal footer",
+                      "description": "every mention a footer needs, and the unsubscribe link",
+                      "body": {
+                        "${1:en}": "{{ legal.data_origin }}\n\nPublished by {{ legal.publisher }}, {{ legal.postal_address }}. You can object to these emails at any time and exercise your rights: [your data and your rights]({{ legal.privacy_url }}).\n\n[Unsubscribe]({{ unsubscribe_url }})\n"
+                      }
+                    }
+                  ]
+                },
+                "layout": {
+                  "type": "string",
+                  "description": "A custom email layout: the path of an HTML file in the workspace's `layouts/` folder. It holds the markup of the email's `<body>` with exactly one `{{ content }}` slot (the body) and at most one `{{ footer }}` slot (the footer; without it the footer follows the content). Liquid variables such as `{{ workspace.name }}` may be used; scripts, event handlers and `javascript:` URLs are refused. Absent: automail's default table-based layout.",
+                  "markdownDescription": "A custom email layout: the path of an HTML file in `layouts/`.\n\nIt holds the `<body>` markup with exactly one `{{ content }}` slot and at most one `{{ footer }}` slot (without it the footer follows the content). Liquid variables such as `{{ workspace.name }}` may be used; scripts, event handlers and `javascript:` URLs are refused. Absent: automail's default table-based layout, readable on phones, light and dark.",
+                  "pattern": "^layouts/[^/]+\\.html$",
+                  "examples": [
+                    "layouts/email.html"
+                  ]
+                },
+                "brand": {
+                  "type": "object",
+                  "title": "Brand",
+                  "description": "How automail's default layout looks: the brand colour (buttons, links, the card's top rule), an optional logo and an optional header line. The colour needs 4.5:1 against white (AM625); under 3:1 against the dark card, buttons get an outline in dark mode (AM627); the logo an https URL (AM626) and alt text. Ignored by a custom `layout`.",
+                  "markdownDescription": "How automail's default layout looks.\n\n- `color`: the brand colour, `\"#rrggbb\"` (quoted): buttons, links, the card's top rule. It needs 4.5:1 against white (AM625); under 3:1 against the dark card, buttons get an outline in dark mode (AM627).\n- `logo`: `url` (https, AM626), `alt` (required), optional `width` in pixels (16–520, default 120).\n- `header`: a short line at the top of the card, plain text.\n\nIgnored by a custom `layout`.",
+                  "additionalProperties": false,
+                  "properties": {
+                    "color": {
+                      "type": "string",
+                      "description": "The brand colour, `#rrggbb` or `#rgb` (quote it: `#` starts a YAML comment).",
+                      "pattern": "^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$",
+                      "examples": [
+                        "#c2410c"
+                      ]
+                    },
+                    "logo": {
+                      "type": "object",
+                      "description": "The logo at the top of the card.",
+                      "additionalProperties": false,
+                      "required": [
+                        "url",
+                        "alt"
+                      ],
+                      "properties": {
+                        "url": {
+                          "type": "string",
+                          "description": "The image URL, https.",
+                          "minLength": 1,
+                          "examples": [
+                            "https://example.org/logo.png"
+                          ]
+                        },
+                        "alt": {
+                          "type": "string",
+                          "description": "The alt text: what a contact reads while images are blocked.",
+                          "minLength": 1,
+                          "examples": [
+                            "Lyon en commun"
+                          ]
+                        },
+                        "width": {
+                          "type": "integer",
+                          "description": "The width in CSS pixels (default 120).",
+                          "minimum": 16,
+                          "maximum": 520,
+                          "examples": [
+                            140
+                          ]
+                        }
+                      }
+                    },
+                    "header": {
+                      "type": "string",
+                      "description": "A short line at the top of the card (the campaign's name, a slogan), plain text.",
+                      "minLength": 1,
+                      "examples": [
+                        "Lyon en commun · Municipales 2026"
+                      ]
+                    }
+                  }
+                },
+                "consent": {
+                  "type": "object",
+                  "title": "Consent",
+                  "description": "How consent is recorded. Optional; default mode: channel. mode: channel (consent per channel) | purpose (per purpose and channel; recommended in the EU).",
+                  "markdownDescription": "How consent is recorded. Optional; default `mode: channel`.\n\n- `channel`: consent per channel; templates have no `purpose`.\n- `purpose`: consent per purpose and channel (recommended in the EU); `purposes` is required and every template names one.",
+                  "additionalProperties": false,
+                  "properties": {
+                    "mode": {
+                      "type": "string",
+                      "description": "channel: consent per channel, templates have no purpose (the default). purpose: consent per purpose and channel, `purposes` required, every template has a purpose.",
+                      "markdownDescription": "- `channel` (default): consent per channel; templates have no `purpose`.\n- `purpose`: consent per purpose and channel; `purposes` required; every template names a `purpose`.",
+                      "enum": [
+                        "channel",
+                        "purpose"
+                      ],
+                      "default": "channel",
+                      "examples": [
+                        "purpose"
+                      ]
+                    },
+                    "purposes": {
+                      "type": "array",
+                      "description": "The consent purposes, non-empty. Required when mode is purpose, refused otherwise.",
+                      "minItems": 1,
+                      "items": {
+                        "type": "object",
+                        "title": "Consent purpose",
+                        "description": "A consent purpose (advanced consent mode): contacts consent per purpose and channel.",
+                        "additionalProperties": false,
+                        "required": [
+                          "id",
+                          "label"
+                        ],
+                        "properties": {
+                          "id": {
+                            "type": [
+                              "string",
+                              "boolean",
+                              "number"
+                            ],
+                            "description": "The purpose id, referenced by a template's `purpose`. Unique among purposes. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
+                            "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+                            "minimum": 0,
+                            "examples": [
+                              "mobilisation",
+                              "information",
+                              "dons"
+                            ]
+                          },
+                          "label": {
+                            "type": "string",
+                            "description": "Human-readable name of the purpose.",
+                            "minLength": 1,
+                            "examples": [
+                              "Mobilisation bénévole",
+                              "Newsletter"
+                            ]
+                          },
+                          "campaigning": {
+                            "type": "boolean",
+                            "description": "Whether this purpose's emails are electoral propaganda, held back by elections' silence (default true). A trigger sending them with `blackouts: ignore` must give an `exemption_reason` (AM907).",
+                            "examples": [
+                              false
+                            ]
+                          }
+                        },
+                        "defaultSnippets": [
+                          {
+                            "label": "New purpose",
+                            "body": {
+                              "id": "$1",
+                              "label": "$2"
+                            }
+                          }
+                        ],
+                        "examples": [
+                          {
+                            "id": "mobilisation",
+                            "label": "Mobilisation bénévole"
+                          }
+                        ]
+                      },
+                      "examples": [
+                        [
+                          {
+                            "id": "mobilisation",
+                            "label": "Mobilisation bénévole"
+                          },
+                          {
+                            "id": "information",
+                            "label": "Information"
+                          }
+                        ]
+                      ]
+                    }
+                  },
+                  "if": {
+                    "properties": {
+                      "mode": {
+                        "const": "purpose"
+                      }
+                    },
+                    "required": [
+                      "mode"
+                    ]
+                  },
+                  "then": {
+                    "required": [
+                      "purposes"
+                    ]
+                  },
+                  "else": {
+                    "not": {
+                      "required": [
+                        "purposes"
+                      ]
+                    }
+                  },
+                  "examples": [
+                    {
+                      "mode": "channel"
+                    },
+                    {
+                      "mode": "purpose",
+                      "purposes": [
+                        {
+                          "id": "mobilisation",
+                          "label": "Mobilisation bénévole"
+                        }
+                      ]
+                    }
+                  ],
+                  "defaultSnippets": [
+                    {
+                      "label": "Channel consent",
+                      "body": {
+                        "mode": "channel"
+                      }
+                    },
+                    {
+                      "label": "Purpose consent",
+                      "body": {
+                        "mode": "purpose",
+                        "purposes": [
+                          {
+                            "id": "$1",
+                            "label": "$2"
+                          }
+                        ]
+                      }
+                    }
+                  ]
+                },
+                "contact_fields": {
+                  "type": "array",
+                  "description": "Custom contact fields of the CRM, usable in Liquid as `contact.<id>` (besides contact.firstname, contact.surname, contact.mail).",
+                  "items": {
+                    "type": "object",
+                    "title": "Custom contact field",
+                    "description": "A custom contact field of the CRM, usable in Liquid as `contact.<id>`.",
+                    "additionalProperties": false,
+                    "required": [
+                      "id",
+                      "type",
+                      "label"
+                    ],
+                    "properties": {
+                      "id": {
+                        "type": [
+                          "string",
+                          "boolean",
+                          "number"
+                        ],
+                        "description": "The field id; in Liquid it is `contact.<id>`. Unique among contact fields. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
+                        "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+                        "minimum": 0,
+                        "examples": [
+                          "quartier",
+                          "benevole_disponible",
+                          "age"
+                        ]
+                      },
+                      "type": {
+                        "type": "string",
+                        "description": "The field's type in the CRM: short_text (free text), single_response (one value from a list), checkbox (multiple values / ticked options), number, date.",
+                        "markdownDescription": "The field's type in the CRM:\n- `short_text`: free text\n- `single_response`: one value from a list\n- `checkbox`: ticked options\n- `number`: a number\n- `date`: a date",
+                        "enum": [
+                          "short_text",
+                          "single_response",
+                          "checkbox",
+                          "number",
+                          "date"
+                        ],
+                        "examples": [
+                          "single_response"
+                        ]
+                      },
+                      "label": {
+                        "type": "string",
+                        "description": "Human-readable name of the field.",
+                        "minLength": 1,
+                        "examples": [
+                          "Quartier",
+                          "Age"
+                        ]
+                      }
+                    },
+                    "defaultSnippets": [
+                      {
+                        "label": "New contact field",
+                        "body": {
+                          "id": "$1",
+                          "type": "${2|short_text,single_response,checkbox,number,date|}",
+                          "label": "$3"
+                        }
+                      }
+                    ],
+                    "examples": [
+                      {
+                        "id": "quartier",
+                        "type": "single_response",
+                        "label": "Quartier"
+                      }
+                    ]
+                  },
+                  "examples": [
+                    [
+                      {
+                        "id": "quartier",
+                        "type": "single_response",
+                        "label": "Quartier"
+                      }
+                    ]
+                  ]
+                },
+                "support_levels": {
+                  "type": "array",
+                  "description": "The support levels, at least one when present. Optional; absent: the reference CRM's defaults oppose, uncertain, supporter, strong_support, donor, team_member.",
+                  "markdownDescription": "The support levels. Optional; absent: the reference CRM's defaults `oppose`, `uncertain`, `supporter`, `strong_support`, `donor`, `team_member`.",
+                  "minItems": 1,
+                  "items": {
+                    "type": "object",
+                    "title": "Support level",
+                    "description": "A support level of the CRM; putting a contact at this level can trigger an email.",
+                    "additionalProperties": false,
+                    "required": [
+                      "id"
+                    ],
+                    "properties": {
+                      "id": {
+                        "type": [
+                          "string",
+                          "boolean",
+                          "number"
+                        ],
+                        "description": "The support level id, referenced by a trigger's `when.support_level`. Unique among support levels. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
+                        "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+                        "minimum": 0,
+                        "examples": [
+                          "sympathisant",
+                          "supporter"
+                        ]
+                      },
+                      "label": {
+                        "type": "string",
+                        "description": "Human-readable name of the level. Optional.",
+                        "minLength": 1,
+                        "examples": [
+                          "Sympathisant",
+                          "Supporter"
+                        ]
+                      }
+                    },
+                    "defaultSnippets": [
+                      {
+                        "label": "New support level",
+                        "body": {
+                          "id": "$1",
+                          "label": "$2"
+                        }
+                      }
+                    ],
+                    "examples": [
+                      {
+                        "id": "supporter",
+                        "label": "Sympathisant"
+                      }
+                    ]
+                  },
+                  "examples": [
+                    [
+                      {
+                        "id": "supporter",
+                        "label": "Sympathisant"
+                      }
+                    ]
+                  ]
+                },
+                "tasks": {
+                  "type": "array",
+                  "description": "The task pipeline: tasks whose assignment can trigger an email.",
+                  "items": {
+                    "type": "object",
+                    "title": "Task",
+                    "description": "A task of the CRM's task pipeline; assigning it can trigger an email.",
+                    "additionalProperties": false,
+                    "required": [
+                      "id"
+                    ],
+                    "properties": {
+                      "id": {
+                        "type": [
+                          "string",
+                          "boolean",
+                          "number"
+                        ],
+                        "description": "The task id, referenced by a trigger's `when.task`. Unique among tasks. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
+                        "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+                        "minimum": 0,
+                        "examples": [
+                          "rappeler",
+                          "call_back"
+                        ]
+                      },
+                      "label": {
+                        "type": "string",
+                        "description": "Human-readable name of the task. Optional.",
+                        "minLength": 1,
+                        "examples": [
+                          "Rappeler",
+                          "Call back"
+                        ]
+                      }
+                    },
+                    "defaultSnippets": [
+                      {
+                        "label": "New task",
+                        "body": {
+                          "id": "$1",
+                          "label": "$2"
+                        }
+                      }
+                    ],
+                    "examples": [
+                      {
+                        "id": "rappeler",
+                        "label": "Rappeler"
+                      }
+                    ]
+                  },
+                  "examples": [
+                    [
+                      {
+                        "id": "rappeler",
+                        "label": "Rappeler"
+                      }
+                    ]
+                  ]
+                },
+                "samples": {
+                  "type": "array",
+                  "description": "Sample contacts for `automail preview`: the first is the default one.",
+                  "items": {
+                    "type": "object",
+                    "title": "Sample contact",
+                    "description": "A sample contact: an id, an optional locale and the contact's values.",
+                    "additionalProperties": false,
+                    "required": [
+                      "id"
+                    ],
+                    "properties": {
+                      "id": {
+                        "type": [
+                          "string",
+                          "boolean",
+                          "number"
+                        ],
+                        "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+                        "minimum": 0,
+                        "description": "The sample's id (`automail preview --sample ID`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
+                        "examples": [
+                          "camille"
+                        ]
+                      },
+                      "locale": {
+                        "type": "string",
+                        "pattern": "^[a-z]{2,3}(-[A-Z]{2})?$",
+                        "description": "The contact's locale.",
+                        "examples": [
+                          "fr",
+                          "en"
+                        ]
+                      },
+                      "contact": {
+                        "type": "object",
+                        "description": "The contact's values: `firstname`, `surname`, `mail` and custom fields by id.",
+                        "examples": [
+                          {
+                            "firstname": "Camille",
+                            "surname": "Lefèvre",
+                            "mail": "camille@example.org",
+                            "quartier": "Croix-Rousse"
+                          }
+                        ]
+                      }
+                    },
+                    "examples": [
+                      {
+                        "id": "camille",
+                        "locale": "fr",
+                        "contact": {
+                          "firstname": "Camille",
+                          "mail": "camille@example.org"
+                        }
+                      }
+                    ],
+                    "defaultSnippets": [
+                      {
+                        "label": "New sample contact",
+                        "description": "a contact for `automail preview --sample ID`",
+                        "body": {
+                          "id": "$1",
+                          "locale": "${2:en}",
+                          "contact": {
+                            "firstname": "$3",
+                            "surname": "$4",
+                            "mail": "$5"
+                          }
+                        }
+                      }
+                    ]
+                  },
+                  "examples": [
+                    [
+                      {
+                        "id": "camille",
+                        "locale": "fr",
+                        "contact": {
+                          "firstname": "Camille"
+                        }
+                      },
+                      {
+                        "id": "sam",
+                        "locale": "en",
+                        "contact": {
+                          "firstname": "Sam"
+                        }
+                      }
+                    ]
+                  ]
+                },
+                "timing": {
+                  "type": "object",
+                  "title": "Timing",
+                  "description": "When the workspace's emails may go out: its time zone, quiet hours in the contact's local time, a frequency cap, blackouts and elections (docs/workspace-format.md, \"Timing\").",
+                  "additionalProperties": false,
+                  "required": [
+                    "time_zone"
+                  ],
+                  "properties": {
+                    "time_zone": {
+                      "type": "string",
+                      "description": "The workspace's time zone: local dates and times of `timing` and of triggers' `active` are read in it, and contacts without a known zone get it. An IANA time zone name, case-sensitive; automail knows the zones of the tz release it was built with.",
+                      "minLength": 1,
+                      "examples": [
+                        "Europe/Paris"
+                      ]
+                    },
+                    "contact_time_zones": {
+                      "type": "array",
+                      "description": "Other zones contacts may have (`contact.time_zone` of events): the bundle carries their offsets.",
+                      "items": {
+                        "type": "string",
+                        "description": "A contact's zone. An IANA time zone name, case-sensitive; automail knows the zones of the tz release it was built with.",
+                        "minLength": 1,
+                        "examples": [
+                          "America/Martinique"
+                        ]
+                      },
+                      "examples": [
+                        [
+                          "America/Martinique"
+                        ]
+                      ]
+                    },
+                    "quiet_hours": {
+                      "type": "object",
+                      "title": "Quiet hours",
+                      "description": "No email goes out between `from` (included) and `until` (excluded), in the contact's local time; `from` after `until` wraps past midnight.",
+                      "additionalProperties": false,
+                      "required": [
+                        "from",
+                        "until"
+                      ],
+                      "properties": {
+                        "from": {
+                          "type": "string",
+                          "description": "Start, `HH:MM` (24 hours).",
+                          "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+                          "examples": [
+                            "21:00"
+                          ]
+                        },
+                        "until": {
+                          "type": "string",
+                          "description": "End, `HH:MM` (24 hours), excluded.",
+                          "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+                          "examples": [
+                            "08:30"
+                          ]
+                        }
+                      },
+                      "examples": [
+                        {
+                          "from": "21:00",
+                          "until": "08:30"
+                        }
+                      ]
+                    },
+                    "frequency_cap": {
+                      "type": "object",
+                      "title": "Frequency cap",
+                      "description": "At most `emails` automatic emails per contact in any rolling window of `per`, across all triggers (those with `frequency_cap: exempt` are not stopped, but count).",
+                      "additionalProperties": false,
+                      "required": [
+                        "emails",
+                        "per"
+                      ],
+                      "properties": {
+                        "emails": {
+                          "type": "integer",
+                          "minimum": 1,
+                          "maximum": 1000,
+                          "description": "How many emails the window may hold.",
+                          "examples": [
+                            2
+                          ]
+                        },
+                        "per": {
+                          "type": "string",
+                          "description": "The window: <n>m, <n>h or <n>d, at most 365d.",
+                          "pattern": "^[0-9]+[mhd]$",
+                          "examples": [
+                            "7d"
+                          ]
+                        }
+                      },
+                      "examples": [
+                        {
+                          "emails": 2,
+                          "per": "7d"
+                        }
+                      ]
+                    },
+                    "blackouts": {
+                      "type": "array",
+                      "description": "Periods in which no email goes out (each trigger says whether it defers or drops).",
+                      "items": {
+                        "type": "object",
+                        "title": "Blackout",
+                        "description": "A blackout from `from` until `until` (a date alone as `until` is the end of that day), with a reason.",
+                        "additionalProperties": false,
+                        "required": [
+                          "from",
+                          "until",
+                          "reason"
+                        ],
+                        "properties": {
+                          "from": {
+                            "type": "string",
+                            "description": "Start: a local date `YYYY-MM-DD` or date-time `YYYY-MM-DDTHH:MM`, 2000 to 2050.",
+                            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2})?$",
+                            "examples": [
+                              "2026-05-01"
+                            ]
+                          },
+                          "until": {
+                            "type": "string",
+                            "description": "End, excluded: a local date (the end of that day) or date-time.",
+                            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2})?$",
+                            "examples": [
+                              "2026-05-01"
+                            ]
+                          },
+                          "reason": {
+                            "type": "string",
+                            "description": "Why, shown in decisions.",
+                            "minLength": 1,
+                            "examples": [
+                              "Fête du travail"
+                            ]
+                          },
+                          "time_zone": {
+                            "type": "string",
+                            "description": "The zone of `from` and `until`; default: `timing.time_zone`. An IANA time zone name, case-sensitive; automail knows the zones of the tz release it was built with.",
+                            "minLength": 1,
+                            "examples": [
+                              "Europe/Paris"
+                            ]
+                          }
+                        },
+                        "examples": [
+                          {
+                            "from": "2026-05-01",
+                            "until": "2026-05-01",
+                            "reason": "Fête du travail"
+                          }
+                        ]
+                      },
+                      "examples": [
+                        [
+                          {
+                            "from": "2026-05-01",
+                            "until": "2026-05-01",
+                            "reason": "Fête du travail"
+                          }
+                        ]
+                      ]
+                    },
+                    "elections": {
+                      "type": "array",
+                      "description": "Elections whose silence the compiler turns into blackouts. France (Code électoral, art. L49): no electoral propaganda by electronic means from 00:00 on the eve of each round until the polls close.",
+                      "items": {
+                        "type": "object",
+                        "title": "Election",
+                        "description": "An election: the country, the rounds' dates.",
+                        "additionalProperties": false,
+                        "required": [
+                          "country",
+                          "rounds"
+                        ],
+                        "properties": {
+                          "name": {
+                            "type": "string",
+                            "description": "A name for decisions.",
+                            "minLength": 1,
+                            "examples": [
+                              "municipales 2026"
+                            ]
+                          },
+                          "country": {
+                            "type": "string",
+                            "description": "The country whose rule applies: `FR`.",
+                            "enum": [
+                              "FR"
+                            ],
+                            "examples": [
+                              "FR"
+                            ]
+                          },
+                          "rounds": {
+                            "type": "array",
+                            "minItems": 1,
+                            "description": "The dates of the rounds.",
+                            "items": {
+                              "type": "string",
+                              "description": "A round's date.",
+                              "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2})?$",
+                              "examples": [
+                                "2026-03-15"
+                              ]
+                            },
+                            "examples": [
+                              [
+                                "2026-03-15",
+                                "2026-03-22"
+                              ]
+                            ]
+                          },
+                          "polls_close": {
+                            "type": "string",
+                            "description": "When polls close, `HH:MM`; France: 20:00 by default (some towns close at 19:00).",
+                            "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+                            "examples": [
+                              "20:00"
+                            ]
+                          },
+                          "time_zone": {
+                            "type": "string",
+                            "description": "The zone of the rounds; France: `Europe/Paris` by default. An IANA time zone name, case-sensitive; automail knows the zones of the tz release it was built with.",
+                            "minLength": 1,
+                            "examples": [
+                              "Europe/Paris"
+                            ]
+                          }
+                        },
+                        "examples": [
+                          {
+                            "country": "FR",
+                            "rounds": [
+                              "2026-03-15",
+                              "2026-03-22"
+                            ]
+                          }
+                        ]
+                      },
+                      "examples": [
+                        [
+                          {
+                            "country": "FR",
+                            "rounds": [
+                              "2026-03-15",
+                              "2026-03-22"
+                            ]
+                          }
+                        ]
+                      ]
+                    }
+                  },
+                  "examples": [
+                    {
+                      "time_zone": "Europe/Paris",
+                      "quiet_hours": {
+                        "from": "21:00",
+                        "until": "08:30"
+                      },
+                      "frequency_cap": {
+                        "emails": 2,
+                        "per": "7d"
+                      }
+                    }
                   ]
                 }
               },
               "defaultSnippets": [
                 {
-                  "label": "New answer",
+                  "label": "New workspace manifest",
                   "body": {
                     "id": "$1",
-                    "label": "$2"
+                    "name": "$2",
+                    "locales": [
+                      "${3:en}"
+                    ],
+                    "sending_domains": [
+                      "$4"
+                    ],
+                    "legal": {
+                      "publisher": "$5",
+                      "postal_address": "$6",
+                      "privacy_url": "https://$7",
+                      "data_origin": {
+                        "${3:en}": "$8"
+                      }
+                    },
+                    "footer": {
+                      "${3:en}": "{{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}\n[Your data]({{ legal.privacy_url }}) · [Unsubscribe]({{ unsubscribe_url }})\n"
+                    }
                   }
                 }
+              ]
+            }
+
+            """##
+        ),
+        (
+            "questionnaire.schema.json",
+            #"""
+            {
+              "$schema": "http://json-schema.org/draft-07/schema#",
+              "$id": "https://automail.dev/schemas/questionnaire.schema.json",
+              "title": "automail questionnaire (questionnaires/*.yaml)",
+              "description": "One questionnaire of the CRM: its questions and, for choice questions, the answers that triggers can bind.",
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "id",
+                "title",
+                "questions"
               ],
-              "examples": [
-                {
-                  "id": "oui",
-                  "label": "Oui"
-                }
-              ]
-            },
-            "examples": [
-              [
-                {
-                  "id": "oui",
-                  "label": "Oui"
-                },
-                {
-                  "id": "non",
-                  "label": "Non"
-                }
-              ]
-            ]
-          }
-        },
-        "allOf": [
-          {
-            "if": {
               "properties": {
-                "type": {
-                  "enum": [
-                    "single_choice",
-                    "checkbox"
+                "id": {
+                  "type": [
+                    "string",
+                    "boolean",
+                    "number"
+                  ],
+                  "description": "The questionnaire id, unique among questionnaires; the first part of a trigger's `when.answer`. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
+                  "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+                  "minimum": 0,
+                  "examples": [
+                    "porte-a-porte"
+                  ]
+                },
+                "title": {
+                  "type": "string",
+                  "description": "The questionnaire's title.",
+                  "minLength": 1,
+                  "examples": [
+                    "Porte-à-porte printemps"
+                  ]
+                },
+                "questions": {
+                  "type": "array",
+                  "description": "The questions, at least one.",
+                  "minItems": 1,
+                  "items": {
+                    "type": "object",
+                    "title": "Question",
+                    "description": "A question of the questionnaire.",
+                    "additionalProperties": false,
+                    "required": [
+                      "id",
+                      "type",
+                      "label"
+                    ],
+                    "properties": {
+                      "id": {
+                        "type": [
+                          "string",
+                          "boolean",
+                          "number"
+                        ],
+                        "description": "The question id, unique within its questionnaire. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
+                        "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+                        "minimum": 0,
+                        "examples": [
+                          "soutien",
+                          "sujets"
+                        ]
+                      },
+                      "type": {
+                        "type": "string",
+                        "description": "single_choice (one answer among `answers`) | checkbox (several answers among `answers`) | open_text | number | date | email | phone. Only single_choice and checkbox answers can trigger emails.",
+                        "markdownDescription": "- `single_choice`: one answer among `answers`\n- `checkbox`: several answers among `answers`\n- `open_text`: free text\n- `number`\n- `date`\n- `email`\n- `phone`\n\nOnly `single_choice` and `checkbox` questions have `answers`, and only their answers can trigger emails.",
+                        "enum": [
+                          "single_choice",
+                          "checkbox",
+                          "open_text",
+                          "number",
+                          "date",
+                          "email",
+                          "phone"
+                        ],
+                        "examples": [
+                          "single_choice"
+                        ]
+                      },
+                      "label": {
+                        "type": "string",
+                        "description": "The question as the canvasser reads it.",
+                        "minLength": 1,
+                        "examples": [
+                          "Soutenez-vous la liste ?"
+                        ]
+                      },
+                      "answers": {
+                        "type": "array",
+                        "description": "The possible answers: required (non-empty) for single_choice and checkbox, refused for other types.",
+                        "markdownDescription": "The answers of a `single_choice` or `checkbox` question: a trigger names one as `questionnaire/question/answer`. Other question types have no answers and cannot send an email.",
+                        "minItems": 1,
+                        "items": {
+                          "type": "object",
+                          "title": "Answer",
+                          "description": "A possible answer of a choice question; giving it can trigger an email.",
+                          "additionalProperties": false,
+                          "required": [
+                            "id",
+                            "label"
+                          ],
+                          "properties": {
+                            "id": {
+                              "type": [
+                                "string",
+                                "boolean",
+                                "number"
+                              ],
+                              "description": "The answer id, unique within its question; a trigger names it as `questionnaire/question/answer`. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
+                              "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+                              "minimum": 0,
+                              "examples": [
+                                "oui",
+                                "yes"
+                              ]
+                            },
+                            "label": {
+                              "type": "string",
+                              "description": "The answer as the canvasser sees it.",
+                              "minLength": 1,
+                              "examples": [
+                                "Oui",
+                                "Yes"
+                              ]
+                            }
+                          },
+                          "defaultSnippets": [
+                            {
+                              "label": "New answer",
+                              "body": {
+                                "id": "$1",
+                                "label": "$2"
+                              }
+                            }
+                          ],
+                          "examples": [
+                            {
+                              "id": "oui",
+                              "label": "Oui"
+                            }
+                          ]
+                        },
+                        "examples": [
+                          [
+                            {
+                              "id": "oui",
+                              "label": "Oui"
+                            },
+                            {
+                              "id": "non",
+                              "label": "Non"
+                            }
+                          ]
+                        ]
+                      }
+                    },
+                    "allOf": [
+                      {
+                        "if": {
+                          "properties": {
+                            "type": {
+                              "enum": [
+                                "single_choice",
+                                "checkbox"
+                              ]
+                            }
+                          },
+                          "required": [
+                            "type"
+                          ]
+                        },
+                        "then": {
+                          "required": [
+                            "answers"
+                          ]
+                        },
+                        "else": {
+                          "not": {
+                            "required": [
+                              "answers"
+                            ]
+                          }
+                        }
+                      }
+                    ],
+                    "defaultSnippets": [
+                      {
+                        "label": "New choice question",
+                        "description": "A single_choice question with answers",
+                        "body": {
+                          "id": "$1",
+                          "type": "${2|single_choice,checkbox|}",
+                          "label": "$3",
+                          "answers": [
+                            {
+                              "id": "$4",
+                              "label": "$5"
+                            },
+                            {
+                              "id": "$6",
+                              "label": "$7"
+                            }
+                          ]
+                        }
+                      },
+                      {
+                        "label": "New open question",
+                        "description": "A question without answers (open_text, number, date, email, phone)",
+                        "body": {
+                          "id": "$1",
+                          "type": "${2|open_text,number,date,email,phone|}",
+                          "label": "$3"
+                        }
+                      }
+                    ],
+                    "examples": [
+                      {
+                        "id": "soutien",
+                        "type": "single_choice",
+                        "label": "Soutenez-vous la liste ?",
+                        "answers": [
+                          {
+                            "id": "oui",
+                            "label": "Oui"
+                          },
+                          {
+                            "id": "non",
+                            "label": "Non"
+                          }
+                        ]
+                      }
+                    ]
+                  },
+                  "examples": [
+                    [
+                      {
+                        "id": "soutien",
+                        "type": "single_choice",
+                        "label": "Soutenez-vous la liste ?",
+                        "answers": [
+                          {
+                            "id": "oui",
+                            "label": "Oui"
+                          }
+                        ]
+                      }
+                    ]
                   ]
                 }
               },
-              "required": [
-                "type"
-              ]
-            },
-            "then": {
-              "required": [
-                "answers"
-              ]
-            },
-            "else": {
-              "not": {
-                "required": [
-                  "answers"
-                ]
-              }
-            }
-          }
-        ],
-        "defaultSnippets": [
-          {
-            "label": "New choice question",
-            "description": "A single_choice question with answers",
-            "body": {
-              "id": "$1",
-              "type": "${2|single_choice,checkbox|}",
-              "label": "$3",
-              "answers": [
+              "defaultSnippets": [
                 {
-                  "id": "$4",
-                  "label": "$5"
+                  "label": "New questionnaire",
+                  "body": {
+                    "id": "$1",
+                    "title": "$2",
+                    "questions": [
+                      {
+                        "id": "$3",
+                        "type": "single_choice",
+                        "label": "$4",
+                        "answers": [
+                          {
+                            "id": "$5",
+                            "label": "$6"
+                          }
+                        ]
+                      }
+                    ]
+                  }
+                }
+              ]
+            }
+
+            """#
+        ),
+        (
+            "template.schema.json",
+            #"""
+            {
+              "$schema": "http://json-schema.org/draft-07/schema#",
+              "$id": "https://automail.dev/schemas/template.schema.json",
+              "title": "automail template (templates/*.yaml)",
+              "description": "One email template: optional sender and consent purpose, and per workspace locale a subject, a Markdown body with Liquid and an optional footer override.",
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "id",
+                "locales"
+              ],
+              "properties": {
+                "id": {
+                  "type": [
+                    "string",
+                    "boolean",
+                    "number"
+                  ],
+                  "description": "The template id, unique among templates; triggers name it in `template`. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
+                  "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+                  "minimum": 0,
+                  "examples": [
+                    "bienvenue"
+                  ]
+                },
+                "sender": {
+                  "type": [
+                    "string",
+                    "boolean",
+                    "number"
+                  ],
+                  "description": "Optional sender id from the manifest's `senders`; absent: the default sender. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
+                  "markdownDescription": "Optional: the id of a sender of the manifest's `senders`. Absent: the manifest's `default_sender`. Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
+                  "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+                  "minimum": 0,
+                  "examples": [
+                    "equipe"
+                  ]
+                },
+                "purpose": {
+                  "type": [
+                    "string",
+                    "boolean",
+                    "number"
+                  ],
+                  "description": "The consent purpose id from the manifest's `consent.purposes`: required in purpose mode, refused in channel mode (checked by the compiler). An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
+                  "markdownDescription": "The consent purpose the email serves, an id of the manifest's `consent.purposes`: **required** in `purpose` mode (a contact receives it only with consent for that purpose), refused in `channel` mode. Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
+                  "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+                  "minimum": 0,
+                  "examples": [
+                    "mobilisation"
+                  ]
+                },
+                "locales": {
+                  "type": "object",
+                  "description": "The template per locale: exactly one entry for every workspace locale. Keys are locales. A locale: `fr`, `en`, `pt-BR` (`^[a-z]{2,3}(-[A-Z]{2})?$`).",
+                  "minProperties": 1,
+                  "patternProperties": {
+                    "^[a-z]{2,3}(-[A-Z]{2})?$": {
+                      "type": "object",
+                      "title": "Template in one locale",
+                      "description": "The template in one locale: subject, Markdown body and optional footer override.",
+                      "additionalProperties": false,
+                      "required": [
+                        "subject",
+                        "body"
+                      ],
+                      "properties": {
+                        "subject": {
+                          "type": "string",
+                          "description": "The subject line: one line, Liquid allowed.",
+                          "markdownDescription": "The subject line: one line, Liquid allowed.\n\n**Quote it** when it holds `: ` (a Liquid filter argument does): `subject: 'Thank you {{ contact.firstname | default: \"friend\" }}!'`. A plain YAML value cannot contain `: `.",
+                          "minLength": 1,
+                          "pattern": "^[^\\r\\n]*$",
+                          "examples": [
+                            "Merci {{ contact.firstname | default: \"à vous\" }} !"
+                          ]
+                        },
+                        "preheader": {
+                          "type": "string",
+                          "description": "Optional: the preview line a mail client shows after the subject. One line of Liquid, checked like the subject; hidden in the HTML part, absent from the text part.",
+                          "markdownDescription": "Optional: the **preview line** a mail client shows after the subject in the inbox. One line, Liquid allowed (checked like the subject); hidden in the HTML part the standard way, never in the text part.",
+                          "minLength": 1,
+                          "examples": [
+                            "Four evenings in January: come and debate with us"
+                          ]
+                        },
+                        "body": {
+                          "type": "string",
+                          "description": "The body: Markdown with Liquid. Liquid variables: contact.firstname, contact.surname, contact.mail, contact.<custom field>, unsubscribe_url, legal.publisher, legal.postal_address, legal.privacy_url, legal.data_origin, workspace.id, workspace.name.",
+                          "markdownDescription": "The body: **Markdown with Liquid** (no raw HTML; links `https:` or `mailto:`).\n\nVariables: `contact.firstname`, `contact.surname`, `contact.mail`, `contact.<custom field>`, `unsubscribe_url`, `legal.*`, `workspace.id`, `workspace.name`. Filters: default, upcase, downcase, capitalize, strip, lstrip, rstrip, escape, append, prepend, replace, remove, truncate, size. Tags: if/elsif/else, unless, case/when, comment, raw, assign, capture.",
+                          "minLength": 1,
+                          "examples": [
+                            "Bonjour {{ contact.firstname | default: \"à vous\" }},\n\nMerci pour votre accueil.\n"
+                          ]
+                        },
+                        "footer": {
+                          "type": "string",
+                          "description": "Optional: replaces the manifest footer for this locale. Markdown with Liquid; must stay legal (publisher, postal address, privacy link, data origin, unsubscribe link).",
+                          "markdownDescription": "Optional: replaces the manifest's `footer` for this locale. Markdown with Liquid; it must stay legal: `{{ legal.publisher }}`, `{{ legal.postal_address }}`, a link to `{{ legal.privacy_url }}`, `{{ legal.data_origin }}` and a link to `{{ unsubscribe_url }}` (`automail check` renders it to make sure).",
+                          "minLength": 1,
+                          "examples": [
+                            "{{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}\n[Vos données]({{ legal.privacy_url }}) · [Se désinscrire]({{ unsubscribe_url }})\n"
+                          ]
+                        }
+                      },
+                      "defaultSnippets": [
+                        {
+                          "label": "New locale entry",
+                          "description": "subject and body",
+                          "body": {
+                            "subject": "$1",
+                            "body": "$2"
+                          }
+                        }
+                      ],
+                      "examples": [
+                        {
+                          "subject": "Merci !",
+                          "body": "Bonjour {{ contact.firstname | default: \"à vous\" }},\n"
+                        }
+                      ]
+                    }
+                  },
+                  "additionalProperties": false,
+                  "defaultSnippets": [
+                    {
+                      "label": "New locale entry",
+                      "description": "A locale with subject and body",
+                      "body": {
+                        "${1:en}": {
+                          "subject": "$2",
+                          "body": "$3"
+                        }
+                      }
+                    }
+                  ],
+                  "examples": [
+                    {
+                      "fr": {
+                        "subject": "Merci !",
+                        "body": "Bonjour,\n"
+                      },
+                      "en": {
+                        "subject": "Thank you!",
+                        "body": "Hello,\n"
+                      }
+                    }
+                  ]
+                }
+              },
+              "defaultSnippets": [
+                {
+                  "label": "New template",
+                  "body": {
+                    "id": "$1",
+                    "locales": {
+                      "${2:en}": {
+                        "subject": "$3",
+                        "body": "$4"
+                      }
+                    }
+                  }
                 },
                 {
-                  "id": "$6",
-                  "label": "$7"
+                  "label": "New template with purpose",
+                  "body": {
+                    "id": "$1",
+                    "purpose": "$2",
+                    "locales": {
+                      "${3:fr}": {
+                        "subject": "$4",
+                        "body": "$5"
+                      }
+                    }
+                  }
                 }
               ]
             }
-          },
-          {
-            "label": "New open question",
-            "description": "A question without answers (open_text, number, date, email, phone)",
-            "body": {
-              "id": "$1",
-              "type": "${2|open_text,number,date,email,phone|}",
-              "label": "$3"
-            }
-          }
-        ],
-        "examples": [
-          {
-            "id": "soutien",
-            "type": "single_choice",
-            "label": "Soutenez-vous la liste ?",
-            "answers": [
-              {
-                "id": "oui",
-                "label": "Oui"
-              },
-              {
-                "id": "non",
-                "label": "Non"
-              }
-            ]
-          }
-        ]
-      },
-      "examples": [
-        [
-          {
-            "id": "soutien",
-            "type": "single_choice",
-            "label": "Soutenez-vous la liste ?",
-            "answers": [
-              {
-                "id": "oui",
-                "label": "Oui"
-              }
-            ]
-          }
-        ]
-      ]
-    }
-  },
-  "defaultSnippets": [
-    {
-      "label": "New questionnaire",
-      "body": {
-        "id": "$1",
-        "title": "$2",
-        "questions": [
-          {
-            "id": "$3",
-            "type": "single_choice",
-            "label": "$4",
-            "answers": [
-              {
-                "id": "$5",
-                "label": "$6"
-              }
-            ]
-          }
-        ]
-      }
-    }
-  ]
-}
 
-"""#),
-        ("template.schema.json", #"""
-{
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "$id": "https://automail.dev/schemas/template.schema.json",
-  "title": "automail template (templates/*.yaml)",
-  "description": "One email template: optional sender and consent purpose, and per workspace locale a subject, a Markdown body with Liquid and an optional footer override.",
-  "type": "object",
-  "additionalProperties": false,
-  "required": [
-    "id",
-    "locales"
-  ],
-  "properties": {
-    "id": {
-      "type": [
-        "string",
-        "boolean",
-        "number"
-      ],
-      "description": "The template id, unique among templates; triggers name it in `template`. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
-      "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
-      "minimum": 0,
-      "examples": [
-        "bienvenue"
-      ]
-    },
-    "sender": {
-      "type": [
-        "string",
-        "boolean",
-        "number"
-      ],
-      "description": "Optional sender id from the manifest's `senders`; absent: the default sender. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
-      "markdownDescription": "Optional: the id of a sender of the manifest's `senders`. Absent: the manifest's `default_sender`. Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
-      "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
-      "minimum": 0,
-      "examples": [
-        "equipe"
-      ]
-    },
-    "purpose": {
-      "type": [
-        "string",
-        "boolean",
-        "number"
-      ],
-      "description": "The consent purpose id from the manifest's `consent.purposes`: required in purpose mode, refused in channel mode (checked by the compiler). An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
-      "markdownDescription": "The consent purpose the email serves, an id of the manifest's `consent.purposes`: **required** in `purpose` mode (a contact receives it only with consent for that purpose), refused in `channel` mode. Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
-      "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
-      "minimum": 0,
-      "examples": [
-        "mobilisation"
-      ]
-    },
-    "locales": {
-      "type": "object",
-      "description": "The template per locale: exactly one entry for every workspace locale. Keys are locales. A locale: `fr`, `en`, `pt-BR` (`^[a-z]{2,3}(-[A-Z]{2})?$`).",
-      "minProperties": 1,
-      "patternProperties": {
-        "^[a-z]{2,3}(-[A-Z]{2})?$": {
-          "type": "object",
-          "title": "Template in one locale",
-          "description": "The template in one locale: subject, Markdown body and optional footer override.",
-          "additionalProperties": false,
-          "required": [
-            "subject",
-            "body"
-          ],
-          "properties": {
-            "subject": {
-              "type": "string",
-              "description": "The subject line: one line, Liquid allowed.",
-              "markdownDescription": "The subject line: one line, Liquid allowed.\n\n**Quote it** when it holds `: ` (a Liquid filter argument does): `subject: 'Thank you {{ contact.firstname | default: \"friend\" }}!'`. A plain YAML value cannot contain `: `.",
-              "minLength": 1,
-              "pattern": "^[^\\r\\n]*$",
-              "examples": [
-                "Merci {{ contact.firstname | default: \"à vous\" }} !"
-              ]
-            },
-            "preheader": {
-              "type": "string",
-              "description": "Optional: the preview line a mail client shows after the subject. One line of Liquid, checked like the subject; hidden in the HTML part, absent from the text part.",
-              "markdownDescription": "Optional: the **preview line** a mail client shows after the subject in the inbox. One line, Liquid allowed (checked like the subject); hidden in the HTML part the standard way, never in the text part.",
-              "minLength": 1,
-              "examples": [
-                "Four evenings in January: come and debate with us"
-              ]
-            },
-            "body": {
-              "type": "string",
-              "description": "The body: Markdown with Liquid. Liquid variables: contact.firstname, contact.surname, contact.mail, contact.<custom field>, unsubscribe_url, legal.publisher, legal.postal_address, legal.privacy_url, legal.data_origin, workspace.id, workspace.name.",
-              "markdownDescription": "The body: **Markdown with Liquid** (no raw HTML; links `https:` or `mailto:`).\n\nVariables: `contact.firstname`, `contact.surname`, `contact.mail`, `contact.<custom field>`, `unsubscribe_url`, `legal.*`, `workspace.id`, `workspace.name`. Filters: default, upcase, downcase, capitalize, strip, lstrip, rstrip, escape, append, prepend, replace, remove, truncate, size. Tags: if/elsif/else, unless, case/when, comment, raw, assign, capture.",
-              "minLength": 1,
-              "examples": [
-                "Bonjour {{ contact.firstname | default: \"à vous\" }},\n\nMerci pour votre accueil.\n"
-              ]
-            },
-            "footer": {
-              "type": "string",
-              "description": "Optional: replaces the manifest footer for this locale. Markdown with Liquid; must stay legal (publisher, postal address, privacy link, data origin, unsubscribe link).",
-              "markdownDescription": "Optional: replaces the manifest's `footer` for this locale. Markdown with Liquid; it must stay legal: `{{ legal.publisher }}`, `{{ legal.postal_address }}`, a link to `{{ legal.privacy_url }}`, `{{ legal.data_origin }}` and a link to `{{ unsubscribe_url }}` (`automail check` renders it to make sure).",
-              "minLength": 1,
-              "examples": [
-                "{{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}\n[Vos données]({{ legal.privacy_url }}) · [Se désinscrire]({{ unsubscribe_url }})\n"
-              ]
-            }
-          },
-          "defaultSnippets": [
+            """#
+        ),
+        (
+            "triggers.schema.json",
+            #"""
             {
-              "label": "New locale entry",
-              "description": "subject and body",
-              "body": {
-                "subject": "$1",
-                "body": "$2"
-              }
+              "$schema": "http://json-schema.org/draft-07/schema#",
+              "$id": "https://automail.dev/schemas/triggers.schema.json",
+              "title": "automail triggers (triggers/*.yaml)",
+              "description": "Trigger bindings: which answer, support level or task sends which template, with priority, delay and once-per-contact window.",
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "triggers"
+              ],
+              "properties": {
+                "triggers": {
+                  "type": "array",
+                  "description": "The triggers of this file.",
+                  "items": {
+                    "type": "object",
+                    "title": "Trigger",
+                    "description": "A trigger: when an event happens to a contact, send a template.",
+                    "additionalProperties": false,
+                    "required": [
+                      "id",
+                      "when",
+                      "template"
+                    ],
+                    "properties": {
+                      "id": {
+                        "type": [
+                          "string",
+                          "boolean",
+                          "number"
+                        ],
+                        "description": "The trigger id, unique among triggers across all files. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
+                        "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+                        "minimum": 0,
+                        "examples": [
+                          "bienvenue-soutien"
+                        ]
+                      },
+                      "when": {
+                        "type": "object",
+                        "title": "When",
+                        "description": "What fires the trigger: exactly one of answer (questionnaire/question/answer of a single_choice or checkbox question), support_level, task.",
+                        "markdownDescription": "What fires the trigger: **exactly one** of\n- `answer`: `questionnaire/question/answer` (single_choice or checkbox questions only)\n- `support_level`: a support level id\n- `task`: a task id",
+                        "additionalProperties": false,
+                        "minProperties": 1,
+                        "maxProperties": 1,
+                        "properties": {
+                          "answer": {
+                            "type": "string",
+                            "description": "An answer given: `questionnaire/question/answer`, of a single_choice or checkbox question.",
+                            "pattern": "^[a-z0-9][a-z0-9_-]{0,63}/[a-z0-9][a-z0-9_-]{0,63}/[a-z0-9][a-z0-9_-]{0,63}$",
+                            "examples": [
+                              "porte-a-porte/soutien/oui"
+                            ]
+                          },
+                          "support_level": {
+                            "type": [
+                              "string",
+                              "boolean",
+                              "number"
+                            ],
+                            "description": "A support level the contact is put at (a manifest support level, or a default one). An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
+                            "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+                            "minimum": 0,
+                            "examples": [
+                              "supporter"
+                            ]
+                          },
+                          "task": {
+                            "type": [
+                              "string",
+                              "boolean",
+                              "number"
+                            ],
+                            "description": "A task of the pipeline assigned to the contact. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
+                            "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+                            "minimum": 0,
+                            "examples": [
+                              "rappeler"
+                            ]
+                          }
+                        },
+                        "examples": [
+                          {
+                            "answer": "porte-a-porte/soutien/oui"
+                          },
+                          {
+                            "support_level": "supporter"
+                          },
+                          {
+                            "task": "rappeler"
+                          }
+                        ],
+                        "defaultSnippets": [
+                          {
+                            "label": "When an answer is given",
+                            "body": {
+                              "answer": "$1/$2/$3"
+                            }
+                          },
+                          {
+                            "label": "When a support level is set",
+                            "body": {
+                              "support_level": "$1"
+                            }
+                          },
+                          {
+                            "label": "When a task is assigned",
+                            "body": {
+                              "task": "$1"
+                            }
+                          }
+                        ]
+                      },
+                      "template": {
+                        "type": [
+                          "string",
+                          "boolean",
+                          "number"
+                        ],
+                        "description": "The template id to send. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
+                        "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
+                        "minimum": 0,
+                        "examples": [
+                          "bienvenue"
+                        ]
+                      },
+                      "priority": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "maximum": 1000,
+                        "default": 0,
+                        "description": "0...1000, default 0. One encounter sends one email: the highest priority wins. Triggers that can fire in the same encounter must have distinct priorities.",
+                        "markdownDescription": "`0`...`1000`, default `0`. **One encounter sends one email**: of the triggers an encounter fires, the highest priority wins. Triggers that can fire in the same encounter must have distinct priorities (`automail check` refuses ties).",
+                        "examples": [
+                          10
+                        ]
+                      },
+                      "delay": {
+                        "type": [
+                          "string",
+                          "integer"
+                        ],
+                        "description": "Optional delay before sending: <n>m, <n>h or <n>d, or 0 (at once). Default: 0.",
+                        "markdownDescription": "Optional delay before sending: `30m`, `2h`, `1d` (minutes, hours, days), or `0` (at once). Default: `0`, at once.",
+                        "pattern": "^(0|[0-9]+[mhd])$",
+                        "minimum": 0,
+                        "maximum": 0,
+                        "examples": [
+                          "2h",
+                          "30m",
+                          "1d"
+                        ]
+                      },
+                      "once_per_contact": {
+                        "type": "string",
+                        "description": "Optional: send at most once per contact within this window (<n>m, <n>h, <n>d), or `forever`.",
+                        "markdownDescription": "Optional: send at most once per contact within this window (`30m`, `2h`, `7d`), or `forever`. Default: every time the trigger fires.",
+                        "pattern": "^([0-9]+[mhd]|forever)$",
+                        "examples": [
+                          "30d",
+                          "forever"
+                        ]
+                      },
+                      "active": {
+                        "type": "object",
+                        "title": "Lifetime",
+                        "description": "The trigger fires for events from `from` (included) until `until` (excluded; a date alone is the end of that day), local to `timing.time_zone`.",
+                        "additionalProperties": false,
+                        "properties": {
+                          "from": {
+                            "type": "string",
+                            "description": "First moment: `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`.",
+                            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2})?$",
+                            "examples": [
+                              "2026-02-01"
+                            ]
+                          },
+                          "until": {
+                            "type": "string",
+                            "description": "Last day, or the first moment it no longer fires.",
+                            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2})?$",
+                            "examples": [
+                              "2026-03-21"
+                            ]
+                          }
+                        },
+                        "examples": [
+                          {
+                            "from": "2026-02-01",
+                            "until": "2026-03-21"
+                          }
+                        ]
+                      },
+                      "quiet_hours": {
+                        "type": "string",
+                        "description": "What a send time in the quiet hours does: `defer` (default: to its end), `drop` (not sent; a lower-priority trigger may be) or `ignore`.",
+                        "enum": [
+                          "defer",
+                          "drop",
+                          "ignore"
+                        ],
+                        "examples": [
+                          "defer",
+                          "ignore"
+                        ]
+                      },
+                      "blackouts": {
+                        "type": "string",
+                        "description": "What a send time in a blackout (an election's silence included) does: `defer` (default: to its end), `drop` (not sent; a lower-priority trigger may be) or `ignore`.",
+                        "enum": [
+                          "defer",
+                          "drop",
+                          "ignore"
+                        ],
+                        "examples": [
+                          "defer",
+                          "ignore"
+                        ]
+                      },
+                      "exemption_reason": {
+                        "type": "string",
+                        "description": "Why `blackouts: ignore` is lawful for this trigger; required when its template's purpose is campaigning and the workspace has elections (AM907).",
+                        "minLength": 1,
+                        "examples": [
+                          "confirms a meeting the contact booked"
+                        ]
+                      },
+                      "frequency_cap": {
+                        "type": "string",
+                        "description": "`count` (default): the frequency cap applies; `exempt`: it does not (its emails still count).",
+                        "enum": [
+                          "count",
+                          "exempt"
+                        ],
+                        "examples": [
+                          "exempt"
+                        ]
+                      }
+                    },
+                    "defaultSnippets": [
+                      {
+                        "label": "New answer trigger",
+                        "body": {
+                          "id": "$1",
+                          "when": {
+                            "answer": "$2/$3/$4"
+                          },
+                          "template": "$5"
+                        }
+                      },
+                      {
+                        "label": "New support level trigger",
+                        "body": {
+                          "id": "$1",
+                          "when": {
+                            "support_level": "$2"
+                          },
+                          "template": "$3"
+                        }
+                      },
+                      {
+                        "label": "New task trigger",
+                        "body": {
+                          "id": "$1",
+                          "when": {
+                            "task": "$2"
+                          },
+                          "template": "$3"
+                        }
+                      }
+                    ],
+                    "examples": [
+                      {
+                        "id": "bienvenue-soutien",
+                        "when": {
+                          "answer": "porte-a-porte/soutien/oui"
+                        },
+                        "template": "bienvenue",
+                        "priority": 10,
+                        "delay": "2h",
+                        "once_per_contact": "30d"
+                      }
+                    ]
+                  },
+                  "examples": [
+                    [
+                      {
+                        "id": "bienvenue-soutien",
+                        "when": {
+                          "answer": "porte-a-porte/soutien/oui"
+                        },
+                        "template": "bienvenue"
+                      }
+                    ]
+                  ]
+                }
+              },
+              "defaultSnippets": [
+                {
+                  "label": "New triggers file",
+                  "body": {
+                    "triggers": [
+                      {
+                        "id": "$1",
+                        "when": {
+                          "answer": "$2"
+                        },
+                        "template": "$3"
+                      }
+                    ]
+                  }
+                }
+              ]
             }
-          ],
-          "examples": [
-            {
-              "subject": "Merci !",
-              "body": "Bonjour {{ contact.firstname | default: \"à vous\" }},\n"
-            }
-          ]
-        }
-      },
-      "additionalProperties": false,
-      "defaultSnippets": [
-        {
-          "label": "New locale entry",
-          "description": "A locale with subject and body",
-          "body": {
-            "${1:en}": {
-              "subject": "$2",
-              "body": "$3"
-            }
-          }
-        }
-      ],
-      "examples": [
-        {
-          "fr": {
-            "subject": "Merci !",
-            "body": "Bonjour,\n"
-          },
-          "en": {
-            "subject": "Thank you!",
-            "body": "Hello,\n"
-          }
-        }
-      ]
-    }
-  },
-  "defaultSnippets": [
-    {
-      "label": "New template",
-      "body": {
-        "id": "$1",
-        "locales": {
-          "${2:en}": {
-            "subject": "$3",
-            "body": "$4"
-          }
-        }
-      }
-    },
-    {
-      "label": "New template with purpose",
-      "body": {
-        "id": "$1",
-        "purpose": "$2",
-        "locales": {
-          "${3:fr}": {
-            "subject": "$4",
-            "body": "$5"
-          }
-        }
-      }
-    }
-  ]
-}
 
-"""#),
-        ("triggers.schema.json", #"""
-{
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "$id": "https://automail.dev/schemas/triggers.schema.json",
-  "title": "automail triggers (triggers/*.yaml)",
-  "description": "Trigger bindings: which answer, support level or task sends which template, with priority, delay and once-per-contact window.",
-  "type": "object",
-  "additionalProperties": false,
-  "required": [
-    "triggers"
-  ],
-  "properties": {
-    "triggers": {
-      "type": "array",
-      "description": "The triggers of this file.",
-      "items": {
-        "type": "object",
-        "title": "Trigger",
-        "description": "A trigger: when an event happens to a contact, send a template.",
-        "additionalProperties": false,
-        "required": [
-          "id",
-          "when",
-          "template"
-        ],
-        "properties": {
-          "id": {
-            "type": [
-              "string",
-              "boolean",
-              "number"
-            ],
-            "description": "The trigger id, unique among triggers across all files. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
-            "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
-            "minimum": 0,
-            "examples": [
-              "bienvenue-soutien"
-            ]
-          },
-          "when": {
-            "type": "object",
-            "title": "When",
-            "description": "What fires the trigger: exactly one of answer (questionnaire/question/answer of a single_choice or checkbox question), support_level, task.",
-            "markdownDescription": "What fires the trigger: **exactly one** of\n- `answer`: `questionnaire/question/answer` (single_choice or checkbox questions only)\n- `support_level`: a support level id\n- `task`: a task id",
-            "additionalProperties": false,
-            "minProperties": 1,
-            "maxProperties": 1,
-            "properties": {
-              "answer": {
-                "type": "string",
-                "description": "An answer given: `questionnaire/question/answer`, of a single_choice or checkbox question.",
-                "pattern": "^[a-z0-9][a-z0-9_-]{0,63}/[a-z0-9][a-z0-9_-]{0,63}/[a-z0-9][a-z0-9_-]{0,63}$",
-                "examples": [
-                  "porte-a-porte/soutien/oui"
-                ]
-              },
-              "support_level": {
-                "type": [
-                  "string",
-                  "boolean",
-                  "number"
-                ],
-                "description": "A support level the contact is put at (a manifest support level, or a default one). An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
-                "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
-                "minimum": 0,
-                "examples": [
-                  "supporter"
-                ]
-              },
-              "task": {
-                "type": [
-                  "string",
-                  "boolean",
-                  "number"
-                ],
-                "description": "A task of the pipeline assigned to the contact. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
-                "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
-                "minimum": 0,
-                "examples": [
-                  "rappeler"
-                ]
-              }
-            },
-            "examples": [
-              {
-                "answer": "porte-a-porte/soutien/oui"
-              },
-              {
-                "support_level": "supporter"
-              },
-              {
-                "task": "rappeler"
-              }
-            ],
-            "defaultSnippets": [
-              {
-                "label": "When an answer is given",
-                "body": {
-                  "answer": "$1/$2/$3"
-                }
-              },
-              {
-                "label": "When a support level is set",
-                "body": {
-                  "support_level": "$1"
-                }
-              },
-              {
-                "label": "When a task is assigned",
-                "body": {
-                  "task": "$1"
-                }
-              }
-            ]
-          },
-          "template": {
-            "type": [
-              "string",
-              "boolean",
-              "number"
-            ],
-            "description": "The template id to send. An id: lowercase ASCII letters, digits, `_` and `-`, starting with a letter or digit, at most 64 characters (`^[a-z0-9][a-z0-9_-]{0,63}$`). Unquoted `true`, `no`, `1e3` or `0x1f` are ids too: automail keeps every id as written, never as a boolean or a number.",
-            "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$",
-            "minimum": 0,
-            "examples": [
-              "bienvenue"
-            ]
-          },
-          "priority": {
-            "type": "integer",
-            "minimum": 0,
-            "maximum": 1000,
-            "default": 0,
-            "description": "0...1000, default 0. One encounter sends one email: the highest priority wins. Triggers that can fire in the same encounter must have distinct priorities.",
-            "markdownDescription": "`0`...`1000`, default `0`. **One encounter sends one email**: of the triggers an encounter fires, the highest priority wins. Triggers that can fire in the same encounter must have distinct priorities (`automail check` refuses ties).",
-            "examples": [
-              10
-            ]
-          },
-          "delay": {
-            "type": [
-              "string",
-              "integer"
-            ],
-            "description": "Optional delay before sending: <n>m, <n>h or <n>d, or 0 (at once). Default: 0.",
-            "markdownDescription": "Optional delay before sending: `30m`, `2h`, `1d` (minutes, hours, days), or `0` (at once). Default: `0`, at once.",
-            "pattern": "^(0|[0-9]+[mhd])$",
-            "minimum": 0,
-            "maximum": 0,
-            "examples": [
-              "2h",
-              "30m",
-              "1d"
-            ]
-          },
-          "once_per_contact": {
-            "type": "string",
-            "description": "Optional: send at most once per contact within this window (<n>m, <n>h, <n>d), or `forever`.",
-            "markdownDescription": "Optional: send at most once per contact within this window (`30m`, `2h`, `7d`), or `forever`. Default: every time the trigger fires.",
-            "pattern": "^([0-9]+[mhd]|forever)$",
-            "examples": [
-              "30d",
-              "forever"
-            ]
-          },
-          "active": {
-            "type": "object",
-            "title": "Lifetime",
-            "description": "The trigger fires for events from `from` (included) until `until` (excluded; a date alone is the end of that day), local to `timing.time_zone`.",
-            "additionalProperties": false,
-            "properties": {
-              "from": {
-                "type": "string",
-                "description": "First moment: `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`.",
-                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2})?$",
-                "examples": [
-                  "2026-02-01"
-                ]
-              },
-              "until": {
-                "type": "string",
-                "description": "Last day, or the first moment it no longer fires.",
-                "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2})?$",
-                "examples": [
-                  "2026-03-21"
-                ]
-              }
-            },
-            "examples": [
-              {
-                "from": "2026-02-01",
-                "until": "2026-03-21"
-              }
-            ]
-          },
-          "quiet_hours": {
-            "type": "string",
-            "description": "What a send time in the quiet hours does: `defer` (default: to its end), `drop` (not sent; a lower-priority trigger may be) or `ignore`.",
-            "enum": [
-              "defer",
-              "drop",
-              "ignore"
-            ],
-            "examples": [
-              "defer",
-              "ignore"
-            ]
-          },
-          "blackouts": {
-            "type": "string",
-            "description": "What a send time in a blackout (an election's silence included) does: `defer` (default: to its end), `drop` (not sent; a lower-priority trigger may be) or `ignore`.",
-            "enum": [
-              "defer",
-              "drop",
-              "ignore"
-            ],
-            "examples": [
-              "defer",
-              "ignore"
-            ]
-          },
-          "exemption_reason": {
-            "type": "string",
-            "description": "Why `blackouts: ignore` is lawful for this trigger; required when its template's purpose is campaigning and the workspace has elections (AM907).",
-            "minLength": 1,
-            "examples": [
-              "confirms a meeting the contact booked"
-            ]
-          },
-          "frequency_cap": {
-            "type": "string",
-            "description": "`count` (default): the frequency cap applies; `exempt`: it does not (its emails still count).",
-            "enum": [
-              "count",
-              "exempt"
-            ],
-            "examples": [
-              "exempt"
-            ]
-          }
-        },
-        "defaultSnippets": [
-          {
-            "label": "New answer trigger",
-            "body": {
-              "id": "$1",
-              "when": {
-                "answer": "$2/$3/$4"
-              },
-              "template": "$5"
-            }
-          },
-          {
-            "label": "New support level trigger",
-            "body": {
-              "id": "$1",
-              "when": {
-                "support_level": "$2"
-              },
-              "template": "$3"
-            }
-          },
-          {
-            "label": "New task trigger",
-            "body": {
-              "id": "$1",
-              "when": {
-                "task": "$2"
-              },
-              "template": "$3"
-            }
-          }
-        ],
-        "examples": [
-          {
-            "id": "bienvenue-soutien",
-            "when": {
-              "answer": "porte-a-porte/soutien/oui"
-            },
-            "template": "bienvenue",
-            "priority": 10,
-            "delay": "2h",
-            "once_per_contact": "30d"
-          }
-        ]
-      },
-      "examples": [
-        [
-          {
-            "id": "bienvenue-soutien",
-            "when": {
-              "answer": "porte-a-porte/soutien/oui"
-            },
-            "template": "bienvenue"
-          }
-        ]
-      ]
-    }
-  },
-  "defaultSnippets": [
-    {
-      "label": "New triggers file",
-      "body": {
-        "triggers": [
-          {
-            "id": "$1",
-            "when": {
-              "answer": "$2"
-            },
-            "template": "$3"
-          }
-        ]
-      }
-    }
-  ]
-}
-
-"""#),
+            """#
+        ),
     ]
 }

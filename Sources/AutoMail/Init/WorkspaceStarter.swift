@@ -317,7 +317,8 @@ public struct WorkspaceStarter: Sendable, Hashable {
             out += translateNote(locale, indent: "    ")
             out += "    \(locale): >-\n" + block(texts(locale).dataOrigin, indent: "      ")
         }
-        out += "\n# The footer of every email, per locale: it must keep the legal mentions and the unsubscribe link.\nfooter:\n"
+        out +=
+            "\n# The footer of every email, per locale: it must keep the legal mentions and the unsubscribe link.\nfooter:\n"
         for locale in locales {
             out += translateNote(locale, indent: "  ")
             out += "  \(locale): |\n" + block(texts(locale).footer, indent: "    ")
@@ -398,7 +399,8 @@ public struct WorkspaceStarter: Sendable, Hashable {
     /// `text` as a YAML scalar: plain when safe, else single-quoted.
     private func yamlString(_ text: String) -> String {
         let plainSafe = text.unicodeScalars.allSatisfy { scalar in
-            scalar.properties.isAlphabetic || scalar.properties.numericType != nil || " -.,'()".unicodeScalars.contains(scalar)
+            scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+                || " -.,'()".unicodeScalars.contains(scalar)
         }
         if plainSafe, let first = text.unicodeScalars.first, first.properties.isAlphabetic,
             !["true", "false", "null", "yes", "no", "on", "off"].contains(text.lowercased())

@@ -70,7 +70,8 @@ public enum ReportFormat: String, Sendable, Hashable, CaseIterable {
     public func reporter(_ context: ReportContext) -> any DiagnosticReporter {
         switch self {
         case .human:
-            var reporter = HumanReporter(useColor: context.useColor, sources: context.sources, pathPrefix: context.pathPrefix)
+            var reporter = HumanReporter(
+                useColor: context.useColor, sources: context.sources, pathPrefix: context.pathPrefix)
             reporter.maxDiagnostics = context.maxDiagnostics
             return reporter
         case .json: return JSONReporter(context: context)

@@ -50,7 +50,10 @@ package struct GitHubReporter: DiagnosticReporter {
         for note in diagnostic.notes {
             message += "\nnote: " + HumanReporter.sanitize(note.message)
             if let range = note.range {
-                message += " (" + HumanReporter.sanitize("\(context.pathPrefix)\(range.file):\(range.start.line):\(range.start.column)") + ")"
+                message +=
+                    " ("
+                    + HumanReporter.sanitize(
+                        "\(context.pathPrefix)\(range.file):\(range.start.line):\(range.start.column)") + ")"
             }
         }
         let list = properties.map { "\($0.0)=\(Self.escapeProperty($0.1))" }.joined(separator: ",")

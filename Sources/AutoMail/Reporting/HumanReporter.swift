@@ -101,11 +101,13 @@ public struct HumanReporter: DiagnosticReporter {
         }
         let padding = String(repeating: " ", count: width + 1)
         if let help = diagnostic.help {
-            out += padding + paint("=", Style.gutter) + " " + paint("help", Style.bold) + ": "
+            out +=
+                padding + paint("=", Style.gutter) + " " + paint("help", Style.bold) + ": "
                 + Self.sanitize(help) + "\n"
         }
         for note in diagnostic.notes where note.range == nil {
-            out += padding + paint("=", Style.gutter) + " " + paint("note", Style.bold) + ": "
+            out +=
+                padding + paint("=", Style.gutter) + " " + paint("note", Style.bold) + ": "
                 + Self.sanitize(note.message) + "\n"
         }
         for note in diagnostic.notes {
@@ -119,7 +121,8 @@ public struct HumanReporter: DiagnosticReporter {
     /// The `-->` line and, when the source line is known, the gutter, the line and its underline.
     private func snippet(_ range: SourceRange, width: Int, style: TerminalColor, lines: inout LineCache) -> String {
         let padding = String(repeating: " ", count: width)
-        var out = padding + paint("-->", Style.gutter) + " " + Self.sanitize(pathPrefix + range.file)
+        var out =
+            padding + paint("-->", Style.gutter) + " " + Self.sanitize(pathPrefix + range.file)
             + ":\(range.start.line):\(range.start.column)\n"
         guard let fullLine = lines.text(file: range.file, line: range.start.line) else { return out }
 
@@ -152,7 +155,8 @@ public struct HumanReporter: DiagnosticReporter {
         let text = Self.display(scalars)
         out += padding + " " + paint("|", Style.gutter) + "\n"
         out += paint(gutter, Style.gutter) + (text.isEmpty ? "" : " " + text) + "\n"
-        out += padding + " " + paint("|", Style.gutter) + " " + String(repeating: " ", count: lead)
+        out +=
+            padding + " " + paint("|", Style.gutter) + " " + String(repeating: " ", count: lead)
             + paint("^" + String(repeating: "~", count: length - 1), style) + "\n"
         return out
     }

@@ -7,7 +7,8 @@ public enum RuleExplanation {
     public static func list(_ rules: [RuleDescription]) -> String {
         rules.sorted { $0.code < $1.code }.map { rule in
             let severity = rule.severity.rawValue
-            return "\(rule.code)  \(severity)\(String(repeating: " ", count: max(0, 7 - severity.count)))  \(rule.summary)\n"
+            return
+                "\(rule.code)  \(severity)\(String(repeating: " ", count: max(0, 7 - severity.count)))  \(rule.summary)\n"
         }.joined()
     }
 
@@ -35,7 +36,8 @@ public enum RuleExplanation {
         if let reason = rule.suppressibility.reason {
             return "\(rule.code) cannot be suppressed: \(reason)."
         }
-        return "\(rule.code) can be suppressed with `# automail: ignore \(rule.code) — reason` on the line before, or at the end of, the line it is reported on."
+        return
+            "\(rule.code) can be suppressed with `# automail: ignore \(rule.code) — reason` on the line before, or at the end of, the line it is reported on."
     }
 
     /// ``explain(_:)`` as Markdown (SARIF's `help.markdown`): the first line in bold, examples as indented

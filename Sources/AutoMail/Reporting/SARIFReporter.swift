@@ -24,7 +24,8 @@ package struct SARIFReporter: DiagnosticReporter {
     public var context: ReportContext
 
     /// The schema URI written in `$schema`.
-    public static let schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+    public static let schemaURI =
+        "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
     /// The base id every location is relative to.
     public static let sourceRoot = "%SRCROOT%"
     /// The key of automail's fingerprint in `partialFingerprints`.
@@ -52,7 +53,8 @@ package struct SARIFReporter: DiagnosticReporter {
             result["partialFingerprints"] = .object([Self.fingerprintKey: .string(fingerprint)])
             if let suppression {
                 var entry: [String: JSONValue] = [
-                    "kind": .string("inSource"), "location": location(suppression.comment, message: nil, locator: &locator),
+                    "kind": .string("inSource"),
+                    "location": location(suppression.comment, message: nil, locator: &locator),
                 ]
                 if !suppression.reason.isEmpty { entry["justification"] = .string(suppression.reason) }
                 result["suppressions"] = .array([.object(entry)])
@@ -74,7 +76,8 @@ package struct SARIFReporter: DiagnosticReporter {
                 Self.sourceRoot: .object([
                     "description": .object([
                         "text": .string(
-                            "The root of the git repository holding the workspace, or the directory automail ran in outside a repository.")
+                            "The root of the git repository holding the workspace, or the directory automail ran in outside a repository."
+                        )
                     ])
                 ])
             ]),
@@ -89,7 +92,8 @@ package struct SARIFReporter: DiagnosticReporter {
 
     // MARK: - Results
 
-    private func result(_ diagnostic: Diagnostic, ruleIndex: Int?, locator: inout SourceLocator) -> [String: JSONValue] {
+    private func result(_ diagnostic: Diagnostic, ruleIndex: Int?, locator: inout SourceLocator) -> [String: JSONValue]
+    {
         var text = diagnostic.message
         if let help = diagnostic.help { text += "\nhelp: " + help }
         for note in diagnostic.notes where note.range == nil { text += "\nnote: " + note.message }
@@ -162,7 +166,9 @@ package struct SARIFReporter: DiagnosticReporter {
     /// The family of a code, from its hundreds: `workspace`, `yaml`, `structure`, `references`, `legal`,
     /// `senders`, `templates`, `triggers`, `suppressions`.
     static func family(of code: DiagnosticCode) -> String {
-        let families = ["workspace", "yaml", "structure", "references", "legal", "senders", "templates", "triggers", "suppressions"]
+        let families = [
+            "workspace", "yaml", "structure", "references", "legal", "senders", "templates", "triggers", "suppressions",
+        ]
         let scalars = Array(code.rawValue.unicodeScalars)
         guard scalars.count >= 3, let digit = Int(String(scalars[2])), digit < families.count else { return "automail" }
         return families[digit]

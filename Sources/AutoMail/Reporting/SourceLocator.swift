@@ -48,7 +48,8 @@ struct SourceLocator {
         guard let (bytes, _) = lineBytes(range.start.line, in: range.file) else { return "" }
         let scalars = Array(String(decoding: bytes, as: UTF8.self).unicodeScalars)
         let start = min(max(0, range.start.column - 1), scalars.count)
-        var end = range.end.line > range.start.line ? scalars.count : min(max(start, range.end.column - 1), scalars.count)
+        var end =
+            range.end.line > range.start.line ? scalars.count : min(max(start, range.end.column - 1), scalars.count)
         if end == start {
             return String(String.UnicodeScalarView(scalars.prefix(limit))).trimmingBlanks
         }

@@ -100,8 +100,8 @@ package enum DidYouMean {
                 var limit = min(3, max(1, max(target.count, other.count) / 3))
                 if let best { limit = min(limit, best.distance - 1) }
                 guard abs(other.count - target.count) <= limit,
-                      ScalarCounts.lowerBound(presence[index], targetPresence) <= limit,
-                      ScalarCounts.lowerBound(counts, index * ScalarCounts.words, targetCounts) <= limit
+                    ScalarCounts.lowerBound(presence[index], targetPresence) <= limit,
+                    ScalarCounts.lowerBound(counts, index * ScalarCounts.words, targetCounts) <= limit
                 else { continue }
                 work += 1
                 let d = distance(target, other, limit: limit, rows: &rows)
@@ -128,8 +128,8 @@ package enum DidYouMean {
                     var limit = min(3, max(1, max(target.count, other.count) / 3))
                     if let best { limit = min(limit, index < best.index ? best.distance : best.distance - 1) }
                     guard abs(other.count - target.count) <= limit,
-                          ScalarCounts.lowerBound(presence[index], targetPresence) <= limit,
-                          ScalarCounts.lowerBound(counts, index * ScalarCounts.words, targetCounts) <= limit
+                        ScalarCounts.lowerBound(presence[index], targetPresence) <= limit,
+                        ScalarCounts.lowerBound(counts, index * ScalarCounts.words, targetCounts) <= limit
                     else { continue }
                     work += 1
                     let d = distance(target, other, limit: limit, rows: &rows)

@@ -72,18 +72,23 @@ enum SuppressionFilter {
                 reported.append(diagnostic)
                 continue
             }
-            let candidates = (byLine[Line(file: range.file, line: range.start.line)] ?? []) + block(range.file, range.start.line)
+            let candidates =
+                (byLine[Line(file: range.file, line: range.start.line)] ?? []) + block(range.file, range.start.line)
             var silencedBy: Int?
             for index in candidates {
                 let entries = comments[index].entries
-                guard let entry = entries.firstIndex(where: { $0.code == diagnostic.code && $0.suppressibility == .allowed })
+                guard
+                    let entry = entries.firstIndex(where: {
+                        $0.code == diagnostic.code && $0.suppressibility == .allowed
+                    })
                 else { continue }
                 used.insert([index, entry])
                 if silencedBy == nil { silencedBy = index }
             }
             if let index = silencedBy {
                 suppressed.append(
-                    SuppressedDiagnostic(diagnostic: diagnostic, reason: comments[index].reason, comment: comments[index].range))
+                    SuppressedDiagnostic(
+                        diagnostic: diagnostic, reason: comments[index].reason, comment: comments[index].range))
             } else {
                 reported.append(diagnostic)
             }
@@ -93,7 +98,8 @@ enum SuppressionFilter {
             where entry.suppressibility == .allowed && !used.contains([index, entryIndex]) {
                 let others = comment.entries.count > 1
                 let target = comment.targetLines
-                let lines = target.count == 1 ? "line \(target.lowerBound)" : "lines \(target.lowerBound)–\(target.upperBound)"
+                let lines =
+                    target.count == 1 ? "line \(target.lowerBound)" : "lines \(target.lowerBound)–\(target.upperBound)"
                 reported.append(
                     .rule(
                         .unusedSuppression,

@@ -66,11 +66,15 @@ struct SuppressionDirectiveParser {
         while index < comment.count, !Self.isBlank(comment[index]) { index += 1 }
         let verb = String(String.UnicodeScalarView(comment[verbStart..<index]))
         guard verb.lowercased() == "ignore" else {
-            let guess = DidYouMean.suggestion(for: verb.lowercased(), among: ["ignore"]) != nil ? " (did you mean `ignore`?)" : ""
+            let guess =
+                DidYouMean.suggestion(for: verb.lowercased(), among: ["ignore"]) != nil
+                ? " (did you mean `ignore`?)" : ""
             outcome.diagnostics.append(
                 .rule(
                     .malformedSuppression,
-                    verb.isEmpty ? "`# automail:` comment without a directive" : "unknown directive `\(verb)` in an `# automail:` comment",
+                    verb.isEmpty
+                        ? "`# automail:` comment without a directive"
+                        : "unknown directive `\(verb)` in an `# automail:` comment",
                     at: whole, help: "write `# automail: ignore CODE — reason`" + guess))
             return outcome
         }
@@ -104,9 +108,13 @@ struct SuppressionDirectiveParser {
                 outcome.diagnostics.append(
                     .rule(
                         .malformedSuppression,
-                        codes == 0 ? "`# automail: ignore` names no diagnostic code" : "expected `—` before the reason of an `# automail: ignore` comment, found `\(token)`",
+                        codes == 0
+                            ? "`# automail: ignore` names no diagnostic code"
+                            : "expected `—` before the reason of an `# automail: ignore` comment, found `\(token)`",
                         at: codes == 0 ? whole : at,
-                        help: "write `# automail: ignore CODE — reason`, for example `# automail: ignore AM612 — the subject is long on purpose`"))
+                        help:
+                            "write `# automail: ignore CODE — reason`, for example `# automail: ignore AM612 — the subject is long on purpose`"
+                    ))
                 return Outcome(diagnostics: outcome.diagnostics)
             }
             codes += 1
@@ -140,7 +148,9 @@ struct SuppressionDirectiveParser {
             outcome.diagnostics.append(
                 .rule(
                     .malformedSuppression, "`# automail: ignore` names no diagnostic code", at: whole,
-                    help: "write `# automail: ignore CODE — reason`, for example `# automail: ignore AM612 — the subject is long on purpose`"))
+                    help:
+                        "write `# automail: ignore CODE — reason`, for example `# automail: ignore AM612 — the subject is long on purpose`"
+                ))
             return Outcome(diagnostics: outcome.diagnostics)
         }
         if outcome.reason.isEmpty, !outcome.entries.isEmpty {
@@ -160,7 +170,8 @@ struct SuppressionDirectiveParser {
     static let prefix: [Unicode.Scalar] = Array("automail:".unicodeScalars)
 
     private func range(_ start: Int, _ end: Int) -> SourceRange {
-        SourceRange(file: path, start: SourcePosition(line: line, column: start), end: SourcePosition(line: line, column: end))
+        SourceRange(
+            file: path, start: SourcePosition(line: line, column: start), end: SourcePosition(line: line, column: end))
     }
 
     private func skipBlanks(_ scalars: [Unicode.Scalar], _ index: inout Int) {
@@ -177,7 +188,9 @@ struct SuppressionDirectiveParser {
     /// Two ASCII letters then letters and digits, with at least one digit: `AM612`, `am612`, `AM6O7`.
     private static func looksLikeCode(_ token: String) -> Bool {
         let scalars = Array(token.unicodeScalars)
-        guard scalars.count >= 3, scalars.count <= 16, scalars.allSatisfy({ $0.isASCII && $0.properties.isAlphabetic || ("0"..."9").contains($0) }) else {
+        guard scalars.count >= 3, scalars.count <= 16,
+            scalars.allSatisfy({ $0.isASCII && $0.properties.isAlphabetic || ("0"..."9").contains($0) })
+        else {
             return false
         }
         return scalars[0].properties.isAlphabetic && scalars[1].properties.isAlphabetic

@@ -47,7 +47,9 @@ package enum TimeZoneDatabase {
             var transitions = [(instant: instant, offset: initial)]
             for field in fields.dropFirst() {
                 let parts = field.split(separator: ":")
-                guard parts.count == 2, let delta = Int(parts[0], radix: 36), let offset = Int(parts[1]) else { continue }
+                guard parts.count == 2, let delta = Int(parts[0], radix: 36), let offset = Int(parts[1]) else {
+                    continue
+                }
                 instant += delta
                 transitions.append((instant, offset))
             }

@@ -52,8 +52,10 @@ struct MappingReader {
     }
 
     /// A reader over `node`, reporting AM203 (AM208 for null) at `node` when it is not a mapping.
-    static func open(_ node: YAMLNode, kind: MappingKind?, key: String, subject: String, anchor: SourceRange?,
-                     example: String, into bag: inout DiagnosticBag) -> MappingReader? {
+    static func open(
+        _ node: YAMLNode, kind: MappingKind?, key: String, subject: String, anchor: SourceRange?,
+        example: String, into bag: inout DiagnosticBag
+    ) -> MappingReader? {
         if let reader = MappingReader(node, kind: kind, subject: subject, anchor: anchor) { return reader }
         if node.value == .null {
             bag.report(.emptyValue, "empty value for `\(key)`", at: anchor ?? node.range, help: example)
@@ -76,8 +78,9 @@ struct MappingReader {
     /// Notes that the decoder handles `key` without reading it through `pair`; `key` must be in the
     /// kind's table.
     mutating func allow(_ key: String) {
-        assert(kind?.keys.contains(key) == true,
-               "decoder reads `\(key)` in \(kind?.name ?? "a free-key mapping") but its MappingKind table lacks it")
+        assert(
+            kind?.keys.contains(key) == true,
+            "decoder reads `\(key)` in \(kind?.name ?? "a free-key mapping") but its MappingKind table lacks it")
         if !askedKeys.contains(key) { askedKeys.append(key) }
     }
 
@@ -142,8 +145,10 @@ struct MappingReader {
 
     /// The items of the sequence at `key` with the key's pair. AM203 when the value is not a sequence;
     /// with `nonEmpty`, AM208 for an empty sequence.
-    mutating func sequence(_ key: String, required: Bool, nonEmpty: Bool, example: String,
-                           into bag: inout DiagnosticBag) -> (pair: YAMLPair, items: [YAMLNode])? {
+    mutating func sequence(
+        _ key: String, required: Bool, nonEmpty: Bool, example: String,
+        into bag: inout DiagnosticBag
+    ) -> (pair: YAMLPair, items: [YAMLNode])? {
         guard let pair = present(key, required: required, example: example, into: &bag) else { return nil }
         guard let items = pair.value.items else {
             bag.report(
@@ -160,8 +165,10 @@ struct MappingReader {
     }
 
     /// A sequence of scalars read with `kind`; null items are reported (AM208) and skipped.
-    mutating func list<V>(_ key: String, of kind: ValueKind<V>, required: Bool, nonEmpty: Bool, example: String,
-                          into bag: inout DiagnosticBag) -> [V] {
+    mutating func list<V>(
+        _ key: String, of kind: ValueKind<V>, required: Bool, nonEmpty: Bool, example: String,
+        into bag: inout DiagnosticBag
+    ) -> [V] {
         guard let (pair, items) = sequence(key, required: required, nonEmpty: nonEmpty, example: example, into: &bag)
         else { return [] }
         let field = field(pair)
@@ -177,9 +184,11 @@ struct MappingReader {
 
     /// A sequence of mappings, each read by `decodeItem` with a reader named `noun`; items that are not
     /// mappings are reported (AM203) and skipped. Each item reader reports its unknown keys.
-    mutating func items<V>(_ key: String, kind: MappingKind, noun: String, required: Bool, nonEmpty: Bool,
-                           example: String, into bag: inout DiagnosticBag,
-                           _ decodeItem: (inout MappingReader, inout DiagnosticBag) -> V) -> [V]? {
+    mutating func items<V>(
+        _ key: String, kind: MappingKind, noun: String, required: Bool, nonEmpty: Bool,
+        example: String, into bag: inout DiagnosticBag,
+        _ decodeItem: (inout MappingReader, inout DiagnosticBag) -> V
+    ) -> [V]? {
         guard let (_, items) = sequence(key, required: required, nonEmpty: nonEmpty, example: example, into: &bag)
         else { return nil }
         var result: [V] = []
@@ -188,7 +197,8 @@ struct MappingReader {
                 bag.report(
                     .wrongType,
                     "expected a mapping for item \(index + 1) of `\(key)`, found \(ValueKind<Int>.article(item.kindDescription))",
-                    at: item.range, help: "write each item of `\(key)` as `- id: my-id` followed by its other keys, indented")
+                    at: item.range,
+                    help: "write each item of `\(key)` as `- id: my-id` followed by its other keys, indented")
                 continue
             }
             result.append(decodeItem(&reader, &bag))
@@ -200,20 +210,25 @@ struct MappingReader {
     // MARK: Nested mappings
 
     /// A reader over the mapping at `key`, anchored at that key; AM202/AM208/AM203 as for scalars.
-    mutating func mapping(_ key: String, kind: MappingKind?, subject: String, required: Bool, example: String,
-                          into bag: inout DiagnosticBag) -> (pair: YAMLPair, reader: MappingReader)? {
+    mutating func mapping(
+        _ key: String, kind: MappingKind?, subject: String, required: Bool, example: String,
+        into bag: inout DiagnosticBag
+    ) -> (pair: YAMLPair, reader: MappingReader)? {
         guard let pair = present(key, required: required, example: example, into: &bag) else { return nil }
-        guard let reader = MappingReader.open(
-            pair.value, kind: kind, key: key, subject: subject, anchor: pair.key.range,
-            example: "write `\(key):` followed by indented keys", into: &bag)
+        guard
+            let reader = MappingReader.open(
+                pair.value, kind: kind, key: key, subject: subject, anchor: pair.key.range,
+                example: "write `\(key):` followed by indented keys", into: &bag)
         else { return nil }
         return (pair, reader)
     }
 
     /// A mapping locale → Liquid text (`footer`, `data_origin`). Locales are checked (AM206); values
     /// that are not scalars are reported (AM203) and skipped.
-    mutating func localized(_ key: String, required: Bool, example: String,
-                            into bag: inout DiagnosticBag) -> [LocalizedText] {
+    mutating func localized(
+        _ key: String, required: Bool, example: String,
+        into bag: inout DiagnosticBag
+    ) -> [LocalizedText] {
         guard let pair = present(key, required: required, example: example, into: &bag) else { return [] }
         guard let pairs = pair.value.pairs else {
             bag.report(
@@ -252,13 +267,15 @@ struct MappingReader {
     func reportUnknownKeys(into bag: inout DiagnosticBag) {
         assert(kind != nil, "reportUnknownKeys on a free-key mapping")
         let allowedKeys = kind?.keys ?? []
-        assert(askedKeys == allowedKeys,
-               "decoder of \(kind?.name ?? "?") read \(askedKeys) but its MappingKind table is \(allowedKeys): "
-                   + "list exactly the keys it reads, in the order it reads them")
+        assert(
+            askedKeys == allowedKeys,
+            "decoder of \(kind?.name ?? "?") read \(askedKeys) but its MappingKind table is \(allowedKeys): "
+                + "list exactly the keys it reads, in the order it reads them")
         for pair in pairs {
             guard let key = pair.key.scalar?.text, !allowedKeys.contains(key) else { continue }
             let allowed = allowedKeys.map { "`\($0)`" }.joined(separator: ", ")
-            let help = DidYouMean.help(for: key, among: allowedKeys) ?? "remove it; the keys allowed here are \(allowed)"
+            let help =
+                DidYouMean.help(for: key, among: allowedKeys) ?? "remove it; the keys allowed here are \(allowed)"
             bag.report(.unknownKey, "unknown key `\(key)` in \(subject)", at: pair.key.range, help: help)
         }
     }

@@ -22,8 +22,10 @@ struct ValueKind<Value> {
     var decode: (YAMLNode, Field, inout DiagnosticBag) -> Value?
 
     /// The scalar's text, or `nil` after reporting AM203 when the node is a mapping or sequence.
-    static func scalarText(_ node: YAMLNode, _ field: Field, noun: String, example: String,
-                           into bag: inout DiagnosticBag) -> String? {
+    static func scalarText(
+        _ node: YAMLNode, _ field: Field, noun: String, example: String,
+        into bag: inout DiagnosticBag
+    ) -> String? {
         if let scalar = node.scalar { return scalar.text }
         bag.report(
             .wrongType, "expected \(noun) for `\(field.key)`, found \(article(node.kindDescription))",
@@ -92,7 +94,8 @@ extension ValueKind where Value == Located<String> {
         // `sender: team@lyon.fr`, the sender's address where its id goes: the reference rules report it,
         // knowing which sender has that address (`ReferenceRules.senderWrittenAsAddress`).
         if (refersTo ?? referenceNouns[key]) == "sender", text.contains("@") { return }
-        let rule = "ids use lowercase letters, digits, `_` and `-`, start with a letter or digit and have at most 64 characters"
+        let rule =
+            "ids use lowercase letters, digits, `_` and `-`, start with a letter or digit and have at most 64 characters"
         let help: String
         if let id = Syntax.idFromFileName(text) {
             // A file name where an id goes (`template: call-back.yaml`): the id is the fix, not a mangled
@@ -173,16 +176,21 @@ extension ValueKind where Value == Located<Int> {
     }
 
     /// Reports AM207 for a duration that does not match the format.
-    static func reportMalformedDuration(_ text: String, at range: SourceRange, key: String, extra: String?,
-                                        into bag: inout DiagnosticBag) {
+    static func reportMalformedDuration(
+        _ text: String, at range: SourceRange, key: String, extra: String?,
+        into bag: inout DiagnosticBag
+    ) {
         let forms = extra.map { "\($0) or " } ?? ""
         bag.report(
             .malformedDuration, "malformed duration `\(text)` for `\(key)`", at: range,
-            help: "write \(forms)a whole number followed by `m` (minutes), `h` (hours) or `d` (days), like `30m`, `2h` or `7d`")
+            help:
+                "write \(forms)a whole number followed by `m` (minutes), `h` (hours) or `d` (days), like `30m`, `2h` or `7d`"
+        )
     }
 
     /// Reports AM207 for a duration longer than 365 days.
-    static func reportTooLongDuration(_ text: String, at range: SourceRange, key: String, into bag: inout DiagnosticBag) {
+    static func reportTooLongDuration(_ text: String, at range: SourceRange, key: String, into bag: inout DiagnosticBag)
+    {
         bag.report(
             .malformedDuration, "duration `\(text)` for `\(key)` is longer than 365 days", at: range,
             help: "use at most `365d`")

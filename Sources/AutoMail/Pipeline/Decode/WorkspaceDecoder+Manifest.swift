@@ -18,9 +18,10 @@ extension WorkspaceDecoder {
 
     /// The required `legal` block; `nil` when absent or not a mapping.
     static func decodeLegal(_ reader: inout MappingReader, into bag: inout DiagnosticBag) -> Legal? {
-        guard let (pair, opened) = reader.mapping(
-            "legal", kind: .legal, subject: "`legal`", required: true,
-            example: "{publisher: …, postal_address: …, privacy_url: …, data_origin: …}", into: &bag)
+        guard
+            let (pair, opened) = reader.mapping(
+                "legal", kind: .legal, subject: "`legal`", required: true,
+                example: "{publisher: …, postal_address: …, privacy_url: …, data_origin: …}", into: &bag)
         else { return nil }
         var legal = opened
         let publisher = legal.required("publisher", as: .string(example: "Association Example"), into: &bag)
@@ -42,15 +43,18 @@ extension WorkspaceDecoder {
     /// `alt` required, `width` from 16 to 520) and `header`. Contrast and the logo's scheme are rules
     /// (AM625, AM626).
     static func decodeBrand(_ reader: inout MappingReader, into bag: inout DiagnosticBag) -> Brand? {
-        guard let (pair, opened) = reader.mapping(
-            "brand", kind: .brand, subject: "`brand`", required: false, example: "{color: \"#c2410c\"}", into: &bag)
+        guard
+            let (pair, opened) = reader.mapping(
+                "brand", kind: .brand, subject: "`brand`", required: false, example: "{color: \"#c2410c\"}", into: &bag)
         else { return nil }
         var brand = opened
         let color = brand.optional("color", as: .string(example: "\"#c2410c\""), into: &bag)
         if let color, RGBColor(hex: color.value) == nil {
             bag.report(
                 .invalidValue, "invalid value `\(color.value)` for `color`", at: color.range,
-                help: "write the colour as `#` and six hexadecimal digits, like `\"#c2410c\"` (quoted: `#` starts a YAML comment)")
+                help:
+                    "write the colour as `#` and six hexadecimal digits, like `\"#c2410c\"` (quoted: `#` starts a YAML comment)"
+            )
         }
         var logo: BrandLogo?
         if let (logoPair, openedLogo) = brand.mapping(
@@ -73,8 +77,10 @@ extension WorkspaceDecoder {
     /// The optional `consent` block: `mode` (default channel) and `purposes`, required and non-empty in
     /// purpose mode and refused otherwise (AM212).
     static func decodeConsent(_ reader: inout MappingReader, into bag: inout DiagnosticBag) -> Consent {
-        guard var consent = reader.mapping(
-            "consent", kind: .consent, subject: "`consent`", required: false, example: "{mode: purpose, purposes: […]}", into: &bag)?.reader
+        guard
+            var consent = reader.mapping(
+                "consent", kind: .consent, subject: "`consent`", required: false,
+                example: "{mode: purpose, purposes: […]}", into: &bag)?.reader
         else { return Consent(mode: nil, purposes: []) }
         let mode = consent.optional("mode", as: .oneOf(ConsentMode.self), into: &bag)
         let purposesPair = consent.pair("purposes")
@@ -83,7 +89,8 @@ extension WorkspaceDecoder {
             example: "[{id: mobilisation, label: Volunteering}]", into: &bag
         ) { item, bag in
             let id = item.id(example: "mobilisation", into: &bag)
-            var purpose = Purpose(id: id, label: item.required("label", as: .string(example: "Volunteering"), into: &bag))
+            var purpose = Purpose(
+                id: id, label: item.required("label", as: .string(example: "Volunteering"), into: &bag))
             purpose.campaigning = item.optional("campaigning", as: .boolean(example: "false"), into: &bag)
             return purpose
         }

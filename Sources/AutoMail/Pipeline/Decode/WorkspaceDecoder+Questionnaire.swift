@@ -14,7 +14,8 @@ extension WorkspaceDecoder {
         let label = item.required("label", as: .string(example: "Do you support the list?"), into: &bag)
         let answersPair = item.pair("answers")
         let answers = item.items(
-            "answers", kind: .answer, noun: "answer", required: false, nonEmpty: false, example: "[{id: yes, label: Yes}]",
+            "answers", kind: .answer, noun: "answer", required: false, nonEmpty: false,
+            example: "[{id: yes, label: Yes}]",
             into: &bag
         ) { answer, bag in
             let id = answer.id(example: "yes", into: &bag)

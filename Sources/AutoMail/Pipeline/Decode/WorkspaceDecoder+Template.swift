@@ -7,8 +7,10 @@ extension MappingKind {
 
 extension WorkspaceDecoder {
     /// The entries of a template's `locales` mapping: locale → {subject, body, footer?}.
-    static func decodeTemplateLocales(_ locales: MappingReader, owner: String,
-                                      into bag: inout DiagnosticBag) -> [TemplateLocale] {
+    static func decodeTemplateLocales(
+        _ locales: MappingReader, owner: String,
+        into bag: inout DiagnosticBag
+    ) -> [TemplateLocale] {
         guard let pairs = locales.node.pairs else { return [] }
         if pairs.isEmpty {
             bag.report(
@@ -20,11 +22,14 @@ extension WorkspaceDecoder {
         for pair in pairs {
             guard let locale = pair.key.scalar?.text else { continue }
             ValueKind<Located<String>>.checkLocale(locale, at: pair.key.range, key: "locales", into: &bag)
-            guard var entry = MappingReader.open(
-                pair.value, kind: .templateLocale, key: locale, subject: "locale `\(locale)` of \(owner)", anchor: pair.key.range,
-                example: "write `\(locale):` followed by indented `subject:` and `body:`", into: &bag)
+            guard
+                var entry = MappingReader.open(
+                    pair.value, kind: .templateLocale, key: locale, subject: "locale `\(locale)` of \(owner)",
+                    anchor: pair.key.range,
+                    example: "write `\(locale):` followed by indented `subject:` and `body:`", into: &bag)
             else { continue }
-            let subject = entry.required("subject", as: .text(example: "Thank you {{ contact.firstname }}!"), into: &bag)
+            let subject = entry.required(
+                "subject", as: .text(example: "Thank you {{ contact.firstname }}!"), into: &bag)
             let preheader = entry.optional(
                 "preheader", as: .text(example: "Our next meeting, and how to join it"), into: &bag)
             let body = entry.required("body", as: .text(example: "|"), into: &bag)

@@ -19,8 +19,10 @@ extension ElectionCountry: FormatEnum {}
 extension WorkspaceDecoder {
     /// The optional `timing` block of the manifest.
     static func decodeTiming(_ reader: inout MappingReader, into bag: inout DiagnosticBag) -> TimingSettings? {
-        guard let (pair, opened) = reader.mapping(
-            "timing", kind: .timing, subject: "`timing`", required: false, example: "{time_zone: Europe/Paris}", into: &bag)
+        guard
+            let (pair, opened) = reader.mapping(
+                "timing", kind: .timing, subject: "`timing`", required: false, example: "{time_zone: Europe/Paris}",
+                into: &bag)
         else { return nil }
         var timing = opened
         var settings = TimingSettings(range: pair.key.range)
@@ -48,36 +50,39 @@ extension WorkspaceDecoder {
                 per: cap.required("per", as: .duration, into: &bag), range: capPair.key.range)
             cap.reportUnknownKeys(into: &bag)
         }
-        settings.blackouts = timing.items(
-            "blackouts", kind: .blackout, noun: "blackout", required: false, nonEmpty: false,
-            example: "[{from: 2026-05-01, until: 2026-05-01, reason: Fête du travail}]", into: &bag
-        ) { item, bag in
-            BlackoutSetting(
-                from: item.required("from", as: .localDateTime, into: &bag),
-                until: item.required("until", as: .localDateTime, into: &bag),
-                reason: item.required("reason", as: .string(example: "Fête du travail"), into: &bag),
-                timeZone: item.optional("time_zone", as: .string(example: "Europe/Paris"), into: &bag),
-                range: item.node.range)
-        } ?? []
-        settings.elections = timing.items(
-            "elections", kind: .election, noun: "election", required: false, nonEmpty: false,
-            example: "[{country: FR, rounds: [2026-03-15, 2026-03-22]}]", into: &bag
-        ) { item, bag in
-            var election = ElectionSetting(range: item.node.range)
-            election.name = item.optional("name", as: .string(example: "Municipales 2026"), into: &bag)
-            election.country = item.required("country", as: .oneOf(ElectionCountry.self), into: &bag)
-            election.rounds = item.list(
-                "rounds", of: .localDateTime, required: true, nonEmpty: true, example: "[2026-03-15, 2026-03-22]",
-                into: &bag)
-            election.pollsClose = item.optional("polls_close", as: .clockTime, into: &bag)
-            election.timeZone = item.optional("time_zone", as: .string(example: "Europe/Paris"), into: &bag)
-            return election
-        } ?? []
+        settings.blackouts =
+            timing.items(
+                "blackouts", kind: .blackout, noun: "blackout", required: false, nonEmpty: false,
+                example: "[{from: 2026-05-01, until: 2026-05-01, reason: Fête du travail}]", into: &bag
+            ) { item, bag in
+                BlackoutSetting(
+                    from: item.required("from", as: .localDateTime, into: &bag),
+                    until: item.required("until", as: .localDateTime, into: &bag),
+                    reason: item.required("reason", as: .string(example: "Fête du travail"), into: &bag),
+                    timeZone: item.optional("time_zone", as: .string(example: "Europe/Paris"), into: &bag),
+                    range: item.node.range)
+            } ?? []
+        settings.elections =
+            timing.items(
+                "elections", kind: .election, noun: "election", required: false, nonEmpty: false,
+                example: "[{country: FR, rounds: [2026-03-15, 2026-03-22]}]", into: &bag
+            ) { item, bag in
+                var election = ElectionSetting(range: item.node.range)
+                election.name = item.optional("name", as: .string(example: "Municipales 2026"), into: &bag)
+                election.country = item.required("country", as: .oneOf(ElectionCountry.self), into: &bag)
+                election.rounds = item.list(
+                    "rounds", of: .localDateTime, required: true, nonEmpty: true, example: "[2026-03-15, 2026-03-22]",
+                    into: &bag)
+                election.pollsClose = item.optional("polls_close", as: .clockTime, into: &bag)
+                election.timeZone = item.optional("time_zone", as: .string(example: "Europe/Paris"), into: &bag)
+                return election
+            } ?? []
         let derived = settings.blackouts.count + settings.elections.reduce(0) { $0 + $1.rounds.count }
         if derived > TimingRules.maximumBlackouts, let pair = timing.pair("blackouts") ?? timing.pair("elections") {
             bag.report(
                 .invalidValue, "\(derived) blackouts and election rounds, more than \(TimingRules.maximumBlackouts)",
-                at: pair.key.range, help: "keep at most \(TimingRules.maximumBlackouts): remove past ones, or merge neighbours")
+                at: pair.key.range,
+                help: "keep at most \(TimingRules.maximumBlackouts): remove past ones, or merge neighbours")
         }
         timing.reportUnknownKeys(into: &bag)
         return settings
@@ -85,7 +90,8 @@ extension WorkspaceDecoder {
 
     /// The timing keys of a trigger: `active`, `quiet_hours`, `blackouts`, `exemption_reason`,
     /// `frequency_cap` (read in this order, after `once_per_contact`).
-    static func decodeTriggerTiming(_ item: inout MappingReader, into trigger: inout Trigger, bag: inout DiagnosticBag) {
+    static func decodeTriggerTiming(_ item: inout MappingReader, into trigger: inout Trigger, bag: inout DiagnosticBag)
+    {
         if let (pair, opened) = item.mapping(
             "active", kind: .lifetime, subject: "`active`", required: false,
             example: "{from: 2026-02-01, until: 2026-03-22}", into: &bag)
@@ -108,7 +114,9 @@ extension ValueKind where Value == Located<Int> {
     /// A local time of day `HH:MM` (00:00 to 23:59), in seconds after midnight (AM205 otherwise).
     static var clockTime: ValueKind {
         ValueKind(noun: "a time", example: "\"21:00\"") { node, field, bag in
-            guard let text = scalarText(node, field, noun: "a time", example: "\"21:00\"", into: &bag) else { return nil }
+            guard let text = scalarText(node, field, noun: "a time", example: "\"21:00\"", into: &bag) else {
+                return nil
+            }
             if let seconds = Syntax.clockTime(text) { return Located(seconds, at: node.range) }
             bag.report(
                 .invalidValue, "invalid time `\(text)` for `\(field.key)`", at: node.range,
@@ -123,11 +131,15 @@ extension ValueKind where Value == Located<LocalDateTime> {
     /// time zone table), AM205 otherwise.
     static var localDateTime: ValueKind {
         ValueKind(noun: "a date", example: "2026-03-15") { node, field, bag in
-            guard let text = scalarText(node, field, noun: "a date", example: "2026-03-15", into: &bag) else { return nil }
+            guard let text = scalarText(node, field, noun: "a date", example: "2026-03-15", into: &bag) else {
+                return nil
+            }
             if let value = Syntax.localDateTime(text) { return Located(value, at: node.range) }
             bag.report(
                 .invalidValue, "invalid date `\(text)` for `\(field.key)`", at: node.range,
-                help: "write a local date `YYYY-MM-DD` or date-time `YYYY-MM-DDTHH:MM` from 2000 to 2050, like `2026-03-15` or `2026-03-15T20:00`")
+                help:
+                    "write a local date `YYYY-MM-DD` or date-time `YYYY-MM-DDTHH:MM` from 2000 to 2050, like `2026-03-15` or `2026-03-15T20:00`"
+            )
             return nil
         }
     }

@@ -7,7 +7,8 @@ extension MappingKind {
     static let streamedTrigger = MappingKind("trigger", keys: [])
 
     static let trigger = MappingKind(
-        "trigger", keys: [
+        "trigger",
+        keys: [
             "id", "when", "template", "priority", "delay", "once_per_contact", "active", "quiet_hours", "blackouts",
             "exemption_reason", "frequency_cap",
         ])
@@ -45,7 +46,8 @@ extension WorkspaceDecoder {
     /// The `when` value: a mapping with exactly one event key, one of ``EventKind``'s (AM209).
     static func decodeEvent(_ whenPair: YAMLPair, into bag: inout DiagnosticBag) -> TriggerEvent? {
         let shapeHelp = "write `when:` with exactly one of \(EventKind.whenForms)"
-        guard var when = MappingReader(whenPair.value, kind: .when, subject: "`when`", anchor: whenPair.key.range) else {
+        guard var when = MappingReader(whenPair.value, kind: .when, subject: "`when`", anchor: whenPair.key.range)
+        else {
             bag.report(
                 .triggerEventShape,
                 "expected a mapping with one event for `when`, found \(ValueKind<Int>.article(whenPair.value.kindDescription))",
@@ -101,13 +103,16 @@ extension WorkspaceDecoder {
         }
         let parts = scalar.text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) else {
-            let problem = parts.count == 3 ? "has an empty part" : "has \(parts.count) part\(parts.count == 1 ? "" : "s") instead of 3"
+            let problem =
+                parts.count == 3
+                ? "has an empty part" : "has \(parts.count) part\(parts.count == 1 ? "" : "s") instead of 3"
             var help = "write `questionnaire/question/answer`, like `door-to-door/support/yes`"
             // `questionnaires/doors.yaml/support/yes`: the questionnaire written as its file's path.
             if parts.count == 4, Syntax.workspaceFolders.contains(parts[0]),
                 let id = Syntax.idFromFileName(parts[0] + "/" + parts[1])
             {
-                help = "refer to the questionnaire by its id, not its file name: write `\(([id] + parts[2...]).joined(separator: "/"))`"
+                help =
+                    "refer to the questionnaire by its id, not its file name: write `\(([id] + parts[2...]).joined(separator: "/"))`"
             }
             bag.report(
                 .malformedAnswerPath, "answer path `\(scalar.text)` \(problem)", at: node.range, help: help)
@@ -140,9 +145,10 @@ extension WorkspaceDecoder {
         var column = start.column + quote
         for part in parts {
             let length = part.unicodeScalars.count
-            ranges.append(SourceRange(
-                file: node.range.file, start: SourcePosition(line: start.line, column: column),
-                end: SourcePosition(line: start.line, column: column + length)))
+            ranges.append(
+                SourceRange(
+                    file: node.range.file, start: SourcePosition(line: start.line, column: column),
+                    end: SourcePosition(line: start.line, column: column + length)))
             column += length + 1
         }
         return ranges

@@ -2,10 +2,12 @@ import Diagnostics
 import YAMLSource
 
 extension MappingKind {
-    static let manifest = MappingKind("manifest", keys: [
-        "id", "name", "locales", "sending_domains", "senders", "default_sender", "legal", "footer", "layout",
-        "brand", "consent", "contact_fields", "support_levels", "tasks", "samples", "timing",
-    ])
+    static let manifest = MappingKind(
+        "manifest",
+        keys: [
+            "id", "name", "locales", "sending_domains", "senders", "default_sender", "legal", "footer", "layout",
+            "brand", "consent", "contact_fields", "support_levels", "tasks", "samples", "timing",
+        ])
     static let sample = MappingKind("sample", keys: ["id", "locale", "contact"])
     static let sender = MappingKind("sender", keys: ["id", "name", "address", "reply_to"])
     static let contactField = MappingKind("contact_field", keys: ["id", "type", "label"])
@@ -23,7 +25,8 @@ extension MappingKind {
 package enum WorkspaceDecoder {
     /// Every kind of mapping the decoder reads with its keys (the tables next to the decode functions).
     static let mappingKinds: [MappingKind] = [
-        .manifest, .sender, .legal, .brand, .brandLogo, .consent, .purpose, .contactField, .supportLevel, .task, .sample,
+        .manifest, .sender, .legal, .brand, .brandLogo, .consent, .purpose, .contactField, .supportLevel, .task,
+        .sample,
         .questionnaire, .question, .answer, .template, .templateLocale, .triggersFile, .trigger, .when,
         .timing, .quietHours, .frequencyCap, .blackout, .election, .lifetime,
     ]
@@ -36,7 +39,9 @@ package enum WorkspaceDecoder {
     /// Decodes `automail.yaml`. When the root is not a mapping, reports it and returns an empty manifest.
     public static func decodeManifest(_ root: YAMLNode, file: String, into bag: inout DiagnosticBag) -> Manifest {
         var manifest = Manifest(file: file)
-        guard var reader = rootReader(root, kind: .manifest, file: file, subject: "manifest", example: "id: my-workspace", into: &bag)
+        guard
+            var reader = rootReader(
+                root, kind: .manifest, file: file, subject: "manifest", example: "id: my-workspace", into: &bag)
         else { return manifest }
         manifest.id = reader.required("id", as: .id(example: "lyon-2026"), into: &bag)
         if let id = manifest.id, !id.value.isEmpty { reader.subject = "manifest `\(id.value)`" }
@@ -46,16 +51,18 @@ package enum WorkspaceDecoder {
         manifest.sendingDomains = reader.list(
             "sending_domains", of: .string(example: "example.org"), required: true, nonEmpty: true,
             example: "[example.org]", into: &bag)
-        manifest.senders = reader.items(
-            "senders", kind: .sender, noun: "sender", required: false, nonEmpty: false, example: "[{id: equipe, …}]", into: &bag
-        ) { item, bag in
-            let id = item.id(example: "equipe", into: &bag)
-            return Sender(
-                id: id,
-                name: item.required("name", as: .string(example: "Lyon en commun"), into: &bag),
-                address: item.required("address", as: .string(example: "team@example.org"), into: &bag),
-                replyTo: item.optional("reply_to", as: .string(example: "contact@example.org"), into: &bag))
-        } ?? []
+        manifest.senders =
+            reader.items(
+                "senders", kind: .sender, noun: "sender", required: false, nonEmpty: false,
+                example: "[{id: equipe, …}]", into: &bag
+            ) { item, bag in
+                let id = item.id(example: "equipe", into: &bag)
+                return Sender(
+                    id: id,
+                    name: item.required("name", as: .string(example: "Lyon en commun"), into: &bag),
+                    address: item.required("address", as: .string(example: "team@example.org"), into: &bag),
+                    replyTo: item.optional("reply_to", as: .string(example: "contact@example.org"), into: &bag))
+            } ?? []
         manifest.defaultSender = reader.optional("default_sender", as: .id(example: "equipe"), into: &bag)
         manifest.legal = decodeLegal(&reader, into: &bag)
         manifest.footers = reader.localized(
@@ -66,16 +73,17 @@ package enum WorkspaceDecoder {
         manifest.layout = reader.optional("layout", as: .string(example: "layouts/email.html"), into: &bag)
         manifest.brand = decodeBrand(&reader, into: &bag)
         manifest.consent = decodeConsent(&reader, into: &bag)
-        manifest.contactFields = reader.items(
-            "contact_fields", kind: .contactField, noun: "contact field", required: false, nonEmpty: false,
-            example: "[{id: quartier, type: short_text, label: Quartier}]", into: &bag
-        ) { item, bag in
-            let id = item.id(example: "quartier", into: &bag)
-            return ContactField(
-                id: id,
-                type: item.required("type", as: .oneOf(ContactFieldType.self), into: &bag),
-                label: item.required("label", as: .string(example: "Quartier"), into: &bag))
-        } ?? []
+        manifest.contactFields =
+            reader.items(
+                "contact_fields", kind: .contactField, noun: "contact field", required: false, nonEmpty: false,
+                example: "[{id: quartier, type: short_text, label: Quartier}]", into: &bag
+            ) { item, bag in
+                let id = item.id(example: "quartier", into: &bag)
+                return ContactField(
+                    id: id,
+                    type: item.required("type", as: .oneOf(ContactFieldType.self), into: &bag),
+                    label: item.required("label", as: .string(example: "Quartier"), into: &bag))
+            } ?? []
         manifest.supportLevels = reader.items(
             "support_levels", kind: .supportLevel, noun: "support level", required: false, nonEmpty: true,
             example: "[{id: supporter, label: Supporter}]", into: &bag
@@ -83,52 +91,64 @@ package enum WorkspaceDecoder {
             let id = item.id(example: "supporter", into: &bag)
             return SupportLevel(id: id, label: item.optional("label", as: .string(example: "Supporter"), into: &bag))
         }
-        manifest.tasks = reader.items(
-            "tasks", kind: .task, noun: "task", required: false, nonEmpty: false, example: "[{id: call-back, label: Call back}]",
-            into: &bag
-        ) { item, bag in
-            let id = item.id(example: "call-back", into: &bag)
-            return TaskDefinition(id: id, label: item.optional("label", as: .string(example: "Call back"), into: &bag))
-        } ?? []
-        manifest.samples = reader.items(
-            "samples", kind: .sample, noun: "sample", required: false, nonEmpty: false,
-            example: "[{id: camille, locale: fr, contact: {firstname: Camille}}]", into: &bag
-        ) { item, bag in
-            let id = item.id(example: "camille", into: &bag)
-            let locale = item.optional("locale", as: .string(example: "fr"), into: &bag)
-            let contact = item.pair("contact")
-            if let contact, contact.value.pairs == nil {
-                bag.report(
-                    .wrongType, "`contact` of sample `\(id.value)` is \(contact.value.kindDescription), not a mapping",
-                    at: contact.value.range, help: "write the contact's values: `contact: {firstname: Camille}`")
-            }
-            return SampleContact(id: id, locale: locale, contact: contact?.value)
-        } ?? []
+        manifest.tasks =
+            reader.items(
+                "tasks", kind: .task, noun: "task", required: false, nonEmpty: false,
+                example: "[{id: call-back, label: Call back}]",
+                into: &bag
+            ) { item, bag in
+                let id = item.id(example: "call-back", into: &bag)
+                return TaskDefinition(
+                    id: id, label: item.optional("label", as: .string(example: "Call back"), into: &bag))
+            } ?? []
+        manifest.samples =
+            reader.items(
+                "samples", kind: .sample, noun: "sample", required: false, nonEmpty: false,
+                example: "[{id: camille, locale: fr, contact: {firstname: Camille}}]", into: &bag
+            ) { item, bag in
+                let id = item.id(example: "camille", into: &bag)
+                let locale = item.optional("locale", as: .string(example: "fr"), into: &bag)
+                let contact = item.pair("contact")
+                if let contact, contact.value.pairs == nil {
+                    bag.report(
+                        .wrongType,
+                        "`contact` of sample `\(id.value)` is \(contact.value.kindDescription), not a mapping",
+                        at: contact.value.range, help: "write the contact's values: `contact: {firstname: Camille}`")
+                }
+                return SampleContact(id: id, locale: locale, contact: contact?.value)
+            } ?? []
         manifest.timing = decodeTiming(&reader, into: &bag)
         reader.reportUnknownKeys(into: &bag)
         return manifest
     }
 
     /// Decodes one file of `questionnaires/`; `nil` when its root is not a mapping.
-    public static func decodeQuestionnaire(_ root: YAMLNode, file: String, into bag: inout DiagnosticBag) -> Questionnaire? {
-        guard var reader = rootReader(
-            root, kind: .questionnaire, file: file, subject: "questionnaire", example: "id: my-questionnaire", into: &bag)
+    public static func decodeQuestionnaire(_ root: YAMLNode, file: String, into bag: inout DiagnosticBag)
+        -> Questionnaire?
+    {
+        guard
+            var reader = rootReader(
+                root, kind: .questionnaire, file: file, subject: "questionnaire", example: "id: my-questionnaire",
+                into: &bag)
         else { return nil }
         let id = reader.id(example: "door-to-door", into: &bag)
         let title = reader.required("title", as: .string(example: "Door to door, spring"), into: &bag)
-        let questions = reader.items(
-            "questions", kind: .question, noun: "question", required: true, nonEmpty: true,
-            example: "[{id: support, type: single_choice, label: …, answers: […]}]", into: &bag
-        ) { item, bag in
-            decodeQuestion(&item, into: &bag)
-        } ?? []
+        let questions =
+            reader.items(
+                "questions", kind: .question, noun: "question", required: true, nonEmpty: true,
+                example: "[{id: support, type: single_choice, label: …, answers: […]}]", into: &bag
+            ) { item, bag in
+                decodeQuestion(&item, into: &bag)
+            } ?? []
         reader.reportUnknownKeys(into: &bag)
         return Questionnaire(file: file, id: id, title: title, questions: questions)
     }
 
     /// Decodes one file of `templates/`; `nil` when its root is not a mapping.
     public static func decodeTemplate(_ root: YAMLNode, file: String, into bag: inout DiagnosticBag) -> Template? {
-        guard var reader = rootReader(root, kind: .template, file: file, subject: "template", example: "id: my-template", into: &bag)
+        guard
+            var reader = rootReader(
+                root, kind: .template, file: file, subject: "template", example: "id: my-template", into: &bag)
         else { return nil }
         let id = reader.id(example: "welcome", into: &bag)
         let sender = reader.optional("sender", as: .id(example: "equipe"), into: &bag)
@@ -136,7 +156,8 @@ package enum WorkspaceDecoder {
         var locales: [TemplateLocale] = []
         var localesRange: SourceRange?
         if let (pair, localesReader) = reader.mapping(
-            "locales", kind: nil, subject: "`locales`", required: true, example: "{fr: {subject: …, body: …}}", into: &bag)
+            "locales", kind: nil, subject: "`locales`", required: true, example: "{fr: {subject: …, body: …}}",
+            into: &bag)
         {
             localesRange = pair.key.range
             locales = decodeTemplateLocales(localesReader, owner: reader.subject, into: &bag)
@@ -158,25 +179,30 @@ package enum WorkspaceDecoder {
     static func decodeTriggers(_ root: YAMLNode, file: String, streamed: [Trigger]?, into bag: inout DiagnosticBag)
         -> [Trigger]
     {
-        guard var reader = rootReader(root, kind: .triggersFile, file: file, subject: "triggers file", example: "triggers:", into: &bag)
+        guard
+            var reader = rootReader(
+                root, kind: .triggersFile, file: file, subject: "triggers file", example: "triggers:", into: &bag)
         else { return [] }
         let example = "[{id: welcome, when: {answer: …}, template: welcome}]"
         let triggers: [Trigger]
         if let streamed {
             // The list is still checked (its key, its kind, each item's kind); its mappings, now empty,
             // were each decoded into the next of `streamed`, which is returned as it is (no copy).
-            let mappings = reader.items(
-                "triggers", kind: .streamedTrigger, noun: "trigger", required: true, nonEmpty: false, example: example,
-                into: &bag
-            ) { _, _ in () }?.count ?? 0
+            let mappings =
+                reader.items(
+                    "triggers", kind: .streamedTrigger, noun: "trigger", required: true, nonEmpty: false,
+                    example: example,
+                    into: &bag
+                ) { _, _ in () }?.count ?? 0
             triggers = mappings == streamed.count ? streamed : Array(streamed.prefix(mappings))
         } else {
-            triggers = reader.items(
-                "triggers", kind: .trigger, noun: "trigger", required: true, nonEmpty: false, example: example,
-                into: &bag
-            ) { item, bag in
-                decodeTrigger(&item, file: file, into: &bag)
-            } ?? []
+            triggers =
+                reader.items(
+                    "triggers", kind: .trigger, noun: "trigger", required: true, nonEmpty: false, example: example,
+                    into: &bag
+                ) { item, bag in
+                    decodeTrigger(&item, file: file, into: &bag)
+                } ?? []
         }
         reader.reportUnknownKeys(into: &bag)
         return triggers
@@ -193,8 +219,10 @@ package enum WorkspaceDecoder {
     // MARK: Roots
 
     /// A reader over a file's root; reports AM208 for an empty file and AM203 for any other non-mapping.
-    static func rootReader(_ root: YAMLNode, kind: MappingKind, file: String, subject: String, example: String,
-                           into bag: inout DiagnosticBag) -> MappingReader? {
+    static func rootReader(
+        _ root: YAMLNode, kind: MappingKind, file: String, subject: String, example: String,
+        into bag: inout DiagnosticBag
+    ) -> MappingReader? {
         if let reader = MappingReader(root, kind: kind, subject: subject) { return reader }
         if root.value == .null {
             bag.report(.emptyValue, "empty file `\(file)`", at: root.range, help: "start the file with `\(example)`")

@@ -1,11 +1,11 @@
 import Diagnostics
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The load stage: reads a workspace folder into ``SourceFile``s. It never prints and never exits.
@@ -174,9 +174,12 @@ private struct Reader {
         limitReached = true
         diagnostics.append(
             .rule(
-                .workspaceTooLarge, "the workspace is too large: \(reason); `\(relative)` and the files after it are not read",
+                .workspaceTooLarge,
+                "the workspace is too large: \(reason); `\(relative)` and the files after it are not read",
                 at: .startOf(file: relative),
-                help: "remove what does not belong in the workspace, or raise the limit (`--max-files`, `--max-workspace-size`)"))
+                help:
+                    "remove what does not belong in the workspace, or raise the limit (`--max-files`, `--max-workspace-size`)"
+            ))
         return false
     }
 

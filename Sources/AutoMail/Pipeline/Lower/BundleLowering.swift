@@ -35,7 +35,8 @@ struct BundleLowering {
     mutating func lower() -> [String: JSONValue] {
         var content = head()
         var templates: [String: JSONValue] = [:]
-        let used = lowerTemplates(batchSize: Int.max, finish: { $0 }, cached: nil) { id, value in templates[id] = value }
+        let used = lowerTemplates(batchSize: Int.max, finish: { $0 }, cached: nil) { id, value in templates[id] = value
+        }
         content["templates"] = .object(templates)
         content.merge(tail(used: used).mapValues(\.value)) { first, _ in first }
         return content
@@ -45,14 +46,16 @@ struct BundleLowering {
     /// same bytes as ``BundleEmitter/emit(_:)`` of ``lower()``, without ever holding the whole content.
     ///
     /// - Returns: the bundle's digest.
-    mutating func emit<Sink: BundleSink>(into sink: inout Sink, signingKey: BundlePrivateKey?) throws(BundleSigningError)
+    mutating func emit<Sink: BundleSink>(into sink: inout Sink, signingKey: BundlePrivateKey?)
+        throws(BundleSigningError)
         -> String
     {
         try BundleEmitter.emit(members: head(), streamed: "templates", signingKey: signingKey, into: &sink) { yield in
             // Each template written in both forms on the thread that lowered it.
             tail(
                 used: lowerTemplates(
-                    batchSize: options.streamingBatchSize, finish: WrittenEntry.init, cached: (\.written, { $0 }), yield))
+                    batchSize: options.streamingBatchSize, finish: WrittenEntry.init, cached: (\.written, { $0 }), yield
+                ))
         }
     }
 
@@ -73,7 +76,8 @@ struct BundleLowering {
             "rendering": .object([
                 "engine": .string("liquid"),
                 "html": .string(
-                    "every output already ends with `| escape | replace: \"&#x27;\", \"&#39;\"`: render with auto-escaping off"),
+                    "every output already ends with `| escape | replace: \"&#x27;\", \"&#39;\"`: render with auto-escaping off"
+                ),
                 "text": .string("render with auto-escaping off; the text part is not HTML"),
             ]),
         ]
@@ -273,13 +277,16 @@ struct BundleLowering {
                 used.formUnion(findings.reads[TextKey(source)] ?? Self.reads(of: source))
             }
             let settings = manifest.conversionSettings(locale: locale)
-            let renderedBody = findings.markdown[MarkdownKey(body, settings)]
+            let renderedBody =
+                findings.markdown[MarkdownKey(body, settings)]
                 ?? RenderedMarkdown(markdown: body, settings: settings)
-            let renderedFooter = findings.markdown[MarkdownKey(footer, settings)]
+            let renderedFooter =
+                findings.markdown[MarkdownKey(footer, settings)]
                 ?? RenderedMarkdown(markdown: footer, settings: settings)
             // The layout's markup is the same in every document: rewritten once, only the subject, body
             // and footer are read for Liquid here.
-            let document = layout.parts(subject: subject, locale: locale, preheader: preheader).map { part -> LiquidTemplate.EscapePart in
+            let document = layout.parts(subject: subject, locale: locale, preheader: preheader).map {
+                part -> LiquidTemplate.EscapePart in
                 switch part {
                 case .markup(let text): .source(text)
                 case .markupPiece(let index): .prepared(pieces[index])

@@ -54,12 +54,18 @@ struct TimingLowering {
         var result: [Blackout] = []
         for (index, round) in election.rounds.enumerated() {
             let day = round.value.seconds - floorModulo(round.value.seconds, 86_400)
-            guard let from = lowering.instant(LocalDateTime(seconds: day - 86_400, dateOnly: false), zone: zone, endOfDay: false),
-                let until = lowering.instant(LocalDateTime(seconds: day + close, dateOnly: false), zone: zone, endOfDay: false)
+            guard
+                let from = lowering.instant(
+                    LocalDateTime(seconds: day - 86_400, dateOnly: false), zone: zone, endOfDay: false),
+                let until = lowering.instant(
+                    LocalDateTime(seconds: day + close, dateOnly: false), zone: zone, endOfDay: false)
             else { continue }
-            result.append(Blackout(
-                from: from, until: until,
-                reason: "electoral silence, round \(index + 1)\(name) on \(Self.date(day)) (France, Code électoral art. L49)"))
+            result.append(
+                Blackout(
+                    from: from, until: until,
+                    reason:
+                        "electoral silence, round \(index + 1)\(name) on \(Self.date(day)) (France, Code électoral art. L49)"
+                ))
         }
         return result
     }
@@ -89,9 +95,13 @@ struct TimingLowering {
             "time_zone": .string(workspaceZone),
             "tzdata": .string(TimeZoneDatabase.version),
             "zones": .object(zoneMembers),
-            "blackouts": .array(blackouts().map {
-                .object(["from": .string($0.from.description), "until": .string($0.until.description), "reason": .string($0.reason)])
-            }),
+            "blackouts": .array(
+                blackouts().map {
+                    .object([
+                        "from": .string($0.from.description), "until": .string($0.until.description),
+                        "reason": .string($0.reason),
+                    ])
+                }),
         ]
         if let quiet = timing?.quietHours, let from = quiet.from?.value, let until = quiet.until?.value, from != until {
             members["quiet_hours"] = .object(["start_seconds": .int(from), "end_seconds": .int(until)])

@@ -66,10 +66,12 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: manifestWithBrand("  logo:\n    url: «http://lyonvote.fr/logo.png»\n    alt: Lyon en commun\n")),
+                    files: manifestWithBrand(
+                        "  logo:\n    url: «http://lyonvote.fr/logo.png»\n    alt: Lyon en commun\n")),
                 RuleExample(
                     triggers: false,
-                    files: manifestWithBrand("  logo:\n    url: https://lyonvote.fr/logo.png\n    alt: Lyon en commun\n")),
+                    files: manifestWithBrand(
+                        "  logo:\n    url: https://lyonvote.fr/logo.png\n    alt: Lyon en commun\n")),
             ]),
     ]
 }

@@ -15,14 +15,18 @@ enum BrandRules {
                     bag.report(
                         .brandColorContrast,
                         "brand colour `\(written.value)` has a contrast of \(ratio):1 against white, under the 4.5:1 that white button text and links on the white card need",
-                        at: written.range, help: "use a darker shade of the colour (for example `\(darker(color).hex)`)")
+                        at: written.range, help: "use a darker shade of the colour (for example `\(darker(color).hex)`)"
+                    )
                 } else {
                     bag.report(
                         .brandColorDarkContrast,
                         "brand colour `\(written.value)` has a contrast of \(ratio):1 against the dark card \(EmailTheme.darkCard.hex), under 3:1: in dark mode, buttons get a light outline to stand out",
                         at: written.range,
-                        help: lighter(color).map { "keep it, or use `\($0.hex)`, a lighter shade that needs no outline and still carries white text" }
-                            ?? "keep it: no shade of this colour both carries white text and stands out from the dark card")
+                        help: lighter(color).map {
+                            "keep it, or use `\($0.hex)`, a lighter shade that needs no outline and still carries white text"
+                        }
+                            ?? "keep it: no shade of this colour both carries white text and stands out from the dark card"
+                    )
                 }
             }
         }
@@ -65,7 +69,9 @@ extension Manifest {
         guard let brand else { return EmailTheme() }
         var settings = EmailBrand()
         if let color = brand.color.flatMap({ RGBColor(hex: $0.value) }) { settings.color = color }
-        if let logo = brand.logo, let url = logo.url?.value, url.lowercased().hasPrefix("https://"), let alt = logo.alt?.value {
+        if let logo = brand.logo, let url = logo.url?.value, url.lowercased().hasPrefix("https://"),
+            let alt = logo.alt?.value
+        {
             settings.logo = EmailLogo(url: url, alt: alt, width: logo.width?.value ?? EmailBrand.defaultLogoWidth)
         }
         settings.header = brand.header?.value

@@ -25,9 +25,11 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "id: callback\nsender: team\npurpose: news\n": "id: «callback»\nsender: team\n"
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "id: callback\nsender: team\npurpose: news\n": "id: «callback»\nsender: team\n"
+                        ])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(

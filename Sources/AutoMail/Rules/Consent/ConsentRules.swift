@@ -12,7 +12,8 @@ enum ConsentRules {
                 bag.report(
                     .missingPurpose, "template `\(template.id.value)` has no consent `purpose`",
                     at: template.id.range,
-                    notes: manifest.consent.mode.map { [DiagnosticNote("consent is per purpose here", at: $0.range)] } ?? [],
+                    notes: manifest.consent.mode.map { [DiagnosticNote("consent is per purpose here", at: $0.range)] }
+                        ?? [],
                     help: purposes.isEmpty
                         ? "add `purpose: <id>` naming one of `consent.purposes`"
                         : "add `purpose:` with one of \(purposes): only contacts who consented to it receive the email")
@@ -24,7 +25,8 @@ enum ConsentRules {
                     .purposeWithoutPurposeMode,
                     "template `\(template.id.value)` names purpose `\(purpose.value)` but consent is per channel",
                     at: purpose.range,
-                    help: "remove `purpose`, or set `consent.mode: purpose` and declare the purposes in `automail.yaml`")
+                    help: "remove `purpose`, or set `consent.mode: purpose` and declare the purposes in `automail.yaml`"
+                )
             }
         }
     }

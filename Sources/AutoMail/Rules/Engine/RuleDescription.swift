@@ -75,11 +75,10 @@ extension RuleDescription {
 /// Every rule automail knows, by code.
 public enum RuleCatalog {
     /// All rules, sorted by code.
-    public static let all: [RuleDescription] = (
-        workspaceRules + yamlRules + structureRules + referenceRules + footerRules + consentRules + senderRules
-            + templateRules + renderingRules + layoutRules + brandRules + triggerRules + suppressionRules
-            + placeholderRules + timingRules
-    ).sorted { $0.code < $1.code }
+    public static let all: [RuleDescription] =
+        (workspaceRules + yamlRules + structureRules + referenceRules + footerRules + consentRules + senderRules
+        + templateRules + renderingRules + layoutRules + brandRules + triggerRules + suppressionRules
+        + placeholderRules + timingRules).sorted { $0.code < $1.code }
 
     /// The rule with `code`, if any.
     public static func rule(_ code: DiagnosticCode) -> RuleDescription? {
@@ -93,7 +92,9 @@ public enum RuleCatalog {
     /// `diagnostic` as `build` reports it: with its rule's build severity, and a note saying why `check`
     /// reported it differently. The identity for every other diagnostic.
     public static func forBuild(_ diagnostic: Diagnostic) -> Diagnostic {
-        guard let severity = buildSeverities[diagnostic.code], severity != diagnostic.severity else { return diagnostic }
+        guard let severity = buildSeverities[diagnostic.code], severity != diagnostic.severity else {
+            return diagnostic
+        }
         var upgraded = diagnostic
         upgraded.severity = severity
         upgraded.notes.append(
@@ -107,118 +108,118 @@ extension RuleCatalog {
     /// `Tests/AutoMailTests/Fixtures/base/` (a test checks they are byte-identical).
     public static let baseWorkspace: [String: String] = [
         "automail.yaml": """
-            # A small valid workspace: every invalid fixture is this workspace with a few files changed.
-            id: base
-            name: Base campaign
-            locales: [fr, en]
-            sending_domains: [lyonvote.fr]
-            senders:
-              - id: team
-                name: Base team
-                address: team@lyonvote.fr
-                reply_to: contact@lyonvote.fr
-            default_sender: team
-            legal:
-              publisher: Base association
-              postal_address: 1 rue de la Paix, 75002 Paris, France
-              privacy_url: https://lyonvote.fr/privacy
-              data_origin:
-                fr: Vous avez rencontré un bénévole.
-                en: You met one of our volunteers.
-            footer:
-              fr: |
-                {{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}
-                [Vos données]({{ legal.privacy_url }}) · [Se désinscrire]({{ unsubscribe_url }})
-              en: |
-                {{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}
-                [Your data]({{ legal.privacy_url }}) · [Unsubscribe]({{ unsubscribe_url }})
-            consent:
-              mode: purpose
-              purposes:
-                - id: news
-                  label: News
-            contact_fields:
-              - id: district
-                type: short_text
-                label: District
-            tasks:
-              - id: call_back
-                label: Call back
+        # A small valid workspace: every invalid fixture is this workspace with a few files changed.
+        id: base
+        name: Base campaign
+        locales: [fr, en]
+        sending_domains: [lyonvote.fr]
+        senders:
+          - id: team
+            name: Base team
+            address: team@lyonvote.fr
+            reply_to: contact@lyonvote.fr
+        default_sender: team
+        legal:
+          publisher: Base association
+          postal_address: 1 rue de la Paix, 75002 Paris, France
+          privacy_url: https://lyonvote.fr/privacy
+          data_origin:
+            fr: Vous avez rencontré un bénévole.
+            en: You met one of our volunteers.
+        footer:
+          fr: |
+            {{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}
+            [Vos données]({{ legal.privacy_url }}) · [Se désinscrire]({{ unsubscribe_url }})
+          en: |
+            {{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}
+            [Your data]({{ legal.privacy_url }}) · [Unsubscribe]({{ unsubscribe_url }})
+        consent:
+          mode: purpose
+          purposes:
+            - id: news
+              label: News
+        contact_fields:
+          - id: district
+            type: short_text
+            label: District
+        tasks:
+          - id: call_back
+            label: Call back
 
-            """,
+        """,
         "questionnaires/doors.yaml": """
-            id: doors
-            title: Door to door
-            questions:
-              - id: support
-                type: single_choice
-                label: Do you support us?
-                answers:
-                  - id: "yes"
-                    label: "Yes"
-                  - id: "no"
-                    label: "No"
-              - id: topics
-                type: checkbox
-                label: Topics
-                answers:
-                  - id: housing
-                    label: Housing
-                  - id: transport
-                    label: Transport
-              - id: remarks
-                type: open_text
-                label: Remarks
+        id: doors
+        title: Door to door
+        questions:
+          - id: support
+            type: single_choice
+            label: Do you support us?
+            answers:
+              - id: "yes"
+                label: "Yes"
+              - id: "no"
+                label: "No"
+          - id: topics
+            type: checkbox
+            label: Topics
+            answers:
+              - id: housing
+                label: Housing
+              - id: transport
+                label: Transport
+          - id: remarks
+            type: open_text
+            label: Remarks
 
-            """,
+        """,
         "templates/callback.yaml": """
-            id: callback
-            sender: team
-            purpose: news
-            locales:
-              fr:
-                subject: Nous allons vous rappeler
-                body: |
-                  Un bénévole vous rappellera bientôt.
-              en:
-                subject: We will call you back
-                body: |
-                  A volunteer will call you back soon.
+        id: callback
+        sender: team
+        purpose: news
+        locales:
+          fr:
+            subject: Nous allons vous rappeler
+            body: |
+              Un bénévole vous rappellera bientôt.
+          en:
+            subject: We will call you back
+            body: |
+              A volunteer will call you back soon.
 
-            """,
+        """,
         "templates/welcome.yaml": """
-            id: welcome
-            purpose: news
-            locales:
-              fr:
-                subject: 'Merci {{ contact.firstname | default: "à vous" }} !'
-                body: |
-                  Bonjour {{ contact.firstname | default: "à vous" }},
+        id: welcome
+        purpose: news
+        locales:
+          fr:
+            subject: 'Merci {{ contact.firstname | default: "à vous" }} !'
+            body: |
+              Bonjour {{ contact.firstname | default: "à vous" }},
 
-                  Merci pour votre soutien.
-              en:
-                subject: 'Thank you {{ contact.firstname | default: "friend" }}!'
-                body: |
-                  Hello {{ contact.firstname | default: "friend" }},
+              Merci pour votre soutien.
+          en:
+            subject: 'Thank you {{ contact.firstname | default: "friend" }}!'
+            body: |
+              Hello {{ contact.firstname | default: "friend" }},
 
-                  Thank you for your support.
+              Thank you for your support.
 
-            """,
+        """,
         "triggers/main.yaml": """
-            triggers:
-              - id: welcome-yes
-                when:
-                  answer: doors/support/yes
-                template: welcome
-                priority: 20
-              - id: callback-task
-                when:
-                  task: call_back
-                template: callback
-                priority: 10
-                delay: 2h
-                once_per_contact: 30d
+        triggers:
+          - id: welcome-yes
+            when:
+              answer: doors/support/yes
+            template: welcome
+            priority: 20
+          - id: callback-task
+            when:
+              task: call_back
+            template: callback
+            priority: 10
+            delay: 2h
+            once_per_contact: 30d
 
-            """,
+        """,
     ]
 }

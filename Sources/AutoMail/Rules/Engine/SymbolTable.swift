@@ -69,7 +69,8 @@ struct SymbolTable {
     /// The question `id` of the questionnaire `questionnaireID`, first definitions of both.
     func question(_ id: String, inQuestionnaire questionnaireID: String) -> Question? {
         guard let questionnaire = questionnaires[questionnaireID],
-              let position = questionPositions[questionnaireID]?[id] else { return nil }
+            let position = questionPositions[questionnaireID]?[id]
+        else { return nil }
         return questionnaire.questions[position]
     }
 

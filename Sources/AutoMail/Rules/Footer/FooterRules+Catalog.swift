@@ -48,15 +48,17 @@ extension RuleCatalog {
                         """, marked: true)),
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "      A volunteer will call you back soon.\n": """
-                              A volunteer will call you back soon.
-                            footer: «|
-                              {{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}
-                              [Your data]({{ legal.privacy_url }})»
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "      A volunteer will call you back soon.\n": """
+                                  A volunteer will call you back soon.
+                                footer: «|
+                                  {{ legal.publisher }}, {{ legal.postal_address }}. {{ legal.data_origin }}
+                                  [Your data]({{ legal.privacy_url }})»
 
-                        """
-                    ])),
+                            """
+                        ])),
                 RuleExample(
                     triggers: true,
                     files: englishFooter(
@@ -216,7 +218,8 @@ extension RuleCatalog {
                 // A footer under a near-miss key has its own error (AM206) there.
                 RuleExample(
                     triggers: false,
-                    files: edit("automail.yaml", ["  en: |\n    {{ legal.publisher }}": "  EN: |\n    {{ legal.publisher }}"])),
+                    files: edit(
+                        "automail.yaml", ["  en: |\n    {{ legal.publisher }}": "  EN: |\n    {{ legal.publisher }}"])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
@@ -238,17 +241,21 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", [
-                        "  data_origin:\n": "  «data_origin»:\n",
-                        "    en: You met one of our volunteers.\n": "",
-                    ])),
+                    files: edit(
+                        "automail.yaml",
+                        [
+                            "  data_origin:\n": "  «data_origin»:\n",
+                            "    en: You met one of our volunteers.\n": "",
+                        ])),
                 RuleExample(
                     triggers: false,
                     files: edit("automail.yaml", ["locales: [fr, en]": "locales: [fr, en, CY]"])),
                 // A notice under a near-miss key, or left empty, has its own error (AM206, AM208) there.
                 RuleExample(
                     triggers: false,
-                    files: edit("automail.yaml", ["    en: You met one of our volunteers.": "    EN: You met one of our volunteers."])),
+                    files: edit(
+                        "automail.yaml",
+                        ["    en: You met one of our volunteers.": "    EN: You met one of our volunteers."])),
                 RuleExample(
                     triggers: false,
                     files: edit("automail.yaml", ["    en: You met one of our volunteers.": "    en:"])),
@@ -271,9 +278,11 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", [
-                        "privacy_url: https://lyonvote.fr/privacy": "privacy_url: «http://lyonvote.fr/privacy»"
-                    ])),
+                    files: edit(
+                        "automail.yaml",
+                        [
+                            "privacy_url: https://lyonvote.fr/privacy": "privacy_url: «http://lyonvote.fr/privacy»"
+                        ])),
                 RuleExample(triggers: false, files: [:]),
             ]),
     ]

@@ -34,7 +34,8 @@ struct FooterRules {
         let layoutText = Self.layoutText(of: workspace, manifest: manifest)
         let layout = DocumentLayout(layoutText, theme: manifest.emailTheme)
         // A layout that hides the footer is reported once, at its slot (AM616), not once per mention.
-        let footerHidden = layoutText.map { MailRendering.hiddenLayoutSlots($0).contains { $0.name == "footer" } } ?? false
+        let footerHidden =
+            layoutText.map { MailRendering.hiddenLayoutSlots($0).contains { $0.name == "footer" } } ?? false
         if let legal = manifest.legal {
             if let url = legal.privacyURL, !url.value.lowercased().hasPrefix("https://") {
                 bag.report(
@@ -43,7 +44,8 @@ struct FooterRules {
             }
             // Without a `data_origin` key, its missing-key error says it all: no error per locale.
             // A notice written under a near-miss key (`EN`) or left empty has its own error there.
-            for locale in symbols.locales where legal.dataOriginKeyRange != nil
+            for locale in symbols.locales
+            where legal.dataOriginKeyRange != nil
                 && !legal.dataOrigin.contains(where: { $0.locale.value == locale })
                 && !Self.isWritten(locale, among: legal.dataOriginKeys)
             {
@@ -56,8 +58,9 @@ struct FooterRules {
         for locale in symbols.locales {
             if let footer = manifest.footers.first(where: { $0.locale.value == locale }) {
                 if footerHidden { continue }
-                check(footer.text, locale: locale, manifest: manifest, layout: layout, what: "the `\(locale)` footer",
-                      into: &bag, cache: &cache)
+                check(
+                    footer.text, locale: locale, manifest: manifest, layout: layout, what: "the `\(locale)` footer",
+                    into: &bag, cache: &cache)
             } else {
                 let overriddenEverywhere = workspace.templates.allSatisfy { template in
                     template.locales.contains { $0.locale.value == locale && $0.footer != nil }
@@ -70,7 +73,8 @@ struct FooterRules {
                     bag.report(
                         .missingFooter, "the workspace has no `\(locale)` footer",
                         at: manifest.footerKeyRange ?? SourceRange.startOf(file: manifest.file),
-                        help: "add `\(locale): |` under `footer` in `automail.yaml` with the legal mentions and `[…]({{ unsubscribe_url }})`"
+                        help:
+                            "add `\(locale): |` under `footer` in `automail.yaml` with the legal mentions and `[…]({{ unsubscribe_url }})`"
                     )
                 }
             }
@@ -138,7 +142,8 @@ struct FooterRules {
                 .liquidBlocksAcrossMarkdown,
                 "the Liquid blocks of \(what) do not nest with its Markdown paragraphs: \(issue.message)",
                 at: footer.range,
-                help: "put each block tag (`{% if %}`, `{% when %}`, `{% else %}`, `{% endif %}`…) on a line of its own, with the text it guards on the lines between"
+                help:
+                    "put each block tag (`{% if %}`, `{% when %}`, `{% else %}`, `{% endif %}`…) on a line of its own, with the text it guards on the lines between"
             )
             return
         }
@@ -147,23 +152,36 @@ struct FooterRules {
                 .footerMissingUnsubscribe,
                 "\(what) has more than \(Self.maximumPaths) paths through its conditions: the legal mentions cannot be verified on each",
                 at: footer.range,
-                help: "keep the legal mentions and the unsubscribe link outside `{% if %}`, `{% unless %}` and `{% case %}`")
+                help:
+                    "keep the legal mentions and the unsubscribe link outside `{% if %}`, `{% unless %}` and `{% case %}`"
+            )
             return
         }
         for (mention, decisions, everywhere) in findings.missing {
             let (subject, help): (String, String) =
                 switch mention {
                 case .unsubscribe:
-                    ("has no unsubscribe link",
-                     "add a link with visible text to `{{ unsubscribe_url }}`, e.g. `[Unsubscribe]({{ unsubscribe_url }})`, shown whatever the contact")
-                case .publisher: ("does not show the publisher", "add `{{ legal.publisher }}` to the footer, outside any condition")
+                    (
+                        "has no unsubscribe link",
+                        "add a link with visible text to `{{ unsubscribe_url }}`, e.g. `[Unsubscribe]({{ unsubscribe_url }})`, shown whatever the contact"
+                    )
+                case .publisher:
+                    ("does not show the publisher", "add `{{ legal.publisher }}` to the footer, outside any condition")
                 case .postalAddress:
-                    ("does not show the postal address", "add `{{ legal.postal_address }}` to the footer, outside any condition")
+                    (
+                        "does not show the postal address",
+                        "add `{{ legal.postal_address }}` to the footer, outside any condition"
+                    )
                 case .dataOrigin:
-                    ("does not show the data-origin notice", "add `{{ legal.data_origin }}` to the footer, outside any condition")
+                    (
+                        "does not show the data-origin notice",
+                        "add `{{ legal.data_origin }}` to the footer, outside any condition"
+                    )
                 case .privacyLink:
-                    ("has no link to the privacy page",
-                     "add a link such as `[Your data and rights]({{ legal.privacy_url }})`, shown whatever the contact")
+                    (
+                        "has no link to the privacy page",
+                        "add a link such as `[Your data and rights]({{ legal.privacy_url }})`, shown whatever the contact"
+                    )
                 }
             if everywhere || decisions.isEmpty {
                 bag.report(mention.code, "\(what) \(subject)", at: footer.range, help: help)
@@ -187,7 +205,8 @@ struct FooterRules {
     ) -> (SourceRange, [DiagnosticNote]) {
         guard let last = decisions.indices.last else { return (text.range, []) }
         let index = decisions.lastIndex { $0.choice != 0 } ?? last
-        let notes = decisions[..<index].map { DiagnosticNote(describe($0, in: text.text), at: range($0.tag, text)) }
+        let notes =
+            decisions[..<index].map { DiagnosticNote(describe($0, in: text.text), at: range($0.tag, text)) }
             + [DiagnosticNote(describe(decisions[index], in: text.text))]
         return (range(decisions[index].tag, text), notes)
     }
@@ -195,13 +214,15 @@ struct FooterRules {
     /// What a decision does, for a note: `` `{% unless contact.ward == "x" %}` skips its branch ``.
     static func describe(_ decision: LiquidDecision, in source: String) -> String {
         let scalars = Array(source.unicodeScalars)
-        let tag = decision.tag.isEmpty || decision.tag.upperBound > scalars.count
+        let tag =
+            decision.tag.isEmpty || decision.tag.upperBound > scalars.count
             ? "the `case`" : "`" + String(String.UnicodeScalarView(scalars[decision.tag])) + "`"
         if decision.tag.isEmpty { return "on this path, \(tag) matches none of its `when`s" }
         let text = String(String.UnicodeScalarView(scalars[decision.tag]))
         if text.contains("when") { return "on this path, \(tag) matches" }
         if text.contains("else") && !text.contains("elsif") { return "on this path, \(tag) renders" }
-        return decision.choice == 0 ? "on this path, \(tag) renders its branch" : "on this path, \(tag) skips its branch"
+        return decision.choice == 0
+            ? "on this path, \(tag) renders its branch" : "on this path, \(tag) skips its branch"
     }
 
     /// The file range of scalars `characters` of `text`.
@@ -237,7 +258,8 @@ struct FooterRules {
         let dataOrigin = legal.dataOrigin.first { $0.locale.value == locale }?.text.text
         let privacyURL = legal.privacyURL?.value ?? ""
         let texts: [(Mention, String?)] = [
-            (.publisher, legal.publisher?.value), (.postalAddress, legal.postalAddress?.value), (.dataOrigin, dataOrigin),
+            (.publisher, legal.publisher?.value), (.postalAddress, legal.postalAddress?.value),
+            (.dataOrigin, dataOrigin),
         ]
         var lost: [Mention: (decisions: [LiquidDecision], paths: Int)] = [:]
         var paths = 0
@@ -246,7 +268,9 @@ struct FooterRules {
                 manifest: manifest, locale: locale, variables: variables, filled: filled,
                 unsubscribeURL: Self.unsubscribeSentinel)
             for (template, isHTML) in [(htmlTemplate, true), (textTemplate, false)] {
-                guard let exploration = template.renderEveryPath(context, knownRoots: Self.knownRoots, limit: Self.maximumPaths)
+                guard
+                    let exploration = template.renderEveryPath(
+                        context, knownRoots: Self.knownRoots, limit: Self.maximumPaths)
                 else { return nil }
                 if exploration.truncated {
                     findings.tooManyPaths = true
@@ -279,7 +303,8 @@ struct FooterRules {
                         }
                     }
                     for mention in missing {
-                        let decisions = isHTML
+                        let decisions =
+                            isHTML
                             ? Self.sourceDecisions(rendering.decisions, lowered: htmlTemplate, source: parsedSource)
                             : Self.sourceDecisions(rendering.decisions, lowered: textTemplate, source: parsedSource)
                         var entry = lost[mention] ?? (decisions, 0)

@@ -64,12 +64,18 @@ extension RuleCatalog {
                     triggers: true,
                     files: files(
                         manifestWithLayout,
-                        ["layouts/email.html": exampleLayout.replacingFirst("{{ content }}\n", with: "{{ content }}\n«{{ content }}»\n")])),
+                        [
+                            "layouts/email.html": exampleLayout.replacingFirst(
+                                "{{ content }}\n", with: "{{ content }}\n«{{ content }}»\n")
+                        ])),
                 RuleExample(
                     triggers: true,
                     files: files(
                         manifestWithLayout,
-                        ["layouts/email.html": exampleLayout.replacingFirst("color:#6b7280;\">{{ footer }}", with: "color:#6b7280;display:none\">«{{ footer }}»")])),
+                        [
+                            "layouts/email.html": exampleLayout.replacingFirst(
+                                "color:#6b7280;\">{{ footer }}", with: "color:#6b7280;display:none\">«{{ footer }}»")
+                        ])),
                 RuleExample(triggers: false, files: files(manifestWithLayout, ["layouts/email.html": exampleLayout])),
             ]),
         RuleDescription(
@@ -93,27 +99,47 @@ extension RuleCatalog {
                     triggers: true,
                     files: files(
                         manifestWithLayout,
-                        ["layouts/email.html": exampleLayout.replacingFirst("</body>", with: "«<script»>track()</script>\n</body>")])),
+                        [
+                            "layouts/email.html": exampleLayout.replacingFirst(
+                                "</body>", with: "«<script»>track()</script>\n</body>")
+                        ])),
                 RuleExample(
                     triggers: true,
                     files: files(
                         manifestWithLayout,
-                        ["layouts/email.html": exampleLayout.replacingFirst("<p style", with: "<p «onclick»=\"x()\" style")])),
+                        [
+                            "layouts/email.html": exampleLayout.replacingFirst(
+                                "<p style", with: "<p «onclick»=\"x()\" style")
+                        ])),
                 RuleExample(
                     triggers: true,
                     files: files(
                         manifestWithLayout,
-                        ["layouts/email.html": "«»" + exampleLayout.replacingFirst("</body>", with: "<scr{% if true %}ipt{% endif %}>track()</scr{% if true %}ipt{% endif %}>\n</body>")])),
+                        [
+                            "layouts/email.html": "«»"
+                                + exampleLayout.replacingFirst(
+                                    "</body>",
+                                    with:
+                                        "<scr{% if true %}ipt{% endif %}>track()</scr{% if true %}ipt{% endif %}>\n</body>"
+                                )
+                        ])),
                 RuleExample(
                     triggers: true,
                     files: files(
                         manifestWithLayout,
-                        ["layouts/email.html": "«»" + exampleLayout.replacingFirst("</body>", with: "<a href=\"jav&#x61;script:track()\">x</a>\n</body>")])),
+                        [
+                            "layouts/email.html": "«»"
+                                + exampleLayout.replacingFirst(
+                                    "</body>", with: "<a href=\"jav&#x61;script:track()\">x</a>\n</body>")
+                        ])),
                 RuleExample(
                     triggers: true,
                     files: files(
                         manifestWithLayout,
-                        ["layouts/email.html": exampleLayout.replacingFirst("<p style=", with: "<p «onclick»\n=\"x()\" style=")])),
+                        [
+                            "layouts/email.html": exampleLayout.replacingFirst(
+                                "<p style=", with: "<p «onclick»\n=\"x()\" style=")
+                        ])),
                 RuleExample(triggers: false, files: files(manifestWithLayout, ["layouts/email.html": exampleLayout])),
             ]),
     ]

@@ -48,7 +48,8 @@ struct LayoutRules {
             bag.report(
                 .layoutSlots, "layout `\(file.path)` hides its `{{ \(slot.name) }}` slot from some readers",
                 at: positions.range(slot.range),
-                help: "show \(what) to every contact: take the slot out of comments, hidden or styled-away elements (`display:none`, zero font size…) and conditions"
+                help:
+                    "show \(what) to every contact: take the slot out of comments, hidden or styled-away elements (`display:none`, zero font size…) and conditions"
             )
         }
         let sourceFindings = Self.activeContent(in: text)
@@ -63,20 +64,27 @@ struct LayoutRules {
         // Rendered as the bundle holds it: every output ends with the escape filters, so a legal value
         // such as `<Tenants>` prints as text, not as an element.
         if parsed.template != nil, let manifest = workspace.manifest,
-           let template = LiquidTemplate.parse(LiquidTemplate.appendingEscapeToOutputs(text)).template {
+            let template = LiquidTemplate.parse(LiquidTemplate.appendingEscapeToOutputs(text)).template
+        {
             let seen = Set(sourceFindings.map(\.1))
-            let lowered = String(String.UnicodeScalarView(text.unicodeScalars.map {
-                $0.isASCII ? Unicode.Scalar(UInt8($0.value).lowercasedASCII) : $0
-            }))
-            for finding in renderedActiveContent(template, manifest: manifest) where !seen.contains(finding.description) {
+            let lowered = String(
+                String.UnicodeScalarView(
+                    text.unicodeScalars.map {
+                        $0.isASCII ? Unicode.Scalar(UInt8($0.value).lowercasedASCII) : $0
+                    }))
+            for finding in renderedActiveContent(template, manifest: manifest) where !seen.contains(finding.description)
+            {
                 // At its name in the source when the source spells it, else at the start of the layout.
-                let place = lowered.range(of: finding.name).map { found -> SourceRange in
-                    let start = lowered.unicodeScalars.distance(from: lowered.unicodeScalars.startIndex, to: found.lowerBound)
-                    return positions.range(start..<(start + finding.name.unicodeScalars.count))
-                } ?? .startOf(file: file.path)
+                let place =
+                    lowered.range(of: finding.name).map { found -> SourceRange in
+                        let start = lowered.unicodeScalars.distance(
+                            from: lowered.unicodeScalars.startIndex, to: found.lowerBound)
+                        return positions.range(start..<(start + finding.name.unicodeScalars.count))
+                    } ?? .startOf(file: file.path)
                 bag.report(
                     .unsafeLayoutHTML, "\(finding.description) in layout `\(file.path)` once rendered", at: place,
-                    help: "write static HTML: only the elements, attributes and link schemes (`https`, `mailto`…) of email HTML are allowed, however Liquid or character references spell them"
+                    help:
+                        "write static HTML: only the elements, attributes and link schemes (`https`, `mailto`…) of email HTML are allowed, however Liquid or character references spell them"
                 )
             }
         }
@@ -86,7 +94,8 @@ struct LayoutRules {
                 case .unsupportedTag, .unsupportedFilter, .unsupportedSyntax: .unsupportedLiquid
                 default: .liquidSyntax
                 }
-            bag.report(code, "\(issue.message) in layout `\(file.path)`", at: positions.range(issue.range), help: issue.help)
+            bag.report(
+                code, "\(issue.message) in layout `\(file.path)`", at: positions.range(issue.range), help: issue.help)
         }
         for reference in parsed.template?.variables ?? [] {
             if reference.path.count == 1, let name = reference.path.first, Self.slotNames.contains(name) { continue }
@@ -122,8 +131,9 @@ struct LayoutRules {
                 }
                 context["content"] = .string(Self.sentinelContent)
                 context["footer"] = .string(Self.sentinelFooter)
-                guard let exploration = template.renderEveryPath(
-                    .object(context), knownRoots: FooterRules.knownRoots, limit: FooterRules.maximumPaths)
+                guard
+                    let exploration = template.renderEveryPath(
+                        .object(context), knownRoots: FooterRules.knownRoots, limit: FooterRules.maximumPaths)
                 else { continue }
                 for rendering in exploration.renderings {
                     for finding in ActiveContent.findings(in: rendering.output) where !found.contains(finding) {
@@ -161,14 +171,19 @@ struct LayoutRules {
                     }
                 }
             } else if c == "o", index + 2 < lower.count, lower[index + 1] == "n", index > 0,
-                lower[index - 1] == " " || lower[index - 1] == "\t" || lower[index - 1] == "\n" || lower[index - 1] == "/"
+                lower[index - 1] == " " || lower[index - 1] == "\t" || lower[index - 1] == "\n"
+                    || lower[index - 1] == "/"
             {
                 var end = index + 2
                 while end < lower.count, ("a"..."z").contains(lower[end]) { end += 1 }
                 var equals = end
                 while equals < lower.count, lower[equals] == " " { equals += 1 }
                 if end > index + 2, equals < lower.count, lower[equals] == "=" {
-                    found.append((index..<end, "event handler attribute `\(String(String.UnicodeScalarView(scalars[index..<end])))`"))
+                    found.append(
+                        (
+                            index..<end,
+                            "event handler attribute `\(String(String.UnicodeScalarView(scalars[index..<end])))`"
+                        ))
                 }
             } else if let scheme = schemes.first(where: { matches($0, at: index) }),
                 index == 0 || !(lower[index - 1].properties.isAlphabetic)

@@ -23,22 +23,31 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", ["sending_domains: [lyonvote.fr]": "sending_domains: [lyonvote.fr, «example.org»]"])),
+                    files: edit(
+                        "automail.yaml",
+                        ["sending_domains: [lyonvote.fr]": "sending_domains: [lyonvote.fr, «example.org»]"])),
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", ["reply_to: contact@lyonvote.fr": "reply_to: «contact@news.example.com»"])),
+                    files: edit(
+                        "automail.yaml", ["reply_to: contact@lyonvote.fr": "reply_to: «contact@news.example.com»"])),
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", ["privacy_url: https://lyonvote.fr/privacy": "privacy_url: «https://lyonvote.test/privacy»"])),
+                    files: edit(
+                        "automail.yaml",
+                        ["privacy_url: https://lyonvote.fr/privacy": "privacy_url: «https://lyonvote.test/privacy»"])),
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", [
-                        "postal_address: 1 rue de la Paix, 75002 Paris, France": "postal_address: «1 Example Street, Springfield»"
-                    ])),
+                    files: edit(
+                        "automail.yaml",
+                        [
+                            "postal_address: 1 rue de la Paix, 75002 Paris, France":
+                                "postal_address: «1 Example Street, Springfield»"
+                        ])),
                 RuleExample(
                     triggers: false,
-                    files: edit("automail.yaml", ["reply_to: contact@lyonvote.fr": "reply_to: contact@example-lyon.fr"])),
+                    files: edit("automail.yaml", ["reply_to: contact@lyonvote.fr": "reply_to: contact@example-lyon.fr"])
+                ),
                 RuleExample(triggers: false, files: [:]),
-            ]),
+            ])
     ]
 }

@@ -28,18 +28,21 @@ enum PlaceholderRules {
         var uses: [Use] = []
         for domain in manifest.sendingDomains
         where EmailAddress.problem(withDomain: domain.value) == nil && ReservedDomains.isReserved(domain.value) {
-            uses.append(Use(
-                domain: domain.value.lowercased(), range: domain.range, what: "the sending domain `\(domain.value)`",
-                isTheDomain: true))
+            uses.append(
+                Use(
+                    domain: domain.value.lowercased(), range: domain.range,
+                    what: "the sending domain `\(domain.value)`",
+                    isTheDomain: true))
         }
         for sender in manifest.senders {
             for (address, role) in [(sender.address, "From address"), (sender.replyTo, "Reply-To address")] {
                 guard let address, EmailAddress.problem(with: address.value) == nil,
                     let domain = EmailAddress.domain(of: address.value), ReservedDomains.isReserved(domain)
                 else { continue }
-                uses.append(Use(
-                    domain: domain.lowercased(), range: address.range,
-                    what: "the \(role) `\(address.value)` of sender `\(sender.id.value)`"))
+                uses.append(
+                    Use(
+                        domain: domain.lowercased(), range: address.range,
+                        what: "the \(role) `\(address.value)` of sender `\(sender.id.value)`"))
             }
         }
         if let url = manifest.legal?.privacyURL, let host = ReservedDomains.host(ofURL: url.value),
@@ -55,7 +58,9 @@ enum PlaceholderRules {
                 use.message,
                 at: use.range,
                 notes: others.map { DiagnosticNote("\($0.what) is at `\(use.domain)` too", at: $0.range) },
-                help: "replace `\(use.domain)` everywhere with your own domain, verified with your sending service (SPF, DKIM, DMARC)")
+                help:
+                    "replace `\(use.domain)` everywhere with your own domain, verified with your sending service (SPF, DKIM, DMARC)"
+            )
         }
         if let address = manifest.legal?.postalAddress,
             WorkspaceStarter.placeholderPostalAddresses.contains(FooterRules.normalized(address.value))

@@ -5,7 +5,8 @@ extension RuleCatalog {
     static let referenceRules: [RuleDescription] = [
         reference(
             .unknownTemplate, "template",
-            why: "A trigger bound to a template that does not exist would fire and send nothing, or fail in the sending service at the worst moment.",
+            why:
+                "A trigger bound to a template that does not exist would fire and send nothing, or fail in the sending service at the worst moment.",
             fix: "Use the id written in the template file's `id:` (not its file name):",
             snippet: "template: welcome",
             examples: [
@@ -16,8 +17,10 @@ extension RuleCatalog {
             ]),
         reference(
             .unknownSender, "sender",
-            why: "The sender decides the From and Reply-To of the email; an unknown one cannot be resolved, and guessing would send from an address nobody chose.",
-            fix: "Name a sender declared under `senders` in `automail.yaml` (or omit `sender` to use `default_sender`):",
+            why:
+                "The sender decides the From and Reply-To of the email; an unknown one cannot be resolved, and guessing would send from an address nobody chose.",
+            fix:
+                "Name a sender declared under `senders` in `automail.yaml` (or omit `sender` to use `default_sender`):",
             snippet: "sender: team",
             examples: [
                 RuleExample(
@@ -30,7 +33,8 @@ extension RuleCatalog {
             ]),
         reference(
             .unknownQuestionnaire, "questionnaire",
-            why: "The first part of an answer path is a questionnaire id; an unknown one means the trigger can never fire.",
+            why:
+                "The first part of an answer path is a questionnaire id; an unknown one means the trigger can never fire.",
             fix: "Use the `id:` of a file in `questionnaires/`:",
             snippet: "answer: doors/support/yes",
             examples: [
@@ -41,7 +45,8 @@ extension RuleCatalog {
             ]),
         reference(
             .unknownQuestion, "question",
-            why: "The second part of an answer path is a question of that questionnaire; an unknown one means the trigger can never fire.",
+            why:
+                "The second part of an answer path is a question of that questionnaire; an unknown one means the trigger can never fire.",
             fix: "Use the `id` of a question of the questionnaire (the note points at it):",
             snippet: "answer: doors/support/yes",
             examples: [
@@ -52,7 +57,8 @@ extension RuleCatalog {
             ]),
         reference(
             .unknownAnswer, "answer",
-            why: "The last part of an answer path is an answer of that question; an unknown one means the trigger can never fire. Answer ids are not their labels: a French label `Oui` may have the id `yes`.",
+            why:
+                "The last part of an answer path is an answer of that question; an unknown one means the trigger can never fire. Answer ids are not their labels: a French label `Oui` may have the id `yes`.",
             fix: "Use the `id` of one of the question's `answers`:",
             snippet: "answer: doors/support/yes",
             examples: [
@@ -65,7 +71,8 @@ extension RuleCatalog {
             ]),
         reference(
             .unknownSupportLevel, "support level",
-            why: "Without `support_levels` in `automail.yaml`, the levels are the reference CRM's defaults (`oppose`, `uncertain`, `supporter`, `strong_support`, `donor`, `team_member`); with it, only the declared ones. A level that is not among them never fires.",
+            why:
+                "Without `support_levels` in `automail.yaml`, the levels are the reference CRM's defaults (`oppose`, `uncertain`, `supporter`, `strong_support`, `donor`, `team_member`); with it, only the declared ones. A level that is not among them never fires.",
             fix: "Use a known level, or declare the team's own levels:",
             snippet: "when:\n  support_level: supporter",
             examples: [
@@ -78,7 +85,8 @@ extension RuleCatalog {
             ]),
         reference(
             .unknownTask, "task",
-            why: "A `task` trigger fires when a task of the pipeline is assigned; a task that is not declared under `tasks` in `automail.yaml` never is.",
+            why:
+                "A `task` trigger fires when a task of the pipeline is assigned; a task that is not declared under `tasks` in `automail.yaml` never is.",
             fix: "Use a declared task id, or declare it:",
             snippet: "tasks:\n  - id: call_back\n    label: Call back",
             examples: [
@@ -89,7 +97,8 @@ extension RuleCatalog {
             ]),
         reference(
             .unknownPurpose, "consent purpose",
-            why: "In `purpose` consent mode, an email goes only to contacts who consented to its purpose. With an undeclared purpose nobody has consented, and the sending service cannot tell whom to send to.",
+            why:
+                "In `purpose` consent mode, an email goes only to contacts who consented to its purpose. With an undeclared purpose nobody has consented, and the sending service cannot tell whom to send to.",
             fix: "Name a purpose declared under `consent.purposes`:",
             snippet: "purpose: news",
             examples: [
@@ -162,9 +171,11 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("triggers/main.yaml", [
-                        "      answer: doors/support/yes": "      answer: «doors/remarks/filled»"
-                    ])),
+                    files: edit(
+                        "triggers/main.yaml",
+                        [
+                            "      answer: doors/support/yes": "      answer: «doors/remarks/filled»"
+                        ])),
                 RuleExample(triggers: false, files: [:]),
             ]),
     ]

@@ -78,7 +78,8 @@ enum ReferenceRules {
                 questionID, kind: "question", code: .unknownQuestion,
                 context: "questionnaire `\(questionnaire.id.value)`",
                 known: questionnaire.questions.map(\.id.value), sets: sets,
-                setKey: "question of " + questionnaireID.value, definedIn: "questionnaire `\(questionnaire.id.value)`", note: questionnaire.id.range, into: &bag)
+                setKey: "question of " + questionnaireID.value, definedIn: "questionnaire `\(questionnaire.id.value)`",
+                note: questionnaire.id.range, into: &bag)
             return
         }
         if let type = question.type, !type.value.canCarryEmail {
@@ -96,7 +97,8 @@ enum ReferenceRules {
                 answerID, kind: "answer", code: .unknownAnswer,
                 context: "question `\(questionnaire.id.value)/\(question.id.value)`",
                 known: question.answers.map(\.id.value), sets: sets,
-                setKey: "answer of " + questionnaireID.value + "/" + questionID.value, definedIn: "question `\(question.id.value)`", note: question.id.range, into: &bag)
+                setKey: "answer of " + questionnaireID.value + "/" + questionID.value,
+                definedIn: "question `\(question.id.value)`", note: question.id.range, into: &bag)
         }
     }
 
@@ -110,7 +112,8 @@ enum ReferenceRules {
         let owner = manifest?.senders.first { sender in
             [sender.address, sender.replyTo].contains { $0?.value.lowercased() == wanted }
         }
-        let help = owner.map { "refer to the sender by its id, not its address: write `\($0.id.value)`" }
+        let help =
+            owner.map { "refer to the sender by its id, not its address: write `\($0.id.value)`" }
             ?? "refer to the sender by its id, not its address: the `id` of a sender in `senders` of `automail.yaml`"
         bag.report(.malformedID, "malformed id `\(reference.value)` for `\(key)`", at: reference.range, help: help)
         return true

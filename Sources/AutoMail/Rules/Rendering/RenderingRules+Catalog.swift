@@ -18,10 +18,12 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "subject: We will call you back": "subject: «We will call you back"
-                            + String(repeating: " very soon", count: 14) + "»"
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "subject: We will call you back": "subject: «We will call you back"
+                                + String(repeating: " very soon", count: 14) + "»"
+                        ])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
@@ -44,22 +46,28 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "      A volunteer will call you back soon.\n":
-                            "      «{% if contact.firstname %}»A volunteer will call you back soon.{% endif %}\n",
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "      A volunteer will call you back soon.\n":
+                                "      «{% if contact.firstname %}»A volunteer will call you back soon.{% endif %}\n"
+                        ])),
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "  en:\n    subject: We will call you back\n    body: |\n      A volunteer will call you back soon.\n":
-                            "  en:\n    subject: We will call you back\n    body: «\"\"»\n",
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "  en:\n    subject: We will call you back\n    body: |\n      A volunteer will call you back soon.\n":
+                                "  en:\n    subject: We will call you back\n    body: «\"\"»\n"
+                        ])),
                 RuleExample(
                     triggers: false,
-                    files: edit("templates/callback.yaml", [
-                        "      A volunteer will call you back soon.\n":
-                            "      {% if contact.firstname %}Hello {{ contact.firstname }}, a{% else %}A{% endif %} volunteer will call you back soon.\n"
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "      A volunteer will call you back soon.\n":
+                                "      {% if contact.firstname %}Hello {{ contact.firstname }}, a{% else %}A{% endif %} volunteer will call you back soon.\n"
+                        ])),
             ]),
         RuleDescription(
             code: .untranslatedLocale, severity: .warning,
@@ -73,10 +81,12 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "subject: We will call you back\n    body: |\n      A volunteer will call you back soon.\n":
-                            "subject: We will call you back\n    body: «|\n      Un bénévole vous rappellera bientôt.»\n",
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "subject: We will call you back\n    body: |\n      A volunteer will call you back soon.\n":
+                                "subject: We will call you back\n    body: «|\n      Un bénévole vous rappellera bientôt.»\n"
+                        ])),
                 RuleExample(triggers: false, files: [:]),
             ]),
     ]

@@ -35,7 +35,8 @@ struct RenderingRules {
                     unsubscribeURL: FooterRules.unsubscribeSentinel),
                 RenderContext.sample(
                     manifest: manifest, locale: locale, variables: variables, filled: false,
-                    unsubscribeURL: FooterRules.unsubscribeSentinel))
+                    unsubscribeURL: FooterRules.unsubscribeSentinel)
+            )
         }
         return samples
     }
@@ -53,34 +54,45 @@ struct RenderingRules {
                 let place = "\(name) (`\(locale)`)"
                 guard let (filled, anonymous) = samples.byLocale[locale] else { continue }
                 if let subject = content.subject, let rendered = render(subject.text, filled, parsed: parsed),
-                   rendered.count > Self.maximumSubjectLength {
+                    rendered.count > Self.maximumSubjectLength
+                {
                     bag.report(
                         .subjectTooLong,
                         "the subject of \(place) is \(rendered.count) characters long once rendered, over \(Self.maximumSubjectLength)",
                         at: subject.range,
-                        help: "keep subjects short (under 60 characters shows whole on phones); move details to the body")
+                        help:
+                            "keep subjects short (under 60 characters shows whole on phones); move details to the body")
                 }
                 if let subject = content.subject, !subject.text.allSatisfy(\.isWhitespace),
-                   let empty = emptyPath(of: subject.text, markdown: false, anonymous, filled: filled, parsed: parsed) {
+                    let empty = emptyPath(of: subject.text, markdown: false, anonymous, filled: filled, parsed: parsed)
+                {
                     report(
                         .emptySubject, empty, in: subject, into: &bag, what: "the subject of \(place)",
-                        help: "give every optional value a `default` (`{{ contact.firstname | default: \"friend\" }}`), or add words outside the conditions")
+                        help:
+                            "give every optional value a `default` (`{{ contact.firstname | default: \"friend\" }}`), or add words outside the conditions"
+                    )
                 }
                 if let body = content.body,
-                   let empty = emptyPath(of: body.text, markdown: true, anonymous, filled: filled, parsed: parsed) {
+                    let empty = emptyPath(of: body.text, markdown: true, anonymous, filled: filled, parsed: parsed)
+                {
                     report(
                         .bodyRendersEmpty, empty, in: body, into: &bag, what: "the body of \(place)",
-                        help: "keep some text outside `{% if %}`, `{% unless %}` and `{% case %}` and outside optional values, or give each an `{% else %}` or a `default`")
+                        help:
+                            "keep some text outside `{% if %}`, `{% unless %}` and `{% case %}` and outside optional values, or give each an `{% else %}` or a `default`"
+                    )
                 }
                 if locale != defaultLocale,
-                   let body = content.body,
-                   let original = template.locales.first(where: { $0.locale.value == defaultLocale })?.body,
-                   MailRendering.haveSameWords(body.text, original.text) {
+                    let body = content.body,
+                    let original = template.locales.first(where: { $0.locale.value == defaultLocale })?.body,
+                    MailRendering.haveSameWords(body.text, original.text)
+                {
                     bag.report(
                         .untranslatedLocale,
                         "the `\(locale)` body of \(name) is identical to the `\(defaultLocale)` body: probably untranslated",
                         at: body.range,
-                        help: "translate the body into `\(locale)`; the sender already falls back to `\(defaultLocale)` for contacts without a locale")
+                        help:
+                            "translate the body into `\(locale)`; the sender already falls back to `\(defaultLocale)` for contacts without a locale"
+                    )
                 }
             }
         }
@@ -110,9 +122,9 @@ struct RenderingRules {
         parsed: [TextKey: LiquidTemplate]
     ) -> EmptyPath? {
         guard let template = parsed[TextKey(source)] ?? LiquidTemplate.parse(source).template,
-              !template.variables.contains(where: { !variables.allows($0.path) }),
-              let exploration = template.renderEveryPath(
-                  anonymous, knownRoots: FooterRules.knownRoots, limit: Self.maximumPaths)
+            !template.variables.contains(where: { !variables.allows($0.path) }),
+            let exploration = template.renderEveryPath(
+                anonymous, knownRoots: FooterRules.knownRoots, limit: Self.maximumPaths)
         else { return nil }
         func isEmpty(_ output: String) -> Bool {
             guard markdown else { return !VisibleContent.isVisible(output) }
@@ -122,12 +134,14 @@ struct RenderingRules {
         }
         guard let empty = exploration.renderings.first(where: { isEmpty($0.output) }) else { return nil }
         // The same path for a contact with every field set: empty there too means empty whatever the values.
-        let filledOutputs = template.renderEveryPath(filled, knownRoots: FooterRules.knownRoots, limit: Self.maximumPaths)?
+        let filledOutputs = template.renderEveryPath(
+            filled, knownRoots: FooterRules.knownRoots, limit: Self.maximumPaths)?
             .renderings.first { $0.decisions == empty.decisions }?.output
         var seen = Set<String>()
         let values = template.variables.map { $0.path.prefix(2).joined(separator: ".") }
             .filter { $0.hasPrefix("contact.") && seen.insert($0).inserted }
-        return EmptyPath(decisions: empty.decisions, emptyWhenFilled: filledOutputs.map(isEmpty) ?? true, contactValues: values)
+        return EmptyPath(
+            decisions: empty.decisions, emptyWhenFilled: filledOutputs.map(isEmpty) ?? true, contactValues: values)
     }
 
     /// Reports an empty rendering: at the branch that empties it, with the conditions before it as
@@ -162,8 +176,8 @@ struct RenderingRules {
     /// fails to render (other rules report those).
     private func render(_ source: String, _ context: LiquidValue, parsed: [TextKey: LiquidTemplate]) -> String? {
         guard let template = parsed[TextKey(source)] ?? LiquidTemplate.parse(source).template,
-              !template.variables.contains(where: { !variables.allows($0.path) }),
-              case .success(let output) = template.render(context)
+            !template.variables.contains(where: { !variables.allows($0.path) }),
+            case .success(let output) = template.render(context)
         else { return nil }
         return output
     }

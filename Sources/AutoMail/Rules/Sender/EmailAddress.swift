@@ -100,7 +100,8 @@ public enum EmailAddress {
                     help: "remove the leading, trailing or doubled `.`")
             }
             if label.utf8.count > 63 {
-                return Problem(message: "a label of `\(domain)` is longer than 63 characters", help: "use shorter labels")
+                return Problem(
+                    message: "a label of `\(domain)` is longer than 63 characters", help: "use shorter labels")
             }
             if label.hasPrefix("-") || label.hasSuffix("-") {
                 return Problem(
@@ -114,7 +115,9 @@ public enum EmailAddress {
             }
         }
         if let last = labels.last, last.allSatisfy({ $0.isNumber }) {
-            return Problem(message: "the domain `\(domain)` ends with a numeric label", help: "use a domain name, not an IP address")
+            return Problem(
+                message: "the domain `\(domain)` ends with a numeric label",
+                help: "use a domain name, not an IP address")
         }
         return nil
     }

@@ -29,7 +29,8 @@ enum LookAlikeDomains {
                     .lookAlikeDomain,
                     "the \(occurrence.role) `\(domain)` reads `\(unicode)`, whose label `\(label)` mixes scripts",
                     at: occurrence.range,
-                    help: "use the domain you own as it is spelt; a label mixing Latin, Cyrillic or Greek is a homoglyph trick"
+                    help:
+                        "use the domain you own as it is spelt; a label mixing Latin, Cyrillic or Greek is a homoglyph trick"
                 )
                 continue
             }

@@ -26,9 +26,11 @@ extension RuleCatalog {
                     files: edit("automail.yaml", ["address: team@lyonvote.fr": "address: «team.lyonvote.fr»"])),
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", [
-                        "reply_to: contact@lyonvote.fr": "reply_to: «Base team <contact@lyonvote.fr>»"
-                    ])),
+                    files: edit(
+                        "automail.yaml",
+                        [
+                            "reply_to: contact@lyonvote.fr": "reply_to: «Base team <contact@lyonvote.fr>»"
+                        ])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
@@ -54,10 +56,12 @@ extension RuleCatalog {
                     files: edit("automail.yaml", ["address: team@lyonvote.fr": "address: «team@lyonvote.eu»"])),
                 RuleExample(
                     triggers: false,
-                    files: edit("automail.yaml", [
-                        "sending_domains: [lyonvote.fr]": "sending_domains: [lyonvote.fr, lyonvote.eu]",
-                        "address: team@lyonvote.fr": "address: team@lyonvote.eu",
-                    ])),
+                    files: edit(
+                        "automail.yaml",
+                        [
+                            "sending_domains: [lyonvote.fr]": "sending_domains: [lyonvote.fr, lyonvote.eu]",
+                            "address: team@lyonvote.fr": "address: team@lyonvote.eu",
+                        ])),
             ]),
         RuleDescription(
             code: .headerInjection, severity: .error,
@@ -81,33 +85,46 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", [
-                        "name: Base team": #"name: «"Base team\r\nBcc: everyone@lyonvote.be"»"#
-                    ])),
+                    files: edit(
+                        "automail.yaml",
+                        [
+                            "name: Base team": #"name: «"Base team\r\nBcc: everyone@lyonvote.be"»"#
+                        ])),
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "subject: We will call you back": "subject: We will«\t»call you back"
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "subject: We will call you back": "subject: We will«\t»call you back"
+                        ])),
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "subject: We will call you back": "subject: «=?UTF-8?B?V2Ugd2lsbCBjYWxs?= you back»"
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "subject: We will call you back": "subject: «=?UTF-8?B?V2Ugd2lsbCBjYWxs?= you back»"
+                        ])),
                 RuleExample(
                     triggers: true,
                     files: files(
-                        edit("templates/callback.yaml", [
-                            "subject: We will call you back": "subject: «'Welcome {{ legal.data_origin }}'»"
-                        ]),
-                        edit("automail.yaml", [
-                            "    en: You met one of our volunteers.": "    en: |\n      You met one of our volunteers.\n      Bcc: all@lyonvote.be"
-                        ]))),
+                        edit(
+                            "templates/callback.yaml",
+                            [
+                                "subject: We will call you back": "subject: «'Welcome {{ legal.data_origin }}'»"
+                            ]),
+                        edit(
+                            "automail.yaml",
+                            [
+                                "    en: You met one of our volunteers.":
+                                    "    en: |\n      You met one of our volunteers.\n      Bcc: all@lyonvote.be"
+                            ]))),
                 RuleExample(
                     triggers: false,
-                    files: edit("templates/callback.yaml", [
-                        "subject: We will call you back": "subject: 'Welcome {{ legal.data_origin }}'"
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "subject: We will call you back": "subject: 'Welcome {{ legal.data_origin }}'"
+                        ])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
@@ -138,7 +155,8 @@ extension RuleCatalog {
                     files: edit("automail.yaml", ["name: Base team": "name: «team@lyonvote.fr»"])),
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", ["name: Base team": "name: «=?UTF-8?B?c2VjdXJpdHlAcGF5cGFsLmNvbQ==?=»"])),
+                    files: edit(
+                        "automail.yaml", ["name: Base team": "name: «=?UTF-8?B?c2VjdXJpdHlAcGF5cGFsLmNvbQ==?=»"])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
@@ -180,17 +198,23 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", ["sending_domains: [lyonvote.fr]": "sending_domains: [«https://lyonvote.fr»]"])),
+                    files: edit(
+                        "automail.yaml", ["sending_domains: [lyonvote.fr]": "sending_domains: [«https://lyonvote.fr»]"])
+                ),
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", [
-                        "sending_domains: [lyonvote.fr]": "sending_domains: [lyonvote.fr, «lyon-énergie.fr»]"
-                    ])),
+                    files: edit(
+                        "automail.yaml",
+                        [
+                            "sending_domains: [lyonvote.fr]": "sending_domains: [lyonvote.fr, «lyon-énergie.fr»]"
+                        ])),
                 RuleExample(
                     triggers: false,
-                    files: edit("automail.yaml", [
-                        "sending_domains: [lyonvote.fr]": "sending_domains: [lyonvote.fr, xn--lyon-nergie-fbb.fr]"
-                    ])),
+                    files: edit(
+                        "automail.yaml",
+                        [
+                            "sending_domains: [lyonvote.fr]": "sending_domains: [lyonvote.fr, xn--lyon-nergie-fbb.fr]"
+                        ])),
             ]),
         RuleDescription(
             code: .lookAlikeDomain, severity: .error,
@@ -211,9 +235,11 @@ extension RuleCatalog {
                     files: edit("automail.yaml", ["reply_to: contact@lyonvote.fr": "reply_to: «contact@lyonv0te.fr»"])),
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", [
-                        "sending_domains: [lyonvote.fr]": "sending_domains: [lyonvote.fr, «xn--lynvote-bjg.fr»]"
-                    ])),
+                    files: edit(
+                        "automail.yaml",
+                        [
+                            "sending_domains: [lyonvote.fr]": "sending_domains: [lyonvote.fr, «xn--lynvote-bjg.fr»]"
+                        ])),
                 RuleExample(
                     triggers: false,
                     files: edit("automail.yaml", ["reply_to: contact@lyonvote.fr": "reply_to: contact@lyonvote.be"])),

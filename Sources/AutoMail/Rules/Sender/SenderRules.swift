@@ -39,7 +39,8 @@ enum SenderRules {
                         notes: manifest.sendingDomains.first.map {
                             [DiagnosticNote("the sending domains are declared here", at: $0.range)]
                         } ?? [],
-                        help: "send from an address at \(list), or add `\(domain)` to `sending_domains` once it is verified (SPF, DKIM, DMARC)"
+                        help:
+                            "send from an address at \(list), or add `\(domain)` to `sending_domains` once it is verified (SPF, DKIM, DMARC)"
                     )
                 }
             }
@@ -71,7 +72,8 @@ extension SenderRules {
                 guard let address, EmailAddress.problem(with: address.value) == nil,
                     let domain = EmailAddress.domain(of: address.value)
                 else { continue }
-                found.append(.init(domain: domain, range: address.range, role: "\(role) of sender `\(sender.id.value)`"))
+                found.append(
+                    .init(domain: domain, range: address.range, role: "\(role) of sender `\(sender.id.value)`"))
             }
         }
         return found
@@ -89,7 +91,8 @@ extension SenderRules {
                 .addressInDisplayName,
                 "the display name of \(who) contains the RFC 2047 encoded word `\(word)`, which mail clients decode and show instead",
                 at: name.range,
-                help: "write the name as it should read (`Équipe Lyon`): automail encodes non-ASCII names itself, and an encoded word can hide an address"
+                help:
+                    "write the name as it should read (`Équipe Lyon`): automail encodes non-ASCII names itself, and an encoded word can hide an address"
             )
             return
         }
@@ -99,7 +102,8 @@ extension SenderRules {
         bag.report(
             .addressInDisplayName, "the display name of \(who) contains `\(offending)`, so it reads like an address",
             at: name.range,
-            help: "write a plain name (`Lyon en commun`): mail clients show the display name, and an address in it hides the real sender"
+            help:
+                "write a plain name (`Lyon en commun`): mail clients show the display name, and an address in it hides the real sender"
         )
     }
 }

@@ -24,7 +24,8 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", ["    reply_to: contact@lyonvote.fr": "    «reply-to»: contact@lyonvote.fr"])),
+                    files: edit(
+                        "automail.yaml", ["    reply_to: contact@lyonvote.fr": "    «reply-to»: contact@lyonvote.fr"])),
                 RuleExample(
                     triggers: true,
                     files: edit("triggers/main.yaml", ["    delay: 2h": "    «delai»: 2h"])),
@@ -50,16 +51,20 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "  en:\n": "  «en»:\n",
-                        "    body: |\n      A volunteer will call you back soon.\n": "",
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "  en:\n": "  «en»:\n",
+                            "    body: |\n      A volunteer will call you back soon.\n": "",
+                        ])),
                 RuleExample(
                     triggers: true,
-                    files: edit("triggers/main.yaml", [
-                        "  - id: welcome-yes": "  - «id»: welcome-yes",
-                        "    template: welcome\n": "",
-                    ])),
+                    files: edit(
+                        "triggers/main.yaml",
+                        [
+                            "  - id: welcome-yes": "  - «id»: welcome-yes",
+                            "    template: welcome\n": "",
+                        ])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
@@ -210,9 +215,11 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "    subject: We will call you back": "    «subject»:"
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "    subject: We will call you back": "    «subject»:"
+                        ])),
                 RuleExample(
                     triggers: true,
                     files: edit("automail.yaml", ["name: Base campaign": #"name: «""»"#])),
@@ -237,9 +244,12 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("triggers/main.yaml", [
-                        "      answer: doors/support/yes\n": "      answer: doors/support/yes\n      «task»: call_back\n"
-                    ])),
+                    files: edit(
+                        "triggers/main.yaml",
+                        [
+                            "      answer: doors/support/yes\n":
+                                "      answer: doors/support/yes\n      «task»: call_back\n"
+                        ])),
                 RuleExample(
                     triggers: true,
                     files: edit("triggers/main.yaml", ["    when:\n      answer: doors/support/yes": "    «when»:"])),
@@ -288,15 +298,20 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("questionnaires/doors.yaml", [
-                        "    label: Remarks\n": "    label: Remarks\n    «answers»:\n      - id: filled\n        label: Filled\n"
-                    ])),
+                    files: edit(
+                        "questionnaires/doors.yaml",
+                        [
+                            "    label: Remarks\n":
+                                "    label: Remarks\n    «answers»:\n      - id: filled\n        label: Filled\n"
+                        ])),
                 RuleExample(
                     triggers: true,
-                    files: edit("questionnaires/doors.yaml", [
-                        "type: checkbox\n    label: Topics\n    answers:\n      - id: housing\n        label: Housing\n      - id: transport\n        label: Transport\n":
-                            "type: «checkbox»\n    label: Topics\n"
-                    ])),
+                    files: edit(
+                        "questionnaires/doors.yaml",
+                        [
+                            "type: checkbox\n    label: Topics\n    answers:\n      - id: housing\n        label: Housing\n      - id: transport\n        label: Transport\n":
+                                "type: «checkbox»\n    label: Topics\n"
+                        ])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
@@ -319,9 +334,11 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", [
-                        "  mode: purpose\n  purposes:\n    - id: news\n      label: News\n": "  mode: «purpose»\n"
-                    ])),
+                    files: edit(
+                        "automail.yaml",
+                        [
+                            "  mode: purpose\n  purposes:\n    - id: news\n      label: News\n": "  mode: «purpose»\n"
+                        ])),
                 RuleExample(
                     triggers: true,
                     files: edit("automail.yaml", ["  mode: purpose\n  purposes:": "  mode: channel\n  «purposes»:"])),

@@ -44,10 +44,13 @@ extension RuleCatalog {
                 ```
                 """#,
             examples: [
-                RuleExample(triggers: true, files: callbackEnglish(decorativeImage(comment: "", trailing: "  «# automail: ignore AM611»"))),
+                RuleExample(
+                    triggers: true,
+                    files: callbackEnglish(decorativeImage(comment: "", trailing: "  «# automail: ignore AM611»"))),
                 RuleExample(
                     triggers: false,
-                    files: callbackEnglish(decorativeImage(comment: "# automail: ignore AM611 — the logo is decorative"))),
+                    files: callbackEnglish(
+                        decorativeImage(comment: "# automail: ignore AM611 — the logo is decorative"))),
             ]),
         RuleDescription(
             code: .unusedSuppression, severity: .warning,
@@ -73,10 +76,12 @@ extension RuleCatalog {
                         """)),
                 RuleExample(
                     triggers: false,
-                    files: callbackEnglish(decorativeImage(comment: "# automail: ignore AM611 — the logo is decorative"))),
+                    files: callbackEnglish(
+                        decorativeImage(comment: "# automail: ignore AM611 — the logo is decorative"))),
                 RuleExample(
                     triggers: false,
-                    files: callbackEnglish(decorativeImage(comment: "", trailing: "  # automail: ignore AM611 -- the logo is decorative"))),
+                    files: callbackEnglish(
+                        decorativeImage(comment: "", trailing: "  # automail: ignore AM611 -- the logo is decorative"))),
             ]),
         RuleDescription(
             code: .unknownSuppressedCode, severity: .error,
@@ -93,10 +98,12 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: callbackEnglish(decorativeImage(comment: "# automail: ignore «AM6111» — the logo is decorative"))),
+                    files: callbackEnglish(
+                        decorativeImage(comment: "# automail: ignore «AM6111» — the logo is decorative"))),
                 RuleExample(
                     triggers: false,
-                    files: callbackEnglish(decorativeImage(comment: "# automail: ignore am611 — the logo is decorative"))),
+                    files: callbackEnglish(
+                        decorativeImage(comment: "# automail: ignore am611 — the logo is decorative"))),
             ]),
         RuleDescription(
             code: .unsuppressibleCode, severity: .error,
@@ -122,7 +129,8 @@ extension RuleCatalog {
                         """)),
                 RuleExample(
                     triggers: false,
-                    files: callbackEnglish(decorativeImage(comment: "# automail: ignore AM611 — the logo is decorative"))),
+                    files: callbackEnglish(
+                        decorativeImage(comment: "# automail: ignore AM611 — the logo is decorative"))),
             ]),
         RuleDescription(
             code: .malformedSuppression, severity: .error,
@@ -140,13 +148,16 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: callbackEnglish(decorativeImage(comment: "«# automail: ignroe AM611 — the logo is decorative»"))),
+                    files: callbackEnglish(
+                        decorativeImage(comment: "«# automail: ignroe AM611 — the logo is decorative»"))),
                 RuleExample(
                     triggers: true,
-                    files: callbackEnglish(decorativeImage(comment: "# automail: ignore AM611 «because» the logo is decorative"))),
+                    files: callbackEnglish(
+                        decorativeImage(comment: "# automail: ignore AM611 «because» the logo is decorative"))),
                 RuleExample(
                     triggers: false,
-                    files: callbackEnglish(decorativeImage(comment: "# automail: ignore AM611 — the logo is decorative"))),
+                    files: callbackEnglish(
+                        decorativeImage(comment: "# automail: ignore AM611 — the logo is decorative"))),
             ]),
     ]
 }

@@ -9,17 +9,24 @@ extension RuleCatalog {
 
     /// The base `callback` template with `text` added after the last line of its `en` body.
     private static func callbackEnglishBody(adding text: String) -> [String: String] {
-        edit("templates/callback.yaml", [
-            "      A volunteer will call you back soon.\n": "      A volunteer will call you back soon.\n      \(text)\n"
-        ])
+        edit(
+            "templates/callback.yaml",
+            [
+                "      A volunteer will call you back soon.\n":
+                    "      A volunteer will call you back soon.\n      \(text)\n"
+            ])
     }
 
     /// The base workspace with a `checkbox` contact field `interests` and `text` added to the callback body.
     private static func checkboxField(andBody text: String) -> [String: String] {
         callbackEnglishBody(adding: text).merging(
-            edit("automail.yaml", [
-                "    label: District\n": "    label: District\n  - id: interests\n    type: checkbox\n    label: Interests\n"
-            ])) { first, _ in first }
+            edit(
+                "automail.yaml",
+                [
+                    "    label: District\n":
+                        "    label: District\n  - id: interests\n    type: checkbox\n    label: Interests\n"
+                ])
+        ) { first, _ in first }
     }
 
     /// AM601–AM611: template locales, subjects, Liquid and Markdown.
@@ -42,18 +49,20 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/welcome.yaml", [
-                        "locales:\n": "«locales»:\n",
-                        """
-                          en:
-                            subject: 'Thank you {{ contact.firstname | default: "friend" }}!'
-                            body: |
-                              Hello {{ contact.firstname | default: "friend" }},
+                    files: edit(
+                        "templates/welcome.yaml",
+                        [
+                            "locales:\n": "«locales»:\n",
+                            """
+                              en:
+                                subject: 'Thank you {{ contact.firstname | default: "friend" }}!'
+                                body: |
+                                  Hello {{ contact.firstname | default: "friend" }},
 
-                              Thank you for your support.
+                                  Thank you for your support.
 
-                        """: "",
-                    ])),
+                            """: "",
+                        ])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
@@ -101,29 +110,40 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "subject: We will call you back": #"subject: «""»"#
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "subject: We will call you back": #"subject: «""»"#
+                        ])),
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "subject: We will call you back": "subject: «'  '»"
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "subject: We will call you back": "subject: «'  '»"
+                        ])),
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "subject: We will call you back": "subject: «'{{ contact.firstname }}'»"
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "subject: We will call you back": "subject: «'{{ contact.firstname }}'»"
+                        ])),
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "subject: We will call you back": "subject: '«{% if contact.firstname %}»Hi {{ contact.firstname }}{% endif %}'"
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "subject: We will call you back":
+                                "subject: '«{% if contact.firstname %}»Hi {{ contact.firstname }}{% endif %}'"
+                        ])),
                 RuleExample(
                     triggers: false,
-                    files: edit("templates/callback.yaml", [
-                        "subject: We will call you back": #"subject: '{{ contact.firstname | default: "Hello" }}'"#
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "subject: We will call you back": #"subject: '{{ contact.firstname | default: "Hello" }}'"#
+                        ])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
@@ -142,10 +162,12 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/welcome.yaml", [
-                        #"      Hello {{ contact.firstname | default: "friend" }},"#:
-                            #"      Hello «{{» contact.firstname | default: "friend" },"#
-                    ])),
+                    files: edit(
+                        "templates/welcome.yaml",
+                        [
+                            #"      Hello {{ contact.firstname | default: "friend" }},"#:
+                                #"      Hello «{{» contact.firstname | default: "friend" },"#
+                        ])),
                 RuleExample(
                     triggers: true,
                     files: callbackEnglishBody(adding: "«{% if contact.district %}»See you in {{ contact.district }}!")),
@@ -172,10 +194,12 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/welcome.yaml", [
-                        #"      Hello {{ contact.firstname | default: "friend" }},"#:
-                            "      Hello {{ contact.firstname | «upper» }},"
-                    ])),
+                    files: edit(
+                        "templates/welcome.yaml",
+                        [
+                            #"      Hello {{ contact.firstname | default: "friend" }},"#:
+                                "      Hello {{ contact.firstname | «upper» }},"
+                        ])),
                 // Another language's name for a supported filter: the help names it (`upcase`).
                 RuleExample(
                     triggers: true,
@@ -191,10 +215,12 @@ extension RuleCatalog {
                     files: callbackEnglishBody(adding: "{% assign steps = «(1..3)» %}{{ steps | size }} steps left.")),
                 RuleExample(
                     triggers: false,
-                    files: edit("templates/welcome.yaml", [
-                        #"      Hello {{ contact.firstname | default: "friend" }},"#:
-                            #"      Hello {{ contact.firstname | default: "friend" | upcase }},"#
-                    ])),
+                    files: edit(
+                        "templates/welcome.yaml",
+                        [
+                            #"      Hello {{ contact.firstname | default: "friend" }},"#:
+                                #"      Hello {{ contact.firstname | default: "friend" | upcase }},"#
+                        ])),
             ]),
         RuleDescription(
             code: .unknownVariable, severity: .error,
@@ -216,10 +242,12 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/welcome.yaml", [
-                        #"subject: 'Thank you {{ contact.firstname | default: "friend" }}!'"#:
-                            #"subject: 'Thank you {{ «contact.fristname» | default: "friend" }}!'"#
-                    ])),
+                    files: edit(
+                        "templates/welcome.yaml",
+                        [
+                            #"subject: 'Thank you {{ contact.firstname | default: "friend" }}!'"#:
+                                #"subject: 'Thank you {{ «contact.fristname» | default: "friend" }}!'"#
+                        ])),
                 RuleExample(
                     triggers: true,
                     files: callbackEnglishBody(adding: "See you in {{ «contact.quartier» }}.")),
@@ -255,7 +283,9 @@ extension RuleCatalog {
                 RuleExample(
                     triggers: false,
                     files: checkboxField(
-                        andBody: "{% if contact.interests contains \"housing\" %}Housing it is.{% endif %} {{ contact.interests | size }} topics, first {{ contact.interests.first }}.")),
+                        andBody:
+                            "{% if contact.interests contains \"housing\" %}Housing it is.{% endif %} {{ contact.interests | size }} topics, first {{ contact.interests.first }}."
+                    )),
             ]),
         RuleDescription(
             code: .rawHTML, severity: .error,
@@ -274,14 +304,18 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/welcome.yaml", [
-                        "Thank you for your support.": "Thank you for your «<strong>»support</strong>."
-                    ])),
+                    files: edit(
+                        "templates/welcome.yaml",
+                        [
+                            "Thank you for your support.": "Thank you for your «<strong>»support</strong>."
+                        ])),
                 RuleExample(
                     triggers: false,
-                    files: edit("templates/welcome.yaml", [
-                        "Thank you for your support.": "Thank you for your **support**."
-                    ])),
+                    files: edit(
+                        "templates/welcome.yaml",
+                        [
+                            "Thank you for your support.": "Thank you for your **support**."
+                        ])),
             ]),
         RuleDescription(
             code: .unsafeLink, severity: .error,
@@ -312,7 +346,8 @@ extension RuleCatalog {
                     files: callbackEnglishBody(adding: "[Your district page](«{{ contact.district }}»)")),
                 RuleExample(
                     triggers: false,
-                    files: callbackEnglishBody(adding: "[Your district page](https://www.lyonvote.fr/{{ contact.district }})")),
+                    files: callbackEnglishBody(
+                        adding: "[Your district page](https://www.lyonvote.fr/{{ contact.district }})")),
                 RuleExample(
                     triggers: false,
                     files: callbackEnglishBody(adding: "Read [our programme](https://www.lyonvote.fr/programme).")),
@@ -377,14 +412,18 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "A volunteer will call you back soon.": "«[»[[[[[[[[[[ call you back soon."
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "A volunteer will call you back soon.": "«[»[[[[[[[[[[ call you back soon."
+                        ])),
                 RuleExample(
                     triggers: false,
-                    files: edit("templates/callback.yaml", [
-                        "A volunteer will call you back soon.": "[[nested] link](https://lyonvote.fr) soon."
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "A volunteer will call you back soon.": "[[nested] link](https://lyonvote.fr) soon."
+                        ])),
             ]),
         RuleDescription(
             code: .reservedNameAssigned, severity: .error,
@@ -408,10 +447,12 @@ extension RuleCatalog {
                     files: callbackEnglishBody(adding: #"«{% assign legal = "" %}»"#)),
                 RuleExample(
                     triggers: true,
-                    files: callbackEnglishBody(adding: "«{% capture unsubscribe_url %}»https://example.org{% endcapture %}")),
+                    files: callbackEnglishBody(
+                        adding: "«{% capture unsubscribe_url %}»https://example.org{% endcapture %}")),
                 RuleExample(
                     triggers: false,
-                    files: callbackEnglishBody(adding: #"{% assign greeting = contact.firstname | default: "friend" %}Hello {{ greeting }}"#)),
+                    files: callbackEnglishBody(
+                        adding: #"{% assign greeting = contact.firstname | default: "friend" %}Hello {{ greeting }}"#)),
             ]),
         RuleDescription(
             code: .liquidBlocksAcrossMarkdown, severity: .error,
@@ -433,16 +474,21 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "  en:\n    subject: We will call you back\n    body: |\n      A volunteer will call you back soon.\n":
-                            "  en:\n    subject: We will call you back\n    body: «|\n      A volunteer will call {% case contact.district %}\n\n      {% when \"north\" %}you back {% endcase %} soon.»\n"
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "  en:\n    subject: We will call you back\n    body: |\n      A volunteer will call you back soon.\n":
+                                "  en:\n    subject: We will call you back\n    body: «|\n      A volunteer will call {% case contact.district %}\n\n      {% when \"north\" %}you back {% endcase %} soon.»\n"
+                        ])),
                 RuleExample(
                     triggers: true,
                     files: callbackEnglishBody(adding: "**Hello «{% if contact.firstname %}»dear** friend{% endif %}")),
                 RuleExample(
                     triggers: false,
-                    files: callbackEnglishBody(adding: "{% case contact.district %}\n{% when \"north\" %}See you in the north.\n{% else %}See you soon.\n{% endcase %}")),
+                    files: callbackEnglishBody(
+                        adding:
+                            "{% case contact.district %}\n{% when \"north\" %}See you in the north.\n{% else %}See you soon.\n{% endcase %}"
+                    )),
             ]),
     ]
 }

@@ -47,8 +47,12 @@ struct TemplateRules {
         for footer in manifest.footers {
             checkLiquid(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &findings)
             let typography = conversionSettings(locale: footer.locale.value)
-            checkMarkdown(footer.text, typography: typography, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &findings)
-            checkConvertedLiquid(footer.text, typography: typography, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &findings)
+            checkMarkdown(
+                footer.text, typography: typography, what: "the `\(footer.locale.value)` footer", into: &bag,
+                keeping: &findings)
+            checkConvertedLiquid(
+                footer.text, typography: typography, what: "the `\(footer.locale.value)` footer", into: &bag,
+                keeping: &findings)
         }
     }
 
@@ -61,7 +65,8 @@ struct TemplateRules {
             for content in template.locales {
                 present.insert(content.locale.value)
                 // A malformed locale (`EN`) already has its error from the decoder.
-                if !locales.isEmpty, !locales.contains(content.locale.value), Syntax.isValidLocale(content.locale.value),
+                if !locales.isEmpty, !locales.contains(content.locale.value),
+                    Syntax.isValidLocale(content.locale.value),
                     !symbols.isRefusedLocale(spelling: content.locale.value)
                 {
                     bag.report(
@@ -82,19 +87,25 @@ struct TemplateRules {
                         bag.report(
                             .headerInjection, "the preheader of \(place) contains \(what)",
                             at: range(of: offset..<(offset + 1), in: preheader),
-                            help: "write the preheader on one line (use a plain scalar or `>-`): it is the one line a mail client shows after the subject")
+                            help:
+                                "write the preheader on one line (use a plain scalar or `>-`): it is the one line a mail client shows after the subject"
+                        )
                     }
                 }
                 let typography = conversionSettings(locale: content.locale.value)
                 if let body = content.body {
                     checkLiquid(body, what: "the body of \(place)", into: &bag, keeping: &findings)
-                    checkMarkdown(body, typography: typography, what: "the body of \(place)", into: &bag, keeping: &findings)
-                    checkConvertedLiquid(body, typography: typography, what: "the body of \(place)", into: &bag, keeping: &findings)
+                    checkMarkdown(
+                        body, typography: typography, what: "the body of \(place)", into: &bag, keeping: &findings)
+                    checkConvertedLiquid(
+                        body, typography: typography, what: "the body of \(place)", into: &bag, keeping: &findings)
                 }
                 if let footer = content.footer {
                     checkLiquid(footer, what: "the footer of \(place)", into: &bag, keeping: &findings)
-                    checkMarkdown(footer, typography: typography, what: "the footer of \(place)", into: &bag, keeping: &findings)
-                    checkConvertedLiquid(footer, typography: typography, what: "the footer of \(place)", into: &bag, keeping: &findings)
+                    checkMarkdown(
+                        footer, typography: typography, what: "the footer of \(place)", into: &bag, keeping: &findings)
+                    checkConvertedLiquid(
+                        footer, typography: typography, what: "the footer of \(place)", into: &bag, keeping: &findings)
                 }
             }
             // A locale present under a near-miss key (`EN`, `fr-fr`) is reported there, not as missing.
@@ -108,7 +119,8 @@ struct TemplateRules {
                 }
                 bag.report(
                     .missingLocale, "\(name) has no `\(locale)` locale", at: template.localesRange ?? template.id.range,
-                    help: "add `\(locale):` with `subject` and `body` under `locales`: every template covers every workspace locale"
+                    help:
+                        "add `\(locale):` with `subject` and `body` under `locales`: every template covers every workspace locale"
                 )
             }
         }
@@ -133,14 +145,16 @@ struct TemplateRules {
             bag.report(
                 .headerInjection, "the subject of \(place) contains \(what)",
                 at: range(of: offset..<(offset + 1), in: subject),
-                help: "write the subject on one line (use a plain scalar or `>-`): a line break in a header can inject headers"
+                help:
+                    "write the subject on one line (use a plain scalar or `>-`): a line break in a header can inject headers"
             )
         } else if let (variable, scalar) = renderedControl(in: subject.text, locale: locale) {
             let what = scalar == "\n" || scalar == "\r" ? "a line break" : "a control character"
             bag.report(
                 .headerInjection, "the subject of \(place) renders with \(what) from `\(variable)`",
                 at: subject.range,
-                help: "a subject is one line: keep `\(variable)` out of it, or make that value one line (a plain scalar or `>-`)"
+                help:
+                    "a subject is one line: keep `\(variable)` out of it, or make that value one line (a plain scalar or `>-`)"
             )
         }
         if let word = HeaderValueRules.encodedWord(in: subject.text) {
@@ -148,7 +162,8 @@ struct TemplateRules {
                 .headerInjection,
                 "the subject of \(place) contains the RFC 2047 encoded word `\(word)`, which mail clients decode and show instead",
                 at: subject.range,
-                help: "write the subject as it should read: automail encodes it when it sends, and an encoded word can hide what reviewers see"
+                help:
+                    "write the subject as it should read: automail encodes it when it sends, and an encoded word can hide what reviewers see"
             )
         }
         if let (offset, scalar) = HiddenCharacters.problem(inHeaderValue: subject.text) {
@@ -189,7 +204,9 @@ struct TemplateRules {
             let context = RenderContext.sample(
                 manifest: manifest, locale: locale, variables: variables, filled: filled,
                 unsubscribeURL: FooterRules.unsubscribeSentinel)
-            guard let exploration = template.renderEveryPath(context, knownRoots: FooterRules.knownRoots, limit: FooterRules.maximumPaths)
+            guard
+                let exploration = template.renderEveryPath(
+                    context, knownRoots: FooterRules.knownRoots, limit: FooterRules.maximumPaths)
             else { return nil }
             for rendering in exploration.renderings {
                 guard let (_, scalar) = HeaderValueRules.firstControl(in: rendering.output) else { continue }
@@ -258,7 +275,8 @@ struct TemplateRules {
                 .reservedNameAssigned,
                 "`\(binding.name)` is provided by automail and the sender, and cannot be assigned in \(what)",
                 at: locate.range(of: binding.range),
-                help: "choose another name for the variable (e.g. `my_\(binding.name)`): the footer and the legal checks read `\(binding.name)` as the sender provides it"
+                help:
+                    "choose another name for the variable (e.g. `my_\(binding.name)`): the footer and the legal checks read `\(binding.name)` as the sender provides it"
             )
         }
         findings.liquid[TextKey(text.text)] = template
@@ -283,20 +301,25 @@ struct TemplateRules {
                 notes: Self.omittedNote(shown: number + 1, of: unknown.count), help: help)
         }
         // A checkbox field holds a list: printed as it is, the HTML part's `| escape` fails at send time.
-        let lists = template.printed.filter { variables.listNames.contains($0.path.joined(separator: ".")) && $0.firstFilter != "size" }
+        let lists = template.printed.filter {
+            variables.listNames.contains($0.path.joined(separator: ".")) && $0.firstFilter != "size"
+        }
         for (number, printed) in lists.prefix(Self.maxReportsPerText).enumerated() {
             let name = printed.path.joined(separator: ".")
             bag.report(
                 .listFieldPrinted, "`\(name)` is a checkbox field, a list of answers, printed as text in \(what)",
                 at: locate.range(of: printed.range),
                 notes: Self.omittedNote(shown: number + 1, of: lists.count),
-                help: "test an answer with `{% if \(name) contains \"ANSWER\" %}`, or print `\(name).size` or `\(name).first`")
+                help:
+                    "test an answer with `{% if \(name) contains \"ANSWER\" %}`, or print `\(name).size` or `\(name).first`"
+            )
         }
     }
 
     /// Reports raw HTML, unsafe or empty links and images without alt text in Markdown `text`.
     func checkMarkdown(
-        _ text: SourceText, typography: ConversionSettings = .init(), what: String, into bag: inout DiagnosticBag, keeping findings: inout TextFindings
+        _ text: SourceText, typography: ConversionSettings = .init(), what: String, into bag: inout DiagnosticBag,
+        keeping findings: inout TextFindings
     ) {
         let issues: [MarkdownIssue]
         // A text with a Liquid tag is converted whole anyway (`checkConvertedLiquid` parses the result):
@@ -346,11 +369,12 @@ struct TemplateRules {
     /// in different paragraphs can come out with markup between `case` and its first `when`, which
     /// every sender refuses. Checked only on a text whose own Liquid parsed and that has a block tag.
     func checkConvertedLiquid(
-        _ text: SourceText, typography: ConversionSettings = .init(), what: String, into bag: inout DiagnosticBag, keeping findings: inout TextFindings
+        _ text: SourceText, typography: ConversionSettings = .init(), what: String, into bag: inout DiagnosticBag,
+        keeping findings: inout TextFindings
     ) {
         let key = TextKey(text.text)
         guard findings.liquid[key] != nil, Self.needsConvertedCheck(text.text),
-              MailRendering.markdownComplexityProblem(text.text) == nil
+            MailRendering.markdownComplexityProblem(text.text) == nil
         else { return }
         // A build checks both parts it writes; `check` the HTML part, whose block structure the text
         // part follows (the text writer adds only white space between blocks).
@@ -364,7 +388,8 @@ struct TemplateRules {
             findings.markdown[MarkdownKey(text.text, typography)] = rendered
             parts = [rendered.html, rendered.text]
         }
-        let help = "put each block tag (`{% case %}`, `{% when %}`, `{% if %}`, `{% else %}`, `{% endif %}`…) on a line of its own or at the start or end of a line, outside list items, links and emphasis"
+        let help =
+            "put each block tag (`{% case %}`, `{% when %}`, `{% if %}`, `{% else %}`, `{% endif %}`…) on a line of its own or at the start or end of a line, outside list items, links and emphasis"
         var parsedHTML: LiquidTemplate?
         for (index, part) in parts.enumerated() {
             let result = LiquidTemplate.parse(part)
@@ -380,9 +405,9 @@ struct TemplateRules {
         // outside it would leave `<strong>` open for the rest of the email on the other path.
         // Blocks whose tags all stand outside any element have whole blocks as branches: nothing to explore.
         guard let source = findings.liquid[key], let html = parsedHTML,
-              !VisibleContent.blockTagsStandOutsideElements(parts[0]),
-              let exploration = html.renderEveryPath(
-                  .object([:]), knownRoots: FooterRules.knownRoots, limit: RenderingRules.maximumPaths)
+            !VisibleContent.blockTagsStandOutsideElements(parts[0]),
+            let exploration = html.renderEveryPath(
+                .object([:]), knownRoots: FooterRules.knownRoots, limit: RenderingRules.maximumPaths)
         else { return }
         for rendering in exploration.renderings where !VisibleContent.isWellNested(rendering.output) {
             let decisions = FooterRules.sourceDecisions(rendering.decisions, lowered: html, source: source)

@@ -13,7 +13,8 @@ struct TimingChecks {
         let lowering = TimingLowering(timing: timing)
         let manifest = workspace.manifest
         let hasElections = !(timing?.elections.isEmpty ?? true)
-        let templates = Dictionary(workspace.templates.map { ($0.id.value, $0) }, uniquingKeysWith: { first, _ in first })
+        let templates = Dictionary(
+            workspace.templates.map { ($0.id.value, $0) }, uniquingKeysWith: { first, _ in first })
         for trigger in workspace.triggers {
             if let lifetime = trigger.lifetime { checkLifetime(lifetime, of: trigger, lowering: lowering, into: &bag) }
             if let quiet = timing?.quietHours { checkDelay(of: trigger, quiet: quiet, into: &bag) }
@@ -25,9 +26,14 @@ struct TimingChecks {
                     .silenceExemptionWithoutReason,
                     "trigger `\(trigger.id.value)` sends campaigning emails through the electoral silence",
                     at: ignore,
-                    notes: [DiagnosticNote(
-                        "French law (Code électoral, art. L49) forbids electoral propaganda by electronic means from 00:00 on the eve of a vote until the polls close")],
-                    help: "remove `blackouts: ignore`, or say why these emails are not propaganda with `exemption_reason:`")
+                    notes: [
+                        DiagnosticNote(
+                            "French law (Code électoral, art. L49) forbids electoral propaganda by electronic means from 00:00 on the eve of a vote until the polls close"
+                        )
+                    ],
+                    help:
+                        "remove `blackouts: ignore`, or say why these emails are not propaganda with `exemption_reason:`"
+                )
             }
         }
     }
@@ -58,7 +64,8 @@ struct TimingChecks {
         }
         if let quiet = timing.quietHours, let from = quiet.from, let until = quiet.until, from.value == until.value {
             bag.report(
-                .emptyTimeWindow, "quiet hours from `\(QuietHours.clock(from.value))` until `\(QuietHours.clock(until.value))` are empty",
+                .emptyTimeWindow,
+                "quiet hours from `\(QuietHours.clock(from.value))` until `\(QuietHours.clock(until.value))` are empty",
                 at: until.range, help: "give quiet hours an end different from their start, like `until: \"08:30\"`")
         }
         let lowering = TimingLowering(timing: timing)
@@ -82,7 +89,8 @@ struct TimingChecks {
                 written.append((blackout, round.range))
                 if let now = referenceTime, blackout.until.seconds <= now {
                     bag.report(
-                        .pastElection, "the election round of \(TimingLowering.date(round.value.seconds - round.value.seconds % 86_400)) is in the past",
+                        .pastElection,
+                        "the election round of \(TimingLowering.date(round.value.seconds - round.value.seconds % 86_400)) is in the past",
                         at: round.range, help: "remove past rounds, or the whole election once it is over")
                 }
             }
@@ -101,7 +109,9 @@ struct TimingChecks {
         }
     }
 
-    private func checkLifetime(_ lifetime: Lifetime, of trigger: Trigger, lowering: TimingLowering, into bag: inout DiagnosticBag) {
+    private func checkLifetime(
+        _ lifetime: Lifetime, of trigger: Trigger, lowering: TimingLowering, into bag: inout DiagnosticBag
+    ) {
         let start = lifetime.from.flatMap { lowering.instant($0.value, zone: nil, endOfDay: false) }
         let end = lifetime.until.flatMap { lowering.instant($0.value, zone: nil, endOfDay: true) }
         if let start, let end, let from = lifetime.from, let until = lifetime.until, end <= start {
@@ -134,9 +144,13 @@ struct TimingChecks {
             .delayInQuietHours,
             "every email of trigger `\(trigger.id.value)` falls in the quiet hours: \(policy)",
             at: delay.range,
-            notes: [DiagnosticNote(
-                "an encounter between \(QuietHours.clock(end)) and \(QuietHours.clock(start)) plus \(TimingText.duration(delay.value)) is between \(QuietHours.clock((end + delay.value) % day)) and \(QuietHours.clock((start + delay.value) % day))",
-                at: quiet.range)],
-            help: "change the delay so that the email goes out in the day, or write `quiet_hours: ignore` if it must go at once")
+            notes: [
+                DiagnosticNote(
+                    "an encounter between \(QuietHours.clock(end)) and \(QuietHours.clock(start)) plus \(TimingText.duration(delay.value)) is between \(QuietHours.clock((end + delay.value) % day)) and \(QuietHours.clock((start + delay.value) % day))",
+                    at: quiet.range)
+            ],
+            help:
+                "change the delay so that the email goes out in the day, or write `quiet_hours: ignore` if it must go at once"
+        )
     }
 }

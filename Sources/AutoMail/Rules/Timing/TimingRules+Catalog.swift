@@ -49,10 +49,12 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: withTiming("  time_zone: Europe/Paris\n  quiet_hours: { from: \"21:00\", until: «\"21:00\"» }\n")),
+                    files: withTiming(
+                        "  time_zone: Europe/Paris\n  quiet_hours: { from: \"21:00\", until: «\"21:00\"» }\n")),
                 RuleExample(
                     triggers: true,
-                    files: withTiming("""
+                    files: withTiming(
+                        """
                           time_zone: Europe/Paris
                           blackouts:
                             - { from: 2026-05-02, until: «2026-05-01», reason: Fête du travail }
@@ -60,10 +62,20 @@ extension RuleCatalog {
                         """)),
                 RuleExample(
                     triggers: true,
-                    files: edit("triggers/main.yaml", ["    priority: 20\n": "    priority: 20\n    active: { from: 2026-03-01, until: «2026-02-01» }\n"])),
+                    files: edit(
+                        "triggers/main.yaml",
+                        [
+                            "    priority: 20\n":
+                                "    priority: 20\n    active: { from: 2026-03-01, until: «2026-02-01» }\n"
+                        ])),
                 RuleExample(
                     triggers: false,
-                    files: edit("triggers/main.yaml", ["    priority: 20\n": "    priority: 20\n    active: { from: 2026-03-01, until: 2026-03-01 }\n"])),
+                    files: edit(
+                        "triggers/main.yaml",
+                        [
+                            "    priority: 20\n":
+                                "    priority: 20\n    active: { from: 2026-03-01, until: 2026-03-01 }\n"
+                        ])),
             ]),
         RuleDescription(
             code: .overlappingBlackouts, severity: .warning,
@@ -82,7 +94,8 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: withTiming("""
+                    files: withTiming(
+                        """
                           time_zone: Europe/Paris
                           blackouts:
                             - { from: 2026-05-01, until: 2026-05-03, reason: Pont de mai }
@@ -91,7 +104,8 @@ extension RuleCatalog {
                         """)),
                 RuleExample(
                     triggers: false,
-                    files: withTiming("""
+                    files: withTiming(
+                        """
                           time_zone: Europe/Paris
                           blackouts:
                             - { from: 2026-05-01, until: 2026-05-01, reason: Fête du travail }
@@ -114,10 +128,14 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("triggers/main.yaml", ["    priority: 20\n": "    priority: 20\n    active: { until: «2025-12-31» }\n"])),
+                    files: edit(
+                        "triggers/main.yaml",
+                        ["    priority: 20\n": "    priority: 20\n    active: { until: «2025-12-31» }\n"])),
                 RuleExample(
                     triggers: false,
-                    files: edit("triggers/main.yaml", ["    priority: 20\n": "    priority: 20\n    active: { until: 2026-12-31 }\n"])),
+                    files: edit(
+                        "triggers/main.yaml",
+                        ["    priority: 20\n": "    priority: 20\n    active: { until: 2026-12-31 }\n"])),
             ]),
         RuleDescription(
             code: .pastElection, severity: .warning,
@@ -135,7 +153,8 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: withTiming("""
+                    files: withTiming(
+                        """
                           time_zone: Europe/Paris
                           elections:
                             - { country: FR, rounds: [«2020-03-15»] }
@@ -143,7 +162,8 @@ extension RuleCatalog {
                         """)),
                 RuleExample(
                     triggers: false,
-                    files: withTiming("""
+                    files: withTiming(
+                        """
                           time_zone: Europe/Paris
                           elections:
                             - { country: FR, rounds: [2026-03-15, 2026-03-22] }
@@ -193,15 +213,22 @@ extension RuleCatalog {
                 RuleExample(
                     triggers: true,
                     files: files(
-                        withTiming("  time_zone: Europe/Paris\n  elections:\n    - { country: FR, rounds: [2026-03-15] }\n"),
-                        edit("triggers/main.yaml", ["    priority: 20\n": "    priority: 20\n    blackouts: «ignore»\n"]))),
+                        withTiming(
+                            "  time_zone: Europe/Paris\n  elections:\n    - { country: FR, rounds: [2026-03-15] }\n"),
+                        edit(
+                            "triggers/main.yaml", ["    priority: 20\n": "    priority: 20\n    blackouts: «ignore»\n"])
+                    )),
                 RuleExample(
                     triggers: false,
                     files: files(
-                        withTiming("  time_zone: Europe/Paris\n  elections:\n    - { country: FR, rounds: [2026-03-15] }\n"),
-                        edit("triggers/main.yaml", [
-                            "    priority: 20\n": "    priority: 20\n    blackouts: ignore\n    exemption_reason: confirms a shift the contact booked\n",
-                        ]))),
+                        withTiming(
+                            "  time_zone: Europe/Paris\n  elections:\n    - { country: FR, rounds: [2026-03-15] }\n"),
+                        edit(
+                            "triggers/main.yaml",
+                            [
+                                "    priority: 20\n":
+                                    "    priority: 20\n    blackouts: ignore\n    exemption_reason: confirms a shift the contact booked\n"
+                            ]))),
             ]),
     ]
 }

@@ -15,7 +15,9 @@ enum TriggerRules {
         // hashes are told apart by comparing the bindings, so the hash seed never shows in the output.
         let triggers = workspace.triggers
         func binding(_ trigger: Trigger) -> (event: TriggerEvent, template: String)? {
-            guard let event = trigger.event, let template = trigger.template?.value, !template.isEmpty else { return nil }
+            guard let event = trigger.event, let template = trigger.template?.value, !template.isEmpty else {
+                return nil
+            }
             return (event, template)
         }
         func sameBinding(_ a: Int, _ b: Int) -> Bool {
@@ -35,7 +37,8 @@ enum TriggerRules {
                 first[hash] = index
                 continue
             }
-            let originalIndex = sameBinding(candidate, index)
+            let originalIndex =
+                sameBinding(candidate, index)
                 ? candidate : collided[hash, default: []].first { sameBinding($0, index) }
             guard let originalIndex else {
                 collided[hash, default: []].append(index)
@@ -153,7 +156,8 @@ enum TriggerRules {
                     .priorityTie,
                     "trigger `\(trigger.id.value)` ties at priority \(priority) with \(witness.map { "trigger `\($0.id.value)`" } ?? "another trigger") that can fire in the same encounter",
                     at: trigger.priority?.range ?? trigger.id.range, notes: notes,
-                    help: "give the triggers distinct priorities: the sender sends one email per encounter, the highest priority wins"
+                    help:
+                        "give the triggers distinct priorities: the sender sends one email per encounter, the highest priority wins"
                 )
             }
             group.members.append(index)
@@ -162,7 +166,9 @@ enum TriggerRules {
 
     /// Silent while a trigger file is unreadable or a trigger's template is missing or unknown: the
     /// warning would only echo that error.
-    private static func checkUnusedTemplates(_ workspace: Workspace, symbols: SymbolTable, into bag: inout DiagnosticBag) {
+    private static func checkUnusedTemplates(
+        _ workspace: Workspace, symbols: SymbolTable, into bag: inout DiagnosticBag
+    ) {
         guard !workspace.hasUnreadableFiles(in: "triggers"),
             workspace.triggers.allSatisfy({ $0.template.map { symbols.templates[$0.value] != nil } ?? false })
         else { return }

@@ -24,19 +24,25 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "    subject: We will call you back": "«»\tsubject: We will call you back"
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "    subject: We will call you back": "«»\tsubject: We will call you back"
+                        ])),
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "subject: Nous allons vous rappeler": "subject: Rappel «»: nous allons vous rappeler"
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "subject: Nous allons vous rappeler": "subject: Rappel «»: nous allons vous rappeler"
+                        ])),
                 RuleExample(
                     triggers: false,
-                    files: edit("templates/callback.yaml", [
-                        "subject: Nous allons vous rappeler": #"subject: "Rappel : nous allons vous rappeler""#
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "subject: Nous allons vous rappeler": #"subject: "Rappel : nous allons vous rappeler""#
+                        ])),
             ]),
         RuleDescription(
             code: .yamlDuplicateKey, severity: .error,
@@ -58,15 +64,19 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "    subject: We will call you back\n":
-                            "    subject: We will call you back\n    «subject»: We'll call you back\n"
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "    subject: We will call you back\n":
+                                "    subject: We will call you back\n    «subject»: We'll call you back\n"
+                        ])),
                 RuleExample(
                     triggers: false,
-                    files: edit("templates/callback.yaml", [
-                        "subject: We will call you back": "subject: We'll call you back"
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "subject: We will call you back": "subject: We'll call you back"
+                        ])),
             ]),
         RuleDescription(
             code: .yamlAnchorOrAlias, severity: .error,
@@ -89,16 +99,20 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", [
-                        "    fr: Vous avez rencontré un bénévole.\n    en: You met one of our volunteers.":
-                            "    fr: &origin Vous avez rencontré un bénévole.\n    en: «*origin»"
-                    ])),
+                    files: edit(
+                        "automail.yaml",
+                        [
+                            "    fr: Vous avez rencontré un bénévole.\n    en: You met one of our volunteers.":
+                                "    fr: &origin Vous avez rencontré un bénévole.\n    en: «*origin»"
+                        ])),
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", [
-                        "    fr: Vous avez rencontré un bénévole.":
-                            "    fr: «&origin Vous avez rencontré un bénévole.»"
-                    ])),
+                    files: edit(
+                        "automail.yaml",
+                        [
+                            "    fr: Vous avez rencontré un bénévole.":
+                                "    fr: «&origin Vous avez rencontré un bénévole.»"
+                        ])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
@@ -122,10 +136,12 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "  fr:\n": "  fr: &fr\n",
-                        "  en:\n": "  en:\n    «<<»: *fr\n",
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "  fr:\n": "  fr: &fr\n",
+                            "  en:\n": "  en:\n    «<<»: *fr\n",
+                        ])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
@@ -250,11 +266,13 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("questionnaires/doors.yaml", [
-                        "title: Door to door":
-                            "title: " + String(repeating: "[", count: 63) + "«»" + String(repeating: "[", count: 8)
-                            + String(repeating: "]", count: 71)
-                    ])),
+                    files: edit(
+                        "questionnaires/doors.yaml",
+                        [
+                            "title: Door to door":
+                                "title: " + String(repeating: "[", count: 63) + "«»" + String(repeating: "[", count: 8)
+                                + String(repeating: "]", count: 71)
+                        ])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
@@ -299,10 +317,12 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("automail.yaml", [
-                        "    fr: Vous avez rencontré un bénévole.\n    en: You met one of our volunteers.":
-                            "    «[fr, en]»: You met one of our volunteers."
-                    ])),
+                    files: edit(
+                        "automail.yaml",
+                        [
+                            "    fr: Vous avez rencontré un bénévole.\n    en: You met one of our volunteers.":
+                                "    «[fr, en]»: You met one of our volunteers."
+                        ])),
                 RuleExample(triggers: false, files: [:]),
             ]),
         RuleDescription(
@@ -329,32 +349,43 @@ extension RuleCatalog {
                     files: edit("automail.yaml", ["name: Base team": "name: Base «\u{202E}»team"])),
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "subject: We will call you back": "subject: We will call you«\u{00AD}»back"
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "subject: We will call you back": "subject: We will call you«\u{00AD}»back"
+                        ])),
                 RuleExample(
                     triggers: false,
-                    files: edit("templates/callback.yaml", [
-                        "subject: We will call you back": "subject: We will call you back \u{1F468}\u{200D}\u{1F469}"
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "subject: We will call you back":
+                                "subject: We will call you back \u{1F468}\u{200D}\u{1F469}"
+                        ])),
                 RuleExample(
                     triggers: true,
                     files: edit("automail.yaml", ["name: Base team": #"name: «"Base \u202eteam"»"#])),
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "subject: We will call you back": "subject: We will call you back«\u{E0041}»\u{E0042}"
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "subject: We will call you back": "subject: We will call you back«\u{E0041}»\u{E0042}"
+                        ])),
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "subject: We will call you back": "subject: We will call«\u{FE0F}» you back"
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "subject: We will call you back": "subject: We will call«\u{FE0F}» you back"
+                        ])),
                 RuleExample(
                     triggers: false,
-                    files: edit("templates/callback.yaml", [
-                        "subject: We will call you back": "subject: We will call you back \u{2764}\u{FE0F}"
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "subject: We will call you back": "subject: We will call you back \u{2764}\u{FE0F}"
+                        ])),
             ]),
         RuleDescription(
             code: .yamlUnquotedLiquid, severity: .error,
@@ -373,25 +404,35 @@ extension RuleCatalog {
             examples: [
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "subject: We will call you back": "subject: «{{ contact.firstname }}, we will call you back»"
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "subject: We will call you back":
+                                "subject: «{{ contact.firstname }}, we will call you back»"
+                        ])),
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "subject: We will call you back": "subject: «{{ contact.firstname | default: \"Hi\" }}»"
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "subject: We will call you back": "subject: «{{ contact.firstname | default: \"Hi\" }}»"
+                        ])),
                 RuleExample(
                     triggers: true,
-                    files: edit("templates/callback.yaml", [
-                        "subject: We will call you back":
-                            "subject: «{% if contact.firstname %}{{ contact.firstname }}, w{% else %}W{% endif %}e will call you back»"
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "subject: We will call you back":
+                                "subject: «{% if contact.firstname %}{{ contact.firstname }}, w{% else %}W{% endif %}e will call you back»"
+                        ])),
                 RuleExample(
                     triggers: false,
-                    files: edit("templates/callback.yaml", [
-                        "subject: We will call you back": "subject: '{{ contact.firstname }}, we will call you back'"
-                    ])),
+                    files: edit(
+                        "templates/callback.yaml",
+                        [
+                            "subject: We will call you back":
+                                "subject: '{{ contact.firstname }}, we will call you back'"
+                        ])),
             ]),
     ]
 }
