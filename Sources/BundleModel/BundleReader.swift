@@ -1,12 +1,25 @@
 import BundleFormat
 import Liquid
 
-/// Reads the members of a bundle the evaluation uses into a ``RuntimeBundle``, checking that they are
-/// of the right kind and consistent with one another (a template's sender exists, every action's
-/// template exists, every template has the default locale...). Unknown members are ignored.
+/// The one reader of a bundle: reads the members of a bundle into a ``RuntimeBundle``, checking that
+/// they are of the right kind and, when ``RuntimeBundle/Strictness/strict``, consistent with one
+/// another (a template's sender exists, every action's template exists, every template has the
+/// default locale...) and that every Liquid source parses. Unknown members are ignored; a ``ReadLog``
+/// in the root node records which members were read.
+///
+/// ``RuntimeBundle/Strictness/lenient`` is the reading of `automail diff`: it reads format 1 too (no
+/// `timing`, no timing members in actions), lets a trigger id, a locale or a purpose repeat, checks no
+/// reference between members and no Liquid, and reads the purposes' labels a reviewer compares. Every
+/// value it reads is still of its kind and within its range, as the model holds nothing else.
 enum BundleReader {
-    static func read(_ root: JSONNode) throws(FormatProblem) -> RuntimeBundle {
-        let format = try root.required("format").int()
+    static func read(_ root: JSONNode, strictness: RuntimeBundle.Strictness) throws(FormatProblem) -> RuntimeBundle {
+        let strict = strictness == .strict
+        let formatNode = try root.required("format")
+        let format = try formatNode.int()
+        guard strictness.formats.contains(format) else {
+            throw FormatProblem(
+                at: formatNode.pointer, reason: .unsupportedFormat(found: format, readable: strictness.formats))
+        }
         var formatMinor = 0
         if let minor = try root.optional("format_minor") {
             formatMinor = try minor.int()
@@ -27,10 +40,12 @@ enum BundleReader {
         var localeSet: Set<String> = []
         for item in try localesNode.required("all").items() {
             let locale = try item.string()
-            guard localeSet.insert(locale).inserted else { throw item.problem("the locale `\(locale)` is listed twice") }
+            if !localeSet.insert(locale).inserted, strict {
+                throw item.problem("the locale `\(locale)` is listed twice")
+            }
             locales.append(locale)
         }
-        guard locales.first == defaultLocale else {
+        if strict, locales.first != defaultLocale {
             throw defaultNode.problem("the default locale `\(defaultLocale)` must be the first of `locales.all`")
         }
 
@@ -41,12 +56,16 @@ enum BundleReader {
         }
         var purposes: [String] = []
         var purposeSet: Set<String> = []
-        if mode == .purpose {
-            for item in try consent.required("purposes").items() {
-                let id = try item.required("id").string()
-                guard purposeSet.insert(id).inserted else { throw item.problem("the purpose `\(id)` is listed twice") }
-                purposes.append(id)
-            }
+        var purposeLabels: [String: String] = [:]
+        // Strict, the purposes are read in purpose mode only, their ids only: what a sender uses.
+        let purposeItems = strict
+            ? (mode == .purpose ? try consent.required("purposes").items() : [])
+            : try consent.optional("purposes")?.items() ?? []
+        for item in purposeItems {
+            let id = try item.required("id").string()
+            if !purposeSet.insert(id).inserted, strict { throw item.problem("the purpose `\(id)` is listed twice") }
+            purposes.append(id)
+            if !strict { purposeLabels[id] = try item.required("label").string() }
         }
 
         var senders: [String: RuntimeBundle.Sender] = [:]
@@ -59,7 +78,7 @@ enum BundleReader {
         }
         let defaultSenderNode = try root.required("default_sender")
         let defaultSender = try defaultSenderNode.string()
-        guard senders[defaultSender] != nil else {
+        if strict, senders[defaultSender] == nil {
             throw defaultSenderNode.problem("`\(defaultSender)` is not a key of `senders`")
         }
 
@@ -67,9 +86,9 @@ enum BundleReader {
         let globalsNode = try root.required("globals")
         for (locale, node) in try globalsNode.members() {
             _ = try node.object()
-            globals[locale] = node.value
+            globals[locale] = node.wholeValue()
         }
-        for locale in locales where globals[locale] == nil {
+        for locale in locales where strict && globals[locale] == nil {
             throw globalsNode.problem("the locale `\(locale)` of `locales.all` has no globals")
         }
 
@@ -85,7 +104,7 @@ enum BundleReader {
         for (id, node) in try root.required("templates").members() {
             templates[id] = try template(
                 id, node, senders: senders, mode: mode, purposes: purposeSet, locales: localeSet,
-                defaultLocale: defaultLocale)
+                defaultLocale: defaultLocale, strict: strict)
         }
 
         var triggers: [String: [RuntimeBundle.Action]] = [:]
@@ -93,9 +112,9 @@ enum BundleReader {
         for (key, node) in try root.required("triggers").members() {
             var actions: [RuntimeBundle.Action] = []
             for item in try node.items() {
-                let action = try action(item, templates: templates)
+                let action = try action(item, templates: templates, strict: strict)
                 let triggerPointer = item.pointer.appending("trigger")
-                if let first = seen[action.trigger] {
+                if strict, let first = seen[action.trigger] {
                     throw FormatProblem(at: triggerPointer, "the trigger `\(action.trigger)` also appears at \(first)")
                 }
                 seen[action.trigger] = triggerPointer
@@ -104,17 +123,19 @@ enum BundleReader {
             triggers[key] = actions
         }
 
-        let timing = try timingRules(try root.required("timing"))
+        // Format 1 has no `timing`.
+        let timingNode = strict ? try root.required("timing") : try root.optional("timing")
+        let timing = try timingNode.map { node throws(FormatProblem) in try timingRules(node, strict: strict) } ?? .none
 
         return RuntimeBundle(
             format: format, formatMinor: formatMinor, digest: digest, revision: revision, workspaceID: workspaceID,
             workspaceName: workspaceName, defaultLocale: defaultLocale, locales: locales, consentMode: mode,
             purposes: purposes, senders: senders, defaultSender: defaultSender, globals: globals, variables: variables,
-            templates: templates, triggers: triggers, timing: timing)
+            templates: templates, triggers: triggers, timing: timing, purposeLabels: purposeLabels)
     }
 
     /// `timing` (docs/bundle-format.md, "Members"): the workspace's zone must be one of `zones`.
-    private static func timingRules(_ node: JSONNode) throws(FormatProblem) -> TimingRules {
+    private static func timingRules(_ node: JSONNode, strict: Bool) throws(FormatProblem) -> TimingRules {
         let zoneNode = try node.required("time_zone")
         let timeZone = try zoneNode.string()
         let tzdata = try node.required("tzdata").string()
@@ -132,7 +153,7 @@ enum BundleReader {
             }
             zones[name] = offsets
         }
-        guard zones[timeZone] != nil else { throw zoneNode.problem("`\(timeZone)` is not a key of `timing.zones`") }
+        if strict, zones[timeZone] == nil { throw zoneNode.problem("`\(timeZone)` is not a key of `timing.zones`") }
         var quietHours: QuietHours?
         if let quiet = try node.optional("quiet_hours") {
             guard let hours = QuietHours(start: try quiet.required("start_seconds").int(), end: try quiet.required("end_seconds").int())
@@ -186,13 +207,15 @@ enum BundleReader {
 
     private static func template(
         _ id: String, _ node: JSONNode, senders: [String: RuntimeBundle.Sender], mode: RuntimeBundle.ConsentMode,
-        purposes: Set<String>, locales: Set<String>, defaultLocale: String
+        purposes: Set<String>, locales: Set<String>, defaultLocale: String, strict: Bool
     ) throws(FormatProblem) -> RuntimeBundle.Template {
         let senderNode = try node.required("sender")
         let sender = try senderNode.string()
-        guard senders[sender] != nil else { throw senderNode.problem("`\(sender)` is not a key of `senders`") }
+        if strict, senders[sender] == nil { throw senderNode.problem("`\(sender)` is not a key of `senders`") }
         var purpose: String?
-        if mode == .purpose {
+        if !strict {
+            purpose = try node.optional("purpose")?.string()
+        } else if mode == .purpose {
             let purposeNode = try node.required("purpose")
             let value = try purposeNode.string()
             guard purposes.contains(value) else {
@@ -203,12 +226,12 @@ enum BundleReader {
         let localesNode = try node.required("locales")
         var localized: [String: RuntimeBundle.LocalizedTemplate] = [:]
         for (locale, content) in try localesNode.members() {
-            guard locales.contains(locale) else {
+            if strict, !locales.contains(locale) {
                 throw content.problem("the locale `\(locale)` is not one of `locales.all`")
             }
             func liquid(_ member: JSONNode) throws(FormatProblem) -> String {
                 let source = try member.string()
-                if let issue = LiquidTemplate.parse(source).issues.first {
+                if strict, let issue = LiquidTemplate.parse(source).issues.first {
                     throw member.problem("the Liquid does not parse: \(issue.message)")
                 }
                 return source
@@ -221,19 +244,21 @@ enum BundleReader {
                 subject: try liquid(content.required("subject")), html: try liquid(content.required("html")),
                 text: try liquid(content.required("text")), headers: headers)
         }
-        guard localized[defaultLocale] != nil else {
+        if strict, localized[defaultLocale] == nil {
             throw localesNode.problem("the template has no content in the default locale `\(defaultLocale)`")
         }
         return RuntimeBundle.Template(id: id, sender: sender, purpose: purpose, locales: localized)
     }
 
     private static func action(
-        _ node: JSONNode, templates: [String: RuntimeBundle.Template]
+        _ node: JSONNode, templates: [String: RuntimeBundle.Template], strict: Bool
     ) throws(FormatProblem) -> RuntimeBundle.Action {
         let trigger = try node.required("trigger").string()
         let templateNode = try node.required("template")
         let template = try templateNode.string()
-        guard templates[template] != nil else { throw templateNode.problem("`\(template)` is not a key of `templates`") }
+        if strict, templates[template] == nil {
+            throw templateNode.problem("`\(template)` is not a key of `templates`")
+        }
         let delayNode = try node.required("delay_seconds")
         let delay = try delayNode.int()
         guard delay >= 0 else { throw delayNode.problem("`delay_seconds` must not be negative") }
@@ -251,13 +276,23 @@ enum BundleReader {
         if let activeFrom, let activeUntil, activeUntil <= activeFrom {
             throw node.problem("`active_until` must be after `active_from`")
         }
-        let capNode = try node.required("frequency_cap")
-        let cap = try capNode.string()
-        guard cap == "count" || cap == "exempt" else { throw capNode.problem("expected `count` or `exempt`, found `\(cap)`") }
+        // Format 1 has none of the three timing members: lenient, each is at its default when absent.
+        func timingMember(_ key: String) throws(FormatProblem) -> JSONNode? {
+            strict ? try node.required(key) : try node.optional(key)
+        }
+        var cap = "count"
+        if let capNode = try timingMember("frequency_cap") {
+            cap = try capNode.string()
+            guard cap == "count" || cap == "exempt" else {
+                throw capNode.problem("expected `count` or `exempt`, found `\(cap)`")
+            }
+        }
+        let priority = try node.required("priority").int()
+        let quietHours = try timingMember("quiet_hours").map { node throws(FormatProblem) in try policy(node) }
+        let blackouts = try timingMember("blackouts").map { node throws(FormatProblem) in try policy(node) }
         return RuntimeBundle.Action(
-            trigger: trigger, template: template, priority: try node.required("priority").int(), delaySeconds: delay,
-            oncePerContact: once, activeFrom: activeFrom, activeUntil: activeUntil,
-            quietHours: try policy(node.required("quiet_hours")), blackouts: try policy(node.required("blackouts")),
-            frequencyCapExempt: cap == "exempt")
+            trigger: trigger, template: template, priority: priority, delaySeconds: delay,
+            oncePerContact: once, activeFrom: activeFrom, activeUntil: activeUntil, quietHours: quietHours ?? .defer,
+            blackouts: blackouts ?? .defer, frequencyCapExempt: cap == "exempt")
     }
 }

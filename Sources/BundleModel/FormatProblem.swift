@@ -28,17 +28,84 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// What is wrong with one member of a JSON document that parsed: where (a JSON Pointer) and what.
+/// The kind of a JSON value, as a problem records it. The words are the reader's of the problem:
+/// ``description`` is the runtime's (`an integer`); a diff says `a number`.
+public enum JSONKind: String, Sendable, Hashable, CustomStringConvertible {
+    case null, boolean, integer, string, array, object
+
+    /// The kind of `value`.
+    public init(of value: JSONValue) {
+        switch value {
+        case .null: self = .null
+        case .bool: self = .boolean
+        case .int: self = .integer
+        case .string: self = .string
+        case .array: self = .array
+        case .object: self = .object
+        }
+    }
+
+    /// The runtime's words: `null`, `a boolean`, `an integer`, `a string`, `an array`, `an object`.
+    public var description: String {
+        switch self {
+        case .null: return "null"
+        case .boolean: return "a boolean"
+        case .integer: return "an integer"
+        case .string: return "a string"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+}
+
+/// What is wrong with one member of a JSON document that parsed: where (a JSON Pointer) and what, as
+/// data (``reason``). ``message`` words it the runtime's way; another reader words it its own way
+/// (`automail diff` says `templates.x.subject: missing`).
 public struct FormatProblem: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The member at fault.
+    /// What is wrong, as data.
+    public enum Reason: Sendable, Hashable {
+        /// The object at ``FormatProblem/pointer`` has no member of this key.
+        case missingMember(String)
+        /// The value at ``FormatProblem/pointer`` is of another kind: `expected` says what was wanted, in
+        /// words (`a string`, `true or false`), `found` what is there.
+        case wrongKind(expected: String, found: JSONKind)
+        /// The major `format` is not one the reader reads.
+        case unsupportedFormat(found: Int, readable: ClosedRange<Int>)
+        /// Anything else, in words: lowercase, no trailing period.
+        case invalid(String)
+    }
+
+    /// The member at fault (for ``Reason/missingMember(_:)``, the object that lacks it).
     public var pointer: JSONPointer
-    /// What is wrong, lowercase, no trailing period.
-    public var message: String
+    /// What is wrong.
+    public var reason: Reason
+
+    /// Creates a problem of reason ``Reason/invalid(_:)``.
+    public init(at pointer: JSONPointer, _ message: String) {
+        self.init(at: pointer, reason: .invalid(message))
+    }
 
     /// Creates a problem.
-    public init(at pointer: JSONPointer, _ message: String) {
+    public init(at pointer: JSONPointer, reason: Reason) {
         self.pointer = pointer
-        self.message = message
+        self.reason = reason
+    }
+
+    /// What is wrong in the runtime's words, lowercase, no trailing period: `the member `x` is missing`,
+    /// `expected a string, found an integer`.
+    public var message: String {
+        switch reason {
+        case .missingMember(let key):
+            return "the member `\(key)` is missing"
+        case .wrongKind(let expected, let found):
+            return "expected \(expected), found \(found)"
+        case .unsupportedFormat(let found, let readable):
+            let formats = readable.count == 1
+                ? "format \(readable.lowerBound) only" : "formats \(readable.lowerBound) to \(readable.upperBound)"
+            return "format \(found) is not read here: this reader reads \(formats)"
+        case .invalid(let message):
+            return message
+        }
     }
 
     /// `at /pointer: message` (`at the top level: message` for the whole document).
@@ -48,35 +115,83 @@ public struct FormatProblem: Error, Sendable, Hashable, CustomStringConvertible 
     }
 }
 
+/// Which members of a document a reading looked at, to list the ones it did not (``unread(in:)``): a
+/// reviewer compares them as plain JSON. One log serves one reading, on one thread.
+package final class ReadLog {
+    /// The members looked at: their value was read, or they were entered to read their members.
+    private var visited: Set<JSONPointer> = [JSONPointer()]
+    /// The members read whole, members and all (`globals.fr`).
+    private var whole: Set<JSONPointer> = []
+
+    package init() {}
+
+    func visit(_ pointer: JSONPointer) { visited.insert(pointer) }
+    func readWhole(_ pointer: JSONPointer) { whole.insert(pointer) }
+
+    /// The members of `document` not looked at, by pointer: the outermost member not looked at, not
+    /// each of its own members.
+    package func unread(in document: JSONValue) -> [JSONPointer: JSONValue] {
+        var out: [JSONPointer: JSONValue] = [:]
+        collect(document, at: JSONPointer(), into: &out)
+        return out
+    }
+
+    private func collect(_ value: JSONValue, at pointer: JSONPointer, into out: inout [JSONPointer: JSONValue]) {
+        guard !whole.contains(pointer) else { return }
+        func child(_ member: JSONValue, _ memberPointer: JSONPointer) {
+            if visited.contains(memberPointer) {
+                collect(member, at: memberPointer, into: &out)
+            } else {
+                out[memberPointer] = member
+            }
+        }
+        switch value {
+        case .object(let members):
+            for (key, member) in members { child(member, pointer.appending(key)) }
+        case .array(let items):
+            for (index, item) in items.enumerated() { child(item, pointer.appending(index)) }
+        case .null, .bool, .int, .string:
+            break
+        }
+    }
+}
+
 /// A value of a document being decoded, with where it is: every accessor names the member in the
-/// problem it throws.
+/// problem it throws, and records in the ``ReadLog`` (when there is one) the members it looks at.
 package struct JSONNode {
     package let value: JSONValue
     package let pointer: JSONPointer
+    /// Where the members looked at are recorded, if anywhere.
+    package let log: ReadLog?
 
-    package init(_ value: JSONValue, at pointer: JSONPointer = JSONPointer()) {
+    package init(_ value: JSONValue, at pointer: JSONPointer = JSONPointer(), log: ReadLog? = nil) {
         self.value = value
         self.pointer = pointer
+        self.log = log
+    }
+
+    /// The member `value` at `pointer`, recorded as looked at.
+    private func child(_ value: JSONValue, at pointer: JSONPointer) -> JSONNode {
+        log?.visit(pointer)
+        return JSONNode(value, at: pointer, log: log)
+    }
+
+    /// The whole value, its members included, recorded as read.
+    package func wholeValue() -> JSONValue {
+        log?.readWhole(pointer)
+        return value
     }
 
     package func problem(_ message: String) -> FormatProblem {
         FormatProblem(at: pointer, message)
     }
 
-    /// What kind of value this is, for messages: `a string`, `an object`...
-    package var kindDescription: String {
-        switch value {
-        case .null: return "null"
-        case .bool: return "a boolean"
-        case .int: return "an integer"
-        case .string: return "a string"
-        case .array: return "an array"
-        case .object: return "an object"
-        }
-    }
+    /// What kind of value this is.
+    package var kind: JSONKind { JSONKind(of: value) }
 
+    /// The problem of this value not being `expected` (`a string`).
     package func wrongKind(_ expected: String) -> FormatProblem {
-        problem("expected \(expected), found \(kindDescription)")
+        FormatProblem(at: pointer, reason: .wrongKind(expected: expected, found: kind))
     }
 
     /// The members of an object, which must hold no key outside `allowed` when it is given.
@@ -94,7 +209,7 @@ package struct JSONNode {
     /// The member `key` of this object, `nil` when absent (a `null` member is returned as is).
     package func optional(_ key: String) throws(FormatProblem) -> JSONNode? {
         let members = try object()
-        return members[key].map { JSONNode($0, at: pointer.appending(key)) }
+        return members[key].map { child($0, at: pointer.appending(key)) }
     }
 
     /// The member `key` of this object, `nil` when absent or `null`.
@@ -106,7 +221,7 @@ package struct JSONNode {
 
     /// The member `key` of this object, which must be present.
     package func required(_ key: String) throws(FormatProblem) -> JSONNode {
-        guard let node = try optional(key) else { throw problem("the member `\(key)` is missing") }
+        guard let node = try optional(key) else { throw FormatProblem(at: pointer, reason: .missingMember(key)) }
         return node
     }
 
@@ -114,14 +229,14 @@ package struct JSONNode {
     package func members() throws(FormatProblem) -> [(key: String, node: JSONNode)] {
         let members = try object()
         return members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { key in
-            (key, JSONNode(members[key] ?? .null, at: pointer.appending(key)))
+            (key, child(members[key] ?? .null, at: pointer.appending(key)))
         }
     }
 
     /// The items of this array as nodes.
     package func items() throws(FormatProblem) -> [JSONNode] {
         guard case .array(let items) = value else { throw wrongKind("an array") }
-        return items.enumerated().map { JSONNode($1, at: pointer.appending($0)) }
+        return items.enumerated().map { child($1, at: pointer.appending($0)) }
     }
 
     package func string() throws(FormatProblem) -> String {

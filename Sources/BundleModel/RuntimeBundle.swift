@@ -43,6 +43,9 @@ public struct RuntimeBundle: Sendable, Hashable {
     public var triggers: [String: [Action]]
     /// `timing`: the workspace's zone, the zones' offsets, quiet hours, the frequency cap and blackouts.
     public var timing: TimingRules = .none
+    /// `consent.purposes` labels by id: read by a lenient reading only (a reviewer compares them, a
+    /// sender does not use them), empty otherwise.
+    public var purposeLabels: [String: String] = [:]
 
     /// How consent is given.
     public enum ConsentMode: String, Sendable, Hashable {
@@ -238,7 +241,7 @@ extension RuntimeBundle {
         try checkFormat(members)
         guard case .string(let declared)? = members["digest"] else {
             let problem = members["digest"] == nil
-                ? FormatProblem(at: JSONPointer(), "the member `digest` is missing")
+                ? FormatProblem(at: JSONPointer(), reason: .missingMember("digest"))
                 : JSONNode(members["digest"] ?? .null, at: JSONPointer(["digest"])).wrongKind("a string")
             throw .malformed(problem)
         }
@@ -259,7 +262,7 @@ extension RuntimeBundle {
     public init(content: [String: JSONValue]) throws(BundleLoadError) {
         try Self.checkFormat(content)
         do {
-            self = try BundleReader.read(JSONNode(.object(content)))
+            self = try BundleReader.read(JSONNode(.object(content)), strictness: .strict)
         } catch {
             throw .malformed(error)
         }
@@ -267,11 +270,59 @@ extension RuntimeBundle {
 
     private static func checkFormat(_ members: [String: JSONValue]) throws(BundleLoadError) {
         guard let format = members["format"] else {
-            throw .malformed(FormatProblem(at: JSONPointer(), "the member `format` is missing"))
+            throw .malformed(FormatProblem(at: JSONPointer(), reason: .missingMember("format")))
         }
         guard case .int(let major) = format else {
             throw .malformed(JSONNode(format, at: JSONPointer(["format"])).wrongKind("an integer"))
         }
         guard major == supportedFormat else { throw .unsupportedFormat(major) }
+    }
+}
+
+extension RuntimeBundle {
+    /// How much of the bundle format a reading insists on. Both read the same members into the same
+    /// model, through the one reader; the problems they find are worded by whoever shows them
+    /// (``FormatProblem/reason``).
+    public enum Strictness: Sendable, Hashable {
+        /// What a sender needs: format ``RuntimeBundle/supportedFormat``, every member a sender uses,
+        /// every reference between members resolved (senders, templates, locales, purposes, zones),
+        /// nothing repeated, every Liquid source parsed.
+        case strict
+        /// What a reviewer needs to compare two bundles (`automail diff`): format 1 too, where `timing`
+        /// and an action's `quiet_hours`, `blackouts` and `frequency_cap` are absent (read as their
+        /// defaults); a trigger id, a locale or a purpose may repeat; no reference between members and
+        /// no Liquid is checked; a purpose's `label` is read. Every value read is still of its kind and
+        /// within its range.
+        case lenient
+
+        /// The major format versions read.
+        public var formats: ClosedRange<Int> {
+            switch self {
+            case .strict: return RuntimeBundle.supportedFormat...RuntimeBundle.supportedFormat
+            case .lenient: return 1...RuntimeBundle.supportedFormat
+            }
+        }
+    }
+
+    /// A bundle read, with the members of its document the reading did not look at.
+    public struct Reading: Sendable, Hashable {
+        /// The bundle.
+        public var bundle: RuntimeBundle
+        /// The members not read, by pointer (only the outermost of a member not read, not its own
+        /// members): members this reader does not know, and members unused at this strictness
+        /// (`compiler`, a channel-mode template's `purpose` when strict).
+        public var unread: [JSONPointer: JSONValue]
+    }
+
+    /// Reads bundle content at `strictness`, recording what it did not read. Neither the digest nor a
+    /// signature is verified (``load(_:publicKey:)`` does), and the format is checked against
+    /// ``Strictness/formats`` only.
+    ///
+    /// - Throws: ``FormatProblem`` when a member is missing, of the wrong kind, out of its range or, when
+    ///   strict, inconsistent with another.
+    public static func read(content: JSONValue, strictness: Strictness) throws(FormatProblem) -> Reading {
+        let log = ReadLog()
+        let bundle = try BundleReader.read(JSONNode(content, log: log), strictness: strictness)
+        return Reading(bundle: bundle, unread: log.unread(in: content))
     }
 }

@@ -144,6 +144,49 @@ struct BundleDiffTests {
         }
     }
 
+    /// The reader's problems in the diff's words: a dotted path, the missing member's own, `missing`.
+    @Test func aMissingMemberIsNamedByItsOwnPath() throws {
+        guard case .object(var members) = try Self.content("lyon-before"),
+            case .object(var templates)? = members["templates"], case .object(var template)? = templates["appel-don"]
+        else { throw BundleReadError(path: "", message: "not a bundle") }
+        template["sender"] = nil
+        templates["appel-don"] = .object(template)
+        members["templates"] = .object(templates)
+        let source = BundleDiff.Source(kind: .bundle, name: "x.json")
+        #expect(
+            throws: BundleDiff.ReadFailure(
+                side: .new, error: BundleReadError(path: "templates.appel-don.sender", message: "missing"))
+        ) {
+            try BundleDiff.compare(old: Self.content("lyon-before"), new: .object(members), oldSource: source, newSource: source)
+        }
+    }
+
+    /// A deployed bundle of format 1 (no `timing`, no timing member in an action) compares with a new
+    /// build: the timing settings show as added, and nothing else changes.
+    @Test func aFormatOneBundleComparesWithANewBuild() throws {
+        let new = try Self.content("lyon-before")
+        guard case .object(var members) = new, case .object(let triggers)? = members["triggers"] else {
+            throw BundleReadError(path: "", message: "not a bundle")
+        }
+        members["format"] = .int(1)
+        members["timing"] = nil
+        members["triggers"] = .object(
+            triggers.mapValues { actions in
+                guard case .array(let items) = actions else { return actions }
+                return .array(
+                    items.map { item in
+                        guard case .object(var action) = item else { return item }
+                        for key in ["quiet_hours", "blackouts", "frequency_cap"] { action[key] = nil }
+                        return .object(action)
+                    })
+            })
+        let source = BundleDiff.Source(kind: .bundle, name: "x.json")
+        let diff = try BundleDiff.compare(old: .object(members), new: new, oldSource: source, newSource: source)
+        #expect(diff.triggers.isEmpty && diff.templates.isEmpty && diff.senders.isEmpty)
+        #expect(diff.other.contains { $0.path == "timing.time_zone" && $0.old == nil && $0.new == .string("UTC") })
+        #expect(diff.other.allSatisfy { $0.old == nil && $0.path.hasPrefix("timing.") }, "\(diff.other.map(\.path))")
+    }
+
     /// Members the diff does not model are still compared, and a trigger id repeated in a hand-made
     /// bundle is kept apart instead of hiding one of its actions.
     @Test func unmodelledMembersAndRepeatedTriggerIDsAreReported() throws {
