@@ -16,9 +16,10 @@ let package = Package(
             dependencies: [
                 "CFuzzDriver", .product(name: "AutoMail", package: "automail"),
                 .product(name: "AutomailReview", package: "automail"),
-                .product(name: "AutomailRuntime", package: "automail"), .product(name: "BundleModel", package: "automail"),
+                .product(name: "AutomailRuntime", package: "automail"),
+                .product(name: "BundleModel", package: "automail"),
             ]
-        )
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

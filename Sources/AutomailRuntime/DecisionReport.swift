@@ -76,10 +76,12 @@ public enum DecisionReport {
             for header in message.headers { lines.append(header.name + ": " + header.value) }
             lines.append("")
             var body = lines.map(TerminalText.line)
-            body.append(TerminalText.block(message.text.hasSuffix("\n") ? String(message.text.dropLast()) : message.text))
+            body.append(
+                TerminalText.block(message.text.hasSuffix("\n") ? String(message.text.dropLast()) : message.text))
             if detail == .messageWithHTML {
                 body.append("--- html ---")
-                body.append(TerminalText.block(message.html.hasSuffix("\n") ? String(message.html.dropLast()) : message.html))
+                body.append(
+                    TerminalText.block(message.html.hasSuffix("\n") ? String(message.html.dropLast()) : message.html))
             }
             return body.joined(separator: "\n") + "\n"
         }
@@ -111,7 +113,9 @@ public enum DecisionReport {
                 return "already sent at \(lastSent) (this trigger or template), once per contact ever"
             }
         case .inactive(let from, let until):
-            if let from, decision.time < from { return "the trigger is active from \(decision.localTime(from)) (\(from))" }
+            if let from, decision.time < from {
+                return "the trigger is active from \(decision.localTime(from)) (\(from))"
+            }
             return "the trigger stopped at \(until.map { "\(decision.localTime($0)) (\($0))" } ?? "its end")"
         case .frequencyCap(let counted):
             return "\(counted) email\(counted == 1 ? "" : "s") already sent or scheduled in the frequency cap's window"

@@ -15,7 +15,8 @@ public enum EMLWriter {
     /// `Message-ID` without its angle brackets (`nil`: derived from the content and `date`).
     public static func write(_ email: RenderedEmail, date: Int, messageID: String? = nil) -> [UInt8] {
         let hash = contentHash(email)
-        let identifier = messageID.map(singleLine)
+        let identifier =
+            messageID.map(singleLine)
             ?? "\(sha256Hex(hash + "\u{0}" + String(date)).prefix(32))@\(domain(of: email.from.address))"
         let boundary = "=_automail_" + hash.prefix(24)
         var lines: [String] = []
@@ -63,8 +64,10 @@ public enum EMLWriter {
 
     /// The lowercase hex SHA-256 of everything the message shows.
     static func contentHash(_ email: RenderedEmail) -> String {
-        var material = [email.template, email.locale, email.from.address, email.to.address, email.subject, email.text,
-                        email.html]
+        var material = [
+            email.template, email.locale, email.from.address, email.to.address, email.subject, email.text,
+            email.html,
+        ]
         material += email.headers.map { $0.name + ":" + $0.value }
         return sha256Hex(material.joined(separator: "\u{0}"))
     }
@@ -94,9 +97,11 @@ public enum EMLWriter {
         let mailbox = Mailbox(name: singleLine(mailbox.name), address: singleLine(mailbox.address))
         guard !mailbox.name.isEmpty else { return mailbox.address }
         let name: String
-        if mailbox.name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }), !mailbox.name.contains("=?") {
+        if mailbox.name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }), !mailbox.name.contains("=?")
+        {
             let atext = mailbox.name.unicodeScalars.allSatisfy {
-                ($0.properties.isAlphabetic && $0.isASCII) || ("0"..."9").contains($0) || " !#$%&'*+-/=?^_`{|}~".unicodeScalars.contains($0)
+                ($0.properties.isAlphabetic && $0.isASCII) || ("0"..."9").contains($0)
+                    || " !#$%&'*+-/=?^_`{|}~".unicodeScalars.contains($0)
             }
             name = atext ? mailbox.name : "\"" + mailbox.name.replacingBackslashAndQuote() + "\""
         } else {

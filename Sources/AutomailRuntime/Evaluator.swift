@@ -90,10 +90,13 @@ extension RuntimeBundle {
             var outcome = stop(action, template: template, contact: event.contact, at: event.time, sent: sent)
             var sendTime: SendTime?
             if outcome == nil {
-                let timingKey = TimingKey(delay: action.delaySeconds, quiet: action.quietHours, blackouts: action.blackouts)
-                let time = sendTimes[timingKey] ?? timing.sendTime(
-                    event: event.time, delaySeconds: action.delaySeconds, quietPolicy: action.quietHours,
-                    blackoutPolicy: action.blackouts, zone: zone.offsets)
+                let timingKey = TimingKey(
+                    delay: action.delaySeconds, quiet: action.quietHours, blackouts: action.blackouts)
+                let time =
+                    sendTimes[timingKey]
+                    ?? timing.sendTime(
+                        event: event.time, delaySeconds: action.delaySeconds, quietPolicy: action.quietHours,
+                        blackoutPolicy: action.blackouts, zone: zone.offsets)
                 sendTimes[timingKey] = time
                 if case .dropped(let dropped) = time { outcome = dropped } else { sendTime = time }
             }
@@ -128,8 +131,12 @@ extension RuntimeBundle {
     func stop(
         _ action: Action, template: Template, contact: ContactState, at time: Timestamp, sent: SentIndex? = nil
     ) -> Outcome? {
-        if let from = action.activeFrom, time < from { return .inactive(from: action.activeFrom, until: action.activeUntil) }
-        if let until = action.activeUntil, time >= until { return .inactive(from: action.activeFrom, until: action.activeUntil) }
+        if let from = action.activeFrom, time < from {
+            return .inactive(from: action.activeFrom, until: action.activeUntil)
+        }
+        if let until = action.activeUntil, time >= until {
+            return .inactive(from: action.activeFrom, until: action.activeUntil)
+        }
         guard contact.hasAddress else { return .noAddress }
         switch consentMode {
         case .channel:
@@ -170,14 +177,16 @@ extension RuntimeBundle {
         var contact = event.contact.fields.mapValues(LiquidValue.init(json:))
         if let email = event.contact.email { contact["mail"] = .string(email) }
         do {
-            try HeaderSafety.checkContact(address: event.contact.email ?? "", unsubscribeURL: event.contact.unsubscribeURL)
+            try HeaderSafety.checkContact(
+                address: event.contact.email ?? "", unsubscribeURL: event.contact.unsubscribeURL)
         } catch {
             throw .unsafeMessage(trigger: action.trigger, error)
         }
         let message: RenderedEmail
         do {
             message = try render(
-                template: action.template, locale: locale, contact: contact, unsubscribeURL: event.contact.unsubscribeURL)
+                template: action.template, locale: locale, contact: contact,
+                unsubscribeURL: event.contact.unsubscribeURL)
         } catch {
             throw .render(error)
         }
@@ -206,7 +215,9 @@ struct SentIndex {
         times = history.map(\.at.seconds).sorted()
         for record in history {
             if let trigger = record.trigger { byTrigger[trigger] = max(byTrigger[trigger] ?? record.at, record.at) }
-            if let template = record.template { byTemplate[template] = max(byTemplate[template] ?? record.at, record.at) }
+            if let template = record.template {
+                byTemplate[template] = max(byTemplate[template] ?? record.at, record.at)
+            }
         }
     }
 

@@ -23,13 +23,16 @@ public enum UnsafeMessage: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidAddress(let address):
-            return "the contact's address `\(HeaderSafety.escaped(address))` is not an addr-spec (local@domain): nothing is sent"
+            return
+                "the contact's address `\(HeaderSafety.escaped(address))` is not an addr-spec (local@domain): nothing is sent"
         case .invalidUnsubscribeURL(let url):
-            return "the contact's `unsubscribe_url` `\(HeaderSafety.escaped(url))` is not an absolute https URI: nothing is sent"
+            return
+                "the contact's `unsubscribe_url` `\(HeaderSafety.escaped(url))` is not an absolute https URI: nothing is sent"
         case .unsafeHeader(let field, let offset, let scalar):
             let code = String(scalar, radix: 16, uppercase: true)
             let padded = String(repeating: "0", count: max(0, 4 - code.count)) + code
-            return "the rendered `\(field)` holds U+\(padded) at offset \(offset), which a header must not hold: nothing is sent"
+            return
+                "the rendered `\(field)` holds U+\(padded) at offset \(offset), which a header must not hold: nothing is sent"
         }
     }
 }

@@ -28,7 +28,9 @@ extension RuntimeBundle {
         if let exact = available.first(where: { Self.normalizedLocale($0) == wanted }) { return (exact, .exact) }
         if let dash = wanted.firstIndex(of: "-") {
             let language = String(wanted[..<dash])
-            if let match = available.first(where: { Self.normalizedLocale($0) == language }) { return (match, .language) }
+            if let match = available.first(where: { Self.normalizedLocale($0) == language }) {
+                return (match, .language)
+            }
         }
         return (defaultLocale, .default)
     }

@@ -29,7 +29,9 @@ extension RuntimeBundle {
         template id: String, locale: String, contact: [String: LiquidValue], unsubscribeURL: String
     ) throws(FormatProblem) -> RenderedEmail {
         let templatePointer = JSONPointer(["templates", id])
-        guard let template = templates[id] else { throw FormatProblem(at: templatePointer, "the bundle has no such template") }
+        guard let template = templates[id] else {
+            throw FormatProblem(at: templatePointer, "the bundle has no such template")
+        }
         let localePointer = templatePointer.appending("locales").appending(locale)
         guard let content = template.locales[locale] else {
             throw FormatProblem(at: localePointer, "the template has no content in this locale")
@@ -38,7 +40,8 @@ extension RuntimeBundle {
         func render(_ source: String, _ pointer: JSONPointer) throws(FormatProblem) -> String {
             let parsed = LiquidTemplate.parse(source)
             guard let liquid = parsed.template else {
-                throw FormatProblem(at: pointer, "cannot render: " + (parsed.issues.first?.message ?? "the Liquid does not parse"))
+                throw FormatProblem(
+                    at: pointer, "cannot render: " + (parsed.issues.first?.message ?? "the Liquid does not parse"))
             }
             switch liquid.render(scope) {
             case .success(let output): return output

@@ -75,7 +75,8 @@ extension RuntimeEvent {
         let text = try node.string()
         guard let timestamp = Timestamp(rfc3339: text) else {
             throw node.problem(
-                "`\(text)` is not a date-time like `2026-03-02T18:30:00Z` or `2026-03-02T19:30:00+01:00` (RFC 3339, whole seconds, years 0001 to 9999)")
+                "`\(text)` is not a date-time like `2026-03-02T18:30:00Z` or `2026-03-02T19:30:00+01:00` (RFC 3339, whole seconds, years 0001 to 9999)"
+            )
         }
         return timestamp
     }
@@ -92,7 +93,9 @@ extension RuntimeEvent {
                     answer: try item.required("answer").identifier()))
         }
         encounter.supportLevel = try node.optionalNonNull("support_level")?.identifier()
-        encounter.tasks = try (node.optional("tasks")?.items() ?? []).map { item throws(FormatProblem) in try item.identifier() }
+        encounter.tasks = try (node.optional("tasks")?.items() ?? []).map { item throws(FormatProblem) in
+            try item.identifier()
+        }
         return encounter
     }
 
@@ -107,7 +110,8 @@ extension RuntimeEvent {
             let zone = try zoneNode.string()
             guard ContactState.isZoneName(zone) else {
                 throw zoneNode.problem(
-                    "`\(zone)` is not a time zone name like `Europe/Paris` (1 to 64 ASCII letters, digits, `/`, `_`, `+`, `-`)")
+                    "`\(zone)` is not a time zone name like `Europe/Paris` (1 to 64 ASCII letters, digits, `/`, `_`, `+`, `-`)"
+                )
             }
             timeZone = zone
         }
@@ -158,7 +162,8 @@ extension RuntimeEvent {
             history.append(SentRecord(trigger: trigger, template: template, at: try timestamp(item.required("at"))))
         }
         return ContactState(
-            email: email, locale: locale, timeZone: timeZone, fields: fields, consent: consent, unsubscribed: unsubscribed,
+            email: email, locale: locale, timeZone: timeZone, fields: fields, consent: consent,
+            unsubscribed: unsubscribed,
             unsubscribeURL: url, history: history)
     }
 

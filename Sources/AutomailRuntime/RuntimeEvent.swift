@@ -93,7 +93,8 @@ public struct ContactState: Sendable, Hashable {
 
     /// Creates a contact state.
     public init(
-        email: String?, locale: String? = nil, timeZone: String? = nil, fields: [String: JSONValue] = [:], consent: Consent = Consent(),
+        email: String?, locale: String? = nil, timeZone: String? = nil, fields: [String: JSONValue] = [:],
+        consent: Consent = Consent(),
         unsubscribed: Unsubscriptions = Unsubscriptions(), unsubscribeURL: String, history: [SentRecord] = []
     ) {
         self.email = email
@@ -112,10 +113,11 @@ public struct ContactState: Sendable, Hashable {
     /// Whether `name` may be a time zone name: 1 to 64 ASCII letters, digits, `/`, `_`, `+`, `-`.
     public static func isZoneName(_ name: String) -> Bool {
         let utf8 = name.utf8
-        return (1...64).contains(utf8.count) && utf8.allSatisfy { byte in
-            (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
-                || byte == 0x2F || byte == 0x5F || byte == 0x2B || byte == 0x2D
-        }
+        return (1...64).contains(utf8.count)
+            && utf8.allSatisfy { byte in
+                (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+                    || byte == 0x2F || byte == 0x5F || byte == 0x2B || byte == 0x2D
+            }
     }
 }
 

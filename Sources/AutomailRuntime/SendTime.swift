@@ -26,14 +26,17 @@ extension TimingRules {
                 if blackoutPolicy == .drop {
                     return .dropped(.blackout(until: blackout.until, reason: blackout.reason))
                 }
-                deferrals.append(Deferral(reason: "blackout", from: sendAt, until: blackout.until, blackout: blackout.reason))
+                deferrals.append(
+                    Deferral(reason: "blackout", from: sendAt, until: blackout.until, blackout: blackout.reason))
                 sendAt = blackout.until
                 continue
             }
             if quietPolicy != .ignore, let quiet = quietHours,
                 quiet.contains(secondOfDay: zone.localSecondOfDay(at: sendAt.seconds))
             {
-                guard let end = Timestamp(seconds: quiet.end(after: sendAt.seconds, in: zone)) else { return .outOfRange }
+                guard let end = Timestamp(seconds: quiet.end(after: sendAt.seconds, in: zone)) else {
+                    return .outOfRange
+                }
                 if quietPolicy == .drop { return .dropped(.quietHours(until: end)) }
                 deferrals.append(Deferral(reason: "quiet_hours", from: sendAt, until: end, blackout: nil))
                 sendAt = end

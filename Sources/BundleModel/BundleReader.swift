@@ -58,7 +58,8 @@ enum BundleReader {
         var purposeSet: Set<String> = []
         var purposeLabels: [String: String] = [:]
         // Strict, the purposes are read in purpose mode only, their ids only: what a sender uses.
-        let purposeItems = strict
+        let purposeItems =
+            strict
             ? (mode == .purpose ? try consent.required("purposes").items() : [])
             : try consent.optional("purposes")?.items() ?? []
         for item in purposeItems {
@@ -149,22 +150,29 @@ enum BundleReader {
             }
             guard let offsets = ZoneOffsets(transitions) else {
                 throw zone.problem(
-                    "the transitions of `\(name)` must be at least one, their instants increasing, their offsets within 26 hours")
+                    "the transitions of `\(name)` must be at least one, their instants increasing, their offsets within 26 hours"
+                )
             }
             zones[name] = offsets
         }
         if strict, zones[timeZone] == nil { throw zoneNode.problem("`\(timeZone)` is not a key of `timing.zones`") }
         var quietHours: QuietHours?
         if let quiet = try node.optional("quiet_hours") {
-            guard let hours = QuietHours(start: try quiet.required("start_seconds").int(), end: try quiet.required("end_seconds").int())
-            else { throw quiet.problem("`start_seconds` and `end_seconds` are different seconds of the day, 0 to 86399") }
+            guard
+                let hours = QuietHours(
+                    start: try quiet.required("start_seconds").int(), end: try quiet.required("end_seconds").int())
+            else {
+                throw quiet.problem("`start_seconds` and `end_seconds` are different seconds of the day, 0 to 86399")
+            }
             quietHours = hours
         }
         var cap: FrequencyCap?
         if let capNode = try node.optional("frequency_cap") {
             let emails = try capNode.required("emails").int()
             let window = try capNode.required("window_seconds").int()
-            guard emails >= 1, window >= 1 else { throw capNode.problem("`emails` and `window_seconds` must be at least 1") }
+            guard emails >= 1, window >= 1 else {
+                throw capNode.problem("`emails` and `window_seconds` must be at least 1")
+            }
             cap = FrequencyCap(emails: emails, windowSeconds: window)
         }
         var blackouts: [Blackout] = []
@@ -268,7 +276,9 @@ enum BundleReader {
             switch seconds {
             case -1: once = .forever
             case 0...: once = .window(seconds: seconds)
-            default: throw onceNode.problem("`once_per_contact_seconds` is -1 (forever) or a number of seconds, not \(seconds)")
+            default:
+                throw onceNode.problem(
+                    "`once_per_contact_seconds` is -1 (forever) or a number of seconds, not \(seconds)")
             }
         }
         let activeFrom = try node.optional("active_from").map { node throws(FormatProblem) in try instant(node) }

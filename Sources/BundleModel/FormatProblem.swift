@@ -100,7 +100,8 @@ public struct FormatProblem: Error, Sendable, Hashable, CustomStringConvertible 
         case .wrongKind(let expected, let found):
             return "expected \(expected), found \(found)"
         case .unsupportedFormat(let found, let readable):
-            let formats = readable.count == 1
+            let formats =
+                readable.count == 1
                 ? "format \(readable.lowerBound) only" : "formats \(readable.lowerBound) to \(readable.upperBound)"
             return "format \(found) is not read here: this reader reads \(formats)"
         case .invalid(let message):
@@ -262,7 +263,8 @@ package enum Lexical {
         let bytes = Array(text.utf8)
         guard (1...64).contains(bytes.count) else { return false }
         for (index, byte) in bytes.enumerated() {
-            let alphanumeric = (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+            let alphanumeric =
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
             if alphanumeric { continue }
             if index > 0 && (byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")) { continue }
@@ -277,7 +279,9 @@ extension JSONNode {
     package func identifier() throws(FormatProblem) -> String {
         let text = try string()
         guard Lexical.isIdentifier(text) else {
-            throw problem("`\(text)` is not an id (lowercase letters, digits, `_` and `-`, at most 64, `^[a-z0-9][a-z0-9_-]{0,63}$`)")
+            throw problem(
+                "`\(text)` is not an id (lowercase letters, digits, `_` and `-`, at most 64, `^[a-z0-9][a-z0-9_-]{0,63}$`)"
+            )
         }
         return text
     }

@@ -205,7 +205,8 @@ public enum BundleLoadError: Error, Sendable, Hashable, CustomStringConvertible 
         case .syntax(let error):
             return "\(error.line):\(error.column): \(error.message)"
         case .unsupportedFormat(let found):
-            return "the bundle has format \(found); this reader understands format \(RuntimeBundle.supportedFormat) only "
+            return
+                "the bundle has format \(found); this reader understands format \(RuntimeBundle.supportedFormat) only "
                 + "(a new major format version is not backward compatible: use a reader that supports it)"
         case .digestMismatch(let declared, let computed):
             return "the bundle's digest does not match its content (declared \(declared), computed \(computed)): "
@@ -223,7 +224,9 @@ extension RuntimeBundle {
     /// `digest` against the content and, when `publicKey` is given, that the bundle is signed by that
     /// key with a valid signature; then reads every member the evaluation uses (unknown members are
     /// ignored, as a minor format change may add some).
-    public static func load(_ bytes: [UInt8], publicKey: BundlePublicKey? = nil) throws(BundleLoadError) -> RuntimeBundle {
+    public static func load(_ bytes: [UInt8], publicKey: BundlePublicKey? = nil) throws(BundleLoadError)
+        -> RuntimeBundle
+    {
         let value: JSONValue
         do {
             value = try JSONParser().parse(bytes)
@@ -234,13 +237,16 @@ extension RuntimeBundle {
     }
 
     /// ``load(_:publicKey:)`` for a document already parsed.
-    public static func load(document value: JSONValue, publicKey: BundlePublicKey? = nil) throws(BundleLoadError) -> RuntimeBundle {
+    public static func load(document value: JSONValue, publicKey: BundlePublicKey? = nil) throws(BundleLoadError)
+        -> RuntimeBundle
+    {
         guard case .object(let members) = value else {
             throw .malformed(JSONNode(value).wrongKind("an object"))
         }
         try checkFormat(members)
         guard case .string(let declared)? = members["digest"] else {
-            let problem = members["digest"] == nil
+            let problem =
+                members["digest"] == nil
                 ? FormatProblem(at: JSONPointer(), reason: .missingMember("digest"))
                 : JSONNode(members["digest"] ?? .null, at: JSONPointer(["digest"])).wrongKind("a string")
             throw .malformed(problem)

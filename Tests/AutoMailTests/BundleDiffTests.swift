@@ -35,7 +35,8 @@ struct BundleDiffTests {
     }
 
     /// The expected report `name`, or records it when recording.
-    static func expect(_ actual: String, matches name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expect(_ actual: String, matches name: String, sourceLocation: SourceLocation = #_sourceLocation) throws
+    {
         let url = expected.appendingPathComponent(name)
         if Fixtures.recording {
             try FileManager.default.createDirectory(at: expected, withIntermediateDirectories: true)
@@ -58,28 +59,38 @@ struct BundleDiffTests {
     /// What the Lyon pull request changes, read off the value (the reports are checked above).
     @Test func theLyonChangesAreFoundAndNothingElse() throws {
         let diff = try Self.diff("lyon-before", "lyon-after")
-        #expect(diff.triggers.map { "\($0.kind.rawValue) \($0.id) \($0.changedFields)" } == [
-            "changed niveau-indecis [\"template\", \"priority\"]",
-            "added pap-sujet-logement []",
-            "removed phoning-don-plus-tard []",
-        ])
+        #expect(
+            diff.triggers.map { "\($0.kind.rawValue) \($0.id) \($0.changedFields)" } == [
+                "changed niveau-indecis [\"template\", \"priority\"]",
+                "added pap-sujet-logement []",
+                "removed phoning-don-plus-tard []",
+            ])
         // The text part holds `legal.*` as words (format 2, wrapped on what the contact reads): the new
         // postal address changes the text part of every template, and only that in the ones the pull
         // request did not touch.
-        #expect(diff.templates.map { "\($0.kind.rawValue) \($0.id)" } == [
-            "changed appel-don", "changed bienvenue-benevole", "changed confirmation-reunion", "changed invitation-reunion",
-            "changed merci-don", "changed merci-soutien", "changed procuration", "changed programme-indecis",
-            "added programme-logement",
-        ])
+        #expect(
+            diff.templates.map { "\($0.kind.rawValue) \($0.id)" } == [
+                "changed appel-don", "changed bienvenue-benevole", "changed confirmation-reunion",
+                "changed invitation-reunion",
+                "changed merci-don", "changed merci-soutien", "changed procuration", "changed programme-indecis",
+                "added programme-logement",
+            ])
         let merci = try #require(diff.templates.first { $0.id == "merci-soutien" })
         #expect(merci.locales.map(\.locale) == ["fr", "en"])
-        #expect(merci.locales.allSatisfy { $0.htmlChanged == false }, "the subject in <title> and a global value do not change the HTML template")
-        let untouched = diff.templates.filter { !["merci-soutien", "programme-indecis", "programme-logement"].contains($0.id) }
+        #expect(
+            merci.locales.allSatisfy { $0.htmlChanged == false },
+            "the subject in <title> and a global value do not change the HTML template")
+        let untouched = diff.templates.filter {
+            !["merci-soutien", "programme-indecis", "programme-logement"].contains($0.id)
+        }
         #expect(untouched.allSatisfy { $0.locales.allSatisfy { $0.text != nil && $0.htmlChanged == false } })
         #expect(
-            diff.senders.map(\.fields) == [[
-                BundleDiff.FieldChange(field: "reply_to", old: "contact@lyon-en-commun.fr", new: "benevoles@lyon-en-commun.fr")
-            ]])
+            diff.senders.map(\.fields) == [
+                [
+                    BundleDiff.FieldChange(
+                        field: "reply_to", old: "contact@lyon-en-commun.fr", new: "benevoles@lyon-en-commun.fr")
+                ]
+            ])
         #expect(diff.globals.map { "\($0.key) \($0.locales)" } == ["legal.postal_address [\"fr\", \"en\"]"])
         #expect(diff.defaultSender == nil && diff.variables.isEmpty && diff.other.isEmpty && diff.warnings.isEmpty)
         #expect(diff.summary.total == 14)
@@ -115,7 +126,8 @@ struct BundleDiffTests {
         #expect(warned.warnings == [.digestMismatch(source: "new.json")])
         #expect(
             DiffHumanRenderer(useColor: false).render(warned).contains(
-                "warning: the digest of `new.json` does not match its content: the file was changed after it was built"))
+                "warning: the digest of `new.json` does not match its content: the file was changed after it was built")
+        )
         #expect(warned.senders.first?.fields.first?.new == "attacker@example.net")
     }
 
@@ -130,15 +142,18 @@ struct BundleDiffTests {
         #expect(
             throws: BundleDiff.ReadFailure(
                 side: .new,
-                error: BundleReadError(path: "format", message: "bundle format 3 is not one this automail reads (formats 1 to 2)"))
+                error: BundleReadError(
+                    path: "format", message: "bundle format 3 is not one this automail reads (formats 1 to 2)"))
         ) {
             try BundleDiff.compare(old: Self.content("lyon-before"), new: content, oldSource: source, newSource: source)
         }
-        let broken = Self.replacing(try Self.content("lyon-before"), at: ["templates", "appel-don", "locales", "fr", "subject"], with: .int(3))
+        let broken = Self.replacing(
+            try Self.content("lyon-before"), at: ["templates", "appel-don", "locales", "fr", "subject"], with: .int(3))
         #expect(
             throws: BundleDiff.ReadFailure(
                 side: .old,
-                error: BundleReadError(path: "templates.appel-don.locales.fr.subject", message: "expected a string, found a number"))
+                error: BundleReadError(
+                    path: "templates.appel-don.locales.fr.subject", message: "expected a string, found a number"))
         ) {
             try BundleDiff.compare(old: broken, new: Self.content("lyon-before"), oldSource: source, newSource: source)
         }
@@ -157,7 +172,8 @@ struct BundleDiffTests {
             throws: BundleDiff.ReadFailure(
                 side: .new, error: BundleReadError(path: "templates.appel-don.sender", message: "missing"))
         ) {
-            try BundleDiff.compare(old: Self.content("lyon-before"), new: .object(members), oldSource: source, newSource: source)
+            try BundleDiff.compare(
+                old: Self.content("lyon-before"), new: .object(members), oldSource: source, newSource: source)
         }
     }
 
@@ -211,7 +227,8 @@ struct BundleDiffTests {
     @Test func hostileTextStaysLiteralInTheMarkdownComment() throws {
         let old = try Self.content("lyon-before")
         let subject = "Hi `there` ``` | <script>alert(1)</script> @octocat #12 [x](https://evil.example) **bold** ~~s~~"
-        var new = Self.replacing(old, at: ["templates", "merci-soutien", "locales", "fr", "subject"], with: .string(subject))
+        var new = Self.replacing(
+            old, at: ["templates", "merci-soutien", "locales", "fr", "subject"], with: .string(subject))
         let text = "````\n</details>\n<img src=x onerror=alert(1)>\n| a | b |\n@octocat\n# Heading\n"
         new = Self.replacing(new, at: ["templates", "merci-soutien", "locales", "fr", "text"], with: .string(text))
         new = Self.replacing(new, at: ["senders", "equipe", "from", "name"], with: .string("`Team` <b>@octocat</b> |"))
@@ -247,7 +264,8 @@ struct BundleDiffTests {
         odd.new.digest = "sha256:00"
         odd.warnings = [.digestMismatch(source: "b.json")]
         documents.append(odd)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("automail-diff-json-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "automail-diff-json-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         var paths: [String] = []

@@ -43,7 +43,8 @@ func triggerDiagnostics(_ yaml: String) -> ([Trigger], [Diagnostic]) {
 @Suite("Decoding: structure")
 struct DecodingStructureTests {
     @Test func misspeltRequiredKeyIsReportedOnceAsUnknownWithTheFix() {
-        let (_, found) = triggerDiagnostics("""
+        let (_, found) = triggerDiagnostics(
+            """
             triggers:
               - id: welcome
                 when:
@@ -55,7 +56,8 @@ struct DecodingStructureTests {
     }
 
     @Test func unknownKeyWithNothingCloseListsTheAllowedKeys() {
-        let found = questionnaireDiagnostics("""
+        let found = questionnaireDiagnostics(
+            """
             id: door
             title: Door
             colour: red
@@ -69,7 +71,8 @@ struct DecodingStructureTests {
     }
 
     @Test func missingKeyPointsAtTheParentKey() {
-        let found = manifestDiagnostics("""
+        let found = manifestDiagnostics(
+            """
             id: lyon
             name: Lyon
             locales: [fr]
@@ -87,28 +90,31 @@ struct DecodingStructureTests {
     }
 
     @Test func missingKeyInAListItemNamesTheItem() {
-        let found = manifestDiagnostics(minimalManifest + """
+        let found = manifestDiagnostics(
+            minimalManifest + """
 
-            senders:
-              - id: equipe
-                name: Équipe
-            """)
+                senders:
+                  - id: equipe
+                    name: Équipe
+                """)
         #expect(found.map(summary) == ["AM202 14:5-14:7 missing key `address` in sender `equipe`"])
         #expect(found.first?.help == "add `address: team@example.org`")
     }
 
     @Test func wrongTypeNamesWhatWasFound() {
-        let found = manifestDiagnostics("""
+        let found = manifestDiagnostics(
+            """
             id: lyon
             name:
               first: Lyon
             locales: fr
             sending_domains: [example.org]
             """ + minimalManifestTail)
-        #expect(found.map(summary) == [
-            "AM203 3:3-3:14 expected a string for `name`, found a mapping",
-            "AM203 4:10-4:12 expected a sequence for `locales`, found a string",
-        ])
+        #expect(
+            found.map(summary) == [
+                "AM203 3:3-3:14 expected a string for `name`, found a mapping",
+                "AM203 4:10-4:12 expected a sequence for `locales`, found a string",
+            ])
         #expect(found.first?.help == "write `name: Lyon en commun 2026`")
     }
 
@@ -121,7 +127,8 @@ struct DecodingStructureTests {
     }
 
     @Test func malformedIDIsReportedAndKeptWithASuggestion() {
-        let (triggers, found) = triggerDiagnostics("""
+        let (triggers, found) = triggerDiagnostics(
+            """
             triggers:
               - id: Bienvenue Soutien
                 when:
@@ -129,12 +136,16 @@ struct DecodingStructureTests {
                 template: bienvenue
             """)
         #expect(found.map(summary) == ["AM204 2:9-2:26 malformed id `Bienvenue Soutien` for `id`"])
-        #expect(found.first?.help == "ids use lowercase letters, digits, `_` and `-`, start with a letter or digit and have at most 64 characters: try `bienvenue-soutien`")
+        #expect(
+            found.first?.help
+                == "ids use lowercase letters, digits, `_` and `-`, start with a letter or digit and have at most 64 characters: try `bienvenue-soutien`"
+        )
         #expect(triggers.first?.id.value == "Bienvenue Soutien")
     }
 
     @Test func anItemWithoutIDIsKeptWithAnEmptyID() {
-        let (triggers, found) = triggerDiagnostics("""
+        let (triggers, found) = triggerDiagnostics(
+            """
             triggers:
               - when:
                   task: call-back
@@ -142,14 +153,26 @@ struct DecodingStructureTests {
             """)
         #expect(found.map(summary) == ["AM202 2:5-2:9 missing key `id` in trigger"])
         #expect(triggers.count == 1)
-        #expect(triggers.first?.id == Located("", at: SourceRange(
-            file: "test.yaml", start: SourcePosition(line: 2, column: 5), end: SourcePosition(line: 4, column: 24))))
-        #expect(triggers.first?.event == .task(Located("call-back", at: SourceRange(
-            file: "test.yaml", start: SourcePosition(line: 3, column: 13), end: SourcePosition(line: 3, column: 22)))))
+        #expect(
+            triggers.first?.id
+                == Located(
+                    "",
+                    at: SourceRange(
+                        file: "test.yaml", start: SourcePosition(line: 2, column: 5),
+                        end: SourcePosition(line: 4, column: 24))))
+        #expect(
+            triggers.first?.event
+                == .task(
+                    Located(
+                        "call-back",
+                        at: SourceRange(
+                            file: "test.yaml", start: SourcePosition(line: 3, column: 13),
+                            end: SourcePosition(line: 3, column: 22)))))
     }
 
     @Test func badEnumValueSuggestsTheClosestValue() {
-        let found = questionnaireDiagnostics("""
+        let found = questionnaireDiagnostics(
+            """
             id: door
             title: Door
             questions:
@@ -162,24 +185,30 @@ struct DecodingStructureTests {
             """)
         #expect(found.map(summary) == ["AM205 5:11-5:24 invalid value `single-choice` for `type`"])
         #expect(found.first?.help == "did you mean `single_choice`?")
-        #expect(found.first?.notes.map(\.message) == [
-            "`type` is one of `single_choice`, `checkbox`, `open_text`, `number`, `date`, `email`, `phone`",
-        ])
+        #expect(
+            found.first?.notes.map(\.message) == [
+                "`type` is one of `single_choice`, `checkbox`, `open_text`, `number`, `date`, `email`, `phone`"
+            ])
     }
 
     @Test func badLocaleSuggestsTheFixedForm() {
         let found = manifestDiagnostics(minimalManifest.replacingFirst("locales: [fr]", with: "locales: [fr, pt_br]"))
         #expect(found.map(summary) == ["AM206 3:15-3:20 malformed locale `pt_br` in `locales`"])
-        #expect(found.first?.help == "locales are a lowercase language code with an optional uppercase region, like `fr` or `pt-BR`: try `pt-BR`")
+        #expect(
+            found.first?.help
+                == "locales are a lowercase language code with an optional uppercase region, like `fr` or `pt-BR`: try `pt-BR`"
+        )
     }
 
     @Test func badLocaleKeyInALocalizedMapping() {
-        let found = manifestDiagnostics(minimalManifest.replacingFirst("  fr: Pied de page", with: "  FR: Pied de page"))
+        let found = manifestDiagnostics(
+            minimalManifest.replacingFirst("  fr: Pied de page", with: "  FR: Pied de page"))
         #expect(found.map(summary) == ["AM206 12:3-12:5 malformed locale `FR` in `footer`"])
     }
 
     @Test func answersOnAnOpenTextQuestionAreRefused() {
-        let found = questionnaireDiagnostics("""
+        let found = questionnaireDiagnostics(
+            """
             id: door
             title: Door
             questions:
@@ -193,37 +222,41 @@ struct DecodingStructureTests {
                 type: checkbox
                 label: Support?
             """)
-        #expect(found.map(summary) == [
-            "AM211 7:5-7:12 `open_text` questions have no answers",
-            "AM211 11:11-11:19 `checkbox` question `support` needs at least one answer",
-        ])
+        #expect(
+            found.map(summary) == [
+                "AM211 7:5-7:12 `open_text` questions have no answers",
+                "AM211 11:11-11:19 `checkbox` question `support` needs at least one answer",
+            ])
         #expect(found.first?.help == "remove `answers` or change `type` to `single_choice` or `checkbox`")
     }
 
     @Test func purposesAreRefusedInChannelMode() {
-        let found = manifestDiagnostics(minimalManifest + """
+        let found = manifestDiagnostics(
+            minimalManifest + """
 
-            consent:
-              mode: channel
-              purposes:
-                - id: mobilisation
-                  label: Mobilisation
-            """)
+                consent:
+                  mode: channel
+                  purposes:
+                    - id: mobilisation
+                      label: Mobilisation
+                """)
         #expect(found.map(summary) == ["AM212 15:3-15:11 `purposes` are only allowed in `purpose` consent mode"])
         #expect(found.first?.help == "write `mode: purpose` in `consent` or remove `purposes`")
     }
 
     @Test func purposeModeNeedsPurposes() {
-        let found = manifestDiagnostics(minimalManifest + """
+        let found = manifestDiagnostics(
+            minimalManifest + """
 
-            consent:
-              mode: purpose
-            """)
+                consent:
+                  mode: purpose
+                """)
         #expect(found.map(summary) == ["AM212 14:9-14:16 `purpose` consent mode needs at least one purpose"])
     }
 
     @Test func templateLocalesAreDecodedWithTheirTexts() throws {
-        let (template, found) = diagnostics("""
+        let (template, found) = diagnostics(
+            """
             id: bienvenue
             locales:
               fr:
@@ -232,7 +265,8 @@ struct DecodingStructureTests {
                   Bonjour,
                   merci.
                 fotter: x
-            """) { WorkspaceDecoder.decodeTemplate($0, file: $1, into: &$2) }
+            """
+        ) { WorkspaceDecoder.decodeTemplate($0, file: $1, into: &$2) }
         #expect(found.map(summary) == ["AM201 8:5-8:11 unknown key `fotter` in locale `fr` of template `bienvenue`"])
         #expect(found.first?.help == "did you mean `footer`?")
         let fr = try #require(template?.locales.first)
@@ -245,7 +279,8 @@ struct DecodingStructureTests {
         var bag = DiagnosticBag()
         let root = parseYAML("- a\n- b")
         #expect(WorkspaceDecoder.decodeQuestionnaire(root, file: "q.yaml", into: &bag) == nil)
-        #expect(bag.sorted().map(summary) == ["AM203 1:1-2:4 expected a mapping at the top of `q.yaml`, found a sequence"])
+        #expect(
+            bag.sorted().map(summary) == ["AM203 1:1-2:4 expected a mapping at the top of `q.yaml`, found a sequence"])
     }
 }
 

@@ -7,13 +7,15 @@ import YAMLSource
 
 /// A trigger file with one trigger whose `when` and extra lines are `body` (indented by 4).
 func triggerFile(_ body: String) -> String {
-    "triggers:\n  - id: t\n    template: welcome\n" + body.split(separator: "\n", omittingEmptySubsequences: false)
+    "triggers:\n  - id: t\n    template: welcome\n"
+        + body.split(separator: "\n", omittingEmptySubsequences: false)
         .map { "    " + $0 }.joined(separator: "\n")
 }
 
 func at(_ line: Int, _ start: Int, _ end: Int) -> SourceRange {
-    SourceRange(file: "test.yaml", start: SourcePosition(line: line, column: start),
-                end: SourcePosition(line: line, column: end))
+    SourceRange(
+        file: "test.yaml", start: SourcePosition(line: line, column: start),
+        end: SourcePosition(line: line, column: end))
 }
 
 @Suite("Decoding: triggers")
@@ -24,11 +26,13 @@ struct DecodingTriggerTests {
     }
 
     @Test func whenWithTwoEventsIsReportedAtTheSecond() {
-        let (triggers, found) = triggerDiagnostics(triggerFile("""
-            when:
-              task: call-back
-              support_level: supporter
-            """))
+        let (triggers, found) = triggerDiagnostics(
+            triggerFile(
+                """
+                when:
+                  task: call-back
+                  support_level: supporter
+                """))
         #expect(found.map(summary) == ["AM209 6:7-6:20 `when` has more than one event"])
         #expect(found.first?.notes == [DiagnosticNote("first event here", at: at(5, 7, 11))])
         #expect(triggers.first?.event == .task(Located("call-back", at: at(5, 13, 22))))
@@ -60,10 +64,12 @@ struct DecodingTriggerTests {
         let (triggers, found) = triggerDiagnostics(triggerFile("when:\n  " + line))
         #expect(found.isEmpty)
         let c = firstColumn
-        #expect(triggers.first?.event == .answer(
-            questionnaire: Located("door-to-door", at: at(5, c, c + 12)),
-            question: Located("support", at: at(5, c + 13, c + 20)),
-            answer: Located("yes", at: at(5, c + 21, c + 24))))
+        #expect(
+            triggers.first?.event
+                == .answer(
+                    questionnaire: Located("door-to-door", at: at(5, c, c + 12)),
+                    question: Located("support", at: at(5, c + 13, c + 20)),
+                    answer: Located("yes", at: at(5, c + 21, c + 24))))
     }
 
     @Test func answerPathPartMustBeAnID() {
@@ -80,7 +86,8 @@ struct DecodingTriggerTests {
         ("forever", .forever),
     ])
     func durationForms(text: String, expected: OncePerContact) {
-        let (triggers, found) = triggerDiagnostics(triggerFile("when:\n  task: x\nonce_per_contact: \(text)\ndelay: \(text == "forever" ? "0m" : text)"))
+        let (triggers, found) = triggerDiagnostics(
+            triggerFile("when:\n  task: x\nonce_per_contact: \(text)\ndelay: \(text == "forever" ? "0m" : text)"))
         #expect(found.isEmpty)
         #expect(triggers.first?.oncePerContact?.value == expected)
         if case .window(let seconds) = expected { #expect(triggers.first?.delaySeconds?.value == seconds) }
@@ -97,11 +104,15 @@ struct DecodingTriggerTests {
 
     @Test func malformedAndTooLongDurations() {
         let (_, found) = triggerDiagnostics(triggerFile("when:\n  task: x\ndelay: 2 hours\nonce_per_contact: 366d"))
-        #expect(found.map(summary) == [
-            "AM207 6:12-6:19 malformed duration `2 hours` for `delay`",
-            "AM207 7:23-7:27 duration `366d` for `once_per_contact` is longer than 365 days",
-        ])
-        #expect(found.first?.help == "write a whole number followed by `m` (minutes), `h` (hours) or `d` (days), like `30m`, `2h` or `7d`")
+        #expect(
+            found.map(summary) == [
+                "AM207 6:12-6:19 malformed duration `2 hours` for `delay`",
+                "AM207 7:23-7:27 duration `366d` for `once_per_contact` is longer than 365 days",
+            ])
+        #expect(
+            found.first?.help
+                == "write a whole number followed by `m` (minutes), `h` (hours) or `d` (days), like `30m`, `2h` or `7d`"
+        )
         #expect(found.last?.help == "use at most `365d`")
     }
 
@@ -170,7 +181,8 @@ struct StreamedTriggerDecodingTests {
         if case .triggers(let list)? = outcome.model { streamed = list }
         #expect(streamed == whole)
         #expect(
-            outcome.diagnostics.sorted(by: Diagnostic.reportingOrder) == bag.diagnostics.sorted(by: Diagnostic.reportingOrder))
+            outcome.diagnostics.sorted(by: Diagnostic.reportingOrder)
+                == bag.diagnostics.sorted(by: Diagnostic.reportingOrder))
     }
 
     @Test func itemsAreHandedOverInOrderAndLeftEmptyInTheTree() throws {

@@ -8,7 +8,8 @@ import YAMLSource
 @Suite("Decoding: valid files")
 struct DecodingValidTests {
     @Test func fullManifest() throws {
-        let (manifest, found) = diagnostics("""
+        let (manifest, found) = diagnostics(
+            """
             # yaml-language-server: $schema=../../schemas/automail.schema.json
             id: lyon-2026
             name: Lyon en commun 2026
@@ -48,7 +49,8 @@ struct DecodingValidTests {
             tasks:
               - id: rappeler
                 label: Rappeler
-            """) { WorkspaceDecoder.decodeManifest($0, file: $1, into: &$2) }
+            """
+        ) { WorkspaceDecoder.decodeManifest($0, file: $1, into: &$2) }
         #expect(found.map(summary) == [])
         #expect(manifest.id?.value == "lyon-2026")
         #expect(manifest.locales.map(\.value) == ["fr", "en"])
@@ -69,14 +71,17 @@ struct DecodingValidTests {
     }
 
     @Test func absentSupportLevelsMeanTheDefaults() {
-        let (manifest, found) = diagnostics(minimalManifest) { WorkspaceDecoder.decodeManifest($0, file: $1, into: &$2) }
+        let (manifest, found) = diagnostics(minimalManifest) {
+            WorkspaceDecoder.decodeManifest($0, file: $1, into: &$2)
+        }
         #expect(found.isEmpty)
         #expect(manifest.supportLevels == nil)
         #expect(manifest.consent.mode == nil)
     }
 
     @Test func fullQuestionnaire() throws {
-        let (questionnaire, found) = diagnostics("""
+        let (questionnaire, found) = diagnostics(
+            """
             id: porte-a-porte
             title: Porte-à-porte printemps
             questions:
@@ -91,7 +96,8 @@ struct DecodingValidTests {
               - id: commentaire
                 type: open_text
                 label: Un commentaire ?
-            """) { WorkspaceDecoder.decodeQuestionnaire($0, file: $1, into: &$2) }
+            """
+        ) { WorkspaceDecoder.decodeQuestionnaire($0, file: $1, into: &$2) }
         #expect(found.map(summary) == [])
         let q = try #require(questionnaire)
         #expect(q.id.value == "porte-a-porte")
@@ -102,7 +108,8 @@ struct DecodingValidTests {
     }
 
     @Test func fullTemplate() throws {
-        let (template, found) = diagnostics("""
+        let (template, found) = diagnostics(
+            """
             id: bienvenue
             sender: equipe
             purpose: mobilisation
@@ -117,7 +124,8 @@ struct DecodingValidTests {
                 subject: Thank you!
                 body: |
                   Hello
-            """) { WorkspaceDecoder.decodeTemplate($0, file: $1, into: &$2) }
+            """
+        ) { WorkspaceDecoder.decodeTemplate($0, file: $1, into: &$2) }
         #expect(found.map(summary) == [])
         let t = try #require(template)
         #expect(t.id.value == "bienvenue")
@@ -130,7 +138,8 @@ struct DecodingValidTests {
     }
 
     @Test func fullTriggers() throws {
-        let (triggers, found) = triggerDiagnostics("""
+        let (triggers, found) = triggerDiagnostics(
+            """
             triggers:
               - id: bienvenue-soutien
                 when:
@@ -150,9 +159,10 @@ struct DecodingValidTests {
             """)
         #expect(found.map(summary) == [])
         #expect(triggers.map(\.id.value) == ["bienvenue-soutien", "rappel", "sympathisant"])
-        #expect(triggers.map { $0.event?.key } == [
-            "answer:porte-a-porte/soutien/oui", "task:rappeler", "support_level:supporter",
-        ])
+        #expect(
+            triggers.map { $0.event?.key } == [
+                "answer:porte-a-porte/soutien/oui", "task:rappeler", "support_level:supporter",
+            ])
         #expect(triggers.first?.eventRange?.start == SourcePosition(line: 4, column: 7))
         #expect(triggers.first?.delaySeconds?.value == 7_200)
         #expect(triggers.map { $0.oncePerContact?.value } == [.window(seconds: 2_592_000), .forever, nil])

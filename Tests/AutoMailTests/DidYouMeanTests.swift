@@ -36,14 +36,17 @@ struct DidYouMeanTests {
         var generator = SeededGenerator(seed: 2026)
         let alphabet = Array("abcde-01é".unicodeScalars)
         func word(_ length: Int) -> String {
-            String(String.UnicodeScalarView((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }))
+            String(
+                String.UnicodeScalarView(
+                    (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }))
         }
         for _ in 0..<300 {
             let candidates = (0..<Int(generator.next() % 40)).map { _ in word(1 + Int(generator.next() % 9)) }
             let prepared = DidYouMean.Candidates(candidates)
             for _ in 0..<10 {
                 let name = word(1 + Int(generator.next() % 9))
-                #expect(prepared.suggestion(for: name) == Self.reference(name, candidates), "\(name) among \(candidates)")
+                #expect(
+                    prepared.suggestion(for: name) == Self.reference(name, candidates), "\(name) among \(candidates)")
             }
         }
     }
@@ -54,14 +57,20 @@ extension DidYouMeanTests {
     @Test func bandedDistanceIsExactWithinItsBound() {
         var generator = SeededGenerator(seed: 7)
         let alphabet = Array("abc".unicodeScalars)
-        func word() -> [Unicode.Scalar] { (0..<Int(generator.next() % 8)).map { _ in alphabet[Int(generator.next() % 3)] } }
+        func word() -> [Unicode.Scalar] {
+            (0..<Int(generator.next() % 8)).map { _ in alphabet[Int(generator.next() % 3)] }
+        }
         var rows = DidYouMean.Rows()
         for _ in 0..<3_000 {
             let (a, b) = (word(), word())
             let exact = DidYouMean.distance(a, b, limit: 100)
             for limit in 0...4 {
                 let banded = DidYouMean.distance(a, b, limit: limit, rows: &rows)
-                if exact <= limit { #expect(banded == exact, "\(a) \(b) limit \(limit)") } else { #expect(banded > limit) }
+                if exact <= limit {
+                    #expect(banded == exact, "\(a) \(b) limit \(limit)")
+                } else {
+                    #expect(banded > limit)
+                }
             }
         }
     }
@@ -75,7 +84,9 @@ extension DidYouMeanTests {
         var generator = SeededGenerator(seed: 99)
         let alphabet = Array("abt01-é".unicodeScalars)
         func word(_ length: Int) -> String {
-            String(String.UnicodeScalarView((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }))
+            String(
+                String.UnicodeScalarView(
+                    (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }))
         }
         for _ in 0..<20 {
             let candidates = (0..<(100 + Int(generator.next() % 400))).map { _ in word(1 + Int(generator.next() % 10)) }

@@ -30,10 +30,13 @@ struct DocumentedListsTests {
             if Fixtures.recording {
                 text.replaceSubrange(open.upperBound..<close.lowerBound, with: Self.generated)
             } else {
-                #expect(listed == Self.generated, "\(document) lists other filters than the registry; RECORD_SNAPSHOTS=1 rewrites it")
+                #expect(
+                    listed == Self.generated,
+                    "\(document) lists other filters than the registry; RECORD_SNAPSHOTS=1 rewrites it")
             }
             found += 1
-            searchFrom = text.range(of: Self.closing, range: open.upperBound..<text.endIndex)?.upperBound ?? text.endIndex
+            searchFrom =
+                text.range(of: Self.closing, range: open.upperBound..<text.endIndex)?.upperBound ?? text.endIndex
         }
         #expect(found == 1, "\(document) has \(found) generated filter lists, not 1")
         if Fixtures.recording { try text.write(to: url, atomically: true, encoding: .utf8) }
@@ -73,14 +76,17 @@ struct DocumentedListsTests {
         let text = try String(
             contentsOf: Fixtures.repositoryRoot.appendingPathComponent("docs/diagnostics.md"), encoding: .utf8)
         let names = ReportFormat.allCases.map(\.rawValue)
-        #expect(text.contains("`--format \(names.joined(separator: "|"))`"), "the `--format` list differs from ReportFormat")
+        #expect(
+            text.contains("`--format \(names.joined(separator: "|"))`"), "the `--format` list differs from ReportFormat"
+        )
         #expect(
             text.contains("[Output formats](#output-formats): " + names.map { "`\($0)`" }.joined(separator: ", ")),
             "the contents' list of formats differs from ReportFormat")
         for name in names {
             #expect(text.contains("\n### `\(name)`\n"), "docs/diagnostics.md has no section `### \\`\(name)\\``")
         }
-        let readme = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let readme = try String(
+            contentsOf: Fixtures.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
         #expect(
             readme.contains("[--format \(names.joined(separator: "\\|"))]"),
             "README's `automail check` synopsis lists other formats than ReportFormat")
@@ -104,9 +110,11 @@ struct DocumentedListsTests {
             }
         }
         #expect(lists >= 4, "the lists of output formats were not found (\(lists))")
-        let action = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("action.yml"), encoding: .utf8)
+        let action = try String(
+            contentsOf: Fixtures.repositoryRoot.appendingPathComponent("action.yml"), encoding: .utf8)
         let input = try #require(
-            action.split(separator: "\n").first { $0.contains("`automail check --format`") }, "action.yml: no `format` input")
+            action.split(separator: "\n").first { $0.contains("`automail check --format`") },
+            "action.yml: no `format` input")
         for format in ReportFormat.allCases {
             #expect(input.contains(format.rawValue), "action.yml's `format` input does not name \(format.rawValue)")
         }
@@ -121,7 +129,8 @@ struct DocumentedListsTests {
         var sources = ""
         let tests = Fixtures.repositoryRoot.appendingPathComponent("Tests")
         for case let url as URL in FileManager.default.enumerator(at: tests, includingPropertiesForKeys: nil)?
-            .allObjects ?? [] where url.pathExtension == "swift" {
+            .allObjects ?? [] where url.pathExtension == "swift"
+        {
             sources += try String(contentsOf: url, encoding: .utf8)
         }
         let matches = regex.matches(in: text, range: NSRange(text.startIndex..., in: text))
@@ -130,8 +139,12 @@ struct DocumentedListsTests {
             guard let suite = Range(match.range(at: 1), in: text), let test = Range(match.range(at: 2), in: text) else {
                 continue
             }
-            #expect(sources.contains("struct \(text[suite])"), "CONTRIBUTING.md names a suite `\(text[suite])` that does not exist")
-            #expect(sources.contains("func \(text[test])("), "CONTRIBUTING.md names a test `\(text[test])` that does not exist")
+            #expect(
+                sources.contains("struct \(text[suite])"),
+                "CONTRIBUTING.md names a suite `\(text[suite])` that does not exist")
+            #expect(
+                sources.contains("func \(text[test])("),
+                "CONTRIBUTING.md names a test `\(text[test])` that does not exist")
         }
     }
 

@@ -23,7 +23,8 @@ import Testing
 
     static func json(_ path: String) throws -> [String: Any] {
         try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: Fixtures.repositoryRoot.appendingPathComponent(path)))
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: Fixtures.repositoryRoot.appendingPathComponent(path)))
                 as? [String: Any])
     }
 
@@ -57,7 +58,8 @@ import Testing
     /// examples, its editor snippets, its Markdown description, and a "New … trigger" snippet for each kind.
     @Test func theTriggerSchemaHasEveryKind() throws {
         let schema = try Self.json("schemas/triggers.schema.json")
-        let trigger = try #require(SchemaAgreementTests.resolve("/properties/triggers/items", in: schema) as? [String: Any])
+        let trigger = try #require(
+            SchemaAgreementTests.resolve("/properties/triggers/items", in: schema) as? [String: Any])
         let when = try #require((trigger["properties"] as? [String: Any])?["when"] as? [String: Any])
         #expect(Set(((when["properties"] as? [String: Any]) ?? [:]).keys) == Set(Self.yamlKeys))
         let examples = (when["examples"] as? [[String: Any]]) ?? []
@@ -75,14 +77,18 @@ import Testing
             #expect(description.contains(key), "`when.description` does not name `\(key)`")
         }
         let triggerSnippets = (trigger["defaultSnippets"] as? [[String: Any]]) ?? []
-        let snippetKinds = triggerSnippets.compactMap { (($0["body"] as? [String: Any])?["when"] as? [String: Any])?.keys.first }
-        #expect(snippetKinds == Self.yamlKeys, "the triggers' \"New … trigger\" snippets: one a kind, in EventKind's order")
+        let snippetKinds = triggerSnippets.compactMap {
+            (($0["body"] as? [String: Any])?["when"] as? [String: Any])?.keys.first
+        }
+        #expect(
+            snippetKinds == Self.yamlKeys, "the triggers' \"New … trigger\" snippets: one a kind, in EventKind's order")
     }
 
     /// schemas/event.schema.json: the encounter's members are the kinds' ``EventKind/encounterMember``.
     @Test func theEventSchemaHasEveryKind() throws {
         let schema = try Self.json("schemas/event.schema.json")
-        let encounter = try #require(SchemaAgreementTests.resolve("/properties/encounter", in: schema) as? [String: Any])
+        let encounter = try #require(
+            SchemaAgreementTests.resolve("/properties/encounter", in: schema) as? [String: Any])
         let members = Set(((encounter["properties"] as? [String: Any]) ?? [:]).keys)
         #expect(members == Set(EventKind.allCases.map(\.encounterMember)))
     }
@@ -98,7 +104,9 @@ import Testing
     /// The texts that list the kinds: a paragraph of the documents, a line of the schemas.
     static func listings() throws -> [(place: String, text: String)] {
         var listings: [(String, String)] = []
-        let documents = ["README.md", "docs/workspace-format.md", "docs/bundle-format.md", "docs/diff.md", "docs/diagnostics.md"]
+        let documents = [
+            "README.md", "docs/workspace-format.md", "docs/bundle-format.md", "docs/diff.md", "docs/diagnostics.md",
+        ]
         for document in documents {
             for (index, paragraph) in try text(document).components(separatedBy: "\n\n").enumerated() {
                 listings.append(("\(document), paragraph \(index + 1)", paragraph))

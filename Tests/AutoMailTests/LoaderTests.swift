@@ -152,7 +152,8 @@ private final class TemporaryFolder {
             try WorkspaceLoader.load(root: folder.path + "/file")
         }
         #expect(
-            WorkspaceLoadError.notAWorkspace(path: "ws/").message == "`ws/` is not an automail workspace: no `automail.yaml`")
+            WorkspaceLoadError.notAWorkspace(path: "ws/").message
+                == "`ws/` is not an automail workspace: no `automail.yaml`")
         #expect(WorkspaceLoadError.notAWorkspace(path: "ws/").diagnostic.code == .notAWorkspace)
     }
 }
@@ -175,7 +176,8 @@ private final class TemporaryFolder {
         try folder.write(".git/HEAD", "ref: refs/heads/main\n")
         try folder.write(
             ".git/packed-refs",
-            "# pack-refs with: peeled fully-peeled sorted\n\(other) refs/heads/other\n\(commit) refs/heads/main\n^\(other)\n")
+            "# pack-refs with: peeled fully-peeled sorted\n\(other) refs/heads/other\n\(commit) refs/heads/main\n^\(other)\n"
+        )
         #expect(WorkspaceLoader.gitRevision(of: folder.path) == commit)
     }
 
@@ -221,10 +223,22 @@ private final class TemporaryFolder {
         ("door-knock.\u{0443}aml", "rename it to `triggers/door-knock.yaml`"),
         ("door-knock\u{FF0E}yaml", "rename it to `triggers/door-knock.yaml`"),
         ("door-knock.yaml\u{0085}", "rename it to `triggers/door-knock.yaml`"),
-        ("door-knock.yaml.bak", "rename it to `triggers/door-knock.yaml` if it is to be read; otherwise move it out of `triggers/` (or start its name with `.`)"),
-        ("door-knock.yaml~", "rename it to `triggers/door-knock.yaml` if it is to be read; otherwise move it out of `triggers/` (or start its name with `.`)"),
-        ("\u{200B}.door-knock.swp", "automail reads only `.yaml` files directly inside `triggers/`: move the file out of `triggers/` (or start its name with `.`), or rename it to end in `.yaml` if it is to be read"),
-        ("notes.txt", "automail reads only `.yaml` files directly inside `triggers/`: move the file out of `triggers/` (or start its name with `.`), or rename it to end in `.yaml` if it is to be read"),
+        (
+            "door-knock.yaml.bak",
+            "rename it to `triggers/door-knock.yaml` if it is to be read; otherwise move it out of `triggers/` (or start its name with `.`)"
+        ),
+        (
+            "door-knock.yaml~",
+            "rename it to `triggers/door-knock.yaml` if it is to be read; otherwise move it out of `triggers/` (or start its name with `.`)"
+        ),
+        (
+            "\u{200B}.door-knock.swp",
+            "automail reads only `.yaml` files directly inside `triggers/`: move the file out of `triggers/` (or start its name with `.`), or rename it to end in `.yaml` if it is to be read"
+        ),
+        (
+            "notes.txt",
+            "automail reads only `.yaml` files directly inside `triggers/`: move the file out of `triggers/` (or start its name with `.`), or rename it to end in `.yaml` if it is to be read"
+        ),
     ]
 
     @Test(arguments: cases)

@@ -112,7 +112,9 @@ struct ModuleDependencyTests {
         for (index, declaration) in declarations.enumerated() where declaration.kind != ".testTarget(" {
             let end = index + 1 < declarations.count ? declarations[index + 1].range.lowerBound : manifest.endIndex
             let text = String(manifest[declaration.range.upperBound..<end])
-            guard let name = Self.quoted(in: text.split(separator: ",").first.map(String.init) ?? "").first else { continue }
+            guard let name = Self.quoted(in: text.split(separator: ",").first.map(String.init) ?? "").first else {
+                continue
+            }
             var dependencies: Set<String> = []
             if let list = text.range(of: "dependencies:") {
                 var depth = 0
@@ -139,7 +141,8 @@ struct ModuleDependencyTests {
 
     @Test func packageDependenciesFollowTheRule() throws {
         let manifest = try String(
-            contentsOf: Self.sources.deletingLastPathComponent().appendingPathComponent("Package.swift"), encoding: .utf8)
+            contentsOf: Self.sources.deletingLastPathComponent().appendingPathComponent("Package.swift"),
+            encoding: .utf8)
         let targets = Self.packageDependencies(manifest)
         #expect(targets["AutomailReview"]?.contains("AutomailRuntime") == true, "Package.swift was not read")
         for (target, dependencies) in targets.sorted(by: { $0.key < $1.key }) {
@@ -158,7 +161,8 @@ struct ModuleDependencyTests {
     @Test func theCompilerDoesNotDependOnTheRuntime() {
         #expect(Self.allowed["AutoMail"]?.contains("AutomailRuntime") == false)
         #expect(Self.allowed["AutoMail"]?.contains("AutomailReview") == false)
-        #expect(Self.allowed["BundleModel"]?.isDisjoint(with: ["AutoMail", "AutomailRuntime", "AutomailReview"]) == true)
+        #expect(
+            Self.allowed["BundleModel"]?.isDisjoint(with: ["AutoMail", "AutomailRuntime", "AutomailReview"]) == true)
         #expect(Self.allowed["AutomailRuntime"]?.isDisjoint(with: ["AutoMail", "AutomailReview"]) == true)
         #expect(Self.allowed["Liquid"] == [])
         #expect(Self.allowed["AutomailLanguage"]?.isDisjoint(with: ["AutomailRuntime", "AutomailReview"]) == true)

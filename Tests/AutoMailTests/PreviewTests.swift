@@ -51,9 +51,11 @@ struct PreviewTests {
             for (index, contact) in Self.contacts(for: result, bundle: bundle).enumerated() {
                 for template in Preview.templateIDs(in: bundle) {
                     for locale in Preview.locales(of: template, in: bundle) {
-                        let email = try Preview.render(bundle: bundle, template: template, locale: locale, contact: contact)
+                        let email = try Preview.render(
+                            bundle: bundle, template: template, locale: locale, contact: contact)
                         let eml = "\(template).\(locale).\(index).eml"
-                        try Data(EMLWriter.write(email, date: 1_767_225_600)).write(to: directory.appendingPathComponent(eml))
+                        try Data(EMLWriter.write(email, date: 1_767_225_600)).write(
+                            to: directory.appendingPathComponent(eml))
                         cases.append([
                             "template": template, "locale": locale, "contact": Self.json(.object(contact.values)),
                             "unsubscribe_url": contact.unsubscribeURL, "subject": email.subject, "html": email.html,
@@ -121,6 +123,9 @@ struct PreviewTests {
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        return (
+            process.terminationStatus,
+            String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        )
     }
 }

@@ -60,7 +60,8 @@ import Testing
     }
 
     static func render(_ run: Run, _ format: ReportFormat) -> String {
-        format.reporter(ReportContext(sources: run.sources, pathPrefix: prefix)).report(run.diagnostics, suppressed: run.suppressed)
+        format.reporter(ReportContext(sources: run.sources, pathPrefix: prefix)).report(
+            run.diagnostics, suppressed: run.suppressed)
     }
 
     @Test func thereAreCases() {
@@ -112,7 +113,9 @@ import Testing
         let good = Self.render(try Self.check(Self.cases[0]), .sarif)
         // The first result's rule index replaced by 0 (AM001, which the cases never report).
         var wrongIndex = good
-        if let key = good.range(of: "\"ruleIndex\": "), let end = good[key.upperBound...].firstIndex(where: { $0 == "," || $0 == "\n" }) {
+        if let key = good.range(of: "\"ruleIndex\": "),
+            let end = good[key.upperBound...].firstIndex(where: { $0 == "," || $0 == "\n" })
+        {
             wrongIndex.replaceSubrange(key.upperBound..<end, with: "0")
         }
         for (broken, expected) in [
@@ -179,7 +182,8 @@ import Testing
         let issues = try #require(
             try JSONSerialization.jsonObject(with: Data(Self.render(run, .gitlab).utf8)) as? [[String: Any]])
         let sarif = try Self.fingerprints(Self.render(run, .sarif))
-        let reported = sarif.filter { result in issues.contains { ($0["fingerprint"] as? String) == result.fingerprint } }
+        let reported = sarif.filter { result in issues.contains { ($0["fingerprint"] as? String) == result.fingerprint }
+        }
         #expect(Set(issues.compactMap { $0["fingerprint"] as? String }).count == issues.count)
         #expect(reported.count == issues.count)
         for issue in issues {
@@ -199,7 +203,9 @@ import Testing
     @Test func workspaceWideDiagnosticsInEveryFormat() {
         let diagnostic = Diagnostic.error("AM001", "the workspace has no `automail.yaml`", at: nil, help: "create it")
         let context = ReportContext(sources: [:], pathPrefix: "ws/")
-        #expect(GitHubReporter(context: context).report([diagnostic], suppressed: []) == "::error title=AM001::the workspace has no `automail.yaml`%0Ahelp: create it\n")
+        #expect(
+            GitHubReporter(context: context).report([diagnostic], suppressed: [])
+                == "::error title=AM001::the workspace has no `automail.yaml`%0Ahelp: create it\n")
         let json = JSONReporter(context: context).report([diagnostic], suppressed: [])
         #expect(json.contains("\"file\": null") && json.contains("\"range\": null"))
         let sarif = SARIFReporter(context: context).report([diagnostic], suppressed: [])
@@ -226,7 +232,8 @@ import Testing
     // MARK: - Support
 
     static func write(_ text: String, ext: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("automail-report-\(UUID().uuidString).\(ext)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "automail-report-\(UUID().uuidString).\(ext)")
         try Data(text.utf8).write(to: url)
         return url
     }

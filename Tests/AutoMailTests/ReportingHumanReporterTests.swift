@@ -145,7 +145,9 @@ import Testing
         #expect(reporter.summary([warning, warning]) == "warning: 2 warnings, no errors")
         #expect(reporter.summary([]) == "ok: no problems found in 2 files")
         #expect(HumanReporter(useColor: false, sources: [:]).summary([]) == "ok: no problems found in 0 files")
-        #expect(HumanReporter(useColor: true, sources: files).summary([]) == "\u{1B}[1;32mok\u{1B}[0m: no problems found in 2 files")
+        #expect(
+            HumanReporter(useColor: true, sources: files).summary([])
+                == "\u{1B}[1;32mok\u{1B}[0m: no problems found in 2 files")
     }
 
     @Test(arguments: [

@@ -38,23 +38,32 @@ import Testing
     }
 
     @Test func listsEveryRuleByCode() {
-        let other = RuleDescription(code: "AM110", severity: .error, summary: "file too large", explanation: "", examples: [])
-        let warning = RuleDescription(code: "AM611", severity: .warning, summary: "no alt text", explanation: "", examples: [])
+        let other = RuleDescription(
+            code: "AM110", severity: .error, summary: "file too large", explanation: "", examples: [])
+        let warning = RuleDescription(
+            code: "AM611", severity: .warning, summary: "no alt text", explanation: "", examples: [])
         #expect(
             RuleExplanation.list([rule, warning, other])
-                == "AM110  error    file too large\nAM301  error    a trigger names an unknown template\nAM611  warning  no alt text\n")
+                == "AM110  error    file too large\nAM301  error    a trigger names an unknown template\nAM611  warning  no alt text\n"
+        )
     }
 
     @Test func saysWhetherARuleCanBeSuppressed() {
-        let warning = RuleDescription(code: "AM611", severity: .warning, summary: "no alt text", explanation: "", examples: [])
+        let warning = RuleDescription(
+            code: "AM611", severity: .warning, summary: "no alt text", explanation: "", examples: [])
         #expect(
             RuleExplanation.suppression(warning)
-                == "AM611 can be suppressed with `# automail: ignore AM611 — reason` on the line before, or at the end of, the line it is reported on.")
-        let footer = RuleDescription(code: "AM401", severity: .error, summary: "no unsubscribe link", explanation: "", examples: [])
+                == "AM611 can be suppressed with `# automail: ignore AM611 — reason` on the line before, or at the end of, the line it is reported on."
+        )
+        let footer = RuleDescription(
+            code: "AM401", severity: .error, summary: "no unsubscribe link", explanation: "", examples: [])
         #expect(
             RuleExplanation.suppression(footer)
-                == "AM401 cannot be suppressed: sending with this problem would break the law or put recipients at risk.")
-        #expect(RuleExplanation.markdown(rule).hasPrefix("**AM301** (error): a trigger names an unknown template\n\nA trigger's"))
+                == "AM401 cannot be suppressed: sending with this problem would break the law or put recipients at risk."
+        )
+        #expect(
+            RuleExplanation.markdown(rule).hasPrefix(
+                "**AM301** (error): a trigger names an unknown template\n\nA trigger's"))
     }
 
     @Test func lookupIsCaseInsensitiveAndSuggestsACloseCode() throws {
@@ -75,7 +84,8 @@ struct RuleExplanationExampleTests {
     func everyExplanationShowsSafeExamples(_ code: String) throws {
         let rule = try #require(RuleCatalog.rule(DiagnosticCode(rawValue: code)))
         let text = RuleExplanation.explain(rule)
-        let severity = rule.buildSeverity.map { "\(rule.severity.rawValue); \($0.rawValue) for build" } ?? rule.severity.rawValue
+        let severity =
+            rule.buildSeverity.map { "\(rule.severity.rawValue); \($0.rawValue) for build" } ?? rule.severity.rawValue
         #expect(text.hasPrefix("\(code) (\(severity)): \(rule.summary)\n"))
         if rule.examples.contains(where: { !$0.triggers }) {
             #expect(text.contains("Example that passes:"))

@@ -111,7 +111,9 @@ import Testing
         }
         #expect(onDisk.keys.sorted() == RuleCatalog.baseWorkspace.keys.sorted())
         for (path, text) in RuleCatalog.baseWorkspace {
-            #expect(onDisk[path] == Array(text.utf8), "RuleCatalog.baseWorkspace[\"\(path)\"] differs from Fixtures/base/\(path)")
+            #expect(
+                onDisk[path] == Array(text.utf8),
+                "RuleCatalog.baseWorkspace[\"\(path)\"] differs from Fixtures/base/\(path)")
         }
     }
 
@@ -120,15 +122,20 @@ import Testing
         let rule = try #require(RuleCatalog.rule("AM508"))
         #expect(rule.severity == .warning && rule.buildSeverity == .error)
         let files = RuleCatalog.baseWorkspace.map {
-            SourceFile(path: $0.key, text: $0.key == "automail.yaml" ? $0.value.replacingOccurrences(
-                of: "sending_domains: [lyonvote.fr]", with: "sending_domains: [lyonvote.fr, example.org]") : $0.value)
+            SourceFile(
+                path: $0.key,
+                text: $0.key == "automail.yaml"
+                    ? $0.value.replacingOccurrences(
+                        of: "sending_domains: [lyonvote.fr]", with: "sending_domains: [lyonvote.fr, example.org]")
+                    : $0.value)
         }
         let checked = Compiler.check(files)
         #expect(checked.diagnostics.map(\.severity) == [.warning])
         #expect(!checked.hasErrors)
         let built = Compiler.build(files)
         #expect(built.diagnostics.map(\.severity) == [.error])
-        #expect(built.diagnostics.first?.notes.map(\.message) == ["`check` reports this as a warning; `build` refuses it"])
+        #expect(
+            built.diagnostics.first?.notes.map(\.message) == ["`check` reports this as a warning; `build` refuses it"])
         #expect(built.bundle == nil && built.bundleDigest == nil)
     }
 
@@ -150,7 +157,10 @@ import Testing
         #expect(Set(declared).count == declared.count, "a code is declared twice in the families' `+Codes.swift` files")
         let catalogued = RuleCatalog.all.map(\.code)
         #expect(Set(catalogued).count == catalogued.count, "a code has two catalog entries")
-        #expect(Set(catalogued) == Set(declared), "missing: \(Set(declared).subtracting(catalogued).sorted()), unknown: \(Set(catalogued).subtracting(declared).sorted())")
+        #expect(
+            Set(catalogued) == Set(declared),
+            "missing: \(Set(declared).subtracting(catalogued).sorted()), unknown: \(Set(catalogued).subtracting(declared).sorted())"
+        )
         #expect(catalogued == catalogued.sorted(), "RuleCatalog.all is sorted by code")
         for code in declared {
             #expect(RuleCatalog.rule(code)?.code == code)
@@ -175,7 +185,8 @@ import Testing
         for example in rule.examples {
             for (path, text) in example.files {
                 #expect(
-                    !text.contains(RuleCatalog.editNotFoundMarker), "\(code) example at line \(example.line) edits `\(path)` where the old text is not",
+                    !text.contains(RuleCatalog.editNotFoundMarker),
+                    "\(code) example at line \(example.line) edits `\(path)` where the old text is not",
                     sourceLocation: SourceLocation(
                         fileID: "AutoMail/catalog", filePath: example.sourceFile, line: example.line, column: 1))
             }

@@ -125,7 +125,8 @@ import Testing
                 declared.insert(code)
                 #expect(
                     families[code] == folder,
-                    "\(code) is declared in \(file.lastPathComponent) but its catalog entry is in `Rules/\(families[code] ?? "?")/`")
+                    "\(code) is declared in \(file.lastPathComponent) but its catalog entry is in `Rules/\(families[code] ?? "?")/`"
+                )
             }
         }
         let undeclared = Set(RuleCatalog.all.map(\.code)).subtracting(declared)

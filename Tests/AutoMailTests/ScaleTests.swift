@@ -12,8 +12,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: out) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Fixtures.repositoryRoot.appendingPathComponent("scripts/generate_workspace.py").path,
-            "--out", out.path] + arguments
+        process.arguments =
+            [
+                "python3", Fixtures.repositoryRoot.appendingPathComponent("scripts/generate_workspace.py").path,
+                "--out", out.path,
+            ] + arguments
         process.standardError = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
@@ -51,7 +54,8 @@ import Testing
     @Test(arguments: [2, 3, 8])
     func parallelCompilationIsByteIdentical(threads: Int) throws {
         var workspaces = try ["lyon-municipales", "riverside-tenants"].map { name in
-            try WorkspaceLoader.load(root: Fixtures.repositoryRoot.appendingPathComponent("workspace-examples/\(name)").path)
+            try WorkspaceLoader.load(
+                root: Fixtures.repositoryRoot.appendingPathComponent("workspace-examples/\(name)").path)
         }
         workspaces.append(try Self.generate(Self.smallM))
         workspaces.append(try Self.generate(Self.smallM + ["--errors", "40"]))

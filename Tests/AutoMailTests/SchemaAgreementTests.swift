@@ -216,9 +216,11 @@ struct SchemaAgreementTests {
     }
 
     @Test func kitchenSinkAndExamplesValidateAgainstTheSchemas() throws {
-        let workspaces = [Self.kitchenSink.path] + ExampleBundleTests.examples.map {
-            Fixtures.repositoryRoot.appendingPathComponent("workspace-examples/\($0)").path
-        }
+        let workspaces =
+            [Self.kitchenSink.path]
+            + ExampleBundleTests.examples.map {
+                Fixtures.repositoryRoot.appendingPathComponent("workspace-examples/\($0)").path
+            }
         let run = try Python.validate(["--workspace"] + workspaces)
         #expect(run.status == 0, "validate.py failed:\n\(run.output)")
         #expect(run.output.hasSuffix(" passed, 0 failed\n"), "\(run.output)")

@@ -12,11 +12,13 @@ struct SchemaEditorSupportTests {
     /// question and its answers, the manifest's main lists.
     static let snippets: [(schema: String, pointer: String)] = [
         ("automail", ""), ("automail", "/properties/senders/items"), ("automail", "/properties/legal"),
-        ("automail", "/properties/footer"), ("automail", "/properties/consent"), ("automail", "/properties/samples/items"),
+        ("automail", "/properties/footer"), ("automail", "/properties/consent"),
+        ("automail", "/properties/samples/items"),
         ("questionnaire", ""), ("questionnaire", "/properties/questions/items"),
         ("questionnaire", "/properties/questions/items/properties/answers/items"),
         ("template", ""), ("template", "/properties/locales/patternProperties/^[a-z]{2,3}(-[A-Z]{2})?$"),
-        ("triggers", ""), ("triggers", "/properties/triggers/items"), ("triggers", "/properties/triggers/items/properties/when"),
+        ("triggers", ""), ("triggers", "/properties/triggers/items"),
+        ("triggers", "/properties/triggers/items/properties/when"),
     ]
 
     @Test func examplesAreValidAndEveryPartIsDescribed() throws {
@@ -61,11 +63,14 @@ struct SchemaEditorSupportTests {
     func mainObjectsOfferSnippetsAndTitles(_ location: String) throws {
         let parts = location.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
         let schema = try SchemaAgreementTests.schema(String(parts[0]))
-        let node = try #require(SchemaAgreementTests.resolve(String(parts[1]), in: schema) as? [String: Any], "\(location)")
-        let snippets = try #require(node["defaultSnippets"] as? [[String: Any]], "\(location) offers no defaultSnippets")
+        let node = try #require(
+            SchemaAgreementTests.resolve(String(parts[1]), in: schema) as? [String: Any], "\(location)")
+        let snippets = try #require(
+            node["defaultSnippets"] as? [[String: Any]], "\(location) offers no defaultSnippets")
         #expect(!snippets.isEmpty)
         for snippet in snippets {
-            #expect(snippet["label"] is String && snippet["body"] != nil, "\(location): a snippet needs a label and a body")
+            #expect(
+                snippet["label"] is String && snippet["body"] != nil, "\(location): a snippet needs a label and a body")
         }
         #expect(node["title"] is String || node["description"] is String, "\(location)")
     }

@@ -42,7 +42,8 @@ struct StreamingBuildTests {
     @Test func aCustomLayoutIsLoweredAsTheWholeDocumentWouldBe() throws {
         var files = try ExampleBundleTests.load("lyon-municipales")
         let manifest = try #require(files.firstIndex { $0.path == "automail.yaml" })
-        files[manifest] = SourceFile(path: "automail.yaml", bytes: Array("layout: layouts/email.html\n".utf8) + files[manifest].bytes)
+        files[manifest] = SourceFile(
+            path: "automail.yaml", bytes: Array("layout: layouts/email.html\n".utf8) + files[manifest].bytes)
         let layout = """
             <body style="margin:0">
             <p class="brand">{{ workspace.name }} {% if contact.firstname %}{{ contact.firstname | upcase }}{% endif %}</p>
@@ -53,7 +54,8 @@ struct StreamingBuildTests {
         files.append(SourceFile(path: "layouts/email.html", text: layout))
         let result = Compiler.build(files, options: BuildOptions(revision: "r"))
         #expect(!result.hasErrors, "\(Fixtures.describe(result.diagnostics))")
-        guard case .object(let content)? = result.bundleContent, case .object(let templates)? = content["templates"] else {
+        guard case .object(let content)? = result.bundleContent, case .object(let templates)? = content["templates"]
+        else {
             Issue.record("no templates")
             return
         }
@@ -62,7 +64,8 @@ struct StreamingBuildTests {
             guard case .object(let locales)? = template["locales"] else { continue }
             for case .object(let localized) in locales.values {
                 guard case .string(let html)? = localized["html"] else { continue }
-                let brand = #"{{ workspace.name | escape | replace: "&#x27;", "&#39;" }} {% if contact.firstname %}{{ contact.firstname | upcase | escape | replace: "&#x27;", "&#39;" }}{% endif %}"#
+                let brand =
+                    #"{{ workspace.name | escape | replace: "&#x27;", "&#39;" }} {% if contact.firstname %}{{ contact.firstname | upcase | escape | replace: "&#x27;", "&#39;" }}{% endif %}"#
                 #expect(html.contains("<p class=\"brand\">" + brand + "</p>"))
                 // Rewriting the document again changes nothing: every output already ends with the chain.
                 #expect(LiquidTemplate.appendingEscapeToOutputs(html) == html)

@@ -36,11 +36,14 @@ import Testing
     static let cases: [Case] = [
         Case(
             name: "a comment alone on the line before",
-            english: "  en:\n    subject: Hi\n    # automail: ignore AM611 — decorative\n    body: |\n      Hi.\n" + image,
+            english: "  en:\n    subject: Hi\n    # automail: ignore AM611 — decorative\n    body: |\n      Hi.\n"
+                + image,
             reported: [], suppressed: ["AM611@14"]),
         Case(
             name: "a comment on the line before a stack of comments",
-            english: "  en:\n    subject: Hi\n    # automail: ignore AM611 — decorative\n    # another comment\n    body: |\n      Hi.\n" + image,
+            english:
+                "  en:\n    subject: Hi\n    # automail: ignore AM611 — decorative\n    # another comment\n    body: |\n      Hi.\n"
+                + image,
             reported: [], suppressed: ["AM611@15"]),
         Case(
             name: "a block scalar's header line covers its content",
@@ -48,15 +51,18 @@ import Testing
             reported: [], suppressed: ["AM611@13"]),
         Case(
             name: "the line before does not reach past a blank line",
-            english: "  en:\n    subject: Hi\n    # automail: ignore AM611 -- decorative\n\n    body: |\n      Hi.\n" + image,
+            english: "  en:\n    subject: Hi\n    # automail: ignore AM611 -- decorative\n\n    body: |\n      Hi.\n"
+                + image,
             reported: ["AM611@15", "AM802@11"], suppressed: []),
         Case(
             name: "several codes and an en dash",
-            english: "  en:\n    subject: Hi\n    body: |  # automail: ignore AM611, AM612 – decorative\n      Hi.\n" + image,
+            english: "  en:\n    subject: Hi\n    body: |  # automail: ignore AM611, AM612 – decorative\n      Hi.\n"
+                + image,
             reported: ["AM802@11"], suppressed: ["AM611@13"]),
         Case(
             name: "a `#` inside a quoted scalar is text",
-            english: "  en:\n    subject: \"Hi # automail: ignore AM611 — decorative\"\n    body: |\n      Hi.\n" + image,
+            english: "  en:\n    subject: \"Hi # automail: ignore AM611 — decorative\"\n    body: |\n      Hi.\n"
+                + image,
             reported: ["AM611@13"], suppressed: []),
         Case(
             name: "a `#` inside a block scalar is text",
@@ -64,7 +70,8 @@ import Testing
             reported: ["AM611@13"], suppressed: []),
         Case(
             name: "a comment after a quoted scalar holding `#`",
-            english: "  en:\n    subject: 'Hi #1'  # automail: ignore AM612 — checked by hand\n    body: |\n      Hi.\n",
+            english:
+                "  en:\n    subject: 'Hi #1'  # automail: ignore AM612 — checked by hand\n    body: |\n      Hi.\n",
             reported: ["AM802@10"], suppressed: []),
         Case(
             name: "a `#` glued to text does not start a comment",
@@ -94,12 +101,15 @@ import Testing
     @Test(arguments: cases)
     func suppression(_ testCase: Case) {
         let result = Self.check(testCase.english)
-        #expect(Set(Self.describe(result.diagnostics)) == Set(testCase.reported), "\(result.diagnostics.map(\.message))")
+        #expect(
+            Set(Self.describe(result.diagnostics)) == Set(testCase.reported), "\(result.diagnostics.map(\.message))")
         #expect(Self.describe(result.suppressed.map(\.diagnostic)) == testCase.suppressed)
     }
 
     @Test func theReasonAndTheCommentAreKept() throws {
-        let result = Self.check("  en:\n    subject: Hi\n    # automail: ignore AM611 — the logo is decorative\n    body: |\n      Hi.\n" + Self.image)
+        let result = Self.check(
+            "  en:\n    subject: Hi\n    # automail: ignore AM611 — the logo is decorative\n    body: |\n      Hi.\n"
+                + Self.image)
         let suppressed = try #require(result.suppressed.first)
         #expect(suppressed.reason == "the logo is decorative")
         #expect(suppressed.comment.description == "templates/callback.yaml:11:5")
@@ -111,7 +121,8 @@ import Testing
     @Test func aSuppressedAllowedErrorLetsTheBuildGoOn() {
         var files = RuleCatalog.baseWorkspace
         files["templates/callback.yaml"] =
-            (files["templates/callback.yaml"] ?? "") + "x-owner: comms  # automail: ignore AM201 — read by our own tooling\n"
+            (files["templates/callback.yaml"] ?? "")
+            + "x-owner: comms  # automail: ignore AM201 — read by our own tooling\n"
         let built = Compiler.build(files.map { SourceFile(path: $0.key, text: $0.value) })
         #expect(built.diagnostics.isEmpty)
         #expect(Self.describe(built.suppressed.map(\.diagnostic)) == ["AM201@13"])

@@ -17,7 +17,9 @@ struct TemplateCacheTests {
         func load(_ key: String) -> [UInt8]? { queue.sync { entries[key] } }
         func store(_ key: String, _ bytes: [UInt8]) { queue.sync { entries[key] = bytes } }
         var keys: [String] { queue.sync { entries.keys.sorted() } }
-        func edit(_ key: String, _ change: (inout [UInt8]) -> Void) { queue.sync { change(&entries[key, default: []]) } }
+        func edit(_ key: String, _ change: (inout [UInt8]) -> Void) {
+            queue.sync { change(&entries[key, default: []]) }
+        }
     }
 
     static func build(
@@ -33,7 +35,8 @@ struct TemplateCacheTests {
 
     static func replacing(_ files: [SourceFile], _ path: String, _ change: (String) -> String) -> [SourceFile] {
         files.map { file in
-            file.path == path ? SourceFile(path: path, bytes: Array(change(String(decoding: file.bytes, as: UTF8.self)).utf8)) : file
+            file.path == path
+                ? SourceFile(path: path, bytes: Array(change(String(decoding: file.bytes, as: UTF8.self)).utf8)) : file
         }
     }
 
@@ -99,8 +102,10 @@ struct TemplateCacheTests {
             ("another key's entry", { bytes, all in bytes = all.values.first { $0 != bytes } ?? [] }),
             ("another version's magic", { bytes, _ in bytes[0] = UInt8(ascii: "X") }),
             (
-                "a well-sealed entry that is not a template", { bytes, _ in
-                    let key = String(decoding: bytes[TemplateCache.magic.count..<(TemplateCache.magic.count + 64)], as: UTF8.self)
+                "a well-sealed entry that is not a template",
+                { bytes, _ in
+                    let key = String(
+                        decoding: bytes[TemplateCache.magic.count..<(TemplateCache.magic.count + 64)], as: UTF8.self)
                     var forged = TemplateCache.magic + Array(key.utf8)
                     forged += [0, 0, 0, 0, 0, 0, 0, 0]  // no reads
                     let json = Array("[1, 2, 3]".utf8)
@@ -109,7 +114,8 @@ struct TemplateCacheTests {
                 }
             ),
             (
-                "a length past the end", { bytes, _ in
+                "a length past the end",
+                { bytes, _ in
                     let at = TemplateCache.magic.count + 64
                     for i in 0..<8 { bytes[at + i] = 0xff }
                 }
@@ -140,7 +146,9 @@ struct TemplateCacheTests {
             text.replacingOccurrences("body: |\n", "body: |\n      ![](https://example.org/banner.png)\n\n", once: true)
         }
         let plain = try Self.build(warned, cache: nil)
-        #expect(plain.result.bundleDigest != nil && !plain.result.diagnostics.isEmpty, "\(Fixtures.describe(plain.result.diagnostics))")
+        #expect(
+            plain.result.bundleDigest != nil && !plain.result.diagnostics.isEmpty,
+            "\(Fixtures.describe(plain.result.diagnostics))")
         let store = MemoryStore()
         for _ in 0..<2 {
             let cached = try Self.build(warned, cache: TemplateCache(store: store))
@@ -157,6 +165,8 @@ extension String {
     /// The text with the first (or every) `target` replaced.
     func replacingOccurrences(_ target: String, _ replacement: String, once: Bool) -> String {
         guard let range = range(of: target) else { return self }
-        return once ? replacingCharacters(in: range, with: replacement) : components(separatedBy: target).joined(separator: replacement)
+        return once
+            ? replacingCharacters(in: range, with: replacement)
+            : components(separatedBy: target).joined(separator: replacement)
     }
 }

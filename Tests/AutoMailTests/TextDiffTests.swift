@@ -138,7 +138,9 @@ struct TextDiffTests {
             let common = Self.lcs(a, b)
             let n = a.count
             let m = b.count
-            #expect(diff.added + diff.removed == n + m - 2 * common, "not minimal: \(old.debugDescription) → \(new.debugDescription)")
+            #expect(
+                diff.added + diff.removed == n + m - 2 * common,
+                "not minimal: \(old.debugDescription) → \(new.debugDescription)")
         }
     }
 

@@ -22,7 +22,8 @@ struct WorkspaceStarterTests {
             guard file.path == "automail.yaml" else { return file }
             let text = String(decoding: file.bytes, as: UTF8.self)
                 .replacingOccurrences(of: WorkspaceStarter.placeholderDomain, with: "riverside-tenants.org")
-                .replacingOccurrences(of: WorkspaceStarter.placeholderPostalAddress, with: "12 River Road, Springfield, IL 62701")
+                .replacingOccurrences(
+                    of: WorkspaceStarter.placeholderPostalAddress, with: "12 River Road, Springfield, IL 62701")
             return SourceFile(path: file.path, bytes: Array(text.utf8))
         }
     }
@@ -38,13 +39,15 @@ struct WorkspaceStarterTests {
     func theStarterChecksWithOnlyItsPlaceholders(_ locales: [String]) throws {
         let starter = try WorkspaceStarter(name: "Riverside Tenants' Union", locales: locales)
         let checked = Compiler.check(Self.files(starter))
-        #expect(checked.diagnostics.map { "\($0.code) \($0.message)" } == Self.placeholderWarnings, "locales \(locales)")
+        #expect(
+            checked.diagnostics.map { "\($0.code) \($0.message)" } == Self.placeholderWarnings, "locales \(locales)")
         #expect(checked.diagnostics.allSatisfy { $0.severity == .warning })
-        #expect(checked.diagnostics.first?.notes.map(\.message) == [
-            "the From address `team@example.org` of sender `team` is at `example.org` too",
-            "the Reply-To address `contact@example.org` of sender `team` is at `example.org` too",
-            "the privacy URL `https://example.org/privacy` is at `example.org` too",
-        ])
+        #expect(
+            checked.diagnostics.first?.notes.map(\.message) == [
+                "the From address `team@example.org` of sender `team` is at `example.org` too",
+                "the Reply-To address `contact@example.org` of sender `team` is at `example.org` too",
+                "the privacy URL `https://example.org/privacy` is at `example.org` too",
+            ])
         // A build refuses them: no placeholder reaches a contact.
         let built = Compiler.build(Self.files(starter))
         #expect(built.diagnostics.map { "\($0.code) \($0.message)" } == Self.placeholderWarnings)
@@ -62,7 +65,8 @@ struct WorkspaceStarterTests {
             let depth = file.path.split(separator: "/").count - 1
             let kind = file.path == "automail.yaml" ? "automail" : String(file.path.split(separator: "/")[0].dropLast())
             let schema = kind == "trigger" ? "triggers" : kind
-            let expected = "# yaml-language-server: $schema=" + String(repeating: "../", count: depth)
+            let expected =
+                "# yaml-language-server: $schema=" + String(repeating: "../", count: depth)
                 + ".automail/schemas/\(schema).schema.json\n"
             #expect(file.text.hasPrefix(expected), "\(file.path)")
         }
@@ -71,12 +75,15 @@ struct WorkspaceStarterTests {
     /// `scripts/schemas/embed.py` keeps the copies in step with `schemas/`; run it after editing a schema.
     @Test func theSchemaCopiesAreTheSchemaFiles() throws {
         let copies = try WorkspaceStarter(name: "x").files.filter { $0.path.hasPrefix(".automail/schemas/") }
-        #expect(copies.map(\.path).sorted() == ["automail", "questionnaire", "template", "triggers"].map {
-            ".automail/schemas/\($0).schema.json"
-        })
+        #expect(
+            copies.map(\.path).sorted()
+                == ["automail", "questionnaire", "template", "triggers"].map {
+                    ".automail/schemas/\($0).schema.json"
+                })
         for copy in copies {
             let name = String(copy.path.split(separator: "/").last ?? "")
-            let file = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("schemas/" + name), encoding: .utf8)
+            let file = try String(
+                contentsOf: Fixtures.repositoryRoot.appendingPathComponent("schemas/" + name), encoding: .utf8)
             #expect(copy.text == file, "\(name) differs from schemas/\(name): run `python3 scripts/schemas/embed.py`")
         }
     }
@@ -111,7 +118,8 @@ extension WorkspaceStarterTests {
     /// The written files validate against the schemas, as an editor would check them.
     @Test func theStarterValidatesAgainstTheSchemas() throws {
         let starter = try WorkspaceStarter(name: "Riverside", locales: ["en", "es"])
-        let folder = try Fixtures.materialize(Dictionary(uniqueKeysWithValues: starter.files.map { ($0.path, Data($0.text.utf8)) }))
+        let folder = try Fixtures.materialize(
+            Dictionary(uniqueKeysWithValues: starter.files.map { ($0.path, Data($0.text.utf8)) }))
         defer { try? FileManager.default.removeItem(at: folder) }
         let run = try Python.validate(["--workspace", folder.path])
         #expect(run.status == 0, "\(run.output)")

@@ -17,14 +17,17 @@ import Testing
     @Test func didYouMeanOnAVariable() throws {
         let path = "templates/welcome.yaml"
         let original = RuleCatalog.baseWorkspace[path] ?? ""
-        let typo = original.replacingOccurrences(of: "Bonjour {{ contact.firstname", with: "Bonjour {{ contact.firstnme")
+        let typo = original.replacingOccurrences(
+            of: "Bonjour {{ contact.firstname", with: "Bonjour {{ contact.firstnme")
         let workspace = Self.workspace(path, typo)
         let diagnostic = try #require(workspace.diagnostics(path: path).first { $0.code == "AM607" })
         let fix = try #require(workspace.codeActions(for: diagnostic).first { $0.isPreferred })
         #expect(fix.title == "replace `contact.firstnme` with `contact.firstname`")
         // Asked by range, as an LSP client asks.
         #expect(workspace.codeActions(path: path, range: DocumentRange(at: diagnostic.range.end)).contains(fix))
-        #expect(workspace.codeActions(path: path, range: DocumentRange(at: DocumentPosition(line: 0, character: 0))).isEmpty)
+        #expect(
+            workspace.codeActions(path: path, range: DocumentRange(at: DocumentPosition(line: 0, character: 0))).isEmpty
+        )
         let fixed = LanguageFixtures.applying(fix.edit, to: workspace)
         #expect(fixed.text(of: path) == original)
         #expect(Self.codes(fixed).isEmpty)
@@ -32,7 +35,8 @@ import Testing
 
     @Test func noDidYouMeanWithoutSuggestion() throws {
         let path = "templates/callback.yaml"
-        let text = (RuleCatalog.baseWorkspace[path] ?? "").replacingOccurrences(of: "sender: team", with: "sender: zzzzzzzz")
+        let text = (RuleCatalog.baseWorkspace[path] ?? "").replacingOccurrences(
+            of: "sender: team", with: "sender: zzzzzzzz")
         let workspace = Self.workspace(path, text)
         let diagnostic = try #require(workspace.diagnostics(path: path).first)
         #expect(diagnostic.help?.contains("did you mean") == false)
@@ -43,7 +47,8 @@ import Testing
 
     @Test func suppressionOnALine() throws {
         let path = "templates/unused.yaml"
-        let text = (RuleCatalog.baseWorkspace["templates/callback.yaml"] ?? "").replacingOccurrences(of: "id: callback", with: "id: unused")
+        let text = (RuleCatalog.baseWorkspace["templates/callback.yaml"] ?? "").replacingOccurrences(
+            of: "id: callback", with: "id: unused")
         let workspace = Self.workspace(path, text)
         let diagnostic = try #require(workspace.diagnostics(path: path).first { $0.code == "AM703" })
         let action = try #require(workspace.codeActions(for: diagnostic).first { $0.title.hasPrefix("ignore") })
@@ -56,7 +61,8 @@ import Testing
     @Test func suppressionInsideABlockScalar() throws {
         let path = "templates/callback.yaml"
         let text = (RuleCatalog.baseWorkspace[path] ?? "").replacingOccurrences(
-            of: "Un bénévole vous rappellera bientôt.", with: "Un bénévole vous rappellera bientôt.\n      ![](https://lyonvote.fr/a.png)")
+            of: "Un bénévole vous rappellera bientôt.",
+            with: "Un bénévole vous rappellera bientôt.\n      ![](https://lyonvote.fr/a.png)")
         let workspace = Self.workspace(path, text)
         let diagnostic = try #require(workspace.diagnostics(path: path).first { $0.code == "AM611" })
         let action = try #require(workspace.codeActions(for: diagnostic).first { $0.title.hasPrefix("ignore") })
@@ -78,13 +84,16 @@ import Testing
         #expect(!actions.contains { $0.title.hasPrefix("ignore") })
         let fixed = LanguageFixtures.applying(action.edit, to: workspace)
         let text = fixed.text(of: path) ?? ""
-        #expect(text.contains("  # TODO: translate into `en`: copied from `fr`\n  en:\n    subject: Nous allons vous rappeler\n"))
+        #expect(
+            text.contains(
+                "  # TODO: translate into `en`: copied from `fr`\n  en:\n    subject: Nous allons vous rappeler\n"))
         #expect(!Self.codes(fixed).contains("AM601"))
         #expect(fixed.diagnostics().all.filter { $0.severity == .error }.isEmpty)
         // Other diagnostics have no such action.
-        #expect(fixed.diagnostics().all.allSatisfy { diagnostic in
-            !fixed.codeActions(for: diagnostic).contains { $0.title.hasPrefix("add the") }
-        })
+        #expect(
+            fixed.diagnostics().all.allSatisfy { diagnostic in
+                !fixed.codeActions(for: diagnostic).contains { $0.title.hasPrefix("add the") }
+            })
     }
 
     /// Every rule example whose diagnostic carries a did-you-mean is fixed by its action: the diagnostic
@@ -106,7 +115,10 @@ import Testing
                 fixed.insert(diagnostic.code)
             }
         }
-        #expect(fixed.isSuperset(of: ["AM201", "AM205", "AM301", "AM302", "AM303", "AM304", "AM306", "AM307", "AM606", "AM607"]))
+        #expect(
+            fixed.isSuperset(of: [
+                "AM201", "AM205", "AM301", "AM302", "AM303", "AM304", "AM306", "AM307", "AM606", "AM607",
+            ]))
     }
 
     /// Every diagnostic of the rule examples that a comment may silence gets a suppression action, which
@@ -118,13 +130,18 @@ import Testing
             let before = workspace.diagnostics().all
             for diagnostic in before {
                 let code = diagnostic.source.code
-                let allowed = Suppressibility.of(code, severity: RuleCatalog.rule(code)?.severity ?? diagnostic.severity) == .allowed
+                let allowed =
+                    Suppressibility.of(code, severity: RuleCatalog.rule(code)?.severity ?? diagnostic.severity)
+                    == .allowed
                 let action = workspace.codeActions(for: diagnostic).first { $0.title.hasPrefix("ignore") }
                 #expect((action != nil) == allowed, "\(example.name): \(diagnostic.code)")
                 guard let action else { continue }
                 let after = LanguageFixtures.applying(action.edit, to: workspace).diagnostics().all
-                #expect(!after.contains { $0.code == diagnostic.code && $0.message == diagnostic.message }, "\(example.name)")
-                let comments = { (list: [LanguageDiagnostic]) in list.filter { $0.code.hasPrefix("AM8") }.map(\.message) }
+                #expect(
+                    !after.contains { $0.code == diagnostic.code && $0.message == diagnostic.message },
+                    "\(example.name)")
+                let comments = { (list: [LanguageDiagnostic]) in list.filter { $0.code.hasPrefix("AM8") }.map(\.message)
+                }
                 #expect(comments(after) == comments(before), "\(example.name): \(diagnostic.code)")
                 silenced.insert(diagnostic.code)
             }
@@ -140,11 +157,14 @@ import Testing
         let frenchOnly = String(original[..<(original.range(of: "  en:\n")?.lowerBound ?? original.endIndex)])
         workspace.change(path: path, text: frenchOnly)
         let diagnostic = try #require(workspace.diagnostics(path: path).first { $0.code == "AM601" })
-        let action = try #require(workspace.codeActions(for: diagnostic).first { $0.title.hasPrefix("add the `en` locale") })
+        let action = try #require(
+            workspace.codeActions(for: diagnostic).first { $0.title.hasPrefix("add the `en` locale") })
         let fixed = LanguageFixtures.applying(action.edit, to: workspace)
         let text = fixed.text(of: path) ?? ""
-        let english = try #require(fixed.workspace.templates.first { $0.file == path }?.locales.first { $0.locale.value == "en" })
-        let french = try #require(fixed.workspace.templates.first { $0.file == path }?.locales.first { $0.locale.value == "fr" })
+        let english = try #require(
+            fixed.workspace.templates.first { $0.file == path }?.locales.first { $0.locale.value == "en" })
+        let french = try #require(
+            fixed.workspace.templates.first { $0.file == path }?.locales.first { $0.locale.value == "fr" })
         #expect(english.body?.text == french.body?.text)
         #expect(english.subject?.text == french.subject?.text)
         #expect(text.hasPrefix(frenchOnly))

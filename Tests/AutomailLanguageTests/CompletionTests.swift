@@ -17,9 +17,16 @@ import Testing
     }
 
     @Test func templateIDs() {
-        #expect(Self.labels("triggers/t.yaml", Self.trigger("task: call_back", template: ""), after: "template: ") == ["callback", "welcome"])
-        #expect(Self.labels("triggers/t.yaml", Self.trigger("task: call_back", template: "wel"), after: "template: wel") == ["welcome"])
-        #expect(Self.labels("triggers/t.yaml", Self.trigger("task: call_back", template: "zz"), after: "template: zz").isEmpty)
+        #expect(
+            Self.labels("triggers/t.yaml", Self.trigger("task: call_back", template: ""), after: "template: ") == [
+                "callback", "welcome",
+            ])
+        #expect(
+            Self.labels("triggers/t.yaml", Self.trigger("task: call_back", template: "wel"), after: "template: wel")
+                == ["welcome"])
+        #expect(
+            Self.labels("triggers/t.yaml", Self.trigger("task: call_back", template: "zz"), after: "template: zz")
+                .isEmpty)
         // Not in a template file.
         #expect(Self.labels("templates/x.yaml", "id: x\ntemplate: ", after: "template: ").isEmpty)
     }
@@ -27,10 +34,18 @@ import Testing
     @Test func answerPathSegmentBySegment() {
         #expect(Self.labels("triggers/t.yaml", Self.trigger("answer: d"), after: "answer: d") == ["doors"])
         // Only choice questions: `remarks` is open text.
-        #expect(Self.labels("triggers/t.yaml", Self.trigger("answer: doors/"), after: "answer: doors/") == ["support", "topics"])
+        #expect(
+            Self.labels("triggers/t.yaml", Self.trigger("answer: doors/"), after: "answer: doors/") == [
+                "support", "topics",
+            ])
         #expect(Self.labels("triggers/t.yaml", Self.trigger("answer: doors/t"), after: "answer: doors/t") == ["topics"])
-        #expect(Self.labels("triggers/t.yaml", Self.trigger("answer: doors/topics/"), after: "answer: doors/topics/") == ["housing", "transport"])
-        #expect(Self.labels("triggers/t.yaml", Self.trigger("answer: doors/remarks/"), after: "answer: doors/remarks/").isEmpty)
+        #expect(
+            Self.labels("triggers/t.yaml", Self.trigger("answer: doors/topics/"), after: "answer: doors/topics/") == [
+                "housing", "transport",
+            ])
+        #expect(
+            Self.labels("triggers/t.yaml", Self.trigger("answer: doors/remarks/"), after: "answer: doors/remarks/")
+                .isEmpty)
         #expect(Self.labels("triggers/t.yaml", Self.trigger("answer: nowhere/"), after: "answer: nowhere/").isEmpty)
     }
 
@@ -41,17 +56,26 @@ import Testing
         let location = LanguageFixtures.at(workspace, "triggers/t.yaml", "doors/sup", offset: "doors/sup".utf16.count)
         let item = workspace.completion(at: location).first
         #expect(item?.label == "support")
-        #expect(item.map { LanguageFixtures.text(workspace, DocumentLocation(path: "triggers/t.yaml", range: $0.edit.range)) } == "sup")
+        #expect(
+            item.map {
+                LanguageFixtures.text(workspace, DocumentLocation(path: "triggers/t.yaml", range: $0.edit.range))
+            } == "sup")
     }
 
     @Test func manifestIDs() {
         #expect(Self.labels("triggers/t.yaml", Self.trigger("task: "), after: "task: ") == ["call_back"])
         // No declared support levels: the reference CRM's defaults.
-        #expect(Self.labels("triggers/t.yaml", Self.trigger("support_level: s"), after: "support_level: s") == ["supporter", "strong_support"])
+        #expect(
+            Self.labels("triggers/t.yaml", Self.trigger("support_level: s"), after: "support_level: s") == [
+                "supporter", "strong_support",
+            ])
         #expect(Self.labels("templates/x.yaml", "id: x\nsender: ", after: "sender: ") == ["team"])
         #expect(Self.labels("templates/x.yaml", "id: x\npurpose: n", after: "purpose: n") == ["news"])
         #expect(Self.labels("templates/x.yaml", "id: x\npurpose: zzz", after: "purpose: zzz").isEmpty)
-        #expect(Self.labels("triggers/t.yaml", Self.trigger("task: call_back", extra: "    once_per_contact: f"), after: "once_per_contact: f") == ["forever"])
+        #expect(
+            Self.labels(
+                "triggers/t.yaml", Self.trigger("task: call_back", extra: "    once_per_contact: f"),
+                after: "once_per_contact: f") == ["forever"])
     }
 
     @Test func locales() {
@@ -62,7 +86,8 @@ import Testing
     }
 
     @Test func liquid() {
-        let template = "id: x\nlocales:\n  fr:\n    subject: 'Bonjour {{ contact.fi'\n    body: |\n      {{ legal.publisher | up }}\n      {% if contact.di %}x{% endif %}\n"
+        let template =
+            "id: x\nlocales:\n  fr:\n    subject: 'Bonjour {{ contact.fi'\n    body: |\n      {{ legal.publisher | up }}\n      {% if contact.di %}x{% endif %}\n"
         #expect(Self.labels("templates/x.yaml", template, after: "{{ contact.fi") == ["contact.firstname"])
         #expect(Self.labels("templates/x.yaml", template, after: "{% if contact.di") == ["contact.district"])
         #expect(Self.labels("templates/x.yaml", template, after: "| up") == ["upcase"])

@@ -12,7 +12,8 @@ import Testing
         let path = "triggers/porte-a-porte.yaml"
         let original = workspace.text(of: path) ?? ""
         // The typo, typed in an unsaved buffer.
-        let typo = original.replacingOccurrences(of: "template: merci-soutien\n    priority: 430", with: "template: merci-soutein\n    priority: 430")
+        let typo = original.replacingOccurrences(
+            of: "template: merci-soutien\n    priority: 430", with: "template: merci-soutein\n    priority: 430")
         #expect(typo != original)
         workspace.open(path: path, text: original)
         workspace.change(path: path, text: typo)
@@ -21,7 +22,8 @@ import Testing
         let diagnostic = try #require(diagnostics.first { $0.message.contains("`merci-soutein`") })
         #expect(diagnostic.severity == .error)
         #expect(diagnostic.help == "did you mean `merci-soutien`?")
-        #expect(LanguageFixtures.text(workspace, DocumentLocation(path: path, range: diagnostic.range)) == "merci-soutein")
+        #expect(
+            LanguageFixtures.text(workspace, DocumentLocation(path: path, range: diagnostic.range)) == "merci-soutein")
 
         // The quick fix.
         let fix = try #require(workspace.codeActions(for: diagnostic).first { $0.isPreferred })

@@ -8,7 +8,9 @@ import Testing
 @Suite struct HoverTests {
     static let lyon = NavigationTests.lyon
 
-    static func hover(_ path: String, _ needle: String, offset: Int = 1, in workspace: LanguageWorkspace = lyon) -> String? {
+    static func hover(_ path: String, _ needle: String, offset: Int = 1, in workspace: LanguageWorkspace = lyon)
+        -> String?
+    {
         workspace.hover(at: LanguageFixtures.at(workspace, path, needle, offset: offset))?.markdown
     }
 
@@ -20,7 +22,8 @@ import Testing
     }
 
     @Test func answerReference() throws {
-        let text = try #require(Self.hover("triggers/porte-a-porte.yaml", "present_scrutin/non", offset: "present_scrutin/n".utf16.count))
+        let text = try #require(
+            Self.hover("triggers/porte-a-porte.yaml", "present_scrutin/non", offset: "present_scrutin/n".utf16.count))
         #expect(text.contains("Serez-vous à Lyon les dimanches 15 et 22 mars ?"))
         #expect(text.contains("single_choice"))
         #expect(text.contains("- `ne-sait-pas`: Je ne sais pas encore"))
@@ -41,7 +44,10 @@ import Testing
     @Test func diagnosticExplanation() throws {
         var workspace = Self.lyon
         let path = "triggers/porte-a-porte.yaml"
-        workspace.change(path: path, text: (workspace.text(of: path) ?? "").replacingOccurrences(of: "template: procuration", with: "template: procuratoin"))
+        workspace.change(
+            path: path,
+            text: (workspace.text(of: path) ?? "").replacingOccurrences(
+                of: "template: procuration", with: "template: procuratoin"))
         let text = try #require(Self.hover(path, "procuratoin", in: workspace))
         let diagnostic = try #require(workspace.diagnostics(path: path).first)
         let rule = try #require(RuleCatalog.rule(DiagnosticCode(rawValue: diagnostic.code)))
@@ -54,6 +60,9 @@ import Testing
     @Test func nothingToSay() {
         #expect(Self.hover("templates/merci-soutien.yaml", "Merci pour le temps") == nil)
         #expect(Self.hover("triggers/porte-a-porte.yaml", "priority: 900") == nil)
-        #expect(Self.lyon.hover(at: DocumentLocation(path: "nope.yaml", range: DocumentRange(at: DocumentPosition(line: 3, character: 3)))) == nil)
+        #expect(
+            Self.lyon.hover(
+                at: DocumentLocation(
+                    path: "nope.yaml", range: DocumentRange(at: DocumentPosition(line: 3, character: 3)))) == nil)
     }
 }

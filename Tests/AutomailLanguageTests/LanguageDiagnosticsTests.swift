@@ -18,9 +18,14 @@ import Testing
         rule.examples.enumerated().map { index, example in
             var files = RuleCatalog.baseWorkspace
             for (path, text) in example.files {
-                files[path] = text.isEmpty ? nil : text.replacingOccurrences(of: "«", with: "").replacingOccurrences(of: "»", with: "")
+                files[path] =
+                    text.isEmpty
+                    ? nil : text.replacingOccurrences(of: "«", with: "").replacingOccurrences(of: "»", with: "")
             }
-            return ("\(rule.code) #\(index)", files.sorted { $0.key < $1.key }.map { SourceFile(path: $0.key, text: $0.value) })
+            return (
+                "\(rule.code) #\(index)",
+                files.sorted { $0.key < $1.key }.map { SourceFile(path: $0.key, text: $0.value) }
+            )
         }
     }
 
@@ -41,8 +46,9 @@ import Testing
         let grouped = report.files.values.reduce(0) { $0 + $1.count } + report.workspace.count
         #expect(grouped == expected.count, "\(comment): grouped", sourceLocation: sourceLocation)
         for (path, diagnostics) in report.files {
-            #expect(diagnostics.map(\.source) == expected.filter { $0.range?.file == path }, "\(comment): \(path)",
-                    sourceLocation: sourceLocation)
+            #expect(
+                diagnostics.map(\.source) == expected.filter { $0.range?.file == path }, "\(comment): \(path)",
+                sourceLocation: sourceLocation)
         }
     }
 
@@ -118,11 +124,13 @@ import Testing
 
     /// What the loader reports from the disk is shown with the compiler's, as `automail check` merges them.
     @Test func loaderDiagnostics() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("automail-language-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "automail-language-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         for file in LanguageFixtures.base() {
             let url = dir.appendingPathComponent(file.path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(file.bytes).write(to: url)
         }
         try Data("id: x\n".utf8).write(to: dir.appendingPathComponent("templates/extra.yml"))

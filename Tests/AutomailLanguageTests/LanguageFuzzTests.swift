@@ -30,8 +30,13 @@ import Testing
     static func position(_ text: String, _ random: inout Generator) -> DocumentPosition {
         let lines = LineIndex(text)
         switch Int.random(in: 0..<10, using: &random) {
-        case 0: return DocumentPosition(line: Int.random(in: -3...3, using: &random), character: Int.random(in: -3...3, using: &random))
-        case 1: return DocumentPosition(line: Int.random(in: 0...1_000_000, using: &random), character: Int.random(in: 0...Int(Int32.max), using: &random))
+        case 0:
+            return DocumentPosition(
+                line: Int.random(in: -3...3, using: &random), character: Int.random(in: -3...3, using: &random))
+        case 1:
+            return DocumentPosition(
+                line: Int.random(in: 0...1_000_000, using: &random),
+                character: Int.random(in: 0...Int(Int32.max), using: &random))
         default:
             let line = Int.random(in: 0..<lines.count, using: &random)
             let width = lines.text(ofLine: line).utf16.count
@@ -50,10 +55,14 @@ import Testing
     static func exercise(_ workspace: LanguageWorkspace, at location: DocumentLocation, random: inout Generator) {
         let report = workspace.diagnostics()
         for diagnostic in report.all.prefix(5) {
-            if let path = diagnostic.path { expectInside(DocumentLocation(path: path, range: diagnostic.range), workspace, "diagnostic") }
+            if let path = diagnostic.path {
+                expectInside(DocumentLocation(path: path, range: diagnostic.range), workspace, "diagnostic")
+            }
             for action in workspace.codeActions(for: diagnostic) {
                 for (path, edits) in action.edit.changes {
-                    for edit in edits { expectInside(DocumentLocation(path: path, range: edit.range), workspace, "action") }
+                    for edit in edits {
+                        expectInside(DocumentLocation(path: path, range: edit.range), workspace, "action")
+                    }
                 }
             }
         }
@@ -74,7 +83,9 @@ import Testing
         }
         _ = workspace.prepareRename(at: location)
         let names = ["x", "Bad Name", "", "merci-don", String(repeating: "a", count: 70), "nouveau-nom"]
-        if case .success(let edit) = workspace.rename(at: location, newName: names[Int.random(in: 0..<names.count, using: &random)]) {
+        if case .success(let edit) = workspace.rename(
+            at: location, newName: names[Int.random(in: 0..<names.count, using: &random)])
+        {
             for (path, edits) in edit.changes {
                 for edit in edits { expectInside(DocumentLocation(path: path, range: edit.range), workspace, "rename") }
             }
@@ -93,7 +104,8 @@ import Testing
             for _ in 0..<Int.random(in: 1...3, using: &random) {
                 let start = position(text, &random)
                 let end = Bool.random(using: &random) ? start : position(text, &random)
-                let snippet = Bool.random(using: &random) ? "" : snippets[Int.random(in: 0..<snippets.count, using: &random)]
+                let snippet =
+                    Bool.random(using: &random) ? "" : snippets[Int.random(in: 0..<snippets.count, using: &random)]
                 edits.append(TextEdit(range: DocumentRange(start: start, end: end), newText: snippet))
             }
             workspace.change(path: path, edits: edits)
@@ -103,14 +115,17 @@ import Testing
                 exercise(workspace, at: location, random: &random)
             }
             // Now and then, apply a quick fix.
-            if let diagnostic = workspace.diagnostics().all.first, let action = workspace.codeActions(for: diagnostic).first,
-               Int.random(in: 0..<4, using: &random) == 0
+            if let diagnostic = workspace.diagnostics().all.first,
+                let action = workspace.codeActions(for: diagnostic).first,
+                Int.random(in: 0..<4, using: &random) == 0
             {
                 for (path, edits) in action.edit.changes { workspace.change(path: path, edits: edits.reversed()) }
             }
         }
         // Diagnostics still agree with a check of the same content.
-        let current = workspace.paths.compactMap { path in workspace.text(of: path).map { SourceFile(path: path, text: $0) } }
+        let current = workspace.paths.compactMap { path in
+            workspace.text(of: path).map { SourceFile(path: path, text: $0) }
+        }
         #expect(workspace.diagnostics().all.map(\.source) == Compiler.check(current).diagnostics)
     }
 

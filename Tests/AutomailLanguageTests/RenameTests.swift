@@ -6,7 +6,9 @@ import Testing
 @Suite struct RenameTests {
     static let lyon = NavigationTests.lyon
 
-    static func rename(_ path: String, _ needle: String, offset: Int, to name: String) -> Result<WorkspaceEdit, RenameError> {
+    static func rename(_ path: String, _ needle: String, offset: Int, to name: String) -> Result<
+        WorkspaceEdit, RenameError
+    > {
         lyon.rename(at: LanguageFixtures.at(lyon, path, needle, offset: offset), newName: name)
     }
 
@@ -15,15 +17,19 @@ import Testing
     }
 
     @Test func question() throws {
-        let edit = try Self.rename("questionnaires/porte-a-porte.yaml", "id: present_scrutin", offset: 5, to: "present-au-scrutin").get()
+        let edit = try Self.rename(
+            "questionnaires/porte-a-porte.yaml", "id: present_scrutin", offset: 5, to: "present-au-scrutin"
+        ).get()
         #expect(edit.changes.keys.sorted() == ["questionnaires/porte-a-porte.yaml", "triggers/porte-a-porte.yaml"])
         let renamed = LanguageFixtures.applying(edit, to: Self.lyon)
         #expect(Self.errors(renamed).isEmpty)
-        #expect(renamed.text(of: "triggers/porte-a-porte.yaml")?.contains("porte-a-porte/present-au-scrutin/non") == true)
+        #expect(
+            renamed.text(of: "triggers/porte-a-porte.yaml")?.contains("porte-a-porte/present-au-scrutin/non") == true)
     }
 
     @Test func contactFieldInLiquid() throws {
-        let edit = try Self.rename("templates/merci-soutien.yaml", "contact.quartier", offset: 10, to: "arrondissement").get()
+        let edit = try Self.rename("templates/merci-soutien.yaml", "contact.quartier", offset: 10, to: "arrondissement")
+            .get()
         #expect(edit.changes["automail.yaml"]?.count == 1)
         let renamed = LanguageFixtures.applying(edit, to: Self.lyon)
         #expect(Self.errors(renamed).isEmpty)
@@ -43,16 +49,25 @@ import Testing
             if case .failure(let error) = result { return error.message }
             return nil
         }
-        #expect(message(Self.rename("templates/merci-soutien.yaml", "id: merci-soutien", offset: 5, to: "Merci Soutien"))?
-            .contains("is not a valid id") == true)
-        #expect(message(Self.rename("templates/merci-soutien.yaml", "id: merci-soutien", offset: 5, to: "merci-don"))
-            == "a template `merci-don` already exists")
+        #expect(
+            message(Self.rename("templates/merci-soutien.yaml", "id: merci-soutien", offset: 5, to: "Merci Soutien"))?
+                .contains("is not a valid id") == true)
+        #expect(
+            message(Self.rename("templates/merci-soutien.yaml", "id: merci-soutien", offset: 5, to: "merci-don"))
+                == "a template `merci-don` already exists")
         // An answer's name is taken only within its question.
-        #expect(message(Self.rename("questionnaires/porte-a-porte.yaml", "id: ne-sait-pas", offset: 5, to: "oui")) != nil)
-        #expect((try? Self.rename("questionnaires/porte-a-porte.yaml", "id: ne-sait-pas", offset: 5, to: "peut-etre").get()) != nil)
-        #expect(message(Self.rename("automail.yaml", "locales: [fr", offset: 11, to: "de"))?.contains("cannot be renamed") == true)
+        #expect(
+            message(Self.rename("questionnaires/porte-a-porte.yaml", "id: ne-sait-pas", offset: 5, to: "oui")) != nil)
+        #expect(
+            (try? Self.rename("questionnaires/porte-a-porte.yaml", "id: ne-sait-pas", offset: 5, to: "peut-etre").get())
+                != nil)
+        #expect(
+            message(Self.rename("automail.yaml", "locales: [fr", offset: 11, to: "de"))?.contains("cannot be renamed")
+                == true)
         #expect(message(Self.rename("automail.yaml", "sending_domains", offset: 1, to: "x")) == "no id to rename here")
-        if case .success(let edit) = Self.rename("templates/merci-soutien.yaml", "id: merci-soutien", offset: 5, to: "merci-soutien") {
+        if case .success(let edit) = Self.rename(
+            "templates/merci-soutien.yaml", "id: merci-soutien", offset: 5, to: "merci-soutien")
+        {
             #expect(edit.isEmpty)
         } else {
             Issue.record("renaming to the same name changes nothing")
@@ -60,10 +75,14 @@ import Testing
     }
 
     @Test func prepareRename() throws {
-        let location = LanguageFixtures.at(Self.lyon, "triggers/porte-a-porte.yaml", "template: procuration", offset: 12)
+        let location = LanguageFixtures.at(
+            Self.lyon, "triggers/porte-a-porte.yaml", "template: procuration", offset: 12)
         let prepared = try Self.lyon.prepareRename(at: location).get()
         #expect(prepared.name == "procuration")
-        #expect(LanguageFixtures.text(Self.lyon, DocumentLocation(path: "triggers/porte-a-porte.yaml", range: prepared.range)) == "procuration")
+        #expect(
+            LanguageFixtures.text(
+                Self.lyon, DocumentLocation(path: "triggers/porte-a-porte.yaml", range: prepared.range))
+                == "procuration")
     }
 
     /// A contact field read with brackets is renamed too.
@@ -71,7 +90,8 @@ import Testing
         var workspace = LanguageWorkspace(files: LanguageFixtures.base())
         let path = "templates/callback.yaml"
         let text = (workspace.text(of: path) ?? "").replacingOccurrences(
-            of: "Un bénévole vous rappellera bientôt.", with: "Un bénévole de {{ contact[\"district\"] }} vous rappellera.")
+            of: "Un bénévole vous rappellera bientôt.",
+            with: "Un bénévole de {{ contact[\"district\"] }} vous rappellera.")
         workspace.change(path: path, text: text)
         let location = LanguageFixtures.at(workspace, path, "district", offset: 2)
         let edit = try workspace.rename(at: location, newName: "quartier").get()

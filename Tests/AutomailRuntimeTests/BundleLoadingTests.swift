@@ -31,11 +31,12 @@ struct BundleLoadingTests {
         #expect(bundle.templates["merci-soutien"]?.purpose == "mobilisation")
         #expect(bundle.senders["equipe"]?.replyTo == "contact@lyon-en-commun.fr")
         let actions = try #require(bundle.triggers["support_level:sympathisant"])
-        #expect(actions == [
-            RuntimeBundle.Action(
-                trigger: "niveau-sympathisant", template: "merci-soutien", priority: 400, delaySeconds: 7200,
-                oncePerContact: .forever, blackouts: .drop)
-        ])
+        #expect(
+            actions == [
+                RuntimeBundle.Action(
+                    trigger: "niveau-sympathisant", template: "merci-soutien", priority: 400, delaySeconds: 7200,
+                    oncePerContact: .forever, blackouts: .drop)
+            ])
         #expect(bundle.timing.timeZone == "Europe/Paris")
         #expect(bundle.timing.quietHours == QuietHours(start: 75_600, end: 30_600))
         #expect(bundle.timing.frequencyCap == FrequencyCap(emails: 2, windowSeconds: 604_800))
@@ -151,7 +152,9 @@ struct BundleLoadingTests {
         builder.bind("task:t", "t", template: "a", priority: 1)
         var content = builder.content
         func template(_ edit: (inout [String: JSONValue]) -> Void) {
-            guard case .object(var templates)? = content["templates"], case .object(var a)? = templates["a"] else { return }
+            guard case .object(var templates)? = content["templates"], case .object(var a)? = templates["a"] else {
+                return
+            }
             edit(&a)
             templates["a"] = .object(a)
             content["templates"] = .object(templates)

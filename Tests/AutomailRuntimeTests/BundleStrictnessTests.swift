@@ -44,7 +44,10 @@ struct BundleStrictnessTests {
         let strict = try Self.read(content, .strict)
         let lenient = try Self.read(content, .lenient)
         var lenientBundle = lenient.bundle
-        #expect(lenientBundle.purposeLabels == ["mobilisation": "mobilisation", "information": "information", "dons": "dons"])
+        #expect(
+            lenientBundle.purposeLabels == [
+                "mobilisation": "mobilisation", "information": "information", "dons": "dons",
+            ])
         lenientBundle.purposeLabels = [:]
         #expect(lenientBundle == strict.bundle)
         #expect(strict.bundle == (try RuntimeBundle(content: content)))
@@ -52,12 +55,15 @@ struct BundleStrictnessTests {
         #expect(Set(lenient.unread.keys) == [JSONPointer(["compiler"]), JSONPointer(["rendering"])])
         #expect(
             Set(strict.unread.keys)
-                == Set(lenient.unread.keys).union((0..<3).map { JSONPointer(["consent", "purposes", String($0), "label"]) }))
+                == Set(lenient.unread.keys).union(
+                    (0..<3).map { JSONPointer(["consent", "purposes", String($0), "label"]) }))
     }
 
     @Test func unknownMembersAreRecordedWhereTheyAre() throws {
         var content = Self.builder.content
-        content["workspace"] = .object(["id": .string("w"), "name": .string("W"), "owner": .object(["team": .string("x")])])
+        content["workspace"] = .object([
+            "id": .string("w"), "name": .string("W"), "owner": .object(["team": .string("x")]),
+        ])
         content["variables"] = .array([
             .object(["name": .string("unsubscribe_url"), "type": .string("url"), "unit": .string("link")])
         ])
@@ -69,7 +75,9 @@ struct BundleStrictnessTests {
 
     @Test func lenientReadsFormatOneAndWhatOnlyAReviewerMeets() throws {
         var content = Self.formatOne(Self.builder.content)
-        #expect(throws: FormatProblem(at: JSONPointer(["format"]), reason: .unsupportedFormat(found: 1, readable: 2...2))) {
+        #expect(
+            throws: FormatProblem(at: JSONPointer(["format"]), reason: .unsupportedFormat(found: 1, readable: 2...2))
+        ) {
             try Self.read(content, .strict)
         }
         let reading = try Self.read(content, .lenient)
@@ -82,13 +90,22 @@ struct BundleStrictnessTests {
         content = Self.builder.content
         let repeated = BundleBuilder.action("call-back", template: "b", priority: 5)
         let cases: [(path: [String], value: JSONValue?, strict: String)] = [
-            (["triggers", "task:again"], .array([repeated]),
-             "at /triggers/task:call/0/trigger: the trigger `call-back` also appears at /triggers/task:again/0/trigger"),
-            (["templates", "a", "sender"], .string("nobody"), "at /templates/a/sender: `nobody` is not a key of `senders`"),
-            (["templates", "a", "locales", "fr"], nil,
-             "at /templates/a/locales: the template has no content in the default locale `fr`"),
-            (["templates", "b", "locales", "en", "subject"], .string("{% if %}"),
-             "at /templates/b/locales/en/subject: the Liquid does not parse: "),
+            (
+                ["triggers", "task:again"], .array([repeated]),
+                "at /triggers/task:call/0/trigger: the trigger `call-back` also appears at /triggers/task:again/0/trigger"
+            ),
+            (
+                ["templates", "a", "sender"], .string("nobody"),
+                "at /templates/a/sender: `nobody` is not a key of `senders`"
+            ),
+            (
+                ["templates", "a", "locales", "fr"], nil,
+                "at /templates/a/locales: the template has no content in the default locale `fr`"
+            ),
+            (
+                ["templates", "b", "locales", "en", "subject"], .string("{% if %}"),
+                "at /templates/b/locales/en/subject: the Liquid does not parse: "
+            ),
         ]
         for item in cases {
             guard case .object(let changed) = Self.replacing(.object(content), at: item.path, with: item.value) else {
@@ -111,10 +128,13 @@ struct BundleStrictnessTests {
         #expect(throws: wrongKind) { try Self.read(content, .lenient) }
         let missing = FormatProblem(at: JSONPointer(["workspace"]), reason: .missingMember("id"))
         #expect(missing.description == "at /workspace: the member `id` is missing")
-        let wrong = FormatProblem(at: JSONPointer(["format"]), reason: .wrongKind(expected: "an integer", found: .string))
+        let wrong = FormatProblem(
+            at: JSONPointer(["format"]), reason: .wrongKind(expected: "an integer", found: .string))
         #expect(wrong.description == "at /format: expected an integer, found a string")
         content["format"] = .int(3)
-        #expect(throws: FormatProblem(at: JSONPointer(["format"]), reason: .unsupportedFormat(found: 3, readable: 1...2))) {
+        #expect(
+            throws: FormatProblem(at: JSONPointer(["format"]), reason: .unsupportedFormat(found: 3, readable: 1...2))
+        ) {
             try Self.read(content, .lenient)
         }
     }

@@ -96,10 +96,11 @@ struct EvaluationChoiceTests {
         #expect(email.message.subject == "[en] c Ada <b>'&'</b>")
         #expect(email.message.html == "<p lang=\"en\">Ada &lt;b&gt;&#39;&amp;&#39;&lt;/b&gt;</p>")
         #expect(email.message.text == "c for Ada <b>'&'</b> ada@example.org Publisher en\n")
-        #expect(email.message.headers == [
-            HeaderField(name: "List-Unsubscribe", value: "<https://example.org/u?c=1&s=2>"),
-            HeaderField(name: "List-Unsubscribe-Post", value: "List-Unsubscribe=One-Click"),
-        ])
+        #expect(
+            email.message.headers == [
+                HeaderField(name: "List-Unsubscribe", value: "<https://example.org/u?c=1&s=2>"),
+                HeaderField(name: "List-Unsubscribe-Post", value: "List-Unsubscribe=One-Click"),
+            ])
         #expect(email.message.from == Mailbox(name: "Finance", address: "finance@example.org"))
         #expect(email.message.replyTo == nil)
         #expect(email.message.to == Mailbox(name: "Ada <b>'&'</b> Lovelace", address: "ada@example.org"))

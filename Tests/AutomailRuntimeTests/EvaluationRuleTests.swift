@@ -37,7 +37,8 @@ struct EvaluationRuleTests {
         let sms = try bundle.evaluate(Self.all(Events.contact(channels: ["sms"], purposes: [:])))
         #expect(sms.summary == ["ta=no_consent", "tb=no_consent", "tc=no_consent"])
         // Purpose consents are not read in channel mode.
-        let purposesOnly = try bundle.evaluate(Self.all(Events.contact(channels: [], purposes: ["mobilisation": ["email"]])))
+        let purposesOnly = try bundle.evaluate(
+            Self.all(Events.contact(channels: [], purposes: ["mobilisation": ["email"]])))
         #expect(purposesOnly.summary == ["ta=no_consent", "tb=no_consent", "tc=no_consent"])
         let email = try bundle.evaluate(Self.all(Events.contact(channels: ["email"], purposes: [:])))
         #expect(email.summary == ["ta=sent", "tb=lower_priority", "tc=lower_priority"])
@@ -47,7 +48,8 @@ struct EvaluationRuleTests {
         let bundle = try Self.threeTriggers(.purpose)
         // Consent to another purpose, to the channel, or to the purpose on another channel: not enough.
         let decision = try bundle.evaluate(
-            Self.all(Events.contact(channels: ["email"], purposes: ["information": ["email"], "mobilisation": ["sms"]])))
+            Self.all(
+                Events.contact(channels: ["email"], purposes: ["information": ["email"], "mobilisation": ["sms"]])))
         #expect(decision.summary == ["ta=no_consent", "tb=sent", "tc=no_consent"])
         #expect(decision.candidates.map(\.purpose) == ["mobilisation", "information", "dons"])
     }
@@ -56,7 +58,8 @@ struct EvaluationRuleTests {
 
     @Test(arguments: [BundleBuilder.Mode.channel, .purpose])
     func unsubscribedFromAllStopsEverything(_ mode: BundleBuilder.Mode) throws {
-        let decision = try Self.threeTriggers(mode).evaluate(Self.all(Events.contact(unsubscribed: Unsubscriptions(all: true))))
+        let decision = try Self.threeTriggers(mode).evaluate(
+            Self.all(Events.contact(unsubscribed: Unsubscriptions(all: true))))
         #expect(decision.summary == ["ta=unsubscribed", "tb=unsubscribed", "tc=unsubscribed"])
     }
 

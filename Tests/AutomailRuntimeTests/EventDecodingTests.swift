@@ -62,7 +62,9 @@ struct EventDecodingTests {
         let example = try #require(Self.encounters[kind], "add an encounter recording `\(kind.encounterMember)`")
         #expect(example.member.hasPrefix("\"\(kind.encounterMember)\""))
         let event = try RuntimeEvent.decode(
-            Array(#"{"time": "2026-03-02T12:00:00Z", "encounter": {\#(example.member)}, "contact": {"unsubscribe_url": "u"}}"#.utf8))
+            Array(
+                #"{"time": "2026-03-02T12:00:00Z", "encounter": {\#(example.member)}, "contact": {"unsubscribe_url": "u"}}"#
+                    .utf8))
         #expect(event.encounter.eventKeys == [example.key])
         #expect(try RuntimeEvent.decode(JSONWriter(pretty: true).write(event.json)) == event)
     }
@@ -110,11 +112,18 @@ struct EventDecodingTests {
 
     @Test func missingRequiredMembersAreNamed() {
         let cases: [(String, String)] = [
-            (#"{"encounter": {}, "contact": {"unsubscribe_url": "u"}}"#, "at the top level: the member `time` is missing"),
-            (#"{"time": "2026-03-02T12:00:00Z", "contact": {"unsubscribe_url": "u"}}"#,
-             "at the top level: the member `encounter` is missing"),
-            (#"{"time": "2026-03-02T12:00:00Z", "encounter": {}, "contact": {}}"#,
-             "at /contact: the member `unsubscribe_url` is missing"),
+            (
+                #"{"encounter": {}, "contact": {"unsubscribe_url": "u"}}"#,
+                "at the top level: the member `time` is missing"
+            ),
+            (
+                #"{"time": "2026-03-02T12:00:00Z", "contact": {"unsubscribe_url": "u"}}"#,
+                "at the top level: the member `encounter` is missing"
+            ),
+            (
+                #"{"time": "2026-03-02T12:00:00Z", "encounter": {}, "contact": {}}"#,
+                "at /contact: the member `unsubscribe_url` is missing"
+            ),
             ("[]", "at the top level: expected an object, found an array"),
         ]
         for (text, message) in cases {

@@ -44,9 +44,10 @@ import Testing
     }
 
     @Test func headerValuesHoldNoControlOrHidingCharacter() {
-        for forbidden: Unicode.Scalar in ["\r", "\n", "\t", "\u{0}", "\u{7F}", "\u{85}", "\u{2028}", "\u{202E}", "\u{2066}",
-            "\u{200B}", "\u{FEFF}", "\u{061C}", "\u{034F}", "\u{E0041}", "\u{00AD}"]
-        {
+        for forbidden: Unicode.Scalar in [
+            "\r", "\n", "\t", "\u{0}", "\u{7F}", "\u{85}", "\u{2028}", "\u{202E}", "\u{2066}",
+            "\u{200B}", "\u{FEFF}", "\u{061C}", "\u{034F}", "\u{E0041}", "\u{00AD}",
+        ] {
             #expect(HeaderSafety.isForbidden(forbidden), "U+\(String(forbidden.value, radix: 16))")
         }
         for allowed: Unicode.Scalar in ["a", " ", "é", "\u{200D}", "\u{200C}", "\u{FE0F}", "😀"] {
@@ -58,7 +59,8 @@ import Testing
         let email = RenderedEmail(
             template: "t", locale: "en", from: Mailbox(name: "Team", address: "team@example.org"), replyTo: nil,
             to: Mailbox(name: "Cam\r\nBcc: x@y.z", address: "c@example.org\r\nBcc: x@y.z"), subject: "Hi\nBcc: x@y.z",
-            html: "<p>x</p>", text: "x", headers: [HeaderField(name: "List-Unsubscribe", value: "<https://e.org/u\r\nX-Injected: 1>")])
+            html: "<p>x</p>", text: "x",
+            headers: [HeaderField(name: "List-Unsubscribe", value: "<https://e.org/u\r\nX-Injected: 1>")])
         let message = String(decoding: EMLWriter.write(email, date: 0), as: UTF8.self)
         let headers = message.components(separatedBy: "\r\n\r\n")[0]
         for line in headers.components(separatedBy: "\r\n") {

@@ -11,9 +11,13 @@ struct RuntimeRobustnessTests {
     static func pointers(_ value: JSONValue, _ prefix: [String] = []) -> [[String]] {
         switch value {
         case .object(let members):
-            return members.keys.sorted().flatMap { key in [prefix + [key]] + pointers(members[key] ?? .null, prefix + [key]) }
+            return members.keys.sorted().flatMap { key in
+                [prefix + [key]] + pointers(members[key] ?? .null, prefix + [key])
+            }
         case .array(let items):
-            return items.indices.flatMap { index in [prefix + [String(index)]] + pointers(items[index], prefix + [String(index)]) }
+            return items.indices.flatMap { index in
+                [prefix + [String(index)]] + pointers(items[index], prefix + [String(index)])
+            }
         default:
             return []
         }
@@ -47,12 +51,16 @@ struct RuntimeRobustnessTests {
         let event = Events.event(
             level: "s", tasks: ["t"],
             contact: Events.contact(history: [SentRecord(trigger: "x", template: "b", at: Events.ago(60))]))
-        let replacements: [JSONValue?] = [nil, .null, .bool(true), .int(-2), .string(""), .string("{{"), .array([]), .object([:])]
+        let replacements: [JSONValue?] = [
+            nil, .null, .bool(true), .int(-2), .string(""), .string("{{"), .array([]), .object([:]),
+        ]
         var loaded = 0
         var refused = 0
         for path in Self.pointers(content) {
             for replacement in replacements {
-                guard case .object(let members)? = Self.replacing(path[...], in: content, with: replacement) else { continue }
+                guard case .object(let members)? = Self.replacing(path[...], in: content, with: replacement) else {
+                    continue
+                }
                 do {
                     let bundle = try RuntimeBundle.load(BundleEmitter.emit(members))
                     loaded += 1
@@ -67,7 +75,8 @@ struct RuntimeRobustnessTests {
     }
 
     @Test func everyByteOfAnEventChangedIsReadOrRefused() throws {
-        let bundle = try RuntimeBundle.load(try Repository.bytes("Tests/AutoMailTests/Fixtures/golden/lyon-municipales.bundle.json"))
+        let bundle = try RuntimeBundle.load(
+            try Repository.bytes("Tests/AutoMailTests/Fixtures/golden/lyon-municipales.bundle.json"))
         let original = try Repository.bytes("workspace-examples/lyon-municipales/events/porte-a-porte-soutien.json")
         var decided = 0
         for index in original.indices {

@@ -31,7 +31,8 @@ struct RuntimeSchemaAgreementTests {
             "frequency_cap": .object(["emails": .int(1), "window_seconds": .int(86_400)]),
             "blackouts": .array([
                 .object([
-                    "from": .string("2026-03-02T11:30:00Z"), "until": .string("2026-03-02T12:30:00Z"), "reason": .string("r"),
+                    "from": .string("2026-03-02T11:30:00Z"), "until": .string("2026-03-02T12:30:00Z"),
+                    "reason": .string("r"),
                 ])
             ]),
         ])
@@ -39,12 +40,17 @@ struct RuntimeSchemaAgreementTests {
         let ignoring: [String: JSONValue] = [
             "frequency_cap": .string("exempt"), "quiet_hours": .string("ignore"), "blackouts": .string("ignore"),
         ]
-        builder.bind("task:i", "i", template: "a", priority: 7, timing: ["active_until": .string("2026-03-01T00:00:00Z")])
+        builder.bind(
+            "task:i", "i", template: "a", priority: 7, timing: ["active_until": .string("2026-03-01T00:00:00Z")])
         builder.bind("task:t", "t", template: "a", priority: 6, once: -1)
         builder.bind("task:k", "k", template: "a", priority: 5)
-        builder.bind("task:b", "b", template: "a", priority: 4, timing: exempt.merging(["blackouts": .string("drop")]) { $1 })
-        builder.bind("task:q", "q", template: "a", priority: 3, timing: exempt.merging(["quiet_hours": .string("drop"), "blackouts": .string("ignore")]) { $1 })
-        builder.bind("task:u", "u", template: "b", priority: 2, timing: exempt.merging(["blackouts": .string("ignore")]) { $1 })
+        builder.bind(
+            "task:b", "b", template: "a", priority: 4, timing: exempt.merging(["blackouts": .string("drop")]) { $1 })
+        builder.bind(
+            "task:q", "q", template: "a", priority: 3,
+            timing: exempt.merging(["quiet_hours": .string("drop"), "blackouts": .string("ignore")]) { $1 })
+        builder.bind(
+            "task:u", "u", template: "b", priority: 2, timing: exempt.merging(["blackouts": .string("ignore")]) { $1 })
         builder.bind("task:v", "v", template: "c", priority: 1, timing: ignoring)
         let history = [SentRecord(trigger: "t", template: nil, at: Events.ago(5))]
         return try builder.load().evaluate(
@@ -100,7 +106,9 @@ struct RuntimeSchemaAgreementTests {
         let contact = schema["properties"]?["contact"]
         #expect(Self.keys(contact?["properties"]) == Self.keys(json["contact"]))
         #expect(Self.keys(contact?["properties"]?["consent"]?["properties"]) == Self.keys(json["contact"]?["consent"]))
-        #expect(Self.keys(contact?["properties"]?["unsubscribed"]?["properties"]) == Self.keys(json["contact"]?["unsubscribed"]))
+        #expect(
+            Self.keys(contact?["properties"]?["unsubscribed"]?["properties"])
+                == Self.keys(json["contact"]?["unsubscribed"]))
         guard case .array(let history)? = json["contact"]?["history"] else {
             Issue.record("no history")
             return

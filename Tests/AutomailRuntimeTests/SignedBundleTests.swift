@@ -29,7 +29,10 @@ struct SignedBundleTests {
     @Test func aBundleSignedByAnotherKeyIsRefused() throws {
         let signer = try BundlePrivateKey(seed: Array(repeating: 7, count: 32))
         let other = try BundlePrivateKey(seed: Array(repeating: 8, count: 32))
-        #expect(throws: BundleLoadError.signature(.wrongKey(bundleKeyID: signer.publicKey.keyID, keyID: other.publicKey.keyID))) {
+        #expect(
+            throws: BundleLoadError.signature(
+                .wrongKey(bundleKeyID: signer.publicKey.keyID, keyID: other.publicKey.keyID))
+        ) {
             try RuntimeBundle.load(try Self.signed(by: signer), publicKey: other.publicKey)
         }
     }

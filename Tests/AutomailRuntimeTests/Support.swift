@@ -53,15 +53,20 @@ struct BundleBuilder {
                 localized[locale] = .object([
                     "subject": .string("[\(locale)] \(id) {{ contact.firstname | default: \"friend\" }}"),
                     "html": .string(
-                        "<p lang=\"\(locale)\">{{ contact.firstname | default: \"friend\" | escape | replace: \"&#x27;\", \"&#39;\" }}</p>"),
-                    "text": .string("\(id) for {{ contact.firstname | default: \"friend\" }} {{ contact.mail }} {{ legal.publisher }}\n"),
+                        "<p lang=\"\(locale)\">{{ contact.firstname | default: \"friend\" | escape | replace: \"&#x27;\", \"&#39;\" }}</p>"
+                    ),
+                    "text": .string(
+                        "\(id) for {{ contact.firstname | default: \"friend\" }} {{ contact.mail }} {{ legal.publisher }}\n"
+                    ),
                     "headers": .object([
                         "List-Unsubscribe": .string("<{{ unsubscribe_url }}>"),
                         "List-Unsubscribe-Post": .string("List-Unsubscribe=One-Click"),
                     ]),
                 ])
             }
-            var template: [String: JSONValue] = ["sender": .string(id == "c" ? "finance" : "team"), "locales": .object(localized)]
+            var template: [String: JSONValue] = [
+                "sender": .string(id == "c" ? "finance" : "team"), "locales": .object(localized),
+            ]
             if mode == .purpose { template["purpose"] = .string(purpose) }
             templateValues[id] = .object(template)
         }
@@ -117,8 +122,10 @@ enum Events {
 
     /// A contact with an address, consenting to email for every purpose and the channel.
     static func contact(
-        email: String? = "ada@example.org", locale: String? = "fr", fields: [String: JSONValue] = ["firstname": .string("Ada")],
-        channels: Set<String> = ["email"], purposes: [String: Set<String>] = [
+        email: String? = "ada@example.org", locale: String? = "fr",
+        fields: [String: JSONValue] = ["firstname": .string("Ada")],
+        channels: Set<String> = ["email"],
+        purposes: [String: Set<String>] = [
             "mobilisation": ["email"], "information": ["email"], "dons": ["email"],
         ], unsubscribed: Unsubscriptions = Unsubscriptions(), history: [SentRecord] = []
     ) -> ContactState {

@@ -10,14 +10,16 @@ struct TextWrappingTests {
 
     @Test func longLinesAreRefilledKeepingTheirPrefix() {
         let words = Array(repeating: "word", count: 30).joined(separator: " ")
-        #expect(TextWrapping.wrap("> " + words) == """
-            > word word word word word word word word word word word word word word word
-            > word word word word word word word word word word word word word word word
-            """)
-        #expect(TextWrapping.wrap("12. " + words) == """
-            12. word word word word word word word word word word word word word word word
-                word word word word word word word word word word word word word word word
-            """)
+        #expect(
+            TextWrapping.wrap("> " + words) == """
+                > word word word word word word word word word word word word word word word
+                > word word word word word word word word word word word word word word word
+                """)
+        #expect(
+            TextWrapping.wrap("12. " + words) == """
+                12. word word word word word word word word word word word word word word word
+                    word word word word word word word word word word word word word word word
+                """)
         let lines = TextWrapping.wrap("- " + words).split(separator: "\n")
         #expect(lines.allSatisfy { $0.unicodeScalars.count <= 78 })
         #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("  word") })

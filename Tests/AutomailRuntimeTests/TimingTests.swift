@@ -63,7 +63,8 @@ struct TimingTests {
         builder.timing = .object([
             "time_zone": .string("Europe/Paris"), "tzdata": .string("2025b"),
             "zones": .object([
-                "Europe/Paris": .array(paris.instants.indices.map { .array([.int(paris.instants[$0]), .int(paris.offsets[$0])]) }),
+                "Europe/Paris": .array(
+                    paris.instants.indices.map { .array([.int(paris.instants[$0]), .int(paris.offsets[$0])]) }),
                 "UTC": .array([.array([.int(946_684_800), .int(0)])]),
             ]),
             "quiet_hours": .object(["start_seconds": .int(75_600), "end_seconds": .int(30_600)]),
@@ -78,7 +79,8 @@ struct TimingTests {
         return builder
     }
 
-    static func event(_ time: String, tasks: [String], history: [SentRecord] = [], zone: String? = nil) -> RuntimeEvent {
+    static func event(_ time: String, tasks: [String], history: [SentRecord] = [], zone: String? = nil) -> RuntimeEvent
+    {
         var contact = Events.contact(history: history)
         contact.timeZone = zone
         return RuntimeEvent(time: Timestamp(rfc3339: time)!, encounter: Encounter(tasks: tasks), contact: contact)

@@ -67,7 +67,8 @@ struct BundleKeysTests {
         BadKey(name: "bare base64", text: privateBody, expected: .notPEM(expectedLabel: "PRIVATE KEY")),
         BadKey(
             name: "a public key",
-            text: "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n-----END PUBLIC KEY-----\n",
+            text:
+                "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n-----END PUBLIC KEY-----\n",
             expected: .wrongLabel(found: "PUBLIC KEY", expected: "PRIVATE KEY")),
         BadKey(
             name: "an encrypted key", text: privatePEM(privateBody, label: "ENCRYPTED PRIVATE KEY"),
@@ -83,7 +84,8 @@ struct BundleKeysTests {
             name: "a header line", text: privatePEM("Proc-Type: 4,ENCRYPTED\n" + privateBody),
             expected: .notPEM(expectedLabel: "PRIVATE KEY")),
         BadKey(
-            name: "a blank line inside", text: privatePEM("MC4CAQAwBQYDK2VwBCIEIJ1hsZ3v\n\n/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g"),
+            name: "a blank line inside",
+            text: privatePEM("MC4CAQAwBQYDK2VwBCIEIJ1hsZ3v\n\n/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g"),
             expected: .notPEM(expectedLabel: "PRIVATE KEY")),
         BadKey(
             name: "two blocks", text: privatePEM(privateBody) + privatePEM(privateBody),
@@ -101,7 +103,8 @@ struct BundleKeysTests {
         BadKey(
             name: "PKCS#8 v2 with the public key (83 bytes)",
             text: privatePEM(
-                "MFECAQEwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9ggSEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="),
+                "MFECAQEwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9ggSEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
+            ),
             expected: .notEd25519(expectedLabel: "PRIVATE KEY", derCount: 83)),
     ]
 

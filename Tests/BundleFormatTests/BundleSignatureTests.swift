@@ -55,7 +55,9 @@ func replacing(_ value: JSONValue, at path: [String], _ change: (JSONValue) -> J
         if let member = members[head] { members[head] = replacing(member, at: rest, change) }
         return .object(members)
     case .array(var items):
-        if let index = Int(head), items.indices.contains(index) { items[index] = replacing(items[index], at: rest, change) }
+        if let index = Int(head), items.indices.contains(index) {
+            items[index] = replacing(items[index], at: rest, change)
+        }
         return .array(items)
     default: return value
     }
@@ -81,7 +83,8 @@ struct BundleSignatureTests {
         var content = SigningFixtures.exampleContent
         content["signature"] = try BundleSignature.sign(content: content, privateKey: key)
         // Emitting content that already holds its signature keeps it, and leaves it out of the digest.
-        #expect(BundleEmitter.emit(content) == (try BundleEmitter.emit(SigningFixtures.exampleContent, signingKey: key)))
+        #expect(
+            BundleEmitter.emit(content) == (try BundleEmitter.emit(SigningFixtures.exampleContent, signingKey: key)))
     }
 
     @Test func unsignedBundlesAreUnchanged() throws {
@@ -171,7 +174,9 @@ struct BundleSignatureTests {
         let key = try SigningFixtures.testKey()
         var bundle = tampering.change(try SigningFixtures.signed(try SigningFixtures.goldenBundle(), with: key))
         if tampering.redigest { bundle["digest"] = .string(BundleEmitter.expectedDigest(of: bundle)) }
-        #expect(throws: BundleVerificationError.self) { try BundleSignature.verify(bundle: bundle, publicKey: key.publicKey) }
+        #expect(throws: BundleVerificationError.self) {
+            try BundleSignature.verify(bundle: bundle, publicKey: key.publicKey)
+        }
         do {
             try BundleSignature.verify(bundle: bundle, publicKey: key.publicKey)
         } catch {
@@ -214,7 +219,7 @@ struct BundleSignatureTests {
         }
         let committed = Array(try Data(contentsOf: url))
         #if !canImport(Darwin)
-        #expect(bytes == committed)
+            #expect(bytes == committed)
         #endif
         guard case .object(let bundle) = try JSONParser().parse(committed) else {
             Issue.record("the example bundle is not an object")
@@ -243,7 +248,10 @@ struct BundleSignatureTests {
             let hex = der.suffix(32).map { String(format: "%02x", $0) }.joined()
             #expect(doc.contains(hex), "docs/signing.md does not quote the key bytes of \(file), `\(hex)`")
         }
-        #expect(doc.contains(String(decoding: JSONWriter(pretty: false).write(.object(SigningFixtures.exampleContent)), as: UTF8.self)))
+        #expect(
+            doc.contains(
+                String(
+                    decoding: JSONWriter(pretty: false).write(.object(SigningFixtures.exampleContent)), as: UTF8.self)))
     }
 
     // MARK: - Edits of a parsed bundle

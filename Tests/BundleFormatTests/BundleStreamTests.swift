@@ -29,7 +29,9 @@ struct BundleStreamTests {
     /// (possibly empty).
     static func content(_ generator: inout JSONWriterDifferentialTests.Generator) -> [String: JSONValue] {
         var content: [String: JSONValue] = [:]
-        let names = ["compiler", "format", "globals", "revision", "senders", "triggers", "variables", "workspace", "zé"]
+        let names = [
+            "compiler", "format", "globals", "revision", "senders", "triggers", "variables", "workspace", "zé",
+        ]
         for name in names where generator.next(3) > 0 { content[name] = generator.value(depth: 1) }
         var templates: [String: JSONValue] = [:]
         for _ in 0..<generator.next(6) { templates["t" + generator.string()] = generator.value(depth: 1) }

@@ -28,7 +28,10 @@ import Testing
         ("array of zeros", { n in "[" + Array(repeating: "0", count: n).joined(separator: ",") + "]" }),
         ("object", { n in "{" + (0..<n).map { "\"k\($0)\":0" }.joined(separator: ",") + "}" }),
         ("array of objects", { n in "[" + Array(repeating: #"{"a":[1,"x"]}"#, count: n).joined(separator: ",") + "]" }),
-        ("an array in an object in an array", { n in "[{\"a\":[" + Array(repeating: "true", count: n).joined(separator: ",") + "]}]" }),
+        (
+            "an array in an object in an array",
+            { n in "[{\"a\":[" + Array(repeating: "true", count: n).joined(separator: ",") + "]}]" }
+        ),
     ]
 
     @Test(arguments: shapes.indices)
@@ -42,10 +45,13 @@ import Testing
 
     @Test func aLargeArrayReadsBackWhole() throws {
         let value = try JSONParser().parse("[" + Array(repeating: "0", count: 200_000).joined(separator: ",") + "]")
-        guard case .array(let items) = value else { throw JSONParseError(message: "not an array", line: 0, column: 0, offset: 0) }
+        guard case .array(let items) = value else {
+            throw JSONParseError(message: "not an array", line: 0, column: 0, offset: 0)
+        }
         #expect(items.count == 200_000)
-        #expect(try JSONParser().parse(#"{"a": [1, {"b": [2, 3]}], "c": {}}"#)
-            == .object(["a": .array([.int(1), .object(["b": .array([.int(2), .int(3)])])]), "c": .object([:])]))
+        #expect(
+            try JSONParser().parse(#"{"a": [1, {"b": [2, 3]}], "c": {}}"#)
+                == .object(["a": .array([.int(1), .object(["b": .array([.int(2), .int(3)])])]), "c": .object([:])]))
         #expect(throws: JSONParseError.self) { try JSONParser().parse(#"{"a": 1, "a": 2}"#) }
     }
 }

@@ -54,7 +54,8 @@ struct JSONWriterDifferentialTests {
                     for (i, key) in keys.enumerated() {
                         if i > 0 { steps.append(.raw(",")) }
                         steps.append(.newlineIndent(depth + 1))
-                        steps.append(.raw(String(decoding: referenceString(key), as: UTF8.self) + (pretty ? ": " : ":")))
+                        steps.append(
+                            .raw(String(decoding: referenceString(key), as: UTF8.self) + (pretty ? ": " : ":")))
                         steps.append(.value(members[key] ?? .null, depth: depth + 1))
                     }
                     steps.append(.newlineIndent(depth))
@@ -99,7 +100,9 @@ struct JSONWriterDifferentialTests {
         }
 
         mutating func string() -> String {
-            let pieces = ["a", "Zz", "é", "✓", "👍🏽", "\"", "\\", "\n", "\t", "\r", "\u{07}", "\u{1F}", " ", "{{ x }}", ""]
+            let pieces = [
+                "a", "Zz", "é", "✓", "👍🏽", "\"", "\\", "\n", "\t", "\r", "\u{07}", "\u{1F}", " ", "{{ x }}", "",
+            ]
             var result = ""
             for _ in 0..<next(6) { result += pieces[next(pieces.count)] }
             return result

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs the built `automail` under a wall-clock bound and an address-space limit: a run that exceeds the
@@ -65,7 +65,7 @@ enum CapturedRun {
     /// The CPU seconds (user and system) process `pid` has used, from `/proc/PID/stat`, or `nil`.
     static func cpuSeconds(of pid: Int32) -> Double? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")")
+            let close = stat.lastIndex(of: ")")
         else { return nil }
         // After the command name: state is field 3, utime field 14 and stime field 15.
         let fields = stat[stat.index(after: close)...].split(separator: " ")

@@ -59,7 +59,9 @@ import Testing
         try scratch.write("not-a-folder", "")
         let refused = try build("refused.json", cache: "not-a-folder")
         #expect(refused.status == 0 && scratch.read("refused.json") == golden)
-        #expect(refused.standardError.hasPrefix("warning: cannot use `not-a-folder` as a cache folder"), "\(refused.standardError)")
+        #expect(
+            refused.standardError.hasPrefix("warning: cannot use `not-a-folder` as a cache folder"),
+            "\(refused.standardError)")
     }
 
     @Test func summaryLineCountsWhatTheBundleHolds() throws {
@@ -76,7 +78,9 @@ import Testing
             "built workspace-examples/riverside-tenants: \(templates.count) templates in \(locales.count) locale"
             + (locales.count == 1 ? ", " : "s, ")
         #expect(outcome.standardError.hasPrefix(expected), "\(outcome.standardError)")
-        #expect(outcome.standardError.contains(String(format: "; %.1f kB to /dev/null, ", size)), "\(outcome.standardError)")
+        #expect(
+            outcome.standardError.contains(String(format: "; %.1f kB to /dev/null, ", size)), "\(outcome.standardError)"
+        )
         #expect(outcome.standardError.contains(String(digest.prefix(19)) + " ("), "\(outcome.standardError)")
     }
 

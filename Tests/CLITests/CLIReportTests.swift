@@ -44,12 +44,17 @@ import Testing
         #expect(human.standardOutput == "" && human.standardError.contains("error[AM301]"))
         let json = try AutomailProcess.run(["check", "--format", "json"], in: scratch.path)
         #expect(json.standardError == "")
-        let array = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [[String: Any]])
+        let array = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [[String: Any]])
         #expect(array.map { $0["code"] as? String } == ["AM307", "AM301"])
         #expect(array.first?["file"] as? String == "triggers/t.yaml")
         let github = try AutomailProcess.run(["check", "--format", "github"], in: scratch.path)
-        #expect(github.standardOutput.hasPrefix("::error file=triggers/t.yaml,line=4,col=13,endLine=4,endColumn=17,title=AM307::"))
-        #expect(github.standardOutput.contains("\n::error file=triggers/t.yaml,line=5,col=15,endLine=5,endColumn=20,title=AM301::"))
+        #expect(
+            github.standardOutput.hasPrefix(
+                "::error file=triggers/t.yaml,line=4,col=13,endLine=4,endColumn=17,title=AM307::"))
+        #expect(
+            github.standardOutput.contains(
+                "\n::error file=triggers/t.yaml,line=5,col=15,endLine=5,endColumn=20,title=AM301::"))
         let sarif = try AutomailProcess.run(["check", "--format", "sarif"], in: scratch.path)
         #expect(sarif.standardOutput.contains("\"version\": \"2.1.0\"") && sarif.status == 1)
     }
@@ -60,7 +65,8 @@ import Testing
         let run = try AutomailProcess.run(["build", "--format", "json"], in: scratch.path)
         #expect(run.status == 0)
         #expect(run.standardOutput.hasPrefix("{"))  // the bundle
-        let array = try #require(try JSONSerialization.jsonObject(with: Data(run.standardError.utf8)) as? [[String: Any]])
+        let array = try #require(
+            try JSONSerialization.jsonObject(with: Data(run.standardError.utf8)) as? [[String: Any]])
         #expect(array.map { $0["code"] as? String } == ["AM703"])
         let toFile = try AutomailProcess.run(
             ["build", "--format", "sarif", "--report", "report.sarif", "--output", "bundle.json"], in: scratch.path)
@@ -73,7 +79,8 @@ import Testing
     @Test func checkReportToAFile() throws {
         let scratch = try ScratchFolder()
         try Self.workspace(.errors, in: scratch)
-        let run = try AutomailProcess.run(["check", "--format", "github", "--report", "annotations.txt"], in: scratch.path)
+        let run = try AutomailProcess.run(
+            ["check", "--format", "github", "--report", "annotations.txt"], in: scratch.path)
         #expect(run.status == 1 && run.standardOutput == "" && run.standardError == "")
         #expect(scratch.read("annotations.txt")?.hasPrefix("::error file=triggers/t.yaml,") == true)
     }
@@ -101,9 +108,10 @@ import Testing
         try Self.workspace(.clean, in: scratch)
         try FileManager.default.createDirectory(atPath: scratch.path + "/taken", withIntermediateDirectories: true)
         for command in ["check", "build"] {
-            let run = try AutomailProcess.run([command, "--format", "json", "--report", "taken", "--output", "b.json"].filter {
-                command == "build" || ($0 != "--output" && $0 != "b.json")
-            }, in: scratch.path)
+            let run = try AutomailProcess.run(
+                [command, "--format", "json", "--report", "taken", "--output", "b.json"].filter {
+                    command == "build" || ($0 != "--output" && $0 != "b.json")
+                }, in: scratch.path)
             #expect(run.status == 3, "\(command): \(run.standardError)")
             #expect(run.standardError.hasPrefix("error: cannot write `taken`: "))
         }
@@ -116,13 +124,16 @@ import Testing
         try scratch.write("repo/.git/HEAD", "ref: refs/heads/main\n")
         try Self.workspace(.errors, in: scratch, at: "repo/sites/lyon")
         for (directory, argument) in [("repo/sites/lyon", "."), ("repo", "sites/lyon"), (".", "repo/sites/lyon/")] {
-            let json = try AutomailProcess.run(["check", "--format", "json", argument], in: scratch.path + "/" + directory)
-            let array = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [[String: Any]])
+            let json = try AutomailProcess.run(
+                ["check", "--format", "json", argument], in: scratch.path + "/" + directory)
+            let array = try #require(
+                try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [[String: Any]])
             #expect(array.first?["file"] as? String == "sites/lyon/triggers/t.yaml", "from \(directory)")
         }
         let human = try AutomailProcess.run(["check", "."], in: scratch.path + "/repo/sites/lyon")
         #expect(human.standardError.contains(" --> triggers/t.yaml:4:13"))
-        let outside = try AutomailProcess.run(["check", "--format", "github", "lyon"], in: scratch.path + "/repo/sites")
+        let outside = try AutomailProcess.run(
+            ["check", "--format", "github", "lyon"], in: scratch.path + "/repo/sites")
         #expect(outside.standardOutput.hasPrefix("::error file=sites/lyon/triggers/t.yaml,"))
     }
 
@@ -130,14 +141,18 @@ import Testing
         let scratch = try ScratchFolder()
         try Self.workspace(.errors, in: scratch, at: "ws")
         let json = try AutomailProcess.run(["check", "--format", "json", "ws"], in: scratch.path)
-        let array = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [[String: Any]])
+        let array = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [[String: Any]])
         #expect(array.first?["file"] as? String == "ws/triggers/t.yaml")
     }
 
     @Test func suppressedDiagnosticsAreCountedAndListedInSARIF() throws {
         let scratch = try ScratchFolder()
         try scratch.write("automail.yaml", CLITests.manifest)
-        try scratch.write("templates/hello.yaml", "id: hello  # automail: ignore AM703 — sent by hand for now\n" + Self.unusedTemplate.dropFirst("id: hello\n".count))
+        try scratch.write(
+            "templates/hello.yaml",
+            "id: hello  # automail: ignore AM703 — sent by hand for now\n"
+                + Self.unusedTemplate.dropFirst("id: hello\n".count))
         let human = try AutomailProcess.run(["check", "--strict"], in: scratch.path)
         #expect(human.status == 0)
         #expect(human.standardError == "ok: no problems found in 2 files (1 suppressed)\n")
@@ -171,7 +186,8 @@ import Testing
     @Test func explainSaysWhetherACodeCanBeSuppressed() throws {
         let unsafe = try AutomailProcess.run(["explain", "AM503"])
         #expect(unsafe.status == 0)
-        #expect(unsafe.standardOutput.contains("AM503 cannot be suppressed: sending with this problem would break the law"))
+        #expect(
+            unsafe.standardOutput.contains("AM503 cannot be suppressed: sending with this problem would break the law"))
         let allowed = try AutomailProcess.run(["explain", "am611"])
         #expect(allowed.standardOutput.contains("AM611 can be suppressed with `# automail: ignore AM611 — reason`"))
         #expect(allowed.standardOutput.contains("Example that triggers AM611"))
@@ -187,7 +203,8 @@ import Testing
 
     @Test func explainAsJSON() throws {
         let list = try AutomailProcess.run(["explain", "--format", "json"])
-        let rules = try #require(try JSONSerialization.jsonObject(with: Data(list.standardOutput.utf8)) as? [[String: Any]])
+        let rules = try #require(
+            try JSONSerialization.jsonObject(with: Data(list.standardOutput.utf8)) as? [[String: Any]])
         #expect(rules.count == RuleCatalog.all.count)
         let one = try AutomailProcess.run(["explain", "AM401", "--format", "json"])
         let rule = try #require(try JSONSerialization.jsonObject(with: Data(one.standardOutput.utf8)) as? [String: Any])

@@ -101,14 +101,16 @@ import Testing
         try scratch.write("automail.yaml", Self.manifest)
         try scratch.write(
             "triggers/t.yaml",
-            "triggers:\n  - id: a\n    when: {task: x}\n    template: y\n  - id: b\n    when: {task: z}\n    template: w\n")
+            "triggers:\n  - id: a\n    when: {task: x}\n    template: y\n  - id: b\n    when: {task: z}\n    template: w\n"
+        )
         let all = try AutomailProcess.run(["check", "--jobs", "2"], in: scratch.path)
         let limited = try AutomailProcess.run(["check", "--max-diagnostics", "1", "--jobs", "1"], in: scratch.path)
         #expect(all.status == 1 && limited.status == 1)
         let total = all.standardError.components(separatedBy: "\nerror[").count
         #expect(total >= 3)
         #expect(limited.standardError.components(separatedBy: "\nerror[").count == 1)
-        #expect(limited.standardError.contains("… and \(total - 1) more (\(total - 1 + 1) errors, 0 warnings in all)\n"))
+        #expect(
+            limited.standardError.contains("… and \(total - 1) more (\(total - 1 + 1) errors, 0 warnings in all)\n"))
         #expect(limited.standardError.hasSuffix("error: \(total) errors\n"))
     }
 

@@ -37,7 +37,8 @@ import Testing
         let lines = generated.standardOutput.split(separator: "\n")
         let answers = answered.standardOutput.split(separator: "\n")
         guard lines.count == count, answers.count == count else {
-            throw ConformanceKit.Failure(description: "\(lines.count) events, \(answers.count) answers, \(count) expected")
+            throw ConformanceKit.Failure(
+                description: "\(lines.count) events, \(answers.count) answers, \(count) expected")
         }
         var disagreements: [String] = []
         for (index, (line, answer)) in zip(lines, answers).enumerated() {
@@ -46,7 +47,8 @@ import Testing
             else { throw ConformanceKit.Failure(description: "line \(index + 1) is not {bundle, event}") }
             let reference = try ConformanceKit.referenceOutcome(bundle: bundle, publicKey: nil, event: event)
             if let difference = ConformanceKit.firstDifference(reference, try JSONParser().parse(String(answer))) {
-                disagreements.append("line \(index + 1) (\(bundle)): reference vs \(sender) at \(difference)\n  \(line)")
+                disagreements.append(
+                    "line \(index + 1) (\(bundle)): reference vs \(sender) at \(difference)\n  \(line)")
             }
         }
         return (lines.count, disagreements)
@@ -62,27 +64,31 @@ import Testing
         let (lines, disagreements) = try Self.compare(seed: 2026, count: 400, mutatedBundles: false, sender: .ruby)
         #expect(
             disagreements.isEmpty,
-            "\(disagreements.count) of \(lines) random events disagree:\n\(disagreements.prefix(5).joined(separator: "\n"))")
+            "\(disagreements.count) of \(lines) random events disagree:\n\(disagreements.prefix(5).joined(separator: "\n"))"
+        )
     }
 
     @Test func theRubySenderAgreesOnBundlesWithOneMemberChanged() throws {
         let (lines, disagreements) = try Self.compare(seed: 7, count: 250, mutatedBundles: true, sender: .ruby)
         #expect(
             disagreements.isEmpty,
-            "\(disagreements.count) of \(lines) changed bundles disagree:\n\(disagreements.prefix(5).joined(separator: "\n"))")
+            "\(disagreements.count) of \(lines) changed bundles disagree:\n\(disagreements.prefix(5).joined(separator: "\n"))"
+        )
     }
 
     @Test func thePythonSenderAgreesOnRandomEvents() throws {
         let (lines, disagreements) = try Self.compare(seed: 2026, count: 400, mutatedBundles: false)
         #expect(
             disagreements.isEmpty,
-            "\(disagreements.count) of \(lines) random events disagree:\n\(disagreements.prefix(5).joined(separator: "\n"))")
+            "\(disagreements.count) of \(lines) random events disagree:\n\(disagreements.prefix(5).joined(separator: "\n"))"
+        )
     }
 
     @Test func thePythonSenderAgreesOnBundlesWithOneMemberChanged() throws {
         let (lines, disagreements) = try Self.compare(seed: 7, count: 250, mutatedBundles: true)
         #expect(
             disagreements.isEmpty,
-            "\(disagreements.count) of \(lines) changed bundles disagree:\n\(disagreements.prefix(5).joined(separator: "\n"))")
+            "\(disagreements.count) of \(lines) changed bundles disagree:\n\(disagreements.prefix(5).joined(separator: "\n"))"
+        )
     }
 }

@@ -35,7 +35,8 @@ enum ConformanceKit {
     static func referenceOutcome(bundle: String, publicKey: String?, event: JSONValue) throws -> JSONValue {
         var key: BundlePublicKey?
         if let publicKey {
-            key = try BundlePublicKey(pem: String(decoding: try Data(contentsOf: URL(fileURLWithPath: path(publicKey))), as: UTF8.self))
+            key = try BundlePublicKey(
+                pem: String(decoding: try Data(contentsOf: URL(fileURLWithPath: path(publicKey))), as: UTF8.self))
         }
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path(bundle))))
         let loaded: RuntimeBundle

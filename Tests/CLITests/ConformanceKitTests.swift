@@ -44,9 +44,12 @@ import Testing
                 seen.insert("locale_match:" + match)
             }
         }
-        let required = Outcome.codes.map { "outcome:" + $0 } + LocaleMatch.allCases.map { "locale_match:" + $0.rawValue }
-            + ["syntax", "unsupported_format", "digest_mismatch", "malformed", "unsigned", "signature_malformed",
-               "wrong_key", "bad_signature"].map { "refused:" + $0 }
+        let required =
+            Outcome.codes.map { "outcome:" + $0 } + LocaleMatch.allCases.map { "locale_match:" + $0.rawValue }
+            + [
+                "syntax", "unsupported_format", "digest_mismatch", "malformed", "unsigned", "signature_malformed",
+                "wrong_key", "bad_signature",
+            ].map { "refused:" + $0 }
             + ["render", "send_time_out_of_range"].map { "error:" + $0 }
         #expect(Set(required).subtracting(seen).sorted() == [])
     }
@@ -80,7 +83,8 @@ import Testing
         let run = try ConformanceKit.python(["conformance/python-sender/run_kit.py", "conformance/"])
         let count = ConformanceKit.caseNames.count
         #expect(run.status == 0, "\(run.standardOutput)\(run.standardError)")
-        #expect(run.standardOutput.hasSuffix("\(count) cases: \(count) passed, 0 mismatches\n"), "\(run.standardOutput)")
+        #expect(
+            run.standardOutput.hasSuffix("\(count) cases: \(count) passed, 0 mismatches\n"), "\(run.standardOutput)")
     }
 
     /// The mutation harness (conformance/mutation/): at least 95 % of the deliberate deviations of the Python
@@ -101,7 +105,8 @@ import Testing
     /// before the members are read, it answers the case's code (`ok` for an accepted signed bundle).
     @Test func theSigningDocsPythonVerifierAgreesWithTheKit() throws {
         let doc = try String(contentsOfFile: ConformanceKit.repository + "/docs/signing.md", encoding: .utf8)
-        let block = try #require(doc.firstMatch(of: /```python\n((?:.|\n)*?)```/), "docs/signing.md has no Python block")
+        let block = try #require(
+            doc.firstMatch(of: /```python\n((?:.|\n)*?)```/), "docs/signing.md has no Python block")
         let scratch = try ScratchFolder()
         try scratch.write("verify_bundle.py", String(block.output.1))
         let beforeMembers: Set<String> = ["syntax", "unsupported_format", "digest_mismatch"]
@@ -118,11 +123,15 @@ import Testing
             let earlyMalformed = refused == "malformed" && malformedBeforeMembers.contains { name.contains($0) }
             guard key != nil || beforeMembers.contains(refused ?? "") || earlyMalformed else { continue }
             let run = try ConformanceKit.python([
-                scratch.path + "/verify_bundle.py", ConformanceKit.path(bundle), ConformanceKit.path(key ?? "keys/test-key.pub"),
+                scratch.path + "/verify_bundle.py", ConformanceKit.path(bundle),
+                ConformanceKit.path(key ?? "keys/test-key.pub"),
             ])
-            let answer = run.status == 0 ? "ok" : run.standardError.split(separator: ":").dropFirst().first.map {
-                $0.trimmingCharacters(in: .whitespaces)
-            } ?? run.standardError
+            let answer =
+                run.status == 0
+                ? "ok"
+                : run.standardError.split(separator: ":").dropFirst().first.map {
+                    $0.trimmingCharacters(in: .whitespaces)
+                } ?? run.standardError
             #expect(answer == (refused ?? "ok"), "\(name): the verifier of docs/signing.md says \(run.standardError)")
             checked += 1
         }
@@ -135,7 +144,8 @@ import Testing
         let run = try ConformanceKit.ruby(["conformance/ruby-sender/run_kit.rb", "conformance/"])
         let count = ConformanceKit.caseNames.count
         #expect(run.status == 0, "\(run.standardOutput)\(run.standardError)")
-        #expect(run.standardOutput.hasSuffix("\(count) cases: \(count) passed, 0 mismatches\n"), "\(run.standardOutput)")
+        #expect(
+            run.standardOutput.hasSuffix("\(count) cases: \(count) passed, 0 mismatches\n"), "\(run.standardOutput)")
     }
 
     /// The runner says which case fails and where, and exits 1: a kit whose expectation was changed.
@@ -143,14 +153,20 @@ import Testing
         let scratch = try ScratchFolder()
         try FileManager.default.createDirectory(atPath: scratch.path + "/cases", withIntermediateDirectories: true)
         for folder in ["bundles", "keys"] {
-            try FileManager.default.copyItem(atPath: ConformanceKit.root + "/" + folder, toPath: scratch.path + "/" + folder)
+            try FileManager.default.copyItem(
+                atPath: ConformanceKit.root + "/" + folder, toPath: scratch.path + "/" + folder)
         }
         let name = "001-sent-answer.json"
         let original = try String(contentsOfFile: ConformanceKit.root + "/cases/" + name, encoding: .utf8)
-        try scratch.write("cases/" + name, original.replacingOccurrences(of: "\"locale_match\": \"exact\"", with: "\"locale_match\": \"language\""))
+        try scratch.write(
+            "cases/" + name,
+            original.replacingOccurrences(of: "\"locale_match\": \"exact\"", with: "\"locale_match\": \"language\""))
         let run = try ConformanceKit.python(["conformance/python-sender/run_kit.py", scratch.path])
         #expect(run.status == 1)
-        #expect(run.standardOutput.contains("FAIL  001-sent-answer: at /decision/email/locale_match: expected \"language\", got \"exact\""), "\(run.standardOutput)")
+        #expect(
+            run.standardOutput.contains(
+                "FAIL  001-sent-answer: at /decision/email/locale_match: expected \"language\", got \"exact\""),
+            "\(run.standardOutput)")
         #expect(run.standardOutput.hasSuffix("1 cases: 0 passed, 1 mismatches\n"), "\(run.standardOutput)")
     }
 }

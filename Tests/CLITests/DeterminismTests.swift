@@ -23,7 +23,8 @@ import Testing
             .filter { !$0.hasPrefix(".") }.sorted().reversed()
         for relative in files {
             var isDirectory: ObjCBool = false
-            if !manager.fileExists(atPath: source + "/" + relative, isDirectory: &isDirectory) || isDirectory.boolValue {
+            if !manager.fileExists(atPath: source + "/" + relative, isDirectory: &isDirectory) || isDirectory.boolValue
+            {
                 continue
             }
             let target = URL(fileURLWithPath: destination + "/" + relative)

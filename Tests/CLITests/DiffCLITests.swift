@@ -64,7 +64,8 @@ import Testing
         }
         let outcome = try AutomailProcess.run(["diff", "lyon-before.json", "lyon-after.json"], in: scratch.path)
         #expect(outcome.status == 0, "\(outcome.standardError)")
-        #expect(outcome.standardOutput.hasPrefix("automail diff: bundle `lyon-before.json` → bundle `lyon-after.json`\n"))
+        #expect(
+            outcome.standardOutput.hasPrefix("automail diff: bundle `lyon-before.json` → bundle `lyon-after.json`\n"))
         #expect(Self.body(outcome.standardOutput) == Self.body(try Self.expected("lyon.human.txt")))
 
         let edited = try #require(scratch.read("lyon-after.json"))
@@ -74,7 +75,8 @@ import Testing
         #expect(warned.status == 0)
         #expect(
             warned.standardOutput.contains(
-                "\nwarning: the digest of `edited.json` does not match its content: the file was changed after it was built\n"))
+                "\nwarning: the digest of `edited.json` does not match its content: the file was changed after it was built\n"
+            ))
         #expect(warned.standardOutput.contains("reply-to: `contact@lyon-en-commun.fr` → `someone@elsewhere.example`"))
 
         // A workspace folder against a bundle file works too.
@@ -111,7 +113,8 @@ import Testing
         #expect(Self.body(revisions.standardOutput) == Self.body(expected))
 
         // From inside the workspace, the workspace is the current folder.
-        let inside = try AutomailProcess.run(["diff", "HEAD~1", "HEAD"], in: repository + "/campaign", environment: environment)
+        let inside = try AutomailProcess.run(
+            ["diff", "HEAD~1", "HEAD"], in: repository + "/campaign", environment: environment)
         #expect(Self.body(inside.standardOutput) == Self.body(expected), "\(inside.standardError)")
 
         // A revision against the working tree: the folder side names the workspace.
@@ -136,7 +139,8 @@ import Testing
         #expect(failed.standardError.contains("--> HEAD:campaign/triggers/porte-a-porte.yaml:"))
         #expect(
             failed.standardError.hasSuffix(
-                "error: the workspace `campaign` at revision `HEAD` does not compile, so there is nothing to compare\n"))
+                "error: the workspace `campaign` at revision `HEAD` does not compile, so there is nothing to compare\n")
+        )
 
         let missing = try AutomailProcess.run(
             ["diff", "HEAD~1", "HEAD", "--workspace", "elsewhere"], in: repository, environment: environment)
@@ -155,7 +159,8 @@ import Testing
         #expect(outcome.status == 2)
         #expect(
             outcome.standardError
-                == "error: `no-such-thing` is neither a bundle file, a workspace folder nor a git revision of the repository here\n")
+                == "error: `no-such-thing` is neither a bundle file, a workspace folder nor a git revision of the repository here\n"
+        )
         let option = try AutomailProcess.run(
             ["diff", "lyon-before", "lyon-after", "--workspace", "x"], in: Self.fixtures.path)
         #expect(option.status == 2)
@@ -174,7 +179,8 @@ import Testing
         #expect(format.status == 1)
         #expect(
             format.standardError
-                == "error: cannot compare `old.json`: `format`: bundle format 9 is not one this automail reads (formats 1 to 2)\n")
+                == "error: cannot compare `old.json`: `format`: bundle format 9 is not one this automail reads (formats 1 to 2)\n"
+        )
         let folder = try AutomailProcess.run(["diff", "empty", "empty"], in: scratch.path)
         #expect(folder.status == 1)
         #expect(folder.standardError == "error: `empty` is not an automail workspace: no `automail.yaml`\n")
@@ -184,7 +190,8 @@ import Testing
     static func git(_ arguments: [String], in directory: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
+        process.arguments =
+            ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
             + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.standardInput = FileHandle.nullDevice

@@ -94,11 +94,14 @@ import Testing
             ["diff", "HEAD~1", "HEAD", "--workspace", "campaign", "--color", "never"], in: repository,
             environment: environment)
         #expect(outside.status == 1)
-        #expect(outside.standardError.contains("error[AM002]: `templates/passwd.yaml` is not read"), "\(outside.standardError)")
+        #expect(
+            outside.standardError.contains("error[AM002]: `templates/passwd.yaml` is not read"),
+            "\(outside.standardError)")
 
         try FileManager.default.removeItem(atPath: repository + "/campaign/templates/passwd.yaml")
         try FileManager.default.moveItem(
-            atPath: repository + "/campaign/templates/procuration.yaml", toPath: repository + "/campaign/procuration.yaml")
+            atPath: repository + "/campaign/templates/procuration.yaml",
+            toPath: repository + "/campaign/procuration.yaml")
         try FileManager.default.createSymbolicLink(
             atPath: repository + "/campaign/templates/procuration.yaml", withDestinationPath: "../procuration.yaml")
         try DiffCLITests.git(["add", "--all", "."], in: repository)
@@ -128,7 +131,10 @@ import Testing
         let crafted = try Self.gitOutput(["mktree"], input: listing, in: repository)
         let top = try Self.gitOutput(["mktree"], input: "040000 tree \(crafted)\tcampaign\n", in: repository)
         let commit = try Self.gitOutput(
-            ["-c", "user.name=Test", "-c", "user.email=test@example.org", "commit-tree", top, "-p", "HEAD", "-m", "crafted"],
+            [
+                "-c", "user.name=Test", "-c", "user.email=test@example.org", "commit-tree", top, "-p", "HEAD", "-m",
+                "crafted",
+            ],
             in: repository)
         let outcome = try AutomailProcess.run(
             ["diff", "HEAD", commit, "--workspace", "campaign", "--color", "never"], in: repository,

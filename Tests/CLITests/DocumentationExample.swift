@@ -110,10 +110,12 @@ struct DocumentationExample: CustomStringConvertible, Sendable {
                 + "(CONTRIBUTING.md, \"Examples in the documentation\")"
         }
         guard let keys = Self.roles[annotation.role] else {
-            return "\(self): unknown example role `\(annotation.role)`; one of \(Self.roles.keys.sorted().joined(separator: ", "))"
+            return
+                "\(self): unknown example role `\(annotation.role)`; one of \(Self.roles.keys.sorted().joined(separator: ", "))"
         }
         if let unknown = Set(annotation.values.keys).subtracting(keys).sorted().first {
-            return "\(self): `\(unknown):` is not a key of `\(annotation.role)` (\(keys.sorted().joined(separator: ", ")))"
+            return
+                "\(self): `\(unknown):` is not a key of `\(annotation.role)` (\(keys.sorted().joined(separator: ", ")))"
         }
         let required: [String: [String]] = [
             "workspace-file": ["path"], "copy": ["of"], "excerpt": ["of"], "outline": ["schema"], "usage": ["of"],

@@ -18,7 +18,8 @@ import Testing
     /// README.md, CONTRIBUTING.md, ARCHITECTURE.md and every docs/*.md, relative to the repository root.
     static func documents() -> [String] {
         let docs = (try? FileManager.default.contentsOfDirectory(atPath: repository + "/docs")) ?? []
-        return ["README.md", "CONTRIBUTING.md", "ARCHITECTURE.md"] + docs.filter { $0.hasSuffix(".md") }.sorted().map { "docs/" + $0 }
+        return ["README.md", "CONTRIBUTING.md", "ARCHITECTURE.md"]
+            + docs.filter { $0.hasSuffix(".md") }.sorted().map { "docs/" + $0 }
     }
 
     @Test(arguments: documents())

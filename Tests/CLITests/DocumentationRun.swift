@@ -106,10 +106,14 @@ final class DocumentationRun {
         let name = annotation["base"] ?? ""
         let scratch = try startWorkspace(name)
         guard let base = Self.bases[name], !base.locales.isEmpty else { throw Failure("`base: \(name)` has no locale") }
-        let keys = Set(block.text.split(separator: "\n").compactMap { $0.firstMatch(of: /^([a-z_]+):/)?.output.1 }.map(String.init))
+        let keys = Set(
+            block.text.split(separator: "\n").compactMap { $0.firstMatch(of: /^([a-z_]+):/)?.output.1 }.map(String.init)
+        )
         var template = "id: doc-example\n" + (base.purpose.map { "purpose: \($0)\n" } ?? "") + "locales:\n"
         for locale in base.locales {
-            template += "  \(locale):\n" + block.text.split(separator: "\n", omittingEmptySubsequences: false)
+            template +=
+                "  \(locale):\n"
+                + block.text.split(separator: "\n", omittingEmptySubsequences: false)
                 .dropLast().map { $0.isEmpty ? "\n" : "    \($0)\n" }.joined()
             if !keys.contains("subject") { template += "    subject: An example\n" }
             if !keys.contains("body") { template += "    body: The body of the example in `\(locale)`.\n" }
@@ -117,7 +121,8 @@ final class DocumentationRun {
         try scratch.write("campaign/templates/doc-example.yaml", template)
         try scratch.write(
             "campaign/triggers/doc-example.yaml",
-            "triggers:\n  - id: doc-example\n    when:\n      task: \(base.task)\n    template: doc-example\n    priority: 1\n")
+            "triggers:\n  - id: doc-example\n    when:\n      task: \(base.task)\n    template: doc-example\n    priority: 1\n"
+        )
         latest = .workspace(scratch)
         try expectCheck(annotation["expect"] ?? "", in: scratch)
     }
@@ -129,7 +134,8 @@ final class DocumentationRun {
         guard checked.codes == wanted, expect != "clean" || checked.status == 0 else {
             throw Failure(
                 "expected \(expect), `automail check` exited \(checked.status) reporting "
-                    + "\(checked.codes.isEmpty ? "nothing" : checked.codes.joined(separator: " ")):\n\(checked.standardError)")
+                    + "\(checked.codes.isEmpty ? "nothing" : checked.codes.joined(separator: " ")):\n\(checked.standardError)"
+            )
         }
     }
 
@@ -169,7 +175,9 @@ final class DocumentationRun {
     }
 
     private func shell(_ script: String, in directory: String) throws -> CapturedRun.Result {
-        let path = automail.deletingLastPathComponent().path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let path =
+            automail.deletingLastPathComponent().path + ":"
+            + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
         return try CapturedRun.launch(
             URL(fileURLWithPath: "/bin/bash"), ["-e", "-o", "pipefail", "-c", script], in: directory,
             environment: [
@@ -222,8 +230,10 @@ final class DocumentationRun {
         case nil:
             throw Failure("an `output` block with no example before it")
         }
-        guard ShownOutput.matches(shown: block.text, printed: printed)
-            || ShownOutput.matches(shown: block.text, printed: printed.replacingOccurrences(of: "campaign/", with: ""))
+        guard
+            ShownOutput.matches(shown: block.text, printed: printed)
+                || ShownOutput.matches(
+                    shown: block.text, printed: printed.replacingOccurrences(of: "campaign/", with: ""))
         else {
             throw Failure("the output shown is not what was printed:\n\(printed)")
         }
@@ -250,8 +260,10 @@ final class DocumentationRun {
             let prefix = String(lines[start].dropLast(first.count))
             let found = wanted.enumerated().allSatisfy { offset, line in
                 let actual = lines[start + offset]
-                if line.isEmpty { return actual.trimmingCharacters(in: .whitespaces).isEmpty
-                    || actual == prefix.trimmingCharacters(in: .whitespaces) }
+                if line.isEmpty {
+                    return actual.trimmingCharacters(in: .whitespaces).isEmpty
+                        || actual == prefix.trimmingCharacters(in: .whitespaces)
+                }
                 return actual == prefix + line || (offset == wanted.count - 1 && actual == prefix + line + ",")
             }
             if found { return }

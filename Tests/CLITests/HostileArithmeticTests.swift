@@ -8,7 +8,9 @@ import Testing
 /// answer with a status (never a signal such as SIGILL from a trapped overflow) in bounded time
 /// (SECURITY.md, issue 14 item 1).
 @Suite struct HostileArithmeticTests {
-    static let extremes = ["-9223372036854775808", "9223372036854775807", "-9223372036854775809", "99999999999999999999999"]
+    static let extremes = [
+        "-9223372036854775808", "9223372036854775807", "-9223372036854775809", "99999999999999999999999",
+    ]
 
     /// One Liquid output in a body, with `N` replaced by each extreme.
     static let liquidOutputs = [
@@ -44,29 +46,36 @@ import Testing
         for extreme in extremes {
             for template in liquidOutputs {
                 let liquid = template.replacingOccurrences(of: "N", with: extreme)
-                cases.append(Case(name: liquid) { ws in
-                    try ws.replace("templates/callback.yaml", "A volunteer will call you back soon.", liquid)
-                })
+                cases.append(
+                    Case(name: liquid) { ws in
+                        try ws.replace("templates/callback.yaml", "A volunteer will call you back soon.", liquid)
+                    })
             }
             for (old, template) in triggerLines {
-                let line = template.replacingOccurrences(of: "N", with: extreme.hasPrefix("-") ? String(extreme.dropFirst()) : extreme)
-                cases.append(Case(name: "trigger `\(line)`") { ws in
-                    try ws.replace("triggers/main.yaml", old, line)
-                })
+                let line = template.replacingOccurrences(
+                    of: "N", with: extreme.hasPrefix("-") ? String(extreme.dropFirst()) : extreme)
+                cases.append(
+                    Case(name: "trigger `\(line)`") { ws in
+                        try ws.replace("triggers/main.yaml", old, line)
+                    })
             }
             let digits = extreme.hasPrefix("-") ? String(extreme.dropFirst()) : extreme
             for option in ["--max-file-size", "--max-workspace-size"] {
                 for value in [digits, digits + "G", digits + "K", "-" + digits] {
-                    cases.append(Case(name: "check \(option) \(value)", arguments: ["check", "ws", option, value]) { _ in })
+                    cases.append(
+                        Case(name: "check \(option) \(value)", arguments: ["check", "ws", option, value]) { _ in })
                 }
             }
             for option in ["--max-files", "--max-diagnostics", "--jobs"] {
-                cases.append(Case(name: "check \(option) \(extreme)", arguments: ["check", "ws", option, extreme]) { _ in })
+                cases.append(
+                    Case(name: "check \(option) \(extreme)", arguments: ["check", "ws", option, extreme]) { _ in })
             }
             for format in ["eml", "text"] {
-                cases.append(Case(
-                    name: "preview --date=\(extreme) --format \(format)",
-                    arguments: ["preview", "callback", "ws", "--format", format, "--date=\(extreme)"]) { _ in })
+                cases.append(
+                    Case(
+                        name: "preview --date=\(extreme) --format \(format)",
+                        arguments: ["preview", "callback", "ws", "--format", format, "--date=\(extreme)"]
+                    ) { _ in })
             }
         }
         return cases
@@ -82,7 +91,9 @@ import Testing
         for arguments in runs {
             let outcome = try BoundedProcess.run(arguments, in: ws.scratch, seconds: 60)
             #expect(!outcome.timedOut, "\(arguments): killed after 60 s: a hang")
-            #expect(outcome.signal == nil, "\(arguments): ended by signal \(outcome.signal ?? 0)\n\(outcome.standardError.prefix(2000))")
+            #expect(
+                outcome.signal == nil,
+                "\(arguments): ended by signal \(outcome.signal ?? 0)\n\(outcome.standardError.prefix(2000))")
             #expect([0, 1, 2, 64].contains(outcome.status), "\(arguments): \(outcome.standardError.prefix(2000))")
         }
     }
@@ -91,7 +102,9 @@ import Testing
     /// what automail writes.
     static func bundle(_ change: (inout [String: JSONValue]) -> Void) throws -> [UInt8] {
         let golden = HostileWorkspace.repository + "/Tests/AutoMailTests/Fixtures/golden/lyon-municipales.bundle.json"
-        guard case .object(var members) = try JSONParser().parse(Array(try Data(contentsOf: URL(fileURLWithPath: golden))))
+        guard
+            case .object(var members) = try JSONParser().parse(
+                Array(try Data(contentsOf: URL(fileURLWithPath: golden))))
         else { throw HostileWorkspace.Failure(description: "the golden bundle is not an object") }
         members["digest"] = nil
         change(&members)
@@ -104,11 +117,12 @@ import Testing
             guard case .object(var triggers)? = members["triggers"] else { return }
             for (name, list) in triggers {
                 guard case .array(let actions) = list else { continue }
-                triggers[name] = .array(actions.map { action in
-                    guard case .object(var fields) = action else { return action }
-                    fields[key] = value
-                    return .object(fields)
-                })
+                triggers[name] = .array(
+                    actions.map { action in
+                        guard case .object(var fields) = action else { return action }
+                        fields[key] = value
+                        return .object(fields)
+                    })
             }
             members["triggers"] = .object(triggers)
         }
@@ -141,12 +155,14 @@ import Testing
             }
             cases.append(BundleCase(name: "format_minor \(value)") { $0["format_minor"] = .int(value) })
             cases.append(BundleCase(name: "format \(value)") { $0["format"] = .int(value) })
-            cases.append(BundleCase(
-                name: "truncate: \(value) in every template",
-                change: everyTemplateString("{{ contact.firstname", "{{ contact.firstname | truncate: \(value)")))
-            cases.append(BundleCase(
-                name: "index [\(value)] in every template",
-                change: everyTemplateString("{{ contact.firstname", "{{ contact.firstname[\(value)]")))
+            cases.append(
+                BundleCase(
+                    name: "truncate: \(value) in every template",
+                    change: everyTemplateString("{{ contact.firstname", "{{ contact.firstname | truncate: \(value)")))
+            cases.append(
+                BundleCase(
+                    name: "index [\(value)] in every template",
+                    change: everyTemplateString("{{ contact.firstname", "{{ contact.firstname[\(value)]")))
         }
         return cases
     }
@@ -156,18 +172,23 @@ import Testing
         let ws = try HostileWorkspace()
         try Data(try Self.bundle(hostile.change)).write(to: URL(fileURLWithPath: ws.scratch + "/bundle.json"))
         let events = HostileWorkspace.repository + "/workspace-examples/lyon-municipales/events"
-        for event in try FileManager.default.contentsOfDirectory(atPath: events).sorted().filter({ $0.hasSuffix(".json") }).prefix(3) {
+        for event in try FileManager.default.contentsOfDirectory(atPath: events).sorted().filter({
+            $0.hasSuffix(".json")
+        }).prefix(3) {
             for arguments in [["simulate", "--bundle", "bundle.json", "--event", events + "/" + event, "--html"]] {
                 let outcome = try BoundedProcess.run(arguments, in: ws.scratch, seconds: 60)
                 #expect(!outcome.timedOut, "\(event): killed after 60 s: a hang")
-                #expect(outcome.signal == nil, "\(event): ended by signal \(outcome.signal ?? 0)\n\(outcome.standardError.prefix(2000))")
+                #expect(
+                    outcome.signal == nil,
+                    "\(event): ended by signal \(outcome.signal ?? 0)\n\(outcome.standardError.prefix(2000))")
                 #expect([0, 1].contains(outcome.status), "\(event): \(outcome.standardError.prefix(2000))")
             }
         }
         // `diff` reads both bundles and words their settings (durations, priorities).
         let golden = HostileWorkspace.repository + "/Tests/AutoMailTests/Fixtures/golden/lyon-municipales.bundle.json"
         for format in ["human", "json", "markdown"] {
-            let diff = try BoundedProcess.run(["diff", golden, "bundle.json", "--format", format], in: ws.scratch, seconds: 60)
+            let diff = try BoundedProcess.run(
+                ["diff", golden, "bundle.json", "--format", format], in: ws.scratch, seconds: 60)
             #expect(diff.signal == nil && !diff.timedOut, "diff: \(diff.standardError.prefix(2000))")
             #expect([0, 1, 2].contains(diff.status), "diff: \(diff.standardError.prefix(2000))")
         }
@@ -178,12 +199,15 @@ import Testing
 
     /// Event times at the ends of the calendar, with the largest delay: the send time leaves the range
     /// and the runtime says so.
-    @Test(arguments: ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59"])
+    @Test(arguments: [
+        "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59",
+    ])
     func eventTimesAtTheEndsOfTheCalendar(_ time: String) throws {
         let ws = try HostileWorkspace()
         try Data(try Self.bundle(Self.everyAction("delay_seconds", .int(Int.max)))).write(
             to: URL(fileURLWithPath: ws.scratch + "/bundle.json"))
-        let event = HostileWorkspace.repository + "/workspace-examples/lyon-municipales/events/porte-a-porte-soutien.json"
+        let event =
+            HostileWorkspace.repository + "/workspace-examples/lyon-municipales/events/porte-a-porte-soutien.json"
         var text = try String(contentsOfFile: event, encoding: .utf8)
         text = text.replacingOccurrences(of: "2026-03-02T18:30:00+01:00", with: time)
         try text.write(toFile: ws.scratch + "/event.json", atomically: true, encoding: .utf8)

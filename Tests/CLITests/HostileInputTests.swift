@@ -26,7 +26,9 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
         HostileCase(name: "alias bomb (billion laughs)", status: 1, codes: ["AM103", "AM201", "AM202"]) { ws in
             var text = "id: doors2\nlol0: &l0 lol\n"
             for level in 1...9 {
-                text += "lol\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ") + "]\n"
+                text +=
+                    "lol\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ")
+                    + "]\n"
             }
             try ws.write("questionnaires/bomb.yaml", text)
         },
@@ -39,7 +41,9 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
             try ws.write("questionnaires/deep.yaml", "id: " + String(repeating: "[", count: 100_000))
         },
         HostileCase(name: "flow mapping nesting 100,000 deep", status: 1, codes: ["AM109"]) { ws in
-            try ws.write("questionnaires/deep.yaml", String(repeating: "{a: ", count: 100_000) + "1" + String(repeating: "}", count: 100_000))
+            try ws.write(
+                "questionnaires/deep.yaml",
+                String(repeating: "{a: ", count: 100_000) + "1" + String(repeating: "}", count: 100_000))
         },
         HostileCase(name: "block nesting 100,000 deep", status: 1, codes: ["AM109"]) { ws in
             try ws.write("questionnaires/deep.yaml", String(repeating: "- ", count: 100_000) + "x\n")
@@ -48,10 +52,13 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
             try ws.writeLarge("templates/big.yaml", prefix: "id: big\nsubject: ", filler: "a", count: 100 * mib)
         },
         HostileCase(name: "a 100 MB file of many lines", status: 1, codes: ["AM110"]) { ws in
-            try ws.writeLarge("triggers/big.yaml", prefix: "triggers:\n", filler: "  - {id: t, template: welcome}\n", count: 100 * mib)
+            try ws.writeLarge(
+                "triggers/big.yaml", prefix: "triggers:\n", filler: "  - {id: t, template: welcome}\n", count: 100 * mib
+            )
         },
         HostileCase(
-            name: "a file past a lowered --max-file-size", arguments: ["check", "ws", "--max-file-size", "2K"], status: 1,
+            name: "a file past a lowered --max-file-size", arguments: ["check", "ws", "--max-file-size", "2K"],
+            status: 1,
             codes: ["AM110"]
         ) { ws in
             try ws.writeLarge("templates/big.yaml", prefix: "# big\n", filler: "# padding\n", count: 4096)
@@ -60,7 +67,8 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
             try ws.write("templates/callback.yaml", try ws.read("templates/callback.yaml") + [0x23, 0xFF, 0xFE, 0x0A])
         },
         HostileCase(name: "an overlong UTF-8 sequence", status: 1, codes: ["AM106"]) { ws in
-            try ws.write("templates/callback.yaml", Array("# ".utf8) + [0xC0, 0xAF] + (try ws.read("templates/callback.yaml")))
+            try ws.write(
+                "templates/callback.yaml", Array("# ".utf8) + [0xC0, 0xAF] + (try ws.read("templates/callback.yaml")))
         },
         HostileCase(name: "a NUL byte", status: 1, codes: ["AM107"]) { ws in
             try ws.write("templates/callback.yaml", try ws.read("templates/callback.yaml") + [0x23, 0x00, 0x0A])
@@ -90,7 +98,8 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
             try ws.replace("automail.yaml", "name: Base team", "name: Base te\u{00AD}am")
         },
         HostileCase(name: "a tag character run in a subject", status: 1, codes: ["AM112"]) { ws in
-            try ws.replace("templates/callback.yaml", "We will call you back", "We will call you back\u{E0062}\u{E0063}\u{E0063}")
+            try ws.replace(
+                "templates/callback.yaml", "We will call you back", "We will call you back\u{E0062}\u{E0063}\u{E0063}")
         },
         HostileCase(name: "a combining grapheme joiner in a display name", status: 1, codes: ["AM112"]) { ws in
             try ws.replace("automail.yaml", "name: Base team", "name: Base te\u{034F}am")
@@ -105,7 +114,8 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
             try ws.replace("templates/callback.yaml", "We will call you back", "We will call you back \u{2764}\u{FE0F}")
         },
         HostileCase(name: "a YAML escape of a right-to-left override in a subject", status: 1, codes: ["AM112"]) { ws in
-            try ws.replace("templates/callback.yaml", "subject: We will call you back", #"subject: "We will call \u202eyou back""#)
+            try ws.replace(
+                "templates/callback.yaml", "subject: We will call you back", #"subject: "We will call \u202eyou back""#)
         },
         HostileCase(name: "a YAML escape of an isolate in a display name", status: 1, codes: ["AM112"]) { ws in
             try ws.replace("automail.yaml", "name: Base team", #"name: "Base \u2066team""#)
@@ -115,9 +125,12 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
                 "templates/callback.yaml", "    body: |\n      A volunteer will call you back soon.",
                 #"    body: "A volunteer will call \u200fyou\ufeff back soon.\n""#)
         },
-        HostileCase(name: "an invisible character and a NUL byte in a layout", status: 1, codes: ["AM107", "AM112"]) { ws in
+        HostileCase(name: "an invisible character and a NUL byte in a layout", status: 1, codes: ["AM107", "AM112"]) {
+            ws in
             try ws.replace("automail.yaml", "default_sender: team", "default_sender: team\nlayout: layouts/email.html")
-            try ws.write("layouts/email.html", Array("<div>\u{202E}{{ content }}\u{200B}{{ footer }}</div>\n".utf8) + [0x00, 0x0A])
+            try ws.write(
+                "layouts/email.html",
+                Array("<div>\u{202E}{{ content }}\u{200B}{{ footer }}</div>\n".utf8) + [0x00, 0x0A])
         },
         HostileCase(name: "invisible characters in a layout", status: 1, codes: ["AM112"]) { ws in
             try ws.replace("automail.yaml", "default_sender: team", "default_sender: team\nlayout: layouts/email.html")
@@ -148,7 +161,8 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
             let folder = ws.root + "/triggers"
             for index in 0..<20_000 {
                 let text = "triggers: []\n"
-                guard FileManager.default.createFile(atPath: folder + "/t\(index).yaml", contents: Data(text.utf8)) else {
+                guard FileManager.default.createFile(atPath: folder + "/t\(index).yaml", contents: Data(text.utf8))
+                else {
                     throw HostileWorkspace.Failure(description: "cannot create file \(index)")
                 }
             }
@@ -165,7 +179,8 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
             try Data("id: x\n".utf8).write(to: URL(fileURLWithPath: ws.root))
         },
         HostileCase(name: "a template that is a folder", status: 1, codes: ["AM002"]) { ws in
-            try FileManager.default.createDirectory(atPath: ws.root + "/templates/folder.yaml", withIntermediateDirectories: false)
+            try FileManager.default.createDirectory(
+                atPath: ws.root + "/templates/folder.yaml", withIntermediateDirectories: false)
         },
         HostileCase(name: "a template that is a FIFO", status: 1, codes: ["AM002"]) { ws in
             try ws.shell("mkfifo templates/pipe.yaml")
@@ -186,10 +201,13 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
             try ws.shell("rm automail.yaml && ln -s ../manifest.yaml automail.yaml")
         },
         HostileCase(name: "file names with spaces, non-ASCII and leading dashes", status: 0, codes: []) { ws in
-            try ws.shell("mv templates/callback.yaml 'templates/-call back été.yaml' && mv triggers/main.yaml 'triggers/--main.yaml'")
+            try ws.shell(
+                "mv templates/callback.yaml 'templates/-call back été.yaml' && mv triggers/main.yaml 'triggers/--main.yaml'"
+            )
         },
         HostileCase(
-            name: "a workspace folder whose name starts with a dash", arguments: ["check", "--", "-ws été"], status: 0, codes: []
+            name: "a workspace folder whose name starts with a dash", arguments: ["check", "--", "-ws été"], status: 0,
+            codes: []
         ) { ws in
             try FileManager.default.moveItem(atPath: ws.root, toPath: ws.scratch + "/-ws été")
         },
@@ -200,25 +218,34 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
             try ws.replace("automail.yaml", "name: Base team", "name: \"Base team\\r\\nBcc: all@lyonvote.be\"")
         },
         HostileCase(name: "header injection through a subject", status: 1, codes: ["AM503"]) { ws in
-            try ws.replace("templates/callback.yaml", "subject: We will call you back", "subject: \"Hi\\nBcc: all@lyonvote.be\"")
+            try ws.replace(
+                "templates/callback.yaml", "subject: We will call you back", "subject: \"Hi\\nBcc: all@lyonvote.be\"")
         },
         HostileCase(name: "an RFC 2047 encoded word in a display name", status: 1, codes: ["AM507"]) { ws in
             try ws.replace("automail.yaml", "name: Base team", "name: =?UTF-8?B?c2VjdXJpdHlAcGF5cGFsLmNvbQ==?=")
         },
         HostileCase(name: "an RFC 2047 encoded word in a subject", status: 1, codes: ["AM503"]) { ws in
-            try ws.replace("templates/callback.yaml", "subject: We will call you back", "subject: We will =?utf-8?q?call_you?= back")
+            try ws.replace(
+                "templates/callback.yaml", "subject: We will call you back",
+                "subject: We will =?utf-8?q?call_you?= back")
         },
         HostileCase(name: "a subject that renders a multi-line global", status: 1, codes: ["AM503"]) { ws in
-            try ws.replace("templates/callback.yaml", "subject: We will call you back", "subject: 'Welcome {{ legal.data_origin }}'")
+            try ws.replace(
+                "templates/callback.yaml", "subject: We will call you back",
+                "subject: 'Welcome {{ legal.data_origin }}'")
             try ws.replace(
                 "automail.yaml", "    en: You met one of our volunteers.",
                 "    en: |\n      You met one of our volunteers.\n      Bcc: all@lyonvote.be")
         },
         HostileCase(name: "a subject with a one-line global", status: 0, codes: []) { ws in
-            try ws.replace("templates/callback.yaml", "subject: We will call you back", "subject: 'Welcome {{ legal.data_origin }}'")
+            try ws.replace(
+                "templates/callback.yaml", "subject: We will call you back",
+                "subject: 'Welcome {{ legal.data_origin }}'")
         },
         HostileCase(name: "header injection through a reply-to", status: 1, codes: ["AM501"]) { ws in
-            try ws.replace("automail.yaml", "reply_to: contact@lyonvote.fr", "reply_to: \"contact@lyonvote.fr\\r\\nBcc: x@lyonvote.be\"")
+            try ws.replace(
+                "automail.yaml", "reply_to: contact@lyonvote.fr",
+                "reply_to: \"contact@lyonvote.fr\\r\\nBcc: x@lyonvote.be\"")
         },
         HostileCase(name: "an address with a comment", status: 1, codes: ["AM501"]) { ws in
             try ws.replace("automail.yaml", "reply_to: contact@lyonvote.fr", "reply_to: contact(evil)@lyonvote.fr")
@@ -230,17 +257,21 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
             try ws.replace("automail.yaml", "reply_to: contact@lyonvote.fr", "reply_to: contact@[192.0.2.1]")
         },
         HostileCase(name: "an internationalised domain not in punycode", status: 1, codes: ["AM501", "AM505"]) { ws in
-            try ws.replace("automail.yaml", "sending_domains: [lyonvote.fr]", "sending_domains: [lyonvote.fr, lyönvote.fr]")
+            try ws.replace(
+                "automail.yaml", "sending_domains: [lyonvote.fr]", "sending_domains: [lyonvote.fr, lyönvote.fr]")
             try ws.replace("automail.yaml", "reply_to: contact@lyonvote.fr", "reply_to: contact@lyönvote.fr")
         },
         HostileCase(name: "a look-alike sending domain in punycode", status: 1, codes: ["AM506"]) { ws in
-            try ws.replace("automail.yaml", "sending_domains: [lyonvote.fr]", "sending_domains: [lyonvote.fr, xn--lynvote-bjg.fr]")
+            try ws.replace(
+                "automail.yaml", "sending_domains: [lyonvote.fr]", "sending_domains: [lyonvote.fr, xn--lynvote-bjg.fr]")
         },
         HostileCase(name: "a look-alike Reply-To domain", status: 1, codes: ["AM506"]) { ws in
             try ws.replace("automail.yaml", "reply_to: contact@lyonvote.fr", "reply_to: contact@lyonv0te.fr")
         },
         HostileCase(name: "a look-alike From domain", status: 1, codes: ["AM506"]) { ws in
-            try ws.replace("automail.yaml", "sending_domains: [lyonvote.fr]", "sending_domains: [lyonvote.fr, mairie-lyon.fr, rnairie-lyon.fr]")
+            try ws.replace(
+                "automail.yaml", "sending_domains: [lyonvote.fr]",
+                "sending_domains: [lyonvote.fr, mairie-lyon.fr, rnairie-lyon.fr]")
             try ws.replace("automail.yaml", "address: team@lyonvote.fr", "address: team@rnairie-lyon.fr")
         },
         HostileCase(name: "Liquid include", status: 1, codes: ["AM606"]) { ws in
@@ -250,16 +281,20 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
             try ws.replace("templates/callback.yaml", "A volunteer will call you back soon.", "{% render 'secrets' %}")
         },
         HostileCase(name: "an unknown Liquid filter", status: 1, codes: ["AM606"]) { ws in
-            try ws.replace("templates/callback.yaml", "A volunteer will call you back soon.", "{{ contact.firstname | shell }}")
+            try ws.replace(
+                "templates/callback.yaml", "A volunteer will call you back soon.", "{{ contact.firstname | shell }}")
         },
         HostileCase(name: "a variable outside the declared ones", status: 1, codes: ["AM607"]) { ws in
             try ws.replace("templates/callback.yaml", "A volunteer will call you back soon.", "{{ env.SECRET }}")
         },
         HostileCase(name: "a javascript: link", status: 1, codes: ["AM609"]) { ws in
-            try ws.replace("templates/callback.yaml", "A volunteer will call you back soon.", "[x](javascript:alert(1))")
+            try ws.replace(
+                "templates/callback.yaml", "A volunteer will call you back soon.", "[x](javascript:alert(1))")
         },
         HostileCase(name: "a data: link", status: 1, codes: ["AM609"]) { ws in
-            try ws.replace("templates/callback.yaml", "A volunteer will call you back soon.", "[x](data:text/html;base64,PHNjcmlwdD4=)")
+            try ws.replace(
+                "templates/callback.yaml", "A volunteer will call you back soon.",
+                "[x](data:text/html;base64,PHNjcmlwdD4=)")
         },
     ]
 
@@ -272,26 +307,51 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
     }
 
     static let layoutCases: [HostileCase] = [
-        HostileCase(name: "a layout that is static HTML", status: 0, codes: [], damage: layout(#"<p style="color:#333"><a href="https://lyonvote.fr">Lyon</a> <img src="cid:logo" alt="logo"></p>"#)),
-        HostileCase(name: "a script element split by Liquid", status: 1, codes: ["AM617"], damage: layout("<scr{% if true %}ipt{% endif %}>alert(1)</scr{% if true %}ipt{% endif %}>")),
-        HostileCase(name: "an entity-encoded javascript: URL", status: 1, codes: ["AM617"], damage: layout(#"<a href="jav&#x61;script:alert(1)">x</a>"#)),
-        HostileCase(name: "an event handler before a line break and =", status: 1, codes: ["AM617"], damage: layout("<img src=\"cid:x\" onerror\n=\"alert(1)\">")),
-        HostileCase(name: "an event handler right after a quoted value", status: 1, codes: ["AM617"], damage: layout(#"<img src="cid:x"onerror="alert(1)">"#)),
-        HostileCase(name: "an element outside the allow-list", status: 1, codes: ["AM617"], damage: layout(#"<svg><animate attributeName="href" values="x"/></svg>"#)),
-        HostileCase(name: "an attribute outside the allow-list", status: 1, codes: ["AM617"], damage: layout(#"<a href="https://lyonvote.fr" formaction="https://evil.example">x</a>"#)),
-        HostileCase(name: "an event handler chosen by a condition on a global", status: 1, codes: ["AM617"], damage: layout(#"<img src="cid:x" {% if workspace.name %}o{% endif %}nload="alert(1)">"#)),
-        HostileCase(name: "an encoded URL beside a plain script", status: 1, codes: ["AM617"], damage: layout(#"<script>x()</script><a href="&#106;avascript:x()">x</a>"#)),
+        HostileCase(
+            name: "a layout that is static HTML", status: 0, codes: [],
+            damage: layout(
+                #"<p style="color:#333"><a href="https://lyonvote.fr">Lyon</a> <img src="cid:logo" alt="logo"></p>"#)),
+        HostileCase(
+            name: "a script element split by Liquid", status: 1, codes: ["AM617"],
+            damage: layout("<scr{% if true %}ipt{% endif %}>alert(1)</scr{% if true %}ipt{% endif %}>")),
+        HostileCase(
+            name: "an entity-encoded javascript: URL", status: 1, codes: ["AM617"],
+            damage: layout(#"<a href="jav&#x61;script:alert(1)">x</a>"#)),
+        HostileCase(
+            name: "an event handler before a line break and =", status: 1, codes: ["AM617"],
+            damage: layout("<img src=\"cid:x\" onerror\n=\"alert(1)\">")),
+        HostileCase(
+            name: "an event handler right after a quoted value", status: 1, codes: ["AM617"],
+            damage: layout(#"<img src="cid:x"onerror="alert(1)">"#)),
+        HostileCase(
+            name: "an element outside the allow-list", status: 1, codes: ["AM617"],
+            damage: layout(#"<svg><animate attributeName="href" values="x"/></svg>"#)),
+        HostileCase(
+            name: "an attribute outside the allow-list", status: 1, codes: ["AM617"],
+            damage: layout(#"<a href="https://lyonvote.fr" formaction="https://evil.example">x</a>"#)),
+        HostileCase(
+            name: "an event handler chosen by a condition on a global", status: 1, codes: ["AM617"],
+            damage: layout(#"<img src="cid:x" {% if workspace.name %}o{% endif %}nload="alert(1)">"#)),
+        HostileCase(
+            name: "an encoded URL beside a plain script", status: 1, codes: ["AM617"],
+            damage: layout(#"<script>x()</script><a href="&#106;avascript:x()">x</a>"#)),
     ]
 
     static let renderingCases: [HostileCase] = [
         HostileCase(name: "a 1 MB line of [", status: 1, codes: ["AM620"]) { ws in
-            try ws.replace("templates/callback.yaml", "A volunteer will call you back soon.", String(repeating: "[", count: 1 << 20))
+            try ws.replace(
+                "templates/callback.yaml", "A volunteer will call you back soon.",
+                String(repeating: "[", count: 1 << 20))
         },
         HostileCase(name: "a 1 MB line of *", status: 1, codes: ["AM620"]) { ws in
-            try ws.replace("templates/callback.yaml", "A volunteer will call you back soon.", String(repeating: "*", count: 1 << 20))
+            try ws.replace(
+                "templates/callback.yaml", "A volunteer will call you back soon.",
+                String(repeating: "*", count: 1 << 20))
         },
         HostileCase(name: "blockquotes 100,000 deep", status: 0, codes: []) { ws in
-            try ws.replace("templates/callback.yaml", "A volunteer will call you back soon.", String(repeating: ">", count: 100_000) + " x")
+            try ws.replace(
+                "templates/callback.yaml", "A volunteer will call you back soon.",
+                String(repeating: ">", count: 100_000) + " x")
         },
         HostileCase(name: "Liquid blocks 100,000 deep", status: 1, codes: ["AM620"]) { ws in
             try ws.replace(

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Hostile names and special files, second round (SECURITY.md): a file whose name only looks like
@@ -43,7 +43,8 @@ import Glibc
             // Sparse: the size is what is refused, before anything is read.
             try ws.shell("truncate -s 120M automail.yaml")
         },
-        HostileCase(name: "a 120 MB manifest for build", arguments: ["build", "ws"], status: 1, codes: ["AM110"]) { ws in
+        HostileCase(name: "a 120 MB manifest for build", arguments: ["build", "ws"], status: 1, codes: ["AM110"]) {
+            ws in
             try ws.shell("truncate -s 120M automail.yaml")
         },
     ]
@@ -52,7 +53,8 @@ import Glibc
     func answersWithDiagnostics(_ hostile: HostileCase) throws {
         let ws = try HostileWorkspace()
         try hostile.damage(ws)
-        let outcome = try BoundedProcess.run(hostile.arguments + ["--color", "never"], in: ws.scratch, seconds: hostile.seconds)
+        let outcome = try BoundedProcess.run(
+            hostile.arguments + ["--color", "never"], in: ws.scratch, seconds: hostile.seconds)
         #expect(!outcome.timedOut)
         #expect(outcome.signal == nil)
         #expect(outcome.status == hostile.status, "\(outcome.standardError.prefix(2000))")

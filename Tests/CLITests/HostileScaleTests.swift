@@ -62,9 +62,13 @@ import Testing
         let size = 60_000 / text.unit.count
         let (small, large, ratio) = try Self.ratio(["check", "ws", "--format", "json"], size: size) { ws, n in
             try ws.replace(
-                "templates/callback.yaml", "A volunteer will call you back soon.", String(repeating: text.unit, count: n))
+                "templates/callback.yaml", "A volunteer will call you back soon.",
+                String(repeating: text.unit, count: n))
         }
-        #expect(ratio < Self.maxRatio, "\(small.cpuSeconds) s of CPU (\(small.seconds) s) at n, \(large.cpuSeconds) s (\(large.seconds) s) at 4n: ratio \(ratio)")
+        #expect(
+            ratio < Self.maxRatio,
+            "\(small.cpuSeconds) s of CPU (\(small.seconds) s) at n, \(large.cpuSeconds) s (\(large.seconds) s) at 4n: ratio \(ratio)"
+        )
         for outcome in [small, large] {
             #expect(outcome.status == (text.code == "AM611" ? 0 : 1), "AM611 is a warning")
             let count = outcome.standardOutput.components(separatedBy: "\"\(text.code)\"").count - 1
@@ -156,13 +160,16 @@ import Testing
 
     @Test(arguments: [false, true])
     func verifyAndSimulateReadLargeBundlesLinearly(object: Bool) throws {
-        let event = HostileWorkspace.repository + "/workspace-examples/lyon-municipales/events/porte-a-porte-soutien.json"
+        let event =
+            HostileWorkspace.repository + "/workspace-examples/lyon-municipales/events/porte-a-porte-soutien.json"
         for arguments in [["verify", "--bundle", "b.json"], ["simulate", "--bundle", "b.json", "--event", event]] {
             let (small, large, ratio) = try Self.ratio(arguments, size: object ? 100_000 : 250_000) { ws, n in
                 try Self.hostileBundle(items: n, object: object).write(
                     toFile: ws.scratch + "/b.json", atomically: true, encoding: .utf8)
             }
-            #expect(ratio < Self.maxRatio, "\(arguments[0]): \(small.seconds) s at n, \(large.seconds) s at 4n: ratio \(ratio)")
+            #expect(
+                ratio < Self.maxRatio,
+                "\(arguments[0]): \(small.seconds) s at n, \(large.seconds) s at 4n: ratio \(ratio)")
             #expect(small.status == 1 && large.status == 1, "\(large.standardError.prefix(500))")
         }
     }
@@ -171,7 +178,8 @@ import Testing
     /// filtering the whole history, so actions times entries.
     @Test func simulateReadsLargeEventsLinearly() throws {
         let golden = HostileWorkspace.repository + "/Tests/AutoMailTests/Fixtures/golden/lyon-municipales.bundle.json"
-        let event = HostileWorkspace.repository + "/workspace-examples/lyon-municipales/events/porte-a-porte-soutien.json"
+        let event =
+            HostileWorkspace.repository + "/workspace-examples/lyon-municipales/events/porte-a-porte-soutien.json"
         let original = try String(contentsOfFile: event, encoding: .utf8)
         let (small, large, ratio) = try Self.ratio(
             ["simulate", "--bundle", golden, "--event", "e.json", "--format", "json"], size: 25_000
@@ -182,20 +190,26 @@ import Testing
                 history += #"{ "trigger": "t\#(index)", "template": "x\#(index % 50)", "at": "2025-11-12T10:00:00Z" },"#
                 answers += #"{ "questionnaire": "porte-a-porte", "question": "q\#(index)", "answer": "a" },"#
             }
-            let text = original
+            let text =
+                original
                 .replacingOccurrences(of: #""history": ["#, with: #""history": ["# + history)
                 .replacingOccurrences(of: #""answers": ["#, with: #""answers": ["# + answers)
             try text.write(toFile: ws.scratch + "/e.json", atomically: true, encoding: .utf8)
         }
-        #expect(ratio < Self.maxRatio, "\(small.cpuSeconds) s of CPU (\(small.seconds) s) at n, \(large.cpuSeconds) s (\(large.seconds) s) at 4n: ratio \(ratio)")
+        #expect(
+            ratio < Self.maxRatio,
+            "\(small.cpuSeconds) s of CPU (\(small.seconds) s) at n, \(large.cpuSeconds) s (\(large.seconds) s) at 4n: ratio \(ratio)"
+        )
         #expect(small.status == 0 && large.status == 0, "\(large.standardError.prefix(500))")
     }
 
     /// A real bundle made larger: every template copied `n` times, digest recomputed, verified.
     @Test func aLargeLegitimateBundleVerifiesLinearly() throws {
         let golden = HostileWorkspace.repository + "/Tests/AutoMailTests/Fixtures/golden/lyon-municipales.bundle.json"
-        guard case .object(var members) = try JSONParser().parse(Array(try Data(contentsOf: URL(fileURLWithPath: golden)))),
-              case .object(let templates)? = members["templates"]
+        guard
+            case .object(var members) = try JSONParser().parse(
+                Array(try Data(contentsOf: URL(fileURLWithPath: golden)))),
+            case .object(let templates)? = members["templates"]
         else { throw HostileWorkspace.Failure(description: "the golden bundle has no templates") }
         members["digest"] = nil
         let (small, large, ratio) = try Self.ratio(["verify", "--bundle", "b.json"], size: 25) { ws, n in
@@ -207,7 +221,10 @@ import Testing
             bundle["templates"] = .object(copies)
             try Data(BundleEmitter.emit(bundle)).write(to: URL(fileURLWithPath: ws.scratch + "/b.json"))
         }
-        #expect(ratio < Self.maxRatio, "\(small.cpuSeconds) s of CPU (\(small.seconds) s) at n, \(large.cpuSeconds) s (\(large.seconds) s) at 4n: ratio \(ratio)")
+        #expect(
+            ratio < Self.maxRatio,
+            "\(small.cpuSeconds) s of CPU (\(small.seconds) s) at n, \(large.cpuSeconds) s (\(large.seconds) s) at 4n: ratio \(ratio)"
+        )
         #expect(small.status == 0 && large.status == 0, "\(large.standardError.prefix(500))")
     }
 }

@@ -23,18 +23,26 @@ import Testing
         // The placeholders (`example.org`, the postal address) are warnings for `check`…
         let check = try AutomailProcess.run(["check", "campaign"], in: scratch.path)
         #expect(check.status == 0, "\(check.standardError)")
-        #expect(check.standardError.contains("warning[AM508]: the sending domain `example.org` is a domain reserved for examples"))
-        #expect(check.standardError.contains("warning[AM508]: the postal address `1 Example Street, Springfield` is the placeholder `automail init` writes"))
+        #expect(
+            check.standardError.contains(
+                "warning[AM508]: the sending domain `example.org` is a domain reserved for examples"))
+        #expect(
+            check.standardError.contains(
+                "warning[AM508]: the postal address `1 Example Street, Springfield` is the placeholder `automail init` writes"
+            ))
         #expect(check.standardError.hasSuffix("warning: 2 warnings, no errors\n"), "\(check.standardError)")
         #expect(!check.standardError.contains("error["))
         // … errors for `build`, which writes nothing…
         let refused = try AutomailProcess.run(["build", "campaign", "--output", "bundle.json"], in: scratch.path)
         #expect(refused.status == 1, "\(refused.standardError)")
-        #expect(refused.standardError.contains("error[AM508]: the sending domain `example.org` is a domain reserved for examples"))
+        #expect(
+            refused.standardError.contains(
+                "error[AM508]: the sending domain `example.org` is a domain reserved for examples"))
         #expect(refused.standardError.hasSuffix("error: 2 errors\n"), "\(refused.standardError)")
         #expect(scratch.read("bundle.json") == nil)
         // … but a preview, which sends nothing, works as it is.
-        let preview = try AutomailProcess.run(["preview", "welcome", "campaign", "--locale", "es", "--format", "text"], in: scratch.path)
+        let preview = try AutomailProcess.run(
+            ["preview", "welcome", "campaign", "--locale", "es", "--format", "text"], in: scratch.path)
         #expect(preview.status == 0)
         #expect(preview.standardOutput.hasPrefix("Subject: ¡Bienvenida,"), "\(preview.standardOutput)")
 
@@ -43,7 +51,8 @@ import Testing
         try scratch.write(
             "campaign/automail.yaml",
             manifest.replacingOccurrences(of: "example.org", with: "riverside-tenants.org")
-                .replacingOccurrences(of: "1 Example Street, Springfield", with: "12 River Road, Springfield, IL 62701"))
+                .replacingOccurrences(of: "1 Example Street, Springfield", with: "12 River Road, Springfield, IL 62701")
+        )
         let clean = try AutomailProcess.run(["check", "campaign", "--strict"], in: scratch.path)
         #expect(clean.status == 0)
         #expect(clean.standardError == "ok: no problems found in 4 files\n")
@@ -51,11 +60,16 @@ import Testing
         #expect(build.status == 0, "\(build.standardError)")
         #expect(scratch.read("bundle.json")?.contains("\"id\": \"riverside-tenants\"") == true)
 
-        #expect(try scratch.contents("campaign") == [".automail", "automail.yaml", "questionnaires", "templates", "triggers"])
-        #expect(scratch.read("campaign/automail.yaml")?.hasPrefix(
-            "# yaml-language-server: $schema=.automail/schemas/automail.schema.json\n") == true)
-        #expect(scratch.read("campaign/templates/welcome.yaml")?.hasPrefix(
-            "# yaml-language-server: $schema=../.automail/schemas/template.schema.json\n") == true)
+        #expect(
+            try scratch.contents("campaign") == [
+                ".automail", "automail.yaml", "questionnaires", "templates", "triggers",
+            ])
+        #expect(
+            scratch.read("campaign/automail.yaml")?.hasPrefix(
+                "# yaml-language-server: $schema=.automail/schemas/automail.schema.json\n") == true)
+        #expect(
+            scratch.read("campaign/templates/welcome.yaml")?.hasPrefix(
+                "# yaml-language-server: $schema=../.automail/schemas/template.schema.json\n") == true)
         for name in ["automail", "questionnaire", "template", "triggers"] {
             let schema = try String(
                 contentsOf: Self.repositoryRoot.appendingPathComponent("schemas/\(name).schema.json"), encoding: .utf8)
@@ -73,7 +87,9 @@ import Testing
         #expect(created.standardOutput.contains("  2. Check it, on every save and in CI:  automail check\n"))
         let check = try AutomailProcess.run(["check"], in: scratch.path + "/Lyon 2026")
         #expect(check.status == 0)
-        #expect(check.standardError.hasSuffix("warning: 2 warnings, no errors\n"), "only the placeholders: \(check.standardError)")
+        #expect(
+            check.standardError.hasSuffix("warning: 2 warnings, no errors\n"),
+            "only the placeholders: \(check.standardError)")
     }
 
     /// When any file it would write exists, nothing is written.

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What `--output`, `--report`, `diff --output`, `preview --output` and `keygen --out` do with what is
@@ -23,7 +23,8 @@ import Glibc
     }
 
     static func expectDevNullIntact(sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(kind("/dev/null") == S_IFCHR, "/dev/null is no longer a character device", sourceLocation: sourceLocation)
+        #expect(
+            kind("/dev/null") == S_IFCHR, "/dev/null is no longer a character device", sourceLocation: sourceLocation)
     }
 
     /// A FIFO at `path`, read whole on another thread while `body` runs; what was read.
@@ -130,7 +131,8 @@ import Glibc
             #expect(outcome.status == 0, "\(arguments): \(outcome.standardError)")
             Self.expectDevNullIntact()
         }
-        let diff = try AutomailProcess.run(["diff", "lyon-before", "lyon-after", "--output", "/dev/null"], in: Self.fixtures.path)
+        let diff = try AutomailProcess.run(
+            ["diff", "lyon-before", "lyon-after", "--output", "/dev/null"], in: Self.fixtures.path)
         #expect(diff.status == 0, "\(diff.standardError)")
         Self.expectDevNullIntact()
         // keygen never writes over anything: not even through a device.
@@ -172,9 +174,11 @@ import Glibc
         let scratch = try ScratchFolder()
         try FileManager.default.createDirectory(atPath: scratch.path + "/deploy", withIntermediateDirectories: true)
         try scratch.write("deploy/bundle.json", "{\"previous\": 1}\n")
-        try FileManager.default.createSymbolicLink(atPath: scratch.path + "/out.json", withDestinationPath: "deploy/bundle.json")
+        try FileManager.default.createSymbolicLink(
+            atPath: scratch.path + "/out.json", withDestinationPath: "deploy/bundle.json")
         let expected = try AutomailProcess.run(["build", Self.lyon, "--revision", "r"])
-        let outcome = try AutomailProcess.run(["build", Self.lyon, "--revision", "r", "--output", "out.json"], in: scratch.path)
+        let outcome = try AutomailProcess.run(
+            ["build", Self.lyon, "--revision", "r", "--output", "out.json"], in: scratch.path)
         #expect(outcome.status == 0, "\(outcome.standardError)")
         #expect(Self.kind(scratch.path + "/out.json") == S_IFLNK)
         #expect(scratch.read("deploy/bundle.json") == expected.standardOutput)
@@ -185,7 +189,8 @@ import Glibc
     /// A broken link, a folder or a link to a folder: refused with exit 3, nothing changed.
     @Test func aBrokenLinkOrAFolderIsRefusedWithExitThree() throws {
         let scratch = try ScratchFolder()
-        try FileManager.default.createSymbolicLink(atPath: scratch.path + "/broken.json", withDestinationPath: "nowhere/bundle.json")
+        try FileManager.default.createSymbolicLink(
+            atPath: scratch.path + "/broken.json", withDestinationPath: "nowhere/bundle.json")
         try FileManager.default.createDirectory(atPath: scratch.path + "/folder", withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: scratch.path + "/to-folder", withDestinationPath: "folder")
         for (target, reason) in [

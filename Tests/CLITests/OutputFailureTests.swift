@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Every subcommand exits with status 3 when its main output cannot be written, never 0 (the verdict
@@ -22,7 +22,10 @@ import Glibc
         ["explain", "AM301"],
         ["explain", "AM301", "--format", "json"],
         ["preview", "bienvenue-benevole", lyon],
-        ["diff", fixtures.appendingPathComponent("lyon-before").path, fixtures.appendingPathComponent("lyon-after").path],
+        [
+            "diff", fixtures.appendingPathComponent("lyon-before").path,
+            fixtures.appendingPathComponent("lyon-after").path,
+        ],
         ["simulate", "--workspace", lyon, "--event", lyon + "/events/porte-a-porte-soutien.json"],
         ["--version"],
         ["--help"],

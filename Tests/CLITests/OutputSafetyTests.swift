@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `build --output`: nothing lost, nothing partial. A build that fails or is killed leaves the previous
@@ -17,7 +17,8 @@ import Glibc
 
     /// Mounts a tmpfs of `size` at a new folder, or prints why not and returns `nil`.
     static func mountTmpfs(size: String) -> String? {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("automail-mnt-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("automail-mnt-\(UUID().uuidString)")
+            .path
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         guard shell("mount -t tmpfs -o size=\(size) tmpfs '\(folder)'") else {
             print("OutputSafetyTests: skipped: cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN)")
@@ -89,7 +90,8 @@ import Glibc
         let oldBytes = try #require(Self.bytes(output))
         let full = try AutomailProcess.run(["build", Self.lyon, "--revision", "r"])
         let newBytes = Array(full.standardOutput.utf8)
-        let whole = try BoundedProcess.run(["build", Self.lyon, "--revision", "r", "--output", output + ".timing"], in: scratch.path)
+        let whole = try BoundedProcess.run(
+            ["build", Self.lyon, "--revision", "r", "--output", output + ".timing"], in: scratch.path)
         let life = max(whole.seconds, 0.05)
         var sawOld = false
         for step in 0..<12 {
@@ -140,7 +142,8 @@ import Glibc
         let full = try AutomailProcess.run(["build", workspace, "--revision", "r"])
         let newBytes = Array(full.standardOutput.utf8)
         #expect(full.status == 0 && newBytes.count > 1_000_000, "\(full.standardError.prefix(500))")
-        let whole = try BoundedProcess.run(["build", workspace, "--revision", "r", "--output", output], in: scratch.path)
+        let whole = try BoundedProcess.run(
+            ["build", workspace, "--revision", "r", "--output", output], in: scratch.path)
         #expect(Self.bytes(output) == newBytes, "the streamed file differs from the bundle on stdout")
         let life = max(whole.seconds, 0.05)
         var sawOld = false
@@ -163,7 +166,8 @@ import Glibc
         guard let folder = Self.mountTmpfs(size: "512k") else { return }
         defer { Self.unmount(folder) }
         try Data(Self.previous).write(to: URL(fileURLWithPath: folder + "/bundle.json"))
-        let outcome = try BoundedProcess.run(["build", workspace, "--output", folder + "/bundle.json"], in: folder, seconds: 60)
+        let outcome = try BoundedProcess.run(
+            ["build", workspace, "--output", folder + "/bundle.json"], in: folder, seconds: 60)
         #expect(outcome.status == 3, "\(outcome.standardError)")
         #expect(outcome.standardError.contains("no space left on device"))
         #expect(Self.bytes(folder + "/bundle.json") == Self.previous)
@@ -207,7 +211,8 @@ import Glibc
         try Data("triggers:\n  - id: broken\n    when:\n      task: call-back\n    template: nowhere\n".utf8)
             .write(to: URL(fileURLWithPath: workspace + "/triggers/broken.yaml"))
         for arguments in [["--strict"], []] {
-            let outcome = try BoundedProcess.run(["build", workspace, "--output", output] + arguments, in: scratch.path)
+            let outcome = try BoundedProcess.run(
+                ["build", workspace, "--output", output] + arguments, in: scratch.path)
             #expect(outcome.status == 1, "\(arguments): \(outcome.standardError.prefix(300))")
             #expect(Self.bytes(output) == Self.previous)
             #expect(try Self.others(in: scratch.path, than: ["bundle.json", "ws"]) == [])

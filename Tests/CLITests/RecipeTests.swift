@@ -12,8 +12,10 @@ import Testing
             .deletingLastPathComponent()
         let run = try CapturedRun.launch(
             URL(fileURLWithPath: "/usr/bin/env"),
-            ["python3", root.appendingPathComponent("scripts/recipes/run_recipes.py").path,
-             "--automail", try AutomailProcess.executable().path, "--only", recipe],
+            [
+                "python3", root.appendingPathComponent("scripts/recipes/run_recipes.py").path,
+                "--automail", try AutomailProcess.executable().path, "--only", recipe,
+            ],
             in: root.path, environment: [:], seconds: 600)
         #expect(run.status == 0, "\(run.standardOutput)\(run.standardError)")
         #expect(run.standardOutput.contains("all recipe checks passed"), "\(run.standardOutput)")

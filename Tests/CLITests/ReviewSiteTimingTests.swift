@@ -18,7 +18,9 @@ import Testing
         #expect(page.contains("Time zone: <code>Europe/Paris</code>"))
         #expect(page.contains("Quiet hours: 21:00–08:30"))
         #expect(page.contains("Frequency cap: at most 2 automatic emails per 7d"))
-        #expect(page.contains("No email from 2026-03-14 00:00 Europe/Paris until 2026-03-15 20:00 Europe/Paris: electoral silence"))
+        #expect(
+            page.contains(
+                "No email from 2026-03-14 00:00 Europe/Paris until 2026-03-15 20:00 Europe/Paris: electoral silence"))
         // The procuration trigger stops at the end of Thursday 19 March (`until: 2026-03-19`).
         #expect(page.contains("until 2026-03-20 00:00 Europe/Paris; quiet hours:"), "\(page)")
     }

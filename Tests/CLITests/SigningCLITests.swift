@@ -64,7 +64,8 @@ import Testing
         #expect(made.standardError == "")
         let line = try #require(
             made.standardOutput.wholeMatch(
-                of: /wrote keys\/ci.key \(private key, mode 0600: keep it secret\) and keys\/ci.pub \(public key\), key_id (sha256:[0-9a-f]{16})\n/
+                of:
+                    /wrote keys\/ci.key \(private key, mode 0600: keep it secret\) and keys\/ci.pub \(public key\), key_id (sha256:[0-9a-f]{16})\n/
             ))
         #expect(try Self.mode(scratch.path + "/keys/ci.key") == 0o600)
         let privateText = try #require(scratch.read("keys/ci.key"))
@@ -80,7 +81,8 @@ import Testing
         let built = try AutomailProcess.run(
             ["build", Self.workspace, "--sign", "keys/ci.key", "--output", "b.json"], in: scratch.path)
         #expect(built.status == 0, "\(built.standardError)")
-        let verified = try AutomailProcess.run(["verify", "--bundle", "b.json", "--key", "keys/ci.pub"], in: scratch.path)
+        let verified = try AutomailProcess.run(
+            ["verify", "--bundle", "b.json", "--key", "keys/ci.pub"], in: scratch.path)
         #expect(verified.status == 0)
         #expect(verified.standardOutput.hasSuffix("key_id \(line.output.1)\n"))
 
@@ -107,7 +109,8 @@ import Testing
         #expect(built.standardError.hasPrefix("built ") && built.standardError.contains(" to b.json, sha256:"))
         #expect(built.standardOutput == "")
         let digest = try Self.goldenDigest()
-        let verified = try AutomailProcess.run(["verify", "--bundle", "b.json", "--key", "test-key.pub"], in: scratch.path)
+        let verified = try AutomailProcess.run(
+            ["verify", "--bundle", "b.json", "--key", "test-key.pub"], in: scratch.path)
         #expect(verified.status == 0)
         #expect(verified.standardError == "")
         #expect(
@@ -147,7 +150,8 @@ import Testing
     @Test func unsignedBundleFailsWithAKeyAndPassesWithout() throws {
         let scratch = try Self.scratchWithTestKey()
         try scratch.write("golden.json", try CLIBuildTests.golden("riverside-tenants"))
-        let withKey = try AutomailProcess.run(["verify", "--bundle", "golden.json", "--key", "test-key.pub"], in: scratch.path)
+        let withKey = try AutomailProcess.run(
+            ["verify", "--bundle", "golden.json", "--key", "test-key.pub"], in: scratch.path)
         #expect(withKey.status == 1)
         #expect(withKey.standardOutput == "")
         #expect(withKey.standardError == "error: golden.json: the bundle is not signed\n")
@@ -155,7 +159,8 @@ import Testing
         #expect(without.status == 0)
         #expect(
             without.standardOutput
-                == "verified: golden.json: digest \(try Self.goldenDigest()) matches; signature not checked (no --key; unsigned)\n")
+                == "verified: golden.json: digest \(try Self.goldenDigest()) matches; signature not checked (no --key; unsigned)\n"
+        )
     }
 
     /// One edit of a signed bundle's text and the start of the verdict it must give.
@@ -169,16 +174,21 @@ import Testing
 
     static let tamperings = [
         Tampering(
-            name: "subject text", find: "General meeting: Thursday, May 14", replacement: "General meeting: Friday, May 15",
+            name: "subject text", find: "General meeting: Thursday, May 14",
+            replacement: "General meeting: Friday, May 15",
             verdict: "digest mismatch: the bundle says"),
-        Tampering(name: "a priority", find: "\"priority\": 520", replacement: "\"priority\": 521", verdict: "digest mismatch"),
+        Tampering(
+            name: "a priority", find: "\"priority\": 520", replacement: "\"priority\": 521", verdict: "digest mismatch"),
         Tampering(
             name: "the key_id", find: "sha256:21fe31dfa154a261", replacement: "sha256:21fe31dfa154a262",
-            verdict: "wrong key: the bundle is signed by key_id sha256:21fe31dfa154a262, the key given is sha256:21fe31dfa154a261"),
+            verdict:
+                "wrong key: the bundle is signed by key_id sha256:21fe31dfa154a262, the key given is sha256:21fe31dfa154a261"
+        ),
         Tampering(
             name: "the signature", find: "\"value\": \"", replacement: "\"value\": \"A",
             verdict: "malformed `signature`: `value` is not the padded base64 of 64 bytes"),
-        Tampering(name: "the algorithm", find: "\"ed25519\"", replacement: "\"Ed25519\"", verdict: "malformed `signature`"),
+        Tampering(
+            name: "the algorithm", find: "\"ed25519\"", replacement: "\"Ed25519\"", verdict: "malformed `signature`"),
         Tampering(name: "a truncated file", find: "\n}\n", replacement: "\n", verdict: "not a bundle: invalid JSON at"),
     ]
 
@@ -189,7 +199,8 @@ import Testing
         let signed = try #require(scratch.read("b.json"))
         #expect(signed.contains(tampering.find))
         try scratch.write("b.json", signed.replacingOccurrences(of: tampering.find, with: tampering.replacement))
-        let outcome = try AutomailProcess.run(["verify", "--bundle", "b.json", "--key", "test-key.pub"], in: scratch.path)
+        let outcome = try AutomailProcess.run(
+            ["verify", "--bundle", "b.json", "--key", "test-key.pub"], in: scratch.path)
         #expect(outcome.status == 1)
         #expect(outcome.standardOutput == "")
         #expect(outcome.standardError.hasPrefix("error: b.json: " + tampering.verdict), "\(outcome.standardError)")
@@ -206,7 +217,8 @@ import Testing
         let changed = signed.replacingOccurrences(
             of: String(match.output.0), with: "\"value\": \"" + (first == "A" ? "B" : "A"))
         try scratch.write("b.json", changed)
-        let outcome = try AutomailProcess.run(["verify", "--bundle", "b.json", "--key", "test-key.pub"], in: scratch.path)
+        let outcome = try AutomailProcess.run(
+            ["verify", "--bundle", "b.json", "--key", "test-key.pub"], in: scratch.path)
         #expect(outcome.status == 1)
         #expect(
             outcome.standardError
@@ -256,7 +268,8 @@ import Testing
         let pem = try #require(scratch.read("test-key.key"))
         for value in [pem, Self.privateBody, "  \(Self.privateBody)\n"] {
             let outcome = try Self.buildSigned(
-                scratch, key: "env:AUTOMAIL_SIGNING_KEY", output: "env.json", environment: ["AUTOMAIL_SIGNING_KEY": value])
+                scratch, key: "env:AUTOMAIL_SIGNING_KEY", output: "env.json",
+                environment: ["AUTOMAIL_SIGNING_KEY": value])
             #expect(outcome.status == 0, "\(outcome.standardError)")
             #expect(scratch.read("env.json") == expected)
         }
@@ -267,7 +280,9 @@ import Testing
             scratch, key: "env:AUTOMAIL_SIGNING_KEY", output: "none.json",
             environment: ["AUTOMAIL_SIGNING_KEY": String(Self.privateBody.dropLast(2))])
         #expect(garbled.status == 2)
-        #expect(garbled.standardError == "error: cannot use the signing key `env:AUTOMAIL_SIGNING_KEY`: the key is not valid base64\n")
+        #expect(
+            garbled.standardError
+                == "error: cannot use the signing key `env:AUTOMAIL_SIGNING_KEY`: the key is not valid base64\n")
         let publicKey = try Self.buildSigned(scratch, key: "test-key.pub", output: "none.json")
         #expect(publicKey.status == 2)
         #expect(publicKey.standardError.hasSuffix("this is a public key, give the private key (NAME.key)\n"))
@@ -281,7 +296,8 @@ import Testing
         let signed = try #require(scratch.read("b.json"))
         let digest = try #require(signed.firstMatch(of: /"digest": "(sha256:[0-9a-f]{64})"/)).output.1
         let value = try #require(signed.firstMatch(of: /"value": "([A-Za-z0-9+\/=]+)"/)).output.1
-        try Data(("automail-bundle-signature-v1\n" + digest).utf8).write(to: URL(fileURLWithPath: scratch.path + "/msg"))
+        try Data(("automail-bundle-signature-v1\n" + digest).utf8).write(
+            to: URL(fileURLWithPath: scratch.path + "/msg"))
         try #require(Data(base64Encoded: String(value))).write(to: URL(fileURLWithPath: scratch.path + "/sig"))
     }
 
@@ -310,21 +326,27 @@ import Testing
 
     @Test func keyGeneratedByOpenSSLSigns() throws {
         let scratch = try Self.scratchWithTestKey()
-        let generated = try Self.tool(["openssl", "genpkey", "-algorithm", "ed25519", "-out", "team.key"], in: scratch.path)
+        let generated = try Self.tool(
+            ["openssl", "genpkey", "-algorithm", "ed25519", "-out", "team.key"], in: scratch.path)
         #expect(generated.status == 0, "\(generated.standardError)")
         try Self.setMode(0o600, scratch.path + "/team.key")
-        let derived = try Self.tool(["openssl", "pkey", "-in", "team.key", "-pubout", "-out", "team.pub"], in: scratch.path)
+        let derived = try Self.tool(
+            ["openssl", "pkey", "-in", "team.key", "-pubout", "-out", "team.pub"], in: scratch.path)
         #expect(derived.status == 0, "\(derived.standardError)")
         let built = try Self.buildSigned(scratch, key: "team.key")
         #expect(built.status == 0, "\(built.standardError)")
         let verified = try AutomailProcess.run(["verify", "--bundle", "b.json", "--key", "team.pub"], in: scratch.path)
         #expect(verified.status == 0, "\(verified.standardError)")
-        let otherKey = try AutomailProcess.run(["verify", "--bundle", "b.json", "--key", "test-key.pub"], in: scratch.path)
+        let otherKey = try AutomailProcess.run(
+            ["verify", "--bundle", "b.json", "--key", "test-key.pub"], in: scratch.path)
         #expect(otherKey.status == 1)
         #expect(otherKey.standardError.hasPrefix("error: b.json: wrong key: the bundle is signed by key_id sha256:"))
         try Self.writeMessageAndSignature(scratch)
         let openssl = try Self.tool(
-            ["openssl", "pkeyutl", "-verify", "-rawin", "-pubin", "-inkey", "team.pub", "-sigfile", "sig", "-in", "msg"],
+            [
+                "openssl", "pkeyutl", "-verify", "-rawin", "-pubin", "-inkey", "team.pub", "-sigfile", "sig", "-in",
+                "msg",
+            ],
             in: scratch.path)
         #expect(openssl.status == 0, "\(openssl.standardError)")
     }
@@ -334,7 +356,8 @@ import Testing
         let scratch = try Self.scratchWithTestKey()
         #expect(try Self.buildSigned(scratch).status == 0)
         let doc = try String(contentsOfFile: Self.repository + "/docs/signing.md", encoding: .utf8)
-        let block = try #require(doc.firstMatch(of: /```python\n((?:.|\n)*?)```/), "docs/signing.md has no Python block")
+        let block = try #require(
+            doc.firstMatch(of: /```python\n((?:.|\n)*?)```/), "docs/signing.md has no Python block")
         try scratch.write("verify_bundle.py", String(block.output.1))
         let good = try Self.tool(["python3", "verify_bundle.py", "b.json", "test-key.pub"], in: scratch.path)
         #expect(good.status == 0, "\(good.standardError)")
@@ -364,7 +387,8 @@ import Testing
         // And a plain content change, digest left alone, fails the Python digest check.
         try scratch.write(
             "changed.json",
-            try #require(scratch.read("b.json")).replacingOccurrences(of: "\"priority\": 520", with: "\"priority\": 521"))
+            try #require(scratch.read("b.json")).replacingOccurrences(
+                of: "\"priority\": 520", with: "\"priority\": 521"))
         let changed = try Self.tool(["python3", "verify_bundle.py", "changed.json", "test-key.pub"], in: scratch.path)
         #expect(changed.status != 0)
         #expect(changed.standardError.hasPrefix("refused: digest_mismatch: "), "\(changed.standardError)")

@@ -48,7 +48,9 @@ import Testing
             ["simulate", "--workspace", Self.workspace, "--event", Self.workspace + "/events/silence-electorale.json"],
             in: Self.repository.path, environment: later)
         #expect(simulated.status == 0)
-        #expect(!simulated.standardError.contains("AM905") && !simulated.standardError.contains("AM904"), "\(simulated.standardError)")
+        #expect(
+            !simulated.standardError.contains("AM905") && !simulated.standardError.contains("AM904"),
+            "\(simulated.standardError)")
         #expect(simulated.standardOutput.contains("electoral silence"))
     }
 
@@ -72,7 +74,9 @@ import Testing
     @Test(arguments: events)
     func aWorkspaceCompiledInMemoryDecidesTheSame(_ stem: String) throws {
         let fromBundle = try Self.run(["--bundle", Self.golden, "--event", Self.event(stem), "--format", "json"])
-        let fromWorkspace = try Self.run(["--workspace", Self.workspace, "--event", Self.event(stem), "--format", "json"])
+        let fromWorkspace = try Self.run([
+            "--workspace", Self.workspace, "--event", Self.event(stem), "--format", "json",
+        ])
         #expect(fromWorkspace.status == 0, "\(fromWorkspace.standardError)")
         // Only the digest differs: the golden bundle records a revision, the in-memory build none.
         func withoutDigest(_ text: String) -> String {
@@ -92,7 +96,8 @@ import Testing
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "scripts/schemas/validate_events.py", "--event"] + events + ["--decision"] + decisions
+        process.arguments =
+            ["python3", "scripts/schemas/validate_events.py", "--event"] + events + ["--decision"] + decisions
         process.currentDirectoryURL = Self.repository
         let pipe = Pipe()
         process.standardOutput = pipe
@@ -111,7 +116,9 @@ import Testing
             "--bundle", Self.golden, "--event", Self.event("porte-a-porte-soutien"), "--html", "--eml", eml,
         ])
         #expect(outcome.status == 0)
-        #expect(outcome.standardOutput.contains("--- message ---\nFrom: Camille Roux, Lyon en commun <camille.roux@lyon-en-commun.fr>\n"))
+        #expect(
+            outcome.standardOutput.contains(
+                "--- message ---\nFrom: Camille Roux, Lyon en commun <camille.roux@lyon-en-commun.fr>\n"))
         #expect(outcome.standardOutput.contains("--- html ---\n<!DOCTYPE html>"))
         let written = try #require(scratch.read("sent.eml"))
         // The Date is the send time: the event's 17:30 UTC plus the 2-hour delay.
@@ -140,7 +147,10 @@ import Testing
         ])
         #expect(outcome.status == 1)
         #expect(outcome.standardOutput == "")
-        #expect(outcome.standardError.hasPrefix("error: \(scratch.path)/tampered.json: the bundle's digest does not match its content (declared sha256:"))
+        #expect(
+            outcome.standardError.hasPrefix(
+                "error: \(scratch.path)/tampered.json: the bundle's digest does not match its content (declared sha256:"
+            ))
         #expect(outcome.standardError.hasSuffix("it was changed after it was built\n"))
     }
 
@@ -149,13 +159,18 @@ import Testing
         try scratch.write("v3.json", #"{"format": 3, "digest": "sha256:x"}"#)
         let outcome = try Self.run(["--bundle", scratch.path + "/v3.json", "--event", Self.event("sans-adresse")])
         #expect(outcome.status == 1)
-        #expect(outcome.standardError.hasPrefix("error: \(scratch.path)/v3.json: the bundle has format 3; this reader understands format 2 only"))
+        #expect(
+            outcome.standardError.hasPrefix(
+                "error: \(scratch.path)/v3.json: the bundle has format 3; this reader understands format 2 only"))
     }
 
     @Test func badFilesAreNamedWithTheirPosition() throws {
         let scratch = try ScratchFolder()
         try scratch.write("syntax.json", "{\n  \"time\": \"2026-03-02T12:00:00Z\",\n  \"encounter\": {},\n}\n")
-        try scratch.write("member.json", #"{"time": "2026-03-02T12:00:00Z", "encounter": {"tasks": ["Rappeler"]}, "contact": {"unsubscribe_url": "u"}}"#)
+        try scratch.write(
+            "member.json",
+            #"{"time": "2026-03-02T12:00:00Z", "encounter": {"tasks": ["Rappeler"]}, "contact": {"unsubscribe_url": "u"}}"#
+        )
         try scratch.write("bundle.json", "{\"format\": 1,\n\"x\": 1e3}")
         let syntax = try Self.run(["--bundle", Self.golden, "--event", scratch.path + "/syntax.json"])
         #expect(syntax.status == 1)
@@ -164,10 +179,14 @@ import Testing
         #expect(member.status == 1)
         #expect(
             member.standardError
-                == "error: \(scratch.path)/member.json: at /encounter/tasks/0: `Rappeler` is not an id (lowercase letters, digits, `_` and `-`, at most 64, `^[a-z0-9][a-z0-9_-]{0,63}$`)\n")
+                == "error: \(scratch.path)/member.json: at /encounter/tasks/0: `Rappeler` is not an id (lowercase letters, digits, `_` and `-`, at most 64, `^[a-z0-9][a-z0-9_-]{0,63}$`)\n"
+        )
         let bundle = try Self.run(["--bundle", scratch.path + "/bundle.json", "--event", Self.event("sans-adresse")])
         #expect(bundle.status == 1)
-        #expect(bundle.standardError == "error: \(scratch.path)/bundle.json:2:6: only integers are allowed here, not fractions or exponents\n")
+        #expect(
+            bundle.standardError
+                == "error: \(scratch.path)/bundle.json:2:6: only integers are allowed here, not fractions or exponents\n"
+        )
     }
 
     @Test func usageErrorsExitWith2() throws {
@@ -194,21 +213,32 @@ import Testing
             #expect(keygen.status == 0, "\(keygen.standardError)")
         }
         let build = try AutomailProcess.run(
-            ["build", Self.workspace, "--revision", "r", "--sign", scratch.path + "/signer.key", "--output", scratch.path + "/signed.json"],
+            [
+                "build", Self.workspace, "--revision", "r", "--sign", scratch.path + "/signer.key", "--output",
+                scratch.path + "/signed.json",
+            ],
             in: Self.repository.path)
         #expect(build.status == 0, "\(build.standardError)")
-        let signed = try Self.run(["--bundle", scratch.path + "/signed.json", "--key", scratch.path + "/signer.pub", "--event", event])
+        let signed = try Self.run([
+            "--bundle", scratch.path + "/signed.json", "--key", scratch.path + "/signer.pub", "--event", event,
+        ])
         #expect(signed.status == 0, "\(signed.standardError)")
         #expect(signed.standardOutput.contains("sent: pap-vote-certain"))
-        let wrongKey = try Self.run(["--bundle", scratch.path + "/signed.json", "--key", scratch.path + "/other.pub", "--event", event])
+        let wrongKey = try Self.run([
+            "--bundle", scratch.path + "/signed.json", "--key", scratch.path + "/other.pub", "--event", event,
+        ])
         #expect(wrongKey.status == 1)
-        #expect(wrongKey.standardError.hasPrefix("error: \(scratch.path)/signed.json: wrong key: the bundle is signed by key_id "))
+        #expect(
+            wrongKey.standardError.hasPrefix(
+                "error: \(scratch.path)/signed.json: wrong key: the bundle is signed by key_id "))
         let unsigned = try Self.run(["--bundle", Self.golden, "--key", scratch.path + "/signer.pub", "--event", event])
         #expect(unsigned.status == 1)
         #expect(unsigned.standardError == "error: \(Self.golden): the bundle is not signed\n")
         let notAKey = try Self.run(["--bundle", Self.golden, "--key", Self.golden, "--event", event])
         #expect(notAKey.status == 2)
-        let withWorkspace = try Self.run(["--workspace", Self.workspace, "--key", scratch.path + "/signer.pub", "--event", event])
+        let withWorkspace = try Self.run([
+            "--workspace", Self.workspace, "--key", scratch.path + "/signer.pub", "--event", event,
+        ])
         #expect(withWorkspace.status == 2)
     }
 
@@ -224,7 +254,9 @@ import Testing
     // MARK: - Nothing from a contact adds a header (docs/bundle-format.md, "What a header may hold")
 
     /// The `porte-a-porte-soutien` example event with `change` applied to its contact, written to `scratch`.
-    static func event(in scratch: ScratchFolder, named name: String = "event.json", _ change: (inout [String: Any]) -> Void)
+    static func event(
+        in scratch: ScratchFolder, named name: String = "event.json", _ change: (inout [String: Any]) -> Void
+    )
         throws -> String
     {
         let data = try Data(contentsOf: repository.appendingPathComponent(event("porte-a-porte-soutien")))
@@ -248,11 +280,21 @@ import Testing
     }
 
     static let headerAttacks: [HeaderAttack] = [
-        HeaderAttack(name: "CR LF and Bcc in the address", code: "invalid_address", key: "email", value: "camille@example.org\r\nBcc: evil@example.com"),
-        HeaderAttack(name: "a bare LF in the address", code: "invalid_address", key: "email", value: "camille@example.org\nBcc: evil@example.com"),
-        HeaderAttack(name: "a line break in the unsubscribe link", code: "invalid_unsubscribe_url", key: "unsubscribe_url", value: "https://lyon-en-commun.fr/u?c=1\r\nX-Injected: 1"),
-        HeaderAttack(name: "a > in the unsubscribe link", code: "invalid_unsubscribe_url", key: "unsubscribe_url", value: "https://lyon-en-commun.fr/u?c=1>, <https://evil.example/"),
-        HeaderAttack(name: "a line break in the first name", code: "unsafe_header", key: "firstname", value: "Camille\nBcc: evil@example.com"),
+        HeaderAttack(
+            name: "CR LF and Bcc in the address", code: "invalid_address", key: "email",
+            value: "camille@example.org\r\nBcc: evil@example.com"),
+        HeaderAttack(
+            name: "a bare LF in the address", code: "invalid_address", key: "email",
+            value: "camille@example.org\nBcc: evil@example.com"),
+        HeaderAttack(
+            name: "a line break in the unsubscribe link", code: "invalid_unsubscribe_url", key: "unsubscribe_url",
+            value: "https://lyon-en-commun.fr/u?c=1\r\nX-Injected: 1"),
+        HeaderAttack(
+            name: "a > in the unsubscribe link", code: "invalid_unsubscribe_url", key: "unsubscribe_url",
+            value: "https://lyon-en-commun.fr/u?c=1>, <https://evil.example/"),
+        HeaderAttack(
+            name: "a line break in the first name", code: "unsafe_header", key: "firstname",
+            value: "Camille\nBcc: evil@example.com"),
     ]
 
     @Test(arguments: headerAttacks)
@@ -278,9 +320,13 @@ import Testing
 
     @Test func previewRefusesAContactThatWouldAddAHeader() throws {
         let scratch = try ScratchFolder()
-        try scratch.write("contact.yaml", "firstname: Camille\nemail: \"camille@example.org\\r\\nBcc: evil@example.com\"\n")
+        try scratch.write(
+            "contact.yaml", "firstname: Camille\nemail: \"camille@example.org\\r\\nBcc: evil@example.com\"\n")
         let outcome = try AutomailProcess.run(
-            ["preview", "merci-soutien", Self.workspace, "--contact", scratch.path + "/contact.yaml", "--format", "eml", "--date", "0"],
+            [
+                "preview", "merci-soutien", Self.workspace, "--contact", scratch.path + "/contact.yaml", "--format",
+                "eml", "--date", "0",
+            ],
             in: Self.repository.path)
         #expect(outcome.status != 0)
         #expect(outcome.standardError.contains("invalid_address"), "\(outcome.standardError)")
@@ -334,7 +380,8 @@ import Testing
         let scratch = try ScratchFolder()
         let file = try Self.event(in: scratch) { _ in }
         let data = try Data(contentsOf: URL(fileURLWithPath: file))
-        let later = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "2026-03-02T18:30:00+01:00", with: "2026-03-09T18:30:00+01:00")
+        let later = String(decoding: data, as: UTF8.self).replacingOccurrences(
+            of: "2026-03-02T18:30:00+01:00", with: "2026-03-09T18:30:00+01:00")
         try scratch.write("later.json", later)
         func messageID(_ event: String, _ eml: String) throws -> String {
             let outcome = try Self.run(["--bundle", Self.golden, "--event", event, "--eml", scratch.path + "/" + eml])

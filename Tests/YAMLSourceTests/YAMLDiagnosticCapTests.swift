@@ -24,15 +24,21 @@ struct YAMLDiagnosticCapTests {
         let folded = name == "duplicate keys" ? 100_000 - 10 - 20 : 100_000 - 20
         #expect(ofCode.last?.notShown == folded, "\(name)")
         #expect(ofCode.last?.notes.last?.message == "\(folded) more \(code) in this file are not shown", "\(name)")
-        #expect(result.diagnostics.total(of: .error) == result.diagnostics.filter { $0.code != code }.count + folded + 20)
+        #expect(
+            result.diagnostics.total(of: .error) == result.diagnostics.filter { $0.code != code }.count + folded + 20)
     }
 
     @Test func aBagFoldsPerFileAndCodeAndCountsEverything() {
         var bag = DiagnosticBag()
         for file in ["a.yaml", "b.yaml"] {
             for i in 0..<50 {
-                bag.report(.error(.yamlTag, "tag \(i)", at: SourceRange(file: file, at: SourcePosition(line: i + 1, column: 1))))
-                bag.report(.warning("AM999", "warning \(i)", at: SourceRange(file: file, at: SourcePosition(line: i + 1, column: 2))))
+                bag.report(
+                    .error(
+                        .yamlTag, "tag \(i)", at: SourceRange(file: file, at: SourcePosition(line: i + 1, column: 1))))
+                bag.report(
+                    .warning(
+                        "AM999", "warning \(i)", at: SourceRange(file: file, at: SourcePosition(line: i + 1, column: 2))
+                    ))
             }
         }
         #expect(bag.diagnostics.count == 4 * DiagnosticBag.maxPerFileAndCode)
@@ -40,7 +46,8 @@ struct YAMLDiagnosticCapTests {
         #expect(bag.count(of: .warning) == 100)
         let sorted = bag.sorted()
         #expect(sorted.total(of: .error) == 100)
-        #expect(sorted.filter { $0.notes.contains { $0.message == "30 more AM108 in this file are not shown" } }.count == 2)
+        #expect(
+            sorted.filter { $0.notes.contains { $0.message == "30 more AM108 in this file are not shown" } }.count == 2)
         // Sorting again does not repeat the note.
         var again = DiagnosticBag()
         again.report(contentsOf: sorted)

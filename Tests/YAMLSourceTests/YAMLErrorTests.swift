@@ -51,7 +51,8 @@ func reportsErrors(_ c: ErrorCase) {
 
 @Test func everyTabCaseGetsTabHelp() {
     for yaml in ["a:\n  b: 1\n\tc: 2\n", "a: |\n\tx\n", "a:\n\t- x\n"] {
-        #expect(parse(yaml).diagnostics.first?.help == "YAML forbids tabs for indentation; indent with spaces", "\(yaml)")
+        #expect(
+            parse(yaml).diagnostics.first?.help == "YAML forbids tabs for indentation; indent with spaces", "\(yaml)")
     }
 }
 
@@ -72,7 +73,8 @@ func reportsErrors(_ c: ErrorCase) {
     let d = parse("id: x\nsubject: Hi {{ contact.firstname | default: \"friend\" }}!\n").diagnostics
     #expect(d.first?.message == "yaml syntax error: mapping values are not allowed in this context")
     #expect(d.first?.range?.start == SourcePosition(line: 2, column: 43))
-    #expect(d.first?.help?.hasPrefix("this value holds Liquid whose `: ` (a filter argument) YAML reads as a key") == true)
+    #expect(
+        d.first?.help?.hasPrefix("this value holds Liquid whose `: ` (a filter argument) YAML reads as a key") == true)
 }
 
 /// A plain value starting with Liquid is one AM113 at the value, never AM111 nor a syntax error, and
@@ -88,7 +90,10 @@ func unquotedLiquidIsOneDiagnostic(_ source: String, _ written: String, _ parses
     let parsed = parse(source)
     #expect(parsed.diagnostics.map(\.code) == [.yamlUnquotedLiquid], "\(parsed.diagnostics.map(\.message))")
     let d = try #require(parsed.diagnostics.first)
-    #expect(d.message == "the value `\(written)` starts with `\(written.prefix(2))` and is not quoted, so YAML reads it as a mapping, not as text")
+    #expect(
+        d.message
+            == "the value `\(written)` starts with `\(written.prefix(2))` and is not quoted, so YAML reads it as a mapping, not as text"
+    )
     #expect(d.range?.end.column == (d.range?.start.column ?? 0) + written.unicodeScalars.count)
     #expect(d.help?.contains("`'\(written.replacingOccurrences(of: "'", with: "''"))'`") == true)
     #expect((parsed.root != nil) == parses)
@@ -110,8 +115,14 @@ func unquotedLiquidIsOneDiagnostic(_ source: String, _ written: String, _ parses
     let d = parse("a: 1\nb: 2\na: 3\n").diagnostics
     #expect(d.count == 1)
     #expect(d.first?.message == "duplicate key `a`")
-    #expect(d.first?.notes == [DiagnosticNote("first defined here", at: SourceRange(
-        file: "test.yaml", start: SourcePosition(line: 1, column: 1), end: SourcePosition(line: 1, column: 2)))])
+    #expect(
+        d.first?.notes == [
+            DiagnosticNote(
+                "first defined here",
+                at: SourceRange(
+                    file: "test.yaml", start: SourcePosition(line: 1, column: 1),
+                    end: SourcePosition(line: 1, column: 2)))
+        ])
 }
 
 @Test func duplicateKeysInLargeMapping() {

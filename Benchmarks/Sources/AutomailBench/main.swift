@@ -4,11 +4,11 @@ import Diagnostics
 import PipelineFloor
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // automail-bench: times automail's phases on one workspace beside the pipeline floor (libyaml's event
@@ -78,9 +78,10 @@ struct FloorInput {
                 UnsafeMutableRawBufferPointer(rebasing: storage[start..<(start + bytes.count)]).copyMemory(from: bytes)
             }
             offset += source.bytes.count
-            files.append(floor_file(
-                bytes: storage.baseAddress.map { ($0 + start).assumingMemoryBound(to: UInt8.self) },
-                length: source.bytes.count))
+            files.append(
+                floor_file(
+                    bytes: storage.baseAddress.map { ($0 + start).assumingMemoryBound(to: UInt8.self) },
+                    length: source.bytes.count))
         }
         self.files = files
         self.storage = storage
@@ -178,7 +179,8 @@ do {
     // No file-count or total-size limit: L (24,002 files, ~57 MB) is past the CLI's defaults
     // (10,000 files), and a benchmark must read every file it names.
     loaded = try WorkspaceLoader.load(
-        root: args.workspace, limits: LoadLimits(maxFileBytes: LoadLimits.default.maxFileBytes, maxFiles: .max, maxTotalBytes: .max))
+        root: args.workspace,
+        limits: LoadLimits(maxFileBytes: LoadLimits.default.maxFileBytes, maxFiles: .max, maxTotalBytes: .max))
 } catch {
     writeError("automail-bench: cannot load `\(args.workspace)`: \(error)\n")
     exit(2)
@@ -247,14 +249,24 @@ print("read       \(format(readTime))   (once, before the runs)")
 print("parse      \(format(median(phases.map { seconds($0.parse) })))")
 print("decode     \(format(median(phases.map { seconds($0.decode) })))")
 let streamed = args.emit && !args.inMemory
-print("check      \(format(median(phases.map { seconds($0.check) })))\(streamed ? "   (all but the per-template rules)" : "")")
-print("lower      \(format(median(phases.map { seconds($0.lower) })))\(streamed ? "   (per-template rules, lowering and writing, interleaved)" : "")")
+print(
+    "check      \(format(median(phases.map { seconds($0.check) })))\(streamed ? "   (all but the per-template rules)" : "")"
+)
+print(
+    "lower      \(format(median(phases.map { seconds($0.lower) })))\(streamed ? "   (per-template rules, lowering and writing, interleaved)" : "")"
+)
 if !streamed { print("emit       \(format(median(phases.map { seconds($0.emit) })))") }
 print("total      \(format(totalMedian))   (\(command), wall; parse and decode are summed over threads)")
-print("bare loop  \(format(bareMedian))   (libyaml events only, one thread, \(String(format: "%.0f", Double(bytes) / 1e6 / bareMedian)) MB/s)")
-print("floor      \(format(floorMedian))   (libyaml + cmark-gfm HTML and text of \(floorBodies) bodies + JSON escaping, one thread)")
+print(
+    "bare loop  \(format(bareMedian))   (libyaml events only, one thread, \(String(format: "%.0f", Double(bytes) / 1e6 / bareMedian)) MB/s)"
+)
+print(
+    "floor      \(format(floorMedian))   (libyaml + cmark-gfm HTML and text of \(floorBodies) bodies + JSON escaping, one thread)"
+)
 print(String(format: "ratio      %.2fx   (%@ / floor)", totalMedian / floorMedian, command))
 print(String(format: "ratio+read %.2fx   ((read + %@) / floor)", (totalMedian + readTime) / floorMedian, command))
 print(String(format: "bare ratio %.2fx   (%@ / bare loop)", totalMedian / bareMedian, command))
 let peak = peakRSS()
-print("peak RSS   \(megabytes(peak))   (\(String(format: "%.2f", Double(peak) / Double(max(bytes, 1))))x the workspace; goal < 3x + 50 MB = \(megabytes(3 * bytes + 50_000_000)))")
+print(
+    "peak RSS   \(megabytes(peak))   (\(String(format: "%.2f", Double(peak) / Double(max(bytes, 1))))x the workspace; goal < 3x + 50 MB = \(megabytes(3 * bytes + 50_000_000)))"
+)

@@ -19,11 +19,18 @@ enum BundleTarget {
 
     /// The contacts rendered: plain, then one whose every value tries to break a header.
     static let contacts: [(fields: [String: LiquidValue], unsubscribe: String)] = [
-        (["firstname": .string("Camille"), "surname": .string("Lefèvre"), "mail": .string("camille@example.org")],
-         "https://example.org/u?c=1"),
-        (["firstname": .string("Eve\r\nBcc: victim@example.org"), "surname": .string("\u{202E}\u{0}\u{85}=?UTF-8?B?QQ==?="),
-          "mail": .string("eve@example.org\r\nBcc: victim@example.org")],
-         "https://example.org/u\r\nBcc: x@example.org"),
+        (
+            ["firstname": .string("Camille"), "surname": .string("Lefèvre"), "mail": .string("camille@example.org")],
+            "https://example.org/u?c=1"
+        ),
+        (
+            [
+                "firstname": .string("Eve\r\nBcc: victim@example.org"),
+                "surname": .string("\u{202E}\u{0}\u{85}=?UTF-8?B?QQ==?="),
+                "mail": .string("eve@example.org\r\nBcc: victim@example.org"),
+            ],
+            "https://example.org/u\r\nBcc: x@example.org"
+        ),
     ]
 
     /// Reads the conformance test key.
@@ -31,7 +38,7 @@ enum BundleTarget {
         let root = ProcessInfo.processInfo.environment["AUTOMAIL_FUZZ_ROOT"] ?? "."
         let path = root + "/conformance/keys/test-key.pub"
         guard let data = FileManager.default.contents(atPath: path),
-              let publicKey = try? BundlePublicKey(pem: String(decoding: data, as: UTF8.self))
+            let publicKey = try? BundlePublicKey(pem: String(decoding: data, as: UTF8.self))
         else {
             FileHandle.standardError.write(Data("automail-fuzz: cannot read the key `\(path)`\n".utf8))
             exit(2)
@@ -45,7 +52,7 @@ enum BundleTarget {
         let signed = try? RuntimeBundle.load(bytes, publicKey: key)
         if signed != nil, loaded == nil { trap("a bundle verified with a key but not without one") }
         guard case .object(let members)? = try? JSONParser().parse(bytes),
-              let content = try? RuntimeBundle(content: members)
+            let content = try? RuntimeBundle(content: members)
         else {
             if loaded != nil { trap("a bundle loaded but its content does not read") }
             return
@@ -57,12 +64,14 @@ enum BundleTarget {
                 for contact in contacts {
                     guard renderings < renderLimit else { return }
                     renderings += 1
-                    guard let email = try? content.render(
-                        template: id, locale: locale, contact: contact.fields, unsubscribeURL: contact.unsubscribe)
+                    guard
+                        let email = try? content.render(
+                            template: id, locale: locale, contact: contact.fields, unsubscribeURL: contact.unsubscribe)
                     else { continue }
                     let eml = EMLWriter.write(email, date: 1_772_474_400)
                     EmailInvariants.checkEML(
-                        eml, templateHeaders: email.headers.map { singleLine($0.name) }, hasReplyTo: email.replyTo != nil)
+                        eml, templateHeaders: email.headers.map { singleLine($0.name) },
+                        hasReplyTo: email.replyTo != nil)
                 }
             }
         }
@@ -70,11 +79,13 @@ enum BundleTarget {
 
     /// A header name as the writer writes it (its controls as spaces).
     static func singleLine(_ value: String) -> String {
-        String(String.UnicodeScalarView(value.unicodeScalars.map {
-            switch $0.value {
-            case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029: " "
-            default: $0
-            }
-        }))
+        String(
+            String.UnicodeScalarView(
+                value.unicodeScalars.map {
+                    switch $0.value {
+                    case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029: " "
+                    default: $0
+                    }
+                }))
     }
 }

@@ -22,7 +22,9 @@ enum RenderTarget {
     static let contacts = [
         PreviewContact(
             name: "plain",
-            values: ["firstname": .string("Camille"), "surname": .string("Lefèvre"), "district": .string("Croix-Rousse")],
+            values: [
+                "firstname": .string("Camille"), "surname": .string("Lefèvre"), "district": .string("Croix-Rousse"),
+            ],
             locale: "en"),
         PreviewContact(
             name: "hostile",
@@ -46,7 +48,8 @@ enum RenderTarget {
 
     /// `templates/welcome.yaml` with `body` as its English body.
     static func welcome(_ body: [UInt8]) -> SourceFile {
-        var yaml = Array("""
+        var yaml = Array(
+            """
             id: welcome
             purpose: news
             locales:
@@ -75,7 +78,7 @@ enum RenderTarget {
         options.reachesContacts = false
         let result = Compiler.build(files, options: options)
         guard !result.hasErrors, let content = result.bundleContent,
-              let rules = try? Preview.runtimeBundle(content)
+            let rules = try? Preview.runtimeBundle(content)
         else { return }
         for contact in contacts {
             guard let email = try? Preview.render(bundle: rules, template: "welcome", locale: "en", contact: contact)

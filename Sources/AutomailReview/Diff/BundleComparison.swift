@@ -79,14 +79,16 @@ extension BundleDiff {
                 diff.consent.mode = ValueChange(old: old.consentMode, new: new.consentMode)
             }
             diff.consent.purposes = keys(old.purposes, new.purposes).compactMap { id in
-                old.purposes[id] == new.purposes[id] ? nil : FieldChange(field: id, old: old.purposes[id], new: new.purposes[id])
+                old.purposes[id] == new.purposes[id]
+                    ? nil : FieldChange(field: id, old: old.purposes[id], new: new.purposes[id])
             }
             diff.variables = keys(old.variables, new.variables).compactMap { name in
                 old.variables[name] == new.variables[name]
                     ? nil : VariableChange(name: name, old: old.variables[name], new: new.variables[name])
             }
             diff.other = keys(old.extras, new.extras).compactMap { path in
-                old.extras[path] == new.extras[path] ? nil : OtherChange(path: path, old: old.extras[path], new: new.extras[path])
+                old.extras[path] == new.extras[path]
+                    ? nil : OtherChange(path: path, old: old.extras[path], new: new.extras[path])
             }
         }
 
@@ -119,7 +121,8 @@ extension BundleDiff {
                 change.locales = ordered(before.locales.keys).map { locale in
                     TemplateLocaleChange(
                         locale: locale, kind: .removed,
-                        subject: ValueChange(old: before.locales[locale]?.subject, new: nil), text: nil, htmlChanged: true)
+                        subject: ValueChange(old: before.locales[locale]?.subject, new: nil), text: nil,
+                        htmlChanged: true)
                 }
                 return change
             case (nil, let after?):
@@ -132,7 +135,9 @@ extension BundleDiff {
                 guard before != after else { return nil }
                 var change = TemplateChange(id: id, kind: .changed)
                 if before.sender != after.sender { change.sender = ValueChange(old: before.sender, new: after.sender) }
-                if before.purpose != after.purpose { change.purpose = ValueChange(old: before.purpose, new: after.purpose) }
+                if before.purpose != after.purpose {
+                    change.purpose = ValueChange(old: before.purpose, new: after.purpose)
+                }
                 change.locales = ordered(Set(before.locales.keys).union(after.locales.keys)).compactMap {
                     localeChange($0, before.locales[$0], after.locales[$0])
                 }
@@ -147,7 +152,9 @@ extension BundleDiff {
             let kind = ChangeKind(old: before != nil, new: after != nil)
             let htmlChanged = before.map { Self.withoutTitle($0.html) } != after.map { Self.withoutTitle($0.html) }
             var change = TemplateLocaleChange(locale: locale, kind: kind, htmlChanged: htmlChanged)
-            if before?.subject != after?.subject { change.subject = ValueChange(old: before?.subject, new: after?.subject) }
+            if before?.subject != after?.subject {
+                change.subject = ValueChange(old: before?.subject, new: after?.subject)
+            }
             if let after, before?.text != after.text { change.text = TextDiff.compare(before?.text ?? "", after.text) }
             if let before, let after {
                 change.headers = keys(before.headers, after.headers).compactMap { name in
@@ -161,7 +168,8 @@ extension BundleDiff {
         /// The HTML without the content of its first `<title>`, which repeats the subject: a new subject
         /// alone does not make the HTML part "changed".
         static func withoutTitle(_ html: String) -> Substring {
-            guard let open = html.firstRange(of: "<title>"), let close = html[open.upperBound...].firstRange(of: "</title>")
+            guard let open = html.firstRange(of: "<title>"),
+                let close = html[open.upperBound...].firstRange(of: "</title>")
             else { return Substring(html) }
             return html[..<open.upperBound] + html[close.lowerBound...]
         }

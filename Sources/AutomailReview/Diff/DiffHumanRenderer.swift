@@ -58,7 +58,8 @@ private struct TerminalStyle: DiffReportStyle {
         var headline = DiffWording.headline(summary)
         let parts = summary.parts.filter { $0.counts.total > 0 }
         if !parts.isEmpty {
-            headline += ": "
+            headline +=
+                ": "
                 + parts.map { DiffWording.title(ofPart: $0.name).lowercased() + " " + DiffWording.counts($0.counts) }
                 .joined(separator: "; ")
         }
@@ -107,7 +108,8 @@ private struct TerminalStyle: DiffReportStyle {
         for hunk in diff.hunks {
             if !bare { line("        " + paint(hunk.header, .hunk)) }
             for diffLine in hunk.lines {
-                let color: TerminalColor? = diffLine.kind == .added ? .added : diffLine.kind == .removed ? .removed : nil
+                let color: TerminalColor? =
+                    diffLine.kind == .added ? .added : diffLine.kind == .removed ? .removed : nil
                 for (index, text) in diffLine.unified.enumerated() {
                     let shown = index == 0 ? String(text.prefix(1)) + plain(String(text.dropFirst())) : text
                     line("        " + (color.map { paint(shown, $0) } ?? shown))

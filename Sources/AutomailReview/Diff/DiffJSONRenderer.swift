@@ -19,7 +19,9 @@ public enum DiffJSONRenderer {
         let summary = diff.summary
         var counts: [String: JSONValue] = [:]
         for (name, part) in summary.parts {
-            counts[name] = .object(["added": .int(part.added), "removed": .int(part.removed), "changed": .int(part.changed)])
+            counts[name] = .object([
+                "added": .int(part.added), "removed": .int(part.removed), "changed": .int(part.changed),
+            ])
         }
         counts["total"] = .int(summary.total)
         return .object([

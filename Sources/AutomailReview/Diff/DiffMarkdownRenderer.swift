@@ -58,7 +58,8 @@ private struct MarkdownStyle: DiffReportStyle {
         blank()
         line(
             (diff.new.workspaceID.map { "Workspace " + code($0) + ", " } ?? "") + "**old:** "
-                + DiffWording.source(diff.old, code: code) + ", **new:** " + DiffWording.source(diff.new, code: code) + ".")
+                + DiffWording.source(diff.old, code: code) + ", **new:** " + DiffWording.source(diff.new, code: code)
+                + ".")
         for warning in diff.warnings {
             blank()
             line("> **Warning:** " + warning.message(code: code))
@@ -103,7 +104,8 @@ private struct MarkdownStyle: DiffReportStyle {
 
     mutating func template(_ change: BundleDiff.TemplateChange, facts: [String]) {
         blank()
-        line("#### \(change.kind.rawValue.prefix(1).uppercased() + change.kind.rawValue.dropFirst()) \(code(change.id))")
+        line(
+            "#### \(change.kind.rawValue.prefix(1).uppercased() + change.kind.rawValue.dropFirst()) \(code(change.id))")
         if !facts.isEmpty {
             blank()
             let sentence = facts.joined(separator: "; ")
@@ -143,7 +145,9 @@ private struct MarkdownStyle: DiffReportStyle {
     /// backtick or a space (CommonMark strips one space on each side).
     func code(_ value: String) -> String {
         var shown = HumanReporter.sanitize(value)
-        if shown.count > renderer.maxInlineCharacters { shown = String(shown.prefix(renderer.maxInlineCharacters)) + "…" }
+        if shown.count > renderer.maxInlineCharacters {
+            shown = String(shown.prefix(renderer.maxInlineCharacters)) + "…"
+        }
         if shown.isEmpty { return "*(empty)*" }
         let delimiter = String(repeating: "`", count: Self.longestBacktickRun(shown) + 1)
         let padded = shown.first == "`" || shown.last == "`" || shown.first == " " || shown.last == " "

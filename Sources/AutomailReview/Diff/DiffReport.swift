@@ -63,7 +63,8 @@ enum DiffReport {
             case (_, let new?):
                 let details = change.changedFields.compactMap { DiffWording.field($0, of: change, code: code) }
                     .map { "\($0.0): \($0.1) → \($0.2)" }
-                style.entry(.changed, "\(code(change.id)) on \(DiffWording.event(new.event, code: code))", details: details)
+                style.entry(
+                    .changed, "\(code(change.id)) on \(DiffWording.event(new.event, code: code))", details: details)
             case (nil, nil):
                 break
             }
@@ -84,8 +85,12 @@ enum DiffReport {
                     facts.append("purpose: \(optional(purpose.old, style)) → \(optional(purpose.new, style))")
                 }
             } else {
-                if let sender = change.sender?.new ?? change.sender?.old { facts.append("sender \(style.code(sender))") }
-                if let purpose = change.purpose?.new ?? change.purpose?.old { facts.append("purpose \(style.code(purpose))") }
+                if let sender = change.sender?.new ?? change.sender?.old {
+                    facts.append("sender \(style.code(sender))")
+                }
+                if let purpose = change.purpose?.new ?? change.purpose?.old {
+                    facts.append("purpose \(style.code(purpose))")
+                }
                 facts.append("locales " + change.locales.map { style.plain($0.locale) }.joined(separator: ", "))
             }
             facts.append(sentBy(change, style))
@@ -141,7 +146,8 @@ enum DiffReport {
             for header in change.headers {
                 style.locale(
                     locale,
-                    "header \(style.code(header.field)): \(optional(header.old, style)) → \(optional(header.new, style))")
+                    "header \(style.code(header.field)): \(optional(header.old, style)) → \(optional(header.new, style))"
+                )
             }
         }
     }
@@ -152,7 +158,9 @@ enum DiffReport {
         for change in DiffWording.grouped(diff.senders, by: \.kind) {
             switch change.kind {
             case .added, .removed:
-                let values = change.fields.map { "\(DiffWording.senderField($0.field)) \(style.code($0.new ?? $0.old ?? ""))" }
+                let values = change.fields.map {
+                    "\(DiffWording.senderField($0.field)) \(style.code($0.new ?? $0.old ?? ""))"
+                }
                 style.entry(change.kind, style.code(change.id) + ": " + values.joined(separator: ", "), details: [])
             case .changed:
                 let details = change.fields.map {
@@ -162,7 +170,9 @@ enum DiffReport {
             }
         }
         if let change = diff.defaultSender {
-            named(.changed, "default sender", old: optional(change.old, style), new: optional(change.new, style), to: &style)
+            named(
+                .changed, "default sender", old: optional(change.old, style), new: optional(change.new, style),
+                to: &style)
         }
     }
 
@@ -205,7 +215,8 @@ enum DiffReport {
         style.section(DiffWording.Section.variables)
         for change in diff.variables {
             named(
-                change.kind, style.code(change.name), old: change.old.map { style.plain(DiffWording.variable($0)) } ?? "none",
+                change.kind, style.code(change.name),
+                old: change.old.map { style.plain(DiffWording.variable($0)) } ?? "none",
                 new: change.new.map { style.plain(DiffWording.variable($0)) } ?? "none", to: &style)
         }
     }
@@ -217,7 +228,9 @@ enum DiffReport {
         for locale in changes.added { style.entry(.added, style.code(locale), details: []) }
         for locale in changes.removed { style.entry(.removed, style.code(locale), details: []) }
         if let change = changes.defaultLocale {
-            named(.changed, "default locale", old: optional(change.old, style), new: optional(change.new, style), to: &style)
+            named(
+                .changed, "default locale", old: optional(change.old, style), new: optional(change.new, style),
+                to: &style)
         }
     }
 
@@ -225,7 +238,8 @@ enum DiffReport {
         guard !diff.workspace.isEmpty else { return }
         style.section(DiffWording.Section.workspace)
         for change in diff.workspace {
-            named(.changed, change.field, old: optional(change.old, style), new: optional(change.new, style), to: &style)
+            named(
+                .changed, change.field, old: optional(change.old, style), new: optional(change.new, style), to: &style)
         }
     }
 

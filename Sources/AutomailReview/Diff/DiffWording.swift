@@ -104,7 +104,9 @@ enum DiffWording {
         case "priority": return ("priority", "\(old.priority)", "\(new.priority)")
         case "delay": return ("delay", delay(old.delaySeconds), delay(new.delaySeconds))
         case "once_per_contact":
-            return ("once per contact", oncePerContact(old.oncePerContactSeconds), oncePerContact(new.oncePerContactSeconds))
+            return (
+                "once per contact", oncePerContact(old.oncePerContactSeconds), oncePerContact(new.oncePerContactSeconds)
+            )
         default: return nil
         }
     }
@@ -173,6 +175,7 @@ extension DiffWording {
     /// `items` grouped as reports show them: added, then removed, then changed, each group in the
     /// diff's order (a stable sort).
     static func grouped<T>(_ items: [T], by kind: (T) -> BundleDiff.ChangeKind) -> [T] {
-        items.enumerated().sorted { (rank(kind($0.element)), $0.offset) < (rank(kind($1.element)), $1.offset) }.map(\.element)
+        items.enumerated().sorted { (rank(kind($0.element)), $0.offset) < (rank(kind($1.element)), $1.offset) }.map(
+            \.element)
     }
 }

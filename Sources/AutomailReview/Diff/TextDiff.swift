@@ -114,7 +114,9 @@ public struct TextDiff: Sendable, Hashable {
     }
 
     /// Groups an edit script into hunks: changes closer than twice the context share a hunk.
-    private static func hunks(_ operations: [EditScript.Operation], a: TextLines, b: TextLines, context: Int) -> TextDiff {
+    private static func hunks(_ operations: [EditScript.Operation], a: TextLines, b: TextLines, context: Int)
+        -> TextDiff
+    {
         var result = TextDiff(hunks: [], added: 0, removed: 0)
         // Positions (old index, new index) of each operation, then the runs of changes.
         var positions: [(Int, Int)] = []

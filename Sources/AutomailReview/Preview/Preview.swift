@@ -44,7 +44,7 @@ public enum Preview {
     /// The locales `template` has in `bundle`: the default locale first, then the others in bundle order.
     public static func locales(of template: String, in bundle: JSONValue) -> [String] {
         guard case .array(let all)? = bundle["locales"]?["all"],
-              case .object(let present)? = bundle["templates"]?[template]?["locales"]
+            case .object(let present)? = bundle["templates"]?[template]?["locales"]
         else { return [] }
         return all.compactMap { if case .string(let l) = $0, present[l] != nil { return l } else { return nil } }
     }

@@ -53,7 +53,8 @@ public struct PreviewContact: Sendable, Hashable {
     /// Reads a contact file (YAML or JSON, which is YAML): a mapping with optional `locale` and
     /// `unsubscribe_url`, and the contact's values either under `contact:` or at the top level
     /// (`firstname: Camille`). Values are strings, numbers, booleans or lists (checkbox fields).
-    public static func decode(_ file: SourceFile, name: String) -> (contact: PreviewContact?, diagnostics: [Diagnostic]) {
+    public static func decode(_ file: SourceFile, name: String) -> (contact: PreviewContact?, diagnostics: [Diagnostic])
+    {
         let parsed = YAMLParser.parse(file)
         var diagnostics = parsed.diagnostics
         guard let root = parsed.root else { return (nil, diagnostics) }

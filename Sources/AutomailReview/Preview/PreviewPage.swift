@@ -56,7 +56,9 @@ public enum PreviewPage {
     }
 
     /// An index page linking every `(template, locale, file)` with its subject.
-    public static func index(title: String, entries: [(template: String, locale: String, subject: String, file: String)]) -> String {
+    public static func index(
+        title: String, entries: [(template: String, locale: String, subject: String, file: String)]
+    ) -> String {
         let items = entries.map {
             "<li><a href=\"\(HTMLEscaper.escape(.attribute, $0.file))\"><code>\(HTMLEscaper.escape(.attribute, $0.template))</code> "
                 + "(\(HTMLEscaper.escape(.attribute, $0.locale)))</a>: \(HTMLEscaper.escape(.attribute, $0.subject))</li>"

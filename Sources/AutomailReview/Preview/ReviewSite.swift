@@ -27,8 +27,10 @@ public enum ReviewSite {
     /// A file name part from a contact's name: letters, digits, `-` and `_`, others as `-`.
     public static func slug(_ name: String) -> String {
         let kept = name.unicodeScalars.map { scalar -> Character in
-            scalar.isASCII && (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
-                || scalar == "-" || scalar == "_") ? Character(scalar) : "-"
+            scalar.isASCII
+                && (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                    || scalar == "-" || scalar == "_")
+                ? Character(scalar) : "-"
         }
         let slug = String(kept.prefix(48))
         return slug.isEmpty ? "contact" : slug
@@ -42,7 +44,7 @@ public enum ReviewSite {
     /// The preheader of a rendered email (the text of automail's hidden preheader), if it has one.
     public static func preheader(of html: String) -> String? {
         guard let open = html.range(of: "<div class=\"am-preheader\""),
-              let start = html[open.upperBound...].firstIndex(of: ">")
+            let start = html[open.upperBound...].firstIndex(of: ">")
         else { return nil }
         let rest = html[html.index(after: start)...]
         guard let end = rest.range(of: " &#847;") ?? rest.range(of: "</div>") else { return nil }
@@ -64,18 +66,26 @@ public enum ReviewSite {
         if let until = action.activeUntil { parts.append("until " + timing.localText(until)) }
         if timing.quietHours != nil { parts.append("quiet hours: " + policy(action.quietHours)) }
         if !timing.blackouts.isEmpty { parts.append("blackouts: " + policy(action.blackouts)) }
-        if timing.frequencyCap != nil { parts.append(action.frequencyCapExempt ? "exempt from the cap" : "counts toward the cap") }
+        if timing.frequencyCap != nil {
+            parts.append(action.frequencyCapExempt ? "exempt from the cap" : "counts toward the cap")
+        }
         return parts.isEmpty ? "any time" : parts.joined(separator: "; ")
     }
 
     /// The workspace's rules on when an email may go out: zone, quiet hours, cap and blackouts.
     static func timingSection(_ timing: TimingRules) -> String {
-        var items = ["<li>Time zone: <code>\(escape(timing.timeZone))</code> (tz database \(escape(timing.tzdata)))</li>"]
+        var items = [
+            "<li>Time zone: <code>\(escape(timing.timeZone))</code> (tz database \(escape(timing.tzdata)))</li>"
+        ]
         if let quiet = timing.quietHours {
-            items.append("<li>Quiet hours: \(QuietHours.clock(quiet.start))–\(QuietHours.clock(quiet.end)), the contact's local time</li>")
+            items.append(
+                "<li>Quiet hours: \(QuietHours.clock(quiet.start))–\(QuietHours.clock(quiet.end)), the contact's local time</li>"
+            )
         }
         if let cap = timing.frequencyCap {
-            items.append("<li>Frequency cap: at most \(cap.emails) automatic emails per \(escape(duration(cap.windowSeconds)))</li>")
+            items.append(
+                "<li>Frequency cap: at most \(cap.emails) automatic emails per \(escape(duration(cap.windowSeconds)))</li>"
+            )
         }
         for blackout in timing.blackouts {
             items.append(
@@ -87,7 +97,9 @@ public enum ReviewSite {
 
     /// The contacts the site switches between: the one asked for (`--contact`, `--sample`), else every
     /// sample of the workspace, else one placeholder contact.
-    public static func contacts(chosen: PreviewContact?, samples: [PreviewContact], bundle: JSONValue) -> [PreviewContact] {
+    public static func contacts(chosen: PreviewContact?, samples: [PreviewContact], bundle: JSONValue)
+        -> [PreviewContact]
+    {
         if let chosen { return [chosen] }
         return samples.isEmpty ? [PreviewContact.placeholder(forBundle: bundle)] : samples
     }
@@ -162,9 +174,11 @@ public enum ReviewSite {
                 : "<a href=\"\(escape(entry.file))\" data-switch=\"contact\">\(escape(entry.name))</a>"
         }.joined()
         // Shown only when something governs when an email may go out.
-        let timed = timing.quietHours != nil || timing.frequencyCap != nil || !timing.blackouts.isEmpty
+        let timed =
+            timing.quietHours != nil || timing.frequencyCap != nil || !timing.blackouts.isEmpty
             || senders.contains { $0.action.activeFrom != nil || $0.action.activeUntil != nil }
-        let triggerRows = senders.isEmpty
+        let triggerRows =
+            senders.isEmpty
             ? "<tr><td colspan=\"\(timed ? 6 : 5)\">No trigger sends this template.</td></tr>"
             : senders.map { sender in
                 let window: String
@@ -174,11 +188,13 @@ public enum ReviewSite {
                 case nil: window = "every time"
                 }
                 let when = timed ? "<td>\(escape(Self.when(sender.action, timing)))</td>" : ""
-                return "<tr><td><code>\(escape(sender.action.trigger))</code></td><td><code>\(escape(sender.event))</code></td>"
+                return
+                    "<tr><td><code>\(escape(sender.action.trigger))</code></td><td><code>\(escape(sender.event))</code></td>"
                     + "<td>\(sender.action.priority)</td><td>\(escape(duration(sender.action.delaySeconds)))</td><td>\(escape(window))</td>"
                     + when + "</tr>"
             }.joined(separator: "\n")
-        let preheader = preheader(of: email.html).map { "<p class=\"preheader\">Preheader: \(escape($0))</p>" }
+        let preheader =
+            preheader(of: email.html).map { "<p class=\"preheader\">Preheader: \(escape($0))</p>" }
             ?? "<p class=\"preheader\">No preheader.</p>"
         return """
             <!DOCTYPE html>
@@ -228,20 +244,26 @@ public enum ReviewSite {
     /// Every file of the site, by name: per template, locale and contact a page, the `.eml` (dated `date`,
     /// seconds since the epoch) and the text part; and `index.html`. `contacts` is not empty (the CLI
     /// gives a placeholder contact when the workspace has no sample).
-    public static func files(rules: RuntimeBundle, contacts: [PreviewContact], date: Int) throws(PreviewError) -> [(name: String, bytes: [UInt8])] {
+    public static func files(rules: RuntimeBundle, contacts: [PreviewContact], date: Int) throws(PreviewError) -> [(
+        name: String, bytes: [UInt8]
+    )] {
         var files: [(name: String, bytes: [UInt8])] = []
-        var templates: [(id: String, subjects: [(locale: String, subject: String, file: String)], senders: [Sender])] = []
+        var templates: [(id: String, subjects: [(locale: String, subject: String, file: String)], senders: [Sender])] =
+            []
         for id in Preview.templateIDs(in: rules) {
             let locales = Preview.locales(of: id, in: rules)
             let senders = senders(of: id, in: rules)
             var subjects: [(locale: String, subject: String, file: String)] = []
             for locale in locales {
-                let localeLinks = locales.map { ($0, stem(template: id, locale: $0, contact: 0, contacts: contacts) + ".html") }
+                let localeLinks = locales.map {
+                    ($0, stem(template: id, locale: $0, contact: 0, contacts: contacts) + ".html")
+                }
                 let contactLinks = contacts.indices.map {
                     (contacts[$0].name, stem(template: id, locale: locale, contact: $0, contacts: contacts) + ".html")
                 }
                 for index in contacts.indices {
-                    let email = try Preview.render(bundle: rules, template: id, locale: locale, contact: contacts[index])
+                    let email = try Preview.render(
+                        bundle: rules, template: id, locale: locale, contact: contacts[index])
                     let stem = stem(template: id, locale: locale, contact: index, contacts: contacts)
                     let page = page(
                         email: email, senders: senders, locales: localeLinks, contacts: contactLinks, contact: index,
@@ -282,7 +304,8 @@ public enum ReviewSite {
 
     /// `page` (HTML) with a script that reloads it when the served site's version is no longer `version`.
     public static func reloading(_ page: [UInt8], version: Int) -> [UInt8] {
-        let script = "<script>(function(){var v=\"\(version)\";setInterval(function(){fetch('/__version',{cache:'no-store'})"
+        let script =
+            "<script>(function(){var v=\"\(version)\";setInterval(function(){fetch('/__version',{cache:'no-store'})"
             + ".then(function(r){return r.text();}).then(function(t){if(t.trim()!==v){location.reload();}}).catch(function(){});},700);})();</script>\n"
         let text = String(decoding: page, as: UTF8.self)
         guard let end = text.ranges(of: "</body>").last else { return page + Array(script.utf8) }
@@ -291,15 +314,20 @@ public enum ReviewSite {
 
     /// The index: every template with its subject per locale and what sends it.
     public static func index(
-        title: String, templates: [(id: String, subjects: [(locale: String, subject: String, file: String)], senders: [Sender])]
+        title: String,
+        templates: [(id: String, subjects: [(locale: String, subject: String, file: String)], senders: [Sender])]
     ) -> String {
         let rows = templates.map { template in
             let subjects = template.subjects.map {
                 "<a href=\"\($0.file.isEmpty ? "" : escape($0.file))\">\(escape($0.locale))</a>: \(escape($0.subject))"
             }.joined(separator: "<br>")
-            let senders = template.senders.isEmpty ? "no trigger"
-                : template.senders.map { "<code>\(escape($0.event))</code> (\(escape($0.action.trigger)), priority \($0.action.priority))" }
-                    .joined(separator: "<br>")
+            let senders =
+                template.senders.isEmpty
+                ? "no trigger"
+                : template.senders.map {
+                    "<code>\(escape($0.event))</code> (\(escape($0.action.trigger)), priority \($0.action.priority))"
+                }
+                .joined(separator: "<br>")
             return "<tr><td><code>\(escape(template.id))</code></td><td>\(subjects)</td><td>\(senders)</td></tr>"
         }.joined(separator: "\n")
         return """

@@ -56,16 +56,24 @@ struct ContactGenerator {
     mutating func chance(_ percent: UInt64) -> Bool { random.next() % 100 < percent }
 
     mutating func string() -> String {
-        if chance(10) { return String(repeating: pick(["long value ", "très long 🙂 ", "<&> "]), count: 40 + Int(random.next() % 200)) }
+        if chance(10) {
+            return String(
+                repeating: pick(["long value ", "très long 🙂 ", "<&> "]), count: 40 + Int(random.next() % 200))
+        }
         return pick(Self.strings)
     }
 
     mutating func contact(_ fields: ContactFieldIDs) -> GeneratedContact {
         var values: [String: LiquidValue] = [:]
-        for key in ["firstname", "surname", fields.text, fields.choice] where !chance(25) { values[key] = .string(string()) }
-        if !chance(25) { values["mail"] = .string(pick(["camille@example.org", "", "zoë@exämple.org", "a+b&c@example.org"])) }
+        for key in ["firstname", "surname", fields.text, fields.choice] where !chance(25) {
+            values[key] = .string(string())
+        }
         if !chance(25) {
-            values[fields.tags] = .array((0..<Int(random.next() % 4)).map { _ in .string(pick(["A", "B", "x", "<&>", "Ç"])) })
+            values["mail"] = .string(pick(["camille@example.org", "", "zoë@exämple.org", "a+b&c@example.org"]))
+        }
+        if !chance(25) {
+            values[fields.tags] = .array(
+                (0..<Int(random.next() % 4)).map { _ in .string(pick(["A", "B", "x", "<&>", "Ç"])) })
         }
         if !chance(25) { values[fields.number] = .int(pick([0, 3, 4, 10, -5, 1_000_000, Int(Int32.max)])) }
         if !chance(25) { values[fields.date] = .string(pick(["2026-03-15", "2026-12-31", "", "1999-01-01"])) }
@@ -78,7 +86,9 @@ struct ContactGenerator {
         let url = unsubscribeURLs[1]
         func every(_ text: String, number: Int, tags: [String]) -> GeneratedContact {
             var values: [String: LiquidValue] = [:]
-            for key in ["firstname", "surname", "mail", fields.text, fields.choice, fields.date] { values[key] = .string(text) }
+            for key in ["firstname", "surname", "mail", fields.text, fields.choice, fields.date] {
+                values[key] = .string(text)
+            }
             values[fields.number] = .int(number)
             values[fields.tags] = .array(tags.map { .string($0) })
             return GeneratedContact(values: values, unsubscribeURL: url)

@@ -42,9 +42,10 @@ struct MentionOracle {
         let bodyText = email.text.range(of: "\n\n-- \n").map { email.text[..<$0.lowerBound] } ?? email.text[...]
         if bodyText.allSatisfy(\.isWhitespace) { problems.append("the text part's body is empty") }
         if let cell = email.html.range(of: "class=\"am-content\""),
-           let start = email.html[cell.upperBound...].firstIndex(of: ">"),
-           let end = email.html[start...].range(of: "</td>"),
-           HTMLView(String(email.html[email.html.index(after: start)..<end.lowerBound])).text.isEmpty {
+            let start = email.html[cell.upperBound...].firstIndex(of: ">"),
+            let end = email.html[start...].range(of: "</td>"),
+            HTMLView(String(email.html[email.html.index(after: start)..<end.lowerBound])).text.isEmpty
+        {
             problems.append("the HTML body is empty")
         }
         if let problem = visible.balanceProblem { problems.append("the HTML is not well-formed: \(problem)") }
@@ -153,7 +154,9 @@ struct HTMLView {
                 case "apos": replacement = "'"
                 case "nbsp": replacement = "\u{A0}"
                 default:
-                    if entity.hasPrefix("#x") || entity.hasPrefix("#X"), let code = UInt32(entity.dropFirst(2), radix: 16) {
+                    if entity.hasPrefix("#x") || entity.hasPrefix("#X"),
+                        let code = UInt32(entity.dropFirst(2), radix: 16)
+                    {
                         replacement = Unicode.Scalar(code).map { String($0) }
                     } else if entity.hasPrefix("#"), let code = UInt32(entity.dropFirst()) {
                         replacement = Unicode.Scalar(code).map { String($0) }

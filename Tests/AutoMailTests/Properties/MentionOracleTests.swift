@@ -19,18 +19,30 @@ import Testing
         let contact = ContactGenerator.battery(workspace.fields)[1]
         let template = try #require(workspace.templateIDs.first)
         let email = try bundle.render(
-            template: template, locale: workspace.locales[0], contact: contact.values, unsubscribeURL: contact.unsubscribeURL)
+            template: template, locale: workspace.locales[0], contact: contact.values,
+            unsubscribeURL: contact.unsubscribeURL)
         let oracle = MentionOracle(workspace)
         #expect(oracle.violations(of: email, unsubscribeURL: contact.unsubscribeURL) == [])
 
         let escapedURL = contact.unsubscribeURL.replacingOccurrences(of: "&", with: "&amp;")
             .replacingOccurrences(of: "'", with: "&#39;")
         let losses: [(String, (inout RenderedEmail) -> Void)] = [
-            ("publisher hidden in a comment", { $0.html = Self.commentingOut(MailEscaping.html(workspace.publisher), in: $0.html) }),
-            ("unsubscribe link without text", {
-                $0.html = $0.html.replacing(#/<a [^>]*href="[^"]*unsub[^"]*"[^>]*>[^<]*</a>/#) { _ in "<a href=\"\(escapedURL)\"></a>" }
-            }),
-            ("unsubscribe URL not in the text part", { $0.text = $0.text.replacingOccurrences(of: contact.unsubscribeURL, with: "") }),
+            (
+                "publisher hidden in a comment",
+                { $0.html = Self.commentingOut(MailEscaping.html(workspace.publisher), in: $0.html) }
+            ),
+            (
+                "unsubscribe link without text",
+                {
+                    $0.html = $0.html.replacing(#/<a [^>]*href="[^"]*unsub[^"]*"[^>]*>[^<]*</a>/#) { _ in
+                        "<a href=\"\(escapedURL)\"></a>"
+                    }
+                }
+            ),
+            (
+                "unsubscribe URL not in the text part",
+                { $0.text = $0.text.replacingOccurrences(of: contact.unsubscribeURL, with: "") }
+            ),
             ("no List-Unsubscribe", { $0.headers = [] }),
             ("blank subject", { $0.subject = " " }),
             ("Liquid left in the text", { $0.text += "{{ contact.firstname }}" }),

@@ -57,13 +57,16 @@ enum Mutation: String, CaseIterable, Sendable {
             footer = footer.replacing(pattern) { before + $0.output + after }
         }
         switch self {
-        case .unlessAroundUnsubscribe: wrap(unsubscribeLink, "{% unless contact.\(f.text) == \"x\" %}", "{% endunless %}")
-        case .unlessNumberAroundUnsubscribe: wrap(unsubscribeLink, "{% unless contact.\(f.number) > 100 %}", "{% endunless %}")
+        case .unlessAroundUnsubscribe:
+            wrap(unsubscribeLink, "{% unless contact.\(f.text) == \"x\" %}", "{% endunless %}")
+        case .unlessNumberAroundUnsubscribe:
+            wrap(unsubscribeLink, "{% unless contact.\(f.number) > 100 %}", "{% endunless %}")
         case .caseAroundUnsubscribe:
             wrap(unsubscribeLink, "{% case contact.\(f.choice) %}{% when \"x\" %}{% else %}", "{% endcase %}")
         case .ifAroundPrivacy: wrap(privacyLink, "{% if contact.firstname %}", "{% endif %}")
         case .capturePublisherNeverPrinted:
-            footer = footer.replacing("{{ legal.publisher }}", with: "{% capture hidden %}{{ legal.publisher }}{% endcapture %}")
+            footer = footer.replacing(
+                "{{ legal.publisher }}", with: "{% capture hidden %}{{ legal.publisher }}{% endcapture %}")
         case .commentAroundPostalAddress:
             footer = footer.replacing(
                 "{{ legal.postal_address }}", with: "{% comment %}{{ legal.postal_address }}{% endcomment %}")
@@ -73,7 +76,8 @@ enum Mutation: String, CaseIterable, Sendable {
         case .tagsGuardAroundUnsubscribe:
             wrap(unsubscribeLink, "{% unless contact.\(f.tags) contains \"x\" %}", "{% endunless %}")
         case .sizeGuardAroundUnsubscribe: wrap(unsubscribeLink, "{% if contact.firstname.size < 20 %}", "{% endif %}")
-        case .guardOnUnsubscribeURL: wrap(unsubscribeLink, "{% if unsubscribe_url contains \"invalid\" %}", "{% endif %}")
+        case .guardOnUnsubscribeURL:
+            wrap(unsubscribeLink, "{% if unsubscribe_url contains \"invalid\" %}", "{% endif %}")
         case .truncatedUnsubscribeURL:
             footer = footer.replacing("({{ unsubscribe_url }})", with: "({{ unsubscribe_url | truncate: 60 }})")
         case .unsubscribeTextOnlyFirstname:
@@ -84,7 +88,8 @@ enum Mutation: String, CaseIterable, Sendable {
                 "{{ legal.publisher }}", with: "![{{ legal.publisher }}](https://example-prop.org/logo.png)")
         case .assignLegalInBody: content.body = "{% assign legal = \"\" %}\n\n" + content.body
         case .captureUnsubscribeInBody:
-            content.body = "{% capture unsubscribe_url %}https://evil.example/keep-sending{% endcapture %}\n\n" + content.body
+            content.body =
+                "{% capture unsubscribe_url %}https://evil.example/keep-sending{% endcapture %}\n\n" + content.body
         case .emptyBody: content.body = ""
         case .subjectOnlyFirstname: content.subject = "{{ contact.firstname }}"
         }

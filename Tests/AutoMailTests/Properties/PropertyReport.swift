@@ -30,7 +30,8 @@ struct PropertyReport {
         }.joined(separator: ", ")
         print(
             "SoundnessPropertyTests \(what): \(workspaces) workspaces"
-                + (skippedBases > 0 ? " (\(skippedBases) bases with a known finding left out)" : "") + ", \(renderings) renderings, "
+                + (skippedBases > 0 ? " (\(skippedBases) bases with a known finding left out)" : "")
+                + ", \(renderings) renderings, "
                 + "\(failures.count) failures, known: [\(knownSummary)]")
         for name in known.keys.sorted() { print("  known \(name), e.g. \(knownExample[name]?.prefix(600) ?? "")") }
         for name in knownNames.subtracting(known.keys).sorted() {

@@ -8,7 +8,8 @@ struct PythonRenderings {
     /// The most renderings compared by one Python process (the fixed seeds make a few hundred: one process).
     static let batchLimit = 5000
 
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("automail-properties-\(UUID().uuidString)")
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "automail-properties-\(UUID().uuidString)")
     var bundles: [String: JSONValue] = [:]
     var renderings: [JSONValue] = []
     var expected: [(seed: UInt64, known: [String], what: String, email: RenderedEmail)] = []
@@ -23,11 +24,13 @@ struct PythonRenderings {
     }
 
     mutating func add(
-        seed: UInt64, known: [String], bundle: String, template: String, locale: String, contact: GeneratedContact, email: RenderedEmail
+        seed: UInt64, known: [String], bundle: String, template: String, locale: String, contact: GeneratedContact,
+        email: RenderedEmail
     ) {
         renderings.append(
             .object([
-                "bundle": .string(bundle), "template": .string(template), "locale": .string(locale), "contact": contact.json,
+                "bundle": .string(bundle), "template": .string(template), "locale": .string(locale),
+                "contact": contact.json,
             ]))
         expected.append((seed, known, "\(template) (\(locale)), contact \(contact.summary)", email))
     }
@@ -37,8 +40,10 @@ struct PythonRenderings {
         guard !renderings.isEmpty else { return }
         defer { try? FileManager.default.removeItem(at: folder) }
         let batch = folder.appendingPathComponent("batch.json")
-        try Data(JSONWriter(pretty: false).write(.object(["bundles": .object(bundles), "renderings": .array(renderings)])))
-            .write(to: batch)
+        try Data(
+            JSONWriter(pretty: false).write(.object(["bundles": .object(bundles), "renderings": .array(renderings)]))
+        )
+        .write(to: batch)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "conformance/python-sender/render_emails.py", batch.path]
@@ -53,8 +58,10 @@ struct PythonRenderings {
         process.waitUntilExit()
         let lines = String(decoding: try Data(contentsOf: output), as: UTF8.self).split(separator: "\n")
         guard process.terminationStatus == 0, lines.count == expected.count else {
-            report(0, [], "render_emails.py exited \(process.terminationStatus) with \(lines.count) of \(expected.count) lines: "
-                + String(decoding: (try? Data(contentsOf: errors)) ?? Data(), as: UTF8.self).suffix(2000))
+            report(
+                0, [],
+                "render_emails.py exited \(process.terminationStatus) with \(lines.count) of \(expected.count) lines: "
+                    + String(decoding: (try? Data(contentsOf: errors)) ?? Data(), as: UTF8.self).suffix(2000))
             return
         }
         for (line, reference) in zip(lines, expected) {
@@ -69,13 +76,22 @@ struct PythonRenderings {
                 for (name, value) in list { if case .string(let v) = value { headers[name] = v } }
             }
             let ours = Dictionary(uniqueKeysWithValues: reference.email.headers.map { ($0.name, $0.value) })
-            for (part, mine) in [("subject", reference.email.subject), ("html", reference.email.html), ("text", reference.email.text)] {
+            for (part, mine) in [
+                ("subject", reference.email.subject), ("html", reference.email.html), ("text", reference.email.text),
+            ] {
                 guard case .string(let theirs)? = members[part] else { continue }
                 if theirs != mine {
-                    report(reference.seed, reference.known, "\(reference.what): python-liquid renders the \(part) differently: \(Self.difference(mine, theirs))")
+                    report(
+                        reference.seed, reference.known,
+                        "\(reference.what): python-liquid renders the \(part) differently: \(Self.difference(mine, theirs))"
+                    )
                 }
             }
-            if headers != ours { report(reference.seed, reference.known, "\(reference.what): python-liquid renders the headers \(headers), the runtime \(ours)") }
+            if headers != ours {
+                report(
+                    reference.seed, reference.known,
+                    "\(reference.what): python-liquid renders the headers \(headers), the runtime \(ours)")
+            }
         }
     }
 

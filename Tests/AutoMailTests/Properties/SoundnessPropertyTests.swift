@@ -44,7 +44,8 @@ import Testing
         guard let root = ProcessInfo.processInfo.environment["AUTOMAIL_PROPERTY_DUMP"] else { return }
         for (path, text) in workspace.files {
             let url = URL(fileURLWithPath: root).appendingPathComponent(name).appendingPathComponent(path)
-            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try? FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try? Data(text.utf8).write(to: url)
         }
     }
@@ -74,7 +75,9 @@ import Testing
             let files = workspace.sources.map { SourceFile(path: $0.path, text: $0.text) }
             let checked = Compiler.check(files)
             if checked.hasErrors {
-                fail("check refuses a valid workspace:\n" + Fixtures.describe(checked.diagnostics.filter { $0.severity == .error }))
+                fail(
+                    "check refuses a valid workspace:\n"
+                        + Fixtures.describe(checked.diagnostics.filter { $0.severity == .error }))
                 continue
             }
             let built = Compiler.build(files)
@@ -112,20 +115,26 @@ import Testing
                             continue
                         }
                         if ProcessInfo.processInfo.environment["AUTOMAIL_PROPERTY_DEBUG"] == "\(seed)",
-                           !oracle.violations(of: email, unsubscribeURL: contact.unsubscribeURL).isEmpty {
-                            print("DEBUG HTML\n\(email.html)\nDEBUG VISIBLE\n\(HTMLView(email.html).text)\nDEBUG TEXT\n\(email.text)")
+                            !oracle.violations(of: email, unsubscribeURL: contact.unsubscribeURL).isEmpty
+                        {
+                            print(
+                                "DEBUG HTML\n\(email.html)\nDEBUG VISIBLE\n\(HTMLView(email.html).text)\nDEBUG TEXT\n\(email.text)"
+                            )
                         }
                         for problem in oracle.violations(of: email, unsubscribeURL: contact.unsubscribeURL) {
                             fail("\(template) (\(locale)), contact \(contact.summary): \(problem)")
                         }
-                        python.add(seed: seed, known: known, bundle: bundleName, template: template, locale: locale, contact: contact, email: email)
+                        python.add(
+                            seed: seed, known: known, bundle: bundleName, template: template, locale: locale,
+                            contact: contact, email: email)
                     }
                 }
             }
         }
         try python.compare { seed, known, message in report.record(seed: seed, message, known: known) }
-        print("SoundnessPropertyTests shapes (workspaces holding each): "
-            + Shape.allCases.map { "\($0.rawValue) \(shapes[$0] ?? 0)" }.joined(separator: ", "))
+        print(
+            "SoundnessPropertyTests shapes (workspaces holding each): "
+                + Shape.allCases.map { "\($0.rawValue) \(shapes[$0] ?? 0)" }.joined(separator: ", "))
         report.finish("valid workspaces", knownNames: Self.knownFindings.filter { Shape(rawValue: $0) != nil })
     }
 
@@ -134,7 +143,8 @@ import Testing
         var outcomes: [Mutation: (refused: Int, kept: Int, lost: Int)] = [:]
         // Bases are drawn from consecutive seeds until enough of them hold no known finding.
         let wanted = Self.requestedRuns ?? 5
-        let first = Self.requestedRuns == nil
+        let first =
+            Self.requestedRuns == nil
             ? 101 : ProcessInfo.processInfo.environment["AUTOMAIL_PROPERTY_SEED"].flatMap { UInt64($0) } ?? 1
         var seed = first - 1
         while report.workspaces < wanted, seed < first + UInt64(wanted) * 5 {
@@ -144,7 +154,8 @@ import Testing
             let baseKnown = Self.knownShapes(of: base)
             // A base that already fails (a known finding) or that check refuses says nothing about a
             // mutation: the other test reports it.
-            guard baseKnown.isEmpty, !Compiler.check(base.sources.map { SourceFile(path: $0.path, text: $0.text) }).hasErrors
+            guard baseKnown.isEmpty,
+                !Compiler.check(base.sources.map { SourceFile(path: $0.path, text: $0.text) }).hasErrors
             else {
                 report.skippedBases += 1
                 continue
@@ -194,7 +205,8 @@ import Testing
                 } else {
                     outcomes[mutation, default: (0, 0, 0)].lost += 1
                     report.record(
-                        seed: seed, "mutation `\(mutation.rawValue)`: check reports no error, yet \(losses[0])"
+                        seed: seed,
+                        "mutation `\(mutation.rawValue)`: check reports no error, yet \(losses[0])"
                             + (losses.count > 1 ? " (and \(losses.count - 1) more)" : ""),
                         known: known)
                 }
@@ -204,8 +216,9 @@ import Testing
             let o = outcomes[m] ?? (0, 0, 0)
             return "  \(m.rawValue): refused \(o.refused), kept \(o.kept), lost \(o.lost)"
         }
-        print("SoundnessPropertyTests mutations (refused by check / not refused but every mention kept / lost):\n"
-            + table.joined(separator: "\n"))
+        print(
+            "SoundnessPropertyTests mutations (refused by check / not refused but every mention kept / lost):\n"
+                + table.joined(separator: "\n"))
         report.finish("mutated workspaces", knownNames: Self.knownFindings.filter { Mutation(rawValue: $0) != nil })
     }
 }

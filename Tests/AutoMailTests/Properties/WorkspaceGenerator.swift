@@ -116,7 +116,9 @@ struct WorkspaceGenerator {
             value += " " + pick(Self.markdownWords)
         }
         if chance(20) {
-            value += " " + String(repeating: "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ", count: count(3...12))
+            value +=
+                " "
+                + String(repeating: "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ", count: count(3...12))
             value = String(value.dropLast())
         }
         return value
@@ -154,7 +156,8 @@ struct WorkspaceGenerator {
     mutating func words() -> String {
         let phrases = [
             "Thanks for talking with us", "Merci d’avoir échangé avec nous", "Obrigado — até já", "東京でお会いしましょう",
-            "Rent & repairs: what's next?", "Quotes \"like this\" and 'this'", "5 > 3, and 2 < 4", "**Bold** and _light_",
+            "Rent & repairs: what's next?", "Quotes \"like this\" and 'this'", "5 > 3, and 2 < 4",
+            "**Bold** and _light_",
             "a `code` span", "Ça marche 🙂", "see [the map](https://example-prop.org/map?a=1&b=2)",
         ]
         var text = pick(phrases)
@@ -181,10 +184,13 @@ struct WorkspaceGenerator {
     mutating func inlineConditional() -> String {
         switch count(0...3) {
         case 0: return "{% if \(condition()) %}\(output()){% endif %}"
-        case 1: return "{% if \(condition()) %}\(words()){% elsif \(condition()) %}\(output()){% else %}\(words()){% endif %}"
+        case 1:
+            return
+                "{% if \(condition()) %}\(words()){% elsif \(condition()) %}\(output()){% else %}\(words()){% endif %}"
         case 2: return "{% unless \(condition()) %}\(words()){% endunless %}"
         default:
-            return "{% case contact.\(fields.choice) %}{% when \"A\" %}alpha{% when \"B\", \"Ç\" %}\(output()){% else %}\(words()){% endcase %}"
+            return
+                "{% case contact.\(fields.choice) %}{% when \"A\" %}alpha{% when \"B\", \"Ç\" %}\(output()){% else %}\(words()){% endcase %}"
         }
     }
 
@@ -205,14 +211,17 @@ struct WorkspaceGenerator {
             let marker = chance(50) ? "-" : "1."
             return (0..<count(1...3)).map { _ in "\(marker) \(inline())" }.joined(separator: "\n")
         case 3:
-            return "[\(pick(["Read more", "En savoir plus", "Écrire à {{ contact.firstname | default: \"nous\" }}", "Map & rules"]))](\(pick(["https://example-prop.org/a?b=1&c=2", "mailto:team@example-prop.org", "https://example-prop.org/p?u={{ contact.mail | url_encode }}"])))"
+            return
+                "[\(pick(["Read more", "En savoir plus", "Écrire à {{ contact.firstname | default: \"nous\" }}", "Map & rules"]))](\(pick(["https://example-prop.org/a?b=1&c=2", "mailto:team@example-prop.org", "https://example-prop.org/p?u={{ contact.mail | url_encode }}"])))"
         case 4, 5:
             shapes.insert(.blockIf)
             let separator = chance(50) ? "\n\n" : "\n"
             // Sometimes with whitespace control.
             let (open, close) = chance(20) ? ("{%-", "-%}") : ("{%", "%}")
             var text = "\(open) if \(condition()) \(close)" + separator + blocks(depth: depth + 1)
-            if chance(40) { text += separator + "\(open) elsif \(condition()) \(close)" + separator + blocks(depth: depth + 1) }
+            if chance(40) {
+                text += separator + "\(open) elsif \(condition()) \(close)" + separator + blocks(depth: depth + 1)
+            }
             if chance(60) { text += separator + "\(open) else \(close)" + separator + blocks(depth: depth + 1) }
             return text + separator + "\(open) endif \(close)"
         case 6:
@@ -222,18 +231,22 @@ struct WorkspaceGenerator {
         case 7:
             if casesShareLines, chance(50) {
                 shapes.insert(.caseWhenSharingLine)
-                return "{% case contact.\(fields.choice) %}\n{% when \"A\" %}\(inline())\n{% when \"B\" %}\(words())\n{% else %}\(words())\n{% endcase %}"
+                return
+                    "{% case contact.\(fields.choice) %}\n{% when \"A\" %}\(inline())\n{% when \"B\" %}\(words())\n{% else %}\(words())\n{% endcase %}"
             }
             shapes.insert(.blockCase)
             let separator = chance(50) ? "\n\n" : "\n"
-            return "{% case contact.\(fields.choice) %}" + separator + "{% when \"A\" %}" + separator + blocks(depth: depth + 1)
-                + separator + "{% when \"B\", \"Ç\" %}" + separator + blocks(depth: depth + 1) + separator + "{% else %}"
+            return "{% case contact.\(fields.choice) %}" + separator + "{% when \"A\" %}" + separator
+                + blocks(depth: depth + 1)
+                + separator + "{% when \"B\", \"Ç\" %}" + separator + blocks(depth: depth + 1) + separator
+                + "{% else %}"
                 + separator + blocks(depth: depth + 1) + separator + "{% endcase %}"
         case 8:
             shapes.insert(.assignCapture)
             let name = pick(["greeting", "note", "tagline", "who"])
             if chance(50) {
-                return "{% assign \(name) = \(pick(["\"Hello & welcome\"", "contact.firstname", "workspace.name", "contact.\(fields.number)"])) %}"
+                return
+                    "{% assign \(name) = \(pick(["\"Hello & welcome\"", "contact.firstname", "workspace.name", "contact.\(fields.number)"])) %}"
                     + "\n\n\(words()) {{ \(name) }}"
             }
             return "{% capture \(name) %}\(inline()){% endcapture %}\n\n\(words()) {{ \(name) }}"
@@ -248,7 +261,8 @@ struct WorkspaceGenerator {
 
     /// A body: a greeting paragraph (so it never renders empty), then blocks.
     mutating func body() -> String {
-        var text = "\(pick(["Hi", "Bonjour", "Olá", "こんにちは"])) {{ contact.firstname | default: \"neighbour\" }}, \(locale)."
+        var text =
+            "\(pick(["Hi", "Bonjour", "Olá", "こんにちは"])) {{ contact.firstname | default: \"neighbour\" }}, \(locale)."
         text += "\n\n" + blocks(depth: 0)
         return text + "\n"
     }
@@ -257,11 +271,14 @@ struct WorkspaceGenerator {
     mutating func subject() -> String {
         var text = pick(["News", "Merci", "Welcome", "Réunion", "集会", "Rent & repairs", "\"Quoted\" news"])
         for _ in 0..<count(0...2) {
-            text += " " + pick([
-                "{{ contact.firstname | default: \"friend\" }}", "{% if contact.firstname %}for {{ contact.firstname }}{% endif %}",
-                "{% unless \(condition()) %}today{% endunless %}", pick(Self.oddWords), "{{ workspace.name }}",
-                "{% case contact.\(fields.choice) %}{% when \"A\" %}(A){% else %}(all){% endcase %}",
-            ])
+            text +=
+                " "
+                + pick([
+                    "{{ contact.firstname | default: \"friend\" }}",
+                    "{% if contact.firstname %}for {{ contact.firstname }}{% endif %}",
+                    "{% unless \(condition()) %}today{% endunless %}", pick(Self.oddWords), "{{ workspace.name }}",
+                    "{% case contact.\(fields.choice) %}{% when \"A\" %}(A){% else %}(all){% endcase %}",
+                ])
         }
         return text
     }
@@ -270,7 +287,9 @@ struct WorkspaceGenerator {
 
     /// Every mandatory mention, worded by `variant`.
     mutating func mentions(_ variant: Int) -> String {
-        let privacy = pick(["Privacy policy and your data rights", "Vos données", "Datenschutz & Rechte", "Privacidade 🙂"])
+        let privacy = pick([
+            "Privacy policy and your data rights", "Vos données", "Datenschutz & Rechte", "Privacidade 🙂",
+        ])
         let unsubscribe = pick(["Unsubscribe", "Se désinscrire", "Stop these emails", "Abmelden « ici »"])
         let separator = pick([" · ", "\n", "\n\n"])
         switch variant % 3 {
@@ -290,22 +309,27 @@ struct WorkspaceGenerator {
     mutating func footer() -> String {
         var text = ""
         if chance(40) {
-            text += "{% if contact.firstname %}{{ contact.firstname }}, you{% else %}You{% endif %} can leave at any time.\n\n"
+            text +=
+                "{% if contact.firstname %}{{ contact.firstname }}, you{% else %}You{% endif %} can leave at any time.\n\n"
         }
         // A capture in 1 footer in 12: it is a finding of these tests, and would otherwise hide the rest.
         switch chance(8) ? 2 : pick([0, 1, 3, 4]) {
         case 0:
             shapes.insert(.footerBranches)
             let separator = chance(50) ? "\n\n" : "\n"
-            text += "{% if \(condition()) %}" + separator + mentions(0) + separator + "{% elsif \(condition()) %}" + separator
+            text +=
+                "{% if \(condition()) %}" + separator + mentions(0) + separator + "{% elsif \(condition()) %}"
+                + separator
                 + mentions(1) + separator + "{% else %}" + separator + mentions(2) + separator + "{% endif %}"
         case 1:
             shapes.insert(.footerCase)
-            text += "{% case contact.\(fields.choice) %}\n\n{% when \"A\" %}\n\n" + mentions(1) + "\n\n{% else %}\n\n"
+            text +=
+                "{% case contact.\(fields.choice) %}\n\n{% when \"A\" %}\n\n" + mentions(1) + "\n\n{% else %}\n\n"
                 + mentions(0) + "\n\n{% endcase %}"
         case 2:
             shapes.insert(.footerCapture)
-            text += "{% capture who %}{{ legal.publisher }}, {{ legal.postal_address }}{% endcapture %}"
+            text +=
+                "{% capture who %}{{ legal.publisher }}, {{ legal.postal_address }}{% endcapture %}"
                 + "{% assign origin = legal.data_origin %}\n\n{{ origin }}\n\n{{ who }}\n\n"
                 + "[\(pick(["Privacy", "Vos données"]))]({{ legal.privacy_url }}) · [\(pick(["Unsubscribe", "Désinscription"]))]({{ unsubscribe_url }})"
         default:
@@ -330,8 +354,10 @@ struct WorkspaceGenerator {
         if purposeMode { shapes.insert(.purposeMode) }
         var generated = GeneratedWorkspace(
             seed: seed, files: [:], locales: locales, fields: fields,
-            publisher: legalValue(pick(["Riverside Tenants Association, Inc.", "Les Amis d'Été", "Verein \"Grün\" e.V."])),
-            postalAddress: legalValue(pick(["415 River Road, Suite 2B, Riverside, NJ 08075, USA", "12 rue de la République, 69001 Lyon"])),
+            publisher: legalValue(
+                pick(["Riverside Tenants Association, Inc.", "Les Amis d'Été", "Verein \"Grün\" e.V."])),
+            postalAddress: legalValue(
+                pick(["415 River Road, Suite 2B, Riverside, NJ 08075, USA", "12 rue de la République, 69001 Lyon"])),
             privacyURL: pick(["https://example-prop.org/privacy", "https://example-prop.org/données?a=1&b=2"]),
             dataOrigin: [:], templateIDs: [], shapes: [], footers: [:], templates: [:], layout: nil)
         for locale in locales {
@@ -354,7 +380,8 @@ struct WorkspaceGenerator {
         if chance(20) {
             shapes.insert(.customLayout)
             let footerSlot = chance(60) ? "<div style=\"font-size:12px;color:#6b7280;\">{{ footer }}</div>\n" : ""
-            generated.layout = "<body style=\"margin:0;background:#f4f4f5;\">\n"
+            generated.layout =
+                "<body style=\"margin:0;background:#f4f4f5;\">\n"
                 + "<table role=\"presentation\" width=\"100%\"><tr><td style=\"padding:24px;\">\n"
                 + "<p style=\"font-weight:bold;\">{{ workspace.name }} · {{ legal.publisher }}</p>\n{{ content }}\n"
                 + footerSlot + "</td></tr></table>\n</body>\n"
@@ -384,7 +411,8 @@ struct WorkspaceGenerator {
     static func block(_ text: String, indent: Int) -> String {
         let pad = String(repeating: " ", count: indent)
         let lines = text.hasSuffix("\n") ? String(text.dropLast()) : text
-        return "|\n" + lines.split(separator: "\n", omittingEmptySubsequences: false)
+        return "|\n"
+            + lines.split(separator: "\n", omittingEmptySubsequences: false)
             .map { $0.isEmpty ? "" : pad + $0 }.joined(separator: "\n") + "\n"
     }
 
@@ -411,7 +439,8 @@ struct WorkspaceGenerator {
         manifest += "footer:\n"
         for locale in w.locales { manifest += "  \(locale): " + block(w.footers[locale] ?? "", indent: 4) }
         if w.layout != nil { manifest += "layout: layouts/email.html\n" }
-        manifest += purposes
+        manifest +=
+            purposes
             ? "consent:\n  mode: purpose\n  purposes:\n    - id: news\n      label: News\n"
             : "consent:\n  mode: channel\n"
         let f = w.fields
@@ -433,7 +462,8 @@ struct WorkspaceGenerator {
             var text = "id: \(id)\n" + (purposes ? "purpose: news\n" : "") + "locales:\n"
             for locale in w.locales {
                 guard let content = w.templates[id]?[locale] else { continue }
-                text += "  \(locale):\n    subject: \(quoted(content.subject))\n    body: " + block(content.body, indent: 6)
+                text +=
+                    "  \(locale):\n    subject: \(quoted(content.subject))\n    body: " + block(content.body, indent: 6)
                 if let footer = content.footer { text += "    footer: " + block(footer, indent: 6) }
             }
             files["templates/\(id).yaml"] = text
