@@ -45,6 +45,35 @@ enum UTF8Text {
         return text.withUTF8 { firstOffset(of: pattern, in: $0, from: 0) } != nil
     }
 
+    /// The number of UTF-8 bytes of the scalar whose first byte is `lead` (1 for a stray
+    /// continuation byte, which valid UTF-8 never starts a scalar with).
+    static func width(ofScalarStartingWith lead: UInt8) -> Int {
+        switch lead {
+        case ..<0xC0: 1
+        case ..<0xE0: 2
+        case ..<0xF0: 3
+        default: 4
+        }
+    }
+
+    /// The UTF-8 offsets in `bytes` (valid UTF-8) of the Unicode-scalar offsets `offsets`, which must
+    /// not decrease; an offset past the last scalar gives `bytes.count`. One walk over the bytes.
+    static func utf8Offsets(ofScalarOffsets offsets: [Int], in bytes: [UInt8]) -> [Int] {
+        var result: [Int] = []
+        result.reserveCapacity(offsets.count)
+        var scalar = 0
+        var byte = 0
+        for target in offsets {
+            while scalar < target, byte < bytes.count {
+                byte += 1
+                while byte < bytes.count, bytes[byte] & 0xC0 == 0x80 { byte += 1 }
+                scalar += 1
+            }
+            result.append(byte)
+        }
+        return result
+    }
+
     /// The UTF-8 offset of the first occurrence of `pattern` in `bytes[from...]`.
     static func firstOffset(of pattern: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
         guard let first = pattern.first else { return from }
