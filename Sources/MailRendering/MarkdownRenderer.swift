@@ -380,7 +380,7 @@ struct MarkdownConversion {
     /// `<p><a href="…">text</a>{.button}</p>` becomes `<p class="am-button"><a href="…">text</a></p>`:
     /// one link alone in its paragraph, the marker right after it. Anything else keeps the marker as text.
     static func markButtons(in html: String) -> String {
-        guard html.contains(buttonMarker) else { return html }
+        guard UTF8Text.containsCharacters(html, buttonMarker) else { return html }
         var result = ""
         var rest = Substring(html)
         let close = buttonMarker + "</p>"

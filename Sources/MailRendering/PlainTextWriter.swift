@@ -48,8 +48,11 @@ enum PlainTextWriter {
         }
 
         /// Whether `text` holds a Liquid output or tag placeholder.
+        ///
+        /// Without the prefix's bytes there is no token; with them, `tokens(in:)` gives the answer the
+        /// Character search would (it finds tokens only where they are whole Characters).
         func holdsLiquid(_ text: String) -> Bool {
-            guard text.contains(document.prefix) else { return false }
+            guard UTF8Text.contains(text, bytes: document.prefixBytes) else { return false }
             return document.tokens(in: Substring(text)).contains { token in
                 switch document.placeholders[token.index].construct.kind {
                 case .output, .tag: true
@@ -70,7 +73,7 @@ enum PlainTextWriter {
             for token in tokens {
                 let placeholder = document.placeholders[token.index]
                 guard placeholder.construct.kind == .output, let value = settings.value(ofOutput: placeholder.source),
-                      !value.contains(document.prefix)
+                      !UTF8Text.containsCharacters(value, document.prefix)
                 else { continue }
                 result += substring[last..<token.range.lowerBound]
                 result += HTMLEscaper.escape(.text, value)

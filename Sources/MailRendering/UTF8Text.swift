@@ -40,9 +40,23 @@ enum UTF8Text {
 
     /// Whether `needle`'s UTF-8 bytes occur in `text`'s.
     static func contains(_ text: String, _ needle: String) -> Bool {
-        let pattern = Array(needle.utf8)
+        contains(text, bytes: Array(needle.utf8))
+    }
+
+    /// Whether the bytes `pattern` occur in `text`'s UTF-8 bytes.
+    static func contains(_ text: String, bytes pattern: [UInt8]) -> Bool {
         var text = text
         return text.withUTF8 { firstOffset(of: pattern, in: $0, from: 0) } != nil
+    }
+
+    /// `text.contains(needle)`, the search by Characters, with the byte search as its quick "no" (most
+    /// texts hold no match, and the Character search costs a hundred times more a byte).
+    ///
+    /// `needle` must be ASCII without `K`, `;` or `` ` ``: then a Character match is always a byte match,
+    /// since no other scalar or sequence is canonically equivalent to one of its characters (U+212A, U+037E
+    /// and U+1FEF are equivalent to those three).
+    static func containsCharacters(_ text: String, _ needle: String) -> Bool {
+        contains(text, needle) && text.contains(needle)
     }
 
     /// The number of UTF-8 bytes of the scalar whose first byte is `lead` (1 for a stray

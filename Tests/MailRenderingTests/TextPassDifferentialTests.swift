@@ -1,0 +1,116 @@
+import Testing
+@testable import MailRendering
+
+/// The byte and scalar passes that replaced Character and `String.UnicodeScalarView` ones, each against
+/// the pass it replaced (kept below as the definition), on generated strings mixing ASCII, typographic
+/// marks, combining marks, `\r\n` and the markup the writer makes.
+struct TextPassDifferentialTests {
+    typealias Generator = TokenScanDifferentialTests.Generator
+
+    static let htmlPieces = [
+        "<p>", "</p>", "<code>", "</code>", "<pre>", "</pre>", "<pre", "<code\u{301}>", "<pre\u{300}>", "</code\u{301}>",
+        "<a href=\"https://a.example/«x»\">", "</a>", "<", ">", " ", "\u{A0}", "\u{202F}", "«", "»", ":", ";", "!", "?",
+        "word", "é", "\u{301}", "\n", "\r\n", "LQQZ0X", "👍🏽", "« ", " »", "14:30", "https://",
+    ]
+
+    @Test func frenchTypographyAgreesWithTheScalarViewPass() {
+        var generator = Generator(state: 23)
+        for _ in 0..<4_000 {
+            let html = generator.string(Self.htmlPieces, upTo: 20)
+            #expect(Typography.french.apply(toProtectedHTML: html) == Self.frenchByScalarView(html), "\(html.debugDescription)")
+        }
+    }
+
+    static let outputPieces = ["{{", "}}", "{{-", "-}}", " ", "legal.publisher", "a", "\u{301}", "\r", "\r\n", "é", "-", "{", "}"]
+
+    @Test func outputPathAgreesWithTheCharacterDefinition() {
+        var generator = Generator(state: 29)
+        for _ in 0..<4_000 {
+            let source = generator.string(Self.outputPieces, upTo: 7)
+            #expect(ConversionSettings.path(ofOutput: source) == Self.pathByCharacters(source), "\(source.debugDescription)")
+        }
+    }
+
+    static let needlePieces = ["{{", "{%", "\n", "\r", "\r\n", "{", "%", "é", "\u{301}", "LQQZ", "LQQZ\u{301}", "a", "{.button}"]
+
+    /// The search `String.contains(_:)` is in MailRendering, which does not import Foundation: the
+    /// standard library's `firstRange(of:)`, by Characters. (Here, beside tests that import Foundation,
+    /// `contains` would be NSString's search, by UTF-16 units.)
+    @Test func containsCharactersIsTheCharacterSearch() {
+        var generator = Generator(state: 31)
+        for _ in 0..<4_000 {
+            let text = generator.string(Self.needlePieces, upTo: 8)
+            for needle in ["{{", "{%", "\n", "\r", "LQQZ", "{.button}"] {
+                #expect(UTF8Text.containsCharacters(text, needle) == (text.firstRange(of: needle) != nil),
+                        "\(text.debugDescription) \(needle.debugDescription)")
+            }
+        }
+    }
+
+    @Test func knownValuesWithALineBreakStayLiquid() {
+        var generator = Generator(state: 37)
+        for _ in 0..<2_000 {
+            let value = generator.string(Self.needlePieces, upTo: 6)
+            let settings = ConversionSettings(knownValues: ["legal.publisher": value])
+            let expected = value.firstRange(of: "{{") == nil && value.firstRange(of: "{%") == nil
+                && !value.contains(Character("\n")) && !value.contains(Character("\r"))
+            #expect((settings.value(ofOutput: "{{ legal.publisher }}") != nil) == expected, "\(value.debugDescription)")
+        }
+    }
+
+    /// The path of `{{ path }}` as `ConversionSettings.value(ofOutput:)` read it before its byte path.
+    static func pathByCharacters(_ source: String) -> String? {
+        guard source.hasPrefix("{{"), source.hasSuffix("}}"), !source.hasPrefix("{{-"), !source.hasSuffix("-}}")
+        else { return nil }
+        return source.dropFirst(2).dropLast(2).trimming([" "])
+    }
+
+    /// French typography written through `String.UnicodeScalarView`, as before the byte writer.
+    static func frenchByScalarView(_ html: String) -> String {
+        let scalars = Array(html.unicodeScalars)
+        var result = String.UnicodeScalarView()
+        var index = 0
+        var codeDepth = 0
+        let narrow = Typography.narrowNoBreakSpace
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool { scalar == " " || scalar == "\u{A0}" || scalar == "\u{202F}" }
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if scalar == "<" {
+                var end = index + 1
+                while end < scalars.count, scalars[end] != ">" { end += 1 }
+                let tag = String(String.UnicodeScalarView(scalars[index..<min(end + 1, scalars.count)]))
+                if tag.hasPrefix("<code") || tag.hasPrefix("<pre") { codeDepth += 1 }
+                if tag == "</code>" || tag == "</pre>" { codeDepth = max(0, codeDepth - 1) }
+                result.append(contentsOf: scalars[index..<min(end + 1, scalars.count)])
+                index = end + 1
+                continue
+            }
+            guard codeDepth == 0 else {
+                result.append(scalar)
+                index += 1
+                continue
+            }
+            let next = index + 1 < scalars.count ? scalars[index + 1] : nil
+            switch scalar {
+            case " ", "\u{A0}":
+                if let next, ":;!?»".unicodeScalars.contains(next) { result.append(narrow) } else { result.append(scalar) }
+            case "«":
+                result.append(scalar)
+                if let next, isSpace(next) {
+                    result.append(narrow)
+                    index += 2
+                    continue
+                } else if let next, next != "<" {
+                    result.append(narrow)
+                }
+            case "»":
+                if let last = result.last, !isSpace(last), last != ">", last != "\n" { result.append(narrow) }
+                result.append(scalar)
+            default:
+                result.append(scalar)
+            }
+            index += 1
+        }
+        return String(result)
+    }
+}
