@@ -16,19 +16,21 @@ enum MarkdownBounds {
         var open = 0
         var inParagraph = 0
         var lineIsBlank = true
-        for scalar in markdown.unicodeScalars {
+        // On UTF-8 bytes: a scalar is its lead byte (continuation bytes are skipped), and every scalar
+        // the bounds look at is ASCII.
+        for byte in markdown.utf8 where byte & 0xC0 != 0x80 {
             count += 1
             if count > maxScalars {
                 return "it is longer than \(maxScalars) characters"
             }
-            switch scalar {
-            case "\n":
+            switch byte {
+            case UInt8(ascii: "\n"):
                 if lineIsBlank {
                     open = 0
                     inParagraph = 0
                 }
                 lineIsBlank = true
-            case "[":
+            case UInt8(ascii: "["):
                 lineIsBlank = false
                 open += 1
                 inParagraph += 1
@@ -38,10 +40,10 @@ enum MarkdownBounds {
                 if inParagraph > maxBracketsPerParagraph {
                     return "one paragraph has more than \(maxBracketsPerParagraph) `[`"
                 }
-            case "]":
+            case UInt8(ascii: "]"):
                 lineIsBlank = false
                 if open > 0 { open -= 1 }
-            case " ", "\t", "\r":
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
                 break
             default:
                 lineIsBlank = false

@@ -117,6 +117,14 @@ public struct ConversionSettings: Sendable, Hashable {
         self.knownValues = knownValues
     }
 
+    /// Hashes the typography and the number of known values, not the values: settings are keys beside
+    /// each text converted (a few per build, one per locale), and hashing every value cost more than the
+    /// conversion lookups they served. Equal settings still hash equally; `==` compares every value.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(typography)
+        hasher.combine(knownValues.count)
+    }
+
     /// The known value a Liquid output stands for: `{{ path }}` with no filter and no whitespace control.
     func value(ofOutput source: String) -> String? {
         guard !knownValues.isEmpty, let path = Self.path(ofOutput: source) else { return nil }

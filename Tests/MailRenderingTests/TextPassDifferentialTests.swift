@@ -58,6 +58,58 @@ struct TextPassDifferentialTests {
         }
     }
 
+    static let boundPieces = ["[", "[[[[[", "]", "]]", "\n", "\n\n", " ", "\t", "\r", "é", "👍🏽", "x", "[x](y)"]
+
+    @Test func markdownBoundsAgreeWithTheScalarCount() {
+        var generator = Generator(state: 41)
+        for _ in 0..<4_000 {
+            let markdown = generator.string(Self.boundPieces, upTo: 30)
+            #expect(MarkdownBounds.problem(in: markdown) == Self.boundsByScalars(markdown), "\(markdown.debugDescription)")
+        }
+        let long = String(repeating: "é", count: MarkdownBounds.maxScalars)
+        #expect(MarkdownBounds.problem(in: long) == nil)
+        #expect(MarkdownBounds.problem(in: long + "€") == Self.boundsByScalars(long + "€"))
+        #expect(MarkdownBounds.problem(in: String(repeating: "[x]", count: 501)) == Self.boundsByScalars(String(repeating: "[x]", count: 501)))
+    }
+
+    /// `MarkdownBounds.problem(in:)` over Unicode scalars, as before its byte loop.
+    static func boundsByScalars(_ markdown: String) -> String? {
+        var count = 0
+        var open = 0
+        var inParagraph = 0
+        var lineIsBlank = true
+        for scalar in markdown.unicodeScalars {
+            count += 1
+            if count > MarkdownBounds.maxScalars { return "it is longer than \(MarkdownBounds.maxScalars) characters" }
+            switch scalar {
+            case "\n":
+                if lineIsBlank {
+                    open = 0
+                    inParagraph = 0
+                }
+                lineIsBlank = true
+            case "[":
+                lineIsBlank = false
+                open += 1
+                inParagraph += 1
+                if open > MarkdownBounds.maxOpenBrackets {
+                    return "more than \(MarkdownBounds.maxOpenBrackets) `[` are open at once in one paragraph"
+                }
+                if inParagraph > MarkdownBounds.maxBracketsPerParagraph {
+                    return "one paragraph has more than \(MarkdownBounds.maxBracketsPerParagraph) `[`"
+                }
+            case "]":
+                lineIsBlank = false
+                if open > 0 { open -= 1 }
+            case " ", "\t", "\r":
+                break
+            default:
+                lineIsBlank = false
+            }
+        }
+        return nil
+    }
+
     /// The path of `{{ path }}` as `ConversionSettings.value(ofOutput:)` read it before its byte path.
     static func pathByCharacters(_ source: String) -> String? {
         guard source.hasPrefix("{{"), source.hasSuffix("}}"), !source.hasPrefix("{{-"), !source.hasSuffix("-}}")
