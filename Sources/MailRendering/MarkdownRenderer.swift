@@ -211,13 +211,37 @@ struct MarkdownConversion {
 
     /// `[name]: url` lines (first declaration of a name wins in lookups; all are checked).
     static func urlDeclarations(in document: ProtectedMarkdown) -> Declarations {
+        let text = document.text
+        // On simple text (every scalar its own Character) the lines split on bytes are the same, and a
+        // line can matter only if its first byte after spaces and tabs is `[` or a backtick: only those
+        // lines are read as Substrings.
+        guard UTF8Text.isSimple(text) else {
+            return urlDeclarations(in: document, lines: text.split(separator: "\n", omittingEmptySubsequences: false))
+        }
+        let bytes = Array(text.utf8)
+        var lines: [Substring] = []
+        var lineStart = 0
+        while lineStart <= bytes.count {
+            var lineEnd = lineStart
+            while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            var first = lineStart
+            while first < lineEnd, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") { first += 1 }
+            if first < lineEnd, bytes[first] == UInt8(ascii: "[") || bytes[first] == UInt8(ascii: "`") {
+                let utf8 = text.utf8
+                let lower = utf8.index(utf8.startIndex, offsetBy: lineStart)
+                let upper = utf8.index(utf8.startIndex, offsetBy: lineEnd)
+                lines.append(text[lower..<upper])
+            }
+            lineStart = lineEnd + 1
+        }
+        return urlDeclarations(in: document, lines: lines)
+    }
+
+    /// `[name]: url` lines among `lines` (lines of `document.text`, in order; the others can neither
+    /// declare nor open a fence).
+    static func urlDeclarations(in document: ProtectedMarkdown, lines: [Substring]) -> Declarations {
         var result = Declarations()
         var inFence = false
-        let text = document.text
-        // On simple text (every scalar its own Character) the lines split on bytes are the same.
-        let lines: [Substring] = UTF8Text.isSimple(text)
-            ? text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Substring($0) }
-            : text.split(separator: "\n", omittingEmptySubsequences: false)
         for line in lines {
             let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
             if trimmed.hasPrefix("```") { inFence.toggle() }

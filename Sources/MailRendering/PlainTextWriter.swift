@@ -342,8 +342,8 @@ enum PlainTextWriter {
     static func unwrapped(_ text: String, first: String, rest: String, restore: (Substring) -> String) -> [String] {
         var lines: [String] = []
         var prefix = first
-        for segment in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let words = segment.split(separator: " ").map(restore)
+        for segment in segments(of: text) {
+            let words = words(of: segment).map(restore)
             if words.isEmpty, lines.isEmpty { continue }
             lines.append(prefix + words.joined(separator: " "))
             prefix = rest
@@ -352,6 +352,36 @@ enum PlainTextWriter {
             lines.removeLast()
         }
         return lines
+    }
+
+    /// The `\n`-separated segments of `text`, empty ones kept; split on bytes when every scalar is its
+    /// own Character, where the two splits agree.
+    static func segments(of text: String) -> [Substring] {
+        guard UTF8Text.isSimple(text) else { return text.split(separator: "\n", omittingEmptySubsequences: false) }
+        return split(Substring(text), on: UInt8(ascii: "\n"), keepingEmpty: true)
+    }
+
+    /// The space-separated words of a segment (no empty ones); split on bytes when simple.
+    static func words(of segment: Substring) -> [Substring] {
+        guard UTF8Text.isSimple(segment) else { return segment.split(separator: " ") }
+        return split(segment, on: UInt8(ascii: " "), keepingEmpty: false)
+    }
+
+    /// `text` split at each `separator` byte (an ASCII byte, so every piece starts and ends on a scalar).
+    private static func split(_ text: Substring, on separator: UInt8, keepingEmpty: Bool) -> [Substring] {
+        let utf8 = text.utf8
+        var pieces: [Substring] = []
+        var start = utf8.startIndex
+        var index = start
+        while index < utf8.endIndex {
+            if utf8[index] == separator {
+                if keepingEmpty || start < index { pieces.append(text[start..<index]) }
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        if keepingEmpty || start < utf8.endIndex { pieces.append(text[start..<utf8.endIndex]) }
+        return pieces
     }
 
     /// `wrap(_:first:rest:)` by Characters: the definition, and the path for text with combining

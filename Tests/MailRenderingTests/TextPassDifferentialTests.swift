@@ -110,6 +110,38 @@ struct TextPassDifferentialTests {
         return nil
     }
 
+    static let markdownPieces = [
+        "[a]: https://a.example/x", "[B]:\thttps://b.example", "  [c]: {{ url }}", "[a]: https://dup.example", "\n", "\n\n",
+        "```", "  ```", "\t", " ", "[x]", "[y]:", "text", "é", "\u{202F}", "\u{301}", "\r\n", "`code`", "[", "]:", "{{ x }}",
+    ]
+
+    @Test func urlDeclarationsAgreeWithEveryLineRead() {
+        var generator = Generator(state: 43)
+        for _ in 0..<3_000 {
+            let document = ProtectedMarkdown(source: generator.string(Self.markdownPieces, upTo: 14))
+            let fast = MarkdownConversion.urlDeclarations(in: document)
+            let reference = MarkdownConversion.urlDeclarations(
+                in: document, lines: document.text.split(separator: "\n", omittingEmptySubsequences: false))
+            #expect(fast.ordered.map { String($0.url) } == reference.ordered.map { String($0.url) }, "\(document.text.debugDescription)")
+            #expect(fast.ordered.map(\.range) == reference.ordered.map(\.range))
+            #expect(fast.byName.mapValues { String($0.url) } == reference.byName.mapValues { String($0.url) })
+        }
+    }
+
+    static let segmentPieces = [" ", "  ", "\n", "\n\n", "word", "é", "\u{202F}", "\u{301}", "\r\n", "👍🏽", "&amp;", "LQQZ0X"]
+
+    @Test func segmentsAndWordsAgreeWithCharacterSplits() {
+        var generator = Generator(state: 47)
+        for _ in 0..<4_000 {
+            let text = generator.string(Self.segmentPieces, upTo: 12)
+            let segments = PlainTextWriter.segments(of: text)
+            #expect(segments == text.split(separator: "\n", omittingEmptySubsequences: false), "\(text.debugDescription)")
+            for segment in segments {
+                #expect(PlainTextWriter.words(of: segment) == segment.split(separator: " "), "\(segment.debugDescription)")
+            }
+        }
+    }
+
     /// The path of `{{ path }}` as `ConversionSettings.value(ofOutput:)` read it before its byte path.
     static func pathByCharacters(_ source: String) -> String? {
         guard source.hasPrefix("{{"), source.hasSuffix("}}"), !source.hasPrefix("{{-"), !source.hasSuffix("-}}")
