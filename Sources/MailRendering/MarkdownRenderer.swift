@@ -46,13 +46,13 @@ private func htmlFragment(of conversion: MarkdownConversion) -> (html: String, i
         case .tag:
             // `{% raw %}` prints its body literally: in HTML that literal text must be escaped.
             guard let body = placeholder.construct.rawBody else { return placeholder.source }
-            let scalars = Array(placeholder.source.unicodeScalars)
+            let scalars = ScalarText.scalars(of: placeholder.source)
             let start = placeholder.construct.range.lowerBound
             let bodyRange = (body.lowerBound - start)..<(body.upperBound - start)
             guard bodyRange.lowerBound >= 0, bodyRange.upperBound <= scalars.count else { return placeholder.source }
-            return String(String.UnicodeScalarView(scalars[..<bodyRange.lowerBound]))
-                + HTMLEscaper.escape(.text, String(String.UnicodeScalarView(scalars[bodyRange])))
-                + String(String.UnicodeScalarView(scalars[bodyRange.upperBound...]))
+            return ScalarText.string(scalars[..<bodyRange.lowerBound])
+                + HTMLEscaper.escape(.text, ScalarText.string(scalars[bodyRange]))
+                + ScalarText.string(scalars[bodyRange.upperBound...])
         case .lessThan: return "&lt;"
         case .autolink(let url):
             let escaped = HTMLEscaper.escape(.attribute, url)
@@ -179,7 +179,7 @@ struct MarkdownConversion {
             let start = placeholder.construct.range.lowerBound
             guard let range = scanner.htmlTagRange(at: start, commentEnds: &commentEnds) else { continue }
             guard !inCode(start) else { continue }
-            let text = String(String.UnicodeScalarView(scanner.scalars[range]))
+            let text = ScalarText.string(scanner.scalars[range])
             let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
             let isComment = text.hasPrefix("<!--")
             issues.append(MarkdownIssue(
