@@ -261,6 +261,47 @@ struct MarkdownConversion {
         return result
     }
 
+    /// Whether `text` holds a white-space Character or a quote (`"`, `'`, a backtick). ASCII text is read
+    /// on bytes: its Characters are its bytes, or `\r\n`, white space like the two bytes it is made of.
+    static func holdsSpaceOrQuote(_ text: String) -> Bool {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return text.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "`" })
+        }
+        return text.utf8.contains { byte in
+            byte == 0x20 || (0x09...0x0D).contains(byte) || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
+                || byte == UInt8(ascii: "`")
+        }
+    }
+
+    /// The `(` matching the `)` that ends `raw`, searched back from it to `start` (the text's first
+    /// index), `)` and `(` balancing; by bytes when every scalar of `raw` is its own Character.
+    static func openingParenthesis(in raw: Substring, downTo start: Substring.Index) -> Substring.Index? {
+        var balance = 0
+        if UTF8Text.isSimple(raw) {
+            let utf8 = raw.utf8
+            var index = utf8.index(before: utf8.endIndex)
+            while index > start {
+                index = utf8.index(before: index)
+                if utf8[index] == UInt8(ascii: ")") { balance += 1 }
+                if utf8[index] == UInt8(ascii: "(") {
+                    if balance == 0 { return index }
+                    balance -= 1
+                }
+            }
+            return nil
+        }
+        var index = raw.index(before: raw.endIndex)
+        while index > start {
+            index = raw.index(before: index)
+            if raw[index] == ")" { balance += 1 }
+            if raw[index] == "(" {
+                if balance == 0 { return index }
+                balance -= 1
+            }
+        }
+        return nil
+    }
+
     /// The Liquid variables a link target may start with: URLs the workspace and the sender control.
     static let trustedURLVariables: Set<String> = ["unsubscribe_url", "legal.privacy_url"]
 
@@ -292,7 +333,7 @@ struct MarkdownConversion {
         let lowered = trimmed.lowercased()
         let schemeOK = ["http://", "https://", "mailto:"].contains { lowered.hasPrefix($0) }
         if schemeOK {
-            if trimmed.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "`" }) {
+            if Self.holdsSpaceOrQuote(trimmed) {
                 return MarkdownIssue(kind: .unsafeLinkURL,
                                      message: "link target `\(shown)` contains a space or a quote",
                                      help: "percent-encode the character (`%20`, `%22`, `%27`)", range: range)
@@ -328,17 +369,7 @@ struct MarkdownConversion {
         var text: Substring
         if raw.last == ")" {
             // Inline: find the `(` matching the final `)`.
-            var balance = 0
-            var index = raw.index(before: raw.endIndex)
-            var open: Substring.Index?
-            while index > body.startIndex {
-                index = raw.index(before: index)
-                if raw[index] == ")" { balance += 1 }
-                if raw[index] == "(" {
-                    if balance == 0 { open = index; break }
-                    balance -= 1
-                }
-            }
+            let open = Self.openingParenthesis(in: raw, downTo: body.startIndex)
             guard let open, open > body.startIndex else { return (HTMLEscaper.escape(.text, raw), nil) }
             inkURL = raw[raw.index(after: open)..<raw.index(before: raw.endIndex)]
             text = body[..<raw.index(before: open)]

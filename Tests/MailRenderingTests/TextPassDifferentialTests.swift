@@ -142,6 +142,36 @@ struct TextPassDifferentialTests {
         }
     }
 
+    static let linkPieces = ["(", ")", "[", "]", "x", " ", "\t", "\r\n", "\r", "\"", "'", "`", "é", "\u{301}", "\u{202F}", "\u{A0}", "https://a.example/"]
+
+    @Test func linkScansAgreeWithCharacterScans() {
+        var generator = Generator(state: 53)
+        for _ in 0..<4_000 {
+            let text = generator.string(Self.linkPieces, upTo: 10)
+            #expect(MarkdownConversion.holdsSpaceOrQuote(text)
+                        == text.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "`" }),
+                    "\(text.debugDescription)")
+            let raw = Substring("[" + text + ")")
+            let start = raw.index(after: raw.startIndex)
+            #expect(MarkdownConversion.openingParenthesis(in: raw, downTo: start) == Self.openingByCharacters(raw, start),
+                    "\(raw.debugDescription)")
+        }
+    }
+
+    static func openingByCharacters(_ raw: Substring, _ start: Substring.Index) -> Substring.Index? {
+        var balance = 0
+        var index = raw.index(before: raw.endIndex)
+        while index > start {
+            index = raw.index(before: index)
+            if raw[index] == ")" { balance += 1 }
+            if raw[index] == "(" {
+                if balance == 0 { return index }
+                balance -= 1
+            }
+        }
+        return nil
+    }
+
     /// The path of `{{ path }}` as `ConversionSettings.value(ofOutput:)` read it before its byte path.
     static func pathByCharacters(_ source: String) -> String? {
         guard source.hasPrefix("{{"), source.hasSuffix("}}"), !source.hasPrefix("{{-"), !source.hasSuffix("-}}")
