@@ -484,13 +484,45 @@ enum HTMLTokenizer {
         inside.first == "/" ? .end(inside.dropFirst().lowercased()) : startTag(inside)
     }
 
-    private static func startTag(_ inside: Substring) -> Token {
+    static func startTag(_ inside: Substring) -> Token {
         // Without whitespace there are no attributes: `<p>`, `<li>`, `<br/>`. ASCII only, where
         // bytes are Characters and `isWhitespace` is the usual five.
         if inside.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x20 && !(0x09...0x0D).contains($0) }) {
             let name = inside.utf8.last == UInt8(ascii: "/") ? inside.dropLast() : inside
             return .start(name.lowercased(), [:])
         }
+        if inside.utf8.allSatisfy({ $0 < 0x80 }) { return asciiStartTag(inside) }
+        return startTagByCharacters(inside)
+    }
+
+    /// `startTagByCharacters(_:)` on ASCII bytes: there a Character is a byte, or `\r\n`, which is
+    /// white space as both its bytes are, so splitting at white space and quotes gives the same pieces.
+    private static func asciiStartTag(_ inside: Substring) -> Token {
+        let bytes = Array(inside.utf8)
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+        func text(_ range: Range<Int>, lowercased: Bool = false) -> String {
+            String(decoding: bytes[range].map { lowercased && (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }, as: UTF8.self)
+        }
+        let end = bytes.last == UInt8(ascii: "/") ? bytes.count - 1 : bytes.count
+        var index = 0
+        while index < end, !isSpace(bytes[index]) { index += 1 }
+        let name = text(0..<index, lowercased: true)
+        var attributes: [String: String] = [:]
+        while true {
+            while index < end, isSpace(bytes[index]) { index += 1 }
+            guard let equals = bytes[index..<end].firstIndex(of: UInt8(ascii: "=")) else { break }
+            let key = text(index..<equals, lowercased: true)
+            let valueStart = equals + 1
+            guard valueStart < end, bytes[valueStart] == UInt8(ascii: "\"") else { break }
+            guard let valueEnd = bytes[(valueStart + 1)..<end].firstIndex(of: UInt8(ascii: "\"")) else { break }
+            attributes[key] = text((valueStart + 1)..<valueEnd)
+            index = valueEnd + 1
+        }
+        return .start(name, attributes)
+    }
+
+    /// The start tag of `inside` by Characters: the definition.
+    static func startTagByCharacters(_ inside: Substring) -> Token {
         var body = inside
         if body.last == "/" { body = body.dropLast() }
         let name = body.prefix(while: { !$0.isWhitespace }).lowercased()

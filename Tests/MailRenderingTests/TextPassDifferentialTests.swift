@@ -172,6 +172,17 @@ struct TextPassDifferentialTests {
         return nil
     }
 
+    static let tagPieces = ["a", "A", "href", "HREF", "=", "\"", "x y", " ", "  ", "\t", "\r\n", "\n", "/", "start=\"3\"", "é", "\u{301}", "=\"v\""]
+
+    @Test func startTagsAgreeWithTheCharacterParse() {
+        var generator = Generator(state: 59)
+        for round in 0..<4_000 {
+            let pieces = round % 2 == 0 ? Array(Self.tagPieces.dropLast(3)) + ["=\"v\""] : Self.tagPieces
+            let inside = Substring(generator.string(pieces, upTo: 10))
+            #expect(HTMLTokenizer.startTag(inside) == HTMLTokenizer.startTagByCharacters(inside), "\(inside.debugDescription)")
+        }
+    }
+
     /// The path of `{{ path }}` as `ConversionSettings.value(ofOutput:)` read it before its byte path.
     static func pathByCharacters(_ source: String) -> String? {
         guard source.hasPrefix("{{"), source.hasSuffix("}}"), !source.hasPrefix("{{-"), !source.hasSuffix("-}}")
