@@ -28,6 +28,10 @@ public enum HTMLEscaper {
     /// Appends `source`'s UTF-8 bytes to `html`, escaped. Only ASCII bytes are ever replaced, so a
     /// well-formed UTF-8 source stays well formed.
     public static func append(_ quoting: Quoting, _ source: some Sequence<UInt8>, to html: inout [UInt8]) {
+        // Contiguous bytes (a String's, an Array's) take the concrete loop below: this generic one,
+        // called from another module, costs a protocol call a byte.
+        let done: Void? = source.withContiguousStorageIfAvailable { append(quoting, bytes: $0, to: &html) }
+        if done != nil { return }
         for byte in source {
             if let entity = entity(for: byte, quoting) {
                 html.append(contentsOf: entity)
@@ -35,6 +39,18 @@ public enum HTMLEscaper {
                 html.append(byte)
             }
         }
+    }
+
+    /// ``append(_:_:to:)`` on contiguous bytes: the runs between replaced bytes are copied whole.
+    private static func append(_ quoting: Quoting, bytes: UnsafeBufferPointer<UInt8>, to html: inout [UInt8]) {
+        var runStart = 0
+        for index in bytes.indices {
+            guard let entity = entity(for: bytes[index], quoting) else { continue }
+            html.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            html.append(contentsOf: entity)
+            runStart = index + 1
+        }
+        html.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
     }
 
     /// The entity that replaces `byte`, or `nil` when it is copied.

@@ -31,12 +31,16 @@ public enum ScalarText {
                 var n = 0
                 let count = bytes.count
                 while i < count {
+                    // ASCII, most of every text: no decoding, no validity check.
+                    if bytes[i] < 0x80 {
+                        buffer.initializeElement(at: n, to: Unicode.Scalar(bytes[i]))
+                        i += 1
+                        n += 1
+                        continue
+                    }
                     let lead = UInt32(bytes[i])
                     var value: UInt32
-                    if lead < 0x80 {
-                        value = lead
-                        i += 1
-                    } else if lead < 0xE0, i + 1 < count {
+                    if lead < 0xE0, i + 1 < count {
                         value = (lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
                         i += 2
                     } else if lead < 0xF0, i + 2 < count {

@@ -1,3 +1,5 @@
+import Liquid
+
 /// Active content in rendered HTML, decided by an allow-list: the elements and attributes a static
 /// email may hold, and the URL schemes of its links and images after character references are decoded.
 /// What a reader's client would run, load or submit is refused however the source spells it (split by
@@ -52,7 +54,7 @@ public enum ActiveContent {
             let finding = Finding(description: what, name: name)
             if !found.contains(finding) { found.append(finding) }
         }
-        let scalars = Array(html.unicodeScalars)
+        let scalars = ScalarText.scalars(of: html)
         var index = 0
         while index < scalars.count {
             guard scalars[index] == "<" else {
@@ -76,7 +78,7 @@ public enum ActiveContent {
             if tag.closing { continue }
             if name == "style", let close = VisibleContent.find(scalars, "</", from: index) {
                 // A style sheet's text: what it would load or run.
-                if let (what, word) = activeStyle(String(String.UnicodeScalarView(scalars[index..<close]))) { add(what, word) }
+                if let (what, word) = activeStyle(ScalarText.string(scalars[index..<close])) { add(what, word) }
             }
             let attributes = VisibleContent.attributes(scalars[tag.attributes])
             for (attribute, value) in attributes.sorted(by: { $0.key < $1.key }) {

@@ -73,7 +73,7 @@ public struct DocumentLayout: Sendable {
             return
         }
         isDefault = false
-        let scalars = Array(layout.unicodeScalars)
+        let scalars = ScalarText.scalars(of: layout)
         let slots = EmailLayout.slots(in: layout)
         let hasFooterSlot = slots.contains { $0.name == "footer" }
         var pieces: [String] = [head]
@@ -88,12 +88,12 @@ public struct DocumentLayout: Sendable {
         var preheaderPosition = 0
         let firstSlot = slots.first?.range.lowerBound ?? scalars.count
         if let bodyEnd = EmailLayout.bodyTagEnd(in: scalars[0..<firstSlot]) {
-            piece(String(String.UnicodeScalarView(scalars[0..<bodyEnd])))
+            piece(ScalarText.string(scalars[0..<bodyEnd]))
             next = bodyEnd
             preheaderPosition = 1
         }
         for slot in slots {
-            piece(String(String.UnicodeScalarView(scalars[next..<slot.range.lowerBound])))
+            piece(ScalarText.string(scalars[next..<slot.range.lowerBound]))
             if slot.name == "content" {
                 parts.append(.body)
                 if !hasFooterSlot {
@@ -106,7 +106,7 @@ public struct DocumentLayout: Sendable {
             }
             next = slot.range.upperBound
         }
-        piece(String(String.UnicodeScalarView(scalars[next...])))
+        piece(ScalarText.string(scalars[next...]))
         self.pieces = pieces
         self.preheaderPosition = preheaderPosition
         bodyParts = parts
@@ -335,7 +335,7 @@ enum EmailLayout {
         let scanner = LiquidScanner(layout)
         return scanner.constructs().compactMap { construct in
             guard construct.kind == .output else { return nil }
-            let text = String(String.UnicodeScalarView(scanner.scalars[construct.range]))
+            let text = ScalarText.string(scanner.scalars[construct.range])
             let inner = text.dropFirst(2).dropLast(2)
             let name = inner.trimming([" ", "\t", "\n", "\r", "\r\n", "-"])
             guard name == "content" || name == "footer" else { return nil }
@@ -349,11 +349,11 @@ enum EmailLayout {
         var result = ""
         var next = 0
         for construct in scanner.constructs() where construct.kind == .output || construct.kind == .tag {
-            result += HTMLEscaper.escape(.text, String(String.UnicodeScalarView(scanner.scalars[next..<construct.range.lowerBound])))
-            result += String(String.UnicodeScalarView(scanner.scalars[construct.range]))
+            result += HTMLEscaper.escape(.text, ScalarText.string(scanner.scalars[next..<construct.range.lowerBound]))
+            result += ScalarText.string(scanner.scalars[construct.range])
             next = construct.range.upperBound
         }
-        result += HTMLEscaper.escape(.text, String(String.UnicodeScalarView(scanner.scalars[next...])))
+        result += HTMLEscaper.escape(.text, ScalarText.string(scanner.scalars[next...]))
         return result
     }
 }

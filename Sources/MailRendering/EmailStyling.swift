@@ -70,63 +70,75 @@ extension EmailTheme {
     /// the Markdown writer makes, and button paragraphs (`<p class="am-button">`) as bulletproof buttons.
     ///
     /// Liquid constructs are left byte for byte; outside them every `<` is the writer's markup, so a
-    /// tag is recognised by its name alone.
+    /// tag is recognised by its name alone. The walk is over UTF-8 bytes (markup is ASCII): text between
+    /// two tags or Liquid constructs is copied as one run.
     public func styled(_ fragment: String, role: FragmentRole) -> String {
         let scanner = LiquidScanner(fragment)
-        let scalars = scanner.scalars
-        var liquid: [Range<Int>] = []
+        let bytes = Array(fragment.utf8)
+        var liquidScalarBounds: [Int] = []
         for construct in scanner.constructs() where construct.kind == .output || construct.kind == .tag {
-            liquid.append(construct.range)
+            liquidScalarBounds.append(construct.range.lowerBound)
+            liquidScalarBounds.append(construct.range.upperBound)
         }
-        var result = String.UnicodeScalarView()
-        result.reserveCapacity(scalars.count + scalars.count / 2)
+        let liquidBounds = UTF8Text.utf8Offsets(ofScalarOffsets: liquidScalarBounds, in: bytes)
+        let liquid = stride(from: 0, to: liquidBounds.count, by: 2).map { liquidBounds[$0]..<liquidBounds[$0 + 1] }
+
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + bytes.count / 2)
         var index = 0
         var nextLiquid = 0
         var quoteDepth = 0
         var preDepth = 0
         var inButton = false
-        func append(_ text: String) { result.append(contentsOf: text.unicodeScalars) }
-        func isNameScalar(_ scalar: Unicode.Scalar) -> Bool {
-            ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar)
+        func append(_ text: String) { result.append(contentsOf: text.utf8) }
+        func isNameByte(_ byte: UInt8) -> Bool {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }
-        while index < scalars.count {
-            if nextLiquid < liquid.count, liquid[nextLiquid].lowerBound == index {
-                result.append(contentsOf: scalars[liquid[nextLiquid]])
+        let less = UInt8(ascii: "<")
+        while index < bytes.count {
+            // A construct is taken only where the walk stands on its first byte (as the scalar walk
+            // this replaces did: one skipped over stays text).
+            let liquidStart = nextLiquid < liquid.count ? liquid[nextLiquid].lowerBound : nil
+            if liquidStart == index {
+                result.append(contentsOf: bytes[liquid[nextLiquid]])
                 index = liquid[nextLiquid].upperBound
                 nextLiquid += 1
                 continue
             }
-            let scalar = scalars[index]
-            guard scalar == "<" else {
-                result.append(scalar)
-                index += 1
+            guard bytes[index] == less else {
+                let stop = liquidStart.map { $0 > index ? $0 : bytes.count } ?? bytes.count
+                var end = index + 1
+                while end < stop, bytes[end] != less { end += 1 }
+                result.append(contentsOf: bytes[index..<end])
+                index = end
                 continue
             }
-            let closing = index + 1 < scalars.count && scalars[index + 1] == "/"
+            let closing = index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "/")
             var end = index + (closing ? 2 : 1)
             let nameStart = end
-            while end < scalars.count, isNameScalar(scalars[end]) { end += 1 }
-            let name = String(String.UnicodeScalarView(scalars[nameStart..<end]))
+            while end < bytes.count, isNameByte(bytes[end]) { end += 1 }
+            let name = String(decoding: bytes[nameStart..<end], as: UTF8.self)
             if closing {
                 switch name {
                 case "blockquote": quoteDepth = max(0, quoteDepth - 1)
                 case "pre": preDepth = max(0, preDepth - 1)
                 case "p" where inButton:
-                    // `</p>` of a button paragraph: the button's table closes instead.
+                    // `</p>` of a button paragraph: the button's table closes instead (the `>`, or
+                    // whatever one scalar stands there, is dropped).
                     append(Self.buttonClosing)
                     inButton = false
-                    index = end + 1
+                    index = end < bytes.count ? end + UTF8Text.width(ofScalarStartingWith: bytes[end]) : end + 1
                     continue
                 default: break
                 }
-                result.append(contentsOf: scalars[index..<end])
+                result.append(contentsOf: bytes[index..<end])
                 index = end
                 continue
             }
             // A button paragraph, as `MarkdownConversion` marks it.
-            let buttonMark = Array("<p class=\"am-button\">".unicodeScalars)
-            if name == "p", role == .body, index + buttonMark.count <= scalars.count,
-               scalars[index..<(index + buttonMark.count)].elementsEqual(buttonMark)
+            let buttonMark = Self.buttonMark
+            if name == "p", role == .body, index + buttonMark.count <= bytes.count,
+               bytes[index..<(index + buttonMark.count)].elementsEqual(buttonMark)
             {
                 append(buttonOpening)
                 inButton = true
@@ -138,14 +150,19 @@ extension EmailTheme {
             case "pre": preDepth += 1
             default: break
             }
-            result.append(contentsOf: scalars[index..<end])
+            result.append(contentsOf: bytes[index..<end])
             index = end
             if name == "a", inButton {
                 append(" class=\"am-button\" style=\"\(buttonLinkStyle)\"")
             } else if let style = style(of: name, role: role, inQuote: quoteDepth > 0, inPre: preDepth > 0) {
-                append(" style=\"\(style)\"")
+                append(" style=\"")
+                append(style)
+                append("\"")
             }
         }
-        return String(result)
+        return String(decoding: result, as: UTF8.self)
     }
+
+    /// The opening of a button paragraph, as `MarkdownConversion` marks it.
+    private static let buttonMark = Array("<p class=\"am-button\">".utf8)
 }

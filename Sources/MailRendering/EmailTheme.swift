@@ -41,9 +41,13 @@ public struct RGBColor: Sendable, Hashable {
 
     /// `#rrggbb`, lowercase.
     public var hex: String {
-        let digits = Array("0123456789abcdef")
-        return "#" + [red, green, blue].map { String([digits[$0 / 16], digits[$0 % 16]]) }.joined()
+        func digit(_ value: Int) -> UInt8 { Self.hexDigits[min(255, max(0, value)) >> 4] }
+        func lowDigit(_ value: Int) -> UInt8 { Self.hexDigits[min(255, max(0, value)) & 0xF] }
+        return String(decoding: [UInt8(ascii: "#"), digit(red), lowDigit(red), digit(green), lowDigit(green),
+                                 digit(blue), lowDigit(blue)], as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// The WCAG 2 relative luminance, 0 (black) to 1 (white).
     public var luminance: Double {

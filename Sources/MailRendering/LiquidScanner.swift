@@ -186,16 +186,25 @@ struct LiquidScanner {
         return nil
     }
 
+    /// The schemes of an autolink, lowercase.
+    private static let autolinkSchemes: [[Unicode.Scalar]] = ["https://", "http://", "mailto:"].map { Array($0.unicodeScalars) }
+
+    /// Whether `String(scalar).lowercased() == String(lower)`, for `lower` ASCII: an ASCII scalar by its
+    /// value, any other the Unicode way (U+212A KELVIN SIGN lowercases to `k`).
+    static func lowercases(_ scalar: Unicode.Scalar, to lower: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        guard value < 0x80 else { return String(scalar).lowercased() == String(lower) }
+        return ((0x41...0x5A).contains(value) ? value + 0x20 : value) == lower.value
+    }
+
     /// An autolink at `index`: `<` scheme `:` non-space, non-`<` characters, `>`.
     private func autolink(at index: Int) -> (url: String, end: Int)? {
-        let schemes: [String] = ["https://", "http://", "mailto:"]
-        for scheme in schemes {
-            let pattern = Array(scheme.unicodeScalars)
+        for pattern in Self.autolinkSchemes {
             guard index + 1 + pattern.count <= scalars.count else { continue }
             var matches = true
-            for offset in pattern.indices {
-                let lowered = String(scalars[index + 1 + offset]).lowercased()
-                if lowered != String(pattern[offset]) { matches = false; break }
+            for offset in pattern.indices where !Self.lowercases(scalars[index + 1 + offset], to: pattern[offset]) {
+                matches = false
+                break
             }
             guard matches else { continue }
             var cursor = index + 1 + pattern.count
@@ -203,7 +212,7 @@ struct LiquidScanner {
                 let current = scalars[cursor]
                 if current == ">" {
                     guard cursor > index + 1 + pattern.count else { return nil }
-                    let url = String(String.UnicodeScalarView(scalars[index + 1..<cursor]))
+                    let url = ScalarText.string(scalars[index + 1..<cursor])
                     return (url, cursor + 1)
                 }
                 if Self.isWhitespace(current) || current == "<" || current == "{" || current == "\"" {

@@ -46,13 +46,13 @@ private func htmlFragment(of conversion: MarkdownConversion) -> (html: String, i
         case .tag:
             // `{% raw %}` prints its body literally: in HTML that literal text must be escaped.
             guard let body = placeholder.construct.rawBody else { return placeholder.source }
-            let scalars = Array(placeholder.source.unicodeScalars)
+            let scalars = ScalarText.scalars(of: placeholder.source)
             let start = placeholder.construct.range.lowerBound
             let bodyRange = (body.lowerBound - start)..<(body.upperBound - start)
             guard bodyRange.lowerBound >= 0, bodyRange.upperBound <= scalars.count else { return placeholder.source }
-            return String(String.UnicodeScalarView(scalars[..<bodyRange.lowerBound]))
-                + HTMLEscaper.escape(.text, String(String.UnicodeScalarView(scalars[bodyRange])))
-                + String(String.UnicodeScalarView(scalars[bodyRange.upperBound...]))
+            return ScalarText.string(scalars[..<bodyRange.lowerBound])
+                + HTMLEscaper.escape(.text, ScalarText.string(scalars[bodyRange]))
+                + ScalarText.string(scalars[bodyRange.upperBound...])
         case .lessThan: return "&lt;"
         case .autolink(let url):
             let escaped = HTMLEscaper.escape(.attribute, url)
@@ -179,7 +179,7 @@ struct MarkdownConversion {
             let start = placeholder.construct.range.lowerBound
             guard let range = scanner.htmlTagRange(at: start, commentEnds: &commentEnds) else { continue }
             guard !inCode(start) else { continue }
-            let text = String(String.UnicodeScalarView(scanner.scalars[range]))
+            let text = ScalarText.string(scanner.scalars[range])
             let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
             let isComment = text.hasPrefix("<!--")
             issues.append(MarkdownIssue(
@@ -211,13 +211,37 @@ struct MarkdownConversion {
 
     /// `[name]: url` lines (first declaration of a name wins in lookups; all are checked).
     static func urlDeclarations(in document: ProtectedMarkdown) -> Declarations {
+        let text = document.text
+        // On simple text (every scalar its own Character) the lines split on bytes are the same, and a
+        // line can matter only if its first byte after spaces and tabs is `[` or a backtick: only those
+        // lines are read as Substrings.
+        guard UTF8Text.isSimple(text) else {
+            return urlDeclarations(in: document, lines: text.split(separator: "\n", omittingEmptySubsequences: false))
+        }
+        let bytes = Array(text.utf8)
+        var lines: [Substring] = []
+        var lineStart = 0
+        while lineStart <= bytes.count {
+            var lineEnd = lineStart
+            while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            var first = lineStart
+            while first < lineEnd, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") { first += 1 }
+            if first < lineEnd, bytes[first] == UInt8(ascii: "[") || bytes[first] == UInt8(ascii: "`") {
+                let utf8 = text.utf8
+                let lower = utf8.index(utf8.startIndex, offsetBy: lineStart)
+                let upper = utf8.index(utf8.startIndex, offsetBy: lineEnd)
+                lines.append(text[lower..<upper])
+            }
+            lineStart = lineEnd + 1
+        }
+        return urlDeclarations(in: document, lines: lines)
+    }
+
+    /// `[name]: url` lines among `lines` (lines of `document.text`, in order; the others can neither
+    /// declare nor open a fence).
+    static func urlDeclarations(in document: ProtectedMarkdown, lines: [Substring]) -> Declarations {
         var result = Declarations()
         var inFence = false
-        let text = document.text
-        // On simple text (every scalar its own Character) the lines split on bytes are the same.
-        let lines: [Substring] = UTF8Text.isSimple(text)
-            ? text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Substring($0) }
-            : text.split(separator: "\n", omittingEmptySubsequences: false)
         for line in lines {
             let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
             if trimmed.hasPrefix("```") { inFence.toggle() }
@@ -235,6 +259,47 @@ struct MarkdownConversion {
             result.ordered.append(declaration)
         }
         return result
+    }
+
+    /// Whether `text` holds a white-space Character or a quote (`"`, `'`, a backtick). ASCII text is read
+    /// on bytes: its Characters are its bytes, or `\r\n`, white space like the two bytes it is made of.
+    static func holdsSpaceOrQuote(_ text: String) -> Bool {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return text.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "`" })
+        }
+        return text.utf8.contains { byte in
+            byte == 0x20 || (0x09...0x0D).contains(byte) || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
+                || byte == UInt8(ascii: "`")
+        }
+    }
+
+    /// The `(` matching the `)` that ends `raw`, searched back from it to `start` (the text's first
+    /// index), `)` and `(` balancing; by bytes when every scalar of `raw` is its own Character.
+    static func openingParenthesis(in raw: Substring, downTo start: Substring.Index) -> Substring.Index? {
+        var balance = 0
+        if UTF8Text.isSimple(raw) {
+            let utf8 = raw.utf8
+            var index = utf8.index(before: utf8.endIndex)
+            while index > start {
+                index = utf8.index(before: index)
+                if utf8[index] == UInt8(ascii: ")") { balance += 1 }
+                if utf8[index] == UInt8(ascii: "(") {
+                    if balance == 0 { return index }
+                    balance -= 1
+                }
+            }
+            return nil
+        }
+        var index = raw.index(before: raw.endIndex)
+        while index > start {
+            index = raw.index(before: index)
+            if raw[index] == ")" { balance += 1 }
+            if raw[index] == "(" {
+                if balance == 0 { return index }
+                balance -= 1
+            }
+        }
+        return nil
     }
 
     /// The Liquid variables a link target may start with: URLs the workspace and the sender control.
@@ -268,7 +333,7 @@ struct MarkdownConversion {
         let lowered = trimmed.lowercased()
         let schemeOK = ["http://", "https://", "mailto:"].contains { lowered.hasPrefix($0) }
         if schemeOK {
-            if trimmed.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "`" }) {
+            if Self.holdsSpaceOrQuote(trimmed) {
                 return MarkdownIssue(kind: .unsafeLinkURL,
                                      message: "link target `\(shown)` contains a space or a quote",
                                      help: "percent-encode the character (`%20`, `%22`, `%27`)", range: range)
@@ -304,17 +369,7 @@ struct MarkdownConversion {
         var text: Substring
         if raw.last == ")" {
             // Inline: find the `(` matching the final `)`.
-            var balance = 0
-            var index = raw.index(before: raw.endIndex)
-            var open: Substring.Index?
-            while index > body.startIndex {
-                index = raw.index(before: index)
-                if raw[index] == ")" { balance += 1 }
-                if raw[index] == "(" {
-                    if balance == 0 { open = index; break }
-                    balance -= 1
-                }
-            }
+            let open = Self.openingParenthesis(in: raw, downTo: body.startIndex)
             guard let open, open > body.startIndex else { return (HTMLEscaper.escape(.text, raw), nil) }
             inkURL = raw[raw.index(after: open)..<raw.index(before: raw.endIndex)]
             text = body[..<raw.index(before: open)]
@@ -380,7 +435,7 @@ struct MarkdownConversion {
     /// `<p><a href="…">text</a>{.button}</p>` becomes `<p class="am-button"><a href="…">text</a></p>`:
     /// one link alone in its paragraph, the marker right after it. Anything else keeps the marker as text.
     static func markButtons(in html: String) -> String {
-        guard html.contains(buttonMarker) else { return html }
+        guard UTF8Text.containsCharacters(html, buttonMarker) else { return html }
         var result = ""
         var rest = Substring(html)
         let close = buttonMarker + "</p>"

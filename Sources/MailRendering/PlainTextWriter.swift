@@ -48,8 +48,11 @@ enum PlainTextWriter {
         }
 
         /// Whether `text` holds a Liquid output or tag placeholder.
+        ///
+        /// Without the prefix's bytes there is no token; with them, `tokens(in:)` gives the answer the
+        /// Character search would (it finds tokens only where they are whole Characters).
         func holdsLiquid(_ text: String) -> Bool {
-            guard text.contains(document.prefix) else { return false }
+            guard UTF8Text.contains(text, bytes: document.prefixBytes) else { return false }
             return document.tokens(in: Substring(text)).contains { token in
                 switch document.placeholders[token.index].construct.kind {
                 case .output, .tag: true
@@ -70,7 +73,7 @@ enum PlainTextWriter {
             for token in tokens {
                 let placeholder = document.placeholders[token.index]
                 guard placeholder.construct.kind == .output, let value = settings.value(ofOutput: placeholder.source),
-                      !value.contains(document.prefix)
+                      !UTF8Text.containsCharacters(value, document.prefix)
                 else { continue }
                 result += substring[last..<token.range.lowerBound]
                 result += HTMLEscaper.escape(.text, value)
@@ -339,8 +342,8 @@ enum PlainTextWriter {
     static func unwrapped(_ text: String, first: String, rest: String, restore: (Substring) -> String) -> [String] {
         var lines: [String] = []
         var prefix = first
-        for segment in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let words = segment.split(separator: " ").map(restore)
+        for segment in segments(of: text) {
+            let words = words(of: segment).map(restore)
             if words.isEmpty, lines.isEmpty { continue }
             lines.append(prefix + words.joined(separator: " "))
             prefix = rest
@@ -349,6 +352,36 @@ enum PlainTextWriter {
             lines.removeLast()
         }
         return lines
+    }
+
+    /// The `\n`-separated segments of `text`, empty ones kept; split on bytes when every scalar is its
+    /// own Character, where the two splits agree.
+    static func segments(of text: String) -> [Substring] {
+        guard UTF8Text.isSimple(text) else { return text.split(separator: "\n", omittingEmptySubsequences: false) }
+        return split(Substring(text), on: UInt8(ascii: "\n"), keepingEmpty: true)
+    }
+
+    /// The space-separated words of a segment (no empty ones); split on bytes when simple.
+    static func words(of segment: Substring) -> [Substring] {
+        guard UTF8Text.isSimple(segment) else { return segment.split(separator: " ") }
+        return split(segment, on: UInt8(ascii: " "), keepingEmpty: false)
+    }
+
+    /// `text` split at each `separator` byte (an ASCII byte, so every piece starts and ends on a scalar).
+    private static func split(_ text: Substring, on separator: UInt8, keepingEmpty: Bool) -> [Substring] {
+        let utf8 = text.utf8
+        var pieces: [Substring] = []
+        var start = utf8.startIndex
+        var index = start
+        while index < utf8.endIndex {
+            if utf8[index] == separator {
+                if keepingEmpty || start < index { pieces.append(text[start..<index]) }
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        if keepingEmpty || start < utf8.endIndex { pieces.append(text[start..<utf8.endIndex]) }
+        return pieces
     }
 
     /// `wrap(_:first:rest:)` by Characters: the definition, and the path for text with combining
@@ -451,13 +484,45 @@ enum HTMLTokenizer {
         inside.first == "/" ? .end(inside.dropFirst().lowercased()) : startTag(inside)
     }
 
-    private static func startTag(_ inside: Substring) -> Token {
+    static func startTag(_ inside: Substring) -> Token {
         // Without whitespace there are no attributes: `<p>`, `<li>`, `<br/>`. ASCII only, where
         // bytes are Characters and `isWhitespace` is the usual five.
         if inside.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x20 && !(0x09...0x0D).contains($0) }) {
             let name = inside.utf8.last == UInt8(ascii: "/") ? inside.dropLast() : inside
             return .start(name.lowercased(), [:])
         }
+        if inside.utf8.allSatisfy({ $0 < 0x80 }) { return asciiStartTag(inside) }
+        return startTagByCharacters(inside)
+    }
+
+    /// `startTagByCharacters(_:)` on ASCII bytes: there a Character is a byte, or `\r\n`, which is
+    /// white space as both its bytes are, so splitting at white space and quotes gives the same pieces.
+    private static func asciiStartTag(_ inside: Substring) -> Token {
+        let bytes = Array(inside.utf8)
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+        func text(_ range: Range<Int>, lowercased: Bool = false) -> String {
+            String(decoding: bytes[range].map { lowercased && (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }, as: UTF8.self)
+        }
+        let end = bytes.last == UInt8(ascii: "/") ? bytes.count - 1 : bytes.count
+        var index = 0
+        while index < end, !isSpace(bytes[index]) { index += 1 }
+        let name = text(0..<index, lowercased: true)
+        var attributes: [String: String] = [:]
+        while true {
+            while index < end, isSpace(bytes[index]) { index += 1 }
+            guard let equals = bytes[index..<end].firstIndex(of: UInt8(ascii: "=")) else { break }
+            let key = text(index..<equals, lowercased: true)
+            let valueStart = equals + 1
+            guard valueStart < end, bytes[valueStart] == UInt8(ascii: "\"") else { break }
+            guard let valueEnd = bytes[(valueStart + 1)..<end].firstIndex(of: UInt8(ascii: "\"")) else { break }
+            attributes[key] = text((valueStart + 1)..<valueEnd)
+            index = valueEnd + 1
+        }
+        return .start(name, attributes)
+    }
+
+    /// The start tag of `inside` by Characters: the definition.
+    static func startTagByCharacters(_ inside: Substring) -> Token {
         var body = inside
         if body.last == "/" { body = body.dropLast() }
         let name = body.prefix(while: { !$0.isWhitespace }).lowercased()

@@ -3,8 +3,9 @@
 enum UTF8Text {
     /// Whether every Unicode scalar of `text` is its own Character, with a Character boundary on
     /// both sides: no `\r` (which joins a following `\n`), and only scalars below U+0300 or among the
-    /// general punctuation U+2010...U+2027 and U+2030...U+205E (dashes, typographic quotes and
-    /// apostrophes, ellipsis) and the currency signs U+20A0...U+20BF. Those all have the grapheme
+    /// general punctuation U+2010...U+2027 and U+202F...U+205E (dashes, typographic quotes and
+    /// apostrophes, ellipsis, the narrow no-break space of French typography) and the currency signs
+    /// U+20A0...U+20BF. Those all have the grapheme
     /// property Other or Control, which always breaks; combining marks, joiners, prepended marks,
     /// regional indicators and Hangul jamo are all outside. (`SimpleTextTests` checks every pair.)
     ///
@@ -30,7 +31,7 @@ enum UTF8Text {
             }
             guard byte == 0xE2, i + 2 < count else { return false }
             let scalar = (UInt32(bytes[i + 1] & 0x3F) << 6) | UInt32(bytes[i + 2] & 0x3F) | 0x2000
-            guard (0x2010...0x2027).contains(scalar) || (0x2030...0x205E).contains(scalar)
+            guard (0x2010...0x2027).contains(scalar) || (0x202F...0x205E).contains(scalar)
                 || (0x20A0...0x20BF).contains(scalar)
             else { return false }
             i += 3
@@ -40,9 +41,52 @@ enum UTF8Text {
 
     /// Whether `needle`'s UTF-8 bytes occur in `text`'s.
     static func contains(_ text: String, _ needle: String) -> Bool {
-        let pattern = Array(needle.utf8)
+        contains(text, bytes: Array(needle.utf8))
+    }
+
+    /// Whether the bytes `pattern` occur in `text`'s UTF-8 bytes.
+    static func contains(_ text: String, bytes pattern: [UInt8]) -> Bool {
         var text = text
         return text.withUTF8 { firstOffset(of: pattern, in: $0, from: 0) } != nil
+    }
+
+    /// `text.contains(needle)`, the search by Characters, with the byte search as its quick "no" (most
+    /// texts hold no match, and the Character search costs a hundred times more a byte).
+    ///
+    /// `needle` must be ASCII without `K`, `;` or `` ` ``: then a Character match is always a byte match,
+    /// since no other scalar or sequence is canonically equivalent to one of its characters (U+212A, U+037E
+    /// and U+1FEF are equivalent to those three).
+    static func containsCharacters(_ text: String, _ needle: String) -> Bool {
+        contains(text, needle) && text.contains(needle)
+    }
+
+    /// The number of UTF-8 bytes of the scalar whose first byte is `lead` (1 for a stray
+    /// continuation byte, which valid UTF-8 never starts a scalar with).
+    static func width(ofScalarStartingWith lead: UInt8) -> Int {
+        switch lead {
+        case ..<0xC0: 1
+        case ..<0xE0: 2
+        case ..<0xF0: 3
+        default: 4
+        }
+    }
+
+    /// The UTF-8 offsets in `bytes` (valid UTF-8) of the Unicode-scalar offsets `offsets`, which must
+    /// not decrease; an offset past the last scalar gives `bytes.count`. One walk over the bytes.
+    static func utf8Offsets(ofScalarOffsets offsets: [Int], in bytes: [UInt8]) -> [Int] {
+        var result: [Int] = []
+        result.reserveCapacity(offsets.count)
+        var scalar = 0
+        var byte = 0
+        for target in offsets {
+            while scalar < target, byte < bytes.count {
+                byte += 1
+                while byte < bytes.count, bytes[byte] & 0xC0 == 0x80 { byte += 1 }
+                scalar += 1
+            }
+            result.append(byte)
+        }
+        return result
     }
 
     /// The UTF-8 offset of the first occurrence of `pattern` in `bytes[from...]`.
@@ -88,8 +132,8 @@ public func haveSameWords(_ a: String, _ b: String) -> Bool {
 
 extension UTF8Text {
     /// The bytes of simple text with each run of whitespace read as one space, none at either end.
-    /// The whitespace of simple text is U+0009...U+000C, U+0020 (no U+000D there), U+0085 and
-    /// U+00A0 (`C2 85`, `C2 A0`).
+    /// The whitespace of simple text is U+0009...U+000C, U+0020 (no U+000D there), U+0085, U+00A0
+    /// and U+202F (`C2 85`, `C2 A0`, `E2 80 AF`).
     struct WordBytes: IteratorProtocol {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
@@ -102,6 +146,7 @@ extension UTF8Text {
             let byte = bytes[i]
             if byte == 0x20 || (0x09...0x0C).contains(byte) { return 1 }
             if byte == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0x85 || bytes[i + 1] == 0xA0 { return 2 }
+            if byte == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xAF { return 3 }
             return 0
         }
 

@@ -9,7 +9,7 @@ import Testing
 struct SimpleTextTests {
     /// Every scalar `isSimple` accepts.
     static let acceptedScalars: [Unicode.Scalar] = {
-        let ranges: [ClosedRange<UInt32>] = [0x00...0x2FF, 0x2010...0x2027, 0x2030...0x205E, 0x20A0...0x20BF]
+        let ranges: [ClosedRange<UInt32>] = [0x00...0x2FF, 0x2010...0x2027, 0x202F...0x205E, 0x20A0...0x20BF]
         return ranges.flatMap { $0 }.filter { $0 != 0x0D }.compactMap(Unicode.Scalar.init)
     }()
 
@@ -39,7 +39,7 @@ struct SimpleTextTests {
     /// Pieces of HTML and text; half the strings draw only simple ones, so both paths run.
     static let simplePieces = [
         "<p>", "</p>", "<li>", "</li>", "<a href=\"x\">", "</a>", "<", ">", " ", "  ", "\n", "word", "é", "’",
-        "…", "€", "&amp;", "> ", "x", "a longer word", "\u{A0}",
+        "…", "€", "&amp;", "> ", "x", "a longer word", "\u{A0}", "\u{202F}", "\u{202F}:",
     ]
     static let otherPieces = ["\u{301}", "\r\n", "\r", "👍🏽", "\u{200D}", "\u{1100}\u{1161}", "\u{600}"]
 
@@ -111,7 +111,7 @@ struct SimpleTextTests {
 
     @Test func sameWordsAgreesWithNormalisedComparison() {
         var generator = Generator(state: 31)
-        let pieces = ["a", "b", " ", "\n", "\t", "\u{A0}", "\u{85}", "é", "’", "e\u{301}", "\u{2003}", "\r\n"]
+        let pieces = ["a", "b", " ", "\n", "\t", "\u{A0}", "\u{85}", "é", "’", "e\u{301}", "\u{2003}", "\r\n", "\u{202F}", "\u{2028}"]
         for _ in 0..<4_000 {
             let a = generator.string(pieces, upTo: 8)
             let b = generator.next(3) == 0 ? String(a.map { $0 == " " ? "\n" : $0 }) : generator.string(pieces, upTo: 8)

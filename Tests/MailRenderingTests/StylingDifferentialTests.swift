@@ -1,0 +1,157 @@
+import Testing
+@testable import MailRendering
+
+/// `EmailTheme.styled(_:role:)` walks UTF-8 bytes and copies text in runs; `styledByScalars` below is
+/// the scalar-by-scalar walk it replaced, kept as the definition. Both must write the same HTML for
+/// generated fragments mixing the writer's tags, Liquid constructs (with `<` inside), non-ASCII text,
+/// combining marks and malformed pieces.
+struct StylingDifferentialTests {
+    typealias Generator = TokenScanDifferentialTests.Generator
+
+    static let pieces = [
+        "<p>", "</p>", "<p class=\"am-button\">", "<a href=\"https://a.example/x?y=1&amp;z\">", "</a>",
+        "<blockquote>", "</blockquote>", "<pre>", "</pre>", "<code>", "</code>", "<h1>", "<h2>", "<h3>", "<h5>",
+        "</h2>", "<ul>", "<ol start=\"3\">", "<li>", "</li>", "</ul>", "<hr>", "<br>", "<img src=\"x.png\" alt=\"é\">",
+        "<table>", "<td>", "{{ contact.firstname }}", "{% if a %}", "{% endif %}", "{{ '<p>' }}",
+        "{% raw %}<p>{{ x }}{% endraw %}", "{% comment %}<h1>{% endcomment %}", "<https://a.example>",
+        "<mailto:a@b.example>", "é", "👍🏽", "\u{301}", "text", " ", "\n", "</p{{ x }}", "</pé", "</p", "<", "{{",
+        "}}", "{%", "%}", "<pre", "&lt;", "\u{202F}", "<p class=\"am-button\"", "</", "<A>", "<h7>",
+    ]
+
+    @Test func byteWalkAgreesWithScalarWalk() {
+        var generator = Generator(state: 19)
+        let themes = [EmailTheme(), EmailTheme(brand: EmailBrand(color: RGBColor(red: 0xc2, green: 0x41, blue: 0x0c)))]
+        for round in 0..<4_000 {
+            let fragment = generator.string(Self.pieces, upTo: 24)
+            let theme = themes[round % 2]
+            for role in [FragmentRole.body, .footer] {
+                #expect(theme.styled(fragment, role: role) == theme.styledByScalars(fragment, role: role),
+                        "\(fragment.debugDescription)")
+            }
+        }
+    }
+
+    @Test func realFragmentsAgree() {
+        let markdown = """
+            # Hello {{ contact.firstname }}
+
+            Intro with *emphasis*, `code`, <https://a.example> and [a link](https://b.example/?q={{ contact.id }}).
+
+            > quoted, « French » text
+            > more
+
+            [Sign up](https://a.example/j?c={{ contact.id }}){.button}
+
+            ```
+            code <block>
+            ```
+
+            - one
+            - two {% if x %}yes{% endif %}
+
+            ---
+            """
+        let fragment = renderHTMLFragment(markdown: markdown).html
+        for role in [FragmentRole.body, .footer] {
+            #expect(EmailTheme().styled(fragment, role: role) == EmailTheme().styledByScalars(fragment, role: role))
+        }
+    }
+
+    @Test func asciiLowercasingAgreesWithStringLowercasing() {
+        let lowers: [Unicode.Scalar] = Array("https://mailto:".unicodeScalars)
+        for value in UInt32(0)...0x2FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let lowered = String(scalar).lowercased()
+            for lower in lowers {
+                #expect(LiquidScanner.lowercases(scalar, to: lower) == (lowered == String(lower)), "U+\(String(value, radix: 16))")
+            }
+        }
+    }
+
+    @Test func hexWritesEveryComponent() {
+        for value in 0...255 {
+            let color = RGBColor(red: value, green: 255 - value, blue: value / 3)
+            let digits = Array("0123456789abcdef")
+            func pair(_ v: Int) -> String { String([digits[v / 16], digits[v % 16]]) }
+            #expect(color.hex == "#" + pair(value) + pair(255 - value) + pair(value / 3))
+        }
+    }
+}
+
+extension EmailTheme {
+    /// The scalar-by-scalar `styled(_:role:)` the byte walk replaced: the definition.
+    func styledByScalars(_ fragment: String, role: FragmentRole) -> String {
+        let scanner = LiquidScanner(fragment)
+        let scalars = scanner.scalars
+        var liquid: [Range<Int>] = []
+        for construct in scanner.constructs() where construct.kind == .output || construct.kind == .tag {
+            liquid.append(construct.range)
+        }
+        var result = String.UnicodeScalarView()
+        var index = 0
+        var nextLiquid = 0
+        var quoteDepth = 0
+        var preDepth = 0
+        var inButton = false
+        func append(_ text: String) { result.append(contentsOf: text.unicodeScalars) }
+        func isNameScalar(_ scalar: Unicode.Scalar) -> Bool {
+            ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar)
+        }
+        while index < scalars.count {
+            if nextLiquid < liquid.count, liquid[nextLiquid].lowerBound == index {
+                result.append(contentsOf: scalars[liquid[nextLiquid]])
+                index = liquid[nextLiquid].upperBound
+                nextLiquid += 1
+                continue
+            }
+            let scalar = scalars[index]
+            guard scalar == "<" else {
+                result.append(scalar)
+                index += 1
+                continue
+            }
+            let closing = index + 1 < scalars.count && scalars[index + 1] == "/"
+            var end = index + (closing ? 2 : 1)
+            let nameStart = end
+            while end < scalars.count, isNameScalar(scalars[end]) { end += 1 }
+            let name = String(String.UnicodeScalarView(scalars[nameStart..<end]))
+            if closing {
+                switch name {
+                case "blockquote": quoteDepth = max(0, quoteDepth - 1)
+                case "pre": preDepth = max(0, preDepth - 1)
+                case "p" where inButton:
+                    append(Self.buttonClosing)
+                    inButton = false
+                    index = end + 1
+                    continue
+                default: break
+                }
+                result.append(contentsOf: scalars[index..<end])
+                index = end
+                continue
+            }
+            let buttonMark = Array("<p class=\"am-button\">".unicodeScalars)
+            if name == "p", role == .body, index + buttonMark.count <= scalars.count,
+               scalars[index..<(index + buttonMark.count)].elementsEqual(buttonMark)
+            {
+                append(buttonOpening)
+                inButton = true
+                index += buttonMark.count
+                continue
+            }
+            switch name {
+            case "blockquote": quoteDepth += 1
+            case "pre": preDepth += 1
+            default: break
+            }
+            result.append(contentsOf: scalars[index..<end])
+            index = end
+            if name == "a", inButton {
+                append(" class=\"am-button\" style=\"\(buttonLinkStyle)\"")
+            } else if let style = style(of: name, role: role, inQuote: quoteDepth > 0, inPre: preDepth > 0) {
+                append(" style=\"\(style)\"")
+            }
+        }
+        return String(result)
+    }
+}
