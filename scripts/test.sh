@@ -90,6 +90,11 @@ if (( ${#browser_packages[@]} > 0 )); then
         || python3 -m pip install --quiet --break-system-packages "${browser_packages[@]}"
 fi
 
+# Formatting: the whole tree follows .swift-format (CONTRIBUTING.md, "Formatting"); swift-format ships with
+# the toolchain. Any finding fails the run before the build starts.
+swift format lint --strict --configuration .swift-format -r --parallel \
+    Sources Tests Benchmarks/Sources Benchmarks/Package.swift Fuzz/Sources Fuzz/Package.swift Package.swift
+
 swift build
 swift test
 

@@ -13,8 +13,10 @@ struct Analysis {
             case .output(let expression, _):
                 visit(expression)
                 if let path = Self.staticPath(expression.base), let first = path.first, !bound.contains(first),
-                   case .path(_, _, let range) = expression.base {
-                    printed.append(LiquidPrintedValue(path: path, range: range, firstFilter: expression.filters.first?.name))
+                    case .path(_, _, let range) = expression.base
+                {
+                    printed.append(
+                        LiquidPrintedValue(path: path, range: range, firstFilter: expression.filters.first?.name))
                 }
             case .assign(let name, let expression, _):
                 visit(expression)

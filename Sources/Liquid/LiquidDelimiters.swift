@@ -83,7 +83,9 @@ public struct LiquidDelimiters: Sendable {
             var j = open + 2
             if j < scalars.count && scalars[j] == "-" { j += 1 }
             while j < scalars.count && Self.isWhitespace(scalars[j]) { j += 1 }
-            if matches(wanted, at: j), j + wanted.count >= scalars.count || !Self.isWordScalar(scalars[j + wanted.count]) {
+            if matches(wanted, at: j),
+                j + wanted.count >= scalars.count || !Self.isWordScalar(scalars[j + wanted.count])
+            {
                 return (open, closing(.tag, from: j + wanted.count).map { $0 + 2 })
             }
             search = open + 2

@@ -59,12 +59,13 @@ extension LiquidTemplate {
     /// ``appendingEscapeToOutputs(joining:)`` with parts rewritten beforehand where given.
     public static func appendingEscapeToOutputs(joining parts: [EscapePart]) -> String {
         func whole() -> String {
-            appendingEscapeToOutputs(parts.map { part in
-                switch part {
-                case .source(let text): text
-                case .prepared(let prepared): prepared.source
-                }
-            }.joined())
+            appendingEscapeToOutputs(
+                parts.map { part in
+                    switch part {
+                    case .source(let text): text
+                    case .prepared(let prepared): prepared.source
+                    }
+                }.joined())
         }
         var result = ""
         var previousEndsWithBrace = false
@@ -89,7 +90,8 @@ extension LiquidTemplate {
         var index = bytes.startIndex
         while index + 1 < bytes.endIndex {
             if bytes[index] == UInt8(ascii: "{"),
-               bytes[index + 1] == UInt8(ascii: "{") || bytes[index + 1] == UInt8(ascii: "%") {
+                bytes[index + 1] == UInt8(ascii: "{") || bytes[index + 1] == UInt8(ascii: "%")
+            {
                 return (true, bytes.first, bytes.last)
             }
             index += 1
@@ -135,8 +137,8 @@ extension LiquidTemplate {
                 // An unclosed construct runs to the end; a `raw` body that is the last token has no `endraw`.
                 endsClean = token.closed && token.kind != .rawBody
                 guard token.kind == .output, token.closed, commentDepth == 0,
-                      let (insertion, suffix) = escapeInsertion(
-                          scalars, inner: token.inner, captured: insideMarkupTag ? [] : captured)
+                    let (insertion, suffix) = escapeInsertion(
+                        scalars, inner: token.inner, captured: insideMarkupTag ? [] : captured)
                 else { continue }
                 let at = byteOffset(ofScalar: insertion)
                 result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<at]))
@@ -176,7 +178,8 @@ extension LiquidTemplate {
             if scalar == ">" {
                 inside = false
             } else if scalar == "<", index + 1 < text.endIndex,
-                      text[index + 1] == "/" || text[index + 1] == "!" || text[index + 1].properties.isAlphabetic {
+                text[index + 1] == "/" || text[index + 1] == "!" || text[index + 1].properties.isAlphabetic
+            {
                 inside = true
             }
             index += 1
@@ -190,18 +193,20 @@ extension LiquidTemplate {
         -> (Int, String)?
     {
         guard var parser = try? ExpressionParser(scalars, range: inner),
-              let expression = try? parser.parseFiltered()
+            let expression = try? parser.parseFiltered()
         else { return nil }
         let filters = expression.filters
         if filters.isEmpty, case .path(.property(let name, _), let segments, _) = expression.base, segments.isEmpty,
-           captured.contains(name) {
+            captured.contains(name)
+        {
             return nil
         }
         let replace = #" | replace: "&#x27;", "&#39;""#
         let suffix: String
         if let last = filters.last, last.name == "replace", filters.count >= 2,
-           filters[filters.count - 2].name == "escape",
-           case .literal(.plain(.string("&#x27;")), _)? = last.positional.first {
+            filters[filters.count - 2].name == "escape",
+            case .literal(.plain(.string("&#x27;")), _)? = last.positional.first
+        {
             return nil
         } else if filters.last?.name == "escape" {
             suffix = replace

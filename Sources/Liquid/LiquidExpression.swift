@@ -34,8 +34,14 @@ struct FilteredExpression: Sendable {
 
 /// A comparison operator of `if`, `elsif` and `unless`.
 enum ComparisonOperator: String, Sendable {
-    case equal = "==", notEqual = "!=", lessGreater = "<>", less = "<", greater = ">"
-    case lessOrEqual = "<=", greaterOrEqual = ">=", contains
+    case equal = "=="
+    case notEqual = "!="
+    case lessGreater = "<>"
+    case less = "<"
+    case greater = ">"
+    case lessOrEqual = "<="
+    case greaterOrEqual = ">="
+    case contains
 }
 
 /// A condition: comparisons joined by `and`/`or`, evaluated right to left as Liquid does.
@@ -52,7 +58,10 @@ struct Condition: Sendable {
 /// A token inside markup.
 struct ExpressionToken {
     enum Kind: Equatable {
-        case word(String), string(String), integer(Int), float(Double)
+        case word(String)
+        case string(String)
+        case integer(Int)
+        case float(Double)
         case dot, dotDot, leftBracket, rightBracket, leftParen, rightParen, pipe, colon, comma, assign
         case comparison(ComparisonOperator)
         case end
@@ -109,16 +118,21 @@ struct ExpressionParser {
                 }
                 add(.comparison(.notEqual), 2)
             case "<":
-                if peek(1) == "=" { add(.comparison(.lessOrEqual), 2) }
-                else if peek(1) == ">" { add(.comparison(.lessGreater), 2) }
-                else { add(.comparison(.less), 1) }
+                if peek(1) == "=" {
+                    add(.comparison(.lessOrEqual), 2)
+                } else if peek(1) == ">" {
+                    add(.comparison(.lessGreater), 2)
+                } else {
+                    add(.comparison(.less), 1)
+                }
             case ">":
                 if peek(1) == "=" { add(.comparison(.greaterOrEqual), 2) } else { add(.comparison(.greater), 1) }
             case "-", "0"..."9":
                 var j = i + 1
                 if c == "-" {
                     guard let next = peek(1), ("0"..."9").contains(next) else {
-                        throw LiquidIssue(kind: .syntax, message: "unexpected character `-`", range: start..<(start + 1))
+                        throw LiquidIssue(
+                            kind: .syntax, message: "unexpected character `-`", range: start..<(start + 1))
                     }
                 }
                 while j < end && ("0"..."9").contains(scalars[j]) { j += 1 }
@@ -131,7 +145,8 @@ struct ExpressionParser {
                 let text = string(scalars[i..<j])
                 if j < end && (isWordScalar(scalars[j]) || scalars[j] == "-") {
                     // `foo1` never starts with a digit but `123abc` is not a number either.
-                    throw LiquidIssue(kind: .syntax, message: "invalid number `\(string(scalars[i...j]))`", range: start..<(j + 1))
+                    throw LiquidIssue(
+                        kind: .syntax, message: "invalid number `\(string(scalars[i...j]))`", range: start..<(j + 1))
                 }
                 if isFloat {
                     guard let value = Double(text) else {
@@ -150,7 +165,8 @@ struct ExpressionParser {
                 if j < end && scalars[j] == "?" { j += 1 }
                 add(.word(string(scalars[i..<j])), j - i)
             default:
-                throw LiquidIssue(kind: .syntax, message: "unexpected character `\(String(c))`", range: start..<(start + 1))
+                throw LiquidIssue(
+                    kind: .syntax, message: "unexpected character `\(String(c))`", range: start..<(start + 1))
             }
         }
         tokens.append(ExpressionToken(kind: .end, range: end..<end))
@@ -217,7 +233,9 @@ struct ExpressionParser {
         depth += 1
         defer { depth -= 1 }
         guard depth <= Self.maximumDepth else {
-            throw LiquidIssue(kind: .unsupportedSyntax, message: "brackets are nested deeper than \(Self.maximumDepth) levels", range: open.range)
+            throw LiquidIssue(
+                kind: .unsupportedSyntax, message: "brackets are nested deeper than \(Self.maximumDepth) levels",
+                range: open.range)
         }
         let inner = try parsePrimary()
         try expect(.rightBracket, "`]`")

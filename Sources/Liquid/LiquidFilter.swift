@@ -79,15 +79,18 @@ enum FilterSpec {
             return LiquidIssue(
                 kind: .unknownFilterArgument(keyword),
                 message: "filter `\(call.name)` has no argument `\(keyword)`",
-                help: arity.keywords.isEmpty ? nil : "the only keyword argument is `\(arity.keywords.sorted().joined(separator: "`, `"))`",
+                help: arity.keywords.isEmpty
+                    ? nil : "the only keyword argument is `\(arity.keywords.sorted().joined(separator: "`, `"))`",
                 range: call.range)
         }
         if !arity.positional.contains(call.positional.count) {
-            let expected = arity.positional.lowerBound == arity.positional.upperBound
+            let expected =
+                arity.positional.lowerBound == arity.positional.upperBound
                 ? "\(arity.positional.lowerBound)" : "\(arity.positional.lowerBound) to \(arity.positional.upperBound)"
             return LiquidIssue(
                 kind: .unknownFilterArgument(call.name),
-                message: "filter `\(call.name)` takes \(expected) argument\(arity.positional.upperBound == 1 ? "" : "s"), found \(call.positional.count)",
+                message:
+                    "filter `\(call.name)` takes \(expected) argument\(arity.positional.upperBound == 1 ? "" : "s"), found \(call.positional.count)",
                 range: call.range)
         }
         return nil

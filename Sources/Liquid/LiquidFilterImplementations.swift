@@ -5,7 +5,9 @@ extension Renderer {
     ) throws(LiquidRenderError) -> Value {
         func argument(_ index: Int) -> LiquidValue { index < positional.count ? positional[index].lowered : .nil }
         func stringArgument(_ index: Int) throws(LiquidRenderError) -> String { try inputString(argument(index)) }
-        func text() throws(LiquidRenderError) -> [Unicode.Scalar] { Array(try inputString(input.lowered).unicodeScalars) }
+        func text() throws(LiquidRenderError) -> [Unicode.Scalar] {
+            Array(try inputString(input.lowered).unicodeScalars)
+        }
         func result(_ scalars: [Unicode.Scalar]) throws(LiquidRenderError) -> Value {
             guard scalars.count <= Self.maximumLength else {
                 throw fail("filter `\(name)` builds a string longer than \(Self.maximumLength) characters")
@@ -143,7 +145,9 @@ private func isEntity(_ scalars: [Unicode.Scalar], at index: Int) -> Bool {
 }
 
 /// Ruby's `gsub`/`sub` with a literal pattern; an empty pattern matches between every character.
-func replacing(_ pattern: [Unicode.Scalar], with replacement: [Unicode.Scalar], in text: [Unicode.Scalar], all: Bool) -> [Unicode.Scalar] {
+func replacing(_ pattern: [Unicode.Scalar], with replacement: [Unicode.Scalar], in text: [Unicode.Scalar], all: Bool)
+    -> [Unicode.Scalar]
+{
     var result: [Unicode.Scalar] = []
     var index = 0
     while index <= text.count {
@@ -190,8 +194,8 @@ func urlEncoded(_ text: String) -> String {
     for byte in text.utf8 {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "."),
-             UInt8(ascii: "-"), UInt8(ascii: "~"):
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "."),
+            UInt8(ascii: "-"), UInt8(ascii: "~"):
             result.unicodeScalars.append(Unicode.Scalar(byte))
         case UInt8(ascii: " "):
             result += "+"

@@ -73,7 +73,9 @@ extension LiquidTemplate {
             // The next path: the last decision with an outcome left moves to it; later ones start over.
             var made = decisions
             while let last = made.last, last.choice + 1 >= last.arity { made.removeLast() }
-            guard let last = made.popLast() else { return LiquidPathExploration(renderings: renderings, truncated: false) }
+            guard let last = made.popLast() else {
+                return LiquidPathExploration(renderings: renderings, truncated: false)
+            }
             if renderings.count >= limit { return LiquidPathExploration(renderings: renderings, truncated: true) }
             script = made.map(\.choice) + [last.choice + 1]
         }

@@ -36,7 +36,9 @@ struct Renderer {
     func checkLength(_ text: String) throws(LiquidRenderError) {
         // A text of at most `maximumLength` bytes has at most that many scalars: counted only past it.
         let bytes = text.utf8.count
-        if bytes > Self.maximumLength * 4 || (bytes > Self.maximumLength && text.unicodeScalars.count > Self.maximumLength) {
+        if bytes > Self.maximumLength * 4
+            || (bytes > Self.maximumLength && text.unicodeScalars.count > Self.maximumLength)
+        {
             throw fail("rendered text is longer than \(Self.maximumLength) characters")
         }
     }
@@ -76,12 +78,14 @@ struct Renderer {
                     }
                 }
             case .caseTag(let subject, let branches, let isBlank, let range)
-            where chooser != nil && !(isKnown(subject) && branches.allSatisfy { ($0.candidates ?? []).allSatisfy(isKnown) }):
+            where chooser != nil
+                && !(isKnown(subject) && branches.allSatisfy { ($0.candidates ?? []).allSatisfy(isKnown) }):
                 // One `when` matches, or none and every `else` renders.
                 let whens = branches.indices.filter { branches[$0].candidates != nil }
                 let choice = choose(arity: whens.count + 1, tag: choiceTag(branches, whens, range))
                 for (position, branch) in branches.enumerated() {
-                    let renders = branch.candidates == nil ? choice == whens.count : whens.firstIndex(of: position) == choice
+                    let renders =
+                        branch.candidates == nil ? choice == whens.count : whens.firstIndex(of: position) == choice
                     if renders { try renderBlock(branch.body, isBlank: isBlank, into: &output) }
                 }
             case .caseTag(let subject, let branches, let isBlank, let range):
@@ -129,7 +133,7 @@ struct Renderer {
         case .literal: return true
         case .path(let root, let segments, _):
             guard case .property(let name, _) = root, locals[name] == nil,
-                  chooser?.knownRoots.contains(name) == true
+                chooser?.knownRoots.contains(name) == true
             else { return false }
             return segments.allSatisfy {
                 if case .index(let inner) = $0 { return isKnown(inner) }
@@ -145,7 +149,9 @@ struct Renderer {
     }
 
     /// A blank block (only whitespace, assignments and comments) keeps its effects but not its text.
-    private mutating func renderBlock(_ body: [Node], isBlank: Bool, into output: inout String) throws(LiquidRenderError) {
+    private mutating func renderBlock(_ body: [Node], isBlank: Bool, into output: inout String)
+        throws(LiquidRenderError)
+    {
         if isBlank {
             var discarded = ""
             try render(body, into: &discarded)
@@ -254,7 +260,9 @@ struct Renderer {
                 let x = a.doubleValue, y = b.doubleValue
                 order = x < y ? -1 : (x == y ? 0 : 1)
             case (.string(let x), .string(let y)):
-                order = x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars) ? -1
+                order =
+                    x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars)
+                    ? -1
                     : (x.unicodeScalars.elementsEqual(y.unicodeScalars) ? 0 : 1)
             case (.string, .int), (.string, .double), (.int, .string), (.double, .string):
                 throw fail("cannot compare a string with a number using `\(op.rawValue)`")

@@ -119,7 +119,11 @@ struct TemplateParser {
     static let maximumIssues = 100
 
     struct Frame {
-        enum Kind: Equatable { case root, ifTag, unlessTag, caseTag, capture(String), comment }
+        enum Kind: Equatable {
+            case root, ifTag, unlessTag, caseTag
+            case capture(String)
+            case comment
+        }
         var kind: Kind
         var range: Range<Int>
         var name: String
@@ -150,7 +154,8 @@ struct TemplateParser {
         stack[top].bodies[stack[top].bodies.count - 1].append(node)
     }
 
-    private mutating func report(_ kind: LiquidIssue.Kind, _ message: String, help: String? = nil, _ range: Range<Int>) {
+    private mutating func report(_ kind: LiquidIssue.Kind, _ message: String, help: String? = nil, _ range: Range<Int>)
+    {
         issues.append(LiquidIssue(kind: kind, message: message, help: help, range: range))
     }
 
@@ -187,7 +192,9 @@ struct TemplateParser {
                 append(.raw(text(token.range)))
             case .output:
                 guard token.closed else {
-                    report(.syntax, "output `{{` is never closed with `}}`", token.range.lowerBound..<(token.range.lowerBound + 2))
+                    report(
+                        .syntax, "output `{{` is never closed with `}}`",
+                        token.range.lowerBound..<(token.range.lowerBound + 2))
                     continue
                 }
                 outputs.append(token.range)
@@ -202,7 +209,9 @@ struct TemplateParser {
                 }
             case .tag:
                 guard token.closed else {
-                    report(.syntax, "tag `{%` is never closed with `%}`", token.range.lowerBound..<(token.range.lowerBound + 2))
+                    report(
+                        .syntax, "tag `{%` is never closed with `%}`",
+                        token.range.lowerBound..<(token.range.lowerBound + 2))
                     continue
                 }
                 tags.append(LiquidTagReference(name: token.name, range: token.range))
@@ -343,7 +352,9 @@ struct TemplateParser {
     }
 
     private func misplaced(_ token: RawToken) -> LiquidIssue {
-        LiquidIssue(kind: .syntax, message: "unexpected `\(token.name)` tag outside of a block that accepts it", range: token.range)
+        LiquidIssue(
+            kind: .syntax, message: "unexpected `\(token.name)` tag outside of a block that accepts it",
+            range: token.range)
     }
 
     private func parseBindingName(_ parser: inout ExpressionParser, tag: String) throws(LiquidIssue) -> String {
@@ -362,7 +373,8 @@ struct TemplateParser {
 
     private mutating func close(_ token: RawToken) throws(LiquidIssue) {
         guard let depth = stack.lastIndex(where: { $0.endName == token.name }), depth > 0 else {
-            throw LiquidIssue(kind: .syntax, message: "unexpected `\(token.name)` without an open block", range: token.range)
+            throw LiquidIssue(
+                kind: .syntax, message: "unexpected `\(token.name)` without an open block", range: token.range)
         }
         while stack.count - 1 > depth, let frame = stack.popLast() {
             report(.syntax, "`\(frame.name)` tag is never closed with `\(frame.endName)`", frame.range)
@@ -377,7 +389,8 @@ struct TemplateParser {
                 Node.Branch(condition: pair.0, body: pair.1, tagRange: Self.tagRange(frame, index))
             }
             let isBlank = frame.bodies.allSatisfy { $0.allSatisfy(\.isBlank) }
-            append(.conditional(branches: branches, negateFirst: frame.kind == .unlessTag, isBlank: isBlank, range: range))
+            append(
+                .conditional(branches: branches, negateFirst: frame.kind == .unlessTag, isBlank: isBlank, range: range))
         case .caseTag:
             let preamble = frame.bodies.first ?? []
             if !preamble.allSatisfy({ if case .text = $0 { return $0.isBlank } else { return false } }) {
@@ -414,7 +427,8 @@ struct TemplateParser {
             let start = i
             while i < range.upperBound && (isWordScalar(scalars[i]) || scalars[i] == "-") { i += 1 }
             guard i > start, start >= error.upperBound || error.lowerBound >= i else { continue }
-            let call = FilterCall(name: string(scalars[start..<i]), nameRange: start..<i, positional: [], keywords: [], range: start..<i)
+            let call = FilterCall(
+                name: string(scalars[start..<i]), nameRange: start..<i, positional: [], keywords: [], range: start..<i)
             if FilterSpec.supported[call.name] == nil, let issue = FilterSpec.check(call) { issues.append(issue) }
         }
     }

@@ -84,11 +84,14 @@ public enum ActiveContent {
             for (attribute, value) in attributes.sorted(by: { $0.key < $1.key }) {
                 if attribute.hasPrefix("on") {
                     add("event handler attribute `\(attribute)`", attribute)
-                } else if !allowedAttributes.contains(attribute), !attribute.hasPrefix("aria-"), !attribute.hasPrefix("data-"),
+                } else if !allowedAttributes.contains(attribute), !attribute.hasPrefix("aria-"),
+                    !attribute.hasPrefix("data-"),
                     !attribute.hasPrefix("xmlns:")
                 {
                     add("attribute `\(attribute)`", attribute)
-                } else if urlAttributes.contains(attribute), let scheme = scheme(of: value), !allowedSchemes.contains(scheme) {
+                } else if urlAttributes.contains(attribute), let scheme = scheme(of: value),
+                    !allowedSchemes.contains(scheme)
+                {
                     add("`\(scheme):` URL", scheme + ":")
                 } else if attribute == "style", let (what, word) = activeStyle(value) {
                     add(what, word)
@@ -105,7 +108,8 @@ public enum ActiveContent {
         var scheme = ""
         for scalar in kept {
             if scalar == ":" { return scheme.isEmpty ? nil : scheme.lowercased() }
-            guard scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "+-.".unicodeScalars.contains(scalar)
+            guard scalar.isASCII,
+                scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "+-.".unicodeScalars.contains(scalar)
             else { return nil }
             scheme.unicodeScalars.append(scalar)
         }
@@ -115,8 +119,10 @@ public enum ActiveContent {
     /// What in a decoded `style` value runs or loads code: `expression(`, `javascript:`, `behavior`,
     /// `-moz-binding`, `@import`.
     static func activeStyle(_ style: String) -> (String, String)? {
-        let compact = String(String.UnicodeScalarView(style.unicodeScalars.filter { !$0.properties.isWhitespace })).lowercased()
-        for word in ["expression(", "javascript:", "vbscript:", "behavior:", "-moz-binding", "@import"] where compact.contains(word) {
+        let compact = String(String.UnicodeScalarView(style.unicodeScalars.filter { !$0.properties.isWhitespace }))
+            .lowercased()
+        for word in ["expression(", "javascript:", "vbscript:", "behavior:", "-moz-binding", "@import"]
+        where compact.contains(word) {
             return ("`\(word)` in a style", word)
         }
         return nil

@@ -13,8 +13,10 @@ import Liquid
 /// `renderHTMLFragment(markdown:)`; the default layout styles them (``EmailTheme/styled(_:role:)``).
 /// A custom layout's `{{ content }}` slot receives the body and its `{{ footer }}` slot the footer;
 /// without a footer slot the footer goes right after the body, since it carries the legal mentions.
-public func renderHTMLDocument(subject: String, locale: String, bodyHTML: String, footerHTML: String,
-                               layout: String?, theme: EmailTheme = EmailTheme(), preheader: String? = nil) -> String {
+public func renderHTMLDocument(
+    subject: String, locale: String, bodyHTML: String, footerHTML: String,
+    layout: String?, theme: EmailTheme = EmailTheme(), preheader: String? = nil
+) -> String {
     let layout = DocumentLayout(layout, theme: theme)
     return layout.parts(subject: subject, locale: locale, preheader: preheader).map { part in
         switch part {
@@ -121,7 +123,8 @@ public struct DocumentLayout: Sendable {
             body.insert(.markup(EmailLayout.preheader(preheader)), at: preheaderPosition)
         }
         return [
-            .markup("<!DOCTYPE html>\n<html lang=\"" + HTMLEscaper.escape(.attribute, locale) + EmailLayout.headAfterLocale),
+            .markup(
+                "<!DOCTYPE html>\n<html lang=\"" + HTMLEscaper.escape(.attribute, locale) + EmailLayout.headAfterLocale),
             .markup(EmailLayout.escapeOutsideLiquid(subject)), .markupPiece(0),
         ] + body + [.markup("\n</html>\n")]
     }
@@ -142,17 +145,23 @@ public func validateLayout(_ layout: String) -> [MarkdownIssue] {
     let footerSlots = slots.filter { $0.name == "footer" }
     let scalarCount = layout.unicodeScalars.count
     if contentSlots.isEmpty {
-        issues.append(MarkdownIssue(kind: .layoutSlot, message: "layout has no `{{ content }}` slot",
-                                    help: "add `{{ content }}` where the email body goes",
-                                    range: 0..<scalarCount))
+        issues.append(
+            MarkdownIssue(
+                kind: .layoutSlot, message: "layout has no `{{ content }}` slot",
+                help: "add `{{ content }}` where the email body goes",
+                range: 0..<scalarCount))
     }
     for extra in contentSlots.dropFirst() {
-        issues.append(MarkdownIssue(kind: .layoutSlot, message: "layout has more than one `{{ content }}` slot",
-                                    help: "keep a single `{{ content }}` slot", range: extra.range))
+        issues.append(
+            MarkdownIssue(
+                kind: .layoutSlot, message: "layout has more than one `{{ content }}` slot",
+                help: "keep a single `{{ content }}` slot", range: extra.range))
     }
     for extra in footerSlots.dropFirst() {
-        issues.append(MarkdownIssue(kind: .layoutSlot, message: "layout has more than one `{{ footer }}` slot",
-                                    help: "keep a single `{{ footer }}` slot", range: extra.range))
+        issues.append(
+            MarkdownIssue(
+                kind: .layoutSlot, message: "layout has more than one `{{ footer }}` slot",
+                help: "keep a single `{{ footer }}` slot", range: extra.range))
     }
     return issues
 }
@@ -180,7 +189,8 @@ enum EmailLayout {
     static func headAfterTitle(theme: EmailTheme) -> String {
         let dark = theme.darkLink.hex
         // A brand colour under 3:1 on the dark card: buttons get a light outline there.
-        let outline = RGBColor.contrast(theme.brand.color, EmailTheme.darkCard) < EmailTheme.shapeContrast
+        let outline =
+            RGBColor.contrast(theme.brand.color, EmailTheme.darkCard) < EmailTheme.shapeContrast
             ? "\n  .am-button-table td { box-shadow: 0 0 0 2px \(dark) !important; }" : ""
         return """
             </title>
@@ -221,21 +231,26 @@ enum EmailLayout {
 
     /// The default body markup in four pieces: `<body>` (the preheader follows it), up to the content,
     /// between content and footer, after the footer.
-    static func defaultBody(theme: EmailTheme) -> (bodyOpen: String, beforeContent: String, between: String, afterFooter: String) {
+    static func defaultBody(theme: EmailTheme) -> (
+        bodyOpen: String, beforeContent: String, between: String, afterFooter: String
+    ) {
         let page = EmailTheme.page.hex
         let brand = theme.brand.color.hex
-        let msoOpen = "<!--[if mso]><table role=\"presentation\" align=\"center\" width=\"600\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" style=\"width:600px;\"><tr><td><![endif]-->"
+        let msoOpen =
+            "<!--[if mso]><table role=\"presentation\" align=\"center\" width=\"600\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" style=\"width:600px;\"><tr><td><![endif]-->"
         let msoClose = "<!--[if mso]></td></tr></table><![endif]-->"
         var header = ""
         if theme.brand.logo != nil || theme.brand.header != nil {
             header += "<tr>\n<td class=\"am-header\" style=\"padding:32px 40px 0;font-family:\(fontStack);\">\n"
             if let logo = theme.brand.logo {
                 let width = min(max(1, logo.width), EmailBrand.maximumLogoWidth)
-                header += "<img src=\"\(literal(logo.url))\" alt=\"\(literal(logo.alt))\" width=\"\(width)\" style=\"display:block;width:\(width)px;max-width:100%;height:auto;border:0;font-size:16px;font-weight:700;color:\(brand);\">\n"
+                header +=
+                    "<img src=\"\(literal(logo.url))\" alt=\"\(literal(logo.alt))\" width=\"\(width)\" style=\"display:block;width:\(width)px;max-width:100%;height:auto;border:0;font-size:16px;font-weight:700;color:\(brand);\">\n"
             }
             if let line = theme.brand.header, !line.isEmpty {
                 let top = theme.brand.logo == nil ? 0 : 12
-                header += "<div class=\"am-header-line\" style=\"margin:\(top)px 0 0;font-size:14px;line-height:20px;font-weight:700;letter-spacing:0.02em;color:\(brand);\">\(literal(line))</div>\n"
+                header +=
+                    "<div class=\"am-header-line\" style=\"margin:\(top)px 0 0;font-size:14px;line-height:20px;font-weight:700;letter-spacing:0.02em;color:\(brand);\">\(literal(line))</div>\n"
             }
             header += "</td>\n</tr>\n"
         }
@@ -303,19 +318,28 @@ enum EmailLayout {
 
     /// The end (just past `>`) of the first `<body` start tag in `scalars`, if any.
     static func bodyTagEnd(in scalars: ArraySlice<Unicode.Scalar>) -> Int? {
-        let lowered = scalars.map { $0.isASCII ? Unicode.Scalar(UInt8($0.value) | ($0.value >= 0x41 && $0.value <= 0x5A ? 0x20 : 0)) : $0 }
+        let lowered = scalars.map {
+            $0.isASCII ? Unicode.Scalar(UInt8($0.value) | ($0.value >= 0x41 && $0.value <= 0x5A ? 0x20 : 0)) : $0
+        }
         let pattern = Array("<body".unicodeScalars)
         var index = 0
         while index + pattern.count <= lowered.count {
             if lowered[index..<(index + pattern.count)].elementsEqual(pattern) {
                 let after = index + pattern.count
-                guard after < lowered.count, lowered[after] == ">" || lowered[after] == " " || lowered[after] == "\n" || lowered[after] == "\t"
+                guard after < lowered.count,
+                    lowered[after] == ">" || lowered[after] == " " || lowered[after] == "\n" || lowered[after] == "\t"
                 else { index += 1; continue }
                 var end = after
                 var quote: Unicode.Scalar?
                 while end < lowered.count {
                     let c = lowered[end]
-                    if let open = quote { if c == open { quote = nil } } else if c == "\"" || c == "'" { quote = c } else if c == ">" { return scalars.startIndex + end + 1 }
+                    if let open = quote {
+                        if c == open { quote = nil }
+                    } else if c == "\"" || c == "'" {
+                        quote = c
+                    } else if c == ">" {
+                        return scalars.startIndex + end + 1
+                    }
                     end += 1
                 }
                 return nil

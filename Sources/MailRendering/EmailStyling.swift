@@ -17,7 +17,8 @@ extension EmailTheme {
             case "a": return "color:\(Self.footer.hex);text-decoration:underline;"
             case "h1", "h2", "h3", "h4", "h5", "h6":
                 return "margin:0 0 8px;font-size:13px;line-height:18px;font-weight:700;color:\(Self.footer.hex);"
-            case "ul", "ol": return "margin:0 0 10px;padding:0 0 0 18px;font-size:12px;line-height:18px;color:\(Self.footer.hex);"
+            case "ul", "ol":
+                return "margin:0 0 10px;padding:0 0 0 18px;font-size:12px;line-height:18px;color:\(Self.footer.hex);"
             case "li": return "margin:0 0 4px;"
             case "hr": return "border:0;border-top:1px solid #d4d4d8;margin:12px 0;"
             case "img": return "max-width:100%;height:auto;border:0;"
@@ -30,19 +31,24 @@ extension EmailTheme {
             switch name {
             case "p": return inQuote ? "margin:0;" : "margin:0 0 16px;font-size:16px;line-height:26px;"
             case "a": return "color:\(brand);text-decoration:underline;"
-            case "h1": return "margin:0 0 16px;font-size:26px;line-height:34px;font-weight:700;color:\(Self.heading.hex);"
-            case "h2": return "margin:24px 0 12px;font-size:21px;line-height:28px;font-weight:700;color:\(Self.heading.hex);"
-            case "h3": return "margin:20px 0 8px;font-size:18px;line-height:26px;font-weight:700;color:\(Self.heading.hex);"
+            case "h1":
+                return "margin:0 0 16px;font-size:26px;line-height:34px;font-weight:700;color:\(Self.heading.hex);"
+            case "h2":
+                return "margin:24px 0 12px;font-size:21px;line-height:28px;font-weight:700;color:\(Self.heading.hex);"
+            case "h3":
+                return "margin:20px 0 8px;font-size:18px;line-height:26px;font-weight:700;color:\(Self.heading.hex);"
             case "h4", "h5", "h6":
                 return "margin:16px 0 8px;font-size:16px;line-height:24px;font-weight:700;color:\(Self.heading.hex);"
             case "ul", "ol": return "margin:0 0 16px;padding:0 0 0 24px;font-size:16px;line-height:26px;"
             case "li": return "margin:0 0 6px;"
             case "blockquote":
-                return "margin:0 0 16px;padding:4px 0 4px 16px;border-left:4px solid \(brand);color:\(Self.muted.hex);font-style:italic;"
+                return
+                    "margin:0 0 16px;padding:4px 0 4px 16px;border-left:4px solid \(brand);color:\(Self.muted.hex);font-style:italic;"
             case "hr": return "border:0;border-top:1px solid \(Self.rule.hex);margin:24px 0;"
             case "img": return "max-width:100%;height:auto;border:0;display:block;"
             case "pre":
-                return "margin:0 0 16px;padding:12px 16px;background-color:\(Self.codeBackground.hex);border-radius:6px;white-space:pre-wrap;word-break:break-word;font-family:\(Self.monoStack);font-size:14px;line-height:20px;"
+                return
+                    "margin:0 0 16px;padding:12px 16px;background-color:\(Self.codeBackground.hex);border-radius:6px;white-space:pre-wrap;word-break:break-word;font-family:\(Self.monoStack);font-size:14px;line-height:20px;"
             case "code":
                 return inPre
                     ? "font-family:\(Self.monoStack);font-size:14px;"
@@ -56,7 +62,8 @@ extension EmailTheme {
     /// with the background and padding, so Outlook draws the button too).
     var buttonOpening: String {
         let brand = brand.color.hex
-        return "<table role=\"presentation\" class=\"am-button-table\" border=\"0\" cellpadding=\"0\" cellspacing=\"0\" style=\"border-collapse:separate;margin:8px 0 24px;\"><tr><td align=\"center\" bgcolor=\"\(brand)\" role=\"presentation\" style=\"border-radius:6px;background-color:\(brand);mso-padding-alt:14px 28px;\">"
+        return
+            "<table role=\"presentation\" class=\"am-button-table\" border=\"0\" cellpadding=\"0\" cellspacing=\"0\" style=\"border-collapse:separate;margin:8px 0 24px;\"><tr><td align=\"center\" bgcolor=\"\(brand)\" role=\"presentation\" style=\"border-radius:6px;background-color:\(brand);mso-padding-alt:14px 28px;\">"
     }
 
     /// The button link's style.
@@ -92,7 +99,8 @@ extension EmailTheme {
         var inButton = false
         func append(_ text: String) { result.append(contentsOf: text.utf8) }
         func isNameByte(_ byte: UInt8) -> Bool {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }
         let less = UInt8(ascii: "<")
         while index < bytes.count {
@@ -138,7 +146,7 @@ extension EmailTheme {
             // A button paragraph, as `MarkdownConversion` marks it.
             let buttonMark = Self.buttonMark
             if name == "p", role == .body, index + buttonMark.count <= bytes.count,
-               bytes[index..<(index + buttonMark.count)].elementsEqual(buttonMark)
+                bytes[index..<(index + buttonMark.count)].elementsEqual(buttonMark)
             {
                 append(buttonOpening)
                 inButton = true

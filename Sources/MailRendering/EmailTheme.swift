@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A colour as `#rrggbb`, with the WCAG 2 relative luminance and contrast ratio.
@@ -34,7 +34,9 @@ public struct RGBColor: Sendable, Hashable {
         guard values.count == digits.count else { return nil }
         switch values.count {
         case 3: self.init(red: values[0] * 17, green: values[1] * 17, blue: values[2] * 17)
-        case 6: self.init(red: values[0] * 16 + values[1], green: values[2] * 16 + values[3], blue: values[4] * 16 + values[5])
+        case 6:
+            self.init(
+                red: values[0] * 16 + values[1], green: values[2] * 16 + values[3], blue: values[4] * 16 + values[5])
         default: return nil
         }
     }
@@ -43,8 +45,11 @@ public struct RGBColor: Sendable, Hashable {
     public var hex: String {
         func digit(_ value: Int) -> UInt8 { Self.hexDigits[min(255, max(0, value)) >> 4] }
         func lowDigit(_ value: Int) -> UInt8 { Self.hexDigits[min(255, max(0, value)) & 0xF] }
-        return String(decoding: [UInt8(ascii: "#"), digit(red), lowDigit(red), digit(green), lowDigit(green),
-                                 digit(blue), lowDigit(blue)], as: UTF8.self)
+        return String(
+            decoding: [
+                UInt8(ascii: "#"), digit(red), lowDigit(red), digit(green), lowDigit(green),
+                digit(blue), lowDigit(blue),
+            ], as: UTF8.self)
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)

@@ -31,14 +31,16 @@ enum HTMLMarkupReader {
         var cursor = index + (closing ? 2 : 1)
         var name = ""
         while cursor < scalars.count, !scalars[cursor].properties.isWhitespace, scalars[cursor] != ">",
-              scalars[cursor] != "/" {
+            scalars[cursor] != "/"
+        {
             name.unicodeScalars.append(scalars[cursor])
             cursor += 1
         }
         guard let first = name.unicodeScalars.first, first.properties.isAlphabetic else { return nil }
         let end = VisibleContent.tagEnd(scalars, from: cursor)
-        return .tag(Tag(
-            name: name.lowercased(), closing: closing, attributes: cursor..<min(end, scalars.count),
-            next: min(end + 1, scalars.count)))
+        return .tag(
+            Tag(
+                name: name.lowercased(), closing: closing, attributes: cursor..<min(end, scalars.count),
+                next: min(end + 1, scalars.count)))
     }
 }

@@ -187,7 +187,9 @@ struct LiquidScanner {
     }
 
     /// The schemes of an autolink, lowercase.
-    private static let autolinkSchemes: [[Unicode.Scalar]] = ["https://", "http://", "mailto:"].map { Array($0.unicodeScalars) }
+    private static let autolinkSchemes: [[Unicode.Scalar]] = ["https://", "http://", "mailto:"].map {
+        Array($0.unicodeScalars)
+    }
 
     /// Whether `String(scalar).lowercased() == String(lower)`, for `lower` ASCII: an ASCII scalar by its
     /// value, any other the Unicode way (U+212A KELVIN SIGN lowercases to `k`).

@@ -28,13 +28,13 @@ enum MarkdownBounds {
                     return "it is longer than \(maxScalars) characters"
                 }
                 switch byte {
-                case 0x0A: // \n
+                case 0x0A:  // \n
                     if lineIsBlank {
                         open = 0
                         inParagraph = 0
                     }
                     lineIsBlank = true
-                case 0x5B: // [
+                case 0x5B:  // [
                     lineIsBlank = false
                     open += 1
                     inParagraph += 1
@@ -44,10 +44,10 @@ enum MarkdownBounds {
                     if inParagraph > maxBracketsPerParagraph {
                         return "one paragraph has more than \(maxBracketsPerParagraph) `[`"
                     }
-                case 0x5D: // ]
+                case 0x5D:  // ]
                     lineIsBlank = false
                     if open > 0 { open -= 1 }
-                case 0x20, 0x09, 0x0D: // space, tab, \r
+                case 0x20, 0x09, 0x0D:  // space, tab, \r
                     break
                 default:
                     lineIsBlank = false

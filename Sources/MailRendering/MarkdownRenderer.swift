@@ -9,7 +9,9 @@ import Liquid
 /// A single newline in a paragraph is a line break (`<br>`), as email authors mean it; a paragraph
 /// holding only a link followed by `{.button}` is marked as a button (`<p class="am-button">`), which
 /// the default layout draws as a bulletproof button; `typography` applies a locale's spacing rules.
-public func renderHTMLFragment(markdown: String, typography: Typography = .none) -> (html: String, issues: [MarkdownIssue]) {
+public func renderHTMLFragment(markdown: String, typography: Typography = .none) -> (
+    html: String, issues: [MarkdownIssue]
+) {
     htmlFragment(of: MarkdownConversion(markdown: markdown, typography: typography))
 }
 
@@ -106,8 +108,10 @@ struct MarkdownConversion {
         let declarations = Self.urlDeclarations(in: document)
         var issues: [MarkdownIssue] = []
         for declaration in declarations.ordered {
-            if let issue = Self.checkURL(declaration.url, range: declaration.range, wholeRange: declaration.range,
-                                         document: document) {
+            if let issue = Self.checkURL(
+                declaration.url, range: declaration.range, wholeRange: declaration.range,
+                document: document)
+            {
                 issues.append(issue)
             }
         }
@@ -143,14 +147,16 @@ struct MarkdownConversion {
             },
             link: { raw, html, isImage in
                 let markdown = source(raw)
-                let (rewritten, issue) = Self.rewriteLink(markdown: markdown, html: html, isImage: isImage,
-                                                          range: protectedRange(of: markdown),
-                                                          declarations: declarations, document: document)
+                let (rewritten, issue) = Self.rewriteLink(
+                    markdown: markdown, html: html, isImage: isImage,
+                    range: protectedRange(of: markdown),
+                    declarations: declarations, document: document)
                 if let issue { recorder.issues.append(issue) }
                 return rewritten
             })
         let inkHTML = MailMarkdown(document.text).html(hooks: hooks, lineBreaks: true)
-        protectedHTML = typography.apply(toProtectedHTML: Self.markButtons(in: Self.unwrapTagParagraphs(in: inkHTML, document: document)))
+        protectedHTML = typography.apply(
+            toProtectedHTML: Self.markButtons(in: Self.unwrapTagParagraphs(in: inkHTML, document: document)))
 
         issues += recorder.issues
         // Raw HTML: every tag-shaped `<` outside code.
@@ -182,15 +188,21 @@ struct MarkdownConversion {
             let text = ScalarText.string(scanner.scalars[range])
             let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
             let isComment = text.hasPrefix("<!--")
-            issues.append(MarkdownIssue(
-                kind: .rawHTML,
-                message: isComment ? "raw HTML comment `\(shown)` is not allowed" : "raw HTML `\(shown)` is not allowed",
-                help: isComment
-                    ? "remove the comment, or use a Liquid comment `{% comment %}…{% endcomment %}`"
-                    : "use Markdown instead of HTML, or write `&lt;` or a code span to show a literal `<`",
-                range: range))
+            issues.append(
+                MarkdownIssue(
+                    kind: .rawHTML,
+                    message: isComment
+                        ? "raw HTML comment `\(shown)` is not allowed" : "raw HTML `\(shown)` is not allowed",
+                    help: isComment
+                        ? "remove the comment, or use a Liquid comment `{% comment %}…{% endcomment %}`"
+                        : "use Markdown instead of HTML, or write `&lt;` or a code span to show a literal `<`",
+                    range: range))
         }
-        issues.sort { ($0.range.lowerBound, $0.range.upperBound, $0.kind.rawValue) < ($1.range.lowerBound, $1.range.upperBound, $1.kind.rawValue) }
+        issues.sort {
+            ($0.range.lowerBound, $0.range.upperBound, $0.kind.rawValue) < (
+                $1.range.lowerBound, $1.range.upperBound, $1.kind.rawValue
+            )
+        }
         // A reference link to a bad declaration repeats the declaration's issue: keep one.
         var unique: [MarkdownIssue] = []
         for issue in issues where unique.last != issue { unique.append(issue) }
@@ -225,7 +237,9 @@ struct MarkdownConversion {
             var lineEnd = lineStart
             while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
             var first = lineStart
-            while first < lineEnd, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") { first += 1 }
+            while first < lineEnd, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") {
+                first += 1
+            }
             if first < lineEnd, bytes[first] == UInt8(ascii: "[") || bytes[first] == UInt8(ascii: "`") {
                 let utf8 = text.utf8
                 let lower = utf8.index(utf8.startIndex, offsetBy: lineStart)
@@ -306,60 +320,73 @@ struct MarkdownConversion {
     static let trustedURLVariables: Set<String> = ["unsubscribe_url", "legal.privacy_url"]
 
     /// Checks a link target (protected text); `range` is its source range.
-    static func checkURL(_ url: Substring, range: Range<Int>, wholeRange: Range<Int>,
-                         document: ProtectedMarkdown) -> MarkdownIssue? {
+    static func checkURL(
+        _ url: Substring, range: Range<Int>, wholeRange: Range<Int>,
+        document: ProtectedMarkdown
+    ) -> MarkdownIssue? {
         let trimmed = url.trimming([" ", "\t"])
         if trimmed.isEmpty {
-            return MarkdownIssue(kind: .emptyLinkURL, message: "link has an empty target",
-                                 help: "give the link an `https:` or `mailto:` URL, or a Liquid variable such as `{{ unsubscribe_url }}`",
-                                 range: wholeRange)
+            return MarkdownIssue(
+                kind: .emptyLinkURL, message: "link has an empty target",
+                help:
+                    "give the link an `https:` or `mailto:` URL, or a Liquid variable such as `{{ unsubscribe_url }}`",
+                range: wholeRange)
         }
         let tokens = document.tokens(in: Substring(trimmed))
         let shown = document.replacingTokens(in: trimmed) { $0.source }
         if let first = tokens.first, first.range.lowerBound == trimmed.startIndex,
-           document.placeholders[first.index].construct.kind == .output {
+            document.placeholders[first.index].construct.kind == .output
+        {
             // A target that starts with a Liquid value lets that value choose the scheme and host: only
             // the URLs the workspace itself controls may do that, never a contact's data.
             let source = document.placeholders[first.index].source
             let name = Substring(source).trimming(["{", "}", "-", " ", "\t"])
             if trustedURLVariables.contains(name) { return nil }
-            return MarkdownIssue(kind: .unsafeLinkURL,
-                                 message: "link target starts with `\(source)`: that value would choose where the link goes",
-                                 help: "start the target with a fixed `https://` address and put the value after it "
-                                     + "(`https://example.org/{{ contact.city | url_encode }}`), or link to "
-                                     + "`{{ unsubscribe_url }}` or `{{ legal.privacy_url }}`",
-                                 range: range)
+            return MarkdownIssue(
+                kind: .unsafeLinkURL,
+                message: "link target starts with `\(source)`: that value would choose where the link goes",
+                help: "start the target with a fixed `https://` address and put the value after it "
+                    + "(`https://example.org/{{ contact.city | url_encode }}`), or link to "
+                    + "`{{ unsubscribe_url }}` or `{{ legal.privacy_url }}`",
+                range: range)
         }
         let lowered = trimmed.lowercased()
         let schemeOK = ["http://", "https://", "mailto:"].contains { lowered.hasPrefix($0) }
         if schemeOK {
             if Self.holdsSpaceOrQuote(trimmed) {
-                return MarkdownIssue(kind: .unsafeLinkURL,
-                                     message: "link target `\(shown)` contains a space or a quote",
-                                     help: "percent-encode the character (`%20`, `%22`, `%27`)", range: range)
+                return MarkdownIssue(
+                    kind: .unsafeLinkURL,
+                    message: "link target `\(shown)` contains a space or a quote",
+                    help: "percent-encode the character (`%20`, `%22`, `%27`)", range: range)
             }
             if tokens.contains(where: { document.placeholders[$0.index].construct.kind != .output }) {
-                return MarkdownIssue(kind: .unsafeLinkURL,
-                                     message: "link target `\(shown)` contains a Liquid tag or `<`",
-                                     help: "compute the URL into a variable and use `{{ variable }}`", range: range)
+                return MarkdownIssue(
+                    kind: .unsafeLinkURL,
+                    message: "link target `\(shown)` contains a Liquid tag or `<`",
+                    help: "compute the URL into a variable and use `{{ variable }}`", range: range)
             }
             return nil
         }
         let scheme: String
-        if let colon = lowered.firstIndex(of: ":"), lowered[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) }) {
+        if let colon = lowered.firstIndex(of: ":"),
+            lowered[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) })
+        {
             scheme = "`\(lowered[...colon])` links are not allowed"
         } else {
             scheme = "relative link target `\(shown)` is not allowed"
         }
-        return MarkdownIssue(kind: .unsafeLinkURL,
-                             message: scheme.hasPrefix("`") ? "link target `\(shown)`: \(scheme)" : scheme,
-                             help: "use an absolute `https:` or `mailto:` URL, or a Liquid variable such as `{{ unsubscribe_url }}`",
-                             range: range)
+        return MarkdownIssue(
+            kind: .unsafeLinkURL,
+            message: scheme.hasPrefix("`") ? "link target `\(shown)`: \(scheme)" : scheme,
+            help: "use an absolute `https:` or `mailto:` URL, or a Liquid variable such as `{{ unsubscribe_url }}`",
+            range: range)
     }
 
     /// Rebuilds the writer's `<a>` or `<img>` with an escaped, checked URL.
-    static func rewriteLink(markdown raw: Substring, html inkHTML: String, isImage: Bool, range: Range<Int>,
-                            declarations: Declarations, document: ProtectedMarkdown) -> (String, MarkdownIssue?) {
+    static func rewriteLink(
+        markdown raw: Substring, html inkHTML: String, isImage: Bool, range: Range<Int>,
+        declarations: Declarations, document: ProtectedMarkdown
+    ) -> (String, MarkdownIssue?) {
         let wholeRange = document.sourceRange(ofProtected: range)
         var body = isImage ? raw.dropFirst() : raw
         guard body.first == "[" else { return (HTMLEscaper.escape(.text, raw), nil) }
@@ -378,7 +405,9 @@ struct MarkdownConversion {
             urlSourceRange = document.sourceRange(ofProtected: lower..<upper)
             if inkURL.isEmpty { urlSourceRange = wholeRange }
         } else {
-            guard let open = raw.lastIndex(of: "["), open > body.startIndex else { return (HTMLEscaper.escape(.text, raw), nil) }
+            guard let open = raw.lastIndex(of: "["), open > body.startIndex else {
+                return (HTMLEscaper.escape(.text, raw), nil)
+            }
             let name = raw[raw.index(after: open)..<raw.index(before: raw.endIndex)]
             text = body[..<raw.index(before: open)]
             if let declaration = declarations.byName[name.lowercased()] {
@@ -395,9 +424,10 @@ struct MarkdownConversion {
             let alt = plainAlt(text)
             var altIssue: MarkdownIssue?
             if alt.trimming([" ", "\t"]).isEmpty {
-                altIssue = MarkdownIssue(kind: .imageWithoutAlt, message: "image has no alternative text",
-                                         help: "describe the image between the brackets: `![Our team at the market](…)`",
-                                         range: wholeRange)
+                altIssue = MarkdownIssue(
+                    kind: .imageWithoutAlt, message: "image has no alternative text",
+                    help: "describe the image between the brackets: `![Our team at the market](…)`",
+                    range: wholeRange)
             }
             guard safe else { return (HTMLEscaper.escape(.text, alt), issue) }
             return ("<img src=\"\(href)\" alt=\"\(HTMLEscaper.escape(.attribute, alt))\">", altIssue)
@@ -405,7 +435,8 @@ struct MarkdownConversion {
         let prefix = "<a href=\"\(inkURL)\">"
         let title: String
         if inkHTML.hasPrefix(prefix), inkHTML.hasSuffix("</a>"),
-           inkHTML.count >= prefix.count + 4 {
+            inkHTML.count >= prefix.count + 4
+        {
             title = String(inkHTML.dropFirst(prefix.count).dropLast(4))
         } else {
             title = HTMLEscaper.escape(.text, text)
@@ -444,8 +475,9 @@ struct MarkdownConversion {
             let paragraph = rest[open.lowerBound..<end.upperBound]
             result += rest[..<open.lowerBound]
             let inner = paragraph.dropFirst(3).dropLast(4)
-            if paragraph.hasSuffix("</a>" + close), inner.ranges(of: "<a ").count == 1, inner.ranges(of: "</a>").count == 1,
-               !inner.contains("<p")
+            if paragraph.hasSuffix("</a>" + close), inner.ranges(of: "<a ").count == 1,
+                inner.ranges(of: "</a>").count == 1,
+                !inner.contains("<p")
             {
                 result += "<p class=\"am-button\">" + paragraph.dropFirst(3).dropLast(close.count) + "</p>"
             } else {
@@ -524,7 +556,8 @@ struct MarkdownConversion {
         var gapStart = content.startIndex
         for token in tokens {
             guard document.standsAlone(token.index),
-                  isSpaces(content[gapStart..<token.range.lowerBound]) else { return false }
+                isSpaces(content[gapStart..<token.range.lowerBound])
+            else { return false }
             gapStart = token.range.upperBound
         }
         return isSpaces(content[gapStart...])

@@ -8,7 +8,9 @@ enum PlainTextWriter {
     /// The column limit of the text part.
     static let width = 78
 
-    static func text(fromHTML html: String, document: ProtectedMarkdown, settings: ConversionSettings = .init()) -> String {
+    static func text(fromHTML html: String, document: ProtectedMarkdown, settings: ConversionSettings = .init())
+        -> String
+    {
         var writer = State(document: document)
         writer.settings = settings
         for token in HTMLTokenizer.tokens(of: html) {
@@ -73,7 +75,7 @@ enum PlainTextWriter {
             for token in tokens {
                 let placeholder = document.placeholders[token.index]
                 guard placeholder.construct.kind == .output, let value = settings.value(ofOutput: placeholder.source),
-                      !UTF8Text.containsCharacters(value, document.prefix)
+                    !UTF8Text.containsCharacters(value, document.prefix)
                 else { continue }
                 result += substring[last..<token.range.lowerBound]
                 result += HTMLEscaper.escape(.text, value)
@@ -179,7 +181,9 @@ enum PlainTextWriter {
                     inline = ""
                     preDepth = max(0, preDepth - 1)
                     var lines = code.split(separator: "\n", omittingEmptySubsequences: false).map { quotePrefix + $0 }
-                    while lines.last?.allSatisfy({ $0 == " " || $0 == ">" }) == true, lines.count > 1 { lines.removeLast() }
+                    while lines.last?.allSatisfy({ $0 == " " || $0 == ">" }) == true, lines.count > 1 {
+                        lines.removeLast()
+                    }
                     emit(lines, kind: .paragraph)
                 case "a":
                     guard let link = links.popLast(), link.start <= inline.endIndex else { break }
@@ -224,7 +228,8 @@ enum PlainTextWriter {
             }
             // A block with Liquid left (contact values) is not wrapped here: its length is known only once
             // rendered, and the sender wraps it then (bundle-format.md, "The text part's lines").
-            var lines = holdsLiquid(text)
+            var lines =
+                holdsLiquid(text)
                 ? PlainTextWriter.unwrapped(text, first: first, rest: rest) { restore($0) }
                 : PlainTextWriter.wrap(text, first: first, rest: rest) { restore($0) }
             if headingLevel == 1 || headingLevel == 2 {
@@ -236,7 +241,8 @@ enum PlainTextWriter {
 
         mutating func emit(_ lines: [String], kind: BlockKind) {
             if !output.isEmpty, lastKind != .tag {
-                let tight = (kind == .listLine && lastKind == .listLine && !lists.isEmpty)
+                let tight =
+                    (kind == .listLine && lastKind == .listLine && !lists.isEmpty)
                     || (kind == .tableRow && lastKind == .tableRow)
                 output += tight ? "\n" : "\n\n"
             }
@@ -298,7 +304,12 @@ enum PlainTextWriter {
                     if plain {
                         wordCount = simpleCount(raw)
                     } else {
-                        let word = restore(Substring(utf8[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: end)]))
+                        let word = restore(
+                            Substring(
+                                utf8[
+                                    utf8.index(
+                                        utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: end)])
+                        )
                         restored = word
                         wordCount = count(word)
                     }
@@ -331,7 +342,8 @@ enum PlainTextWriter {
         }
         // Bytes or Characters: a line of spaces and `>` is the same either way.
         while let last = lines.last, last.utf8.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ">") }),
-              lines.count > 1 {
+            lines.count > 1
+        {
             lines.removeLast()
         }
         return lines
@@ -386,7 +398,9 @@ enum PlainTextWriter {
 
     /// `wrap(_:first:rest:)` by Characters: the definition, and the path for text with combining
     /// marks or `\r`.
-    static func wrapByCharacters(_ text: String, first: String, rest: String, restore: (Substring) -> String) -> [String] {
+    static func wrapByCharacters(_ text: String, first: String, rest: String, restore: (Substring) -> String)
+        -> [String]
+    {
         var lines: [String] = []
         var prefix = first
         for segment in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -456,7 +470,8 @@ enum HTMLTokenizer {
         var tokens: [Token] = []
         tokens.reserveCapacity(pieces.count)
         for piece in pieces {
-            let range = utf8.index(utf8.startIndex, offsetBy: piece.start)..<utf8.index(utf8.startIndex, offsetBy: piece.end)
+            let range =
+                utf8.index(utf8.startIndex, offsetBy: piece.start)..<utf8.index(utf8.startIndex, offsetBy: piece.end)
             tokens.append(piece.isTag ? tag(html[range]) : .text(html[range]))
         }
         return tokens
@@ -501,7 +516,8 @@ enum HTMLTokenizer {
         let bytes = Array(inside.utf8)
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
         func text(_ range: Range<Int>, lowercased: Bool = false) -> String {
-            String(decoding: bytes[range].map { lowercased && (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }, as: UTF8.self)
+            String(
+                decoding: bytes[range].map { lowercased && (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }, as: UTF8.self)
         }
         let end = bytes.last == UInt8(ascii: "/") ? bytes.count - 1 : bytes.count
         var index = 0
@@ -561,7 +577,8 @@ enum HTMLTokenizer {
             if let value = named[String(name)] {
                 decoded = value
             } else if name.hasPrefix("#x") || name.hasPrefix("#X"), let code = UInt32(name.dropFirst(2), radix: 16),
-                      let scalar = Unicode.Scalar(code) {
+                let scalar = Unicode.Scalar(code)
+            {
                 decoded = String(Character(scalar))
             } else if name.hasPrefix("#"), let code = UInt32(name.dropFirst()), let scalar = Unicode.Scalar(code) {
                 decoded = String(Character(scalar))

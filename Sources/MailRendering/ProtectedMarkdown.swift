@@ -62,7 +62,11 @@ struct ProtectedMarkdown {
         var placeholders: [Placeholder] = []
         // Units of the source, in order: runs of verbatim scalars (never holding a `\n`), single
         // `\n`s, and placeholders. Runs rather than one unit a scalar: the same pieces and text.
-        enum Unit { case run(Range<Int>), newline(Int), token(Int, Range<Int>) }
+        enum Unit {
+            case run(Range<Int>)
+            case newline(Int)
+            case token(Int, Range<Int>)
+        }
         var units: [Unit] = []
         func appendVerbatim(_ range: Range<Int>) {
             var start = range.lowerBound
@@ -78,7 +82,8 @@ struct ProtectedMarkdown {
             if next < construct.range.lowerBound { appendVerbatim(next..<construct.range.lowerBound) }
             let text = ScalarText.string(scalars[construct.range])
             units.append(.token(placeholders.count, construct.range))
-            placeholders.append(Placeholder(construct: construct, source: text, token: "\(prefix)\(placeholders.count)X"))
+            placeholders.append(
+                Placeholder(construct: construct, source: text, token: "\(prefix)\(placeholders.count)X"))
             next = construct.range.upperBound
         }
         if next < scalars.count { appendVerbatim(next..<scalars.count) }
@@ -93,13 +98,16 @@ struct ProtectedMarkdown {
         var protectedCount = 0
         func emitVerbatim(_ range: Range<Int>) {
             if let last = pieces.last, last.verbatim,
-               last.protectedStart + last.protectedLength == protectedCount,
-               last.sourceStart + last.sourceLength == range.lowerBound {
+                last.protectedStart + last.protectedLength == protectedCount,
+                last.sourceStart + last.sourceLength == range.lowerBound
+            {
                 pieces[pieces.count - 1].protectedLength += range.count
                 pieces[pieces.count - 1].sourceLength += range.count
             } else {
-                pieces.append(Piece(protectedStart: protectedCount, protectedLength: range.count,
-                                    sourceStart: range.lowerBound, sourceLength: range.count, verbatim: true))
+                pieces.append(
+                    Piece(
+                        protectedStart: protectedCount, protectedLength: range.count,
+                        sourceStart: range.lowerBound, sourceLength: range.count, verbatim: true))
             }
             for offset in range {
                 let scalar = scalars[offset]
@@ -118,8 +126,10 @@ struct ProtectedMarkdown {
         func emitToken(_ index: Int, range: Range<Int>) {
             // Tokens are ASCII: one scalar a byte.
             let token = placeholders[index].token.utf8
-            pieces.append(Piece(protectedStart: protectedCount, protectedLength: token.count,
-                                sourceStart: range.lowerBound, sourceLength: range.count, verbatim: false))
+            pieces.append(
+                Piece(
+                    protectedStart: protectedCount, protectedLength: token.count,
+                    sourceStart: range.lowerBound, sourceLength: range.count, verbatim: false))
             for byte in token {
                 output.append(byte)
                 table.append(protectedCount)
@@ -127,20 +137,23 @@ struct ProtectedMarkdown {
             }
         }
         func emitInsertedNewline(at offset: Int) {
-            pieces.append(Piece(protectedStart: protectedCount, protectedLength: 1,
-                                sourceStart: offset, sourceLength: 0, verbatim: false))
+            pieces.append(
+                Piece(
+                    protectedStart: protectedCount, protectedLength: 1,
+                    sourceStart: offset, sourceLength: 0, verbatim: false))
             output.append(UInt8(ascii: "\n"))
             table.append(protectedCount)
             protectedCount += 1
         }
 
-        let edges = Self.tagEdges(units: units.map { unit in
-            switch unit {
-            case .run(let range): .run(range)
-            case .newline: .newline
-            case .token(let index, _): .token(index)
-            }
-        }, scalars: scalars, placeholders: placeholders)
+        let edges = Self.tagEdges(
+            units: units.map { unit in
+                switch unit {
+                case .run(let range): .run(range)
+                case .newline: .newline
+                case .token(let index, _): .token(index)
+                }
+            }, scalars: scalars, placeholders: placeholders)
         let blockOutputs = Self.blockOutputs(placeholders, scalars: scalars, edges: edges)
         let hoisted = Self.hoistedTags(placeholders: placeholders, edges: edges)
 
@@ -176,10 +189,13 @@ struct ProtectedMarkdown {
                     }
                 }
             }
-            if Self.opensFence(head: head, line: line.lazy.flatMap { unit -> ArraySlice<Unicode.Scalar> in
-                if case .run(let range) = unit { return scalars[range] }
-                return []
-            }) {
+            if Self.opensFence(
+                head: head,
+                line: line.lazy.flatMap { unit -> ArraySlice<Unicode.Scalar> in
+                    if case .run(let range) = unit { return scalars[range] }
+                    return []
+                })
+            {
                 inFence.toggle()
             }
             let standalone = !inFence && onlyTags && tagCount > 0
@@ -273,7 +289,11 @@ struct ProtectedMarkdown {
     }
 
     /// A unit of a line for ``tagEdges(units:scalars:placeholders:)``.
-    enum EdgeUnit { case run(Range<Int>), newline, token(Int) }
+    enum EdgeUnit {
+        case run(Range<Int>)
+        case newline
+        case token(Int)
+    }
 
     /// Block tags that may be set apart; `capture` is not among them: what it holds is a value, printed
     /// where its output stands.
@@ -287,7 +307,9 @@ struct ProtectedMarkdown {
         var name = ""
         var started = false
         for scalar in placeholder.source.unicodeScalars.dropFirst(2) {
-            if !started, scalar == "-" || scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" { continue }
+            if !started, scalar == "-" || scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" {
+                continue
+            }
             guard ("a"..."z").contains(scalar) else { break }
             started = true
             name.unicodeScalars.append(scalar)
@@ -334,7 +356,9 @@ struct ProtectedMarkdown {
             let lastText = line.lastIndex { !isBlank($0) && !isSilent($0) }
             let hasText = firstText != nil
             for position in line.indices {
-                guard case .token(let index) = units[position], placeholders[index].construct.isSilentTag else { continue }
+                guard case .token(let index) = units[position], placeholders[index].construct.isSilentTag else {
+                    continue
+                }
                 edges.onTextLine[index] = hasText
                 edges.lineOf[index] = lineNumber
                 let before = firstText.map { $0 > position } ?? true
@@ -365,7 +389,8 @@ struct ProtectedMarkdown {
             } else if blockClosers.contains(name), var block = stack.popLast() {
                 block.append(index)
                 if block.allSatisfy({ edges.atEdge[$0] }), block.contains(where: { edges.onTextLine[$0] }),
-                   block.contains(where: { edges.lineOf[$0] != edges.lineOf[index] }) {
+                    block.contains(where: { edges.lineOf[$0] != edges.lineOf[index] })
+                {
                     for tag in block where edges.onTextLine[tag] { hoisted.insert(tag) }
                 }
             }
@@ -469,7 +494,8 @@ struct ProtectedMarkdown {
                     cursor += 1
                 }
                 if cursor > i + prefix.count, cursor < count, bytes[cursor] == UInt8(ascii: "X"),
-                   !overflow, value < placeholders.count {
+                    !overflow, value < placeholders.count
+                {
                     if (i > 0 && bytes[i - 1] >= 0x80) || (cursor + 1 < count && bytes[cursor + 1] >= 0x80) {
                         needsCharacters = true
                         return false
@@ -504,7 +530,8 @@ struct ProtectedMarkdown {
                 cursor = string.index(after: cursor)
             }
             if !digits.isEmpty, cursor < string.endIndex, string[cursor] == "X",
-               let index = Int(digits), index < placeholders.count {
+                let index = Int(digits), index < placeholders.count
+            {
                 let end = string.index(after: cursor)
                 result.append((found.lowerBound..<end, index))
                 searchStart = end

@@ -57,7 +57,9 @@ public enum Typography: Sendable, Hashable {
                 while end < scalars.count, scalars[end] != ">" { end += 1 }
                 let tag = index..<min(end + 1, scalars.count)
                 if tagStarts(tag, with: "<code") || tagStarts(tag, with: "<pre") { codeDepth += 1 }
-                if scalars[tag].elementsEqual("</code>".unicodeScalars) || scalars[tag].elementsEqual("</pre>".unicodeScalars) {
+                if scalars[tag].elementsEqual("</code>".unicodeScalars)
+                    || scalars[tag].elementsEqual("</pre>".unicodeScalars)
+                {
                     codeDepth = max(0, codeDepth - 1)
                 }
                 for scalar in scalars[tag] { append(scalar) }
@@ -129,11 +131,13 @@ public struct ConversionSettings: Sendable, Hashable {
     func value(ofOutput source: String) -> String? {
         guard !knownValues.isEmpty, let path = Self.path(ofOutput: source) else { return nil }
         guard let value = knownValues[path], !UTF8Text.containsCharacters(value, "{{"),
-              !UTF8Text.containsCharacters(value, "{%")
+            !UTF8Text.containsCharacters(value, "{%")
         else { return nil }
         // A line break is a Character `\n` or `\r` (not the one Character `\r\n`); none without their bytes.
         let newline = Character("\n"), carriageReturn = Character("\r")
-        if value.utf8.contains(0x0A) || value.utf8.contains(0x0D), value.contains(newline) || value.contains(carriageReturn) {
+        if value.utf8.contains(0x0A) || value.utf8.contains(0x0D),
+            value.contains(newline) || value.contains(carriageReturn)
+        {
             return nil
         }
         return value
@@ -152,7 +156,7 @@ public struct ConversionSettings: Sendable, Hashable {
         let open = UInt8(ascii: "{"), close = UInt8(ascii: "}"), dash = UInt8(ascii: "-"), space = UInt8(ascii: " ")
         // `{{` and `}}` cannot overlap: a text that starts with one and ends with the other has four bytes or more.
         guard bytes.count >= 4, bytes[0] == open, bytes[1] == open, bytes[bytes.count - 2] == close,
-              bytes[bytes.count - 1] == close, bytes[2] != dash, bytes[bytes.count - 3] != dash
+            bytes[bytes.count - 1] == close, bytes[2] != dash, bytes[bytes.count - 3] != dash
         else { return nil }
         var start = 2
         var end = bytes.count - 2

@@ -31,8 +31,9 @@ enum UTF8Text {
             }
             guard byte == 0xE2, i + 2 < count else { return false }
             let scalar = (UInt32(bytes[i + 1] & 0x3F) << 6) | UInt32(bytes[i + 2] & 0x3F) | 0x2000
-            guard (0x2010...0x2027).contains(scalar) || (0x202F...0x205E).contains(scalar)
-                || (0x20A0...0x20BF).contains(scalar)
+            guard
+                (0x2010...0x2027).contains(scalar) || (0x202F...0x205E).contains(scalar)
+                    || (0x20A0...0x20BF).contains(scalar)
             else { return false }
             i += 3
         }

@@ -105,7 +105,7 @@ public struct VisibleContent: Sendable, Equatable {
             if scalar.properties.isWhitespace { return false }
             switch scalar.properties.generalCategory {
             case .format, .control, .unassigned, .surrogate, .privateUse, .spaceSeparator, .lineSeparator,
-                 .paragraphSeparator, .nonspacingMark, .enclosingMark:
+                .paragraphSeparator, .nonspacingMark, .enclosingMark:
                 return false
             default:
                 return !(0xFE00...0xFE0F).contains(scalar.value) && scalar != "\u{2800}" && scalar != "\u{3164}"
@@ -187,12 +187,14 @@ public struct VisibleContent: Sendable, Equatable {
             let start = index
             index += 1
             if index + 2 < count, bytes[index] == UInt8(ascii: "!"), bytes[index + 1] == UInt8(ascii: "-"),
-               bytes[index + 2] == UInt8(ascii: "-") {
+                bytes[index + 2] == UInt8(ascii: "-")
+            {
                 // A comment runs to `-->`.
                 index += 3
                 while index + 2 < count,
-                      !(bytes[index] == UInt8(ascii: "-") && bytes[index + 1] == UInt8(ascii: "-")
-                        && bytes[index + 2] == UInt8(ascii: ">")) {
+                    !(bytes[index] == UInt8(ascii: "-") && bytes[index + 1] == UInt8(ascii: "-")
+                        && bytes[index + 2] == UInt8(ascii: ">"))
+                {
                     index += 1
                 }
                 index += 3
@@ -238,7 +240,8 @@ public struct VisibleContent: Sendable, Equatable {
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
     ]
     static let blockElements: Set<String> = [
-        "p", "div", "li", "tr", "td", "th", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol",
+        "p", "div", "li", "tr", "td", "th", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul",
+        "ol",
         "hr", "section", "footer", "header",
     ]
     static let hiddenElements: Set<String> = ["head", "title", "style", "script", "template", "noscript", "svg"]
@@ -262,11 +265,15 @@ public struct VisibleContent: Sendable, Equatable {
             guard !number.isEmpty, let parsed = Double(number) else { return false }
             return parsed <= 0
         }
-        if value("display") == "none" || value("visibility") == "hidden" || value("visibility") == "collapse" { return true }
+        if value("display") == "none" || value("visibility") == "hidden" || value("visibility") == "collapse" {
+            return true
+        }
         if isZero(value("opacity")) || isZero(value("font-size")) { return true }
         if value("color") == "transparent" || value("mso-hide") == "all" { return true }
-        if value("overflow") == "hidden", isZero(value("max-height")) || isZero(value("height"))
-            || isZero(value("line-height")) || isZero(value("width")) || isZero(value("max-width")) {
+        if value("overflow") == "hidden",
+            isZero(value("max-height")) || isZero(value("height"))
+                || isZero(value("line-height")) || isZero(value("width")) || isZero(value("max-width"))
+        {
             return true
         }
         if let clip = value("clip"), clip.hasPrefix("rect(0") { return true }
@@ -383,14 +390,16 @@ public struct VisibleContent: Sendable, Equatable {
         var cursor = index + 1
         var name = ""
         while cursor < scalars.count, cursor - index < 12, scalars[cursor] != ";",
-              scalars[cursor].properties.isAlphabetic || ("0"..."9").contains(scalars[cursor]) || scalars[cursor] == "#" {
+            scalars[cursor].properties.isAlphabetic || ("0"..."9").contains(scalars[cursor]) || scalars[cursor] == "#"
+        {
             name.unicodeScalars.append(scalars[cursor])
             cursor += 1
         }
         guard cursor < scalars.count, scalars[cursor] == ";", !name.isEmpty else { return ("&", index + 1) }
         if name.hasPrefix("#") {
             let digits = name.dropFirst()
-            let value = digits.first == "x" || digits.first == "X"
+            let value =
+                digits.first == "x" || digits.first == "X"
                 ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits, radix: 10)
             if let value, let scalar = Unicode.Scalar(value) { return (String(scalar), cursor + 1) }
             return ("\u{FFFD}", cursor + 1)
@@ -417,7 +426,7 @@ public func hiddenLayoutSlots(_ layout: String) -> [(name: String, range: Range<
         }
     }.joined()
     guard let template = LiquidTemplate.parse(html).template,
-          let exploration = template.renderEveryPath(.object([:]), knownRoots: ["legal", "workspace"], limit: 256)
+        let exploration = template.renderEveryPath(.object([:]), knownRoots: ["legal", "workspace"], limit: 256)
     else { return [] }
     let seen = exploration.renderings.map { VisibleContent(html: $0.output).text }
     return EmailLayout.slots(in: layout).filter { slot in

@@ -29,7 +29,9 @@ struct GoldenLiquidTests {
     ///   inside, and automail must refuse it.
     /// - `utc`: the case depends on the `date` filter's time zone; outside (and `date` is unsupported).
     static let supportedTags: [String: Bool] = {
-        var tags: [String: Bool] = ["blank": true, "empty": true, "strict": true, "strict2": true, "absent": true, "utc": false]
+        var tags: [String: Bool] = [
+            "blank": true, "empty": true, "strict": true, "strict2": true, "absent": true, "utc": false,
+        ]
         for tag in ["if", "unless", "case", "comment", "raw", "assign", "capture"] { tags[tag + " tag"] = true }
         for filter in [
             "default", "upcase", "downcase", "capitalize", "strip", "lstrip", "rstrip", "escape", "escape_once",
@@ -42,7 +44,7 @@ struct GoldenLiquidTests {
     /// Inside cases automail refuses on purpose, with the reason.
     static let deliberatelyRefused: [String: String] = [
         "tags, case, unexpected when token":
-            "Liquid's lax parser silently drops a malformed `when`; automail parses strictly, like the strict2 variant",
+            "Liquid's lax parser silently drops a malformed `when`; automail parses strictly, like the strict2 variant"
     ]
 
     static var goldenURL: URL {
@@ -69,7 +71,10 @@ struct GoldenLiquidTests {
             let unsupported = tags.filter { Self.supportedTags[$0] != true }
             if !unsupported.isEmpty {
                 // Outside: must be refused by an issue naming an unsupported tag or filter.
-                let names = Set(unsupported.map { $0.replacingOccurrences(of: " tag", with: "").replacingOccurrences(of: " filter", with: "") })
+                let names = Set(
+                    unsupported.map {
+                        $0.replacingOccurrences(of: " tag", with: "").replacingOccurrences(of: " filter", with: "")
+                    })
                 let named = parsed.issues.contains { issue in
                     switch issue.kind {
                     case .unsupportedTag(let tag): return names.contains(tag)
@@ -80,13 +85,18 @@ struct GoldenLiquidTests {
                 if parsed.template == nil && named {
                     refused += 1
                 } else {
-                    failures.append("\(name): outside the subset (\(unsupported.joined(separator: ", "))) but not refused by name: \(parsed.issues.map(\.message))")
+                    failures.append(
+                        "\(name): outside the subset (\(unsupported.joined(separator: ", "))) but not refused by name: \(parsed.issues.map(\.message))"
+                    )
                 }
                 continue
             }
             if let reason = Self.deliberatelyRefused[name] {
-                if parsed.template == nil { refused += 1; refusedInside.append("\(name): \(reason)") }
-                else { failures.append("\(name): expected a deliberate refusal") }
+                if parsed.template == nil {
+                    refused += 1; refusedInside.append("\(name): \(reason)")
+                } else {
+                    failures.append("\(name): expected a deliberate refusal")
+                }
                 continue
             }
             let context = test["data"]?.liquid ?? .object([:])
@@ -104,7 +114,8 @@ struct GoldenLiquidTests {
             case .success(let output)? where expected.contains(output):
                 passed += 1
             case .success(let output)?:
-                failures.append("\(name): expected \(String(reflecting: expected[0])), rendered \(String(reflecting: output))")
+                failures.append(
+                    "\(name): expected \(String(reflecting: expected[0])), rendered \(String(reflecting: output))")
             case .failure(let error)?:
                 failures.append("\(name): render error \(error.message)")
             case nil:

@@ -2,7 +2,13 @@ import Liquid
 
 /// A small JSON reader for fixtures: keeps integers and floats apart (`5` vs `5.0`), as Liquid does.
 enum JSONValue: Equatable {
-    case null, bool(Bool), int(Int), double(Double), string(String), array([JSONValue]), object([String: JSONValue])
+    case null
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
 
     struct ParseError: Error { var message: String }
 
@@ -106,7 +112,8 @@ enum JSONValue: Equatable {
                         case "u":
                             var code = try hex4()
                             if (0xD800..<0xDC00).contains(code), index + 2 < scalars.count,
-                               scalars[index + 1] == "\\", scalars[index + 2] == "u" {
+                                scalars[index + 1] == "\\", scalars[index + 2] == "u"
+                            {
                                 index += 2
                                 let low = try hex4()
                                 code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)

@@ -10,12 +10,15 @@ struct LiquidAnalysisTests {
     }
 
     @Test func variablesExcludeAssignedAndCapturedNames() throws {
-        let source = "{{ contact.firstname }}{% assign x = contact.surname | upcase %}{{ x }}"
+        let source =
+            "{{ contact.firstname }}{% assign x = contact.surname | upcase %}{{ x }}"
             + "{% capture y %}{{ unsubscribe_url }}{% endcapture %}{{ y }}{% if legal.publisher %}{% endif %}{{ a[b].c }}"
         let template = try #require(LiquidTemplate.parse(source).template)
-        #expect(template.variables.map(\.path) == [
-            ["contact", "firstname"], ["contact", "surname"], ["unsubscribe_url"], ["legal", "publisher"], ["b"], ["a"],
-        ])
+        #expect(
+            template.variables.map(\.path) == [
+                ["contact", "firstname"], ["contact", "surname"], ["unsubscribe_url"], ["legal", "publisher"], ["b"],
+                ["a"],
+            ])
     }
 
     @Test func variableUsedBeforeAssignmentIsReported() throws {
@@ -106,7 +109,10 @@ struct LiquidAnalysisTests {
             ("{{ name\(e) }}", "{{ name\(e) }}"),
             ("{{ name | escape | upcase }}", "{{ name | escape | upcase\(e) }}"),
             ("{{name}}", "{{name\(e)}}"),
-            ("{% raw %}{{ a }}{% endraw %}{% comment %}{{ b }}{% endcomment %}{{ c\n}}", "{% raw %}{{ a }}{% endraw %}{% comment %}{{ b }}{% endcomment %}{{ c\(e)\n}}"),
+            (
+                "{% raw %}{{ a }}{% endraw %}{% comment %}{{ b }}{% endcomment %}{{ c\n}}",
+                "{% raw %}{{ a }}{% endraw %}{% comment %}{{ b }}{% endcomment %}{{ c\(e)\n}}"
+            ),
             ("{% if a %}{{ a }}{% endif %}", "{% if a %}{{ a\(e) }}{% endif %}"),
         ]
         for (source, expected) in cases {
@@ -172,13 +178,17 @@ struct LiquidAnalysisTests {
             Issue.record("expected the length limit to stop rendering")
             return
         }
-        let nasty = ["{{", "{%", "{% if", "{{ 'a", "{% case %}", "{% when %}", "}}{{-}}", "{%-%}", "{{ a | }}", "{{ a. }}"]
+        let nasty = [
+            "{{", "{%", "{% if", "{{ 'a", "{% case %}", "{% when %}", "}}{{-}}", "{%-%}", "{{ a | }}", "{{ a. }}",
+        ]
         for source in nasty { _ = LiquidTemplate.parse(source) }
     }
 
     @Test func floatsPrintLikeRuby() throws {
         let template = try #require(LiquidTemplate.parse("{{ a }} {{ b }} {{ c }} {{ d }} {{ e }}").template)
-        let context = LiquidValue.object(["a": .double(5), "b": .double(1e16), "c": .double(1e-5), "d": .double(0.0001), "e": .double(-2.5e20)])
+        let context = LiquidValue.object([
+            "a": .double(5), "b": .double(1e16), "c": .double(1e-5), "d": .double(0.0001), "e": .double(-2.5e20),
+        ])
         #expect(template.render(context) == .success("5.0 1.0e+16 1.0e-05 0.0001 -2.5e+20"))
     }
 }

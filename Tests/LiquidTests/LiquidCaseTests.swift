@@ -16,8 +16,8 @@ struct LiquidCaseTests {
 
     static let cases: [Case] = {
         guard let url = Bundle.module.url(forResource: "cases", withExtension: "json", subdirectory: "Fixtures"),
-              let data = FileManager.default.contents(atPath: url.path),
-              let json = try? JSONValue.parse(String(decoding: data, as: UTF8.self))
+            let data = FileManager.default.contents(atPath: url.path),
+            let json = try? JSONValue.parse(String(decoding: data, as: UTF8.self))
         else { return [] }
         return (json.array ?? []).map { entry in
             Case(
@@ -35,7 +35,9 @@ struct LiquidCaseTests {
         let parsed = LiquidTemplate.parse(testCase.template)
         let outcome = parsed.template.map { $0.render(testCase.data) }
         guard let expected = testCase.result else {
-            if case .success(let output)? = outcome { Issue.record("expected an error, rendered \(String(reflecting: output))") }
+            if case .success(let output)? = outcome {
+                Issue.record("expected an error, rendered \(String(reflecting: output))")
+            }
             return
         }
         #expect(parsed.issues.isEmpty, "\(parsed.issues.map(\.message))")

@@ -24,7 +24,10 @@ struct LiquidPathTests {
     }
 
     @Test func aCaseMatchesEachWhenThenNone() throws {
-        #expect(try outputs("{% case contact.d %}{% when 'a' %}A{% when 'b', 'c' %}B{% else %}E{% endcase %}") == ["A", "B", "E"])
+        #expect(
+            try outputs("{% case contact.d %}{% when 'a' %}A{% when 'b', 'c' %}B{% else %}E{% endcase %}") == [
+                "A", "B", "E",
+            ])
         #expect(try outputs("{% case contact.d %}{% when 'a' %}A{% endcase %}") == ["A", ""])
     }
 
@@ -52,8 +55,12 @@ struct LiquidPathTests {
         let rewritten = LiquidTemplate.appendingEscapeToOutputs(source)
         let template = try #require(LiquidTemplate.parse(rewritten).template)
         let html = try template.render(.object(["name": .string("O'Brien & <Co>")])).get()
-        #expect(html == "<p>Hi O&#39;Brien &amp; &lt;Co&gt;</p><a href=\"Hi O&amp;#39;Brien &amp;amp; &amp;lt;Co&amp;gt;\">x</a>")
-        let reassigned = LiquidTemplate.appendingEscapeToOutputs("{% capture g %}a{% endcapture %}{% assign g = name %}{{ g }}")
+        #expect(
+            html
+                == "<p>Hi O&#39;Brien &amp; &lt;Co&gt;</p><a href=\"Hi O&amp;#39;Brien &amp;amp; &amp;lt;Co&amp;gt;\">x</a>"
+        )
+        let reassigned = LiquidTemplate.appendingEscapeToOutputs(
+            "{% capture g %}a{% endcapture %}{% assign g = name %}{{ g }}")
         #expect(reassigned.hasSuffix(#"{{ g | escape | replace: "&#x27;", "&#39;" }}"#))
     }
 }

@@ -7,7 +7,10 @@ import Testing
     /// Rendered HTML and what must be refused in it (empty: nothing).
     static let cases: [(html: String, refused: [String])] = [
         (#"<table role="presentation" width="100%"><tr><td style="padding:0">x</td></tr></table>"#, []),
-        (#"<a href="https://example.org/?a=1&amp;b=2">x</a> <a href="mailto:a@example.org">m</a> <img src="cid:logo" alt="">"#, []),
+        (
+            #"<a href="https://example.org/?a=1&amp;b=2">x</a> <a href="mailto:a@example.org">m</a> <img src="cid:logo" alt="">"#,
+            []
+        ),
         (##"<a href="#top">top</a> <a href="/relative">r</a>"##, []),
         (#"<!--[if mso]><v:roundrect xmlns:v="urn:schemas-microsoft-com:vml"></v:roundrect><![endif]-->"#, []),
         ("<script>alert(1)</script>", ["`<script>` element"]),

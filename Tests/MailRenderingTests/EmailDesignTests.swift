@@ -5,8 +5,12 @@ import Testing
 /// colour table's contrasts.
 struct EmailDesignTests {
     @Test func aLinkAloneWithTheMarkerIsABulletproofButton() {
-        let fragment = renderHTMLFragment(markdown: "Intro\n\n[Sign up](https://a.example/j?c={{ contact.id }}){.button}\n\nBye").html
-        #expect(fragment.contains("<p class=\"am-button\"><a href=\"https://a.example/j?c={{ contact.id }}\">Sign up</a></p>"))
+        let fragment = renderHTMLFragment(
+            markdown: "Intro\n\n[Sign up](https://a.example/j?c={{ contact.id }}){.button}\n\nBye"
+        ).html
+        #expect(
+            fragment.contains(
+                "<p class=\"am-button\"><a href=\"https://a.example/j?c={{ contact.id }}\">Sign up</a></p>"))
         let styled = EmailTheme().styled(fragment, role: .body)
         #expect(styled.contains("<table role=\"presentation\" class=\"am-button-table\""))
         #expect(styled.contains("bgcolor=\"#2563eb\""))
@@ -28,15 +32,19 @@ struct EmailDesignTests {
     }
 
     @Test func aSingleNewlineIsALineBreak() {
-        #expect(renderHTMLFragment(markdown: "In solidarity,\nThe committee").html == "<p>In solidarity,<br>The committee</p>")
+        #expect(
+            renderHTMLFragment(markdown: "In solidarity,\nThe committee").html
+                == "<p>In solidarity,<br>The committee</p>")
         #expect(renderText(markdown: "In solidarity,\nThe committee") == "In solidarity,\nThe committee\n")
     }
 
     @Test func frenchSpacingOnTheAuthorsTextOnly() {
         let nnbsp = "\u{202F}"
         let html = renderHTMLFragment(
-            markdown: "Bonjour : « Lyon » ; oui ! [lien](https://a.example/x?y=1) `a ; b` {{ contact.x | default: \"a ; b\" }} 14:30",
-            typography: .french).html
+            markdown:
+                "Bonjour : « Lyon » ; oui ! [lien](https://a.example/x?y=1) `a ; b` {{ contact.x | default: \"a ; b\" }} 14:30",
+            typography: .french
+        ).html
         #expect(html.contains("Bonjour\(nnbsp): «\(nnbsp)Lyon\(nnbsp)»\(nnbsp); oui\(nnbsp)!"))
         #expect(html.contains("<code>a ; b</code>"))
         #expect(html.contains("{{ contact.x | default: \"a ; b\" }}"))
@@ -70,7 +78,10 @@ struct EmailDesignTests {
         #expect(RGBColor.contrast(EmailTheme.text, EmailTheme.card) >= 4.5)
         #expect(RGBColor.contrast(EmailTheme.darkText, EmailTheme.darkCard) >= 4.5)
         #expect(EmailTheme.check(color: EmailBrand.defaultColor).isEmpty)
-        #expect(EmailTheme.check(color: RGBColor(hex: "#fbbf24") ?? .init(red: 0, green: 0, blue: 0)).map(\.against) == ["white"])
+        #expect(
+            EmailTheme.check(color: RGBColor(hex: "#fbbf24") ?? .init(red: 0, green: 0, blue: 0)).map(\.against) == [
+                "white"
+            ])
         #expect(RGBColor(hex: "#C2410C")?.hex == "#c2410c" && RGBColor(hex: "#abc")?.hex == "#aabbcc")
         #expect(RGBColor(hex: "c2410c") == nil && RGBColor(hex: "#c2410") == nil && RGBColor(hex: "#gggggg") == nil)
         let contrast = RGBColor.contrast(.init(red: 0, green: 0, blue: 0), .init(red: 255, green: 255, blue: 255))
@@ -80,10 +91,15 @@ struct EmailDesignTests {
             #expect(RGBColor.contrast(theme.darkLink, EmailTheme.darkCard) >= 4.5)
         }
         let brand = EmailBrand(
-            color: EmailBrand.defaultColor, logo: EmailLogo(url: "https://a.example/l.png?a=1&b={{x}}", alt: "Tenants \"R\" us", width: 900),
+            color: EmailBrand.defaultColor,
+            logo: EmailLogo(url: "https://a.example/l.png?a=1&b={{x}}", alt: "Tenants \"R\" us", width: 900),
             header: "{{ contact.mail }} <b>")
-        let html = renderHTMLDocument(subject: "S", locale: "en", bodyHTML: "", footerHTML: "", layout: nil, theme: EmailTheme(brand: brand))
-        #expect(html.contains("src=\"https://a.example/l.png?a=1&amp;b=&#123;&#123;x&#125;&#125;\" alt=\"Tenants &quot;R&quot; us\" width=\"520\""))
+        let html = renderHTMLDocument(
+            subject: "S", locale: "en", bodyHTML: "", footerHTML: "", layout: nil, theme: EmailTheme(brand: brand))
+        #expect(
+            html.contains(
+                "src=\"https://a.example/l.png?a=1&amp;b=&#123;&#123;x&#125;&#125;\" alt=\"Tenants &quot;R&quot; us\" width=\"520\""
+            ))
         #expect(html.contains(">&#123;&#123; contact.mail &#125;&#125; &lt;b&gt;</div>"))
     }
 }

@@ -8,8 +8,9 @@ struct EmailDocumentTests {
     static let footer = renderHTMLFragment(markdown: "Sent by X. [Unsubscribe]({{ unsubscribe_url }})").html
 
     @Test func defaultDocumentHasHeadBodyAndFooter() {
-        let html = renderHTMLDocument(subject: "Hi {{ contact.firstname }} & co", locale: "fr-FR",
-                                      bodyHTML: Self.body, footerHTML: Self.footer, layout: nil)
+        let html = renderHTMLDocument(
+            subject: "Hi {{ contact.firstname }} & co", locale: "fr-FR",
+            bodyHTML: Self.body, footerHTML: Self.footer, layout: nil)
         #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"fr-FR\""))
         #expect(html.contains(">\n<head>\n<meta charset=\"utf-8\">\n"))
         #expect(html.contains(#"<meta name="x-apple-disable-message-reformatting">"#))
@@ -34,22 +35,26 @@ struct EmailDocumentTests {
     }
 
     @Test func documentIsDeterministic() {
-        let first = renderHTMLDocument(subject: "S", locale: "en", bodyHTML: Self.body, footerHTML: Self.footer, layout: nil)
-        let second = renderHTMLDocument(subject: "S", locale: "en", bodyHTML: Self.body, footerHTML: Self.footer, layout: nil)
+        let first = renderHTMLDocument(
+            subject: "S", locale: "en", bodyHTML: Self.body, footerHTML: Self.footer, layout: nil)
+        let second = renderHTMLDocument(
+            subject: "S", locale: "en", bodyHTML: Self.body, footerHTML: Self.footer, layout: nil)
         #expect(first == second)
     }
 
     @Test func customLayoutFillsItsSlots() {
         let layout = "<body><div class=\"c\">{{ content }}</div><footer>{{footer}}</footer></body>"
         #expect(validateLayout(layout).isEmpty)
-        let html = renderHTMLDocument(subject: "S", locale: "en", bodyHTML: "<p>B</p>", footerHTML: "<p>F</p>", layout: layout)
+        let html = renderHTMLDocument(
+            subject: "S", locale: "en", bodyHTML: "<p>B</p>", footerHTML: "<p>F</p>", layout: layout)
         #expect(html.contains("<body><div class=\"c\"><p>B</p></div><footer><p>F</p></footer></body>\n</html>\n"))
         #expect(unbalancedTags(in: html) == [])
     }
 
     @Test func customLayoutWithoutFooterSlotStillShowsTheFooter() {
-        let html = renderHTMLDocument(subject: "S", locale: "en", bodyHTML: "<p>B</p>", footerHTML: "<p>F</p>",
-                                      layout: "<body>{{ content }}</body>")
+        let html = renderHTMLDocument(
+            subject: "S", locale: "en", bodyHTML: "<p>B</p>", footerHTML: "<p>F</p>",
+            layout: "<body>{{ content }}</body>")
         #expect(html.contains("<body><p>B</p>\n<p>F</p></body>"))
     }
 
@@ -59,29 +64,31 @@ struct EmailDocumentTests {
         #expect(none.first?.message == "layout has no `{{ content }}` slot")
         let twice = validateLayout("{{ content }} {{ content }} {{ footer }} {{- footer -}}")
         #expect(twice.map(\.range) == [14..<27, 41..<55])
-        let html = renderHTMLDocument(subject: "S", locale: "en", bodyHTML: "<p>B</p>", footerHTML: "<p>F</p>",
-                                      layout: "<body>{{ body }}</body>")
+        let html = renderHTMLDocument(
+            subject: "S", locale: "en", bodyHTML: "<p>B</p>", footerHTML: "<p>F</p>",
+            layout: "<body>{{ body }}</body>")
         #expect(html.contains("class=\"am-content\""))
     }
 
     @Test func pythonHTMLParserAcceptsTheDocument() throws {
         let python = URL(fileURLWithPath: "/usr/bin/python3")
         guard FileManager.default.isExecutableFile(atPath: python.path) else { return }
-        let html = renderHTMLDocument(subject: "S", locale: "en", bodyHTML: Self.body, footerHTML: Self.footer, layout: nil)
+        let html = renderHTMLDocument(
+            subject: "S", locale: "en", bodyHTML: Self.body, footerHTML: Self.footer, layout: nil)
         let script = """
-        import sys
-        from html.parser import HTMLParser
-        VOID = {"meta", "br", "img", "hr", "link", "input"}
-        class P(HTMLParser):
-            def __init__(self):
-                super().__init__(); self.stack = []; self.errors = []
-            def handle_starttag(self, tag, attrs):
-                if tag not in VOID: self.stack.append(tag)
-            def handle_endtag(self, tag):
-                if not self.stack or self.stack.pop() != tag: self.errors.append(tag)
-        p = P(); p.feed(sys.stdin.read()); p.close()
-        print("ok" if not p.errors and not p.stack else "bad %r %r" % (p.errors, p.stack))
-        """
+            import sys
+            from html.parser import HTMLParser
+            VOID = {"meta", "br", "img", "hr", "link", "input"}
+            class P(HTMLParser):
+                def __init__(self):
+                    super().__init__(); self.stack = []; self.errors = []
+                def handle_starttag(self, tag, attrs):
+                    if tag not in VOID: self.stack.append(tag)
+                def handle_endtag(self, tag):
+                    if not self.stack or self.stack.pop() != tag: self.errors.append(tag)
+            p = P(); p.feed(sys.stdin.read()); p.close()
+            print("ok" if not p.errors and not p.stack else "bad %r %r" % (p.errors, p.stack))
+            """
         let process = Process()
         process.executableURL = python
         process.arguments = ["-c", script]

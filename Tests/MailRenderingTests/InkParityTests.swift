@@ -18,9 +18,11 @@ struct InkParityTests {
         for pair in pairs where pair.count == 2 {
             let ours = MailMarkdown(pair[0]).html(hooks: hooks)
             if ours != pair[1] {
-                differences.append("\(pair[0].debugDescription): ink \(pair[1].debugDescription), ours \(ours.debugDescription)")
+                differences.append(
+                    "\(pair[0].debugDescription): ink \(pair[1].debugDescription), ours \(ours.debugDescription)")
             }
         }
-        #expect(differences.isEmpty, "\(differences.count) differences: \(differences.prefix(10).joined(separator: "\n"))")
+        #expect(
+            differences.isEmpty, "\(differences.count) differences: \(differences.prefix(10).joined(separator: "\n"))")
     }
 }

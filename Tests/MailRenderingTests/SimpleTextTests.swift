@@ -27,7 +27,9 @@ struct SimpleTextTests {
         #expect(joined == 0)
     }
 
-    @Test(arguments: [0x0D, 0x300, 0x36F, 0x600, 0x1100, 0x200C, 0x200D, 0x2028, 0x202E, 0x2060, 0xFE0F, 0x1F1E6, 0x1F44D])
+    @Test(arguments: [
+        0x0D, 0x300, 0x36F, 0x600, 0x1100, 0x200C, 0x200D, 0x2028, 0x202E, 0x2060, 0xFE0F, 0x1F1E6, 0x1F44D,
+    ])
     func refusesScalarsThatCanJoin(_ value: UInt32) throws {
         let scalar = try #require(Unicode.Scalar(value))
         #expect(!UTF8Text.isSimple("a" + String(scalar) + "b"))
@@ -48,7 +50,9 @@ struct SimpleTextTests {
         for round in 0..<4_000 {
             let pieces = round % 2 == 0 ? Self.simplePieces : Self.simplePieces + Self.otherPieces
             let html = generator.string(pieces, upTo: 16)
-            #expect(HTMLTokenizer.tokens(of: html) == HTMLTokenizer.tokensByCharacters(of: html), "\(html.debugDescription)")
+            #expect(
+                HTMLTokenizer.tokens(of: html) == HTMLTokenizer.tokensByCharacters(of: html), "\(html.debugDescription)"
+            )
         }
     }
 
@@ -82,7 +86,8 @@ struct SimpleTextTests {
         var generator = Generator(state: 13)
         var held = 0
         for round in 0..<4_000 {
-            let pieces = [" ", "  ", "x", "\u{A0}", "\t"] + (round % 2 == 0 ? [] : Self.otherPieces) + tokens + tokens + tokens
+            let pieces =
+                [" ", "  ", "x", "\u{A0}", "\t"] + (round % 2 == 0 ? [] : Self.otherPieces) + tokens + tokens + tokens
             let html = "<p>" + generator.string(pieces, upTo: 8) + "</p>"
             let content = html.dropFirst(3).dropLast(4)
             let holds = MarkdownConversion.holdsOnlyTags(content, document: document)
@@ -111,12 +116,16 @@ struct SimpleTextTests {
 
     @Test func sameWordsAgreesWithNormalisedComparison() {
         var generator = Generator(state: 31)
-        let pieces = ["a", "b", " ", "\n", "\t", "\u{A0}", "\u{85}", "é", "’", "e\u{301}", "\u{2003}", "\r\n", "\u{202F}", "\u{2028}"]
+        let pieces = [
+            "a", "b", " ", "\n", "\t", "\u{A0}", "\u{85}", "é", "’", "e\u{301}", "\u{2003}", "\r\n", "\u{202F}",
+            "\u{2028}",
+        ]
         for _ in 0..<4_000 {
             let a = generator.string(pieces, upTo: 8)
             let b = generator.next(3) == 0 ? String(a.map { $0 == " " ? "\n" : $0 }) : generator.string(pieces, upTo: 8)
             let normalised = { (text: String) in text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
-            #expect(haveSameWords(a, b) == (normalised(a) == normalised(b)), "\(a.debugDescription) \(b.debugDescription)")
+            #expect(
+                haveSameWords(a, b) == (normalised(a) == normalised(b)), "\(a.debugDescription) \(b.debugDescription)")
         }
     }
 }

@@ -25,8 +25,9 @@ struct StylingDifferentialTests {
             let fragment = generator.string(Self.pieces, upTo: 24)
             let theme = themes[round % 2]
             for role in [FragmentRole.body, .footer] {
-                #expect(theme.styled(fragment, role: role) == theme.styledByScalars(fragment, role: role),
-                        "\(fragment.debugDescription)")
+                #expect(
+                    theme.styled(fragment, role: role) == theme.styledByScalars(fragment, role: role),
+                    "\(fragment.debugDescription)")
             }
         }
     }
@@ -63,7 +64,9 @@ struct StylingDifferentialTests {
             guard let scalar = Unicode.Scalar(value) else { continue }
             let lowered = String(scalar).lowercased()
             for lower in lowers {
-                #expect(LiquidScanner.lowercases(scalar, to: lower) == (lowered == String(lower)), "U+\(String(value, radix: 16))")
+                #expect(
+                    LiquidScanner.lowercases(scalar, to: lower) == (lowered == String(lower)),
+                    "U+\(String(value, radix: 16))")
             }
         }
     }
@@ -132,7 +135,7 @@ extension EmailTheme {
             }
             let buttonMark = Array("<p class=\"am-button\">".unicodeScalars)
             if name == "p", role == .body, index + buttonMark.count <= scalars.count,
-               scalars[index..<(index + buttonMark.count)].elementsEqual(buttonMark)
+                scalars[index..<(index + buttonMark.count)].elementsEqual(buttonMark)
             {
                 append(buttonOpening)
                 inButton = true

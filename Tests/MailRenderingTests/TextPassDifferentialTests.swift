@@ -8,7 +8,8 @@ struct TextPassDifferentialTests {
     typealias Generator = TokenScanDifferentialTests.Generator
 
     static let htmlPieces = [
-        "<p>", "</p>", "<code>", "</code>", "<pre>", "</pre>", "<pre", "<code\u{301}>", "<pre\u{300}>", "</code\u{301}>",
+        "<p>", "</p>", "<code>", "</code>", "<pre>", "</pre>", "<pre", "<code\u{301}>", "<pre\u{300}>",
+        "</code\u{301}>",
         "<a href=\"https://a.example/«x»\">", "</a>", "<", ">", " ", "\u{A0}", "\u{202F}", "«", "»", ":", ";", "!", "?",
         "word", "é", "\u{301}", "\n", "\r\n", "LQQZ0X", "👍🏽", "« ", " »", "14:30", "https://",
     ]
@@ -17,21 +18,29 @@ struct TextPassDifferentialTests {
         var generator = Generator(state: 23)
         for _ in 0..<4_000 {
             let html = generator.string(Self.htmlPieces, upTo: 20)
-            #expect(Typography.french.apply(toProtectedHTML: html) == Self.frenchByScalarView(html), "\(html.debugDescription)")
+            #expect(
+                Typography.french.apply(toProtectedHTML: html) == Self.frenchByScalarView(html),
+                "\(html.debugDescription)")
         }
     }
 
-    static let outputPieces = ["{{", "}}", "{{-", "-}}", " ", "legal.publisher", "a", "\u{301}", "\r", "\r\n", "é", "-", "{", "}"]
+    static let outputPieces = [
+        "{{", "}}", "{{-", "-}}", " ", "legal.publisher", "a", "\u{301}", "\r", "\r\n", "é", "-", "{", "}",
+    ]
 
     @Test func outputPathAgreesWithTheCharacterDefinition() {
         var generator = Generator(state: 29)
         for _ in 0..<4_000 {
             let source = generator.string(Self.outputPieces, upTo: 7)
-            #expect(ConversionSettings.path(ofOutput: source) == Self.pathByCharacters(source), "\(source.debugDescription)")
+            #expect(
+                ConversionSettings.path(ofOutput: source) == Self.pathByCharacters(source), "\(source.debugDescription)"
+            )
         }
     }
 
-    static let needlePieces = ["{{", "{%", "\n", "\r", "\r\n", "{", "%", "é", "\u{301}", "LQQZ", "LQQZ\u{301}", "a", "{.button}"]
+    static let needlePieces = [
+        "{{", "{%", "\n", "\r", "\r\n", "{", "%", "é", "\u{301}", "LQQZ", "LQQZ\u{301}", "a", "{.button}",
+    ]
 
     /// The search `String.contains(_:)` is in MailRendering, which does not import Foundation: the
     /// standard library's `firstRange(of:)`, by Characters. (Here, beside tests that import Foundation,
@@ -41,8 +50,9 @@ struct TextPassDifferentialTests {
         for _ in 0..<4_000 {
             let text = generator.string(Self.needlePieces, upTo: 8)
             for needle in ["{{", "{%", "\n", "\r", "LQQZ", "{.button}"] {
-                #expect(UTF8Text.containsCharacters(text, needle) == (text.firstRange(of: needle) != nil),
-                        "\(text.debugDescription) \(needle.debugDescription)")
+                #expect(
+                    UTF8Text.containsCharacters(text, needle) == (text.firstRange(of: needle) != nil),
+                    "\(text.debugDescription) \(needle.debugDescription)")
             }
         }
     }
@@ -52,7 +62,8 @@ struct TextPassDifferentialTests {
         for _ in 0..<2_000 {
             let value = generator.string(Self.needlePieces, upTo: 6)
             let settings = ConversionSettings(knownValues: ["legal.publisher": value])
-            let expected = value.firstRange(of: "{{") == nil && value.firstRange(of: "{%") == nil
+            let expected =
+                value.firstRange(of: "{{") == nil && value.firstRange(of: "{%") == nil
                 && !value.contains(Character("\n")) && !value.contains(Character("\r"))
             #expect((settings.value(ofOutput: "{{ legal.publisher }}") != nil) == expected, "\(value.debugDescription)")
         }
@@ -64,12 +75,15 @@ struct TextPassDifferentialTests {
         var generator = Generator(state: 41)
         for _ in 0..<4_000 {
             let markdown = generator.string(Self.boundPieces, upTo: 30)
-            #expect(MarkdownBounds.problem(in: markdown) == Self.boundsByScalars(markdown), "\(markdown.debugDescription)")
+            #expect(
+                MarkdownBounds.problem(in: markdown) == Self.boundsByScalars(markdown), "\(markdown.debugDescription)")
         }
         let long = String(repeating: "é", count: MarkdownBounds.maxScalars)
         #expect(MarkdownBounds.problem(in: long) == nil)
         #expect(MarkdownBounds.problem(in: long + "€") == Self.boundsByScalars(long + "€"))
-        #expect(MarkdownBounds.problem(in: String(repeating: "[x]", count: 501)) == Self.boundsByScalars(String(repeating: "[x]", count: 501)))
+        #expect(
+            MarkdownBounds.problem(in: String(repeating: "[x]", count: 501))
+                == Self.boundsByScalars(String(repeating: "[x]", count: 501)))
     }
 
     /// `MarkdownBounds.problem(in:)` over Unicode scalars, as before its byte loop.
@@ -111,8 +125,10 @@ struct TextPassDifferentialTests {
     }
 
     static let markdownPieces = [
-        "[a]: https://a.example/x", "[B]:\thttps://b.example", "  [c]: {{ url }}", "[a]: https://dup.example", "\n", "\n\n",
-        "```", "  ```", "\t", " ", "[x]", "[y]:", "text", "é", "\u{202F}", "\u{301}", "\r\n", "`code`", "[", "]:", "{{ x }}",
+        "[a]: https://a.example/x", "[B]:\thttps://b.example", "  [c]: {{ url }}", "[a]: https://dup.example", "\n",
+        "\n\n",
+        "```", "  ```", "\t", " ", "[x]", "[y]:", "text", "é", "\u{202F}", "\u{301}", "\r\n", "`code`", "[", "]:",
+        "{{ x }}",
     ]
 
     @Test func urlDeclarationsAgreeWithEveryLineRead() {
@@ -122,39 +138,50 @@ struct TextPassDifferentialTests {
             let fast = MarkdownConversion.urlDeclarations(in: document)
             let reference = MarkdownConversion.urlDeclarations(
                 in: document, lines: document.text.split(separator: "\n", omittingEmptySubsequences: false))
-            #expect(fast.ordered.map { String($0.url) } == reference.ordered.map { String($0.url) }, "\(document.text.debugDescription)")
+            #expect(
+                fast.ordered.map { String($0.url) } == reference.ordered.map { String($0.url) },
+                "\(document.text.debugDescription)")
             #expect(fast.ordered.map(\.range) == reference.ordered.map(\.range))
             #expect(fast.byName.mapValues { String($0.url) } == reference.byName.mapValues { String($0.url) })
         }
     }
 
-    static let segmentPieces = [" ", "  ", "\n", "\n\n", "word", "é", "\u{202F}", "\u{301}", "\r\n", "👍🏽", "&amp;", "LQQZ0X"]
+    static let segmentPieces = [
+        " ", "  ", "\n", "\n\n", "word", "é", "\u{202F}", "\u{301}", "\r\n", "👍🏽", "&amp;", "LQQZ0X",
+    ]
 
     @Test func segmentsAndWordsAgreeWithCharacterSplits() {
         var generator = Generator(state: 47)
         for _ in 0..<4_000 {
             let text = generator.string(Self.segmentPieces, upTo: 12)
             let segments = PlainTextWriter.segments(of: text)
-            #expect(segments == text.split(separator: "\n", omittingEmptySubsequences: false), "\(text.debugDescription)")
+            #expect(
+                segments == text.split(separator: "\n", omittingEmptySubsequences: false), "\(text.debugDescription)")
             for segment in segments {
-                #expect(PlainTextWriter.words(of: segment) == segment.split(separator: " "), "\(segment.debugDescription)")
+                #expect(
+                    PlainTextWriter.words(of: segment) == segment.split(separator: " "), "\(segment.debugDescription)")
             }
         }
     }
 
-    static let linkPieces = ["(", ")", "[", "]", "x", " ", "\t", "\r\n", "\r", "\"", "'", "`", "é", "\u{301}", "\u{202F}", "\u{A0}", "https://a.example/"]
+    static let linkPieces = [
+        "(", ")", "[", "]", "x", " ", "\t", "\r\n", "\r", "\"", "'", "`", "é", "\u{301}", "\u{202F}", "\u{A0}",
+        "https://a.example/",
+    ]
 
     @Test func linkScansAgreeWithCharacterScans() {
         var generator = Generator(state: 53)
         for _ in 0..<4_000 {
             let text = generator.string(Self.linkPieces, upTo: 10)
-            #expect(MarkdownConversion.holdsSpaceOrQuote(text)
-                        == text.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "`" }),
-                    "\(text.debugDescription)")
+            #expect(
+                MarkdownConversion.holdsSpaceOrQuote(text)
+                    == text.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "`" }),
+                "\(text.debugDescription)")
             let raw = Substring("[" + text + ")")
             let start = raw.index(after: raw.startIndex)
-            #expect(MarkdownConversion.openingParenthesis(in: raw, downTo: start) == Self.openingByCharacters(raw, start),
-                    "\(raw.debugDescription)")
+            #expect(
+                MarkdownConversion.openingParenthesis(in: raw, downTo: start) == Self.openingByCharacters(raw, start),
+                "\(raw.debugDescription)")
         }
     }
 
@@ -172,14 +199,19 @@ struct TextPassDifferentialTests {
         return nil
     }
 
-    static let tagPieces = ["a", "A", "href", "HREF", "=", "\"", "x y", " ", "  ", "\t", "\r\n", "\n", "/", "start=\"3\"", "é", "\u{301}", "=\"v\""]
+    static let tagPieces = [
+        "a", "A", "href", "HREF", "=", "\"", "x y", " ", "  ", "\t", "\r\n", "\n", "/", "start=\"3\"", "é", "\u{301}",
+        "=\"v\"",
+    ]
 
     @Test func startTagsAgreeWithTheCharacterParse() {
         var generator = Generator(state: 59)
         for round in 0..<4_000 {
             let pieces = round % 2 == 0 ? Array(Self.tagPieces.dropLast(3)) + ["=\"v\""] : Self.tagPieces
             let inside = Substring(generator.string(pieces, upTo: 10))
-            #expect(HTMLTokenizer.startTag(inside) == HTMLTokenizer.startTagByCharacters(inside), "\(inside.debugDescription)")
+            #expect(
+                HTMLTokenizer.startTag(inside) == HTMLTokenizer.startTagByCharacters(inside),
+                "\(inside.debugDescription)")
         }
     }
 
@@ -218,7 +250,11 @@ struct TextPassDifferentialTests {
             let next = index + 1 < scalars.count ? scalars[index + 1] : nil
             switch scalar {
             case " ", "\u{A0}":
-                if let next, ":;!?»".unicodeScalars.contains(next) { result.append(narrow) } else { result.append(scalar) }
+                if let next, ":;!?»".unicodeScalars.contains(next) {
+                    result.append(narrow)
+                } else {
+                    result.append(scalar)
+                }
             case "«":
                 result.append(scalar)
                 if let next, isSpace(next) {

@@ -16,7 +16,10 @@ struct VisibleContentTests {
     }
 
     @Test func linksKeepTheirVisibleText() {
-        let visible = VisibleContent(html: #"<a href="https://a/?x=1&amp;y=2">Go <b>now</b></a><a href="u"></a><a href="v"><img alt="Stop"></a><a href="w">&#8203;</a>"#)
+        let visible = VisibleContent(
+            html:
+                #"<a href="https://a/?x=1&amp;y=2">Go <b>now</b></a><a href="u"></a><a href="v"><img alt="Stop"></a><a href="w">&#8203;</a>"#
+        )
         #expect(visible.links.map(\.href) == ["https://a/?x=1&y=2", "u", "v", "w"])
         #expect(visible.links.map { VisibleContent.isVisible($0.text) } == [true, false, true, false])
     }
@@ -25,7 +28,8 @@ struct VisibleContentTests {
         #expect(VisibleContent.isWellNested("<p>a<br><strong>b</strong><img src=x></p><!-- <p> -->"))
         #expect(!VisibleContent.isWellNested("<p><strong>a</p></strong>"))
         #expect(!VisibleContent.isWellNested("<p>a"))
-        #expect(VisibleContent.blockTagsStandOutsideElements("{% if x %}<p>a</p>{% else %}<ul><li>b</li></ul>{% endif %}"))
+        #expect(
+            VisibleContent.blockTagsStandOutsideElements("{% if x %}<p>a</p>{% else %}<ul><li>b</li></ul>{% endif %}"))
         #expect(!VisibleContent.blockTagsStandOutsideElements("<p>Hello {% if x %}dear</p><p>friend{% endif %}</p>"))
         #expect(VisibleContent.blockTagsStandOutsideElements("<p>no tags</p>"))
     }

@@ -154,8 +154,10 @@ extension MailMarkdown {
     }
 
     /// An emphasis marker at `i` (Ink's `TextStyleMarker` and `parseStyleMarker`); `false` when none.
-    mutating func readMarker(at i: inout Int, activeStyles: inout UInt8, active: inout [Int],
-                                     text: inout Text) -> Bool {
+    mutating func readMarker(
+        at i: inout Int, activeStyles: inout UInt8, active: inout [Int],
+        text: inout Text
+    ) -> Bool {
         guard !previousIsBackslash(i) else { return false }
         let start = i
         var marker: Marker
@@ -177,7 +179,8 @@ extension MailMarkdown {
         if activeStyles & marker.style.rawValue != 0 {
             // Closing: `**` closing inside an open italic before `*`/`_` is an italic close.
             if marker.style == .bold, activeStyles & Style.italic.rawValue != 0, i < end,
-               bytes[i] == 0x2A || bytes[i] == 0x5F {
+                bytes[i] == 0x2A || bytes[i] == 0x5F
+            {
                 marker.style = .italic
                 marker.raw.removeLast()
                 i -= 1
@@ -280,13 +283,17 @@ extension MailMarkdown {
         guard i < end else { return nil }
         if bytes[i] == 0x28 {
             guard let close = matchingParenthesis(of: i) else { return nil }
-            links.append(LinkNode(isImage: false, text: text, target: (i + 1)..<close, isReference: false,
-                                  raw: open..<(close + 1)))
+            links.append(
+                LinkNode(
+                    isImage: false, text: text, target: (i + 1)..<close, isReference: false,
+                    raw: open..<(close + 1)))
             return links.count - 1
         }
         guard bytes[i] == 0x5B, let close = closingBracket(from: i + 1) else { return nil }
-        links.append(LinkNode(isImage: false, text: text, target: (i + 1)..<close, isReference: true,
-                              raw: open..<(close + 1)))
+        links.append(
+            LinkNode(
+                isImage: false, text: text, target: (i + 1)..<close, isReference: true,
+                raw: open..<(close + 1)))
         return links.count - 1
     }
 }

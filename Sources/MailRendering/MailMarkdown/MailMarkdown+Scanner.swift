@@ -115,7 +115,9 @@ extension MailMarkdown {
     /// The end of `&…;` starting at `i` (after the `;`), or `nil` when whitespace or the end comes first.
     mutating func entityEnd(from i: Int) -> Int? {
         if entityStops.isEmpty {
-            entityStops = stops { b, i in b == 0x3B || (b < 0x80 ? b == 0x20 || (b >= 0x09 && b <= 0x0D) : isWhitespace(i)) }
+            entityStops = stops { b, i in
+                b == 0x3B || (b < 0x80 ? b == 0x20 || (b >= 0x09 && b <= 0x0D) : isWhitespace(i))
+            }
         }
         let stop = Int(entityStops[i])
         return stop < end && bytes[stop] == 0x3B ? stop + 1 : nil

@@ -39,7 +39,11 @@ struct MailMarkdown {
     // MARK: - Tree
 
     /// An emphasis style; raw values are bits of a set of open styles.
-    enum Style: UInt8 { case italic = 1, bold = 2, strikethrough = 4 }
+    enum Style: UInt8 {
+        case italic = 1
+        case bold = 2
+        case strikethrough = 4
+    }
 
     /// An emphasis marker, resolved once its text is read.
     struct Marker {
