@@ -71,3 +71,20 @@ import Testing
         }
     }
 }
+
+/// A warning about a date says it as its author wrote it, in the workspace's zone, whatever the machine's.
+@Suite struct WallClockWordingTests {
+    @Test("AM904 names the `until` date and zone the author wrote, not the UTC instant it lowers to")
+    func lifetimeEndedSaysTheWrittenDate() throws {
+        let lyon = DeterminismTests.repository + "/workspace-examples/lyon-municipales"
+        for zone in ["UTC", "Pacific/Kiritimati"] {
+            let outcome = try AutomailProcess.run(
+                ["check", lyon], environment: ["SOURCE_DATE_EPOCH": "1900000000", "TZ": zone])
+            let stderr = outcome.standardError + outcome.standardOutput
+            // `active: { until: 2026-03-19 }` in triggers/porte-a-porte.yaml, Europe/Paris: the end of that
+            // day is 2026-03-19T23:00:00Z, which would read as the wrong day to the author.
+            #expect(stderr.contains("stopped firing at the end of 2026-03-19 (Europe/Paris)"), "\(stderr)")
+            #expect(!stderr.contains("2026-03-19T23:00"), "\(stderr)")
+        }
+    }
+}

@@ -123,9 +123,21 @@ struct TimingChecks {
         }
         if let end, let until = lifetime.until, let now = referenceTime, end.seconds <= now {
             bag.report(
-                .lifetimeEnded, "trigger `\(trigger.id.value)` stopped firing on \(end)", at: until.range,
+                .lifetimeEnded,
+                "trigger `\(trigger.id.value)` stopped firing \(Self.wallClock(until.value, zone: lowering.workspaceZone))",
+                at: until.range,
                 help: "remove the trigger, or move `until` later if it should still fire")
         }
+    }
+
+    /// When a local `until` ends, as its author wrote it: `at the end of 2026-03-19 (Europe/Paris)` for a
+    /// date alone, `at 2026-03-19T18:00 (Europe/Paris)` for a date and time; never the UTC instant, which
+    /// for a date alone is the evening before in a zone east of UTC.
+    static func wallClock(_ local: LocalDateTime, zone: String) -> String {
+        // The local seconds read as if they were UTC give the wall-clock text the author wrote.
+        guard let written = Timestamp(seconds: local.seconds)?.description else { return "(\(zone))" }
+        return local.dateOnly
+            ? "at the end of \(written.prefix(10)) (\(zone))" : "at \(written.prefix(16)) (\(zone))"
     }
 
     /// AM906: with quiet hours `[start, end)`, an encounter outside them plus the delay lands inside them,
