@@ -4,7 +4,7 @@ import Foundation
 
 extension LanguageWorkspace {
     /// The quick fixes of one diagnostic (from ``diagnostics()``):
-    /// - its did-you-mean (a help `did you mean `X`?`): the misspelt text replaced by `X`;
+    /// - its did-you-mean (a help ``DidYouMean/help(suggesting:)`` wrote): the misspelt text replaced by the suggestion;
     /// - for a code a suppression comment may silence (``Suppressibility``), a
     ///   `# automail: ignore CODE — reason` comment with a placeholder reason: on the block scalar's
     ///   header line when the diagnostic is inside one, else alone on the line above;
@@ -26,17 +26,8 @@ extension LanguageWorkspace {
             .flatMap(codeActions(for:))
     }
 
-    /// The text between `did you mean `` and ``?` in `help`.
-    static func suggestion(in help: String?) -> String? {
-        guard let help, let start = help.range(of: "did you mean `") else { return nil }
-        let rest = help[start.upperBound...]
-        guard let end = rest.range(of: "`?") else { return nil }
-        let suggestion = String(rest[..<end.lowerBound])
-        return suggestion.isEmpty || suggestion.contains("`") ? nil : suggestion
-    }
-
     private func didYouMean(_ diagnostic: LanguageDiagnostic, _ document: Document) -> CodeAction? {
-        guard let suggestion = Self.suggestion(in: diagnostic.help),
+        guard let suggestion = DidYouMean.suggestion(inHelp: diagnostic.help),
             diagnostic.range.start.line == diagnostic.range.end.line
         else { return nil }
         var range = diagnostic.range

@@ -251,7 +251,22 @@ package enum DidYouMean {
 
     /// A help line `did you mean `x`?` for `name`, or `nil`.
     public static func help(for name: String, among candidates: some Sequence<String>) -> String? {
-        suggestion(for: name, among: candidates).map { "did you mean `\($0)`?" }
+        suggestion(for: name, among: candidates).map(help(suggesting:))
+    }
+
+    /// The help line that suggests `suggestion`: `did you mean `x`?`. Every did-you-mean of the rules is
+    /// written by it, so that ``suggestion(inHelp:)`` (an editor's quick fix) reads them all.
+    public static func help(suggesting suggestion: String) -> String {
+        "did you mean `\(suggestion)`?"
+    }
+
+    /// The name a help line written by ``help(suggesting:)`` suggests, or `nil` for any other help.
+    public static func suggestion(inHelp help: String?) -> String? {
+        guard let help, let start = help.range(of: "did you mean `") else { return nil }
+        let rest = help[start.upperBound...]
+        guard let end = rest.range(of: "`?") else { return nil }
+        let suggestion = String(rest[..<end.lowerBound])
+        return suggestion.isEmpty || suggestion.contains("`") ? nil : suggestion
     }
 
     /// The three rows `distance` works in, kept between calls so a search allocates them once.

@@ -240,7 +240,7 @@ extension ValueKind {
             let normalized = text.lowercased().replacingOccurrences(of: "-", with: "_")
                 .replacingOccurrences(of: " ", with: "_")
             let suggestion = E(rawValue: normalized)?.rawValue ?? DidYouMean.suggestion(for: text, among: allowed)
-            let help = suggestion.map { "did you mean `\($0)`?" } ?? "use one of \(list)"
+            let help = suggestion.map(DidYouMean.help(suggesting:)) ?? "use one of \(list)"
             let notes = suggestion == nil ? [] : [DiagnosticNote("`\(field.key)` is one of \(list)")]
             bag.report(
                 .invalidValue, "invalid value `\(text)` for `\(field.key)`", at: node.range, notes: notes, help: help)

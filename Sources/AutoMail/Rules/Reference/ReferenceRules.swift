@@ -137,7 +137,7 @@ enum ReferenceRules {
         }
         let help: String
         if let suggestion = suggested {
-            help = "did you mean `\(suggestion)`?"
+            help = DidYouMean.help(suggesting: suggestion)
         } else if known.isEmpty {
             help = "declare the \(kind) in \(definedIn)"
         } else {

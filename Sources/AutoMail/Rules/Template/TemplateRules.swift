@@ -290,7 +290,7 @@ struct TemplateRules {
             let siblings = variables.names.filter { $0.hasPrefix(namespace) }.sorted()
             let help =
                 DidYouMean.help(for: name, among: variables.names)
-                ?? siblings.first(where: { name.hasPrefix($0) || $0.hasPrefix(name) }).map { "did you mean `\($0)`?" }
+                ?? siblings.first(where: { name.hasPrefix($0) || $0.hasPrefix(name) }).map(DidYouMean.help(suggesting:))
                 ?? (reference.path.first == "contact"
                     ? "declare `\(reference.path.dropFirst().first ?? name)` in `contact_fields` of `automail.yaml`, or use `contact.firstname`, `contact.surname` or `contact.mail`"
                     : siblings.isEmpty

@@ -55,7 +55,7 @@ struct TimingChecks {
             var help = "write an IANA time zone name, like `Europe/Paris` or `America/Martinique`"
             var notes: [DiagnosticNote] = []
             if let suggestion = TimeZoneDatabase.suggestion(for: zone.value) {
-                help = "did you mean `\(suggestion)`?"
+                help = DidYouMean.help(suggesting: suggestion)
                 if suggestion.lowercased() == zone.value.lowercased() {
                     notes.append(DiagnosticNote("time zone names are case-sensitive"))
                 }
