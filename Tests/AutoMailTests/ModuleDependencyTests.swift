@@ -37,6 +37,8 @@ struct ModuleDependencyTests {
             "YAMLSource",
         ],
         "AutomailLanguage": ["AutoMail", "Diagnostics", "Liquid", "YAMLSource"],
+        // Tests/TestSupport: what test targets share, on the platform alone.
+        "TestSupport": [],
         "automail": [
             "AutoMail", "AutomailReview", "AutomailRuntime", "BundleFormat", "BundleModel", "Diagnostics", "YAMLSource",
             "ArgumentParser",
