@@ -40,15 +40,16 @@ public struct JSONWriter {
         swap(&single.bytes, &out)
     }
 
-    /// ``writeNested(_:depth:into:)`` into the canonical form and the pretty form at once: the value is
-    /// walked once and each string escaped once (the forms differ only in whitespace).
-    static func writeNested(_ value: JSONValue, depth: Int, canonical: inout [UInt8], pretty: inout [UInt8]) {
-        var both = BothForms()
-        swap(&both.canonical, &canonical)
-        swap(&both.pretty, &pretty)
-        walk(value, into: &both, flushingAbove: nil, baseDepth: depth) { _ in }
-        swap(&both.canonical, &canonical)
-        swap(&both.pretty, &pretty)
+    /// ``writeNested(_:depth:into:)`` into the pretty form, recording in `gaps` where it put white space
+    /// between tokens: the canonical form is the pretty one without those ranges (the two forms differ in
+    /// nothing else), so it is never written, only copied out of the pretty one (``WrittenEntry``).
+    static func writeNested(_ value: JSONValue, depth: Int, pretty: inout [UInt8], gaps: inout [Range<Int>]) {
+        var output = PrettyWithGaps()
+        swap(&output.pretty, &pretty)
+        swap(&output.gaps, &gaps)
+        walk(value, into: &output, flushingAbove: nil, baseDepth: depth) { _ in }
+        swap(&output.pretty, &pretty)
+        swap(&output.gaps, &gaps)
     }
 
     /// Appends what comes before the member `key` of an object nested `depth` levels deep: a comma
@@ -262,45 +263,29 @@ struct OneForm: JSONOutput {
     }
 }
 
-/// Both forms at once: what they share is made once (strings escaped into the pretty form, then
-/// copied), whitespace goes to the pretty form only.
-struct BothForms: JSONOutput {
-    var canonical: [UInt8] = []
+/// The pretty form, and the ranges of it that are white space between tokens (a line break and its
+/// indentation, the space after a key's colon): what the canonical form leaves out.
+struct PrettyWithGaps: JSONOutput {
     var pretty: [UInt8] = []
+    var gaps: [Range<Int>] = []
 
     var pendingCount: Int { pretty.count }
+    mutating func append(byte: UInt8) { pretty.append(byte) }
+    mutating func append(_ literal: StaticString) { literal.withUTF8Buffer { pretty.append(contentsOf: $0) } }
+    mutating func appendInteger(_ value: Int) { JSONWriter.appendInteger(value, to: &pretty) }
+    mutating func appendString(_ string: String) { JSONWriter.appendString(string, to: &pretty) }
 
-    mutating func append(byte: UInt8) {
-        canonical.append(byte)
-        pretty.append(byte)
-    }
-
-    mutating func append(_ literal: StaticString) {
-        literal.withUTF8Buffer {
-            canonical.append(contentsOf: $0)
-            pretty.append(contentsOf: $0)
-        }
-    }
-
-    mutating func appendInteger(_ value: Int) {
+    mutating func newlineIndent(_ depth: Int) {
         let start = pretty.count
-        JSONWriter.appendInteger(value, to: &pretty)
-        copyToCanonical(from: start)
+        JSONWriter.appendNewlineIndent(depth, to: &pretty)
+        gaps.append(start..<pretty.count)
     }
 
-    mutating func appendString(_ string: String) {
-        let start = pretty.count
-        JSONWriter.appendString(string, to: &pretty)
-        copyToCanonical(from: start)
+    mutating func space() {
+        gaps.append(pretty.count..<(pretty.count + 1))
+        pretty.append(UInt8(ascii: " "))
     }
 
-    mutating func newlineIndent(_ depth: Int) { JSONWriter.appendNewlineIndent(depth, to: &pretty) }
-    mutating func space() { pretty.append(UInt8(ascii: " ")) }
-
-    /// Not used: the stream writer hands on both forms between entries.
+    /// Not used: the stream writer hands on the entry whole.
     mutating func flush(_ flush: ([UInt8]) -> Void) {}
-
-    private mutating func copyToCanonical(from start: Int) {
-        pretty.withUnsafeBufferPointer { canonical.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start...])) }
-    }
 }

@@ -45,20 +45,27 @@ struct CacheFolder: TemplateCacheStore {
         guard fstat(descriptor, &info) == 0, Int(info.st_mode) & 0o170000 == 0o100000,
             Int(info.st_size) <= Self.maximumEntrySize
         else { return nil }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes.withUnsafeMutableBytes {
-                read(descriptor, $0.baseAddress.map { $0 + offset }, $0.count - offset)
+        let size = Int(info.st_size)
+        var whole = true
+        // Read straight into the array's storage, not zeroed first: `initializedCount` counts only what
+        // `read` filled, and a short file (truncated meanwhile) gives nil.
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initializedCount in
+            while initializedCount < size {
+                let count = read(descriptor, buffer.baseAddress.map { $0 + initializedCount }, size - initializedCount)
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else {
+                    whole = false
+                    return
+                }
+                initializedCount += count
             }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { return nil }
-            offset += count
         }
-        return bytes
+        return whole ? bytes : nil
     }
 
     func store(_ key: String, _ bytes: [UInt8]) {
+        // An entry too large to be read back is not written.
+        guard bytes.count <= Self.maximumEntrySize else { return }
         let temporary = path + "/." + key + ".tmp-\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return }
