@@ -148,7 +148,7 @@ extension BundleEmitter {
         for name in unhashedMembers { all[name] = .null }
         all[streamed] = nil
         let names = sortedKeys(Array(all.keys))
-        let early = names.filter { $0.utf8.lexicographicallyPrecedes(streamed.utf8) }
+        let early = names.filter { JSONWriter.keyPrecedes($0, streamed) }
         for name in early { writer.member(name, all[name] ?? .null) }
         writer.beginStreamed(streamed)
         let late = produce { key, value in writer.entry(key, value) }
@@ -166,7 +166,7 @@ extension BundleEmitter {
     }
 
     private static func sortedKeys(_ keys: [String]) -> [String] {
-        keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        keys.sorted(by: JSONWriter.keyPrecedes)
     }
 }
 
@@ -231,7 +231,7 @@ private struct StreamWriter<Sink: BundleSink> {
     /// Writes a top-level object member entry by entry, each made by `value` just before it is written.
     mutating func member(_ name: String, keys: [String], entry value: (String) -> JSONValue) {
         beginStreamed(name)
-        for key in keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) { entry(key, value(key)) }
+        for key in keys.sorted(by: JSONWriter.keyPrecedes) { entry(key, value(key)) }
         endStreamed()
         flushIfFull()
     }
