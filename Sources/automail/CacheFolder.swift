@@ -134,14 +134,17 @@ final class CacheFolder: TemplateCacheStore, @unchecked Sendable {
                 guard descriptor >= 0 else { return }
                 newPack = NewPack(temporary: temporary, descriptor: descriptor)
             }
-            guard var pack = newPack, !pack.failed else { return }
-            if Console.writeAll(bytes, to: pack.descriptor) {
-                pack.index.append((key, pack.size, bytes.count))
-                pack.size += bytes.count
-            } else {
-                pack.failed = true
+            // Only the pack's scalars are read out: a copy of it would share its index, which each append
+            // would then copy whole.
+            guard let descriptor = newPack?.descriptor, let size = newPack?.size, newPack?.failed == false else {
+                return
             }
-            newPack = pack
+            if Console.writeAll(bytes, to: descriptor) {
+                newPack?.index.append((key, size, bytes.count))
+                newPack?.size = size + bytes.count
+            } else {
+                newPack?.failed = true
+            }
         }
     }
 
