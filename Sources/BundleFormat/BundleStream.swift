@@ -49,29 +49,65 @@ public enum LateMember {
     }
 }
 
-/// An entry of a streamed bundle's streamed member, already written in both forms: the writing, the
-/// costly part, happens where the entry is made (on the lowering's threads), the stream only copies it.
+/// An entry of a streamed bundle's streamed member, already written: the writing, the costly part, happens
+/// where the entry is made (on the lowering's threads), the stream only copies it.
+///
+/// It holds the pretty form and the ranges of it that are white space between tokens (``gaps``): the
+/// canonical form, what the digest covers, is the pretty one without them, copied out run by run as the
+/// stream hashes it, never written twice nor scanned byte by byte.
 public struct WrittenEntry: Sendable {
-    let canonical: [UInt8]
-    let pretty: [UInt8]
+    /// The pretty form, as the bundle's file holds it.
+    public let pretty: ArraySlice<UInt8>
+    /// The ranges of ``pretty`` (in its indices) that are white space between tokens, in increasing order.
+    public let gaps: [Range<Int>]
 
     /// The entry's canonical form (what the digest covers) and its pretty form (what the file holds).
-    public var forms: (canonical: [UInt8], pretty: [UInt8]) { (canonical, pretty) }
+    public var forms: (canonical: [UInt8], pretty: [UInt8]) {
+        var canonical: [UInt8] = []
+        appendCanonical(to: &canonical)
+        return (canonical, Array(pretty))
+    }
 
-    /// An entry written earlier by ``init(_:)`` and kept (a build cache): the caller vouches that the two
-    /// forms are what ``init(_:)`` wrote for one value, with this version of the writer.
-    public init(canonical: [UInt8], pretty: [UInt8]) {
-        self.canonical = canonical
+    /// An entry written earlier by ``init(_:)`` and kept (a build cache), from its pretty form and its gaps;
+    /// nil unless the gaps are increasing, disjoint ranges of `pretty` holding only spaces and line breaks.
+    /// Beyond that the caller vouches that they are what ``init(_:)`` wrote, with this version of the writer.
+    public init?(pretty: ArraySlice<UInt8>, gaps: [Range<Int>]) {
+        var end = pretty.startIndex
+        for gap in gaps {
+            guard gap.lowerBound >= end, gap.upperBound <= pretty.endIndex else { return nil }
+            for byte in pretty[gap] where byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\n") { return nil }
+            end = gap.upperBound
+        }
         self.pretty = pretty
+        self.gaps = gaps
     }
 
     /// Writes `value` as an entry of the streamed member (two levels deep).
     public init(_ value: JSONValue) {
-        var canonical: [UInt8] = []
+        self.init(value, depth: 2)
+    }
+
+    /// Writes `value` as a member of an object nested `depth - 1` levels deep.
+    init(_ value: JSONValue, depth: Int) {
         var pretty: [UInt8] = []
-        JSONWriter.writeNested(value, depth: 2, canonical: &canonical, pretty: &pretty)
-        self.canonical = canonical
-        self.pretty = pretty
+        var gaps: [Range<Int>] = []
+        JSONWriter.writeNested(value, depth: depth, pretty: &pretty, gaps: &gaps)
+        self.pretty = pretty[...]
+        self.gaps = gaps
+    }
+
+    /// Appends the canonical form to `out`: the pretty form's runs between the gaps.
+    func appendCanonical(to out: inout [UInt8]) {
+        pretty.withUnsafeBufferPointer { bytes in
+            // `bytes` starts at `pretty.startIndex`; every gap lies within `pretty` (both initializers).
+            let base = pretty.startIndex
+            var start = base
+            for gap in gaps {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[(start - base)..<(gap.lowerBound - base)]))
+                start = gap.upperBound
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[(start - base)...]))
+        }
     }
 }
 
@@ -112,7 +148,7 @@ extension BundleEmitter {
         for name in unhashedMembers { all[name] = .null }
         all[streamed] = nil
         let names = sortedKeys(Array(all.keys))
-        let early = names.filter { $0.utf8.lexicographicallyPrecedes(streamed.utf8) }
+        let early = names.filter { JSONWriter.keyPrecedes($0, streamed) }
         for name in early { writer.member(name, all[name] ?? .null) }
         writer.beginStreamed(streamed)
         let late = produce { key, value in writer.entry(key, value) }
@@ -130,7 +166,7 @@ extension BundleEmitter {
     }
 
     private static func sortedKeys(_ keys: [String]) -> [String] {
-        keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        keys.sorted(by: JSONWriter.keyPrecedes)
     }
 }
 
@@ -182,7 +218,7 @@ private struct StreamWriter<Sink: BundleSink> {
         default:
             guard case .object(let members) = value else {
                 memberStart(name, hashed: true)
-                JSONWriter.writeNested(value, depth: 1, canonical: &canonical, pretty: &pretty)
+                append(WrittenEntry(value, depth: 1))
                 break
             }
             // Entry by entry, as the streamed member is: a large member never sits whole in either buffer.
@@ -195,7 +231,7 @@ private struct StreamWriter<Sink: BundleSink> {
     /// Writes a top-level object member entry by entry, each made by `value` just before it is written.
     mutating func member(_ name: String, keys: [String], entry value: (String) -> JSONValue) {
         beginStreamed(name)
-        for key in keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) { entry(key, value(key)) }
+        for key in keys.sorted(by: JSONWriter.keyPrecedes) { entry(key, value(key)) }
         endStreamed()
         flushIfFull()
     }
@@ -214,10 +250,14 @@ private struct StreamWriter<Sink: BundleSink> {
     mutating func entry(_ key: String, _ written: WrittenEntry) {
         canonicalWriter.writeMemberStart(key, first: entryCount == 0, depth: 1, into: &canonical)
         prettyWriter.writeMemberStart(key, first: entryCount == 0, depth: 1, into: &pretty)
-        canonical.append(contentsOf: written.canonical)
-        pretty.append(contentsOf: written.pretty)
+        append(written)
         entryCount += 1
         flushIfFull()
+    }
+
+    private mutating func append(_ written: WrittenEntry) {
+        written.appendCanonical(to: &canonical)
+        pretty.append(contentsOf: written.pretty)
     }
 
     mutating func endStreamed() {

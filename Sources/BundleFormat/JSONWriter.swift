@@ -40,15 +40,16 @@ public struct JSONWriter {
         swap(&single.bytes, &out)
     }
 
-    /// ``writeNested(_:depth:into:)`` into the canonical form and the pretty form at once: the value is
-    /// walked once and each string escaped once (the forms differ only in whitespace).
-    static func writeNested(_ value: JSONValue, depth: Int, canonical: inout [UInt8], pretty: inout [UInt8]) {
-        var both = BothForms()
-        swap(&both.canonical, &canonical)
-        swap(&both.pretty, &pretty)
-        walk(value, into: &both, flushingAbove: nil, baseDepth: depth) { _ in }
-        swap(&both.canonical, &canonical)
-        swap(&both.pretty, &pretty)
+    /// ``writeNested(_:depth:into:)`` into the pretty form, recording in `gaps` where it put white space
+    /// between tokens: the canonical form is the pretty one without those ranges (the two forms differ in
+    /// nothing else), so it is never written, only copied out of the pretty one (``WrittenEntry``).
+    static func writeNested(_ value: JSONValue, depth: Int, pretty: inout [UInt8], gaps: inout [Range<Int>]) {
+        var output = PrettyWithGaps()
+        swap(&output.pretty, &pretty)
+        swap(&output.gaps, &gaps)
+        walk(value, into: &output, flushingAbove: nil, baseDepth: depth) { _ in }
+        swap(&output.pretty, &pretty)
+        swap(&output.gaps, &gaps)
     }
 
     /// Appends what comes before the member `key` of an object nested `depth` levels deep: a comma
@@ -111,7 +112,7 @@ public struct JSONWriter {
                         out.append("{}")
                     } else {
                         out.append(byte: UInt8(ascii: "{"))
-                        let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                        let keys = members.keys.sorted(by: keyPrecedes)
                         stack.append(.object(keys: keys, members: members, next: 0))
                     }
                 }
@@ -147,6 +148,21 @@ public struct JSONWriter {
                 stack.append(.object(keys: keys, members: members, next: next + 1))
             }
         }
+    }
+
+    /// Whether the key `a` sorts before `b` in what this writer writes: by their UTF-8 bytes (which is code
+    /// point order), as `a.utf8.lexicographicallyPrecedes(b.utf8)` says, compared over contiguous bytes
+    /// rather than through the generic sequence walk.
+    public static func keyPrecedes(_ a: String, _ b: String) -> Bool {
+        let compared = a.utf8.withContiguousStorageIfAvailable { a in
+            b.utf8.withContiguousStorageIfAvailable { b in
+                // Both buffers are read below `min(a.count, b.count)` only.
+                for index in 0..<min(a.count, b.count) where a[index] != b[index] { return a[index] < b[index] }
+                return a.count < b.count
+            }
+        }
+        if let compared, let compared { return compared }
+        return a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     private func newlineIndent(_ depth: Int, to out: inout [UInt8]) {
@@ -187,35 +203,71 @@ public struct JSONWriter {
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// Appends `string` quoted and escaped (see ``JSONWriter``). Eight bytes at a time are searched for the
+    /// first byte that needs an escape (``escapeMask(_:)``); the runs between them are copied whole.
     static func appendString(_ string: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { bytes in
-            // Runs of bytes that need no escape are copied whole.
+            let count = bytes.count
             var runStart = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if runStart < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
-                runStart = index + 1
-                out.append(UInt8(ascii: "\\"))
-                switch byte {
-                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
-                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
-                case 0x08: out.append(UInt8(ascii: "b"))
-                case 0x0C: out.append(UInt8(ascii: "f"))
-                case 0x0A: out.append(UInt8(ascii: "n"))
-                case 0x0D: out.append(UInt8(ascii: "r"))
-                case 0x09: out.append(UInt8(ascii: "t"))
-                default:
-                    out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                    out.append(hex[Int(byte >> 4)])
-                    out.append(hex[Int(byte & 0xF)])
+            var index = 0
+            while index < count {
+                // A word is loaded only when 8 bytes remain from `index`: `index + 8 <= count`.
+                if count - index >= 8 {
+                    let word = UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    let mask = escapeMask(UInt64(littleEndian: word))
+                    if mask == 0 {
+                        index += 8
+                        continue
+                    }
+                    // The lowest flagged byte is the first one that needs an escape: 0 to 7 bytes on.
+                    index += mask.trailingZeroBitCount >> 3
                 }
+                let byte = bytes[index]
+                index += 1
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                if runStart < index - 1 {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<(index - 1)]))
+                }
+                runStart = index
+                appendEscape(of: byte, to: &out)
             }
-            if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+            if runStart < count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// The high bit of each of the 8 bytes of `word` (little-endian: the first byte lowest) that is a C0
+    /// control, `"` or `\\`, possibly with false flags above the lowest one. SWAR ("Bit Twiddling Hacks":
+    /// a byte less than n, a zero byte): a borrow only starts at a byte that matches, so zero means none
+    /// matches and the lowest flag is the first match; bytes of 0x80 and above never match.
+    @inline(__always)
+    static func escapeMask(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x20) & ~word
+        let quote = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+        let backslash = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+        return (control | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & high
+    }
+
+    /// Appends the escape of `byte`, a C0 control, `"` or `\\`.
+    private static func appendEscape(of byte: UInt8, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\\"))
+        switch byte {
+        case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+        case 0x08: out.append(UInt8(ascii: "b"))
+        case 0x0C: out.append(UInt8(ascii: "f"))
+        case 0x0A: out.append(UInt8(ascii: "n"))
+        case 0x0D: out.append(UInt8(ascii: "r"))
+        case 0x09: out.append(UInt8(ascii: "t"))
+        default:
+            out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0xF)])
+        }
     }
 }
 
@@ -262,45 +314,29 @@ struct OneForm: JSONOutput {
     }
 }
 
-/// Both forms at once: what they share is made once (strings escaped into the pretty form, then
-/// copied), whitespace goes to the pretty form only.
-struct BothForms: JSONOutput {
-    var canonical: [UInt8] = []
+/// The pretty form, and the ranges of it that are white space between tokens (a line break and its
+/// indentation, the space after a key's colon): what the canonical form leaves out.
+struct PrettyWithGaps: JSONOutput {
     var pretty: [UInt8] = []
+    var gaps: [Range<Int>] = []
 
     var pendingCount: Int { pretty.count }
+    mutating func append(byte: UInt8) { pretty.append(byte) }
+    mutating func append(_ literal: StaticString) { literal.withUTF8Buffer { pretty.append(contentsOf: $0) } }
+    mutating func appendInteger(_ value: Int) { JSONWriter.appendInteger(value, to: &pretty) }
+    mutating func appendString(_ string: String) { JSONWriter.appendString(string, to: &pretty) }
 
-    mutating func append(byte: UInt8) {
-        canonical.append(byte)
-        pretty.append(byte)
-    }
-
-    mutating func append(_ literal: StaticString) {
-        literal.withUTF8Buffer {
-            canonical.append(contentsOf: $0)
-            pretty.append(contentsOf: $0)
-        }
-    }
-
-    mutating func appendInteger(_ value: Int) {
+    mutating func newlineIndent(_ depth: Int) {
         let start = pretty.count
-        JSONWriter.appendInteger(value, to: &pretty)
-        copyToCanonical(from: start)
+        JSONWriter.appendNewlineIndent(depth, to: &pretty)
+        gaps.append(start..<pretty.count)
     }
 
-    mutating func appendString(_ string: String) {
-        let start = pretty.count
-        JSONWriter.appendString(string, to: &pretty)
-        copyToCanonical(from: start)
+    mutating func space() {
+        gaps.append(pretty.count..<(pretty.count + 1))
+        pretty.append(UInt8(ascii: " "))
     }
 
-    mutating func newlineIndent(_ depth: Int) { JSONWriter.appendNewlineIndent(depth, to: &pretty) }
-    mutating func space() { pretty.append(UInt8(ascii: " ")) }
-
-    /// Not used: the stream writer hands on both forms between entries.
+    /// Not used: the stream writer hands on the entry whole.
     mutating func flush(_ flush: ([UInt8]) -> Void) {}
-
-    private mutating func copyToCanonical(from start: Int) {
-        pretty.withUnsafeBufferPointer { canonical.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start...])) }
-    }
 }

@@ -74,9 +74,11 @@ struct BuildCommand: ParsableCommand {
             parallelism: execution.threads)
         options.progress = progress.progress
         options.referenceTime = ReferenceTime.now()
+        var cacheFolder: CacheFolder?
         if let cache {
             if let folder = CacheFolder(path: cache) {
                 options.templateCache = TemplateCache(store: folder)
+                cacheFolder = folder
             } else {
                 Console.writeLine("warning: cannot use `\(cache)` as a cache folder: building without a cache")
             }
@@ -88,7 +90,12 @@ struct BuildCommand: ParsableCommand {
         let result: CompilationResult
         var bundleSize = 0
         do {
-            defer { progress.finish() }
+            defer {
+                progress.finish()
+                // The entries this build made are put in place whatever the build's outcome: each is a
+                // template the rules found nothing in.
+                cacheFolder?.commit()
+            }
             if let output {
                 var sink = CountingSink(OutputFile.AtomicFile(path: output))
                 defer { (file, bundleSize) = (sink.base, sink.count) }

@@ -1,6 +1,5 @@
 @testable import AutoMail
 import BundleFormat
-import Crypto
 import Diagnostics
 import Dispatch
 import Foundation
@@ -71,13 +70,66 @@ struct TemplateCacheTests {
         #expect(cache.statistics.misses == 1)
     }
 
-    @Test func theCanonicalFormIsThePrettyOneWithoutWhiteSpaceBetweenTokens() throws {
-        let value = JSONValue.object([
-            "a b": .string("x \" y\\"), "list": .array([.int(1), .object([:]), .array([]), .string(" \n ")]),
-            "nested": .object(["k": .bool(true), "n": .null]),
-        ])
-        let written = WrittenEntry(value)
-        #expect(TemplateCache.canonical(ofPretty: written.forms.pretty) == written.forms.canonical)
+    /// The canonical form of JSON written pretty by `JSONWriter`, scanned byte by byte: the same tokens
+    /// without the white space between them. What version 1 of the cache derived an entry's canonical form
+    /// with, kept as the definition the gaps are checked against.
+    static func canonical(ofPretty pretty: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var inString = false
+        var escaped = false
+        for byte in pretty {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                out.append(byte)
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+                out.append(byte)
+            } else if byte != UInt8(ascii: " "), byte != UInt8(ascii: "\n") {
+                out.append(byte)
+            }
+        }
+        return out
+    }
+
+    @Test func theCanonicalFormIsThePrettyOneWithoutItsGaps() throws {
+        var generator = ValueGenerator(state: 19)
+        var values: [JSONValue] = [
+            .object([
+                "a b": .string("x \" y\\"), "list": .array([.int(1), .object([:]), .array([]), .string(" \n ")]),
+                "nested": .object(["k": .bool(true), "n": .null]),
+            ])
+        ]
+        for _ in 0..<300 { values.append(.object(["v": generator.value(depth: 0), "w": generator.value(depth: 1)])) }
+        for value in values {
+            let written = WrittenEntry(value)
+            let (canonical, pretty) = written.forms
+            #expect(canonical == Self.canonical(ofPretty: pretty))
+            #expect(canonical == JSONWriter(pretty: false).write(value))
+            // Kept and read back, the entry has the same gaps and forms.
+            let key = String(repeating: "a", count: 64)
+            let bytes = TemplateCache.encode(TemplateCache.Entry(written: written, reads: ["x", "é"]), key: key)
+            let decoded = try #require(TemplateCache.decode(bytes, key: key))
+            #expect(decoded.written.gaps.map { $0.count } == written.gaps.map { $0.count })
+            #expect(decoded.written.forms == written.forms)
+            #expect(decoded.reads == ["x", "é"])
+        }
+    }
+
+    @Test func theChecksumIsXXH64() {
+        // The reference implementation's values (xxHash 0.8, `XXH64(data, length, seed)`).
+        let vectors: [(String, UInt64, UInt64)] = [
+            ("", 0, 0xEF46_DB37_51D8_E999), ("a", 0, 0xD24E_C4F1_A98C_6E5B), ("abc", 0, 0x44BC_2CF5_AD77_0999),
+            ("automail", 0, 0xDB93_8BB2_3DA1_F91A),
+        ]
+        for (text, seed, expected) in vectors {
+            #expect(XXH64.hash(Array(text.utf8), seed: seed) == expected, "\(text)")
+        }
     }
 
     @Test func aManifestChangeRendersEveryTemplateAgain() throws {
@@ -103,15 +155,15 @@ struct TemplateCacheTests {
             ("another version's magic", { bytes, _ in bytes[0] = UInt8(ascii: "X") }),
             (
                 "a well-sealed entry that is not a template",
-                { bytes, _ in
-                    let key = String(
-                        decoding: bytes[TemplateCache.magic.count..<(TemplateCache.magic.count + 64)], as: UTF8.self)
-                    var forged = TemplateCache.magic + Array(key.utf8)
-                    forged += [0, 0, 0, 0, 0, 0, 0, 0]  // no reads
-                    let json = Array("[1, 2, 3]".utf8)
-                    forged += withUnsafeBytes(of: UInt64(json.count).littleEndian) { Array($0) } + json
-                    bytes = forged + SHA256.hash(data: forged)
-                }
+                { bytes, _ in bytes = Self.sealed(key: Self.key(of: bytes), pretty: "[1, 2, 3]", gaps: [3, 2]) }
+            ),
+            (
+                "a well-sealed entry whose gap is not white space",
+                { bytes, _ in bytes = Self.sealed(key: Self.key(of: bytes), pretty: "{\"a\": 1}", gaps: [0]) }
+            ),
+            (
+                "a well-sealed entry whose gap lies past its end",
+                { bytes, _ in bytes = Self.sealed(key: Self.key(of: bytes), pretty: "{\"a\": 1}", gaps: [5, 40]) }
             ),
             (
                 "a length past the end",
@@ -138,6 +190,20 @@ struct TemplateCacheTests {
         }
     }
 
+    /// The key an entry is stored under, read from its header.
+    static func key(of entry: [UInt8]) -> String {
+        String(decoding: entry[TemplateCache.magic.count..<(TemplateCache.magic.count + 64)], as: UTF8.self)
+    }
+
+    /// An entry laid out and sealed as ``TemplateCache/encode(_:key:)`` does, with no reads, holding
+    /// `pretty` and gaps at the distances `gaps` (each one byte).
+    static func sealed(key: String, pretty: String, gaps: [UInt8]) -> [UInt8] {
+        func length(_ count: Int) -> [UInt8] { withUnsafeBytes(of: UInt64(count).littleEndian) { Array($0) } }
+        var forged = TemplateCache.magic + Array(key.utf8) + length(0)
+        forged += length(pretty.utf8.count) + Array(pretty.utf8) + length(gaps.count) + gaps
+        return forged + withUnsafeBytes(of: XXH64.hash(forged).littleEndian) { Array($0) }
+    }
+
     @Test func aTemplateWithWarningsIsNotKeptAndKeepsItsWarnings() throws {
         let files = try ExampleBundleTests.load("riverside-tenants")
         let template = try #require(files.first { $0.path.hasPrefix("templates/") })
@@ -158,6 +224,39 @@ struct TemplateCacheTests {
         let templates = try #require(plain.result.summary?.templates)
         #expect(plain.result.diagnostics.allSatisfy { $0.range?.file == template.path })
         #expect(store.keys.count == templates - 1)
+    }
+}
+
+/// Generated JSON values, deterministic (SplitMix64): strings with quotes, escapes, spaces and line breaks,
+/// nested arrays and objects, empty ones too.
+struct ValueGenerator {
+    var state: UInt64
+
+    mutating func next(_ bound: Int) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int((z ^ (z >> 31)) % UInt64(bound))
+    }
+
+    mutating func string() -> String {
+        let pieces = ["a", "é", " ", "  ", "\n", "\n  ", "\"", "\\", "\\\"", "\t", "\u{1F}", ": ", ", ", "{", "]", ""]
+        return (0..<next(6)).map { _ in pieces[next(pieces.count)] }.joined()
+    }
+
+    mutating func value(depth: Int) -> JSONValue {
+        switch next(depth > 3 ? 4 : 6) {
+        case 0: return .null
+        case 1: return .bool(next(2) == 0)
+        case 2: return .int([0, -1, 42, Int.max, Int.min][next(5)])
+        case 3: return .string(string())
+        case 4: return .array((0..<next(4)).map { _ in value(depth: depth + 1) })
+        default:
+            var members: [String: JSONValue] = [:]
+            for _ in 0..<next(5) { members[string()] = value(depth: depth + 1) }
+            return .object(members)
+        }
     }
 }
 

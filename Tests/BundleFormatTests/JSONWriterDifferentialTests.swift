@@ -139,4 +139,40 @@ struct JSONWriterDifferentialTests {
             }
         }
     }
+
+    /// `keyPrecedes` against the order it replaced, kept as its definition: UTF-8 bytes compared as a
+    /// sequence, on every pair of generated keys (prefixes, equal keys, non-ASCII, long ones, bridged ones).
+    @Test func keyOrderIsTheUTF8SequenceOrder() {
+        var generator = Generator(state: 11)
+        var keys = ["", "a", "ab", "b", "é", "e\u{301}", "z", "Z", "✓", "👍🏽", String(repeating: "k", count: 40)]
+        keys += keys.map { $0 + "x" } + keys.map { String(repeating: "long key ", count: 4) + $0 }
+        for _ in 0..<60 { keys.append(generator.string()) }
+        for a in keys {
+            for b in keys {
+                #expect(JSONWriter.keyPrecedes(a, b) == a.utf8.lexicographicallyPrecedes(b.utf8), "\(a) \(b)")
+            }
+        }
+    }
+
+    /// The word-at-a-time escape against the reference's byte loop: a byte that needs an escape at every
+    /// position of strings of every length up to 40, among ASCII, non-ASCII (bytes 0x80 and above), DEL and
+    /// the characters next to those that need one (space, `!`, `#`, `[`, `]`).
+    @Test func stringEscapesAgreeWithTheReferenceAtEveryPosition() {
+        let special = ["\"", "\\", "\n", "\u{00}", "\u{1F}", "\t"]
+        let fillers = ["a", "é", "👍", "\u{7F}", " ", "!", "#", "[", "]", "\u{80}", "ÿ"]
+        var generator = Generator(state: 3)
+        for length in 0...40 {
+            for position in 0...length {
+                for escape in special {
+                    var text = ""
+                    for index in 0..<length {
+                        text += index == position ? escape : fillers[generator.next(fillers.count)]
+                    }
+                    var written: [UInt8] = []
+                    JSONWriter.appendString(text, to: &written)
+                    #expect(written == Self.referenceString(text), "\(length) \(position) \(escape)")
+                }
+            }
+        }
+    }
 }

@@ -41,19 +41,31 @@ import Testing
         }
         let cold = try build("cold.json", cache: ".automail/cache")
         #expect(cold.status == 0 && cold.standardError.contains("; 0 of 8 from the cache;"), "\(cold.standardError)")
+        // One pack a build, not one file a template; nothing else is left in the folder.
         let entries = try scratch.contents(".automail/cache")
-        #expect(entries.count == 8 && entries.allSatisfy { $0.count == 64 })
+        #expect(entries.count == 1 && entries.allSatisfy { $0.hasPrefix("pack-") }, "\(entries)")
         let warm = try build("warm.json", cache: ".automail/cache")
         #expect(warm.status == 0 && warm.standardError.contains("; 8 of 8 from the cache;"), "\(warm.standardError)")
+        #expect(try scratch.contents(".automail/cache") == entries, "a build that rendered nothing writes no pack")
         let golden = try Self.golden("lyon-municipales")
         #expect(scratch.read("cold.json") == golden && scratch.read("warm.json") == golden)
-        // An entry replaced by a link is never followed: the template is rendered again and the link replaced.
-        let first = try #require(entries.first)
-        try FileManager.default.removeItem(atPath: scratch.path + "/.automail/cache/" + first)
+        // A pack cut short (its index gone) is not read: every template is rendered again, into a new pack.
+        let pack = scratch.path + "/.automail/cache/" + (try #require(entries.first))
+        let bytes = try #require(FileManager.default.contents(atPath: pack))
+        try Data(bytes.dropLast(100)).write(to: URL(fileURLWithPath: pack))
+        let cut = try build("cut.json", cache: ".automail/cache")
+        #expect(cut.standardError.contains("; 0 of 8 from the cache;"), "\(cut.standardError)")
+        #expect(scratch.read("cut.json") == golden)
+        let again = try build("again.json", cache: ".automail/cache")
+        #expect(again.standardError.contains("; 8 of 8 from the cache;"), "\(again.standardError)")
+        // A pack replaced by a link is never followed: the templates are rendered again, the link left alone.
+        for name in try scratch.contents(".automail/cache") {
+            try FileManager.default.removeItem(atPath: scratch.path + "/.automail/cache/" + name)
+        }
         try FileManager.default.createSymbolicLink(
-            atPath: scratch.path + "/.automail/cache/" + first, withDestinationPath: scratch.path + "/cold.json")
+            atPath: scratch.path + "/.automail/cache/" + "pack-0", withDestinationPath: scratch.path + "/cold.json")
         let linked = try build("linked.json", cache: ".automail/cache")
-        #expect(linked.standardError.contains("; 7 of 8 from the cache;"), "\(linked.standardError)")
+        #expect(linked.standardError.contains("; 0 of 8 from the cache;"), "\(linked.standardError)")
         #expect(scratch.read("linked.json") == golden && scratch.read("cold.json") == golden)
         // A cache that cannot be a folder: said, and the build goes on without it.
         try scratch.write("not-a-folder", "")
@@ -62,6 +74,37 @@ import Testing
         #expect(
             refused.standardError.hasPrefix("warning: cannot use `not-a-folder` as a cache folder"),
             "\(refused.standardError)")
+    }
+
+    @Test func aCacheOfManyPacksIsCompactedIntoTheEntriesOneBuildUsed() throws {
+        let scratch = try ScratchFolder()
+        try FileManager.default.copyItem(
+            atPath: Self.repository + "/workspace-examples/lyon-municipales", toPath: scratch.path + "/ws")
+        func build(_ output: String) throws -> AutomailProcess.Outcome {
+            try AutomailProcess.run(
+                ["build", "ws", "--revision", "golden", "-o", output, "--cache", "cache"], in: scratch.path)
+        }
+        _ = try build("cold.json")
+        let template = try #require(try scratch.contents("ws/templates").first)
+        let original = try #require(scratch.read("ws/templates/" + template))
+        // Each edit renders one template again, into one more pack, until there are as many packs as the
+        // threshold: that build writes every entry it used into its pack and removes the others.
+        var packs: [Int] = []
+        for edit in 1...8 {
+            try scratch.write(
+                "ws/templates/" + template,
+                original.replacingOccurrences(of: "body: |\n", with: "body: |\n      Edit \(edit).\n\n"))
+            let rebuilt = try build("edit.json")
+            #expect(rebuilt.standardError.contains("; 7 of 8 from the cache;"), "\(edit): \(rebuilt.standardError)")
+            packs.append(try scratch.contents("cache").count)
+        }
+        #expect(packs == [2, 3, 4, 5, 6, 7, 8, 1])
+        let plain = try AutomailProcess.run(
+            ["build", "ws", "--revision", "golden", "-o", "plain.json"], in: scratch.path)
+        #expect(plain.status == 0 && scratch.read("edit.json") == scratch.read("plain.json"))
+        let warm = try build("warm.json")
+        #expect(warm.standardError.contains("; 8 of 8 from the cache;"), "\(warm.standardError)")
+        #expect(scratch.read("warm.json") == scratch.read("plain.json"))
     }
 
     @Test func summaryLineCountsWhatTheBundleHolds() throws {

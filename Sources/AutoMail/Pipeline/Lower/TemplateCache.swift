@@ -19,12 +19,14 @@ public protocol TemplateCacheStore: Sendable {
 /// An entry's key is the SHA-256 of everything the template's lowering reads: the template file's path
 /// and bytes, the manifest's bytes, every layout file, the compiler's version and the bundle format. Only
 /// a template the rules found nothing in is kept, so a cached template has no diagnostic to give back.
-/// An entry holds the template's JSON as the streamed build writes it and the variables it reads, with a
-/// SHA-256 of them and of its key: an entry that is truncated, corrupt, written by another version or stored under another key is
-/// ignored and replaced. The output is the same with or without a cache, byte for byte.
+/// An entry holds the template's JSON as the streamed build writes it (the pretty form and where its white
+/// space between tokens lies) and the variables it reads, with a checksum of them and of its key (XXH64):
+/// an entry that is truncated, corrupt, written by another version or stored under another key is ignored
+/// and replaced. The output is the same with or without a cache, byte for byte.
 ///
 /// An entry is integrity-checked, not authenticated: whoever can write the cache folder can change what the
-/// bundle sends, as whoever can write the workspace can. Keep it where only the build writes.
+/// bundle sends, as whoever can write the workspace can (a SHA-256 of the entry would not change that: a
+/// forger recomputes it as easily). Keep it where only the build writes.
 public final class TemplateCache: Sendable, Hashable {
     /// How a build used the cache.
     public struct Statistics: Sendable, Hashable {
@@ -56,7 +58,7 @@ public final class TemplateCache: Sendable, Hashable {
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 
     /// The first line of every entry: the entry layout's version.
-    static let magic = Array("automail template cache 1\n".utf8)
+    static let magic = Array("automail template cache 2\n".utf8)
 
     /// The digest of what every template of a build shares: compiler, format, manifest and layouts.
     static func context(manifest: SourceFile?, layouts: [String: SourceFile], reachesContacts: Bool) -> [UInt8] {
@@ -96,35 +98,62 @@ public final class TemplateCache: Sendable, Hashable {
         var reads: Set<String>
     }
 
-    /// The entry's bytes: magic, key, the reads (count, then each length and bytes), the pretty form
-    /// (length and bytes), then the SHA-256 of all of that.
+    /// The entry's bytes: magic, key, the reads (count, then each length and bytes), the pretty form (length
+    /// and bytes), its gaps (count, then each gap's start as the distance from the previous gap's end, a
+    /// LEB128 varint), then the XXH64 of all of that (8 bytes, little-endian).
+    ///
+    /// The canonical form is not kept: it is the pretty one without its gaps (``WrittenEntry``), so the
+    /// entry holds one form of the template and the gaps cost a byte or two each (a template has a hundred
+    /// or so). A gap's length is not kept either: it is a space, or a line break and the spaces after it.
     static func encode(_ entry: Entry, key: String) -> [UInt8] {
-        var bytes = magic + Array(key.utf8)
-        func field(_ part: some Collection<UInt8>) {
-            withUnsafeBytes(of: UInt64(part.count).littleEndian) { bytes += $0 }
-            bytes += part
-        }
+        let pretty = entry.written.pretty
         let reads = entry.reads.sorted()
-        withUnsafeBytes(of: UInt64(reads.count).littleEndian) { bytes += $0 }
-        for read in reads { field(Array(read.utf8)) }
-        // The pretty form alone: the canonical one is the same bytes without the white space between
-        // tokens (``canonical(ofPretty:)``), half the entry.
-        field(entry.written.forms.pretty)
-        bytes += SHA256.hash(data: bytes)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(magic.count + 64 + pretty.count + 3 * entry.written.gaps.count + 64 + 24 * reads.count)
+        bytes += magic
+        bytes += key.utf8
+        func length(_ count: Int) {
+            withUnsafeBytes(of: UInt64(count).littleEndian) { bytes += $0 }
+        }
+        length(reads.count)
+        for read in reads {
+            length(read.utf8.count)
+            bytes += read.utf8
+        }
+        length(pretty.count)
+        bytes += pretty
+        length(entry.written.gaps.count)
+        var end = pretty.startIndex
+        for gap in entry.written.gaps {
+            var delta = UInt(gap.lowerBound - end)
+            while delta >= 0x80 {
+                bytes.append(UInt8(truncatingIfNeeded: delta) | 0x80)
+                delta >>= 7
+            }
+            bytes.append(UInt8(delta))
+            end = gap.upperBound
+        }
+        withUnsafeBytes(of: XXH64.hash(bytes).littleEndian) { bytes += $0 }
         return bytes
     }
 
     /// The entry `bytes` hold for `key`, or nil when they are not a whole, intact entry for that key.
+    ///
+    /// Each byte is read once by the checksum; the pretty form is then used where it lies (a slice of
+    /// `bytes`, not a copy), and only the gaps' own bytes are read again.
     static func decode(_ bytes: [UInt8], key: String) -> Entry? {
-        let digestSize = SHA256.byteCount
-        let header = magic + Array(key.utf8)
-        guard bytes.count >= header.count + digestSize, bytes.starts(with: header) else { return nil }
-        let end = bytes.count - digestSize
-        let sealed = bytes.withUnsafeBytes { raw in
-            SHA256.hash(data: UnsafeRawBufferPointer(rebasing: raw[..<end])).elementsEqual(bytes[end...])
+        let checksumSize = 8
+        let headerSize = magic.count + 64
+        guard bytes.count >= headerSize + checksumSize, bytes.starts(with: magic),
+            bytes[magic.count..<headerSize].elementsEqual(key.utf8)
+        else { return nil }
+        let end = bytes.count - checksumSize
+        let intact = bytes.withUnsafeBytes { raw in
+            XXH64.hash(UnsafeRawBufferPointer(rebasing: raw[..<end]))
+                == UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: end, as: UInt64.self))
         }
-        guard sealed else { return nil }
-        var offset = header.count
+        guard intact else { return nil }
+        var offset = headerSize
         func length() -> Int? {
             guard end - offset >= 8 else { return nil }
             var n: UInt64 = 0
@@ -133,10 +162,10 @@ public final class TemplateCache: Sendable, Hashable {
             guard n <= UInt64(end - offset) else { return nil }
             return Int(n)
         }
-        func field() -> [UInt8]? {
+        func field() -> ArraySlice<UInt8>? {
             guard let n = length() else { return nil }
             defer { offset += n }
-            return Array(bytes[offset..<(offset + n)])
+            return bytes[offset..<(offset + n)]
         }
         guard let readCount = length() else { return nil }
         var reads = Set<String>()
@@ -145,34 +174,35 @@ public final class TemplateCache: Sendable, Hashable {
             reads.insert(String(decoding: read, as: UTF8.self))
         }
         // A template's entry is an object.
-        guard let pretty = field(), offset == end, pretty.first == UInt8(ascii: "{") else { return nil }
-        return Entry(written: WrittenEntry(canonical: canonical(ofPretty: pretty), pretty: pretty), reads: reads)
-    }
-
-    /// The canonical form of JSON written pretty by ``JSONWriter``: the same tokens without the white space
-    /// between them (the two forms differ in nothing else). White space inside strings is kept.
-    static func canonical(ofPretty pretty: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(pretty.count)
-        var inString = false
-        var escaped = false
-        for byte in pretty {
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
-                out.append(byte)
-            } else if byte == UInt8(ascii: "\"") {
-                inString = true
-                out.append(byte)
-            } else if byte != UInt8(ascii: " "), byte != UInt8(ascii: "\n") {
-                out.append(byte)
+        guard let pretty = field(), pretty.first == UInt8(ascii: "{"), let gapCount = length() else { return nil }
+        var gaps: [Range<Int>] = []
+        gaps.reserveCapacity(gapCount)
+        var gapEnd = pretty.startIndex
+        for _ in 0..<gapCount {
+            // A varint of at most 4 bytes, ending inside the entry: a distance below 2^28 (256 MiB, four times
+            // the largest entry a store reads).
+            var delta = 0
+            var shift = 0
+            while true {
+                guard offset < end, shift < 28 else { return nil }
+                let byte = bytes[offset]
+                offset += 1
+                delta |= Int(byte & 0x7f) << shift
+                shift += 7
+                if byte < 0x80 { break }
             }
+            guard delta <= pretty.endIndex - gapEnd - 1 else { return nil }
+            let start = gapEnd + delta
+            var stop = start + 1
+            if pretty[start] == UInt8(ascii: "\n") {
+                while stop < pretty.endIndex, pretty[stop] == UInt8(ascii: " ") { stop += 1 }
+            } else if pretty[start] != UInt8(ascii: " ") {
+                return nil
+            }
+            gaps.append(start..<stop)
+            gapEnd = stop
         }
-        return out
+        guard offset == end, let written = WrittenEntry(pretty: pretty, gaps: gaps) else { return nil }
+        return Entry(written: written, reads: reads)
     }
 }
