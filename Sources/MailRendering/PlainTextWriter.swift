@@ -350,8 +350,75 @@ enum PlainTextWriter {
     }
 
     /// The lines of `text` as `wrap(_:first:rest:restore:)` writes them, but not wrapped: one line a
-    /// `\n`-separated segment, its words joined by one space.
+    /// `\n`-separated segment, its words joined by one space. `restore` must return a word without `&`
+    /// or `L` unchanged, as for `wrap`.
+    ///
+    /// On simple text the segments and words are found on bytes and each line is built as bytes; a word
+    /// without `&` or `L` is copied as it is. ``unwrappedBySubstrings(_:first:rest:restore:)`` is the
+    /// definition, and the path for other text.
     static func unwrapped(_ text: String, first: String, rest: String, restore: (Substring) -> String) -> [String] {
+        guard UTF8Text.isSimple(text) else {
+            return unwrappedBySubstrings(text, first: first, rest: rest, restore: restore)
+        }
+        let space = UInt8(ascii: " ")
+        let newline = UInt8(ascii: "\n")
+        let utf8 = text.utf8
+        var lines: [String] = []
+        var prefix = first
+        var line: [UInt8] = []
+        var copy = text
+        copy.withUTF8 { bytes in
+            // Every index below stays within `0...bytes.count`: each loop stops at `bytes.count` or at a
+            // segment's end, which is at most `bytes.count`.
+            var segmentStart = 0
+            while true {
+                var segmentEnd = segmentStart
+                while segmentEnd < bytes.count, bytes[segmentEnd] != newline { segmentEnd += 1 }
+                line.removeAll(keepingCapacity: true)
+                line.append(contentsOf: prefix.utf8)
+                var hasWord = false
+                var start = segmentStart
+                while start < segmentEnd {
+                    guard bytes[start] != space else {
+                        start += 1
+                        continue
+                    }
+                    var end = start
+                    var plain = true
+                    while end < segmentEnd, bytes[end] != space {
+                        if bytes[end] == UInt8(ascii: "&") || bytes[end] == UInt8(ascii: "L") { plain = false }
+                        end += 1
+                    }
+                    if hasWord { line.append(space) }
+                    if plain {
+                        line.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                    } else {
+                        let lower = utf8.index(utf8.startIndex, offsetBy: start)
+                        let upper = utf8.index(lower, offsetBy: end - start)
+                        line.append(contentsOf: restore(Substring(utf8[lower..<upper])).utf8)
+                    }
+                    hasWord = true
+                    start = end
+                }
+                if hasWord || !lines.isEmpty {
+                    lines.append(String(decoding: line, as: UTF8.self))
+                    prefix = rest
+                }
+                guard segmentEnd < bytes.count else { break }
+                segmentStart = segmentEnd + 1
+            }
+        }
+        // A line of spaces and `>` only is the same on bytes and Characters (all ASCII, no `\r`).
+        while let last = lines.last, last.utf8.allSatisfy({ $0 == space || $0 == UInt8(ascii: ">") }), lines.count > 1 {
+            lines.removeLast()
+        }
+        return lines
+    }
+
+    /// ``unwrapped(_:first:rest:restore:)`` on Substrings: the definition.
+    static func unwrappedBySubstrings(_ text: String, first: String, rest: String, restore: (Substring) -> String)
+        -> [String]
+    {
         var lines: [String] = []
         var prefix = first
         for segment in segments(of: text) {
