@@ -246,7 +246,11 @@ enum PlainTextWriter {
                     || (kind == .tableRow && lastKind == .tableRow)
                 output += tight ? "\n" : "\n\n"
             }
-            output += lines.joined(separator: "\n")
+            // The lines joined by `\n`, appended one by one (no joined copy).
+            for (index, line) in lines.enumerated() {
+                if index > 0 { output += "\n" }
+                output += line
+            }
             lastKind = kind
         }
 
@@ -277,14 +281,22 @@ enum PlainTextWriter {
         let utf8 = text.utf8
         var lines: [String] = []
         var prefix = first
+        // The scalar counts of the two prefixes, taken once.
+        let (firstCount, restCount) = (count(first), count(rest))
+        var prefixCount = firstCount
+        // One buffer for every line, emptied (keeping its capacity) at each line's start.
+        var line: [UInt8] = []
+        line.reserveCapacity(2 * PlainTextWriter.width + first.utf8.count + rest.utf8.count)
         var copy = text
         copy.withUTF8 { bytes in
+            // Indices stay within `0...bytes.count`: each scan stops at `bytes.count` or a segment's end.
             var segmentStart = 0
             while true {
                 var segmentEnd = segmentStart
                 while segmentEnd < bytes.count, bytes[segmentEnd] != newline { segmentEnd += 1 }
-                var line = Array(prefix.utf8)
-                var lineCount = count(prefix)
+                line.removeAll(keepingCapacity: true)
+                line.append(contentsOf: prefix.utf8)
+                var lineCount = prefixCount
                 var lineHasWord = false
                 var start = segmentStart
                 while start < segmentEnd {
@@ -294,15 +306,18 @@ enum PlainTextWriter {
                     }
                     var end = start
                     var plain = true
+                    // The word's scalars: its bytes that are not continuation bytes (`simpleCount`).
+                    var scalars = 0
                     while end < segmentEnd, bytes[end] != space {
                         if bytes[end] == UInt8(ascii: "&") || bytes[end] == UInt8(ascii: "L") { plain = false }
+                        if bytes[end] & 0xC0 != 0x80 { scalars += 1 }
                         end += 1
                     }
                     let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
                     var restored: String?
                     let wordCount: Int?
                     if plain {
-                        wordCount = simpleCount(raw)
+                        wordCount = scalars
                     } else {
                         let word = restore(
                             Substring(
@@ -321,9 +336,11 @@ enum PlainTextWriter {
                     if lineHasWord, currentCount + 1 + currentWordCount > PlainTextWriter.width {
                         lines.append(String(decoding: line, as: UTF8.self))
                         prefix = rest
-                        line = Array(prefix.utf8)
+                        prefixCount = restCount
+                        line.removeAll(keepingCapacity: true)
+                        line.append(contentsOf: prefix.utf8)
                         appendWord()
-                        lineCount = count(prefix).flatMap { count in wordCount.map { count + $0 } }
+                        lineCount = prefixCount.flatMap { count in wordCount.map { count + $0 } }
                     } else {
                         if lineHasWord { line.append(space) }
                         appendWord()
@@ -335,6 +352,7 @@ enum PlainTextWriter {
                 if lineHasWord || !lines.isEmpty {
                     lines.append(String(decoding: line, as: UTF8.self))
                     prefix = rest
+                    prefixCount = restCount
                 }
                 guard segmentEnd < bytes.count else { break }
                 segmentStart = segmentEnd + 1
