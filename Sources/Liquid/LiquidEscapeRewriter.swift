@@ -67,7 +67,10 @@ extension LiquidTemplate {
                     }
                 }.joined())
         }
-        var result = ""
+        // The rewritten parts first, then joined into a string of their total size (no regrowing).
+        var rewrittenParts: [String] = []
+        rewrittenParts.reserveCapacity(parts.count)
+        var size = 0
         var previousEndsWithBrace = false
         for part in parts {
             let prepared: PreparedEscapePart
@@ -79,9 +82,13 @@ extension LiquidTemplate {
                 return whole()
             }
             guard let rewritten = prepared.rewritten else { return whole() }
-            result += rewritten
+            rewrittenParts.append(rewritten)
+            size += rewritten.utf8.count
             if let last = prepared.last { previousEndsWithBrace = last == UInt8(ascii: "{") }
         }
+        var result = ""
+        result.reserveCapacity(size)
+        for rewritten in rewrittenParts { result += rewritten }
         return result
     }
 

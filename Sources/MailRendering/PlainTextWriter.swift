@@ -284,11 +284,12 @@ enum PlainTextWriter {
         // The scalar counts of the two prefixes, taken once.
         let (firstCount, restCount) = (count(first), count(rest))
         var prefixCount = firstCount
-        // One buffer for every line, emptied (keeping its capacity) at each line's start.
-        var line: [UInt8] = []
-        line.reserveCapacity(2 * PlainTextWriter.width + first.utf8.count + rest.utf8.count)
         var copy = text
         copy.withUTF8 { bytes in
+            // One buffer for every line, emptied (keeping its capacity) at each line's start. Declared in
+            // this closure: captured from outside, every access to it would be checked for exclusivity.
+            var line: [UInt8] = []
+            line.reserveCapacity(2 * PlainTextWriter.width + first.utf8.count + rest.utf8.count)
             // Indices stay within `0...bytes.count`: each scan stops at `bytes.count` or a segment's end.
             var segmentStart = 0
             while true {
@@ -383,9 +384,10 @@ enum PlainTextWriter {
         let utf8 = text.utf8
         var lines: [String] = []
         var prefix = first
-        var line: [UInt8] = []
         var copy = text
         copy.withUTF8 { bytes in
+            // Declared in this closure: captured from outside, each access would be checked for exclusivity.
+            var line: [UInt8] = []
             // Every index below stays within `0...bytes.count`: each loop stops at `bytes.count` or at a
             // segment's end, which is at most `bytes.count`.
             var segmentStart = 0
@@ -557,9 +559,17 @@ enum HTMLTokenizer {
         for piece in pieces {
             let range =
                 utf8.index(utf8.startIndex, offsetBy: piece.start)..<utf8.index(utf8.startIndex, offsetBy: piece.end)
-            tokens.append(piece.isTag ? tag(html[range]) : .text(html[range]))
+            tokens.append(piece.isTag ? simpleTextTag(html[range]) : .text(html[range]))
         }
         return tokens
+    }
+
+    /// `tag(_:)` of a tag of simple text (every scalar its own Character, `UTF8Text.isSimple`): there the
+    /// first Character is `/` exactly when the first byte is, and dropping it drops that one byte.
+    private static func simpleTextTag(_ inside: Substring) -> Token {
+        guard inside.utf8.first == UInt8(ascii: "/") else { return startTag(inside) }
+        // After an ASCII byte, the next UTF-8 index is a scalar boundary.
+        return .end(inside[inside.utf8.index(after: inside.startIndex)...].lowercased())
     }
 
     /// `tokens(of:)` by Characters: the definition, and the path for text with combining marks or `\r`.

@@ -31,3 +31,25 @@ struct TextWriterDifferentialTests {
         }
     }
 }
+
+/// `EmailTheme.styled(_:role:)` looks styles up by `EmailTheme.styledNames`: every name
+/// `style(of:role:inQuote:inPre:)` styles must be there.
+struct StyledNamesTests {
+    @Test func everyStyledNameIsListed() {
+        var names = ["table", "tr", "td", "th", "div", "span", "strong", "em", "del", "br", "body", "h7", "A", "P"]
+        names += EmailTheme.styledNames
+        for name in names {
+            for role in [FragmentRole.body, .footer] {
+                for (inQuote, inPre) in [(false, false), (true, false), (false, true), (true, true)] {
+                    if EmailTheme().style(of: name, role: role, inQuote: inQuote, inPre: inPre) != nil {
+                        #expect(EmailTheme.styledNames.contains(name), "\(name)")
+                    }
+                }
+            }
+        }
+        #expect(
+            EmailTheme.styledNames.allSatisfy {
+                EmailTheme().style(of: $0, role: .body, inQuote: false, inPre: false) != nil
+            })
+    }
+}
