@@ -67,7 +67,10 @@ extension LiquidTemplate {
                     }
                 }.joined())
         }
-        var result = ""
+        // The rewritten parts first, then joined into a string of their total size (no regrowing).
+        var rewrittenParts: [String] = []
+        rewrittenParts.reserveCapacity(parts.count)
+        var size = 0
         var previousEndsWithBrace = false
         for part in parts {
             let prepared: PreparedEscapePart
@@ -79,9 +82,13 @@ extension LiquidTemplate {
                 return whole()
             }
             guard let rewritten = prepared.rewritten else { return whole() }
-            result += rewritten
+            rewrittenParts.append(rewritten)
+            size += rewritten.utf8.count
             if let last = prepared.last { previousEndsWithBrace = last == UInt8(ascii: "{") }
         }
+        var result = ""
+        result.reserveCapacity(size)
+        for rewritten in rewrittenParts { result += rewritten }
         return result
     }
 
@@ -189,7 +196,97 @@ extension LiquidTemplate {
 
     /// Where the escape chain goes (after the expression's last token) and what to insert there, or
     /// `nil` when the output already ends with the chain, or prints a name in `captured` as it is.
-    private static func escapeInsertion(_ scalars: [Unicode.Scalar], inner: Range<Int>, captured: Set<String>)
+    ///
+    /// The common outputs (a variable path, with filters taking at most one string) are answered by
+    /// ``simpleEscapeInsertion(_:inner:captured:)`` without parsing; ``parsedEscapeInsertion(_:inner:captured:)``
+    /// is the definition, and answers the others.
+    static func escapeInsertion(_ scalars: [Unicode.Scalar], inner: Range<Int>, captured: Set<String>)
+        -> (Int, String)?
+    {
+        switch simpleEscapeInsertion(scalars, inner: inner, captured: captured) {
+        case .insert(let offset, let suffix)?: (offset, suffix)
+        case .leaveAlone?: nil
+        case nil: parsedEscapeInsertion(scalars, inner: inner, captured: captured)
+        }
+    }
+
+    /// The answer of ``simpleEscapeInsertion(_:inner:captured:)`` for an output of a simple shape.
+    enum SimpleInsertion: Equatable {
+        /// Insert the text at the scalar offset.
+        case insert(Int, String)
+        /// Leave the output as it is (it prints a captured name bare).
+        case leaveAlone
+    }
+
+    /// ``parsedEscapeInsertion(_:inner:captured:)``'s answer for an output whose markup is, between
+    /// optional whitespace, a variable path of words joined by `.` (not starting with a literal's word)
+    /// followed by filters, each a word other than `escape` and `replace` with at most one
+    /// argument, a quoted string; `nil` for any other markup. Words are ASCII letters, digits and `_`, not
+    /// starting with a digit, and not followed by `-` or `?` (which the lexer would take into the word).
+    ///
+    /// On such markup the parser succeeds, and its last token ends where the last word or string ends.
+    static func simpleEscapeInsertion(_ scalars: [Unicode.Scalar], inner: Range<Int>, captured: Set<String>)
+        -> SimpleInsertion?
+    {
+        // Every read below is at an index checked against `end`, which is at most `scalars.count`.
+        let end = inner.upperBound
+        guard inner.lowerBound >= 0, end <= scalars.count else { return nil }
+        var i = inner.lowerBound
+        func skipSpace() { while i < end, isWhitespace(scalars[i]) { i += 1 } }
+        func word() -> Range<Int>? {
+            guard i < end, scalars[i] == "_" || ("a"..."z").contains(scalars[i]) || ("A"..."Z").contains(scalars[i])
+            else { return nil }
+            let start = i
+            i += 1
+            while i < end, isWordScalar(scalars[i]) { i += 1 }
+            if i < end, scalars[i] == "-" || scalars[i] == "?" { return nil }
+            return start..<i
+        }
+        func isWord(_ range: Range<Int>, _ text: String) -> Bool {
+            scalars[range].elementsEqual(text.unicodeScalars)
+        }
+        skipSpace()
+        guard let root = word() else { return nil }
+        // `true`, `nil`… are literals, which take no `.` after them.
+        for literal in ["true", "false", "nil", "null", "empty", "blank"] where isWord(root, literal) { return nil }
+        var last = root.upperBound
+        var segments = 0
+        while i < end, scalars[i] == "." {
+            i += 1
+            guard let segment = word() else { return nil }
+            segments += 1
+            last = segment.upperBound
+        }
+        var filters = 0
+        while true {
+            skipSpace()
+            guard i < end, scalars[i] == "|" else { break }
+            i += 1
+            skipSpace()
+            guard let name = word(), !isWord(name, "escape"), !isWord(name, "replace") else { return nil }
+            filters += 1
+            last = name.upperBound
+            skipSpace()
+            guard i < end, scalars[i] == ":" else { continue }
+            i += 1
+            skipSpace()
+            guard i < end, scalars[i] == "\"" || scalars[i] == "'" else { return nil }
+            let quote = scalars[i]
+            var close = i + 1
+            while close < end, scalars[close] != quote { close += 1 }
+            guard close < end else { return nil }
+            i = close + 1
+            last = i
+        }
+        guard i == end else { return nil }
+        if filters == 0, segments == 0, !captured.isEmpty, captured.contains(ScalarText.string(scalars[root])) {
+            return .leaveAlone
+        }
+        return .insert(last, " | " + portableEscapeFilters)
+    }
+
+    /// ``escapeInsertion(_:inner:captured:)`` by parsing the output's expression: the definition.
+    static func parsedEscapeInsertion(_ scalars: [Unicode.Scalar], inner: Range<Int>, captured: Set<String>)
         -> (Int, String)?
     {
         guard var parser = try? ExpressionParser(scalars, range: inner),

@@ -61,6 +61,8 @@ public struct DocumentLayout: Sendable {
     public let theme: EmailTheme
     /// Whether this is automail's default layout, whose body and footer get inline styles.
     public let isDefault: Bool
+    /// The theme's inline styles, made once for every fragment of the default layout (`nil` in a custom one).
+    private let styles: EmailTheme.StyleTable?
 
     /// `layout` when it is valid (``validateLayout(_:)``), otherwise automail's default layout in `theme`.
     public init(_ layout: String?, theme: EmailTheme = EmailTheme()) {
@@ -72,9 +74,11 @@ public struct DocumentLayout: Sendable {
             bodyParts = [.markupPiece(1), .markupPiece(2), .body, .markupPiece(3), .footer, .markupPiece(4)]
             preheaderPosition = 1
             isDefault = true
+            styles = EmailTheme.StyleTable(theme: theme)
             return
         }
         isDefault = false
+        styles = nil
         let scalars = ScalarText.scalars(of: layout)
         let slots = EmailLayout.slots(in: layout)
         let hasFooterSlot = slots.contains { $0.name == "footer" }
@@ -132,7 +136,8 @@ public struct DocumentLayout: Sendable {
     /// A body or footer fragment as this layout holds it: styled inline in the default layout, as it is
     /// in a custom one.
     public func fragment(_ html: String, role: FragmentRole) -> String {
-        isDefault ? theme.styled(html, role: role) : html
+        guard isDefault else { return html }
+        return styles.map { theme.styled(html, role: role, styles: $0) } ?? theme.styled(html, role: role)
     }
 }
 

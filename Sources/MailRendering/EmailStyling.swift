@@ -80,6 +80,36 @@ extension EmailTheme {
     /// tag is recognised by its name alone. The walk is over UTF-8 bytes (markup is ASCII): text between
     /// two tags or Liquid constructs is copied as one run.
     public func styled(_ fragment: String, role: FragmentRole) -> String {
+        styled(fragment, role: role, styles: StyleTable(theme: self))
+    }
+
+    /// The style of each of ``EmailTheme/styledNames`` for each role, in and out of quotes and `pre`:
+    /// `style(of:role:inQuote:inPre:)` made once for every fragment a layout styles.
+    struct StyleTable: Sendable {
+        private let styles: [String?]
+
+        init(theme: EmailTheme) {
+            var styles: [String?] = []
+            for role in [FragmentRole.body, .footer] {
+                for name in EmailTheme.styledNames {
+                    for (inQuote, inPre) in [(false, false), (false, true), (true, false), (true, true)] {
+                        styles.append(theme.style(of: name, role: role, inQuote: inQuote, inPre: inPre))
+                    }
+                }
+            }
+            self.styles = styles
+        }
+
+        /// The style of ``EmailTheme/styledNames``[`name`].
+        func style(_ name: Int, role: FragmentRole, inQuote: Bool, inPre: Bool) -> String? {
+            let roleOffset = role == .body ? 0 : EmailTheme.styledNames.count * 4
+            // `name` is an index of `styledNames`, so the slot is within the table's 2 × 4 × count entries.
+            return styles[roleOffset + name * 4 + (inQuote ? 2 : 0) + (inPre ? 1 : 0)]
+        }
+    }
+
+    /// ``styled(_:role:)`` with the styles of `styles` (made from this theme).
+    func styled(_ fragment: String, role: FragmentRole, styles: StyleTable) -> String {
         let scanner = LiquidScanner(fragment)
         let bytes = Array(fragment.utf8)
         var liquidScalarBounds: [Int] = []
@@ -125,12 +155,13 @@ extension EmailTheme {
             var end = index + (closing ? 2 : 1)
             let nameStart = end
             while end < bytes.count, isNameByte(bytes[end]) { end += 1 }
-            let name = String(decoding: bytes[nameStart..<end], as: UTF8.self)
+            // The element, by its index in `styledNames` (no string made a tag).
+            let name = Self.styledNameIndex(bytes[nameStart..<end])
             if closing {
                 switch name {
-                case "blockquote": quoteDepth = max(0, quoteDepth - 1)
-                case "pre": preDepth = max(0, preDepth - 1)
-                case "p" where inButton:
+                case Self.blockquoteIndex: quoteDepth = max(0, quoteDepth - 1)
+                case Self.preIndex: preDepth = max(0, preDepth - 1)
+                case Self.paragraphIndex where inButton:
                     // `</p>` of a button paragraph: the button's table closes instead (the `>`, or
                     // whatever one scalar stands there, is dropped).
                     append(Self.buttonClosing)
@@ -145,7 +176,7 @@ extension EmailTheme {
             }
             // A button paragraph, as `MarkdownConversion` marks it.
             let buttonMark = Self.buttonMark
-            if name == "p", role == .body, index + buttonMark.count <= bytes.count,
+            if name == Self.paragraphIndex, role == .body, index + buttonMark.count <= bytes.count,
                 bytes[index..<(index + buttonMark.count)].elementsEqual(buttonMark)
             {
                 append(buttonOpening)
@@ -154,21 +185,38 @@ extension EmailTheme {
                 continue
             }
             switch name {
-            case "blockquote": quoteDepth += 1
-            case "pre": preDepth += 1
+            case Self.blockquoteIndex: quoteDepth += 1
+            case Self.preIndex: preDepth += 1
             default: break
             }
             result.append(contentsOf: bytes[index..<end])
             index = end
-            if name == "a", inButton {
+            if name == Self.linkIndex, inButton {
                 append(" class=\"am-button\" style=\"\(buttonLinkStyle)\"")
-            } else if let style = style(of: name, role: role, inQuote: quoteDepth > 0, inPre: preDepth > 0) {
+            } else if let name,
+                let style = styles.style(name, role: role, inQuote: quoteDepth > 0, inPre: preDepth > 0)
+            {
                 append(" style=\"")
                 append(style)
                 append("\"")
             }
         }
         return String(decoding: result, as: UTF8.self)
+    }
+
+    /// Every element name `style(of:role:inQuote:inPre:)` may style (any other name has no style).
+    static let styledNames = [
+        "p", "a", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "hr", "img", "code", "blockquote", "pre",
+    ]
+    private static let styledNameBytes = styledNames.map { Array($0.utf8) }
+    private static let paragraphIndex = 0
+    private static let linkIndex = 1
+    private static let blockquoteIndex = 14
+    private static let preIndex = 15
+
+    /// The index in ``styledNames`` of the name whose bytes are `name`, if it is one.
+    private static func styledNameIndex(_ name: ArraySlice<UInt8>) -> Int? {
+        styledNameBytes.firstIndex { $0.count == name.count && $0.elementsEqual(name) }
     }
 
     /// The opening of a button paragraph, as `MarkdownConversion` marks it.

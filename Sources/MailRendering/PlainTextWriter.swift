@@ -246,7 +246,11 @@ enum PlainTextWriter {
                     || (kind == .tableRow && lastKind == .tableRow)
                 output += tight ? "\n" : "\n\n"
             }
-            output += lines.joined(separator: "\n")
+            // The lines joined by `\n`, appended one by one (no joined copy).
+            for (index, line) in lines.enumerated() {
+                if index > 0 { output += "\n" }
+                output += line
+            }
             lastKind = kind
         }
 
@@ -277,14 +281,23 @@ enum PlainTextWriter {
         let utf8 = text.utf8
         var lines: [String] = []
         var prefix = first
+        // The scalar counts of the two prefixes, taken once.
+        let (firstCount, restCount) = (count(first), count(rest))
+        var prefixCount = firstCount
         var copy = text
         copy.withUTF8 { bytes in
+            // One buffer for every line, emptied (keeping its capacity) at each line's start. Declared in
+            // this closure: captured from outside, every access to it would be checked for exclusivity.
+            var line: [UInt8] = []
+            line.reserveCapacity(2 * PlainTextWriter.width + first.utf8.count + rest.utf8.count)
+            // Indices stay within `0...bytes.count`: each scan stops at `bytes.count` or a segment's end.
             var segmentStart = 0
             while true {
                 var segmentEnd = segmentStart
                 while segmentEnd < bytes.count, bytes[segmentEnd] != newline { segmentEnd += 1 }
-                var line = Array(prefix.utf8)
-                var lineCount = count(prefix)
+                line.removeAll(keepingCapacity: true)
+                line.append(contentsOf: prefix.utf8)
+                var lineCount = prefixCount
                 var lineHasWord = false
                 var start = segmentStart
                 while start < segmentEnd {
@@ -294,15 +307,18 @@ enum PlainTextWriter {
                     }
                     var end = start
                     var plain = true
+                    // The word's scalars: its bytes that are not continuation bytes (`simpleCount`).
+                    var scalars = 0
                     while end < segmentEnd, bytes[end] != space {
                         if bytes[end] == UInt8(ascii: "&") || bytes[end] == UInt8(ascii: "L") { plain = false }
+                        if bytes[end] & 0xC0 != 0x80 { scalars += 1 }
                         end += 1
                     }
                     let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
                     var restored: String?
                     let wordCount: Int?
                     if plain {
-                        wordCount = simpleCount(raw)
+                        wordCount = scalars
                     } else {
                         let word = restore(
                             Substring(
@@ -321,9 +337,11 @@ enum PlainTextWriter {
                     if lineHasWord, currentCount + 1 + currentWordCount > PlainTextWriter.width {
                         lines.append(String(decoding: line, as: UTF8.self))
                         prefix = rest
-                        line = Array(prefix.utf8)
+                        prefixCount = restCount
+                        line.removeAll(keepingCapacity: true)
+                        line.append(contentsOf: prefix.utf8)
                         appendWord()
-                        lineCount = count(prefix).flatMap { count in wordCount.map { count + $0 } }
+                        lineCount = prefixCount.flatMap { count in wordCount.map { count + $0 } }
                     } else {
                         if lineHasWord { line.append(space) }
                         appendWord()
@@ -335,6 +353,7 @@ enum PlainTextWriter {
                 if lineHasWord || !lines.isEmpty {
                     lines.append(String(decoding: line, as: UTF8.self))
                     prefix = rest
+                    prefixCount = restCount
                 }
                 guard segmentEnd < bytes.count else { break }
                 segmentStart = segmentEnd + 1
@@ -350,8 +369,76 @@ enum PlainTextWriter {
     }
 
     /// The lines of `text` as `wrap(_:first:rest:restore:)` writes them, but not wrapped: one line a
-    /// `\n`-separated segment, its words joined by one space.
+    /// `\n`-separated segment, its words joined by one space. `restore` must return a word without `&`
+    /// or `L` unchanged, as for `wrap`.
+    ///
+    /// On simple text the segments and words are found on bytes and each line is built as bytes; a word
+    /// without `&` or `L` is copied as it is. ``unwrappedBySubstrings(_:first:rest:restore:)`` is the
+    /// definition, and the path for other text.
     static func unwrapped(_ text: String, first: String, rest: String, restore: (Substring) -> String) -> [String] {
+        guard UTF8Text.isSimple(text) else {
+            return unwrappedBySubstrings(text, first: first, rest: rest, restore: restore)
+        }
+        let space = UInt8(ascii: " ")
+        let newline = UInt8(ascii: "\n")
+        let utf8 = text.utf8
+        var lines: [String] = []
+        var prefix = first
+        var copy = text
+        copy.withUTF8 { bytes in
+            // Declared in this closure: captured from outside, each access would be checked for exclusivity.
+            var line: [UInt8] = []
+            // Every index below stays within `0...bytes.count`: each loop stops at `bytes.count` or at a
+            // segment's end, which is at most `bytes.count`.
+            var segmentStart = 0
+            while true {
+                var segmentEnd = segmentStart
+                while segmentEnd < bytes.count, bytes[segmentEnd] != newline { segmentEnd += 1 }
+                line.removeAll(keepingCapacity: true)
+                line.append(contentsOf: prefix.utf8)
+                var hasWord = false
+                var start = segmentStart
+                while start < segmentEnd {
+                    guard bytes[start] != space else {
+                        start += 1
+                        continue
+                    }
+                    var end = start
+                    var plain = true
+                    while end < segmentEnd, bytes[end] != space {
+                        if bytes[end] == UInt8(ascii: "&") || bytes[end] == UInt8(ascii: "L") { plain = false }
+                        end += 1
+                    }
+                    if hasWord { line.append(space) }
+                    if plain {
+                        line.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                    } else {
+                        let lower = utf8.index(utf8.startIndex, offsetBy: start)
+                        let upper = utf8.index(lower, offsetBy: end - start)
+                        line.append(contentsOf: restore(Substring(utf8[lower..<upper])).utf8)
+                    }
+                    hasWord = true
+                    start = end
+                }
+                if hasWord || !lines.isEmpty {
+                    lines.append(String(decoding: line, as: UTF8.self))
+                    prefix = rest
+                }
+                guard segmentEnd < bytes.count else { break }
+                segmentStart = segmentEnd + 1
+            }
+        }
+        // A line of spaces and `>` only is the same on bytes and Characters (all ASCII, no `\r`).
+        while let last = lines.last, last.utf8.allSatisfy({ $0 == space || $0 == UInt8(ascii: ">") }), lines.count > 1 {
+            lines.removeLast()
+        }
+        return lines
+    }
+
+    /// ``unwrapped(_:first:rest:restore:)`` on Substrings: the definition.
+    static func unwrappedBySubstrings(_ text: String, first: String, rest: String, restore: (Substring) -> String)
+        -> [String]
+    {
         var lines: [String] = []
         var prefix = first
         for segment in segments(of: text) {
@@ -472,9 +559,17 @@ enum HTMLTokenizer {
         for piece in pieces {
             let range =
                 utf8.index(utf8.startIndex, offsetBy: piece.start)..<utf8.index(utf8.startIndex, offsetBy: piece.end)
-            tokens.append(piece.isTag ? tag(html[range]) : .text(html[range]))
+            tokens.append(piece.isTag ? simpleTextTag(html[range]) : .text(html[range]))
         }
         return tokens
+    }
+
+    /// `tag(_:)` of a tag of simple text (every scalar its own Character, `UTF8Text.isSimple`): there the
+    /// first Character is `/` exactly when the first byte is, and dropping it drops that one byte.
+    private static func simpleTextTag(_ inside: Substring) -> Token {
+        guard inside.utf8.first == UInt8(ascii: "/") else { return startTag(inside) }
+        // After an ASCII byte, the next UTF-8 index is a scalar boundary.
+        return .end(inside[inside.utf8.index(after: inside.startIndex)...].lowercased())
     }
 
     /// `tokens(of:)` by Characters: the definition, and the path for text with combining marks or `\r`.

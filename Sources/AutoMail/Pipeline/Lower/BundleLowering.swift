@@ -147,6 +147,7 @@ struct BundleLowering {
         // The layout read once, and its markup rewritten once: every document shares it.
         let layout = DocumentLayout(self.layout, theme: manifest.emailTheme)
         let pieces = layout.pieces.map(LiquidTemplate.PreparedEscapePart.init)
+        let locales = preparedLocales(layout: layout, shared: shared)
         let defaultSender = senders().1
         options.progress?.update { $0.templates = order.count }
         var start = 0
@@ -170,8 +171,8 @@ struct BundleLowering {
                 guard !bag.hasErrors else { return (Lowered?.none, Set<String>(), bag.diagnostics) }
                 var reads = Set<String>()
                 let value = lower(
-                    template, defaultSender: defaultSender, layout: layout, pieces: pieces, findings: conversions,
-                    used: &reads)
+                    template, defaultSender: defaultSender, layout: layout, pieces: pieces, locales: locales,
+                    findings: conversions, used: &reads)
                 let lowered = finish(value)
                 // Only a template with nothing to report is kept: a cached one gives no diagnostic back.
                 if let cache, let cached, let cacheKey, bag.diagnostics.isEmpty {
@@ -235,8 +236,32 @@ struct BundleLowering {
         return String(validating: file.bytes, as: UTF8.self)
     }
 
-    /// The text part: the body, one blank line, the signature separator `-- ` and the footer.
+    /// The text part: the body without its trailing line feeds, one blank line, the signature separator
+    /// `-- ` and the footer.
+    ///
+    /// On bytes: a line feed is a Character of its own except after a carriage return (grapheme breaking
+    /// always breaks around LF but between CR and LF), so the `0A` bytes dropped are exactly the `"\n"`
+    /// Characters ``textPartByCharacters(body:footer:)``, the definition, drops.
     static func textPart(body: String, footer: String) -> String {
+        var body = body
+        return body.withUTF8 { bytes in
+            var end = bytes.count
+            while end > 0, bytes[end - 1] == UInt8(ascii: "\n"), !(end > 1 && bytes[end - 2] == UInt8(ascii: "\r")) {
+                end -= 1
+            }
+            let separator = end == 0 ? "-- \n" : "\n\n-- \n"
+            var result: [UInt8] = []
+            result.reserveCapacity(end + separator.utf8.count + footer.utf8.count)
+            // `end` never passes `bytes.count`: it only decreases from there.
+            result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<end]))
+            result.append(contentsOf: separator.utf8)
+            result.append(contentsOf: footer.utf8)
+            return String(decoding: result, as: UTF8.self)
+        }
+    }
+
+    /// ``textPart(body:footer:)`` by Characters: the definition.
+    static func textPartByCharacters(body: String, footer: String) -> String {
         var body = Substring(body)
         while body.last == "\n" { body = body.dropLast() }
         return body.isEmpty ? "-- \n" + footer : body + "\n\n-- \n" + footer
@@ -257,10 +282,41 @@ struct BundleLowering {
         return used
     }
 
+    /// What every template of a locale shares, made once: the locale's conversion settings, and the
+    /// manifest's footer (the one a template without its own footer gets) converted, styled and
+    /// rewritten for Liquid, with the variables it reads.
+    struct PreparedLocale: Sendable {
+        let settings: ConversionSettings
+        let footer: RenderedMarkdown
+        let footerHTML: LiquidTemplate.PreparedEscapePart
+        let footerReads: Set<String>
+    }
+
+    /// ``PreparedLocale`` of each locale, the manifest footers' conversions taken from `shared`.
+    private func preparedLocales(layout: DocumentLayout, shared: TextFindings) -> [String: PreparedLocale] {
+        var prepared: [String: PreparedLocale] = [:]
+        for locale in symbols.locales where prepared[locale] == nil {
+            prepared[locale] = preparedLocale(locale, layout: layout, shared: shared)
+        }
+        return prepared
+    }
+
+    /// ``PreparedLocale`` of `locale`.
+    private func preparedLocale(_ locale: String, layout: DocumentLayout, shared: TextFindings) -> PreparedLocale {
+        let settings = manifest.conversionSettings(locale: locale)
+        let footer = manifest.footers.first { $0.locale.value == locale }?.text.text ?? ""
+        let rendered =
+            shared.markdown[MarkdownKey(footer, settings)] ?? RenderedMarkdown(markdown: footer, settings: settings)
+        return PreparedLocale(
+            settings: settings, footer: rendered,
+            footerHTML: LiquidTemplate.PreparedEscapePart(layout.fragment(rendered.html, role: .footer)),
+            footerReads: shared.reads[TextKey(footer)] ?? Self.reads(of: footer))
+    }
+
     private func lower(
         _ template: Template, defaultSender: String, layout: DocumentLayout,
-        pieces: [LiquidTemplate.PreparedEscapePart], findings: TextFindings,
-        used: inout Set<String>
+        pieces: [LiquidTemplate.PreparedEscapePart], locales prepared: [String: PreparedLocale],
+        findings: TextFindings, used: inout Set<String>
     ) -> JSONValue {
         var entry: [String: JSONValue] = ["sender": .string(template.sender?.value ?? defaultSender)]
         if manifest.consent.effectiveMode == .purpose, let purpose = template.purpose {
@@ -271,30 +327,38 @@ struct BundleLowering {
             guard let content = template.locales.first(where: { $0.locale.value == locale }) else { continue }
             let subject = content.subject?.text ?? ""
             let body = content.body?.text ?? ""
-            let footer = content.footer?.text ?? manifest.footers.first { $0.locale.value == locale }?.text.text ?? ""
             let preheader = content.preheader?.text
-            for source in [subject, body, footer] + (preheader.map { [$0] } ?? []) {
+            // `prepared` holds every locale of `symbols.locales`: the fallback is never taken.
+            let shared = prepared[locale] ?? preparedLocale(locale, layout: layout, shared: findings)
+            let settings = shared.settings
+            for source in [subject, body] + (content.footer.map { [$0.text] } ?? []) + (preheader.map { [$0] } ?? []) {
                 used.formUnion(findings.reads[TextKey(source)] ?? Self.reads(of: source))
             }
-            let settings = manifest.conversionSettings(locale: locale)
             let renderedBody =
                 findings.markdown[MarkdownKey(body, settings)]
                 ?? RenderedMarkdown(markdown: body, settings: settings)
-            let renderedFooter =
-                findings.markdown[MarkdownKey(footer, settings)]
-                ?? RenderedMarkdown(markdown: footer, settings: settings)
-            // The layout's markup is the same in every document: rewritten once, only the subject, body
-            // and footer are read for Liquid here.
+            // The template's own footer, or the manifest's, converted, styled and rewritten once for all.
+            let footer: (rendered: RenderedMarkdown, html: LiquidTemplate.EscapePart)
+            if let own = content.footer?.text {
+                let rendered =
+                    findings.markdown[MarkdownKey(own, settings)] ?? RenderedMarkdown(markdown: own, settings: settings)
+                footer = (rendered, .source(layout.fragment(rendered.html, role: .footer)))
+            } else {
+                used.formUnion(shared.footerReads)
+                footer = (shared.footer, .prepared(shared.footerHTML))
+            }
+            // The layout's markup is the same in every document: rewritten once, only the subject and body
+            // (and a template's own footer) are read for Liquid here.
             let document = layout.parts(subject: subject, locale: locale, preheader: preheader).map {
                 part -> LiquidTemplate.EscapePart in
                 switch part {
                 case .markup(let text): .source(text)
                 case .markupPiece(let index): .prepared(pieces[index])
                 case .body: .source(layout.fragment(renderedBody.html, role: .body))
-                case .footer: .source(layout.fragment(renderedFooter.html, role: .footer))
+                case .footer: footer.html
                 }
             }
-            let text = Self.textPart(body: renderedBody.text, footer: renderedFooter.text)
+            let text = Self.textPart(body: renderedBody.text, footer: footer.rendered.text)
             locales[locale] = .object([
                 "subject": .string(subject),
                 "html": .string(LiquidTemplate.appendingEscapeToOutputs(joining: document)),

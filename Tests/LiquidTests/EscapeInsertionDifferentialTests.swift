@@ -1,0 +1,48 @@
+import Testing
+@testable import Liquid
+
+/// Where the escape rewrite inserts its chain: the answer without parsing for the common outputs
+/// (`LiquidTemplate.simpleEscapeInsertion`) against the parser's, kept as the definition
+/// (`LiquidTemplate.parsedEscapeInsertion`), on generated output markup.
+struct EscapeInsertionDifferentialTests {
+    static let pieces = [
+        " ", "  ", "\t", "\n", "a", "name", "contact", ".", "firstname", "|", "default", ":", "\"\"", "\"x y\"", "'q'",
+        "\"", "'", "escape", "replace", "\"&#x27;\"", ",", "-", "?", "1", "2.5", "true", "nil", "empty", "_x", "é",
+        "[0]", "..", "upcase", "x-y", "a?", "(1..2)", "==", "\u{0B}",
+    ]
+
+    @Test func simpleAnswersAgreeWithTheParser() {
+        var state: UInt64 = 61
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var simple = 0
+        for round in 0..<20_000 {
+            var markup = ""
+            // Half the rounds start from a common shape, so that most of those are simple.
+            if round % 2 == 0 { markup = ["contact.firstname", " name", "a.b | default: ", "x | upcase"][next(4)] }
+            for _ in 0..<next(7) { markup += Self.pieces[next(Self.pieces.count)] }
+            let scalars = Array(markup.unicodeScalars)
+            for captured in [Set<String>(), ["name", "a", "x"]] {
+                let fast = LiquidTemplate.escapeInsertion(scalars, inner: 0..<scalars.count, captured: captured)
+                let parsed = LiquidTemplate.parsedEscapeInsertion(scalars, inner: 0..<scalars.count, captured: captured)
+                #expect(fast?.0 == parsed?.0 && fast?.1 == parsed?.1, "\(markup.debugDescription) \(captured)")
+                if LiquidTemplate.simpleEscapeInsertion(scalars, inner: 0..<scalars.count, captured: captured) != nil {
+                    simple += 1
+                }
+            }
+        }
+        // The generator reaches the simple path often, or the test would prove little.
+        #expect(simple > 4_000)
+    }
+
+    @Test func innerRangesInsideLargerText() {
+        let source = Array("{{ contact.firstname | default: \"toi\" }} and {{- name -}}".unicodeScalars)
+        for (inner, captured) in [(3..<37, Set<String>()), (48..<54, ["name"]), (48..<54, []), (2..<38, [])] {
+            let fast = LiquidTemplate.escapeInsertion(source, inner: inner, captured: captured)
+            let parsed = LiquidTemplate.parsedEscapeInsertion(source, inner: inner, captured: captured)
+            #expect(fast?.0 == parsed?.0 && fast?.1 == parsed?.1)
+        }
+    }
+}
