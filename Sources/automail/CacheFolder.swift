@@ -13,7 +13,8 @@ import Dispatch
 ///
 /// A build reads the index of every pack (`pack-*`) when it opens the folder, and writes the entries it
 /// makes into one new pack, a temporary file renamed into place by ``commit()``: a build killed midway, or
-/// two builds sharing the folder, never leave a pack half written under a pack's name. One file a build,
+/// two builds sharing the folder, never leave a pack half written under a pack's name. The temporary pack of a
+/// killed build is removed by a later build (``removeAbandoned(in:)``). One file a build,
 /// not one a template: creating and renaming 20,000 files cost five times the system time of writing
 /// their bytes (generated L). Once the folder holds ``compactionThreshold`` packs, a build writes every
 /// entry it used into its pack and removes the packs it read: the folder keeps what the last build used.
@@ -74,6 +75,7 @@ final class CacheFolder: TemplateCacheStore, @unchecked Sendable {
         guard stat(path, &info) == 0, Int(info.st_mode) & 0o170000 == 0o040000 else {
             return nil
         }
+        Self.removeAbandoned(in: path)
         var entries: [String: Location] = [:]
         var descriptors: [Int32] = []
         var packs: [String] = []
@@ -187,16 +189,42 @@ final class CacheFolder: TemplateCacheStore, @unchecked Sendable {
 
     /// The names of the folder's packs, oldest first (byte order of their names).
     private static func packNames(in path: String) -> [String] {
+        names(in: path).filter { $0.hasPrefix("pack-") }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// The names in the folder at `path` (none when it cannot be read).
+    private static func names(in path: String) -> [String] {
         guard let directory = opendir(path) else { return [] }
         defer { closedir(directory) }
         var names: [String] = []
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name.hasPrefix("pack-") { names.append(name) }
+            names.append(
+                withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) })
         }
-        return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return names
+    }
+
+    /// How long a pack being written may go unchanged before a build that finds it takes it for abandoned.
+    static let abandonedAfterSeconds = 3_600
+
+    /// Removes the packs that builds killed while writing them left behind (`.pack-PID-N.tmp`): those whose
+    /// process is gone and which nothing wrote for ``abandonedAfterSeconds``. Both, so that a build still
+    /// writing, here or in another PID namespace sharing the folder, keeps its pack. Only regular files
+    /// are removed; a link is left alone.
+    private static func removeAbandoned(in path: String) {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        for name in names(in: path) where name.hasPrefix(".pack-") && name.hasSuffix(".tmp") {
+            let fields = name.dropFirst(".pack-".count).split(separator: "-")
+            guard let pid = fields.first.flatMap({ pid_t($0) }), pid > 0 else { continue }
+            if kill(pid, 0) == 0 || errno != ESRCH { continue }
+            var info = stat()
+            let file = path + "/" + name
+            guard lstat(file, &info) == 0, Int(info.st_mode) & 0o170000 == 0o100000,
+                Int(now.tv_sec) - Int(info.st_mtim.tv_sec) >= abandonedAfterSeconds
+            else { continue }
+            unlink(file)
+        }
     }
 
     /// The open pack at `file` and its index, or nil when it is not a regular file ending with a whole

@@ -67,6 +67,20 @@ import Testing
         let linked = try build("linked.json", cache: ".automail/cache")
         #expect(linked.standardError.contains("; 0 of 8 from the cache;"), "\(linked.standardError)")
         #expect(scratch.read("linked.json") == golden && scratch.read("cold.json") == golden)
+        // A pack a killed build was writing is removed once its process is gone and nothing wrote to it for
+        // an hour; one whose process lives (this test's), or written a minute ago, is kept.
+        let cache = scratch.path + "/.automail/cache/"
+        let pid = ProcessInfo.processInfo.processIdentifier
+        let abandoned = ".pack-999999999-1.tmp", recent = ".pack-999999999-2.tmp", live = ".pack-\(pid)-3.tmp"
+        for (name, age) in [(abandoned, 7_200.0), (recent, 60.0), (live, 7_200.0)] {
+            try scratch.write(".automail/cache/" + name, "half a pack")
+            try FileManager.default.setAttributes(
+                [.modificationDate: Date(timeIntervalSinceNow: -age)], ofItemAtPath: cache + name)
+        }
+        _ = try build("swept.json", cache: ".automail/cache")
+        let left = try scratch.contents(".automail/cache")
+        #expect(!left.contains(abandoned) && left.contains(recent) && left.contains(live), "\(left)")
+        #expect(scratch.read("swept.json") == golden)
         // A cache that cannot be a folder: said, and the build goes on without it.
         try scratch.write("not-a-folder", "")
         let refused = try build("refused.json", cache: "not-a-folder")
