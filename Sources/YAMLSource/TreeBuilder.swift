@@ -36,7 +36,7 @@ struct TreeBuilder {
 
         mutating func firstRange(ofKey text: String) -> SourceRange? {
             if let keyIndex { return keyIndex[text] }
-            for pair in pairs where pair.key.scalar?.text == text { return pair.key.range }
+            for i in pairs.indices where pairs[i].key.isScalar(text) { return pairs[i].key.range }
             return nil
         }
 

@@ -23,18 +23,41 @@ public enum FileKind: Sendable, Equatable {
             self = .manifest
             return
         }
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        if parts.count == 2, parts[0] == "layouts", parts[1].hasSuffix(".html") {
+        // Asked of every file several times a run: an ASCII path (each byte a Character, `/` joining no
+        // neighbour into one) is split and its suffix compared on bytes, with the same outcome.
+        let ascii = path.utf8.allSatisfy({ $0 < 0x80 })
+        let parts = ascii ? Self.asciiParts(path) : path.split(separator: "/", omittingEmptySubsequences: false)
+        func hasSuffix(_ part: Substring, _ suffix: String) -> Bool {
+            ascii ? part.utf8.reversed().starts(with: suffix.utf8.reversed()) : part.hasSuffix(suffix)
+        }
+        if parts.count == 2, parts[0] == "layouts", hasSuffix(parts[1], ".html") {
             self = .layout
             return
         }
-        guard parts.count == 2, parts[1].hasSuffix(".yaml") else { return nil }
+        guard parts.count == 2, hasSuffix(parts[1], ".yaml") else { return nil }
         switch parts[0] {
         case "questionnaires": self = .questionnaire
         case "templates": self = .template
         case "triggers": self = .triggers
         default: return nil
         }
+    }
+
+    /// `path.split(separator: "/", omittingEmptySubsequences: false)` for an ASCII `path`, on bytes.
+    private static func asciiParts(_ path: String) -> [Substring] {
+        var parts: [Substring] = []
+        let utf8 = path.utf8
+        var start = utf8.startIndex
+        var i = start
+        while i < utf8.endIndex {
+            if utf8[i] == UInt8(ascii: "/") {
+                parts.append(path[start..<i])
+                start = utf8.index(after: i)
+            }
+            i = utf8.index(after: i)
+        }
+        parts.append(path[start...])
+        return parts
     }
 }
 
