@@ -50,6 +50,9 @@ struct SourceText {
     private mutating func scan() {
         var charStarts: [Int] = [0]
         var byteStarts: [Int] = [0]
+        // A guess at the line count (a line of 48 bytes), to grow the tables less often.
+        charStarts.reserveCapacity(bytes.count / 48 + 8)
+        byteStarts.reserveCapacity(bytes.count / 48 + 8)
         var chars = 0
         var found: Failure?
         var highLead = false
