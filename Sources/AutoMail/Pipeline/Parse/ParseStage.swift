@@ -19,22 +19,24 @@ public enum FileKind: Sendable, Equatable {
 
     /// What `path` (relative to the workspace root) holds; `nil` for a file the workspace does not read.
     public init?(path: String) {
+        // Asked of every file several times a run: an ASCII path (each byte a Character, `/` joining no
+        // neighbour into one) is read on its bytes, with the same outcome as the Character reading.
+        var path = path
+        if let kind = path.withUTF8({ Self.kind(asciiPath: $0) }) {
+            guard let kind else { return nil }
+            self = kind
+            return
+        }
         if path == Self.manifestPath {
             self = .manifest
             return
         }
-        // Asked of every file several times a run: an ASCII path (each byte a Character, `/` joining no
-        // neighbour into one) is split and its suffix compared on bytes, with the same outcome.
-        let ascii = path.utf8.allSatisfy({ $0 < 0x80 })
-        let parts = ascii ? Self.asciiParts(path) : path.split(separator: "/", omittingEmptySubsequences: false)
-        func hasSuffix(_ part: Substring, _ suffix: String) -> Bool {
-            ascii ? part.utf8.reversed().starts(with: suffix.utf8.reversed()) : part.hasSuffix(suffix)
-        }
-        if parts.count == 2, parts[0] == "layouts", hasSuffix(parts[1], ".html") {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count == 2, parts[0] == "layouts", parts[1].hasSuffix(".html") {
             self = .layout
             return
         }
-        guard parts.count == 2, hasSuffix(parts[1], ".yaml") else { return nil }
+        guard parts.count == 2, parts[1].hasSuffix(".yaml") else { return nil }
         switch parts[0] {
         case "questionnaires": self = .questionnaire
         case "templates": self = .template
@@ -43,21 +45,31 @@ public enum FileKind: Sendable, Equatable {
         }
     }
 
-    /// `path.split(separator: "/", omittingEmptySubsequences: false)` for an ASCII `path`, on bytes.
-    private static func asciiParts(_ path: String) -> [Substring] {
-        var parts: [Substring] = []
-        let utf8 = path.utf8
-        var start = utf8.startIndex
-        var i = start
-        while i < utf8.endIndex {
-            if utf8[i] == UInt8(ascii: "/") {
-                parts.append(path[start..<i])
-                start = utf8.index(after: i)
+    /// What an ASCII path holds (`.some(nil)` for a file the workspace does not read); `nil` when the path
+    /// is not ASCII and must be read by Characters.
+    private static func kind(asciiPath bytes: UnsafeBufferPointer<UInt8>) -> FileKind?? {
+        var slash: Int?
+        var slashes = 0
+        for (i, b) in bytes.enumerated() {
+            if b >= 0x80 { return nil }
+            if b == UInt8(ascii: "/") {
+                slashes += 1
+                slash = i
             }
-            i = utf8.index(after: i)
         }
-        parts.append(path[start...])
-        return parts
+        if bytes.elementsEqual(manifestPath.utf8) { return .some(.manifest) }
+        guard slashes == 1, let slash else { return .some(nil) }
+        let folder = UnsafeBufferPointer(rebasing: bytes[..<slash])
+        let name = UnsafeBufferPointer(rebasing: bytes[(slash + 1)...])
+        func nameEnds(with suffix: String) -> Bool {
+            name.count >= suffix.utf8.count && name.suffix(suffix.utf8.count).elementsEqual(suffix.utf8)
+        }
+        if folder.elementsEqual("layouts".utf8), nameEnds(with: ".html") { return .some(.layout) }
+        guard nameEnds(with: ".yaml") else { return .some(nil) }
+        if folder.elementsEqual("questionnaires".utf8) { return .some(.questionnaire) }
+        if folder.elementsEqual("templates".utf8) { return .some(.template) }
+        if folder.elementsEqual("triggers".utf8) { return .some(.triggers) }
+        return .some(nil)
     }
 }
 
