@@ -58,6 +58,12 @@ struct DecodingDifferentialTests {
         }
     }
 
+    @Test func scalarCountOnBytesAgreesWithScalars() {
+        for text in Self.strings(count: 5_000, seed: 6) {
+            #expect(WorkspaceDecoder.scalarCount(text) == text.unicodeScalars.count, "\(text.debugDescription)")
+        }
+    }
+
     @Test func fileKindOnBytesAgreesWithCharacters() {
         for text in Self.strings(count: 20_000, seed: 4, maxPieces: 5) {
             #expect(FileKind(path: text) == Self.fileKindByCharacters(text), "\(text.debugDescription)")

@@ -141,7 +141,7 @@ struct MappingReader {
     /// that later checks still run. Names the subject after the id (`sender `equipe``).
     mutating func id(example: String, into bag: inout DiagnosticBag) -> Located<String> {
         let id = required("id", as: .id(example: example), into: &bag) ?? Located("", at: node.range)
-        if !id.value.isEmpty { subject += " `\(id.value)`" }
+        if !id.value.isEmpty { subject = "\(subject) `\(id.value)`" }
         return id
     }
 

@@ -150,6 +150,14 @@ extension WorkspaceDecoder {
         return text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
     }
 
+    /// `text.unicodeScalars.count`, counted on its UTF-8 bytes: a String's bytes are valid UTF-8, where
+    /// every scalar has exactly one byte that is not a continuation byte (`10xxxxxx`).
+    static func scalarCount(_ text: String) -> Int {
+        var count = 0
+        for byte in text.utf8 where byte & 0xC0 != 0x80 { count += 1 }
+        return count
+    }
+
     /// The range of each `/`-separated part: exact for a single-line plain or quoted scalar whose
     /// source width matches its text (no escapes), else the whole scalar's range.
     static func partRanges(_ parts: [String], of node: YAMLNode, scalar: YAMLScalar) -> [SourceRange] {
@@ -161,12 +169,13 @@ extension WorkspaceDecoder {
         case .literal, .folded: return whole
         }
         let start = node.range.start, end = node.range.end
-        let width = scalar.text.unicodeScalars.count
+        let width = scalarCount(scalar.text)
         guard start.line == end.line, end.column - start.column == width + 2 * quote else { return whole }
         var ranges: [SourceRange] = []
+        ranges.reserveCapacity(parts.count)
         var column = start.column + quote
         for part in parts {
-            let length = part.unicodeScalars.count
+            let length = scalarCount(part)
             ranges.append(
                 SourceRange(
                     file: node.range.file, start: SourcePosition(line: start.line, column: column),
