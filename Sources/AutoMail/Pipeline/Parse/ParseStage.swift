@@ -103,7 +103,9 @@ enum ParseStage {
         // (50,000 bindings in one file: ~85 MB of tree). A file with a suppression comment keeps its
         // whole tree: the comment scanner reads it.
         var streamed: [Trigger]?
-        if kind == .triggers, !SuppressionScanner.mayHoldComments(file) {
+        // Asked once: the scanner's byte search is as long as the file.
+        let mayHoldComments = SuppressionScanner.mayHoldComments(file)
+        if kind == .triggers, !mayHoldComments {
             var triggers: [Trigger] = []
             var itemBag = DiagnosticBag()
             parsed = YAMLParser.parse(file, limits: options.limits, streamingItemsOf: "triggers") { item in
@@ -124,7 +126,8 @@ enum ParseStage {
         bag.report(contentsOf: parsed.diagnostics)
         // Comments are read only where the file parsed (or holds no document): after a fatal YAML
         // error, which text is a comment is unknown.
-        if parsed.root != nil || !parsed.diagnostics.contains(where: { $0.severity == .error }) {
+        // A file without `automail:` has none (the scanner would search it again to find so).
+        if mayHoldComments, parsed.root != nil || !parsed.diagnostics.contains(where: { $0.severity == .error }) {
             let scan = SuppressionScanner.scan(file, root: parsed.root)
             result.suppressions = scan.comments
             bag.report(contentsOf: scan.diagnostics)
