@@ -19,6 +19,9 @@ public enum CoreSchema {
 
     /// The value of a plain scalar whose text is `text`.
     public static func resolvePlain(_ text: String) -> YAMLValue {
+        // Every special form below has at most 5 bytes, and every number starts with a sign, a dot or a
+        // digit: any other text is a string, decided without comparing or copying it.
+        if text.utf8.count > 5, let first = text.utf8.first, !startsNumber(first) { return .string(text) }
         var utf8 = Array(text.utf8)
         switch text {
         case "", "~", "null", "Null", "NULL": return .null
@@ -86,6 +89,10 @@ public enum CoreSchema {
             if expDigits == 0 { return false }
         }
         return i == end
+    }
+
+    private static func startsNumber(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "-") || b == UInt8(ascii: "+") || b == UInt8(ascii: ".") || isDigit(b)
     }
 
     private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }

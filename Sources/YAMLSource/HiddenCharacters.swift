@@ -104,6 +104,14 @@ public enum HiddenCharacters {
 
     /// The AM112 diagnostics of a file that passed the UTF-8 check.
     static func diagnostics(in text: SourceText, path: String) -> [Diagnostic] {
+        // The scan of the UTF-8 check saw every multi-byte lead byte: without one of U+0340 or above,
+        // there is nothing to find.
+        if text.failure == nil, !text.mayHoldHidden { return [] }
+        return searchedDiagnostics(in: text, path: path)
+    }
+
+    /// ``diagnostics(in:path:)`` found by reading every scalar (its definition, whatever the text holds).
+    static func searchedDiagnostics(in text: SourceText, path: String) -> [Diagnostic] {
         var found: [(scalarIndex: Int, scalar: Unicode.Scalar)] = []
         var total = 0
         text.bytes.withUnsafeBufferPointer { buffer in

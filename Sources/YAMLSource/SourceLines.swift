@@ -20,23 +20,46 @@ public struct SourceLines: Sendable, Hashable {
         let raw = file.bytes
         var start = 0
         if raw.count >= 3, raw[0] == 0xEF, raw[1] == 0xBB, raw[2] == 0xBF { start = 3 }
+        bytes = raw
+        starts = Self.lineStarts(raw, from: start)
+    }
+
+    /// The byte offset of each line's start in `raw`, the first at `start`.
+    static func lineStarts(_ raw: [UInt8], from start: Int) -> [UInt32] {
         var starts: [UInt32] = [UInt32(clamping: start)]
-        var i = start
-        let n = raw.count
-        while i < n {
-            let b = raw[i]
-            if b == 0x0A {
-                i += 1
-                starts.append(UInt32(clamping: i))
-            } else if b == 0x0D {
-                i += (i + 1 < n && raw[i + 1] == 0x0A) ? 2 : 1
-                starts.append(UInt32(clamping: i))
-            } else {
-                i += 1
+        raw.withUnsafeBufferPointer { buffer in
+            var i = start
+            let n = buffer.count
+            while i < n {
+                // Eight bytes at a time while none is below 0x0E (no LF or CR among them). The load reads
+                // bytes i..<i+8, inside the buffer since i + 8 <= n; `baseAddress` is not nil since n > 0.
+                if let base = buffer.baseAddress {
+                    while i + 8 <= n, !Self.holdsByteBelow14(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                    {
+                        i += 8
+                    }
+                    if i >= n { break }
+                }
+                let b = buffer[i]
+                if b == 0x0A {
+                    i += 1
+                    starts.append(UInt32(clamping: i))
+                } else if b == 0x0D {
+                    i += (i + 1 < n && buffer[i + 1] == 0x0A) ? 2 : 1
+                    starts.append(UInt32(clamping: i))
+                } else {
+                    i += 1
+                }
             }
         }
-        bytes = raw
-        self.starts = starts
+        return starts
+    }
+
+    /// Whether one of the eight bytes of `word` is below 0x0E (`hasless(x, 14)` of the bit-twiddling
+    /// folklore: exact about whether such a byte is present, for any bytes, since 14 <= 128).
+    @inline(__always)
+    static func holdsByteBelow14(_ word: UInt64) -> Bool {
+        (word &- 0x0E0E_0E0E_0E0E_0E0E) & ~word & 0x8080_8080_8080_8080 != 0
     }
 
     /// The number of lines (a file ending in a line break has an empty last line).

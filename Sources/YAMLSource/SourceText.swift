@@ -16,6 +16,10 @@ struct SourceText {
     private(set) var lineByteStarts: [Int] = [0]
     /// The number of Unicode scalars in the text.
     private(set) var scalarCount = 0
+    /// Whether the text holds a multi-byte sequence whose lead byte is at least `0xCD`, that is a scalar
+    /// of U+0340 or above: every character ``HiddenCharacters`` refuses is one (U+034F and above). A text
+    /// without one (ASCII, Latin letters) needs no search for them.
+    private(set) var mayHoldHidden = false
 
     /// Why the bytes were refused.
     enum Failure {
@@ -46,12 +50,28 @@ struct SourceText {
     private mutating func scan() {
         var charStarts: [Int] = [0]
         var byteStarts: [Int] = [0]
+        // A guess at the line count (a line of 48 bytes), to grow the tables less often.
+        charStarts.reserveCapacity(bytes.count / 48 + 8)
+        byteStarts.reserveCapacity(bytes.count / 48 + 8)
         var chars = 0
         var found: Failure?
+        var highLead = false
         bytes.withUnsafeBufferPointer { buffer in
             let n = buffer.count
             var i = 0
             while i < n {
+                // Eight bytes at a time while they are ASCII with no byte below 0x0E (no NUL, LF or CR):
+                // each is one scalar and none starts a line. The load reads bytes i..<i+8, inside the
+                // buffer since i + 8 <= n; `baseAddress` is not nil since n > 0.
+                if let base = buffer.baseAddress {
+                    while i + 8 <= n {
+                        let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                        guard Self.isPlainASCII(word) else { break }
+                        chars += 8
+                        i += 8
+                    }
+                    if i >= n { break }
+                }
                 let b = buffer[i]
                 if b < 0x80 {
                     if b == 0 {
@@ -96,6 +116,7 @@ struct SourceText {
                     found = .invalidUTF8(byteOffset: i, scalarIndex: chars, reason: reason)
                     return
                 }
+                if b >= 0xCD { highLead = true }
                 var k = 1
                 while k < length {
                     guard i + k < n else {
@@ -132,6 +153,17 @@ struct SourceText {
         lineByteStarts = byteStarts
         scalarCount = chars
         failure = found
+        mayHoldHidden = highLead
+    }
+
+    /// Whether the eight bytes of `word` are all ASCII and none is below 0x0E: no high bit set, and
+    /// none of the bytes less than 14 (`hasless(x, 14)` of the bit-twiddling folklore, exact about
+    /// whether such a byte is present once every byte is below 0x80).
+    @inline(__always)
+    static func isPlainASCII(_ word: UInt64) -> Bool {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let fourteens: UInt64 = 0x0E0E_0E0E_0E0E_0E0E
+        return word & high == 0 && (word &- fourteens) & ~word & high == 0
     }
 
     /// The 0-based line holding scalar index `index`, searching from `hint` first.

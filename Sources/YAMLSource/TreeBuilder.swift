@@ -36,7 +36,7 @@ struct TreeBuilder {
 
         mutating func firstRange(ofKey text: String) -> SourceRange? {
             if let keyIndex { return keyIndex[text] }
-            for pair in pairs where pair.key.scalar?.text == text { return pair.key.range }
+            for i in pairs.indices where pairs[i].key.isScalar(text) { return pairs[i].key.range }
             return nil
         }
 
@@ -175,9 +175,14 @@ struct TreeBuilder {
                 liquidFlow = (stack.count, r.start, written)
                 reportUnquotedLiquid(written, at: r.start)
             }
-            stack.append(Frame(isMapping: isMapping, isFlow: isFlow, start: r.start, lastEnd: r.start))
+            var frame = Frame(isMapping: isMapping, isFlow: isFlow, start: r.start, lastEnd: r.start)
+            // Room for a few children at once, rather than growing the array one, two, four at a time.
+            if isMapping { frame.pairs.reserveCapacity(4) } else { frame.items.reserveCapacity(4) }
+            stack.append(frame)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-            guard let frame = stack.popLast() else { return false }
+            // `removeLast`, not `popLast`: an optional frame was destroyed through the generic runtime.
+            guard !stack.isEmpty else { return false }
+            let frame = stack.removeLast()
             // Flow collections end just past their bracket; a block collection's end event sits at
             // the next token (possibly lines later), so it ends where its last child ends.
             let end = frame.isFlow ? position(event.end_mark) : frame.lastEnd
@@ -209,7 +214,9 @@ struct TreeBuilder {
         return SourceRange(file: path, start: r.start, end: end)
     }
 
-    private mutating func attach(_ node: YAMLNode) {
+    /// Adds `node` to the open collection (as its next item, key or value), or makes it the root. It is
+    /// consumed: moved into its place, not copied and released.
+    private mutating func attach(_ node: consuming YAMLNode) {
         guard !stack.isEmpty else {
             if root == nil { root = node }
             return
@@ -218,7 +225,7 @@ struct TreeBuilder {
         stack[top].lastEnd = node.range.end
         if !stack[top].isMapping {
             if let streaming, top == 1, stack[0].isMapping, !stack[0].dropPair,
-                stack[0].key?.scalar?.text == streaming.key, case .mapping = node.content
+                stack[0].key?.isScalar(streaming.key) == true, case .mapping = node.content
             {
                 streaming.item(node)
                 stack[top].items.append(YAMLNode(.mapping([]), range: node.range))
@@ -227,14 +234,15 @@ struct TreeBuilder {
             stack[top].items.append(node)
             return
         }
-        guard let key = stack[top].key else {
-            stack[top].key = node
-            stack[top].dropPair = !acceptKey(node, frame: top)
+        if let key = stack[top].key.take() {
+            if !stack[top].dropPair { stack[top].pairs.append(YAMLPair(key: key, value: node)) }
+            stack[top].dropPair = false
             return
         }
-        if !stack[top].dropPair { stack[top].pairs.append(YAMLPair(key: key, value: node)) }
-        stack[top].key = nil
-        stack[top].dropPair = false
+        // The key is checked before it is stored: `acceptKey` reads the pairs kept so far, not the key.
+        let accepted = acceptKey(node, frame: top)
+        stack[top].key = node
+        stack[top].dropPair = !accepted
     }
 
     /// Checks a new key of mapping `stack[frame]`; `false` if its pair is not kept.

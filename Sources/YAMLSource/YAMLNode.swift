@@ -78,6 +78,13 @@ public struct YAMLNode: Sendable, Hashable {
         return nil
     }
 
+    /// Whether the node is a scalar whose text is `text`: how a mapping's key is looked up, without
+    /// copying the scalar out of the node.
+    public func isScalar(_ text: String) -> Bool {
+        if case .scalar(let s) = content { return s.text == text }
+        return false
+    }
+
     /// The pairs, if this node is a mapping.
     public var pairs: [YAMLPair]? {
         if case .mapping(let p) = content { return p }
@@ -103,6 +110,16 @@ public struct YAMLNode: Sendable, Hashable {
             case .int, .float: return "number"
             case .string: return "string"
             }
+        }
+    }
+
+    /// Whether the node is null by the YAML 1.2 core schema, as `value == .null` says, without resolving
+    /// the scalar (a plain `null`, `Null`, `NULL`, `~` or empty scalar).
+    public var isNull: Bool {
+        guard case .scalar(let s) = content, s.style == .plain, s.text.utf8.count <= 4 else { return false }
+        switch s.text {
+        case "", "~", "null", "Null", "NULL": return true
+        default: return false
         }
     }
 

@@ -54,15 +54,15 @@ struct MappingReader {
     /// A reader over `node`, reporting AM203 (AM208 for null) at `node` when it is not a mapping.
     static func open(
         _ node: YAMLNode, kind: MappingKind?, key: String, subject: String, anchor: SourceRange?,
-        example: String, into bag: inout DiagnosticBag
+        example: @autoclosure () -> String, into bag: inout DiagnosticBag
     ) -> MappingReader? {
         if let reader = MappingReader(node, kind: kind, subject: subject, anchor: anchor) { return reader }
-        if node.value == .null {
-            bag.report(.emptyValue, "empty value for `\(key)`", at: anchor ?? node.range, help: example)
+        if node.isNull {
+            bag.report(.emptyValue, "empty value for `\(key)`", at: anchor ?? node.range, help: example())
         } else {
             bag.report(
                 .wrongType, "expected a mapping for `\(key)`, found \(ValueKind<Int>.article(node.kindDescription))",
-                at: node.range, help: example)
+                at: node.range, help: example())
         }
         return nil
     }
@@ -72,7 +72,8 @@ struct MappingReader {
     /// The pair for `key`, which must be in the kind's table.
     mutating func pair(_ key: String) -> YAMLPair? {
         allow(key)
-        return pairs.first { $0.key.scalar?.text == key }
+        for i in pairs.indices where pairs[i].key.isScalar(key) { return pairs[i] }
+        return nil
     }
 
     /// Notes that the decoder handles `key` without reading it through `pair`; `key` must be in the
@@ -81,7 +82,10 @@ struct MappingReader {
         assert(
             kind?.keys.contains(key) == true,
             "decoder reads `\(key)` in \(kind?.name ?? "a free-key mapping") but its MappingKind table lacks it")
-        if !askedKeys.contains(key) { askedKeys.append(key) }
+        // Only the debug check reads `askedKeys`: a release build does not pay for keeping it.
+        #if DEBUG
+            if !askedKeys.contains(key) { askedKeys.append(key) }
+        #endif
     }
 
     /// The context of a value read at `pair`.
@@ -100,7 +104,7 @@ struct MappingReader {
             }
             return nil
         }
-        guard pair.value.value != .null else {
+        guard !pair.value.isNull else {
             if required {
                 bag.report(
                     .emptyValue, "empty value for `\(key)`", at: pair.key.range, help: "write `\(key): \(example)`")
@@ -137,7 +141,7 @@ struct MappingReader {
     /// that later checks still run. Names the subject after the id (`sender `equipe``).
     mutating func id(example: String, into bag: inout DiagnosticBag) -> Located<String> {
         let id = required("id", as: .id(example: example), into: &bag) ?? Located("", at: node.range)
-        if !id.value.isEmpty { subject += " `\(id.value)`" }
+        if !id.value.isEmpty { subject = "\(subject) `\(id.value)`" }
         return id
     }
 
@@ -173,7 +177,7 @@ struct MappingReader {
         else { return [] }
         let field = field(pair)
         return items.compactMap { item in
-            guard item.value != .null else {
+            guard !item.isNull else {
                 bag.report(
                     .emptyValue, "empty item in `\(key)`", at: item.range, help: "remove the item or give it a value")
                 return nil
@@ -246,7 +250,7 @@ struct MappingReader {
         for entry in pairs {
             guard let locale = entry.key.scalar?.text else { continue }
             ValueKind<Located<String>>.checkLocale(locale, at: entry.key.range, key: key, into: &bag)
-            guard entry.value.value != .null else {
+            guard !entry.value.isNull else {
                 bag.report(
                     .emptyValue, "empty value for locale `\(locale)` in `\(key)`", at: entry.key.range,
                     help: "write `\(locale): \(example)`")

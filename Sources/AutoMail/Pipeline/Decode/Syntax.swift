@@ -10,9 +10,15 @@ public enum Syntax {
 
     /// Whether `text` matches `^[a-z0-9][a-z0-9_-]{0,63}$`.
     public static func isValidID(_ text: String) -> Bool {
-        let scalars = Array(text.unicodeScalars)
-        guard let first = scalars.first, scalars.count <= maxIDLength, isLowerAlnum(first) else { return false }
-        return scalars.dropFirst().allSatisfy { isLowerAlnum($0) || $0 == "_" || $0 == "-" }
+        // On bytes: every byte of a valid id is ASCII, so its bytes are its scalars (the scalar definition
+        // is kept in `SyntaxDifferentialTests`).
+        let utf8 = text.utf8
+        guard let first = utf8.first, utf8.count <= maxIDLength, isLowerAlnum(first) else { return false }
+        return utf8.dropFirst().allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+    }
+
+    private static func isLowerAlnum(_ b: UInt8) -> Bool {
+        (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
     }
 
     /// The id closest to `text` in spirit: accents removed, lowercased, every run of other characters
@@ -63,13 +69,17 @@ public enum Syntax {
 
     /// Whether `text` matches `^[a-z]{2,3}(-[A-Z]{2})?$`.
     static func isValidLocale(_ text: String) -> Bool {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 1 || parts.count == 2 else { return false }
-        let language = parts[0].unicodeScalars
-        guard (2...3).contains(language.count), language.allSatisfy({ ("a"..."z").contains($0) }) else { return false }
-        guard parts.count == 2 else { return true }
-        let region = parts[1].unicodeScalars
-        return region.count == 2 && region.allSatisfy { ("A"..."Z").contains($0) }
+        // On bytes: `[a-z]{2,3}(-[A-Z]{2})?`, all ASCII, so its bytes are its scalars and `-` joins no
+        // neighbour into one Character (the Character definition is kept in `SyntaxDifferentialTests`).
+        let utf8 = text.utf8
+        let isLower = { (b: UInt8) in b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") }
+        let isUpper = { (b: UInt8) in b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") }
+        let language = utf8.prefix { $0 != UInt8(ascii: "-") }
+        guard (2...3).contains(language.count), language.allSatisfy(isLower) else { return false }
+        let rest = utf8.dropFirst(language.count)
+        guard !rest.isEmpty else { return true }
+        let region = rest.dropFirst()
+        return region.count == 2 && region.allSatisfy(isUpper)
     }
 
     /// Whether `key`, a malformed locale, is how `locale` was meant (`EN` or `en_GB` for `en`, `en_us`

@@ -136,7 +136,8 @@ extension ValueKind where Value == SourceText {
 extension ValueKind where Value == Located<Int> {
     /// An integer in `bounds` (AM203 when not an integer, AM205 when out of bounds).
     static func integer(in bounds: ClosedRange<Int>, example: String) -> ValueKind {
-        let help = "use a whole number from \(bounds.lowerBound) to \(bounds.upperBound)"
+        // Built for every read, present or not: the help is made only when it is reported.
+        var help: String { "use a whole number from \(bounds.lowerBound) to \(bounds.upperBound)" }
         return ValueKind(noun: "an integer", example: example) { node, field, bag in
             switch node.value {
             case .int(let number)?:
@@ -231,12 +232,13 @@ extension ContactFieldType: FormatEnum {}
 extension ValueKind {
     /// One of `E`'s raw values (AM205 with a suggestion and the allowed list otherwise).
     static func oneOf<E: FormatEnum>(_ type: E.Type) -> ValueKind where Value == Located<E> {
-        let allowed = E.allCases.map(\.rawValue)
-        let list = allowed.map { "`\($0)`" }.joined(separator: ", ")
-        let example = allowed.first ?? ""
+        // Built for every read, present or not: the lists for messages are made only when one is reported.
+        let example = E.allCases.first?.rawValue ?? ""
         return ValueKind(noun: "a string", example: example) { node, field, bag in
             guard let text = scalarText(node, field, noun: "a string", example: example, into: &bag) else { return nil }
             if let value = E(rawValue: text) { return Located(value, at: node.range) }
+            let allowed = E.allCases.map(\.rawValue)
+            let list = allowed.map { "`\($0)`" }.joined(separator: ", ")
             let normalized = text.lowercased().replacingOccurrences(of: "-", with: "_")
                 .replacingOccurrences(of: " ", with: "_")
             let suggestion = E(rawValue: normalized)?.rawValue ?? DidYouMean.suggestion(for: text, among: allowed)

@@ -95,7 +95,7 @@ extension WorkspaceDecoder {
             return purpose
         }
         // An invalid `mode` was reported already; do not guess which rule applies.
-        let modeWasInvalid = mode == nil && consent.pair("mode").map { $0.value.value != .null } == true
+        let modeWasInvalid = mode == nil && consent.pair("mode").map { !$0.value.isNull } == true
         if !modeWasInvalid {
             switch mode?.value ?? .channel {
             case .purpose where (purposes ?? []).isEmpty:

@@ -19,6 +19,9 @@ extension WorkspaceDecoder {
     /// The events `when` can hold, in the order help lines list them: ``EventKind``'s.
     static let eventKeys = EventKind.allCases.map(\.yamlKey)
 
+    /// The help of AM209, made once (``EventKind/whenForms`` builds its list on every call).
+    static let whenShapeHelp = "write `when:` with exactly one of \(EventKind.whenForms)"
+
     /// One trigger binding.
     static func decodeTrigger(_ item: inout MappingReader, file: String, into bag: inout DiagnosticBag) -> Trigger {
         let id = item.id(example: "welcome-supporter", into: &bag)
@@ -45,13 +48,13 @@ extension WorkspaceDecoder {
 
     /// The `when` value: a mapping with exactly one event key, one of ``EventKind``'s (AM209).
     static func decodeEvent(_ whenPair: YAMLPair, into bag: inout DiagnosticBag) -> TriggerEvent? {
-        let shapeHelp = "write `when:` with exactly one of \(EventKind.whenForms)"
+        let shapeHelp = whenShapeHelp
         guard var when = MappingReader(whenPair.value, kind: .when, subject: "`when`", anchor: whenPair.key.range)
         else {
             bag.report(
                 .triggerEventShape,
                 "expected a mapping with one event for `when`, found \(ValueKind<Int>.article(whenPair.value.kindDescription))",
-                at: whenPair.value.value == .null ? whenPair.key.range : whenPair.value.range, help: shapeHelp)
+                at: whenPair.value.isNull ? whenPair.key.range : whenPair.value.range, help: shapeHelp)
             return nil
         }
         let present = (whenPair.value.pairs ?? []).filter { eventKeys.contains($0.key.scalar?.text ?? "") }
@@ -76,7 +79,7 @@ extension WorkspaceDecoder {
         // `present` holds event keys only.
         guard let kind = EventKind(rawValue: key) else { return nil }
         let field = when.field(first)
-        guard first.value.value != .null else {
+        guard !first.value.isNull else {
             bag.report(
                 .emptyValue, "empty value for `\(key)`", at: first.key.range,
                 help: kind == .answer ? "write `answer: \(kind.valueHint)`" : "write `\(key): my-id`")
@@ -101,7 +104,7 @@ extension WorkspaceDecoder {
                 at: node.range, help: "write `answer: questionnaire/question/answer`")
             return nil
         }
-        let parts = scalar.text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let parts = slashParts(of: scalar.text)
         guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) else {
             let problem =
                 parts.count == 3
@@ -128,6 +131,33 @@ extension WorkspaceDecoder {
         return .answer(questionnaire: located[0], question: located[1], answer: located[2])
     }
 
+    /// `text` split at every `/`, empty parts kept: `split(separator: "/", omittingEmptySubsequences: false)`
+    /// (its definition, and what a text that is not ASCII takes), on bytes for an ASCII text, where each
+    /// byte is a Character and `/` joins no neighbour into one.
+    static func slashParts(of text: String) -> [String] {
+        let ascii = text.utf8.withContiguousStorageIfAvailable { bytes -> [String]? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            var parts: [String] = []
+            var start = 0
+            for i in bytes.indices where bytes[i] == UInt8(ascii: "/") {
+                parts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+                start = i + 1
+            }
+            parts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
+            return parts
+        }
+        if let ascii, let parts = ascii { return parts }
+        return text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    /// `text.unicodeScalars.count`, counted on its UTF-8 bytes: a String's bytes are valid UTF-8, where
+    /// every scalar has exactly one byte that is not a continuation byte (`10xxxxxx`).
+    static func scalarCount(_ text: String) -> Int {
+        var count = 0
+        for byte in text.utf8 where byte & 0xC0 != 0x80 { count += 1 }
+        return count
+    }
+
     /// The range of each `/`-separated part: exact for a single-line plain or quoted scalar whose
     /// source width matches its text (no escapes), else the whole scalar's range.
     static func partRanges(_ parts: [String], of node: YAMLNode, scalar: YAMLScalar) -> [SourceRange] {
@@ -139,12 +169,13 @@ extension WorkspaceDecoder {
         case .literal, .folded: return whole
         }
         let start = node.range.start, end = node.range.end
-        let width = scalar.text.unicodeScalars.count
+        let width = scalarCount(scalar.text)
         guard start.line == end.line, end.column - start.column == width + 2 * quote else { return whole }
         var ranges: [SourceRange] = []
+        ranges.reserveCapacity(parts.count)
         var column = start.column + quote
         for part in parts {
-            let length = part.unicodeScalars.count
+            let length = scalarCount(part)
             ranges.append(
                 SourceRange(
                     file: node.range.file, start: SourcePosition(line: start.line, column: column),

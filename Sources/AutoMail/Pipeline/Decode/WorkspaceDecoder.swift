@@ -224,7 +224,7 @@ package enum WorkspaceDecoder {
         into bag: inout DiagnosticBag
     ) -> MappingReader? {
         if let reader = MappingReader(root, kind: kind, subject: subject) { return reader }
-        if root.value == .null {
+        if root.isNull {
             bag.report(.emptyValue, "empty file `\(file)`", at: root.range, help: "start the file with `\(example)`")
         } else {
             bag.report(

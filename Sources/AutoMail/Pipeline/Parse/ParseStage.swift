@@ -19,6 +19,14 @@ public enum FileKind: Sendable, Equatable {
 
     /// What `path` (relative to the workspace root) holds; `nil` for a file the workspace does not read.
     public init?(path: String) {
+        // Asked of every file several times a run: an ASCII path (each byte a Character, `/` joining no
+        // neighbour into one) is read on its bytes, with the same outcome as the Character reading.
+        var path = path
+        if let kind = path.withUTF8({ Self.kind(asciiPath: $0) }) {
+            guard let kind else { return nil }
+            self = kind
+            return
+        }
         if path == Self.manifestPath {
             self = .manifest
             return
@@ -35,6 +43,33 @@ public enum FileKind: Sendable, Equatable {
         case "triggers": self = .triggers
         default: return nil
         }
+    }
+
+    /// What an ASCII path holds (`.some(nil)` for a file the workspace does not read); `nil` when the path
+    /// is not ASCII and must be read by Characters.
+    private static func kind(asciiPath bytes: UnsafeBufferPointer<UInt8>) -> FileKind?? {
+        var slash: Int?
+        var slashes = 0
+        for (i, b) in bytes.enumerated() {
+            if b >= 0x80 { return nil }
+            if b == UInt8(ascii: "/") {
+                slashes += 1
+                slash = i
+            }
+        }
+        if bytes.elementsEqual(manifestPath.utf8) { return .some(.manifest) }
+        guard slashes == 1, let slash else { return .some(nil) }
+        let folder = UnsafeBufferPointer(rebasing: bytes[..<slash])
+        let name = UnsafeBufferPointer(rebasing: bytes[(slash + 1)...])
+        func nameEnds(with suffix: String) -> Bool {
+            name.count >= suffix.utf8.count && name.suffix(suffix.utf8.count).elementsEqual(suffix.utf8)
+        }
+        if folder.elementsEqual("layouts".utf8), nameEnds(with: ".html") { return .some(.layout) }
+        guard nameEnds(with: ".yaml") else { return .some(nil) }
+        if folder.elementsEqual("questionnaires".utf8) { return .some(.questionnaire) }
+        if folder.elementsEqual("templates".utf8) { return .some(.template) }
+        if folder.elementsEqual("triggers".utf8) { return .some(.triggers) }
+        return .some(nil)
     }
 }
 
@@ -68,7 +103,9 @@ enum ParseStage {
         // (50,000 bindings in one file: ~85 MB of tree). A file with a suppression comment keeps its
         // whole tree: the comment scanner reads it.
         var streamed: [Trigger]?
-        if kind == .triggers, !SuppressionScanner.mayHoldComments(file) {
+        // Asked once: the scanner's byte search is as long as the file.
+        let mayHoldComments = SuppressionScanner.mayHoldComments(file)
+        if kind == .triggers, !mayHoldComments {
             var triggers: [Trigger] = []
             var itemBag = DiagnosticBag()
             parsed = YAMLParser.parse(file, limits: options.limits, streamingItemsOf: "triggers") { item in
@@ -89,7 +126,8 @@ enum ParseStage {
         bag.report(contentsOf: parsed.diagnostics)
         // Comments are read only where the file parsed (or holds no document): after a fatal YAML
         // error, which text is a comment is unknown.
-        if parsed.root != nil || !parsed.diagnostics.contains(where: { $0.severity == .error }) {
+        // A file without `automail:` has none (the scanner would search it again to find so).
+        if mayHoldComments, parsed.root != nil || !parsed.diagnostics.contains(where: { $0.severity == .error }) {
             let scan = SuppressionScanner.scan(file, root: parsed.root)
             result.suppressions = scan.comments
             bag.report(contentsOf: scan.diagnostics)

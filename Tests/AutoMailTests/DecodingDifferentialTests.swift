@@ -1,0 +1,117 @@
+import Testing
+import YAMLSource
+
+@testable import AutoMail
+
+/// The decoder's byte paths, each compared with the Character or scalar definition it replaced (kept here):
+/// `Syntax.isValidID` and `isValidLocale`, the answer path's `/` split, `FileKind(path:)`, and
+/// `YAMLNode.isNull` against the core schema's `value == .null`. Generated strings mix what each accepts
+/// with near misses, non-ASCII neighbours and combining marks (which join a `/` or `-` into one Character).
+struct DecodingDifferentialTests {
+    /// A deterministic generator (SplitMix64), so a failure always reproduces.
+    struct Generator {
+        var state: UInt64
+        mutating func next(_ bound: Int) -> Int {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int((z ^ (z >> 31)) % UInt64(bound))
+        }
+    }
+
+    static let pieces = [
+        "a", "z", "0", "9", "_", "-", "/", "A", "Z", "fr", "en", "pt", "BR", "US", "é", "\u{301}", "\u{200D}", " ",
+        ".", "yaml", ".yaml", ".html", "templates", "layouts", "triggers", "questionnaires", "automail", "\r\n",
+        "👍🏽", "ß", "K", "null", "~", "Null", "NULL", "nul", "true",
+    ]
+
+    static func strings(count: Int, seed: UInt64, maxPieces: Int = 8) -> [String] {
+        var generator = Generator(state: seed)
+        var result = [
+            "", "a", "fr", "fr-FR", "pt-br", String(repeating: "a", count: 64), String(repeating: "a", count: 65),
+        ]
+        for _ in 0..<count {
+            var string = ""
+            for _ in 0..<generator.next(maxPieces + 1) { string += pieces[generator.next(pieces.count)] }
+            result.append(string)
+        }
+        return result
+    }
+
+    @Test func idCheckOnBytesAgreesWithScalars() {
+        for text in Self.strings(count: 20_000, seed: 1, maxPieces: 30) {
+            #expect(Syntax.isValidID(text) == Self.isValidIDByScalars(text), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func localeCheckOnBytesAgreesWithCharacters() {
+        for text in Self.strings(count: 20_000, seed: 2, maxPieces: 4) {
+            #expect(Syntax.isValidLocale(text) == Self.isValidLocaleByCharacters(text), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func answerPathSplitOnBytesAgreesWithCharacters() {
+        for text in Self.strings(count: 20_000, seed: 3) {
+            let reference = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            #expect(WorkspaceDecoder.slashParts(of: text) == reference, "\(text.debugDescription)")
+        }
+    }
+
+    @Test func scalarCountOnBytesAgreesWithScalars() {
+        for text in Self.strings(count: 5_000, seed: 6) {
+            #expect(WorkspaceDecoder.scalarCount(text) == text.unicodeScalars.count, "\(text.debugDescription)")
+        }
+    }
+
+    @Test func fileKindOnBytesAgreesWithCharacters() {
+        for text in Self.strings(count: 20_000, seed: 4, maxPieces: 5) {
+            #expect(FileKind(path: text) == Self.fileKindByCharacters(text), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func isNullAgreesWithTheCoreSchema() {
+        let styles: [ScalarStyle] = [.plain, .singleQuoted, .doubleQuoted, .literal, .folded]
+        for (n, text) in Self.strings(count: 5_000, seed: 5, maxPieces: 2).enumerated() {
+            let node = YAMLNode(
+                .scalar(YAMLScalar(text: text, style: styles[n % styles.count])), range: .startOf(file: "t.yaml"))
+            #expect(node.isNull == (node.value == .null), "\(text.debugDescription)")
+        }
+        let mapping = YAMLNode(.mapping([]), range: .startOf(file: "t.yaml"))
+        #expect(!mapping.isNull)
+    }
+
+    // MARK: The definitions
+
+    static func isValidIDByScalars(_ text: String) -> Bool {
+        let scalars = Array(text.unicodeScalars)
+        func isLowerAlnum(_ s: Unicode.Scalar) -> Bool { ("a"..."z").contains(s) || ("0"..."9").contains(s) }
+        guard let first = scalars.first, scalars.count <= Syntax.maxIDLength, isLowerAlnum(first) else {
+            return false
+        }
+        return scalars.dropFirst().allSatisfy { isLowerAlnum($0) || $0 == "_" || $0 == "-" }
+    }
+
+    static func isValidLocaleByCharacters(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 1 || parts.count == 2 else { return false }
+        let language = parts[0].unicodeScalars
+        guard (2...3).contains(language.count), language.allSatisfy({ ("a"..."z").contains($0) }) else { return false }
+        guard parts.count == 2 else { return true }
+        let region = parts[1].unicodeScalars
+        return region.count == 2 && region.allSatisfy { ("A"..."Z").contains($0) }
+    }
+
+    static func fileKindByCharacters(_ path: String) -> FileKind? {
+        if path == FileKind.manifestPath { return .manifest }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count == 2, parts[0] == "layouts", parts[1].hasSuffix(".html") { return .layout }
+        guard parts.count == 2, parts[1].hasSuffix(".yaml") else { return nil }
+        switch parts[0] {
+        case "questionnaires": return .questionnaire
+        case "templates": return .template
+        case "triggers": return .triggers
+        default: return nil
+        }
+    }
+}
