@@ -493,6 +493,8 @@ struct MarkdownConversion {
 
     /// `<p>` elements holding only Liquid tags lose their `<p>`: `{% if %}` lines stay balanced.
     static func unwrapTagParagraphs(in html: String, document: ProtectedMarkdown) -> String {
+        // Only a paragraph of placeholders that stand alone is unwrapped: without one, nothing is.
+        guard document.placeholders.indices.contains(where: document.standsAlone) else { return html }
         // On simple text (every scalar its own Character) the byte search finds what the
         // Character search finds.
         guard UTF8Text.isSimple(html) else { return unwrapTagParagraphsByCharacters(in: html, document: document) }
