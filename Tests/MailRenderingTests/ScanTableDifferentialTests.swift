@@ -54,3 +54,25 @@ struct ScanTableDifferentialTests {
         }
     }
 }
+
+/// `checkMarkdown(_:)` finds the issues without writing the HTML (`MarkdownConversion(writesHTML: false)`,
+/// which calls the writer's hooks in its order without it); the full conversion is the definition.
+struct IssuesOnlyConversionTests {
+    static let pieces = [
+        "[a](https://example.org)", "[b](javascript:alert(1))", "![](img.png)", "![alt](http://x/ y)", "[r][ref]",
+        "\n[ref]: ftp://x\n", "\n[Ref]: https://ok.org\n", "`code <b>`", "\n```\n<i>\n```\n", "<b>", "<!-- c -->",
+        "{{ x }}", "{% if a %}", "{% endif %}", "\n", "\n\n", "\n- ", "\n1. ", "\n  - ", "\n# ", "\n> ", "**", "*",
+        "<https://a.b>", "(", ")", "[", "]", "é", "[x]({{ contact.url }})", "[y](https://a.org/{% if a %}b{% endif %})",
+        "![i]([a](b))", "[![img](https://i.org/p.png)](https://l.org)", "[`c`](https://c.org)", "text ", "\\[", "---",
+        "[e]()", "[s](https://a.org/x y)", "{.button}", "{% raw %}<b>{% endraw %}",
+    ]
+
+    @Test func issuesOnlyAgreesWithFullConversion() {
+        var generator = ScanTableDifferentialTests.Generator(state: 2026)
+        for _ in 0..<3_000 {
+            var text = ""
+            for _ in 0..<generator.next(16) { text += Self.pieces[generator.next(Self.pieces.count)] }
+            #expect(checkMarkdown(text) == MarkdownConversion(markdown: text).issues, "\(text.debugDescription)")
+        }
+    }
+}

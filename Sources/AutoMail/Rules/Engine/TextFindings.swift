@@ -15,7 +15,8 @@ import MailRendering
 struct TextFindings {
     var markdown: [MarkdownKey: RenderedMarkdown] = [:]
     /// The HTML part alone of a text with a Liquid tag, converted by `check` (which writes no text part)
-    /// for the converted-Liquid checks.
+    /// for the converted-Liquid checks (only of a text within the Markdown bounds: one past them is not
+    /// converted).
     var convertedHTML: [TextKey: String] = [:]
     var reads: [TextKey: Set<String>] = [:]
     var liquid: [TextKey: LiquidTemplate] = [:]

@@ -386,7 +386,10 @@ struct TemplateRules {
         } else if Self.needsConvertedCheck(text.text) {
             // `check` writes no text part: the HTML is enough to parse what a sender parses.
             let fragment = MailRendering.renderHTMLFragment(markdown: text.text)
-            findings.convertedHTML[TextKey(text.text)] = fragment.html
+            // Kept for `checkConvertedLiquid` when the Markdown was within its bounds (converted).
+            if !fragment.issues.contains(where: { $0.kind == .tooComplex }) {
+                findings.convertedHTML[TextKey(text.text)] = fragment.html
+            }
             issues = fragment.issues
         } else {
             issues = MailRendering.checkMarkdown(text.text)
@@ -427,17 +430,19 @@ struct TemplateRules {
         keeping findings: inout TextFindings
     ) {
         let key = TextKey(text.text)
-        guard findings.liquid[key] != nil, Self.needsConvertedCheck(text.text),
-            MailRendering.markdownComplexityProblem(text.text) == nil
-        else { return }
+        guard findings.liquid[key] != nil, Self.needsConvertedCheck(text.text) else { return }
         // A build checks both parts it writes; `check` the HTML part, whose block structure the text
-        // part follows (the text writer adds only white space between blocks).
+        // part follows (the text writer adds only white space between blocks). Markdown past its bounds
+        // (`markdownComplexityProblem`) is not converted, nor checked here: a conversion at hand says so
+        // by its `.tooComplex` issue (the only place that issue comes from), without measuring again.
         let parts: [String]
         if let rendered = findings.markdown[MarkdownKey(text.text, typography)] {
+            guard !rendered.issues.contains(where: { $0.kind == .tooComplex }) else { return }
             parts = [rendered.html, rendered.text]
         } else if let html = findings.convertedHTML[key] {
             parts = [html]
         } else {
+            guard MailRendering.markdownComplexityProblem(text.text) == nil else { return }
             let rendered = RenderedMarkdown(markdown: text.text, settings: typography)
             findings.markdown[MarkdownKey(text.text, typography)] = rendered
             parts = [rendered.html, rendered.text]
