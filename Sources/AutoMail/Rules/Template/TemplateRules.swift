@@ -333,9 +333,9 @@ struct TemplateRules {
                     "choose another name for the variable (e.g. `my_\(binding.name)`): the footer and the legal checks read `\(binding.name)` as the sender provides it"
             )
         }
-        findings.liquid[TextKey(text.text)] = template
         if keepsRenderings { findings.reads[TextKey(text.text)] = BundleLowering.reads(of: template.variables) }
         let unknown = template.variables.filter { !variables.allows($0.path) }
+        findings.liquid[TextKey(text.text)] = ParsedLiquid(template: template, readsOnlyKnownVariables: unknown.isEmpty)
         for (number, reference) in unknown.prefix(Self.maxReportsPerText).enumerated() {
             // Without a readable manifest the custom contact fields are unknown: stay silent about them.
             if variables.manifestMissing, reference.path.first == "contact" { continue }
@@ -463,7 +463,7 @@ struct TemplateRules {
         // Every path must leave the HTML well nested: a branch tag inside `**…**` whose block ends
         // outside it would leave `<strong>` open for the rest of the email on the other path.
         // Blocks whose tags all stand outside any element have whole blocks as branches: nothing to explore.
-        guard let source = findings.liquid[key], let html = parsedHTML,
+        guard let source = findings.liquid[key]?.template, let html = parsedHTML,
             !VisibleContent.blockTagsStandOutsideElements(parts[0]),
             let exploration = html.renderEveryPath(
                 .object([:]), knownRoots: FooterRules.knownRoots, limit: RenderingRules.maximumPaths)
