@@ -198,6 +198,9 @@ struct ProtectedMarkdown {
                 switch unit {
                 case .run(let range):
                     for offset in range {
+                        // Once the line holds text and its first four scalars are known, the rest of the
+                        // run changes neither: `onlyTags` never turns true again, `head` is full.
+                        if !onlyTags, head.count >= 4 { break }
                         let scalar = scalars[offset]
                         if !LiquidScanner.isWhitespace(scalar) { onlyTags = false }
                         if head.count < 4, !(head.isEmpty && (scalar == " " || scalar == "\t")) { head.append(scalar) }
