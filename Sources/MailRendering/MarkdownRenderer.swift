@@ -372,7 +372,8 @@ struct MarkdownConversion {
                 range: wholeRange)
         }
         let tokens = document.tokens(in: Substring(trimmed))
-        let shown = document.replacingTokens(in: trimmed) { $0.source }
+        // The target as written, for the messages only: worked out when there is one to write.
+        func shown() -> String { document.replacingTokens(in: trimmed) { $0.source } }
         if let first = tokens.first, first.range.lowerBound == trimmed.startIndex,
             document.placeholders[first.index].construct.kind == .output
         {
@@ -395,13 +396,13 @@ struct MarkdownConversion {
             if Self.holdsSpaceOrQuote(trimmed) {
                 return MarkdownIssue(
                     kind: .unsafeLinkURL,
-                    message: "link target `\(shown)` contains a space or a quote",
+                    message: "link target `\(shown())` contains a space or a quote",
                     help: "percent-encode the character (`%20`, `%22`, `%27`)", range: range)
             }
             if tokens.contains(where: { document.placeholders[$0.index].construct.kind != .output }) {
                 return MarkdownIssue(
                     kind: .unsafeLinkURL,
-                    message: "link target `\(shown)` contains a Liquid tag or `<`",
+                    message: "link target `\(shown())` contains a Liquid tag or `<`",
                     help: "compute the URL into a variable and use `{{ variable }}`", range: range)
             }
             return nil
@@ -412,11 +413,11 @@ struct MarkdownConversion {
         {
             scheme = "`\(lowered[...colon])` links are not allowed"
         } else {
-            scheme = "relative link target `\(shown)` is not allowed"
+            scheme = "relative link target `\(shown())` is not allowed"
         }
         return MarkdownIssue(
             kind: .unsafeLinkURL,
-            message: scheme.hasPrefix("`") ? "link target `\(shown)`: \(scheme)" : scheme,
+            message: scheme.hasPrefix("`") ? "link target `\(shown())`: \(scheme)" : scheme,
             help: "use an absolute `https:` or `mailto:` URL, or a Liquid variable such as `{{ unsubscribe_url }}`",
             range: range)
     }
