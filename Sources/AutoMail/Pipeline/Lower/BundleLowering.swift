@@ -276,7 +276,7 @@ struct BundleLowering {
             for source in [subject, body, footer] + (preheader.map { [$0] } ?? []) {
                 used.formUnion(findings.reads[TextKey(source)] ?? Self.reads(of: source))
             }
-            let settings = templateRules.conversionSettings(locale: locale)  // the rules work it out once a locale
+            let settings = manifest.conversionSettings(locale: locale)
             let renderedBody =
                 findings.markdown[MarkdownKey(body, settings)]
                 ?? RenderedMarkdown(markdown: body, settings: settings)
