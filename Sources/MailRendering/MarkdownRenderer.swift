@@ -66,7 +66,7 @@ private func htmlFragment(of conversion: MarkdownConversion) -> (html: String, i
 
 /// Checks a Markdown body without rendering it: the issues of `renderHTMLFragment(markdown:)`.
 public func checkMarkdown(_ markdown: String) -> [MarkdownIssue] {
-    MarkdownConversion(markdown: markdown).issues
+    MarkdownConversion(markdown: markdown, writesHTML: false).issues
 }
 
 /// Renders the plain-text alternative of a Markdown body: paragraphs separated by a blank line,
@@ -90,7 +90,10 @@ struct MarkdownConversion {
         var issues: [MarkdownIssue] = []
     }
 
-    init(markdown: String, typography: Typography = .none) {
+    /// Converts `markdown`; without `writesHTML`, only finds its issues (the same issues: the hooks
+    /// that find them are called in the writer's order, ``MailMarkdown/callHooks(_:)``) and leaves
+    /// ``protectedHTML`` empty.
+    init(markdown: String, typography: Typography = .none, writesHTML: Bool = true) {
         if let reason = MarkdownBounds.problem(in: markdown) {
             protectedDocument = ProtectedMarkdown(source: "")
             protectedHTML = ""
@@ -129,6 +132,33 @@ struct MarkdownConversion {
             return lower..<max(lower, upper)
         }
 
+        guard writesHTML else {
+            // What the hooks below record, without the HTML: code ranges, and the issue of each link.
+            MailMarkdown(document.text).callHooks(
+                MailMarkdown.Hooks(
+                    inlineCode: { raw, _ in
+                        recorder.codeRanges.append(document.sourceRange(ofProtected: protectedRange(of: source(raw))))
+                        return ""
+                    },
+                    codeBlock: { raw, _ in
+                        recorder.codeRanges.append(document.sourceRange(ofProtected: protectedRange(of: source(raw))))
+                        return ""
+                    },
+                    link: { raw, _, isImage in
+                        let markdown = source(raw)
+                        if let issue = Self.linkIssue(
+                            markdown: markdown, isImage: isImage, range: protectedRange(of: markdown),
+                            declarations: declarations, document: document)
+                        {
+                            recorder.issues.append(issue)
+                        }
+                        return ""
+                    }))
+            protectedHTML = ""
+            self.issues = Self.finish(
+                issues + recorder.issues, markdown: markdown, document: document, codeRanges: recorder.codeRanges)
+            return
+        }
         let hooks = MailMarkdown.Hooks(
             inlineCode: { raw, html in
                 recorder.codeRanges.append(document.sourceRange(ofProtected: protectedRange(of: source(raw))))
@@ -158,13 +188,22 @@ struct MarkdownConversion {
         protectedHTML = typography.apply(
             toProtectedHTML: Self.markButtons(in: Self.unwrapTagParagraphs(in: inkHTML, document: document)))
 
-        issues += recorder.issues
+        self.issues = Self.finish(
+            issues + recorder.issues, markdown: markdown, document: document, codeRanges: recorder.codeRanges)
+    }
+
+    /// `issues` with the raw HTML issues of `markdown` (every tag-shaped `<` outside `codeRanges`), sorted,
+    /// without repeats.
+    private static func finish(
+        _ issues: [MarkdownIssue], markdown: String, document: ProtectedMarkdown, codeRanges recorded: [Range<Int>]
+    ) -> [MarkdownIssue] {
+        var issues = issues
         // Raw HTML: every tag-shaped `<` outside code.
-        let scanner = LiquidScanner(markdown)
+        let scanner = document.scanner
         // Code ranges sorted and merged, searched by bisection: thousands of `<` beside thousands of
         // code spans must not cost their product.
         var codeRanges: [Range<Int>] = []
-        for range in recorder.codeRanges.sorted(by: { $0.lowerBound < $1.lowerBound }) where !range.isEmpty {
+        for range in recorded.sorted(by: { $0.lowerBound < $1.lowerBound }) where !range.isEmpty {
             if let last = codeRanges.last, range.lowerBound <= last.upperBound {
                 codeRanges[codeRanges.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
             } else {
@@ -206,7 +245,7 @@ struct MarkdownConversion {
         // A reference link to a bad declaration repeats the declaration's issue: keep one.
         var unique: [MarkdownIssue] = []
         for issue in issues where unique.last != issue { unique.append(issue) }
-        self.issues = unique
+        return unique
     }
 
     // MARK: - Links
@@ -333,7 +372,8 @@ struct MarkdownConversion {
                 range: wholeRange)
         }
         let tokens = document.tokens(in: Substring(trimmed))
-        let shown = document.replacingTokens(in: trimmed) { $0.source }
+        // The target as written, for the messages only: worked out when there is one to write.
+        func shown() -> String { document.replacingTokens(in: trimmed) { $0.source } }
         if let first = tokens.first, first.range.lowerBound == trimmed.startIndex,
             document.placeholders[first.index].construct.kind == .output
         {
@@ -356,13 +396,13 @@ struct MarkdownConversion {
             if Self.holdsSpaceOrQuote(trimmed) {
                 return MarkdownIssue(
                     kind: .unsafeLinkURL,
-                    message: "link target `\(shown)` contains a space or a quote",
+                    message: "link target `\(shown())` contains a space or a quote",
                     help: "percent-encode the character (`%20`, `%22`, `%27`)", range: range)
             }
             if tokens.contains(where: { document.placeholders[$0.index].construct.kind != .output }) {
                 return MarkdownIssue(
                     kind: .unsafeLinkURL,
-                    message: "link target `\(shown)` contains a Liquid tag or `<`",
+                    message: "link target `\(shown())` contains a Liquid tag or `<`",
                     help: "compute the URL into a variable and use `{{ variable }}`", range: range)
             }
             return nil
@@ -373,23 +413,33 @@ struct MarkdownConversion {
         {
             scheme = "`\(lowered[...colon])` links are not allowed"
         } else {
-            scheme = "relative link target `\(shown)` is not allowed"
+            scheme = "relative link target `\(shown())` is not allowed"
         }
         return MarkdownIssue(
             kind: .unsafeLinkURL,
-            message: scheme.hasPrefix("`") ? "link target `\(shown)`: \(scheme)" : scheme,
+            message: scheme.hasPrefix("`") ? "link target `\(shown())`: \(scheme)" : scheme,
             help: "use an absolute `https:` or `mailto:` URL, or a Liquid variable such as `{{ unsubscribe_url }}`",
             range: range)
     }
 
-    /// Rebuilds the writer's `<a>` or `<img>` with an escaped, checked URL.
-    static func rewriteLink(
-        markdown raw: Substring, html inkHTML: String, isImage: Bool, range: Range<Int>,
-        declarations: Declarations, document: ProtectedMarkdown
-    ) -> (String, MarkdownIssue?) {
+    /// A link's pieces: its target as written (``Declaration/url`` for a reference), the target's source
+    /// range, its text, and the whole link's source range.
+    struct LinkParts {
+        var inkURL: Substring
+        var urlSourceRange: Range<Int>
+        var text: Substring
+        var wholeRange: Range<Int>
+    }
+
+    /// The pieces of link (or image) `raw`, or `nil` when it is not one the writer rebuilds (written as
+    /// escaped text, with no issue).
+    static func linkParts(
+        markdown raw: Substring, isImage: Bool, range: Range<Int>, declarations: Declarations,
+        document: ProtectedMarkdown
+    ) -> LinkParts? {
         let wholeRange = document.sourceRange(ofProtected: range)
         var body = isImage ? raw.dropFirst() : raw
-        guard body.first == "[" else { return (HTMLEscaper.escape(.text, raw), nil) }
+        guard body.first == "[" else { return nil }
         body = body.dropFirst()
         var inkURL: Substring
         var urlSourceRange = wholeRange
@@ -397,7 +447,7 @@ struct MarkdownConversion {
         if raw.last == ")" {
             // Inline: find the `(` matching the final `)`.
             let open = Self.openingParenthesis(in: raw, downTo: body.startIndex)
-            guard let open, open > body.startIndex else { return (HTMLEscaper.escape(.text, raw), nil) }
+            guard let open, open > body.startIndex else { return nil }
             inkURL = raw[raw.index(after: open)..<raw.index(before: raw.endIndex)]
             text = body[..<raw.index(before: open)]
             let lower = document.protectedOffset(of: inkURL.startIndex)
@@ -405,9 +455,7 @@ struct MarkdownConversion {
             urlSourceRange = document.sourceRange(ofProtected: lower..<upper)
             if inkURL.isEmpty { urlSourceRange = wholeRange }
         } else {
-            guard let open = raw.lastIndex(of: "["), open > body.startIndex else {
-                return (HTMLEscaper.escape(.text, raw), nil)
-            }
+            guard let open = raw.lastIndex(of: "["), open > body.startIndex else { return nil }
             let name = raw[raw.index(after: open)..<raw.index(before: raw.endIndex)]
             text = body[..<raw.index(before: open)]
             if let declaration = declarations.byName[name.lowercased()] {
@@ -417,18 +465,52 @@ struct MarkdownConversion {
                 inkURL = name
             }
         }
-        let issue = checkURL(inkURL, range: urlSourceRange, wholeRange: wholeRange, document: document)
+        return LinkParts(inkURL: inkURL, urlSourceRange: urlSourceRange, text: text, wholeRange: wholeRange)
+    }
+
+    /// The issue of an image without alternative text `alt`, or `nil`.
+    static func altIssue(_ alt: String, wholeRange: Range<Int>) -> MarkdownIssue? {
+        guard alt.trimming([" ", "\t"]).isEmpty else { return nil }
+        return MarkdownIssue(
+            kind: .imageWithoutAlt, message: "image has no alternative text",
+            help: "describe the image between the brackets: `![Our team at the market](…)`",
+            range: wholeRange)
+    }
+
+    /// The issue ``rewriteLink(markdown:html:isImage:range:declarations:document:)`` gives, without
+    /// rebuilding the link: its target's, or for an image with a safe target its alternative text's.
+    static func linkIssue(
+        markdown raw: Substring, isImage: Bool, range: Range<Int>, declarations: Declarations,
+        document: ProtectedMarkdown
+    ) -> MarkdownIssue? {
+        guard
+            let parts = linkParts(
+                markdown: raw, isImage: isImage, range: range, declarations: declarations, document: document)
+        else { return nil }
+        if let issue = checkURL(
+            parts.inkURL, range: parts.urlSourceRange, wholeRange: parts.wholeRange, document: document)
+        {
+            return issue
+        }
+        return isImage ? altIssue(plainAlt(parts.text), wholeRange: parts.wholeRange) : nil
+    }
+
+    /// Rebuilds the writer's `<a>` or `<img>` with an escaped, checked URL.
+    static func rewriteLink(
+        markdown raw: Substring, html inkHTML: String, isImage: Bool, range: Range<Int>,
+        declarations: Declarations, document: ProtectedMarkdown
+    ) -> (String, MarkdownIssue?) {
+        guard
+            let parts = linkParts(
+                markdown: raw, isImage: isImage, range: range, declarations: declarations, document: document)
+        else { return (HTMLEscaper.escape(.text, raw), nil) }
+        let (inkURL, text, wholeRange) = (parts.inkURL, parts.text, parts.wholeRange)
+        let issue = checkURL(inkURL, range: parts.urlSourceRange, wholeRange: wholeRange, document: document)
         let safe = issue == nil
         let href = HTMLEscaper.escape(.attribute, inkURL.trimming([" ", "\t"]))
         if isImage {
             let alt = plainAlt(text)
-            var altIssue: MarkdownIssue?
-            if alt.trimming([" ", "\t"]).isEmpty {
-                altIssue = MarkdownIssue(
-                    kind: .imageWithoutAlt, message: "image has no alternative text",
-                    help: "describe the image between the brackets: `![Our team at the market](…)`",
-                    range: wholeRange)
-            }
+            let altIssue = Self.altIssue(alt, wholeRange: wholeRange)
             guard safe else { return (HTMLEscaper.escape(.text, alt), issue) }
             return ("<img src=\"\(href)\" alt=\"\(HTMLEscaper.escape(.attribute, alt))\">", altIssue)
         }
@@ -493,6 +575,8 @@ struct MarkdownConversion {
 
     /// `<p>` elements holding only Liquid tags lose their `<p>`: `{% if %}` lines stay balanced.
     static func unwrapTagParagraphs(in html: String, document: ProtectedMarkdown) -> String {
+        // Only a paragraph of placeholders that stand alone is unwrapped: without one, nothing is.
+        guard document.placeholders.indices.contains(where: document.standsAlone) else { return html }
         // On simple text (every scalar its own Character) the byte search finds what the
         // Character search finds.
         guard UTF8Text.isSimple(html) else { return unwrapTagParagraphsByCharacters(in: html, document: document) }

@@ -24,6 +24,9 @@ struct ProtectedMarkdown {
     let prefixBytes: [UInt8]
     /// Placeholders by index.
     let placeholders: [Placeholder]
+    /// The scanner of the source: its scalars and Liquid delimiters, for the checks that read the source
+    /// again (raw HTML) without decoding it again.
+    let scanner: LiquidScanner
     /// The outputs that print, bare, a name captured over several paragraphs (`{{ intro }}` after
     /// `{% capture intro %}…blank line…{% endcapture %}`): they print blocks, so on a line of their own
     /// they stand alone like a tag, never inside a paragraph.
@@ -49,6 +52,7 @@ struct ProtectedMarkdown {
 
     init(source: String) {
         let scanner = LiquidScanner(source)
+        self.scanner = scanner
         let scalars = scanner.scalars
         var prefix = "LQQZ"
         // The byte search is a quick "no": a Character match is always a byte match too.
@@ -109,19 +113,38 @@ struct ProtectedMarkdown {
                         protectedStart: protectedCount, protectedLength: range.count,
                         sourceStart: range.lowerBound, sourceLength: range.count, verbatim: true))
             }
-            for offset in range {
-                let scalar = scalars[offset]
-                if scalar.isASCII {
-                    output.append(UInt8(truncatingIfNeeded: scalar.value))
-                    table.append(protectedCount)
-                } else {
-                    UTF8.encode(scalar) { byte in
-                        output.append(byte)
-                        table.append(protectedCount)
+            // The run's bytes and offsets are written into room made for them at once (its UTF-8 length
+            // counted first), not appended a byte at a time: the same bytes, each byte of a scalar at
+            // that scalar's protected offset.
+            var length = 0
+            for offset in range { length += UTF8.width(scalars[offset]) }
+            let start = output.count
+            output.append(contentsOf: repeatElement(0, count: length))
+            table.append(contentsOf: repeatElement(0, count: length))
+            let first = protectedCount
+            output.withUnsafeMutableBufferPointer { output in
+                table.withUnsafeMutableBufferPointer { table in
+                    // `start + length` is both arrays' count: every index written is below it.
+                    var at = start
+                    var protected = first
+                    for offset in range {
+                        let scalar = scalars[offset]
+                        if scalar.isASCII {
+                            output[at] = UInt8(truncatingIfNeeded: scalar.value)
+                            table[at] = protected
+                            at += 1
+                        } else {
+                            UTF8.encode(scalar) { byte in
+                                output[at] = byte
+                                table[at] = protected
+                                at += 1
+                            }
+                        }
+                        protected += 1
                     }
                 }
-                protectedCount += 1
             }
+            protectedCount += range.count
         }
         func emitToken(_ index: Int, range: Range<Int>) {
             // Tokens are ASCII: one scalar a byte.
@@ -175,6 +198,9 @@ struct ProtectedMarkdown {
                 switch unit {
                 case .run(let range):
                     for offset in range {
+                        // Once the line holds text and its first four scalars are known, the rest of the
+                        // run changes neither: `onlyTags` never turns true again, `head` is full.
+                        if !onlyTags, head.count >= 4 { break }
                         let scalar = scalars[offset]
                         if !LiquidScanner.isWhitespace(scalar) { onlyTags = false }
                         if head.count < 4, !(head.isEmpty && (scalar == " " || scalar == "\t")) { head.append(scalar) }

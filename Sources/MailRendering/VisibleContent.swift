@@ -179,6 +179,8 @@ public struct VisibleContent: Sendable, Equatable {
         let bytes = Array(html.utf8)
         var index = 0
         let count = bytes.count
+        // One name buffer for every tag: emptied in place when no visitor kept the last name.
+        var name: [UInt8] = []
         while index < count {
             guard bytes[index] == UInt8(ascii: "<") else {
                 index += 1
@@ -202,7 +204,7 @@ public struct VisibleContent: Sendable, Equatable {
             }
             let closing = index < count && bytes[index] == UInt8(ascii: "/")
             if closing { index += 1 }
-            var name: [UInt8] = []
+            name.removeAll(keepingCapacity: true)
             while index < count, isNameByte(bytes[index]) {
                 let byte = bytes[index]
                 name.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
@@ -225,7 +227,8 @@ public struct VisibleContent: Sendable, Equatable {
                 index += 1
             }
             index += 1
-            if selfClosing || voidElementBytes.contains(name) { continue }
+            // No void element's name is longer than `maximumVoidNameLength`: a longer one is not looked up.
+            if selfClosing || (name.count <= Self.maximumVoidNameLength && voidElementBytes.contains(name)) { continue }
             if !visit(name, closing, start) { return }
         }
     }
@@ -235,6 +238,9 @@ public struct VisibleContent: Sendable, Equatable {
     }
 
     static let voidElementBytes: Set<[UInt8]> = Set(voidElements.map { Array($0.utf8) })
+
+    /// The length of the longest name in ``voidElements``.
+    static let maximumVoidNameLength = voidElements.map(\.utf8.count).max() ?? 0
 
     static let voidElements: Set<String> = [
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",

@@ -151,23 +151,61 @@ extension MailMarkdown {
 
     /// The `)` matching the `(` at `open` on its line (Ink's balanced read), or `nil`.
     mutating func matchingParenthesis(of open: Int) -> Int? {
-        if parenMatches.isEmpty {
-            parenMatches = [Int32](repeating: -1, count: end + 1)
-            var stack: [Int] = []
-            var i = 0
-            while i < end {
-                let b = bytes[i]
-                if b == 0x28 {
-                    stack.append(i)
-                } else if b == 0x29, let top = stack.popLast() {
-                    parenMatches[top] = Int32(i)
-                } else if isNewline(i) {
-                    stack.removeAll(keepingCapacity: true)
-                }
-                i = after(i)
-            }
-        }
+        if parenMatches.isEmpty { parenMatches = parenthesisTable() }
         let match = Int(parenMatches[open])
         return match >= 0 ? match : nil
+    }
+
+    /// For each index, the index of the `)` matching a `(` there on its line, or -1: one pass over the
+    /// bytes. Byte by byte rather than character by character (``parenthesisTableByCharacters()``, the
+    /// definition): `(`, `)` and the bytes of a line break never occur inside another character's bytes,
+    /// and a `\r\n` clears the open parentheses twice instead of once.
+    func parenthesisTable() -> [Int32] {
+        var table = [Int32](repeating: -1, count: end + 1)
+        var stack: [Int] = []
+        let end = self.end
+        table.withUnsafeMutableBufferPointer { table in
+            bytes.withUnsafeBufferPointer { bytes in
+                // `end <= bytes.count` (the init trims it from `bytes.count`) and `table.count == end + 1`:
+                // every index read below is checked against `end` first.
+                var i = 0
+                while i < end {
+                    let b = bytes[i]
+                    if b == 0x28 {
+                        stack.append(i)
+                    } else if b == 0x29 {
+                        if let top = stack.popLast() { table[top] = Int32(i) }
+                    } else if b >= 0x0A && b <= 0x0D {
+                        stack.removeAll(keepingCapacity: true)
+                    } else if b == 0xC2, i + 1 < end, bytes[i + 1] == 0x85 {
+                        stack.removeAll(keepingCapacity: true)  // U+0085
+                    } else if b == 0xE2, i + 2 < end, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9
+                    {
+                        stack.removeAll(keepingCapacity: true)  // U+2028, U+2029
+                    }
+                    i += 1
+                }
+            }
+        }
+        return table
+    }
+
+    /// ``parenthesisTable()`` character by character: the definition its differential test holds it to.
+    func parenthesisTableByCharacters() -> [Int32] {
+        var table = [Int32](repeating: -1, count: end + 1)
+        var stack: [Int] = []
+        var i = 0
+        while i < end {
+            let b = bytes[i]
+            if b == 0x28 {
+                stack.append(i)
+            } else if b == 0x29, let top = stack.popLast() {
+                table[top] = Int32(i)
+            } else if isNewline(i) {
+                stack.removeAll(keepingCapacity: true)
+            }
+            i = after(i)
+        }
+        return table
     }
 }

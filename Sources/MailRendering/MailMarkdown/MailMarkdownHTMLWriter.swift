@@ -14,6 +14,57 @@ extension MailMarkdown {
     }
 }
 
+extension MailMarkdown {
+    /// Calls `hooks` for code and links in the order ``html(hooks:lineBreaks:)`` calls them, writing
+    /// nothing: the HTML each hook is given is empty. For a check that needs what the hooks find, not
+    /// the HTML (``MarkdownConversion/init(markdown:typography:writesHTML:)``).
+    func callHooks(_ hooks: Hooks) {
+        for block in blocks {
+            switch block {
+            case .paragraph(let text), .heading(_, let text), .blockquote(let text):
+                callHooks(hooks, in: text)
+            case .list(let root):
+                // The writer's order: an item's text, then its nested list, then the next item.
+                var stack: [(list: Int, item: Int)] = [(root, 0)]
+                while let frame = stack.last {
+                    let list = lists[frame.list]
+                    guard frame.item < list.items.count else {
+                        stack.removeLast()
+                        continue
+                    }
+                    stack[stack.count - 1].item += 1
+                    let item = list.items[frame.item]
+                    callHooks(hooks, in: item.text)
+                    if let nested = item.nested { stack.append((nested, 0)) }
+                }
+            case .code(let raw, _, _):
+                _ = hooks.codeBlock(raw, "")
+            case .rule:
+                break
+            case .image(let index):
+                callHooks(hooks, link: index)
+            }
+        }
+    }
+
+    private func callHooks(_ hooks: Hooks, in text: Text) {
+        for part in text.parts {
+            switch part {
+            case .code(let raw, _): _ = hooks.inlineCode(raw, "")
+            case .link(let index): callHooks(hooks, link: index)
+            case .linebreak, .softbreak, .source, .literal, .marker: continue
+            }
+        }
+    }
+
+    /// A link's text first (its own code and links), then the link: the writer's order.
+    private func callHooks(_ hooks: Hooks, link index: Int) {
+        let link = links[index]
+        callHooks(hooks, in: link.text)
+        _ = hooks.link(link.raw, "", link.isImage)
+    }
+}
+
 /// The HTML writer of a read ``MailMarkdown`` document; lists are written with an explicit stack.
 struct MailMarkdownHTMLWriter {
     typealias Hooks = MailMarkdown.Hooks

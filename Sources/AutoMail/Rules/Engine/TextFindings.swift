@@ -15,10 +15,18 @@ import MailRendering
 struct TextFindings {
     var markdown: [MarkdownKey: RenderedMarkdown] = [:]
     /// The HTML part alone of a text with a Liquid tag, converted by `check` (which writes no text part)
-    /// for the converted-Liquid checks.
+    /// for the converted-Liquid checks (only of a text within the Markdown bounds: one past them is not
+    /// converted).
     var convertedHTML: [TextKey: String] = [:]
     var reads: [TextKey: Set<String>] = [:]
-    var liquid: [TextKey: LiquidTemplate] = [:]
+    var liquid: [TextKey: ParsedLiquid] = [:]
+}
+
+/// A text's Liquid as the template rules parsed it, and whether every variable it reads is known
+/// (``VariableCatalog/allows(_:)``), worked out once for the rules that render it.
+struct ParsedLiquid {
+    var template: LiquidTemplate
+    var readsOnlyKnownVariables: Bool
 }
 
 /// A Markdown text and the settings it is converted with (its locale's).
@@ -37,8 +45,9 @@ struct MarkdownKey: Hashable, Sendable {
 /// `String`'s own `==` and hash go through Unicode normalization, which for bodies of several
 /// kilobytes cost more than the lookups they serve; and two bodies that differ only in normalization
 /// are different sources, so must not share a conversion. The hash reads the length and at most
-/// 128 bytes at each end: the dictionaries hold a template's few texts, where that tells them apart,
-/// and equality compares every byte.
+/// 32 bytes at each end: the dictionaries hold a template's few texts, where that tells them apart (a
+/// text is looked up a dozen times as its template is checked and lowered: more bytes hashed cost more
+/// than they saved), and equality compares every byte.
 struct TextKey: Hashable, Sendable {
     let text: String
 
@@ -60,9 +69,9 @@ struct TextKey: Hashable, Sendable {
         text.withUTF8 { bytes in
             hasher.combine(bytes.count)
             let raw = UnsafeRawBufferPointer(bytes)
-            guard raw.count > 256 else { return hasher.combine(bytes: raw) }
-            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: raw.prefix(128)))
-            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: raw.suffix(128)))
+            guard raw.count > 64 else { return hasher.combine(bytes: raw) }
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: raw.prefix(32)))
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: raw.suffix(32)))
         }
     }
 }

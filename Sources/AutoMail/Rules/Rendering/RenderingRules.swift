@@ -44,7 +44,7 @@ struct RenderingRules {
     /// Checks one template (the template rules call this as they check it, so the Liquid they parsed,
     /// in `parsed`, is not parsed again).
     func check(
-        _ template: Template, samples: Samples, parsed: [TextKey: LiquidTemplate], into bag: inout DiagnosticBag
+        _ template: Template, samples: Samples, parsed: [TextKey: ParsedLiquid], into bag: inout DiagnosticBag
     ) {
         let defaultLocale = samples.defaultLocale
         do {
@@ -119,10 +119,9 @@ struct RenderingRules {
     /// out whether any text is left; one that holds a letter or a digit counts as not empty.
     func emptyPath(
         of source: String, markdown: Bool, _ anonymous: LiquidValue, filled: LiquidValue,
-        parsed: [TextKey: LiquidTemplate]
+        parsed: [TextKey: ParsedLiquid]
     ) -> EmptyPath? {
-        guard let template = parsed[TextKey(source)] ?? LiquidTemplate.parse(source).template,
-            !template.variables.contains(where: { !variables.allows($0.path) }),
+        guard let template = parsedKnown(source, parsed: parsed),
             let exploration = template.renderEveryPath(
                 anonymous, knownRoots: FooterRules.knownRoots, limit: Self.maximumPaths)
         else { return nil }
@@ -174,11 +173,22 @@ struct RenderingRules {
 
     /// `source` rendered with `context`, or `nil` when it does not parse, reads an unknown variable or
     /// fails to render (other rules report those).
-    private func render(_ source: String, _ context: LiquidValue, parsed: [TextKey: LiquidTemplate]) -> String? {
-        guard let template = parsed[TextKey(source)] ?? LiquidTemplate.parse(source).template,
-            !template.variables.contains(where: { !variables.allows($0.path) }),
+    private func render(_ source: String, _ context: LiquidValue, parsed: [TextKey: ParsedLiquid]) -> String? {
+        guard let template = parsedKnown(source, parsed: parsed),
             case .success(let output) = template.render(context)
         else { return nil }
         return output
+    }
+
+    /// The template of `source` (as the template rules parsed it, in `parsed`, or parsed now) when it
+    /// parses and reads only known variables, or `nil`.
+    private func parsedKnown(_ source: String, parsed: [TextKey: ParsedLiquid]) -> LiquidTemplate? {
+        if let checked = parsed[TextKey(source)] {
+            return checked.readsOnlyKnownVariables ? checked.template : nil
+        }
+        guard let template = LiquidTemplate.parse(source).template,
+            !template.variables.contains(where: { !variables.allows($0.path) })
+        else { return nil }
+        return template
     }
 }

@@ -133,6 +133,15 @@ enum HeaderValueRules {
     /// The first RFC 2047 encoded word of `text` (`=?charset?B|Q?…?=`, as mail clients decode it), `nil`
     /// when none: a header value is written as it reads, and automail encodes it when it sends.
     static func encodedWord(in text: String) -> String? {
+        // A quick "no" on bytes: Foundation's search finds `=?` only where its two bytes follow each other
+        // (neither scalar has another form), and is a third of a subject's checks without it.
+        var previousIsEquals = false
+        guard
+            text.utf8.contains(where: { byte in
+                defer { previousIsEquals = byte == UInt8(ascii: "=") }
+                return previousIsEquals && byte == UInt8(ascii: "?")
+            })
+        else { return nil }
         guard let start = text.range(of: "=?") else { return nil }
         let rest = text[start.upperBound...]
         let parts = rest.split(separator: "?", maxSplits: 2, omittingEmptySubsequences: false)

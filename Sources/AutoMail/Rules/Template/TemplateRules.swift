@@ -21,7 +21,67 @@ struct TemplateRules {
     var keepsRenderings = false
     /// The manifest: its globals (`legal`, `workspace`) are rendered into subjects to check they stay
     /// one line on every path.
-    var manifest: Manifest?
+    let manifest: Manifest?
+    /// What depends on the locale alone, worked out once for each declared locale and footer locale
+    /// (``LocaleFacts``): not once for every subject, body and footer.
+    private let localeFacts: [String: LocaleFacts]
+
+    /// What the checks of a locale's texts need that depends on the locale alone.
+    struct LocaleFacts: Sendable {
+        /// How the texts are converted (``Manifest/conversionSettings(locale:)``).
+        var settings: ConversionSettings
+        /// The globals automail fills in, when one of them holds a control character (a line break…) that a
+        /// subject could render with; `nil` when none does (``renderedControl(in:locale:)`` has nothing to find).
+        var controlGlobals: [String: LiquidValue]?
+    }
+
+    /// Creates the rules; `manifest` (when there is one) gives each locale's conversion settings and globals.
+    init(
+        symbols: SymbolTable, variables: VariableCatalog, lines: [String: SourceLines], parallelism: Int = 1,
+        rendering: (rules: RenderingRules, samples: RenderingRules.Samples)? = nil, keepsRenderings: Bool = false,
+        manifest: Manifest? = nil
+    ) {
+        self.symbols = symbols
+        self.variables = variables
+        self.lines = lines
+        self.parallelism = parallelism
+        self.rendering = rendering
+        self.keepsRenderings = keepsRenderings
+        self.manifest = manifest
+        var facts: [String: LocaleFacts] = [:]
+        let locales = symbols.locales + (manifest?.footers.map(\.locale.value) ?? [])
+        for locale in locales where facts[locale] == nil {
+            facts[locale] = Self.facts(locale: locale, manifest: manifest)
+        }
+        localeFacts = facts
+    }
+
+    /// The facts of `locale`, as ``localeFacts`` holds them.
+    private static func facts(locale: String, manifest: Manifest?) -> LocaleFacts {
+        guard let manifest else {
+            return LocaleFacts(
+                settings: ConversionSettings(typography: Typography(locale: locale)), controlGlobals: nil)
+        }
+        let globals = RenderContext.globals(manifest: manifest, locale: locale)
+        return LocaleFacts(
+            settings: manifest.conversionSettings(locale: locale),
+            controlGlobals: globals.values.contains(where: holdsControl) ? globals : nil)
+    }
+
+    /// The facts of `locale` (worked out now for a locale the workspace does not declare).
+    private func facts(locale: String) -> LocaleFacts {
+        localeFacts[locale] ?? Self.facts(locale: locale, manifest: manifest)
+    }
+
+    /// Whether a value automail fills in holds a control character (a line break…).
+    private static func holdsControl(_ value: LiquidValue) -> Bool {
+        switch value {
+        case .string(let text): HeaderValueRules.firstControl(in: text) != nil
+        case .object(let members): members.values.contains(where: holdsControl)
+        case .array(let items): items.contains(where: holdsControl)
+        default: false
+        }
+    }
 
     /// Checks the manifest's footers and every template (on up to `parallelism` threads).
     func check(_ workspace: Workspace, into bag: inout DiagnosticBag) {
@@ -39,7 +99,7 @@ struct TemplateRules {
 
     /// How the texts of `locale` are converted (``Manifest/conversionSettings(locale:)``).
     func conversionSettings(locale: String) -> ConversionSettings {
-        manifest?.conversionSettings(locale: locale) ?? ConversionSettings(typography: Typography(locale: locale))
+        facts(locale: locale).settings
     }
 
     /// Checks the manifest's footers (their conversions go into `findings` when ``keepsRenderings``).
@@ -186,19 +246,13 @@ struct TemplateRules {
     /// brings it (the first one read that holds a control). Contact values are markers here: the sender
     /// refuses a contact's line break when it sends (`unsafe_header`).
     func renderedControl(in subject: String, locale: String) -> (variable: String, scalar: Unicode.Scalar)? {
-        guard let manifest, subject.contains("{") else { return nil }
-        let globals = RenderContext.globals(manifest: manifest, locale: locale)
         // Only a value automail fills in can bring a control: literal text is checked as written, a
-        // contact's values are markers, and no filter makes a line break from text without one.
-        func holdsControl(_ value: LiquidValue) -> Bool {
-            switch value {
-            case .string(let text): HeaderValueRules.firstControl(in: text) != nil
-            case .object(let members): members.values.contains(where: holdsControl)
-            case .array(let items): items.contains(where: holdsControl)
-            default: false
-            }
-        }
-        guard globals.values.contains(where: holdsControl), let template = LiquidTemplate.parse(subject).template
+        // contact's values are markers, and no filter makes a line break from text without one. So a
+        // locale none of whose globals holds one has nothing to find (known once per locale), nor has a
+        // subject without a `{` byte (`contains("{")` by Characters finds none where no byte is one).
+        guard let manifest, let globals = facts(locale: locale).controlGlobals,
+            subject.utf8.contains(UInt8(ascii: "{")), subject.contains("{"),
+            let template = LiquidTemplate.parse(subject).template
         else { return nil }
         for filled in [false, true] {
             let context = RenderContext.sample(
@@ -279,9 +333,9 @@ struct TemplateRules {
                     "choose another name for the variable (e.g. `my_\(binding.name)`): the footer and the legal checks read `\(binding.name)` as the sender provides it"
             )
         }
-        findings.liquid[TextKey(text.text)] = template
         if keepsRenderings { findings.reads[TextKey(text.text)] = BundleLowering.reads(of: template.variables) }
         let unknown = template.variables.filter { !variables.allows($0.path) }
+        findings.liquid[TextKey(text.text)] = ParsedLiquid(template: template, readsOnlyKnownVariables: unknown.isEmpty)
         for (number, reference) in unknown.prefix(Self.maxReportsPerText).enumerated() {
             // Without a readable manifest the custom contact fields are unknown: stay silent about them.
             if variables.manifestMissing, reference.path.first == "contact" { continue }
@@ -332,7 +386,10 @@ struct TemplateRules {
         } else if Self.needsConvertedCheck(text.text) {
             // `check` writes no text part: the HTML is enough to parse what a sender parses.
             let fragment = MailRendering.renderHTMLFragment(markdown: text.text)
-            findings.convertedHTML[TextKey(text.text)] = fragment.html
+            // Kept for `checkConvertedLiquid` when the Markdown was within its bounds (converted).
+            if !fragment.issues.contains(where: { $0.kind == .tooComplex }) {
+                findings.convertedHTML[TextKey(text.text)] = fragment.html
+            }
             issues = fragment.issues
         } else {
             issues = MailRendering.checkMarkdown(text.text)
@@ -373,17 +430,19 @@ struct TemplateRules {
         keeping findings: inout TextFindings
     ) {
         let key = TextKey(text.text)
-        guard findings.liquid[key] != nil, Self.needsConvertedCheck(text.text),
-            MailRendering.markdownComplexityProblem(text.text) == nil
-        else { return }
+        guard findings.liquid[key] != nil, Self.needsConvertedCheck(text.text) else { return }
         // A build checks both parts it writes; `check` the HTML part, whose block structure the text
-        // part follows (the text writer adds only white space between blocks).
+        // part follows (the text writer adds only white space between blocks). Markdown past its bounds
+        // (`markdownComplexityProblem`) is not converted, nor checked here: a conversion at hand says so
+        // by its `.tooComplex` issue (the only place that issue comes from), without measuring again.
         let parts: [String]
         if let rendered = findings.markdown[MarkdownKey(text.text, typography)] {
+            guard !rendered.issues.contains(where: { $0.kind == .tooComplex }) else { return }
             parts = [rendered.html, rendered.text]
         } else if let html = findings.convertedHTML[key] {
             parts = [html]
         } else {
+            guard MailRendering.markdownComplexityProblem(text.text) == nil else { return }
             let rendered = RenderedMarkdown(markdown: text.text, settings: typography)
             findings.markdown[MarkdownKey(text.text, typography)] = rendered
             parts = [rendered.html, rendered.text]
@@ -404,7 +463,7 @@ struct TemplateRules {
         // Every path must leave the HTML well nested: a branch tag inside `**…**` whose block ends
         // outside it would leave `<strong>` open for the rest of the email on the other path.
         // Blocks whose tags all stand outside any element have whole blocks as branches: nothing to explore.
-        guard let source = findings.liquid[key], let html = parsedHTML,
+        guard let source = findings.liquid[key]?.template, let html = parsedHTML,
             !VisibleContent.blockTagsStandOutsideElements(parts[0]),
             let exploration = html.renderEveryPath(
                 .object([:]), knownRoots: FooterRules.knownRoots, limit: RenderingRules.maximumPaths)
@@ -422,6 +481,23 @@ struct TemplateRules {
 
     /// Whether a text has a Liquid tag, so that its conversion is parsed as a sender parses it.
     static func needsConvertedCheck(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            // Each `{` found by `firstIndex(of:)` (memchr-like) and the byte after it compared: the same
+            // answer as ``needsConvertedCheckByBytes(_:)``, the byte-by-byte definition, on every text.
+            var rest = bytes[...]
+            while let brace = rest.firstIndex(of: UInt8(ascii: "{")) {
+                let next = brace + 1
+                guard next < bytes.endIndex else { return false }
+                if bytes[next] == UInt8(ascii: "%") { return true }
+                rest = bytes[next...]
+            }
+            return false
+        }
+    }
+
+    /// ``needsConvertedCheck(_:)`` byte by byte: the definition its differential test holds it to.
+    static func needsConvertedCheckByBytes(_ text: String) -> Bool {
         var previousIsBrace = false
         for byte in text.utf8 {
             if previousIsBrace, byte == UInt8(ascii: "%") { return true }
