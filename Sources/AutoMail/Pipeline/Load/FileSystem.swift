@@ -113,8 +113,26 @@ enum FileSystem {
         else { return .failure(.notRegular) }
         let size = Int(info.st_size)
         guard size <= limit else { return .failure(.tooLarge(size: size)) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(size)
+        // Read straight into the array: the size `fstat` gave and one byte more, which tells a file that
+        // grew meanwhile (a zeroed 64 KB buffer a file cost more than reading the workspace).
+        var failure: Int32?
+        var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { storage, initializedCount in
+            while initializedCount < storage.count {
+                let count = read(
+                    descriptor, storage.baseAddress.map { $0 + initializedCount }, storage.count - initializedCount)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                if count == 0 { return }
+                initializedCount += count
+            }
+        }
+        if let failure { return .failure(.system(SystemError(failure).description)) }
+        if bytes.count <= size { return .success(bytes) }
+        // It grew: read on, in chunks, up to the limit.
+        if bytes.count > limit { return .failure(.tooLarge(size: bytes.count)) }
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
