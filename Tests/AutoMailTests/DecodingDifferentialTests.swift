@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 import YAMLSource
 
@@ -9,16 +10,7 @@ import YAMLSource
 /// with near misses, non-ASCII neighbours and combining marks (which join a `/` or `-` into one Character).
 struct DecodingDifferentialTests {
     /// A deterministic generator (SplitMix64), so a failure always reproduces.
-    struct Generator {
-        var state: UInt64
-        mutating func next(_ bound: Int) -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((z ^ (z >> 31)) % UInt64(bound))
-        }
-    }
+    typealias Generator = SplitMix64
 
     static let pieces = [
         "a", "z", "0", "9", "_", "-", "/", "A", "Z", "fr", "en", "pt", "BR", "US", "é", "\u{301}", "\u{200D}", " ",

@@ -3,6 +3,7 @@ import BundleFormat
 import Diagnostics
 import Dispatch
 import Foundation
+import TestSupport
 import Testing
 
 /// `build --cache`: the bundle is byte-identical with and without a cache, a one-template change renders
@@ -230,15 +231,11 @@ struct TemplateCacheTests {
 /// Generated JSON values, deterministic (SplitMix64): strings with quotes, escapes, spaces and line breaks,
 /// nested arrays and objects, empty ones too.
 struct ValueGenerator {
-    var state: UInt64
+    var random: SplitMix64
 
-    mutating func next(_ bound: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int((z ^ (z >> 31)) % UInt64(bound))
-    }
+    init(state: UInt64) { random = SplitMix64(state: state) }
+
+    mutating func next(_ bound: Int) -> Int { random.next(bound) }
 
     mutating func string() -> String {
         let pieces = ["a", "é", " ", "  ", "\n", "\n  ", "\"", "\\", "\\\"", "\t", "\u{1F}", ": ", ", ", "{", "]", ""]

@@ -1,4 +1,5 @@
 @testable import BundleFormat
+import TestSupport
 import Testing
 
 /// The byte-buffer `JSONWriter` against the writer it replaced (kept here as the reference), on
@@ -90,14 +91,9 @@ struct JSONWriterDifferentialTests {
 
     /// A deterministic generator (SplitMix64).
     struct Generator {
-        var state: UInt64
-        mutating func next(_ bound: Int) -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((z ^ (z >> 31)) % UInt64(bound))
-        }
+        var random: SplitMix64
+        init(state: UInt64) { random = SplitMix64(state: state) }
+        mutating func next(_ bound: Int) -> Int { random.next(bound) }
 
         mutating func string() -> String {
             let pieces = [

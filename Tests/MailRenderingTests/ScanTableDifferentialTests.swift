@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import MailRendering
@@ -7,16 +8,7 @@ import Testing
 /// of every kind (`\r\n`, U+0085, U+2028), multi-byte scalars and combining marks.
 struct ScanTableDifferentialTests {
     /// A deterministic generator (SplitMix64), so a failure always reproduces.
-    struct Generator {
-        var state: UInt64
-        mutating func next(_ bound: Int) -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((z ^ (z >> 31)) % UInt64(bound))
-        }
-    }
+    typealias Generator = SplitMix64
 
     static let pieces = [
         "(", ")", "((", "))", "[a](", "](x)", "\n", "\r\n", "\r", "\u{85}", "\u{2028}", "\u{2029}", "\u{0B}",

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import MailRendering
 
@@ -6,16 +7,7 @@ import Testing
 /// that mix tokens, near-tokens, digits and non-ASCII neighbours (combining marks included).
 struct TokenScanDifferentialTests {
     /// A deterministic generator (SplitMix64), so a failure always reproduces.
-    struct Generator {
-        var state: UInt64
-        mutating func next(_ bound: Int) -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((z ^ (z >> 31)) % UInt64(bound))
-        }
-    }
+    typealias Generator = SplitMix64
 
     @Test func byteScanAgreesWithCharacterScan() {
         // Three placeholders, so indices 0...2 are tokens and 3... are not.

@@ -1,4 +1,5 @@
 import Diagnostics
+import TestSupport
 import Testing
 
 @testable import YAMLSource
@@ -10,16 +11,7 @@ import Testing
 /// every offset of an eight-byte word.
 struct ByteScanDifferentialTests {
     /// A deterministic generator (SplitMix64), so a failure always reproduces.
-    struct Generator {
-        var state: UInt64
-        mutating func next(_ bound: Int) -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((z ^ (z >> 31)) % UInt64(bound))
-        }
-    }
+    typealias Generator = SplitMix64
 
     static let pieces: [[UInt8]] = [
         Array("key: value".utf8), Array("abcdefghijklmnop".utf8), Array(" ".utf8), Array("\n".utf8),
