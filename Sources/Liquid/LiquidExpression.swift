@@ -82,6 +82,8 @@ struct ExpressionParser {
     /// Lexes `range` of `scalars`; throws on a character that cannot start a token.
     init(_ scalars: [Unicode.Scalar], range: Range<Int>) throws(LiquidIssue) {
         self.scalars = scalars
+        // Most markup is a handful of tokens: one allocation instead of growing from empty.
+        tokens.reserveCapacity(min(range.count + 1, 16))
         var i = range.lowerBound
         let end = range.upperBound
         func peek(_ offset: Int) -> Unicode.Scalar? { i + offset < end ? scalars[i + offset] : nil }

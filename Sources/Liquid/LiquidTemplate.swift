@@ -139,6 +139,8 @@ struct TemplateParser {
     }
 
     let scalars: [Unicode.Scalar]
+    /// Copies text and `raw` bodies straight from the source's UTF-8 bytes.
+    private var slicer: SourceSlicer
     var issues: [LiquidIssue] = []
     var outputs: [Range<Int>] = []
     var tags: [LiquidTagReference] = []
@@ -146,6 +148,7 @@ struct TemplateParser {
 
     init(source: String) {
         scalars = ScalarText.scalars(of: source)
+        slicer = SourceSlicer(source: source, scalarCount: scalars.count)
         stack = [Frame(kind: .root, range: 0..<0, name: "")]
     }
 
@@ -159,7 +162,7 @@ struct TemplateParser {
         issues.append(LiquidIssue(kind: kind, message: message, help: help, range: range))
     }
 
-    private func text(_ range: Range<Int>) -> String { string(scalars[range]) }
+    private mutating func text(_ range: Range<Int>) -> String { slicer.text(range, of: scalars) }
 
     mutating func parse() -> [Node] {
         let tokens = Lexer(scalars).tokens()
@@ -437,5 +440,52 @@ struct TemplateParser {
         for call in expression.filters {
             if let issue = FilterSpec.check(call) { issues.append(issue) }
         }
+    }
+}
+
+/// Copies ranges of a source, given in Unicode-scalar offsets, as strings made from the source's own
+/// UTF-8 bytes: one copy of the bytes instead of encoding every scalar again (`ScalarText.string`,
+/// which a text node cost before, counted and encoded each scalar: two passes a text).
+///
+/// `scalars` must be `ScalarText.scalars(of: source)`: the source is valid UTF-8, so every scalar
+/// decoded from it spans `UTF8.width` bytes of it. When the source is ASCII (as many scalars as
+/// bytes) a scalar offset is its byte offset; otherwise a cursor walks the scalars' widths forward,
+/// linear in the source when the ranges asked for come in source order (the parser's texts do), and
+/// restarting from the start when one goes backwards.
+struct SourceSlicer {
+    let source: String
+    let isASCII: Bool
+    private var scalarCursor = 0
+    private var byteCursor = 0
+
+    init(source: String, scalarCount: Int) {
+        self.source = source
+        self.isASCII = source.utf8.count == scalarCount
+    }
+
+    /// The UTF-8 offset of scalar offset `offset` (`0...scalars.count`).
+    private mutating func byteOffset(_ offset: Int, of scalars: [Unicode.Scalar]) -> Int {
+        if isASCII { return offset }
+        if offset < scalarCursor {
+            scalarCursor = 0
+            byteCursor = 0
+        }
+        while scalarCursor < offset {
+            byteCursor += UTF8.width(scalars[scalarCursor])
+            scalarCursor += 1
+        }
+        return byteCursor
+    }
+
+    /// The text of `range` (scalar offsets within `scalars`): `ScalarText.string(scalars[range])`.
+    mutating func text(_ range: Range<Int>, of scalars: [Unicode.Scalar]) -> String {
+        guard !range.isEmpty else { return "" }
+        let lower = byteOffset(range.lowerBound, of: scalars)
+        let upper = byteOffset(range.upperBound, of: scalars)
+        let utf8 = source.utf8
+        // Both offsets fall on scalar boundaries (sums of whole scalars' widths), within the source.
+        let start = utf8.index(utf8.startIndex, offsetBy: lower)
+        let end = utf8.index(start, offsetBy: upper - lower)
+        return String(source[start..<end])
     }
 }
