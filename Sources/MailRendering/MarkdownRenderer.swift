@@ -514,17 +514,45 @@ struct MarkdownConversion {
             guard safe else { return (HTMLEscaper.escape(.text, alt), issue) }
             return ("<img src=\"\(href)\" alt=\"\(HTMLEscaper.escape(.attribute, alt))\">", altIssue)
         }
-        let prefix = "<a href=\"\(inkURL)\">"
-        let title: String
-        if inkHTML.hasPrefix(prefix), inkHTML.hasSuffix("</a>"),
-            inkHTML.count >= prefix.count + 4
-        {
-            title = String(inkHTML.dropFirst(prefix.count).dropLast(4))
-        } else {
-            title = HTMLEscaper.escape(.text, text)
-        }
+        let title = linkTitle(ofHTML: inkHTML, url: inkURL) ?? HTMLEscaper.escape(.text, text)
         guard safe else { return (title, issue) }
         return ("<a href=\"\(href)\">\(title)</a>", nil)
+    }
+
+    /// The writer's link text in `inkHTML` when it is `<a href="url">text</a>`, else `nil`. On simple
+    /// text (``UTF8Text/isSimple(_:)``: byte search gives the answers Character search gives) it is read on
+    /// bytes; ``linkTitleByCharacters(ofHTML:url:)`` is the definition and the path for other text.
+    static func linkTitle(ofHTML inkHTML: String, url inkURL: Substring) -> String? {
+        // Both simple: a byte match is a Character match (a URL with a combining mark or `\r` could
+        // match other bytes by Characters, so it takes the definition).
+        guard UTF8Text.isSimple(inkHTML), UTF8Text.isSimple(inkURL) else {
+            return linkTitleByCharacters(ofHTML: inkHTML, url: inkURL)
+        }
+        let html = inkHTML.utf8
+        let open = "<a href=\"".utf8
+        let close = "\">".utf8
+        let end = "</a>".utf8
+        let url = inkURL.utf8
+        // The prefix and `</a>` must not overlap; on simple text bytes and Characters agree on that.
+        guard html.count >= open.count + url.count + close.count + end.count else { return nil }
+        let urlStart = html.index(html.startIndex, offsetBy: open.count)
+        let urlEnd = html.index(urlStart, offsetBy: url.count)
+        let titleStart = html.index(urlEnd, offsetBy: close.count)
+        let titleEnd = html.index(html.endIndex, offsetBy: -end.count)
+        guard html[..<urlStart].elementsEqual(open), html[urlStart..<urlEnd].elementsEqual(url),
+            html[urlEnd..<titleStart].elementsEqual(close), html[titleEnd...].elementsEqual(end)
+        else { return nil }
+        // Both bounds are next to ASCII bytes of the match: scalar boundaries.
+        return String(Substring(html[titleStart..<titleEnd]))
+    }
+
+    /// `linkTitle(ofHTML:url:)` by Characters: the definition.
+    static func linkTitleByCharacters(ofHTML inkHTML: String, url inkURL: Substring) -> String? {
+        let prefix = "<a href=\"\(inkURL)\">"
+        guard inkHTML.hasPrefix(prefix), inkHTML.hasSuffix("</a>"), inkHTML.count >= prefix.count + 4 else {
+            return nil
+        }
+        return String(inkHTML.dropFirst(prefix.count).dropLast(4))
     }
 
     /// The alternative text of an image, from its Markdown: emphasis and code markers removed.

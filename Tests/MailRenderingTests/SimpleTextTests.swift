@@ -128,6 +128,34 @@ struct SimpleTextTests {
                 haveSameWords(a, b) == (normalised(a) == normalised(b)), "\(a.debugDescription) \(b.debugDescription)")
         }
     }
+
+    /// The link text the rewrite keeps from the writer's `<a>`, on bytes, against its Character definition;
+    /// the URL is drawn apart from the HTML's so that near misses (a combining mark, `\r\n`, a precomposed
+    /// letter against a decomposed one) are tried.
+    @Test func linkTitleAgreesWithItsCharacterDefinition() {
+        var generator = TokenScanDifferentialTests.Generator(state: 61)
+        let urlPieces = [
+            "https://a.example/", "x", "e", "\u{E9}", "e\u{301}", "\u{301}", "\r\n", "\"", ">", "«", "\u{2001}",
+            "LQQZ0X",
+        ]
+        let pieces = ["<a href=\"", "\">", "</a>", "<", ">", "a", "\u{301}", "\r\n", "é", "«", "👍🏽", "\"", " "]
+        for _ in 0..<6_000 {
+            let url = generator.string(urlPieces, upTo: 4)
+            let written = generator.next(4) == 0 ? generator.string(urlPieces, upTo: 4) : url
+            let title = generator.string(pieces, upTo: 5)
+            let html: String
+            switch generator.next(4) {
+            case 0: html = generator.string(pieces, upTo: 8)
+            case 1: html = "<a href=\"" + written + "\">" + title
+            default: html = "<a href=\"" + written + "\">" + title + "</a>" + (generator.next(6) == 0 ? "\u{301}" : "")
+            }
+            let substring = Substring(url)
+            #expect(
+                MarkdownConversion.linkTitle(ofHTML: html, url: substring)
+                    == MarkdownConversion.linkTitleByCharacters(ofHTML: html, url: substring),
+                "\(html.debugDescription) \(url.debugDescription)")
+        }
+    }
 }
 
 extension TokenScanDifferentialTests.Generator {

@@ -114,7 +114,7 @@ struct MailMarkdownHTMLWriter {
             html.append(0x3E)
             for range in content { HTMLEscaper.append(.text, reader.bytes[range], to: &html) }
             html += Array("</code></pre>".utf8)
-            out += Array(hooks.codeBlock(raw, String(decoding: html, as: UTF8.self)).utf8)
+            out.append(contentsOf: hooks.codeBlock(raw, String(decoding: html, as: UTF8.self)).utf8)
         case .rule:
             append("<hr>")
         case .image(let index):
@@ -148,7 +148,7 @@ struct MailMarkdownHTMLWriter {
                 var html: [UInt8] = Array("<code>".utf8)
                 HTMLEscaper.append(.text, reader.bytes[content], to: &html)
                 html += Array("</code>".utf8)
-                out += Array(hooks.inlineCode(raw, String(decoding: html, as: UTF8.self)).utf8)
+                out.append(contentsOf: hooks.inlineCode(raw, String(decoding: html, as: UTF8.self)).utf8)
             case .link(let index):
                 writeLink(index)
             }
@@ -171,7 +171,7 @@ struct MailMarkdownHTMLWriter {
         } else {
             html = Array("<a href=\"".utf8) + url + Array("\">".utf8) + body.out + Array("</a>".utf8)
         }
-        out += Array(hooks.link(link.raw, String(decoding: html, as: UTF8.self), link.isImage).utf8)
+        out.append(contentsOf: hooks.link(link.raw, String(decoding: html, as: UTF8.self), link.isImage).utf8)
     }
 
     /// A list and its nested lists, without recursion.
