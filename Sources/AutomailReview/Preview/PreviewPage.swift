@@ -6,8 +6,8 @@ import MailRendering
 /// The pages a reviewer opens: one email (headers, subject, the HTML part in a frame, the text part)
 /// and an index of every template and locale.
 public enum PreviewPage {
-    /// A page showing the headers, the subject and the HTML part of `email`, then its text part.
-    public static func page(_ email: RenderedEmail) -> String {
+    /// The header rows a page shows for `email`, unescaped: From, To, Reply-To, Subject, then its own headers.
+    static func headerRows(_ email: RenderedEmail) -> [(String, String)] {
         func shown(_ mailbox: Mailbox) -> String {
             mailbox.name.isEmpty ? mailbox.address : "\(mailbox.name) <\(mailbox.address)>"
         }
@@ -15,7 +15,12 @@ public enum PreviewPage {
         if let replyTo = email.replyTo { rows.append(("Reply-To", replyTo)) }
         rows.append(("Subject", email.subject))
         rows += email.headers.map { ($0.name, $0.value) }
-        let table = rows.map {
+        return rows
+    }
+
+    /// A page showing the headers, the subject and the HTML part of `email`, then its text part.
+    public static func page(_ email: RenderedEmail) -> String {
+        let table = headerRows(email).map {
             "<tr><th>\(HTMLEscaper.escape(.attribute, $0.0))</th><td>\(HTMLEscaper.escape(.attribute, $0.1))</td></tr>"
         }.joined(separator: "\n")
         return """

@@ -155,14 +155,8 @@ public enum ReviewSite {
         contacts: [(name: String, file: String)], contact: Int, emlFile: String, index: String,
         timing: TimingRules = .none
     ) -> String {
-        func shown(_ mailbox: Mailbox) -> String {
-            mailbox.name.isEmpty ? mailbox.address : "\(mailbox.name) <\(mailbox.address)>"
-        }
-        var rows: [(String, String)] = [("From", shown(email.from)), ("To", shown(email.to))]
-        if let replyTo = email.replyTo { rows.append(("Reply-To", replyTo)) }
-        rows.append(("Subject", email.subject))
-        rows += email.headers.map { ($0.name, $0.value) }
-        let headers = rows.map { "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined(separator: "\n")
+        let headers = PreviewPage.headerRows(email).map { "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }
+            .joined(separator: "\n")
         let localeLinks = locales.map {
             $0.locale == email.locale
                 ? "<strong>\(escape($0.locale))</strong>"
