@@ -108,6 +108,16 @@ for workspace in workspace-examples/*/; do
     "$floor_dir/automail-floor" "$workspace" --runs 1 | grep -q ' bodies: '
 done
 
+# The vendored time zone table (Sources/AutoMail/TimeZones/TimeZoneData.swift) is exactly what its generator
+# makes from the pinned PyPI tzdata: nobody edited it by hand and the pin was not changed without it.
+# The pinned tzdata goes into a folder of its own, never into the machine's Python.
+tzdata_pin="$(sed -n 's/^PINNED = "\(.*\)"$/\1/p' scripts/tz/generate.py)"
+tzdata_dir="${XDG_CACHE_HOME:-$HOME/.cache}/automail-tests/tzdata-$tzdata_pin"
+if [[ ! -f "$tzdata_dir/tzdata/__init__.py" ]]; then
+    python3 -m pip install --quiet --target "$tzdata_dir" "tzdata==$tzdata_pin"
+fi
+PYTHONPATH="$tzdata_dir" python3 scripts/tz/generate.py --check
+
 if [[ -f scripts/schemas/validate.py ]]; then
     shopt -s nullglob
     workspaces=(workspace-examples/*/)
