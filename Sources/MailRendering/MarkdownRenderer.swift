@@ -35,7 +35,7 @@ public struct RenderedMarkdown: Sendable, Hashable {
     public init(markdown: String, settings: ConversionSettings) {
         let conversion = MarkdownConversion(markdown: markdown, typography: settings.typography)
         html = htmlFragment(of: conversion).html
-        text = PlainTextWriter.text(
+        text = PlainTextWriter.streamedText(
             fromHTML: conversion.protectedHTML, document: conversion.protectedDocument, settings: settings)
         issues = conversion.issues
     }
@@ -74,7 +74,7 @@ public func checkMarkdown(_ markdown: String) -> [MarkdownIssue] {
 /// without splitting a Liquid construct or a URL. Liquid constructs are kept byte for byte.
 public func renderText(markdown: String, typography: Typography = .none) -> String {
     let conversion = MarkdownConversion(markdown: markdown, typography: typography)
-    return PlainTextWriter.text(fromHTML: conversion.protectedHTML, document: conversion.protectedDocument)
+    return PlainTextWriter.streamedText(fromHTML: conversion.protectedHTML, document: conversion.protectedDocument)
 }
 
 /// One Markdown-to-HTML conversion (``MailMarkdown``), with the checks that go with it.
