@@ -663,6 +663,12 @@ struct MarkdownConversion {
     /// itself, so "the content without its tokens is spaces" is "every gap is spaces". (Removing the
     /// tokens from `content`, a slice of the whole HTML, copied the whole HTML once a paragraph.)
     static func holdsOnlyTags(_ content: Substring, document: ProtectedMarkdown) -> Bool {
+        // Quick "no": such a paragraph starts with a token (`L…`) and ends with one (`…X`) after its spaces.
+        let space = UInt8(ascii: " ")
+        let utf8 = content.utf8
+        guard utf8.first(where: { $0 != space }) == document.prefixBytes.first,
+            utf8.last(where: { $0 != space }) == UInt8(ascii: "X")
+        else { return false }
         let tokens = document.tokens(in: content)
         guard !tokens.isEmpty else { return false }
         var gapStart = content.startIndex

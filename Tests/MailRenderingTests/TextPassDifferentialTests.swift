@@ -24,6 +24,19 @@ struct TextPassDifferentialTests {
         }
     }
 
+    /// The byte pass of French typography on longer HTML, with the tags that open and close code.
+    @Test func frenchTypographyOnBytesAgreesOnLongerHTML() {
+        var generator = Generator(state: 0xF4E7)
+        let pieces =
+            Self.htmlPieces + ["<code class=\"x\">", "<pre><code>", "</code></pre>", "«\u{A0}", "\u{A0}»", "«<"]
+        for _ in 0..<8_000 {
+            let html = generator.string(pieces, upTo: 40)
+            #expect(
+                Typography.french.apply(toProtectedHTML: html) == Self.frenchByScalarView(html),
+                "\(html.debugDescription)")
+        }
+    }
+
     static let outputPieces = [
         "{{", "}}", "{{-", "-}}", " ", "legal.publisher", "a", "\u{301}", "\r", "\r\n", "é", "-", "{", "}",
     ]
