@@ -37,6 +37,20 @@ struct TextPassDifferentialTests {
         }
     }
 
+    /// Trimming a link target's spaces and tabs on bytes against the Character trim.
+    @Test func trimmingSpacesAndTabsAgreesWithTheCharacterTrim() {
+        var generator = Generator(state: 0x7A8)
+        let pieces = [
+            " ", "\t", "a", "é", "\u{301}", "\r\n", "\u{A0}", "\u{202F}", "{{ x }}", "https://a.example", "\n",
+        ]
+        for _ in 0..<4_000 {
+            let text = Substring(generator.string(pieces, upTo: 8))
+            #expect(
+                MarkdownConversion.trimmingSpacesAndTabs(text) == text.trimming([" ", "\t"]), "\(text.debugDescription)"
+            )
+        }
+    }
+
     static let outputPieces = [
         "{{", "}}", "{{-", "-}}", " ", "legal.publisher", "a", "\u{301}", "\r", "\r\n", "é", "-", "{", "}",
     ]
