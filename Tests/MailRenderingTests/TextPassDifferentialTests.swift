@@ -51,6 +51,43 @@ struct TextPassDifferentialTests {
         }
     }
 
+    /// `UTF8Text.isSimple` reading eight ASCII bytes at a time against its byte-by-byte walk (below), on
+    /// strings long enough for words to start at every offset.
+    @Test func isSimpleAgreesWithTheByteWalk() {
+        var generator = Generator(state: 0x51A)
+        let pieces = [
+            "a", "abcdefg", " ", "\r", "\n", "é", "\u{301}", "\u{2019}", "\u{202F}", "\u{2028}", "€", "👍", "\u{20C0}",
+        ]
+        for _ in 0..<8_000 {
+            var text = generator.string(pieces, upTo: 24)
+            let fast = UTF8Text.isSimple(text)
+            let definition = text.withUTF8(Self.isSimpleByBytes)
+            #expect(fast == definition, "\(text.debugDescription)")
+        }
+    }
+
+    /// The byte walk `UTF8Text.isSimple(_:)` was: the definition.
+    static func isSimpleByBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let count = bytes.count
+        while i < count {
+            let byte = bytes[i]
+            if byte < 0xCC {
+                if byte == 0x0D { return false }
+                i += 1
+                continue
+            }
+            guard byte == 0xE2, i + 2 < count else { return false }
+            let scalar = (UInt32(bytes[i + 1] & 0x3F) << 6) | UInt32(bytes[i + 2] & 0x3F) | 0x2000
+            guard
+                (0x2010...0x2027).contains(scalar) || (0x202F...0x205E).contains(scalar)
+                    || (0x20A0...0x20BF).contains(scalar)
+            else { return false }
+            i += 3
+        }
+        return true
+    }
+
     static let outputPieces = [
         "{{", "}}", "{{-", "-}}", " ", "legal.publisher", "a", "\u{301}", "\r", "\r\n", "é", "-", "{", "}",
     ]
