@@ -66,6 +66,31 @@ struct TextPassDifferentialTests {
         }
     }
 
+    /// `UTF8Text.firstOffset(of:in:from:)`, which skips eight bytes at a time, against a plain search.
+    @Test func firstOffsetAgreesWithAPlainSearch() {
+        var generator = Generator(state: 0xF1F)
+        let pieces = ["a", "L", "LQ", "LQQZ", "LQQZ0X", "abcdefgh", " ", "é", "\n", "{{", "{", "%"]
+        let patterns: [[UInt8]] = [Array("LQQZ".utf8), Array("{{".utf8), Array("a".utf8), Array("\n".utf8), []]
+        for _ in 0..<4_000 {
+            let bytes = Array(generator.string(pieces, upTo: 30).utf8)
+            for pattern in patterns {
+                for from in [0, 1, 7, 9] {
+                    let fast = bytes.withUnsafeBufferPointer { UTF8Text.firstOffset(of: pattern, in: $0, from: from) }
+                    var plain: Int?
+                    var i = from
+                    while pattern.isEmpty ? plain == nil : i + pattern.count <= bytes.count {
+                        if pattern.isEmpty || bytes[i..<(i + pattern.count)].elementsEqual(pattern) {
+                            plain = i
+                            break
+                        }
+                        i += 1
+                    }
+                    #expect(fast == plain, "\(bytes) \(pattern) \(from)")
+                }
+            }
+        }
+    }
+
     /// The byte walk `UTF8Text.isSimple(_:)` was: the definition.
     static func isSimpleByBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
