@@ -182,6 +182,9 @@ struct ProtectedMarkdown {
 
         var lineStart = 0
         var inFence = false
+        // A line's first four scalars (see below), in one buffer kept for every line.
+        var head: [Unicode.Scalar] = []
+        head.reserveCapacity(4)
         while lineStart < units.count {
             var lineEnd = lineStart
             while lineEnd < units.count {
@@ -193,7 +196,7 @@ struct ProtectedMarkdown {
             var onlyTags = true
             // The line's text without its placeholders, spaces and tabs dropped in front: its
             // first four scalars decide whether it opens or closes a fence.
-            var head: [Unicode.Scalar] = []
+            head.removeAll(keepingCapacity: true)
             for unit in line {
                 switch unit {
                 case .run(let range):

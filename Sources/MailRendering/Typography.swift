@@ -193,16 +193,21 @@ public struct ConversionSettings: Sendable, Hashable {
             else { return nil }
             return source.dropFirst(2).dropLast(2).trimming([" "])
         }
-        let bytes = Array(source.utf8)
-        let open = UInt8(ascii: "{"), close = UInt8(ascii: "}"), dash = UInt8(ascii: "-"), space = UInt8(ascii: " ")
-        // `{{` and `}}` cannot overlap: a text that starts with one and ends with the other has four bytes or more.
-        guard bytes.count >= 4, bytes[0] == open, bytes[1] == open, bytes[bytes.count - 2] == close,
-            bytes[bytes.count - 1] == close, bytes[2] != dash, bytes[bytes.count - 3] != dash
-        else { return nil }
-        var start = 2
-        var end = bytes.count - 2
-        while start < end, bytes[start] == space { start += 1 }
-        while end > start, bytes[end - 1] == space { end -= 1 }
-        return String(decoding: bytes[start..<end], as: UTF8.self)
+        // On the contiguous bytes (no copy into an array).
+        var source = source
+        return source.withUTF8 { bytes -> String? in
+            let open = UInt8(ascii: "{"), close = UInt8(ascii: "}"), dash = UInt8(ascii: "-")
+            let space = UInt8(ascii: " ")
+            // `{{` and `}}` cannot overlap: a text that starts with one and ends with the other has four
+            // bytes or more.
+            guard bytes.count >= 4, bytes[0] == open, bytes[1] == open, bytes[bytes.count - 2] == close,
+                bytes[bytes.count - 1] == close, bytes[2] != dash, bytes[bytes.count - 3] != dash
+            else { return nil }
+            var start = 2
+            var end = bytes.count - 2
+            while start < end, bytes[start] == space { start += 1 }
+            while end > start, bytes[end - 1] == space { end -= 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
     }
 }
