@@ -25,6 +25,7 @@ enum PlainTextWriter {
         }
         var writer = State(document: document)
         writer.settings = settings
+        writer.inlineIsSimple = true
         let utf8 = html.utf8
         var copy = html
         copy.withUTF8 { bytes in
@@ -170,6 +171,9 @@ enum PlainTextWriter {
         var cells: [String] = []
 
         var settings = ConversionSettings()
+        /// Whether `inline` is always simple text: set by the walk on bytes (`streamedText`), whose HTML and
+        /// known values are simple, so that every piece it appends to `inline` is.
+        var inlineIsSimple = false
 
         init(document: ProtectedMarkdown) {
             self.document = document
@@ -462,7 +466,8 @@ enum PlainTextWriter {
             guard preDepth == 0 else { return }
             let text = inline
             inline = ""
-            guard !text.allSatisfy(\.isWhitespace) else { return }
+            // The walk on bytes keeps `inline` simple: its white space is scalar white space.
+            guard !(inlineIsSimple ? Self.isWhitespace(text) : text.allSatisfy(\.isWhitespace)) else { return }
             var first = quotePrefix
             var rest = quotePrefix
             var kind = BlockKind.paragraph
@@ -477,8 +482,8 @@ enum PlainTextWriter {
             // rendered, and the sender wraps it then (bundle-format.md, "The text part's lines").
             var lines =
                 holdsLiquid(text)
-                ? PlainTextWriter.unwrapped(text, first: first, rest: rest) { restore($0) }
-                : PlainTextWriter.wrap(text, first: first, rest: rest) { restore($0) }
+                ? PlainTextWriter.unwrapped(text, first: first, rest: rest, isSimple: inlineIsSimple) { restore($0) }
+                : PlainTextWriter.wrap(text, first: first, rest: rest, isSimple: inlineIsSimple) { restore($0) }
             if headingLevel == 1 || headingLevel == 2 {
                 let length = lines.map(\.count).max() ?? 0
                 lines.append(String(repeating: headingLevel == 1 ? "=" : "-", count: length))
@@ -511,8 +516,14 @@ enum PlainTextWriter {
     /// Greedy wrap at `PlainTextWriter.width`; a word (and so a Liquid construct or a URL)
     /// is never split; `\n` in `text` is a hard break. `restore` gives the text-part value of a word;
     /// it must return a word without `&` or `L` unchanged (entities and placeholder tokens start so).
-    static func wrap(_ text: String, first: String, rest: String, restore: (Substring) -> String) -> [String] {
-        guard UTF8Text.isSimple(text) else { return wrapByCharacters(text, first: first, rest: rest, restore: restore) }
+    ///
+    /// `isSimple`: the caller knows `text` is simple (``UTF8Text/isSimple(_:)``), which is then not checked again.
+    static func wrap(
+        _ text: String, first: String, rest: String, isSimple: Bool = false, restore: (Substring) -> String
+    ) -> [String] {
+        guard isSimple || UTF8Text.isSimple(text) else {
+            return wrapByCharacters(text, first: first, rest: rest, restore: restore)
+        }
         // Every scalar its own Character: split on bytes, build lines as bytes, and count a line by
         // adding the scalar counts of its parts while they are all simple too (then no two parts
         // join). A word without `&` or `L` (the first letter of every placeholder token) is its own
@@ -622,8 +633,10 @@ enum PlainTextWriter {
     /// On simple text the segments and words are found on bytes and each line is built as bytes; a word
     /// without `&` or `L` is copied as it is. ``unwrappedBySubstrings(_:first:rest:restore:)`` is the
     /// definition, and the path for other text.
-    static func unwrapped(_ text: String, first: String, rest: String, restore: (Substring) -> String) -> [String] {
-        guard UTF8Text.isSimple(text) else {
+    static func unwrapped(
+        _ text: String, first: String, rest: String, isSimple: Bool = false, restore: (Substring) -> String
+    ) -> [String] {
+        guard isSimple || UTF8Text.isSimple(text) else {
             return unwrappedBySubstrings(text, first: first, rest: rest, restore: restore)
         }
         let space = UInt8(ascii: " ")
