@@ -22,6 +22,14 @@ enum MarkdownBounds {
         // `UInt8(ascii:)` patterns cost more instructions than the scalar loop it replaced.)
         var markdown = markdown
         return markdown.withUTF8 { bytes in
+            // Quick "no problem": no more bytes than the scalar bound (so no more scalars either) and at
+            // most `maxOpenBrackets` `[` in all (so never more open at once, nor in one paragraph). The
+            // count is a branch-free loop over the bytes, which the compiler vectorises.
+            if bytes.count <= maxScalars {
+                var brackets = 0
+                for byte in bytes { brackets &+= byte == 0x5B ? 1 : 0 }
+                if brackets <= maxOpenBrackets { return nil }
+            }
             for byte in bytes where byte & 0xC0 != 0x80 {
                 count += 1
                 if count > maxScalars {

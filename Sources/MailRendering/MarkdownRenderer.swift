@@ -35,7 +35,7 @@ public struct RenderedMarkdown: Sendable, Hashable {
     public init(markdown: String, settings: ConversionSettings) {
         let conversion = MarkdownConversion(markdown: markdown, typography: settings.typography)
         html = htmlFragment(of: conversion).html
-        text = PlainTextWriter.text(
+        text = PlainTextWriter.streamedText(
             fromHTML: conversion.protectedHTML, document: conversion.protectedDocument, settings: settings)
         issues = conversion.issues
     }
@@ -74,7 +74,7 @@ public func checkMarkdown(_ markdown: String) -> [MarkdownIssue] {
 /// without splitting a Liquid construct or a URL. Liquid constructs are kept byte for byte.
 public func renderText(markdown: String, typography: Typography = .none) -> String {
     let conversion = MarkdownConversion(markdown: markdown, typography: typography)
-    return PlainTextWriter.text(fromHTML: conversion.protectedHTML, document: conversion.protectedDocument)
+    return PlainTextWriter.streamedText(fromHTML: conversion.protectedHTML, document: conversion.protectedDocument)
 }
 
 /// One Markdown-to-HTML conversion (``MailMarkdown``), with the checks that go with it.
@@ -326,12 +326,44 @@ struct MarkdownConversion {
         }
     }
 
+    /// `text.trimming([" ", "\t"])`: on simple text (``UTF8Text/isSimple(_:)``) the spaces and tabs at
+    /// its ends are bytes and Characters alike, so they are dropped as bytes; the Character trim for other
+    /// text.
+    static func trimmingSpacesAndTabs(_ text: Substring) -> String {
+        guard UTF8Text.isSimple(text) else { return text.trimming([" ", "\t"]) }
+        let utf8 = text.utf8
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        guard let first = utf8.firstIndex(where: { !isBlank($0) }), let last = utf8.lastIndex(where: { !isBlank($0) })
+        else { return "" }
+        // Both bounds are next to ASCII bytes (or the ends): scalar boundaries.
+        return String(Substring(utf8[first...last]))
+    }
+
     /// The `(` matching the `)` that ends `raw`, searched back from it to `start` (the text's first
     /// index), `)` and `(` balancing; by bytes when every scalar of `raw` is its own Character.
     static func openingParenthesis(in raw: Substring, downTo start: Substring.Index) -> Substring.Index? {
         var balance = 0
         if UTF8Text.isSimple(raw) {
             let utf8 = raw.utf8
+            let lowest = utf8.distance(from: utf8.startIndex, to: start)
+            // The contiguous bytes of `raw`, searched from its last byte but one down to `lowest` (the
+            // walk below, on offsets); every offset read lies in `lowest...count - 2`, within the buffer.
+            let found: Int?? = utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+                var offset = bytes.count - 1
+                while offset > lowest {
+                    offset -= 1
+                    if bytes[offset] == UInt8(ascii: ")") { balance += 1 }
+                    if bytes[offset] == UInt8(ascii: "(") {
+                        if balance == 0 { return offset }
+                        balance -= 1
+                    }
+                }
+                return nil
+            }
+            if let found {
+                return found.map { utf8.index(utf8.startIndex, offsetBy: $0) }
+            }
+            balance = 0
             var index = utf8.index(before: utf8.endIndex)
             while index > start {
                 index = utf8.index(before: index)
@@ -363,7 +395,7 @@ struct MarkdownConversion {
         _ url: Substring, range: Range<Int>, wholeRange: Range<Int>,
         document: ProtectedMarkdown
     ) -> MarkdownIssue? {
-        let trimmed = url.trimming([" ", "\t"])
+        let trimmed = trimmingSpacesAndTabs(url)
         if trimmed.isEmpty {
             return MarkdownIssue(
                 kind: .emptyLinkURL, message: "link has an empty target",
@@ -507,7 +539,7 @@ struct MarkdownConversion {
         let (inkURL, text, wholeRange) = (parts.inkURL, parts.text, parts.wholeRange)
         let issue = checkURL(inkURL, range: parts.urlSourceRange, wholeRange: wholeRange, document: document)
         let safe = issue == nil
-        let href = HTMLEscaper.escape(.attribute, inkURL.trimming([" ", "\t"]))
+        let href = HTMLEscaper.escape(.attribute, trimmingSpacesAndTabs(inkURL))
         if isImage {
             let alt = plainAlt(text)
             let altIssue = Self.altIssue(alt, wholeRange: wholeRange)
@@ -528,6 +560,30 @@ struct MarkdownConversion {
         guard UTF8Text.isSimple(inkHTML), UTF8Text.isSimple(inkURL) else {
             return linkTitleByCharacters(ofHTML: inkHTML, url: inkURL)
         }
+        // On contiguous bytes (always, for native strings): the four pieces compared as buffers.
+        var copy = inkHTML
+        let title: String?? = copy.withUTF8 { html in
+            inkURL.utf8.withContiguousStorageIfAvailable { url -> String? in
+                let open: StaticString = "<a href=\""
+                let close: StaticString = "\">"
+                let end: StaticString = "</a>"
+                let urlStart = open.utf8CodeUnitCount
+                let titleStart = urlStart + url.count + close.utf8CodeUnitCount
+                let titleEnd = html.count - end.utf8CodeUnitCount
+                // The prefix and `</a>` must not overlap; every range below lies within `html`.
+                guard titleStart <= titleEnd else { return nil }
+                func holds(_ piece: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
+                    (0..<piece.count).allSatisfy { html[offset + $0] == piece[$0] }
+                }
+                guard open.withUTF8Buffer({ holds($0, at: 0) }), holds(url, at: urlStart),
+                    close.withUTF8Buffer({ holds($0, at: urlStart + url.count) }),
+                    end.withUTF8Buffer({ holds($0, at: titleEnd) })
+                else { return nil }
+                // Both bounds are next to ASCII bytes of the match: scalar boundaries.
+                return String(decoding: UnsafeBufferPointer(rebasing: html[titleStart..<titleEnd]), as: UTF8.self)
+            }
+        }
+        if let title { return title }
         let html = inkHTML.utf8
         let open = "<a href=\"".utf8
         let close = "\">".utf8
@@ -663,6 +719,12 @@ struct MarkdownConversion {
     /// itself, so "the content without its tokens is spaces" is "every gap is spaces". (Removing the
     /// tokens from `content`, a slice of the whole HTML, copied the whole HTML once a paragraph.)
     static func holdsOnlyTags(_ content: Substring, document: ProtectedMarkdown) -> Bool {
+        // Quick "no": such a paragraph starts with a token (`L…`) and ends with one (`…X`) after its spaces.
+        let space = UInt8(ascii: " ")
+        let utf8 = content.utf8
+        guard utf8.first(where: { $0 != space }) == document.prefixBytes.first,
+            utf8.last(where: { $0 != space }) == UInt8(ascii: "X")
+        else { return false }
         let tokens = document.tokens(in: content)
         guard !tokens.isEmpty else { return false }
         var gapStart = content.startIndex

@@ -8,6 +8,133 @@ enum PlainTextWriter {
     /// The column limit of the text part.
     static let width = 78
 
+    /// The text part of `html` (the writer's HTML, placeholders still in), as
+    /// ``text(fromHTML:document:settings:)`` gives it.
+    ///
+    /// On simple HTML (``UTF8Text/isSimple(_:)``) with simple known values, the HTML is walked once on its
+    /// bytes: each tag is told by its bytes (no token array, no tag-name `String`, no attribute dictionary
+    /// but for a tag with attributes), and a text run is appended to the pending text as a slice of the
+    /// HTML, its known outputs substituted only when it holds a token. On such text the tokens, tag names
+    /// and whitespace tests are those of the Character walk, so ``text(fromHTML:document:settings:)``, the
+    /// definition and the path for other text, gives the same text (`TextStreamDifferentialTests`).
+    static func streamedText(
+        fromHTML html: String, document: ProtectedMarkdown, settings: ConversionSettings = .init()
+    ) -> String {
+        guard UTF8Text.isSimple(html), settings.knownValues.values.allSatisfy({ UTF8Text.isSimple($0) }) else {
+            return text(fromHTML: html, document: document, settings: settings)
+        }
+        var writer = State(document: document)
+        writer.settings = settings
+        writer.inlineIsSimple = true
+        let utf8 = html.utf8
+        var copy = html
+        copy.withUTF8 { bytes in
+            /// `html[lower..<upper]`: both offsets are next to an ASCII `<` or `>` or at an end, so on
+            /// scalar boundaries.
+            func slice(_ lower: Int, _ upper: Int) -> Substring {
+                let start = utf8.index(utf8.startIndex, offsetBy: lower)
+                return html[start..<utf8.index(start, offsetBy: upper - lower)]
+            }
+            let less = UInt8(ascii: "<")
+            let greater = UInt8(ascii: ">")
+            // The walk of `HTMLTokenizer.tokens(of:)` on simple text; every index stays within
+            // `0...bytes.count`.
+            var closeMissing = false
+            var index = 0
+            while index < bytes.count {
+                if bytes[index] == less, !closeMissing {
+                    var close = index + 1
+                    while close < bytes.count, bytes[close] != greater { close += 1 }
+                    if close < bytes.count {
+                        writer.handleTag(bytes, index + 1, close) { slice(index + 1, close) }
+                        index = close + 1
+                        continue
+                    }
+                    closeMissing = true
+                }
+                var next = index + 1
+                while next < bytes.count, bytes[next] != less { next += 1 }
+                writer.handleText(slice(index, next), bytes: UnsafeBufferPointer(rebasing: bytes[index..<next]))
+                index = next
+            }
+        }
+        writer.finish()
+        return writer.output
+    }
+
+    /// The tags the text writer acts on, told from the writer's tag names.
+    fileprivate enum Tag {
+        case paragraph
+        case heading(Int)
+        case list(ordered: Bool)
+        case item
+        case blockquote
+        case pre
+        case br
+        case hr
+        case anchor
+        case image
+        case tableRow
+        case cell
+        case other
+
+        /// The tag named `name` (lowercased, as the tokenizer gives it).
+        init(name: String) {
+            var name = name
+            self = name.withUTF8 { Tag(lowercasedASCII: $0) }
+        }
+
+        /// The tag named by `name`'s bytes, ASCII letters read lowercased: what `lowercased()` then a
+        /// comparison with the writer's names gives, when `name` is ASCII.
+        init(lowercasedASCII name: UnsafeBufferPointer<UInt8>) {
+            func lower(_ i: Int) -> UInt8 {
+                let byte = name[i]
+                return (0x41...0x5A).contains(byte) ? byte + 0x20 : byte
+            }
+            func isName(_ literal: StaticString) -> Bool {
+                guard literal.utf8CodeUnitCount == name.count else { return false }
+                return literal.withUTF8Buffer { literal in
+                    for i in 0..<literal.count where literal[i] != lower(i) { return false }
+                    return true
+                }
+            }
+            switch name.count {
+            case 1:
+                switch lower(0) {
+                case UInt8(ascii: "p"): self = .paragraph
+                case UInt8(ascii: "a"): self = .anchor
+                default: self = .other
+                }
+            case 2:
+                if lower(0) == UInt8(ascii: "h"), (UInt8(ascii: "1")...UInt8(ascii: "6")).contains(name[1]) {
+                    self = .heading(Int(name[1] - UInt8(ascii: "0")))
+                } else if isName("ul") {
+                    self = .list(ordered: false)
+                } else if isName("ol") {
+                    self = .list(ordered: true)
+                } else if isName("li") {
+                    self = .item
+                } else if isName("br") {
+                    self = .br
+                } else if isName("hr") {
+                    self = .hr
+                } else if isName("tr") {
+                    self = .tableRow
+                } else if isName("td") || isName("th") {
+                    self = .cell
+                } else {
+                    self = .other
+                }
+            case 3:
+                self = isName("pre") ? .pre : isName("img") ? .image : .other
+            case 10:
+                self = isName("blockquote") ? .blockquote : .other
+            default:
+                self = .other
+            }
+        }
+    }
+
     static func text(fromHTML html: String, document: ProtectedMarkdown, settings: ConversionSettings = .init())
         -> String
     {
@@ -44,6 +171,9 @@ enum PlainTextWriter {
         var cells: [String] = []
 
         var settings = ConversionSettings()
+        /// Whether `inline` is always simple text: set by the walk on bytes (`streamedText`), whose HTML and
+        /// known values are simple, so that every piece it appends to `inline` is.
+        var inlineIsSimple = false
 
         init(document: ProtectedMarkdown) {
             self.document = document
@@ -108,6 +238,127 @@ enum PlainTextWriter {
         }
 
         var quotePrefix: String { String(repeating: "> ", count: quoteDepth) }
+
+        // MARK: The walk on bytes (`streamedText`)
+
+        /// Whether every scalar of `text` is white space: what `allSatisfy(\.isWhitespace)` answers on simple
+        /// text, where every Character is one scalar and its `isWhitespace` is that scalar's.
+        static func isWhitespace(_ text: some StringProtocol) -> Bool {
+            text.unicodeScalars.allSatisfy { scalar in
+                scalar.isASCII ? scalar == " " || (0x09...0x0D).contains(scalar.value) : scalar.properties.isWhitespace
+            }
+        }
+
+        /// The tag between `bytes[lower]` and `bytes[upper - 1]` (the text between `<` and `>` of simple
+        /// HTML, `inside()` as a Substring), as `HTMLTokenizer` reads it.
+        mutating func handleTag(
+            _ bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int, inside: () -> Substring
+        ) {
+            // `lower...upper` lies within the buffer: `upper` is the offset of the `>`.
+            if lower < upper, bytes[lower] == UInt8(ascii: "/") {
+                let name = UnsafeBufferPointer(rebasing: bytes[(lower + 1)..<upper])
+                if name.allSatisfy({ $0 < 0x80 }) {
+                    handleEnd(Tag(lowercasedASCII: name))
+                } else {
+                    handleEnd(Tag(name: inside().dropFirst().lowercased()))
+                }
+                return
+            }
+            // No attributes: ASCII without white space, a final `/` dropped (as `HTMLTokenizer.startTag`).
+            if bytes[lower..<upper].allSatisfy({ $0 < 0x80 && $0 != 0x20 && !(0x09...0x0D).contains($0) }) {
+                let end = upper > lower && bytes[upper - 1] == UInt8(ascii: "/") ? upper - 1 : upper
+                handleStart(Tag(lowercasedASCII: UnsafeBufferPointer(rebasing: bytes[lower..<end])), attributes: [:])
+                return
+            }
+            guard case .start(let name, let attributes) = HTMLTokenizer.startTag(inside()) else { return }
+            handleStart(Tag(name: name), attributes: attributes)
+        }
+
+        /// A text run of simple HTML (`raw`, its bytes `bytes`): ``handle(_:)`` of `.text(raw)`.
+        mutating func handleText(_ raw: Substring, bytes: UnsafeBufferPointer<UInt8>) {
+            // Without the token prefix's bytes there is no token, and nothing to substitute.
+            let holdsToken =
+                !settings.knownValues.isEmpty
+                && UTF8Text.firstOffset(of: document.prefixBytes, in: bytes, from: 0) != nil
+            if preDepth > 0 || openBlocks > 0 {
+                if holdsToken { inline += substitutingKnown(String(raw)) } else { inline += raw }
+            } else {
+                let text = holdsToken ? substitutingKnown(String(raw)) : String(raw)
+                if !Self.isWhitespace(text) {
+                    // Tags unwrapped from their paragraph: glued to the next block.
+                    emit([restore(text.trimming([" ", "\n"]))], kind: .tag)
+                }
+            }
+        }
+
+        /// ``handle(_:)`` of a start tag.
+        mutating func handleStart(_ tag: Tag, attributes: [String: String]) {
+            switch tag {
+            case .paragraph, .heading:
+                flushInline()
+                openBlocks += 1
+                if case .heading(let level) = tag { headingLevel = level } else { headingLevel = 0 }
+            case .list(let ordered):
+                flushInline()
+                let start = Int(attributes["start"] ?? "") ?? 1
+                if lists.isEmpty, lastKind == .listLine { lastKind = .paragraph }
+                lists.append(ListLevel(ordered: ordered, next: start))
+            case .item:
+                flushInline()
+                openBlocks += 1
+                guard var level = lists.popLast() else { break }
+                let outer = lists.last?.indent ?? ""
+                level.marker = outer + (level.ordered ? "\(level.next). " : "- ")
+                level.indent = String(repeating: " ", count: level.marker.count)
+                level.next = level.next.addingReportingOverflow(1).overflow ? level.next : level.next + 1
+                lists.append(level)
+            case .blockquote:
+                flushInline()
+                quoteDepth += 1
+            case .pre:
+                flushInline()
+                preDepth += 1
+            case .br:
+                inline += "\n"
+            case .hr:
+                flushInline()
+                emit([quotePrefix + String(repeating: "-", count: 20)], kind: .paragraph)
+            case .anchor:
+                links.append((substitutingKnown(attributes["href"] ?? ""), inline.endIndex))
+            case .image:
+                inline += attributes["alt"] ?? ""
+            case .tableRow:
+                flushInline()
+                cells = []
+            case .cell:
+                inline = ""
+                openBlocks += 1
+            case .other:
+                break
+            }
+        }
+
+        /// ``handle(_:)`` of an end tag.
+        mutating func handleEnd(_ tag: Tag) {
+            switch tag {
+            case .paragraph, .heading, .item:
+                handle(.end("p"))
+            case .list:
+                handle(.end("ul"))
+            case .blockquote:
+                handle(.end("blockquote"))
+            case .pre:
+                handle(.end("pre"))
+            case .anchor:
+                handle(.end("a"))
+            case .cell:
+                handle(.end("td"))
+            case .tableRow:
+                handle(.end("tr"))
+            case .br, .hr, .image, .other:
+                break
+            }
+        }
 
         mutating func handle(_ token: HTMLTokenizer.Token) {
             switch token {
@@ -215,7 +466,8 @@ enum PlainTextWriter {
             guard preDepth == 0 else { return }
             let text = inline
             inline = ""
-            guard !text.allSatisfy(\.isWhitespace) else { return }
+            // The walk on bytes keeps `inline` simple: its white space is scalar white space.
+            guard !(inlineIsSimple ? Self.isWhitespace(text) : text.allSatisfy(\.isWhitespace)) else { return }
             var first = quotePrefix
             var rest = quotePrefix
             var kind = BlockKind.paragraph
@@ -230,8 +482,8 @@ enum PlainTextWriter {
             // rendered, and the sender wraps it then (bundle-format.md, "The text part's lines").
             var lines =
                 holdsLiquid(text)
-                ? PlainTextWriter.unwrapped(text, first: first, rest: rest) { restore($0) }
-                : PlainTextWriter.wrap(text, first: first, rest: rest) { restore($0) }
+                ? PlainTextWriter.unwrapped(text, first: first, rest: rest, isSimple: inlineIsSimple) { restore($0) }
+                : PlainTextWriter.wrap(text, first: first, rest: rest, isSimple: inlineIsSimple) { restore($0) }
             if headingLevel == 1 || headingLevel == 2 {
                 let length = lines.map(\.count).max() ?? 0
                 lines.append(String(repeating: headingLevel == 1 ? "=" : "-", count: length))
@@ -264,8 +516,14 @@ enum PlainTextWriter {
     /// Greedy wrap at `PlainTextWriter.width`; a word (and so a Liquid construct or a URL)
     /// is never split; `\n` in `text` is a hard break. `restore` gives the text-part value of a word;
     /// it must return a word without `&` or `L` unchanged (entities and placeholder tokens start so).
-    static func wrap(_ text: String, first: String, rest: String, restore: (Substring) -> String) -> [String] {
-        guard UTF8Text.isSimple(text) else { return wrapByCharacters(text, first: first, rest: rest, restore: restore) }
+    ///
+    /// `isSimple`: the caller knows `text` is simple (``UTF8Text/isSimple(_:)``), which is then not checked again.
+    static func wrap(
+        _ text: String, first: String, rest: String, isSimple: Bool = false, restore: (Substring) -> String
+    ) -> [String] {
+        guard isSimple || UTF8Text.isSimple(text) else {
+            return wrapByCharacters(text, first: first, rest: rest, restore: restore)
+        }
         // Every scalar its own Character: split on bytes, build lines as bytes, and count a line by
         // adding the scalar counts of its parts while they are all simple too (then no two parts
         // join). A word without `&` or `L` (the first letter of every placeholder token) is its own
@@ -375,8 +633,10 @@ enum PlainTextWriter {
     /// On simple text the segments and words are found on bytes and each line is built as bytes; a word
     /// without `&` or `L` is copied as it is. ``unwrappedBySubstrings(_:first:rest:restore:)`` is the
     /// definition, and the path for other text.
-    static func unwrapped(_ text: String, first: String, rest: String, restore: (Substring) -> String) -> [String] {
-        guard UTF8Text.isSimple(text) else {
+    static func unwrapped(
+        _ text: String, first: String, rest: String, isSimple: Bool = false, restore: (Substring) -> String
+    ) -> [String] {
+        guard isSimple || UTF8Text.isSimple(text) else {
             return unwrappedBySubstrings(text, first: first, rest: rest, restore: restore)
         }
         let space = UInt8(ascii: " ")

@@ -182,6 +182,9 @@ struct ProtectedMarkdown {
 
         var lineStart = 0
         var inFence = false
+        // A line's first four scalars (see below), in one buffer kept for every line.
+        var head: [Unicode.Scalar] = []
+        head.reserveCapacity(4)
         while lineStart < units.count {
             var lineEnd = lineStart
             while lineEnd < units.count {
@@ -193,7 +196,7 @@ struct ProtectedMarkdown {
             var onlyTags = true
             // The line's text without its placeholders, spaces and tabs dropped in front: its
             // first four scalars decide whether it opens or closes a fence.
-            var head: [Unicode.Scalar] = []
+            head.removeAll(keepingCapacity: true)
             for unit in line {
                 switch unit {
                 case .run(let range):
@@ -484,13 +487,17 @@ struct ProtectedMarkdown {
     /// cluster with its neighbour, where the Character-based definition (`tokensByCharacters(in:)`)
     /// would not see it: such a string is scanned the Character way, so the answer is always the same.
     func tokens(in string: Substring) -> [(range: Range<String.Index>, index: Int)] {
-        var result: [(Range<String.Index>, Int)] = []
+        // The result has the labelled element type (an unlabelled array was cast, element by element), and
+        // the scan below reads the prefix and the placeholder count from locals: capturing `self` copied
+        // this whole value, with a retain of each of its arrays, at every call.
+        var result: [(range: Range<String.Index>, index: Int)] = []
         // Byte offsets (in `string.base`) of each token found, then turned into indices.
         let base = string.base.utf8
         let startOffset = base.distance(from: base.startIndex, to: string.startIndex)
         var needsCharacters = false
+        let prefix = prefixBytes
+        let placeholderCount = placeholders.count
         let fast: Bool? = string.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            let prefix = prefixBytes
             let count = bytes.count
             guard count >= prefix.count + 2 else { return true }
             let first = prefix[0]
@@ -520,7 +527,7 @@ struct ProtectedMarkdown {
                     cursor += 1
                 }
                 if cursor > i + prefix.count, cursor < count, bytes[cursor] == UInt8(ascii: "X"),
-                    !overflow, value < placeholders.count
+                    !overflow, value < placeholderCount
                 {
                     if (i > 0 && bytes[i - 1] >= 0x80) || (cursor + 1 < count && bytes[cursor + 1] >= 0x80) {
                         needsCharacters = true
@@ -528,7 +535,7 @@ struct ProtectedMarkdown {
                     }
                     let lower = base.index(base.startIndex, offsetBy: startOffset + i)
                     let upper = base.index(base.startIndex, offsetBy: startOffset + cursor + 1)
-                    result.append((lower..<upper, value))
+                    result.append((range: lower..<upper, index: value))
                     i = cursor + 1
                 } else {
                     if cursor < count, bytes[cursor] >= 0x80 || (i > 0 && bytes[i - 1] >= 0x80) {

@@ -25,80 +25,121 @@ public enum Typography: Sendable, Hashable {
     /// placeholder (Liquid, autolinks), which are letters and digits only.
     func apply(toProtectedHTML html: String) -> String {
         guard self == .french else { return html }
-        let scalars = ScalarText.scalars(of: html)
-        // Written as UTF-8 bytes; `last` is the last scalar written.
+        var html = html
+        return html.withUTF8(Self.french)
+    }
+
+    /// French spacing on the UTF-8 bytes of the writer's HTML (valid UTF-8), copied in runs between the
+    /// few places it acts on: `<` (a tag, copied whole, counting `<code` and `<pre`), a space or U+00A0
+    /// before `:;!?»`, `«` and `»`. The scalar walk it replaced (`TextPassDifferentialTests.frenchByScalarView`)
+    /// is the definition.
+    private static func french(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let count = bytes.count
         var result: [UInt8] = []
-        result.reserveCapacity(html.utf8.count + html.utf8.count / 8)
-        var last: Unicode.Scalar?
-        func append(_ scalar: Unicode.Scalar) {
-            if scalar.isASCII {
-                result.append(UInt8(truncatingIfNeeded: scalar.value))
-            } else {
-                UTF8.encode(scalar) { result.append($0) }
+        result.reserveCapacity(count + count / 8)
+        let narrow: [UInt8] = [0xE2, 0x80, 0xAF]
+        // Whether the last scalar written lets `»` follow without a narrow space: none yet, a space, `>` or `\n`.
+        var lastBlocksNarrow = true
+        // Every index below is checked against `count` before it is read.
+        func isByte(_ i: Int, _ byte: UInt8) -> Bool { i < count && bytes[i] == byte }
+        /// The length of the space (` `, U+00A0, U+202F) at `i`, or 0.
+        func spaceLength(at i: Int) -> Int {
+            if isByte(i, 0x20) { return 1 }
+            if isByte(i, 0xC2), isByte(i + 1, 0xA0) { return 2 }
+            if isByte(i, 0xE2), isByte(i + 1, 0x80), isByte(i + 2, 0xAF) { return 3 }
+            return 0
+        }
+        /// Copies `bytes[start..<end]` (whole scalars), noting its last scalar.
+        func copy(_ start: Int, _ end: Int) {
+            guard start < end else { return }
+            result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+            let last = bytes[end - 1]
+            // A run starts on a scalar boundary, so the lead byte of its last scalar lies in it; `C2` and
+            // `E2` are lead bytes, never continuation bytes.
+            lastBlocksNarrow =
+                last == 0x20 || last == UInt8(ascii: ">") || last == 0x0A
+                || (last == 0xA0 && end - 2 >= start && bytes[end - 2] == 0xC2)
+                || (last == 0xAF && end - 3 >= start && bytes[end - 3] == 0xE2 && bytes[end - 2] == 0x80)
+        }
+        func tagStarts(_ tag: Range<Int>, with prefix: StaticString) -> Bool {
+            let length = prefix.utf8CodeUnitCount
+            guard tag.count >= length else { return false }
+            let matches = prefix.withUTF8Buffer { prefix in
+                (0..<length).allSatisfy { bytes[tag.lowerBound + $0] == prefix[$0] }
             }
-            last = scalar
+            guard matches else { return false }
+            // A non-ASCII scalar right after the prefix may join its last letter into one Character.
+            guard tag.count > length, bytes[tag.lowerBound + length] >= 0x80 else { return true }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[tag]), as: UTF8.self)
+                .hasPrefix(String(describing: prefix))
         }
-        var index = 0
+        func tagIs(_ tag: Range<Int>, _ name: StaticString) -> Bool {
+            name.withUTF8Buffer { name in
+                name.count == tag.count && (0..<name.count).allSatisfy { bytes[tag.lowerBound + $0] == name[$0] }
+            }
+        }
         var codeDepth = 0
-        func isSpace(_ scalar: Unicode.Scalar) -> Bool { scalar == " " || scalar == "\u{A0}" || scalar == "\u{202F}" }
-        // `String(tag).hasPrefix(prefix)`, by scalars: the two differ only when a non-ASCII scalar
-        // right after the prefix joins its last letter into one Character.
-        func tagStarts(_ range: Range<Int>, with prefix: String) -> Bool {
-            let count = prefix.unicodeScalars.count
-            guard scalars[range].starts(with: prefix.unicodeScalars) else { return false }
-            guard range.count > count, !scalars[range.lowerBound + count].isASCII else { return true }
-            return ScalarText.string(scalars[range]).hasPrefix(prefix)
-        }
-        while index < scalars.count {
-            let scalar = scalars[index]
-            if scalar == "<" {
+        var runStart = 0
+        var i = 0
+        while i < count {
+            let byte = bytes[i]
+            if byte == UInt8(ascii: "<") {
                 // Every `<` here is the writer's markup: copy the tag, counting code and pre.
-                var end = index + 1
-                while end < scalars.count, scalars[end] != ">" { end += 1 }
-                let tag = index..<min(end + 1, scalars.count)
+                copy(runStart, i)
+                var end = i + 1
+                while end < count, bytes[end] != UInt8(ascii: ">") { end += 1 }
+                let tag = i..<min(end + 1, count)
                 if tagStarts(tag, with: "<code") || tagStarts(tag, with: "<pre") { codeDepth += 1 }
-                if scalars[tag].elementsEqual("</code>".unicodeScalars)
-                    || scalars[tag].elementsEqual("</pre>".unicodeScalars)
-                {
-                    codeDepth = max(0, codeDepth - 1)
-                }
-                for scalar in scalars[tag] { append(scalar) }
-                index = end + 1
+                if tagIs(tag, "</code>") || tagIs(tag, "</pre>") { codeDepth = max(0, codeDepth - 1) }
+                copy(tag.lowerBound, tag.upperBound)
+                i = tag.upperBound
+                runStart = i
                 continue
             }
             guard codeDepth == 0 else {
-                append(scalar)
-                index += 1
+                i += 1
                 continue
             }
-            let next = index + 1 < scalars.count ? scalars[index + 1] : nil
-            switch scalar {
-            case " ", "\u{A0}":
+            if byte == 0x20 || (byte == 0xC2 && isByte(i + 1, 0xA0)) {
                 // A space before `:;!?»` becomes the narrow no-break space.
-                if let next, ":;!?»".unicodeScalars.contains(next) {
-                    append(Self.narrowNoBreakSpace)
-                } else {
-                    append(scalar)
+                let next = i + (byte == 0x20 ? 1 : 2)
+                if next < count,
+                    bytes[next] == UInt8(ascii: ":") || bytes[next] == UInt8(ascii: ";")
+                        || bytes[next] == UInt8(ascii: "!") || bytes[next] == UInt8(ascii: "?")
+                        || (bytes[next] == 0xC2 && isByte(next + 1, 0xBB))
+                {
+                    copy(runStart, i)
+                    result.append(contentsOf: narrow)
+                    lastBlocksNarrow = true
+                    runStart = next
                 }
-            case "«":
-                append(scalar)
-                if let next, isSpace(next) {
-                    append(Self.narrowNoBreakSpace)
-                    index += 2
-                    continue
-                } else if let next, next != "<" {
-                    append(Self.narrowNoBreakSpace)
+                i = next
+            } else if byte == 0xC2, isByte(i + 1, 0xAB) {
+                // `«`: a narrow space after it, replacing a space there.
+                copy(runStart, i + 2)
+                i += 2
+                let space = spaceLength(at: i)
+                if space > 0 {
+                    result.append(contentsOf: narrow)
+                    lastBlocksNarrow = true
+                    i += space
+                } else if i < count, bytes[i] != UInt8(ascii: "<") {
+                    result.append(contentsOf: narrow)
+                    lastBlocksNarrow = true
                 }
-            case "»":
-                if let last, !isSpace(last), last != ">", last != "\n" {
-                    append(Self.narrowNoBreakSpace)
-                }
-                append(scalar)
-            default:
-                append(scalar)
+                runStart = i
+            } else if byte == 0xC2, isByte(i + 1, 0xBB) {
+                // `»`: a narrow space before it, unless one (or a space, a tag, a line) is there.
+                copy(runStart, i)
+                if !lastBlocksNarrow { result.append(contentsOf: narrow) }
+                copy(i, i + 2)
+                i += 2
+                runStart = i
+            } else {
+                i += 1
             }
-            index += 1
         }
+        copy(runStart, count)
         return String(decoding: result, as: UTF8.self)
     }
 }
@@ -152,16 +193,21 @@ public struct ConversionSettings: Sendable, Hashable {
             else { return nil }
             return source.dropFirst(2).dropLast(2).trimming([" "])
         }
-        let bytes = Array(source.utf8)
-        let open = UInt8(ascii: "{"), close = UInt8(ascii: "}"), dash = UInt8(ascii: "-"), space = UInt8(ascii: " ")
-        // `{{` and `}}` cannot overlap: a text that starts with one and ends with the other has four bytes or more.
-        guard bytes.count >= 4, bytes[0] == open, bytes[1] == open, bytes[bytes.count - 2] == close,
-            bytes[bytes.count - 1] == close, bytes[2] != dash, bytes[bytes.count - 3] != dash
-        else { return nil }
-        var start = 2
-        var end = bytes.count - 2
-        while start < end, bytes[start] == space { start += 1 }
-        while end > start, bytes[end - 1] == space { end -= 1 }
-        return String(decoding: bytes[start..<end], as: UTF8.self)
+        // On the contiguous bytes (no copy into an array).
+        var source = source
+        return source.withUTF8 { bytes -> String? in
+            let open = UInt8(ascii: "{"), close = UInt8(ascii: "}"), dash = UInt8(ascii: "-")
+            let space = UInt8(ascii: " ")
+            // `{{` and `}}` cannot overlap: a text that starts with one and ends with the other has four
+            // bytes or more.
+            guard bytes.count >= 4, bytes[0] == open, bytes[1] == open, bytes[bytes.count - 2] == close,
+                bytes[bytes.count - 1] == close, bytes[2] != dash, bytes[bytes.count - 3] != dash
+            else { return nil }
+            var start = 2
+            var end = bytes.count - 2
+            while start < end, bytes[start] == space { start += 1 }
+            while end > start, bytes[end - 1] == space { end -= 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
     }
 }

@@ -21,7 +21,20 @@ enum UTF8Text {
     static func isSimple(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         let count = bytes.count
+        let base = bytes.baseAddress.map(UnsafeRawPointer.init)
         while i < count {
+            // Eight ASCII bytes at once: simple unless one is `\r`. The load reads `i..<i + 8`, within the
+            // buffer; `i` is always a scalar boundary (a word starting on a continuation byte is not ASCII).
+            if i + 8 <= count, let base {
+                let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 == 0 {
+                    // Whether a byte of `word` is 0x0D: a zero byte of `x`, found exactly by this test.
+                    let x = word ^ 0x0D0D_0D0D_0D0D_0D0D
+                    if (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0 { return false }
+                    i += 8
+                    continue
+                }
+            }
             let byte = bytes[i]
             if byte < 0xCC {
                 // ASCII, a continuation byte or the lead of U+0080...U+02FF.
@@ -91,10 +104,24 @@ enum UTF8Text {
     }
 
     /// The UTF-8 offset of the first occurrence of `pattern` in `bytes[from...]`.
+    ///
+    /// Eight bytes are read at once where none is the pattern's first byte (the usual has-zero test on the
+    /// word XOR that byte repeated, exact), and skipped together.
     static func firstOffset(of pattern: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
         guard let first = pattern.first else { return from }
+        let splat = UInt64(first) &* 0x0101_0101_0101_0101
+        let base = bytes.baseAddress.map(UnsafeRawPointer.init)
         var i = from
         while i + pattern.count <= bytes.count {
+            // The load reads `i..<i + 8`, within the buffer (`i` is at least `from`, which callers keep
+            // non-negative).
+            if i >= 0, i + 8 <= bytes.count, let base {
+                let x = base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ splat
+                if (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 == 0 {
+                    i += 8
+                    continue
+                }
+            }
             if bytes[i] == first {
                 var k = 1
                 while k < pattern.count, bytes[i + k] == pattern[k] { k += 1 }

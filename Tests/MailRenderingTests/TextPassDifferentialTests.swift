@@ -24,6 +24,95 @@ struct TextPassDifferentialTests {
         }
     }
 
+    /// The byte pass of French typography on longer HTML, with the tags that open and close code.
+    @Test func frenchTypographyOnBytesAgreesOnLongerHTML() {
+        var generator = Generator(state: 0xF4E7)
+        let pieces =
+            Self.htmlPieces + ["<code class=\"x\">", "<pre><code>", "</code></pre>", "«\u{A0}", "\u{A0}»", "«<"]
+        for _ in 0..<8_000 {
+            let html = generator.string(pieces, upTo: 40)
+            #expect(
+                Typography.french.apply(toProtectedHTML: html) == Self.frenchByScalarView(html),
+                "\(html.debugDescription)")
+        }
+    }
+
+    /// Trimming a link target's spaces and tabs on bytes against the Character trim.
+    @Test func trimmingSpacesAndTabsAgreesWithTheCharacterTrim() {
+        var generator = Generator(state: 0x7A8)
+        let pieces = [
+            " ", "\t", "a", "é", "\u{301}", "\r\n", "\u{A0}", "\u{202F}", "{{ x }}", "https://a.example", "\n",
+        ]
+        for _ in 0..<4_000 {
+            let text = Substring(generator.string(pieces, upTo: 8))
+            #expect(
+                MarkdownConversion.trimmingSpacesAndTabs(text) == text.trimming([" ", "\t"]), "\(text.debugDescription)"
+            )
+        }
+    }
+
+    /// `UTF8Text.isSimple` reading eight ASCII bytes at a time against its byte-by-byte walk (below), on
+    /// strings long enough for words to start at every offset.
+    @Test func isSimpleAgreesWithTheByteWalk() {
+        var generator = Generator(state: 0x51A)
+        let pieces = [
+            "a", "abcdefg", " ", "\r", "\n", "é", "\u{301}", "\u{2019}", "\u{202F}", "\u{2028}", "€", "👍", "\u{20C0}",
+        ]
+        for _ in 0..<8_000 {
+            var text = generator.string(pieces, upTo: 24)
+            let fast = UTF8Text.isSimple(text)
+            let definition = text.withUTF8(Self.isSimpleByBytes)
+            #expect(fast == definition, "\(text.debugDescription)")
+        }
+    }
+
+    /// `UTF8Text.firstOffset(of:in:from:)`, which skips eight bytes at a time, against a plain search.
+    @Test func firstOffsetAgreesWithAPlainSearch() {
+        var generator = Generator(state: 0xF1F)
+        let pieces = ["a", "L", "LQ", "LQQZ", "LQQZ0X", "abcdefgh", " ", "é", "\n", "{{", "{", "%"]
+        let patterns: [[UInt8]] = [Array("LQQZ".utf8), Array("{{".utf8), Array("a".utf8), Array("\n".utf8), []]
+        for _ in 0..<4_000 {
+            let bytes = Array(generator.string(pieces, upTo: 30).utf8)
+            for pattern in patterns {
+                for from in [0, 1, 7, 9] {
+                    let fast = bytes.withUnsafeBufferPointer { UTF8Text.firstOffset(of: pattern, in: $0, from: from) }
+                    var plain: Int?
+                    var i = from
+                    while pattern.isEmpty ? plain == nil : i + pattern.count <= bytes.count {
+                        if pattern.isEmpty || bytes[i..<(i + pattern.count)].elementsEqual(pattern) {
+                            plain = i
+                            break
+                        }
+                        i += 1
+                    }
+                    #expect(fast == plain, "\(bytes) \(pattern) \(from)")
+                }
+            }
+        }
+    }
+
+    /// The byte walk `UTF8Text.isSimple(_:)` was: the definition.
+    static func isSimpleByBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let count = bytes.count
+        while i < count {
+            let byte = bytes[i]
+            if byte < 0xCC {
+                if byte == 0x0D { return false }
+                i += 1
+                continue
+            }
+            guard byte == 0xE2, i + 2 < count else { return false }
+            let scalar = (UInt32(bytes[i + 1] & 0x3F) << 6) | UInt32(bytes[i + 2] & 0x3F) | 0x2000
+            guard
+                (0x2010...0x2027).contains(scalar) || (0x202F...0x205E).contains(scalar)
+                    || (0x20A0...0x20BF).contains(scalar)
+            else { return false }
+            i += 3
+        }
+        return true
+    }
+
     static let outputPieces = [
         "{{", "}}", "{{-", "-}}", " ", "legal.publisher", "a", "\u{301}", "\r", "\r\n", "é", "-", "{", "}",
     ]
