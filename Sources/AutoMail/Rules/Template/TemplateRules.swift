@@ -430,7 +430,7 @@ struct TemplateRules {
         keeping findings: inout TextFindings
     ) {
         let key = TextKey(text.text)
-        guard findings.liquid[key] != nil, Self.needsConvertedCheck(text.text) else { return }
+        guard let source = findings.liquid[key]?.template, Self.needsConvertedCheck(text.text) else { return }
         // A build checks both parts it writes; `check` the HTML part, whose block structure the text
         // part follows (the text writer adds only white space between blocks). Markdown past its bounds
         // (`markdownComplexityProblem`) is not converted, nor checked here: a conversion at hand says so
@@ -451,6 +451,9 @@ struct TemplateRules {
             "put each block tag (`{% case %}`, `{% when %}`, `{% if %}`, `{% else %}`, `{% endif %}`…) on a line of its own or at the start or end of a line, outside list items, links and emphasis"
         var parsedHTML: LiquidTemplate?
         for (index, part) in parts.enumerated() {
+            // A part holding exactly the source's constructs parses without issue, as the source did
+            // (`hasConstructs(alikeIn:)`): only a part whose constructs differ is parsed here.
+            if source.hasConstructs(alikeIn: part) { continue }
             let result = LiquidTemplate.parse(part)
             if index == 0 { parsedHTML = result.template }
             guard let issue = result.issues.first else { continue }
@@ -463,8 +466,8 @@ struct TemplateRules {
         // Every path must leave the HTML well nested: a branch tag inside `**…**` whose block ends
         // outside it would leave `<strong>` open for the rest of the email on the other path.
         // Blocks whose tags all stand outside any element have whole blocks as branches: nothing to explore.
-        guard let source = findings.liquid[key]?.template, let html = parsedHTML,
-            !VisibleContent.blockTagsStandOutsideElements(parts[0]),
+        guard !VisibleContent.blockTagsStandOutsideElements(parts[0]),
+            let html = parsedHTML ?? LiquidTemplate.parse(parts[0]).template,
             let exploration = html.renderEveryPath(
                 .object([:]), knownRoots: FooterRules.knownRoots, limit: RenderingRules.maximumPaths)
         else { return }
