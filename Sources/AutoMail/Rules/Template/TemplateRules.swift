@@ -22,6 +22,9 @@ struct TemplateRules {
     /// The manifest: its globals (`legal`, `workspace`) are rendered into subjects to check they stay
     /// one line on every path.
     let manifest: Manifest?
+    /// The bodies and footers several template locales share, parsed and converted once
+    /// (``sharingRepeatedTexts(of:)``); empty until then.
+    var repeatedTexts = RepeatedTexts()
     /// What depends on the locale alone, worked out once for each declared locale and footer locale
     /// (``LocaleFacts``): not once for every subject, body and footer.
     private let localeFacts: [String: LocaleFacts]
@@ -88,10 +91,11 @@ struct TemplateRules {
         var findings = TextFindings()
         if let manifest = workspace.manifest { checkFooters(of: manifest, into: &bag, keeping: &findings) }
         let templates = workspace.templates
+        let rules = sharingRepeatedTexts(of: templates)
         let outcomes = Parallel.map(templates.count, parallelism: parallelism) { index in
             var local = DiagnosticBag()
             var converted = TextFindings()
-            check(templates[index], into: &local, keeping: &converted)
+            rules.check(templates[index], into: &local, keeping: &converted)
             return local.diagnostics
         }
         for diagnostics in outcomes { bag.report(contentsOf: diagnostics) }
@@ -308,7 +312,9 @@ struct TemplateRules {
         // Past the Markdown bound the text is reported once (AM620, by `checkMarkdown` or `checkSubject`)
         // and not parsed: a hostile text must not cost time in proportion to its thousands of tags.
         guard !Self.exceedsCheckedScalars(text.text) else { return }
-        let result = LiquidTemplate.parse(text.text)
+        let result =
+            (repeatedTexts.liquid.isEmpty ? nil : repeatedTexts.liquid[TextKey(text.text)])
+            ?? LiquidTemplate.parse(text.text)
         var locate = TextLocator(text, lines: lines[text.range.file])
         // At most `maxReportsPerText` of each kind: a hostile body with thousands of broken tags must not
         // cost thousands of position computations over a huge text (and the output they make).
@@ -380,19 +386,25 @@ struct TemplateRules {
         // convert it once, here.
         if keepsRenderings {
             let key = MarkdownKey(text.text, typography)
-            let rendered = findings.markdown[key] ?? RenderedMarkdown(markdown: text.text, settings: typography)
+            let rendered =
+                findings.markdown[key] ?? (repeatedTexts.rendered.isEmpty ? nil : repeatedTexts.rendered[key])
+                ?? RenderedMarkdown(markdown: text.text, settings: typography)
             findings.markdown[key] = rendered
             issues = rendered.issues
         } else if Self.needsConvertedCheck(text.text) {
             // `check` writes no text part: the HTML is enough to parse what a sender parses.
-            let fragment = MailRendering.renderHTMLFragment(markdown: text.text)
+            let fragment =
+                (repeatedTexts.fragments.isEmpty ? nil : repeatedTexts.fragments[TextKey(text.text)])
+                ?? MailRendering.renderHTMLFragment(markdown: text.text)
             // Kept for `checkConvertedLiquid` when the Markdown was within its bounds (converted).
             if !fragment.issues.contains(where: { $0.kind == .tooComplex }) {
                 findings.convertedHTML[TextKey(text.text)] = fragment.html
             }
             issues = fragment.issues
         } else {
-            issues = MailRendering.checkMarkdown(text.text)
+            issues =
+                (repeatedTexts.issues.isEmpty ? nil : repeatedTexts.issues[TextKey(text.text)])
+                ?? MailRendering.checkMarkdown(text.text)
         }
         // At most `maxReportsPerText` of each code, the last counting the rest, all located with one
         // locator: 16,000 `<b>` in a body are 20 diagnostics, not 16,000 passes over the body.
