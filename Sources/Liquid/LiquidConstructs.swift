@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 /// Whether two texts hold the same Liquid constructs, compared on their UTF-8 bytes without parsing
 /// either: what lets the template rules skip parsing a Markdown conversion whose Liquid is the source's.
 extension LiquidTemplate {
@@ -56,22 +63,30 @@ extension LiquidTemplate {
     /// opening: the whitespace-control `-` the lexer skips first is neither `}` nor `%`).
     static func nextConstruct(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> FoundConstruct {
         let count = bytes.count
+        guard let base = bytes.baseAddress else { return .none }
         var i = start
         while i + 1 < count {
-            guard bytes[i] == UInt8(ascii: "{") else {
-                i += 1
-                continue
+            // The next `{` found by `memchr`, which reads the `count - i` bytes from `i`, within the buffer.
+            guard let found = memchr(UnsafeRawPointer(base) + i, Int32(UInt8(ascii: "{")), count - i) else {
+                return .none
             }
+            i = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+            guard i + 1 < count else { return .none }
             let second = bytes[i + 1]
             guard second == UInt8(ascii: "{") || second == UInt8(ascii: "%") else {
                 i += 1
                 continue
             }
             let first = second == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "%")
-            var k = i + 2
-            while k + 1 < count {
-                if bytes[k] == first && bytes[k + 1] == UInt8(ascii: "}") { return .closed(i..<(k + 2)) }
-                k += 1
+            // The first `}` at `p >= i + 3` after `first` at `p - 1 >= i + 2`: the first `first` `}` pair
+            // from `i + 2`, each `}` found by `memchr` over the `count - p` bytes from `p`.
+            var p = i + 3
+            while p < count,
+                let close = memchr(UnsafeRawPointer(base) + p, Int32(UInt8(ascii: "}")), count - p)
+            {
+                p = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(close))
+                if bytes[p - 1] == first { return .closed(i..<(p + 1)) }
+                p += 1
             }
             return .unclosed
         }

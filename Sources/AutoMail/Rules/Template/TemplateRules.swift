@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import Diagnostics
 import Liquid
 import MailRendering
@@ -498,14 +505,18 @@ struct TemplateRules {
     static func needsConvertedCheck(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
-            // Each `{` found by `firstIndex(of:)` (memchr-like) and the byte after it compared: the same
-            // answer as ``needsConvertedCheckByBytes(_:)``, the byte-by-byte definition, on every text.
-            var rest = bytes[...]
-            while let brace = rest.firstIndex(of: UInt8(ascii: "{")) {
-                let next = brace + 1
-                guard next < bytes.endIndex else { return false }
+            // Each `{` found by `memchr` and the byte after it compared: the same answer as
+            // ``needsConvertedCheckByBytes(_:)``, the byte-by-byte definition, on every text. `memchr`
+            // reads the `count - offset` bytes from `offset`, within the buffer, and finds a byte in them.
+            guard let base = bytes.baseAddress else { return false }
+            let start = UnsafeRawPointer(base)
+            let count = bytes.count
+            var offset = 0
+            while offset < count, let found = memchr(start + offset, Int32(UInt8(ascii: "{")), count - offset) {
+                let next = start.distance(to: UnsafeRawPointer(found)) + 1
+                guard next < count else { return false }
                 if bytes[next] == UInt8(ascii: "%") { return true }
-                rest = bytes[next...]
+                offset = next
             }
             return false
         }
