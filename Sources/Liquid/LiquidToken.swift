@@ -53,8 +53,6 @@ struct Lexer {
 
     func tokens() -> [RawToken] {
         var result: [RawToken] = []
-        // A body is a few dozen tokens: one allocation for the first 16 instead of growing from one.
-        result.reserveCapacity(16)
         var i = 0
         while i < scalars.count {
             guard let start = delimiters.nextOpening(from: i) else {

@@ -1,3 +1,4 @@
+import Diagnostics
 import Testing
 
 @testable import AutoMail
@@ -21,5 +22,27 @@ struct VariableCatalogDifferentialTests {
             if answer { allowed += 1 }
         }
         #expect(allowed > 20)
+    }
+
+    /// `VariableCatalog.isListField` against the joined name looked up in `listNames`, with the checkbox
+    /// fields of the Lyon example.
+    @Test func listFieldsAgreeWithJoinedNames() throws {
+        let root = Fixtures.repositoryRoot.appendingPathComponent("workspace-examples/lyon-municipales")
+        let files = try Fixtures.files(in: root).map { SourceFile(path: $0.key, bytes: Array($0.value)) }
+        var timings = PhaseTimings()
+        let decoded = DecodedWorkspace.decode(files, options: BuildOptions(), timings: &timings)
+        let catalog = VariableCatalog(manifest: decoded.workspace.manifest)
+        #expect(!catalog.listNames.isEmpty)
+        var segments = Self.segments
+        for name in catalog.listNames { segments += name.split(separator: ".").map(String.init) + [name] }
+        var paths: [[String]] = [[]]
+        for _ in 0..<3 { paths = paths + paths.flatMap { path in segments.map { path + [$0] } } }
+        var lists = 0
+        for path in Set(paths) {
+            let answer = catalog.isListField(path)
+            #expect(answer == catalog.listNames.contains(path.joined(separator: ".")), "\(path)")
+            if answer { lists += 1 }
+        }
+        #expect(lists >= catalog.listNames.count)
     }
 }

@@ -10,6 +10,8 @@ public struct VariableCatalog: Sendable {
     private(set) var listNames: Set<String> = []
     /// ``names`` split at their `.`, for ``allows(_:)``.
     private var namesByComponents: NamesByComponents?
+    /// ``listNames`` split at their `.`, for ``isListField(_:)``; `nil` unless each has two components.
+    private var listNamesByComponents: NamesByComponents?
 
     /// Variables automail fills from the manifest (`globals` in the bundle).
     public static let globalNames = [
@@ -39,6 +41,7 @@ public struct VariableCatalog: Sendable {
         names = Set(contact.map(\.0)).union(Self.globalNames)
         listNames = Set(contact.filter { $0.1 == ContactFieldType.checkbox.rawValue }.map(\.0))
         namesByComponents = Self.byComponents(names)
+        listNamesByComponents = Self.byComponents(listNames).flatMap { $0.single.isEmpty ? $0 : nil }
     }
 
     /// Whether a path read by a template is allowed: a known name, optionally followed by one
@@ -64,6 +67,16 @@ public struct VariableCatalog: Sendable {
             }
         }
         return false
+    }
+
+    /// Whether `path`, joined with `.`, names a checkbox field (a list): ``listNames`` asked without
+    /// joining when the path is two segments without a `.` (list names are `contact.` and a field id).
+    func isListField(_ path: [String]) -> Bool {
+        guard !listNames.isEmpty else { return false }
+        guard let byComponents = listNamesByComponents, path.count == 2,
+            !path.contains(where: { $0.utf8.contains(UInt8(ascii: ".")) })
+        else { return listNames.contains(path.joined(separator: ".")) }
+        return byComponents.pairs[path[0]]?.contains(path[1]) == true
     }
 
     /// ``allows(_:)`` by joining each prefix of the path with `.` and looking it up in ``names``: the

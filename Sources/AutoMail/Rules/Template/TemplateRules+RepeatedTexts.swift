@@ -16,6 +16,12 @@ struct RepeatedTexts: Sendable {
     var fragments: [TextKey: (html: String, issues: [MarkdownIssue])] = [:]
     /// Each other repeated text, its Markdown issues (`check`).
     var issues: [TextKey: [MarkdownIssue]] = [:]
+    /// The UTF-8 lengths of the repeated texts: a text of another length is none of them, known
+    /// without hashing its bytes.
+    var lengths: Set<Int> = []
+
+    /// Whether `text` may be one of the repeated texts (its length is one of theirs).
+    func mayHold(_ text: String) -> Bool { !lengths.isEmpty && lengths.contains(text.utf8.count) }
 }
 
 extension TemplateRules {
@@ -53,6 +59,7 @@ extension TemplateRules {
         var repeated = RepeatedTexts()
         for (key, (liquid, conversion)) in zip(keys, results) {
             repeated.liquid[key.text] = liquid
+            repeated.lengths.insert(key.text.text.utf8.count)
             switch conversion {
             case .rendered(let rendered): repeated.rendered[key] = rendered
             case .fragment(let fragment): repeated.fragments[key.text] = fragment

@@ -320,7 +320,7 @@ struct TemplateRules {
         // and not parsed: a hostile text must not cost time in proportion to its thousands of tags.
         guard !Self.exceedsCheckedScalars(text.text) else { return }
         let result =
-            (repeatedTexts.liquid.isEmpty ? nil : repeatedTexts.liquid[TextKey(text.text)])
+            (repeatedTexts.mayHold(text.text) ? repeatedTexts.liquid[TextKey(text.text)] : nil)
             ?? LiquidTemplate.parse(text.text)
         var locate = TextLocator(text, lines: lines[text.range.file])
         // At most `maxReportsPerText` of each kind: a hostile body with thousands of broken tags must not
@@ -346,7 +346,7 @@ struct TemplateRules {
                     "choose another name for the variable (e.g. `my_\(binding.name)`): the footer and the legal checks read `\(binding.name)` as the sender provides it"
             )
         }
-        if keepsRenderings { findings.reads[TextKey(text.text)] = BundleLowering.reads(of: template.variables) }
+        if keepsRenderings { findings.reads[TextKey(text.text)] = Self.reads(of: template.variables) }
         let unknown = template.variables.filter { !variables.allows($0.path) }
         findings.liquid[TextKey(text.text)] = ParsedLiquid(template: template, readsOnlyKnownVariables: unknown.isEmpty)
         for (number, reference) in unknown.prefix(Self.maxReportsPerText).enumerated() {
@@ -368,9 +368,7 @@ struct TemplateRules {
                 notes: Self.omittedNote(shown: number + 1, of: unknown.count), help: help)
         }
         // A checkbox field holds a list: printed as it is, the HTML part's `| escape` fails at send time.
-        let lists = template.printed.filter {
-            variables.listNames.contains($0.path.joined(separator: ".")) && $0.firstFilter != "size"
-        }
+        let lists = template.printed.filter { variables.isListField($0.path) && $0.firstFilter != "size" }
         for (number, printed) in lists.prefix(Self.maxReportsPerText).enumerated() {
             let name = printed.path.joined(separator: ".")
             bag.report(
@@ -394,14 +392,14 @@ struct TemplateRules {
         if keepsRenderings {
             let key = MarkdownKey(text.text, typography)
             let rendered =
-                findings.markdown[key] ?? (repeatedTexts.rendered.isEmpty ? nil : repeatedTexts.rendered[key])
+                findings.markdown[key] ?? (repeatedTexts.mayHold(text.text) ? repeatedTexts.rendered[key] : nil)
                 ?? RenderedMarkdown(markdown: text.text, settings: typography)
             findings.markdown[key] = rendered
             issues = rendered.issues
         } else if Self.needsConvertedCheck(text.text) {
             // `check` writes no text part: the HTML is enough to parse what a sender parses.
             let fragment =
-                (repeatedTexts.fragments.isEmpty ? nil : repeatedTexts.fragments[TextKey(text.text)])
+                (repeatedTexts.mayHold(text.text) ? repeatedTexts.fragments[TextKey(text.text)] : nil)
                 ?? MailRendering.renderHTMLFragment(markdown: text.text)
             // Kept for `checkConvertedLiquid` when the Markdown was within its bounds (converted).
             if !fragment.issues.contains(where: { $0.kind == .tooComplex }) {
@@ -410,7 +408,7 @@ struct TemplateRules {
             issues = fragment.issues
         } else {
             issues =
-                (repeatedTexts.issues.isEmpty ? nil : repeatedTexts.issues[TextKey(text.text)])
+                (repeatedTexts.mayHold(text.text) ? repeatedTexts.issues[TextKey(text.text)] : nil)
                 ?? MailRendering.checkMarkdown(text.text)
         }
         // At most `maxReportsPerText` of each code, the last counting the rest, all located with one
@@ -499,6 +497,32 @@ struct TemplateRules {
                 at: culprit, notes: notes, help: help)
             return
         }
+    }
+
+    /// The variables `references` read, as the lowering records them (``BundleLowering/reads(of:)-swift.type.method``,
+    /// the definition, `TemplateRulesScanTests`): each full path joined with `.`, and its first two
+    /// segments; built by appending, without a `joined(separator:)` (2,500 instructions each) per name.
+    static func reads(of references: [LiquidVariableReference]) -> Set<String> {
+        var used = Set<String>()
+        for reference in references {
+            let path = reference.path
+            guard let first = path.first else {
+                used.insert("")
+                continue
+            }
+            var name = first
+            if path.count > 1 {
+                name += "."
+                name += path[1]
+                used.insert(name)
+                for segment in path.dropFirst(2) {
+                    name += "."
+                    name += segment
+                }
+            }
+            used.insert(name)
+        }
+        return used
     }
 
     /// Whether a text has a Liquid tag, so that its conversion is parsed as a sender parses it.
