@@ -130,6 +130,9 @@ struct TemplateRules {
     /// Checks one template; its Markdown conversions go into `findings` when ``keepsRenderings``.
     func check(_ template: Template, into bag: inout DiagnosticBag, keeping findings: inout TextFindings) {
         let locales = symbols.locales
+        // A subject, preheader, body and footer a locale at most: room for them at once, not grown (and
+        // every key hashed again) four times over.
+        findings.liquid.reserveCapacity(findings.liquid.count + template.locales.count * 4)
         do {
             let name = "template `\(template.id.value)`"
             var present = Set<String>()
