@@ -12,7 +12,7 @@ struct Analysis {
                 break
             case .output(let expression, _):
                 visit(expression)
-                if let path = Self.staticPath(expression.base), let first = path.first, !bound.contains(first),
+                if let path = Self.staticPath(expression.base), let first = path.first, !isBound(first),
                     case .path(_, _, let range) = expression.base
                 {
                     printed.append(
@@ -41,6 +41,9 @@ struct Analysis {
             }
         }
     }
+
+    /// Whether `name` was bound by `assign` or `capture` (most templates bind nothing: no hashing then).
+    private func isBound(_ name: String) -> Bool { !bound.isEmpty && bound.contains(name) }
 
     /// The names of a path made of properties only (`contact.district`, not `contact[key]`).
     private static func staticPath(_ expression: Expression) -> [String]? {
@@ -83,7 +86,7 @@ struct Analysis {
                 visit(inner)
             }
         }
-        if let first = path.first, !bound.contains(first) {
+        if let first = path.first, !isBound(first) {
             variables.append(LiquidVariableReference(path: path, range: range))
         }
     }

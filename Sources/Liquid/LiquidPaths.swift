@@ -103,3 +103,30 @@ extension LiquidTemplate {
         return found
     }
 }
+
+extension LiquidTemplate {
+    /// Whether every rendering of the template, on every path and for every context, holds an ASCII
+    /// letter or digit that is a character of its own: a text (or `raw` body) outside every block holds
+    /// one right after another ASCII byte. Top-level texts are written as they are on every rendering
+    /// (a rendering that fails has no output at all), and after an ASCII byte (not a carriage return
+    /// before a line feed, nor a prepended or joining scalar) a character always begins, so that
+    /// character is the letter or digit, `isLetter` or `isNumber`, whatever the rendering puts around it.
+    public var alwaysRendersASCIIAlphanumeric: Bool {
+        for node in nodes {
+            switch node {
+            case .text(let text), .raw(let text):
+                var previousIsASCII = false
+                for byte in text.utf8 {
+                    let isAlphanumeric =
+                        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                        || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                        || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                    if isAlphanumeric && previousIsASCII { return true }
+                    previousIsASCII = byte < 0x80
+                }
+            default: continue
+            }
+        }
+        return false
+    }
+}

@@ -27,10 +27,26 @@ public enum ScalarText {
         return string.withUTF8 { bytes in
             [Unicode.Scalar](unsafeUninitializedCapacity: bytes.count) { buffer, initialized in
                 // `withUTF8` gives valid UTF-8: each lead byte says how many continuation bytes follow.
+                guard let base = bytes.baseAddress else {
+                    initialized = 0
+                    return
+                }
                 var i = 0
                 var n = 0
                 let count = bytes.count
                 while i < count {
+                    // Eight ASCII bytes at a time (their high bits clear), most of every text: no decoding,
+                    // no validity check. `i + 8 <= count` keeps the load within the bytes, and `n <= i`
+                    // (a scalar takes at least a byte) the eight scalars within the buffer of `count`.
+                    if i + 8 <= count {
+                        let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                        if word & 0x8080_8080_8080_8080 == 0 {
+                            for k in 0..<8 { buffer.initializeElement(at: n + k, to: Unicode.Scalar(base[i + k])) }
+                            i += 8
+                            n += 8
+                            continue
+                        }
+                    }
                     // ASCII, most of every text: no decoding, no validity check.
                     if bytes[i] < 0x80 {
                         buffer.initializeElement(at: n, to: Unicode.Scalar(bytes[i]))

@@ -1,3 +1,4 @@
+import Liquid
 import Testing
 
 @testable import AutoMail
@@ -14,6 +15,23 @@ struct TemplateRulesScanTests {
             #expect(
                 TemplateRules.needsConvertedCheck(text) == TemplateRules.needsConvertedCheckByBytes(text),
                 "\(text.debugDescription)")
+        }
+    }
+
+    /// `TemplateRules.reads(of:)`, built by appending, records the names the lowering's definition
+    /// (`BundleLowering.reads(of:)`, by joining) records, on the variables of generated templates.
+    @Test func readsAgreeWithTheLowerings() {
+        let paths = [
+            "contact.firstname", "contact.firstname.size", "legal.publisher", "unsubscribe_url", "a[\"b.c\"].d",
+            "x[y].z", "contact[\"é\"]", "workspace.name.first", "a.b.c.d.e",
+        ]
+        for first in paths {
+            for second in paths {
+                let source = "{{ \(first) }} {% if \(second) %}{{ \(second) }}{% endif %}"
+                let variables = LiquidTemplate.parse(source).template?.variables ?? []
+                #expect(!variables.isEmpty, "\(source)")
+                #expect(TemplateRules.reads(of: variables) == BundleLowering.reads(of: variables), "\(source)")
+            }
         }
     }
 

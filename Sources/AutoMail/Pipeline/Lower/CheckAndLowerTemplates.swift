@@ -33,9 +33,15 @@ enum CheckAndLowerTemplates {
         let clock = ContinuousClock()
         let workspace = checked.decoded.workspace
         if !checked.hasErrors, let manifest = workspace.manifest {
+            // The texts several templates share are converted once, before the first batch; not with a
+            // template cache, where most templates are not checked at all.
+            let templateRules =
+                options.templateCache == nil
+                ? checked.rules.templateRules.sharingRepeatedTexts(of: workspace.templates)
+                : checked.rules.templateRules
             var lowering = BundleLowering(
                 workspace: workspace, manifest: manifest, symbols: checked.rules.symbols,
-                variables: checked.rules.variables, templateRules: checked.rules.templateRules, options: options)
+                variables: checked.rules.variables, templateRules: templateRules, options: options)
             if options.templateCache != nil {
                 let files = checked.decoded.files
                 let manifestFile = files.first { $0.path == FileKind.manifestPath }

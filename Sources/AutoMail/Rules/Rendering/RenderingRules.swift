@@ -122,6 +122,9 @@ struct RenderingRules {
         parsed: [TextKey: ParsedLiquid]
     ) -> EmptyPath? {
         guard let template = parsedKnown(source, parsed: parsed),
+            // A Markdown rendering holding a letter or a digit is not empty (below): one that every
+            // rendering holds (`alwaysRendersASCIIAlphanumeric`) leaves no path to render.
+            !(markdown && template.alwaysRendersASCIIAlphanumeric),
             let exploration = template.renderEveryPath(
                 anonymous, knownRoots: FooterRules.knownRoots, limit: Self.maximumPaths)
         else { return nil }

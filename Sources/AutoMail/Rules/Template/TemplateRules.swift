@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import Diagnostics
 import Liquid
 import MailRendering
@@ -22,6 +29,9 @@ struct TemplateRules {
     /// The manifest: its globals (`legal`, `workspace`) are rendered into subjects to check they stay
     /// one line on every path.
     let manifest: Manifest?
+    /// The bodies and footers several template locales share, parsed and converted once
+    /// (``sharingRepeatedTexts(of:)``); empty until then.
+    var repeatedTexts = RepeatedTexts()
     /// What depends on the locale alone, worked out once for each declared locale and footer locale
     /// (``LocaleFacts``): not once for every subject, body and footer.
     private let localeFacts: [String: LocaleFacts]
@@ -88,10 +98,11 @@ struct TemplateRules {
         var findings = TextFindings()
         if let manifest = workspace.manifest { checkFooters(of: manifest, into: &bag, keeping: &findings) }
         let templates = workspace.templates
+        let rules = sharingRepeatedTexts(of: templates)
         let outcomes = Parallel.map(templates.count, parallelism: parallelism) { index in
             var local = DiagnosticBag()
             var converted = TextFindings()
-            check(templates[index], into: &local, keeping: &converted)
+            rules.check(templates[index], into: &local, keeping: &converted)
             return local.diagnostics
         }
         for diagnostics in outcomes { bag.report(contentsOf: diagnostics) }
@@ -119,6 +130,9 @@ struct TemplateRules {
     /// Checks one template; its Markdown conversions go into `findings` when ``keepsRenderings``.
     func check(_ template: Template, into bag: inout DiagnosticBag, keeping findings: inout TextFindings) {
         let locales = symbols.locales
+        // A subject, preheader, body and footer a locale at most: room for them at once, not grown (and
+        // every key hashed again) four times over.
+        findings.liquid.reserveCapacity(findings.liquid.count + template.locales.count * 4)
         do {
             let name = "template `\(template.id.value)`"
             var present = Set<String>()
@@ -308,7 +322,9 @@ struct TemplateRules {
         // Past the Markdown bound the text is reported once (AM620, by `checkMarkdown` or `checkSubject`)
         // and not parsed: a hostile text must not cost time in proportion to its thousands of tags.
         guard !Self.exceedsCheckedScalars(text.text) else { return }
-        let result = LiquidTemplate.parse(text.text)
+        let result =
+            (repeatedTexts.mayHold(text.text) ? repeatedTexts.liquid[TextKey(text.text)] : nil)
+            ?? LiquidTemplate.parse(text.text)
         var locate = TextLocator(text, lines: lines[text.range.file])
         // At most `maxReportsPerText` of each kind: a hostile body with thousands of broken tags must not
         // cost thousands of position computations over a huge text (and the output they make).
@@ -333,7 +349,7 @@ struct TemplateRules {
                     "choose another name for the variable (e.g. `my_\(binding.name)`): the footer and the legal checks read `\(binding.name)` as the sender provides it"
             )
         }
-        if keepsRenderings { findings.reads[TextKey(text.text)] = BundleLowering.reads(of: template.variables) }
+        if keepsRenderings { findings.reads[TextKey(text.text)] = Self.reads(of: template.variables) }
         let unknown = template.variables.filter { !variables.allows($0.path) }
         findings.liquid[TextKey(text.text)] = ParsedLiquid(template: template, readsOnlyKnownVariables: unknown.isEmpty)
         for (number, reference) in unknown.prefix(Self.maxReportsPerText).enumerated() {
@@ -355,9 +371,7 @@ struct TemplateRules {
                 notes: Self.omittedNote(shown: number + 1, of: unknown.count), help: help)
         }
         // A checkbox field holds a list: printed as it is, the HTML part's `| escape` fails at send time.
-        let lists = template.printed.filter {
-            variables.listNames.contains($0.path.joined(separator: ".")) && $0.firstFilter != "size"
-        }
+        let lists = template.printed.filter { variables.isListField($0.path) && $0.firstFilter != "size" }
         for (number, printed) in lists.prefix(Self.maxReportsPerText).enumerated() {
             let name = printed.path.joined(separator: ".")
             bag.report(
@@ -380,19 +394,25 @@ struct TemplateRules {
         // convert it once, here.
         if keepsRenderings {
             let key = MarkdownKey(text.text, typography)
-            let rendered = findings.markdown[key] ?? RenderedMarkdown(markdown: text.text, settings: typography)
+            let rendered =
+                findings.markdown[key] ?? (repeatedTexts.mayHold(text.text) ? repeatedTexts.rendered[key] : nil)
+                ?? RenderedMarkdown(markdown: text.text, settings: typography)
             findings.markdown[key] = rendered
             issues = rendered.issues
         } else if Self.needsConvertedCheck(text.text) {
             // `check` writes no text part: the HTML is enough to parse what a sender parses.
-            let fragment = MailRendering.renderHTMLFragment(markdown: text.text)
+            let fragment =
+                (repeatedTexts.mayHold(text.text) ? repeatedTexts.fragments[TextKey(text.text)] : nil)
+                ?? MailRendering.renderHTMLFragment(markdown: text.text)
             // Kept for `checkConvertedLiquid` when the Markdown was within its bounds (converted).
             if !fragment.issues.contains(where: { $0.kind == .tooComplex }) {
                 findings.convertedHTML[TextKey(text.text)] = fragment.html
             }
             issues = fragment.issues
         } else {
-            issues = MailRendering.checkMarkdown(text.text)
+            issues =
+                (repeatedTexts.mayHold(text.text) ? repeatedTexts.issues[TextKey(text.text)] : nil)
+                ?? MailRendering.checkMarkdown(text.text)
         }
         // At most `maxReportsPerText` of each code, the last counting the rest, all located with one
         // locator: 16,000 `<b>` in a body are 20 diagnostics, not 16,000 passes over the body.
@@ -430,7 +450,7 @@ struct TemplateRules {
         keeping findings: inout TextFindings
     ) {
         let key = TextKey(text.text)
-        guard findings.liquid[key] != nil, Self.needsConvertedCheck(text.text) else { return }
+        guard let source = findings.liquid[key]?.template, Self.needsConvertedCheck(text.text) else { return }
         // A build checks both parts it writes; `check` the HTML part, whose block structure the text
         // part follows (the text writer adds only white space between blocks). Markdown past its bounds
         // (`markdownComplexityProblem`) is not converted, nor checked here: a conversion at hand says so
@@ -451,6 +471,9 @@ struct TemplateRules {
             "put each block tag (`{% case %}`, `{% when %}`, `{% if %}`, `{% else %}`, `{% endif %}`…) on a line of its own or at the start or end of a line, outside list items, links and emphasis"
         var parsedHTML: LiquidTemplate?
         for (index, part) in parts.enumerated() {
+            // A part holding exactly the source's constructs parses without issue, as the source did
+            // (`hasConstructs(alikeIn:)`): only a part whose constructs differ is parsed here.
+            if source.hasConstructs(alikeIn: part) { continue }
             let result = LiquidTemplate.parse(part)
             if index == 0 { parsedHTML = result.template }
             guard let issue = result.issues.first else { continue }
@@ -463,8 +486,8 @@ struct TemplateRules {
         // Every path must leave the HTML well nested: a branch tag inside `**…**` whose block ends
         // outside it would leave `<strong>` open for the rest of the email on the other path.
         // Blocks whose tags all stand outside any element have whole blocks as branches: nothing to explore.
-        guard let source = findings.liquid[key]?.template, let html = parsedHTML,
-            !VisibleContent.blockTagsStandOutsideElements(parts[0]),
+        guard !VisibleContent.blockTagsStandOutsideElements(parts[0]),
+            let html = parsedHTML ?? LiquidTemplate.parse(parts[0]).template,
             let exploration = html.renderEveryPath(
                 .object([:]), knownRoots: FooterRules.knownRoots, limit: RenderingRules.maximumPaths)
         else { return }
@@ -479,18 +502,48 @@ struct TemplateRules {
         }
     }
 
+    /// The variables `references` read, as the lowering records them (``BundleLowering/reads(of:)-swift.type.method``,
+    /// the definition, `TemplateRulesScanTests`): each full path joined with `.`, and its first two
+    /// segments; built by appending, without a `joined(separator:)` (2,500 instructions each) per name.
+    static func reads(of references: [LiquidVariableReference]) -> Set<String> {
+        var used = Set<String>()
+        for reference in references {
+            let path = reference.path
+            guard let first = path.first else {
+                used.insert("")
+                continue
+            }
+            var name = first
+            if path.count > 1 {
+                name += "."
+                name += path[1]
+                used.insert(name)
+                for segment in path.dropFirst(2) {
+                    name += "."
+                    name += segment
+                }
+            }
+            used.insert(name)
+        }
+        return used
+    }
+
     /// Whether a text has a Liquid tag, so that its conversion is parsed as a sender parses it.
     static func needsConvertedCheck(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
-            // Each `{` found by `firstIndex(of:)` (memchr-like) and the byte after it compared: the same
-            // answer as ``needsConvertedCheckByBytes(_:)``, the byte-by-byte definition, on every text.
-            var rest = bytes[...]
-            while let brace = rest.firstIndex(of: UInt8(ascii: "{")) {
-                let next = brace + 1
-                guard next < bytes.endIndex else { return false }
+            // Each `{` found by `memchr` and the byte after it compared: the same answer as
+            // ``needsConvertedCheckByBytes(_:)``, the byte-by-byte definition, on every text. `memchr`
+            // reads the `count - offset` bytes from `offset`, within the buffer, and finds a byte in them.
+            guard let base = bytes.baseAddress else { return false }
+            let start = UnsafeRawPointer(base)
+            let count = bytes.count
+            var offset = 0
+            while offset < count, let found = memchr(start + offset, Int32(UInt8(ascii: "{")), count - offset) {
+                let next = start.distance(to: UnsafeRawPointer(found)) + 1
+                guard next < count else { return false }
                 if bytes[next] == UInt8(ascii: "%") { return true }
-                rest = bytes[next...]
+                offset = next
             }
             return false
         }

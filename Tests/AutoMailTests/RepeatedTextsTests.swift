@@ -1,0 +1,73 @@
+import Diagnostics
+import Foundation
+import Testing
+
+@testable import AutoMail
+
+/// Texts several templates share are parsed and converted once (`TemplateRules.sharingRepeatedTexts`):
+/// each template's diagnostics and conversions are the ones it gets when every text is worked out anew.
+struct RepeatedTextsTests {
+    /// Three templates sharing bodies and footers that break rules (raw HTML, an unsafe link, an unknown
+    /// variable, a Liquid error, blocks across Markdown), in two locales, beside the base fixture's.
+    static func files() throws -> [SourceFile] {
+        var files = try Fixtures.files(in: Fixtures.root.appendingPathComponent("base"))
+        let footer = "{{ legal.data_origin }}\n\n<b>Merci</b> [ici](javascript:alert(1)) {{ contact.nickname }}\n"
+        let bodies = [
+            "Bonjour,\n\n- {% if contact.firstname %}vous\n- {% endif %}\n\n{{ contact.firstname | default: \"\" }}\n",
+            "Hello {{ contact.firstname | default: \"friend\" }},\n\n{% if %}broken{% endif %}\n",
+        ]
+        for index in 0..<3 {
+            let body = bodies[index % 2]
+            func block(_ text: String) -> String {
+                text.split(separator: "\n", omittingEmptySubsequences: false).map { "      " + $0 }.joined(
+                    separator: "\n")
+            }
+            let yaml = """
+                id: shared-\(index)
+                purpose: news
+                locales:
+                  fr:
+                    subject: Bonjour
+                    body: |
+                \(block(body))
+                    footer: |
+                \(block(footer))
+                  en:
+                    subject: Hello
+                    body: |
+                \(block(body))
+                    footer: |
+                \(block(footer))
+
+                """
+            files["templates/shared-\(index).yaml"] = Data(yaml.utf8)
+        }
+        return files.map { SourceFile(path: $0.key, bytes: Array($0.value)) }
+    }
+
+    @Test(arguments: [false, true])
+    func sharedTextsGiveEachTemplateItsOwnResults(keepsRenderings: Bool) throws {
+        var timings = PhaseTimings()
+        let decoded = DecodedWorkspace.decode(try Self.files(), options: BuildOptions(), timings: &timings)
+        var bag = DiagnosticBag()
+        var rules = Checker.check(
+            decoded.workspace, lines: decoded.lines, deferringTemplates: true, into: &bag
+        ).templateRules
+        rules.keepsRenderings = keepsRenderings
+        let sharing = rules.sharingRepeatedTexts(of: decoded.workspace.templates)
+        #expect(!sharing.repeatedTexts.liquid.isEmpty)
+        var reported = 0
+        for template in decoded.workspace.templates {
+            var (alone, shared) = (DiagnosticBag(), DiagnosticBag())
+            var (aloneFindings, sharedFindings) = (TextFindings(), TextFindings())
+            rules.check(template, into: &alone, keeping: &aloneFindings)
+            sharing.check(template, into: &shared, keeping: &sharedFindings)
+            #expect(shared.diagnostics == alone.diagnostics, "\(template.id.value)")
+            #expect(sharedFindings.markdown == aloneFindings.markdown)
+            #expect(sharedFindings.convertedHTML == aloneFindings.convertedHTML)
+            #expect(sharedFindings.reads == aloneFindings.reads)
+            reported += alone.diagnostics.count
+        }
+        #expect(reported >= 12)
+    }
+}
