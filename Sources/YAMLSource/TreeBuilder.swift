@@ -189,10 +189,11 @@ struct TreeBuilder {
                 liquidFlow = (stack.count, r.start, written)
                 reportUnquotedLiquid(written, at: r.start)
             }
-            var frame = Frame(isMapping: isMapping, isFlow: isFlow, start: r.start, lastEnd: r.start)
+            // Built in place on the stack (a frame built aside was copied in, then destroyed).
+            stack.append(Frame(isMapping: isMapping, isFlow: isFlow, start: r.start, lastEnd: r.start))
             // Room for a few children at once, rather than growing the array one, two, four at a time.
-            if isMapping { frame.pairs.reserveCapacity(4) } else { frame.items.reserveCapacity(4) }
-            stack.append(frame)
+            let top = stack.count - 1
+            if isMapping { stack[top].pairs.reserveCapacity(4) } else { stack[top].items.reserveCapacity(4) }
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             // `removeLast`, not `popLast`: an optional frame was destroyed through the generic runtime.
             guard !stack.isEmpty else { return false }
