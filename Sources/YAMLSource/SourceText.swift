@@ -10,6 +10,8 @@ import Diagnostics
 struct SourceText {
     /// The bytes without a leading UTF-8 BOM.
     let bytes: ArraySlice<UInt8>
+    /// The whole file, BOM included: `bytes` is a slice of it (the same storage, not a copy).
+    let raw: [UInt8]
     /// For each line, the scalar index of its first character.
     private(set) var lineCharStarts: [Int] = [0]
     /// For each line, the byte offset (into `bytes`, 0-based from its start) of its first character.
@@ -35,6 +37,7 @@ struct SourceText {
     init(_ raw: [UInt8]) {
         var start = 0
         if raw.count >= 3, raw[0] == 0xEF, raw[1] == 0xBB, raw[2] == 0xBF { start = 3 }
+        self.raw = raw
         bytes = raw[start...]
         if raw.count >= 2, (raw[0] == 0xFE && raw[1] == 0xFF) || (raw[0] == 0xFF && raw[1] == 0xFE) {
             failure = .utf16(reason: "starts with a UTF-16 byte order mark")

@@ -56,6 +56,10 @@ struct TreeBuilder {
     /// (see ``YAMLParser/parse(_:limits:streamingItemsOf:_:)``).
     var streaming: (key: String, item: (YAMLNode) -> Void)?
 
+    /// Whether a literal block scalar's text is kept as a view of the file where it can be (else as the
+    /// `String` libyaml decoded: the definition of the views, for tests).
+    var keepsBlockViews = true
+
     private var stack: [Frame] = []
     private var lineHint = 0
     private var documents = 0
@@ -135,6 +139,16 @@ struct TreeBuilder {
             let r = range(event)
             let data = event.data.scalar
             checkProperties(anchor: data.anchor, tag: data.tag, at: r)
+            // A literal block scalar (a body) is kept as a view of the file's bytes when that view reads as
+            // libyaml's value, byte for byte: the text is not held twice.
+            if keepsBlockViews, data.style == YAML_LITERAL_SCALAR_STYLE, let pointer = data.value, data.length > 0,
+                let view = blockView(UnsafeBufferPointer(start: pointer, count: data.length), headerLine: r.start.line)
+            {
+                attach(
+                    YAMLNode(
+                        .scalar(YAMLScalar(view: view, tag: tagText(data.tag))), range: trimmed(r, style: data.style)))
+                return true
+            }
             let value: String
             if let pointer = data.value, data.length > 0 {
                 value = String(decoding: UnsafeBufferPointer(start: pointer, count: data.length), as: UTF8.self)
@@ -175,10 +189,11 @@ struct TreeBuilder {
                 liquidFlow = (stack.count, r.start, written)
                 reportUnquotedLiquid(written, at: r.start)
             }
-            var frame = Frame(isMapping: isMapping, isFlow: isFlow, start: r.start, lastEnd: r.start)
+            // Built in place on the stack (a frame built aside was copied in, then destroyed).
+            stack.append(Frame(isMapping: isMapping, isFlow: isFlow, start: r.start, lastEnd: r.start))
             // Room for a few children at once, rather than growing the array one, two, four at a time.
-            if isMapping { frame.pairs.reserveCapacity(4) } else { frame.items.reserveCapacity(4) }
-            stack.append(frame)
+            let top = stack.count - 1
+            if isMapping { stack[top].pairs.reserveCapacity(4) } else { stack[top].items.reserveCapacity(4) }
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             // `removeLast`, not `popLast`: an optional frame was destroyed through the generic runtime.
             guard !stack.isEmpty else { return false }
@@ -202,6 +217,30 @@ struct TreeBuilder {
             break
         }
         return true
+    }
+
+    /// The view of a literal block scalar's value `value` whose header (`|`) is on 1-based line
+    /// `headerLine`: its lines start on the next line, indented as the first of them holding more than
+    /// blanks. `nil` when the view would not read as `value` (``BlockScalarText/match(_:in:from:indent:)``).
+    private func blockView(_ value: UnsafeBufferPointer<UInt8>, headerLine: Int) -> BlockScalarText? {
+        guard headerLine < text.lineByteStarts.count else { return nil }
+        let start = text.bytes.startIndex + text.lineByteStarts[headerLine]
+        let raw = text.raw
+        var i = start
+        var indent = 0
+        while i < raw.endIndex {
+            switch raw[i] {
+            case 0x20:
+                indent += 1
+                i += 1
+            case 0x0A, 0x0D:
+                indent = 0
+                i += 1
+            default:
+                return BlockScalarText.match(value, in: raw, from: start, indent: indent)
+            }
+        }
+        return nil
     }
 
     /// A block scalar's end mark is at the start of the line after it; end it at its last line instead.

@@ -21,19 +21,91 @@ public enum YAMLValue: Sendable, Hashable {
 }
 
 /// A scalar node: its text exactly as libyaml decoded it, and how it was written.
+///
+/// A literal block scalar's text is kept as a view of its file's bytes (``BlockScalarText``) and decoded
+/// each time ``text`` is read; every other scalar holds its `String`. Two scalars are equal when their
+/// texts, styles and tags are, however each text is held.
 public struct YAMLScalar: Sendable, Hashable {
-    /// The decoded text (escapes processed, block indentation removed).
-    public var text: String
+    /// What few scalars have, held apart so that a scalar copies two references, as it did when it
+    /// held only a text and a tag: its tag, or its text as a view of the file.
+    @usableFromInline
+    final class Extra: Sendable {
+        let tag: String?
+        @usableFromInline let view: BlockScalarText?
+
+        init(tag: String?, view: BlockScalarText?) {
+            self.tag = tag
+            self.view = view
+        }
+    }
+
+    /// The text; empty when a view holds it.
+    @usableFromInline var storedText: String
+    @usableFromInline var extra: Extra?
     /// How it was written.
     public var style: ScalarStyle
+
+    /// The decoded text (escapes processed, block indentation removed). Reading a literal block
+    /// scalar's text decodes it from the file's bytes (or takes it from ``DecodedBlockCache``): read it
+    /// once where it is used many times.
+    public var text: String {
+        // Inlined where it is read: most scalars are keys and short values, read through `storedText`.
+        @inlinable get {
+            if let view = extra?.view { return view.text }
+            return storedText
+        }
+        set {
+            storedText = newValue
+            if extra?.view != nil { extra = extra?.tag.map { Extra(tag: $0, view: nil) } }
+        }
+    }
+
     /// The explicit tag, if any (for example `!!str`); automail refuses tags elsewhere.
-    public var tag: String?
+    public var tag: String? {
+        get { extra?.tag }
+        set { extra = newValue == nil && extra?.view == nil ? nil : Extra(tag: newValue, view: extra?.view) }
+    }
 
     /// Creates a scalar.
     public init(text: String, style: ScalarStyle, tag: String? = nil) {
-        self.text = text
+        storedText = text
+        extra = tag.map { Extra(tag: $0, view: nil) }
         self.style = style
-        self.tag = tag
+    }
+
+    /// A literal block scalar whose text is `view`.
+    init(view: BlockScalarText, tag: String?) {
+        storedText = ""
+        extra = Extra(tag: tag, view: view)
+        style = .literal
+    }
+
+    /// The same text and style, without the tag: what a model keeps of a scalar (the text not decoded).
+    public var untagged: YAMLScalar {
+        guard extra?.tag != nil else { return self }
+        var copy = self
+        copy.tag = nil
+        return copy
+    }
+
+    /// Whether the text is held as a view of the file (for tests).
+    var isView: Bool { extra?.view != nil }
+
+    /// Whether the text is `text`, without copying a held text.
+    @inlinable
+    func hasText(_ text: String) -> Bool {
+        if let view = extra?.view { return view.text == text }
+        return storedText == text
+    }
+
+    public static func == (lhs: YAMLScalar, rhs: YAMLScalar) -> Bool {
+        lhs.style == rhs.style && lhs.tag == rhs.tag && lhs.text == rhs.text
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(text)
+        hasher.combine(style)
+        hasher.combine(tag)
     }
 }
 
@@ -80,8 +152,9 @@ public struct YAMLNode: Sendable, Hashable {
 
     /// Whether the node is a scalar whose text is `text`: how a mapping's key is looked up, without
     /// copying the scalar out of the node.
+    @inlinable
     public func isScalar(_ text: String) -> Bool {
-        if case .scalar(let s) = content { return s.text == text }
+        if case .scalar(let s) = content { return s.hasText(text) }
         return false
     }
 
@@ -104,6 +177,8 @@ public struct YAMLNode: Sendable, Hashable {
         case .mapping: return "mapping"
         case .sequence: return "sequence"
         case .scalar(let s):
+            // Quoted and block scalars are strings: their text is not needed (nor decoded) to say so.
+            guard s.style == .plain else { return "string" }
             switch CoreSchema.resolve(s) {
             case .null: return "null"
             case .bool: return "boolean"

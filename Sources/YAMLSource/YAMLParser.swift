@@ -60,8 +60,15 @@ public enum YAMLParser {
         withoutActuallyEscaping(item) { item in parse(file, limits: limits, streaming: (key, item)) }
     }
 
+    /// ``parse(_:limits:)`` with every literal block scalar's text held as the `String` libyaml decoded,
+    /// never as a view of the file: the definition the views are tested against.
+    static func parseDecodingEveryScalar(_ file: SourceFile, limits: YAMLLimits = .default) -> YAMLParseResult {
+        parse(file, limits: limits, streaming: nil, blockViews: false)
+    }
+
     private static func parse(
-        _ file: SourceFile, limits: YAMLLimits, streaming: (key: String, item: (YAMLNode) -> Void)?
+        _ file: SourceFile, limits: YAMLLimits, streaming: (key: String, item: (YAMLNode) -> Void)?,
+        blockViews: Bool = true
     ) -> YAMLParseResult {
         let path = file.path
         if file.bytes.count > limits.maxFileBytes {
@@ -81,6 +88,7 @@ public enum YAMLParser {
         }
         var builder = TreeBuilder(text: text, path: path, limits: limits)
         builder.streaming = streaming
+        builder.keepsBlockViews = blockViews
         builder.run()
         var hidden = HiddenCharacters.diagnostics(in: text, path: path)
         // A value whose invisible character the byte scan saw is reported once, at the character.

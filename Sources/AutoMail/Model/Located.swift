@@ -20,24 +20,44 @@ extension Located: Hashable where Value: Hashable {}
 
 /// A text that may hold Liquid, with the YAML scalar it came from, so that a problem at a given
 /// character of the text can be pointed at in the file.
+///
+/// A body written as a literal block scalar (`body: |`) is held as a view of its file's bytes and
+/// decoded each time ``text`` is read (``YAMLScalar``), so that a workspace does not hold its bodies
+/// twice: read ``text`` once where it is used many times.
 public struct SourceText: Sendable, Hashable {
-    /// The decoded text.
-    public var text: String
+    /// The scalar without its tag: the text (perhaps not decoded yet) and its style.
+    private var scalar: YAMLScalar
     /// The range of the whole scalar.
     public var range: SourceRange
+
+    /// The decoded text.
+    public var text: String {
+        get { scalar.text }
+        set { scalar.text = newValue }
+    }
+
     /// How the scalar was written (what locating a character inside it depends on).
-    public var style: ScalarStyle
+    public var style: ScalarStyle {
+        get { scalar.style }
+        set { scalar.style = newValue }
+    }
 
     /// Creates a source text from its scalar node. Only the node's range and style are kept, not the
     /// node: a workspace holds hundreds of thousands of texts.
     public init(text: String, node: YAMLNode) {
-        self.text = text
+        scalar = YAMLScalar(text: text, style: node.scalar?.style ?? .plain)
         range = node.range
-        style = node.scalar?.style ?? .plain
+    }
+
+    /// Creates a source text from a scalar node, its text kept as the node holds it (a block scalar's
+    /// text is not decoded).
+    init(scalar: YAMLScalar, node: YAMLNode) {
+        self.scalar = scalar.untagged
+        range = node.range
     }
 
     /// The scalar node the text was read from (its tag aside).
-    public var node: YAMLNode { YAMLNode(.scalar(YAMLScalar(text: text, style: style)), range: range) }
+    public var node: YAMLNode { YAMLNode(.scalar(scalar), range: range) }
 }
 
 /// A text given once per locale (`fr: …`, `en: …`).

@@ -127,8 +127,12 @@ extension ValueKind where Value == SourceText {
     /// A Liquid text; `example` is shown in help lines.
     static func text(example: String) -> ValueKind {
         ValueKind(noun: "a string", example: example) { node, field, bag in
-            guard let text = scalarText(node, field, noun: "a string", example: example, into: &bag) else { return nil }
-            return SourceText(text: text, node: node)
+            // The scalar is kept as it is: a block scalar's text is decoded only when a later stage reads it.
+            guard let scalar = node.scalar else {
+                _ = scalarText(node, field, noun: "a string", example: example, into: &bag)
+                return nil
+            }
+            return SourceText(scalar: scalar, node: node)
         }
     }
 }
