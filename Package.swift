@@ -93,7 +93,8 @@ let package = Package(
         .testTarget(
             name: "AutoMailTests",
             dependencies: [
-                "AutoMail", "AutomailReview", "AutomailRuntime", "BundleFormat", "BundleModel", "TestSupport",
+                "AutoMail", "AutomailReview", "AutomailRuntime", "BundleFormat", "BundleModel", "MailRendering",
+                "TestSupport", "YAMLSource",
             ],
             exclude: ["Fixtures"]),
         .testTarget(name: "AutomailLanguageTests", dependencies: ["AutomailLanguage", "AutoMail", "Diagnostics"]),
