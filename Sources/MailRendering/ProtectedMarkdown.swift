@@ -81,29 +81,37 @@ struct ProtectedMarkdown {
         var scalarCursor = 0
         var byteCursor = 0
         func appendVerbatim(upTo end: Int) {
-            var runScalar = scalarCursor
-            var runByte = byteCursor
-            byteCursor = UTF8Text.advance(
-                sourceBytes, from: byteCursor, scalar: scalarCursor, to: end,
-                newline: { scalar, byte in
-                    if runScalar < scalar { units.append(.run(runScalar..<scalar, bytes: runByte..<byte)) }
-                    units.append(.newline(scalar, byte: byte))
-                    runScalar = scalar + 1
-                    runByte = byte + 1
-                })
-            if runScalar < end { units.append(.run(runScalar..<end, bytes: runByte..<byteCursor)) }
-            scalarCursor = end
+            while true {
+                // The next `\n` before `end`, or `end`.
+                let stop = UTF8Text.advance(
+                    sourceBytes, from: byteCursor, scalar: scalarCursor, to: end, stoppingAtNewline: true)
+                if scalarCursor < stop.scalar {
+                    units.append(.run(scalarCursor..<stop.scalar, bytes: byteCursor..<stop.byte))
+                }
+                guard stop.scalar < end else {
+                    scalarCursor = end
+                    byteCursor = stop.byte
+                    return
+                }
+                units.append(.newline(stop.scalar, byte: stop.byte))
+                scalarCursor = stop.scalar + 1
+                byteCursor = stop.byte + 1
+            }
         }
         for construct in constructs {
             if scalarCursor < construct.range.lowerBound { appendVerbatim(upTo: construct.range.lowerBound) }
-            let text = ScalarText.string(scalars[construct.range])
+            let start = byteCursor
+            byteCursor =
+                UTF8Text.advance(
+                    sourceBytes, from: byteCursor, scalar: scalarCursor, to: construct.range.upperBound,
+                    stoppingAtNewline: false
+                ).byte
+            scalarCursor = construct.range.upperBound
+            // The construct's bytes are its scalars' UTF-8: the same string `ScalarText.string` makes of them.
+            let text = String(decoding: sourceBytes[start..<byteCursor], as: UTF8.self)
             units.append(.token(placeholders.count, construct.range))
             placeholders.append(
                 Placeholder(construct: construct, source: text, token: "\(prefix)\(placeholders.count)X"))
-            byteCursor = UTF8Text.advance(
-                sourceBytes, from: byteCursor, scalar: scalarCursor, to: construct.range.upperBound,
-                newline: { _, _ in })
-            scalarCursor = construct.range.upperBound
         }
         if scalarCursor < scalars.count { appendVerbatim(upTo: scalars.count) }
 
@@ -112,6 +120,8 @@ struct ProtectedMarkdown {
         var output: [UInt8] = []
         output.reserveCapacity(sourceBytes.count + 16 * placeholders.count)
         var pieces: [Piece] = []
+        // At most a piece a unit, and inserted newlines: the room for most bodies at once.
+        pieces.reserveCapacity(units.count + 8)
         var protectedCount = 0
         func emitVerbatim(_ range: Range<Int>, bytes: Range<Int>) {
             if let last = pieces.last, last.verbatim,
