@@ -38,7 +38,7 @@ struct ProtectedMarkdown {
     }
 
     /// Maps the protected text back to the source: contiguous pieces in protected order.
-    private struct Piece {
+    struct Piece: Equatable {
         var protectedStart: Int
         var protectedLength: Int
         var sourceStart: Int
@@ -46,14 +46,16 @@ struct ProtectedMarkdown {
         var verbatim: Bool
     }
 
-    private let pieces: [Piece]
-    /// Unicode-scalar offset of every UTF-8 offset of `text` (plus its end).
-    private let scalarOffsetByUTF8: [Int]
+    let pieces: [Piece]
+    /// The UTF-8 offsets in `text` of its continuation bytes, increasing: the Unicode-scalar offset of a
+    /// UTF-8 offset is that offset less the continuation bytes at or before it.
+    private let continuationOffsets: [Int]
 
     init(source: String) {
         let scanner = LiquidScanner(source)
         self.scanner = scanner
         let scalars = scanner.scalars
+        let sourceBytes = Array(source.utf8)
         var prefix = "LQQZ"
         // The byte search is a quick "no": a Character match is always a byte match too.
         while UTF8Text.contains(source, prefix), source.contains(prefix) {
@@ -66,41 +68,62 @@ struct ProtectedMarkdown {
         var placeholders: [Placeholder] = []
         // Units of the source, in order: runs of verbatim scalars (never holding a `\n`), single
         // `\n`s, and placeholders. Runs rather than one unit a scalar: the same pieces and text.
+        // Verbatim units carry their UTF-8 range in the source too, so that their bytes are copied as they
+        // are, never encoded again from scalars.
         enum Unit {
-            case run(Range<Int>)
-            case newline(Int)
+            case run(Range<Int>, bytes: Range<Int>)
+            case newline(Int, byte: Int)
             case token(Int, Range<Int>)
         }
         var units: [Unit] = []
-        func appendVerbatim(_ range: Range<Int>) {
-            var start = range.lowerBound
-            for offset in range where scalars[offset] == "\n" {
-                if start < offset { units.append(.run(start..<offset)) }
-                units.append(.newline(offset))
-                start = offset + 1
+        // The source is walked once, in order, on its bytes: `scalarCursor` and `byteCursor` are the same
+        // position (a scalar boundary), as Unicode-scalar and UTF-8 offsets.
+        var scalarCursor = 0
+        var byteCursor = 0
+        func appendVerbatim(upTo end: Int) {
+            while true {
+                // The next `\n` before `end`, or `end`.
+                let stop = UTF8Text.advance(
+                    sourceBytes, from: byteCursor, scalar: scalarCursor, to: end, stoppingAtNewline: true)
+                if scalarCursor < stop.scalar {
+                    units.append(.run(scalarCursor..<stop.scalar, bytes: byteCursor..<stop.byte))
+                }
+                guard stop.scalar < end else {
+                    scalarCursor = end
+                    byteCursor = stop.byte
+                    return
+                }
+                units.append(.newline(stop.scalar, byte: stop.byte))
+                scalarCursor = stop.scalar + 1
+                byteCursor = stop.byte + 1
             }
-            if start < range.upperBound { units.append(.run(start..<range.upperBound)) }
         }
-        var next = 0
         for construct in constructs {
-            if next < construct.range.lowerBound { appendVerbatim(next..<construct.range.lowerBound) }
-            let text = ScalarText.string(scalars[construct.range])
+            if scalarCursor < construct.range.lowerBound { appendVerbatim(upTo: construct.range.lowerBound) }
+            let start = byteCursor
+            byteCursor =
+                UTF8Text.advance(
+                    sourceBytes, from: byteCursor, scalar: scalarCursor, to: construct.range.upperBound,
+                    stoppingAtNewline: false
+                ).byte
+            scalarCursor = construct.range.upperBound
+            // The construct's bytes are its scalars' UTF-8: the same string `ScalarText.string` makes of them.
+            let text = String(decoding: sourceBytes[start..<byteCursor], as: UTF8.self)
             units.append(.token(placeholders.count, construct.range))
             placeholders.append(
                 Placeholder(construct: construct, source: text, token: "\(prefix)\(placeholders.count)X"))
-            next = construct.range.upperBound
         }
-        if next < scalars.count { appendVerbatim(next..<scalars.count) }
+        if scalarCursor < scalars.count { appendVerbatim(upTo: scalars.count) }
 
         // Split into lines to give standalone tag lines a block of their own. The text is
-        // written as UTF-8 bytes, with the scalar offset of each byte alongside.
+        // written as UTF-8 bytes.
         var output: [UInt8] = []
-        output.reserveCapacity(scalars.count + 16 * placeholders.count)
-        var table: [Int] = []
-        table.reserveCapacity(scalars.count + 16 * placeholders.count + 1)
+        output.reserveCapacity(sourceBytes.count + 16 * placeholders.count)
         var pieces: [Piece] = []
+        // At most a piece a unit, and inserted newlines: the room for most bodies at once.
+        pieces.reserveCapacity(units.count + 8)
         var protectedCount = 0
-        func emitVerbatim(_ range: Range<Int>) {
+        func emitVerbatim(_ range: Range<Int>, bytes: Range<Int>) {
             if let last = pieces.last, last.verbatim,
                 last.protectedStart + last.protectedLength == protectedCount,
                 last.sourceStart + last.sourceLength == range.lowerBound
@@ -113,37 +136,7 @@ struct ProtectedMarkdown {
                         protectedStart: protectedCount, protectedLength: range.count,
                         sourceStart: range.lowerBound, sourceLength: range.count, verbatim: true))
             }
-            // The run's bytes and offsets are written into room made for them at once (its UTF-8 length
-            // counted first), not appended a byte at a time: the same bytes, each byte of a scalar at
-            // that scalar's protected offset.
-            var length = 0
-            for offset in range { length += UTF8.width(scalars[offset]) }
-            let start = output.count
-            output.append(contentsOf: repeatElement(0, count: length))
-            table.append(contentsOf: repeatElement(0, count: length))
-            let first = protectedCount
-            output.withUnsafeMutableBufferPointer { output in
-                table.withUnsafeMutableBufferPointer { table in
-                    // `start + length` is both arrays' count: every index written is below it.
-                    var at = start
-                    var protected = first
-                    for offset in range {
-                        let scalar = scalars[offset]
-                        if scalar.isASCII {
-                            output[at] = UInt8(truncatingIfNeeded: scalar.value)
-                            table[at] = protected
-                            at += 1
-                        } else {
-                            UTF8.encode(scalar) { byte in
-                                output[at] = byte
-                                table[at] = protected
-                                at += 1
-                            }
-                        }
-                        protected += 1
-                    }
-                }
-            }
+            output.append(contentsOf: sourceBytes[bytes])
             protectedCount += range.count
         }
         func emitToken(_ index: Int, range: Range<Int>) {
@@ -153,11 +146,8 @@ struct ProtectedMarkdown {
                 Piece(
                     protectedStart: protectedCount, protectedLength: token.count,
                     sourceStart: range.lowerBound, sourceLength: range.count, verbatim: false))
-            for byte in token {
-                output.append(byte)
-                table.append(protectedCount)
-                protectedCount += 1
-            }
+            output.append(contentsOf: token)
+            protectedCount += token.count
         }
         func emitInsertedNewline(at offset: Int) {
             pieces.append(
@@ -165,14 +155,13 @@ struct ProtectedMarkdown {
                     protectedStart: protectedCount, protectedLength: 1,
                     sourceStart: offset, sourceLength: 0, verbatim: false))
             output.append(UInt8(ascii: "\n"))
-            table.append(protectedCount)
             protectedCount += 1
         }
 
         let edges = Self.tagEdges(
             units: units.map { unit in
                 switch unit {
-                case .run(let range): .run(range)
+                case .run(let range, _): .run(range)
                 case .newline: .newline
                 case .token(let index, _): .token(index)
                 }
@@ -199,7 +188,7 @@ struct ProtectedMarkdown {
             head.removeAll(keepingCapacity: true)
             for unit in line {
                 switch unit {
-                case .run(let range):
+                case .run(let range, _):
                     for offset in range {
                         // Once the line holds text and its first four scalars are known, the rest of the
                         // run changes neither: `onlyTags` never turns true again, `head` is full.
@@ -221,7 +210,7 @@ struct ProtectedMarkdown {
             if Self.opensFence(
                 head: head,
                 line: line.lazy.flatMap { unit -> ArraySlice<Unicode.Scalar> in
-                    if case .run(let range) = unit { return scalars[range] }
+                    if case .run(let range, _) = unit { return scalars[range] }
                     return []
                 })
             {
@@ -230,8 +219,8 @@ struct ProtectedMarkdown {
             let standalone = !inFence && onlyTags && tagCount > 0
             let firstOffset: Int
             switch units[lineStart] {
-            case .run(let range): firstOffset = range.lowerBound
-            case .newline(let offset): firstOffset = offset
+            case .run(let range, _): firstOffset = range.lowerBound
+            case .newline(let offset, _): firstOffset = offset
             case .token(_, let range): firstOffset = range.lowerBound
             }
             if standalone { emitInsertedNewline(at: firstOffset) }
@@ -245,8 +234,8 @@ struct ProtectedMarkdown {
                 if isHoisted != previousHoisted, position > 0 || isHoisted {
                     let offset: Int
                     switch unit {
-                    case .run(let range): offset = range.lowerBound
-                    case .newline(let at): offset = at
+                    case .run(let range, _): offset = range.lowerBound
+                    case .newline(let at, _): offset = at
                     case .token(_, let range): offset = range.lowerBound
                     }
                     emitInsertedNewline(at: offset)
@@ -254,8 +243,8 @@ struct ProtectedMarkdown {
                 }
                 previousHoisted = isHoisted
                 switch unit {
-                case .run(let range): emitVerbatim(range)
-                case .newline(let offset): emitVerbatim(offset..<offset + 1)
+                case .run(let range, let bytes): emitVerbatim(range, bytes: bytes)
+                case .newline(let offset, let byte): emitVerbatim(offset..<offset + 1, bytes: byte..<byte + 1)
                 case .token(let index, let range): emitToken(index, range: range)
                 }
             }
@@ -264,18 +253,17 @@ struct ProtectedMarkdown {
                 emitInsertedNewline(at: range.upperBound)
             }
             if standalone { emitInsertedNewline(at: firstOffset) }
-            if lineEnd < units.count, case .newline(let offset) = units[lineEnd] {
-                emitVerbatim(offset..<offset + 1)
+            if lineEnd < units.count, case .newline(let offset, let byte) = units[lineEnd] {
+                emitVerbatim(offset..<offset + 1, bytes: byte..<byte + 1)
             }
             lineStart = lineEnd + 1
         }
 
-        table.append(protectedCount)
+        self.continuationOffsets = UTF8Text.continuationOffsets(in: output)
         self.text = String(decoding: output, as: UTF8.self)
         self.placeholders = placeholders
         self.blockOutputs = blockOutputs
         self.pieces = pieces
-        self.scalarOffsetByUTF8 = table
     }
 
     /// The outputs `{{ name }}` (no filter) of a name whose `capture` holds blocks: its opening tag
@@ -444,8 +432,15 @@ struct ProtectedMarkdown {
     /// The Unicode-scalar offset in `text` of an index of `text` (or of a substring of it).
     func protectedOffset(of index: String.Index) -> Int {
         let utf8 = text.utf8.distance(from: text.utf8.startIndex, to: index)
-        guard utf8 >= 0, utf8 < scalarOffsetByUTF8.count else { return 0 }
-        return scalarOffsetByUTF8[utf8]
+        guard utf8 >= 0, utf8 <= text.utf8.count else { return 0 }
+        // The number of continuation bytes at or before `utf8`: the first offset above it, by bisection.
+        var low = 0
+        var high = continuationOffsets.count
+        while low < high {
+            let middle = (low + high) / 2
+            if continuationOffsets[middle] <= utf8 { low = middle + 1 } else { high = middle }
+        }
+        return utf8 - low
     }
 
     /// The source range of a range of `text` (Unicode-scalar offsets).

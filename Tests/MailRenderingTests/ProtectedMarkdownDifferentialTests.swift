@@ -1,0 +1,279 @@
+import TestSupport
+import Liquid
+import Testing
+@testable import MailRendering
+
+/// `ProtectedMarkdown.init`, which copies the source's UTF-8 bytes and counts scalars by lead bytes, against
+/// the construction on Unicode scalars it replaced (kept below as the definition): the same text, the same
+/// pieces, and the same Unicode-scalar offset at every UTF-8 offset of the text.
+struct ProtectedMarkdownDifferentialTests {
+    typealias Generator = SplitMix64
+
+    static let pieces = [
+        "a", "word ", "abcdefghij", " ", "\t", "\n", "\n\n", "\r\n", "é", "\u{301}", "\u{2019}", "👍🏽", "«\u{A0}",
+        "{{ x }}", "{{ intro }}", "{% if a %}", "{% else %}", "{% endif %}", "{% capture intro %}", "{% endcapture %}",
+        "{% raw %}", "{% endraw %}", "{% comment %}c{% endcomment %}", "<b>", "<https://a.example/é>", "<", "```",
+        "```é", "  ```", "LQQZ", "LQQZ0X", "{{", "{%", "}}", "%}", "# ", "- ", "`c`", "[l](https://a.example)",
+    ]
+
+    @Test func constructionAgreesWithTheScalarDefinition() {
+        var generator = Generator(state: 0x9D2)
+        for _ in 0..<4_000 {
+            let source = generator.string(Self.pieces, upTo: 40)
+            Self.expectAgreement(source)
+        }
+    }
+
+    /// Long runs of plain text between constructs and newlines, where the walk skips eight bytes at a time.
+    @Test func constructionAgreesOnLongRuns() {
+        var generator = Generator(state: 0x9D3)
+        let pieces =
+            Self.pieces + [
+                String(repeating: "abcdefgh", count: 5), String(repeating: "é", count: 9), "Vorschläge für ", "ａｂｃ",
+            ]
+        for _ in 0..<2_000 {
+            Self.expectAgreement(generator.string(pieces, upTo: 30))
+        }
+    }
+
+    static func expectAgreement(_ source: String) {
+        let document = ProtectedMarkdown(source: source)
+        let definition = Self.byScalars(source: source)
+        #expect(document.text == definition.text, "\(source.debugDescription)")
+        #expect(document.pieces == definition.pieces, "\(source.debugDescription)")
+        let utf8 = document.text.utf8
+        guard utf8.count + 1 == definition.table.count else {
+            Issue.record("table size \(source.debugDescription)")
+            return
+        }
+        for offset in 0...utf8.count {
+            let index = utf8.index(utf8.startIndex, offsetBy: offset)
+            #expect(
+                document.protectedOffset(of: index) == definition.table[offset], "\(source.debugDescription) \(offset)")
+        }
+    }
+
+    /// The construction on Unicode scalars `ProtectedMarkdown.init` was (commit 3e2596b): the text, the
+    /// pieces, and the Unicode-scalar offset of every UTF-8 offset of the text (plus its end).
+    static func byScalars(source: String) -> (text: String, pieces: [ProtectedMarkdown.Piece], table: [Int]) {
+        let scanner = LiquidScanner(source)
+        let scalars = scanner.scalars
+        var prefix = "LQQZ"
+        // The byte search is a quick "no": a Character match is always a byte match too.
+        while UTF8Text.contains(source, prefix), source.contains(prefix) {
+            prefix = "L" + String(repeating: "Q", count: prefix.count - 1) + "Z"
+        }
+
+        let constructs = scanner.constructs()
+        var placeholders: [ProtectedMarkdown.Placeholder] = []
+        // Units of the source, in order: runs of verbatim scalars (never holding a `\n`), single
+        // `\n`s, and placeholders. Runs rather than one unit a scalar: the same pieces and text.
+        enum Unit {
+            case run(Range<Int>)
+            case newline(Int)
+            case token(Int, Range<Int>)
+        }
+        var units: [Unit] = []
+        func appendVerbatim(_ range: Range<Int>) {
+            var start = range.lowerBound
+            for offset in range where scalars[offset] == "\n" {
+                if start < offset { units.append(.run(start..<offset)) }
+                units.append(.newline(offset))
+                start = offset + 1
+            }
+            if start < range.upperBound { units.append(.run(start..<range.upperBound)) }
+        }
+        var next = 0
+        for construct in constructs {
+            if next < construct.range.lowerBound { appendVerbatim(next..<construct.range.lowerBound) }
+            let text = ScalarText.string(scalars[construct.range])
+            units.append(.token(placeholders.count, construct.range))
+            placeholders.append(
+                ProtectedMarkdown.Placeholder(
+                    construct: construct, source: text, token: "\(prefix)\(placeholders.count)X"))
+            next = construct.range.upperBound
+        }
+        if next < scalars.count { appendVerbatim(next..<scalars.count) }
+
+        // Split into lines to give standalone tag lines a block of their own. The text is
+        // written as UTF-8 bytes, with the scalar offset of each byte alongside.
+        var output: [UInt8] = []
+        output.reserveCapacity(scalars.count + 16 * placeholders.count)
+        var table: [Int] = []
+        table.reserveCapacity(scalars.count + 16 * placeholders.count + 1)
+        var pieces: [ProtectedMarkdown.Piece] = []
+        var protectedCount = 0
+        func emitVerbatim(_ range: Range<Int>) {
+            if let last = pieces.last, last.verbatim,
+                last.protectedStart + last.protectedLength == protectedCount,
+                last.sourceStart + last.sourceLength == range.lowerBound
+            {
+                pieces[pieces.count - 1].protectedLength += range.count
+                pieces[pieces.count - 1].sourceLength += range.count
+            } else {
+                pieces.append(
+                    ProtectedMarkdown.Piece(
+                        protectedStart: protectedCount, protectedLength: range.count,
+                        sourceStart: range.lowerBound, sourceLength: range.count, verbatim: true))
+            }
+            // The run's bytes and offsets are written into room made for them at once (its UTF-8 length
+            // counted first), not appended a byte at a time: the same bytes, each byte of a scalar at
+            // that scalar's protected offset.
+            var length = 0
+            for offset in range { length += UTF8.width(scalars[offset]) }
+            let start = output.count
+            output.append(contentsOf: repeatElement(0, count: length))
+            table.append(contentsOf: repeatElement(0, count: length))
+            let first = protectedCount
+            output.withUnsafeMutableBufferPointer { output in
+                table.withUnsafeMutableBufferPointer { table in
+                    // `start + length` is both arrays' count: every index written is below it.
+                    var at = start
+                    var protected = first
+                    for offset in range {
+                        let scalar = scalars[offset]
+                        if scalar.isASCII {
+                            output[at] = UInt8(truncatingIfNeeded: scalar.value)
+                            table[at] = protected
+                            at += 1
+                        } else {
+                            UTF8.encode(scalar) { byte in
+                                output[at] = byte
+                                table[at] = protected
+                                at += 1
+                            }
+                        }
+                        protected += 1
+                    }
+                }
+            }
+            protectedCount += range.count
+        }
+        func emitToken(_ index: Int, range: Range<Int>) {
+            // Tokens are ASCII: one scalar a byte.
+            let token = placeholders[index].token.utf8
+            pieces.append(
+                ProtectedMarkdown.Piece(
+                    protectedStart: protectedCount, protectedLength: token.count,
+                    sourceStart: range.lowerBound, sourceLength: range.count, verbatim: false))
+            for byte in token {
+                output.append(byte)
+                table.append(protectedCount)
+                protectedCount += 1
+            }
+        }
+        func emitInsertedNewline(at offset: Int) {
+            pieces.append(
+                ProtectedMarkdown.Piece(
+                    protectedStart: protectedCount, protectedLength: 1,
+                    sourceStart: offset, sourceLength: 0, verbatim: false))
+            output.append(UInt8(ascii: "\n"))
+            table.append(protectedCount)
+            protectedCount += 1
+        }
+
+        let edges = ProtectedMarkdown.tagEdges(
+            units: units.map { unit in
+                switch unit {
+                case .run(let range): .run(range)
+                case .newline: .newline
+                case .token(let index, _): .token(index)
+                }
+            }, scalars: scalars, placeholders: placeholders)
+        let blockOutputs = ProtectedMarkdown.blockOutputs(placeholders, scalars: scalars, edges: edges)
+        let hoisted = ProtectedMarkdown.hoistedTags(placeholders: placeholders, edges: edges)
+
+        var lineStart = 0
+        var inFence = false
+        // A line's first four scalars (see below), in one buffer kept for every line.
+        var head: [Unicode.Scalar] = []
+        head.reserveCapacity(4)
+        while lineStart < units.count {
+            var lineEnd = lineStart
+            while lineEnd < units.count {
+                if case .newline = units[lineEnd] { break }
+                lineEnd += 1
+            }
+            let line = units[lineStart..<lineEnd]
+            var tagCount = 0
+            var onlyTags = true
+            // The line's text without its placeholders, spaces and tabs dropped in front: its
+            // first four scalars decide whether it opens or closes a fence.
+            head.removeAll(keepingCapacity: true)
+            for unit in line {
+                switch unit {
+                case .run(let range):
+                    for offset in range {
+                        // Once the line holds text and its first four scalars are known, the rest of the
+                        // run changes neither: `onlyTags` never turns true again, `head` is full.
+                        if !onlyTags, head.count >= 4 { break }
+                        let scalar = scalars[offset]
+                        if !LiquidScanner.isWhitespace(scalar) { onlyTags = false }
+                        if head.count < 4, !(head.isEmpty && (scalar == " " || scalar == "\t")) { head.append(scalar) }
+                    }
+                case .newline:
+                    break
+                case .token(let index, _):
+                    if placeholders[index].construct.isSilentTag || blockOutputs.contains(index) {
+                        tagCount += 1
+                    } else {
+                        onlyTags = false
+                    }
+                }
+            }
+            if ProtectedMarkdown.opensFence(
+                head: head,
+                line: line.lazy.flatMap { unit -> ArraySlice<Unicode.Scalar> in
+                    if case .run(let range) = unit { return scalars[range] }
+                    return []
+                })
+            {
+                inFence.toggle()
+            }
+            let standalone = !inFence && onlyTags && tagCount > 0
+            let firstOffset: Int
+            switch units[lineStart] {
+            case .run(let range): firstOffset = range.lowerBound
+            case .newline(let offset): firstOffset = offset
+            case .token(_, let range): firstOffset = range.lowerBound
+            }
+            if standalone { emitInsertedNewline(at: firstOffset) }
+            // Block tags at the start or the end of a line of text, whose whole block stands at line
+            // edges, get a block of their own, as standalone tag lines do: `{% when "a" %}Text` renders
+            // as the tag, then a paragraph.
+            var previousHoisted = false
+            for (position, unit) in line.enumerated() {
+                var isHoisted = false
+                if !standalone, !inFence, case .token(let index, _) = unit, hoisted.contains(index) { isHoisted = true }
+                if isHoisted != previousHoisted, position > 0 || isHoisted {
+                    let offset: Int
+                    switch unit {
+                    case .run(let range): offset = range.lowerBound
+                    case .newline(let at): offset = at
+                    case .token(_, let range): offset = range.lowerBound
+                    }
+                    emitInsertedNewline(at: offset)
+                    emitInsertedNewline(at: offset)
+                }
+                previousHoisted = isHoisted
+                switch unit {
+                case .run(let range): emitVerbatim(range)
+                case .newline(let offset): emitVerbatim(offset..<offset + 1)
+                case .token(let index, let range): emitToken(index, range: range)
+                }
+            }
+            if previousHoisted, let lastUnit = line.last, case .token(_, let range) = lastUnit {
+                emitInsertedNewline(at: range.upperBound)
+                emitInsertedNewline(at: range.upperBound)
+            }
+            if standalone { emitInsertedNewline(at: firstOffset) }
+            if lineEnd < units.count, case .newline(let offset) = units[lineEnd] {
+                emitVerbatim(offset..<offset + 1)
+            }
+            lineStart = lineEnd + 1
+        }
+
+        table.append(protectedCount)
+        return (String(decoding: output, as: UTF8.self), pieces, table)
+    }
+}
