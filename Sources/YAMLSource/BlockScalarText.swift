@@ -6,6 +6,8 @@
     import Darwin
 #endif
 
+import Synchronization
+
 /// A literal block scalar's text (`body: |`) kept as where it lies in its file's bytes, decoded only
 /// when it is read: a workspace's bodies are most of its bytes, and holding each one a second time as a
 /// `String` beside the file cost about 50 MB on the generated L workspace.
@@ -152,40 +154,39 @@ public final class BlockScalarText: Sendable {
 /// the file storage an entry is recognised by stays alive as long as the entry (it also keeps up to
 /// eight files' bytes alive after a compilation, which its workspace held anyway). A view is recognised by
 /// its identity: the entry holds it, so its address is not reused while the entry lasts.
-final class DecodedBlockCache: @unchecked Sendable {
+final class DecodedBlockCache: Sendable {
     /// The one cache of the process.
     static let shared = DecodedBlockCache()
 
     private static let capacity = 8
-    // Read and written only with `lock` held: the class is Sendable because every access takes it.
-    private var entries: [(view: BlockScalarText, text: String)] = []
-    private var next = 0
-    private let lock: UnsafeMutablePointer<pthread_mutex_t>
 
-    private init() {
-        lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        lock.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(lock, nil)
-        entries.reserveCapacity(Self.capacity)
+    /// The entries, oldest replaced first (`next`), behind the standard library's mutex.
+    private struct Entries: ~Copyable {
+        var entries: [(view: BlockScalarText, text: String)] = []
+        var next = 0
     }
+
+    private let state = Mutex(Entries())
+
+    private init() {}
 
     /// The text of `view`, if it was decoded lately.
     func text(of view: BlockScalarText) -> String? {
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
-        for entry in entries where entry.view === view { return entry.text }
-        return nil
+        state.withLock { state in
+            for entry in state.entries where entry.view === view { return entry.text }
+            return nil
+        }
     }
 
     /// Keeps `text`, the decoding of `view`, in place of the oldest entry.
     func keep(_ text: String, of view: BlockScalarText) {
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
-        if entries.count < Self.capacity {
-            entries.append((view, text))
-        } else {
-            entries[next] = (view, text)
+        state.withLock { state in
+            if state.entries.count < Self.capacity {
+                state.entries.append((view, text))
+            } else {
+                state.entries[state.next] = (view, text)
+            }
+            state.next = (state.next + 1) % Self.capacity
         }
-        next = (next + 1) % Self.capacity
     }
 }
