@@ -30,16 +30,37 @@ extension TemplateRules {
     /// converted once, as ``checkLiquid(_:what:into:keeping:)`` and ``checkMarkdown(_:typography:what:into:keeping:)``
     /// would, on up to ``parallelism`` threads.
     func sharingRepeatedTexts(of templates: [Template]) -> TemplateRules {
-        var counts: [MarkdownKey: Int] = [:]
-        for template in templates {
-            for content in template.locales {
-                // `check` converts without the locale's settings: one conversion a text, whatever its locale.
-                let settings = keepsRenderings ? conversionSettings(locale: content.locale.value) : ConversionSettings()
-                for text in [content.body, content.footer] {
-                    guard let text, !Self.exceedsCheckedScalars(text.text) else { continue }
-                    counts[MarkdownKey(text.text, settings), default: 0] += 1
+        // Two passes, so that no text is held beyond its own reading unless it may repeat: bodies are read
+        // from the file's bytes on demand (`SourceText.text`), and a table holding every body at once
+        // would be the second copy of the workspace's texts that reading on demand removed (about 34 MB
+        // on the generated L). The first pass counts fingerprints (the text's XXH64 and length, and the
+        // locale when a build converts with the locale's settings); the second keys only the texts whose
+        // fingerprint came up twice by the texts themselves, which decides.
+        func fingerprint(_ text: String, locale: String) -> Fingerprint {
+            var text = text
+            let digest = text.withUTF8 { XXH64.hash(UnsafeRawBufferPointer($0)) }
+            return Fingerprint(digest: digest, length: text.utf8.count, locale: self.keepsRenderings ? locale : "")
+        }
+        func eachText(_ body: (String, String) -> Void) {
+            for template in templates {
+                for content in template.locales {
+                    for text in [content.body, content.footer] {
+                        guard let text else { continue }
+                        let source = text.text
+                        guard !Self.exceedsCheckedScalars(source) else { continue }
+                        body(source, content.locale.value)
+                    }
                 }
             }
+        }
+        var seen: [Fingerprint: Int] = [:]
+        eachText { text, locale in seen[fingerprint(text, locale: locale), default: 0] += 1 }
+        var counts: [MarkdownKey: Int] = [:]
+        eachText { text, locale in
+            guard let count = seen[fingerprint(text, locale: locale)], count > 1 else { return }
+            // `check` converts without the locale's settings: one conversion a text, whatever its locale.
+            let settings = self.keepsRenderings ? conversionSettings(locale: locale) : ConversionSettings()
+            counts[MarkdownKey(text, settings), default: 0] += 1
         }
         let keys = counts.filter { $0.value > 1 }.map(\.key)
         guard !keys.isEmpty else { return self }
@@ -70,6 +91,15 @@ extension TemplateRules {
         rules.repeatedTexts = repeated
         return rules
     }
+}
+
+/// A text's fingerprint in ``TemplateRules/sharingRepeatedTexts(of:)``'s first pass: equal texts (with
+/// equal locales, when the locale matters) have equal fingerprints; unequal ones almost never do, and the
+/// second pass compares the texts themselves.
+private struct Fingerprint: Hashable {
+    let digest: UInt64
+    let length: Int
+    let locale: String
 }
 
 /// What ``TemplateRules/sharingRepeatedTexts(of:)`` converts a repeated text to, by the kind of run.
