@@ -371,49 +371,7 @@ enum PlainTextWriter {
                     emit([restore(text.trimming([" ", "\n"]))], kind: .tag)
                 }
             case .start(let name, let attributes):
-                switch name {
-                case "p", "h1", "h2", "h3", "h4", "h5", "h6":
-                    flushInline()
-                    openBlocks += 1
-                    headingLevel = name.hasPrefix("h") ? Int(name.dropFirst()) ?? 0 : 0
-                case "ul", "ol":
-                    flushInline()
-                    let start = Int(attributes["start"] ?? "") ?? 1
-                    if lists.isEmpty, lastKind == .listLine { lastKind = .paragraph }
-                    lists.append(ListLevel(ordered: name == "ol", next: start))
-                case "li":
-                    flushInline()
-                    openBlocks += 1
-                    guard var level = lists.popLast() else { break }
-                    let outer = lists.last?.indent ?? ""
-                    level.marker = outer + (level.ordered ? "\(level.next). " : "- ")
-                    level.indent = String(repeating: " ", count: level.marker.count)
-                    level.next = level.next.addingReportingOverflow(1).overflow ? level.next : level.next + 1
-                    lists.append(level)
-                case "blockquote":
-                    flushInline()
-                    quoteDepth += 1
-                case "pre":
-                    flushInline()
-                    preDepth += 1
-                case "br":
-                    inline += "\n"
-                case "hr":
-                    flushInline()
-                    emit([quotePrefix + String(repeating: "-", count: 20)], kind: .paragraph)
-                case "a":
-                    links.append((substitutingKnown(attributes["href"] ?? ""), inline.endIndex))
-                case "img":
-                    inline += attributes["alt"] ?? ""
-                case "tr":
-                    flushInline()
-                    cells = []
-                case "td", "th":
-                    inline = ""
-                    openBlocks += 1
-                default:
-                    break
-                }
+                handleStart(Tag(name: name), attributes: attributes)
             case .end(let name):
                 switch name {
                 case "p", "h1", "h2", "h3", "h4", "h5", "h6", "li":
