@@ -108,7 +108,111 @@ extension LiquidTemplate {
 
     /// `source` rewritten, and whether it ends outside any output, tag, comment or `raw` body (so that
     /// text after it is read the same whether it is rewritten with it or on its own).
+    ///
+    /// Text without `raw`, `comment`, `capture` or `assign` tags (nearly every body) is rewritten on its
+    /// UTF-8 bytes by ``rewriteWithoutSpecialTags(_:)``; other text by ``rewriteByScalars(_:)``, the
+    /// definition.
     static func rewrite(_ source: String) -> (text: String, endsClean: Bool) {
+        var copy = source
+        if let result = copy.withUTF8({ rewriteWithoutSpecialTags($0) }) { return result }
+        return rewriteByScalars(source)
+    }
+
+    /// ``rewriteByScalars(_:)`` of the UTF-8 `bytes`, or `nil` when they hold a closed tag named `raw`,
+    /// `comment`, `capture` or `assign` (the tags that change how the outputs after them are rewritten).
+    ///
+    /// Without those tags every output is rewritten the same way, and the text is only cut into
+    /// constructs: the delimiters (`{{`, `{%`, `}}`, `%}`, `-`) and the tag names are ASCII, and in UTF-8
+    /// an ASCII byte is never part of another scalar, so the cuts ``LiquidDelimiters`` makes on scalars
+    /// are made here on bytes without decoding the text. Only each output's markup is decoded, to find
+    /// where its escape chain goes.
+    static func rewriteWithoutSpecialTags(_ bytes: UnsafeBufferPointer<UInt8>) -> (text: String, endsClean: Bool)? {
+        let count = bytes.count
+        let openBrace = UInt8(ascii: "{")
+        let closeBrace = UInt8(ascii: "}")
+        let percent = UInt8(ascii: "%")
+        let dash = UInt8(ascii: "-")
+        // Every subscript below is at an index checked against `count`.
+        func nextOpening(from start: Int) -> Int? {
+            var i = start
+            while i + 1 < count {
+                if bytes[i] == openBrace, bytes[i + 1] == openBrace || bytes[i + 1] == percent { return i }
+                i += 1
+            }
+            return nil
+        }
+        func closing(_ first: UInt8, from start: Int) -> Int? {
+            var i = start
+            while i + 1 < count {
+                if bytes[i] == first, bytes[i + 1] == closeBrace { return i }
+                i += 1
+            }
+            return nil
+        }
+        func isSpecialTag(from start: Int, upTo end: Int) -> Bool {
+            var j = start
+            while j < end, isWhitespaceByte(bytes[j]) { j += 1 }
+            let nameStart = j
+            while j < end, isWordByte(bytes[j]) { j += 1 }
+            let name = UnsafeBufferPointer(rebasing: bytes[nameStart..<j])
+            return name.elementsEqual("raw".utf8) || name.elementsEqual("comment".utf8)
+                || name.elementsEqual("capture".utf8) || name.elementsEqual("assign".utf8)
+        }
+        var result: [UInt8] = []
+        var copied = 0
+        var endsClean = true
+        var innerScalars: [Unicode.Scalar] = []
+        var i = 0
+        while let open = nextOpening(from: i) {
+            let isOutput = bytes[open + 1] == openBrace
+            var innerStart = open + 2
+            if innerStart < count, bytes[innerStart] == dash { innerStart += 1 }
+            guard let close = closing(isOutput ? closeBrace : percent, from: innerStart) else {
+                // An unclosed construct runs to the end of the text.
+                endsClean = false
+                break
+            }
+            i = close + 2
+            var innerEnd = close
+            if innerEnd > innerStart, bytes[innerEnd - 1] == dash { innerEnd -= 1 }
+            guard isOutput else {
+                if isSpecialTag(from: innerStart, upTo: innerEnd) { return nil }
+                continue
+            }
+            let inner = UnsafeBufferPointer(rebasing: bytes[innerStart..<innerEnd])
+            innerScalars.removeAll(keepingCapacity: true)
+            if inner.allSatisfy({ $0 < 0x80 }) {
+                for byte in inner { innerScalars.append(Unicode.Scalar(byte)) }
+            } else {
+                innerScalars.append(contentsOf: String(decoding: inner, as: UTF8.self).unicodeScalars)
+            }
+            guard let (insertion, suffix) = escapeInsertion(innerScalars, inner: 0..<innerScalars.count, captured: [])
+            else { continue }
+            // The insertion is a scalar offset into the markup: its byte offset is the UTF-8 width before it.
+            var at = innerStart
+            for scalar in innerScalars[..<min(insertion, innerScalars.count)] { at += UTF8.width(scalar) }
+            if result.isEmpty { result.reserveCapacity(count + 256) }
+            result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<at]))
+            result.append(contentsOf: suffix.utf8)
+            copied = at
+        }
+        guard copied > 0 else { return (String(decoding: bytes, as: UTF8.self), endsClean) }
+        result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
+        return (String(decoding: result, as: UTF8.self), endsClean)
+    }
+
+    /// ``isWhitespace(_:)`` of an ASCII byte.
+    private static func isWhitespaceByte(_ byte: UInt8) -> Bool {
+        byte < 0x80 && isWhitespace(Unicode.Scalar(byte))
+    }
+
+    /// ``isWordScalar(_:)`` of an ASCII byte.
+    private static func isWordByte(_ byte: UInt8) -> Bool {
+        byte < 0x80 && isWordScalar(Unicode.Scalar(byte))
+    }
+
+    /// ``rewrite(_:)`` by lexing the decoded scalars: the definition.
+    static func rewriteByScalars(_ source: String) -> (text: String, endsClean: Bool) {
         let scalars = ScalarText.scalars(of: source)
         // The source's own UTF-8 bytes are copied between insertions, whole runs at a time: the
         // tokens come in order, so one cursor turns their scalar offsets into byte offsets.
