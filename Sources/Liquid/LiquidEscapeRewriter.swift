@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 extension LiquidTemplate {
     /// The filter chain every HTML output ends with: `escape`, then `'` written the way Ruby Liquid
     /// (and automail's renderer) writes it.
@@ -113,39 +121,77 @@ extension LiquidTemplate {
     /// UTF-8 bytes by ``rewriteWithoutSpecialTags(_:)``; other text by ``rewriteByScalars(_:)``, the
     /// definition.
     static func rewrite(_ source: String) -> (text: String, endsClean: Bool) {
-        var copy = source
-        if let result = copy.withUTF8({ rewriteWithoutSpecialTags($0) }) { return result }
-        return rewriteByScalars(source)
+        rewriteWithoutSpecialTags(source) ?? rewriteByScalars(source)
     }
 
-    /// ``rewriteByScalars(_:)`` of the UTF-8 `bytes`, or `nil` when they hold a closed tag named `raw`,
-    /// `comment`, `capture` or `assign` (the tags that change how the outputs after them are rewritten).
+    /// ``rewriteByScalars(_:)`` of `source`, or `nil` when it holds a closed tag named `raw`, `comment`,
+    /// `capture` or `assign` (the tags that change how the outputs after them are rewritten).
     ///
     /// Without those tags every output is rewritten the same way, and the text is only cut into
     /// constructs: the delimiters (`{{`, `{%`, `}}`, `%}`, `-`) and the tag names are ASCII, and in UTF-8
     /// an ASCII byte is never part of another scalar, so the cuts ``LiquidDelimiters`` makes on scalars
     /// are made here on bytes without decoding the text. Only each output's markup is decoded, to find
-    /// where its escape chain goes.
-    static func rewriteWithoutSpecialTags(_ bytes: UnsafeBufferPointer<UInt8>) -> (text: String, endsClean: Bool)? {
+    /// where its escape chain goes. The result is `source`'s own slices and the inserted chains appended
+    /// to a string (no UTF-8 validation of the whole text again); `source` itself when nothing is inserted.
+    static func rewriteWithoutSpecialTags(_ source: String) -> (text: String, endsClean: Bool)? {
+        var copy = source
+        guard let (insertions, endsClean) = copy.withUTF8({ escapeInsertionsWithoutSpecialTags($0) }) else {
+            return nil
+        }
+        guard !insertions.isEmpty else { return (source, endsClean) }
+        let utf8 = source.utf8
+        var size = utf8.count
+        for (_, suffix) in insertions { size += suffix.utf8.count }
+        var result = ""
+        result.reserveCapacity(size)
+        var copied = utf8.startIndex
+        for (offset, suffix) in insertions {
+            // Byte offsets within the bytes `withUTF8` gave, each just before an ASCII byte (whitespace,
+            // `-` or `}` of the output): a scalar boundary of `source`.
+            let at = utf8.index(utf8.startIndex, offsetBy: offset)
+            result.append(contentsOf: Substring(utf8[copied..<at]))
+            result.append(suffix)
+            copied = at
+        }
+        result.append(contentsOf: Substring(utf8[copied...]))
+        return (result, endsClean)
+    }
+
+    /// Where ``rewriteWithoutSpecialTags(_:)`` inserts each output's chain in the UTF-8 `bytes` (byte
+    /// offsets, in order) and whether they end outside any construct; `nil` when they hold a closed
+    /// `raw`, `comment`, `capture` or `assign` tag.
+    static func escapeInsertionsWithoutSpecialTags(_ bytes: UnsafeBufferPointer<UInt8>) -> (
+        insertions: [(Int, String)], endsClean: Bool
+    )? {
         let count = bytes.count
         let openBrace = UInt8(ascii: "{")
         let closeBrace = UInt8(ascii: "}")
         let percent = UInt8(ascii: "%")
         let dash = UInt8(ascii: "-")
+        // The offset of the first `byte` at or after `start`. `memchr` reads `count - start` bytes from
+        // `base + start`, within the buffer since `0 <= start < count`.
+        func find(_ byte: UInt8, from start: Int) -> Int? {
+            guard start >= 0, start < count, let base = bytes.baseAddress,
+                let found = memchr(base + start, Int32(byte), count - start)
+            else { return nil }
+            return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+        }
         // Every subscript below is at an index checked against `count`.
         func nextOpening(from start: Int) -> Int? {
             var i = start
-            while i + 1 < count {
-                if bytes[i] == openBrace, bytes[i + 1] == openBrace || bytes[i + 1] == percent { return i }
-                i += 1
+            while let brace = find(openBrace, from: i) {
+                guard brace + 1 < count else { return nil }
+                if bytes[brace + 1] == openBrace || bytes[brace + 1] == percent { return brace }
+                i = brace + 1
             }
             return nil
         }
         func closing(_ first: UInt8, from start: Int) -> Int? {
             var i = start
-            while i + 1 < count {
-                if bytes[i] == first, bytes[i + 1] == closeBrace { return i }
-                i += 1
+            while let candidate = find(first, from: i) {
+                guard candidate + 1 < count else { return nil }
+                if bytes[candidate + 1] == closeBrace { return candidate }
+                i = candidate + 1
             }
             return nil
         }
@@ -158,10 +204,10 @@ extension LiquidTemplate {
             return name.elementsEqual("raw".utf8) || name.elementsEqual("comment".utf8)
                 || name.elementsEqual("capture".utf8) || name.elementsEqual("assign".utf8)
         }
-        var result: [UInt8] = []
-        var copied = 0
+        var insertions: [(Int, String)] = []
         var endsClean = true
         var innerScalars: [Unicode.Scalar] = []
+        innerScalars.reserveCapacity(64)
         var i = 0
         while let open = nextOpening(from: i) {
             let isOutput = bytes[open + 1] == openBrace
@@ -191,14 +237,9 @@ extension LiquidTemplate {
             // The insertion is a scalar offset into the markup: its byte offset is the UTF-8 width before it.
             var at = innerStart
             for scalar in innerScalars[..<min(insertion, innerScalars.count)] { at += UTF8.width(scalar) }
-            if result.isEmpty { result.reserveCapacity(count + 256) }
-            result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<at]))
-            result.append(contentsOf: suffix.utf8)
-            copied = at
+            insertions.append((at, suffix))
         }
-        guard copied > 0 else { return (String(decoding: bytes, as: UTF8.self), endsClean) }
-        result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
-        return (String(decoding: result, as: UTF8.self), endsClean)
+        return (insertions, endsClean)
     }
 
     /// ``isWhitespace(_:)`` of an ASCII byte.
