@@ -102,16 +102,29 @@ extension LiquidTemplate {
 
     /// Whether `bytes` hold a `{{` or `{%`, and their first and last bytes.
     static func markupAndEnds(of bytes: UnsafeBufferPointer<UInt8>) -> (Bool, UInt8?, UInt8?) {
-        var index = bytes.startIndex
-        while index + 1 < bytes.endIndex {
-            if bytes[index] == UInt8(ascii: "{"),
-                bytes[index + 1] == UInt8(ascii: "{") || bytes[index + 1] == UInt8(ascii: "%")
-            {
-                return (true, bytes.first, bytes.last)
-            }
-            index += 1
+        (nextOpening(in: bytes, from: 0) != nil, bytes.first, bytes.last)
+    }
+
+    /// The offset of the first `byte` at or after `start` in `bytes`. `memchr` reads `bytes.count - start`
+    /// bytes from `base + start`: within the buffer, since `0 <= start < bytes.count`.
+    static func firstOffset(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard start >= 0, start < bytes.count, let base = bytes.baseAddress,
+            let found = memchr(base + start, Int32(byte), bytes.count - start)
+        else { return nil }
+        return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+    }
+
+    /// The offset of the first `{{` or `{%` at or after `start` in `bytes` (``LiquidDelimiters/nextOpening(from:)``
+    /// on bytes).
+    static func nextOpening(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var i = start
+        // `brace + 1 < bytes.count` is checked before the byte after the brace is read.
+        while let brace = firstOffset(of: UInt8(ascii: "{"), in: bytes, from: i) {
+            guard brace + 1 < bytes.count else { return nil }
+            if bytes[brace + 1] == UInt8(ascii: "{") || bytes[brace + 1] == UInt8(ascii: "%") { return brace }
+            i = brace + 1
         }
-        return (false, bytes.first, bytes.last)
+        return nil
     }
 
     /// `source` rewritten, and whether it ends outside any output, tag, comment or `raw` body (so that
@@ -168,24 +181,8 @@ extension LiquidTemplate {
         let closeBrace = UInt8(ascii: "}")
         let percent = UInt8(ascii: "%")
         let dash = UInt8(ascii: "-")
-        // The offset of the first `byte` at or after `start`. `memchr` reads `count - start` bytes from
-        // `base + start`, within the buffer since `0 <= start < count`.
-        func find(_ byte: UInt8, from start: Int) -> Int? {
-            guard start >= 0, start < count, let base = bytes.baseAddress,
-                let found = memchr(base + start, Int32(byte), count - start)
-            else { return nil }
-            return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
-        }
+        func find(_ byte: UInt8, from start: Int) -> Int? { firstOffset(of: byte, in: bytes, from: start) }
         // Every subscript below is at an index checked against `count`.
-        func nextOpening(from start: Int) -> Int? {
-            var i = start
-            while let brace = find(openBrace, from: i) {
-                guard brace + 1 < count else { return nil }
-                if bytes[brace + 1] == openBrace || bytes[brace + 1] == percent { return brace }
-                i = brace + 1
-            }
-            return nil
-        }
         func closing(_ first: UInt8, from start: Int) -> Int? {
             var i = start
             while let candidate = find(first, from: i) {
@@ -205,11 +202,12 @@ extension LiquidTemplate {
                 || name.elementsEqual("capture".utf8) || name.elementsEqual("assign".utf8)
         }
         var insertions: [(Int, String)] = []
+        insertions.reserveCapacity(8)
         var endsClean = true
         var innerScalars: [Unicode.Scalar] = []
         innerScalars.reserveCapacity(64)
         var i = 0
-        while let open = nextOpening(from: i) {
+        while let open = nextOpening(in: bytes, from: i) {
             let isOutput = bytes[open + 1] == openBrace
             var innerStart = open + 2
             if innerStart < count, bytes[innerStart] == dash { innerStart += 1 }
@@ -393,7 +391,9 @@ extension LiquidTemplate {
         skipSpace()
         guard let root = word() else { return nil }
         // `true`, `nil`… are literals, which take no `.` after them.
-        for literal in ["true", "false", "nil", "null", "empty", "blank"] where isWord(root, literal) { return nil }
+        if (3...5).contains(root.count) {
+            for literal in ["true", "false", "nil", "null", "empty", "blank"] where isWord(root, literal) { return nil }
+        }
         var last = root.upperBound
         var segments = 0
         while i < end, scalars[i] == "." {

@@ -34,6 +34,10 @@ struct EscapeRewriteDifferentialTests {
             #expect(rewritten.text == definition.text, "\(source.debugDescription)")
             #expect(rewritten.endsClean == definition.endsClean, "\(source.debugDescription)")
             if LiquidTemplate.rewriteWithoutSpecialTags(source) != nil { onBytes += 1 }
+            // Whether a text holds markup, on bytes with `memchr`, against the scalar delimiter scanner.
+            var copy = source
+            let hasMarkup = copy.withUTF8 { LiquidTemplate.markupAndEnds(of: $0).0 }
+            #expect(hasMarkup == (LiquidDelimiters(Array(source.unicodeScalars)).nextOpening(from: 0) != nil))
         }
         // Most generated texts take the byte path, or the test would prove little.
         #expect(onBytes > 10_000)
