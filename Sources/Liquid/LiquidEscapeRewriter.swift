@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 extension LiquidTemplate {
     /// The filter chain every HTML output ends with: `escape`, then `'` written the way Ruby Liquid
     /// (and automail's renderer) writes it.
@@ -94,21 +102,156 @@ extension LiquidTemplate {
 
     /// Whether `bytes` hold a `{{` or `{%`, and their first and last bytes.
     static func markupAndEnds(of bytes: UnsafeBufferPointer<UInt8>) -> (Bool, UInt8?, UInt8?) {
-        var index = bytes.startIndex
-        while index + 1 < bytes.endIndex {
-            if bytes[index] == UInt8(ascii: "{"),
-                bytes[index + 1] == UInt8(ascii: "{") || bytes[index + 1] == UInt8(ascii: "%")
-            {
-                return (true, bytes.first, bytes.last)
-            }
-            index += 1
+        (nextOpening(in: bytes, from: 0) != nil, bytes.first, bytes.last)
+    }
+
+    /// The offset of the first `byte` at or after `start` in `bytes`. `memchr` reads `bytes.count - start`
+    /// bytes from `base + start`: within the buffer, since `0 <= start < bytes.count`.
+    static func firstOffset(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard start >= 0, start < bytes.count, let base = bytes.baseAddress,
+            let found = memchr(base + start, Int32(byte), bytes.count - start)
+        else { return nil }
+        return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+    }
+
+    /// The offset of the first `{{` or `{%` at or after `start` in `bytes` (``LiquidDelimiters/nextOpening(from:)``
+    /// on bytes).
+    static func nextOpening(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var i = start
+        // `brace + 1 < bytes.count` is checked before the byte after the brace is read.
+        while let brace = firstOffset(of: UInt8(ascii: "{"), in: bytes, from: i) {
+            guard brace + 1 < bytes.count else { return nil }
+            if bytes[brace + 1] == UInt8(ascii: "{") || bytes[brace + 1] == UInt8(ascii: "%") { return brace }
+            i = brace + 1
         }
-        return (false, bytes.first, bytes.last)
+        return nil
     }
 
     /// `source` rewritten, and whether it ends outside any output, tag, comment or `raw` body (so that
     /// text after it is read the same whether it is rewritten with it or on its own).
+    ///
+    /// Text without `raw`, `comment`, `capture` or `assign` tags (nearly every body) is rewritten on its
+    /// UTF-8 bytes by ``rewriteWithoutSpecialTags(_:)``; other text by ``rewriteByScalars(_:)``, the
+    /// definition.
     static func rewrite(_ source: String) -> (text: String, endsClean: Bool) {
+        rewriteWithoutSpecialTags(source) ?? rewriteByScalars(source)
+    }
+
+    /// ``rewriteByScalars(_:)`` of `source`, or `nil` when it holds a closed tag named `raw`, `comment`,
+    /// `capture` or `assign` (the tags that change how the outputs after them are rewritten).
+    ///
+    /// Without those tags every output is rewritten the same way, and the text is only cut into
+    /// constructs: the delimiters (`{{`, `{%`, `}}`, `%}`, `-`) and the tag names are ASCII, and in UTF-8
+    /// an ASCII byte is never part of another scalar, so the cuts ``LiquidDelimiters`` makes on scalars
+    /// are made here on bytes without decoding the text. Only each output's markup is decoded, to find
+    /// where its escape chain goes. The result is `source`'s own slices and the inserted chains appended
+    /// to a string (no UTF-8 validation of the whole text again); `source` itself when nothing is inserted.
+    static func rewriteWithoutSpecialTags(_ source: String) -> (text: String, endsClean: Bool)? {
+        var copy = source
+        guard let (insertions, endsClean) = copy.withUTF8({ escapeInsertionsWithoutSpecialTags($0) }) else {
+            return nil
+        }
+        guard !insertions.isEmpty else { return (source, endsClean) }
+        let utf8 = source.utf8
+        var size = utf8.count
+        for (_, suffix) in insertions { size += suffix.utf8.count }
+        var result = ""
+        result.reserveCapacity(size)
+        var copied = utf8.startIndex
+        for (offset, suffix) in insertions {
+            // Byte offsets within the bytes `withUTF8` gave, each just before an ASCII byte (whitespace,
+            // `-` or `}` of the output): a scalar boundary of `source`.
+            let at = utf8.index(utf8.startIndex, offsetBy: offset)
+            result.append(contentsOf: Substring(utf8[copied..<at]))
+            result.append(suffix)
+            copied = at
+        }
+        result.append(contentsOf: Substring(utf8[copied...]))
+        return (result, endsClean)
+    }
+
+    /// Where ``rewriteWithoutSpecialTags(_:)`` inserts each output's chain in the UTF-8 `bytes` (byte
+    /// offsets, in order) and whether they end outside any construct; `nil` when they hold a closed
+    /// `raw`, `comment`, `capture` or `assign` tag.
+    static func escapeInsertionsWithoutSpecialTags(_ bytes: UnsafeBufferPointer<UInt8>) -> (
+        insertions: [(Int, String)], endsClean: Bool
+    )? {
+        let count = bytes.count
+        let openBrace = UInt8(ascii: "{")
+        let closeBrace = UInt8(ascii: "}")
+        let percent = UInt8(ascii: "%")
+        let dash = UInt8(ascii: "-")
+        func find(_ byte: UInt8, from start: Int) -> Int? { firstOffset(of: byte, in: bytes, from: start) }
+        // Every subscript below is at an index checked against `count`.
+        func closing(_ first: UInt8, from start: Int) -> Int? {
+            var i = start
+            while let candidate = find(first, from: i) {
+                guard candidate + 1 < count else { return nil }
+                if bytes[candidate + 1] == closeBrace { return candidate }
+                i = candidate + 1
+            }
+            return nil
+        }
+        func isSpecialTag(from start: Int, upTo end: Int) -> Bool {
+            var j = start
+            while j < end, isWhitespaceByte(bytes[j]) { j += 1 }
+            let nameStart = j
+            while j < end, isWordByte(bytes[j]) { j += 1 }
+            let name = UnsafeBufferPointer(rebasing: bytes[nameStart..<j])
+            return name.elementsEqual("raw".utf8) || name.elementsEqual("comment".utf8)
+                || name.elementsEqual("capture".utf8) || name.elementsEqual("assign".utf8)
+        }
+        var insertions: [(Int, String)] = []
+        insertions.reserveCapacity(8)
+        var endsClean = true
+        var innerScalars: [Unicode.Scalar] = []
+        innerScalars.reserveCapacity(64)
+        var i = 0
+        while let open = nextOpening(in: bytes, from: i) {
+            let isOutput = bytes[open + 1] == openBrace
+            var innerStart = open + 2
+            if innerStart < count, bytes[innerStart] == dash { innerStart += 1 }
+            guard let close = closing(isOutput ? closeBrace : percent, from: innerStart) else {
+                // An unclosed construct runs to the end of the text.
+                endsClean = false
+                break
+            }
+            i = close + 2
+            var innerEnd = close
+            if innerEnd > innerStart, bytes[innerEnd - 1] == dash { innerEnd -= 1 }
+            guard isOutput else {
+                if isSpecialTag(from: innerStart, upTo: innerEnd) { return nil }
+                continue
+            }
+            let inner = UnsafeBufferPointer(rebasing: bytes[innerStart..<innerEnd])
+            innerScalars.removeAll(keepingCapacity: true)
+            if inner.allSatisfy({ $0 < 0x80 }) {
+                for byte in inner { innerScalars.append(Unicode.Scalar(byte)) }
+            } else {
+                innerScalars.append(contentsOf: String(decoding: inner, as: UTF8.self).unicodeScalars)
+            }
+            guard let (insertion, suffix) = escapeInsertion(innerScalars, inner: 0..<innerScalars.count, captured: [])
+            else { continue }
+            // The insertion is a scalar offset into the markup: its byte offset is the UTF-8 width before it.
+            var at = innerStart
+            for scalar in innerScalars[..<min(insertion, innerScalars.count)] { at += UTF8.width(scalar) }
+            insertions.append((at, suffix))
+        }
+        return (insertions, endsClean)
+    }
+
+    /// ``isWhitespace(_:)`` of an ASCII byte.
+    private static func isWhitespaceByte(_ byte: UInt8) -> Bool {
+        byte < 0x80 && isWhitespace(Unicode.Scalar(byte))
+    }
+
+    /// ``isWordScalar(_:)`` of an ASCII byte.
+    private static func isWordByte(_ byte: UInt8) -> Bool {
+        byte < 0x80 && isWordScalar(Unicode.Scalar(byte))
+    }
+
+    /// ``rewrite(_:)`` by lexing the decoded scalars: the definition.
+    static func rewriteByScalars(_ source: String) -> (text: String, endsClean: Bool) {
         let scalars = ScalarText.scalars(of: source)
         // The source's own UTF-8 bytes are copied between insertions, whole runs at a time: the
         // tokens come in order, so one cursor turns their scalar offsets into byte offsets.
@@ -248,7 +391,9 @@ extension LiquidTemplate {
         skipSpace()
         guard let root = word() else { return nil }
         // `true`, `nil`… are literals, which take no `.` after them.
-        for literal in ["true", "false", "nil", "null", "empty", "blank"] where isWord(root, literal) { return nil }
+        if (3...5).contains(root.count) {
+            for literal in ["true", "false", "nil", "null", "empty", "blank"] where isWord(root, literal) { return nil }
+        }
         var last = root.upperBound
         var segments = 0
         while i < end, scalars[i] == "." {

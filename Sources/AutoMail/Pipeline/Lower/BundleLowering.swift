@@ -243,21 +243,24 @@ struct BundleLowering {
     /// always breaks around LF but between CR and LF), so the `0A` bytes dropped are exactly the `"\n"`
     /// Characters ``textPartByCharacters(body:footer:)``, the definition, drops.
     static func textPart(body: String, footer: String) -> String {
-        var body = body
-        return body.withUTF8 { bytes in
+        var copy = body
+        let end = copy.withUTF8 { bytes in
             var end = bytes.count
             while end > 0, bytes[end - 1] == UInt8(ascii: "\n"), !(end > 1 && bytes[end - 2] == UInt8(ascii: "\r")) {
                 end -= 1
             }
-            let separator = end == 0 ? "-- \n" : "\n\n-- \n"
-            var result: [UInt8] = []
-            result.reserveCapacity(end + separator.utf8.count + footer.utf8.count)
-            // `end` never passes `bytes.count`: it only decreases from there.
-            result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<end]))
-            result.append(contentsOf: separator.utf8)
-            result.append(contentsOf: footer.utf8)
-            return String(decoding: result, as: UTF8.self)
+            return end
         }
+        let separator = end == 0 ? "-- \n" : "\n\n-- \n"
+        // The body's own bytes up to `end` appended as a slice (no UTF-8 validation of the text again):
+        // `end` is at most the byte count and just before a line feed or at the end, a scalar boundary.
+        let utf8 = body.utf8
+        var result = ""
+        result.reserveCapacity(end + separator.utf8.count + footer.utf8.count)
+        result.append(contentsOf: Substring(utf8[..<utf8.index(utf8.startIndex, offsetBy: end)]))
+        result.append(separator)
+        result.append(footer)
+        return result
     }
 
     /// ``textPart(body:footer:)`` by Characters: the definition.
