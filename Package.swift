@@ -85,7 +85,7 @@ let package = Package(
         // Helpers several test targets share (linearity as a ratio of thread CPU times); not a product.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "YAMLSourceTests", dependencies: ["YAMLSource", "TestSupport"]),
-        .testTarget(name: "LiquidTests", dependencies: ["Liquid"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LiquidTests", dependencies: ["Liquid", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "MailRenderingTests", dependencies: ["MailRendering", "TestSupport"],
             exclude: ["ink-0.6.0-parity.json"]),

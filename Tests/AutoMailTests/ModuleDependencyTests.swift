@@ -17,7 +17,7 @@ import Testing
 /// - `AutomailLanguage` (the editor's language service) works over the compiler's stages and model only.
 /// - `automail`, the command-line front, may import every library.
 ///
-/// System modules (Foundation, Dispatch and the C libraries) are allowed everywhere; a package
+/// System modules (Foundation, Dispatch, Synchronization and the C libraries) are allowed everywhere; a package
 /// product (`Crypto`, `ArgumentParser`) only where the table lists it. A new module fails this test until
 /// the table says what it may import.
 struct ModuleDependencyTests {
@@ -46,7 +46,7 @@ struct ModuleDependencyTests {
     ]
 
     /// Modules any module may import: the platform's, not ours nor a package's.
-    static let system: Set<String> = ["Foundation", "Dispatch", "Darwin", "Glibc", "Musl", "WinSDK"]
+    static let system: Set<String> = ["Foundation", "Dispatch", "Synchronization", "Darwin", "Glibc", "Musl", "WinSDK"]
 
     static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Sources")

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import Liquid
 
@@ -12,11 +13,8 @@ struct EscapeInsertionDifferentialTests {
     ]
 
     @Test func simpleAnswersAgreeWithTheParser() {
-        var state: UInt64 = 61
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var random = SplitMix64(state: 61)
+        func next(_ bound: Int) -> Int { random.next(bound) }
         var simple = 0
         for round in 0..<20_000 {
             var markup = ""

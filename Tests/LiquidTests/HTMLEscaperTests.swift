@@ -1,4 +1,5 @@
 import Liquid
+import TestSupport
 import Testing
 
 /// `HTMLEscaper` copies contiguous bytes in runs between the bytes it replaces; a sequence without
@@ -23,11 +24,8 @@ struct HTMLEscaperTests {
 
     @Test(arguments: [HTMLEscaper.Quoting.text, .attribute, .all])
     func runsAndBytesAgreeWithTheReference(_ quoting: HTMLEscaper.Quoting) {
-        var state: UInt64 = 61
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var random = SplitMix64(state: 61)
+        func next(_ bound: Int) -> Int { random.next(bound) }
         for _ in 0..<2_000 {
             var text = ""
             for _ in 0..<next(10) { text += Self.pieces[next(Self.pieces.count)] }

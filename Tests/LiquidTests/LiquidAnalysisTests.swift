@@ -1,4 +1,5 @@
 import Liquid
+import TestSupport
 import Testing
 
 /// Static analysis, refusals, the lexer and the escape rewriter.
@@ -132,11 +133,8 @@ struct LiquidAnalysisTests {
             "{{ a }}", "{% raw %}", "{% endraw %}", "{% comment %}", "{% endcomment %}", "{% if a %}",
             "{% endif %}", "<p>", "é", "\n", "{{- b -}}", "{{ c | escape }}",
         ]
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var random = SplitMix64(state: 0x9E37_79B9_7F4A_7C15)
+        func next(_ bound: Int) -> Int { random.next(bound) }
         var piecewise = 0
         for _ in 0..<3_000 {
             let parts = (0..<(1 + next(5))).map { _ in (0..<next(6)).map { _ in pieces[next(pieces.count)] }.joined() }

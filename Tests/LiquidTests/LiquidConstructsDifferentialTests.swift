@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import Liquid
@@ -17,11 +18,8 @@ struct LiquidConstructsDifferentialTests {
     static let text = ["a", " ", "\n", "é", "<p>", "</p>", "{", "}", "%", "{ ", "%}", "}}", "<br>", "😀"]
 
     @Test func alikeConstructsParseWithoutIssue() {
-        var state: UInt64 = 622
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var random = SplitMix64(state: 622)
+        func next(_ bound: Int) -> Int { random.next(bound) }
         var alike = 0
         var checked = 0
         for _ in 0..<4_000 {

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import Liquid
 
@@ -7,11 +8,8 @@ struct SourceSlicerDifferentialTests {
     static let pieces = ["a", " ", "\n", "{{", "}}", "é", "€", "😀", "e\u{301}", "\r\n", "{%", "%}", "x", "\u{0}"]
 
     @Test func slicesAgreeWithTheEncodedScalars() {
-        var state: UInt64 = 19
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var random = SplitMix64(state: 19)
+        func next(_ bound: Int) -> Int { random.next(bound) }
         for round in 0..<3_000 {
             var source = ""
             // A third of the sources are ASCII only, the slicer's fast path.
