@@ -35,28 +35,13 @@ enum PlainTextWriter {
                 let start = utf8.index(utf8.startIndex, offsetBy: lower)
                 return html[start..<utf8.index(start, offsetBy: upper - lower)]
             }
-            let less = UInt8(ascii: "<")
-            let greater = UInt8(ascii: ">")
-            // The walk of `HTMLTokenizer.tokens(of:)` on simple text; every index stays within
-            // `0...bytes.count`.
-            var closeMissing = false
-            var index = 0
-            while index < bytes.count {
-                if bytes[index] == less, !closeMissing {
-                    var close = index + 1
-                    while close < bytes.count, bytes[close] != greater { close += 1 }
-                    if close < bytes.count {
-                        writer.handleTag(bytes, index + 1, close) { slice(index + 1, close) }
-                        index = close + 1
-                        continue
-                    }
-                    closeMissing = true
-                }
-                var next = index + 1
-                while next < bytes.count, bytes[next] != less { next += 1 }
-                writer.handleText(slice(index, next), bytes: UnsafeBufferPointer(rebasing: bytes[index..<next]))
-                index = next
-            }
+            // The walk of `HTMLTokenizer.tokens(of:)` on simple text.
+            HTMLTokenizer.walkSimple(
+                bytes,
+                tag: { lower, upper in writer.handleTag(bytes, lower, upper) { slice(lower, upper) } },
+                text: { lower, upper in
+                    writer.handleText(slice(lower, upper), bytes: UnsafeBufferPointer(rebasing: bytes[lower..<upper]))
+                })
         }
         writer.finish()
         return writer.output
@@ -742,33 +727,45 @@ enum HTMLTokenizer {
         case text(Substring)
     }
 
+    /// The tags and text runs of the UTF-8 bytes of simple text (`UTF8Text.isSimple`), in order: `tag`
+    /// gets the offsets of what lies between a `<` and the next `>`, `text` those of a run up to the next
+    /// `<` (or the end). A `<` with no `>` after it, and everything after it, is text. Every offset given
+    /// lies within `0...bytes.count`.
+    @inline(__always)
+    static func walkSimple(
+        _ bytes: UnsafeBufferPointer<UInt8>, tag: (Int, Int) -> Void, text: (Int, Int) -> Void
+    ) {
+        let less = UInt8(ascii: "<")
+        let greater = UInt8(ascii: ">")
+        // Once no `>` follows some point, none follows any later point.
+        var closeMissing = false
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == less, !closeMissing {
+                var close = index + 1
+                while close < bytes.count, bytes[close] != greater { close += 1 }
+                if close < bytes.count {
+                    tag(index + 1, close)
+                    index = close + 1
+                    continue
+                }
+                closeMissing = true
+            }
+            var next = index + 1
+            while next < bytes.count, bytes[next] != less { next += 1 }
+            text(index, next)
+            index = next
+        }
+    }
+
     static func tokens(of html: String) -> [Token] {
         guard UTF8Text.isSimple(html) else { return tokensByCharacters(of: html) }
         // Every scalar its own Character: the same walk on bytes.
         var copy = html
         let pieces: [(start: Int, end: Int, isTag: Bool)] = copy.withUTF8 { bytes in
-            let less = UInt8(ascii: "<")
-            let greater = UInt8(ascii: ">")
             var pieces: [(start: Int, end: Int, isTag: Bool)] = []
-            // Once no `>` follows some point, none follows any later point.
-            var closeMissing = false
-            var index = 0
-            while index < bytes.count {
-                if bytes[index] == less, !closeMissing {
-                    var close = index + 1
-                    while close < bytes.count, bytes[close] != greater { close += 1 }
-                    if close < bytes.count {
-                        pieces.append((index + 1, close, true))
-                        index = close + 1
-                        continue
-                    }
-                    closeMissing = true
-                }
-                var next = index + 1
-                while next < bytes.count, bytes[next] != less { next += 1 }
-                pieces.append((index, next, false))
-                index = next
-            }
+            walkSimple(
+                bytes, tag: { pieces.append(($0, $1, true)) }, text: { pieces.append(($0, $1, false)) })
             return pieces
         }
         let utf8 = html.utf8
