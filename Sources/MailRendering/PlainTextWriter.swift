@@ -467,6 +467,15 @@ enum PlainTextWriter {
         guard isSimple || UTF8Text.isSimple(text) else {
             return wrapByCharacters(text, first: first, rest: rest, restore: restore)
         }
+        return simpleLines(text, first: first, rest: rest, width: PlainTextWriter.width, restore: restore)
+    }
+
+    /// The lines of simple `text` (``UTF8Text/isSimple(_:)``): wrapped greedily at `width`, or one line a
+    /// `\n`-separated segment when `width` is `nil`; the byte path of both ``wrap(_:first:rest:isSimple:restore:)``
+    /// and ``unwrapped(_:first:rest:isSimple:restore:)``.
+    private static func simpleLines(
+        _ text: String, first: String, rest: String, width: Int?, restore: (Substring) -> String
+    ) -> [String] {
         // Every scalar its own Character: split on bytes, build lines as bytes, and count a line by
         // adding the scalar counts of its parts while they are all simple too (then no two parts
         // join). A word without `&` or `L` (the first letter of every placeholder token) is its own
@@ -510,9 +519,11 @@ enum PlainTextWriter {
                     var plain = true
                     // The word's scalars: its bytes that are not continuation bytes (`simpleCount`).
                     var scalars = 0
+                    // Lines that are not wrapped need no counts.
+                    let counts = width != nil
                     while end < segmentEnd, bytes[end] != space {
                         if bytes[end] == UInt8(ascii: "&") || bytes[end] == UInt8(ascii: "L") { plain = false }
-                        if bytes[end] & 0xC0 != 0x80 { scalars += 1 }
+                        if counts, bytes[end] & 0xC0 != 0x80 { scalars += 1 }
                         end += 1
                     }
                     let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
@@ -528,14 +539,18 @@ enum PlainTextWriter {
                                         utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: end)])
                         )
                         restored = word
-                        wordCount = count(word)
+                        wordCount = width == nil ? nil : count(word)
                     }
                     func appendWord() {
                         if let restored { line.append(contentsOf: restored.utf8) } else { line.append(contentsOf: raw) }
                     }
-                    let currentCount = lineCount ?? String(decoding: line, as: UTF8.self).count
-                    let currentWordCount = wordCount ?? restored.map(\.count) ?? 0
-                    if lineHasWord, currentCount + 1 + currentWordCount > PlainTextWriter.width {
+                    var breaksLine = false
+                    if let width, lineHasWord {
+                        let currentCount = lineCount ?? String(decoding: line, as: UTF8.self).count
+                        let currentWordCount = wordCount ?? restored.map(\.count) ?? 0
+                        breaksLine = currentCount + 1 + currentWordCount > width
+                    }
+                    if breaksLine {
                         lines.append(String(decoding: line, as: UTF8.self))
                         prefix = rest
                         prefixCount = restCount
@@ -582,60 +597,7 @@ enum PlainTextWriter {
         guard isSimple || UTF8Text.isSimple(text) else {
             return unwrappedBySubstrings(text, first: first, rest: rest, restore: restore)
         }
-        let space = UInt8(ascii: " ")
-        let newline = UInt8(ascii: "\n")
-        let utf8 = text.utf8
-        var lines: [String] = []
-        var prefix = first
-        var copy = text
-        copy.withUTF8 { bytes in
-            // Declared in this closure: captured from outside, each access would be checked for exclusivity.
-            var line: [UInt8] = []
-            // Every index below stays within `0...bytes.count`: each loop stops at `bytes.count` or at a
-            // segment's end, which is at most `bytes.count`.
-            var segmentStart = 0
-            while true {
-                var segmentEnd = segmentStart
-                while segmentEnd < bytes.count, bytes[segmentEnd] != newline { segmentEnd += 1 }
-                line.removeAll(keepingCapacity: true)
-                line.append(contentsOf: prefix.utf8)
-                var hasWord = false
-                var start = segmentStart
-                while start < segmentEnd {
-                    guard bytes[start] != space else {
-                        start += 1
-                        continue
-                    }
-                    var end = start
-                    var plain = true
-                    while end < segmentEnd, bytes[end] != space {
-                        if bytes[end] == UInt8(ascii: "&") || bytes[end] == UInt8(ascii: "L") { plain = false }
-                        end += 1
-                    }
-                    if hasWord { line.append(space) }
-                    if plain {
-                        line.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
-                    } else {
-                        let lower = utf8.index(utf8.startIndex, offsetBy: start)
-                        let upper = utf8.index(lower, offsetBy: end - start)
-                        line.append(contentsOf: restore(Substring(utf8[lower..<upper])).utf8)
-                    }
-                    hasWord = true
-                    start = end
-                }
-                if hasWord || !lines.isEmpty {
-                    lines.append(String(decoding: line, as: UTF8.self))
-                    prefix = rest
-                }
-                guard segmentEnd < bytes.count else { break }
-                segmentStart = segmentEnd + 1
-            }
-        }
-        // A line of spaces and `>` only is the same on bytes and Characters (all ASCII, no `\r`).
-        while let last = lines.last, last.utf8.allSatisfy({ $0 == space || $0 == UInt8(ascii: ">") }), lines.count > 1 {
-            lines.removeLast()
-        }
-        return lines
+        return simpleLines(text, first: first, rest: rest, width: nil, restore: restore)
     }
 
     /// ``unwrapped(_:first:rest:restore:)`` on Substrings: the definition.
