@@ -3,8 +3,11 @@
 /// Not `indirect`: the cases that hold nodes hold them in arrays, already out of line, so each node is
 /// stored inline in its array rather than in a box of its own (one allocation a node, 50,000 for the
 /// generated M's texts, and a reference count to touch at each copy).
+///
+/// A text or `raw` body is a `Substring` of the template's source: it shares the source's storage
+/// rather than copying its bytes (a body's texts are most of its bytes).
 enum Node: Sendable {
-    case text(String)
+    case text(Substring)
     case output(FilteredExpression, range: Range<Int>)
     case assign(name: String, FilteredExpression, range: Range<Int>)
     case capture(name: String, body: [Node], range: Range<Int>)
@@ -13,7 +16,7 @@ enum Node: Sendable {
     /// `case`: every matching `when` renders; an `else` renders when nothing matched before it.
     case caseTag(subject: Expression, branches: [CaseBranch], isBlank: Bool, range: Range<Int>)
     /// A `raw` body or a comment (empty text).
-    case raw(String)
+    case raw(Substring)
     case comment
 
     struct Branch: Sendable {

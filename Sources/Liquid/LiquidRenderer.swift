@@ -47,7 +47,7 @@ struct Renderer {
         for node in nodes {
             switch node {
             case .text(let text), .raw(let text):
-                output += text
+                output.append(contentsOf: text)
             case .comment:
                 break
             case .output(let expression, let range):

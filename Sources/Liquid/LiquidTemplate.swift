@@ -18,6 +18,39 @@ public struct LiquidTemplate: Sendable {
 
     /// Parses `source`, collecting every issue found; the template is `nil` when there is any.
     public static func parse(_ source: String) -> LiquidParseResult {
+        // A text without `{{` or `{%` (most subjects) is one text node, as ``parseFully(_:)`` finds:
+        // no scalars decoded, no tokens.
+        guard hasOpening(source) else {
+            let template = LiquidTemplate(
+                source: source, nodes: source.isEmpty ? [] : [.text(source[...])], variables: [], filters: [],
+                printed: [], outputs: [], tags: [])
+            return LiquidParseResult(template: template, issues: [])
+        }
+        return parseFully(source)
+    }
+
+    /// Whether `source` holds `{{` or `{%` (``LiquidDelimiters/nextOpening(from:)`` finds one), by its
+    /// UTF-8 bytes: `{`, `%` are ASCII, and no byte of a multi-byte scalar is.
+    static func hasOpening(_ source: String) -> Bool {
+        var source = source
+        return source.withUTF8 { bytes in
+            guard bytes.count > 1 else { return false }
+            // `i + 1 < bytes.count` keeps both reads within the buffer.
+            var i = 0
+            while i + 1 < bytes.count {
+                if bytes[i] == UInt8(ascii: "{") {
+                    let next = bytes[i + 1]
+                    if next == UInt8(ascii: "{") || next == UInt8(ascii: "%") { return true }
+                }
+                i += 1
+            }
+            return false
+        }
+    }
+
+    /// ``parse(_:)`` without its shortcut for a text without markup: the definition its differential
+    /// test holds the shortcut to.
+    static func parseFully(_ source: String) -> LiquidParseResult {
         var parser = TemplateParser(source: source)
         let nodes = parser.parse()
         guard parser.issues.isEmpty else { return LiquidParseResult(template: nil, issues: parser.issues) }
@@ -162,7 +195,7 @@ struct TemplateParser {
         issues.append(LiquidIssue(kind: kind, message: message, help: help, range: range))
     }
 
-    private mutating func text(_ range: Range<Int>) -> String { slicer.text(range, of: scalars) }
+    private mutating func text(_ range: Range<Int>) -> Substring { slicer.text(range, of: scalars) }
 
     mutating func parse() -> [Node] {
         let tokens = Lexer(scalars).tokens()
@@ -443,9 +476,9 @@ struct TemplateParser {
     }
 }
 
-/// Copies ranges of a source, given in Unicode-scalar offsets, as strings made from the source's own
-/// UTF-8 bytes: one copy of the bytes instead of encoding every scalar again (`ScalarText.string`,
-/// which a text node cost before, counted and encoded each scalar: two passes a text).
+/// Cuts ranges of a source, given in Unicode-scalar offsets, as substrings of the source: no copy of
+/// the bytes, nor encoding every scalar again (`ScalarText.string`, which a text node cost before,
+/// counted and encoded each scalar: two passes a text).
 ///
 /// `scalars` must be `ScalarText.scalars(of: source)`: the source is valid UTF-8, so every scalar
 /// decoded from it spans `UTF8.width` bytes of it. When the source is ASCII (as many scalars as
@@ -478,7 +511,7 @@ struct SourceSlicer {
     }
 
     /// The text of `range` (scalar offsets within `scalars`): `ScalarText.string(scalars[range])`.
-    mutating func text(_ range: Range<Int>, of scalars: [Unicode.Scalar]) -> String {
+    mutating func text(_ range: Range<Int>, of scalars: [Unicode.Scalar]) -> Substring {
         guard !range.isEmpty else { return "" }
         let lower = byteOffset(range.lowerBound, of: scalars)
         let upper = byteOffset(range.upperBound, of: scalars)
@@ -486,6 +519,6 @@ struct SourceSlicer {
         // Both offsets fall on scalar boundaries (sums of whole scalars' widths), within the source.
         let start = utf8.index(utf8.startIndex, offsetBy: lower)
         let end = utf8.index(start, offsetBy: upper - lower)
-        return String(source[start..<end])
+        return source[start..<end]
     }
 }

@@ -53,7 +53,11 @@ struct RenderingRules {
                 let locale = content.locale.value
                 let place = "\(name) (`\(locale)`)"
                 guard let (filled, anonymous) = samples.byLocale[locale] else { continue }
-                if let subject = content.subject, let rendered = render(subject.text, filled, parsed: parsed),
+                // Each text read once: a body written as a block scalar is decoded from its file at each read.
+                let subjectText = content.subject?.text
+                let bodyText = content.body?.text
+                if let subject = content.subject, let subjectText,
+                    let rendered = render(subjectText, filled, parsed: parsed),
                     rendered.count > Self.maximumSubjectLength
                 {
                     bag.report(
@@ -63,8 +67,8 @@ struct RenderingRules {
                         help:
                             "keep subjects short (under 60 characters shows whole on phones); move details to the body")
                 }
-                if let subject = content.subject, !subject.text.allSatisfy(\.isWhitespace),
-                    let empty = emptyPath(of: subject.text, markdown: false, anonymous, filled: filled, parsed: parsed)
+                if let subject = content.subject, let subjectText, !subjectText.allSatisfy(\.isWhitespace),
+                    let empty = emptyPath(of: subjectText, markdown: false, anonymous, filled: filled, parsed: parsed)
                 {
                     report(
                         .emptySubject, empty, in: subject, into: &bag, what: "the subject of \(place)",
@@ -72,8 +76,8 @@ struct RenderingRules {
                             "give every optional value a `default` (`{{ contact.firstname | default: \"friend\" }}`), or add words outside the conditions"
                     )
                 }
-                if let body = content.body,
-                    let empty = emptyPath(of: body.text, markdown: true, anonymous, filled: filled, parsed: parsed)
+                if let body = content.body, let bodyText,
+                    let empty = emptyPath(of: bodyText, markdown: true, anonymous, filled: filled, parsed: parsed)
                 {
                     report(
                         .bodyRendersEmpty, empty, in: body, into: &bag, what: "the body of \(place)",
@@ -82,9 +86,9 @@ struct RenderingRules {
                     )
                 }
                 if locale != defaultLocale,
-                    let body = content.body,
+                    let body = content.body, let bodyText,
                     let original = template.locales.first(where: { $0.locale.value == defaultLocale })?.body,
-                    MailRendering.haveSameWords(body.text, original.text)
+                    MailRendering.haveSameWords(bodyText, original.text)
                 {
                     bag.report(
                         .untranslatedLocale,

@@ -116,14 +116,17 @@ struct TemplateRules {
     /// Checks the manifest's footers (their conversions go into `findings` when ``keepsRenderings``).
     func checkFooters(of manifest: Manifest, into bag: inout DiagnosticBag, keeping findings: inout TextFindings) {
         for footer in manifest.footers {
-            checkLiquid(footer.text, what: "the `\(footer.locale.value)` footer", into: &bag, keeping: &findings)
+            let source = footer.text.text
+            checkLiquid(
+                footer.text, source: source, what: "the `\(footer.locale.value)` footer", into: &bag,
+                keeping: &findings)
             let typography = conversionSettings(locale: footer.locale.value)
             checkMarkdown(
-                footer.text, typography: typography, what: "the `\(footer.locale.value)` footer", into: &bag,
-                keeping: &findings)
+                footer.text, source: source, typography: typography, what: "the `\(footer.locale.value)` footer",
+                into: &bag, keeping: &findings)
             checkConvertedLiquid(
-                footer.text, typography: typography, what: "the `\(footer.locale.value)` footer", into: &bag,
-                keeping: &findings)
+                footer.text, source: source, typography: typography, what: "the `\(footer.locale.value)` footer",
+                into: &bag, keeping: &findings)
         }
     }
 
@@ -155,8 +158,10 @@ struct TemplateRules {
                     checkSubject(subject, place: place, locale: content.locale.value, into: &bag, keeping: &findings)
                 }
                 if let preheader = content.preheader {
-                    checkLiquid(preheader, what: "the preheader of \(place)", into: &bag, keeping: &findings)
-                    if let (offset, scalar) = HeaderValueRules.firstControl(in: preheader.text) {
+                    let source = preheader.text
+                    checkLiquid(
+                        preheader, source: source, what: "the preheader of \(place)", into: &bag, keeping: &findings)
+                    if let (offset, scalar) = HeaderValueRules.firstControl(in: source) {
                         let what = scalar == "\n" || scalar == "\r" ? "a line break" : "a control character"
                         bag.report(
                             .headerInjection, "the preheader of \(place) contains \(what)",
@@ -168,18 +173,24 @@ struct TemplateRules {
                 }
                 let typography = conversionSettings(locale: content.locale.value)
                 if let body = content.body {
-                    checkLiquid(body, what: "the body of \(place)", into: &bag, keeping: &findings)
+                    // Read once: a body written as a block scalar is decoded from its file at each read.
+                    let source = body.text
+                    let what = "the body of \(place)"
+                    checkLiquid(body, source: source, what: what, into: &bag, keeping: &findings)
                     checkMarkdown(
-                        body, typography: typography, what: "the body of \(place)", into: &bag, keeping: &findings)
+                        body, source: source, typography: typography, what: what, into: &bag, keeping: &findings)
                     checkConvertedLiquid(
-                        body, typography: typography, what: "the body of \(place)", into: &bag, keeping: &findings)
+                        body, source: source, typography: typography, what: what, into: &bag, keeping: &findings)
                 }
                 if let footer = content.footer {
-                    checkLiquid(footer, what: "the footer of \(place)", into: &bag, keeping: &findings)
+                    // Read once: a body written as a block scalar is decoded from its file at each read.
+                    let source = footer.text
+                    let what = "the footer of \(place)"
+                    checkLiquid(footer, source: source, what: what, into: &bag, keeping: &findings)
                     checkMarkdown(
-                        footer, typography: typography, what: "the footer of \(place)", into: &bag, keeping: &findings)
+                        footer, source: source, typography: typography, what: what, into: &bag, keeping: &findings)
                     checkConvertedLiquid(
-                        footer, typography: typography, what: "the footer of \(place)", into: &bag, keeping: &findings)
+                        footer, source: source, typography: typography, what: what, into: &bag, keeping: &findings)
                 }
             }
             // A locale present under a near-miss key (`EN`, `fr-fr`) is reported there, not as missing.
@@ -208,13 +219,14 @@ struct TemplateRules {
         _ subject: SourceText, place: String, locale: String, into bag: inout DiagnosticBag,
         keeping findings: inout TextFindings
     ) {
-        if subject.text.allSatisfy({ $0.isWhitespace }) {
+        let source = subject.text
+        if source.allSatisfy({ $0.isWhitespace }) {
             bag.report(
                 .emptySubject, "the subject of \(place) is empty", at: subject.range,
                 help: "write a subject: an email without one looks like spam")
             return
         }
-        if let (offset, scalar) = HeaderValueRules.firstControl(in: subject.text) {
+        if let (offset, scalar) = HeaderValueRules.firstControl(in: source) {
             let what = scalar == "\n" || scalar == "\r" ? "a line break" : "a control character"
             bag.report(
                 .headerInjection, "the subject of \(place) contains \(what)",
@@ -222,7 +234,7 @@ struct TemplateRules {
                 help:
                     "write the subject on one line (use a plain scalar or `>-`): a line break in a header can inject headers"
             )
-        } else if let (variable, scalar) = renderedControl(in: subject.text, locale: locale) {
+        } else if let (variable, scalar) = renderedControl(in: source, locale: locale) {
             let what = scalar == "\n" || scalar == "\r" ? "a line break" : "a control character"
             bag.report(
                 .headerInjection, "the subject of \(place) renders with \(what) from `\(variable)`",
@@ -231,7 +243,7 @@ struct TemplateRules {
                     "a subject is one line: keep `\(variable)` out of it, or make that value one line (a plain scalar or `>-`)"
             )
         }
-        if let word = HeaderValueRules.encodedWord(in: subject.text) {
+        if let word = HeaderValueRules.encodedWord(in: source) {
             bag.report(
                 .headerInjection,
                 "the subject of \(place) contains the RFC 2047 encoded word `\(word)`, which mail clients decode and show instead",
@@ -240,19 +252,19 @@ struct TemplateRules {
                     "write the subject as it should read: automail encodes it when it sends, and an encoded word can hide what reviewers see"
             )
         }
-        if let (offset, scalar) = HiddenCharacters.problem(inHeaderValue: subject.text) {
+        if let (offset, scalar) = HiddenCharacters.problem(inHeaderValue: source) {
             bag.report(
                 .hiddenCharacter,
                 "the subject of \(place) contains an invisible character, \(HiddenCharacters.describe(scalar))",
                 at: range(of: offset..<(offset + 1), in: subject),
                 help: "delete it: it hides text from reviewers and from mail filters")
         }
-        if Self.exceedsCheckedScalars(subject.text) {
+        if Self.exceedsCheckedScalars(source) {
             bag.report(
                 .markdownTooComplex, "the subject of \(place) is longer than \(Self.maxCheckedScalars) characters",
                 at: subject.range, help: "write a subject of a few words")
         }
-        checkLiquid(subject, what: "the subject of \(place)", into: &bag, keeping: &findings)
+        checkLiquid(subject, source: source, what: "the subject of \(place)", into: &bag, keeping: &findings)
     }
 
     /// The first control character (a line break…) that a subject renders with, on some path through
@@ -316,15 +328,18 @@ struct TemplateRules {
 
     /// Parses the Liquid of `text` and reports syntax errors, unsupported constructs and unknown variables;
     /// with ``keepsRenderings``, keeps the variables it reads for the lowering.
+    /// `source` is `text.text`, read once by the caller (a block scalar's text is decoded at each read).
     func checkLiquid(
-        _ text: SourceText, what: String, into bag: inout DiagnosticBag, keeping findings: inout TextFindings
+        _ text: SourceText, source: String, what: String, into bag: inout DiagnosticBag,
+        keeping findings: inout TextFindings
     ) {
         // Past the Markdown bound the text is reported once (AM620, by `checkMarkdown` or `checkSubject`)
         // and not parsed: a hostile text must not cost time in proportion to its thousands of tags.
-        guard !Self.exceedsCheckedScalars(text.text) else { return }
+        guard !Self.exceedsCheckedScalars(source) else { return }
+        let key = TextKey(source)
         let result =
-            (repeatedTexts.mayHold(text.text) ? repeatedTexts.liquid[TextKey(text.text)] : nil)
-            ?? LiquidTemplate.parse(text.text)
+            (repeatedTexts.mayHold(source) ? repeatedTexts.liquid[key] : nil)
+            ?? LiquidTemplate.parse(source)
         var locate = TextLocator(text, lines: lines[text.range.file])
         // At most `maxReportsPerText` of each kind: a hostile body with thousands of broken tags must not
         // cost thousands of position computations over a huge text (and the output they make).
@@ -349,9 +364,9 @@ struct TemplateRules {
                     "choose another name for the variable (e.g. `my_\(binding.name)`): the footer and the legal checks read `\(binding.name)` as the sender provides it"
             )
         }
-        if keepsRenderings { findings.reads[TextKey(text.text)] = Self.reads(of: template.variables) }
+        if keepsRenderings { findings.reads[key] = Self.reads(of: template.variables) }
         let unknown = template.variables.filter { !variables.allows($0.path) }
-        findings.liquid[TextKey(text.text)] = ParsedLiquid(template: template, readsOnlyKnownVariables: unknown.isEmpty)
+        findings.liquid[key] = ParsedLiquid(template: template, readsOnlyKnownVariables: unknown.isEmpty)
         for (number, reference) in unknown.prefix(Self.maxReportsPerText).enumerated() {
             // Without a readable manifest the custom contact fields are unknown: stay silent about them.
             if variables.manifestMissing, reference.path.first == "contact" { continue }
@@ -385,34 +400,35 @@ struct TemplateRules {
     }
 
     /// Reports raw HTML, unsafe or empty links and images without alt text in Markdown `text`.
+    /// `source` is `text.text`, read once by the caller.
     func checkMarkdown(
-        _ text: SourceText, typography: ConversionSettings = .init(), what: String, into bag: inout DiagnosticBag,
-        keeping findings: inout TextFindings
+        _ text: SourceText, source: String, typography: ConversionSettings = .init(), what: String,
+        into bag: inout DiagnosticBag, keeping findings: inout TextFindings
     ) {
         let issues: [MarkdownIssue]
         // A text with a Liquid tag is converted whole anyway (`checkConvertedLiquid` parses the result):
         // convert it once, here.
         if keepsRenderings {
-            let key = MarkdownKey(text.text, typography)
+            let key = MarkdownKey(source, typography)
             let rendered =
-                findings.markdown[key] ?? (repeatedTexts.mayHold(text.text) ? repeatedTexts.rendered[key] : nil)
-                ?? RenderedMarkdown(markdown: text.text, settings: typography)
+                findings.markdown[key] ?? (repeatedTexts.mayHold(source) ? repeatedTexts.rendered[key] : nil)
+                ?? RenderedMarkdown(markdown: source, settings: typography)
             findings.markdown[key] = rendered
             issues = rendered.issues
-        } else if Self.needsConvertedCheck(text.text) {
+        } else if Self.needsConvertedCheck(source) {
             // `check` writes no text part: the HTML is enough to parse what a sender parses.
             let fragment =
-                (repeatedTexts.mayHold(text.text) ? repeatedTexts.fragments[TextKey(text.text)] : nil)
-                ?? MailRendering.renderHTMLFragment(markdown: text.text)
+                (repeatedTexts.mayHold(source) ? repeatedTexts.fragments[TextKey(source)] : nil)
+                ?? MailRendering.renderHTMLFragment(markdown: source)
             // Kept for `checkConvertedLiquid` when the Markdown was within its bounds (converted).
             if !fragment.issues.contains(where: { $0.kind == .tooComplex }) {
-                findings.convertedHTML[TextKey(text.text)] = fragment.html
+                findings.convertedHTML[TextKey(source)] = fragment.html
             }
             issues = fragment.issues
         } else {
             issues =
-                (repeatedTexts.mayHold(text.text) ? repeatedTexts.issues[TextKey(text.text)] : nil)
-                ?? MailRendering.checkMarkdown(text.text)
+                (repeatedTexts.mayHold(source) ? repeatedTexts.issues[TextKey(source)] : nil)
+                ?? MailRendering.checkMarkdown(source)
         }
         // At most `maxReportsPerText` of each code, the last counting the rest, all located with one
         // locator: 16,000 `<b>` in a body are 20 diagnostics, not 16,000 passes over the body.
@@ -445,26 +461,27 @@ struct TemplateRules {
     /// them. Markdown paragraphs and list items wrap what they hold, so a Liquid block whose tags fall
     /// in different paragraphs can come out with markup between `case` and its first `when`, which
     /// every sender refuses. Checked only on a text whose own Liquid parsed and that has a block tag.
+    /// `source` is `text.text`, read once by the caller.
     func checkConvertedLiquid(
-        _ text: SourceText, typography: ConversionSettings = .init(), what: String, into bag: inout DiagnosticBag,
-        keeping findings: inout TextFindings
+        _ text: SourceText, source sourceText: String, typography: ConversionSettings = .init(), what: String,
+        into bag: inout DiagnosticBag, keeping findings: inout TextFindings
     ) {
-        let key = TextKey(text.text)
-        guard let source = findings.liquid[key]?.template, Self.needsConvertedCheck(text.text) else { return }
+        let key = TextKey(sourceText)
+        guard Self.needsConvertedCheck(sourceText), let source = findings.liquid[key]?.template else { return }
         // A build checks both parts it writes; `check` the HTML part, whose block structure the text
         // part follows (the text writer adds only white space between blocks). Markdown past its bounds
         // (`markdownComplexityProblem`) is not converted, nor checked here: a conversion at hand says so
         // by its `.tooComplex` issue (the only place that issue comes from), without measuring again.
         let parts: [String]
-        if let rendered = findings.markdown[MarkdownKey(text.text, typography)] {
+        if let rendered = findings.markdown[MarkdownKey(sourceText, typography)] {
             guard !rendered.issues.contains(where: { $0.kind == .tooComplex }) else { return }
             parts = [rendered.html, rendered.text]
         } else if let html = findings.convertedHTML[key] {
             parts = [html]
         } else {
-            guard MailRendering.markdownComplexityProblem(text.text) == nil else { return }
-            let rendered = RenderedMarkdown(markdown: text.text, settings: typography)
-            findings.markdown[MarkdownKey(text.text, typography)] = rendered
+            guard MailRendering.markdownComplexityProblem(sourceText) == nil else { return }
+            let rendered = RenderedMarkdown(markdown: sourceText, settings: typography)
+            findings.markdown[MarkdownKey(sourceText, typography)] = rendered
             parts = [rendered.html, rendered.text]
         }
         let help =
