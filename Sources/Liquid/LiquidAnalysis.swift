@@ -5,6 +5,13 @@ struct Analysis {
     var printed: [LiquidPrintedValue] = []
     private var bound: Set<String> = []
 
+    /// Makes room for `count` references of each kind.
+    mutating func reserveCapacity(_ count: Int) {
+        variables.reserveCapacity(count)
+        filters.reserveCapacity(count)
+        printed.reserveCapacity(count)
+    }
+
     mutating func walk(_ nodes: [Node]) {
         for node in nodes {
             switch node {

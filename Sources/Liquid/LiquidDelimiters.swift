@@ -25,12 +25,18 @@ public struct LiquidDelimiters: Sendable {
 
     /// The offset of the next `{{` or `{%` at or after `start`.
     public func nextOpening(from start: Int) -> Int? {
-        var i = max(start, 0)
-        while i + 1 < scalars.count {
-            if scalars[i] == "{" && (scalars[i + 1] == "{" || scalars[i + 1] == "%") { return i }
-            i += 1
+        scalars.withUnsafeBufferPointer { buffer in
+            // `i + 1 < buffer.count` keeps both reads within the buffer (no bounds check a scalar).
+            var i = max(start, 0)
+            while i + 1 < buffer.count {
+                if buffer[i] == "{" {
+                    let next = buffer[i + 1]
+                    if next == "{" || next == "%" { return i }
+                }
+                i += 1
+            }
+            return nil
         }
-        return nil
     }
 
     /// Which construct opens at `index` (`{{` or `{%`), if any.
@@ -47,12 +53,15 @@ public struct LiquidDelimiters: Sendable {
     /// offset just after the opening delimiter); `nil` when it is never closed.
     public func closing(_ construct: Construct, from start: Int) -> Int? {
         let first: Unicode.Scalar = construct == .output ? "}" : "%"
-        var i = max(start, 0)
-        while i + 1 < scalars.count {
-            if scalars[i] == first && scalars[i + 1] == "}" { return i }
-            i += 1
+        return scalars.withUnsafeBufferPointer { buffer in
+            // `i + 1 < buffer.count` keeps both reads within the buffer (no bounds check a scalar).
+            var i = max(start, 0)
+            while i + 1 < buffer.count {
+                if buffer[i] == first && buffer[i + 1] == "}" { return i }
+                i += 1
+            }
+            return nil
         }
-        return nil
     }
 
     /// The name of the tag whose inside starts at `start` (after `{%` and its whitespace-control `-`, if

@@ -55,6 +55,8 @@ public struct LiquidTemplate: Sendable {
         let nodes = parser.parse()
         guard parser.issues.isEmpty else { return LiquidParseResult(template: nil, issues: parser.issues) }
         var analysis = Analysis()
+        // A variable printed or filtered, at least one an output: room for the usual case at once.
+        analysis.reserveCapacity(parser.outputs.count)
         analysis.walk(nodes)
         let template = LiquidTemplate(
             source: source, nodes: nodes, variables: analysis.variables, filters: analysis.filters,
@@ -199,6 +201,8 @@ struct TemplateParser {
 
     mutating func parse() -> [Node] {
         let tokens = Lexer(scalars).tokens()
+        // The top level holds at most a node a token: one allocation instead of growing as it fills.
+        stack[0].bodies[0].reserveCapacity(tokens.count)
         var index = 0
         while index < tokens.count, issues.count < Self.maximumIssues {
             let token = tokens[index]

@@ -41,26 +41,41 @@ extension TemplateRules {
             let digest = text.withUTF8 { XXH64.hash(UnsafeRawBufferPointer($0)) }
             return Fingerprint(digest: digest, length: text.utf8.count, locale: self.keepsRenderings ? locale : "")
         }
-        func eachText(_ body: (String, String) -> Void) {
-            for template in templates {
-                for content in template.locales {
-                    for text in [content.body, content.footer] {
-                        guard let text else { continue }
-                        let source = text.text
-                        guard !Self.exceedsCheckedScalars(source) else { continue }
-                        body(source, content.locale.value)
+        // The first pass keeps each text's fingerprint, in the order the second pass meets them, so that
+        // the second reads (decodes) only the texts whose fingerprint came up twice.
+        var fingerprints: [Fingerprint?] = []
+        var seen: [Fingerprint: Int] = [:]
+        for template in templates {
+            for content in template.locales {
+                for text in [content.body, content.footer] {
+                    guard let text else { continue }
+                    let source = text.text
+                    guard !Self.exceedsCheckedScalars(source) else {
+                        fingerprints.append(nil)
+                        continue
                     }
+                    let print = fingerprint(source, locale: content.locale.value)
+                    fingerprints.append(print)
+                    seen[print, default: 0] += 1
                 }
             }
         }
-        var seen: [Fingerprint: Int] = [:]
-        eachText { text, locale in seen[fingerprint(text, locale: locale), default: 0] += 1 }
         var counts: [MarkdownKey: Int] = [:]
-        eachText { text, locale in
-            guard let count = seen[fingerprint(text, locale: locale)], count > 1 else { return }
-            // `check` converts without the locale's settings: one conversion a text, whatever its locale.
-            let settings = self.keepsRenderings ? conversionSettings(locale: locale) : ConversionSettings()
-            counts[MarkdownKey(text, settings), default: 0] += 1
+        var index = 0
+        for template in templates {
+            for content in template.locales {
+                for text in [content.body, content.footer] {
+                    guard let text else { continue }
+                    defer { index += 1 }
+                    guard index < fingerprints.count, let print = fingerprints[index], let seenCount = seen[print],
+                        seenCount > 1
+                    else { continue }
+                    // `check` converts without the locale's settings: one conversion a text, whatever its locale.
+                    let settings =
+                        keepsRenderings ? conversionSettings(locale: content.locale.value) : ConversionSettings()
+                    counts[MarkdownKey(text.text, settings), default: 0] += 1
+                }
+            }
         }
         let keys = counts.filter { $0.value > 1 }.map(\.key)
         guard !keys.isEmpty else { return self }

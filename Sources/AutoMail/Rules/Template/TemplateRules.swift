@@ -523,7 +523,8 @@ struct TemplateRules {
     /// the definition, `TemplateRulesScanTests`): each full path joined with `.`, and its first two
     /// segments; built by appending, without a `joined(separator:)` (2,500 instructions each) per name.
     static func reads(of references: [LiquidVariableReference]) -> Set<String> {
-        var used = Set<String>()
+        // At most two names a reference: room for them at once, not grown (and every name hashed again).
+        var used = Set<String>(minimumCapacity: references.count * 2)
         for reference in references {
             let path = reference.path
             guard let first = path.first else {
