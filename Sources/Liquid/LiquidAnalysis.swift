@@ -18,8 +18,10 @@ struct Analysis {
             case .text, .raw, .comment:
                 break
             case .output(let expression, _):
-                visit(expression)
-                if let path = Self.staticPath(expression.base), let first = path.first, !isBound(first),
+                // The path `visit` builds, when made of names only, is the printed one (``staticPath(_:)``).
+                let names = visit(expression.base)
+                visitFilters(expression)
+                if let path = names, let first = path.first, !isBound(first),
                     case .path(_, _, let range) = expression.base
                 {
                     printed.append(
@@ -52,8 +54,9 @@ struct Analysis {
     /// Whether `name` was bound by `assign` or `capture` (most templates bind nothing: no hashing then).
     private func isBound(_ name: String) -> Bool { !bound.isEmpty && bound.contains(name) }
 
-    /// The names of a path made of properties only (`contact.district`, not `contact[key]`).
-    private static func staticPath(_ expression: Expression) -> [String]? {
+    /// The names of a path made of properties only (`contact.district`, not `contact[key]`): what
+    /// `visit` returns for an output's path, kept as its definition (`PrintedPathDifferentialTests`).
+    static func staticPath(_ expression: Expression) -> [String]? {
         guard case .path(.property(let root, _), let segments, _) = expression else { return nil }
         var path = [root]
         for segment in segments {
@@ -65,6 +68,10 @@ struct Analysis {
 
     private mutating func visit(_ expression: FilteredExpression) {
         visit(expression.base)
+        visitFilters(expression)
+    }
+
+    private mutating func visitFilters(_ expression: FilteredExpression) {
         for call in expression.filters {
             filters.append(LiquidFilterReference(name: call.name, range: call.range))
             for argument in call.positional { visit(argument) }
@@ -72,15 +79,20 @@ struct Analysis {
         }
     }
 
-    private mutating func visit(_ expression: Expression) {
-        guard case .path(let root, let segments, let range) = expression else { return }
+    /// Records the variable `expression` reads; returns its names when it is a path of names only
+    /// (``staticPath(_:)``), whether recorded or not.
+    @discardableResult
+    private mutating func visit(_ expression: Expression) -> [String]? {
+        guard case .path(let root, let segments, let range) = expression else { return nil }
         var path: [String] = []
         var isStatic = true
+        var namesOnly = true
         switch root {
         case .property(let name, _): path.append(name)
         case .index(let inner):
             visit(inner)
             isStatic = false
+            namesOnly = false
         }
         for segment in segments {
             switch segment {
@@ -88,13 +100,16 @@ struct Analysis {
                 if isStatic { path.append(name) }
             case .index(.literal(.plain(.string(let key)), _)):
                 if isStatic { path.append(key) }
+                namesOnly = false
             case .index(let inner):
                 isStatic = false
+                namesOnly = false
                 visit(inner)
             }
         }
         if let first = path.first, !isBound(first) {
             variables.append(LiquidVariableReference(path: path, range: range))
         }
+        return namesOnly ? path : nil
     }
 }

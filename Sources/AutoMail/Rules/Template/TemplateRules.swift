@@ -136,6 +136,11 @@ struct TemplateRules {
         // A subject, preheader, body and footer a locale at most: room for them at once, not grown (and
         // every key hashed again) four times over.
         findings.liquid.reserveCapacity(findings.liquid.count + template.locales.count * 4)
+        if keepsRenderings {
+            // The same for what a build keeps: the reads of each text, the conversions of each body and footer.
+            findings.reads.reserveCapacity(findings.reads.count + template.locales.count * 4)
+            findings.markdown.reserveCapacity(findings.markdown.count + template.locales.count * 2)
+        }
         do {
             let name = "template `\(template.id.value)`"
             var present = Set<String>()
