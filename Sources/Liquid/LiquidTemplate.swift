@@ -507,9 +507,30 @@ struct SourceSlicer {
             scalarCursor = 0
             byteCursor = 0
         }
-        while scalarCursor < offset {
-            byteCursor += UTF8.width(scalars[scalarCursor])
-            scalarCursor += 1
+        guard scalarCursor < offset else { return byteCursor }
+        // Walked on the source's UTF-8 bytes, whose scalars `scalars` are: a lead byte gives its scalar's
+        // width, and eight ASCII bytes (their high bits clear) are eight scalars at once.
+        let target = min(offset, scalars.count)
+        var source = source
+        (scalarCursor, byteCursor) = source.withUTF8 { [scalarCursor, byteCursor] bytes in
+            var n = scalarCursor
+            var b = byteCursor
+            let count = bytes.count
+            guard let base = bytes.baseAddress else { return (n, b) }
+            while n < target, b < count {
+                // `b + 8 <= count` keeps the load within the bytes; `n + 8 <= target` the scalars within the range.
+                if n + 8 <= target, b + 8 <= count,
+                    UnsafeRawPointer(base + b).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+                {
+                    n += 8
+                    b += 8
+                    continue
+                }
+                let lead = bytes[b]
+                b += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+                n += 1
+            }
+            return (n, min(b, count))
         }
         return byteCursor
     }
