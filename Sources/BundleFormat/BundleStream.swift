@@ -111,6 +111,73 @@ public struct WrittenEntry: Sendable {
     }
 }
 
+extension WrittenEntry {
+    /// Writes an entry of a streamed member straight from its parts, member by member, without making a
+    /// ``JSONValue`` first: the same bytes and gaps as ``WrittenEntry/init(_:)`` of the value those calls
+    /// describe, when every object's keys are given in ``JSONWriter/keyPrecedes(_:_:)`` order, each once.
+    ///
+    /// Only objects and strings: `beginObject()`, then for each member `key(_:)` and its value (`string(_:)`
+    /// or a nested object), then `endObject()`; ``entry`` once the outermost object is ended.
+    public struct Writer {
+        private var output = PrettyWithGaps()
+        /// The members written so far in each open object, the outermost first.
+        private var counts: [Int] = []
+
+        /// An empty entry, written as a member of the streamed object (its depth, 2, is
+        /// ``WrittenEntry/init(_:)``'s).
+        public init(reservingCapacity capacity: Int = 0) {
+            output.pretty.reserveCapacity(capacity)
+            counts.reserveCapacity(4)
+        }
+
+        /// The depth ``JSONWriter``'s walk gives an object opened with `counts.count` objects already open.
+        private var depth: Int { 2 + counts.count - 1 }
+
+        /// Opens an object (the entry itself, or the value of the member whose key was just written).
+        public mutating func beginObject() {
+            output.append(byte: UInt8(ascii: "{"))
+            counts.append(0)
+        }
+
+        /// Starts the next member of the innermost open object: its key, which sorts after the previous
+        /// member's key of that object.
+        public mutating func key(_ key: String) {
+            let depth = self.depth
+            guard let count = counts.popLast() else { return }
+            if count > 0 { output.append(byte: UInt8(ascii: ",")) }
+            output.newlineIndent(depth + 1)
+            output.appendString(key)
+            output.append(byte: UInt8(ascii: ":"))
+            output.space()
+            counts.append(count + 1)
+        }
+
+        /// The value of the member whose key was just written: a string.
+        public mutating func string(_ value: String) {
+            output.appendString(value)
+        }
+
+        /// Closes the innermost open object (`{}` when it has no member, as ``JSONWriter`` writes it).
+        public mutating func endObject() {
+            let depth = self.depth
+            guard let count = counts.popLast() else { return }
+            if count > 0 { output.newlineIndent(depth) }
+            output.append(byte: UInt8(ascii: "}"))
+        }
+
+        /// The entry written (every object ended).
+        public var entry: WrittenEntry {
+            WrittenEntry(uncheckedPretty: output.pretty[...], gaps: output.gaps)
+        }
+    }
+
+    /// An entry from bytes and gaps written by ``JSONWriter``'s own walk: nothing to check.
+    init(uncheckedPretty pretty: ArraySlice<UInt8>, gaps: [Range<Int>]) {
+        self.pretty = pretty
+        self.gaps = gaps
+    }
+}
+
 extension BundleEmitter {
     /// Writes a bundle into `sink` as it is produced, never holding it whole: the bytes are those
     /// ``emit(_:)`` (or, with `signingKey`, ``emit(_:signingKey:)``) writes for the same content.

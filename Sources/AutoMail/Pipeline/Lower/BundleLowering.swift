@@ -35,7 +35,7 @@ struct BundleLowering {
     mutating func lower() -> [String: JSONValue] {
         var content = head()
         var templates: [String: JSONValue] = [:]
-        let used = lowerTemplates(batchSize: Int.max, finish: { $0 }, cached: nil) { id, value in templates[id] = value
+        let used = lowerTemplates(batchSize: Int.max, finish: \.value, cached: nil) { id, value in templates[id] = value
         }
         content["templates"] = .object(templates)
         content.merge(tail(used: used).mapValues(\.value)) { first, _ in first }
@@ -54,7 +54,7 @@ struct BundleLowering {
             // Each template written in both forms on the thread that lowered it.
             tail(
                 used: lowerTemplates(
-                    batchSize: options.streamingBatchSize, finish: WrittenEntry.init, cached: (\.written, { $0 }), yield
+                    batchSize: options.streamingBatchSize, finish: \.written, cached: (\.written, { $0 }), yield
                 ))
         }
     }
@@ -117,7 +117,7 @@ struct BundleLowering {
     /// cache when its entry is there and intact, and kept in it when the rules found nothing in it:
     /// `cached` turns an entry into `Lowered` and back.
     private mutating func lowerTemplates<Lowered>(
-        batchSize: Int, finish: @escaping (JSONValue) -> Lowered,
+        batchSize: Int, finish: @escaping (LoweredTemplate) -> Lowered,
         cached: (restore: (TemplateCache.Entry) -> Lowered, written: (Lowered) -> WrittenEntry)?,
         _ yield: (String, Lowered) -> Void
     ) -> Set<String> {
@@ -320,12 +320,12 @@ struct BundleLowering {
         _ template: Template, defaultSender: String, layout: DocumentLayout,
         pieces: [LiquidTemplate.PreparedEscapePart], locales prepared: [String: PreparedLocale],
         findings: TextFindings, used: inout Set<String>
-    ) -> JSONValue {
-        var entry: [String: JSONValue] = ["sender": .string(template.sender?.value ?? defaultSender)]
+    ) -> LoweredTemplate {
+        var lowered = LoweredTemplate(sender: template.sender?.value ?? defaultSender)
         if manifest.consent.effectiveMode == .purpose, let purpose = template.purpose {
-            entry["purpose"] = .string(purpose.value)
+            lowered.purpose = purpose.value
         }
-        var locales: [String: JSONValue] = [:]
+        lowered.locales.reserveCapacity(symbols.locales.count)
         for locale in symbols.locales {
             guard let content = template.locales.first(where: { $0.locale.value == locale }) else { continue }
             let subject = content.subject?.text ?? ""
@@ -362,18 +362,12 @@ struct BundleLowering {
                 }
             }
             let text = Self.textPart(body: renderedBody.text, footer: footer.rendered.text)
-            locales[locale] = .object([
-                "subject": .string(subject),
-                "html": .string(LiquidTemplate.appendingEscapeToOutputs(joining: document)),
-                "text": .string(text),
-                "headers": .object([
-                    "List-Unsubscribe": .string("<{{ unsubscribe_url }}>"),
-                    "List-Unsubscribe-Post": .string("List-Unsubscribe=One-Click"),
-                ]),
-            ])
+            lowered.locales.append(
+                .init(
+                    locale: locale, subject: subject, html: LiquidTemplate.appendingEscapeToOutputs(joining: document),
+                    text: text))
         }
-        entry["locales"] = .object(locales)
-        return .object(entry)
+        return lowered
     }
 
     /// The triggers by event, each event's list made only when it is written (50,000 triggers as JSON
@@ -423,5 +417,102 @@ extension JSONValue {
         case .array(let items): self = .array(items.map(JSONValue.init(liquid:)))
         case .object(let members): self = .object(members.mapValues(JSONValue.init(liquid:)))
         }
+    }
+}
+
+/// A template lowered: what its entry of the bundle's `templates` holds, before it is written.
+///
+/// ``value`` is the entry as a ``JSONValue`` (the definition, and what the whole in-memory bundle holds);
+/// ``written`` writes the same bytes straight from these fields (``WrittenEntry/Writer``), the keys of each
+/// object given in their sorted order, with no dictionary made or sorted.
+struct LoweredTemplate {
+    /// One locale's message.
+    struct Locale {
+        var locale: String
+        var subject: String
+        var html: String
+        var text: String
+    }
+
+    /// The sender's id.
+    var sender: String
+    /// The consent purpose, in a workspace whose consent is by purpose.
+    var purpose: String?
+    /// Each locale's message, in the workspace's locale order (a locale listed twice: the later one kept,
+    /// as a dictionary keeps it).
+    var locales: [Locale] = []
+
+    /// The headers every message carries.
+    static let headers = [
+        (name: "List-Unsubscribe", value: "<{{ unsubscribe_url }}>"),
+        (name: "List-Unsubscribe-Post", value: "List-Unsubscribe=One-Click"),
+    ]
+
+    /// The entry as a value: the definition of ``written``.
+    var value: JSONValue {
+        var entry: [String: JSONValue] = ["sender": .string(sender)]
+        if let purpose { entry["purpose"] = .string(purpose) }
+        var locales: [String: JSONValue] = [:]
+        for content in self.locales {
+            locales[content.locale] = .object([
+                "subject": .string(content.subject),
+                "html": .string(content.html),
+                "text": .string(content.text),
+                "headers": .object(
+                    Dictionary(uniqueKeysWithValues: Self.headers.map { ($0.name, JSONValue.string($0.value)) })),
+            ])
+        }
+        entry["locales"] = .object(locales)
+        return .object(entry)
+    }
+
+    /// The entry written as ``WrittenEntry/init(_:)`` writes ``value``: the keys below are in their sorted
+    /// order (`locales` < `purpose` < `sender`; `headers` < `html` < `subject` < `text`; the two header
+    /// names), and the locales sorted as ``JSONWriter/keyPrecedes(_:_:)`` sorts keys, the later of a
+    /// repeated locale kept.
+    var written: WrittenEntry {
+        var size = 256
+        for content in locales {
+            size += content.subject.utf8.count + content.html.utf8.count + content.text.utf8.count + 256
+        }
+        var writer = WrittenEntry.Writer(reservingCapacity: size + size / 16)
+        writer.beginObject()
+        writer.key("locales")
+        writer.beginObject()
+        // Sorted by locale, stably: of equal locales the last is the one a dictionary keeps.
+        let order = locales.indices.sorted { a, b in
+            let (left, right) = (locales[a].locale, locales[b].locale)
+            if left == right { return a < b }
+            return JSONWriter.keyPrecedes(left, right)
+        }
+        for (position, index) in order.enumerated() {
+            let content = locales[index]
+            if position + 1 < order.count, locales[order[position + 1]].locale == content.locale { continue }
+            writer.key(content.locale)
+            writer.beginObject()
+            writer.key("headers")
+            writer.beginObject()
+            for header in Self.headers {
+                writer.key(header.name)
+                writer.string(header.value)
+            }
+            writer.endObject()
+            writer.key("html")
+            writer.string(content.html)
+            writer.key("subject")
+            writer.string(content.subject)
+            writer.key("text")
+            writer.string(content.text)
+            writer.endObject()
+        }
+        writer.endObject()
+        if let purpose {
+            writer.key("purpose")
+            writer.string(purpose)
+        }
+        writer.key("sender")
+        writer.string(sender)
+        writer.endObject()
+        return writer.entry
     }
 }
