@@ -32,6 +32,23 @@ struct StylingDifferentialTests {
         }
     }
 
+    /// The Liquid ranges found on bytes (a fragment without `{%`) against `LiquidScanner`'s, the definition.
+    @Test func liquidRangesOnBytesAgreeWithTheScanner() {
+        var generator = Generator(state: 23)
+        let pieces =
+            Self.pieces + [
+                "{{ a }", "}", "{ {", "{{}}", "{{{ b }}}", "{{ '}}' }}", "{%", "{{ x %}", "{%raw%}", "{%- comment -%}",
+                "{% rawx %}", "{%%}", "{%}", "{% -%}", "{%- endraw %}", "{% endcomment %}", "{%\tif x %}", "%}}",
+            ]
+        for _ in 0..<4_000 {
+            let fragment = generator.string(pieces, upTo: 20)
+            let bytes = Array(fragment.utf8)
+            #expect(
+                EmailTheme.outputAndTagRanges(fragment, bytes: bytes)
+                    == EmailTheme.scannedOutputAndTagRanges(fragment, bytes: bytes), "\(fragment.debugDescription)")
+        }
+    }
+
     @Test func realFragmentsAgree() {
         let markdown = """
             # Hello {{ contact.firstname }}
