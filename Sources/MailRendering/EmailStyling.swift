@@ -239,8 +239,14 @@ extension EmailTheme {
             }
             guard bytes[index] == less else {
                 let stop = liquidStart.map { $0 > index ? $0 : bytes.count } ?? bytes.count
-                var end = index + 1
-                while end < stop, bytes[end] != less { end += 1 }
+                // The next `<` before `stop`: `memchr` reads the `stop - index - 1` bytes after `index`,
+                // within the buffer (`index < stop <= bytes.count`).
+                var end = stop
+                if index + 1 < stop, let base = bytes.baseAddress,
+                    let found = memchr(base + index + 1, Int32(less), stop - index - 1)
+                {
+                    end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                }
                 copy(index, end)
                 index = end
                 continue

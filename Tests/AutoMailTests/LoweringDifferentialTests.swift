@@ -54,4 +54,33 @@ struct LoweringDifferentialTests {
             #expect(direct.forms.canonical == walked.forms.canonical)
         }
     }
+
+    /// An event's actions written straight from their parts (`LoweredAction.written`) against the walk of
+    /// their value (`WrittenEntry(LoweredAction.value(of:))`, the definition).
+    @Test func writtenActionsAgreeWithTheValueWalk() {
+        var generator = SplitMix64(state: 29)
+        func text() -> String {
+            var result = ""
+            for _ in 0..<generator.next(4) { result += Self.textPieces[generator.next(Self.textPieces.count)] }
+            return result
+        }
+        func optional() -> String? { generator.next(2) == 0 ? nil : text() }
+        for _ in 0..<2_000 {
+            var actions: [LoweredAction] = []
+            for _ in 0..<generator.next(4) {
+                actions.append(
+                    LoweredAction(
+                        trigger: text(), template: text(), priority: generator.next(200) - 100,
+                        delaySeconds: generator.next(100_000),
+                        oncePerContactSeconds: generator.next(3) == 0 ? nil : generator.next(90_000) - 1,
+                        timing: .init(
+                            quietHours: text(), blackouts: text(), frequencyCap: text(), activeFrom: optional(),
+                            activeUntil: optional())))
+            }
+            let direct = LoweredAction.written(actions)
+            let walked = WrittenEntry(LoweredAction.value(of: actions))
+            #expect(Array(direct.pretty) == Array(walked.pretty))
+            #expect(direct.gaps == walked.gaps)
+        }
+    }
 }

@@ -381,27 +381,96 @@ struct BundleLowering {
             byEvent[event.key, default: []].append(index)
         }
         let timing = TimingLowering(timing: manifest.timing)
-        return .object(keys: Array(byEvent.keys)) { key in
-            let ordered = (byEvent[key] ?? []).sorted {
+        func actions(_ key: String) -> [LoweredAction] {
+            (byEvent[key] ?? []).sorted {
                 (all[$0].effectivePriority, all[$1].id.value) > (all[$1].effectivePriority, all[$0].id.value)
-            }.map { all[$0] }
-            return .array(
-                ordered.map { trigger in
-                    var action: [String: JSONValue] = [
-                        "trigger": .string(trigger.id.value),
-                        "template": .string(trigger.template?.value ?? ""),
-                        "priority": .int(trigger.effectivePriority),
-                        "delay_seconds": .int(trigger.delaySeconds?.value ?? 0),
-                    ]
+            }.map { index in
+                let trigger = all[index]
+                let once: Int? =
                     switch trigger.oncePerContact?.value {
-                    case .window(let seconds)?: action["once_per_contact_seconds"] = .int(seconds)
-                    case .forever?: action["once_per_contact_seconds"] = .int(-1)
-                    case nil: break
+                    case .window(let seconds)?: seconds
+                    case .forever?: -1
+                    case nil: nil
                     }
-                    action.merge(timing.actionMembers(trigger)) { first, _ in first }
-                    return .object(action)
-                })
+                return LoweredAction(
+                    trigger: trigger.id.value, template: trigger.template?.value ?? "",
+                    priority: trigger.effectivePriority, delaySeconds: trigger.delaySeconds?.value ?? 0,
+                    oncePerContactSeconds: once, timing: timing.actionTiming(trigger))
+            }
         }
+        return .writtenObject(
+            keys: Array(byEvent.keys), entry: { LoweredAction.value(of: actions($0)) },
+            written: { LoweredAction.written(actions($0)) })
+    }
+}
+
+/// A trigger lowered: its action in the list of its event, before it is written.
+///
+/// ``value(of:)`` is an event's list as a ``JSONValue`` (the definition, and what the in-memory bundle
+/// holds); ``written(_:)`` writes the same bytes straight from these fields, the keys in their sorted order.
+struct LoweredAction {
+    var trigger: String
+    var template: String
+    var priority: Int
+    var delaySeconds: Int
+    /// The window of `once_per_contact`, -1 for ever; nil without it.
+    var oncePerContactSeconds: Int?
+    var timing: TimingLowering.ActionTiming
+
+    /// The action as a value.
+    var value: JSONValue {
+        var action: [String: JSONValue] = [
+            "trigger": .string(trigger), "template": .string(template), "priority": .int(priority),
+            "delay_seconds": .int(delaySeconds),
+        ]
+        if let oncePerContactSeconds { action["once_per_contact_seconds"] = .int(oncePerContactSeconds) }
+        action.merge(timing.members) { first, _ in first }
+        return .object(action)
+    }
+
+    /// An event's list of actions as a value: the definition of ``written(_:)``.
+    static func value(of actions: [LoweredAction]) -> JSONValue {
+        .array(actions.map(\.value))
+    }
+
+    /// An event's list of actions written as ``WrittenEntry/init(_:)`` writes ``value(of:)``: each action's
+    /// keys in their sorted order (`active_from` < `active_until` < `blackouts` < `delay_seconds` <
+    /// `frequency_cap` < `once_per_contact_seconds` < `priority` < `quiet_hours` < `template` < `trigger`).
+    static func written(_ actions: [LoweredAction]) -> WrittenEntry {
+        var writer = WrittenEntry.Writer(reservingCapacity: 64 + 400 * actions.count)
+        writer.beginArray()
+        for action in actions {
+            writer.beginObject()
+            if let activeFrom = action.timing.activeFrom {
+                writer.key("active_from")
+                writer.string(activeFrom)
+            }
+            if let activeUntil = action.timing.activeUntil {
+                writer.key("active_until")
+                writer.string(activeUntil)
+            }
+            writer.key("blackouts")
+            writer.string(action.timing.blackouts)
+            writer.key("delay_seconds")
+            writer.int(action.delaySeconds)
+            writer.key("frequency_cap")
+            writer.string(action.timing.frequencyCap)
+            if let once = action.oncePerContactSeconds {
+                writer.key("once_per_contact_seconds")
+                writer.int(once)
+            }
+            writer.key("priority")
+            writer.int(action.priority)
+            writer.key("quiet_hours")
+            writer.string(action.timing.quietHours)
+            writer.key("template")
+            writer.string(action.template)
+            writer.key("trigger")
+            writer.string(action.trigger)
+            writer.endObject()
+        }
+        writer.endArray()
+        return writer.entry
     }
 }
 
