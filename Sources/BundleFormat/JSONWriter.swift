@@ -201,41 +201,120 @@ public struct JSONWriter {
         }
     }
 
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-
-    /// Appends `string` quoted and escaped (see ``JSONWriter``). Eight bytes at a time are searched for the
-    /// first byte that needs an escape (``escapeMask(_:)``); the runs between them are copied whole.
+    /// Appends `string` quoted and escaped (see ``JSONWriter``).
+    ///
+    /// Two passes over the bytes, eight at a time (``escapeMask(_:)``): the first counts the bytes the
+    /// escapes add, so the output grows once to its final length; the second copies the runs between
+    /// escapes and writes each escape straight into that space (no `append` a run or an escape).
     static func appendString(_ string: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { bytes in
-            let count = bytes.count
-            var runStart = 0
-            var index = 0
-            while index < count {
-                // A word is loaded only when 8 bytes remain from `index`: `index + 8 <= count`.
-                if count - index >= 8 {
-                    let word = UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                    let mask = escapeMask(UInt64(littleEndian: word))
-                    if mask == 0 {
-                        index += 8
-                        continue
-                    }
-                    // The lowest flagged byte is the first one that needs an escape: 0 to 7 bytes on.
-                    index += mask.trailingZeroBitCount >> 3
-                }
-                let byte = bytes[index]
-                index += 1
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if runStart < index - 1 {
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<(index - 1)]))
-                }
-                runStart = index
-                appendEscape(of: byte, to: &out)
+            let extra = escapesLength(bytes)
+            if extra == 0 {
+                out.append(UInt8(ascii: "\""))
+                out.append(contentsOf: bytes)
+                out.append(UInt8(ascii: "\""))
+                return
             }
-            if runStart < count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+            let start = out.count
+            // The final length at once: the quote, the bytes (a placeholder, overwritten below), what the
+            // escapes add and the closing quote.
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: bytes)
+            out.append(contentsOf: repeatElement(UInt8(ascii: "\""), count: extra + 1))
+            out.withUnsafeMutableBufferPointer { buffer in
+                guard let target = buffer.baseAddress, let source = bytes.baseAddress else { return }
+                // Writes end at `start + 1 + bytes.count + extra`, before the closing quote: every run is
+                // copied once and every escape written in the `escapeLength` bytes `escapesLength` counted.
+                var written = start + 1
+                var runStart = 0
+                forEachEscape(in: bytes) { index, byte in
+                    let run = index - runStart
+                    (target + written).update(from: source + runStart, count: run)
+                    written += run
+                    written += writeEscape(of: byte, at: target + written)
+                    runStart = index + 1
+                }
+                (target + written).update(from: source + runStart, count: bytes.count - runStart)
+            }
         }
-        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Calls `body` with the offset and value of each byte of `bytes` that needs an escape, in order.
+    @inline(__always)
+    private static func forEachEscape(in bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, UInt8) -> Void) {
+        let count = bytes.count
+        var index = 0
+        // A word is loaded only when 8 bytes remain from `index`: `index + 8 <= count`.
+        while count - index >= 8 {
+            var mask = escapeMask(
+                UInt64(
+                    littleEndian: UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+            // Each flagged byte (0 to 7 on) checked: flags above the lowest may be false ones.
+            while mask != 0 {
+                let offset = index + mask.trailingZeroBitCount >> 3
+                let byte = bytes[offset]
+                if needsEscape(byte) { body(offset, byte) }
+                mask &= mask - 1
+            }
+            index += 8
+        }
+        while index < count {
+            let byte = bytes[index]
+            if needsEscape(byte) { body(index, byte) }
+            index += 1
+        }
+    }
+
+    @inline(__always)
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    /// The bytes the escapes of `bytes` add to it.
+    private static func escapesLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var extra = 0
+        forEachEscape(in: bytes) { _, byte in extra += escapeLength(of: byte) - 1 }
+        return extra
+    }
+
+    /// The length of the escape of `byte` (a C0 control, `"` or `\\`): 2, or 6 for `\u00XX`.
+    @inline(__always)
+    private static func escapeLength(of byte: UInt8) -> Int {
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x08, 0x0C, 0x0A, 0x0D, 0x09: 2
+        default: 6
+        }
+    }
+
+    /// Writes the escape of `byte` at `target`: a backslash, then `"`, a backslash, `b`, `f`, `n`, `r` or
+    /// `t`, or `u00` and two lowercase hex digits; `target` has room for ``escapeLength(of:)`` bytes.
+    /// Returns that length.
+    @inline(__always)
+    private static func writeEscape(of byte: UInt8, at target: UnsafeMutablePointer<UInt8>) -> Int {
+        target[0] = UInt8(ascii: "\\")
+        switch byte {
+        case UInt8(ascii: "\""): target[1] = UInt8(ascii: "\"")
+        case UInt8(ascii: "\\"): target[1] = UInt8(ascii: "\\")
+        case 0x08: target[1] = UInt8(ascii: "b")
+        case 0x0C: target[1] = UInt8(ascii: "f")
+        case 0x0A: target[1] = UInt8(ascii: "n")
+        case 0x0D: target[1] = UInt8(ascii: "r")
+        case 0x09: target[1] = UInt8(ascii: "t")
+        default:
+            target[1] = UInt8(ascii: "u")
+            target[2] = UInt8(ascii: "0")
+            target[3] = UInt8(ascii: "0")
+            target[4] = hexDigit(byte >> 4)
+            target[5] = hexDigit(byte & 0xF)
+            return 6
+        }
+        return 2
+    }
+
+    @inline(__always)
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
     }
 
     /// The high bit of each of the 8 bytes of `word` (little-endian: the first byte lowest) that is a C0
@@ -250,24 +329,6 @@ public struct JSONWriter {
         let quote = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
         let backslash = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
         return (control | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & high
-    }
-
-    /// Appends the escape of `byte`, a C0 control, `"` or `\\`.
-    private static func appendEscape(of byte: UInt8, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\\"))
-        switch byte {
-        case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
-        case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
-        case 0x08: out.append(UInt8(ascii: "b"))
-        case 0x0C: out.append(UInt8(ascii: "f"))
-        case 0x0A: out.append(UInt8(ascii: "n"))
-        case 0x0D: out.append(UInt8(ascii: "r"))
-        case 0x09: out.append(UInt8(ascii: "t"))
-        default:
-            out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-            out.append(hex[Int(byte >> 4)])
-            out.append(hex[Int(byte & 0xF)])
-        }
     }
 }
 
