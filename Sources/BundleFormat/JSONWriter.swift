@@ -203,79 +203,95 @@ public struct JSONWriter {
 
     /// Appends `string` quoted and escaped (see ``JSONWriter``).
     ///
-    /// Two passes over the bytes, eight at a time (``escapeMask(_:)``): the first counts the bytes the
-    /// escapes add, so the output grows once to its final length; the second copies the runs between
-    /// escapes and writes each escape straight into that space (no `append` a run or an escape).
+    /// One pass over the bytes, eight at a time (``escapeMask(_:)``), writing through a pointer into the
+    /// output grown beforehand by the string's length and some room for escapes (more room made in the rare
+    /// case it runs out), then cut to what was written: each run between escapes copied once, each escape
+    /// written in place, no `append` a run or an escape.
     static func appendString(_ string: String, to out: inout [UInt8]) {
         var string = string
         string.withUTF8 { bytes in
-            let extra = escapesLength(bytes)
-            if extra == 0 {
-                out.append(UInt8(ascii: "\""))
-                out.append(contentsOf: bytes)
-                out.append(UInt8(ascii: "\""))
-                return
-            }
+            let count = bytes.count
             let start = out.count
-            // The final length at once: the quote, the bytes (a placeholder, overwritten below), what the
-            // escapes add and the closing quote.
             out.append(UInt8(ascii: "\""))
             out.append(contentsOf: bytes)
-            out.append(contentsOf: repeatElement(UInt8(ascii: "\""), count: extra + 1))
-            out.withUnsafeMutableBufferPointer { buffer in
-                guard let target = buffer.baseAddress, let source = bytes.baseAddress else { return }
-                // Writes end at `start + 1 + bytes.count + extra`, before the closing quote: every run is
-                // copied once and every escape written in the `escapeLength` bytes `escapesLength` counted.
-                var written = start + 1
-                var runStart = 0
-                forEachEscape(in: bytes) { index, byte in
-                    let run = index - runStart
-                    (target + written).update(from: source + runStart, count: run)
-                    written += run
-                    written += writeEscape(of: byte, at: target + written)
-                    runStart = index + 1
+            out.append(contentsOf: repeatElement(UInt8(ascii: "\""), count: count / 16 + 7))
+            // Where the next write goes, the first source byte not yet copied, and where the scan resumes.
+            var outerWritten = start + 1
+            var outerRunStart = 0
+            var outerIndex = 0
+            while true {
+                let finished = out.withUnsafeMutableBufferPointer { buffer -> Bool in
+                    guard let target = buffer.baseAddress, let source = bytes.baseAddress else { return true }
+                    let limit = buffer.count
+                    // The state in locals (registers) for the loop, handed back on the way out.
+                    var (written, runStart, index) = (outerWritten, outerRunStart, outerIndex)
+                    defer { (outerWritten, outerRunStart, outerIndex) = (written, runStart, index) }
+                    // A word is loaded only when 8 bytes remain from `index`: `index + 8 <= count`.
+                    while count - index >= 8 {
+                        var mask = escapeMask(
+                            UInt64(littleEndian: UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)))
+                        // Each flagged byte (0 to 7 on) checked: flags above the lowest may be false ones, and
+                        // after a resumption the bytes before `runStart` are done.
+                        while mask != 0 {
+                            let offset = index + mask.trailingZeroBitCount >> 3
+                            if offset >= runStart, needsEscape(source[offset]) {
+                                guard
+                                    writeEscape(
+                                        at: offset, source: source, count: count, target: target, limit: limit,
+                                        written: &written, runStart: &runStart)
+                                else { return false }
+                            }
+                            mask &= mask - 1
+                        }
+                        index += 8
+                    }
+                    while index < count {
+                        if index >= runStart, needsEscape(source[index]) {
+                            guard
+                                writeEscape(
+                                    at: index, source: source, count: count, target: target, limit: limit,
+                                    written: &written, runStart: &runStart)
+                            else { return false }
+                        }
+                        index += 1
+                    }
+                    // The invariant `writeEscape(at:…)` keeps: `written + count - runStart + 1 <= limit`.
+                    (target + written).update(from: source + runStart, count: count - runStart)
+                    written += count - runStart
+                    target[written] = UInt8(ascii: "\"")
+                    written += 1
+                    return true
                 }
-                (target + written).update(from: source + runStart, count: bytes.count - runStart)
+                if finished { break }
+                // Out of room: more, then the scan resumes in the word of the escape that did not fit.
+                out.append(contentsOf: repeatElement(UInt8(ascii: "\""), count: count / 4 + 8))
             }
+            out.removeLast(out.count - outerWritten)
         }
     }
 
-    /// Calls `body` with the offset and value of each byte of `bytes` that needs an escape, in order.
+    /// Writes the escape of the byte of `source` at `offset` and the run before it (from `runStart`) at
+    /// `target + written`, when the room left (up to `limit`) still holds the rest of the source unescaped
+    /// and the closing quote after it, so that the last run always fits; false, with nothing written, when
+    /// it does not.
     @inline(__always)
-    private static func forEachEscape(in bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, UInt8) -> Void) {
-        let count = bytes.count
-        var index = 0
-        // A word is loaded only when 8 bytes remain from `index`: `index + 8 <= count`.
-        while count - index >= 8 {
-            var mask = escapeMask(
-                UInt64(
-                    littleEndian: UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: index, as: UInt64.self)))
-            // Each flagged byte (0 to 7 on) checked: flags above the lowest may be false ones.
-            while mask != 0 {
-                let offset = index + mask.trailingZeroBitCount >> 3
-                let byte = bytes[offset]
-                if needsEscape(byte) { body(offset, byte) }
-                mask &= mask - 1
-            }
-            index += 8
-        }
-        while index < count {
-            let byte = bytes[index]
-            if needsEscape(byte) { body(index, byte) }
-            index += 1
-        }
+    private static func writeEscape(
+        at offset: Int, source: UnsafePointer<UInt8>, count: Int, target: UnsafeMutablePointer<UInt8>, limit: Int,
+        written: inout Int, runStart: inout Int
+    ) -> Bool {
+        let byte = source[offset]
+        guard written - runStart + escapeLength(of: byte) + count <= limit else { return false }
+        let run = offset - runStart
+        (target + written).update(from: source + runStart, count: run)
+        written += run
+        written += writeEscape(of: byte, at: target + written)
+        runStart = offset + 1
+        return true
     }
 
     @inline(__always)
     private static func needsEscape(_ byte: UInt8) -> Bool {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
-    }
-
-    /// The bytes the escapes of `bytes` add to it.
-    private static func escapesLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var extra = 0
-        forEachEscape(in: bytes) { _, byte in extra += escapeLength(of: byte) - 1 }
-        return extra
     }
 
     /// The length of the escape of `byte` (a C0 control, `"` or `\\`): 2, or 6 for `\u00XX`.

@@ -544,7 +544,7 @@ struct LoweredTemplate {
         for content in locales {
             size += content.subject.utf8.count + content.html.utf8.count + content.text.utf8.count + 256
         }
-        var writer = WrittenEntry.Writer(reservingCapacity: size + size / 16)
+        var writer = WrittenEntry.Writer(reservingCapacity: size + size / 8)
         writer.beginObject()
         writer.key("locales")
         writer.beginObject()
