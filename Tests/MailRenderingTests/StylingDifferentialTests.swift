@@ -49,6 +49,18 @@ struct StylingDifferentialTests {
         }
     }
 
+    /// A subject or preheader escaped around its Liquid found on bytes, against the scalar scan.
+    @Test func escapeOutsideLiquidAgreesWithTheScalarScan() {
+        var generator = Generator(state: 37)
+        let pieces = Self.pieces + ["&", "<b>", "'", "\"", "{%raw%}", "{% endraw %}", "{{ a }", "{%}"]
+        for _ in 0..<3_000 {
+            let source = generator.string(pieces, upTo: 12)
+            #expect(
+                EmailLayout.escapeOutsideLiquid(source) == EmailLayout.escapeOutsideLiquidByScalars(source),
+                "\(source.debugDescription)")
+        }
+    }
+
     @Test func realFragmentsAgree() {
         let markdown = """
             # Hello {{ contact.firstname }}
