@@ -39,12 +39,16 @@ public enum LateMember {
     /// An object made one entry at a time as it is written (each entry freed once written): its keys
     /// (each once, in any order) and the entry for a key. ``value`` gives it whole.
     case object(keys: [String], entry: (String) -> JSONValue)
+    /// ``object(keys:entry:)`` whose entries the stream takes already written by `written`, each the
+    /// bytes ``WrittenEntry/init(_:)`` writes for `entry` of the same key.
+    case writtenObject(keys: [String], entry: (String) -> JSONValue, written: (String) -> WrittenEntry)
 
     /// The member as one value.
     public var value: JSONValue {
         switch self {
         case .value(let value): value
-        case let .object(keys, entry): .object(Dictionary(keys.map { ($0, entry($0)) }) { first, _ in first })
+        case let .object(keys, entry), let .writtenObject(keys, entry, _):
+            .object(Dictionary(keys.map { ($0, entry($0)) }) { first, _ in first })
         }
     }
 }
@@ -111,6 +115,116 @@ public struct WrittenEntry: Sendable {
     }
 }
 
+extension WrittenEntry {
+    /// Writes an entry of a streamed member straight from its parts, member by member, without making a
+    /// ``JSONValue`` first: the same bytes and gaps as ``WrittenEntry/init(_:)`` of the value those calls
+    /// describe, when every object's keys are given in ``JSONWriter/keyPrecedes(_:_:)`` order, each once.
+    ///
+    /// Objects, arrays, strings and integers: `beginObject()`, then for each member `key(_:)` and its value
+    /// (`string(_:)`, `int(_:)` or a nested object or array), then `endObject()`; `beginArray()`, its items,
+    /// then `endArray()`; ``entry`` once the outermost value is ended.
+    public struct Writer {
+        private var output = PrettyWithGaps()
+        /// The members or items written so far in each open object or array, the outermost first.
+        private var counts: [Int] = []
+        /// Whether each open container is an array, the outermost first.
+        private var arrays: [Bool] = []
+
+        /// An empty entry, written as a member of the streamed object (its depth, 2, is
+        /// ``WrittenEntry/init(_:)``'s).
+        public init(reservingCapacity capacity: Int = 0) {
+            output.pretty.reserveCapacity(capacity)
+            counts.reserveCapacity(4)
+            arrays.reserveCapacity(4)
+        }
+
+        /// The depth ``JSONWriter``'s walk gives an object opened with `counts.count` objects already open.
+        private var depth: Int { 2 + counts.count - 1 }
+
+        /// Before a value: in an array, what comes before its next item (the comma unless it is the first,
+        /// the line break and indentation); in an object the key did that.
+        private mutating func valueStart() {
+            guard arrays.last == true else { return }
+            let depth = self.depth
+            guard let count = counts.popLast() else { return }
+            if count > 0 { output.append(byte: UInt8(ascii: ",")) }
+            output.newlineIndent(depth + 1)
+            counts.append(count + 1)
+        }
+
+        /// Opens an object (the entry itself, the value of the member whose key was just written, or the
+        /// next item of the innermost array).
+        public mutating func beginObject() {
+            valueStart()
+            output.append(byte: UInt8(ascii: "{"))
+            counts.append(0)
+            arrays.append(false)
+        }
+
+        /// Opens an array, where ``beginObject()`` opens an object.
+        public mutating func beginArray() {
+            valueStart()
+            output.append(byte: UInt8(ascii: "["))
+            counts.append(0)
+            arrays.append(true)
+        }
+
+        /// Closes the innermost open array (`[]` when it has no item, as ``JSONWriter`` writes it).
+        public mutating func endArray() {
+            let depth = self.depth
+            guard let count = counts.popLast() else { return }
+            arrays.removeLast()
+            if count > 0 { output.newlineIndent(depth) }
+            output.append(byte: UInt8(ascii: "]"))
+        }
+
+        /// An integer value.
+        public mutating func int(_ value: Int) {
+            valueStart()
+            output.appendInteger(value)
+        }
+
+        /// Starts the next member of the innermost open object: its key, which sorts after the previous
+        /// member's key of that object.
+        public mutating func key(_ key: String) {
+            let depth = self.depth
+            guard let count = counts.popLast() else { return }
+            if count > 0 { output.append(byte: UInt8(ascii: ",")) }
+            output.newlineIndent(depth + 1)
+            output.appendString(key)
+            output.append(byte: UInt8(ascii: ":"))
+            output.space()
+            counts.append(count + 1)
+        }
+
+        /// A string value.
+        public mutating func string(_ value: String) {
+            valueStart()
+            output.appendString(value)
+        }
+
+        /// Closes the innermost open object (`{}` when it has no member, as ``JSONWriter`` writes it).
+        public mutating func endObject() {
+            let depth = self.depth
+            guard let count = counts.popLast() else { return }
+            arrays.removeLast()
+            if count > 0 { output.newlineIndent(depth) }
+            output.append(byte: UInt8(ascii: "}"))
+        }
+
+        /// The entry written (every object ended).
+        public var entry: WrittenEntry {
+            WrittenEntry(uncheckedPretty: output.pretty[...], gaps: output.gaps)
+        }
+    }
+
+    /// An entry from bytes and gaps written by ``JSONWriter``'s own walk: nothing to check.
+    init(uncheckedPretty pretty: ArraySlice<UInt8>, gaps: [Range<Int>]) {
+        self.pretty = pretty
+        self.gaps = gaps
+    }
+}
+
 extension BundleEmitter {
     /// Writes a bundle into `sink` as it is produced, never holding it whole: the bytes are those
     /// ``emit(_:)`` (or, with `signingKey`, ``emit(_:signingKey:)``) writes for the same content.
@@ -160,6 +274,7 @@ extension BundleEmitter {
             switch rest[name] ?? .value(.null) {
             case .value(let value): writer.member(name, value)
             case let .object(keys, entry): writer.member(name, keys: keys, entry: entry)
+            case let .writtenObject(keys, _, written): writer.member(name, keys: keys, written: written)
             }
         }
         return try writer.finish()
@@ -232,6 +347,14 @@ private struct StreamWriter<Sink: BundleSink> {
     mutating func member(_ name: String, keys: [String], entry value: (String) -> JSONValue) {
         beginStreamed(name)
         for key in keys.sorted(by: JSONWriter.keyPrecedes) { entry(key, value(key)) }
+        endStreamed()
+        flushIfFull()
+    }
+
+    /// ``member(_:keys:entry:)`` with each entry already written by `written`.
+    mutating func member(_ name: String, keys: [String], written: (String) -> WrittenEntry) {
+        beginStreamed(name)
+        for key in keys.sorted(by: JSONWriter.keyPrecedes) { entry(key, written(key)) }
         endStreamed()
         flushIfFull()
     }

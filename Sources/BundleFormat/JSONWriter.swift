@@ -201,41 +201,136 @@ public struct JSONWriter {
         }
     }
 
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-
-    /// Appends `string` quoted and escaped (see ``JSONWriter``). Eight bytes at a time are searched for the
-    /// first byte that needs an escape (``escapeMask(_:)``); the runs between them are copied whole.
+    /// Appends `string` quoted and escaped (see ``JSONWriter``).
+    ///
+    /// One pass over the bytes, eight at a time (``escapeMask(_:)``), writing through a pointer into the
+    /// output grown beforehand by the string's length and some room for escapes (more room made in the rare
+    /// case it runs out), then cut to what was written: each run between escapes copied once, each escape
+    /// written in place, no `append` a run or an escape.
     static func appendString(_ string: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { bytes in
             let count = bytes.count
-            var runStart = 0
-            var index = 0
-            while index < count {
-                // A word is loaded only when 8 bytes remain from `index`: `index + 8 <= count`.
-                if count - index >= 8 {
-                    let word = UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                    let mask = escapeMask(UInt64(littleEndian: word))
-                    if mask == 0 {
+            let start = out.count
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: bytes)
+            out.append(contentsOf: repeatElement(UInt8(ascii: "\""), count: count / 16 + 7))
+            // Where the next write goes, the first source byte not yet copied, and where the scan resumes.
+            var outerWritten = start + 1
+            var outerRunStart = 0
+            var outerIndex = 0
+            while true {
+                let finished = out.withUnsafeMutableBufferPointer { buffer -> Bool in
+                    guard let target = buffer.baseAddress, let source = bytes.baseAddress else { return true }
+                    let limit = buffer.count
+                    // The state in locals (registers) for the loop, handed back on the way out.
+                    var (written, runStart, index) = (outerWritten, outerRunStart, outerIndex)
+                    defer { (outerWritten, outerRunStart, outerIndex) = (written, runStart, index) }
+                    // A word is loaded only when 8 bytes remain from `index`: `index + 8 <= count`.
+                    while count - index >= 8 {
+                        var mask = escapeMask(
+                            UInt64(littleEndian: UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)))
+                        // Each flagged byte (0 to 7 on) checked: flags above the lowest may be false ones, and
+                        // after a resumption the bytes before `runStart` are done.
+                        while mask != 0 {
+                            let offset = index + mask.trailingZeroBitCount >> 3
+                            if offset >= runStart, needsEscape(source[offset]) {
+                                guard
+                                    writeEscape(
+                                        at: offset, source: source, count: count, target: target, limit: limit,
+                                        written: &written, runStart: &runStart)
+                                else { return false }
+                            }
+                            mask &= mask - 1
+                        }
                         index += 8
-                        continue
                     }
-                    // The lowest flagged byte is the first one that needs an escape: 0 to 7 bytes on.
-                    index += mask.trailingZeroBitCount >> 3
+                    while index < count {
+                        if index >= runStart, needsEscape(source[index]) {
+                            guard
+                                writeEscape(
+                                    at: index, source: source, count: count, target: target, limit: limit,
+                                    written: &written, runStart: &runStart)
+                            else { return false }
+                        }
+                        index += 1
+                    }
+                    // The invariant `writeEscape(at:…)` keeps: `written + count - runStart + 1 <= limit`.
+                    (target + written).update(from: source + runStart, count: count - runStart)
+                    written += count - runStart
+                    target[written] = UInt8(ascii: "\"")
+                    written += 1
+                    return true
                 }
-                let byte = bytes[index]
-                index += 1
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if runStart < index - 1 {
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<(index - 1)]))
-                }
-                runStart = index
-                appendEscape(of: byte, to: &out)
+                if finished { break }
+                // Out of room: more, then the scan resumes in the word of the escape that did not fit.
+                out.append(contentsOf: repeatElement(UInt8(ascii: "\""), count: count / 4 + 8))
             }
-            if runStart < count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+            out.removeLast(out.count - outerWritten)
         }
-        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Writes the escape of the byte of `source` at `offset` and the run before it (from `runStart`) at
+    /// `target + written`, when the room left (up to `limit`) still holds the rest of the source unescaped
+    /// and the closing quote after it, so that the last run always fits; false, with nothing written, when
+    /// it does not.
+    @inline(__always)
+    private static func writeEscape(
+        at offset: Int, source: UnsafePointer<UInt8>, count: Int, target: UnsafeMutablePointer<UInt8>, limit: Int,
+        written: inout Int, runStart: inout Int
+    ) -> Bool {
+        let byte = source[offset]
+        guard written - runStart + escapeLength(of: byte) + count <= limit else { return false }
+        let run = offset - runStart
+        (target + written).update(from: source + runStart, count: run)
+        written += run
+        written += writeEscape(of: byte, at: target + written)
+        runStart = offset + 1
+        return true
+    }
+
+    @inline(__always)
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    /// The length of the escape of `byte` (a C0 control, `"` or `\\`): 2, or 6 for `\u00XX`.
+    @inline(__always)
+    private static func escapeLength(of byte: UInt8) -> Int {
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x08, 0x0C, 0x0A, 0x0D, 0x09: 2
+        default: 6
+        }
+    }
+
+    /// Writes the escape of `byte` at `target`: a backslash, then `"`, a backslash, `b`, `f`, `n`, `r` or
+    /// `t`, or `u00` and two lowercase hex digits; `target` has room for ``escapeLength(of:)`` bytes.
+    /// Returns that length.
+    @inline(__always)
+    private static func writeEscape(of byte: UInt8, at target: UnsafeMutablePointer<UInt8>) -> Int {
+        target[0] = UInt8(ascii: "\\")
+        switch byte {
+        case UInt8(ascii: "\""): target[1] = UInt8(ascii: "\"")
+        case UInt8(ascii: "\\"): target[1] = UInt8(ascii: "\\")
+        case 0x08: target[1] = UInt8(ascii: "b")
+        case 0x0C: target[1] = UInt8(ascii: "f")
+        case 0x0A: target[1] = UInt8(ascii: "n")
+        case 0x0D: target[1] = UInt8(ascii: "r")
+        case 0x09: target[1] = UInt8(ascii: "t")
+        default:
+            target[1] = UInt8(ascii: "u")
+            target[2] = UInt8(ascii: "0")
+            target[3] = UInt8(ascii: "0")
+            target[4] = hexDigit(byte >> 4)
+            target[5] = hexDigit(byte & 0xF)
+            return 6
+        }
+        return 2
+    }
+
+    @inline(__always)
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
     }
 
     /// The high bit of each of the 8 bytes of `word` (little-endian: the first byte lowest) that is a C0
@@ -250,24 +345,6 @@ public struct JSONWriter {
         let quote = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
         let backslash = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
         return (control | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & high
-    }
-
-    /// Appends the escape of `byte`, a C0 control, `"` or `\\`.
-    private static func appendEscape(of byte: UInt8, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\\"))
-        switch byte {
-        case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
-        case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
-        case 0x08: out.append(UInt8(ascii: "b"))
-        case 0x0C: out.append(UInt8(ascii: "f"))
-        case 0x0A: out.append(UInt8(ascii: "n"))
-        case 0x0D: out.append(UInt8(ascii: "r"))
-        case 0x09: out.append(UInt8(ascii: "t"))
-        default:
-            out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-            out.append(hex[Int(byte >> 4)])
-            out.append(hex[Int(byte & 0xF)])
-        }
     }
 }
 

@@ -374,6 +374,24 @@ enum EmailLayout {
 
     /// Escapes `<`, `>` and `&` outside Liquid constructs; Liquid stays byte for byte.
     static func escapeOutsideLiquid(_ source: String) -> String {
+        let bytes = Array(source.utf8)
+        let liquid = EmailTheme.outputAndTagRanges(source, bytes: bytes)
+        if liquid.isEmpty { return HTMLEscaper.escape(.text, source) }
+        // Every range starts and ends at an ASCII delimiter, a scalar boundary: the slices decode exactly to
+        // the scalars between the same bounds.
+        var result = ""
+        var next = 0
+        for range in liquid {
+            result += HTMLEscaper.escape(.text, String(decoding: bytes[next..<range.lowerBound], as: UTF8.self))
+            result += String(decoding: bytes[range], as: UTF8.self)
+            next = range.upperBound
+        }
+        result += HTMLEscaper.escape(.text, String(decoding: bytes[next...], as: UTF8.self))
+        return result
+    }
+
+    /// ``escapeOutsideLiquid(_:)`` over Unicode scalars with `LiquidScanner`: the definition.
+    static func escapeOutsideLiquidByScalars(_ source: String) -> String {
         let scanner = LiquidScanner(source)
         var result = ""
         var next = 0

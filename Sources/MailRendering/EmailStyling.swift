@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Which part of an email a fragment fills: the body on the card, or the footer under it.
 public enum FragmentRole: Sendable, Hashable {
     /// The body, on the card.
@@ -110,24 +118,110 @@ extension EmailTheme {
 
     /// ``styled(_:role:)`` with the styles of `styles` (made from this theme).
     func styled(_ fragment: String, role: FragmentRole, styles: StyleTable) -> String {
-        let scanner = LiquidScanner(fragment)
         let bytes = Array(fragment.utf8)
+        let liquid = Self.outputAndTagRanges(fragment, bytes: bytes)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + bytes.count / 2)
+        // Every index below is checked against `count` before it is read, as the array's subscript did.
+        bytes.withUnsafeBufferPointer { bytes in
+            styledWalk(bytes, liquid: liquid, role: role, styles: styles, into: &result)
+        }
+        return String(decoding: result, as: UTF8.self)
+    }
+
+    /// The byte ranges of the Liquid outputs and tags of `fragment` (whose bytes are `bytes`), as
+    /// `LiquidScanner.constructs()` finds them.
+    ///
+    /// Found on bytes, with the scanner's rules: `{{` runs to the first `}}` after it, `{%` to the first
+    /// `%}`, and once an opening is never closed no later one of its kind is. Every delimiter, Liquid
+    /// whitespace and name character is ASCII and no byte of a multi-byte scalar is, so the byte cuts are
+    /// the scalar ones; an autolink, which the scanner also skips over, never holds a `{` (it stops at one).
+    /// A tag whose name starts with `raw` or `comment` sends the fragment to the scanner (such a block
+    /// is taken whole there, up to its end tag).
+    static func outputAndTagRanges(_ fragment: String, bytes: [UInt8]) -> [Range<Int>] {
+        let fast = bytes.withUnsafeBufferPointer { bytes -> [Range<Int>]? in
+            let count = bytes.count
+            guard let base = bytes.baseAddress else { return [] }
+            /// The first `second` `}` pair at or after `from`: the offset just after it.
+            func close(_ second: UInt8, from: Int) -> Int? {
+                var p = from + 1
+                // `memchr` reads the `count - p` bytes from `p`, all within the buffer; `p - 1 >= from >= 0`.
+                while p < count, let found = memchr(base + p, Int32(UInt8(ascii: "}")), count - p) {
+                    p = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    if bytes[p - 1] == second { return p + 1 }
+                    p += 1
+                }
+                return nil
+            }
+            var ranges: [Range<Int>] = []
+            var i = 0
+            var (outputsClosed, tagsClosed) = (true, true)
+            while i + 1 < count {
+                // `memchr` reads the `count - i` bytes from `i`, all within the buffer.
+                guard let found = memchr(base + i, Int32(UInt8(ascii: "{")), count - i) else { break }
+                i = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                guard i + 1 < count else { break }
+                let next = bytes[i + 1]
+                if next == UInt8(ascii: "{"), outputsClosed {
+                    if let end = close(UInt8(ascii: "}"), from: i + 2) {
+                        ranges.append(i..<end)
+                        i = end
+                        continue
+                    }
+                    outputsClosed = false
+                }
+                if next == UInt8(ascii: "%"), tagsClosed {
+                    guard let end = close(UInt8(ascii: "%"), from: i + 2) else {
+                        tagsClosed = false
+                        i += 1
+                        continue
+                    }
+                    // The name, after the whitespace-control `-` and Liquid's whitespace, before `%}`.
+                    let inside = end - 2
+                    var j = i + 2 < inside && bytes[i + 2] == UInt8(ascii: "-") ? i + 3 : i + 2
+                    while j < inside, [0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C].contains(bytes[j]) { j += 1 }
+                    for name in ["raw", "comment"] where inside - j >= name.utf8.count {
+                        if name.utf8.elementsEqual(bytes[j..<(j + name.utf8.count)]) { return nil }
+                    }
+                    ranges.append(i..<end)
+                    i = end
+                    continue
+                }
+                i += 1
+            }
+            return ranges
+        }
+        if let fast { return fast }
+        return scannedOutputAndTagRanges(fragment, bytes: bytes)
+    }
+
+    /// ``outputAndTagRanges(_:bytes:)`` by `LiquidScanner`, over Unicode scalars: the definition.
+    static func scannedOutputAndTagRanges(_ fragment: String, bytes: [UInt8]) -> [Range<Int>] {
+        let scanner = LiquidScanner(fragment)
         var liquidScalarBounds: [Int] = []
         for construct in scanner.constructs() where construct.kind == .output || construct.kind == .tag {
             liquidScalarBounds.append(construct.range.lowerBound)
             liquidScalarBounds.append(construct.range.upperBound)
         }
         let liquidBounds = UTF8Text.utf8Offsets(ofScalarOffsets: liquidScalarBounds, in: bytes)
-        let liquid = stride(from: 0, to: liquidBounds.count, by: 2).map { liquidBounds[$0]..<liquidBounds[$0 + 1] }
+        return stride(from: 0, to: liquidBounds.count, by: 2).map { liquidBounds[$0]..<liquidBounds[$0 + 1] }
+    }
 
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count + bytes.count / 2)
+    /// The walk of ``styled(_:role:styles:)`` over the fragment's bytes, its Liquid ranges in `liquid`.
+    private func styledWalk(
+        _ bytes: UnsafeBufferPointer<UInt8>, liquid: [Range<Int>], role: FragmentRole, styles: StyleTable,
+        into result: inout [UInt8]
+    ) {
         var index = 0
         var nextLiquid = 0
         var quoteDepth = 0
         var preDepth = 0
         var inButton = false
         func append(_ text: String) { result.append(contentsOf: text.utf8) }
+        // `lower < upper <= bytes.count` at every call below.
+        func copy(_ lower: Int, _ upper: Int) {
+            result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lower..<upper]))
+        }
         func isNameByte(_ byte: UInt8) -> Bool {
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
@@ -138,16 +232,22 @@ extension EmailTheme {
             // this replaces did: one skipped over stays text).
             let liquidStart = nextLiquid < liquid.count ? liquid[nextLiquid].lowerBound : nil
             if liquidStart == index {
-                result.append(contentsOf: bytes[liquid[nextLiquid]])
+                copy(liquid[nextLiquid].lowerBound, liquid[nextLiquid].upperBound)
                 index = liquid[nextLiquid].upperBound
                 nextLiquid += 1
                 continue
             }
             guard bytes[index] == less else {
                 let stop = liquidStart.map { $0 > index ? $0 : bytes.count } ?? bytes.count
-                var end = index + 1
-                while end < stop, bytes[end] != less { end += 1 }
-                result.append(contentsOf: bytes[index..<end])
+                // The next `<` before `stop`: `memchr` reads the `stop - index - 1` bytes after `index`,
+                // within the buffer (`index < stop <= bytes.count`).
+                var end = stop
+                if index + 1 < stop, let base = bytes.baseAddress,
+                    let found = memchr(base + index + 1, Int32(less), stop - index - 1)
+                {
+                    end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                }
+                copy(index, end)
                 index = end
                 continue
             }
@@ -156,7 +256,7 @@ extension EmailTheme {
             let nameStart = end
             while end < bytes.count, isNameByte(bytes[end]) { end += 1 }
             // The element, by its index in `styledNames` (no string made a tag).
-            let name = Self.styledNameIndex(bytes[nameStart..<end])
+            let name = Self.styledNameIndex(bytes, nameStart..<min(end, bytes.count))
             if closing {
                 switch name {
                 case Self.blockquoteIndex: quoteDepth = max(0, quoteDepth - 1)
@@ -170,7 +270,7 @@ extension EmailTheme {
                     continue
                 default: break
                 }
-                result.append(contentsOf: bytes[index..<end])
+                copy(index, min(end, bytes.count))
                 index = end
                 continue
             }
@@ -189,7 +289,7 @@ extension EmailTheme {
             case Self.preIndex: preDepth += 1
             default: break
             }
-            result.append(contentsOf: bytes[index..<end])
+            copy(index, min(end, bytes.count))
             index = end
             if name == Self.linkIndex, inButton {
                 append(" class=\"am-button\" style=\"\(buttonLinkStyle)\"")
@@ -201,7 +301,6 @@ extension EmailTheme {
                 append("\"")
             }
         }
-        return String(decoding: result, as: UTF8.self)
     }
 
     /// Every element name `style(of:role:inQuote:inPre:)` may style (any other name has no style).
@@ -215,8 +314,8 @@ extension EmailTheme {
     private static let preIndex = 15
 
     /// The index in ``styledNames`` of the name whose bytes are `name`, if it is one.
-    private static func styledNameIndex(_ name: ArraySlice<UInt8>) -> Int? {
-        styledNameBytes.firstIndex { $0.count == name.count && $0.elementsEqual(name) }
+    private static func styledNameIndex(_ bytes: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> Int? {
+        styledNameBytes.firstIndex { $0.count == name.count && $0.elementsEqual(bytes[name]) }
     }
 
     /// The opening of a button paragraph, as `MarkdownConversion` marks it.

@@ -1,4 +1,7 @@
+import BundleFormat
+import TestSupport
 import Testing
+
 @testable import AutoMail
 
 /// The byte passes of the lowering against the Character passes they replaced, kept in
@@ -20,6 +23,64 @@ struct LoweringDifferentialTests {
                     BundleLowering.textPart(body: body, footer: footer)
                         == BundleLowering.textPartByCharacters(body: body, footer: footer), "\(body.debugDescription)")
             }
+        }
+    }
+
+    static let textPieces = ["a", "é", "\"", "\\", "\n", "\u{1}", "{{ x }}", "<p>", " ", "👍🏽", "\t"]
+    static let localePieces = ["en", "fr", "de", "en-GB", "fr-CA", "zh-Hant", "e", "é"]
+
+    /// A template's entry written straight from its parts (`LoweredTemplate.written`) against the walk
+    /// of its value (`WrittenEntry(value)`, the definition): the same pretty bytes and the same gaps.
+    @Test func writtenEntryAgreesWithTheValueWalk() {
+        var generator = SplitMix64(state: 23)
+        func text(upTo count: Int) -> String {
+            var result = ""
+            for _ in 0..<generator.next(count + 1) { result += Self.textPieces[generator.next(Self.textPieces.count)] }
+            return result
+        }
+        for _ in 0..<2_000 {
+            var lowered = LoweredTemplate(sender: text(upTo: 3))
+            if generator.next(2) == 0 { lowered.purpose = text(upTo: 3) }
+            for _ in 0..<generator.next(5) {
+                lowered.locales.append(
+                    .init(
+                        locale: Self.localePieces[generator.next(Self.localePieces.count)], subject: text(upTo: 4),
+                        html: text(upTo: 12), text: text(upTo: 8)))
+            }
+            let direct = lowered.written
+            let walked = WrittenEntry(lowered.value)
+            #expect(Array(direct.pretty) == Array(walked.pretty))
+            #expect(direct.gaps == walked.gaps)
+            #expect(direct.forms.canonical == walked.forms.canonical)
+        }
+    }
+
+    /// An event's actions written straight from their parts (`LoweredAction.written`) against the walk of
+    /// their value (`WrittenEntry(LoweredAction.value(of:))`, the definition).
+    @Test func writtenActionsAgreeWithTheValueWalk() {
+        var generator = SplitMix64(state: 29)
+        func text() -> String {
+            var result = ""
+            for _ in 0..<generator.next(4) { result += Self.textPieces[generator.next(Self.textPieces.count)] }
+            return result
+        }
+        func optional() -> String? { generator.next(2) == 0 ? nil : text() }
+        for _ in 0..<2_000 {
+            var actions: [LoweredAction] = []
+            for _ in 0..<generator.next(4) {
+                actions.append(
+                    LoweredAction(
+                        trigger: text(), template: text(), priority: generator.next(200) - 100,
+                        delaySeconds: generator.next(100_000),
+                        oncePerContactSeconds: generator.next(3) == 0 ? nil : generator.next(90_000) - 1,
+                        timing: .init(
+                            quietHours: text(), blackouts: text(), frequencyCap: text(), activeFrom: optional(),
+                            activeUntil: optional())))
+            }
+            let direct = LoweredAction.written(actions)
+            let walked = WrittenEntry(LoweredAction.value(of: actions))
+            #expect(Array(direct.pretty) == Array(walked.pretty))
+            #expect(direct.gaps == walked.gaps)
         }
     }
 }

@@ -153,6 +153,22 @@ struct JSONWriterDifferentialTests {
     /// The word-at-a-time escape against the reference's byte loop: a byte that needs an escape at every
     /// position of strings of every length up to 40, among ASCII, non-ASCII (bytes 0x80 and above), DEL and
     /// the characters next to those that need one (space, `!`, `#`, `[`, `]`).
+    /// Strings dense in escapes (up to six bytes for one), long and short: `appendString` grows its room
+    /// for escapes as it goes; the bytes are the reference's, appended after bytes already there.
+    @Test func denseEscapesAgreeWithTheReference() {
+        let pieces = ["\u{01}", "\u{1F}", "\"", "\\", "\n", "a", "é", "👍", "\u{7F}"]
+        var generator = Generator(state: 31)
+        for _ in 0..<3_000 {
+            var text = ""
+            let length = generator.next(4) == 0 ? generator.next(2_000) : generator.next(40)
+            let dense = generator.next(3)
+            for _ in 0..<length { text += pieces[generator.next(dense == 0 ? 2 : pieces.count)] }
+            var out: [UInt8] = Array("prefix".utf8)
+            JSONWriter.appendString(text, to: &out)
+            #expect(out == Array("prefix".utf8) + Self.referenceString(text), "\(text.debugDescription)")
+        }
+    }
+
     @Test func stringEscapesAgreeWithTheReferenceAtEveryPosition() {
         let special = ["\"", "\\", "\n", "\u{00}", "\u{1F}", "\t"]
         let fillers = ["a", "é", "👍", "\u{7F}", " ", "!", "#", "[", "]", "\u{80}", "ÿ"]

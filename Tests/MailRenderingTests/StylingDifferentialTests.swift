@@ -32,6 +32,35 @@ struct StylingDifferentialTests {
         }
     }
 
+    /// The Liquid ranges found on bytes (a fragment without `{%`) against `LiquidScanner`'s, the definition.
+    @Test func liquidRangesOnBytesAgreeWithTheScanner() {
+        var generator = Generator(state: 23)
+        let pieces =
+            Self.pieces + [
+                "{{ a }", "}", "{ {", "{{}}", "{{{ b }}}", "{{ '}}' }}", "{%", "{{ x %}", "{%raw%}", "{%- comment -%}",
+                "{% rawx %}", "{%%}", "{%}", "{% -%}", "{%- endraw %}", "{% endcomment %}", "{%\tif x %}", "%}}",
+            ]
+        for _ in 0..<4_000 {
+            let fragment = generator.string(pieces, upTo: 20)
+            let bytes = Array(fragment.utf8)
+            #expect(
+                EmailTheme.outputAndTagRanges(fragment, bytes: bytes)
+                    == EmailTheme.scannedOutputAndTagRanges(fragment, bytes: bytes), "\(fragment.debugDescription)")
+        }
+    }
+
+    /// A subject or preheader escaped around its Liquid found on bytes, against the scalar scan.
+    @Test func escapeOutsideLiquidAgreesWithTheScalarScan() {
+        var generator = Generator(state: 37)
+        let pieces = Self.pieces + ["&", "<b>", "'", "\"", "{%raw%}", "{% endraw %}", "{{ a }", "{%}"]
+        for _ in 0..<3_000 {
+            let source = generator.string(pieces, upTo: 12)
+            #expect(
+                EmailLayout.escapeOutsideLiquid(source) == EmailLayout.escapeOutsideLiquidByScalars(source),
+                "\(source.debugDescription)")
+        }
+    }
+
     @Test func realFragmentsAgree() {
         let markdown = """
             # Hello {{ contact.firstname }}

@@ -35,7 +35,7 @@ struct BundleLowering {
     mutating func lower() -> [String: JSONValue] {
         var content = head()
         var templates: [String: JSONValue] = [:]
-        let used = lowerTemplates(batchSize: Int.max, finish: { $0 }, cached: nil) { id, value in templates[id] = value
+        let used = lowerTemplates(batchSize: Int.max, finish: \.value, cached: nil) { id, value in templates[id] = value
         }
         content["templates"] = .object(templates)
         content.merge(tail(used: used).mapValues(\.value)) { first, _ in first }
@@ -54,7 +54,7 @@ struct BundleLowering {
             // Each template written in both forms on the thread that lowered it.
             tail(
                 used: lowerTemplates(
-                    batchSize: options.streamingBatchSize, finish: WrittenEntry.init, cached: (\.written, { $0 }), yield
+                    batchSize: options.streamingBatchSize, finish: \.written, cached: (\.written, { $0 }), yield
                 ))
         }
     }
@@ -117,7 +117,7 @@ struct BundleLowering {
     /// cache when its entry is there and intact, and kept in it when the rules found nothing in it:
     /// `cached` turns an entry into `Lowered` and back.
     private mutating func lowerTemplates<Lowered>(
-        batchSize: Int, finish: @escaping (JSONValue) -> Lowered,
+        batchSize: Int, finish: @escaping (LoweredTemplate) -> Lowered,
         cached: (restore: (TemplateCache.Entry) -> Lowered, written: (Lowered) -> WrittenEntry)?,
         _ yield: (String, Lowered) -> Void
     ) -> Set<String> {
@@ -320,12 +320,12 @@ struct BundleLowering {
         _ template: Template, defaultSender: String, layout: DocumentLayout,
         pieces: [LiquidTemplate.PreparedEscapePart], locales prepared: [String: PreparedLocale],
         findings: TextFindings, used: inout Set<String>
-    ) -> JSONValue {
-        var entry: [String: JSONValue] = ["sender": .string(template.sender?.value ?? defaultSender)]
+    ) -> LoweredTemplate {
+        var lowered = LoweredTemplate(sender: template.sender?.value ?? defaultSender)
         if manifest.consent.effectiveMode == .purpose, let purpose = template.purpose {
-            entry["purpose"] = .string(purpose.value)
+            lowered.purpose = purpose.value
         }
-        var locales: [String: JSONValue] = [:]
+        lowered.locales.reserveCapacity(symbols.locales.count)
         for locale in symbols.locales {
             guard let content = template.locales.first(where: { $0.locale.value == locale }) else { continue }
             let subject = content.subject?.text ?? ""
@@ -362,18 +362,12 @@ struct BundleLowering {
                 }
             }
             let text = Self.textPart(body: renderedBody.text, footer: footer.rendered.text)
-            locales[locale] = .object([
-                "subject": .string(subject),
-                "html": .string(LiquidTemplate.appendingEscapeToOutputs(joining: document)),
-                "text": .string(text),
-                "headers": .object([
-                    "List-Unsubscribe": .string("<{{ unsubscribe_url }}>"),
-                    "List-Unsubscribe-Post": .string("List-Unsubscribe=One-Click"),
-                ]),
-            ])
+            lowered.locales.append(
+                .init(
+                    locale: locale, subject: subject, html: LiquidTemplate.appendingEscapeToOutputs(joining: document),
+                    text: text))
         }
-        entry["locales"] = .object(locales)
-        return .object(entry)
+        return lowered
     }
 
     /// The triggers by event, each event's list made only when it is written (50,000 triggers as JSON
@@ -387,27 +381,96 @@ struct BundleLowering {
             byEvent[event.key, default: []].append(index)
         }
         let timing = TimingLowering(timing: manifest.timing)
-        return .object(keys: Array(byEvent.keys)) { key in
-            let ordered = (byEvent[key] ?? []).sorted {
+        func actions(_ key: String) -> [LoweredAction] {
+            (byEvent[key] ?? []).sorted {
                 (all[$0].effectivePriority, all[$1].id.value) > (all[$1].effectivePriority, all[$0].id.value)
-            }.map { all[$0] }
-            return .array(
-                ordered.map { trigger in
-                    var action: [String: JSONValue] = [
-                        "trigger": .string(trigger.id.value),
-                        "template": .string(trigger.template?.value ?? ""),
-                        "priority": .int(trigger.effectivePriority),
-                        "delay_seconds": .int(trigger.delaySeconds?.value ?? 0),
-                    ]
+            }.map { index in
+                let trigger = all[index]
+                let once: Int? =
                     switch trigger.oncePerContact?.value {
-                    case .window(let seconds)?: action["once_per_contact_seconds"] = .int(seconds)
-                    case .forever?: action["once_per_contact_seconds"] = .int(-1)
-                    case nil: break
+                    case .window(let seconds)?: seconds
+                    case .forever?: -1
+                    case nil: nil
                     }
-                    action.merge(timing.actionMembers(trigger)) { first, _ in first }
-                    return .object(action)
-                })
+                return LoweredAction(
+                    trigger: trigger.id.value, template: trigger.template?.value ?? "",
+                    priority: trigger.effectivePriority, delaySeconds: trigger.delaySeconds?.value ?? 0,
+                    oncePerContactSeconds: once, timing: timing.actionTiming(trigger))
+            }
         }
+        return .writtenObject(
+            keys: Array(byEvent.keys), entry: { LoweredAction.value(of: actions($0)) },
+            written: { LoweredAction.written(actions($0)) })
+    }
+}
+
+/// A trigger lowered: its action in the list of its event, before it is written.
+///
+/// ``value(of:)`` is an event's list as a ``JSONValue`` (the definition, and what the in-memory bundle
+/// holds); ``written(_:)`` writes the same bytes straight from these fields, the keys in their sorted order.
+struct LoweredAction {
+    var trigger: String
+    var template: String
+    var priority: Int
+    var delaySeconds: Int
+    /// The window of `once_per_contact`, -1 for ever; nil without it.
+    var oncePerContactSeconds: Int?
+    var timing: TimingLowering.ActionTiming
+
+    /// The action as a value.
+    var value: JSONValue {
+        var action: [String: JSONValue] = [
+            "trigger": .string(trigger), "template": .string(template), "priority": .int(priority),
+            "delay_seconds": .int(delaySeconds),
+        ]
+        if let oncePerContactSeconds { action["once_per_contact_seconds"] = .int(oncePerContactSeconds) }
+        action.merge(timing.members) { first, _ in first }
+        return .object(action)
+    }
+
+    /// An event's list of actions as a value: the definition of ``written(_:)``.
+    static func value(of actions: [LoweredAction]) -> JSONValue {
+        .array(actions.map(\.value))
+    }
+
+    /// An event's list of actions written as ``WrittenEntry/init(_:)`` writes ``value(of:)``: each action's
+    /// keys in their sorted order (`active_from` < `active_until` < `blackouts` < `delay_seconds` <
+    /// `frequency_cap` < `once_per_contact_seconds` < `priority` < `quiet_hours` < `template` < `trigger`).
+    static func written(_ actions: [LoweredAction]) -> WrittenEntry {
+        var writer = WrittenEntry.Writer(reservingCapacity: 64 + 400 * actions.count)
+        writer.beginArray()
+        for action in actions {
+            writer.beginObject()
+            if let activeFrom = action.timing.activeFrom {
+                writer.key("active_from")
+                writer.string(activeFrom)
+            }
+            if let activeUntil = action.timing.activeUntil {
+                writer.key("active_until")
+                writer.string(activeUntil)
+            }
+            writer.key("blackouts")
+            writer.string(action.timing.blackouts)
+            writer.key("delay_seconds")
+            writer.int(action.delaySeconds)
+            writer.key("frequency_cap")
+            writer.string(action.timing.frequencyCap)
+            if let once = action.oncePerContactSeconds {
+                writer.key("once_per_contact_seconds")
+                writer.int(once)
+            }
+            writer.key("priority")
+            writer.int(action.priority)
+            writer.key("quiet_hours")
+            writer.string(action.timing.quietHours)
+            writer.key("template")
+            writer.string(action.template)
+            writer.key("trigger")
+            writer.string(action.trigger)
+            writer.endObject()
+        }
+        writer.endArray()
+        return writer.entry
     }
 }
 
@@ -423,5 +486,102 @@ extension JSONValue {
         case .array(let items): self = .array(items.map(JSONValue.init(liquid:)))
         case .object(let members): self = .object(members.mapValues(JSONValue.init(liquid:)))
         }
+    }
+}
+
+/// A template lowered: what its entry of the bundle's `templates` holds, before it is written.
+///
+/// ``value`` is the entry as a ``JSONValue`` (the definition, and what the whole in-memory bundle holds);
+/// ``written`` writes the same bytes straight from these fields (``WrittenEntry/Writer``), the keys of each
+/// object given in their sorted order, with no dictionary made or sorted.
+struct LoweredTemplate {
+    /// One locale's message.
+    struct Locale {
+        var locale: String
+        var subject: String
+        var html: String
+        var text: String
+    }
+
+    /// The sender's id.
+    var sender: String
+    /// The consent purpose, in a workspace whose consent is by purpose.
+    var purpose: String?
+    /// Each locale's message, in the workspace's locale order (a locale listed twice: the later one kept,
+    /// as a dictionary keeps it).
+    var locales: [Locale] = []
+
+    /// The headers every message carries.
+    static let headers = [
+        (name: "List-Unsubscribe", value: "<{{ unsubscribe_url }}>"),
+        (name: "List-Unsubscribe-Post", value: "List-Unsubscribe=One-Click"),
+    ]
+
+    /// The entry as a value: the definition of ``written``.
+    var value: JSONValue {
+        var entry: [String: JSONValue] = ["sender": .string(sender)]
+        if let purpose { entry["purpose"] = .string(purpose) }
+        var locales: [String: JSONValue] = [:]
+        for content in self.locales {
+            locales[content.locale] = .object([
+                "subject": .string(content.subject),
+                "html": .string(content.html),
+                "text": .string(content.text),
+                "headers": .object(
+                    Dictionary(uniqueKeysWithValues: Self.headers.map { ($0.name, JSONValue.string($0.value)) })),
+            ])
+        }
+        entry["locales"] = .object(locales)
+        return .object(entry)
+    }
+
+    /// The entry written as ``WrittenEntry/init(_:)`` writes ``value``: the keys below are in their sorted
+    /// order (`locales` < `purpose` < `sender`; `headers` < `html` < `subject` < `text`; the two header
+    /// names), and the locales sorted as ``JSONWriter/keyPrecedes(_:_:)`` sorts keys, the later of a
+    /// repeated locale kept.
+    var written: WrittenEntry {
+        var size = 256
+        for content in locales {
+            size += content.subject.utf8.count + content.html.utf8.count + content.text.utf8.count + 256
+        }
+        var writer = WrittenEntry.Writer(reservingCapacity: size + size / 8)
+        writer.beginObject()
+        writer.key("locales")
+        writer.beginObject()
+        // Sorted by locale, stably: of equal locales the last is the one a dictionary keeps.
+        let order = locales.indices.sorted { a, b in
+            let (left, right) = (locales[a].locale, locales[b].locale)
+            if left == right { return a < b }
+            return JSONWriter.keyPrecedes(left, right)
+        }
+        for (position, index) in order.enumerated() {
+            let content = locales[index]
+            if position + 1 < order.count, locales[order[position + 1]].locale == content.locale { continue }
+            writer.key(content.locale)
+            writer.beginObject()
+            writer.key("headers")
+            writer.beginObject()
+            for header in Self.headers {
+                writer.key(header.name)
+                writer.string(header.value)
+            }
+            writer.endObject()
+            writer.key("html")
+            writer.string(content.html)
+            writer.key("subject")
+            writer.string(content.subject)
+            writer.key("text")
+            writer.string(content.text)
+            writer.endObject()
+        }
+        writer.endObject()
+        if let purpose {
+            writer.key("purpose")
+            writer.string(purpose)
+        }
+        writer.key("sender")
+        writer.string(sender)
+        writer.endObject()
+        return writer.entry
     }
 }

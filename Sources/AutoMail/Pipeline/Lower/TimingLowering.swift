@@ -114,17 +114,41 @@ struct TimingLowering {
 
     /// The timing members of `trigger`'s action.
     func actionMembers(_ trigger: Trigger) -> [String: JSONValue] {
-        var members: [String: JSONValue] = [
-            "quiet_hours": .string((trigger.quietHours?.value ?? .defer).rawValue),
-            "blackouts": .string((trigger.blackouts?.value ?? .defer).rawValue),
-            "frequency_cap": .string((trigger.frequencyCap?.value ?? .count).rawValue),
-        ]
+        actionTiming(trigger).members
+    }
+
+    /// The timing members of an action, as values (``members`` gives them as JSON).
+    struct ActionTiming {
+        var quietHours: String
+        var blackouts: String
+        var frequencyCap: String
+        var activeFrom: String?
+        var activeUntil: String?
+
+        /// The members by name.
+        var members: [String: JSONValue] {
+            var members: [String: JSONValue] = [
+                "quiet_hours": .string(quietHours), "blackouts": .string(blackouts),
+                "frequency_cap": .string(frequencyCap),
+            ]
+            if let activeFrom { members["active_from"] = .string(activeFrom) }
+            if let activeUntil { members["active_until"] = .string(activeUntil) }
+            return members
+        }
+    }
+
+    /// The timing members of `trigger`'s action, as values.
+    func actionTiming(_ trigger: Trigger) -> ActionTiming {
+        var timing = ActionTiming(
+            quietHours: (trigger.quietHours?.value ?? .defer).rawValue,
+            blackouts: (trigger.blackouts?.value ?? .defer).rawValue,
+            frequencyCap: (trigger.frequencyCap?.value ?? .count).rawValue)
         if let from = trigger.lifetime?.from, let instant = instant(from.value, zone: nil, endOfDay: false) {
-            members["active_from"] = .string(instant.description)
+            timing.activeFrom = instant.description
         }
         if let until = trigger.lifetime?.until, let instant = instant(until.value, zone: nil, endOfDay: true) {
-            members["active_until"] = .string(instant.description)
+            timing.activeUntil = instant.description
         }
-        return members
+        return timing
     }
 }
