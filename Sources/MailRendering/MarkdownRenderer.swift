@@ -263,29 +263,41 @@ struct MarkdownConversion {
     /// `[name]: url` lines (first declaration of a name wins in lookups; all are checked).
     static func urlDeclarations(in document: ProtectedMarkdown) -> Declarations {
         let text = document.text
-        // On simple text (every scalar its own Character) the lines split on bytes are the same, and a
-        // line can matter only if its first byte after spaces and tabs is `[` or a backtick: only those
-        // lines are read as Substrings.
+        // A line can matter only if its first byte after spaces and tabs is `[` or a backtick. Those lines
+        // are found on bytes first, `\n` eight bytes at a time: most bodies have none, and then there is no
+        // declaration whatever the text (a line split by Characters starts where a byte line starts, and its
+        // first Character after spaces and tabs is `[` or a backtick only if that byte line's first byte
+        // after them is).
+        var copy = text
+        let candidates: [Range<Int>] = copy.withUTF8 { bytes in
+            var found: [Range<Int>] = []
+            let newline: [UInt8] = [UInt8(ascii: "\n")]
+            var lineStart = 0
+            while lineStart <= bytes.count {
+                let lineEnd = UTF8Text.firstOffset(of: newline, in: bytes, from: lineStart) ?? bytes.count
+                var first = lineStart
+                while first < lineEnd, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") {
+                    first += 1
+                }
+                if first < lineEnd, bytes[first] == UInt8(ascii: "[") || bytes[first] == UInt8(ascii: "`") {
+                    found.append(lineStart..<lineEnd)
+                }
+                lineStart = lineEnd + 1
+            }
+            return found
+        }
+        guard !candidates.isEmpty else { return Declarations() }
+        // On simple text (every scalar its own Character) the lines split on bytes are the same: only the
+        // candidates are read as Substrings.
         guard UTF8Text.isSimple(text) else {
             return urlDeclarations(in: document, lines: text.split(separator: "\n", omittingEmptySubsequences: false))
         }
-        let bytes = Array(text.utf8)
-        var lines: [Substring] = []
-        var lineStart = 0
-        while lineStart <= bytes.count {
-            var lineEnd = lineStart
-            while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-            var first = lineStart
-            while first < lineEnd, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") {
-                first += 1
-            }
-            if first < lineEnd, bytes[first] == UInt8(ascii: "[") || bytes[first] == UInt8(ascii: "`") {
-                let utf8 = text.utf8
-                let lower = utf8.index(utf8.startIndex, offsetBy: lineStart)
-                let upper = utf8.index(utf8.startIndex, offsetBy: lineEnd)
-                lines.append(text[lower..<upper])
-            }
-            lineStart = lineEnd + 1
+        let utf8 = text.utf8
+        let lines = candidates.map { range in
+            text[
+                utf8.index(
+                    utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(
+                        utf8.startIndex, offsetBy: range.upperBound)]
         }
         return urlDeclarations(in: document, lines: lines)
     }
@@ -390,6 +402,43 @@ struct MarkdownConversion {
     /// The Liquid variables a link target may start with: URLs the workspace and the sender control.
     static let trustedURLVariables: Set<String> = ["unsubscribe_url", "legal.privacy_url"]
 
+    /// The schemes a link target may start with (lowercase).
+    static let safeSchemes = ["http://", "https://", "mailto:"]
+
+    /// Whether `target` lowercased starts with one of ``safeSchemes``, by Characters:
+    /// ``hasSafeSchemeByCharacters(_:)``, the definition. When its first nine bytes (or all, if fewer) are
+    /// ASCII it is read on bytes: those bytes lowercase to ASCII bytes, and a Character boundary follows the
+    /// eighth byte at most (the byte after it is ASCII, or the end), so a byte match is a Character match;
+    /// and no non-ASCII scalar matches an ASCII letter, `:` or `/` (none is canonically equivalent to one).
+    static func hasSafeScheme(_ target: String) -> Bool {
+        let utf8 = target.utf8
+        var head: (UInt64, Int) = (0, 0)
+        for byte in utf8.prefix(9) {
+            guard byte < 0x80 else { return hasSafeSchemeByCharacters(target) }
+            let lower = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+            if head.1 < 8 { head.0 |= UInt64(lower) << (8 * UInt64(head.1)) }
+            head.1 += 1
+        }
+        // The first eight bytes lowercased, little-endian, and how many bytes were read (up to nine).
+        func starts(with pattern: StaticString) -> Bool {
+            let count = pattern.utf8CodeUnitCount
+            guard head.1 >= count else { return false }
+            var word: UInt64 = 0
+            pattern.withUTF8Buffer { bytes in
+                for (offset, byte) in bytes.enumerated() { word |= UInt64(byte) << (8 * UInt64(offset)) }
+            }
+            let mask: UInt64 = count >= 8 ? ~0 : (1 << (8 * UInt64(count))) - 1
+            return head.0 & mask == word
+        }
+        return starts(with: "http://") || starts(with: "https://") || starts(with: "mailto:")
+    }
+
+    /// `hasSafeScheme(_:)` by Characters: the definition.
+    static func hasSafeSchemeByCharacters(_ target: String) -> Bool {
+        let lowered = target.lowercased()
+        return safeSchemes.contains { lowered.hasPrefix($0) }
+    }
+
     /// Checks a link target (protected text); `range` is its source range.
     static func checkURL(
         _ url: Substring, range: Range<Int>, wholeRange: Range<Int>,
@@ -422,9 +471,7 @@ struct MarkdownConversion {
                     + "`{{ unsubscribe_url }}` or `{{ legal.privacy_url }}`",
                 range: range)
         }
-        let lowered = trimmed.lowercased()
-        let schemeOK = ["http://", "https://", "mailto:"].contains { lowered.hasPrefix($0) }
-        if schemeOK {
+        if hasSafeScheme(trimmed) {
             if Self.holdsSpaceOrQuote(trimmed) {
                 return MarkdownIssue(
                     kind: .unsafeLinkURL,
@@ -439,6 +486,7 @@ struct MarkdownConversion {
             }
             return nil
         }
+        let lowered = trimmed.lowercased()
         let scheme: String
         if let colon = lowered.firstIndex(of: ":"),
             lowered[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) })

@@ -272,15 +272,15 @@ struct ProtectedMarkdown {
         var names = Set<String>()
         var open: (name: String, end: Int)?
         for (index, placeholder) in placeholders.enumerated() where placeholder.construct.isSilentTag {
-            let name = tagName(placeholder)
-            if name == "capture" {
+            let role = tagRole(placeholder)
+            if role == .capture {
                 let words = placeholder.source.split(whereSeparator: { " \t\n\r-%{}".contains($0) })
                 open = words.count >= 2 ? (String(words[1]), placeholder.construct.range.upperBound) : nil
                 if let capture = open, !edges.onTextLine[index] {
                     names.insert(capture.name)
                     open = nil
                 }
-            } else if name == "endcapture", let capture = open {
+            } else if role == .endcapture, let capture = open {
                 let body = scalars[capture.end..<placeholder.construct.range.lowerBound]
                 var blankLine = false
                 var lineIsBlank = false
@@ -318,7 +318,44 @@ struct ProtectedMarkdown {
     static let blockMiddles: Set<String> = ["elsif", "else", "when"]
     static let blockClosers: Set<String> = ["endif", "endunless", "endcase"]
 
-    /// The name of a `{% … %}` placeholder's tag (`if`, `endif`…), or `""`.
+    /// What a tag does for ``blockOutputs(_:scalars:edges:)`` and ``hoistedTags(placeholders:edges:)``:
+    /// the role of its name (``tagName(_:)``) among ``blockOpeners``, ``blockMiddles``, ``blockClosers``,
+    /// `capture` and `endcapture`.
+    enum TagRole {
+        case opener, middle, closer, capture, endcapture, other
+    }
+
+    /// The role of a placeholder's tag: ``tagName(_:)`` looked up in the three sets, read on the source's
+    /// bytes. The scalars the name skips (`-`, space, tab, `\n`, `\r`) and takes (`a`...`z`) are ASCII, and
+    /// any other scalar ends it, as any byte of a multi-byte scalar (0x80 and above) does here.
+    static func tagRole(_ placeholder: Placeholder) -> TagRole {
+        guard placeholder.construct.isSilentTag else { return .other }
+        var source = placeholder.source
+        return source.withUTF8 { bytes -> TagRole in
+            var i = 2
+            let count = bytes.count
+            while i < count,
+                bytes[i] == 0x2D || bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D
+            {
+                i += 1
+            }
+            let start = i
+            while i < count, bytes[i] >= 0x61, bytes[i] <= 0x7A { i += 1 }
+            // `start...i` lies within the buffer; the longest name with a role has 10 letters.
+            guard i - start <= 10 else { return .other }
+            switch String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self) {
+            case "if", "unless", "case": return .opener
+            case "elsif", "else", "when": return .middle
+            case "endif", "endunless", "endcase": return .closer
+            case "capture": return .capture
+            case "endcapture": return .endcapture
+            default: return .other
+            }
+        }
+    }
+
+    /// The name of a `{% … %}` placeholder's tag (`if`, `endif`…), or `""`: the definition
+    /// ``tagRole(_:)`` is held to.
     static func tagName(_ placeholder: Placeholder) -> String {
         guard placeholder.construct.isSilentTag else { return "" }
         var name = ""
@@ -349,6 +386,9 @@ struct ProtectedMarkdown {
             atEdge: [Bool](repeating: false, count: placeholders.count),
             onTextLine: [Bool](repeating: false, count: placeholders.count),
             lineOf: [Int](repeating: 0, count: placeholders.count))
+        // Read once a placeholder: reading `placeholders[index].construct` in the closures below copied the
+        // placeholder, with a retain of each of its strings, at every unit.
+        let silent = placeholders.map(\.construct.isSilentTag)
         var lineNumber = 0
         var start = 0
         while start < units.count {
@@ -362,7 +402,7 @@ struct ProtectedMarkdown {
                 return false
             }
             func isSilent(_ unit: EdgeUnit) -> Bool {
-                if case .token(let index) = unit { return placeholders[index].construct.isSilentTag }
+                if case .token(let index) = unit { return silent[index] }
                 return false
             }
             let line = units[start..<end]
@@ -373,7 +413,7 @@ struct ProtectedMarkdown {
             let lastText = line.lastIndex { !isBlank($0) && !isSilent($0) }
             let hasText = firstText != nil
             for position in line.indices {
-                guard case .token(let index) = units[position], placeholders[index].construct.isSilentTag else {
+                guard case .token(let index) = units[position], silent[index] else {
                     continue
                 }
                 edges.onTextLine[index] = hasText
@@ -398,12 +438,12 @@ struct ProtectedMarkdown {
         var hoisted = Set<Int>()
         var stack: [[Int]] = []
         for index in placeholders.indices where placeholders[index].construct.isSilentTag {
-            let name = tagName(placeholders[index])
-            if blockOpeners.contains(name) {
+            let role = tagRole(placeholders[index])
+            if role == .opener {
                 stack.append([index])
-            } else if blockMiddles.contains(name) {
+            } else if role == .middle {
                 if !stack.isEmpty { stack[stack.count - 1].append(index) }
-            } else if blockClosers.contains(name), var block = stack.popLast() {
+            } else if role == .closer, var block = stack.popLast() {
                 block.append(index)
                 if block.allSatisfy({ edges.atEdge[$0] }), block.contains(where: { edges.onTextLine[$0] }),
                     block.contains(where: { edges.lineOf[$0] != edges.lineOf[index] })

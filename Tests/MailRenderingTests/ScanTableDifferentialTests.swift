@@ -26,6 +26,66 @@ struct ScanTableDifferentialTests {
         }
     }
 
+    /// `MailMarkdown.matchingParenthesis(of:)`, filled lazily from each `(` asked about, and
+    /// `parenthesisTable()` (its definition, filled whole), whatever order the `(`s are asked in.
+    @Test func lazyParenthesisMatchesAgreeWithTable() {
+        var generator = Generator(state: 23)
+        for _ in 0..<4_000 {
+            var text = ""
+            for _ in 0..<generator.next(24) { text += Self.pieces[generator.next(Self.pieces.count)] }
+            var markdown = MailMarkdown(text)
+            let table = markdown.parenthesisTable()
+            var offsets = Array(0..<markdown.end)
+            // A shuffle (Fisher–Yates), or the offsets in order, or in reverse.
+            switch generator.next(3) {
+            case 0:
+                for i in offsets.indices.reversed() where i > 0 { offsets.swapAt(i, generator.next(i + 1)) }
+            case 1: offsets.reverse()
+            default: break
+            }
+            for offset in offsets {
+                let expected = table[offset] >= 0 ? Int(table[offset]) : nil
+                #expect(markdown.matchingParenthesis(of: offset) == expected, "\(text.debugDescription) \(offset)")
+            }
+        }
+    }
+
+    /// `MarkdownConversion.urlDeclarations(in:)`, which finds the lines that may declare on bytes first,
+    /// and the same over every line split by Characters (its definition).
+    @Test func urlDeclarationsAgreeWithEveryLine() {
+        var generator = Generator(state: 29)
+        let pieces = [
+            "[a]: https://a.org", "[B]: http://b.org/x", "[a]: ftp://c", "  [c]: mailto:x@y.z", "\t[d]:\tu", "```",
+            "  ```", "[e](https://e.org)", "`code`", "\n", "\r\n", "\n\n", " ", "text", "é", "\u{301}", "[",
+            "]", ":", "[\u{301}x]: y", " \u{301}[f]: g", "\u{2028}",
+        ]
+        for _ in 0..<3_000 {
+            let document = ProtectedMarkdown(source: generator.string(pieces, upTo: 16))
+            let text = document.text
+            let fast = MarkdownConversion.urlDeclarations(in: document)
+            let definition = MarkdownConversion.urlDeclarations(
+                in: document, lines: text.split(separator: "\n", omittingEmptySubsequences: false))
+            #expect(fast.ordered.map(\.range) == definition.ordered.map(\.range), "\(text.debugDescription)")
+            #expect(fast.ordered.map { String($0.url) } == definition.ordered.map { String($0.url) })
+            #expect(fast.byName.mapValues(\.range) == definition.byName.mapValues(\.range), "\(text.debugDescription)")
+        }
+    }
+
+    /// `MarkdownConversion.hasSafeScheme(_:)`, on bytes when the head is ASCII, and its Character definition.
+    @Test func safeSchemeAgreesWithCharacters() {
+        var generator = Generator(state: 31)
+        let pieces = [
+            "h", "H", "t", "T", "p", "P", "s", "S", ":", "/", "//", "http", "HTTPS", "mailto", "MAİLTO", "M", "a", "i",
+            "l", "o", "\u{301}", "é", "x", " ", "\r\n", "\u{212A}", "ｈ", "https://", "http://", "mailto:",
+        ]
+        for _ in 0..<20_000 {
+            let target = generator.string(pieces, upTo: 5)
+            #expect(
+                MarkdownConversion.hasSafeScheme(target) == MarkdownConversion.hasSafeSchemeByCharacters(target),
+                "\(target.debugDescription)")
+        }
+    }
+
     /// `MarkdownConversion.unwrapTagParagraphs` returns the HTML unchanged when no placeholder stands
     /// alone; with one, it agrees with the Character-based definition.
     @Test func unwrapTagParagraphsAgreesWithCharacterScan() {

@@ -9,6 +9,8 @@ extension MailMarkdown {
     func html(hooks: Hooks, lineBreaks: Bool = false) -> String {
         var writer = MailMarkdownHTMLWriter(reader: self, hooks: hooks)
         writer.lineBreaks = lineBreaks
+        // The HTML is the text and its markup: room for both at once, rather than a regrowth at each doubling.
+        writer.out.reserveCapacity(end + end / 4 + 64)
         for block in blocks { writer.write(block) }
         return String(decoding: writer.out, as: UTF8.self)
     }
