@@ -712,37 +712,45 @@ struct MarkdownConversion {
         // On simple text (every scalar its own Character) the byte search finds what the
         // Character search finds.
         guard UTF8Text.isSimple(html) else { return unwrapTagParagraphsByCharacters(in: html, document: document) }
-        var bytes = html
-        let paragraphs: [(open: Int, close: Int)] = bytes.withUTF8 { bytes in
+        // The paragraphs kept are copied as bytes, not appended as Substrings; a paragraph is looked at
+        // closer (``holdsOnlyTags(_:document:)``) only when its first byte after spaces starts a token and
+        // its last before spaces ends one (that function's own quick "no", here on the buffer).
+        let tokenStart = document.prefixBytes.first
+        var copy = html
+        let unwrapped: [UInt8]? = copy.withUTF8 { bytes in
             let open: [UInt8] = Array("<p>".utf8)
             let close: [UInt8] = Array("</p>".utf8)
-            var found: [(open: Int, close: Int)] = []
+            let utf8 = html.utf8
+            var result: [UInt8] = []
+            var last = 0
             var from = 0
             while let start = UTF8Text.firstOffset(of: open, in: bytes, from: from) {
                 guard let end = UTF8Text.firstOffset(of: close, in: bytes, from: start + 3) else { break }
-                found.append((start, end))
                 from = end + 4
+                // `start + 3...end` lies within the buffer: `end` was found at or after `start + 3`.
+                var first = start + 3
+                while first < end, bytes[first] == UInt8(ascii: " ") { first += 1 }
+                var lastByte = end
+                while lastByte > first, bytes[lastByte - 1] == UInt8(ascii: " ") { lastByte -= 1 }
+                guard first < lastByte, bytes[first] == tokenStart, bytes[lastByte - 1] == UInt8(ascii: "X") else {
+                    continue
+                }
+                // Both bounds are next to ASCII bytes of the match: scalar boundaries.
+                let content = html[
+                    utf8.index(utf8.startIndex, offsetBy: start + 3)..<utf8.index(utf8.startIndex, offsetBy: end)]
+                guard holdsOnlyTags(content, document: document) else { continue }
+                if result.isEmpty { result.reserveCapacity(bytes.count) }
+                result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[last..<start]))
+                result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[(start + 3)..<end]))
+                last = end + 4
             }
-            return found
+            guard last > 0 else { return nil }
+            result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[last...]))
+            return result
         }
-        guard !paragraphs.isEmpty else { return html }
-        let utf8 = html.utf8
-        func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
-        var result = ""
-        result.reserveCapacity(utf8.count)
-        var last = 0
-        for paragraph in paragraphs {
-            let open = index(paragraph.open)
-            let contentStart = index(paragraph.open + 3)
-            let close = index(paragraph.close)
-            let end = index(paragraph.close + 4)
-            result += html[index(last)..<open]
-            let content = html[contentStart..<close]
-            result += holdsOnlyTags(content, document: document) ? content : html[open..<end]
-            last = paragraph.close + 4
-        }
-        result += html[index(last)...]
-        return result
+        // Nothing unwrapped: the HTML as it is (every paragraph kept, in order).
+        guard let unwrapped else { return html }
+        return String(decoding: unwrapped, as: UTF8.self)
     }
 
     /// `unwrapTagParagraphs(in:document:)` by Characters: the definition, and the path for text

@@ -535,22 +535,14 @@ struct ProtectedMarkdown {
         let fast: Bool? = string.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
             let count = bytes.count
             guard count >= prefix.count + 2 else { return true }
-            let first = prefix[0]
             var i = 0
             while i + prefix.count < count {
-                guard bytes[i] == first else {
-                    i += 1
-                    continue
-                }
-                var matches = true
-                for k in 1..<prefix.count where bytes[i + k] != prefix[k] {
-                    matches = false
-                    break
-                }
-                guard matches else {
-                    i += 1
-                    continue
-                }
+                // The next occurrence of the prefix, eight bytes at a time where none is its first byte: the
+                // offsets skipped are those where the prefix does not start. One that leaves no byte after
+                // it is no token (the loop's own condition).
+                guard let found = UTF8Text.firstOffset(of: prefix, in: bytes, from: i), found + prefix.count < count
+                else { break }
+                i = found
                 var cursor = i + prefix.count
                 var value = 0
                 var overflow = false

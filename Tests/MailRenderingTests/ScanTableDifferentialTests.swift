@@ -93,7 +93,15 @@ struct ScanTableDifferentialTests {
             "Hello {{ name }}\n\nBye", "{% if a %}\n\nText\n\n{% endif %}", "a\n\n{% comment %}x{% endcomment %}\n\nb",
             "{{ x }}", "<b>not</b> {{ y }}\n\n{% raw %}{{ z }}{% endraw %}", "Plain text only",
         ]
-        for source in sources {
+        // And generated bodies: tags alone on their lines or beside text, paragraphs of every kind.
+        var generator = Generator(state: 37)
+        let pieces = [
+            "{% if a %}", "{% endif %}", "{% else %}", "{{ x }}", "{% comment %}c{% endcomment %}", "\n", "\n\n", " ",
+            "text", "é", "X", "L", "**b**", "- item\n", "> quote\n", "# title\n", "`c`", "[l](https://l.org)",
+            "{% capture v %}\n\nw\n{% endcapture %}", "{{ v }}",
+        ]
+        let generated = (0..<1_500).map { _ in generator.string(pieces, upTo: 14) }
+        for source in sources + generated {
             let document = ProtectedMarkdown(source: source)
             let html = MailMarkdown(document.text).html(
                 hooks: MailMarkdown.Hooks(
