@@ -169,6 +169,7 @@ struct ProtectedMarkdown {
         let blockOutputs = Self.blockOutputs(placeholders, scalars: scalars, edges: edges)
         let hoisted = Self.hoistedTags(placeholders: placeholders, edges: edges)
 
+        let silent = placeholders.map(\.construct.isSilentTag)
         var lineStart = 0
         var inFence = false
         // A line's first four scalars (see below), in one buffer kept for every line.
@@ -180,14 +181,15 @@ struct ProtectedMarkdown {
                 if case .newline = units[lineEnd] { break }
                 lineEnd += 1
             }
-            let line = units[lineStart..<lineEnd]
+            // The line's units are read by index: a slice of `units` (and its iterators) retained the array
+            // several times a line.
             var tagCount = 0
             var onlyTags = true
             // The line's text without its placeholders, spaces and tabs dropped in front: its
             // first four scalars decide whether it opens or closes a fence.
             head.removeAll(keepingCapacity: true)
-            for unit in line {
-                switch unit {
+            for position in lineStart..<lineEnd {
+                switch units[position] {
                 case .run(let range, _):
                     for offset in range {
                         // Once the line holds text and its first four scalars are known, the rest of the
@@ -200,19 +202,22 @@ struct ProtectedMarkdown {
                 case .newline:
                     break
                 case .token(let index, _):
-                    if placeholders[index].construct.isSilentTag || blockOutputs.contains(index) {
+                    if silent[index] || blockOutputs.contains(index) {
                         tagCount += 1
                     } else {
                         onlyTags = false
                     }
                 }
             }
-            if Self.opensFence(
-                head: head,
-                line: line.lazy.flatMap { unit -> ArraySlice<Unicode.Scalar> in
-                    if case .run(let range, _) = unit { return scalars[range] }
-                    return []
-                })
+            // `opensFence` answers `false` at once unless the head is three backticks: its line is made
+            // only then.
+            if head.count >= 3, head[0] == "`", head[1] == "`", head[2] == "`",
+                Self.opensFence(
+                    head: head,
+                    line: units[lineStart..<lineEnd].lazy.flatMap { unit -> ArraySlice<Unicode.Scalar> in
+                        if case .run(let range, _) = unit { return scalars[range] }
+                        return []
+                    })
             {
                 inFence.toggle()
             }
@@ -228,7 +233,9 @@ struct ProtectedMarkdown {
             // edges, get a block of their own, as standalone tag lines do: `{% when "a" %}Text` renders
             // as the tag, then a paragraph.
             var previousHoisted = false
-            for (position, unit) in line.enumerated() {
+            for unitIndex in lineStart..<lineEnd {
+                let position = unitIndex - lineStart
+                let unit = units[unitIndex]
                 var isHoisted = false
                 if !standalone, !inFence, case .token(let index, _) = unit, hoisted.contains(index) { isHoisted = true }
                 if isHoisted != previousHoisted, position > 0 || isHoisted {
@@ -248,7 +255,7 @@ struct ProtectedMarkdown {
                 case .token(let index, let range): emitToken(index, range: range)
                 }
             }
-            if previousHoisted, let lastUnit = line.last, case .token(_, let range) = lastUnit {
+            if previousHoisted, lineEnd > lineStart, case .token(_, let range) = units[lineEnd - 1] {
                 emitInsertedNewline(at: range.upperBound)
                 emitInsertedNewline(at: range.upperBound)
             }
@@ -382,20 +389,30 @@ struct ProtectedMarkdown {
     }
 
     static func tagEdges(units: [EdgeUnit], scalars: [Unicode.Scalar], placeholders: [Placeholder]) -> TagEdges {
+        // Read once a placeholder: reading `placeholders[index].construct` in the closures below copied the
+        // placeholder, with a retain of each of its strings, at every unit.
+        let silent = placeholders.map(\.construct.isSilentTag)
+        // Only silent tags have entries, and only they are ever looked up: without one, the tables stay empty.
+        guard silent.contains(true) else { return TagEdges(atEdge: [], onTextLine: [], lineOf: []) }
         var edges = TagEdges(
             atEdge: [Bool](repeating: false, count: placeholders.count),
             onTextLine: [Bool](repeating: false, count: placeholders.count),
             lineOf: [Int](repeating: 0, count: placeholders.count))
-        // Read once a placeholder: reading `placeholders[index].construct` in the closures below copied the
-        // placeholder, with a retain of each of its strings, at every unit.
-        let silent = placeholders.map(\.construct.isSilentTag)
         var lineNumber = 0
         var start = 0
         while start < units.count {
             var end = start
+            var holdsSilentTag = false
             while end < units.count {
                 if case .newline = units[end] { break }
+                if case .token(let index) = units[end], silent[index] { holdsSilentTag = true }
                 end += 1
+            }
+            // A line without a silent tag has no entry to fill: only its number counts.
+            guard holdsSilentTag else {
+                start = end + 1
+                lineNumber += 1
+                continue
             }
             func isBlank(_ unit: EdgeUnit) -> Bool {
                 if case .run(let range) = unit { return scalars[range].allSatisfy { $0 == " " || $0 == "\t" } }
