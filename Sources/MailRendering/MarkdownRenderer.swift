@@ -329,13 +329,24 @@ struct MarkdownConversion {
     /// Whether `text` holds a white-space Character or a quote (`"`, `'`, a backtick). ASCII text is read
     /// on bytes: its Characters are its bytes, or `\r\n`, white space like the two bytes it is made of.
     static func holdsSpaceOrQuote(_ text: String) -> Bool {
-        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
+        // One pass over the contiguous bytes: whether all are ASCII, and whether one is white space or a quote.
+        var copy = text
+        let (ascii, found) = copy.withUTF8 { bytes -> (Bool, Bool) in
+            var found = false
+            for byte in bytes {
+                if byte >= 0x80 { return (false, false) }
+                if byte == 0x20 || (0x09...0x0D).contains(byte) || byte == UInt8(ascii: "\"")
+                    || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "`")
+                {
+                    found = true
+                }
+            }
+            return (true, found)
+        }
+        guard ascii else {
             return text.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "`" })
         }
-        return text.utf8.contains { byte in
-            byte == 0x20 || (0x09...0x0D).contains(byte) || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
-                || byte == UInt8(ascii: "`")
-        }
+        return found
     }
 
     /// `text.trimming([" ", "\t"])`: on simple text (``UTF8Text/isSimple(_:)``) the spaces and tabs at
@@ -411,14 +422,18 @@ struct MarkdownConversion {
     /// eighth byte at most (the byte after it is ASCII, or the end), so a byte match is a Character match;
     /// and no non-ASCII scalar matches an ASCII letter, `:` or `/` (none is canonically equivalent to one).
     static func hasSafeScheme(_ target: String) -> Bool {
-        let utf8 = target.utf8
-        var head: (UInt64, Int) = (0, 0)
-        for byte in utf8.prefix(9) {
-            guard byte < 0x80 else { return hasSafeSchemeByCharacters(target) }
-            let lower = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
-            if head.1 < 8 { head.0 |= UInt64(lower) << (8 * UInt64(head.1)) }
-            head.1 += 1
+        var copy = target
+        let read: (UInt64, Int)? = copy.withUTF8 { bytes in
+            var head: (UInt64, Int) = (0, 0)
+            for byte in bytes.prefix(9) {
+                guard byte < 0x80 else { return nil }
+                let lower = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+                if head.1 < 8 { head.0 |= UInt64(lower) << (8 * UInt64(head.1)) }
+                head.1 += 1
+            }
+            return head
         }
+        guard let head = read else { return hasSafeSchemeByCharacters(target) }
         // The first eight bytes lowercased, little-endian, and how many bytes were read (up to nine).
         func starts(with pattern: StaticString) -> Bool {
             let count = pattern.utf8CodeUnitCount
