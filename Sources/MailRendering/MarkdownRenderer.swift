@@ -532,27 +532,54 @@ struct MarkdownConversion {
         markdown raw: Substring, isImage: Bool, range: Range<Int>, declarations: Declarations,
         document: ProtectedMarkdown
     ) -> LinkParts? {
+        linkParts(
+            markdown: raw, isImage: isImage, range: range, declarations: declarations, document: document,
+            byScalars: UTF8Text.isSimple(raw))
+    }
+
+    /// ``linkParts(markdown:isImage:range:declarations:document:)``, stepping through `raw` by Unicode scalars
+    /// when `byScalars` (on simple text, ``UTF8Text/isSimple(_:)``, every scalar is its own Character, so
+    /// the steps and the comparisons with `[`, `]`, `(` and `)` are the Characters' ones without grapheme
+    /// breaking), else by Characters: the definition, which the differential test compares it with.
+    static func linkParts(
+        markdown raw: Substring, isImage: Bool, range: Range<Int>, declarations: Declarations,
+        document: ProtectedMarkdown, byScalars: Bool
+    ) -> LinkParts? {
+        let scalars = raw.unicodeScalars
+        func after(_ i: Substring.Index) -> Substring.Index {
+            byScalars ? scalars.index(after: i) : raw.index(after: i)
+        }
+        func before(_ i: Substring.Index) -> Substring.Index {
+            byScalars ? scalars.index(before: i) : raw.index(before: i)
+        }
+        func holds(_ i: Substring.Index, _ character: Unicode.Scalar) -> Bool {
+            byScalars ? scalars[i] == character : raw[i] == Character(character)
+        }
         let wholeRange = document.sourceRange(ofProtected: range)
-        var body = isImage ? raw.dropFirst() : raw
-        guard body.first == "[" else { return nil }
-        body = body.dropFirst()
+        var bodyStart = raw.startIndex
+        if isImage, bodyStart < raw.endIndex { bodyStart = after(bodyStart) }
+        guard bodyStart < raw.endIndex, holds(bodyStart, "[") else { return nil }
+        bodyStart = after(bodyStart)
+        let body = raw[bodyStart...]
         var inkURL: Substring
         var urlSourceRange = wholeRange
         var text: Substring
-        if raw.last == ")" {
+        // `raw` holds at least the `[`: its last step is within it.
+        if holds(before(raw.endIndex), ")") {
             // Inline: find the `(` matching the final `)`.
             let open = Self.openingParenthesis(in: raw, downTo: body.startIndex)
             guard let open, open > body.startIndex else { return nil }
-            inkURL = raw[raw.index(after: open)..<raw.index(before: raw.endIndex)]
-            text = body[..<raw.index(before: open)]
+            inkURL = raw[after(open)..<before(raw.endIndex)]
+            text = body[..<before(open)]
             let lower = document.protectedOffset(of: inkURL.startIndex)
             let upper = document.protectedOffset(of: inkURL.endIndex)
             urlSourceRange = document.sourceRange(ofProtected: lower..<upper)
             if inkURL.isEmpty { urlSourceRange = wholeRange }
         } else {
-            guard let open = raw.lastIndex(of: "["), open > body.startIndex else { return nil }
-            let name = raw[raw.index(after: open)..<raw.index(before: raw.endIndex)]
-            text = body[..<raw.index(before: open)]
+            let lastOpen = byScalars ? scalars.lastIndex(of: "[") : raw.lastIndex(of: "[")
+            guard let open = lastOpen, open > body.startIndex else { return nil }
+            let name = raw[after(open)..<before(raw.endIndex)]
+            text = body[..<before(open)]
             if let declaration = declarations.byName[name.lowercased()] {
                 inkURL = declaration.url
                 urlSourceRange = declaration.range

@@ -86,6 +86,56 @@ struct ScanTableDifferentialTests {
         }
     }
 
+    /// `MarkdownConversion.linkParts` stepping by scalars (the path for simple text) and by Characters
+    /// (its definition): the same pieces, at the same places, for every link of generated bodies.
+    @Test func linkPartsByScalarsAgreeWithCharacters() {
+        var generator = Generator(state: 41)
+        let pieces =
+            IssuesOnlyConversionTests.pieces + [
+                "[é](https://é.org/(a))", "![«\u{A0}x»](https://i.org/p(1).png)", "[t][Ref]", "[(x)](y)", "[a]((b))",
+            ]
+        for _ in 0..<2_000 {
+            var source = ""
+            for _ in 0..<generator.next(12) { source += pieces[generator.next(pieces.count)] }
+            let document = ProtectedMarkdown(source: source)
+            let declarations = MarkdownConversion.urlDeclarations(in: document)
+            var links: [(raw: Range<Int>, isImage: Bool)] = []
+            MailMarkdown(document.text).callHooks(
+                MailMarkdown.Hooks(
+                    inlineCode: { _, _ in "" }, codeBlock: { _, _ in "" },
+                    link: { raw, _, isImage in
+                        links.append((raw, isImage))
+                        return ""
+                    }))
+            let utf8 = document.text.utf8
+            for link in links {
+                let markdown = Substring(
+                    utf8[
+                        utf8.index(
+                            utf8.startIndex, offsetBy: link.raw.lowerBound)..<utf8.index(
+                                utf8.startIndex, offsetBy: link.raw.upperBound)])
+                guard UTF8Text.isSimple(markdown) else { continue }
+                let range =
+                    document.protectedOffset(of: markdown.startIndex)..<document.protectedOffset(of: markdown.endIndex)
+                func parts(_ byScalars: Bool) -> MarkdownConversion.LinkParts? {
+                    MarkdownConversion.linkParts(
+                        markdown: markdown, isImage: link.isImage, range: range, declarations: declarations,
+                        document: document, byScalars: byScalars)
+                }
+                let fast = parts(true)
+                let definition = parts(false)
+                #expect((fast == nil) == (definition == nil), "\(source.debugDescription)")
+                guard let fast, let definition else { continue }
+                #expect(fast.inkURL.startIndex == definition.inkURL.startIndex, "\(source.debugDescription)")
+                #expect(fast.inkURL.endIndex == definition.inkURL.endIndex, "\(source.debugDescription)")
+                #expect(fast.text.startIndex == definition.text.startIndex, "\(source.debugDescription)")
+                #expect(fast.text.endIndex == definition.text.endIndex, "\(source.debugDescription)")
+                #expect(fast.urlSourceRange == definition.urlSourceRange, "\(source.debugDescription)")
+                #expect(fast.wholeRange == definition.wholeRange, "\(source.debugDescription)")
+            }
+        }
+    }
+
     /// `MarkdownConversion.unwrapTagParagraphs` returns the HTML unchanged when no placeholder stands
     /// alone; with one, it agrees with the Character-based definition.
     @Test func unwrapTagParagraphsAgreesWithCharacterScan() {
