@@ -46,7 +46,18 @@ struct LiquidScanner {
         var outputCloseMissing = false
         var tagCloseMissing = false
         var endTagMissing: Set<String> = []
-        while index < scalars.count {
+        // Most texts hold a few constructs: room for them at once instead of four regrowths.
+        result.reserveCapacity(16)
+        let count = scalars.count
+        while index < count {
+            // Only `{` and `<` start a construct: the scalars between are skipped on the buffer
+            // (`index` stays below `count`, the buffer's length).
+            index = scalars.withUnsafeBufferPointer { buffer in
+                var i = index
+                while i < count, buffer[i] != "{", buffer[i] != "<" { i += 1 }
+                return i
+            }
+            guard index < count else { break }
             let scalar = scalars[index]
             if scalar == "{", index + 1 < scalars.count {
                 let next = scalars[index + 1]
@@ -201,6 +212,11 @@ struct LiquidScanner {
 
     /// An autolink at `index`: `<` scheme `:` non-space, non-`<` characters, `>`.
     private func autolink(at index: Int) -> (url: String, end: Int)? {
+        // Every scheme starts with `h` or `m`: any other scalar after the `<` (most HTML tags) is no
+        // autolink, answered without walking the table.
+        guard index + 1 < scalars.count,
+            Self.lowercases(scalars[index + 1], to: "h") || Self.lowercases(scalars[index + 1], to: "m")
+        else { return nil }
         for pattern in Self.autolinkSchemes {
             guard index + 1 + pattern.count <= scalars.count else { continue }
             var matches = true

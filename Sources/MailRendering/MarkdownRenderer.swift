@@ -263,29 +263,41 @@ struct MarkdownConversion {
     /// `[name]: url` lines (first declaration of a name wins in lookups; all are checked).
     static func urlDeclarations(in document: ProtectedMarkdown) -> Declarations {
         let text = document.text
-        // On simple text (every scalar its own Character) the lines split on bytes are the same, and a
-        // line can matter only if its first byte after spaces and tabs is `[` or a backtick: only those
-        // lines are read as Substrings.
+        // A line can matter only if its first byte after spaces and tabs is `[` or a backtick. Those lines
+        // are found on bytes first, `\n` eight bytes at a time: most bodies have none, and then there is no
+        // declaration whatever the text (a line split by Characters starts where a byte line starts, and its
+        // first Character after spaces and tabs is `[` or a backtick only if that byte line's first byte
+        // after them is).
+        var copy = text
+        let candidates: [Range<Int>] = copy.withUTF8 { bytes in
+            var found: [Range<Int>] = []
+            let newline: [UInt8] = [UInt8(ascii: "\n")]
+            var lineStart = 0
+            while lineStart <= bytes.count {
+                let lineEnd = UTF8Text.firstOffset(of: newline, in: bytes, from: lineStart) ?? bytes.count
+                var first = lineStart
+                while first < lineEnd, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") {
+                    first += 1
+                }
+                if first < lineEnd, bytes[first] == UInt8(ascii: "[") || bytes[first] == UInt8(ascii: "`") {
+                    found.append(lineStart..<lineEnd)
+                }
+                lineStart = lineEnd + 1
+            }
+            return found
+        }
+        guard !candidates.isEmpty else { return Declarations() }
+        // On simple text (every scalar its own Character) the lines split on bytes are the same: only the
+        // candidates are read as Substrings.
         guard UTF8Text.isSimple(text) else {
             return urlDeclarations(in: document, lines: text.split(separator: "\n", omittingEmptySubsequences: false))
         }
-        let bytes = Array(text.utf8)
-        var lines: [Substring] = []
-        var lineStart = 0
-        while lineStart <= bytes.count {
-            var lineEnd = lineStart
-            while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-            var first = lineStart
-            while first < lineEnd, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") {
-                first += 1
-            }
-            if first < lineEnd, bytes[first] == UInt8(ascii: "[") || bytes[first] == UInt8(ascii: "`") {
-                let utf8 = text.utf8
-                let lower = utf8.index(utf8.startIndex, offsetBy: lineStart)
-                let upper = utf8.index(utf8.startIndex, offsetBy: lineEnd)
-                lines.append(text[lower..<upper])
-            }
-            lineStart = lineEnd + 1
+        let utf8 = text.utf8
+        let lines = candidates.map { range in
+            text[
+                utf8.index(
+                    utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(
+                        utf8.startIndex, offsetBy: range.upperBound)]
         }
         return urlDeclarations(in: document, lines: lines)
     }
@@ -317,13 +329,24 @@ struct MarkdownConversion {
     /// Whether `text` holds a white-space Character or a quote (`"`, `'`, a backtick). ASCII text is read
     /// on bytes: its Characters are its bytes, or `\r\n`, white space like the two bytes it is made of.
     static func holdsSpaceOrQuote(_ text: String) -> Bool {
-        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
+        // One pass over the contiguous bytes: whether all are ASCII, and whether one is white space or a quote.
+        var copy = text
+        let (ascii, found) = copy.withUTF8 { bytes -> (Bool, Bool) in
+            var found = false
+            for byte in bytes {
+                if byte >= 0x80 { return (false, false) }
+                if byte == 0x20 || (0x09...0x0D).contains(byte) || byte == UInt8(ascii: "\"")
+                    || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "`")
+                {
+                    found = true
+                }
+            }
+            return (true, found)
+        }
+        guard ascii else {
             return text.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "`" })
         }
-        return text.utf8.contains { byte in
-            byte == 0x20 || (0x09...0x0D).contains(byte) || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
-                || byte == UInt8(ascii: "`")
-        }
+        return found
     }
 
     /// `text.trimming([" ", "\t"])`: on simple text (``UTF8Text/isSimple(_:)``) the spaces and tabs at
@@ -390,6 +413,47 @@ struct MarkdownConversion {
     /// The Liquid variables a link target may start with: URLs the workspace and the sender control.
     static let trustedURLVariables: Set<String> = ["unsubscribe_url", "legal.privacy_url"]
 
+    /// The schemes a link target may start with (lowercase).
+    static let safeSchemes = ["http://", "https://", "mailto:"]
+
+    /// Whether `target` lowercased starts with one of ``safeSchemes``, by Characters:
+    /// ``hasSafeSchemeByCharacters(_:)``, the definition. When its first nine bytes (or all, if fewer) are
+    /// ASCII it is read on bytes: those bytes lowercase to ASCII bytes, and a Character boundary follows the
+    /// eighth byte at most (the byte after it is ASCII, or the end), so a byte match is a Character match;
+    /// and no non-ASCII scalar matches an ASCII letter, `:` or `/` (none is canonically equivalent to one).
+    static func hasSafeScheme(_ target: String) -> Bool {
+        var copy = target
+        let read: (UInt64, Int)? = copy.withUTF8 { bytes in
+            var head: (UInt64, Int) = (0, 0)
+            for byte in bytes.prefix(9) {
+                guard byte < 0x80 else { return nil }
+                let lower = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+                if head.1 < 8 { head.0 |= UInt64(lower) << (8 * UInt64(head.1)) }
+                head.1 += 1
+            }
+            return head
+        }
+        guard let head = read else { return hasSafeSchemeByCharacters(target) }
+        // The first eight bytes lowercased, little-endian, and how many bytes were read (up to nine).
+        func starts(with pattern: StaticString) -> Bool {
+            let count = pattern.utf8CodeUnitCount
+            guard head.1 >= count else { return false }
+            var word: UInt64 = 0
+            pattern.withUTF8Buffer { bytes in
+                for (offset, byte) in bytes.enumerated() { word |= UInt64(byte) << (8 * UInt64(offset)) }
+            }
+            let mask: UInt64 = count >= 8 ? ~0 : (1 << (8 * UInt64(count))) - 1
+            return head.0 & mask == word
+        }
+        return starts(with: "http://") || starts(with: "https://") || starts(with: "mailto:")
+    }
+
+    /// `hasSafeScheme(_:)` by Characters: the definition.
+    static func hasSafeSchemeByCharacters(_ target: String) -> Bool {
+        let lowered = target.lowercased()
+        return safeSchemes.contains { lowered.hasPrefix($0) }
+    }
+
     /// Checks a link target (protected text); `range` is its source range.
     static func checkURL(
         _ url: Substring, range: Range<Int>, wholeRange: Range<Int>,
@@ -422,9 +486,7 @@ struct MarkdownConversion {
                     + "`{{ unsubscribe_url }}` or `{{ legal.privacy_url }}`",
                 range: range)
         }
-        let lowered = trimmed.lowercased()
-        let schemeOK = ["http://", "https://", "mailto:"].contains { lowered.hasPrefix($0) }
-        if schemeOK {
+        if hasSafeScheme(trimmed) {
             if Self.holdsSpaceOrQuote(trimmed) {
                 return MarkdownIssue(
                     kind: .unsafeLinkURL,
@@ -439,6 +501,7 @@ struct MarkdownConversion {
             }
             return nil
         }
+        let lowered = trimmed.lowercased()
         let scheme: String
         if let colon = lowered.firstIndex(of: ":"),
             lowered[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) })
@@ -469,27 +532,54 @@ struct MarkdownConversion {
         markdown raw: Substring, isImage: Bool, range: Range<Int>, declarations: Declarations,
         document: ProtectedMarkdown
     ) -> LinkParts? {
+        linkParts(
+            markdown: raw, isImage: isImage, range: range, declarations: declarations, document: document,
+            byScalars: UTF8Text.isSimple(raw))
+    }
+
+    /// ``linkParts(markdown:isImage:range:declarations:document:)``, stepping through `raw` by Unicode scalars
+    /// when `byScalars` (on simple text, ``UTF8Text/isSimple(_:)``, every scalar is its own Character, so
+    /// the steps and the comparisons with `[`, `]`, `(` and `)` are the Characters' ones without grapheme
+    /// breaking), else by Characters: the definition, which the differential test compares it with.
+    static func linkParts(
+        markdown raw: Substring, isImage: Bool, range: Range<Int>, declarations: Declarations,
+        document: ProtectedMarkdown, byScalars: Bool
+    ) -> LinkParts? {
+        let scalars = raw.unicodeScalars
+        func after(_ i: Substring.Index) -> Substring.Index {
+            byScalars ? scalars.index(after: i) : raw.index(after: i)
+        }
+        func before(_ i: Substring.Index) -> Substring.Index {
+            byScalars ? scalars.index(before: i) : raw.index(before: i)
+        }
+        func holds(_ i: Substring.Index, _ character: Unicode.Scalar) -> Bool {
+            byScalars ? scalars[i] == character : raw[i] == Character(character)
+        }
         let wholeRange = document.sourceRange(ofProtected: range)
-        var body = isImage ? raw.dropFirst() : raw
-        guard body.first == "[" else { return nil }
-        body = body.dropFirst()
+        var bodyStart = raw.startIndex
+        if isImage, bodyStart < raw.endIndex { bodyStart = after(bodyStart) }
+        guard bodyStart < raw.endIndex, holds(bodyStart, "[") else { return nil }
+        bodyStart = after(bodyStart)
+        let body = raw[bodyStart...]
         var inkURL: Substring
         var urlSourceRange = wholeRange
         var text: Substring
-        if raw.last == ")" {
+        // `raw` holds at least the `[`: its last step is within it.
+        if holds(before(raw.endIndex), ")") {
             // Inline: find the `(` matching the final `)`.
             let open = Self.openingParenthesis(in: raw, downTo: body.startIndex)
             guard let open, open > body.startIndex else { return nil }
-            inkURL = raw[raw.index(after: open)..<raw.index(before: raw.endIndex)]
-            text = body[..<raw.index(before: open)]
+            inkURL = raw[after(open)..<before(raw.endIndex)]
+            text = body[..<before(open)]
             let lower = document.protectedOffset(of: inkURL.startIndex)
             let upper = document.protectedOffset(of: inkURL.endIndex)
             urlSourceRange = document.sourceRange(ofProtected: lower..<upper)
             if inkURL.isEmpty { urlSourceRange = wholeRange }
         } else {
-            guard let open = raw.lastIndex(of: "["), open > body.startIndex else { return nil }
-            let name = raw[raw.index(after: open)..<raw.index(before: raw.endIndex)]
-            text = body[..<raw.index(before: open)]
+            let lastOpen = byScalars ? scalars.lastIndex(of: "[") : raw.lastIndex(of: "[")
+            guard let open = lastOpen, open > body.startIndex else { return nil }
+            let name = raw[after(open)..<before(raw.endIndex)]
+            text = body[..<before(open)]
             if let declaration = declarations.byName[name.lowercased()] {
                 inkURL = declaration.url
                 urlSourceRange = declaration.range
@@ -664,37 +754,45 @@ struct MarkdownConversion {
         // On simple text (every scalar its own Character) the byte search finds what the
         // Character search finds.
         guard UTF8Text.isSimple(html) else { return unwrapTagParagraphsByCharacters(in: html, document: document) }
-        var bytes = html
-        let paragraphs: [(open: Int, close: Int)] = bytes.withUTF8 { bytes in
+        // The paragraphs kept are copied as bytes, not appended as Substrings; a paragraph is looked at
+        // closer (``holdsOnlyTags(_:document:)``) only when its first byte after spaces starts a token and
+        // its last before spaces ends one (that function's own quick "no", here on the buffer).
+        let tokenStart = document.prefixBytes.first
+        var copy = html
+        let unwrapped: [UInt8]? = copy.withUTF8 { bytes in
             let open: [UInt8] = Array("<p>".utf8)
             let close: [UInt8] = Array("</p>".utf8)
-            var found: [(open: Int, close: Int)] = []
+            let utf8 = html.utf8
+            var result: [UInt8] = []
+            var last = 0
             var from = 0
             while let start = UTF8Text.firstOffset(of: open, in: bytes, from: from) {
                 guard let end = UTF8Text.firstOffset(of: close, in: bytes, from: start + 3) else { break }
-                found.append((start, end))
                 from = end + 4
+                // `start + 3...end` lies within the buffer: `end` was found at or after `start + 3`.
+                var first = start + 3
+                while first < end, bytes[first] == UInt8(ascii: " ") { first += 1 }
+                var lastByte = end
+                while lastByte > first, bytes[lastByte - 1] == UInt8(ascii: " ") { lastByte -= 1 }
+                guard first < lastByte, bytes[first] == tokenStart, bytes[lastByte - 1] == UInt8(ascii: "X") else {
+                    continue
+                }
+                // Both bounds are next to ASCII bytes of the match: scalar boundaries.
+                let content = html[
+                    utf8.index(utf8.startIndex, offsetBy: start + 3)..<utf8.index(utf8.startIndex, offsetBy: end)]
+                guard holdsOnlyTags(content, document: document) else { continue }
+                if result.isEmpty { result.reserveCapacity(bytes.count) }
+                result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[last..<start]))
+                result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[(start + 3)..<end]))
+                last = end + 4
             }
-            return found
+            guard last > 0 else { return nil }
+            result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[last...]))
+            return result
         }
-        guard !paragraphs.isEmpty else { return html }
-        let utf8 = html.utf8
-        func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
-        var result = ""
-        result.reserveCapacity(utf8.count)
-        var last = 0
-        for paragraph in paragraphs {
-            let open = index(paragraph.open)
-            let contentStart = index(paragraph.open + 3)
-            let close = index(paragraph.close)
-            let end = index(paragraph.close + 4)
-            result += html[index(last)..<open]
-            let content = html[contentStart..<close]
-            result += holdsOnlyTags(content, document: document) ? content : html[open..<end]
-            last = paragraph.close + 4
-        }
-        result += html[index(last)...]
-        return result
+        // Nothing unwrapped: the HTML as it is (every paragraph kept, in order).
+        guard let unwrapped else { return html }
+        return String(decoding: unwrapped, as: UTF8.self)
     }
 
     /// `unwrapTagParagraphs(in:document:)` by Characters: the definition, and the path for text

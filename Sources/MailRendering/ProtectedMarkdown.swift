@@ -169,6 +169,7 @@ struct ProtectedMarkdown {
         let blockOutputs = Self.blockOutputs(placeholders, scalars: scalars, edges: edges)
         let hoisted = Self.hoistedTags(placeholders: placeholders, edges: edges)
 
+        let silent = placeholders.map(\.construct.isSilentTag)
         var lineStart = 0
         var inFence = false
         // A line's first four scalars (see below), in one buffer kept for every line.
@@ -180,14 +181,15 @@ struct ProtectedMarkdown {
                 if case .newline = units[lineEnd] { break }
                 lineEnd += 1
             }
-            let line = units[lineStart..<lineEnd]
+            // The line's units are read by index: a slice of `units` (and its iterators) retained the array
+            // several times a line.
             var tagCount = 0
             var onlyTags = true
             // The line's text without its placeholders, spaces and tabs dropped in front: its
             // first four scalars decide whether it opens or closes a fence.
             head.removeAll(keepingCapacity: true)
-            for unit in line {
-                switch unit {
+            for position in lineStart..<lineEnd {
+                switch units[position] {
                 case .run(let range, _):
                     for offset in range {
                         // Once the line holds text and its first four scalars are known, the rest of the
@@ -200,19 +202,22 @@ struct ProtectedMarkdown {
                 case .newline:
                     break
                 case .token(let index, _):
-                    if placeholders[index].construct.isSilentTag || blockOutputs.contains(index) {
+                    if silent[index] || blockOutputs.contains(index) {
                         tagCount += 1
                     } else {
                         onlyTags = false
                     }
                 }
             }
-            if Self.opensFence(
-                head: head,
-                line: line.lazy.flatMap { unit -> ArraySlice<Unicode.Scalar> in
-                    if case .run(let range, _) = unit { return scalars[range] }
-                    return []
-                })
+            // `opensFence` answers `false` at once unless the head is three backticks: its line is made
+            // only then.
+            if head.count >= 3, head[0] == "`", head[1] == "`", head[2] == "`",
+                Self.opensFence(
+                    head: head,
+                    line: units[lineStart..<lineEnd].lazy.flatMap { unit -> ArraySlice<Unicode.Scalar> in
+                        if case .run(let range, _) = unit { return scalars[range] }
+                        return []
+                    })
             {
                 inFence.toggle()
             }
@@ -228,7 +233,9 @@ struct ProtectedMarkdown {
             // edges, get a block of their own, as standalone tag lines do: `{% when "a" %}Text` renders
             // as the tag, then a paragraph.
             var previousHoisted = false
-            for (position, unit) in line.enumerated() {
+            for unitIndex in lineStart..<lineEnd {
+                let position = unitIndex - lineStart
+                let unit = units[unitIndex]
                 var isHoisted = false
                 if !standalone, !inFence, case .token(let index, _) = unit, hoisted.contains(index) { isHoisted = true }
                 if isHoisted != previousHoisted, position > 0 || isHoisted {
@@ -248,7 +255,7 @@ struct ProtectedMarkdown {
                 case .token(let index, let range): emitToken(index, range: range)
                 }
             }
-            if previousHoisted, let lastUnit = line.last, case .token(_, let range) = lastUnit {
+            if previousHoisted, lineEnd > lineStart, case .token(_, let range) = units[lineEnd - 1] {
                 emitInsertedNewline(at: range.upperBound)
                 emitInsertedNewline(at: range.upperBound)
             }
@@ -272,15 +279,15 @@ struct ProtectedMarkdown {
         var names = Set<String>()
         var open: (name: String, end: Int)?
         for (index, placeholder) in placeholders.enumerated() where placeholder.construct.isSilentTag {
-            let name = tagName(placeholder)
-            if name == "capture" {
+            let role = tagRole(placeholder)
+            if role == .capture {
                 let words = placeholder.source.split(whereSeparator: { " \t\n\r-%{}".contains($0) })
                 open = words.count >= 2 ? (String(words[1]), placeholder.construct.range.upperBound) : nil
                 if let capture = open, !edges.onTextLine[index] {
                     names.insert(capture.name)
                     open = nil
                 }
-            } else if name == "endcapture", let capture = open {
+            } else if role == .endcapture, let capture = open {
                 let body = scalars[capture.end..<placeholder.construct.range.lowerBound]
                 var blankLine = false
                 var lineIsBlank = false
@@ -318,7 +325,44 @@ struct ProtectedMarkdown {
     static let blockMiddles: Set<String> = ["elsif", "else", "when"]
     static let blockClosers: Set<String> = ["endif", "endunless", "endcase"]
 
-    /// The name of a `{% … %}` placeholder's tag (`if`, `endif`…), or `""`.
+    /// What a tag does for ``blockOutputs(_:scalars:edges:)`` and ``hoistedTags(placeholders:edges:)``:
+    /// the role of its name (``tagName(_:)``) among ``blockOpeners``, ``blockMiddles``, ``blockClosers``,
+    /// `capture` and `endcapture`.
+    enum TagRole {
+        case opener, middle, closer, capture, endcapture, other
+    }
+
+    /// The role of a placeholder's tag: ``tagName(_:)`` looked up in the three sets, read on the source's
+    /// bytes. The scalars the name skips (`-`, space, tab, `\n`, `\r`) and takes (`a`...`z`) are ASCII, and
+    /// any other scalar ends it, as any byte of a multi-byte scalar (0x80 and above) does here.
+    static func tagRole(_ placeholder: Placeholder) -> TagRole {
+        guard placeholder.construct.isSilentTag else { return .other }
+        var source = placeholder.source
+        return source.withUTF8 { bytes -> TagRole in
+            var i = 2
+            let count = bytes.count
+            while i < count,
+                bytes[i] == 0x2D || bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D
+            {
+                i += 1
+            }
+            let start = i
+            while i < count, bytes[i] >= 0x61, bytes[i] <= 0x7A { i += 1 }
+            // `start...i` lies within the buffer; the longest name with a role has 10 letters.
+            guard i - start <= 10 else { return .other }
+            switch String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self) {
+            case "if", "unless", "case": return .opener
+            case "elsif", "else", "when": return .middle
+            case "endif", "endunless", "endcase": return .closer
+            case "capture": return .capture
+            case "endcapture": return .endcapture
+            default: return .other
+            }
+        }
+    }
+
+    /// The name of a `{% … %}` placeholder's tag (`if`, `endif`…), or `""`: the definition
+    /// ``tagRole(_:)`` is held to.
     static func tagName(_ placeholder: Placeholder) -> String {
         guard placeholder.construct.isSilentTag else { return "" }
         var name = ""
@@ -345,6 +389,11 @@ struct ProtectedMarkdown {
     }
 
     static func tagEdges(units: [EdgeUnit], scalars: [Unicode.Scalar], placeholders: [Placeholder]) -> TagEdges {
+        // Read once a placeholder: reading `placeholders[index].construct` in the closures below copied the
+        // placeholder, with a retain of each of its strings, at every unit.
+        let silent = placeholders.map(\.construct.isSilentTag)
+        // Only silent tags have entries, and only they are ever looked up: without one, the tables stay empty.
+        guard silent.contains(true) else { return TagEdges(atEdge: [], onTextLine: [], lineOf: []) }
         var edges = TagEdges(
             atEdge: [Bool](repeating: false, count: placeholders.count),
             onTextLine: [Bool](repeating: false, count: placeholders.count),
@@ -353,16 +402,24 @@ struct ProtectedMarkdown {
         var start = 0
         while start < units.count {
             var end = start
+            var holdsSilentTag = false
             while end < units.count {
                 if case .newline = units[end] { break }
+                if case .token(let index) = units[end], silent[index] { holdsSilentTag = true }
                 end += 1
+            }
+            // A line without a silent tag has no entry to fill: only its number counts.
+            guard holdsSilentTag else {
+                start = end + 1
+                lineNumber += 1
+                continue
             }
             func isBlank(_ unit: EdgeUnit) -> Bool {
                 if case .run(let range) = unit { return scalars[range].allSatisfy { $0 == " " || $0 == "\t" } }
                 return false
             }
             func isSilent(_ unit: EdgeUnit) -> Bool {
-                if case .token(let index) = unit { return placeholders[index].construct.isSilentTag }
+                if case .token(let index) = unit { return silent[index] }
                 return false
             }
             let line = units[start..<end]
@@ -373,7 +430,7 @@ struct ProtectedMarkdown {
             let lastText = line.lastIndex { !isBlank($0) && !isSilent($0) }
             let hasText = firstText != nil
             for position in line.indices {
-                guard case .token(let index) = units[position], placeholders[index].construct.isSilentTag else {
+                guard case .token(let index) = units[position], silent[index] else {
                     continue
                 }
                 edges.onTextLine[index] = hasText
@@ -398,12 +455,12 @@ struct ProtectedMarkdown {
         var hoisted = Set<Int>()
         var stack: [[Int]] = []
         for index in placeholders.indices where placeholders[index].construct.isSilentTag {
-            let name = tagName(placeholders[index])
-            if blockOpeners.contains(name) {
+            let role = tagRole(placeholders[index])
+            if role == .opener {
                 stack.append([index])
-            } else if blockMiddles.contains(name) {
+            } else if role == .middle {
                 if !stack.isEmpty { stack[stack.count - 1].append(index) }
-            } else if blockClosers.contains(name), var block = stack.popLast() {
+            } else if role == .closer, var block = stack.popLast() {
                 block.append(index)
                 if block.allSatisfy({ edges.atEdge[$0] }), block.contains(where: { edges.onTextLine[$0] }),
                     block.contains(where: { edges.lineOf[$0] != edges.lineOf[index] })
@@ -495,22 +552,14 @@ struct ProtectedMarkdown {
         let fast: Bool? = string.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
             let count = bytes.count
             guard count >= prefix.count + 2 else { return true }
-            let first = prefix[0]
             var i = 0
             while i + prefix.count < count {
-                guard bytes[i] == first else {
-                    i += 1
-                    continue
-                }
-                var matches = true
-                for k in 1..<prefix.count where bytes[i + k] != prefix[k] {
-                    matches = false
-                    break
-                }
-                guard matches else {
-                    i += 1
-                    continue
-                }
+                // The next occurrence of the prefix, eight bytes at a time where none is its first byte: the
+                // offsets skipped are those where the prefix does not start. One that leaves no byte after
+                // it is no token (the loop's own condition).
+                guard let found = UTF8Text.firstOffset(of: prefix, in: bytes, from: i), found + prefix.count < count
+                else { break }
+                i = found
                 var cursor = i + prefix.count
                 var value = 0
                 var overflow = false

@@ -36,6 +36,35 @@ struct ProtectedMarkdownDifferentialTests {
         }
     }
 
+    /// `ProtectedMarkdown.tagRole(_:)`, read on bytes, against `tagName(_:)` looked up in the sets of
+    /// block tags (its definition).
+    @Test func tagRolesAgreeWithTagNames() {
+        var generator = Generator(state: 0x9D4)
+        let pieces = [
+            "{% if a %}", "{%- if a -%}", "{%\nif a %}", "{% elsif b %}", "{% else %}", "{%else%}", "{% when 1 %}",
+            "{% endif %}", "{% unless c %}", "{% endunless %}", "{% case d %}", "{% endcase %}", "{% capture x %}",
+            "{% endcapture %}", "{% ifé %}", "{% if2 %}", "{% iF %}", "{% endcapturex %}", "{% assign y = 1 %}",
+            "{% comment %}c{% endcomment %}", "{% raw %}r{% endraw %}", "{% %}", "{%- -%}", "{% é %}", "{{ x }}", " ",
+            "{% \r\nendif %}", "{% abcdefghijklmnop %}",
+        ]
+        func role(_ name: String) -> ProtectedMarkdown.TagRole {
+            if ProtectedMarkdown.blockOpeners.contains(name) { return .opener }
+            if ProtectedMarkdown.blockMiddles.contains(name) { return .middle }
+            if ProtectedMarkdown.blockClosers.contains(name) { return .closer }
+            if name == "capture" { return .capture }
+            if name == "endcapture" { return .endcapture }
+            return .other
+        }
+        for _ in 0..<1_000 {
+            let document = ProtectedMarkdown(source: generator.string(pieces, upTo: 8))
+            for placeholder in document.placeholders {
+                #expect(
+                    ProtectedMarkdown.tagRole(placeholder) == role(ProtectedMarkdown.tagName(placeholder)),
+                    "\(placeholder.source.debugDescription)")
+            }
+        }
+    }
+
     static func expectAgreement(_ source: String) {
         let document = ProtectedMarkdown(source: source)
         let definition = Self.byScalars(source: source)

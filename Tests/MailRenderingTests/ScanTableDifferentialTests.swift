@@ -26,6 +26,116 @@ struct ScanTableDifferentialTests {
         }
     }
 
+    /// `MailMarkdown.matchingParenthesis(of:)`, filled lazily from each `(` asked about, and
+    /// `parenthesisTable()` (its definition, filled whole), whatever order the `(`s are asked in.
+    @Test func lazyParenthesisMatchesAgreeWithTable() {
+        var generator = Generator(state: 23)
+        for _ in 0..<4_000 {
+            var text = ""
+            for _ in 0..<generator.next(24) { text += Self.pieces[generator.next(Self.pieces.count)] }
+            var markdown = MailMarkdown(text)
+            let table = markdown.parenthesisTable()
+            var offsets = Array(0..<markdown.end)
+            // A shuffle (Fisher–Yates), or the offsets in order, or in reverse.
+            switch generator.next(3) {
+            case 0:
+                for i in offsets.indices.reversed() where i > 0 { offsets.swapAt(i, generator.next(i + 1)) }
+            case 1: offsets.reverse()
+            default: break
+            }
+            for offset in offsets {
+                let expected = table[offset] >= 0 ? Int(table[offset]) : nil
+                #expect(markdown.matchingParenthesis(of: offset) == expected, "\(text.debugDescription) \(offset)")
+            }
+        }
+    }
+
+    /// `MarkdownConversion.urlDeclarations(in:)`, which finds the lines that may declare on bytes first,
+    /// and the same over every line split by Characters (its definition).
+    @Test func urlDeclarationsAgreeWithEveryLine() {
+        var generator = Generator(state: 29)
+        let pieces = [
+            "[a]: https://a.org", "[B]: http://b.org/x", "[a]: ftp://c", "  [c]: mailto:x@y.z", "\t[d]:\tu", "```",
+            "  ```", "[e](https://e.org)", "`code`", "\n", "\r\n", "\n\n", " ", "text", "é", "\u{301}", "[",
+            "]", ":", "[\u{301}x]: y", " \u{301}[f]: g", "\u{2028}",
+        ]
+        for _ in 0..<3_000 {
+            let document = ProtectedMarkdown(source: generator.string(pieces, upTo: 16))
+            let text = document.text
+            let fast = MarkdownConversion.urlDeclarations(in: document)
+            let definition = MarkdownConversion.urlDeclarations(
+                in: document, lines: text.split(separator: "\n", omittingEmptySubsequences: false))
+            #expect(fast.ordered.map(\.range) == definition.ordered.map(\.range), "\(text.debugDescription)")
+            #expect(fast.ordered.map { String($0.url) } == definition.ordered.map { String($0.url) })
+            #expect(fast.byName.mapValues(\.range) == definition.byName.mapValues(\.range), "\(text.debugDescription)")
+        }
+    }
+
+    /// `MarkdownConversion.hasSafeScheme(_:)`, on bytes when the head is ASCII, and its Character definition.
+    @Test func safeSchemeAgreesWithCharacters() {
+        var generator = Generator(state: 31)
+        let pieces = [
+            "h", "H", "t", "T", "p", "P", "s", "S", ":", "/", "//", "http", "HTTPS", "mailto", "MAİLTO", "M", "a", "i",
+            "l", "o", "\u{301}", "é", "x", " ", "\r\n", "\u{212A}", "ｈ", "https://", "http://", "mailto:",
+        ]
+        for _ in 0..<20_000 {
+            let target = generator.string(pieces, upTo: 5)
+            #expect(
+                MarkdownConversion.hasSafeScheme(target) == MarkdownConversion.hasSafeSchemeByCharacters(target),
+                "\(target.debugDescription)")
+        }
+    }
+
+    /// `MarkdownConversion.linkParts` stepping by scalars (the path for simple text) and by Characters
+    /// (its definition): the same pieces, at the same places, for every link of generated bodies.
+    @Test func linkPartsByScalarsAgreeWithCharacters() {
+        var generator = Generator(state: 41)
+        let pieces =
+            IssuesOnlyConversionTests.pieces + [
+                "[é](https://é.org/(a))", "![«\u{A0}x»](https://i.org/p(1).png)", "[t][Ref]", "[(x)](y)", "[a]((b))",
+            ]
+        for _ in 0..<2_000 {
+            var source = ""
+            for _ in 0..<generator.next(12) { source += pieces[generator.next(pieces.count)] }
+            let document = ProtectedMarkdown(source: source)
+            let declarations = MarkdownConversion.urlDeclarations(in: document)
+            var links: [(raw: Range<Int>, isImage: Bool)] = []
+            MailMarkdown(document.text).callHooks(
+                MailMarkdown.Hooks(
+                    inlineCode: { _, _ in "" }, codeBlock: { _, _ in "" },
+                    link: { raw, _, isImage in
+                        links.append((raw, isImage))
+                        return ""
+                    }))
+            let utf8 = document.text.utf8
+            for link in links {
+                let markdown = Substring(
+                    utf8[
+                        utf8.index(
+                            utf8.startIndex, offsetBy: link.raw.lowerBound)..<utf8.index(
+                                utf8.startIndex, offsetBy: link.raw.upperBound)])
+                guard UTF8Text.isSimple(markdown) else { continue }
+                let range =
+                    document.protectedOffset(of: markdown.startIndex)..<document.protectedOffset(of: markdown.endIndex)
+                func parts(_ byScalars: Bool) -> MarkdownConversion.LinkParts? {
+                    MarkdownConversion.linkParts(
+                        markdown: markdown, isImage: link.isImage, range: range, declarations: declarations,
+                        document: document, byScalars: byScalars)
+                }
+                let fast = parts(true)
+                let definition = parts(false)
+                #expect((fast == nil) == (definition == nil), "\(source.debugDescription)")
+                guard let fast, let definition else { continue }
+                #expect(fast.inkURL.startIndex == definition.inkURL.startIndex, "\(source.debugDescription)")
+                #expect(fast.inkURL.endIndex == definition.inkURL.endIndex, "\(source.debugDescription)")
+                #expect(fast.text.startIndex == definition.text.startIndex, "\(source.debugDescription)")
+                #expect(fast.text.endIndex == definition.text.endIndex, "\(source.debugDescription)")
+                #expect(fast.urlSourceRange == definition.urlSourceRange, "\(source.debugDescription)")
+                #expect(fast.wholeRange == definition.wholeRange, "\(source.debugDescription)")
+            }
+        }
+    }
+
     /// `MarkdownConversion.unwrapTagParagraphs` returns the HTML unchanged when no placeholder stands
     /// alone; with one, it agrees with the Character-based definition.
     @Test func unwrapTagParagraphsAgreesWithCharacterScan() {
@@ -33,7 +143,15 @@ struct ScanTableDifferentialTests {
             "Hello {{ name }}\n\nBye", "{% if a %}\n\nText\n\n{% endif %}", "a\n\n{% comment %}x{% endcomment %}\n\nb",
             "{{ x }}", "<b>not</b> {{ y }}\n\n{% raw %}{{ z }}{% endraw %}", "Plain text only",
         ]
-        for source in sources {
+        // And generated bodies: tags alone on their lines or beside text, paragraphs of every kind.
+        var generator = Generator(state: 37)
+        let pieces = [
+            "{% if a %}", "{% endif %}", "{% else %}", "{{ x }}", "{% comment %}c{% endcomment %}", "\n", "\n\n", " ",
+            "text", "é", "X", "L", "**b**", "- item\n", "> quote\n", "# title\n", "`c`", "[l](https://l.org)",
+            "{% capture v %}\n\nw\n{% endcapture %}", "{{ v }}",
+        ]
+        let generated = (0..<1_500).map { _ in generator.string(pieces, upTo: 14) }
+        for source in sources + generated {
             let document = ProtectedMarkdown(source: source)
             let html = MailMarkdown(document.text).html(
                 hooks: MailMarkdown.Hooks(

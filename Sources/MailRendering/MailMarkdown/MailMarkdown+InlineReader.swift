@@ -10,6 +10,8 @@ extension MailMarkdown {
     /// link then fails too (Ink reached the same failure from the same place).
     mutating func readText(at i: inout Int, terminator: UInt8?, depth: Int) -> (text: Text, linkFailed: Bool) {
         var text = Text()
+        // Most texts have a few parts: room for them at once rather than a regrowth at each doubling.
+        text.parts.reserveCapacity(8)
         var pending = i
         var spaces = 0
         var activeStyles: UInt8 = 0
@@ -24,9 +26,25 @@ extension MailMarkdown {
         while i < end {
             let c = bytes[i]
             if plain[Int(c)] {
-                // Letters, digits and most punctuation: nothing to decide.
+                // Letters, digits and most punctuation: nothing to decide, for the whole run of them
+                // (read on the buffer: `j` stays below `end`, at most `bytes.count`).
                 spaces = 0
-                i += 1
+                let start = i + 1
+                let end = self.end
+                i = bytes.withUnsafeBufferPointer { buffer in
+                    plain.withUnsafeBufferPointer { plain in
+                        var j = start
+                        while j < end, plain[Int(buffer[j])] { j += 1 }
+                        return j
+                    }
+                }
+                continue
+            }
+            if c == 0x20, i + 1 < end, plain[Int(bytes[i + 1])] {
+                // One space before a plain byte: whitespace, not followed by whitespace, neither a marker
+                // nor a terminator, so the steps below only move past it; the plain byte then resets `spaces`.
+                spaces = 0
+                i += 2
                 continue
             }
             if let terminator, c == terminator, !previousIsBackslash(i) { break }

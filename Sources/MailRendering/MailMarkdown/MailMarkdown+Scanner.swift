@@ -149,11 +149,62 @@ extension MailMarkdown {
         return result
     }
 
-    /// The `)` matching the `(` at `open` on its line (Ink's balanced read), or `nil`.
+    /// The `)` matching the `(` at `open` on its line (Ink's balanced read), or `nil`: `parenthesisTable()[open]`.
+    ///
+    /// The table is filled lazily, from `open` on only (most bodies have a few links among many bytes):
+    /// -2 marks a `(` not resolved yet. A scan from `open` resolves every `(` it passes, so no byte is
+    /// scanned twice: it stops once `open` is matched (every `(` pushed after it is matched by then), or at
+    /// the line's end, or at a `(` known to be unmatched (nothing below it on the stack can be matched
+    /// either), all left on the stack then unmatched; it jumps over a `(` already matched, a balanced span.
+    /// ``ScanTableDifferentialTests`` holds it to ``parenthesisTable()``.
     mutating func matchingParenthesis(of open: Int) -> Int? {
-        if parenMatches.isEmpty { parenMatches = parenthesisTable() }
+        guard open >= 0, open < end, bytes[open] == 0x28 else { return nil }
+        if parenMatches.isEmpty { parenMatches = [Int32](repeating: -2, count: end + 1) }
+        if parenMatches[open] == -2 { resolveParentheses(from: open) }
         let match = Int(parenMatches[open])
         return match >= 0 ? match : nil
+    }
+
+    /// Resolves the `(` at `open` (not resolved yet) and every `(` the scan from it passes.
+    private mutating func resolveParentheses(from open: Int) {
+        var stack: [Int] = []
+        let end = self.end
+        let bytes = self.bytes
+        parenMatches.withUnsafeMutableBufferPointer { table in
+            bytes.withUnsafeBufferPointer { bytes in
+                // `end <= bytes.count` (the init trims it from `bytes.count`) and `table.count == end + 1`:
+                // every index read below is checked against `end` first, and a match read from the table is
+                // an index below `end`.
+                var i = open
+                while i < end {
+                    let b = bytes[i]
+                    if b == 0x28 {
+                        let known = table[i]
+                        if known >= 0 {
+                            // A balanced span: nothing in it pops a `(` of the stack.
+                            i = Int(known) + 1
+                            continue
+                        }
+                        if known == -1 { break }
+                        stack.append(i)
+                    } else if b == 0x29 {
+                        if let top = stack.popLast() {
+                            table[top] = Int32(i)
+                            if stack.isEmpty { return }
+                        }
+                    } else if b >= 0x0A && b <= 0x0D {
+                        break
+                    } else if b == 0xC2, i + 1 < end, bytes[i + 1] == 0x85 {
+                        break  // U+0085
+                    } else if b == 0xE2, i + 2 < end, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9
+                    {
+                        break  // U+2028, U+2029
+                    }
+                    i += 1
+                }
+                for unmatched in stack { table[unmatched] = -1 }
+            }
+        }
     }
 
     /// For each index, the index of the `)` matching a `(` there on its line, or -1: one pass over the

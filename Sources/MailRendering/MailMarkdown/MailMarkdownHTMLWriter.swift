@@ -9,6 +9,8 @@ extension MailMarkdown {
     func html(hooks: Hooks, lineBreaks: Bool = false) -> String {
         var writer = MailMarkdownHTMLWriter(reader: self, hooks: hooks)
         writer.lineBreaks = lineBreaks
+        // The HTML is the text and its markup: room for both at once, rather than a regrowth at each doubling.
+        writer.out.reserveCapacity(end + end / 4 + 64)
         for block in blocks { writer.write(block) }
         return String(decoding: writer.out, as: UTF8.self)
     }
@@ -88,9 +90,7 @@ struct MailMarkdownHTMLWriter {
             write(text)
             append("</p>")
         case .heading(let level, let text):
-            var body = MailMarkdownHTMLWriter(reader: reader, hooks: hooks, lineBreaks: lineBreaks)
-            body.write(text)
-            var html = body.out
+            var html = written(text)
             // Ink strips trailing `#`s with the Character before them (sic), by Characters.
             if html.last == 0x23 {
                 let string = String(decoding: html, as: UTF8.self)
@@ -161,17 +161,38 @@ struct MailMarkdownHTMLWriter {
         if link.isReference, let declared = reader.urls[MailMarkdown.lowercased(url)] {
             url = reader.bytes[declared]
         }
-        var body = MailMarkdownHTMLWriter(reader: reader, hooks: hooks, lineBreaks: lineBreaks)
-        body.write(link.text)
-        var html: [UInt8]
+        let body = written(link.text)
+        var html: [UInt8] = []
+        html.reserveCapacity(url.count + body.count + 24)
+        func append(_ s: StaticString) { s.withUTF8Buffer { html.append(contentsOf: $0) } }
         if link.isImage {
-            html = Array("<img src=\"".utf8) + url + [0x22]
-            if !body.out.isEmpty { html += Array(" alt=\"".utf8) + body.out + [0x22] }
-            html += Array("/>".utf8)
+            append("<img src=\"")
+            html += url
+            html.append(0x22)
+            if !body.isEmpty {
+                append(" alt=\"")
+                html += body
+                html.append(0x22)
+            }
+            append("/>")
         } else {
-            html = Array("<a href=\"".utf8) + url + Array("\">".utf8) + body.out + Array("</a>".utf8)
+            append("<a href=\"")
+            html += url
+            append("\">")
+            html += body
+            append("</a>")
         }
         out.append(contentsOf: hooks.link(link.raw, String(decoding: html, as: UTF8.self), link.isImage).utf8)
+    }
+
+    /// The HTML of `text` alone, written by this writer into an output of its own (a second writer would
+    /// copy the reader, a retain of each of its arrays, and release them all after).
+    mutating func written(_ text: Text) -> [UInt8] {
+        var body: [UInt8] = []
+        swap(&out, &body)
+        write(text)
+        swap(&out, &body)
+        return body
     }
 
     /// A list and its nested lists, without recursion.
