@@ -11,7 +11,7 @@ extension WorkspaceDecoder {
         _ locales: MappingReader, owner: String,
         into bag: inout DiagnosticBag
     ) -> [TemplateLocale] {
-        guard let pairs = locales.node.pairs else { return [] }
+        let pairs = locales.pairs
         if pairs.isEmpty {
             bag.report(
                 .emptyValue, "empty value for `locales`", at: locales.anchor,
