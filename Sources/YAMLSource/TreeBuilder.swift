@@ -34,7 +34,7 @@ struct TreeBuilder {
         /// Key text to range, built once a mapping has many keys; small mappings are scanned.
         var keyIndex: [String: SourceRange]?
 
-        mutating func firstRange(ofKey text: String) -> SourceRange? {
+        func firstRange(ofKey text: String) -> SourceRange? {
             if let keyIndex { return keyIndex[text] }
             for i in pairs.indices where pairs[i].key.isScalar(text) { return pairs[i].key.range }
             return nil
@@ -295,22 +295,28 @@ struct TreeBuilder {
                     help: "use a plain string as the key"))
             return false
         }
-        if scalar.style == .plain, scalar.text == "<<" {
+        // The text read once (each read of `text` copied it).
+        let text = scalar.text
+        if scalar.style == .plain, text == "<<" {
             bag.report(
                 .error(
                     .yamlMergeKey, "merge key `<<` is not allowed", at: key.range,
                     help: "write the keys out in this mapping instead of merging another one"))
             return false
         }
-        if let first = stack[frame].firstRange(ofKey: scalar.text) {
+        if let first = stack[frame].firstRange(ofKey: text) {
             bag.report(
                 .error(
-                    .yamlDuplicateKey, "duplicate key `\(scalar.text)`", at: key.range,
+                    .yamlDuplicateKey, "duplicate key `\(text)`", at: key.range,
                     notes: [DiagnosticNote("first defined here", at: first)],
                     help: "remove one of the two entries or rename this key"))
             return false
         }
-        stack[frame].remember(key: key, text: scalar.text)
+        // Only a mapping of many keys keeps an index (a small one is scanned): asked without a mutating
+        // access to the stack, which checked that the stack's buffer is unique at every key.
+        if stack[frame].keyIndex != nil || stack[frame].pairs.count >= 12 {
+            stack[frame].remember(key: key, text: text)
+        }
         return true
     }
 

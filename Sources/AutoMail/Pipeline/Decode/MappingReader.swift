@@ -34,8 +34,28 @@ final class MappingKind: Sendable {
 struct MappingReader {
     /// The mapping's range.
     let range: SourceRange
-    /// What the mapping is, as messages name it (`trigger`, then `trigger `welcome`` once the id is read).
-    var subject: String
+    /// What the mapping is, as messages name it (`trigger`, then `trigger `welcome`` once the id is read),
+    /// put together only when a message asks for it: from ``noun``, the id read (``named``) and
+    /// ``owner`` (`locale `fr` of template `welcome``).
+    var subject: String {
+        get {
+            var text = noun
+            if let named { text += " `\(named)`" }
+            if let owner { text += " of \(owner)" }
+            return text
+        }
+        set {
+            noun = newValue
+            named = nil
+            owner = nil
+        }
+    }
+    /// The subject's first word (`trigger`, `locale`).
+    private var noun: String
+    /// The name the subject shows in backticks after ``noun``: the id once read, or the locale.
+    private var named: String?
+    /// What holds the mapping, as messages name it.
+    private var owner: String?
     /// Where "missing key" diagnostics point: the key holding the mapping, else its first key.
     let anchor: SourceRange
     /// What the mapping is, with the keys it accepts; `nil` for a mapping of free keys (locales).
@@ -51,22 +71,31 @@ struct MappingReader {
     /// without comparing their keys with the table again.
     private var found: UInt64 = 0
 
-    /// A reader over `node`, or `nil` when it is not a mapping.
-    init?(_ node: YAMLNode, kind: MappingKind?, subject: String, anchor: SourceRange? = nil) {
+    /// A reader over `node`, or `nil` when it is not a mapping. Messages name it `subject`, followed by
+    /// `named` in backticks and `of owner` when given.
+    init?(
+        _ node: YAMLNode, kind: MappingKind?, subject: String, named: String? = nil, of owner: String? = nil,
+        anchor: SourceRange? = nil
+    ) {
         guard let pairs = node.pairs else { return nil }
         self.range = node.range
         self.kind = kind
         self.pairs = pairs
-        self.subject = subject
+        self.noun = subject
+        self.named = named
+        self.owner = owner
         self.anchor = anchor ?? pairs.first?.key.range ?? node.range
     }
 
     /// A reader over `node`, reporting AM203 (AM208 for null) at `node` when it is not a mapping.
     static func open(
-        _ node: YAMLNode, kind: MappingKind?, key: String, subject: String, anchor: SourceRange?,
-        example: @autoclosure () -> String, into bag: inout DiagnosticBag
+        _ node: YAMLNode, kind: MappingKind?, key: String, subject: String, named: String? = nil,
+        of owner: String? = nil, anchor: SourceRange?, example: @autoclosure () -> String,
+        into bag: inout DiagnosticBag
     ) -> MappingReader? {
-        if let reader = MappingReader(node, kind: kind, subject: subject, anchor: anchor) { return reader }
+        if let reader = MappingReader(node, kind: kind, subject: subject, named: named, of: owner, anchor: anchor) {
+            return reader
+        }
         if node.isNull {
             bag.report(.emptyValue, "empty value for `\(key)`", at: anchor ?? node.range, help: example())
         } else {
@@ -109,12 +138,12 @@ struct MappingReader {
 
     /// The context of a value read at `pair`.
     func field(_ pair: YAMLPair) -> Field {
-        Field(key: pair.key.scalar?.text ?? "", keyRange: pair.key.range, owner: subject)
+        Field(key: pair.key.scalar?.text ?? "")
     }
 
     /// The context of a value read at `pairs[index]`.
     func field(at index: Int) -> Field {
-        Field(key: pairs[index].key.scalar?.text ?? "", keyRange: pairs[index].key.range, owner: subject)
+        Field(key: pairs[index].key.scalar?.text ?? "")
     }
 
     /// The pair for `key` with a non-null value; reports AM202 when absent and AM208 when null,
@@ -124,19 +153,22 @@ struct MappingReader {
     }
 
     /// ``present(_:required:example:into:)``'s pair as its index in ``pairs``.
-    mutating func presentIndex(_ key: String, required: Bool, example: String, into bag: inout DiagnosticBag) -> Int? {
+    mutating func presentIndex(
+        _ key: String, required: Bool, example: @autoclosure () -> String, into bag: inout DiagnosticBag
+    ) -> Int? {
         guard let i = index(of: key) else {
             // A misspelt key (`tempalte`) is reported once, as an unknown key with a did-you-mean.
             if required, !hasMisspelling(of: key) {
                 bag.report(
-                    .missingKey, "missing key `\(key)` in \(subject)", at: anchor, help: "add `\(key): \(example)`")
+                    .missingKey, "missing key `\(key)` in \(subject)", at: anchor, help: "add `\(key): \(example())`")
             }
             return nil
         }
         guard !pairs[i].value.isNull else {
             if required {
                 bag.report(
-                    .emptyValue, "empty value for `\(key)`", at: pairs[i].key.range, help: "write `\(key): \(example)`")
+                    .emptyValue, "empty value for `\(key)`", at: pairs[i].key.range,
+                    help: "write `\(key): \(example())`")
             }
             return nil
         }
@@ -155,22 +187,34 @@ struct MappingReader {
     // MARK: Scalars
 
     /// A required value: AM202 when absent, AM208 when null, then whatever `kind` reports.
-    mutating func required<V>(_ key: String, as kind: ValueKind<V>, into bag: inout DiagnosticBag) -> V? {
-        guard let i = presentIndex(key, required: true, example: kind.example, into: &bag) else { return nil }
-        return kind.decode(pairs[i].value, field(at: i), &bag)
+    /// `kind` is made only when it is needed (some kinds are closures holding their example): most
+    /// optional keys are absent.
+    mutating func required<V>(_ key: String, as kind: @autoclosure () -> ValueKind<V>, into bag: inout DiagnosticBag)
+        -> V?
+    {
+        guard let i = presentIndex(key, required: true, example: kind().example, into: &bag) else { return nil }
+        return kind().decode(pairs[i].value, field(at: i), &bag)
     }
 
     /// An optional value: absent or null is `nil` without a diagnostic.
-    mutating func optional<V>(_ key: String, as kind: ValueKind<V>, into bag: inout DiagnosticBag) -> V? {
-        guard let i = presentIndex(key, required: false, example: kind.example, into: &bag) else { return nil }
-        return kind.decode(pairs[i].value, field(at: i), &bag)
+    mutating func optional<V>(_ key: String, as kind: @autoclosure () -> ValueKind<V>, into bag: inout DiagnosticBag)
+        -> V?
+    {
+        guard let i = presentIndex(key, required: false, example: "", into: &bag) else { return nil }
+        return kind().decode(pairs[i].value, field(at: i), &bag)
     }
 
     /// The id of an item: required; when missing or unusable, an empty id at the item's range so
     /// that later checks still run. Names the subject after the id (`sender `equipe``).
     mutating func id(example: String, into bag: inout DiagnosticBag) -> Located<String> {
         let id = required("id", as: .id(example: example), into: &bag) ?? Located("", at: range)
-        if !id.value.isEmpty { subject = "\(subject) `\(id.value)`" }
+        if !id.value.isEmpty {
+            if named == nil, owner == nil {
+                named = id.value
+            } else {
+                subject = "\(subject) `\(id.value)`"
+            }
+        }
         return id
     }
 
@@ -285,7 +329,7 @@ struct MappingReader {
                     help: "write `\(locale): \(example)`")
                 continue
             }
-            let textField = Field(key: "\(key).\(locale)", keyRange: entry.key.range, owner: subject)
+            let textField = Field(key: "\(key).\(locale)")
             if let text = ValueKind<SourceText>.text(example: example).decode(entry.value, textField, &bag) {
                 result.append(LocalizedText(locale: Located(locale, at: entry.key.range), text: text))
             }

@@ -57,12 +57,14 @@ extension WorkspaceDecoder {
                 at: whenPair.value.isNull ? whenPair.key.range : whenPair.value.range, help: shapeHelp)
             return nil
         }
-        let present = (whenPair.value.pairs ?? []).filter { eventKeys.contains($0.key.scalar?.text ?? "") }
-        eventKeys.forEach { when.allow($0) }
+        let present = when.pairs.filter { pair in eventKeys.contains { pair.key.isScalar($0) } }
+        // Each event key looked up (as `allow` would note it): the pairs found need no second look when
+        // the unknown keys are reported.
+        for key in eventKeys { _ = when.index(of: key) }
         when.reportUnknownKeys(into: &bag)
         guard let first = present.first else {
             // An unknown key (likely a misspelt event) was reported already.
-            if (whenPair.value.pairs ?? []).isEmpty {
+            if when.pairs.isEmpty {
                 bag.report(
                     .triggerEventShape, "`when` has no event", at: whenPair.key.range, help: shapeHelp)
             }
@@ -137,8 +139,14 @@ extension WorkspaceDecoder {
     /// byte is a Character and `/` joins no neighbour into one.
     static func slashParts(of text: String) -> [String] {
         let ascii = text.utf8.withContiguousStorageIfAvailable { bytes -> [String]? in
-            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            var slashes = 0
+            for byte in bytes {
+                if byte >= 0x80 { return nil }
+                if byte == UInt8(ascii: "/") { slashes += 1 }
+            }
+            // One allocation: the array grew one, two, four parts at a time.
             var parts: [String] = []
+            parts.reserveCapacity(slashes + 1)
             var start = 0
             for i in bytes.indices where bytes[i] == UInt8(ascii: "/") {
                 parts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
