@@ -34,7 +34,9 @@ struct TreeBuilder {
         /// Key text to range, built once a mapping has many keys; small mappings are scanned.
         var keyIndex: [String: SourceRange]?
 
-        func firstRange(ofKey text: String) -> SourceRange? {
+        /// `mutating` only so that `stack[i].firstRange(…)` is an access in place: read through the
+        /// array's getter, the whole frame was copied (its arrays retained) at every key.
+        mutating func firstRange(ofKey text: String) -> SourceRange? {
             if let keyIndex { return keyIndex[text] }
             for i in pairs.indices where pairs[i].key.isScalar(text) { return pairs[i].key.range }
             return nil
@@ -312,11 +314,7 @@ struct TreeBuilder {
                     help: "remove one of the two entries or rename this key"))
             return false
         }
-        // Only a mapping of many keys keeps an index (a small one is scanned): asked without a mutating
-        // access to the stack, which checked that the stack's buffer is unique at every key.
-        if stack[frame].keyIndex != nil || stack[frame].pairs.count >= 12 {
-            stack[frame].remember(key: key, text: text)
-        }
+        stack[frame].remember(key: key, text: text)
         return true
     }
 
