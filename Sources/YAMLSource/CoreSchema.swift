@@ -23,14 +23,18 @@ public enum CoreSchema {
         // digit: any other text is a string, decided without comparing or copying it.
         if text.utf8.count > 5, let first = text.utf8.first, !startsNumber(first) { return .string(text) }
         var utf8 = Array(text.utf8)
-        switch text {
-        case "", "~", "null", "Null", "NULL": return .null
-        case "true", "True", "TRUE": return .bool(true)
-        case "false", "False", "FALSE": return .bool(false)
-        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .float(.infinity)
-        case "-.inf", "-.Inf", "-.INF": return .float(-.infinity)
-        case ".nan", ".NaN", ".NAN": return .float(.nan)
-        default: break
+        // Every special form starts with a byte that is not a digit: a number (`1000`, a priority) skips
+        // the comparisons with them.
+        if utf8.first.map(isDigit) != true {
+            switch text {
+            case "", "~", "null", "Null", "NULL": return .null
+            case "true", "True", "TRUE": return .bool(true)
+            case "false", "False", "FALSE": return .bool(false)
+            case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .float(.infinity)
+            case "-.inf", "-.Inf", "-.INF": return .float(-.infinity)
+            case ".nan", ".NaN", ".NAN": return .float(.nan)
+            default: break
+            }
         }
         guard let first = utf8.first,
             first == UInt8(ascii: "-") || first == UInt8(ascii: "+")

@@ -175,6 +175,12 @@ struct SourceText {
         if hint < starts.count, starts[hint] <= index, hint + 1 == starts.count || index < starts[hint + 1] {
             return hint
         }
+        // Then the next line: events go forward through the file, most often to the line after the hint's.
+        // (The starts increase, so the line found is the one the search below would find.)
+        let next = hint + 1
+        if hint >= 0, next < starts.count, starts[next] <= index, next + 1 == starts.count || index < starts[next + 1] {
+            return next
+        }
         var lo = 0
         var hi = starts.count - 1
         while lo < hi {

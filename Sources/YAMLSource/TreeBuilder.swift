@@ -34,6 +34,8 @@ struct TreeBuilder {
         /// Key text to range, built once a mapping has many keys; small mappings are scanned.
         var keyIndex: [String: SourceRange]?
 
+        /// `mutating` only so that `stack[i].firstRange(…)` is an access in place: read through the
+        /// array's getter, the whole frame was copied (its arrays retained) at every key.
         mutating func firstRange(ofKey text: String) -> SourceRange? {
             if let keyIndex { return keyIndex[text] }
             for i in pairs.indices where pairs[i].key.isScalar(text) { return pairs[i].key.range }
@@ -136,7 +138,7 @@ struct TreeBuilder {
                     help: "repeat the value instead of referring to an anchor"))
             attach(YAMLNode(.scalar(YAMLScalar(text: "", style: .plain)), range: r))
         case YAML_SCALAR_EVENT:
-            let r = range(event)
+            var r = range(event)
             let data = event.data.scalar
             checkProperties(anchor: data.anchor, tag: data.tag, at: r)
             // A literal block scalar (a body) is kept as a view of the file's bytes when that view reads as
@@ -144,9 +146,8 @@ struct TreeBuilder {
             if keepsBlockViews, data.style == YAML_LITERAL_SCALAR_STYLE, let pointer = data.value, data.length > 0,
                 let view = blockView(UnsafeBufferPointer(start: pointer, count: data.length), headerLine: r.start.line)
             {
-                attach(
-                    YAMLNode(
-                        .scalar(YAMLScalar(view: view, tag: tagText(data.tag))), range: trimmed(r, style: data.style)))
+                trim(&r, style: data.style)
+                attach(YAMLNode(.scalar(YAMLScalar(view: view, tag: tagText(data.tag))), range: r))
                 return true
             }
             let value: String
@@ -158,10 +159,9 @@ struct TreeBuilder {
             if data.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE, let hidden = HiddenCharacters.hiddenScalar(in: value) {
                 decodedHidden.append((r, hidden.scalar))
             }
+            trim(&r, style: data.style)
             attach(
-                YAMLNode(
-                    .scalar(YAMLScalar(text: value, style: style(data.style), tag: tagText(data.tag))),
-                    range: trimmed(r, style: data.style)))
+                YAMLNode(.scalar(YAMLScalar(text: value, style: style(data.style), tag: tagText(data.tag))), range: r))
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
             let isMapping = event.type == YAML_MAPPING_START_EVENT
             let r = range(event)
@@ -244,13 +244,15 @@ struct TreeBuilder {
     }
 
     /// A block scalar's end mark is at the start of the line after it; end it at its last line instead.
-    private func trimmed(_ r: SourceRange, style: yaml_scalar_style_t) -> SourceRange {
+    /// Changed in place: a range built anew retained its path once more.
+    private func trim(_ r: inout SourceRange, style: yaml_scalar_style_t) {
         guard style == YAML_LITERAL_SCALAR_STYLE || style == YAML_FOLDED_SCALAR_STYLE,
             r.end.column == 1, r.end.line > r.start.line
-        else { return r }
+        else { return }
         let line = r.end.line - 1
-        let end = SourcePosition(line: line, column: text.contentLength(ofLine: line - 1) + 1)
-        return SourceRange(file: path, start: r.start, end: end)
+        // The new end is past the start (a later line, or a column past 1 on the start's line), as
+        // `SourceRange.init` would make it.
+        r.end = max(r.start, SourcePosition(line: line, column: text.contentLength(ofLine: line - 1) + 1))
     }
 
     /// Adds `node` to the open collection (as its next item, key or value), or makes it the root. It is
@@ -279,9 +281,8 @@ struct TreeBuilder {
             return
         }
         // The key is checked before it is stored: `acceptKey` reads the pairs kept so far, not the key.
-        let accepted = acceptKey(node, frame: top)
-        stack[top].key = node
-        stack[top].dropPair = !accepted
+        stack[top].dropPair = !acceptKey(node, frame: top)
+        stack[top].key = consume node
     }
 
     /// Checks a new key of mapping `stack[frame]`; `false` if its pair is not kept.
@@ -296,22 +297,24 @@ struct TreeBuilder {
                     help: "use a plain string as the key"))
             return false
         }
-        if scalar.style == .plain, scalar.text == "<<" {
+        // The text read once (each read of `text` copied it).
+        let text = scalar.text
+        if scalar.style == .plain, text == "<<" {
             bag.report(
                 .error(
                     .yamlMergeKey, "merge key `<<` is not allowed", at: key.range,
                     help: "write the keys out in this mapping instead of merging another one"))
             return false
         }
-        if let first = stack[frame].firstRange(ofKey: scalar.text) {
+        if let first = stack[frame].firstRange(ofKey: text) {
             bag.report(
                 .error(
-                    .yamlDuplicateKey, "duplicate key `\(scalar.text)`", at: key.range,
+                    .yamlDuplicateKey, "duplicate key `\(text)`", at: key.range,
                     notes: [DiagnosticNote("first defined here", at: first)],
                     help: "remove one of the two entries or rename this key"))
             return false
         }
-        stack[frame].remember(key: key, text: scalar.text)
+        stack[frame].remember(key: key, text: text)
         return true
     }
 

@@ -56,6 +56,22 @@ struct DecodingDifferentialTests {
         }
     }
 
+    @Test func durationOnBytesAgreesWithCharacters() {
+        var texts = Self.strings(count: 20_000, seed: 7, maxPieces: 4)
+        // Durations and near misses: units, digits, lengths around the 9-digit and 365-day limits.
+        var generator = Generator(state: 8)
+        let units = ["m", "h", "d", "s", "D", "", "\u{301}", "é", " ", "\r\n"]
+        for _ in 0..<20_000 {
+            var digits = ""
+            for _ in 0..<generator.next(12) { digits += String(generator.next(10)) }
+            texts.append(digits + units[generator.next(units.count)])
+        }
+        texts += ["0", "00", "0m", "365d", "366d", "8760h", "8761h", "525600m", "525601m", "999999999d", "1\u{0600}d"]
+        for text in texts {
+            #expect(Syntax.duration(text) == Self.durationByCharacters(text), "\(text.debugDescription)")
+        }
+    }
+
     @Test func fileKindOnBytesAgreesWithCharacters() {
         for text in Self.strings(count: 20_000, seed: 4, maxPieces: 5) {
             #expect(FileKind(path: text) == Self.fileKindByCharacters(text), "\(text.debugDescription)")
@@ -74,6 +90,25 @@ struct DecodingDifferentialTests {
     }
 
     // MARK: The definitions
+
+    /// `Syntax.duration` read by Characters: its definition.
+    static func durationByCharacters(_ text: String) -> Syntax.Duration {
+        if text == "0" { return .seconds(0) }
+        guard let unit = text.last, text.count >= 2 else { return .malformed }
+        let digits = text.dropLast()
+        guard digits.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) else { return .malformed }
+        let factor: Int
+        switch unit {
+        case "m": factor = 60
+        case "h": factor = 3_600
+        case "d": factor = 86_400
+        default: return .malformed
+        }
+        // More than 9 digits is always beyond 365 days; this also keeps the multiplication safe.
+        guard digits.count <= 9, let count = Int(digits) else { return .tooLong }
+        let seconds = count * factor
+        return seconds <= Syntax.maxDurationSeconds ? .seconds(seconds) : .tooLong
+    }
 
     static func isValidIDByScalars(_ text: String) -> Bool {
         let scalars = Array(text.unicodeScalars)

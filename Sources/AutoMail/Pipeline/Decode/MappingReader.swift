@@ -4,7 +4,10 @@ import YAMLSource
 /// One kind of mapping the decoder reads (`sender`, `trigger`, `when`…) and the keys it accepts, in
 /// the order the decoder reads them (the order "allowed keys" help lines list them). The tables live
 /// next to the decode functions; `WorkspaceDecoder.acceptedKeys` exposes them all.
-struct MappingKind: Sendable {
+///
+/// A class: a reader holds its kind, and a reader copied (one an item, several a file) retains it once
+/// rather than its name and its keys.
+final class MappingKind: Sendable {
     /// The kind's name in `WorkspaceDecoder.acceptedKeys` (`template_locale`).
     let name: String
     /// Every key the kind accepts, in reading order.
@@ -29,34 +32,70 @@ struct MappingKind: Sendable {
 /// used, so a decoder never stops at the first problem. Duplicate keys are reported by the YAML stage;
 /// the reader uses the first occurrence.
 struct MappingReader {
-    /// The mapping node.
-    let node: YAMLNode
-    /// What the mapping is, as messages name it (`trigger`, then `trigger `welcome`` once the id is read).
-    var subject: String
+    /// The mapping's range.
+    let range: SourceRange
+    /// What the mapping is, as messages name it (`trigger`, then `trigger `welcome`` once the id is read),
+    /// put together only when a message asks for it: from ``noun``, the id read (``named``) and
+    /// ``owner`` (`locale `fr` of template `welcome``).
+    var subject: String {
+        get {
+            var text = noun
+            if let named { text += " `\(named)`" }
+            if let owner { text += " of \(owner)" }
+            return text
+        }
+        set {
+            noun = newValue
+            named = nil
+            owner = nil
+        }
+    }
+    /// The subject's first word (`trigger`, `locale`).
+    private var noun: String
+    /// The name the subject shows in backticks after ``noun``: the id once read, or the locale.
+    private var named: String?
+    /// What holds the mapping, as messages name it.
+    private var owner: String?
     /// Where "missing key" diagnostics point: the key holding the mapping, else its first key.
     let anchor: SourceRange
     /// What the mapping is, with the keys it accepts; `nil` for a mapping of free keys (locales).
     let kind: MappingKind?
-    /// The keys the decoder asked for so far, in the order asked (checked against `kind` in debug).
-    private(set) var askedKeys: [String] = []
-    private let pairs: [YAMLPair]
+    #if DEBUG
+        /// The keys the decoder asked for so far, in the order asked (checked against `kind`).
+        private(set) var askedKeys: [String] = []
+    #endif
+    /// The mapping's pairs, in source order.
+    let pairs: [YAMLPair]
+    /// The pairs a lookup found, bit `i` for pair `i` (the first 64): each one's key is in the kind's
+    /// table (every key asked is, `allow` checks it), so ``reportUnknownKeys(into:)`` skips them
+    /// without comparing their keys with the table again.
+    private var found: UInt64 = 0
 
-    /// A reader over `node`, or `nil` when it is not a mapping.
-    init?(_ node: YAMLNode, kind: MappingKind?, subject: String, anchor: SourceRange? = nil) {
+    /// A reader over `node`, or `nil` when it is not a mapping. Messages name it `subject`, followed by
+    /// `named` in backticks and `of owner` when given.
+    init?(
+        _ node: YAMLNode, kind: MappingKind?, subject: String, named: String? = nil, of owner: String? = nil,
+        anchor: SourceRange? = nil
+    ) {
         guard let pairs = node.pairs else { return nil }
-        self.node = node
+        self.range = node.range
         self.kind = kind
         self.pairs = pairs
-        self.subject = subject
+        self.noun = subject
+        self.named = named
+        self.owner = owner
         self.anchor = anchor ?? pairs.first?.key.range ?? node.range
     }
 
     /// A reader over `node`, reporting AM203 (AM208 for null) at `node` when it is not a mapping.
     static func open(
-        _ node: YAMLNode, kind: MappingKind?, key: String, subject: String, anchor: SourceRange?,
-        example: @autoclosure () -> String, into bag: inout DiagnosticBag
+        _ node: YAMLNode, kind: MappingKind?, key: String, subject: String, named: String? = nil,
+        of owner: String? = nil, anchor: SourceRange?, example: @autoclosure () -> String,
+        into bag: inout DiagnosticBag
     ) -> MappingReader? {
-        if let reader = MappingReader(node, kind: kind, subject: subject, anchor: anchor) { return reader }
+        if let reader = MappingReader(node, kind: kind, subject: subject, named: named, of: owner, anchor: anchor) {
+            return reader
+        }
         if node.isNull {
             bag.report(.emptyValue, "empty value for `\(key)`", at: anchor ?? node.range, help: example())
         } else {
@@ -71,8 +110,17 @@ struct MappingReader {
 
     /// The pair for `key`, which must be in the kind's table.
     mutating func pair(_ key: String) -> YAMLPair? {
+        index(of: key).map { pairs[$0] }
+    }
+
+    /// The index in ``pairs`` of the (first) pair for `key`, which must be in the kind's table: a lookup
+    /// that copies no pair.
+    mutating func index(of key: String) -> Int? {
         allow(key)
-        for i in pairs.indices where pairs[i].key.isScalar(key) { return pairs[i] }
+        for i in pairs.indices where pairs[i].key.isScalar(key) {
+            if i < 64 { found |= 1 << UInt64(i) }
+            return i
+        }
         return nil
     }
 
@@ -82,7 +130,7 @@ struct MappingReader {
         assert(
             kind?.keys.contains(key) == true,
             "decoder reads `\(key)` in \(kind?.name ?? "a free-key mapping") but its MappingKind table lacks it")
-        // Only the debug check reads `askedKeys`: a release build does not pay for keeping it.
+        // Only the debug check reads `askedKeys`: a release build does not keep it.
         #if DEBUG
             if !askedKeys.contains(key) { askedKeys.append(key) }
         #endif
@@ -90,28 +138,41 @@ struct MappingReader {
 
     /// The context of a value read at `pair`.
     func field(_ pair: YAMLPair) -> Field {
-        Field(key: pair.key.scalar?.text ?? "", keyRange: pair.key.range, owner: subject)
+        Field(key: pair.key.scalar?.text ?? "")
+    }
+
+    /// The context of a value read at `pairs[index]`.
+    func field(at index: Int) -> Field {
+        Field(key: pairs[index].key.scalar?.text ?? "")
     }
 
     /// The pair for `key` with a non-null value; reports AM202 when absent and AM208 when null,
     /// both only when `required`.
     mutating func present(_ key: String, required: Bool, example: String, into bag: inout DiagnosticBag) -> YAMLPair? {
-        guard let pair = pair(key) else {
+        presentIndex(key, required: required, example: example, into: &bag).map { pairs[$0] }
+    }
+
+    /// ``present(_:required:example:into:)``'s pair as its index in ``pairs``.
+    mutating func presentIndex(
+        _ key: String, required: Bool, example: @autoclosure () -> String, into bag: inout DiagnosticBag
+    ) -> Int? {
+        guard let i = index(of: key) else {
             // A misspelt key (`tempalte`) is reported once, as an unknown key with a did-you-mean.
             if required, !hasMisspelling(of: key) {
                 bag.report(
-                    .missingKey, "missing key `\(key)` in \(subject)", at: anchor, help: "add `\(key): \(example)`")
+                    .missingKey, "missing key `\(key)` in \(subject)", at: anchor, help: "add `\(key): \(example())`")
             }
             return nil
         }
-        guard !pair.value.isNull else {
+        guard !pairs[i].value.isNull else {
             if required {
                 bag.report(
-                    .emptyValue, "empty value for `\(key)`", at: pair.key.range, help: "write `\(key): \(example)`")
+                    .emptyValue, "empty value for `\(key)`", at: pairs[i].key.range,
+                    help: "write `\(key): \(example())`")
             }
             return nil
         }
-        return pair
+        return i
     }
 
     /// Whether the mapping holds a key that is not allowed here and is a near miss of `key`.
@@ -126,22 +187,34 @@ struct MappingReader {
     // MARK: Scalars
 
     /// A required value: AM202 when absent, AM208 when null, then whatever `kind` reports.
-    mutating func required<V>(_ key: String, as kind: ValueKind<V>, into bag: inout DiagnosticBag) -> V? {
-        guard let pair = present(key, required: true, example: kind.example, into: &bag) else { return nil }
-        return kind.decode(pair.value, field(pair), &bag)
+    /// `kind` is made only when it is needed (some kinds are closures holding their example): most
+    /// optional keys are absent.
+    mutating func required<V>(_ key: String, as kind: @autoclosure () -> ValueKind<V>, into bag: inout DiagnosticBag)
+        -> V?
+    {
+        guard let i = presentIndex(key, required: true, example: kind().example, into: &bag) else { return nil }
+        return kind().decode(pairs[i].value, field(at: i), &bag)
     }
 
     /// An optional value: absent or null is `nil` without a diagnostic.
-    mutating func optional<V>(_ key: String, as kind: ValueKind<V>, into bag: inout DiagnosticBag) -> V? {
-        guard let pair = present(key, required: false, example: kind.example, into: &bag) else { return nil }
-        return kind.decode(pair.value, field(pair), &bag)
+    mutating func optional<V>(_ key: String, as kind: @autoclosure () -> ValueKind<V>, into bag: inout DiagnosticBag)
+        -> V?
+    {
+        guard let i = presentIndex(key, required: false, example: "", into: &bag) else { return nil }
+        return kind().decode(pairs[i].value, field(at: i), &bag)
     }
 
     /// The id of an item: required; when missing or unusable, an empty id at the item's range so
     /// that later checks still run. Names the subject after the id (`sender `equipe``).
     mutating func id(example: String, into bag: inout DiagnosticBag) -> Located<String> {
-        let id = required("id", as: .id(example: example), into: &bag) ?? Located("", at: node.range)
-        if !id.value.isEmpty { subject = "\(subject) `\(id.value)`" }
+        let id = required("id", as: .id(example: example), into: &bag) ?? Located("", at: range)
+        if !id.value.isEmpty {
+            if named == nil, owner == nil {
+                named = id.value
+            } else {
+                subject = "\(subject) `\(id.value)`"
+            }
+        }
         return id
     }
 
@@ -256,7 +329,7 @@ struct MappingReader {
                     help: "write `\(locale): \(example)`")
                 continue
             }
-            let textField = Field(key: "\(key).\(locale)", keyRange: entry.key.range, owner: subject)
+            let textField = Field(key: "\(key).\(locale)")
             if let text = ValueKind<SourceText>.text(example: example).decode(entry.value, textField, &bag) {
                 result.append(LocalizedText(locale: Located(locale, at: entry.key.range), text: text))
             }
@@ -271,11 +344,16 @@ struct MappingReader {
     func reportUnknownKeys(into bag: inout DiagnosticBag) {
         assert(kind != nil, "reportUnknownKeys on a free-key mapping")
         let allowedKeys = kind?.keys ?? []
-        assert(
-            askedKeys == allowedKeys,
-            "decoder of \(kind?.name ?? "?") read \(askedKeys) but its MappingKind table is \(allowedKeys): "
-                + "list exactly the keys it reads, in the order it reads them")
-        for pair in pairs {
+        #if DEBUG
+            assert(
+                askedKeys == allowedKeys,
+                "decoder of \(kind?.name ?? "?") read \(askedKeys) but its MappingKind table is \(allowedKeys): "
+                    + "list exactly the keys it reads, in the order it reads them")
+        #endif
+        for i in pairs.indices {
+            // A pair a lookup found has an allowed key (most often every pair of the mapping).
+            if i < 64, found & (1 << UInt64(i)) != 0 { continue }
+            let pair = pairs[i]
             guard let key = pair.key.scalar?.text, !allowedKeys.contains(key) else { continue }
             let allowed = allowedKeys.map { "`\($0)`" }.joined(separator: ", ")
             let help =

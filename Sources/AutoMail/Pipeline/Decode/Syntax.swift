@@ -12,9 +12,15 @@ public enum Syntax {
     public static func isValidID(_ text: String) -> Bool {
         // On bytes: every byte of a valid id is ASCII, so its bytes are its scalars (the scalar definition
         // is kept in `SyntaxDifferentialTests`).
-        let utf8 = text.utf8
-        guard let first = utf8.first, utf8.count <= maxIDLength, isLowerAlnum(first) else { return false }
-        return utf8.dropFirst().allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+        // Read through one buffer: walking `String.UTF8View` by index cost about 30 instructions a byte.
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let first = bytes.first, bytes.count <= maxIDLength, isLowerAlnum(first) else { return false }
+            for b in bytes.dropFirst() where !(isLowerAlnum(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")) {
+                return false
+            }
+            return true
+        }
     }
 
     private static func isLowerAlnum(_ b: UInt8) -> Bool {
@@ -71,15 +77,17 @@ public enum Syntax {
     static func isValidLocale(_ text: String) -> Bool {
         // On bytes: `[a-z]{2,3}(-[A-Z]{2})?`, all ASCII, so its bytes are its scalars and `-` joins no
         // neighbour into one Character (the Character definition is kept in `SyntaxDifferentialTests`).
-        let utf8 = text.utf8
-        let isLower = { (b: UInt8) in b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") }
-        let isUpper = { (b: UInt8) in b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") }
-        let language = utf8.prefix { $0 != UInt8(ascii: "-") }
-        guard (2...3).contains(language.count), language.allSatisfy(isLower) else { return false }
-        let rest = utf8.dropFirst(language.count)
-        guard !rest.isEmpty else { return true }
-        let region = rest.dropFirst()
-        return region.count == 2 && region.allSatisfy(isUpper)
+        var text = text
+        return text.withUTF8 { utf8 in
+            let isLower = { (b: UInt8) in b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") }
+            let isUpper = { (b: UInt8) in b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") }
+            let language = utf8.prefix { $0 != UInt8(ascii: "-") }
+            guard (2...3).contains(language.count), language.allSatisfy(isLower) else { return false }
+            let rest = utf8.dropFirst(language.count)
+            guard !rest.isEmpty else { return true }
+            let region = rest.dropFirst()
+            return region.count == 2 && region.allSatisfy(isUpper)
+        }
     }
 
     /// Whether `key`, a malformed locale, is how `locale` was meant (`EN` or `en_GB` for `en`, `en_us`
@@ -109,21 +117,28 @@ public enum Syntax {
     /// Reads `^[0-9]+[mhd]$` into seconds, refusing more than 365 days. A bare `0` is zero seconds: the
     /// documented default of `delay`, which needs no unit.
     static func duration(_ text: String) -> Duration {
-        if text == "0" { return .seconds(0) }
-        guard let unit = text.last, text.count >= 2 else { return .malformed }
-        let digits = text.dropLast()
-        guard digits.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) else { return .malformed }
-        let factor: Int
-        switch unit {
-        case "m": factor = 60
-        case "h": factor = 3_600
-        case "d": factor = 86_400
-        default: return .malformed
+        // On bytes: a duration other than `0` is ASCII digits and one ASCII unit, whose bytes are its
+        // Characters; anything else is malformed either way (the Character reading, its definition, is kept in
+        // `DecodingDifferentialTests`).
+        var text = text
+        return text.withUTF8 { bytes in
+            if bytes.count == 1, bytes[0] == UInt8(ascii: "0") { return .seconds(0) }
+            guard bytes.count >= 2 else { return .malformed }
+            let factor: Int
+            switch bytes[bytes.count - 1] {
+            case UInt8(ascii: "m"): factor = 60
+            case UInt8(ascii: "h"): factor = 3_600
+            case UInt8(ascii: "d"): factor = 86_400
+            default: return .malformed
+            }
+            let digits = bytes.dropLast()
+            guard digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return .malformed }
+            // More than 9 digits is always beyond 365 days; this also keeps the arithmetic safe.
+            guard digits.count <= 9 else { return .tooLong }
+            let count = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+            let seconds = count * factor
+            return seconds <= maxDurationSeconds ? .seconds(seconds) : .tooLong
         }
-        // More than 9 digits is always beyond 365 days; this also keeps the multiplication safe.
-        guard digits.count <= 9, let count = Int(digits) else { return .tooLong }
-        let seconds = count * factor
-        return seconds <= maxDurationSeconds ? .seconds(seconds) : .tooLong
     }
 
     private static func isLowerAlnum(_ scalar: Unicode.Scalar) -> Bool {

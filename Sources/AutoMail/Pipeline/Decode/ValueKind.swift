@@ -1,14 +1,11 @@
 import Diagnostics
 import YAMLSource
 
-/// Where a value was read: its key, the key's range and what holds it, for diagnostics.
+/// Where a value was read, for diagnostics: its key. (It held the key's range and the mapping's name too,
+/// which no message read: two more references retained and released for every value read.)
 struct Field {
     /// The key the value belongs to (for list items, the list's key).
     var key: String
-    /// The range of that key.
-    var keyRange: SourceRange
-    /// What holds the key, as messages name it (`sender `equipe``, `manifest`).
-    var owner: String
 }
 
 /// How to read one scalar value of the format (an id, a locale, a duration…), reporting what is

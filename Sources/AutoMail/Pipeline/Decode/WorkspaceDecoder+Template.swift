@@ -11,7 +11,7 @@ extension WorkspaceDecoder {
         _ locales: MappingReader, owner: String,
         into bag: inout DiagnosticBag
     ) -> [TemplateLocale] {
-        guard let pairs = locales.node.pairs else { return [] }
+        let pairs = locales.pairs
         if pairs.isEmpty {
             bag.report(
                 .emptyValue, "empty value for `locales`", at: locales.anchor,
@@ -24,7 +24,7 @@ extension WorkspaceDecoder {
             ValueKind<Located<String>>.checkLocale(locale, at: pair.key.range, key: "locales", into: &bag)
             guard
                 var entry = MappingReader.open(
-                    pair.value, kind: .templateLocale, key: locale, subject: "locale `\(locale)` of \(owner)",
+                    pair.value, kind: .templateLocale, key: locale, subject: "locale", named: locale, of: owner,
                     anchor: pair.key.range,
                     example: "write `\(locale):` followed by indented `subject:` and `body:`", into: &bag)
             else { continue }

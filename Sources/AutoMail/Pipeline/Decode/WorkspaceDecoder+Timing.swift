@@ -60,14 +60,14 @@ extension WorkspaceDecoder {
                     until: item.required("until", as: .localDateTime, into: &bag),
                     reason: item.required("reason", as: .string(example: "Fête du travail"), into: &bag),
                     timeZone: item.optional("time_zone", as: .string(example: "Europe/Paris"), into: &bag),
-                    range: item.node.range)
+                    range: item.range)
             } ?? []
         settings.elections =
             timing.items(
                 "elections", kind: .election, noun: "election", required: false, nonEmpty: false,
                 example: "[{country: FR, rounds: [2026-03-15, 2026-03-22]}]", into: &bag
             ) { item, bag in
-                var election = ElectionSetting(range: item.node.range)
+                var election = ElectionSetting(range: item.range)
                 election.name = item.optional("name", as: .string(example: "Municipales 2026"), into: &bag)
                 election.country = item.required("country", as: .oneOf(ElectionCountry.self), into: &bag)
                 election.rounds = item.list(

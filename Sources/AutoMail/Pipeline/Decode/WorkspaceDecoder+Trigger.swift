@@ -57,12 +57,14 @@ extension WorkspaceDecoder {
                 at: whenPair.value.isNull ? whenPair.key.range : whenPair.value.range, help: shapeHelp)
             return nil
         }
-        let present = (whenPair.value.pairs ?? []).filter { eventKeys.contains($0.key.scalar?.text ?? "") }
-        eventKeys.forEach { when.allow($0) }
+        let present = when.pairs.filter { pair in eventKeys.contains { pair.key.isScalar($0) } }
+        // Each event key looked up (as `allow` would note it): the pairs found need no second look when
+        // the unknown keys are reported.
+        for key in eventKeys { _ = when.index(of: key) }
         when.reportUnknownKeys(into: &bag)
         guard let first = present.first else {
             // An unknown key (likely a misspelt event) was reported already.
-            if (whenPair.value.pairs ?? []).isEmpty {
+            if when.pairs.isEmpty {
                 bag.report(
                     .triggerEventShape, "`when` has no event", at: whenPair.key.range, help: shapeHelp)
             }
@@ -123,6 +125,7 @@ extension WorkspaceDecoder {
         }
         let ranges = partRanges(parts, of: node, scalar: scalar)
         var located: [Located<String>] = []
+        located.reserveCapacity(3)
         for (index, (part, range)) in zip(parts, ranges).enumerated() {
             ValueKind<Located<String>>.checkID(
                 part, at: range, key: "answer", refersTo: index == 0 ? "questionnaire" : nil, into: &bag)
@@ -136,8 +139,14 @@ extension WorkspaceDecoder {
     /// byte is a Character and `/` joins no neighbour into one.
     static func slashParts(of text: String) -> [String] {
         let ascii = text.utf8.withContiguousStorageIfAvailable { bytes -> [String]? in
-            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            var slashes = 0
+            for byte in bytes {
+                if byte >= 0x80 { return nil }
+                if byte == UInt8(ascii: "/") { slashes += 1 }
+            }
+            // One allocation: the array grew one, two, four parts at a time.
             var parts: [String] = []
+            parts.reserveCapacity(slashes + 1)
             var start = 0
             for i in bytes.indices where bytes[i] == UInt8(ascii: "/") {
                 parts.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
@@ -153,15 +162,20 @@ extension WorkspaceDecoder {
     /// `text.unicodeScalars.count`, counted on its UTF-8 bytes: a String's bytes are valid UTF-8, where
     /// every scalar has exactly one byte that is not a continuation byte (`10xxxxxx`).
     static func scalarCount(_ text: String) -> Int {
-        var count = 0
-        for byte in text.utf8 where byte & 0xC0 != 0x80 { count += 1 }
-        return count
+        // Through one buffer: walking `String.UTF8View` by index cost about 30 instructions a byte.
+        var text = text
+        return text.withUTF8 { bytes in
+            var count = 0
+            for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
+            return count
+        }
     }
 
     /// The range of each `/`-separated part: exact for a single-line plain or quoted scalar whose
     /// source width matches its text (no escapes), else the whole scalar's range.
     static func partRanges(_ parts: [String], of node: YAMLNode, scalar: YAMLScalar) -> [SourceRange] {
-        let whole = [SourceRange](repeating: node.range, count: parts.count)
+        // Built only when it is the answer: on the exact path it was an array made and dropped.
+        var whole: [SourceRange] { [SourceRange](repeating: node.range, count: parts.count) }
         let quote: Int
         switch scalar.style {
         case .plain: quote = 0
