@@ -103,7 +103,32 @@ import Testing
             #expect(now == oldBytes || now == newBytes, "step \(step): a partial bundle")
             if outcome.timedOut, now == oldBytes { sawOld = true }
         }
+        // The spread above is a fraction of one measured run: on a machine whose load changes between that
+        // run and these, every kill can come after the rename. Halving the delay until one comes before
+        // it does not depend on the machine's speed (a kill at once always does).
+        sawOld =
+            try sawOld
+            || Self.killEarlier(from: life / 10) { seconds in
+                try Data(oldBytes).write(to: URL(fileURLWithPath: output))
+                let outcome = try BoundedProcess.run(
+                    ["build", Self.lyon, "--revision", "r", "--output", output], in: scratch.path, seconds: seconds)
+                let now = try #require(Self.bytes(output))
+                #expect(now == oldBytes || now == newBytes, "killed after \(seconds) s: a partial bundle")
+                return outcome.timedOut && now == oldBytes
+            }
         #expect(sawOld, "no run was killed before it renamed: the test did not test anything")
+    }
+
+    /// Runs `attempt` with a kill delay of `seconds`, halved after each attempt that was not killed before
+    /// the rename, down to a delay of zero: whether it returns `true` (some run was) does not depend on
+    /// how fast the machine is. Each attempt checks its own output.
+    static func killEarlier(from seconds: Double, _ attempt: (Double) throws -> Bool) throws -> Bool {
+        var delay = seconds
+        for _ in 0..<24 {
+            if try attempt(delay) { return true }
+            delay /= 2
+        }
+        return try attempt(0)
     }
 
     /// A generated workspace whose bundle (about 1.5 MB) streams out in many chunks. The generator is
@@ -156,6 +181,16 @@ import Testing
             #expect(now == Self.previous || now == newBytes, "step \(step): a partial bundle")
             if outcome.timedOut, now == Self.previous { sawOld = true }
         }
+        sawOld =
+            try sawOld
+            || Self.killEarlier(from: life * 0.3) { seconds in
+                try Data(Self.previous).write(to: URL(fileURLWithPath: output))
+                let outcome = try BoundedProcess.run(
+                    ["build", workspace, "--revision", "r", "--output", output], in: scratch.path, seconds: seconds)
+                let now = try #require(Self.bytes(output))
+                #expect(now == Self.previous || now == newBytes, "killed after \(seconds) s: a partial bundle")
+                return outcome.timedOut && now == Self.previous
+            }
         #expect(sawOld, "no run was killed before it renamed: the test did not test anything")
     }
 
