@@ -43,8 +43,7 @@ enum PlainTextWriter {
                     writer.handleText(slice(lower, upper), bytes: UnsafeBufferPointer(rebasing: bytes[lower..<upper]))
                 })
         }
-        writer.finish()
-        return writer.output
+        return writer.finish()
     }
 
     /// The tags the text writer acts on, told from the writer's tag names.
@@ -128,8 +127,7 @@ enum PlainTextWriter {
         for token in HTMLTokenizer.tokens(of: html) {
             writer.handle(token)
         }
-        writer.finish()
-        return writer.output
+        return writer.finish()
     }
 
     private enum BlockKind { case paragraph, listLine, tableRow, tag }
@@ -144,7 +142,9 @@ enum PlainTextWriter {
 
     private struct State {
         let document: ProtectedMarkdown
-        var output = ""
+        /// The text part so far, as the UTF-8 bytes of whole Strings appended one after the other (so valid
+        /// UTF-8): made a `String` once, by ``finish()``.
+        var output: [UInt8] = []
         var lastKind: BlockKind?
         var inline = ""
         var openBlocks = 0
@@ -323,28 +323,6 @@ enum PlainTextWriter {
             }
         }
 
-        /// ``handle(_:)`` of an end tag.
-        mutating func handleEnd(_ tag: Tag) {
-            switch tag {
-            case .paragraph, .heading, .item:
-                handle(.end("p"))
-            case .list:
-                handle(.end("ul"))
-            case .blockquote:
-                handle(.end("blockquote"))
-            case .pre:
-                handle(.end("pre"))
-            case .anchor:
-                handle(.end("a"))
-            case .cell:
-                handle(.end("td"))
-            case .tableRow:
-                handle(.end("tr"))
-            case .br, .hr, .image, .other:
-                break
-            }
-        }
-
         mutating func handle(_ token: HTMLTokenizer.Token) {
             switch token {
             case .text(let raw):
@@ -358,49 +336,55 @@ enum PlainTextWriter {
             case .start(let name, let attributes):
                 handleStart(Tag(name: name), attributes: attributes)
             case .end(let name):
-                switch name {
-                case "p", "h1", "h2", "h3", "h4", "h5", "h6", "li":
-                    flushInline()
-                    openBlocks = max(0, openBlocks - 1)
-                    headingLevel = 0
-                case "ul", "ol":
-                    flushInline()
-                    _ = lists.popLast()
-                    if lists.isEmpty, lastKind == .listLine { lastKind = .paragraph }
-                case "blockquote":
-                    flushInline()
-                    quoteDepth = max(0, quoteDepth - 1)
-                case "pre":
-                    let code = restore(inline)
-                    inline = ""
-                    preDepth = max(0, preDepth - 1)
-                    var lines = code.split(separator: "\n", omittingEmptySubsequences: false).map { quotePrefix + $0 }
-                    while lines.last?.allSatisfy({ $0 == " " || $0 == ">" }) == true, lines.count > 1 {
-                        lines.removeLast()
-                    }
-                    emit(lines, kind: .paragraph)
-                case "a":
-                    guard let link = links.popLast(), link.start <= inline.endIndex else { break }
-                    let text = inline[link.start...].trimming([" "])
-                    let href = link.href
-                    if text.isEmpty || restore(text) == restore(href) {
-                        inline.replaceSubrange(link.start..., with: "<\(href)>")
-                    } else if restore(href) == "mailto:" + restore(text) {
-                        // `[a@b.org](mailto:a@b.org)`: the address once, as the contact reads it.
-                        break
-                    } else {
-                        inline += " <\(href)>"
-                    }
-                case "td", "th":
-                    cells.append(restore(inline).split(whereSeparator: \.isWhitespace).joined(separator: " "))
-                    inline = ""
-                    openBlocks = max(0, openBlocks - 1)
-                case "tr":
-                    emit([quotePrefix + cells.joined(separator: " | ")], kind: .tableRow)
-                    cells = []
-                default:
-                    break
+                handleEnd(Tag(name: name))
+            }
+        }
+
+        /// ``handle(_:)`` of an end tag (the tokenizer's `.end(name)` is `handleEnd(Tag(name: name))`: the
+        /// names `p`, `h1`…`h6`, `li`, `ul`, `ol`, `blockquote`, `pre`, `a`, `td`, `th`, `tr` and no others).
+        mutating func handleEnd(_ tag: Tag) {
+            switch tag {
+            case .paragraph, .heading, .item:
+                flushInline()
+                openBlocks = max(0, openBlocks - 1)
+                headingLevel = 0
+            case .list:
+                flushInline()
+                _ = lists.popLast()
+                if lists.isEmpty, lastKind == .listLine { lastKind = .paragraph }
+            case .blockquote:
+                flushInline()
+                quoteDepth = max(0, quoteDepth - 1)
+            case .pre:
+                let code = restore(inline)
+                inline = ""
+                preDepth = max(0, preDepth - 1)
+                var lines = code.split(separator: "\n", omittingEmptySubsequences: false).map { quotePrefix + $0 }
+                while lines.last?.allSatisfy({ $0 == " " || $0 == ">" }) == true, lines.count > 1 {
+                    lines.removeLast()
                 }
+                emit(lines, kind: .paragraph)
+            case .anchor:
+                guard let link = links.popLast(), link.start <= inline.endIndex else { break }
+                let text = inline[link.start...].trimming([" "])
+                let href = link.href
+                if text.isEmpty || restore(text) == restore(href) {
+                    inline.replaceSubrange(link.start..., with: "<\(href)>")
+                } else if restore(href) == "mailto:" + restore(text) {
+                    // `[a@b.org](mailto:a@b.org)`: the address once, as the contact reads it.
+                    break
+                } else {
+                    inline += " <\(href)>"
+                }
+            case .cell:
+                cells.append(restore(inline).split(whereSeparator: \.isWhitespace).joined(separator: " "))
+                inline = ""
+                openBlocks = max(0, openBlocks - 1)
+            case .tableRow:
+                emit([quotePrefix + cells.joined(separator: " | ")], kind: .tableRow)
+                cells = []
+            case .br, .hr, .image, .other:
+                break
             }
         }
 
@@ -423,6 +407,19 @@ enum PlainTextWriter {
             }
             // A block with Liquid left (contact values) is not wrapped here: its length is known only once
             // rendered, and the sender wraps it then (bundle-format.md, "The text part's lines").
+            if inlineIsSimple, headingLevel != 1, headingLevel != 2 {
+                // `wrap` and `unwrapped` of simple text, kept as bytes (no underline to measure).
+                let lines = PlainTextWriter.simpleByteLines(
+                    text, first: first, rest: rest, width: holdsLiquid(text) ? nil : PlainTextWriter.width
+                ) { restore($0) }
+                startBlock(kind)
+                for index in lines.ends.indices {
+                    if index > 0 { output.append(UInt8(ascii: "\n")) }
+                    output.append(contentsOf: lines.bytes[lines.range(index)])
+                }
+                lastKind = kind
+                return
+            }
             var lines =
                 holdsLiquid(text)
                 ? PlainTextWriter.unwrapped(text, first: first, rest: rest, isSimple: inlineIsSimple) { restore($0) }
@@ -434,25 +431,35 @@ enum PlainTextWriter {
             emit(lines, kind: kind)
         }
 
-        mutating func emit(_ lines: [String], kind: BlockKind) {
+        /// The separator before a block of `kind`: none after an unwrapped tag, else one or two `\n`.
+        mutating func startBlock(_ kind: BlockKind) {
             if !output.isEmpty, lastKind != .tag {
                 let tight =
                     (kind == .listLine && lastKind == .listLine && !lists.isEmpty)
                     || (kind == .tableRow && lastKind == .tableRow)
-                output += tight ? "\n" : "\n\n"
+                output.append(UInt8(ascii: "\n"))
+                if !tight { output.append(UInt8(ascii: "\n")) }
             }
+        }
+
+        mutating func emit(_ lines: [String], kind: BlockKind) {
+            startBlock(kind)
             // The lines joined by `\n`, appended one by one (no joined copy).
             for (index, line) in lines.enumerated() {
-                if index > 0 { output += "\n" }
-                output += line
+                if index > 0 { output.append(UInt8(ascii: "\n")) }
+                output.append(contentsOf: line.utf8)
             }
             lastKind = kind
         }
 
-        mutating func finish() {
+        /// The text part: the pending text flushed, trailing `\n` and spaces (Characters) dropped, one `\n`
+        /// added.
+        mutating func finish() -> String {
             flushInline()
-            while output.last == "\n" || output.last == " " { output.removeLast() }
-            if !output.isEmpty { output += "\n" }
+            var text = String(decoding: output, as: UTF8.self)
+            while text.last == "\n" || text.last == " " { text.removeLast() }
+            if !text.isEmpty { text += "\n" }
+            return text
         }
     }
 
@@ -476,6 +483,27 @@ enum PlainTextWriter {
     private static func simpleLines(
         _ text: String, first: String, rest: String, width: Int?, restore: (Substring) -> String
     ) -> [String] {
+        simpleByteLines(text, first: first, rest: rest, width: width, restore: restore).strings
+    }
+
+    /// Lines kept as bytes: one after the other in `bytes`, line `i` being ``range(_:)`` of `i`, with no
+    /// separator between them (the text writer joins them into its output without making a `String` a line).
+    fileprivate struct ByteLines {
+        var bytes: [UInt8] = []
+        /// The end offset in `bytes` of each line; line `i` starts where line `i - 1` ends (the first at 0).
+        var ends: [Int] = []
+
+        /// The offsets of line `i` in `bytes` (`i` in `ends.indices`).
+        func range(_ i: Int) -> Range<Int> { (i == 0 ? 0 : ends[i - 1])..<ends[i] }
+
+        /// The lines as Strings (each was built from whole scalars, so decoding repairs nothing).
+        var strings: [String] { ends.indices.map { String(decoding: bytes[range($0)], as: UTF8.self) } }
+    }
+
+    /// ``simpleLines(_:first:rest:width:restore:)`` as bytes: the same lines, none made a `String`.
+    fileprivate static func simpleByteLines(
+        _ text: String, first: String, rest: String, width: Int?, restore: (Substring) -> String
+    ) -> ByteLines {
         // Every scalar its own Character: split on bytes, build lines as bytes, and count a line by
         // adding the scalar counts of its parts while they are all simple too (then no two parts
         // join). A word without `&` or `L` (the first letter of every placeholder token) is its own
@@ -489,15 +517,17 @@ enum PlainTextWriter {
         let space = UInt8(ascii: " ")
         let newline = UInt8(ascii: "\n")
         let utf8 = text.utf8
-        var lines: [String] = []
         var prefix = first
         // The scalar counts of the two prefixes, taken once.
         let (firstCount, restCount) = (count(first), count(rest))
         var prefixCount = firstCount
         var copy = text
-        copy.withUTF8 { bytes in
-            // One buffer for every line, emptied (keeping its capacity) at each line's start. Declared in
-            // this closure: captured from outside, every access to it would be checked for exclusivity.
+        var lines = copy.withUTF8 { bytes in
+            // The lines, and one buffer for every line, emptied (keeping its capacity) at each line's start.
+            // Declared in this closure: captured from outside, every access to them would be checked for
+            // exclusivity.
+            var lines = ByteLines()
+            lines.bytes.reserveCapacity(bytes.count + 2 * (first.utf8.count + rest.utf8.count))
             var line: [UInt8] = []
             line.reserveCapacity(2 * PlainTextWriter.width + first.utf8.count + rest.utf8.count)
             // Indices stay within `0...bytes.count`: each scan stops at `bytes.count` or a segment's end.
@@ -551,7 +581,8 @@ enum PlainTextWriter {
                         breaksLine = currentCount + 1 + currentWordCount > width
                     }
                     if breaksLine {
-                        lines.append(String(decoding: line, as: UTF8.self))
+                        lines.bytes.append(contentsOf: line)
+                        lines.ends.append(lines.bytes.count)
                         prefix = rest
                         prefixCount = restCount
                         line.removeAll(keepingCapacity: true)
@@ -566,20 +597,26 @@ enum PlainTextWriter {
                     lineHasWord = true
                     start = end
                 }
-                if lineHasWord || !lines.isEmpty {
-                    lines.append(String(decoding: line, as: UTF8.self))
+                if lineHasWord || !lines.ends.isEmpty {
+                    lines.bytes.append(contentsOf: line)
+                    lines.ends.append(lines.bytes.count)
                     prefix = rest
                     prefixCount = restCount
                 }
                 guard segmentEnd < bytes.count else { break }
                 segmentStart = segmentEnd + 1
             }
+            return lines
         }
         // Bytes or Characters: a line of spaces and `>` is the same either way.
-        while let last = lines.last, last.utf8.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ">") }),
-            lines.count > 1
+        while lines.ends.count > 1,
+            lines.bytes[lines.range(lines.ends.count - 1)].allSatisfy({
+                $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ">")
+            })
         {
-            lines.removeLast()
+            lines.ends.removeLast()
+            // The previous line's end: `ends` still has at least one element.
+            lines.bytes.removeSubrange((lines.ends.last ?? 0)...)
         }
         return lines
     }
