@@ -154,6 +154,8 @@ enum PlainTextWriter {
         var headingLevel = 0
         var links: [(href: String, start: String.Index)] = []
         var cells: [String] = []
+        /// The lines of the last block wrapped on bytes (``flushInline()``): kept for their capacity.
+        var blockLines = PlainTextWriter.ByteLines()
 
         var settings = ConversionSettings()
         /// Whether `inline` is always simple text: set by the walk on bytes (`streamedText`), whose HTML and
@@ -181,10 +183,15 @@ enum PlainTextWriter {
         /// `html` text with the placeholders of known outputs (`{{ legal.publisher }}`) replaced by their
         /// values, escaped as the writer's text is (so `restore` decodes them back).
         func substitutingKnown(_ html: String) -> String {
-            guard !settings.knownValues.isEmpty else { return html }
-            let substring = Substring(html)
+            substitutingKnown(Substring(html)) ?? html
+        }
+
+        /// `substitutingKnown(_:)` of a slice, without copying it first: `nil` when `substring` holds
+        /// no token (so is its own substitution).
+        func substitutingKnown(_ substring: Substring) -> String? {
+            guard !settings.knownValues.isEmpty else { return nil }
             let tokens = document.tokens(in: substring)
-            guard !tokens.isEmpty else { return html }
+            guard !tokens.isEmpty else { return nil }
             var result = ""
             var last = substring.startIndex
             for token in tokens {
@@ -192,11 +199,12 @@ enum PlainTextWriter {
                 guard placeholder.construct.kind == .output, let value = settings.value(ofOutput: placeholder.source),
                     !UTF8Text.containsCharacters(value, document.prefix)
                 else { continue }
-                result += substring[last..<token.range.lowerBound]
+                // The Substring overload of `append(contentsOf:)`, not the generic one of `+=`.
+                result.append(contentsOf: substring[last..<token.range.lowerBound])
                 result += HTMLEscaper.escape(.text, value)
                 last = token.range.upperBound
             }
-            result += substring[last...]
+            result.append(contentsOf: substring[last...])
             return result
         }
 
@@ -266,9 +274,14 @@ enum PlainTextWriter {
                 !settings.knownValues.isEmpty
                 && UTF8Text.firstOffset(of: document.prefixBytes, in: bytes, from: 0) != nil
             if preDepth > 0 || openBlocks > 0 {
-                if holdsToken { inline += substitutingKnown(String(raw)) } else { inline += raw }
+                // The Substring overload of `append(contentsOf:)`, not the generic one of `+=`.
+                if holdsToken, let substituted = substitutingKnown(raw) {
+                    inline += substituted
+                } else {
+                    inline.append(contentsOf: raw)
+                }
             } else {
-                let text = holdsToken ? substitutingKnown(String(raw)) : String(raw)
+                let text = holdsToken ? (substitutingKnown(raw) ?? String(raw)) : String(raw)
                 if !Self.isWhitespace(text) {
                     // Tags unwrapped from their paragraph: glued to the next block.
                     emit([restore(text.trimming([" ", "\n"]))], kind: .tag)
@@ -409,8 +422,12 @@ enum PlainTextWriter {
             // rendered, and the sender wraps it then (bundle-format.md, "The text part's lines").
             if inlineIsSimple, headingLevel != 1, headingLevel != 2 {
                 // `wrap` and `unwrapped` of simple text, kept as bytes (no underline to measure).
-                let lines = PlainTextWriter.simpleByteLines(
-                    text, first: first, rest: rest, width: holdsLiquid(text) ? nil : PlainTextWriter.width
+                // Out of `self` while `restore` (which reads `self`) is called.
+                var lines = PlainTextWriter.ByteLines()
+                swap(&lines, &blockLines)
+                PlainTextWriter.simpleByteLines(
+                    text, first: first, rest: rest, width: holdsLiquid(text) ? nil : PlainTextWriter.width,
+                    into: &lines
                 ) { restore($0) }
                 startBlock(kind)
                 for index in lines.ends.indices {
@@ -418,6 +435,7 @@ enum PlainTextWriter {
                     output.append(contentsOf: lines.bytes[lines.range(index)])
                 }
                 lastKind = kind
+                swap(&lines, &blockLines)
                 return
             }
             var lines =
@@ -483,7 +501,9 @@ enum PlainTextWriter {
     private static func simpleLines(
         _ text: String, first: String, rest: String, width: Int?, restore: (Substring) -> String
     ) -> [String] {
-        simpleByteLines(text, first: first, rest: rest, width: width, restore: restore).strings
+        var lines = ByteLines()
+        simpleByteLines(text, first: first, rest: rest, width: width, into: &lines, restore: restore)
+        return lines.strings
     }
 
     /// Lines kept as bytes: one after the other in `bytes`, line `i` being ``range(_:)`` of `i`, with no
@@ -500,10 +520,15 @@ enum PlainTextWriter {
         var strings: [String] { ends.indices.map { String(decoding: bytes[range($0)], as: UTF8.self) } }
     }
 
-    /// ``simpleLines(_:first:rest:width:restore:)`` as bytes: the same lines, none made a `String`.
+    /// ``simpleLines(_:first:rest:width:restore:)`` as bytes: the same lines, none made a `String`, put in
+    /// `lines` (emptied first, its capacity kept: the text writer reuses one for every block). Each line is
+    /// built in place at the end of `lines.bytes`.
     fileprivate static func simpleByteLines(
-        _ text: String, first: String, rest: String, width: Int?, restore: (Substring) -> String
-    ) -> ByteLines {
+        _ text: String, first: String, rest: String, width: Int?, into lines: inout ByteLines,
+        restore: (Substring) -> String
+    ) {
+        lines.bytes.removeAll(keepingCapacity: true)
+        lines.ends.removeAll(keepingCapacity: true)
         // Every scalar its own Character: split on bytes, build lines as bytes, and count a line by
         // adding the scalar counts of its parts while they are all simple too (then no two parts
         // join). A word without `&` or `L` (the first letter of every placeholder token) is its own
@@ -522,21 +547,16 @@ enum PlainTextWriter {
         let (firstCount, restCount) = (count(first), count(rest))
         var prefixCount = firstCount
         var copy = text
-        var lines = copy.withUTF8 { bytes in
-            // The lines, and one buffer for every line, emptied (keeping its capacity) at each line's start.
-            // Declared in this closure: captured from outside, every access to them would be checked for
-            // exclusivity.
-            var lines = ByteLines()
-            lines.bytes.reserveCapacity(bytes.count + 2 * (first.utf8.count + rest.utf8.count))
-            var line: [UInt8] = []
-            line.reserveCapacity(2 * PlainTextWriter.width + first.utf8.count + rest.utf8.count)
+        copy.withUTF8 { bytes in
+            // The current line is `lines.bytes[lineStart...]`.
+            var lineStart = 0
             // Indices stay within `0...bytes.count`: each scan stops at `bytes.count` or a segment's end.
             var segmentStart = 0
             while true {
                 var segmentEnd = segmentStart
                 while segmentEnd < bytes.count, bytes[segmentEnd] != newline { segmentEnd += 1 }
-                line.removeAll(keepingCapacity: true)
-                line.append(contentsOf: prefix.utf8)
+                lineStart = lines.bytes.count
+                lines.bytes.append(contentsOf: prefix.utf8)
                 var lineCount = prefixCount
                 var lineHasWord = false
                 var start = segmentStart
@@ -572,25 +592,28 @@ enum PlainTextWriter {
                         wordCount = width == nil ? nil : count(word)
                     }
                     func appendWord() {
-                        if let restored { line.append(contentsOf: restored.utf8) } else { line.append(contentsOf: raw) }
+                        if let restored {
+                            lines.bytes.append(contentsOf: restored.utf8)
+                        } else {
+                            lines.bytes.append(contentsOf: raw)
+                        }
                     }
                     var breaksLine = false
                     if let width, lineHasWord {
-                        let currentCount = lineCount ?? String(decoding: line, as: UTF8.self).count
+                        let currentCount = lineCount ?? String(decoding: lines.bytes[lineStart...], as: UTF8.self).count
                         let currentWordCount = wordCount ?? restored.map(\.count) ?? 0
                         breaksLine = currentCount + 1 + currentWordCount > width
                     }
                     if breaksLine {
-                        lines.bytes.append(contentsOf: line)
                         lines.ends.append(lines.bytes.count)
                         prefix = rest
                         prefixCount = restCount
-                        line.removeAll(keepingCapacity: true)
-                        line.append(contentsOf: prefix.utf8)
+                        lineStart = lines.bytes.count
+                        lines.bytes.append(contentsOf: prefix.utf8)
                         appendWord()
                         lineCount = prefixCount.flatMap { count in wordCount.map { count + $0 } }
                     } else {
-                        if lineHasWord { line.append(space) }
+                        if lineHasWord { lines.bytes.append(space) }
                         appendWord()
                         lineCount = lineCount.flatMap { count in wordCount.map { count + (lineHasWord ? 1 : 0) + $0 } }
                     }
@@ -598,15 +621,16 @@ enum PlainTextWriter {
                     start = end
                 }
                 if lineHasWord || !lines.ends.isEmpty {
-                    lines.bytes.append(contentsOf: line)
                     lines.ends.append(lines.bytes.count)
                     prefix = rest
                     prefixCount = restCount
+                } else {
+                    // No line: its prefix goes.
+                    lines.bytes.removeSubrange(lineStart...)
                 }
                 guard segmentEnd < bytes.count else { break }
                 segmentStart = segmentEnd + 1
             }
-            return lines
         }
         // Bytes or Characters: a line of spaces and `>` is the same either way.
         while lines.ends.count > 1,
@@ -618,7 +642,6 @@ enum PlainTextWriter {
             // The previous line's end: `ends` still has at least one element.
             lines.bytes.removeSubrange((lines.ends.last ?? 0)...)
         }
-        return lines
     }
 
     /// The lines of `text` as `wrap(_:first:rest:restore:)` writes them, but not wrapped: one line a
