@@ -132,6 +132,22 @@ enum PlainTextWriter {
 
     private enum BlockKind { case paragraph, listLine, tableRow, tag }
 
+    /// The attributes of a start tag that the text writer reads.
+    fileprivate struct TagAttributes {
+        var href: String?
+        var alt: String?
+        var start: String?
+
+        init() {}
+
+        /// Those of the tokenizer's attributes.
+        init(_ attributes: [String: String]) {
+            href = attributes["href"]
+            alt = attributes["alt"]
+            start = attributes["start"]
+        }
+    }
+
     private struct ListLevel {
         var ordered: Bool
         var next: Int
@@ -260,11 +276,17 @@ enum PlainTextWriter {
             // No attributes: ASCII without white space, a final `/` dropped (as `HTMLTokenizer.startTag`).
             if bytes[lower..<upper].allSatisfy({ $0 < 0x80 && $0 != 0x20 && !(0x09...0x0D).contains($0) }) {
                 let end = upper > lower && bytes[upper - 1] == UInt8(ascii: "/") ? upper - 1 : upper
-                handleStart(Tag(lowercasedASCII: UnsafeBufferPointer(rebasing: bytes[lower..<end])), attributes: [:])
+                handleStart(
+                    Tag(lowercasedASCII: UnsafeBufferPointer(rebasing: bytes[lower..<end])), attributes: .init())
+                return
+            }
+            if bytes[lower..<upper].allSatisfy({ $0 < 0x80 }) {
+                let (tag, attributes) = Self.asciiStartTag(bytes, lower, upper)
+                handleStart(tag, attributes: attributes)
                 return
             }
             guard case .start(let name, let attributes) = HTMLTokenizer.startTag(inside()) else { return }
-            handleStart(Tag(name: name), attributes: attributes)
+            handleStart(Tag(name: name), attributes: TagAttributes(attributes))
         }
 
         /// A text run of simple HTML (`raw`, its bytes `bytes`): ``handle(_:)`` of `.text(raw)`.
@@ -289,8 +311,63 @@ enum PlainTextWriter {
             }
         }
 
+        /// The start tag between `bytes[lower]` and `bytes[upper - 1]`, all ASCII and with white space: the
+        /// tag and the attributes the writer reads, as `HTMLTokenizer.startTag` (its `asciiStartTag`) gives
+        /// them, read on the bytes without the other attributes' Strings or a dictionary.
+        static func asciiStartTag(_ bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) -> (
+            Tag, TagAttributes
+        ) {
+            // Every index read lies in `lower..<end`, and `end <= upper <= bytes.count`.
+            func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+            func firstOffset(of byte: UInt8, in range: Range<Int>) -> Int? {
+                var index = range.lowerBound
+                while index < range.upperBound {
+                    if bytes[index] == byte { return index }
+                    index += 1
+                }
+                return nil
+            }
+            /// Whether `bytes[range]`, ASCII letters lowercased, is `literal`.
+            func isKey(_ range: Range<Int>, _ literal: StaticString) -> Bool {
+                guard literal.utf8CodeUnitCount == range.count else { return false }
+                return literal.withUTF8Buffer { literal in
+                    for i in 0..<literal.count {
+                        let byte = bytes[range.lowerBound + i]
+                        if ((0x41...0x5A).contains(byte) ? byte + 0x20 : byte) != literal[i] { return false }
+                    }
+                    return true
+                }
+            }
+            let end = upper > lower && bytes[upper - 1] == UInt8(ascii: "/") ? upper - 1 : upper
+            var index = lower
+            while index < end, !isSpace(bytes[index]) { index += 1 }
+            let tag = Tag(lowercasedASCII: UnsafeBufferPointer(rebasing: bytes[lower..<index]))
+            var attributes = TagAttributes()
+            // The loop of `asciiStartTag`: a later value of a key replaces an earlier one.
+            while true {
+                while index < end, isSpace(bytes[index]) { index += 1 }
+                guard let equals = firstOffset(of: UInt8(ascii: "="), in: index..<end) else { break }
+                let valueStart = equals + 1
+                guard valueStart < end, bytes[valueStart] == UInt8(ascii: "\"") else { break }
+                guard let valueEnd = firstOffset(of: UInt8(ascii: "\""), in: (valueStart + 1)..<end) else { break }
+                let key = index..<equals
+                func value() -> String {
+                    String(decoding: UnsafeBufferPointer(rebasing: bytes[(valueStart + 1)..<valueEnd]), as: UTF8.self)
+                }
+                if isKey(key, "href") {
+                    attributes.href = value()
+                } else if isKey(key, "alt") {
+                    attributes.alt = value()
+                } else if isKey(key, "start") {
+                    attributes.start = value()
+                }
+                index = valueEnd + 1
+            }
+            return (tag, attributes)
+        }
+
         /// ``handle(_:)`` of a start tag.
-        mutating func handleStart(_ tag: Tag, attributes: [String: String]) {
+        mutating func handleStart(_ tag: Tag, attributes: TagAttributes) {
             switch tag {
             case .paragraph, .heading:
                 flushInline()
@@ -298,7 +375,7 @@ enum PlainTextWriter {
                 if case .heading(let level) = tag { headingLevel = level } else { headingLevel = 0 }
             case .list(let ordered):
                 flushInline()
-                let start = Int(attributes["start"] ?? "") ?? 1
+                let start = Int(attributes.start ?? "") ?? 1
                 if lists.isEmpty, lastKind == .listLine { lastKind = .paragraph }
                 lists.append(ListLevel(ordered: ordered, next: start))
             case .item:
@@ -322,9 +399,9 @@ enum PlainTextWriter {
                 flushInline()
                 emit([quotePrefix + String(repeating: "-", count: 20)], kind: .paragraph)
             case .anchor:
-                links.append((substitutingKnown(attributes["href"] ?? ""), inline.endIndex))
+                links.append((substitutingKnown(attributes.href ?? ""), inline.endIndex))
             case .image:
-                inline += attributes["alt"] ?? ""
+                inline += attributes.alt ?? ""
             case .tableRow:
                 flushInline()
                 cells = []
@@ -347,7 +424,7 @@ enum PlainTextWriter {
                     emit([restore(text.trimming([" ", "\n"]))], kind: .tag)
                 }
             case .start(let name, let attributes):
-                handleStart(Tag(name: name), attributes: attributes)
+                handleStart(Tag(name: name), attributes: TagAttributes(attributes))
             case .end(let name):
                 handleEnd(Tag(name: name))
             }
@@ -381,9 +458,12 @@ enum PlainTextWriter {
                 guard let link = links.popLast(), link.start <= inline.endIndex else { break }
                 let text = inline[link.start...].trimming([" "])
                 let href = link.href
-                if text.isEmpty || restore(text) == restore(href) {
+                // Each restored once (the same values as restoring them at each comparison).
+                let restoredText = text.isEmpty ? "" : restore(text)
+                let restoredHref = text.isEmpty ? "" : restore(href)
+                if text.isEmpty || restoredText == restoredHref {
                     inline.replaceSubrange(link.start..., with: "<\(href)>")
-                } else if restore(href) == "mailto:" + restore(text) {
+                } else if restoredHref == "mailto:" + restoredText {
                     // `[a@b.org](mailto:a@b.org)`: the address once, as the contact reads it.
                     break
                 } else {
@@ -427,7 +507,7 @@ enum PlainTextWriter {
                 swap(&lines, &blockLines)
                 PlainTextWriter.simpleByteLines(
                     text, first: first, rest: rest, width: holdsLiquid(text) ? nil : PlainTextWriter.width,
-                    into: &lines
+                    into: &lines, tokenPrefix: document.prefixBytes
                 ) { restore($0) }
                 startBlock(kind)
                 for index in lines.ends.indices {
@@ -523,10 +603,15 @@ enum PlainTextWriter {
     /// ``simpleLines(_:first:rest:width:restore:)`` as bytes: the same lines, none made a `String`, put in
     /// `lines` (emptied first, its capacity kept: the text writer reuses one for every block). Each line is
     /// built in place at the end of `lines.bytes`.
+    ///
+    /// `restore` must return unchanged a word without `&` and without `tokenPrefix` (by default `L`, the
+    /// first letter of every placeholder token; the text writer passes its document's whole token prefix, as
+    /// its `restore` finds tokens only where that prefix is): only other words go through it.
     fileprivate static func simpleByteLines(
         _ text: String, first: String, rest: String, width: Int?, into lines: inout ByteLines,
-        restore: (Substring) -> String
+        tokenPrefix: [UInt8] = [UInt8(ascii: "L")], restore: (Substring) -> String
     ) {
+        let prefixFirst = tokenPrefix.first
         lines.bytes.removeAll(keepingCapacity: true)
         lines.ends.removeAll(keepingCapacity: true)
         // Every scalar its own Character: split on bytes, build lines as bytes, and count a line by
@@ -550,6 +635,13 @@ enum PlainTextWriter {
         copy.withUTF8 { bytes in
             // The current line is `lines.bytes[lineStart...]`.
             var lineStart = 0
+            /// Whether `tokenPrefix` starts at `offset` of the segment (it ends by `segmentEnd`).
+            func startsPrefix(_ offset: Int, _ segmentEnd: Int) -> Bool {
+                // `offset + tokenPrefix.count <= segmentEnd <= bytes.count`: every index read is in bounds.
+                guard offset + tokenPrefix.count <= segmentEnd else { return false }
+                for i in 0..<tokenPrefix.count where bytes[offset + i] != tokenPrefix[i] { return false }
+                return true
+            }
             // Indices stay within `0...bytes.count`: each scan stops at `bytes.count` or a segment's end.
             var segmentStart = 0
             while true {
@@ -566,13 +658,18 @@ enum PlainTextWriter {
                         continue
                     }
                     var end = start
-                    var plain = true
+                    // Without a token prefix every word is restored (so `restore` gets what it did before).
+                    var plain = !tokenPrefix.isEmpty
                     // The word's scalars: its bytes that are not continuation bytes (`simpleCount`).
                     var scalars = 0
                     // Lines that are not wrapped need no counts.
                     let counts = width != nil
                     while end < segmentEnd, bytes[end] != space {
-                        if bytes[end] == UInt8(ascii: "&") || bytes[end] == UInt8(ascii: "L") { plain = false }
+                        if bytes[end] == UInt8(ascii: "&")
+                            || (plain && bytes[end] == prefixFirst && startsPrefix(end, segmentEnd))
+                        {
+                            plain = false
+                        }
                         if counts, bytes[end] & 0xC0 != 0x80 { scalars += 1 }
                         end += 1
                     }
