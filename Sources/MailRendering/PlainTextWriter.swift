@@ -43,8 +43,7 @@ enum PlainTextWriter {
                     writer.handleText(slice(lower, upper), bytes: UnsafeBufferPointer(rebasing: bytes[lower..<upper]))
                 })
         }
-        writer.finish()
-        return writer.output
+        return writer.finish()
     }
 
     /// The tags the text writer acts on, told from the writer's tag names.
@@ -128,11 +127,26 @@ enum PlainTextWriter {
         for token in HTMLTokenizer.tokens(of: html) {
             writer.handle(token)
         }
-        writer.finish()
-        return writer.output
+        return writer.finish()
     }
 
     private enum BlockKind { case paragraph, listLine, tableRow, tag }
+
+    /// The attributes of a start tag that the text writer reads.
+    fileprivate struct TagAttributes {
+        var href: String?
+        var alt: String?
+        var start: String?
+
+        init() {}
+
+        /// Those of the tokenizer's attributes.
+        init(_ attributes: [String: String]) {
+            href = attributes["href"]
+            alt = attributes["alt"]
+            start = attributes["start"]
+        }
+    }
 
     private struct ListLevel {
         var ordered: Bool
@@ -144,7 +158,9 @@ enum PlainTextWriter {
 
     private struct State {
         let document: ProtectedMarkdown
-        var output = ""
+        /// The text part so far, as the UTF-8 bytes of whole Strings appended one after the other (so valid
+        /// UTF-8): made a `String` once, by ``finish()``.
+        var output: [UInt8] = []
         var lastKind: BlockKind?
         var inline = ""
         var openBlocks = 0
@@ -154,6 +170,8 @@ enum PlainTextWriter {
         var headingLevel = 0
         var links: [(href: String, start: String.Index)] = []
         var cells: [String] = []
+        /// The lines of the last block wrapped on bytes (``flushInline()``): kept for their capacity.
+        var blockLines = PlainTextWriter.ByteLines()
 
         var settings = ConversionSettings()
         /// Whether `inline` is always simple text: set by the walk on bytes (`streamedText`), whose HTML and
@@ -181,10 +199,15 @@ enum PlainTextWriter {
         /// `html` text with the placeholders of known outputs (`{{ legal.publisher }}`) replaced by their
         /// values, escaped as the writer's text is (so `restore` decodes them back).
         func substitutingKnown(_ html: String) -> String {
-            guard !settings.knownValues.isEmpty else { return html }
-            let substring = Substring(html)
+            substitutingKnown(Substring(html)) ?? html
+        }
+
+        /// `substitutingKnown(_:)` of a slice, without copying it first: `nil` when `substring` holds
+        /// no token (so is its own substitution).
+        func substitutingKnown(_ substring: Substring) -> String? {
+            guard !settings.knownValues.isEmpty else { return nil }
             let tokens = document.tokens(in: substring)
-            guard !tokens.isEmpty else { return html }
+            guard !tokens.isEmpty else { return nil }
             var result = ""
             var last = substring.startIndex
             for token in tokens {
@@ -192,11 +215,12 @@ enum PlainTextWriter {
                 guard placeholder.construct.kind == .output, let value = settings.value(ofOutput: placeholder.source),
                     !UTF8Text.containsCharacters(value, document.prefix)
                 else { continue }
-                result += substring[last..<token.range.lowerBound]
+                // The Substring overload of `append(contentsOf:)`, not the generic one of `+=`.
+                result.append(contentsOf: substring[last..<token.range.lowerBound])
                 result += HTMLEscaper.escape(.text, value)
                 last = token.range.upperBound
             }
-            result += substring[last...]
+            result.append(contentsOf: substring[last...])
             return result
         }
 
@@ -252,11 +276,17 @@ enum PlainTextWriter {
             // No attributes: ASCII without white space, a final `/` dropped (as `HTMLTokenizer.startTag`).
             if bytes[lower..<upper].allSatisfy({ $0 < 0x80 && $0 != 0x20 && !(0x09...0x0D).contains($0) }) {
                 let end = upper > lower && bytes[upper - 1] == UInt8(ascii: "/") ? upper - 1 : upper
-                handleStart(Tag(lowercasedASCII: UnsafeBufferPointer(rebasing: bytes[lower..<end])), attributes: [:])
+                handleStart(
+                    Tag(lowercasedASCII: UnsafeBufferPointer(rebasing: bytes[lower..<end])), attributes: .init())
+                return
+            }
+            if bytes[lower..<upper].allSatisfy({ $0 < 0x80 }) {
+                let (tag, attributes) = Self.asciiStartTag(bytes, lower, upper)
+                handleStart(tag, attributes: attributes)
                 return
             }
             guard case .start(let name, let attributes) = HTMLTokenizer.startTag(inside()) else { return }
-            handleStart(Tag(name: name), attributes: attributes)
+            handleStart(Tag(name: name), attributes: TagAttributes(attributes))
         }
 
         /// A text run of simple HTML (`raw`, its bytes `bytes`): ``handle(_:)`` of `.text(raw)`.
@@ -266,9 +296,14 @@ enum PlainTextWriter {
                 !settings.knownValues.isEmpty
                 && UTF8Text.firstOffset(of: document.prefixBytes, in: bytes, from: 0) != nil
             if preDepth > 0 || openBlocks > 0 {
-                if holdsToken { inline += substitutingKnown(String(raw)) } else { inline += raw }
+                // The Substring overload of `append(contentsOf:)`, not the generic one of `+=`.
+                if holdsToken, let substituted = substitutingKnown(raw) {
+                    inline += substituted
+                } else {
+                    inline.append(contentsOf: raw)
+                }
             } else {
-                let text = holdsToken ? substitutingKnown(String(raw)) : String(raw)
+                let text = holdsToken ? (substitutingKnown(raw) ?? String(raw)) : String(raw)
                 if !Self.isWhitespace(text) {
                     // Tags unwrapped from their paragraph: glued to the next block.
                     emit([restore(text.trimming([" ", "\n"]))], kind: .tag)
@@ -276,8 +311,63 @@ enum PlainTextWriter {
             }
         }
 
+        /// The start tag between `bytes[lower]` and `bytes[upper - 1]`, all ASCII and with white space: the
+        /// tag and the attributes the writer reads, as `HTMLTokenizer.startTag` (its `asciiStartTag`) gives
+        /// them, read on the bytes without the other attributes' Strings or a dictionary.
+        static func asciiStartTag(_ bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) -> (
+            Tag, TagAttributes
+        ) {
+            // Every index read lies in `lower..<end`, and `end <= upper <= bytes.count`.
+            func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+            func firstOffset(of byte: UInt8, in range: Range<Int>) -> Int? {
+                var index = range.lowerBound
+                while index < range.upperBound {
+                    if bytes[index] == byte { return index }
+                    index += 1
+                }
+                return nil
+            }
+            /// Whether `bytes[range]`, ASCII letters lowercased, is `literal`.
+            func isKey(_ range: Range<Int>, _ literal: StaticString) -> Bool {
+                guard literal.utf8CodeUnitCount == range.count else { return false }
+                return literal.withUTF8Buffer { literal in
+                    for i in 0..<literal.count {
+                        let byte = bytes[range.lowerBound + i]
+                        if ((0x41...0x5A).contains(byte) ? byte + 0x20 : byte) != literal[i] { return false }
+                    }
+                    return true
+                }
+            }
+            let end = upper > lower && bytes[upper - 1] == UInt8(ascii: "/") ? upper - 1 : upper
+            var index = lower
+            while index < end, !isSpace(bytes[index]) { index += 1 }
+            let tag = Tag(lowercasedASCII: UnsafeBufferPointer(rebasing: bytes[lower..<index]))
+            var attributes = TagAttributes()
+            // The loop of `asciiStartTag`: a later value of a key replaces an earlier one.
+            while true {
+                while index < end, isSpace(bytes[index]) { index += 1 }
+                guard let equals = firstOffset(of: UInt8(ascii: "="), in: index..<end) else { break }
+                let valueStart = equals + 1
+                guard valueStart < end, bytes[valueStart] == UInt8(ascii: "\"") else { break }
+                guard let valueEnd = firstOffset(of: UInt8(ascii: "\""), in: (valueStart + 1)..<end) else { break }
+                let key = index..<equals
+                func value() -> String {
+                    String(decoding: UnsafeBufferPointer(rebasing: bytes[(valueStart + 1)..<valueEnd]), as: UTF8.self)
+                }
+                if isKey(key, "href") {
+                    attributes.href = value()
+                } else if isKey(key, "alt") {
+                    attributes.alt = value()
+                } else if isKey(key, "start") {
+                    attributes.start = value()
+                }
+                index = valueEnd + 1
+            }
+            return (tag, attributes)
+        }
+
         /// ``handle(_:)`` of a start tag.
-        mutating func handleStart(_ tag: Tag, attributes: [String: String]) {
+        mutating func handleStart(_ tag: Tag, attributes: TagAttributes) {
             switch tag {
             case .paragraph, .heading:
                 flushInline()
@@ -285,7 +375,7 @@ enum PlainTextWriter {
                 if case .heading(let level) = tag { headingLevel = level } else { headingLevel = 0 }
             case .list(let ordered):
                 flushInline()
-                let start = Int(attributes["start"] ?? "") ?? 1
+                let start = Int(attributes.start ?? "") ?? 1
                 if lists.isEmpty, lastKind == .listLine { lastKind = .paragraph }
                 lists.append(ListLevel(ordered: ordered, next: start))
             case .item:
@@ -309,9 +399,9 @@ enum PlainTextWriter {
                 flushInline()
                 emit([quotePrefix + String(repeating: "-", count: 20)], kind: .paragraph)
             case .anchor:
-                links.append((substitutingKnown(attributes["href"] ?? ""), inline.endIndex))
+                links.append((substitutingKnown(attributes.href ?? ""), inline.endIndex))
             case .image:
-                inline += attributes["alt"] ?? ""
+                inline += attributes.alt ?? ""
             case .tableRow:
                 flushInline()
                 cells = []
@@ -319,28 +409,6 @@ enum PlainTextWriter {
                 inline = ""
                 openBlocks += 1
             case .other:
-                break
-            }
-        }
-
-        /// ``handle(_:)`` of an end tag.
-        mutating func handleEnd(_ tag: Tag) {
-            switch tag {
-            case .paragraph, .heading, .item:
-                handle(.end("p"))
-            case .list:
-                handle(.end("ul"))
-            case .blockquote:
-                handle(.end("blockquote"))
-            case .pre:
-                handle(.end("pre"))
-            case .anchor:
-                handle(.end("a"))
-            case .cell:
-                handle(.end("td"))
-            case .tableRow:
-                handle(.end("tr"))
-            case .br, .hr, .image, .other:
                 break
             }
         }
@@ -356,51 +424,60 @@ enum PlainTextWriter {
                     emit([restore(text.trimming([" ", "\n"]))], kind: .tag)
                 }
             case .start(let name, let attributes):
-                handleStart(Tag(name: name), attributes: attributes)
+                handleStart(Tag(name: name), attributes: TagAttributes(attributes))
             case .end(let name):
-                switch name {
-                case "p", "h1", "h2", "h3", "h4", "h5", "h6", "li":
-                    flushInline()
-                    openBlocks = max(0, openBlocks - 1)
-                    headingLevel = 0
-                case "ul", "ol":
-                    flushInline()
-                    _ = lists.popLast()
-                    if lists.isEmpty, lastKind == .listLine { lastKind = .paragraph }
-                case "blockquote":
-                    flushInline()
-                    quoteDepth = max(0, quoteDepth - 1)
-                case "pre":
-                    let code = restore(inline)
-                    inline = ""
-                    preDepth = max(0, preDepth - 1)
-                    var lines = code.split(separator: "\n", omittingEmptySubsequences: false).map { quotePrefix + $0 }
-                    while lines.last?.allSatisfy({ $0 == " " || $0 == ">" }) == true, lines.count > 1 {
-                        lines.removeLast()
-                    }
-                    emit(lines, kind: .paragraph)
-                case "a":
-                    guard let link = links.popLast(), link.start <= inline.endIndex else { break }
-                    let text = inline[link.start...].trimming([" "])
-                    let href = link.href
-                    if text.isEmpty || restore(text) == restore(href) {
-                        inline.replaceSubrange(link.start..., with: "<\(href)>")
-                    } else if restore(href) == "mailto:" + restore(text) {
-                        // `[a@b.org](mailto:a@b.org)`: the address once, as the contact reads it.
-                        break
-                    } else {
-                        inline += " <\(href)>"
-                    }
-                case "td", "th":
-                    cells.append(restore(inline).split(whereSeparator: \.isWhitespace).joined(separator: " "))
-                    inline = ""
-                    openBlocks = max(0, openBlocks - 1)
-                case "tr":
-                    emit([quotePrefix + cells.joined(separator: " | ")], kind: .tableRow)
-                    cells = []
-                default:
-                    break
+                handleEnd(Tag(name: name))
+            }
+        }
+
+        /// ``handle(_:)`` of an end tag (the tokenizer's `.end(name)` is `handleEnd(Tag(name: name))`: the
+        /// names `p`, `h1`…`h6`, `li`, `ul`, `ol`, `blockquote`, `pre`, `a`, `td`, `th`, `tr` and no others).
+        mutating func handleEnd(_ tag: Tag) {
+            switch tag {
+            case .paragraph, .heading, .item:
+                flushInline()
+                openBlocks = max(0, openBlocks - 1)
+                headingLevel = 0
+            case .list:
+                flushInline()
+                _ = lists.popLast()
+                if lists.isEmpty, lastKind == .listLine { lastKind = .paragraph }
+            case .blockquote:
+                flushInline()
+                quoteDepth = max(0, quoteDepth - 1)
+            case .pre:
+                let code = restore(inline)
+                inline = ""
+                preDepth = max(0, preDepth - 1)
+                var lines = code.split(separator: "\n", omittingEmptySubsequences: false).map { quotePrefix + $0 }
+                while lines.last?.allSatisfy({ $0 == " " || $0 == ">" }) == true, lines.count > 1 {
+                    lines.removeLast()
                 }
+                emit(lines, kind: .paragraph)
+            case .anchor:
+                guard let link = links.popLast(), link.start <= inline.endIndex else { break }
+                let text = inline[link.start...].trimming([" "])
+                let href = link.href
+                // Each restored once (the same values as restoring them at each comparison).
+                let restoredText = text.isEmpty ? "" : restore(text)
+                let restoredHref = text.isEmpty ? "" : restore(href)
+                if text.isEmpty || restoredText == restoredHref {
+                    inline.replaceSubrange(link.start..., with: "<\(href)>")
+                } else if restoredHref == "mailto:" + restoredText {
+                    // `[a@b.org](mailto:a@b.org)`: the address once, as the contact reads it.
+                    break
+                } else {
+                    inline += " <\(href)>"
+                }
+            case .cell:
+                cells.append(restore(inline).split(whereSeparator: \.isWhitespace).joined(separator: " "))
+                inline = ""
+                openBlocks = max(0, openBlocks - 1)
+            case .tableRow:
+                emit([quotePrefix + cells.joined(separator: " | ")], kind: .tableRow)
+                cells = []
+            case .br, .hr, .image, .other:
+                break
             }
         }
 
@@ -423,6 +500,24 @@ enum PlainTextWriter {
             }
             // A block with Liquid left (contact values) is not wrapped here: its length is known only once
             // rendered, and the sender wraps it then (bundle-format.md, "The text part's lines").
+            if inlineIsSimple, headingLevel != 1, headingLevel != 2 {
+                // `wrap` and `unwrapped` of simple text, kept as bytes (no underline to measure).
+                // Out of `self` while `restore` (which reads `self`) is called.
+                var lines = PlainTextWriter.ByteLines()
+                swap(&lines, &blockLines)
+                PlainTextWriter.simpleByteLines(
+                    text, first: first, rest: rest, width: holdsLiquid(text) ? nil : PlainTextWriter.width,
+                    into: &lines, tokenPrefix: document.prefixBytes
+                ) { restore($0) }
+                startBlock(kind)
+                for index in lines.ends.indices {
+                    if index > 0 { output.append(UInt8(ascii: "\n")) }
+                    output.append(contentsOf: lines.bytes[lines.range(index)])
+                }
+                lastKind = kind
+                swap(&lines, &blockLines)
+                return
+            }
             var lines =
                 holdsLiquid(text)
                 ? PlainTextWriter.unwrapped(text, first: first, rest: rest, isSimple: inlineIsSimple) { restore($0) }
@@ -434,25 +529,35 @@ enum PlainTextWriter {
             emit(lines, kind: kind)
         }
 
-        mutating func emit(_ lines: [String], kind: BlockKind) {
+        /// The separator before a block of `kind`: none after an unwrapped tag, else one or two `\n`.
+        mutating func startBlock(_ kind: BlockKind) {
             if !output.isEmpty, lastKind != .tag {
                 let tight =
                     (kind == .listLine && lastKind == .listLine && !lists.isEmpty)
                     || (kind == .tableRow && lastKind == .tableRow)
-                output += tight ? "\n" : "\n\n"
+                output.append(UInt8(ascii: "\n"))
+                if !tight { output.append(UInt8(ascii: "\n")) }
             }
+        }
+
+        mutating func emit(_ lines: [String], kind: BlockKind) {
+            startBlock(kind)
             // The lines joined by `\n`, appended one by one (no joined copy).
             for (index, line) in lines.enumerated() {
-                if index > 0 { output += "\n" }
-                output += line
+                if index > 0 { output.append(UInt8(ascii: "\n")) }
+                output.append(contentsOf: line.utf8)
             }
             lastKind = kind
         }
 
-        mutating func finish() {
+        /// The text part: the pending text flushed, trailing `\n` and spaces (Characters) dropped, one `\n`
+        /// added.
+        mutating func finish() -> String {
             flushInline()
-            while output.last == "\n" || output.last == " " { output.removeLast() }
-            if !output.isEmpty { output += "\n" }
+            var text = String(decoding: output, as: UTF8.self)
+            while text.last == "\n" || text.last == " " { text.removeLast() }
+            if !text.isEmpty { text += "\n" }
+            return text
         }
     }
 
@@ -476,6 +581,39 @@ enum PlainTextWriter {
     private static func simpleLines(
         _ text: String, first: String, rest: String, width: Int?, restore: (Substring) -> String
     ) -> [String] {
+        var lines = ByteLines()
+        simpleByteLines(text, first: first, rest: rest, width: width, into: &lines, restore: restore)
+        return lines.strings
+    }
+
+    /// Lines kept as bytes: one after the other in `bytes`, line `i` being ``range(_:)`` of `i`, with no
+    /// separator between them (the text writer joins them into its output without making a `String` a line).
+    fileprivate struct ByteLines {
+        var bytes: [UInt8] = []
+        /// The end offset in `bytes` of each line; line `i` starts where line `i - 1` ends (the first at 0).
+        var ends: [Int] = []
+
+        /// The offsets of line `i` in `bytes` (`i` in `ends.indices`).
+        func range(_ i: Int) -> Range<Int> { (i == 0 ? 0 : ends[i - 1])..<ends[i] }
+
+        /// The lines as Strings (each was built from whole scalars, so decoding repairs nothing).
+        var strings: [String] { ends.indices.map { String(decoding: bytes[range($0)], as: UTF8.self) } }
+    }
+
+    /// ``simpleLines(_:first:rest:width:restore:)`` as bytes: the same lines, none made a `String`, put in
+    /// `lines` (emptied first, its capacity kept: the text writer reuses one for every block). Each line is
+    /// built in place at the end of `lines.bytes`.
+    ///
+    /// `restore` must return unchanged a word without `&` and without `tokenPrefix` (by default `L`, the
+    /// first letter of every placeholder token; the text writer passes its document's whole token prefix, as
+    /// its `restore` finds tokens only where that prefix is): only other words go through it.
+    fileprivate static func simpleByteLines(
+        _ text: String, first: String, rest: String, width: Int?, into lines: inout ByteLines,
+        tokenPrefix: [UInt8] = [UInt8(ascii: "L")], restore: (Substring) -> String
+    ) {
+        let prefixFirst = tokenPrefix.first
+        lines.bytes.removeAll(keepingCapacity: true)
+        lines.ends.removeAll(keepingCapacity: true)
         // Every scalar its own Character: split on bytes, build lines as bytes, and count a line by
         // adding the scalar counts of its parts while they are all simple too (then no two parts
         // join). A word without `&` or `L` (the first letter of every placeholder token) is its own
@@ -489,24 +627,28 @@ enum PlainTextWriter {
         let space = UInt8(ascii: " ")
         let newline = UInt8(ascii: "\n")
         let utf8 = text.utf8
-        var lines: [String] = []
         var prefix = first
         // The scalar counts of the two prefixes, taken once.
         let (firstCount, restCount) = (count(first), count(rest))
         var prefixCount = firstCount
         var copy = text
         copy.withUTF8 { bytes in
-            // One buffer for every line, emptied (keeping its capacity) at each line's start. Declared in
-            // this closure: captured from outside, every access to it would be checked for exclusivity.
-            var line: [UInt8] = []
-            line.reserveCapacity(2 * PlainTextWriter.width + first.utf8.count + rest.utf8.count)
+            // The current line is `lines.bytes[lineStart...]`.
+            var lineStart = 0
+            /// Whether `tokenPrefix` starts at `offset` of the segment (it ends by `segmentEnd`).
+            func startsPrefix(_ offset: Int, _ segmentEnd: Int) -> Bool {
+                // `offset + tokenPrefix.count <= segmentEnd <= bytes.count`: every index read is in bounds.
+                guard offset + tokenPrefix.count <= segmentEnd else { return false }
+                for i in 0..<tokenPrefix.count where bytes[offset + i] != tokenPrefix[i] { return false }
+                return true
+            }
             // Indices stay within `0...bytes.count`: each scan stops at `bytes.count` or a segment's end.
             var segmentStart = 0
             while true {
                 var segmentEnd = segmentStart
                 while segmentEnd < bytes.count, bytes[segmentEnd] != newline { segmentEnd += 1 }
-                line.removeAll(keepingCapacity: true)
-                line.append(contentsOf: prefix.utf8)
+                lineStart = lines.bytes.count
+                lines.bytes.append(contentsOf: prefix.utf8)
                 var lineCount = prefixCount
                 var lineHasWord = false
                 var start = segmentStart
@@ -516,13 +658,18 @@ enum PlainTextWriter {
                         continue
                     }
                     var end = start
-                    var plain = true
+                    // Without a token prefix every word is restored (so `restore` gets what it did before).
+                    var plain = !tokenPrefix.isEmpty
                     // The word's scalars: its bytes that are not continuation bytes (`simpleCount`).
                     var scalars = 0
                     // Lines that are not wrapped need no counts.
                     let counts = width != nil
                     while end < segmentEnd, bytes[end] != space {
-                        if bytes[end] == UInt8(ascii: "&") || bytes[end] == UInt8(ascii: "L") { plain = false }
+                        if bytes[end] == UInt8(ascii: "&")
+                            || (plain && bytes[end] == prefixFirst && startsPrefix(end, segmentEnd))
+                        {
+                            plain = false
+                        }
                         if counts, bytes[end] & 0xC0 != 0x80 { scalars += 1 }
                         end += 1
                     }
@@ -542,46 +689,56 @@ enum PlainTextWriter {
                         wordCount = width == nil ? nil : count(word)
                     }
                     func appendWord() {
-                        if let restored { line.append(contentsOf: restored.utf8) } else { line.append(contentsOf: raw) }
+                        if let restored {
+                            lines.bytes.append(contentsOf: restored.utf8)
+                        } else {
+                            lines.bytes.append(contentsOf: raw)
+                        }
                     }
                     var breaksLine = false
                     if let width, lineHasWord {
-                        let currentCount = lineCount ?? String(decoding: line, as: UTF8.self).count
+                        let currentCount = lineCount ?? String(decoding: lines.bytes[lineStart...], as: UTF8.self).count
                         let currentWordCount = wordCount ?? restored.map(\.count) ?? 0
                         breaksLine = currentCount + 1 + currentWordCount > width
                     }
                     if breaksLine {
-                        lines.append(String(decoding: line, as: UTF8.self))
+                        lines.ends.append(lines.bytes.count)
                         prefix = rest
                         prefixCount = restCount
-                        line.removeAll(keepingCapacity: true)
-                        line.append(contentsOf: prefix.utf8)
+                        lineStart = lines.bytes.count
+                        lines.bytes.append(contentsOf: prefix.utf8)
                         appendWord()
                         lineCount = prefixCount.flatMap { count in wordCount.map { count + $0 } }
                     } else {
-                        if lineHasWord { line.append(space) }
+                        if lineHasWord { lines.bytes.append(space) }
                         appendWord()
                         lineCount = lineCount.flatMap { count in wordCount.map { count + (lineHasWord ? 1 : 0) + $0 } }
                     }
                     lineHasWord = true
                     start = end
                 }
-                if lineHasWord || !lines.isEmpty {
-                    lines.append(String(decoding: line, as: UTF8.self))
+                if lineHasWord || !lines.ends.isEmpty {
+                    lines.ends.append(lines.bytes.count)
                     prefix = rest
                     prefixCount = restCount
+                } else {
+                    // No line: its prefix goes.
+                    lines.bytes.removeSubrange(lineStart...)
                 }
                 guard segmentEnd < bytes.count else { break }
                 segmentStart = segmentEnd + 1
             }
         }
         // Bytes or Characters: a line of spaces and `>` is the same either way.
-        while let last = lines.last, last.utf8.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ">") }),
-            lines.count > 1
+        while lines.ends.count > 1,
+            lines.bytes[lines.range(lines.ends.count - 1)].allSatisfy({
+                $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ">")
+            })
         {
-            lines.removeLast()
+            lines.ends.removeLast()
+            // The previous line's end: `ends` still has at least one element.
+            lines.bytes.removeSubrange((lines.ends.last ?? 0)...)
         }
-        return lines
     }
 
     /// The lines of `text` as `wrap(_:first:rest:restore:)` writes them, but not wrapped: one line a

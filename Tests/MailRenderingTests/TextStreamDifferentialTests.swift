@@ -67,7 +67,11 @@ struct TextStreamDifferentialTests {
             "https://a.example/very/long/path/that/does/not/wrap/at/all/even/when/it/is/longer/than/the/line ",
             "<https://auto.example>", "`code`", "`{{ a }}`", "{% raw %}<b>{% endraw %}",
             "{% comment %}c{% endcomment %}",
-            "K", "\u{212A}", "L", "LQQZ1X",
+            "K", "\u{212A}", "L", "LQQZ1X", "Lyon ", "&amp;L ",
+            // Start tags with attributes, read on bytes by the streamed walk (`asciiStartTag`).
+            "<a HREF=\"https://h.example\" href=\"https://g.example\">", "</a>", "<a title=\"t\" href=\"x\">",
+            "<img ALT=\"up\" alt=\"low\"/>", "<img src=\"s\" alt=\"a\">", "<ol start=\"4\">", "<ol Start=7>",
+            "<a href=\"u\" >", "<a href= \"u\">", "<p class=\"c\">", "</ol>",
         ]
 
     @Test func randomMarkdownAgrees() {
