@@ -34,6 +34,38 @@ import Testing
         return (small, large, large.seconds / max(small.seconds, 0.001))
     }
 
+    // MARK: - Priority ties behind many mutually exclusive answers
+
+    /// `n / 2` triggers on distinct answers of one single-choice question (they cannot fire together),
+    /// then a task trigger, then `n / 2` more answers of that question on another template: each of the
+    /// last ties with the task trigger (AM702), and its witness lies behind the first `n / 2`, which
+    /// every tie used to scan (quadratic: 16,000 triggers took minutes).
+    @Test func priorityTiesBehindExclusiveAnswersAreLinear() throws {
+        let (small, large, ratio) = try Self.ratio(["check", "ws", "--format", "json"], size: 2_000) { ws, n in
+            let answers = (0..<n).map { "      - id: a\($0)\n        label: A\($0)\n" }.joined()
+            try ws.write(
+                "questionnaires/doors.yaml",
+                "id: doors\ntitle: Doors\nquestions:\n  - id: support\n    type: single_choice\n    label: Support?\n"
+                    + "    answers:\n" + answers)
+            func answer(_ i: Int, _ template: String) -> String {
+                "  - id: t\(i)\n    when:\n      answer: doors/support/a\(i)\n    template: \(template)\n    priority: 5\n"
+            }
+            let task = "  - id: task\n    when:\n      task: call_back\n    template: callback\n    priority: 5\n"
+            try ws.write(
+                "triggers/main.yaml",
+                "triggers:\n" + (0..<(n / 2)).map { answer($0, "callback") }.joined() + task
+                    + ((n / 2)..<n).map { answer($0, "welcome") }.joined())
+        }
+        #expect(
+            ratio < Self.maxRatio,
+            "\(small.cpuSeconds) s of CPU (\(small.seconds) s) at n, \(large.cpuSeconds) s (\(large.seconds) s) at 4n: ratio \(ratio)"
+        )
+        for outcome in [small, large] {
+            #expect(outcome.status == 1)
+            #expect(outcome.standardOutput.contains("\"AM702\""), "no tie reported")
+        }
+    }
+
     // MARK: - Item 2: Markdown and Liquid findings in one text
 
     /// A body of `n` times `unit` (kept under the 262,144-character body limit).

@@ -54,6 +54,10 @@ enum TriggerRules {
         }
     }
 
+    /// How many earlier triggers of a priority group a tie's witness (the note of AM702) is looked for
+    /// among: enough for any workspace written by hand, and a bound on a hostile one.
+    static let maxWitnessCandidates = 1_000
+
     /// Which triggers can fire in one encounter: an encounter fills one questionnaire (a single-choice
     /// question has one answer, a checkbox several), sets at most one support level and assigns any
     /// number of tasks. Two triggers on different templates with the same priority that can fire
@@ -61,7 +65,9 @@ enum TriggerRules {
     ///
     /// Counting makes this linear: for each trigger, the number of earlier triggers of its priority
     /// that can fire with it and send another template is computed from counters, not by comparing
-    /// pairs. A witness for the note is searched only when a tie exists.
+    /// pairs. A witness for the note is searched only when a tie exists, among the first
+    /// ``maxWitnessCandidates`` earlier triggers of the group (so a tie costs at most that many
+    /// comparisons).
     private static func checkPriorityTies(_ workspace: Workspace, symbols: SymbolTable, into bag: inout DiagnosticBag) {
         struct Counts {
             var total = 0
@@ -142,7 +148,11 @@ enum TriggerRules {
                 group.tasks.add(templateID)
             }
             if conflicts > 0 {
-                let witness = group.members.lazy.map { triggers[$0] }.first {
+                // The first of the group's earlier triggers that can fire with this one, among the first
+                // `maxWitnessCandidates`: thousands of mutually exclusive answers ahead of the one that
+                // ties would otherwise make every tie scan them all (quadratic). Past the bound the
+                // message names no trigger.
+                let witness = group.members.prefix(Self.maxWitnessCandidates).lazy.map { triggers[$0] }.first {
                     $0.template?.value != templateID && canFireTogether($0, trigger)
                 }
                 var notes: [DiagnosticNote] = []
