@@ -32,6 +32,7 @@ import sys
 import html5lib
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -254,14 +255,20 @@ def check_serve(driver, automail, out):
             text = f.read()
         with open(template, "w", encoding="utf-8") as f:
             f.write(re.sub(r"(?m)^    subject: .*$", "    subject: Touched while served", text, count=1))
+        # The page reloads itself at any moment: an element found just before a reload is stale when its
+        # text is read, and the diagnostics page shown while the file is half written has no subject.
+        # Both mean "not yet" (WebDriverWait ignores only the second by default, and the first ended
+        # the wait at once, a failure that depended on timing).
+        reloading = (NoSuchElementException, StaleElementReferenceException)
         try:
-            WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "subject").text == "Touched while served")
+            WebDriverWait(driver, 20, ignored_exceptions=reloading).until(
+                lambda d: d.find_element(By.ID, "subject").text == "Touched while served")
         except Exception:
             fail("--serve", f"the page did not reload after the template changed (still {before!r})")
         with open(os.path.join(workspace, "automail.yaml"), "a", encoding="utf-8") as f:
             f.write("\nnot: [closed\n")
         try:
-            WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "problems"))
+            WebDriverWait(driver, 20, ignored_exceptions=reloading).until(lambda d: d.find_elements(By.ID, "problems"))
         except Exception:
             fail("--serve", "no diagnostics page after the workspace stopped building")
         print("--serve: reloaded after the template changed, diagnostics once the workspace broke")
