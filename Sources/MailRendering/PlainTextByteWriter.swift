@@ -35,15 +35,9 @@ extension PlainTextWriter {
         var restPrefix: [UInt8] = []
         /// A word's restored bytes, and other short-lived bytes (kept for its capacity).
         var scratch: [UInt8] = []
-        /// The escaped bytes of each placeholder's known value, looked up on first use (empty until a text
-        /// holds a token and there are known values).
-        var knownValues: [KnownValue] = []
-
-        enum KnownValue {
-            case unknown
-            case none
-            case value([UInt8])
-        }
+        /// The escaped bytes of the known values put in so far, by placeholder index (a known value is usually
+        /// in one text run: a short list, searched from its end).
+        var knownValues: [(index: Int, bytes: [UInt8])] = []
 
         /// A quick "no" for the known-value lookup of an output, when every key of the known values is
         /// ASCII: bit `n` of `lengths` set for a key of `n` bytes (bit 63 for 63 or more), bit `b` of
@@ -73,14 +67,27 @@ extension PlainTextWriter {
                 }
             }
 
-            /// Whether the output `source` may name a key: `false` only when its path (the bytes between
-            /// `{{` and `}}`, spaces trimmed, as `ConversionSettings.path(ofOutput:)` reads an ASCII output) is
-            /// not empty and no key has its length or its first byte.
+            /// Whether the output `source` may name a key: `false` when its path (the bytes between `{{` and
+            /// `}}`, spaces trimmed, as `ConversionSettings.path(ofOutput:)` reads an ASCII output) is not empty
+            /// and no key has its length or its first byte, or when the source is not ASCII and holds no scalar
+            /// canonically equivalent to ASCII.
             func mayName(_ source: String) -> Bool {
                 var source = source
                 return source.withUTF8 { bytes in
                     guard bytes.count >= 4 else { return true }
-                    for byte in bytes where byte >= 0x80 || byte == 0x0D { return true }
+                    var isASCII = true
+                    for byte in bytes {
+                        if byte == 0x0D { return true }
+                        if byte >= 0x80 { isASCII = false }
+                    }
+                    guard isASCII else {
+                        // The path (by Characters) keeps every non-ASCII scalar of the source: what goes is `{{`,
+                        // `}}` and ` ` Characters. Such a path equals an ASCII key only through a scalar
+                        // canonically equivalent to ASCII: U+212A (`K`), U+037E (`;`), U+1FEF (`` ` ``).
+                        return UTF8Text.firstOffset(of: [0xE2, 0x84, 0xAA], in: bytes, from: 0) != nil
+                            || UTF8Text.firstOffset(of: [0xCD, 0xBE], in: bytes, from: 0) != nil
+                            || UTF8Text.firstOffset(of: [0xE1, 0xBF, 0xAF], in: bytes, from: 0) != nil
+                    }
                     // `2 <= start <= end <= count - 2`: every index read is in bounds.
                     var start = 2
                     var end = bytes.count - 2
@@ -241,28 +248,19 @@ extension PlainTextWriter {
         /// The escaped bytes of the known value placeholder `index` stands for, if any: what
         /// `State.substitutingKnown` puts in its place.
         mutating func knownValue(_ index: Int) -> [UInt8]? {
-            if knownValues.isEmpty {
-                knownValues = Array(repeating: .unknown, count: document.placeholders.count)
-            }
-            switch knownValues[index] {
-            case .none: return nil
-            case .value(let bytes): return bytes
-            case .unknown:
-                let placeholder = document.placeholders[index]
-                if keyFilter == nil { keyFilter = .some(KeyFilter(settings.knownValues.keys)) }
-                guard placeholder.construct.kind == .output, keyFilter??.mayName(placeholder.source) ?? true,
-                    let value = settings.value(ofOutput: placeholder.source),
-                    !UTF8Text.containsCharacters(value, document.prefix)
-                else {
-                    knownValues[index] = .none
-                    return nil
-                }
-                if !UTF8Text.isSimple(value) { needsCharacters = true }
-                var escaped: [UInt8] = []
-                HTMLEscaper.append(.text, value.utf8, to: &escaped)
-                knownValues[index] = .value(escaped)
-                return escaped
-            }
+            if let known = knownValues.last(where: { $0.index == index }) { return known.bytes }
+            let placeholder = document.placeholders[index]
+            guard placeholder.construct.kind == .output else { return nil }
+            if keyFilter == nil { keyFilter = .some(KeyFilter(settings.knownValues.keys)) }
+            guard keyFilter??.mayName(placeholder.source) ?? true,
+                let value = settings.value(ofOutput: placeholder.source),
+                !UTF8Text.containsCharacters(value, document.prefix)
+            else { return nil }
+            if !UTF8Text.isSimple(value) { needsCharacters = true }
+            var escaped: [UInt8] = []
+            HTMLEscaper.append(.text, value.utf8, to: &escaped)
+            knownValues.append((index, escaped))
+            return escaped
         }
 
         /// Appends `bytes` (simple HTML text) to `out` with the placeholders of known outputs replaced by
@@ -569,8 +567,9 @@ extension PlainTextWriter {
         /// it, or the target alone in its place, or (an address) the text alone, as `State.handleEnd`.
         mutating func endLink(href: String, start: Int) {
             var start = start
-            // `inline` may have been emptied and filled again since the link began: the definition's index
-            // then reads the new text at the same UTF-8 offset, rounded down to a scalar boundary.
+            // The Markdown writer opens no block inside a link, so `inline` is the one the link began in. Were
+            // it emptied and filled again, the offset is read in the new text, rounded down to a scalar
+            // boundary (where the definition's stale `String.Index` would trap).
             while start > 0, start < inline.count, inline[start] & 0xC0 == 0x80 { start -= 1 }
             var lower = start
             var upper = inline.count

@@ -717,8 +717,7 @@ enum HTMLTokenizer {
         var index = 0
         while index < bytes.count {
             if bytes[index] == less, !closeMissing {
-                var close = index + 1
-                while close < bytes.count, bytes[close] != greater { close += 1 }
+                let close = UTF8Text.nextOffset(of: greater, in: bytes, from: index + 1)
                 if close < bytes.count {
                     tag(index + 1, close)
                     index = close + 1
@@ -726,8 +725,7 @@ enum HTMLTokenizer {
                 }
                 closeMissing = true
             }
-            var next = index + 1
-            while next < bytes.count, bytes[next] != less { next += 1 }
+            let next = UTF8Text.nextOffset(of: less, in: bytes, from: index + 1)
             text(index, next)
             index = next
         }
