@@ -579,15 +579,12 @@ extension PlainTextWriter {
             var replaces = lower == upper
             var keepsText = false
             if !replaces {
-                var text: [UInt8] = []
-                var target: [UInt8] = []
-                appendRestored(inline, lower..<upper, to: &text)
-                appendRestored(Array(href.utf8), 0..<href.utf8.count, to: &target)
+                let (text, target) = restoredLink(lower..<upper, href: href)
                 if Self.equal(text, target) {
                     replaces = true
                 } else {
                     // `[a@b.org](mailto:a@b.org)`: the address once, as the contact reads it.
-                    keepsText = Self.equal(Array("mailto:".utf8) + text, target)
+                    keepsText = Self.equal(text, target, afterMailto: true)
                 }
             }
             if replaces {
@@ -602,12 +599,30 @@ extension PlainTextWriter {
             }
         }
 
-        /// Whether the UTF-8 bytes `a` and `b` are equal as Strings (canonically equivalent): equal bytes
-        /// are, different ASCII bytes are not, and anything else is compared as Strings.
-        static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-            if a == b { return true }
+        /// The text-part values of a link's text (`inline[range]`) and of its target. Not `mutating`, so
+        /// that its closures read `self` without copying it.
+        func restoredLink(_ range: Range<Int>, href: String) -> (text: [UInt8], target: [UInt8]) {
+            var text: [UInt8] = []
+            var target: [UInt8] = []
+            inline.withUnsafeBufferPointer { appendRestored(UnsafeBufferPointer(rebasing: $0[range]), to: &text) }
+            var href = href
+            href.withUTF8 { appendRestored($0, to: &target) }
+            return (text, target)
+        }
+
+        /// Whether the UTF-8 bytes `b` and `a` (after `mailto:` with `afterMailto`) are equal as Strings
+        /// (canonically equivalent): equal bytes are, different ASCII bytes are not, and anything else is
+        /// compared as Strings.
+        static func equal(_ a: [UInt8], _ b: [UInt8], afterMailto: Bool = false) -> Bool {
+            let prefix: StaticString = afterMailto ? "mailto:" : ""
+            let prefixCount = prefix.utf8CodeUnitCount
+            let bytesEqual = prefix.withUTF8Buffer { prefix in
+                b.count == prefixCount + a.count && b[..<prefixCount].elementsEqual(prefix)
+                    && b[prefixCount...].elementsEqual(a)
+            }
+            if bytesEqual { return true }
             if a.allSatisfy({ $0 < 0x80 }) && b.allSatisfy({ $0 < 0x80 }) { return false }
-            return String(decoding: a, as: UTF8.self) == String(decoding: b, as: UTF8.self)
+            return "\(prefix)" + String(decoding: a, as: UTF8.self) == String(decoding: b, as: UTF8.self)
         }
 
         /// `> ` `depth` times. Static: a method reading `self` given `&self.firstPrefix` copied the writer.
@@ -648,9 +663,9 @@ extension PlainTextWriter {
                 swap(&text, &inline)
             }
             guard !text.withUnsafeBufferPointer({ Self.isWhitespace($0) }) else { return }
-            firstPrefix.removeAll(keepingCapacity: true)
+            if !firstPrefix.isEmpty { firstPrefix.removeAll(keepingCapacity: true) }
             Self.appendQuotePrefix(depth: quoteDepth, to: &firstPrefix)
-            restPrefix.removeAll(keepingCapacity: true)
+            if !restPrefix.isEmpty { restPrefix.removeAll(keepingCapacity: true) }
             Self.appendQuotePrefix(depth: quoteDepth, to: &restPrefix)
             var kind = BlockKind.paragraph
             if var level = lists.last {
