@@ -11,21 +11,21 @@ enum PlainTextWriter {
     /// The text part of `html` (the writer's HTML, placeholders still in), as
     /// ``text(fromHTML:document:settings:)`` gives it.
     ///
-    /// On simple HTML (``UTF8Text/isSimple(_:)``) with simple known values, the HTML is walked once on its
-    /// bytes: each tag is told by its bytes (no token array, no tag-name `String`, no attribute dictionary
-    /// but for a tag with attributes), and a text run is appended to the pending text as a slice of the
-    /// HTML, its known outputs substituted only when it holds a token. On such text the tokens, tag names
-    /// and whitespace tests are those of the Character walk, so ``text(fromHTML:document:settings:)``, the
-    /// definition and the path for other text, gives the same text (`TextStreamDifferentialTests`).
+    /// On simple HTML (``UTF8Text/isSimple(_:)``), the HTML is walked once on its bytes by a `ByteWriter`:
+    /// each tag is told by its bytes (no token array, no tag-name `String`, no attribute dictionary but for a
+    /// tag with attributes), a text run is appended to the pending bytes as the HTML's own, its known outputs
+    /// substituted only when it holds a token, and each block is wrapped in one pass over its bytes. On such
+    /// text the tokens, tag names and whitespace tests are those of the Character walk, so
+    /// ``text(fromHTML:document:settings:)``, the definition and the path for other text (and for a body
+    /// where a known value put in is not simple), gives the same text (`TextStreamDifferentialTests`).
     static func streamedText(
         fromHTML html: String, document: ProtectedMarkdown, settings: ConversionSettings = .init()
     ) -> String {
-        guard UTF8Text.isSimple(html), settings.knownValues.values.allSatisfy({ UTF8Text.isSimple($0) }) else {
+        // A known value that is not simple is found when it is put in (`ByteWriter.needsCharacters`).
+        guard UTF8Text.isSimple(html) else {
             return text(fromHTML: html, document: document, settings: settings)
         }
-        var writer = State(document: document)
-        writer.settings = settings
-        writer.inlineIsSimple = true
+        var writer = ByteWriter(document: document, settings: settings)
         let utf8 = html.utf8
         var copy = html
         copy.withUTF8 { bytes in
@@ -39,15 +39,14 @@ enum PlainTextWriter {
             HTMLTokenizer.walkSimple(
                 bytes,
                 tag: { lower, upper in writer.handleTag(bytes, lower, upper) { slice(lower, upper) } },
-                text: { lower, upper in
-                    writer.handleText(slice(lower, upper), bytes: UnsafeBufferPointer(rebasing: bytes[lower..<upper]))
-                })
+                text: { lower, upper in writer.handleText(UnsafeBufferPointer(rebasing: bytes[lower..<upper])) })
         }
+        if writer.needsCharacters { return text(fromHTML: html, document: document, settings: settings) }
         return writer.finish()
     }
 
     /// The tags the text writer acts on, told from the writer's tag names.
-    fileprivate enum Tag {
+    enum Tag {
         case paragraph
         case heading(Int)
         case list(ordered: Bool)
@@ -130,10 +129,10 @@ enum PlainTextWriter {
         return writer.finish()
     }
 
-    private enum BlockKind { case paragraph, listLine, tableRow, tag }
+    enum BlockKind { case paragraph, listLine, tableRow, tag }
 
     /// The attributes of a start tag that the text writer reads.
-    fileprivate struct TagAttributes {
+    struct TagAttributes {
         var href: String?
         var alt: String?
         var start: String?
@@ -170,13 +169,7 @@ enum PlainTextWriter {
         var headingLevel = 0
         var links: [(href: String, start: String.Index)] = []
         var cells: [String] = []
-        /// The lines of the last block wrapped on bytes (``flushInline()``): kept for their capacity.
-        var blockLines = PlainTextWriter.ByteLines()
-
         var settings = ConversionSettings()
-        /// Whether `inline` is always simple text: set by the walk on bytes (`streamedText`), whose HTML and
-        /// known values are simple, so that every piece it appends to `inline` is.
-        var inlineIsSimple = false
 
         init(document: ProtectedMarkdown) {
             self.document = document
@@ -247,124 +240,6 @@ enum PlainTextWriter {
         }
 
         var quotePrefix: String { String(repeating: "> ", count: quoteDepth) }
-
-        // MARK: The walk on bytes (`streamedText`)
-
-        /// Whether every scalar of `text` is white space: what `allSatisfy(\.isWhitespace)` answers on simple
-        /// text, where every Character is one scalar and its `isWhitespace` is that scalar's.
-        static func isWhitespace(_ text: some StringProtocol) -> Bool {
-            text.unicodeScalars.allSatisfy { scalar in
-                scalar.isASCII ? scalar == " " || (0x09...0x0D).contains(scalar.value) : scalar.properties.isWhitespace
-            }
-        }
-
-        /// The tag between `bytes[lower]` and `bytes[upper - 1]` (the text between `<` and `>` of simple
-        /// HTML, `inside()` as a Substring), as `HTMLTokenizer` reads it.
-        mutating func handleTag(
-            _ bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int, inside: () -> Substring
-        ) {
-            // `lower...upper` lies within the buffer: `upper` is the offset of the `>`.
-            if lower < upper, bytes[lower] == UInt8(ascii: "/") {
-                let name = UnsafeBufferPointer(rebasing: bytes[(lower + 1)..<upper])
-                if name.allSatisfy({ $0 < 0x80 }) {
-                    handleEnd(Tag(lowercasedASCII: name))
-                } else {
-                    handleEnd(Tag(name: inside().dropFirst().lowercased()))
-                }
-                return
-            }
-            // No attributes: ASCII without white space, a final `/` dropped (as `HTMLTokenizer.startTag`).
-            if bytes[lower..<upper].allSatisfy({ $0 < 0x80 && $0 != 0x20 && !(0x09...0x0D).contains($0) }) {
-                let end = upper > lower && bytes[upper - 1] == UInt8(ascii: "/") ? upper - 1 : upper
-                handleStart(
-                    Tag(lowercasedASCII: UnsafeBufferPointer(rebasing: bytes[lower..<end])), attributes: .init())
-                return
-            }
-            if bytes[lower..<upper].allSatisfy({ $0 < 0x80 }) {
-                let (tag, attributes) = Self.asciiStartTag(bytes, lower, upper)
-                handleStart(tag, attributes: attributes)
-                return
-            }
-            guard case .start(let name, let attributes) = HTMLTokenizer.startTag(inside()) else { return }
-            handleStart(Tag(name: name), attributes: TagAttributes(attributes))
-        }
-
-        /// A text run of simple HTML (`raw`, its bytes `bytes`): ``handle(_:)`` of `.text(raw)`.
-        mutating func handleText(_ raw: Substring, bytes: UnsafeBufferPointer<UInt8>) {
-            // Without the token prefix's bytes there is no token, and nothing to substitute.
-            let holdsToken =
-                !settings.knownValues.isEmpty
-                && UTF8Text.firstOffset(of: document.prefixBytes, in: bytes, from: 0) != nil
-            if preDepth > 0 || openBlocks > 0 {
-                // The Substring overload of `append(contentsOf:)`, not the generic one of `+=`.
-                if holdsToken, let substituted = substitutingKnown(raw) {
-                    inline += substituted
-                } else {
-                    inline.append(contentsOf: raw)
-                }
-            } else {
-                let text = holdsToken ? (substitutingKnown(raw) ?? String(raw)) : String(raw)
-                if !Self.isWhitespace(text) {
-                    // Tags unwrapped from their paragraph: glued to the next block.
-                    emit([restore(text.trimming([" ", "\n"]))], kind: .tag)
-                }
-            }
-        }
-
-        /// The start tag between `bytes[lower]` and `bytes[upper - 1]`, all ASCII and with white space: the
-        /// tag and the attributes the writer reads, as `HTMLTokenizer.startTag` (its `asciiStartTag`) gives
-        /// them, read on the bytes without the other attributes' Strings or a dictionary.
-        static func asciiStartTag(_ bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) -> (
-            Tag, TagAttributes
-        ) {
-            // Every index read lies in `lower..<end`, and `end <= upper <= bytes.count`.
-            func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
-            func firstOffset(of byte: UInt8, in range: Range<Int>) -> Int? {
-                var index = range.lowerBound
-                while index < range.upperBound {
-                    if bytes[index] == byte { return index }
-                    index += 1
-                }
-                return nil
-            }
-            /// Whether `bytes[range]`, ASCII letters lowercased, is `literal`.
-            func isKey(_ range: Range<Int>, _ literal: StaticString) -> Bool {
-                guard literal.utf8CodeUnitCount == range.count else { return false }
-                return literal.withUTF8Buffer { literal in
-                    for i in 0..<literal.count {
-                        let byte = bytes[range.lowerBound + i]
-                        if ((0x41...0x5A).contains(byte) ? byte + 0x20 : byte) != literal[i] { return false }
-                    }
-                    return true
-                }
-            }
-            let end = upper > lower && bytes[upper - 1] == UInt8(ascii: "/") ? upper - 1 : upper
-            var index = lower
-            while index < end, !isSpace(bytes[index]) { index += 1 }
-            let tag = Tag(lowercasedASCII: UnsafeBufferPointer(rebasing: bytes[lower..<index]))
-            var attributes = TagAttributes()
-            // The loop of `asciiStartTag`: a later value of a key replaces an earlier one.
-            while true {
-                while index < end, isSpace(bytes[index]) { index += 1 }
-                guard let equals = firstOffset(of: UInt8(ascii: "="), in: index..<end) else { break }
-                let valueStart = equals + 1
-                guard valueStart < end, bytes[valueStart] == UInt8(ascii: "\"") else { break }
-                guard let valueEnd = firstOffset(of: UInt8(ascii: "\""), in: (valueStart + 1)..<end) else { break }
-                let key = index..<equals
-                func value() -> String {
-                    String(decoding: UnsafeBufferPointer(rebasing: bytes[(valueStart + 1)..<valueEnd]), as: UTF8.self)
-                }
-                if isKey(key, "href") {
-                    attributes.href = value()
-                } else if isKey(key, "alt") {
-                    attributes.alt = value()
-                } else if isKey(key, "start") {
-                    attributes.start = value()
-                }
-                index = valueEnd + 1
-            }
-            return (tag, attributes)
-        }
 
         /// ``handle(_:)`` of a start tag.
         mutating func handleStart(_ tag: Tag, attributes: TagAttributes) {
@@ -486,8 +361,7 @@ enum PlainTextWriter {
             guard preDepth == 0 else { return }
             let text = inline
             inline = ""
-            // The walk on bytes keeps `inline` simple: its white space is scalar white space.
-            guard !(inlineIsSimple ? Self.isWhitespace(text) : text.allSatisfy(\.isWhitespace)) else { return }
+            guard !text.allSatisfy(\.isWhitespace) else { return }
             var first = quotePrefix
             var rest = quotePrefix
             var kind = BlockKind.paragraph
@@ -500,28 +374,10 @@ enum PlainTextWriter {
             }
             // A block with Liquid left (contact values) is not wrapped here: its length is known only once
             // rendered, and the sender wraps it then (bundle-format.md, "The text part's lines").
-            if inlineIsSimple, headingLevel != 1, headingLevel != 2 {
-                // `wrap` and `unwrapped` of simple text, kept as bytes (no underline to measure).
-                // Out of `self` while `restore` (which reads `self`) is called.
-                var lines = PlainTextWriter.ByteLines()
-                swap(&lines, &blockLines)
-                PlainTextWriter.simpleByteLines(
-                    text, first: first, rest: rest, width: holdsLiquid(text) ? nil : PlainTextWriter.width,
-                    into: &lines, tokenPrefix: document.prefixBytes
-                ) { restore($0) }
-                startBlock(kind)
-                for index in lines.ends.indices {
-                    if index > 0 { output.append(UInt8(ascii: "\n")) }
-                    output.append(contentsOf: lines.bytes[lines.range(index)])
-                }
-                lastKind = kind
-                swap(&lines, &blockLines)
-                return
-            }
             var lines =
                 holdsLiquid(text)
-                ? PlainTextWriter.unwrapped(text, first: first, rest: rest, isSimple: inlineIsSimple) { restore($0) }
-                : PlainTextWriter.wrap(text, first: first, rest: rest, isSimple: inlineIsSimple) { restore($0) }
+                ? PlainTextWriter.unwrapped(text, first: first, rest: rest) { restore($0) }
+                : PlainTextWriter.wrap(text, first: first, rest: rest) { restore($0) }
             if headingLevel == 1 || headingLevel == 2 {
                 let length = lines.map(\.count).max() ?? 0
                 lines.append(String(repeating: headingLevel == 1 ? "=" : "-", count: length))
@@ -861,8 +717,7 @@ enum HTMLTokenizer {
         var index = 0
         while index < bytes.count {
             if bytes[index] == less, !closeMissing {
-                var close = index + 1
-                while close < bytes.count, bytes[close] != greater { close += 1 }
+                let close = UTF8Text.nextOffset(of: greater, in: bytes, from: index + 1)
                 if close < bytes.count {
                     tag(index + 1, close)
                     index = close + 1
@@ -870,8 +725,7 @@ enum HTMLTokenizer {
                 }
                 closeMissing = true
             }
-            var next = index + 1
-            while next < bytes.count, bytes[next] != less { next += 1 }
+            let next = UTF8Text.nextOffset(of: less, in: bytes, from: index + 1)
             text(index, next)
             index = next
         }

@@ -175,6 +175,27 @@ enum UTF8Text {
         return result
     }
 
+    /// The offset of the first `byte` in `bytes[from...]`, or `bytes.count` when there is none (`from` must
+    /// not be negative). Eight bytes are read at once where none is `byte` (the has-zero test on the word
+    /// XOR `byte` repeated, exact for its lowest match).
+    @inline(__always)
+    static func nextOffset(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        let splat = UInt64(byte) &* 0x0101_0101_0101_0101
+        let count = bytes.count
+        var i = from
+        if let base = bytes.baseAddress.map(UnsafeRawPointer.init) {
+            // The load reads `i..<i + 8`, within the buffer (`i >= from >= 0`).
+            while i + 8 <= count {
+                let x = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) ^ splat
+                let zeros = (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+                if zeros != 0 { return i + zeros.trailingZeroBitCount >> 3 }
+                i += 8
+            }
+        }
+        while i < count, bytes[i] != byte { i += 1 }
+        return i
+    }
+
     /// The UTF-8 offset of the first occurrence of `pattern` in `bytes[from...]`.
     ///
     /// Eight bytes are read at once where none is the pattern's first byte (the usual has-zero test on the
