@@ -107,9 +107,10 @@ struct BundleLowering {
         ]
     }
 
-    /// Checks and lowers every template, `batchSize` at a time (each batch on `options.parallelism`
-    /// threads), and hands each, made into `Lowered` by `finish` on the thread that lowered it, to
-    /// `yield` with its id, in increasing id order (UTF-8 bytes); returns the variables they read. When
+    /// Checks and lowers every template on `options.parallelism` threads, at most `batchSize` ahead of the
+    /// last one handed on, and hands each, made into `Lowered` by `finish` on the thread that lowered it,
+    /// to `yield` with its id, in increasing id order (UTF-8 bytes; one call at a time, on any of the
+    /// threads); returns the variables they read. When
     /// two templates share an id (never in a workspace without errors) the later one in workspace order
     /// is the one yielded, as a dictionary keeps it.
     ///
@@ -150,50 +151,52 @@ struct BundleLowering {
         let locales = preparedLocales(layout: layout, shared: shared)
         let defaultSender = senders().1
         options.progress?.update { $0.templates = order.count }
-        var start = 0
-        while start < order.count {
-            let batch = order[start..<(start + min(order.count - start, max(1, batchSize)))]
-            let lowered = Parallel.map(batch.count, parallelism: options.parallelism) { [self, shared] offset in
-                let template = all[batch[batch.startIndex + offset]]
-                // A template unchanged since a build that found nothing in it: its entry as written then.
-                let cacheKey = cacheInput.flatMap { input in
-                    input.files[template.file].map { TemplateCache.key(context: input.context, file: $0) }
-                }
-                if let cache, let cached, let cacheKey {
-                    let entry = cache.store.load(cacheKey).flatMap { TemplateCache.decode($0, key: cacheKey) }
-                    cache.count(hit: entry != nil)
-                    if let entry { return (Optional(cached.restore(entry)), entry.reads, [Diagnostic]()) }
-                }
-                var bag = DiagnosticBag()
-                var conversions = shared
-                templateRules.check(template, into: &bag, keeping: &conversions)
-                // Never lowered with an error: the lowering expects text the rules accepted.
-                guard !bag.hasErrors else { return (Lowered?.none, Set<String>(), bag.diagnostics) }
-                var reads = Set<String>()
-                let value = lower(
-                    template, defaultSender: defaultSender, layout: layout, pieces: pieces, locales: locales,
-                    findings: conversions, used: &reads)
-                let lowered = finish(value)
-                // Only a template with nothing to report is kept: a cached one gives no diagnostic back.
-                if let cache, let cached, let cacheKey, bag.diagnostics.isEmpty {
-                    let entry = TemplateCache.Entry(written: cached.written(lowered), reads: reads)
-                    cache.store.store(cacheKey, TemplateCache.encode(entry, key: cacheKey))
-                }
-                return (Optional(lowered), reads, bag.diagnostics)
+        let window = max(1, batchSize)
+        // No batch waits for its slowest template: each thread takes the next template as it is free, and
+        // whichever thread finds the next template in id order done writes it (never two at once), at most
+        // `window` templates ahead of the last one written.
+        Parallel.forEachInOrder(order.count, parallelism: options.parallelism, window: window) {
+            [self, shared] position in
+            let template = all[order[position]]
+            // A template unchanged since a build that found nothing in it: its entry as written then.
+            let cacheKey = cacheInput.flatMap { input in
+                input.files[template.file].map { TemplateCache.key(context: input.context, file: $0) }
             }
-            for (position, (value, reads, diagnostics)) in zip(batch.indices, lowered) {
-                templateDiagnostics += diagnostics
-                used.formUnion(reads)
-                let id = all[order[position]].id.value
-                if position + 1 < order.count, all[order[position + 1]].id.value == id { continue }
-                guard let value else {
-                    leftOutTemplates = true
-                    continue
-                }
-                yield(id, value)
+            if let cache, let cached, let cacheKey {
+                let entry = cache.store.load(cacheKey).flatMap { TemplateCache.decode($0, key: cacheKey) }
+                cache.count(hit: entry != nil)
+                if let entry { return (Optional(cached.restore(entry)), entry.reads, [Diagnostic]()) }
             }
-            start = batch.endIndex
-            options.progress?.update { $0.templatesRendered = start }
+            var bag = DiagnosticBag()
+            var conversions = shared
+            templateRules.check(template, into: &bag, keeping: &conversions)
+            // Never lowered with an error: the lowering expects text the rules accepted.
+            guard !bag.hasErrors else { return (Lowered?.none, Set<String>(), bag.diagnostics) }
+            var reads = Set<String>()
+            let value = lower(
+                template, defaultSender: defaultSender, layout: layout, pieces: pieces, locales: locales,
+                findings: conversions, used: &reads)
+            let lowered = finish(value)
+            // Only a template with nothing to report is kept: a cached one gives no diagnostic back.
+            if let cache, let cached, let cacheKey, bag.diagnostics.isEmpty {
+                let entry = TemplateCache.Entry(written: cached.written(lowered), reads: reads)
+                cache.store.store(cacheKey, TemplateCache.encode(entry, key: cacheKey))
+            }
+            return (Optional(lowered), reads, bag.diagnostics)
+        } consume: { position, outcome in
+            let (value, reads, diagnostics) = outcome
+            templateDiagnostics += diagnostics
+            used.formUnion(reads)
+            if (position + 1) % window == 0 || position + 1 == order.count {
+                options.progress?.update { $0.templatesRendered = position + 1 }
+            }
+            let id = all[order[position]].id.value
+            if position + 1 < order.count, all[order[position + 1]].id.value == id { return }
+            guard let value else {
+                leftOutTemplates = true
+                return
+            }
+            yield(id, value)
         }
         return used
     }
@@ -398,9 +401,16 @@ struct BundleLowering {
                     oncePerContactSeconds: once, timing: timing.actionTiming(trigger))
             }
         }
-        return .writtenObject(
-            keys: Array(byEvent.keys), entry: { LoweredAction.value(of: actions($0)) },
-            written: { LoweredAction.written(actions($0)) })
+        // Each event's list written on whichever thread is free, handed to the stream in key order.
+        let parallelism = options.parallelism
+        return .producedObject(keys: Array(byEvent.keys), entry: { LoweredAction.value(of: actions($0)) }) {
+            keys, yield in
+            Parallel.forEachInOrder(keys.count, parallelism: parallelism, window: 256) {
+                LoweredAction.written(actions(keys[$0]))
+            } consume: { position, written in
+                yield(position, written)
+            }
+        }
     }
 }
 
