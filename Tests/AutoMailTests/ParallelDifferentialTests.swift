@@ -6,7 +6,7 @@ import Testing
 
 /// `Parallel.map` and `Parallel.forEachInOrder` against their serial definitions, for random counts,
 /// windows, thread counts and uneven work: the same values in the same order, the consumer never
-/// called twice at once, never more than the window computed ahead of it.
+/// called twice at once, never more than the window computed ahead of it, the work alongside run once.
 struct ParallelDifferentialTests {
     /// Work that takes longer for some indices than for others, so the threads finish out of order.
     static func work(_ index: Int, seed: Int) -> String {
@@ -34,6 +34,7 @@ struct ParallelDifferentialTests {
         var consuming = false
         var overlapped = false
         var aheadOfWindow = false
+        var alongside = 0
     }
 
     @Test func forEachInOrderIsTheSerialLoop() {
@@ -44,7 +45,9 @@ struct ParallelDifferentialTests {
             let window = random.next(3) == 0 ? Int.max : 1 + random.next(40)
             let seed = random.next(1_000)
             let record = Mutex(Record())
-            Parallel.forEachInOrder(count, parallelism: parallelism, window: window) { index in
+            Parallel.forEachInOrder(count, parallelism: parallelism, window: window) {
+                record.withLock { $0.alongside += 1 }
+            } _: { index in
                 record.withLock { record in
                     // Taken only below the count consumed (so far) plus the window.
                     if index - record.consumed.count >= window { record.aheadOfWindow = true }
@@ -67,6 +70,7 @@ struct ParallelDifferentialTests {
             #expect(seen.consumed.map(\.1) == expected.map(\.1), "\(context)")
             #expect(!seen.overlapped, "\(context)")
             #expect(!seen.aheadOfWindow, "\(context)")
+            #expect(seen.alongside == 1, "\(context): the work alongside runs once")
         }
     }
 }

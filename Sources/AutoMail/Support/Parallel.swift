@@ -45,18 +45,44 @@ enum Parallel {
     /// There is no barrier: while one thread consumes, the others go on computing the next indices, at
     /// most `window` indices ahead of the last one consumed, so at most `window` values are ever held.
     /// With one thread it is `for i in 0..<count { consume(i, transform(i)) }`, the definition.
+    ///
+    /// `alongside`, when given, runs once, before that loop on one thread, else on the first thread to
+    /// start while the others begin on the indices: work the caller needs only after they are all consumed.
     static func forEachInOrder<T>(
-        _ count: Int, parallelism: Int, window: Int, _ transform: (Int) -> T, consume: (Int, T) -> Void
+        _ count: Int, parallelism: Int, window: Int, alongside: (() -> Void)? = nil, _ transform: (Int) -> T,
+        consume: (Int, T) -> Void
     ) {
         guard parallelism > 1, count > 1 else {
+            alongside?()
             for index in 0..<count { consume(index, transform(index)) }
             return
         }
         withoutActuallyEscaping(transform) { transform in
             withoutActuallyEscaping(consume) { consume in
                 let pipeline = Pipeline(count: count, window: max(1, window), transform: transform, consume: consume)
-                DispatchQueue.concurrentPerform(iterations: min(parallelism, count)) { _ in pipeline.run() }
+                let extra = Extra(alongside)
+                DispatchQueue.concurrentPerform(iterations: min(parallelism, count)) { _ in
+                    extra.runOnce()
+                    pipeline.run()
+                }
             }
+        }
+    }
+
+    /// Work run once by whichever thread asks first.
+    private final class Extra: @unchecked Sendable {
+        private let taken = Lock(guarding: false)
+        private let work: (() -> Void)?
+
+        init(_ work: (() -> Void)?) { self.work = work }
+
+        func runOnce() {
+            guard let work,
+                !taken.withLock({ taken in
+                    defer { taken = true }; return taken
+                })
+            else { return }
+            work()
         }
     }
 

@@ -38,7 +38,7 @@ struct BundleLowering {
         let used = lowerTemplates(batchSize: Int.max, finish: \.value, cached: nil) { id, value in templates[id] = value
         }
         content["templates"] = .object(templates)
-        content.merge(tail(used: used).mapValues(\.value)) { first, _ in first }
+        content.merge(tail(used: used, independent: independentTail()).mapValues(\.value)) { first, _ in first }
         return content
     }
 
@@ -50,12 +50,16 @@ struct BundleLowering {
         throws(BundleSigningError)
         -> String
     {
-        try BundleEmitter.emit(members: head(), streamed: "templates", signingKey: signingKey, into: &sink) { yield in
+        let lowering = self
+        return try BundleEmitter.emit(members: head(), streamed: "templates", signingKey: signingKey, into: &sink) {
+            yield in
+            // The members after the templates that do not depend on them, made while templates are lowered.
+            var independent: [String: LateMember] = [:]
             // Each template written in both forms on the thread that lowered it.
-            tail(
-                used: lowerTemplates(
-                    batchSize: options.streamingBatchSize, finish: \.written, cached: (\.written, { $0 }), yield
-                ))
+            let used = lowerTemplates(
+                batchSize: options.streamingBatchSize, finish: \.written, cached: (\.written, { $0 }),
+                alongside: { independent = lowering.independentTail() }, yield)
+            return tail(used: used, independent: independent)
         }
     }
 
@@ -93,18 +97,22 @@ struct BundleLowering {
         return content
     }
 
-    /// The members that sort after `templates`: the variables the templates read (`used`) and the triggers.
-    private func tail(used: Set<String>) -> [String: LateMember] {
+    /// The members that sort after `templates`: the variables the templates read (`used`), and the members
+    /// that do not depend on the templates (`independent`: ``independentTail()``).
+    private func tail(used: Set<String>, independent: [String: LateMember]) -> [String: LateMember] {
         let variables = JSONValue.array(
             variables.contactVariables.filter { used.contains($0.name) }.sorted { $0.name < $1.name }.map {
                 var entry: [String: JSONValue] = ["name": .string($0.name), "type": .string($0.type)]
                 if $0.name == "unsubscribe_url" { entry["required"] = .bool(true) }
                 return .object(entry)
             })
-        return [
-            "variables": .value(variables), "triggers": triggers(),
-            "timing": .value(TimingLowering(timing: manifest.timing).member()),
-        ]
+        return independent.merging(["variables": .value(variables)]) { first, _ in first }
+    }
+
+    /// The members after `templates` that do not depend on them: the triggers (grouped by event, each
+    /// event's list written later) and the timing.
+    private func independentTail() -> [String: LateMember] {
+        ["triggers": triggers(), "timing": .value(TimingLowering(timing: manifest.timing).member())]
     }
 
     /// Checks and lowers every template on `options.parallelism` threads, at most `batchSize` ahead of the
@@ -116,11 +124,12 @@ struct BundleLowering {
     ///
     /// With `cached` (the streamed build) and ``BuildOptions/templateCache``, a template is taken from the
     /// cache when its entry is there and intact, and kept in it when the rules found nothing in it:
-    /// `cached` turns an entry into `Lowered` and back.
+    /// `cached` turns an entry into `Lowered` and back. `alongside`, when given, runs once, on one of the
+    /// threads, while the others lower templates.
     private mutating func lowerTemplates<Lowered>(
         batchSize: Int, finish: @escaping (LoweredTemplate) -> Lowered,
         cached: (restore: (TemplateCache.Entry) -> Lowered, written: (Lowered) -> WrittenEntry)?,
-        _ yield: (String, Lowered) -> Void
+        alongside: (() -> Void)? = nil, _ yield: (String, Lowered) -> Void
     ) -> Set<String> {
         let cache = cached == nil ? nil : options.templateCache
         var used = Set<String>(["unsubscribe_url"])
@@ -155,7 +164,7 @@ struct BundleLowering {
         // No batch waits for its slowest template: each thread takes the next template as it is free, and
         // whichever thread finds the next template in id order done writes it (never two at once), at most
         // `window` templates ahead of the last one written.
-        Parallel.forEachInOrder(order.count, parallelism: options.parallelism, window: window) {
+        Parallel.forEachInOrder(order.count, parallelism: options.parallelism, window: window, alongside: alongside) {
             [self, shared] position in
             let template = all[order[position]]
             // A template unchanged since a build that found nothing in it: its entry as written then.
