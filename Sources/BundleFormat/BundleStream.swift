@@ -42,12 +42,20 @@ public enum LateMember {
     /// ``object(keys:entry:)`` whose entries the stream takes already written by `written`, each the
     /// bytes ``WrittenEntry/init(_:)`` writes for `entry` of the same key.
     case writtenObject(keys: [String], entry: (String) -> JSONValue, written: (String) -> WrittenEntry)
+    /// ``writtenObject(keys:entry:written:)`` whose entries `produce` hands over rather than the stream
+    /// asking for each in turn: given the keys in the order they are written, `produce` calls its `yield`
+    /// with each key's position in that list and its entry written (the bytes ``WrittenEntry/init(_:)``
+    /// writes for `entry` of the key), in that order, one call at a time (so it may write the next entries
+    /// on other threads meanwhile).
+    case producedObject(
+        keys: [String], entry: (String) -> JSONValue,
+        produce: (_ keys: [String], _ yield: (Int, WrittenEntry) -> Void) -> Void)
 
     /// The member as one value.
     public var value: JSONValue {
         switch self {
         case .value(let value): value
-        case let .object(keys, entry), let .writtenObject(keys, entry, _):
+        case let .object(keys, entry), let .writtenObject(keys, entry, _), let .producedObject(keys, entry, _):
             .object(Dictionary(keys.map { ($0, entry($0)) }) { first, _ in first })
         }
     }
@@ -275,6 +283,7 @@ extension BundleEmitter {
             case .value(let value): writer.member(name, value)
             case let .object(keys, entry): writer.member(name, keys: keys, entry: entry)
             case let .writtenObject(keys, _, written): writer.member(name, keys: keys, written: written)
+            case let .producedObject(keys, _, produce): writer.member(name, keys: keys, produce: produce)
             }
         }
         return try writer.finish()
@@ -355,6 +364,17 @@ private struct StreamWriter<Sink: BundleSink> {
     mutating func member(_ name: String, keys: [String], written: (String) -> WrittenEntry) {
         beginStreamed(name)
         for key in keys.sorted(by: JSONWriter.keyPrecedes) { entry(key, written(key)) }
+        endStreamed()
+        flushIfFull()
+    }
+
+    /// ``member(_:keys:entry:)`` with the entries handed over by `produce` in the order of the sorted keys.
+    mutating func member(
+        _ name: String, keys: [String], produce: (_ keys: [String], _ yield: (Int, WrittenEntry) -> Void) -> Void
+    ) {
+        beginStreamed(name)
+        let sorted = keys.sorted(by: JSONWriter.keyPrecedes)
+        produce(sorted) { position, written in entry(sorted[position], written) }
         endStreamed()
         flushIfFull()
     }

@@ -1,4 +1,5 @@
 import AutoMail
+import BundleFormat
 import Diagnostics
 import Foundation
 import Testing
@@ -64,6 +65,17 @@ import Testing
             let parallel = Compiler.build(loaded.files, options: BuildOptions(revision: "r", parallelism: threads))
             #expect(serial.bundle == parallel.bundle)
             #expect(serial.diagnostics == parallel.diagnostics)
+            // The streamed build, as `automail build` writes it: templates rendered ahead of the writing.
+            var sink = BundleBytes()
+            let streamed = try Compiler.build(
+                loaded.files, options: BuildOptions(revision: "r", parallelism: threads), into: &sink)
+            #expect(streamed.diagnostics == serial.diagnostics, "\(threads) threads")
+            if serial.bundle != nil {
+                #expect(sink.bytes == serial.bundle, "\(threads) threads")
+                #expect(streamed.bundleDigest == serial.bundleDigest)
+            } else {
+                #expect(streamed.bundleDigest == nil, "an error leaves no bundle")
+            }
         }
     }
 }

@@ -20,7 +20,7 @@ struct StreamingBuildTests {
                 continue
             }
             let signed = try BundleEmitter.emit(content, signingKey: key)
-            for parallelism in [1, 2] {
+            for parallelism in [1, 2, 4] {
                 for batch in [1, 3, 256] {
                     var options = BuildOptions(revision: "r", parallelism: parallelism)
                     options.streamingBatchSize = batch

@@ -84,32 +84,43 @@ struct DecodedWorkspace {
     /// The line tables of the files that hold Liquid or Markdown texts (the manifest and templates).
     static func lineTables(of files: [SourceFile]) -> [String: SourceLines] {
         var lines: [String: SourceLines] = [:]
-        for file in files where [.manifest, .template].contains(FileKind(path: file.path)) {
+        for file in files where hasLineTable(file) {
             lines[file.path] = SourceLines(file)
         }
         return lines
     }
 
-    /// Parses and decodes `files`, a batch at a time (``DecodeStage/batchSize``): each batch's outcomes
-    /// are taken into the workspace and dropped before the next is parsed, so the files' trigger lists
-    /// (50,000 triggers in 2,000 files) are never all held beside the workspace's array of them.
+    /// Whether `file` holds Liquid or Markdown texts, whose positions the rules map through its line table.
+    static func hasLineTable(_ file: SourceFile) -> Bool {
+        [.manifest, .template].contains(FileKind(path: file.path))
+    }
+
+    /// Parses and decodes `files` on `options.parallelism` threads, each thread taking the next file as it
+    /// is free (with its line table, ``lineTables(of:)``), and takes the outcomes into the workspace in path
+    /// order as they are done, at most ``DecodeStage/batchSize`` ahead of the last one taken: the files'
+    /// trigger lists (50,000 triggers in 2,000 files) are never all held beside the workspace's array of them.
     static func decode(_ files: [SourceFile], options: BuildOptions, timings: inout PhaseTimings) -> DecodedWorkspace {
         let sorted = sorted(files)
         var builder = Builder(files: sorted)
+        var lines: [String: SourceLines] = [:]
         options.progress?.update { $0.files = sorted.count }
-        var start = 0
-        while start < sorted.count {
-            let end = min(sorted.count, start + DecodeStage.batchSize)
-            for outcome in DecodeStage.run(Array(sorted[start..<end]), options: options) {
-                builder.add(outcome, timings: &timings)
+        Parallel.forEachInOrder(sorted.count, parallelism: options.parallelism, window: DecodeStage.batchSize) {
+            let file = sorted[$0]
+            var outcome = DecodeStage.decode(file, options: options)
+            guard hasLineTable(file) else { return (outcome, SourceLines?.none) }
+            // Counted as parsing, as the line table made while parsing is.
+            let clock = ContinuousClock()
+            let mark = clock.now
+            let table = SourceLines(file)
+            outcome.parseTime += clock.now - mark
+            return (outcome, table)
+        } consume: { index, outcome in
+            builder.add(outcome.0, timings: &timings)
+            if let table = outcome.1 { lines[sorted[index].path] = table }
+            if (index + 1) % DecodeStage.batchSize == 0 || index + 1 == sorted.count {
+                options.progress?.update { $0.filesRead = index + 1 }
             }
-            options.progress?.update { $0.filesRead = end }
-            start = end
         }
-        let clock = ContinuousClock()
-        let mark = clock.now
-        let lines = lineTables(of: sorted)
-        timings.parse += clock.now - mark
         return builder.finish(files: sorted, lines: lines)
     }
 }

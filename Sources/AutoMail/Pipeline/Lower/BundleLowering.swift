@@ -38,7 +38,7 @@ struct BundleLowering {
         let used = lowerTemplates(batchSize: Int.max, finish: \.value, cached: nil) { id, value in templates[id] = value
         }
         content["templates"] = .object(templates)
-        content.merge(tail(used: used).mapValues(\.value)) { first, _ in first }
+        content.merge(tail(used: used, independent: independentTail()).mapValues(\.value)) { first, _ in first }
         return content
     }
 
@@ -50,12 +50,16 @@ struct BundleLowering {
         throws(BundleSigningError)
         -> String
     {
-        try BundleEmitter.emit(members: head(), streamed: "templates", signingKey: signingKey, into: &sink) { yield in
+        let lowering = self
+        return try BundleEmitter.emit(members: head(), streamed: "templates", signingKey: signingKey, into: &sink) {
+            yield in
+            // The members after the templates that do not depend on them, made while templates are lowered.
+            var independent: [String: LateMember] = [:]
             // Each template written in both forms on the thread that lowered it.
-            tail(
-                used: lowerTemplates(
-                    batchSize: options.streamingBatchSize, finish: \.written, cached: (\.written, { $0 }), yield
-                ))
+            let used = lowerTemplates(
+                batchSize: options.streamingBatchSize, finish: \.written, cached: (\.written, { $0 }),
+                alongside: { independent = lowering.independentTail() }, yield)
+            return tail(used: used, independent: independent)
         }
     }
 
@@ -93,33 +97,39 @@ struct BundleLowering {
         return content
     }
 
-    /// The members that sort after `templates`: the variables the templates read (`used`) and the triggers.
-    private func tail(used: Set<String>) -> [String: LateMember] {
+    /// The members that sort after `templates`: the variables the templates read (`used`), and the members
+    /// that do not depend on the templates (`independent`: ``independentTail()``).
+    private func tail(used: Set<String>, independent: [String: LateMember]) -> [String: LateMember] {
         let variables = JSONValue.array(
             variables.contactVariables.filter { used.contains($0.name) }.sorted { $0.name < $1.name }.map {
                 var entry: [String: JSONValue] = ["name": .string($0.name), "type": .string($0.type)]
                 if $0.name == "unsubscribe_url" { entry["required"] = .bool(true) }
                 return .object(entry)
             })
-        return [
-            "variables": .value(variables), "triggers": triggers(),
-            "timing": .value(TimingLowering(timing: manifest.timing).member()),
-        ]
+        return independent.merging(["variables": .value(variables)]) { first, _ in first }
     }
 
-    /// Checks and lowers every template, `batchSize` at a time (each batch on `options.parallelism`
-    /// threads), and hands each, made into `Lowered` by `finish` on the thread that lowered it, to
-    /// `yield` with its id, in increasing id order (UTF-8 bytes); returns the variables they read. When
+    /// The members after `templates` that do not depend on them: the triggers (grouped by event, each
+    /// event's list written later) and the timing.
+    private func independentTail() -> [String: LateMember] {
+        ["triggers": triggers(), "timing": .value(TimingLowering(timing: manifest.timing).member())]
+    }
+
+    /// Checks and lowers every template on `options.parallelism` threads, at most `batchSize` ahead of the
+    /// last one handed on, and hands each, made into `Lowered` by `finish` on the thread that lowered it,
+    /// to `yield` with its id, in increasing id order (UTF-8 bytes; one call at a time, on any of the
+    /// threads); returns the variables they read. When
     /// two templates share an id (never in a workspace without errors) the later one in workspace order
     /// is the one yielded, as a dictionary keeps it.
     ///
     /// With `cached` (the streamed build) and ``BuildOptions/templateCache``, a template is taken from the
     /// cache when its entry is there and intact, and kept in it when the rules found nothing in it:
-    /// `cached` turns an entry into `Lowered` and back.
+    /// `cached` turns an entry into `Lowered` and back. `alongside`, when given, runs once, on one of the
+    /// threads, while the others lower templates.
     private mutating func lowerTemplates<Lowered>(
         batchSize: Int, finish: @escaping (LoweredTemplate) -> Lowered,
         cached: (restore: (TemplateCache.Entry) -> Lowered, written: (Lowered) -> WrittenEntry)?,
-        _ yield: (String, Lowered) -> Void
+        alongside: (() -> Void)? = nil, _ yield: (String, Lowered) -> Void
     ) -> Set<String> {
         let cache = cached == nil ? nil : options.templateCache
         var used = Set<String>(["unsubscribe_url"])
@@ -150,50 +160,52 @@ struct BundleLowering {
         let locales = preparedLocales(layout: layout, shared: shared)
         let defaultSender = senders().1
         options.progress?.update { $0.templates = order.count }
-        var start = 0
-        while start < order.count {
-            let batch = order[start..<(start + min(order.count - start, max(1, batchSize)))]
-            let lowered = Parallel.map(batch.count, parallelism: options.parallelism) { [self, shared] offset in
-                let template = all[batch[batch.startIndex + offset]]
-                // A template unchanged since a build that found nothing in it: its entry as written then.
-                let cacheKey = cacheInput.flatMap { input in
-                    input.files[template.file].map { TemplateCache.key(context: input.context, file: $0) }
-                }
-                if let cache, let cached, let cacheKey {
-                    let entry = cache.store.load(cacheKey).flatMap { TemplateCache.decode($0, key: cacheKey) }
-                    cache.count(hit: entry != nil)
-                    if let entry { return (Optional(cached.restore(entry)), entry.reads, [Diagnostic]()) }
-                }
-                var bag = DiagnosticBag()
-                var conversions = shared
-                templateRules.check(template, into: &bag, keeping: &conversions)
-                // Never lowered with an error: the lowering expects text the rules accepted.
-                guard !bag.hasErrors else { return (Lowered?.none, Set<String>(), bag.diagnostics) }
-                var reads = Set<String>()
-                let value = lower(
-                    template, defaultSender: defaultSender, layout: layout, pieces: pieces, locales: locales,
-                    findings: conversions, used: &reads)
-                let lowered = finish(value)
-                // Only a template with nothing to report is kept: a cached one gives no diagnostic back.
-                if let cache, let cached, let cacheKey, bag.diagnostics.isEmpty {
-                    let entry = TemplateCache.Entry(written: cached.written(lowered), reads: reads)
-                    cache.store.store(cacheKey, TemplateCache.encode(entry, key: cacheKey))
-                }
-                return (Optional(lowered), reads, bag.diagnostics)
+        let window = max(1, batchSize)
+        // No batch waits for its slowest template: each thread takes the next template as it is free, and
+        // whichever thread finds the next template in id order done writes it (never two at once), at most
+        // `window` templates ahead of the last one written.
+        Parallel.forEachInOrder(order.count, parallelism: options.parallelism, window: window, alongside: alongside) {
+            [self, shared] position in
+            let template = all[order[position]]
+            // A template unchanged since a build that found nothing in it: its entry as written then.
+            let cacheKey = cacheInput.flatMap { input in
+                input.files[template.file].map { TemplateCache.key(context: input.context, file: $0) }
             }
-            for (position, (value, reads, diagnostics)) in zip(batch.indices, lowered) {
-                templateDiagnostics += diagnostics
-                used.formUnion(reads)
-                let id = all[order[position]].id.value
-                if position + 1 < order.count, all[order[position + 1]].id.value == id { continue }
-                guard let value else {
-                    leftOutTemplates = true
-                    continue
-                }
-                yield(id, value)
+            if let cache, let cached, let cacheKey {
+                let entry = cache.store.load(cacheKey).flatMap { TemplateCache.decode($0, key: cacheKey) }
+                cache.count(hit: entry != nil)
+                if let entry { return (Optional(cached.restore(entry)), entry.reads, [Diagnostic]()) }
             }
-            start = batch.endIndex
-            options.progress?.update { $0.templatesRendered = start }
+            var bag = DiagnosticBag()
+            var conversions = shared
+            templateRules.check(template, into: &bag, keeping: &conversions)
+            // Never lowered with an error: the lowering expects text the rules accepted.
+            guard !bag.hasErrors else { return (Lowered?.none, Set<String>(), bag.diagnostics) }
+            var reads = Set<String>()
+            let value = lower(
+                template, defaultSender: defaultSender, layout: layout, pieces: pieces, locales: locales,
+                findings: conversions, used: &reads)
+            let lowered = finish(value)
+            // Only a template with nothing to report is kept: a cached one gives no diagnostic back.
+            if let cache, let cached, let cacheKey, bag.diagnostics.isEmpty {
+                let entry = TemplateCache.Entry(written: cached.written(lowered), reads: reads)
+                cache.store.store(cacheKey, TemplateCache.encode(entry, key: cacheKey))
+            }
+            return (Optional(lowered), reads, bag.diagnostics)
+        } consume: { position, outcome in
+            let (value, reads, diagnostics) = outcome
+            templateDiagnostics += diagnostics
+            used.formUnion(reads)
+            if (position + 1) % window == 0 || position + 1 == order.count {
+                options.progress?.update { $0.templatesRendered = position + 1 }
+            }
+            let id = all[order[position]].id.value
+            if position + 1 < order.count, all[order[position + 1]].id.value == id { return }
+            guard let value else {
+                leftOutTemplates = true
+                return
+            }
+            yield(id, value)
         }
         return used
     }
@@ -398,9 +410,16 @@ struct BundleLowering {
                     oncePerContactSeconds: once, timing: timing.actionTiming(trigger))
             }
         }
-        return .writtenObject(
-            keys: Array(byEvent.keys), entry: { LoweredAction.value(of: actions($0)) },
-            written: { LoweredAction.written(actions($0)) })
+        // Each event's list written on whichever thread is free, handed to the stream in key order.
+        let parallelism = options.parallelism
+        return .producedObject(keys: Array(byEvent.keys), entry: { LoweredAction.value(of: actions($0)) }) {
+            keys, yield in
+            Parallel.forEachInOrder(keys.count, parallelism: parallelism, window: 256) {
+                LoweredAction.written(actions(keys[$0]))
+            } consume: { position, written in
+                yield(position, written)
+            }
+        }
     }
 }
 
