@@ -6,7 +6,10 @@ import Liquid
 /// A token is `prefix` + decimal index + `X`. The prefix is `L` followed by `Q`s and a `Z`,
 /// lengthened until it does not occur in the source; it has a single `L`, so no occurrence can
 /// straddle source text and a token.
-struct ProtectedMarkdown {
+///
+/// A class, not a struct: the conversion's hooks and the text writer share one document, and a copy of a
+/// value holding eight arrays and strings retained each of them (four copies a body).
+final class ProtectedMarkdown {
     /// What a placeholder stands for.
     struct Placeholder {
         var construct: LiquidScanner.Construct
@@ -56,13 +59,18 @@ struct ProtectedMarkdown {
         self.scanner = scanner
         let scalars = scanner.scalars
         let sourceBytes = Array(source.utf8)
-        var prefix = "LQQZ"
+        var prefix = Self.defaultPrefix
+        var prefixBytes = Self.defaultPrefixBytes
         // The byte search is a quick "no": a Character match is always a byte match too.
-        while UTF8Text.contains(source, prefix), source.contains(prefix) {
+        while sourceBytes.withUnsafeBufferPointer({ UTF8Text.firstOffset(of: prefixBytes, in: $0, from: 0) }) != nil,
+            source.contains(prefix)
+        {
             prefix = "L" + String(repeating: "Q", count: prefix.count - 1) + "Z"
+            prefixBytes = Array(prefix.utf8)
         }
         self.prefix = prefix
-        self.prefixBytes = Array(prefix.utf8)
+        self.prefixBytes = prefixBytes
+        let usesDefaultTokens = prefixBytes == Self.defaultPrefixBytes
 
         let constructs = scanner.constructs()
         var placeholders: [Placeholder] = []
@@ -76,6 +84,9 @@ struct ProtectedMarkdown {
             case token(Int, Range<Int>)
         }
         var units: [Unit] = []
+        // A unit a construct, a run before each, and a newline and a run a line: room for them at once.
+        units.reserveCapacity(2 * constructs.count + 2 * Self.newlineCount(sourceBytes) + 2)
+        placeholders.reserveCapacity(constructs.count)
         // The source is walked once, in order, on its bytes: `scalarCursor` and `byteCursor` are the same
         // position (a scalar boundary), as Unicode-scalar and UTF-8 offsets.
         var scalarCursor = 0
@@ -108,10 +119,19 @@ struct ProtectedMarkdown {
                 ).byte
             scalarCursor = construct.range.upperBound
             // The construct's bytes are its scalars' UTF-8: the same string `ScalarText.string` makes of them.
-            let text = String(decoding: sourceBytes[start..<byteCursor], as: UTF8.self)
-            units.append(.token(placeholders.count, construct.range))
-            placeholders.append(
-                Placeholder(construct: construct, source: text, token: "\(prefix)\(placeholders.count)X"))
+            // Copied from the source's own storage (both bounds are scalar boundaries): no validation again.
+            let utf8 = source.utf8
+            let text = String(
+                Substring(
+                    utf8[
+                        utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: byteCursor)
+                    ]))
+            let index = placeholders.count
+            units.append(.token(index, construct.range))
+            let token =
+                usesDefaultTokens && index < Self.defaultTokens.count
+                ? Self.defaultTokens[index] : prefix + String(index) + "X"
+            placeholders.append(Placeholder(construct: construct, source: text, token: token))
         }
         if scalarCursor < scalars.count { appendVerbatim(upTo: scalars.count) }
 
@@ -123,6 +143,17 @@ struct ProtectedMarkdown {
         // At most a piece a unit, and inserted newlines: the room for most bodies at once.
         pieces.reserveCapacity(units.count + 8)
         var protectedCount = 0
+        // Verbatim bytes are copied a stretch at a time: consecutive runs and newlines are consecutive bytes
+        // of the source, appended together before the next token or inserted newline (and at the end).
+        var pendingBytes = 0..<0
+        func flushVerbatim() {
+            guard !pendingBytes.isEmpty else { return }
+            sourceBytes.withUnsafeBufferPointer { source in
+                // `pendingBytes` is a union of ranges of units, all within the source's bytes.
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: source[pendingBytes]))
+            }
+            pendingBytes = 0..<0
+        }
         func emitVerbatim(_ range: Range<Int>, bytes: Range<Int>) {
             if let last = pieces.last, last.verbatim,
                 last.protectedStart + last.protectedLength == protectedCount,
@@ -136,12 +167,18 @@ struct ProtectedMarkdown {
                         protectedStart: protectedCount, protectedLength: range.count,
                         sourceStart: range.lowerBound, sourceLength: range.count, verbatim: true))
             }
-            output.append(contentsOf: sourceBytes[bytes])
+            if pendingBytes.upperBound == bytes.lowerBound, !pendingBytes.isEmpty {
+                pendingBytes = pendingBytes.lowerBound..<bytes.upperBound
+            } else {
+                flushVerbatim()
+                pendingBytes = bytes
+            }
             protectedCount += range.count
         }
         func emitToken(_ index: Int, range: Range<Int>) {
             // Tokens are ASCII: one scalar a byte.
             let token = placeholders[index].token.utf8
+            flushVerbatim()
             pieces.append(
                 Piece(
                     protectedStart: protectedCount, protectedLength: token.count,
@@ -154,22 +191,31 @@ struct ProtectedMarkdown {
                 Piece(
                     protectedStart: protectedCount, protectedLength: 1,
                     sourceStart: offset, sourceLength: 0, verbatim: false))
+            flushVerbatim()
             output.append(UInt8(ascii: "\n"))
             protectedCount += 1
         }
 
-        let edges = Self.tagEdges(
-            units: units.map { unit in
-                switch unit {
-                case .run(let range, _): .run(range)
-                case .newline: .newline
-                case .token(let index, _): .token(index)
-                }
-            }, scalars: scalars, placeholders: placeholders)
-        let blockOutputs = Self.blockOutputs(placeholders, scalars: scalars, edges: edges)
-        let hoisted = Self.hoistedTags(placeholders: placeholders, edges: edges)
-
         let silent = placeholders.map(\.construct.isSilentTag)
+        // Without a silent tag no placeholder stands alone, none is hoisted and no capture holds blocks: the
+        // three tables below are empty, and the units are not copied for them.
+        let blockOutputs: Set<Int>
+        let hoisted: Set<Int>
+        if silent.contains(true) {
+            let edges = Self.tagEdges(
+                units: units.map { unit in
+                    switch unit {
+                    case .run(let range, _): .run(range)
+                    case .newline: .newline
+                    case .token(let index, _): .token(index)
+                    }
+                }, scalars: scalars, placeholders: placeholders)
+            blockOutputs = Self.blockOutputs(placeholders, scalars: scalars, edges: edges)
+            hoisted = Self.hoistedTags(placeholders: placeholders, edges: edges)
+        } else {
+            blockOutputs = []
+            hoisted = []
+        }
         var lineStart = 0
         var inFence = false
         // A line's first four scalars (see below), in one buffer kept for every line.
@@ -266,11 +312,44 @@ struct ProtectedMarkdown {
             lineStart = lineEnd + 1
         }
 
+        flushVerbatim()
         self.continuationOffsets = UTF8Text.continuationOffsets(in: output)
         self.text = String(decoding: output, as: UTF8.self)
         self.placeholders = placeholders
         self.blockOutputs = blockOutputs
         self.pieces = pieces
+    }
+
+    /// The prefix of tokens when the source does not hold it (most sources).
+    static let defaultPrefix = "LQQZ"
+    static let defaultPrefixBytes: [UInt8] = Array(defaultPrefix.utf8)
+    /// The first tokens of ``defaultPrefix``, made once: `"\(prefix)\(index)X"` cost an interpolation a
+    /// placeholder.
+    static let defaultTokens: [String] = (0..<64).map { "\(defaultPrefix)\($0)X" }
+
+    /// The number of `\n` bytes in `bytes`, eight bytes at a time.
+    static func newlineCount(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            let count = buffer.count
+            var total = 0
+            var i = 0
+            if let base = buffer.baseAddress.map(UnsafeRawPointer.init) {
+                // Each load reads `i..<i + 8`, within the buffer. A byte of `x` is zero where the byte was `\n`,
+                // and the has-zero test says exactly whether one is; the word's bytes are then counted one by one.
+                while i + 8 <= count {
+                    let x = base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+                    if (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0 {
+                        for k in 0..<8 where buffer[i + k] == 0x0A { total += 1 }
+                    }
+                    i += 8
+                }
+            }
+            while i < count {
+                if buffer[i] == 0x0A { total += 1 }
+                i += 1
+            }
+            return total
+        }
     }
 
     /// The outputs `{{ name }}` (no filter) of a name whose `capture` holds blocks: its opening tag
