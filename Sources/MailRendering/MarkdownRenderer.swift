@@ -92,8 +92,10 @@ struct MarkdownConversion {
 
     /// Converts `markdown`; without `writesHTML`, only finds its issues (the same issues: the hooks
     /// that find them are called in the writer's order, ``MailMarkdown/callHooks(_:)``) and leaves
-    /// ``protectedHTML`` empty.
-    init(markdown: String, typography: Typography = .none, writesHTML: Bool = true) {
+    /// ``protectedHTML`` empty. With `unwrapsAfterWriting`, the paragraphs of tags alone are unwrapped by
+    /// ``unwrapTagParagraphs(in:document:)`` over the written HTML, the definition of what the writer does
+    /// as it writes them (``TagParagraphs``).
+    init(markdown: String, typography: Typography = .none, writesHTML: Bool = true, unwrapsAfterWriting: Bool = false) {
         if let reason = MarkdownBounds.problem(in: markdown) {
             protectedDocument = ProtectedMarkdown(source: "")
             protectedHTML = ""
@@ -184,9 +186,17 @@ struct MarkdownConversion {
                 if let issue { recorder.issues.append(issue) }
                 return rewritten
             })
-        let inkHTML = MailMarkdown(document.text).html(hooks: hooks, lineBreaks: true)
-        protectedHTML = typography.apply(
-            toProtectedHTML: Self.markButtons(in: Self.unwrapTagParagraphs(in: inkHTML, document: document)))
+        // The paragraphs of tags alone are unwrapped as they are written; `unwrapsAfterWriting` does it as
+        // a pass over the written HTML instead (the definition, for the differential test).
+        let html: String
+        if unwrapsAfterWriting {
+            html = Self.unwrapTagParagraphs(
+                in: MailMarkdown(document.text).html(hooks: hooks, lineBreaks: true), document: document)
+        } else {
+            html = MailMarkdown(document.text).html(
+                hooks: hooks, lineBreaks: true, unwrapping: TagParagraphs(document))
+        }
+        protectedHTML = typography.apply(toProtectedHTML: Self.markButtons(in: html))
 
         self.issues = Self.finish(
             issues + recorder.issues, markdown: markdown, document: document, codeRanges: recorder.codeRanges)

@@ -701,14 +701,22 @@ final class ProtectedMarkdown {
     /// `string` with every placeholder replaced by `replacement(placeholder)`.
     func replacingTokens(in string: some StringProtocol, _ replacement: (Placeholder) -> String) -> String {
         let substring = Substring(string)
+        let tokens = tokens(in: substring)
+        guard !tokens.isEmpty else { return String(substring) }
+        // Room for the text and the placeholders' sources at once (most replacements are those sources), and
+        // the pieces appended as `Substring` and `String`: `+=` took the generic path of a sequence of
+        // Characters, and the result grew several times a body.
+        var room = substring.utf8.count
+        for token in tokens { room += placeholders[token.index].source.utf8.count }
         var result = ""
+        result.reserveCapacity(room)
         var last = substring.startIndex
-        for token in tokens(in: substring) {
-            result += substring[last..<token.range.lowerBound]
-            result += replacement(placeholders[token.index])
+        for token in tokens {
+            result.append(contentsOf: substring[last..<token.range.lowerBound])
+            result.append(replacement(placeholders[token.index]))
             last = token.range.upperBound
         }
-        result += substring[last...]
+        result.append(contentsOf: substring[last...])
         return result
     }
 }
