@@ -34,10 +34,12 @@ final class ProtectedMarkdown {
     /// `{% capture intro %}…blank line…{% endcapture %}`): they print blocks, so on a line of their own
     /// they stand alone like a tag, never inside a paragraph.
     let blockOutputs: Set<Int>
+    /// ``standsAlone(_:)`` by placeholder index, answered once: a lookup in `blockOutputs` hashed the index.
+    let alone: [Bool]
 
     /// Whether placeholder `index` may stand between blocks: a silent tag, or a block output.
     func standsAlone(_ index: Int) -> Bool {
-        placeholders[index].construct.isSilentTag || blockOutputs.contains(index)
+        alone[index]
     }
 
     /// Maps the protected text back to the source: contiguous pieces in protected order.
@@ -216,11 +218,17 @@ final class ProtectedMarkdown {
             blockOutputs = []
             hoisted = []
         }
+        // The two sets as tables by index, read at every token below.
+        var alone = silent
+        for index in blockOutputs { alone[index] = true }
+        var isHoistedTag = [Bool](repeating: false, count: hoisted.isEmpty ? 0 : placeholders.count)
+        for index in hoisted { isHoistedTag[index] = true }
         var lineStart = 0
         var inFence = false
-        // A line's first four scalars (see below), in one buffer kept for every line.
-        var head: [Unicode.Scalar] = []
-        head.reserveCapacity(4)
+        // A line's first four scalars (see below), in four locals and a count: an array emptied a line cost
+        // more than the line's other work.
+        var head: (Unicode.Scalar, Unicode.Scalar, Unicode.Scalar, Unicode.Scalar) = (" ", " ", " ", " ")
+        var headCount = 0
         while lineStart < units.count {
             var lineEnd = lineStart
             while lineEnd < units.count {
@@ -233,22 +241,30 @@ final class ProtectedMarkdown {
             var onlyTags = true
             // The line's text without its placeholders, spaces and tabs dropped in front: its
             // first four scalars decide whether it opens or closes a fence.
-            head.removeAll(keepingCapacity: true)
+            headCount = 0
             for position in lineStart..<lineEnd {
                 switch units[position] {
                 case .run(let range, _):
                     for offset in range {
                         // Once the line holds text and its first four scalars are known, the rest of the
                         // run changes neither: `onlyTags` never turns true again, `head` is full.
-                        if !onlyTags, head.count >= 4 { break }
+                        if !onlyTags, headCount >= 4 { break }
                         let scalar = scalars[offset]
                         if !LiquidScanner.isWhitespace(scalar) { onlyTags = false }
-                        if head.count < 4, !(head.isEmpty && (scalar == " " || scalar == "\t")) { head.append(scalar) }
+                        if headCount < 4, !(headCount == 0 && (scalar == " " || scalar == "\t")) {
+                            switch headCount {
+                            case 0: head.0 = scalar
+                            case 1: head.1 = scalar
+                            case 2: head.2 = scalar
+                            default: head.3 = scalar
+                            }
+                            headCount += 1
+                        }
                     }
                 case .newline:
                     break
                 case .token(let index, _):
-                    if silent[index] || blockOutputs.contains(index) {
+                    if alone[index] {
                         tagCount += 1
                     } else {
                         onlyTags = false
@@ -257,9 +273,9 @@ final class ProtectedMarkdown {
             }
             // `opensFence` answers `false` at once unless the head is three backticks: its line is made
             // only then.
-            if head.count >= 3, head[0] == "`", head[1] == "`", head[2] == "`",
+            if headCount >= 3, head.0 == "`", head.1 == "`", head.2 == "`",
                 Self.opensFence(
-                    head: head,
+                    head: headCount == 3 ? [head.0, head.1, head.2] : [head.0, head.1, head.2, head.3],
                     line: units[lineStart..<lineEnd].lazy.flatMap { unit -> ArraySlice<Unicode.Scalar> in
                         if case .run(let range, _) = unit { return scalars[range] }
                         return []
@@ -283,7 +299,9 @@ final class ProtectedMarkdown {
                 let position = unitIndex - lineStart
                 let unit = units[unitIndex]
                 var isHoisted = false
-                if !standalone, !inFence, case .token(let index, _) = unit, hoisted.contains(index) { isHoisted = true }
+                if !standalone, !inFence, case .token(let index, _) = unit, !isHoistedTag.isEmpty, isHoistedTag[index] {
+                    isHoisted = true
+                }
                 if isHoisted != previousHoisted, position > 0 || isHoisted {
                     let offset: Int
                     switch unit {
@@ -317,6 +335,7 @@ final class ProtectedMarkdown {
         self.text = String(decoding: output, as: UTF8.self)
         self.placeholders = placeholders
         self.blockOutputs = blockOutputs
+        self.alone = alone
         self.pieces = pieces
     }
 

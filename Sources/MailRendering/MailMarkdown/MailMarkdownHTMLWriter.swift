@@ -261,7 +261,7 @@ struct TagParagraphs {
 
     /// The tables of `document`, or `nil` when no placeholder stands alone (nothing is unwrapped).
     init?(_ document: ProtectedMarkdown) {
-        let standsAlone = document.placeholders.indices.map(document.standsAlone)
+        let standsAlone = document.alone
         guard standsAlone.contains(true) else { return nil }
         self.prefix = document.prefixBytes
         self.standsAlone = standsAlone
