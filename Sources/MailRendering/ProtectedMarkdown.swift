@@ -331,7 +331,7 @@ final class ProtectedMarkdown {
         }
 
         flushVerbatim()
-        self.continuationOffsets = UTF8Text.continuationOffsets(in: output)
+        self.continuationOffsets = Self.continuationOffsets(in: output)
         self.text = String(decoding: output, as: UTF8.self)
         self.placeholders = placeholders
         self.blockOutputs = blockOutputs
@@ -584,6 +584,35 @@ final class ProtectedMarkdown {
 
     // MARK: - Positions
 
+    /// ``UTF8Text/continuationOffsets(in:)``, the definition, with each word of eight bytes that holds a
+    /// non-ASCII byte read whole: its continuation bytes (`10xxxxxx`) found by a mask, not byte by byte.
+    static func continuationOffsets(in bytes: [UInt8]) -> [Int] {
+        var result: [Int] = []
+        bytes.withUnsafeBufferPointer { bytes in
+            let count = bytes.count
+            var i = 0
+            if let base = bytes.baseAddress.map(UnsafeRawPointer.init) {
+                // Each load reads `i..<i + 8`, within the buffer; read little-endian, byte `k` of the word is
+                // bits `8k..<8k + 8`. A continuation byte has its top bit set and the next one clear; the shift
+                // moves each byte's bit 6 to its bit 7, within the byte.
+                while i + 8 <= count {
+                    let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                    var continuations = word & ~(word << 1) & 0x8080_8080_8080_8080
+                    while continuations != 0 {
+                        result.append(i + continuations.trailingZeroBitCount / 8)
+                        continuations &= continuations - 1
+                    }
+                    i += 8
+                }
+            }
+            while i < count {
+                if bytes[i] & 0xC0 == 0x80 { result.append(i) }
+                i += 1
+            }
+        }
+        return result
+    }
+
     /// The Unicode-scalar offset in `text` of an index of `text` (or of a substring of it).
     func protectedOffset(of index: String.Index) -> Int {
         let utf8 = text.utf8.distance(from: text.utf8.startIndex, to: index)
@@ -677,6 +706,9 @@ final class ProtectedMarkdown {
                     }
                     let lower = base.index(base.startIndex, offsetBy: startOffset + i)
                     let upper = base.index(base.startIndex, offsetBy: startOffset + cursor + 1)
+                    // Each placeholder's token occurs once in the text: room for them all at the first, not
+                    // grown token by token.
+                    if result.isEmpty { result.reserveCapacity(placeholderCount) }
                     result.append((range: lower..<upper, index: value))
                     i = cursor + 1
                 } else {
