@@ -69,30 +69,34 @@ struct LiquidScanner {
                     }
                     outputCloseMissing = true
                 }
-                if next == "%", !tagCloseMissing, delimiters.closing(.tag, from: index + 2) == nil {
-                    tagCloseMissing = true
-                }
-                if next == "%", !tagCloseMissing, let end = delimiters.closing(.tag, from: index + 2) {
-                    var upper = end + 2
-                    var rawBody: Range<Int>?
-                    let insideStart = index + 2 < end && scalars[index + 2] == "-" ? index + 3 : index + 2
-                    let name = delimiters.tagName(from: insideStart, upTo: end).name
-                    let endName = "end" + name
-                    var close: (tagStart: Int, end: Int)?
-                    if name == "raw" || name == "comment", !endTagMissing.contains(endName) {
-                        if let found = delimiters.endTag(named: endName, from: upper), let end = found.end {
-                            close = (found.start, end)
-                        } else {
-                            endTagMissing.insert(endName)
+                // The closing `%}` searched once (it was searched twice: once to learn that it is missing).
+                if next == "%", !tagCloseMissing {
+                    if let end = delimiters.closing(.tag, from: index + 2) {
+                        var upper = end + 2
+                        var rawBody: Range<Int>?
+                        let insideStart = index + 2 < end && scalars[index + 2] == "-" ? index + 3 : index + 2
+                        let name = delimiters.tagName(from: insideStart, upTo: end).name
+                        var close: (tagStart: Int, end: Int)?
+                        // The end tag's name is made only for the two tags that have one.
+                        if name == "raw" || name == "comment" {
+                            let endName = "end" + name
+                            if !endTagMissing.contains(endName) {
+                                if let found = delimiters.endTag(named: endName, from: upper), let end = found.end {
+                                    close = (found.start, end)
+                                } else {
+                                    endTagMissing.insert(endName)
+                                }
+                            }
                         }
+                        if let close {
+                            if name == "raw" { rawBody = upper..<close.tagStart }
+                            upper = close.end
+                        }
+                        result.append(Construct(kind: .tag, range: index..<upper, rawBody: rawBody))
+                        index = upper
+                        continue
                     }
-                    if let close {
-                        if name == "raw" { rawBody = upper..<close.tagStart }
-                        upper = close.end
-                    }
-                    result.append(Construct(kind: .tag, range: index..<upper, rawBody: rawBody))
-                    index = upper
-                    continue
+                    tagCloseMissing = true
                 }
             }
             if scalar == "<" {

@@ -24,10 +24,25 @@ enum MarkdownBounds {
         return markdown.withUTF8 { bytes in
             // Quick "no problem": no more bytes than the scalar bound (so no more scalars either) and at
             // most `maxOpenBrackets` `[` in all (so never more open at once, nor in one paragraph). The
-            // count is a branch-free loop over the bytes, which the compiler vectorises.
+            // `[` are counted eight bytes at a time, the rest one by one.
             if bytes.count <= maxScalars {
                 var brackets = 0
-                for byte in bytes { brackets &+= byte == 0x5B ? 1 : 0 }
+                var i = 0
+                if let base = bytes.baseAddress.map(UnsafeRawPointer.init) {
+                    // Each load reads `i..<i + 8`, within the bytes. A byte of `x` is zero where the byte was
+                    // `[`; a byte of `y` has its high bit set exactly where that of `x` is not zero (the sum
+                    // of two values below 0x80 stays in its byte), so the clear high bits count the `[`.
+                    while i + 8 <= bytes.count {
+                        let x = base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x5B5B_5B5B_5B5B_5B5B
+                        let y = ((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x
+                        brackets &+= (~y & 0x8080_8080_8080_8080).nonzeroBitCount
+                        i += 8
+                    }
+                }
+                while i < bytes.count {
+                    brackets &+= bytes[i] == 0x5B ? 1 : 0
+                    i += 1
+                }
                 if brackets <= maxOpenBrackets { return nil }
             }
             for byte in bytes where byte & 0xC0 != 0x80 {

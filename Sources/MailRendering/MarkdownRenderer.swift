@@ -92,8 +92,10 @@ struct MarkdownConversion {
 
     /// Converts `markdown`; without `writesHTML`, only finds its issues (the same issues: the hooks
     /// that find them are called in the writer's order, ``MailMarkdown/callHooks(_:)``) and leaves
-    /// ``protectedHTML`` empty.
-    init(markdown: String, typography: Typography = .none, writesHTML: Bool = true) {
+    /// ``protectedHTML`` empty. With `unwrapsAfterWriting`, the paragraphs of tags alone are unwrapped by
+    /// ``unwrapTagParagraphs(in:document:)`` over the written HTML, the definition of what the writer does
+    /// as it writes them (``TagParagraphs``).
+    init(markdown: String, typography: Typography = .none, writesHTML: Bool = true, unwrapsAfterWriting: Bool = false) {
         if let reason = MarkdownBounds.problem(in: markdown) {
             protectedDocument = ProtectedMarkdown(source: "")
             protectedHTML = ""
@@ -184,9 +186,17 @@ struct MarkdownConversion {
                 if let issue { recorder.issues.append(issue) }
                 return rewritten
             })
-        let inkHTML = MailMarkdown(document.text).html(hooks: hooks, lineBreaks: true)
-        protectedHTML = typography.apply(
-            toProtectedHTML: Self.markButtons(in: Self.unwrapTagParagraphs(in: inkHTML, document: document)))
+        // The paragraphs of tags alone are unwrapped as they are written; `unwrapsAfterWriting` does it as
+        // a pass over the written HTML instead (the definition, for the differential test).
+        let html: String
+        if unwrapsAfterWriting {
+            html = Self.unwrapTagParagraphs(
+                in: MailMarkdown(document.text).html(hooks: hooks, lineBreaks: true), document: document)
+        } else {
+            html = MailMarkdown(document.text).html(
+                hooks: hooks, lineBreaks: true, unwrapping: TagParagraphs(document))
+        }
+        protectedHTML = typography.apply(toProtectedHTML: Self.markButtons(in: html))
 
         self.issues = Self.finish(
             issues + recorder.issues, markdown: markdown, document: document, codeRanges: recorder.codeRanges)
@@ -353,6 +363,14 @@ struct MarkdownConversion {
     /// its ends are bytes and Characters alike, so they are dropped as bytes; the Character trim for other
     /// text.
     static func trimmingSpacesAndTabs(_ text: Substring) -> String {
+        // Most targets neither start nor end with a space or a tab: then no Character at either end is one
+        // (the Character `" "` is the scalar alone, and a Character's first and last scalars hold its first
+        // and last bytes), and the text is whole, whatever it holds.
+        if let first = text.utf8.first, let last = text.utf8.last, first != 0x20, first != 0x09, last != 0x20,
+            last != 0x09
+        {
+            return String(text)
+        }
         guard UTF8Text.isSimple(text) else { return text.trimming([" ", "\t"]) }
         let utf8 = text.utf8
         func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
@@ -638,7 +656,14 @@ struct MarkdownConversion {
         }
         let title = linkTitle(ofHTML: inkHTML, url: inkURL) ?? HTMLEscaper.escape(.text, text)
         guard safe else { return (title, issue) }
-        return ("<a href=\"\(href)\">\(title)</a>", nil)
+        // Made at its size: the interpolation grew the string at each of its five pieces.
+        var link = "<a href=\""
+        link.reserveCapacity(15 + href.utf8.count + title.utf8.count)
+        link.append(href)
+        link.append("\">")
+        link.append(title)
+        link.append("</a>")
+        return (link, nil)
     }
 
     /// The writer's link text in `inkHTML` when it is `<a href="url">text</a>`, else `nil`. On simple

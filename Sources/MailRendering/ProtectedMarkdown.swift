@@ -6,7 +6,10 @@ import Liquid
 /// A token is `prefix` + decimal index + `X`. The prefix is `L` followed by `Q`s and a `Z`,
 /// lengthened until it does not occur in the source; it has a single `L`, so no occurrence can
 /// straddle source text and a token.
-struct ProtectedMarkdown {
+///
+/// A class, not a struct: the conversion's hooks and the text writer share one document, and a copy of a
+/// value holding eight arrays and strings retained each of them (four copies a body).
+final class ProtectedMarkdown {
     /// What a placeholder stands for.
     struct Placeholder {
         var construct: LiquidScanner.Construct
@@ -31,10 +34,12 @@ struct ProtectedMarkdown {
     /// `{% capture intro %}…blank line…{% endcapture %}`): they print blocks, so on a line of their own
     /// they stand alone like a tag, never inside a paragraph.
     let blockOutputs: Set<Int>
+    /// ``standsAlone(_:)`` by placeholder index, answered once: a lookup in `blockOutputs` hashed the index.
+    let alone: [Bool]
 
     /// Whether placeholder `index` may stand between blocks: a silent tag, or a block output.
     func standsAlone(_ index: Int) -> Bool {
-        placeholders[index].construct.isSilentTag || blockOutputs.contains(index)
+        alone[index]
     }
 
     /// Maps the protected text back to the source: contiguous pieces in protected order.
@@ -56,13 +61,18 @@ struct ProtectedMarkdown {
         self.scanner = scanner
         let scalars = scanner.scalars
         let sourceBytes = Array(source.utf8)
-        var prefix = "LQQZ"
+        var prefix = Self.defaultPrefix
+        var prefixBytes = Self.defaultPrefixBytes
         // The byte search is a quick "no": a Character match is always a byte match too.
-        while UTF8Text.contains(source, prefix), source.contains(prefix) {
+        while sourceBytes.withUnsafeBufferPointer({ UTF8Text.firstOffset(of: prefixBytes, in: $0, from: 0) }) != nil,
+            source.contains(prefix)
+        {
             prefix = "L" + String(repeating: "Q", count: prefix.count - 1) + "Z"
+            prefixBytes = Array(prefix.utf8)
         }
         self.prefix = prefix
-        self.prefixBytes = Array(prefix.utf8)
+        self.prefixBytes = prefixBytes
+        let usesDefaultTokens = prefixBytes == Self.defaultPrefixBytes
 
         let constructs = scanner.constructs()
         var placeholders: [Placeholder] = []
@@ -76,6 +86,9 @@ struct ProtectedMarkdown {
             case token(Int, Range<Int>)
         }
         var units: [Unit] = []
+        // A unit a construct, a run before each, and a newline and a run a line: room for them at once.
+        units.reserveCapacity(2 * constructs.count + 2 * Self.newlineCount(sourceBytes) + 2)
+        placeholders.reserveCapacity(constructs.count)
         // The source is walked once, in order, on its bytes: `scalarCursor` and `byteCursor` are the same
         // position (a scalar boundary), as Unicode-scalar and UTF-8 offsets.
         var scalarCursor = 0
@@ -108,10 +121,19 @@ struct ProtectedMarkdown {
                 ).byte
             scalarCursor = construct.range.upperBound
             // The construct's bytes are its scalars' UTF-8: the same string `ScalarText.string` makes of them.
-            let text = String(decoding: sourceBytes[start..<byteCursor], as: UTF8.self)
-            units.append(.token(placeholders.count, construct.range))
-            placeholders.append(
-                Placeholder(construct: construct, source: text, token: "\(prefix)\(placeholders.count)X"))
+            // Copied from the source's own storage (both bounds are scalar boundaries): no validation again.
+            let utf8 = source.utf8
+            let text = String(
+                Substring(
+                    utf8[
+                        utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: byteCursor)
+                    ]))
+            let index = placeholders.count
+            units.append(.token(index, construct.range))
+            let token =
+                usesDefaultTokens && index < Self.defaultTokens.count
+                ? Self.defaultTokens[index] : prefix + String(index) + "X"
+            placeholders.append(Placeholder(construct: construct, source: text, token: token))
         }
         if scalarCursor < scalars.count { appendVerbatim(upTo: scalars.count) }
 
@@ -123,6 +145,17 @@ struct ProtectedMarkdown {
         // At most a piece a unit, and inserted newlines: the room for most bodies at once.
         pieces.reserveCapacity(units.count + 8)
         var protectedCount = 0
+        // Verbatim bytes are copied a stretch at a time: consecutive runs and newlines are consecutive bytes
+        // of the source, appended together before the next token or inserted newline (and at the end).
+        var pendingBytes = 0..<0
+        func flushVerbatim() {
+            guard !pendingBytes.isEmpty else { return }
+            sourceBytes.withUnsafeBufferPointer { source in
+                // `pendingBytes` is a union of ranges of units, all within the source's bytes.
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: source[pendingBytes]))
+            }
+            pendingBytes = 0..<0
+        }
         func emitVerbatim(_ range: Range<Int>, bytes: Range<Int>) {
             if let last = pieces.last, last.verbatim,
                 last.protectedStart + last.protectedLength == protectedCount,
@@ -136,12 +169,18 @@ struct ProtectedMarkdown {
                         protectedStart: protectedCount, protectedLength: range.count,
                         sourceStart: range.lowerBound, sourceLength: range.count, verbatim: true))
             }
-            output.append(contentsOf: sourceBytes[bytes])
+            if pendingBytes.upperBound == bytes.lowerBound, !pendingBytes.isEmpty {
+                pendingBytes = pendingBytes.lowerBound..<bytes.upperBound
+            } else {
+                flushVerbatim()
+                pendingBytes = bytes
+            }
             protectedCount += range.count
         }
         func emitToken(_ index: Int, range: Range<Int>) {
             // Tokens are ASCII: one scalar a byte.
             let token = placeholders[index].token.utf8
+            flushVerbatim()
             pieces.append(
                 Piece(
                     protectedStart: protectedCount, protectedLength: token.count,
@@ -154,27 +193,42 @@ struct ProtectedMarkdown {
                 Piece(
                     protectedStart: protectedCount, protectedLength: 1,
                     sourceStart: offset, sourceLength: 0, verbatim: false))
+            flushVerbatim()
             output.append(UInt8(ascii: "\n"))
             protectedCount += 1
         }
 
-        let edges = Self.tagEdges(
-            units: units.map { unit in
-                switch unit {
-                case .run(let range, _): .run(range)
-                case .newline: .newline
-                case .token(let index, _): .token(index)
-                }
-            }, scalars: scalars, placeholders: placeholders)
-        let blockOutputs = Self.blockOutputs(placeholders, scalars: scalars, edges: edges)
-        let hoisted = Self.hoistedTags(placeholders: placeholders, edges: edges)
-
         let silent = placeholders.map(\.construct.isSilentTag)
+        // Without a silent tag no placeholder stands alone, none is hoisted and no capture holds blocks: the
+        // three tables below are empty, and the units are not copied for them.
+        let blockOutputs: Set<Int>
+        let hoisted: Set<Int>
+        if silent.contains(true) {
+            let edges = Self.tagEdges(
+                units: units.map { unit in
+                    switch unit {
+                    case .run(let range, _): .run(range)
+                    case .newline: .newline
+                    case .token(let index, _): .token(index)
+                    }
+                }, scalars: scalars, placeholders: placeholders)
+            blockOutputs = Self.blockOutputs(placeholders, scalars: scalars, edges: edges)
+            hoisted = Self.hoistedTags(placeholders: placeholders, edges: edges)
+        } else {
+            blockOutputs = []
+            hoisted = []
+        }
+        // The two sets as tables by index, read at every token below.
+        var alone = silent
+        for index in blockOutputs { alone[index] = true }
+        var isHoistedTag = [Bool](repeating: false, count: hoisted.isEmpty ? 0 : placeholders.count)
+        for index in hoisted { isHoistedTag[index] = true }
         var lineStart = 0
         var inFence = false
-        // A line's first four scalars (see below), in one buffer kept for every line.
-        var head: [Unicode.Scalar] = []
-        head.reserveCapacity(4)
+        // A line's first four scalars (see below), in four locals and a count: an array emptied a line cost
+        // more than the line's other work.
+        var head: (Unicode.Scalar, Unicode.Scalar, Unicode.Scalar, Unicode.Scalar) = (" ", " ", " ", " ")
+        var headCount = 0
         while lineStart < units.count {
             var lineEnd = lineStart
             while lineEnd < units.count {
@@ -187,22 +241,30 @@ struct ProtectedMarkdown {
             var onlyTags = true
             // The line's text without its placeholders, spaces and tabs dropped in front: its
             // first four scalars decide whether it opens or closes a fence.
-            head.removeAll(keepingCapacity: true)
+            headCount = 0
             for position in lineStart..<lineEnd {
                 switch units[position] {
                 case .run(let range, _):
                     for offset in range {
                         // Once the line holds text and its first four scalars are known, the rest of the
                         // run changes neither: `onlyTags` never turns true again, `head` is full.
-                        if !onlyTags, head.count >= 4 { break }
+                        if !onlyTags, headCount >= 4 { break }
                         let scalar = scalars[offset]
                         if !LiquidScanner.isWhitespace(scalar) { onlyTags = false }
-                        if head.count < 4, !(head.isEmpty && (scalar == " " || scalar == "\t")) { head.append(scalar) }
+                        if headCount < 4, !(headCount == 0 && (scalar == " " || scalar == "\t")) {
+                            switch headCount {
+                            case 0: head.0 = scalar
+                            case 1: head.1 = scalar
+                            case 2: head.2 = scalar
+                            default: head.3 = scalar
+                            }
+                            headCount += 1
+                        }
                     }
                 case .newline:
                     break
                 case .token(let index, _):
-                    if silent[index] || blockOutputs.contains(index) {
+                    if alone[index] {
                         tagCount += 1
                     } else {
                         onlyTags = false
@@ -211,9 +273,9 @@ struct ProtectedMarkdown {
             }
             // `opensFence` answers `false` at once unless the head is three backticks: its line is made
             // only then.
-            if head.count >= 3, head[0] == "`", head[1] == "`", head[2] == "`",
+            if headCount >= 3, head.0 == "`", head.1 == "`", head.2 == "`",
                 Self.opensFence(
-                    head: head,
+                    head: headCount == 3 ? [head.0, head.1, head.2] : [head.0, head.1, head.2, head.3],
                     line: units[lineStart..<lineEnd].lazy.flatMap { unit -> ArraySlice<Unicode.Scalar> in
                         if case .run(let range, _) = unit { return scalars[range] }
                         return []
@@ -237,7 +299,9 @@ struct ProtectedMarkdown {
                 let position = unitIndex - lineStart
                 let unit = units[unitIndex]
                 var isHoisted = false
-                if !standalone, !inFence, case .token(let index, _) = unit, hoisted.contains(index) { isHoisted = true }
+                if !standalone, !inFence, case .token(let index, _) = unit, !isHoistedTag.isEmpty, isHoistedTag[index] {
+                    isHoisted = true
+                }
                 if isHoisted != previousHoisted, position > 0 || isHoisted {
                     let offset: Int
                     switch unit {
@@ -266,11 +330,45 @@ struct ProtectedMarkdown {
             lineStart = lineEnd + 1
         }
 
-        self.continuationOffsets = UTF8Text.continuationOffsets(in: output)
+        flushVerbatim()
+        self.continuationOffsets = Self.continuationOffsets(in: output)
         self.text = String(decoding: output, as: UTF8.self)
         self.placeholders = placeholders
         self.blockOutputs = blockOutputs
+        self.alone = alone
         self.pieces = pieces
+    }
+
+    /// The prefix of tokens when the source does not hold it (most sources).
+    static let defaultPrefix = "LQQZ"
+    static let defaultPrefixBytes: [UInt8] = Array(defaultPrefix.utf8)
+    /// The first tokens of ``defaultPrefix``, made once: `"\(prefix)\(index)X"` cost an interpolation a
+    /// placeholder.
+    static let defaultTokens: [String] = (0..<64).map { "\(defaultPrefix)\($0)X" }
+
+    /// The number of `\n` bytes in `bytes`, eight bytes at a time.
+    static func newlineCount(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            let count = buffer.count
+            var total = 0
+            var i = 0
+            if let base = buffer.baseAddress.map(UnsafeRawPointer.init) {
+                // Each load reads `i..<i + 8`, within the buffer. A byte of `x` is zero where the byte was `\n`,
+                // and the has-zero test says exactly whether one is; the word's bytes are then counted one by one.
+                while i + 8 <= count {
+                    let x = base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+                    if (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0 {
+                        for k in 0..<8 where buffer[i + k] == 0x0A { total += 1 }
+                    }
+                    i += 8
+                }
+            }
+            while i < count {
+                if buffer[i] == 0x0A { total += 1 }
+                i += 1
+            }
+            return total
+        }
     }
 
     /// The outputs `{{ name }}` (no filter) of a name whose `capture` holds blocks: its opening tag
@@ -486,6 +584,35 @@ struct ProtectedMarkdown {
 
     // MARK: - Positions
 
+    /// ``UTF8Text/continuationOffsets(in:)``, the definition, with each word of eight bytes that holds a
+    /// non-ASCII byte read whole: its continuation bytes (`10xxxxxx`) found by a mask, not byte by byte.
+    static func continuationOffsets(in bytes: [UInt8]) -> [Int] {
+        var result: [Int] = []
+        bytes.withUnsafeBufferPointer { bytes in
+            let count = bytes.count
+            var i = 0
+            if let base = bytes.baseAddress.map(UnsafeRawPointer.init) {
+                // Each load reads `i..<i + 8`, within the buffer; read little-endian, byte `k` of the word is
+                // bits `8k..<8k + 8`. A continuation byte has its top bit set and the next one clear; the shift
+                // moves each byte's bit 6 to its bit 7, within the byte.
+                while i + 8 <= count {
+                    let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                    var continuations = word & ~(word << 1) & 0x8080_8080_8080_8080
+                    while continuations != 0 {
+                        result.append(i + continuations.trailingZeroBitCount / 8)
+                        continuations &= continuations - 1
+                    }
+                    i += 8
+                }
+            }
+            while i < count {
+                if bytes[i] & 0xC0 == 0x80 { result.append(i) }
+                i += 1
+            }
+        }
+        return result
+    }
+
     /// The Unicode-scalar offset in `text` of an index of `text` (or of a substring of it).
     func protectedOffset(of index: String.Index) -> Int {
         let utf8 = text.utf8.distance(from: text.utf8.startIndex, to: index)
@@ -579,6 +706,9 @@ struct ProtectedMarkdown {
                     }
                     let lower = base.index(base.startIndex, offsetBy: startOffset + i)
                     let upper = base.index(base.startIndex, offsetBy: startOffset + cursor + 1)
+                    // Each placeholder's token occurs once in the text: room for them all at the first, not
+                    // grown token by token.
+                    if result.isEmpty { result.reserveCapacity(placeholderCount) }
                     result.append((range: lower..<upper, index: value))
                     i = cursor + 1
                 } else {
@@ -622,14 +752,22 @@ struct ProtectedMarkdown {
     /// `string` with every placeholder replaced by `replacement(placeholder)`.
     func replacingTokens(in string: some StringProtocol, _ replacement: (Placeholder) -> String) -> String {
         let substring = Substring(string)
+        let tokens = tokens(in: substring)
+        guard !tokens.isEmpty else { return String(substring) }
+        // Room for the text and the placeholders' sources at once (most replacements are those sources), and
+        // the pieces appended as `Substring` and `String`: `+=` took the generic path of a sequence of
+        // Characters, and the result grew several times a body.
+        var room = substring.utf8.count
+        for token in tokens { room += placeholders[token.index].source.utf8.count }
         var result = ""
+        result.reserveCapacity(room)
         var last = substring.startIndex
-        for token in tokens(in: substring) {
-            result += substring[last..<token.range.lowerBound]
-            result += replacement(placeholders[token.index])
+        for token in tokens {
+            result.append(contentsOf: substring[last..<token.range.lowerBound])
+            result.append(replacement(placeholders[token.index]))
             last = token.range.upperBound
         }
-        result += substring[last...]
+        result.append(contentsOf: substring[last...])
         return result
     }
 }

@@ -30,16 +30,14 @@ public enum Typography: Sendable, Hashable {
     }
 
     /// French spacing on the UTF-8 bytes of the writer's HTML (valid UTF-8), copied in runs between the
-    /// few places it acts on: `<` (a tag, copied whole, counting `<code` and `<pre`), a space or U+00A0
-    /// before `:;!?»`, `«` and `»`. The scalar walk it replaced (`TextPassDifferentialTests.frenchByScalarView`)
-    /// is the definition.
+    /// few places it acts on: a space or U+00A0 before `:;!?»`, `«` and `»`. A tag is read only to count
+    /// `<code` and `<pre` (inside them nothing changes) and stays in its run. The scalar walk it replaced
+    /// (`TextPassDifferentialTests.frenchByScalarView`) is the definition.
     private static func french(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         let count = bytes.count
         var result: [UInt8] = []
         result.reserveCapacity(count + count / 8)
         let narrow: [UInt8] = [0xE2, 0x80, 0xAF]
-        // Whether the last scalar written lets `»` follow without a narrow space: none yet, a space, `>` or `\n`.
-        var lastBlocksNarrow = true
         // Every index below is checked against `count` before it is read.
         func isByte(_ i: Int, _ byte: UInt8) -> Bool { i < count && bytes[i] == byte }
         /// The length of the space (` `, U+00A0, U+202F) at `i`, or 0.
@@ -49,17 +47,20 @@ public enum Typography: Sendable, Hashable {
             if isByte(i, 0xE2), isByte(i + 1, 0x80), isByte(i + 2, 0xAF) { return 3 }
             return 0
         }
-        /// Copies `bytes[start..<end]` (whole scalars), noting its last scalar.
+        /// Copies `bytes[start..<end]` (whole scalars).
         func copy(_ start: Int, _ end: Int) {
             guard start < end else { return }
             result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
-            let last = bytes[end - 1]
-            // A run starts on a scalar boundary, so the lead byte of its last scalar lies in it; `C2` and
-            // `E2` are lead bytes, never continuation bytes.
-            lastBlocksNarrow =
-                last == 0x20 || last == UInt8(ascii: ">") || last == 0x0A
-                || (last == 0xA0 && end - 2 >= start && bytes[end - 2] == 0xC2)
-                || (last == 0xAF && end - 3 >= start && bytes[end - 3] == 0xE2 && bytes[end - 2] == 0x80)
+        }
+        /// Whether the last scalar written lets `»` follow without a narrow space: none yet, a space, `>`,
+        /// `\n`, U+00A0 or U+202F. What was written ends with whole scalars, so `C2` and `E2` before the
+        /// last byte are the lead bytes of its last scalar.
+        func lastBlocksNarrow() -> Bool {
+            guard let last = result.last else { return true }
+            let n = result.count
+            return last == 0x20 || last == UInt8(ascii: ">") || last == 0x0A
+                || (last == 0xA0 && n >= 2 && result[n - 2] == 0xC2)
+                || (last == 0xAF && n >= 3 && result[n - 3] == 0xE2 && result[n - 2] == 0x80)
         }
         func tagStarts(_ tag: Range<Int>, with prefix: StaticString) -> Bool {
             let length = prefix.utf8CodeUnitCount
@@ -84,16 +85,20 @@ public enum Typography: Sendable, Hashable {
         while i < count {
             let byte = bytes[i]
             if byte == UInt8(ascii: "<") {
-                // Every `<` here is the writer's markup: copy the tag, counting code and pre.
-                copy(runStart, i)
+                // Every `<` here is the writer's markup: the tag stays in the run; only `<code`, `<pre`,
+                // `</code>` and `</pre>` (their second byte `c`, `p` or `/`) change the depth.
                 var end = i + 1
                 while end < count, bytes[end] != UInt8(ascii: ">") { end += 1 }
                 let tag = i..<min(end + 1, count)
-                if tagStarts(tag, with: "<code") || tagStarts(tag, with: "<pre") { codeDepth += 1 }
-                if tagIs(tag, "</code>") || tagIs(tag, "</pre>") { codeDepth = max(0, codeDepth - 1) }
-                copy(tag.lowerBound, tag.upperBound)
+                if tag.count > 1 {
+                    let second = bytes[i + 1]
+                    if second == UInt8(ascii: "c") || second == UInt8(ascii: "p") {
+                        if tagStarts(tag, with: "<code") || tagStarts(tag, with: "<pre") { codeDepth += 1 }
+                    } else if second == UInt8(ascii: "/") {
+                        if tagIs(tag, "</code>") || tagIs(tag, "</pre>") { codeDepth = max(0, codeDepth - 1) }
+                    }
+                }
                 i = tag.upperBound
-                runStart = i
                 continue
             }
             guard codeDepth == 0 else {
@@ -110,7 +115,6 @@ public enum Typography: Sendable, Hashable {
                 {
                     copy(runStart, i)
                     result.append(contentsOf: narrow)
-                    lastBlocksNarrow = true
                     runStart = next
                 }
                 i = next
@@ -121,20 +125,17 @@ public enum Typography: Sendable, Hashable {
                 let space = spaceLength(at: i)
                 if space > 0 {
                     result.append(contentsOf: narrow)
-                    lastBlocksNarrow = true
                     i += space
                 } else if i < count, bytes[i] != UInt8(ascii: "<") {
                     result.append(contentsOf: narrow)
-                    lastBlocksNarrow = true
                 }
                 runStart = i
             } else if byte == 0xC2, isByte(i + 1, 0xBB) {
                 // `»`: a narrow space before it, unless one (or a space, a tag, a line) is there.
                 copy(runStart, i)
-                if !lastBlocksNarrow { result.append(contentsOf: narrow) }
-                copy(i, i + 2)
-                i += 2
+                if !lastBlocksNarrow() { result.append(contentsOf: narrow) }
                 runStart = i
+                i += 2
             } else {
                 i += 1
             }

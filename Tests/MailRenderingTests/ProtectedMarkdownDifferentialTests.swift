@@ -36,6 +36,19 @@ struct ProtectedMarkdownDifferentialTests {
         }
     }
 
+    /// `ProtectedMarkdown.continuationOffsets(in:)`, a word at a time, against `UTF8Text.continuationOffsets(in:)`
+    /// (its definition), at every length and alignment.
+    @Test func continuationOffsetsAgreeWithTheByteScan() {
+        var generator = Generator(state: 0x9D5)
+        let pieces = ["a", "abcdefgh", "é", "\u{301}", "€", "👍🏽", "\u{2019}", " ", "\n", "LQQZ0X"]
+        for _ in 0..<3_000 {
+            let bytes = Array(generator.string(pieces, upTo: 24).utf8)
+            #expect(
+                ProtectedMarkdown.continuationOffsets(in: bytes) == UTF8Text.continuationOffsets(in: bytes),
+                "\(bytes)")
+        }
+    }
+
     /// `ProtectedMarkdown.tagRole(_:)`, read on bytes, against `tagName(_:)` looked up in the sets of
     /// block tags (its definition).
     @Test func tagRolesAgreeWithTagNames() {

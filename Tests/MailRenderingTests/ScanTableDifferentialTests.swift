@@ -165,6 +165,29 @@ struct ScanTableDifferentialTests {
     }
 }
 
+/// The writer unwraps the paragraphs of tags alone as it writes them (`TagParagraphs`); the pass over the
+/// written HTML it replaced (`MarkdownConversion.unwrapTagParagraphs(in:document:)`) is the definition.
+struct UnwrappingWriterTests {
+    static let pieces = [
+        "{% if a %}", "{% endif %}", "{% else %}", "{{ x }}", "{% comment %}c{% endcomment %}", "\n", "\n\n", " ",
+        "text", "é", "\u{301}", "\r\n", "X", "L", "LQQZ", "LQQZ1X", "0", "**b**", "- item\n", "> ", "> quote\n",
+        "# title\n", "`c`", "[l](https://l.org)", "{% capture v %}\n\nw\n{% endcapture %}", "{{ v }}", "<p>", "</p>",
+        "[a]({{ u }}){.button}", "\n```\n", "{% raw %}r{% endraw %}", "«", "» ", " !",
+    ]
+
+    @Test func unwrappingWhileWritingAgreesWithThePassAfter() {
+        var generator = ScanTableDifferentialTests.Generator(state: 2412)
+        for round in 0..<3_000 {
+            let source = generator.string(Self.pieces, upTo: 16)
+            let typography: Typography = round % 2 == 0 ? .none : .french
+            let written = MarkdownConversion(markdown: source, typography: typography)
+            let definition = MarkdownConversion(markdown: source, typography: typography, unwrapsAfterWriting: true)
+            #expect(written.protectedHTML == definition.protectedHTML, "\(source.debugDescription)")
+            #expect(written.issues == definition.issues, "\(source.debugDescription)")
+        }
+    }
+}
+
 /// `checkMarkdown(_:)` finds the issues without writing the HTML (`MarkdownConversion(writesHTML: false)`,
 /// which calls the writer's hooks in its order without it); the full conversion is the definition.
 struct IssuesOnlyConversionTests {

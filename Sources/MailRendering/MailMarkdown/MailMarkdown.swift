@@ -139,6 +139,8 @@ struct MailMarkdown {
         while end > 0, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
         self.end = end
         lastClosingBracket = bytes[..<end].lastIndex(of: 0x5D) ?? -1
+        // Most bodies have a few paragraphs and a list: room for them at once, not grown four times.
+        blocks.reserveCapacity(16)
         readDocument()
     }
 }

@@ -5,10 +5,12 @@ extension MailMarkdown {
 
     /// The HTML of the document, calling `hooks` for code and links in document order.
     /// `lineBreaks`: a single newline inside a paragraph is a line break (`<br>`), as email authors
-    /// mean it, rather than a space as in Ink and CommonMark.
-    func html(hooks: Hooks, lineBreaks: Bool = false) -> String {
+    /// mean it, rather than a space as in Ink and CommonMark. `unwrapping`: a paragraph holding only
+    /// Liquid tags that stand alone is written without its `<p>` (``TagParagraphs``).
+    func html(hooks: Hooks, lineBreaks: Bool = false, unwrapping: TagParagraphs? = nil) -> String {
         var writer = MailMarkdownHTMLWriter(reader: self, hooks: hooks)
         writer.lineBreaks = lineBreaks
+        writer.unwrapping = unwrapping
         // The HTML is the text and its markup: room for both at once, rather than a regrowth at each doubling.
         writer.out.reserveCapacity(end + end / 4 + 64)
         for block in blocks { writer.write(block) }
@@ -78,6 +80,8 @@ struct MailMarkdownHTMLWriter {
     var out: [UInt8] = []
     /// A single newline is written `<br>` rather than a space.
     var lineBreaks = false
+    /// The paragraphs written without their `<p>`, if any.
+    var unwrapping: TagParagraphs?
 
     mutating func append(_ s: StaticString) {
         s.withUTF8Buffer { out.append(contentsOf: $0) }
@@ -86,9 +90,7 @@ struct MailMarkdownHTMLWriter {
     mutating func write(_ block: Block) {
         switch block {
         case .paragraph(let text):
-            append("<p>")
-            write(text)
-            append("</p>")
+            writeParagraph(text)
         case .heading(let level, let text):
             var html = written(text)
             // Ink strips trailing `#`s with the Character before them (sic), by Characters.
@@ -103,9 +105,9 @@ struct MailMarkdownHTMLWriter {
         case .list(let index):
             writeList(index)
         case .blockquote(let text):
-            append("<blockquote><p>")
-            write(text)
-            append("</p></blockquote>")
+            append("<blockquote>")
+            writeParagraph(text)
+            append("</blockquote>")
         case .code(let raw, let language, let content):
             var html: [UInt8] = Array("<pre><code".utf8)
             if !language.isEmpty {
@@ -119,6 +121,21 @@ struct MailMarkdownHTMLWriter {
             append("<hr>")
         case .image(let index):
             writeLink(index)
+        }
+    }
+
+    /// `<p>`, the text, `</p>`; or the text alone when it holds only tags that stand alone
+    /// (``TagParagraphs/holdsOnlyTags(_:from:)``): such a paragraph is written as
+    /// ``MarkdownConversion/unwrapTagParagraphs(in:document:)``, the definition, unwraps it in the whole HTML.
+    mutating func writeParagraph(_ text: Text) {
+        let start = out.count
+        append("<p>")
+        write(text)
+        if let unwrapping, unwrapping.holdsOnlyTags(out, from: start + 3) {
+            // The three bytes of `<p>` written above, at `start..<start + 3`.
+            out.removeSubrange(start..<start + 3)
+        } else {
+            append("</p>")
         }
     }
 
@@ -230,6 +247,56 @@ struct MailMarkdownHTMLWriter {
             append(">")
         } else {
             append("<ul>")
+        }
+    }
+}
+
+/// Which paragraphs the writer unwraps: those holding only placeholder tokens (``ProtectedMarkdown``) of
+/// placeholders that stand alone (``ProtectedMarkdown/standsAlone(_:)``), and spaces.
+struct TagParagraphs {
+    /// The token prefix's bytes.
+    let prefix: [UInt8]
+    /// Whether each placeholder stands alone, by index.
+    let standsAlone: [Bool]
+
+    /// The tables of `document`, or `nil` when no placeholder stands alone (nothing is unwrapped).
+    init?(_ document: ProtectedMarkdown) {
+        let standsAlone = document.alone
+        guard standsAlone.contains(true) else { return nil }
+        self.prefix = document.prefixBytes
+        self.standsAlone = standsAlone
+    }
+
+    /// Whether `bytes[start...]` is spaces and tokens of placeholders that stand alone, with one token at
+    /// least: ``MarkdownConversion/holdsOnlyTags(_:document:)`` on bytes. Such content is ASCII, so any other
+    /// byte (a multi-byte scalar's too) answers `false`, as a gap of something other than spaces does there.
+    func holdsOnlyTags(_ bytes: [UInt8], from start: Int) -> Bool {
+        let prefix = prefix
+        let standsAlone = standsAlone
+        return bytes.withUnsafeBufferPointer { bytes in
+            let count = bytes.count
+            var i = start
+            var found = false
+            while true {
+                while i < count, bytes[i] == 0x20 { i += 1 }
+                guard i < count else { return found }
+                // A token: the prefix, digits, `X`. Every read is checked against `count` first.
+                guard i + prefix.count < count else { return false }
+                for k in 0..<prefix.count where bytes[i + k] != prefix[k] { return false }
+                var cursor = i + prefix.count
+                var value = 0
+                while cursor < count, bytes[cursor] >= 0x30, bytes[cursor] <= 0x39 {
+                    // Past the last placeholder no further digit brings it back (nor overflows).
+                    value = value * 10 + Int(bytes[cursor] - 0x30)
+                    guard value < standsAlone.count else { return false }
+                    cursor += 1
+                }
+                guard cursor > i + prefix.count, cursor < count, bytes[cursor] == UInt8(ascii: "X"),
+                    standsAlone[value]
+                else { return false }
+                found = true
+                i = cursor + 1
+            }
         }
     }
 }
