@@ -1,20 +1,59 @@
 /// A parsed template in automail's Liquid subset, ready to analyse and render.
+///
+/// Its parts are held in one immutable object: a template is copied into every table of parsed texts
+/// and passed through every rule, and a copy retains one reference rather than its seven arrays and
+/// strings.
 public struct LiquidTemplate: Sendable {
+    /// The parts of a template, shared by its copies.
+    private final class Storage: Sendable {
+        let source: String
+        let nodes: [Node]
+        let variables: [LiquidVariableReference]
+        let filters: [LiquidFilterReference]
+        let printed: [LiquidPrintedValue]
+        let outputs: [Range<Int>]
+        let tags: [LiquidTagReference]
+
+        init(
+            source: String, nodes: [Node], variables: [LiquidVariableReference], filters: [LiquidFilterReference],
+            printed: [LiquidPrintedValue], outputs: [Range<Int>], tags: [LiquidTagReference]
+        ) {
+            self.source = source
+            self.nodes = nodes
+            self.variables = variables
+            self.filters = filters
+            self.printed = printed
+            self.outputs = outputs
+            self.tags = tags
+        }
+    }
+
+    private let storage: Storage
+
+    init(
+        source: String, nodes: [Node], variables: [LiquidVariableReference], filters: [LiquidFilterReference],
+        printed: [LiquidPrintedValue], outputs: [Range<Int>], tags: [LiquidTagReference]
+    ) {
+        storage = Storage(
+            source: source, nodes: nodes, variables: variables, filters: filters, printed: printed, outputs: outputs,
+            tags: tags)
+    }
+
     /// The template source.
-    public let source: String
-    let nodes: [Node]
+    public var source: String { storage.source }
+    var nodes: [Node] { storage.nodes }
     /// Every variable path the template reads, in source order, except names bound earlier by
     /// `assign` or `capture`. A path stops before its first dynamic index (`a[b]` reads `a` and `b`).
-    public let variables: [LiquidVariableReference]
+    public var variables: [LiquidVariableReference] { storage.variables }
     /// Every filter applied, in source order.
-    public let filters: [LiquidFilterReference]
+    public var filters: [LiquidFilterReference] { storage.filters }
     /// Every variable printed by an output (`{{ contact.district | upcase }}`) whose path is made of
     /// names only, in source order: what an output prints, before any filter.
-    public let printed: [LiquidPrintedValue]
+    public var printed: [LiquidPrintedValue] { storage.printed }
     /// The range of every `{{ … }}` output, in source order (comments and `raw` bodies excluded).
-    public let outputs: [Range<Int>]
+    public var outputs: [Range<Int>] { storage.outputs }
     /// Every tag, in source order (comments and `raw` bodies excluded, `comment` itself included).
-    public let tags: [LiquidTagReference]
+    public var tags: [LiquidTagReference] { storage.tags }
 
     /// Parses `source`, collecting every issue found; the template is `nil` when there is any.
     public static func parse(_ source: String) -> LiquidParseResult {
@@ -28,6 +67,10 @@ public struct LiquidTemplate: Sendable {
         }
         return parseFully(source)
     }
+
+    /// Whether `source` holds `{{` or `{%`: without either, ``parse(_:)`` finds one text node at once,
+    /// without decoding it (``hasOpening(_:)``).
+    public static func hasMarkup(_ source: String) -> Bool { hasOpening(source) }
 
     /// Whether `source` holds `{{` or `{%` (``LiquidDelimiters/nextOpening(from:)`` finds one), by its
     /// UTF-8 bytes: `{`, `%` are ASCII, and no byte of a multi-byte scalar is.

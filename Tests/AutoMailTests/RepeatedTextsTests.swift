@@ -7,7 +7,7 @@ import Testing
 /// Texts several templates share are parsed and converted once (`TemplateRules.sharingRepeatedTexts`):
 /// each template's diagnostics and conversions are the ones it gets when every text is worked out anew.
 struct RepeatedTextsTests {
-    /// Three templates sharing bodies and footers that break rules (raw HTML, an unsafe link, an unknown
+    /// Three templates sharing subjects, preheaders, bodies and footers that break rules (raw HTML, an unsafe link, an unknown
     /// variable, a Liquid error, blocks across Markdown), in two locales, beside the base fixture's.
     static func files() throws -> [SourceFile] {
         var files = try Fixtures.files(in: Fixtures.root.appendingPathComponent("base"))
@@ -27,13 +27,14 @@ struct RepeatedTextsTests {
                 purpose: news
                 locales:
                   fr:
-                    subject: Bonjour
+                    subject: 'Bonjour {{ contact.firstname | default: "à vous" }}'
+                    preheader: '{{ contact.nickname }}, lisez'
                     body: |
                 \(block(body))
                     footer: |
                 \(block(footer))
                   en:
-                    subject: Hello
+                    subject: 'Hello {{ contact.nickname }}'
                     body: |
                 \(block(body))
                     footer: |
@@ -56,6 +57,10 @@ struct RepeatedTextsTests {
         rules.keepsRenderings = keepsRenderings
         let sharing = rules.sharingRepeatedTexts(of: decoded.workspace.templates)
         #expect(!sharing.repeatedTexts.liquid.isEmpty)
+        // Subjects and preheaders are shared too (parsed once, not converted).
+        for line in ["Hello {{ contact.nickname }}", "{{ contact.nickname }}, lisez"] {
+            #expect(sharing.repeatedTexts.liquid[TextKey(line)] != nil, "\(line)")
+        }
         var reported = 0
         for template in decoded.workspace.templates {
             var (alone, shared) = (DiagnosticBag(), DiagnosticBag())
