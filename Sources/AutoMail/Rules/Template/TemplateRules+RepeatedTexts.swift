@@ -5,7 +5,8 @@ import MailRendering
 /// template of a campaign: 597 of the generated M's 6,597 texts are three footers), parsed and
 /// converted once before the templates are checked rather than once for each template that holds them;
 /// and the subjects and preheaders several hold alike (`Des nouvelles de {{ workspace.name }}`: the
-/// generated M's 6,000 subjects are 15 texts), parsed once (they are not converted).
+/// generated M's 6,000 subjects are 15 texts), parsed and checked for header problems once (they are
+/// not converted).
 /// Parsing and converting are pure functions of the text (and of the locale's settings, for a full
 /// conversion), so each template's diagnostics and conversions are the same either way; each is still
 /// reported, and located, in its own template.
@@ -21,6 +22,9 @@ struct RepeatedTexts: Sendable {
     /// The UTF-8 lengths of the repeated texts: a text of another length is none of them, known
     /// without hashing its bytes.
     var lengths: Set<Int> = []
+    /// The repeated subjects and preheaders in which ``TemplateRules/headerProblemsFree(_:)`` finds
+    /// nothing: a subject among them skips those checks (it is checked the same way each time).
+    var cleanHeaders: Set<TextKey> = []
 
     /// Whether `text` may be one of the repeated texts (its length is one of theirs).
     func mayHold(_ text: String) -> Bool { !lengths.isEmpty && lengths.contains(text.utf8.count) }
@@ -55,7 +59,7 @@ extension TemplateRules {
                 for text in [content.subject, content.preheader] {
                     guard let text else { continue }
                     let source = text.text
-                    guard !Self.exceedsCheckedScalars(source), LiquidTemplate.hasMarkup(source) else {
+                    guard !Self.exceedsCheckedScalars(source) else {
                         lineFingerprints.append(nil)
                         continue
                     }
@@ -122,11 +126,13 @@ extension TemplateRules {
             return (liquid, RepeatedConversion.issues(MailRendering.checkMarkdown(text)))
         }
         let lineResults = Parallel.map(lineKeys.count, parallelism: parallelism) { index in
-            LiquidTemplate.parse(lineKeys[index].text)
+            let text = lineKeys[index].text
+            return (liquid: LiquidTemplate.parse(text), clean: Self.headerProblemsFree(text))
         }
         var repeated = RepeatedTexts()
-        for (key, liquid) in zip(lineKeys, lineResults) {
-            repeated.liquid[key] = liquid
+        for (key, result) in zip(lineKeys, lineResults) {
+            repeated.liquid[key] = result.liquid
+            if result.clean { repeated.cleanHeaders.insert(key) }
             repeated.lengths.insert(key.text.utf8.count)
         }
         for (key, (liquid, conversion)) in zip(keys, results) {

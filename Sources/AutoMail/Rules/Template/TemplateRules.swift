@@ -225,13 +225,15 @@ struct TemplateRules {
         keeping findings: inout TextFindings
     ) {
         let source = subject.text
-        if source.allSatisfy({ $0.isWhitespace }) {
+        // A repeated subject known free of the problems below (`headerProblemsFree`) skips their checks.
+        let clean = repeatedTexts.mayHold(source) && repeatedTexts.cleanHeaders.contains(TextKey(source))
+        if !clean, source.allSatisfy({ $0.isWhitespace }) {
             bag.report(
                 .emptySubject, "the subject of \(place) is empty", at: subject.range,
                 help: "write a subject: an email without one looks like spam")
             return
         }
-        if let (offset, scalar) = HeaderValueRules.firstControl(in: source) {
+        if !clean, let (offset, scalar) = HeaderValueRules.firstControl(in: source) {
             let what = scalar == "\n" || scalar == "\r" ? "a line break" : "a control character"
             bag.report(
                 .headerInjection, "the subject of \(place) contains \(what)",
@@ -248,7 +250,7 @@ struct TemplateRules {
                     "a subject is one line: keep `\(variable)` out of it, or make that value one line (a plain scalar or `>-`)"
             )
         }
-        if let word = HeaderValueRules.encodedWord(in: source) {
+        if !clean, let word = HeaderValueRules.encodedWord(in: source) {
             bag.report(
                 .headerInjection,
                 "the subject of \(place) contains the RFC 2047 encoded word `\(word)`, which mail clients decode and show instead",
@@ -257,19 +259,28 @@ struct TemplateRules {
                     "write the subject as it should read: automail encodes it when it sends, and an encoded word can hide what reviewers see"
             )
         }
-        if let (offset, scalar) = HiddenCharacters.problem(inHeaderValue: source) {
+        if !clean, let (offset, scalar) = HiddenCharacters.problem(inHeaderValue: source) {
             bag.report(
                 .hiddenCharacter,
                 "the subject of \(place) contains an invisible character, \(HiddenCharacters.describe(scalar))",
                 at: range(of: offset..<(offset + 1), in: subject),
                 help: "delete it: it hides text from reviewers and from mail filters")
         }
-        if Self.exceedsCheckedScalars(source) {
+        if !clean, Self.exceedsCheckedScalars(source) {
             bag.report(
                 .markdownTooComplex, "the subject of \(place) is longer than \(Self.maxCheckedScalars) characters",
                 at: subject.range, help: "write a subject of a few words")
         }
         checkLiquid(subject, source: source, what: "the subject of \(place)", into: &bag, keeping: &findings)
+    }
+
+    /// Whether a subject written as `text` has none of the problems ``checkSubject`` finds in its text
+    /// as written: not blank, no control character, no RFC 2047 encoded word, no invisible character,
+    /// not past ``maxCheckedScalars`` (what it renders with, and its Liquid, are checked apart).
+    static func headerProblemsFree(_ text: String) -> Bool {
+        !text.allSatisfy({ $0.isWhitespace }) && HeaderValueRules.firstControl(in: text) == nil
+            && HeaderValueRules.encodedWord(in: text) == nil && HiddenCharacters.problem(inHeaderValue: text) == nil
+            && !exceedsCheckedScalars(text)
     }
 
     /// The first control character (a line break…) that a subject renders with, on some path through
