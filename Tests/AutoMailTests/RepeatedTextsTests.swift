@@ -67,6 +67,10 @@ struct RepeatedTextsTests {
         // A subject free of header problems skips their checks; one with an invisible character does not.
         #expect(sharing.repeatedTexts.cleanHeaders.contains(TextKey(french)))
         #expect(!sharing.repeatedTexts.cleanHeaders.contains(TextKey(english)))
+        // The French subject is rendered once, in its locale, for every template that shares it.
+        #expect(
+            rules.rendering == nil
+                || sharing.repeatedTexts.subjects[.init(text: TextKey(french), locale: "fr")]?.renderedLength != nil)
         var reported = 0
         for template in decoded.workspace.templates {
             var (alone, shared) = (DiagnosticBag(), DiagnosticBag())

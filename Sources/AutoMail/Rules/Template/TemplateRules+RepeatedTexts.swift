@@ -25,6 +25,9 @@ struct RepeatedTexts: Sendable {
     /// The repeated subjects and preheaders in which ``TemplateRules/headerProblemsFree(_:)`` finds
     /// nothing: a subject among them skips those checks (it is checked the same way each time).
     var cleanHeaders: Set<TextKey> = []
+    /// What rendering finds in each repeated subject, in each locale it is written for (with
+    /// ``TemplateRules/rendering``).
+    var subjects: [RenderingRules.SubjectKey: RenderingRules.SubjectFindings] = [:]
 
     /// Whether `text` may be one of the repeated texts (its length is one of theirs).
     func mayHold(_ text: String) -> Bool { !lengths.isEmpty && lengths.contains(text.utf8.count) }
@@ -82,17 +85,21 @@ extension TemplateRules {
         }
         var counts: [MarkdownKey: Int] = [:]
         var lineCounts: [TextKey: Int] = [:]
+        // The locales each repeated subject is written for: it is rendered with each one's samples.
+        var subjectLocales: [TextKey: Set<String>] = [:]
         var index = 0
         var lineIndex = 0
         for template in templates {
             for content in template.locales {
-                for text in [content.subject, content.preheader] {
+                for (isSubject, text) in [(true, content.subject), (false, content.preheader)] {
                     guard let text else { continue }
                     defer { lineIndex += 1 }
                     guard lineIndex < lineFingerprints.count, let print = lineFingerprints[lineIndex],
                         let seenCount = linesSeen[print], seenCount > 1
                     else { continue }
-                    lineCounts[TextKey(text.text), default: 0] += 1
+                    let key = TextKey(text.text)
+                    lineCounts[key, default: 0] += 1
+                    if isSubject { subjectLocales[key, default: []].insert(content.locale.value) }
                 }
                 for text in [content.body, content.footer] {
                     guard let text else { continue }
@@ -130,6 +137,25 @@ extension TemplateRules {
             return (liquid: LiquidTemplate.parse(text), clean: Self.headerProblemsFree(text))
         }
         var repeated = RepeatedTexts()
+        if let rendering {
+            // Each repeated subject rendered in each of its locales that has samples, as
+            // `RenderingRules.check` renders it (its Liquid parsed anew, as `parsedKnown` does without `parsed`).
+            let pairs = lineKeys.flatMap { key in
+                (subjectLocales[key] ?? []).sorted().compactMap { locale in
+                    rendering.samples.byLocale[locale] == nil
+                        ? nil : RenderingRules.SubjectKey(text: key, locale: locale)
+                }
+            }
+            let findings = Parallel.map(pairs.count, parallelism: parallelism) { index in
+                let pair = pairs[index]
+                guard let (filled, anonymous) = rendering.samples.byLocale[pair.locale] else {
+                    return RenderingRules.SubjectFindings()
+                }
+                return rendering.rules.subjectFindings(
+                    pair.text.text, filled: filled, anonymous: anonymous, parsed: [:])
+            }
+            for (pair, found) in zip(pairs, findings) { repeated.subjects[pair] = found }
+        }
         for (key, result) in zip(lineKeys, lineResults) {
             repeated.liquid[key] = result.liquid
             if result.clean { repeated.cleanHeaders.insert(key) }

@@ -215,7 +215,9 @@ struct TemplateRules {
             }
         }
         if let rendering {
-            rendering.rules.check(template, samples: rendering.samples, parsed: findings.liquid, into: &bag)
+            rendering.rules.check(
+                template, samples: rendering.samples, parsed: findings.liquid, subjects: repeatedTexts.subjects,
+                into: &bag)
         }
         findings.liquid = [:]
     }
