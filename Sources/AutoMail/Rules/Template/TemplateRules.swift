@@ -358,7 +358,7 @@ struct TemplateRules {
         let result =
             (repeatedTexts.mayHold(source) ? repeatedTexts.liquid[key] : nil)
             ?? LiquidTemplate.parse(source)
-        var locate = TextLocator(text, lines: lines[text.range.file])
+        var locate = TextLocator(text, in: lines)
         // At most `maxReportsPerText` of each kind: a hostile body with thousands of broken tags must not
         // cost thousands of position computations over a huge text (and the output they make).
         for (number, issue) in result.issues.prefix(Self.maxReportsPerText).enumerated() {
@@ -463,7 +463,7 @@ struct TemplateRules {
         var totals: [DiagnosticCode: Int] = [:]
         for issue in issues { totals[classify(issue.kind), default: 0] += 1 }
         var shown: [DiagnosticCode: Int] = [:]
-        var locate = TextLocator(text, lines: lines[text.range.file])
+        var locate = TextLocator(text, in: lines)
         for issue in issues {
             let code = classify(issue.kind)
             let number = shown[code, default: 0] + 1
@@ -606,20 +606,30 @@ struct TemplateRules {
 /// Locates characters of one text in its file, for every finding of that text: the file's line table
 /// and the text are read once, when the first finding is located (``ScalarLocator``), so that a text
 /// with many findings costs one pass over it, not one a finding.
+///
+/// The file's line table is looked up (by the file's path) only then too: most texts have no finding.
 struct TextLocator {
     private let text: SourceText
-    private let lines: SourceLines?
+    private let files: [String: SourceLines]
     private var locator: ScalarLocator?
+    /// Whether the text's file has no line table (known once it is looked up).
+    private var unlocatable = false
 
-    init(_ text: SourceText, lines: SourceLines?) {
+    /// A locator of `text`, in the line table `files` holds for its file.
+    init(_ text: SourceText, in files: [String: SourceLines]) {
         self.text = text
-        self.lines = lines
+        self.files = files
     }
 
     /// The file range of characters `characters` of the text.
     mutating func range(of characters: Range<Int>) -> SourceRange {
-        guard let lines else { return text.range }
-        if locator == nil { locator = lines.locator(for: text.node) }
+        if locator == nil, !unlocatable {
+            if let lines = files[text.range.file] {
+                locator = lines.locator(for: text.node)
+            } else {
+                unlocatable = true
+            }
+        }
         return locator?.range(ofScalarCharacters: characters) ?? text.range
     }
 }
