@@ -67,32 +67,40 @@ struct ExpressionToken {
         case end
     }
     var kind: Kind
+    /// Where it is, in Unicode-scalar offsets.
     var range: Range<Int>
+    /// Where it is, in units of the text lexed (``MarkupText``).
+    var units: Range<Int>
 }
 
 /// Parses the expression language inside `{{ }}` and tags, strictly (like Liquid's strict mode).
-struct ExpressionParser {
-    static let maximumDepth = 100
+struct ExpressionParser<Text: MarkupText> {
+    static var maximumDepth: Int { 100 }
 
-    let scalars: [Unicode.Scalar]
+    let scalars: Text
     private(set) var tokens: [ExpressionToken] = []
     private var position = 0
     private var depth = 0
 
-    /// Lexes `range` of `scalars`; throws on a character that cannot start a token.
-    init(_ scalars: [Unicode.Scalar], range: Range<Int>) throws(LiquidIssue) {
+    /// Lexes `range` (in units) of `scalars`; throws on a character that cannot start a token.
+    init(_ scalars: Text, range: Range<Int>) throws(LiquidIssue) {
         self.scalars = scalars
         // Most markup is a handful of tokens: one allocation instead of growing from empty.
         tokens.reserveCapacity(min(range.count + 1, 16))
         var i = range.lowerBound
         let end = range.upperBound
         func peek(_ offset: Int) -> Unicode.Scalar? { i + offset < end ? scalars[i + offset] : nil }
+        // Ranges are reported in scalars: the text's units converted.
+        func scalarRange(_ units: Range<Int>) -> Range<Int> {
+            scalars.scalarOffset(units.lowerBound)..<scalars.scalarOffset(units.upperBound)
+        }
         while i < end {
             let c = scalars[i]
             let start = i
             if isWhitespace(c) { i += 1; continue }
             func add(_ kind: ExpressionToken.Kind, _ length: Int) {
-                tokens.append(ExpressionToken(kind: kind, range: start..<(start + length)))
+                let units = start..<(start + length)
+                tokens.append(ExpressionToken(kind: kind, range: scalarRange(units), units: units))
                 i += length
             }
             switch c {
@@ -100,9 +108,10 @@ struct ExpressionParser {
                 var j = i + 1
                 while j < end && scalars[j] != c { j += 1 }
                 guard j < end else {
-                    throw LiquidIssue(kind: .syntax, message: "unterminated string literal", range: start..<end)
+                    throw LiquidIssue(
+                        kind: .syntax, message: "unterminated string literal", range: scalarRange(start..<end))
                 }
-                add(.string(string(scalars[(i + 1)..<j])), j + 1 - i)
+                add(.string(scalars.string((i + 1)..<j)), j + 1 - i)
             case ".":
                 if peek(1) == "." { add(.dotDot, 2) } else { add(.dot, 1) }
             case "[": add(.leftBracket, 1)
@@ -116,7 +125,8 @@ struct ExpressionParser {
                 if peek(1) == "=" { add(.comparison(.equal), 2) } else { add(.assign, 1) }
             case "!":
                 guard peek(1) == "=" else {
-                    throw LiquidIssue(kind: .syntax, message: "unexpected character `!`", range: start..<(start + 1))
+                    throw LiquidIssue(
+                        kind: .syntax, message: "unexpected character `!`", range: scalarRange(start..<(start + 1)))
                 }
                 add(.comparison(.notEqual), 2)
             case "<":
@@ -134,7 +144,7 @@ struct ExpressionParser {
                 if c == "-" {
                     guard let next = peek(1), ("0"..."9").contains(next) else {
                         throw LiquidIssue(
-                            kind: .syntax, message: "unexpected character `-`", range: start..<(start + 1))
+                            kind: .syntax, message: "unexpected character `-`", range: scalarRange(start..<(start + 1)))
                     }
                 }
                 while j < end && ("0"..."9").contains(scalars[j]) { j += 1 }
@@ -144,20 +154,24 @@ struct ExpressionParser {
                     j += 1
                     while j < end && ("0"..."9").contains(scalars[j]) { j += 1 }
                 }
-                let text = string(scalars[i..<j])
+                let text = scalars.string(i..<j)
                 if j < end && (isWordScalar(scalars[j]) || scalars[j] == "-") {
-                    // `foo1` never starts with a digit but `123abc` is not a number either.
+                    // `foo1` never starts with a digit but `123abc` is not a number either (`scalars[j]` is
+                    // ASCII: one unit).
                     throw LiquidIssue(
-                        kind: .syntax, message: "invalid number `\(string(scalars[i...j]))`", range: start..<(j + 1))
+                        kind: .syntax, message: "invalid number `\(scalars.string(i..<(j + 1)))`",
+                        range: scalarRange(start..<(j + 1)))
                 }
                 if isFloat {
                     guard let value = Double(text) else {
-                        throw LiquidIssue(kind: .syntax, message: "invalid number `\(text)`", range: start..<j)
+                        throw LiquidIssue(
+                            kind: .syntax, message: "invalid number `\(text)`", range: scalarRange(start..<j))
                     }
                     add(.float(value), j - i)
                 } else {
                     guard let value = Int(text) else {
-                        throw LiquidIssue(kind: .syntax, message: "integer `\(text)` is too large", range: start..<j)
+                        throw LiquidIssue(
+                            kind: .syntax, message: "integer `\(text)` is too large", range: scalarRange(start..<j))
                     }
                     add(.integer(value), j - i)
                 }
@@ -165,13 +179,17 @@ struct ExpressionParser {
                 var j = i + 1
                 while j < end && (isWordScalar(scalars[j]) || scalars[j] == "-") { j += 1 }
                 if j < end && scalars[j] == "?" { j += 1 }
-                add(.word(string(scalars[i..<j])), j - i)
+                add(.word(scalars.string(i..<j)), j - i)
             default:
+                // On bytes, the whole scalar that starts here (a multi-byte one spans several units).
+                let (scalar, width) = scalars.scalar(at: i)
                 throw LiquidIssue(
-                    kind: .syntax, message: "unexpected character `\(String(c))`", range: start..<(start + 1))
+                    kind: .syntax, message: "unexpected character `\(String(scalar))`",
+                    range: scalarRange(start..<(start + width)))
             }
         }
-        tokens.append(ExpressionToken(kind: .end, range: end..<end))
+        let endOffset = scalars.scalarOffset(end)
+        tokens.append(ExpressionToken(kind: .end, range: endOffset..<endOffset, units: end..<end))
     }
 
     var current: ExpressionToken { tokens[min(position, tokens.count - 1)] }
@@ -180,7 +198,7 @@ struct ExpressionParser {
     mutating func advance() { if position < tokens.count - 1 { position += 1 } }
 
     func describe(_ token: ExpressionToken) -> String {
-        token.kind == .end ? "end of markup" : "`\(string(scalars[token.range]))`"
+        token.kind == .end ? "end of markup" : "`\(scalars.string(token.units))`"
     }
 
     func unexpected(_ expected: String) -> LiquidIssue {

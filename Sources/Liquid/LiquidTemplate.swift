@@ -1,20 +1,59 @@
 /// A parsed template in automail's Liquid subset, ready to analyse and render.
+///
+/// Its parts are held in one immutable object: a template is copied into every table of parsed texts
+/// and passed through every rule, and a copy retains one reference rather than its seven arrays and
+/// strings.
 public struct LiquidTemplate: Sendable {
+    /// The parts of a template, shared by its copies.
+    private final class Storage: Sendable {
+        let source: String
+        let nodes: [Node]
+        let variables: [LiquidVariableReference]
+        let filters: [LiquidFilterReference]
+        let printed: [LiquidPrintedValue]
+        let outputs: [Range<Int>]
+        let tags: [LiquidTagReference]
+
+        init(
+            source: String, nodes: [Node], variables: [LiquidVariableReference], filters: [LiquidFilterReference],
+            printed: [LiquidPrintedValue], outputs: [Range<Int>], tags: [LiquidTagReference]
+        ) {
+            self.source = source
+            self.nodes = nodes
+            self.variables = variables
+            self.filters = filters
+            self.printed = printed
+            self.outputs = outputs
+            self.tags = tags
+        }
+    }
+
+    private let storage: Storage
+
+    init(
+        source: String, nodes: [Node], variables: [LiquidVariableReference], filters: [LiquidFilterReference],
+        printed: [LiquidPrintedValue], outputs: [Range<Int>], tags: [LiquidTagReference]
+    ) {
+        storage = Storage(
+            source: source, nodes: nodes, variables: variables, filters: filters, printed: printed, outputs: outputs,
+            tags: tags)
+    }
+
     /// The template source.
-    public let source: String
-    let nodes: [Node]
+    public var source: String { storage.source }
+    var nodes: [Node] { storage.nodes }
     /// Every variable path the template reads, in source order, except names bound earlier by
     /// `assign` or `capture`. A path stops before its first dynamic index (`a[b]` reads `a` and `b`).
-    public let variables: [LiquidVariableReference]
+    public var variables: [LiquidVariableReference] { storage.variables }
     /// Every filter applied, in source order.
-    public let filters: [LiquidFilterReference]
+    public var filters: [LiquidFilterReference] { storage.filters }
     /// Every variable printed by an output (`{{ contact.district | upcase }}`) whose path is made of
     /// names only, in source order: what an output prints, before any filter.
-    public let printed: [LiquidPrintedValue]
+    public var printed: [LiquidPrintedValue] { storage.printed }
     /// The range of every `{{ … }}` output, in source order (comments and `raw` bodies excluded).
-    public let outputs: [Range<Int>]
+    public var outputs: [Range<Int>] { storage.outputs }
     /// Every tag, in source order (comments and `raw` bodies excluded, `comment` itself included).
-    public let tags: [LiquidTagReference]
+    public var tags: [LiquidTagReference] { storage.tags }
 
     /// Parses `source`, collecting every issue found; the template is `nil` when there is any.
     public static func parse(_ source: String) -> LiquidParseResult {
@@ -28,6 +67,10 @@ public struct LiquidTemplate: Sendable {
         }
         return parseFully(source)
     }
+
+    /// Whether `source` holds `{{` or `{%`: without either, ``parse(_:)`` finds one text node at once,
+    /// without decoding it (``hasOpening(_:)``).
+    public static func hasMarkup(_ source: String) -> Bool { hasOpening(source) }
 
     /// Whether `source` holds `{{` or `{%` (``LiquidDelimiters/nextOpening(from:)`` finds one), by its
     /// UTF-8 bytes: `{`, `%` are ASCII, and no byte of a multi-byte scalar is.
@@ -51,7 +94,18 @@ public struct LiquidTemplate: Sendable {
     /// ``parse(_:)`` without its shortcut for a text without markup: the definition its differential
     /// test holds the shortcut to.
     static func parseFully(_ source: String) -> LiquidParseResult {
-        var parser = TemplateParser(source: source)
+        parseFully(source, reading: UTF8Markup(source))
+    }
+
+    /// ``parseFully(_:)`` on the decoded scalars of `source`: the definition its differential test
+    /// holds the parser on bytes to (`ByteParserDifferentialTests`).
+    static func parseFullyByScalars(_ source: String) -> LiquidParseResult {
+        parseFully(source, reading: ScalarText.scalars(of: source))
+    }
+
+    /// Parses `source`, read as `text` (its scalars or its bytes).
+    private static func parseFully<Text: MarkupText>(_ source: String, reading text: Text) -> LiquidParseResult {
+        var parser = TemplateParser(source: source, text: text)
         let nodes = parser.parse()
         guard parser.issues.isEmpty else { return LiquidParseResult(template: nil, issues: parser.issues) }
         var analysis = Analysis()
@@ -147,11 +201,13 @@ enum TagNames {
     ]
 }
 
-/// Builds the node tree from tokens with an explicit stack (no recursion).
-struct TemplateParser {
-    static let maximumNesting = 100
+/// Builds the node tree from tokens with an explicit stack (no recursion). It reads the template as
+/// ``MarkupText`` units (its UTF-8 bytes, or its scalars for the definition); every range it reports
+/// is in Unicode scalars.
+struct TemplateParser<Text: MarkupText> {
+    static var maximumNesting: Int { 100 }
     /// Parsing stops after this many issues, which bounds the work a hostile template causes.
-    static let maximumIssues = 100
+    static var maximumIssues: Int { 100 }
 
     struct Frame {
         enum Kind: Equatable {
@@ -173,17 +229,17 @@ struct TemplateParser {
         var endName: String { "end" + name }
     }
 
-    let scalars: [Unicode.Scalar]
-    /// Copies text and `raw` bodies straight from the source's UTF-8 bytes.
+    let scalars: Text
+    /// Copies text and `raw` bodies straight from the source's UTF-8 bytes (when read as scalars).
     private var slicer: SourceSlicer
     var issues: [LiquidIssue] = []
     var outputs: [Range<Int>] = []
     var tags: [LiquidTagReference] = []
     private var stack: [Frame]
 
-    init(source: String) {
-        scalars = ScalarText.scalars(of: source)
-        slicer = SourceSlicer(source: source, scalarCount: scalars.count)
+    init(source: String, text: Text) {
+        scalars = text
+        slicer = SourceSlicer(source: source, scalarCount: text.count)
         stack = [Frame(kind: .root, range: 0..<0, name: "")]
     }
 
@@ -197,7 +253,8 @@ struct TemplateParser {
         issues.append(LiquidIssue(kind: kind, message: message, help: help, range: range))
     }
 
-    private mutating func text(_ range: Range<Int>) -> Substring { slicer.text(range, of: scalars) }
+    /// The source text of units `range`.
+    private mutating func text(_ range: Range<Int>) -> Substring { scalars.substring(range, slicer: &slicer) }
 
     mutating func parse() -> [Node] {
         let tokens = Lexer(scalars).tokens()
@@ -210,7 +267,7 @@ struct TemplateParser {
             if stack.last?.kind == .comment {
                 guard token.kind == .tag, token.closed else { continue }
                 if token.name == "comment" {
-                    push(Frame(kind: .comment, range: token.range, name: "comment"))
+                    push(Frame(kind: .comment, range: token.scalarRange, name: "comment"))
                 } else if token.name == "endcomment" {
                     stack.removeLast()
                     if stack.last?.kind != .comment { append(.comment) }
@@ -234,15 +291,15 @@ struct TemplateParser {
                 guard token.closed else {
                     report(
                         .syntax, "output `{{` is never closed with `}}`",
-                        token.range.lowerBound..<(token.range.lowerBound + 2))
+                        token.scalarRange.lowerBound..<(token.scalarRange.lowerBound + 2))
                     continue
                 }
-                outputs.append(token.range)
+                outputs.append(token.scalarRange)
                 do {
                     var parser = try ExpressionParser(scalars, range: token.inner)
                     let expression = try parser.parseFiltered()
                     checkFilters(expression)
-                    append(.output(expression, range: token.range))
+                    append(.output(expression, range: token.scalarRange))
                 } catch {
                     issues.append(error)
                     scanFilters(token.inner, after: error.range)
@@ -251,10 +308,10 @@ struct TemplateParser {
                 guard token.closed else {
                     report(
                         .syntax, "tag `{%` is never closed with `%}`",
-                        token.range.lowerBound..<(token.range.lowerBound + 2))
+                        token.scalarRange.lowerBound..<(token.scalarRange.lowerBound + 2))
                     continue
                 }
-                tags.append(LiquidTagReference(name: token.name, range: token.range))
+                tags.append(LiquidTagReference(name: token.name, range: token.scalarRange))
                 if token.name == "raw" {
                     // The lexer always follows `raw` with its body, then `endraw` when there is one.
                     if index < tokens.count, tokens[index].kind == .rawBody {
@@ -262,10 +319,10 @@ struct TemplateParser {
                         index += 1
                     }
                     if index < tokens.count, tokens[index].kind == .tag, tokens[index].name == "endraw" {
-                        tags.append(LiquidTagReference(name: "endraw", range: tokens[index].range))
+                        tags.append(LiquidTagReference(name: "endraw", range: tokens[index].scalarRange))
                         index += 1
                     } else {
-                        report(.syntax, "`raw` tag is never closed with `endraw`", token.range)
+                        report(.syntax, "`raw` tag is never closed with `endraw`", token.scalarRange)
                     }
                     continue
                 }
@@ -293,7 +350,7 @@ struct TemplateParser {
     private mutating func handleTag(_ token: RawToken) throws(LiquidIssue) {
         let name = token.name
         let markup = token.nameRange.upperBound..<token.inner.upperBound
-        func expressionParser() throws(LiquidIssue) -> ExpressionParser {
+        func expressionParser() throws(LiquidIssue) -> ExpressionParser<Text> {
             try ExpressionParser(scalars, range: markup)
         }
         func expectNoMarkup() throws(LiquidIssue) {
@@ -303,9 +360,9 @@ struct TemplateParser {
         switch name {
         case "if", "unless":
             // Push first so that a malformed condition does not unbalance the blocks that follow.
-            var frame = Frame(kind: name == "if" ? .ifTag : .unlessTag, range: token.range, name: name)
+            var frame = Frame(kind: name == "if" ? .ifTag : .unlessTag, range: token.scalarRange, name: name)
             frame.conditions = [nil]
-            frame.tagRanges = [token.range]
+            frame.tagRanges = [token.scalarRange]
             push(frame)
             var parser = try expressionParser()
             stack[stack.count - 1].conditions[0] = try parser.parseCondition()
@@ -315,7 +372,7 @@ struct TemplateParser {
             }
             stack[stack.count - 1].conditions.append(nil)
             stack[stack.count - 1].bodies.append([])
-            stack[stack.count - 1].tagRanges.append(token.range)
+            stack[stack.count - 1].tagRanges.append(token.scalarRange)
             var parser = try expressionParser()
             let condition = try parser.parseCondition()
             stack[stack.count - 1].conditions[stack[stack.count - 1].conditions.count - 1] = condition
@@ -330,10 +387,10 @@ struct TemplateParser {
                 stack[stack.count - 1].conditions.append(nil)
             }
             stack[stack.count - 1].bodies.append([])
-            stack[stack.count - 1].tagRanges.append(token.range)
+            stack[stack.count - 1].tagRanges.append(token.scalarRange)
         case "case":
-            var frame = Frame(kind: .caseTag, range: token.range, name: "case")
-            frame.tagRanges = [token.range]
+            var frame = Frame(kind: .caseTag, range: token.scalarRange, name: "case")
+            frame.tagRanges = [token.scalarRange]
             push(frame)
             var parser = try expressionParser()
             let subject = try parser.parsePrimary()
@@ -343,7 +400,7 @@ struct TemplateParser {
             guard stack.last?.kind == .caseTag else { throw misplaced(token) }
             stack[stack.count - 1].whens.append([])
             stack[stack.count - 1].bodies.append([])
-            stack[stack.count - 1].tagRanges.append(token.range)
+            stack[stack.count - 1].tagRanges.append(token.scalarRange)
             var parser = try expressionParser()
             var candidates = [try parser.parsePrimary()]
             while parser.current.kind == .comma || parser.current.kind == .word("or") {
@@ -353,16 +410,16 @@ struct TemplateParser {
             try parser.expectEnd()
             stack[stack.count - 1].whens[stack[stack.count - 1].whens.count - 1] = candidates
         case "comment":
-            push(Frame(kind: .comment, range: token.range, name: "comment"))
+            push(Frame(kind: .comment, range: token.scalarRange, name: "comment"))
         case "assign":
             var parser = try expressionParser()
             let variable = try parseBindingName(&parser, tag: "assign")
             try parser.expect(.assign, "`=`")
             let expression = try parser.parseFiltered()
             checkFilters(expression)
-            append(.assign(name: variable, expression, range: token.range))
+            append(.assign(name: variable, expression, range: token.scalarRange))
         case "capture":
-            push(Frame(kind: .capture(""), range: token.range, name: "capture"))
+            push(Frame(kind: .capture(""), range: token.scalarRange, name: "capture"))
             var parser = try expressionParser()
             let variable = try parseBindingName(&parser, tag: "capture")
             try parser.expectEnd()
@@ -371,18 +428,18 @@ struct TemplateParser {
             try expectNoMarkup()
             try close(token)
         case "":
-            throw LiquidIssue(kind: .syntax, message: "expected a tag name after `{%`", range: token.range)
+            throw LiquidIssue(kind: .syntax, message: "expected a tag name after `{%`", range: token.scalarRange)
         default:
             if TagNames.liquid.contains(name) {
                 throw LiquidIssue(
                     kind: .unsupportedTag(name), message: "tag `\(name)` is not supported in automail templates",
                     help: "the supported tags are `if`, `unless`, `case`, `assign`, `capture`, `comment` and `raw`",
-                    range: token.nameRange)
+                    range: token.scalarNameRange)
             }
             let suggestion = TagNames.aliases[name] ?? closestName(to: name, in: TagNames.supported)
             throw LiquidIssue(
                 kind: .unsupportedTag(name), message: "unknown tag `\(name)`",
-                help: suggestion.map { "did you mean `\($0)`?" }, range: token.nameRange)
+                help: suggestion.map { "did you mean `\($0)`?" }, range: token.scalarNameRange)
         }
     }
 
@@ -394,16 +451,16 @@ struct TemplateParser {
     private func misplaced(_ token: RawToken) -> LiquidIssue {
         LiquidIssue(
             kind: .syntax, message: "unexpected `\(token.name)` tag outside of a block that accepts it",
-            range: token.range)
+            range: token.scalarRange)
     }
 
-    private func parseBindingName(_ parser: inout ExpressionParser, tag: String) throws(LiquidIssue) -> String {
+    private func parseBindingName(_ parser: inout ExpressionParser<Text>, tag: String) throws(LiquidIssue) -> String {
         let token = parser.current
         switch token.kind {
         case .word(let word) where !word.hasSuffix("?"):
             parser.advance()
             return word
-        case .integer(let value) where value >= 0 && !(scalars[token.range.lowerBound] == "-"):
+        case .integer(let value) where value >= 0 && !(scalars[token.units.lowerBound] == "-"):
             parser.advance()
             return String(value)
         default:
@@ -414,13 +471,13 @@ struct TemplateParser {
     private mutating func close(_ token: RawToken) throws(LiquidIssue) {
         guard let depth = stack.lastIndex(where: { $0.endName == token.name }), depth > 0 else {
             throw LiquidIssue(
-                kind: .syntax, message: "unexpected `\(token.name)` without an open block", range: token.range)
+                kind: .syntax, message: "unexpected `\(token.name)` without an open block", range: token.scalarRange)
         }
         while stack.count - 1 > depth, let frame = stack.popLast() {
             report(.syntax, "`\(frame.name)` tag is never closed with `\(frame.endName)`", frame.range)
         }
         guard let frame = stack.popLast() else { return }
-        let range = frame.range.lowerBound..<token.range.upperBound
+        let range = frame.range.lowerBound..<token.scalarRange.upperBound
         switch frame.kind {
         case .root, .comment:
             break
@@ -450,7 +507,8 @@ struct TemplateParser {
     }
 
     /// After a syntax error, still reports unsupported filters named in the rest of the markup
-    /// (`| name` outside quotes), so that a refusal names every construct outside the subset.
+    /// (`| name` outside quotes), so that a refusal names every construct outside the subset. `range`
+    /// is in units, `error` in scalars.
     private mutating func scanFilters(_ range: Range<Int>, after error: Range<Int>) {
         var quote: Unicode.Scalar?
         var i = range.lowerBound
@@ -466,9 +524,11 @@ struct TemplateParser {
             while i < range.upperBound && isWhitespace(scalars[i]) { i += 1 }
             let start = i
             while i < range.upperBound && (isWordScalar(scalars[i]) || scalars[i] == "-") { i += 1 }
-            guard i > start, start >= error.upperBound || error.lowerBound >= i else { continue }
+            guard i > start else { continue }
+            let nameRange = scalars.scalarOffset(start)..<scalars.scalarOffset(i)
+            guard nameRange.lowerBound >= error.upperBound || error.lowerBound >= nameRange.upperBound else { continue }
             let call = FilterCall(
-                name: string(scalars[start..<i]), nameRange: start..<i, positional: [], keywords: [], range: start..<i)
+                name: scalars.string(start..<i), nameRange: nameRange, positional: [], keywords: [], range: nameRange)
             if FilterSpec.supported[call.name] == nil, let issue = FilterSpec.check(call) { issues.append(issue) }
         }
     }

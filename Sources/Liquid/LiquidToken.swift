@@ -26,6 +26,8 @@ public struct LiquidToken: Sendable, Hashable {
 }
 
 /// A markup token with what the parser needs: delimiters, whitespace control and inner range.
+/// Its offsets are in units of the text lexed (``MarkupText``: scalars or bytes); ``scalarRange`` and
+/// ``scalarNameRange`` are in Unicode scalars, what a template reports.
 struct RawToken {
     enum Kind { case text, output, tag, rawBody }
     var kind: Kind
@@ -38,47 +40,60 @@ struct RawToken {
     var nameRange: Range<Int> = 0..<0
     /// Whether the closing delimiter was found.
     var closed = true
+    /// ``range`` in Unicode-scalar offsets.
+    var scalarRange: Range<Int> = 0..<0
+    /// ``nameRange`` in Unicode-scalar offsets.
+    var scalarNameRange: Range<Int> = 0..<0
 }
 
 /// Cuts a template into text, outputs and tags, treating `raw` bodies as text. Where a construct ends
-/// is ``LiquidDelimiters``' answer, the one the Markdown renderer uses too.
-struct Lexer {
-    let scalars: [Unicode.Scalar]
-    let delimiters: LiquidDelimiters
+/// is ``LiquidDelimiters``' answer (its scans, on scalars or bytes), the one the Markdown renderer uses too.
+struct Lexer<Text: MarkupText> {
+    let scalars: Text
 
-    init(_ scalars: [Unicode.Scalar]) {
+    init(_ scalars: Text) {
         self.scalars = scalars
-        self.delimiters = LiquidDelimiters(scalars)
     }
 
     func tokens() -> [RawToken] {
         var result: [RawToken] = []
         // Most texts are a few tokens: one allocation instead of growing from empty four times.
         result.reserveCapacity(16)
+        func append(_ token: RawToken) { result.append(token) }
         var i = 0
         while i < scalars.count {
-            guard let start = delimiters.nextOpening(from: i) else {
-                result.append(RawToken(kind: .text, range: i..<scalars.count, inner: i..<scalars.count))
+            guard let start = scalars.nextOpening(from: i) else {
+                append(RawToken(kind: .text, range: i..<scalars.count, inner: i..<scalars.count))
                 break
             }
-            if start > i { result.append(RawToken(kind: .text, range: i..<start, inner: i..<start)) }
-            let isOutput = delimiters.opening(at: start) == .output
+            if start > i { append(RawToken(kind: .text, range: i..<start, inner: i..<start)) }
+            let isOutput = scalars.opening(at: start) == .output
             var token = markupToken(at: start, output: isOutput)
             i = token.range.upperBound
             if !isOutput && token.name == "raw" && token.closed {
                 // The body runs to the first `{% endraw %}`, whatever it contains.
-                guard let end = delimiters.endTag(named: "endraw", from: i) else {
-                    result.append(token)
-                    result.append(RawToken(kind: .rawBody, range: i..<scalars.count, inner: i..<scalars.count))
+                guard let end = scalars.endTag(named: "endraw", from: i) else {
+                    append(token)
+                    append(RawToken(kind: .rawBody, range: i..<scalars.count, inner: i..<scalars.count))
                     i = scalars.count
                     continue
                 }
-                result.append(token)
-                result.append(RawToken(kind: .rawBody, range: i..<end.start, inner: i..<end.start))
+                append(token)
+                append(RawToken(kind: .rawBody, range: i..<end.start, inner: i..<end.start))
                 token = markupToken(at: end.start, output: false)
                 i = token.range.upperBound
             }
-            result.append(token)
+            append(token)
+        }
+        // The ranges a template reports, in scalars: converted in place, once the tokens are cut.
+        for k in result.indices {
+            let range = result[k].range
+            result[k].scalarRange = scalars.scalarOffset(range.lowerBound)..<scalars.scalarOffset(range.upperBound)
+            if result[k].kind == .tag {
+                let name = result[k].nameRange
+                result[k].scalarNameRange =
+                    scalars.scalarOffset(name.lowerBound)..<scalars.scalarOffset(name.upperBound)
+            }
         }
         return result
     }
@@ -90,7 +105,7 @@ struct Lexer {
             token.trimLeft = true
             innerStart += 1
         }
-        guard let end = delimiters.closing(output ? .output : .tag, from: innerStart) else {
+        guard let end = scalars.closing(output ? .output : .tag, from: innerStart) else {
             token.closed = false
             token.inner = innerStart..<scalars.count
             return token
@@ -103,7 +118,7 @@ struct Lexer {
         token.range = start..<(end + 2)
         token.inner = innerStart..<innerEnd
         if !output {
-            (token.name, token.nameRange) = delimiters.tagName(from: innerStart, upTo: innerEnd)
+            (token.name, token.nameRange) = scalars.tagName(from: innerStart, upTo: innerEnd)
         }
         return token
     }

@@ -7,7 +7,7 @@ import Testing
 /// Texts several templates share are parsed and converted once (`TemplateRules.sharingRepeatedTexts`):
 /// each template's diagnostics and conversions are the ones it gets when every text is worked out anew.
 struct RepeatedTextsTests {
-    /// Three templates sharing bodies and footers that break rules (raw HTML, an unsafe link, an unknown
+    /// Three templates sharing subjects, preheaders, bodies and footers that break rules (raw HTML, an unsafe link, an unknown
     /// variable, a Liquid error, blocks across Markdown), in two locales, beside the base fixture's.
     static func files() throws -> [SourceFile] {
         var files = try Fixtures.files(in: Fixtures.root.appendingPathComponent("base"))
@@ -27,13 +27,14 @@ struct RepeatedTextsTests {
                 purpose: news
                 locales:
                   fr:
-                    subject: Bonjour
+                    subject: 'Bonjour {{ contact.firstname | default: "à vous" }}'
+                    preheader: '{{ contact.nickname }}, lisez'
                     body: |
                 \(block(body))
                     footer: |
                 \(block(footer))
                   en:
-                    subject: Hello
+                    subject: 'Hello\u{AD} {{ contact.nickname }}'
                     body: |
                 \(block(body))
                     footer: |
@@ -56,6 +57,20 @@ struct RepeatedTextsTests {
         rules.keepsRenderings = keepsRenderings
         let sharing = rules.sharingRepeatedTexts(of: decoded.workspace.templates)
         #expect(!sharing.repeatedTexts.liquid.isEmpty)
+        // Subjects and preheaders are shared too (parsed once, not converted).
+        let (french, english) = (
+            "Bonjour {{ contact.firstname | default: \"à vous\" }}", "Hello\u{AD} {{ contact.nickname }}"
+        )
+        for line in [french, english, "{{ contact.nickname }}, lisez"] {
+            #expect(sharing.repeatedTexts.liquid[TextKey(line)] != nil, "\(line)")
+        }
+        // A subject free of header problems skips their checks; one with an invisible character does not.
+        #expect(sharing.repeatedTexts.cleanHeaders.contains(TextKey(french)))
+        #expect(!sharing.repeatedTexts.cleanHeaders.contains(TextKey(english)))
+        // The French subject is rendered once, in its locale, for every template that shares it.
+        #expect(
+            rules.rendering == nil
+                || sharing.repeatedTexts.subjects[.init(text: TextKey(french), locale: "fr")]?.renderedLength != nil)
         var reported = 0
         for template in decoded.workspace.templates {
             var (alone, shared) = (DiagnosticBag(), DiagnosticBag())
@@ -68,6 +83,6 @@ struct RepeatedTextsTests {
             #expect(sharedFindings.reads == aloneFindings.reads)
             reported += alone.diagnostics.count
         }
-        #expect(reported >= 12)
+        #expect(reported >= 15)
     }
 }

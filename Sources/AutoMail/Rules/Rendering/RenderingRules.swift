@@ -41,10 +41,36 @@ struct RenderingRules {
         return samples
     }
 
+    /// What rendering a subject finds, for the sample contacts of its locale: its length once rendered
+    /// for the filled contact (`nil` when it does not render), and a path on which it renders empty.
+    struct SubjectFindings: Sendable {
+        var renderedLength: Int?
+        var empty: EmptyPath?
+    }
+
+    /// A subject's text and the locale it is rendered in.
+    struct SubjectKey: Hashable, Sendable {
+        let text: TextKey
+        let locale: String
+    }
+
+    /// What rendering `subject` finds with the samples `filled` and `anonymous` of its locale (`parsed`
+    /// holds its Liquid when the template rules parsed it).
+    func subjectFindings(
+        _ subject: String, filled: LiquidValue, anonymous: LiquidValue, parsed: [TextKey: ParsedLiquid]
+    ) -> SubjectFindings {
+        SubjectFindings(
+            renderedLength: render(subject, filled, parsed: parsed)?.count,
+            empty: subject.allSatisfy(\.isWhitespace)
+                ? nil : emptyPath(of: subject, markdown: false, anonymous, filled: filled, parsed: parsed))
+    }
+
     /// Checks one template (the template rules call this as they check it, so the Liquid they parsed,
-    /// in `parsed`, is not parsed again).
+    /// in `parsed`, is not parsed again; nor are the subjects in `subjects`, rendered once for every
+    /// template that shares them, rendered again).
     func check(
-        _ template: Template, samples: Samples, parsed: [TextKey: ParsedLiquid], into bag: inout DiagnosticBag
+        _ template: Template, samples: Samples, parsed: [TextKey: ParsedLiquid],
+        subjects: [SubjectKey: SubjectFindings] = [:], into bag: inout DiagnosticBag
     ) {
         let defaultLocale = samples.defaultLocale
         do {
@@ -56,20 +82,21 @@ struct RenderingRules {
                 // Each text read once: a body written as a block scalar is decoded from its file at each read.
                 let subjectText = content.subject?.text
                 let bodyText = content.body?.text
-                if let subject = content.subject, let subjectText,
-                    let rendered = render(subjectText, filled, parsed: parsed),
-                    rendered.count > Self.maximumSubjectLength
+                let subjectFindings = subjectText.map { text in
+                    (subjects.isEmpty ? nil : subjects[SubjectKey(text: TextKey(text), locale: locale)])
+                        ?? self.subjectFindings(text, filled: filled, anonymous: anonymous, parsed: parsed)
+                }
+                if let subject = content.subject, let length = subjectFindings?.renderedLength,
+                    length > Self.maximumSubjectLength
                 {
                     bag.report(
                         .subjectTooLong,
-                        "the subject of \(place) is \(rendered.count) characters long once rendered, over \(Self.maximumSubjectLength)",
+                        "the subject of \(place) is \(length) characters long once rendered, over \(Self.maximumSubjectLength)",
                         at: subject.range,
                         help:
                             "keep subjects short (under 60 characters shows whole on phones); move details to the body")
                 }
-                if let subject = content.subject, let subjectText, !subjectText.allSatisfy(\.isWhitespace),
-                    let empty = emptyPath(of: subjectText, markdown: false, anonymous, filled: filled, parsed: parsed)
-                {
+                if let subject = content.subject, let empty = subjectFindings?.empty {
                     report(
                         .emptySubject, empty, in: subject, into: &bag, what: "the subject of \(place)",
                         help:

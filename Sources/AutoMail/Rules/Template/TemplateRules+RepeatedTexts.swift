@@ -3,7 +3,10 @@ import MailRendering
 
 /// The bodies and footers that several template locales hold alike (a footer pasted into every
 /// template of a campaign: 597 of the generated M's 6,597 texts are three footers), parsed and
-/// converted once before the templates are checked rather than once for each template that holds them.
+/// converted once before the templates are checked rather than once for each template that holds them;
+/// and the subjects and preheaders several hold alike (`Des nouvelles de {{ workspace.name }}`: the
+/// generated M's 6,000 subjects are 15 texts), parsed and checked for header problems once (they are
+/// not converted).
 /// Parsing and converting are pure functions of the text (and of the locale's settings, for a full
 /// conversion), so each template's diagnostics and conversions are the same either way; each is still
 /// reported, and located, in its own template.
@@ -19,6 +22,12 @@ struct RepeatedTexts: Sendable {
     /// The UTF-8 lengths of the repeated texts: a text of another length is none of them, known
     /// without hashing its bytes.
     var lengths: Set<Int> = []
+    /// The repeated subjects and preheaders in which ``TemplateRules/headerProblemsFree(_:)`` finds
+    /// nothing: a subject among them skips those checks (it is checked the same way each time).
+    var cleanHeaders: Set<TextKey> = []
+    /// What rendering finds in each repeated subject, in each locale it is written for (with
+    /// ``TemplateRules/rendering``).
+    var subjects: [RenderingRules.SubjectKey: RenderingRules.SubjectFindings] = [:]
 
     /// Whether `text` may be one of the repeated texts (its length is one of theirs).
     func mayHold(_ text: String) -> Bool { !lengths.isEmpty && lengths.contains(text.utf8.count) }
@@ -45,8 +54,22 @@ extension TemplateRules {
         // the second reads (decodes) only the texts whose fingerprint came up twice.
         var fingerprints: [Fingerprint?] = []
         var seen: [Fingerprint: Int] = [:]
+        // Subjects and preheaders, only parsed: fingerprinted without the locale, in a table of their own.
+        var lineFingerprints: [Fingerprint?] = []
+        var linesSeen: [Fingerprint: Int] = [:]
         for template in templates {
             for content in template.locales {
+                for text in [content.subject, content.preheader] {
+                    guard let text else { continue }
+                    let source = text.text
+                    guard !Self.exceedsCheckedScalars(source) else {
+                        lineFingerprints.append(nil)
+                        continue
+                    }
+                    let print = fingerprint(source, locale: "")
+                    lineFingerprints.append(print)
+                    linesSeen[print, default: 0] += 1
+                }
                 for text in [content.body, content.footer] {
                     guard let text else { continue }
                     let source = text.text
@@ -61,9 +84,23 @@ extension TemplateRules {
             }
         }
         var counts: [MarkdownKey: Int] = [:]
+        var lineCounts: [TextKey: Int] = [:]
+        // The locales each repeated subject is written for: it is rendered with each one's samples.
+        var subjectLocales: [TextKey: Set<String>] = [:]
         var index = 0
+        var lineIndex = 0
         for template in templates {
             for content in template.locales {
+                for (isSubject, text) in [(true, content.subject), (false, content.preheader)] {
+                    guard let text else { continue }
+                    defer { lineIndex += 1 }
+                    guard lineIndex < lineFingerprints.count, let print = lineFingerprints[lineIndex],
+                        let seenCount = linesSeen[print], seenCount > 1
+                    else { continue }
+                    let key = TextKey(text.text)
+                    lineCounts[key, default: 0] += 1
+                    if isSubject { subjectLocales[key, default: []].insert(content.locale.value) }
+                }
                 for text in [content.body, content.footer] {
                     guard let text else { continue }
                     defer { index += 1 }
@@ -78,7 +115,10 @@ extension TemplateRules {
             }
         }
         let keys = counts.filter { $0.value > 1 }.map(\.key)
-        guard !keys.isEmpty else { return self }
+        // A subject that is also a repeated body or footer is parsed with it.
+        let bodyTexts = Set(keys.map(\.text))
+        let lineKeys = lineCounts.filter { $0.value > 1 && !bodyTexts.contains($0.key) }.map(\.key)
+        guard !keys.isEmpty || !lineKeys.isEmpty else { return self }
         let keepsRenderings = keepsRenderings
         let results = Parallel.map(keys.count, parallelism: parallelism) { index in
             let key = keys[index]
@@ -92,7 +132,35 @@ extension TemplateRules {
             }
             return (liquid, RepeatedConversion.issues(MailRendering.checkMarkdown(text)))
         }
+        let lineResults = Parallel.map(lineKeys.count, parallelism: parallelism) { index in
+            let text = lineKeys[index].text
+            return (liquid: LiquidTemplate.parse(text), clean: Self.headerProblemsFree(text))
+        }
         var repeated = RepeatedTexts()
+        if let rendering {
+            // Each repeated subject rendered in each of its locales that has samples, as
+            // `RenderingRules.check` renders it (its Liquid parsed anew, as `parsedKnown` does without `parsed`).
+            let pairs = lineKeys.flatMap { key in
+                (subjectLocales[key] ?? []).sorted().compactMap { locale in
+                    rendering.samples.byLocale[locale] == nil
+                        ? nil : RenderingRules.SubjectKey(text: key, locale: locale)
+                }
+            }
+            let findings = Parallel.map(pairs.count, parallelism: parallelism) { index in
+                let pair = pairs[index]
+                guard let (filled, anonymous) = rendering.samples.byLocale[pair.locale] else {
+                    return RenderingRules.SubjectFindings()
+                }
+                return rendering.rules.subjectFindings(
+                    pair.text.text, filled: filled, anonymous: anonymous, parsed: [:])
+            }
+            for (pair, found) in zip(pairs, findings) { repeated.subjects[pair] = found }
+        }
+        for (key, result) in zip(lineKeys, lineResults) {
+            repeated.liquid[key] = result.liquid
+            if result.clean { repeated.cleanHeaders.insert(key) }
+            repeated.lengths.insert(key.text.utf8.count)
+        }
         for (key, (liquid, conversion)) in zip(keys, results) {
             repeated.liquid[key.text] = liquid
             repeated.lengths.insert(key.text.text.utf8.count)

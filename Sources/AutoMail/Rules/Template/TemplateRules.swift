@@ -215,7 +215,9 @@ struct TemplateRules {
             }
         }
         if let rendering {
-            rendering.rules.check(template, samples: rendering.samples, parsed: findings.liquid, into: &bag)
+            rendering.rules.check(
+                template, samples: rendering.samples, parsed: findings.liquid, subjects: repeatedTexts.subjects,
+                into: &bag)
         }
         findings.liquid = [:]
     }
@@ -225,13 +227,15 @@ struct TemplateRules {
         keeping findings: inout TextFindings
     ) {
         let source = subject.text
-        if source.allSatisfy({ $0.isWhitespace }) {
+        // A repeated subject known free of the problems below (`headerProblemsFree`) skips their checks.
+        let clean = repeatedTexts.mayHold(source) && repeatedTexts.cleanHeaders.contains(TextKey(source))
+        if !clean, source.allSatisfy({ $0.isWhitespace }) {
             bag.report(
                 .emptySubject, "the subject of \(place) is empty", at: subject.range,
                 help: "write a subject: an email without one looks like spam")
             return
         }
-        if let (offset, scalar) = HeaderValueRules.firstControl(in: source) {
+        if !clean, let (offset, scalar) = HeaderValueRules.firstControl(in: source) {
             let what = scalar == "\n" || scalar == "\r" ? "a line break" : "a control character"
             bag.report(
                 .headerInjection, "the subject of \(place) contains \(what)",
@@ -248,7 +252,7 @@ struct TemplateRules {
                     "a subject is one line: keep `\(variable)` out of it, or make that value one line (a plain scalar or `>-`)"
             )
         }
-        if let word = HeaderValueRules.encodedWord(in: source) {
+        if !clean, let word = HeaderValueRules.encodedWord(in: source) {
             bag.report(
                 .headerInjection,
                 "the subject of \(place) contains the RFC 2047 encoded word `\(word)`, which mail clients decode and show instead",
@@ -257,19 +261,28 @@ struct TemplateRules {
                     "write the subject as it should read: automail encodes it when it sends, and an encoded word can hide what reviewers see"
             )
         }
-        if let (offset, scalar) = HiddenCharacters.problem(inHeaderValue: source) {
+        if !clean, let (offset, scalar) = HiddenCharacters.problem(inHeaderValue: source) {
             bag.report(
                 .hiddenCharacter,
                 "the subject of \(place) contains an invisible character, \(HiddenCharacters.describe(scalar))",
                 at: range(of: offset..<(offset + 1), in: subject),
                 help: "delete it: it hides text from reviewers and from mail filters")
         }
-        if Self.exceedsCheckedScalars(source) {
+        if !clean, Self.exceedsCheckedScalars(source) {
             bag.report(
                 .markdownTooComplex, "the subject of \(place) is longer than \(Self.maxCheckedScalars) characters",
                 at: subject.range, help: "write a subject of a few words")
         }
         checkLiquid(subject, source: source, what: "the subject of \(place)", into: &bag, keeping: &findings)
+    }
+
+    /// Whether a subject written as `text` has none of the problems ``checkSubject`` finds in its text
+    /// as written: not blank, no control character, no RFC 2047 encoded word, no invisible character,
+    /// not past ``maxCheckedScalars`` (what it renders with, and its Liquid, are checked apart).
+    static func headerProblemsFree(_ text: String) -> Bool {
+        !text.allSatisfy({ $0.isWhitespace }) && HeaderValueRules.firstControl(in: text) == nil
+            && HeaderValueRules.encodedWord(in: text) == nil && HiddenCharacters.problem(inHeaderValue: text) == nil
+            && !exceedsCheckedScalars(text)
     }
 
     /// The first control character (a line break…) that a subject renders with, on some path through
@@ -345,7 +358,7 @@ struct TemplateRules {
         let result =
             (repeatedTexts.mayHold(source) ? repeatedTexts.liquid[key] : nil)
             ?? LiquidTemplate.parse(source)
-        var locate = TextLocator(text, lines: lines[text.range.file])
+        var locate = TextLocator(text, in: lines)
         // At most `maxReportsPerText` of each kind: a hostile body with thousands of broken tags must not
         // cost thousands of position computations over a huge text (and the output they make).
         for (number, issue) in result.issues.prefix(Self.maxReportsPerText).enumerated() {
@@ -450,7 +463,7 @@ struct TemplateRules {
         var totals: [DiagnosticCode: Int] = [:]
         for issue in issues { totals[classify(issue.kind), default: 0] += 1 }
         var shown: [DiagnosticCode: Int] = [:]
-        var locate = TextLocator(text, lines: lines[text.range.file])
+        var locate = TextLocator(text, in: lines)
         for issue in issues {
             let code = classify(issue.kind)
             let number = shown[code, default: 0] + 1
@@ -593,20 +606,30 @@ struct TemplateRules {
 /// Locates characters of one text in its file, for every finding of that text: the file's line table
 /// and the text are read once, when the first finding is located (``ScalarLocator``), so that a text
 /// with many findings costs one pass over it, not one a finding.
+///
+/// The file's line table is looked up (by the file's path) only then too: most texts have no finding.
 struct TextLocator {
     private let text: SourceText
-    private let lines: SourceLines?
+    private let files: [String: SourceLines]
     private var locator: ScalarLocator?
+    /// Whether the text's file has no line table (known once it is looked up).
+    private var unlocatable = false
 
-    init(_ text: SourceText, lines: SourceLines?) {
+    /// A locator of `text`, in the line table `files` holds for its file.
+    init(_ text: SourceText, in files: [String: SourceLines]) {
         self.text = text
-        self.lines = lines
+        self.files = files
     }
 
     /// The file range of characters `characters` of the text.
     mutating func range(of characters: Range<Int>) -> SourceRange {
-        guard let lines else { return text.range }
-        if locator == nil { locator = lines.locator(for: text.node) }
+        if locator == nil, !unlocatable {
+            if let lines = files[text.range.file] {
+                locator = lines.locator(for: text.node)
+            } else {
+                unlocatable = true
+            }
+        }
         return locator?.range(ofScalarCharacters: characters) ?? text.range
     }
 }
