@@ -26,7 +26,7 @@ enum Checker {
             symbols: symbols, variables: variables, lines: lines, parallelism: parallelism,
             rendering: renderingRules.samples(for: workspace).map { (renderingRules, $0) },
             keepsRenderings: deferringTemplates, manifest: workspace.manifest)
-        IdentifierRules.check(workspace, into: &bag)
+        IdentifierRules.check(workspace, symbols: symbols, into: &bag)
         ReferenceRules.check(workspace, symbols: symbols, into: &bag)
         SenderRules.check(workspace, into: &bag)
         PlaceholderRules.check(workspace, into: &bag)
@@ -36,7 +36,7 @@ enum Checker {
         TriggerRules.check(workspace, symbols: symbols, into: &bag)
         LayoutRules(variables: variables).check(workspace, into: &bag)
         BrandRules.check(workspace, into: &bag)
-        TimingChecks(referenceTime: referenceTime).check(workspace, into: &bag)
+        TimingChecks(referenceTime: referenceTime).check(workspace, symbols: symbols, into: &bag)
         return Output(symbols: symbols, variables: variables, templateRules: templateRules)
     }
 }
