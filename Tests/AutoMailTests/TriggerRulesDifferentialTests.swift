@@ -57,6 +57,53 @@ struct TriggerRulesDifferentialTests {
         #expect(unknownSeen > 100)
     }
 
+    /// The workspace-wide families run on two threads (``Checker/Family/groups``) report what they
+    /// report on one, in the same order, with the same folding of many findings of one code in a file,
+    /// after the decoder's diagnostics.
+    @Test func familiesOnTwoThreadsReportAsOnOne() {
+        var random = SplitMix64(state: 0x2026_1207_0002)
+        var folded = 0
+        for round in 0..<60 {
+            var files = Self.workspace(&random)
+            if round % 3 == 0 {
+                // 30 triggers on one answer with an unknown template and one id: AM301, AM310 and AM701
+                // more than `maxPerFileAndCode` times in one file.
+                files["triggers/many.yaml"] =
+                    "triggers:\n"
+                    + (0..<30).map { _ in
+                        "  - id: same\n    when:\n      answer: doors/support/yes\n    template: ghost\n"
+                    }.joined()
+            }
+            var timings = PhaseTimings()
+            let decoded = DecodedWorkspace.decode(
+                files.map { SourceFile(path: $0.key, bytes: Array($0.value.utf8)) }, options: BuildOptions(),
+                timings: &timings)
+            for deferring in [false, true] {
+                var serial = decoded.bag
+                _ = Checker.check(
+                    decoded.workspace, lines: decoded.lines, parallelism: 1, deferringTemplates: deferring,
+                    into: &serial)
+                var parallel = decoded.bag
+                _ = Checker.check(
+                    decoded.workspace, lines: decoded.lines, parallelism: 2, deferringTemplates: deferring,
+                    into: &parallel)
+                #expect(serial.diagnostics == parallel.diagnostics, "round \(round)\n\(files)")
+                folded += serial.diagnostics.filter { $0.notShown > 0 }.count
+            }
+        }
+        #expect(folded > 20)
+    }
+
+    /// Every family is in exactly one group, and reported exactly once.
+    @Test func groupsHoldEveryFamilyOnce() {
+        let grouped = Checker.Family.groups.flatMap { $0 }
+        #expect(grouped.count == Checker.Family.allCases.count)
+        #expect(Set(grouped) == Set(Checker.Family.allCases))
+        let reported = Checker.Family.beforeTemplates + Checker.Family.afterTemplates
+        #expect(reported.count == Checker.Family.allCases.count)
+        #expect(Set(reported) == Set(Checker.Family.allCases))
+    }
+
     // MARK: - The generator
 
     static let manifest = """

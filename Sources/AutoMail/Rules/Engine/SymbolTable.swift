@@ -66,6 +66,8 @@ struct SymbolTable: Sendable {
 
     init(_ workspace: Workspace) {
         templateNumbers.reserveCapacity(workspace.templates.count)
+        // Mostly template and questionnaire ids (question and answer ids repeat across questionnaires).
+        numbers.reserveCapacity(workspace.templates.count + workspace.questionnaires.count + 256)
         for position in workspace.templates.indices {
             let id = workspace.templates[position].id.value
             guard !id.isEmpty else {

@@ -50,15 +50,23 @@ enum IdentifierRules {
             }
             return
         }
-        var first: [String: Int] = [:]
-        first.reserveCapacity(items.count)
+        var first = Set<FirstOccurrence>(minimumCapacity: items.count)
         for index in items.indices where !items[index].id.value.isEmpty {
-            if let original = first[items[index].id.value] {
-                report(items[index].id, original: items[original].id, kind: kind, scope: scope(), into: &bag)
-            } else {
-                first[items[index].id.value] = index
+            let (inserted, original) = first.insert(FirstOccurrence(id: items[index].id.value, index: index))
+            if !inserted {
+                report(items[index].id, original: items[original.index].id, kind: kind, scope: scope(), into: &bag)
             }
         }
+    }
+
+    /// An id and where it first occurs: equal and hashed by the id alone, so that inserting a later
+    /// occurrence finds the first one in the same lookup.
+    private struct FirstOccurrence: Hashable {
+        var id: String
+        var index: Int
+
+        static func == (lhs: FirstOccurrence, rhs: FirstOccurrence) -> Bool { lhs.id == rhs.id }
+        func hash(into hasher: inout Hasher) { hasher.combine(id) }
     }
 
     /// Up to how many ids are compared pairwise rather than looked up in a table.
