@@ -7,20 +7,25 @@ import Diagnostics
 struct TimingChecks {
     let referenceTime: Int?
 
-    func check(_ workspace: Workspace, into bag: inout DiagnosticBag) {
+    func check(_ workspace: Workspace, symbols: SymbolTable, into bag: inout DiagnosticBag) {
         let timing = workspace.manifest?.timing
         if let timing { checkSettings(timing, into: &bag) }
         let lowering = TimingLowering(timing: timing)
-        let manifest = workspace.manifest
         let hasElections = !(timing?.elections.isEmpty ?? true)
-        let templates = Dictionary(
-            workspace.templates.map { ($0.id.value, $0) }, uniquingKeysWith: { first, _ in first })
-        for trigger in workspace.triggers {
-            if let lifetime = trigger.lifetime { checkLifetime(lifetime, of: trigger, lowering: lowering, into: &bag) }
-            if let quiet = timing?.quietHours { checkDelay(of: trigger, quiet: quiet, into: &bag) }
-            if hasElections, trigger.blackouts?.value == .ignore, trigger.exemptionReason == nil,
-                let manifest, Self.isCampaigning(trigger, templates: templates, manifest: manifest)
+        let quiet = timing?.quietHours
+        // By index, reading only the keys checked: a `Trigger` is a large value.
+        let triggers = workspace.triggers
+        for index in triggers.indices {
+            if let lifetime = triggers[index].lifetime {
+                checkLifetime(lifetime, of: triggers[index].id, lowering: lowering, into: &bag)
+            }
+            if let quiet { checkDelay(of: triggers, at: index, quiet: quiet, into: &bag) }
+            if hasElections, triggers[index].blackouts?.value == .ignore, triggers[index].exemptionReason == nil,
+                let manifest = workspace.manifest,
+                Self.isCampaigning(
+                    triggers[index], template: template(of: index, workspace, symbols), manifest: manifest)
             {
+                let trigger = triggers[index]
                 let ignore = trigger.blackouts?.range ?? trigger.id.range
                 bag.report(
                     .silenceExemptionWithoutReason,
@@ -38,11 +43,21 @@ struct TimingChecks {
         }
     }
 
+    /// The first template whose id is the template id of the trigger at `index`; for an empty id (which
+    /// the symbol table does not number), the first template with an empty id.
+    private func template(of index: Int, _ workspace: Workspace, _ symbols: SymbolTable) -> Template? {
+        if let position = symbols.templatePosition(symbols.triggers[index].template) {
+            return workspace.templates[position]
+        }
+        guard workspace.triggers[index].template?.value == "" else { return nil }
+        return workspace.templates.first { $0.id.value.isEmpty }
+    }
+
     /// Whether `trigger`'s template serves a campaigning purpose: channel mode (no purpose to tell), or
     /// a purpose without `campaigning: false`.
-    static func isCampaigning(_ trigger: Trigger, templates: [String: Template], manifest: Manifest) -> Bool {
+    static func isCampaigning(_ trigger: Trigger, template: Template?, manifest: Manifest) -> Bool {
         guard manifest.consent.effectiveMode == .purpose else { return true }
-        guard let id = trigger.template?.value, let purpose = templates[id]?.purpose?.value,
+        guard trigger.template != nil, let purpose = template?.purpose?.value,
             let declared = manifest.consent.purposes.first(where: { $0.id.value == purpose })
         else { return true }
         return declared.campaigning?.value ?? true
@@ -110,13 +125,13 @@ struct TimingChecks {
     }
 
     private func checkLifetime(
-        _ lifetime: Lifetime, of trigger: Trigger, lowering: TimingLowering, into bag: inout DiagnosticBag
+        _ lifetime: Lifetime, of trigger: Located<String>, lowering: TimingLowering, into bag: inout DiagnosticBag
     ) {
         let start = lifetime.from.flatMap { lowering.instant($0.value, zone: nil, endOfDay: false) }
         let end = lifetime.until.flatMap { lowering.instant($0.value, zone: nil, endOfDay: true) }
         if let start, let end, let from = lifetime.from, let until = lifetime.until, end <= start {
             bag.report(
-                .emptyTimeWindow, "trigger `\(trigger.id.value)` stops before it starts", at: until.range,
+                .emptyTimeWindow, "trigger `\(trigger.value)` stops before it starts", at: until.range,
                 notes: [DiagnosticNote("it starts here", at: from.range)],
                 help: "write an `until` after `from` (a date alone ends at the end of that day)")
             return
@@ -124,7 +139,7 @@ struct TimingChecks {
         if let end, let until = lifetime.until, let now = referenceTime, end.seconds <= now {
             bag.report(
                 .lifetimeEnded,
-                "trigger `\(trigger.id.value)` stopped firing \(Self.wallClock(until.value, zone: lowering.workspaceZone))",
+                "trigger `\(trigger.value)` stopped firing \(Self.wallClock(until.value, zone: lowering.workspaceZone))",
                 at: until.range,
                 help: "remove the trigger, or move `until` later if it should still fire")
         }
@@ -142,8 +157,10 @@ struct TimingChecks {
 
     /// AM906: with quiet hours `[start, end)`, an encounter outside them plus the delay lands inside them,
     /// whatever the encounter's time (daylight saving time aside).
-    private func checkDelay(of trigger: Trigger, quiet: QuietHoursSetting, into bag: inout DiagnosticBag) {
-        guard let delay = trigger.delaySeconds, delay.value > 0, trigger.quietHours?.value != .ignore,
+    private func checkDelay(
+        of triggers: [Trigger], at index: Int, quiet: QuietHoursSetting, into bag: inout DiagnosticBag
+    ) {
+        guard let delay = triggers[index].delaySeconds, delay.value > 0, triggers[index].quietHours?.value != .ignore,
             let start = quiet.from?.value, let end = quiet.until?.value, start != end
         else { return }
         let day = 86_400
@@ -151,6 +168,7 @@ struct TimingChecks {
         let activeLength = day - quietLength
         let offset = ((end + delay.value % day - start) % day + day) % day
         guard offset + activeLength <= quietLength else { return }
+        let trigger = triggers[index]
         let policy = trigger.quietHours?.value == .drop ? "dropped" : "deferred to \(QuietHours.clock(end))"
         bag.report(
             .delayInQuietHours,
