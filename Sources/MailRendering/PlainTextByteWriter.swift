@@ -115,55 +115,14 @@ extension PlainTextWriter {
 
         // MARK: Tokens on bytes
 
-        /// Calls `body` with the range and placeholder index of each token of `bytes`, in order, as
-        /// `ProtectedMarkdown.tokens(in:)` finds them on its byte path (the same loop); `false` where that
-        /// path gives up for the Character search (a candidate next to a non-ASCII byte), after which the
-        /// caller must drop what `body` did and ask the `String` functions.
-        static func scanTokens(
-            _ bytes: UnsafeBufferPointer<UInt8>, prefix: [UInt8], placeholderCount: Int,
-            _ body: (Range<Int>, Int) -> Void
-        ) -> Bool {
-            let count = bytes.count
-            guard count >= prefix.count + 2 else { return true }
-            var i = 0
-            // Every index read is below `count`: `found + prefix.count < count`, `cursor < count`, and
-            // `i - 1`, `cursor + 1` are tested against `0` and `count`.
-            while i + prefix.count < count {
-                guard let found = UTF8Text.firstOffset(of: prefix, in: bytes, from: i), found + prefix.count < count
-                else { break }
-                i = found
-                var cursor = i + prefix.count
-                var value = 0
-                var overflow = false
-                while cursor < count, bytes[cursor] >= 0x30, bytes[cursor] <= 0x39 {
-                    let product = value.multipliedReportingOverflow(by: 10)
-                    let sum = product.partialValue.addingReportingOverflow(Int(bytes[cursor] - 0x30))
-                    if product.overflow || sum.overflow { overflow = true }
-                    value = sum.partialValue
-                    cursor += 1
-                }
-                if cursor > i + prefix.count, cursor < count, bytes[cursor] == UInt8(ascii: "X"), !overflow,
-                    value < placeholderCount
-                {
-                    if (i > 0 && bytes[i - 1] >= 0x80) || (cursor + 1 < count && bytes[cursor + 1] >= 0x80) {
-                        return false
-                    }
-                    body(i..<(cursor + 1), value)
-                    i = cursor + 1
-                } else {
-                    if cursor < count, bytes[cursor] >= 0x80 || (i > 0 && bytes[i - 1] >= 0x80) { return false }
-                    i += prefix.count
-                }
-            }
-            return true
-        }
-
         /// Whether `bytes` (simple text) hold a Liquid output or tag placeholder: `State.holdsLiquid`.
         func holdsLiquid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
             guard UTF8Text.firstOffset(of: document.prefixBytes, in: bytes, from: 0) != nil else { return false }
             var holds = false
             let placeholders = document.placeholders
-            let scanned = Self.scanTokens(bytes, prefix: document.prefixBytes, placeholderCount: placeholders.count) {
+            let scanned = ProtectedMarkdown.scanTokens(
+                bytes, prefix: document.prefixBytes, placeholderCount: placeholders.count
+            ) {
                 _, index in
                 switch placeholders[index].construct.kind {
                 case .output, .tag: holds = true
@@ -195,7 +154,9 @@ extension PlainTextWriter {
                     out.append(contentsOf: piece)
                 }
             }
-            let scanned = Self.scanTokens(bytes, prefix: document.prefixBytes, placeholderCount: placeholders.count) {
+            let scanned = ProtectedMarkdown.scanTokens(
+                bytes, prefix: document.prefixBytes, placeholderCount: placeholders.count
+            ) {
                 range, index in
                 appendDecoded(last..<range.lowerBound)
                 let placeholder = placeholders[index]
@@ -272,7 +233,7 @@ extension PlainTextWriter {
             }
             let mark = out.count
             var last = 0
-            let scanned = Self.scanTokens(
+            let scanned = ProtectedMarkdown.scanTokens(
                 bytes, prefix: document.prefixBytes, placeholderCount: document.placeholders.count
             ) { range, index in
                 guard let value = knownValue(index) else { return }

@@ -9,7 +9,7 @@ import Liquid
 ///
 /// A class, not a struct: the conversion's hooks and the text writer share one document, and a copy of a
 /// value holding eight arrays and strings retained each of them (four copies a body).
-final class ProtectedMarkdown {
+final class ProtectedMarkdown: Sendable {
     /// What a placeholder stands for.
     struct Placeholder {
         var construct: LiquidScanner.Construct
@@ -673,56 +673,66 @@ final class ProtectedMarkdown {
         // Byte offsets (in `string.base`) of each token found, then turned into indices.
         let base = string.base.utf8
         let startOffset = base.distance(from: base.startIndex, to: string.startIndex)
-        var needsCharacters = false
         let prefix = prefixBytes
         let placeholderCount = placeholders.count
         let fast: Bool? = string.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            let count = bytes.count
-            guard count >= prefix.count + 2 else { return true }
-            var i = 0
-            while i + prefix.count < count {
-                // The next occurrence of the prefix, eight bytes at a time where none is its first byte: the
-                // offsets skipped are those where the prefix does not start. One that leaves no byte after
-                // it is no token (the loop's own condition).
-                guard let found = UTF8Text.firstOffset(of: prefix, in: bytes, from: i), found + prefix.count < count
-                else { break }
-                i = found
-                var cursor = i + prefix.count
-                var value = 0
-                var overflow = false
-                while cursor < count, bytes[cursor] >= 0x30, bytes[cursor] <= 0x39 {
-                    let product = value.multipliedReportingOverflow(by: 10)
-                    let sum = product.partialValue.addingReportingOverflow(Int(bytes[cursor] - 0x30))
-                    if product.overflow || sum.overflow { overflow = true }
-                    value = sum.partialValue
-                    cursor += 1
-                }
-                if cursor > i + prefix.count, cursor < count, bytes[cursor] == UInt8(ascii: "X"),
-                    !overflow, value < placeholderCount
-                {
-                    if (i > 0 && bytes[i - 1] >= 0x80) || (cursor + 1 < count && bytes[cursor + 1] >= 0x80) {
-                        needsCharacters = true
-                        return false
-                    }
-                    let lower = base.index(base.startIndex, offsetBy: startOffset + i)
-                    let upper = base.index(base.startIndex, offsetBy: startOffset + cursor + 1)
-                    // Each placeholder's token occurs once in the text: room for them all at the first, not
-                    // grown token by token.
-                    if result.isEmpty { result.reserveCapacity(placeholderCount) }
-                    result.append((range: lower..<upper, index: value))
-                    i = cursor + 1
-                } else {
-                    if cursor < count, bytes[cursor] >= 0x80 || (i > 0 && bytes[i - 1] >= 0x80) {
-                        needsCharacters = true
-                        return false
-                    }
-                    i += prefix.count
-                }
+            Self.scanTokens(bytes, prefix: prefix, placeholderCount: placeholderCount) { range, index in
+                let lower = base.index(base.startIndex, offsetBy: startOffset + range.lowerBound)
+                let upper = base.index(base.startIndex, offsetBy: startOffset + range.upperBound)
+                // Each placeholder's token occurs once in the text: room for them all at the first, not
+                // grown token by token.
+                if result.isEmpty { result.reserveCapacity(placeholderCount) }
+                result.append((range: lower..<upper, index: index))
             }
-            return true
         }
-        if fast == true, !needsCharacters { return result }
+        if fast == true { return result }
         return tokensByCharacters(in: string)
+    }
+
+    /// The byte path of ``tokens(in:)``: calls `body` with the byte range and placeholder index of each
+    /// token of `bytes`, in order; returns `false` where it gives up for the Character search (a candidate
+    /// next to a non-ASCII byte, which could join a grapheme cluster with it), after which the caller
+    /// drops what `body` did and asks ``tokensByCharacters(in:)``. The text writer scans its byte runs with it.
+    static func scanTokens(
+        _ bytes: UnsafeBufferPointer<UInt8>, prefix: [UInt8], placeholderCount: Int,
+        _ body: (Range<Int>, Int) -> Void
+    ) -> Bool {
+        let count = bytes.count
+        guard count >= prefix.count + 2 else { return true }
+        var i = 0
+        // Every index read is below `count`: `found + prefix.count < count`, `cursor < count`, and
+        // `i - 1`, `cursor + 1` are tested against `0` and `count`.
+        while i + prefix.count < count {
+            // The next occurrence of the prefix, eight bytes at a time where none is its first byte: the
+            // offsets skipped are those where the prefix does not start. One that leaves no byte after
+            // it is no token (the loop's own condition).
+            guard let found = UTF8Text.firstOffset(of: prefix, in: bytes, from: i), found + prefix.count < count
+            else { break }
+            i = found
+            var cursor = i + prefix.count
+            var value = 0
+            var overflow = false
+            while cursor < count, bytes[cursor] >= 0x30, bytes[cursor] <= 0x39 {
+                let product = value.multipliedReportingOverflow(by: 10)
+                let sum = product.partialValue.addingReportingOverflow(Int(bytes[cursor] - 0x30))
+                if product.overflow || sum.overflow { overflow = true }
+                value = sum.partialValue
+                cursor += 1
+            }
+            if cursor > i + prefix.count, cursor < count, bytes[cursor] == UInt8(ascii: "X"), !overflow,
+                value < placeholderCount
+            {
+                if (i > 0 && bytes[i - 1] >= 0x80) || (cursor + 1 < count && bytes[cursor + 1] >= 0x80) {
+                    return false
+                }
+                body(i..<(cursor + 1), value)
+                i = cursor + 1
+            } else {
+                if cursor < count, bytes[cursor] >= 0x80 || (i > 0 && bytes[i - 1] >= 0x80) { return false }
+                i += prefix.count
+            }
+        }
+        return true
     }
 
     /// `tokens(in:)` by Characters: the definition, and the path for tokens next to non-ASCII text.
