@@ -15,9 +15,10 @@ public struct BuildOptions: Sendable, Hashable {
     /// (``RuleDescription/buildSeverity``: AM508's placeholders are errors). A preview, which sends
     /// nothing, keeps `check`'s severities: a workspace fresh from `automail init` can be previewed.
     public var reachesContacts = true
-    /// How many templates a streaming build lowers at once (``Compiler/build(_:options:signingKey:into:)``):
-    /// enough to keep every thread busy, few enough that a batch is small beside the bundle. Tests
-    /// lower it to cross batch boundaries on small workspaces.
+    /// How many lowered templates a streaming build (``Compiler/build(_:options:signingKey:into:)``) may
+    /// hold ahead of the one it writes (the window of `Parallel.forEachInOrder`): enough to keep every
+    /// thread busy, few enough that they are small beside the bundle. Tests lower it to fill the window
+    /// on small workspaces.
     var streamingBatchSize = 128
     /// Where the compiler counts the files and templates it has done, for a front end that shows
     /// progress (nil: not counted). It changes nothing in what is compiled.

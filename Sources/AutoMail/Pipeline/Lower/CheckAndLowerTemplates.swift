@@ -2,7 +2,7 @@ import Diagnostics
 
 /// The fused stage of a build: each template is checked by the per-template rules (the template rules,
 /// AM601–AM611, AM618 and the Markdown checks, with the rendering rules they run), then lowered, then
-/// written, before the next batch of templates is looked at. `check` does not lower and runs these
+/// written in id order, by the thread that took it or the one that finds it next in order. `check` does not lower and runs these
 /// rules in the check stage with the others (``Checker``, without `deferringTemplates`).
 ///
 /// Why check and lower are not two stages: memory. A template's check converts its Markdown (every
@@ -11,8 +11,8 @@ import Diagnostics
 /// 85–90 % of a build's time, BENCHMARKS.md) or keep every conversion until the checks end: that is the
 /// bundle's size again, 45.9 MB for the generated M (2,000 templates, 3 locales) and 267 MB for L
 /// (BENCHMARKS.md, "Memory"), held beside the model. Fused, a template's conversion is dropped as soon as
-/// it is written, and a streaming build (``Compiler/build(_:options:signingKey:into:)``) holds one batch
-/// of templates (``BuildOptions/streamingBatchSize``) at a time.
+/// it is written, and a streaming build (``Compiler/build(_:options:signingKey:into:)``) holds at most
+/// ``BuildOptions/streamingBatchSize`` lowered templates ahead of the one it writes.
 ///
 /// What it costs: a template rule's error is only known once lowering has begun, so a build whose
 /// templates have an error writes part of a bundle and drops it (the streamed build's sink discards it),
