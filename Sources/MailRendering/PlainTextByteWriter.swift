@@ -594,23 +594,13 @@ extension PlainTextWriter {
             }
         }
 
-        /// The separator before a block of `kind`: none after an unwrapped tag, else one or two `\n`.
         mutating func startBlock(_ kind: BlockKind) {
-            if !output.isEmpty, lastKind != .tag {
-                let tight =
-                    (kind == .listLine && lastKind == .listLine && !lists.isEmpty)
-                    || (kind == .tableRow && lastKind == .tableRow)
-                output.append(UInt8(ascii: "\n"))
-                if !tight { output.append(UInt8(ascii: "\n")) }
-            }
+            PlainTextWriter.appendSeparator(before: kind, after: lastKind, inList: !lists.isEmpty, to: &output)
         }
 
         mutating func emit(_ lines: [String], kind: BlockKind) {
             startBlock(kind)
-            for (index, line) in lines.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: "\n")) }
-                output.append(contentsOf: line.utf8)
-            }
+            PlainTextWriter.appendLines(lines, to: &output)
             lastKind = kind
         }
 

@@ -131,6 +131,25 @@ enum PlainTextWriter {
 
     enum BlockKind { case paragraph, listLine, tableRow, tag }
 
+    /// The separator before a block of `kind` when the last one was `last`: none at the start or after an
+    /// unwrapped tag, one `\n` between the lines of a list (`inList`) or the rows of a table, else two.
+    /// The one rule of both writers (``State`` and ``ByteWriter``).
+    static func appendSeparator(before kind: BlockKind, after last: BlockKind?, inList: Bool, to output: inout [UInt8])
+    {
+        guard !output.isEmpty, last != .tag else { return }
+        let tight = (kind == .listLine && last == .listLine && inList) || (kind == .tableRow && last == .tableRow)
+        output.append(UInt8(ascii: "\n"))
+        if !tight { output.append(UInt8(ascii: "\n")) }
+    }
+
+    /// `lines` joined by `\n`, appended one by one (no joined copy).
+    static func appendLines(_ lines: [String], to output: inout [UInt8]) {
+        for (index, line) in lines.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: "\n")) }
+            output.append(contentsOf: line.utf8)
+        }
+    }
+
     /// The attributes of a start tag that the text writer reads.
     struct TagAttributes {
         var href: String?
@@ -385,24 +404,13 @@ enum PlainTextWriter {
             emit(lines, kind: kind)
         }
 
-        /// The separator before a block of `kind`: none after an unwrapped tag, else one or two `\n`.
         mutating func startBlock(_ kind: BlockKind) {
-            if !output.isEmpty, lastKind != .tag {
-                let tight =
-                    (kind == .listLine && lastKind == .listLine && !lists.isEmpty)
-                    || (kind == .tableRow && lastKind == .tableRow)
-                output.append(UInt8(ascii: "\n"))
-                if !tight { output.append(UInt8(ascii: "\n")) }
-            }
+            PlainTextWriter.appendSeparator(before: kind, after: lastKind, inList: !lists.isEmpty, to: &output)
         }
 
         mutating func emit(_ lines: [String], kind: BlockKind) {
             startBlock(kind)
-            // The lines joined by `\n`, appended one by one (no joined copy).
-            for (index, line) in lines.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: "\n")) }
-                output.append(contentsOf: line.utf8)
-            }
+            PlainTextWriter.appendLines(lines, to: &output)
             lastKind = kind
         }
 
