@@ -106,6 +106,9 @@ struct ByteScanDifferentialTests {
             }
             #expect(SourceLines.holdsByteBelow14(word) == bytes.contains { $0 < 0x0E }, "\(bytes)")
             #expect(SourceText.isPlainASCII(word) == bytes.allSatisfy { $0 < 0x80 && $0 >= 0x0E }, "\(bytes)")
+            // The lowest flag of `specialBytes` is the first byte that is not plain ASCII (8: none).
+            let firstSpecial = bytes.firstIndex { $0 >= 0x80 || $0 < 0x0E } ?? 8
+            #expect(SourceText.specialBytes(word).trailingZeroBitCount >> 3 == firstSpecial, "\(bytes)")
         }
     }
 
