@@ -24,6 +24,17 @@ public struct SourceLines: Sendable, Hashable {
         starts = Self.lineStarts(raw, from: start)
     }
 
+    /// The lines of `file` from the table `text` (built from the same bytes, without an encoding failure)
+    /// made while parsing: the same lines as ``init(_:)``, whose scan it saves (``init(_:)`` is its
+    /// definition, `ByteScanDifferentialTests`).
+    init(_ file: SourceFile, text: SourceText) {
+        path = file.path
+        bytes = file.bytes
+        // `text.bytes` is a slice of `file.bytes` past its BOM: its offsets move by the slice's start.
+        let offset = text.bytes.startIndex
+        starts = text.lineByteStarts.map { UInt32(clamping: $0 + offset) }
+    }
+
     /// The byte offset of each line's start in `raw`, the first at `start`.
     static func lineStarts(_ raw: [UInt8], from start: Int) -> [UInt32] {
         var starts: [UInt32] = [UInt32(clamping: start)]

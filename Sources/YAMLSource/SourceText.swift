@@ -65,11 +65,20 @@ struct SourceText {
             while i < n {
                 // Eight bytes at a time while they are ASCII with no byte below 0x0E (no NUL, LF or CR):
                 // each is one scalar and none starts a line. The load reads bytes i..<i+8, inside the
-                // buffer since i + 8 <= n; `baseAddress` is not nil since n > 0.
+                // buffer since i + 8 <= n; `baseAddress` is not nil since n > 0. A word holding another
+                // byte is taken up to that byte, which the byte path below reads: the first flagged byte
+                // of ``specialBytes(_:)`` is one (a line break ended a word about every 40 bytes, and the
+                // next seven words, each holding it, were read one byte at a time).
                 if let base = buffer.baseAddress {
                     while i + 8 <= n {
                         let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                        guard Self.isPlainASCII(word) else { break }
+                        let special = Self.specialBytes(word)
+                        guard special == 0 else {
+                            let plain = special.trailingZeroBitCount >> 3
+                            chars += plain
+                            i += plain
+                            break
+                        }
                         chars += 8
                         i += 8
                     }
@@ -159,6 +168,18 @@ struct SourceText {
         mayHoldHidden = highLead
     }
 
+    /// The bytes of `word` (little-endian: the first byte lowest) that are not plain ASCII at least
+    /// 0x0E, each flagged by its high bit: every byte of 0x80 or more, and the bytes below 0x0E, found by
+    /// `hasless(x, 14)` of the bit-twiddling folklore, whose borrow may flag a byte above a flagged one
+    /// but never below. So `0` exactly when ``isPlainASCII(_:)``, and the lowest flag is a byte that is
+    /// not plain: the bytes before it are.
+    @inline(__always)
+    static func specialBytes(_ word: UInt64) -> UInt64 {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let fourteens: UInt64 = 0x0E0E_0E0E_0E0E_0E0E
+        return (word & high) | ((word &- fourteens) & ~word & high)
+    }
+
     /// Whether the eight bytes of `word` are all ASCII and none is below 0x0E: no high bit set, and
     /// none of the bytes less than 14 (`hasless(x, 14)` of the bit-twiddling folklore, exact about
     /// whether such a byte is present once every byte is below 0x80).
@@ -171,7 +192,13 @@ struct SourceText {
 
     /// The 0-based line holding scalar index `index`, searching from `hint` first.
     func line(ofScalar index: Int, hint: Int = 0) -> Int {
-        let starts = lineCharStarts
+        // Read in place (a copy of the array was retained and released at every event's two marks).
+        lineCharStarts.withUnsafeBufferPointer { starts in Self.line(ofScalar: index, hint: hint, in: starts) }
+    }
+
+    /// ``line(ofScalar:hint:)`` in the table `starts`.
+    @inline(__always)
+    private static func line(ofScalar index: Int, hint: Int, in starts: UnsafeBufferPointer<Int>) -> Int {
         if hint < starts.count, starts[hint] <= index, hint + 1 == starts.count || index < starts[hint + 1] {
             return hint
         }
@@ -192,9 +219,14 @@ struct SourceText {
 
     /// The position of scalar index `index` (libyaml's `mark.index`).
     func position(ofScalar index: Int, hint: inout Int) -> SourcePosition {
-        let line = line(ofScalar: index, hint: hint)
+        let previous = hint
+        // The table read in place; `line` is one of its indices (the search returns one).
+        let (line, start) = lineCharStarts.withUnsafeBufferPointer { starts in
+            let line = Self.line(ofScalar: index, hint: previous, in: starts)
+            return (line, starts[line])
+        }
         hint = line
-        return SourcePosition(line: line + 1, column: index - lineCharStarts[line] + 1)
+        return SourcePosition(line: line + 1, column: index - start + 1)
     }
 
     /// The position of byte offset `offset` (into `bytes`).

@@ -140,14 +140,16 @@ struct TreeBuilder {
         case YAML_SCALAR_EVENT:
             var r = range(event)
             let data = event.data.scalar
-            checkProperties(anchor: data.anchor, tag: data.tag, at: r)
+            // Most scalars have neither an anchor nor a tag: asked here, not in a call for each scalar.
+            if data.anchor != nil || data.tag != nil { checkProperties(anchor: data.anchor, tag: data.tag, at: r) }
+            let tag = data.tag == nil ? nil : tagText(data.tag)
             // A literal block scalar (a body) is kept as a view of the file's bytes when that view reads as
             // libyaml's value, byte for byte: the text is not held twice.
             if keepsBlockViews, data.style == YAML_LITERAL_SCALAR_STYLE, let pointer = data.value, data.length > 0,
                 let view = blockView(UnsafeBufferPointer(start: pointer, count: data.length), headerLine: r.start.line)
             {
                 trim(&r, style: data.style)
-                attach(YAMLNode(.scalar(YAMLScalar(view: view, tag: tagText(data.tag))), range: r))
+                attach(YAMLNode(.scalar(YAMLScalar(view: view, tag: tag)), range: r))
                 return true
             }
             let value: String
@@ -159,17 +161,18 @@ struct TreeBuilder {
             if data.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE, let hidden = HiddenCharacters.hiddenScalar(in: value) {
                 decodedHidden.append((r, hidden.scalar))
             }
-            trim(&r, style: data.style)
-            attach(
-                YAMLNode(.scalar(YAMLScalar(text: value, style: style(data.style), tag: tagText(data.tag))), range: r))
+            if data.style == YAML_LITERAL_SCALAR_STYLE || data.style == YAML_FOLDED_SCALAR_STYLE {
+                trim(&r, style: data.style)
+            }
+            attach(YAMLNode(.scalar(YAMLScalar(text: value, style: style(data.style), tag: tag)), range: r))
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
             let isMapping = event.type == YAML_MAPPING_START_EVENT
             let r = range(event)
-            if isMapping {
-                checkProperties(anchor: event.data.mapping_start.anchor, tag: event.data.mapping_start.tag, at: r)
-            } else {
-                checkProperties(anchor: event.data.sequence_start.anchor, tag: event.data.sequence_start.tag, at: r)
-            }
+            let (anchor, tag) =
+                isMapping
+                ? (event.data.mapping_start.anchor, event.data.mapping_start.tag)
+                : (event.data.sequence_start.anchor, event.data.sequence_start.tag)
+            if anchor != nil || tag != nil { checkProperties(anchor: anchor, tag: tag, at: r) }
             if stack.count + 1 > limits.maxDepth {
                 bag.report(
                     .error(

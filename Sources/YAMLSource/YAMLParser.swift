@@ -25,6 +25,9 @@ public struct YAMLParseResult: Sendable, Hashable {
     public var root: YAMLNode?
     /// The problems found, in the order they were found.
     public var diagnostics: [Diagnostic]
+    /// The file's lines, from the table parsing made, when asked for (``YAMLParser/parse(_:limits:keepingLines:)``)
+    /// and the file passed the UTF-8 check; `nil` otherwise.
+    public var lines: SourceLines?
 
     /// Creates a result.
     public init(root: YAMLNode?, diagnostics: [Diagnostic]) {
@@ -50,6 +53,13 @@ public enum YAMLParser {
         parse(file, limits: limits, streaming: nil)
     }
 
+    /// ``parse(_:limits:)``, keeping in ``YAMLParseResult/lines`` (with `keepingLines`) the file's
+    /// ``SourceLines``, made from the line table parsing needs anyway: the same table as `SourceLines(file)`
+    /// without a second scan of the bytes.
+    public static func parse(_ file: SourceFile, limits: YAMLLimits = .default, keepingLines: Bool) -> YAMLParseResult {
+        parse(file, limits: limits, streaming: nil, keepingLines: keepingLines)
+    }
+
     /// ``parse(_:limits:)``, handing each mapping in the list under the root mapping's `key` to `item`
     /// as soon as it is read, and keeping in the tree, in its place, an empty mapping with its range:
     /// a file of 100,000 such items is never held whole as a tree. The diagnostics are the same.
@@ -68,7 +78,7 @@ public enum YAMLParser {
 
     private static func parse(
         _ file: SourceFile, limits: YAMLLimits, streaming: (key: String, item: (YAMLNode) -> Void)?,
-        blockViews: Bool = true
+        blockViews: Bool = true, keepingLines: Bool = false
     ) -> YAMLParseResult {
         let path = file.path
         if file.bytes.count > limits.maxFileBytes {
@@ -98,7 +108,9 @@ public enum YAMLParser {
         }) {
             hidden.append(HiddenCharacters.escapeDiagnostic(scalar, at: range))
         }
-        return YAMLParseResult(root: builder.root, diagnostics: hidden + builder.diagnostics)
+        var result = YAMLParseResult(root: builder.root, diagnostics: hidden + builder.diagnostics)
+        if keepingLines { result.lines = SourceLines(file, text: text) }
+        return result
     }
 
     /// The checks every workspace file gets before it is read, for a text file that is not YAML (a

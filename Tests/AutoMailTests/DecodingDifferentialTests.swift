@@ -31,6 +31,24 @@ struct DecodingDifferentialTests {
         return result
     }
 
+    /// `SuppressionScanner.contains` (`memchr` for its last byte) against the byte loop it replaced, on generated texts
+    /// holding `automail:`, near misses (`automail`, `automai:`) and the needle cut at the end.
+    @Test func commentSearchByMemchrAgreesWithTheByteLoop() {
+        var generator = Generator(state: 7)
+        let parts = ["automail:", "automail", "automai:", "a", ":", " ", "# ", "\n", "é", "utomail:", "automail :"]
+        var texts: [[UInt8]] = [[], Array("automail:".utf8), Array("automail".utf8), Array("xautomail:".utf8)]
+        for _ in 0..<5_000 {
+            var text = ""
+            for _ in 0..<generator.next(12) { text += parts[generator.next(parts.count)] }
+            texts.append(Array(text.utf8))
+        }
+        for bytes in texts {
+            #expect(
+                SuppressionScanner.contains(bytes, Array("automail:".utf8))
+                    == SuppressionScanner.containsByBytes(bytes, Array("automail:".utf8)), "\(bytes)")
+        }
+    }
+
     @Test func idCheckOnBytesAgreesWithScalars() {
         for text in Self.strings(count: 20_000, seed: 1, maxPieces: 30) {
             #expect(Syntax.isValidID(text) == Self.isValidIDByScalars(text), "\(text.debugDescription)")

@@ -52,6 +52,23 @@ struct ByteScanDifferentialTests {
         }
     }
 
+    /// The line table parsing hands over (`SourceLines(_:text:)`, from the UTF-8 check's table) is the one
+    /// `SourceLines(_:)` makes by its own scan, for every text that passes the check; and what
+    /// `YAMLParser.parse(_:keepingLines:)` keeps is that table.
+    @Test func linesFromTheParseAgreeWithTheirOwnScan() {
+        var compared = 0
+        for bytes in Self.inputs(count: 4_000, seed: 21) {
+            let text = SourceText(bytes)
+            guard text.failure == nil else { continue }
+            let file = SourceFile(path: "t.yaml", bytes: bytes)
+            #expect(SourceLines(file, text: text) == SourceLines(file), "\(bytes)")
+            let kept = YAMLParser.parse(file, keepingLines: true).lines
+            #expect(kept == SourceLines(file), "\(bytes)")
+            compared += 1
+        }
+        #expect(compared > 1_000)
+    }
+
     @Test func hiddenCharacterSearchIsSkippedOnlyWhenItFindsNothing() {
         var skipped = 0
         for bytes in Self.inputs(count: 4_000, seed: 20) {
@@ -89,6 +106,9 @@ struct ByteScanDifferentialTests {
             }
             #expect(SourceLines.holdsByteBelow14(word) == bytes.contains { $0 < 0x0E }, "\(bytes)")
             #expect(SourceText.isPlainASCII(word) == bytes.allSatisfy { $0 < 0x80 && $0 >= 0x0E }, "\(bytes)")
+            // The lowest flag of `specialBytes` is the first byte that is not plain ASCII (8: none).
+            let firstSpecial = bytes.firstIndex { $0 >= 0x80 || $0 < 0x0E } ?? 8
+            #expect(SourceText.specialBytes(word).trailingZeroBitCount >> 3 == firstSpecial, "\(bytes)")
         }
     }
 

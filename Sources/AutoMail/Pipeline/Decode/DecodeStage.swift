@@ -41,6 +41,22 @@ enum DecodeStage {
         return decode(ParseStage.parse(file, kind: kind, options: options))
     }
 
+    /// ``decode(_:options:)``, with the file's line table when it has one
+    /// (``DecodedWorkspace/hasLineTable(_:)``): the one parsing made, else `SourceLines(file)`.
+    static func decodeKeepingLines(_ file: SourceFile, options: BuildOptions) -> (DecodedFile, SourceLines?) {
+        guard let kind = FileKind(path: file.path), kind != .layout else { return (DecodedFile(path: file.path), nil) }
+        let parsed = ParseStage.parse(file, kind: kind, options: options)
+        guard kind == .manifest || kind == .template else { return (decode(parsed), nil) }
+        if let lines = parsed.parsed.lines { return (decode(parsed), lines) }
+        // A file refused before its lines were read (too large, not UTF-8): its lines are the bytes'.
+        let clock = ContinuousClock()
+        let mark = clock.now
+        let lines = SourceLines(file)
+        var outcome = decode(parsed)
+        outcome.parseTime += clock.now - mark
+        return (outcome, lines)
+    }
+
     /// `file`'s tree decoded.
     static func decode(_ file: ParsedFile) -> DecodedFile {
         var outcome = DecodedFile(path: file.path, suppressions: file.suppressions, parseTime: file.parseTime)

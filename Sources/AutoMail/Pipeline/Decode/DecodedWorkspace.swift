@@ -105,15 +105,8 @@ struct DecodedWorkspace {
         var lines: [String: SourceLines] = [:]
         options.progress?.update { $0.files = sorted.count }
         Parallel.forEachInOrder(sorted.count, parallelism: options.parallelism, window: DecodeStage.batchSize) {
-            let file = sorted[$0]
-            var outcome = DecodeStage.decode(file, options: options)
-            guard hasLineTable(file) else { return (outcome, SourceLines?.none) }
-            // Counted as parsing, as the line table made while parsing is.
-            let clock = ContinuousClock()
-            let mark = clock.now
-            let table = SourceLines(file)
-            outcome.parseTime += clock.now - mark
-            return (outcome, table)
+            // The line table is the one parsing made (no second scan of the file), counted as parsing.
+            DecodeStage.decodeKeepingLines(sorted[$0], options: options)
         } consume: { index, outcome in
             builder.add(outcome.0, timings: &timings)
             if let table = outcome.1 { lines[sorted[index].path] = table }

@@ -119,7 +119,9 @@ enum ParseStage {
                 bag.report(contentsOf: itemBag.diagnostics)
             }
         } else {
-            parsed = YAMLParser.parse(file, limits: options.limits)
+            // The files whose line tables the rules read keep the one parsing made.
+            parsed = YAMLParser.parse(
+                file, limits: options.limits, keepingLines: kind == .manifest || kind == .template)
         }
         var result = ParsedFile(path: file.path, kind: kind, parsed: parsed, streamed: streamed)
         result.parseTime = clock.now - mark
