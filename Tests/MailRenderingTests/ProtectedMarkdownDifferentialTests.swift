@@ -36,6 +36,37 @@ struct ProtectedMarkdownDifferentialTests {
         }
     }
 
+    /// Hostile sources: unclosed delimiters, `{% raw %}` without its end, NUL, CR and CR LF, bidi controls,
+    /// prefixes of the tokens, multi-byte scalars next to every construct, and long runs between them.
+    @Test func constructionAgreesOnHostileSources() {
+        var generator = Generator(state: 0x9D6)
+        let pieces =
+            Self.pieces + [
+                "\u{0}", "\r", "\r\n", "\u{202E}", "\u{2066}", "\u{200F}", "{{ x", "{% if", "{% raw %}{{ y }}",
+                "{%- endraw -%}", "{{{{", "}}}}", "{% comment %}", "LQQQZ", "LQQZ12X", "L", "Q", "Z", "X",
+                "\u{FEFF}", "𝔘", "中文", "{{ é }}", "{% if é %}", String(repeating: "xé", count: 11), "\n\n\n",
+                "<mailto:a@b.c>", "<!-- c -->", "{{ intro | upcase }}",
+            ]
+        for _ in 0..<3_000 {
+            Self.expectAgreement(generator.string(pieces, upTo: 50))
+        }
+    }
+
+    /// `ProtectedMarkdown.containsBytes(_:in:)` against `UTF8Text.firstOffset(of:in:from:)` (its definition).
+    @Test func byteSearchAgreesWithFirstOffset() {
+        var generator = Generator(state: 0x9D7)
+        let pieces = ["L", "Q", "Z", "LQ", "QZ", "LQQZ", "LQQQZ", "a", "abcdefgh", "é", "\n"]
+        let patterns: [[UInt8]] = [Array("LQQZ".utf8), Array("LQQQZ".utf8), Array("Z".utf8), Array("LQQQQZ".utf8)]
+        for _ in 0..<3_000 {
+            let bytes = Array(generator.string(pieces, upTo: 24).utf8)
+            for pattern in patterns {
+                let expected =
+                    bytes.withUnsafeBufferPointer { UTF8Text.firstOffset(of: pattern, in: $0, from: 0) } != nil
+                #expect(ProtectedMarkdown.containsBytes(pattern, in: bytes) == expected, "\(bytes) \(pattern)")
+            }
+        }
+    }
+
     /// `ProtectedMarkdown.continuationOffsets(in:)`, a word at a time, against `UTF8Text.continuationOffsets(in:)`
     /// (its definition), at every length and alignment.
     @Test func continuationOffsetsAgreeWithTheByteScan() {
@@ -83,6 +114,19 @@ struct ProtectedMarkdownDifferentialTests {
         let definition = Self.byScalars(source: source)
         #expect(document.text == definition.text, "\(source.debugDescription)")
         #expect(document.pieces == definition.pieces, "\(source.debugDescription)")
+        #expect(
+            document.placeholders.map(\.source) == definition.placeholders.map(\.source), "\(source.debugDescription)")
+        #expect(
+            document.placeholders.map(\.token) == definition.placeholders.map(\.token), "\(source.debugDescription)")
+        #expect(
+            document.placeholders.map(\.construct) == definition.placeholders.map(\.construct),
+            "\(source.debugDescription)")
+        #expect(document.blockOutputs == definition.blockOutputs, "\(source.debugDescription)")
+        #expect(
+            document.alone
+                == definition.placeholders.indices.map {
+                    definition.placeholders[$0].construct.isSilentTag || definition.blockOutputs.contains($0)
+                }, "\(source.debugDescription)")
         let utf8 = document.text.utf8
         guard utf8.count + 1 == definition.table.count else {
             Issue.record("table size \(source.debugDescription)")
@@ -97,7 +141,10 @@ struct ProtectedMarkdownDifferentialTests {
 
     /// The construction on Unicode scalars `ProtectedMarkdown.init` was (commit 3e2596b): the text, the
     /// pieces, and the Unicode-scalar offset of every UTF-8 offset of the text (plus its end).
-    static func byScalars(source: String) -> (text: String, pieces: [ProtectedMarkdown.Piece], table: [Int]) {
+    static func byScalars(source: String) -> (
+        text: String, pieces: [ProtectedMarkdown.Piece], table: [Int], placeholders: [ProtectedMarkdown.Placeholder],
+        blockOutputs: Set<Int>
+    ) {
         let scanner = LiquidScanner(source)
         let scalars = scanner.scalars
         var prefix = "LQQZ"
@@ -316,6 +363,6 @@ struct ProtectedMarkdownDifferentialTests {
         }
 
         table.append(protectedCount)
-        return (String(decoding: output, as: UTF8.self), pieces, table)
+        return (String(decoding: output, as: UTF8.self), pieces, table, placeholders, blockOutputs)
     }
 }
