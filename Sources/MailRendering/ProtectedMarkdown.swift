@@ -98,8 +98,10 @@ final class ProtectedMarkdown: Sendable {
         source sourceBytes: UnsafeBufferPointer<UInt8>, scanner: LiquidScanner, prefix: String, usesDefaultTokens: Bool
     ) -> Layout {
         let scalars = scanner.scalars
-
-        let constructs = scanner.constructs()
+        // The offsets of the source's continuation bytes (`10xxxxxx`), found once a word at a time: the scanner
+        // skips to each `{` and `<` on the bytes with them, and the units below convert offsets with them.
+        let continuations = Self.continuationOffsets(in: sourceBytes)
+        let constructs = scanner.constructs(bytes: sourceBytes, continuations: continuations)
         var placeholders: [Placeholder] = []
         // Units of the source, in order: runs of verbatim scalars (never holding a `\n`), single
         // `\n`s, and placeholders. Runs rather than one unit a scalar: the same pieces and text.
@@ -115,10 +117,9 @@ final class ProtectedMarkdown: Sendable {
         units.reserveCapacity(2 * constructs.count + 2 * Self.newlineCount(sourceBytes) + 2)
         placeholders.reserveCapacity(constructs.count)
         // Unicode-scalar and UTF-8 offsets of the source are converted through its continuation bytes
-        // (`10xxxxxx`), found once a word at a time: the scalar offset of a byte offset `b` (a scalar boundary)
+        // (`continuations`): the scalar offset of a byte offset `b` (a scalar boundary)
         // is `b` less the continuation bytes before it. The source is walked once, in order, so each of the
         // two conversions keeps a count of the continuation bytes passed, which only grows.
-        let continuations = Self.continuationOffsets(in: sourceBytes)
         var passedByScalar = 0
         var passedByByte = 0
         /// The UTF-8 offset of scalar offset `scalar` (at or after the scalar of the previous call): `scalar`
@@ -267,8 +268,10 @@ final class ProtectedMarkdown: Sendable {
                     case .token(let index, _): .token(index)
                     }
                 }, scalars: scalars, placeholders: placeholders)
-            blockOutputs = Self.blockOutputs(placeholders, scalars: scalars, edges: edges)
-            hoisted = Self.hoistedTags(placeholders: placeholders, edges: edges)
+            // Each tag's role, read once for both tables.
+            let roles = placeholders.map(tagRole)
+            blockOutputs = Self.blockOutputs(placeholders, roles: roles, scalars: scalars, edges: edges)
+            hoisted = Self.hoistedTags(placeholders: placeholders, roles: roles, edges: edges)
         } else {
             blockOutputs = []
             hoisted = []
@@ -451,10 +454,19 @@ final class ProtectedMarkdown: Sendable {
     /// The outputs `{{ name }}` (no filter) of a name whose `capture` holds blocks: its opening tag
     /// stands on a line of tags only (so its body is set apart as blocks), or its body holds a blank line.
     static func blockOutputs(_ placeholders: [Placeholder], scalars: [Unicode.Scalar], edges: TagEdges) -> Set<Int> {
+        blockOutputs(placeholders, roles: placeholders.map(tagRole), scalars: scalars, edges: edges)
+    }
+
+    /// ``blockOutputs(_:scalars:edges:)`` with each placeholder's ``tagRole(_:)`` given, by index.
+    static func blockOutputs(
+        _ placeholders: [Placeholder], roles: [TagRole], scalars: [Unicode.Scalar], edges: TagEdges
+    ) -> Set<Int> {
+        // Without a `capture` no output prints blocks.
+        guard roles.contains(.capture) else { return [] }
         var names = Set<String>()
         var open: (name: String, end: Int)?
         for (index, placeholder) in placeholders.enumerated() where placeholder.construct.isSilentTag {
-            let role = tagRole(placeholder)
+            let role = roles[index]
             if role == .capture {
                 let words = placeholder.source.split(whereSeparator: { " \t\n\r-%{}".contains($0) })
                 open = words.count >= 2 ? (String(words[1]), placeholder.construct.range.upperBound) : nil
@@ -627,10 +639,17 @@ final class ProtectedMarkdown: Sendable {
     /// each tag can have a block of its own and the Markdown never wraps one branch's tag in another's
     /// paragraph. A block with a tag inside a line of text, or all on one line, is left inline, as written.
     static func hoistedTags(placeholders: [Placeholder], edges: TagEdges) -> Set<Int> {
+        hoistedTags(placeholders: placeholders, roles: placeholders.map(tagRole), edges: edges)
+    }
+
+    /// ``hoistedTags(placeholders:edges:)`` with each placeholder's ``tagRole(_:)`` given, by index.
+    static func hoistedTags(placeholders: [Placeholder], roles: [TagRole], edges: TagEdges) -> Set<Int> {
+        // Without a block opener no block is set apart.
+        guard roles.contains(.opener) else { return [] }
         var hoisted = Set<Int>()
         var stack: [[Int]] = []
         for index in placeholders.indices where placeholders[index].construct.isSilentTag {
-            let role = tagRole(placeholders[index])
+            let role = roles[index]
             if role == .opener {
                 stack.append([index])
             } else if role == .middle {

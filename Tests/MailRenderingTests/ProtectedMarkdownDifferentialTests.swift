@@ -366,3 +366,41 @@ struct ProtectedMarkdownDifferentialTests {
         return (String(decoding: output, as: UTF8.self), pieces, table, placeholders, blockOutputs)
     }
 }
+
+/// `LiquidScanner.constructs(bytes:continuations:)`, which skips to each `{` and `<` on the source's bytes,
+/// against `constructs()` (its definition, on scalars), and `nextOpener(in:from:)` against a byte walk.
+struct ScannerSkipDifferentialTests {
+    static let pieces =
+        ProtectedMarkdownDifferentialTests.pieces + [
+            "{", "<", "{{ x", "{%", "<<", "{{{", "abcdefgh", "é{", "<é", "\u{0}", "\r", "\u{202E}", "中{{ y }}文",
+            "<HTTPS://a.b>", "<\u{212A}>", "<mailto:x@y>", "{% raw %}{{ a }}{% endraw %}", "{% comment %}",
+        ]
+
+    @Test func byteSkipAgreesWithScalarScan() {
+        var generator = SplitMix64(state: 0x9D8)
+        for _ in 0..<4_000 {
+            let source = generator.string(Self.pieces, upTo: 40)
+            let scanner = LiquidScanner(source)
+            let bytes = Array(source.utf8)
+            let continuations = ProtectedMarkdown.continuationOffsets(in: bytes)
+            let skipped = bytes.withUnsafeBufferPointer {
+                scanner.constructs(bytes: $0, continuations: continuations)
+            }
+            #expect(skipped == scanner.constructs(), "\(source.debugDescription)")
+        }
+    }
+
+    @Test func nextOpenerAgreesWithByteWalk() {
+        var generator = SplitMix64(state: 0x9D9)
+        for _ in 0..<3_000 {
+            let bytes = Array(generator.string(Self.pieces, upTo: 20).utf8)
+            bytes.withUnsafeBufferPointer { buffer in
+                for from in 0...buffer.count {
+                    var expected = from
+                    while expected < buffer.count, buffer[expected] != 0x7B, buffer[expected] != 0x3C { expected += 1 }
+                    #expect(LiquidScanner.nextOpener(in: buffer, from: from) == expected, "\(bytes) \(from)")
+                }
+            }
+        }
+    }
+}
