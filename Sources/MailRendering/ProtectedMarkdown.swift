@@ -100,7 +100,8 @@ final class ProtectedMarkdown: Sendable {
         let scalars = scanner.scalars
         // The offsets of the source's continuation bytes (`10xxxxxx`), found once a word at a time: the scanner
         // skips to each `{` and `<` on the bytes with them, and the units below convert offsets with them.
-        let continuations = Self.continuationOffsets(in: sourceBytes)
+        let continuations = Self.continuationOffsets(
+            in: sourceBytes, count: sourceBytes.count - scalars.count)
         let constructs = scanner.constructs(bytes: sourceBytes, continuations: continuations)
         var placeholders: [Placeholder] = []
         // Units of the source, in order: runs of verbatim scalars (never holding a `\n`), single
@@ -114,7 +115,9 @@ final class ProtectedMarkdown: Sendable {
         }
         var units: [Unit] = []
         // A unit a construct, a run before each, and a newline and a run a line: room for them at once.
-        units.reserveCapacity(2 * constructs.count + 2 * Self.newlineCount(sourceBytes) + 2)
+        // The lines are not counted first: a line a sixteen bytes is room for most bodies, and more grows the
+        // array.
+        units.reserveCapacity(2 * constructs.count + sourceBytes.count / 8 + 8)
         placeholders.reserveCapacity(constructs.count)
         // Unicode-scalar and UTF-8 offsets of the source are converted through its continuation bytes
         // (`continuations`): the scalar offset of a byte offset `b` (a scalar boundary)
@@ -235,14 +238,16 @@ final class ProtectedMarkdown: Sendable {
         }
         func emitToken(_ index: Int, range: Range<Int>) {
             // Tokens are ASCII: one scalar a byte.
-            let token = placeholders[index].token.utf8
+            var token = placeholders[index].token
             flushVerbatim()
+            let length = token.utf8.count
             pieces.append(
                 Piece(
-                    protectedStart: protectedCount, protectedLength: token.count,
+                    protectedStart: protectedCount, protectedLength: length,
                     sourceStart: range.lowerBound, sourceLength: range.count, verbatim: false))
-            output.append(contentsOf: token)
-            protectedCount += token.count
+            // The token's bytes copied from its storage at once, not appended one by one through the view.
+            token.withUTF8 { output.append(contentsOf: $0) }
+            protectedCount += length
         }
         func emitInsertedNewline(at offset: Int) {
             pieces.append(
@@ -689,8 +694,16 @@ final class ProtectedMarkdown: Sendable {
     /// ``continuationOffsets(in:)-([UInt8])`` on a buffer: the continuation bytes counted first (words of ASCII
     /// bytes skipped at once), then written into an array of exactly that size, never grown.
     static func continuationOffsets(in bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
+        var total = 0
+        for byte in bytes where byte & 0xC0 == 0x80 { total += 1 }
+        return continuationOffsets(in: bytes, count: total)
+    }
+
+    /// ``continuationOffsets(in:)-(UnsafeBufferPointer<UInt8>)`` when their number is known: `count`, the
+    /// bytes less the scalars of valid UTF-8 (at most `count` offsets are written, and only those found).
+    static func continuationOffsets(in bytes: UnsafeBufferPointer<UInt8>, count total: Int) -> [Int] {
         let count = bytes.count
-        guard let base = bytes.baseAddress.map(UnsafeRawPointer.init) else { return [] }
+        guard total > 0, let base = bytes.baseAddress.map(UnsafeRawPointer.init) else { return [] }
         // Each load reads `i..<i + 8`, within the buffer; read little-endian, byte `k` of the word is bits
         // `8k..<8k + 8`. A continuation byte has its top bit set and the next one clear; the shift moves each
         // byte's bit 6 to its bit 7, within the byte.
@@ -698,20 +711,8 @@ final class ProtectedMarkdown: Sendable {
             let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
             return word & ~(word << 1) & 0x8080_8080_8080_8080
         }
-        var total = 0
-        var i = 0
-        while i + 8 <= count {
-            let continuations = mask(at: i)
-            if continuations != 0 { total += continuations.nonzeroBitCount }
-            i += 8
-        }
-        while i < count {
-            if bytes[i] & 0xC0 == 0x80 { total += 1 }
-            i += 1
-        }
-        guard total > 0 else { return [] }
         return [Int](unsafeUninitializedCapacity: total) { buffer, initialized in
-            // The same bytes as counted above: exactly `total` offsets, each written below `total`.
+            // At most `total` offsets, each written below `total`.
             var n = 0
             var i = 0
             while i + 8 <= count {
