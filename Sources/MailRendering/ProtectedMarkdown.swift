@@ -63,7 +63,8 @@ final class ProtectedMarkdown: Sendable {
         var prefix = Self.defaultPrefix
         var prefixBytes = Self.defaultPrefixBytes
         // The byte search is a quick "no": a Character match is always a byte match too.
-        while Self.containsBytes(prefixBytes, in: sourceBytes), source.contains(prefix) {
+        while sourceBytes.withUnsafeBufferPointer({ Self.containsBytes(prefixBytes, in: $0) }), source.contains(prefix)
+        {
             prefix = "L" + String(repeating: "Q", count: prefix.count - 1) + "Z"
             prefixBytes = Array(prefix.utf8)
         }
@@ -406,24 +407,9 @@ final class ProtectedMarkdown: Sendable {
     /// placeholder.
     static let defaultTokens: [String] = (0..<64).map { "\(defaultPrefix)\($0)X" }
 
-    /// Whether `pattern` (not empty) occurs in `bytes`: each occurrence of its first byte found eight bytes at
-    /// a time (``UTF8Text/nextOffset(of:in:from:)``), then the rest compared. The same answer as
-    /// ``UTF8Text/firstOffset(of:in:from:)`` `!= nil`, its definition.
-    static func containsBytes(_ pattern: [UInt8], in bytes: [UInt8]) -> Bool {
-        guard let first = pattern.first else { return true }
-        return bytes.withUnsafeBufferPointer { buffer in
-            let count = buffer.count
-            var i = 0
-            while true {
-                i = UTF8Text.nextOffset(of: first, in: buffer, from: i)
-                // `i + pattern.count <= count`: every byte compared lies within the buffer.
-                guard i + pattern.count <= count else { return false }
-                var k = 1
-                while k < pattern.count, buffer[i + k] == pattern[k] { k += 1 }
-                if k == pattern.count { return true }
-                i += 1
-            }
-        }
+    /// Whether `pattern` occurs in `bytes` (``UTF8Text/firstOffset(of:in:from:)``).
+    static func containsBytes(_ pattern: [UInt8], in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        UTF8Text.firstOffset(of: pattern, in: bytes, from: 0) != nil
     }
 
     /// The number of `\n` bytes in `bytes`, eight bytes at a time.

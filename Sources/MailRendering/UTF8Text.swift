@@ -198,28 +198,21 @@ enum UTF8Text {
 
     /// The UTF-8 offset of the first occurrence of `pattern` in `bytes[from...]`.
     ///
-    /// Eight bytes are read at once where none is the pattern's first byte (the usual has-zero test on the
-    /// word XOR that byte repeated, exact), and skipped together.
+    /// Each occurrence of the pattern's first byte is found eight bytes at a time (``nextOffset(of:in:from:)``),
+    /// then the rest compared.
     static func firstOffset(of pattern: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
         guard let first = pattern.first else { return from }
-        let splat = UInt64(first) &* 0x0101_0101_0101_0101
-        let base = bytes.baseAddress.map(UnsafeRawPointer.init)
-        var i = from
-        while i + pattern.count <= bytes.count {
-            // The load reads `i..<i + 8`, within the buffer (`i` is at least `from`, which callers keep
-            // non-negative).
-            if i >= 0, i + 8 <= bytes.count, let base {
-                let x = base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ splat
-                if (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 == 0 {
-                    i += 8
-                    continue
-                }
-            }
-            if bytes[i] == first {
-                var k = 1
-                while k < pattern.count, bytes[i + k] == pattern[k] { k += 1 }
-                if k == pattern.count { return i }
-            }
+        let count = bytes.count
+        var i = max(from, 0)
+        while i + pattern.count <= count {
+            // The next occurrence of the first byte, eight bytes at a time: the offsets skipped are those
+            // where the pattern does not start.
+            i = nextOffset(of: first, in: bytes, from: i)
+            // `i + pattern.count <= count`: every byte compared lies within the buffer.
+            guard i + pattern.count <= count else { return nil }
+            var k = 1
+            while k < pattern.count, bytes[i + k] == pattern[k] { k += 1 }
+            if k == pattern.count { return i }
             i += 1
         }
         return nil

@@ -52,17 +52,36 @@ struct ProtectedMarkdownDifferentialTests {
         }
     }
 
-    /// `ProtectedMarkdown.containsBytes(_:in:)` against `UTF8Text.firstOffset(of:in:from:)` (its definition).
-    @Test func byteSearchAgreesWithFirstOffset() {
+    /// `UTF8Text.firstOffset(of:in:from:)`, which skips to each first byte eight bytes at a time, against a
+    /// comparison at every offset (its definition), from every start.
+    @Test func byteSearchAgreesWithComparisonAtEveryOffset() {
         var generator = Generator(state: 0x9D7)
-        let pieces = ["L", "Q", "Z", "LQ", "QZ", "LQQZ", "LQQQZ", "a", "abcdefgh", "é", "\n"]
-        let patterns: [[UInt8]] = [Array("LQQZ".utf8), Array("LQQQZ".utf8), Array("Z".utf8), Array("LQQQQZ".utf8)]
+        let pieces = ["L", "Q", "Z", "LQ", "QZ", "LQQZ", "LQQQZ", "a", "abcdefgh", "é", "\n", "{.button}", "{"]
+        let patterns: [[UInt8]] = [
+            Array("LQQZ".utf8), Array("LQQQZ".utf8), Array("Z".utf8), Array("LQQQQZ".utf8), Array("{.button}".utf8),
+        ]
         for _ in 0..<3_000 {
             let bytes = Array(generator.string(pieces, upTo: 24).utf8)
             for pattern in patterns {
-                let expected =
-                    bytes.withUnsafeBufferPointer { UTF8Text.firstOffset(of: pattern, in: $0, from: 0) } != nil
-                #expect(ProtectedMarkdown.containsBytes(pattern, in: bytes) == expected, "\(bytes) \(pattern)")
+                bytes.withUnsafeBufferPointer { buffer in
+                    for from in 0...buffer.count {
+                        var expected: Int?
+                        var i = from
+                        while i + pattern.count <= buffer.count {
+                            if Array(buffer[i..<i + pattern.count]) == pattern {
+                                expected = i
+                                break
+                            }
+                            i += 1
+                        }
+                        #expect(
+                            UTF8Text.firstOffset(of: pattern, in: buffer, from: from) == expected, "\(bytes) \(pattern)"
+                        )
+                    }
+                    #expect(
+                        ProtectedMarkdown.containsBytes(pattern, in: buffer)
+                            == (UTF8Text.firstOffset(of: pattern, in: buffer, from: 0) != nil))
+                }
             }
         }
     }
