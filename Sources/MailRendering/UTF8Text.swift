@@ -23,11 +23,14 @@ enum UTF8Text {
         let count = bytes.count
         let base = bytes.baseAddress.map(UnsafeRawPointer.init)
         while i < count {
-            // Eight ASCII bytes at once: simple unless one is `\r`. The load reads `i..<i + 8`, within the
-            // buffer; `i` is always a scalar boundary (a word starting on a continuation byte is not ASCII).
+            // Eight bytes at once when none is 0xCC or above (ASCII, continuation bytes and the leads of
+            // U+0080...U+02FF, each simple by itself below): simple unless one is `\r`. The load reads
+            // `i..<i + 8`, within the buffer. A byte with its high bit set is 0xCC or above exactly when its low
+            // seven bits plus 0x34 reach 0x80 (no sum leaves its byte).
             if i + 8 <= count, let base {
                 let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                if word & 0x8080_8080_8080_8080 == 0 {
+                let high = word & 0x8080_8080_8080_8080
+                if high == 0 || ((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x3434_3434_3434_3434) & high == 0 {
                     // Whether a byte of `word` is 0x0D: a zero byte of `x`, found exactly by this test.
                     let x = word ^ 0x0D0D_0D0D_0D0D_0D0D
                     if (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0 { return false }
