@@ -412,36 +412,6 @@ final class ProtectedMarkdown: Sendable {
         UTF8Text.firstOffset(of: pattern, in: bytes, from: 0) != nil
     }
 
-    /// The number of `\n` bytes in `bytes`, eight bytes at a time.
-    static func newlineCount(_ bytes: [UInt8]) -> Int {
-        bytes.withUnsafeBufferPointer { newlineCount($0) }
-    }
-
-    /// The number of `\n` bytes in `buffer`, eight bytes at a time.
-    static func newlineCount(_ buffer: UnsafeBufferPointer<UInt8>) -> Int {
-        do {
-            let count = buffer.count
-            var total = 0
-            var i = 0
-            if let base = buffer.baseAddress.map(UnsafeRawPointer.init) {
-                // Each load reads `i..<i + 8`, within the buffer. A byte of `x` is zero where the byte was `\n`,
-                // and the has-zero test says exactly whether one is; the word's bytes are then counted one by one.
-                while i + 8 <= count {
-                    let x = base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
-                    if (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0 {
-                        for k in 0..<8 where buffer[i + k] == 0x0A { total += 1 }
-                    }
-                    i += 8
-                }
-            }
-            while i < count {
-                if buffer[i] == 0x0A { total += 1 }
-                i += 1
-            }
-            return total
-        }
-    }
-
     /// The outputs `{{ name }}` (no filter) of a name whose `capture` holds blocks: its opening tag
     /// stands on a line of tags only (so its body is set apart as blocks), or its body holds a blank line.
     static func blockOutputs(_ placeholders: [Placeholder], scalars: [Unicode.Scalar], edges: TagEdges) -> Set<Int> {

@@ -106,55 +106,6 @@ enum UTF8Text {
         return result
     }
 
-    /// Walks `bytes` (valid UTF-8) from the UTF-8 offset `from`, a scalar boundary at Unicode-scalar offset
-    /// `scalar`, to the scalar offset `end` (or, with `stoppingAtNewline`, to the first `\n` before it), and
-    /// returns where it stopped as both offsets (`bytes.count` for a scalar offset past the last scalar).
-    ///
-    /// No scalar is decoded: scalars are counted by their lead bytes (every byte but the continuation
-    /// bytes `10xxxxxx`). Eight bytes are read at once where none is `\n` and they end before `end`.
-    static func advance(
-        _ bytes: [UInt8], from: Int, scalar: Int, to end: Int, stoppingAtNewline: Bool
-    ) -> (byte: Int, scalar: Int) {
-        if scalar >= end { return (max(from, 0), scalar) }
-        return bytes.withUnsafeBufferPointer { bytes in
-            let count = bytes.count
-            let base = bytes.baseAddress.map(UnsafeRawPointer.init)
-            var i = max(from, 0)
-            var s = scalar
-            while s < end, i < count {
-                // The load reads `i..<i + 8`, within the buffer (`i` is never negative).
-                if i + 8 <= count, let base {
-                    let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                    let x = word ^ 0x0A0A_0A0A_0A0A_0A0A
-                    if !stoppingAtNewline || (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 == 0 {
-                        // A continuation byte has its top bit set and the next one clear; the shift moves
-                        // each byte's bit 6 to its bit 7, within the byte.
-                        let continuations = (word & ~(word << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
-                        let leads = 8 - continuations
-                        // Strictly before `end`: scalar `end` starts after these bytes, which may end inside
-                        // a scalar (the walk below skips its continuation bytes).
-                        if s + leads < end {
-                            s += leads
-                            i += 8
-                            continue
-                        }
-                    }
-                }
-                let byte = bytes[i]
-                if byte & 0xC0 == 0x80 {
-                    i += 1
-                    continue
-                }
-                if stoppingAtNewline, byte == 0x0A { return (i, s) }
-                s += 1
-                i += 1
-            }
-            // The continuation bytes of the last scalar walked.
-            while i < count, bytes[i] & 0xC0 == 0x80 { i += 1 }
-            return (i, s)
-        }
-    }
-
     /// The offsets of the continuation bytes (`10xxxxxx`) of `bytes`, increasing. Eight bytes are read at
     /// once where all are ASCII.
     static func continuationOffsets(in bytes: [UInt8]) -> [Int] {
