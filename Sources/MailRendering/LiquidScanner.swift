@@ -39,6 +39,65 @@ struct LiquidScanner {
 
     /// All constructs, in source order, not overlapping.
     func constructs() -> [Construct] {
+        let count = scalars.count
+        return constructs { index in
+            // Only `{` and `<` start a construct: the scalars between are skipped on the buffer (`i` stays
+            // below `count`, the buffer's length).
+            scalars.withUnsafeBufferPointer { buffer in
+                var i = index
+                while i < count, buffer[i] != "{", buffer[i] != "<" { i += 1 }
+                return i
+            }
+        }
+    }
+
+    /// ``constructs()`` with the scalars that cannot start a construct skipped on `bytes`, the source's UTF-8
+    /// bytes, eight at a time; `continuations` are the offsets of their continuation bytes
+    /// (``ProtectedMarkdown/continuationOffsets(in:)-([UInt8])``), which convert offsets between scalars and
+    /// bytes. The same constructs: ``constructs()`` is its definition.
+    func constructs(bytes: UnsafeBufferPointer<UInt8>, continuations: [Int]) -> [Construct] {
+        // Both conversions go forward only (the scan does), each counting the continuation bytes it passed.
+        var passedByScalar = 0
+        var passedByByte = 0
+        return constructs { index in
+            // The UTF-8 offset of scalar offset `index`: `index` plus the continuation bytes before it.
+            while passedByScalar < continuations.count, continuations[passedByScalar] <= index + passedByScalar {
+                passedByScalar += 1
+            }
+            // `{` and `<` are ASCII: the byte found is a scalar boundary, its scalar offset that offset less
+            // the continuation bytes before it (`bytes.count` gives the scalar count).
+            let found = Self.nextOpener(in: bytes, from: index + passedByScalar)
+            while passedByByte < continuations.count, continuations[passedByByte] < found { passedByByte += 1 }
+            return found - passedByByte
+        }
+    }
+
+    /// The offset of the first `{` or `<` in `bytes[from...]`, or `bytes.count`. Eight bytes are read at once:
+    /// the has-zero test on the word XOR each byte repeated flags every match, and above a match may flag
+    /// a byte that is none, so the lowest flag of either test is a match.
+    static func nextOpener(in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        let count = bytes.count
+        var i = max(from, 0)
+        if let base = bytes.baseAddress.map(UnsafeRawPointer.init) {
+            // The load reads `i..<i + 8`, within the buffer.
+            while i + 8 <= count {
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                let brace = word ^ 0x7B7B_7B7B_7B7B_7B7B
+                let less = word ^ 0x3C3C_3C3C_3C3C_3C3C
+                let zeros =
+                    ((brace &- 0x0101_0101_0101_0101) & ~brace | (less &- 0x0101_0101_0101_0101) & ~less)
+                    & 0x8080_8080_8080_8080
+                if zeros != 0 { return i + zeros.trailingZeroBitCount >> 3 }
+                i += 8
+            }
+        }
+        while i < count, bytes[i] != UInt8(ascii: "{"), bytes[i] != UInt8(ascii: "<") { i += 1 }
+        return i
+    }
+
+    /// The constructs, `skip(index)` giving the offset of the first `{` or `<` at or after `index` (or the
+    /// scalar count).
+    private func constructs(skip: (Int) -> Int) -> [Construct] {
         var result: [Construct] = []
         var index = 0
         // Once a closing delimiter is missing after some point, it is missing after any later
@@ -50,13 +109,7 @@ struct LiquidScanner {
         result.reserveCapacity(16)
         let count = scalars.count
         while index < count {
-            // Only `{` and `<` start a construct: the scalars between are skipped on the buffer
-            // (`index` stays below `count`, the buffer's length).
-            index = scalars.withUnsafeBufferPointer { buffer in
-                var i = index
-                while i < count, buffer[i] != "{", buffer[i] != "<" { i += 1 }
-                return i
-            }
+            index = skip(index)
             guard index < count else { break }
             let scalar = scalars[index]
             if scalar == "{", index + 1 < scalars.count {

@@ -281,10 +281,9 @@ struct MarkdownConversion {
         var copy = text
         let candidates: [Range<Int>] = copy.withUTF8 { bytes in
             var found: [Range<Int>] = []
-            let newline: [UInt8] = [UInt8(ascii: "\n")]
             var lineStart = 0
             while lineStart <= bytes.count {
-                let lineEnd = UTF8Text.firstOffset(of: newline, in: bytes, from: lineStart) ?? bytes.count
+                let lineEnd = UTF8Text.nextOffset(of: UInt8(ascii: "\n"), in: bytes, from: lineStart)
                 var first = lineStart
                 while first < lineEnd, bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") {
                     first += 1

@@ -59,13 +59,11 @@ final class ProtectedMarkdown: Sendable {
     init(source: String) {
         let scanner = LiquidScanner(source)
         self.scanner = scanner
-        let scalars = scanner.scalars
         let sourceBytes = Array(source.utf8)
         var prefix = Self.defaultPrefix
         var prefixBytes = Self.defaultPrefixBytes
         // The byte search is a quick "no": a Character match is always a byte match too.
-        while sourceBytes.withUnsafeBufferPointer({ UTF8Text.firstOffset(of: prefixBytes, in: $0, from: 0) }) != nil,
-            source.contains(prefix)
+        while sourceBytes.withUnsafeBufferPointer({ Self.containsBytes(prefixBytes, in: $0) }), source.contains(prefix)
         {
             prefix = "L" + String(repeating: "Q", count: prefix.count - 1) + "Z"
             prefixBytes = Array(prefix.utf8)
@@ -73,8 +71,39 @@ final class ProtectedMarkdown: Sendable {
         self.prefix = prefix
         self.prefixBytes = prefixBytes
         let usesDefaultTokens = prefixBytes == Self.defaultPrefixBytes
+        let layout = sourceBytes.withUnsafeBufferPointer { source in
+            Self.layout(source: source, scanner: scanner, prefix: prefix, usesDefaultTokens: usesDefaultTokens)
+        }
+        self.continuationOffsets = layout.continuationOffsets
+        self.text = String(decoding: layout.output, as: UTF8.self)
+        self.placeholders = layout.placeholders
+        self.blockOutputs = layout.blockOutputs
+        self.alone = layout.alone
+        self.pieces = layout.pieces
+    }
 
-        let constructs = scanner.constructs()
+    /// What ``init(source:)`` makes of a source, before it is stored.
+    private struct Layout {
+        var output: [UInt8]
+        var continuationOffsets: [Int]
+        var placeholders: [Placeholder]
+        var blockOutputs: Set<Int>
+        var alone: [Bool]
+        var pieces: [Piece]
+    }
+
+    /// The protected text of `source` (the source's UTF-8 bytes, which `scanner` scanned) and its tables.
+    /// A static function over the source's buffer: the buffer is read without a closure, and the nested
+    /// functions' variables are checked for exclusive access at compile time, not at every access.
+    private static func layout(
+        source sourceBytes: UnsafeBufferPointer<UInt8>, scanner: LiquidScanner, prefix: String, usesDefaultTokens: Bool
+    ) -> Layout {
+        let scalars = scanner.scalars
+        // The offsets of the source's continuation bytes (`10xxxxxx`), found once a word at a time: the scanner
+        // skips to each `{` and `<` on the bytes with them, and the units below convert offsets with them.
+        let continuations = Self.continuationOffsets(
+            in: sourceBytes, count: sourceBytes.count - scalars.count)
+        let constructs = scanner.constructs(bytes: sourceBytes, continuations: continuations)
         var placeholders: [Placeholder] = []
         // Units of the source, in order: runs of verbatim scalars (never holding a `\n`), single
         // `\n`s, and placeholders. Runs rather than one unit a scalar: the same pieces and text.
@@ -87,47 +116,66 @@ final class ProtectedMarkdown: Sendable {
         }
         var units: [Unit] = []
         // A unit a construct, a run before each, and a newline and a run a line: room for them at once.
-        units.reserveCapacity(2 * constructs.count + 2 * Self.newlineCount(sourceBytes) + 2)
+        // The lines are not counted first: a line a sixteen bytes is room for most bodies, and more grows the
+        // array.
+        units.reserveCapacity(2 * constructs.count + sourceBytes.count / 8 + 8)
         placeholders.reserveCapacity(constructs.count)
-        // The source is walked once, in order, on its bytes: `scalarCursor` and `byteCursor` are the same
-        // position (a scalar boundary), as Unicode-scalar and UTF-8 offsets.
+        // Unicode-scalar and UTF-8 offsets of the source are converted through its continuation bytes
+        // (`continuations`): the scalar offset of a byte offset `b` (a scalar boundary)
+        // is `b` less the continuation bytes before it. The source is walked once, in order, so each of the
+        // two conversions keeps a count of the continuation bytes passed, which only grows.
+        var passedByScalar = 0
+        var passedByByte = 0
+        /// The UTF-8 offset of scalar offset `scalar` (at or after the scalar of the previous call): `scalar`
+        /// plus the continuation bytes before it, the first `k` for which the `k`-th continuation byte lies at
+        /// or after `scalar + k` (a continuation byte at `scalar + k` belongs to the scalar before).
+        func byteOffset(ofScalar scalar: Int) -> Int {
+            while passedByScalar < continuations.count, continuations[passedByScalar] <= scalar + passedByScalar {
+                passedByScalar += 1
+            }
+            return scalar + passedByScalar
+        }
+        /// The scalar offset of UTF-8 offset `byte`, a scalar boundary at or after that of the previous call.
+        func scalarOffset(ofByte byte: Int) -> Int {
+            while passedByByte < continuations.count, continuations[passedByByte] < byte { passedByByte += 1 }
+            return byte - passedByByte
+        }
+        // `scalarCursor` and `byteCursor` are the same position (a scalar boundary), as Unicode-scalar and
+        // UTF-8 offsets.
         var scalarCursor = 0
         var byteCursor = 0
-        func appendVerbatim(upTo end: Int) {
+        /// Runs and newlines up to scalar offset `end`, UTF-8 offset `endByte`: each `\n` found on the bytes
+        /// (no continuation byte is `0x0A`), eight at a time.
+        func appendVerbatim(upTo end: Int, byte endByte: Int) {
+            // `endByte` is at most the source's byte count: the search stays within the buffer.
+            let bytes = UnsafeBufferPointer(rebasing: sourceBytes[..<endByte])
             while true {
-                // The next `\n` before `end`, or `end`.
-                let stop = UTF8Text.advance(
-                    sourceBytes, from: byteCursor, scalar: scalarCursor, to: end, stoppingAtNewline: true)
-                if scalarCursor < stop.scalar {
-                    units.append(.run(scalarCursor..<stop.scalar, bytes: byteCursor..<stop.byte))
-                }
-                guard stop.scalar < end else {
+                let newline = UTF8Text.nextOffset(of: UInt8(ascii: "\n"), in: bytes, from: byteCursor)
+                guard newline < endByte else {
+                    if byteCursor < endByte { units.append(.run(scalarCursor..<end, bytes: byteCursor..<endByte)) }
                     scalarCursor = end
-                    byteCursor = stop.byte
+                    byteCursor = endByte
                     return
                 }
-                units.append(.newline(stop.scalar, byte: stop.byte))
-                scalarCursor = stop.scalar + 1
-                byteCursor = stop.byte + 1
+                let scalar = scalarOffset(ofByte: newline)
+                if byteCursor < newline { units.append(.run(scalarCursor..<scalar, bytes: byteCursor..<newline)) }
+                units.append(.newline(scalar, byte: newline))
+                scalarCursor = scalar + 1
+                byteCursor = newline + 1
             }
         }
         for construct in constructs {
-            if scalarCursor < construct.range.lowerBound { appendVerbatim(upTo: construct.range.lowerBound) }
-            let start = byteCursor
-            byteCursor =
-                UTF8Text.advance(
-                    sourceBytes, from: byteCursor, scalar: scalarCursor, to: construct.range.upperBound,
-                    stoppingAtNewline: false
-                ).byte
+            let lowerByte = byteOffset(ofScalar: construct.range.lowerBound)
+            if scalarCursor < construct.range.lowerBound {
+                appendVerbatim(upTo: construct.range.lowerBound, byte: lowerByte)
+            }
+            let upperByte = byteOffset(ofScalar: construct.range.upperBound)
             scalarCursor = construct.range.upperBound
+            byteCursor = upperByte
             // The construct's bytes are its scalars' UTF-8: the same string `ScalarText.string` makes of them.
-            // Copied from the source's own storage (both bounds are scalar boundaries): no validation again.
-            let utf8 = source.utf8
+            // Both bounds are scalar boundaries within the source's bytes.
             let text = String(
-                Substring(
-                    utf8[
-                        utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: byteCursor)
-                    ]))
+                decoding: UnsafeBufferPointer(rebasing: sourceBytes[lowerByte..<upperByte]), as: UTF8.self)
             let index = placeholders.count
             units.append(.token(index, construct.range))
             let token =
@@ -135,7 +183,7 @@ final class ProtectedMarkdown: Sendable {
                 ? Self.defaultTokens[index] : prefix + String(index) + "X"
             placeholders.append(Placeholder(construct: construct, source: text, token: token))
         }
-        if scalarCursor < scalars.count { appendVerbatim(upTo: scalars.count) }
+        if scalarCursor < scalars.count { appendVerbatim(upTo: scalars.count, byte: sourceBytes.count) }
 
         // Split into lines to give standalone tag lines a block of their own. The text is
         // written as UTF-8 bytes.
@@ -148,12 +196,24 @@ final class ProtectedMarkdown: Sendable {
         // Verbatim bytes are copied a stretch at a time: consecutive runs and newlines are consecutive bytes
         // of the source, appended together before the next token or inserted newline (and at the end).
         var pendingBytes = 0..<0
+        // The continuation bytes of the output: those of the source's stretches, moved to where each stretch
+        // is copied (tokens and inserted newlines are ASCII). The stretches are copied in source order, so the
+        // source's continuation bytes are read once, from `nextContinuation` on.
+        var outputContinuations: [Int] = []
+        outputContinuations.reserveCapacity(continuations.count)
+        var nextContinuation = 0
         func flushVerbatim() {
             guard !pendingBytes.isEmpty else { return }
-            sourceBytes.withUnsafeBufferPointer { source in
-                // `pendingBytes` is a union of ranges of units, all within the source's bytes.
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: source[pendingBytes]))
+            let shift = output.count - pendingBytes.lowerBound
+            while nextContinuation < continuations.count, continuations[nextContinuation] < pendingBytes.lowerBound {
+                nextContinuation += 1
             }
+            while nextContinuation < continuations.count, continuations[nextContinuation] < pendingBytes.upperBound {
+                outputContinuations.append(continuations[nextContinuation] + shift)
+                nextContinuation += 1
+            }
+            // `pendingBytes` is a union of ranges of units, all within the source's bytes.
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: sourceBytes[pendingBytes]))
             pendingBytes = 0..<0
         }
         func emitVerbatim(_ range: Range<Int>, bytes: Range<Int>) {
@@ -179,14 +239,16 @@ final class ProtectedMarkdown: Sendable {
         }
         func emitToken(_ index: Int, range: Range<Int>) {
             // Tokens are ASCII: one scalar a byte.
-            let token = placeholders[index].token.utf8
+            var token = placeholders[index].token
             flushVerbatim()
+            let length = token.utf8.count
             pieces.append(
                 Piece(
-                    protectedStart: protectedCount, protectedLength: token.count,
+                    protectedStart: protectedCount, protectedLength: length,
                     sourceStart: range.lowerBound, sourceLength: range.count, verbatim: false))
-            output.append(contentsOf: token)
-            protectedCount += token.count
+            // The token's bytes copied from its storage at once, not appended one by one through the view.
+            token.withUTF8 { output.append(contentsOf: $0) }
+            protectedCount += length
         }
         func emitInsertedNewline(at offset: Int) {
             pieces.append(
@@ -212,8 +274,10 @@ final class ProtectedMarkdown: Sendable {
                     case .token(let index, _): .token(index)
                     }
                 }, scalars: scalars, placeholders: placeholders)
-            blockOutputs = Self.blockOutputs(placeholders, scalars: scalars, edges: edges)
-            hoisted = Self.hoistedTags(placeholders: placeholders, edges: edges)
+            // Each tag's role, read once for both tables.
+            let roles = placeholders.map(tagRole)
+            blockOutputs = Self.blockOutputs(placeholders, roles: roles, scalars: scalars, edges: edges)
+            hoisted = Self.hoistedTags(placeholders: placeholders, roles: roles, edges: edges)
         } else {
             blockOutputs = []
             hoisted = []
@@ -331,12 +395,9 @@ final class ProtectedMarkdown: Sendable {
         }
 
         flushVerbatim()
-        self.continuationOffsets = Self.continuationOffsets(in: output)
-        self.text = String(decoding: output, as: UTF8.self)
-        self.placeholders = placeholders
-        self.blockOutputs = blockOutputs
-        self.alone = alone
-        self.pieces = pieces
+        return Layout(
+            output: output, continuationOffsets: outputContinuations, placeholders: placeholders,
+            blockOutputs: blockOutputs, alone: alone, pieces: pieces)
     }
 
     /// The prefix of tokens when the source does not hold it (most sources).
@@ -346,38 +407,27 @@ final class ProtectedMarkdown: Sendable {
     /// placeholder.
     static let defaultTokens: [String] = (0..<64).map { "\(defaultPrefix)\($0)X" }
 
-    /// The number of `\n` bytes in `bytes`, eight bytes at a time.
-    static func newlineCount(_ bytes: [UInt8]) -> Int {
-        bytes.withUnsafeBufferPointer { buffer in
-            let count = buffer.count
-            var total = 0
-            var i = 0
-            if let base = buffer.baseAddress.map(UnsafeRawPointer.init) {
-                // Each load reads `i..<i + 8`, within the buffer. A byte of `x` is zero where the byte was `\n`,
-                // and the has-zero test says exactly whether one is; the word's bytes are then counted one by one.
-                while i + 8 <= count {
-                    let x = base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
-                    if (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0 {
-                        for k in 0..<8 where buffer[i + k] == 0x0A { total += 1 }
-                    }
-                    i += 8
-                }
-            }
-            while i < count {
-                if buffer[i] == 0x0A { total += 1 }
-                i += 1
-            }
-            return total
-        }
+    /// Whether `pattern` occurs in `bytes` (``UTF8Text/firstOffset(of:in:from:)``).
+    static func containsBytes(_ pattern: [UInt8], in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        UTF8Text.firstOffset(of: pattern, in: bytes, from: 0) != nil
     }
 
     /// The outputs `{{ name }}` (no filter) of a name whose `capture` holds blocks: its opening tag
     /// stands on a line of tags only (so its body is set apart as blocks), or its body holds a blank line.
     static func blockOutputs(_ placeholders: [Placeholder], scalars: [Unicode.Scalar], edges: TagEdges) -> Set<Int> {
+        blockOutputs(placeholders, roles: placeholders.map(tagRole), scalars: scalars, edges: edges)
+    }
+
+    /// ``blockOutputs(_:scalars:edges:)`` with each placeholder's ``tagRole(_:)`` given, by index.
+    static func blockOutputs(
+        _ placeholders: [Placeholder], roles: [TagRole], scalars: [Unicode.Scalar], edges: TagEdges
+    ) -> Set<Int> {
+        // Without a `capture` no output prints blocks.
+        guard roles.contains(.capture) else { return [] }
         var names = Set<String>()
         var open: (name: String, end: Int)?
         for (index, placeholder) in placeholders.enumerated() where placeholder.construct.isSilentTag {
-            let role = tagRole(placeholder)
+            let role = roles[index]
             if role == .capture {
                 let words = placeholder.source.split(whereSeparator: { " \t\n\r-%{}".contains($0) })
                 open = words.count >= 2 ? (String(words[1]), placeholder.construct.range.upperBound) : nil
@@ -550,10 +600,17 @@ final class ProtectedMarkdown: Sendable {
     /// each tag can have a block of its own and the Markdown never wraps one branch's tag in another's
     /// paragraph. A block with a tag inside a line of text, or all on one line, is left inline, as written.
     static func hoistedTags(placeholders: [Placeholder], edges: TagEdges) -> Set<Int> {
+        hoistedTags(placeholders: placeholders, roles: placeholders.map(tagRole), edges: edges)
+    }
+
+    /// ``hoistedTags(placeholders:edges:)`` with each placeholder's ``tagRole(_:)`` given, by index.
+    static func hoistedTags(placeholders: [Placeholder], roles: [TagRole], edges: TagEdges) -> Set<Int> {
+        // Without a block opener no block is set apart.
+        guard roles.contains(.opener) else { return [] }
         var hoisted = Set<Int>()
         var stack: [[Int]] = []
         for index in placeholders.indices where placeholders[index].construct.isSilentTag {
-            let role = tagRole(placeholders[index])
+            let role = roles[index]
             if role == .opener {
                 stack.append([index])
             } else if role == .middle {
@@ -587,30 +644,51 @@ final class ProtectedMarkdown: Sendable {
     /// ``UTF8Text/continuationOffsets(in:)``, the definition, with each word of eight bytes that holds a
     /// non-ASCII byte read whole: its continuation bytes (`10xxxxxx`) found by a mask, not byte by byte.
     static func continuationOffsets(in bytes: [UInt8]) -> [Int] {
-        var result: [Int] = []
-        bytes.withUnsafeBufferPointer { bytes in
-            let count = bytes.count
+        bytes.withUnsafeBufferPointer { continuationOffsets(in: $0) }
+    }
+
+    /// ``continuationOffsets(in:)-([UInt8])`` on a buffer: the continuation bytes counted first (words of ASCII
+    /// bytes skipped at once), then written into an array of exactly that size, never grown.
+    static func continuationOffsets(in bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
+        var total = 0
+        for byte in bytes where byte & 0xC0 == 0x80 { total += 1 }
+        return continuationOffsets(in: bytes, count: total)
+    }
+
+    /// ``continuationOffsets(in:)-(UnsafeBufferPointer<UInt8>)`` when their number is known: `count`, the
+    /// bytes less the scalars of valid UTF-8 (at most `count` offsets are written, and only those found).
+    static func continuationOffsets(in bytes: UnsafeBufferPointer<UInt8>, count total: Int) -> [Int] {
+        let count = bytes.count
+        guard total > 0, let base = bytes.baseAddress.map(UnsafeRawPointer.init) else { return [] }
+        // Each load reads `i..<i + 8`, within the buffer; read little-endian, byte `k` of the word is bits
+        // `8k..<8k + 8`. A continuation byte has its top bit set and the next one clear; the shift moves each
+        // byte's bit 6 to its bit 7, within the byte.
+        @inline(__always) func mask(at i: Int) -> UInt64 {
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            return word & ~(word << 1) & 0x8080_8080_8080_8080
+        }
+        return [Int](unsafeUninitializedCapacity: total) { buffer, initialized in
+            // At most `total` offsets, each written below `total`.
+            var n = 0
             var i = 0
-            if let base = bytes.baseAddress.map(UnsafeRawPointer.init) {
-                // Each load reads `i..<i + 8`, within the buffer; read little-endian, byte `k` of the word is
-                // bits `8k..<8k + 8`. A continuation byte has its top bit set and the next one clear; the shift
-                // moves each byte's bit 6 to its bit 7, within the byte.
-                while i + 8 <= count {
-                    let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                    var continuations = word & ~(word << 1) & 0x8080_8080_8080_8080
-                    while continuations != 0 {
-                        result.append(i + continuations.trailingZeroBitCount / 8)
-                        continuations &= continuations - 1
-                    }
-                    i += 8
+            while i + 8 <= count {
+                var continuations = mask(at: i)
+                while continuations != 0, n < total {
+                    buffer[n] = i + continuations.trailingZeroBitCount / 8
+                    n += 1
+                    continuations &= continuations - 1
                 }
+                i += 8
             }
-            while i < count {
-                if bytes[i] & 0xC0 == 0x80 { result.append(i) }
+            while i < count, n < total {
+                if bytes[i] & 0xC0 == 0x80 {
+                    buffer[n] = i
+                    n += 1
+                }
                 i += 1
             }
+            initialized = n
         }
-        return result
     }
 
     /// The Unicode-scalar offset in `text` of an index of `text` (or of a substring of it).

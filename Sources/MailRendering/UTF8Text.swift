@@ -23,11 +23,14 @@ enum UTF8Text {
         let count = bytes.count
         let base = bytes.baseAddress.map(UnsafeRawPointer.init)
         while i < count {
-            // Eight ASCII bytes at once: simple unless one is `\r`. The load reads `i..<i + 8`, within the
-            // buffer; `i` is always a scalar boundary (a word starting on a continuation byte is not ASCII).
+            // Eight bytes at once when none is 0xCC or above (ASCII, continuation bytes and the leads of
+            // U+0080...U+02FF, each simple by itself below): simple unless one is `\r`. The load reads
+            // `i..<i + 8`, within the buffer. A byte with its high bit set is 0xCC or above exactly when its low
+            // seven bits plus 0x34 reach 0x80 (no sum leaves its byte).
             if i + 8 <= count, let base {
                 let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                if word & 0x8080_8080_8080_8080 == 0 {
+                let high = word & 0x8080_8080_8080_8080
+                if high == 0 || ((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x3434_3434_3434_3434) & high == 0 {
                     // Whether a byte of `word` is 0x0D: a zero byte of `x`, found exactly by this test.
                     let x = word ^ 0x0D0D_0D0D_0D0D_0D0D
                     if (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0 { return false }
@@ -103,55 +106,6 @@ enum UTF8Text {
         return result
     }
 
-    /// Walks `bytes` (valid UTF-8) from the UTF-8 offset `from`, a scalar boundary at Unicode-scalar offset
-    /// `scalar`, to the scalar offset `end` (or, with `stoppingAtNewline`, to the first `\n` before it), and
-    /// returns where it stopped as both offsets (`bytes.count` for a scalar offset past the last scalar).
-    ///
-    /// No scalar is decoded: scalars are counted by their lead bytes (every byte but the continuation
-    /// bytes `10xxxxxx`). Eight bytes are read at once where none is `\n` and they end before `end`.
-    static func advance(
-        _ bytes: [UInt8], from: Int, scalar: Int, to end: Int, stoppingAtNewline: Bool
-    ) -> (byte: Int, scalar: Int) {
-        if scalar >= end { return (max(from, 0), scalar) }
-        return bytes.withUnsafeBufferPointer { bytes in
-            let count = bytes.count
-            let base = bytes.baseAddress.map(UnsafeRawPointer.init)
-            var i = max(from, 0)
-            var s = scalar
-            while s < end, i < count {
-                // The load reads `i..<i + 8`, within the buffer (`i` is never negative).
-                if i + 8 <= count, let base {
-                    let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                    let x = word ^ 0x0A0A_0A0A_0A0A_0A0A
-                    if !stoppingAtNewline || (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 == 0 {
-                        // A continuation byte has its top bit set and the next one clear; the shift moves
-                        // each byte's bit 6 to its bit 7, within the byte.
-                        let continuations = (word & ~(word << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
-                        let leads = 8 - continuations
-                        // Strictly before `end`: scalar `end` starts after these bytes, which may end inside
-                        // a scalar (the walk below skips its continuation bytes).
-                        if s + leads < end {
-                            s += leads
-                            i += 8
-                            continue
-                        }
-                    }
-                }
-                let byte = bytes[i]
-                if byte & 0xC0 == 0x80 {
-                    i += 1
-                    continue
-                }
-                if stoppingAtNewline, byte == 0x0A { return (i, s) }
-                s += 1
-                i += 1
-            }
-            // The continuation bytes of the last scalar walked.
-            while i < count, bytes[i] & 0xC0 == 0x80 { i += 1 }
-            return (i, s)
-        }
-    }
-
     /// The offsets of the continuation bytes (`10xxxxxx`) of `bytes`, increasing. Eight bytes are read at
     /// once where all are ASCII.
     static func continuationOffsets(in bytes: [UInt8]) -> [Int] {
@@ -198,28 +152,21 @@ enum UTF8Text {
 
     /// The UTF-8 offset of the first occurrence of `pattern` in `bytes[from...]`.
     ///
-    /// Eight bytes are read at once where none is the pattern's first byte (the usual has-zero test on the
-    /// word XOR that byte repeated, exact), and skipped together.
+    /// Each occurrence of the pattern's first byte is found eight bytes at a time (``nextOffset(of:in:from:)``),
+    /// then the rest compared.
     static func firstOffset(of pattern: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
         guard let first = pattern.first else { return from }
-        let splat = UInt64(first) &* 0x0101_0101_0101_0101
-        let base = bytes.baseAddress.map(UnsafeRawPointer.init)
-        var i = from
-        while i + pattern.count <= bytes.count {
-            // The load reads `i..<i + 8`, within the buffer (`i` is at least `from`, which callers keep
-            // non-negative).
-            if i >= 0, i + 8 <= bytes.count, let base {
-                let x = base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ splat
-                if (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 == 0 {
-                    i += 8
-                    continue
-                }
-            }
-            if bytes[i] == first {
-                var k = 1
-                while k < pattern.count, bytes[i + k] == pattern[k] { k += 1 }
-                if k == pattern.count { return i }
-            }
+        let count = bytes.count
+        var i = max(from, 0)
+        while i + pattern.count <= count {
+            // The next occurrence of the first byte, eight bytes at a time: the offsets skipped are those
+            // where the pattern does not start.
+            i = nextOffset(of: first, in: bytes, from: i)
+            // `i + pattern.count <= count`: every byte compared lies within the buffer.
+            guard i + pattern.count <= count else { return nil }
+            var k = 1
+            while k < pattern.count, bytes[i + k] == pattern[k] { k += 1 }
+            if k == pattern.count { return i }
             i += 1
         }
         return nil

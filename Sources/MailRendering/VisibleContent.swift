@@ -138,33 +138,38 @@ public struct VisibleContent: Sendable, Equatable {
     /// Whether every Liquid tag (`{% … %}`) of an HTML fragment stands outside every element: then each
     /// branch of each block is made of whole elements, and every path is as well nested as the fragment.
     public static func blockTagsStandOutsideElements(_ html: String) -> Bool {
-        var depth = 0
-        var outside = true
-        var bytes = Array(html.utf8)
-        // Liquid tags are found first; the tag scanner then reports the depth at each.
-        var tagOffsets: [Int] = []
-        var index = 0
-        while index + 1 < bytes.count {
-            if bytes[index] == UInt8(ascii: "{"), bytes[index + 1] == UInt8(ascii: "%") { tagOffsets.append(index) }
-            index += 1
-        }
-        guard !tagOffsets.isEmpty else { return true }
-        var next = 0
-        scanTags(html) { name, closing, offset in
-            while next < tagOffsets.count, tagOffsets[next] < offset {
+        var html = html
+        return html.withUTF8 { bytes in
+            // Liquid tags are found first, each `{` eight bytes at a time; the tag scanner then reports the
+            // depth at each.
+            var tagOffsets: [Int] = []
+            var index = 0
+            while index + 1 < bytes.count {
+                index = UTF8Text.nextOffset(of: UInt8(ascii: "{"), in: bytes, from: index)
+                // `index + 1 < bytes.count`: both bytes read lie within the buffer.
+                guard index + 1 < bytes.count else { break }
+                if bytes[index + 1] == UInt8(ascii: "%") { tagOffsets.append(index) }
+                index += 1
+            }
+            guard !tagOffsets.isEmpty else { return true }
+            var depth = 0
+            var outside = true
+            var next = 0
+            scanTags(bytes) { name, closing, offset in
+                while next < tagOffsets.count, tagOffsets[next] < offset {
+                    if depth > 0 { outside = false }
+                    next += 1
+                }
+                if !outside { return false }
+                depth += closing ? -1 : 1
+                return true
+            }
+            while next < tagOffsets.count {
                 if depth > 0 { outside = false }
                 next += 1
             }
-            if !outside { return false }
-            depth += closing ? -1 : 1
-            return true
+            return outside
         }
-        while next < tagOffsets.count {
-            if depth > 0 { outside = false }
-            next += 1
-        }
-        bytes.removeAll()
-        return outside
     }
 
     /// Calls `visit` with each element tag of `html` that opens or closes a non-void element (its
@@ -176,16 +181,23 @@ public struct VisibleContent: Sendable, Equatable {
 
     /// ``scanTags(_:_:)`` with the UTF-8 offset of each tag's `<`.
     static func scanTags(_ html: String, _ visit: (_ name: [UInt8], _ closing: Bool, _ offset: Int) -> Bool) {
-        let bytes = Array(html.utf8)
+        var html = html
+        html.withUTF8 { scanTags($0, visit) }
+    }
+
+    /// ``scanTags(_:_:)-(String,_)`` on the UTF-8 bytes of the HTML: each `<` found eight bytes at a time, void
+    /// elements told by their names' bytes (``isVoidElement(_:)``), not looked up in a set of arrays.
+    /// `VisibleContentScanDifferentialTests` holds it to the byte-by-byte scan it replaced.
+    static func scanTags(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ visit: (_ name: [UInt8], _ closing: Bool, _ offset: Int) -> Bool
+    ) {
         var index = 0
         let count = bytes.count
         // One name buffer for every tag: emptied in place when no visitor kept the last name.
         var name: [UInt8] = []
         while index < count {
-            guard bytes[index] == UInt8(ascii: "<") else {
-                index += 1
-                continue
-            }
+            index = UTF8Text.nextOffset(of: UInt8(ascii: "<"), in: bytes, from: index)
+            guard index < count else { return }
             let start = index
             index += 1
             if index + 2 < count, bytes[index] == UInt8(ascii: "!"), bytes[index + 1] == UInt8(ascii: "-"),
@@ -227,9 +239,24 @@ public struct VisibleContent: Sendable, Equatable {
                 index += 1
             }
             index += 1
-            // No void element's name is longer than `maximumVoidNameLength`: a longer one is not looked up.
-            if selfClosing || (name.count <= Self.maximumVoidNameLength && voidElementBytes.contains(name)) { continue }
+            if selfClosing || isVoidElement(name) { continue }
             if !visit(name, closing, start) { return }
+        }
+    }
+
+    /// Whether `name` (lowercase bytes) is one of ``voidElements``, by its length and bytes: the same answer
+    /// as `voidElementBytes.contains(name)`, its definition, without hashing the name.
+    static func isVoidElement(_ name: [UInt8]) -> Bool {
+        func equals(_ word: StaticString) -> Bool {
+            word.withUTF8Buffer { word in word.elementsEqual(name) }
+        }
+        switch name.count {
+        case 2: return name[0] == 0x62 && name[1] == 0x72 || name[0] == 0x68 && name[1] == 0x72  // br, hr
+        case 3: return equals("col") || equals("img") || equals("wbr")
+        case 4: return equals("area") || equals("base") || equals("link") || equals("meta")
+        case 5: return equals("embed") || equals("input") || equals("track")
+        case 6: return equals("source")
+        default: return false
         }
     }
 

@@ -36,6 +36,56 @@ struct ProtectedMarkdownDifferentialTests {
         }
     }
 
+    /// Hostile sources: unclosed delimiters, `{% raw %}` without its end, NUL, CR and CR LF, bidi controls,
+    /// prefixes of the tokens, multi-byte scalars next to every construct, and long runs between them.
+    @Test func constructionAgreesOnHostileSources() {
+        var generator = Generator(state: 0x9D6)
+        let pieces =
+            Self.pieces + [
+                "\u{0}", "\r", "\r\n", "\u{202E}", "\u{2066}", "\u{200F}", "{{ x", "{% if", "{% raw %}{{ y }}",
+                "{%- endraw -%}", "{{{{", "}}}}", "{% comment %}", "LQQQZ", "LQQZ12X", "L", "Q", "Z", "X",
+                "\u{FEFF}", "𝔘", "中文", "{{ é }}", "{% if é %}", String(repeating: "xé", count: 11), "\n\n\n",
+                "<mailto:a@b.c>", "<!-- c -->", "{{ intro | upcase }}",
+            ]
+        for _ in 0..<3_000 {
+            Self.expectAgreement(generator.string(pieces, upTo: 50))
+        }
+    }
+
+    /// `UTF8Text.firstOffset(of:in:from:)`, which skips to each first byte eight bytes at a time, against a
+    /// comparison at every offset (its definition), from every start.
+    @Test func byteSearchAgreesWithComparisonAtEveryOffset() {
+        var generator = Generator(state: 0x9D7)
+        let pieces = ["L", "Q", "Z", "LQ", "QZ", "LQQZ", "LQQQZ", "a", "abcdefgh", "é", "\n", "{.button}", "{"]
+        let patterns: [[UInt8]] = [
+            Array("LQQZ".utf8), Array("LQQQZ".utf8), Array("Z".utf8), Array("LQQQQZ".utf8), Array("{.button}".utf8),
+        ]
+        for _ in 0..<3_000 {
+            let bytes = Array(generator.string(pieces, upTo: 24).utf8)
+            for pattern in patterns {
+                bytes.withUnsafeBufferPointer { buffer in
+                    for from in 0...buffer.count {
+                        var expected: Int?
+                        var i = from
+                        while i + pattern.count <= buffer.count {
+                            if Array(buffer[i..<i + pattern.count]) == pattern {
+                                expected = i
+                                break
+                            }
+                            i += 1
+                        }
+                        #expect(
+                            UTF8Text.firstOffset(of: pattern, in: buffer, from: from) == expected, "\(bytes) \(pattern)"
+                        )
+                    }
+                    #expect(
+                        ProtectedMarkdown.containsBytes(pattern, in: buffer)
+                            == (UTF8Text.firstOffset(of: pattern, in: buffer, from: 0) != nil))
+                }
+            }
+        }
+    }
+
     /// `ProtectedMarkdown.continuationOffsets(in:)`, a word at a time, against `UTF8Text.continuationOffsets(in:)`
     /// (its definition), at every length and alignment.
     @Test func continuationOffsetsAgreeWithTheByteScan() {
@@ -83,6 +133,19 @@ struct ProtectedMarkdownDifferentialTests {
         let definition = Self.byScalars(source: source)
         #expect(document.text == definition.text, "\(source.debugDescription)")
         #expect(document.pieces == definition.pieces, "\(source.debugDescription)")
+        #expect(
+            document.placeholders.map(\.source) == definition.placeholders.map(\.source), "\(source.debugDescription)")
+        #expect(
+            document.placeholders.map(\.token) == definition.placeholders.map(\.token), "\(source.debugDescription)")
+        #expect(
+            document.placeholders.map(\.construct) == definition.placeholders.map(\.construct),
+            "\(source.debugDescription)")
+        #expect(document.blockOutputs == definition.blockOutputs, "\(source.debugDescription)")
+        #expect(
+            document.alone
+                == definition.placeholders.indices.map {
+                    definition.placeholders[$0].construct.isSilentTag || definition.blockOutputs.contains($0)
+                }, "\(source.debugDescription)")
         let utf8 = document.text.utf8
         guard utf8.count + 1 == definition.table.count else {
             Issue.record("table size \(source.debugDescription)")
@@ -97,7 +160,10 @@ struct ProtectedMarkdownDifferentialTests {
 
     /// The construction on Unicode scalars `ProtectedMarkdown.init` was (commit 3e2596b): the text, the
     /// pieces, and the Unicode-scalar offset of every UTF-8 offset of the text (plus its end).
-    static func byScalars(source: String) -> (text: String, pieces: [ProtectedMarkdown.Piece], table: [Int]) {
+    static func byScalars(source: String) -> (
+        text: String, pieces: [ProtectedMarkdown.Piece], table: [Int], placeholders: [ProtectedMarkdown.Placeholder],
+        blockOutputs: Set<Int>
+    ) {
         let scanner = LiquidScanner(source)
         let scalars = scanner.scalars
         var prefix = "LQQZ"
@@ -316,6 +382,44 @@ struct ProtectedMarkdownDifferentialTests {
         }
 
         table.append(protectedCount)
-        return (String(decoding: output, as: UTF8.self), pieces, table)
+        return (String(decoding: output, as: UTF8.self), pieces, table, placeholders, blockOutputs)
+    }
+}
+
+/// `LiquidScanner.constructs(bytes:continuations:)`, which skips to each `{` and `<` on the source's bytes,
+/// against `constructs()` (its definition, on scalars), and `nextOpener(in:from:)` against a byte walk.
+struct ScannerSkipDifferentialTests {
+    static let pieces =
+        ProtectedMarkdownDifferentialTests.pieces + [
+            "{", "<", "{{ x", "{%", "<<", "{{{", "abcdefgh", "é{", "<é", "\u{0}", "\r", "\u{202E}", "中{{ y }}文",
+            "<HTTPS://a.b>", "<\u{212A}>", "<mailto:x@y>", "{% raw %}{{ a }}{% endraw %}", "{% comment %}",
+        ]
+
+    @Test func byteSkipAgreesWithScalarScan() {
+        var generator = SplitMix64(state: 0x9D8)
+        for _ in 0..<4_000 {
+            let source = generator.string(Self.pieces, upTo: 40)
+            let scanner = LiquidScanner(source)
+            let bytes = Array(source.utf8)
+            let continuations = ProtectedMarkdown.continuationOffsets(in: bytes)
+            let skipped = bytes.withUnsafeBufferPointer {
+                scanner.constructs(bytes: $0, continuations: continuations)
+            }
+            #expect(skipped == scanner.constructs(), "\(source.debugDescription)")
+        }
+    }
+
+    @Test func nextOpenerAgreesWithByteWalk() {
+        var generator = SplitMix64(state: 0x9D9)
+        for _ in 0..<3_000 {
+            let bytes = Array(generator.string(Self.pieces, upTo: 20).utf8)
+            bytes.withUnsafeBufferPointer { buffer in
+                for from in 0...buffer.count {
+                    var expected = from
+                    while expected < buffer.count, buffer[expected] != 0x7B, buffer[expected] != 0x3C { expected += 1 }
+                    #expect(LiquidScanner.nextOpener(in: buffer, from: from) == expected, "\(bytes) \(from)")
+                }
+            }
+        }
     }
 }
