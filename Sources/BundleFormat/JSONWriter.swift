@@ -202,91 +202,95 @@ public struct JSONWriter {
     }
 
     /// Appends `string` quoted and escaped (see ``JSONWriter``).
-    ///
-    /// One pass over the bytes, eight at a time (``escapeMask(_:)``), writing through a pointer into the
-    /// output grown beforehand by the string's length and some room for escapes (more room made in the rare
-    /// case it runs out), then cut to what was written: each run between escapes copied once, each escape
-    /// written in place, no `append` a run or an escape.
     static func appendString(_ string: String, to out: inout [UInt8]) {
         var string = string
-        string.withUTF8 { bytes in
-            let count = bytes.count
-            let start = out.count
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: bytes)
-            out.append(contentsOf: repeatElement(UInt8(ascii: "\""), count: count / 16 + 7))
-            // Where the next write goes, the first source byte not yet copied, and where the scan resumes.
-            var outerWritten = start + 1
-            var outerRunStart = 0
-            var outerIndex = 0
-            while true {
-                let finished = out.withUnsafeMutableBufferPointer { buffer -> Bool in
-                    guard let target = buffer.baseAddress, let source = bytes.baseAddress else { return true }
-                    let limit = buffer.count
-                    // The state in locals (registers) for the loop, handed back on the way out.
-                    var (written, runStart, index) = (outerWritten, outerRunStart, outerIndex)
-                    defer { (outerWritten, outerRunStart, outerIndex) = (written, runStart, index) }
-                    // A word is loaded only when 8 bytes remain from `index`: `index + 8 <= count`.
-                    while count - index >= 8 {
-                        var mask = escapeMask(
-                            UInt64(littleEndian: UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)))
-                        // Each flagged byte (0 to 7 on) checked: flags above the lowest may be false ones, and
-                        // after a resumption the bytes before `runStart` are done.
-                        while mask != 0 {
-                            let offset = index + mask.trailingZeroBitCount >> 3
-                            if offset >= runStart, needsEscape(source[offset]) {
-                                guard
-                                    writeEscape(
-                                        at: offset, source: source, count: count, target: target, limit: limit,
-                                        written: &written, runStart: &runStart)
-                                else { return false }
-                            }
-                            mask &= mask - 1
-                        }
-                        index += 8
-                    }
-                    while index < count {
-                        if index >= runStart, needsEscape(source[index]) {
-                            guard
-                                writeEscape(
-                                    at: index, source: source, count: count, target: target, limit: limit,
-                                    written: &written, runStart: &runStart)
-                            else { return false }
-                        }
-                        index += 1
-                    }
-                    // The invariant `writeEscape(at:…)` keeps: `written + count - runStart + 1 <= limit`.
-                    (target + written).update(from: source + runStart, count: count - runStart)
-                    written += count - runStart
-                    target[written] = UInt8(ascii: "\"")
-                    written += 1
-                    return true
-                }
-                if finished { break }
-                // Out of room: more, then the scan resumes in the word of the escape that did not fit.
-                out.append(contentsOf: repeatElement(UInt8(ascii: "\""), count: count / 4 + 8))
-            }
-            out.removeLast(out.count - outerWritten)
-        }
+        string.withUTF8 { appendEscaped($0, quoted: true, to: &out) }
     }
 
-    /// Writes the escape of the byte of `source` at `offset` and the run before it (from `runStart`) at
-    /// `target + written`, when the room left (up to `limit`) still holds the rest of the source unescaped
-    /// and the closing quote after it, so that the last run always fits; false, with nothing written, when
-    /// it does not.
-    @inline(__always)
-    private static func writeEscape(
-        at offset: Int, source: UnsafePointer<UInt8>, count: Int, target: UnsafeMutablePointer<UInt8>, limit: Int,
-        written: inout Int, runStart: inout Int
-    ) -> Bool {
-        let byte = source[offset]
-        guard written - runStart + escapeLength(of: byte) + count <= limit else { return false }
-        let run = offset - runStart
-        (target + written).update(from: source + runStart, count: run)
-        written += run
-        written += writeEscape(of: byte, at: target + written)
-        runStart = offset + 1
-        return true
+    /// Appends `bytes` escaped as in a JSON string (see ``JSONWriter``), between quotes when `quoted`.
+    ///
+    /// One pass over the bytes, eight at a time (``escapeMask(_:)``), writing through a pointer into the
+    /// output grown beforehand by the text's length and some room for escapes (more room made in the rare
+    /// case it runs out), then cut to what was written. Each word of eight bytes is stored whole at the
+    /// write position before it is looked at: a word with nothing to escape (nearly all) costs a load, a
+    /// store and the mask; in one with an escape, the bytes before the first flagged one are kept, the
+    /// escape is written after them and the scan resumes just past the escaped byte (so no run is copied
+    /// twice, and none with a call).
+    static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, quoted: Bool, to out: inout [UInt8]) {
+        let count = bytes.count
+        let quote = UInt8(ascii: "\"")
+        guard count > 0 else {
+            if quoted { out.append(contentsOf: [quote, quote]) }
+            return
+        }
+        let closing = quoted ? 1 : 0
+        if quoted { out.append(quote) }
+        // Where the next write goes, and the first source byte not yet written.
+        var outerWritten = out.count
+        var outerIndex = 0
+        out.append(contentsOf: repeatElement(quote, count: count + count / 16 + 7))
+        while true {
+            let finished = out.withUnsafeMutableBufferPointer { buffer -> Bool in
+                guard let target = buffer.baseAddress, let source = bytes.baseAddress else { return true }
+                let limit = buffer.count
+                // The state in locals (registers) for the loop, handed back on the way out. The invariant
+                // of the loop, checked before every escape is written: `written + (count - index) + closing
+                // <= limit`, what is left of the source fits unescaped, the closing quote after it.
+                var (written, index) = (outerWritten, outerIndex)
+                defer { (outerWritten, outerIndex) = (written, index) }
+                // The invariant with an escape of up to 6 bytes in place of the byte at `index`, in one
+                // comparison: `written + 6 + (count - index - 1) + closing <= limit`. Every sum below is of
+                // offsets within the buffers, far from overflowing.
+                let slack = limit &- count &- closing &- 5
+                // A word is loaded only when 8 bytes remain from `index` (`index + 8 <= count`), and stored
+                // at `written`, where `written + 8 <= written + count - index <= limit` by the invariant.
+                while count &- index >= 8 {
+                    let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
+                    UnsafeMutableRawPointer(target + written).storeBytes(of: word, as: UInt64.self)
+                    let mask = escapeMask(UInt64(littleEndian: word))
+                    if mask == 0 {
+                        index &+= 8
+                        written &+= 8
+                        continue
+                    }
+                    // The lowest flag is the first byte to escape (``escapeMask(_:)``): the bytes before it
+                    // are written already.
+                    let clean = mask.trailingZeroBitCount &>> 3
+                    index &+= clean
+                    written &+= clean
+                    let byte = source[index]
+                    guard needsEscape(byte) else {
+                        index &+= 1
+                        written &+= 1
+                        continue
+                    }
+                    guard written &- index <= slack else { return false }
+                    written &+= writeEscape(of: byte, at: target + written)
+                    index &+= 1
+                }
+                while index < count {
+                    let byte = source[index]
+                    if needsEscape(byte) {
+                        guard written &- index <= slack else { return false }
+                        written &+= writeEscape(of: byte, at: target + written)
+                    } else {
+                        // `written < written + count - index + closing <= limit`.
+                        target[written] = byte
+                        written &+= 1
+                    }
+                    index &+= 1
+                }
+                if quoted {
+                    target[written] = quote
+                    written += 1
+                }
+                return true
+            }
+            if finished { break }
+            // Out of room: more, then the scan resumes at the escape that did not fit.
+            out.append(contentsOf: repeatElement(quote, count: count / 4 + 8))
+        }
+        out.removeLast(out.count - outerWritten)
     }
 
     @inline(__always)
