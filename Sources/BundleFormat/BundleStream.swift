@@ -211,6 +211,13 @@ extension WrittenEntry {
             output.appendString(value)
         }
 
+        /// A string value written from pieces: the same bytes as ``string(_:)`` of their texts joined
+        /// (``JSONStringPiece/joined(_:)``), the pieces escaped beforehand only copied.
+        public mutating func string(joining pieces: [JSONStringPiece]) {
+            valueStart()
+            output.appendString(joining: pieces)
+        }
+
         /// Closes the innermost open object (`{}` when it has no member, as ``JSONWriter`` writes it).
         public mutating func endObject() {
             let depth = self.depth

@@ -407,6 +407,18 @@ struct PrettyWithGaps: JSONOutput {
     mutating func appendInteger(_ value: Int) { JSONWriter.appendInteger(value, to: &pretty) }
     mutating func appendString(_ string: String) { JSONWriter.appendString(string, to: &pretty) }
 
+    /// The string the texts of `pieces` join into, quoted and escaped: the pieces escaped beforehand copied.
+    mutating func appendString(joining pieces: [JSONStringPiece]) {
+        pretty.append(UInt8(ascii: "\""))
+        for piece in pieces {
+            switch piece {
+            case .text(var text): text.withUTF8 { JSONWriter.appendEscaped($0, quoted: false, to: &pretty) }
+            case .escaped(let escaped): pretty.append(contentsOf: escaped.escaped)
+            }
+        }
+        pretty.append(UInt8(ascii: "\""))
+    }
+
     mutating func newlineIndent(_ depth: Int) {
         let start = pretty.count
         JSONWriter.appendNewlineIndent(depth, to: &pretty)

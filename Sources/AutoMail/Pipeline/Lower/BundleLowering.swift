@@ -156,7 +156,7 @@ struct BundleLowering {
         }
         // The layout read once, and its markup rewritten once: every document shares it.
         let layout = DocumentLayout(self.layout, theme: manifest.emailTheme)
-        let pieces = layout.pieces.map(LiquidTemplate.PreparedEscapePart.init)
+        let pieces = layout.pieces.map(SharedMarkup.init)
         let locales = preparedLocales(layout: layout, shared: shared)
         let defaultSender = senders().1
         options.progress?.update { $0.templates = order.count }
@@ -302,9 +302,25 @@ struct BundleLowering {
     /// rewritten for Liquid, with the variables it reads.
     struct PreparedLocale: Sendable {
         let settings: ConversionSettings
+        /// The document's markup up to its title (``DocumentLayout/head(locale:)``).
+        let head: SharedMarkup
         let footer: RenderedMarkdown
-        let footerHTML: LiquidTemplate.PreparedEscapePart
+        let footerHTML: SharedMarkup
         let footerReads: Set<String>
+    }
+
+    /// Markup every document of a layout (or of a locale) shares: rewritten for Liquid once, and its
+    /// rewrite escaped for JSON once, so that writing it in each template's `html` is a copy.
+    struct SharedMarkup: Sendable {
+        let part: LiquidTemplate.PreparedEscapePart
+        /// The rewrite escaped for JSON; `nil` when the markup is not rewritten on its own (a join holding
+        /// it is rewritten whole).
+        let escaped: JSONEscapedText?
+
+        init(_ text: String) {
+            part = LiquidTemplate.PreparedEscapePart(text)
+            escaped = part.rewrittenText.map(JSONEscapedText.init)
+        }
     }
 
     /// ``PreparedLocale`` of each locale, the manifest footers' conversions taken from `shared`.
@@ -323,14 +339,14 @@ struct BundleLowering {
         let rendered =
             shared.markdown[MarkdownKey(footer, settings)] ?? RenderedMarkdown(markdown: footer, settings: settings)
         return PreparedLocale(
-            settings: settings, footer: rendered,
-            footerHTML: LiquidTemplate.PreparedEscapePart(layout.fragment(rendered.html, role: .footer)),
+            settings: settings, head: SharedMarkup(layout.head(locale: locale)), footer: rendered,
+            footerHTML: SharedMarkup(layout.fragment(rendered.html, role: .footer)),
             footerReads: shared.reads[TextKey(footer)] ?? Self.reads(of: footer))
     }
 
     private func lower(
         _ template: Template, defaultSender: String, layout: DocumentLayout,
-        pieces: [LiquidTemplate.PreparedEscapePart], locales prepared: [String: PreparedLocale],
+        pieces: [SharedMarkup], locales prepared: [String: PreparedLocale],
         findings: TextFindings, used: inout Set<String>
     ) -> LoweredTemplate {
         var lowered = LoweredTemplate(sender: template.sender?.value ?? defaultSender)
@@ -353,31 +369,47 @@ struct BundleLowering {
                 findings.markdown[MarkdownKey(body, settings)]
                 ?? RenderedMarkdown(markdown: body, settings: settings)
             // The template's own footer, or the manifest's, converted, styled and rewritten once for all.
-            let footer: (rendered: RenderedMarkdown, html: LiquidTemplate.EscapePart)
+            let footer: (rendered: RenderedMarkdown, html: LiquidTemplate.EscapePart, escaped: JSONEscapedText?)
             if let own = content.footer?.text {
                 let rendered =
                     findings.markdown[MarkdownKey(own, settings)] ?? RenderedMarkdown(markdown: own, settings: settings)
-                footer = (rendered, .source(layout.fragment(rendered.html, role: .footer)))
+                footer = (rendered, .source(layout.fragment(rendered.html, role: .footer)), nil)
             } else {
                 used.formUnion(shared.footerReads)
-                footer = (shared.footer, .prepared(shared.footerHTML))
+                footer = (shared.footer, .prepared(shared.footerHTML.part), shared.footerHTML.escaped)
             }
-            // The layout's markup is the same in every document: rewritten once, only the subject and body
-            // (and a template's own footer) are read for Liquid here.
-            let document = layout.parts(subject: subject, locale: locale, preheader: preheader).map {
-                part -> LiquidTemplate.EscapePart in
+            // The layout's markup is the same in every document (its head in every document of a locale):
+            // rewritten once, only the subject and body (and a template's own footer) are read for Liquid
+            // here; and escaped for JSON once, written by a copy (`escaped`, beside each part).
+            var document: [LiquidTemplate.EscapePart] = [.prepared(shared.head.part)]
+            var escaped: [JSONEscapedText?] = [shared.head.escaped]
+            for part in layout.partsAfterHead(subject: subject, preheader: preheader) {
                 switch part {
-                case .markup(let text): .source(text)
-                case .markupPiece(let index): .prepared(pieces[index])
-                case .body: .source(layout.fragment(renderedBody.html, role: .body))
-                case .footer: footer.html
+                case .markup(let text):
+                    document.append(.source(text))
+                    escaped.append(nil)
+                case .markupPiece(let index):
+                    document.append(.prepared(pieces[index].part))
+                    escaped.append(pieces[index].escaped)
+                case .body:
+                    document.append(.source(layout.fragment(renderedBody.html, role: .body)))
+                    escaped.append(nil)
+                case .footer:
+                    document.append(footer.html)
+                    escaped.append(footer.escaped)
                 }
+            }
+            // Part by part when their rewrites join into the rewrite of the whole (nearly always).
+            let html: [JSONStringPiece]
+            if let rewritten = LiquidTemplate.rewrittenParts(document) {
+                html = zip(rewritten, escaped).map { text, escaped in escaped.map { .escaped($0) } ?? .text(text) }
+            } else {
+                html = [.text(LiquidTemplate.appendingEscapeToOutputs(joining: document))]
             }
             let text = Self.textPart(body: renderedBody.text, footer: footer.rendered.text)
             lowered.locales.append(
                 .init(
-                    locale: locale, subject: subject, html: LiquidTemplate.appendingEscapeToOutputs(joining: document),
-                    text: text))
+                    locale: locale, subject: subject, html: html, text: text))
         }
         return lowered
     }
@@ -518,7 +550,8 @@ struct LoweredTemplate {
     struct Locale {
         var locale: String
         var subject: String
-        var html: String
+        /// The HTML document, in pieces (the layout's markup escaped for JSON once for every template).
+        var html: [JSONStringPiece]
         var text: String
     }
 
@@ -544,7 +577,7 @@ struct LoweredTemplate {
         for content in self.locales {
             locales[content.locale] = .object([
                 "subject": .string(content.subject),
-                "html": .string(content.html),
+                "html": .string(JSONStringPiece.joined(content.html)),
                 "text": .string(content.text),
                 "headers": .object(
                     Dictionary(uniqueKeysWithValues: Self.headers.map { ($0.name, JSONValue.string($0.value)) })),
@@ -561,7 +594,8 @@ struct LoweredTemplate {
     var written: WrittenEntry {
         var size = 256
         for content in locales {
-            size += content.subject.utf8.count + content.html.utf8.count + content.text.utf8.count + 256
+            size += content.subject.utf8.count + content.text.utf8.count + 256
+            for piece in content.html { size += piece.text.utf8.count }
         }
         var writer = WrittenEntry.Writer(reservingCapacity: size + size / 8)
         writer.beginObject()
@@ -586,7 +620,7 @@ struct LoweredTemplate {
             }
             writer.endObject()
             writer.key("html")
-            writer.string(content.html)
+            writer.string(joining: content.html)
             writer.key("subject")
             writer.string(content.subject)
             writer.key("text")
