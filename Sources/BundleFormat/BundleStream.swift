@@ -142,6 +142,7 @@ extension WrittenEntry {
         /// ``WrittenEntry/init(_:)``'s).
         public init(reservingCapacity capacity: Int = 0) {
             output.pretty.reserveCapacity(capacity)
+            output.gaps.reserveCapacity(64)
             counts.reserveCapacity(4)
             arrays.reserveCapacity(4)
         }

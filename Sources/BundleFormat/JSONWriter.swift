@@ -171,9 +171,20 @@ public struct JSONWriter {
 
     /// A line break then `depth` levels of two-space indentation.
     static func appendNewlineIndent(_ depth: Int, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\n"))
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
+        let length = 1 + depth * 2
+        guard length <= newlineIndentation.count else {
+            out.append(UInt8(ascii: "\n"))
+            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
+            return
+        }
+        // One copy out of a constant line break and indentation (`length` is within it).
+        newlineIndentation.withUnsafeBufferPointer {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<length]))
+        }
     }
+
+    /// A line break and 32 levels of indentation, of which ``appendNewlineIndent(_:to:)`` copies the start.
+    private static let newlineIndentation = [UInt8(ascii: "\n")] + [UInt8](repeating: UInt8(ascii: " "), count: 64)
 
     /// Appends the decimal digits of `value` (with `-` when negative).
     static func appendInteger(_ value: Int, to out: inout [UInt8]) {
@@ -219,16 +230,21 @@ public struct JSONWriter {
     static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, quoted: Bool, to out: inout [UInt8]) {
         let count = bytes.count
         let quote = UInt8(ascii: "\"")
-        guard count > 0 else {
-            if quoted { out.append(contentsOf: [quote, quote]) }
+        if quoted { out.append(quote) }
+        // A text with nothing to escape (keys, most short values) is copied with one append.
+        let first = bytes.baseAddress.map { firstEscape(in: $0, count: count) } ?? count
+        guard first < count else {
+            out.append(contentsOf: bytes)
+            if quoted { out.append(quote) }
             return
         }
         let closing = quoted ? 1 : 0
-        if quoted { out.append(quote) }
-        // Where the next write goes, and the first source byte not yet written.
-        var outerWritten = out.count
-        var outerIndex = 0
-        out.append(contentsOf: repeatElement(quote, count: count + count / 16 + 7))
+        // Where the next write goes, and the first source byte not yet written: the bytes before the first
+        // escape are written by the copy that makes the room.
+        var outerWritten = out.count + first
+        var outerIndex = first
+        out.append(contentsOf: bytes)
+        appendPadding(count / 16 + 7, to: &out)
         while true {
             let finished = out.withUnsafeMutableBufferPointer { buffer -> Bool in
                 guard let target = buffer.baseAddress, let source = bytes.baseAddress else { return true }
@@ -288,9 +304,38 @@ public struct JSONWriter {
             }
             if finished { break }
             // Out of room: more, then the scan resumes at the escape that did not fit.
-            out.append(contentsOf: repeatElement(quote, count: count / 4 + 8))
+            appendPadding(count / 4 + 8, to: &out)
         }
         out.removeLast(out.count - outerWritten)
+    }
+
+    /// Room for escapes: `count` bytes (their value does not matter, they are overwritten or cut), appended
+    /// from a constant buffer rather than element by element.
+    private static func appendPadding(_ count: Int, to out: inout [UInt8]) {
+        var left = count
+        while left > 0 {
+            let part = min(left, padding.count)
+            padding.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<part])) }
+            left -= part
+        }
+    }
+
+    private static let padding = [UInt8](repeating: UInt8(ascii: "\""), count: 256)
+
+    /// The offset of the first byte of `source` (`count` bytes) that needs an escape, `count` when none does
+    /// (or, should ``escapeMask(_:)`` flag a byte that does not need one, at most that byte's offset: the
+    /// caller checks each byte it escapes).
+    @inline(__always)
+    static func firstEscape(in source: UnsafePointer<UInt8>, count: Int) -> Int {
+        var index = 0
+        // A word is loaded only when 8 bytes remain from `index` (`index + 8 <= count`).
+        while count &- index >= 8 {
+            let mask = escapeMask(UInt64(littleEndian: UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)))
+            if mask != 0 { return index &+ mask.trailingZeroBitCount &>> 3 }
+            index &+= 8
+        }
+        while index < count, !needsEscape(source[index]) { index &+= 1 }
+        return index
     }
 
     @inline(__always)
