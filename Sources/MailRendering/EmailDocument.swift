@@ -386,6 +386,11 @@ enum EmailLayout {
 
     /// Escapes `<`, `>` and `&` outside Liquid constructs; Liquid stays byte for byte.
     static func escapeOutsideLiquid(_ source: String) -> String {
+        // Only `&`, `<` and `>` are ever replaced: a text with none of them (most subjects) is itself.
+        let hasEscapes = source.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.contains { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }
+        }
+        if hasEscapes == false { return source }
         let bytes = Array(source.utf8)
         let liquid = EmailTheme.outputAndTagRanges(source, bytes: bytes)
         if liquid.isEmpty { return HTMLEscaper.escape(.text, source) }

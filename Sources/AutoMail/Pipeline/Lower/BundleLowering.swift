@@ -381,9 +381,14 @@ struct BundleLowering {
             // The layout's markup is the same in every document (its head in every document of a locale):
             // rewritten once, only the subject and body (and a template's own footer) are read for Liquid
             // here; and escaped for JSON once, written by a copy (`escaped`, beside each part).
-            var document: [LiquidTemplate.EscapePart] = [.prepared(shared.head.part)]
-            var escaped: [JSONEscapedText?] = [shared.head.escaped]
-            for part in layout.partsAfterHead(subject: subject, preheader: preheader) {
+            let parts = layout.partsAfterHead(subject: subject, preheader: preheader)
+            var document: [LiquidTemplate.EscapePart] = []
+            var escaped: [JSONEscapedText?] = []
+            document.reserveCapacity(parts.count + 1)
+            escaped.reserveCapacity(parts.count + 1)
+            document.append(.prepared(shared.head.part))
+            escaped.append(shared.head.escaped)
+            for part in parts {
                 switch part {
                 case .markup(let text):
                     document.append(.source(text))
@@ -400,9 +405,13 @@ struct BundleLowering {
                 }
             }
             // Part by part when their rewrites join into the rewrite of the whole (nearly always).
-            let html: [JSONStringPiece]
+            var html: [JSONStringPiece] = []
             if let rewritten = LiquidTemplate.rewrittenParts(document) {
-                html = zip(rewritten, escaped).map { text, escaped in escaped.map { .escaped($0) } ?? .text(text) }
+                // One piece a part: `rewritten` holds one for each of `document`, as `escaped` does.
+                html.reserveCapacity(rewritten.count)
+                for (text, escaped) in zip(rewritten, escaped) {
+                    html.append(escaped.map { .escaped($0) } ?? .text(text))
+                }
             } else {
                 html = [.text(LiquidTemplate.appendingEscapeToOutputs(joining: document))]
             }
