@@ -206,6 +206,17 @@ extension WrittenEntry {
             counts.append(count + 1)
         }
 
+        /// ``key(_:)`` of a key written beforehand: the same bytes, the key and its colon copied at once.
+        public mutating func key(_ key: JSONKey) {
+            let depth = self.depth
+            guard let count = counts.popLast() else { return }
+            if count > 0 { output.append(byte: UInt8(ascii: ",")) }
+            output.newlineIndent(depth + 1)
+            output.pretty.append(contentsOf: key.quotedWithColon)
+            output.space()
+            counts.append(count + 1)
+        }
+
         /// A string value.
         public mutating func string(_ value: String) {
             valueStart()

@@ -42,3 +42,21 @@ public enum JSONStringPiece: Sendable {
         return result
     }
 }
+
+/// An object's key written once (quoted, escaped, with its colon), for the many objects that have it:
+/// ``WrittenEntry/Writer/key(_:)-(JSONKey)`` copies it.
+public struct JSONKey: Sendable {
+    /// The key.
+    public let key: String
+    /// `"key":`, escaped.
+    let quotedWithColon: [UInt8]
+
+    /// Writes `key` once.
+    public init(_ key: String) {
+        self.key = key
+        var bytes: [UInt8] = []
+        JSONWriter.appendString(key, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        quotedWithColon = bytes
+    }
+}

@@ -502,30 +502,30 @@ struct LoweredAction {
         for action in actions {
             writer.beginObject()
             if let activeFrom = action.timing.activeFrom {
-                writer.key("active_from")
+                writer.key(WrittenKeys.activeFrom)
                 writer.string(activeFrom)
             }
             if let activeUntil = action.timing.activeUntil {
-                writer.key("active_until")
+                writer.key(WrittenKeys.activeUntil)
                 writer.string(activeUntil)
             }
-            writer.key("blackouts")
+            writer.key(WrittenKeys.blackouts)
             writer.string(action.timing.blackouts)
-            writer.key("delay_seconds")
+            writer.key(WrittenKeys.delaySeconds)
             writer.int(action.delaySeconds)
-            writer.key("frequency_cap")
+            writer.key(WrittenKeys.frequencyCap)
             writer.string(action.timing.frequencyCap)
             if let once = action.oncePerContactSeconds {
-                writer.key("once_per_contact_seconds")
+                writer.key(WrittenKeys.oncePerContactSeconds)
                 writer.int(once)
             }
-            writer.key("priority")
+            writer.key(WrittenKeys.priority)
             writer.int(action.priority)
-            writer.key("quiet_hours")
+            writer.key(WrittenKeys.quietHours)
             writer.string(action.timing.quietHours)
-            writer.key("template")
+            writer.key(WrittenKeys.template)
             writer.string(action.template)
-            writer.key("trigger")
+            writer.key(WrittenKeys.trigger)
             writer.string(action.trigger)
             writer.endObject()
         }
@@ -608,7 +608,7 @@ struct LoweredTemplate {
         }
         var writer = WrittenEntry.Writer(reservingCapacity: size + size / 8)
         writer.beginObject()
-        writer.key("locales")
+        writer.key(WrittenKeys.locales)
         writer.beginObject()
         // Sorted by locale, stably: of equal locales the last is the one a dictionary keeps.
         let order = locales.indices.sorted { a, b in
@@ -621,29 +621,51 @@ struct LoweredTemplate {
             if position + 1 < order.count, locales[order[position + 1]].locale == content.locale { continue }
             writer.key(content.locale)
             writer.beginObject()
-            writer.key("headers")
+            writer.key(WrittenKeys.headers)
             writer.beginObject()
             for header in Self.headers {
                 writer.key(header.name)
                 writer.string(header.value)
             }
             writer.endObject()
-            writer.key("html")
+            writer.key(WrittenKeys.html)
             writer.string(joining: content.html)
-            writer.key("subject")
+            writer.key(WrittenKeys.subject)
             writer.string(content.subject)
-            writer.key("text")
+            writer.key(WrittenKeys.text)
             writer.string(content.text)
             writer.endObject()
         }
         writer.endObject()
         if let purpose {
-            writer.key("purpose")
+            writer.key(WrittenKeys.purpose)
             writer.string(purpose)
         }
-        writer.key("sender")
+        writer.key(WrittenKeys.sender)
         writer.string(sender)
         writer.endObject()
         return writer.entry
     }
+}
+
+/// The fixed keys of the entries written straight from their parts (``LoweredTemplate/written``,
+/// ``LoweredAction/written(_:)``), each written once: a key is then one copy.
+private enum WrittenKeys {
+    static let activeFrom = JSONKey("active_from")
+    static let activeUntil = JSONKey("active_until")
+    static let blackouts = JSONKey("blackouts")
+    static let delaySeconds = JSONKey("delay_seconds")
+    static let frequencyCap = JSONKey("frequency_cap")
+    static let headers = JSONKey("headers")
+    static let html = JSONKey("html")
+    static let locales = JSONKey("locales")
+    static let oncePerContactSeconds = JSONKey("once_per_contact_seconds")
+    static let priority = JSONKey("priority")
+    static let purpose = JSONKey("purpose")
+    static let quietHours = JSONKey("quiet_hours")
+    static let sender = JSONKey("sender")
+    static let subject = JSONKey("subject")
+    static let template = JSONKey("template")
+    static let text = JSONKey("text")
+    static let trigger = JSONKey("trigger")
 }
