@@ -142,6 +142,7 @@ extension WrittenEntry {
         /// ``WrittenEntry/init(_:)``'s).
         public init(reservingCapacity capacity: Int = 0) {
             output.pretty.reserveCapacity(capacity)
+            output.gaps.reserveCapacity(64)
             counts.reserveCapacity(4)
             arrays.reserveCapacity(4)
         }
@@ -205,10 +206,28 @@ extension WrittenEntry {
             counts.append(count + 1)
         }
 
+        /// ``key(_:)`` of a key written beforehand: the same bytes, the key and its colon copied at once.
+        public mutating func key(_ key: JSONKey) {
+            let depth = self.depth
+            guard let count = counts.popLast() else { return }
+            if count > 0 { output.append(byte: UInt8(ascii: ",")) }
+            output.newlineIndent(depth + 1)
+            output.pretty.append(contentsOf: key.quotedWithColon)
+            output.space()
+            counts.append(count + 1)
+        }
+
         /// A string value.
         public mutating func string(_ value: String) {
             valueStart()
             output.appendString(value)
+        }
+
+        /// A string value written from pieces: the same bytes as ``string(_:)`` of their texts joined
+        /// (``JSONStringPiece/joined(_:)``), the pieces escaped beforehand only copied.
+        public mutating func string(joining pieces: [JSONStringPiece]) {
+            valueStart()
+            output.appendString(joining: pieces)
         }
 
         /// Closes the innermost open object (`{}` when it has no member, as ``JSONWriter`` writes it).

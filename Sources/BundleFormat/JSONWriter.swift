@@ -171,9 +171,20 @@ public struct JSONWriter {
 
     /// A line break then `depth` levels of two-space indentation.
     static func appendNewlineIndent(_ depth: Int, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\n"))
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
+        let length = 1 + depth * 2
+        guard length <= newlineIndentation.count else {
+            out.append(UInt8(ascii: "\n"))
+            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
+            return
+        }
+        // One copy out of a constant line break and indentation (`length` is within it).
+        newlineIndentation.withUnsafeBufferPointer {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<length]))
+        }
     }
+
+    /// A line break and 32 levels of indentation, of which ``appendNewlineIndent(_:to:)`` copies the start.
+    private static let newlineIndentation = [UInt8(ascii: "\n")] + [UInt8](repeating: UInt8(ascii: " "), count: 64)
 
     /// Appends the decimal digits of `value` (with `-` when negative).
     static func appendInteger(_ value: Int, to out: inout [UInt8]) {
@@ -202,91 +213,129 @@ public struct JSONWriter {
     }
 
     /// Appends `string` quoted and escaped (see ``JSONWriter``).
-    ///
-    /// One pass over the bytes, eight at a time (``escapeMask(_:)``), writing through a pointer into the
-    /// output grown beforehand by the string's length and some room for escapes (more room made in the rare
-    /// case it runs out), then cut to what was written: each run between escapes copied once, each escape
-    /// written in place, no `append` a run or an escape.
     static func appendString(_ string: String, to out: inout [UInt8]) {
         var string = string
-        string.withUTF8 { bytes in
-            let count = bytes.count
-            let start = out.count
-            out.append(UInt8(ascii: "\""))
+        string.withUTF8 { appendEscaped($0, quoted: true, to: &out) }
+    }
+
+    /// Appends `bytes` escaped as in a JSON string (see ``JSONWriter``), between quotes when `quoted`.
+    ///
+    /// One pass over the bytes, eight at a time (``escapeMask(_:)``), writing through a pointer into the
+    /// output grown beforehand by the text's length and some room for escapes (more room made in the rare
+    /// case it runs out), then cut to what was written. Each word of eight bytes is stored whole at the
+    /// write position before it is looked at: a word with nothing to escape (nearly all) costs a load, a
+    /// store and the mask; in one with an escape, the bytes before the first flagged one are kept, the
+    /// escape is written after them and the scan resumes just past the escaped byte (so no run is copied
+    /// twice, and none with a call).
+    static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, quoted: Bool, to out: inout [UInt8]) {
+        let count = bytes.count
+        let quote = UInt8(ascii: "\"")
+        if quoted { out.append(quote) }
+        // A text with nothing to escape (keys, most short values) is copied with one append.
+        let first = bytes.baseAddress.map { firstEscape(in: $0, count: count) } ?? count
+        guard first < count else {
             out.append(contentsOf: bytes)
-            out.append(contentsOf: repeatElement(UInt8(ascii: "\""), count: count / 16 + 7))
-            // Where the next write goes, the first source byte not yet copied, and where the scan resumes.
-            var outerWritten = start + 1
-            var outerRunStart = 0
-            var outerIndex = 0
-            while true {
-                let finished = out.withUnsafeMutableBufferPointer { buffer -> Bool in
-                    guard let target = buffer.baseAddress, let source = bytes.baseAddress else { return true }
-                    let limit = buffer.count
-                    // The state in locals (registers) for the loop, handed back on the way out.
-                    var (written, runStart, index) = (outerWritten, outerRunStart, outerIndex)
-                    defer { (outerWritten, outerRunStart, outerIndex) = (written, runStart, index) }
-                    // A word is loaded only when 8 bytes remain from `index`: `index + 8 <= count`.
-                    while count - index >= 8 {
-                        var mask = escapeMask(
-                            UInt64(littleEndian: UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)))
-                        // Each flagged byte (0 to 7 on) checked: flags above the lowest may be false ones, and
-                        // after a resumption the bytes before `runStart` are done.
-                        while mask != 0 {
-                            let offset = index + mask.trailingZeroBitCount >> 3
-                            if offset >= runStart, needsEscape(source[offset]) {
-                                guard
-                                    writeEscape(
-                                        at: offset, source: source, count: count, target: target, limit: limit,
-                                        written: &written, runStart: &runStart)
-                                else { return false }
-                            }
-                            mask &= mask - 1
-                        }
-                        index += 8
+            if quoted { out.append(quote) }
+            return
+        }
+        let closing = quoted ? 1 : 0
+        // Where the next write goes, and the first source byte not yet written: the bytes before the first
+        // escape are written by the copy that makes the room.
+        var outerWritten = out.count + first
+        var outerIndex = first
+        out.append(contentsOf: bytes)
+        appendPadding(count / 16 + 7, to: &out)
+        while true {
+            let finished = out.withUnsafeMutableBufferPointer { buffer -> Bool in
+                guard let target = buffer.baseAddress, let source = bytes.baseAddress else { return true }
+                let limit = buffer.count
+                // The state in locals (registers) for the loop, handed back on the way out. The invariant
+                // of the loop, checked before every escape is written: `written + (count - index) + closing
+                // <= limit`, what is left of the source fits unescaped, the closing quote after it.
+                var (written, index) = (outerWritten, outerIndex)
+                defer { (outerWritten, outerIndex) = (written, index) }
+                // The invariant with an escape of up to 6 bytes in place of the byte at `index`, in one
+                // comparison: `written + 6 + (count - index - 1) + closing <= limit`. Every sum below is of
+                // offsets within the buffers, far from overflowing.
+                let slack = limit &- count &- closing &- 5
+                // A word is loaded only when 8 bytes remain from `index` (`index + 8 <= count`), and stored
+                // at `written`, where `written + 8 <= written + count - index <= limit` by the invariant.
+                while count &- index >= 8 {
+                    let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
+                    UnsafeMutableRawPointer(target + written).storeBytes(of: word, as: UInt64.self)
+                    let mask = escapeMask(UInt64(littleEndian: word))
+                    if mask == 0 {
+                        index &+= 8
+                        written &+= 8
+                        continue
                     }
-                    while index < count {
-                        if index >= runStart, needsEscape(source[index]) {
-                            guard
-                                writeEscape(
-                                    at: index, source: source, count: count, target: target, limit: limit,
-                                    written: &written, runStart: &runStart)
-                            else { return false }
-                        }
-                        index += 1
+                    // The lowest flag is the first byte to escape (``escapeMask(_:)``): the bytes before it
+                    // are written already.
+                    let clean = mask.trailingZeroBitCount &>> 3
+                    index &+= clean
+                    written &+= clean
+                    let byte = source[index]
+                    guard needsEscape(byte) else {
+                        index &+= 1
+                        written &+= 1
+                        continue
                     }
-                    // The invariant `writeEscape(at:…)` keeps: `written + count - runStart + 1 <= limit`.
-                    (target + written).update(from: source + runStart, count: count - runStart)
-                    written += count - runStart
-                    target[written] = UInt8(ascii: "\"")
-                    written += 1
-                    return true
+                    guard written &- index <= slack else { return false }
+                    written &+= writeEscape(of: byte, at: target + written)
+                    index &+= 1
                 }
-                if finished { break }
-                // Out of room: more, then the scan resumes in the word of the escape that did not fit.
-                out.append(contentsOf: repeatElement(UInt8(ascii: "\""), count: count / 4 + 8))
+                while index < count {
+                    let byte = source[index]
+                    if needsEscape(byte) {
+                        guard written &- index <= slack else { return false }
+                        written &+= writeEscape(of: byte, at: target + written)
+                    } else {
+                        // `written < written + count - index + closing <= limit`.
+                        target[written] = byte
+                        written &+= 1
+                    }
+                    index &+= 1
+                }
+                if quoted {
+                    target[written] = quote
+                    written += 1
+                }
+                return true
             }
-            out.removeLast(out.count - outerWritten)
+            if finished { break }
+            // Out of room: more, then the scan resumes at the escape that did not fit.
+            appendPadding(count / 4 + 8, to: &out)
+        }
+        out.removeLast(out.count - outerWritten)
+    }
+
+    /// Room for escapes: `count` bytes (their value does not matter, they are overwritten or cut), appended
+    /// from a constant buffer rather than element by element.
+    private static func appendPadding(_ count: Int, to out: inout [UInt8]) {
+        var left = count
+        while left > 0 {
+            let part = min(left, padding.count)
+            padding.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<part])) }
+            left -= part
         }
     }
 
-    /// Writes the escape of the byte of `source` at `offset` and the run before it (from `runStart`) at
-    /// `target + written`, when the room left (up to `limit`) still holds the rest of the source unescaped
-    /// and the closing quote after it, so that the last run always fits; false, with nothing written, when
-    /// it does not.
+    private static let padding = [UInt8](repeating: UInt8(ascii: "\""), count: 256)
+
+    /// The offset of the first byte of `source` (`count` bytes) that needs an escape, `count` when none does
+    /// (or, should ``escapeMask(_:)`` flag a byte that does not need one, at most that byte's offset: the
+    /// caller checks each byte it escapes).
     @inline(__always)
-    private static func writeEscape(
-        at offset: Int, source: UnsafePointer<UInt8>, count: Int, target: UnsafeMutablePointer<UInt8>, limit: Int,
-        written: inout Int, runStart: inout Int
-    ) -> Bool {
-        let byte = source[offset]
-        guard written - runStart + escapeLength(of: byte) + count <= limit else { return false }
-        let run = offset - runStart
-        (target + written).update(from: source + runStart, count: run)
-        written += run
-        written += writeEscape(of: byte, at: target + written)
-        runStart = offset + 1
-        return true
+    static func firstEscape(in source: UnsafePointer<UInt8>, count: Int) -> Int {
+        var index = 0
+        // A word is loaded only when 8 bytes remain from `index` (`index + 8 <= count`).
+        while count &- index >= 8 {
+            let mask = escapeMask(UInt64(littleEndian: UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)))
+            if mask != 0 { return index &+ mask.trailingZeroBitCount &>> 3 }
+            index &+= 8
+        }
+        while index < count, !needsEscape(source[index]) { index &+= 1 }
+        return index
     }
 
     @inline(__always)
@@ -402,6 +451,18 @@ struct PrettyWithGaps: JSONOutput {
     mutating func append(_ literal: StaticString) { literal.withUTF8Buffer { pretty.append(contentsOf: $0) } }
     mutating func appendInteger(_ value: Int) { JSONWriter.appendInteger(value, to: &pretty) }
     mutating func appendString(_ string: String) { JSONWriter.appendString(string, to: &pretty) }
+
+    /// The string the texts of `pieces` join into, quoted and escaped: the pieces escaped beforehand copied.
+    mutating func appendString(joining pieces: [JSONStringPiece]) {
+        pretty.append(UInt8(ascii: "\""))
+        for piece in pieces {
+            switch piece {
+            case .text(var text): text.withUTF8 { JSONWriter.appendEscaped($0, quoted: false, to: &pretty) }
+            case .escaped(let escaped): pretty.append(contentsOf: escaped.escaped)
+            }
+        }
+        pretty.append(UInt8(ascii: "\""))
+    }
 
     mutating func newlineIndent(_ depth: Int) {
         let start = pretty.count

@@ -42,6 +42,11 @@ extension LiquidTemplate {
         let first: UInt8?
         let last: UInt8?
 
+        /// The rewrite (``LiquidTemplate/appendingEscapeToOutputs(_:)`` of the text), when the text ends
+        /// outside any output, tag, comment or `raw` body: what ``LiquidTemplate/rewrittenParts(_:)`` gives
+        /// for this part; `nil` otherwise (a join holding it is then rewritten whole).
+        public var rewrittenText: String? { rewritten }
+
         /// Rewrites `source` once.
         public init(_ source: String) {
             self.source = source
@@ -66,8 +71,8 @@ extension LiquidTemplate {
 
     /// ``appendingEscapeToOutputs(joining:)`` with parts rewritten beforehand where given.
     public static func appendingEscapeToOutputs(joining parts: [EscapePart]) -> String {
-        func whole() -> String {
-            appendingEscapeToOutputs(
+        guard let rewrittenParts = rewrittenParts(parts) else {
+            return appendingEscapeToOutputs(
                 parts.map { part in
                     switch part {
                     case .source(let text): text
@@ -75,10 +80,23 @@ extension LiquidTemplate {
                     }
                 }.joined())
         }
-        // The rewritten parts first, then joined into a string of their total size (no regrowing).
+        // Joined into a string of their total size (no regrowing).
+        var size = 0
+        for rewritten in rewrittenParts { size += rewritten.utf8.count }
+        var result = ""
+        result.reserveCapacity(size)
+        for rewritten in rewrittenParts { result += rewritten }
+        return result
+    }
+
+    /// Each part rewritten on its own, when their join is the rewrite of the joined text
+    /// (``appendingEscapeToOutputs(joining:)``'s conditions: every part ends outside any output, tag,
+    /// comment or `raw` body and no `{{` or `{%` straddles two parts); `nil` when the joined text must be
+    /// rewritten whole. A prepared part gives its ``PreparedEscapePart/rewrittenText``, so a caller that
+    /// holds something made once from it (its bytes escaped for JSON) can use that in its place.
+    public static func rewrittenParts(_ parts: [EscapePart]) -> [String]? {
         var rewrittenParts: [String] = []
         rewrittenParts.reserveCapacity(parts.count)
-        var size = 0
         var previousEndsWithBrace = false
         for part in parts {
             let prepared: PreparedEscapePart
@@ -87,17 +105,13 @@ extension LiquidTemplate {
             case .source(let text): prepared = PreparedEscapePart(text)
             }
             if previousEndsWithBrace, prepared.first == UInt8(ascii: "{") || prepared.first == UInt8(ascii: "%") {
-                return whole()
+                return nil
             }
-            guard let rewritten = prepared.rewritten else { return whole() }
+            guard let rewritten = prepared.rewritten else { return nil }
             rewrittenParts.append(rewritten)
-            size += rewritten.utf8.count
             if let last = prepared.last { previousEndsWithBrace = last == UInt8(ascii: "{") }
         }
-        var result = ""
-        result.reserveCapacity(size)
-        for rewritten in rewrittenParts { result += rewritten }
-        return result
+        return rewrittenParts
     }
 
     /// Whether `bytes` hold a `{{` or `{%`, and their first and last bytes.

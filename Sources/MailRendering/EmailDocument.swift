@@ -122,15 +122,27 @@ public struct DocumentLayout: Sendable {
     /// ``renderHTMLDocument(subject:locale:bodyHTML:footerHTML:layout:theme:preheader:)``'s document).
     /// `preheader` is Liquid source; an empty or absent one writes no preheader.
     public func parts(subject: String, locale: String, preheader: String? = nil) -> [Part] {
-        var body = bodyParts
+        [.markup(head(locale: locale))] + partsAfterHead(subject: subject, preheader: preheader)
+    }
+
+    /// The markup a document starts with, up to its title (the first of its ``parts(subject:locale:preheader:)``):
+    /// the same in every document of a locale, so a caller writing many can make it once a locale.
+    public func head(locale: String) -> String {
+        "<!DOCTYPE html>\n<html lang=\"" + HTMLEscaper.escape(.attribute, locale) + EmailLayout.headAfterLocale
+    }
+
+    /// A document's ``parts(subject:locale:preheader:)`` after the first (``head(locale:)``).
+    public func partsAfterHead(subject: String, preheader: String? = nil) -> [Part] {
+        var parts: [Part] = []
+        parts.reserveCapacity(bodyParts.count + 4)
+        parts.append(.markup(EmailLayout.escapeOutsideLiquid(subject)))
+        parts.append(.markupPiece(0))
+        parts.append(contentsOf: bodyParts)
         if let preheader, !preheader.isEmpty {
-            body.insert(.markup(EmailLayout.preheader(preheader)), at: preheaderPosition)
+            parts.insert(.markup(EmailLayout.preheader(preheader)), at: 2 + preheaderPosition)
         }
-        return [
-            .markup(
-                "<!DOCTYPE html>\n<html lang=\"" + HTMLEscaper.escape(.attribute, locale) + EmailLayout.headAfterLocale),
-            .markup(EmailLayout.escapeOutsideLiquid(subject)), .markupPiece(0),
-        ] + body + [.markup("\n</html>\n")]
+        parts.append(.markup("\n</html>\n"))
+        return parts
     }
 
     /// A body or footer fragment as this layout holds it: styled inline in the default layout, as it is
@@ -374,6 +386,11 @@ enum EmailLayout {
 
     /// Escapes `<`, `>` and `&` outside Liquid constructs; Liquid stays byte for byte.
     static func escapeOutsideLiquid(_ source: String) -> String {
+        // Only `&`, `<` and `>` are ever replaced: a text with none of them (most subjects) is itself.
+        let hasEscapes = source.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.contains { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }
+        }
+        if hasEscapes == false { return source }
         let bytes = Array(source.utf8)
         let liquid = EmailTheme.outputAndTagRanges(source, bytes: bytes)
         if liquid.isEmpty { return HTMLEscaper.escape(.text, source) }

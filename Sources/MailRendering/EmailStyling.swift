@@ -106,6 +106,17 @@ extension EmailTheme {
                 }
             }
             self.styles = styles
+            attributes = styles.map { style in style.map { Array(" style=\"\($0)\"".utf8) } }
+        }
+
+        /// Each of `styles` as the attribute written after an element's name (` style="…"`), in bytes.
+        private let attributes: [[UInt8]?]
+
+        /// ``style(_:role:inQuote:inPre:)`` as the attribute ` style="…"`, in bytes: one copy for a tag.
+        func attribute(_ name: Int, role: FragmentRole, inQuote: Bool, inPre: Bool) -> [UInt8]? {
+            let roleOffset = role == .body ? 0 : EmailTheme.styledNames.count * 4
+            // The same slot as `style(_:role:inQuote:inPre:)`'s, within the table's 2 × 4 × count entries.
+            return attributes[roleOffset + name * 4 + (inQuote ? 2 : 0) + (inPre ? 1 : 0)]
         }
 
         /// The style of ``EmailTheme/styledNames``[`name`].
@@ -294,11 +305,9 @@ extension EmailTheme {
             if name == Self.linkIndex, inButton {
                 append(" class=\"am-button\" style=\"\(buttonLinkStyle)\"")
             } else if let name,
-                let style = styles.style(name, role: role, inQuote: quoteDepth > 0, inPre: preDepth > 0)
+                let attribute = styles.attribute(name, role: role, inQuote: quoteDepth > 0, inPre: preDepth > 0)
             {
-                append(" style=\"")
-                append(style)
-                append("\"")
+                result.append(contentsOf: attribute)
             }
         }
     }

@@ -29,8 +29,9 @@ struct LoweringDifferentialTests {
     static let textPieces = ["a", "é", "\"", "\\", "\n", "\u{1}", "{{ x }}", "<p>", " ", "👍🏽", "\t"]
     static let localePieces = ["en", "fr", "de", "en-GB", "fr-CA", "zh-Hant", "e", "é"]
 
-    /// A template's entry written straight from its parts (`LoweredTemplate.written`) against the walk
-    /// of its value (`WrittenEntry(value)`, the definition): the same pretty bytes and the same gaps.
+    /// A template's entry written straight from its parts (`LoweredTemplate.written`, its HTML from pieces
+    /// some of which are escaped beforehand) against the walk of its value (`WrittenEntry(value)`, the
+    /// definition, the pieces joined): the same pretty bytes and the same gaps.
     @Test func writtenEntryAgreesWithTheValueWalk() {
         var generator = SplitMix64(state: 23)
         func text(upTo count: Int) -> String {
@@ -45,7 +46,9 @@ struct LoweringDifferentialTests {
                 lowered.locales.append(
                     .init(
                         locale: Self.localePieces[generator.next(Self.localePieces.count)], subject: text(upTo: 4),
-                        html: text(upTo: 12), text: text(upTo: 8)))
+                        html: (0..<generator.next(4)).map { _ in
+                            generator.next(2) == 0 ? .text(text(upTo: 5)) : .escaped(JSONEscapedText(text(upTo: 5)))
+                        }, text: text(upTo: 8)))
             }
             let direct = lowered.written
             let walked = WrittenEntry(lowered.value)

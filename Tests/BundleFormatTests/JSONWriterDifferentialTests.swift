@@ -187,4 +187,55 @@ struct JSONWriterDifferentialTests {
             }
         }
     }
+
+    /// Random strings over all of Unicode (every plane, the C0 controls, DEL, `"`, `\\`, U+2028), of every
+    /// length up to 300, appended after bytes already there: the reference's bytes. And `appendEscaped`
+    /// without quotes on random bytes, invalid UTF-8 included (a `String` is always valid, but the
+    /// function reads bytes): the reference's bytes without their quotes.
+    @Test func randomTextAgreesWithTheReference() {
+        var generator = Generator(state: 41)
+        func scalar() -> Unicode.Scalar {
+            switch generator.next(8) {
+            case 0: return Unicode.Scalar(UInt8(generator.next(0x20)))
+            case 1: return ["\"", "\\", "\u{7F}", "\u{2028}", "\u{2029}", "<", "&", "'"][generator.next(8)]
+            case 2, 3: return Unicode.Scalar(UInt8(0x20 + generator.next(0x60)))
+            default:
+                let value = UInt32(generator.next(0x11_0000))
+                return Unicode.Scalar(value) ?? "\u{FFFD}"
+            }
+        }
+        for round in 0..<4_000 {
+            var text = ""
+            for _ in 0..<generator.next(round % 10 == 0 ? 300 : 40) { text.unicodeScalars.append(scalar()) }
+            var out: [UInt8] = Array("prefix".utf8)
+            JSONWriter.appendString(text, to: &out)
+            #expect(out == Array("prefix".utf8) + Self.referenceString(text), "\(text.debugDescription)")
+        }
+        for _ in 0..<2_000 {
+            let bytes = (0..<generator.next(100)).map { _ in UInt8(generator.next(256)) }
+            var out: [UInt8] = [1, 2]
+            bytes.withUnsafeBufferPointer { JSONWriter.appendEscaped($0, quoted: false, to: &out) }
+            let reference = Self.referenceBytes(bytes)
+            #expect(out == [1, 2] + reference.dropFirst().dropLast())
+        }
+        // Every byte, alone and among others.
+        for byte in UInt8.min...UInt8.max {
+            for padding in [0, 7, 8, 15] {
+                let bytes = Array(repeating: UInt8(ascii: "a"), count: padding) + [byte] + [UInt8(ascii: "b")]
+                var out: [UInt8] = []
+                bytes.withUnsafeBufferPointer { JSONWriter.appendEscaped($0, quoted: true, to: &out) }
+                #expect(out == Self.referenceBytes(bytes), "\(byte) \(padding)")
+            }
+        }
+    }
+
+    /// ``referenceString(_:)`` of bytes that need not be valid UTF-8.
+    static func referenceBytes(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        for byte in bytes {
+            let escaped = referenceString(String(decoding: [byte < 0x80 ? byte : UInt8(ascii: "a")], as: UTF8.self))
+            out += byte < 0x80 ? escaped.dropFirst().dropLast() : [byte]
+        }
+        return [UInt8(ascii: "\"")] + out + [UInt8(ascii: "\"")]
+    }
 }

@@ -145,6 +145,13 @@ struct LiquidAnalysisTests {
                 next(2) == 0 ? .source(part) : .prepared(LiquidTemplate.PreparedEscapePart(part))
             }
             #expect(LiquidTemplate.appendingEscapeToOutputs(joining: mixed) == joined, "\(parts), prepared")
+            // Each part's own rewrite, a prepared part's the one it holds, when they join into the whole's.
+            if let rewritten = LiquidTemplate.rewrittenParts(mixed) {
+                #expect(rewritten.joined() == joined, "\(parts), by part")
+                for (part, text) in zip(mixed, rewritten) {
+                    if case .prepared(let prepared) = part { #expect(prepared.rewrittenText == text) }
+                }
+            }
             if parts.count > 1, parts.allSatisfy({ !$0.contains("{{") && !$0.contains("{%") }) { piecewise += 1 }
         }
         #expect(piecewise > 0)

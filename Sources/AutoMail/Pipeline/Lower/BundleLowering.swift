@@ -156,7 +156,7 @@ struct BundleLowering {
         }
         // The layout read once, and its markup rewritten once: every document shares it.
         let layout = DocumentLayout(self.layout, theme: manifest.emailTheme)
-        let pieces = layout.pieces.map(LiquidTemplate.PreparedEscapePart.init)
+        let pieces = layout.pieces.map(SharedMarkup.init)
         let locales = preparedLocales(layout: layout, shared: shared)
         let defaultSender = senders().1
         options.progress?.update { $0.templates = order.count }
@@ -302,9 +302,25 @@ struct BundleLowering {
     /// rewritten for Liquid, with the variables it reads.
     struct PreparedLocale: Sendable {
         let settings: ConversionSettings
+        /// The document's markup up to its title (``DocumentLayout/head(locale:)``).
+        let head: SharedMarkup
         let footer: RenderedMarkdown
-        let footerHTML: LiquidTemplate.PreparedEscapePart
+        let footerHTML: SharedMarkup
         let footerReads: Set<String>
+    }
+
+    /// Markup every document of a layout (or of a locale) shares: rewritten for Liquid once, and its
+    /// rewrite escaped for JSON once, so that writing it in each template's `html` is a copy.
+    struct SharedMarkup: Sendable {
+        let part: LiquidTemplate.PreparedEscapePart
+        /// The rewrite escaped for JSON; `nil` when the markup is not rewritten on its own (a join holding
+        /// it is rewritten whole).
+        let escaped: JSONEscapedText?
+
+        init(_ text: String) {
+            part = LiquidTemplate.PreparedEscapePart(text)
+            escaped = part.rewrittenText.map(JSONEscapedText.init)
+        }
     }
 
     /// ``PreparedLocale`` of each locale, the manifest footers' conversions taken from `shared`.
@@ -323,14 +339,14 @@ struct BundleLowering {
         let rendered =
             shared.markdown[MarkdownKey(footer, settings)] ?? RenderedMarkdown(markdown: footer, settings: settings)
         return PreparedLocale(
-            settings: settings, footer: rendered,
-            footerHTML: LiquidTemplate.PreparedEscapePart(layout.fragment(rendered.html, role: .footer)),
+            settings: settings, head: SharedMarkup(layout.head(locale: locale)), footer: rendered,
+            footerHTML: SharedMarkup(layout.fragment(rendered.html, role: .footer)),
             footerReads: shared.reads[TextKey(footer)] ?? Self.reads(of: footer))
     }
 
     private func lower(
         _ template: Template, defaultSender: String, layout: DocumentLayout,
-        pieces: [LiquidTemplate.PreparedEscapePart], locales prepared: [String: PreparedLocale],
+        pieces: [SharedMarkup], locales prepared: [String: PreparedLocale],
         findings: TextFindings, used: inout Set<String>
     ) -> LoweredTemplate {
         var lowered = LoweredTemplate(sender: template.sender?.value ?? defaultSender)
@@ -353,31 +369,56 @@ struct BundleLowering {
                 findings.markdown[MarkdownKey(body, settings)]
                 ?? RenderedMarkdown(markdown: body, settings: settings)
             // The template's own footer, or the manifest's, converted, styled and rewritten once for all.
-            let footer: (rendered: RenderedMarkdown, html: LiquidTemplate.EscapePart)
+            let footer: (rendered: RenderedMarkdown, html: LiquidTemplate.EscapePart, escaped: JSONEscapedText?)
             if let own = content.footer?.text {
                 let rendered =
                     findings.markdown[MarkdownKey(own, settings)] ?? RenderedMarkdown(markdown: own, settings: settings)
-                footer = (rendered, .source(layout.fragment(rendered.html, role: .footer)))
+                footer = (rendered, .source(layout.fragment(rendered.html, role: .footer)), nil)
             } else {
                 used.formUnion(shared.footerReads)
-                footer = (shared.footer, .prepared(shared.footerHTML))
+                footer = (shared.footer, .prepared(shared.footerHTML.part), shared.footerHTML.escaped)
             }
-            // The layout's markup is the same in every document: rewritten once, only the subject and body
-            // (and a template's own footer) are read for Liquid here.
-            let document = layout.parts(subject: subject, locale: locale, preheader: preheader).map {
-                part -> LiquidTemplate.EscapePart in
+            // The layout's markup is the same in every document (its head in every document of a locale):
+            // rewritten once, only the subject and body (and a template's own footer) are read for Liquid
+            // here; and escaped for JSON once, written by a copy (`escaped`, beside each part).
+            let parts = layout.partsAfterHead(subject: subject, preheader: preheader)
+            var document: [LiquidTemplate.EscapePart] = []
+            var escaped: [JSONEscapedText?] = []
+            document.reserveCapacity(parts.count + 1)
+            escaped.reserveCapacity(parts.count + 1)
+            document.append(.prepared(shared.head.part))
+            escaped.append(shared.head.escaped)
+            for part in parts {
                 switch part {
-                case .markup(let text): .source(text)
-                case .markupPiece(let index): .prepared(pieces[index])
-                case .body: .source(layout.fragment(renderedBody.html, role: .body))
-                case .footer: footer.html
+                case .markup(let text):
+                    document.append(.source(text))
+                    escaped.append(nil)
+                case .markupPiece(let index):
+                    document.append(.prepared(pieces[index].part))
+                    escaped.append(pieces[index].escaped)
+                case .body:
+                    document.append(.source(layout.fragment(renderedBody.html, role: .body)))
+                    escaped.append(nil)
+                case .footer:
+                    document.append(footer.html)
+                    escaped.append(footer.escaped)
                 }
+            }
+            // Part by part when their rewrites join into the rewrite of the whole (nearly always).
+            var html: [JSONStringPiece] = []
+            if let rewritten = LiquidTemplate.rewrittenParts(document) {
+                // One piece a part: `rewritten` holds one for each of `document`, as `escaped` does.
+                html.reserveCapacity(rewritten.count)
+                for (text, escaped) in zip(rewritten, escaped) {
+                    html.append(escaped.map { .escaped($0) } ?? .text(text))
+                }
+            } else {
+                html = [.text(LiquidTemplate.appendingEscapeToOutputs(joining: document))]
             }
             let text = Self.textPart(body: renderedBody.text, footer: footer.rendered.text)
             lowered.locales.append(
                 .init(
-                    locale: locale, subject: subject, html: LiquidTemplate.appendingEscapeToOutputs(joining: document),
-                    text: text))
+                    locale: locale, subject: subject, html: html, text: text))
         }
         return lowered
     }
@@ -461,30 +502,30 @@ struct LoweredAction {
         for action in actions {
             writer.beginObject()
             if let activeFrom = action.timing.activeFrom {
-                writer.key("active_from")
+                writer.key(WrittenKeys.activeFrom)
                 writer.string(activeFrom)
             }
             if let activeUntil = action.timing.activeUntil {
-                writer.key("active_until")
+                writer.key(WrittenKeys.activeUntil)
                 writer.string(activeUntil)
             }
-            writer.key("blackouts")
+            writer.key(WrittenKeys.blackouts)
             writer.string(action.timing.blackouts)
-            writer.key("delay_seconds")
+            writer.key(WrittenKeys.delaySeconds)
             writer.int(action.delaySeconds)
-            writer.key("frequency_cap")
+            writer.key(WrittenKeys.frequencyCap)
             writer.string(action.timing.frequencyCap)
             if let once = action.oncePerContactSeconds {
-                writer.key("once_per_contact_seconds")
+                writer.key(WrittenKeys.oncePerContactSeconds)
                 writer.int(once)
             }
-            writer.key("priority")
+            writer.key(WrittenKeys.priority)
             writer.int(action.priority)
-            writer.key("quiet_hours")
+            writer.key(WrittenKeys.quietHours)
             writer.string(action.timing.quietHours)
-            writer.key("template")
+            writer.key(WrittenKeys.template)
             writer.string(action.template)
-            writer.key("trigger")
+            writer.key(WrittenKeys.trigger)
             writer.string(action.trigger)
             writer.endObject()
         }
@@ -518,7 +559,8 @@ struct LoweredTemplate {
     struct Locale {
         var locale: String
         var subject: String
-        var html: String
+        /// The HTML document, in pieces (the layout's markup escaped for JSON once for every template).
+        var html: [JSONStringPiece]
         var text: String
     }
 
@@ -544,7 +586,7 @@ struct LoweredTemplate {
         for content in self.locales {
             locales[content.locale] = .object([
                 "subject": .string(content.subject),
-                "html": .string(content.html),
+                "html": .string(JSONStringPiece.joined(content.html)),
                 "text": .string(content.text),
                 "headers": .object(
                     Dictionary(uniqueKeysWithValues: Self.headers.map { ($0.name, JSONValue.string($0.value)) })),
@@ -561,11 +603,12 @@ struct LoweredTemplate {
     var written: WrittenEntry {
         var size = 256
         for content in locales {
-            size += content.subject.utf8.count + content.html.utf8.count + content.text.utf8.count + 256
+            size += content.subject.utf8.count + content.text.utf8.count + 256
+            for piece in content.html { size += piece.text.utf8.count }
         }
         var writer = WrittenEntry.Writer(reservingCapacity: size + size / 8)
         writer.beginObject()
-        writer.key("locales")
+        writer.key(WrittenKeys.locales)
         writer.beginObject()
         // Sorted by locale, stably: of equal locales the last is the one a dictionary keeps.
         let order = locales.indices.sorted { a, b in
@@ -578,29 +621,51 @@ struct LoweredTemplate {
             if position + 1 < order.count, locales[order[position + 1]].locale == content.locale { continue }
             writer.key(content.locale)
             writer.beginObject()
-            writer.key("headers")
+            writer.key(WrittenKeys.headers)
             writer.beginObject()
             for header in Self.headers {
                 writer.key(header.name)
                 writer.string(header.value)
             }
             writer.endObject()
-            writer.key("html")
-            writer.string(content.html)
-            writer.key("subject")
+            writer.key(WrittenKeys.html)
+            writer.string(joining: content.html)
+            writer.key(WrittenKeys.subject)
             writer.string(content.subject)
-            writer.key("text")
+            writer.key(WrittenKeys.text)
             writer.string(content.text)
             writer.endObject()
         }
         writer.endObject()
         if let purpose {
-            writer.key("purpose")
+            writer.key(WrittenKeys.purpose)
             writer.string(purpose)
         }
-        writer.key("sender")
+        writer.key(WrittenKeys.sender)
         writer.string(sender)
         writer.endObject()
         return writer.entry
     }
+}
+
+/// The fixed keys of the entries written straight from their parts (``LoweredTemplate/written``,
+/// ``LoweredAction/written(_:)``), each written once: a key is then one copy.
+private enum WrittenKeys {
+    static let activeFrom = JSONKey("active_from")
+    static let activeUntil = JSONKey("active_until")
+    static let blackouts = JSONKey("blackouts")
+    static let delaySeconds = JSONKey("delay_seconds")
+    static let frequencyCap = JSONKey("frequency_cap")
+    static let headers = JSONKey("headers")
+    static let html = JSONKey("html")
+    static let locales = JSONKey("locales")
+    static let oncePerContactSeconds = JSONKey("once_per_contact_seconds")
+    static let priority = JSONKey("priority")
+    static let purpose = JSONKey("purpose")
+    static let quietHours = JSONKey("quiet_hours")
+    static let sender = JSONKey("sender")
+    static let subject = JSONKey("subject")
+    static let template = JSONKey("template")
+    static let text = JSONKey("text")
+    static let trigger = JSONKey("trigger")
 }
