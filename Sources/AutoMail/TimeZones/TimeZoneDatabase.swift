@@ -30,11 +30,99 @@ package enum TimeZoneDatabase {
     private static let lowercased: [String: String] = Dictionary(
         names.map { ($0.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
 
-    /// The table read once: `Name=O D:O …` or `Name>Other`.
+    /// The table read once.
     private static let parsed: [String: [(instant: Int, offset: Int)]] = {
+        var table = TimeZoneData.table
+        return table.withUTF8 { parse($0) }
+    }()
+
+    /// Reads `table`'s lines (`Name=O D:O …`, each `D` a base-36 delta from the previous instant, or
+    /// `Name>Other`) on its bytes: one pass, no Substring per line or field. The table is generated, so a
+    /// malformed line or field is skipped, as ``parsedByCharacters(_:)``, the definition, skips it
+    /// (`TimeZoneDatabaseTests` compares the two on the table and on broken lines).
+    static func parse(_ table: UnsafeBufferPointer<UInt8>) -> [String: [(instant: Int, offset: Int)]] {
         var zones: [String: [(instant: Int, offset: Int)]] = [:]
         var aliases: [(String, String)] = []
-        for line in TimeZoneData.table.split(separator: "\n") {
+        var lineStart = 0
+        while lineStart < table.count {
+            var lineEnd = lineStart
+            while lineEnd < table.count, table[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            defer { lineStart = lineEnd + 1 }
+            let line = table[lineStart..<lineEnd]
+            if let arrow = line.firstIndex(of: UInt8(ascii: ">")) {
+                aliases.append((text(table[lineStart..<arrow]), text(table[(arrow + 1)..<lineEnd])))
+                continue
+            }
+            guard let cursor = line.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            let name = text(table[lineStart..<cursor])
+            // Fields separated by runs of spaces: the first the initial offset, then `delta:offset`.
+            var fields: [Range<Int>] = []
+            var fieldStart = cursor + 1
+            for index in (cursor + 1)...lineEnd where index == lineEnd || table[index] == UInt8(ascii: " ") {
+                if index > fieldStart { fields.append(fieldStart..<index) }
+                fieldStart = index + 1
+            }
+            guard let first = fields.first, let initial = integer(table[first], radix: 10) else { continue }
+            var instant = TimeZoneData.spanStart
+            var transitions = [(instant: instant, offset: initial)]
+            transitions.reserveCapacity(fields.count)
+            for field in fields.dropFirst() {
+                // Exactly two parts between colons, empty parts not counted (`split(separator:)`).
+                let parts = table[field].split(separator: UInt8(ascii: ":"))
+                guard parts.count == 2, let delta = integer(parts[0], radix: 36),
+                    let offset = integer(parts[1], radix: 10)
+                else { continue }
+                let (sum, overflow) = instant.addingReportingOverflow(delta)
+                guard !overflow else { continue }
+                instant = sum
+                transitions.append((instant, offset))
+            }
+            zones[name] = transitions
+        }
+        for (alias, target) in aliases { zones[alias] = zones[target] }
+        return zones
+    }
+
+    private static func text(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes), as: UTF8.self)
+    }
+
+    /// `digits` read as `Int(_:radix:)` reads them: an optional sign, then at least one digit of `radix`
+    /// (letters in either case past 9); `nil` on anything else or on overflow.
+    private static func integer(_ digits: Slice<UnsafeBufferPointer<UInt8>>, radix: Int) -> Int? {
+        var index = digits.startIndex
+        var negative = false
+        if index < digits.endIndex, digits[index] == UInt8(ascii: "-") || digits[index] == UInt8(ascii: "+") {
+            negative = digits[index] == UInt8(ascii: "-")
+            index += 1
+        }
+        guard index < digits.endIndex else { return nil }
+        var value = 0
+        while index < digits.endIndex {
+            let byte = digits[index]
+            let digit: Int
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = Int(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): digit = Int(byte - UInt8(ascii: "a")) + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): digit = Int(byte - UInt8(ascii: "A")) + 10
+            default: return nil
+            }
+            guard digit < radix else { return nil }
+            let (shifted, overflowA) = value.multipliedReportingOverflow(by: radix)
+            let (next, overflowB) =
+                negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            guard !overflowA, !overflowB else { return nil }
+            value = next
+            index += 1
+        }
+        return value
+    }
+
+    /// The table read on Characters, split into Substrings: the definition ``parse(_:)`` is held to.
+    static func parsedByCharacters(_ table: String) -> [String: [(instant: Int, offset: Int)]] {
+        var zones: [String: [(instant: Int, offset: Int)]] = [:]
+        var aliases: [(String, String)] = []
+        for line in table.split(separator: "\n") {
             if let arrow = line.firstIndex(of: ">") {
                 aliases.append((String(line[..<arrow]), String(line[line.index(after: arrow)...])))
                 continue
@@ -57,7 +145,7 @@ package enum TimeZoneDatabase {
         }
         for (alias, target) in aliases { zones[alias] = zones[target] }
         return zones
-    }()
+    }
 }
 
 /// The generated table (scripts/tz/generate.py writes its members in TimeZoneData.swift).
