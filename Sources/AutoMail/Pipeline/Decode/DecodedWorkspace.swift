@@ -1,3 +1,4 @@
+import BundleFormat
 import Diagnostics
 import YAMLSource
 
@@ -78,7 +79,7 @@ struct DecodedWorkspace {
 
     /// `files` in path order (UTF-8 bytes), whatever order they came in: the order of every stage.
     static func sorted(_ files: [SourceFile]) -> [SourceFile] {
-        files.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        files.sorted { JSONWriter.keyPrecedes($0.path, $1.path) }
     }
 
     /// The line tables of the files that hold Liquid or Markdown texts (the manifest and templates).

@@ -1,3 +1,5 @@
+import BundleFormat
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -91,7 +93,8 @@ enum FileSystem {
             }
             if name != "." && name != ".." { names.append(name) }
         }
-        return .success(names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        // By bytes, compared over contiguous storage (the generic `utf8` walk cost ~300 instructions a comparison).
+        return .success(names.sorted(by: JSONWriter.keyPrecedes))
     }
 
     /// The bytes of the regular file at `path`, refusing files larger than `limit` bytes. A FIFO, a device
