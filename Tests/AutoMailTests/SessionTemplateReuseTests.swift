@@ -197,4 +197,43 @@ import Testing
         _ = session.check()
         #expect(session.templatesChecked - before == all - 1, "new options: every template checked")
     }
+
+    /// Counts the times it is asked, and answers `true` from the `limit`-th time on.
+    final class Canceller: @unchecked Sendable {
+        private let lock = NSLock()
+        private var asked = 0
+        let limit: Int
+        init(after limit: Int) { self.limit = limit }
+        func isCancelled() -> Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            asked += 1
+            return asked > limit
+        }
+    }
+
+    /// A check cancelled after three templates gives no result and keeps what it checked; the next check
+    /// checks the others only, and reports what `Compiler.check` reports.
+    @Test(arguments: [1, 2])
+    func aCancelledCheckKeepsTheTemplatesItChecked(_ parallelism: Int) throws {
+        var files = try Self.lyon()
+        var options = CompilationSessionTests.exampleOptions
+        options.parallelism = parallelism
+        var session = CompilationSession(files: Self.sources(files), options: options)
+        let canceller = Canceller(after: 3)
+        #expect(session.check(cancelledIf: { canceller.isCancelled() }) == nil)
+        let all = session.workspace.templates.count
+        #expect(session.templatesChecked == 3)
+        let checked = session.check(cancelledIf: { false })
+        let result = try #require(checked)
+        #expect(session.templatesChecked == all)
+        #expect(result.diagnostics == Compiler.check(Self.sources(files), options: options).diagnostics)
+        // Cancelled at once after a manifest edit: nothing checked, then everything.
+        files["automail.yaml"] = (files["automail.yaml"] ?? "") + "\n"
+        session.update(file: SourceFile(path: "automail.yaml", text: files["automail.yaml"] ?? ""))
+        #expect(session.check(cancelledIf: { true }) == nil)
+        #expect(session.templatesChecked == all)
+        #expect(session.check().diagnostics == Compiler.check(Self.sources(files), options: options).diagnostics)
+        #expect(session.templatesChecked == 2 * all)
+    }
 }

@@ -120,6 +120,15 @@ public struct CompilationSession: Sendable {
     /// running the per-template rules only on the templates whose file changed (on every one when the
     /// manifest or the options changed).
     public mutating func check() -> CompilationResult {
+        // Never cancelled: a result every time.
+        check(cancelledIf: nil) ?? CompilationResult(diagnostics: [])
+    }
+
+    /// ``check()``, giving up when `isCancelled` answers `true` (asked before each template the
+    /// per-template rules run on, from the checking threads): for a server that drops a check a newer
+    /// edit made stale. Returns `nil` when it gave up; the templates checked until then are kept, so the
+    /// next check does not check them again.
+    public mutating func check(cancelledIf isCancelled: (@Sendable () -> Bool)?) -> CompilationResult? {
         sortEntries()
         let files = entries.map(\.file)
         let changed = entries.indices.filter { entries[$0].decoded == nil }
@@ -150,7 +159,8 @@ public struct CompilationSession: Sendable {
         let decoded = builder.finish(files: files, lines: lines)
         workspace = decoded.workspace
         var results: TemplateResults? = TemplateResults(
-            footers: footerDiagnostics, templates: templatePositions.map { entries[$0].templateDiagnostics })
+            footers: footerDiagnostics, templates: templatePositions.map { entries[$0].templateDiagnostics },
+            isCancelled: isCancelled)
         let result = Compiler.finish(
             decoded, options: options, emit: false, reusing: &results, timings: &timings, write: EmitStage.inMemory)
         if let results {
@@ -159,6 +169,7 @@ public struct CompilationSession: Sendable {
                 entries[position].templateDiagnostics = diagnostics
             }
             templatesChecked += results.templatesChecked
+            if results.wasCancelled { return nil }
         }
         return result
     }

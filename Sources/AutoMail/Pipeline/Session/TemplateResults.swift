@@ -22,6 +22,11 @@ struct TemplateResults: Sendable {
     var templates: [[Diagnostic]?]
     /// How many templates the last ``TemplateRules/check(_:reusing:into:)`` ran the rules on.
     var templatesChecked = 0
+    /// Asked before each template is checked: once it answers `true`, no other template is checked
+    /// (those checked are kept) and ``wasCancelled`` is set: what is reported is then incomplete.
+    var isCancelled: (@Sendable () -> Bool)?
+    /// Whether some template was left unchecked because ``isCancelled`` answered `true`.
+    var wasCancelled = false
 }
 
 extension TemplateRules {
@@ -47,15 +52,19 @@ extension TemplateRules {
         let subset = missing.map { templates[$0] }
         if !subset.isEmpty {
             let rules = sharingRepeatedTexts(of: subset)
-            let outcomes = Parallel.map(subset.count, parallelism: parallelism) { index in
+            let isCancelled = results.isCancelled
+            let outcomes = Parallel.map(subset.count, parallelism: parallelism) { index -> [Diagnostic]? in
+                if let isCancelled, isCancelled() { return nil }
                 var local = DiagnosticBag()
                 var converted = TextFindings()
                 rules.check(subset[index], into: &local, keeping: &converted)
                 return local.diagnostics
             }
             for (index, diagnostics) in zip(missing, outcomes) { results.templates[index] = diagnostics }
+            results.wasCancelled = outcomes.contains { $0 == nil }
         }
-        results.templatesChecked = missing.count
+        // Those left unchecked (cancelled) are still `nil`.
+        results.templatesChecked = missing.count - results.templates.count { $0 == nil }
         for diagnostics in results.templates { bag.report(contentsOf: diagnostics ?? []) }
     }
 }
