@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "AutomailReview", targets: ["AutomailReview"]),
         .library(name: "BundleFormat", targets: ["BundleFormat"]),
         .library(name: "Diagnostics", targets: ["Diagnostics"]),
+        .library(name: "AutomailLanguage", targets: ["AutomailLanguage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -23,6 +23,7 @@ let package = Package(
                 .product(name: "AutoMail", package: "automail"),
                 .product(name: "BundleFormat", package: "automail"),
                 .product(name: "Diagnostics", package: "automail"),
+                .product(name: "AutomailLanguage", package: "automail"),
             ],
             path: "Sources/AutomailBench"
         ),

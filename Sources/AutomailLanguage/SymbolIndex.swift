@@ -22,17 +22,29 @@ struct Occurrence: Sendable, Hashable {
 /// Built from the decoded model (every value is `Located`) and, for Liquid variables, from the Liquid
 /// texts' own references located in their YAML scalars.
 struct SymbolIndex: Sendable {
-    private(set) var occurrences: [Occurrence] = []
-    /// The positions into ``occurrences`` of each file's occurrences.
-    private var byFile: [String: [Int]] = [:]
-    /// The positions into ``occurrences`` of each kind and key.
-    private var byKey: [String: [Int]] = [:]
+    /// One occurrence, as the file group that holds it and its position in the group's occurrences.
+    /// Ordered as the occurrences of every group one after the other, groups in path order: the order
+    /// in which ``occurrence(at:in:)`` and ``all(_:_:)`` break ties.
+    private struct Reference: Sendable, Comparable {
+        var group: String
+        var index: Int
 
-    /// What one file's occurrences are computed from: the file's pieces of the model and its text, and
-    /// the manifest's text and the layout files (which custom fields and layouts exist). When none of it
-    /// changed, the previous index's occurrences of that file are kept: an edit re-indexes one file.
+        static func < (lhs: Reference, rhs: Reference) -> Bool {
+            lhs.group != rhs.group ? lhs.group < rhs.group : lhs.index < rhs.index
+        }
+    }
+
+    /// The references of each file's occurrences, in ``Reference`` order.
+    private var byFile: [String: [Reference]] = [:]
+    /// The references of each kind and key's occurrences (in no particular order: ``all(_:_:)`` sorts).
+    private var byKey: [String: [Reference]] = [:]
+
+    /// What one file's occurrences are computed from: the file's text (its pieces of the model are decoded
+    /// from it alone, with the session's options, which never change), the manifest's text and the layout
+    /// files (which custom fields and layouts exist). When none of it changed, the previous index's
+    /// occurrences of that file are kept, and so are the tables' references to them: an edit re-indexes
+    /// one file and updates the tables for its occurrences alone.
     struct Stamp: Sendable, Equatable {
-        var pieces: Workspace
         var text: String?
         var manifestText: String
         var layouts: [String]
@@ -45,36 +57,85 @@ struct SymbolIndex: Sendable {
         let manifest = workspace.manifest
         let manifestText = manifest.flatMap { documents[$0.file]?.text } ?? ""
         let layouts = workspace.layoutFiles.keys.sorted()
+        if let previous {
+            groups = previous.groups
+            byFile = previous.byFile
+            byKey = previous.byKey
+        }
+        // The files the model comes from, each with its stamp; those whose stamp changed are indexed again.
+        var files: [String: Stamp] = [:]
+        func note(_ file: String) {
+            guard files[file] == nil else { return }
+            files[file] = Stamp(text: documents[file]?.text, manifestText: manifestText, layouts: layouts)
+        }
+        for questionnaire in workspace.questionnaires { note(questionnaire.file) }
+        for template in workspace.templates { note(template.file) }
+        for trigger in workspace.triggers { note(trigger.file) }
+        if let manifest { note(manifest.file) }
+        var changed: Set<String> = []
+        for (file, stamp) in files where groups[file]?.stamp != stamp { changed.insert(file) }
+        let removed = groups.keys.filter { files[$0] == nil }
+        guard !changed.isEmpty || !removed.isEmpty else { return }
+        // The changed files' pieces of the model, in the model's order.
         let empty = Workspace(manifest: nil, questionnaires: [], templates: [], triggers: [])
         var pieces: [String: Workspace] = [:]
-        for questionnaire in workspace.questionnaires {
+        for questionnaire in workspace.questionnaires where changed.contains(questionnaire.file) {
             pieces[questionnaire.file, default: empty].questionnaires.append(questionnaire)
         }
-        for template in workspace.templates { pieces[template.file, default: empty].templates.append(template) }
-        for trigger in workspace.triggers { pieces[trigger.file, default: empty].triggers.append(trigger) }
-        if let manifest { pieces[manifest.file, default: empty].manifest = manifest }
-        for (file, piece) in pieces {
-            let stamp = Stamp(pieces: piece, text: documents[file]?.text, manifestText: manifestText, layouts: layouts)
-            if let kept = previous?.groups[file], kept.stamp == stamp {
-                groups[file] = kept
-                continue
+        for template in workspace.templates where changed.contains(template.file) {
+            pieces[template.file, default: empty].templates.append(template)
+        }
+        for trigger in workspace.triggers where changed.contains(trigger.file) {
+            pieces[trigger.file, default: empty].triggers.append(trigger)
+        }
+        if let manifest, changed.contains(manifest.file) { pieces[manifest.file, default: empty].manifest = manifest }
+        // The tables' references to the old occurrences of every changed or removed group go first.
+        var touchedFiles: Set<String> = []
+        for group in Array(changed) + removed {
+            guard let old = groups[group] else { continue }
+            var keys: Set<String> = []
+            var paths: Set<String> = []
+            for occurrence in old.occurrences {
+                keys.insert(Self.key(occurrence.kind, occurrence.key))
+                paths.insert(occurrence.path)
             }
+            for key in keys {
+                byKey[key]?.removeAll { $0.group == group }
+                if byKey[key]?.isEmpty == true { byKey[key] = nil }
+            }
+            for path in paths {
+                byFile[path]?.removeAll { $0.group == group }
+                if byFile[path]?.isEmpty == true { byFile[path] = nil }
+            }
+            groups[group] = nil
+        }
+        for group in changed {
+            guard let stamp = files[group] else { continue }
             var builder = Builder(documents: documents, manifest: manifest, layouts: layouts)
-            builder.collect(piece)
-            groups[file] = (stamp, builder.occurrences)
+            builder.collect(pieces[group] ?? empty)
+            groups[group] = (stamp, builder.occurrences)
+            for (index, occurrence) in builder.occurrences.enumerated() {
+                let reference = Reference(group: group, index: index)
+                byFile[occurrence.path, default: []].append(reference)
+                byKey[Self.key(occurrence.kind, occurrence.key), default: []].append(reference)
+                touchedFiles.insert(occurrence.path)
+            }
         }
-        occurrences = groups.sorted { $0.key < $1.key }.flatMap(\.value.occurrences)
-        for (position, occurrence) in occurrences.enumerated() {
-            byFile[occurrence.path, default: []].append(position)
-            byKey[Self.key(occurrence.kind, occurrence.key), default: []].append(position)
-        }
+        for path in touchedFiles { byFile[path]?.sort() }
     }
 
     static func key(_ kind: SymbolKind, _ key: String) -> String { kind.rawValue + "\u{0}" + key }
 
+    /// The occurrence `reference` points to.
+    private func resolve(_ reference: Reference) -> Occurrence? {
+        guard let occurrences = groups[reference.group]?.occurrences, occurrences.indices.contains(reference.index)
+        else { return nil }
+        return occurrences[reference.index]
+    }
+
     /// The narrowest occurrence whose range holds `position` in `path`.
     func occurrence(at position: DocumentPosition, in path: String) -> Occurrence? {
-        (byFile[path] ?? []).map { occurrences[$0] }
+        inFile(path)
             .filter { $0.range.contains(position) && !($0.isDefinition && $0.kind == .layout) }
             .min { lhs, rhs in
                 (lhs.range.end.line - lhs.range.start.line, lhs.range.end.character - lhs.range.start.character)
@@ -82,14 +143,14 @@ struct SymbolIndex: Sendable {
             }
     }
 
-    /// Every occurrence of `kind` and `key`, in path and position order.
+    /// Every occurrence of `kind` and `key`, in path and position order (ties in ``Reference`` order).
     func all(_ kind: SymbolKind, _ key: String) -> [Occurrence] {
-        (byKey[Self.key(kind, key)] ?? []).map { occurrences[$0] }
+        (byKey[Self.key(kind, key)] ?? []).sorted().compactMap { resolve($0) }
             .sorted { ($0.path, $0.range) < ($1.path, $1.range) }
     }
 
     /// The occurrences of one file.
-    func inFile(_ path: String) -> [Occurrence] { (byFile[path] ?? []).map { occurrences[$0] } }
+    func inFile(_ path: String) -> [Occurrence] { (byFile[path] ?? []).compactMap { resolve($0) } }
 
     /// Collects occurrences.
     private struct Builder {

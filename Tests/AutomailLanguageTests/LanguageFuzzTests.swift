@@ -92,12 +92,33 @@ import Testing
         }
     }
 
+    /// The index kept across edits (each edit re-indexes the files it changed) answers as the index of a
+    /// workspace opened afresh on the same texts: references, definitions and symbols at positions of
+    /// every file, hovers too.
+    static func expectSameAsFresh(_ workspace: LanguageWorkspace, random: inout Generator) {
+        let files = workspace.paths.compactMap { path in
+            workspace.text(of: path).map { SourceFile(path: path, text: $0) }
+        }
+        let fresh = LanguageWorkspace(files: files)
+        for path in workspace.paths {
+            let text = workspace.text(of: path) ?? ""
+            #expect(workspace.documentSymbols(path: path) == fresh.documentSymbols(path: path), "\(path): symbols")
+            for _ in 0..<6 {
+                let location = DocumentLocation(path: path, range: DocumentRange(at: position(text, &random)))
+                #expect(workspace.references(at: location) == fresh.references(at: location), "\(location)")
+                #expect(workspace.definition(at: location) == fresh.definition(at: location), "\(location)")
+                #expect(workspace.hover(at: location) == fresh.hover(at: location), "\(location)")
+            }
+        }
+    }
+
     static func fuzz(_ files: [SourceFile], seed: UInt64, rounds: Int) {
         var random = Generator(state: seed)
         var workspace = LanguageWorkspace(files: files)
         let paths = files.map(\.path).filter { $0.hasSuffix(".yaml") }.sorted()
         for path in paths { workspace.open(path: path, text: workspace.text(of: path) ?? "") }
-        for _ in 0..<rounds {
+        for round in 0..<rounds {
+            if round % 50 == 49 { expectSameAsFresh(workspace, random: &random) }
             guard let path = paths.randomElement(using: &random) else { return }
             let text = workspace.text(of: path) ?? ""
             var edits: [TextEdit] = []

@@ -1,4 +1,5 @@
 import AutoMail
+import AutomailLanguage
 import BundleFormat
 import Diagnostics
 import PipelineFloor
@@ -19,6 +20,7 @@ import PipelineFloor
 let usage = """
     usage: automail-bench WORKSPACE [--runs N] [--threads N] [--check] [--in-memory]
                           [--bare-only | --floor-only | --build-only]
+       automail-bench WORKSPACE --session [--edits N] [--threads N]
 
       --runs N      alternate N bare loops, N floors and N compilations (default 5); medians are reported
       --threads N   BuildOptions.parallelism for the compilation (default 1)
@@ -28,6 +30,9 @@ let usage = """
       --bare-only   only run libyaml's bare event loop (to time it as a whole process)
       --floor-only  only run the pipeline floor (to time it as a whole process)
       --build-only  only run one compilation (to time it as a whole process, like `automail build`)
+      --session     an editor's session: open the workspace in a CompilationSession, then in a
+                    LanguageWorkspace, and time N one-character edits (--edits, default 40) in each,
+                    alternating between three templates and one trigger file, edit -> diagnostics
 
     """
 
@@ -40,6 +45,8 @@ struct Arguments {
     var floorOnly = false
     var buildOnly = false
     var inMemory = false
+    var session = false
+    var edits = 40
 
     init?(_ argv: [String]) {
         var rest = argv[...]
@@ -52,6 +59,8 @@ struct Arguments {
             case "--floor-only": floorOnly = true
             case "--build-only": buildOnly = true
             case "--in-memory": inMemory = true
+            case "--session": session = true
+            case "--edits": guard let n = rest.popFirst().flatMap({ Int($0) }), n > 0 else { return nil }; edits = n
             default:
                 guard !arg.hasPrefix("-"), workspace.isEmpty else { return nil }
                 workspace = arg
@@ -208,6 +217,11 @@ if args.buildOnly {
     exit(0)
 }
 
+if args.session {
+    runSession(files, args)
+    exit(0)
+}
+
 var bare: [Double] = []
 var floors: [Double] = []
 var floorBodies = 0
@@ -270,3 +284,93 @@ let peak = peakRSS()
 print(
     "peak RSS   \(megabytes(peak))   (\(String(format: "%.2f", Double(peak) / Double(max(bytes, 1))))x the workspace; goal < 3x + 50 MB = \(megabytes(3 * bytes + 50_000_000)))"
 )
+
+/// The value at fraction `q` (0...1) of `values` sorted (nearest rank).
+func percentile(_ values: [Double], _ q: Double) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return 0 }
+    let rank = Int((q * Double(sorted.count)).rounded(.up)) - 1
+    return sorted[min(max(rank, 0), sorted.count - 1)]
+}
+
+/// `--session`: what an editor waits for. The workspace opened in a ``CompilationSession`` (its first
+/// check), then `args.edits` one-character edits, each followed by a check; then the same in a
+/// ``LanguageWorkspace`` (the editor's entry point: the session, the documents and the symbol index).
+/// Each edit toggles one `x` before the last line break of the file it edits (added, then removed the
+/// next time), going round three templates (the first, middle and last by path) and one trigger file.
+func runSession(_ files: [SourceFile], _ args: Arguments) {
+    let clock = ContinuousClock()
+    var options = BuildOptions(parallelism: args.threads)
+    options.referenceTime = 1_765_000_000
+    let sorted = files.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+    let templates = sorted.filter { $0.path.hasPrefix("templates/") }
+    let triggers = sorted.filter { $0.path.hasPrefix("triggers/") }
+    var targets: [SourceFile] = []
+    if !templates.isEmpty {
+        for index in [0, templates.count / 2, templates.count - 1]
+        where !targets.contains(where: { $0.path == templates[index].path }) {
+            targets.append(templates[index])
+        }
+    }
+    if let trigger = triggers.first { targets.append(trigger) }
+    guard !targets.isEmpty else {
+        writeError("automail-bench: no template nor trigger file to edit\n")
+        return
+    }
+    // Each target's text without and with the `x`.
+    let texts: [(path: String, plain: String, edited: String)] = targets.map { file in
+        let text = String(decoding: file.bytes, as: UTF8.self)
+        var edited = text
+        if let last = edited.lastIndex(of: "\n") { edited.insert("x", at: last) } else { edited += "x" }
+        return (file.path, text, edited)
+    }
+    func edit(_ number: Int) -> SourceFile {
+        let target = texts[number % texts.count]
+        // The n-th edit of a target adds the `x` when n is even, removes it when odd.
+        let round = number / texts.count
+        return SourceFile(path: target.path, text: round % 2 == 0 ? target.edited : target.plain)
+    }
+    func report(_ what: String, open: Double, times: [Double], diagnostics: Int) {
+        print("\(what)")
+        print("  open       \(format(open))   (first check of every file)")
+        print(
+            "  edit       median \(format(median(times))), p90 \(format(percentile(times, 0.9))), max \(format(times.max() ?? 0))   (\(times.count) edits, edit -> diagnostics)"
+        )
+        print("  diagnostics \(diagnostics) after the last edit; peak RSS so far \(megabytes(peakRSS()))")
+    }
+    let bytes = files.reduce(0) { $0 + $1.bytes.count }
+    print("workspace  \(args.workspace): \(files.count) files, \(megabytes(bytes)); \(args.threads) thread(s)")
+    print("edited     " + texts.map(\.path).joined(separator: ", "))
+
+    var mark = clock.now
+    var session = CompilationSession(files: files, options: options)
+    var diagnostics = session.check().diagnostics.count
+    let sessionOpen = seconds(clock.now - mark)
+    var times: [Double] = []
+    for number in 0..<args.edits {
+        let file = edit(number)
+        mark = clock.now
+        session.update(file: file)
+        diagnostics = session.check().diagnostics.count
+        times.append(seconds(clock.now - mark))
+    }
+    report("CompilationSession (update + check)", open: sessionOpen, times: times, diagnostics: diagnostics)
+    session = CompilationSession()
+
+    mark = clock.now
+    var workspace = LanguageWorkspace(files: files, options: options)
+    diagnostics = workspace.diagnostics().all.count
+    let languageOpen = seconds(clock.now - mark)
+    times = []
+    for number in 0..<args.edits {
+        let file = edit(number)
+        let text = String(decoding: file.bytes, as: UTF8.self)
+        mark = clock.now
+        workspace.change(path: file.path, text: text)
+        diagnostics = workspace.diagnostics(path: file.path).count
+        times.append(seconds(clock.now - mark))
+    }
+    report(
+        "LanguageWorkspace (change + diagnostics of the file)", open: languageOpen, times: times,
+        diagnostics: diagnostics)
+}

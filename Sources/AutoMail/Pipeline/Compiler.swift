@@ -152,9 +152,21 @@ public enum Compiler {
         _ decoded: DecodedWorkspace, options: BuildOptions, emit: Bool, timings: inout PhaseTimings,
         write: CheckAndLowerTemplates.Emit
     ) -> CompilationResult {
+        var fresh: TemplateResults?
+        return finish(decoded, options: options, emit: emit, reusing: &fresh, timings: &timings, write: write)
+    }
+
+    /// ``finish(_:options:emit:timings:write:)``, the per-template rules' diagnostics reused from
+    /// `templateResults` and kept in it when it is not `nil` (a ``CompilationSession``'s check: the
+    /// diagnostics are the same).
+    static func finish(
+        _ decoded: DecodedWorkspace, options: BuildOptions, emit: Bool, reusing templateResults: inout TemplateResults?,
+        timings: inout PhaseTimings, write: CheckAndLowerTemplates.Emit
+    ) -> CompilationResult {
         let manifest = decoded.workspace.manifest
         // Every rule over the workspace; a build leaves the per-template ones to the fused stage.
-        var checked = CheckedWorkspace.check(decoded, options: options, deferringTemplates: emit, timings: &timings)
+        var checked = CheckedWorkspace.check(
+            decoded, options: options, deferringTemplates: emit, reusing: &templateResults, timings: &timings)
         var result = CompilationResult(diagnostics: [])
         if emit {
             // Per template: check, lower, write (fused for memory: see `CheckAndLowerTemplates`).

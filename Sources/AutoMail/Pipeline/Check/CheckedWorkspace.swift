@@ -21,12 +21,24 @@ struct CheckedWorkspace {
     static func check(
         _ decoded: DecodedWorkspace, options: BuildOptions, deferringTemplates: Bool, timings: inout PhaseTimings
     ) -> CheckedWorkspace {
+        var fresh: TemplateResults?
+        return check(
+            decoded, options: options, deferringTemplates: deferringTemplates, reusing: &fresh, timings: &timings)
+    }
+
+    /// ``check(_:options:deferringTemplates:timings:)``, reusing and keeping the per-template rules'
+    /// diagnostics in `templateResults` when it is not `nil` (``CompilationSession``).
+    static func check(
+        _ decoded: DecodedWorkspace, options: BuildOptions, deferringTemplates: Bool,
+        reusing templateResults: inout TemplateResults?, timings: inout PhaseTimings
+    ) -> CheckedWorkspace {
         let clock = ContinuousClock()
         let mark = clock.now
         var bag = decoded.bag
         let rules = Checker.check(
             decoded.workspace, lines: decoded.lines, parallelism: options.parallelism,
-            deferringTemplates: deferringTemplates, referenceTime: options.referenceTime, into: &bag)
+            deferringTemplates: deferringTemplates, referenceTime: options.referenceTime, reusing: &templateResults,
+            into: &bag)
         if deferringTemplates, options.reachesContacts { bag = bag.map(RuleCatalog.forBuild) }
         let filtered = SuppressionFilter.apply(decoded.suppressions, to: bag.sorted())
         timings.check += clock.now - mark

@@ -46,6 +46,29 @@ enum Checker {
         _ workspace: Workspace, lines: [String: SourceLines], parallelism: Int = 1, deferringTemplates: Bool = false,
         referenceTime: Int? = nil, into bag: inout DiagnosticBag
     ) -> Output {
+        var fresh: TemplateResults?
+        return check(
+            workspace, lines: lines, parallelism: parallelism, deferringTemplates: deferringTemplates,
+            referenceTime: referenceTime, reusing: &fresh, into: &bag)
+    }
+
+    /// ``check(_:lines:parallelism:deferringTemplates:referenceTime:into:)``, the per-template rules'
+    /// diagnostics taken from `templateResults` where it holds them and kept in it where it does not
+    /// (``TemplateResults``, what a ``CompilationSession`` keeps between checks); `nil`: every template is
+    /// checked and nothing kept. The diagnostics are the same either way.
+    static func check(
+        _ workspace: Workspace, lines: [String: SourceLines], parallelism: Int = 1, deferringTemplates: Bool = false,
+        referenceTime: Int? = nil, reusing templateResults: inout TemplateResults?, into bag: inout DiagnosticBag
+    ) -> Output {
+        /// The per-template rules, reusing and keeping their diagnostics when there is somewhere to keep them.
+        func checkTemplates(_ templateRules: TemplateRules, into bag: inout DiagnosticBag) {
+            if var results = templateResults {
+                templateRules.check(workspace, reusing: &results, into: &bag)
+                templateResults = results
+            } else {
+                templateRules.check(workspace, into: &bag)
+            }
+        }
         let symbols = SymbolTable(workspace)
         let variables = VariableCatalog(manifest: workspace.manifest)
         let renderingRules = RenderingRules(symbols: symbols, variables: variables, lines: lines)
@@ -57,7 +80,7 @@ enum Checker {
             workspace: workspace, symbols: symbols, variables: variables, lines: lines, referenceTime: referenceTime)
         guard parallelism > 1 else {
             for family in Family.beforeTemplates { rules.run(family, into: &bag) }
-            if !deferringTemplates { templateRules.check(workspace, into: &bag) }
+            if !deferringTemplates { checkTemplates(templateRules, into: &bag) }
             for family in Family.afterTemplates { rules.run(family, into: &bag) }
             return Output(symbols: symbols, variables: variables, templateRules: templateRules)
         }
@@ -72,7 +95,7 @@ enum Checker {
         var diagnostics: [Family: [Diagnostic]] = [:]
         for (family, found) in outcomes.joined() { diagnostics[family] = found }
         for family in Family.beforeTemplates { bag.report(contentsOf: diagnostics[family] ?? []) }
-        if !deferringTemplates { templateRules.check(workspace, into: &bag) }
+        if !deferringTemplates { checkTemplates(templateRules, into: &bag) }
         for family in Family.afterTemplates { bag.report(contentsOf: diagnostics[family] ?? []) }
         return Output(symbols: symbols, variables: variables, templateRules: templateRules)
     }
