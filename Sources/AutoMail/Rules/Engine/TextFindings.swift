@@ -56,19 +56,29 @@ struct TextKey: Hashable, Sendable {
     init(_ text: String) { self.text = text }
 
     static func == (lhs: TextKey, rhs: TextKey) -> Bool {
-        var (left, right) = (lhs.text, rhs.text)
-        return left.withUTF8 { l in
-            right.withUTF8 { r in
-                guard l.count == r.count else { return false }
+        let (left, right) = (lhs.text.utf8, rhs.text.utf8)
+        guard left.count == right.count else { return false }
+        // Read in place (no copy of either String, no retain): a native String's bytes are contiguous.
+        let equal = left.withContiguousStorageIfAvailable { l in
+            right.withContiguousStorageIfAvailable { r in
                 guard let a = l.baseAddress, let b = r.baseAddress else { return true }
+                // Both buffers hold `l.count` bytes (their counts are equal).
                 return memcmp(a, b, l.count) == 0
             }
         }
+        if let equal = equal ?? nil { return equal }
+        return left.elementsEqual(right)
     }
 
     func hash(into hasher: inout Hasher) {
-        var text = self.text
-        hasher.combine(text.withUTF8 { Self.fold(UnsafeRawBufferPointer($0)) })
+        // Read in place when the bytes are contiguous (a native String's are), else through a copy.
+        let word =
+            text.utf8.withContiguousStorageIfAvailable { Self.fold(UnsafeRawBufferPointer($0)) }
+            ?? {
+                var text = self.text
+                return text.withUTF8 { Self.fold(UnsafeRawBufferPointer($0)) }
+            }()
+        hasher.combine(word)
     }
 
     /// The length of `bytes` and its bytes (all of them up to 64, else the first and last 32) folded
