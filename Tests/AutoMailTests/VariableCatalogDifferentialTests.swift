@@ -9,6 +9,7 @@ struct VariableCatalogDifferentialTests {
     static let segments = [
         "contact", "firstname", "surname", "mail", "size", "first", "last", "legal", "data_origin", "workspace",
         "name", "unsubscribe_url", "contact.firstname", ".", "", "x", "é", "e\u{301}", "legal.", "\u{301}",
+        "a_segment_longer_than_fifteen_bytes", "a.segment.longer.than.fifteen.bytes",
     ]
 
     @Test func lookupsAgreeWithJoinedNames() {
