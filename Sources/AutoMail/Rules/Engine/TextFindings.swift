@@ -44,12 +44,15 @@ struct MarkdownKey: Hashable, Sendable {
 ///
 /// `String`'s own `==` and hash go through Unicode normalization, which for bodies of several
 /// kilobytes cost more than the lookups they serve; and two bodies that differ only in normalization
-/// are different sources, so must not share a conversion. The hash reads the length and at most
-/// 32 bytes at each end: the dictionaries hold a template's few texts, where that tells them apart (a
-/// text is looked up a dozen times as its template is checked and lowered: more bytes hashed cost more
-/// than they saved), and equality compares every byte. Those bytes are folded into one word
-/// (``fold(_:)``) that the `Hasher` takes at once: fed to it byte by byte, they cost about 600
-/// instructions a lookup, most of a lookup.
+/// are different sources, so must not share a conversion. The hash reads every byte (``fold(_:)``), folded
+/// into one word that the `Hasher` takes at once (fed to it byte by byte, they cost about 600
+/// instructions a lookup, most of a lookup); equality compares every byte.
+///
+/// Every byte, not only the ends: the tables of repeated texts hold texts of the whole workspace, and
+/// thousands of bodies of one length that open with the same greeting and close with the same
+/// signature would all share a hash read from their ends, making each lookup compare against all of
+/// them (a generated L so written took 40 s to check, not 5; `TextKeyTests` holds the hash to telling
+/// such texts apart).
 struct TextKey: Hashable, Sendable {
     let text: String
 
@@ -81,9 +84,9 @@ struct TextKey: Hashable, Sendable {
         hasher.combine(word)
     }
 
-    /// The length of `bytes` and its bytes (all of them up to 64, else the first and last 32) folded
-    /// into one word: each eight bytes multiplied into it and mixed (as in FxHash and wyhash), so that a
-    /// byte changed anywhere among them changes the word.
+    /// The length of `bytes` and all its bytes folded into one word: up to 64 bytes, each eight multiplied
+    /// into it and mixed (as in FxHash and wyhash), so that a byte changed anywhere changes the word; a
+    /// longer text through XXH64, which reads 32 bytes a round, mixed with its length the same way.
     static func fold(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         let count = bytes.count
         var word = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
@@ -107,8 +110,7 @@ struct TextKey: Hashable, Sendable {
             if start < end { mixWord(last) }
         }
         if count > 64 {
-            mixBytes(from: 0, to: 32)
-            mixBytes(from: count - 32, to: count)
+            mixWord(XXH64.hash(bytes))
         } else {
             mixBytes(from: 0, to: count)
         }
