@@ -30,7 +30,7 @@ struct LoweringDifferentialTests {
     static let localePieces = ["en", "fr", "de", "en-GB", "fr-CA", "zh-Hant", "e", "é"]
 
     /// A template's entry written straight from its parts (`LoweredTemplate.written`, its HTML from pieces
-    /// some of which are escaped beforehand) against the walk of its value (`WrittenEntry(value)`, the
+    /// some of which are escaped beforehand, some given as bytes) against the walk of its value (`WrittenEntry(value)`, the
     /// definition, the pieces joined): the same pretty bytes and the same gaps.
     @Test func writtenEntryAgreesWithTheValueWalk() {
         var generator = SplitMix64(state: 23)
@@ -47,7 +47,11 @@ struct LoweringDifferentialTests {
                     .init(
                         locale: Self.localePieces[generator.next(Self.localePieces.count)], subject: text(upTo: 4),
                         html: (0..<generator.next(4)).map { _ in
-                            generator.next(2) == 0 ? .text(text(upTo: 5)) : .escaped(JSONEscapedText(text(upTo: 5)))
+                            switch generator.next(3) {
+                            case 0: .text(text(upTo: 5))
+                            case 1: .utf8(Array(text(upTo: 5).utf8))
+                            default: .escaped(JSONEscapedText(text(upTo: 5)))
+                            }
                         }, text: text(upTo: 8)))
             }
             let direct = lowered.written

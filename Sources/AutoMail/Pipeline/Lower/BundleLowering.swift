@@ -373,7 +373,7 @@ struct BundleLowering {
             if let own = content.footer?.text {
                 let rendered =
                     findings.markdown[MarkdownKey(own, settings)] ?? RenderedMarkdown(markdown: own, settings: settings)
-                footer = (rendered, .source(layout.fragment(rendered.html, role: .footer)), nil)
+                footer = (rendered, .utf8(layout.fragmentBytes(rendered.html, role: .footer)), nil)
             } else {
                 used.formUnion(shared.footerReads)
                 footer = (shared.footer, .prepared(shared.footerHTML.part), shared.footerHTML.escaped)
@@ -397,7 +397,8 @@ struct BundleLowering {
                     document.append(.prepared(pieces[index].part))
                     escaped.append(pieces[index].escaped)
                 case .body:
-                    document.append(.source(layout.fragment(renderedBody.html, role: .body)))
+                    // Styled and rewritten on bytes, escaped for JSON as it is written: never a String.
+                    document.append(.utf8(layout.fragmentBytes(renderedBody.html, role: .body)))
                     escaped.append(nil)
                 case .footer:
                     document.append(footer.html)
@@ -406,11 +407,18 @@ struct BundleLowering {
             }
             // Part by part when their rewrites join into the rewrite of the whole (nearly always).
             var html: [JSONStringPiece] = []
-            if let rewritten = LiquidTemplate.rewrittenParts(document) {
+            if let rewritten = LiquidTemplate.rewrittenPartsKeepingBytes(document) {
                 // One piece a part: `rewritten` holds one for each of `document`, as `escaped` does.
                 html.reserveCapacity(rewritten.count)
-                for (text, escaped) in zip(rewritten, escaped) {
-                    html.append(escaped.map { .escaped($0) } ?? .text(text))
+                for (part, escaped) in zip(rewritten, escaped) {
+                    if let escaped {
+                        html.append(.escaped(escaped))
+                        continue
+                    }
+                    switch part {
+                    case .text(let text): html.append(.text(text))
+                    case .utf8(let bytes): html.append(.utf8(bytes))
+                    }
                 }
             } else {
                 html = [.text(LiquidTemplate.appendingEscapeToOutputs(joining: document))]
@@ -604,7 +612,7 @@ struct LoweredTemplate {
         var size = 256
         for content in locales {
             size += content.subject.utf8.count + content.text.utf8.count + 256
-            for piece in content.html { size += piece.text.utf8.count }
+            for piece in content.html { size += piece.utf8Count }
         }
         var writer = WrittenEntry.Writer(reservingCapacity: size + size / 8)
         writer.beginObject()
