@@ -90,4 +90,25 @@ struct LoweringDifferentialTests {
             #expect(direct.gaps == walked.gaps)
         }
     }
+
+    /// The variables the templates read as flags over the catalog (`UsedVariables`) against the union of
+    /// every template's set of names filtered by the catalog (the definition it replaced).
+    @Test func usedVariablesAgreeWithTheUnionOfNames() {
+        var generator = SplitMix64(state: 31)
+        let names = ["unsubscribe_url", "contact", "contact.first_name", "contact.city", "a", "b", "é", ""]
+        for _ in 0..<1_000 {
+            let catalogNames = (0..<generator.next(6)).map { _ in names[generator.next(names.count)] }
+            let catalog = VariablePositions(catalogNames)
+            var used = UsedVariables(catalog: catalog, always: ["unsubscribe_url"])
+            var union: Set<String> = ["unsubscribe_url"]
+            for _ in 0..<generator.next(5) {
+                let reads = (0..<generator.next(4)).map { _ in
+                    Set((0..<generator.next(4)).map { _ in names[generator.next(names.count)] })
+                }
+                used.insert(catalog.positions(of: reads))
+                for set in reads { union.formUnion(set) }
+            }
+            #expect(catalogNames.filter(used.contains) == catalogNames.filter(union.contains), "\(catalogNames)")
+        }
+    }
 }
