@@ -23,19 +23,32 @@ public enum JSONStringPiece: Sendable {
     case text(String)
     /// A text escaped beforehand: copied.
     case escaped(JSONEscapedText)
+    /// A text given as its UTF-8 bytes, which must be valid UTF-8 (made from a String's bytes by cutting
+    /// and inserting at ASCII bytes only): escaped as it is written, never decoded to be written.
+    case utf8([UInt8])
 
     /// The piece's text.
     public var text: String {
         switch self {
         case .text(let text): text
         case .escaped(let escaped): escaped.text
+        case .utf8(let bytes): String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    /// The number of UTF-8 bytes of ``text``, without making it.
+    public var utf8Count: Int {
+        switch self {
+        case .text(let text): text.utf8.count
+        case .escaped(let escaped): escaped.text.utf8.count
+        case .utf8(let bytes): bytes.count
         }
     }
 
     /// The texts of `pieces` joined: the string they write.
     public static func joined(_ pieces: [JSONStringPiece]) -> String {
         var size = 0
-        for piece in pieces { size += piece.text.utf8.count }
+        for piece in pieces { size += piece.utf8Count }
         var result = ""
         result.reserveCapacity(size)
         for piece in pieces { result += piece.text }

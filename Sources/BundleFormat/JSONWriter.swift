@@ -459,6 +459,8 @@ struct PrettyWithGaps: JSONOutput {
             switch piece {
             case .text(var text): text.withUTF8 { JSONWriter.appendEscaped($0, quoted: false, to: &pretty) }
             case .escaped(let escaped): pretty.append(contentsOf: escaped.escaped)
+            case .utf8(let bytes):
+                bytes.withUnsafeBufferPointer { JSONWriter.appendEscaped($0, quoted: false, to: &pretty) }
             }
         }
         pretty.append(UInt8(ascii: "\""))

@@ -67,18 +67,38 @@ extension LiquidTemplate {
     public enum EscapePart: Sendable {
         case source(String)
         case prepared(PreparedEscapePart)
+        /// A text to rewrite given as its UTF-8 bytes, which must be valid UTF-8 (a String's bytes, or
+        /// bytes made from them by cutting only at ASCII bytes): rewritten on its bytes, never decoded.
+        case utf8([UInt8])
+
+        /// The part's text.
+        var text: String {
+            switch self {
+            case .source(let text): text
+            case .prepared(let prepared): prepared.source
+            case .utf8(let bytes): String(decoding: bytes, as: UTF8.self)
+            }
+        }
+    }
+
+    /// A part rewritten (``rewrittenPartsKeepingBytes(_:)``): a text, or the bytes of a ``EscapePart/utf8(_:)`` part.
+    public enum RewrittenPart: Sendable, Equatable {
+        case text(String)
+        case utf8([UInt8])
+
+        /// The part's text.
+        public var text: String {
+            switch self {
+            case .text(let text): text
+            case .utf8(let bytes): String(decoding: bytes, as: UTF8.self)
+            }
+        }
     }
 
     /// ``appendingEscapeToOutputs(joining:)`` with parts rewritten beforehand where given.
     public static func appendingEscapeToOutputs(joining parts: [EscapePart]) -> String {
         guard let rewrittenParts = rewrittenParts(parts) else {
-            return appendingEscapeToOutputs(
-                parts.map { part in
-                    switch part {
-                    case .source(let text): text
-                    case .prepared(let prepared): prepared.source
-                    }
-                }.joined())
+            return appendingEscapeToOutputs(parts.map(\.text).joined())
         }
         // Joined into a string of their total size (no regrowing).
         var size = 0
@@ -95,23 +115,64 @@ extension LiquidTemplate {
     /// rewritten whole. A prepared part gives its ``PreparedEscapePart/rewrittenText``, so a caller that
     /// holds something made once from it (its bytes escaped for JSON) can use that in its place.
     public static func rewrittenParts(_ parts: [EscapePart]) -> [String]? {
-        var rewrittenParts: [String] = []
+        rewrittenPartsKeepingBytes(parts)?.map(\.text)
+    }
+
+    /// ``rewrittenParts(_:)`` with each ``EscapePart/utf8(_:)`` part rewritten on its bytes and given back as
+    /// bytes (``RewrittenPart/utf8(_:)``): no String is made of it, and its bytes are not validated again.
+    public static func rewrittenPartsKeepingBytes(_ parts: [EscapePart]) -> [RewrittenPart]? {
+        var rewrittenParts: [RewrittenPart] = []
         rewrittenParts.reserveCapacity(parts.count)
         var previousEndsWithBrace = false
         for part in parts {
-            let prepared: PreparedEscapePart
+            let rewritten: RewrittenPart
+            let (first, last): (UInt8?, UInt8?)
             switch part {
-            case .prepared(let given): prepared = given
-            case .source(let text): prepared = PreparedEscapePart(text)
+            case .prepared(let prepared):
+                guard let text = prepared.rewritten else { return nil }
+                (rewritten, first, last) = (.text(text), prepared.first, prepared.last)
+            case .source(let text):
+                let prepared = PreparedEscapePart(text)
+                guard let text = prepared.rewritten else { return nil }
+                (rewritten, first, last) = (.text(text), prepared.first, prepared.last)
+            case .utf8(let bytes):
+                guard let text = rewrittenBytes(bytes) else { return nil }
+                (rewritten, first, last) = (.utf8(text), bytes.first, bytes.last)
             }
-            if previousEndsWithBrace, prepared.first == UInt8(ascii: "{") || prepared.first == UInt8(ascii: "%") {
-                return nil
-            }
-            guard let rewritten = prepared.rewritten else { return nil }
+            if previousEndsWithBrace, first == UInt8(ascii: "{") || first == UInt8(ascii: "%") { return nil }
             rewrittenParts.append(rewritten)
-            if let last = prepared.last { previousEndsWithBrace = last == UInt8(ascii: "{") }
+            if let last { previousEndsWithBrace = last == UInt8(ascii: "{") }
         }
         return rewrittenParts
+    }
+
+    /// The rewrite of the text whose UTF-8 bytes are `bytes` (valid UTF-8), as bytes, when it ends outside
+    /// any output, tag, comment or `raw` body (``PreparedEscapePart/rewrittenText`` of the text); `nil`
+    /// otherwise.
+    static func rewrittenBytes(_ bytes: [UInt8]) -> [UInt8]? {
+        bytes.withUnsafeBufferPointer { buffer -> [UInt8]? in
+            guard nextOpening(in: buffer, from: 0) != nil else { return bytes }
+            guard let (insertions, endsClean) = escapeInsertionsWithoutSpecialTags(buffer) else {
+                // A `raw`, `comment`, `capture` or `assign` tag: the definition, on the decoded text.
+                let result = rewriteByScalars(String(decoding: buffer, as: UTF8.self))
+                return result.endsClean ? Array(result.text.utf8) : nil
+            }
+            guard endsClean else { return nil }
+            guard !insertions.isEmpty else { return bytes }
+            var size = buffer.count
+            for (_, suffix) in insertions { size += suffix.utf8.count }
+            var result: [UInt8] = []
+            result.reserveCapacity(size)
+            var copied = 0
+            for (offset, suffix) in insertions {
+                // Offsets in order, each within the buffer (just before an ASCII byte of the output).
+                result.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[copied..<offset]))
+                result.append(contentsOf: suffix.utf8)
+                copied = offset
+            }
+            result.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[copied...]))
+            return result
+        }
     }
 
     /// Whether `bytes` hold a `{{` or `{%`, and their first and last bytes.

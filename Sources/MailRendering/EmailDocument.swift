@@ -151,6 +151,13 @@ public struct DocumentLayout: Sendable {
         guard isDefault else { return html }
         return styles.map { theme.styled(html, role: role, styles: $0) } ?? theme.styled(html, role: role)
     }
+
+    /// ``fragment(_:role:)`` as its UTF-8 bytes (valid UTF-8), for a caller that goes on with bytes: the
+    /// styled fragment is never made a String, nor its bytes validated again.
+    public func fragmentBytes(_ html: String, role: FragmentRole) -> [UInt8] {
+        guard isDefault else { return Array(html.utf8) }
+        return theme.styledBytes(html, role: role, styles: styles ?? EmailTheme.StyleTable(theme: theme))
+    }
 }
 
 /// Checks a custom layout: exactly one `{{ content }}` slot and at most one `{{ footer }}` slot.

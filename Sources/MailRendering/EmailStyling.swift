@@ -129,6 +129,13 @@ extension EmailTheme {
 
     /// ``styled(_:role:)`` with the styles of `styles` (made from this theme).
     func styled(_ fragment: String, role: FragmentRole, styles: StyleTable) -> String {
+        String(decoding: styledBytes(fragment, role: role, styles: styles), as: UTF8.self)
+    }
+
+    /// ``styled(_:role:styles:)`` as its UTF-8 bytes, without making a String of them (nor validating
+    /// them: they are valid UTF-8, the fragment's own bytes cut only before or after ASCII bytes, a dropped
+    /// scalar taken whole, with ASCII markup between them).
+    func styledBytes(_ fragment: String, role: FragmentRole, styles: StyleTable) -> [UInt8] {
         let bytes = Array(fragment.utf8)
         let liquid = Self.outputAndTagRanges(fragment, bytes: bytes)
         var result: [UInt8] = []
@@ -137,7 +144,7 @@ extension EmailTheme {
         bytes.withUnsafeBufferPointer { bytes in
             styledWalk(bytes, liquid: liquid, role: role, styles: styles, into: &result)
         }
-        return String(decoding: result, as: UTF8.self)
+        return result
     }
 
     /// The byte ranges of the Liquid outputs and tags of `fragment` (whose bytes are `bytes`), as

@@ -30,7 +30,7 @@ struct LoweringDifferentialTests {
     static let localePieces = ["en", "fr", "de", "en-GB", "fr-CA", "zh-Hant", "e", "é"]
 
     /// A template's entry written straight from its parts (`LoweredTemplate.written`, its HTML from pieces
-    /// some of which are escaped beforehand) against the walk of its value (`WrittenEntry(value)`, the
+    /// some of which are escaped beforehand, some given as bytes) against the walk of its value (`WrittenEntry(value)`, the
     /// definition, the pieces joined): the same pretty bytes and the same gaps.
     @Test func writtenEntryAgreesWithTheValueWalk() {
         var generator = SplitMix64(state: 23)
@@ -47,7 +47,11 @@ struct LoweringDifferentialTests {
                     .init(
                         locale: Self.localePieces[generator.next(Self.localePieces.count)], subject: text(upTo: 4),
                         html: (0..<generator.next(4)).map { _ in
-                            generator.next(2) == 0 ? .text(text(upTo: 5)) : .escaped(JSONEscapedText(text(upTo: 5)))
+                            switch generator.next(3) {
+                            case 0: .text(text(upTo: 5))
+                            case 1: .utf8(Array(text(upTo: 5).utf8))
+                            default: .escaped(JSONEscapedText(text(upTo: 5)))
+                            }
                         }, text: text(upTo: 8)))
             }
             let direct = lowered.written
@@ -84,6 +88,27 @@ struct LoweringDifferentialTests {
             let walked = WrittenEntry(LoweredAction.value(of: actions))
             #expect(Array(direct.pretty) == Array(walked.pretty))
             #expect(direct.gaps == walked.gaps)
+        }
+    }
+
+    /// The variables the templates read as flags over the catalog (`UsedVariables`) against the union of
+    /// every template's set of names filtered by the catalog (the definition it replaced).
+    @Test func usedVariablesAgreeWithTheUnionOfNames() {
+        var generator = SplitMix64(state: 31)
+        let names = ["unsubscribe_url", "contact", "contact.first_name", "contact.city", "a", "b", "é", ""]
+        for _ in 0..<1_000 {
+            let catalogNames = (0..<generator.next(6)).map { _ in names[generator.next(names.count)] }
+            let catalog = VariablePositions(catalogNames)
+            var used = UsedVariables(catalog: catalog, always: ["unsubscribe_url"])
+            var union: Set<String> = ["unsubscribe_url"]
+            for _ in 0..<generator.next(5) {
+                let reads = (0..<generator.next(4)).map { _ in
+                    Set((0..<generator.next(4)).map { _ in names[generator.next(names.count)] })
+                }
+                used.insert(catalog.positions(of: reads))
+                for set in reads { union.formUnion(set) }
+            }
+            #expect(catalogNames.filter(used.contains) == catalogNames.filter(union.contains), "\(catalogNames)")
         }
     }
 }

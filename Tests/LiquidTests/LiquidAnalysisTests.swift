@@ -152,9 +152,28 @@ struct LiquidAnalysisTests {
                     if case .prepared(let prepared) = part { #expect(prepared.rewrittenText == text) }
                 }
             }
+            // Some parts given as bytes, as the lowering gives a styled body: rewritten on bytes, the same
+            // rewrite as the parts given as text (the definition).
+            let bytes = mixed.map { part -> LiquidTemplate.EscapePart in
+                guard case .source(let text) = part else { return part }
+                return next(2) == 0 ? .utf8(Array(text.utf8)) : part
+            }
+            #expect(LiquidTemplate.appendingEscapeToOutputs(joining: bytes) == joined, "\(parts), bytes")
+            let byBytes = LiquidTemplate.rewrittenPartsKeepingBytes(bytes)
+            #expect(byBytes?.map(\.text) == LiquidTemplate.rewrittenParts(mixed), "\(parts), bytes by part")
             if parts.count > 1, parts.allSatisfy({ !$0.contains("{{") && !$0.contains("{%") }) { piecewise += 1 }
         }
         #expect(piecewise > 0)
+        // A text given as bytes holding a `capture` (rewritten by scalars, the definition, decoded once).
+        for _ in 0..<1_000 {
+            let special = ["{% capture a %}", "{% endcapture %}", "{% assign b = a %}", "{{ a }}"]
+            let text = (0..<next(8)).map { _ in
+                next(3) == 0 ? special[next(special.count)] : pieces[next(pieces.count)]
+            }.joined()
+            #expect(
+                LiquidTemplate.rewrittenPartsKeepingBytes([.utf8(Array(text.utf8))])?.map(\.text)
+                    == LiquidTemplate.rewrittenParts([.source(text)]), "\(text)")
+        }
         // The case the lowering relies on: a layout's markup around a body and a footer.
         let parts = ["<html><title>", "Hi {{ contact.firstname }}", "</title><body>", "<p>{{ x }}</p>", "</body>"]
         #expect(

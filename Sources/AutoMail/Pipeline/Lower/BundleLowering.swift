@@ -99,7 +99,7 @@ struct BundleLowering {
 
     /// The members that sort after `templates`: the variables the templates read (`used`), and the members
     /// that do not depend on the templates (`independent`: ``independentTail()``).
-    private func tail(used: Set<String>, independent: [String: LateMember]) -> [String: LateMember] {
+    private func tail(used: UsedVariables, independent: [String: LateMember]) -> [String: LateMember] {
         let variables = JSONValue.array(
             variables.contactVariables.filter { used.contains($0.name) }.sorted { $0.name < $1.name }.map {
                 var entry: [String: JSONValue] = ["name": .string($0.name), "type": .string($0.type)]
@@ -118,7 +118,7 @@ struct BundleLowering {
     /// Checks and lowers every template on `options.parallelism` threads, at most `batchSize` ahead of the
     /// last one handed on, and hands each, made into `Lowered` by `finish` on the thread that lowered it,
     /// to `yield` with its id, in increasing id order (UTF-8 bytes; one call at a time, on any of the
-    /// threads); returns the variables they read. When
+    /// threads); returns the variables they read (flags over the catalog). When
     /// two templates share an id (never in a workspace without errors) the later one in workspace order
     /// is the one yielded, as a dictionary keeps it.
     ///
@@ -130,9 +130,10 @@ struct BundleLowering {
         batchSize: Int, finish: @escaping (LoweredTemplate) -> Lowered,
         cached: (restore: (TemplateCache.Entry) -> Lowered, written: (Lowered) -> WrittenEntry)?,
         alongside: (() -> Void)? = nil, _ yield: (String, Lowered) -> Void
-    ) -> Set<String> {
+    ) -> UsedVariables {
         let cache = cached == nil ? nil : options.templateCache
-        var used = Set<String>(["unsubscribe_url"])
+        let catalog = VariablePositions(variables.contactVariables.map(\.name))
+        var used = UsedVariables(catalog: catalog, always: ["unsubscribe_url"])
         // The manifest's footers are shared by most templates: checked and converted once, up front.
         var shared = TextFindings()
         var footerBag = DiagnosticBag()
@@ -174,28 +175,31 @@ struct BundleLowering {
             if let cache, let cached, let cacheKey {
                 let entry = cache.store.load(cacheKey).flatMap { TemplateCache.decode($0, key: cacheKey) }
                 cache.count(hit: entry != nil)
-                if let entry { return (Optional(cached.restore(entry)), entry.reads, [Diagnostic]()) }
+                if let entry {
+                    return (Optional(cached.restore(entry)), catalog.positions(of: [entry.reads]), [Diagnostic]())
+                }
             }
             var bag = DiagnosticBag()
             var conversions = shared
             templateRules.check(template, into: &bag, keeping: &conversions)
             // Never lowered with an error: the lowering expects text the rules accepted.
-            guard !bag.hasErrors else { return (Lowered?.none, Set<String>(), bag.diagnostics) }
-            var reads = Set<String>()
+            guard !bag.hasErrors else { return (Lowered?.none, [Int](), bag.diagnostics) }
+            // Each text's set of variables, looked up in the catalog below (merged only for the cache).
+            var reads: [Set<String>] = []
             let value = lower(
                 template, defaultSender: defaultSender, layout: layout, pieces: pieces, locales: locales,
-                findings: conversions, used: &reads)
+                findings: conversions, reads: &reads)
             let lowered = finish(value)
             // Only a template with nothing to report is kept: a cached one gives no diagnostic back.
             if let cache, let cached, let cacheKey, bag.diagnostics.isEmpty {
-                let entry = TemplateCache.Entry(written: cached.written(lowered), reads: reads)
+                let entry = TemplateCache.Entry(written: cached.written(lowered), reads: Set(reads.joined()))
                 cache.store.store(cacheKey, TemplateCache.encode(entry, key: cacheKey))
             }
-            return (Optional(lowered), reads, bag.diagnostics)
+            return (Optional(lowered), catalog.positions(of: reads), bag.diagnostics)
         } consume: { position, outcome in
             let (value, reads, diagnostics) = outcome
             templateDiagnostics += diagnostics
-            used.formUnion(reads)
+            used.insert(reads)
             if (position + 1) % window == 0 || position + 1 == order.count {
                 options.progress?.update { $0.templatesRendered = position + 1 }
             }
@@ -347,7 +351,7 @@ struct BundleLowering {
     private func lower(
         _ template: Template, defaultSender: String, layout: DocumentLayout,
         pieces: [SharedMarkup], locales prepared: [String: PreparedLocale],
-        findings: TextFindings, used: inout Set<String>
+        findings: TextFindings, reads: inout [Set<String>]
     ) -> LoweredTemplate {
         var lowered = LoweredTemplate(sender: template.sender?.value ?? defaultSender)
         if manifest.consent.effectiveMode == .purpose, let purpose = template.purpose {
@@ -363,7 +367,7 @@ struct BundleLowering {
             let shared = prepared[locale] ?? preparedLocale(locale, layout: layout, shared: findings)
             let settings = shared.settings
             for source in [subject, body] + (content.footer.map { [$0.text] } ?? []) + (preheader.map { [$0] } ?? []) {
-                used.formUnion(findings.reads[TextKey(source)] ?? Self.reads(of: source))
+                reads.append(findings.reads[TextKey(source)] ?? Self.reads(of: source))
             }
             let renderedBody =
                 findings.markdown[MarkdownKey(body, settings)]
@@ -373,9 +377,9 @@ struct BundleLowering {
             if let own = content.footer?.text {
                 let rendered =
                     findings.markdown[MarkdownKey(own, settings)] ?? RenderedMarkdown(markdown: own, settings: settings)
-                footer = (rendered, .source(layout.fragment(rendered.html, role: .footer)), nil)
+                footer = (rendered, .utf8(layout.fragmentBytes(rendered.html, role: .footer)), nil)
             } else {
-                used.formUnion(shared.footerReads)
+                reads.append(shared.footerReads)
                 footer = (shared.footer, .prepared(shared.footerHTML.part), shared.footerHTML.escaped)
             }
             // The layout's markup is the same in every document (its head in every document of a locale):
@@ -397,7 +401,8 @@ struct BundleLowering {
                     document.append(.prepared(pieces[index].part))
                     escaped.append(pieces[index].escaped)
                 case .body:
-                    document.append(.source(layout.fragment(renderedBody.html, role: .body)))
+                    // Styled and rewritten on bytes, escaped for JSON as it is written: never a String.
+                    document.append(.utf8(layout.fragmentBytes(renderedBody.html, role: .body)))
                     escaped.append(nil)
                 case .footer:
                     document.append(footer.html)
@@ -406,11 +411,18 @@ struct BundleLowering {
             }
             // Part by part when their rewrites join into the rewrite of the whole (nearly always).
             var html: [JSONStringPiece] = []
-            if let rewritten = LiquidTemplate.rewrittenParts(document) {
+            if let rewritten = LiquidTemplate.rewrittenPartsKeepingBytes(document) {
                 // One piece a part: `rewritten` holds one for each of `document`, as `escaped` does.
                 html.reserveCapacity(rewritten.count)
-                for (text, escaped) in zip(rewritten, escaped) {
-                    html.append(escaped.map { .escaped($0) } ?? .text(text))
+                for (part, escaped) in zip(rewritten, escaped) {
+                    if let escaped {
+                        html.append(.escaped(escaped))
+                        continue
+                    }
+                    switch part {
+                    case .text(let text): html.append(.text(text))
+                    case .utf8(let bytes): html.append(.utf8(bytes))
+                    }
                 }
             } else {
                 html = [.text(LiquidTemplate.appendingEscapeToOutputs(joining: document))]
@@ -604,7 +616,7 @@ struct LoweredTemplate {
         var size = 256
         for content in locales {
             size += content.subject.utf8.count + content.text.utf8.count + 256
-            for piece in content.html { size += piece.text.utf8.count }
+            for piece in content.html { size += piece.utf8Count }
         }
         var writer = WrittenEntry.Writer(reservingCapacity: size + size / 8)
         writer.beginObject()
