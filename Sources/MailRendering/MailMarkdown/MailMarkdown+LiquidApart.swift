@@ -35,6 +35,7 @@ extension MailMarkdown {
         var holdsTag = [Bool](repeating: false, count: placeholders.count)
         var isAutolink = [Bool](repeating: false, count: placeholders.count)
         var order: [Int] = []
+        order.reserveCapacity(placeholders.count)
         var autolinks = 0
         for (index, placeholder) in placeholders.enumerated() {
             switch placeholder.construct.kind {
@@ -45,13 +46,21 @@ extension MailMarkdown {
                 autolinks += 1
             case .output, .tag:
                 guard placeholder.construct.rawBody == nil else { return false }
-                let bytes = placeholder.source.utf8
-                var offset = 0
-                for byte in bytes {
-                    if byte == UInt8(ascii: "<") || (byte == UInt8(ascii: "{") && offset >= 2) { return false }
-                    if byte == UInt8(ascii: "%"), offset == 1 || offset == 2 { holdsTag[index] = true }
-                    offset += 1
+                // Read on its contiguous bytes (a native string's), not through the view's iterator.
+                var source = placeholder.source
+                let (fits, tag) = source.withUTF8 { bytes -> (Bool, Bool) in
+                    var tag = false
+                    for offset in 0..<bytes.count {
+                        let byte = bytes[offset]
+                        if byte == UInt8(ascii: "<") || (byte == UInt8(ascii: "{") && offset >= 2) {
+                            return (false, tag)
+                        }
+                        if byte == UInt8(ascii: "%"), offset == 1 || offset == 2 { tag = true }
+                    }
+                    return (true, tag)
                 }
+                guard fits else { return false }
+                holdsTag[index] = tag
                 construct[index] = true
                 order.append(index)
             }
@@ -113,20 +122,21 @@ extension MailMarkdown {
     /// The constructs of `document`'s source, each once, in order, a line feed between them: a text with
     /// the Liquid constructs of the HTML fragment when ``keepsLiquidApart(_:)`` is true.
     static func constructSkeleton(of document: ProtectedMarkdown) -> String {
-        var skeleton = ""
-        // Room for every construct at once: most of the placeholders are constructs.
+        // Gathered as bytes, room for every construct at once (a `String` append cost more than its bytes).
+        var skeleton: [UInt8] = []
         var room = 0
         for placeholder in document.placeholders { room += placeholder.source.utf8.count + 1 }
         skeleton.reserveCapacity(room)
         for placeholder in document.placeholders {
             switch placeholder.construct.kind {
             case .output, .tag:
-                skeleton += placeholder.source
-                skeleton += "\n"
+                var source = placeholder.source
+                source.withUTF8 { skeleton.append(contentsOf: $0) }
+                skeleton.append(UInt8(ascii: "\n"))
             case .autolink, .lessThan: continue
             }
         }
-        return skeleton
+        return String(decoding: skeleton, as: UTF8.self)
     }
 }
 
