@@ -149,7 +149,7 @@ struct MailMarkdownHTMLWriter {
             case .marker(let index):
                 let marker = reader.markers[index]
                 guard marker.valid else {
-                    out += marker.raw
+                    marker.raw.write(to: &out)
                     continue
                 }
                 if let prefix = marker.prefix { out.append(prefix) }
