@@ -64,6 +64,29 @@ private func htmlFragment(of conversion: MarkdownConversion) -> (html: String, i
     return (html, conversion.issues)
 }
 
+/// What `check` needs of a Markdown body whose Liquid has a block tag: its issues, and its HTML fragment
+/// unless that fragment is known without writing it to hold the Liquid as its source holds it.
+public struct MarkdownLiquidCheck: Sendable {
+    /// The issues (`checkMarkdown(_:)`).
+    public var issues: [MarkdownIssue]
+    /// The HTML fragment (`renderHTMLFragment(markdown:).html`), or `nil` when it was not written because it
+    /// holds the constructs of the template it was checked against, alike (`hasConstructs(alikeIn:)` is
+    /// true of it), with every Liquid tag outside every element (`VisibleContent.blockTagsStandOutsideElements`
+    /// is true of it): then neither its Liquid nor any of its paths needs a look. Also `nil` past the Markdown
+    /// bounds (a `.tooComplex` issue), where nothing is converted.
+    public var html: String?
+}
+
+/// Checks a Markdown body whose Liquid parsed as `template`, writing its HTML fragment only when what the
+/// converted-Liquid check (AM622) reads of it is not known without it (``MarkdownLiquidCheck/html``).
+public func checkMarkdown(_ markdown: String, keepingLiquidOf template: LiquidTemplate) -> MarkdownLiquidCheck {
+    let conversion = MarkdownConversion(markdown: markdown, writing: .htmlUnlessLiquidKeptApart(template))
+    guard !conversion.keepsLiquidApart, !conversion.issues.contains(where: { $0.kind == .tooComplex }) else {
+        return MarkdownLiquidCheck(issues: conversion.issues, html: nil)
+    }
+    return MarkdownLiquidCheck(issues: conversion.issues, html: htmlFragment(of: conversion).html)
+}
+
 /// Checks a Markdown body without rendering it: the issues of `renderHTMLFragment(markdown:)`.
 public func checkMarkdown(_ markdown: String) -> [MarkdownIssue] {
     MarkdownConversion(markdown: markdown, writesHTML: false).issues
@@ -96,6 +119,29 @@ struct MarkdownConversion {
     /// ``unwrapTagParagraphs(in:document:)`` over the written HTML, the definition of what the writer does
     /// as it writes them (``TagParagraphs``).
     init(markdown: String, typography: Typography = .none, writesHTML: Bool = true, unwrapsAfterWriting: Bool = false) {
+        self.init(
+            markdown: markdown, typography: typography, writing: writesHTML ? .html : .none,
+            unwrapsAfterWriting: unwrapsAfterWriting)
+    }
+
+    /// What a conversion writes.
+    enum Writing {
+        /// The HTML.
+        case html
+        /// Nothing: the issues alone.
+        case none
+        /// The HTML unless the reader shows that it keeps the Liquid of `template` apart from its markup
+        /// (``MailMarkdown/keepsLiquidApart(_:)`` and `template.hasConstructs(alikeIn:)` of the constructs):
+        /// then nothing, and ``keepsLiquidApart`` is true.
+        case htmlUnlessLiquidKeptApart(LiquidTemplate)
+    }
+
+    /// With ``Writing/htmlUnlessLiquidKeptApart(_:)``, whether the HTML was left unwritten because it holds the
+    /// template's constructs alike, every `{%` outside every element.
+    private(set) var keepsLiquidApart = false
+
+    /// Converts `markdown`, writing what `writing` asks for.
+    init(markdown: String, typography: Typography = .none, writing: Writing, unwrapsAfterWriting: Bool = false) {
         if let reason = MarkdownBounds.problem(in: markdown) {
             protectedDocument = ProtectedMarkdown(source: "")
             protectedHTML = ""
@@ -134,9 +180,21 @@ struct MarkdownConversion {
             return lower..<max(lower, upper)
         }
 
+        let reader = MailMarkdown(document.text)
+        let writesHTML: Bool
+        switch writing {
+        case .html: writesHTML = true
+        case .none: writesHTML = false
+        case .htmlUnlessLiquidKeptApart(let template):
+            let kept =
+                reader.keepsLiquidApart(document)
+                && template.hasConstructs(alikeIn: MailMarkdown.constructSkeleton(of: document))
+            keepsLiquidApart = kept
+            writesHTML = !kept
+        }
         guard writesHTML else {
             // What the hooks below record, without the HTML: code ranges, and the issue of each link.
-            MailMarkdown(document.text).callHooks(
+            reader.callHooks(
                 MailMarkdown.Hooks(
                     inlineCode: { raw, _ in
                         recorder.codeRanges.append(document.sourceRange(ofProtected: protectedRange(of: source(raw))))
@@ -191,10 +249,9 @@ struct MarkdownConversion {
         let html: String
         if unwrapsAfterWriting {
             html = Self.unwrapTagParagraphs(
-                in: MailMarkdown(document.text).html(hooks: hooks, lineBreaks: true), document: document)
+                in: reader.html(hooks: hooks, lineBreaks: true), document: document)
         } else {
-            html = MailMarkdown(document.text).html(
-                hooks: hooks, lineBreaks: true, unwrapping: TagParagraphs(document))
+            html = reader.html(hooks: hooks, lineBreaks: true, unwrapping: TagParagraphs(document))
         }
         protectedHTML = typography.apply(toProtectedHTML: Self.markButtons(in: html))
 

@@ -182,15 +182,15 @@ extension MailMarkdown {
         let c = bytes[i]
         if c == 0x2A || c == 0x5F {
             if i + 1 < end, bytes[i + 1] == 0x2A || bytes[i + 1] == 0x5F {
-                marker = Marker(style: .bold, raw: [c, bytes[i + 1]], lower: start, upper: start + 2)
+                marker = Marker(style: .bold, raw: MarkerBytes(c, bytes[i + 1]), lower: start, upper: start + 2)
                 i += 2
             } else {
-                marker = Marker(style: .italic, raw: [c], lower: start, upper: start + 1)
+                marker = Marker(style: .italic, raw: MarkerBytes(c), lower: start, upper: start + 1)
                 i += 1
             }
         } else {
             guard isChar(i + 1, 0x7E) else { return false }
-            marker = Marker(style: .strikethrough, raw: [0x7E, 0x7E], lower: start, upper: start + 2)
+            marker = Marker(style: .strikethrough, raw: MarkerBytes(0x7E, 0x7E), lower: start, upper: start + 2)
             i += 2
         }
         let index = markers.count
@@ -242,14 +242,14 @@ extension MailMarkdown {
                         markers[index].suffix = markers[index].raw.popLast()
                         markers[index].closing = true
                     } else if !markers[index].raw.isEmpty {
-                        markers[index].prefix = markers[index].raw.removeFirst()
+                        markers[index].prefix = markers[index].raw.popFirst()
                     }
                     boldMarker = index
                 case .italic:
                     if let other = boldMarker {
                         guard markers[index].lower != markers[other].upper else {
                             if let prefix = markers[other].prefix {
-                                markers[other].raw.insert(prefix, at: 0)
+                                markers[other].raw.prepend(prefix)
                             } else if let suffix = markers[other].suffix {
                                 markers[other].raw.append(suffix)
                             }

@@ -45,10 +45,71 @@ struct MailMarkdown {
         case strikethrough = 4
     }
 
+    /// A marker's own bytes, at most two (`*`, `**`, `~~`…), held inline: an array a marker cost an
+    /// allocation, a retain at each copy and a release at the reader's end.
+    struct MarkerBytes: Equatable {
+        private var first: UInt8 = 0
+        private var second: UInt8 = 0
+        private(set) var count = 0
+
+        init(_ first: UInt8) {
+            self.first = first
+            count = 1
+        }
+
+        init(_ first: UInt8, _ second: UInt8) {
+            (self.first, self.second) = (first, second)
+            count = 2
+        }
+
+        var isEmpty: Bool { count == 0 }
+
+        /// Removes and returns the last byte, if any.
+        mutating func popLast() -> UInt8? {
+            guard count > 0 else { return nil }
+            count -= 1
+            return count == 1 ? second : first
+        }
+
+        /// Removes the last byte (there is one: the reader removes it from a marker of two).
+        mutating func removeLast() { _ = popLast() }
+
+        /// Removes and returns the first byte, if any.
+        mutating func popFirst() -> UInt8? {
+            guard count > 0 else { return nil }
+            let byte = first
+            first = second
+            count -= 1
+            return byte
+        }
+
+        /// Adds `byte` in front. The reader gives back only a byte it took (`popFirst`), so there is room: at
+        /// two bytes already nothing changes (never reached).
+        mutating func prepend(_ byte: UInt8) {
+            guard count < 2 else { return }
+            second = first
+            first = byte
+            count += 1
+        }
+
+        /// Adds `byte` at the end; as ``prepend(_:)``, only a byte taken before (`popLast`).
+        mutating func append(_ byte: UInt8) {
+            guard count < 2 else { return }
+            if count == 0 { first = byte } else { second = byte }
+            count += 1
+        }
+
+        /// Appends the bytes to `out`.
+        func write(to out: inout [UInt8]) {
+            if count > 0 { out.append(first) }
+            if count > 1 { out.append(second) }
+        }
+    }
+
     /// An emphasis marker, resolved once its text is read.
     struct Marker {
         var style: Style
-        var raw: [UInt8]
+        var raw: MarkerBytes
         let lower: Int
         let upper: Int
         var closing = false

@@ -149,7 +149,7 @@ struct MailMarkdownHTMLWriter {
             case .marker(let index):
                 let marker = reader.markers[index]
                 guard marker.valid else {
-                    out += marker.raw
+                    marker.raw.write(to: &out)
                     continue
                 }
                 if let prefix = marker.prefix { out.append(prefix) }
@@ -271,32 +271,35 @@ struct TagParagraphs {
     /// least: ``MarkdownConversion/holdsOnlyTags(_:document:)`` on bytes. Such content is ASCII, so any other
     /// byte (a multi-byte scalar's too) answers `false`, as a gap of something other than spaces does there.
     func holdsOnlyTags(_ bytes: [UInt8], from start: Int) -> Bool {
+        bytes.withUnsafeBufferPointer { holdsOnlyTags(UnsafeBufferPointer(rebasing: $0[min(start, $0.count)...])) }
+    }
+
+    /// ``holdsOnlyTags(_:from:)`` on a buffer, whole.
+    func holdsOnlyTags(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let prefix = prefix
         let standsAlone = standsAlone
-        return bytes.withUnsafeBufferPointer { bytes in
-            let count = bytes.count
-            var i = start
-            var found = false
-            while true {
-                while i < count, bytes[i] == 0x20 { i += 1 }
-                guard i < count else { return found }
-                // A token: the prefix, digits, `X`. Every read is checked against `count` first.
-                guard i + prefix.count < count else { return false }
-                for k in 0..<prefix.count where bytes[i + k] != prefix[k] { return false }
-                var cursor = i + prefix.count
-                var value = 0
-                while cursor < count, bytes[cursor] >= 0x30, bytes[cursor] <= 0x39 {
-                    // Past the last placeholder no further digit brings it back (nor overflows).
-                    value = value * 10 + Int(bytes[cursor] - 0x30)
-                    guard value < standsAlone.count else { return false }
-                    cursor += 1
-                }
-                guard cursor > i + prefix.count, cursor < count, bytes[cursor] == UInt8(ascii: "X"),
-                    standsAlone[value]
-                else { return false }
-                found = true
-                i = cursor + 1
+        let count = bytes.count
+        var i = 0
+        var found = false
+        while true {
+            while i < count, bytes[i] == 0x20 { i += 1 }
+            guard i < count else { return found }
+            // A token: the prefix, digits, `X`. Every read is checked against `count` first.
+            guard i + prefix.count < count else { return false }
+            for k in 0..<prefix.count where bytes[i + k] != prefix[k] { return false }
+            var cursor = i + prefix.count
+            var value = 0
+            while cursor < count, bytes[cursor] >= 0x30, bytes[cursor] <= 0x39 {
+                // Past the last placeholder no further digit brings it back (nor overflows).
+                value = value * 10 + Int(bytes[cursor] - 0x30)
+                guard value < standsAlone.count else { return false }
+                cursor += 1
             }
+            guard cursor > i + prefix.count, cursor < count, bytes[cursor] == UInt8(ascii: "X"),
+                standsAlone[value]
+            else { return false }
+            found = true
+            i = cursor + 1
         }
     }
 }

@@ -18,6 +18,10 @@ struct TextFindings {
     /// for the converted-Liquid checks (only of a text within the Markdown bounds: one past them is not
     /// converted).
     var convertedHTML: [TextKey: String] = [:]
+    /// The texts with a Liquid tag whose conversion `check` left unwritten, as nothing in it is for the
+    /// converted-Liquid checks to find (`MarkdownLiquidCheck.html` is `nil`: the conversion holds the
+    /// source's constructs alike with every tag outside every element, or the Markdown is past its bounds).
+    var convertedLiquidSettled: Set<TextKey> = []
     var reads: [TextKey: Set<String>] = [:]
     var liquid: [TextKey: ParsedLiquid] = [:]
 }

@@ -435,14 +435,28 @@ struct TemplateRules {
             issues = rendered.issues
         } else if Self.needsConvertedCheck(source) {
             // `check` writes no text part: the HTML is enough to parse what a sender parses.
-            let fragment =
-                (repeatedTexts.mayHold(source) ? repeatedTexts.fragments[TextKey(source)] : nil)
-                ?? MailRendering.renderHTMLFragment(markdown: source)
-            // Kept for `checkConvertedLiquid` when the Markdown was within its bounds (converted).
-            if !fragment.issues.contains(where: { $0.kind == .tooComplex }) {
-                findings.convertedHTML[TextKey(source)] = fragment.html
+            let key = TextKey(source)
+            if let fragment = repeatedTexts.mayHold(source) ? repeatedTexts.fragments[key] : nil {
+                // Kept for `checkConvertedLiquid` when the Markdown was within its bounds (converted) and
+                // its Liquid parsed (else nothing reads it, and a text alone does not write it).
+                if !fragment.issues.contains(where: { $0.kind == .tooComplex }), findings.liquid[key] != nil {
+                    findings.convertedHTML[key] = fragment.html
+                }
+                issues = fragment.issues
+            } else if let template = findings.liquid[key]?.template {
+                // The HTML only when the reader cannot tell what AM622 reads of it (`MarkdownLiquidCheck`):
+                // without it, `checkConvertedLiquid` has nothing to look at.
+                let checked = MailRendering.checkMarkdown(source, keepingLiquidOf: template)
+                if let html = checked.html {
+                    findings.convertedHTML[key] = html
+                } else {
+                    findings.convertedLiquidSettled.insert(key)
+                }
+                issues = checked.issues
+            } else {
+                // Liquid that did not parse is not checked once converted: the issues are enough.
+                issues = MailRendering.checkMarkdown(source)
             }
-            issues = fragment.issues
         } else {
             issues =
                 (repeatedTexts.mayHold(source) ? repeatedTexts.issues[TextKey(source)] : nil)
@@ -485,7 +499,9 @@ struct TemplateRules {
         into bag: inout DiagnosticBag, keeping findings: inout TextFindings
     ) {
         let key = TextKey(sourceText)
-        guard Self.needsConvertedCheck(sourceText), let source = findings.liquid[key]?.template else { return }
+        guard Self.needsConvertedCheck(sourceText), let source = findings.liquid[key]?.template,
+            !findings.convertedLiquidSettled.contains(key)
+        else { return }
         // A build checks both parts it writes; `check` the HTML part, whose block structure the text
         // part follows (the text writer adds only white space between blocks). Markdown past its bounds
         // (`markdownComplexityProblem`) is not converted, nor checked here: a conversion at hand says so
