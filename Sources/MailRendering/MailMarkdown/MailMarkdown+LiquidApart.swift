@@ -100,18 +100,7 @@ extension MailMarkdown {
             case .blockquote(let text):
                 guard walk.visit(text) else { return false }
             case .list(let root):
-                var stack: [(list: Int, item: Int)] = [(root, 0)]
-                while let frame = stack.last {
-                    let list = lists[frame.list]
-                    guard frame.item < list.items.count else {
-                        stack.removeLast()
-                        continue
-                    }
-                    stack[stack.count - 1].item += 1
-                    let item = list.items[frame.item]
-                    guard walk.visit(item.text) else { return false }
-                    if let nested = item.nested { stack.append((nested, 0)) }
-                }
+                guard visitItemTexts(ofList: root, { walk.visit($0) }) else { return false }
             case .code, .rule, .image:
                 continue
             }

@@ -157,6 +157,24 @@ struct MailMarkdown {
         var items: [ListItem] = []
     }
 
+    /// Visits the texts of list `root`'s items in the writer's order (an item's text, then its nested
+    /// list, then the next item), without recursion; stops, and returns `false`, when `visit` does.
+    func visitItemTexts(ofList root: Int, _ visit: (Text) -> Bool) -> Bool {
+        var stack: [(list: Int, item: Int)] = [(root, 0)]
+        while let frame = stack.last {
+            let list = lists[frame.list]
+            guard frame.item < list.items.count else {
+                stack.removeLast()
+                continue
+            }
+            stack[stack.count - 1].item += 1
+            let item = list.items[frame.item]
+            guard visit(item.text) else { return false }
+            if let nested = item.nested { stack.append((nested, 0)) }
+        }
+        return true
+    }
+
     enum Block {
         case paragraph(Text)
         case heading(Int, Text)

@@ -28,18 +28,9 @@ extension MailMarkdown {
             case .paragraph(let text), .heading(_, let text), .blockquote(let text):
                 callHooks(hooks, in: text)
             case .list(let root):
-                // The writer's order: an item's text, then its nested list, then the next item.
-                var stack: [(list: Int, item: Int)] = [(root, 0)]
-                while let frame = stack.last {
-                    let list = lists[frame.list]
-                    guard frame.item < list.items.count else {
-                        stack.removeLast()
-                        continue
-                    }
-                    stack[stack.count - 1].item += 1
-                    let item = list.items[frame.item]
-                    callHooks(hooks, in: item.text)
-                    if let nested = item.nested { stack.append((nested, 0)) }
+                _ = visitItemTexts(ofList: root) { text in
+                    callHooks(hooks, in: text)
+                    return true
                 }
             case .code(let raw, _, _):
                 _ = hooks.codeBlock(raw, "")
