@@ -41,6 +41,8 @@ extension LiquidTemplate {
         let rewritten: String?
         let first: UInt8?
         let last: UInt8?
+        /// Whether the text holds a `capture` or `assign` tag (``LiquidTemplate/holdsBindingTag(_:)``).
+        let bindsNames: Bool
 
         /// The rewrite (``LiquidTemplate/appendingEscapeToOutputs(_:)`` of the text), when the text ends
         /// outside any output, tag, comment or `raw` body: what ``LiquidTemplate/rewrittenParts(_:)`` gives
@@ -54,6 +56,7 @@ extension LiquidTemplate {
             let (hasMarkup, first, last) = copy.withUTF8 { LiquidTemplate.markupAndEnds(of: $0) }
             self.first = first
             self.last = last
+            bindsNames = hasMarkup && copy.withUTF8 { LiquidTemplate.holdsBindingTag($0) }
             if hasMarkup {
                 let result = LiquidTemplate.rewrite(source)
                 rewritten = result.endsClean ? result.text : nil
@@ -77,6 +80,15 @@ extension LiquidTemplate {
             case .source(let text): text
             case .prepared(let prepared): prepared.source
             case .utf8(let bytes): String(decoding: bytes, as: UTF8.self)
+            }
+        }
+
+        /// Whether the part holds a `capture` or `assign` tag.
+        var bindsNames: Bool {
+            switch self {
+            case .source(var text): text.withUTF8 { LiquidTemplate.holdsBindingTag($0) }
+            case .prepared(let prepared): prepared.bindsNames
+            case .utf8(let bytes): bytes.withUnsafeBufferPointer { LiquidTemplate.holdsBindingTag($0) }
             }
         }
     }
@@ -121,6 +133,9 @@ extension LiquidTemplate {
     /// ``rewrittenParts(_:)`` with each ``EscapePart/utf8(_:)`` part rewritten on its bytes and given back as
     /// bytes (``RewrittenPart/utf8(_:)``): no String is made of it, and its bytes are not validated again.
     public static func rewrittenPartsKeepingBytes(_ parts: [EscapePart]) -> [RewrittenPart]? {
+        // A name a part captures prints bare in the parts after it (`capturedMarkupNames`), and an
+        // `assign` of it anywhere undoes that: with more than one part, such a join is rewritten whole.
+        if parts.count > 1, parts.contains(where: \.bindsNames) { return nil }
         var rewrittenParts: [RewrittenPart] = []
         rewrittenParts.reserveCapacity(parts.count)
         var previousEndsWithBrace = false
@@ -173,6 +188,25 @@ extension LiquidTemplate {
             result.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[copied...]))
             return result
         }
+    }
+
+    /// Whether `bytes` hold a tag named `capture` or `assign` (`{%`, an optional `-`, white space, the
+    /// name): a name one binds changes how the outputs that print it are rewritten, in any part of a join.
+    static func holdsBindingTag(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while let open = nextOpening(in: bytes, from: i) {
+            // `nextOpening` checked `open + 1 < bytes.count`; every later index is checked before it is read.
+            i = open + 2
+            guard bytes[open + 1] == UInt8(ascii: "%") else { continue }
+            var j = open + 2
+            if j < bytes.count, bytes[j] == UInt8(ascii: "-") { j += 1 }
+            while j < bytes.count, isWhitespaceByte(bytes[j]) { j += 1 }
+            let start = j
+            while j < bytes.count, isWordByte(bytes[j]) { j += 1 }
+            let name = UnsafeBufferPointer(rebasing: bytes[start..<j])
+            if name.elementsEqual("capture".utf8) || name.elementsEqual("assign".utf8) { return true }
+        }
+        return false
     }
 
     /// Whether `bytes` hold a `{{` or `{%`, and their first and last bytes.

@@ -132,6 +132,9 @@ struct LiquidAnalysisTests {
             "{{", "}}", "{%", "%}", "{", "}", "%", "-", " ", "a", "name", " | escape", " | upcase", "\"}}\"",
             "{{ a }}", "{% raw %}", "{% endraw %}", "{% comment %}", "{% endcomment %}", "{% if a %}",
             "{% endif %}", "<p>", "é", "\n", "{{- b -}}", "{{ c | escape }}",
+            // A name captured in one part and printed in another prints bare; an `assign` undoes that.
+            "{% capture a %}<b>x</b>{% endcapture %}", "{%- assign a = b -%}", "{% capture c %}",
+            "{% endcapture %}",
         ]
         var random = SplitMix64(state: 0x9E37_79B9_7F4A_7C15)
         func next(_ bound: Int) -> Int { random.next(bound) }
@@ -174,6 +177,13 @@ struct LiquidAnalysisTests {
                 LiquidTemplate.rewrittenPartsKeepingBytes([.utf8(Array(text.utf8))])?.map(\.text)
                     == LiquidTemplate.rewrittenParts([.source(text)]), "\(text)")
         }
+        // A capture in the body, printed in the template's own footer: bare, as in the whole text.
+        let captured = ["<p>{% capture link %}<a href=\"x\">x</a>{% endcapture %}</p>", "<p>{{ link }}</p>"]
+        #expect(LiquidTemplate.rewrittenParts(captured.map { .source($0) }) == nil)
+        #expect(
+            LiquidTemplate.appendingEscapeToOutputs(joining: captured)
+                == LiquidTemplate.appendingEscapeToOutputs(captured.joined()))
+        #expect(LiquidTemplate.appendingEscapeToOutputs(captured.joined()).hasSuffix("<p>{{ link }}</p>"))
         // The case the lowering relies on: a layout's markup around a body and a footer.
         let parts = ["<html><title>", "Hi {{ contact.firstname }}", "</title><body>", "<p>{{ x }}</p>", "</body>"]
         #expect(
