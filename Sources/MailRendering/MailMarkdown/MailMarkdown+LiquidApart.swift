@@ -148,16 +148,17 @@ private struct LiquidApartWalk {
     /// Whether the writer writes `text`'s paragraph without its `<p>`: plain text only, which is tokens of
     /// placeholders that stand alone and spaces (``TagParagraphs/holdsOnlyTags(_:from:)``, as the writer asks).
     func isUnwrapped(_ text: MailMarkdown.Text) -> Bool {
-        guard let unwrapping, !text.parts.isEmpty else { return false }
+        let parts = reader.parts(text)
+        guard let unwrapping, let first = parts.first else { return false }
         // Most such paragraphs are one piece, read in place; several are copied together first.
-        if text.parts.count == 1, case .source(let range) = text.parts[0] {
+        if parts.count == 1, case .source(let range) = first {
             // `range` lies within the reader's bytes (a piece of its text).
             return reader.bytes.withUnsafeBufferPointer {
                 unwrapping.holdsOnlyTags(UnsafeBufferPointer(rebasing: $0[range]))
             }
         }
         var written: [UInt8] = []
-        for part in text.parts {
+        for part in parts {
             guard case .source(let range) = part else { return false }
             written += reader.bytes[range]
         }
@@ -167,7 +168,7 @@ private struct LiquidApartWalk {
     /// Meets the tokens of a paragraph of tags alone, at the top level: each may hold `{%` where no element
     /// is open.
     mutating func visitTags(_ text: MailMarkdown.Text) -> Bool {
-        for part in text.parts {
+        for part in reader.parts(text) {
             guard case .source(let range) = part else { return false }
             guard meetTokens(in: range, tagsAllowed: depth <= 0, startIsASCII: true, endIsASCII: true) else {
                 return false
@@ -179,13 +180,15 @@ private struct LiquidApartWalk {
     /// Meets the tokens and counts the emphasis of a text written inside an element; `tokens: false` where
     /// no construct or autolink may stand (a heading).
     mutating func visit(_ text: MailMarkdown.Text, tokens: Bool = true) -> Bool {
-        let parts = text.parts
-        for (index, part) in parts.enumerated() {
+        // Indices are those of the reader's parts (a slice's): `index - 1` and `index + 1` are the neighbours.
+        let parts = reader.parts(text)
+        for index in parts.indices {
+            let part = parts[index]
             switch part {
             case .source(let range):
                 // A token at an end of this piece has the neighbouring piece's bytes beside it once written.
                 func neighbourIsASCII(_ neighbour: Int, last: Bool) -> Bool {
-                    guard neighbour >= 0, neighbour < parts.count else { return true }
+                    guard neighbour >= parts.startIndex, neighbour < parts.endIndex else { return true }
                     switch parts[neighbour] {
                     case .link: return false
                     case .source(let other):
@@ -218,7 +221,7 @@ private struct LiquidApartWalk {
     func holdsEmphasis(_ text: MailMarkdown.Text, depth: Int) -> Bool {
         // Links nest at most `maxLinkDepth` deep: deeper is answered "yes" (unknown), never recursed into.
         guard depth <= MailMarkdown.maxLinkDepth + 1 else { return true }
-        for part in text.parts {
+        for part in reader.parts(text) {
             switch part {
             case .marker(let marker): if reader.markers[marker].valid { return true }
             case .link(let link): if holdsEmphasis(reader.links[link].text, depth: depth + 1) { return true }
@@ -232,14 +235,15 @@ private struct LiquidApartWalk {
     /// its HTML does not end with `#` (its last piece is text not ending with one, or markup), or it is text
     /// alone (the rule then takes text only).
     func headingKeepsMarkup(_ text: MailMarkdown.Text) -> Bool {
-        guard let last = text.parts.last else { return true }
+        let parts = reader.parts(text)
+        guard let last = parts.last else { return true }
         switch last {
         case .source(let range):
             if let byte = reader.bytes[range].last, byte != UInt8(ascii: "#") { return true }
         case .linebreak, .softbreak, .literal, .marker, .code: return true
         case .link: break
         }
-        return text.parts.allSatisfy { part in
+        return parts.allSatisfy { part in
             if case .source = part { return true }
             return false
         }
