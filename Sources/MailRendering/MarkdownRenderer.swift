@@ -180,7 +180,7 @@ struct MarkdownConversion {
             return lower..<max(lower, upper)
         }
 
-        let reader = MailMarkdown(document.text)
+        let reader = MailMarkdown(bytes: document.textBytes)
         let writesHTML: Bool
         switch writing {
         case .html: writesHTML = true

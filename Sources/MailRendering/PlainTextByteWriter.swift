@@ -874,6 +874,13 @@ extension PlainTextWriter {
                 else { break }
                 output.removeLast()
             }
+            // Nothing left, or a last ASCII byte other than ` ` and `\n`: no Character is dropped below, and the
+            // `\n` is added to the bytes, not to the string (which grew it again).
+            guard let last = output.last else { return "" }
+            if last < 0x80, last != 0x20, last != 0x0A {
+                output.append(0x0A)
+                return String(decoding: output, as: UTF8.self)
+            }
             var text = String(decoding: output, as: UTF8.self)
             while text.last == "\n" || text.last == " " { text.removeLast() }
             if !text.isEmpty { text += "\n" }

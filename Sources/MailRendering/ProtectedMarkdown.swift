@@ -21,6 +21,8 @@ final class ProtectedMarkdown: Sendable {
 
     /// The text given to the Markdown reader.
     let text: String
+    /// The UTF-8 bytes of ``text``, which the reader reads (``MailMarkdown/init(bytes:)``).
+    let textBytes: [UInt8]
     /// The token prefix.
     let prefix: String
     /// The token prefix's UTF-8 bytes.
@@ -76,6 +78,7 @@ final class ProtectedMarkdown: Sendable {
         }
         self.continuationOffsets = layout.continuationOffsets
         self.text = String(decoding: layout.output, as: UTF8.self)
+        self.textBytes = layout.output
         self.placeholders = layout.placeholders
         self.blockOutputs = layout.blockOutputs
         self.alone = layout.alone

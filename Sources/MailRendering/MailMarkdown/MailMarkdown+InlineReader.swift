@@ -293,11 +293,22 @@ extension MailMarkdown {
         let open = i
         guard isChar(open, 0x5B) else { return nil }
         guard open < lastClosingBracket else { return nil }
-        if linkMemo.isEmpty { linkMemo = [Int32](repeating: 0, count: end) }
-        var known = Int(linkMemo[open])
+        // The memo covers the positions from the first `[` looked up to the last `]` (a `[` at or past it
+        // starts no link), not the whole text: most bodies have a link or two, which were a table of the
+        // body's size, zeroed. The reader moves forward, so no `[` before the first is looked up; one would
+        // extend the table down (not reached).
+        if linkMemo.isEmpty {
+            linkMemoBase = open
+            linkMemo = [Int32](repeating: 0, count: lastClosingBracket - open)
+        } else if open < linkMemoBase {
+            linkMemo = [Int32](repeating: 0, count: linkMemoBase - open) + linkMemo
+            linkMemoBase = open
+        }
+        // `open - linkMemoBase` is within the memo: `linkMemoBase <= open < lastClosingBracket`.
+        var known = Int(linkMemo[open - linkMemoBase])
         if known == 0 {
             known = depth > Self.maxLinkDepth ? -1 : (parseLink(open: open, depth: depth).map { $0 + 1 } ?? -1)
-            linkMemo[open] = Int32(known)
+            linkMemo[open - linkMemoBase] = Int32(known)
         }
         guard known > 0 else { return nil }
         let index = known - 1

@@ -226,6 +226,8 @@ struct MailMarkdown {
     var urls: [[UInt8]: Range<Int>] = [:]
     /// Link parse results by the position of their `[`: 0 not read yet, -1 no link, else link index + 1.
     var linkMemo: [Int32] = []
+    /// The position of the `[` that `linkMemo[0]` is about.
+    var linkMemoBase = 0
     /// The index of the last `]`: a `[` after it starts no link.
     let lastClosingBracket: Int
     /// Scan tables, built on first use: see ``entityEnd(from:)``, ``closingBracket(from:)`` and
@@ -236,7 +238,12 @@ struct MailMarkdown {
 
     /// Reads `text` (trailing spaces and tabs ignored, as the caller always did for Ink).
     init(_ text: String) {
-        bytes = Array(text.utf8)
+        self.init(bytes: Array(text.utf8))
+    }
+
+    /// Reads the UTF-8 bytes of a text (``ProtectedMarkdown/textBytes``: its own, not copied again).
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
         var end = bytes.count
         while end > 0, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
         self.end = end
