@@ -212,7 +212,7 @@ extension PlainTextWriter {
             if let known = knownValues.last(where: { $0.index == index }) { return known.bytes }
             let placeholder = document.placeholders[index]
             guard placeholder.construct.kind == .output else { return nil }
-            if keyFilter == nil { keyFilter = .some(KeyFilter(settings.knownValues.keys)) }
+            if keyFilter == nil { keyFilter = settings.knownKeys ?? .some(KeyFilter(settings.knownValues.keys)) }
             guard keyFilter??.mayName(placeholder.source) ?? true,
                 let value = settings.value(ofOutput: placeholder.source),
                 !UTF8Text.containsCharacters(value, document.prefix)

@@ -450,6 +450,8 @@ struct TemplateRules {
                 if let html = checked.html {
                     findings.convertedHTML[key] = html
                 } else {
+                    // Room for a template's locales at once: the set grown from empty hashed its keys again.
+                    if findings.convertedLiquidSettled.isEmpty { findings.convertedLiquidSettled.reserveCapacity(4) }
                     findings.convertedLiquidSettled.insert(key)
                 }
                 issues = checked.issues
