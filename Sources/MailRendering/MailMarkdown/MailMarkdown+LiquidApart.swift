@@ -30,10 +30,9 @@ extension MailMarkdown {
     /// `LiquidApartDifferentialTests` holds every `true` to the written HTML.
     func keepsLiquidApart(_ document: ProtectedMarkdown) -> Bool {
         let placeholders = document.placeholders
-        // Each construct's kind, read once: whether it holds `{%` (a tag, or `{{%…`), by placeholder index.
-        var construct = [Bool](repeating: false, count: placeholders.count)
-        var holdsTag = [Bool](repeating: false, count: placeholders.count)
-        var isAutolink = [Bool](repeating: false, count: placeholders.count)
+        // Each construct's kind, read once, by placeholder index: one table of ``LiquidApartWalk/Kind`` bits
+        // (three tables of flags were three allocations a body).
+        var kinds = [UInt8](repeating: 0, count: placeholders.count)
         var order: [Int] = []
         order.reserveCapacity(placeholders.count)
         var autolinks = 0
@@ -42,7 +41,7 @@ extension MailMarkdown {
             case .lessThan: continue
             case .autolink(let url):
                 guard !url.utf8.contains(UInt8(ascii: "{")) else { return false }
-                isAutolink[index] = true
+                kinds[index] |= LiquidApartWalk.isAutolink
                 autolinks += 1
             case .output, .tag:
                 guard placeholder.construct.rawBody == nil else { return false }
@@ -60,8 +59,7 @@ extension MailMarkdown {
                     return (true, tag)
                 }
                 guard fits else { return false }
-                holdsTag[index] = tag
-                construct[index] = true
+                kinds[index] |= LiquidApartWalk.isConstruct | (tag ? LiquidApartWalk.holdsTag : 0)
                 order.append(index)
             }
         }
@@ -82,8 +80,8 @@ extension MailMarkdown {
         guard textHolds else { return false }
 
         var walk = LiquidApartWalk(
-            reader: self, prefix: document.prefixBytes, construct: construct, holdsTag: holdsTag,
-            isAutolink: isAutolink, order: order, unwrapping: TagParagraphs(document))
+            reader: self, prefix: document.prefixBytes, kinds: kinds, order: order,
+            unwrapping: TagParagraphs(document))
         for (position, block) in blocks.enumerated() {
             switch block {
             case .paragraph(let text):
@@ -133,9 +131,14 @@ extension MailMarkdown {
 private struct LiquidApartWalk {
     let reader: MailMarkdown
     let prefix: [UInt8]
-    let construct: [Bool]
-    let holdsTag: [Bool]
-    let isAutolink: [Bool]
+    /// Each placeholder's kind: ``isConstruct``, ``holdsTag`` and ``isAutolink`` bits.
+    let kinds: [UInt8]
+    /// A Liquid construct of the source (an output or a tag).
+    static let isConstruct: UInt8 = 1
+    /// A construct holding `{%`.
+    static let holdsTag: UInt8 = 2
+    /// An autolink.
+    static let isAutolink: UInt8 = 4
     /// The constructs' placeholder indices, in order.
     let order: [Int]
     let unwrapping: TagParagraphs?
@@ -258,21 +261,23 @@ private struct LiquidApartWalk {
     ) -> Bool {
         guard !range.isEmpty else { return true }
         // The tables and counts as locals: the scan's closure then captures no `self`.
-        let (construct, isAutolink, order, holdsTag) = (construct, isAutolink, order, holdsTag)
+        let (kinds, order) = (kinds, order)
         var nextConstruct = self.nextConstruct
         var autolinksMet = self.autolinksMet
         var fits = true
         let complete = reader.bytes.withUnsafeBufferPointer { buffer in
             // `range` lies within the reader's bytes (a piece of its text).
             ProtectedMarkdown.scanTokens(
-                UnsafeBufferPointer(rebasing: buffer[range]), prefix: prefix, placeholderCount: construct.count
+                UnsafeBufferPointer(rebasing: buffer[range]), prefix: prefix, placeholderCount: kinds.count
             ) { token, index in
                 guard fits else { return }
-                guard construct[index] else {
-                    if isAutolink[index] { autolinksMet += 1 }
+                let kind = kinds[index]
+                guard kind & Self.isConstruct != 0 else {
+                    if kind & Self.isAutolink != 0 { autolinksMet += 1 }
                     return
                 }
-                guard nextConstruct < order.count, index == order[nextConstruct], !holdsTag[index] || tagsAllowed,
+                guard nextConstruct < order.count, index == order[nextConstruct],
+                    kind & Self.holdsTag == 0 || tagsAllowed,
                     token.lowerBound > 0 || startIsASCII, token.upperBound < range.count || endIsASCII
                 else {
                     fits = false
