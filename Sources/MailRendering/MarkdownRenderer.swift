@@ -107,10 +107,39 @@ struct MarkdownConversion {
     let protectedHTML: String
     let issues: [MarkdownIssue]
 
-    /// What the reader's hooks saw.
+    /// What the reader's hooks saw, and what they read: each hook captures this one object alone (a closure
+    /// capturing one reference uses it as its context; capturing the document, the declarations and the
+    /// recorder, each hook's context was an allocation of its own).
     private final class Recorder {
+        let document: ProtectedMarkdown
+        let declarations: Declarations
         var codeRanges: [Range<Int>] = []
         var issues: [MarkdownIssue] = []
+
+        init(document: ProtectedMarkdown, declarations: Declarations) {
+            self.document = document
+            self.declarations = declarations
+        }
+
+        /// The fragment's Markdown, a slice of `document.text`.
+        func source(_ range: Range<Int>) -> Substring {
+            let utf8 = document.text.utf8
+            let lower = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+            let upper = utf8.index(lower, offsetBy: range.count)
+            return Substring(utf8[lower..<upper])
+        }
+
+        /// The protected text's scalar range of `markdown`, a slice of `document.text`.
+        func protectedRange(of markdown: Substring) -> Range<Int> {
+            let lower = document.protectedOffset(of: markdown.startIndex)
+            let upper = document.protectedOffset(of: markdown.endIndex)
+            return lower..<max(lower, upper)
+        }
+
+        /// Records the source range of the code whose Markdown is `raw`.
+        func recordCode(_ raw: Range<Int>) {
+            codeRanges.append(document.sourceRange(ofProtected: protectedRange(of: source(raw))))
+        }
     }
 
     /// Converts `markdown`; without `writesHTML`, only finds its issues (the same issues: the hooks
@@ -155,8 +184,8 @@ struct MarkdownConversion {
         }
         let document = ProtectedMarkdown(source: markdown)
         protectedDocument = document
-        let recorder = Recorder()
         let declarations = Self.urlDeclarations(in: document)
+        let recorder = Recorder(document: document, declarations: declarations)
         var issues: [MarkdownIssue] = []
         for declaration in declarations.ordered {
             if let issue = Self.checkURL(
@@ -167,20 +196,7 @@ struct MarkdownConversion {
             }
         }
 
-        let utf8 = document.text.utf8
-        /// The fragment's Markdown, a slice of `document.text`.
-        func source(_ range: Range<Int>) -> Substring {
-            let lower = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
-            let upper = utf8.index(lower, offsetBy: range.count)
-            return Substring(utf8[lower..<upper])
-        }
-        func protectedRange(of markdown: Substring) -> Range<Int> {
-            let lower = document.protectedOffset(of: markdown.startIndex)
-            let upper = document.protectedOffset(of: markdown.endIndex)
-            return lower..<max(lower, upper)
-        }
-
-        let reader = MailMarkdown(document.text)
+        let reader = MailMarkdown(bytes: document.textBytes)
         let writesHTML: Bool
         switch writing {
         case .html: writesHTML = true
@@ -197,18 +213,18 @@ struct MarkdownConversion {
             reader.callHooks(
                 MailMarkdown.Hooks(
                     inlineCode: { raw, _ in
-                        recorder.codeRanges.append(document.sourceRange(ofProtected: protectedRange(of: source(raw))))
+                        recorder.recordCode(raw)
                         return ""
                     },
                     codeBlock: { raw, _ in
-                        recorder.codeRanges.append(document.sourceRange(ofProtected: protectedRange(of: source(raw))))
+                        recorder.recordCode(raw)
                         return ""
                     },
                     link: { raw, _, isImage in
-                        let markdown = source(raw)
+                        let markdown = recorder.source(raw)
                         if let issue = Self.linkIssue(
-                            markdown: markdown, isImage: isImage, range: protectedRange(of: markdown),
-                            declarations: declarations, document: document)
+                            markdown: markdown, isImage: isImage, range: recorder.protectedRange(of: markdown),
+                            declarations: recorder.declarations, document: recorder.document)
                         {
                             recorder.issues.append(issue)
                         }
@@ -221,11 +237,11 @@ struct MarkdownConversion {
         }
         let hooks = MailMarkdown.Hooks(
             inlineCode: { raw, html in
-                recorder.codeRanges.append(document.sourceRange(ofProtected: protectedRange(of: source(raw))))
-                return Self.literalAutolinks(in: html, document: document)
+                recorder.recordCode(raw)
+                return Self.literalAutolinks(in: html, document: recorder.document)
             },
             codeBlock: { raw, html in
-                recorder.codeRanges.append(document.sourceRange(ofProtected: protectedRange(of: source(raw))))
+                recorder.recordCode(raw)
                 var html = html
                 if html.hasPrefix("<pre><code class=\""), let close = html.firstRange(of: "\">") {
                     let language = html[html.index(html.startIndex, offsetBy: 18)..<close.lowerBound]
@@ -233,14 +249,14 @@ struct MarkdownConversion {
                         html = "<pre><code>" + html[close.upperBound...]
                     }
                 }
-                return Self.literalAutolinks(in: html, document: document)
+                return Self.literalAutolinks(in: html, document: recorder.document)
             },
             link: { raw, html, isImage in
-                let markdown = source(raw)
+                let markdown = recorder.source(raw)
                 let (rewritten, issue) = Self.rewriteLink(
                     markdown: markdown, html: html, isImage: isImage,
-                    range: protectedRange(of: markdown),
-                    declarations: declarations, document: document)
+                    range: recorder.protectedRange(of: markdown),
+                    declarations: recorder.declarations, document: recorder.document)
                 if let issue { recorder.issues.append(issue) }
                 return rewritten
             })

@@ -212,7 +212,7 @@ extension PlainTextWriter {
             if let known = knownValues.last(where: { $0.index == index }) { return known.bytes }
             let placeholder = document.placeholders[index]
             guard placeholder.construct.kind == .output else { return nil }
-            if keyFilter == nil { keyFilter = .some(KeyFilter(settings.knownValues.keys)) }
+            if keyFilter == nil { keyFilter = settings.knownKeys ?? .some(KeyFilter(settings.knownValues.keys)) }
             guard keyFilter??.mayName(placeholder.source) ?? true,
                 let value = settings.value(ofOutput: placeholder.source),
                 !UTF8Text.containsCharacters(value, document.prefix)
@@ -873,6 +873,13 @@ extension PlainTextWriter {
                 guard output.count == 1 || (output[output.count - 2] < 0x80 && output[output.count - 2] != 0x0D)
                 else { break }
                 output.removeLast()
+            }
+            // Nothing left, or a last ASCII byte other than ` ` and `\n`: no Character is dropped below, and the
+            // `\n` is added to the bytes, not to the string (which grew it again).
+            guard let last = output.last else { return "" }
+            if last < 0x80, last != 0x20, last != 0x0A {
+                output.append(0x0A)
+                return String(decoding: output, as: UTF8.self)
             }
             var text = String(decoding: output, as: UTF8.self)
             while text.last == "\n" || text.last == " " { text.removeLast() }

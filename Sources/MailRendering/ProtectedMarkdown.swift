@@ -21,6 +21,8 @@ final class ProtectedMarkdown: Sendable {
 
     /// The text given to the Markdown reader.
     let text: String
+    /// The UTF-8 bytes of ``text``, which the reader reads (``MailMarkdown/init(bytes:)``).
+    let textBytes: [UInt8]
     /// The token prefix.
     let prefix: String
     /// The token prefix's UTF-8 bytes.
@@ -76,6 +78,7 @@ final class ProtectedMarkdown: Sendable {
         }
         self.continuationOffsets = layout.continuationOffsets
         self.text = String(decoding: layout.output, as: UTF8.self)
+        self.textBytes = layout.output
         self.placeholders = layout.placeholders
         self.blockOutputs = layout.blockOutputs
         self.alone = layout.alone
@@ -498,15 +501,41 @@ final class ProtectedMarkdown: Sendable {
             while i < count, bytes[i] >= 0x61, bytes[i] <= 0x7A { i += 1 }
             // `start...i` lies within the buffer; the longest name with a role has 10 letters.
             guard i - start <= 10 else { return .other }
-            switch String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self) {
-            case "if", "unless", "case": return .opener
-            case "elsif", "else", "when": return .middle
-            case "endif", "endunless", "endcase": return .closer
-            case "capture": return .capture
-            case "endcapture": return .endcapture
-            default: return .other
+            // The name's bytes folded into two words and compared with the names' (no `String` made of it):
+            // `start..<i` lies within the buffer.
+            let key = Self.roleKey(UnsafeBufferPointer(rebasing: bytes[start..<i]))
+            return Self.roleKeys.first(where: { $0.key == key })?.role ?? .other
+        }
+    }
+
+    /// A name of at most 16 bytes as two words, its bytes in order, and its length: equal exactly for
+    /// equal names.
+    struct RoleKey: Equatable {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        var count = 0
+    }
+
+    /// ``RoleKey`` of `name` (at most 16 bytes).
+    static func roleKey(_ name: UnsafeBufferPointer<UInt8>) -> RoleKey {
+        var key = RoleKey(count: name.count)
+        for (offset, byte) in name.prefix(16).enumerated() {
+            if offset < 8 {
+                key.low |= UInt64(byte) << UInt64(8 * offset)
+            } else {
+                key.high |= UInt64(byte) << UInt64(8 * (offset - 8))
             }
         }
+        return key
+    }
+
+    /// The names with a role, as ``RoleKey``s.
+    static let roleKeys: [(key: RoleKey, role: TagRole)] = [
+        ("if", TagRole.opener), ("unless", .opener), ("case", .opener), ("elsif", .middle), ("else", .middle),
+        ("when", .middle), ("endif", .closer), ("endunless", .closer), ("endcase", .closer), ("capture", .capture),
+        ("endcapture", .endcapture),
+    ].map { name, role in
+        (Array(name.utf8).withUnsafeBufferPointer { roleKey($0) }, role)
     }
 
     /// The name of a `{% … %}` placeholder's tag (`if`, `endif`…), or `""`: the definition

@@ -153,12 +153,28 @@ public struct ConversionSettings: Sendable, Hashable {
     public var typography: Typography
     /// Values by Liquid path (`legal.publisher`): a bare `{{ legal.publisher }}` output in the text part
     /// is replaced by its value. A value holding `{{`, `{%` or a line break is left as Liquid.
-    public var knownValues: [String: String]
+    public var knownValues: [String: String] {
+        didSet { knownKeys = Self.keyFilter(of: knownValues) }
+    }
+    /// The quick "no" of the text writer's known-value lookups, made once with the values (a locale's
+    /// settings serve every text of the locale), not once a text: `nil` without values, `.some(nil)` when a
+    /// key is not ASCII.
+    private(set) var knownKeys: PlainTextWriter.ByteWriter.KeyFilter??
 
     /// Creates settings.
     public init(typography: Typography = .none, knownValues: [String: String] = [:]) {
         self.typography = typography
         self.knownValues = knownValues
+        knownKeys = Self.keyFilter(of: knownValues)
+    }
+
+    private static func keyFilter(of values: [String: String]) -> PlainTextWriter.ByteWriter.KeyFilter?? {
+        values.isEmpty ? nil : .some(PlainTextWriter.ByteWriter.KeyFilter(values.keys))
+    }
+
+    /// Equal typography and known values (the key filter follows from the values).
+    public static func == (lhs: ConversionSettings, rhs: ConversionSettings) -> Bool {
+        lhs.typography == rhs.typography && lhs.knownValues == rhs.knownValues
     }
 
     /// Hashes the typography and the number of known values, not the values: settings are keys beside

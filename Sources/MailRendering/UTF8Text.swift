@@ -179,12 +179,14 @@ enum UTF8Text {
 /// with every run of whitespace read as one space and the ends trimmed: it usually stops at the
 /// first differing byte.
 public func haveSameWords(_ a: String, _ b: String) -> Bool {
+    var (a, b) = (a, b)
+    // Most texts compared (a body and its translation) differ in their first ASCII bytes: answered there,
+    // before the two passes of `isSimple` over both texts.
+    if a.withUTF8({ left in b.withUTF8 { right in UTF8Text.wordsDifferEarly(left, right) } }) { return false }
     guard UTF8Text.isSimple(a), UTF8Text.isSimple(b) else {
         func words(_ text: String) -> [Substring] { text.split(whereSeparator: \.isWhitespace) }
         return words(a).joined(separator: " ") == words(b).joined(separator: " ")
     }
-    var a = a
-    var b = b
     return a.withUTF8 { left in
         b.withUTF8 { right in
             var x = UTF8Text.WordBytes(bytes: left)
@@ -199,6 +201,53 @@ public func haveSameWords(_ a: String, _ b: String) -> Bool {
 }
 
 extension UTF8Text {
+    /// Whether `a` and `b` (UTF-8) surely hold different words (``haveSameWords(_:_:)`` is `false`), known
+    /// from an ASCII start alike up to a difference; `false` when it is not known so.
+    ///
+    /// The two are read side by side while both read ASCII other than `\r`, each run of ASCII whitespace
+    /// (U+0009...U+000C, U+0020) read as one separator, and the run is followed by ASCII or the end (so its
+    /// last byte is a Character of its own: no combining mark joins it). Up to there the words are the
+    /// same. At the first ASCII byte that differs (one side's byte may end its word at a separator such as
+    /// above, or its text), the words joined with spaces differ at that point, and no Unicode equivalence
+    /// undoes it: an ASCII scalar has no decomposition, and no mark is reordered across it. Any other
+    /// byte (`\r`, non-ASCII, whose whitespace and Characters the bytes do not tell) gives up: `false`.
+    static func wordsDifferEarly(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        @inline(__always) func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0C) }
+        /// Past the run of spaces at `i` (none, if `i` is not a space), or `nil` when `\r` or a non-ASCII byte
+        /// follows it.
+        func skipSpaces(_ bytes: UnsafeBufferPointer<UInt8>, from i: Int) -> Int? {
+            var i = i
+            while i < bytes.count, isSpace(bytes[i]) { i += 1 }
+            return i < bytes.count && (bytes[i] >= 0x80 || bytes[i] == 0x0D) ? nil : i
+        }
+        // Leading whitespace is no word (every index read is below its buffer's count).
+        guard var i = skipSpaces(a, from: 0), var j = skipSpaces(b, from: 0) else { return false }
+        while i < a.count, j < b.count {
+            let (x, y) = (a[i], b[j])
+            guard x < 0x80, y < 0x80, x != 0x0D, y != 0x0D else { return false }
+            switch (isSpace(x), isSpace(y)) {
+            case (true, true):
+                // A separator on both sides; one text's words may end there, the other's not.
+                guard let nextI = skipSpaces(a, from: i), let nextJ = skipSpaces(b, from: j) else { return false }
+                (i, j) = (nextI, nextJ)
+                if (i == a.count) != (j == b.count) { return true }
+            case (false, false):
+                if x != y { return true }
+                (i, j) = (i + 1, j + 1)
+            case (true, false):
+                // `a`'s word ends (its run followed by ASCII or the end), `b`'s goes on.
+                return skipSpaces(a, from: i) != nil
+            case (false, true):
+                return skipSpaces(b, from: j) != nil
+            }
+        }
+        // One text ended within a word: the other's word goes on if an ASCII word byte follows (else not
+        // known here).
+        if i < a.count { return !isSpace(a[i]) && a[i] < 0x80 && a[i] != 0x0D }
+        if j < b.count { return !isSpace(b[j]) && b[j] < 0x80 && b[j] != 0x0D }
+        return false
+    }
+
     /// The bytes of simple text with each run of whitespace read as one space, none at either end.
     /// The whitespace of simple text is U+0009...U+000C, U+0020 (no U+000D there), U+0085, U+00A0
     /// and U+202F (`C2 85`, `C2 A0`, `E2 80 AF`).

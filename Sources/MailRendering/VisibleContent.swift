@@ -284,13 +284,7 @@ public struct VisibleContent: Sendable, Equatable {
         if hiddenElements.contains(name) || attributes["hidden"] != nil { return true }
         if attributes["aria-hidden"]?.lowercased() == "true", name != "a" { return true }
         guard let style = attributes["style"] else { return false }
-        let declarations = style.lowercased().split(separator: ";").map { declaration -> (String, String) in
-            let parts = declaration.split(separator: ":", maxSplits: 1)
-            let property = parts.first.map { String($0).filter { !$0.isWhitespace } } ?? ""
-            var value = parts.count > 1 ? String(parts[1]).filter { !$0.isWhitespace } : ""
-            if value.hasSuffix("!important") { value.removeLast("!important".count) }
-            return (property, value)
-        }
+        let declarations = styleDeclarations(style)
         func value(_ property: String) -> String? { declarations.last { $0.0 == property }?.1 }
         func isZero(_ text: String?) -> Bool {
             guard let text else { return false }
@@ -312,6 +306,39 @@ public struct VisibleContent: Sendable, Equatable {
         if let clip = value("clip"), clip.hasPrefix("rect(0") { return true }
         if let indent = value("text-indent"), indent.hasPrefix("-") { return true }
         return false
+    }
+
+    /// The declarations of a `style` attribute: lowercased, split at `;` (empty ones dropped), each split at
+    /// its first `:` into a property and a value without whitespace, the value without `!important`. An ASCII
+    /// style is read on its bytes (each byte a Character but `\r\n`, which no split separates and which is
+    /// whitespace as its two bytes are; ASCII whitespace is U+0009...U+000D and U+0020, and `lowercased()`
+    /// maps `A`...`Z` alone); ``styleDeclarationsByCharacters(_:)`` is the definition and the path for others.
+    static func styleDeclarations(_ style: String) -> [(String, String)] {
+        guard style.utf8.allSatisfy({ $0 < 0x80 }) else { return styleDeclarationsByCharacters(style) }
+        let bytes = style.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+        func isWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+        func string(_ piece: ArraySlice<UInt8>) -> String {
+            String(decoding: piece.filter { !isWhitespace($0) }, as: UTF8.self)
+        }
+        // `split` of the bytes: the same rules of empty pieces and `maxSplits` as that of the Characters.
+        return bytes.split(separator: UInt8(ascii: ";")).map { declaration -> (String, String) in
+            let parts = declaration.split(separator: UInt8(ascii: ":"), maxSplits: 1)
+            let property = parts.first.map(string) ?? ""
+            var value = parts.count > 1 ? string(parts[1]) : ""
+            if value.hasSuffix("!important") { value.removeLast("!important".count) }
+            return (property, value)
+        }
+    }
+
+    /// ``styleDeclarations(_:)`` by Characters: the definition.
+    static func styleDeclarationsByCharacters(_ style: String) -> [(String, String)] {
+        style.lowercased().split(separator: ";").map { declaration -> (String, String) in
+            let parts = declaration.split(separator: ":", maxSplits: 1)
+            let property = parts.first.map { String($0).filter { !$0.isWhitespace } } ?? ""
+            var value = parts.count > 1 ? String(parts[1]).filter { !$0.isWhitespace } : ""
+            if value.hasSuffix("!important") { value.removeLast("!important".count) }
+            return (property, value)
+        }
     }
 
     static func matches(_ scalars: [Unicode.Scalar], at index: Int, _ literal: String) -> Bool {
@@ -355,38 +382,54 @@ public struct VisibleContent: Sendable, Equatable {
     static func attributes(_ scalars: ArraySlice<Unicode.Scalar>) -> [String: String] {
         var result: [String: String] = [:]
         let text = Array(scalars)
+        /// `properties.isWhitespace`, answered for ASCII without the property table (U+0009...U+000D, U+0020).
+        func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.isASCII
+                ? scalar == " " || (scalar.value >= 0x09 && scalar.value <= 0x0D) : scalar.properties.isWhitespace
+        }
+        /// The scalars `text[range]` as a string, made at once (a scalar appended at a time grew it).
+        func string(_ range: Range<Int>) -> String {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(range.count)
+            for scalar in text[range] {
+                if scalar.isASCII {
+                    bytes.append(UInt8(scalar.value))
+                } else if let encoded = UTF8.encode(scalar) {
+                    bytes.append(contentsOf: encoded)
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var index = 0
         while index < text.count {
-            while index < text.count, text[index].properties.isWhitespace { index += 1 }
+            while index < text.count, isWhitespace(text[index]) { index += 1 }
             guard index < text.count else { break }
             if text[index] == "/" {
                 result["/"] = ""
                 index += 1
                 continue
             }
-            var name = ""
-            while index < text.count, !text[index].properties.isWhitespace, text[index] != "=", text[index] != "/" {
-                name.unicodeScalars.append(text[index])
+            let nameStart = index
+            while index < text.count, !isWhitespace(text[index]), text[index] != "=", text[index] != "/" {
                 index += 1
             }
-            while index < text.count, text[index].properties.isWhitespace { index += 1 }
+            let name = string(nameStart..<index)
+            while index < text.count, isWhitespace(text[index]) { index += 1 }
             var value = ""
             if index < text.count, text[index] == "=" {
                 index += 1
-                while index < text.count, text[index].properties.isWhitespace { index += 1 }
+                while index < text.count, isWhitespace(text[index]) { index += 1 }
                 if index < text.count, text[index] == "\"" || text[index] == "'" {
                     let quote = text[index]
                     index += 1
-                    while index < text.count, text[index] != quote {
-                        value.unicodeScalars.append(text[index])
-                        index += 1
-                    }
+                    let valueStart = index
+                    while index < text.count, text[index] != quote { index += 1 }
+                    value = string(valueStart..<index)
                     index += 1
                 } else {
-                    while index < text.count, !text[index].properties.isWhitespace {
-                        value.unicodeScalars.append(text[index])
-                        index += 1
-                    }
+                    let valueStart = index
+                    while index < text.count, !isWhitespace(text[index]) { index += 1 }
+                    value = string(valueStart..<index)
                 }
             }
             if !name.isEmpty, result[name.lowercased()] == nil { result[name.lowercased()] = decodeReferences(value) }

@@ -25,4 +25,39 @@ struct InkParityTests {
         #expect(
             differences.isEmpty, "\(differences.count) differences: \(differences.prefix(10).joined(separator: "\n"))")
     }
+
+    /// A list item's line read after its nested list is kept as a text of its own (`ListItem.continued`: the
+    /// item's parts cannot grow in place past the nested items'), and written, hooks included, as Ink wrote
+    /// it: in the item's text, before the nested list, as the same line read before that list is.
+    @Test(arguments: [
+        (" - a\n   - b\n c *d* [l](u)", " - a\n c *d* [l](u)\n   - b"),
+        (" - a\n   - b\n c\n   - d\n e `f`", " - a\n c\n e `f`\n   - d"),
+        (" 1. a\n    1. b\n x **y**\n z", " 1. a\n x **y**\n z\n    1. b"),
+    ])
+    func lineAfterANestedListJoinsItsItem(after: String, before: String) {
+        var calls: [[String]] = [[], []]
+        for (index, source) in [after, before].enumerated() {
+            let hooks = MailMarkdown.Hooks(
+                inlineCode: { raw, html in
+                    calls[index].append("code \(raw.count)")
+                    return html
+                },
+                codeBlock: { $1 },
+                link: { raw, html, _ in
+                    calls[index].append("link \(raw.count)")
+                    return html
+                })
+            _ = MailMarkdown(source).html(hooks: hooks)
+        }
+        let hooks = MailMarkdown.Hooks(inlineCode: { $1 }, codeBlock: { $1 }, link: { _, html, _ in html })
+        #expect(MailMarkdown(after).html(hooks: hooks) == MailMarkdown(before).html(hooks: hooks))
+        #expect(calls[0] == calls[1])
+    }
+
+    @Test func lineAfterANestedListIsWrittenBeforeIt() {
+        let hooks = MailMarkdown.Hooks(inlineCode: { $1 }, codeBlock: { $1 }, link: { _, html, _ in html })
+        #expect(
+            MailMarkdown(" - a\n   - b\n c *d*").html(hooks: hooks)
+                == "<ul><li>a c <em>d</em><ul><li>b</li></ul></li></ul>")
+    }
 }

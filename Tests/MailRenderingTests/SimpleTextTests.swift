@@ -129,6 +129,31 @@ struct SimpleTextTests {
         }
     }
 
+    /// `haveSameWords`' early answer (``UTF8Text/wordsDifferEarly(_:_:)``) on texts alike in their start and
+    /// differing after it, ASCII and not, with the marks, `\r` and whitespace that could fool a byte reading:
+    /// held to the normalised comparison, the definition, and never `true` where the words are the same.
+    @Test func earlyDifferenceAgreesWithNormalisedComparison() {
+        var generator = Generator(state: 37)
+        let pieces = [
+            "a", "b", "ab", " ", "  ", "\n", "\t", "\u{B}", "\u{C}", "\r", "\r\n", "\u{301}", "e\u{301}", "\u{E9}",
+            "\u{A0}", "\u{85}", "\u{600}", "\u{2028}", "{{ x }}", ".",
+        ]
+        let normalised = { (text: String) in text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        for _ in 0..<8_000 {
+            let start = generator.string(pieces, upTo: 4)
+            let a = start + generator.string(pieces, upTo: 4)
+            let b = start + generator.string(pieces, upTo: 4)
+            let same = normalised(a) == normalised(b)
+            #expect(haveSameWords(a, b) == same, "\(a.debugDescription) \(b.debugDescription)")
+            var (x, y) = (a, b)
+            let early = x.withUTF8 { left in y.withUTF8 { right in UTF8Text.wordsDifferEarly(left, right) } }
+            #expect(!(early && same), "\(a.debugDescription) \(b.debugDescription)")
+        }
+        // Bodies and their translations: told apart at their first word.
+        var (x, y) = ("Bonjour {{ contact.firstname }},", "Hi {{ contact.firstname }},")
+        #expect(x.withUTF8 { left in y.withUTF8 { right in UTF8Text.wordsDifferEarly(left, right) } })
+    }
+
     /// The link text the rewrite keeps from the writer's `<a>`, on bytes, against its Character definition;
     /// the URL is drawn apart from the HTML's so that near misses (a combining mark, `\r\n`, a precomposed
     /// letter against a decomposed one) are tried.

@@ -16,6 +16,35 @@ struct VisibleContentScanDifferentialTests {
         "abcdefgh", "{{ x }}", "<h1>", "</h1>", "<colgroup>", "<hra>", "<meta2>", "中文", "<pre><code>", "</code></pre>",
     ]
 
+    /// `VisibleContent.styleDeclarations`, read on the bytes of an ASCII style, against its Character
+    /// definition: the same declarations, in order, on styles with `\r\n`, empty declarations, doubled `:`,
+    /// capitals, `!important` and non-ASCII pieces (which take the definition).
+    @Test func styleDeclarationsAgreeWithTheCharacterDefinition() {
+        let pieces = [
+            "display", "DISPLAY", ":", ";", " ", "\t", "\r\n", "\n", "\r", "none", "!important", "!IMPORTANT", "0",
+            "px", "Opacity", "-", "\u{B}", "\u{C}", "\u{1F}", "é", "\u{A0}", "a",
+        ]
+        var generator = SplitMix64(state: 0xB7)
+        for _ in 0..<4_000 {
+            let style = generator.string(pieces, upTo: 14)
+            let fast = VisibleContent.styleDeclarations(style)
+            let definition = VisibleContent.styleDeclarationsByCharacters(style)
+            #expect(
+                fast.map { [$0.0, $0.1] } == definition.map { [$0.0, $0.1] }, "\(style.debugDescription)")
+        }
+    }
+
+    /// The attributes' ASCII whitespace (U+0009...U+000D and U+0020) is `properties.isWhitespace` of ASCII.
+    @Test func asciiWhitespaceIsTheUnicodeProperty() {
+        for value in 0..<0x80 {
+            let scalar = Unicode.Scalar(UInt8(value))
+            #expect(scalar.properties.isWhitespace == (value == 0x20 || (0x09...0x0D).contains(value)), "\(value)")
+        }
+        let attributes = VisibleContent.attributes(
+            ArraySlice(" Style = \"Color:Red\"\u{A0}hidden\r\nalt='a b' x=é/".unicodeScalars))
+        #expect(attributes == ["style": "Color:Red", "hidden": "", "alt": "a b", "x": "é/"])
+    }
+
     @Test func tagScanAgreesWithByteByByteScan() {
         var generator = SplitMix64(state: 0xB1)
         for _ in 0..<4_000 {

@@ -156,10 +156,48 @@ extension MailMarkdown {
         while i < end {
             if isNewline(i) { break }
             if bytes[i] == 0x3E { i += 1 }
-            text.parts += readLine(at: &i).parts
+            let line = readLine(at: &i)
+            // The lines' parts follow each other in `blockParts` (nothing else is written there while a
+            // quote is read): the text grows in place.
+            text = joined(text, line)
         }
         blocks.append(.blockquote(text))
         return i
+    }
+
+    /// `text` followed by `next`, both in ``blockParts``: `text`'s range grown when `next` follows it there,
+    /// else both copied to the end (not reached: the reader writes them one after the other).
+    mutating func joined(_ text: Text, _ next: Text) -> Text {
+        if text.range.upperBound == next.range.lowerBound {
+            return Text(range: text.range.lowerBound..<next.range.upperBound)
+        }
+        let start = blockParts.count
+        blockParts.append(contentsOf: blockParts[text.range])
+        blockParts.append(contentsOf: blockParts[next.range])
+        return Text(range: start..<blockParts.count)
+    }
+
+    /// Reads a line that continues `item`: a space, then the line's text. The item's text grows in place
+    /// when it ends where the new parts begin (most items), else the space and the line are a text of
+    /// their own, written after it (``ListItem/continued``): copying the item's text to the end there could
+    /// take time quadratic in its lines.
+    mutating func continueItem(_ item: inout ListItem, at i: inout Int) {
+        let start = blockParts.count
+        blockParts.append(.literal(" "))
+        _ = readLine(at: &i)
+        // The line's parts are the next in `blockParts`, right after the space.
+        let partsEnd = blockParts.count
+        if let last = item.continued.last {
+            if last.range.upperBound == start {
+                item.continued[item.continued.count - 1] = Text(range: last.range.lowerBound..<partsEnd)
+            } else {
+                item.continued.append(Text(range: start..<partsEnd))
+            }
+        } else if item.text.range.upperBound == start {
+            item.text = Text(range: item.text.range.lowerBound..<partsEnd)
+        } else {
+            item.continued.append(Text(range: start..<partsEnd))
+        }
     }
 
     /// A fence of three or more backticks, its language, the code up to the same fence at a line start.
@@ -220,9 +258,7 @@ extension MailMarkdown {
         i = start
         func addTextToLastItem(_ list: inout ListNode, _ i: inout Int, _ reader: inout MailMarkdown) -> Bool {
             guard !list.items.isEmpty else { return false }
-            let text = reader.readLine(at: &i)
-            list.items[list.items.count - 1].text.parts.append(.literal(" "))
-            list.items[list.items.count - 1].text.parts += text.parts
+            reader.continueItem(&list.items[list.items.count - 1], at: &i)
             return true
         }
         loop: while i < end {

@@ -7,18 +7,28 @@ extension MailMarkdown {
 
     /// Reads formatted text from `i` up to `terminator` (not consumed), a paragraph break or the end.
     /// `linkFailed` is set when a link nested in link text (`terminator` `]`) failed: the enclosing
-    /// link then fails too (Ink reached the same failure from the same place).
-    mutating func readText(at i: inout Int, terminator: UInt8?, depth: Int) -> (text: Text, linkFailed: Bool) {
-        var text = Text()
-        // Most texts have a few parts: room for them at once rather than a regrowth at each doubling.
-        text.parts.reserveCapacity(8)
+    /// link then fails too (Ink reached the same failure from the same place). `inLink`: the text is a
+    /// link's, its parts kept in ``linkParts`` (else in ``blockParts``).
+    ///
+    /// A block's text is written at the end of ``blockParts``, taken into a local array while it is read:
+    /// no other block's text is read meanwhile (a link's text goes to ``linkParts``). A link's text is
+    /// gathered at the end of ``scratch`` (a link's text read within it is gathered after it, and moved out
+    /// before it goes on), then moved to ``linkParts`` at once.
+    mutating func readText(
+        at i: inout Int, terminator: UInt8?, depth: Int, inLink: Bool = false
+    ) -> (text: Text, linkFailed: Bool) {
+        // The parts are appended to a local array (no access to `self` checked at each append): the array
+        // taken out of `self`, put back below.
+        var scratch: [Part] = []
+        if inLink { swap(&scratch, &self.scratch) } else { swap(&scratch, &blockParts) }
+        let base = scratch.count
         var pending = i
         var spaces = 0
         var activeStyles: UInt8 = 0
         var active: [Int] = []
 
-        func flush(_ text: inout Text, _ pending: inout Int, _ i: Int) {
-            if pending < i { text.parts.append(.source(pending..<i)) }
+        func flush(_ scratch: inout [Part], _ pending: inout Int, _ i: Int) {
+            if pending < i { scratch.append(.source(pending..<i)) }
             pending = i
         }
 
@@ -49,11 +59,11 @@ extension MailMarkdown {
             }
             if let terminator, c == terminator, !previousIsBackslash(i) { break }
             if c < 0x80 ? (c >= 0x0A && c <= 0x0D) : isNewline(i) {
-                flush(&text, &pending, i)
+                flush(&scratch, &pending, i)
                 let next = after(i)
                 guard next < end else { break }
                 if previousIsBackslash(i) || spaces >= 2 {
-                    text.parts.append(.linebreak)
+                    scratch.append(.linebreak)
                     i = next
                     pending = i
                     continue
@@ -62,7 +72,7 @@ extension MailMarkdown {
                 case 0x0A, 0x23, 0x3C, 0x60, 0x2D: break
                 case 0x0D where after(next) == next + 2: break
                 default:
-                    if !isWhitespace(next) { text.parts.append(.softbreak) }
+                    if !isWhitespace(next) { scratch.append(.softbreak) }
                     i = next
                     pending = i
                     continue
@@ -74,7 +84,7 @@ extension MailMarkdown {
                 let next = after(i)
                 guard next < end else { break }
                 if isWhitespace(next) {
-                    flush(&text, &pending, i)
+                    flush(&scratch, &pending, i)
                     i = next
                     pending = i
                     continue
@@ -82,16 +92,17 @@ extension MailMarkdown {
             }
             switch c {
             case 0x2A, 0x5F, 0x7E:
-                flush(&text, &pending, i)
-                if readMarker(at: &i, activeStyles: &activeStyles, active: &active, text: &text) {
+                flush(&scratch, &pending, i)
+                if readMarker(at: &i, activeStyles: &activeStyles, active: &active) {
+                    scratch.append(.marker(markers.count - 1))
                     pending = i
                     continue
                 }
             case 0x60:
                 guard !previousIsBackslash(i) else { break }
                 if let (content, close) = inlineCode(from: i) {
-                    flush(&text, &pending, i)
-                    text.parts.append(.code(raw: i..<(close + 1), content: content))
+                    flush(&scratch, &pending, i)
+                    scratch.append(.code(raw: i..<(close + 1), content: content))
                     i = close + 1
                     pending = i
                     continue
@@ -100,21 +111,24 @@ extension MailMarkdown {
                 guard !previousIsBackslash(i) else { break }
                 var j = i
                 if let link = readLink(at: &j, depth: depth + 1, isImage: false, imageStart: i) {
-                    flush(&text, &pending, i)
-                    text.parts.append(.link(link))
+                    flush(&scratch, &pending, i)
+                    scratch.append(.link(link))
                     i = j
                     pending = i
                     continue
                 }
                 if terminator == 0x5D {
-                    return (text, true)
+                    // Its parts dropped, the array put back.
+                    scratch.removeSubrange(base...)
+                    if inLink { swap(&scratch, &self.scratch) } else { swap(&scratch, &blockParts) }
+                    return (Text(), true)
                 }
             case 0x21:
                 guard !previousIsBackslash(i) else { break }
                 var j = i + 1
                 if isChar(j, 0x5B), let link = readLink(at: &j, depth: depth + 1, isImage: true, imageStart: i) {
-                    flush(&text, &pending, i)
-                    text.parts.append(.link(link))
+                    flush(&scratch, &pending, i)
+                    scratch.append(.link(link))
                     i = j
                     pending = i
                     continue
@@ -125,27 +139,27 @@ extension MailMarkdown {
             // Ink's `parseNonTriggeringCharacter`.
             switch c {
             case 0x5C:
-                flush(&text, &pending, i)
+                flush(&scratch, &pending, i)
                 i = after(i)
                 pending = i
             case 0x26:
                 if let entityEnd = entityEnd(from: i) {
                     i = entityEnd
-                    flush(&text, &pending, i)
+                    flush(&scratch, &pending, i)
                 } else {
-                    flush(&text, &pending, i)
-                    text.parts.append(.literal("&amp;"))
+                    flush(&scratch, &pending, i)
+                    scratch.append(.literal("&amp;"))
                     i += 1
                     pending = i
                 }
             case 0x3E:
-                flush(&text, &pending, i)
-                text.parts.append(.literal("&gt;"))
+                flush(&scratch, &pending, i)
+                scratch.append(.literal("&gt;"))
                 i += 1
                 pending = i
             case 0x3C:
-                flush(&text, &pending, i)
-                text.parts.append(.literal("&lt;"))
+                flush(&scratch, &pending, i)
+                scratch.append(.literal("&lt;"))
                 i += 1
                 pending = i
             default:
@@ -155,9 +169,17 @@ extension MailMarkdown {
         // The last text without its trailing whitespace.
         var last = i
         while last > pending, let p = before(last), p >= pending, isWhitespace(p) { last = p }
-        if pending < last { text.parts.append(.source(pending..<last)) }
+        if pending < last { scratch.append(.source(pending..<last)) }
         resolveUnterminated(activeStyles: activeStyles, active: active)
-        return (text, false)
+        guard inLink else {
+            swap(&scratch, &blockParts)
+            return (Text(range: base..<blockParts.count), false)
+        }
+        let start = linkParts.count
+        linkParts.append(contentsOf: scratch[base...])
+        scratch.removeSubrange(base...)
+        swap(&scratch, &self.scratch)
+        return (Text(range: start..<linkParts.count, inLink: true), false)
     }
 
     /// `` `code` `` from the backtick at `i`: the content and the closing backtick.
@@ -172,10 +194,7 @@ extension MailMarkdown {
     }
 
     /// An emphasis marker at `i` (Ink's `TextStyleMarker` and `parseStyleMarker`); `false` when none.
-    mutating func readMarker(
-        at i: inout Int, activeStyles: inout UInt8, active: inout [Int],
-        text: inout Text
-    ) -> Bool {
+    mutating func readMarker(at i: inout Int, activeStyles: inout UInt8, active: inout [Int]) -> Bool {
         guard !previousIsBackslash(i) else { return false }
         let start = i
         var marker: Marker
@@ -220,7 +239,6 @@ extension MailMarkdown {
             activeStyles |= marker.style.rawValue
             active.append(index)
         }
-        text.parts.append(.marker(index))
         return true
     }
 
@@ -275,11 +293,22 @@ extension MailMarkdown {
         let open = i
         guard isChar(open, 0x5B) else { return nil }
         guard open < lastClosingBracket else { return nil }
-        if linkMemo.isEmpty { linkMemo = [Int32](repeating: 0, count: end) }
-        var known = Int(linkMemo[open])
+        // The memo covers the positions from the first `[` looked up to the last `]` (a `[` at or past it
+        // starts no link), not the whole text: most bodies have a link or two, which were a table of the
+        // body's size, zeroed. The reader moves forward, so no `[` before the first is looked up; one would
+        // extend the table down (not reached).
+        if linkMemo.isEmpty {
+            linkMemoBase = open
+            linkMemo = [Int32](repeating: 0, count: lastClosingBracket - open)
+        } else if open < linkMemoBase {
+            linkMemo = [Int32](repeating: 0, count: linkMemoBase - open) + linkMemo
+            linkMemoBase = open
+        }
+        // `open - linkMemoBase` is within the memo: `linkMemoBase <= open < lastClosingBracket`.
+        var known = Int(linkMemo[open - linkMemoBase])
         if known == 0 {
             known = depth > Self.maxLinkDepth ? -1 : (parseLink(open: open, depth: depth).map { $0 + 1 } ?? -1)
-            linkMemo[open] = Int32(known)
+            linkMemo[open - linkMemoBase] = Int32(known)
         }
         guard known > 0 else { return nil }
         let index = known - 1
@@ -295,7 +324,7 @@ extension MailMarkdown {
     /// The index of the link whose `[` is at `open`, or `nil`.
     mutating func parseLink(open: Int, depth: Int) -> Int? {
         var i = open + 1
-        let (text, failed) = readText(at: &i, terminator: 0x5D, depth: depth)
+        let (text, failed) = readText(at: &i, terminator: 0x5D, depth: depth, inLink: true)
         guard !failed, isChar(i, 0x5D) else { return nil }
         i += 1
         guard i < end else { return nil }

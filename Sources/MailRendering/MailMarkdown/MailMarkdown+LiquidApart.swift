@@ -30,10 +30,9 @@ extension MailMarkdown {
     /// `LiquidApartDifferentialTests` holds every `true` to the written HTML.
     func keepsLiquidApart(_ document: ProtectedMarkdown) -> Bool {
         let placeholders = document.placeholders
-        // Each construct's kind, read once: whether it holds `{%` (a tag, or `{{%…`), by placeholder index.
-        var construct = [Bool](repeating: false, count: placeholders.count)
-        var holdsTag = [Bool](repeating: false, count: placeholders.count)
-        var isAutolink = [Bool](repeating: false, count: placeholders.count)
+        // Each construct's kind, read once, by placeholder index: one table of ``LiquidApartWalk/Kind`` bits
+        // (three tables of flags were three allocations a body).
+        var kinds = [UInt8](repeating: 0, count: placeholders.count)
         var order: [Int] = []
         order.reserveCapacity(placeholders.count)
         var autolinks = 0
@@ -42,7 +41,7 @@ extension MailMarkdown {
             case .lessThan: continue
             case .autolink(let url):
                 guard !url.utf8.contains(UInt8(ascii: "{")) else { return false }
-                isAutolink[index] = true
+                kinds[index] |= LiquidApartWalk.isAutolink
                 autolinks += 1
             case .output, .tag:
                 guard placeholder.construct.rawBody == nil else { return false }
@@ -60,8 +59,7 @@ extension MailMarkdown {
                     return (true, tag)
                 }
                 guard fits else { return false }
-                holdsTag[index] = tag
-                construct[index] = true
+                kinds[index] |= LiquidApartWalk.isConstruct | (tag ? LiquidApartWalk.holdsTag : 0)
                 order.append(index)
             }
         }
@@ -82,8 +80,8 @@ extension MailMarkdown {
         guard textHolds else { return false }
 
         var walk = LiquidApartWalk(
-            reader: self, prefix: document.prefixBytes, construct: construct, holdsTag: holdsTag,
-            isAutolink: isAutolink, order: order, unwrapping: TagParagraphs(document))
+            reader: self, prefix: document.prefixBytes, kinds: kinds, order: order,
+            unwrapping: TagParagraphs(document))
         for (position, block) in blocks.enumerated() {
             switch block {
             case .paragraph(let text):
@@ -133,9 +131,14 @@ extension MailMarkdown {
 private struct LiquidApartWalk {
     let reader: MailMarkdown
     let prefix: [UInt8]
-    let construct: [Bool]
-    let holdsTag: [Bool]
-    let isAutolink: [Bool]
+    /// Each placeholder's kind: ``isConstruct``, ``holdsTag`` and ``isAutolink`` bits.
+    let kinds: [UInt8]
+    /// A Liquid construct of the source (an output or a tag).
+    static let isConstruct: UInt8 = 1
+    /// A construct holding `{%`.
+    static let holdsTag: UInt8 = 2
+    /// An autolink.
+    static let isAutolink: UInt8 = 4
     /// The constructs' placeholder indices, in order.
     let order: [Int]
     let unwrapping: TagParagraphs?
@@ -148,16 +151,17 @@ private struct LiquidApartWalk {
     /// Whether the writer writes `text`'s paragraph without its `<p>`: plain text only, which is tokens of
     /// placeholders that stand alone and spaces (``TagParagraphs/holdsOnlyTags(_:from:)``, as the writer asks).
     func isUnwrapped(_ text: MailMarkdown.Text) -> Bool {
-        guard let unwrapping, !text.parts.isEmpty else { return false }
+        let parts = reader.parts(text)
+        guard let unwrapping, let first = parts.first else { return false }
         // Most such paragraphs are one piece, read in place; several are copied together first.
-        if text.parts.count == 1, case .source(let range) = text.parts[0] {
+        if parts.count == 1, case .source(let range) = first {
             // `range` lies within the reader's bytes (a piece of its text).
             return reader.bytes.withUnsafeBufferPointer {
                 unwrapping.holdsOnlyTags(UnsafeBufferPointer(rebasing: $0[range]))
             }
         }
         var written: [UInt8] = []
-        for part in text.parts {
+        for part in parts {
             guard case .source(let range) = part else { return false }
             written += reader.bytes[range]
         }
@@ -167,7 +171,7 @@ private struct LiquidApartWalk {
     /// Meets the tokens of a paragraph of tags alone, at the top level: each may hold `{%` where no element
     /// is open.
     mutating func visitTags(_ text: MailMarkdown.Text) -> Bool {
-        for part in text.parts {
+        for part in reader.parts(text) {
             guard case .source(let range) = part else { return false }
             guard meetTokens(in: range, tagsAllowed: depth <= 0, startIsASCII: true, endIsASCII: true) else {
                 return false
@@ -179,13 +183,15 @@ private struct LiquidApartWalk {
     /// Meets the tokens and counts the emphasis of a text written inside an element; `tokens: false` where
     /// no construct or autolink may stand (a heading).
     mutating func visit(_ text: MailMarkdown.Text, tokens: Bool = true) -> Bool {
-        let parts = text.parts
-        for (index, part) in parts.enumerated() {
+        // Indices are those of the reader's parts (a slice's): `index - 1` and `index + 1` are the neighbours.
+        let parts = reader.parts(text)
+        for index in parts.indices {
+            let part = parts[index]
             switch part {
             case .source(let range):
                 // A token at an end of this piece has the neighbouring piece's bytes beside it once written.
                 func neighbourIsASCII(_ neighbour: Int, last: Bool) -> Bool {
-                    guard neighbour >= 0, neighbour < parts.count else { return true }
+                    guard neighbour >= parts.startIndex, neighbour < parts.endIndex else { return true }
                     switch parts[neighbour] {
                     case .link: return false
                     case .source(let other):
@@ -218,7 +224,7 @@ private struct LiquidApartWalk {
     func holdsEmphasis(_ text: MailMarkdown.Text, depth: Int) -> Bool {
         // Links nest at most `maxLinkDepth` deep: deeper is answered "yes" (unknown), never recursed into.
         guard depth <= MailMarkdown.maxLinkDepth + 1 else { return true }
-        for part in text.parts {
+        for part in reader.parts(text) {
             switch part {
             case .marker(let marker): if reader.markers[marker].valid { return true }
             case .link(let link): if holdsEmphasis(reader.links[link].text, depth: depth + 1) { return true }
@@ -232,14 +238,15 @@ private struct LiquidApartWalk {
     /// its HTML does not end with `#` (its last piece is text not ending with one, or markup), or it is text
     /// alone (the rule then takes text only).
     func headingKeepsMarkup(_ text: MailMarkdown.Text) -> Bool {
-        guard let last = text.parts.last else { return true }
+        let parts = reader.parts(text)
+        guard let last = parts.last else { return true }
         switch last {
         case .source(let range):
             if let byte = reader.bytes[range].last, byte != UInt8(ascii: "#") { return true }
         case .linebreak, .softbreak, .literal, .marker, .code: return true
         case .link: break
         }
-        return text.parts.allSatisfy { part in
+        return parts.allSatisfy { part in
             if case .source = part { return true }
             return false
         }
@@ -254,21 +261,23 @@ private struct LiquidApartWalk {
     ) -> Bool {
         guard !range.isEmpty else { return true }
         // The tables and counts as locals: the scan's closure then captures no `self`.
-        let (construct, isAutolink, order, holdsTag) = (construct, isAutolink, order, holdsTag)
+        let (kinds, order) = (kinds, order)
         var nextConstruct = self.nextConstruct
         var autolinksMet = self.autolinksMet
         var fits = true
         let complete = reader.bytes.withUnsafeBufferPointer { buffer in
             // `range` lies within the reader's bytes (a piece of its text).
             ProtectedMarkdown.scanTokens(
-                UnsafeBufferPointer(rebasing: buffer[range]), prefix: prefix, placeholderCount: construct.count
+                UnsafeBufferPointer(rebasing: buffer[range]), prefix: prefix, placeholderCount: kinds.count
             ) { token, index in
                 guard fits else { return }
-                guard construct[index] else {
-                    if isAutolink[index] { autolinksMet += 1 }
+                let kind = kinds[index]
+                guard kind & Self.isConstruct != 0 else {
+                    if kind & Self.isAutolink != 0 { autolinksMet += 1 }
                     return
                 }
-                guard nextConstruct < order.count, index == order[nextConstruct], !holdsTag[index] || tagsAllowed,
+                guard nextConstruct < order.count, index == order[nextConstruct],
+                    kind & Self.holdsTag == 0 || tagsAllowed,
                     token.lowerBound > 0 || startIsASCII, token.upperBound < range.count || endIsASCII
                 else {
                     fits = false

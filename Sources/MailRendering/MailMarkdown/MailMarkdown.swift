@@ -130,9 +130,19 @@ struct MailMarkdown {
         case link(Int)
     }
 
-    /// Formatted text: Ink's `FormattedText`.
+    /// Formatted text: Ink's `FormattedText`, as a range of the reader's parts (``parts(_:)``): those of a
+    /// link's text in ``linkParts``, the others in ``blockParts``. An array of parts a text cost an allocation
+    /// a paragraph, list item and link, a retain at each copy and a release at the reader's end.
     struct Text {
-        var parts: [Part] = []
+        /// The text's parts, `blockParts[range]` or `linkParts[range]`.
+        var range: Range<Int> = 0..<0
+        /// Whether the parts are in ``linkParts``.
+        var inLink = false
+    }
+
+    /// The parts of `text`, in order.
+    func parts(_ text: Text) -> ArraySlice<Part> {
+        text.inLink ? linkParts[text.range] : blockParts[text.range]
     }
 
     /// A link or an image.
@@ -147,6 +157,9 @@ struct MailMarkdown {
 
     struct ListItem {
         var text: Text
+        /// The item's later lines that could not extend `text` in place (a nested list's items were read
+        /// between them), each starting with the space that joins it: written after `text`, in order.
+        var continued: [Text] = []
         var nested: Int?
     }
 
@@ -170,6 +183,9 @@ struct MailMarkdown {
             stack[stack.count - 1].item += 1
             let item = list.items[frame.item]
             guard visit(item.text) else { return false }
+            for text in item.continued {
+                guard visit(text) else { return false }
+            }
             if let nested = item.nested { stack.append((nested, 0)) }
         }
         return true
@@ -199,10 +215,19 @@ struct MailMarkdown {
     var links: [LinkNode] = []
     var lists: [ListNode] = []
     var blocks: [Block] = []
+    /// The parts of the texts of blocks and list items (``Text``), each text's contiguous.
+    var blockParts: [Part] = []
+    /// The parts of the texts of links (``Text``), each text's contiguous.
+    var linkParts: [Part] = []
+    /// The parts of the texts being read (a link's text is read within its paragraph's): each text's from
+    /// where its reading began, moved to ``blockParts`` or ``linkParts`` once read.
+    var scratch: [Part] = []
     /// `[name]: url` declarations, last one wins (as in Ink).
     var urls: [[UInt8]: Range<Int>] = [:]
     /// Link parse results by the position of their `[`: 0 not read yet, -1 no link, else link index + 1.
     var linkMemo: [Int32] = []
+    /// The position of the `[` that `linkMemo[0]` is about.
+    var linkMemoBase = 0
     /// The index of the last `]`: a `[` after it starts no link.
     let lastClosingBracket: Int
     /// Scan tables, built on first use: see ``entityEnd(from:)``, ``closingBracket(from:)`` and
@@ -213,13 +238,20 @@ struct MailMarkdown {
 
     /// Reads `text` (trailing spaces and tabs ignored, as the caller always did for Ink).
     init(_ text: String) {
-        bytes = Array(text.utf8)
+        self.init(bytes: Array(text.utf8))
+    }
+
+    /// Reads the UTF-8 bytes of a text (``ProtectedMarkdown/textBytes``: its own, not copied again).
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
         var end = bytes.count
         while end > 0, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
         self.end = end
         lastClosingBracket = bytes[..<end].lastIndex(of: 0x5D) ?? -1
         // Most bodies have a few paragraphs and a list: room for them at once, not grown four times.
         blocks.reserveCapacity(16)
+        // A part every sixteen bytes: room for most bodies' texts at once.
+        blockParts.reserveCapacity(end / 16 + 16)
         readDocument()
     }
 }

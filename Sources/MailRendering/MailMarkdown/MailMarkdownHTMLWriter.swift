@@ -43,7 +43,7 @@ extension MailMarkdown {
     }
 
     private func callHooks(_ hooks: Hooks, in text: Text) {
-        for part in text.parts {
+        for part in parts(text) {
             switch part {
             case .code(let raw, _): _ = hooks.inlineCode(raw, "")
             case .link(let index): callHooks(hooks, link: index)
@@ -131,7 +131,7 @@ struct MailMarkdownHTMLWriter {
     }
 
     mutating func write(_ text: Text) {
-        for part in text.parts {
+        for part in reader.parts(text) {
             switch part {
             case .linebreak: append("<br>")
             case .softbreak: if lineBreaks { append("<br>") } else { append(" ") }
@@ -223,6 +223,7 @@ struct MailMarkdownHTMLWriter {
             let item = list.items[frame.item]
             append("<li>")
             write(item.text)
+            for text in item.continued { write(text) }
             if let nested = item.nested {
                 openList(nested)
                 stack.append((nested, 0))

@@ -450,6 +450,8 @@ struct TemplateRules {
                 if let html = checked.html {
                     findings.convertedHTML[key] = html
                 } else {
+                    // Room for a template's locales at once: the set grown from empty hashed its keys again.
+                    if findings.convertedLiquidSettled.isEmpty { findings.convertedLiquidSettled.reserveCapacity(4) }
                     findings.convertedLiquidSettled.insert(key)
                 }
                 issues = checked.issues
@@ -499,8 +501,11 @@ struct TemplateRules {
         into bag: inout DiagnosticBag, keeping findings: inout TextFindings
     ) {
         let key = TextKey(sourceText)
-        guard Self.needsConvertedCheck(sourceText), let source = findings.liquid[key]?.template,
-            !findings.convertedLiquidSettled.contains(key)
+        // A settled text (most of `check`'s) is answered by the set alone, before the parsed Liquid is looked up;
+        // a build settles none, and its empty set is not asked.
+        guard Self.needsConvertedCheck(sourceText),
+            findings.convertedLiquidSettled.isEmpty || !findings.convertedLiquidSettled.contains(key),
+            let source = findings.liquid[key]?.template
         else { return }
         // A build checks both parts it writes; `check` the HTML part, whose block structure the text
         // part follows (the text writer adds only white space between blocks). Markdown past its bounds
