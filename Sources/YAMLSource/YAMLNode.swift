@@ -126,8 +126,11 @@ public struct YAMLPair: Sendable, Hashable {
 /// A YAML node with the range it was read from. Every node keeps its range so that every
 /// diagnostic can point at the exact text.
 public struct YAMLNode: Sendable, Hashable {
-    /// What the node holds.
-    public indirect enum Content: Sendable, Hashable {
+    /// What the node holds. Not `indirect`: the cases that hold nodes hold them in arrays, already out of
+    /// line, so a node is its content and its range inline, with no box allocated, retained and freed
+    /// for each node (a node is 80 bytes rather than 56, and a tree of 160,000 nodes makes 160,000
+    /// fewer allocations).
+    public enum Content: Sendable, Hashable {
         case scalar(YAMLScalar)
         case mapping([YAMLPair])
         case sequence([YAMLNode])
