@@ -193,10 +193,18 @@ public struct YAMLNode: Sendable, Hashable {
 
     /// Whether the node is null by the YAML 1.2 core schema, as `value == .null` says, without resolving
     /// the scalar (a plain `null`, `Null`, `NULL`, `~` or empty scalar).
+    ///
+    /// A plain scalar's text is never a view (views are literal block scalars): its stored text is read,
+    /// once, and compared only with the spellings of its length (a text of one byte can only be `~`, one
+    /// of four bytes only a spelling of `null`: no other text is canonically equivalent to an ASCII one
+    /// without `K`, `;` or `` ` ``).
     public var isNull: Bool {
-        guard case .scalar(let s) = content, s.style == .plain, s.text.utf8.count <= 4 else { return false }
-        switch s.text {
-        case "", "~", "null", "Null", "NULL": return true
+        guard case .scalar(let s) = content, s.style == .plain, s.extra?.view == nil else { return false }
+        let text = s.storedText
+        switch text.utf8.count {
+        case 0: return true
+        case 1: return text == "~"
+        case 4: return text == "null" || text == "Null" || text == "NULL"
         default: return false
         }
     }

@@ -57,12 +57,21 @@ extension WorkspaceDecoder {
                 at: whenPair.value.isNull ? whenPair.key.range : whenPair.value.range, help: shapeHelp)
             return nil
         }
-        let present = when.pairs.filter { pair in eventKeys.contains { pair.key.isScalar($0) } }
+        // The first two pairs whose key is an event's, by index (an array of the pairs was made and copied).
+        var firstIndex: Int?
+        var secondIndex: Int?
+        for i in when.pairs.indices where eventKeys.contains(where: { when.pairs[i].key.isScalar($0) }) {
+            if firstIndex == nil {
+                firstIndex = i
+            } else if secondIndex == nil {
+                secondIndex = i
+            }
+        }
         // Each event key looked up (as `allow` would note it): the pairs found need no second look when
         // the unknown keys are reported.
         for key in eventKeys { _ = when.index(of: key) }
         when.reportUnknownKeys(into: &bag)
-        guard let first = present.first else {
+        guard let firstIndex else {
             // An unknown key (likely a misspelt event) was reported already.
             if when.pairs.isEmpty {
                 bag.report(
@@ -70,15 +79,16 @@ extension WorkspaceDecoder {
             }
             return nil
         }
-        if present.count > 1 {
-            let second = present[1]
+        let first = when.pairs[firstIndex]
+        if let secondIndex {
+            let second = when.pairs[secondIndex]
             bag.report(
                 .triggerEventShape, "`when` has more than one event", at: second.key.range,
                 notes: [DiagnosticNote("first event here", at: first.key.range)],
                 help: "keep one event per trigger: move `\(second.key.scalar?.text ?? "")` to a trigger of its own")
         }
         let key = first.key.scalar?.text ?? ""
-        // `present` holds event keys only.
+        // The first pair's key is an event's.
         guard let kind = EventKind(rawValue: key) else { return nil }
         let field = when.field(first)
         guard !first.value.isNull else {
