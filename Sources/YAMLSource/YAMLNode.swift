@@ -60,6 +60,15 @@ public struct YAMLScalar: Sendable, Hashable {
         }
     }
 
+    /// Calls `body` with the text's UTF-8 bytes: a view's decoded without making a `String`
+    /// (``BlockScalarText/withDecodedUTF8(_:)``), any other text's in place. For a reader that only hashes,
+    /// counts or compares the text.
+    public func withUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        if let view = extra?.view { return try view.withDecodedUTF8(body) }
+        var text = storedText
+        return try text.withUTF8(body)
+    }
+
     /// The explicit tag, if any (for example `!!str`); automail refuses tags elsewhere.
     public var tag: String? {
         get { extra?.tag }
