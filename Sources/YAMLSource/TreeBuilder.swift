@@ -332,7 +332,8 @@ struct TreeBuilder {
         }
         // The text read once (each read of `text` copied it).
         let text = scalar.text
-        if scalar.style == .plain, text == "<<" {
+        // Its length asked first: `<<` is two bytes, and most keys are longer.
+        if scalar.style == .plain, text.utf8.count == 2, text == "<<" {
             bag.report(
                 .error(
                     .yamlMergeKey, "merge key `<<` is not allowed", at: key.range,

@@ -94,6 +94,13 @@ struct DecodingDifferentialTests {
         }
     }
 
+    @Test func blankCheckAgreesWithCharacters() {
+        let blanks = ["", " ", "\t", "\n", " \u{85}", "\u{3000}", "\u{A0}x", " \u{301}", "\u{2028}"]
+        for text in blanks + Self.strings(count: 20_000, seed: 8, maxPieces: 3) {
+            #expect(ValueKind<Int>.isBlank(text) == text.allSatisfy(\.isWhitespace), "\(text.debugDescription)")
+        }
+    }
+
     @Test func scalarCountOnBytesAgreesWithScalars() {
         for text in Self.strings(count: 5_000, seed: 6) {
             #expect(WorkspaceDecoder.scalarCount(text) == text.unicodeScalars.count, "\(text.debugDescription)")
