@@ -152,7 +152,11 @@ struct TreeBuilder {
             if data.style == YAML_LITERAL_SCALAR_STYLE || data.style == YAML_FOLDED_SCALAR_STYLE {
                 trim(&r, style: data.style)
             }
-            attach(YAMLNode(.scalar(YAMLScalar(text: value, style: style(data.style), tag: tag)), range: r))
+            // The text goes along: were the scalar a key, it is checked on it, not on a copy of the scalar.
+            let scalarStyle = style(data.style)
+            attach(
+                YAMLNode(.scalar(YAMLScalar(text: value, style: scalarStyle, tag: tag)), range: r),
+                keyText: (value, scalarStyle))
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
             let isMapping = event.type == YAML_MAPPING_START_EVENT
             let r = range(event)
@@ -251,7 +255,9 @@ struct TreeBuilder {
 
     /// Adds `node` to the open collection (as its next item, key or value), or makes it the root. It is
     /// consumed: moved into its place, not copied and released.
-    private mutating func attach(_ node: consuming YAMLNode) {
+    /// `keyText` is the node's text and style when it is a scalar holding its `String` (the text a key is
+    /// checked on).
+    private mutating func attach(_ node: consuming YAMLNode, keyText: (text: String, style: ScalarStyle)? = nil) {
         guard !stack.isEmpty else {
             if root == nil { root = node }
             return
@@ -282,7 +288,13 @@ struct TreeBuilder {
         }
         stack[top].pendingKey = true
         // The key is checked before it is stored: `acceptKey` reads the pairs kept so far, not the key.
-        if acceptKey(node, frame: top) {
+        let accepted =
+            if let keyText {
+                acceptKey(keyText.text, style: keyText.style, at: node.range, frame: top)
+            } else {
+                acceptKey(node, frame: top)
+            }
+        if accepted {
             children.push(node)
         } else {
             stack[top].dropPair = true
@@ -301,8 +313,8 @@ struct TreeBuilder {
         return nil
     }
 
-    /// Notes the accepted key `key` (text `text`) of mapping `stack[frame]`, in its index once it has one.
-    private mutating func remember(key: YAMLNode, text: String, frame: Int) {
+    /// Notes the accepted key at `range` (text `text`) of mapping `stack[frame]`, in its index once it has one.
+    private mutating func remember(keyAt range: SourceRange, text: String, frame: Int) {
         let base = stack[frame].base
         if stack[frame].keyIndex == nil, (children.count - base) / 2 >= 12 {
             var index: [String: SourceRange] = [:]
@@ -314,7 +326,7 @@ struct TreeBuilder {
             stack[frame].keyIndex = index
         }
         if stack[frame].keyIndex != nil, stack[frame].keyIndex?[text] == nil {
-            stack[frame].keyIndex?[text] = key.range
+            stack[frame].keyIndex?[text] = range
         }
     }
 
@@ -330,25 +342,29 @@ struct TreeBuilder {
                     help: "use a plain string as the key"))
             return false
         }
-        // The text read once (each read of `text` copied it).
-        let text = scalar.text
+        return acceptKey(scalar.text, style: scalar.style, at: key.range, frame: frame)
+    }
+
+    /// Checks a new scalar key of mapping `stack[frame]`, its text `text` written in `style` at `range`;
+    /// `false` if its pair is not kept.
+    private mutating func acceptKey(_ text: String, style: ScalarStyle, at range: SourceRange, frame: Int) -> Bool {
         // Its length asked first: `<<` is two bytes, and most keys are longer.
-        if scalar.style == .plain, text.utf8.count == 2, text == "<<" {
+        if style == .plain, text.utf8.count == 2, text == "<<" {
             bag.report(
                 .error(
-                    .yamlMergeKey, "merge key `<<` is not allowed", at: key.range,
+                    .yamlMergeKey, "merge key `<<` is not allowed", at: range,
                     help: "write the keys out in this mapping instead of merging another one"))
             return false
         }
         if let first = firstRange(ofKey: text, frame: frame) {
             bag.report(
                 .error(
-                    .yamlDuplicateKey, "duplicate key `\(text)`", at: key.range,
+                    .yamlDuplicateKey, "duplicate key `\(text)`", at: range,
                     notes: [DiagnosticNote("first defined here", at: first)],
                     help: "remove one of the two entries or rename this key"))
             return false
         }
-        remember(key: key, text: text, frame: frame)
+        remember(keyAt: range, text: text, frame: frame)
         return true
     }
 
