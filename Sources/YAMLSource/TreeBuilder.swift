@@ -207,10 +207,12 @@ struct TreeBuilder {
                 attach(YAMLNode(.scalar(YAMLScalar(text: text, style: .plain)), range: r))
                 return true
             }
-            let content: YAMLNode.Content =
-                frame.isMapping
-                ? .mapping(children.popPairs(from: frame.base)) : .sequence(children.popItems(from: frame.base))
-            attach(YAMLNode(content, range: r))
+            // Each node made in the call: a content made aside was copied into the node, then released.
+            if frame.isMapping {
+                attach(YAMLNode(.mapping(children.popPairs(from: frame.base)), range: r))
+            } else {
+                attach(YAMLNode(.sequence(children.popItems(from: frame.base)), range: r))
+            }
         default:
             break
         }
@@ -632,10 +634,7 @@ private final class NodeStack {
     func popPairs(from start: Int) -> [YAMLPair] {
         if (count - start) % 2 == 1 { removeAll(from: count - 1) }
         let n = (count - start) / 2
-        guard n > 0 else {
-            count = max(start, 0)
-            return []
-        }
+        guard n > 0 else { return [] }
         let pairs = [YAMLPair](unsafeUninitializedCapacity: n) { buffer, initialized in
             guard let out = buffer.baseAddress else { return }
             for i in 0..<n {
