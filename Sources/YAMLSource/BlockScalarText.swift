@@ -121,30 +121,53 @@ public final class BlockScalarText: Sendable {
         return text
     }
 
+    /// Calls `body` with the decoded text's UTF-8 bytes, without making a `String`: taken from
+    /// ``DecodedBlockCache`` when this view was decoded lately, else decoded into a temporary buffer that
+    /// lives only during the call. For a reader that hashes, counts or compares the text (a fingerprint)
+    /// and would otherwise pay the `String`'s allocation and its UTF-8 validation (about two thirds of a
+    /// decoding). The bytes are valid UTF-8 all the same: the file passed the UTF-8 check, and the text is
+    /// its lines cut at line breaks and after ASCII blanks, never inside a character.
+    public func withDecodedUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        if var text = DecodedBlockCache.shared.text(of: self) { return try text.withUTF8(body) }
+        return try withFreshlyDecodedUTF8(body)
+    }
+
+    /// ``withDecodedUTF8(_:)`` without the cache: decoded into a temporary buffer.
+    func withFreshlyDecodedUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(count, 1)) { out in
+            let written = decode(into: out)
+            return try body(UnsafeBufferPointer(rebasing: out[..<written]))
+        }
+    }
+
     /// The text decoded from the file's bytes, a line at a time (`memchr` finds each line break).
     func decoded() -> String {
+        String(unsafeUninitializedCapacity: count) { out in decode(into: out) }
+    }
+
+    /// Decodes the text into `out` (room for ``count`` bytes), a line at a time; returns the bytes written
+    /// (``count``, unless `out` is shorter).
+    private func decode(into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
         bytes.withUnsafeBufferPointer { buffer in
-            String(unsafeUninitializedCapacity: count) { out in
-                guard let base = buffer.baseAddress, let to = out.baseAddress else { return 0 }
-                var o = 0
-                var i = start
-                for line in 0..<lineCount {
-                    let (end, next) = Self.lineEnd(buffer, from: i)
-                    // `match` accepted every line, so `content` is not nil; the lines' contents and the
-                    // line breaks add up to `count`, the capacity of `out`, so each copy stays inside it.
-                    guard let part = Self.content(buffer, i, end, indent: indent), o + part.count <= out.count
-                    else { return o }
-                    if !part.isEmpty { (to + o).update(from: base + part.lowerBound, count: part.count) }
-                    o += part.count
-                    if line + 1 < lineCount || finalNewline {
-                        guard o < out.count else { return o }
-                        out[o] = 0x0A
-                        o += 1
-                    }
-                    i = next
+            guard let base = buffer.baseAddress, let to = out.baseAddress else { return 0 }
+            var o = 0
+            var i = start
+            for line in 0..<lineCount {
+                let (end, next) = Self.lineEnd(buffer, from: i)
+                // `match` accepted every line, so `content` is not nil; the lines' contents and the line
+                // breaks add up to `count`, and each copy is checked against `out.count`, so it stays inside.
+                guard let part = Self.content(buffer, i, end, indent: indent), o + part.count <= out.count
+                else { return o }
+                if !part.isEmpty { (to + o).update(from: base + part.lowerBound, count: part.count) }
+                o += part.count
+                if line + 1 < lineCount || finalNewline {
+                    guard o < out.count else { return o }
+                    out[o] = 0x0A
+                    o += 1
                 }
-                return o
+                i = next
             }
+            return o
         }
     }
 }

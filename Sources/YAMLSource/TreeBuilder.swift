@@ -19,40 +19,28 @@ struct TreeBuilder {
     /// as an escape (`"\u202e"`) the file's byte scan cannot see: their range and the first one.
     private(set) var decodedHidden: [(range: SourceRange, scalar: Unicode.Scalar)] = []
 
-    /// An open mapping or sequence.
+    /// An open mapping or sequence. Its children wait in ``children`` from ``base`` on (a mapping's keys
+    /// and values alternating), each moved there as it is read and moved out into an array of exactly
+    /// their number when the collection ends: no array per frame regrown as children attach, no key
+    /// held in an optional and copied into its pair.
     private struct Frame {
         var isMapping: Bool
         var isFlow: Bool
         var start: SourcePosition
         var lastEnd: SourcePosition
-        var items: [YAMLNode] = []
-        var pairs: [YAMLPair] = []
-        /// The key waiting for its value.
-        var key: YAMLNode?
-        /// Whether the pair being read is refused (duplicate, merge or complex key) and not kept.
+        /// Where the frame's children start in ``children``.
+        var base: Int
+        /// Whether a key was read and its value not yet (a mapping).
+        var pendingKey = false
+        /// Whether the pair being read is refused (duplicate, merge or complex key) and not kept: its key
+        /// was not pushed, and its value is dropped.
         var dropPair = false
         /// Key text to range, built once a mapping has many keys; small mappings are scanned.
         var keyIndex: [String: SourceRange]?
-
-        /// `mutating` only so that `stack[i].firstRange(…)` is an access in place: read through the
-        /// array's getter, the whole frame was copied (its arrays retained) at every key.
-        mutating func firstRange(ofKey text: String) -> SourceRange? {
-            if let keyIndex { return keyIndex[text] }
-            for i in pairs.indices where pairs[i].key.isScalar(text) { return pairs[i].key.range }
-            return nil
-        }
-
-        mutating func remember(key: YAMLNode, text: String) {
-            if keyIndex == nil, pairs.count >= 12 {
-                var index: [String: SourceRange] = [:]
-                for pair in pairs {
-                    if let t = pair.key.scalar?.text, index[t] == nil { index[t] = pair.key.range }
-                }
-                keyIndex = index
-            }
-            if keyIndex != nil, keyIndex?[text] == nil { keyIndex?[text] = key.range }
-        }
     }
+
+    /// The children of the open collections, innermost last.
+    private let children = NodeStack()
 
     /// The root mapping's key whose list items are handed over as they are read, and the receiver
     /// (see ``YAMLParser/parse(_:limits:streamingItemsOf:_:)``).
@@ -164,7 +152,11 @@ struct TreeBuilder {
             if data.style == YAML_LITERAL_SCALAR_STYLE || data.style == YAML_FOLDED_SCALAR_STYLE {
                 trim(&r, style: data.style)
             }
-            attach(YAMLNode(.scalar(YAMLScalar(text: value, style: style(data.style), tag: tag)), range: r))
+            // The text goes along: were the scalar a key, it is checked on it, not on a copy of the scalar.
+            let scalarStyle = style(data.style)
+            attach(
+                YAMLNode(.scalar(YAMLScalar(text: value, style: scalarStyle, tag: tag)), range: r),
+                keyText: (value, scalarStyle))
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
             let isMapping = event.type == YAML_MAPPING_START_EVENT
             let r = range(event)
@@ -181,6 +173,7 @@ struct TreeBuilder {
                         at: SourceRange(file: path, at: r.start),
                         help: "flatten the structure; automail files never need this much nesting"))
                 stack.removeAll()
+                children.removeAll(from: 0)
                 root = nil
                 return false
             }
@@ -193,10 +186,8 @@ struct TreeBuilder {
                 reportUnquotedLiquid(written, at: r.start)
             }
             // Built in place on the stack (a frame built aside was copied in, then destroyed).
-            stack.append(Frame(isMapping: isMapping, isFlow: isFlow, start: r.start, lastEnd: r.start))
-            // Room for a few children at once, rather than growing the array one, two, four at a time.
-            let top = stack.count - 1
-            if isMapping { stack[top].pairs.reserveCapacity(4) } else { stack[top].items.reserveCapacity(4) }
+            stack.append(
+                Frame(isMapping: isMapping, isFlow: isFlow, start: r.start, lastEnd: r.start, base: children.count))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             // `removeLast`, not `popLast`: an optional frame was destroyed through the generic runtime.
             guard !stack.isEmpty else { return false }
@@ -212,10 +203,16 @@ struct TreeBuilder {
                 let width =
                     end.line == frame.start.line ? end.column - frame.start.column : liquid.written.unicodeScalars.count
                 let text = String(String.UnicodeScalarView(liquid.written.unicodeScalars.prefix(max(0, width))))
+                children.removeAll(from: frame.base)
                 attach(YAMLNode(.scalar(YAMLScalar(text: text, style: .plain)), range: r))
                 return true
             }
-            attach(YAMLNode(frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items), range: r))
+            // Each node made in the call: a content made aside was copied into the node, then released.
+            if frame.isMapping {
+                attach(YAMLNode(.mapping(children.popPairs(from: frame.base)), range: r))
+            } else {
+                attach(YAMLNode(.sequence(children.popItems(from: frame.base)), range: r))
+            }
         default:
             break
         }
@@ -260,7 +257,9 @@ struct TreeBuilder {
 
     /// Adds `node` to the open collection (as its next item, key or value), or makes it the root. It is
     /// consumed: moved into its place, not copied and released.
-    private mutating func attach(_ node: consuming YAMLNode) {
+    /// `keyText` is the node's text and style when it is a scalar holding its `String` (the text a key is
+    /// checked on).
+    private mutating func attach(_ node: consuming YAMLNode, keyText: (text: String, style: ScalarStyle)? = nil) {
         guard !stack.isEmpty else {
             if root == nil { root = node }
             return
@@ -268,24 +267,69 @@ struct TreeBuilder {
         let top = stack.count - 1
         stack[top].lastEnd = node.range.end
         if !stack[top].isMapping {
-            if let streaming, top == 1, stack[0].isMapping, !stack[0].dropPair,
-                stack[0].key?.isScalar(streaming.key) == true, case .mapping = node.content
+            // The root mapping's pending key, kept (not dropped), is the last child before this list's.
+            if let streaming, top == 1, stack[0].isMapping, stack[0].pendingKey, !stack[0].dropPair,
+                children[stack[1].base - 1].isScalar(streaming.key), case .mapping = node.content
             {
+                let range = node.range
                 streaming.item(node)
-                stack[top].items.append(YAMLNode(.mapping([]), range: node.range))
+                children.push(YAMLNode(.mapping([]), range: range))
                 return
             }
-            stack[top].items.append(node)
+            children.push(node)
             return
         }
-        if let key = stack[top].key.take() {
-            if !stack[top].dropPair { stack[top].pairs.append(YAMLPair(key: key, value: node)) }
-            stack[top].dropPair = false
+        if stack[top].pendingKey {
+            stack[top].pendingKey = false
+            if stack[top].dropPair {
+                stack[top].dropPair = false
+            } else {
+                children.push(node)
+            }
             return
         }
+        stack[top].pendingKey = true
         // The key is checked before it is stored: `acceptKey` reads the pairs kept so far, not the key.
-        stack[top].dropPair = !acceptKey(node, frame: top)
-        stack[top].key = consume node
+        let accepted =
+            if let keyText {
+                acceptKey(keyText.text, style: keyText.style, at: node.range, frame: top)
+            } else {
+                acceptKey(node, frame: top)
+            }
+        if accepted {
+            children.push(node)
+        } else {
+            stack[top].dropPair = true
+        }
+    }
+
+    /// The range of the first key of mapping `stack[frame]` whose text is `text`, among its pairs read so far.
+    private mutating func firstRange(ofKey text: String, frame: Int) -> SourceRange? {
+        if let keyIndex = stack[frame].keyIndex { return keyIndex[text] }
+        // Keys sit at even offsets from the frame's base (no key is pending while one is checked).
+        var i = stack[frame].base
+        while i < children.count {
+            if children[i].isScalar(text) { return children[i].range }
+            i += 2
+        }
+        return nil
+    }
+
+    /// Notes the accepted key at `range` (text `text`) of mapping `stack[frame]`, in its index once it has one.
+    private mutating func remember(keyAt range: SourceRange, text: String, frame: Int) {
+        let base = stack[frame].base
+        if stack[frame].keyIndex == nil, (children.count - base) / 2 >= 12 {
+            var index: [String: SourceRange] = [:]
+            var i = base
+            while i < children.count {
+                if let t = children[i].scalar?.text, index[t] == nil { index[t] = children[i].range }
+                i += 2
+            }
+            stack[frame].keyIndex = index
+        }
+        if stack[frame].keyIndex != nil, stack[frame].keyIndex?[text] == nil {
+            stack[frame].keyIndex?[text] = range
+        }
     }
 
     /// Checks a new key of mapping `stack[frame]`; `false` if its pair is not kept.
@@ -300,24 +344,29 @@ struct TreeBuilder {
                     help: "use a plain string as the key"))
             return false
         }
-        // The text read once (each read of `text` copied it).
-        let text = scalar.text
-        if scalar.style == .plain, text == "<<" {
+        return acceptKey(scalar.text, style: scalar.style, at: key.range, frame: frame)
+    }
+
+    /// Checks a new scalar key of mapping `stack[frame]`, its text `text` written in `style` at `range`;
+    /// `false` if its pair is not kept.
+    private mutating func acceptKey(_ text: String, style: ScalarStyle, at range: SourceRange, frame: Int) -> Bool {
+        // Its length asked first: `<<` is two bytes, and most keys are longer.
+        if style == .plain, text.utf8.count == 2, text == "<<" {
             bag.report(
                 .error(
-                    .yamlMergeKey, "merge key `<<` is not allowed", at: key.range,
+                    .yamlMergeKey, "merge key `<<` is not allowed", at: range,
                     help: "write the keys out in this mapping instead of merging another one"))
             return false
         }
-        if let first = stack[frame].firstRange(ofKey: text) {
+        if let first = firstRange(ofKey: text, frame: frame) {
             bag.report(
                 .error(
-                    .yamlDuplicateKey, "duplicate key `\(text)`", at: key.range,
+                    .yamlDuplicateKey, "duplicate key `\(text)`", at: range,
                     notes: [DiagnosticNote("first defined here", at: first)],
                     help: "remove one of the two entries or rename this key"))
             return false
         }
-        stack[frame].remember(key: key, text: text)
+        remember(keyAt: range, text: text, frame: frame)
         return true
     }
 
@@ -516,5 +565,86 @@ struct TreeBuilder {
             return "remove the `&` or `*`, or quote the value"
         }
         return "check the YAML syntax at this position; quoting the value often helps"
+    }
+}
+
+/// The nodes of a tree's open collections, innermost last: a buffer the builder owns, into which each
+/// node is moved as it is read and out of which a collection's children are moved, at its end, into an
+/// array of exactly their number. Every access is below ``count`` (checked where an index comes from
+/// outside: the builder's frames record their base when they open, and children only ever sit above it).
+private final class NodeStack {
+    private var base: UnsafeMutablePointer<YAMLNode>
+    private var capacity: Int
+    /// How many nodes are held: `base[0 ..< count]` is initialised, the rest is not.
+    private(set) var count = 0
+
+    init() {
+        capacity = 64
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    /// The node at `index`, read in place.
+    subscript(index: Int) -> YAMLNode {
+        _read {
+            precondition(index >= 0 && index < count, "NodeStack index out of range")
+            yield base[index]
+        }
+    }
+
+    /// Moves `node` on top.
+    func push(_ node: consuming YAMLNode) {
+        if count == capacity {
+            let grown = UnsafeMutablePointer<YAMLNode>.allocate(capacity: capacity * 2)
+            grown.moveInitialize(from: base, count: count)
+            base.deallocate()
+            base = grown
+            capacity *= 2
+        }
+        (base + count).initialize(to: node)
+        count += 1
+    }
+
+    /// Drops the nodes from `start` on.
+    func removeAll(from start: Int) {
+        guard start < count else { return }
+        (base + start).deinitialize(count: count - start)
+        count = start
+    }
+
+    /// The nodes from `start` on, moved out in order.
+    func popItems(from start: Int) -> [YAMLNode] {
+        let n = count - start
+        guard n > 0 else { return [] }
+        let items = [YAMLNode](unsafeUninitializedCapacity: n) { buffer, initialized in
+            guard let out = buffer.baseAddress else { return }
+            out.moveInitialize(from: base + start, count: n)
+            initialized = n
+        }
+        count = start
+        return items
+    }
+
+    /// The nodes from `start` on, keys and values alternating, moved out in order as pairs. A key left
+    /// without its value (never, from libyaml's events) is dropped.
+    func popPairs(from start: Int) -> [YAMLPair] {
+        if (count - start) % 2 == 1 { removeAll(from: count - 1) }
+        let n = (count - start) / 2
+        guard n > 0 else { return [] }
+        let pairs = [YAMLPair](unsafeUninitializedCapacity: n) { buffer, initialized in
+            guard let out = buffer.baseAddress else { return }
+            for i in 0..<n {
+                let key = (base + start + 2 * i).move()
+                let value = (base + start + 2 * i + 1).move()
+                (out + i).initialize(to: YAMLPair(key: key, value: value))
+            }
+            initialized = n
+        }
+        count = start
+        return pairs
     }
 }

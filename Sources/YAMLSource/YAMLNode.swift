@@ -60,6 +60,15 @@ public struct YAMLScalar: Sendable, Hashable {
         }
     }
 
+    /// Calls `body` with the text's UTF-8 bytes: a view's decoded without making a `String`
+    /// (``BlockScalarText/withDecodedUTF8(_:)``), any other text's in place. For a reader that only hashes,
+    /// counts or compares the text.
+    public func withUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        if let view = extra?.view { return try view.withDecodedUTF8(body) }
+        var text = storedText
+        return try text.withUTF8(body)
+    }
+
     /// The explicit tag, if any (for example `!!str`); automail refuses tags elsewhere.
     public var tag: String? {
         get { extra?.tag }
@@ -126,8 +135,11 @@ public struct YAMLPair: Sendable, Hashable {
 /// A YAML node with the range it was read from. Every node keeps its range so that every
 /// diagnostic can point at the exact text.
 public struct YAMLNode: Sendable, Hashable {
-    /// What the node holds.
-    public indirect enum Content: Sendable, Hashable {
+    /// What the node holds. Not `indirect`: the cases that hold nodes hold them in arrays, already out of
+    /// line, so a node is its content and its range inline, with no box allocated, retained and freed
+    /// for each node (a node is 80 bytes rather than 56, and a tree of 160,000 nodes makes 160,000
+    /// fewer allocations).
+    public enum Content: Sendable, Hashable {
         case scalar(YAMLScalar)
         case mapping([YAMLPair])
         case sequence([YAMLNode])
@@ -190,10 +202,18 @@ public struct YAMLNode: Sendable, Hashable {
 
     /// Whether the node is null by the YAML 1.2 core schema, as `value == .null` says, without resolving
     /// the scalar (a plain `null`, `Null`, `NULL`, `~` or empty scalar).
+    ///
+    /// A plain scalar's text is never a view (views are literal block scalars): its stored text is read,
+    /// once, and compared only with the spellings of its length (a text of one byte can only be `~`, one
+    /// of four bytes only a spelling of `null`: no other text is canonically equivalent to an ASCII one
+    /// without `K`, `;` or `` ` ``).
     public var isNull: Bool {
-        guard case .scalar(let s) = content, s.style == .plain, s.text.utf8.count <= 4 else { return false }
-        switch s.text {
-        case "", "~", "null", "Null", "NULL": return true
+        guard case .scalar(let s) = content, s.style == .plain, s.extra?.view == nil else { return false }
+        let text = s.storedText
+        switch text.utf8.count {
+        case 0: return true
+        case 1: return text == "~"
+        case 4: return text == "null" || text == "Null" || text == "NULL"
         default: return false
         }
     }

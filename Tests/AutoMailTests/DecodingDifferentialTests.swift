@@ -1,3 +1,4 @@
+import Diagnostics
 import TestSupport
 import Testing
 import YAMLSource
@@ -65,6 +66,38 @@ struct DecodingDifferentialTests {
         for text in Self.strings(count: 20_000, seed: 3) {
             let reference = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
             #expect(WorkspaceDecoder.slashParts(of: text) == reference, "\(text.debugDescription)")
+        }
+    }
+
+    /// `PartRanges`, the answer path's parts located one after the other, against `partRanges` (the array
+    /// of every part's range, its definition): scalars of every style, on one line or two, whose source
+    /// width is their text's, one more or one less.
+    @Test func answerPartsLocatedOneByOneAgreeWithPartRanges() {
+        let styles: [ScalarStyle] = [.plain, .singleQuoted, .doubleQuoted, .literal, .folded]
+        var generator = Generator(state: 17)
+        for (n, text) in Self.strings(count: 5_000, seed: 7).enumerated() {
+            let style = styles[n % styles.count]
+            let quote = style == .singleQuoted || style == .doubleQuoted ? 1 : 0
+            let width = text.unicodeScalars.count + 2 * quote + generator.next(3) - 1
+            let start = SourcePosition(line: 1 + generator.next(5), column: 1 + generator.next(30))
+            let end =
+                generator.next(6) == 0
+                ? SourcePosition(line: start.line + 1, column: 2)
+                : SourcePosition(line: start.line, column: start.column + max(0, width))
+            let scalar = YAMLScalar(text: text, style: style)
+            let node = YAMLNode(.scalar(scalar), range: SourceRange(file: "t.yaml", start: start, end: end))
+            let parts = WorkspaceDecoder.slashParts(of: text)
+            var ranges = WorkspaceDecoder.PartRanges(node: node, scalar: scalar)
+            let oneByOne = parts.map { ranges.next($0) }
+            #expect(
+                oneByOne == WorkspaceDecoder.partRanges(parts, of: node, scalar: scalar), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func blankCheckAgreesWithCharacters() {
+        let blanks = ["", " ", "\t", "\n", " \u{85}", "\u{3000}", "\u{A0}x", " \u{301}", "\u{2028}"]
+        for text in blanks + Self.strings(count: 20_000, seed: 8, maxPieces: 3) {
+            #expect(ValueKind<Int>.isBlank(text) == text.allSatisfy(\.isWhitespace), "\(text.debugDescription)")
         }
     }
 

@@ -74,6 +74,11 @@ struct BlockScalarDifferentialTests {
         case (.scalar(let x), .scalar(let y)):
             #expect(x.text == y.text, "\(source.debugDescription)")
             #expect(Array(x.text.utf8) == Array(y.text.utf8), "\(source.debugDescription)")
+            // The bytes read without a `String`, from the cache or decoded afresh, are the text's.
+            #expect(x.withUTF8 { Array($0) } == Array(y.text.utf8), "\(source.debugDescription)")
+            if let view = x.extra?.view {
+                #expect(view.withFreshlyDecodedUTF8 { Array($0) } == Array(y.text.utf8), "\(source.debugDescription)")
+            }
             #expect(x.style == y.style && x.tag == y.tag, "\(source.debugDescription)")
             #expect(!y.isView)
             if x.style == .literal { if x.isView { views += 1 } else { strings += 1 } }

@@ -36,6 +36,13 @@ public struct SourceText: Sendable, Hashable {
         set { scalar.text = newValue }
     }
 
+    /// Calls `body` with the text's UTF-8 bytes, a block scalar's decoded from its file without making a
+    /// `String` (``YAMLScalar/withUTF8(_:)``): for a reader that only hashes, counts or compares the text,
+    /// such as a fingerprint of the texts templates repeat.
+    public func withUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try scalar.withUTF8(body)
+    }
+
     /// How the scalar was written (what locating a character inside it depends on).
     public var style: ScalarStyle {
         get { scalar.style }

@@ -44,10 +44,14 @@ public struct TemplateLocale: Sendable, Hashable {
     public var preheader: SourceText?
 
     /// Creates a template locale.
-    public init(locale: Located<String>, subject: SourceText?, body: SourceText?, footer: SourceText?) {
+    public init(
+        locale: Located<String>, subject: SourceText?, body: SourceText?, footer: SourceText?,
+        preheader: SourceText? = nil
+    ) {
         self.locale = locale
         self.subject = subject
         self.body = body
         self.footer = footer
+        self.preheader = preheader
     }
 }

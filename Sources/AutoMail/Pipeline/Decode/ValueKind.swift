@@ -30,6 +30,15 @@ struct ValueKind<Value> {
         return nil
     }
 
+    /// Whether every Character of `text` is whitespace (`text.allSatisfy(\.isWhitespace)`, the definition,
+    /// which `DecodingDifferentialTests` holds this to). A text starting with a printable ASCII byte other
+    /// than the space is not: its first Character's first scalar is that byte's, which is no whitespace,
+    /// whatever follows it. Most values (names, labels) are told so without walking their Characters.
+    static func isBlank(_ text: String) -> Bool {
+        if let first = text.utf8.first, first > 0x20, first < 0x7F { return false }
+        return text.allSatisfy(\.isWhitespace)
+    }
+
     /// `a mapping`, `a number`, `null`.
     static func article(_ kind: String) -> String {
         kind == "null" ? "null" : "a \(kind)"
@@ -44,7 +53,7 @@ extension ValueKind where Value == Located<String> {
     static func string(example: String) -> ValueKind {
         ValueKind(noun: "a string", example: example) { node, field, bag in
             guard let text = scalarText(node, field, noun: "a string", example: example, into: &bag) else { return nil }
-            guard !text.allSatisfy(\.isWhitespace) else {
+            guard !isBlank(text) else {
                 bag.report(
                     .emptyValue, "empty value for `\(field.key)`", at: node.range,
                     help: "write `\(field.key): \(example)`")

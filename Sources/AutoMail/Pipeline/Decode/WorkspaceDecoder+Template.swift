@@ -35,10 +35,12 @@ extension WorkspaceDecoder {
             let body = entry.required("body", as: .text(example: "|"), into: &bag)
             let footer = entry.optional("footer", as: .text, into: &bag)
             entry.reportUnknownKeys(into: &bag)
-            var content = TemplateLocale(
-                locale: Located(locale, at: pair.key.range), subject: subject, body: body, footer: footer)
-            content.preheader = preheader
-            result.append(content)
+            // Made in the append, not in a local copied in and released after (four texts, each three
+            // references).
+            result.append(
+                TemplateLocale(
+                    locale: Located(locale, at: pair.key.range), subject: subject, body: body, footer: footer,
+                    preheader: preheader))
         }
         return result
     }

@@ -57,12 +57,21 @@ extension WorkspaceDecoder {
                 at: whenPair.value.isNull ? whenPair.key.range : whenPair.value.range, help: shapeHelp)
             return nil
         }
-        let present = when.pairs.filter { pair in eventKeys.contains { pair.key.isScalar($0) } }
+        // The first two pairs whose key is an event's, by index (an array of the pairs was made and copied).
+        var firstIndex: Int?
+        var secondIndex: Int?
+        for i in when.pairs.indices where eventKeys.contains(where: { when.pairs[i].key.isScalar($0) }) {
+            if firstIndex == nil {
+                firstIndex = i
+            } else if secondIndex == nil {
+                secondIndex = i
+            }
+        }
         // Each event key looked up (as `allow` would note it): the pairs found need no second look when
         // the unknown keys are reported.
         for key in eventKeys { _ = when.index(of: key) }
         when.reportUnknownKeys(into: &bag)
-        guard let first = present.first else {
+        guard let firstIndex else {
             // An unknown key (likely a misspelt event) was reported already.
             if when.pairs.isEmpty {
                 bag.report(
@@ -70,15 +79,16 @@ extension WorkspaceDecoder {
             }
             return nil
         }
-        if present.count > 1 {
-            let second = present[1]
+        let first = when.pairs[firstIndex]
+        if let secondIndex {
+            let second = when.pairs[secondIndex]
             bag.report(
                 .triggerEventShape, "`when` has more than one event", at: second.key.range,
                 notes: [DiagnosticNote("first event here", at: first.key.range)],
                 help: "keep one event per trigger: move `\(second.key.scalar?.text ?? "")` to a trigger of its own")
         }
         let key = first.key.scalar?.text ?? ""
-        // `present` holds event keys only.
+        // The first pair's key is an event's.
         guard let kind = EventKind(rawValue: key) else { return nil }
         let field = when.field(first)
         guard !first.value.isNull else {
@@ -123,15 +133,58 @@ extension WorkspaceDecoder {
                 .malformedAnswerPath, "answer path `\(scalar.text)` \(problem)", at: node.range, help: help)
             return nil
         }
-        let ranges = partRanges(parts, of: node, scalar: scalar)
-        var located: [Located<String>] = []
-        located.reserveCapacity(3)
-        for (index, (part, range)) in zip(parts, ranges).enumerated() {
-            ValueKind<Located<String>>.checkID(
-                part, at: range, key: "answer", refersTo: index == 0 ? "questionnaire" : nil, into: &bag)
-            located.append(Located(part, at: range))
+        // The three parts located one after the other, as ``partRanges(_:of:scalar:)`` (their definition)
+        // locates them, without its array nor an array of the located parts.
+        var ranges = PartRanges(node: node, scalar: scalar)
+        let questionnaire = Located(parts[0], at: ranges.next(parts[0]))
+        let question = Located(parts[1], at: ranges.next(parts[1]))
+        let answer = Located(parts[2], at: ranges.next(parts[2]))
+        ValueKind<Located<String>>.checkID(
+            questionnaire.value, at: questionnaire.range, key: "answer", refersTo: "questionnaire", into: &bag)
+        ValueKind<Located<String>>.checkID(question.value, at: question.range, key: "answer", into: &bag)
+        ValueKind<Located<String>>.checkID(answer.value, at: answer.range, key: "answer", into: &bag)
+        return .answer(questionnaire: questionnaire, question: question, answer: answer)
+    }
+
+    /// The ranges of a scalar's `/`-separated parts, one after the other, as ``partRanges(_:of:scalar:)``
+    /// gives them: each part at its own characters when the scalar is on one line and its source width is
+    /// its text's (no escapes), else the whole scalar's range.
+    struct PartRanges {
+        let range: SourceRange
+        /// The column of the next part, when the parts are located exactly.
+        var column: Int?
+
+        init(node: YAMLNode, scalar: YAMLScalar) {
+            range = node.range
+            column = WorkspaceDecoder.firstPartColumn(of: node, scalar: scalar)
         }
-        return .answer(questionnaire: located[0], question: located[1], answer: located[2])
+
+        /// The range of the next part, `part`.
+        mutating func next(_ part: String) -> SourceRange {
+            guard let start = column else { return range }
+            let length = WorkspaceDecoder.scalarCount(part)
+            column = start + length + 1
+            let line = range.start.line
+            return SourceRange(
+                file: range.file, start: SourcePosition(line: line, column: start),
+                end: SourcePosition(line: line, column: start + length))
+        }
+    }
+
+    /// The column of a scalar's first character of text when its parts can be located exactly (a single-line
+    /// plain or quoted scalar whose source width matches its text); `nil` otherwise.
+    static func firstPartColumn(of node: YAMLNode, scalar: YAMLScalar) -> Int? {
+        let quote: Int
+        switch scalar.style {
+        case .plain: quote = 0
+        case .singleQuoted, .doubleQuoted: quote = 1
+        case .literal, .folded: return nil
+        }
+        let start = node.range.start, end = node.range.end
+        guard start.line == end.line, end.column - start.column == scalarCount(scalar.text) + 2 * quote else {
+            return nil
+        }
+        return start.column + quote
     }
 
     /// `text` split at every `/`, empty parts kept: `split(separator: "/", omittingEmptySubsequences: false)`
@@ -172,7 +225,8 @@ extension WorkspaceDecoder {
     }
 
     /// The range of each `/`-separated part: exact for a single-line plain or quoted scalar whose
-    /// source width matches its text (no escapes), else the whole scalar's range.
+    /// source width matches its text (no escapes), else the whole scalar's range. The definition of
+    /// ``PartRanges``, which the decoder uses (`DecodingDifferentialTests`).
     static func partRanges(_ parts: [String], of node: YAMLNode, scalar: YAMLScalar) -> [SourceRange] {
         // Built only when it is the answer: on the exact path it was an array made and dropped.
         var whole: [SourceRange] { [SourceRange](repeating: node.range, count: parts.count) }
