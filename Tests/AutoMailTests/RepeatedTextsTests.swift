@@ -85,4 +85,21 @@ struct RepeatedTextsTests {
         }
         #expect(reported >= 15)
     }
+
+    /// The fingerprint pass reads the length limit on a text's bytes: it agrees with the limit on the
+    /// `String` (the definition) for texts of one- to four-byte scalars around the limit.
+    @Test func byteLimitAgreesWithScalarLimit() {
+        let limit = TemplateRules.maxCheckedScalars
+        let alphabets: [[Character]] = [["a"], ["é"], ["€", "a"], ["😀", "é", "z"]]
+        for alphabet in alphabets {
+            for count in [limit / 4, limit - 1, limit, limit + 1] {
+                var text = ""
+                text.reserveCapacity(count * 4)
+                for index in 0..<count { text.append(alphabet[index % alphabet.count]) }
+                var utf8 = text
+                let onBytes = utf8.withUTF8 { TemplateRules.exceedsCheckedScalars(utf8: $0) }
+                #expect(onBytes == TemplateRules.exceedsCheckedScalars(text), "\(alphabet) \(count)")
+            }
+        }
+    }
 }

@@ -45,10 +45,16 @@ extension TemplateRules {
         // on the generated L). The first pass counts fingerprints (the text's XXH64 and length, and the
         // locale when a build converts with the locale's settings); the second keys only the texts whose
         // fingerprint came up twice by the texts themselves, which decides.
-        func fingerprint(_ text: String, locale: String) -> Fingerprint {
-            var text = text
-            let digest = text.withUTF8 { XXH64.hash(UnsafeRawBufferPointer($0)) }
-            return Fingerprint(digest: digest, length: text.utf8.count, locale: self.keepsRenderings ? locale : "")
+        //
+        // Read on the text's UTF-8 bytes: a body's are decoded from its file without making a `String`.
+        // Nil for a text over the checked length, which no rule reads whole.
+        func fingerprint(_ text: SourceText, locale: String) -> Fingerprint? {
+            let locale = self.keepsRenderings ? locale : ""
+            return text.withUTF8 { bytes in
+                guard !Self.exceedsCheckedScalars(utf8: bytes) else { return nil }
+                return Fingerprint(
+                    digest: XXH64.hash(UnsafeRawBufferPointer(bytes)), length: bytes.count, locale: locale)
+            }
         }
         // The first pass keeps each text's fingerprint, in the order the second pass meets them, so that
         // the second reads (decodes) only the texts whose fingerprint came up twice.
@@ -61,23 +67,19 @@ extension TemplateRules {
             for content in template.locales {
                 for text in [content.subject, content.preheader] {
                     guard let text else { continue }
-                    let source = text.text
-                    guard !Self.exceedsCheckedScalars(source) else {
+                    guard let print = fingerprint(text, locale: "") else {
                         lineFingerprints.append(nil)
                         continue
                     }
-                    let print = fingerprint(source, locale: "")
                     lineFingerprints.append(print)
                     linesSeen[print, default: 0] += 1
                 }
                 for text in [content.body, content.footer] {
                     guard let text else { continue }
-                    let source = text.text
-                    guard !Self.exceedsCheckedScalars(source) else {
+                    guard let print = fingerprint(text, locale: content.locale.value) else {
                         fingerprints.append(nil)
                         continue
                     }
-                    let print = fingerprint(source, locale: content.locale.value)
                     fingerprints.append(print)
                     seen[print, default: 0] += 1
                 }
@@ -190,4 +192,15 @@ private enum RepeatedConversion: Sendable {
     case rendered(RenderedMarkdown)
     case fragment((html: String, issues: [MarkdownIssue]))
     case issues([MarkdownIssue])
+}
+
+extension TemplateRules {
+    /// ``exceedsCheckedScalars(_:)`` on a text's UTF-8 bytes: a scalar is a byte that does not continue
+    /// one (the bytes come from a `String`, so they are valid UTF-8). Counted only past the limit in bytes.
+    static func exceedsCheckedScalars(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count > maxCheckedScalars else { return false }
+        var scalars = 0
+        for byte in bytes where byte & 0xC0 != 0x80 { scalars += 1 }
+        return scalars > maxCheckedScalars
+    }
 }
