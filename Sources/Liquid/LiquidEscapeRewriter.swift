@@ -389,8 +389,8 @@ extension LiquidTemplate {
                 }
                 defer {
                     if token.kind == .tag && token.closed {
-                        if token.name == "comment" { commentDepth += 1 }
-                        if token.name == "endcomment" && commentDepth > 0 { commentDepth -= 1 }
+                        if token.tag == .comment { commentDepth += 1 }
+                        if token.tag == .endcomment && commentDepth > 0 { commentDepth -= 1 }
                     }
                 }
                 // An unclosed construct runs to the end; a `raw` body that is the last token has no `endraw`.
@@ -415,14 +415,14 @@ extension LiquidTemplate {
     static func capturedMarkupNames(_ tokens: [RawToken], _ scalars: [Unicode.Scalar]) -> Set<String> {
         var captured = Set<String>()
         var assigned = Set<String>()
-        for token in tokens where token.kind == .tag && (token.name == "capture" || token.name == "assign") {
+        for token in tokens where token.kind == .tag && (token.tag == .capture || token.tag == .assign) {
             var name = ""
             for scalar in scalars[token.nameRange.upperBound..<token.inner.upperBound] {
                 if name.isEmpty, scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" { continue }
                 guard isWordScalar(scalar) || scalar == "-" else { break }
                 name.unicodeScalars.append(scalar)
             }
-            if token.name == "capture" { captured.insert(name) } else { assigned.insert(name) }
+            if token.tag == .capture { captured.insert(name) } else { assigned.insert(name) }
         }
         return captured.subtracting(assigned)
     }

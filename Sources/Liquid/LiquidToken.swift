@@ -28,6 +28,10 @@ public struct LiquidToken: Sendable, Hashable {
 /// A markup token with what the parser needs: delimiters, whitespace control and inner range.
 /// Its offsets are in units of the text lexed (``MarkupText``: scalars or bytes); ``scalarRange`` and
 /// ``scalarNameRange`` are in Unicode scalars, what a template reports.
+///
+/// It holds no reference (a tag's name is a ``TagName`` and a range, its text made only when a
+/// message or an unknown tag needs it): the lexer's array of tokens grows and is read without a
+/// retain or a release a token.
 struct RawToken {
     enum Kind { case text, output, tag, rawBody }
     var kind: Kind
@@ -36,7 +40,9 @@ struct RawToken {
     var inner: Range<Int>
     var trimLeft = false
     var trimRight = false
-    var name = ""
+    /// The tag's name when it is one the parser acts on; `.other` for any other (its text is at
+    /// ``nameRange``: ``MarkupText/name(of:)``).
+    var tag: TagName = .other
     var nameRange: Range<Int> = 0..<0
     /// Whether the closing delimiter was found.
     var closed = true
@@ -70,7 +76,7 @@ struct Lexer<Text: MarkupText> {
             let isOutput = scalars.opening(at: start) == .output
             var token = markupToken(at: start, output: isOutput)
             i = token.range.upperBound
-            if !isOutput && token.name == "raw" && token.closed {
+            if !isOutput && token.tag == .raw && token.closed {
                 // The body runs to the first `{% endraw %}`, whatever it contains.
                 guard let end = scalars.endTag(named: "endraw", from: i) else {
                     append(token)
@@ -118,9 +124,35 @@ struct Lexer<Text: MarkupText> {
         token.range = start..<(end + 2)
         token.inner = innerStart..<innerEnd
         if !output {
-            (token.name, token.nameRange) = scalars.tagName(from: innerStart, upTo: innerEnd)
+            token.nameRange = scalars.tagNameRange(from: innerStart, upTo: innerEnd)
+            token.tag = TagName.named(scalars, token.nameRange)
         }
         return token
+    }
+}
+
+/// The names of the tags the parser acts on, recognised on the markup's units without making a
+/// `String` (the name of a known tag is its raw value, a literal).
+enum TagName: String {
+    case `if`, elsif, `else`, endif, unless, endunless, `case`, when, endcase
+    case comment, endcomment, raw, endraw, assign, capture, endcapture
+    /// Any other name, or none.
+    case other
+
+    /// The name of units `range` of `text`: a known tag's, or `.other`.
+    static func named<Text: MarkupText>(_ text: Text, _ range: Range<Int>) -> TagName {
+        func check(_ name: TagName) -> Bool { text.holds(name.rawValue, at: range) }
+        switch range.count {
+        case 2: return check(.if) ? .if : .other
+        case 3: return check(.raw) ? .raw : .other
+        case 4: return check(.else) ? .else : check(.case) ? .case : check(.when) ? .when : .other
+        case 5: return check(.elsif) ? .elsif : check(.endif) ? .endif : .other
+        case 6: return check(.unless) ? .unless : check(.assign) ? .assign : check(.endraw) ? .endraw : .other
+        case 7: return check(.comment) ? .comment : check(.capture) ? .capture : check(.endcase) ? .endcase : .other
+        case 9: return check(.endunless) ? .endunless : .other
+        case 10: return check(.endcomment) ? .endcomment : check(.endcapture) ? .endcapture : .other
+        default: return .other
+        }
     }
 }
 

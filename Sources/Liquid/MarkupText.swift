@@ -234,6 +234,12 @@ extension MarkupText {
     /// The name of the tag whose inside starts at `start` and ends at `end`
     /// (``LiquidDelimiters/tagName(from:upTo:)``), with its range in units.
     func tagName(from start: Int, upTo end: Int) -> (name: String, range: Range<Int>) {
+        let range = tagNameRange(from: start, upTo: end)
+        return (string(range), range)
+    }
+
+    /// The range of ``tagName(from:upTo:)``'s name, without making its text.
+    func tagNameRange(from start: Int, upTo end: Int) -> Range<Int> {
         let end = Swift.min(end, count)
         var j = Swift.max(start, 0)
         while j < end && LiquidDelimiters.isWhitespace(self[j]) { j += 1 }
@@ -243,7 +249,22 @@ extension MarkupText {
         } else {
             while j < end && LiquidDelimiters.isWordScalar(self[j]) { j += 1 }
         }
-        return (string(nameStart..<j), nameStart..<j)
+        return nameStart..<j
+    }
+
+    /// The name of tag `token`: its ``TagName``'s, or the text of its name range for any other.
+    func name(of token: RawToken) -> String {
+        token.tag == .other ? string(token.nameRange) : token.tag.rawValue
+    }
+
+    /// Whether units `range` are the ASCII text `name`, unit for unit.
+    func holds(_ name: String, at range: Range<Int>) -> Bool {
+        var i = range.lowerBound
+        for byte in name.utf8 {
+            guard i < range.upperBound, self[i] == Unicode.Scalar(byte) else { return false }
+            i += 1
+        }
+        return i == range.upperBound
     }
 
     /// Which construct opens at `index` (`{{` or `{%`), if any.
