@@ -256,6 +256,8 @@ struct TemplateParser<Text: MarkupText> {
     /// The body being filled, of the innermost open block: held apart from ``stack``, so that a node is
     /// appended to one array rather than through two levels of arrays of the stack.
     private var body: [Node] = []
+    /// The tokens of the expression being parsed: one array for every expression of the template.
+    private var expressionTokens: [ExpressionToken] = []
 
     init(source: String, text: Text) {
         scalars = text
@@ -293,13 +295,22 @@ struct TemplateParser<Text: MarkupText> {
     private mutating func text(_ range: Range<Int>) -> Substring { scalars.substring(range, slicer: &slicer) }
 
     mutating func parse() -> [Node] {
-        let tokens = Lexer(scalars).tokens()
-        // The top level holds at most a node a token: one allocation instead of growing as it fills.
-        body.reserveCapacity(tokens.count)
-        var index = 0
-        while index < tokens.count, issues.count < Self.maximumIssues {
-            let token = tokens[index]
-            index += 1
+        var lexer = Lexer(scalars)
+        // Room for a short template's nodes, outputs, tags and expression tokens at once (small
+        // allocations, each from the allocator's cache of its size).
+        body.reserveCapacity(8)
+        outputs.reserveCapacity(4)
+        tags.reserveCapacity(4)
+        expressionTokens.reserveCapacity(16)
+        // The tokens are read as the lexer cuts them: the one after the current one (a text is trimmed
+        // before a `{{-` or `{%-`) and the last one before it (after a `-}}` or `-%}`).
+        var upcoming = lexer.next()
+        var previous: RawToken?
+        while let token = upcoming, issues.count < Self.maximumIssues {
+            upcoming = lexer.next()
+            // The last token read (the `endraw` of a `raw` block, which reads its body and its end).
+            var last = token
+            defer { previous = last }
             if stack.last?.kind == .comment {
                 guard token.kind == .tag, token.closed else { continue }
                 if token.tag == .comment {
@@ -314,10 +325,10 @@ struct TemplateParser<Text: MarkupText> {
             case .text:
                 var lower = token.range.lowerBound
                 var upper = token.range.upperBound
-                if index >= 2, tokens[index - 2].trimRight {
+                if previous?.trimRight == true {
                     while lower < upper && isWhitespace(scalars[lower]) { lower += 1 }
                 }
-                if index < tokens.count, tokens[index].trimLeft {
+                if upcoming?.trimLeft == true {
                     while upper > lower && isWhitespace(scalars[upper - 1]) { upper -= 1 }
                 }
                 if lower < upper { append(.text(text(lower..<upper))) }
@@ -332,7 +343,7 @@ struct TemplateParser<Text: MarkupText> {
                 }
                 outputs.append(token.scalarRange)
                 do {
-                    var parser = try ExpressionParser(scalars, range: token.inner)
+                    var parser = try ExpressionParser(scalars, range: token.inner, reusing: &expressionTokens)
                     let expression = try parser.parseFiltered()
                     checkFilters(expression)
                     append(.output(expression, range: token.scalarRange))
@@ -350,13 +361,15 @@ struct TemplateParser<Text: MarkupText> {
                 tags.append(LiquidTagReference(name: scalars.name(of: token), range: token.scalarRange))
                 if token.tag == .raw {
                     // The lexer always follows `raw` with its body, then `endraw` when there is one.
-                    if index < tokens.count, tokens[index].kind == .rawBody {
-                        append(.raw(text(tokens[index].range)))
-                        index += 1
+                    if let next = upcoming, next.kind == .rawBody {
+                        append(.raw(text(next.range)))
+                        last = next
+                        upcoming = lexer.next()
                     }
-                    if index < tokens.count, tokens[index].kind == .tag, tokens[index].tag == .endraw {
-                        tags.append(LiquidTagReference(name: "endraw", range: tokens[index].scalarRange))
-                        index += 1
+                    if let next = upcoming, next.kind == .tag, next.tag == .endraw {
+                        tags.append(LiquidTagReference(name: "endraw", range: next.scalarRange))
+                        last = next
+                        upcoming = lexer.next()
                     } else {
                         report(.syntax, "`raw` tag is never closed with `endraw`", token.scalarRange)
                     }
@@ -388,7 +401,7 @@ struct TemplateParser<Text: MarkupText> {
     private mutating func handleTag(_ token: RawToken) throws(LiquidIssue) {
         let markup = token.nameRange.upperBound..<token.inner.upperBound
         func expressionParser() throws(LiquidIssue) -> ExpressionParser<Text> {
-            try ExpressionParser(scalars, range: markup)
+            try ExpressionParser(scalars, range: markup, reusing: &expressionTokens)
         }
         func expectNoMarkup() throws(LiquidIssue) {
             let parser = try expressionParser()
@@ -439,7 +452,7 @@ struct TemplateParser<Text: MarkupText> {
             stack[stack.count - 1].tagRanges.append(token.scalarRange)
             var parser = try expressionParser()
             var candidates = [try parser.parsePrimary()]
-            while parser.current.kind == .comma || parser.current.kind == .word("or") {
+            while parser.current.kind == .comma || parser.currentIs("or") {
                 parser.advance()
                 candidates.append(try parser.parsePrimary())
             }
@@ -496,9 +509,9 @@ struct TemplateParser<Text: MarkupText> {
     private func parseBindingName(_ parser: inout ExpressionParser<Text>, tag: String) throws(LiquidIssue) -> String {
         let token = parser.current
         switch token.kind {
-        case .word(let word) where !word.hasSuffix("?"):
+        case .word where scalars[token.units.upperBound - 1] != "?":
             parser.advance()
-            return word
+            return parser.text(of: token)
         case .integer(let value) where value >= 0 && !(scalars[token.units.lowerBound] == "-"):
             parser.advance()
             return String(value)
