@@ -5,6 +5,9 @@ enum PathSegment: Sendable {
 }
 
 /// A primary expression: a literal or a variable path.
+///
+/// `indirect`: an expression is copied as one reference wherever it goes (a node, a filter's
+/// arguments, a condition), which the walks over a template's nodes do at each node.
 indirect enum Expression: Sendable {
     case literal(Value, Range<Int>)
     /// A variable path: a root (a name or a bracketed expression) and segments.

@@ -13,10 +13,12 @@ public struct LiquidTemplate: Sendable {
         let printed: [LiquidPrintedValue]
         let outputs: [Range<Int>]
         let tags: [LiquidTagReference]
+        let readsTextBetweenConstructs: Bool
 
         init(
             source: String, nodes: [Node], variables: [LiquidVariableReference], filters: [LiquidFilterReference],
-            printed: [LiquidPrintedValue], outputs: [Range<Int>], tags: [LiquidTagReference]
+            printed: [LiquidPrintedValue], outputs: [Range<Int>], tags: [LiquidTagReference],
+            readsTextBetweenConstructs: Bool
         ) {
             self.source = source
             self.nodes = nodes
@@ -25,6 +27,7 @@ public struct LiquidTemplate: Sendable {
             self.printed = printed
             self.outputs = outputs
             self.tags = tags
+            self.readsTextBetweenConstructs = readsTextBetweenConstructs
         }
     }
 
@@ -32,11 +35,12 @@ public struct LiquidTemplate: Sendable {
 
     init(
         source: String, nodes: [Node], variables: [LiquidVariableReference], filters: [LiquidFilterReference],
-        printed: [LiquidPrintedValue], outputs: [Range<Int>], tags: [LiquidTagReference]
+        printed: [LiquidPrintedValue], outputs: [Range<Int>], tags: [LiquidTagReference],
+        readsTextBetweenConstructs: Bool = false
     ) {
         storage = Storage(
             source: source, nodes: nodes, variables: variables, filters: filters, printed: printed, outputs: outputs,
-            tags: tags)
+            tags: tags, readsTextBetweenConstructs: readsTextBetweenConstructs)
     }
 
     /// The template source.
@@ -54,6 +58,9 @@ public struct LiquidTemplate: Sendable {
     public var outputs: [Range<Int>] { storage.outputs }
     /// Every tag, in source order (comments and `raw` bodies excluded, `comment` itself included).
     public var tags: [LiquidTagReference] { storage.tags }
+    /// Whether a tag is one of ``readsTextBetweenConstructs`` (`case`, `comment`, `raw`…), as the parser
+    /// found its tags: ``hasConstructs(alikeIn:)`` asks it without hashing every tag's name.
+    var readsTextBetweenConstructs: Bool { storage.readsTextBetweenConstructs }
 
     /// Parses `source`, collecting every issue found; the template is `nil` when there is any.
     public static func parse(_ source: String) -> LiquidParseResult {
@@ -110,11 +117,12 @@ public struct LiquidTemplate: Sendable {
         guard parser.issues.isEmpty else { return LiquidParseResult(template: nil, issues: parser.issues) }
         var analysis = Analysis()
         // A variable printed or filtered, at least one an output: room for the usual case at once.
-        analysis.reserveCapacity(parser.outputs.count)
+        analysis.reserveCapacity(parser.outputs.count, extraVariables: parser.tags.count)
         analysis.walk(nodes)
         let template = LiquidTemplate(
             source: source, nodes: nodes, variables: analysis.variables, filters: analysis.filters,
-            printed: analysis.printed, outputs: parser.outputs, tags: parser.tags)
+            printed: analysis.printed, outputs: parser.outputs, tags: parser.tags,
+            readsTextBetweenConstructs: parser.readsTextBetweenConstructs)
         return LiquidParseResult(template: template, issues: [])
     }
 
@@ -251,6 +259,9 @@ struct TemplateParser<Text: MarkupText> {
     var issues: [LiquidIssue] = []
     var outputs: [Range<Int>] = []
     var tags: [LiquidTagReference] = []
+    /// Whether a tag of ``tags`` is `case`, `when`, `endcase`, `comment`, `raw` or `endraw`
+    /// (`LiquidTemplate.readsTextBetweenConstructs`).
+    var readsTextBetweenConstructs = false
     /// The open blocks, the root first.
     private var stack: [Frame]
     /// The body being filled, of the innermost open block: held apart from ``stack``, so that a node is
@@ -359,6 +370,10 @@ struct TemplateParser<Text: MarkupText> {
                     continue
                 }
                 tags.append(LiquidTagReference(name: scalars.name(of: token), range: token.scalarRange))
+                switch token.tag {
+                case .case, .when, .endcase, .comment, .raw, .endraw: readsTextBetweenConstructs = true
+                default: break
+                }
                 if token.tag == .raw {
                     // The lexer always follows `raw` with its body, then `endraw` when there is one.
                     if let next = upcoming, next.kind == .rawBody {

@@ -133,6 +133,19 @@ struct ParserSnapshotTests {
         #expect(value == Self.recordedRandomPieces)
     }
 
+    /// The flag the parser sets as it finds the tags against its definition, the tags' names.
+    @Test func textReadingTagsAreFoundAsTheParserGoes() {
+        var random = SplitMix64(state: 5)
+        for _ in 0..<2_000 {
+            let source = Self.wellFormed(&random, depth: 0)
+            guard let template = LiquidTemplate.parse(source).template else { continue }
+            #expect(
+                template.readsTextBetweenConstructs
+                    == template.tags.contains { LiquidTemplate.textReadingTags.contains($0.name) },
+                "\(source.debugDescription)")
+        }
+    }
+
     static let recordedWellFormed: UInt64 = 0xfe18_7c3c_7a82_d269
     static let recordedRandomPieces: UInt64 = 0x9701_72c1_1b97_0738
 }
