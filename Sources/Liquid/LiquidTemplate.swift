@@ -426,8 +426,12 @@ struct TemplateParser<Text: MarkupText> {
         case .if, .unless:
             // Push first so that a malformed condition does not unbalance the blocks that follow.
             var frame = Frame(kind: token.tag == .if ? .ifTag : .unlessTag, range: token.scalarRange, tag: token.tag)
-            frame.conditions = [nil]
-            frame.tagRanges = [token.scalarRange]
+            // Room for an `else` (or an `elsif`) at once: these arrays live only while the block is open.
+            frame.conditions.reserveCapacity(2)
+            frame.conditions.append(nil)
+            frame.tagRanges.reserveCapacity(2)
+            frame.tagRanges.append(token.scalarRange)
+            frame.bodies.reserveCapacity(2)
             push(frame)
             var parser = try expressionParser()
             stack[stack.count - 1].conditions[0] = try parser.parseCondition()
@@ -454,7 +458,11 @@ struct TemplateParser<Text: MarkupText> {
             stack[stack.count - 1].tagRanges.append(token.scalarRange)
         case .case:
             var frame = Frame(kind: .caseTag, range: token.scalarRange, tag: .case)
-            frame.tagRanges = [token.scalarRange]
+            // Room for the preamble and two branches at once: these arrays live only while the block is open.
+            frame.tagRanges.reserveCapacity(3)
+            frame.tagRanges.append(token.scalarRange)
+            frame.whens.reserveCapacity(2)
+            frame.bodies.reserveCapacity(3)
             push(frame)
             var parser = try expressionParser()
             let subject = try parser.parsePrimary()
