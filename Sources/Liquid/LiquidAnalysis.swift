@@ -5,9 +5,10 @@ struct Analysis {
     var printed: [LiquidPrintedValue] = []
     private var bound: Set<String> = []
 
-    /// Makes room for `count` references of each kind.
-    mutating func reserveCapacity(_ count: Int) {
-        variables.reserveCapacity(count)
+    /// Makes room for `count` references of each kind, and `extraVariables` more variables (those of
+    /// the tags' conditions).
+    mutating func reserveCapacity(_ count: Int, extraVariables: Int = 0) {
+        variables.reserveCapacity(count + extraVariables)
         filters.reserveCapacity(count)
         printed.reserveCapacity(count)
     }
@@ -84,7 +85,9 @@ struct Analysis {
     @discardableResult
     private mutating func visit(_ expression: Expression) -> [String]? {
         guard case .path(let root, let segments, let range) = expression else { return nil }
+        // A name a segment at most: one allocation, at its size (most paths are all names).
         var path: [String] = []
+        path.reserveCapacity(1 + segments.count)
         var isStatic = true
         var namesOnly = true
         switch root {

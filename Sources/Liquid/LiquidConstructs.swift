@@ -20,15 +20,17 @@ extension LiquidTemplate {
     /// the bytes give the same cuts as the scalars. `LiquidConstructsDifferentialTests` holds the claim
     /// to the parser on generated texts and on the Markdown conversions of the rule examples.
     public func hasConstructs(alikeIn other: String) -> Bool {
-        guard !tags.contains(where: { Self.readsTextBetweenConstructs.contains($0.name) }) else { return false }
+        // `tags.contains { Self.textReadingTags.contains($0.name) }`, as the parser found it.
+        guard !readsTextBetweenConstructs else { return false }
         var (source, other) = (source, other)
         return source.withUTF8 { mine in
             other.withUTF8 { theirs in Self.sameConstructs(mine, theirs) }
         }
     }
 
-    /// The tags after which the parser reads the text that follows, not only the constructs.
-    static let readsTextBetweenConstructs: Set<String> = ["case", "when", "endcase", "comment", "raw", "endraw"]
+    /// The tags after which the parser reads the text that follows, not only the constructs (the
+    /// definition of ``readsTextBetweenConstructs``, `ParserSnapshotTests`).
+    static let textReadingTags: Set<String> = ["case", "when", "endcase", "comment", "raw", "endraw"]
 
     /// Whether `a` and `b` hold the same closed constructs, byte for byte, in the same order.
     static func sameConstructs(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {

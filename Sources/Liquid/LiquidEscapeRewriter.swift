@@ -204,9 +204,14 @@ extension LiquidTemplate {
             let start = j
             while j < bytes.count, isWordByte(bytes[j]) { j += 1 }
             let name = UnsafeBufferPointer(rebasing: bytes[start..<j])
-            if name.elementsEqual("capture".utf8) || name.elementsEqual("assign".utf8) { return true }
+            if isName(name, "capture") || isName(name, "assign") { return true }
         }
         return false
+    }
+
+    /// Whether `bytes` are the UTF-8 bytes of `name`, their lengths compared first (most names differ in it).
+    static func isName(_ bytes: UnsafeBufferPointer<UInt8>, _ name: String) -> Bool {
+        bytes.count == name.utf8.count && bytes.elementsEqual(name.utf8)
     }
 
     /// Whether `bytes` hold a `{{` or `{%`, and their first and last bytes.
@@ -307,14 +312,13 @@ extension LiquidTemplate {
             let nameStart = j
             while j < end, isWordByte(bytes[j]) { j += 1 }
             let name = UnsafeBufferPointer(rebasing: bytes[nameStart..<j])
-            return name.elementsEqual("raw".utf8) || name.elementsEqual("comment".utf8)
-                || name.elementsEqual("capture".utf8) || name.elementsEqual("assign".utf8)
+            return isName(name, "raw") || isName(name, "comment") || isName(name, "capture") || isName(name, "assign")
         }
         var insertions: [(Int, String)] = []
         insertions.reserveCapacity(8)
         var endsClean = true
+        // Allocated for the first output of an uncommon shape only.
         var innerScalars: [Unicode.Scalar] = []
-        innerScalars.reserveCapacity(64)
         var i = 0
         while let open = nextOpening(in: bytes, from: i) {
             let isOutput = bytes[open + 1] == openBrace
@@ -330,6 +334,11 @@ extension LiquidTemplate {
             if innerEnd > innerStart, bytes[innerEnd - 1] == dash { innerEnd -= 1 }
             guard isOutput else {
                 if isSpecialTag(from: innerStart, upTo: innerEnd) { return nil }
+                continue
+            }
+            // The common outputs, answered on the bytes; the others on the markup's scalars.
+            if let at = simpleEscapeInsertion(bytes, inner: innerStart..<innerEnd) {
+                insertions.append((at, escapeSuffix))
                 continue
             }
             let inner = UnsafeBufferPointer(rebasing: bytes[innerStart..<innerEnd])
@@ -389,8 +398,8 @@ extension LiquidTemplate {
                 }
                 defer {
                     if token.kind == .tag && token.closed {
-                        if token.name == "comment" { commentDepth += 1 }
-                        if token.name == "endcomment" && commentDepth > 0 { commentDepth -= 1 }
+                        if token.tag == .comment { commentDepth += 1 }
+                        if token.tag == .endcomment && commentDepth > 0 { commentDepth -= 1 }
                     }
                 }
                 // An unclosed construct runs to the end; a `raw` body that is the last token has no `endraw`.
@@ -415,14 +424,14 @@ extension LiquidTemplate {
     static func capturedMarkupNames(_ tokens: [RawToken], _ scalars: [Unicode.Scalar]) -> Set<String> {
         var captured = Set<String>()
         var assigned = Set<String>()
-        for token in tokens where token.kind == .tag && (token.name == "capture" || token.name == "assign") {
+        for token in tokens where token.kind == .tag && (token.tag == .capture || token.tag == .assign) {
             var name = ""
             for scalar in scalars[token.nameRange.upperBound..<token.inner.upperBound] {
                 if name.isEmpty, scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" { continue }
                 guard isWordScalar(scalar) || scalar == "-" else { break }
                 name.unicodeScalars.append(scalar)
             }
-            if token.name == "capture" { captured.insert(name) } else { assigned.insert(name) }
+            if token.tag == .capture { captured.insert(name) } else { assigned.insert(name) }
         }
         return captured.subtracting(assigned)
     }
@@ -461,6 +470,12 @@ extension LiquidTemplate {
         case nil: parsedEscapeInsertion(scalars, inner: inner, captured: captured)
         }
     }
+
+    /// What an output without `escape` gets: the whole chain, made once (each insertion shares it).
+    static let escapeSuffix = " | " + portableEscapeFilters
+
+    /// The words that are literals, not variables.
+    static let literalWords = ["true", "false", "nil", "null", "empty", "blank"]
 
     /// The answer of ``simpleEscapeInsertion(_:inner:captured:)`` for an output of a simple shape.
     enum SimpleInsertion: Equatable {
@@ -501,7 +516,7 @@ extension LiquidTemplate {
         guard let root = word() else { return nil }
         // `true`, `nil`… are literals, which take no `.` after them.
         if (3...5).contains(root.count) {
-            for literal in ["true", "false", "nil", "null", "empty", "blank"] where isWord(root, literal) { return nil }
+            for literal in literalWords where isWord(root, literal) { return nil }
         }
         var last = root.upperBound
         var segments = 0
@@ -536,7 +551,66 @@ extension LiquidTemplate {
         if filters == 0, segments == 0, !captured.isEmpty, captured.contains(ScalarText.string(scalars[root])) {
             return .leaveAlone
         }
-        return .insert(last, " | " + portableEscapeFilters)
+        return .insert(last, escapeSuffix)
+    }
+
+    /// ``simpleEscapeInsertion(_:inner:captured:)`` without captured names, on the UTF-8 `bytes` of the
+    /// text (valid UTF-8): the byte offset where the chain (``escapeSuffix``) goes, or `nil` for markup of
+    /// any other shape. Every unit the scalar version tests is compared with ASCII characters, and a byte
+    /// of a multi-byte scalar matches none of them, as the scalar it belongs to does not: the same
+    /// answer, at the same place (`EscapeInsertionDifferentialTests`).
+    static func simpleEscapeInsertion(_ bytes: UnsafeBufferPointer<UInt8>, inner: Range<Int>) -> Int? {
+        // Every read below is at an index checked against `end`, which is at most `bytes.count`.
+        let end = inner.upperBound
+        guard inner.lowerBound >= 0, end <= bytes.count else { return nil }
+        var i = inner.lowerBound
+        func skipSpace() { while i < end, isWhitespaceByte(bytes[i]) { i += 1 } }
+        func word() -> Range<Int>? {
+            guard i < end else { return nil }
+            let first = bytes[i]
+            guard first == UInt8(ascii: "_") || (first | 0x20 >= UInt8(ascii: "a") && first | 0x20 <= UInt8(ascii: "z"))
+            else { return nil }
+            let start = i
+            i += 1
+            while i < end, isWordByte(bytes[i]) { i += 1 }
+            if i < end, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "?") { return nil }
+            return start..<i
+        }
+        func isWord(_ range: Range<Int>, _ text: String) -> Bool {
+            isName(UnsafeBufferPointer(rebasing: bytes[range]), text)
+        }
+        skipSpace()
+        guard let root = word() else { return nil }
+        // `true`, `nil`… are literals, which take no `.` after them.
+        if (3...5).contains(root.count) {
+            for literal in literalWords where isWord(root, literal) { return nil }
+        }
+        var last = root.upperBound
+        while i < end, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            guard let segment = word() else { return nil }
+            last = segment.upperBound
+        }
+        while true {
+            skipSpace()
+            guard i < end, bytes[i] == UInt8(ascii: "|") else { break }
+            i += 1
+            skipSpace()
+            guard let name = word(), !isWord(name, "escape"), !isWord(name, "replace") else { return nil }
+            last = name.upperBound
+            skipSpace()
+            guard i < end, bytes[i] == UInt8(ascii: ":") else { continue }
+            i += 1
+            skipSpace()
+            guard i < end, bytes[i] == UInt8(ascii: "\"") || bytes[i] == UInt8(ascii: "'") else { return nil }
+            let quote = bytes[i]
+            var close = i + 1
+            while close < end, bytes[close] != quote { close += 1 }
+            guard close < end else { return nil }
+            i = close + 1
+            last = i
+        }
+        return i == end ? last : nil
     }
 
     /// ``escapeInsertion(_:inner:captured:)`` by parsing the output's expression: the definition.
@@ -562,7 +636,7 @@ extension LiquidTemplate {
         } else if filters.last?.name == "escape" {
             suffix = replace
         } else {
-            suffix = " | " + portableEscapeFilters
+            suffix = escapeSuffix
         }
         let tokens = parser.tokens
         guard tokens.count >= 2 else { return nil }

@@ -5,6 +5,9 @@ enum PathSegment: Sendable {
 }
 
 /// A primary expression: a literal or a variable path.
+///
+/// `indirect`: an expression is copied as one reference wherever it goes (a node, a filter's
+/// arguments, a condition), which the walks over a template's nodes do at each node.
 indirect enum Expression: Sendable {
     case literal(Value, Range<Int>)
     /// A variable path: a root (a name or a bracketed expression) and segments.
@@ -55,11 +58,15 @@ struct Condition: Sendable {
     var joinedByAnd: [Bool]
 }
 
-/// A token inside markup.
+/// A token inside markup. It holds no reference: a word's or a string's text is read from its units
+/// (``ExpressionParser/text(of:)``) when the expression keeps it, so that the tokens of an expression
+/// are an array of plain values, one array reused for every expression of a template.
 struct ExpressionToken {
     enum Kind: Equatable {
-        case word(String)
-        case string(String)
+        /// A name or a keyword: the token's units.
+        case word
+        /// A quoted string: the token's units without their quotes.
+        case string
         case integer(Int)
         case float(Double)
         case dot, dotDot, leftBracket, rightBracket, leftParen, rightParen, pipe, colon, comma, assign
@@ -78,15 +85,31 @@ struct ExpressionParser<Text: MarkupText> {
     static var maximumDepth: Int { 100 }
 
     let scalars: Text
-    private(set) var tokens: [ExpressionToken] = []
+    private(set) var tokens: [ExpressionToken]
     private var position = 0
     private var depth = 0
 
     /// Lexes `range` (in units) of `scalars`; throws on a character that cannot start a token.
     init(_ scalars: Text, range: Range<Int>) throws(LiquidIssue) {
-        self.scalars = scalars
         // Most markup is a handful of tokens: one allocation instead of growing from empty.
-        tokens.reserveCapacity(min(range.count + 1, 16))
+        var buffer: [ExpressionToken] = []
+        buffer.reserveCapacity(min(range.count + 1, 16))
+        try self.init(scalars, range: range, reusing: &buffer)
+    }
+
+    /// Lexes `range` (in units) of `scalars` into `buffer`, emptied first and shared with the parser:
+    /// once the parser is gone, the next expression's tokens fill the same storage (the template parser
+    /// lexes all its expressions into one array). Throws on a character that cannot start a token.
+    init(_ scalars: Text, range: Range<Int>, reusing buffer: inout [ExpressionToken]) throws(LiquidIssue) {
+        self.scalars = scalars
+        buffer.removeAll(keepingCapacity: true)
+        try Self.lex(scalars, range: range, into: &buffer)
+        tokens = buffer
+    }
+
+    private static func lex(_ scalars: Text, range: Range<Int>, into tokens: inout [ExpressionToken])
+        throws(LiquidIssue)
+    {
         var i = range.lowerBound
         let end = range.upperBound
         func peek(_ offset: Int) -> Unicode.Scalar? { i + offset < end ? scalars[i + offset] : nil }
@@ -111,7 +134,7 @@ struct ExpressionParser<Text: MarkupText> {
                     throw LiquidIssue(
                         kind: .syntax, message: "unterminated string literal", range: scalarRange(start..<end))
                 }
-                add(.string(scalars.string((i + 1)..<j)), j + 1 - i)
+                add(.string, j + 1 - i)
             case ".":
                 if peek(1) == "." { add(.dotDot, 2) } else { add(.dot, 1) }
             case "[": add(.leftBracket, 1)
@@ -179,7 +202,7 @@ struct ExpressionParser<Text: MarkupText> {
                 var j = i + 1
                 while j < end && (isWordScalar(scalars[j]) || scalars[j] == "-") { j += 1 }
                 if j < end && scalars[j] == "?" { j += 1 }
-                add(.word(scalars.string(i..<j)), j - i)
+                add(.word, j - i)
             default:
                 // On bytes, the whole scalar that starts here (a multi-byte one spans several units).
                 let (scalar, width) = scalars.scalar(at: i)
@@ -194,6 +217,22 @@ struct ExpressionParser<Text: MarkupText> {
 
     var current: ExpressionToken { tokens[min(position, tokens.count - 1)] }
     var atEnd: Bool { current.kind == .end }
+
+    /// The text of word `token`, or of string `token` without its quotes.
+    func text(of token: ExpressionToken) -> String {
+        let units = token.units
+        guard token.kind == .string else { return scalars.string(units) }
+        // A string token spans its two one-unit ASCII quotes.
+        return scalars.string((units.lowerBound + 1)..<(units.upperBound - 1))
+    }
+
+    /// Whether `token` is the word `word` (ASCII), compared on its units without making its text.
+    func isWord(_ token: ExpressionToken, _ word: String) -> Bool {
+        token.kind == .word && scalars.holds(word, at: token.units)
+    }
+
+    /// Whether the current token is the word `word` (ASCII).
+    func currentIs(_ word: String) -> Bool { isWord(current, word) }
 
     mutating func advance() { if position < tokens.count - 1 { position += 1 } }
 
@@ -218,7 +257,7 @@ struct ExpressionParser<Text: MarkupText> {
     mutating func parsePrimary() throws(LiquidIssue) -> Expression {
         let token = current
         switch token.kind {
-        case .string(let text): advance(); return .literal(.plain(.string(text)), token.range)
+        case .string: advance(); return .literal(.plain(.string(text(of: token))), token.range)
         case .integer(let value): advance(); return .literal(.plain(.int(value)), token.range)
         case .float(let value): advance(); return .literal(.plain(.double(value)), token.range)
         case .leftParen:
@@ -228,22 +267,29 @@ struct ExpressionParser<Text: MarkupText> {
             throw LiquidIssue(
                 kind: .unsupportedSyntax, message: "range literals are not supported in automail templates",
                 range: token.range.lowerBound..<max(end, token.range.upperBound))
-        case .word(let word):
-            switch word {
-            case "true": advance(); return .literal(.plain(.bool(true)), token.range)
-            case "false": advance(); return .literal(.plain(.bool(false)), token.range)
-            case "nil", "null": advance(); return .literal(.nil, token.range)
-            case "empty": advance(); return .literal(.empty, token.range)
-            case "blank": advance(); return .literal(.blank, token.range)
-            default:
-                advance()
-                return try parsePathRest(root: .property(word, token.range), start: token.range.lowerBound)
-            }
+        case .word:
+            advance()
+            if let value = keywordValue(token) { return .literal(value, token.range) }
+            return try parsePathRest(root: .property(text(of: token), token.range), start: token.range.lowerBound)
         case .leftBracket:
             let root = try parseIndex()
             return try parsePathRest(root: root, start: token.range.lowerBound)
         default:
             throw unexpected("a value")
+        }
+    }
+
+    /// The value of word `token` when it is a literal keyword (`true`, `false`, `nil`, `null`, `empty`,
+    /// `blank`), told apart by its length first.
+    private func keywordValue(_ token: ExpressionToken) -> Value? {
+        switch token.units.count {
+        case 3: return isWord(token, "nil") ? .nil : nil
+        case 4: return isWord(token, "true") ? .plain(.bool(true)) : isWord(token, "null") ? .nil : nil
+        case 5:
+            if isWord(token, "false") { return .plain(.bool(false)) }
+            if isWord(token, "empty") { return .empty }
+            return isWord(token, "blank") ? .blank : nil
+        default: return nil
         }
     }
 
@@ -269,8 +315,8 @@ struct ExpressionParser<Text: MarkupText> {
             switch current.kind {
             case .dot:
                 advance()
-                guard case .word(let name) = current.kind else { throw unexpected("a property name after `.`") }
-                segments.append(.property(name, current.range))
+                guard current.kind == .word else { throw unexpected("a property name after `.`") }
+                segments.append(.property(text(of: current), current.range))
                 end = current.range.upperBound
                 advance()
             case .leftBracket:
@@ -288,7 +334,8 @@ struct ExpressionParser<Text: MarkupText> {
         var filters: [FilterCall] = []
         while current.kind == .pipe {
             advance()
-            guard case .word(let name) = current.kind else { throw unexpected("a filter name after `|`") }
+            guard current.kind == .word else { throw unexpected("a filter name after `|`") }
+            let name = text(of: current)
             let nameRange = current.range
             advance()
             var call = FilterCall(name: name, nameRange: nameRange, positional: [], keywords: [], range: nameRange)
@@ -296,7 +343,8 @@ struct ExpressionParser<Text: MarkupText> {
                 advance()
                 repeat {
                     if current.kind == .comma { advance() }
-                    if case .word(let keyword) = current.kind, tokens[position + 1].kind == .colon {
+                    if current.kind == .word, tokens[position + 1].kind == .colon {
+                        let keyword = text(of: current)
                         advance()
                         advance()
                         call.keywords.append((keyword, try parsePrimary()))
@@ -321,14 +369,14 @@ struct ExpressionParser<Text: MarkupText> {
             if case .comparison(let op) = current.kind {
                 advance()
                 comparison.comparison = (op, try parsePrimary())
-            } else if current.kind == .word("contains") {
+            } else if currentIs("contains") {
                 advance()
                 comparison.comparison = (.contains, try parsePrimary())
             }
             condition.comparisons.append(comparison)
-            if current.kind == .word("and") {
+            if currentIs("and") {
                 condition.joinedByAnd.append(true)
-            } else if current.kind == .word("or") {
+            } else if currentIs("or") {
                 condition.joinedByAnd.append(false)
             } else {
                 try expectEnd()

@@ -13,10 +13,12 @@ public struct LiquidTemplate: Sendable {
         let printed: [LiquidPrintedValue]
         let outputs: [Range<Int>]
         let tags: [LiquidTagReference]
+        let readsTextBetweenConstructs: Bool
 
         init(
             source: String, nodes: [Node], variables: [LiquidVariableReference], filters: [LiquidFilterReference],
-            printed: [LiquidPrintedValue], outputs: [Range<Int>], tags: [LiquidTagReference]
+            printed: [LiquidPrintedValue], outputs: [Range<Int>], tags: [LiquidTagReference],
+            readsTextBetweenConstructs: Bool
         ) {
             self.source = source
             self.nodes = nodes
@@ -25,6 +27,7 @@ public struct LiquidTemplate: Sendable {
             self.printed = printed
             self.outputs = outputs
             self.tags = tags
+            self.readsTextBetweenConstructs = readsTextBetweenConstructs
         }
     }
 
@@ -32,11 +35,12 @@ public struct LiquidTemplate: Sendable {
 
     init(
         source: String, nodes: [Node], variables: [LiquidVariableReference], filters: [LiquidFilterReference],
-        printed: [LiquidPrintedValue], outputs: [Range<Int>], tags: [LiquidTagReference]
+        printed: [LiquidPrintedValue], outputs: [Range<Int>], tags: [LiquidTagReference],
+        readsTextBetweenConstructs: Bool = false
     ) {
         storage = Storage(
             source: source, nodes: nodes, variables: variables, filters: filters, printed: printed, outputs: outputs,
-            tags: tags)
+            tags: tags, readsTextBetweenConstructs: readsTextBetweenConstructs)
     }
 
     /// The template source.
@@ -54,6 +58,9 @@ public struct LiquidTemplate: Sendable {
     public var outputs: [Range<Int>] { storage.outputs }
     /// Every tag, in source order (comments and `raw` bodies excluded, `comment` itself included).
     public var tags: [LiquidTagReference] { storage.tags }
+    /// Whether a tag is one of ``readsTextBetweenConstructs`` (`case`, `comment`, `raw`…), as the parser
+    /// found its tags: ``hasConstructs(alikeIn:)`` asks it without hashing every tag's name.
+    var readsTextBetweenConstructs: Bool { storage.readsTextBetweenConstructs }
 
     /// Parses `source`, collecting every issue found; the template is `nil` when there is any.
     public static func parse(_ source: String) -> LiquidParseResult {
@@ -110,11 +117,12 @@ public struct LiquidTemplate: Sendable {
         guard parser.issues.isEmpty else { return LiquidParseResult(template: nil, issues: parser.issues) }
         var analysis = Analysis()
         // A variable printed or filtered, at least one an output: room for the usual case at once.
-        analysis.reserveCapacity(parser.outputs.count)
+        analysis.reserveCapacity(parser.outputs.count, extraVariables: parser.tags.count)
         analysis.walk(nodes)
         let template = LiquidTemplate(
             source: source, nodes: nodes, variables: analysis.variables, filters: analysis.filters,
-            printed: analysis.printed, outputs: parser.outputs, tags: parser.tags)
+            printed: analysis.printed, outputs: parser.outputs, tags: parser.tags,
+            readsTextBetweenConstructs: parser.readsTextBetweenConstructs)
         return LiquidParseResult(template: template, issues: [])
     }
 
@@ -127,7 +135,7 @@ public struct LiquidTemplate: Sendable {
             switch token.kind {
             case .text, .rawBody: kind = .text
             case .output: kind = .output
-            case .tag: kind = .tag(token.name)
+            case .tag: kind = .tag(scalars.name(of: token))
             }
             return LiquidToken(kind: kind, range: token.range, text: string(scalars[token.range]))
         }
@@ -217,16 +225,32 @@ struct TemplateParser<Text: MarkupText> {
         }
         var kind: Kind
         var range: Range<Int>
-        var name: String
+        /// The tag that opens the block (`.other` for the root).
+        var tag: TagName
         var conditions: [Condition?] = []
         var whens: [[Expression]?] = []
-        var bodies: [[Node]] = [[]]
+        /// The block's bodies closed so far: the one being filled is the parser's ``TemplateParser/body``.
+        var bodies: [[Node]] = []
+        /// The body of the enclosing block, set aside while this one is open.
+        var enclosing: [Node] = []
         /// The tag that opens each body (`if`, `elsif`, `else`, `when`…), in order; the first is the
         /// block's own tag (for `case`, the tag of its preamble).
         var tagRanges: [Range<Int>] = []
         var caseSubject: Expression?
 
-        var endName: String { "end" + name }
+        var name: String { tag.rawValue }
+        /// The tag that closes the block (`.other`, which no closing tag is, for the root).
+        var endTag: TagName {
+            switch tag {
+            case .if: .endif
+            case .unless: .endunless
+            case .case: .endcase
+            case .capture: .endcapture
+            case .comment: .endcomment
+            default: .other
+            }
+        }
+        var endName: String { endTag.rawValue }
     }
 
     let scalars: Text
@@ -235,17 +259,42 @@ struct TemplateParser<Text: MarkupText> {
     var issues: [LiquidIssue] = []
     var outputs: [Range<Int>] = []
     var tags: [LiquidTagReference] = []
+    /// Whether a tag of ``tags`` is `case`, `when`, `endcase`, `comment`, `raw` or `endraw`
+    /// (`LiquidTemplate.readsTextBetweenConstructs`).
+    var readsTextBetweenConstructs = false
+    /// The open blocks, the root first.
     private var stack: [Frame]
+    /// The body being filled, of the innermost open block: held apart from ``stack``, so that a node is
+    /// appended to one array rather than through two levels of arrays of the stack.
+    private var body: [Node] = []
+    /// The tokens of the expression being parsed: one array for every expression of the template.
+    private var expressionTokens: [ExpressionToken] = []
 
     init(source: String, text: Text) {
         scalars = text
         slicer = SourceSlicer(source: source, scalarCount: text.count)
-        stack = [Frame(kind: .root, range: 0..<0, name: "")]
+        stack = [Frame(kind: .root, range: 0..<0, tag: .other)]
     }
 
-    private mutating func append(_ node: Node) {
-        let top = stack.count - 1
-        stack[top].bodies[stack[top].bodies.count - 1].append(node)
+    private mutating func append(_ node: consuming Node) {
+        body.append(node)
+    }
+
+    /// Closes the body being filled and opens the next body of the innermost block.
+    private mutating func startBody() {
+        var closed: [Node] = []
+        swap(&closed, &body)
+        stack[stack.count - 1].bodies.append(closed)
+    }
+
+    /// Closes the innermost block (never the root): its frame and the body it was filling; the body of
+    /// the enclosing block is open again.
+    private mutating func pop() -> (frame: Frame, last: [Node])? {
+        guard stack.count > 1, var frame = stack.popLast() else { return nil }
+        var last: [Node] = []
+        swap(&last, &body)
+        swap(&body, &frame.enclosing)
+        return (frame, last)
     }
 
     private mutating func report(_ kind: LiquidIssue.Kind, _ message: String, help: String? = nil, _ range: Range<Int>)
@@ -257,19 +306,28 @@ struct TemplateParser<Text: MarkupText> {
     private mutating func text(_ range: Range<Int>) -> Substring { scalars.substring(range, slicer: &slicer) }
 
     mutating func parse() -> [Node] {
-        let tokens = Lexer(scalars).tokens()
-        // The top level holds at most a node a token: one allocation instead of growing as it fills.
-        stack[0].bodies[0].reserveCapacity(tokens.count)
-        var index = 0
-        while index < tokens.count, issues.count < Self.maximumIssues {
-            let token = tokens[index]
-            index += 1
+        var lexer = Lexer(scalars)
+        // Room for a short template's nodes, outputs, tags and expression tokens at once (small
+        // allocations, each from the allocator's cache of its size).
+        body.reserveCapacity(8)
+        outputs.reserveCapacity(4)
+        tags.reserveCapacity(4)
+        expressionTokens.reserveCapacity(16)
+        // The tokens are read as the lexer cuts them: the one after the current one (a text is trimmed
+        // before a `{{-` or `{%-`) and the last one before it (after a `-}}` or `-%}`).
+        var upcoming = lexer.next()
+        var previous: RawToken?
+        while let token = upcoming, issues.count < Self.maximumIssues {
+            upcoming = lexer.next()
+            // The last token read (the `endraw` of a `raw` block, which reads its body and its end).
+            var last = token
+            defer { previous = last }
             if stack.last?.kind == .comment {
                 guard token.kind == .tag, token.closed else { continue }
-                if token.name == "comment" {
-                    push(Frame(kind: .comment, range: token.scalarRange, name: "comment"))
-                } else if token.name == "endcomment" {
-                    stack.removeLast()
+                if token.tag == .comment {
+                    push(Frame(kind: .comment, range: token.scalarRange, tag: .comment))
+                } else if token.tag == .endcomment {
+                    _ = pop()
                     if stack.last?.kind != .comment { append(.comment) }
                 }
                 continue
@@ -278,10 +336,10 @@ struct TemplateParser<Text: MarkupText> {
             case .text:
                 var lower = token.range.lowerBound
                 var upper = token.range.upperBound
-                if index >= 2, tokens[index - 2].trimRight {
+                if previous?.trimRight == true {
                     while lower < upper && isWhitespace(scalars[lower]) { lower += 1 }
                 }
-                if index < tokens.count, tokens[index].trimLeft {
+                if upcoming?.trimLeft == true {
                     while upper > lower && isWhitespace(scalars[upper - 1]) { upper -= 1 }
                 }
                 if lower < upper { append(.text(text(lower..<upper))) }
@@ -296,7 +354,7 @@ struct TemplateParser<Text: MarkupText> {
                 }
                 outputs.append(token.scalarRange)
                 do {
-                    var parser = try ExpressionParser(scalars, range: token.inner)
+                    var parser = try ExpressionParser(scalars, range: token.inner, reusing: &expressionTokens)
                     let expression = try parser.parseFiltered()
                     checkFilters(expression)
                     append(.output(expression, range: token.scalarRange))
@@ -311,16 +369,22 @@ struct TemplateParser<Text: MarkupText> {
                         token.scalarRange.lowerBound..<(token.scalarRange.lowerBound + 2))
                     continue
                 }
-                tags.append(LiquidTagReference(name: token.name, range: token.scalarRange))
-                if token.name == "raw" {
+                tags.append(LiquidTagReference(name: scalars.name(of: token), range: token.scalarRange))
+                switch token.tag {
+                case .case, .when, .endcase, .comment, .raw, .endraw: readsTextBetweenConstructs = true
+                default: break
+                }
+                if token.tag == .raw {
                     // The lexer always follows `raw` with its body, then `endraw` when there is one.
-                    if index < tokens.count, tokens[index].kind == .rawBody {
-                        append(.raw(text(tokens[index].range)))
-                        index += 1
+                    if let next = upcoming, next.kind == .rawBody {
+                        append(.raw(text(next.range)))
+                        last = next
+                        upcoming = lexer.next()
                     }
-                    if index < tokens.count, tokens[index].kind == .tag, tokens[index].name == "endraw" {
-                        tags.append(LiquidTagReference(name: "endraw", range: tokens[index].scalarRange))
-                        index += 1
+                    if let next = upcoming, next.kind == .tag, next.tag == .endraw {
+                        tags.append(LiquidTagReference(name: "endraw", range: next.scalarRange))
+                        last = next
+                        upcoming = lexer.next()
                     } else {
                         report(.syntax, "`raw` tag is never closed with `endraw`", token.scalarRange)
                     }
@@ -334,102 +398,113 @@ struct TemplateParser<Text: MarkupText> {
                 }
             }
         }
-        while stack.count > 1, let frame = stack.popLast() {
+        while let (frame, _) = pop() {
             report(.syntax, "`\(frame.name)` tag is never closed with `\(frame.endName)`", frame.range)
         }
-        return stack.first?.bodies.first ?? []
+        return body
     }
 
-    private mutating func push(_ frame: Frame) {
+    /// Opens a block: the body being filled is set aside in `frame` until the block closes.
+    private mutating func push(_ frame: consuming Frame) {
         if stack.count > Self.maximumNesting {
             report(.unsupportedSyntax, "blocks are nested deeper than \(Self.maximumNesting) levels", frame.range)
         }
+        swap(&frame.enclosing, &body)
         stack.append(frame)
     }
 
     private mutating func handleTag(_ token: RawToken) throws(LiquidIssue) {
-        let name = token.name
         let markup = token.nameRange.upperBound..<token.inner.upperBound
         func expressionParser() throws(LiquidIssue) -> ExpressionParser<Text> {
-            try ExpressionParser(scalars, range: markup)
+            try ExpressionParser(scalars, range: markup, reusing: &expressionTokens)
         }
         func expectNoMarkup() throws(LiquidIssue) {
             let parser = try expressionParser()
             try parser.expectEnd()
         }
-        switch name {
-        case "if", "unless":
+        switch token.tag {
+        case .if, .unless:
             // Push first so that a malformed condition does not unbalance the blocks that follow.
-            var frame = Frame(kind: name == "if" ? .ifTag : .unlessTag, range: token.scalarRange, name: name)
-            frame.conditions = [nil]
-            frame.tagRanges = [token.scalarRange]
+            var frame = Frame(kind: token.tag == .if ? .ifTag : .unlessTag, range: token.scalarRange, tag: token.tag)
+            // Room for an `else` (or an `elsif`) at once: these arrays live only while the block is open.
+            frame.conditions.reserveCapacity(2)
+            frame.conditions.append(nil)
+            frame.tagRanges.reserveCapacity(2)
+            frame.tagRanges.append(token.scalarRange)
+            frame.bodies.reserveCapacity(2)
             push(frame)
             var parser = try expressionParser()
             stack[stack.count - 1].conditions[0] = try parser.parseCondition()
-        case "elsif":
+        case .elsif:
             guard let top = stack.last, top.kind == .ifTag || top.kind == .unlessTag else {
                 throw misplaced(token)
             }
             stack[stack.count - 1].conditions.append(nil)
-            stack[stack.count - 1].bodies.append([])
+            startBody()
             stack[stack.count - 1].tagRanges.append(token.scalarRange)
             var parser = try expressionParser()
             let condition = try parser.parseCondition()
             stack[stack.count - 1].conditions[stack[stack.count - 1].conditions.count - 1] = condition
-        case "else":
+        case .else:
             // Liquid ignores anything after `else`.
-            guard let top = stack.last, [.ifTag, .unlessTag, .caseTag].contains(top.kind) else {
-                throw misplaced(token)
-            }
-            if top.kind == .caseTag {
+            let kind = stack.last?.kind
+            guard kind == .ifTag || kind == .unlessTag || kind == .caseTag else { throw misplaced(token) }
+            if kind == .caseTag {
                 stack[stack.count - 1].whens.append(nil)
             } else {
                 stack[stack.count - 1].conditions.append(nil)
             }
-            stack[stack.count - 1].bodies.append([])
+            startBody()
             stack[stack.count - 1].tagRanges.append(token.scalarRange)
-        case "case":
-            var frame = Frame(kind: .caseTag, range: token.scalarRange, name: "case")
-            frame.tagRanges = [token.scalarRange]
+        case .case:
+            var frame = Frame(kind: .caseTag, range: token.scalarRange, tag: .case)
+            // Room for the preamble and two branches at once: these arrays live only while the block is open.
+            frame.tagRanges.reserveCapacity(3)
+            frame.tagRanges.append(token.scalarRange)
+            frame.whens.reserveCapacity(2)
+            frame.bodies.reserveCapacity(3)
             push(frame)
             var parser = try expressionParser()
             let subject = try parser.parsePrimary()
             try parser.expectEnd()
             stack[stack.count - 1].caseSubject = subject
-        case "when":
+        case .when:
             guard stack.last?.kind == .caseTag else { throw misplaced(token) }
             stack[stack.count - 1].whens.append([])
-            stack[stack.count - 1].bodies.append([])
+            startBody()
             stack[stack.count - 1].tagRanges.append(token.scalarRange)
             var parser = try expressionParser()
             var candidates = [try parser.parsePrimary()]
-            while parser.current.kind == .comma || parser.current.kind == .word("or") {
+            while parser.current.kind == .comma || parser.currentIs("or") {
                 parser.advance()
                 candidates.append(try parser.parsePrimary())
             }
             try parser.expectEnd()
             stack[stack.count - 1].whens[stack[stack.count - 1].whens.count - 1] = candidates
-        case "comment":
-            push(Frame(kind: .comment, range: token.scalarRange, name: "comment"))
-        case "assign":
+        case .comment:
+            push(Frame(kind: .comment, range: token.scalarRange, tag: .comment))
+        case .assign:
             var parser = try expressionParser()
             let variable = try parseBindingName(&parser, tag: "assign")
             try parser.expect(.assign, "`=`")
             let expression = try parser.parseFiltered()
             checkFilters(expression)
             append(.assign(name: variable, expression, range: token.scalarRange))
-        case "capture":
-            push(Frame(kind: .capture(""), range: token.scalarRange, name: "capture"))
+        case .capture:
+            push(Frame(kind: .capture(""), range: token.scalarRange, tag: .capture))
             var parser = try expressionParser()
             let variable = try parseBindingName(&parser, tag: "capture")
             try parser.expectEnd()
             stack[stack.count - 1].kind = .capture(variable)
-        case "endif", "endunless", "endcase", "endcapture", "endcomment", "endraw":
+        case .endif, .endunless, .endcase, .endcapture, .endcomment, .endraw:
             try expectNoMarkup()
             try close(token)
-        case "":
-            throw LiquidIssue(kind: .syntax, message: "expected a tag name after `{%`", range: token.scalarRange)
-        default:
+        case .raw, .other:
+            // `raw` never comes here (``parse()`` takes it): any other name is unknown or refused.
+            guard !token.nameRange.isEmpty else {
+                throw LiquidIssue(kind: .syntax, message: "expected a tag name after `{%`", range: token.scalarRange)
+            }
+            let name = scalars.name(of: token)
             if TagNames.liquid.contains(name) {
                 throw LiquidIssue(
                     kind: .unsupportedTag(name), message: "tag `\(name)` is not supported in automail templates",
@@ -450,16 +525,16 @@ struct TemplateParser<Text: MarkupText> {
 
     private func misplaced(_ token: RawToken) -> LiquidIssue {
         LiquidIssue(
-            kind: .syntax, message: "unexpected `\(token.name)` tag outside of a block that accepts it",
+            kind: .syntax, message: "unexpected `\(token.tag.rawValue)` tag outside of a block that accepts it",
             range: token.scalarRange)
     }
 
     private func parseBindingName(_ parser: inout ExpressionParser<Text>, tag: String) throws(LiquidIssue) -> String {
         let token = parser.current
         switch token.kind {
-        case .word(let word) where !word.hasSuffix("?"):
+        case .word where scalars[token.units.upperBound - 1] != "?":
             parser.advance()
-            return word
+            return parser.text(of: token)
         case .integer(let value) where value >= 0 && !(scalars[token.units.lowerBound] == "-"):
             parser.advance()
             return String(value)
@@ -469,40 +544,43 @@ struct TemplateParser<Text: MarkupText> {
     }
 
     private mutating func close(_ token: RawToken) throws(LiquidIssue) {
-        guard let depth = stack.lastIndex(where: { $0.endName == token.name }), depth > 0 else {
+        guard let depth = stack.lastIndex(where: { $0.endTag == token.tag }), depth > 0 else {
             throw LiquidIssue(
-                kind: .syntax, message: "unexpected `\(token.name)` without an open block", range: token.scalarRange)
+                kind: .syntax, message: "unexpected `\(token.tag.rawValue)` without an open block",
+                range: token.scalarRange)
         }
-        while stack.count - 1 > depth, let frame = stack.popLast() {
+        while stack.count - 1 > depth, let (frame, _) = pop() {
             report(.syntax, "`\(frame.name)` tag is never closed with `\(frame.endName)`", frame.range)
         }
-        guard let frame = stack.popLast() else { return }
+        guard let (frame, last) = pop() else { return }
+        var bodies = frame.bodies
+        bodies.append(last)
         let range = frame.range.lowerBound..<token.scalarRange.upperBound
         switch frame.kind {
         case .root, .comment:
             break
         case .ifTag, .unlessTag:
-            let branches = zip(frame.conditions, frame.bodies).enumerated().map { index, pair in
+            let branches = zip(frame.conditions, bodies).enumerated().map { index, pair in
                 Node.Branch(condition: pair.0, body: pair.1, tagRange: Self.tagRange(frame, index))
             }
-            let isBlank = frame.bodies.allSatisfy { $0.allSatisfy(\.isBlank) }
+            let isBlank = bodies.allSatisfy { $0.allSatisfy(\.isBlank) }
             append(
                 .conditional(branches: branches, negateFirst: frame.kind == .unlessTag, isBlank: isBlank, range: range))
         case .caseTag:
-            let preamble = frame.bodies.first ?? []
+            let preamble = bodies.first ?? []
             if !preamble.allSatisfy({ if case .text = $0 { return $0.isBlank } else { return false } }) {
                 report(.syntax, "unexpected content between `case` and its first `when`", frame.range)
             }
-            let bodies = Array(frame.bodies.dropFirst())
-            let branches = zip(frame.whens, bodies).enumerated().map { index, pair in
+            let whenBodies = bodies.dropFirst()
+            let branches = zip(frame.whens, whenBodies).enumerated().map { index, pair in
                 Node.CaseBranch(candidates: pair.0, body: pair.1, tagRange: Self.tagRange(frame, index + 1))
             }
-            let isBlank = bodies.allSatisfy { $0.allSatisfy(\.isBlank) }
+            let isBlank = whenBodies.allSatisfy { $0.allSatisfy(\.isBlank) }
             if let subject = frame.caseSubject {
                 append(.caseTag(subject: subject, branches: branches, isBlank: isBlank, range: range))
             }
         case .capture(let name):
-            append(.capture(name: name, body: frame.bodies.first ?? [], range: range))
+            append(.capture(name: name, body: bodies.first ?? [], range: range))
         }
     }
 

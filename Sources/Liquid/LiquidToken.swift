@@ -28,6 +28,10 @@ public struct LiquidToken: Sendable, Hashable {
 /// A markup token with what the parser needs: delimiters, whitespace control and inner range.
 /// Its offsets are in units of the text lexed (``MarkupText``: scalars or bytes); ``scalarRange`` and
 /// ``scalarNameRange`` are in Unicode scalars, what a template reports.
+///
+/// It holds no reference (a tag's name is a ``TagName`` and a range, its text made only when a
+/// message or an unknown tag needs it): the lexer's array of tokens grows and is read without a
+/// retain or a release a token.
 struct RawToken {
     enum Kind { case text, output, tag, rawBody }
     var kind: Kind
@@ -36,7 +40,9 @@ struct RawToken {
     var inner: Range<Int>
     var trimLeft = false
     var trimRight = false
-    var name = ""
+    /// The tag's name when it is one the parser acts on; `.other` for any other (its text is at
+    /// ``nameRange``: ``MarkupText/name(of:)``).
+    var tag: TagName = .other
     var nameRange: Range<Int> = 0..<0
     /// Whether the closing delimiter was found.
     var closed = true
@@ -48,54 +54,79 @@ struct RawToken {
 
 /// Cuts a template into text, outputs and tags, treating `raw` bodies as text. Where a construct ends
 /// is ``LiquidDelimiters``' answer (its scans, on scalars or bytes), the one the Markdown renderer uses too.
+///
+/// It cuts a token at a time (``next()``): the parser reads them as they come, with no array of them.
 struct Lexer<Text: MarkupText> {
     let scalars: Text
+    /// Where the next token to cut starts.
+    private var i = 0
+    /// The offset of the next `{{` or `{%` when already found (after the text before it).
+    private var knownOpening: Int?
+    /// Tokens cut ahead, in order (a `raw` tag is followed by its body and its `endraw` tag).
+    private var ahead: (RawToken?, RawToken?) = (nil, nil)
 
     init(_ scalars: Text) {
         self.scalars = scalars
     }
 
+    /// Every token, in order: concatenating their ranges gives the whole text.
     func tokens() -> [RawToken] {
+        var lexer = self
         var result: [RawToken] = []
         // Most texts are a few tokens: one allocation instead of growing from empty four times.
         result.reserveCapacity(16)
-        func append(_ token: RawToken) { result.append(token) }
-        var i = 0
-        while i < scalars.count {
-            guard let start = scalars.nextOpening(from: i) else {
-                append(RawToken(kind: .text, range: i..<scalars.count, inner: i..<scalars.count))
-                break
-            }
-            if start > i { append(RawToken(kind: .text, range: i..<start, inner: i..<start)) }
-            let isOutput = scalars.opening(at: start) == .output
-            var token = markupToken(at: start, output: isOutput)
-            i = token.range.upperBound
-            if !isOutput && token.name == "raw" && token.closed {
-                // The body runs to the first `{% endraw %}`, whatever it contains.
-                guard let end = scalars.endTag(named: "endraw", from: i) else {
-                    append(token)
-                    append(RawToken(kind: .rawBody, range: i..<scalars.count, inner: i..<scalars.count))
-                    i = scalars.count
-                    continue
-                }
-                append(token)
-                append(RawToken(kind: .rawBody, range: i..<end.start, inner: i..<end.start))
-                token = markupToken(at: end.start, output: false)
-                i = token.range.upperBound
-            }
-            append(token)
-        }
-        // The ranges a template reports, in scalars: converted in place, once the tokens are cut.
-        for k in result.indices {
-            let range = result[k].range
-            result[k].scalarRange = scalars.scalarOffset(range.lowerBound)..<scalars.scalarOffset(range.upperBound)
-            if result[k].kind == .tag {
-                let name = result[k].nameRange
-                result[k].scalarNameRange =
-                    scalars.scalarOffset(name.lowerBound)..<scalars.scalarOffset(name.upperBound)
-            }
-        }
+        while let token = lexer.next() { result.append(token) }
         return result
+    }
+
+    /// The next token, its ranges a template reports converted to scalars; `nil` at the end.
+    mutating func next() -> RawToken? {
+        if let token = ahead.0 {
+            ahead = (ahead.1, nil)
+            return converted(token)
+        }
+        guard i < scalars.count else { return nil }
+        let found = knownOpening ?? scalars.nextOpening(from: i)
+        knownOpening = nil
+        guard let start = found else {
+            let token = RawToken(kind: .text, range: i..<scalars.count, inner: i..<scalars.count)
+            i = scalars.count
+            return converted(token)
+        }
+        if start > i {
+            let token = RawToken(kind: .text, range: i..<start, inner: i..<start)
+            i = start
+            knownOpening = start
+            return converted(token)
+        }
+        let isOutput = scalars.opening(at: start) == .output
+        let token = markupToken(at: start, output: isOutput)
+        i = token.range.upperBound
+        if !isOutput && token.tag == .raw && token.closed {
+            // The body runs to the first `{% endraw %}`, whatever it contains.
+            guard let end = scalars.endTag(named: "endraw", from: i) else {
+                ahead.0 = RawToken(kind: .rawBody, range: i..<scalars.count, inner: i..<scalars.count)
+                i = scalars.count
+                return converted(token)
+            }
+            ahead.0 = RawToken(kind: .rawBody, range: i..<end.start, inner: i..<end.start)
+            let endToken = markupToken(at: end.start, output: false)
+            ahead.1 = endToken
+            i = endToken.range.upperBound
+        }
+        return converted(token)
+    }
+
+    /// `token` with the ranges a template reports, in scalars.
+    private func converted(_ token: RawToken) -> RawToken {
+        var token = token
+        let range = token.range
+        token.scalarRange = scalars.scalarOffset(range.lowerBound)..<scalars.scalarOffset(range.upperBound)
+        if token.kind == .tag {
+            let name = token.nameRange
+            token.scalarNameRange = scalars.scalarOffset(name.lowerBound)..<scalars.scalarOffset(name.upperBound)
+        }
+        return token
     }
 
     private func markupToken(at start: Int, output: Bool) -> RawToken {
@@ -118,9 +149,35 @@ struct Lexer<Text: MarkupText> {
         token.range = start..<(end + 2)
         token.inner = innerStart..<innerEnd
         if !output {
-            (token.name, token.nameRange) = scalars.tagName(from: innerStart, upTo: innerEnd)
+            token.nameRange = scalars.tagNameRange(from: innerStart, upTo: innerEnd)
+            token.tag = TagName.named(scalars, token.nameRange)
         }
         return token
+    }
+}
+
+/// The names of the tags the parser acts on, recognised on the markup's units without making a
+/// `String` (the name of a known tag is its raw value, a literal).
+enum TagName: String {
+    case `if`, elsif, `else`, endif, unless, endunless, `case`, when, endcase
+    case comment, endcomment, raw, endraw, assign, capture, endcapture
+    /// Any other name, or none.
+    case other
+
+    /// The name of units `range` of `text`: a known tag's, or `.other`.
+    static func named<Text: MarkupText>(_ text: Text, _ range: Range<Int>) -> TagName {
+        func check(_ name: TagName) -> Bool { text.holds(name.rawValue, at: range) }
+        switch range.count {
+        case 2: return check(.if) ? .if : .other
+        case 3: return check(.raw) ? .raw : .other
+        case 4: return check(.else) ? .else : check(.case) ? .case : check(.when) ? .when : .other
+        case 5: return check(.elsif) ? .elsif : check(.endif) ? .endif : .other
+        case 6: return check(.unless) ? .unless : check(.assign) ? .assign : check(.endraw) ? .endraw : .other
+        case 7: return check(.comment) ? .comment : check(.capture) ? .capture : check(.endcase) ? .endcase : .other
+        case 9: return check(.endunless) ? .endunless : .other
+        case 10: return check(.endcomment) ? .endcomment : check(.endcapture) ? .endcapture : .other
+        default: return .other
+        }
     }
 }
 

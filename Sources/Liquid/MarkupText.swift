@@ -114,26 +114,34 @@ struct UTF8Markup: MarkupText {
                     var n = 0
                     var i = 0
                     var continuations = 0
-                    // `n + 2 <= 2 * leads`: one entry for each of the `leads` lead bytes counted above.
-                    while i < count, n + 2 <= 2 * leads {
-                        if i + 8 <= count,
-                            UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0
-                        {
-                            i += 8
-                            continue
-                        }
-                        let lead = buffer[i]
-                        guard lead >= 0xC0 else {
-                            i += 1
-                            continue
-                        }
-                        // The source is valid UTF-8 (a `String`'s bytes): the lead byte gives the scalar's width.
-                        let width = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
-                        continuations += width - 1
-                        table.initializeElement(at: n, to: i)
+                    // Records the lead byte at `offset`. The source is valid UTF-8 (a `String`'s bytes): the
+                    // lead byte gives the scalar's width, and the continuation bytes up to its end are
+                    // counted at its lead. `n + 2 <= 2 * leads`: one entry for each lead byte counted above.
+                    func record(_ offset: Int) {
+                        guard n + 2 <= 2 * leads else { return }
+                        let lead = buffer[offset]
+                        continuations += lead < 0xE0 ? 1 : lead < 0xF0 ? 2 : 3
+                        table.initializeElement(at: n, to: offset)
                         table.initializeElement(at: n + 1, to: continuations)
                         n += 2
-                        i += width
+                    }
+                    // Eight bytes at a time (`i + 8 <= count` keeps the load within the buffer): the lead
+                    // bytes of a word, the bytes whose two high bits are set, found by their bits in order
+                    // (a scalar that runs on into the next word has its lead here and only continuation
+                    // bytes, `10xxxxxx`, there).
+                    while i + 8 <= count {
+                        let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                        var leadBits = word & (word << 1) & 0x8080_8080_8080_8080
+                        while leadBits != 0 {
+                            // Read little-endian: bit `8k + 7` is byte `i + k`'s high bit.
+                            record(i + leadBits.trailingZeroBitCount / 8)
+                            leadBits &= leadBits - 1
+                        }
+                        i += 8
+                    }
+                    while i < count {
+                        if buffer[i] >= 0xC0 { record(i) }
+                        i += 1
                     }
                     initialized = n
                 }
@@ -234,6 +242,12 @@ extension MarkupText {
     /// The name of the tag whose inside starts at `start` and ends at `end`
     /// (``LiquidDelimiters/tagName(from:upTo:)``), with its range in units.
     func tagName(from start: Int, upTo end: Int) -> (name: String, range: Range<Int>) {
+        let range = tagNameRange(from: start, upTo: end)
+        return (string(range), range)
+    }
+
+    /// The range of ``tagName(from:upTo:)``'s name, without making its text.
+    func tagNameRange(from start: Int, upTo end: Int) -> Range<Int> {
         let end = Swift.min(end, count)
         var j = Swift.max(start, 0)
         while j < end && LiquidDelimiters.isWhitespace(self[j]) { j += 1 }
@@ -243,7 +257,22 @@ extension MarkupText {
         } else {
             while j < end && LiquidDelimiters.isWordScalar(self[j]) { j += 1 }
         }
-        return (string(nameStart..<j), nameStart..<j)
+        return nameStart..<j
+    }
+
+    /// The name of tag `token`: its ``TagName``'s, or the text of its name range for any other.
+    func name(of token: RawToken) -> String {
+        token.tag == .other ? string(token.nameRange) : token.tag.rawValue
+    }
+
+    /// Whether units `range` are the ASCII text `name`, unit for unit.
+    func holds(_ name: String, at range: Range<Int>) -> Bool {
+        var i = range.lowerBound
+        for byte in name.utf8 {
+            guard i < range.upperBound, self[i] == Unicode.Scalar(byte) else { return false }
+            i += 1
+        }
+        return i == range.upperBound
     }
 
     /// Which construct opens at `index` (`{{` or `{%`), if any.

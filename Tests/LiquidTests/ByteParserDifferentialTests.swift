@@ -73,4 +73,22 @@ struct ByteParserDifferentialTests {
             #expect(markup.count == source.utf8.count)
         }
     }
+
+    /// The same, asked in any order: the conversion goes on from the last offset converted, forward or
+    /// back (the parser asks in source order, moving back across a token at most).
+    @Test func scalarOffsetsAgreeInAnyOrder() {
+        var random = SplitMix64(state: 19)
+        for _ in 0..<500 {
+            let source = Self.random(&random, pieces: random.next(60))
+            var boundaries: [(byte: Int, scalar: Int)] = [(0, 0)]
+            for (index, scalar) in source.unicodeScalars.enumerated() {
+                boundaries.append((boundaries[boundaries.count - 1].byte + UTF8.width(scalar), index + 1))
+            }
+            let markup = UTF8Markup(source)
+            for _ in 0..<20 {
+                let boundary = boundaries[random.next(boundaries.count)]
+                #expect(markup.scalarOffset(boundary.byte) == boundary.scalar, "\(source.debugDescription)")
+            }
+        }
+    }
 }

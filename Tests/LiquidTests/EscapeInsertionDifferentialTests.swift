@@ -35,6 +35,39 @@ struct EscapeInsertionDifferentialTests {
         #expect(simple > 4_000)
     }
 
+    /// The answer on bytes against the one on scalars (without captured names), its offset in bytes.
+    @Test func bytesAgreeWithScalars() {
+        var random = SplitMix64(state: 62)
+        func next(_ bound: Int) -> Int { random.next(bound) }
+        var simple = 0
+        for round in 0..<20_000 {
+            var markup = ""
+            if round % 2 == 0 { markup = ["contact.firstname", " name", "a.b | default: ", "x | upcase"][next(4)] }
+            for _ in 0..<next(7) { markup += Self.pieces[next(Self.pieces.count)] }
+            let prefix = ["", "é", "{{ "][next(3)]
+            let text = prefix + markup + " }}"
+            let scalars = Array(text.unicodeScalars)
+            let innerScalars = prefix.unicodeScalars.count..<(scalars.count - 3)
+            let bytes = Array(text.utf8)
+            let innerBytes = prefix.utf8.count..<(bytes.count - 3)
+            let byScalars = LiquidTemplate.simpleEscapeInsertion(scalars, inner: innerScalars, captured: [])
+            let byBytes = bytes.withUnsafeBufferPointer {
+                LiquidTemplate.simpleEscapeInsertion($0, inner: innerBytes)
+            }
+            switch byScalars {
+            case .insert(let offset, let suffix)?:
+                simple += 1
+                #expect(suffix == LiquidTemplate.escapeSuffix)
+                let byteOffset = String(String.UnicodeScalarView(scalars[..<offset])).utf8.count
+                #expect(byBytes == byteOffset, "\(text.debugDescription)")
+            default:
+                #expect(byBytes == nil, "\(text.debugDescription)")
+            }
+        }
+        // The generator reaches the simple path often (half the rounds start from a common shape).
+        #expect(simple > 1_500, "\(simple)")
+    }
+
     @Test func innerRangesInsideLargerText() {
         let source = Array("{{ contact.firstname | default: \"toi\" }} and {{- name -}}".unicodeScalars)
         for (inner, captured) in [(3..<37, Set<String>()), (48..<54, ["name"]), (48..<54, []), (2..<38, [])] {
