@@ -136,15 +136,16 @@ extension EmailTheme {
     /// them: they are valid UTF-8, the fragment's own bytes cut only before or after ASCII bytes, a dropped
     /// scalar taken whole, with ASCII markup between them).
     func styledBytes(_ fragment: String, role: FragmentRole, styles: StyleTable) -> [UInt8] {
-        let bytes = Array(fragment.utf8)
-        let liquid = Self.outputAndTagRanges(fragment, bytes: bytes)
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count + bytes.count / 2)
-        // Every index below is checked against `count` before it is read, as the array's subscript did.
-        bytes.withUnsafeBufferPointer { bytes in
+        // The fragment's own bytes, read in place (a native String: no copy made).
+        var copy = fragment
+        return copy.withUTF8 { bytes in
+            let liquid = Self.outputAndTagRanges(fragment, bytes: bytes)
+            var result: [UInt8] = []
+            result.reserveCapacity(bytes.count + bytes.count / 2)
+            // Every index below is checked against `count` before it is read, as the array's subscript did.
             styledWalk(bytes, liquid: liquid, role: role, styles: styles, into: &result)
+            return result
         }
-        return result
     }
 
     /// The byte ranges of the Liquid outputs and tags of `fragment` (whose bytes are `bytes`), as
@@ -157,7 +158,12 @@ extension EmailTheme {
     /// A tag whose name starts with `raw` or `comment` sends the fragment to the scanner (such a block
     /// is taken whole there, up to its end tag).
     static func outputAndTagRanges(_ fragment: String, bytes: [UInt8]) -> [Range<Int>] {
-        let fast = bytes.withUnsafeBufferPointer { bytes -> [Range<Int>]? in
+        bytes.withUnsafeBufferPointer { outputAndTagRanges(fragment, bytes: $0) }
+    }
+
+    /// ``outputAndTagRanges(_:bytes:)`` on the fragment's bytes in place.
+    static func outputAndTagRanges(_ fragment: String, bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        let fast = { () -> [Range<Int>]? in
             let count = bytes.count
             guard let base = bytes.baseAddress else { return [] }
             /// The first `second` `}` pair at or after `from`: the offset just after it.
@@ -197,10 +203,17 @@ extension EmailTheme {
                     // The name, after the whitespace-control `-` and Liquid's whitespace, before `%}`.
                     let inside = end - 2
                     var j = i + 2 < inside && bytes[i + 2] == UInt8(ascii: "-") ? i + 3 : i + 2
-                    while j < inside, [0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C].contains(bytes[j]) { j += 1 }
-                    for name in ["raw", "comment"] where inside - j >= name.utf8.count {
-                        if name.utf8.elementsEqual(bytes[j..<(j + name.utf8.count)]) { return nil }
+                    // Liquid's whitespace: ` `, `\t`, `\n`, `\v`, `\f`, `\r`.
+                    while j < inside, bytes[j] == 0x20 || (0x09...0x0D).contains(bytes[j]) { j += 1 }
+                    /// Whether `literal` starts at `j` and ends by `inside` (every byte read is below `inside`).
+                    func startsName(_ literal: StaticString) -> Bool {
+                        literal.withUTF8Buffer { literal in
+                            guard inside - j >= literal.count else { return false }
+                            for k in 0..<literal.count where bytes[j + k] != literal[k] { return false }
+                            return true
+                        }
                     }
+                    if startsName("raw") || startsName("comment") { return nil }
                     ranges.append(i..<end)
                     i = end
                     continue
@@ -208,9 +221,9 @@ extension EmailTheme {
                 i += 1
             }
             return ranges
-        }
+        }()
         if let fast { return fast }
-        return scannedOutputAndTagRanges(fragment, bytes: bytes)
+        return scannedOutputAndTagRanges(fragment, bytes: Array(bytes))
     }
 
     /// ``outputAndTagRanges(_:bytes:)`` by `LiquidScanner`, over Unicode scalars: the definition.
@@ -226,6 +239,9 @@ extension EmailTheme {
     }
 
     /// The walk of ``styled(_:role:styles:)`` over the fragment's bytes, its Liquid ranges in `liquid`.
+    ///
+    /// The fragment's bytes kept as they are (text, Liquid, tags) are not copied one piece at a time: they
+    /// are copied as one run up to where the walk puts something in (a style, a button) or drops bytes.
     private func styledWalk(
         _ bytes: UnsafeBufferPointer<UInt8>, liquid: [Range<Int>], role: FragmentRole, styles: StyleTable,
         into result: inout [UInt8]
@@ -235,10 +251,17 @@ extension EmailTheme {
         var quoteDepth = 0
         var preDepth = 0
         var inButton = false
-        func append(_ text: String) { result.append(contentsOf: text.utf8) }
-        // `lower < upper <= bytes.count` at every call below.
-        func copy(_ lower: Int, _ upper: Int) {
-            result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lower..<upper]))
+        /// The start of the fragment's bytes kept but not yet copied: `bytes[copied..<index]`.
+        var copied = 0
+        // `copied <= index <= bytes.count` at every call: the walk only moves `index` forward, and sets
+        // `copied` to it or (dropping a button's `</p` and one scalar) to an `index` clamped to the count.
+        func flush() {
+            if copied < index { result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<index])) }
+            copied = index
+        }
+        func append(_ text: String) {
+            flush()
+            result.append(contentsOf: text.utf8)
         }
         func isNameByte(_ byte: UInt8) -> Bool {
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
@@ -250,7 +273,7 @@ extension EmailTheme {
             // this replaces did: one skipped over stays text).
             let liquidStart = nextLiquid < liquid.count ? liquid[nextLiquid].lowerBound : nil
             if liquidStart == index {
-                copy(liquid[nextLiquid].lowerBound, liquid[nextLiquid].upperBound)
+                // Kept whole (its upper bound is at most the count: a range of the fragment's bytes).
                 index = liquid[nextLiquid].upperBound
                 nextLiquid += 1
                 continue
@@ -265,7 +288,6 @@ extension EmailTheme {
                 {
                     end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
                 }
-                copy(index, end)
                 index = end
                 continue
             }
@@ -285,11 +307,12 @@ extension EmailTheme {
                     append(Self.buttonClosing)
                     inButton = false
                     index = end < bytes.count ? end + UTF8Text.width(ofScalarStartingWith: bytes[end]) : end + 1
+                    // Nothing of `</p` and the dropped scalar is copied (the walk ends if they end the bytes).
+                    copied = min(index, bytes.count)
                     continue
                 default: break
                 }
-                copy(index, min(end, bytes.count))
-                index = end
+                index = min(end, bytes.count)
                 continue
             }
             // A button paragraph, as `MarkdownConversion` marks it.
@@ -300,6 +323,7 @@ extension EmailTheme {
                 append(buttonOpening)
                 inButton = true
                 index += buttonMark.count
+                copied = index
                 continue
             }
             switch name {
@@ -307,16 +331,18 @@ extension EmailTheme {
             case Self.preIndex: preDepth += 1
             default: break
             }
-            copy(index, min(end, bytes.count))
-            index = end
+            index = min(end, bytes.count)
             if name == Self.linkIndex, inButton {
                 append(" class=\"am-button\" style=\"\(buttonLinkStyle)\"")
             } else if let name,
                 let attribute = styles.attribute(name, role: role, inQuote: quoteDepth > 0, inPre: preDepth > 0)
             {
+                flush()
                 result.append(contentsOf: attribute)
             }
         }
+        index = min(index, bytes.count)
+        flush()
     }
 
     /// Every element name `style(of:role:inQuote:inPre:)` may style (any other name has no style).
@@ -329,8 +355,44 @@ extension EmailTheme {
     private static let blockquoteIndex = 14
     private static let preIndex = 15
 
-    /// The index in ``styledNames`` of the name whose bytes are `name`, if it is one.
-    private static func styledNameIndex(_ bytes: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> Int? {
+    /// The index in ``styledNames`` of the name whose bytes are `name`, if it is one: told by its length
+    /// and bytes (``styledNameIndexBySearch(_:_:)``, the search of the names' table, is the definition).
+    static func styledNameIndex(_ bytes: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> Int? {
+        // Every index read is within `name`, itself within the buffer (the callers' ranges).
+        let start = name.lowerBound
+        func byte(_ k: Int) -> UInt8 { bytes[start + k] }
+        func isName(_ literal: StaticString) -> Bool {
+            literal.withUTF8Buffer { literal in
+                for k in 0..<literal.count where byte(k) != literal[k] { return false }
+                return true
+            }
+        }
+        switch name.count {
+        case 1:
+            switch byte(0) {
+            case UInt8(ascii: "p"): return paragraphIndex
+            case UInt8(ascii: "a"): return linkIndex
+            default: return nil
+            }
+        case 2:
+            switch (byte(0), byte(1)) {
+            case (UInt8(ascii: "h"), UInt8(ascii: "1")...UInt8(ascii: "6")): return 2 + Int(byte(1) - UInt8(ascii: "1"))
+            case (UInt8(ascii: "u"), UInt8(ascii: "l")): return 8
+            case (UInt8(ascii: "o"), UInt8(ascii: "l")): return 9
+            case (UInt8(ascii: "l"), UInt8(ascii: "i")): return 10
+            case (UInt8(ascii: "h"), UInt8(ascii: "r")): return 11
+            default: return nil
+            }
+        case 3: return isName("img") ? 12 : isName("pre") ? preIndex : nil
+        case 4: return isName("code") ? 13 : nil
+        case 10: return isName("blockquote") ? blockquoteIndex : nil
+        default: return nil
+        }
+    }
+
+    /// The index in ``styledNames`` of the name whose bytes are `name`, by searching the table: the
+    /// definition of ``styledNameIndex(_:_:)``.
+    static func styledNameIndexBySearch(_ bytes: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> Int? {
         styledNameBytes.firstIndex { $0.count == name.count && $0.elementsEqual(bytes[name]) }
     }
 

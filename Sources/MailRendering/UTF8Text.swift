@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Byte-level helpers for the Character-level passes over text, with the condition under which
 /// the two agree.
 enum UTF8Text {
@@ -130,13 +138,19 @@ enum UTF8Text {
     }
 
     /// The offset of the first `byte` in `bytes[from...]`, or `bytes.count` when there is none (`from` must
-    /// not be negative). Eight bytes are read at once where none is `byte` (the has-zero test on the word
-    /// XOR `byte` repeated, exact for its lowest match).
+    /// not be negative). From 32 bytes on, `memchr` finds it (vector-wide); below, eight bytes are read at
+    /// once where none is `byte` (the has-zero test on the word XOR `byte` repeated, exact for its lowest
+    /// match).
     @inline(__always)
     static func nextOffset(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
         let splat = UInt64(byte) &* 0x0101_0101_0101_0101
         let count = bytes.count
         var i = from
+        if count - i >= 32, let base = bytes.baseAddress {
+            // `memchr` reads the `count - i` bytes from `i`, within the buffer (`0 <= i < count`).
+            guard let found = memchr(base + i, Int32(byte), count - i) else { return count }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
         if let base = bytes.baseAddress.map(UnsafeRawPointer.init) {
             // The load reads `i..<i + 8`, within the buffer (`i >= from >= 0`).
             while i + 8 <= count {

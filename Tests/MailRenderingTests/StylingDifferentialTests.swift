@@ -61,6 +61,30 @@ struct StylingDifferentialTests {
         }
     }
 
+    /// The element names told by length and bytes against the search of the names' table, the definition:
+    /// every name of one or two bytes, and names made of the table's letters and digits up to 11 bytes.
+    @Test func styledNameIndexAgreesWithTheTableSearch() {
+        func agree(_ name: [UInt8]) {
+            name.withUnsafeBufferPointer { bytes in
+                // The name within other bytes, as the walk reads it.
+                #expect(
+                    EmailTheme.styledNameIndex(bytes, 0..<bytes.count)
+                        == EmailTheme.styledNameIndexBySearch(bytes, 0..<bytes.count), "\(name)")
+            }
+        }
+        agree([])
+        for first in UInt8(0)...255 {
+            agree([first])
+            for second in UInt8(0)...255 { agree([first, second]) }
+        }
+        for name in EmailTheme.styledNames { agree(Array(name.utf8)) }
+        var generator = Generator(state: 41)
+        let letters = "abcdeghiklmopqrtu12679".map { String($0) }
+        for _ in 0..<20_000 {
+            agree(Array(generator.string(letters, upTo: 12).utf8))
+        }
+    }
+
     @Test func realFragmentsAgree() {
         let markdown = """
             # Hello {{ contact.firstname }}

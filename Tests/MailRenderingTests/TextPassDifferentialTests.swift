@@ -91,6 +91,26 @@ struct TextPassDifferentialTests {
         }
     }
 
+    /// `UTF8Text.nextOffset(of:in:from:)`, `memchr` from 32 bytes on and eight bytes at a time below, against
+    /// a byte-by-byte search (its definition), from every start, across the 32-byte threshold.
+    @Test func nextOffsetAgreesWithAByteSearch() {
+        var generator = Generator(state: 0xF2F)
+        let pieces = ["a", "L", "abcdefgh", " ", "é", "\n", "{", "\u{0}", "\u{FF}", "LQQZ0X"]
+        for _ in 0..<2_000 {
+            let bytes = Array(generator.string(pieces, upTo: 40).utf8)
+            for byte in [UInt8(ascii: "L"), UInt8(ascii: "\n"), UInt8(ascii: "{"), 0, 0xBF, UInt8(ascii: "z")] {
+                bytes.withUnsafeBufferPointer { buffer in
+                    for from in 0...buffer.count {
+                        var plain = from
+                        while plain < buffer.count, buffer[plain] != byte { plain += 1 }
+                        #expect(
+                            UTF8Text.nextOffset(of: byte, in: buffer, from: from) == plain, "\(bytes) \(byte) \(from)")
+                    }
+                }
+            }
+        }
+    }
+
     /// The byte walk `UTF8Text.isSimple(_:)` was: the definition.
     static func isSimpleByBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
