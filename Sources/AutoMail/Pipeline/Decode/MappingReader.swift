@@ -124,6 +124,12 @@ struct MappingReader {
         return nil
     }
 
+    /// Notes that the key of `pairs[index]` is in the kind's table (the caller compared it): as a lookup
+    /// that found it, ``reportUnknownKeys(into:)`` passes over it.
+    mutating func noteAllowed(at index: Int) {
+        if index < 64 { found |= 1 << UInt64(index) }
+    }
+
     /// Notes that the decoder handles `key` without reading it through `pair`; `key` must be in the
     /// kind's table.
     mutating func allow(_ key: String) {

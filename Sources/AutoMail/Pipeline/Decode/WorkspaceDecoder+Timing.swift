@@ -102,11 +102,22 @@ extension WorkspaceDecoder {
                 until: active.optional("until", as: .localDateTime, into: &bag), range: pair.key.range)
             active.reportUnknownKeys(into: &bag)
         }
-        trigger.quietHours = item.optional("quiet_hours", as: .oneOf(TimingPolicy.self), into: &bag)
-        trigger.blackouts = item.optional("blackouts", as: .oneOf(TimingPolicy.self), into: &bag)
-        trigger.exemptionReason = item.optional(
+        // Each set only when written: a trigger's settings start `nil`, and most triggers write none (each
+        // setter, out of line, replaces the box of rare settings).
+        if let quietHours = item.optional("quiet_hours", as: .oneOf(TimingPolicy.self), into: &bag) {
+            trigger.quietHours = quietHours
+        }
+        if let blackouts = item.optional("blackouts", as: .oneOf(TimingPolicy.self), into: &bag) {
+            trigger.blackouts = blackouts
+        }
+        if let reason = item.optional(
             "exemption_reason", as: .string(example: "confirms a meeting the contact booked"), into: &bag)
-        trigger.frequencyCap = item.optional("frequency_cap", as: .oneOf(CapPolicy.self), into: &bag)
+        {
+            trigger.exemptionReason = reason
+        }
+        if let cap = item.optional("frequency_cap", as: .oneOf(CapPolicy.self), into: &bag) {
+            trigger.frequencyCap = cap
+        }
     }
 }
 

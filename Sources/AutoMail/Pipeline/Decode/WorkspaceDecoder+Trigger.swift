@@ -61,15 +61,17 @@ extension WorkspaceDecoder {
         var firstIndex: Int?
         var secondIndex: Int?
         for i in when.pairs.indices where eventKeys.contains(where: { when.pairs[i].key.isScalar($0) }) {
+            // An event's key is allowed: no second look when the unknown keys are reported (where a pair
+            // whose key is allowed is passed over whether a lookup found it or not).
+            when.noteAllowed(at: i)
             if firstIndex == nil {
                 firstIndex = i
             } else if secondIndex == nil {
                 secondIndex = i
             }
         }
-        // Each event key looked up (as `allow` would note it): the pairs found need no second look when
-        // the unknown keys are reported.
-        for key in eventKeys { _ = when.index(of: key) }
+        // Every event key is read here (the debug check of the table), without a lookup of each.
+        for key in eventKeys { when.allow(key) }
         when.reportUnknownKeys(into: &bag)
         guard let firstIndex else {
             // An unknown key (likely a misspelt event) was reported already.
