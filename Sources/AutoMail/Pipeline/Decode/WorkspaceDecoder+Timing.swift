@@ -92,6 +92,16 @@ extension WorkspaceDecoder {
     /// `frequency_cap` (read in this order, after `once_per_contact`).
     static func decodeTriggerTiming(_ item: inout MappingReader, into trigger: inout Trigger, bag: inout DiagnosticBag)
     {
+        // Every pair read already (most triggers write none of these keys): none of these keys, not asked
+        // for before, is in the mapping, and each optional key absent is `nil` without a diagnostic.
+        guard !item.foundEveryPair else {
+            #if DEBUG
+                for key in ["active", "quiet_hours", "blackouts", "exemption_reason", "frequency_cap"] {
+                    item.allow(key)
+                }
+            #endif
+            return
+        }
         if let (pair, opened) = item.mapping(
             "active", kind: .lifetime, subject: "`active`", required: false,
             example: "{from: 2026-02-01, until: 2026-03-22}", into: &bag)
