@@ -140,6 +140,47 @@ struct DecodingDifferentialTests {
         #expect(!mapping.isNull)
     }
 
+    /// `MappingReader.foundEveryPair`, on which a trigger's timing keys are skipped, against what it claims:
+    /// once every pair was found, a key not asked for yet has no pair (its lookup finds none). Mappings of
+    /// a trigger's keys, repeated keys, keys that are not and keys that are not scalars, asked for in random
+    /// orders.
+    @Test func foundEveryPairMeansNoOtherKeyIsThere() {
+        let keys = MappingKind.trigger.keys
+        let candidates = keys + ["unknown", "when\u{301}", "ID", ""]
+        let kind = MappingKind("test", keys: keys)
+        let range = SourceRange.startOf(file: "t.yaml")
+        var generator = Generator(state: 11)
+        var shortcuts = 0
+        for _ in 0..<3_000 {
+            var pairs: [YAMLPair] = []
+            for _ in 0..<generator.next(7) {
+                let key =
+                    generator.next(25) == 0
+                    ? YAMLNode(.sequence([]), range: range)
+                    : YAMLNode(
+                        .scalar(YAMLScalar(text: candidates[generator.next(candidates.count)], style: .plain)),
+                        range: range)
+                pairs.append(
+                    YAMLPair(key: key, value: YAMLNode(.scalar(YAMLScalar(text: "1", style: .plain)), range: range)))
+            }
+            guard var reader = MappingReader(YAMLNode(.mapping(pairs), range: range), kind: kind, subject: "t") else {
+                continue
+            }
+            var order = keys
+            for i in order.indices.reversed() { order.swapAt(i, generator.next(i + 1)) }
+            for (n, key) in order.enumerated() {
+                if reader.foundEveryPair {
+                    shortcuts += 1
+                    for later in order[n...] {
+                        #expect(!pairs.contains { $0.key.isScalar(later) }, "\(later) in \(pairs)")
+                    }
+                }
+                _ = reader.index(of: key)
+            }
+        }
+        #expect(shortcuts > 1_000)
+    }
+
     // MARK: The definitions
 
     /// `Syntax.duration` read by Characters: its definition.

@@ -124,6 +124,18 @@ struct MappingReader {
         return nil
     }
 
+    /// Whether a lookup found every pair (of a mapping of fewer than 64). Then a key not asked for yet is not in
+    /// the mapping: each pair's key is one already asked for, and so not that key.
+    var foundEveryPair: Bool {
+        pairs.count < 64 && found == (1 << UInt64(pairs.count)) - 1
+    }
+
+    /// Notes that the key of `pairs[index]` is in the kind's table (the caller compared it): as a lookup
+    /// that found it, ``reportUnknownKeys(into:)`` passes over it.
+    mutating func noteAllowed(at index: Int) {
+        if index < 64 { found |= 1 << UInt64(index) }
+    }
+
     /// Notes that the decoder handles `key` without reading it through `pair`; `key` must be in the
     /// kind's table.
     mutating func allow(_ key: String) {

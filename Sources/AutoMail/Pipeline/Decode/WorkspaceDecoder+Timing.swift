@@ -92,6 +92,16 @@ extension WorkspaceDecoder {
     /// `frequency_cap` (read in this order, after `once_per_contact`).
     static func decodeTriggerTiming(_ item: inout MappingReader, into trigger: inout Trigger, bag: inout DiagnosticBag)
     {
+        // Every pair read already (most triggers write none of these keys): none of these keys, not asked
+        // for before, is in the mapping, and each optional key absent is `nil` without a diagnostic.
+        guard !item.foundEveryPair else {
+            #if DEBUG
+                for key in ["active", "quiet_hours", "blackouts", "exemption_reason", "frequency_cap"] {
+                    item.allow(key)
+                }
+            #endif
+            return
+        }
         if let (pair, opened) = item.mapping(
             "active", kind: .lifetime, subject: "`active`", required: false,
             example: "{from: 2026-02-01, until: 2026-03-22}", into: &bag)
@@ -102,11 +112,22 @@ extension WorkspaceDecoder {
                 until: active.optional("until", as: .localDateTime, into: &bag), range: pair.key.range)
             active.reportUnknownKeys(into: &bag)
         }
-        trigger.quietHours = item.optional("quiet_hours", as: .oneOf(TimingPolicy.self), into: &bag)
-        trigger.blackouts = item.optional("blackouts", as: .oneOf(TimingPolicy.self), into: &bag)
-        trigger.exemptionReason = item.optional(
+        // Each set only when written: a trigger's settings start `nil`, and most triggers write none (each
+        // setter, out of line, replaces the box of rare settings).
+        if let quietHours = item.optional("quiet_hours", as: .oneOf(TimingPolicy.self), into: &bag) {
+            trigger.quietHours = quietHours
+        }
+        if let blackouts = item.optional("blackouts", as: .oneOf(TimingPolicy.self), into: &bag) {
+            trigger.blackouts = blackouts
+        }
+        if let reason = item.optional(
             "exemption_reason", as: .string(example: "confirms a meeting the contact booked"), into: &bag)
-        trigger.frequencyCap = item.optional("frequency_cap", as: .oneOf(CapPolicy.self), into: &bag)
+        {
+            trigger.exemptionReason = reason
+        }
+        if let cap = item.optional("frequency_cap", as: .oneOf(CapPolicy.self), into: &bag) {
+            trigger.frequencyCap = cap
+        }
     }
 }
 

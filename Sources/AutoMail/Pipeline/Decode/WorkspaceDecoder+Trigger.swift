@@ -61,15 +61,17 @@ extension WorkspaceDecoder {
         var firstIndex: Int?
         var secondIndex: Int?
         for i in when.pairs.indices where eventKeys.contains(where: { when.pairs[i].key.isScalar($0) }) {
+            // An event's key is allowed: no second look when the unknown keys are reported (where a pair
+            // whose key is allowed is passed over whether a lookup found it or not).
+            when.noteAllowed(at: i)
             if firstIndex == nil {
                 firstIndex = i
             } else if secondIndex == nil {
                 secondIndex = i
             }
         }
-        // Each event key looked up (as `allow` would note it): the pairs found need no second look when
-        // the unknown keys are reported.
-        for key in eventKeys { _ = when.index(of: key) }
+        // Every event key is read here (the debug check of the table), without a lookup of each.
+        for key in eventKeys { when.allow(key) }
         when.reportUnknownKeys(into: &bag)
         guard let firstIndex else {
             // An unknown key (likely a misspelt event) was reported already.
@@ -153,16 +155,22 @@ extension WorkspaceDecoder {
         let range: SourceRange
         /// The column of the next part, when the parts are located exactly.
         var column: Int?
+        /// Whether the scalar's text is ASCII (as many scalars as bytes), so that each part's length in
+        /// scalars is its count of bytes, read without counting.
+        let isASCII: Bool
 
         init(node: YAMLNode, scalar: YAMLScalar) {
             range = node.range
-            column = WorkspaceDecoder.firstPartColumn(of: node, scalar: scalar)
+            let text = scalar.text
+            let width = WorkspaceDecoder.scalarCount(text)
+            column = WorkspaceDecoder.firstPartColumn(of: node, style: scalar.style, width: width)
+            isASCII = width == text.utf8.count
         }
 
-        /// The range of the next part, `part`.
+        /// The range of the next part, `part` (a part of the scalar's text).
         mutating func next(_ part: String) -> SourceRange {
             guard let start = column else { return range }
-            let length = WorkspaceDecoder.scalarCount(part)
+            let length = isASCII ? part.utf8.count : WorkspaceDecoder.scalarCount(part)
             column = start + length + 1
             let line = range.start.line
             return SourceRange(
@@ -173,15 +181,16 @@ extension WorkspaceDecoder {
 
     /// The column of a scalar's first character of text when its parts can be located exactly (a single-line
     /// plain or quoted scalar whose source width matches its text); `nil` otherwise.
-    static func firstPartColumn(of node: YAMLNode, scalar: YAMLScalar) -> Int? {
+    /// `width` is the count of the scalar's text's Unicode scalars (``scalarCount(_:)``), `style` its style.
+    static func firstPartColumn(of node: YAMLNode, style: ScalarStyle, width: Int) -> Int? {
         let quote: Int
-        switch scalar.style {
+        switch style {
         case .plain: quote = 0
         case .singleQuoted, .doubleQuoted: quote = 1
         case .literal, .folded: return nil
         }
         let start = node.range.start, end = node.range.end
-        guard start.line == end.line, end.column - start.column == scalarCount(scalar.text) + 2 * quote else {
+        guard start.line == end.line, end.column - start.column == width + 2 * quote else {
             return nil
         }
         return start.column + quote
