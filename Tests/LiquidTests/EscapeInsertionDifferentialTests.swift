@@ -12,15 +12,21 @@ struct EscapeInsertionDifferentialTests {
         "[0]", "..", "upcase", "x-y", "a?", "(1..2)", "==", "\u{0B}",
     ]
 
+    /// A random output's markup of `pieces`; half the rounds start from a common shape, so that most of
+    /// those take the simple path.
+    static func markup(round: Int, _ next: (Int) -> Int) -> String {
+        var markup = ""
+        if round % 2 == 0 { markup = ["contact.firstname", " name", "a.b | default: ", "x | upcase"][next(4)] }
+        for _ in 0..<next(7) { markup += pieces[next(pieces.count)] }
+        return markup
+    }
+
     @Test func simpleAnswersAgreeWithTheParser() {
         var random = SplitMix64(state: 61)
         func next(_ bound: Int) -> Int { random.next(bound) }
         var simple = 0
         for round in 0..<20_000 {
-            var markup = ""
-            // Half the rounds start from a common shape, so that most of those are simple.
-            if round % 2 == 0 { markup = ["contact.firstname", " name", "a.b | default: ", "x | upcase"][next(4)] }
-            for _ in 0..<next(7) { markup += Self.pieces[next(Self.pieces.count)] }
+            let markup = Self.markup(round: round, next)
             let scalars = Array(markup.unicodeScalars)
             for captured in [Set<String>(), ["name", "a", "x"]] {
                 let fast = LiquidTemplate.escapeInsertion(scalars, inner: 0..<scalars.count, captured: captured)
@@ -41,9 +47,7 @@ struct EscapeInsertionDifferentialTests {
         func next(_ bound: Int) -> Int { random.next(bound) }
         var simple = 0
         for round in 0..<20_000 {
-            var markup = ""
-            if round % 2 == 0 { markup = ["contact.firstname", " name", "a.b | default: ", "x | upcase"][next(4)] }
-            for _ in 0..<next(7) { markup += Self.pieces[next(Self.pieces.count)] }
+            let markup = Self.markup(round: round, next)
             let prefix = ["", "é", "{{ "][next(3)]
             let text = prefix + markup + " }}"
             let scalars = Array(text.unicodeScalars)
