@@ -91,7 +91,12 @@ enum TriggerRules {
             case (.supportLevel, .supportLevel): return a.target == b.target
             case (.task, .task): return true
             case (.none, _), (_, .none): return false
-            default: return true
+            // Events of two kinds are independent: a contact can answer while being put at a level or
+            // given a task. Listed, not `default:`, so that a new kind is a compile error here until
+            // someone decides which kinds it can fire together with.
+            case (.answer, .supportLevel), (.answer, .task), (.supportLevel, .answer), (.supportLevel, .task),
+                (.task, .answer), (.task, .supportLevel):
+                return true
             }
         }
 
