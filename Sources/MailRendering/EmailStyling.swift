@@ -349,7 +349,6 @@ extension EmailTheme {
     static let styledNames = [
         "p", "a", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "hr", "img", "code", "blockquote", "pre",
     ]
-    private static let styledNameBytes = styledNames.map { Array($0.utf8) }
     private static let paragraphIndex = 0
     private static let linkIndex = 1
     private static let blockquoteIndex = 14
@@ -388,12 +387,6 @@ extension EmailTheme {
         case 10: return isName("blockquote") ? blockquoteIndex : nil
         default: return nil
         }
-    }
-
-    /// The index in ``styledNames`` of the name whose bytes are `name`, by searching the table: the
-    /// definition of ``styledNameIndex(_:_:)``.
-    static func styledNameIndexBySearch(_ bytes: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> Int? {
-        styledNameBytes.firstIndex { $0.count == name.count && $0.elementsEqual(bytes[name]) }
     }
 
     /// The opening of a button paragraph, as `MarkdownConversion` marks it.

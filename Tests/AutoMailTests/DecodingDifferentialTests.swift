@@ -90,7 +90,7 @@ struct DecodingDifferentialTests {
             var ranges = WorkspaceDecoder.PartRanges(node: node, scalar: scalar)
             let oneByOne = parts.map { ranges.next($0) }
             #expect(
-                oneByOne == WorkspaceDecoder.partRanges(parts, of: node, scalar: scalar), "\(text.debugDescription)")
+                oneByOne == Self.partRanges(parts, of: node, scalar: scalar), "\(text.debugDescription)")
         }
     }
 
@@ -232,5 +232,34 @@ struct DecodingDifferentialTests {
         case "triggers": return .triggers
         default: return nil
         }
+    }
+
+    /// The range of each `/`-separated part: exact for a single-line plain or quoted scalar whose
+    /// source width matches its text (no escapes), else the whole scalar's range. The definition of
+    /// `WorkspaceDecoder.PartRanges`, which the decoder uses (the decoder's function until yaml27).
+    static func partRanges(_ parts: [String], of node: YAMLNode, scalar: YAMLScalar) -> [SourceRange] {
+        // Built only when it is the answer: on the exact path it was an array made and dropped.
+        var whole: [SourceRange] { [SourceRange](repeating: node.range, count: parts.count) }
+        let quote: Int
+        switch scalar.style {
+        case .plain: quote = 0
+        case .singleQuoted, .doubleQuoted: quote = 1
+        case .literal, .folded: return whole
+        }
+        let start = node.range.start, end = node.range.end
+        let width = WorkspaceDecoder.scalarCount(scalar.text)
+        guard start.line == end.line, end.column - start.column == width + 2 * quote else { return whole }
+        var ranges: [SourceRange] = []
+        ranges.reserveCapacity(parts.count)
+        var column = start.column + quote
+        for part in parts {
+            let length = WorkspaceDecoder.scalarCount(part)
+            ranges.append(
+                SourceRange(
+                    file: node.range.file, start: SourcePosition(line: start.line, column: column),
+                    end: SourcePosition(line: start.line, column: column + length)))
+            column += length + 1
+        }
+        return ranges
     }
 }

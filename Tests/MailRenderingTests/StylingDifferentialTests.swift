@@ -61,6 +61,12 @@ struct StylingDifferentialTests {
         }
     }
 
+    /// The index in `EmailTheme.styledNames` of the name whose bytes are `name`, by searching the table:
+    /// the definition of `EmailTheme.styledNameIndex(_:_:)`.
+    static func styledNameIndexBySearch(_ bytes: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> Int? {
+        EmailTheme.styledNames.firstIndex { $0.utf8.count == name.count && $0.utf8.elementsEqual(bytes[name]) }
+    }
+
     /// The element names told by length and bytes against the search of the names' table, the definition:
     /// every name of one or two bytes, and names made of the table's letters and digits up to 11 bytes.
     @Test func styledNameIndexAgreesWithTheTableSearch() {
@@ -69,7 +75,7 @@ struct StylingDifferentialTests {
                 // The name within other bytes, as the walk reads it.
                 #expect(
                     EmailTheme.styledNameIndex(bytes, 0..<bytes.count)
-                        == EmailTheme.styledNameIndexBySearch(bytes, 0..<bytes.count), "\(name)")
+                        == Self.styledNameIndexBySearch(bytes, 0..<bytes.count), "\(name)")
             }
         }
         agree([])

@@ -135,8 +135,8 @@ extension WorkspaceDecoder {
                 .malformedAnswerPath, "answer path `\(scalar.text)` \(problem)", at: node.range, help: help)
             return nil
         }
-        // The three parts located one after the other, as ``partRanges(_:of:scalar:)`` (their definition)
-        // locates them, without its array nor an array of the located parts.
+        // The three parts located one after the other, as `partRanges` (their definition, kept in
+        // `DecodingDifferentialTests`) locates them, without its array nor an array of the located parts.
         var ranges = PartRanges(node: node, scalar: scalar)
         let questionnaire = Located(parts[0], at: ranges.next(parts[0]))
         let question = Located(parts[1], at: ranges.next(parts[1]))
@@ -148,9 +148,9 @@ extension WorkspaceDecoder {
         return .answer(questionnaire: questionnaire, question: question, answer: answer)
     }
 
-    /// The ranges of a scalar's `/`-separated parts, one after the other, as ``partRanges(_:of:scalar:)``
-    /// gives them: each part at its own characters when the scalar is on one line and its source width is
-    /// its text's (no escapes), else the whole scalar's range.
+    /// The ranges of a scalar's `/`-separated parts, one after the other, as `partRanges` (the definition,
+    /// in `DecodingDifferentialTests`) gives them: each part at its own characters when the scalar is on
+    /// one line and its source width is its text's (no escapes), else the whole scalar's range.
     struct PartRanges {
         let range: SourceRange
         /// The column of the next part, when the parts are located exactly.
@@ -231,34 +231,5 @@ extension WorkspaceDecoder {
             for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
             return count
         }
-    }
-
-    /// The range of each `/`-separated part: exact for a single-line plain or quoted scalar whose
-    /// source width matches its text (no escapes), else the whole scalar's range. The definition of
-    /// ``PartRanges``, which the decoder uses (`DecodingDifferentialTests`).
-    static func partRanges(_ parts: [String], of node: YAMLNode, scalar: YAMLScalar) -> [SourceRange] {
-        // Built only when it is the answer: on the exact path it was an array made and dropped.
-        var whole: [SourceRange] { [SourceRange](repeating: node.range, count: parts.count) }
-        let quote: Int
-        switch scalar.style {
-        case .plain: quote = 0
-        case .singleQuoted, .doubleQuoted: quote = 1
-        case .literal, .folded: return whole
-        }
-        let start = node.range.start, end = node.range.end
-        let width = scalarCount(scalar.text)
-        guard start.line == end.line, end.column - start.column == width + 2 * quote else { return whole }
-        var ranges: [SourceRange] = []
-        ranges.reserveCapacity(parts.count)
-        var column = start.column + quote
-        for part in parts {
-            let length = scalarCount(part)
-            ranges.append(
-                SourceRange(
-                    file: node.range.file, start: SourcePosition(line: start.line, column: column),
-                    end: SourcePosition(line: start.line, column: column + length)))
-            column += length + 1
-        }
-        return ranges
     }
 }
