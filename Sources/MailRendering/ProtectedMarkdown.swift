@@ -29,9 +29,6 @@ final class ProtectedMarkdown: Sendable {
     let prefixBytes: [UInt8]
     /// Placeholders by index.
     let placeholders: [Placeholder]
-    /// The scanner of the source: its scalars and Liquid delimiters, for the checks that read the source
-    /// again (raw HTML) without decoding it again.
-    let scanner: LiquidScanner
     /// The outputs that print, bare, a name captured over several paragraphs (`{{ intro }}` after
     /// `{% capture intro %}…blank line…{% endcapture %}`): they print blocks, so on a line of their own
     /// they stand alone like a tag, never inside a paragraph.
@@ -59,8 +56,6 @@ final class ProtectedMarkdown: Sendable {
     private let continuationOffsets: [Int]
 
     init(source: String) {
-        let scanner = LiquidScanner(source)
-        self.scanner = scanner
         let sourceBytes = Array(source.utf8)
         var prefix = Self.defaultPrefix
         var prefixBytes = Self.defaultPrefixBytes
@@ -73,8 +68,8 @@ final class ProtectedMarkdown: Sendable {
         self.prefix = prefix
         self.prefixBytes = prefixBytes
         let usesDefaultTokens = prefixBytes == Self.defaultPrefixBytes
-        let layout = sourceBytes.withUnsafeBufferPointer { source in
-            Self.layout(source: source, scanner: scanner, prefix: prefix, usesDefaultTokens: usesDefaultTokens)
+        let layout = sourceBytes.withUnsafeBufferPointer {
+            Self.layout(source: $0, prefix: prefix, usesDefaultTokens: usesDefaultTokens)
         }
         self.continuationOffsets = layout.continuationOffsets
         self.text = String(decoding: layout.output, as: UTF8.self)
@@ -95,18 +90,26 @@ final class ProtectedMarkdown: Sendable {
         var pieces: [Piece]
     }
 
-    /// The protected text of `source` (the source's UTF-8 bytes, which `scanner` scanned) and its tables.
-    /// A static function over the source's buffer: the buffer is read without a closure, and the nested
-    /// functions' variables are checked for exclusive access at compile time, not at every access.
+    /// The protected text of the source whose UTF-8 bytes are `source`, and its tables: all read on the bytes,
+    /// no scalar array decoded. A static function over the source's buffer: the buffer is read without a
+    /// closure, and the nested functions' variables are checked for exclusive access at compile time, not at
+    /// every access.
     private static func layout(
-        source sourceBytes: UnsafeBufferPointer<UInt8>, scanner: LiquidScanner, prefix: String, usesDefaultTokens: Bool
+        source sourceBytes: UnsafeBufferPointer<UInt8>, prefix: String, usesDefaultTokens: Bool
     ) -> Layout {
-        let scalars = scanner.scalars
         // The offsets of the source's continuation bytes (`10xxxxxx`), found once a word at a time: the scanner
-        // skips to each `{` and `<` on the bytes with them, and the units below convert offsets with them.
-        let continuations = Self.continuationOffsets(
-            in: sourceBytes, count: sourceBytes.count - scalars.count)
-        let constructs = scanner.constructs(bytes: sourceBytes, continuations: continuations)
+        // converts its byte offsets to scalar offsets with them, and so do the units below. Valid UTF-8 has a
+        // scalar a byte that is no continuation byte.
+        // One pass, into room for every byte (read once, never grown; dropped with the layout).
+        let continuations = Self.continuationOffsets(in: sourceBytes, count: sourceBytes.count)
+        let scalarCount = sourceBytes.count - continuations.count
+        let constructs = LiquidScanner.constructs(inBytes: sourceBytes, continuations: continuations)
+        // Without a silent tag, no line stands alone and no tag is hoisted: the text is the source with each
+        // construct replaced by its token, and the units of its lines are not made.
+        let hasSilentTag = constructs.contains { $0.isSilentTag }
+        // Each construct's UTF-8 range, by placeholder index: the text the checks of captures read.
+        var constructBytes: [Range<Int>] = []
+        constructBytes.reserveCapacity(constructs.count)
         var placeholders: [Placeholder] = []
         // Units of the source, in order: runs of verbatim scalars (never holding a `\n`), single
         // `\n`s, and placeholders. Runs rather than one unit a scalar: the same pieces and text.
@@ -121,7 +124,7 @@ final class ProtectedMarkdown: Sendable {
         // A unit a construct, a run before each, and a newline and a run a line: room for them at once.
         // The lines are not counted first: a line a sixteen bytes is room for most bodies, and more grows the
         // array.
-        units.reserveCapacity(2 * constructs.count + sourceBytes.count / 8 + 8)
+        if hasSilentTag { units.reserveCapacity(2 * constructs.count + sourceBytes.count / 8 + 8) }
         placeholders.reserveCapacity(constructs.count)
         // Unicode-scalar and UTF-8 offsets of the source are converted through its continuation bytes
         // (`continuations`): the scalar offset of a byte offset `b` (a scalar boundary)
@@ -169,7 +172,7 @@ final class ProtectedMarkdown: Sendable {
         }
         for construct in constructs {
             let lowerByte = byteOffset(ofScalar: construct.range.lowerBound)
-            if scalarCursor < construct.range.lowerBound {
+            if hasSilentTag, scalarCursor < construct.range.lowerBound {
                 appendVerbatim(upTo: construct.range.lowerBound, byte: lowerByte)
             }
             let upperByte = byteOffset(ofScalar: construct.range.upperBound)
@@ -179,6 +182,7 @@ final class ProtectedMarkdown: Sendable {
             // Both bounds are scalar boundaries within the source's bytes.
             let text = String(
                 decoding: UnsafeBufferPointer(rebasing: sourceBytes[lowerByte..<upperByte]), as: UTF8.self)
+            constructBytes.append(lowerByte..<upperByte)
             let index = placeholders.count
             units.append(.token(index, construct.range))
             let token =
@@ -186,7 +190,7 @@ final class ProtectedMarkdown: Sendable {
                 ? Self.defaultTokens[index] : prefix + String(index) + "X"
             placeholders.append(Placeholder(construct: construct, source: text, token: token))
         }
-        if scalarCursor < scalars.count { appendVerbatim(upTo: scalars.count, byte: sourceBytes.count) }
+        if hasSilentTag, scalarCursor < scalarCount { appendVerbatim(upTo: scalarCount, byte: sourceBytes.count) }
 
         // Split into lines to give standalone tag lines a block of their own. The text is
         // written as UTF-8 bytes.
@@ -194,7 +198,7 @@ final class ProtectedMarkdown: Sendable {
         output.reserveCapacity(sourceBytes.count + 16 * placeholders.count)
         var pieces: [Piece] = []
         // At most a piece a unit, and inserted newlines: the room for most bodies at once.
-        pieces.reserveCapacity(units.count + 8)
+        pieces.reserveCapacity(hasSilentTag ? units.count + 8 : 2 * constructs.count + 2)
         var protectedCount = 0
         // Verbatim bytes are copied a stretch at a time: consecutive runs and newlines are consecutive bytes
         // of the source, appended together before the next token or inserted newline (and at the end).
@@ -215,7 +219,7 @@ final class ProtectedMarkdown: Sendable {
                 outputContinuations.append(continuations[nextContinuation] + shift)
                 nextContinuation += 1
             }
-            // `pendingBytes` is a union of ranges of units, all within the source's bytes.
+            // `pendingBytes` is a union of ranges of units, all within the source's bytes, on scalar boundaries.
             output.append(contentsOf: UnsafeBufferPointer(rebasing: sourceBytes[pendingBytes]))
             pendingBytes = 0..<0
         }
@@ -263,23 +267,57 @@ final class ProtectedMarkdown: Sendable {
             protectedCount += 1
         }
 
+        if !hasSilentTag {
+            // The stretches between constructs, each one verbatim piece (a run and the newlines after it are
+            // consecutive in both texts: the units' pieces merged into one), and the tokens.
+            var scalar = 0
+            var byte = 0
+            for index in constructs.indices {
+                let range = constructs[index].range
+                if scalar < range.lowerBound {
+                    emitVerbatim(scalar..<range.lowerBound, bytes: byte..<constructBytes[index].lowerBound)
+                }
+                emitToken(index, range: range)
+                scalar = range.upperBound
+                byte = constructBytes[index].upperBound
+            }
+            if scalar < scalarCount { emitVerbatim(scalar..<scalarCount, bytes: byte..<sourceBytes.count) }
+            flushVerbatim()
+            return Layout(
+                output: output, continuationOffsets: outputContinuations, placeholders: placeholders,
+                blockOutputs: [], alone: [Bool](repeating: false, count: placeholders.count), pieces: pieces)
+        }
         let silent = placeholders.map(\.construct.isSilentTag)
         // Without a silent tag no placeholder stands alone, none is hoisted and no capture holds blocks: the
         // three tables below are empty, and the units are not copied for them.
         let blockOutputs: Set<Int>
         let hoisted: Set<Int>
         if silent.contains(true) {
+            // The runs by their UTF-8 ranges: a run is blank when its bytes are all spaces and tabs, as its
+            // scalars are (both ASCII; a byte of a multi-byte scalar is neither).
             let edges = Self.tagEdges(
                 units: units.map { unit in
                     switch unit {
-                    case .run(let range, _): .run(range)
+                    case .run(_, let bytes): .run(bytes)
                     case .newline: .newline
                     case .token(let index, _): .token(index)
                     }
-                }, scalars: scalars, placeholders: placeholders)
+                }, placeholders: placeholders,
+                isBlank: { range in
+                    UnsafeBufferPointer(rebasing: sourceBytes[range]).allSatisfy { $0 == 0x20 || $0 == 0x09 }
+                })
             // Each tag's role, read once for both tables.
             let roles = placeholders.map(tagRole)
-            blockOutputs = Self.blockOutputs(placeholders, roles: roles, scalars: scalars, edges: edges)
+            blockOutputs = Self.blockOutputs(
+                placeholders, roles: roles, edges: edges,
+                hasBlankLine: { capture, endcapture in
+                    // The bytes between the two tags, within the source's: `\n`, space, tab and `\r` are
+                    // ASCII, and a byte of a multi-byte scalar is none of them, as its scalar is none.
+                    Self.hasBlankLine(
+                        UnsafeBufferPointer(
+                            rebasing: sourceBytes[
+                                constructBytes[capture].upperBound..<constructBytes[endcapture].lowerBound]))
+                })
             hoisted = Self.hoistedTags(placeholders: placeholders, roles: roles, edges: edges)
         } else {
             blockOutputs = []
@@ -311,12 +349,15 @@ final class ProtectedMarkdown: Sendable {
             headCount = 0
             for position in lineStart..<lineEnd {
                 switch units[position] {
-                case .run(let range, _):
-                    for offset in range {
+                case .run(_, let bytes):
+                    // The run's scalars, decoded from its bytes (most are ASCII, one byte each).
+                    var offset = bytes.lowerBound
+                    while offset < bytes.upperBound {
                         // Once the line holds text and its first four scalars are known, the rest of the
                         // run changes neither: `onlyTags` never turns true again, `head` is full.
                         if !onlyTags, headCount >= 4 { break }
-                        let scalar = scalars[offset]
+                        let (scalar, width) = LiquidScanner.scalar(in: sourceBytes, at: offset)
+                        offset += width
                         if !LiquidScanner.isWhitespace(scalar) { onlyTags = false }
                         if headCount < 4, !(headCount == 0 && (scalar == " " || scalar == "\t")) {
                             switch headCount {
@@ -343,10 +384,12 @@ final class ProtectedMarkdown: Sendable {
             if headCount >= 3, head.0 == "`", head.1 == "`", head.2 == "`",
                 Self.opensFence(
                     head: headCount == 3 ? [head.0, head.1, head.2] : [head.0, head.1, head.2, head.3],
-                    line: units[lineStart..<lineEnd].lazy.flatMap { unit -> ArraySlice<Unicode.Scalar> in
-                        if case .run(let range, _) = unit { return scalars[range] }
-                        return []
-                    })
+                    line: units[lineStart..<lineEnd].reduce(into: "") { line, unit in
+                        // The runs' bytes, each within the source's and on scalar boundaries.
+                        if case .run(_, let bytes) = unit {
+                            line += String(decoding: UnsafeBufferPointer(rebasing: sourceBytes[bytes]), as: UTF8.self)
+                        }
+                    }.unicodeScalars)
             {
                 inFence.toggle()
             }
@@ -418,39 +461,58 @@ final class ProtectedMarkdown: Sendable {
     /// The outputs `{{ name }}` (no filter) of a name whose `capture` holds blocks: its opening tag
     /// stands on a line of tags only (so its body is set apart as blocks), or its body holds a blank line.
     static func blockOutputs(_ placeholders: [Placeholder], scalars: [Unicode.Scalar], edges: TagEdges) -> Set<Int> {
-        blockOutputs(placeholders, roles: placeholders.map(tagRole), scalars: scalars, edges: edges)
+        blockOutputs(placeholders, roles: placeholders.map(tagRole), edges: edges) { capture, endcapture in
+            var blankLine = false
+            var lineIsBlank = false
+            let body = scalars[
+                placeholders[capture].construct.range.upperBound..<placeholders[endcapture].construct.range.lowerBound]
+            for scalar in body {
+                if scalar == "\n" {
+                    if lineIsBlank { blankLine = true }
+                    lineIsBlank = true
+                } else if scalar != " " && scalar != "\t" && scalar != "\r" {
+                    lineIsBlank = false
+                }
+            }
+            return blankLine
+        }
     }
 
-    /// ``blockOutputs(_:scalars:edges:)`` with each placeholder's ``tagRole(_:)`` given, by index.
+    /// Whether `bytes` hold a blank line (a `\n` after a line of spaces, tabs and `\r` only, which is not the
+    /// first line): the capture's body test of ``blockOutputs(_:scalars:edges:)``, on bytes.
+    static func hasBlankLine(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var lineIsBlank = false
+        for byte in bytes {
+            if byte == 0x0A {
+                if lineIsBlank { return true }
+                lineIsBlank = true
+            } else if byte != 0x20 && byte != 0x09 && byte != 0x0D {
+                lineIsBlank = false
+            }
+        }
+        return false
+    }
+
+    /// ``blockOutputs(_:scalars:edges:)`` with each placeholder's ``tagRole(_:)`` given, by index, and
+    /// `hasBlankLine(capture, endcapture)` telling whether the text between two placeholders holds a blank line.
     static func blockOutputs(
-        _ placeholders: [Placeholder], roles: [TagRole], scalars: [Unicode.Scalar], edges: TagEdges
+        _ placeholders: [Placeholder], roles: [TagRole], edges: TagEdges, hasBlankLine: (Int, Int) -> Bool
     ) -> Set<Int> {
         // Without a `capture` no output prints blocks.
         guard roles.contains(.capture) else { return [] }
         var names = Set<String>()
-        var open: (name: String, end: Int)?
+        var open: (name: String, index: Int)?
         for (index, placeholder) in placeholders.enumerated() where placeholder.construct.isSilentTag {
             let role = roles[index]
             if role == .capture {
                 let words = placeholder.source.split(whereSeparator: { " \t\n\r-%{}".contains($0) })
-                open = words.count >= 2 ? (String(words[1]), placeholder.construct.range.upperBound) : nil
+                open = words.count >= 2 ? (String(words[1]), index) : nil
                 if let capture = open, !edges.onTextLine[index] {
                     names.insert(capture.name)
                     open = nil
                 }
             } else if role == .endcapture, let capture = open {
-                let body = scalars[capture.end..<placeholder.construct.range.lowerBound]
-                var blankLine = false
-                var lineIsBlank = false
-                for scalar in body {
-                    if scalar == "\n" {
-                        if lineIsBlank { blankLine = true }
-                        lineIsBlank = true
-                    } else if scalar != " " && scalar != "\t" && scalar != "\r" {
-                        lineIsBlank = false
-                    }
-                }
-                if blankLine { names.insert(capture.name) }
+                if hasBlankLine(capture.index, index) { names.insert(capture.name) }
                 open = nil
             }
         }
@@ -566,6 +628,16 @@ final class ProtectedMarkdown: Sendable {
     }
 
     static func tagEdges(units: [EdgeUnit], scalars: [Unicode.Scalar], placeholders: [Placeholder]) -> TagEdges {
+        tagEdges(units: units, placeholders: placeholders) { range in
+            scalars[range].allSatisfy { $0 == " " || $0 == "\t" }
+        }
+    }
+
+    /// ``tagEdges(units:scalars:placeholders:)`` with `isBlank(range)` telling whether a run holds only spaces
+    /// and tabs, the runs' ranges read by it alone (scalar or UTF-8 ranges).
+    static func tagEdges(units: [EdgeUnit], placeholders: [Placeholder], isBlank isBlankRun: (Range<Int>) -> Bool)
+        -> TagEdges
+    {
         // Read once a placeholder: reading `placeholders[index].construct` in the closures below copied the
         // placeholder, with a retain of each of its strings, at every unit.
         let silent = placeholders.map(\.construct.isSilentTag)
@@ -592,7 +664,7 @@ final class ProtectedMarkdown: Sendable {
                 continue
             }
             func isBlank(_ unit: EdgeUnit) -> Bool {
-                if case .run(let range) = unit { return scalars[range].allSatisfy { $0 == " " || $0 == "\t" } }
+                if case .run(let range) = unit { return isBlankRun(range) }
                 return false
             }
             func isSilent(_ unit: EdgeUnit) -> Bool {
@@ -676,11 +748,24 @@ final class ProtectedMarkdown: Sendable {
         bytes.withUnsafeBufferPointer { continuationOffsets(in: $0) }
     }
 
-    /// ``continuationOffsets(in:)-([UInt8])`` on a buffer: the continuation bytes counted first (words of ASCII
-    /// bytes skipped at once), then written into an array of exactly that size, never grown.
+    /// ``continuationOffsets(in:)-([UInt8])`` on a buffer: the continuation bytes counted first (eight bytes at
+    /// a time, by the bits of a mask), then written into an array of exactly that size, never grown.
     static func continuationOffsets(in bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
+        let count = bytes.count
         var total = 0
-        for byte in bytes where byte & 0xC0 == 0x80 { total += 1 }
+        var i = 0
+        if let base = bytes.baseAddress.map(UnsafeRawPointer.init) {
+            // Each load reads `i..<i + 8`, within the buffer (the mask is that of `continuationOffsets(in:count:)`).
+            while i + 8 <= count {
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                total += (word & ~(word << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+                i += 8
+            }
+        }
+        while i < count {
+            if bytes[i] & 0xC0 == 0x80 { total += 1 }
+            i += 1
+        }
         return continuationOffsets(in: bytes, count: total)
     }
 
