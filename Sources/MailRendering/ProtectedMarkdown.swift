@@ -100,8 +100,7 @@ final class ProtectedMarkdown: Sendable {
         // The offsets of the source's continuation bytes (`10xxxxxx`), found once a word at a time: the scanner
         // converts its byte offsets to scalar offsets with them, and so do the units below. Valid UTF-8 has a
         // scalar a byte that is no continuation byte.
-        // One pass, into room for every byte (read once, never grown; dropped with the layout).
-        let continuations = Self.continuationOffsets(in: sourceBytes, count: sourceBytes.count)
+        let continuations = Self.continuationOffsets(in: sourceBytes)
         let scalarCount = sourceBytes.count - continuations.count
         let constructs = LiquidScanner.constructs(inBytes: sourceBytes, continuations: continuations)
         // Without a silent tag, no line stands alone and no tag is hoisted: the text is the source with each
@@ -748,25 +747,30 @@ final class ProtectedMarkdown: Sendable {
         bytes.withUnsafeBufferPointer { continuationOffsets(in: $0) }
     }
 
-    /// ``continuationOffsets(in:)-([UInt8])`` on a buffer: the continuation bytes counted first (eight bytes at
-    /// a time, by the bits of a mask), then written into an array of exactly that size, never grown.
+    /// ``continuationOffsets(in:)-([UInt8])`` on a buffer, in one pass eight bytes at a time (the mask of
+    /// ``continuationOffsets(in:count:)``), appended as found: bodies hold few non-ASCII scalars, so the array
+    /// is seldom grown, and counting them first cost a second pass over every byte.
     static func continuationOffsets(in bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
         let count = bytes.count
-        var total = 0
+        var offsets: [Int] = []
         var i = 0
         if let base = bytes.baseAddress.map(UnsafeRawPointer.init) {
-            // Each load reads `i..<i + 8`, within the buffer (the mask is that of `continuationOffsets(in:count:)`).
+            // Each load reads `i..<i + 8`, within the buffer.
             while i + 8 <= count {
                 let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                total += (word & ~(word << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+                var continuations = word & ~(word << 1) & 0x8080_8080_8080_8080
+                while continuations != 0 {
+                    offsets.append(i + continuations.trailingZeroBitCount / 8)
+                    continuations &= continuations - 1
+                }
                 i += 8
             }
         }
         while i < count {
-            if bytes[i] & 0xC0 == 0x80 { total += 1 }
+            if bytes[i] & 0xC0 == 0x80 { offsets.append(i) }
             i += 1
         }
-        return continuationOffsets(in: bytes, count: total)
+        return offsets
     }
 
     /// ``continuationOffsets(in:)-(UnsafeBufferPointer<UInt8>)`` when their number is known: `count`, the
