@@ -243,17 +243,28 @@ final class ProtectedMarkdown: Sendable {
             }
             protectedCount += range.count
         }
+        // The prefix's bytes, written before each token's index.
+        let prefixBytes = Array(prefix.utf8)
         func emitToken(_ index: Int, range: Range<Int>) {
-            // Tokens are ASCII: one scalar a byte.
-            var token = placeholders[index].token
             flushVerbatim()
-            let length = token.utf8.count
+            // The token written as bytes: the prefix, the index in decimal and `X`, the bytes of the placeholder's
+            // `token` (`prefix + String(index) + "X"`), which is not read. Tokens are ASCII: one scalar a byte.
+            let start = output.count
+            output.append(contentsOf: prefixBytes)
+            var divisor = 1
+            while divisor <= index / 10 { divisor *= 10 }
+            var rest = index
+            while divisor > 0 {
+                output.append(0x30 + UInt8(truncatingIfNeeded: rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
+            output.append(UInt8(ascii: "X"))
+            let length = output.count - start
             pieces.append(
                 Piece(
                     protectedStart: protectedCount, protectedLength: length,
                     sourceStart: range.lowerBound, sourceLength: range.count, verbatim: false))
-            // The token's bytes copied from its storage at once, not appended one by one through the view.
-            token.withUTF8 { output.append(contentsOf: $0) }
             protectedCount += length
         }
         func emitInsertedNewline(at offset: Int) {
@@ -506,7 +517,7 @@ final class ProtectedMarkdown: Sendable {
             if role == .capture {
                 let words = placeholder.source.split(whereSeparator: { " \t\n\r-%{}".contains($0) })
                 open = words.count >= 2 ? (String(words[1]), index) : nil
-                if let capture = open, !edges.onTextLine[index] {
+                if let capture = open, !edges[index].onTextLine {
                     names.insert(capture.name)
                     open = nil
                 }
@@ -618,12 +629,21 @@ final class ProtectedMarkdown: Sendable {
 
     /// Where each silent tag stands on its line, by placeholder index.
     struct TagEdges {
-        /// At the start or the end of its line, with only white space and other silent tags between.
-        var atEdge: [Bool]
-        /// On a line that holds text besides silent tags and white space.
-        var onTextLine: [Bool]
-        /// The line it is on (0-based).
-        var lineOf: [Int]
+        /// Where one silent tag stands.
+        struct Entry {
+            /// At the start or the end of its line, with only white space and other silent tags between.
+            var atEdge = false
+            /// On a line that holds text besides silent tags and white space.
+            var onTextLine = false
+            /// The line it is on (0-based).
+            var line = 0
+        }
+
+        /// The entries by placeholder index, in one array (three arrays were three allocations a body).
+        var entries: [Entry]
+
+        /// The entry of placeholder `index`.
+        subscript(index: Int) -> Entry { entries[index] }
     }
 
     static func tagEdges(units: [EdgeUnit], scalars: [Unicode.Scalar], placeholders: [Placeholder]) -> TagEdges {
@@ -641,11 +661,8 @@ final class ProtectedMarkdown: Sendable {
         // placeholder, with a retain of each of its strings, at every unit.
         let silent = placeholders.map(\.construct.isSilentTag)
         // Only silent tags have entries, and only they are ever looked up: without one, the tables stay empty.
-        guard silent.contains(true) else { return TagEdges(atEdge: [], onTextLine: [], lineOf: []) }
-        var edges = TagEdges(
-            atEdge: [Bool](repeating: false, count: placeholders.count),
-            onTextLine: [Bool](repeating: false, count: placeholders.count),
-            lineOf: [Int](repeating: 0, count: placeholders.count))
+        guard silent.contains(true) else { return TagEdges(entries: []) }
+        var edges = TagEdges(entries: [TagEdges.Entry](repeating: TagEdges.Entry(), count: placeholders.count))
         var lineNumber = 0
         var start = 0
         while start < units.count {
@@ -681,11 +698,11 @@ final class ProtectedMarkdown: Sendable {
                 guard case .token(let index) = units[position], silent[index] else {
                     continue
                 }
-                edges.onTextLine[index] = hasText
-                edges.lineOf[index] = lineNumber
+                edges.entries[index].onTextLine = hasText
+                edges.entries[index].line = lineNumber
                 let before = firstText.map { $0 > position } ?? true
                 let after = lastText.map { $0 < position } ?? true
-                edges.atEdge[index] = before || after
+                edges.entries[index].atEdge = before || after
             }
             start = end + 1
             lineNumber += 1
@@ -717,10 +734,10 @@ final class ProtectedMarkdown: Sendable {
                 if !stack.isEmpty { stack[stack.count - 1].append(index) }
             } else if role == .closer, var block = stack.popLast() {
                 block.append(index)
-                if block.allSatisfy({ edges.atEdge[$0] }), block.contains(where: { edges.onTextLine[$0] }),
-                    block.contains(where: { edges.lineOf[$0] != edges.lineOf[index] })
+                if block.allSatisfy({ edges[$0].atEdge }), block.contains(where: { edges[$0].onTextLine }),
+                    block.contains(where: { edges[$0].line != edges[index].line })
                 {
-                    for tag in block where edges.onTextLine[tag] { hoisted.insert(tag) }
+                    for tag in block where edges[tag].onTextLine { hoisted.insert(tag) }
                 }
             }
         }
@@ -755,6 +772,17 @@ final class ProtectedMarkdown: Sendable {
         var offsets: [Int] = []
         var i = 0
         if let base = bytes.baseAddress.map(UnsafeRawPointer.init) {
+            // The ASCII bytes in front (most bodies are ASCII throughout) skipped 32 at a time: no byte of those
+            // words has its top bit set, so none is a continuation byte. Each load reads below `i + 32 <= count`.
+            while i + 32 <= count {
+                let words =
+                    base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    | base.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                    | base.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)
+                    | base.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
+                guard words & 0x8080_8080_8080_8080 == 0 else { break }
+                i += 32
+            }
             // Each load reads `i..<i + 8`, within the buffer.
             while i + 8 <= count {
                 let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
