@@ -69,10 +69,12 @@ final class ProtectedMarkdown: Sendable {
         self.prefixBytes = prefixBytes
         let usesDefaultTokens = prefixBytes == Self.defaultPrefixBytes
         let layout = sourceBytes.withUnsafeBufferPointer {
-            Self.layout(source: $0, prefix: prefix, usesDefaultTokens: usesDefaultTokens)
+            Self.layout(source: $0, prefix: prefix, prefixBytes: prefixBytes, usesDefaultTokens: usesDefaultTokens)
         }
         self.continuationOffsets = layout.continuationOffsets
-        self.text = String(decoding: layout.output, as: UTF8.self)
+        // Without a placeholder the text is the source, byte for byte: the source itself, not made again (and
+        // validated again) from its bytes.
+        self.text = layout.placeholders.isEmpty ? source : String(decoding: layout.output, as: UTF8.self)
         self.textBytes = layout.output
         self.placeholders = layout.placeholders
         self.blockOutputs = layout.blockOutputs
@@ -95,7 +97,7 @@ final class ProtectedMarkdown: Sendable {
     /// closure, and the nested functions' variables are checked for exclusive access at compile time, not at
     /// every access.
     private static func layout(
-        source sourceBytes: UnsafeBufferPointer<UInt8>, prefix: String, usesDefaultTokens: Bool
+        source sourceBytes: UnsafeBufferPointer<UInt8>, prefix: String, prefixBytes: [UInt8], usesDefaultTokens: Bool
     ) -> Layout {
         // The offsets of the source's continuation bytes (`10xxxxxx`), found once a word at a time: the scanner
         // converts its byte offsets to scalar offsets with them, and so do the units below. Valid UTF-8 has a
@@ -243,8 +245,6 @@ final class ProtectedMarkdown: Sendable {
             }
             protectedCount += range.count
         }
-        // The prefix's bytes, written before each token's index.
-        let prefixBytes = Array(prefix.utf8)
         func emitToken(_ index: Int, range: Range<Int>) {
             flushVerbatim()
             // The token written as bytes: the prefix, the index in decimal and `X`, the bytes of the placeholder's
@@ -787,6 +787,9 @@ final class ProtectedMarkdown: Sendable {
             while i + 8 <= count {
                 let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
                 var continuations = word & ~(word << 1) & 0x8080_8080_8080_8080
+                // Room at the first: a sixteenth of the bytes left is room for the continuation bytes of most
+                // texts (an array grown from empty was regrown several times a body).
+                if continuations != 0, offsets.isEmpty { offsets.reserveCapacity((count - i) / 16 + 8) }
                 while continuations != 0 {
                     offsets.append(i + continuations.trailingZeroBitCount / 8)
                     continuations &= continuations - 1
