@@ -72,6 +72,245 @@ struct LiquidScanner {
         }
     }
 
+    /// ``constructs()`` of the source whose UTF-8 bytes (valid UTF-8) are `bytes`, found on the bytes alone:
+    /// no scalar array is decoded, and the ranges are converted to Unicode-scalar offsets through
+    /// `continuations`, the offsets of the source's continuation bytes
+    /// (``ProtectedMarkdown/continuationOffsets(in:)-([UInt8])``). Every delimiter, tag name and scheme the
+    /// scan looks for is ASCII, and a byte of a multi-byte scalar (0x80 and above) is none of them, as the
+    /// scalar it belongs to is none of them: the cuts are the same (``LiquidDelimiters``' rules, which the
+    /// Liquid lexer also runs on bytes). Only an autolink's non-ASCII scalars are decoded, for their
+    /// white-space and case properties. ``constructs()`` is the definition.
+    static func constructs(inBytes bytes: UnsafeBufferPointer<UInt8>, continuations: [Int]) -> [Construct] {
+        let count = bytes.count
+        var result: [Construct] = []
+        // Most texts hold a few constructs: room for them at once instead of four regrowths.
+        result.reserveCapacity(16)
+        // The scalar offset of byte offset `byte` (a scalar boundary): `byte` less the continuation bytes
+        // before it. The offsets converted only grow, so the count of continuation bytes passed only grows.
+        var passed = 0
+        func scalarOffset(_ byte: Int) -> Int {
+            while passed < continuations.count, continuations[passed] < byte { passed += 1 }
+            return byte - passed
+        }
+        // Once a closing delimiter is missing after some point, it is missing after any later
+        // point too: remembering that keeps the scan linear on hostile input like `{{{{{{…`.
+        var outputCloseMissing = false
+        var tagCloseMissing = false
+        var endRawMissing = false
+        var endCommentMissing = false
+        var index = 0
+        while index < count {
+            index = nextOpener(in: bytes, from: index)
+            guard index < count else { break }
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "{"), index + 1 < count {
+                let next = bytes[index + 1]
+                if next == UInt8(ascii: "{"), !outputCloseMissing {
+                    if let end = closing(UInt8(ascii: "}"), in: bytes, from: index + 2) {
+                        let lower = scalarOffset(index)
+                        result.append(Construct(kind: .output, range: lower..<scalarOffset(end + 2)))
+                        index = end + 2
+                        continue
+                    }
+                    outputCloseMissing = true
+                }
+                if next == UInt8(ascii: "%"), !tagCloseMissing {
+                    if let end = closing(UInt8(ascii: "%"), in: bytes, from: index + 2) {
+                        var upper = end + 2
+                        let insideStart =
+                            index + 2 < end && bytes[index + 2] == UInt8(ascii: "-") ? index + 3 : index + 2
+                        let name = tagName(in: bytes, from: insideStart, upTo: end)
+                        var close: (tagStart: Int, end: Int)?
+                        if name == .raw || name == .comment {
+                            let isRaw = name == .raw
+                            if !(isRaw ? endRawMissing : endCommentMissing) {
+                                let endName = isRaw ? Self.endRawBytes : Self.endCommentBytes
+                                if let found = endTag(named: endName, in: bytes, from: upper), let end = found.end {
+                                    close = (found.start, end)
+                                } else if isRaw {
+                                    endRawMissing = true
+                                } else {
+                                    endCommentMissing = true
+                                }
+                            }
+                        }
+                        let lower = scalarOffset(index)
+                        var rawBody: Range<Int>?
+                        if let close {
+                            if name == .raw {
+                                let bodyStart = scalarOffset(upper)
+                                rawBody = bodyStart..<scalarOffset(close.tagStart)
+                            }
+                            upper = close.end
+                        }
+                        result.append(Construct(kind: .tag, range: lower..<scalarOffset(upper), rawBody: rawBody))
+                        index = upper
+                        continue
+                    }
+                    tagCloseMissing = true
+                }
+            }
+            if byte == UInt8(ascii: "<") {
+                let lower = scalarOffset(index)
+                if let (url, end) = autolink(in: bytes, at: index) {
+                    result.append(Construct(kind: .autolink(url), range: lower..<scalarOffset(end)))
+                    index = end
+                    continue
+                }
+                // `<` is one byte and one scalar.
+                result.append(Construct(kind: .lessThan, range: lower..<lower + 1))
+            }
+            index += 1
+        }
+        return result
+    }
+
+    /// The names of the two tags with an end tag, and their end tags' names, as bytes.
+    private static let endRawBytes: [UInt8] = Array("endraw".utf8)
+    private static let endCommentBytes: [UInt8] = Array("endcomment".utf8)
+
+    /// What ``constructs(inBytes:continuations:)`` needs of a tag's name: whether it is `raw` or `comment`.
+    private enum SpecialName {
+        case raw, comment, other
+    }
+
+    /// The offset of the first `first` followed by `}` at or after `start` (``LiquidDelimiters/closing(_:from:)``
+    /// on bytes), found from each `}` (eight bytes at a time between them).
+    private static func closing(_ first: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        let count = bytes.count
+        // A `}` at `start + 1` or later: `brace - 1 >= start >= 0` is read, and `brace < count`.
+        var from = max(start, 0) + 1
+        while from < count {
+            let brace = UTF8Text.nextOffset(of: UInt8(ascii: "}"), in: bytes, from: from)
+            guard brace < count else { return nil }
+            if bytes[brace - 1] == first { return brace - 1 }
+            from = brace + 1
+        }
+        return nil
+    }
+
+    /// Liquid's white space (``LiquidDelimiters/isWhitespace(_:)``) as a byte.
+    private static func isLiquidWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (0x09...0x0D).contains(byte)
+    }
+
+    /// A byte of a Liquid name (``LiquidDelimiters/isWordScalar(_:)``).
+    private static func isWordByte(_ byte: UInt8) -> Bool {
+        (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x5F
+    }
+
+    /// Whether the bytes `range` of `bytes` are `name`, byte for byte.
+    private static func holds(_ name: StaticString, in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> Bool {
+        name.withUTF8Buffer { name in
+            // `range` lies within `bytes` (the caller's name range).
+            name.count == range.count && (0..<name.count).allSatisfy { bytes[range.lowerBound + $0] == name[$0] }
+        }
+    }
+
+    /// ``LiquidDelimiters/tagName(from:upTo:)`` on bytes, as much as the scan needs of it.
+    private static func tagName(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, upTo end: Int) -> SpecialName {
+        let end = min(end, bytes.count)
+        var j = max(start, 0)
+        while j < end, isLiquidWhitespace(bytes[j]) { j += 1 }
+        let nameStart = j
+        // `#` alone is a name, neither of the two.
+        guard j < end, bytes[j] != UInt8(ascii: "#") else { return .other }
+        while j < end, isWordByte(bytes[j]) { j += 1 }
+        if holds("raw", in: bytes, range: nameStart..<j) { return .raw }
+        if holds("comment", in: bytes, range: nameStart..<j) { return .comment }
+        return .other
+    }
+
+    /// ``LiquidDelimiters/endTag(named:from:)`` on bytes: the first tag named `name` at or after `start`, the
+    /// offset of its `{%` and, when its `%}` is found, the offset just after it.
+    private static func endTag(named name: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (
+        start: Int, end: Int?
+    )? {
+        let count = bytes.count
+        var search = max(start, 0)
+        while search < count {
+            let open = UTF8Text.nextOffset(of: UInt8(ascii: "{"), in: bytes, from: search)
+            guard open + 1 < count else { return nil }
+            guard bytes[open + 1] == UInt8(ascii: "%") else {
+                search = open + 1
+                continue
+            }
+            var j = open + 2
+            if j < count, bytes[j] == UInt8(ascii: "-") { j += 1 }
+            while j < count, isLiquidWhitespace(bytes[j]) { j += 1 }
+            var matches = j + name.count <= count
+            if matches {
+                for offset in name.indices where bytes[j + offset] != name[offset] {
+                    matches = false
+                    break
+                }
+            }
+            if matches, j + name.count >= count || !isWordByte(bytes[j + name.count]) {
+                return (open, closing(UInt8(ascii: "%"), in: bytes, from: j + name.count).map { $0 + 2 })
+            }
+            search = open + 2
+        }
+        return nil
+    }
+
+    /// The scalar of valid UTF-8 `bytes` that starts at `i` (a scalar boundary below `bytes.count`), and its
+    /// width in bytes.
+    static func scalar(in bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (scalar: Unicode.Scalar, width: Int) {
+        let lead = bytes[i]
+        if lead < 0x80 { return (Unicode.Scalar(lead), 1) }
+        let width = UTF8Text.width(ofScalarStartingWith: lead)
+        var value = UInt32(lead) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
+        var k = 1
+        // Only bytes below `bytes.count` are read.
+        while k < width, i + k < bytes.count {
+            value = value << 6 | UInt32(bytes[i + k] & 0x3F)
+            k += 1
+        }
+        return (Unicode.Scalar(value) ?? "\u{FFFD}", width)
+    }
+
+    /// ``autolink(at:)`` on bytes: an autolink at byte offset `index`, its URL and the byte offset after it.
+    private static func autolink(in bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (url: String, end: Int)? {
+        let count = bytes.count
+        guard index + 1 < count else { return nil }
+        let second = scalar(in: bytes, at: index + 1).scalar
+        guard lowercases(second, to: "h") || lowercases(second, to: "m") else { return nil }
+        for pattern in autolinkSchemes {
+            // The pattern's scalars against the source's, a scalar at a time.
+            var cursor = index + 1
+            var matches = true
+            for letter in pattern {
+                guard cursor < count else {
+                    matches = false
+                    break
+                }
+                let (current, width) = scalar(in: bytes, at: cursor)
+                guard lowercases(current, to: letter) else {
+                    matches = false
+                    break
+                }
+                cursor += width
+            }
+            guard matches else { continue }
+            let urlStart = cursor
+            while cursor < count {
+                let (current, width) = scalar(in: bytes, at: cursor)
+                if current == ">" {
+                    guard cursor > urlStart else { return nil }
+                    // `index + 1..<cursor` lies within the buffer, on scalar boundaries.
+                    let url = String(decoding: UnsafeBufferPointer(rebasing: bytes[index + 1..<cursor]), as: UTF8.self)
+                    return (url, cursor + 1)
+                }
+                if isWhitespace(current) || current == "<" || current == "{" || current == "\"" {
+                    return nil
+                }
+                cursor += width
+            }
+            return nil
+        }
+        return nil
+    }
+
     /// The offset of the first `{` or `<` in `bytes[from...]`, or `bytes.count`. Eight bytes are read at once:
     /// the has-zero test on the word XOR each byte repeated flags every match, and above a match may flag
     /// a byte that is none, so the lowest flag of either test is a match.

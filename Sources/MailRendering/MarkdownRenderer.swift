@@ -281,8 +281,9 @@ struct MarkdownConversion {
         _ issues: [MarkdownIssue], markdown: String, document: ProtectedMarkdown, codeRanges recorded: [Range<Int>]
     ) -> [MarkdownIssue] {
         var issues = issues
-        // Raw HTML: every tag-shaped `<` outside code.
-        let scanner = document.scanner
+        // Raw HTML: every tag-shaped `<` outside code. The source's scalars are decoded for the first `<` only
+        // (most bodies hold none).
+        var scanner: LiquidScanner?
         // Code ranges sorted and merged, searched by bisection: thousands of `<` beside thousands of
         // code spans must not cost their product.
         var codeRanges: [Range<Int>] = []
@@ -305,9 +306,16 @@ struct MarkdownConversion {
         var commentEnds: LiquidScanner.CommentEndMemo?
         for placeholder in document.placeholders where placeholder.construct.kind == .lessThan {
             let start = placeholder.construct.range.lowerBound
-            guard let range = scanner.htmlTagRange(at: start, commentEnds: &commentEnds) else { continue }
+            let source: LiquidScanner
+            if let made = scanner {
+                source = made
+            } else {
+                source = LiquidScanner(markdown)
+                scanner = source
+            }
+            guard let range = source.htmlTagRange(at: start, commentEnds: &commentEnds) else { continue }
             guard !inCode(start) else { continue }
-            let text = ScalarText.string(scanner.scalars[range])
+            let text = ScalarText.string(source.scalars[range])
             let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
             let isComment = text.hasPrefix("<!--")
             issues.append(

@@ -29,9 +29,6 @@ final class ProtectedMarkdown: Sendable {
     let prefixBytes: [UInt8]
     /// Placeholders by index.
     let placeholders: [Placeholder]
-    /// The scanner of the source: its scalars and Liquid delimiters, for the checks that read the source
-    /// again (raw HTML) without decoding it again.
-    let scanner: LiquidScanner
     /// The outputs that print, bare, a name captured over several paragraphs (`{{ intro }}` after
     /// `{% capture intro %}…blank line…{% endcapture %}`): they print blocks, so on a line of their own
     /// they stand alone like a tag, never inside a paragraph.
@@ -59,8 +56,6 @@ final class ProtectedMarkdown: Sendable {
     private let continuationOffsets: [Int]
 
     init(source: String) {
-        let scanner = LiquidScanner(source)
-        self.scanner = scanner
         let sourceBytes = Array(source.utf8)
         var prefix = Self.defaultPrefix
         var prefixBytes = Self.defaultPrefixBytes
@@ -73,11 +68,13 @@ final class ProtectedMarkdown: Sendable {
         self.prefix = prefix
         self.prefixBytes = prefixBytes
         let usesDefaultTokens = prefixBytes == Self.defaultPrefixBytes
-        let layout = sourceBytes.withUnsafeBufferPointer { source in
-            Self.layout(source: source, scanner: scanner, prefix: prefix, usesDefaultTokens: usesDefaultTokens)
+        let layout = sourceBytes.withUnsafeBufferPointer {
+            Self.layout(source: $0, prefix: prefix, prefixBytes: prefixBytes, usesDefaultTokens: usesDefaultTokens)
         }
         self.continuationOffsets = layout.continuationOffsets
-        self.text = String(decoding: layout.output, as: UTF8.self)
+        // Without a placeholder the text is the source, byte for byte: the source itself, not made again (and
+        // validated again) from its bytes.
+        self.text = layout.placeholders.isEmpty ? source : String(decoding: layout.output, as: UTF8.self)
         self.textBytes = layout.output
         self.placeholders = layout.placeholders
         self.blockOutputs = layout.blockOutputs
@@ -95,18 +92,25 @@ final class ProtectedMarkdown: Sendable {
         var pieces: [Piece]
     }
 
-    /// The protected text of `source` (the source's UTF-8 bytes, which `scanner` scanned) and its tables.
-    /// A static function over the source's buffer: the buffer is read without a closure, and the nested
-    /// functions' variables are checked for exclusive access at compile time, not at every access.
+    /// The protected text of the source whose UTF-8 bytes are `source`, and its tables: all read on the bytes,
+    /// no scalar array decoded. A static function over the source's buffer: the buffer is read without a
+    /// closure, and the nested functions' variables are checked for exclusive access at compile time, not at
+    /// every access.
     private static func layout(
-        source sourceBytes: UnsafeBufferPointer<UInt8>, scanner: LiquidScanner, prefix: String, usesDefaultTokens: Bool
+        source sourceBytes: UnsafeBufferPointer<UInt8>, prefix: String, prefixBytes: [UInt8], usesDefaultTokens: Bool
     ) -> Layout {
-        let scalars = scanner.scalars
         // The offsets of the source's continuation bytes (`10xxxxxx`), found once a word at a time: the scanner
-        // skips to each `{` and `<` on the bytes with them, and the units below convert offsets with them.
-        let continuations = Self.continuationOffsets(
-            in: sourceBytes, count: sourceBytes.count - scalars.count)
-        let constructs = scanner.constructs(bytes: sourceBytes, continuations: continuations)
+        // converts its byte offsets to scalar offsets with them, and so do the units below. Valid UTF-8 has a
+        // scalar a byte that is no continuation byte.
+        let continuations = Self.continuationOffsets(in: sourceBytes)
+        let scalarCount = sourceBytes.count - continuations.count
+        let constructs = LiquidScanner.constructs(inBytes: sourceBytes, continuations: continuations)
+        // Without a silent tag, no line stands alone and no tag is hoisted: the text is the source with each
+        // construct replaced by its token, and the units of its lines are not made.
+        let hasSilentTag = constructs.contains { $0.isSilentTag }
+        // Each construct's UTF-8 range, by placeholder index: the text the checks of captures read.
+        var constructBytes: [Range<Int>] = []
+        constructBytes.reserveCapacity(constructs.count)
         var placeholders: [Placeholder] = []
         // Units of the source, in order: runs of verbatim scalars (never holding a `\n`), single
         // `\n`s, and placeholders. Runs rather than one unit a scalar: the same pieces and text.
@@ -121,7 +125,7 @@ final class ProtectedMarkdown: Sendable {
         // A unit a construct, a run before each, and a newline and a run a line: room for them at once.
         // The lines are not counted first: a line a sixteen bytes is room for most bodies, and more grows the
         // array.
-        units.reserveCapacity(2 * constructs.count + sourceBytes.count / 8 + 8)
+        if hasSilentTag { units.reserveCapacity(2 * constructs.count + sourceBytes.count / 8 + 8) }
         placeholders.reserveCapacity(constructs.count)
         // Unicode-scalar and UTF-8 offsets of the source are converted through its continuation bytes
         // (`continuations`): the scalar offset of a byte offset `b` (a scalar boundary)
@@ -169,7 +173,7 @@ final class ProtectedMarkdown: Sendable {
         }
         for construct in constructs {
             let lowerByte = byteOffset(ofScalar: construct.range.lowerBound)
-            if scalarCursor < construct.range.lowerBound {
+            if hasSilentTag, scalarCursor < construct.range.lowerBound {
                 appendVerbatim(upTo: construct.range.lowerBound, byte: lowerByte)
             }
             let upperByte = byteOffset(ofScalar: construct.range.upperBound)
@@ -179,6 +183,7 @@ final class ProtectedMarkdown: Sendable {
             // Both bounds are scalar boundaries within the source's bytes.
             let text = String(
                 decoding: UnsafeBufferPointer(rebasing: sourceBytes[lowerByte..<upperByte]), as: UTF8.self)
+            constructBytes.append(lowerByte..<upperByte)
             let index = placeholders.count
             units.append(.token(index, construct.range))
             let token =
@@ -186,7 +191,7 @@ final class ProtectedMarkdown: Sendable {
                 ? Self.defaultTokens[index] : prefix + String(index) + "X"
             placeholders.append(Placeholder(construct: construct, source: text, token: token))
         }
-        if scalarCursor < scalars.count { appendVerbatim(upTo: scalars.count, byte: sourceBytes.count) }
+        if hasSilentTag, scalarCursor < scalarCount { appendVerbatim(upTo: scalarCount, byte: sourceBytes.count) }
 
         // Split into lines to give standalone tag lines a block of their own. The text is
         // written as UTF-8 bytes.
@@ -194,7 +199,7 @@ final class ProtectedMarkdown: Sendable {
         output.reserveCapacity(sourceBytes.count + 16 * placeholders.count)
         var pieces: [Piece] = []
         // At most a piece a unit, and inserted newlines: the room for most bodies at once.
-        pieces.reserveCapacity(units.count + 8)
+        pieces.reserveCapacity(hasSilentTag ? units.count + 8 : 2 * constructs.count + 2)
         var protectedCount = 0
         // Verbatim bytes are copied a stretch at a time: consecutive runs and newlines are consecutive bytes
         // of the source, appended together before the next token or inserted newline (and at the end).
@@ -215,7 +220,7 @@ final class ProtectedMarkdown: Sendable {
                 outputContinuations.append(continuations[nextContinuation] + shift)
                 nextContinuation += 1
             }
-            // `pendingBytes` is a union of ranges of units, all within the source's bytes.
+            // `pendingBytes` is a union of ranges of units, all within the source's bytes, on scalar boundaries.
             output.append(contentsOf: UnsafeBufferPointer(rebasing: sourceBytes[pendingBytes]))
             pendingBytes = 0..<0
         }
@@ -241,16 +246,25 @@ final class ProtectedMarkdown: Sendable {
             protectedCount += range.count
         }
         func emitToken(_ index: Int, range: Range<Int>) {
-            // Tokens are ASCII: one scalar a byte.
-            var token = placeholders[index].token
             flushVerbatim()
-            let length = token.utf8.count
+            // The token written as bytes: the prefix, the index in decimal and `X`, the bytes of the placeholder's
+            // `token` (`prefix + String(index) + "X"`), which is not read. Tokens are ASCII: one scalar a byte.
+            let start = output.count
+            output.append(contentsOf: prefixBytes)
+            var divisor = 1
+            while divisor <= index / 10 { divisor *= 10 }
+            var rest = index
+            while divisor > 0 {
+                output.append(0x30 + UInt8(truncatingIfNeeded: rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
+            output.append(UInt8(ascii: "X"))
+            let length = output.count - start
             pieces.append(
                 Piece(
                     protectedStart: protectedCount, protectedLength: length,
                     sourceStart: range.lowerBound, sourceLength: range.count, verbatim: false))
-            // The token's bytes copied from its storage at once, not appended one by one through the view.
-            token.withUTF8 { output.append(contentsOf: $0) }
             protectedCount += length
         }
         func emitInsertedNewline(at offset: Int) {
@@ -263,23 +277,57 @@ final class ProtectedMarkdown: Sendable {
             protectedCount += 1
         }
 
+        if !hasSilentTag {
+            // The stretches between constructs, each one verbatim piece (a run and the newlines after it are
+            // consecutive in both texts: the units' pieces merged into one), and the tokens.
+            var scalar = 0
+            var byte = 0
+            for index in constructs.indices {
+                let range = constructs[index].range
+                if scalar < range.lowerBound {
+                    emitVerbatim(scalar..<range.lowerBound, bytes: byte..<constructBytes[index].lowerBound)
+                }
+                emitToken(index, range: range)
+                scalar = range.upperBound
+                byte = constructBytes[index].upperBound
+            }
+            if scalar < scalarCount { emitVerbatim(scalar..<scalarCount, bytes: byte..<sourceBytes.count) }
+            flushVerbatim()
+            return Layout(
+                output: output, continuationOffsets: outputContinuations, placeholders: placeholders,
+                blockOutputs: [], alone: [Bool](repeating: false, count: placeholders.count), pieces: pieces)
+        }
         let silent = placeholders.map(\.construct.isSilentTag)
         // Without a silent tag no placeholder stands alone, none is hoisted and no capture holds blocks: the
         // three tables below are empty, and the units are not copied for them.
         let blockOutputs: Set<Int>
         let hoisted: Set<Int>
         if silent.contains(true) {
+            // The runs by their UTF-8 ranges: a run is blank when its bytes are all spaces and tabs, as its
+            // scalars are (both ASCII; a byte of a multi-byte scalar is neither).
             let edges = Self.tagEdges(
                 units: units.map { unit in
                     switch unit {
-                    case .run(let range, _): .run(range)
+                    case .run(_, let bytes): .run(bytes)
                     case .newline: .newline
                     case .token(let index, _): .token(index)
                     }
-                }, scalars: scalars, placeholders: placeholders)
+                }, placeholders: placeholders,
+                isBlank: { range in
+                    UnsafeBufferPointer(rebasing: sourceBytes[range]).allSatisfy { $0 == 0x20 || $0 == 0x09 }
+                })
             // Each tag's role, read once for both tables.
             let roles = placeholders.map(tagRole)
-            blockOutputs = Self.blockOutputs(placeholders, roles: roles, scalars: scalars, edges: edges)
+            blockOutputs = Self.blockOutputs(
+                placeholders, roles: roles, edges: edges,
+                hasBlankLine: { capture, endcapture in
+                    // The bytes between the two tags, within the source's: `\n`, space, tab and `\r` are
+                    // ASCII, and a byte of a multi-byte scalar is none of them, as its scalar is none.
+                    Self.hasBlankLine(
+                        UnsafeBufferPointer(
+                            rebasing: sourceBytes[
+                                constructBytes[capture].upperBound..<constructBytes[endcapture].lowerBound]))
+                })
             hoisted = Self.hoistedTags(placeholders: placeholders, roles: roles, edges: edges)
         } else {
             blockOutputs = []
@@ -311,12 +359,15 @@ final class ProtectedMarkdown: Sendable {
             headCount = 0
             for position in lineStart..<lineEnd {
                 switch units[position] {
-                case .run(let range, _):
-                    for offset in range {
+                case .run(_, let bytes):
+                    // The run's scalars, decoded from its bytes (most are ASCII, one byte each).
+                    var offset = bytes.lowerBound
+                    while offset < bytes.upperBound {
                         // Once the line holds text and its first four scalars are known, the rest of the
                         // run changes neither: `onlyTags` never turns true again, `head` is full.
                         if !onlyTags, headCount >= 4 { break }
-                        let scalar = scalars[offset]
+                        let (scalar, width) = LiquidScanner.scalar(in: sourceBytes, at: offset)
+                        offset += width
                         if !LiquidScanner.isWhitespace(scalar) { onlyTags = false }
                         if headCount < 4, !(headCount == 0 && (scalar == " " || scalar == "\t")) {
                             switch headCount {
@@ -343,10 +394,12 @@ final class ProtectedMarkdown: Sendable {
             if headCount >= 3, head.0 == "`", head.1 == "`", head.2 == "`",
                 Self.opensFence(
                     head: headCount == 3 ? [head.0, head.1, head.2] : [head.0, head.1, head.2, head.3],
-                    line: units[lineStart..<lineEnd].lazy.flatMap { unit -> ArraySlice<Unicode.Scalar> in
-                        if case .run(let range, _) = unit { return scalars[range] }
-                        return []
-                    })
+                    line: units[lineStart..<lineEnd].reduce(into: "") { line, unit in
+                        // The runs' bytes, each within the source's and on scalar boundaries.
+                        if case .run(_, let bytes) = unit {
+                            line += String(decoding: UnsafeBufferPointer(rebasing: sourceBytes[bytes]), as: UTF8.self)
+                        }
+                    }.unicodeScalars)
             {
                 inFence.toggle()
             }
@@ -418,39 +471,58 @@ final class ProtectedMarkdown: Sendable {
     /// The outputs `{{ name }}` (no filter) of a name whose `capture` holds blocks: its opening tag
     /// stands on a line of tags only (so its body is set apart as blocks), or its body holds a blank line.
     static func blockOutputs(_ placeholders: [Placeholder], scalars: [Unicode.Scalar], edges: TagEdges) -> Set<Int> {
-        blockOutputs(placeholders, roles: placeholders.map(tagRole), scalars: scalars, edges: edges)
+        blockOutputs(placeholders, roles: placeholders.map(tagRole), edges: edges) { capture, endcapture in
+            var blankLine = false
+            var lineIsBlank = false
+            let body = scalars[
+                placeholders[capture].construct.range.upperBound..<placeholders[endcapture].construct.range.lowerBound]
+            for scalar in body {
+                if scalar == "\n" {
+                    if lineIsBlank { blankLine = true }
+                    lineIsBlank = true
+                } else if scalar != " " && scalar != "\t" && scalar != "\r" {
+                    lineIsBlank = false
+                }
+            }
+            return blankLine
+        }
     }
 
-    /// ``blockOutputs(_:scalars:edges:)`` with each placeholder's ``tagRole(_:)`` given, by index.
+    /// Whether `bytes` hold a blank line (a `\n` after a line of spaces, tabs and `\r` only, which is not the
+    /// first line): the capture's body test of ``blockOutputs(_:scalars:edges:)``, on bytes.
+    static func hasBlankLine(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var lineIsBlank = false
+        for byte in bytes {
+            if byte == 0x0A {
+                if lineIsBlank { return true }
+                lineIsBlank = true
+            } else if byte != 0x20 && byte != 0x09 && byte != 0x0D {
+                lineIsBlank = false
+            }
+        }
+        return false
+    }
+
+    /// ``blockOutputs(_:scalars:edges:)`` with each placeholder's ``tagRole(_:)`` given, by index, and
+    /// `hasBlankLine(capture, endcapture)` telling whether the text between two placeholders holds a blank line.
     static func blockOutputs(
-        _ placeholders: [Placeholder], roles: [TagRole], scalars: [Unicode.Scalar], edges: TagEdges
+        _ placeholders: [Placeholder], roles: [TagRole], edges: TagEdges, hasBlankLine: (Int, Int) -> Bool
     ) -> Set<Int> {
         // Without a `capture` no output prints blocks.
         guard roles.contains(.capture) else { return [] }
         var names = Set<String>()
-        var open: (name: String, end: Int)?
+        var open: (name: String, index: Int)?
         for (index, placeholder) in placeholders.enumerated() where placeholder.construct.isSilentTag {
             let role = roles[index]
             if role == .capture {
                 let words = placeholder.source.split(whereSeparator: { " \t\n\r-%{}".contains($0) })
-                open = words.count >= 2 ? (String(words[1]), placeholder.construct.range.upperBound) : nil
-                if let capture = open, !edges.onTextLine[index] {
+                open = words.count >= 2 ? (String(words[1]), index) : nil
+                if let capture = open, !edges[index].onTextLine {
                     names.insert(capture.name)
                     open = nil
                 }
             } else if role == .endcapture, let capture = open {
-                let body = scalars[capture.end..<placeholder.construct.range.lowerBound]
-                var blankLine = false
-                var lineIsBlank = false
-                for scalar in body {
-                    if scalar == "\n" {
-                        if lineIsBlank { blankLine = true }
-                        lineIsBlank = true
-                    } else if scalar != " " && scalar != "\t" && scalar != "\r" {
-                        lineIsBlank = false
-                    }
-                }
-                if blankLine { names.insert(capture.name) }
+                if hasBlankLine(capture.index, index) { names.insert(capture.name) }
                 open = nil
             }
         }
@@ -557,24 +629,40 @@ final class ProtectedMarkdown: Sendable {
 
     /// Where each silent tag stands on its line, by placeholder index.
     struct TagEdges {
-        /// At the start or the end of its line, with only white space and other silent tags between.
-        var atEdge: [Bool]
-        /// On a line that holds text besides silent tags and white space.
-        var onTextLine: [Bool]
-        /// The line it is on (0-based).
-        var lineOf: [Int]
+        /// Where one silent tag stands.
+        struct Entry {
+            /// At the start or the end of its line, with only white space and other silent tags between.
+            var atEdge = false
+            /// On a line that holds text besides silent tags and white space.
+            var onTextLine = false
+            /// The line it is on (0-based).
+            var line = 0
+        }
+
+        /// The entries by placeholder index, in one array (three arrays were three allocations a body).
+        var entries: [Entry]
+
+        /// The entry of placeholder `index`.
+        subscript(index: Int) -> Entry { entries[index] }
     }
 
     static func tagEdges(units: [EdgeUnit], scalars: [Unicode.Scalar], placeholders: [Placeholder]) -> TagEdges {
+        tagEdges(units: units, placeholders: placeholders) { range in
+            scalars[range].allSatisfy { $0 == " " || $0 == "\t" }
+        }
+    }
+
+    /// ``tagEdges(units:scalars:placeholders:)`` with `isBlank(range)` telling whether a run holds only spaces
+    /// and tabs, the runs' ranges read by it alone (scalar or UTF-8 ranges).
+    static func tagEdges(units: [EdgeUnit], placeholders: [Placeholder], isBlank isBlankRun: (Range<Int>) -> Bool)
+        -> TagEdges
+    {
         // Read once a placeholder: reading `placeholders[index].construct` in the closures below copied the
         // placeholder, with a retain of each of its strings, at every unit.
         let silent = placeholders.map(\.construct.isSilentTag)
         // Only silent tags have entries, and only they are ever looked up: without one, the tables stay empty.
-        guard silent.contains(true) else { return TagEdges(atEdge: [], onTextLine: [], lineOf: []) }
-        var edges = TagEdges(
-            atEdge: [Bool](repeating: false, count: placeholders.count),
-            onTextLine: [Bool](repeating: false, count: placeholders.count),
-            lineOf: [Int](repeating: 0, count: placeholders.count))
+        guard silent.contains(true) else { return TagEdges(entries: []) }
+        var edges = TagEdges(entries: [TagEdges.Entry](repeating: TagEdges.Entry(), count: placeholders.count))
         var lineNumber = 0
         var start = 0
         while start < units.count {
@@ -592,7 +680,7 @@ final class ProtectedMarkdown: Sendable {
                 continue
             }
             func isBlank(_ unit: EdgeUnit) -> Bool {
-                if case .run(let range) = unit { return scalars[range].allSatisfy { $0 == " " || $0 == "\t" } }
+                if case .run(let range) = unit { return isBlankRun(range) }
                 return false
             }
             func isSilent(_ unit: EdgeUnit) -> Bool {
@@ -610,11 +698,11 @@ final class ProtectedMarkdown: Sendable {
                 guard case .token(let index) = units[position], silent[index] else {
                     continue
                 }
-                edges.onTextLine[index] = hasText
-                edges.lineOf[index] = lineNumber
+                edges.entries[index].onTextLine = hasText
+                edges.entries[index].line = lineNumber
                 let before = firstText.map { $0 > position } ?? true
                 let after = lastText.map { $0 < position } ?? true
-                edges.atEdge[index] = before || after
+                edges.entries[index].atEdge = before || after
             }
             start = end + 1
             lineNumber += 1
@@ -646,10 +734,10 @@ final class ProtectedMarkdown: Sendable {
                 if !stack.isEmpty { stack[stack.count - 1].append(index) }
             } else if role == .closer, var block = stack.popLast() {
                 block.append(index)
-                if block.allSatisfy({ edges.atEdge[$0] }), block.contains(where: { edges.onTextLine[$0] }),
-                    block.contains(where: { edges.lineOf[$0] != edges.lineOf[index] })
+                if block.allSatisfy({ edges[$0].atEdge }), block.contains(where: { edges[$0].onTextLine }),
+                    block.contains(where: { edges[$0].line != edges[index].line })
                 {
-                    for tag in block where edges.onTextLine[tag] { hoisted.insert(tag) }
+                    for tag in block where edges[tag].onTextLine { hoisted.insert(tag) }
                 }
             }
         }
@@ -676,12 +764,44 @@ final class ProtectedMarkdown: Sendable {
         bytes.withUnsafeBufferPointer { continuationOffsets(in: $0) }
     }
 
-    /// ``continuationOffsets(in:)-([UInt8])`` on a buffer: the continuation bytes counted first (words of ASCII
-    /// bytes skipped at once), then written into an array of exactly that size, never grown.
+    /// ``continuationOffsets(in:)-([UInt8])`` on a buffer, in one pass eight bytes at a time (the mask of
+    /// ``continuationOffsets(in:count:)``), appended as found: bodies hold few non-ASCII scalars, so the array
+    /// is seldom grown, and counting them first cost a second pass over every byte.
     static func continuationOffsets(in bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
-        var total = 0
-        for byte in bytes where byte & 0xC0 == 0x80 { total += 1 }
-        return continuationOffsets(in: bytes, count: total)
+        let count = bytes.count
+        var offsets: [Int] = []
+        var i = 0
+        if let base = bytes.baseAddress.map(UnsafeRawPointer.init) {
+            // The ASCII bytes in front (most bodies are ASCII throughout) skipped 32 at a time: no byte of those
+            // words has its top bit set, so none is a continuation byte. Each load reads below `i + 32 <= count`.
+            while i + 32 <= count {
+                let words =
+                    base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    | base.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                    | base.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)
+                    | base.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
+                guard words & 0x8080_8080_8080_8080 == 0 else { break }
+                i += 32
+            }
+            // Each load reads `i..<i + 8`, within the buffer.
+            while i + 8 <= count {
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                var continuations = word & ~(word << 1) & 0x8080_8080_8080_8080
+                // Room at the first: a sixteenth of the bytes left is room for the continuation bytes of most
+                // texts (an array grown from empty was regrown several times a body).
+                if continuations != 0, offsets.isEmpty { offsets.reserveCapacity((count - i) / 16 + 8) }
+                while continuations != 0 {
+                    offsets.append(i + continuations.trailingZeroBitCount / 8)
+                    continuations &= continuations - 1
+                }
+                i += 8
+            }
+        }
+        while i < count {
+            if bytes[i] & 0xC0 == 0x80 { offsets.append(i) }
+            i += 1
+        }
+        return offsets
     }
 
     /// ``continuationOffsets(in:)-(UnsafeBufferPointer<UInt8>)`` when their number is known: `count`, the

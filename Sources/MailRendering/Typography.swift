@@ -26,14 +26,49 @@ public enum Typography: Sendable, Hashable {
     func apply(toProtectedHTML html: String) -> String {
         guard self == .french else { return html }
         var html = html
-        return html.withUTF8(Self.french)
+        // `nil`: nothing changed, the HTML is returned as it is (not made again from its bytes).
+        return html.withUTF8(Self.french) ?? html
+    }
+
+    /// The offset of the first byte at or after `from` that can start or end an action of ``french(_:)``
+    /// outside code: `<`, `:`, `;`, `!`, `?` or a byte of a multi-byte scalar (0x80 and above, so `0xC2` of
+    /// U+00A0, `«` and `»`), or `bytes.count`. Eight bytes are read at once: the bytes `0x38...0x3F` (holding
+    /// `:;<?`, and `89=>`, which the caller reads as any other byte), `!` and high bytes are flagged, and
+    /// the lowest flag of the word is one of them (a flag above it may be a borrow's).
+    static func nextFrenchCandidate(in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        let count = bytes.count
+        var i = max(from, 0)
+        if let base = bytes.baseAddress.map(UnsafeRawPointer.init) {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            // The load reads `i..<i + 8`, within the buffer.
+            while i + 8 <= count {
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                let range = (word ^ 0x3838_3838_3838_3838) & 0xF8F8_F8F8_F8F8_F8F8
+                let bang = word ^ 0x2121_2121_2121_2121
+                let flags = (word | (range &- ones) & ~range | (bang &- ones) & ~bang) & highs
+                if flags != 0 { return i + flags.trailingZeroBitCount >> 3 }
+                i += 8
+            }
+        }
+        while i < count {
+            let byte = bytes[i]
+            if byte >= 0x80 || byte & 0xF8 == 0x38 || byte == 0x21 { return i }
+            i += 1
+        }
+        return count
     }
 
     /// French spacing on the UTF-8 bytes of the writer's HTML (valid UTF-8), copied in runs between the
     /// few places it acts on: a space or U+00A0 before `:;!?»`, `«` and `»`. A tag is read only to count
     /// `<code` and `<pre` (inside them nothing changes) and stays in its run. The scalar walk it replaced
     /// (`TextPassDifferentialTests.frenchByScalarView`) is the definition.
-    private static func french(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    /// `nil` when nothing changes.
+    ///
+    /// The bytes between two actions are skipped to the next candidate (``nextFrenchCandidate(in:from:)``, or
+    /// the next `<` inside code), less one: the byte before a `:;!?` may be the space it replaces, and no
+    /// byte before that one acts (a space acts only before a candidate).
+    private static func french(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         let count = bytes.count
         var result: [UInt8] = []
         result.reserveCapacity(count + count / 8)
@@ -81,8 +116,20 @@ public enum Typography: Sendable, Hashable {
         }
         var codeDepth = 0
         var runStart = 0
+        var changed = false
         var i = 0
         while i < count {
+            // Skipped: bytes that neither act nor are read as a candidate's space. Inside code only a tag acts.
+            let candidate =
+                codeDepth == 0
+                ? nextFrenchCandidate(in: bytes, from: i)
+                : UTF8Text.nextOffset(of: UInt8(ascii: "<"), in: bytes, from: i)
+            guard candidate < count else { break }
+            if codeDepth == 0, candidate - 1 > i {
+                i = candidate - 1
+            } else if codeDepth > 0 {
+                i = candidate
+            }
             let byte = bytes[i]
             if byte == UInt8(ascii: "<") {
                 // Every `<` here is the writer's markup: the tag stays in the run; only `<code`, `<pre`,
@@ -115,6 +162,7 @@ public enum Typography: Sendable, Hashable {
                 {
                     copy(runStart, i)
                     result.append(contentsOf: narrow)
+                    changed = true
                     runStart = next
                 }
                 i = next
@@ -125,21 +173,27 @@ public enum Typography: Sendable, Hashable {
                 let space = spaceLength(at: i)
                 if space > 0 {
                     result.append(contentsOf: narrow)
+                    changed = true
                     i += space
                 } else if i < count, bytes[i] != UInt8(ascii: "<") {
                     result.append(contentsOf: narrow)
+                    changed = true
                 }
                 runStart = i
             } else if byte == 0xC2, isByte(i + 1, 0xBB) {
                 // `»`: a narrow space before it, unless one (or a space, a tag, a line) is there.
                 copy(runStart, i)
-                if !lastBlocksNarrow() { result.append(contentsOf: narrow) }
+                if !lastBlocksNarrow() {
+                    result.append(contentsOf: narrow)
+                    changed = true
+                }
                 runStart = i
                 i += 2
             } else {
                 i += 1
             }
         }
+        guard changed else { return nil }
         copy(runStart, count)
         return String(decoding: result, as: UTF8.self)
     }

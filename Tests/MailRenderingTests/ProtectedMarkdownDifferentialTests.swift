@@ -409,6 +409,48 @@ struct ScannerSkipDifferentialTests {
         }
     }
 
+    /// `LiquidScanner.constructs(inBytes:continuations:)`, which never decodes the source into scalars, against
+    /// `constructs()` (its definition): the same constructs, kinds, autolink URLs and `raw` bodies.
+    @Test func byteScanAgreesWithScalarScan() {
+        var generator = SplitMix64(state: 0x9DA)
+        let pieces =
+            Self.pieces + [
+                "{%raw%}", "{%- raw -%}", "{% raw\t%}", "{%endraw%}", "{% endraw", "{% endrawx %}", "{% endcomment %}",
+                "{% comment%}", "{%# c %}", "{%\u{0B}comment %}", "<http://a\u{A0}b>", "<http://a\u{2028}b>",
+                "<mailto:é>", "<h\u{212A}>", "<ＨTTP://x>", "<http://>", "<https://a\"b>", "<https://a{b}>", "}",
+                "%", "{%", "-", "\u{85}", "<HtTpS://Ä.b>", "<ma", "<https:/",
+            ]
+        for _ in 0..<6_000 {
+            let source = generator.string(pieces, upTo: 40)
+            let bytes = Array(source.utf8)
+            let continuations = ProtectedMarkdown.continuationOffsets(in: bytes)
+            let scanned = bytes.withUnsafeBufferPointer {
+                LiquidScanner.constructs(inBytes: $0, continuations: continuations)
+            }
+            #expect(scanned == LiquidScanner(source).constructs(), "\(source.debugDescription)")
+        }
+    }
+
+    /// `LiquidScanner.scalar(in:at:)` against the string's own scalars, at each scalar boundary.
+    @Test func byteDecodingAgreesWithUnicodeScalars() {
+        var generator = SplitMix64(state: 0x9DB)
+        for _ in 0..<2_000 {
+            let source = generator.string(
+                Self.pieces + ["\u{7FF}", "\u{800}", "\u{FFFF}", "\u{10000}", "\u{10FFFF}"], upTo: 20)
+            let bytes = Array(source.utf8)
+            var decoded: [Unicode.Scalar] = []
+            bytes.withUnsafeBufferPointer { buffer in
+                var i = 0
+                while i < buffer.count {
+                    let (scalar, width) = LiquidScanner.scalar(in: buffer, at: i)
+                    decoded.append(scalar)
+                    i += width
+                }
+            }
+            #expect(decoded == Array(source.unicodeScalars), "\(source.debugDescription)")
+        }
+    }
+
     @Test func nextOpenerAgreesWithByteWalk() {
         var generator = SplitMix64(state: 0x9D9)
         for _ in 0..<3_000 {

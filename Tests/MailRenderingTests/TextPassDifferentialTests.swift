@@ -37,6 +37,23 @@ struct TextPassDifferentialTests {
         }
     }
 
+    /// The byte pass of French typography on HTML with long runs of text between the places it acts on,
+    /// where it skips eight bytes at a time, and the bytes its word test flags without acting (`89=>`).
+    @Test func frenchTypographyAgreesOnLongRuns() {
+        var generator = Generator(state: 0xF4E8)
+        let pieces =
+            Self.htmlPieces + [
+                "abcdefghijklmnop", "le temps est beau ", "89=>", "> ", " 8", "«", "»", " :", " ;", "\u{A0}!", "1 ?",
+                "<code>x ; y</code>", "<pre>a ! b", "Vorschläge für ", "<p>Bonjour :</p>",
+            ]
+        for _ in 0..<8_000 {
+            let html = generator.string(pieces, upTo: 40)
+            #expect(
+                Typography.french.apply(toProtectedHTML: html) == Self.frenchByScalarView(html),
+                "\(html.debugDescription)")
+        }
+    }
+
     /// Trimming a link target's spaces and tabs on bytes against the Character trim.
     @Test func trimmingSpacesAndTabsAgreesWithTheCharacterTrim() {
         var generator = Generator(state: 0x7A8)

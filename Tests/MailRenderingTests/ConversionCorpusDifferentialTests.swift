@@ -1,0 +1,45 @@
+import Foundation
+import Liquid
+import Testing
+
+@testable import MailRendering
+
+/// The byte passes of the Markdown conversion (``ProtectedMarkdown``, the byte scan of ``LiquidScanner``, French
+/// typography) against their definitions on a corpus: the Markdown documents of the Ink parity corpus and their
+/// HTML. (A file of its own: it imports Foundation to read the corpus, which the definitions' files do not.)
+struct ConversionCorpusDifferentialTests {
+    /// The Markdown documents of the Ink parity corpus, as they are and between block tags (the path with line
+    /// units), against the scalar definition, and their constructs found on bytes against the scalar scan.
+    @Test func corpusAgreesWithTheScalarDefinition() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("ink-0.6.0-parity.json")
+        let pairs = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String]])
+        for pair in pairs {
+            for source in [pair[0], "{% if a %}\n" + pair[0] + "\n{% endif %}", "{{ x }}" + pair[0]] {
+                ProtectedMarkdownDifferentialTests.expectAgreement(source)
+                let bytes = Array(source.utf8)
+                let continuations = ProtectedMarkdown.continuationOffsets(in: bytes)
+                #expect(continuations == UTF8Text.continuationOffsets(in: bytes), "\(source.debugDescription)")
+                let scanned = bytes.withUnsafeBufferPointer {
+                    LiquidScanner.constructs(inBytes: $0, continuations: continuations)
+                }
+                #expect(scanned == LiquidScanner(source).constructs(), "\(source.debugDescription)")
+            }
+        }
+    }
+
+    /// French typography on the HTML of the Ink parity corpus's documents against the scalar-view pass.
+    @Test func frenchTypographyAgreesOnTheCorpus() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("ink-0.6.0-parity.json")
+        let pairs = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String]])
+        for pair in pairs {
+            for html in [pair[1], MarkdownConversion(markdown: pair[0]).protectedHTML] {
+                #expect(
+                    Typography.french.apply(toProtectedHTML: html)
+                        == TextPassDifferentialTests.frenchByScalarView(html),
+                    "\(html.debugDescription)")
+            }
+        }
+    }
+}
