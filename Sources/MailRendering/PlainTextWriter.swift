@@ -27,6 +27,9 @@ enum PlainTextWriter {
         }
         var writer = ByteWriter(document: document, settings: settings)
         let utf8 = html.utf8
+        // The text is about as long as the HTML (its tags gone, its links' targets written out): one buffer
+        // from the start rather than one at each doubling.
+        writer.output.reserveCapacity(utf8.count)
         var copy = html
         copy.withUTF8 { bytes in
             /// `html[lower..<upper]`: both offsets are next to an ASCII `<` or `>` or at an end, so on
