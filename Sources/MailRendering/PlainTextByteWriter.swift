@@ -35,6 +35,8 @@ extension PlainTextWriter {
         var restPrefix: [UInt8] = []
         /// A word's restored bytes, and other short-lived bytes (kept for its capacity).
         var scratch: [UInt8] = []
+        /// A link target's restored bytes (kept for its capacity).
+        var linkTarget: [UInt8] = []
         /// The escaped bytes of the known values put in so far, by placeholder index (a known value is usually
         /// in one text run: a short list, searched from its end).
         var knownValues: [(index: Int, bytes: [UInt8])] = []
@@ -76,9 +78,24 @@ extension PlainTextWriter {
                 return source.withUTF8 { bytes in
                     guard bytes.count >= 4 else { return true }
                     var isASCII = true
-                    for byte in bytes {
-                        if byte == 0x0D { return true }
-                        if byte >= 0x80 { isASCII = false }
+                    let count = bytes.count
+                    var i = 0
+                    if let base = bytes.baseAddress.map(UnsafeRawPointer.init) {
+                        // Eight bytes at once: a `\r` among them (the has-zero test on the word XOR `\r`
+                        // repeated marks one exactly when there is one), a byte not ASCII. The load reads
+                        // `i..<i + 8`, within the buffer.
+                        while i + 8 <= count {
+                            let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                            let x = word ^ 0x0D0D_0D0D_0D0D_0D0D
+                            if (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0 { return true }
+                            if word & 0x8080_8080_8080_8080 != 0 { isASCII = false }
+                            i += 8
+                        }
+                    }
+                    while i < count {
+                        if bytes[i] == 0x0D { return true }
+                        if bytes[i] >= 0x80 { isASCII = false }
+                        i += 1
                     }
                     guard isASCII else {
                         // The path (by Characters) keeps every non-ASCII scalar of the source: what goes is `{{`,
@@ -543,36 +560,43 @@ extension PlainTextWriter {
             while upper > lower, inline[upper - 1] == 0x20 { upper -= 1 }
             var replaces = lower == upper
             var keepsText = false
+            var href = href
             if !replaces {
-                let (text, target) = restoredLink(lower..<upper, href: href)
+                // Into the writer's scratch buffers (kept for their capacity), not two arrays a link.
+                var text: [UInt8] = []
+                var target: [UInt8] = []
+                swap(&text, &scratch)
+                swap(&target, &linkTarget)
+                text.removeAll(keepingCapacity: true)
+                target.removeAll(keepingCapacity: true)
+                restoreLink(lower..<upper, href: &href, text: &text, target: &target)
                 if Self.equal(text, target) {
                     replaces = true
                 } else {
                     // `[a@b.org](mailto:a@b.org)`: the address once, as the contact reads it.
                     keepsText = Self.equal(text, target, afterMailto: true)
                 }
+                swap(&target, &linkTarget)
+                swap(&text, &scratch)
             }
             if replaces {
                 inline.removeSubrange(start...)
                 inline.append(UInt8(ascii: "<"))
-                inline.append(contentsOf: href.utf8)
+                href.withUTF8 { inline.append(contentsOf: $0) }
                 inline.append(UInt8(ascii: ">"))
             } else if !keepsText {
-                inline.append(contentsOf: " <".utf8)
-                inline.append(contentsOf: href.utf8)
+                inline.append(UInt8(ascii: " "))
+                inline.append(UInt8(ascii: "<"))
+                href.withUTF8 { inline.append(contentsOf: $0) }
                 inline.append(UInt8(ascii: ">"))
             }
         }
 
-        /// The text-part values of a link's text (`inline[range]`) and of its target. Not `mutating`, so
-        /// that its closures read `self` without copying it.
-        func restoredLink(_ range: Range<Int>, href: String) -> (text: [UInt8], target: [UInt8]) {
-            var text: [UInt8] = []
-            var target: [UInt8] = []
+        /// Appends the text-part values of a link's text (`inline[range]`) and of its target to `text` and
+        /// `target`. Not `mutating`, so that its closures read `self` without copying it.
+        func restoreLink(_ range: Range<Int>, href: inout String, text: inout [UInt8], target: inout [UInt8]) {
             inline.withUnsafeBufferPointer { appendRestored(UnsafeBufferPointer(rebasing: $0[range]), to: &text) }
-            var href = href
             href.withUTF8 { appendRestored($0, to: &target) }
-            return (text, target)
         }
 
         /// Whether the UTF-8 bytes `b` and `a` (after `mailto:` with `afterMailto`) are equal as Strings
