@@ -664,7 +664,8 @@ extension PlainTextWriter {
 
         /// Wraps and emits the pending inline text as a paragraph, heading or list item: `State.flushInline`.
         mutating func flushInline() {
-            guard preDepth == 0 else { return }
+            // Nothing pending (a block's start, mostly): nothing to write, and nothing to empty.
+            guard preDepth == 0, !inline.isEmpty else { return }
             var text: [UInt8] = []
             swap(&text, &inline)
             defer {

@@ -32,6 +32,8 @@ enum PlainTextWriter {
         writer.output.reserveCapacity(utf8.count)
         // A block's line starts (kept for their capacity from block to block): room for a long one at once.
         writer.lineStarts.reserveCapacity(16)
+        // The pending inline text of a paragraph (kept for its capacity from block to block).
+        writer.inline.reserveCapacity(512)
         var copy = html
         copy.withUTF8 { bytes in
             /// `html[lower..<upper]`: both offsets are next to an ASCII `<` or `>` or at an end, so on
