@@ -35,6 +35,8 @@ extension PlainTextWriter {
         var restPrefix: [UInt8] = []
         /// A word's restored bytes, and other short-lived bytes (kept for its capacity).
         var scratch: [UInt8] = []
+        /// A link target's restored bytes (kept for its capacity).
+        var linkTarget: [UInt8] = []
         /// The escaped bytes of the known values put in so far, by placeholder index (a known value is usually
         /// in one text run: a short list, searched from its end).
         var knownValues: [(index: Int, bytes: [UInt8])] = []
@@ -76,9 +78,24 @@ extension PlainTextWriter {
                 return source.withUTF8 { bytes in
                     guard bytes.count >= 4 else { return true }
                     var isASCII = true
-                    for byte in bytes {
-                        if byte == 0x0D { return true }
-                        if byte >= 0x80 { isASCII = false }
+                    let count = bytes.count
+                    var i = 0
+                    if let base = bytes.baseAddress.map(UnsafeRawPointer.init) {
+                        // Eight bytes at once: a `\r` among them (the has-zero test on the word XOR `\r`
+                        // repeated marks one exactly when there is one), a byte not ASCII. The load reads
+                        // `i..<i + 8`, within the buffer.
+                        while i + 8 <= count {
+                            let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                            let x = word ^ 0x0D0D_0D0D_0D0D_0D0D
+                            if (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0 { return true }
+                            if word & 0x8080_8080_8080_8080 != 0 { isASCII = false }
+                            i += 8
+                        }
+                    }
+                    while i < count {
+                        if bytes[i] == 0x0D { return true }
+                        if bytes[i] >= 0x80 { isASCII = false }
+                        i += 1
                     }
                     guard isASCII else {
                         // The path (by Characters) keeps every non-ASCII scalar of the source: what goes is `{{`,
@@ -273,10 +290,14 @@ extension PlainTextWriter {
             return result
         }
 
-        /// `substitutingKnown` of a `String` (a link's target).
+        /// `substitutingKnown` of a `String` (a link's target, simple as the HTML it is in).
         mutating func substitutingKnown(_ text: String) -> String {
             guard !settings.knownValues.isEmpty else { return text }
             var text = text
+            // Without the token prefix's bytes there is no token (simple text: a Character match is a byte
+            // match), and the text is its own answer, as in `handleText`.
+            let prefix = document.prefixBytes
+            guard text.withUTF8({ UTF8Text.firstOffset(of: prefix, in: $0, from: 0) != nil }) else { return text }
             var out: [UInt8] = []
             text.withUTF8 { appendSubstitutingKnown($0, to: &out) }
             return String(decoding: out, as: UTF8.self)
@@ -539,41 +560,48 @@ extension PlainTextWriter {
             while upper > lower, inline[upper - 1] == 0x20 { upper -= 1 }
             var replaces = lower == upper
             var keepsText = false
+            var href = href
             if !replaces {
-                let (text, target) = restoredLink(lower..<upper, href: href)
+                // Into the writer's scratch buffers (kept for their capacity), not two arrays a link.
+                var text: [UInt8] = []
+                var target: [UInt8] = []
+                swap(&text, &scratch)
+                swap(&target, &linkTarget)
+                text.removeAll(keepingCapacity: true)
+                target.removeAll(keepingCapacity: true)
+                restoreLink(lower..<upper, href: &href, text: &text, target: &target)
                 if Self.equal(text, target) {
                     replaces = true
                 } else {
                     // `[a@b.org](mailto:a@b.org)`: the address once, as the contact reads it.
                     keepsText = Self.equal(text, target, afterMailto: true)
                 }
+                swap(&target, &linkTarget)
+                swap(&text, &scratch)
             }
             if replaces {
                 inline.removeSubrange(start...)
                 inline.append(UInt8(ascii: "<"))
-                inline.append(contentsOf: href.utf8)
+                href.withUTF8 { inline.append(contentsOf: $0) }
                 inline.append(UInt8(ascii: ">"))
             } else if !keepsText {
-                inline.append(contentsOf: " <".utf8)
-                inline.append(contentsOf: href.utf8)
+                inline.append(UInt8(ascii: " "))
+                inline.append(UInt8(ascii: "<"))
+                href.withUTF8 { inline.append(contentsOf: $0) }
                 inline.append(UInt8(ascii: ">"))
             }
         }
 
-        /// The text-part values of a link's text (`inline[range]`) and of its target. Not `mutating`, so
-        /// that its closures read `self` without copying it.
-        func restoredLink(_ range: Range<Int>, href: String) -> (text: [UInt8], target: [UInt8]) {
-            var text: [UInt8] = []
-            var target: [UInt8] = []
+        /// Appends the text-part values of a link's text (`inline[range]`) and of its target to `text` and
+        /// `target`. Not `mutating`, so that its closures read `self` without copying it.
+        func restoreLink(_ range: Range<Int>, href: inout String, text: inout [UInt8], target: inout [UInt8]) {
             inline.withUnsafeBufferPointer { appendRestored(UnsafeBufferPointer(rebasing: $0[range]), to: &text) }
-            var href = href
             href.withUTF8 { appendRestored($0, to: &target) }
-            return (text, target)
         }
 
         /// Whether the UTF-8 bytes `b` and `a` (after `mailto:` with `afterMailto`) are equal as Strings
-        /// (canonically equivalent): equal bytes are, different ASCII bytes are not, and anything else is
-        /// compared as Strings.
+        /// (canonically equivalent): equal bytes are, different ASCII bytes are not, ASCII and text that is
+        /// not are not (unless it holds a scalar equivalent to ASCII), and anything else is compared as Strings.
         static func equal(_ a: [UInt8], _ b: [UInt8], afterMailto: Bool = false) -> Bool {
             let prefix: StaticString = afterMailto ? "mailto:" : ""
             let prefixCount = prefix.utf8CodeUnitCount
@@ -582,8 +610,38 @@ extension PlainTextWriter {
                     && b[prefixCount...].elementsEqual(a)
             }
             if bytesEqual { return true }
-            if a.allSatisfy({ $0 < 0x80 }) && b.allSatisfy({ $0 < 0x80 }) { return false }
+            let aIsASCII = a.allSatisfy { $0 < 0x80 }
+            let bIsASCII = b.allSatisfy { $0 < 0x80 }
+            if aIsASCII && bIsASCII { return false }
+            // ASCII equals a text that is not only through a scalar canonically equivalent to ASCII (U+212A `K`,
+            // U+037E `;`, U+1FEF `` ` ``): an ASCII text is its own normal form, so the other's must be
+            // ASCII too, and only those three scalars decompose to ASCII.
+            if aIsASCII != bIsASCII {
+                if !holdsScalarEquivalentToASCII(aIsASCII ? b : a) { return false }
+            }
             return "\(prefix)" + String(decoding: a, as: UTF8.self) == String(decoding: b, as: UTF8.self)
+        }
+
+        /// Whether `bytes` hold U+212A, U+037E or U+1FEF (`E2 84 AA`, `CD BE`, `E1 BF AF`), the scalars
+        /// canonically equivalent to ASCII (`K`, `;`, `` ` ``).
+        static func holdsScalarEquivalentToASCII(_ bytes: [UInt8]) -> Bool {
+            let count = bytes.count
+            var i = 0
+            // Every index read is below `count`.
+            while i + 1 < count {
+                switch bytes[i] {
+                case 0xCD:
+                    if bytes[i + 1] == 0xBE { return true }
+                case 0xE1:
+                    if i + 2 < count, bytes[i + 1] == 0xBF, bytes[i + 2] == 0xAF { return true }
+                case 0xE2:
+                    if i + 2 < count, bytes[i + 1] == 0x84, bytes[i + 2] == 0xAA { return true }
+                default:
+                    break
+                }
+                i += 1
+            }
+            return false
         }
 
         /// `> ` `depth` times. Static: a method reading `self` given `&self.firstPrefix` copied the writer.
@@ -606,7 +664,8 @@ extension PlainTextWriter {
 
         /// Wraps and emits the pending inline text as a paragraph, heading or list item: `State.flushInline`.
         mutating func flushInline() {
-            guard preDepth == 0 else { return }
+            // Nothing pending (a block's start, mostly): nothing to write, and nothing to empty.
+            guard preDepth == 0, !inline.isEmpty else { return }
             var text: [UInt8] = []
             swap(&text, &inline)
             defer {
@@ -740,6 +799,25 @@ extension PlainTextWriter {
                 var lineHasWord = false
                 var i = segmentStart
                 while true {
+                    // After the run's last word, the plain words that follow it one space apart and fit on the
+                    // line are joined to the run at once (`plainRunEnd`): each is one the step below joins.
+                    if lineHasWord, runStart < runEnd, runEnd == i, i < count, text[i] == space {
+                        let room: Int?
+                        if let width {
+                            room = lineCount.map { width - $0 }
+                        } else {
+                            room = Int.max
+                        }
+                        if let room {
+                            let (end, characters) = Self.plainRunEnd(
+                                text, from: i, room: room, prefixFirst: prefixFirst)
+                            if end > i {
+                                runEnd = end
+                                lineCount = lineCount.map { $0 + characters }
+                                i = end
+                            }
+                        }
+                    }
                     while i < count, text[i] == space { i += 1 }
                     if i >= count || text[i] == newline { break }
                     let start = i
@@ -848,6 +926,109 @@ extension PlainTextWriter {
                 out.removeSubrange((last - 1)...)
                 lineStarts.removeLast()
             }
+        }
+
+        /// Where the plain words after `text[start]` (a space right after a word) end when joined to that word
+        /// while they fit in `room` more Characters, and the Characters joined: the largest word end `end`
+        /// (a ` `, `\n` or the end of `text` after a byte other than a space) such that `text[start..<end]` holds no `\n`, `&`,
+        /// `prefixFirst` or two spaces in a row and counts at most `room` Characters (scalars: its bytes but
+        /// continuation bytes, as `appendLines` counts a plain word). `(start, 0)` when there is none.
+        ///
+        /// Such words are the ones `appendLines` joins to its run one by one (each after one space, plain, and
+        /// the line's count plus one plus its own not over the width), so the greedy choice is the same: the
+        /// count grows with each word, and the first word that does not fit, or is not plain, or follows two
+        /// spaces, is left to `appendLines`.
+        ///
+        /// Eight bytes at once while none is `\n`, `&` or `prefixFirst`, no space is followed by a space and
+        /// the eight fit; then byte by byte.
+        static func plainRunEnd(_ text: UnsafeBufferPointer<UInt8>, from start: Int, room: Int, prefixFirst: UInt8)
+            -> (end: Int, characters: Int)
+        {
+            let count = text.count
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+            let prefixSplat = UInt64(prefixFirst) &* ones
+            var p = start
+            var characters = 0
+            var end = start
+            var endCharacters = 0
+            if let base = text.baseAddress.map(UnsafeRawPointer.init) {
+                // The last eight bytes holding a space: their offset, the bit 7 of each space and of each
+                // continuation byte among them, and the Characters before them.
+                var lastChunk = -1
+                var lastSpaces: UInt64 = 0
+                var lastContinuations: UInt64 = 0
+                var lastCharacters = 0
+                // The load reads `p..<p + 8`, within the buffer; `text[p + 8]` is read only below `count`.
+                while p + 8 <= count {
+                    let x = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: p, as: UInt64.self))
+                    @inline(__always) func zeros(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+                    // Not zero exactly when a byte is `\n`, `&` or `prefixFirst` (the has-zero test is exact for
+                    // the lowest match, and there is one exactly when it marks any).
+                    if zeros(x ^ 0x0A0A_0A0A_0A0A_0A0A) | zeros(x ^ 0x2626_2626_2626_2626) | zeros(x ^ prefixSplat)
+                        != 0
+                    {
+                        break
+                    }
+                    // Bit 7 of each continuation byte (`10xxxxxx`: bit 7 set, bit 6 clear); their number, the
+                    // sum of the bytes once shifted to bit 0 (at most 8: no carry leaves the top byte).
+                    let continuations = x & ~(x << 1) & highs
+                    let chunkCharacters = 8 - Int(((continuations >> 7) &* ones) >> 56)
+                    if characters + chunkCharacters > room { break }
+                    // Bit 7 of each byte that is a space, exactly (no carry leaves a byte: each is below 0x80
+                    // plus 0x7F).
+                    let s = x ^ 0x2020_2020_2020_2020
+                    let spaces = ~(((s & lows) &+ lows) | s | lows)
+                    if spaces != 0 {
+                        if spaces & (spaces >> 8) != 0 { break }
+                        if spaces >> 63 != 0, p + 8 < count, text[p + 8] == 0x20 { break }
+                        lastChunk = p
+                        lastSpaces = spaces
+                        lastContinuations = continuations
+                        lastCharacters = characters
+                    }
+                    characters += chunkCharacters
+                    p += 8
+                }
+                if lastChunk >= 0 {
+                    // The last space of those eight ends a word; the bytes before it fit.
+                    let k = (63 - lastSpaces.leadingZeroBitCount) >> 3
+                    let before = lastContinuations & ((1 << (8 * UInt64(k))) &- 1)
+                    end = lastChunk + k
+                    endCharacters = lastCharacters + k - Int(((before >> 7) &* ones) >> 56)
+                }
+            }
+            // Every index read is below `count`.
+            while p < count {
+                let byte = text[p]
+                if byte == 0x20 {
+                    guard characters <= room else { break }
+                    end = p
+                    endCharacters = characters
+                    if p + 1 < count, text[p + 1] == 0x20 { break }
+                    characters += 1
+                    p += 1
+                    continue
+                }
+                if byte == 0x0A {
+                    // A word ends here unless a space does (`p > start`: `text[start]` is a space).
+                    if characters <= room, text[p - 1] != 0x20 {
+                        end = p
+                        endCharacters = characters
+                    }
+                    break
+                }
+                if byte == 0x26 || byte == prefixFirst { break }
+                if byte & 0xC0 != 0x80 { characters += 1 }
+                if characters > room { break }
+                p += 1
+            }
+            if p == count, characters <= room, text[p - 1] != 0x20 {
+                end = count
+                endCharacters = characters
+            }
+            return (end, endCharacters)
         }
 
         /// The bytes of `word` (little-endian: byte 0 lowest) that are ` `, `\n`, `&`, the byte of which

@@ -27,6 +27,13 @@ enum PlainTextWriter {
         }
         var writer = ByteWriter(document: document, settings: settings)
         let utf8 = html.utf8
+        // The text is about as long as the HTML (its tags gone, its links' targets written out): one buffer
+        // from the start rather than one at each doubling.
+        writer.output.reserveCapacity(utf8.count)
+        // A block's line starts (kept for their capacity from block to block): room for a long one at once.
+        writer.lineStarts.reserveCapacity(16)
+        // The pending inline text of a paragraph (kept for its capacity from block to block).
+        writer.inline.reserveCapacity(512)
         var copy = html
         copy.withUTF8 { bytes in
             /// `html[lower..<upper]`: both offsets are next to an ASCII `<` or `>` or at an end, so on

@@ -63,6 +63,103 @@ struct TextByteWriterDifferentialTests {
         }
     }
 
+    /// Long runs of plain words one space apart (what `ByteWriter.plainRunEnd` joins eight bytes at a time),
+    /// broken by what ends such a run: two spaces, `\n`, `&`, the token prefix's first byte, a token, words of
+    /// every length around the width, non-ASCII scalars on either side of an eight-byte boundary.
+    static let runPieces = [
+        " ", " ", " ", " ", "  ", "\n", "a", "de", "mot", "word", "équipe", "été", "porte-à-porte", "quartier",
+        "transports", "12345678", "1234567", "123456789", "’", "«", "»", "\u{A0}", "&amp;", "L", "Lyon", "LQQZ1X",
+        "LQQZ0X", "x&y", "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
+        "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxy",
+        "éééééééééééééééééééééééééééééééééééééééé", "\t", ">", "-",
+    ]
+
+    @Test func plainRunsAgreeWithTheCharacterWrap() {
+        let writer = PlainTextWriter.ByteWriter(document: Self.document, settings: .init())
+        func restore(_ word: Substring) -> String {
+            Array(word.utf8).withUnsafeBufferPointer { writer.restoredString($0) }
+        }
+        var generator = SplitMix64(state: 0x9A1B)
+        for round in 0..<6_000 {
+            var text = ""
+            // Mostly single spaces between words: long runs for the joined path.
+            for _ in 0..<generator.next(120) {
+                let piece = Self.runPieces[generator.next(Self.runPieces.count)]
+                text += piece
+                if generator.next(3) != 0 { text += " " }
+            }
+            let (first, rest) = Self.prefixes[round % Self.prefixes.count]
+            let wraps = round % 4 != 0
+            let lines =
+                wraps
+                ? PlainTextWriter.wrapByCharacters(text, first: first, rest: rest, restore: restore)
+                : PlainTextWriter.unwrappedBySubstrings(text, first: first, rest: rest, restore: restore)
+            let (written, count) = Self.byteLines(
+                text, first: first, rest: rest, width: wraps ? PlainTextWriter.width : nil)
+            #expect(written == lines.joined(separator: "\n"), "\(text.debugDescription) \(first.debugDescription)")
+            #expect(count == lines.count, "\(text.debugDescription)")
+            if written != lines.joined(separator: "\n") { return }
+        }
+    }
+
+    /// `plainRunEnd` against its definition: the words joined one by one while they fit.
+    @Test func plainRunEndAgreesWithWordByWordJoining() {
+        var generator = SplitMix64(state: 0x51DE)
+        let prefixFirst = Self.document.prefixBytes.first ?? 0
+        for _ in 0..<20_000 {
+            var text = "w"
+            for _ in 0..<generator.next(40) { text += Self.runPieces[generator.next(Self.runPieces.count)] }
+            let bytes = Array(text.utf8)
+            guard let start = bytes.firstIndex(of: 0x20) else { continue }
+            let room = generator.next(90) - 5
+            // The definition: from `start` (a space after a word), word after word, each after exactly one
+            // space, plain, and fitting.
+            var end = start
+            var characters = 0
+            var p = start
+            while p < bytes.count, bytes[p] == 0x20, p + 1 < bytes.count, bytes[p + 1] != 0x20,
+                bytes[p + 1] != 0x0A
+            {
+                var q = p + 1
+                while q < bytes.count, bytes[q] != 0x20, bytes[q] != 0x0A { q += 1 }
+                let word = bytes[(p + 1)..<q]
+                guard !word.contains(0x26), !word.contains(prefixFirst) else { break }
+                let wordCharacters = word.filter { $0 & 0xC0 != 0x80 }.count
+                guard characters + 1 + wordCharacters <= room else { break }
+                characters += 1 + wordCharacters
+                end = q
+                p = q
+            }
+            let found = bytes.withUnsafeBufferPointer {
+                PlainTextWriter.ByteWriter.plainRunEnd($0, from: start, room: room, prefixFirst: prefixFirst)
+            }
+            #expect(found.end == end, "\(text.debugDescription) \(room)")
+            #expect(found.characters == characters, "\(text.debugDescription) \(room)")
+            if found.end != end { return }
+        }
+    }
+
+    /// `ByteWriter.equal` against its definition, String equality (canonical equivalence), on texts mixing
+    /// ASCII, simple scalars, combining marks and the scalars equivalent to ASCII.
+    @Test func linkTextEqualityAgreesWithStrings() {
+        var generator = SplitMix64(state: 0xE9A1)
+        let pieces = [
+            "a", "K", "\u{212A}", ";", "\u{37E}", "`", "\u{1FEF}", "é", "e\u{301}", "e", "’", "x@y.example", "mailto:",
+            "https://a.example", "Å", "\u{212B}", "A\u{30A}", " ",
+        ]
+        for _ in 0..<6_000 {
+            var a = ""
+            for _ in 0..<generator.next(4) { a += pieces[generator.next(pieces.count)] }
+            var b = generator.next(3) == 0 ? "mailto:" : ""
+            for _ in 0..<generator.next(4) { b += pieces[generator.next(pieces.count)] }
+            for afterMailto in [false, true] {
+                let expected = (afterMailto ? "mailto:" : "") + a == b
+                let found = PlainTextWriter.ByteWriter.equal(Array(a.utf8), Array(b.utf8), afterMailto: afterMailto)
+                #expect(found == expected, "\(a.debugDescription) \(b.debugDescription) \(afterMailto)")
+            }
+        }
+    }
+
     @Test func tokenScanAgreesWithTheDocument() {
         var generator = SplitMix64(state: 0x70C3)
         let pieces = Self.inlinePieces + ["LQQZ12345678901234567890X", "LQQZX", "LQQZ0", "0X", "X", "LLQQZ1X"]

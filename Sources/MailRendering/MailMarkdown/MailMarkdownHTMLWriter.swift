@@ -75,7 +75,15 @@ struct MailMarkdownHTMLWriter {
     var unwrapping: TagParagraphs?
 
     mutating func append(_ s: StaticString) {
-        s.withUTF8Buffer { out.append(contentsOf: $0) }
+        // Most of the writer's markup is a few bytes (`<p>`, `</p>`, `<br>`, `<em>`): appended one by one, which
+        // costs less than the append of a buffer.
+        s.withUTF8Buffer { bytes in
+            if bytes.count <= 4 {
+                for byte in bytes { out.append(byte) }
+            } else {
+                out.append(contentsOf: bytes)
+            }
+        }
     }
 
     mutating func write(_ block: Block) {
@@ -107,7 +115,8 @@ struct MailMarkdownHTMLWriter {
             html.append(0x3E)
             for range in content { HTMLEscaper.append(.text, reader.bytes[range], to: &html) }
             html += Array("</code></pre>".utf8)
-            out.append(contentsOf: hooks.codeBlock(raw, String(decoding: html, as: UTF8.self)).utf8)
+            var rewritten = hooks.codeBlock(raw, String(decoding: html, as: UTF8.self))
+            rewritten.withUTF8 { out.append(contentsOf: $0) }
         case .rule:
             append("<hr>")
         case .image(let index):
@@ -156,7 +165,8 @@ struct MailMarkdownHTMLWriter {
                 var html: [UInt8] = Array("<code>".utf8)
                 HTMLEscaper.append(.text, reader.bytes[content], to: &html)
                 html += Array("</code>".utf8)
-                out.append(contentsOf: hooks.inlineCode(raw, String(decoding: html, as: UTF8.self)).utf8)
+                var rewritten = hooks.inlineCode(raw, String(decoding: html, as: UTF8.self))
+                rewritten.withUTF8 { out.append(contentsOf: $0) }
             case .link(let index):
                 writeLink(index)
             }
@@ -169,28 +179,36 @@ struct MailMarkdownHTMLWriter {
         if link.isReference, let declared = reader.urls[MailMarkdown.lowercased(url)] {
             url = reader.bytes[declared]
         }
-        let body = written(link.text)
+        // The link's HTML is written into an output of its own, its text in place (no array for the text
+        // alone, copied after): the text's own code and links are still written, and their hooks called,
+        // before this link's hook.
         var html: [UInt8] = []
-        html.reserveCapacity(url.count + body.count + 24)
-        func append(_ s: StaticString) { s.withUTF8Buffer { html.append(contentsOf: $0) } }
+        html.reserveCapacity(url.count + 64)
+        swap(&out, &html)
         if link.isImage {
             append("<img src=\"")
-            html += url
-            html.append(0x22)
-            if !body.isEmpty {
-                append(" alt=\"")
-                html += body
-                html.append(0x22)
+            out += url
+            out.append(0x22)
+            let alt = out.count
+            append(" alt=\"")
+            let body = out.count
+            write(link.text)
+            if out.count == body {
+                out.removeSubrange(alt...)
+            } else {
+                out.append(0x22)
             }
             append("/>")
         } else {
             append("<a href=\"")
-            html += url
+            out += url
             append("\">")
-            html += body
+            write(link.text)
             append("</a>")
         }
-        out.append(contentsOf: hooks.link(link.raw, String(decoding: html, as: UTF8.self), link.isImage).utf8)
+        swap(&out, &html)
+        var rewritten = hooks.link(link.raw, String(decoding: html, as: UTF8.self), link.isImage)
+        rewritten.withUTF8 { out.append(contentsOf: $0) }
     }
 
     /// The HTML of `text` alone, written by this writer into an output of its own (a second writer would
