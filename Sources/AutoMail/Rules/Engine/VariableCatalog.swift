@@ -23,6 +23,8 @@ public struct VariableCatalog: Sendable {
     private var namesByLength: NamesByLength?
     /// ``listNames`` split at their `.`, for ``isListField(_:)``; `nil` unless each has two components.
     private var listNamesByComponents: NamesByComponents?
+    /// ``listNamesByComponents`` in short lists when every list name is ASCII, for ``isListField(_:)``.
+    private var listNamesByLength: NamesByLength?
 
     /// Variables automail fills from the manifest (`globals` in the bundle).
     public static let globalNames = [
@@ -54,6 +56,7 @@ public struct VariableCatalog: Sendable {
         namesByComponents = Self.byComponents(names)
         namesByLength = namesByComponents.flatMap(NamesByLength.init)
         listNamesByComponents = Self.byComponents(listNames).flatMap { $0.single.isEmpty ? $0 : nil }
+        listNamesByLength = listNamesByComponents.flatMap(NamesByLength.init)
     }
 
     /// Whether a path read by a template is allowed: a known name, optionally followed by one
@@ -99,6 +102,11 @@ public struct VariableCatalog: Sendable {
     /// joining when the path is two segments without a `.` (list names are `contact.` and a field id).
     func isListField(_ path: [String]) -> Bool {
         guard !listNames.isEmpty else { return false }
+        // Two ASCII segments: found in the lists without hashing (a segment with a `.` is no component,
+        // as its joined path, of three components or more, is no list name).
+        if let byLength = listNamesByLength, path.count == 2, Self.scan(path[0]).isASCII, Self.scan(path[1]).isASCII {
+            return byLength.containsPair(path[0], path[1])
+        }
         guard let byComponents = listNamesByComponents, path.count == 2, !path.contains(where: Self.holdsDot)
         else { return listNames.contains(path.joined(separator: ".")) }
         return byComponents.pairs[path[0]]?.contains(path[1]) == true
