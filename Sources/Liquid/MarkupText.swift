@@ -30,12 +30,17 @@ protocol MarkupText {
     func substring(_ range: Range<Int>, slicer: inout SourceSlicer) -> Substring
     /// The offset of the next `{{` or `{%` at or after `start` (``LiquidDelimiters/nextOpening(from:)``).
     func nextOpening(from start: Int) -> Int?
+    /// The end of the run of word units (``LiquidDelimiters/isWordScalar(_:)``) and `-` from `start`, at
+    /// most `end` (``wordEndByScalars(from:upTo:)``, the definition).
+    func wordEnd(from start: Int, upTo end: Int) -> Int
     /// The offset of the next `first` followed by `}` at or after `start` (``LiquidDelimiters/closing(_:from:)``).
     func closing(_ first: Unicode.Scalar, from start: Int) -> Int?
 }
 
 extension Array: MarkupText where Element == Unicode.Scalar {
     func scalarOffset(_ offset: Int) -> Int { offset }
+
+    func wordEnd(from start: Int, upTo end: Int) -> Int { wordEndByScalars(from: start, upTo: end) }
 
     func scalar(at index: Int) -> (scalar: Unicode.Scalar, width: Int) { (self[index], 1) }
 
@@ -157,11 +162,17 @@ struct UTF8Markup: MarkupText {
 
     subscript(_ index: Int) -> Unicode.Scalar { Unicode.Scalar(bytes[index]) }
 
+    // Inlined into the lexers, which convert two offsets a token: the call cost as much as the answer.
+    @inline(__always)
     func scalarOffset(_ offset: Int) -> Int {
         let table = storage.continuations
         guard !table.isEmpty, offset > 0 else { return offset }
-        // Past the end (no caller asks), the scalars up to the end and one a byte after.
-        guard offset <= count else { return scalarOffset(count) + (offset - count) }
+        // Past the end (no caller asks), the scalars up to the end and one a byte after: the last entry
+        // counts every continuation byte of the source.
+        guard offset <= count else {
+            let last = table[table.count - 1]
+            return offset - (last >> 8) - (last & 0xFF).nonzeroBitCount
+        }
         // `offset` is in `1...count`: its word, `offset / 8`, is within the table; the continuation bytes
         // of that word before `offset` are the mask's bits below `offset % 8`.
         let entry = table[offset >> 3]
@@ -194,7 +205,9 @@ struct UTF8Markup: MarkupText {
         let utf8 = source.utf8
         let start = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
         let end = utf8.index(start, offsetBy: range.count)
-        return source[start..<end]
+        // Made from the UTF-8 view's slice: the same bounds and text as `source[start..<end]`, without
+        // its check that each bound starts a scalar (they do: `range` is on scalar boundaries).
+        return Substring(utf8[start..<end])
     }
 
     func nextOpening(from start: Int) -> Int? {
@@ -234,7 +247,38 @@ struct UTF8Markup: MarkupText {
     }
 }
 
+extension UTF8Markup {
+    func wordEnd(from start: Int, upTo end: Int) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            // `j < limit <= buffer.count` keeps each read within the buffer.
+            let limit = Swift.min(end, buffer.count)
+            var j = Swift.max(start, 0)
+            while j < limit && Self.isWordByte(buffer[j]) { j += 1 }
+            return Swift.max(j, start)
+        }
+    }
+
+    /// Whether `byte` is a word unit or `-`: `isWordScalar(Unicode.Scalar(byte)) || byte == "-"` (a byte
+    /// of 0x80 and above is neither). Setting bit 5 maps `A`–`Z` onto `a`–`z`, and only them and
+    /// `a`–`z` themselves land there.
+    @inline(__always)
+    static func isWordByte(_ byte: UInt8) -> Bool {
+        let lower = byte | 0x20
+        return (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_")
+            || byte == UInt8(ascii: "-")
+    }
+}
+
 extension MarkupText {
+    /// The end of the run of units from `start` that are word scalars or `-`, at most `end`, read
+    /// unit by unit: the definition of ``wordEnd(from:upTo:)``.
+    func wordEndByScalars(from start: Int, upTo end: Int) -> Int {
+        var j = start
+        while j < end && (LiquidDelimiters.isWordScalar(self[j]) || self[j] == "-") { j += 1 }
+        return j
+    }
+
     /// The name of the tag whose inside starts at `start` and ends at `end`
     /// (``LiquidDelimiters/tagName(from:upTo:)``), with its range in units.
     func tagName(from start: Int, upTo end: Int) -> (name: String, range: Range<Int>) {
