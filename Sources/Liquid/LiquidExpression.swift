@@ -199,8 +199,7 @@ struct ExpressionParser<Text: MarkupText> {
                     add(.integer(value), j - i)
                 }
             case "a"..."z", "A"..."Z", "_":
-                var j = i + 1
-                while j < end && (isWordScalar(scalars[j]) || scalars[j] == "-") { j += 1 }
+                var j = scalars.wordEnd(from: i + 1, upTo: end)
                 if j < end && scalars[j] == "?" { j += 1 }
                 add(.word, j - i)
             default:

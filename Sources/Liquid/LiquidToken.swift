@@ -46,7 +46,8 @@ struct RawToken {
     var nameRange: Range<Int> = 0..<0
     /// Whether the closing delimiter was found.
     var closed = true
-    /// ``range`` in Unicode-scalar offsets.
+    /// ``range`` in Unicode-scalar offsets, for an output or a tag (`0..<0` for a text or a `raw` body,
+    /// which the parser cuts by ``range``).
     var scalarRange: Range<Int> = 0..<0
     /// ``nameRange`` in Unicode-scalar offsets.
     var scalarNameRange: Range<Int> = 0..<0
@@ -117,8 +118,10 @@ struct Lexer<Text: MarkupText> {
         return converted(token)
     }
 
-    /// `token` with the ranges a template reports, in scalars.
+    /// `token` with the ranges a template reports, in scalars: an output's or a tag's (a text's are never
+    /// reported, nor converted).
     private func converted(_ token: RawToken) -> RawToken {
+        guard token.kind == .output || token.kind == .tag else { return token }
         var token = token
         let range = token.range
         token.scalarRange = scalars.scalarOffset(range.lowerBound)..<scalars.scalarOffset(range.upperBound)

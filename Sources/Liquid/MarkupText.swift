@@ -30,12 +30,17 @@ protocol MarkupText {
     func substring(_ range: Range<Int>, slicer: inout SourceSlicer) -> Substring
     /// The offset of the next `{{` or `{%` at or after `start` (``LiquidDelimiters/nextOpening(from:)``).
     func nextOpening(from start: Int) -> Int?
+    /// The end of the run of word units (``LiquidDelimiters/isWordScalar(_:)``) and `-` from `start`, at
+    /// most `end` (``wordEndByScalars(from:upTo:)``, the definition).
+    func wordEnd(from start: Int, upTo end: Int) -> Int
     /// The offset of the next `first` followed by `}` at or after `start` (``LiquidDelimiters/closing(_:from:)``).
     func closing(_ first: Unicode.Scalar, from start: Int) -> Int?
 }
 
 extension Array: MarkupText where Element == Unicode.Scalar {
     func scalarOffset(_ offset: Int) -> Int { offset }
+
+    func wordEnd(from start: Int, upTo end: Int) -> Int { wordEndByScalars(from: start, upTo: end) }
 
     func scalar(at index: Int) -> (scalar: Unicode.Scalar, width: Int) { (self[index], 1) }
 
@@ -74,78 +79,76 @@ extension Array: MarkupText where Element == Unicode.Scalar {
 /// A source's UTF-8 bytes read as ``MarkupText``: no scalar decoded, offsets in bytes.
 ///
 /// A byte offset on a scalar boundary becomes a scalar offset by subtracting the continuation bytes
-/// before it: for each scalar of more than one byte, in order, ``Storage/table`` holds its offset and
-/// how many continuation bytes the source has up to the end of it, so that a binary search answers (a
-/// source that is all ASCII has none: offsets are equal). Held in one object: the lexer and every
-/// expression parser keep a copy, which retains one reference.
+/// (`10xxxxxx`) before it: ``Storage/continuations`` holds, for each word of eight bytes, their
+/// number before it and which of its own bytes are some, so that one entry answers (a source that is
+/// all ASCII has no table: offsets are equal). Held in one object: the lexer and every expression
+/// parser keep a copy, which retains one reference.
 struct UTF8Markup: MarkupText {
     private final class Storage {
         /// The source, which text nodes are slices of.
         let source: String
         /// Its UTF-8 bytes.
         let bytes: [UInt8]
-        /// For the `k`th scalar of two bytes or more: at `2k` its byte offset, at `2k + 1` the
-        /// continuation bytes up to its end.
-        let table: [Int]
+        /// At `k`, for `k` in `0...bytes.count / 8` (the last word may be partial, or empty): the
+        /// continuation bytes before byte `8k`, shifted left by 8, and in the low 8 bits which bytes of
+        /// the word are continuation bytes (bit `j` for byte `8k + j`). Empty when the source is ASCII.
+        let continuations: [Int]
 
         init(_ source: String) {
             self.source = source
             let bytes = Array(source.utf8)
             self.bytes = bytes
-            table = bytes.withUnsafeBufferPointer { buffer in
+            continuations = bytes.withUnsafeBufferPointer { buffer in
                 guard let base = buffer.baseAddress else { return [] }
                 let count = buffer.count
-                // The lead bytes of multi-byte scalars (`11xxxxxx`) counted first, eight bytes at a time, so
-                // that the table is allocated once at its size. `i + 8 <= count` keeps each load within the
-                // buffer.
-                var leads = 0
-                var i = 0
-                while i + 8 <= count {
-                    let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                    leads += (word & (word << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
-                    i += 8
+                let words = count / 8
+                // The first word with a byte of 0x80 or above (their high bits set); `8 * k + 8 <= count`
+                // for `k < words` keeps each load within the buffer.
+                var first = 0
+                while first < words,
+                    UnsafeRawPointer(base + 8 * first).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+                {
+                    first += 1
                 }
-                while i < count {
-                    if buffer[i] >= 0xC0 { leads += 1 }
-                    i += 1
+                if first == words {
+                    var i = 8 * words
+                    while i < count && buffer[i] < 0x80 { i += 1 }
+                    guard i < count else { return [] }
                 }
-                guard leads > 0 else { return [] }
-                return [Int](unsafeUninitializedCapacity: 2 * leads) { table, initialized in
-                    var n = 0
-                    var i = 0
-                    var continuations = 0
-                    // Records the lead byte at `offset`. The source is valid UTF-8 (a `String`'s bytes): the
-                    // lead byte gives the scalar's width, and the continuation bytes up to its end are
-                    // counted at its lead. `n + 2 <= 2 * leads`: one entry for each lead byte counted above.
-                    func record(_ offset: Int) {
-                        guard n + 2 <= 2 * leads else { return }
-                        let lead = buffer[offset]
-                        continuations += lead < 0xE0 ? 1 : lead < 0xF0 ? 2 : 3
-                        table.initializeElement(at: n, to: offset)
-                        table.initializeElement(at: n + 1, to: continuations)
-                        n += 2
+                return [Int](unsafeUninitializedCapacity: words + 1) { table, initialized in
+                    // The words before `first` are ASCII: no continuation byte.
+                    var k = 0
+                    while k < first {
+                        table.initializeElement(at: k, to: 0)
+                        k += 1
                     }
-                    // Eight bytes at a time (`i + 8 <= count` keeps the load within the buffer): the lead
-                    // bytes of a word, the bytes whose two high bits are set, found by their bits in order
-                    // (a scalar that runs on into the next word has its lead here and only continuation
-                    // bytes, `10xxxxxx`, there).
-                    while i + 8 <= count {
-                        let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
-                        var leadBits = word & (word << 1) & 0x8080_8080_8080_8080
-                        while leadBits != 0 {
-                            // Read little-endian: bit `8k + 7` is byte `i + k`'s high bit.
-                            record(i + leadBits.trailingZeroBitCount / 8)
-                            leadBits &= leadBits - 1
-                        }
-                        i += 8
+                    var before = 0
+                    // `k < words`: the load of word `k` is within the buffer, its entry within the table.
+                    while k < words {
+                        let word = UInt64(littleEndian: UnsafeRawPointer(base + 8 * k).loadUnaligned(as: UInt64.self))
+                        let mask = Self.continuationMask(word)
+                        table.initializeElement(at: k, to: before << 8 | mask)
+                        before += mask.nonzeroBitCount
+                        k += 1
                     }
-                    while i < count {
-                        if buffer[i] >= 0xC0 { record(i) }
-                        i += 1
-                    }
-                    initialized = n
+                    // The last word, partial: its bytes `8 * words ..< count` one by one.
+                    var mask = 0
+                    for j in 0..<(count - 8 * words) where buffer[8 * words + j] & 0xC0 == 0x80 { mask |= 1 << j }
+                    table.initializeElement(at: words, to: before << 8 | mask)
+                    initialized = words + 1
                 }
             }
+        }
+
+        /// Which bytes of `word` (read little-endian) are continuation bytes (`10xxxxxx`): bit `j` set for
+        /// byte `j`. The bytes' marks (their high bit set, the next clear), at bits `8j + 7`, are shifted
+        /// to `8j` and gathered by one multiplication into bits 49 to 56: the product adds `x << 7m`
+        /// for `m` in `0...7`, and byte `j`'s mark lands at bit `49 + j` from `m = 7 - j` alone (every
+        /// other term puts it at `8j + 7m`, which is not in `49...56`; no carry reaches them, as no two
+        /// terms share a bit).
+        static func continuationMask(_ word: UInt64) -> Int {
+            let marks = (word & ~(word << 1) & 0x8080_8080_8080_8080) >> 7
+            return Int(truncatingIfNeeded: (marks &* 0x0002_0408_1020_4081) >> 49 & 0xFF)
         }
     }
 
@@ -159,18 +162,22 @@ struct UTF8Markup: MarkupText {
 
     subscript(_ index: Int) -> Unicode.Scalar { Unicode.Scalar(bytes[index]) }
 
+    // Inlined into the lexers, which convert two offsets a token: the call cost as much as the answer.
+    @inline(__always)
     func scalarOffset(_ offset: Int) -> Int {
-        let table = storage.table
-        guard table.count >= 2, offset > table[0] else { return offset }
-        // The number of multi-byte scalars that start before `offset`: each ends before it too, as
-        // `offset` is a scalar boundary.
-        var low = 0
-        var high = table.count / 2
-        while low < high {
-            let middle = (low + high) / 2
-            if table[2 * middle] < offset { low = middle + 1 } else { high = middle }
+        let table = storage.continuations
+        guard !table.isEmpty, offset > 0 else { return offset }
+        // Past the end (no caller asks), the scalars up to the end and one a byte after: the last entry
+        // counts every continuation byte of the source.
+        guard offset <= count else {
+            let last = table[table.count - 1]
+            return offset - (last >> 8) - (last & 0xFF).nonzeroBitCount
         }
-        return offset - table[2 * low - 1]
+        // `offset` is in `1...count`: its word, `offset / 8`, is within the table; the continuation bytes
+        // of that word before `offset` are the mask's bits below `offset % 8`.
+        let entry = table[offset >> 3]
+        let below = (1 << (offset & 7)) - 1
+        return offset - (entry >> 8) - (entry & below).nonzeroBitCount
     }
 
     func scalar(at index: Int) -> (scalar: Unicode.Scalar, width: Int) {
@@ -198,7 +205,9 @@ struct UTF8Markup: MarkupText {
         let utf8 = source.utf8
         let start = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
         let end = utf8.index(start, offsetBy: range.count)
-        return source[start..<end]
+        // Made from the UTF-8 view's slice: the same bounds and text as `source[start..<end]`, without
+        // its check that each bound starts a scalar (they do: `range` is on scalar boundaries).
+        return Substring(utf8[start..<end])
     }
 
     func nextOpening(from start: Int) -> Int? {
@@ -238,7 +247,38 @@ struct UTF8Markup: MarkupText {
     }
 }
 
+extension UTF8Markup {
+    func wordEnd(from start: Int, upTo end: Int) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            // `j < limit <= buffer.count` keeps each read within the buffer.
+            let limit = Swift.min(end, buffer.count)
+            var j = Swift.max(start, 0)
+            while j < limit && Self.isWordByte(buffer[j]) { j += 1 }
+            return Swift.max(j, start)
+        }
+    }
+
+    /// Whether `byte` is a word unit or `-`: `isWordScalar(Unicode.Scalar(byte)) || byte == "-"` (a byte
+    /// of 0x80 and above is neither). Setting bit 5 maps `A`–`Z` onto `a`–`z`, and only them and
+    /// `a`–`z` themselves land there.
+    @inline(__always)
+    static func isWordByte(_ byte: UInt8) -> Bool {
+        let lower = byte | 0x20
+        return (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_")
+            || byte == UInt8(ascii: "-")
+    }
+}
+
 extension MarkupText {
+    /// The end of the run of units from `start` that are word scalars or `-`, at most `end`, read
+    /// unit by unit: the definition of ``wordEnd(from:upTo:)``.
+    func wordEndByScalars(from start: Int, upTo end: Int) -> Int {
+        var j = start
+        while j < end && (LiquidDelimiters.isWordScalar(self[j]) || self[j] == "-") { j += 1 }
+        return j
+    }
+
     /// The name of the tag whose inside starts at `start` and ends at `end`
     /// (``LiquidDelimiters/tagName(from:upTo:)``), with its range in units.
     func tagName(from start: Int, upTo end: Int) -> (name: String, range: Range<Int>) {

@@ -74,6 +74,25 @@ struct ByteParserDifferentialTests {
         }
     }
 
+    /// The run of word bytes read from the buffer against the definition reading unit by unit, from every
+    /// offset and to every end, on bytes of every kind (letters, digits, `_`, `-`, `?`, multi-byte scalars).
+    @Test func wordEndsAgreeWithTheDefinition() {
+        var random = SplitMix64(state: 31)
+        let extra = ["abc_DEF-09", "@[`{", "Zz", "-_-", "x?y", "\u{7F}\u{80}"]
+        for _ in 0..<300 {
+            var source = Self.random(&random, pieces: random.next(12))
+            source += extra[random.next(extra.count)]
+            let markup = UTF8Markup(source)
+            for start in 0...markup.count {
+                for end in [start, markup.count, start + 3, markup.count + 2] where end <= markup.count {
+                    #expect(
+                        markup.wordEnd(from: start, upTo: end) == markup.wordEndByScalars(from: start, upTo: end),
+                        "\(source.debugDescription) \(start) \(end)")
+                }
+            }
+        }
+    }
+
     /// The same, asked in any order: the conversion goes on from the last offset converted, forward or
     /// back (the parser asks in source order, moving back across a token at most).
     @Test func scalarOffsetsAgreeInAnyOrder() {

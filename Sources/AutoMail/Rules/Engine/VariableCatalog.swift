@@ -18,8 +18,13 @@ public struct VariableCatalog: Sendable {
     private(set) var listNames: Set<String> = []
     /// ``names`` split at their `.`, for ``allows(_:)``.
     private var namesByComponents: NamesByComponents?
+    /// ``namesByComponents`` in short lists when every name is ASCII, for ``allows(_:)`` to find an
+    /// ASCII segment without hashing it; `nil` otherwise.
+    private var namesByLength: NamesByLength?
     /// ``listNames`` split at their `.`, for ``isListField(_:)``; `nil` unless each has two components.
     private var listNamesByComponents: NamesByComponents?
+    /// ``listNamesByComponents`` in short lists when every list name is ASCII, for ``isListField(_:)``.
+    private var listNamesByLength: NamesByLength?
 
     /// Variables automail fills from the manifest (`globals` in the bundle).
     public static let globalNames = [
@@ -49,7 +54,9 @@ public struct VariableCatalog: Sendable {
         names = Set(contact.map(\.0)).union(Self.globalNames)
         listNames = Set(contact.filter { $0.1 == ContactFieldType.checkbox.rawValue }.map(\.0))
         namesByComponents = Self.byComponents(names)
+        namesByLength = namesByComponents.flatMap(NamesByLength.init)
         listNamesByComponents = Self.byComponents(listNames).flatMap { $0.single.isEmpty ? $0 : nil }
+        listNamesByLength = listNamesByComponents.flatMap(NamesByLength.init)
     }
 
     /// Whether a path read by a template is allowed: a known name, optionally followed by one
@@ -59,29 +66,47 @@ public struct VariableCatalog: Sendable {
     /// joining a string for each prefix of the path (a `joined(separator:)` was 2,500 instructions): when
     /// no segment holds a `.`, the prefix of `length` segments joined is a name exactly when the name has
     /// `length` components equal to the segments, which ``namesByComponents`` answers by lookups.
+    ///
+    /// A segment after the first that holds a `.` needs no joining: a prefix of two segments or more that
+    /// holds it joins into three components or more, and no name has that many when
+    /// ``namesByComponents`` exists; nor is it a name's component. An ASCII segment is looked for in
+    /// ``namesByLength`` when there is one (no hashing): an ASCII string equals only itself among ASCII
+    /// strings, and every name is ASCII there.
     public func allows(_ path: [String]) -> Bool {
-        guard let byComponents = namesByComponents, !path.contains(where: Self.holdsDot) else {
-            return allowsByJoining(path)
-        }
-        for length in stride(from: path.count, through: 1, by: -1) {
-            let known: Bool
-            switch length {
-            case 1: known = byComponents.single.contains(path[0])
-            case 2: known = byComponents.pairs[path[0]]?.contains(path[1]) == true
-            default: known = false
-            }
-            if known {
-                let rest = path.dropFirst(length)
-                return rest.count == 0 || (rest.count == 1 && rest.first.map(Self.computedProperties.contains) == true)
+        guard let byComponents = namesByComponents, let root = path.first else { return allowsByJoining(path) }
+        let (rootHoldsDot, rootIsASCII) = Self.scan(root)
+        guard !rootHoldsDot else { return allowsByJoining(path) }
+        let byLength = rootIsASCII ? namesByLength : nil
+        var known = 0
+        if path.count >= 2 {
+            let second = path[1]
+            if let byLength, Self.scan(second).isASCII {
+                known = byLength.containsPair(root, second) ? 2 : 0
+            } else {
+                known = byComponents.pairs[root]?.contains(second) == true ? 2 : 0
             }
         }
-        return false
+        if known == 0 {
+            if let byLength {
+                known = byLength.containsSingle(root) ? 1 : 0
+            } else {
+                known = byComponents.single.contains(root) ? 1 : 0
+            }
+        }
+        guard known > 0 else { return false }
+        let rest = path.dropFirst(known)
+        return rest.count == 0 || (rest.count == 1 && rest.first.map(Self.computedProperties.contains) == true)
     }
 
     /// Whether `path`, joined with `.`, names a checkbox field (a list): ``listNames`` asked without
     /// joining when the path is two segments without a `.` (list names are `contact.` and a field id).
     func isListField(_ path: [String]) -> Bool {
         guard !listNames.isEmpty else { return false }
+        // Two ASCII segments: found in the lists without hashing (a segment with a `.` is no component,
+        // as its joined path, of three components or more, is no list name).
+        if let byLength = listNamesByLength, path.count == 2, Self.scan(path[0]).isASCII, Self.scan(path[1]).isASCII {
+            return byLength.containsPair(path[0], path[1])
+        }
         guard let byComponents = listNamesByComponents, path.count == 2, !path.contains(where: Self.holdsDot)
         else { return listNames.contains(path.joined(separator: ".")) }
         return byComponents.pairs[path[0]]?.contains(path[1]) == true
@@ -96,6 +121,21 @@ public struct VariableCatalog: Sendable {
             return memchr(base, Int32(UInt8(ascii: ".")), bytes.count) != nil
         }
         return found ?? segment.utf8.contains(UInt8(ascii: "."))
+    }
+
+    /// Whether `segment` holds a `.`, and whether it is ASCII, read from its contiguous UTF-8 bytes in
+    /// one pass.
+    private static func scan(_ segment: String) -> (holdsDot: Bool, isASCII: Bool) {
+        let found = segment.utf8.withContiguousStorageIfAvailable { bytes in
+            var holdsDot = false
+            var bits: UInt8 = 0
+            for byte in bytes {
+                bits |= byte
+                if byte == UInt8(ascii: ".") { holdsDot = true }
+            }
+            return (holdsDot, bits < 0x80)
+        }
+        return found ?? (segment.utf8.contains(UInt8(ascii: ".")), segment.utf8.allSatisfy { $0 < 0x80 })
     }
 
     /// ``allows(_:)`` by joining each prefix of the path with `.` and looking it up in ``names``: the
@@ -131,4 +171,70 @@ public struct VariableCatalog: Sendable {
 struct NamesByComponents: Sendable {
     var single: Set<String> = []
     var pairs: [String: Set<String>] = [:]
+}
+
+/// ``NamesByComponents`` in lists, each component with its UTF-8 length: an ASCII segment is found
+/// by comparing lengths, then the one or two components of its length, without hashing it (a lookup in
+/// a set hashed it, and the catalog's few namespaces and fields make short lists). Only for names
+/// that are all ASCII: an ASCII segment equals an ASCII component exactly when their bytes are equal.
+struct NamesByLength: Sendable {
+    struct Component: Sendable {
+        var text: String
+        var length: Int
+    }
+
+    struct Namespace: Sendable {
+        var first: Component
+        var seconds: [Component]
+    }
+
+    /// The longest list kept: past it, hashing costs less than comparing lengths.
+    static let maximumCount = 32
+
+    var single: [Component]
+    var pairs: [Namespace]
+
+    /// `names` in lists; `nil` when a name is not ASCII or a list would be longer than ``maximumCount``.
+    init?(_ names: NamesByComponents) {
+        func component(_ text: String) -> Component? {
+            text.utf8.allSatisfy { $0 < 0x80 } ? Component(text: text, length: text.utf8.count) : nil
+        }
+        guard names.single.count <= Self.maximumCount, names.pairs.count <= Self.maximumCount else { return nil }
+        var single: [Component] = []
+        for name in names.single.sorted() {
+            guard let name = component(name) else { return nil }
+            single.append(name)
+        }
+        var pairs: [Namespace] = []
+        for (first, seconds) in names.pairs.sorted(by: { $0.key < $1.key }) {
+            guard let first = component(first), seconds.count <= Self.maximumCount else { return nil }
+            var namespace = Namespace(first: first, seconds: [])
+            for second in seconds.sorted() {
+                guard let second = component(second) else { return nil }
+                namespace.seconds.append(second)
+            }
+            pairs.append(namespace)
+        }
+        self.single = single
+        self.pairs = pairs
+    }
+
+    /// Whether ASCII `text` is one of `components`.
+    private static func holds(_ components: [Component], _ text: String) -> Bool {
+        let length = text.utf8.count
+        for component in components where component.length == length && component.text == text { return true }
+        return false
+    }
+
+    /// Whether ASCII `name` is a name of one component.
+    func containsSingle(_ name: String) -> Bool { Self.holds(single, name) }
+
+    /// Whether ASCII `first` and `second` are the two components of a name.
+    func containsPair(_ first: String, _ second: String) -> Bool {
+        let length = first.utf8.count
+        for namespace in pairs where namespace.first.length == length && namespace.first.text == first {
+            return Self.holds(namespace.seconds, second)
+        }
+        return false
+    }
 }

@@ -561,28 +561,53 @@ struct TemplateRules {
     /// The variables `references` read, as the lowering records them (``BundleLowering/reads(of:)-swift.type.method``,
     /// the definition, `TemplateRulesScanTests`): each full path joined with `.`, and its first two
     /// segments; built by appending, without a `joined(separator:)` (2,500 instructions each) per name.
+    /// A path of two segments is inserted once (its full path is its first two segments).
     static func reads(of references: [LiquidVariableReference]) -> Set<String> {
         // At most two names a reference: room for them at once, not grown (and every name hashed again).
         var used = Set<String>(minimumCapacity: references.count * 2)
         for reference in references {
             let path = reference.path
-            guard let first = path.first else {
-                used.insert("")
-                continue
-            }
-            var name = first
-            if path.count > 1 {
-                name += "."
-                name += path[1]
-                used.insert(name)
-                for segment in path.dropFirst(2) {
-                    name += "."
-                    name += segment
+            switch path.count {
+            case 0: used.insert("")
+            case 1: used.insert(path[0])
+            default:
+                var name = joined(path[0], path[1])
+                if path.count > 2 {
+                    used.insert(name)
+                    for segment in path.dropFirst(2) {
+                        name += "."
+                        name += segment
+                    }
                 }
+                used.insert(name)
             }
-            used.insert(name)
         }
         return used
+    }
+
+    /// `first.second`, made at its size at once (two appends to `first` grew it, and copied it, twice).
+    static func joined(_ first: String, _ second: String) -> String {
+        var first = first
+        var second = second
+        return first.withUTF8 { a in
+            second.withUTF8 { b in
+                String(unsafeUninitializedCapacity: a.count + 1 + b.count) { buffer in
+                    // The buffer holds `a.count + 1 + b.count` bytes: those of `a`, the dot, those of `b`.
+                    var offset = 0
+                    for byte in a {
+                        buffer[offset] = byte
+                        offset += 1
+                    }
+                    buffer[offset] = UInt8(ascii: ".")
+                    offset += 1
+                    for byte in b {
+                        buffer[offset] = byte
+                        offset += 1
+                    }
+                    return offset
+                }
+            }
+        }
     }
 
     /// Whether a text has a Liquid tag, so that its conversion is parsed as a sender parses it.
