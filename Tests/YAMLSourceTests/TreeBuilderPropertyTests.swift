@@ -233,4 +233,30 @@ struct TreeBuilderPropertyTests {
             #expect(left.allSatisfy { $0.pairs?.isEmpty == true })
         }
     }
+
+    /// A mapping's pairs are moved out of the builder's node stack through ``MovingPairs``: the same pairs,
+    /// in the same order, as the loop it replaced (its definition: each key and value made into a pair, in
+    /// order), for every count up to 40.
+    @Test func movedPairsAreThePairsOfTheLoop() {
+        var g = SplitMix64(state: 0x7061_6972)
+        for n in 0..<40 {
+            let nodes = (0..<(2 * n)).map { i -> YAMLNode in
+                let range = SourceRange(file: "t.yaml", at: SourcePosition(line: i + 1, column: 1 + g.next(9)))
+                if g.next(5) == 0 {
+                    return YAMLNode(
+                        .sequence([YAMLNode(.scalar(YAMLScalar(text: "x", style: .plain)), range: range)]), range: range
+                    )
+                }
+                return YAMLNode(
+                    .scalar(YAMLScalar(text: Self.words[g.next(Self.words.count)], style: .plain)), range: range)
+            }
+            let definition = (0..<n).map { YAMLPair(key: nodes[2 * $0], value: nodes[2 * $0 + 1]) }
+            let stack = UnsafeMutablePointer<YAMLNode>.allocate(capacity: max(1, 2 * n))
+            defer { stack.deallocate() }
+            stack.initialize(from: nodes, count: 2 * n)
+            let moved = [YAMLPair](MovingPairs(cursor: stack, count: n))
+            #expect(moved == definition)
+            #expect(moved.map(\.key.range) == definition.map(\.key.range))
+        }
+    }
 }
