@@ -727,6 +727,8 @@ struct MarkdownConversion {
         let (inkURL, text, wholeRange) = (parts.inkURL, parts.text, parts.wholeRange)
         let issue = checkURL(inkURL, range: parts.urlSourceRange, wholeRange: wholeRange, document: document)
         let safe = issue == nil
+        // Most safe links keep the writer's own title: their HTML is spliced, or is the writer's itself.
+        if safe, !isImage, let link = linkKeepingTitle(ofHTML: inkHTML, url: inkURL) { return (link, nil) }
         let href = HTMLEscaper.escape(.attribute, trimmingSpacesAndTabs(inkURL))
         if isImage {
             let alt = plainAlt(text)
@@ -744,6 +746,64 @@ struct MarkdownConversion {
         link.append(title)
         link.append("</a>")
         return (link, nil)
+    }
+
+    /// What ``rewriteLink(markdown:html:isImage:range:declarations:document:)`` builds of a safe link whose
+    /// writer's HTML `inkHTML` is `<a href="url">title</a>` (``linkTitle(ofHTML:url:)`` finds its title):
+    /// `<a href="`, the escaped URL, and `inkHTML` from the URL's end on, without the title copied out and in
+    /// again; `inkHTML` itself when escaping leaves the URL as it is (most links). `nil`, for the general
+    /// way, when the URL is empty or has a space or a tab at an end (it is trimmed there), when either text
+    /// is not simple (``UTF8Text/isSimple(_:)``: the title is then found by Characters), or when the HTML
+    /// is not of that shape.
+    static func linkKeepingTitle(ofHTML inkHTML: String, url inkURL: Substring) -> String? {
+        // No space or tab at either end: `trimmingSpacesAndTabs(inkURL)` is `inkURL`.
+        guard let first = inkURL.utf8.first, let last = inkURL.utf8.last, first != 0x20, first != 0x09,
+            last != 0x20, last != 0x09
+        else { return nil }
+        guard UTF8Text.isSimple(inkHTML), UTF8Text.isSimple(inkURL) else { return nil }
+        enum Outcome {
+            case notOfThatShape
+            case unchanged
+            case spliced([UInt8])
+        }
+        var copy = inkHTML
+        let outcome: Outcome? = copy.withUTF8 { html in
+            inkURL.utf8.withContiguousStorageIfAvailable { url -> Outcome in
+                let open: StaticString = "<a href=\""
+                let close: StaticString = "\">"
+                let end: StaticString = "</a>"
+                let urlStart = open.utf8CodeUnitCount
+                let urlEnd = urlStart + url.count
+                let titleStart = urlEnd + close.utf8CodeUnitCount
+                let titleEnd = html.count - end.utf8CodeUnitCount
+                // The checks of `linkTitle(ofHTML:url:)`: the prefix and `</a>` must not overlap; every range
+                // below lies within `html`.
+                guard titleStart <= titleEnd else { return .notOfThatShape }
+                func holds(_ piece: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
+                    (0..<piece.count).allSatisfy { html[offset + $0] == piece[$0] }
+                }
+                guard open.withUTF8Buffer({ holds($0, at: 0) }), holds(url, at: urlStart),
+                    close.withUTF8Buffer({ holds($0, at: urlEnd) }),
+                    end.withUTF8Buffer({ holds($0, at: titleEnd) })
+                else { return .notOfThatShape }
+                // The bytes `HTMLEscaper.escape(.attribute, _)` replaces.
+                guard url.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else {
+                    return .unchanged
+                }
+                var bytes: [UInt8] = []
+                bytes.reserveCapacity(html.count + 32)
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: html[..<urlStart]))
+                HTMLEscaper.append(.attribute, url, to: &bytes)
+                // `urlEnd` is within `html` (checked above).
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: html[urlEnd...]))
+                return .spliced(bytes)
+            }
+        }
+        switch outcome {
+        case .unchanged: return inkHTML
+        case .spliced(let bytes): return String(decoding: bytes, as: UTF8.self)
+        case .notOfThatShape, nil: return nil
+        }
     }
 
     /// The writer's link text in `inkHTML` when it is `<a href="url">text</a>`, else `nil`. On simple
