@@ -4,7 +4,8 @@ import Testing
 @testable import MailRendering
 
 /// The link hook's quick ways against what they replaced (the definitions, kept here): the rebuilt `<a>` of a
-/// safe link that keeps the writer's title (`MarkdownConversion.linkKeepingTitle(ofHTML:url:)`).
+/// safe link that keeps the writer's title (`MarkdownConversion.linkKeepingTitle(ofHTML:url:)`), and the quick
+/// "no issue" of a plain safe target (`MarkdownConversion.isPlainSafeURL(_:document:)`).
 struct LinkRewriteDifferentialTests {
     /// The `<a>` `rewriteLink` built of a safe link before `linkKeepingTitle(ofHTML:url:)`: the definition.
     static func definitionLink(ofHTML html: String, url: Substring, text: Substring) -> String {
@@ -43,5 +44,32 @@ struct LinkRewriteDifferentialTests {
         }
         // The quick way is taken often enough for the comparison to mean something.
         #expect(kept > 1_000)
+    }
+
+    /// Link targets: safe schemes in either case, near misses of them, tokens (an output, a tag, a `<`), white
+    /// space, quotes, controls and non-ASCII text; `checkURL` (with its quick "no issue") against
+    /// `checkURLInFull`, the definition.
+    @Test func checkURLAgreesWithItsDefinition() {
+        let document = ProtectedMarkdown(source: "{{ a }} {% if b %} < c {{ unsubscribe_url }}")
+        var generator = SplitMix64(state: 0xC4EC)
+        let heads = [
+            "https://", "HTTP://", "http:/", "mailto:", "MailTo:", "ftp://", "javascript:", "", " ", "\t", "h",
+        ]
+        let pieces = [
+            "a.example", "/", "?q=1", "&r=2", "LQQZ0X", "LQQZ1X", "LQQZ2X", "LQQZ3X", "LQQZ", " ", "\t", "\r\n", "\"",
+            "'", "`", "é", "e\u{301}", "\u{1F}", "\u{7F}", "<", ">", "%20",
+        ]
+        var quick = 0
+        for _ in 0..<8_000 {
+            let url = heads[generator.next(heads.count)] + generator.string(pieces, upTo: 5)
+            let substring = Substring(url)
+            if MarkdownConversion.isPlainSafeURL(substring, document: document) { quick += 1 }
+            #expect(
+                MarkdownConversion.checkURL(substring, range: 3..<9, wholeRange: 1..<12, document: document)
+                    == MarkdownConversion.checkURLInFull(
+                        substring, range: 3..<9, wholeRange: 1..<12, document: document),
+                "\(url.debugDescription)")
+        }
+        #expect(quick > 500)
     }
 }
