@@ -672,9 +672,79 @@ struct MarkdownConversion {
         markdown raw: Substring, isImage: Bool, range: Range<Int>, declarations: Declarations,
         document: ProtectedMarkdown
     ) -> LinkParts? {
-        linkParts(
-            markdown: raw, isImage: isImage, range: range, declarations: declarations, document: document,
-            byScalars: UTF8Text.isSimple(raw))
+        switch inlineLinkScan(raw, isImage: isImage) {
+        case .notRebuilt: return nil
+        case .inline(let bodyStart, let open):
+            // The offsets found are next to ASCII bytes: scalar and Character boundaries, where the steps of the
+            // definition lead.
+            let utf8 = raw.utf8
+            let openIndex = utf8.index(utf8.startIndex, offsetBy: open)
+            let inkURL = raw[utf8.index(after: openIndex)..<utf8.index(before: utf8.endIndex)]
+            let text = raw[utf8.index(utf8.startIndex, offsetBy: bodyStart)..<utf8.index(before: openIndex)]
+            let wholeRange = document.sourceRange(ofProtected: range)
+            var urlSourceRange = wholeRange
+            if !inkURL.isEmpty {
+                let lower = document.protectedOffset(of: inkURL.startIndex)
+                let upper = document.protectedOffset(of: inkURL.endIndex)
+                urlSourceRange = document.sourceRange(ofProtected: lower..<upper)
+            }
+            return LinkParts(inkURL: inkURL, urlSourceRange: urlSourceRange, text: text, wholeRange: wholeRange)
+        case .other:
+            return linkParts(
+                markdown: raw, isImage: isImage, range: range, declarations: declarations, document: document,
+                byScalars: UTF8Text.isSimple(raw))
+        }
+    }
+
+    /// What ``inlineLinkScan(_:isImage:)`` finds of a link's Markdown.
+    enum InlineLinkScan: Equatable {
+        /// Not a link the writer rebuilds (``linkParts(markdown:isImage:range:declarations:document:)`` is `nil`).
+        case notRebuilt
+        /// An inline link whose text starts at UTF-8 offset `bodyStart` and whose target follows the `(` at
+        /// offset `open`.
+        case inline(bodyStart: Int, open: Int)
+        /// Text that is not simple, a non-ASCII scalar where a step is taken, or a reference link: read by
+        /// ``linkParts(markdown:isImage:range:declarations:document:byScalars:)``.
+        case other
+    }
+
+    /// The steps of ``linkParts(markdown:isImage:range:declarations:document:byScalars:)`` up to an inline
+    /// link's `(`, on the bytes of `raw` when it is simple (``UTF8Text/isSimple(_:)``: every scalar its own
+    /// Character): the steps over `!`, `[`, `(` and `)` and the one before `(` are single bytes when those are ASCII
+    /// (checked where not known), so the byte steps are its steps (and ``openingParenthesis(in:downTo:)``'s).
+    static func inlineLinkScan(_ raw: Substring, isImage: Bool) -> InlineLinkScan {
+        let scan: InlineLinkScan? = raw.utf8.withContiguousStorageIfAvailable { bytes -> InlineLinkScan in
+            let count = bytes.count
+            guard UTF8Text.isSimple(bytes) else { return .other }
+            var bodyStart = 0
+            if isImage, bodyStart < count {
+                // The first scalar stepped over as one byte: an ASCII one.
+                guard bytes[0] < 0x80 else { return .other }
+                bodyStart += 1
+            }
+            guard bodyStart < count, bytes[bodyStart] == UInt8(ascii: "[") else { return .notRebuilt }
+            bodyStart += 1
+            // `count >= 1` (the `[` above): the last byte is within the buffer.
+            guard bytes[count - 1] == UInt8(ascii: ")") else { return .other }
+            // The `(` matching the final `)`, searched back from the byte before it down to `bodyStart`, `)` and
+            // `(` balancing; every offset read lies in `bodyStart...count - 2`.
+            var balance = 0
+            var offset = count - 1
+            while offset > bodyStart {
+                offset -= 1
+                if bytes[offset] == UInt8(ascii: ")") { balance += 1 }
+                if bytes[offset] == UInt8(ascii: "(") {
+                    if balance == 0 {
+                        guard offset > bodyStart else { return .notRebuilt }
+                        // The text ends a scalar before the `(`, stepped over as one byte: an ASCII one.
+                        return bytes[offset - 1] < 0x80 ? .inline(bodyStart: bodyStart, open: offset) : .other
+                    }
+                    balance -= 1
+                }
+            }
+            return .notRebuilt
+        }
+        return scan ?? .other
     }
 
     /// ``linkParts(markdown:isImage:range:declarations:document:)``, stepping through `raw` by Unicode scalars

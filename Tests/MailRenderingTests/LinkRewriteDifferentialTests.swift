@@ -6,7 +6,8 @@ import Testing
 
 /// The link hook's quick ways against what they replaced (the definitions, kept here): the rebuilt `<a>` of a
 /// safe link that keeps the writer's title (`MarkdownConversion.linkKeepingTitle(ofHTML:url:)`), and the quick
-/// "no issue" of a plain safe target (`MarkdownConversion.isPlainSafeURL(_:document:)`).
+/// "no issue" of a plain safe target (`MarkdownConversion.isPlainSafeURL(_:document:)`), and a link's pieces read
+/// on bytes (`MarkdownConversion.inlineLinkScan(_:isImage:)`).
 struct LinkRewriteDifferentialTests {
     /// The `<a>` `rewriteLink` built of a safe link before `linkKeepingTitle(ofHTML:url:)`: the definition.
     static func definitionLink(ofHTML html: String, url: Substring, text: Substring) -> String {
@@ -72,5 +73,57 @@ struct LinkRewriteDifferentialTests {
                 "\(url.debugDescription)")
         }
         #expect(quick > 500)
+    }
+
+    /// `MarkdownConversion.linkParts` (on bytes for ASCII inline links, `inlineLinkScan`) against its stepping
+    /// by Characters (the definition): the same pieces, at the same places, for every link of generated bodies.
+    @Test func linkPartsAgreeWithTheCharacterDefinition() {
+        var generator = SplitMix64(state: 0x1BA7)
+        let pieces =
+            IssuesOnlyConversionTests.pieces + [
+                "[é](https://é.org/(a))", "![«\u{A0}x»](https://i.org/p(1).png)", "[t][Ref]", "[(x)](y)", "[a]((b))",
+                "[a](b)", "![](c)", "[x]()", "[](y)", "(", ")", "\r\n", "[p](https://a.example/?q=(1)&r=2)",
+            ]
+        var inline = 0
+        for _ in 0..<2_000 {
+            var source = ""
+            for _ in 0..<generator.next(12) { source += pieces[generator.next(pieces.count)] }
+            let document = ProtectedMarkdown(source: source)
+            let declarations = MarkdownConversion.urlDeclarations(in: document)
+            var links: [(raw: Range<Int>, isImage: Bool)] = []
+            MailMarkdown(document.text).callHooks(
+                MailMarkdown.Hooks(
+                    inlineCode: { _, _ in "" }, codeBlock: { _, _ in "" },
+                    link: { raw, _, isImage in
+                        links.append((raw, isImage))
+                        return ""
+                    }))
+            let utf8 = document.text.utf8
+            for link in links {
+                let markdown = Substring(
+                    utf8[
+                        utf8.index(
+                            utf8.startIndex, offsetBy: link.raw.lowerBound)..<utf8.index(
+                                utf8.startIndex, offsetBy: link.raw.upperBound)])
+                let range =
+                    document.protectedOffset(of: markdown.startIndex)..<document.protectedOffset(of: markdown.endIndex)
+                if case .inline = MarkdownConversion.inlineLinkScan(markdown, isImage: link.isImage) { inline += 1 }
+                let fast = MarkdownConversion.linkParts(
+                    markdown: markdown, isImage: link.isImage, range: range, declarations: declarations,
+                    document: document)
+                let definition = MarkdownConversion.linkParts(
+                    markdown: markdown, isImage: link.isImage, range: range, declarations: declarations,
+                    document: document, byScalars: false)
+                #expect((fast == nil) == (definition == nil), "\(source.debugDescription)")
+                guard let fast, let definition else { continue }
+                #expect(fast.inkURL.startIndex == definition.inkURL.startIndex, "\(source.debugDescription)")
+                #expect(fast.inkURL.endIndex == definition.inkURL.endIndex, "\(source.debugDescription)")
+                #expect(fast.text.startIndex == definition.text.startIndex, "\(source.debugDescription)")
+                #expect(fast.text.endIndex == definition.text.endIndex, "\(source.debugDescription)")
+                #expect(fast.urlSourceRange == definition.urlSourceRange, "\(source.debugDescription)")
+                #expect(fast.wholeRange == definition.wholeRange, "\(source.debugDescription)")
+            }
+        }
+        #expect(inline > 500)
     }
 }
