@@ -42,25 +42,32 @@ public struct RenderedMarkdown: Sendable, Hashable {
 }
 
 private func htmlFragment(of conversion: MarkdownConversion) -> (html: String, issues: [MarkdownIssue]) {
-    let html = conversion.protectedDocument.replacingTokens(in: conversion.protectedHTML) { placeholder in
-        switch placeholder.construct.kind {
-        case .output: return placeholder.source
-        case .tag:
-            // `{% raw %}` prints its body literally: in HTML that literal text must be escaped.
-            guard let body = placeholder.construct.rawBody else { return placeholder.source }
-            let scalars = ScalarText.scalars(of: placeholder.source)
-            let start = placeholder.construct.range.lowerBound
-            let bodyRange = (body.lowerBound - start)..<(body.upperBound - start)
-            guard bodyRange.lowerBound >= 0, bodyRange.upperBound <= scalars.count else { return placeholder.source }
-            return ScalarText.string(scalars[..<bodyRange.lowerBound])
-                + HTMLEscaper.escape(.text, ScalarText.string(scalars[bodyRange]))
-                + ScalarText.string(scalars[bodyRange.upperBound...])
-        case .lessThan: return "&lt;"
-        case .autolink(let url):
-            let escaped = HTMLEscaper.escape(.attribute, url)
-            return "<a href=\"\(escaped)\">\(HTMLEscaper.escape(.text, url))</a>"
-        }
-    }
+    let document = conversion.protectedDocument
+    // The placeholder read in place, not copied to be handed over.
+    let html = document.replacingTokens(
+        in: conversion.protectedHTML,
+        byIndex: { index in
+            switch document.placeholders[index].construct.kind {
+            case .output: return document.placeholders[index].source
+            case .tag:
+                // `{% raw %}` prints its body literally: in HTML that literal text must be escaped.
+                let placeholder = document.placeholders[index]
+                guard let body = placeholder.construct.rawBody else { return placeholder.source }
+                let scalars = ScalarText.scalars(of: placeholder.source)
+                let start = placeholder.construct.range.lowerBound
+                let bodyRange = (body.lowerBound - start)..<(body.upperBound - start)
+                guard bodyRange.lowerBound >= 0, bodyRange.upperBound <= scalars.count else {
+                    return placeholder.source
+                }
+                return ScalarText.string(scalars[..<bodyRange.lowerBound])
+                    + HTMLEscaper.escape(.text, ScalarText.string(scalars[bodyRange]))
+                    + ScalarText.string(scalars[bodyRange.upperBound...])
+            case .lessThan: return "&lt;"
+            case .autolink(let url):
+                let escaped = HTMLEscaper.escape(.attribute, url)
+                return "<a href=\"\(escaped)\">\(HTMLEscaper.escape(.text, url))</a>"
+            }
+        })
     return (html, conversion.issues)
 }
 

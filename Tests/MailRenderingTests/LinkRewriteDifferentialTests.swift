@@ -7,7 +7,8 @@ import Testing
 /// The link hook's quick ways against what they replaced (the definitions, kept here): the rebuilt `<a>` of a
 /// safe link that keeps the writer's title (`MarkdownConversion.linkKeepingTitle(ofHTML:url:)`), and the quick
 /// "no issue" of a plain safe target (`MarkdownConversion.isPlainSafeURL(_:document:)`), and a link's pieces read
-/// on bytes (`MarkdownConversion.inlineLinkScan(_:isImage:)`).
+/// on bytes (`MarkdownConversion.inlineLinkScan(_:isImage:)`); and the placeholders replaced as the byte scan finds
+/// them (`ProtectedMarkdown.replacingTokens`).
 struct LinkRewriteDifferentialTests {
     /// The `<a>` `rewriteLink` built of a safe link before `linkKeepingTitle(ofHTML:url:)`: the definition.
     static func definitionLink(ofHTML html: String, url: Substring, text: Substring) -> String {
@@ -125,5 +126,27 @@ struct LinkRewriteDifferentialTests {
             }
         }
         #expect(inline > 500)
+    }
+
+    /// `ProtectedMarkdown.replacingTokens` (appending as the byte scan finds the tokens) against
+    /// `replacingTokensByTokenList` (the definition), on text with tokens, near misses and non-ASCII neighbours.
+    @Test func replacingTokensAgreesWithTheTokenList() {
+        let document = ProtectedMarkdown(source: "{{ a }} {% if b %} < c <https://d.example> {{ e }}")
+        var generator = SplitMix64(state: 0x7E9)
+        let pieces = [
+            "LQQZ0X", "LQQZ1X", "LQQZ2X", "LQQZ3X", "LQQZ4X", "LQQZ5X", "LQQZ9X", "LQQZ", "LQQZ1", "X", "<p>", "a", " ",
+            "é", "\u{301}", "\r\n", "👍🏽",
+        ]
+        for _ in 0..<6_000 {
+            let text = generator.string(pieces, upTo: 9)
+            let replace: (ProtectedMarkdown.Placeholder) -> String = { "[" + $0.source + "|" + $0.token + "]" }
+            #expect(
+                document.replacingTokens(in: text, replace) == document.replacingTokensByTokenList(in: text, replace),
+                "\(text.debugDescription)")
+            let sliced = Substring(text).dropFirst(generator.next(3))
+            #expect(
+                document.replacingTokens(in: sliced, replace)
+                    == document.replacingTokensByTokenList(in: sliced, replace), "\(text.debugDescription)")
+        }
     }
 }
