@@ -42,25 +42,32 @@ public struct RenderedMarkdown: Sendable, Hashable {
 }
 
 private func htmlFragment(of conversion: MarkdownConversion) -> (html: String, issues: [MarkdownIssue]) {
-    let html = conversion.protectedDocument.replacingTokens(in: conversion.protectedHTML) { placeholder in
-        switch placeholder.construct.kind {
-        case .output: return placeholder.source
-        case .tag:
-            // `{% raw %}` prints its body literally: in HTML that literal text must be escaped.
-            guard let body = placeholder.construct.rawBody else { return placeholder.source }
-            let scalars = ScalarText.scalars(of: placeholder.source)
-            let start = placeholder.construct.range.lowerBound
-            let bodyRange = (body.lowerBound - start)..<(body.upperBound - start)
-            guard bodyRange.lowerBound >= 0, bodyRange.upperBound <= scalars.count else { return placeholder.source }
-            return ScalarText.string(scalars[..<bodyRange.lowerBound])
-                + HTMLEscaper.escape(.text, ScalarText.string(scalars[bodyRange]))
-                + ScalarText.string(scalars[bodyRange.upperBound...])
-        case .lessThan: return "&lt;"
-        case .autolink(let url):
-            let escaped = HTMLEscaper.escape(.attribute, url)
-            return "<a href=\"\(escaped)\">\(HTMLEscaper.escape(.text, url))</a>"
-        }
-    }
+    let document = conversion.protectedDocument
+    // The placeholder read in place, not copied to be handed over.
+    let html = document.replacingTokens(
+        in: conversion.protectedHTML,
+        byIndex: { index in
+            switch document.placeholders[index].construct.kind {
+            case .output: return document.placeholders[index].source
+            case .tag:
+                // `{% raw %}` prints its body literally: in HTML that literal text must be escaped.
+                let placeholder = document.placeholders[index]
+                guard let body = placeholder.construct.rawBody else { return placeholder.source }
+                let scalars = ScalarText.scalars(of: placeholder.source)
+                let start = placeholder.construct.range.lowerBound
+                let bodyRange = (body.lowerBound - start)..<(body.upperBound - start)
+                guard bodyRange.lowerBound >= 0, bodyRange.upperBound <= scalars.count else {
+                    return placeholder.source
+                }
+                return ScalarText.string(scalars[..<bodyRange.lowerBound])
+                    + HTMLEscaper.escape(.text, ScalarText.string(scalars[bodyRange]))
+                    + ScalarText.string(scalars[bodyRange.upperBound...])
+            case .lessThan: return "&lt;"
+            case .autolink(let url):
+                let escaped = HTMLEscaper.escape(.attribute, url)
+                return "<a href=\"\(escaped)\">\(HTMLEscaper.escape(.text, url))</a>"
+            }
+        })
     return (html, conversion.issues)
 }
 
@@ -552,8 +559,50 @@ struct MarkdownConversion {
         return safeSchemes.contains { lowered.hasPrefix($0) }
     }
 
+    /// Whether `url` is a target ``checkURL(_:range:wholeRange:document:)`` finds no issue with, seen on its
+    /// bytes alone (most targets): ASCII throughout, no space, tab or other white space and no quote (so
+    /// nothing to trim, and ``holdsSpaceOrQuote(_:)`` is false), starting with a safe scheme in any case
+    /// (``hasSafeScheme(_:)`` reads ASCII on bytes too), and holding no token prefix (so no placeholder).
+    /// `false` tells nothing: the target is then checked the general way.
+    static func isPlainSafeURL(_ url: Substring, document: ProtectedMarkdown) -> Bool {
+        let prefix = document.prefixBytes
+        let answer: Bool? = url.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard bytes.count >= 7 else { return false }
+            for byte in bytes {
+                // Non-ASCII, white space (`\t`...`\r`, space) or a quote (`"`, `'`, a backtick).
+                if byte >= 0x80 || byte <= 0x20 || byte == 0x22 || byte == 0x27 || byte == 0x60 { return false }
+            }
+            // The first seven bytes lowercased (ASCII letters only), against the schemes.
+            func lowered(_ offset: Int) -> UInt8 {
+                let byte = bytes[offset]
+                return byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+            }
+            func starts(with scheme: StaticString) -> Bool {
+                let count = scheme.utf8CodeUnitCount
+                // `count` is at most 8; the scheme is read only within `bytes`.
+                guard bytes.count >= count else { return false }
+                return scheme.withUTF8Buffer { scheme in (0..<count).allSatisfy { lowered($0) == scheme[$0] } }
+            }
+            guard starts(with: "https://") || starts(with: "http://") || starts(with: "mailto:") else {
+                return false
+            }
+            return UTF8Text.firstOffset(of: prefix, in: bytes, from: 0) == nil
+        }
+        return answer ?? false
+    }
+
     /// Checks a link target (protected text); `range` is its source range.
     static func checkURL(
+        _ url: Substring, range: Range<Int>, wholeRange: Range<Int>,
+        document: ProtectedMarkdown
+    ) -> MarkdownIssue? {
+        if isPlainSafeURL(url, document: document) { return nil }
+        return checkURLInFull(url, range: range, wholeRange: wholeRange, document: document)
+    }
+
+    /// ``checkURL(_:range:wholeRange:document:)`` without its quick "no issue" (``isPlainSafeURL(_:document:)``):
+    /// the definition, which the differential test compares it with.
+    static func checkURLInFull(
         _ url: Substring, range: Range<Int>, wholeRange: Range<Int>,
         document: ProtectedMarkdown
     ) -> MarkdownIssue? {
@@ -630,9 +679,79 @@ struct MarkdownConversion {
         markdown raw: Substring, isImage: Bool, range: Range<Int>, declarations: Declarations,
         document: ProtectedMarkdown
     ) -> LinkParts? {
-        linkParts(
-            markdown: raw, isImage: isImage, range: range, declarations: declarations, document: document,
-            byScalars: UTF8Text.isSimple(raw))
+        switch inlineLinkScan(raw, isImage: isImage) {
+        case .notRebuilt: return nil
+        case .inline(let bodyStart, let open):
+            // The offsets found are next to ASCII bytes: scalar and Character boundaries, where the steps of the
+            // definition lead.
+            let utf8 = raw.utf8
+            let openIndex = utf8.index(utf8.startIndex, offsetBy: open)
+            let inkURL = raw[utf8.index(after: openIndex)..<utf8.index(before: utf8.endIndex)]
+            let text = raw[utf8.index(utf8.startIndex, offsetBy: bodyStart)..<utf8.index(before: openIndex)]
+            let wholeRange = document.sourceRange(ofProtected: range)
+            var urlSourceRange = wholeRange
+            if !inkURL.isEmpty {
+                let lower = document.protectedOffset(of: inkURL.startIndex)
+                let upper = document.protectedOffset(of: inkURL.endIndex)
+                urlSourceRange = document.sourceRange(ofProtected: lower..<upper)
+            }
+            return LinkParts(inkURL: inkURL, urlSourceRange: urlSourceRange, text: text, wholeRange: wholeRange)
+        case .other:
+            return linkParts(
+                markdown: raw, isImage: isImage, range: range, declarations: declarations, document: document,
+                byScalars: UTF8Text.isSimple(raw))
+        }
+    }
+
+    /// What ``inlineLinkScan(_:isImage:)`` finds of a link's Markdown.
+    enum InlineLinkScan: Equatable {
+        /// Not a link the writer rebuilds (``linkParts(markdown:isImage:range:declarations:document:)`` is `nil`).
+        case notRebuilt
+        /// An inline link whose text starts at UTF-8 offset `bodyStart` and whose target follows the `(` at
+        /// offset `open`.
+        case inline(bodyStart: Int, open: Int)
+        /// Text that is not simple, a non-ASCII scalar where a step is taken, or a reference link: read by
+        /// ``linkParts(markdown:isImage:range:declarations:document:byScalars:)``.
+        case other
+    }
+
+    /// The steps of ``linkParts(markdown:isImage:range:declarations:document:byScalars:)`` up to an inline
+    /// link's `(`, on the bytes of `raw` when it is simple (``UTF8Text/isSimple(_:)``: every scalar its own
+    /// Character): the steps over `!`, `[`, `(` and `)` and the one before `(` are single bytes when those are ASCII
+    /// (checked where not known), so the byte steps are its steps (and ``openingParenthesis(in:downTo:)``'s).
+    static func inlineLinkScan(_ raw: Substring, isImage: Bool) -> InlineLinkScan {
+        let scan: InlineLinkScan? = raw.utf8.withContiguousStorageIfAvailable { bytes -> InlineLinkScan in
+            let count = bytes.count
+            guard UTF8Text.isSimple(bytes) else { return .other }
+            var bodyStart = 0
+            if isImage, bodyStart < count {
+                // The first scalar stepped over as one byte: an ASCII one.
+                guard bytes[0] < 0x80 else { return .other }
+                bodyStart += 1
+            }
+            guard bodyStart < count, bytes[bodyStart] == UInt8(ascii: "[") else { return .notRebuilt }
+            bodyStart += 1
+            // `count >= 1` (the `[` above): the last byte is within the buffer.
+            guard bytes[count - 1] == UInt8(ascii: ")") else { return .other }
+            // The `(` matching the final `)`, searched back from the byte before it down to `bodyStart`, `)` and
+            // `(` balancing; every offset read lies in `bodyStart...count - 2`.
+            var balance = 0
+            var offset = count - 1
+            while offset > bodyStart {
+                offset -= 1
+                if bytes[offset] == UInt8(ascii: ")") { balance += 1 }
+                if bytes[offset] == UInt8(ascii: "(") {
+                    if balance == 0 {
+                        guard offset > bodyStart else { return .notRebuilt }
+                        // The text ends a scalar before the `(`, stepped over as one byte: an ASCII one.
+                        return bytes[offset - 1] < 0x80 ? .inline(bodyStart: bodyStart, open: offset) : .other
+                    }
+                    balance -= 1
+                }
+            }
+            return .notRebuilt
+        }
+        return scan ?? .other
     }
 
     /// ``linkParts(markdown:isImage:range:declarations:document:)``, stepping through `raw` by Unicode scalars
@@ -727,6 +846,8 @@ struct MarkdownConversion {
         let (inkURL, text, wholeRange) = (parts.inkURL, parts.text, parts.wholeRange)
         let issue = checkURL(inkURL, range: parts.urlSourceRange, wholeRange: wholeRange, document: document)
         let safe = issue == nil
+        // Most safe links keep the writer's own title: their HTML is spliced, or is the writer's itself.
+        if safe, !isImage, let link = linkKeepingTitle(ofHTML: inkHTML, url: inkURL) { return (link, nil) }
         let href = HTMLEscaper.escape(.attribute, trimmingSpacesAndTabs(inkURL))
         if isImage {
             let alt = plainAlt(text)
@@ -744,6 +865,64 @@ struct MarkdownConversion {
         link.append(title)
         link.append("</a>")
         return (link, nil)
+    }
+
+    /// What ``rewriteLink(markdown:html:isImage:range:declarations:document:)`` builds of a safe link whose
+    /// writer's HTML `inkHTML` is `<a href="url">title</a>` (``linkTitle(ofHTML:url:)`` finds its title):
+    /// `<a href="`, the escaped URL, and `inkHTML` from the URL's end on, without the title copied out and in
+    /// again; `inkHTML` itself when escaping leaves the URL as it is (most links). `nil`, for the general
+    /// way, when the URL is empty or has a space or a tab at an end (it is trimmed there), when either text
+    /// is not simple (``UTF8Text/isSimple(_:)``: the title is then found by Characters), or when the HTML
+    /// is not of that shape.
+    static func linkKeepingTitle(ofHTML inkHTML: String, url inkURL: Substring) -> String? {
+        // No space or tab at either end: `trimmingSpacesAndTabs(inkURL)` is `inkURL`.
+        guard let first = inkURL.utf8.first, let last = inkURL.utf8.last, first != 0x20, first != 0x09,
+            last != 0x20, last != 0x09
+        else { return nil }
+        guard UTF8Text.isSimple(inkHTML), UTF8Text.isSimple(inkURL) else { return nil }
+        enum Outcome {
+            case notOfThatShape
+            case unchanged
+            case spliced([UInt8])
+        }
+        var copy = inkHTML
+        let outcome: Outcome? = copy.withUTF8 { html in
+            inkURL.utf8.withContiguousStorageIfAvailable { url -> Outcome in
+                let open: StaticString = "<a href=\""
+                let close: StaticString = "\">"
+                let end: StaticString = "</a>"
+                let urlStart = open.utf8CodeUnitCount
+                let urlEnd = urlStart + url.count
+                let titleStart = urlEnd + close.utf8CodeUnitCount
+                let titleEnd = html.count - end.utf8CodeUnitCount
+                // The checks of `linkTitle(ofHTML:url:)`: the prefix and `</a>` must not overlap; every range
+                // below lies within `html`.
+                guard titleStart <= titleEnd else { return .notOfThatShape }
+                func holds(_ piece: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
+                    (0..<piece.count).allSatisfy { html[offset + $0] == piece[$0] }
+                }
+                guard open.withUTF8Buffer({ holds($0, at: 0) }), holds(url, at: urlStart),
+                    close.withUTF8Buffer({ holds($0, at: urlEnd) }),
+                    end.withUTF8Buffer({ holds($0, at: titleEnd) })
+                else { return .notOfThatShape }
+                // The bytes `HTMLEscaper.escape(.attribute, _)` replaces.
+                guard url.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else {
+                    return .unchanged
+                }
+                var bytes: [UInt8] = []
+                bytes.reserveCapacity(html.count + 32)
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: html[..<urlStart]))
+                HTMLEscaper.append(.attribute, url, to: &bytes)
+                // `urlEnd` is within `html` (checked above).
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: html[urlEnd...]))
+                return .spliced(bytes)
+            }
+        }
+        switch outcome {
+        case .unchanged: return inkHTML
+        case .spliced(let bytes): return String(decoding: bytes, as: UTF8.self)
+        case .notOfThatShape, nil: return nil
+        }
     }
 
     /// The writer's link text in `inkHTML` when it is `<a href="url">text</a>`, else `nil`. On simple

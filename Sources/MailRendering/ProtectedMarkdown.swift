@@ -987,7 +987,54 @@ final class ProtectedMarkdown: Sendable {
     }
 
     /// `string` with every placeholder replaced by `replacement(placeholder)`.
+    ///
+    /// The pieces are appended as the byte scan (``scanTokens(_:prefix:placeholderCount:_:)``) finds the tokens,
+    /// with no list of tokens made first; where that scan gives up for the Character search, what it appended is
+    /// dropped and ``replacingTokensByTokenList(in:_:)``, the definition, answers.
     func replacingTokens(in string: some StringProtocol, _ replacement: (Placeholder) -> String) -> String {
+        replacingTokens(in: string, byIndex: { replacement(placeholders[$0]) })
+    }
+
+    /// ``replacingTokens(in:_:)`` with the replacement of placeholder `index` given by `replacement(index)`: no
+    /// placeholder copied to be handed over, where the replacement reads only a part of it.
+    func replacingTokens(in string: some StringProtocol, byIndex replacement: (Int) -> String) -> String {
+        let substring = Substring(string)
+        let utf8 = substring.utf8
+        let prefix = prefixBytes
+        let placeholderCount = placeholders.count
+        var result = ""
+        var last = substring.startIndex
+        var found = false
+        let fast: Bool? = utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            Self.scanTokens(bytes, prefix: prefix, placeholderCount: placeholderCount) { range, index in
+                if !found {
+                    found = true
+                    // Room for the text and some growth from the replacements (most are the placeholders' own
+                    // sources, longer than their tokens).
+                    result.reserveCapacity(bytes.count + bytes.count / 4 + 16)
+                }
+                // Token bounds are next to ASCII bytes of the token: scalar boundaries of `substring`.
+                let lower = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+                result.append(contentsOf: substring[last..<lower])
+                result.append(replacement(index))
+                last = utf8.index(lower, offsetBy: range.count)
+            }
+        }
+        guard fast == true else { return replacingTokensByTokenList(in: substring, byToken: { replacement($0.index) }) }
+        guard found else { return String(substring) }
+        result.append(contentsOf: substring[last...])
+        return result
+    }
+
+    /// ``replacingTokens(in:_:)`` over the list of ``tokens(in:)``: the definition.
+    func replacingTokensByTokenList(in string: some StringProtocol, _ replacement: (Placeholder) -> String) -> String {
+        replacingTokensByTokenList(in: string, byToken: { replacement(placeholders[$0.index]) })
+    }
+
+    /// The definition's loop, the replacement given each token's placeholder index.
+    private func replacingTokensByTokenList(
+        in string: some StringProtocol, byToken replacement: ((range: Range<String.Index>, index: Int)) -> String
+    ) -> String {
         let substring = Substring(string)
         let tokens = tokens(in: substring)
         guard !tokens.isEmpty else { return String(substring) }
@@ -1001,7 +1048,7 @@ final class ProtectedMarkdown: Sendable {
         var last = substring.startIndex
         for token in tokens {
             result.append(contentsOf: substring[last..<token.range.lowerBound])
-            result.append(replacement(placeholders[token.index]))
+            result.append(replacement(token))
             last = token.range.upperBound
         }
         result.append(contentsOf: substring[last...])
