@@ -86,44 +86,9 @@ struct LinkRewriteDifferentialTests {
                 "[a](b)", "![](c)", "[x]()", "[](y)", "(", ")", "\r\n", "[p](https://a.example/?q=(1)&r=2)",
             ]
         var inline = 0
-        for _ in 0..<2_000 {
-            var source = ""
-            for _ in 0..<generator.next(12) { source += pieces[generator.next(pieces.count)] }
-            let document = ProtectedMarkdown(source: source)
-            let declarations = MarkdownConversion.urlDeclarations(in: document)
-            var links: [(raw: Range<Int>, isImage: Bool)] = []
-            MailMarkdown(document.text).callHooks(
-                MailMarkdown.Hooks(
-                    inlineCode: { _, _ in "" }, codeBlock: { _, _ in "" },
-                    link: { raw, _, isImage in
-                        links.append((raw, isImage))
-                        return ""
-                    }))
-            let utf8 = document.text.utf8
-            for link in links {
-                let markdown = Substring(
-                    utf8[
-                        utf8.index(
-                            utf8.startIndex, offsetBy: link.raw.lowerBound)..<utf8.index(
-                                utf8.startIndex, offsetBy: link.raw.upperBound)])
-                let range =
-                    document.protectedOffset(of: markdown.startIndex)..<document.protectedOffset(of: markdown.endIndex)
-                if case .inline = MarkdownConversion.inlineLinkScan(markdown, isImage: link.isImage) { inline += 1 }
-                let fast = MarkdownConversion.linkParts(
-                    markdown: markdown, isImage: link.isImage, range: range, declarations: declarations,
-                    document: document)
-                let definition = MarkdownConversion.linkParts(
-                    markdown: markdown, isImage: link.isImage, range: range, declarations: declarations,
-                    document: document, byScalars: false)
-                #expect((fast == nil) == (definition == nil), "\(source.debugDescription)")
-                guard let fast, let definition else { continue }
-                #expect(fast.inkURL.startIndex == definition.inkURL.startIndex, "\(source.debugDescription)")
-                #expect(fast.inkURL.endIndex == definition.inkURL.endIndex, "\(source.debugDescription)")
-                #expect(fast.text.startIndex == definition.text.startIndex, "\(source.debugDescription)")
-                #expect(fast.text.endIndex == definition.text.endIndex, "\(source.debugDescription)")
-                #expect(fast.urlSourceRange == definition.urlSourceRange, "\(source.debugDescription)")
-                #expect(fast.wholeRange == definition.wholeRange, "\(source.debugDescription)")
-            }
+        GeneratedLinks.forEach(bodies: 2_000, of: pieces, generator: &generator) { link in
+            if case .inline = MarkdownConversion.inlineLinkScan(link.markdown, isImage: link.isImage) { inline += 1 }
+            GeneratedLinks.expectSameParts(link.parts(), link.parts(byScalars: false), source: link.source)
         }
         #expect(inline > 500)
     }

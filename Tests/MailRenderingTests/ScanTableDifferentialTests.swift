@@ -94,45 +94,10 @@ struct ScanTableDifferentialTests {
             IssuesOnlyConversionTests.pieces + [
                 "[é](https://é.org/(a))", "![«\u{A0}x»](https://i.org/p(1).png)", "[t][Ref]", "[(x)](y)", "[a]((b))",
             ]
-        for _ in 0..<2_000 {
-            var source = ""
-            for _ in 0..<generator.next(12) { source += pieces[generator.next(pieces.count)] }
-            let document = ProtectedMarkdown(source: source)
-            let declarations = MarkdownConversion.urlDeclarations(in: document)
-            var links: [(raw: Range<Int>, isImage: Bool)] = []
-            MailMarkdown(document.text).callHooks(
-                MailMarkdown.Hooks(
-                    inlineCode: { _, _ in "" }, codeBlock: { _, _ in "" },
-                    link: { raw, _, isImage in
-                        links.append((raw, isImage))
-                        return ""
-                    }))
-            let utf8 = document.text.utf8
-            for link in links {
-                let markdown = Substring(
-                    utf8[
-                        utf8.index(
-                            utf8.startIndex, offsetBy: link.raw.lowerBound)..<utf8.index(
-                                utf8.startIndex, offsetBy: link.raw.upperBound)])
-                guard UTF8Text.isSimple(markdown) else { continue }
-                let range =
-                    document.protectedOffset(of: markdown.startIndex)..<document.protectedOffset(of: markdown.endIndex)
-                func parts(_ byScalars: Bool) -> MarkdownConversion.LinkParts? {
-                    MarkdownConversion.linkParts(
-                        markdown: markdown, isImage: link.isImage, range: range, declarations: declarations,
-                        document: document, byScalars: byScalars)
-                }
-                let fast = parts(true)
-                let definition = parts(false)
-                #expect((fast == nil) == (definition == nil), "\(source.debugDescription)")
-                guard let fast, let definition else { continue }
-                #expect(fast.inkURL.startIndex == definition.inkURL.startIndex, "\(source.debugDescription)")
-                #expect(fast.inkURL.endIndex == definition.inkURL.endIndex, "\(source.debugDescription)")
-                #expect(fast.text.startIndex == definition.text.startIndex, "\(source.debugDescription)")
-                #expect(fast.text.endIndex == definition.text.endIndex, "\(source.debugDescription)")
-                #expect(fast.urlSourceRange == definition.urlSourceRange, "\(source.debugDescription)")
-                #expect(fast.wholeRange == definition.wholeRange, "\(source.debugDescription)")
-            }
+        GeneratedLinks.forEach(bodies: 2_000, of: pieces, generator: &generator) { link in
+            guard UTF8Text.isSimple(link.markdown) else { return }
+            GeneratedLinks.expectSameParts(
+                link.parts(byScalars: true), link.parts(byScalars: false), source: link.source)
         }
     }
 

@@ -40,26 +40,32 @@ struct TextByteWriterDifferentialTests {
         return (String(decoding: out, as: UTF8.self), starts.count)
     }
 
-    @Test func linesAgreeWithTheCharacterWrap() {
+    /// Expects the byte writer's lines of `text` to be the definition's: wrapped by Characters at the width,
+    /// except every `wrapsUnless`-th round, unwrapped; the prefixes taken in turn by round. False on a difference.
+    static func expectByteLinesAgree(_ text: String, round: Int, wrapsUnless period: Int) -> Bool {
         let writer = PlainTextWriter.ByteWriter(document: Self.document, settings: .init())
         func restore(_ word: Substring) -> String {
             Array(word.utf8).withUnsafeBufferPointer { writer.restoredString($0) }
         }
+        let (first, rest) = Self.prefixes[round % Self.prefixes.count]
+        let wraps = round % period != 0
+        let lines =
+            wraps
+            ? PlainTextWriter.wrapByCharacters(text, first: first, rest: rest, restore: restore)
+            : PlainTextWriter.unwrappedBySubstrings(text, first: first, rest: rest, restore: restore)
+        let (written, count) = Self.byteLines(
+            text, first: first, rest: rest, width: wraps ? PlainTextWriter.width : nil)
+        #expect(written == lines.joined(separator: "\n"), "\(text.debugDescription) \(first.debugDescription)")
+        #expect(count == lines.count, "\(text.debugDescription)")
+        return written == lines.joined(separator: "\n")
+    }
+
+    @Test func linesAgreeWithTheCharacterWrap() {
         var generator = SplitMix64(state: 0xB17E)
         for round in 0..<6_000 {
             var text = ""
             for _ in 0..<generator.next(40) { text += Self.inlinePieces[generator.next(Self.inlinePieces.count)] }
-            let (first, rest) = Self.prefixes[round % Self.prefixes.count]
-            let wraps = round % 3 != 0
-            let lines =
-                wraps
-                ? PlainTextWriter.wrapByCharacters(text, first: first, rest: rest, restore: restore)
-                : PlainTextWriter.unwrappedBySubstrings(text, first: first, rest: rest, restore: restore)
-            let (written, count) = Self.byteLines(
-                text, first: first, rest: rest, width: wraps ? PlainTextWriter.width : nil)
-            #expect(written == lines.joined(separator: "\n"), "\(text.debugDescription) \(first.debugDescription)")
-            #expect(count == lines.count, "\(text.debugDescription)")
-            if written != lines.joined(separator: "\n") { return }
+            guard Self.expectByteLinesAgree(text, round: round, wrapsUnless: 3) else { return }
         }
     }
 
@@ -75,10 +81,6 @@ struct TextByteWriterDifferentialTests {
     ]
 
     @Test func plainRunsAgreeWithTheCharacterWrap() {
-        let writer = PlainTextWriter.ByteWriter(document: Self.document, settings: .init())
-        func restore(_ word: Substring) -> String {
-            Array(word.utf8).withUnsafeBufferPointer { writer.restoredString($0) }
-        }
         var generator = SplitMix64(state: 0x9A1B)
         for round in 0..<6_000 {
             var text = ""
@@ -88,17 +90,7 @@ struct TextByteWriterDifferentialTests {
                 text += piece
                 if generator.next(3) != 0 { text += " " }
             }
-            let (first, rest) = Self.prefixes[round % Self.prefixes.count]
-            let wraps = round % 4 != 0
-            let lines =
-                wraps
-                ? PlainTextWriter.wrapByCharacters(text, first: first, rest: rest, restore: restore)
-                : PlainTextWriter.unwrappedBySubstrings(text, first: first, rest: rest, restore: restore)
-            let (written, count) = Self.byteLines(
-                text, first: first, rest: rest, width: wraps ? PlainTextWriter.width : nil)
-            #expect(written == lines.joined(separator: "\n"), "\(text.debugDescription) \(first.debugDescription)")
-            #expect(count == lines.count, "\(text.debugDescription)")
-            if written != lines.joined(separator: "\n") { return }
+            guard Self.expectByteLinesAgree(text, round: round, wrapsUnless: 4) else { return }
         }
     }
 
