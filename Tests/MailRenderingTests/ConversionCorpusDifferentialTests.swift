@@ -1,4 +1,3 @@
-import Foundation
 import Liquid
 import Testing
 
@@ -6,14 +5,12 @@ import Testing
 
 /// The byte passes of the Markdown conversion (``ProtectedMarkdown``, the byte scan of ``LiquidScanner``, French
 /// typography) against their definitions on a corpus: the Markdown documents of the Ink parity corpus and their
-/// HTML. (A file of its own: it imports Foundation to read the corpus, which the definitions' files do not.)
+/// HTML, as `InkParityTests.corpus()` reads them.
 struct ConversionCorpusDifferentialTests {
     /// The Markdown documents of the Ink parity corpus, as they are and between block tags (the path with line
     /// units), against the scalar definition, and their constructs found on bytes against the scalar scan.
     @Test func corpusAgreesWithTheScalarDefinition() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("ink-0.6.0-parity.json")
-        let pairs = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String]])
+        let pairs = try InkParityTests.corpus()
         for pair in pairs {
             for source in [pair[0], "{% if a %}\n" + pair[0] + "\n{% endif %}", "{{ x }}" + pair[0]] {
                 ProtectedMarkdownDifferentialTests.expectAgreement(source)
@@ -30,9 +27,7 @@ struct ConversionCorpusDifferentialTests {
 
     /// French typography on the HTML of the Ink parity corpus's documents against the scalar-view pass.
     @Test func frenchTypographyAgreesOnTheCorpus() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("ink-0.6.0-parity.json")
-        let pairs = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String]])
+        let pairs = try InkParityTests.corpus()
         for pair in pairs {
             for html in [pair[1], MarkdownConversion(markdown: pair[0]).protectedHTML] {
                 #expect(

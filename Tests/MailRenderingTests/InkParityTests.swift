@@ -8,10 +8,15 @@ import Testing
 /// recorded with Ink itself; the full differential run (every 4-piece combination, 100,000 random
 /// documents) matched too. Trailing spaces and tabs were trimmed before Ink, as the renderer did.
 struct InkParityTests {
-    @Test func sameHTMLAsInk() throws {
+    /// The corpus: pairs of a Markdown document and Ink's HTML of it.
+    static func corpus() throws -> [[String]] {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("ink-0.6.0-parity.json")
-        let pairs = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String]])
+        return try #require(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String]])
+    }
+
+    @Test func sameHTMLAsInk() throws {
+        let pairs = try Self.corpus()
         #expect(pairs.count == 17 + 289 + 4_913 + 2_000)
         let hooks = MailMarkdown.Hooks(inlineCode: { $1 }, codeBlock: { $1 }, link: { _, html, _ in html })
         var differences: [String] = []
