@@ -28,15 +28,8 @@ struct LinkRewriteDifferentialTests {
         let pieces = ["<a href=\"", "\">", "</a>", "<", ">", "a", "&amp;", "\u{301}", "\r\n", "é", "👍🏽", "\"", " "]
         var kept = 0
         for _ in 0..<8_000 {
-            let url = generator.string(urlPieces, upTo: 5)
-            let written = generator.next(5) == 0 ? generator.string(urlPieces, upTo: 4) : url
-            let title = generator.string(pieces, upTo: 5)
-            let html: String
-            switch generator.next(5) {
-            case 0: html = generator.string(pieces, upTo: 8)
-            case 1: html = "<a href=\"" + written + "\">" + title
-            default: html = "<a href=\"" + written + "\">" + title + "</a>" + (generator.next(8) == 0 ? "\u{301}" : "")
-            }
+            let (url, title, html) = generator.anchor(
+                urlPieces: urlPieces, urlUpTo: 5, pieces: pieces, otherURLOneIn: 5, shapeOneIn: 5, markOneIn: 8)
             let substring = Substring(url)
             let text = Substring(title)
             guard let link = MarkdownConversion.linkKeepingTitle(ofHTML: html, url: substring) else { continue }

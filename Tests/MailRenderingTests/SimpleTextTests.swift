@@ -165,15 +165,8 @@ struct SimpleTextTests {
         ]
         let pieces = ["<a href=\"", "\">", "</a>", "<", ">", "a", "\u{301}", "\r\n", "é", "«", "👍🏽", "\"", " "]
         for _ in 0..<6_000 {
-            let url = generator.string(urlPieces, upTo: 4)
-            let written = generator.next(4) == 0 ? generator.string(urlPieces, upTo: 4) : url
-            let title = generator.string(pieces, upTo: 5)
-            let html: String
-            switch generator.next(4) {
-            case 0: html = generator.string(pieces, upTo: 8)
-            case 1: html = "<a href=\"" + written + "\">" + title
-            default: html = "<a href=\"" + written + "\">" + title + "</a>" + (generator.next(6) == 0 ? "\u{301}" : "")
-            }
+            let (url, _, html) = generator.anchor(
+                urlPieces: urlPieces, urlUpTo: 4, pieces: pieces, otherURLOneIn: 4, shapeOneIn: 4, markOneIn: 6)
             let substring = Substring(url)
             #expect(
                 MarkdownConversion.linkTitle(ofHTML: html, url: substring)
@@ -184,6 +177,25 @@ struct SimpleTextTests {
 }
 
 extension TokenScanDifferentialTests.Generator {
+    /// A generated `<a>` as the writer writes one, or a near miss of it: a URL of up to `urlUpTo` `urlPieces`,
+    /// the one written in the `href` another one time in `otherURLOneIn`, a title of up to 5 `pieces`; the HTML
+    /// is, one time in `shapeOneIn` each, pieces alone or an unclosed `<a>`, else a whole `<a>` followed by a
+    /// combining mark one time in `markOneIn`.
+    mutating func anchor(
+        urlPieces: [String], urlUpTo: Int, pieces: [String], otherURLOneIn: Int, shapeOneIn: Int, markOneIn: Int
+    ) -> (url: String, title: String, html: String) {
+        let url = string(urlPieces, upTo: urlUpTo)
+        let written = next(otherURLOneIn) == 0 ? string(urlPieces, upTo: 4) : url
+        let title = string(pieces, upTo: 5)
+        let html: String
+        switch next(shapeOneIn) {
+        case 0: html = string(pieces, upTo: 8)
+        case 1: html = "<a href=\"" + written + "\">" + title
+        default: html = "<a href=\"" + written + "\">" + title + "</a>" + (next(markOneIn) == 0 ? "\u{301}" : "")
+        }
+        return (url, title, html)
+    }
+
     /// Up to `count - 1` pieces drawn from `pieces`, joined.
     mutating func string(_ pieces: [String], upTo count: Int) -> String {
         var result = ""
