@@ -463,17 +463,28 @@ struct BundleLowering {
                     oncePerContactSeconds: once, timing: timing.actionTiming(trigger))
             }
         }
-        // Each event's list written on whichever thread is free, handed to the stream in key order.
+        // The keys sorted here, which runs beside the templates' lowering (`alongside`), so that the
+        // stream's own sort, at the end of the build on one thread, finds them in order (one comparison
+        // a key). Each event's list is written on whichever thread is free, `chunk` events at a time:
+        // most lists are one or two actions, too little work to hand the threads one at a time.
+        let keys = byEvent.keys.sorted(by: JSONWriter.keyPrecedes)
         let parallelism = options.parallelism
-        return .producedObject(keys: Array(byEvent.keys), entry: { LoweredAction.value(of: actions($0)) }) {
+        let chunk = Self.triggerChunk
+        return .producedObject(keys: keys, entry: { LoweredAction.value(of: actions($0)) }) {
             keys, yield in
-            Parallel.forEachInOrder(keys.count, parallelism: parallelism, window: 256) {
-                LoweredAction.written(actions(keys[$0]))
-            } consume: { position, written in
-                yield(position, written)
+            let chunks = keys.count / chunk + (keys.count % chunk == 0 ? 0 : 1)
+            Parallel.forEachInOrder(chunks, parallelism: parallelism, window: 16) { index in
+                (index * chunk..<min(keys.count, index * chunk + chunk)).map {
+                    LoweredAction.written(actions(keys[$0]))
+                }
+            } consume: { index, written in
+                for (offset, entry) in written.enumerated() { yield(index * chunk + offset, entry) }
             }
         }
     }
+
+    /// How many events' lists of actions one thread writes at a time (``triggers()``).
+    private static let triggerChunk = 128
 }
 
 /// A trigger lowered: its action in the list of its event, before it is written.

@@ -56,65 +56,68 @@ extension TemplateRules {
                     digest: XXH64.hash(UnsafeRawBufferPointer(bytes)), length: bytes.count, locale: locale)
             }
         }
-        // The first pass keeps each text's fingerprint, in the order the second pass meets them, so that
-        // the second reads (decodes) only the texts whose fingerprint came up twice.
-        var fingerprints: [Fingerprint?] = []
-        var seen: [Fingerprint: Int] = [:]
+        // The first pass fingerprints each template's texts on up to `parallelism` threads (reading every
+        // body's bytes is most of its work), then counts them in template order; the second keys, again
+        // per template on the threads, only the texts whose fingerprint came up twice, and counts the keys
+        // in template order. The counts are the ones a serial loop over the templates makes.
         // Subjects and preheaders, only parsed: fingerprinted without the locale, in a table of their own.
-        var lineFingerprints: [Fingerprint?] = []
-        var linesSeen: [Fingerprint: Int] = [:]
-        for template in templates {
-            for content in template.locales {
+        let prints = Parallel.map(templates.count, parallelism: parallelism) { index in
+            var prints = TemplatePrints()
+            for content in templates[index].locales {
                 for text in [content.subject, content.preheader] {
                     guard let text else { continue }
-                    guard let print = fingerprint(text, locale: "") else {
-                        lineFingerprints.append(nil)
-                        continue
-                    }
-                    lineFingerprints.append(print)
-                    linesSeen[print, default: 0] += 1
+                    prints.lines.append(fingerprint(text, locale: ""))
                 }
                 for text in [content.body, content.footer] {
                     guard let text else { continue }
-                    guard let print = fingerprint(text, locale: content.locale.value) else {
-                        fingerprints.append(nil)
-                        continue
-                    }
-                    fingerprints.append(print)
-                    seen[print, default: 0] += 1
+                    prints.texts.append(fingerprint(text, locale: content.locale.value))
                 }
             }
+            return prints
+        }
+        var seen: [Fingerprint: Int] = [:]
+        var linesSeen: [Fingerprint: Int] = [:]
+        for template in prints {
+            for print in template.texts { if let print { seen[print, default: 0] += 1 } }
+            for print in template.lines { if let print { linesSeen[print, default: 0] += 1 } }
+        }
+        let keysByTemplate = Parallel.map(templates.count, parallelism: parallelism) { index in
+            var keys = TemplateKeys()
+            var (textIndex, lineIndex) = (0, 0)
+            let template = prints[index]
+            for content in templates[index].locales {
+                for (isSubject, text) in [(true, content.subject), (false, content.preheader)] {
+                    guard let text else { continue }
+                    defer { lineIndex += 1 }
+                    guard lineIndex < template.lines.count, let print = template.lines[lineIndex],
+                        let seenCount = linesSeen[print], seenCount > 1
+                    else { continue }
+                    keys.lines.append((TextKey(text.text), isSubject ? content.locale.value : nil))
+                }
+                for text in [content.body, content.footer] {
+                    guard let text else { continue }
+                    defer { textIndex += 1 }
+                    guard textIndex < template.texts.count, let print = template.texts[textIndex],
+                        let seenCount = seen[print], seenCount > 1
+                    else { continue }
+                    // `check` converts without the locale's settings: one conversion a text, whatever its locale.
+                    let settings =
+                        self.keepsRenderings ? conversionSettings(locale: content.locale.value) : ConversionSettings()
+                    keys.texts.append(MarkdownKey(text.text, settings))
+                }
+            }
+            return keys
         }
         var counts: [MarkdownKey: Int] = [:]
         var lineCounts: [TextKey: Int] = [:]
         // The locales each repeated subject is written for: it is rendered with each one's samples.
         var subjectLocales: [TextKey: Set<String>] = [:]
-        var index = 0
-        var lineIndex = 0
-        for template in templates {
-            for content in template.locales {
-                for (isSubject, text) in [(true, content.subject), (false, content.preheader)] {
-                    guard let text else { continue }
-                    defer { lineIndex += 1 }
-                    guard lineIndex < lineFingerprints.count, let print = lineFingerprints[lineIndex],
-                        let seenCount = linesSeen[print], seenCount > 1
-                    else { continue }
-                    let key = TextKey(text.text)
-                    lineCounts[key, default: 0] += 1
-                    if isSubject { subjectLocales[key, default: []].insert(content.locale.value) }
-                }
-                for text in [content.body, content.footer] {
-                    guard let text else { continue }
-                    defer { index += 1 }
-                    guard index < fingerprints.count, let print = fingerprints[index], let seenCount = seen[print],
-                        seenCount > 1
-                    else { continue }
-                    // `check` converts without the locale's settings: one conversion a text, whatever its locale.
-                    let settings =
-                        keepsRenderings ? conversionSettings(locale: content.locale.value) : ConversionSettings()
-                    counts[MarkdownKey(text.text, settings), default: 0] += 1
-                }
+        for template in keysByTemplate {
+            for (key, subjectLocale) in template.lines {
+                lineCounts[key, default: 0] += 1
+                if let subjectLocale { subjectLocales[key, default: []].insert(subjectLocale) }
             }
+            for key in template.texts { counts[key, default: 0] += 1 }
         }
         let keys = counts.filter { $0.value > 1 }.map(\.key)
         // A subject that is also a repeated body or footer is parsed with it.
@@ -185,6 +188,21 @@ private struct Fingerprint: Hashable {
     let digest: UInt64
     let length: Int
     let locale: String
+}
+
+/// One template's fingerprints in ``TemplateRules/sharingRepeatedTexts(of:)``'s first pass, in the order
+/// of its locales: its subjects and preheaders (`lines`), its bodies and footers (`texts`); nil for a text
+/// over the checked length.
+private struct TemplatePrints {
+    var lines: [Fingerprint?] = []
+    var texts: [Fingerprint?] = []
+}
+
+/// One template's texts whose fingerprint came up twice, in the second pass: each subject or preheader
+/// with its locale when it is a subject, each body or footer with its conversion settings.
+private struct TemplateKeys {
+    var lines: [(key: TextKey, subjectLocale: String?)] = []
+    var texts: [MarkdownKey] = []
 }
 
 /// What ``TemplateRules/sharingRepeatedTexts(of:)`` converts a repeated text to, by the kind of run.
