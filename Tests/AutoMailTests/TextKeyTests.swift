@@ -61,4 +61,33 @@ struct TextKeyTests {
         #expect(byKey.count == byBytes.count)
         for (key, value) in byKey { #expect(byBytes[Array(key.text.utf8)] == value) }
     }
+
+    /// `TextTable` does what a `Dictionary` of the same keys does, under random sets, replacements,
+    /// removals and lookups, below and past its linear limit (where it keeps an index): the texts are few
+    /// and short, so many share a length and some are equal.
+    @Test func textTableIsADictionary() {
+        var random = SplitMix64(state: 23)
+        for round in 0..<200 {
+            var table: TextTable<TextKey, Int> = [:]
+            var dictionary: [TextKey: Int] = [:]
+            let distinct = round % 2 == 0 ? 6 : 3 * TextTable<TextKey, Int>.linearLimit
+            let texts = (0..<distinct).map { _ in Self.text(random.next(4), &random) }
+            for step in 0..<120 {
+                let key = TextKey(texts[random.next(texts.count)])
+                switch random.next(4) {
+                case 0:
+                    table[key] = nil
+                    dictionary[key] = nil
+                case 1, 2:
+                    table[key] = step
+                    dictionary[key] = step
+                default:
+                    break
+                }
+                #expect(table[key] == dictionary[key])
+                #expect(table.count == dictionary.count)
+            }
+            for text in texts { #expect(table[TextKey(text)] == dictionary[TextKey(text)]) }
+        }
+    }
 }

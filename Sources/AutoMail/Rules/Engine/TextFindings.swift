@@ -11,19 +11,104 @@ import MailRendering
 /// What the template rules work out on one template that later steps need again, keyed by source
 /// text: each Markdown text converted once (`RenderedMarkdown`, with ``TemplateRules/keepsRenderings``),
 /// the variables each Liquid text reads (for the lowering) and each parsed Liquid text (for the
-/// rendering rules). Kept for one template at a time.
+/// rendering rules). Kept for one template at a time, so each table holds a few texts a locale: they are
+/// ``TextTable``s, looked up without hashing the texts.
 struct TextFindings {
-    var markdown: [MarkdownKey: RenderedMarkdown] = [:]
+    var markdown: TextTable<MarkdownKey, RenderedMarkdown> = [:]
     /// The HTML part alone of a text with a Liquid tag, converted by `check` (which writes no text part)
     /// for the converted-Liquid checks (only of a text within the Markdown bounds: one past them is not
     /// converted).
-    var convertedHTML: [TextKey: String] = [:]
+    var convertedHTML: TextTable<TextKey, String> = [:]
     /// The texts with a Liquid tag whose conversion `check` left unwritten, as nothing in it is for the
     /// converted-Liquid checks to find (`MarkdownLiquidCheck.html` is `nil`: the conversion holds the
     /// source's constructs alike with every tag outside every element, or the Markdown is past its bounds).
     var convertedLiquidSettled: Set<TextKey> = []
-    var reads: [TextKey: Set<String>] = [:]
-    var liquid: [TextKey: ParsedLiquid] = [:]
+    var reads: TextTable<TextKey, Set<String>> = [:]
+    var liquid: TextTable<TextKey, ParsedLiquid> = [:]
+}
+
+/// A key of a ``TextTable``: equal keys have equal ``utf8Count``s, so that the table compares the texts of
+/// keys of the same length only.
+protocol TextTableKey: Hashable {
+    /// The UTF-8 length of the key's text.
+    var utf8Count: Int { get }
+}
+
+/// A table of a few texts (one template's), looked up by comparing lengths, then the bytes of a text of
+/// the same length: no text is hashed. A `Dictionary` keyed by ``TextKey`` hashes every byte of the text
+/// at each lookup, and the template rules and the lowering look each body up six to eight times.
+///
+/// Past ``linearLimit`` entries (a workspace with many locales) lookups go through a `Dictionary` of the
+/// keys' positions, so a lookup never reads more than that many lengths.
+struct TextTable<Key: TextTableKey, Value>: ExpressibleByDictionaryLiteral {
+    /// The entries a lookup scans before the table keeps an index.
+    static var linearLimit: Int { 16 }
+
+    private var keys: [Key] = []
+    private var values: [Value] = []
+    /// Each key's position, once there are more than ``linearLimit`` keys.
+    private var positions: [Key: Int]?
+
+    /// The empty table (only `[:]`: a table is filled by its subscript).
+    init(dictionaryLiteral elements: (Key, Value)...) {
+        for (key, value) in elements { self[key] = value }
+    }
+
+    /// How many keys the table holds.
+    var count: Int { keys.count }
+
+    /// Room for `capacity` entries without growing.
+    mutating func reserveCapacity(_ capacity: Int) {
+        keys.reserveCapacity(capacity)
+        values.reserveCapacity(capacity)
+    }
+
+    private func position(of key: Key) -> Int? {
+        if let positions { return positions[key] }
+        let length = key.utf8Count
+        for index in keys.indices where keys[index].utf8Count == length && keys[index] == key { return index }
+        return nil
+    }
+
+    /// The value of `key`; setting `nil` removes it.
+    subscript(key: Key) -> Value? {
+        get { position(of: key).map { values[$0] } }
+        set {
+            switch (position(of: key), newValue) {
+            case (let index?, let value?):
+                values[index] = value
+            case (let index?, nil):
+                keys.remove(at: index)
+                values.remove(at: index)
+                positions = nil
+                indexIfLarge()
+            case (nil, let value?):
+                keys.append(key)
+                values.append(value)
+                if positions != nil { positions?[key] = keys.count - 1 } else { indexIfLarge() }
+            case (nil, nil):
+                break
+            }
+        }
+    }
+
+    private mutating func indexIfLarge() {
+        guard keys.count > Self.linearLimit else { return }
+        var positions: [Key: Int] = [:]
+        positions.reserveCapacity(keys.count)
+        for (index, key) in keys.enumerated() { positions[key] = index }
+        self.positions = positions
+    }
+}
+
+extension TextTable: Sendable where Key: Sendable, Value: Sendable {}
+
+/// Two tables are equal when they hold the same keys with equal values, in whatever order they were set
+/// (as two `Dictionary`s are).
+extension TextTable: Equatable where Value: Equatable {
+    static func == (lhs: TextTable, rhs: TextTable) -> Bool {
+        lhs.count == rhs.count && lhs.keys.indices.allSatisfy { rhs[lhs.keys[$0]] == lhs.values[$0] }
+    }
 }
 
 /// A text's Liquid as the template rules parsed it, and whether every variable it reads is known
@@ -34,9 +119,11 @@ struct ParsedLiquid {
 }
 
 /// A Markdown text and the settings it is converted with (its locale's).
-struct MarkdownKey: Hashable, Sendable {
+struct MarkdownKey: TextTableKey, Sendable {
     let text: TextKey
     let settings: ConversionSettings
+
+    var utf8Count: Int { text.utf8Count }
 
     init(_ text: String, _ settings: ConversionSettings) {
         self.text = TextKey(text)
@@ -57,10 +144,12 @@ struct MarkdownKey: Hashable, Sendable {
 /// signature would all share a hash read from their ends, making each lookup compare against all of
 /// them (a generated L so written took 40 s to check, not 5; `TextKeyTests` holds the hash to telling
 /// such texts apart).
-struct TextKey: Hashable, Sendable {
+struct TextKey: TextTableKey, Sendable {
     let text: String
 
     init(_ text: String) { self.text = text }
+
+    var utf8Count: Int { text.utf8.count }
 
     static func == (lhs: TextKey, rhs: TextKey) -> Bool {
         let (left, right) = (lhs.text.utf8, rhs.text.utf8)

@@ -57,7 +57,7 @@ struct RenderingRules {
     /// What rendering `subject` finds with the samples `filled` and `anonymous` of its locale (`parsed`
     /// holds its Liquid when the template rules parsed it).
     func subjectFindings(
-        _ subject: String, filled: LiquidValue, anonymous: LiquidValue, parsed: [TextKey: ParsedLiquid]
+        _ subject: String, filled: LiquidValue, anonymous: LiquidValue, parsed: TextTable<TextKey, ParsedLiquid>
     ) -> SubjectFindings {
         SubjectFindings(
             renderedLength: render(subject, filled, parsed: parsed)?.count,
@@ -69,7 +69,7 @@ struct RenderingRules {
     /// in `parsed`, is not parsed again; nor are the subjects in `subjects`, rendered once for every
     /// template that shares them, rendered again).
     func check(
-        _ template: Template, samples: Samples, parsed: [TextKey: ParsedLiquid],
+        _ template: Template, samples: Samples, parsed: TextTable<TextKey, ParsedLiquid>,
         subjects: [SubjectKey: SubjectFindings] = [:], into bag: inout DiagnosticBag
     ) {
         let defaultLocale = samples.defaultLocale
@@ -150,7 +150,7 @@ struct RenderingRules {
     /// out whether any text is left; one that holds a letter or a digit counts as not empty.
     func emptyPath(
         of source: String, markdown: Bool, _ anonymous: LiquidValue, filled: LiquidValue,
-        parsed: [TextKey: ParsedLiquid]
+        parsed: TextTable<TextKey, ParsedLiquid>
     ) -> EmptyPath? {
         guard let template = parsedKnown(source, parsed: parsed),
             // A Markdown rendering holding a letter or a digit is not empty (below): one that every
@@ -207,7 +207,7 @@ struct RenderingRules {
 
     /// `source` rendered with `context`, or `nil` when it does not parse, reads an unknown variable or
     /// fails to render (other rules report those).
-    private func render(_ source: String, _ context: LiquidValue, parsed: [TextKey: ParsedLiquid]) -> String? {
+    private func render(_ source: String, _ context: LiquidValue, parsed: TextTable<TextKey, ParsedLiquid>) -> String? {
         guard let template = parsedKnown(source, parsed: parsed),
             case .success(let output) = template.render(context)
         else { return nil }
@@ -216,7 +216,7 @@ struct RenderingRules {
 
     /// The template of `source` (as the template rules parsed it, in `parsed`, or parsed now) when it
     /// parses and reads only known variables, or `nil`.
-    private func parsedKnown(_ source: String, parsed: [TextKey: ParsedLiquid]) -> LiquidTemplate? {
+    private func parsedKnown(_ source: String, parsed: TextTable<TextKey, ParsedLiquid>) -> LiquidTemplate? {
         if let checked = parsed[TextKey(source)] {
             return checked.readsOnlyKnownVariables ? checked.template : nil
         }

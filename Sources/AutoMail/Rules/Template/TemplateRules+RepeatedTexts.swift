@@ -61,15 +61,27 @@ extension TemplateRules {
         // per template on the threads, only the texts whose fingerprint came up twice, and counts the keys
         // in template order. The counts are the ones a serial loop over the templates makes.
         // Subjects and preheaders, only parsed: fingerprinted without the locale, in a table of their own.
+        // Each template's texts in a fixed order (subject and preheader, body and footer of each locale),
+        // handed to `visit` one at a time, without an array of them a locale.
+        func forEachText(
+            of template: Template,
+            _ visit: (_ text: SourceText, _ isLine: Bool, _ isSubject: Bool, TemplateLocale) -> Void
+        ) {
+            for content in template.locales {
+                if let subject = content.subject { visit(subject, true, true, content) }
+                if let preheader = content.preheader { visit(preheader, true, false, content) }
+                if let body = content.body { visit(body, false, false, content) }
+                if let footer = content.footer { visit(footer, false, false, content) }
+            }
+        }
         let prints = Parallel.map(templates.count, parallelism: parallelism) { index in
             var prints = TemplatePrints()
-            for content in templates[index].locales {
-                for text in [content.subject, content.preheader] {
-                    guard let text else { continue }
+            prints.lines.reserveCapacity(templates[index].locales.count * 2)
+            prints.texts.reserveCapacity(templates[index].locales.count * 2)
+            forEachText(of: templates[index]) { text, isLine, _, content in
+                if isLine {
                     prints.lines.append(fingerprint(text, locale: ""))
-                }
-                for text in [content.body, content.footer] {
-                    guard let text else { continue }
+                } else {
                     prints.texts.append(fingerprint(text, locale: content.locale.value))
                 }
             }
@@ -85,21 +97,18 @@ extension TemplateRules {
             var keys = TemplateKeys()
             var (textIndex, lineIndex) = (0, 0)
             let template = prints[index]
-            for content in templates[index].locales {
-                for (isSubject, text) in [(true, content.subject), (false, content.preheader)] {
-                    guard let text else { continue }
+            forEachText(of: templates[index]) { text, isLine, isSubject, content in
+                if isLine {
                     defer { lineIndex += 1 }
                     guard lineIndex < template.lines.count, let print = template.lines[lineIndex],
                         let seenCount = linesSeen[print], seenCount > 1
-                    else { continue }
+                    else { return }
                     keys.lines.append((TextKey(text.text), isSubject ? content.locale.value : nil))
-                }
-                for text in [content.body, content.footer] {
-                    guard let text else { continue }
+                } else {
                     defer { textIndex += 1 }
                     guard textIndex < template.texts.count, let print = template.texts[textIndex],
                         let seenCount = seen[print], seenCount > 1
-                    else { continue }
+                    else { return }
                     // `check` converts without the locale's settings: one conversion a text, whatever its locale.
                     let settings =
                         self.keepsRenderings ? conversionSettings(locale: content.locale.value) : ConversionSettings()
