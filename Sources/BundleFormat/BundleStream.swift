@@ -133,32 +133,51 @@ extension WrittenEntry {
     /// then `endArray()`; ``entry`` once the outermost value is ended.
     public struct Writer {
         private var output = PrettyWithGaps()
-        /// The members or items written so far in each open object or array, the outermost first.
-        private var counts: [Int] = []
-        /// Whether each open container is an array, the outermost first.
-        private var arrays: [Bool] = []
+        /// How many objects and arrays are open.
+        private var openCount = 0
+        /// The members or items written so far in the innermost open object or array.
+        private var count = 0
+        /// Whether the innermost open container is an array.
+        private var inArray = false
+        /// The enclosing open containers, the outermost first: each one's count times two, plus one for
+        /// an array. The innermost is kept apart (`count`, `inArray`), so that writing a member or an item
+        /// reads and writes two stored values rather than popping and pushing on two stacks.
+        private var enclosing: [Int] = []
 
         /// An empty entry, written as a member of the streamed object (its depth, 2, is
         /// ``WrittenEntry/init(_:)``'s).
         public init(reservingCapacity capacity: Int = 0) {
             output.pretty.reserveCapacity(capacity)
             output.gaps.reserveCapacity(64)
-            counts.reserveCapacity(4)
-            arrays.reserveCapacity(4)
+            enclosing.reserveCapacity(4)
         }
 
-        /// The depth ``JSONWriter``'s walk gives an object opened with `counts.count` objects already open.
-        private var depth: Int { 2 + counts.count - 1 }
+        /// The depth ``JSONWriter``'s walk gives an object opened with `openCount` objects already open.
+        private var depth: Int { 1 + openCount }
+
+        /// Opens a container inside the innermost one.
+        private mutating func open(array: Bool) {
+            if openCount > 0 { enclosing.append(count &* 2 + (inArray ? 1 : 0)) }
+            openCount += 1
+            count = 0
+            inArray = array
+        }
+
+        /// Closes the innermost container (one is open), the enclosing one becoming the innermost.
+        private mutating func close() {
+            openCount -= 1
+            guard openCount > 0, let outer = enclosing.popLast() else { return }
+            count = outer / 2
+            inArray = outer % 2 == 1
+        }
 
         /// Before a value: in an array, what comes before its next item (the comma unless it is the first,
         /// the line break and indentation); in an object the key did that.
         private mutating func valueStart() {
-            guard arrays.last == true else { return }
-            let depth = self.depth
-            guard let count = counts.popLast() else { return }
+            guard openCount > 0, inArray else { return }
             if count > 0 { output.append(byte: UInt8(ascii: ",")) }
             output.newlineIndent(depth + 1)
-            counts.append(count + 1)
+            count += 1
         }
 
         /// Opens an object (the entry itself, the value of the member whose key was just written, or the
@@ -166,23 +185,21 @@ extension WrittenEntry {
         public mutating func beginObject() {
             valueStart()
             output.append(byte: UInt8(ascii: "{"))
-            counts.append(0)
-            arrays.append(false)
+            open(array: false)
         }
 
         /// Opens an array, where ``beginObject()`` opens an object.
         public mutating func beginArray() {
             valueStart()
             output.append(byte: UInt8(ascii: "["))
-            counts.append(0)
-            arrays.append(true)
+            open(array: true)
         }
 
         /// Closes the innermost open array (`[]` when it has no item, as ``JSONWriter`` writes it).
         public mutating func endArray() {
-            let depth = self.depth
-            guard let count = counts.popLast() else { return }
-            arrays.removeLast()
+            guard openCount > 0 else { return }
+            let (depth, count) = (self.depth, self.count)
+            close()
             if count > 0 { output.newlineIndent(depth) }
             output.append(byte: UInt8(ascii: "]"))
         }
@@ -196,25 +213,23 @@ extension WrittenEntry {
         /// Starts the next member of the innermost open object: its key, which sorts after the previous
         /// member's key of that object.
         public mutating func key(_ key: String) {
-            let depth = self.depth
-            guard let count = counts.popLast() else { return }
+            guard openCount > 0 else { return }
             if count > 0 { output.append(byte: UInt8(ascii: ",")) }
             output.newlineIndent(depth + 1)
             output.appendString(key)
             output.append(byte: UInt8(ascii: ":"))
             output.space()
-            counts.append(count + 1)
+            count += 1
         }
 
         /// ``key(_:)`` of a key written beforehand: the same bytes, the key and its colon copied at once.
         public mutating func key(_ key: JSONKey) {
-            let depth = self.depth
-            guard let count = counts.popLast() else { return }
+            guard openCount > 0 else { return }
             if count > 0 { output.append(byte: UInt8(ascii: ",")) }
             output.newlineIndent(depth + 1)
             output.pretty.append(contentsOf: key.quotedWithColon)
             output.space()
-            counts.append(count + 1)
+            count += 1
         }
 
         /// A string value.
@@ -232,9 +247,9 @@ extension WrittenEntry {
 
         /// Closes the innermost open object (`{}` when it has no member, as ``JSONWriter`` writes it).
         public mutating func endObject() {
-            let depth = self.depth
-            guard let count = counts.popLast() else { return }
-            arrays.removeLast()
+            guard openCount > 0 else { return }
+            let (depth, count) = (self.depth, self.count)
+            close()
             if count > 0 { output.newlineIndent(depth) }
             output.append(byte: UInt8(ascii: "}"))
         }
