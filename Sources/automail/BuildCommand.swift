@@ -64,7 +64,8 @@ struct BuildCommand: ParsableCommand {
         let progress = execution.progressLine()
         let loaded: LoadedWorkspace
         do {
-            loaded = try Console.load(workspace, useColor: useColor, limits: limits.loadLimits)
+            loaded = try Console.load(
+                workspace, useColor: useColor, limits: limits.loadLimits, parallelism: execution.threads)
         } catch {
             progress.finish()
             throw error

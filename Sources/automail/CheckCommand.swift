@@ -34,7 +34,8 @@ struct CheckCommand: ParsableCommand {
         let useColor = color.isEnabled(forDescriptor: Console.standardError)
         let progress = execution.progressLine()
         defer { progress.finish() }
-        let loaded = try Console.load(workspace, useColor: useColor, limits: limits.loadLimits)
+        let loaded = try Console.load(
+            workspace, useColor: useColor, limits: limits.loadLimits, parallelism: execution.threads)
         var options = BuildOptions(limits: limits.yamlLimits, parallelism: execution.threads)
         options.progress = progress.progress
         options.referenceTime = ReferenceTime.now()

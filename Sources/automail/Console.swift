@@ -44,9 +44,11 @@ enum Console {
     static let standardError: Int32 = 2
 
     /// Loads the workspace, or prints why it cannot be and exits with status 2.
-    static func load(_ workspace: String, useColor: Bool, limits: LoadLimits = .default) throws -> LoadedWorkspace {
+    static func load(
+        _ workspace: String, useColor: Bool, limits: LoadLimits = .default, parallelism: Int = 1
+    ) throws -> LoadedWorkspace {
         do {
-            return try WorkspaceLoader.load(root: workspace, limits: limits)
+            return try WorkspaceLoader.load(root: workspace, limits: limits, parallelism: parallelism)
         } catch {
             let reporter = HumanReporter(useColor: useColor, sources: [:])
             writeError(reporter.render([error.diagnostic]))

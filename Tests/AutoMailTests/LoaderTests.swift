@@ -293,4 +293,48 @@ private final class TemporaryFolder {
                     help: "move its `.yaml` files into `templates/`, or the folder out of `templates/`")
             ])
     }
+
+    /// Reading on several threads (runs of files read at once while the limits cannot be reached within
+    /// the run, one by one near them) loads what the serial loop loads: the same files and the same
+    /// diagnostics, AM004 on the same file, for limits on the count, the total and each file's size that
+    /// stop the reading at many different places among files of random sizes, names that are not read,
+    /// a hidden file, a file too large and a link out of the workspace among them.
+    @Test func readingOnSeveralThreadsLoadsWhatTheSerialLoopLoads() throws {
+        let folder = try TemporaryFolder()
+        let outside = try TemporaryFolder()
+        try outside.write("secret.yaml", "secret: 1\n")
+        var random = UInt64(7)
+        func next(_ bound: Int) -> Int {
+            random = random &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((random >> 33) % UInt64(bound))
+        }
+        try folder.write("automail.yaml", "id: ws\n")
+        for index in 0..<300 {
+            let folderName = ["templates", "triggers", "questionnaires"][index % 3]
+            try folder.write("\(folderName)/f\(1000 + index).yaml", String(repeating: "x", count: 1 + next(400)))
+            if index % 37 == 0 { try folder.write("\(folderName)/n\(index).txt", "not read") }
+        }
+        try folder.write("templates/.hidden.yaml", "hidden")
+        try folder.write("templates/f1100-big.yaml", String(repeating: "y", count: 5_000))
+        try folder.symlink("templates/f1200-out.yaml", to: outside.path + "/secret.yaml")
+        for maxFiles in [1, 2, 50, 64, 65, 129, 100_000] {
+            for maxTotalBytes in [1, 300, 9_000, 20_000, 64_000, 1 << 30] {
+                for maxFileBytes in [150, 400, 4_999, 16 << 20] {
+                    let limits = LoadLimits(
+                        maxFileBytes: maxFileBytes, maxFiles: maxFiles, maxTotalBytes: maxTotalBytes)
+                    let serial = try WorkspaceLoader.load(root: folder.path, limits: limits)
+                    for parallelism in [2, 3] {
+                        let parallel = try WorkspaceLoader.load(
+                            root: folder.path, limits: limits, parallelism: parallelism)
+                        // Paths and diagnostics compared apart, so that a failure names them without the bytes.
+                        let limitsSaid = "\(maxFiles) files, \(maxTotalBytes) bytes, \(maxFileBytes) a file"
+                        #expect(parallel.files.map(\.path) == serial.files.map(\.path), "\(limitsSaid)")
+                        #expect(parallel.diagnostics == serial.diagnostics, "\(limitsSaid)")
+                        let sameBytes = parallel.files.map(\.bytes) == serial.files.map(\.bytes)
+                        #expect(sameBytes, "\(limitsSaid)")
+                    }
+                }
+            }
+        }
+    }
 }

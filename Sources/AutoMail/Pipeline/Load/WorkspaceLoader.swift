@@ -28,10 +28,13 @@ public enum WorkspaceLoader {
     /// The manifest's file name, which marks a workspace root.
     public static let manifestName = "automail.yaml"
 
-    /// Loads the workspace at `root` (a path as the user gave it, absolute or relative).
+    /// Loads the workspace at `root` (a path as the user gave it, absolute or relative), reading files on
+    /// up to `parallelism` threads: the same files and diagnostics for any number (``Reader/readFolder(_:fileExtension:)``).
     ///
     /// - Throws: ``WorkspaceLoadError`` when `root` is not a readable workspace folder with an `automail.yaml`.
-    public static func load(root: String, limits: LoadLimits = .default) throws(WorkspaceLoadError) -> LoadedWorkspace {
+    public static func load(
+        root: String, limits: LoadLimits = .default, parallelism: Int = 1
+    ) throws(WorkspaceLoadError) -> LoadedWorkspace {
         let absolute = FileSystem.absoluteStandardized(root)
         switch FileSystem.targetKind(absolute) {
         case .success(.directory): break
@@ -42,7 +45,7 @@ public enum WorkspaceLoader {
             throw .missingDirectory(path: root)
         }
 
-        var reader = Reader(root: absolute, realRoot: realRoot, limits: limits)
+        var reader = Reader(root: absolute, realRoot: realRoot, limits: limits, parallelism: parallelism)
 
         // The manifest: without it, or when it cannot be read, there is no workspace to check.
         let manifestPath = join(absolute, manifestName)
@@ -51,7 +54,9 @@ public enum WorkspaceLoader {
             throw .unreadableManifest(path: root, reason: error.description)
         }
         switch reader.read(relative: manifestName) {
-        case .read(let file): reader.files.append(file)
+        case .read(let file):
+            reader.totalBytes += file.bytes.count
+            reader.files.append(file)
         case .refused(let refusal) where refusal.diagnostic.code == .fileTooLarge:
             throw .manifestTooLarge(path: root, reason: refusal.reason)
         case .refused(let refusal): throw .unreadableManifest(path: root, reason: refusal.reason)
@@ -90,6 +95,8 @@ private struct Reader {
     let root: String
     let realRoot: String
     let limits: LoadLimits
+    /// The threads files are read on.
+    let parallelism: Int
     var files: [SourceFile] = []
     var diagnostics: [Diagnostic] = []
     /// The bytes read so far.
@@ -97,10 +104,11 @@ private struct Reader {
     /// Whether a workspace limit was reached (AM004 is reported once).
     var limitReached = false
 
-    init(root: String, realRoot: String, limits: LoadLimits) {
+    init(root: String, realRoot: String, limits: LoadLimits, parallelism: Int = 1) {
         self.root = root
         self.realRoot = realRoot
         self.limits = limits
+        self.parallelism = max(1, parallelism)
     }
 
     /// Reads the `*.yaml` (or `fileExtension`) files directly inside `folder`, if it exists.
@@ -143,19 +151,69 @@ private struct Reader {
             diagnostics.append(.rule(.unreadableFile, "cannot read `\(folder)/`: \(error)", at: nil))
             return
         }
+        // The files are read in runs of consecutive names, each run on the threads when every file of it
+        // would be admitted whatever the sizes of the ones before it (``batchAdmitted(_:)``), else one by
+        // one: the files read and the diagnostics are the serial loop's, and the bytes held never pass the
+        // limits by more than that loop's one file.
+        var run: [String] = []
+        func readRun() -> Bool {
+            defer { run.removeAll(keepingCapacity: true) }
+            var start = 0
+            while start < run.count {
+                let count = batchAdmitted(run.count - start)
+                guard count > 1 else {
+                    guard admitsMoreFiles(run[start]) else { return false }
+                    take(read(relative: run[start]))
+                    start += 1
+                    continue
+                }
+                let (reader, batch) = (self, run[start..<(start + count)])
+                let outcomes = Parallel.map(count, parallelism: parallelism) {
+                    reader.read(relative: batch[batch.startIndex + $0])
+                }
+                for outcome in outcomes { take(outcome) }
+                start += count
+            }
+            return true
+        }
         for name in names where !WorkspaceFileName.isHidden(name) {
             let relative = folder + "/" + name
             if WorkspaceFileName.isRead(name, fileExtension: fileExtension) {
-                guard admitsMoreFiles(relative) else { return }
-                switch read(relative: relative) {
-                case .read(let file): files.append(file)
-                case .refused(let refusal): diagnostics.append(refusal.diagnostic)
-                }
+                run.append(relative)
+                if run.count == Self.runLength { guard readRun() else { return } }
             } else if fileExtension == ".yaml" {
+                guard readRun() else { return }
                 // Whatever is not read is said: a file never leaves the bundle without a word.
                 let isFolder = FileSystem.entryKind(WorkspaceLoader.join(path, name)) == .success(.directory)
                 diagnostics.append(WorkspaceFileName.diagnostic(folder: folder, name: name, isFolder: isFolder))
             }
+        }
+        _ = readRun()
+    }
+
+    /// How many names a run of ``readFolder(_:fileExtension:)`` gathers before it reads them.
+    static let runLength = 64
+
+    /// How many of the next `count` files may be read at once: all of them (up to `count`) when
+    /// ``admitsMoreFiles(_:)`` would admit each in turn even if every one before it were as large as a file
+    /// may be (``LoadLimits/maxFileBytes``); else 1, the serial loop. One thread: always 1.
+    private func batchAdmitted(_ count: Int) -> Int {
+        guard parallelism > 1, !limitReached else { return 1 }
+        let filesLeft = limits.maxFiles - files.count
+        let (bytesLeft, overflow) = limits.maxTotalBytes.subtractingReportingOverflow(totalBytes)
+        guard filesLeft > 1, !overflow, bytesLeft > 0 else { return 1 }
+        // File `k` of the batch (from 0) is admitted when `totalBytes + k * maxFileBytes < maxTotalBytes`.
+        let bySize = limits.maxFileBytes > 0 ? (bytesLeft - 1) / limits.maxFileBytes + 1 : count
+        return max(1, min(count, filesLeft, bySize))
+    }
+
+    /// Keeps what reading one file gave: the file, or its refusal's diagnostic.
+    private mutating func take(_ outcome: Outcome) {
+        switch outcome {
+        case .read(let file):
+            totalBytes += file.bytes.count
+            files.append(file)
+        case .refused(let refusal): diagnostics.append(refusal.diagnostic)
         }
     }
 
@@ -183,8 +241,8 @@ private struct Reader {
         return false
     }
 
-    /// Reads one file given by its path relative to the root.
-    mutating func read(relative: String) -> Outcome {
+    /// Reads one file given by its path relative to the root (what it read is counted by ``take(_:)``).
+    func read(relative: String) -> Outcome {
         let path = WorkspaceLoader.join(root, relative)
         let at = SourceRange.startOf(file: relative)
         var target = path
@@ -205,7 +263,6 @@ private struct Reader {
         }
         switch FileSystem.readFile(target, limit: limits.maxFileBytes) {
         case .success(let bytes):
-            totalBytes += bytes.count
             return .read(SourceFile(path: relative, bytes: bytes))
         case .failure(.notRegular):
             return refuse("`\(relative)` is not read: not a regular file", reason: "not a regular file", at: at)
