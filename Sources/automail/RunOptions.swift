@@ -21,7 +21,7 @@ struct RunOptions: ParsableArguments {
     @Option(
         name: .customLong("jobs"),
         help:
-            "Parse and decode files on N threads (default: the number of online processors). The output is identical for any N."
+            "Read, parse, check and render on N threads (default: the number of online processors). The output is identical for any N."
     )
     var jobs: Int?
 
