@@ -453,11 +453,11 @@ struct TemplateParser<Text: MarkupText> {
         switch token.tag {
         case .if, .unless:
             // Push first so that a malformed condition does not unbalance the blocks that follow.
-            var frame = Frame(kind: token.tag == .if ? .ifTag : .unlessTag, range: token.scalarRange, tag: token.tag)
-            // Room for an `else` (or an `elsif`) at once.
-            frame.branches.reserveCapacity(2)
-            frame.branches.append(Node.Branch(condition: nil, body: [], tagRange: token.scalarRange))
-            push(frame)
+            push(Frame(kind: token.tag == .if ? .ifTag : .unlessTag, range: token.scalarRange, tag: token.tag))
+            // Room for an `else` (or an `elsif`) at once, made in the frame on the stack: a frame filled
+            // before it was pushed shared its branches with the copy pushed, and the first change copied them.
+            stack[stack.count - 1].branches.reserveCapacity(2)
+            stack[stack.count - 1].branches.append(Node.Branch(condition: nil, body: [], tagRange: token.scalarRange))
             var parser = try expressionParser()
             let condition = try parser.parseCondition()
             analysis.visit(condition)
@@ -591,8 +591,8 @@ struct TemplateParser<Text: MarkupText> {
         case .ifTag, .unlessTag:
             // The last branch's body, given in place (`ParserSnapshotTests` holds the branches to those
             // the parser of 749a534 zipped from the conditions, tag ranges and bodies kept apart).
-            var branches = frame.branches
-            frame.branches = []
+            var branches: [Node.Branch] = []
+            swap(&branches, &frame.branches)
             if !branches.isEmpty { branches[branches.count - 1].body = last }
             let isBlank = branches.allSatisfy { $0.body.allSatisfy(\.isBlank) }
             append(
