@@ -1,9 +1,18 @@
 /// Collects variable and filter references in source order.
+///
+/// The parser records each construct as it makes it (``visitOutput(_:)``, ``visitAssign(_:binding:)``,
+/// ``visit(_:)-(Condition)``, ``visitCase(_:)``, ``bind(_:)``), in the order ``walk(_:)`` meets them in the
+/// finished tree: the walk, a second pass over every node, stays as the definition
+/// (`AnalysisDifferentialTests`).
 struct Analysis {
     var variables: [LiquidVariableReference] = []
     var filters: [LiquidFilterReference] = []
     var printed: [LiquidPrintedValue] = []
     private var bound: Set<String> = []
+
+    /// The room made for each kind of reference at its first one, unless ``reserveCapacity(_:extraVariables:)``
+    /// made some: a body's few outputs and tags at once, rather than growing from one to two to four.
+    static var initialCapacity: Int { 4 }
 
     /// Makes room for `count` references of each kind, and `extraVariables` more variables (those of
     /// the tags' conditions).
@@ -19,38 +28,57 @@ struct Analysis {
             case .text, .raw, .comment:
                 break
             case .output(let expression, _):
-                // The path `visit` builds, when made of names only, is the printed one (``staticPath(_:)``).
-                let names = visit(expression.base)
-                visitFilters(expression)
-                if let path = names, let first = path.first, !isBound(first),
-                    case .path(_, _, let range) = expression.base
-                {
-                    printed.append(
-                        LiquidPrintedValue(path: path, range: range, firstFilter: expression.filters.first?.name))
-                }
+                visitOutput(expression)
             case .assign(let name, let expression, _):
-                visit(expression)
-                bound.insert(name)
+                visitAssign(expression, binding: name)
             case .capture(let name, let body, _):
                 walk(body)
-                bound.insert(name)
+                bind(name)
             case .conditional(let branches, _, _, _):
                 for branch in branches {
-                    for comparison in branch.condition?.comparisons ?? [] {
-                        visit(comparison.left)
-                        if let (_, right) = comparison.comparison { visit(right) }
-                    }
+                    if let condition = branch.condition { visit(condition) }
                     walk(branch.body)
                 }
             case .caseTag(let subject, let branches, _, _):
-                visit(subject)
+                visitCase(subject)
                 for branch in branches {
-                    for candidate in branch.candidates ?? [] { visit(candidate) }
+                    for candidate in branch.candidates ?? [] { visitCase(candidate) }
                     walk(branch.body)
                 }
             }
         }
     }
+
+    /// An output: its path (printed when made of names only) and its filters.
+    mutating func visitOutput(_ expression: FilteredExpression) {
+        // The path `visit` builds, when made of names only, is the printed one (``staticPath(_:)``).
+        let names = visit(expression.base)
+        visitFilters(expression)
+        if let path = names, let first = path.first, !isBound(first), case .path(_, _, let range) = expression.base {
+            if printed.capacity == 0 { printed.reserveCapacity(Self.initialCapacity) }
+            printed.append(LiquidPrintedValue(path: path, range: range, firstFilter: expression.filters.first?.name))
+        }
+    }
+
+    /// An `assign`: its expression, then the name it binds.
+    mutating func visitAssign(_ expression: FilteredExpression, binding name: String) {
+        visit(expression)
+        bind(name)
+    }
+
+    /// A name bound by `assign` or `capture` (a `capture`'s once its body is read).
+    mutating func bind(_ name: String) { bound.insert(name) }
+
+    /// The condition of an `if`, `elsif` or `unless`.
+    mutating func visit(_ condition: Condition) {
+        for comparison in condition.comparisons {
+            visit(comparison.left)
+            if let (_, right) = comparison.comparison { visit(right) }
+        }
+    }
+
+    /// A `case` subject or a `when` candidate.
+    mutating func visitCase(_ expression: Expression) { visit(expression) }
 
     /// Whether `name` was bound by `assign` or `capture` (most templates bind nothing: no hashing then).
     private func isBound(_ name: String) -> Bool { !bound.isEmpty && bound.contains(name) }
@@ -74,6 +102,7 @@ struct Analysis {
 
     private mutating func visitFilters(_ expression: FilteredExpression) {
         for call in expression.filters {
+            if filters.capacity == 0 { filters.reserveCapacity(Self.initialCapacity) }
             filters.append(LiquidFilterReference(name: call.name, range: call.range))
             for argument in call.positional { visit(argument) }
             for (_, argument) in call.keywords { visit(argument) }
@@ -111,6 +140,7 @@ struct Analysis {
             }
         }
         if let first = path.first, !isBound(first) {
+            if variables.capacity == 0 { variables.reserveCapacity(Self.initialCapacity) }
             variables.append(LiquidVariableReference(path: path, range: range))
         }
         return namesOnly ? path : nil

@@ -41,9 +41,11 @@ extension LiquidTemplate {
             switch (left, right) {
             case (.none, .none): return true
             case (.closed(let l), .closed(let r)):
-                guard l.count == r.count else { return false }
-                // Both ranges lie within their buffers (`nextConstruct` returns ranges inside them).
-                for k in 0..<l.count where a[l.lowerBound + k] != b[r.lowerBound + k] { return false }
+                // Both ranges lie within their buffers (`nextConstruct` returns ranges inside them, each
+                // with a base address): `memcmp` reads `l.count` bytes from each range's start, within it.
+                guard l.count == r.count, let baseA = a.baseAddress, let baseB = b.baseAddress,
+                    memcmp(baseA + l.lowerBound, baseB + r.lowerBound, l.count) == 0
+                else { return false }
                 (i, j) = (l.upperBound, r.upperBound)
             default: return false
             }

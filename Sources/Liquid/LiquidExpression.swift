@@ -1,14 +1,18 @@
 /// A path segment: `.name` or `[expression]`.
+///
+/// An index is the one case boxed (`indirect`), which makes ``Expression`` a value of its own size: a
+/// name is a segment inline, and a bracket (rare) holds its expression out of line.
 enum PathSegment: Sendable {
     case property(String, Range<Int>)
-    case index(Expression)
+    indirect case index(Expression)
 }
 
 /// A primary expression: a literal or a variable path.
 ///
-/// `indirect`: an expression is copied as one reference wherever it goes (a node, a filter's
-/// arguments, a condition), which the walks over a template's nodes do at each node.
-indirect enum Expression: Sendable {
+/// Not `indirect`: no box is allocated (and freed) for each expression of a template. A copy retains
+/// what the case holds (a path's segments and its root's name, most often a small string held inline,
+/// which counts no reference; a literal's string) rather than one box.
+enum Expression: Sendable {
     case literal(Value, Range<Int>)
     /// A variable path: a root (a name or a bracketed expression) and segments.
     case path(root: PathSegment, segments: [PathSegment], range: Range<Int>)

@@ -84,6 +84,8 @@ extension LiquidTemplate {
     /// Each `assign` and `capture` in the template, in source order: the name it binds and the range of
     /// its (opening) tag.
     public var bindings: [(name: String, range: Range<Int>)] {
+        // Without an `assign` or `capture` tag (most templates) there is nothing to find: no walk.
+        guard bindsNames else { return [] }
         var found: [(String, Range<Int>)] = []
         func walk(_ nodes: [Node]) {
             for node in nodes {

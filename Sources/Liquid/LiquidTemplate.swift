@@ -14,11 +14,12 @@ public struct LiquidTemplate: Sendable {
         let outputs: [Range<Int>]
         let tags: [LiquidTagReference]
         let readsTextBetweenConstructs: Bool
+        let bindsNames: Bool
 
         init(
             source: String, nodes: [Node], variables: [LiquidVariableReference], filters: [LiquidFilterReference],
             printed: [LiquidPrintedValue], outputs: [Range<Int>], tags: [LiquidTagReference],
-            readsTextBetweenConstructs: Bool
+            readsTextBetweenConstructs: Bool, bindsNames: Bool
         ) {
             self.source = source
             self.nodes = nodes
@@ -28,6 +29,7 @@ public struct LiquidTemplate: Sendable {
             self.outputs = outputs
             self.tags = tags
             self.readsTextBetweenConstructs = readsTextBetweenConstructs
+            self.bindsNames = bindsNames
         }
     }
 
@@ -36,11 +38,11 @@ public struct LiquidTemplate: Sendable {
     init(
         source: String, nodes: [Node], variables: [LiquidVariableReference], filters: [LiquidFilterReference],
         printed: [LiquidPrintedValue], outputs: [Range<Int>], tags: [LiquidTagReference],
-        readsTextBetweenConstructs: Bool = false
+        readsTextBetweenConstructs: Bool = false, bindsNames: Bool = false
     ) {
         storage = Storage(
             source: source, nodes: nodes, variables: variables, filters: filters, printed: printed, outputs: outputs,
-            tags: tags, readsTextBetweenConstructs: readsTextBetweenConstructs)
+            tags: tags, readsTextBetweenConstructs: readsTextBetweenConstructs, bindsNames: bindsNames)
     }
 
     /// The template source.
@@ -61,6 +63,9 @@ public struct LiquidTemplate: Sendable {
     /// Whether a tag is one of ``readsTextBetweenConstructs`` (`case`, `comment`, `raw`…), as the parser
     /// found its tags: ``hasConstructs(alikeIn:)`` asks it without hashing every tag's name.
     var readsTextBetweenConstructs: Bool { storage.readsTextBetweenConstructs }
+    /// Whether a tag is `assign` or `capture`, as the parser found its tags: without one, ``bindings`` is
+    /// empty, known without walking the nodes.
+    var bindsNames: Bool { storage.bindsNames }
 
     /// Parses `source`, collecting every issue found; the template is `nil` when there is any.
     public static func parse(_ source: String) -> LiquidParseResult {
@@ -115,14 +120,12 @@ public struct LiquidTemplate: Sendable {
         var parser = TemplateParser(source: source, text: text)
         let nodes = parser.parse()
         guard parser.issues.isEmpty else { return LiquidParseResult(template: nil, issues: parser.issues) }
-        var analysis = Analysis()
-        // A variable printed or filtered, at least one an output: room for the usual case at once.
-        analysis.reserveCapacity(parser.outputs.count, extraVariables: parser.tags.count)
-        analysis.walk(nodes)
+        // The references, recorded by the parser as it made the nodes (``Analysis/walk(_:)`` of `nodes`).
+        let analysis = parser.analysis
         let template = LiquidTemplate(
             source: source, nodes: nodes, variables: analysis.variables, filters: analysis.filters,
             printed: analysis.printed, outputs: parser.outputs, tags: parser.tags,
-            readsTextBetweenConstructs: parser.readsTextBetweenConstructs)
+            readsTextBetweenConstructs: parser.readsTextBetweenConstructs, bindsNames: parser.bindsNames)
         return LiquidParseResult(template: template, issues: [])
     }
 
@@ -227,14 +230,17 @@ struct TemplateParser<Text: MarkupText> {
         var range: Range<Int>
         /// The tag that opens the block (`.other` for the root).
         var tag: TagName
-        var conditions: [Condition?] = []
+        /// The branches of an `if` or `unless`, each with its condition and opening tag; the body of the
+        /// last one is the parser's ``TemplateParser/body`` until the next branch or the end (one array a
+        /// block, rather than its conditions, tag ranges and bodies apart, zipped into branches at the end).
+        var branches: [Node.Branch] = []
         var whens: [[Expression]?] = []
-        /// The block's bodies closed so far: the one being filled is the parser's ``TemplateParser/body``.
+        /// The bodies of a `case` closed so far: the one being filled is the parser's ``TemplateParser/body``.
         var bodies: [[Node]] = []
         /// The body of the enclosing block, set aside while this one is open.
         var enclosing: [Node] = []
-        /// The tag that opens each body (`if`, `elsif`, `else`, `when`…), in order; the first is the
-        /// block's own tag (for `case`, the tag of its preamble).
+        /// The tag that opens each body of a `case` (`when`, `else`), in order; the first is the tag of its
+        /// preamble.
         var tagRanges: [Range<Int>] = []
         var caseSubject: Expression?
 
@@ -262,6 +268,11 @@ struct TemplateParser<Text: MarkupText> {
     /// Whether a tag of ``tags`` is `case`, `when`, `endcase`, `comment`, `raw` or `endraw`
     /// (`LiquidTemplate.readsTextBetweenConstructs`).
     var readsTextBetweenConstructs = false
+    /// Whether a tag of ``tags`` is `assign` or `capture` (`LiquidTemplate.bindsNames`).
+    var bindsNames = false
+    /// The variables and filters of the nodes made so far, in source order (``Analysis/walk(_:)`` of them,
+    /// once the template parses without issue).
+    var analysis = Analysis()
     /// The open blocks, the root first.
     private var stack: [Frame]
     /// The body being filled, of the innermost open block: held apart from ``stack``, so that a node is
@@ -280,11 +291,18 @@ struct TemplateParser<Text: MarkupText> {
         body.append(node)
     }
 
-    /// Closes the body being filled and opens the next body of the innermost block.
+    /// Closes the body being filled and opens the next body of the innermost block: an `if` or `unless`
+    /// gives the body to its last branch.
     private mutating func startBody() {
         var closed: [Node] = []
         swap(&closed, &body)
-        stack[stack.count - 1].bodies.append(closed)
+        let top = stack.count - 1
+        let branch = stack[top].branches.count - 1
+        if branch >= 0 {
+            stack[top].branches[branch].body = closed
+        } else {
+            stack[top].bodies.append(closed)
+        }
         reserveBody()
     }
 
@@ -362,6 +380,7 @@ struct TemplateParser<Text: MarkupText> {
                     var parser = try ExpressionParser(scalars, range: token.inner, reusing: &expressionTokens)
                     let expression = try parser.parseFiltered()
                     checkFilters(expression)
+                    analysis.visitOutput(expression)
                     append(.output(expression, range: token.scalarRange))
                 } catch {
                     issues.append(error)
@@ -377,6 +396,7 @@ struct TemplateParser<Text: MarkupText> {
                 tags.append(LiquidTagReference(name: scalars.name(of: token), range: token.scalarRange))
                 switch token.tag {
                 case .case, .when, .endcase, .comment, .raw, .endraw: readsTextBetweenConstructs = true
+                case .assign, .capture: bindsNames = true
                 default: break
                 }
                 if token.tag == .raw {
@@ -433,37 +453,37 @@ struct TemplateParser<Text: MarkupText> {
         switch token.tag {
         case .if, .unless:
             // Push first so that a malformed condition does not unbalance the blocks that follow.
-            var frame = Frame(kind: token.tag == .if ? .ifTag : .unlessTag, range: token.scalarRange, tag: token.tag)
-            // Room for an `else` (or an `elsif`) at once: these arrays live only while the block is open.
-            frame.conditions.reserveCapacity(2)
-            frame.conditions.append(nil)
-            frame.tagRanges.reserveCapacity(2)
-            frame.tagRanges.append(token.scalarRange)
-            frame.bodies.reserveCapacity(2)
-            push(frame)
+            push(Frame(kind: token.tag == .if ? .ifTag : .unlessTag, range: token.scalarRange, tag: token.tag))
+            // Room for an `else` (or an `elsif`) at once, made in the frame on the stack: a frame filled
+            // before it was pushed shared its branches with the copy pushed, and the first change copied them.
+            stack[stack.count - 1].branches.reserveCapacity(2)
+            stack[stack.count - 1].branches.append(Node.Branch(condition: nil, body: [], tagRange: token.scalarRange))
             var parser = try expressionParser()
-            stack[stack.count - 1].conditions[0] = try parser.parseCondition()
+            let condition = try parser.parseCondition()
+            analysis.visit(condition)
+            stack[stack.count - 1].branches[0].condition = condition
         case .elsif:
             guard let top = stack.last, top.kind == .ifTag || top.kind == .unlessTag else {
                 throw misplaced(token)
             }
-            stack[stack.count - 1].conditions.append(nil)
             startBody()
-            stack[stack.count - 1].tagRanges.append(token.scalarRange)
+            stack[stack.count - 1].branches.append(Node.Branch(condition: nil, body: [], tagRange: token.scalarRange))
             var parser = try expressionParser()
             let condition = try parser.parseCondition()
-            stack[stack.count - 1].conditions[stack[stack.count - 1].conditions.count - 1] = condition
+            analysis.visit(condition)
+            stack[stack.count - 1].branches[stack[stack.count - 1].branches.count - 1].condition = condition
         case .else:
             // Liquid ignores anything after `else`.
             let kind = stack.last?.kind
             guard kind == .ifTag || kind == .unlessTag || kind == .caseTag else { throw misplaced(token) }
+            startBody()
             if kind == .caseTag {
                 stack[stack.count - 1].whens.append(nil)
+                stack[stack.count - 1].tagRanges.append(token.scalarRange)
             } else {
-                stack[stack.count - 1].conditions.append(nil)
+                stack[stack.count - 1].branches.append(
+                    Node.Branch(condition: nil, body: [], tagRange: token.scalarRange))
             }
-            startBody()
-            stack[stack.count - 1].tagRanges.append(token.scalarRange)
         case .case:
             var frame = Frame(kind: .caseTag, range: token.scalarRange, tag: .case)
             // Room for the preamble and two branches at once: these arrays live only while the block is open.
@@ -475,6 +495,7 @@ struct TemplateParser<Text: MarkupText> {
             var parser = try expressionParser()
             let subject = try parser.parsePrimary()
             try parser.expectEnd()
+            analysis.visitCase(subject)
             stack[stack.count - 1].caseSubject = subject
         case .when:
             guard stack.last?.kind == .caseTag else { throw misplaced(token) }
@@ -488,6 +509,7 @@ struct TemplateParser<Text: MarkupText> {
                 candidates.append(try parser.parsePrimary())
             }
             try parser.expectEnd()
+            for candidate in candidates { analysis.visitCase(candidate) }
             stack[stack.count - 1].whens[stack[stack.count - 1].whens.count - 1] = candidates
         case .comment:
             push(Frame(kind: .comment, range: token.scalarRange, tag: .comment))
@@ -497,6 +519,7 @@ struct TemplateParser<Text: MarkupText> {
             try parser.expect(.assign, "`=`")
             let expression = try parser.parseFiltered()
             checkFilters(expression)
+            analysis.visitAssign(expression, binding: variable)
             append(.assign(name: variable, expression, range: token.scalarRange))
         case .capture:
             push(Frame(kind: .capture(""), range: token.scalarRange, tag: .capture))
@@ -560,21 +583,25 @@ struct TemplateParser<Text: MarkupText> {
         while stack.count - 1 > depth, let (frame, _) = pop() {
             report(.syntax, "`\(frame.name)` tag is never closed with `\(frame.endName)`", frame.range)
         }
-        guard let (frame, last) = pop() else { return }
-        var bodies = frame.bodies
-        bodies.append(last)
+        guard case (var frame, let last)? = pop() else { return }
         let range = frame.range.lowerBound..<token.scalarRange.upperBound
         switch frame.kind {
         case .root, .comment:
             break
         case .ifTag, .unlessTag:
-            let branches = zip(frame.conditions, bodies).enumerated().map { index, pair in
-                Node.Branch(condition: pair.0, body: pair.1, tagRange: Self.tagRange(frame, index))
-            }
-            let isBlank = bodies.allSatisfy { $0.allSatisfy(\.isBlank) }
+            // The last branch's body, given in place (`ParserSnapshotTests` holds the branches to those
+            // the parser of 749a534 zipped from the conditions, tag ranges and bodies kept apart).
+            var branches: [Node.Branch] = []
+            swap(&branches, &frame.branches)
+            if !branches.isEmpty { branches[branches.count - 1].body = last }
+            let isBlank = branches.allSatisfy { $0.body.allSatisfy(\.isBlank) }
             append(
                 .conditional(branches: branches, negateFirst: frame.kind == .unlessTag, isBlank: isBlank, range: range))
         case .caseTag:
+            // The last body appended in place: a copy of the frame's bodies, shared with the frame, grew a
+            // second buffer.
+            frame.bodies.append(last)
+            let bodies = frame.bodies
             let preamble = bodies.first ?? []
             if !preamble.allSatisfy({ if case .text = $0 { return $0.isBlank } else { return false } }) {
                 report(.syntax, "unexpected content between `case` and its first `when`", frame.range)
@@ -588,7 +615,9 @@ struct TemplateParser<Text: MarkupText> {
                 append(.caseTag(subject: subject, branches: branches, isBlank: isBlank, range: range))
             }
         case .capture(let name):
-            append(.capture(name: name, body: bodies.first ?? [], range: range))
+            // A capture has one body, the last (no `elsif`, `else` or `when` starts another in it).
+            analysis.bind(name)
+            append(.capture(name: name, body: last, range: range))
         }
     }
 

@@ -21,6 +21,20 @@ struct EscapeInsertionDifferentialTests {
         return markup
     }
 
+    /// The literals the byte version compares without a `String` are the scalar version's words, and
+    /// `isName` answers as the comparison of a `String`'s bytes it replaced (its definition).
+    @Test func literalNamesAreTheLiteralWords() {
+        #expect(LiquidTemplate.literalNames.map(\.description) == LiquidTemplate.literalWords)
+        let names: [StaticString] = ["raw", "comment", "capture", "assign", "true", "nil", ""]
+        for name in names {
+            for candidate in ["raw", "ra", "rawx", "comment", "capture", "assign", "true", "nil", "", "é", "Raw"] {
+                let bytes = Array(candidate.utf8)
+                let found = bytes.withUnsafeBufferPointer { LiquidTemplate.isName($0, name) }
+                #expect(found == bytes.elementsEqual(name.description.utf8), "\(candidate) \(name)")
+            }
+        }
+    }
+
     @Test func simpleAnswersAgreeWithTheParser() {
         var random = SplitMix64(state: 61)
         func next(_ bound: Int) -> Int { random.next(bound) }

@@ -146,6 +146,20 @@ struct ParserSnapshotTests {
         }
     }
 
+    /// The flag that spares ``LiquidTemplate/bindings`` its walk against its definition, the tags' names,
+    /// and the walk itself: without the flag, no binding.
+    @Test func bindingTagsAreFoundAsTheParserGoes() {
+        var random = SplitMix64(state: 7)
+        for _ in 0..<2_000 {
+            let source = Self.wellFormed(&random, depth: 0)
+            guard let template = LiquidTemplate.parse(source).template else { continue }
+            #expect(
+                template.bindsNames == template.tags.contains { $0.name == "assign" || $0.name == "capture" },
+                "\(source.debugDescription)")
+            if !template.bindsNames { #expect(template.bindings.isEmpty, "\(source.debugDescription)") }
+        }
+    }
+
     static let recordedWellFormed: UInt64 = 0xfe18_7c3c_7a82_d269
     static let recordedRandomPieces: UInt64 = 0x9701_72c1_1b97_0738
 }

@@ -98,6 +98,14 @@ public struct VariableCatalog: Sendable {
         return rest.count == 0 || (rest.count == 1 && rest.first.map(Self.computedProperties.contains) == true)
     }
 
+    /// `first.second` when it is one of ``names`` of two components, the catalog's own string (no string
+    /// made, nor validated); `nil` otherwise, or when either is not ASCII (an ASCII string equals another
+    /// exactly when their bytes are equal: the name returned has the bytes `first`, `.`, `second`).
+    func joinedName(_ first: String, _ second: String) -> String? {
+        guard let byLength = namesByLength, Self.scan(first).isASCII, Self.scan(second).isASCII else { return nil }
+        return byLength.pairName(first, second)
+    }
+
     /// Whether `path`, joined with `.`, names a checkbox field (a list): ``listNames`` asked without
     /// joining when the path is two segments without a `.` (list names are `contact.` and a field id).
     func isListField(_ path: [String]) -> Bool {
@@ -186,6 +194,8 @@ struct NamesByLength: Sendable {
     struct Namespace: Sendable {
         var first: Component
         var seconds: [Component]
+        /// For each of ``seconds``, the whole name (`first.second`), as the catalog holds it.
+        var names: [String] = []
     }
 
     /// The longest list kept: past it, hashing costs less than comparing lengths.
@@ -212,6 +222,7 @@ struct NamesByLength: Sendable {
             for second in seconds.sorted() {
                 guard let second = component(second) else { return nil }
                 namespace.seconds.append(second)
+                namespace.names.append(first.text + "." + second.text)
             }
             pairs.append(namespace)
         }
@@ -228,6 +239,21 @@ struct NamesByLength: Sendable {
 
     /// Whether ASCII `name` is a name of one component.
     func containsSingle(_ name: String) -> Bool { Self.holds(single, name) }
+
+    /// The name whose two components are ASCII `first` and `second` (`first.second`), as held here; `nil`
+    /// when there is none.
+    func pairName(_ first: String, _ second: String) -> String? {
+        let length = first.utf8.count
+        for namespace in pairs where namespace.first.length == length && namespace.first.text == first {
+            let secondLength = second.utf8.count
+            for index in namespace.seconds.indices {
+                let component = namespace.seconds[index]
+                if component.length == secondLength && component.text == second { return namespace.names[index] }
+            }
+            return nil
+        }
+        return nil
+    }
 
     /// Whether ASCII `first` and `second` are the two components of a name.
     func containsPair(_ first: String, _ second: String) -> Bool {

@@ -382,7 +382,7 @@ struct TemplateRules {
                     "choose another name for the variable (e.g. `my_\(binding.name)`): the footer and the legal checks read `\(binding.name)` as the sender provides it"
             )
         }
-        if keepsRenderings { findings.reads[key] = Self.reads(of: template.variables) }
+        if keepsRenderings { findings.reads[key] = Self.reads(of: template.variables, catalog: variables) }
         let unknown = template.variables.filter { !variables.allows($0.path) }
         findings.liquid[key] = ParsedLiquid(template: template, readsOnlyKnownVariables: unknown.isEmpty)
         for (number, reference) in unknown.prefix(Self.maxReportsPerText).enumerated() {
@@ -572,6 +572,31 @@ struct TemplateRules {
             case 1: used.insert(path[0])
             default:
                 var name = joined(path[0], path[1])
+                if path.count > 2 {
+                    used.insert(name)
+                    for segment in path.dropFirst(2) {
+                        name += "."
+                        name += segment
+                    }
+                }
+                used.insert(name)
+            }
+        }
+        return used
+    }
+
+    /// ``reads(of:)``, the names of two segments that `catalog` holds given as its own strings
+    /// (``VariableCatalog/joinedName(_:_:)``): the same names, byte for byte, none made again for each
+    /// text (`ReadsByCatalogTests`).
+    static func reads(of references: [LiquidVariableReference], catalog: VariableCatalog) -> Set<String> {
+        var used = Set<String>(minimumCapacity: references.count * 2)
+        for reference in references {
+            let path = reference.path
+            switch path.count {
+            case 0: used.insert("")
+            case 1: used.insert(path[0])
+            default:
+                var name = catalog.joinedName(path[0], path[1]) ?? joined(path[0], path[1])
                 if path.count > 2 {
                     used.insert(name)
                     for segment in path.dropFirst(2) {
