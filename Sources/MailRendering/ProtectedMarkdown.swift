@@ -74,7 +74,7 @@ final class ProtectedMarkdown: Sendable {
         self.continuationOffsets = layout.continuationOffsets
         // Without a placeholder the text is the source, byte for byte: the source itself, not made again (and
         // validated again) from its bytes.
-        self.text = layout.placeholders.isEmpty ? source : String(decoding: layout.output, as: UTF8.self)
+        self.text = layout.placeholders.isEmpty ? source : UTF8Text.string(layout.output)
         self.textBytes = layout.output
         self.placeholders = layout.placeholders
         self.blockOutputs = layout.blockOutputs
@@ -181,8 +181,7 @@ final class ProtectedMarkdown: Sendable {
             byteCursor = upperByte
             // The construct's bytes are its scalars' UTF-8: the same string `ScalarText.string` makes of them.
             // Both bounds are scalar boundaries within the source's bytes.
-            let text = String(
-                decoding: UnsafeBufferPointer(rebasing: sourceBytes[lowerByte..<upperByte]), as: UTF8.self)
+            let text = UTF8Text.string(UnsafeBufferPointer(rebasing: sourceBytes[lowerByte..<upperByte]))
             constructBytes.append(lowerByte..<upperByte)
             let index = placeholders.count
             units.append(.token(index, construct.range))
