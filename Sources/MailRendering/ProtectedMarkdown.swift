@@ -56,21 +56,22 @@ final class ProtectedMarkdown: Sendable {
     private let continuationOffsets: [Int]
 
     init(source: String) {
-        let sourceBytes = Array(source.utf8)
         var prefix = Self.defaultPrefix
         var prefixBytes = Self.defaultPrefixBytes
-        // The byte search is a quick "no": a Character match is always a byte match too.
-        while sourceBytes.withUnsafeBufferPointer({ Self.containsBytes(prefixBytes, in: $0) }), source.contains(prefix)
-        {
-            prefix = "L" + String(repeating: "Q", count: prefix.count - 1) + "Z"
-            prefixBytes = Array(prefix.utf8)
+        // The source's bytes read in place (a native String: no copy of them made).
+        var contiguous = source
+        let layout = contiguous.withUTF8 { sourceBytes in
+            // The byte search is a quick "no": a Character match is always a byte match too.
+            while Self.containsBytes(prefixBytes, in: sourceBytes), source.contains(prefix) {
+                prefix = "L" + String(repeating: "Q", count: prefix.count - 1) + "Z"
+                prefixBytes = Array(prefix.utf8)
+            }
+            let usesDefaultTokens = prefixBytes == Self.defaultPrefixBytes
+            return Self.layout(
+                source: sourceBytes, prefix: prefix, prefixBytes: prefixBytes, usesDefaultTokens: usesDefaultTokens)
         }
         self.prefix = prefix
         self.prefixBytes = prefixBytes
-        let usesDefaultTokens = prefixBytes == Self.defaultPrefixBytes
-        let layout = sourceBytes.withUnsafeBufferPointer {
-            Self.layout(source: $0, prefix: prefix, prefixBytes: prefixBytes, usesDefaultTokens: usesDefaultTokens)
-        }
         self.continuationOffsets = layout.continuationOffsets
         // Without a placeholder the text is the source, byte for byte: the source itself, not made again (and
         // validated again) from its bytes.

@@ -213,6 +213,8 @@ extension MailMarkdown {
             i += 2
         }
         let index = markers.count
+        // Room for a few markers at the first (emphasis comes in pairs), not grown marker by marker.
+        if markers.isEmpty { markers.reserveCapacity(8) }
         if activeStyles & marker.style.rawValue != 0 {
             // Closing: `**` closing inside an open italic before `*`/`_` is an italic close.
             if marker.style == .bold, activeStyles & Style.italic.rawValue != 0, i < end,
