@@ -188,6 +188,8 @@ extension EmailTheme {
                 let next = bytes[i + 1]
                 if next == UInt8(ascii: "{"), outputsClosed {
                     if let end = close(UInt8(ascii: "}"), from: i + 2) {
+                        // Room for a few ranges at the first (most fragments with Liquid hold several).
+                        if ranges.isEmpty { ranges.reserveCapacity(8) }
                         ranges.append(i..<end)
                         i = end
                         continue
@@ -214,6 +216,7 @@ extension EmailTheme {
                         }
                     }
                     if startsName("raw") || startsName("comment") { return nil }
+                    if ranges.isEmpty { ranges.reserveCapacity(8) }
                     ranges.append(i..<end)
                     i = end
                     continue

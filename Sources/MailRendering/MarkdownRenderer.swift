@@ -920,7 +920,7 @@ struct MarkdownConversion {
         }
         switch outcome {
         case .unchanged: return inkHTML
-        case .spliced(let bytes): return String(decoding: bytes, as: UTF8.self)
+        case .spliced(let bytes): return UTF8Text.string(bytes)
         case .notOfThatShape, nil: return nil
         }
     }
@@ -954,7 +954,7 @@ struct MarkdownConversion {
                     end.withUTF8Buffer({ holds($0, at: titleEnd) })
                 else { return nil }
                 // Both bounds are next to ASCII bytes of the match: scalar boundaries.
-                return String(decoding: UnsafeBufferPointer(rebasing: html[titleStart..<titleEnd]), as: UTF8.self)
+                return UTF8Text.string(UnsafeBufferPointer(rebasing: html[titleStart..<titleEnd]))
             }
         }
         if let title { return title }
@@ -1076,7 +1076,7 @@ struct MarkdownConversion {
         }
         // Nothing unwrapped: the HTML as it is (every paragraph kept, in order).
         guard let unwrapped else { return html }
-        return String(decoding: unwrapped, as: UTF8.self)
+        return UTF8Text.string(unwrapped)
     }
 
     /// `unwrapTagParagraphs(in:document:)` by Characters: the definition, and the path for text

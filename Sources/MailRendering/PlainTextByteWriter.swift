@@ -377,7 +377,7 @@ extension PlainTextWriter {
                 guard let valueEnd = firstOffset(of: UInt8(ascii: "\""), in: (valueStart + 1)..<end) else { break }
                 let key = index..<equals
                 func value() -> String {
-                    String(decoding: UnsafeBufferPointer(rebasing: bytes[(valueStart + 1)..<valueEnd]), as: UTF8.self)
+                    UTF8Text.string(UnsafeBufferPointer(rebasing: bytes[(valueStart + 1)..<valueEnd]))
                 }
                 if isKey(key, "href") {
                     attributes.href = value()
@@ -1060,9 +1060,9 @@ extension PlainTextWriter {
             guard let last = output.last else { return "" }
             if last < 0x80, last != 0x20, last != 0x0A {
                 output.append(0x0A)
-                return String(decoding: output, as: UTF8.self)
+                return UTF8Text.string(output)
             }
-            var text = String(decoding: output, as: UTF8.self)
+            var text = UTF8Text.string(output)
             while text.last == "\n" || text.last == " " { text.removeLast() }
             if !text.isEmpty { text += "\n" }
             return text

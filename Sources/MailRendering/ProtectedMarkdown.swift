@@ -56,25 +56,26 @@ final class ProtectedMarkdown: Sendable {
     private let continuationOffsets: [Int]
 
     init(source: String) {
-        let sourceBytes = Array(source.utf8)
         var prefix = Self.defaultPrefix
         var prefixBytes = Self.defaultPrefixBytes
-        // The byte search is a quick "no": a Character match is always a byte match too.
-        while sourceBytes.withUnsafeBufferPointer({ Self.containsBytes(prefixBytes, in: $0) }), source.contains(prefix)
-        {
-            prefix = "L" + String(repeating: "Q", count: prefix.count - 1) + "Z"
-            prefixBytes = Array(prefix.utf8)
+        // The source's bytes read in place (a native String: no copy of them made).
+        var contiguous = source
+        let layout = contiguous.withUTF8 { sourceBytes in
+            // The byte search is a quick "no": a Character match is always a byte match too.
+            while Self.containsBytes(prefixBytes, in: sourceBytes), source.contains(prefix) {
+                prefix = "L" + String(repeating: "Q", count: prefix.count - 1) + "Z"
+                prefixBytes = Array(prefix.utf8)
+            }
+            let usesDefaultTokens = prefixBytes == Self.defaultPrefixBytes
+            return Self.layout(
+                source: sourceBytes, prefix: prefix, prefixBytes: prefixBytes, usesDefaultTokens: usesDefaultTokens)
         }
         self.prefix = prefix
         self.prefixBytes = prefixBytes
-        let usesDefaultTokens = prefixBytes == Self.defaultPrefixBytes
-        let layout = sourceBytes.withUnsafeBufferPointer {
-            Self.layout(source: $0, prefix: prefix, prefixBytes: prefixBytes, usesDefaultTokens: usesDefaultTokens)
-        }
         self.continuationOffsets = layout.continuationOffsets
         // Without a placeholder the text is the source, byte for byte: the source itself, not made again (and
         // validated again) from its bytes.
-        self.text = layout.placeholders.isEmpty ? source : String(decoding: layout.output, as: UTF8.self)
+        self.text = layout.placeholders.isEmpty ? source : UTF8Text.string(layout.output)
         self.textBytes = layout.output
         self.placeholders = layout.placeholders
         self.blockOutputs = layout.blockOutputs
@@ -181,8 +182,7 @@ final class ProtectedMarkdown: Sendable {
             byteCursor = upperByte
             // The construct's bytes are its scalars' UTF-8: the same string `ScalarText.string` makes of them.
             // Both bounds are scalar boundaries within the source's bytes.
-            let text = String(
-                decoding: UnsafeBufferPointer(rebasing: sourceBytes[lowerByte..<upperByte]), as: UTF8.self)
+            let text = UTF8Text.string(UnsafeBufferPointer(rebasing: sourceBytes[lowerByte..<upperByte]))
             constructBytes.append(lowerByte..<upperByte)
             let index = placeholders.count
             units.append(.token(index, construct.range))
@@ -997,33 +997,38 @@ final class ProtectedMarkdown: Sendable {
 
     /// ``replacingTokens(in:_:)`` with the replacement of placeholder `index` given by `replacement(index)`: no
     /// placeholder copied to be handed over, where the replacement reads only a part of it.
+    ///
+    /// The result is written as bytes (the text's between the tokens, each replacement's) and made a `String`
+    /// once (``UTF8Text/string(_:)-(UnsafeBufferPointer<UInt8>)``): appending `Substring`s and `String`s to a
+    /// `String` cost far more a token.
     func replacingTokens(in string: some StringProtocol, byIndex replacement: (Int) -> String) -> String {
         let substring = Substring(string)
-        let utf8 = substring.utf8
         let prefix = prefixBytes
         let placeholderCount = placeholders.count
-        var result = ""
-        var last = substring.startIndex
+        var result: [UInt8] = []
         var found = false
-        let fast: Bool? = utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            Self.scanTokens(bytes, prefix: prefix, placeholderCount: placeholderCount) { range, index in
+        let fast: Bool? = substring.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            var last = 0
+            let scanned = Self.scanTokens(bytes, prefix: prefix, placeholderCount: placeholderCount) { range, index in
                 if !found {
                     found = true
                     // Room for the text and some growth from the replacements (most are the placeholders' own
                     // sources, longer than their tokens).
                     result.reserveCapacity(bytes.count + bytes.count / 4 + 16)
                 }
-                // Token bounds are next to ASCII bytes of the token: scalar boundaries of `substring`.
-                let lower = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
-                result.append(contentsOf: substring[last..<lower])
-                result.append(replacement(index))
-                last = utf8.index(lower, offsetBy: range.count)
+                // `last <= range.lowerBound <= bytes.count`: the scan reports tokens in order, within `bytes`.
+                result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[last..<range.lowerBound]))
+                var replaced = replacement(index)
+                replaced.withUTF8 { result.append(contentsOf: $0) }
+                last = range.upperBound
             }
+            if scanned, found { result.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[last...])) }
+            return scanned
         }
         guard fast == true else { return replacingTokensByTokenList(in: substring, byToken: { replacement($0.index) }) }
         guard found else { return String(substring) }
-        result.append(contentsOf: substring[last...])
-        return result
+        // Valid UTF-8: the text's bytes cut next to the ASCII bytes of its tokens, and whole strings.
+        return UTF8Text.string(result)
     }
 
     /// ``replacingTokens(in:_:)`` over the list of ``tokens(in:)``: the definition.

@@ -195,7 +195,7 @@ public enum Typography: Sendable, Hashable {
         }
         guard changed else { return nil }
         copy(runStart, count)
-        return String(decoding: result, as: UTF8.self)
+        return UTF8Text.string(result)
     }
 }
 

@@ -301,6 +301,8 @@ extension MailMarkdown {
                     j += 1
                     if skipSameLineWhitespace(&j) > 0 {
                         i = j
+                        // Room for a few items at the first, not grown item by item.
+                        if list.items.isEmpty { list.items.reserveCapacity(4) }
                         list.items.append(ListItem(text: readLine(at: &i)))
                         continue
                     }
@@ -316,6 +318,7 @@ extension MailMarkdown {
                 guard c == list.marker else { break loop }
                 i += 1
                 _ = skipSameLineWhitespace(&i)
+                if list.items.isEmpty { list.items.reserveCapacity(4) }
                 list.items.append(ListItem(text: readLine(at: &i)))
             default:
                 guard addTextToLastItem(&list, &i, &self) else { return nil }

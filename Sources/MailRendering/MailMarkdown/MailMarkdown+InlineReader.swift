@@ -36,15 +36,25 @@ extension MailMarkdown {
         while i < end {
             let c = bytes[i]
             if plain[Int(c)] {
-                // Letters, digits and most punctuation: nothing to decide, for the whole run of them
-                // (read on the buffer: `j` stays below `end`, at most `bytes.count`).
+                // Letters, digits and most punctuation: nothing to decide, for the whole run of them, and of
+                // the single spaces between them: a space before a plain byte only moves past (the step
+                // below), and each plain byte resets `spaces` (read on the buffer: `j` and `j + 1` are read
+                // below `end`, at most `bytes.count`).
                 spaces = 0
                 let start = i + 1
                 let end = self.end
                 i = bytes.withUnsafeBufferPointer { buffer in
                     plain.withUnsafeBufferPointer { plain in
                         var j = start
-                        while j < end, plain[Int(buffer[j])] { j += 1 }
+                        while j < end {
+                            if plain[Int(buffer[j])] {
+                                j += 1
+                            } else if buffer[j] == 0x20, j + 1 < end, plain[Int(buffer[j + 1])] {
+                                j += 2
+                            } else {
+                                break
+                            }
+                        }
                         return j
                     }
                 }
@@ -213,6 +223,8 @@ extension MailMarkdown {
             i += 2
         }
         let index = markers.count
+        // Room for a few markers at the first (emphasis comes in pairs), not grown marker by marker.
+        if markers.isEmpty { markers.reserveCapacity(8) }
         if activeStyles & marker.style.rawValue != 0 {
             // Closing: `**` closing inside an open italic before `*`/`_` is an italic close.
             if marker.style == .bold, activeStyles & Style.italic.rawValue != 0, i < end,

@@ -123,7 +123,7 @@ extension MailMarkdown {
             case .autolink, .lessThan: continue
             }
         }
-        return String(decoding: skeleton, as: UTF8.self)
+        return UTF8Text.string(skeleton)
     }
 }
 

@@ -157,12 +157,55 @@ extension MailMarkdown {
     /// the line's end, or at a `(` known to be unmatched (nothing below it on the stack can be matched
     /// either), all left on the stack then unmatched; it jumps over a `(` already matched, a balanced span.
     /// ``ScanTableDifferentialTests`` holds it to ``parenthesisTable()``.
+    ///
+    /// The first `(` asked about is matched by a scan of its own, without the table (most bodies ask once, for
+    /// their one link, and the table, a slot a byte, cost more than that scan): the scan from `open` over a
+    /// table of -2 alone, where every `(` is pushed and every `)` pops, so `open` is matched by the `)` that
+    /// brings the depth back to zero, unless a line ends first. The table is made from the second on; the
+    /// first scan is then made again at most once, and the reads stay linear.
     mutating func matchingParenthesis(of open: Int) -> Int? {
         guard open >= 0, open < end, bytes[open] == 0x28 else { return nil }
-        if parenMatches.isEmpty { parenMatches = [Int32](repeating: -2, count: end + 1) }
+        if parenMatches.isEmpty {
+            guard askedParenthesis else {
+                askedParenthesis = true
+                return firstMatchingParenthesis(of: open)
+            }
+            parenMatches = [Int32](repeating: -2, count: end + 1)
+        }
         if parenMatches[open] == -2 { resolveParentheses(from: open) }
         let match = Int(parenMatches[open])
         return match >= 0 ? match : nil
+    }
+
+    /// The `)` matching the `(` at `open` on its line, by the scan of ``resolveParentheses(from:)`` over a table
+    /// where nothing is resolved yet: a depth instead of the stack (no table, no array).
+    private func firstMatchingParenthesis(of open: Int) -> Int? {
+        let end = self.end
+        return bytes.withUnsafeBufferPointer { bytes -> Int? in
+            // `end <= bytes.count` (the init trims it from `bytes.count`): every index read is checked against
+            // `end` first.
+            var depth = 0
+            var i = open
+            while i < end {
+                let b = bytes[i]
+                if b == 0x28 {
+                    depth += 1
+                } else if b == 0x29 {
+                    if depth > 0 {
+                        depth -= 1
+                        if depth == 0 { return i }
+                    }
+                } else if b >= 0x0A && b <= 0x0D {
+                    return nil
+                } else if b == 0xC2, i + 1 < end, bytes[i + 1] == 0x85 {
+                    return nil  // U+0085
+                } else if b == 0xE2, i + 2 < end, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
+                    return nil  // U+2028, U+2029
+                }
+                i += 1
+            }
+            return nil
+        }
     }
 
     /// Resolves the `(` at `open` (not resolved yet) and every `(` the scan from it passes.

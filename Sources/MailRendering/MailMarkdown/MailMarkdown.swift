@@ -235,6 +235,9 @@ struct MailMarkdown {
     var entityStops: [Int32] = []
     var bracketStops: [Int32] = []
     var parenMatches: [Int32] = []
+    /// Whether ``matchingParenthesis(of:)`` was asked about a `(` already (it makes ``parenMatches`` from the
+    /// second one on).
+    var askedParenthesis = false
 
     /// Reads `text` (trailing spaces and tabs ignored, as the caller always did for Ink).
     init(_ text: String) {

@@ -14,7 +14,7 @@ extension MailMarkdown {
         // The HTML is the text and its markup: room for both at once, rather than a regrowth at each doubling.
         writer.out.reserveCapacity(end + end / 4 + 64)
         for block in blocks { writer.write(block) }
-        return String(decoding: writer.out, as: UTF8.self)
+        return UTF8Text.string(writer.out)
     }
 }
 
@@ -115,7 +115,7 @@ struct MailMarkdownHTMLWriter {
             html.append(0x3E)
             for range in content { HTMLEscaper.append(.text, reader.bytes[range], to: &html) }
             html += Array("</code></pre>".utf8)
-            var rewritten = hooks.codeBlock(raw, String(decoding: html, as: UTF8.self))
+            var rewritten = hooks.codeBlock(raw, UTF8Text.string(html))
             rewritten.withUTF8 { out.append(contentsOf: $0) }
         case .rule:
             append("<hr>")
@@ -165,7 +165,7 @@ struct MailMarkdownHTMLWriter {
                 var html: [UInt8] = Array("<code>".utf8)
                 HTMLEscaper.append(.text, reader.bytes[content], to: &html)
                 html += Array("</code>".utf8)
-                var rewritten = hooks.inlineCode(raw, String(decoding: html, as: UTF8.self))
+                var rewritten = hooks.inlineCode(raw, UTF8Text.string(html))
                 rewritten.withUTF8 { out.append(contentsOf: $0) }
             case .link(let index):
                 writeLink(index)
@@ -207,7 +207,7 @@ struct MailMarkdownHTMLWriter {
             append("</a>")
         }
         swap(&out, &html)
-        var rewritten = hooks.link(link.raw, String(decoding: html, as: UTF8.self), link.isImage)
+        var rewritten = hooks.link(link.raw, UTF8Text.string(html), link.isImage)
         rewritten.withUTF8 { out.append(contentsOf: $0) }
     }
 
