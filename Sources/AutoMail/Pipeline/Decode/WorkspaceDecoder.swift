@@ -160,7 +160,7 @@ package enum WorkspaceDecoder {
             into: &bag)
         {
             localesRange = pair.key.range
-            locales = decodeTemplateLocales(localesReader, owner: reader.subject, into: &bag)
+            locales = decodeTemplateLocales(localesReader, owner: reader.subjectParts, into: &bag)
         }
         reader.reportUnknownKeys(into: &bag)
         return Template(
@@ -210,7 +210,8 @@ package enum WorkspaceDecoder {
 
     /// One item of a triggers file's list, as ``decodeTriggers(_:file:into:)`` decodes it (a mapping).
     static func decodeStreamedTrigger(_ item: YAMLNode, file: String, into bag: inout DiagnosticBag) -> Trigger? {
-        guard var reader = MappingReader(item, kind: .trigger, subject: "trigger") else { return nil }
+        guard let pairs = item.pairs else { return nil }
+        var reader = MappingReader(pairs, range: item.range, kind: .trigger, subject: "trigger")
         let trigger = decodeTrigger(&reader, file: file, into: &bag)
         reader.reportUnknownKeys(into: &bag)
         return trigger
