@@ -295,13 +295,11 @@ struct MappingReader {
         guard let (_, items) = sequence(key, required: required, nonEmpty: nonEmpty, example: example, into: &bag)
         else { return nil }
         var result: [V] = []
+        // One allocation: the array grew one, two, four items at a time.
+        result.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
             guard let itemPairs = item.pairs else {
-                bag.report(
-                    .wrongType,
-                    "expected a mapping for item \(index + 1) of `\(key)`, found \(ValueKind<Int>.article(item.kindDescription))",
-                    at: item.range,
-                    help: "write each item of `\(key)` as `- id: my-id` followed by its other keys, indented")
+                Self.reportNotMappingItem(item, at: index, of: key, into: &bag)
                 continue
             }
             var reader = MappingReader(itemPairs, range: item.range, kind: kind, subject: noun)
@@ -309,6 +307,36 @@ struct MappingReader {
             reader.reportUnknownKeys(into: &bag)
         }
         return result
+    }
+
+    /// How many items of the sequence at `key` are mappings, every other item reported (AM203) as
+    /// ``items(_:kind:noun:required:nonEmpty:example:into:_:)`` reports it: its count of mappings whose keys
+    /// are all already read (a triggers file's list, whose mappings were decoded and emptied as they were
+    /// parsed, so that no key is left to read or report), without a reader for each.
+    mutating func mappingCount(
+        _ key: String, required: Bool, nonEmpty: Bool, example: String, into bag: inout DiagnosticBag
+    ) -> Int? {
+        guard let (_, items) = sequence(key, required: required, nonEmpty: nonEmpty, example: example, into: &bag)
+        else { return nil }
+        var count = 0
+        for (index, item) in items.enumerated() {
+            guard item.pairs != nil else {
+                Self.reportNotMappingItem(item, at: index, of: key, into: &bag)
+                continue
+            }
+            count += 1
+        }
+        return count
+    }
+
+    /// Reports AM203 for `item`, item `index` of the sequence at `key`, which is not a mapping.
+    private static func reportNotMappingItem(
+        _ item: YAMLNode, at index: Int, of key: String, into bag: inout DiagnosticBag
+    ) {
+        bag.report(
+            .wrongType,
+            "expected a mapping for item \(index + 1) of `\(key)`, found \(ValueKind<Int>.article(item.kindDescription))",
+            at: item.range, help: "write each item of `\(key)` as `- id: my-id` followed by its other keys, indented")
     }
 
     // MARK: Nested mappings

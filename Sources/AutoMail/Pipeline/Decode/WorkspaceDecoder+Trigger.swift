@@ -3,9 +3,6 @@ import Diagnostics
 import YAMLSource
 
 extension MappingKind {
-    /// A trigger already decoded as its file was read: the empty mapping left in its place.
-    static let streamedTrigger = MappingKind("trigger", keys: [])
-
     static let trigger = MappingKind(
         "trigger",
         keys: [

@@ -189,11 +189,7 @@ package enum WorkspaceDecoder {
             // The list is still checked (its key, its kind, each item's kind); its mappings, now empty,
             // were each decoded into the next of `streamed`, which is returned as it is (no copy).
             let mappings =
-                reader.items(
-                    "triggers", kind: .streamedTrigger, noun: "trigger", required: true, nonEmpty: false,
-                    example: example,
-                    into: &bag
-                ) { _, _ in () }?.count ?? 0
+                reader.mappingCount("triggers", required: true, nonEmpty: false, example: example, into: &bag) ?? 0
             triggers = mappings == streamed.count ? streamed : Array(streamed.prefix(mappings))
         } else {
             triggers =
