@@ -31,7 +31,10 @@ final class MappingKind: Sendable {
 /// Every read reports what is wrong (missing, empty, wrong type, malformed) and returns what could be
 /// used, so a decoder never stops at the first problem. Duplicate keys are reported by the YAML stage;
 /// the reader uses the first occurrence.
-struct MappingReader {
+///
+/// Not copyable: a reader is made, read and dropped in one place, and one held in a variable was copied
+/// there from the reader made (its eight references retained), the copy made destroyed.
+struct MappingReader: ~Copyable {
     /// The mapping's range.
     let range: SourceRange
     /// What the mapping is, as messages name it (`trigger`, then `trigger `welcome`` once the id is read),
@@ -341,11 +344,12 @@ struct MappingReader {
 
     // MARK: Nested mappings
 
-    /// A reader over the mapping at `key`, anchored at that key; AM202/AM208/AM203 as for scalars.
+    /// A reader over the mapping at `key`, anchored at that key (its ``anchor`` is the key's range, its
+    /// ``range`` the mapping's); AM202/AM208/AM203 as for scalars.
     mutating func mapping(
         _ key: String, kind: MappingKind?, subject: String, required: Bool, example: String,
         into bag: inout DiagnosticBag
-    ) -> (pair: YAMLPair, reader: MappingReader)? {
+    ) -> MappingReader? {
         guard let i = presentIndex(key, required: required, example: example, into: &bag) else { return nil }
         // The value's pairs taken out once: the pair is not copied to be looked at.
         guard let mappingPairs = pairs[i].value.pairs else {
@@ -354,9 +358,8 @@ struct MappingReader {
                 example: "write `\(key):` followed by indented keys", into: &bag)
             return nil
         }
-        let reader = MappingReader(
+        return MappingReader(
             mappingPairs, range: pairs[i].value.range, kind: kind, subject: subject, anchor: pairs[i].key.range)
-        return (pairs[i], reader)
     }
 
     /// A mapping locale → Liquid text (`footer`, `data_origin`). Locales are checked (AM206); values

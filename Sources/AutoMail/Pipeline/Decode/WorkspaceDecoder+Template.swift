@@ -8,7 +8,7 @@ extension MappingKind {
 extension WorkspaceDecoder {
     /// The entries of a template's `locales` mapping: locale → {subject, body, footer?}.
     static func decodeTemplateLocales(
-        _ locales: MappingReader, owner: (noun: String, named: String?),
+        _ locales: borrowing MappingReader, owner: (noun: String, named: String?),
         into bag: inout DiagnosticBag
     ) -> [TemplateLocale] {
         let pairs = locales.pairs

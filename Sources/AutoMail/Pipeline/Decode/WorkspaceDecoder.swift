@@ -155,11 +155,11 @@ package enum WorkspaceDecoder {
         let purpose = reader.optional("purpose", as: .id(example: "mobilisation"), into: &bag)
         var locales: [TemplateLocale] = []
         var localesRange: SourceRange?
-        if let (pair, localesReader) = reader.mapping(
+        if let localesReader = reader.mapping(
             "locales", kind: nil, subject: "`locales`", required: true, example: "{fr: {subject: …, body: …}}",
             into: &bag)
         {
-            localesRange = pair.key.range
+            localesRange = localesReader.anchor
             locales = decodeTemplateLocales(localesReader, owner: reader.subjectParts, into: &bag)
         }
         reader.reportUnknownKeys(into: &bag)
