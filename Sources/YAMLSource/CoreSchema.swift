@@ -22,6 +22,9 @@ public enum CoreSchema {
         // Every special form below has at most 5 bytes, and every number starts with a sign, a dot or a
         // digit: any other text is a string, decided without comparing or copying it.
         if text.utf8.count > 5, let first = text.utf8.first, !startsNumber(first) { return .string(text) }
+        // A decimal integer of at most 18 digits (a priority, a count) is read on its bytes: what the path
+        // below gives it (`Int(text)`), without an array of its bytes.
+        if let value = smallDecimal(text) { return .int(value) }
         var utf8 = Array(text.utf8)
         // Every special form starts with a byte that is not a digit: a number (`1000`, a priority) skips
         // the comparisons with them.
@@ -68,6 +71,23 @@ public enum CoreSchema {
         }
         if let value = Double(String(decoding: utf8, as: UTF8.self)) { return .float(value) }
         return .string(text)
+    }
+
+    /// The value of `text` when it matches `[-+]?[0-9]{1,18}`: `Int(text)`, which never overflows for 18
+    /// digits; `nil` for any other text (`CoreSchemaTests` holds it to `Int(text)`).
+    static func smallDecimal(_ text: String) -> Int? {
+        let utf8 = text.utf8
+        guard let first = utf8.first, utf8.count <= 19 else { return nil }
+        let negative = first == UInt8(ascii: "-")
+        let signed = negative || first == UInt8(ascii: "+")
+        let digits = utf8.count - (signed ? 1 : 0)
+        guard digits >= 1, digits <= 18 else { return nil }
+        var value = 0
+        for byte in utf8.dropFirst(signed ? 1 : 0) {
+            guard isDigit(byte) else { return nil }
+            value = value * 10 + Int(byte - 0x30)
+        }
+        return negative ? -value : value
     }
 
     /// Whether `s` matches `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`.

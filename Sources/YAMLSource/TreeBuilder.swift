@@ -152,11 +152,16 @@ struct TreeBuilder {
             if data.style == YAML_LITERAL_SCALAR_STYLE || data.style == YAML_FOLDED_SCALAR_STYLE {
                 trim(&r, style: data.style)
             }
-            // The text goes along: were the scalar a key, it is checked on it, not on a copy of the scalar.
+            // A key is checked on its text before the text moves into its node (the text went along to
+            // `attach`: a copy retained and released for every scalar).
             let scalarStyle = style(data.style)
+            var keyAccepted: Bool?
+            if let top = stack.indices.last, stack[top].isMapping, !stack[top].pendingKey {
+                keyAccepted = acceptKey(value, style: scalarStyle, at: r, frame: top)
+            }
             attach(
                 YAMLNode(.scalar(YAMLScalar(text: value, style: scalarStyle, tag: tag)), range: r),
-                keyText: (value, scalarStyle))
+                keyAccepted: keyAccepted)
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
             let isMapping = event.type == YAML_MAPPING_START_EVENT
             let r = range(event)
@@ -257,9 +262,9 @@ struct TreeBuilder {
 
     /// Adds `node` to the open collection (as its next item, key or value), or makes it the root. It is
     /// consumed: moved into its place, not copied and released.
-    /// `keyText` is the node's text and style when it is a scalar holding its `String` (the text a key is
-    /// checked on).
-    private mutating func attach(_ node: consuming YAMLNode, keyText: (text: String, style: ScalarStyle)? = nil) {
+    /// `keyAccepted` is, for a scalar read as a key, whether ``acceptKey(_:style:at:frame:)`` accepted its text
+    /// (asked before the text moved into the node); any other key is checked here.
+    private mutating func attach(_ node: consuming YAMLNode, keyAccepted: Bool? = nil) {
         guard !stack.isEmpty else {
             if root == nil { root = node }
             return
@@ -290,12 +295,7 @@ struct TreeBuilder {
         }
         stack[top].pendingKey = true
         // The key is checked before it is stored: `acceptKey` reads the pairs kept so far, not the key.
-        let accepted =
-            if let keyText {
-                acceptKey(keyText.text, style: keyText.style, at: node.range, frame: top)
-            } else {
-                acceptKey(node, frame: top)
-            }
+        let accepted = keyAccepted ?? acceptKey(node, frame: top)
         if accepted {
             children.push(node)
         } else {

@@ -157,6 +157,7 @@ public struct YAMLNode: Sendable, Hashable {
     }
 
     /// The scalar, if this node is one.
+    @inlinable
     public var scalar: YAMLScalar? {
         if case .scalar(let s) = content { return s }
         return nil
@@ -170,13 +171,26 @@ public struct YAMLNode: Sendable, Hashable {
         return false
     }
 
+    /// ``isScalar(_:)`` for a `key` that no other text is canonically equivalent to: ASCII without `K`,
+    /// `;` or `` ` `` (the only ASCII characters a non-ASCII scalar decomposes to, U+212A, U+037E and
+    /// U+1FEF), as every key of automail's mappings is. Such a text equals `key` only byte for byte, so a
+    /// held text of another length in UTF-8 is told apart without comparing.
+    @inlinable
+    public func isScalar(key: String) -> Bool {
+        guard case .scalar(let s) = content else { return false }
+        if let view = s.extra?.view { return view.text == key }
+        return s.storedText.utf8.count == key.utf8.count && s.storedText == key
+    }
+
     /// The pairs, if this node is a mapping.
+    @inlinable
     public var pairs: [YAMLPair]? {
         if case .mapping(let p) = content { return p }
         return nil
     }
 
     /// The items, if this node is a sequence.
+    @inlinable
     public var items: [YAMLNode]? {
         if case .sequence(let i) = content { return i }
         return nil
@@ -207,6 +221,7 @@ public struct YAMLNode: Sendable, Hashable {
     /// once, and compared only with the spellings of its length (a text of one byte can only be `~`, one
     /// of four bytes only a spelling of `null`: no other text is canonically equivalent to an ASCII one
     /// without `K`, `;` or `` ` ``).
+    @inlinable
     public var isNull: Bool {
         guard case .scalar(let s) = content, s.style == .plain, s.extra?.view == nil else { return false }
         let text = s.storedText

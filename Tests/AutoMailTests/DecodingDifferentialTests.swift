@@ -181,6 +181,76 @@ struct DecodingDifferentialTests {
         #expect(shortcuts > 1_000)
     }
 
+    /// Every key of the decoder's tables (and every event key) is ASCII without `K`, `;` or `` ` ``, the only
+    /// ASCII characters a non-ASCII scalar decomposes to: no other text is canonically equivalent to it, which
+    /// `YAMLNode.isScalar(key:)` (a length compared first) and the fields named after the asked key rely on.
+    @Test func tableKeysHaveNoCanonicalEquivalent() {
+        let keys = WorkspaceDecoder.mappingKinds.flatMap(\.keys) + WorkspaceDecoder.eventKeys
+        for key in keys {
+            #expect(key.utf8.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "K") && $0 != 0x3B && $0 != 0x60 }, "\(key)")
+        }
+        #expect(WorkspaceDecoder.eventKinds.map(\.yamlKey) == WorkspaceDecoder.eventKeys)
+    }
+
+    /// `YAMLNode.isScalar(key:)` against `isScalar(_:)` (its definition) for every table key, on generated
+    /// texts, the keys themselves, canonical equivalents of other keys and block scalars held as texts.
+    @Test func keyLookupByLengthAgreesWithStringEquality() {
+        let keys = WorkspaceDecoder.mappingKinds.flatMap(\.keys) + WorkspaceDecoder.eventKeys
+        let range = SourceRange.startOf(file: "t.yaml")
+        let texts = Self.strings(count: 3_000, seed: 19) + keys + keys.map { $0 + "\u{301}" } + ["\u{212A}ey", "Key"]
+        for text in texts {
+            for style in [ScalarStyle.plain, .literal] {
+                let node = YAMLNode(.scalar(YAMLScalar(text: text, style: style)), range: range)
+                for key in keys {
+                    #expect(node.isScalar(key: key) == node.isScalar(key), "\(text.debugDescription) \(key)")
+                }
+            }
+        }
+        #expect(!YAMLNode(.mapping([]), range: range).isScalar(key: "id"))
+    }
+
+    /// `decodeAnswerPath`, whose ASCII paths of three parts are split and located without arrays, against
+    /// `answerPathBySlashParts` (the decoder's function until yaml30, its definition): the same event and
+    /// the same diagnostics, for generated texts of every style, on one line or two, whose source width is
+    /// their text's, one more or one less.
+    @Test func answerPathFastPathAgreesWithSlashParts() {
+        let styles: [ScalarStyle] = [.plain, .singleQuoted, .doubleQuoted, .literal, .folded]
+        var generator = Generator(state: 23)
+        let paths = ["a/b/c", "door-to-door/support/yes", "x//y", "/a/b", "a/b/", "a/b/c/d", "Ab/c_d/E-f", "a/é/c"]
+        // Paths of one to four parts, each of pieces of ids and near misses (non-ASCII, a combining mark, a
+        // blank, a `/` within a part): about one in forty is an ASCII path of three non-empty parts.
+        let pieces = ["a", "z", "0", "9", "-", "_", "A", "é", "\u{301}", " ", ".yaml", "door", "yes", "/"]
+        var texts = paths
+        for _ in 0..<10_000 {
+            let parts = (0..<(1 + generator.next(4))).map { _ in
+                (0..<generator.next(4)).map { _ in pieces[generator.next(pieces.count)] }.joined()
+            }
+            texts.append(parts.joined(separator: "/"))
+        }
+        var fast = 0
+        for (n, text) in texts.enumerated() {
+            let style = styles[n % styles.count]
+            let quote = style == .singleQuoted || style == .doubleQuoted ? 1 : 0
+            let width = text.unicodeScalars.count + 2 * quote + generator.next(3) - 1
+            let start = SourcePosition(line: 1 + generator.next(5), column: 1 + generator.next(30))
+            let end =
+                generator.next(6) == 0
+                ? SourcePosition(line: start.line + 1, column: 2)
+                : SourcePosition(line: start.line, column: start.column + max(0, width))
+            let node = YAMLNode(
+                .scalar(YAMLScalar(text: text, style: style)),
+                range: SourceRange(file: "t.yaml", start: start, end: end))
+            if WorkspaceDecoder.asciiAnswerParts(of: text) != nil { fast += 1 }
+            var bag = DiagnosticBag()
+            var reference = DiagnosticBag()
+            let event = WorkspaceDecoder.decodeAnswerPath(node, field: Field(key: "answer"), into: &bag)
+            let expected = Self.answerPathBySlashParts(node, field: Field(key: "answer"), into: &reference)
+            #expect(event == expected, "\(text.debugDescription)")
+            #expect(bag.diagnostics == reference.diagnostics, "\(text.debugDescription)")
+        }
+        #expect(fast > 200)
+    }
+
     // MARK: The definitions
 
     /// `Syntax.duration` read by Characters: its definition.
@@ -261,5 +331,42 @@ struct DecodingDifferentialTests {
             column += length + 1
         }
         return ranges
+    }
+
+    /// The answer path's event read through `slashParts` and `PartRanges` whatever the text: the decoder's
+    /// `decodeAnswerPath` until yaml30, the definition of its ASCII path.
+    static func answerPathBySlashParts(_ node: YAMLNode, field: Field, into bag: inout DiagnosticBag) -> TriggerEvent? {
+        guard let scalar = node.scalar else {
+            bag.report(
+                .wrongType,
+                "expected a string for `answer`, found \(ValueKind<Int>.article(node.kindDescription))",
+                at: node.range, help: "write `answer: questionnaire/question/answer`")
+            return nil
+        }
+        let parts = WorkspaceDecoder.slashParts(of: scalar.text)
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) else {
+            let problem =
+                parts.count == 3
+                ? "has an empty part" : "has \(parts.count) part\(parts.count == 1 ? "" : "s") instead of 3"
+            var help = "write `questionnaire/question/answer`, like `door-to-door/support/yes`"
+            if parts.count == 4, Syntax.workspaceFolders.contains(parts[0]),
+                let id = Syntax.idFromFileName(parts[0] + "/" + parts[1])
+            {
+                help =
+                    "refer to the questionnaire by its id, not its file name: write `\(([id] + parts[2...]).joined(separator: "/"))`"
+            }
+            bag.report(
+                .malformedAnswerPath, "answer path `\(scalar.text)` \(problem)", at: node.range, help: help)
+            return nil
+        }
+        var ranges = WorkspaceDecoder.PartRanges(node: node, scalar: scalar)
+        let questionnaire = Located(parts[0], at: ranges.next(parts[0]))
+        let question = Located(parts[1], at: ranges.next(parts[1]))
+        let answer = Located(parts[2], at: ranges.next(parts[2]))
+        ValueKind<Located<String>>.checkID(
+            questionnaire.value, at: questionnaire.range, key: "answer", refersTo: "questionnaire", into: &bag)
+        ValueKind<Located<String>>.checkID(question.value, at: question.range, key: "answer", into: &bag)
+        ValueKind<Located<String>>.checkID(answer.value, at: answer.range, key: "answer", into: &bag)
+        return .answer(questionnaire: questionnaire, question: question, answer: answer)
     }
 }

@@ -41,3 +41,32 @@ func coreSchemaResolves(_ i: Int) {
     let root = parse("a: 1\nb: yes\nc: [x]\nd: {}\ne:\n").root
     #expect(root?.pairs?.map(\.value.kindDescription) == ["number", "string", "sequence", "mapping", "null"])
 }
+
+/// `CoreSchema.smallDecimal`, the bytes path of decimal integers of at most 18 digits, against `Int(text)`
+/// (what the general path gives a signed run of digits that fits): generated signs, digits and lengths
+/// around the limit, with other bytes mixed in. It reads exactly the texts of `[-+]?[0-9]{1,18}`.
+@Test func smallDecimalsAreIntOfTheirText() {
+    var state: UInt64 = 0x6465_6369
+    func next(_ n: Int) -> Int {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Int((state >> 33) % UInt64(n))
+    }
+    let pieces = ["0", "1", "5", "9", "-", "+", ".", "e", "x", " ", "é", "٣"]
+    var texts = [
+        "", "-", "+", "0", "-0", "+0", "007", String(repeating: "9", count: 18), String(repeating: "9", count: 19),
+    ]
+    for _ in 0..<20_000 {
+        let length = next(22)
+        var text = ""
+        for _ in 0..<length { text += next(8) == 0 ? pieces[next(pieces.count)] : String(next(10)) }
+        texts.append(text)
+    }
+    for text in texts {
+        let digits = text.drop { $0 == "-" || $0 == "+" }
+        let matches =
+            text.utf8.count - digits.utf8.count <= 1 && (1...18).contains(digits.utf8.count)
+            && digits.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+        #expect(CoreSchema.smallDecimal(text) == (matches ? Int(text) : nil), "\(text.debugDescription)")
+        if matches { #expect(CoreSchema.resolvePlain(text) == .int(Int(text) ?? 0), "\(text.debugDescription)") }
+    }
+}

@@ -209,6 +209,24 @@ struct TreeBuilderPropertyTests {
         #expect(checked == 3_000)
     }
 
+    /// Keys are duplicates when their texts are equal as Strings (canonically equivalent): `é` precomposed and
+    /// decomposed, `K` and the Kelvin sign, `;` and the Greek question mark are duplicates in either order;
+    /// keys of another length or other bytes are not.
+    @Test func canonicallyEquivalentKeysAreDuplicates() {
+        let cases: [(String, String, Bool)] = [
+            ("é", "e\u{301}", true), ("Key", "\u{212A}ey", true), ("a;b", "a\u{37E}b", true), ("a`", "a\u{1FEF}", true),
+            ("ab", "ab", true), ("ab", "ac", false), ("id", "idx", false), ("when", "whe\u{301}n", false),
+        ]
+        for (first, second, duplicate) in cases {
+            for (a, b) in [(first, second), (second, first)] {
+                let result = parse("x: 0\n\"\(a)\": 1\ny: 2\n\"\(b)\": 3\n")
+                let found = result.diagnostics.contains { $0.code == .yamlDuplicateKey }
+                #expect(found == duplicate, "\(a.debugDescription) then \(b.debugDescription)")
+                #expect(result.root?.pairs?.count == (duplicate ? 3 : 4))
+            }
+        }
+    }
+
     @Test func streamedItemsAreTheItemsOfTheWholeTree() {
         var g = SplitMix64(state: 0x7374_7265)
         for _ in 0..<500 {

@@ -59,51 +59,50 @@ enum DecodeStage {
 
     /// `file`'s tree decoded.
     static func decode(_ file: ParsedFile) -> DecodedFile {
-        var outcome = DecodedFile(path: file.path, suppressions: file.suppressions, parseTime: file.parseTime)
         var bag = DiagnosticBag()
         bag.report(contentsOf: file.diagnostics)
         let clock = ContinuousClock()
         let mark = clock.now
-        decode(file.parsed, kind: file.kind, path: file.path, streamed: file.streamed, into: &outcome, bag: &bag)
-        outcome.decodeTime = clock.now - mark
-        outcome.diagnostics = bag.diagnostics
-        return outcome
+        let (model, unreadable) = decode(
+            file.parsed, kind: file.kind, path: file.path, streamed: file.streamed, bag: &bag)
+        let decodeTime = clock.now - mark
+        // Made once, at the end, from what was decoded (an outcome filled in place through `inout` was
+        // copied out to be returned, then destroyed: its model holds a whole template).
+        return DecodedFile(
+            path: file.path, diagnostics: bag.diagnostics, model: model, unreadable: unreadable,
+            suppressions: file.suppressions, parseTime: file.parseTime, decodeTime: decodeTime)
     }
 
+    /// The model of a parsed file, and whether the file is unreadable (no tree, or a root that is not the
+    /// mapping its kind needs).
     private static func decode(
-        _ parsed: YAMLParseResult, kind: FileKind, path: String, streamed: [Trigger]?, into outcome: inout DecodedFile,
-        bag: inout DiagnosticBag
-    ) {
+        _ parsed: YAMLParseResult, kind: FileKind, path: String, streamed: [Trigger]?, bag: inout DiagnosticBag
+    ) -> (model: DecodedFile.Model?, unreadable: Bool) {
         guard let root = parsed.root else {
-            outcome.unreadable = true
             if kind == .manifest, !parsed.diagnostics.contains(where: { $0.severity == .error }) {
                 bag.report(
                     .rule(
                         .emptyValue, "`automail.yaml` is empty", at: .startOf(file: path),
                         help: "declare at least `id`, `name`, `locales`, `sending_domains`, `legal` and `footer`"))
             }
-            return
+            return (nil, true)
         }
         switch kind {
         case .manifest:
-            outcome.model = .manifest(WorkspaceDecoder.decodeManifest(root, file: path, into: &bag))
+            return (.manifest(WorkspaceDecoder.decodeManifest(root, file: path, into: &bag)), false)
         case .questionnaire:
-            if let q = WorkspaceDecoder.decodeQuestionnaire(root, file: path, into: &bag) {
-                outcome.model = .questionnaire(q)
-            } else {
-                outcome.unreadable = true
-            }
+            guard let q = WorkspaceDecoder.decodeQuestionnaire(root, file: path, into: &bag) else { return (nil, true) }
+            return (.questionnaire(q), false)
         case .template:
-            if let t = WorkspaceDecoder.decodeTemplate(root, file: path, into: &bag) {
-                outcome.model = .template(t)
-            } else {
-                outcome.unreadable = true
-            }
+            guard let t = WorkspaceDecoder.decodeTemplate(root, file: path, into: &bag) else { return (nil, true) }
+            return (.template(t), false)
         case .triggers:
-            if root.pairs == nil { outcome.unreadable = true }
-            outcome.model = .triggers(WorkspaceDecoder.decodeTriggers(root, file: path, streamed: streamed, into: &bag))
+            let unreadable = root.pairs == nil
+            return (
+                .triggers(WorkspaceDecoder.decodeTriggers(root, file: path, streamed: streamed, into: &bag)), unreadable
+            )
         case .layout:
-            break  // never parsed as YAML
+            return (nil, false)  // never parsed as YAML
         }
     }
 }

@@ -31,7 +31,10 @@ final class MappingKind: Sendable {
 /// Every read reports what is wrong (missing, empty, wrong type, malformed) and returns what could be
 /// used, so a decoder never stops at the first problem. Duplicate keys are reported by the YAML stage;
 /// the reader uses the first occurrence.
-struct MappingReader {
+///
+/// Not copyable: a reader is made, read and dropped in one place, and one held in a variable was copied
+/// there from the reader made (its eight references retained), the copy made destroyed.
+struct MappingReader: ~Copyable {
     /// The mapping's range.
     let range: SourceRange
     /// What the mapping is, as messages name it (`trigger`, then `trigger `welcome`` once the id is read),
@@ -41,7 +44,10 @@ struct MappingReader {
         get {
             var text = noun
             if let named { text += " `\(named)`" }
-            if let owner { text += " of \(owner)" }
+            if let owner {
+                text += " of \(owner.noun)"
+                if let named = owner.named { text += " `\(named)`" }
+            }
             return text
         }
         set {
@@ -50,12 +56,19 @@ struct MappingReader {
             owner = nil
         }
     }
+    /// ``subject`` in its parts, for a reader it names as its owner: `(noun, named)` (`template`, `welcome`).
+    var subjectParts: (noun: String, named: String?) {
+        guard let owner else { return (noun, named) }
+        return (subject, nil)
+    }
+
     /// The subject's first word (`trigger`, `locale`).
     private var noun: String
     /// The name the subject shows in backticks after ``noun``: the id once read, or the locale.
     private var named: String?
-    /// What holds the mapping, as messages name it.
-    private var owner: String?
+    /// What holds the mapping, as messages name it: its noun and the name shown after it in backticks,
+    /// put together only when a message asks for it (the owner's subject was made for every reader).
+    private var owner: (noun: String, named: String?)?
     /// Where "missing key" diagnostics point: the key holding the mapping, else its first key.
     let anchor: SourceRange
     /// What the mapping is, with the keys it accepts; `nil` for a mapping of free keys (locales).
@@ -74,28 +87,34 @@ struct MappingReader {
     /// A reader over `node`, or `nil` when it is not a mapping. Messages name it `subject`, followed by
     /// `named` in backticks and `of owner` when given.
     init?(
-        _ node: YAMLNode, kind: MappingKind?, subject: String, named: String? = nil, of owner: String? = nil,
-        anchor: SourceRange? = nil
+        _ node: YAMLNode, kind: MappingKind?, subject: String, named: String? = nil,
+        of owner: (noun: String, named: String?)? = nil, anchor: SourceRange? = nil
     ) {
         guard let pairs = node.pairs else { return nil }
-        self.range = node.range
+        self.init(pairs, range: node.range, kind: kind, subject: subject, named: named, of: owner, anchor: anchor)
+    }
+
+    /// A reader over the mapping of `pairs` at `range`: ``init(_:kind:subject:named:of:anchor:)`` of a node
+    /// known to be a mapping, whose pairs the caller has already taken out of it.
+    init(
+        _ pairs: [YAMLPair], range: SourceRange, kind: MappingKind?, subject: String, named: String? = nil,
+        of owner: (noun: String, named: String?)? = nil, anchor: SourceRange? = nil
+    ) {
+        self.range = range
         self.kind = kind
         self.pairs = pairs
         self.noun = subject
         self.named = named
         self.owner = owner
-        self.anchor = anchor ?? pairs.first?.key.range ?? node.range
+        self.anchor = anchor ?? pairs.first?.key.range ?? range
     }
 
-    /// A reader over `node`, reporting AM203 (AM208 for null) at `node` when it is not a mapping.
-    static func open(
-        _ node: YAMLNode, kind: MappingKind?, key: String, subject: String, named: String? = nil,
-        of owner: String? = nil, anchor: SourceRange?, example: @autoclosure () -> String,
+    /// Reports that `node`, the value of `key`, is not a mapping: AM208 at `anchor` (else the node) when it
+    /// is null, AM203 at the node otherwise.
+    static func reportNotMapping(
+        _ node: YAMLNode, key: String, anchor: SourceRange?, example: @autoclosure () -> String,
         into bag: inout DiagnosticBag
-    ) -> MappingReader? {
-        if let reader = MappingReader(node, kind: kind, subject: subject, named: named, of: owner, anchor: anchor) {
-            return reader
-        }
+    ) {
         if node.isNull {
             bag.report(.emptyValue, "empty value for `\(key)`", at: anchor ?? node.range, help: example())
         } else {
@@ -103,7 +122,6 @@ struct MappingReader {
                 .wrongType, "expected a mapping for `\(key)`, found \(ValueKind<Int>.article(node.kindDescription))",
                 at: node.range, help: example())
         }
-        return nil
     }
 
     // MARK: Looking keys up
@@ -117,7 +135,9 @@ struct MappingReader {
     /// that copies no pair.
     mutating func index(of key: String) -> Int? {
         allow(key)
-        for i in pairs.indices where pairs[i].key.isScalar(key) {
+        // A key of the table is ASCII without `K`, `;` or `` ` `` (`DecodingDifferentialTests`): compared by its
+        // length first.
+        for i in pairs.indices where pairs[i].key.isScalar(key: key) {
             if i < 64 { found |= 1 << UInt64(i) }
             return i
         }
@@ -151,11 +171,6 @@ struct MappingReader {
     /// The context of a value read at `pair`.
     func field(_ pair: YAMLPair) -> Field {
         Field(key: pair.key.scalar?.text ?? "")
-    }
-
-    /// The context of a value read at `pairs[index]`.
-    func field(at index: Int) -> Field {
-        Field(key: pairs[index].key.scalar?.text ?? "")
     }
 
     /// The pair for `key` with a non-null value; reports AM202 when absent and AM208 when null,
@@ -205,7 +220,8 @@ struct MappingReader {
         -> V?
     {
         guard let i = presentIndex(key, required: true, example: kind().example, into: &bag) else { return nil }
-        return kind().decode(pairs[i].value, field(at: i), &bag)
+        // The pair's key is `key`, byte for byte (``index(of:)``): its text is not copied out of the pair.
+        return kind().decode(pairs[i].value, Field(key: key), &bag)
     }
 
     /// An optional value: absent or null is `nil` without a diagnostic.
@@ -213,7 +229,8 @@ struct MappingReader {
         -> V?
     {
         guard let i = presentIndex(key, required: false, example: "", into: &bag) else { return nil }
-        return kind().decode(pairs[i].value, field(at: i), &bag)
+        // The pair's key is `key`, byte for byte (``index(of:)``): its text is not copied out of the pair.
+        return kind().decode(pairs[i].value, Field(key: key), &bag)
     }
 
     /// The id of an item: required; when missing or unusable, an empty id at the item's range so
@@ -281,35 +298,68 @@ struct MappingReader {
         guard let (_, items) = sequence(key, required: required, nonEmpty: nonEmpty, example: example, into: &bag)
         else { return nil }
         var result: [V] = []
+        // One allocation: the array grew one, two, four items at a time.
+        result.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
-            guard var reader = MappingReader(item, kind: kind, subject: noun) else {
-                bag.report(
-                    .wrongType,
-                    "expected a mapping for item \(index + 1) of `\(key)`, found \(ValueKind<Int>.article(item.kindDescription))",
-                    at: item.range,
-                    help: "write each item of `\(key)` as `- id: my-id` followed by its other keys, indented")
+            guard let itemPairs = item.pairs else {
+                Self.reportNotMappingItem(item, at: index, of: key, into: &bag)
                 continue
             }
+            var reader = MappingReader(itemPairs, range: item.range, kind: kind, subject: noun)
             result.append(decodeItem(&reader, &bag))
             reader.reportUnknownKeys(into: &bag)
         }
         return result
     }
 
+    /// How many items of the sequence at `key` are mappings, every other item reported (AM203) as
+    /// ``items(_:kind:noun:required:nonEmpty:example:into:_:)`` reports it: its count of mappings whose keys
+    /// are all already read (a triggers file's list, whose mappings were decoded and emptied as they were
+    /// parsed, so that no key is left to read or report), without a reader for each.
+    mutating func mappingCount(
+        _ key: String, required: Bool, nonEmpty: Bool, example: String, into bag: inout DiagnosticBag
+    ) -> Int? {
+        guard let (_, items) = sequence(key, required: required, nonEmpty: nonEmpty, example: example, into: &bag)
+        else { return nil }
+        var count = 0
+        for (index, item) in items.enumerated() {
+            guard item.pairs != nil else {
+                Self.reportNotMappingItem(item, at: index, of: key, into: &bag)
+                continue
+            }
+            count += 1
+        }
+        return count
+    }
+
+    /// Reports AM203 for `item`, item `index` of the sequence at `key`, which is not a mapping.
+    private static func reportNotMappingItem(
+        _ item: YAMLNode, at index: Int, of key: String, into bag: inout DiagnosticBag
+    ) {
+        bag.report(
+            .wrongType,
+            "expected a mapping for item \(index + 1) of `\(key)`, found \(ValueKind<Int>.article(item.kindDescription))",
+            at: item.range, help: "write each item of `\(key)` as `- id: my-id` followed by its other keys, indented")
+    }
+
     // MARK: Nested mappings
 
-    /// A reader over the mapping at `key`, anchored at that key; AM202/AM208/AM203 as for scalars.
+    /// A reader over the mapping at `key`, anchored at that key (its ``anchor`` is the key's range, its
+    /// ``range`` the mapping's); AM202/AM208/AM203 as for scalars.
     mutating func mapping(
         _ key: String, kind: MappingKind?, subject: String, required: Bool, example: String,
         into bag: inout DiagnosticBag
-    ) -> (pair: YAMLPair, reader: MappingReader)? {
-        guard let pair = present(key, required: required, example: example, into: &bag) else { return nil }
-        guard
-            let reader = MappingReader.open(
-                pair.value, kind: kind, key: key, subject: subject, anchor: pair.key.range,
+    ) -> MappingReader? {
+        guard let i = presentIndex(key, required: required, example: example, into: &bag) else { return nil }
+        // The value's pairs taken out once: the pair is not copied to be looked at.
+        guard let mappingPairs = pairs[i].value.pairs else {
+            MappingReader.reportNotMapping(
+                pairs[i].value, key: key, anchor: pairs[i].key.range,
                 example: "write `\(key):` followed by indented keys", into: &bag)
-        else { return nil }
-        return (pair, reader)
+            return nil
+        }
+        return MappingReader(
+            mappingPairs, range: pairs[i].value.range, kind: kind, subject: subject, anchor: pairs[i].key.range)
     }
 
     /// A mapping locale → Liquid text (`footer`, `data_origin`). Locales are checked (AM206); values

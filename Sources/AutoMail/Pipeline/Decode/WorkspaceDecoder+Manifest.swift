@@ -19,11 +19,10 @@ extension WorkspaceDecoder {
     /// The required `legal` block; `nil` when absent or not a mapping.
     static func decodeLegal(_ reader: inout MappingReader, into bag: inout DiagnosticBag) -> Legal? {
         guard
-            let (pair, opened) = reader.mapping(
+            var legal = reader.mapping(
                 "legal", kind: .legal, subject: "`legal`", required: true,
                 example: "{publisher: …, postal_address: …, privacy_url: …, data_origin: …}", into: &bag)
         else { return nil }
-        var legal = opened
         let publisher = legal.required("publisher", as: .string(example: "Association Example"), into: &bag)
         let postalAddress = legal.required(
             "postal_address", as: .string(example: "12 rue de la République, 69001 Lyon, France"), into: &bag)
@@ -34,7 +33,7 @@ extension WorkspaceDecoder {
         legal.reportUnknownKeys(into: &bag)
         var decoded = Legal(
             publisher: publisher, postalAddress: postalAddress, privacyURL: privacyURL, dataOrigin: dataOrigin,
-            range: pair.value.range, dataOriginKeyRange: legal.pair("data_origin")?.key.range)
+            range: legal.range, dataOriginKeyRange: legal.pair("data_origin")?.key.range)
         decoded.dataOriginKeys = legal.pair("data_origin").map(writtenKeys) ?? []
         return decoded
     }
@@ -44,10 +43,9 @@ extension WorkspaceDecoder {
     /// (AM625, AM626).
     static func decodeBrand(_ reader: inout MappingReader, into bag: inout DiagnosticBag) -> Brand? {
         guard
-            let (pair, opened) = reader.mapping(
+            var brand = reader.mapping(
                 "brand", kind: .brand, subject: "`brand`", required: false, example: "{color: \"#c2410c\"}", into: &bag)
         else { return nil }
-        var brand = opened
         let color = brand.optional("color", as: .string(example: "\"#c2410c\""), into: &bag)
         if let color, RGBColor(hex: color.value) == nil {
             bag.report(
@@ -57,21 +55,20 @@ extension WorkspaceDecoder {
             )
         }
         var logo: BrandLogo?
-        if let (logoPair, openedLogo) = brand.mapping(
+        if var logoReader = brand.mapping(
             "logo", kind: .brandLogo, subject: "`brand.logo`", required: false,
             example: "{url: https://example.org/logo.png, alt: Example}", into: &bag)
         {
-            var logoReader = openedLogo
             let url = logoReader.required("url", as: .string(example: "https://example.org/logo.png"), into: &bag)
             let alt = logoReader.required("alt", as: .string(example: "Lyon en commun"), into: &bag)
             let width = logoReader.optional(
                 "width", as: .integer(in: 16...EmailBrand.maximumLogoWidth, example: "140"), into: &bag)
             logoReader.reportUnknownKeys(into: &bag)
-            logo = BrandLogo(url: url, alt: alt, width: width, range: logoPair.value.range)
+            logo = BrandLogo(url: url, alt: alt, width: width, range: logoReader.range)
         }
         let header = brand.optional("header", as: .string(example: "Municipales 2026"), into: &bag)
         brand.reportUnknownKeys(into: &bag)
-        return Brand(color: color, logo: logo, header: header, range: pair.value.range)
+        return Brand(color: color, logo: logo, header: header, range: brand.range)
     }
 
     /// The optional `consent` block: `mode` (default channel) and `purposes`, required and non-empty in
@@ -80,7 +77,7 @@ extension WorkspaceDecoder {
         guard
             var consent = reader.mapping(
                 "consent", kind: .consent, subject: "`consent`", required: false,
-                example: "{mode: purpose, purposes: […]}", into: &bag)?.reader
+                example: "{mode: purpose, purposes: […]}", into: &bag)
         else { return Consent(mode: nil, purposes: []) }
         let mode = consent.optional("mode", as: .oneOf(ConsentMode.self), into: &bag)
         let purposesPair = consent.pair("purposes")

@@ -8,7 +8,7 @@ extension MappingKind {
 extension WorkspaceDecoder {
     /// The entries of a template's `locales` mapping: locale → {subject, body, footer?}.
     static func decodeTemplateLocales(
-        _ locales: MappingReader, owner: String,
+        _ locales: borrowing MappingReader, owner: (noun: String, named: String?),
         into bag: inout DiagnosticBag
     ) -> [TemplateLocale] {
         let pairs = locales.pairs
@@ -19,15 +19,21 @@ extension WorkspaceDecoder {
         }
         var result: [TemplateLocale] = []
         result.reserveCapacity(pairs.count)
-        for pair in pairs {
-            guard let locale = pair.key.scalar?.text else { continue }
-            ValueKind<Located<String>>.checkLocale(locale, at: pair.key.range, key: "locales", into: &bag)
-            guard
-                var entry = MappingReader.open(
-                    pair.value, kind: .templateLocale, key: locale, subject: "locale", named: locale, of: owner,
-                    anchor: pair.key.range,
+        // Each pair read in place (a pair copied out of the array retained its four references).
+        for i in pairs.indices {
+            guard let locale = pairs[i].key.scalar?.text else { continue }
+            let keyRange = pairs[i].key.range
+            ValueKind<Located<String>>.checkLocale(locale, at: keyRange, key: "locales", into: &bag)
+            // The entry's pairs taken out of its value once, for the reader or the report.
+            guard let entryPairs = pairs[i].value.pairs else {
+                MappingReader.reportNotMapping(
+                    pairs[i].value, key: locale, anchor: keyRange,
                     example: "write `\(locale):` followed by indented `subject:` and `body:`", into: &bag)
-            else { continue }
+                continue
+            }
+            var entry = MappingReader(
+                entryPairs, range: pairs[i].value.range, kind: .templateLocale, subject: "locale", named: locale,
+                of: owner, anchor: keyRange)
             let subject = entry.required(
                 "subject", as: .text(example: "Thank you {{ contact.firstname }}!"), into: &bag)
             let preheader = entry.optional(
@@ -43,11 +49,11 @@ extension WorkspaceDecoder {
             }
             entry.reportUnknownKeys(into: &bag)
             // Made in the append, not in a local copied in and released after (four texts, each three
-            // references).
+            // references); each text moved in (passed as it was, each was copied in, then released).
             result.append(
                 TemplateLocale(
-                    locale: Located(locale, at: pair.key.range), subject: subject, body: body, footer: footer,
-                    preheader: preheader))
+                    locale: Located(locale, at: keyRange), subject: consume subject, body: consume body,
+                    footer: consume footer, preheader: consume preheader))
         }
         return result
     }

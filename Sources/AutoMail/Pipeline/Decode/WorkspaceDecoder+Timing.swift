@@ -20,34 +20,31 @@ extension WorkspaceDecoder {
     /// The optional `timing` block of the manifest.
     static func decodeTiming(_ reader: inout MappingReader, into bag: inout DiagnosticBag) -> TimingSettings? {
         guard
-            let (pair, opened) = reader.mapping(
+            var timing = reader.mapping(
                 "timing", kind: .timing, subject: "`timing`", required: false, example: "{time_zone: Europe/Paris}",
                 into: &bag)
         else { return nil }
-        var timing = opened
-        var settings = TimingSettings(range: pair.key.range)
+        var settings = TimingSettings(range: timing.anchor)
         settings.timeZone = timing.required("time_zone", as: .string(example: "Europe/Paris"), into: &bag)
         settings.contactTimeZones = timing.list(
             "contact_time_zones", of: .string(example: "America/Martinique"), required: false, nonEmpty: false,
             example: "[America/Martinique]", into: &bag)
-        if let (quietPair, quietReader) = timing.mapping(
+        if var quiet = timing.mapping(
             "quiet_hours", kind: .quietHours, subject: "`quiet_hours`", required: false,
             example: "{from: \"21:00\", until: \"08:30\"}", into: &bag)
         {
-            var quiet = quietReader
             settings.quietHours = QuietHoursSetting(
                 from: quiet.required("from", as: .clockTime, into: &bag),
-                until: quiet.required("until", as: .clockTime, into: &bag), range: quietPair.key.range)
+                until: quiet.required("until", as: .clockTime, into: &bag), range: quiet.anchor)
             quiet.reportUnknownKeys(into: &bag)
         }
-        if let (capPair, capReader) = timing.mapping(
+        if var cap = timing.mapping(
             "frequency_cap", kind: .frequencyCap, subject: "`frequency_cap`", required: false,
             example: "{emails: 2, per: 7d}", into: &bag)
         {
-            var cap = capReader
             settings.frequencyCap = FrequencyCapSetting(
                 emails: cap.required("emails", as: .integer(in: 1...1000, example: "2"), into: &bag),
-                per: cap.required("per", as: .duration, into: &bag), range: capPair.key.range)
+                per: cap.required("per", as: .duration, into: &bag), range: cap.anchor)
             cap.reportUnknownKeys(into: &bag)
         }
         settings.blackouts =
@@ -102,14 +99,13 @@ extension WorkspaceDecoder {
             #endif
             return
         }
-        if let (pair, opened) = item.mapping(
+        if var active = item.mapping(
             "active", kind: .lifetime, subject: "`active`", required: false,
             example: "{from: 2026-02-01, until: 2026-03-22}", into: &bag)
         {
-            var active = opened
             trigger.lifetime = Lifetime(
                 from: active.optional("from", as: .localDateTime, into: &bag),
-                until: active.optional("until", as: .localDateTime, into: &bag), range: pair.key.range)
+                until: active.optional("until", as: .localDateTime, into: &bag), range: active.anchor)
             active.reportUnknownKeys(into: &bag)
         }
         // Each set only when written: a trigger's settings start `nil`, and most triggers write none (each

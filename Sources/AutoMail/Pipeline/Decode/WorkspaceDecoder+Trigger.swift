@@ -3,9 +3,6 @@ import Diagnostics
 import YAMLSource
 
 extension MappingKind {
-    /// A trigger already decoded as its file was read: the empty mapping left in its place.
-    static let streamedTrigger = MappingKind("trigger", keys: [])
-
     static let trigger = MappingKind(
         "trigger",
         keys: [
@@ -17,7 +14,11 @@ extension MappingKind {
 
 extension WorkspaceDecoder {
     /// The events `when` can hold, in the order help lines list them: ``EventKind``'s.
-    static let eventKeys = EventKind.allCases.map(\.yamlKey)
+    static let eventKeys = eventKinds.map(\.yamlKey)
+
+    /// ``EventKind``'s cases, made once (`allCases` builds its array on every call): `eventKeys[i]` is
+    /// `eventKinds[i]`'s key.
+    static let eventKinds = EventKind.allCases
 
     /// The help of AM209, made once (``EventKind/whenForms`` builds its list on every call).
     static let whenShapeHelp = "write `when:` with exactly one of \(EventKind.whenForms)"
@@ -27,9 +28,9 @@ extension WorkspaceDecoder {
         let id = item.id(example: "welcome-supporter", into: &bag)
         var event: TriggerEvent?
         var eventRange: SourceRange?
-        if let whenPair = item.pair("when") {
-            eventRange = whenPair.value.range
-            event = decodeEvent(whenPair, into: &bag)
+        if let when = item.index(of: "when") {
+            eventRange = item.pairs[when].value.range
+            event = decodeEvent(item.pairs[when], into: &bag)
         } else {
             bag.report(
                 .missingKey, "missing key `when` in \(item.subject)", at: item.anchor,
@@ -39,9 +40,10 @@ extension WorkspaceDecoder {
         let priority = item.optional("priority", as: .integer(in: 0...1000, example: "10"), into: &bag)
         let delay = item.optional("delay", as: .duration, into: &bag)
         let once = item.optional("once_per_contact", as: .oncePerContact, into: &bag)
+        // The values moved into the trigger (each was copied in, then released).
         var trigger = Trigger(
-            file: file, id: id, event: event, eventRange: eventRange, template: template, priority: priority,
-            delaySeconds: delay, oncePerContact: once)
+            file: file, id: consume id, event: consume event, eventRange: consume eventRange,
+            template: consume template, priority: priority, delaySeconds: delay, oncePerContact: consume once)
         decodeTriggerTiming(&item, into: &trigger, bag: &bag)
         return trigger
     }
@@ -49,23 +51,31 @@ extension WorkspaceDecoder {
     /// The `when` value: a mapping with exactly one event key, one of ``EventKind``'s (AM209).
     static func decodeEvent(_ whenPair: YAMLPair, into bag: inout DiagnosticBag) -> TriggerEvent? {
         let shapeHelp = whenShapeHelp
-        guard var when = MappingReader(whenPair.value, kind: .when, subject: "`when`", anchor: whenPair.key.range)
-        else {
+        guard let whenPairs = whenPair.value.pairs else {
             bag.report(
                 .triggerEventShape,
                 "expected a mapping with one event for `when`, found \(ValueKind<Int>.article(whenPair.value.kindDescription))",
                 at: whenPair.value.isNull ? whenPair.key.range : whenPair.value.range, help: shapeHelp)
             return nil
         }
-        // The first two pairs whose key is an event's, by index (an array of the pairs was made and copied).
+        var when = MappingReader(
+            whenPairs, range: whenPair.value.range, kind: .when, subject: "`when`", anchor: whenPair.key.range)
+        // The first two pairs whose key is an event's, by index (an array of the pairs was made and copied),
+        // and the first one's event.
         var firstIndex: Int?
         var secondIndex: Int?
-        for i in when.pairs.indices where eventKeys.contains(where: { when.pairs[i].key.isScalar($0) }) {
+        var firstKind: EventKind?
+        let keys = eventKeys
+        for i in whenPairs.indices {
+            // An event's key is ASCII without `K`, `;` or `` ` `` (`DecodingDifferentialTests`): compared by its
+            // length first.
+            guard let k = keys.firstIndex(where: { whenPairs[i].key.isScalar(key: $0) }) else { continue }
             // An event's key is allowed: no second look when the unknown keys are reported (where a pair
             // whose key is allowed is passed over whether a lookup found it or not).
             when.noteAllowed(at: i)
             if firstIndex == nil {
                 firstIndex = i
+                firstKind = eventKinds[k]
             } else if secondIndex == nil {
                 secondIndex = i
             }
@@ -73,26 +83,25 @@ extension WorkspaceDecoder {
         // Every event key is read here (the debug check of the table), without a lookup of each.
         for key in eventKeys { when.allow(key) }
         when.reportUnknownKeys(into: &bag)
-        guard let firstIndex else {
+        guard let firstIndex, let kind = firstKind else {
             // An unknown key (likely a misspelt event) was reported already.
-            if when.pairs.isEmpty {
+            if whenPairs.isEmpty {
                 bag.report(
                     .triggerEventShape, "`when` has no event", at: whenPair.key.range, help: shapeHelp)
             }
             return nil
         }
-        let first = when.pairs[firstIndex]
+        let first = whenPairs[firstIndex]
         if let secondIndex {
-            let second = when.pairs[secondIndex]
+            let second = whenPairs[secondIndex]
             bag.report(
                 .triggerEventShape, "`when` has more than one event", at: second.key.range,
                 notes: [DiagnosticNote("first event here", at: first.key.range)],
                 help: "keep one event per trigger: move `\(second.key.scalar?.text ?? "")` to a trigger of its own")
         }
-        let key = first.key.scalar?.text ?? ""
-        // The first pair's key is an event's.
-        guard let kind = EventKind(rawValue: key) else { return nil }
-        let field = when.field(first)
+        // The first pair's key is the event's, byte for byte.
+        let key = kind.yamlKey
+        let field = Field(key: key)
         guard !first.value.isNull else {
             bag.report(
                 .emptyValue, "empty value for `\(key)`", at: first.key.range,
@@ -118,7 +127,24 @@ extension WorkspaceDecoder {
                 at: node.range, help: "write `answer: questionnaire/question/answer`")
             return nil
         }
-        let parts = slashParts(of: scalar.text)
+        let text = scalar.text
+        // The usual path, ASCII with three parts: split and located without the arrays of the general one.
+        if let fast = asciiAnswerParts(of: text) {
+            let range = node.range
+            let column = firstPartColumn(of: node, style: scalar.style, width: text.utf8.count)
+            func located(_ part: String, at offset: Int) -> Located<String> {
+                guard let column else { return Located(part, at: range) }
+                let line = range.start.line
+                return Located(
+                    part,
+                    at: SourceRange(
+                        file: range.file, start: SourcePosition(line: line, column: column + offset),
+                        end: SourcePosition(line: line, column: column + offset + part.utf8.count)))
+            }
+            return answer(
+                located(fast.0, at: 0), located(fast.1, at: fast.second), located(fast.2, at: fast.third), into: &bag)
+        }
+        let parts = slashParts(of: text)
         guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) else {
             let problem =
                 parts.count == 3
@@ -140,12 +166,52 @@ extension WorkspaceDecoder {
         var ranges = PartRanges(node: node, scalar: scalar)
         let questionnaire = Located(parts[0], at: ranges.next(parts[0]))
         let question = Located(parts[1], at: ranges.next(parts[1]))
-        let answer = Located(parts[2], at: ranges.next(parts[2]))
+        return answer(questionnaire, question, Located(parts[2], at: ranges.next(parts[2])), into: &bag)
+    }
+
+    /// The answer event of three located parts, each checked as an id (AM204).
+    private static func answer(
+        _ questionnaire: Located<String>, _ question: Located<String>, _ answer: Located<String>,
+        into bag: inout DiagnosticBag
+    ) -> TriggerEvent {
         ValueKind<Located<String>>.checkID(
             questionnaire.value, at: questionnaire.range, key: "answer", refersTo: "questionnaire", into: &bag)
         ValueKind<Located<String>>.checkID(question.value, at: question.range, key: "answer", into: &bag)
         ValueKind<Located<String>>.checkID(answer.value, at: answer.range, key: "answer", into: &bag)
         return .answer(questionnaire: questionnaire, question: question, answer: answer)
+    }
+
+    /// The three parts of an answer path `text` that is ASCII with exactly two `/` and no empty part, with
+    /// the byte offsets of the second and the third: what ``slashParts(of:)`` gives such a text, and where
+    /// ``PartRanges`` locates each part (an ASCII part's length in scalars is its count of bytes); `nil` for
+    /// any other text (`DecodingDifferentialTests` holds the decoding to the general path).
+    static func asciiAnswerParts(of text: String) -> (String, String, String, second: Int, third: Int)? {
+        var text = text
+        return text.withUTF8 { bytes -> (String, String, String, second: Int, third: Int)? in
+            var first = -1
+            var second = -1
+            for i in bytes.indices {
+                let byte = bytes[i]
+                if byte >= 0x80 { return nil }
+                guard byte == UInt8(ascii: "/") else { continue }
+                if first < 0 {
+                    first = i
+                } else if second < 0 {
+                    second = i
+                } else {
+                    return nil
+                }
+            }
+            // Three non-empty parts: the first slash past the start, the second past it by more than one
+            // byte, and a byte after the second.
+            guard first > 0, second > first + 1, second + 1 < bytes.count else { return nil }
+            func part(_ range: Range<Int>) -> String {
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+            }
+            return (
+                part(0..<first), part(first + 1..<second), part(second + 1..<bytes.count), first + 1, second + 1
+            )
+        }
     }
 
     /// The ranges of a scalar's `/`-separated parts, one after the other, as `partRanges` (the definition,

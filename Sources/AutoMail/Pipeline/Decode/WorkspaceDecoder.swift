@@ -155,12 +155,12 @@ package enum WorkspaceDecoder {
         let purpose = reader.optional("purpose", as: .id(example: "mobilisation"), into: &bag)
         var locales: [TemplateLocale] = []
         var localesRange: SourceRange?
-        if let (pair, localesReader) = reader.mapping(
+        if let localesReader = reader.mapping(
             "locales", kind: nil, subject: "`locales`", required: true, example: "{fr: {subject: …, body: …}}",
             into: &bag)
         {
-            localesRange = pair.key.range
-            locales = decodeTemplateLocales(localesReader, owner: reader.subject, into: &bag)
+            localesRange = localesReader.anchor
+            locales = decodeTemplateLocales(localesReader, owner: reader.subjectParts, into: &bag)
         }
         reader.reportUnknownKeys(into: &bag)
         return Template(
@@ -189,11 +189,7 @@ package enum WorkspaceDecoder {
             // The list is still checked (its key, its kind, each item's kind); its mappings, now empty,
             // were each decoded into the next of `streamed`, which is returned as it is (no copy).
             let mappings =
-                reader.items(
-                    "triggers", kind: .streamedTrigger, noun: "trigger", required: true, nonEmpty: false,
-                    example: example,
-                    into: &bag
-                ) { _, _ in () }?.count ?? 0
+                reader.mappingCount("triggers", required: true, nonEmpty: false, example: example, into: &bag) ?? 0
             triggers = mappings == streamed.count ? streamed : Array(streamed.prefix(mappings))
         } else {
             triggers =
@@ -210,7 +206,8 @@ package enum WorkspaceDecoder {
 
     /// One item of a triggers file's list, as ``decodeTriggers(_:file:into:)`` decodes it (a mapping).
     static func decodeStreamedTrigger(_ item: YAMLNode, file: String, into bag: inout DiagnosticBag) -> Trigger? {
-        guard var reader = MappingReader(item, kind: .trigger, subject: "trigger") else { return nil }
+        guard let pairs = item.pairs else { return nil }
+        var reader = MappingReader(pairs, range: item.range, kind: .trigger, subject: "trigger")
         let trigger = decodeTrigger(&reader, file: file, into: &bag)
         reader.reportUnknownKeys(into: &bag)
         return trigger
