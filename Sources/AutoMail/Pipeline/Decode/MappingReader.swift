@@ -58,7 +58,7 @@ struct MappingReader: ~Copyable {
     }
     /// ``subject`` in its parts, for a reader it names as its owner: `(noun, named)` (`template`, `welcome`).
     var subjectParts: (noun: String, named: String?) {
-        guard let owner else { return (noun, named) }
+        guard owner != nil else { return (noun, named) }
         return (subject, nil)
     }
 
