@@ -317,9 +317,10 @@ private final class TemporaryFolder {
         try folder.write("templates/.hidden.yaml", "hidden")
         try folder.write("templates/f1100-big.yaml", String(repeating: "y", count: 5_000))
         try folder.symlink("templates/f1200-out.yaml", to: outside.path + "/secret.yaml")
-        for maxFiles in [1, 2, 50, 64, 65, 129, 100_000] {
-            for maxTotalBytes in [1, 300, 9_000, 20_000, 64_000, 1 << 30] {
-                for maxFileBytes in [150, 400, 4_999, 16 << 20] {
+        // The extremes too: a library caller may give any `Int`.
+        for maxFiles in [Int.min, 1, 2, 50, 64, 65, 129, 100_000, Int.max] {
+            for maxTotalBytes in [Int.min, 1, 300, 9_000, 20_000, 64_000, 1 << 30, Int.max] {
+                for maxFileBytes in [10, 150, 400, 4_999, 16 << 20, Int.max] {
                     let limits = LoadLimits(
                         maxFileBytes: maxFileBytes, maxFiles: maxFiles, maxTotalBytes: maxTotalBytes)
                     let serial = try WorkspaceLoader.load(root: folder.path, limits: limits)

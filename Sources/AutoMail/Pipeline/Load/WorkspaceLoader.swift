@@ -199,9 +199,10 @@ private struct Reader {
     /// may be (``LoadLimits/maxFileBytes``); else 1, the serial loop. One thread: always 1.
     private func batchAdmitted(_ count: Int) -> Int {
         guard parallelism > 1, !limitReached else { return 1 }
-        let filesLeft = limits.maxFiles - files.count
-        let (bytesLeft, overflow) = limits.maxTotalBytes.subtractingReportingOverflow(totalBytes)
-        guard filesLeft > 1, !overflow, bytesLeft > 0 else { return 1 }
+        // The limits may be any `Int` a caller gives: differences taken without trapping on overflow.
+        let (filesLeft, filesOverflow) = limits.maxFiles.subtractingReportingOverflow(files.count)
+        let (bytesLeft, bytesOverflow) = limits.maxTotalBytes.subtractingReportingOverflow(totalBytes)
+        guard !filesOverflow, !bytesOverflow, filesLeft > 1, bytesLeft > 0 else { return 1 }
         // File `k` of the batch (from 0) is admitted when `totalBytes + k * maxFileBytes < maxTotalBytes`.
         let bySize = limits.maxFileBytes > 0 ? (bytesLeft - 1) / limits.maxFileBytes + 1 : count
         return max(1, min(count, filesLeft, bySize))
