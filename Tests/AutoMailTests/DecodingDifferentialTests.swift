@@ -69,6 +69,22 @@ struct DecodingDifferentialTests {
         }
     }
 
+    /// A scalar node of `text` in `style`, at a random place: its source width is its text's (with its
+    /// quotes), one more or one less, and one time in six it ends on the next line.
+    static func scalarNode(
+        _ text: String, style: ScalarStyle, _ generator: inout Generator
+    ) -> (YAMLNode, YAMLScalar) {
+        let quote = style == .singleQuoted || style == .doubleQuoted ? 1 : 0
+        let width = text.unicodeScalars.count + 2 * quote + generator.next(3) - 1
+        let start = SourcePosition(line: 1 + generator.next(5), column: 1 + generator.next(30))
+        let end =
+            generator.next(6) == 0
+            ? SourcePosition(line: start.line + 1, column: 2)
+            : SourcePosition(line: start.line, column: start.column + max(0, width))
+        let scalar = YAMLScalar(text: text, style: style)
+        return (YAMLNode(.scalar(scalar), range: SourceRange(file: "t.yaml", start: start, end: end)), scalar)
+    }
+
     /// `PartRanges`, the answer path's parts located one after the other, against `partRanges` (the array
     /// of every part's range, its definition): scalars of every style, on one line or two, whose source
     /// width is their text's, one more or one less.
@@ -76,16 +92,7 @@ struct DecodingDifferentialTests {
         let styles: [ScalarStyle] = [.plain, .singleQuoted, .doubleQuoted, .literal, .folded]
         var generator = Generator(state: 17)
         for (n, text) in Self.strings(count: 5_000, seed: 7).enumerated() {
-            let style = styles[n % styles.count]
-            let quote = style == .singleQuoted || style == .doubleQuoted ? 1 : 0
-            let width = text.unicodeScalars.count + 2 * quote + generator.next(3) - 1
-            let start = SourcePosition(line: 1 + generator.next(5), column: 1 + generator.next(30))
-            let end =
-                generator.next(6) == 0
-                ? SourcePosition(line: start.line + 1, column: 2)
-                : SourcePosition(line: start.line, column: start.column + max(0, width))
-            let scalar = YAMLScalar(text: text, style: style)
-            let node = YAMLNode(.scalar(scalar), range: SourceRange(file: "t.yaml", start: start, end: end))
+            let (node, scalar) = Self.scalarNode(text, style: styles[n % styles.count], &generator)
             let parts = WorkspaceDecoder.slashParts(of: text)
             var ranges = WorkspaceDecoder.PartRanges(node: node, scalar: scalar)
             let oneByOne = parts.map { ranges.next($0) }
@@ -229,17 +236,7 @@ struct DecodingDifferentialTests {
         }
         var fast = 0
         for (n, text) in texts.enumerated() {
-            let style = styles[n % styles.count]
-            let quote = style == .singleQuoted || style == .doubleQuoted ? 1 : 0
-            let width = text.unicodeScalars.count + 2 * quote + generator.next(3) - 1
-            let start = SourcePosition(line: 1 + generator.next(5), column: 1 + generator.next(30))
-            let end =
-                generator.next(6) == 0
-                ? SourcePosition(line: start.line + 1, column: 2)
-                : SourcePosition(line: start.line, column: start.column + max(0, width))
-            let node = YAMLNode(
-                .scalar(YAMLScalar(text: text, style: style)),
-                range: SourceRange(file: "t.yaml", start: start, end: end))
+            let (node, _) = Self.scalarNode(text, style: styles[n % styles.count], &generator)
             if WorkspaceDecoder.asciiAnswerParts(of: text) != nil { fast += 1 }
             var bag = DiagnosticBag()
             var reference = DiagnosticBag()
@@ -345,18 +342,8 @@ struct DecodingDifferentialTests {
         }
         let parts = WorkspaceDecoder.slashParts(of: scalar.text)
         guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) else {
-            let problem =
-                parts.count == 3
-                ? "has an empty part" : "has \(parts.count) part\(parts.count == 1 ? "" : "s") instead of 3"
-            var help = "write `questionnaire/question/answer`, like `door-to-door/support/yes`"
-            if parts.count == 4, Syntax.workspaceFolders.contains(parts[0]),
-                let id = Syntax.idFromFileName(parts[0] + "/" + parts[1])
-            {
-                help =
-                    "refer to the questionnaire by its id, not its file name: write `\(([id] + parts[2...]).joined(separator: "/"))`"
-            }
-            bag.report(
-                .malformedAnswerPath, "answer path `\(scalar.text)` \(problem)", at: node.range, help: help)
+            // The malformed path is reported by the decoder's own function: only valid paths took the new way.
+            WorkspaceDecoder.reportMalformedAnswerPath(parts, of: node, text: scalar.text, into: &bag)
             return nil
         }
         var ranges = WorkspaceDecoder.PartRanges(node: node, scalar: scalar)

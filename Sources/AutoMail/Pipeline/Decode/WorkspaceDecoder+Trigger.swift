@@ -118,6 +118,25 @@ extension WorkspaceDecoder {
         }
     }
 
+    /// AM210 for an answer path whose `parts` (``slashParts(of:)`` of `text`) are not three non-empty ones;
+    /// the help names the questionnaire's id when the path starts with its file's path.
+    static func reportMalformedAnswerPath(
+        _ parts: [String], of node: YAMLNode, text: String, into bag: inout DiagnosticBag
+    ) {
+        let problem =
+            parts.count == 3
+            ? "has an empty part" : "has \(parts.count) part\(parts.count == 1 ? "" : "s") instead of 3"
+        var help = "write `questionnaire/question/answer`, like `door-to-door/support/yes`"
+        // `questionnaires/doors.yaml/support/yes`: the questionnaire written as its file's path.
+        if parts.count == 4, Syntax.workspaceFolders.contains(parts[0]),
+            let id = Syntax.idFromFileName(parts[0] + "/" + parts[1])
+        {
+            help =
+                "refer to the questionnaire by its id, not its file name: write `\(([id] + parts[2...]).joined(separator: "/"))`"
+        }
+        bag.report(.malformedAnswerPath, "answer path `\(text)` \(problem)", at: node.range, help: help)
+    }
+
     /// `questionnaire/question/answer`: three non-empty parts (AM210), each a valid id (AM204), each
     /// located at its own characters when the scalar is on one line.
     static func decodeAnswerPath(_ node: YAMLNode, field: Field, into bag: inout DiagnosticBag) -> TriggerEvent? {
@@ -146,19 +165,7 @@ extension WorkspaceDecoder {
         }
         let parts = slashParts(of: text)
         guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) else {
-            let problem =
-                parts.count == 3
-                ? "has an empty part" : "has \(parts.count) part\(parts.count == 1 ? "" : "s") instead of 3"
-            var help = "write `questionnaire/question/answer`, like `door-to-door/support/yes`"
-            // `questionnaires/doors.yaml/support/yes`: the questionnaire written as its file's path.
-            if parts.count == 4, Syntax.workspaceFolders.contains(parts[0]),
-                let id = Syntax.idFromFileName(parts[0] + "/" + parts[1])
-            {
-                help =
-                    "refer to the questionnaire by its id, not its file name: write `\(([id] + parts[2...]).joined(separator: "/"))`"
-            }
-            bag.report(
-                .malformedAnswerPath, "answer path `\(scalar.text)` \(problem)", at: node.range, help: help)
+            reportMalformedAnswerPath(parts, of: node, text: scalar.text, into: &bag)
             return nil
         }
         // The three parts located one after the other, as `partRanges` (their definition, kept in

@@ -562,7 +562,11 @@ struct TemplateRules {
     /// the definition, `TemplateRulesScanTests`): each full path joined with `.`, and its first two
     /// segments; built by appending, without a `joined(separator:)` (2,500 instructions each) per name.
     /// A path of two segments is inserted once (its full path is its first two segments).
-    static func reads(of references: [LiquidVariableReference]) -> Set<String> {
+    ///
+    /// With `catalog`, the names of two segments it holds are given as its own strings
+    /// (``VariableCatalog/joinedName(_:_:)``): the same names, byte for byte, none made again for each
+    /// text (`ReadsByCatalogTests`).
+    static func reads(of references: [LiquidVariableReference], catalog: VariableCatalog? = nil) -> Set<String> {
         // At most two names a reference: room for them at once, not grown (and every name hashed again).
         var used = Set<String>(minimumCapacity: references.count * 2)
         for reference in references {
@@ -571,32 +575,7 @@ struct TemplateRules {
             case 0: used.insert("")
             case 1: used.insert(path[0])
             default:
-                var name = joined(path[0], path[1])
-                if path.count > 2 {
-                    used.insert(name)
-                    for segment in path.dropFirst(2) {
-                        name += "."
-                        name += segment
-                    }
-                }
-                used.insert(name)
-            }
-        }
-        return used
-    }
-
-    /// ``reads(of:)``, the names of two segments that `catalog` holds given as its own strings
-    /// (``VariableCatalog/joinedName(_:_:)``): the same names, byte for byte, none made again for each
-    /// text (`ReadsByCatalogTests`).
-    static func reads(of references: [LiquidVariableReference], catalog: VariableCatalog) -> Set<String> {
-        var used = Set<String>(minimumCapacity: references.count * 2)
-        for reference in references {
-            let path = reference.path
-            switch path.count {
-            case 0: used.insert("")
-            case 1: used.insert(path[0])
-            default:
-                var name = catalog.joinedName(path[0], path[1]) ?? joined(path[0], path[1])
+                var name = catalog?.joinedName(path[0], path[1]) ?? joined(path[0], path[1])
                 if path.count > 2 {
                     used.insert(name)
                     for segment in path.dropFirst(2) {
