@@ -1,9 +1,9 @@
 /// Collects variable and filter references in source order.
 ///
 /// The parser records each construct as it makes it (``visitOutput(_:)``, ``visitAssign(_:binding:)``,
-/// ``visit(_:)-(Condition)``, ``visitCase(_:)``, ``bind(_:)``), in the order ``walk(_:)`` meets them in the
-/// finished tree: the walk, a second pass over every node, stays as the definition
-/// (`AnalysisDifferentialTests`).
+/// ``visit(_:)-(Condition)``, ``visitCase(_:)``, ``bind(_:)``), in the order a walk of the finished tree
+/// meets them: that walk, a second pass over every node, stays in `AnalysisDifferentialTests` as the
+/// definition.
 struct Analysis {
     var variables: [LiquidVariableReference] = []
     var filters: [LiquidFilterReference] = []
@@ -20,33 +20,6 @@ struct Analysis {
         variables.reserveCapacity(count + extraVariables)
         filters.reserveCapacity(count)
         printed.reserveCapacity(count)
-    }
-
-    mutating func walk(_ nodes: [Node]) {
-        for node in nodes {
-            switch node {
-            case .text, .raw, .comment:
-                break
-            case .output(let expression, _):
-                visitOutput(expression)
-            case .assign(let name, let expression, _):
-                visitAssign(expression, binding: name)
-            case .capture(let name, let body, _):
-                walk(body)
-                bind(name)
-            case .conditional(let branches, _, _, _):
-                for branch in branches {
-                    if let condition = branch.condition { visit(condition) }
-                    walk(branch.body)
-                }
-            case .caseTag(let subject, let branches, _, _):
-                visitCase(subject)
-                for branch in branches {
-                    for candidate in branch.candidates ?? [] { visitCase(candidate) }
-                    walk(branch.body)
-                }
-            }
-        }
     }
 
     /// An output: its path (printed when made of names only) and its filters.

@@ -120,7 +120,8 @@ public struct LiquidTemplate: Sendable {
         var parser = TemplateParser(source: source, text: text)
         let nodes = parser.parse()
         guard parser.issues.isEmpty else { return LiquidParseResult(template: nil, issues: parser.issues) }
-        // The references, recorded by the parser as it made the nodes (``Analysis/walk(_:)`` of `nodes`).
+        // The references, recorded by the parser as it made the nodes (the walk of `nodes` in
+        // `AnalysisDifferentialTests` is their definition).
         let analysis = parser.analysis
         let template = LiquidTemplate(
             source: source, nodes: nodes, variables: analysis.variables, filters: analysis.filters,
@@ -270,8 +271,8 @@ struct TemplateParser<Text: MarkupText> {
     var readsTextBetweenConstructs = false
     /// Whether a tag of ``tags`` is `assign` or `capture` (`LiquidTemplate.bindsNames`).
     var bindsNames = false
-    /// The variables and filters of the nodes made so far, in source order (``Analysis/walk(_:)`` of them,
-    /// once the template parses without issue).
+    /// The variables and filters of the nodes made so far, in source order (what a walk of them gives once
+    /// the template parses without issue: `AnalysisDifferentialTests`).
     var analysis = Analysis()
     /// The open blocks, the root first.
     private var stack: [Frame]

@@ -56,3 +56,34 @@ struct AnalysisDifferentialTests {
         for source in sources { #expect(Self.expectWalked(source), "\(source.debugDescription)") }
     }
 }
+
+extension Analysis {
+    /// The definition: every node of the finished tree visited in source order (the pass the parser
+    /// made after parsing, before it recorded the references as it made the nodes).
+    mutating func walk(_ nodes: [Node]) {
+        for node in nodes {
+            switch node {
+            case .text, .raw, .comment:
+                break
+            case .output(let expression, _):
+                visitOutput(expression)
+            case .assign(let name, let expression, _):
+                visitAssign(expression, binding: name)
+            case .capture(let name, let body, _):
+                walk(body)
+                bind(name)
+            case .conditional(let branches, _, _, _):
+                for branch in branches {
+                    if let condition = branch.condition { visit(condition) }
+                    walk(branch.body)
+                }
+            case .caseTag(let subject, let branches, _, _):
+                visitCase(subject)
+                for branch in branches {
+                    for candidate in branch.candidates ?? [] { visitCase(candidate) }
+                    walk(branch.body)
+                }
+            }
+        }
+    }
+}
